@@ -1,0 +1,3 @@
+module github.com/futugw/gateway/services/auth
+
+go 1.26.0

@@ -1,0 +1,3 @@
+module github.com/futugw/gateway/services/order
+
+go 1.26.0

@@ -1,0 +1,3 @@
+module github.com/futugw/gateway/services/quote
+
+go 1.26.0

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/futugw/gateway/opend/sim"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// admin serves /metrics, /healthz and /readyz on its own listener.
+type admin struct {
+	srv   *http.Server
+	ready atomic.Bool
+	wg    sync.WaitGroup
+}
+
+func startAdmin(addr string, s *sim.Sim, log *slog.Logger) (*admin, error) {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "futugw_opendsim_connections",
+			Help: "Open OpenD protocol connections.",
+		}, func() float64 { return float64(s.ConnCount()) }),
+	)
+
+	a := &admin{}
+	a.ready.Store(true)
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+		if !a.ready.Load() {
+			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ready\n"))
+	})
+
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("admin listen %s: %w", addr, err)
+	}
+	a.srv = &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("admin serving", "admin_addr", ln.Addr().String())
+	a.wg.Go(func() {
+		if err := a.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("admin server stopped", "err", err)
+		}
+	})
+	return a, nil
+}
+
+func (a *admin) setReady(ok bool) { a.ready.Store(ok) }
+
+func (a *admin) shutdown(ctx context.Context) error {
+	err := a.srv.Shutdown(ctx)
+	a.wg.Wait()
+	return err
+}

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/futugw/gateway/api/gen/go/futu/opend/getglobalstate"
+	"github.com/futugw/gateway/opend/sim/rawclient"
+	"google.golang.org/protobuf/proto"
+)
+
+// TestBinaryStartsAndStopsOnSIGTERM builds the real binary, talks OpenD to it,
+// checks the admin endpoints and that SIGTERM stops it cleanly.
+func TestBinaryStartsAndStopsOnSIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a binary")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
+	defer cancel()
+
+	bin := filepath.Join(t.TempDir(), "opend-sim")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		t.Fatalf("build: %v", err)
+	}
+
+	cmd := exec.CommandContext(ctx, bin, "-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0", "-log-level", "debug")
+	cmd.Env = append(os.Environ(), "OPEND_SIM_TRADE_PASSWORD_FILE=", "OPEND_SIM_SEED=5")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+
+	// Read the JSON log until both listen addresses are known; keep the rest.
+	lines := make(chan map[string]any, 100)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			var rec map[string]any
+			if json.Unmarshal(sc.Bytes(), &rec) != nil {
+				t.Errorf("log line is not JSON: %s", sc.Text())
+				continue
+			}
+			lines <- rec
+		}
+	}()
+	var addr, adminAddr string
+	var sawDefaultPw bool
+	for addr == "" || adminAddr == "" {
+		select {
+		case rec, ok := <-lines:
+			if !ok {
+				t.Fatal("process exited before serving")
+			}
+			if a, ok := rec["addr"].(string); ok {
+				addr = a
+			}
+			if a, ok := rec["admin_addr"].(string); ok {
+				adminAddr = a
+			}
+			if rec["msg"] == "default trade password in use" {
+				sawDefaultPw = true
+			}
+			for _, v := range rec {
+				if s, ok := v.(string); ok && strings.Contains(s, "123456") {
+					t.Errorf("password value logged: %v", rec)
+				}
+			}
+		case <-ctx.Done():
+			t.Fatal("timed out waiting for the listen addresses")
+		}
+	}
+	if !sawDefaultPw {
+		t.Error(`no "default trade password in use" log line`)
+	}
+
+	c, err := rawclient.Dial(ctx, addr, rawclient.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var gs getglobalstate.Response
+	st, err := c.Call(ctx, 1002, &getglobalstate.Request{C2S: &getglobalstate.C2S{UserID: proto.Uint64(1)}}, &gs)
+	if err != nil || !st.OK() {
+		t.Fatalf("GetGlobalState: %v %+v", err, st)
+	}
+
+	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
+		resp, err := http.Get("http://" + adminAddr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: %d", path, resp.StatusCode)
+		}
+		if path == "/metrics" && !strings.Contains(string(body), "futugw_opendsim_connections 1") {
+			t.Errorf("/metrics lacks the connection gauge")
+		}
+	}
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	for range lines { // drain until the process closes stderr
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit after SIGTERM: %v", err)
+	}
+	select {
+	case <-c.Done():
+	case <-ctx.Done():
+		t.Fatal("client not disconnected")
+	}
+}
+
+func TestParseFlagsEnvFallback(t *testing.T) {
+	t.Setenv("OPEND_SIM_ADDR", "127.0.0.1:2222")
+	t.Setenv("OPEND_SIM_PUSH_INTERVAL", "1ms")
+	o, err := parseFlags([]string{"-seed", "9"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.addr != "127.0.0.1:2222" || o.pushInterval != time.Millisecond || o.seed != 9 || o.subQuota != 500 {
+		t.Errorf("options %+v", o)
+	}
+	o, err = parseFlags([]string{"-addr", ":3333"})
+	if err != nil || o.addr != ":3333" {
+		t.Errorf("flag did not win: %+v %v", o, err)
+	}
+	t.Setenv("OPEND_SIM_MIN_SUB_HOLD", "soon")
+	if _, err := parseFlags(nil); err == nil {
+		t.Error("malformed env accepted")
+	}
+}
+
+func TestTradePasswordFile(t *testing.T) {
+	log := discardLogger()
+	path := filepath.Join(t.TempDir(), "pw")
+	os.WriteFile(path, []byte("s3cret\n"), 0o600)
+	if pw, err := tradePassword(path, log); err != nil || pw != "s3cret" {
+		t.Errorf("tradePassword = %q, %v", pw, err)
+	}
+	if _, err := tradePassword(filepath.Join(t.TempDir(), "missing"), log); err == nil {
+		t.Error("missing file accepted")
+	}
+}

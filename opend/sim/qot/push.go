@@ -1,0 +1,184 @@
+package qot
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatebasicqot"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdateorderbook"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdateticker"
+	"github.com/futugw/gateway/opend/server"
+	"github.com/futugw/gateway/opend/sim/market"
+	"google.golang.org/protobuf/proto"
+)
+
+// maxCatchUp bounds how many steps per security one loop iteration makes up
+// for after a stall, so a paused process does not flood its clients.
+const maxCatchUp = 1000
+
+// minTick is the loop's shortest timer period; faster push rates are reached
+// by stepping several times per tick.
+const minTick = time.Millisecond
+
+// Run steps every subscribed security once per PushInterval and pushes the
+// results to the connections registered for them, until ctx is done. Steps of
+// the market made elsewhere (for example by the trade engine) are pushed too.
+func (s *Service) Run(ctx context.Context) error {
+	cancel := s.m.OnTick(s.fanOut)
+	defer cancel()
+
+	interval := s.cfg.PushInterval
+	t := time.NewTicker(max(interval, minTick))
+	defer t.Stop()
+	last := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case now := <-t.C:
+			n := int64(now.Sub(last) / interval)
+			if n <= 0 {
+				continue
+			}
+			if n > maxCatchUp {
+				n, last = maxCatchUp, now
+			} else {
+				last = last.Add(time.Duration(n) * interval)
+			}
+			keys := s.stepKeys()
+			for range n {
+				for _, k := range keys {
+					if ctx.Err() != nil {
+						return nil
+					}
+					s.m.Step(k)
+				}
+			}
+		}
+	}
+}
+
+// fanOut pushes one stepped quote to every registered connection. Each push
+// is encoded once per step and the same packet is queued on every connection.
+func (s *Service) fanOut(q market.Quote) {
+	dir := s.pushes.direction(q, true)
+	targets := s.subs.targets(nil, q.Key())
+	if len(targets) == 0 {
+		return
+	}
+	var basic, books, ticks []byte
+	for _, t := range targets {
+		if t.mask&maskOf(SubBasic) != 0 {
+			if basic == nil {
+				basic = s.encode(ProtoUpdateBasicQot, basicQotPush(q))
+			}
+			s.pushFrame(t.conn, basic)
+		}
+		if t.mask&maskOf(SubOrderBook) != 0 {
+			if books == nil {
+				books = s.encode(ProtoUpdateOrderBook, orderBookPush(q))
+			}
+			s.pushFrame(t.conn, books)
+		}
+		if t.mask&maskOf(SubTicker) != 0 {
+			if ticks == nil {
+				ticks = s.encode(ProtoUpdateTicker, tickerPush(q, dir))
+			}
+			s.pushFrame(t.conn, ticks)
+		}
+	}
+}
+
+func (s *Service) encode(protoID uint32, msg proto.Message) []byte {
+	pkt, err := server.EncodePush(protoID, msg)
+	if err != nil {
+		// Only a missing required field can fail here: a bug worth an error log.
+		s.log.Error("cannot encode push", "proto", protoID, "err", err)
+		return nil
+	}
+	return pkt
+}
+
+// pushFrame enqueues without blocking; the server closes a connection whose
+// queue is full, so a failure here needs no more than a debug line.
+func (s *Service) pushFrame(c *server.Conn, pkt []byte) {
+	if pkt == nil {
+		return
+	}
+	if err := c.PushFrame(pkt); err != nil {
+		s.log.Debug("push dropped", "conn", c.ID(), "err", err)
+	}
+}
+
+func basicQotPush(q market.Quote) *qotupdatebasicqot.Response {
+	return &qotupdatebasicqot.Response{RetType: succeed(), S2C: &qotupdatebasicqot.S2C{
+		BasicQotList: []*qotcommon.BasicQot{basicQot(q)},
+	}}
+}
+
+func orderBookPush(q market.Quote) *qotupdateorderbook.Response {
+	asks, bids := book(q)
+	at := q.Updated.In(zoneOf(q.Market)).Format(layoutMilli)
+	ts := unixSeconds(q.Updated)
+	return &qotupdateorderbook.Response{RetType: succeed(), S2C: &qotupdateorderbook.S2C{
+		Security:                security(q.Instrument),
+		Name:                    proto.String(q.Name),
+		OrderBookAskList:        orderBookLevels(asks),
+		OrderBookBidList:        orderBookLevels(bids),
+		SvrRecvTimeBid:          proto.String(at),
+		SvrRecvTimeBidTimestamp: proto.Float64(ts),
+		SvrRecvTimeAsk:          proto.String(at),
+		SvrRecvTimeAskTimestamp: proto.Float64(ts),
+	}}
+}
+
+func tickerPush(q market.Quote, dir int32) *qotupdateticker.Response {
+	return &qotupdateticker.Response{RetType: succeed(), S2C: &qotupdateticker.S2C{
+		Security:   security(q.Instrument),
+		Name:       proto.String(q.Name),
+		TickerList: []*qotcommon.Ticker{ticker(q, dir)},
+	}}
+}
+
+// pushState remembers each security's previous trade price to give tickers a
+// direction: up-ticks are buyer initiated (Bid), down-ticks seller initiated.
+type pushState struct {
+	mu   sync.Mutex
+	last map[string]float64
+}
+
+func newPushState() *pushState {
+	return &pushState{last: make(map[string]float64)}
+}
+
+func (p *pushState) direction(q market.Quote, advance bool) int32 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	prev, ok := p.last[q.Key()]
+	if advance {
+		p.last[q.Key()] = q.Cur
+	}
+	switch {
+	case !ok || prev == q.Cur:
+		return dirNeutral
+	case q.Cur > prev:
+		return dirBid
+	default:
+		return dirAsk
+	}
+}
+
+// stepKeys returns the securities the loop advances.
+func (s *Service) stepKeys() []string {
+	if !s.cfg.StepAll {
+		return s.subs.keys()
+	}
+	insts := s.m.Instruments()
+	keys := make([]string, len(insts))
+	for i, in := range insts {
+		keys[i] = in.Key()
+	}
+	return keys
+}

@@ -1,0 +1,104 @@
+// Package qot serves the market-data half of the OpenD simulator: global
+// state and user info, subscriptions with the real OpenD's rules (per
+// connection, quota, one-minute minimum hold), quote requests and the
+// Qot_UpdateBasicQot / Qot_UpdateOrderBook / Qot_UpdateTicker pushes.
+package qot
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/futugw/gateway/opend/server"
+	"github.com/futugw/gateway/opend/sim/market"
+)
+
+// Protocol ids served or pushed by this package.
+const (
+	ProtoGetGlobalState      uint32 = 1002
+	ProtoNotify              uint32 = 1003
+	ProtoGetUserInfo         uint32 = 1005
+	ProtoSub                 uint32 = 3001
+	ProtoRegQotPush          uint32 = 3002
+	ProtoGetSubInfo          uint32 = 3003
+	ProtoGetBasicQot         uint32 = 3004
+	ProtoUpdateBasicQot      uint32 = 3005
+	ProtoUpdateTicker        uint32 = 3011
+	ProtoUpdateOrderBook     uint32 = 3013
+	ProtoGetStaticInfo       uint32 = 3202
+	ProtoGetSecuritySnapshot uint32 = 3203
+)
+
+// Config configures the quote service. The zero value is usable.
+type Config struct {
+	SubQuota     int           // slots per connection; 0 = 500
+	MinSubHold   time.Duration // minimum age before unsubscribing; 0 = 1 minute
+	PushInterval time.Duration // time between steps of one security; 0 = 500ms
+	// StepAll steps every security of the market, not only subscribed ones, so
+	// the trade engine's limit orders see prices move without a subscriber.
+	StepAll   bool
+	ServerVer int32  // reported by GetGlobalState; 0 = 1000
+	UserID    uint64 // reported by GetUserInfo
+	Now       func() time.Time
+	Logger    *slog.Logger
+}
+
+func (c Config) withDefaults() Config {
+	if c.SubQuota <= 0 {
+		c.SubQuota = 500
+	}
+	if c.MinSubHold <= 0 {
+		c.MinSubHold = time.Minute
+	}
+	if c.PushInterval <= 0 {
+		c.PushInterval = 500 * time.Millisecond
+	}
+	if c.ServerVer == 0 {
+		c.ServerVer = 1000
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return c
+}
+
+// Service holds the subscriptions and serves the quote protocol ids.
+type Service struct {
+	cfg    Config
+	m      *market.Market
+	srv    *server.Server
+	subs   *registry[*server.Conn]
+	pushes *pushState
+	log    *slog.Logger
+}
+
+// Register builds a Service and registers its handlers on srv. Call DropConn
+// from the server's OnClose hook and Run to start the push loop.
+func Register(srv *server.Server, m *market.Market, cfg Config) *Service {
+	cfg = cfg.withDefaults()
+	s := &Service{
+		cfg:    cfg,
+		m:      m,
+		srv:    srv,
+		subs:   newRegistry[*server.Conn](cfg.SubQuota, cfg.MinSubHold),
+		pushes: newPushState(),
+		log:    cfg.Logger.With("component", "qot"),
+	}
+	srv.Handle(ProtoGetGlobalState, s.getGlobalState)
+	srv.Handle(ProtoGetUserInfo, s.getUserInfo)
+	srv.Handle(ProtoSub, s.sub)
+	srv.Handle(ProtoRegQotPush, s.regQotPush)
+	srv.Handle(ProtoGetSubInfo, s.getSubInfo)
+	srv.Handle(ProtoGetBasicQot, s.getBasicQot)
+	srv.Handle(ProtoGetStaticInfo, s.getStaticInfo)
+	srv.Handle(ProtoGetSecuritySnapshot, s.getSecuritySnapshot)
+	return s
+}
+
+// DropConn forgets a closed connection's subscriptions. Wire it into the
+// server's OnClose hook: subscriptions belong to a connection and vanish with it.
+func (s *Service) DropConn(c *server.Conn) {
+	s.subs.drop(c)
+}

@@ -1,0 +1,307 @@
+package qot
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Sub types the simulator serves (Qot_Common.SubType).
+const (
+	SubBasic     int32 = 1
+	SubOrderBook int32 = 2
+	SubTicker    int32 = 4
+)
+
+// subTypeName names a supported sub type for messages.
+func subTypeName(t int32) string {
+	switch t {
+	case SubBasic:
+		return "Basic"
+	case SubOrderBook:
+		return "OrderBook"
+	case SubTicker:
+		return "Ticker"
+	}
+	return fmt.Sprintf("SubType(%d)", t)
+}
+
+// pushMask records which sub types a connection receives pushes for.
+type pushMask uint8
+
+func maskOf(t int32) pushMask {
+	switch t {
+	case SubBasic:
+		return 1
+	case SubOrderBook:
+		return 2
+	case SubTicker:
+		return 4
+	}
+	return 0
+}
+
+// pair is one subscription slot: one security with one sub type.
+type pair struct {
+	key     string
+	subType int32
+}
+
+type entry struct {
+	at   time.Time
+	push bool
+}
+
+// registry holds every connection's subscriptions. It is generic over the
+// connection handle so it can be tested without sockets.
+type registry[C comparable] struct {
+	quota int
+	hold  time.Duration
+
+	mu    sync.RWMutex
+	conns map[C]map[pair]*entry
+	// byKey indexes push registrations for the push fan-out.
+	byKey map[string]map[C]pushMask
+	// refs counts connections subscribed to a key with any sub type.
+	refs map[string]int
+}
+
+func newRegistry[C comparable](quota int, hold time.Duration) *registry[C] {
+	return &registry[C]{
+		quota: quota,
+		hold:  hold,
+		conns: make(map[C]map[pair]*entry),
+		byKey: make(map[string]map[C]pushMask),
+		refs:  make(map[string]int),
+	}
+}
+
+// subscribe adds pairs for c, all or nothing. With push set, every listed pair
+// (new or existing) is registered for pushes. It returns the pairs that were new.
+func (r *registry[C]) subscribe(c C, pairs []pair, push bool, now time.Time) ([]pair, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	subs := r.conns[c]
+	var fresh []pair
+	for _, p := range pairs {
+		if _, ok := subs[p]; !ok && !slices.Contains(fresh, p) {
+			fresh = append(fresh, p)
+		}
+	}
+	if used := len(subs); used+len(fresh) > r.quota {
+		return nil, &codedError{codeQuota, fmt.Sprintf(
+			"subscription quota exceeded: %d slots used + %d new > quota %d (one security with one sub type is one slot)",
+			used, len(fresh), r.quota)}
+	}
+	if subs == nil {
+		subs = make(map[pair]*entry)
+		r.conns[c] = subs
+	}
+	for _, p := range fresh {
+		if !r.hasKey(subs, p.key) {
+			r.refs[p.key]++
+		}
+		subs[p] = &entry{at: now}
+	}
+	if push {
+		for _, p := range pairs {
+			r.setPushLocked(c, subs, p, true)
+		}
+	}
+	return fresh, nil
+}
+
+// hasKey reports whether subs holds key with any sub type.
+func (r *registry[C]) hasKey(subs map[pair]*entry, key string) bool {
+	for _, t := range []int32{SubBasic, SubOrderBook, SubTicker} {
+		if _, ok := subs[pair{key, t}]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *registry[C]) setPushLocked(c C, subs map[pair]*entry, p pair, on bool) {
+	e, ok := subs[p]
+	if !ok {
+		return
+	}
+	e.push = on
+	m := r.byKey[p.key]
+	if on {
+		if m == nil {
+			m = make(map[C]pushMask)
+			r.byKey[p.key] = m
+		}
+		m[c] |= maskOf(p.subType)
+		return
+	}
+	if m == nil {
+		return
+	}
+	m[c] &^= maskOf(p.subType)
+	if m[c] == 0 {
+		delete(m, c)
+	}
+	if len(m) == 0 {
+		delete(r.byKey, p.key)
+	}
+}
+
+// unsubscribe removes pairs for c, all or nothing: it fails when any of them
+// was subscribed less than the minimum hold ago. Pairs not subscribed are ignored.
+func (r *registry[C]) unsubscribe(c C, pairs []pair, now time.Time) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	subs := r.conns[c]
+	var present []pair
+	for _, p := range pairs {
+		e, ok := subs[p]
+		if !ok {
+			continue
+		}
+		if held := now.Sub(e.at); held < r.hold {
+			return &codedError{codeHold, fmt.Sprintf(
+				"cannot unsubscribe %s %s: subscribed %s ago, a subscription must be held at least %s",
+				p.key, subTypeName(p.subType), held.Round(time.Millisecond), r.hold)}
+		}
+		present = append(present, p)
+	}
+	for _, p := range present {
+		r.removeLocked(c, subs, p)
+	}
+	if len(subs) == 0 {
+		delete(r.conns, c)
+	}
+	return nil
+}
+
+// unsubscribeAll removes every subscription of c, subject to the hold rule.
+func (r *registry[C]) unsubscribeAll(c C, now time.Time) error {
+	r.mu.RLock()
+	pairs := make([]pair, 0, len(r.conns[c]))
+	for p := range r.conns[c] {
+		pairs = append(pairs, p)
+	}
+	r.mu.RUnlock()
+	slices.SortFunc(pairs, comparePairs)
+	return r.unsubscribe(c, pairs, now)
+}
+
+func (r *registry[C]) removeLocked(c C, subs map[pair]*entry, p pair) {
+	r.setPushLocked(c, subs, p, false)
+	delete(subs, p)
+	if !r.hasKey(subs, p.key) {
+		r.refs[p.key]--
+		if r.refs[p.key] <= 0 {
+			delete(r.refs, p.key)
+		}
+	}
+}
+
+// setPush registers or unregisters pushes; every pair must be subscribed.
+func (r *registry[C]) setPush(c C, pairs []pair, on bool) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	subs := r.conns[c]
+	for _, p := range pairs {
+		if _, ok := subs[p]; !ok {
+			return &codedError{codeNotSubscribed, fmt.Sprintf(
+				"%s is not subscribed to %s on this connection; call Qot_Sub first",
+				p.key, subTypeName(p.subType))}
+		}
+	}
+	for _, p := range pairs {
+		r.setPushLocked(c, subs, p, on)
+	}
+	return nil
+}
+
+func (r *registry[C]) subscribed(c C, p pair) bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	_, ok := r.conns[c][p]
+	return ok
+}
+
+// drop forgets every subscription of a closed connection.
+func (r *registry[C]) drop(c C) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	subs := r.conns[c]
+	for p := range subs {
+		r.removeLocked(c, subs, p)
+	}
+	delete(r.conns, c)
+}
+
+// keys returns the securities some connection is subscribed to, sorted.
+func (r *registry[C]) keys() []string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]string, 0, len(r.refs))
+	for k := range r.refs {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// target is one connection to push to and the sub types it wants.
+type target[C comparable] struct {
+	conn C
+	mask pushMask
+}
+
+// targets appends the push registrations for key to dst.
+func (r *registry[C]) targets(dst []target[C], key string) []target[C] {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	for c, m := range r.byKey[key] {
+		dst = append(dst, target[C]{c, m})
+	}
+	return dst
+}
+
+// used returns the number of slots c holds.
+func (r *registry[C]) used(c C) int {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return len(r.conns[c])
+}
+
+// snapshot returns c's subscriptions grouped by sub type, securities sorted.
+func (r *registry[C]) snapshot(c C) map[int32][]string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make(map[int32][]string)
+	for p := range r.conns[c] {
+		out[p.subType] = append(out[p.subType], p.key)
+	}
+	for _, keys := range out {
+		slices.Sort(keys)
+	}
+	return out
+}
+
+// connections returns every connection holding subscriptions.
+func (r *registry[C]) connections() []C {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]C, 0, len(r.conns))
+	for c := range r.conns {
+		out = append(out, c)
+	}
+	return out
+}
+
+func comparePairs(a, b pair) int {
+	if a.key != b.key {
+		if a.key < b.key {
+			return -1
+		}
+		return 1
+	}
+	return int(a.subType - b.subType)
+}

@@ -1,0 +1,160 @@
+// Package sim assembles the OpenD simulator: a simulated market, the OpenD
+// protocol server, the quote handlers (package qot) and the trade engine
+// (package trade), served together on one listener.
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/futugw/gateway/opend/server"
+	"github.com/futugw/gateway/opend/sim/market"
+	"github.com/futugw/gateway/opend/sim/qot"
+	"github.com/futugw/gateway/opend/sim/trade"
+)
+
+// Config configures a simulator. The zero value is usable.
+type Config struct {
+	Seed         int64         // market random walk seed
+	PushInterval time.Duration // time between price steps of one security; 0 = 500ms
+	SubQuota     int           // subscription slots per connection; 0 = 500
+	MinSubHold   time.Duration // minimum subscription age before unsubscribing; 0 = 1m
+
+	TradePassword   string        // plaintext; "" = trade.DefaultTradePassword
+	OrderRateLimit  int           // place/modify requests per account per window; 0 = 15
+	OrderRateWindow time.Duration // 0 = 30s
+
+	MaxConns          int           // 0 = 128
+	KeepAliveInterval time.Duration // advertised in InitConnect; 0 = 10s
+	ServerVer         int32         // 0 = 1000
+	LoginUserID       uint64        // 0 = 10000001
+
+	// ShutdownTimeout bounds the graceful stop when Serve's context ends; 0 = 5s.
+	ShutdownTimeout time.Duration
+	Logger          *slog.Logger // nil = slog.Default()
+}
+
+// Sim is one simulated OpenD.
+type Sim struct {
+	cfg    Config
+	log    *slog.Logger
+	market *market.Market
+	srv    *server.Server
+	qot    *qot.Service
+	trade  *trade.Engine
+
+	once sync.Once
+}
+
+// New builds the market, the server and both halves of the protocol.
+func New(cfg Config) (*Sim, error) {
+	if cfg.SubQuota < 0 || cfg.PushInterval < 0 || cfg.MinSubHold < 0 || cfg.OrderRateLimit < 0 {
+		return nil, errors.New("sim: negative quota, interval, hold or rate limit")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.LoginUserID == 0 {
+		cfg.LoginUserID = 10000001
+	}
+	if cfg.ServerVer == 0 {
+		cfg.ServerVer = 1000
+	}
+	if cfg.ShutdownTimeout <= 0 {
+		cfg.ShutdownTimeout = 5 * time.Second
+	}
+	s := &Sim{cfg: cfg, log: cfg.Logger}
+	s.market = market.New(market.Config{Seed: cfg.Seed})
+	s.srv = server.New(server.Config{
+		ServerVer:         cfg.ServerVer,
+		LoginUserID:       cfg.LoginUserID,
+		KeepAliveInterval: cfg.KeepAliveInterval,
+		MaxConns:          cfg.MaxConns,
+		Logger:            cfg.Logger,
+		// Both halves keep per-connection state; Register below runs before
+		// Serve, so the hook never sees nil services.
+		OnClose: s.dropConn,
+	})
+	s.qot = qot.Register(s.srv, s.market, qot.Config{
+		SubQuota:     cfg.SubQuota,
+		MinSubHold:   cfg.MinSubHold,
+		PushInterval: cfg.PushInterval,
+		StepAll:      true,
+		ServerVer:    cfg.ServerVer,
+		UserID:       cfg.LoginUserID,
+		Logger:       cfg.Logger,
+	})
+	s.trade = trade.Register(s.srv, s.market, trade.Config{
+		TradePassword: cfg.TradePassword,
+		OrderLimit:    cfg.OrderRateLimit,
+		OrderWindow:   cfg.OrderRateWindow,
+		Seed:          uint64(cfg.Seed),
+		Logger:        cfg.Logger,
+	})
+	return s, nil
+}
+
+func (s *Sim) dropConn(c *server.Conn) {
+	s.qot.DropConn(c)
+	s.trade.DropConn(c)
+}
+
+// Market returns the simulated market (for tests and admin tools).
+func (s *Sim) Market() *market.Market { return s.market }
+
+// Quotes returns the quote service (for Notify broadcasts).
+func (s *Sim) Quotes() *qot.Service { return s.qot }
+
+// Serve accepts OpenD clients on ln and runs the price loop until ctx ends or
+// Shutdown is called. When ctx ends it shuts down gracefully within
+// Config.ShutdownTimeout. It returns nil after a clean stop.
+func (s *Sim) Serve(ctx context.Context, ln net.Listener) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Go(func() {
+		if err := s.qot.Run(ctx); err != nil {
+			s.log.Error("price loop stopped", "err", err)
+		}
+	})
+
+	served := make(chan error, 1)
+	wg.Go(func() { served <- s.srv.Serve(ln) })
+	s.log.Info("opend-sim serving", "addr", ln.Addr().String())
+
+	select {
+	case err := <-served:
+		cancel()
+		if errors.Is(err, server.ErrServerClosed) {
+			return nil
+		}
+		return fmt.Errorf("sim: serve: %w", err)
+	case <-ctx.Done():
+		sctx, stop := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+		defer stop()
+		err := s.Shutdown(sctx)
+		<-served
+		return err
+	}
+}
+
+// Shutdown stops accepting, lets in-flight requests finish, closes every
+// connection and stops the trade engine's matching.
+func (s *Sim) Shutdown(ctx context.Context) error {
+	err := s.srv.Shutdown(ctx)
+	s.once.Do(s.trade.Close)
+	if err != nil {
+		return fmt.Errorf("sim: shutdown: %w", err)
+	}
+	return nil
+}
+
+// ConnCount returns the number of open OpenD connections.
+func (s *Sim) ConnCount() int { return len(s.srv.Conns()) }

@@ -1,0 +1,128 @@
+package sim
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/futugw/gateway/api/gen/go/futu/opend/getglobalstate"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotsub"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatebasicqot"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetacclist"
+	"github.com/futugw/gateway/opend/sim/rawclient"
+	"go.uber.org/goleak"
+	"google.golang.org/protobuf/proto"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+func TestServeEndToEnd(t *testing.T) {
+	s, err := New(Config{
+		Seed:         7,
+		PushInterval: 2 * time.Millisecond,
+		MinSubHold:   time.Millisecond,
+		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(ctx, ln) }()
+
+	wctx, wcancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer wcancel()
+	c, err := rawclient.Dial(wctx, ln.Addr().String(), rawclient.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+
+	var gs getglobalstate.Response
+	st, err := c.Call(wctx, 1002, &getglobalstate.Request{C2S: &getglobalstate.C2S{UserID: proto.Uint64(1)}}, &gs)
+	if err != nil || !st.OK() || !gs.GetS2C().GetQotLogined() {
+		t.Fatalf("GetGlobalState: %v %+v %v", err, st, gs.GetS2C())
+	}
+
+	var accs trdgetacclist.Response
+	st, err = c.Call(wctx, 2001, &trdgetacclist.Request{C2S: &trdgetacclist.C2S{UserID: proto.Uint64(1)}}, &accs)
+	if err != nil || !st.OK() || len(accs.GetS2C().GetAccList()) == 0 {
+		t.Fatalf("Trd_GetAccList: %v %+v %v", err, st, accs.GetS2C())
+	}
+
+	var sub qotsub.Response
+	st, err = c.Call(wctx, 3001, &qotsub.Request{C2S: &qotsub.C2S{
+		SecurityList:     []*qotcommon.Security{{Market: proto.Int32(11), Code: proto.String("AAPL")}},
+		SubTypeList:      []int32{1},
+		IsSubOrUnSub:     proto.Bool(true),
+		IsRegOrUnRegPush: proto.Bool(true),
+	}}, &sub)
+	if err != nil || !st.OK() {
+		t.Fatalf("Qot_Sub: %v %+v", err, st)
+	}
+	for range 5 {
+		f, err := c.NextPush(wctx, 3005)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p qotupdatebasicqot.Response
+		if err := proto.Unmarshal(f.Body, &p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s.ConnCount() != 1 {
+		t.Errorf("ConnCount = %d", s.ConnCount())
+	}
+
+	cancel()
+	if err := <-served; err != nil {
+		t.Fatalf("Serve: %v", err)
+	}
+	select {
+	case <-c.Done():
+	case <-wctx.Done():
+		t.Fatal("client connection not closed by shutdown")
+	}
+}
+
+func TestShutdownStopsServe(t *testing.T) {
+	s, err := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(context.Background(), ln) }()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c, err := rawclient.Dial(ctx, ln.Addr().String(), rawclient.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := s.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-served; err != nil {
+		t.Fatalf("Serve after Shutdown: %v", err)
+	}
+}
+
+func TestNewRejectsBadConfig(t *testing.T) {
+	if _, err := New(Config{SubQuota: -1}); err == nil {
+		t.Fatal("negative quota accepted")
+	}
+}

@@ -1,0 +1,83 @@
+package proctest
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+)
+
+// pollEvery is the pause between probes while waiting for a state; the wait itself is
+// bounded by Timeout, so a slow machine only makes the test slower.
+const pollEvery = 25 * time.Millisecond
+
+// Get fetches url and returns the status code, Content-Type and body.
+func Get(t testing.TB, url string) (int, string, string) {
+	t.Helper()
+	c := &http.Client{Timeout: 10 * time.Second}
+	resp, err := c.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("GET %s: reading body: %v", url, err)
+	}
+	return resp.StatusCode, resp.Header.Get("Content-Type"), string(b)
+}
+
+// WaitHTTP polls url until it answers want and returns that response's body.
+func WaitHTTP(t testing.TB, url string, want int) string {
+	t.Helper()
+	c := &http.Client{Timeout: 5 * time.Second}
+	deadline := time.Now().Add(Timeout)
+	var last string
+	for {
+		resp, err := c.Get(url)
+		if err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == want {
+				return string(b)
+			}
+			last = resp.Status + " " + string(b)
+		} else {
+			last = err.Error()
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not answer %d within %v; last: %s", url, want, Timeout, last)
+		}
+		time.Sleep(pollEvery)
+	}
+}
+
+// WaitGRPCServing polls the grpc.health.v1 service at addr until service ("" for
+// the whole server) is SERVING.
+func WaitGRPCServing(t testing.TB, addr, service string) {
+	t.Helper()
+	cc, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatalf("grpc client for %s: %v", addr, err)
+	}
+	defer cc.Close()
+	hc := healthpb.NewHealthClient(cc)
+	deadline := time.Now().Add(Timeout)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		resp, err := hc.Check(ctx, &healthpb.HealthCheckRequest{Service: service})
+		cancel()
+		if err == nil && resp.GetStatus() == healthpb.HealthCheckResponse_SERVING {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("gRPC health of %q at %s not SERVING within %v: %v %v", service, addr, Timeout, resp.GetStatus(), err)
+		}
+		time.Sleep(pollEvery)
+	}
+}

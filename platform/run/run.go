@@ -1,0 +1,264 @@
+// Package run starts a service's servers and stops them in order. A Service owns an
+// admin HTTP server (/metrics, /healthz, /readyz, optional pprof) and an optional gRPC
+// server with reflection and grpc.health.v1; Run serves until SIGINT/SIGTERM or the
+// context ends, then marks the service not ready, stops gRPC gracefully (forcing it
+// after a deadline), drains HTTP with a deadline and closes upstream connections in
+// reverse order of registration.
+package run
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/health"
+
+	"github.com/futugw/gateway/platform/obs"
+)
+
+// Defaults for the zero values of Options.
+const (
+	DefaultReadyInterval = 5 * time.Second
+	DefaultGracePeriod   = 10 * time.Second
+	DefaultDrainTimeout  = 10 * time.Second
+	DefaultCloseTimeout  = 5 * time.Second
+)
+
+// Options configures a Service. Only Name and Logger are required; an empty address
+// leaves that server out.
+type Options struct {
+	Name   string // service name, for logs
+	Logger *slog.Logger
+
+	Health  *obs.Health         // readiness checks; nil means a Health with none
+	Metrics prometheus.Gatherer // served at /metrics; nil leaves /metrics out
+
+	AdminAddr   string // admin HTTP listener, e.g. ":9101" or "127.0.0.1:0"
+	AdminName   string // the admin server's name in logs; "admin" when empty
+	GRPCAddr    string // gRPC listener; "" means no gRPC server
+	GRPCOptions []grpc.ServerOption
+	Pprof       bool // serve /debug/pprof/ on the admin listener
+
+	ReadyInterval time.Duration // how often readiness is mirrored into grpc.health.v1
+	GracePeriod   time.Duration // GracefulStop deadline before in-flight RPCs are cut
+	DrainTimeout  time.Duration // HTTP drain deadline before connections are closed
+	CloseTimeout  time.Duration // budget for all closers together
+
+	// Signals that start shutdown; nil means SIGINT and SIGTERM.
+	Signals []os.Signal
+}
+
+// Service is a set of servers with one lifecycle. Register gRPC services, extra admin
+// routes and closers before calling Run.
+type Service struct {
+	opts   Options
+	log    *slog.Logger
+	health *obs.Health
+
+	mux      *http.ServeMux
+	admin    *http.Server
+	grpc     *grpc.Server
+	grpcHlth *health.Server
+
+	mu       sync.Mutex
+	adminLn  net.Listener
+	grpcLn   net.Listener
+	closers  []closer
+	started  bool
+	listened bool
+}
+
+type closer struct {
+	name string
+	fn   func(context.Context) error
+}
+
+// New builds a Service; nothing listens until Listen or Run.
+func New(opts Options) *Service {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Health == nil {
+		opts.Health = obs.NewHealth(0)
+	}
+	if opts.AdminName == "" {
+		opts.AdminName = "admin"
+	}
+	if opts.ReadyInterval <= 0 {
+		opts.ReadyInterval = DefaultReadyInterval
+	}
+	if opts.GracePeriod <= 0 {
+		opts.GracePeriod = DefaultGracePeriod
+	}
+	if opts.DrainTimeout <= 0 {
+		opts.DrainTimeout = DefaultDrainTimeout
+	}
+	if opts.CloseTimeout <= 0 {
+		opts.CloseTimeout = DefaultCloseTimeout
+	}
+	if opts.Signals == nil {
+		opts.Signals = []os.Signal{os.Interrupt, syscall.SIGTERM}
+	}
+	s := &Service{
+		opts:   opts,
+		log:    opts.Logger,
+		health: opts.Health,
+	}
+	s.mux = newAdminMux(opts.Metrics, opts.Health, opts.Pprof)
+	s.admin = newHTTPServer(s.mux, opts.Logger)
+	if opts.GRPCAddr != "" {
+		s.grpc, s.grpcHlth = newGRPCServer(opts.GRPCOptions)
+	}
+	return s
+}
+
+// GRPC returns the gRPC server to register services on, or nil when Options.GRPCAddr
+// is empty. Reflection and grpc.health.v1 are already registered.
+func (s *Service) GRPC() *grpc.Server { return s.grpc }
+
+// Health returns the readiness checks the service reports.
+func (s *Service) Health() *obs.Health { return s.health }
+
+// Handle adds a route to the admin HTTP server (the edge serves its pages there).
+func (s *Service) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
+// AddCloser registers fn to run after the servers stopped, e.g. closing an upstream
+// connection. Closers run in reverse order of registration, each with the remainder
+// of Options.CloseTimeout.
+func (s *Service) AddCloser(name string, fn func(context.Context) error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closers = append(s.closers, closer{name: name, fn: fn})
+}
+
+// Listen binds the listeners, so their addresses are known before Run (useful with
+// port 0). Run calls it when it was not called, and closes the listeners on shutdown;
+// a caller that listens but then does not Run owns them.
+func (s *Service) Listen() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.listened {
+		return nil
+	}
+	if s.opts.AdminAddr != "" {
+		ln, err := net.Listen("tcp", s.opts.AdminAddr)
+		if err != nil {
+			return fmt.Errorf("%s listener: %w", s.opts.AdminName, err)
+		}
+		s.adminLn = ln
+	}
+	if s.grpc != nil {
+		ln, err := net.Listen("tcp", s.opts.GRPCAddr)
+		if err != nil {
+			if s.adminLn != nil {
+				_ = s.adminLn.Close()
+				s.adminLn = nil
+			}
+			return fmt.Errorf("grpc listener: %w", err)
+		}
+		s.grpcLn = ln
+	}
+	s.listened = true
+	return nil
+}
+
+// AdminAddr is the bound admin address, nil before Listen or without an admin server.
+func (s *Service) AdminAddr() net.Addr { return addrOf(&s.mu, &s.adminLn) }
+
+// GRPCAddr is the bound gRPC address, nil before Listen or without a gRPC server.
+func (s *Service) GRPCAddr() net.Addr { return addrOf(&s.mu, &s.grpcLn) }
+
+func addrOf(mu *sync.Mutex, ln *net.Listener) net.Addr {
+	mu.Lock()
+	defer mu.Unlock()
+	if *ln == nil {
+		return nil
+	}
+	return (*ln).Addr()
+}
+
+// Run serves until a signal from Options.Signals arrives, ctx ends, or a server
+// fails; then it shuts down in order and returns. It returns nil after a clean
+// shutdown, or the server and closer errors. Run may be called once.
+func (s *Service) Run(ctx context.Context) error {
+	s.mu.Lock()
+	if s.started {
+		s.mu.Unlock()
+		return errors.New("run: Run called twice")
+	}
+	s.started = true
+	s.mu.Unlock()
+
+	if err := s.Listen(); err != nil {
+		return err
+	}
+
+	// Register before serving, so a signal that arrives once we answer is ours.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, s.opts.Signals...)
+	defer signal.Stop(sigs)
+
+	serveErrs := make(chan error, 2)
+	var serving sync.WaitGroup
+	if s.adminLn != nil {
+		serving.Go(func() {
+			if err := s.admin.Serve(s.adminLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				serveErrs <- fmt.Errorf("%s server: %w", s.opts.AdminName, err)
+			}
+		})
+		s.log.Info("listening", "server", s.opts.AdminName, "addr", s.adminLn.Addr().String())
+	}
+
+	watchCtx, stopWatch := context.WithCancel(context.Background())
+	var watching sync.WaitGroup
+	if s.grpc != nil {
+		ready := s.health.Evaluate(ctx).Ready()
+		if !ready {
+			s.log.Warn("not ready at start; gRPC health is NOT_SERVING")
+		}
+		s.setGRPCServing(ready)
+		watching.Go(func() { s.watchReadiness(watchCtx, ready) })
+		serving.Go(func() {
+			if err := s.grpc.Serve(s.grpcLn); err != nil && !errors.Is(err, grpc.ErrServerStopped) {
+				serveErrs <- fmt.Errorf("grpc server: %w", err)
+			}
+		})
+		s.log.Info("listening", "server", "grpc", "addr", s.grpcLn.Addr().String())
+	}
+	s.log.Info("started", "service", s.opts.Name)
+
+	var runErr error
+	select {
+	case sig := <-sigs:
+		s.log.Info("shutdown started", "reason", "signal", "signal", sig.String())
+	case <-ctx.Done():
+		s.log.Info("shutdown started", "reason", "context", "cause", context.Cause(ctx).Error())
+	case runErr = <-serveErrs:
+		s.log.Error("shutdown started", "reason", "server failed", "error", runErr.Error())
+	}
+
+	s.shutdown(stopWatch, &watching, &serving)
+	close(serveErrs) // every Serve returned inside shutdown
+	errs := []error{runErr}
+	for err := range serveErrs {
+		errs = append(errs, err)
+	}
+	errs = append(errs, s.runClosers())
+	err := errors.Join(errs...)
+	if err != nil {
+		s.log.Error("shutdown complete", "service", s.opts.Name, "error", err.Error())
+	} else {
+		s.log.Info("shutdown complete", "service", s.opts.Name)
+	}
+	return err
+}

@@ -1,0 +1,48 @@
+// Package app wires the auth service: configuration in, servers running until
+// shutdown. The key store and the AuthService handlers plug in here later.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/futugw/gateway/platform/obs"
+	"github.com/futugw/gateway/platform/run"
+)
+
+// Name is the service name used in metric names and logs.
+const Name = "auth"
+
+// Config is everything the auth service is started with.
+type Config struct {
+	GRPCAddr        string
+	AdminAddr       string
+	RedisAddr       string // not dialled yet
+	Pprof           bool
+	ShutdownTimeout time.Duration // gRPC grace period and HTTP drain deadline
+}
+
+// Run builds the service and serves until ctx ends or SIGINT/SIGTERM arrives.
+func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
+	reg := obs.NewRegistry()
+	if err := obs.RegisterBuildInfo(reg, Name); err != nil {
+		return err
+	}
+	log.Info("config", "grpc_addr", cfg.GRPCAddr, "admin_addr", cfg.AdminAddr,
+		"redis_addr", cfg.RedisAddr,
+		"pprof", cfg.Pprof, "shutdown_timeout", cfg.ShutdownTimeout.String())
+	log.Info("redis not connected yet", "redis_addr", cfg.RedisAddr)
+
+	svc := run.New(run.Options{
+		Name:         Name,
+		Logger:       log,
+		Metrics:      reg,
+		AdminAddr:    cfg.AdminAddr,
+		GRPCAddr:     cfg.GRPCAddr,
+		Pprof:        cfg.Pprof,
+		GracePeriod:  cfg.ShutdownTimeout,
+		DrainTimeout: cfg.ShutdownTimeout,
+	})
+	return svc.Run(ctx)
+}

@@ -1,0 +1,48 @@
+// Command order serves the OrderService and AccountService over gRPC: limits, placement through OpenD, account reads.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/futugw/gateway/platform/config"
+	"github.com/futugw/gateway/platform/obs"
+	"github.com/futugw/gateway/services/order/internal/app"
+)
+
+func main() { os.Exit(run(os.Args[1:])) }
+
+// run reads the configuration, then hands over to app.Run; it returns the exit code.
+func run(args []string) int {
+	fs := flag.NewFlagSet("order", flag.ContinueOnError)
+	grpcAddr := config.String(fs, "grpc-addr", "ORDER_GRPC_ADDR", ":50053", "gRPC listen address")
+	adminAddr := config.String(fs, "admin-addr", "ORDER_ADMIN_ADDR", ":9103", "admin HTTP address (/metrics, /healthz, /readyz)")
+	opendAddr := config.String(fs, "opend-addr", "OPEND_ADDR", "127.0.0.1:11111", "Futu OpenD (or opend-sim) address")
+	redisAddr := config.String(fs, "redis-addr", "REDIS_ADDR", "", "Redis address (host:port)")
+	pprof := config.Bool(fs, "pprof", "ORDER_PPROF", false, "serve /debug/pprof/ on the admin address")
+	shutdown := config.Duration(fs, "shutdown-timeout", "SHUTDOWN_TIMEOUT", 10*time.Second, "deadline for draining gRPC and HTTP on shutdown")
+	level := config.String(fs, "log-level", "LOG_LEVEL", "info", "log level: debug, info, warn or error")
+	if err := config.Parse(fs, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if _, err := obs.ParseLevel(*level); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	cfg := app.Config{GRPCAddr: *grpcAddr, AdminAddr: *adminAddr, OpenDAddr: *opendAddr, RedisAddr: *redisAddr,
+		Pprof: *pprof, ShutdownTimeout: *shutdown}
+
+	log := obs.NewLogger(os.Stderr, *level)
+	if err := app.Run(context.Background(), cfg, log); err != nil {
+		log.Error("exit", "error", err.Error())
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,47 @@
+// Command quote serves the QuoteService over gRPC: quotes and pushes from one OpenD quote connection.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/futugw/gateway/platform/config"
+	"github.com/futugw/gateway/platform/obs"
+	"github.com/futugw/gateway/services/quote/internal/app"
+)
+
+func main() { os.Exit(run(os.Args[1:])) }
+
+// run reads the configuration, then hands over to app.Run; it returns the exit code.
+func run(args []string) int {
+	fs := flag.NewFlagSet("quote", flag.ContinueOnError)
+	grpcAddr := config.String(fs, "grpc-addr", "QUOTE_GRPC_ADDR", ":50052", "gRPC listen address")
+	adminAddr := config.String(fs, "admin-addr", "QUOTE_ADMIN_ADDR", ":9102", "admin HTTP address (/metrics, /healthz, /readyz)")
+	opendAddr := config.String(fs, "opend-addr", "OPEND_ADDR", "127.0.0.1:11111", "Futu OpenD (or opend-sim) address")
+	pprof := config.Bool(fs, "pprof", "QUOTE_PPROF", false, "serve /debug/pprof/ on the admin address")
+	shutdown := config.Duration(fs, "shutdown-timeout", "SHUTDOWN_TIMEOUT", 10*time.Second, "deadline for draining gRPC and HTTP on shutdown")
+	level := config.String(fs, "log-level", "LOG_LEVEL", "info", "log level: debug, info, warn or error")
+	if err := config.Parse(fs, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if _, err := obs.ParseLevel(*level); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	cfg := app.Config{GRPCAddr: *grpcAddr, AdminAddr: *adminAddr, OpenDAddr: *opendAddr,
+		Pprof: *pprof, ShutdownTimeout: *shutdown}
+
+	log := obs.NewLogger(os.Stderr, *level)
+	if err := app.Run(context.Background(), cfg, log); err != nil {
+		log.Error("exit", "error", err.Error())
+		return 1
+	}
+	return 0
+}

@@ -821,6 +821,8 @@ func (*LogoutResponse) Descriptor() ([]byte, []int) {
 type ValidateRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Key           string                 `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
+	Client        string                 `protobuf:"bytes,2,opt,name=client,proto3" json:"client,omitempty"` // the end client's address, for the audit of failures
+	Method        string                 `protobuf:"bytes,3,opt,name=method,proto3" json:"method,omitempty"` // the method the caller is guarding, for the audit of failures
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -858,6 +860,20 @@ func (*ValidateRequest) Descriptor() ([]byte, []int) {
 func (x *ValidateRequest) GetKey() string {
 	if x != nil {
 		return x.Key
+	}
+	return ""
+}
+
+func (x *ValidateRequest) GetClient() string {
+	if x != nil {
+		return x.Client
+	}
+	return ""
+}
+
+func (x *ValidateRequest) GetMethod() string {
+	if x != nil {
+		return x.Method
 	}
 	return ""
 }
@@ -1101,9 +1117,11 @@ const file_futu_gateway_v1_auth_proto_rawDesc = "" +
 	"\x04info\x18\x02 \x01(\v2\x18.futu.gateway.v1.KeyInfoR\x04info\"\x17\n" +
 	"\x15RefreshSessionRequest\"\x0f\n" +
 	"\rLogoutRequest\"\x10\n" +
-	"\x0eLogoutResponse\"#\n" +
+	"\x0eLogoutResponse\"S\n" +
 	"\x0fValidateRequest\x12\x10\n" +
-	"\x03key\x18\x01 \x01(\tR\x03key\"(\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x16\n" +
+	"\x06client\x18\x02 \x01(\tR\x06client\x12\x16\n" +
+	"\x06method\x18\x03 \x01(\tR\x06method\"(\n" +
 	"\x10ListAuditRequest\x12\x14\n" +
 	"\x05limit\x18\x01 \x01(\x05R\x05limit\"\x8b\x02\n" +
 	"\n" +

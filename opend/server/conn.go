@@ -53,6 +53,8 @@ type Conn struct {
 	handlers   sync.WaitGroup
 	sem        chan struct{} // Concurrency > 1 only
 
+	wbuf net.Buffers // writeLoop's writev vector, a field so it does not escape per write
+
 	stopping atomic.Bool // graceful shutdown: stop reading
 	init     atomic.Pointer[initconnect.C2S]
 }
@@ -159,12 +161,14 @@ func (c *Conn) enqueue(pkt []byte) error {
 	return ErrSlowConsumer
 }
 
-// abort closes the socket at once; the first reason wins.
+// abort closes the socket at once and cancels the handlers' context; the
+// first reason wins.
 func (c *Conn) abort(reason string) {
 	c.closeOnce.Do(func() {
 		c.reason = reason
 		close(c.closed)
 		c.rwc.Close()
+		c.cancel()
 	})
 }
 
@@ -188,7 +192,6 @@ func (c *Conn) serve() {
 	close(c.drain)
 	<-c.writerDone
 	c.abort(reason)
-	c.cancel()
 	c.s.removeConn(c)
 
 	attrs := []any{"conn_id", c.id, "remote", c.remote, "reason", c.reason}
@@ -204,8 +207,19 @@ func (c *Conn) serve() {
 		c.s.log.Info("opend server: connection closed", attrs...)
 	}
 	if c.s.cfg.OnClose != nil {
-		c.s.cfg.OnClose(c)
+		c.hook("OnClose", c.s.cfg.OnClose)
 	}
+}
+
+// hook runs a Config hook; a panic in it is logged, not fatal.
+func (c *Conn) hook(name string, fn func(*Conn)) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.s.log.Error("opend server: hook panicked", "hook", name, "conn_id", c.id,
+				"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+		}
+	}()
+	fn(c)
 }
 
 // readLoop reads and dispatches requests until the connection ends, and says
@@ -364,7 +378,7 @@ func (c *Conn) initConnect(req Request) {
 	c.s.log.Debug("opend server: InitConnect", "conn_id", c.id, "remote", c.remote,
 		"client_id", m.GetC2S().GetClientID(), "client_ver", m.GetC2S().GetClientVer())
 	if cfg.OnInit != nil {
-		cfg.OnInit(c)
+		c.hook("OnInit", cfg.OnInit)
 	}
 }
 
@@ -387,8 +401,13 @@ func (c *Conn) writeLoop() {
 	batch := make([][]byte, 0, writeBatch)
 	write := func() bool {
 		c.rwc.SetWriteDeadline(time.Now().Add(c.s.cfg.WriteTimeout))
-		bufs := net.Buffers(batch)
-		_, err := bufs.WriteTo(c.rwc)
+		var err error
+		if len(batch) == 1 {
+			_, err = c.rwc.Write(batch[0])
+		} else {
+			c.wbuf = batch // WriteTo consumes its receiver
+			_, err = c.wbuf.WriteTo(c.rwc)
+		}
 		clear(batch)
 		batch = batch[:0]
 		if err != nil {

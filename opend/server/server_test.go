@@ -581,3 +581,22 @@ func TestShutdownDeadlineForcesClose(t *testing.T) {
 	<-served
 	rc.expectClosed()
 }
+
+func TestHookPanicsAreContained(t *testing.T) {
+	_, addr, logs := start(t, Config{
+		OnInit:  func(*Conn) { panic("init hook bug") },
+		OnClose: func(*Conn) { panic("close hook bug") },
+	}, nil)
+	rc := dialRaw(t, addr)
+	rc.init()
+	if st := rc.call(ProtoKeepAlive, kaReq(3), nil); !st.OK() {
+		t.Fatalf("KeepAlive after OnInit panic: %+v", st)
+	}
+	rc.c.Close()
+	waitFor(t, "both hook panics logged", func() bool {
+		l := logs.String()
+		return strings.Contains(l, "init hook bug") && strings.Contains(l, "close hook bug")
+	})
+	// The server still accepts connections.
+	dialRaw(t, addr).init()
+}

@@ -21,7 +21,12 @@ func run(args []string) int {
 	fs := flag.NewFlagSet("auth", flag.ContinueOnError)
 	grpcAddr := config.String(fs, "grpc-addr", "AUTH_GRPC_ADDR", ":50051", "gRPC listen address")
 	adminAddr := config.String(fs, "admin-addr", "AUTH_ADMIN_ADDR", ":9101", "admin HTTP address (/metrics, /healthz, /readyz)")
-	redisAddr := config.String(fs, "redis-addr", "REDIS_ADDR", "", "Redis address (host:port)")
+	redisAddr := config.String(fs, "redis-addr", "REDIS_ADDR", "127.0.0.1:6379", "Redis address(es), comma-separated: one = single Redis, several = Cluster, or Sentinels with -redis-master")
+	redisMaster := config.String(fs, "redis-master", "REDIS_MASTER_NAME", "", "Redis Sentinel master name")
+	redisPassFile := config.String(fs, "redis-password-file", "REDIS_PASSWORD_FILE", "", "file holding the Redis password")
+	bootFile := config.String(fs, "bootstrap-admin-file", "AUTH_BOOTSTRAP_ADMIN_FILE", "", "when set: keep a valid admin key in this file (mode 0600), minting one at start if missing or invalid")
+	bootTTL := config.Duration(fs, "bootstrap-admin-ttl", "AUTH_BOOTSTRAP_ADMIN_TTL", app.DefaultBootstrapAdminTTL, "life of a bootstrap admin key")
+	cacheTTL := config.Duration(fs, "cache-ttl", "AUTH_CACHE_TTL", 10*time.Second, "how long a successful validation is cached in process")
 	pprof := config.Bool(fs, "pprof", "AUTH_PPROF", false, "serve /debug/pprof/ on the admin address")
 	shutdown := config.Duration(fs, "shutdown-timeout", "SHUTDOWN_TIMEOUT", 10*time.Second, "deadline for draining gRPC and HTTP on shutdown")
 	level := config.String(fs, "log-level", "LOG_LEVEL", "info", "log level: debug, info, warn or error")
@@ -36,6 +41,8 @@ func run(args []string) int {
 		return 2
 	}
 	cfg := app.Config{GRPCAddr: *grpcAddr, AdminAddr: *adminAddr, RedisAddr: *redisAddr,
+		RedisMaster: *redisMaster, RedisPasswordFile: *redisPassFile,
+		BootstrapAdminFile: *bootFile, BootstrapAdminTTL: *bootTTL, CacheTTL: *cacheTTL,
 		Pprof: *pprof, ShutdownTimeout: *shutdown}
 
 	log := obs.NewLogger(os.Stderr, *level)

@@ -6,6 +6,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/futugw/gateway/platform/proctest"
+	"github.com/futugw/gateway/platform/redistest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -15,7 +16,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 func TestBinaryLifecycle(t *testing.T) {
 	proctest.Check(t, proctest.Service{
 		Args:   []string{"-grpc-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0", "-log-level", "debug"},
-		Env:    []string{"REDIS_ADDR=127.0.0.1:6379"},
+		Env:    []string{"REDIS_ADDR=" + redistest.Start(t)},
 		Metric: "futugw_auth_build_info",
 		GRPC:   true,
 	})

@@ -8,37 +8,97 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/futugw/gateway/platform/config"
 	"github.com/futugw/gateway/platform/obs"
+	"github.com/futugw/gateway/platform/redisx"
 	"github.com/futugw/gateway/services/edge/internal/app"
+	"github.com/futugw/gateway/services/edge/internal/cors"
 )
 
 func main() { os.Exit(run(os.Args[1:])) }
 
 // run reads the configuration, then hands over to app.Run; it returns the exit code.
 func run(args []string) int {
-	fs := flag.NewFlagSet("edge", flag.ContinueOnError)
-	httpAddr := config.String(fs, "http-addr", "EDGE_HTTP_ADDR", ":22222", "HTTP listen address (API, panel, /metrics, /healthz, /readyz)")
-	shutdown := config.Duration(fs, "shutdown-timeout", "SHUTDOWN_TIMEOUT", 10*time.Second, "deadline for draining HTTP on shutdown")
-	level := config.String(fs, "log-level", "LOG_LEVEL", "info", "log level: debug, info, warn or error")
-	if err := config.Parse(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	cfg, level, code := parseConfig(args)
+	if code >= 0 {
+		return code
 	}
-	if _, err := obs.ParseLevel(*level); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 2
-	}
-	cfg := app.Config{HTTPAddr: *httpAddr, ShutdownTimeout: *shutdown}
-
-	log := obs.NewLogger(os.Stderr, *level)
+	log := obs.NewLogger(os.Stderr, level)
 	if err := app.Run(context.Background(), cfg, log); err != nil {
 		log.Error("exit", "error", err.Error())
 		return 1
 	}
 	return 0
+}
+
+// parseConfig returns the configuration and log level, or an exit code >= 0 when
+// the process should stop (help, or bad flags, which were already reported).
+func parseConfig(args []string) (app.Config, string, int) {
+	fs := flag.NewFlagSet("edge", flag.ContinueOnError)
+	httpAddr := config.String(fs, "http-addr", "EDGE_HTTP_ADDR", ":22222", "HTTP listen address (API, panel, /metrics, /healthz, /readyz)")
+	authAddr := config.String(fs, "auth-addr", "AUTH_ADDR", "127.0.0.1:50051", "auth service gRPC address")
+	quoteAddr := config.String(fs, "quote-addr", "QUOTE_ADDR", "127.0.0.1:50052", "quote service gRPC address")
+	orderAddr := config.String(fs, "order-addr", "ORDER_ADDR", "127.0.0.1:50053", "order service gRPC address")
+	redisAddr := config.String(fs, "redis-addr", "REDIS_ADDR", "127.0.0.1:6379", "Redis address(es), comma-separated")
+	redisMaster := config.String(fs, "redis-master", "REDIS_MASTER_NAME", "", "Redis Sentinel master name (empty: no Sentinel)")
+	redisPassFile := config.String(fs, "redis-password-file", "REDIS_PASSWORD_FILE", "", "file holding the Redis password")
+	corsOrigins := config.String(fs, "cors-origins", "CORS_ALLOWED_ORIGINS", "", "comma-separated origins allowed to call the API cross-origin (empty: only the edge's own origin)")
+	connectSrc := config.String(fs, "csp-connect-src", "EDGE_CSP_CONNECT_SRC", "", "comma-separated extra origins the panel may connect to (API/WS origins), for its CSP")
+	trustProxy := config.Bool(fs, "trust-proxy", "EDGE_TRUST_PROXY", false, "honour X-Forwarded-Proto/For and X-Request-Id from the proxy in front (Caddy)")
+	callTimeout := config.Duration(fs, "call-timeout", "EDGE_CALL_TIMEOUT", 10*time.Second, "deadline of one REST call to a service")
+	shutdown := config.Duration(fs, "shutdown-timeout", "SHUTDOWN_TIMEOUT", 10*time.Second, "deadline for draining HTTP on shutdown")
+	level := config.String(fs, "log-level", "LOG_LEVEL", "info", "log level: debug, info, warn or error")
+	if err := config.Parse(fs, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return app.Config{}, "", 0
+		}
+		return app.Config{}, "", 2
+	}
+	fail := func(err error) (app.Config, string, int) {
+		fmt.Fprintln(fs.Output(), err)
+		return app.Config{}, "", 2
+	}
+	if _, err := obs.ParseLevel(*level); err != nil {
+		return fail(err)
+	}
+	origins, err := cors.ParseOrigins(*corsOrigins)
+	if err != nil {
+		return fail(err)
+	}
+	// Same shape as CORS origins (ws/wss allowed too); validated, then used as given.
+	if _, err := cors.ParseOrigins(strings.NewReplacer("wss://", "https://", "ws://", "http://").Replace(*connectSrc)); err != nil {
+		return fail(fmt.Errorf("-csp-connect-src: %w", err))
+	}
+	password := ""
+	if *redisPassFile != "" {
+		b, err := os.ReadFile(*redisPassFile)
+		if err != nil {
+			return fail(fmt.Errorf("-redis-password-file: %w", err))
+		}
+		password = strings.TrimSpace(string(b))
+	}
+	if *callTimeout <= 0 {
+		return fail(errors.New("-call-timeout must be positive"))
+	}
+	return app.Config{
+		HTTPAddr: *httpAddr, ShutdownTimeout: *shutdown,
+		AuthAddr: *authAddr, QuoteAddr: *quoteAddr, OrderAddr: *orderAddr,
+		Redis:       redisx.Options{Addrs: *redisAddr, MasterName: *redisMaster, Password: password},
+		CORSOrigins: origins, ConnectSrc: splitList(*connectSrc), TrustProxy: *trustProxy,
+		CallTimeout: *callTimeout,
+	}, *level, -1
+}
+
+// splitList splits a comma-separated list, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for p := range strings.SplitSeq(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }

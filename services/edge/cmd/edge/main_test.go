@@ -1,12 +1,17 @@
 package main
 
 import (
+	"net"
 	"strings"
 	"testing"
 
 	"go.uber.org/goleak"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	"github.com/futugw/gateway/platform/proctest"
+	"github.com/futugw/gateway/platform/redistest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -14,8 +19,10 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // TestBinaryLifecycle runs the real binary: it must come up healthy and ready, serve
 // metrics and the placeholder page on its one listener, and exit 0 on SIGTERM.
 func TestBinaryLifecycle(t *testing.T) {
+	redisAddr := redistest.Start(t)
 	proctest.Check(t, proctest.Service{
-		Args:       []string{"-http-addr", "127.0.0.1:0", "-log-level", "debug"},
+		Args: []string{"-http-addr", "127.0.0.1:0", "-log-level", "debug", "-redis-addr", redisAddr,
+			"-auth-addr", healthyUpstream(t), "-quote-addr", healthyUpstream(t), "-order-addr", healthyUpstream(t)},
 		Metric:     "futugw_edge_build_info",
 		HTTPServer: "http",
 		While: func(t *testing.T, p *proctest.Proc, base string) {
@@ -23,8 +30,8 @@ func TestBinaryLifecycle(t *testing.T) {
 			if code != 200 || !strings.HasPrefix(ctype, "text/html") || !strings.Contains(body, "futugw edge") {
 				t.Errorf("GET / = %d %q", code, ctype)
 			}
-			if code, _, _ := proctest.Get(t, base+"/nope"); code != 404 {
-				t.Errorf("GET /nope = %d, want 404", code)
+			if code, ctype, _ := proctest.Get(t, base+"/nope"); code != 404 || ctype != "application/json" {
+				t.Errorf("GET /nope = %d %q, want a 404 JSON body", code, ctype)
 			}
 		},
 	})
@@ -42,6 +49,11 @@ func TestFlagErrors(t *testing.T) {
 		{"unknown flag", nil, []string{"-nope"}, 2},
 		{"bad log level", nil, []string{"-log-level", "loud"}, 2},
 		{"bad env duration", map[string]string{"SHUTDOWN_TIMEOUT": "ten"}, nil, 2},
+		{"wildcard CORS origin", nil, []string{"-cors-origins", "*"}, 2},
+		{"CORS origin with path", map[string]string{"CORS_ALLOWED_ORIGINS": "https://app.example.com/x"}, nil, 2},
+		{"bad CSP connect-src", nil, []string{"-csp-connect-src", "wss://*.example.com"}, 2},
+		{"missing password file", nil, []string{"-redis-password-file", "/nonexistent/pw"}, 2},
+		{"zero call timeout", nil, []string{"-call-timeout", "0s"}, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -53,4 +65,20 @@ func TestFlagErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// healthyUpstream serves only grpc.health.v1 (SERVING) on loopback, standing in for
+// auth, quote or order so the edge can become ready.
+func healthyUpstream(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := grpc.NewServer()
+	healthpb.RegisterHealthServer(srv, health.NewServer())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = srv.Serve(ln) }()
+	t.Cleanup(func() { srv.Stop(); <-done })
+	return ln.Addr().String()
 }

@@ -1,16 +1,20 @@
-// Package app wires the edge: configuration in, the HTTP listener serving until
-// shutdown. REST (grpc-gateway), the WebSocket hub and the built panel plug in here
+// Package app wires the edge: configuration in, one HTTP listener serving the REST
+// front door (grpc-gateway to auth, quote and order), the panel, /metrics, /healthz
+// and /readyz until shutdown. The WebSocket hub and the built panel plug in here
 // later.
 package app
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"net"
 	"time"
 
 	"github.com/futugw/gateway/platform/obs"
+	"github.com/futugw/gateway/platform/redisx"
 	"github.com/futugw/gateway/platform/run"
-	"github.com/futugw/gateway/services/edge/internal/panel"
+	"github.com/futugw/gateway/services/edge/internal/gateway"
 )
 
 // Name is the service name used in metric names and logs.
@@ -20,25 +24,93 @@ const Name = "edge"
 type Config struct {
 	HTTPAddr        string        // the one listener: API, panel, /metrics, /healthz, /readyz
 	ShutdownTimeout time.Duration // HTTP drain deadline
+
+	AuthAddr, QuoteAddr, OrderAddr string // gRPC upstreams
+	Redis                          redisx.Options
+
+	CORSOrigins []string // parsed allowlist; empty = same origin only
+	ConnectSrc  []string // extra CSP connect-src origins for the panel (API/WS origins)
+	TrustProxy  bool     // honour X-Forwarded-Proto/For/Request-Id from the proxy in front
+
+	CallTimeout time.Duration // per REST call; gateway.DefaultTimeout when zero
+	MaxBody     int64         // per REST body; gateway.DefaultMaxBody when zero
 }
 
-// Run builds the edge and serves until ctx ends or SIGINT/SIGTERM arrives.
-func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
+// Edge is a built, not yet running edge.
+type Edge struct {
+	svc *run.Service
+}
+
+// New builds the edge: upstream connections (lazy), Redis client, handlers and
+// readiness checks. Nothing listens until Listen or Run.
+func New(ctx context.Context, cfg Config, log *slog.Logger) (*Edge, error) {
 	reg := obs.NewRegistry()
 	if err := obs.RegisterBuildInfo(reg, Name); err != nil {
-		return err
+		return nil, err
 	}
-	log.Info("config", "http_addr", cfg.HTTPAddr, "shutdown_timeout", cfg.ShutdownTimeout.String())
+	log.Info("config", "http_addr", cfg.HTTPAddr, "shutdown_timeout", cfg.ShutdownTimeout.String(),
+		"auth_addr", cfg.AuthAddr, "quote_addr", cfg.QuoteAddr, "order_addr", cfg.OrderAddr,
+		"redis_addrs", cfg.Redis.Addrs, "redis_master", cfg.Redis.MasterName,
+		"cors_origins", cfg.CORSOrigins, "trust_proxy", cfg.TrustProxy)
+
+	rdb, err := redisx.New(cfg.Redis)
+	if err != nil {
+		return nil, err
+	}
+	gw, err := gateway.New(ctx, gateway.Options{
+		AuthAddr: cfg.AuthAddr, QuoteAddr: cfg.QuoteAddr, OrderAddr: cfg.OrderAddr,
+		Timeout: cfg.CallTimeout, MaxBody: cfg.MaxBody, TrustProxy: cfg.TrustProxy,
+	})
+	if err != nil {
+		_ = rdb.Close()
+		return nil, err
+	}
+	root, err := newHandler(cfg, log, reg, gw.Handler())
+	if err != nil {
+		_ = gw.Close()
+		_ = rdb.Close()
+		return nil, err
+	}
+
+	health := obs.NewHealth(0)
+	health.Add("redis", redisx.Check(rdb))
+	health.Add("auth", gateway.HealthCheck(gw.Auth))
+	health.Add("quote", gateway.HealthCheck(gw.Quote))
+	health.Add("order", gateway.HealthCheck(gw.Order))
 
 	// The edge has no separate admin port: its public listener is the admin server.
 	svc := run.New(run.Options{
 		Name:         Name,
 		Logger:       log,
+		Health:       health,
 		Metrics:      reg,
 		AdminAddr:    cfg.HTTPAddr,
 		AdminName:    "http",
 		DrainTimeout: cfg.ShutdownTimeout,
 	})
-	svc.Handle("GET /{$}", panel.Placeholder())
-	return svc.Run(ctx)
+	// /metrics, /healthz and /readyz stay the run package's (more specific patterns);
+	// everything else goes through the edge's middleware chain.
+	svc.Handle("/", root)
+	svc.AddCloser("grpc upstreams", func(context.Context) error { return gw.Close() })
+	svc.AddCloser("redis", func(context.Context) error { return rdb.Close() })
+	return &Edge{svc: svc}, nil
+}
+
+// Listen binds the HTTP listener, so Addr is known before Run.
+func (e *Edge) Listen() error { return e.svc.Listen() }
+
+// Addr is the bound HTTP address, nil before Listen.
+func (e *Edge) Addr() net.Addr { return e.svc.AdminAddr() }
+
+// Run serves until ctx ends or SIGINT/SIGTERM arrives, then drains and closes the
+// upstream connections.
+func (e *Edge) Run(ctx context.Context) error { return e.svc.Run(ctx) }
+
+// Run builds the edge and serves until ctx ends or SIGINT/SIGTERM arrives.
+func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
+	e, err := New(ctx, cfg, log)
+	if err != nil {
+		return fmt.Errorf("edge: %w", err)
+	}
+	return e.Run(ctx)
 }

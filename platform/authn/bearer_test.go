@@ -1,0 +1,147 @@
+package authn
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"strings"
+	"testing"
+
+	"github.com/futugw/gateway/platform/errinfo"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+)
+
+// testKey builds a well-formed key from a seed byte, like the auth service would.
+func testKey(seed byte) string {
+	var b [32]byte
+	for i := range b {
+		b[i] = seed + byte(i)
+	}
+	return "fk_" + base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+func TestParseBearer(t *testing.T) {
+	key := testKey(1)
+	tests := []struct {
+		name   string
+		header string
+		want   string
+		reason string
+	}{
+		{"canonical", "Bearer " + key, key, ""},
+		{"lower-case scheme", "bearer " + key, key, ""},
+		{"upper-case scheme", "BEARER " + key, key, ""},
+		{"surrounding space trimmed", "  Bearer " + key + "\t", key, ""},
+		{"empty", "", "", errinfo.MissingKey},
+		{"blank", "   ", "", errinfo.MissingKey},
+		{"no scheme", key, "", errinfo.MalformedKey},
+		{"basic scheme", "Basic " + key, "", errinfo.MalformedKey},
+		{"two spaces", "Bearer  " + key, "", errinfo.MalformedKey},
+		{"tab separator", "Bearer\t" + key, "", errinfo.MalformedKey},
+		{"scheme only", "Bearer", "", errinfo.MalformedKey},
+		{"scheme and space", "Bearer ", "", errinfo.MalformedKey},
+		{"wrong prefix", "Bearer xk_" + key[3:], "", errinfo.MalformedKey},
+		{"too short", "Bearer " + key[:len(key)-1], "", errinfo.MalformedKey},
+		{"too long", "Bearer " + key + "A", "", errinfo.MalformedKey},
+		{"padding", "Bearer " + key[:len(key)-1] + "=", "", errinfo.MalformedKey},
+		{"std base64 char", "Bearer " + key[:10] + "+" + key[11:], "", errinfo.MalformedKey},
+		{"non-canonical last char", "Bearer " + key[:len(key)-1] + "B", "", errinfo.MalformedKey},
+		{"trailing garbage", "Bearer " + key + " x", "", errinfo.MalformedKey},
+		{"non-ascii", "Bearer " + key[:44] + "é", "", errinfo.MalformedKey},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseBearer(tt.header)
+			if tt.reason == "" {
+				if err != nil || got != tt.want {
+					t.Fatalf("ParseBearer = %q, %v; want %q", got, err, tt.want)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("ParseBearer = %q, want error %s", got, tt.reason)
+			}
+			if r := errinfo.Reason(err); r != tt.reason {
+				t.Fatalf("reason = %q, want %q (err %v)", r, tt.reason, err)
+			}
+			if c := status.Code(err); c != codes.Unauthenticated {
+				t.Fatalf("code = %v, want Unauthenticated", c)
+			}
+			if len(tt.header) > 10 && strings.Contains(err.Error(), strings.TrimSpace(tt.header)[7:]) {
+				t.Fatalf("error echoes the header: %v", err)
+			}
+		})
+	}
+}
+
+func TestHashToken(t *testing.T) {
+	key := testKey(7)
+	sum := sha256.Sum256([]byte(key))
+	if got, want := HashToken(key), hex.EncodeToString(sum[:]); got != want {
+		t.Fatalf("HashToken = %s, want %s", got, want)
+	}
+	if h := HashToken(key); h != strings.ToLower(h) || len(h) != 64 {
+		t.Fatalf("HashToken not 64 lowercase hex chars: %s", h)
+	}
+}
+
+func TestKnownScope(t *testing.T) {
+	for _, s := range []string{ScopeQotRead, ScopeAccRead, ScopeTradeSimulate, ScopeTradeReal, ScopeAdmin} {
+		if !KnownScope(s) {
+			t.Errorf("KnownScope(%q) = false", s)
+		}
+	}
+	for _, s := range []string{"", "qot", "QOT:READ", "trade:*", "admin "} {
+		if KnownScope(s) {
+			t.Errorf("KnownScope(%q) = true", s)
+		}
+	}
+}
+
+// FuzzParseBearer checks that no input panics, that accepted tokens are exactly
+// well-formed keys, and that errors never contain the token part of the header.
+func FuzzParseBearer(f *testing.F) {
+	f.Add("Bearer " + testKey(1))
+	f.Add("bearer " + testKey(200))
+	f.Add("")
+	f.Add("Bearer")
+	f.Add("Bearer fk_")
+	f.Add("Basic dXNlcjpwYXNz")
+	f.Fuzz(func(t *testing.T, header string) {
+		tok, err := ParseBearer(header)
+		if err != nil {
+			if tok != "" {
+				t.Fatalf("token %q returned with error", tok)
+			}
+			r := errinfo.Reason(err)
+			if r != errinfo.MissingKey && r != errinfo.MalformedKey {
+				t.Fatalf("unexpected reason %q", r)
+			}
+			if secret := strings.TrimSpace(header); len(secret) >= 8 && strings.Contains(status.Convert(err).Message(), secret) {
+				t.Fatalf("error message echoes the header")
+			}
+			return
+		}
+		if len(tok) != KeyLen || !strings.HasPrefix(tok, "fk_") {
+			t.Fatalf("accepted %q", tok)
+		}
+		raw, derr := base64.RawURLEncoding.Strict().DecodeString(tok[3:])
+		if derr != nil || len(raw) != 32 {
+			t.Fatalf("accepted a token that is not 32 base64url bytes: %q (%v)", tok, derr)
+		}
+		if "fk_"+base64.RawURLEncoding.EncodeToString(raw) != tok {
+			t.Fatalf("accepted a non-canonical spelling %q", tok)
+		}
+	})
+}
+
+func BenchmarkParseBearer(b *testing.B) {
+	h := "Bearer " + testKey(3)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseBearer(h); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,315 @@
+package authn
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/platform/errinfo"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/emptypb"
+)
+
+// authEcho answers WhoAmI with the principal the interceptor put in the context.
+type authEcho struct {
+	gatewayv1.UnimplementedAuthServiceServer
+	clients chan string
+}
+
+func (a *authEcho) WhoAmI(ctx context.Context, _ *gatewayv1.WhoAmIRequest) (*gatewayv1.KeyInfo, error) {
+	p, err := FromContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	select {
+	case a.clients <- ClientAddr(ctx):
+	default:
+	}
+	return &gatewayv1.KeyInfo{Id: p.KeyID, Scopes: p.Scopes}, nil
+}
+
+func (a *authEcho) IssueKey(ctx context.Context, _ *gatewayv1.IssueKeyRequest) (*gatewayv1.IssueKeyResponse, error) {
+	if _, err := FromContext(ctx); err != nil {
+		return nil, err
+	}
+	return &gatewayv1.IssueKeyResponse{}, nil
+}
+
+func (a *authEcho) Validate(ctx context.Context, _ *gatewayv1.ValidateRequest) (*gatewayv1.KeyInfo, error) {
+	if _, err := FromContext(ctx); err == nil {
+		return nil, errors.New("public method got a principal")
+	}
+	return &gatewayv1.KeyInfo{Id: "public"}, nil
+}
+
+// quoteStream answers StreamPushes with one push naming the caller's key.
+type quoteStream struct {
+	gatewayv1.UnimplementedQuoteServiceServer
+}
+
+func (quoteStream) StreamPushes(s grpc.BidiStreamingServer[gatewayv1.StreamPushesRequest, gatewayv1.QuotePush]) error {
+	p, err := FromContext(s.Context())
+	if err != nil {
+		return err
+	}
+	return s.Send(&gatewayv1.QuotePush{SecKey: p.KeyID})
+}
+
+// hiddenDesc is a service absent from MethodRules: it must be refused.
+var hiddenDesc = grpc.ServiceDesc{
+	ServiceName: "futu.gateway.v1.Hidden",
+	HandlerType: (*any)(nil),
+	Methods: []grpc.MethodDesc{{
+		MethodName: "Do",
+		Handler: func(srv any, ctx context.Context, dec func(any) error, in grpc.UnaryServerInterceptor) (any, error) {
+			req := new(emptypb.Empty)
+			if err := dec(req); err != nil {
+				return nil, err
+			}
+			h := func(ctx context.Context, req any) (any, error) { return new(emptypb.Empty), nil }
+			if in == nil {
+				return h(ctx, req)
+			}
+			return in(ctx, req, &grpc.UnaryServerInfo{Server: srv, FullMethod: "/futu.gateway.v1.Hidden/Do"}, h)
+		},
+	}},
+}
+
+type testServer struct {
+	fv      *fakeValidator
+	echo    *authEcho
+	cc      *grpc.ClientConn
+	auth    gatewayv1.AuthServiceClient
+	quote   gatewayv1.QuoteServiceClient
+	health  healthpb.HealthClient
+	admin   string // admin key
+	qot     string // qot:read key
+	expired string
+}
+
+func startServer(t *testing.T) *testServer {
+	t.Helper()
+	fv := newFakeValidator()
+	ts := &testServer{fv: fv, admin: testKey(100), qot: testKey(101), expired: testKey(102)}
+	fv.add(ts.admin, &Principal{KeyID: "admin1", Scopes: []string{ScopeAdmin}})
+	fv.add(ts.qot, &Principal{KeyID: "qot1", Scopes: []string{ScopeQotRead}})
+	fv.add(ts.expired, &Principal{KeyID: "expired", ExpiresAt: time.Now().Add(-time.Minute)})
+
+	srv := grpc.NewServer(
+		grpc.ChainUnaryInterceptor(UnaryServerInterceptor(fv, nil)),
+		grpc.ChainStreamInterceptor(StreamServerInterceptor(fv, nil)),
+	)
+	ts.echo = &authEcho{clients: make(chan string, 1)}
+	gatewayv1.RegisterAuthServiceServer(srv, ts.echo)
+	gatewayv1.RegisterQuoteServiceServer(srv, quoteStream{})
+	srv.RegisterService(&hiddenDesc, struct{}{})
+	healthpb.RegisterHealthServer(srv, health.NewServer())
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		_ = srv.Serve(ln)
+	}()
+	cc, err := grpc.NewClient(ln.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cc.Close()
+		srv.Stop()
+		<-served
+	})
+	ts.cc = cc
+	ts.auth = gatewayv1.NewAuthServiceClient(cc)
+	ts.quote = gatewayv1.NewQuoteServiceClient(cc)
+	ts.health = healthpb.NewHealthClient(cc)
+	return ts
+}
+
+func withAuth(ctx context.Context, header string) context.Context {
+	return metadata.AppendToOutgoingContext(ctx, "authorization", header)
+}
+
+func testCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func TestUnaryInterceptor(t *testing.T) {
+	ts := startServer(t)
+	ctx := testCtx(t)
+	tests := []struct {
+		name    string
+		header  string // "" = no metadata
+		call    func(ctx context.Context) error
+		code    codes.Code
+		reason  string
+		message string // substring
+	}{
+		{"whoami ok", "Bearer " + ts.qot, ts.whoAmI, codes.OK, "", ""},
+		{"missing key", "", ts.whoAmI, codes.Unauthenticated, errinfo.MissingKey, "missing API key"},
+		{"malformed header", "Token " + ts.qot, ts.whoAmI, codes.Unauthenticated, errinfo.MalformedKey, "malformed"},
+		{"malformed key", "Bearer fk_short", ts.whoAmI, codes.Unauthenticated, errinfo.MalformedKey, "malformed API key"},
+		{"unknown key", "Bearer " + testKey(55), ts.whoAmI, codes.Unauthenticated, errinfo.InvalidKey, "unknown"},
+		{"expired key", "Bearer " + ts.expired, ts.whoAmI, codes.Unauthenticated, errinfo.ExpiredKey, "expired"},
+		{"admin ok", "Bearer " + ts.admin, ts.issueKey, codes.OK, "", ""},
+		{"admin needed", "Bearer " + ts.qot, ts.issueKey, codes.PermissionDenied, errinfo.ScopeDenied, "this key lacks scope admin required by AuthService.IssueKey"},
+		{"scope missing", "Bearer " + ts.admin, ts.subscribe, codes.PermissionDenied, errinfo.ScopeDenied, "this key lacks scope qot:read required by QuoteService.Subscribe"},
+		{"unknown method refused", "Bearer " + ts.admin, ts.hidden, codes.PermissionDenied, errinfo.MethodNotAllowed, "Hidden.Do"},
+		{"unknown method refused without key", "", ts.hidden, codes.PermissionDenied, errinfo.MethodNotAllowed, ""},
+		{"public validate without key", "", ts.validate, codes.OK, "", ""},
+		{"health public", "", ts.healthCheck, codes.OK, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := ctx
+			if tt.header != "" {
+				c = withAuth(ctx, tt.header)
+			}
+			err := tt.call(c)
+			st := status.Convert(err)
+			if st.Code() != tt.code {
+				t.Fatalf("code = %v (%v), want %v", st.Code(), err, tt.code)
+			}
+			if got := errinfo.Reason(err); got != tt.reason {
+				t.Fatalf("reason = %q, want %q", got, tt.reason)
+			}
+			if !strings.Contains(st.Message(), tt.message) {
+				t.Fatalf("message %q lacks %q", st.Message(), tt.message)
+			}
+			if tt.header != "" && len(tt.header) > 20 && strings.Contains(st.Message(), tt.header[7:]) {
+				t.Fatalf("message echoes the key: %q", st.Message())
+			}
+		})
+	}
+}
+
+func (ts *testServer) whoAmI(ctx context.Context) error {
+	ki, err := ts.auth.WhoAmI(ctx, &gatewayv1.WhoAmIRequest{})
+	if err == nil && ki.GetId() == "" {
+		return errors.New("WhoAmI without principal")
+	}
+	return err
+}
+
+func (ts *testServer) issueKey(ctx context.Context) error {
+	_, err := ts.auth.IssueKey(ctx, &gatewayv1.IssueKeyRequest{})
+	return err
+}
+
+func (ts *testServer) validate(ctx context.Context) error {
+	_, err := ts.auth.Validate(ctx, &gatewayv1.ValidateRequest{})
+	return err
+}
+
+func (ts *testServer) subscribe(ctx context.Context) error {
+	_, err := ts.quote.Subscribe(ctx, &gatewayv1.SubscribeRequest{})
+	return err
+}
+
+func (ts *testServer) hidden(ctx context.Context) error {
+	return ts.cc.Invoke(ctx, "/futu.gateway.v1.Hidden/Do", new(emptypb.Empty), new(emptypb.Empty))
+}
+
+func (ts *testServer) healthCheck(ctx context.Context) error {
+	_, err := ts.health.Check(ctx, &healthpb.HealthCheckRequest{})
+	return err
+}
+
+func TestInterceptorPassesCallInfo(t *testing.T) {
+	ts := startServer(t)
+	ctx := withAuth(testCtx(t), "Bearer "+ts.qot)
+
+	if err := ts.whoAmI(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-ts.echo.clients; got != "127.0.0.1" {
+		t.Fatalf("ClientAddr without X-Forwarded-For = %q, want the peer host", got)
+	}
+	ci := ts.fv.lastCall()
+	if ci.Method != gatewayv1.AuthService_WhoAmI_FullMethodName || ci.Client != "127.0.0.1" {
+		t.Fatalf("CallInfo = %+v", ci)
+	}
+
+	ctx = metadata.AppendToOutgoingContext(ctx, "x-forwarded-for", "203.0.113.9, 10.0.0.1")
+	if err := ts.whoAmI(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-ts.echo.clients; got != "203.0.113.9" {
+		t.Fatalf("ClientAddr = %q, want the first X-Forwarded-For element", got)
+	}
+	if ci := ts.fv.lastCall(); ci.Client != "203.0.113.9" {
+		t.Fatalf("CallInfo.Client = %q", ci.Client)
+	}
+}
+
+func TestStreamInterceptor(t *testing.T) {
+	ts := startServer(t)
+	tests := []struct {
+		name   string
+		header string
+		code   codes.Code
+		reason string
+	}{
+		{"ok", "Bearer " + ts.qot, codes.OK, ""},
+		{"missing key", "", codes.Unauthenticated, errinfo.MissingKey},
+		{"unknown key", "Bearer " + testKey(77), codes.Unauthenticated, errinfo.InvalidKey},
+		{"scope missing", "Bearer " + ts.admin, codes.PermissionDenied, errinfo.ScopeDenied},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := testCtx(t)
+			if tt.header != "" {
+				ctx = withAuth(ctx, tt.header)
+			}
+			st, err := ts.quote.StreamPushes(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			push, err := st.Recv()
+			if tt.code == codes.OK {
+				if err != nil || push.GetSecKey() != "qot1" {
+					t.Fatalf("Recv = %v, %v; want the push for qot1", push, err)
+				}
+				if _, err := st.Recv(); err != io.EOF {
+					t.Fatalf("second Recv = %v, want EOF", err)
+				}
+				return
+			}
+			if status.Code(err) != tt.code || errinfo.Reason(err) != tt.reason {
+				t.Fatalf("Recv err = %v (reason %q), want %v/%s", err, errinfo.Reason(err), tt.code, tt.reason)
+			}
+		})
+	}
+}
+
+func TestFromContextWithoutPrincipal(t *testing.T) {
+	_, err := FromContext(context.Background())
+	if status.Code(err) != codes.Unauthenticated {
+		t.Fatalf("err = %v", err)
+	}
+	p := &Principal{KeyID: "x", Scopes: []string{ScopeAdmin}}
+	got, err := FromContext(NewContext(context.Background(), p))
+	if err != nil || got != p {
+		t.Fatalf("FromContext = %v, %v", got, err)
+	}
+	if p.Has(ScopeQotRead) || !p.Has(ScopeAdmin) || (*Principal)(nil).Has(ScopeAdmin) {
+		t.Fatal("Has: admin must not imply other scopes")
+	}
+}

@@ -1,0 +1,115 @@
+package authn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// RevocationChannel is the Redis pub/sub channel on which revocations are announced.
+// The payload is the revoked key's HashToken (hex).
+const RevocationChannel = "futugw:revocations"
+
+// PublishRevocation announces that the key with tokenHash is revoked, so every
+// process watching drops it from its cache.
+func PublishRevocation(ctx context.Context, rdb redis.UniversalClient, tokenHash string) error {
+	if err := rdb.Publish(ctx, RevocationChannel, tokenHash).Err(); err != nil {
+		return fmt.Errorf("publish revocation: %w", err)
+	}
+	return nil
+}
+
+// Watch tuning.
+const (
+	// watchIdle is how long a silent subscription waits before pinging, to notice a
+	// connection that died without a FIN.
+	watchIdle    = 5 * time.Second
+	watchBackoff = 100 * time.Millisecond
+	watchMaxWait = 2 * time.Second
+)
+
+// WatchRevocations subscribes to RevocationChannel and invalidates c's entry for each
+// announced hash. It purges c on every (re)subscription and when the subscription is
+// lost, so nothing revoked while it was not listening survives. It reconnects until
+// ctx ends, then returns nil.
+func WatchRevocations(ctx context.Context, rdb redis.UniversalClient, c *Cache, log *slog.Logger) error {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	ps := rdb.Subscribe(ctx, RevocationChannel)
+
+	// Receive does not return on context cancellation; closing the PubSub does.
+	stopped := make(chan struct{})
+	closed := make(chan struct{})
+	go func() {
+		defer close(closed)
+		select {
+		case <-ctx.Done():
+		case <-stopped:
+		}
+		_ = ps.Close()
+	}()
+	defer func() {
+		close(stopped)
+		<-closed
+	}()
+
+	healthy := false // whether we are subscribed as far as we know
+	wait := watchBackoff
+	for {
+		msg, err := ps.ReceiveTimeout(ctx, watchIdle)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			if isTimeout(err) {
+				// Quiet channel: a ping makes a dead connection show itself.
+				if perr := ps.Ping(ctx); perr == nil {
+					continue
+				}
+			}
+			if healthy {
+				healthy = false
+				c.Purge()
+				log.Warn("revocation subscription lost; cache purged, reconnecting", "err", err)
+			}
+			if !sleepCtx(ctx, wait) {
+				return nil
+			}
+			wait = min(wait*2, watchMaxWait)
+			continue
+		}
+		switch m := msg.(type) {
+		case *redis.Subscription:
+			if m.Kind == "subscribe" {
+				healthy = true
+				wait = watchBackoff
+				c.Purge()
+				log.Info("revocations subscribed; cache purged", "channel", m.Channel)
+			}
+		case *redis.Message:
+			c.Invalidate(m.Payload)
+		}
+	}
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}

@@ -1,0 +1,114 @@
+package authn
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"google.golang.org/protobuf/reflect/protoreflect"
+)
+
+// apiMethods lists every RPC declared in the gateway API's file descriptors, so a new
+// RPC without a rule fails TestMethodRulesCoverEveryRPC.
+func apiMethods(t *testing.T) []string {
+	t.Helper()
+	files := []protoreflect.FileDescriptor{
+		gatewayv1.File_futu_gateway_v1_auth_proto,
+		gatewayv1.File_futu_gateway_v1_quote_proto,
+		gatewayv1.File_futu_gateway_v1_order_proto,
+		gatewayv1.File_futu_gateway_v1_common_proto,
+	}
+	var out []string
+	for _, f := range files {
+		svcs := f.Services()
+		for i := range svcs.Len() {
+			s := svcs.Get(i)
+			ms := s.Methods()
+			for j := range ms.Len() {
+				out = append(out, fmt.Sprintf("/%s/%s", s.FullName(), ms.Get(j).Name()))
+			}
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("no RPCs found in the API descriptors")
+	}
+	return out
+}
+
+func TestMethodRulesCoverEveryRPC(t *testing.T) {
+	rules := MethodRules()
+	services := map[string]bool{}
+	for _, m := range apiMethods(t) {
+		if _, ok := rules[m]; !ok {
+			t.Errorf("no auth rule for %s: add one to MethodRules", m)
+		}
+		svc, _, _ := strings.Cut(shortMethod(m), ".")
+		services[svc] = true
+	}
+	for _, want := range []string{"AuthService", "QuoteService", "OrderService", "AccountService"} {
+		if !services[want] {
+			t.Errorf("service %s not found in the API descriptors", want)
+		}
+	}
+}
+
+func TestMethodRulesHaveNoStrayEntries(t *testing.T) {
+	api := apiMethods(t)
+	for m := range MethodRules() {
+		if !slices.Contains(api, m) && !isInfra(m) {
+			t.Errorf("rule for %s, which is not an RPC of the API", m)
+		}
+	}
+}
+
+func isInfra(m string) bool {
+	_, ok := ruleFor(nil, m)
+	return ok
+}
+
+func TestMethodRulesContent(t *testing.T) {
+	rules := MethodRules()
+	tests := []struct {
+		method string
+		want   Rule
+	}{
+		{gatewayv1.AuthService_IssueKey_FullMethodName, Rule{Admin: true}},
+		{gatewayv1.AuthService_ListAudit_FullMethodName, Rule{Admin: true}},
+		{gatewayv1.AuthService_WhoAmI_FullMethodName, Rule{}},
+		{gatewayv1.AuthService_Logout_FullMethodName, Rule{}},
+		{gatewayv1.AuthService_Validate_FullMethodName, Rule{Public: true}},
+		{gatewayv1.QuoteService_StreamPushes_FullMethodName, Rule{Scopes: []string{ScopeQotRead}}},
+		{gatewayv1.AccountService_GetFunds_FullMethodName, Rule{Scopes: []string{ScopeAccRead}}},
+		{gatewayv1.OrderService_StreamTradePushes_FullMethodName, Rule{Scopes: []string{ScopeAccRead}}},
+		{gatewayv1.OrderService_PlaceOrder_FullMethodName, Rule{Scopes: []string{ScopeTradeSimulate, ScopeTradeReal}}},
+	}
+	for _, tt := range tests {
+		got, ok := rules[tt.method]
+		if !ok || got.Public != tt.want.Public || got.Admin != tt.want.Admin || !slices.Equal(got.Scopes, tt.want.Scopes) {
+			t.Errorf("%s: rule = %+v (present %v), want %+v", tt.method, got, ok, tt.want)
+		}
+	}
+	for _, m := range []string{"/grpc.health.v1.Health/Check", "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo", "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"} {
+		if r, ok := ruleFor(rules, m); !ok || !r.Public {
+			t.Errorf("%s should be public", m)
+		}
+	}
+	if _, ok := ruleFor(rules, "/futu.gateway.v1.AuthService/DropAllKeys"); ok {
+		t.Error("an unknown method has a rule")
+	}
+}
+
+func TestShortMethod(t *testing.T) {
+	for in, want := range map[string]string{
+		"/futu.gateway.v1.QuoteService/Subscribe": "QuoteService.Subscribe",
+		"/Svc/M":  "Svc.M",
+		"garbage": "garbage",
+		"":        "",
+	} {
+		if got := shortMethod(in); got != want {
+			t.Errorf("shortMethod(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,222 @@
+// Package redistest starts a real Redis for tests: a redis-server child process on a
+// free loopback port, or miniredis when no binary is installed (unless the environment
+// demands the real thing, as CI does).
+package redistest
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+)
+
+// RequireEnv, when set to "1", makes a missing redis-server binary a test failure
+// instead of a fallback to miniredis.
+const RequireEnv = "FUTUGW_REQUIRE_REDIS"
+
+// startTimeout bounds how long a redis-server may take to answer PING.
+const startTimeout = 15 * time.Second
+
+// Start runs a fresh Redis for the test and returns its host:port. The server is
+// stopped in t.Cleanup.
+func Start(t testing.TB) string {
+	t.Helper()
+	bin := findBinary()
+	if bin == "" {
+		if os.Getenv(RequireEnv) == "1" {
+			t.Fatalf("redistest: redis-server not found and %s=1", RequireEnv)
+		}
+		t.Logf("redistest: redis-server not found; falling back to miniredis")
+		m := miniredis.RunT(t)
+		return m.Addr()
+	}
+	s := startServer(t, bin, 0)
+	return s.addr
+}
+
+// Server is a redis-server child process that a test can stop and restart on the same
+// port, to exercise reconnection.
+type Server struct {
+	t    testing.TB
+	bin  string
+	addr string
+	port int
+	cmd  *exec.Cmd
+	done chan struct{}
+}
+
+// StartServer is Start for tests that need to restart Redis; it always needs the
+// binary and skips the test without it (fails when RequireEnv is set).
+func StartServer(t testing.TB) *Server {
+	t.Helper()
+	bin := findBinary()
+	if bin == "" {
+		if os.Getenv(RequireEnv) == "1" {
+			t.Fatalf("redistest: redis-server not found and %s=1", RequireEnv)
+		}
+		t.Skip("redistest: redis-server not found; this test needs a restartable Redis")
+	}
+	return startServer(t, bin, 0)
+}
+
+// Addr returns the server's host:port; it stays the same across Restart.
+func (s *Server) Addr() string { return s.addr }
+
+// Stop kills the server and waits for it to exit.
+func (s *Server) Stop() {
+	s.t.Helper()
+	if s.cmd == nil {
+		return
+	}
+	_ = s.cmd.Process.Kill()
+	<-s.done
+	s.cmd = nil
+}
+
+// Restart stops the server if it runs and starts it again on the same port.
+func (s *Server) Restart() {
+	s.t.Helper()
+	s.Stop()
+	deadline := time.Now().Add(startTimeout)
+	for {
+		err := s.launch()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("redistest: restart on port %d: %v", s.port, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func startServer(t testing.TB, bin string, _ int) *Server {
+	t.Helper()
+	s := &Server{t: t, bin: bin}
+	// A free port can be taken by someone else between Close and redis binding it;
+	// retry a few times with a new port.
+	var lastErr error
+	for attempt := 0; attempt < 5; attempt++ {
+		port, err := freePort()
+		if err != nil {
+			t.Fatalf("redistest: %v", err)
+		}
+		s.port = port
+		s.addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+		if lastErr = s.launch(); lastErr == nil {
+			t.Cleanup(s.Stop)
+			return s
+		}
+	}
+	t.Fatalf("redistest: cannot start redis-server: %v", lastErr)
+	return nil
+}
+
+// launch starts redis-server on s.port and waits until it answers PING.
+func (s *Server) launch() error {
+	dir := s.t.TempDir()
+	cmd := exec.Command(s.bin,
+		"--port", strconv.Itoa(s.port),
+		"--bind", "127.0.0.1",
+		"--save", "",
+		"--appendonly", "no",
+		"--dir", dir,
+		"--daemonize", "no",
+		"--loglevel", "warning",
+	)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start %s: %w", s.bin, err)
+	}
+	done := make(chan struct{})
+	var tail []string
+	tailDone := make(chan struct{})
+	go func() { // owned by this launch: ends when the process closes its output
+		defer close(tailDone)
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if len(tail) < 20 {
+				tail = append(tail, sc.Text())
+			}
+		}
+	}()
+	go func() { // owned by this launch: reaps the process
+		<-tailDone
+		_ = cmd.Wait()
+		close(done)
+	}()
+	if err := waitPing(s.addr, done); err != nil {
+		_ = cmd.Process.Kill()
+		<-done
+		return fmt.Errorf("%w (output: %q)", err, tail)
+	}
+	s.cmd, s.done = cmd, done
+	return nil
+}
+
+func waitPing(addr string, exited <-chan struct{}) error {
+	rdb := redis.NewClient(&redis.Options{Addr: addr, DialTimeout: 200 * time.Millisecond, MaxRetries: -1})
+	defer rdb.Close()
+	deadline := time.Now().Add(startTimeout)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+		err := rdb.Ping(ctx).Err()
+		cancel()
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-exited:
+			return fmt.Errorf("redis-server exited before answering PING on %s", addr)
+		default:
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("redis-server on %s did not answer PING: %w", addr, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Client returns a client for addr, closed in t.Cleanup.
+func Client(t testing.TB, addr string) redis.UniversalClient {
+	t.Helper()
+	rdb := redis.NewClient(&redis.Options{Addr: addr, DialTimeout: time.Second, ReadTimeout: 2 * time.Second, WriteTimeout: 2 * time.Second})
+	t.Cleanup(func() { _ = rdb.Close() })
+	return rdb
+}
+
+func findBinary() string {
+	const std = "/usr/bin/redis-server"
+	if fi, err := os.Stat(std); err == nil && !fi.IsDir() {
+		return std
+	}
+	if p, err := exec.LookPath("redis-server"); err == nil {
+		if abs, err := filepath.Abs(p); err == nil {
+			return abs
+		}
+		return p
+	}
+	return ""
+}
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("find a free port: %w", err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}

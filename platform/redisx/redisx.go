@@ -1,0 +1,85 @@
+// Package redisx builds the Redis client every service uses from configuration. It
+// returns a go-redis UniversalClient so the same code runs against a single Redis, a
+// Sentinel-managed primary or a Cluster, chosen only by the options.
+package redisx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/futugw/gateway/platform/obs"
+	"github.com/redis/go-redis/v9"
+)
+
+// DefaultTimeout is used for each of the dial, read and write timeouts left zero.
+// Short, because a request waiting on a stuck Redis is worse than a fast 503.
+const DefaultTimeout = time.Second
+
+// Options select and tune the Redis deployment.
+type Options struct {
+	// Addrs is a comma-separated list of host:port. One address without MasterName is
+	// a single Redis; several addresses without MasterName are a Cluster; with
+	// MasterName they are Sentinels.
+	Addrs string
+	// MasterName is the Sentinel master name; empty means no Sentinel.
+	MasterName string
+	// Password authenticates to Redis (and to Sentinels). Never logged.
+	Password string
+
+	DialTimeout, ReadTimeout, WriteTimeout time.Duration
+}
+
+// New returns a client for o. It does not connect; use Check to probe.
+func New(o Options) (redis.UniversalClient, error) {
+	addrs := splitAddrs(o.Addrs)
+	if len(addrs) == 0 {
+		return nil, errors.New("redisx: no Redis address configured")
+	}
+	for _, a := range addrs {
+		if !strings.Contains(a, ":") {
+			return nil, fmt.Errorf("redisx: address %q lacks a port (want host:port)", a)
+		}
+	}
+	uo := &redis.UniversalOptions{
+		Addrs:        addrs,
+		MasterName:   o.MasterName,
+		Password:     o.Password,
+		DialTimeout:  orDefault(o.DialTimeout),
+		ReadTimeout:  orDefault(o.ReadTimeout),
+		WriteTimeout: orDefault(o.WriteTimeout),
+	}
+	if o.MasterName != "" {
+		uo.SentinelPassword = o.Password
+	}
+	return redis.NewUniversalClient(uo), nil
+}
+
+// Check returns a readiness check that PINGs Redis.
+func Check(rdb redis.UniversalClient) obs.Check {
+	return func(ctx context.Context) error {
+		if err := rdb.Ping(ctx).Err(); err != nil {
+			return fmt.Errorf("redis ping: %w", err)
+		}
+		return nil
+	}
+}
+
+func splitAddrs(s string) []string {
+	var out []string
+	for _, a := range strings.Split(s, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func orDefault(d time.Duration) time.Duration {
+	if d <= 0 {
+		return DefaultTimeout
+	}
+	return d
+}

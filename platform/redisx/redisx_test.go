@@ -1,0 +1,105 @@
+package redisx
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/futugw/gateway/platform/redistest"
+	"github.com/redis/go-redis/v9"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestNewChoosesDeployment(t *testing.T) {
+	tests := []struct {
+		name    string
+		o       Options
+		want    string // client type
+		wantErr bool
+	}{
+		{"single", Options{Addrs: "127.0.0.1:6379"}, "*redis.Client", false},
+		{"single with spaces", Options{Addrs: " 127.0.0.1:6379 , "}, "*redis.Client", false},
+		{"cluster", Options{Addrs: "10.0.0.1:6379,10.0.0.2:6379"}, "*redis.ClusterClient", false},
+		{"sentinel", Options{Addrs: "10.0.0.1:26379,10.0.0.2:26379", MasterName: "mymaster"}, "*redis.Client", false},
+		{"empty", Options{}, "", true},
+		{"only commas", Options{Addrs: " , "}, "", true},
+		{"no port", Options{Addrs: "localhost"}, "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rdb, err := New(tt.o)
+			if tt.wantErr {
+				if err == nil {
+					_ = rdb.Close()
+					t.Fatal("New succeeded, want error")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rdb.Close()
+			if got := typeName(rdb); got != tt.want {
+				t.Fatalf("client type %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func typeName(rdb redis.UniversalClient) string {
+	switch rdb.(type) {
+	case *redis.Client:
+		return "*redis.Client"
+	case *redis.ClusterClient:
+		return "*redis.ClusterClient"
+	}
+	return "other"
+}
+
+func TestDefaultsAndCheck(t *testing.T) {
+	srv := redistest.StartServer(t)
+	rdb, err := New(Options{Addrs: srv.Addr()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdb.Close()
+	if o := rdb.(*redis.Client).Options(); o.DialTimeout != DefaultTimeout || o.ReadTimeout != DefaultTimeout || o.WriteTimeout != DefaultTimeout {
+		t.Fatalf("timeouts = %v/%v/%v", o.DialTimeout, o.ReadTimeout, o.WriteTimeout)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	check := Check(rdb)
+	if err := check(ctx); err != nil {
+		t.Fatalf("Check on a live Redis: %v", err)
+	}
+	srv.Stop()
+	if err := check(ctx); err == nil {
+		t.Fatal("Check passed with Redis stopped")
+	}
+}
+
+func TestPasswordIsUsed(t *testing.T) {
+	addr := redistest.Start(t)
+	admin := redistest.Client(t, addr)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := admin.ConfigSet(ctx, "requirepass", "s3cret").Err(); err != nil {
+		t.Skipf("cannot set a password on this Redis: %v", err)
+	}
+	for _, tt := range []struct {
+		pw string
+		ok bool
+	}{{"s3cret", true}, {"wrong", false}} {
+		rdb, err := New(Options{Addrs: addr, Password: tt.pw})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = Check(rdb)(ctx)
+		_ = rdb.Close()
+		if (err == nil) != tt.ok {
+			t.Fatalf("password %q: Check err = %v", tt.pw, err)
+		}
+	}
+}

@@ -1,0 +1,151 @@
+// Package cli is futucli: minting, listing, showing and revoking API keys, asking who
+// a key is, and opening a browser session, all over the AuthService gRPC API. Flags
+// are checked locally with the keys package before any RPC, so a bad invocation
+// changes nothing and exits with status 2.
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/platform/errinfo"
+)
+
+// Exit codes.
+const (
+	ExitOK    = 0
+	ExitError = 1 // the call failed
+	ExitUsage = 2 // bad command or flags; nothing was sent
+)
+
+// Env is the process environment the CLI runs in.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	ReadFile       func(string) ([]byte, error)
+}
+
+// OSEnv is the real environment.
+func OSEnv() Env {
+	return Env{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, ReadFile: os.ReadFile}
+}
+
+// usageError marks a mistake of the caller (exit 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+const usage = `usage: futucli <command> [flags]
+
+commands:
+  gen-key      mint a key (admin): --id --scopes --allowed-markets --allowed-symbols
+               --allowed-trd-sides --allowed-acc-ids --max-order-value --max-daily-value
+               --max-orders-per-minute --hours-window --expires --note --allow-long-lived-real
+  list-keys    list keys (admin)
+  show-key ID  show one key (admin)
+  revoke-key ID
+               revoke a key and its sessions (admin)
+  whoami       describe the key in use
+  session      mint a 30-minute session key and print a panel URL: --scopes --expires --panel-url
+
+common flags: --auth-addr (env FUTUGW_AUTH_ADDR, default 127.0.0.1:50051),
+  --key (env FUTUGW_KEY) or --key-file (env FUTUGW_KEY_FILE), --json, --timeout 10s
+`
+
+// Run executes one futucli invocation and returns its exit code.
+func Run(ctx context.Context, args []string, env Env) int {
+	cmd, err := Parse(args, env)
+	if err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(env.Stderr, "futucli: %s\n", err)
+			if strings.HasPrefix(ue.msg, "usage") || strings.HasPrefix(ue.msg, "unknown command") {
+				fmt.Fprint(env.Stderr, usage)
+			}
+			return ExitUsage
+		}
+		fmt.Fprintf(env.Stderr, "futucli: %s\n", err)
+		return ExitError
+	}
+	if cmd == nil { // help
+		fmt.Fprint(env.Stdout, usage)
+		return ExitOK
+	}
+	ctx, cancel := context.WithTimeout(ctx, cmd.Common.Timeout)
+	defer cancel()
+	cc, err := grpc.NewClient(cmd.Common.AuthAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "futucli: %s\n", err)
+		return ExitUsage
+	}
+	defer cc.Close()
+	ctx = metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+cmd.Common.Key)
+	out, err := cmd.call(ctx, gatewayv1.NewAuthServiceClient(cc))
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "futucli: %s\n", describe(err))
+		return ExitError
+	}
+	if cmd.Common.JSON {
+		b, err := jsonOf(out)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "futucli: %s\n", err)
+			return ExitError
+		}
+		fmt.Fprintln(env.Stdout, string(b))
+	} else {
+		fmt.Fprint(env.Stdout, out.text)
+	}
+	return ExitOK
+}
+
+// output is a command's result: a message for --json and text for people.
+type output struct {
+	msg   proto.Message
+	extra map[string]string // fields added to the JSON form (session's panel_url)
+	text  string
+}
+
+// jsonOf renders o.msg with proto field names, plus o.extra.
+func jsonOf(o output) ([]byte, error) {
+	b, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(o.msg)
+	if err != nil || len(o.extra) == 0 {
+		return b, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	for k, v := range o.extra {
+		m[k] = v
+	}
+	return json.Marshal(m)
+}
+
+// describe renders a gRPC error with its stable reason.
+func describe(err error) string {
+	st := status.Convert(err)
+	s := st.Code().String() + ": " + st.Message()
+	if r := errinfo.Reason(err); r != "" {
+		s += " (reason " + r + ")"
+	}
+	return s
+}
+
+// defaultTimeout bounds one invocation.
+const defaultTimeout = 10 * time.Second

@@ -1,0 +1,286 @@
+package cli
+
+import (
+	"flag"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/services/auth/internal/convert"
+	"github.com/futugw/gateway/services/auth/internal/keys"
+)
+
+// Common are the flags every command takes.
+type Common struct {
+	AuthAddr string
+	Key      string
+	JSON     bool
+	Timeout  time.Duration
+}
+
+// Command is a parsed invocation, ready to send.
+type Command struct {
+	Name     string
+	Common   Common
+	Issue    *gatewayv1.IssueKeyRequest      // gen-key
+	Session  *gatewayv1.CreateSessionRequest // session
+	ID       string                          // show-key, revoke-key
+	PanelURL string                          // session
+}
+
+// DefaultPanelURL is where `futucli session` points the browser.
+const DefaultPanelURL = "http://localhost:22222"
+
+// Parse reads args (without the program name). It returns nil, nil for help, and a
+// usage error for anything wrong, including limits that the keys policy refuses.
+func Parse(args []string, env Env) (*Command, error) {
+	if len(args) == 0 {
+		return nil, usagef("usage: a command is required")
+	}
+	name, args := args[0], args[1:]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		return nil, nil
+	}
+	c := &Command{Name: name}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var keyFlag, keyFile string
+	fs.StringVar(&c.Common.AuthAddr, "auth-addr", envOr(env, "FUTUGW_AUTH_ADDR", "127.0.0.1:50051"), "auth service address")
+	fs.StringVar(&keyFlag, "key", "", "API key (env FUTUGW_KEY)")
+	fs.StringVar(&keyFile, "key-file", "", "file holding the API key (env FUTUGW_KEY_FILE)")
+	fs.BoolVar(&c.Common.JSON, "json", false, "print JSON")
+	fs.DurationVar(&c.Common.Timeout, "timeout", defaultTimeout, "deadline of the call")
+
+	var build func() error
+	switch name {
+	case "gen-key":
+		build = genKeyFlags(fs, c)
+	case "session":
+		build = sessionFlags(fs, c)
+	case "list-keys", "whoami":
+		build = func() error { return nil }
+	case "show-key", "revoke-key":
+		build = func() error {
+			if err := keys.CheckID(c.ID); err != nil {
+				return usagef("%s: %v", name, err)
+			}
+			return nil
+		}
+	default:
+		return nil, usagef("unknown command %q", name)
+	}
+	if err := parseFlags(fs, args, c); err != nil {
+		return nil, err
+	}
+	if err := build(); err != nil {
+		return nil, err
+	}
+	key, err := resolveKey(keyFlag, keyFile, env)
+	if err != nil {
+		return nil, err
+	}
+	c.Common.Key = key
+	if c.Common.Timeout <= 0 {
+		return nil, usagef("--timeout must be positive")
+	}
+	return c, nil
+}
+
+// parseFlags allows the id argument of show-key/revoke-key before or after flags.
+func parseFlags(fs *flag.FlagSet, args []string, c *Command) error {
+	if err := fs.Parse(args); err != nil {
+		return usagef("%s: %v", fs.Name(), err)
+	}
+	rest := fs.Args()
+	wantsID := fs.Name() == "show-key" || fs.Name() == "revoke-key"
+	if wantsID {
+		if len(rest) == 0 {
+			return usagef("usage: futucli %s ID", fs.Name())
+		}
+		c.ID = rest[0]
+		if err := fs.Parse(rest[1:]); err != nil {
+			return usagef("%s: %v", fs.Name(), err)
+		}
+		rest = fs.Args()
+	}
+	if len(rest) > 0 {
+		return usagef("%s: unexpected argument %q", fs.Name(), rest[0])
+	}
+	return nil
+}
+
+func resolveKey(keyFlag, keyFile string, env Env) (string, error) {
+	key := keyFlag
+	if key == "" && keyFile == "" {
+		key = env.Getenv("FUTUGW_KEY")
+		keyFile = env.Getenv("FUTUGW_KEY_FILE")
+	}
+	if key == "" && keyFile != "" {
+		b, err := env.ReadFile(keyFile)
+		if err != nil {
+			return "", usagef("reading the key file: %v", err)
+		}
+		key = strings.TrimSpace(string(b))
+	}
+	if key == "" {
+		return "", usagef("no API key: pass --key or --key-file, or set FUTUGW_KEY or FUTUGW_KEY_FILE")
+	}
+	if !keys.WellFormed(key) {
+		return "", usagef("the API key is malformed: expected fk_ followed by 43 base64url characters")
+	}
+	return key, nil
+}
+
+func envOr(env Env, name, def string) string {
+	if v := env.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// limitFlags are the limit flags shared by gen-key and session.
+type limitFlags struct {
+	markets, symbols, sides, accs, orderValue, dailyValue, perMinute, hours string
+}
+
+func (l *limitFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&l.markets, "allowed-markets", "", "comma-separated markets: HK,US,CN,HKCC,SG,JP,AU,MY,CA")
+	fs.StringVar(&l.symbols, "allowed-symbols", "", "comma-separated symbols, e.g. HK.00700,US.AAPL")
+	fs.StringVar(&l.sides, "allowed-trd-sides", "", "comma-separated sides: BUY,SELL,SELL_SHORT,BUY_BACK")
+	fs.StringVar(&l.accs, "allowed-acc-ids", "", "comma-separated account ids")
+	fs.StringVar(&l.orderValue, "max-order-value", "", "max qty x price per order")
+	fs.StringVar(&l.dailyValue, "max-daily-value", "", "max traded value per UTC day")
+	fs.StringVar(&l.perMinute, "max-orders-per-minute", "", "max orders in any 60 s (1..10000)")
+	fs.StringVar(&l.hours, "hours-window", "", "HH:MM-HH:MM trading window (may cross midnight)")
+}
+
+func (l *limitFlags) limits() (keys.Limits, error) {
+	out := keys.Limits{Markets: splitList(l.markets), Symbols: splitList(l.symbols),
+		TrdSides: splitList(l.sides), AccIDs: splitList(l.accs), HoursWindow: l.hours}
+	var err error
+	if out.MaxOrderValue, err = parseFloat("--max-order-value", l.orderValue); err != nil {
+		return out, err
+	}
+	if out.MaxDailyValue, err = parseFloat("--max-daily-value", l.dailyValue); err != nil {
+		return out, err
+	}
+	if l.perMinute != "" {
+		n, err := strconv.ParseInt(l.perMinute, 10, 32)
+		if err != nil {
+			return out, usagef("--max-orders-per-minute: %q is not an integer", l.perMinute)
+		}
+		v := int32(n)
+		out.MaxOrdersPerMinute = &v
+	}
+	return out, nil
+}
+
+func parseFloat(name, s string) (*float64, error) {
+	if s == "" {
+		return nil, nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil, usagef("%s: %q is not a number", name, s)
+	}
+	return &v, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func genKeyFlags(fs *flag.FlagSet, c *Command) func() error {
+	var id, scopes, expires, note string
+	var longLived bool
+	var lf limitFlags
+	fs.StringVar(&id, "id", "", "key id (generated when empty)")
+	fs.StringVar(&scopes, "scopes", "", "comma-separated: qot:read,acc:read,trade:simulate,trade:real,admin")
+	fs.StringVar(&expires, "expires", "", "lifetime, e.g. 30m, 8h, 720h (empty: never; trade:real keys at most 24h)")
+	fs.StringVar(&note, "note", "", "free text shown in list-keys")
+	fs.BoolVar(&longLived, "allow-long-lived-real", false, "allow a trade:real key beyond 24h (audited)")
+	lf.register(fs)
+	return func() error {
+		ttl, err := parseExpires(expires)
+		if err != nil {
+			return err
+		}
+		lim, err := lf.limits()
+		if err != nil {
+			return err
+		}
+		spec := keys.IssueSpec{ID: id, Scopes: splitList(scopes), Limits: lim, ExpiresIn: ttl, Note: note, AllowLongLivedReal: longLived}
+		if err := keys.DefaultPolicy().CheckIssue(spec); err != nil {
+			return usagef("gen-key: %s", flagNames(err.Error()))
+		}
+		c.Issue = &gatewayv1.IssueKeyRequest{Id: id, Scopes: spec.Scopes, Limits: convert.LimitsToProto(lim),
+			ExpiresIn: expires, Note: note, AllowLongLivedReal: longLived}
+		return nil
+	}
+}
+
+func sessionFlags(fs *flag.FlagSet, c *Command) func() error {
+	var scopes, expires string
+	var lf limitFlags
+	fs.StringVar(&scopes, "scopes", "", "narrower scopes than the key's (default: the key's)")
+	fs.StringVar(&expires, "expires", "", "session lifetime, at most 30m (default 30m)")
+	fs.StringVar(&c.PanelURL, "panel-url", DefaultPanelURL, "the web panel's base URL")
+	lf.register(fs)
+	return func() error {
+		ttl, err := parseExpires(expires)
+		if err != nil {
+			return err
+		}
+		if ttl > keys.DefaultPolicy().SessionTTL {
+			return usagef("--expires: a session lives at most %v", keys.DefaultPolicy().SessionTTL)
+		}
+		lim, err := lf.limits()
+		if err != nil {
+			return err
+		}
+		sc := splitList(scopes)
+		for _, s := range sc {
+			if !keys.KnownScope(s) {
+				return usagef("--scopes: unknown scope %q", s)
+			}
+		}
+		if err := lim.Check("limits"); err != nil {
+			return usagef("session: %s", flagNames(err.Error()))
+		}
+		c.Session = &gatewayv1.CreateSessionRequest{Scopes: sc, Limits: convert.LimitsToProto(lim), ExpiresIn: expires}
+		return nil
+	}
+}
+
+func parseExpires(s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, usagef("--expires: %q is not a positive duration (e.g. 30m, 8h)", s)
+	}
+	return d, nil
+}
+
+// flagNames rewrites the domain's field names into the flags a user typed.
+func flagNames(msg string) string {
+	return strings.NewReplacer(
+		"limits.allowed_markets", "--allowed-markets", "limits.allowed_symbols", "--allowed-symbols",
+		"limits.allowed_trd_sides", "--allowed-trd-sides", "limits.allowed_acc_ids", "--allowed-acc-ids",
+		"limits.max_order_value", "--max-order-value", "limits.max_daily_value", "--max-daily-value",
+		"limits.max_orders_per_minute", "--max-orders-per-minute", "limits.hours_window", "--hours-window",
+		"expires_in", "--expires", "scopes:", "--scopes:", "id:", "--id:", "note:", "--note:",
+		"allow_long_lived_real", "--allow-long-lived-real",
+	).Replace(msg)
+}

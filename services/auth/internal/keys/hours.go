@@ -1,0 +1,70 @@
+package keys
+
+import (
+	"fmt"
+)
+
+// minutesPerDay is the length of the hours-window clock.
+const minutesPerDay = 24 * 60
+
+// HoursWindow is a daily trading window [Start, End) in minutes after midnight of the
+// configured time zone. End < Start crosses midnight (22:00-02:00).
+type HoursWindow struct {
+	Start, End int
+}
+
+// ParseHoursWindow parses "HH:MM-HH:MM" (24-hour clock, two digits each). Start and
+// end must differ: a window of zero length would forbid every order, and a full day is
+// expressed by no window at all.
+func ParseHoursWindow(s string) (HoursWindow, error) {
+	const form = "HH:MM-HH:MM"
+	if len(s) != len(form) || s[5] != '-' {
+		return HoursWindow{}, fmt.Errorf("hours window %s is not HH:MM-HH:MM (e.g. 09:30-16:00)", quote(s))
+	}
+	start, err := parseClock(s[:5])
+	if err != nil {
+		return HoursWindow{}, fmt.Errorf("hours window %s: start %w", quote(s), err)
+	}
+	end, err := parseClock(s[6:])
+	if err != nil {
+		return HoursWindow{}, fmt.Errorf("hours window %s: end %w", quote(s), err)
+	}
+	if start == end {
+		return HoursWindow{}, fmt.Errorf("hours window %s: start and end are equal (omit the window to allow all day)", quote(s))
+	}
+	return HoursWindow{Start: start, End: end}, nil
+}
+
+func parseClock(s string) (int, error) {
+	if len(s) != 5 || s[2] != ':' || !isDigit(s[0]) || !isDigit(s[1]) || !isDigit(s[3]) || !isDigit(s[4]) {
+		return 0, fmt.Errorf("%s is not HH:MM", quote(s))
+	}
+	h := int(s[0]-'0')*10 + int(s[1]-'0')
+	m := int(s[3]-'0')*10 + int(s[4]-'0')
+	if h > 23 || m > 59 {
+		return 0, fmt.Errorf("%s is not a time of day (00:00-23:59)", quote(s))
+	}
+	return h*60 + m, nil
+}
+
+// Contains reports whether minute (0..1439 after midnight) lies in the window.
+func (w HoursWindow) Contains(minute int) bool {
+	if w.Start < w.End {
+		return minute >= w.Start && minute < w.End
+	}
+	return minute >= w.Start || minute < w.End
+}
+
+// Within reports whether every minute of w lies in outer, i.e. w is no wider.
+func (w HoursWindow) Within(outer HoursWindow) bool {
+	for m := w.Start; m != w.End; m = (m + 1) % minutesPerDay {
+		if !outer.Contains(m) {
+			return false
+		}
+	}
+	return true
+}
+
+func (w HoursWindow) String() string {
+	return fmt.Sprintf("%02d:%02d-%02d:%02d", w.Start/60, w.Start%60, w.End/60, w.End%60)
+}

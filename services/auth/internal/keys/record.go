@@ -1,0 +1,40 @@
+package keys
+
+import (
+	"slices"
+	"time"
+)
+
+// Record is what the service stores for a key (never its plaintext).
+type Record struct {
+	ID                string    `json:"id"`
+	Hash              string    `json:"hash"` // hex SHA-256 of the plaintext
+	Scopes            []string  `json:"scopes"`
+	Limits            Limits    `json:"limits,omitzero"`
+	CreatedAt         time.Time `json:"created_at"`
+	ExpiresAt         time.Time `json:"expires_at,omitzero"` // zero: never expires
+	Note              string    `json:"note,omitempty"`
+	ParentID          string    `json:"parent_id,omitempty"`         // set on session keys
+	SessionStartedAt  time.Time `json:"session_started_at,omitzero"` // first session of a refresh chain
+	LongLivedOverride bool      `json:"long_lived_override,omitempty"`
+}
+
+// Has reports whether the key holds scope exactly (admin implies nothing else).
+func (r *Record) Has(scope string) bool { return slices.Contains(r.Scopes, scope) }
+
+// IsSession reports whether the record is a session key.
+func (r *Record) IsSession() bool { return r.ParentID != "" }
+
+// TTL is the remaining life at now: 0 when the key never expires, negative or zero
+// remaining life is returned as a negative duration (expired).
+func (r *Record) TTL(now time.Time) (ttl time.Duration, expires bool) {
+	if r.ExpiresAt.IsZero() {
+		return 0, false
+	}
+	return r.ExpiresAt.Sub(now), true
+}
+
+// Expired reports whether the key has expired at now.
+func (r *Record) Expired(now time.Time) bool {
+	return !r.ExpiresAt.IsZero() && !now.Before(r.ExpiresAt)
+}

@@ -1,0 +1,68 @@
+package keys
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"io"
+)
+
+// Prefix starts every key's plaintext.
+const Prefix = "fk_"
+
+// tokenBytes is the randomness in a key: 256 bits.
+const tokenBytes = 32
+
+// TokenLen is len(Prefix) + unpadded base64url length of 32 bytes.
+const TokenLen = len(Prefix) + 43
+
+// Generate returns a new key's plaintext and its hash, reading randomness from r
+// (crypto/rand.Reader when nil). The plaintext is shown once and never stored.
+func Generate(r io.Reader) (token, hash string, err error) {
+	if r == nil {
+		r = rand.Reader
+	}
+	var b [tokenBytes]byte
+	if _, err := io.ReadFull(r, b[:]); err != nil {
+		return "", "", fmt.Errorf("keys: reading randomness: %w", err)
+	}
+	token = Prefix + base64.RawURLEncoding.EncodeToString(b[:])
+	return token, Hash(token), nil
+}
+
+// Hash is the lowercase hex SHA-256 of a key's plaintext, the only form Redis holds.
+func Hash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// WellFormed reports whether token has the shape of a key, without saying whether it
+// exists. Cheap, so a flood of garbage never reaches Redis.
+func WellFormed(token string) bool {
+	if len(token) != TokenLen || token[:len(Prefix)] != Prefix {
+		return false
+	}
+	for i := len(Prefix); i < len(token); i++ {
+		c := token[i]
+		ok := c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// NewID returns a random identifier "<prefix>-<12 hex>", used when the caller names
+// no id and for session keys.
+func NewID(r io.Reader, prefix string) (string, error) {
+	if r == nil {
+		r = rand.Reader
+	}
+	var b [6]byte
+	if _, err := io.ReadFull(r, b[:]); err != nil {
+		return "", fmt.Errorf("keys: reading randomness: %w", err)
+	}
+	return prefix + "-" + hex.EncodeToString(b[:]), nil
+}

@@ -1,0 +1,72 @@
+package keys
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"testing"
+)
+
+func TestGenerate(t *testing.T) {
+	tok, hash, err := Generate(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(tok, "fk_") || len(tok) != TokenLen || !WellFormed(tok) {
+		t.Fatalf("token %q (len %d) is not well formed", tok, len(tok))
+	}
+	sum := sha256.Sum256([]byte(tok))
+	if hash != hex.EncodeToString(sum[:]) || Hash(tok) != hash {
+		t.Errorf("hash mismatch")
+	}
+	tok2, _, _ := Generate(nil)
+	if tok2 == tok {
+		t.Error("two keys are equal")
+	}
+	if _, _, err := Generate(bytes.NewReader(make([]byte, 3))); err == nil {
+		t.Error("short randomness accepted")
+	}
+}
+
+func TestWellFormed(t *testing.T) {
+	good, _, _ := Generate(nil)
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{good, true},
+		{"", false},
+		{"fk_", false},
+		{"xk_" + good[3:], false},
+		{good[:len(good)-1], false},
+		{good + "A", false},
+		{good[:10] + "+" + good[11:], false},
+		{good[:10] + "=" + good[11:], false},
+	}
+	for _, tt := range tests {
+		if got := WellFormed(tt.in); got != tt.want {
+			t.Errorf("WellFormed(%q) = %v", tt.in, got)
+		}
+	}
+}
+
+func TestNewIDAndCheckID(t *testing.T) {
+	id, err := NewID(nil, "sess")
+	if err != nil || !strings.HasPrefix(id, "sess-") || len(id) != 17 || CheckID(id) != nil {
+		t.Fatalf("NewID = %q, %v", id, err)
+	}
+	tests := []struct {
+		id string
+		ok bool
+	}{
+		{"bot1", true}, {"A.b_c-9", true}, {"9", true},
+		{"", false}, {"-x", false}, {".x", false}, {"a b", false}, {"a/b", false}, {"a:b", false},
+		{strings.Repeat("a", 64), true}, {strings.Repeat("a", 65), false}, {"é", false},
+	}
+	for _, tt := range tests {
+		if err := CheckID(tt.id); (err == nil) != tt.ok {
+			t.Errorf("CheckID(%q) = %v, want ok %v", tt.id, err, tt.ok)
+		}
+	}
+}

@@ -1,0 +1,70 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/futugw/gateway/platform/errinfo"
+	"github.com/futugw/gateway/services/auth/internal/keys"
+	"github.com/futugw/gateway/services/auth/internal/store"
+)
+
+// toStatus maps a domain or store error. self says the missing key is the caller's
+// own (a session operation), which makes it Unauthenticated rather than NotFound.
+func toStatus(err error, self bool) error {
+	var ie *keys.InvalidError
+	var pe *keys.PolicyError
+	switch {
+	case errors.As(err, &ie):
+		return errinfo.New(codes.InvalidArgument, errinfo.InvalidArgument, ie.Error())
+	case errors.As(err, &pe):
+		c := codes.InvalidArgument
+		switch pe.Rule {
+		case "refresh_not_session", "logout_not_session", "session_from_session", "session_lifetime":
+			c = codes.FailedPrecondition
+		}
+		return errinfo.New(c, errinfo.PolicyViolation, pe.Msg)
+	case errors.Is(err, store.ErrIDTaken):
+		return errinfo.New(codes.AlreadyExists, errinfo.AlreadyExists, "a key with this id already exists; pick another id or revoke the old key")
+	case errors.Is(err, store.ErrParentGone):
+		return errinfo.New(codes.Unauthenticated, errinfo.RevokedKey, "the session's parent key was revoked or expired")
+	case self && errors.Is(err, store.ErrRevoked):
+		return errinfo.New(codes.Unauthenticated, errinfo.RevokedKey, "the API key was revoked")
+	case self && (errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrExpired)):
+		return errinfo.New(codes.Unauthenticated, errinfo.ExpiredKey, "the API key has expired")
+	case errors.Is(err, store.ErrNotFound):
+		return errinfo.New(codes.NotFound, errinfo.NotFound, "no key with this id")
+	case errors.Is(err, store.ErrUnavailable):
+		return errinfo.New(codes.Unavailable, errinfo.RedisUnavailable, "key store unavailable, try again")
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return status.FromContextError(err).Err()
+	}
+	return errinfo.New(codes.Internal, errinfo.Internal, "internal error")
+}
+
+// parseExpires reads a Go duration; "" means the default of the operation.
+func parseExpires(s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, errinfo.New(codes.InvalidArgument, errinfo.InvalidArgument,
+			"expires_in: not a duration (examples: 30m, 8h, 720h)")
+	}
+	if d <= 0 {
+		return 0, errinfo.New(codes.InvalidArgument, errinfo.InvalidArgument, "expires_in: must be positive")
+	}
+	return d, nil
+}
+
+func checkID(id string) error {
+	if err := keys.CheckID(id); err != nil {
+		return errinfo.New(codes.InvalidArgument, errinfo.InvalidArgument, err.Error())
+	}
+	return nil
+}

@@ -1,0 +1,263 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/futugw/gateway/platform/audit"
+	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/services/auth/internal/keys"
+)
+
+// Defaults for the zero values of Options.
+const (
+	DefaultChildrenTTL      = 31 * time.Minute
+	DefaultTombstoneMaxTTL  = 30 * 24 * time.Hour
+	DefaultFailureAuditRate = 20
+)
+
+// Options tune a Store. Zero values take the defaults.
+type Options struct {
+	// ChildrenTTL is refreshed on children:<id> at every new session: longer than the
+	// longest session key, so the set outlives every child in it.
+	ChildrenTTL time.Duration
+	// TombstoneMaxTTL bounds the tombstone of a key that never expires.
+	TombstoneMaxTTL time.Duration
+	// FailureAuditRate is how many failed validations per second are audited and
+	// logged; the rest are only counted, so a flood of bad keys cannot flood the
+	// audit stream or the logs.
+	FailureAuditRate int
+	Audit            *audit.Log // nil: failures are not audited
+	Logger           *slog.Logger
+	Metrics          *Metrics // nil: none
+	Now              func() time.Time
+}
+
+// Store is the Redis key store. Safe for concurrent use.
+type Store struct {
+	rdb      redis.UniversalClient
+	opts     Options
+	log      *slog.Logger
+	failures *limiter
+	m        *Metrics
+}
+
+// New returns a Store over rdb.
+func New(rdb redis.UniversalClient, o Options) *Store {
+	if o.ChildrenTTL <= 0 {
+		o.ChildrenTTL = DefaultChildrenTTL
+	}
+	if o.TombstoneMaxTTL <= 0 {
+		o.TombstoneMaxTTL = DefaultTombstoneMaxTTL
+	}
+	if o.FailureAuditRate <= 0 {
+		o.FailureAuditRate = DefaultFailureAuditRate
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Metrics == nil {
+		o.Metrics = NewMetrics(nil)
+	}
+	return &Store{rdb: rdb, opts: o, log: o.Logger, m: o.Metrics,
+		failures: newLimiter(o.FailureAuditRate, o.Now)}
+}
+
+// Issue stores rec (whose Hash is set). The id is claimed first with SET NX, so of
+// concurrent issuers of one id exactly one wins; the others get ErrIDTaken. A session
+// key (ParentID set) is added to its parent's children; if the parent vanished
+// meanwhile the session is removed again and ErrParentGone returned, so a revoke
+// racing a session creation cannot leave a live child behind.
+func (s *Store) Issue(ctx context.Context, rec keys.Record) error {
+	ttl, expires := rec.TTL(s.opts.Now())
+	if expires && ttl <= 0 {
+		return fmt.Errorf("store: key %q already expired", rec.ID)
+	}
+	data, err := json.Marshal(rec)
+	if err != nil {
+		return fmt.Errorf("store: encode record: %w", err)
+	}
+	ok, err := s.rdb.SetNX(ctx, idKey(rec.ID), rec.Hash, ttl).Result()
+	if err != nil {
+		return unavailable("claim id", err)
+	}
+	if !ok {
+		return ErrIDTaken
+	}
+	if err := s.rdb.Set(ctx, tokKey(rec.Hash), data, ttl).Err(); err != nil {
+		// Undo with a fresh context: the caller's may be what failed.
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+		defer cancel()
+		_ = s.rdb.Del(uctx, idKey(rec.ID)).Err()
+		return unavailable("store record", err)
+	}
+	if !rec.IsSession() {
+		return nil
+	}
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.SAdd(ctx, childKey(rec.ParentID), rec.ID)
+		p.PExpire(ctx, childKey(rec.ParentID), s.opts.ChildrenTTL)
+		return nil
+	})
+	if err == nil {
+		var n int64
+		n, err = s.rdb.Exists(ctx, idKey(rec.ParentID)).Result()
+		if err == nil && n == 0 {
+			_ = s.kill(context.WithoutCancel(ctx), rec)
+			return ErrParentGone
+		}
+	}
+	if err != nil {
+		_ = s.kill(context.WithoutCancel(ctx), rec)
+		return unavailable("link session", err)
+	}
+	return nil
+}
+
+// Get returns the record of the key whose hash is hash: one GET when it exists.
+// A revoked key gives ErrRevoked with the returned record holding only ID and Hash.
+func (s *Store) Get(ctx context.Context, hash string) (keys.Record, error) {
+	data, err := s.rdb.Get(ctx, tokKey(hash)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		id, err := s.rdb.Get(ctx, revokedKey(hash)).Result()
+		switch {
+		case err == nil:
+			return keys.Record{ID: id, Hash: hash}, ErrRevoked
+		case errors.Is(err, redis.Nil):
+			return keys.Record{}, ErrNotFound
+		default:
+			return keys.Record{}, unavailable("get tombstone", err)
+		}
+	}
+	if err != nil {
+		return keys.Record{}, unavailable("get record", err)
+	}
+	var rec keys.Record
+	if err := json.Unmarshal(data, &rec); err != nil {
+		return keys.Record{}, fmt.Errorf("store: decode record: %w", err)
+	}
+	if rec.Expired(s.opts.Now()) {
+		// Redis expires it within milliseconds; answer as if it had.
+		return rec, ErrExpired
+	}
+	return rec, nil
+}
+
+// GetByID returns the record of key id.
+func (s *Store) GetByID(ctx context.Context, id string) (keys.Record, error) {
+	hash, err := s.rdb.Get(ctx, idKey(id)).Result()
+	if errors.Is(err, redis.Nil) {
+		return keys.Record{}, ErrNotFound
+	}
+	if err != nil {
+		return keys.Record{}, unavailable("get id", err)
+	}
+	rec, err := s.Get(ctx, hash)
+	if errors.Is(err, ErrRevoked) || errors.Is(err, ErrExpired) {
+		return keys.Record{}, ErrNotFound
+	}
+	return rec, err
+}
+
+// Shorten makes rec expire after ttl (when that is sooner), rewriting the record so
+// its ExpiresAt matches the Redis TTL and caches drop it in time. Used for the grace
+// period of a refreshed session key.
+func (s *Store) Shorten(ctx context.Context, rec keys.Record, ttl time.Duration) error {
+	now := s.opts.Now()
+	if left, ok := rec.TTL(now); ok && left <= ttl {
+		return nil
+	}
+	if ttl <= 0 {
+		ttl = time.Millisecond
+	}
+	rec.ExpiresAt = now.Add(ttl).UTC()
+	data, err := json.Marshal(rec)
+	if err != nil {
+		return fmt.Errorf("store: encode record: %w", err)
+	}
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.SetXX(ctx, tokKey(rec.Hash), data, ttl)
+		p.PExpire(ctx, idKey(rec.ID), ttl)
+		return nil
+	})
+	if err != nil {
+		return unavailable("shorten", err)
+	}
+	return nil
+}
+
+// Revoke revokes key id and, for a long-lived key, every session key under it. It
+// returns the revoked records (the key first) and announces each hash on the
+// revocation channel.
+func (s *Store) Revoke(ctx context.Context, id string) ([]keys.Record, error) {
+	rec, err := s.GetByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	out := []keys.Record{rec}
+	if !rec.IsSession() {
+		ids, err := s.rdb.SMembers(ctx, childKey(id)).Result()
+		if err != nil {
+			return nil, unavailable("list sessions", err)
+		}
+		for _, cid := range ids {
+			child, err := s.GetByID(ctx, cid)
+			if errors.Is(err, ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, child)
+		}
+	}
+	// The parent last: until then a racing session creation still sees it and its
+	// child lands in the set we already read, or sees it gone and undoes itself.
+	for i := len(out) - 1; i >= 0; i-- {
+		if err := s.kill(ctx, out[i]); err != nil {
+			return nil, err
+		}
+	}
+	if !rec.IsSession() {
+		if err := s.rdb.Del(ctx, childKey(id)).Err(); err != nil {
+			return nil, unavailable("drop sessions", err)
+		}
+	}
+	return out, nil
+}
+
+// kill writes the tombstone before deleting the record, so there is no moment in which
+// the key answers "unknown" rather than "revoked", then publishes the revocation.
+func (s *Store) kill(ctx context.Context, rec keys.Record) error {
+	ttl, expires := rec.TTL(s.opts.Now())
+	if !expires {
+		ttl = s.opts.TombstoneMaxTTL
+	}
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		if ttl > 0 {
+			p.Set(ctx, revokedKey(rec.Hash), rec.ID, ttl)
+		}
+		p.Del(ctx, tokKey(rec.Hash))
+		p.Del(ctx, idKey(rec.ID))
+		if rec.IsSession() {
+			p.SRem(ctx, childKey(rec.ParentID), rec.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return unavailable("revoke", err)
+	}
+	if err := authn.PublishRevocation(ctx, s.rdb, rec.Hash); err != nil {
+		return unavailable("publish revocation", err)
+	}
+	return nil
+}

@@ -1,0 +1,70 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"google.golang.org/grpc/codes"
+
+	"github.com/futugw/gateway/platform/audit"
+	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/errinfo"
+	"github.com/futugw/gateway/services/auth/internal/convert"
+	"github.com/futugw/gateway/services/auth/internal/keys"
+)
+
+// auditTimeout bounds the audit write of one failure.
+const auditTimeout = 500 * time.Millisecond
+
+// Validate implements authn.Validator: a well-formed key is looked up by its hash with
+// one GET. Failures are status errors with errinfo reasons, audited and logged (never
+// with the key) at a bounded rate.
+func (s *Store) Validate(ctx context.Context, token string, info authn.CallInfo) (*authn.Principal, error) {
+	if !keys.WellFormed(token) {
+		return nil, s.fail(ctx, info, "", errinfo.New(codes.Unauthenticated, errinfo.MalformedKey,
+			"the API key is malformed: expected fk_ followed by 43 base64url characters"))
+	}
+	rec, err := s.Get(ctx, keys.Hash(token))
+	switch {
+	case err == nil:
+		s.m.Validations.WithLabelValues("ok").Inc()
+		return convert.Principal(rec), nil
+	case errors.Is(err, ErrNotFound):
+		return nil, s.fail(ctx, info, "", errinfo.New(codes.Unauthenticated, errinfo.InvalidKey,
+			"the API key is unknown or has expired"))
+	case errors.Is(err, ErrRevoked):
+		return nil, s.fail(ctx, info, rec.ID, errinfo.New(codes.Unauthenticated, errinfo.RevokedKey,
+			"the API key was revoked"))
+	case errors.Is(err, ErrExpired):
+		return nil, s.fail(ctx, info, rec.ID, errinfo.New(codes.Unauthenticated, errinfo.ExpiredKey,
+			"the API key has expired"))
+	default:
+		s.m.Validations.WithLabelValues(errinfo.RedisUnavailable).Inc()
+		if s.failures.allow() {
+			s.log.Error("key validation failed", "error", err.Error(), "method", info.Method)
+		}
+		return nil, errinfo.New(codes.Unavailable, errinfo.RedisUnavailable, "key store unavailable, try again")
+	}
+}
+
+// fail counts, audits and logs one refused key, within the failure rate limit.
+func (s *Store) fail(ctx context.Context, info authn.CallInfo, keyID string, err error) error {
+	reason := errinfo.Reason(err)
+	s.m.Validations.WithLabelValues(reason).Inc()
+	if !s.failures.allow() {
+		s.m.FailuresDropped.Inc()
+		return err
+	}
+	s.log.Info("authentication failed", "reason", reason, "key_id", keyID, "client", info.Client, "method", info.Method)
+	if s.opts.Audit != nil {
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), auditTimeout)
+		defer cancel()
+		e := audit.Entry{Action: "auth_failed", KeyID: keyID, Client: info.Client, Reason: reason,
+			Fields: map[string]string{"method": info.Method}}
+		if aerr := s.opts.Audit.Append(actx, e); aerr != nil {
+			s.log.Warn("audit append failed", "error", aerr.Error())
+		}
+	}
+	return err
+}

@@ -1,0 +1,150 @@
+// Package accesslog writes one JSON log line per HTTP request and the request
+// metrics. It never logs a credential: Authorization and Sec-WebSocket-Protocol are
+// not logged, and the query string has token= values and key-shaped text redacted.
+package accesslog
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/futugw/gateway/platform/obs"
+)
+
+// RequestIDHeader carries the request id to the client and, from a trusted proxy,
+// in from it.
+const RequestIDHeader = "X-Request-Id"
+
+// unmatched is the route label of requests no handler claimed.
+const unmatched = "unmatched"
+
+// Options configures the middleware.
+type Options struct {
+	Logger  *slog.Logger
+	Metrics prometheus.Registerer // nil: no metrics
+	// Service names the metrics: futugw_<service>_http_...
+	Service string
+	// TrustProxy takes the client address from X-Forwarded-For and the request id
+	// from X-Request-Id (both set by Caddy).
+	TrustProxy bool
+}
+
+// Middleware logs and counts requests; build it with New.
+type Middleware struct {
+	log        *slog.Logger
+	trustProxy bool
+	requests   *prometheus.CounterVec
+	duration   *prometheus.HistogramVec
+}
+
+// New builds the middleware and registers its metrics.
+func New(o Options) (*Middleware, error) {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	m := &Middleware{
+		log:        o.Logger,
+		trustProxy: o.TrustProxy,
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: obs.MetricName(o.Service, "http_requests_total"),
+			Help: "HTTP requests by route pattern and status code.",
+		}, []string{"route", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    obs.MetricName(o.Service, "http_request_duration_seconds"),
+			Help:    "HTTP request duration by route pattern.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"route"}),
+	}
+	if o.Metrics != nil {
+		for _, c := range []prometheus.Collector{m.requests, m.duration} {
+			if err := o.Metrics.Register(c); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return m, nil
+}
+
+// Wrap returns next with logging and metrics around it.
+func (m *Middleware) Wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := m.requestID(r)
+		w.Header().Set(RequestIDHeader, id)
+		slot := &routeSlot{}
+		rec := &recorder{ResponseWriter: w}
+		ctx := context.WithValue(r.Context(), routeKey{}, slot)
+		next.ServeHTTP(rec, r.WithContext(ctx))
+
+		elapsed := time.Since(start)
+		if rec.status == 0 {
+			rec.status = http.StatusOK // nothing written: net/http sends 200
+		}
+		route := slot.route
+		if route == "" {
+			route = unmatched
+		}
+		m.requests.WithLabelValues(route, strconv.Itoa(rec.status)).Inc()
+		m.duration.WithLabelValues(route).Observe(elapsed.Seconds())
+		m.log.LogAttrs(ctx, slog.LevelInfo, "http request",
+			slog.String("method", r.Method),
+			slog.String("path", RedactKeys(r.URL.EscapedPath())),
+			slog.String("query", RedactQuery(r.URL.RawQuery)),
+			slog.String("route", route),
+			slog.Int("status", rec.status),
+			slog.Int64("bytes", rec.bytes),
+			slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
+			slog.String("client", m.client(r)),
+			slog.String("request_id", id),
+		)
+	})
+}
+
+// client is the caller's address: the first X-Forwarded-For hop behind a trusted
+// proxy, else the connection's peer.
+func (m *Middleware) client(r *http.Request) string {
+	if m.trustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			first, _, _ := strings.Cut(xff, ",")
+			return RedactKeys(strings.TrimSpace(first))
+		}
+	}
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
+}
+
+func (m *Middleware) requestID(r *http.Request) string {
+	if m.trustProxy {
+		if id := r.Header.Get(RequestIDHeader); validID(id) {
+			return id
+		}
+	}
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	return hex.EncodeToString(b[:])
+}
+
+// validID accepts short ids of safe characters, so a forwarded id can neither
+// forge log content nor smuggle a key.
+func validID(id string) bool {
+	if id == "" || len(id) > 64 || strings.Contains(strings.ToLower(id), keyPrefix) {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,134 @@
+// Package gateway is the edge's REST front door: grpc-gateway translating /api/ JSON
+// calls into gRPC calls on the auth, quote and order services, with the request
+// caps, deadlines and error mapping of the edge's contract.
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/protobuf/proto"
+
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/services/edge/internal/accesslog"
+	"github.com/futugw/gateway/services/edge/internal/httperr"
+)
+
+// Options configures the gateway.
+type Options struct {
+	AuthAddr, QuoteAddr, OrderAddr string // gRPC targets ("127.0.0.1:50051")
+
+	Timeout    time.Duration // per call; DefaultTimeout when zero
+	MaxBody    int64         // per request body; DefaultMaxBody when zero
+	TrustProxy bool          // keep X-Forwarded-For from the proxy in front
+
+	// DialOptions replace the default (insecure transport on loopback).
+	DialOptions []grpc.DialOption
+}
+
+// Gateway holds the REST handler and the upstream connections it owns.
+type Gateway struct {
+	handler http.Handler
+	conns   []*grpc.ClientConn
+	// Auth, Quote and Order are the upstream connections (Order also serves
+	// AccountService), for readiness checks.
+	Auth, Quote, Order *grpc.ClientConn
+}
+
+// New connects (lazily: grpc.NewClient does not dial) to the services and builds the
+// REST handler. Close releases the connections.
+func New(ctx context.Context, o Options) (*Gateway, error) {
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.MaxBody <= 0 {
+		o.MaxBody = DefaultMaxBody
+	}
+	dial := o.DialOptions
+	if dial == nil {
+		dial = []grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())}
+	}
+	g := &Gateway{}
+	for _, c := range []struct {
+		name, addr string
+		conn       **grpc.ClientConn
+	}{{"auth", o.AuthAddr, &g.Auth}, {"quote", o.QuoteAddr, &g.Quote}, {"order", o.OrderAddr, &g.Order}} {
+		if c.addr == "" {
+			_ = g.Close()
+			return nil, fmt.Errorf("gateway: no %s address", c.name)
+		}
+		cc, err := grpc.NewClient(c.addr, dial...)
+		if err != nil {
+			_ = g.Close()
+			return nil, fmt.Errorf("gateway: %s client for %q: %w", c.name, c.addr, err)
+		}
+		*c.conn = cc
+		g.conns = append(g.conns, cc)
+	}
+
+	mux := NewServeMux()
+	regs := []error{
+		gatewayv1.RegisterAuthServiceHandlerClient(ctx, mux, gatewayv1.NewAuthServiceClient(g.Auth)),
+		gatewayv1.RegisterQuoteServiceHandlerClient(ctx, mux, gatewayv1.NewQuoteServiceClient(g.Quote)),
+		gatewayv1.RegisterOrderServiceHandlerClient(ctx, mux, gatewayv1.NewOrderServiceClient(g.Order)),
+		gatewayv1.RegisterAccountServiceHandlerClient(ctx, mux, gatewayv1.NewAccountServiceClient(g.Order)),
+	}
+	if err := errors.Join(regs...); err != nil {
+		_ = g.Close()
+		return nil, fmt.Errorf("gateway: register handlers: %w", err)
+	}
+	g.handler = untrustedForwarding(o.TrustProxy, limitBody(o.MaxBody, withTimeout(o.Timeout, mux)))
+	return g, nil
+}
+
+// NewServeMux returns the grpc-gateway mux with the edge's codec, header policy and
+// error handling, without any service registered.
+func NewServeMux() *runtime.ServeMux {
+	return runtime.NewServeMux(
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, Marshaler()),
+		runtime.WithErrorHandler(httperr.GatewayErrorHandler),
+		runtime.WithRoutingErrorHandler(httperr.RoutingErrorHandler),
+		runtime.WithIncomingHeaderMatcher(incomingHeader),
+		runtime.WithForwardResponseOption(noStore),
+		// Neither a method override header nor a form-encoded POST may turn one
+		// route into another.
+		runtime.WithDisableHTTPMethodOverride(),
+		runtime.WithDisablePathLengthFallback(),
+		runtime.WithMiddlewares(nameRoute),
+	)
+}
+
+// Handler serves /api/.
+func (g *Gateway) Handler() http.Handler { return g.handler }
+
+// Close closes the upstream connections.
+func (g *Gateway) Close() error {
+	var errs []error
+	for _, cc := range g.conns {
+		errs = append(errs, cc.Close())
+	}
+	g.conns = nil
+	return errors.Join(errs...)
+}
+
+// noStore keeps API answers (keys, whoami) out of every cache.
+func noStore(_ context.Context, w http.ResponseWriter, _ proto.Message) error {
+	w.Header().Set("Cache-Control", "no-store")
+	return nil
+}
+
+// nameRoute labels the access log and metrics with the matched REST pattern.
+func nameRoute(next runtime.HandlerFunc) runtime.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, params map[string]string) {
+		if p, ok := runtime.HTTPPattern(r.Context()); ok {
+			accesslog.SetRoute(r.Context(), r.Method+" "+p.String())
+		}
+		next(w, r, params)
+	}
+}

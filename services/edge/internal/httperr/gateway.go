@@ -1,0 +1,57 @@
+package httperr
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/futugw/gateway/platform/errinfo"
+)
+
+// GatewayErrorHandler is the grpc-gateway error handler (runtime.WithErrorHandler):
+// every failed REST call, from the upstream service or from decoding the request,
+// gets the contract's status and body.
+func GatewayErrorHandler(_ context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, w http.ResponseWriter, _ *http.Request, err error) {
+	var hse *runtime.HTTPStatusError
+	if errors.As(err, &hse) {
+		// The gateway chose the HTTP status itself (a malformed path, say); keep it
+		// and describe the cause.
+		_, body := FromError(hse.Err)
+		if _, isStatus := status.FromError(hse.Err); !isStatus && hse.Err != nil {
+			body = Body{Reason: errinfo.InvalidArgument, Code: int(codes.InvalidArgument), Message: hse.Err.Error()}
+			body.Error = Readable(codes.InvalidArgument, body.Reason, body.Message)
+		}
+		WriteBody(w, hse.HTTPStatus, body)
+		return
+	}
+	Write(w, err)
+}
+
+// RoutingErrorHandler is the grpc-gateway routing error handler
+// (runtime.WithRoutingErrorHandler): unknown /api/ routes and wrong methods.
+func RoutingErrorHandler(_ context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, w http.ResponseWriter, r *http.Request, httpStatus int) {
+	Routing(w, r, httpStatus)
+}
+
+// Routing writes the body for a routing failure with the given HTTP status.
+func Routing(w http.ResponseWriter, r *http.Request, httpStatus int) {
+	switch httpStatus {
+	case http.StatusNotFound:
+		WriteStatus(w, httpStatus, codes.NotFound, errinfo.NotFound, "no route for "+r.URL.Path)
+	case http.StatusMethodNotAllowed:
+		WriteStatus(w, httpStatus, codes.Unimplemented, errinfo.MethodNotAllowed, "method "+r.Method+" is not allowed on "+r.URL.Path)
+	case http.StatusRequestEntityTooLarge:
+		WriteStatus(w, httpStatus, codes.InvalidArgument, ReasonPayloadTooLarge, "request body exceeds the size limit")
+	default:
+		WriteStatus(w, httpStatus, codes.InvalidArgument, errinfo.InvalidArgument, http.StatusText(httpStatus))
+	}
+}
+
+// NotFound is an http.Handler answering 404 with the JSON body.
+func NotFound() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { Routing(w, r, http.StatusNotFound) })
+}

@@ -1,0 +1,150 @@
+package httperr
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/futugw/gateway/platform/errinfo"
+)
+
+func TestHTTPStatus(t *testing.T) {
+	tests := []struct {
+		code codes.Code
+		want int
+	}{
+		{codes.OK, 200},
+		{codes.Unauthenticated, 401},
+		{codes.PermissionDenied, 403},
+		{codes.ResourceExhausted, 429},
+		{codes.InvalidArgument, 400},
+		{codes.FailedPrecondition, 400},
+		{codes.OutOfRange, 400},
+		{codes.NotFound, 404},
+		{codes.AlreadyExists, 409},
+		{codes.Aborted, 409},
+		{codes.Unavailable, 503},
+		{codes.DeadlineExceeded, 503},
+		{codes.Internal, 500},
+		{codes.Unknown, 500},
+		{codes.Unimplemented, 500},
+		{codes.DataLoss, 500},
+		{codes.Canceled, 500},
+	}
+	for _, tt := range tests {
+		if got := HTTPStatus(tt.code); got != tt.want {
+			t.Errorf("HTTPStatus(%v) = %d, want %d", tt.code, got, tt.want)
+		}
+	}
+}
+
+func TestFromError(t *testing.T) {
+	tests := []struct {
+		name      string
+		err       error
+		status    int
+		reason    string
+		errSubstr string
+		message   string
+	}{
+		{"expired key", errinfo.New(codes.Unauthenticated, errinfo.ExpiredKey, "key expired"),
+			401, "expired_key", "please log in again", "key expired"},
+		{"invalid key", errinfo.New(codes.Unauthenticated, errinfo.InvalidKey, "unknown key"),
+			401, "invalid_key", "session expired or invalid key", "unknown key"},
+		{"scope", errinfo.New(codes.PermissionDenied, errinfo.ScopeDenied, "this key lacks scope admin required by AuthService.IssueKey"),
+			403, "scope_denied", "lacks scope admin", "this key lacks scope admin required by AuthService.IssueKey"},
+		{"limit", errinfo.New(codes.ResourceExhausted, "max_orders_per_minute", "rate limit exceeded: 10 orders per minute"),
+			429, "max_orders_per_minute", "rate limit exceeded", "rate limit exceeded: 10 orders per minute"},
+		{"no reason", status.Error(codes.InvalidArgument, "proto: unknown field \"x\""),
+			400, "invalid_argument", "unknown field", "proto: unknown field \"x\""},
+		{"unavailable", status.Error(codes.Unavailable, "connection refused"),
+			503, "unavailable", "unavailable", "connection refused"},
+		{"deadline", status.Error(codes.DeadlineExceeded, "context deadline exceeded"),
+			503, "timeout", "did not answer in time", "context deadline exceeded"},
+		{"redis", errinfo.New(codes.Unavailable, errinfo.RedisUnavailable, "redis: dial tcp"),
+			503, "redis_unavailable", "key store is unavailable", "redis: dial tcp"},
+		{"not found", errinfo.New(codes.NotFound, errinfo.NotFound, "no key with id k1"),
+			404, "not_found", "no key with id k1", "no key with id k1"},
+		{"conflict", errinfo.New(codes.AlreadyExists, errinfo.AlreadyExists, "key id taken"),
+			409, "already_exists", "key id taken", "key id taken"},
+		{"plain error hides text", errors.New("dial 10.0.0.1: secret detail"),
+			500, "internal", "internal error", "internal error"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			Write(rec, tt.err)
+			if rec.Code != tt.status {
+				t.Fatalf("status %d, want %d", rec.Code, tt.status)
+			}
+			if ct := rec.Header().Get("Content-Type"); ct != "application/json" {
+				t.Errorf("Content-Type %q", ct)
+			}
+			var b map[string]any
+			if err := json.Unmarshal(rec.Body.Bytes(), &b); err != nil {
+				t.Fatalf("body not JSON: %v: %s", err, rec.Body.String())
+			}
+			if len(b) != 4 {
+				t.Errorf("body has fields %v, want exactly error, reason, code, message", b)
+			}
+			st, _ := status.FromError(tt.err)
+			if b["reason"] != tt.reason || b["message"] != tt.message || !strings.Contains(b["error"].(string), tt.errSubstr) {
+				t.Errorf("body %v; want reason %q, message %q, error containing %q", b, tt.reason, tt.message, tt.errSubstr)
+			}
+			if _, isStatus := status.FromError(tt.err); isStatus && int(b["code"].(float64)) != int(st.Code()) {
+				t.Errorf("code %v, want %d", b["code"], st.Code())
+			}
+			if (tt.status == 401) != (rec.Header().Get("WWW-Authenticate") != "") {
+				t.Errorf("WWW-Authenticate %q on %d", rec.Header().Get("WWW-Authenticate"), tt.status)
+			}
+		})
+	}
+}
+
+func TestRouting(t *testing.T) {
+	tests := []struct {
+		status int
+		reason string
+	}{
+		{http.StatusNotFound, "not_found"},
+		{http.StatusMethodNotAllowed, "method_not_allowed"},
+		{http.StatusRequestEntityTooLarge, "payload_too_large"},
+		{http.StatusBadRequest, "invalid_argument"},
+	}
+	for _, tt := range tests {
+		rec := httptest.NewRecorder()
+		Routing(rec, httptest.NewRequest("PUT", "/api/nope", nil), tt.status)
+		var b Body
+		if err := json.Unmarshal(rec.Body.Bytes(), &b); err != nil || rec.Code != tt.status || b.Reason != tt.reason || b.Error == "" {
+			t.Errorf("status %d: got %d %+v %v", tt.status, rec.Code, b, err)
+		}
+	}
+}
+
+func TestGatewayErrorHandlerKeepsHTTPStatus(t *testing.T) {
+	tests := []struct {
+		err    error
+		status int
+		reason string
+	}{
+		{&runtime.HTTPStatusError{HTTPStatus: 400, Err: errors.New("malformed escape in path")}, 400, "invalid_argument"},
+		{&runtime.HTTPStatusError{HTTPStatus: 400, Err: status.Error(codes.InvalidArgument, "bad")}, 400, "invalid_argument"},
+		{status.Error(codes.PermissionDenied, "no"), 403, "scope_denied"},
+	}
+	for _, tt := range tests {
+		rec := httptest.NewRecorder()
+		GatewayErrorHandler(context.Background(), nil, nil, rec, httptest.NewRequest("GET", "/api/x", nil), tt.err)
+		var b Body
+		if err := json.Unmarshal(rec.Body.Bytes(), &b); err != nil || rec.Code != tt.status || b.Reason != tt.reason || b.Error == "" {
+			t.Errorf("%v: got %d %+v %v", tt.err, rec.Code, b, err)
+		}
+	}
+}

@@ -104,8 +104,9 @@ func AppendRequest(dst, c2s []byte) []byte {
 
 // Parse reads the status of a Response body. It decodes fields 1-3, skips
 // every other field (s2c included) without decoding it, and rejects malformed
-// wire data, a field 1-3 of the wrong wire type, and a missing retType (a
-// required field). Parse allocates only for a non-empty retMsg.
+// wire data and a missing retType (a required field). Like protobuf's own
+// decoders, it treats a field 1-3 of an unexpected wire type as unknown.
+// Parse allocates only for a non-empty retMsg.
 func Parse(body []byte) (Status, error) {
 	var s Status
 	var haveRet bool
@@ -138,9 +139,9 @@ func Parse(body []byte) (Status, error) {
 			}
 			s.RetMsg = string(v)
 			b = b[m:]
-		case num == fieldRetType || num == fieldRetMsg || num == fieldErrCode:
-			return Status{}, fmt.Errorf("%w: field %d has wire type %d at offset %d", ErrMalformed, num, typ, off)
 		default:
+			// Unknown fields, s2c, and (as protobuf decoders do) a field
+			// 1-3 of an unexpected wire type are skipped.
 			m := protowire.ConsumeFieldValue(num, typ, b)
 			if m < 0 {
 				return Status{}, malformed(fmt.Sprintf("field %d", num), off, protowire.ParseError(m))

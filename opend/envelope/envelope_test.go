@@ -68,7 +68,8 @@ func TestParse(t *testing.T) {
 		{"truncated errCode", []byte{0x08, 0x00, 0x18, 0x80}, Status{}, "errCode at offset 2"},
 		{"bad tag", []byte{0x08, 0x00, 0x80}, Status{}, "tag at offset 2"},
 		{"field zero", []byte{0x00, 0x00}, Status{}, "tag at offset 0"},
-		{"retType wrong wire type", badType, Status{}, "field 1 has wire type 2"},
+		{"retType wrong wire type is unknown", badType, Status{}, "missing required retType"},
+		{"retMsg wrong wire type skipped", append(Encode(nil, Status{RetType: -1}), 0x15, '0', '0', '0', '0'), Status{RetType: -1}, ""},
 		{"unknown field truncated", []byte{0x08, 0x00, 0x2a, 0x09, 0x00}, Status{}, "field 5 at offset 2"},
 		{"stray end group", []byte{0x08, 0x00, 0x0c}, Status{}, "offset 2"},
 	}

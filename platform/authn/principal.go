@@ -21,6 +21,17 @@ type Principal struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time // zero = never expires
 	TokenHash string    // HashToken of the key, to revoke or log out this very key
+	SessionID string    // stable across session refreshes; see Session
+}
+
+// Session names the caller's session: the id shared by a session key and the keys that
+// refreshed it, or the key's own id for a key that is not a session key. Per-session
+// state (quote subscriptions) is keyed by it.
+func (p *Principal) Session() string {
+	if p.SessionID != "" {
+		return p.SessionID
+	}
+	return p.KeyID
 }
 
 // Has reports whether the key carries scope exactly (admin does not imply others).

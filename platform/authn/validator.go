@@ -76,10 +76,11 @@ func authError(err error) error {
 // empty; the caller knows the token.
 func PrincipalFromKeyInfo(ki *gatewayv1.KeyInfo) (*Principal, error) {
 	p := &Principal{
-		KeyID:    ki.GetId(),
-		ParentID: ki.GetParentId(),
-		Scopes:   ki.GetScopes(),
-		Limits:   ki.GetLimits(),
+		KeyID:     ki.GetId(),
+		ParentID:  ki.GetParentId(),
+		SessionID: ki.GetSessionId(),
+		Scopes:    ki.GetScopes(),
+		Limits:    ki.GetLimits(),
 	}
 	var err error
 	if p.CreatedAt, err = parseTime(ki.GetCreatedAt()); err != nil {

@@ -63,6 +63,7 @@ func KeyInfo(r keys.Record) *gatewayv1.KeyInfo {
 		ExpiresAt:         timeString(r.ExpiresAt),
 		Note:              r.Note,
 		ParentId:          r.ParentID,
+		SessionId:         r.Session(),
 		LongLivedOverride: r.LongLivedOverride,
 	}
 }
@@ -72,6 +73,7 @@ func Principal(r keys.Record) *authn.Principal {
 	return &authn.Principal{
 		KeyID:     r.ID,
 		ParentID:  r.ParentID,
+		SessionID: r.Session(),
 		Scopes:    slices.Clone(r.Scopes),
 		Limits:    LimitsToProto(r.Limits),
 		CreatedAt: r.CreatedAt,
@@ -90,6 +92,7 @@ func PrincipalInfo(p *authn.Principal) *gatewayv1.KeyInfo {
 		CreatedAt: timeString(p.CreatedAt),
 		ExpiresAt: timeString(p.ExpiresAt),
 		ParentId:  p.ParentID,
+		SessionId: p.Session(),
 	}
 }
 

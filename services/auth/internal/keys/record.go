@@ -16,6 +16,7 @@ type Record struct {
 	Note              string    `json:"note,omitempty"`
 	ParentID          string    `json:"parent_id,omitempty"`         // set on session keys
 	SessionStartedAt  time.Time `json:"session_started_at,omitzero"` // first session of a refresh chain
+	SessionID         string    `json:"session_id,omitempty"`        // the first session key's id, kept across refreshes
 	LongLivedOverride bool      `json:"long_lived_override,omitempty"`
 }
 
@@ -24,6 +25,15 @@ func (r *Record) Has(scope string) bool { return slices.Contains(r.Scopes, scope
 
 // IsSession reports whether the record is a session key.
 func (r *Record) IsSession() bool { return r.ParentID != "" }
+
+// Session names the session the key belongs to: stable across refreshes, the key's own
+// id for keys that are not session keys.
+func (r *Record) Session() string {
+	if r.SessionID != "" {
+		return r.SessionID
+	}
+	return r.ID
+}
 
 // TTL is the remaining life at now: 0 when the key never expires, negative or zero
 // remaining life is returned as a negative duration (expired).

@@ -61,7 +61,7 @@ func (pol Policy) NewSession(parent Record, spec SessionSpec, id, hash string, n
 	}
 	rec := Record{
 		ID: id, Hash: hash, Scopes: scopes, Limits: lim,
-		CreatedAt: now.UTC(), ParentID: parent.ID, SessionStartedAt: now.UTC(),
+		CreatedAt: now.UTC(), ParentID: parent.ID, SessionStartedAt: now.UTC(), SessionID: id,
 		ExpiresAt: pol.capSession(now, now.Add(ttl), parent.ExpiresAt, now),
 	}
 	return rec, nil
@@ -91,6 +91,7 @@ func (pol Policy) Refresh(old, parent Record, id, hash string, now time.Time) (R
 	rec.ID, rec.Hash, rec.CreatedAt, rec.ExpiresAt = id, hash, now.UTC(), exp
 	rec.Scopes = slices.Clone(old.Scopes)
 	rec.SessionStartedAt = started.UTC()
+	rec.SessionID = old.Session()
 	return rec, nil
 }
 

@@ -129,6 +129,12 @@ func TestRefresh(t *testing.T) {
 		!n.ExpiresAt.Equal(now.Add(30*time.Minute)) || !reflect.DeepEqual(n.Scopes, []string{"qot:read"}) {
 		t.Errorf("refreshed = %+v", n)
 	}
+	if s.Session() != "s1" || n.Session() != "s1" {
+		t.Errorf("session id = %q then %q, want s1 across the refresh", s.Session(), n.Session())
+	}
+	if pk := parentKey(); pk.Session() != pk.ID {
+		t.Errorf("a key that is not a session key is its own session, got %q", pk.Session())
+	}
 	if g := pol.GraceTTL(s, now); g != 30*time.Second {
 		t.Errorf("grace = %v", g)
 	}

@@ -132,8 +132,11 @@ type KeyInfo struct {
 	Note              string                 `protobuf:"bytes,6,opt,name=note,proto3" json:"note,omitempty"`
 	ParentId          string                 `protobuf:"bytes,7,opt,name=parent_id,json=parentId,proto3" json:"parent_id,omitempty"` // set on session keys
 	LongLivedOverride bool                   `protobuf:"varint,8,opt,name=long_lived_override,json=longLivedOverride,proto3" json:"long_lived_override,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// session_id names a session across refreshes (its subscriptions belong to it);
+	// for a key that is not a session key it equals id.
+	SessionId     string `protobuf:"bytes,9,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *KeyInfo) Reset() {
@@ -220,6 +223,13 @@ func (x *KeyInfo) GetLongLivedOverride() bool {
 		return x.LongLivedOverride
 	}
 	return false
+}
+
+func (x *KeyInfo) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
 }
 
 type IssueKeyRequest struct {
@@ -1075,7 +1085,7 @@ const file_futu_gateway_v1_auth_proto_rawDesc = "" +
 	"\x10_max_order_valueB\x12\n" +
 	"\x10_max_daily_valueB\x18\n" +
 	"\x16_max_orders_per_minuteB\x0f\n" +
-	"\r_hours_window\"\x84\x02\n" +
+	"\r_hours_window\"\xa3\x02\n" +
 	"\aKeyInfo\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
 	"\x06scopes\x18\x02 \x03(\tR\x06scopes\x122\n" +
@@ -1086,7 +1096,9 @@ const file_futu_gateway_v1_auth_proto_rawDesc = "" +
 	"expires_at\x18\x05 \x01(\tR\texpiresAt\x12\x12\n" +
 	"\x04note\x18\x06 \x01(\tR\x04note\x12\x1b\n" +
 	"\tparent_id\x18\a \x01(\tR\bparentId\x12.\n" +
-	"\x13long_lived_override\x18\b \x01(\bR\x11longLivedOverride\"\xd3\x01\n" +
+	"\x13long_lived_override\x18\b \x01(\bR\x11longLivedOverride\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\t \x01(\tR\tsessionId\"\xd3\x01\n" +
 	"\x0fIssueKeyRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
 	"\x06scopes\x18\x02 \x03(\tR\x06scopes\x122\n" +

@@ -559,14 +559,13 @@ func TestPushOverflowDrop(t *testing.T) {
 func TestPushOverflowReconnect(t *testing.T) {
 	ts := newTestServer(t, server.Config{SendQueue: 1000})
 	release := make(chan struct{})
-	var once sync.Once
 	c := dial(t, Config{Addr: ts.addr, PushQueue: 4, PushStall: 5 * time.Millisecond,
 		Push: map[uint32]PushHandler{protoPush: func(uint32, []byte) { <-release }}})
 	err := c.Call(context.Background(), protoPushStorm, ka(50), nil)
 	if !errors.Is(err, ErrNotConnected) || !errors.Is(err, ErrPushOverflow) {
 		t.Fatalf("err = %v", err)
 	}
-	once.Do(func() { close(release) })
+	close(release)
 	waitFor(t, "reconnect", func() bool { return c.Stats().Reconnects == 1 })
 	if err := echo(context.Background(), c, 4); err != nil {
 		t.Fatal(err)

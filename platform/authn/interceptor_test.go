@@ -95,13 +95,15 @@ type testServer struct {
 	health  healthpb.HealthClient
 	admin   string // admin key
 	qot     string // qot:read key
+	svc     string // service key (push streams)
 	expired string
 }
 
 func startServer(t *testing.T) *testServer {
 	t.Helper()
 	fv := newFakeValidator()
-	ts := &testServer{fv: fv, admin: testKey(100), qot: testKey(101), expired: testKey(102)}
+	ts := &testServer{fv: fv, admin: testKey(100), qot: testKey(101), expired: testKey(102), svc: testKey(103)}
+	fv.add(ts.svc, &Principal{KeyID: "svc1", Scopes: []string{ScopeService}})
 	fv.add(ts.admin, &Principal{KeyID: "admin1", Scopes: []string{ScopeAdmin}})
 	fv.add(ts.qot, &Principal{KeyID: "qot1", Scopes: []string{ScopeQotRead}})
 	fv.add(ts.expired, &Principal{KeyID: "expired", ExpiresAt: time.Now().Add(-time.Minute)})
@@ -267,8 +269,9 @@ func TestStreamInterceptor(t *testing.T) {
 		code   codes.Code
 		reason string
 	}{
-		{"ok", "Bearer " + ts.qot, codes.OK, ""},
+		{"ok", "Bearer " + ts.svc, codes.OK, ""},
 		{"missing key", "", codes.Unauthenticated, errinfo.MissingKey},
+		{"user key cannot open the push stream", "Bearer " + ts.qot, codes.PermissionDenied, errinfo.ScopeDenied},
 		{"unknown key", "Bearer " + testKey(77), codes.Unauthenticated, errinfo.InvalidKey},
 		{"scope missing", "Bearer " + ts.admin, codes.PermissionDenied, errinfo.ScopeDenied},
 	}
@@ -284,8 +287,8 @@ func TestStreamInterceptor(t *testing.T) {
 			}
 			push, err := st.Recv()
 			if tt.code == codes.OK {
-				if err != nil || push.GetSecKey() != "qot1" {
-					t.Fatalf("Recv = %v, %v; want the push for qot1", push, err)
+				if err != nil || push.GetSecKey() != "svc1" {
+					t.Fatalf("Recv = %v, %v; want the push for svc1", push, err)
 				}
 				if _, err := st.Recv(); err != io.EOF {
 					t.Fatalf("second Recv = %v, want EOF", err)

@@ -28,6 +28,7 @@ func MethodRules() map[string]Rule {
 	admin := Rule{Admin: true}
 	qot := Rule{Scopes: []string{ScopeQotRead}}
 	acc := Rule{Scopes: []string{ScopeAccRead}}
+	svc := Rule{Scopes: []string{ScopeService}}
 	// The order handler decides which of the two the account needs.
 	trade := Rule{Scopes: []string{ScopeTradeSimulate, ScopeTradeReal}}
 	public := Rule{Public: true}
@@ -50,7 +51,8 @@ func MethodRules() map[string]Rule {
 		quoteSvc + "ListSubscriptions": qot,
 		quoteSvc + "GetBasicQuote":     qot,
 		quoteSvc + "GetStaticInfo":     qot,
-		quoteSvc + "StreamPushes":      qot,
+		// The push streams carry every session's data; only an edge's service key may open them.
+		quoteSvc + "StreamPushes": svc,
 
 		accountSvc + "ListAccounts": acc,
 		accountSvc + "GetFunds":     acc,
@@ -58,7 +60,7 @@ func MethodRules() map[string]Rule {
 
 		orderSvc + "ListOrders":        acc,
 		orderSvc + "ListOrderFills":    acc,
-		orderSvc + "StreamTradePushes": acc,
+		orderSvc + "StreamTradePushes": svc,
 		orderSvc + "PlaceOrder":        trade,
 		orderSvc + "ModifyOrder":       trade,
 		orderSvc + "CancelOrder":       trade,

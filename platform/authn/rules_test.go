@@ -79,9 +79,11 @@ func TestMethodRulesContent(t *testing.T) {
 		{gatewayv1.AuthService_WhoAmI_FullMethodName, Rule{}},
 		{gatewayv1.AuthService_Logout_FullMethodName, Rule{}},
 		{gatewayv1.AuthService_Validate_FullMethodName, Rule{Public: true}},
-		{gatewayv1.QuoteService_StreamPushes_FullMethodName, Rule{Scopes: []string{ScopeQotRead}}},
+		{gatewayv1.QuoteService_StreamPushes_FullMethodName, Rule{Scopes: []string{ScopeService}}},
+		{gatewayv1.QuoteService_Subscribe_FullMethodName, Rule{Scopes: []string{ScopeQotRead}}},
 		{gatewayv1.AccountService_GetFunds_FullMethodName, Rule{Scopes: []string{ScopeAccRead}}},
-		{gatewayv1.OrderService_StreamTradePushes_FullMethodName, Rule{Scopes: []string{ScopeAccRead}}},
+		{gatewayv1.OrderService_StreamTradePushes_FullMethodName, Rule{Scopes: []string{ScopeService}}},
+		{gatewayv1.OrderService_ListOrders_FullMethodName, Rule{Scopes: []string{ScopeAccRead}}},
 		{gatewayv1.OrderService_PlaceOrder_FullMethodName, Rule{Scopes: []string{ScopeTradeSimulate, ScopeTradeReal}}},
 	}
 	for _, tt := range tests {

@@ -79,11 +79,12 @@ func TestTwoProcessesAndCLI(t *testing.T) {
 	authBin := proctest.Build(t, ".")
 	cliBin := proctest.Build(t, "../futucli")
 	bootFile := filepath.Join(t.TempDir(), "admin.key")
+	svcFile := filepath.Join(t.TempDir(), "service.key")
 
-	a, addrA := startAuth(t, authBin, redisAddr, "-bootstrap-admin-file", bootFile)
+	a, addrA := startAuth(t, authBin, redisAddr, "-bootstrap-admin-file", bootFile, "-bootstrap-service-file", svcFile)
 	b, addrB := startAuth(t, authBin, redisAddr)
 	a.WaitLog(func(r proctest.Record) bool {
-		return r.Msg() == "bootstrap admin key written" && r.Str("path") == bootFile
+		return r.Msg() == "bootstrap key written" && r.Str("kind") == "admin" && r.Str("path") == bootFile
 	})
 	raw, err := os.ReadFile(bootFile)
 	if err != nil {
@@ -93,6 +94,22 @@ func TestTwoProcessesAndCLI(t *testing.T) {
 		t.Errorf("bootstrap file mode %v", fi.Mode().Perm())
 	}
 	admin := strings.TrimSpace(string(raw))
+
+	// The service key exists too, carries only the service scope, and is no admin.
+	a.WaitLog(func(r proctest.Record) bool {
+		return r.Msg() == "bootstrap key written" && r.Str("kind") == "service" && r.Str("path") == svcFile
+	})
+	rawSvc, err := os.ReadFile(svcFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svcKey := strings.TrimSpace(string(rawSvc))
+	if res := futucli(t, cliBin, addrA, svcKey, "whoami", "--json"); res.code != 0 || !strings.Contains(res.stdout, `"service"`) || strings.Contains(res.stdout, `"admin"`) {
+		t.Errorf("service key whoami = %+v", res)
+	}
+	if res := futucli(t, cliBin, addrA, svcKey, "list-keys"); res.code == 0 {
+		t.Errorf("service key listed keys: %+v", res)
+	}
 
 	// Bad flags exit 2 and change nothing.
 	before := futucli(t, cliBin, addrA, admin, "list-keys", "--json")
@@ -195,7 +212,7 @@ func TestTwoProcessesAndCLI(t *testing.T) {
 		}
 	}
 	a2, _ := startAuth(t, authBin, redisAddr, "-bootstrap-admin-file", bootFile)
-	a2.WaitLog(func(r proctest.Record) bool { return r.Msg() == "bootstrap admin key still valid" })
+	a2.WaitLog(func(r proctest.Record) bool { return r.Msg() == "bootstrap key still valid" && r.Str("kind") == "admin" })
 	if raw2, _ := os.ReadFile(bootFile); string(raw2) != string(raw) {
 		t.Error("a valid bootstrap key was replaced")
 	}

@@ -25,7 +25,8 @@ func run(args []string) int {
 	redisMaster := config.String(fs, "redis-master", "REDIS_MASTER_NAME", "", "Redis Sentinel master name")
 	redisPassFile := config.String(fs, "redis-password-file", "REDIS_PASSWORD_FILE", "", "file holding the Redis password")
 	bootFile := config.String(fs, "bootstrap-admin-file", "AUTH_BOOTSTRAP_ADMIN_FILE", "", "when set: keep a valid admin key in this file (mode 0600), minting one at start if missing or invalid")
-	bootTTL := config.Duration(fs, "bootstrap-admin-ttl", "AUTH_BOOTSTRAP_ADMIN_TTL", app.DefaultBootstrapAdminTTL, "life of a bootstrap admin key")
+	bootSvcFile := config.String(fs, "bootstrap-service-file", "AUTH_BOOTSTRAP_SERVICE_FILE", "", "when set: keep a valid key with the service scope (for edges' push streams) in this file (mode 0600)")
+	bootTTL := config.Duration(fs, "bootstrap-admin-ttl", "AUTH_BOOTSTRAP_ADMIN_TTL", app.DefaultBootstrapAdminTTL, "life of a bootstrap admin or service key")
 	cacheTTL := config.Duration(fs, "cache-ttl", "AUTH_CACHE_TTL", 10*time.Second, "how long a successful validation is cached in process")
 	pprof := config.Bool(fs, "pprof", "AUTH_PPROF", false, "serve /debug/pprof/ on the admin address")
 	shutdown := config.Duration(fs, "shutdown-timeout", "SHUTDOWN_TIMEOUT", 10*time.Second, "deadline for draining gRPC and HTTP on shutdown")
@@ -42,7 +43,7 @@ func run(args []string) int {
 	}
 	cfg := app.Config{GRPCAddr: *grpcAddr, AdminAddr: *adminAddr, RedisAddr: *redisAddr,
 		RedisMaster: *redisMaster, RedisPasswordFile: *redisPassFile,
-		BootstrapAdminFile: *bootFile, BootstrapAdminTTL: *bootTTL, CacheTTL: *cacheTTL,
+		BootstrapAdminFile: *bootFile, BootstrapServiceFile: *bootSvcFile, BootstrapAdminTTL: *bootTTL, CacheTTL: *cacheTTL,
 		Pprof: *pprof, ShutdownTimeout: *shutdown}
 
 	log := obs.NewLogger(os.Stderr, *level)

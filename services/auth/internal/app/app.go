@@ -39,9 +39,12 @@ type Config struct {
 	Pprof             bool
 	ShutdownTimeout   time.Duration // gRPC grace period and HTTP drain deadline
 
-	BootstrapAdminFile string        // "" = no bootstrap
-	BootstrapAdminTTL  time.Duration // life of a bootstrap admin key
-	CacheTTL           time.Duration // validation cache; 0 = authn default
+	BootstrapAdminFile string // "" = no bootstrap
+	// BootstrapServiceFile receives a key with the service scope, which edges use to
+	// open the quote and trade push streams; "" = none.
+	BootstrapServiceFile string
+	BootstrapAdminTTL    time.Duration // life of a bootstrap admin key
+	CacheTTL             time.Duration // validation cache; 0 = authn default
 }
 
 // Run builds the service and serves until ctx ends or SIGINT/SIGTERM arrives.
@@ -110,12 +113,19 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	defer closeAll(context.Background()) // when Run fails before its closers run
 	svc.AddCloser("redis", closeAll)
 
-	if cfg.BootstrapAdminFile != "" {
+	boot := []bootstrapKey{
+		{Path: cfg.BootstrapAdminFile, Scope: keys.ScopeAdmin, Kind: "admin"},
+		{Path: cfg.BootstrapServiceFile, Scope: keys.ScopeService, Kind: "service"},
+	}
+	for _, k := range boot {
+		if k.Path == "" {
+			continue
+		}
 		bctx, cancel := context.WithTimeout(ctx, bootstrapTimeout)
-		err := bootstrapAdmin(bctx, cfg.BootstrapAdminFile, cfg.BootstrapAdminTTL, st, mgr, log)
+		err := bootstrap(bctx, k, cfg.BootstrapAdminTTL, st, mgr, log)
 		cancel()
 		if err != nil {
-			return fmt.Errorf("bootstrap admin key: %w", err)
+			return fmt.Errorf("bootstrap %s key: %w", k.Kind, err)
 		}
 	}
 	return svc.Run(ctx)

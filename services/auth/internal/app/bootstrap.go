@@ -25,16 +25,24 @@ const bootstrapTimeout = 30 * time.Second
 // DefaultBootstrapAdminTTL is the life of a bootstrap admin key.
 const DefaultBootstrapAdminTTL = 720 * time.Hour
 
-// bootstrapAdmin makes sure path holds a valid admin key: it keeps a key that still
-// validates, otherwise mints an admin-only one and writes it with mode 0600. It logs
-// the path and key id, never the key. Redis may still be starting (compose), so an
+// bootstrapKey names a key the auth service keeps minted in a file: the first admin
+// key, or the service key an edge opens the push streams with.
+type bootstrapKey struct {
+	Path  string
+	Scope string // the key's only scope
+	Kind  string // "admin" or "service": the id prefix and the logs' kind
+}
+
+// bootstrap makes sure k.Path holds a valid key with k.Scope: it keeps a key that still
+// validates, otherwise mints a key with that one scope and writes it with mode 0600. It
+// logs the path and key id, never the key. Redis may still be starting (compose), so an
 // unavailable store is retried until ctx ends.
-func bootstrapAdmin(ctx context.Context, path string, ttl time.Duration, st *store.Store, mgr *manage.Manager, log *slog.Logger) error {
+func bootstrap(ctx context.Context, k bootstrapKey, ttl time.Duration, st *store.Store, mgr *manage.Manager, log *slog.Logger) error {
 	if ttl <= 0 {
 		ttl = DefaultBootstrapAdminTTL
 	}
 	for {
-		err := bootstrapOnce(ctx, path, ttl, st, mgr, log)
+		err := bootstrapOnce(ctx, k, ttl, st, mgr, log)
 		if err == nil || errinfo.Reason(err) != errinfo.RedisUnavailable {
 			return err
 		}
@@ -47,23 +55,24 @@ func bootstrapAdmin(ctx context.Context, path string, ttl time.Duration, st *sto
 	}
 }
 
-func bootstrapOnce(ctx context.Context, path string, ttl time.Duration, st *store.Store, mgr *manage.Manager, log *slog.Logger) error {
+func bootstrapOnce(ctx context.Context, k bootstrapKey, ttl time.Duration, st *store.Store, mgr *manage.Manager, log *slog.Logger) error {
+	path := k.Path
 	if b, err := os.ReadFile(path); err == nil {
 		p, err := st.Validate(ctx, strings.TrimSpace(string(b)), authn.CallInfo{Client: "local", Method: "bootstrap"})
-		if err == nil && p.Has(authn.ScopeAdmin) {
-			log.Info("bootstrap admin key still valid", "path", path, "key_id", p.KeyID)
+		if err == nil && p.Has(k.Scope) {
+			log.Info("bootstrap key still valid", "kind", k.Kind, "path", path, "key_id", p.KeyID)
 			return nil
 		}
 		if errinfo.Reason(err) == errinfo.RedisUnavailable {
 			return err
 		}
 	}
-	id, err := keys.NewID(nil, "bootstrap-admin")
+	id, err := keys.NewID(nil, "bootstrap-"+k.Kind)
 	if err != nil {
 		return err
 	}
-	token, rec, err := mgr.Issue(ctx, keys.IssueSpec{ID: id, Scopes: []string{keys.ScopeAdmin}, ExpiresIn: ttl,
-		Note: "bootstrap admin key written to " + path}, manage.Actor{KeyID: "bootstrap", Client: "local"})
+	token, rec, err := mgr.Issue(ctx, keys.IssueSpec{ID: id, Scopes: []string{k.Scope}, ExpiresIn: ttl,
+		Note: "bootstrap " + k.Kind + " key written to " + path}, manage.Actor{KeyID: "bootstrap", Client: "local"})
 	if err != nil {
 		if errorsIsUnavailable(err) {
 			return errinfo.New(codes.Unavailable, errinfo.RedisUnavailable, err.Error())
@@ -73,7 +82,7 @@ func bootstrapOnce(ctx context.Context, path string, ttl time.Duration, st *stor
 	if err := writeSecret(path, token); err != nil {
 		return err
 	}
-	log.Info("bootstrap admin key written", "path", path, "key_id", rec.ID, "expires_at", rec.ExpiresAt.Format(time.RFC3339))
+	log.Info("bootstrap key written", "kind", k.Kind, "path", path, "key_id", rec.ID, "expires_at", rec.ExpiresAt.Format(time.RFC3339))
 	return nil
 }
 

@@ -763,8 +763,9 @@ func (x *GetStaticInfoResponse) GetStaticInfoList() []*StaticInfo {
 
 type StreamPushesRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The full set of securities and sub types the edge wants; replaces the previous one.
-	Interest      []*Subscription `protobuf:"bytes,1,rep,name=interest,proto3" json:"interest,omitempty"`
+	// The sessions (Principal session ids) whose sockets this edge hosts; replaces the
+	// previous set.
+	SessionIds    []string `protobuf:"bytes,1,rep,name=session_ids,json=sessionIds,proto3" json:"session_ids,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -799,14 +800,15 @@ func (*StreamPushesRequest) Descriptor() ([]byte, []int) {
 	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{13}
 }
 
-func (x *StreamPushesRequest) GetInterest() []*Subscription {
+func (x *StreamPushesRequest) GetSessionIds() []string {
 	if x != nil {
-		return x.Interest
+		return x.SessionIds
 	}
 	return nil
 }
 
-// QuotePush is one OpenD push for one security, or a system notification.
+// QuotePush is one OpenD push for one security, a system notification, or the new
+// subscription set of a hosted session.
 type QuotePush struct {
 	state            protoimpl.MessageState `protogen:"open.v1"`
 	ProtoId          uint32                 `protobuf:"varint,1,opt,name=proto_id,json=protoId,proto3" json:"proto_id,omitempty"` // 3005, 3011, 3013; 0 for a notification
@@ -815,6 +817,7 @@ type QuotePush struct {
 	Body             []byte                 `protobuf:"bytes,4,opt,name=body,proto3" json:"body,omitempty"` // the OpenD Response protobuf holding that one security
 	ReceivedUnixNano int64                  `protobuf:"varint,5,opt,name=received_unix_nano,json=receivedUnixNano,proto3" json:"received_unix_nano,omitempty"`
 	Notify           *Notification          `protobuf:"bytes,6,opt,name=notify,proto3" json:"notify,omitempty"`
+	SessionSubs      *SessionSubscriptions  `protobuf:"bytes,7,opt,name=session_subs,json=sessionSubs,proto3" json:"session_subs,omitempty"`
 	unknownFields    protoimpl.UnknownFields
 	sizeCache        protoimpl.SizeCache
 }
@@ -891,6 +894,67 @@ func (x *QuotePush) GetNotify() *Notification {
 	return nil
 }
 
+func (x *QuotePush) GetSessionSubs() *SessionSubscriptions {
+	if x != nil {
+		return x.SessionSubs
+	}
+	return nil
+}
+
+// SessionSubscriptions is a session's full subscription set, sent when the edge starts
+// hosting it and after every change.
+type SessionSubscriptions struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	SessionId     string                 `protobuf:"bytes,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	Subscriptions []*Subscription        `protobuf:"bytes,2,rep,name=subscriptions,proto3" json:"subscriptions,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SessionSubscriptions) Reset() {
+	*x = SessionSubscriptions{}
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SessionSubscriptions) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SessionSubscriptions) ProtoMessage() {}
+
+func (x *SessionSubscriptions) ProtoReflect() protoreflect.Message {
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SessionSubscriptions.ProtoReflect.Descriptor instead.
+func (*SessionSubscriptions) Descriptor() ([]byte, []int) {
+	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *SessionSubscriptions) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *SessionSubscriptions) GetSubscriptions() []*Subscription {
+	if x != nil {
+		return x.Subscriptions
+	}
+	return nil
+}
+
 type Notification struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Event         string                 `protobuf:"bytes,1,opt,name=event,proto3" json:"event,omitempty"` // opend_disconnected, opend_reconnected, quota_exceeded, ...
@@ -901,7 +965,7 @@ type Notification struct {
 
 func (x *Notification) Reset() {
 	*x = Notification{}
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[15]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -913,7 +977,7 @@ func (x *Notification) String() string {
 func (*Notification) ProtoMessage() {}
 
 func (x *Notification) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[15]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -926,7 +990,7 @@ func (x *Notification) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Notification.ProtoReflect.Descriptor instead.
 func (*Notification) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{15}
+	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *Notification) GetEvent() string {
@@ -1001,16 +1065,22 @@ const file_futu_gateway_v1_quote_proto_rawDesc = "" +
 	"\bsec_type\x18\x05 \x01(\x05R\asecType\x12\x1b\n" +
 	"\tlist_time\x18\x06 \x01(\tR\blistTime\"^\n" +
 	"\x15GetStaticInfoResponse\x12E\n" +
-	"\x10static_info_list\x18\x01 \x03(\v2\x1b.futu.gateway.v1.StaticInfoR\x0estaticInfoList\"P\n" +
-	"\x13StreamPushesRequest\x129\n" +
-	"\binterest\x18\x01 \x03(\v2\x1d.futu.gateway.v1.SubscriptionR\binterest\"\xd3\x01\n" +
+	"\x10static_info_list\x18\x01 \x03(\v2\x1b.futu.gateway.v1.StaticInfoR\x0estaticInfoList\"6\n" +
+	"\x13StreamPushesRequest\x12\x1f\n" +
+	"\vsession_ids\x18\x01 \x03(\tR\n" +
+	"sessionIds\"\x9d\x02\n" +
 	"\tQuotePush\x12\x19\n" +
 	"\bproto_id\x18\x01 \x01(\rR\aprotoId\x12\x17\n" +
 	"\asec_key\x18\x02 \x01(\tR\x06secKey\x12\x19\n" +
 	"\bsub_type\x18\x03 \x01(\x05R\asubType\x12\x12\n" +
 	"\x04body\x18\x04 \x01(\fR\x04body\x12,\n" +
 	"\x12received_unix_nano\x18\x05 \x01(\x03R\x10receivedUnixNano\x125\n" +
-	"\x06notify\x18\x06 \x01(\v2\x1d.futu.gateway.v1.NotificationR\x06notify\">\n" +
+	"\x06notify\x18\x06 \x01(\v2\x1d.futu.gateway.v1.NotificationR\x06notify\x12H\n" +
+	"\fsession_subs\x18\a \x01(\v2%.futu.gateway.v1.SessionSubscriptionsR\vsessionSubs\"z\n" +
+	"\x14SessionSubscriptions\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x01 \x01(\tR\tsessionId\x12C\n" +
+	"\rsubscriptions\x18\x02 \x03(\v2\x1d.futu.gateway.v1.SubscriptionR\rsubscriptions\">\n" +
 	"\fNotification\x12\x14\n" +
 	"\x05event\x18\x01 \x01(\tR\x05event\x12\x18\n" +
 	"\amessage\x18\x02 \x01(\tR\amessage2\xbe\x04\n" +
@@ -1034,7 +1104,7 @@ func file_futu_gateway_v1_quote_proto_rawDescGZIP() []byte {
 	return file_futu_gateway_v1_quote_proto_rawDescData
 }
 
-var file_futu_gateway_v1_quote_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
+var file_futu_gateway_v1_quote_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
 var file_futu_gateway_v1_quote_proto_goTypes = []any{
 	(*SubscribeRequest)(nil),          // 0: futu.gateway.v1.SubscribeRequest
 	(*SubscribeResponse)(nil),         // 1: futu.gateway.v1.SubscribeResponse
@@ -1051,39 +1121,41 @@ var file_futu_gateway_v1_quote_proto_goTypes = []any{
 	(*GetStaticInfoResponse)(nil),     // 12: futu.gateway.v1.GetStaticInfoResponse
 	(*StreamPushesRequest)(nil),       // 13: futu.gateway.v1.StreamPushesRequest
 	(*QuotePush)(nil),                 // 14: futu.gateway.v1.QuotePush
-	(*Notification)(nil),              // 15: futu.gateway.v1.Notification
-	(*Security)(nil),                  // 16: futu.gateway.v1.Security
+	(*SessionSubscriptions)(nil),      // 15: futu.gateway.v1.SessionSubscriptions
+	(*Notification)(nil),              // 16: futu.gateway.v1.Notification
+	(*Security)(nil),                  // 17: futu.gateway.v1.Security
 }
 var file_futu_gateway_v1_quote_proto_depIdxs = []int32{
-	16, // 0: futu.gateway.v1.SubscribeRequest.security_list:type_name -> futu.gateway.v1.Security
-	16, // 1: futu.gateway.v1.UnsubscribeRequest.security_list:type_name -> futu.gateway.v1.Security
-	16, // 2: futu.gateway.v1.Subscription.security:type_name -> futu.gateway.v1.Security
+	17, // 0: futu.gateway.v1.SubscribeRequest.security_list:type_name -> futu.gateway.v1.Security
+	17, // 1: futu.gateway.v1.UnsubscribeRequest.security_list:type_name -> futu.gateway.v1.Security
+	17, // 2: futu.gateway.v1.Subscription.security:type_name -> futu.gateway.v1.Security
 	5,  // 3: futu.gateway.v1.ListSubscriptionsResponse.subscriptions:type_name -> futu.gateway.v1.Subscription
-	16, // 4: futu.gateway.v1.GetBasicQuoteRequest.security_list:type_name -> futu.gateway.v1.Security
-	16, // 5: futu.gateway.v1.BasicQuote.security:type_name -> futu.gateway.v1.Security
+	17, // 4: futu.gateway.v1.GetBasicQuoteRequest.security_list:type_name -> futu.gateway.v1.Security
+	17, // 5: futu.gateway.v1.BasicQuote.security:type_name -> futu.gateway.v1.Security
 	8,  // 6: futu.gateway.v1.GetBasicQuoteResponse.quotes:type_name -> futu.gateway.v1.BasicQuote
-	16, // 7: futu.gateway.v1.GetStaticInfoRequest.security_list:type_name -> futu.gateway.v1.Security
-	16, // 8: futu.gateway.v1.StaticInfo.security:type_name -> futu.gateway.v1.Security
+	17, // 7: futu.gateway.v1.GetStaticInfoRequest.security_list:type_name -> futu.gateway.v1.Security
+	17, // 8: futu.gateway.v1.StaticInfo.security:type_name -> futu.gateway.v1.Security
 	11, // 9: futu.gateway.v1.GetStaticInfoResponse.static_info_list:type_name -> futu.gateway.v1.StaticInfo
-	5,  // 10: futu.gateway.v1.StreamPushesRequest.interest:type_name -> futu.gateway.v1.Subscription
-	15, // 11: futu.gateway.v1.QuotePush.notify:type_name -> futu.gateway.v1.Notification
-	0,  // 12: futu.gateway.v1.QuoteService.Subscribe:input_type -> futu.gateway.v1.SubscribeRequest
-	2,  // 13: futu.gateway.v1.QuoteService.Unsubscribe:input_type -> futu.gateway.v1.UnsubscribeRequest
-	4,  // 14: futu.gateway.v1.QuoteService.ListSubscriptions:input_type -> futu.gateway.v1.ListSubscriptionsRequest
-	7,  // 15: futu.gateway.v1.QuoteService.GetBasicQuote:input_type -> futu.gateway.v1.GetBasicQuoteRequest
-	10, // 16: futu.gateway.v1.QuoteService.GetStaticInfo:input_type -> futu.gateway.v1.GetStaticInfoRequest
-	13, // 17: futu.gateway.v1.QuoteService.StreamPushes:input_type -> futu.gateway.v1.StreamPushesRequest
-	1,  // 18: futu.gateway.v1.QuoteService.Subscribe:output_type -> futu.gateway.v1.SubscribeResponse
-	3,  // 19: futu.gateway.v1.QuoteService.Unsubscribe:output_type -> futu.gateway.v1.UnsubscribeResponse
-	6,  // 20: futu.gateway.v1.QuoteService.ListSubscriptions:output_type -> futu.gateway.v1.ListSubscriptionsResponse
-	9,  // 21: futu.gateway.v1.QuoteService.GetBasicQuote:output_type -> futu.gateway.v1.GetBasicQuoteResponse
-	12, // 22: futu.gateway.v1.QuoteService.GetStaticInfo:output_type -> futu.gateway.v1.GetStaticInfoResponse
-	14, // 23: futu.gateway.v1.QuoteService.StreamPushes:output_type -> futu.gateway.v1.QuotePush
-	18, // [18:24] is the sub-list for method output_type
-	12, // [12:18] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	16, // 10: futu.gateway.v1.QuotePush.notify:type_name -> futu.gateway.v1.Notification
+	15, // 11: futu.gateway.v1.QuotePush.session_subs:type_name -> futu.gateway.v1.SessionSubscriptions
+	5,  // 12: futu.gateway.v1.SessionSubscriptions.subscriptions:type_name -> futu.gateway.v1.Subscription
+	0,  // 13: futu.gateway.v1.QuoteService.Subscribe:input_type -> futu.gateway.v1.SubscribeRequest
+	2,  // 14: futu.gateway.v1.QuoteService.Unsubscribe:input_type -> futu.gateway.v1.UnsubscribeRequest
+	4,  // 15: futu.gateway.v1.QuoteService.ListSubscriptions:input_type -> futu.gateway.v1.ListSubscriptionsRequest
+	7,  // 16: futu.gateway.v1.QuoteService.GetBasicQuote:input_type -> futu.gateway.v1.GetBasicQuoteRequest
+	10, // 17: futu.gateway.v1.QuoteService.GetStaticInfo:input_type -> futu.gateway.v1.GetStaticInfoRequest
+	13, // 18: futu.gateway.v1.QuoteService.StreamPushes:input_type -> futu.gateway.v1.StreamPushesRequest
+	1,  // 19: futu.gateway.v1.QuoteService.Subscribe:output_type -> futu.gateway.v1.SubscribeResponse
+	3,  // 20: futu.gateway.v1.QuoteService.Unsubscribe:output_type -> futu.gateway.v1.UnsubscribeResponse
+	6,  // 21: futu.gateway.v1.QuoteService.ListSubscriptions:output_type -> futu.gateway.v1.ListSubscriptionsResponse
+	9,  // 22: futu.gateway.v1.QuoteService.GetBasicQuote:output_type -> futu.gateway.v1.GetBasicQuoteResponse
+	12, // 23: futu.gateway.v1.QuoteService.GetStaticInfo:output_type -> futu.gateway.v1.GetStaticInfoResponse
+	14, // 24: futu.gateway.v1.QuoteService.StreamPushes:output_type -> futu.gateway.v1.QuotePush
+	19, // [19:25] is the sub-list for method output_type
+	13, // [13:19] is the sub-list for method input_type
+	13, // [13:13] is the sub-list for extension type_name
+	13, // [13:13] is the sub-list for extension extendee
+	0,  // [0:13] is the sub-list for field type_name
 }
 
 func init() { file_futu_gateway_v1_quote_proto_init() }
@@ -1098,7 +1170,7 @@ func file_futu_gateway_v1_quote_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_futu_gateway_v1_quote_proto_rawDesc), len(file_futu_gateway_v1_quote_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   16,
+			NumMessages:   17,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

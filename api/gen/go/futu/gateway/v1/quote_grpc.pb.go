@@ -38,8 +38,10 @@ type QuoteServiceClient interface {
 	ListSubscriptions(ctx context.Context, in *ListSubscriptionsRequest, opts ...grpc.CallOption) (*ListSubscriptionsResponse, error)
 	GetBasicQuote(ctx context.Context, in *GetBasicQuoteRequest, opts ...grpc.CallOption) (*GetBasicQuoteResponse, error)
 	GetStaticInfo(ctx context.Context, in *GetStaticInfoRequest, opts ...grpc.CallOption) (*GetStaticInfoResponse, error)
-	// StreamPushes delivers pushes for the union of securities an edge asks for; the edge
-	// updates its interest by sending new StreamPushesRequest messages on the same stream.
+	// StreamPushes is an edge's feed (service scope): the edge names the sessions whose
+	// sockets it hosts, and receives each push once for the union of their subscriptions,
+	// plus every change to those sessions' subscriptions. Each new request on the stream
+	// replaces the set of sessions.
 	StreamPushes(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[StreamPushesRequest, QuotePush], error)
 }
 
@@ -125,8 +127,10 @@ type QuoteServiceServer interface {
 	ListSubscriptions(context.Context, *ListSubscriptionsRequest) (*ListSubscriptionsResponse, error)
 	GetBasicQuote(context.Context, *GetBasicQuoteRequest) (*GetBasicQuoteResponse, error)
 	GetStaticInfo(context.Context, *GetStaticInfoRequest) (*GetStaticInfoResponse, error)
-	// StreamPushes delivers pushes for the union of securities an edge asks for; the edge
-	// updates its interest by sending new StreamPushesRequest messages on the same stream.
+	// StreamPushes is an edge's feed (service scope): the edge names the sessions whose
+	// sockets it hosts, and receives each push once for the union of their subscriptions,
+	// plus every change to those sessions' subscriptions. Each new request on the stream
+	// replaces the set of sessions.
 	StreamPushes(grpc.BidiStreamingServer[StreamPushesRequest, QuotePush]) error
 	mustEmbedUnimplementedQuoteServiceServer()
 }

@@ -49,8 +49,9 @@ func MethodRules() map[string]Rule {
 		quoteSvc + "Subscribe":         qot,
 		quoteSvc + "Unsubscribe":       qot,
 		quoteSvc + "ListSubscriptions": qot,
-		quoteSvc + "GetBasicQuote":     qot,
-		quoteSvc + "GetStaticInfo":     qot,
+		// The order service values market orders with its own service key.
+		quoteSvc + "GetBasicQuote": Rule{Scopes: []string{ScopeQotRead, ScopeService}},
+		quoteSvc + "GetStaticInfo": qot,
 		// The push streams carry every session's data; only an edge's service key may open them.
 		quoteSvc + "StreamPushes": svc,
 

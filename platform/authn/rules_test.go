@@ -81,6 +81,7 @@ func TestMethodRulesContent(t *testing.T) {
 		{gatewayv1.AuthService_Validate_FullMethodName, Rule{Public: true}},
 		{gatewayv1.QuoteService_StreamPushes_FullMethodName, Rule{Scopes: []string{ScopeService}}},
 		{gatewayv1.QuoteService_Subscribe_FullMethodName, Rule{Scopes: []string{ScopeQotRead}}},
+		{gatewayv1.QuoteService_GetBasicQuote_FullMethodName, Rule{Scopes: []string{ScopeQotRead, ScopeService}}},
 		{gatewayv1.AccountService_GetFunds_FullMethodName, Rule{Scopes: []string{ScopeAccRead}}},
 		{gatewayv1.OrderService_StreamTradePushes_FullMethodName, Rule{Scopes: []string{ScopeService}}},
 		{gatewayv1.OrderService_ListOrders_FullMethodName, Rule{Scopes: []string{ScopeAccRead}}},

@@ -26,10 +26,12 @@ build:
 	@mkdir -p $(BIN)
 	$(GO) build -o $(BIN)/opend-sim ./opend/cmd/opend-sim
 	@for s in $(SERVICES); do echo "go build $$s"; $(GO) build -o $(BIN)/$$s ./services/$$s/cmd/$$s || exit 1; done
+	$(GO) build -o $(BIN)/futucli ./services/auth/cmd/futucli
 
-## run: build and start opend-sim and every service as separate processes (Ctrl-C stops all)
-run: build
-	@BIN=$(BIN) ./deploy/run-local.sh
+## run: build everything, start the local stack as separate processes (Ctrl-C stops all)
+run:
+	@echo "compiling the launcher (the first build on a fresh machine takes a few minutes)..."
+	@$(GO) run ./tools/devstack -bin $(BIN) -state .run
 
 ## test: every workspace module's tests with -race, plus the OpenD conformance check
 test: $(CONFORMANCE)/node_modules

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -33,13 +34,31 @@ const (
 	watchMaxWait = 2 * time.Second
 )
 
+// WatchOption adds behaviour to WatchRevocations.
+type WatchOption func(*watchConfig)
+
+type watchConfig struct {
+	onRevoked func(tokenHash string)
+}
+
+// OnRevoked makes WatchRevocations call fn with each announced hash (lowercase hex)
+// after invalidating the cache entry, so holders of long-lived connections (the
+// edge's WebSockets) can close them. fn runs on the watcher's goroutine: keep it short.
+func OnRevoked(fn func(tokenHash string)) WatchOption {
+	return func(w *watchConfig) { w.onRevoked = fn }
+}
+
 // WatchRevocations subscribes to RevocationChannel and invalidates c's entry for each
 // announced hash. It purges c on every (re)subscription and when the subscription is
 // lost, so nothing revoked while it was not listening survives. It reconnects until
 // ctx ends, then returns nil.
-func WatchRevocations(ctx context.Context, rdb redis.UniversalClient, c *Cache, log *slog.Logger) error {
+func WatchRevocations(ctx context.Context, rdb redis.UniversalClient, c *Cache, log *slog.Logger, opts ...WatchOption) error {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	var cfg watchConfig
+	for _, o := range opts {
+		o(&cfg)
 	}
 	ps := rdb.Subscribe(ctx, RevocationChannel)
 
@@ -94,6 +113,9 @@ func WatchRevocations(ctx context.Context, rdb redis.UniversalClient, c *Cache, 
 			}
 		case *redis.Message:
 			c.Invalidate(m.Payload)
+			if cfg.onRevoked != nil {
+				cfg.onRevoked(strings.ToLower(m.Payload))
+			}
 		}
 	}
 }

@@ -3,6 +3,7 @@ package authn
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -200,5 +201,39 @@ func TestWatchRevocationsStartsBeforeRedis(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestWatchRevocationsOnRevoked(t *testing.T) {
+	addr := redistest.Start(t)
+	c := NewCache(newFakeValidator(), CacheOptions{})
+	got := make(chan string, 1)
+	ev := newLogEvents()
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if err := WatchRevocations(ctx, redistest.Client(t, addr), c, slog.New(ev),
+			OnRevoked(func(h string) { got <- h })); err != nil {
+			t.Errorf("WatchRevocations: %v", err)
+		}
+	})
+	t.Cleanup(func() {
+		cancel()
+		wg.Wait()
+	})
+	ev.waitFor(t, msgSubscribed)
+
+	hash := HashToken(testKey(1))
+	// Published in uppercase, reported normalised.
+	if err := PublishRevocation(testCtx(t), redistest.Client(t, addr), strings.ToUpper(hash)); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case h := <-got:
+		if h != hash {
+			t.Fatalf("OnRevoked got %q, want %q", h, hash)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("OnRevoked was not called")
 	}
 }

@@ -212,7 +212,9 @@ func TestTwoProcessesAndCLI(t *testing.T) {
 		}
 	}
 	a2, _ := startAuth(t, authBin, redisAddr, "-bootstrap-admin-file", bootFile)
-	a2.WaitLog(func(r proctest.Record) bool { return r.Msg() == "bootstrap key still valid" && r.Str("kind") == "admin" })
+	a2.WaitLog(func(r proctest.Record) bool {
+		return r.Msg() == "bootstrap key still valid" && r.Str("kind") == "admin"
+	})
 	if raw2, _ := os.ReadFile(bootFile); string(raw2) != string(raw) {
 		t.Error("a valid bootstrap key was replaced")
 	}

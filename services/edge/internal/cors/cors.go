@@ -148,3 +148,12 @@ func (m *Middleware) sameOrigin(r *http.Request, origin string) bool {
 	}
 	return r.Host != "" && strings.EqualFold(origin, scheme+"://"+r.Host)
 }
+
+// OriginAllowed reports whether a request may act for the page that sent it: no
+// Origin (not a browser), the edge's own origin, or one in the allowlist. Browsers
+// apply no CORS to WebSocket handshakes, so the edge checks them with this before
+// upgrading.
+func (m *Middleware) OriginAllowed(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	return origin == "" || m.sameOrigin(r, origin) || m.allowed(origin)
+}

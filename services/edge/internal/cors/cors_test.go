@@ -119,3 +119,31 @@ func TestMiddleware(t *testing.T) {
 		})
 	}
 }
+
+func TestOriginAllowed(t *testing.T) {
+	m := New(Options{Origins: []string{"https://app.example.com"}, TrustProxy: true})
+	tests := []struct {
+		origin, proto string
+		want          bool
+	}{
+		{"", "", true},                              // not a browser
+		{"http://edge.example.com", "", true},       // same origin
+		{"https://edge.example.com", "https", true}, // same origin behind the proxy
+		{"https://edge.example.com", "", false},     // scheme differs
+		{"https://APP.example.com", "", true},       // allowlisted, any case
+		{"https://evil.example.com", "", false},     // not listed
+		{"null", "", false},
+	}
+	for _, tt := range tests {
+		r := httptest.NewRequest("GET", "http://edge.example.com/ws", nil)
+		if tt.origin != "" {
+			r.Header.Set("Origin", tt.origin)
+		}
+		if tt.proto != "" {
+			r.Header.Set("X-Forwarded-Proto", tt.proto)
+		}
+		if got := m.OriginAllowed(r); got != tt.want {
+			t.Errorf("OriginAllowed(%q, proto %q) = %v", tt.origin, tt.proto, got)
+		}
+	}
+}

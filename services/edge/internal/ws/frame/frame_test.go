@@ -1,0 +1,90 @@
+package frame
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"testing"
+
+	"google.golang.org/protobuf/proto"
+
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatebasicqot"
+)
+
+func basicBody(t *testing.T, code string, price float64) []byte {
+	t.Helper()
+	b, err := proto.Marshal(BasicResponse(1, code, price))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// BasicResponse is a valid Qot_UpdateBasicQot.Response for one security (test helper).
+func BasicResponse(market int32, code string, price float64) *qotupdatebasicqot.Response {
+	return &qotupdatebasicqot.Response{
+		RetType: proto.Int32(0),
+		S2C: &qotupdatebasicqot.S2C{BasicQotList: []*qotcommon.BasicQot{{
+			Security: &qotcommon.Security{Market: proto.Int32(market), Code: proto.String(code)},
+			IsSuspended: proto.Bool(false), ListTime: proto.String("2004-06-16"), PriceSpread: proto.Float64(0.2),
+			UpdateTime: proto.String("2025-01-02 10:00:00"), HighPrice: proto.Float64(price + 1),
+			OpenPrice: proto.Float64(price), LowPrice: proto.Float64(price - 1), CurPrice: proto.Float64(price),
+			LastClosePrice: proto.Float64(price), Volume: proto.Int64(100), Turnover: proto.Float64(price * 100),
+			TurnoverRate: proto.Float64(0), Amplitude: proto.Float64(0),
+		}}},
+	}
+}
+
+func TestQuoteFrames(t *testing.T) {
+	body := basicBody(t, "00700", 321.5)
+	p := &gatewayv1.QuotePush{ProtoId: 3005, SecKey: "HK.00700", SubType: 1, Body: body}
+
+	b, err := Quote(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"type":"quote","proto_id":3005,"sec_key":"HK.00700","body_b64":"` + base64.StdEncoding.EncodeToString(body) + `"}`
+	if string(b) != want {
+		t.Fatalf("Quote = %s\nwant %s", b, want)
+	}
+
+	b, err = QuoteJSON(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Type    string
+		BodyB64 string `json:"body_b64"`
+		Quote   Basic
+	}
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Type != "quote" || got.Quote.Code != "00700" || got.Quote.CurPrice != 321.5 || got.BodyB64 == "" {
+		t.Fatalf("QuoteJSON = %s", b)
+	}
+
+	// Other push types keep the default shape; bad bodies are errors, never panics.
+	if b, err := QuoteJSON(&gatewayv1.QuotePush{ProtoId: 3013, SecKey: "HK.00700", Body: []byte{1}}); err != nil || string(b) == "" {
+		t.Fatalf("QuoteJSON(3013) = %s, %v", b, err)
+	}
+	for _, bad := range [][]byte{{0xff, 0xff}, nil} {
+		if _, err := QuoteJSON(&gatewayv1.QuotePush{ProtoId: 3005, Body: bad}); err == nil {
+			t.Errorf("QuoteJSON(%x) accepted", bad)
+		}
+	}
+}
+
+func TestTradeAndNotify(t *testing.T) {
+	b, err := Trade(&gatewayv1.TradePush{ProtoId: 2208, AccId: 1001, Body: []byte("x")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != `{"type":"trade","proto_id":2208,"acc_id":"1001","body_b64":"eA=="}` {
+		t.Fatalf("Trade = %s", b)
+	}
+	if got := string(Notify("key_expiring", `a "quoted" <msg>`)); got != `{"type":"notify","event":"key_expiring","message":"a \"quoted\" \u003cmsg\u003e"}` {
+		t.Fatalf("Notify = %s", got)
+	}
+}

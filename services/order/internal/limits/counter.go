@@ -1,0 +1,174 @@
+package limits
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Window and retention of the counted limits.
+const (
+	MinuteWindow = 60 * time.Second
+	dailyTTL     = 48 * time.Hour // outlives its UTC day wherever the clock is
+	// microUnits: daily values are counted in ten-thousandths so Redis adds integers
+	// and the cap check is exact; Lua numbers are doubles, so totals must stay below
+	// 2^53 units, which maxValue guarantees for any realistic day.
+	microUnits = 1e4
+	maxValue   = 1e11
+)
+
+// reserveScript checks both counted limits and reserves both, or changes nothing.
+// KEYS[1] the sliding-window sorted set, KEYS[2] the day's value counter, both under
+// the key's hash tag. ARGV: now (ms), attempt id, max per minute (-1 = none), window
+// (ms), value (micro units), max daily (micro units, -1 = none), daily TTL (s).
+// Returns {0} when reserved, {1, count} when the window is full, {2, used} when the
+// day's cap would be exceeded.
+const reserveScript = `
+local now = tonumber(ARGV[1])
+local maxn = tonumber(ARGV[3])
+local win = tonumber(ARGV[4])
+local val = tonumber(ARGV[5])
+local maxv = tonumber(ARGV[6])
+if maxn >= 0 then
+  local n = redis.call('ZCOUNT', KEYS[1], '(' .. (now - win), '+inf')
+  if n >= maxn then return {1, n} end
+end
+if maxv >= 0 then
+  local used = tonumber(redis.call('GET', KEYS[2]) or '0')
+  if used + val > maxv then return {2, used} end
+end
+if maxn >= 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - win)
+  redis.call('ZADD', KEYS[1], now, ARGV[2])
+  redis.call('PEXPIRE', KEYS[1], win + 1000)
+end
+if maxv >= 0 and val > 0 then
+  redis.call('INCRBY', KEYS[2], val)
+  redis.call('EXPIRE', KEYS[2], tonumber(ARGV[7]))
+end
+return {0}
+`
+
+// releaseScript gives back a day's value reservation. KEYS[1] the day's counter;
+// ARGV[1] the micro units. It never goes below zero nor revives an expired day.
+const releaseScript = `
+local used = tonumber(redis.call('GET', KEYS[1]) or '-1')
+if used < 0 then return 0 end
+local left = used - tonumber(ARGV[1])
+if left < 0 then left = 0 end
+redis.call('SET', KEYS[1], left, 'KEEPTTL')
+return 1
+`
+
+// Reservation is what Reserve booked; Release gives back its daily value.
+type Reservation struct {
+	KeyID  string
+	Day    string // UTC day, YYYYMMDD; "" when no daily cap applied
+	Micros int64  // value booked against Day
+}
+
+// Counter keeps the counted limits in Redis. Safe for concurrent use.
+type Counter struct {
+	rdb     redis.UniversalClient
+	reserve *redis.Script
+	release *redis.Script
+	observe func(time.Duration) // limit-script latency; may be nil
+}
+
+// NewCounter returns a Counter on rdb; observe (optional) receives each script's
+// latency.
+func NewCounter(rdb redis.UniversalClient, observe func(time.Duration)) *Counter {
+	return &Counter{rdb: rdb, reserve: redis.NewScript(reserveScript), release: redis.NewScript(releaseScript), observe: observe}
+}
+
+// Keys of one API key's counters. The braces are a Redis Cluster hash tag: every key
+// of one API key lands in one slot, so one script can touch them all.
+func windowKey(keyID string) string     { return "futugw:{" + keyID + "}:orders:minute" }
+func dayKey(keyID, day string) string   { return "futugw:{" + keyID + "}:orders:day:" + day }
+func dayOf(now time.Time) string        { return now.UTC().Format("20060102") }
+func toMicros(v float64) int64          { return int64(math.Round(v * microUnits)) }
+
+// Reserve books one attempt (attemptID, unique) worth value against p's counted
+// limits at time now, atomically: both are booked or neither. A full window or day
+// gives a *Refusal of KindExhausted; a Redis failure gives KindUnavailable.
+func (c *Counter) Reserve(ctx context.Context, p Policy, attemptID string, value float64, now time.Time) (Reservation, error) {
+	r := Reservation{KeyID: p.KeyID}
+	if p.MaxPerMinute == nil && p.MaxDailyValue == nil {
+		return r, nil
+	}
+	if !(value >= 0) || value > maxValue {
+		return r, refuse(KindInvalid, ReasonInvalid, "order value %g out of range (at most %g)", value, float64(maxValue))
+	}
+	maxN, maxV := int64(-1), int64(-1)
+	if p.MaxPerMinute != nil {
+		maxN = max(int64(*p.MaxPerMinute), 0)
+	}
+	micros := toMicros(value)
+	day := dayOf(now)
+	if p.MaxDailyValue != nil {
+		maxV = int64(math.Round(max(*p.MaxDailyValue, 0) * microUnits))
+		r.Day, r.Micros = day, micros
+	}
+	start := time.Now()
+	res, err := c.reserve.Run(ctx, c.rdb, []string{windowKey(p.KeyID), dayKey(p.KeyID, day)},
+		now.UnixMilli(), attemptID, maxN, MinuteWindow.Milliseconds(), micros, maxV, int64(dailyTTL/time.Second)).Int64Slice()
+	if c.observe != nil {
+		c.observe(time.Since(start))
+	}
+	if err != nil {
+		return Reservation{KeyID: p.KeyID}, refuse(KindUnavailable, ReasonRedisFailure, "counting limits: %v", err)
+	}
+	if len(res) == 0 {
+		return Reservation{KeyID: p.KeyID}, refuse(KindUnavailable, ReasonRedisFailure, "counting limits: empty script reply")
+	}
+	switch res[0] {
+	case 0:
+		return r, nil
+	case 1:
+		return Reservation{KeyID: p.KeyID}, refuse(KindExhausted, ReasonPerMinute, "at most %d orders per %s", *p.MaxPerMinute, MinuteWindow)
+	case 2:
+		used := 0.0
+		if len(res) > 1 {
+			used = float64(res[1]) / microUnits
+		}
+		return Reservation{KeyID: p.KeyID}, refuse(KindExhausted, ReasonDailyValue,
+			"order value %.2f would take today's (UTC) total past max_daily_value %.2f (used %.2f)", value, *p.MaxDailyValue, used)
+	}
+	return Reservation{KeyID: p.KeyID}, refuse(KindUnavailable, ReasonRedisFailure, "counting limits: unexpected reply %v", res)
+}
+
+// Release gives back r's daily value (after OpenD refused the order). The attempt
+// stays in the per-minute window.
+func (c *Counter) Release(ctx context.Context, r Reservation) error {
+	if r.Day == "" || r.Micros <= 0 {
+		return nil
+	}
+	start := time.Now()
+	err := c.release.Run(ctx, c.rdb, []string{dayKey(r.KeyID, r.Day)}, r.Micros).Err()
+	if c.observe != nil {
+		c.observe(time.Since(start))
+	}
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return fmt.Errorf("release daily value of key %s: %w", r.KeyID, err)
+	}
+	return nil
+}
+
+// Usage reads a key's counters at now: attempts in the window and today's value.
+// For tests and admin tools.
+func (c *Counter) Usage(ctx context.Context, keyID string, now time.Time) (attempts int64, daily float64, err error) {
+	attempts, err = c.rdb.ZCount(ctx, windowKey(keyID), "("+strconv.FormatInt(now.UnixMilli()-MinuteWindow.Milliseconds(), 10), "+inf").Result()
+	if err != nil {
+		return 0, 0, err
+	}
+	v, err := c.rdb.Get(ctx, dayKey(keyID, dayOf(now))).Int64()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return 0, 0, err
+	}
+	return attempts, float64(v) / microUnits, nil
+}

@@ -1,0 +1,296 @@
+// Package fanout turns the one OpenD push feed into per-edge streams: each edge stream
+// hosts a set of sessions and receives, once, every push of a (security, sub type) in
+// the union of their subscriptions, plus those sessions' subscription changes and
+// OpenD status notifications. Each push is split per security and encoded once,
+// whatever the number of streams; slow streams get conflated quotes.
+package fanout
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/services/quote/internal/subs"
+)
+
+// Notification events.
+const (
+	EventDisconnected  = "opend_disconnected"
+	EventReconnected   = "opend_reconnected"
+	EventQuotaExceeded = "quota_exceeded"
+	EventOpenD         = "opend_notify" // an OpenD system Notify (1003)
+)
+
+// Queue bounds per stream, defaults of Options.
+const (
+	DefaultMaxControl = 1024
+	DefaultMaxQuotes  = 8192
+)
+
+var (
+	// ErrOverflow fails a stream whose control frames (never dropped) piled up.
+	ErrOverflow = errors.New("fanout: edge stream too slow: subscription and notify frames overflowed its queue")
+	// ErrClosed is returned by Next after Close.
+	ErrClosed = errors.New("fanout: stream closed")
+)
+
+// Options tune a Hub.
+type Options struct {
+	MaxControl int // control frames waiting per stream before it fails
+	MaxQuotes  int // distinct quote pairs waiting per stream
+}
+
+// Hub routes pushes to edge streams. Safe for concurrent use.
+type Hub struct {
+	o Options
+
+	mu       sync.RWMutex
+	sessions map[string]*sessionState // every session with subscriptions
+	hosted   map[string]map[*Stream]struct{}
+	route    map[subs.Pair]map[*Stream]struct{}
+	streams  map[*Stream]struct{}
+
+	cache *Cache
+
+	sent, conflated atomic.Uint64
+}
+
+type sessionState struct {
+	pairs []subs.Pair
+	msg   *gatewayv1.QuotePush // session_subs frame, built once per change
+}
+
+// New returns a Hub without streams.
+func New(o Options) *Hub {
+	if o.MaxControl <= 0 {
+		o.MaxControl = DefaultMaxControl
+	}
+	if o.MaxQuotes <= 0 {
+		o.MaxQuotes = DefaultMaxQuotes
+	}
+	return &Hub{
+		o:        o,
+		sessions: make(map[string]*sessionState),
+		hosted:   make(map[string]map[*Stream]struct{}),
+		route:    make(map[subs.Pair]map[*Stream]struct{}),
+		streams:  make(map[*Stream]struct{}),
+		cache:    newCache(),
+	}
+}
+
+// Cache returns the latest BasicQot per security seen in pushes.
+func (h *Hub) Cache() *Cache { return h.cache }
+
+// Stats are the hub's counters.
+type Stats struct {
+	Streams         int
+	FramesSent      uint64 // frames handed to streams' senders
+	FramesConflated uint64 // quote frames replaced by a newer one before being sent
+}
+
+// Stats returns a snapshot of the counters.
+func (h *Hub) Stats() Stats {
+	h.mu.RLock()
+	n := len(h.streams)
+	h.mu.RUnlock()
+	return Stats{Streams: n, FramesSent: h.sent.Load(), FramesConflated: h.conflated.Load()}
+}
+
+// SessionChanged records session's new full set and tells the streams hosting it.
+// The registry calls it, in order, after every change.
+func (h *Hub) SessionChanged(session string, ps []subs.Pair) {
+	st := &sessionState{pairs: ps, msg: sessionSubsMsg(session, ps)}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	old := h.sessions[session]
+	if len(ps) == 0 {
+		delete(h.sessions, session)
+	} else {
+		h.sessions[session] = st
+	}
+	for s := range h.hosted[session] {
+		if old != nil {
+			h.unrouteLocked(s, old.pairs)
+		}
+		h.routeLocked(s, ps)
+		s.q.control(st.msg)
+	}
+}
+
+// Notify sends a notification to every stream.
+func (h *Hub) Notify(event, message string) {
+	m := &gatewayv1.QuotePush{Notify: &gatewayv1.Notification{Event: event, Message: message}}
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for s := range h.streams {
+		s.q.control(m)
+	}
+}
+
+// deliver enqueues one encoded quote frame on every stream whose union has p.
+func (h *Hub) deliver(p subs.Pair, m *gatewayv1.QuotePush) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for s := range h.route[p] {
+		if s.q.quote(p, m) {
+			h.conflated.Add(1)
+		}
+	}
+}
+
+// wanted reports whether some stream routes p.
+func (h *Hub) wanted(p subs.Pair) bool {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return len(h.route[p]) > 0
+}
+
+func (h *Hub) routeLocked(s *Stream, ps []subs.Pair) {
+	for _, p := range ps {
+		if s.union[p]++; s.union[p] == 1 {
+			set := h.route[p]
+			if set == nil {
+				set = make(map[*Stream]struct{})
+				h.route[p] = set
+			}
+			set[s] = struct{}{}
+		}
+	}
+}
+
+func (h *Hub) unrouteLocked(s *Stream, ps []subs.Pair) {
+	for _, p := range ps {
+		if s.union[p]--; s.union[p] <= 0 {
+			delete(s.union, p)
+			if set := h.route[p]; set != nil {
+				delete(set, s)
+				if len(set) == 0 {
+					delete(h.route, p)
+				}
+			}
+		}
+	}
+}
+
+// Stream is one edge's feed.
+type Stream struct {
+	h        *Hub
+	q        *queue
+	sessions map[string]struct{} // guarded by h.mu
+	union    map[subs.Pair]int   // pair -> hosted sessions holding it; guarded by h.mu
+}
+
+// Open registers a new stream hosting no session yet.
+func (h *Hub) Open() *Stream {
+	s := &Stream{h: h, q: newQueue(h.o.MaxControl, h.o.MaxQuotes),
+		sessions: make(map[string]struct{}), union: make(map[subs.Pair]int)}
+	h.mu.Lock()
+	h.streams[s] = struct{}{}
+	h.mu.Unlock()
+	return s
+}
+
+// SetSessions replaces the sessions the stream hosts; each newly hosted session's
+// current set is queued as a session_subs frame.
+func (s *Stream) SetSessions(ids []string) {
+	h := s.h
+	want := make(map[string]struct{}, len(ids))
+	for _, id := range ids {
+		if id != "" {
+			want[id] = struct{}{}
+		}
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, open := h.streams[s]; !open {
+		return
+	}
+	for id := range s.sessions {
+		if _, keep := want[id]; keep {
+			continue
+		}
+		delete(s.sessions, id)
+		h.unhostLocked(s, id)
+	}
+	for id := range want {
+		if _, had := s.sessions[id]; had {
+			continue
+		}
+		s.sessions[id] = struct{}{}
+		set := h.hosted[id]
+		if set == nil {
+			set = make(map[*Stream]struct{})
+			h.hosted[id] = set
+		}
+		set[s] = struct{}{}
+		msg := sessionSubsMsg(id, nil)
+		if st := h.sessions[id]; st != nil {
+			h.routeLocked(s, st.pairs)
+			msg = st.msg
+		}
+		s.q.control(msg)
+	}
+}
+
+func (h *Hub) unhostLocked(s *Stream, id string) {
+	if set := h.hosted[id]; set != nil {
+		delete(set, s)
+		if len(set) == 0 {
+			delete(h.hosted, id)
+		}
+	}
+	if st := h.sessions[id]; st != nil {
+		h.unrouteLocked(s, st.pairs)
+	}
+}
+
+// Next waits for the stream's next frame. It fails with ErrOverflow when the stream
+// fell too far behind, ErrClosed after Close, or ctx's error.
+func (s *Stream) Next(ctx context.Context) (*gatewayv1.QuotePush, error) {
+	for {
+		m, ok, err := s.q.pop()
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			s.h.sent.Add(1)
+			return m, nil
+		}
+		select {
+		case <-s.q.wake:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// Pending returns the number of frames waiting (for tests and diagnostics).
+func (s *Stream) Pending() int { return s.q.len() }
+
+// Close unregisters the stream; Next fails with ErrClosed.
+func (s *Stream) Close() {
+	h := s.h
+	h.mu.Lock()
+	if _, open := h.streams[s]; open {
+		delete(h.streams, s)
+		for id := range s.sessions {
+			h.unhostLocked(s, id)
+		}
+		clear(s.sessions)
+	}
+	h.mu.Unlock()
+	s.q.fail(ErrClosed)
+}
+
+func sessionSubsMsg(session string, ps []subs.Pair) *gatewayv1.QuotePush {
+	list := make([]*gatewayv1.Subscription, 0, len(ps))
+	for _, p := range ps {
+		list = append(list, &gatewayv1.Subscription{
+			Security: &gatewayv1.Security{Market: p.Sec.Market, Code: p.Sec.Code},
+			SecKey:   p.Sec.Key(), SubType: p.SubType,
+		})
+	}
+	return &gatewayv1.QuotePush{SessionSubs: &gatewayv1.SessionSubscriptions{SessionId: session, Subscriptions: list}}
+}

@@ -1,0 +1,93 @@
+package fanout
+
+import (
+	"fmt"
+
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatebasicqot"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdateorderbook"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdateticker"
+	"github.com/futugw/gateway/services/quote/internal/subs"
+	"google.golang.org/protobuf/proto"
+)
+
+// OpenD push proto ids the hub understands.
+const (
+	ProtoUpdateBasicQot  uint32 = 3005
+	ProtoUpdateTicker    uint32 = 3011
+	ProtoUpdateOrderBook uint32 = 3013
+)
+
+// Publish routes one OpenD push (the whole Response body as received). A
+// Qot_UpdateBasicQot listing several securities is split into one frame per security,
+// each encoded once and shared by every stream that wants it; every BasicQot also
+// refreshes the push cache. recvNano is when the push arrived.
+func (h *Hub) Publish(protoID uint32, body []byte, recvNano int64) error {
+	switch protoID {
+	case ProtoUpdateBasicQot:
+		return h.publishBasic(body, recvNano)
+	case ProtoUpdateOrderBook:
+		var r qotupdateorderbook.Response
+		if err := proto.Unmarshal(body, &r); err != nil {
+			return fmt.Errorf("fanout: decode Qot_UpdateOrderBook: %w", err)
+		}
+		h.publishOne(protoID, subs.SubOrderBook, r.GetS2C().GetSecurity(), body, recvNano)
+	case ProtoUpdateTicker:
+		var r qotupdateticker.Response
+		if err := proto.Unmarshal(body, &r); err != nil {
+			return fmt.Errorf("fanout: decode Qot_UpdateTicker: %w", err)
+		}
+		h.publishOne(protoID, subs.SubTicker, r.GetS2C().GetSecurity(), body, recvNano)
+	default:
+		return fmt.Errorf("fanout: proto %d is not a quote push", protoID)
+	}
+	return nil
+}
+
+func (h *Hub) publishBasic(body []byte, recvNano int64) error {
+	var r qotupdatebasicqot.Response
+	if err := proto.Unmarshal(body, &r); err != nil {
+		return fmt.Errorf("fanout: decode Qot_UpdateBasicQot: %w", err)
+	}
+	if r.GetRetType() != 0 {
+		return fmt.Errorf("fanout: Qot_UpdateBasicQot push with retType %d: %s", r.GetRetType(), r.GetRetMsg())
+	}
+	list := r.GetS2C().GetBasicQotList()
+	for _, q := range list {
+		sec := secOf(q.GetSecurity())
+		h.cache.put(sec, q, recvNano)
+		p := subs.Pair{Sec: sec, SubType: subs.SubBasic}
+		if !h.wanted(p) {
+			continue
+		}
+		one := body // a push of one security is already the frame's body
+		if len(list) > 1 {
+			b, err := proto.Marshal(&qotupdatebasicqot.Response{RetType: proto.Int32(0),
+				S2C: &qotupdatebasicqot.S2C{BasicQotList: []*qotcommon.BasicQot{q}}})
+			if err != nil {
+				return fmt.Errorf("fanout: encode %s: %w", sec.Key(), err)
+			}
+			one = b
+		}
+		h.deliver(p, quoteMsg(ProtoUpdateBasicQot, p, one, recvNano))
+	}
+	return nil
+}
+
+func (h *Hub) publishOne(protoID uint32, subType int32, s *qotcommon.Security, body []byte, recvNano int64) {
+	p := subs.Pair{Sec: secOf(s), SubType: subType}
+	if !h.wanted(p) {
+		return
+	}
+	h.deliver(p, quoteMsg(protoID, p, body, recvNano))
+}
+
+func quoteMsg(protoID uint32, p subs.Pair, body []byte, recvNano int64) *gatewayv1.QuotePush {
+	return &gatewayv1.QuotePush{ProtoId: protoID, SecKey: p.Sec.Key(), SubType: p.SubType,
+		Body: body, ReceivedUnixNano: recvNano}
+}
+
+func secOf(s *qotcommon.Security) subs.Security {
+	return subs.Security{Market: s.GetMarket(), Code: s.GetCode()}
+}

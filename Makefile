@@ -53,9 +53,11 @@ fuzz:
 	  done; \
 	done
 
-## bench: the Go benchmarks behind docs/benchmarks.md
+## bench: the Go benchmarks behind docs/benchmarks.md (compare runs with benchstat)
+BENCH_PKGS ?= ./opend/frame/ ./opend/envelope/ ./opend/client/ ./opend/sim/... ./platform/authn/ \
+	./services/auth/internal/store/ ./services/edge/internal/app/
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem -count=6 ./opend/frame/ ./opend/client/ | tee bench.out
+	$(GO) test -run='^$$' -bench=. -benchmem -count=6 $(BENCH_PKGS) | tee bench.out
 
 ## lint: go vet and gofmt on every module, buf lint on the protos
 lint: tools

@@ -137,6 +137,10 @@ type Claim struct {
 	// TakeOver is set when this claim continues an earlier attempt whose outcome is
 	// unknown: the order may already exist in OpenD under Tag.
 	TakeOver bool
+	// PriorState is the state taken over: StateUnknown (the earlier attempt passed
+	// its checks and reserved its limits) or StatePending (its owner vanished; what
+	// it did is not known).
+	PriorState string
 	// PriorDay and PriorMicros are the daily-value reservation the earlier attempt
 	// made (empty/0 when unknown), so the continuation reuses it.
 	PriorDay    string
@@ -197,6 +201,9 @@ func (s *Store) Acquire(ctx context.Context, keyID, idemKey, bodyHash, attemptID
 			return Result{OrderID: res[1]}, nil
 		case "takeover":
 			claim.TakeOver = true
+			if len(res) >= 2 {
+				claim.PriorState = res[1]
+			}
 			if len(res) >= 4 {
 				claim.PriorDay = res[2]
 				claim.PriorMicros, _ = strconv.ParseInt(res[3], 10, 64)

@@ -1,0 +1,126 @@
+package ws
+
+import (
+	"strconv"
+
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/services/edge/internal/ws/frame"
+	"github.com/futugw/gateway/services/edge/internal/ws/outq"
+)
+
+// subTypeOf names the sub type of a push that arrived without one.
+func subTypeOf(p *gatewayv1.QuotePush) int32 {
+	if p.GetSubType() != 0 {
+		return p.GetSubType()
+	}
+	switch p.GetProtoId() {
+	case 3005: // Qot_UpdateBasicQot
+		return 1
+	case 3013: // Qot_UpdateOrderBook
+		return 2
+	case 3011: // Qot_UpdateTicker
+		return 4
+	}
+	return 0
+}
+
+// onQuotePush dispatches one message of the quote stream.
+func (h *Hub) onQuotePush(p *gatewayv1.QuotePush) {
+	switch {
+	case p.GetSessionSubs() != nil:
+		h.onSessionSubs(p.GetSessionSubs())
+	case p.GetNotify() != nil:
+		h.broadcast(frame.Notify(p.GetNotify().GetEvent(), p.GetNotify().GetMessage()), false)
+	case p.GetSecKey() != "":
+		h.onQuote(p)
+	}
+}
+
+// onSessionSubs replaces a hosted session's subscription set; its sockets start and
+// stop receiving at once.
+func (h *Hub) onSessionSubs(ss *gatewayv1.SessionSubscriptions) {
+	subs := make(map[subKey]struct{}, len(ss.GetSubscriptions()))
+	for _, s := range ss.GetSubscriptions() {
+		subs[subKey{secKey: s.GetSecKey(), subType: s.GetSubType()}] = struct{}{}
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if sess := h.sessions[ss.GetSessionId()]; sess != nil {
+		h.setSubsLocked(sess, subs)
+	}
+}
+
+// onQuote builds the frame once and queues the same bytes on every socket of every
+// session subscribed to this security and sub type.
+func (h *Hub) onQuote(p *gatewayv1.QuotePush) {
+	key := subKey{secKey: p.GetSecKey(), subType: subTypeOf(p)}
+	qk := outq.Key{SecKey: p.GetSecKey(), ProtoID: p.GetProtoId()}
+	var plain, decoded *outq.Item
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for sess := range h.bySub[key] {
+		for s := range sess.sockets {
+			it := plain
+			if s.json {
+				if decoded == nil {
+					decoded = h.quoteItem(p, frame.QuoteJSON)
+				}
+				it = decoded
+			} else if it == nil {
+				plain = h.quoteItem(p, frame.Quote)
+				it = plain
+			}
+			if it.Data == nil {
+				continue // undecodable push, logged once in quoteItem
+			}
+			if s.q.PushQuote(qk, it) {
+				h.m.conflated.Inc()
+			}
+		}
+	}
+}
+
+func (h *Hub) quoteItem(p *gatewayv1.QuotePush, build func(*gatewayv1.QuotePush) ([]byte, error)) *outq.Item {
+	b, err := build(p)
+	if err != nil {
+		h.opts.Logger.Warn("quote push dropped: cannot build frame", "sec_key", p.GetSecKey(),
+			"proto_id", p.GetProtoId(), "error", err.Error())
+	}
+	return &outq.Item{Data: b, Kind: kindQuote, Received: p.GetReceivedUnixNano()}
+}
+
+// onTrade queues a trade frame on every socket allowed to see the account. A socket
+// that cannot take it is closed: trade events are never dropped silently.
+func (h *Hub) onTrade(p *gatewayv1.TradePush) {
+	b, err := frame.Trade(p)
+	if err != nil {
+		h.opts.Logger.Warn("trade push dropped: cannot build frame", "error", err.Error())
+		return
+	}
+	it := &outq.Item{Data: b, Kind: kindTrade}
+	acc := strconv.FormatUint(p.GetAccId(), 10)
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for s := range h.traders {
+		if s.maySee(acc) && !s.q.Push(it) {
+			s.requestClose(closeTooSlow)
+		}
+	}
+}
+
+// broadcast queues a notification on every socket (only acc:read ones with
+// tradersOnly).
+func (h *Hub) broadcast(b []byte, tradersOnly bool) {
+	it := &outq.Item{Data: b, Kind: kindNotify}
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	set := h.all
+	if tradersOnly {
+		set = h.traders
+	}
+	for s := range set {
+		if !s.q.Push(it) {
+			s.requestClose(closeTooSlow)
+		}
+	}
+}

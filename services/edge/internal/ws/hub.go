@@ -1,0 +1,236 @@
+package ws
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+
+	"github.com/futugw/gateway/platform/authn"
+)
+
+// subKey is what a session subscribes to: a security and a sub type.
+type subKey struct {
+	secKey  string
+	subType int32
+}
+
+// session is a Principal.Session() with sockets on this edge. Subscriptions belong to
+// the session (the quote service keeps them), so a socket that reconnects resumes.
+type session struct {
+	id      string
+	sockets map[*socket]struct{}
+	subs    map[subKey]struct{}
+}
+
+// Hub tracks sockets by session, key and account scope, and fans pushes out to them.
+type Hub struct {
+	opts Options
+	m    *metrics
+
+	ctx     context.Context // ends on Close: stops streams and aborts sockets
+	cancel  context.CancelFunc
+	bg      sync.WaitGroup // streams and the revocation watcher
+	sockWG  sync.WaitGroup // socket handlers
+	started bool
+	stopped chan struct{}
+
+	changed chan struct{} // the hosted session set changed (capacity 1)
+
+	mu       sync.RWMutex
+	closing  bool
+	all      map[*socket]struct{}
+	sessions map[string]*session
+	bySub    map[subKey]map[*session]struct{}
+	traders  map[*socket]struct{} // sockets whose key has acc:read
+	byToken  map[string]map[*socket]struct{}
+}
+
+// NewHub builds a hub; Start launches its upstream streams.
+func NewHub(o Options) (*Hub, error) {
+	if o.Cache == nil {
+		return nil, errors.New("ws: Options.Cache is required")
+	}
+	o = o.withDefaults()
+	m, err := newMetrics(o.Metrics)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Hub{
+		opts: o, m: m, ctx: ctx, cancel: cancel,
+		stopped:  make(chan struct{}),
+		changed:  make(chan struct{}, 1),
+		all:      make(map[*socket]struct{}),
+		sessions: make(map[string]*session),
+		bySub:    make(map[subKey]map[*session]struct{}),
+		traders:  make(map[*socket]struct{}),
+		byToken:  make(map[string]map[*socket]struct{}),
+	}, nil
+}
+
+// Start launches the push streams and the revocation watcher; Close stops them.
+func (h *Hub) Start() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.started || h.closing {
+		return
+	}
+	h.started = true
+	if h.opts.Quote != nil {
+		h.bg.Go(func() { h.runQuoteStream(h.ctx) })
+	}
+	if h.opts.Order != nil {
+		h.bg.Go(func() { h.runTradeStream(h.ctx) })
+	}
+	if h.opts.Redis != nil {
+		h.bg.Go(func() {
+			_ = authn.WatchRevocations(h.ctx, h.opts.Redis, h.opts.Cache, h.opts.Logger, authn.OnRevoked(h.Revoke))
+		})
+	}
+}
+
+// Close refuses new sockets, closes the open ones with 1001 after letting them
+// flush their queues for DrainTimeout, and stops the streams. Sockets still open
+// when ctx ends are cut. It is idempotent.
+func (h *Hub) Close(ctx context.Context) error {
+	h.mu.Lock()
+	if h.closing {
+		h.mu.Unlock()
+		<-h.stopped
+		return nil
+	}
+	h.closing = true
+	for s := range h.all {
+		s.requestClose(closeShutdown)
+	}
+	h.mu.Unlock()
+
+	done := make(chan struct{})
+	go func() {
+		h.sockWG.Wait()
+		close(done)
+	}()
+	var err error
+	select {
+	case <-done:
+	case <-ctx.Done():
+		err = errors.New("ws: sockets still open at the close deadline; cut")
+	}
+	h.cancel() // aborts any socket still writing, and the streams
+	<-done
+	h.bg.Wait()
+	close(h.stopped)
+	return err
+}
+
+// add registers s; false when the hub is closing.
+func (h *Hub) add(s *socket) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closing {
+		return false
+	}
+	h.sockWG.Add(1)
+	h.all[s] = struct{}{}
+	sess := h.sessions[s.sessionID]
+	if sess == nil {
+		sess = &session{id: s.sessionID, sockets: make(map[*socket]struct{})}
+		h.sessions[s.sessionID] = sess
+		h.notifyChanged()
+	}
+	sess.sockets[s] = struct{}{}
+	s.sess = sess
+	if s.trades {
+		h.traders[s] = struct{}{}
+	}
+	set := h.byToken[s.tokenHash]
+	if set == nil {
+		set = make(map[*socket]struct{})
+		h.byToken[s.tokenHash] = set
+	}
+	set[s] = struct{}{}
+	h.m.sockets.Inc()
+	return true
+}
+
+// remove unregisters s (once its writer has stopped).
+func (h *Hub) remove(s *socket) {
+	h.mu.Lock()
+	delete(h.all, s)
+	delete(h.traders, s)
+	if set := h.byToken[s.tokenHash]; set != nil {
+		delete(set, s)
+		if len(set) == 0 {
+			delete(h.byToken, s.tokenHash)
+		}
+	}
+	if sess := s.sess; sess != nil {
+		delete(sess.sockets, s)
+		if len(sess.sockets) == 0 {
+			h.setSubsLocked(sess, nil)
+			delete(h.sessions, sess.id)
+			h.notifyChanged()
+		}
+	}
+	h.mu.Unlock()
+	h.m.sockets.Dec()
+	h.sockWG.Done()
+}
+
+func (h *Hub) notifyChanged() {
+	select {
+	case h.changed <- struct{}{}:
+	default:
+	}
+}
+
+// sessionIDs is the hosted session set, sorted.
+func (h *Hub) sessionIDs() []string {
+	h.mu.RLock()
+	ids := make([]string, 0, len(h.sessions))
+	for id := range h.sessions {
+		ids = append(ids, id)
+	}
+	h.mu.RUnlock()
+	slices.Sort(ids)
+	return ids
+}
+
+// setSubsLocked replaces sess's subscriptions in the index.
+func (h *Hub) setSubsLocked(sess *session, subs map[subKey]struct{}) {
+	for k := range sess.subs {
+		if set := h.bySub[k]; set != nil {
+			delete(set, sess)
+			if len(set) == 0 {
+				delete(h.bySub, k)
+			}
+		}
+	}
+	sess.subs = subs
+	for k := range subs {
+		set := h.bySub[k]
+		if set == nil {
+			set = make(map[*session]struct{})
+			h.bySub[k] = set
+		}
+		set[sess] = struct{}{}
+	}
+}
+
+// Revoke closes, with 4003, every socket opened with the key whose HashToken is
+// tokenHash. The revocation watcher calls it.
+func (h *Hub) Revoke(tokenHash string) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for s := range h.byToken[tokenHash] {
+		s.requestClose(closeRevoked)
+	}
+}
+
+// Sockets is the number of open sockets.
+func (h *Hub) Sockets() int {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return len(h.all)
+}

@@ -1,0 +1,95 @@
+// Package ws is the edge's WebSocket side: GET /ws authenticates a browser, then
+// the Hub pushes it the live quotes of its session's subscriptions, its accounts'
+// trade events and notifications. The Hub keeps one QuoteService.StreamPushes and one
+// OrderService.StreamTradePushes stream per edge, turns each push into a frame once
+// and hands the same bytes to every socket that should see it; each socket has its
+// own writer goroutine and a bounded, conflating queue (package outq).
+package ws
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/platform/authn"
+)
+
+// Defaults for the zero values of Options.
+const (
+	DefaultPingInterval  = 20 * time.Second
+	DefaultQueueSize     = 256
+	DefaultWriteTimeout  = 10 * time.Second
+	DefaultDebounce      = 20 * time.Millisecond
+	DefaultExpiryWarning = 60 * time.Second
+	DefaultDrainTimeout  = time.Second
+	DefaultBackoffMin    = 100 * time.Millisecond
+	DefaultBackoffMax    = 5 * time.Second
+	DefaultStableAfter   = 500 * time.Millisecond
+)
+
+// OriginPolicy decides whether a handshake's Origin may open a socket (the CORS
+// middleware implements it with the same allowlist).
+type OriginPolicy interface {
+	OriginAllowed(r *http.Request) bool
+}
+
+// Options configures a Hub. Cache is required; the rest have defaults or turn a
+// feature off when nil.
+type Options struct {
+	// Cache validates keys; the edge shares one for all its checks.
+	Cache *authn.Cache
+	// Redis, when set, carries revocations: revoked keys' sockets close with 4003.
+	Redis redis.UniversalClient
+	// Origins refuses cross-site handshakes; nil allows any Origin (tests only).
+	Origins OriginPolicy
+
+	// Quote and Order are the push stream upstreams; nil leaves that stream out.
+	Quote gatewayv1.QuoteServiceClient
+	Order gatewayv1.OrderServiceClient
+	// ServiceKey authenticates the push streams (scope service).
+	ServiceKey string
+
+	PingInterval  time.Duration // keepalive ping period
+	PongTimeout   time.Duration // how long a ping waits for its pong; PingInterval/2 when zero
+	QueueSize     int           // per socket: control frames and distinct quote keys waiting
+	WriteTimeout  time.Duration // one frame write; a peer slower than this is cut
+	Debounce      time.Duration // batching of hosted-session changes sent upstream
+	ExpiryWarning time.Duration // key_expiring is sent this long before the key expires
+	DrainTimeout  time.Duration // on shutdown, time to flush queued frames before closing
+	BackoffMin    time.Duration // first stream reconnect delay
+	BackoffMax    time.Duration // largest stream reconnect delay
+	StableAfter   time.Duration // a stream open this long without error counts as connected
+
+	TrustProxy bool // client address from X-Forwarded-For (for auth audit)
+
+	Logger  *slog.Logger
+	Metrics prometheus.Registerer // nil: metrics are kept but not exported
+}
+
+func (o Options) withDefaults() Options {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&o.PingInterval, DefaultPingInterval)
+	def(&o.PongTimeout, o.PingInterval/2)
+	def(&o.WriteTimeout, DefaultWriteTimeout)
+	def(&o.Debounce, DefaultDebounce)
+	def(&o.ExpiryWarning, DefaultExpiryWarning)
+	def(&o.DrainTimeout, DefaultDrainTimeout)
+	def(&o.BackoffMin, DefaultBackoffMin)
+	def(&o.BackoffMax, DefaultBackoffMax)
+	def(&o.StableAfter, DefaultStableAfter)
+	if o.QueueSize <= 0 {
+		o.QueueSize = DefaultQueueSize
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return o
+}

@@ -1,0 +1,93 @@
+package placer
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/futugw/gateway/opend/client"
+	"github.com/futugw/gateway/opend/envelope"
+	"github.com/futugw/gateway/platform/errinfo"
+)
+
+// Kind classifies a placer error for the caller (and the status it maps to).
+type Kind int
+
+// Kinds of error.
+const (
+	// KindUnavailable: OpenD is not connected; the request was not sent.
+	KindUnavailable Kind = iota + 1
+	// KindUnknown: the request was sent but no answer came (OpenD died or timed out):
+	// the order may or may not exist.
+	KindUnknown
+	// KindRateLimited: OpenD's own order frequency limit.
+	KindRateLimited
+	// KindInvalid: OpenD found the request invalid (code, qty, price).
+	KindInvalid
+	// KindRejected: OpenD refused for the account's state (funds, position, order).
+	KindRejected
+	// KindLocked: real trading is locked (no or wrong trade password).
+	KindLocked
+)
+
+// Error is a failed OpenD call. Every kind but KindUnknown is definite: nothing was
+// placed or changed.
+type Error struct {
+	Kind    Kind
+	Reason  string // errinfo reason
+	Msg     string // OpenD's retMsg, or what went wrong
+	ErrCode int32  // OpenD's errCode, when it answered
+}
+
+func (e *Error) Error() string { return e.Reason + ": " + e.Msg }
+
+// Definite reports whether the outcome is known to be "nothing happened".
+func (e *Error) Definite() bool { return e.Kind != KindUnknown }
+
+// AsError returns err's *Error, if it is one.
+func AsError(err error) (*Error, bool) {
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
+}
+
+func unavailable(msg string) *Error {
+	return &Error{Kind: KindUnavailable, Reason: errinfo.OpenDUnavailable, Msg: msg}
+}
+
+// Error codes of the simulator (OpenD publishes none for these cases) and retMsg
+// fragments of the real OpenD that say the same.
+const (
+	codeInvalidRequest int32 = 1001
+	codeLocked         int32 = 1003
+	codeRateLimit      int32 = 1006
+	codeSecurity       int32 = 1007
+	codeQty            int32 = 1008
+	codePrice          int32 = 1009
+)
+
+// classify turns a Call error into an *Error. Only ErrNotConnected returned before
+// sending is a definite transport failure; any other transport error may hide a placed order.
+func classify(err error) *Error {
+	var env *envelope.Error
+	if errors.As(err, &env) {
+		msg := env.RetMsg
+		lower := strings.ToLower(msg)
+		switch {
+		case env.ErrCode == codeRateLimit || strings.Contains(lower, "frequency") || strings.Contains(lower, "too frequent"):
+			return &Error{Kind: KindRateLimited, Reason: errinfo.OpenDRateLimited, Msg: msg, ErrCode: env.ErrCode}
+		case env.ErrCode == codeLocked || strings.Contains(lower, "unlock"):
+			return &Error{Kind: KindLocked, Reason: errinfo.TradingLocked, Msg: msg, ErrCode: env.ErrCode}
+		case env.ErrCode == codeInvalidRequest || env.ErrCode == codeSecurity || env.ErrCode == codeQty || env.ErrCode == codePrice:
+			return &Error{Kind: KindInvalid, Reason: errinfo.OpenDRejected, Msg: msg, ErrCode: env.ErrCode}
+		case env.RetType == envelope.RetTimeOut || env.RetType == envelope.RetDisConnect || env.RetType == envelope.RetUnknown:
+			// OpenD itself lost track (its upstream timed out): the order may exist.
+			return &Error{Kind: KindUnknown, Reason: errinfo.OpenDUnavailable, Msg: msg, ErrCode: env.ErrCode}
+		}
+		return &Error{Kind: KindRejected, Reason: errinfo.OpenDRejected, Msg: msg, ErrCode: env.ErrCode}
+	}
+	if err == client.ErrNotConnected { //nolint:errorlint // identity: returned before sending
+		return unavailable("OpenD is not connected")
+	}
+	return &Error{Kind: KindUnknown, Reason: errinfo.OpenDUnavailable, Msg: fmt.Sprintf("no answer from OpenD: %v", err)}
+}

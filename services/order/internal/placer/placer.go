@@ -1,0 +1,258 @@
+// Package placer is the order service's own connection to OpenD: it unlocks real
+// trading (again after every reconnect), keeps the account list, subscribes every
+// account's pushes and forwards them to a fanout.Hub, places and modifies orders with
+// a PacketID so OpenD refuses replays, and reads orders, fills, funds and positions.
+// Every call has its own short deadline, so an unreachable OpenD gives a quick
+// Unavailable, never a hang.
+package placer
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/trdcommon"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetacclist"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/trdsubaccpush"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/trdunlocktrade"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/trdupdateorder"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/trdupdateorderfill"
+	"github.com/futugw/gateway/opend/client"
+	"github.com/futugw/gateway/services/order/internal/fanout"
+	"google.golang.org/protobuf/proto"
+)
+
+// OpenD proto ids used here.
+const (
+	protoGetAccList       uint32 = 2001
+	protoUnlockTrade      uint32 = 2005
+	protoSubAccPush       uint32 = 2008
+	protoGetFunds         uint32 = 2101
+	protoGetPositionList  uint32 = 2102
+	protoGetOrderList     uint32 = 2201
+	protoPlaceOrder       uint32 = 2202
+	protoModifyOrder      uint32 = 2205
+	ProtoUpdateOrder      uint32 = 2208
+	protoGetOrderFillList uint32 = 2211
+	ProtoUpdateOrderFill  uint32 = 2218
+	protoGetSnapshot      uint32 = 3203
+)
+
+// DefaultCallTimeout bounds every call to OpenD.
+const DefaultCallTimeout = 5 * time.Second
+
+// Config configures a Placer.
+type Config struct {
+	Addr string
+	// TradePassword unlocks real trading; empty keeps it locked (real orders are then
+	// refused with trading_locked before reaching OpenD). Never logged.
+	TradePassword string
+	CallTimeout   time.Duration // per call; DefaultCallTimeout when 0
+	// MinBackoff and MaxBackoff bound reconnect delays (client defaults when 0).
+	MinBackoff, MaxBackoff time.Duration
+	Hub                    *fanout.Hub // receives every 2208/2218 push; required
+	Logger                 *slog.Logger
+}
+
+// Account is one trading account from Trd_GetAccList.
+type Account struct {
+	ID      uint64
+	Env     int32 // 0 simulate, 1 real
+	Markets []int32
+	AccType int32
+}
+
+// Placer is the trade connection. Safe for concurrent use.
+type Placer struct {
+	cfg    Config
+	log    *slog.Logger
+	pwdMD5 string
+
+	conn     atomic.Pointer[client.Conn]
+	accounts atomic.Pointer[[]Account]
+	unlocked atomic.Bool
+	lots     sync.Map // sec key -> int32 lot size
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// Start begins connecting to OpenD in the background (and keeps reconnecting) until
+// Close. Calls before the first connection fail with opend_unavailable.
+func Start(cfg Config) *Placer {
+	if cfg.CallTimeout <= 0 {
+		cfg.CallTimeout = DefaultCallTimeout
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Hub == nil {
+		cfg.Hub = fanout.NewHub(0)
+	}
+	p := &Placer{cfg: cfg, log: cfg.Logger}
+	if cfg.TradePassword != "" {
+		sum := md5.Sum([]byte(cfg.TradePassword))
+		p.pwdMD5 = hex.EncodeToString(sum[:])
+	}
+	p.accounts.Store(&[]Account{})
+	ctx, cancel := context.WithCancel(context.Background())
+	p.cancel = cancel
+	p.wg.Go(func() { p.dialLoop(ctx) })
+	return p
+}
+
+// Close stops reconnecting and closes the connection.
+func (p *Placer) Close() error {
+	p.cancel()
+	p.wg.Wait()
+	if c := p.conn.Load(); c != nil {
+		return c.Close()
+	}
+	return nil
+}
+
+// Connected reports whether OpenD is connected right now.
+func (p *Placer) Connected() bool {
+	c := p.conn.Load()
+	return c != nil && c.State() == client.StateConnected
+}
+
+// TradingUnlocked reports whether real trading is unlocked on the current connection.
+func (p *Placer) TradingUnlocked() bool { return p.unlocked.Load() }
+
+// Accounts returns the cached account list.
+func (p *Placer) Accounts() []Account { return *p.accounts.Load() }
+
+// dialLoop makes the first connection, retrying with backoff; the client reconnects
+// by itself after that.
+func (p *Placer) dialLoop(ctx context.Context) {
+	backoff := 100 * time.Millisecond
+	for {
+		c, err := client.Dial(ctx, client.Config{
+			Addr:        p.cfg.Addr,
+			ClientID:    "futugw-order",
+			DialTimeout: p.cfg.CallTimeout,
+			CallTimeout: p.cfg.CallTimeout,
+			MinBackoff:  p.cfg.MinBackoff,
+			MaxBackoff:  p.cfg.MaxBackoff,
+			Push: map[uint32]client.PushHandler{
+				ProtoUpdateOrder:     p.onTradePush,
+				ProtoUpdateOrderFill: p.onTradePush,
+			},
+			OnConnect: p.onConnect,
+			OnState: func(s client.State, err error) {
+				if s != client.StateConnected {
+					p.unlocked.Store(false)
+				}
+				p.log.Info("opend state", "state", s.String(), "error", errString(err))
+			},
+			Logger: p.log,
+		})
+		if err == nil {
+			p.conn.Store(c)
+			return
+		}
+		p.log.Warn("opend dial failed", "addr", p.cfg.Addr, "error", err.Error())
+		t := time.NewTimer(backoff)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		backoff = min(backoff*2, 5*time.Second)
+	}
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// onConnect runs after every (re)connect: unlock, load accounts, subscribe pushes.
+// A failed unlock (wrong password) leaves real trading locked but keeps the
+// connection, so simulate trading and reads still work.
+func (p *Placer) onConnect(ctx context.Context, c *client.Conn) error {
+	p.unlocked.Store(false)
+	if p.pwdMD5 != "" {
+		err := p.call(ctx, c, protoUnlockTrade, &trdunlocktrade.Request{C2S: &trdunlocktrade.C2S{
+			Unlock: proto.Bool(true), PwdMD5: proto.String(p.pwdMD5),
+		}}, &trdunlocktrade.Response{})
+		if err != nil {
+			p.log.Error("unlock trade failed: real trading stays locked", "error", err.Error())
+		} else {
+			p.unlocked.Store(true)
+		}
+	}
+	info, _ := c.Info()
+	var accResp trdgetacclist.Response
+	if err := p.call(ctx, c, protoGetAccList, &trdgetacclist.Request{C2S: &trdgetacclist.C2S{
+		UserID: proto.Uint64(info.LoginUserID),
+	}}, &accResp); err != nil {
+		return fmt.Errorf("get account list: %w", err)
+	}
+	accs := make([]Account, 0, len(accResp.GetS2C().GetAccList()))
+	ids := make([]uint64, 0, len(accs))
+	for _, a := range accResp.GetS2C().GetAccList() {
+		accs = append(accs, Account{ID: a.GetAccID(), Env: a.GetTrdEnv(), Markets: a.GetTrdMarketAuthList(), AccType: a.GetAccType()})
+		ids = append(ids, a.GetAccID())
+	}
+	p.accounts.Store(&accs)
+	if err := p.call(ctx, c, protoSubAccPush, &trdsubaccpush.Request{C2S: &trdsubaccpush.C2S{
+		AccIDList: ids,
+	}}, &trdsubaccpush.Response{}); err != nil {
+		return fmt.Errorf("subscribe account pushes: %w", err)
+	}
+	p.log.Info("opend trade session ready", "accounts", len(accs), "real_trading_unlocked", p.unlocked.Load())
+	return nil
+}
+
+// call makes one call on c bounded by the per-call deadline.
+func (p *Placer) call(ctx context.Context, c *client.Conn, protoID uint32, req, resp proto.Message) error {
+	ctx, cancel := context.WithTimeout(ctx, p.cfg.CallTimeout)
+	defer cancel()
+	return c.Call(ctx, protoID, req, resp)
+}
+
+// onTradePush forwards an order or fill push with its account, read from the
+// push's header; the body goes on as received.
+func (p *Placer) onTradePush(protoID uint32, body []byte) {
+	var h *trdcommon.TrdHeader
+	switch protoID {
+	case ProtoUpdateOrder:
+		var m trdupdateorder.Response
+		if err := proto.Unmarshal(body, &m); err == nil {
+			h = m.GetS2C().GetHeader()
+		}
+	case ProtoUpdateOrderFill:
+		var m trdupdateorderfill.Response
+		if err := proto.Unmarshal(body, &m); err == nil {
+			h = m.GetS2C().GetHeader()
+		}
+	}
+	if h == nil {
+		p.log.Warn("trade push without a readable header", "proto_id", protoID, "bytes", len(body))
+	}
+	p.cfg.Hub.Publish(&gatewayv1.TradePush{ProtoId: protoID, AccId: h.GetAccID(), TrdEnv: gatewayv1.TrdEnv(h.GetTrdEnv()), Body: body})
+}
+
+// current returns the live connection or an unavailable error (nothing was sent).
+func (p *Placer) current() (*client.Conn, error) {
+	c := p.conn.Load()
+	if c == nil || c.State() != client.StateConnected {
+		return nil, unavailable("OpenD is not connected")
+	}
+	return c, nil
+}
+
+func header(env int32, acc uint64, market int32) *trdcommon.TrdHeader {
+	return &trdcommon.TrdHeader{TrdEnv: proto.Int32(env), AccID: proto.Uint64(acc), TrdMarket: proto.Int32(market)}
+}

@@ -1,0 +1,69 @@
+// Package server implements gatewayv1.QuoteService over the subscription registry, the
+// fan-out hub and the OpenD connection: it validates requests, reads the caller's
+// session from the authenticated principal and maps domain errors to gRPC statuses.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
+	"github.com/futugw/gateway/services/quote/internal/fanout"
+	"github.com/futugw/gateway/services/quote/internal/subs"
+	"google.golang.org/protobuf/proto"
+)
+
+// OpenD is the request side of the OpenD connection.
+type OpenD interface {
+	Call(ctx context.Context, protoID uint32, req, resp proto.Message) error
+}
+
+// Options configure a Server. Registry, Hub and OpenD are required.
+type Options struct {
+	Registry *subs.Registry
+	Hub      *fanout.Hub
+	OpenD    OpenD
+	// Fresh is how old a pushed quote may be and still answer GetBasicQuote; 5s when
+	// zero.
+	Fresh time.Duration
+	// CallTimeout bounds each OpenD request a handler makes; 5s when zero.
+	CallTimeout time.Duration
+	Now         func() time.Time
+	Logger      *slog.Logger
+}
+
+// Server is the QuoteService.
+type Server struct {
+	gatewayv1.UnimplementedQuoteServiceServer
+	o Options
+
+	staticMu sync.RWMutex
+	static   map[subs.Security]*qotcommon.SecurityStaticBasic // static info never changes intraday
+}
+
+// New returns a Server.
+func New(o Options) *Server {
+	if o.Fresh <= 0 {
+		o.Fresh = 5 * time.Second
+	}
+	if o.CallTimeout <= 0 {
+		o.CallTimeout = 5 * time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Server{o: o, static: make(map[subs.Security]*qotcommon.SecurityStaticBasic)}
+}
+
+// call bounds an OpenD request by CallTimeout (or the caller's earlier deadline).
+func (s *Server) call(ctx context.Context, protoID uint32, req, resp proto.Message) error {
+	ctx, cancel := context.WithTimeout(ctx, s.o.CallTimeout)
+	defer cancel()
+	return s.o.OpenD.Call(ctx, protoID, req, resp)
+}

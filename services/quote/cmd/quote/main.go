@@ -11,6 +11,7 @@ import (
 
 	"github.com/futugw/gateway/platform/config"
 	"github.com/futugw/gateway/platform/obs"
+	"github.com/futugw/gateway/platform/redisx"
 	"github.com/futugw/gateway/services/quote/internal/app"
 )
 
@@ -22,6 +23,12 @@ func run(args []string) int {
 	grpcAddr := config.String(fs, "grpc-addr", "QUOTE_GRPC_ADDR", ":50052", "gRPC listen address")
 	adminAddr := config.String(fs, "admin-addr", "QUOTE_ADMIN_ADDR", ":9102", "admin HTTP address (/metrics, /healthz, /readyz)")
 	opendAddr := config.String(fs, "opend-addr", "OPEND_ADDR", "127.0.0.1:11111", "Futu OpenD (or opend-sim) address")
+	authAddr := config.String(fs, "auth-addr", "AUTH_ADDR", "127.0.0.1:50051", "auth service gRPC address (key validation)")
+	redisAddr := config.String(fs, "redis-addr", "REDIS_ADDR", "127.0.0.1:6379", "Redis address(es), comma-separated (revocations)")
+	redisMaster := config.String(fs, "redis-master", "REDIS_MASTER_NAME", "", "Redis Sentinel master name; empty = no Sentinel")
+	subQuota := config.Int(fs, "sub-quota", "QUOTE_SUB_QUOTA", 500, "upper bound of OpenD subscriptions ((security, sub type) pairs); OpenD's own lower figure wins")
+	minHold := config.Duration(fs, "min-sub-hold", "QUOTE_MIN_SUB_HOLD", time.Minute, "minimum age of an OpenD subscription before it is released")
+	fresh := config.Duration(fs, "quote-fresh", "QUOTE_CACHE_FRESH", 5*time.Second, "how old a pushed quote may be to answer GetBasicQuote without asking OpenD")
 	pprof := config.Bool(fs, "pprof", "QUOTE_PPROF", false, "serve /debug/pprof/ on the admin address")
 	shutdown := config.Duration(fs, "shutdown-timeout", "SHUTDOWN_TIMEOUT", 10*time.Second, "deadline for draining gRPC and HTTP on shutdown")
 	level := config.String(fs, "log-level", "LOG_LEVEL", "info", "log level: debug, info, warn or error")
@@ -35,7 +42,13 @@ func run(args []string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
+	if *subQuota <= 0 || *minHold < 0 || *fresh < 0 {
+		fmt.Fprintln(os.Stderr, "-sub-quota must be positive; -min-sub-hold and -quote-fresh must not be negative")
+		return 2
+	}
 	cfg := app.Config{GRPCAddr: *grpcAddr, AdminAddr: *adminAddr, OpenDAddr: *opendAddr,
+		AuthAddr: *authAddr, Redis: redisx.Options{Addrs: *redisAddr, MasterName: *redisMaster},
+		SubQuota: *subQuota, MinSubHold: *minHold, QuoteFresh: *fresh,
 		Pprof: *pprof, ShutdownTimeout: *shutdown}
 
 	log := obs.NewLogger(os.Stderr, *level)

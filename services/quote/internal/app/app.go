@@ -1,15 +1,28 @@
-// Package app wires the quote service: configuration in, servers running until
-// shutdown. The OpenD quote connection, the subscription registry and the QuoteService
-// handlers plug in here later.
+// Package app wires the quote service: configuration in, the OpenD connection, the
+// subscription registry, the fan-out hub and the QuoteService handlers (behind the
+// authn interceptors) running until shutdown.
 package app
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"net"
+	"sync/atomic"
 	"time"
 
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/obs"
+	"github.com/futugw/gateway/platform/redisx"
 	"github.com/futugw/gateway/platform/run"
+	"github.com/futugw/gateway/services/quote/internal/fanout"
+	"github.com/futugw/gateway/services/quote/internal/server"
+	"github.com/futugw/gateway/services/quote/internal/subs"
+	"github.com/futugw/gateway/services/quote/internal/upstream"
 )
 
 // Name is the service name used in metric names and logs.
@@ -19,31 +32,196 @@ const Name = "quote"
 type Config struct {
 	GRPCAddr        string
 	AdminAddr       string
-	OpenDAddr       string // not dialled yet
+	OpenDAddr       string
+	AuthAddr        string
+	Redis           redisx.Options
+	SubQuota        int           // upper bound of upstream subscriptions; OpenD's own figure wins when lower
+	MinSubHold      time.Duration // OpenD's minimum subscription age before a release
+	QuoteFresh      time.Duration // how old a pushed quote may be for GetBasicQuote
 	Pprof           bool
 	ShutdownTimeout time.Duration // gRPC grace period and HTTP drain deadline
 }
 
-// Run builds the service and serves until ctx ends or SIGINT/SIGTERM arrives.
-func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
+// Service is a built, not yet running quote service.
+type Service struct {
+	svc *run.Service
+	reg *subs.Registry
+	hub *fanout.Hub
+	up  *upstream.Client
+}
+
+// New builds the service: nothing listens until Listen or Run, but the OpenD
+// connection starts dialling at once (in the background).
+func New(cfg Config, log *slog.Logger) (*Service, error) {
 	reg := obs.NewRegistry()
 	if err := obs.RegisterBuildInfo(reg, Name); err != nil {
-		return err
+		return nil, err
 	}
 	log.Info("config", "grpc_addr", cfg.GRPCAddr, "admin_addr", cfg.AdminAddr,
-		"opend_addr", cfg.OpenDAddr,
+		"opend_addr", cfg.OpenDAddr, "auth_addr", cfg.AuthAddr, "redis_addrs", cfg.Redis.Addrs,
+		"sub_quota", cfg.SubQuota, "min_sub_hold", cfg.MinSubHold.String(), "quote_fresh", cfg.QuoteFresh.String(),
 		"pprof", cfg.Pprof, "shutdown_timeout", cfg.ShutdownTimeout.String())
-	log.Info("opend not connected yet", "opend_addr", cfg.OpenDAddr)
 
-	svc := run.New(run.Options{
-		Name:         Name,
-		Logger:       log,
-		Metrics:      reg,
-		AdminAddr:    cfg.AdminAddr,
-		GRPCAddr:     cfg.GRPCAddr,
-		Pprof:        cfg.Pprof,
-		GracePeriod:  cfg.ShutdownTimeout,
-		DrainTimeout: cfg.ShutdownTimeout,
+	rdb, err := redisx.New(cfg.Redis)
+	if err != nil {
+		return nil, err
+	}
+	authConn, err := grpc.NewClient(cfg.AuthAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		_ = rdb.Close()
+		return nil, fmt.Errorf("quote: auth client for %q: %w", cfg.AuthAddr, err)
+	}
+	cache := authn.NewCache(authn.NewGRPCValidator(authConn), authn.CacheOptions{Metrics: reg})
+
+	m := newMetrics(reg)
+	s := &Service{hub: fanout.New(fanout.Options{})}
+	lazy := &lazyUpstream{}
+	s.reg = subs.New(subs.Options{
+		Upstream: lazy, Quota: cfg.SubQuota, Hold: cfg.MinSubHold, Logger: log,
+		OnSessionChange:  s.hub.SessionChanged,
+		OnUpstreamChange: func(n int) { m.upstreamSubs.Set(float64(n)) },
 	})
-	return svc.Run(ctx)
+	s.up = upstream.Start(upstream.Config{
+		Addr: cfg.OpenDAddr, Logger: log,
+		OnConnect: func(ctx context.Context, c *upstream.Client) error {
+			lazy.c.Store(c)
+			return s.onConnect(ctx, c, cfg.SubQuota, log)
+		},
+		OnState: stateNotifier(s.hub, log),
+		OnPush: func(protoID uint32, body []byte, recv int64) {
+			m.pushes.WithLabelValues(fmt.Sprint(protoID)).Inc()
+			s.onPush(protoID, body, recv, log)
+		},
+	})
+	m.watch(reg, s.hub, s.reg)
+
+	srv := server.New(server.Options{Registry: s.reg, Hub: s.hub, OpenD: s.up, Fresh: cfg.QuoteFresh, Logger: log})
+	health := obs.NewHealth(0)
+	health.Add("opend", func(context.Context) error {
+		if !s.up.Connected() {
+			return fmt.Errorf("opend %s not connected", cfg.OpenDAddr)
+		}
+		return nil
+	})
+	health.Add("auth", grpcHealth(authConn))
+
+	s.svc = run.New(run.Options{
+		Name: Name, Logger: log, Health: health, Metrics: reg,
+		AdminAddr: cfg.AdminAddr, GRPCAddr: cfg.GRPCAddr, Pprof: cfg.Pprof,
+		GracePeriod: cfg.ShutdownTimeout, DrainTimeout: cfg.ShutdownTimeout,
+		GRPCOptions: []grpc.ServerOption{
+			grpc.ChainUnaryInterceptor(authn.UnaryServerInterceptor(cache, log)),
+			grpc.ChainStreamInterceptor(authn.StreamServerInterceptor(cache, log)),
+		},
+	})
+	gatewayv1.RegisterQuoteServiceServer(s.svc.GRPC(), srv)
+
+	watchCtx, stopWatch := context.WithCancel(context.Background())
+	watchDone := make(chan struct{})
+	go func() {
+		defer close(watchDone)
+		_ = authn.WatchRevocations(watchCtx, rdb, cache, log)
+	}()
+	// Closers run in reverse: streams are gone with the gRPC server; then the registry
+	// stops its timers, OpenD closes, revocation watching stops, Redis and auth close.
+	s.svc.AddCloser("auth", func(context.Context) error { return authConn.Close() })
+	s.svc.AddCloser("redis", func(context.Context) error { return rdb.Close() })
+	s.svc.AddCloser("revocations", func(context.Context) error { stopWatch(); <-watchDone; return nil })
+	s.svc.AddCloser("opend", func(context.Context) error { return s.up.Close() })
+	s.svc.AddCloser("registry", func(context.Context) error { s.reg.Close(); return nil })
+	return s, nil
+}
+
+// onConnect learns the quota and restores every live subscription on the fresh
+// connection.
+func (s *Service) onConnect(ctx context.Context, c *upstream.Client, limit int, log *slog.Logger) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if used, remain, err := c.SubInfo(ctx); err == nil {
+		q := used + remain
+		if limit > 0 && limit < q {
+			q = limit
+		}
+		s.reg.SetQuota(q)
+		log.Info("opend subscription quota", "used", used, "remain", remain, "effective_quota", q)
+	} else {
+		log.Warn("opend Qot_GetSubInfo failed; keeping the configured quota", "err", err)
+	}
+	return s.reg.Restore(ctx)
+}
+
+func (s *Service) onPush(protoID uint32, body []byte, recv int64, log *slog.Logger) {
+	if protoID == upstream.ProtoNotify {
+		if msg, ok := describeNotify(body); ok {
+			s.hub.Notify(fanout.EventOpenD, msg)
+		}
+		return
+	}
+	if err := s.hub.Publish(protoID, body, recv); err != nil {
+		log.Warn("bad push from opend", "proto_id", protoID, "err", err)
+	}
+}
+
+// stateNotifier tells every edge stream about OpenD going away and coming back (not
+// about the first connection).
+func stateNotifier(hub *fanout.Hub, log *slog.Logger) func(bool, error) {
+	lost := false
+	return func(up bool, err error) {
+		switch {
+		case !up:
+			lost = true
+			log.Warn("opend disconnected", "err", err)
+			hub.Notify(fanout.EventDisconnected, "OpenD connection lost; quotes paused, reconnecting")
+		case lost:
+			lost = false
+			log.Info("opend reconnected; subscriptions restored")
+			hub.Notify(fanout.EventReconnected, "OpenD connection restored; subscriptions restored, quotes resume")
+		}
+	}
+}
+
+// lazyUpstream lets the registry exist before the OpenD client does: the client is
+// set at its first connect.
+type lazyUpstream struct {
+	c atomic.Pointer[upstream.Client]
+}
+
+func (l *lazyUpstream) Subscribe(ctx context.Context, ps []subs.Pair) ([]subs.Pair, error) {
+	c := l.c.Load()
+	if c == nil {
+		return nil, upstream.ErrUnavailable
+	}
+	return c.Subscribe(ctx, ps)
+}
+
+func (l *lazyUpstream) Unsubscribe(ctx context.Context, ps []subs.Pair) error {
+	c := l.c.Load()
+	if c == nil {
+		return upstream.ErrUnavailable
+	}
+	return c.Unsubscribe(ctx, ps)
+}
+
+// Listen binds the listeners, so the addresses are known before Run.
+func (s *Service) Listen() error { return s.svc.Listen() }
+
+// GRPCAddr is the bound gRPC address, nil before Listen.
+func (s *Service) GRPCAddr() net.Addr { return s.svc.GRPCAddr() }
+
+// AdminAddr is the bound admin address, nil before Listen.
+func (s *Service) AdminAddr() net.Addr { return s.svc.AdminAddr() }
+
+// Registry exposes the subscription registry (tests compare it with OpenD).
+func (s *Service) Registry() *subs.Registry { return s.reg }
+
+// Run serves until ctx ends or SIGINT/SIGTERM arrives.
+func (s *Service) Run(ctx context.Context) error { return s.svc.Run(ctx) }
+
+// Run builds the service and serves until ctx ends or SIGINT/SIGTERM arrives.
+func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
+	s, err := New(cfg, log)
+	if err != nil {
+		return fmt.Errorf("quote: %w", err)
+	}
+	return s.Run(ctx)
 }

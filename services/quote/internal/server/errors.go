@@ -20,7 +20,9 @@ const (
 	ReasonStreamOverflow   = "stream_overflow"
 )
 
-func invalid(msg string) error { return errinfo.New(codes.InvalidArgument, errinfo.InvalidArgument, msg) }
+func invalid(msg string) error {
+	return errinfo.New(codes.InvalidArgument, errinfo.InvalidArgument, msg)
+}
 
 // toStatus maps domain and OpenD errors to gRPC statuses with a stable reason.
 func toStatus(err error) error {

@@ -50,6 +50,9 @@ func parseConfig(args []string) (app.Config, string, int) {
 	trustProxy := config.Bool(fs, "trust-proxy", "EDGE_TRUST_PROXY", false, "honour X-Forwarded-Proto/For and X-Request-Id from the proxy in front (Caddy)")
 	callTimeout := config.Duration(fs, "call-timeout", "EDGE_CALL_TIMEOUT", 10*time.Second, "deadline of one REST call to a service")
 	shutdown := config.Duration(fs, "shutdown-timeout", "SHUTDOWN_TIMEOUT", 10*time.Second, "deadline for draining HTTP on shutdown")
+	serviceKeyFile := config.String(fs, "service-key-file", "EDGE_SERVICE_KEY_FILE", "", "file holding the edge's service key (scope service) for the quote and trade push streams")
+	wsPing := config.Duration(fs, "ws-ping-interval", "EDGE_WS_PING_INTERVAL", 20*time.Second, "WebSocket keepalive ping period")
+	wsQueue := config.Int(fs, "ws-queue", "EDGE_WS_QUEUE", 256, "per-socket queue bound: waiting trade/notify frames, and distinct securities with a waiting quote")
 	level := config.String(fs, "log-level", "LOG_LEVEL", "info", "log level: debug, info, warn or error")
 	if err := config.Parse(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -83,12 +86,27 @@ func parseConfig(args []string) (app.Config, string, int) {
 	if *callTimeout <= 0 {
 		return fail(errors.New("-call-timeout must be positive"))
 	}
+	if *wsPing <= 0 {
+		return fail(errors.New("-ws-ping-interval must be positive"))
+	}
+	if *wsQueue < 1 {
+		return fail(errors.New("-ws-queue must be at least 1"))
+	}
+	serviceKey := ""
+	if *serviceKeyFile != "" {
+		b, err := os.ReadFile(*serviceKeyFile)
+		if err != nil {
+			return fail(fmt.Errorf("-service-key-file: %w", err))
+		}
+		serviceKey = strings.TrimSpace(string(b))
+	}
 	return app.Config{
 		HTTPAddr: *httpAddr, ShutdownTimeout: *shutdown,
 		AuthAddr: *authAddr, QuoteAddr: *quoteAddr, OrderAddr: *orderAddr,
 		Redis:       redisx.Options{Addrs: *redisAddr, MasterName: *redisMaster, Password: password},
 		CORSOrigins: origins, ConnectSrc: splitList(*connectSrc), TrustProxy: *trustProxy,
 		CallTimeout: *callTimeout,
+		ServiceKey:  serviceKey, WSPing: *wsPing, WSQueue: *wsQueue,
 	}, *level, -1
 }
 

@@ -54,6 +54,9 @@ func TestFlagErrors(t *testing.T) {
 		{"bad CSP connect-src", nil, []string{"-csp-connect-src", "wss://*.example.com"}, 2},
 		{"missing password file", nil, []string{"-redis-password-file", "/nonexistent/pw"}, 2},
 		{"zero call timeout", nil, []string{"-call-timeout", "0s"}, 2},
+		{"zero ping interval", map[string]string{"EDGE_WS_PING_INTERVAL": "0s"}, nil, 2},
+		{"zero ws queue", nil, []string{"-ws-queue", "0"}, 2},
+		{"missing service key file", nil, []string{"-service-key-file", "/nonexistent/key"}, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

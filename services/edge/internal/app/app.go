@@ -1,7 +1,6 @@
 // Package app wires the edge: configuration in, one HTTP listener serving the REST
-// front door (grpc-gateway to auth, quote and order), the panel, /metrics, /healthz
-// and /readyz until shutdown. The WebSocket hub and the built panel plug in here
-// later.
+// front door (grpc-gateway to auth, quote and order), the WebSocket hub at /ws, the
+// panel, /metrics, /healthz and /readyz until shutdown.
 package app
 
 import (
@@ -11,10 +10,14 @@ import (
 	"net"
 	"time"
 
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/platform/redisx"
 	"github.com/futugw/gateway/platform/run"
+	"github.com/futugw/gateway/services/edge/internal/cors"
 	"github.com/futugw/gateway/services/edge/internal/gateway"
+	"github.com/futugw/gateway/services/edge/internal/ws"
 )
 
 // Name is the service name used in metric names and logs.
@@ -34,11 +37,20 @@ type Config struct {
 
 	CallTimeout time.Duration // per REST call; gateway.DefaultTimeout when zero
 	MaxBody     int64         // per REST body; gateway.DefaultMaxBody when zero
+
+	// ServiceKey opens the quote and trade push streams (scope service); empty
+	// leaves /ws without live data (sockets still open, with a warning logged).
+	ServiceKey   string
+	WSPing       time.Duration // WebSocket keepalive period; ws.DefaultPingInterval when zero
+	WSQueue      int           // per-socket queue bound; ws.DefaultQueueSize when zero
+	WSPongWait   time.Duration // how long a ping waits for its pong; half of WSPing when zero
+	WSDrainAfter time.Duration // on shutdown, time sockets get to flush; ws.DefaultDrainTimeout when zero
 }
 
 // Edge is a built, not yet running edge.
 type Edge struct {
 	svc *run.Service
+	hub *ws.Hub
 }
 
 // New builds the edge: upstream connections (lazy), Redis client, handlers and
@@ -51,7 +63,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Edge, error) {
 	log.Info("config", "http_addr", cfg.HTTPAddr, "shutdown_timeout", cfg.ShutdownTimeout.String(),
 		"auth_addr", cfg.AuthAddr, "quote_addr", cfg.QuoteAddr, "order_addr", cfg.OrderAddr,
 		"redis_addrs", cfg.Redis.Addrs, "redis_master", cfg.Redis.MasterName,
-		"cors_origins", cfg.CORSOrigins, "trust_proxy", cfg.TrustProxy)
+		"cors_origins", cfg.CORSOrigins, "trust_proxy", cfg.TrustProxy,
+		"service_key_set", cfg.ServiceKey != "", "ws_ping", cfg.WSPing.String(), "ws_queue", cfg.WSQueue)
 
 	rdb, err := redisx.New(cfg.Redis)
 	if err != nil {
@@ -65,7 +78,28 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Edge, error) {
 		_ = rdb.Close()
 		return nil, err
 	}
-	root, err := newHandler(cfg, log, reg, gw.Handler())
+	// One key cache for the edge, kept current by the revocation watcher the hub runs.
+	cache := authn.NewCache(authn.NewGRPCValidator(gw.Auth), authn.CacheOptions{Metrics: reg})
+	corsMW := cors.New(cors.Options{Origins: cfg.CORSOrigins, TrustProxy: cfg.TrustProxy})
+	hubOpts := ws.Options{
+		Cache: cache, Redis: rdb, Origins: corsMW, ServiceKey: cfg.ServiceKey,
+		PingInterval: cfg.WSPing, PongTimeout: cfg.WSPongWait, QueueSize: cfg.WSQueue,
+		DrainTimeout: cfg.WSDrainAfter, TrustProxy: cfg.TrustProxy,
+		Logger: log.With("component", "ws"), Metrics: reg,
+	}
+	if cfg.ServiceKey != "" {
+		hubOpts.Quote = gatewayv1.NewQuoteServiceClient(gw.Quote)
+		hubOpts.Order = gatewayv1.NewOrderServiceClient(gw.Order)
+	} else {
+		log.Warn("no service key: /ws opens but carries no quotes or trades (set -service-key-file)")
+	}
+	hub, err := ws.NewHub(hubOpts)
+	if err != nil {
+		_ = gw.Close()
+		_ = rdb.Close()
+		return nil, err
+	}
+	root, err := newHandler(cfg, log, reg, gw.Handler(), hub, corsMW)
 	if err != nil {
 		_ = gw.Close()
 		_ = rdb.Close()
@@ -93,7 +127,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Edge, error) {
 	svc.Handle("/", root)
 	svc.AddCloser("grpc upstreams", func(context.Context) error { return gw.Close() })
 	svc.AddCloser("redis", func(context.Context) error { return rdb.Close() })
-	return &Edge{svc: svc}, nil
+	// Closers run in reverse: sockets get their 1001 and the streams stop before the
+	// upstream connections and Redis go away. Readiness does not wait for the streams.
+	svc.AddCloser("websockets", hub.Close)
+	return &Edge{svc: svc, hub: hub}, nil
 }
 
 // Listen binds the HTTP listener, so Addr is known before Run.
@@ -104,7 +141,13 @@ func (e *Edge) Addr() net.Addr { return e.svc.AdminAddr() }
 
 // Run serves until ctx ends or SIGINT/SIGTERM arrives, then drains and closes the
 // upstream connections.
-func (e *Edge) Run(ctx context.Context) error { return e.svc.Run(ctx) }
+func (e *Edge) Run(ctx context.Context) error {
+	e.hub.Start()
+	err := e.svc.Run(ctx)
+	// Normally a no-op (the closer ran); stops the hub if Run failed before that.
+	_ = e.hub.Close(context.Background())
+	return err
+}
 
 // Run builds the edge and serves until ctx ends or SIGINT/SIGTERM arrives.
 func Run(ctx context.Context, cfg Config, log *slog.Logger) error {

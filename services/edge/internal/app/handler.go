@@ -18,17 +18,18 @@ import (
 // newHandler is the edge's public handler: access log and metrics outermost (they
 // see every answer, including refusals), then security headers, then CORS, then the
 // routes.
-func newHandler(cfg Config, log *slog.Logger, reg prometheus.Registerer, api http.Handler) (http.Handler, error) {
+func newHandler(cfg Config, log *slog.Logger, reg prometheus.Registerer, api, wsHub http.Handler, corsMW *cors.Middleware) (http.Handler, error) {
 	alog, err := accesslog.New(accesslog.Options{Logger: log, Metrics: reg, Service: Name, TrustProxy: cfg.TrustProxy})
 	if err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", accesslog.WithRoute(api)) // the gateway names its own routes
+	mux.Handle("/ws", accesslog.WithRoute(wsHub))
 	mux.Handle("/{$}", accesslog.WithRoute(onlyGet(panel.Placeholder())))
 	mux.Handle("/", accesslog.WithRoute(httperr.NotFound()))
 
-	h := cors.New(cors.Options{Origins: cfg.CORSOrigins, TrustProxy: cfg.TrustProxy}).Wrap(mux)
+	h := corsMW.Wrap(mux)
 	h = secheaders.New(secheaders.Options{ConnectSrc: cfg.ConnectSrc, TrustProxy: cfg.TrustProxy}).Wrap(h)
 	return alog.Wrap(h), nil
 }

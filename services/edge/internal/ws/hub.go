@@ -5,6 +5,8 @@ import (
 	"errors"
 	"slices"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/futugw/gateway/platform/authn"
 )
@@ -21,6 +23,7 @@ type session struct {
 	id      string
 	sockets map[*socket]struct{}
 	subs    map[subKey]struct{}
+	idle    *time.Timer // running while the session has no socket (SessionLinger)
 }
 
 // Hub tracks sockets by session, key and account scope, and fans pushes out to them.
@@ -36,6 +39,7 @@ type Hub struct {
 	stopped chan struct{}
 
 	changed chan struct{} // the hosted session set changed (capacity 1)
+	pongs   atomic.Int64  // keepalive round trips completed (tests watch it)
 
 	mu       sync.RWMutex
 	closing  bool
@@ -104,6 +108,11 @@ func (h *Hub) Close(ctx context.Context) error {
 	for s := range h.all {
 		s.requestClose(closeShutdown)
 	}
+	for _, sess := range h.sessions {
+		if sess.idle != nil {
+			sess.idle.Stop()
+		}
+	}
 	h.mu.Unlock()
 
 	done := make(chan struct{})
@@ -139,6 +148,10 @@ func (h *Hub) add(s *socket) bool {
 		h.sessions[s.sessionID] = sess
 		h.notifyChanged()
 	}
+	if sess.idle != nil {
+		sess.idle.Stop()
+		sess.idle = nil
+	}
 	sess.sockets[s] = struct{}{}
 	s.sess = sess
 	if s.trades {
@@ -167,15 +180,26 @@ func (h *Hub) remove(s *socket) {
 	}
 	if sess := s.sess; sess != nil {
 		delete(sess.sockets, s)
-		if len(sess.sockets) == 0 {
-			h.setSubsLocked(sess, nil)
-			delete(h.sessions, sess.id)
-			h.notifyChanged()
+		if len(sess.sockets) == 0 && !h.closing {
+			sess.idle = time.AfterFunc(h.opts.SessionLinger, func() { h.dropIdle(sess) })
 		}
 	}
 	h.mu.Unlock()
 	h.m.sockets.Dec()
 	h.sockWG.Done()
+}
+
+// dropIdle stops hosting a session whose sockets did not come back.
+func (h *Hub) dropIdle(sess *session) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.sessions[sess.id] != sess || len(sess.sockets) > 0 {
+		return
+	}
+	sess.idle = nil
+	h.setSubsLocked(sess, nil)
+	delete(h.sessions, sess.id)
+	h.notifyChanged()
 }
 
 func (h *Hub) notifyChanged() {

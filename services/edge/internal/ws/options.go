@@ -29,6 +29,7 @@ const (
 	DefaultBackoffMin    = 100 * time.Millisecond
 	DefaultBackoffMax    = 5 * time.Second
 	DefaultStableAfter   = 500 * time.Millisecond
+	DefaultSessionLinger = 10 * time.Second
 )
 
 // OriginPolicy decides whether a handshake's Origin may open a socket (the CORS
@@ -63,6 +64,10 @@ type Options struct {
 	BackoffMin    time.Duration // first stream reconnect delay
 	BackoffMax    time.Duration // largest stream reconnect delay
 	StableAfter   time.Duration // a stream open this long without error counts as connected
+	// SessionLinger keeps a session hosted (with its subscriptions) this long after
+	// its last socket closed, so a reload resumes at once and the quote service is
+	// not asked to drop and re-send it.
+	SessionLinger time.Duration
 
 	TrustProxy bool // client address from X-Forwarded-For (for auth audit)
 
@@ -85,6 +90,7 @@ func (o Options) withDefaults() Options {
 	def(&o.BackoffMin, DefaultBackoffMin)
 	def(&o.BackoffMax, DefaultBackoffMax)
 	def(&o.StableAfter, DefaultStableAfter)
+	def(&o.SessionLinger, DefaultSessionLinger)
 	if o.QueueSize <= 0 {
 		o.QueueSize = DefaultQueueSize
 	}

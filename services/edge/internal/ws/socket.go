@@ -20,7 +20,7 @@ const (
 	closeShutdown closeKind = iota + 1 // 1001 after a brief drain
 	closeRevoked                       // 4003
 	closeExpired                       // 4001
-	closeTooSlow                       // 1008, at once: the peer is not reading
+	closeTooSlow                       // 1008: a frame that must not be lost did not fit
 )
 
 // Application close codes (4000-4999 are free for applications).
@@ -29,8 +29,13 @@ const (
 	StatusKeyRevoked websocket.StatusCode = 4003
 )
 
-// revokeGrace bounds how long a revoked key's socket may take to close.
-const revokeGrace = 900 * time.Millisecond
+// How long a socket closed for a revocation or for being too slow may try to send
+// its close frame before the connection is cut (a stuck peer would hold it for the
+// whole write timeout).
+const (
+	revokeGrace  = 900 * time.Millisecond
+	tooSlowGrace = 2 * time.Second
+)
 
 func (k closeKind) spec() (code websocket.StatusCode, reason, label string) {
 	switch k {
@@ -90,7 +95,7 @@ func (s *socket) requestClose(k closeKind) {
 		close(s.closeReq)
 		switch k {
 		case closeTooSlow:
-			s.cancel() // the peer is not reading: do not wait for a write to time out
+			time.AfterFunc(tooSlowGrace, s.cancel)
 		case closeRevoked:
 			time.AfterFunc(revokeGrace, s.cancel)
 		}
@@ -145,6 +150,9 @@ func (s *socket) run() {
 			if err != nil && !s.closing() {
 				s.abort(s.failReason(readCtx, reasonPing))
 				return
+			}
+			if err == nil {
+				s.h.pongs.Add(1)
 			}
 		case <-warnC:
 			msg := "the API key expires at " + s.expires.UTC().Format(time.RFC3339) + "; reconnect with a fresh key"
@@ -213,11 +221,7 @@ func (s *socket) finish() {
 		cancel()
 	}
 	s.q.Close()
-	if s.why == closeTooSlow {
-		_ = s.conn.CloseNow()
-	} else {
-		_ = s.conn.Close(code, reason)
-	}
+	_ = s.conn.Close(code, reason)
 	s.h.m.closed.WithLabelValues(label).Inc()
 }
 

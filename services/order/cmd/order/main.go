@@ -11,6 +11,7 @@ import (
 
 	"github.com/futugw/gateway/platform/config"
 	"github.com/futugw/gateway/platform/obs"
+	"github.com/futugw/gateway/platform/redisx"
 	"github.com/futugw/gateway/services/order/internal/app"
 )
 
@@ -22,7 +23,12 @@ func run(args []string) int {
 	grpcAddr := config.String(fs, "grpc-addr", "ORDER_GRPC_ADDR", ":50053", "gRPC listen address")
 	adminAddr := config.String(fs, "admin-addr", "ORDER_ADMIN_ADDR", ":9103", "admin HTTP address (/metrics, /healthz, /readyz)")
 	opendAddr := config.String(fs, "opend-addr", "OPEND_ADDR", "127.0.0.1:11111", "Futu OpenD (or opend-sim) address")
-	redisAddr := config.String(fs, "redis-addr", "REDIS_ADDR", "", "Redis address (host:port)")
+	redisAddr := config.String(fs, "redis-addr", "REDIS_ADDR", "127.0.0.1:6379", "Redis address(es), comma-separated for a cluster")
+	authAddr := config.String(fs, "auth-addr", "AUTH_ADDR", "127.0.0.1:50051", "auth service gRPC address")
+	quoteAddr := config.String(fs, "quote-addr", "QUOTE_ADDR", "", "quote service gRPC address for valuing market orders; empty = OpenD snapshot")
+	serviceKeyFile := config.String(fs, "service-key-file", "ORDER_SERVICE_KEY_FILE", "", "file holding the order service's own service key (for the quote service)")
+	pwdFile := config.String(fs, "trade-password-file", "ORDER_TRADE_PASSWORD_FILE", "", "file holding the trade password (else env ORDER_TRADE_PASSWORD); absent = real trading locked")
+	hoursTZ := config.String(fs, "hours-tz", "ORDER_HOURS_TZ", "Asia/Hong_Kong", "time zone of the keys' hours windows")
 	pprof := config.Bool(fs, "pprof", "ORDER_PPROF", false, "serve /debug/pprof/ on the admin address")
 	shutdown := config.Duration(fs, "shutdown-timeout", "SHUTDOWN_TIMEOUT", 10*time.Second, "deadline for draining gRPC and HTTP on shutdown")
 	level := config.String(fs, "log-level", "LOG_LEVEL", "info", "log level: debug, info, warn or error")
@@ -36,7 +42,16 @@ func run(args []string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	cfg := app.Config{GRPCAddr: *grpcAddr, AdminAddr: *adminAddr, OpenDAddr: *opendAddr, RedisAddr: *redisAddr,
+	// The password comes from a file or the environment only: flag values show in
+	// process listings.
+	pwd, err := app.ReadSecret(*pwdFile, os.Getenv("ORDER_TRADE_PASSWORD"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	cfg := app.Config{GRPCAddr: *grpcAddr, AdminAddr: *adminAddr, OpenDAddr: *opendAddr,
+		Redis: redisx.Options{Addrs: *redisAddr}, AuthAddr: *authAddr, QuoteAddr: *quoteAddr,
+		ServiceKeyFile: *serviceKeyFile, TradePassword: pwd, HoursTZ: *hoursTZ,
 		Pprof: *pprof, ShutdownTimeout: *shutdown}
 
 	log := obs.NewLogger(os.Stderr, *level)

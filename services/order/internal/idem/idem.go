@@ -177,7 +177,8 @@ func recordKey(keyID, idemKey string) string {
 // holding it. attemptID must be unique per call.
 func (s *Store) Acquire(ctx context.Context, keyID, idemKey, bodyHash, attemptID string) (Result, error) {
 	key := recordKey(keyID, idemKey)
-	deadline := s.now().Add(s.wait)
+	// The wait is real time (it sleeps on real timers); only leases use s.now.
+	deadline := time.Now().Add(s.wait)
 	poll := minPoll
 	for {
 		res, err := s.acquire.Run(ctx, s.rdb, []string{key}, bodyHash, attemptID,
@@ -213,7 +214,7 @@ func (s *Store) Acquire(ctx context.Context, keyID, idemKey, bodyHash, attemptID
 		default:
 			return Result{}, fmt.Errorf("idempotency record: unexpected reply %q", res[0])
 		}
-		if !s.now().Before(deadline) {
+		if !time.Now().Before(deadline) {
 			return Result{}, ErrPending
 		}
 		t := time.NewTimer(poll)

@@ -88,10 +88,10 @@ func NewCounter(rdb redis.UniversalClient, observe func(time.Duration)) *Counter
 
 // Keys of one API key's counters. The braces are a Redis Cluster hash tag: every key
 // of one API key lands in one slot, so one script can touch them all.
-func windowKey(keyID string) string     { return "futugw:{" + keyID + "}:orders:minute" }
-func dayKey(keyID, day string) string   { return "futugw:{" + keyID + "}:orders:day:" + day }
-func dayOf(now time.Time) string        { return now.UTC().Format("20060102") }
-func toMicros(v float64) int64          { return int64(math.Round(v * microUnits)) }
+func windowKey(keyID string) string   { return "futugw:{" + keyID + "}:orders:minute" }
+func dayKey(keyID, day string) string { return "futugw:{" + keyID + "}:orders:day:" + day }
+func dayOf(now time.Time) string      { return now.UTC().Format("20060102") }
+func toMicros(v float64) int64        { return int64(math.Round(v * microUnits)) }
 
 // Reserve books one attempt (attemptID, unique) worth value against p's counted
 // limits at time now, atomically: both are booked or neither. A full window or day

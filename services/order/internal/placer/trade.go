@@ -145,7 +145,6 @@ func (p *Placer) Modify(ctx context.Context, h Header, orderID string, op int32,
 	return resp.GetS2C().GetOrderID(), nil
 }
 
-
 // readError classifies a failed read: a read never changes anything, so an
 // unanswered one is simply unavailable.
 func readError(err error) error {

@@ -26,7 +26,7 @@ func BasicResponse(market int32, code string, price float64) *qotupdatebasicqot.
 	return &qotupdatebasicqot.Response{
 		RetType: proto.Int32(0),
 		S2C: &qotupdatebasicqot.S2C{BasicQotList: []*qotcommon.BasicQot{{
-			Security: &qotcommon.Security{Market: proto.Int32(market), Code: proto.String(code)},
+			Security:    &qotcommon.Security{Market: proto.Int32(market), Code: proto.String(code)},
 			IsSuspended: proto.Bool(false), ListTime: proto.String("2004-06-16"), PriceSpread: proto.Float64(0.2),
 			UpdateTime: proto.String("2025-01-02 10:00:00"), HighPrice: proto.Float64(price + 1),
 			OpenPrice: proto.Float64(price), LowPrice: proto.Float64(price - 1), CurPrice: proto.Float64(price),

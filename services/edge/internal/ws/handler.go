@@ -1,0 +1,147 @@
+package ws
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/coder/websocket"
+	"google.golang.org/grpc/codes"
+
+	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/errinfo"
+	"github.com/futugw/gateway/services/edge/internal/httperr"
+)
+
+// Subprotocol is the WebSocket subprotocol a browser offers to carry its key:
+// new WebSocket(url, ["bearer", key]); the edge selects "bearer".
+const Subprotocol = "bearer"
+
+// validateTimeout bounds the key check of a handshake.
+const validateTimeout = 5 * time.Second
+
+// readLimit caps what a browser may send: it only answers pings and closes.
+const readLimit = 1024
+
+// ServeHTTP is GET /ws. Every refusal happens before the upgrade, as a JSON error:
+// 403 for a foreign Origin or a key without qot:read, 401 for a missing or invalid
+// key, 503 when auth cannot be reached or the edge is stopping.
+func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		w.Header().Set("Allow", "GET")
+		httperr.WriteStatus(w, http.StatusMethodNotAllowed, codes.Unimplemented, errinfo.MethodNotAllowed,
+			"method "+r.Method+" is not allowed on /ws")
+		return
+	}
+	if h.opts.Origins != nil && !h.opts.Origins.OriginAllowed(r) {
+		httperr.WriteStatus(w, http.StatusForbidden, codes.PermissionDenied, httperr.ReasonOriginNotAllowed,
+			"origin "+r.Header.Get("Origin")+" may not open a WebSocket here")
+		return
+	}
+	token, viaProto, err := handshakeToken(r)
+	if err != nil {
+		httperr.Write(w, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), validateTimeout)
+	p, err := h.opts.Cache.Validate(ctx, token, authn.CallInfo{Client: h.clientAddr(r), Method: "GET /ws"})
+	cancel()
+	if err != nil {
+		httperr.Write(w, err)
+		return
+	}
+	if !p.Has(authn.ScopeQotRead) {
+		httperr.WriteStatus(w, http.StatusForbidden, codes.PermissionDenied, errinfo.ScopeDenied,
+			"this key lacks the qot:read scope needed for live quotes")
+		return
+	}
+	h.mu.RLock()
+	closing := h.closing
+	h.mu.RUnlock()
+	if closing {
+		httperr.WriteStatus(w, http.StatusServiceUnavailable, codes.Unavailable, httperr.ReasonUnavailable,
+			"the edge is shutting down; reconnect")
+		return
+	}
+
+	opts := &websocket.AcceptOptions{
+		InsecureSkipVerify: true, // the Origin was checked above, against the CORS allowlist
+		CompressionMode:    websocket.CompressionDisabled,
+	}
+	if viaProto {
+		opts.Subprotocols = []string{Subprotocol}
+	}
+	conn, err := websocket.Accept(w, r, opts)
+	if err != nil {
+		return // Accept answered the client (426 and the like)
+	}
+	conn.SetReadLimit(readLimit)
+	s := newSocket(h, conn, p, authn.HashToken(token), r.URL.Query().Get("format") == "json")
+	if !h.add(s) {
+		s.cancel()
+		_ = conn.Close(websocket.StatusGoingAway, "edge shutting down")
+		return
+	}
+	// The socket lives on its own goroutine (owned by the hub: Close waits for it),
+	// so net/http can drop the request, the response and their buffers now; that
+	// is most of an idle socket's memory.
+	go func() {
+		s.run()
+		h.remove(s)
+	}()
+}
+
+// handshakeToken finds the key: ?token=, else the subprotocol list "bearer, <key>",
+// else an Authorization header (non-browser clients). Its shape is checked like a
+// bearer header's; errors never echo it.
+func handshakeToken(r *http.Request) (token string, viaProto bool, err error) {
+	token = r.URL.Query().Get("token")
+	if token == "" {
+		token = protocolToken(r.Header.Values("Sec-WebSocket-Protocol"))
+		viaProto = token != ""
+	}
+	if token == "" {
+		if a := r.Header.Get("Authorization"); a != "" {
+			t, err := authn.ParseBearer(a)
+			return t, false, err
+		}
+		return "", false, errinfo.New(codes.Unauthenticated, errinfo.MissingKey,
+			"missing API key: pass ?token=fk_... or the subprotocols 'bearer, fk_...'")
+	}
+	token, err = authn.ParseBearer("Bearer " + token)
+	if err != nil {
+		return "", false, err
+	}
+	return token, viaProto, nil
+}
+
+// protocolToken returns the element after "bearer" in the offered subprotocols.
+func protocolToken(values []string) string {
+	var list []string
+	for _, v := range values {
+		for p := range strings.SplitSeq(v, ",") {
+			list = append(list, strings.TrimSpace(p))
+		}
+	}
+	for i, p := range list {
+		if strings.EqualFold(p, Subprotocol) && i+1 < len(list) {
+			return list[i+1]
+		}
+	}
+	return ""
+}
+
+func (h *Hub) clientAddr(r *http.Request) string {
+	if h.opts.TrustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			first, _, _ := strings.Cut(xff, ",")
+			return strings.TrimSpace(first)
+		}
+	}
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
+}

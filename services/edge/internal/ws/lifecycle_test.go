@@ -1,0 +1,116 @@
+package ws
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/redistest"
+)
+
+// A revoked key's sockets close with 4003 as soon as the revocation is published
+// on a real Redis; the same session's other keys keep theirs.
+func TestRevocationCloses4003(t *testing.T) {
+	addr := redistest.Start(t)
+	h := start(t, func(o *Options) { o.Redis = redistest.Client(t, addr) })
+	h.logs.waitFor(t, "revocations subscribed")
+	revoked := h.key(t, "sess", authn.ScopeQotRead)
+	kept := h.key(t, "sess", authn.ScopeQotRead)
+	c1 := h.dial(t, revoked, dialOpts{})
+	c2 := h.dial(t, revoked, dialOpts{protocol: true})
+	other := h.dial(t, kept, dialOpts{})
+	waitUntil(t, "three sockets", func() bool { return h.hub.Sockets() == 3 })
+
+	start := time.Now()
+	if err := authn.PublishRevocation(t.Context(), redistest.Client(t, addr), authn.HashToken(revoked)); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []*websocket.Conn{c1, c2} {
+		if code := readClose(t, c); code != StatusKeyRevoked {
+			t.Fatalf("close code %d, want 4003", code)
+		}
+	}
+	t.Logf("revocation closed both sockets after %v", time.Since(start))
+	waitUntil(t, "one socket left", func() bool { return h.hub.Sockets() == 1 })
+	ctx := other.CloseRead(t.Context())
+	if ctx.Err() != nil {
+		t.Fatal("the other key's socket closed")
+	}
+	if got := testutil.ToFloat64(h.hub.m.closed.WithLabelValues(reasonRevoked)); got != 2 {
+		t.Fatalf("closed{key_revoked} = %v", got)
+	}
+}
+
+// A key close to expiry gets key_expiring, then a 4001 close when it expires.
+func TestExpiryWarnsThenCloses4001(t *testing.T) {
+	h := start(t, nil)
+	k := newKey(t)
+	h.val.add(k, authn.Principal{KeyID: "short", Scopes: []string{authn.ScopeQotRead},
+		ExpiresAt: time.Now().Add(1500 * time.Millisecond)})
+	c := h.dial(t, k, dialOpts{})
+	if f := read(t, c); f.Type != "notify" || f.Event != "key_expiring" {
+		t.Fatalf("got %s, want key_expiring", f.raw)
+	}
+	if code := readClose(t, c); code != StatusKeyExpired {
+		t.Fatalf("close code %d, want 4001", code)
+	}
+}
+
+// Shutdown flushes what is queued, then closes with 1001.
+func TestShutdownDrainsThenGoingAway(t *testing.T) {
+	h := start(t, nil)
+	c := h.dial(t, h.key(t, "s", authn.ScopeQotRead, authn.ScopeAccRead), dialOpts{})
+	waitUntil(t, "the socket", func() bool { return h.hub.Sockets() == 1 })
+	h.hub.onTrade(&gatewayv1.TradePush{ProtoId: 2208, AccId: 7, Body: []byte{1}})
+	ctx, cancel := context.WithTimeout(context.Background(), waitLong)
+	defer cancel()
+	closed := make(chan error, 1)
+	go func() { closed <- h.hub.Close(ctx) }()
+	if f := read(t, c); f.Type != "trade" || f.AccID != "7" {
+		t.Fatalf("got %s", f.raw)
+	}
+	if code := readClose(t, c); code != websocket.StatusGoingAway {
+		t.Fatalf("close code %d, want 1001", code)
+	}
+	if err := <-closed; err != nil {
+		t.Fatal(err)
+	}
+	// A closing hub refuses new sockets before the upgrade.
+	if _, resp, err := h.tryDial(h.key(t, "late", authn.ScopeQotRead), dialOpts{}); err == nil || resp == nil || resp.StatusCode != 503 {
+		t.Fatalf("dial after close: %v %v", err, resp)
+	}
+}
+
+// When the quote stream breaks, sockets hear upstream_disconnected; the edge
+// reconnects, sends its sessions again, and says upstream_reconnected.
+func TestQuoteStreamReconnects(t *testing.T) {
+	h := start(t, nil)
+	h.quote.setSubs("s", "HK.00700")
+	c := h.dial(t, h.key(t, "s", authn.ScopeQotRead), dialOpts{})
+	h.quote.waitHosted(t, hosts("s"))
+	h.quote.push(t, quotePush(t, "HK.00700", 1))
+	if f := read(t, c); f.SecKey != "HK.00700" {
+		t.Fatalf("got %s", f.raw)
+	}
+
+	h.quote.mu.Lock()
+	h.quote.stopCur()
+	h.quote.mu.Unlock()
+	if f, err := tryRead(c); err != nil || f.Type != "notify" || f.Event != "upstream_disconnected" {
+		t.Fatalf("got %s %v\n%s", f.raw, err, h.logs.String())
+	}
+	h.quote.waitHosted(t, hosts("s")) // the new stream got the session set
+	if f := read(t, c); f.Type != "notify" || f.Event != "upstream_reconnected" {
+		t.Fatalf("got %s", f.raw)
+	}
+	h.quote.push(t, quotePush(t, "HK.00700", 2))
+	if f, err := tryRead(c); err != nil || f.SecKey != "HK.00700" {
+		t.Log(h.logs.String())
+		t.Fatalf("got %s after reconnect", f.raw)
+	}
+}

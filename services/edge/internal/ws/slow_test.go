@@ -1,0 +1,82 @@
+package ws
+
+import (
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/platform/authn"
+)
+
+// A browser that never reads: 100k quote pushes for 5 securities leave at most 5
+// frames waiting for it, the rest conflated, and the socket stays open.
+func TestSlowReaderMemoryBounded(t *testing.T) {
+	// Long enough that the stuck write is not cut (that is WriteTimeout's job).
+	h := start(t, func(o *Options) { o.WriteTimeout, o.PingInterval = time.Minute, time.Minute })
+	secs := []string{"HK.00700", "HK.00005", "HK.09988", "US.AAPL", "US.TSLA"}
+	h.quote.setSubs("slow", secs...)
+	_ = h.dial(t, h.key(t, "slow", authn.ScopeQotRead), dialOpts{}) // never read
+	h.quote.waitHosted(t, hosts("slow"))
+	var s *socket
+	waitUntil(t, "the socket", func() bool {
+		h.hub.mu.RLock()
+		defer h.hub.mu.RUnlock()
+		for x := range h.hub.all {
+			s = x
+		}
+		return s != nil
+	})
+
+	// Pre-built pushes with ~1 KiB bodies fill the loopback buffers quickly.
+	pushes := make([]*gatewayv1.QuotePush, len(secs))
+	for i, k := range secs {
+		pushes[i] = quotePush(t, k, float64(i))
+		pushes[i].Body = append(pushes[i].Body, make([]byte, 1024)...)
+	}
+	const n = 100_000
+	maxLen := 0
+	for i := range n {
+		h.quote.push(t, pushes[i%len(pushes)])
+		if i%1000 == 0 {
+			maxLen = max(maxLen, s.q.Len())
+		}
+	}
+	// The last push has passed the hub once the stream's buffer is empty and one
+	// more has gone through.
+	waitUntil(t, "pushes consumed", func() bool { return len(h.quote.out) == 0 })
+	maxLen = max(maxLen, s.q.Len())
+	conflated := testutil.ToFloat64(h.hub.m.conflated)
+	t.Logf("max queue %d frames, conflated %v of %d, sent %v", maxLen, conflated, n, testutil.ToFloat64(h.hub.m.sent[kindQuote]))
+	if maxLen > len(secs) {
+		t.Fatalf("queue reached %d frames for %d securities", maxLen, len(secs))
+	}
+	if conflated == 0 {
+		t.Fatal("nothing conflated for a reader that never reads")
+	}
+	if h.hub.Sockets() != 1 {
+		t.Fatal("slow quote reader was disconnected")
+	}
+}
+
+// A keepalive ping that gets no pong closes the socket.
+func TestPingTimeoutCloses(t *testing.T) {
+	h := start(t, func(o *Options) { o.PingInterval, o.PongTimeout = 50e6, 50e6 })
+	_ = h.dial(t, h.key(t, "p", authn.ScopeQotRead), dialOpts{}) // never reads: never pongs
+	waitUntil(t, "the socket", func() bool { return h.hub.Sockets() == 1 })
+	waitUntil(t, "the ping timeout close", func() bool { return h.hub.Sockets() == 0 })
+	if got := testutil.ToFloat64(h.hub.m.closed.WithLabelValues(reasonPing)); got != 1 {
+		t.Fatalf("closed{ping_timeout} = %v", got)
+	}
+	// A reading client keeps answering pings and stays.
+	c := h.dial(t, h.key(t, "q", authn.ScopeQotRead), dialOpts{})
+	h.quote.setSubs("q", "HK.00700")
+	h.quote.waitHosted(t, hosts("q"))
+	ctx := c.CloseRead(t.Context())
+	before := h.hub.pongs.Load()
+	waitUntil(t, "several pongs", func() bool { return h.hub.pongs.Load() >= before+3 })
+	if ctx.Err() != nil || h.hub.Sockets() != 1 {
+		t.Fatal("a responsive client was closed")
+	}
+}

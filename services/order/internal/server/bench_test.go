@@ -1,0 +1,91 @@
+package server
+
+import (
+	"context"
+	"net"
+	"slices"
+	"testing"
+	"time"
+
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/common"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/trdcommon"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/trdplaceorder"
+	"github.com/futugw/gateway/platform/authn"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/protobuf/proto"
+)
+
+// BenchmarkPlacement places the same order (100 HK.00700 at 0.01: it rests, costs
+// 1 HKD, so the account never runs dry) through the order service over gRPC on
+// loopback (limits counted in Redis, audited) and straight to the simulator with a
+// Go OpenD client, in one run, and reports p50/p99 of each and the difference.
+func BenchmarkPlacement(b *testing.B) {
+	e := newEnvVia(b, false)
+	req := limitOrder()
+	req.Price = 0.01
+
+	c := newDirectLister(b, e).c
+	client := serveGRPC(b, e)
+	ctx := context.Background()
+	// Alternate the two paths so both see the same simulator state (its book grows).
+	var direct, service []time.Duration
+	b.ReportAllocs()
+	for b.Loop() {
+		connID, serial := c.NextPacketID()
+		start := time.Now()
+		err := c.Call(ctx, 2202, &trdplaceorder.Request{C2S: &trdplaceorder.C2S{
+			PacketID: &common.PacketID{ConnID: proto.Uint64(connID), SerialNo: proto.Uint32(serial)},
+			Header:   &trdcommon.TrdHeader{TrdEnv: proto.Int32(0), AccID: proto.Uint64(1001), TrdMarket: proto.Int32(1)},
+			TrdSide:  proto.Int32(1), OrderType: proto.Int32(1), Code: proto.String("00700"),
+			Qty: proto.Float64(100), Price: proto.Float64(0.01),
+		}}, &trdplaceorder.Response{})
+		direct = append(direct, time.Since(start))
+		if err != nil {
+			b.Fatal(err)
+		}
+		start = time.Now()
+		_, err = client.PlaceOrder(ctx, req)
+		service = append(service, time.Since(start))
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(pct(direct, 50).Microseconds()), "direct-p50-µs")
+	b.ReportMetric(float64(pct(direct, 99).Microseconds()), "direct-p99-µs")
+	b.ReportMetric(float64(pct(service, 50).Microseconds()), "service-p50-µs")
+	b.ReportMetric(float64(pct(service, 99).Microseconds()), "service-p99-µs")
+	b.ReportMetric(float64((pct(service, 50) - pct(direct, 50)).Microseconds()), "added-p50-µs")
+	b.ReportMetric(float64((pct(service, 99) - pct(direct, 99)).Microseconds()), "added-p99-µs")
+}
+
+func pct(d []time.Duration, p int) time.Duration {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[min(len(s)-1, len(s)*p/100)]
+}
+
+// serveGRPC serves e's OrderService on loopback; every call runs as a key with
+// counted limits high enough never to refuse.
+func serveGRPC(b *testing.B, e *env) gatewayv1.OrderServiceClient {
+	b.Helper()
+	p := &authn.Principal{KeyID: "bench", Scopes: []string{authn.ScopeTradeSimulate},
+		Limits: &gatewayv1.KeyLimits{MaxOrdersPerMinute: i32(1 << 30), MaxDailyValue: f64(1e12)}}
+	gs := grpc.NewServer(grpc.UnaryInterceptor(func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+		return h(authn.NewContext(ctx, p), req)
+	}))
+	gatewayv1.RegisterOrderServiceServer(gs, e.srv)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	go func() { _ = gs.Serve(ln) }()
+	b.Cleanup(gs.Stop)
+	cc, err := grpc.NewClient(ln.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { cc.Close() })
+	return gatewayv1.NewOrderServiceClient(cc)
+}

@@ -1,0 +1,182 @@
+package server
+
+import (
+	"context"
+	"strconv"
+
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/trdcommon"
+	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/errinfo"
+	"github.com/futugw/gateway/services/order/internal/limits"
+	"github.com/futugw/gateway/services/order/internal/placer"
+	"google.golang.org/grpc/codes"
+)
+
+// account checks that p may use the account of (env, acc) — trade scope for the env
+// when trade is set, and the allowed_acc_ids list — and returns its header.
+func account(p *authn.Principal, env gatewayv1.TrdEnv, acc uint64, mkt gatewayv1.TrdMarket, trade bool) (placer.Header, error) {
+	if env != gatewayv1.TrdEnv_TRD_ENV_SIMULATE && env != gatewayv1.TrdEnv_TRD_ENV_REAL {
+		return placer.Header{}, invalid("trd_env must be 0 (simulate) or 1 (real), got %d", int32(env))
+	}
+	pol := limits.PolicyFrom(p.KeyID, p.Scopes, p.Limits)
+	if trade {
+		need := authn.ScopeTradeSimulate
+		if env == gatewayv1.TrdEnv_TRD_ENV_REAL {
+			need = authn.ScopeTradeReal
+		}
+		if !p.Has(need) {
+			return placer.Header{}, errinfo.Newf(codes.PermissionDenied, errinfo.ScopeDenied, "this account needs the %s scope", need)
+		}
+	}
+	if !pol.AccountAllowed(strconv.FormatUint(acc, 10)) {
+		return placer.Header{}, errinfo.Newf(codes.PermissionDenied, errinfo.AccountNotAllowed, "account %d is not in this key's allowed_acc_ids", acc)
+	}
+	if acc == 0 || mkt == gatewayv1.TrdMarket_TRD_MARKET_UNKNOWN {
+		return placer.Header{}, invalid("acc_id and trd_market are required")
+	}
+	return placer.Header{Env: int32(env), AccID: acc, Market: int32(mkt)}, nil
+}
+
+// ModifyOrder changes an order's qty and price.
+func (s *Server) ModifyOrder(ctx context.Context, req *gatewayv1.ModifyOrderRequest) (*gatewayv1.ModifyOrderResponse, error) {
+	p, err := authn.FromContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	h, err := account(p, req.GetTrdEnv(), req.GetAccId(), req.GetTrdMarket(), true)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	if !(req.GetQty() > 0) || !(req.GetPrice() > 0) {
+		return nil, toStatus(invalid("qty and price must be positive"))
+	}
+	id, err := s.d.Placer.Modify(ctx, h, req.GetOrderId(), placer.ModifyNormal, req.GetQty(), req.GetPrice())
+	s.auditModify(ctx, p, "order_modify", req.GetAccId(), req.GetOrderId(), err)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &gatewayv1.ModifyOrderResponse{OrderId: strconv.FormatUint(id, 10)}, nil
+}
+
+// CancelOrder cancels an order.
+func (s *Server) CancelOrder(ctx context.Context, req *gatewayv1.CancelOrderRequest) (*gatewayv1.ModifyOrderResponse, error) {
+	p, err := authn.FromContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	h, err := account(p, req.GetTrdEnv(), req.GetAccId(), req.GetTrdMarket(), true)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	id, err := s.d.Placer.Modify(ctx, h, req.GetOrderId(), placer.ModifyCancel, 0, 0)
+	s.auditModify(ctx, p, "order_cancel", req.GetAccId(), req.GetOrderId(), err)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &gatewayv1.ModifyOrderResponse{OrderId: strconv.FormatUint(id, 10)}, nil
+}
+
+// ListOrders returns today's orders of an account.
+func (s *Server) ListOrders(ctx context.Context, req *gatewayv1.ListOrdersRequest) (*gatewayv1.ListOrdersResponse, error) {
+	p, err := authn.FromContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	h, err := account(p, req.GetTrdEnv(), req.GetAccId(), req.GetTrdMarket(), false)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	list, err := s.d.Placer.Orders(ctx, h)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	out := &gatewayv1.ListOrdersResponse{Orders: make([]*gatewayv1.Order, 0, len(list))}
+	for _, o := range list {
+		out.Orders = append(out.Orders, orderOut(o))
+	}
+	return out, nil
+}
+
+func orderOut(o *trdcommon.Order) *gatewayv1.Order {
+	return &gatewayv1.Order{
+		OrderId: strconv.FormatUint(o.GetOrderID(), 10), Code: o.GetCode(), Name: o.GetName(),
+		TrdSide: gatewayv1.TrdSide(o.GetTrdSide()), OrderType: gatewayv1.OrderType(o.GetOrderType()),
+		OrderStatus: o.GetOrderStatus(), Qty: o.GetQty(), Price: o.GetPrice(),
+		FillQty: o.GetFillQty(), FillAvgPrice: o.GetFillAvgPrice(),
+		CreateTime: o.GetCreateTime(), UpdateTime: o.GetUpdateTime(), LastErrMsg: o.GetLastErrMsg(), Remark: o.GetRemark(),
+	}
+}
+
+// ListOrderFills returns today's fills of an account.
+func (s *Server) ListOrderFills(ctx context.Context, req *gatewayv1.ListOrderFillsRequest) (*gatewayv1.ListOrderFillsResponse, error) {
+	p, err := authn.FromContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	h, err := account(p, req.GetTrdEnv(), req.GetAccId(), req.GetTrdMarket(), false)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	list, err := s.d.Placer.Fills(ctx, h)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	out := &gatewayv1.ListOrderFillsResponse{Fills: make([]*gatewayv1.OrderFill, 0, len(list))}
+	for _, f := range list {
+		out.Fills = append(out.Fills, &gatewayv1.OrderFill{
+			FillId: strconv.FormatUint(f.GetFillID(), 10), OrderId: strconv.FormatUint(f.GetOrderID(), 10),
+			Code: f.GetCode(), Name: f.GetName(), TrdSide: gatewayv1.TrdSide(f.GetTrdSide()),
+			Qty: f.GetQty(), Price: f.GetPrice(), CreateTime: f.GetCreateTime(),
+		})
+	}
+	return out, nil
+}
+
+// StreamTradePushes sends every 2208/2218 push until the client leaves; a stream
+// that cannot keep up is closed (never thinned), and the edge reconnects.
+func (s *Server) StreamTradePushes(_ *gatewayv1.StreamTradePushesRequest, stream gatewayv1.OrderService_StreamTradePushesServer) error {
+	sub := s.d.Hub.Subscribe()
+	defer s.d.Hub.Unsubscribe(sub)
+	ctx := stream.Context()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case p := <-sub.C:
+			if err := stream.Send(p); err != nil {
+				return err
+			}
+		case <-sub.Done():
+			// Deliver what was queued before the cut, then end with the reason.
+			for {
+				select {
+				case p := <-sub.C:
+					if err := stream.Send(p); err != nil {
+						return err
+					}
+				default:
+					return errinfo.New(codes.ResourceExhausted, errinfo.RateLimited, sub.Err().Error())
+				}
+			}
+		}
+	}
+}
+
+func (s *Server) auditModify(ctx context.Context, p *authn.Principal, action string, acc uint64, orderID string, err error) {
+	result := "ok"
+	if err != nil {
+		result = "refused"
+	}
+	s.d.Metrics.orders.WithLabelValues(action+"_"+result, reasonOf(err)).Inc()
+	if s.d.Audit == nil {
+		return
+	}
+	bctx, cancel := detached(ctx)
+	defer cancel()
+	if aerr := s.d.Audit.Append(bctx, auditEntry(ctx, p, action, reasonOf(err), map[string]string{
+		"result": result, "acc_id": strconv.FormatUint(acc, 10), "opend_order_id": truncate(orderID, 32),
+	})); aerr != nil {
+		s.d.Logger.Error("audit", "action", action, "error", aerr.Error())
+	}
+}

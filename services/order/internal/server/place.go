@@ -1,0 +1,267 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/errinfo"
+	"github.com/futugw/gateway/services/order/internal/idem"
+	"github.com/futugw/gateway/services/order/internal/limits"
+	"github.com/futugw/gateway/services/order/internal/placer"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/protobuf/proto"
+)
+
+// IdempotencyHeader is the gRPC metadata key the edge forwards the HTTP
+// Idempotency-Key header as.
+const IdempotencyHeader = "idempotency-key"
+
+// attempt collects what one PlaceOrder did, for the audit entry and metrics.
+type attempt struct {
+	result  string // placed, refused, replayed, unknown, failed
+	value   float64
+	orderID string
+	tag     string
+}
+
+// PlaceOrder runs the checks in order, reserves the counted limits and places the
+// order through OpenD; with an idempotency key, retries get the first result.
+func (s *Server) PlaceOrder(ctx context.Context, req *gatewayv1.PlaceOrderRequest) (*gatewayv1.PlaceOrderResponse, error) {
+	start := time.Now()
+	p, err := authn.FromContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var at attempt
+	id, err := s.place(ctx, p, req, &at)
+	if err == nil && at.result == "placed" {
+		s.d.Metrics.placement.Observe(time.Since(start).Seconds())
+	}
+	s.record(ctx, p, req, &at, err)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &gatewayv1.PlaceOrderResponse{OrderId: id}, nil
+}
+
+func (s *Server) place(ctx context.Context, p *authn.Principal, req *gatewayv1.PlaceOrderRequest, at *attempt) (string, error) {
+	at.result = "refused"
+	pol := limits.PolicyFrom(p.KeyID, p.Scopes, p.Limits)
+	n, err := normalize(req)
+	if err != nil {
+		return "", err
+	}
+	key, err := idempotencyKey(ctx, req)
+	if err != nil {
+		return "", err
+	}
+	if key == "" {
+		return s.attempt(ctx, pol, n, nil, at)
+	}
+	res, err := s.d.Idem.Acquire(ctx, p.KeyID, key, bodyHash(req), newAttemptID())
+	if err != nil {
+		if errors.Is(err, idem.ErrConflict) || errors.Is(err, idem.ErrPending) {
+			return "", err
+		}
+		return "", errinfo.New(codes.Unavailable, errinfo.RedisUnavailable, err.Error())
+	}
+	if res.Claim == nil {
+		at.result, at.orderID = "replayed", res.OrderID
+		return res.OrderID, nil
+	}
+	c := res.Claim
+	at.tag = c.Tag
+	n.place.Remark = remarkWith(c.Tag, req.GetRemark())
+	if c.TakeOver {
+		return s.resume(ctx, pol, n, c, at)
+	}
+	return s.attempt(ctx, pol, n, c, at)
+}
+
+// resume continues an attempt whose outcome is unknown: if OpenD has the order
+// (found by its remark tag), that is the result; if not, it is placed now, reusing
+// the earlier reservation when the earlier attempt got that far.
+func (s *Server) resume(ctx context.Context, pol limits.Policy, n normalized, c *idem.Claim, at *attempt) (string, error) {
+	id, found, err := s.d.Placer.FindByRemark(ctx, n.place.Header, c.Tag)
+	if err != nil {
+		s.keepUnknown(ctx, c, c.PriorDay, c.PriorMicros)
+		at.result = "failed"
+		return "", err
+	}
+	if found {
+		oid := strconv.FormatUint(id, 10)
+		s.markDone(ctx, c, oid)
+		at.result, at.orderID = "replayed", oid
+		return oid, nil
+	}
+	if c.PriorState != idem.StateUnknown { // the vanished owner may not have reserved: start afresh
+		return s.attempt(ctx, pol, n, c, at)
+	}
+	r := limits.Reservation{KeyID: pol.KeyID, Day: c.PriorDay, Micros: c.PriorMicros}
+	return s.send(ctx, n, c, r, at)
+}
+
+// attempt runs the checks in the documented order, reserves the counted limits and
+// sends the order. A refusal releases the idempotency claim and changes nothing else.
+func (s *Server) attempt(ctx context.Context, pol limits.Policy, n normalized, c *idem.Claim, at *attempt) (string, error) {
+	r, err := s.check(ctx, pol, n, at)
+	if err != nil {
+		s.releaseClaim(ctx, c)
+		if !isRefusal(err) {
+			at.result = "failed"
+		}
+		return "", err
+	}
+	return s.send(ctx, n, c, r, at)
+}
+
+func isRefusal(err error) bool {
+	if r, ok := limits.AsRefusal(err); ok {
+		return r.Kind != limits.KindUnavailable || r.Reason == errinfo.NoQuote
+	}
+	if e, ok := placer.AsError(err); ok {
+		return e.Kind != placer.KindUnavailable && e.Kind != placer.KindUnknown
+	}
+	return false
+}
+
+// check runs every check and, last, reserves the counted limits.
+func (s *Server) check(ctx context.Context, pol limits.Policy, n normalized, at *attempt) (limits.Reservation, error) {
+	now := s.d.Now()
+	if err := limits.CheckKey(pol, n.order, now, s.d.HoursTZ); err != nil {
+		return limits.Reservation{}, err
+	}
+	if n.problem != nil {
+		return limits.Reservation{}, n.problem
+	}
+	lot, err := s.d.Placer.LotSize(ctx, n.qotMarket, n.code)
+	if err != nil {
+		return limits.Reservation{}, err
+	}
+	if err := limits.CheckInput(n.order, lot); err != nil {
+		return limits.Reservation{}, err
+	}
+	var quote float64
+	ok := true
+	if n.order.IsMarket {
+		quote, ok, err = s.d.Quoter.Price(ctx, n.order.SecKey, n.qotMarket, n.code)
+		if err != nil {
+			ok = false
+		}
+	}
+	v, err := limits.CheckValue(pol, n.order, quote, ok)
+	at.value = v
+	if err != nil {
+		return limits.Reservation{}, err
+	}
+	if n.order.Real && !s.d.Placer.TradingUnlocked() {
+		return limits.Reservation{}, &placer.Error{Kind: placer.KindLocked, Reason: errinfo.TradingLocked,
+			Msg: "real trading is locked: the order service has no (valid) trade password"}
+	}
+	return s.d.Counter.Reserve(ctx, pol, newAttemptID(), v, now)
+}
+
+// send places the order and settles the reservation and the claim by the outcome.
+func (s *Server) send(ctx context.Context, n normalized, c *idem.Claim, r limits.Reservation, at *attempt) (string, error) {
+	id, err := s.d.Placer.Place(ctx, n.place)
+	if err == nil {
+		oid := strconv.FormatUint(id, 10)
+		s.markDone(ctx, c, oid)
+		at.result, at.orderID = "placed", oid
+		return oid, nil
+	}
+	if e, ok := placer.AsError(err); ok && !e.Definite() {
+		// Maybe placed: keep the reservation and leave the claim "unknown" so the next
+		// retry looks for the order before placing again.
+		s.keepUnknown(ctx, c, r.Day, r.Micros)
+		at.result = "unknown"
+		return "", err
+	}
+	// OpenD said no (or was never reached): nothing was placed.
+	bctx, cancel := detached(ctx)
+	defer cancel()
+	if rerr := s.d.Counter.Release(bctx, r); rerr != nil {
+		s.d.Logger.Error("releasing daily value reservation", "key_id", r.KeyID, "error", rerr.Error())
+	}
+	s.releaseClaim(ctx, c)
+	if isRefusal(err) {
+		at.result = "refused"
+	} else {
+		at.result = "failed"
+	}
+	return "", err
+}
+
+func (s *Server) markDone(ctx context.Context, c *idem.Claim, orderID string) {
+	if c == nil {
+		return
+	}
+	bctx, cancel := detached(ctx)
+	defer cancel()
+	if err := s.d.Idem.Done(bctx, c, orderID); err != nil {
+		s.d.Logger.Error("recording idempotent result", "order_id", orderID, "error", err.Error())
+	}
+}
+
+func (s *Server) keepUnknown(ctx context.Context, c *idem.Claim, day string, micros int64) {
+	if c == nil {
+		return
+	}
+	bctx, cancel := detached(ctx)
+	defer cancel()
+	if err := s.d.Idem.Unknown(bctx, c, day, micros); err != nil {
+		// The lease still runs out, and the next retry then takes over and looks first.
+		s.d.Logger.Error("recording unknown outcome", "error", err.Error())
+	}
+}
+
+func (s *Server) releaseClaim(ctx context.Context, c *idem.Claim) {
+	if c == nil {
+		return
+	}
+	bctx, cancel := detached(ctx)
+	defer cancel()
+	if err := s.d.Idem.Release(bctx, c); err != nil {
+		s.d.Logger.Error("releasing idempotency claim", "error", err.Error())
+	}
+}
+
+// idempotencyKey is the Idempotency-Key the edge forwarded, else client_order_id.
+func idempotencyKey(ctx context.Context, req *gatewayv1.PlaceOrderRequest) (string, error) {
+	k := ""
+	if md, ok := metadata.FromIncomingContext(ctx); ok {
+		if v := md.Get(IdempotencyHeader); len(v) > 0 {
+			k = strings.TrimSpace(v[0])
+		}
+	}
+	if k == "" {
+		k = strings.TrimSpace(req.GetClientOrderId())
+	}
+	if len(k) > idem.MaxKeyLen {
+		return "", invalid("idempotency key longer than %d bytes", idem.MaxKeyLen)
+	}
+	return k, nil
+}
+
+// bodyHash hashes the request as retries must repeat it: every field except
+// client_order_id (which may be the key itself).
+func bodyHash(req *gatewayv1.PlaceOrderRequest) string {
+	c := proto.Clone(req).(*gatewayv1.PlaceOrderRequest)
+	c.ClientOrderId = ""
+	b, _ := proto.MarshalOptions{Deterministic: true}.Marshal(c)
+	return idem.BodyHash(b)
+}
+
+func newAttemptID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	return hex.EncodeToString(b[:])
+}

@@ -1,0 +1,68 @@
+// REST shapes (proto field names). 64-bit integers arrive as JSON strings.
+
+export type Security = { market: number; code: string };
+
+export type KeyLimits = {
+  allowed_markets?: string[];
+  allowed_symbols?: string[];
+  allowed_trd_sides?: string[];
+  allowed_acc_ids?: string[];
+  max_order_value?: number | null;
+  max_daily_value?: number | null;
+  max_orders_per_minute?: number | null;
+  hours_window?: string | null;
+};
+
+export type KeyInfo = {
+  id: string;
+  scopes: string[];
+  limits?: KeyLimits | null;
+  created_at?: string;
+  expires_at?: string;
+  parent_id?: string;
+  session_id?: string;
+};
+
+export type SessionResponse = { key: string; info: KeyInfo };
+
+export type BasicQuoteJSON = {
+  security: Security;
+  sec_key: string;
+  name: string;
+  cur_price: number;
+  last_close_price: number;
+  open_price: number;
+  high_price: number;
+  low_price: number;
+  volume: string | number;
+  update_time?: string;
+};
+
+export type StaticInfo = { security: Security; sec_key: string; name: string; lot_size: number };
+
+export type TrdEnvName = 'TRD_ENV_SIMULATE' | 'TRD_ENV_REAL';
+
+export type Account = { acc_id: string; trd_env: TrdEnvName; trd_markets: string[]; acc_type?: number };
+
+export type Funds = { power: number; total_assets: number; cash: number; market_val: number; frozen_cash: number; currency: number };
+
+export type Position = { code: string; name: string; qty: number; can_sell_qty: number; price: number; cost_price: number; val: number; pl_val: number };
+
+export type Order = {
+  order_id: string;
+  code: string;
+  name: string;
+  trd_side: string | number;
+  order_type: string | number;
+  order_status: number;
+  qty: number;
+  price: number;
+  fill_qty: number;
+  fill_avg_price: number;
+  create_time: string;
+  update_time: string;
+  last_err_msg: string;
+  remark?: string;
+};
+
+export type AccountRef = { trd_env: TrdEnvName; acc_id: string; trd_market: string };

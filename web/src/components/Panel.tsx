@@ -1,0 +1,393 @@
+// The trading panel: owns the session's refresh timer, the push socket, the watchlist's
+// quotes and the selected account's orders, positions and funds.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiClient, userMessage } from '../api/client';
+import type { Account, BasicQuoteJSON, Funds, KeyInfo, Order, Position, StaticInfo } from '../api/types';
+import { base64ToBytes, decodeBasicQot, decodeOrderUpdate, type BasicQuote, type OrderUpdate } from '../proto/decode';
+import { PushSocket, wsURL, type PushFrame, type WsState } from '../lib/pushes';
+import { Refresher, saveSession, type StoredSession } from '../lib/session';
+import { parseSymbol, TRD_MARKET_OF } from '../lib/symbols';
+import { accountRef } from '../lib/accounts';
+import type { PushToast } from './Toasts';
+import { StatusBar, type OpenDState } from './StatusBar';
+import { Watchlist, type QuoteView } from './Watchlist';
+import { OrderTicket } from './OrderTicket';
+import { Orders } from './Orders';
+import { AccountView } from './AccountView';
+
+const WATCHLIST_KEY = 'futugw.watchlist';
+const DEFAULT_WATCHLIST = ['HK.00700', 'US.AAPL'];
+
+function loadWatchlist(): string[] {
+  try {
+    const v = JSON.parse(sessionStorage.getItem(WATCHLIST_KEY) ?? 'null');
+    if (Array.isArray(v) && v.every((s) => typeof s === 'string')) return v;
+  } catch {
+    /* fall through */
+  }
+  return DEFAULT_WATCHLIST;
+}
+
+type Props = {
+  api: ApiClient;
+  session: StoredSession;
+  onSession: (s: StoredSession) => void;
+  onEnd: (message: string) => void;
+  toast: PushToast;
+};
+
+export function Panel({ api, session, onSession, onEnd, toast }: Props) {
+  const [info, setInfo] = useState<KeyInfo | null>(null);
+  const [wsState, setWsState] = useState<WsState>('connecting');
+  const [wsDetail, setWsDetail] = useState('');
+  const [opend, setOpend] = useState<OpenDState>('unknown');
+  const [watchlist, setWatchlist] = useState<string[]>(loadWatchlist);
+  const [quotes, setQuotes] = useState<Record<string, QuoteView>>({});
+  const [lots, setLots] = useState<Record<string, number>>({});
+  const [accounts, setAccounts] = useState<Account[]>([]);
+  const [accId, setAccId] = useState<string>('');
+  const [orders, setOrders] = useState<Order[]>([]);
+  const [positions, setPositions] = useState<Position[]>([]);
+  const [funds, setFunds] = useState<Funds | null>(null);
+  const [ticketSymbol, setTicketSymbol] = useState<string>(() => loadWatchlist()[0] ?? 'HK.00700');
+
+  const socket = useRef<PushSocket | null>(null);
+  const refresher = useRef<Refresher | null>(null);
+  const accIdRef = useRef('');
+  const subscribed = useRef(new Set<string>());
+  const reloadTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const account = accounts.find((a) => a.acc_id === accId) ?? null;
+  accIdRef.current = accId;
+
+  // --- quotes -------------------------------------------------------------------------
+  const applyQuote = useCallback((q: BasicQuote) => {
+    setQuotes((prev) => {
+      const old = prev[q.secKey];
+      const flash = old && q.curPrice !== old.q.curPrice ? (q.curPrice > old.q.curPrice ? 'up' : 'down') : old?.flash ?? '';
+      const seq = old && q.curPrice !== old.q.curPrice ? old.seq + 1 : old?.seq ?? 0;
+      return { ...prev, [q.secKey]: { q, flash, seq } };
+    });
+  }, []);
+
+  // --- account data -------------------------------------------------------------------
+  const loadAccountData = useCallback(
+    async (a: Account) => {
+      const ref = accountRef(a);
+      const [o, p, f] = await Promise.allSettled([
+        api.post<{ orders: Order[] }>('/api/orders', ref),
+        api.post<{ positions: Position[] }>('/api/positions', ref),
+        api.post<Funds>('/api/funds', ref),
+      ]);
+      if (accIdRef.current !== a.acc_id) return;
+      if (o.status === 'fulfilled') setOrders(sortOrders(o.value.orders ?? []));
+      if (p.status === 'fulfilled') setPositions(p.value.positions ?? []);
+      if (f.status === 'fulfilled') setFunds(f.value);
+      const failed = [o, p, f].find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
+      if (failed) toast('error', userMessage(failed.reason, 'read this account'));
+    },
+    [api, toast],
+  );
+
+  // Trade pushes update the orders list themselves; funds and positions are re-read.
+  const scheduleReload = useCallback(() => {
+    if (reloadTimer.current) clearTimeout(reloadTimer.current);
+    reloadTimer.current = setTimeout(() => {
+      const a = accountsRef.current.find((x) => x.acc_id === accIdRef.current);
+      if (!a) return;
+      const ref = accountRef(a);
+      void Promise.allSettled([
+        api.post<{ positions: Position[] }>('/api/positions', ref),
+        api.post<Funds>('/api/funds', ref),
+      ]).then(([p, f]) => {
+        if (accIdRef.current !== a.acc_id) return;
+        if (p.status === 'fulfilled') setPositions(p.value.positions ?? []);
+        if (f.status === 'fulfilled') setFunds(f.value);
+      });
+    }, 500);
+  }, [api]);
+
+  // After a placement, the order push normally arrives first; re-read the list only
+  // when it has not (a socket reconnecting at that moment).
+  const ordersRef = useRef<Order[]>([]);
+  ordersRef.current = orders;
+  const afterPlaced = useCallback(
+    (orderId: string) => {
+      scheduleReload();
+      setTimeout(() => {
+        const a = accountsRef.current.find((x) => x.acc_id === accIdRef.current);
+        if (a && !ordersRef.current.some((o) => o.order_id === orderId)) void loadAccountData(a);
+      }, 3000);
+    },
+    [scheduleReload, loadAccountData],
+  );
+  const accountsRef = useRef<Account[]>([]);
+  accountsRef.current = accounts;
+
+  const applyOrderUpdate = useCallback(
+    (u: OrderUpdate) => {
+      setOrders((prev) => {
+        const i = prev.findIndex((o) => o.order_id === u.orderId);
+        const merged: Order = {
+          ...(i >= 0 ? prev[i] : { create_time: u.updateTime, remark: '' }),
+          order_id: u.orderId,
+          code: u.code,
+          name: u.name || (i >= 0 ? prev[i].name : ''),
+          trd_side: u.trdSide,
+          order_type: u.orderType,
+          order_status: u.orderStatus,
+          qty: u.qty,
+          price: u.price,
+          fill_qty: u.fillQty,
+          fill_avg_price: u.fillAvgPrice,
+          update_time: u.updateTime,
+          last_err_msg: u.lastErrMsg,
+        };
+        const next = i >= 0 ? prev.map((o, j) => (j === i ? merged : o)) : [merged, ...prev];
+        return sortOrders(next);
+      });
+    },
+    [],
+  );
+
+  // --- pushes ---------------------------------------------------------------------------
+  const onFrame = useCallback(
+    (f: PushFrame) => {
+      try {
+        if (f.type === 'quote' && f.proto_id === 3005) {
+          for (const q of decodeBasicQot(base64ToBytes(f.body_b64))) applyQuote(q);
+          setOpend((s) => (s === 'down' ? s : 'up'));
+        } else if (f.type === 'trade') {
+          if (f.acc_id !== accIdRef.current) return;
+          if (f.proto_id === 2208) {
+            const u = decodeOrderUpdate(base64ToBytes(f.body_b64));
+            if (u) applyOrderUpdate(u);
+          }
+          // Fills (2218) and order changes move funds and positions: re-read them.
+          scheduleReload();
+        } else if (f.type === 'notify') {
+          switch (f.event) {
+            case 'opend_disconnected':
+            case 'upstream_disconnected':
+              setOpend('down');
+              toast('error', f.message || 'OpenD disconnected');
+              break;
+            case 'opend_reconnected':
+            case 'upstream_reconnected':
+              setOpend('up');
+              toast('info', f.message || 'OpenD reconnected');
+              break;
+            case 'key_expiring':
+              void refresher.current?.refreshNow();
+              break;
+            default:
+              if (f.message) toast('info', f.message);
+          }
+        }
+      } catch (e) {
+        console.warn('push frame dropped:', e);
+      }
+    },
+    [applyQuote, applyOrderUpdate, scheduleReload, toast],
+  );
+
+  // Session refresh and the push socket live as long as the panel.
+  useEffect(() => {
+    const r = new Refresher(api, sessionStorage, {
+      onRefreshed: (s) => {
+        onSession(s);
+        socket.current?.setKey(s.key);
+      },
+      onFailed: (msg) => onEnd(msg),
+    });
+    refresher.current = r;
+    const ws = new PushSocket(wsURL(window.location), session.key, {
+      onFrame: (f) => onFrameRef.current(f),
+      onState: (s, detail) => {
+        setWsState(s);
+        setWsDetail(detail ?? '');
+      },
+      onKeyEnded: (code) =>
+        onEnd(code === 4003 ? 'Your session was revoked; please log in again.' : 'session expired, please log in again'),
+    });
+    socket.current = ws;
+    ws.start();
+    let cancelled = false;
+    api
+      .get<KeyInfo>('/api/auth/whoami')
+      .then((ki) => {
+        if (cancelled) return;
+        setInfo(ki);
+        // A key from the URL fragment arrives without its expiry: store it now.
+        const s = saveSession(sessionStorage, session.key, ki);
+        r.schedule(s);
+      })
+      .catch((e) => {
+        if (!cancelled) toast('error', userMessage(e, 'read its own description'));
+      });
+    return () => {
+      cancelled = true;
+      r.stop();
+      ws.stop();
+      if (reloadTimer.current) clearTimeout(reloadTimer.current);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per login
+  }, []);
+  const onFrameRef = useRef(onFrame);
+  onFrameRef.current = onFrame;
+
+  // Watchlist: subscribe what was added, unsubscribe what was removed.
+  useEffect(() => {
+    sessionStorage.setItem(WATCHLIST_KEY, JSON.stringify(watchlist));
+    const added = watchlist.filter((k) => !subscribed.current.has(k));
+    const removed = [...subscribed.current].filter((k) => !watchlist.includes(k));
+    for (const k of added) subscribed.current.add(k);
+    for (const k of removed) subscribed.current.delete(k);
+    if (added.length) {
+      const security_list = added.map((k) => parseSymbol(k).security);
+      void (async () => {
+        try {
+          await api.post('/api/subscribe', { security_list, sub_type_list: [1] });
+        } catch (e) {
+          toast('error', userMessage(e, 'subscribe to ' + added.join(', ')));
+        }
+        try {
+          const r = await api.post<{ quotes: BasicQuoteJSON[] }>('/api/quote', { security_list });
+          for (const q of r.quotes ?? []) applyQuote(fromJSONQuote(q));
+        } catch (e) {
+          toast('error', userMessage(e, 'read quotes'));
+        }
+        try {
+          const r = await api.post<{ static_info_list: StaticInfo[] }>('/api/static-info', { security_list });
+          setLots((l) => {
+            const next = { ...l };
+            for (const s of r.static_info_list ?? []) next[s.sec_key] = s.lot_size || 1;
+            return next;
+          });
+        } catch {
+          /* lot size falls back to 1 */
+        }
+      })();
+    }
+    if (removed.length) {
+      const security_list = removed.map((k) => parseSymbol(k).security);
+      setQuotes((q) => {
+        const next = { ...q };
+        for (const k of removed) delete next[k];
+        return next;
+      });
+      // OpenD holds a subscription for at least a minute; a refusal here is harmless.
+      api.post('/api/unsubscribe', { security_list, sub_type_list: [1] }).catch(() => {});
+    }
+  }, [watchlist, api, applyQuote, toast]);
+
+  // Accounts once; then the selected account's data whenever it changes.
+  useEffect(() => {
+    api
+      .get<{ accounts: Account[] }>('/api/accounts')
+      .then((r) => {
+        const list = r.accounts ?? [];
+        setAccounts(list);
+        const first = list.find((a) => a.trd_env !== 'TRD_ENV_REAL') ?? list[0];
+        if (first) setAccId(first.acc_id);
+      })
+      .catch((e) => toast('error', userMessage(e, 'list accounts')));
+  }, [api, toast]);
+
+  useEffect(() => {
+    setOrders([]);
+    setPositions([]);
+    setFunds(null);
+    if (account) void loadAccountData(account);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [accId, accounts]);
+
+  async function logout() {
+    refresher.current?.stop();
+    socket.current?.stop();
+    try {
+      await api.post('/api/auth/logout', {});
+    } catch {
+      /* the key is dropped locally regardless */
+    }
+    onEnd('You are logged out; the session key was revoked.');
+  }
+
+  function addSymbol(input: string): string | null {
+    try {
+      const s = parseSymbol(input);
+      if (!watchlist.includes(s.key)) setWatchlist([...watchlist, s.key]);
+      return null;
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  const tickerMarket = TRD_MARKET_OF[ticketSymbol.split('.')[0]];
+
+  return (
+    <div className="app">
+      <StatusBar
+        info={info}
+        session={session}
+        wsState={wsState}
+        wsDetail={wsDetail}
+        opend={opend}
+        onLogout={logout}
+      />
+      <main className="grid">
+        <section className="card area-watch">
+          <Watchlist
+            symbols={watchlist}
+            quotes={quotes}
+            selected={ticketSymbol}
+            onSelect={setTicketSymbol}
+            onAdd={addSymbol}
+            onRemove={(k) => setWatchlist(watchlist.filter((x) => x !== k))}
+          />
+        </section>
+        <section className="card area-ticket">
+          <OrderTicket
+            api={api}
+            toast={toast}
+            accounts={accounts}
+            account={account}
+            onSelectAccount={setAccId}
+            symbols={watchlist}
+            symbol={ticketSymbol}
+            onSymbol={setTicketSymbol}
+            lastPrice={quotes[ticketSymbol]?.q.curPrice}
+            lotSize={lots[ticketSymbol] ?? 1}
+            maxOrderValue={info?.limits?.max_order_value ?? undefined}
+            market={tickerMarket}
+            onPlaced={afterPlaced}
+          />
+        </section>
+        <section className="card area-orders">
+          <Orders api={api} toast={toast} account={account} orders={orders} onReload={() => account && void loadAccountData(account)} />
+        </section>
+        <section className="card area-account">
+          <AccountView account={account} funds={funds} positions={positions} />
+        </section>
+      </main>
+    </div>
+  );
+}
+
+function fromJSONQuote(q: BasicQuoteJSON): BasicQuote {
+  return {
+    secKey: q.sec_key,
+    name: q.name,
+    curPrice: q.cur_price,
+    lastClosePrice: q.last_close_price,
+    openPrice: q.open_price,
+    highPrice: q.high_price,
+    lowPrice: q.low_price,
+    volume: Number(q.volume),
+    updateTime: q.update_time ?? '',
+  };
+}
+
+function sortOrders(list: Order[]): Order[] {
+  return [...list].sort((a, b) => (b.create_time || '').localeCompare(a.create_time || '') || b.order_id.localeCompare(a.order_id));
+}

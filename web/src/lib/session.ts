@@ -1,0 +1,120 @@
+// The session key's life in the browser: kept only in sessionStorage (closing the tab
+// forgets it), refreshed at 80% of its life, and dropped on logout or failure.
+import type { ApiClient } from '../api/client';
+import type { KeyInfo, SessionResponse } from '../api/types';
+
+export const STORAGE_KEY = 'futugw.session';
+
+export type StoredSession = { key: string; expiresAt: string; createdAt?: string };
+
+export function loadSession(storage: Storage): StoredSession | null {
+  try {
+    const raw = storage.getItem(STORAGE_KEY);
+    if (!raw) return null;
+    const s = JSON.parse(raw) as StoredSession;
+    return typeof s.key === 'string' && s.key ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveSession(storage: Storage, key: string, info?: KeyInfo): StoredSession {
+  const s: StoredSession = { key, expiresAt: info?.expires_at ?? '', createdAt: info?.created_at };
+  storage.setItem(STORAGE_KEY, JSON.stringify(s));
+  return s;
+}
+
+export function clearSession(storage: Storage) {
+  storage.removeItem(STORAGE_KEY);
+}
+
+/**
+ * takeFragmentKey reads "#session=<key>" (the URL `make run` and `futucli session`
+ * print) and removes the fragment from the address bar so the key does not linger in
+ * history or get copied along with the URL.
+ */
+export function takeFragmentKey(loc: Location, hist: History): string | null {
+  const m = /(?:^#|&)session=([^&]+)/.exec(loc.hash);
+  if (!m) return null;
+  hist.replaceState(null, '', loc.pathname + loc.search);
+  return decodeURIComponent(m[1]);
+}
+
+/** The share of a session's life after which it is refreshed. */
+export const REFRESH_AT = 0.8;
+/** Never refresh sooner than this (clock skew, a nearly expired key). */
+export const MIN_DELAY_MS = 5_000;
+
+/**
+ * refreshDelay is how long to wait before refreshing a key that expires at expiresAt:
+ * 80% of its life (from createdAt when known, else from now), at least MIN_DELAY_MS.
+ */
+export function refreshDelay(now: number, expiresAt: string, createdAt?: string): number | null {
+  const exp = Date.parse(expiresAt);
+  if (!Number.isFinite(exp)) return null; // a key that never expires
+  const created = createdAt ? Date.parse(createdAt) : NaN;
+  const start = Number.isFinite(created) && created <= now ? created : now;
+  const at = start + (exp - start) * REFRESH_AT;
+  return Math.max(MIN_DELAY_MS, at - now);
+}
+
+export type RefresherEvents = {
+  /** The new key (already stored). */
+  onRefreshed: (s: StoredSession) => void;
+  /** Refresh failed: back to login with this message. */
+  onFailed: (message: string) => void;
+};
+
+/** Refresher keeps one timer that rotates the session key before it expires. */
+export class Refresher {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
+  private readonly api: ApiClient;
+  private readonly storage: Storage;
+  private readonly ev: RefresherEvents;
+  private readonly now: () => number;
+
+  constructor(api: ApiClient, storage: Storage, ev: RefresherEvents, now: () => number = Date.now) {
+    this.api = api;
+    this.storage = storage;
+    this.ev = ev;
+    this.now = now;
+  }
+
+  /** schedule (re)arms the timer for the stored session. */
+  schedule(s: StoredSession) {
+    this.cancel();
+    this.stopped = false;
+    const delay = refreshDelay(this.now(), s.expiresAt, s.createdAt);
+    if (delay === null) return;
+    this.timer = setTimeout(() => void this.refreshNow(), delay);
+  }
+
+  /** refreshNow rotates the key at once (also used on a key_expiring notice). */
+  async refreshNow(): Promise<void> {
+    this.cancel();
+    try {
+      const r = await this.api.post<SessionResponse>('/api/auth/refresh', {});
+      if (this.stopped) return;
+      if (!r.key) throw new Error('the refresh answer carried no key');
+      const s = saveSession(this.storage, r.key, r.info);
+      this.ev.onRefreshed(s);
+      this.schedule(s);
+    } catch (e) {
+      if (this.stopped) return;
+      clearSession(this.storage);
+      const why = e instanceof Error ? e.message : String(e);
+      this.ev.onFailed(`Your session could not be refreshed (${why}); please log in again.`);
+    }
+  }
+
+  cancel() {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  stop() {
+    this.stopped = true;
+    this.cancel();
+  }
+}

@@ -1,0 +1,24 @@
+// Symbols as the user types them ("HK.00700", "US.AAPL") and their REST forms.
+import type { Security } from '../api/types';
+
+/** QotMarket numbers (Qot_Common.QotMarket). */
+export const QOT_MARKETS: Record<string, number> = { HK: 1, US: 11 };
+/** The trading market (gateway TrdMarket name) of a quote market prefix. */
+export const TRD_MARKET_OF: Record<string, string> = { HK: 'TRD_MARKET_HK', US: 'TRD_MARKET_US' };
+
+export type Symbol = { key: string; prefix: string; code: string; security: Security };
+
+/** parseSymbol accepts "HK.00700", "hk.700" (padded to five digits) and "US.AAPL". */
+export function parseSymbol(input: string): Symbol {
+  const m = /^\s*([A-Za-z]{2})\.([A-Za-z0-9.\-]{1,12})\s*$/.exec(input);
+  if (!m) throw new Error(`"${input}" is not a symbol like HK.00700 or US.AAPL`);
+  const prefix = m[1].toUpperCase();
+  const market = QOT_MARKETS[prefix];
+  if (!market) throw new Error(`market ${prefix} is not supported (HK or US)`);
+  let code = m[2].toUpperCase();
+  if (prefix === 'HK') {
+    if (!/^\d{1,5}$/.test(code)) throw new Error('HK codes are up to five digits, e.g. HK.00700');
+    code = code.padStart(5, '0');
+  }
+  return { key: `${prefix}.${code}`, prefix, code, security: { market, code } };
+}

@@ -17,7 +17,7 @@ MODULES = $(shell $(GO) list -f '{{.Dir}}' -m)
 SERVICES := auth quote order edge
 CONFORMANCE := tools/conformance
 
-.PHONY: all build run test test-go test-node fuzz bench lint proto proto-check tools clean
+.PHONY: all build run test test-go test-web fuzz bench lint proto proto-check tools clean
 
 all: build
 
@@ -31,11 +31,19 @@ build:
 ## run: build everything, start the local stack as separate processes (Ctrl-C stops all)
 run:
 	@echo "compiling the launcher (the first build on a fresh machine takes a few minutes)..."
-	@$(GO) run ./tools/devstack -bin $(BIN) -state .run
+	@$(GO) build -o $(BIN)/devstack ./tools/devstack
+	@$(BIN)/devstack -bin $(BIN) -state .run
 
-## test: every workspace module's tests with -race, plus the OpenD conformance check
-test: $(CONFORMANCE)/node_modules
+## test: every workspace module's tests with -race, the OpenD conformance check, then the
+## web panel's unit tests, build and browser end-to-end test (skipped where Chromium,
+## Caddy or redis-server are missing, unless FUTUGW_REQUIRE_E2E=1)
+test: test-go test-web
+
+test-go: $(CONFORMANCE)/node_modules
 	$(GO) test -race -count=1 $(addsuffix /...,$(MODULES))
+
+test-web:
+	./web/scripts/check.sh
 
 $(CONFORMANCE)/node_modules: $(CONFORMANCE)/package-lock.json
 	cd $(CONFORMANCE) && npm ci --no-audit --no-fund

@@ -71,7 +71,7 @@ func envOfFlags(t *testing.T, bin string) map[string]string {
 func TestComposeMatchesMakeRun(t *testing.T) {
 	p := loadCompose(t)
 	binDir := t.TempDir()
-	cfg := stackConfig{BinDir: binDir, StateDir: "/run/futugw", RedisAddr: "127.0.0.1:6379"}
+	cfg := stackConfig{BinDir: binDir, StateDir: "/run/futugw", RedisAddr: "127.0.0.1:6379", PanelDir: "/panel"}
 	procs := cfg.procs()
 
 	want := map[string]bool{"redis": true, "caddy": true}

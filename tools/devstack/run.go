@@ -23,6 +23,9 @@ func run(ctx context.Context, o options) error {
 		if err := buildAll(ctx, o.BinDir); err != nil {
 			return err
 		}
+		if err := buildPanel(ctx, "web"); err != nil {
+			return err
+		}
 	}
 	logDir := filepath.Join(o.StateDir, "logs")
 	if err := os.MkdirAll(logDir, 0o700); err != nil {
@@ -33,7 +36,8 @@ func run(ctx context.Context, o options) error {
 	}
 
 	cfg := stackConfig{BinDir: o.BinDir, StateDir: o.StateDir,
-		RedisAddr: os.Getenv("REDIS_ADDR"), OpenDAddr: os.Getenv("OPEND_ADDR")}
+		RedisAddr: os.Getenv("REDIS_ADDR"), OpenDAddr: os.Getenv("OPEND_ADDR"),
+		PanelDir: filepath.Join("web", "dist")}
 	if cfg.RedisAddr == "" {
 		rctx, cancel := context.WithCancel(context.Background())
 		defer cancel()

@@ -30,6 +30,7 @@ type stackConfig struct {
 	StateDir  string
 	RedisAddr string
 	OpenDAddr string // "" = start opend-sim
+	PanelDir  string // the built web panel
 }
 
 func (c stackConfig) file(name string) string { return filepath.Join(c.StateDir, name) }
@@ -63,7 +64,7 @@ func (c stackConfig) procs() []proc {
 		proc{Name: "edge", Args: []string{
 			"-http-addr", edgeAddr, "-auth-addr", authAddr, "-quote-addr", quoteAddr,
 			"-order-addr", orderAddr, "-redis-addr", c.RedisAddr,
-			"-service-key-file", c.file("service.key"),
+			"-service-key-file", c.file("service.key"), "-panel-dir", c.PanelDir,
 		}, Ready: "http://" + edgeAddr + "/readyz"},
 	)
 	return ps

@@ -36,7 +36,7 @@ before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   console.log(`# screenshots: ${SHOTS}`);
   stack = await startStack();
-  console.log(`# stack: ${stack.url} (edge ${stack.edgeAddr}, panel served by ${stack.edgeServesPanel ? 'the edge' : 'Caddy fallback'}), logs in ${stack.logs}`);
+  console.log(`# stack: ${stack.url} (edge ${stack.edgeAddr}, serving the panel), logs in ${stack.logs}`);
   const minted = await stack.api('/api/admin/keys', {
     method: 'POST',
     body: JSON.stringify({

@@ -42,14 +42,6 @@ export function build(dir) {
   return dir;
 }
 
-function flagsOf(bin) {
-  try {
-    return execFileSync(bin, ['-h'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (e) {
-    return `${e.stdout ?? ''}${e.stderr ?? ''}`;
-  }
-}
-
 async function waitHTTP(url, timeoutMs, proc, opts = {}) {
   const deadline = Date.now() + timeoutMs;
   let last = '';
@@ -159,23 +151,18 @@ export async function startStack() {
     await waitHTTP(`http://127.0.0.1:${ports.orderAdmin}/readyz`, 30_000, order);
 
     const edgeBin = path.join(binDir, 'edge');
-    const edgeHelp = flagsOf(edgeBin);
     const panelDir = path.join(WEB, 'dist');
     if (!existsSync(path.join(panelDir, 'index.html'))) throw new Error('web/dist is missing: run npm run build first');
     const siteURL = `https://localhost:${ports.https}`;
     const edgeArgs = [
       '-http-addr', edgeAddr, '-auth-addr', authAddr, '-quote-addr', quoteAddr, '-order-addr', orderAddr,
       '-redis-addr', redisAddr, '-service-key-file', serviceFile, '-trust-proxy',
+      '-panel-dir', panelDir,
     ];
-    // Until the edge serves the panel itself (-panel-dir), Caddy serves web/dist with
-    // the same CSP in a test-only config; the report of the test says which one ran.
-    const edgeServesPanel = /-panel-dir\b/.test(edgeHelp);
-    if (edgeServesPanel) edgeArgs.push('-panel-dir', panelDir);
     const edge = run('edge', edgeBin, edgeArgs);
     await waitHTTP(`http://${edgeAddr}/readyz`, 30_000, edge);
 
-    let caddyfile = path.join(REPO, 'deploy', 'Caddyfile');
-    if (!edgeServesPanel) caddyfile = fallbackCaddyfile(dir, caddyfile, panelDir);
+    const caddyfile = path.join(REPO, 'deploy', 'Caddyfile');
     const caddy = run('caddy', 'caddy', ['run', '--config', caddyfile, '--adapter', 'caddyfile'], {
       FUTUGW_SITE: siteURL,
       EDGE_UPSTREAM: edgeAddr,
@@ -203,25 +190,10 @@ export async function startStack() {
       if (!r.ok) throw new Error(`${init.method ?? 'GET'} ${p}: ${r.status} ${text}`);
       return body;
     };
-    return { dir, logs, url: siteURL, edgeAddr, adminKey, api, stop, edgeServesPanel };
+    return { dir, logs, url: siteURL, edgeAddr, adminKey, api, stop };
   } catch (e) {
     await stop();
     e.message += ` (logs in ${logs})`;
     throw e;
   }
-}
-
-// fallbackCaddyfile: deploy/Caddyfile plus file_server for web/dist with the panel's
-// CSP, for edges that do not serve the panel yet.
-function fallbackCaddyfile(dir, original, panelDir) {
-  const src = readFileSync(original, 'utf8');
-  const csp = "default-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
-  const replaced = src.replace(
-    /\treverse_proxy \{\$EDGE_UPSTREAM:edge:22222\}\n/,
-    `\t@api path /api/* /ws /healthz /readyz /metrics\n\thandle @api {\n\t\treverse_proxy {$EDGE_UPSTREAM:edge:22222}\n\t}\n\thandle {\n\t\troot * ${panelDir}\n\t\theader Content-Security-Policy "${csp}"\n\t\tfile_server\n\t}\n`,
-  );
-  if (replaced === src) throw new Error('fallback Caddyfile: reverse_proxy line not found');
-  const p = path.join(dir, 'Caddyfile.fallback');
-  writeFileSync(p, replaced);
-  return p;
 }

@@ -48,6 +48,7 @@ func parseConfig(args []string) (app.Config, string, int) {
 	corsOrigins := config.String(fs, "cors-origins", "CORS_ALLOWED_ORIGINS", "", "comma-separated origins allowed to call the API cross-origin (empty: only the edge's own origin)")
 	connectSrc := config.String(fs, "csp-connect-src", "EDGE_CSP_CONNECT_SRC", "", "comma-separated extra origins the panel may connect to (API/WS origins), for its CSP")
 	trustProxy := config.Bool(fs, "trust-proxy", "EDGE_TRUST_PROXY", false, "honour X-Forwarded-Proto/For and X-Request-Id from the proxy in front (Caddy)")
+	panelDir := config.String(fs, "panel-dir", "EDGE_PANEL_DIR", "", "directory of the built web panel (web/dist) served at /; empty serves a placeholder page")
 	callTimeout := config.Duration(fs, "call-timeout", "EDGE_CALL_TIMEOUT", 10*time.Second, "deadline of one REST call to a service")
 	shutdown := config.Duration(fs, "shutdown-timeout", "SHUTDOWN_TIMEOUT", 10*time.Second, "deadline for draining HTTP on shutdown")
 	serviceKeyFile := config.String(fs, "service-key-file", "EDGE_SERVICE_KEY_FILE", "", "file holding the edge's service key (scope service) for the quote and trade push streams")
@@ -105,8 +106,8 @@ func parseConfig(args []string) (app.Config, string, int) {
 		AuthAddr: *authAddr, QuoteAddr: *quoteAddr, OrderAddr: *orderAddr,
 		Redis:       redisx.Options{Addrs: *redisAddr, MasterName: *redisMaster, Password: password},
 		CORSOrigins: origins, ConnectSrc: splitList(*connectSrc), TrustProxy: *trustProxy,
-		CallTimeout: *callTimeout,
-		ServiceKey:  serviceKey, WSPing: *wsPing, WSQueue: *wsQueue,
+		CallTimeout: *callTimeout, PanelDir: *panelDir,
+		ServiceKey: serviceKey, WSPing: *wsPing, WSQueue: *wsQueue,
 	}, *level, -1
 }
 

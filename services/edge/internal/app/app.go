@@ -33,6 +33,7 @@ type Config struct {
 
 	CORSOrigins []string // parsed allowlist; empty = same origin only
 	ConnectSrc  []string // extra CSP connect-src origins for the panel (API/WS origins)
+	PanelDir    string   // the built panel (web/dist); "" serves a placeholder page
 	TrustProxy  bool     // honour X-Forwarded-Proto/For/Request-Id from the proxy in front
 
 	CallTimeout time.Duration // per REST call; gateway.DefaultTimeout when zero

@@ -26,8 +26,16 @@ func newHandler(cfg Config, log *slog.Logger, reg prometheus.Registerer, api, ws
 	mux := http.NewServeMux()
 	mux.Handle("/api/", accesslog.WithRoute(api)) // the gateway names its own routes
 	mux.Handle("/ws", accesslog.WithRoute(wsHub))
-	mux.Handle("/{$}", accesslog.WithRoute(onlyGet(panel.Placeholder())))
-	mux.Handle("/", accesslog.WithRoute(httperr.NotFound()))
+	if cfg.PanelDir == "" {
+		mux.Handle("/{$}", accesslog.WithRoute(onlyGet(panel.Placeholder())))
+		mux.Handle("/", accesslog.WithRoute(httperr.NotFound()))
+	} else {
+		files, err := panel.Dir(cfg.PanelDir, httperr.NotFound())
+		if err != nil {
+			return nil, err
+		}
+		mux.Handle("/", accesslog.WithRoute(onlyGet(files)))
+	}
 
 	h := corsMW.Wrap(mux)
 	h = secheaders.New(secheaders.Options{ConnectSrc: cfg.ConnectSrc, TrustProxy: cfg.TrustProxy}).Wrap(h)

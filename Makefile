@@ -87,7 +87,7 @@ $(TOOLS)/.stamp-%:
 ## proto: regenerate api/gen from api/proto with the pinned local plugins
 proto: tools
 	find api/gen/go -name '*.pb.go' -o -name '*.pb.gw.go' | xargs -r rm -f
-	rm -rf api/gen/openapi
+	rm -f api/gen/go/openapi/*.swagger.json
 	buf generate
 
 ## proto-check: fail when the committed generated code is stale

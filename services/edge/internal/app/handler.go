@@ -9,6 +9,7 @@ import (
 
 	"github.com/futugw/gateway/platform/errinfo"
 	"github.com/futugw/gateway/services/edge/internal/accesslog"
+	"github.com/futugw/gateway/services/edge/internal/apidoc"
 	"github.com/futugw/gateway/services/edge/internal/cors"
 	"github.com/futugw/gateway/services/edge/internal/httperr"
 	"github.com/futugw/gateway/services/edge/internal/panel"
@@ -25,6 +26,7 @@ func newHandler(cfg Config, log *slog.Logger, reg prometheus.Registerer, api, ws
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", accesslog.WithRoute(api)) // the gateway names its own routes
+	mux.Handle("/api/openapi.json", accesslog.WithRoute(onlyGet(apidoc.Handler())))
 	mux.Handle("/ws", accesslog.WithRoute(wsHub))
 	if cfg.PanelDir == "" {
 		mux.Handle("/{$}", accesslog.WithRoute(onlyGet(panel.Placeholder())))

@@ -129,6 +129,24 @@ func (h *Hub) Notify(event, message string) {
 	}
 }
 
+// NotifySession sends a notification to the streams hosting session only (a refusal
+// that concerns that session's sockets, such as quota_exceeded).
+func (h *Hub) NotifySession(session, event, message string) {
+	m := &gatewayv1.QuotePush{Notify: &gatewayv1.Notification{Event: event, Message: message}}
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for s := range h.hosted[session] {
+		s.q.control(m)
+	}
+}
+
+// Hosted reports whether some edge stream hosts session (a socket of it is open).
+func (h *Hub) Hosted(session string) bool {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return len(h.hosted[session]) > 0
+}
+
 // deliver enqueues one encoded quote frame on every stream whose union has p.
 func (h *Hub) deliver(p subs.Pair, m *gatewayv1.QuotePush) {
 	h.mu.RLock()

@@ -193,3 +193,24 @@ func TestNotifyAndClose(t *testing.T) {
 		t.Fatalf("cancelled: %v", err)
 	}
 }
+
+func TestNotifySessionReachesHostsOnly(t *testing.T) {
+	h := New(Options{})
+	s1, s2 := h.Open(), h.Open()
+	defer s1.Close()
+	defer s2.Close()
+	s1.SetSessions([]string{"alice"})
+	s2.SetSessions([]string{"bob"})
+	drain(s1)
+	drain(s2)
+	if !h.Hosted("alice") || h.Hosted("carol") {
+		t.Fatal("Hosted disagrees with SetSessions")
+	}
+	h.NotifySession("alice", EventQuotaExceeded, "full")
+	if m := next(t, s1); m.GetNotify().GetEvent() != EventQuotaExceeded || m.GetNotify().GetMessage() != "full" {
+		t.Fatalf("alice's stream got %v", m)
+	}
+	if got := drain(s2); len(got) != 0 {
+		t.Fatalf("bob's stream got %v", got)
+	}
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// flagDoc is one flag as a binary's -h describes it.
+type flagDoc struct{ Name, Env, Default, Usage string }
+
+// parseHelp reads Go's flag usage format: "  -name type" then an indented usage line
+// that ends with "(env NAME)" and "(default X)" where they apply.
+func parseHelp(out string) []flagDoc {
+	flagRe := regexp.MustCompile(`^\s+-([a-z0-9-]+)`)
+	envRe := regexp.MustCompile(`\s*\((?:env )?([A-Z][A-Z0-9_]+)\)`)
+	defRe := regexp.MustCompile(`\s*\(default (.*)\)$`)
+	var docs []flagDoc
+	for _, line := range strings.Split(out, "\n") {
+		if m := flagRe.FindStringSubmatch(line); m != nil && strings.HasPrefix(strings.TrimLeft(line, " "), "-") {
+			docs = append(docs, flagDoc{Name: m[1]})
+			continue
+		}
+		if len(docs) == 0 || strings.TrimSpace(line) == "" || strings.Contains(line, "flag: help requested") {
+			continue
+		}
+		d := &docs[len(docs)-1]
+		text := strings.TrimSpace(line)
+		if m := defRe.FindStringSubmatch(text); m != nil {
+			d.Default = strings.Trim(m[1], `"`)
+			text = defRe.ReplaceAllString(text, "")
+		}
+		if m := envRe.FindStringSubmatch(text); m != nil {
+			d.Env = m[1]
+			text = envRe.ReplaceAllString(text, "")
+		}
+		d.Usage = strings.TrimSpace(strings.TrimSpace(d.Usage + " " + text))
+	}
+	return docs
+}
+
+// TestConfigurationDoc keeps docs/configuration.md equal to what the binaries say
+// about their flags; FUTUGW_UPDATE_DOCS=1 rewrites it.
+func TestConfigurationDoc(t *testing.T) {
+	root := repoRoot(t)
+	binDir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("# Configuration reference\n\n")
+	b.WriteString("Every flag of every binary, with the environment variable that sets its default\n")
+	b.WriteString("(a flag given on the command line wins). Generated from each binary's `-h` by\n")
+	b.WriteString("`FUTUGW_UPDATE_DOCS=1 go test ./tools/devstack/ -run TestConfigurationDoc`; a test\n")
+	b.WriteString("keeps it current. The trade password is read from a file (or `ORDER_TRADE_PASSWORD`),\n")
+	b.WriteString("never from a flag.\n")
+	for _, tg := range targets() {
+		bin := filepath.Join(binDir, tg.Name)
+		build := exec.Command("go", "build", "-o", bin, tg.Pkg)
+		build.Dir = root
+		if out, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("build %s: %v\n%s", tg.Name, err, out)
+		}
+		out, _ := exec.Command(bin, "-h").CombinedOutput()
+		docs := parseHelp(string(out))
+		if len(docs) == 0 {
+			continue // futucli documents its own commands (futucli help)
+		}
+		fmt.Fprintf(&b, "\n## %s\n\n| flag | env | default | meaning |\n| --- | --- | --- | --- |\n", tg.Name)
+		for _, d := range docs {
+			fmt.Fprintf(&b, "| `-%s` | %s | %s | %s |\n", d.Name, code(d.Env), code(d.Default), strings.ReplaceAll(d.Usage, "|", `\|`))
+		}
+	}
+	path := filepath.Join(root, "docs", "configuration.md")
+	if os.Getenv("FUTUGW_UPDATE_DOCS") == "1" {
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	cur, err := os.ReadFile(path)
+	if err != nil || string(cur) != b.String() {
+		t.Fatalf("docs/configuration.md is stale; run FUTUGW_UPDATE_DOCS=1 go test ./tools/devstack/ -run TestConfigurationDoc")
+	}
+}
+
+func code(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "`" + s + "`"
+}

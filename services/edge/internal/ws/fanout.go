@@ -29,6 +29,8 @@ func (h *Hub) onQuotePush(p *gatewayv1.QuotePush) {
 	switch {
 	case p.GetSessionSubs() != nil:
 		h.onSessionSubs(p.GetSessionSubs())
+	case p.GetNotify().GetSessionId() != "":
+		h.notifySession(p.GetNotify().GetSessionId(), frame.Notify(p.GetNotify().GetEvent(), p.GetNotify().GetMessage()))
 	case p.GetNotify() != nil:
 		h.broadcast(frame.Notify(p.GetNotify().GetEvent(), p.GetNotify().GetMessage()), false)
 	case p.GetSecKey() != "":
@@ -110,6 +112,23 @@ func (h *Hub) onTrade(p *gatewayv1.TradePush) {
 
 // broadcast queues a notification on every socket (only acc:read ones with
 // tradersOnly).
+// notifySession queues a notify frame on the sockets of one session only (a quota
+// refusal concerns the session that asked, not every browser on this edge).
+func (h *Hub) notifySession(id string, b []byte) {
+	it := &outq.Item{Data: b, Kind: kindNotify}
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	sess := h.sessions[id]
+	if sess == nil {
+		return
+	}
+	for s := range sess.sockets {
+		if !s.q.Push(it) {
+			s.requestClose(closeTooSlow)
+		}
+	}
+}
+
 func (h *Hub) broadcast(b []byte, tradersOnly bool) {
 	it := &outq.Item{Data: b, Kind: kindNotify}
 	h.mu.RLock()

@@ -74,3 +74,25 @@ func TestTradeBacklogClosesStuckSocket(t *testing.T) {
 		t.Fatalf("closed{too_slow} = %v", got)
 	}
 }
+
+// A notification about one session (a quota refusal) reaches that session's sockets
+// only; a notification without a session reaches everyone.
+func TestSessionNotifyReachesOnlyThatSession(t *testing.T) {
+	h := start(t, nil)
+	alice := h.dial(t, h.key(t, "alice", authn.ScopeQotRead), dialOpts{})
+	bob := h.dial(t, h.key(t, "bob", authn.ScopeQotRead), dialOpts{})
+	h.quote.waitHosted(t, hosts("alice", "bob"))
+
+	h.quote.push(t, &gatewayv1.QuotePush{Notify: &gatewayv1.Notification{Event: "quota_exceeded", Message: "full", SessionId: "alice"}})
+	h.quote.push(t, &gatewayv1.QuotePush{Notify: &gatewayv1.Notification{Event: "opend_disconnected", Message: "m"}})
+
+	if f := read(t, alice); f.Type != "notify" || f.Event != "quota_exceeded" {
+		t.Fatalf("alice got %s, want quota_exceeded", f.raw)
+	}
+	if f := read(t, alice); f.Event != "opend_disconnected" {
+		t.Fatalf("alice got %s", f.raw)
+	}
+	if f := read(t, bob); f.Event != "opend_disconnected" {
+		t.Fatalf("bob got %s, want only the broadcast", f.raw)
+	}
+}

@@ -95,7 +95,17 @@ func New(cfg Config, log *slog.Logger) (*Service, error) {
 	})
 	m.watch(reg, s.hub, s.reg)
 
-	srv := server.New(server.Options{Registry: s.reg, Hub: s.hub, OpenD: s.up, Fresh: cfg.QuoteFresh, Logger: log})
+	// Sessions end with their keys: expired ones at the sweeper's pace, a revoked
+	// (logged-out) one at once. Dropping releases the pairs through the normal path.
+	lifetimes := subs.NewLifetimes(subs.LifetimeOptions{
+		Keep: s.hub.Hosted,
+		Drop: func(session string) {
+			log.Info("session ended; releasing its subscriptions", "session", session)
+			s.reg.UnsubscribeAll(session)
+		},
+	})
+	srv := server.New(server.Options{Registry: s.reg, Hub: s.hub, OpenD: s.up, Sessions: lifetimes,
+		Fresh: cfg.QuoteFresh, Logger: log})
 	health := obs.NewHealth(0)
 	health.Add("opend", func(context.Context) error {
 		if !s.up.Connected() {
@@ -120,15 +130,23 @@ func New(cfg Config, log *slog.Logger) (*Service, error) {
 	watchDone := make(chan struct{})
 	go func() {
 		defer close(watchDone)
-		_ = authn.WatchRevocations(watchCtx, rdb, cache, log)
+		_ = authn.WatchRevocations(watchCtx, rdb, cache, log, authn.OnRevoked(lifetimes.Revoked))
 	}()
-	// Closers run in reverse: streams are gone with the gRPC server; then the registry
-	// stops its timers, OpenD closes, revocation watching stops, Redis and auth close.
+	sweepCtx, stopSweep := context.WithCancel(context.Background())
+	sweepDone := make(chan struct{})
+	go func() {
+		defer close(sweepDone)
+		lifetimes.Run(sweepCtx)
+	}()
+	// Closers run in reverse: streams are gone with the gRPC server; then the session
+	// sweeper stops, the registry stops its timers, OpenD closes, revocation watching
+	// stops, Redis and auth close.
 	s.svc.AddCloser("auth", func(context.Context) error { return authConn.Close() })
 	s.svc.AddCloser("redis", func(context.Context) error { return rdb.Close() })
 	s.svc.AddCloser("revocations", func(context.Context) error { stopWatch(); <-watchDone; return nil })
 	s.svc.AddCloser("opend", func(context.Context) error { return s.up.Close() })
 	s.svc.AddCloser("registry", func(context.Context) error { s.reg.Close(); return nil })
+	s.svc.AddCloser("sessions", func(context.Context) error { stopSweep(); <-sweepDone; return nil })
 	return s, nil
 }
 

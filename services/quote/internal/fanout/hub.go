@@ -132,7 +132,7 @@ func (h *Hub) Notify(event, message string) {
 // NotifySession sends a notification to the streams hosting session only (a refusal
 // that concerns that session's sockets, such as quota_exceeded).
 func (h *Hub) NotifySession(session, event, message string) {
-	m := &gatewayv1.QuotePush{Notify: &gatewayv1.Notification{Event: event, Message: message}}
+	m := &gatewayv1.QuotePush{Notify: &gatewayv1.Notification{Event: event, Message: message, SessionId: session}}
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	for s := range h.hosted[session] {

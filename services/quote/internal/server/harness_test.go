@@ -89,12 +89,13 @@ func (s *simServer) halt() {
 
 // env is the quote service assembled as in app, with a fake key validator.
 type env struct {
-	sim *simServer
-	up  *upstream.Client
-	reg *subs.Registry
-	hub *fanout.Hub
-	cc  *grpc.ClientConn
-	qc  gatewayv1.QuoteServiceClient
+	sim  *simServer
+	up   *upstream.Client
+	reg  *subs.Registry
+	hub  *fanout.Hub
+	life *subs.Lifetimes
+	cc   *grpc.ClientConn
+	qc   gatewayv1.QuoteServiceClient
 
 	mu     sync.Mutex
 	states []bool
@@ -105,6 +106,8 @@ type envOpts struct {
 	hold  time.Duration
 	quota int
 	fresh time.Duration
+	// daveExpires is when token(5)'s key (session "dave") expires; zero never.
+	daveExpires time.Time
 }
 
 func newEnv(t *testing.T, o envOpts) *env {
@@ -152,19 +155,27 @@ func newEnv(t *testing.T, o envOpts) *env {
 	}
 
 	v := fakeValidator{
-		token(0): {KeyID: "alice", Scopes: []string{authn.ScopeQotRead}},
+		token(0): {KeyID: "alice", Scopes: []string{authn.ScopeQotRead}, TokenHash: "hash-alice"},
 		token(1): {KeyID: "bob", Scopes: []string{authn.ScopeQotRead}},
 		token(2): {KeyID: "carol", Scopes: []string{authn.ScopeQotRead}},
 		token(3): {KeyID: "acc-only", Scopes: []string{authn.ScopeAccRead}},
 		token(4): {KeyID: "edge", Scopes: []string{authn.ScopeService}},
+		token(5): {KeyID: "dave-2", SessionID: "dave", Scopes: []string{authn.ScopeQotRead},
+			TokenHash: "hash-dave-2", ExpiresAt: o.daveExpires},
 	}
+	// Sessions end with their keys, swept quickly (the grace is the app's 30s).
+	e.life = subs.NewLifetimes(subs.LifetimeOptions{Grace: 100 * time.Millisecond, Interval: 20 * time.Millisecond,
+		Keep: e.hub.Hosted, Drop: e.reg.UnsubscribeAll})
+	lifeCtx, stopLife := context.WithCancel(context.Background())
+	lifeDone := make(chan struct{})
+	go func() { defer close(lifeDone); e.life.Run(lifeCtx) }()
 	gs := grpc.NewServer(
 		grpc.ChainUnaryInterceptor(authn.UnaryServerInterceptor(v, nil)),
 		grpc.ChainStreamInterceptor(authn.StreamServerInterceptor(v, nil)),
 		// A small fixed window makes a stalled reader back up quickly.
 		grpc.InitialWindowSize(64<<10), grpc.InitialConnWindowSize(64<<10),
 	)
-	gatewayv1.RegisterQuoteServiceServer(gs, New(Options{Registry: e.reg, Hub: e.hub, OpenD: e.up, Fresh: o.fresh, CallTimeout: 2 * time.Second}))
+	gatewayv1.RegisterQuoteServiceServer(gs, New(Options{Registry: e.reg, Hub: e.hub, OpenD: e.up, Sessions: e.life, Fresh: o.fresh, CallTimeout: 2 * time.Second}))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -179,6 +190,8 @@ func newEnv(t *testing.T, o envOpts) *env {
 	t.Cleanup(func() {
 		_ = e.cc.Close()
 		gs.Stop()
+		stopLife()
+		<-lifeDone
 		e.reg.Close()
 		_ = e.up.Close()
 	})

@@ -11,6 +11,7 @@ import (
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
+	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/services/quote/internal/fanout"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 	"google.golang.org/protobuf/proto"
@@ -21,11 +22,20 @@ type OpenD interface {
 	Call(ctx context.Context, protoID uint32, req, resp proto.Message) error
 }
 
+// Sessions learns the keys each session uses, so that its subscriptions end with them
+// (subs.Lifetimes).
+type Sessions interface {
+	Seen(session, tokenHash string, expires time.Time)
+}
+
 // Options configure a Server. Registry, Hub and OpenD are required.
 type Options struct {
 	Registry *subs.Registry
 	Hub      *fanout.Hub
 	OpenD    OpenD
+	// Sessions is told the key of every subscription request; nil when nothing ends
+	// sessions.
+	Sessions Sessions
 	// Fresh is how old a pushed quote may be and still answer GetBasicQuote; 5s when
 	// zero.
 	Fresh time.Duration
@@ -59,6 +69,13 @@ func New(o Options) *Server {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Server{o: o, static: make(map[subs.Security]*qotcommon.SecurityStaticBasic)}
+}
+
+// seen records the caller's key for its session's lifetime.
+func (s *Server) seen(p *authn.Principal) {
+	if s.o.Sessions != nil {
+		s.o.Sessions.Seen(p.Session(), p.TokenHash, p.ExpiresAt)
+	}
 }
 
 // call bounds an OpenD request by CallTimeout (or the caller's earlier deadline).

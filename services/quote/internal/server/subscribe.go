@@ -2,9 +2,12 @@ package server
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/services/quote/internal/fanout"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 )
 
@@ -18,9 +21,15 @@ func (s *Server) Subscribe(ctx context.Context, req *gatewayv1.SubscribeRequest)
 	if err != nil {
 		return nil, invalid(err.Error())
 	}
+	s.seen(p)
 	ctx, cancel := context.WithTimeout(ctx, s.o.CallTimeout)
 	defer cancel()
 	if err := s.o.Registry.Subscribe(ctx, p.Session(), ps); err != nil {
+		var qe *subs.QuotaError
+		if errors.As(err, &qe) {
+			// The panel shows it even when the REST caller drops the error.
+			s.o.Hub.NotifySession(p.Session(), fanout.EventQuotaExceeded, quotaMessage(qe))
+		}
 		return nil, toStatus(err)
 	}
 	return &gatewayv1.SubscribeResponse{}, nil
@@ -33,6 +42,7 @@ func (s *Server) Unsubscribe(ctx context.Context, req *gatewayv1.UnsubscribeRequ
 	if err != nil {
 		return nil, err
 	}
+	s.seen(p)
 	if req.GetUnsubscribeAll() {
 		s.o.Registry.UnsubscribeAll(p.Session())
 		return &gatewayv1.UnsubscribeResponse{}, nil
@@ -51,6 +61,7 @@ func (s *Server) ListSubscriptions(ctx context.Context, _ *gatewayv1.ListSubscri
 	if err != nil {
 		return nil, err
 	}
+	s.seen(p)
 	resp := &gatewayv1.ListSubscriptionsResponse{}
 	for _, pr := range s.o.Registry.Session(p.Session()) {
 		resp.Subscriptions = append(resp.Subscriptions, &gatewayv1.Subscription{
@@ -61,6 +72,13 @@ func (s *Server) ListSubscriptions(ctx context.Context, _ *gatewayv1.ListSubscri
 	used, quota := s.o.Registry.Quota()
 	resp.UsedQuota, resp.RemainQuota = int32(used), int32(max(quota-used, 0))
 	return resp, nil
+}
+
+// quotaMessage explains a quota refusal to a person.
+func quotaMessage(qe *subs.QuotaError) string {
+	return fmt.Sprintf("Subscription refused: the quote service's OpenD subscription quota is full "+
+		"(%d of %d slots in use, the request needed %d more). Nothing was subscribed; "+
+		"unsubscribe from something first.", qe.Used, qe.Quota, qe.Want)
 }
 
 func securities(in []*gatewayv1.Security) []subs.Security {

@@ -959,6 +959,7 @@ type Notification struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Event         string                 `protobuf:"bytes,1,opt,name=event,proto3" json:"event,omitempty"` // opend_disconnected, opend_reconnected, quota_exceeded, ...
 	Message       string                 `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
+	SessionId     string                 `protobuf:"bytes,3,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"` // set when the event concerns one session only
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1003,6 +1004,13 @@ func (x *Notification) GetEvent() string {
 func (x *Notification) GetMessage() string {
 	if x != nil {
 		return x.Message
+	}
+	return ""
+}
+
+func (x *Notification) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
 	}
 	return ""
 }
@@ -1080,10 +1088,12 @@ const file_futu_gateway_v1_quote_proto_rawDesc = "" +
 	"\x14SessionSubscriptions\x12\x1d\n" +
 	"\n" +
 	"session_id\x18\x01 \x01(\tR\tsessionId\x12C\n" +
-	"\rsubscriptions\x18\x02 \x03(\v2\x1d.futu.gateway.v1.SubscriptionR\rsubscriptions\">\n" +
+	"\rsubscriptions\x18\x02 \x03(\v2\x1d.futu.gateway.v1.SubscriptionR\rsubscriptions\"]\n" +
 	"\fNotification\x12\x14\n" +
 	"\x05event\x18\x01 \x01(\tR\x05event\x12\x18\n" +
-	"\amessage\x18\x02 \x01(\tR\amessage2\xbe\x04\n" +
+	"\amessage\x18\x02 \x01(\tR\amessage\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x03 \x01(\tR\tsessionId2\xbe\x04\n" +
 	"\fQuoteService\x12R\n" +
 	"\tSubscribe\x12!.futu.gateway.v1.SubscribeRequest\x1a\".futu.gateway.v1.SubscribeResponse\x12X\n" +
 	"\vUnsubscribe\x12#.futu.gateway.v1.UnsubscribeRequest\x1a$.futu.gateway.v1.UnsubscribeResponse\x12j\n" +

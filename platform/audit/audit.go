@@ -64,6 +64,14 @@ func (l *Log) Append(ctx context.Context, e Entry) error {
 	if e.Action == "" {
 		return errors.New("audit: entry without action")
 	}
+	if err := l.rdb.XAdd(ctx, l.xaddArgs(e)).Err(); err != nil {
+		return fmt.Errorf("audit append %s: %w", e.Action, err)
+	}
+	return nil
+}
+
+// xaddArgs is the XADD appending e (stamped now when it has no time).
+func (l *Log) xaddArgs(e Entry) *redis.XAddArgs {
 	t := e.Time
 	if t.IsZero() {
 		t = l.now()
@@ -81,16 +89,7 @@ func (l *Log) Append(ctx context.Context, e Entry) error {
 		}
 		values = append(values, k, v)
 	}
-	err := l.rdb.XAdd(ctx, &redis.XAddArgs{
-		Stream: Stream,
-		MaxLen: l.maxLen,
-		Approx: true,
-		Values: values,
-	}).Err()
-	if err != nil {
-		return fmt.Errorf("audit append %s: %w", e.Action, err)
-	}
-	return nil
+	return &redis.XAddArgs{Stream: Stream, MaxLen: l.maxLen, Approx: true, Values: values}
 }
 
 // List returns up to limit entries, newest first (limit <= 0 or above MaxList means

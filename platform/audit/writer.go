@@ -18,14 +18,15 @@ const (
 )
 
 // retryDelays are the pauses before each retry of a failed batch write.
-var retryDelays = []time.Duration{10 * time.Millisecond, 100 * time.Millisecond, 500 * time.Millisecond}
+var retryDelays = []time.Duration{10 * time.Millisecond, 100 * time.Millisecond, 500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second}
 
 // Writer appends entries to a Log off the caller's path: Append queues the entry and
 // one goroutine writes the queue to Redis in pipelined batches. No entry is dropped
 // for want of room: when the queue is full (or the Writer is closed) Append writes
 // synchronously, as Log.Append does. Close writes out what is queued. A batch that
 // Redis refuses is retried; an entry that still cannot be written is logged, as a
-// failed synchronous Append is by its caller.
+// failed synchronous Append is by its caller. A retried batch may write an entry
+// twice (when Redis took it but its answer was lost): a duplicate, never a gap.
 type Writer struct {
 	log    *Log
 	logger *slog.Logger

@@ -117,12 +117,17 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		quoter = server.NewQuoteServiceQuoter(qc, key)
 	}
 
+	// Order audit entries are written off the request path; Close (after the gRPC
+	// server stopped, before Redis closes) writes out what is queued.
+	aw := audit.NewWriter(audit.New(rdb, 0), 0, log)
+	closers = append(closers, closer{"audit", aw.Close})
+
 	m := server.NewMetrics(reg)
 	srv := server.New(server.Deps{
 		Placer:  pl,
 		Counter: limits.NewCounter(rdb, m.ObserveScript),
 		Idem:    idem.New(rdb, idem.Options{}),
-		Audit:   audit.New(rdb, 0),
+		Audit:   aw,
 		Quoter:  quoter,
 		Hub:     hub,
 		Metrics: m,

@@ -11,6 +11,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/common"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdcommon"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdplaceorder"
+	"github.com/futugw/gateway/platform/audit"
 	"github.com/futugw/gateway/platform/authn"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
@@ -20,9 +21,21 @@ import (
 // BenchmarkPlacement places the same order (100 HK.00700 at 0.01: it rests, costs
 // 1 HKD, so the account never runs dry) through the order service over gRPC on
 // loopback (limits counted in Redis, audited) and straight to the simulator with a
-// Go OpenD client, in one run, and reports p50/p99 of each and the difference.
+// Go OpenD client, in one run, and reports p50/p99 of each and the difference. The
+// audit entry is written synchronously (audit=sync) or queued to an audit.Writer as
+// the service runs (audit=queued).
 func BenchmarkPlacement(b *testing.B) {
+	b.Run("audit=sync", func(b *testing.B) { benchPlacement(b, false) })
+	b.Run("audit=queued", func(b *testing.B) { benchPlacement(b, true) })
+}
+
+func benchPlacement(b *testing.B, queued bool) {
 	e := newEnvVia(b, false)
+	if queued {
+		w := audit.NewWriter(audit.New(e.rdb, 0), 0, nil)
+		b.Cleanup(func() { _ = w.Close(context.Background()) })
+		e.srv.d.Audit = w
+	}
 	req := limitOrder()
 	req.Price = 0.01
 

@@ -23,12 +23,18 @@ type Quoter interface {
 	Price(ctx context.Context, secKey string, qotMarket int32, code string) (price float64, ok bool, err error)
 }
 
+// Auditor appends audit entries: an *audit.Log (synchronous) or an *audit.Writer
+// (queued, written off the request path, nothing dropped).
+type Auditor interface {
+	Append(ctx context.Context, e audit.Entry) error
+}
+
 // Deps is what the server is built from. All are required except Now and Logger.
 type Deps struct {
 	Placer  *placer.Placer
 	Counter *limits.Counter
 	Idem    *idem.Store
-	Audit   *audit.Log
+	Audit   Auditor
 	Quoter  Quoter
 	Hub     *fanout.Hub
 	Metrics *Metrics

@@ -1,0 +1,138 @@
+package audit
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/futugw/gateway/platform/redistest"
+)
+
+// syncBuffer is a log sink safe for the drainer goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestWriterWritesEveryEntryByClose(t *testing.T) {
+	for _, queue := range []int{1, 8, 0} { // 1: most Appends find the queue full
+		t.Run(fmt.Sprint("queue=", queue), func(t *testing.T) {
+			rdb := redistest.Client(t, redistest.Start(t))
+			l := New(rdb, 0)
+			w := NewWriter(l, queue, nil)
+			ctx := testCtx(t)
+			const producers, each = 20, 50
+			var wg sync.WaitGroup
+			for p := range producers {
+				wg.Go(func() {
+					for i := range each {
+						if err := w.Append(ctx, Entry{Action: "order_place", KeyID: fmt.Sprint("k", p),
+							Fields: map[string]string{"i": fmt.Sprint(i)}}); err != nil {
+							t.Error(err)
+						}
+					}
+				})
+			}
+			wg.Wait()
+			if err := w.Close(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if n, err := rdb.XLen(ctx, Stream).Result(); err != nil || n != producers*each {
+				t.Fatalf("stream holds %d entries (%v), want %d", n, err, producers*each)
+			}
+			// One producer's queued entries keep their order (with room for all of
+			// them: a full queue makes an Append synchronous, ahead of the queue).
+			got, _ := l.List(ctx, MaxList)
+			last := map[string]time.Time{}
+			for i := len(got) - 1; i >= 0; i-- {
+				e := got[i]
+				if e.Time.IsZero() || queue == 0 && e.Time.Before(last[e.KeyID]) {
+					t.Fatalf("entry %+v out of order or without time", e)
+				}
+				last[e.KeyID] = e.Time
+			}
+		})
+	}
+}
+
+func TestWriterAppendAfterCloseIsSynchronous(t *testing.T) {
+	rdb := redistest.Client(t, redistest.Start(t))
+	l := New(rdb, 0)
+	w := NewWriter(l, 0, nil)
+	ctx := testCtx(t)
+	if err := w.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(ctx); err != nil {
+		t.Fatal("second Close:", err)
+	}
+	if err := w.Append(ctx, Entry{Action: "order_place"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := rdb.XLen(ctx, Stream).Result(); n != 1 {
+		t.Fatalf("stream holds %d entries right after Append on a closed Writer, want 1", n)
+	}
+	if err := w.Append(ctx, Entry{}); err == nil {
+		t.Fatal("Append accepted an entry without action")
+	}
+}
+
+func TestWriterRetriesUntilRedisIsBack(t *testing.T) {
+	srv := redistest.StartServer(t)
+	rdb := redistest.Client(t, srv.Addr())
+	w := NewWriter(New(rdb, 0), 0, nil)
+	ctx := testCtx(t)
+	srv.Stop()
+	for i := range 5 {
+		if err := w.Append(ctx, Entry{Action: "order_place", Fields: map[string]string{"i": fmt.Sprint(i)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(50 * time.Millisecond) // the first write fails
+	srv.Restart()
+	if err := w.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := rdb.XLen(ctx, Stream).Result(); err != nil || n != 5 {
+		t.Fatalf("stream holds %d entries (%v) after Redis came back, want 5", n, err)
+	}
+}
+
+func TestWriterCloseDeadlineLogsUnwrittenEntries(t *testing.T) {
+	srv := redistest.StartServer(t)
+	var logs syncBuffer
+	w := NewWriter(New(redistest.Client(t, srv.Addr()), 0), 0, slog.New(slog.NewTextHandler(&logs, nil)))
+	srv.Stop()
+	if err := w.Append(testCtx(t), Entry{Action: "order_place", KeyID: "k-lost"}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if err := w.Close(ctx); err == nil {
+		t.Fatal("Close reported success with Redis down")
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("Close took %v past its deadline", d)
+	}
+	if !strings.Contains(logs.String(), "audit entry lost") || !strings.Contains(logs.String(), "k-lost") {
+		t.Fatalf("unwritten entry not logged: %q", logs.String())
+	}
+}

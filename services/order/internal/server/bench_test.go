@@ -83,6 +83,17 @@ func pct(d []time.Duration, p int) time.Duration {
 // counted limits high enough never to refuse.
 func serveGRPC(b *testing.B, e *env) gatewayv1.OrderServiceClient {
 	b.Helper()
+	cc, err := grpc.NewClient(listenGRPC(b, e), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { cc.Close() })
+	return gatewayv1.NewOrderServiceClient(cc)
+}
+
+// listenGRPC serves e's OrderService on a loopback port and returns its address.
+func listenGRPC(b *testing.B, e *env) string {
+	b.Helper()
 	p := &authn.Principal{KeyID: "bench", Scopes: []string{authn.ScopeTradeSimulate},
 		Limits: &gatewayv1.KeyLimits{MaxOrdersPerMinute: i32(1 << 30), MaxDailyValue: f64(1e12)}}
 	gs := grpc.NewServer(grpc.UnaryInterceptor(func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
@@ -95,10 +106,5 @@ func serveGRPC(b *testing.B, e *env) gatewayv1.OrderServiceClient {
 	}
 	go func() { _ = gs.Serve(ln) }()
 	b.Cleanup(gs.Stop)
-	cc, err := grpc.NewClient(ln.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { cc.Close() })
-	return gatewayv1.NewOrderServiceClient(cc)
+	return ln.Addr().String()
 }

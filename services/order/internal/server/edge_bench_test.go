@@ -1,0 +1,90 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/futugw/gateway/api/gen/go/futu/opend/common"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/trdcommon"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/trdplaceorder"
+	"github.com/futugw/gateway/platform/proctest"
+	"google.golang.org/protobuf/proto"
+)
+
+// BenchmarkPlacementThroughEdge is the browser's path: POST /api/order to the edge
+// binary (grpc-gateway JSON -> gRPC) -> the order service (limits in Redis, audit,
+// placement) -> the simulator, alternated in one run with the same order placed by a
+// Go OpenD client straight to the simulator. It reports p50/p99 of both and the
+// gateway's added latency. The order service's key check is the in-process
+// principal of serveGRPC (a cached validation costs about 0.15 µs; see
+// docs/benchmarks.md).
+func BenchmarkPlacementThroughEdge(b *testing.B) {
+	e := newEnvVia(b, false)
+	orderAddr := listenGRPC(b, e)
+	edge := proctest.Start(b, proctest.Build(b, "../../../edge/cmd/edge"), nil,
+		"-http-addr", "127.0.0.1:0", "-order-addr", orderAddr, "-auth-addr", deadAddr(b),
+		"-quote-addr", deadAddr(b), "-redis-addr", e.rdb.Options().Addr, "-log-level", "info")
+	url := "http://" + edge.Addr("http") + "/api/order"
+	body := []byte(`{"trd_env":"TRD_ENV_SIMULATE","acc_id":"1001","trd_market":"TRD_MARKET_HK","code":"00700",` +
+		`"trd_side":"TRD_SIDE_BUY","order_type":"ORDER_TYPE_NORMAL","price":0.01,"qty":100}`)
+	client := &http.Client{Timeout: 10 * time.Second}
+	post := func() {
+		req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer fk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+		resp, err := client.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		msg, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			b.Fatalf("POST /api/order: %d %s", resp.StatusCode, msg)
+		}
+	}
+	post() // warm the connections
+
+	c := newDirectLister(b, e).c
+	ctx := context.Background()
+	var direct, gateway []time.Duration
+	b.ReportAllocs()
+	for b.Loop() {
+		connID, serial := c.NextPacketID()
+		start := time.Now()
+		err := c.Call(ctx, 2202, &trdplaceorder.Request{C2S: &trdplaceorder.C2S{
+			PacketID: &common.PacketID{ConnID: proto.Uint64(connID), SerialNo: proto.Uint32(serial)},
+			Header:   &trdcommon.TrdHeader{TrdEnv: proto.Int32(0), AccID: proto.Uint64(1001), TrdMarket: proto.Int32(1)},
+			TrdSide:  proto.Int32(1), OrderType: proto.Int32(1), Code: proto.String("00700"),
+			Qty: proto.Float64(100), Price: proto.Float64(0.01),
+		}}, &trdplaceorder.Response{})
+		direct = append(direct, time.Since(start))
+		if err != nil {
+			b.Fatal(err)
+		}
+		start = time.Now()
+		post()
+		gateway = append(gateway, time.Since(start))
+	}
+	b.ReportMetric(float64(pct(direct, 50).Microseconds()), "direct-p50-µs")
+	b.ReportMetric(float64(pct(direct, 99).Microseconds()), "direct-p99-µs")
+	b.ReportMetric(float64(pct(gateway, 50).Microseconds()), "edge-p50-µs")
+	b.ReportMetric(float64(pct(gateway, 99).Microseconds()), "edge-p99-µs")
+	b.ReportMetric(float64((pct(gateway, 50) - pct(direct, 50)).Microseconds()), "added-p50-µs")
+	b.ReportMetric(float64((pct(gateway, 99) - pct(direct, 99)).Microseconds()), "added-p99-µs")
+	b.ReportMetric(float64(pct(gateway, 50))/float64(pct(direct, 50)), "ratio-p50")
+}
+
+// deadAddr is a loopback address nothing listens on.
+func deadAddr(b *testing.B) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}

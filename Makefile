@@ -98,3 +98,9 @@ proto-check: proto
 
 clean:
 	rm -rf $(BIN)
+
+## drills: failure drills against the real binaries as separate processes (Redis and
+## OpenD down, SIGKILL/SIGTERM, two edges behind Caddy); needs redis-server and caddy
+.PHONY: drills
+drills:
+	cd drills && FUTUGW_DRILLS=1 FUTUGW_REQUIRE_REDIS=1 FUTUGW_REQUIRE_E2E=1 $(GO) test -race -count=1 -timeout 10m ./...

@@ -16,6 +16,7 @@ import (
 	"github.com/futugw/gateway/platform/redisx"
 	"github.com/futugw/gateway/services/edge/internal/app"
 	"github.com/futugw/gateway/services/edge/internal/cors"
+	"github.com/futugw/gateway/services/edge/internal/guard"
 )
 
 func main() { os.Exit(run(os.Args[1:])) }
@@ -54,6 +55,9 @@ func parseConfig(args []string) (app.Config, string, int) {
 	serviceKeyFile := config.String(fs, "service-key-file", "EDGE_SERVICE_KEY_FILE", "", "file holding the edge's service key (scope service) for the quote and trade push streams")
 	wsPing := config.Duration(fs, "ws-ping-interval", "EDGE_WS_PING_INTERVAL", 20*time.Second, "WebSocket keepalive ping period")
 	wsQueue := config.Int(fs, "ws-queue", "EDGE_WS_QUEUE", 256, "per-socket queue bound: waiting trade/notify frames, and distinct securities with a waiting quote")
+	failIP := config.Int(fs, "auth-fail-ip-per-minute", "EDGE_AUTH_FAIL_IP_PER_MINUTE", guard.DefaultPerIP.Failures, "authentication failures a client address may have per minute before it is refused (429 auth_rate_limited) for the cool-down")
+	failKey := config.Int(fs, "auth-fail-key-per-minute", "EDGE_AUTH_FAIL_KEY_PER_MINUTE", guard.DefaultPerKey.Failures, "authentication failures one presented key may have per minute before it is refused for the cool-down")
+	failCooldown := config.Duration(fs, "auth-fail-cooldown", "EDGE_AUTH_FAIL_COOLDOWN", guard.DefaultCooldown, "how long a client or key over its authentication-failure limit is refused")
 	level := config.String(fs, "log-level", "LOG_LEVEL", "info", "log level: debug, info, warn or error")
 	if err := config.Parse(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -93,6 +97,9 @@ func parseConfig(args []string) (app.Config, string, int) {
 	if *wsQueue < 1 {
 		return fail(errors.New("-ws-queue must be at least 1"))
 	}
+	if *failIP < 1 || *failKey < 1 || *failCooldown <= 0 {
+		return fail(errors.New("-auth-fail-ip-per-minute and -auth-fail-key-per-minute must be at least 1, -auth-fail-cooldown positive"))
+	}
 	serviceKey := ""
 	if *serviceKeyFile != "" {
 		b, err := os.ReadFile(*serviceKeyFile)
@@ -108,6 +115,9 @@ func parseConfig(args []string) (app.Config, string, int) {
 		CORSOrigins: origins, ConnectSrc: splitList(*connectSrc), TrustProxy: *trustProxy,
 		CallTimeout: *callTimeout, PanelDir: *panelDir,
 		ServiceKey: serviceKey, WSPing: *wsPing, WSQueue: *wsQueue,
+		AuthFailPerIP:    guard.Limit{Failures: *failIP, Per: time.Minute},
+		AuthFailPerKey:   guard.Limit{Failures: *failKey, Per: time.Minute},
+		AuthFailCooldown: *failCooldown,
 	}, *level, -1
 }
 

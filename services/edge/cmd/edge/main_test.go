@@ -56,6 +56,7 @@ func TestFlagErrors(t *testing.T) {
 		{"zero call timeout", nil, []string{"-call-timeout", "0s"}, 2},
 		{"zero ping interval", map[string]string{"EDGE_WS_PING_INTERVAL": "0s"}, nil, 2},
 		{"zero ws queue", nil, []string{"-ws-queue", "0"}, 2},
+		{"zero auth failure limit", nil, []string{"-auth-fail-key-per-minute", "0"}, 2},
 		{"missing service key file", nil, []string{"-service-key-file", "/nonexistent/key"}, 2},
 	}
 	for _, tt := range tests {

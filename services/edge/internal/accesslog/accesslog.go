@@ -35,12 +35,17 @@ type Options struct {
 	// TrustProxy takes the client address from X-Forwarded-For and the request id
 	// from X-Request-Id (both set by Caddy).
 	TrustProxy bool
+	// Quiet, when set, is asked before each line with the response status; true
+	// drops the line (the metrics still count the request). The edge uses it to rate
+	// limit the lines of authentication failures, so a flood cannot flood the log.
+	Quiet func(status int) bool
 }
 
 // Middleware logs and counts requests; build it with New.
 type Middleware struct {
 	log        *slog.Logger
 	trustProxy bool
+	quiet      func(status int) bool
 	requests   *prometheus.CounterVec
 	duration   *prometheus.HistogramVec
 }
@@ -53,6 +58,7 @@ func New(o Options) (*Middleware, error) {
 	m := &Middleware{
 		log:        o.Logger,
 		trustProxy: o.TrustProxy,
+		quiet:      o.Quiet,
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: obs.MetricName(o.Service, "http_requests_total"),
 			Help: "HTTP requests by route pattern and status code.",
@@ -94,6 +100,9 @@ func (m *Middleware) Wrap(next http.Handler) http.Handler {
 		}
 		m.requests.WithLabelValues(route, strconv.Itoa(rec.status)).Inc()
 		m.duration.WithLabelValues(route).Observe(elapsed.Seconds())
+		if m.quiet != nil && m.quiet(rec.status) {
+			return
+		}
 		m.log.LogAttrs(ctx, slog.LevelInfo, "http request",
 			slog.String("method", r.Method),
 			slog.String("path", RedactKeys(r.URL.EscapedPath())),

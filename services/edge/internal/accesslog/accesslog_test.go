@@ -163,3 +163,28 @@ func TestClientAndRequestID(t *testing.T) {
 		})
 	}
 }
+
+// Quiet drops the line of the answers it names, while the metrics still count them.
+func TestQuietDropsLinesNotMetrics(t *testing.T) {
+	var buf syncBuf
+	reg := prometheus.NewRegistry()
+	m, err := New(Options{Logger: slog.New(slog.NewJSONHandler(&buf, nil)), Metrics: reg, Service: "edge",
+		Quiet: func(status int) bool { return status == http.StatusUnauthorized }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := m.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/deny" {
+			w.WriteHeader(http.StatusUnauthorized)
+		}
+	}))
+	for _, p := range []string{"/deny", "/deny", "/ok"} {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", p, nil))
+	}
+	if n := strings.Count(buf.String(), "\n"); n != 1 || !strings.Contains(buf.String(), `"status":200`) {
+		t.Fatalf("log:\n%s", buf.String())
+	}
+	if got := testutil.ToFloat64(m.requests.WithLabelValues(unmatched, "401")); got != 2 {
+		t.Fatalf("401s counted: %v", got)
+	}
+}

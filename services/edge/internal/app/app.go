@@ -17,6 +17,7 @@ import (
 	"github.com/futugw/gateway/platform/run"
 	"github.com/futugw/gateway/services/edge/internal/cors"
 	"github.com/futugw/gateway/services/edge/internal/gateway"
+	"github.com/futugw/gateway/services/edge/internal/guard"
 	"github.com/futugw/gateway/services/edge/internal/ws"
 )
 
@@ -46,6 +47,17 @@ type Config struct {
 	WSQueue      int           // per-socket queue bound; ws.DefaultQueueSize when zero
 	WSPongWait   time.Duration // how long a ping waits for its pong; half of WSPing when zero
 	WSDrainAfter time.Duration // on shutdown, time sockets get to flush; ws.DefaultDrainTimeout when zero
+
+	// Authentication-failure limits (REST 401s and refused /ws handshakes); the
+	// guard's defaults when zero.
+	AuthFailPerIP    guard.Limit
+	AuthFailPerKey   guard.Limit
+	AuthFailCooldown time.Duration
+	AuthFailLogRate  int // lines per second about auth failures; guard.DefaultLogPerSecond when zero
+
+	// ReadTimeout bounds reading one request (headers are bounded separately by the
+	// server's ReadHeaderTimeout) on every route but /ws; DefaultReadTimeout when zero.
+	ReadTimeout time.Duration
 }
 
 // Edge is a built, not yet running edge.
@@ -100,7 +112,17 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Edge, error) {
 		_ = rdb.Close()
 		return nil, err
 	}
-	root, err := newHandler(cfg, log, reg, gw.Handler(), hub, corsMW)
+	grd, err := guard.New(guard.Options{
+		PerIP: cfg.AuthFailPerIP, PerKey: cfg.AuthFailPerKey, Cooldown: cfg.AuthFailCooldown,
+		TrustProxy: cfg.TrustProxy, LogPerSecond: cfg.AuthFailLogRate,
+		Logger: log.With("component", "guard"), Metrics: reg,
+	})
+	if err != nil {
+		_ = gw.Close()
+		_ = rdb.Close()
+		return nil, err
+	}
+	root, err := newHandler(cfg, log, reg, gw.Handler(), hub, corsMW, grd)
 	if err != nil {
 		_ = gw.Close()
 		_ = rdb.Close()

@@ -3,6 +3,7 @@ package app
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc/codes"
@@ -11,23 +12,46 @@ import (
 	"github.com/futugw/gateway/services/edge/internal/accesslog"
 	"github.com/futugw/gateway/services/edge/internal/apidoc"
 	"github.com/futugw/gateway/services/edge/internal/cors"
+	"github.com/futugw/gateway/services/edge/internal/guard"
 	"github.com/futugw/gateway/services/edge/internal/httperr"
 	"github.com/futugw/gateway/services/edge/internal/panel"
 	"github.com/futugw/gateway/services/edge/internal/secheaders"
+	"github.com/futugw/gateway/services/edge/internal/ws"
 )
+
+// DefaultReadTimeout bounds reading a request on every route but /ws (whose
+// sockets live long); a client trickling a body is cut after it.
+const DefaultReadTimeout = 30 * time.Second
+
+// writeSlack is added to the call timeout to bound writing a REST answer, so a
+// client that never reads its response cannot hold the connection.
+const writeSlack = 30 * time.Second
 
 // newHandler is the edge's public handler: access log and metrics outermost (they
 // see every answer, including refusals), then security headers, then CORS, then the
-// routes.
-func newHandler(cfg Config, log *slog.Logger, reg prometheus.Registerer, api, wsHub http.Handler, corsMW *cors.Middleware) (http.Handler, error) {
-	alog, err := accesslog.New(accesslog.Options{Logger: log, Metrics: reg, Service: Name, TrustProxy: cfg.TrustProxy})
+// routes. The API and /ws pass the guard, which refuses clients and keys that keep
+// failing authentication; the access log lines of 401 and 429 answers share the
+// guard's log rate limit.
+func newHandler(cfg Config, log *slog.Logger, reg prometheus.Registerer, api, wsHub http.Handler, corsMW *cors.Middleware, grd *guard.Guard) (http.Handler, error) {
+	alog, err := accesslog.New(accesslog.Options{
+		Logger: log, Metrics: reg, Service: Name, TrustProxy: cfg.TrustProxy,
+		Quiet: func(status int) bool {
+			return (status == http.StatusUnauthorized || status == http.StatusTooManyRequests) && !grd.AllowLog()
+		},
+	})
 	if err != nil {
 		return nil, err
 	}
+	wsKey := func(r *http.Request) string {
+		if k := ws.PresentedKey(r); k != "" {
+			return k
+		}
+		return guard.BearerKey(r)
+	}
 	mux := http.NewServeMux()
-	mux.Handle("/api/", accesslog.WithRoute(api)) // the gateway names its own routes
+	mux.Handle("/api/", accesslog.WithRoute(grd.Wrap(guard.BearerKey, api))) // the gateway names its own routes
 	mux.Handle("/api/openapi.json", accesslog.WithRoute(onlyGet(apidoc.Handler())))
-	mux.Handle("/ws", accesslog.WithRoute(wsHub))
+	mux.Handle("/ws", accesslog.WithRoute(grd.Wrap(wsKey, wsHub)))
 	if cfg.PanelDir == "" {
 		mux.Handle("/{$}", accesslog.WithRoute(onlyGet(panel.Placeholder())))
 		mux.Handle("/", accesslog.WithRoute(httperr.NotFound()))
@@ -39,7 +63,15 @@ func newHandler(cfg Config, log *slog.Logger, reg prometheus.Registerer, api, ws
 		mux.Handle("/", accesslog.WithRoute(onlyGet(files)))
 	}
 
-	h := corsMW.Wrap(mux)
+	readTimeout := cfg.ReadTimeout
+	if readTimeout <= 0 {
+		readTimeout = DefaultReadTimeout
+	}
+	callTimeout := cfg.CallTimeout
+	if callTimeout <= 0 {
+		callTimeout = 10 * time.Second
+	}
+	h := corsMW.Wrap(withDeadlines(readTimeout, callTimeout+writeSlack, mux))
 	h = secheaders.New(secheaders.Options{ConnectSrc: cfg.ConnectSrc, TrustProxy: cfg.TrustProxy}).Wrap(h)
 	return alog.Wrap(h), nil
 }
@@ -52,6 +84,22 @@ func onlyGet(next http.Handler) http.Handler {
 			httperr.WriteStatus(w, http.StatusMethodNotAllowed, codes.Unimplemented, errinfo.MethodNotAllowed,
 				"method "+r.Method+" is not allowed on "+r.URL.Path)
 			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// withDeadlines gives every request but a /ws handshake a read and a write deadline
+// on its connection: the server's ReadTimeout and WriteTimeout, which the server
+// itself cannot have because they would also cut the hijacked WebSocket connections.
+// net/http resets the deadlines for the next request on the connection.
+func withDeadlines(read, write time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/ws" {
+			rc := http.NewResponseController(w)
+			now := time.Now()
+			_ = rc.SetReadDeadline(now.Add(read))
+			_ = rc.SetWriteDeadline(now.Add(write))
 		}
 		next.ServeHTTP(w, r)
 	})

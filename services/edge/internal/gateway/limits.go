@@ -38,6 +38,9 @@ func limitBody(max int64, next http.Handler) http.Handler {
 			}
 			r.Body = io.NopCloser(bytes.NewReader(b))
 		}
+		// The whole request is in: lift the read deadline the edge set for it, so
+		// that net/http's background read does not cancel a slow upstream call.
+		_ = http.NewResponseController(w).SetReadDeadline(time.Time{})
 		next.ServeHTTP(w, r)
 	})
 }

@@ -27,6 +27,9 @@ const (
 	ReasonOriginNotAllowed = "origin_not_allowed"
 	ReasonUnavailable      = "unavailable"
 	ReasonTimeout          = "timeout"
+	// ReasonAuthRateLimited: too many failed authentications from one client or
+	// with one key; refused without asking auth until a cool-down ends.
+	ReasonAuthRateLimited = "auth_rate_limited"
 )
 
 // HTTPStatus maps a gRPC code to the HTTP status of the edge's contract.

@@ -41,6 +41,8 @@ func fixedText(reason string) string {
 		return "the service did not answer in time, please retry"
 	case ReasonPayloadTooLarge:
 		return "the request body is too large"
+	case ReasonAuthRateLimited:
+		return "too many failed logins from here or with this key; wait a minute and log in again"
 	case ReasonOriginNotAllowed:
 		return "this origin is not allowed to call the API"
 	case errinfo.Internal:

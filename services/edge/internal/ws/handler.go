@@ -117,6 +117,16 @@ func handshakeToken(r *http.Request) (token string, viaProto bool, err error) {
 	return token, viaProto, nil
 }
 
+// PresentedKey returns the key a handshake carries in ?token= or in the offered
+// subprotocols, unchecked ("" when neither has one); the edge's auth-failure limits
+// hash it. The Authorization header is the caller's to look at.
+func PresentedKey(r *http.Request) string {
+	if t := r.URL.Query().Get("token"); t != "" {
+		return t
+	}
+	return protocolToken(r.Header.Values("Sec-WebSocket-Protocol"))
+}
+
 // protocolToken returns the element after "bearer" in the offered subprotocols.
 func protocolToken(values []string) string {
 	var list []string

@@ -116,7 +116,9 @@ func (s *socket) closing() bool {
 func (s *socket) run() {
 	defer s.cancel()
 	o := &s.h.opts
-	readCtx := s.conn.CloseRead(s.ctx) // answers pings and notices the peer's close
+	readCtx, readDone := s.readLoop() // answers pings and notices the peer's close
+	// Every return below has closed the connection, which ends the reader.
+	defer func() { <-readDone }()
 	ping := time.NewTicker(o.PingInterval)
 	defer ping.Stop()
 	var warnC, expireC <-chan time.Time
@@ -163,6 +165,25 @@ func (s *socket) run() {
 			s.requestClose(closeExpired)
 		}
 	}
+}
+
+// readLoop reads what the browser sends: Reader handles control frames (pongs,
+// pings, the close handshake) itself; a data message is not part of the protocol
+// and closes the socket with 1008. The returned context ends when reading does,
+// the channel when the goroutine has returned. It stands in for Conn.CloseRead,
+// whose goroutine, on a data message, waits for itself inside Close for 15 s, which
+// kept each such socket (and its goroutines) alive that long.
+func (s *socket) readLoop() (context.Context, <-chan struct{}) {
+	ctx, cancel := context.WithCancel(s.ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer cancel()
+		if _, _, err := s.conn.Reader(ctx); err == nil {
+			_ = s.conn.Close(websocket.StatusPolicyViolation, "unexpected data message")
+		}
+	}()
+	return ctx, done
 }
 
 // flush writes queued frames until the queue is empty (true) or a write fails or a

@@ -1,0 +1,66 @@
+package stack
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Snapshot is Redis' whole keyspace as DUMP payloads with their TTLs.
+type Snapshot map[string]dumped
+
+type dumped struct {
+	payload string
+	ttl     time.Duration
+}
+
+// SnapshotRedis dumps every key. redistest runs redis-server without persistence, so
+// a drill that restarts Redis carries the data across with RESTORE, as a production
+// Redis with append-only persistence would.
+func SnapshotRedis(t testing.TB, addr string) Snapshot {
+	t.Helper()
+	rdb := redis.NewClient(&redis.Options{Addr: addr})
+	defer rdb.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	snap := Snapshot{}
+	iter := rdb.Scan(ctx, 0, "*", 1000).Iterator()
+	for iter.Next(ctx) {
+		k := iter.Val()
+		p, err := rdb.Dump(ctx, k).Result()
+		if err == redis.Nil {
+			continue
+		}
+		if err != nil {
+			t.Fatalf("DUMP %s: %v", k, err)
+		}
+		ttl, err := rdb.PTTL(ctx, k).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ttl < 0 {
+			ttl = 0
+		}
+		snap[k] = dumped{p, ttl}
+	}
+	if err := iter.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
+// Restore writes snap into the Redis at addr.
+func (snap Snapshot) Restore(t testing.TB, addr string) {
+	t.Helper()
+	rdb := redis.NewClient(&redis.Options{Addr: addr})
+	defer rdb.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for k, d := range snap {
+		if err := rdb.RestoreReplace(ctx, k, d.ttl, d.payload).Err(); err != nil {
+			t.Fatalf("RESTORE %s: %v", k, err)
+		}
+	}
+}

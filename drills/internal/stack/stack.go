@@ -1,0 +1,281 @@
+// Package stack starts the gateway's real binaries (opend-sim, auth, quote, order,
+// edge) as separate processes on fixed free loopback ports, so a drill can kill one
+// and start it again on the same address, next to a restartable redis-server.
+package stack
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
+
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/platform/proctest"
+	"github.com/futugw/gateway/platform/redistest"
+)
+
+// Binaries of the stack and the main package each is built from (repository root).
+var targets = map[string]string{
+	"opend-sim": "./opend/cmd/opend-sim",
+	"auth":      "./services/auth/cmd/auth",
+	"quote":     "./services/quote/cmd/quote",
+	"order":     "./services/order/cmd/order",
+	"edge":      "./services/edge/cmd/edge",
+}
+
+var (
+	buildOnce sync.Once
+	binDir    string
+	buildErr  error
+)
+
+// Build compiles every binary once per test binary run (into a temp dir removed by
+// Cleanup) and returns their directory.
+func Build(t testing.TB) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		root, err := repoRoot()
+		if err != nil {
+			buildErr = err
+			return
+		}
+		if binDir, buildErr = os.MkdirTemp("", "futugw-drills-bin-"); buildErr != nil {
+			return
+		}
+		for name, pkg := range targets {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+			cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(binDir, name), pkg)
+			cmd.Dir = root
+			out, err := cmd.CombinedOutput()
+			cancel()
+			if err != nil {
+				buildErr = fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
+				return
+			}
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binDir
+}
+
+// Cleanup removes the built binaries; call it from TestMain after m.Run.
+func Cleanup() {
+	if binDir != "" {
+		_ = os.RemoveAll(binDir)
+	}
+}
+
+// repoRoot is the nearest parent directory holding go.work.
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.work")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.work above the test directory")
+		}
+		dir = parent
+	}
+}
+
+// FreeAddr returns a loopback host:port that was free a moment ago.
+func FreeAddr(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// Stack is one running gateway: Redis, opend-sim, auth, quote and order, plus the
+// edges a drill starts. Every address is fixed for the life of the test so that a
+// process started again listens where its clients expect it.
+type Stack struct {
+	t   testing.TB
+	Bin string
+	Dir string
+
+	Redis *redistest.Server
+
+	OpenDAddr, OpenDAdmin string
+	AuthAddr, AuthAdmin   string
+	QuoteAddr, QuoteAdmin string
+	OrderAddr, OrderAdmin string
+
+	Sim, Auth, Quote, Order *proctest.Proc
+
+	AdminKeyFile, ServiceKeyFile, PasswordFile string
+	AdminKey                                   string
+}
+
+// EnableEnv must be "1" for the drills to run (make drills sets it), so that
+// `make test`, which tests every workspace module, does not also run them.
+const EnableEnv = "FUTUGW_DRILLS"
+
+// Start runs Redis, opend-sim, auth, quote and order, each waited for until ready.
+func Start(t testing.TB) *Stack {
+	t.Helper()
+	if os.Getenv(EnableEnv) != "1" {
+		t.Skipf("failure drills run with `make drills` (%s=1)", EnableEnv)
+	}
+	s := &Stack{t: t, Bin: Build(t), Dir: t.TempDir()}
+	s.Redis = redistest.StartServer(t)
+	s.OpenDAddr, s.OpenDAdmin = FreeAddr(t), FreeAddr(t)
+	s.AuthAddr, s.AuthAdmin = FreeAddr(t), FreeAddr(t)
+	s.QuoteAddr, s.QuoteAdmin = FreeAddr(t), FreeAddr(t)
+	s.OrderAddr, s.OrderAdmin = FreeAddr(t), FreeAddr(t)
+	s.AdminKeyFile = filepath.Join(s.Dir, "admin.key")
+	s.ServiceKeyFile = filepath.Join(s.Dir, "service.key")
+	s.PasswordFile = filepath.Join(s.Dir, "trade-password")
+	if err := os.WriteFile(s.PasswordFile, []byte("drill-password\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s.StartSim()
+	s.StartAuth()
+	b, err := os.ReadFile(s.AdminKeyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.AdminKey = strings.TrimSpace(string(b))
+	s.StartQuote()
+	s.StartOrder()
+	return s
+}
+
+func (s *Stack) start(name, admin string, args ...string) *proctest.Proc {
+	s.t.Helper()
+	p := proctest.Start(s.t, filepath.Join(s.Bin, name), nil, args...)
+	s.waitReady(p, "http://"+admin+"/readyz")
+	return p
+}
+
+// waitReady polls url for 200.
+func (s *Stack) waitReady(p *proctest.Proc, url string) {
+	s.t.Helper()
+	deadline := time.Now().Add(proctest.Timeout)
+	for {
+		code, _ := Call(s.t, "GET", url, "", "")
+		if code == 200 {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("%s not ready (%d); output:\n%s", url, code, p.Output())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// StartSim (re)starts opend-sim on OpenDAddr: 50 ms pushes, short subscription hold,
+// a generous order rate limit so drills are not throttled by the simulator.
+func (s *Stack) StartSim() {
+	s.Sim = s.start("opend-sim", s.OpenDAdmin, "-addr", s.OpenDAddr, "-admin-addr", s.OpenDAdmin,
+		"-push-interval", "50ms", "-min-sub-hold", "1s", "-seed", "7", "-order-rate-limit", "10000",
+		"-trade-password-file", s.PasswordFile)
+}
+
+// StartAuth (re)starts auth; it keeps the bootstrap admin and service key files valid.
+func (s *Stack) StartAuth() {
+	s.Auth = s.start("auth", s.AuthAdmin, "-grpc-addr", s.AuthAddr, "-admin-addr", s.AuthAdmin,
+		"-redis-addr", s.Redis.Addr(), "-bootstrap-admin-file", s.AdminKeyFile,
+		"-bootstrap-service-file", s.ServiceKeyFile)
+}
+
+// StartQuote (re)starts quote on QuoteAddr.
+func (s *Stack) StartQuote() {
+	s.Quote = s.start("quote", s.QuoteAdmin, "-grpc-addr", s.QuoteAddr, "-admin-addr", s.QuoteAdmin,
+		"-opend-addr", s.OpenDAddr, "-auth-addr", s.AuthAddr, "-redis-addr", s.Redis.Addr(),
+		"-min-sub-hold", "1s")
+}
+
+// StartOrder (re)starts order on OrderAddr. Its shutdown deadline is 3 s instead of
+// 10 s: order's graceful stop waits out the whole deadline while an edge holds the
+// trade push stream (see the drills' report), which would only slow the suite down.
+func (s *Stack) StartOrder() {
+	s.Order = s.start("order", s.OrderAdmin, "-grpc-addr", s.OrderAddr, "-admin-addr", s.OrderAdmin,
+		"-opend-addr", s.OpenDAddr, "-auth-addr", s.AuthAddr, "-quote-addr", s.QuoteAddr,
+		"-redis-addr", s.Redis.Addr(), "-service-key-file", s.ServiceKeyFile,
+		"-trade-password-file", s.PasswordFile, "-shutdown-timeout", "3s")
+}
+
+// Edge is one running edge process.
+type Edge struct {
+	Addr string
+	Base string // http://Addr
+	Proc *proctest.Proc
+}
+
+// StartEdge starts an edge on addr ("" = a free port) and waits until it is ready and
+// its quote push stream is connected.
+func (s *Stack) StartEdge(addr string, extra ...string) *Edge {
+	s.t.Helper()
+	if addr == "" {
+		addr = FreeAddr(s.t)
+	}
+	args := append([]string{"-http-addr", addr, "-auth-addr", s.AuthAddr, "-quote-addr", s.QuoteAddr,
+		"-order-addr", s.OrderAddr, "-redis-addr", s.Redis.Addr(), "-service-key-file", s.ServiceKeyFile,
+		"-shutdown-timeout", "5s"}, extra...)
+	p := proctest.Start(s.t, filepath.Join(s.Bin, "edge"), nil, args...)
+	e := &Edge{Addr: addr, Base: "http://" + addr, Proc: p}
+	s.waitReady(p, e.Base+"/readyz")
+	p.WaitLog(func(r proctest.Record) bool {
+		return r.Msg() == "push stream connected" && r.Str("stream") == "quote"
+	})
+	return e
+}
+
+// Kill sends SIGKILL and reaps the process.
+func Kill(t testing.TB, p *proctest.Proc) {
+	t.Helper()
+	p.Signal(syscall.SIGKILL)
+	p.Wait()
+}
+
+// Stop sends SIGTERM and expects a clean exit.
+func Stop(t testing.TB, p *proctest.Proc) {
+	t.Helper()
+	p.Signal(syscall.SIGTERM)
+	if code := p.Wait(); code != 0 {
+		t.Fatalf("%s exited %d after SIGTERM; output:\n%s", p, code, p.Output())
+	}
+}
+
+// IssueKey mints a key through AuthService.IssueKey with the bootstrap admin key and
+// returns its plaintext.
+func (s *Stack) IssueKey(id string, scopes ...string) string {
+	s.t.Helper()
+	cc, err := grpc.NewClient(s.AuthAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer cc.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ctx = metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+s.AdminKey)
+	resp, err := gatewayv1.NewAuthServiceClient(cc).IssueKey(ctx, &gatewayv1.IssueKeyRequest{
+		Id: id, Scopes: scopes, ExpiresIn: "1h",
+	})
+	if err != nil {
+		s.t.Fatalf("IssueKey %s: %v", id, err)
+	}
+	return resp.GetKey()
+}

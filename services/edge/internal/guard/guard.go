@@ -1,0 +1,329 @@
+// Package guard refuses clients that keep failing authentication: every 401 the edge
+// answers (from the auth service on REST, or a /ws handshake) takes a token from the
+// caller's address bucket and from the presented key's bucket; a client or key whose
+// bucket is empty gets 429 auth_rate_limited, without reaching auth, for a cool-down.
+// Memory is bounded (capped tables, idle entries swept) and so are the logs: lines
+// about authentication failures pass a shared rate limit, the rest only count.
+package guard
+
+import (
+	"crypto/sha256"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"google.golang.org/grpc/codes"
+
+	"github.com/futugw/gateway/services/edge/internal/httperr"
+)
+
+// Limit is a number of authentication failures allowed per period, in a burst.
+type Limit struct {
+	Failures int
+	Per      time.Duration
+}
+
+// Defaults for the zero values of Options.
+var (
+	DefaultPerIP  = Limit{Failures: 20, Per: time.Minute}
+	DefaultPerKey = Limit{Failures: 5, Per: time.Minute}
+)
+
+const (
+	DefaultCooldown     = time.Minute
+	DefaultMaxEntries   = 100_000
+	DefaultLogPerSecond = 10
+)
+
+// Options configures a Guard.
+type Options struct {
+	PerIP  Limit // per client address (IPv6 grouped by /64)
+	PerKey Limit // per presented key (by its SHA-256)
+	// Cooldown is how long a client or key that exhausted its bucket is refused.
+	Cooldown time.Duration
+	// MaxEntries bounds each of the two tables.
+	MaxEntries int
+	// TrustProxy takes the client address from X-Forwarded-For (the last hop: the
+	// address the proxy in front saw), else the connection's peer is the client.
+	TrustProxy bool
+
+	Logger *slog.Logger
+	// LogPerSecond caps the lines about authentication failures (the guard's own and,
+	// through AllowLog, the access log's 401/429 lines); beyond it they only count.
+	LogPerSecond int
+	Metrics      prometheus.Registerer // nil: metrics are kept but not exported
+	Now          func() time.Time      // tests
+}
+
+// Guard is the middleware; build it with New. Safe for concurrent use.
+type Guard struct {
+	o          Options
+	ip, key    *table
+	logs       *logLimiter
+	failures   *prometheus.CounterVec // by scope: ip, key
+	refused    *prometheus.CounterVec // by scope
+	blocks     *prometheus.CounterVec // by scope
+	suppressed prometheus.Counter
+}
+
+// KeyFunc returns the credential a request presents ("" when none); it is only
+// hashed, never kept or logged.
+type KeyFunc func(*http.Request) string
+
+// New builds a Guard and registers its metrics.
+func New(o Options) (*Guard, error) {
+	if o.PerIP.Failures <= 0 || o.PerIP.Per <= 0 {
+		o.PerIP = DefaultPerIP
+	}
+	if o.PerKey.Failures <= 0 || o.PerKey.Per <= 0 {
+		o.PerKey = DefaultPerKey
+	}
+	if o.Cooldown <= 0 {
+		o.Cooldown = DefaultCooldown
+	}
+	if o.MaxEntries <= 0 {
+		o.MaxEntries = DefaultMaxEntries
+	}
+	if o.LogPerSecond <= 0 {
+		o.LogPerSecond = DefaultLogPerSecond
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	g := &Guard{
+		o:    o,
+		ip:   newTable(o.PerIP, o.Cooldown, o.MaxEntries),
+		key:  newTable(o.PerKey, o.Cooldown, o.MaxEntries),
+		logs: newLogLimiter(o.LogPerSecond, o.Now),
+		failures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "futugw_edge_auth_failures_total",
+			Help: "Requests answered 401, by the table that counted them (ip, key).",
+		}, []string{"scope"}),
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "futugw_edge_auth_rate_limited_total",
+			Help: "Requests refused with 429 auth_rate_limited, by the table that refused them (ip, key).",
+		}, []string{"scope"}),
+		blocks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "futugw_edge_auth_blocks_total",
+			Help: "Clients (ip) or keys (key) that exhausted their failure bucket and started a cool-down.",
+		}, []string{"scope"}),
+		suppressed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "futugw_edge_auth_log_suppressed_total",
+			Help: "Log lines about authentication failures dropped by the log rate limit.",
+		}),
+	}
+	for _, s := range []string{"ip", "key"} { // export zeros
+		g.failures.WithLabelValues(s)
+		g.refused.WithLabelValues(s)
+		g.blocks.WithLabelValues(s)
+	}
+	if o.Metrics != nil {
+		for _, c := range []prometheus.Collector{g.failures, g.refused, g.blocks, g.suppressed} {
+			if err := o.Metrics.Register(c); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return g, nil
+}
+
+// Wrap refuses blocked clients and keys with 429, and counts next's 401 answers.
+func (g *Guard) Wrap(key KeyFunc, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ip := g.clientKey(r)
+		kh := ""
+		if key != nil {
+			if tok := key(r); tok != "" {
+				sum := sha256.Sum256([]byte(tok))
+				kh = string(sum[:])
+			}
+		}
+		now := g.o.Now()
+		if until, scope := g.blocked(ip, kh, now); !until.IsZero() {
+			g.refused.WithLabelValues(scope).Inc()
+			secs := int((until.Sub(now) + time.Second - 1) / time.Second)
+			w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
+			httperr.WriteStatus(w, http.StatusTooManyRequests, codes.ResourceExhausted, httperr.ReasonAuthRateLimited,
+				"too many failed authentications from this client or with this key; retry later")
+			return
+		}
+		rec := &recorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		if rec.status == http.StatusUnauthorized {
+			g.fail(r, ip, kh)
+		}
+	})
+}
+
+func (g *Guard) blocked(ip, kh string, now time.Time) (time.Time, string) {
+	if until := g.ip.blockedUntil(ip, now); !until.IsZero() {
+		return until, "ip"
+	}
+	if kh != "" {
+		if until := g.key.blockedUntil(kh, now); !until.IsZero() {
+			return until, "key"
+		}
+	}
+	return time.Time{}, ""
+}
+
+// fail counts one authentication failure against ip and kh.
+func (g *Guard) fail(r *http.Request, ip, kh string) {
+	now := g.o.Now()
+	g.failures.WithLabelValues("ip").Inc()
+	if g.ip.fail(ip, now) {
+		g.blocks.WithLabelValues("ip").Inc()
+		if g.AllowLog() {
+			g.o.Logger.Warn("auth failures over the limit: refusing client", "client", ip,
+				"limit", g.o.PerIP.Failures, "per", g.o.PerIP.Per.String(), "cooldown", g.o.Cooldown.String(), "path", r.URL.Path)
+		}
+	}
+	if kh == "" {
+		return
+	}
+	g.failures.WithLabelValues("key").Inc()
+	if g.key.fail(kh, now) {
+		g.blocks.WithLabelValues("key").Inc()
+		if g.AllowLog() {
+			// A key hash prefix identifies the key in logs without revealing it.
+			g.o.Logger.Warn("auth failures over the limit: refusing key", "key_hash", hashPrefix(kh), "client", ip,
+				"limit", g.o.PerKey.Failures, "per", g.o.PerKey.Per.String(), "cooldown", g.o.Cooldown.String(), "path", r.URL.Path)
+		}
+	}
+}
+
+// AllowLog reports whether one more line about an authentication failure may be
+// written now; a refusal is counted in futugw_edge_auth_log_suppressed_total.
+func (g *Guard) AllowLog() bool {
+	if g.logs.allow() {
+		return true
+	}
+	g.suppressed.Inc()
+	return false
+}
+
+// Entries returns the sizes of the address and key tables.
+func (g *Guard) Entries() (ips, keys int) { return g.ip.len(), g.key.len() }
+
+// clientKey is the address the limits apply to: the peer, or behind a trusted
+// proxy the last X-Forwarded-For hop (the one the proxy appended, which a client
+// cannot forge); IPv6 addresses are grouped by /64, which one host usually owns.
+func (g *Guard) clientKey(r *http.Request) string {
+	s := r.RemoteAddr
+	if host, _, err := net.SplitHostPort(s); err == nil {
+		s = host
+	}
+	if g.o.TrustProxy {
+		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+			last := xff[len(xff)-1]
+			if i := strings.LastIndexByte(last, ','); i >= 0 {
+				last = last[i+1:]
+			}
+			if last = strings.TrimSpace(last); last != "" {
+				s = last
+			}
+		}
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		if len(s) > 64 { // garbage from a proxy header: bounded, still one bucket
+			s = s[:64]
+		}
+		return s
+	}
+	a = a.Unmap()
+	if a.Is6() {
+		p, _ := a.Prefix(64)
+		return p.String()
+	}
+	return a.String()
+}
+
+func hashPrefix(kh string) string {
+	const hexdigits = "0123456789abcdef"
+	var b [8]byte
+	for i := range 4 {
+		b[2*i], b[2*i+1] = hexdigits[kh[i]>>4], hexdigits[kh[i]&15]
+	}
+	return string(b[:])
+}
+
+// logLimiter is a token bucket of log lines: perSecond lines a second, in bursts of
+// as many.
+type logLimiter struct {
+	mu     sync.Mutex
+	rate   float64
+	tokens float64
+	last   time.Time
+	now    func() time.Time
+}
+
+func newLogLimiter(perSecond int, now func() time.Time) *logLimiter {
+	return &logLimiter{rate: float64(perSecond), tokens: float64(perSecond), last: now(), now: now}
+}
+
+func (l *logLimiter) allow() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if d := now.Sub(l.last); d > 0 {
+		l.tokens = min(l.rate, l.tokens+d.Seconds()*l.rate)
+		l.last = now
+	}
+	if l.tokens < 1 {
+		return false
+	}
+	l.tokens--
+	return true
+}
+
+// recorder captures the status a handler answered.
+type recorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(p []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(p)
+}
+
+// Unwrap lets http.ResponseController (and the WebSocket upgrade) reach the
+// connection.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// Flush keeps streaming responses streaming.
+func (r *recorder) Flush() {
+	if f, ok := r.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// BearerKey returns the credential of the Authorization header, with a leading
+// scheme word dropped ("" without the header). It is meant for hashing only: a
+// malformed header still identifies what the client keeps sending.
+func BearerKey(r *http.Request) string {
+	a := strings.TrimSpace(r.Header.Get("Authorization"))
+	if scheme, rest, ok := strings.Cut(a, " "); ok && len(scheme) <= 16 {
+		return strings.TrimSpace(rest)
+	}
+	return a
+}

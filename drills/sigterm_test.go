@@ -2,6 +2,7 @@ package drills
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -83,6 +84,11 @@ func TestOrderSIGTERM(t *testing.T) {
 		t.Errorf("order exited %d after SIGTERM; output:\n%s", code, s.Order.Output())
 	}
 	t.Logf("order stopped %v after SIGTERM", time.Since(termAt).Round(time.Millisecond))
+	// The edge's trade push stream is ended before the graceful stop (a drainer), so
+	// the stop waits only for in-flight orders and never has to be forced.
+	if out := s.Order.Output(); strings.Contains(out, "grpc_force_stop") {
+		t.Errorf("order's graceful stop was forced (a stream held it):\n%s", out)
+	}
 	close(stop)
 	wg.Wait()
 

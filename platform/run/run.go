@@ -74,6 +74,7 @@ type Service struct {
 	adminLn  net.Listener
 	grpcLn   net.Listener
 	closers  []closer
+	drainers []closer
 	started  bool
 	listened bool
 }
@@ -139,6 +140,16 @@ func (s *Service) AddCloser(name string, fn func(context.Context) error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closers = append(s.closers, closer{name: name, fn: fn})
+}
+
+// AddDrainer registers fn to end long-lived streams (push feeds) once the service is
+// not ready and before gRPC stops gracefully: GracefulStop waits for every open
+// stream, so a feed that only ends when told would otherwise hold the stop for the
+// whole grace period. Drainers run in registration order under the grace period.
+func (s *Service) AddDrainer(name string, fn func(context.Context) error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.drainers = append(s.drainers, closer{name: name, fn: fn})
 }
 
 // Listen binds the listeners, so their addresses are known before Run (useful with

@@ -20,6 +20,7 @@ func (s *Service) shutdown(stopWatch context.CancelFunc, watching, serving *sync
 		s.grpcHlth.Shutdown() // NOT_SERVING for every service, ignoring later updates
 	}
 
+	s.runDrainers()
 	if s.grpc != nil {
 		s.step("grpc_graceful_stop")
 		s.stopGRPC()
@@ -59,6 +60,24 @@ func (s *Service) stopGRPC() {
 		s.step("grpc_force_stop")
 		s.grpc.Stop()
 		<-done
+	}
+}
+
+// runDrainers ends long-lived streams before the graceful stop waits for them.
+func (s *Service) runDrainers() {
+	s.mu.Lock()
+	drainers := append([]closer(nil), s.drainers...)
+	s.mu.Unlock()
+	if len(drainers) == 0 {
+		return
+	}
+	s.step("drain_streams")
+	ctx, cancel := context.WithTimeout(context.Background(), s.opts.GracePeriod)
+	defer cancel()
+	for _, d := range drainers {
+		if err := d.fn(ctx); err != nil {
+			s.log.Warn("drain failed", "drainer", d.name, "error", err.Error())
+		}
 	}
 }
 

@@ -207,9 +207,8 @@ func (s *Stack) StartQuote() {
 		"-min-sub-hold", "1s")
 }
 
-// StartOrder (re)starts order on OrderAddr. Its shutdown deadline is 3 s instead of
-// 10 s: order's graceful stop waits out the whole deadline while an edge holds the
-// trade push stream (see the drills' report), which would only slow the suite down.
+// StartOrder (re)starts order on OrderAddr. The 3 s shutdown deadline keeps a
+// regression short: the SIGTERM drill fails if the graceful stop had to be forced.
 func (s *Stack) StartOrder() {
 	s.Order = s.start("order", s.OrderAdmin, "-grpc-addr", s.OrderAddr, "-admin-addr", s.OrderAdmin,
 		"-opend-addr", s.OpenDAddr, "-auth-addr", s.AuthAddr, "-quote-addr", s.QuoteAddr,

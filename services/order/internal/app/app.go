@@ -163,12 +163,13 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		_ = authn.WatchRevocations(watchCtx, rdb, cache, log)
 	}()
 	closers = append(closers,
-		closer{"revocations", func(context.Context) error { stopWatch(); <-watchDone; return nil }},
-		// Streams end with the gRPC server; cut any trade push subscriber left.
-		closer{"trade-pushes", func(context.Context) error { hub.CloseAll(errors.New("shutting down")); return nil }})
+		closer{"revocations", func(context.Context) error { stopWatch(); <-watchDone; return nil }})
 	for _, c := range closers {
 		svc.AddCloser(c.name, c.fn)
 	}
+	// Trade push streams last as long as an edge listens: end them before the graceful
+	// stop, which then only waits for in-flight orders. The edges reconnect elsewhere.
+	svc.AddDrainer("trade-pushes", func(context.Context) error { hub.CloseAll(errors.New("shutting down")); return nil })
 	return svc.Run(ctx)
 }
 

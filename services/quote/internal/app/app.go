@@ -141,6 +141,8 @@ func New(cfg Config, log *slog.Logger) (*Service, error) {
 	// Closers run in reverse: streams are gone with the gRPC server; then the session
 	// sweeper stops, the registry stops its timers, OpenD closes, revocation watching
 	// stops, Redis and auth close.
+	// Edge feeds last as long as the edge listens: end them before the graceful stop.
+	s.svc.AddDrainer("edge-streams", func(context.Context) error { s.hub.CloseAll(); return nil })
 	s.svc.AddCloser("auth", func(context.Context) error { return authConn.Close() })
 	s.svc.AddCloser("redis", func(context.Context) error { return rdb.Close() })
 	s.svc.AddCloser("revocations", func(context.Context) error { stopWatch(); <-watchDone; return nil })

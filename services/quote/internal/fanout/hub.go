@@ -34,6 +34,8 @@ var (
 	ErrOverflow = errors.New("fanout: edge stream too slow: subscription and notify frames overflowed its queue")
 	// ErrClosed is returned by Next after Close.
 	ErrClosed = errors.New("fanout: stream closed")
+	// ErrShuttingDown ends every stream when the service stops.
+	ErrShuttingDown = errors.New("quote service shutting down")
 )
 
 // Options tune a Hub.
@@ -286,6 +288,20 @@ func (s *Stream) Next(ctx context.Context) (*gatewayv1.QuotePush, error) {
 
 // Pending returns the number of frames waiting (for tests and diagnostics).
 func (s *Stream) Pending() int { return s.q.len() }
+
+// CloseAll ends every stream (shutdown): their Next fails with ErrShuttingDown.
+func (h *Hub) CloseAll() {
+	h.mu.Lock()
+	streams := make([]*Stream, 0, len(h.streams))
+	for s := range h.streams {
+		streams = append(streams, s)
+	}
+	h.mu.Unlock()
+	for _, s := range streams {
+		s.q.fail(ErrShuttingDown)
+		s.Close()
+	}
+}
 
 // Close unregisters the stream; Next fails with ErrClosed.
 func (s *Stream) Close() {

@@ -214,3 +214,18 @@ func TestNotifySessionReachesHostsOnly(t *testing.T) {
 		t.Fatalf("bob's stream got %v", got)
 	}
 }
+
+// CloseAll (shutdown) ends every stream so a graceful stop need not wait for them.
+func TestCloseAllEndsStreams(t *testing.T) {
+	h := New(Options{})
+	s1, s2 := h.Open(), h.Open()
+	h.CloseAll()
+	for _, s := range []*Stream{s1, s2} {
+		if _, err := s.Next(context.Background()); !errors.Is(err, ErrShuttingDown) {
+			t.Fatalf("Next after CloseAll = %v, want ErrShuttingDown", err)
+		}
+	}
+	if h.Stats().Streams != 0 {
+		t.Fatalf("streams left: %+v", h.Stats())
+	}
+}

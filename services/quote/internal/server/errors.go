@@ -18,6 +18,7 @@ const (
 	ReasonOpenDUnavailable = "opend_unavailable"
 	ReasonOpenDRefused     = "opend_refused"
 	ReasonStreamOverflow   = "stream_overflow"
+	ReasonShuttingDown     = "shutting_down"
 )
 
 func invalid(msg string) error {
@@ -41,6 +42,8 @@ func toStatus(err error) error {
 		return errinfo.New(codes.Canceled, "", "request cancelled")
 	case errors.As(err, &ee):
 		return errinfo.Newf(codes.FailedPrecondition, ReasonOpenDRefused, "OpenD refused the request: %s", ee.Error())
+	case errors.Is(err, fanout.ErrShuttingDown):
+		return errinfo.New(codes.Unavailable, ReasonShuttingDown, "the quote service is shutting down; reconnect")
 	case errors.Is(err, fanout.ErrOverflow):
 		return errinfo.New(codes.ResourceExhausted, ReasonStreamOverflow, err.Error())
 	}

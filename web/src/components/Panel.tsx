@@ -150,6 +150,17 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
     [],
   );
 
+  const watchlistRef = useRef(watchlist);
+  watchlistRef.current = watchlist;
+  const resubscribe = useCallback(() => {
+    const list = watchlistRef.current;
+    if (!list.length) return;
+    const security_list = list.map((k) => parseSymbol(k).security);
+    api.post('/api/subscribe', { security_list, sub_type_list: [1] }).catch((e) => {
+      toast('error', userMessage(e, 'subscribe again to ' + list.join(', ')));
+    });
+  }, [api, toast]);
+
   // --- pushes ---------------------------------------------------------------------------
   const onFrame = useCallback(
     (f: PushFrame) => {
@@ -172,8 +183,15 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
               setOpend('down');
               toast('error', f.message || 'OpenD disconnected');
               break;
-            case 'opend_reconnected':
             case 'upstream_reconnected':
+              // A restarted quote service may have lost the session's subscriptions
+              // (they live in its memory): subscribe the watchlist again (a no-op when
+              // they survived).
+              resubscribe();
+              setOpend('up');
+              toast('info', f.message || 'OpenD reconnected');
+              break;
+            case 'opend_reconnected':
               setOpend('up');
               toast('info', f.message || 'OpenD reconnected');
               break;
@@ -188,7 +206,7 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
         console.warn('push frame dropped:', e);
       }
     },
-    [applyQuote, applyOrderUpdate, scheduleReload, toast],
+    [applyQuote, applyOrderUpdate, scheduleReload, toast, resubscribe],
   );
 
   // Session refresh and the push socket live as long as the panel.

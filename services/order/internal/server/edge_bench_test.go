@@ -9,11 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/futugw/gateway/api/gen/go/futu/opend/common"
-	"github.com/futugw/gateway/api/gen/go/futu/opend/trdcommon"
-	"github.com/futugw/gateway/api/gen/go/futu/opend/trdplaceorder"
 	"github.com/futugw/gateway/platform/proctest"
-	"google.golang.org/protobuf/proto"
 )
 
 // BenchmarkPlacementThroughEdge is the browser's path: POST /api/order to the edge
@@ -53,14 +49,8 @@ func BenchmarkPlacementThroughEdge(b *testing.B) {
 	var direct, gateway []time.Duration
 	b.ReportAllocs()
 	for b.Loop() {
-		connID, serial := c.NextPacketID()
 		start := time.Now()
-		err := c.Call(ctx, 2202, &trdplaceorder.Request{C2S: &trdplaceorder.C2S{
-			PacketID: &common.PacketID{ConnID: proto.Uint64(connID), SerialNo: proto.Uint32(serial)},
-			Header:   &trdcommon.TrdHeader{TrdEnv: proto.Int32(0), AccID: proto.Uint64(1001), TrdMarket: proto.Int32(1)},
-			TrdSide:  proto.Int32(1), OrderType: proto.Int32(1), Code: proto.String("00700"),
-			Qty: proto.Float64(100), Price: proto.Float64(0.01),
-		}}, &trdplaceorder.Response{})
+		err := placeDirect(ctx, c)
 		direct = append(direct, time.Since(start))
 		if err != nil {
 			b.Fatal(err)

@@ -52,6 +52,13 @@ type Server struct {
 	port int
 	cmd  *exec.Cmd
 	done chan struct{}
+	// extra arguments after the defaults; conf, when set, is written to a config
+	// file passed first (Sentinel needs a writable config file).
+	extra []string
+	conf  string
+	// cluster makes the server a Cluster node, its bus on another free port.
+	cluster bool
+	busPort int
 }
 
 // StartServer is Start for tests that need to restart Redis; it always needs the
@@ -99,9 +106,14 @@ func (s *Server) Restart() {
 	}
 }
 
-func startServer(t testing.TB, bin string, _ int) *Server {
+func startServer(t testing.TB, bin string, _ int, extra ...string) *Server {
 	t.Helper()
-	s := &Server{t: t, bin: bin}
+	return startWith(t, &Server{t: t, bin: bin, extra: extra})
+}
+
+// startWith launches s on a free port, retrying with new ports.
+func startWith(t testing.TB, s *Server) *Server {
+	t.Helper()
 	// A free port can be taken by someone else between Close and redis binding it;
 	// retry a few times with a new port.
 	var lastErr error
@@ -124,7 +136,15 @@ func startServer(t testing.TB, bin string, _ int) *Server {
 // launch starts redis-server on s.port and waits until it answers PING.
 func (s *Server) launch() error {
 	dir := s.t.TempDir()
-	cmd := exec.Command(s.bin,
+	var args []string
+	if s.conf != "" {
+		conf := filepath.Join(dir, "redis.conf")
+		if err := os.WriteFile(conf, []byte(s.conf), 0o600); err != nil {
+			return err
+		}
+		args = append(args, conf)
+	}
+	args = append(args,
 		"--port", strconv.Itoa(s.port),
 		"--bind", "127.0.0.1",
 		"--save", "",
@@ -133,6 +153,16 @@ func (s *Server) launch() error {
 		"--daemonize", "no",
 		"--loglevel", "warning",
 	)
+	if s.cluster {
+		bus, err := freePort()
+		if err != nil {
+			return err
+		}
+		s.busPort = bus
+		args = append(args, "--cluster-enabled", "yes", "--cluster-port", strconv.Itoa(bus),
+			"--cluster-config-file", filepath.Join(dir, "nodes.conf"), "--cluster-node-timeout", "2000")
+	}
+	cmd := exec.Command(s.bin, append(args, s.extra...)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return err

@@ -2,9 +2,12 @@ package redistest
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"go.uber.org/goleak"
 )
 
@@ -61,5 +64,70 @@ func TestServerRestartKeepsAddr(t *testing.T) {
 	}
 	if err != nil || n != 0 {
 		t.Fatalf("after restart EXISTS = %d, %v; want 0, nil", n, err)
+	}
+}
+
+func TestCluster(t *testing.T) {
+	addrs := StartCluster(t)
+	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs})
+	defer rdb.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	// Keys spread over all three primaries.
+	for i := range 30 {
+		if err := rdb.Set(ctx, fmt.Sprint("k", i), i, 0).Err(); err != nil {
+			t.Fatalf("SET k%d: %v", i, err)
+		}
+	}
+	var mu sync.Mutex
+	perNode := map[string]int64{}
+	err := rdb.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error {
+		n, err := c.DBSize(ctx).Result()
+		mu.Lock()
+		perNode[c.Options().Addr] = n
+		mu.Unlock()
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(perNode) != 3 {
+		t.Fatalf("primaries = %v, want 3", perNode)
+	}
+	for a, n := range perNode {
+		if n == 0 {
+			t.Errorf("primary %s holds no keys: %v", a, perNode)
+		}
+	}
+}
+
+func TestSentinelFailover(t *testing.T) {
+	s := StartSentinel(t)
+	rdb := redis.NewFailoverClient(&redis.FailoverOptions{MasterName: s.MasterName, SentinelAddrs: s.Addrs})
+	defer rdb.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := rdb.Set(ctx, "k", "v", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	old := s.Master.Addr()
+	if err := s.Failover(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s.Master.Addr() == old || s.Replica.Addr() != old {
+		t.Fatalf("master %s replica %s after failover from %s", s.Master.Addr(), s.Replica.Addr(), old)
+	}
+	var err error
+	for range 100 { // the client learns of the switch from the Sentinels
+		if err = rdb.Set(ctx, "k2", "v2", 0).Err(); err == nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("SET after failover: %v", err)
+	}
+	if got, err := Client(t, s.Master.Addr()).Get(ctx, "k").Result(); err != nil || got != "v" {
+		t.Fatalf("replicated GET on the new master = %q, %v", got, err)
 	}
 }

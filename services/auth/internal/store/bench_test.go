@@ -6,11 +6,12 @@ import (
 	"time"
 
 	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/redistest"
 )
 
 // BenchmarkValidateUncached is one Redis round trip (GET by hash) plus decoding.
 func BenchmarkValidateUncached(b *testing.B) {
-	e := newEnv(b, Options{})
+	e := newEnv(b, redistest.Backends()[0], Options{})
 	tok, rec := record(b, "bench", time.Hour, "qot:read", "acc:read")
 	if err := e.st.Issue(context.Background(), rec); err != nil {
 		b.Fatal(err)
@@ -26,7 +27,7 @@ func BenchmarkValidateUncached(b *testing.B) {
 
 // BenchmarkValidateCached is the interceptor's path once the key is cached.
 func BenchmarkValidateCached(b *testing.B) {
-	e := newEnv(b, Options{})
+	e := newEnv(b, redistest.Backends()[0], Options{})
 	tok, rec := record(b, "bench", time.Hour, "qot:read", "acc:read")
 	ctx := context.Background()
 	if err := e.st.Issue(ctx, rec); err != nil {

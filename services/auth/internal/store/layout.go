@@ -1,8 +1,10 @@
 package store
 
-// Redis key names. Keys are never touched together by a script, so they need no
-// shared hash tag; multi-key work goes through pipelines, which go-redis splits by
-// slot on a Cluster.
+// Redis key names. Keys are never touched together by a script or a multi-key
+// command, so they need no shared hash tag and spread over a Cluster's slots;
+// multi-key work goes through pipelines, which go-redis splits by node on a Cluster
+// and runs concurrently, so a pipeline never carries writes whose order matters
+// (see kill). List scans every primary.
 const (
 	prefix      = "futugw:"
 	tokPrefix   = prefix + "tok:"

@@ -242,10 +242,14 @@ func (s *Store) kill(ctx context.Context, rec keys.Record) error {
 	if !expires {
 		ttl = s.opts.TombstoneMaxTTL
 	}
-	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		if ttl > 0 {
-			p.Set(ctx, revokedKey(rec.Hash), rec.ID, ttl)
+	// The tombstone is its own round trip: on a Cluster a pipeline's commands go to
+	// their nodes concurrently, so within one pipeline the DEL could land first.
+	if ttl > 0 {
+		if err := s.rdb.Set(ctx, revokedKey(rec.Hash), rec.ID, ttl).Err(); err != nil {
+			return unavailable("revoke", err)
 		}
+	}
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.Del(ctx, tokKey(rec.Hash))
 		p.Del(ctx, idKey(rec.ID))
 		if rec.IsSession() {

@@ -19,16 +19,18 @@ import (
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/errinfo"
 	"github.com/futugw/gateway/platform/redistest"
+	"github.com/futugw/gateway/platform/redisx"
 	"github.com/futugw/gateway/services/auth/internal/keys"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 type env struct {
-	rdb  redis.UniversalClient
-	st   *Store
-	al   *audit.Log
-	logs *syncBuffer
+	addrs []string
+	rdb   redis.UniversalClient
+	st    *Store
+	al    *audit.Log
+	logs  *syncBuffer
 }
 
 type syncBuffer struct {
@@ -48,12 +50,69 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func newEnv(t testing.TB, o Options) *env {
-	rdb := redistest.Client(t, redistest.Start(t))
+// forEachBackend runs body against a single Redis and against a Cluster.
+func forEachBackend(t *testing.T, body func(t *testing.T, b redistest.Backend)) {
+	for _, b := range redistest.Backends() {
+		t.Run(b.Name, func(t *testing.T) { body(t, b) })
+	}
+}
+
+// newClientFor returns a client for addrs built as the services build theirs.
+func newClientFor(t testing.TB, addrs []string) redis.UniversalClient {
+	t.Helper()
+	rdb, err := redisx.New(redisx.Options{Addrs: strings.Join(addrs, ",")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rdb.Close() })
+	return rdb
+}
+
+func newEnv(t testing.TB, b redistest.Backend, o Options) *env {
+	addrs := b.Start(t)
+	rdb := newClientFor(t, addrs)
 	logs := &syncBuffer{}
 	al := audit.New(rdb, 0)
 	o.Audit, o.Logger = al, slog.New(slog.NewJSONHandler(logs, nil))
-	return &env{rdb: rdb, st: New(rdb, o), al: al, logs: logs}
+	return &env{addrs: addrs, rdb: rdb, st: New(rdb, o), al: al, logs: logs}
+}
+
+// exists counts which of names exist, one EXISTS each: several keys in one EXISTS
+// must share a slot on a Cluster.
+func exists(ctx context.Context, rdb redis.UniversalClient, names ...string) int64 {
+	var n int64
+	for _, k := range names {
+		n += rdb.Exists(ctx, k).Val()
+	}
+	return n
+}
+
+// countKeys counts the keys matching pattern on every primary.
+func countKeys(t *testing.T, ctx context.Context, rdb redis.UniversalClient, pattern string) int {
+	t.Helper()
+	count := func(ctx context.Context, c redis.Cmdable) int {
+		n := 0
+		it := c.Scan(ctx, 0, pattern, 100).Iterator()
+		for it.Next(ctx) {
+			n++
+		}
+		if err := it.Err(); err != nil {
+			t.Error(err)
+		}
+		return n
+	}
+	cc, ok := rdb.(*redis.ClusterClient)
+	if !ok {
+		return count(ctx, rdb)
+	}
+	var total atomic.Int64
+	if err := cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error {
+		total.Add(int64(count(ctx, c)))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return int(total.Load())
 }
 
 func record(t testing.TB, id string, ttl time.Duration, scopes ...string) (string, keys.Record) {
@@ -77,254 +136,314 @@ func wantReason(t *testing.T, err error, reason string) {
 }
 
 func TestIssueValidate(t *testing.T) {
-	e := newEnv(t, Options{})
-	ctx := context.Background()
-	tok, rec := record(t, "bot", time.Hour, "qot:read")
-	rec.Limits.Markets = []string{"HK"}
-	if err := e.st.Issue(ctx, rec); err != nil {
-		t.Fatal(err)
-	}
-	p, err := e.st.Validate(ctx, tok, authn.CallInfo{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.KeyID != "bot" || !p.Has("qot:read") || p.TokenHash != authn.HashToken(tok) || p.Limits.GetAllowedMarkets()[0] != "HK" {
-		t.Errorf("principal = %+v", p)
-	}
-	// TTLs follow the expiry on both entries.
-	for _, k := range []string{tokKey(rec.Hash), idKey("bot")} {
-		if ttl := e.rdb.PTTL(ctx, k).Val(); ttl <= 0 || ttl > time.Hour {
-			t.Errorf("TTL of %s = %v", k, ttl)
+	forEachBackend(t, func(t *testing.T, b redistest.Backend) {
+		e := newEnv(t, b, Options{})
+		ctx := context.Background()
+		tok, rec := record(t, "bot", time.Hour, "qot:read")
+		rec.Limits.Markets = []string{"HK"}
+		if err := e.st.Issue(ctx, rec); err != nil {
+			t.Fatal(err)
 		}
-	}
-	if _, err := e.st.Validate(ctx, "fk_nope", authn.CallInfo{}); err == nil {
-		t.Fatal("malformed key accepted")
-	} else {
-		wantReason(t, err, errinfo.MalformedKey)
-	}
-	other, _ := record(t, "x", 0)
-	_, err = e.st.Validate(ctx, other, authn.CallInfo{})
-	wantReason(t, err, errinfo.InvalidKey)
+		p, err := e.st.Validate(ctx, tok, authn.CallInfo{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.KeyID != "bot" || !p.Has("qot:read") || p.TokenHash != authn.HashToken(tok) || p.Limits.GetAllowedMarkets()[0] != "HK" {
+			t.Errorf("principal = %+v", p)
+		}
+		// TTLs follow the expiry on both entries.
+		for _, k := range []string{tokKey(rec.Hash), idKey("bot")} {
+			if ttl := e.rdb.PTTL(ctx, k).Val(); ttl <= 0 || ttl > time.Hour {
+				t.Errorf("TTL of %s = %v", k, ttl)
+			}
+		}
+		if _, err := e.st.Validate(ctx, "fk_nope", authn.CallInfo{}); err == nil {
+			t.Fatal("malformed key accepted")
+		} else {
+			wantReason(t, err, errinfo.MalformedKey)
+		}
+		other, _ := record(t, "x", 0)
+		_, err = e.st.Validate(ctx, other, authn.CallInfo{})
+		wantReason(t, err, errinfo.InvalidKey)
 
-	// A key without expiry has no TTL.
-	_, forever := record(t, "forever", 0, "admin")
-	if err := e.st.Issue(ctx, forever); err != nil {
-		t.Fatal(err)
-	}
-	if ttl := e.rdb.PTTL(ctx, tokKey(forever.Hash)).Val(); ttl != -1 {
-		t.Errorf("TTL of a never-expiring key = %v", ttl)
-	}
-	if err := e.st.Issue(ctx, forever); !errors.Is(err, ErrIDTaken) {
-		t.Errorf("second issue of an id = %v", err)
-	}
+		// A key without expiry has no TTL.
+		_, forever := record(t, "forever", 0, "admin")
+		if err := e.st.Issue(ctx, forever); err != nil {
+			t.Fatal(err)
+		}
+		if ttl := e.rdb.PTTL(ctx, tokKey(forever.Hash)).Val(); ttl != -1 {
+			t.Errorf("TTL of a never-expiring key = %v", ttl)
+		}
+		if err := e.st.Issue(ctx, forever); !errors.Is(err, ErrIDTaken) {
+			t.Errorf("second issue of an id = %v", err)
+		}
+	})
 }
 
 func TestExpiry(t *testing.T) {
-	e := newEnv(t, Options{})
-	ctx := context.Background()
-	tok, rec := record(t, "short", 200*time.Millisecond, "qot:read")
-	if err := e.st.Issue(ctx, rec); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		_, err := e.st.Validate(ctx, tok, authn.CallInfo{})
-		if err != nil {
-			if r := errinfo.Reason(err); r != errinfo.InvalidKey && r != errinfo.ExpiredKey {
-				t.Fatalf("reason = %q", r)
+	forEachBackend(t, func(t *testing.T, b redistest.Backend) {
+		e := newEnv(t, b, Options{})
+		ctx := context.Background()
+		tok, rec := record(t, "short", 200*time.Millisecond, "qot:read")
+		if err := e.st.Issue(ctx, rec); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			_, err := e.st.Validate(ctx, tok, authn.CallInfo{})
+			if err != nil {
+				if r := errinfo.Reason(err); r != errinfo.InvalidKey && r != errinfo.ExpiredKey {
+					t.Fatalf("reason = %q", r)
+				}
+				break
 			}
-			break
+			if time.Now().After(deadline) {
+				t.Fatal("key did not expire")
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("key did not expire")
+		for time.Now().Before(deadline) && exists(ctx, e.rdb, tokKey(rec.Hash), idKey("short")) != 0 {
+			time.Sleep(20 * time.Millisecond)
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	for time.Now().Before(deadline) && e.rdb.Exists(ctx, tokKey(rec.Hash), idKey("short")).Val() != 0 {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if n := e.rdb.Exists(ctx, tokKey(rec.Hash), idKey("short")).Val(); n != 0 {
-		t.Errorf("%d entries left after expiry", n)
-	}
+		if n := exists(ctx, e.rdb, tokKey(rec.Hash), idKey("short")); n != 0 {
+			t.Errorf("%d entries left after expiry", n)
+		}
+	})
 }
 
 func TestRevokeCascadeAndTombstone(t *testing.T) {
-	e := newEnv(t, Options{})
-	ctx := context.Background()
-	sub := e.rdb.Subscribe(ctx, authn.RevocationChannel)
-	defer sub.Close()
-	if _, err := sub.Receive(ctx); err != nil {
-		t.Fatal(err)
-	}
-	ptok, parent := record(t, "parent", time.Hour, "qot:read")
-	ctok, child := record(t, "child", 10*time.Minute, "qot:read")
-	child.ParentID = "parent"
-	for _, r := range []keys.Record{parent, child} {
-		if err := e.st.Issue(ctx, r); err != nil {
+	forEachBackend(t, func(t *testing.T, b redistest.Backend) {
+		e := newEnv(t, b, Options{})
+		ctx := context.Background()
+		sub := e.rdb.Subscribe(ctx, authn.RevocationChannel)
+		defer sub.Close()
+		if _, err := sub.Receive(ctx); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if m := e.rdb.SMembers(ctx, childKey("parent")).Val(); len(m) != 1 || m[0] != "child" {
-		t.Fatalf("children = %v", m)
-	}
-	recs, err := e.st.Revoke(ctx, "parent")
-	if err != nil || len(recs) != 2 {
-		t.Fatalf("Revoke = %v, %v", recs, err)
-	}
-	for _, tok := range []string{ptok, ctok} {
-		_, err := e.st.Validate(ctx, tok, authn.CallInfo{Client: "1.2.3.4", Method: "/m"})
-		wantReason(t, err, errinfo.RevokedKey)
-	}
-	got := map[string]bool{}
-	for range 2 {
-		msg, err := sub.ReceiveMessage(ctx)
+		ptok, parent := record(t, "parent", time.Hour, "qot:read")
+		ctok, child := record(t, "child", 10*time.Minute, "qot:read")
+		child.ParentID = "parent"
+		for _, r := range []keys.Record{parent, child} {
+			if err := e.st.Issue(ctx, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if m := e.rdb.SMembers(ctx, childKey("parent")).Val(); len(m) != 1 || m[0] != "child" {
+			t.Fatalf("children = %v", m)
+		}
+		recs, err := e.st.Revoke(ctx, "parent")
+		if err != nil || len(recs) != 2 {
+			t.Fatalf("Revoke = %v, %v", recs, err)
+		}
+		for _, tok := range []string{ptok, ctok} {
+			_, err := e.st.Validate(ctx, tok, authn.CallInfo{Client: "1.2.3.4", Method: "/m"})
+			wantReason(t, err, errinfo.RevokedKey)
+		}
+		got := map[string]bool{}
+		for range 2 {
+			msg, err := sub.ReceiveMessage(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got[msg.Payload] = true
+		}
+		if !got[parent.Hash] || !got[child.Hash] {
+			t.Errorf("published %v", got)
+		}
+		if ttl := e.rdb.PTTL(ctx, revokedKey(parent.Hash)).Val(); ttl <= 0 || ttl > time.Hour {
+			t.Errorf("tombstone TTL = %v", ttl)
+		}
+		if _, err := e.st.Revoke(ctx, "parent"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("second revoke = %v", err)
+		}
+		// A session under a vanished parent is refused and leaves nothing behind.
+		_, orphan := record(t, "orphan", time.Minute, "qot:read")
+		orphan.ParentID = "parent"
+		if err := e.st.Issue(ctx, orphan); !errors.Is(err, ErrParentGone) {
+			t.Fatalf("orphan issue = %v", err)
+		}
+		if exists(ctx, e.rdb, tokKey(orphan.Hash), idKey("orphan")) != 0 {
+			t.Error("orphan session left in Redis")
+		}
+		// Failures were audited with client and method.
+		entries, err := e.al.List(ctx, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got[msg.Payload] = true
-	}
-	if !got[parent.Hash] || !got[child.Hash] {
-		t.Errorf("published %v", got)
-	}
-	if ttl := e.rdb.PTTL(ctx, revokedKey(parent.Hash)).Val(); ttl <= 0 || ttl > time.Hour {
-		t.Errorf("tombstone TTL = %v", ttl)
-	}
-	if _, err := e.st.Revoke(ctx, "parent"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("second revoke = %v", err)
-	}
-	// A session under a vanished parent is refused and leaves nothing behind.
-	_, orphan := record(t, "orphan", time.Minute, "qot:read")
-	orphan.ParentID = "parent"
-	if err := e.st.Issue(ctx, orphan); !errors.Is(err, ErrParentGone) {
-		t.Fatalf("orphan issue = %v", err)
-	}
-	if e.rdb.Exists(ctx, tokKey(orphan.Hash), idKey("orphan")).Val() != 0 {
-		t.Error("orphan session left in Redis")
-	}
-	// Failures were audited with client and method.
-	entries, err := e.al.List(ctx, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var failed int
-	for _, en := range entries {
-		if en.Action == "auth_failed" && en.Reason == errinfo.RevokedKey && en.Client == "1.2.3.4" && en.Fields["method"] == "/m" {
-			failed++
+		var failed int
+		for _, en := range entries {
+			if en.Action == "auth_failed" && en.Reason == errinfo.RevokedKey && en.Client == "1.2.3.4" && en.Fields["method"] == "/m" {
+				failed++
+			}
 		}
-	}
-	if failed != 2 {
-		t.Errorf("auth_failed entries = %d in %+v", failed, entries)
-	}
+		if failed != 2 {
+			t.Errorf("auth_failed entries = %d in %+v", failed, entries)
+		}
+	})
 }
 
 func TestShorten(t *testing.T) {
-	e := newEnv(t, Options{})
-	ctx := context.Background()
-	tok, rec := record(t, "s", time.Hour, "qot:read")
-	if err := e.st.Issue(ctx, rec); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.st.Shorten(ctx, rec, 30*time.Second); err != nil {
-		t.Fatal(err)
-	}
-	p, err := e.st.Validate(ctx, tok, authn.CallInfo{})
-	if err != nil || time.Until(p.ExpiresAt) > 30*time.Second {
-		t.Fatalf("after shorten: %v %v", p, err)
-	}
-	if ttl := e.rdb.PTTL(ctx, idKey("s")).Val(); ttl <= 0 || ttl > 30*time.Second {
-		t.Errorf("id TTL = %v", ttl)
-	}
+	forEachBackend(t, func(t *testing.T, b redistest.Backend) {
+		e := newEnv(t, b, Options{})
+		ctx := context.Background()
+		tok, rec := record(t, "s", time.Hour, "qot:read")
+		if err := e.st.Issue(ctx, rec); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.st.Shorten(ctx, rec, 30*time.Second); err != nil {
+			t.Fatal(err)
+		}
+		p, err := e.st.Validate(ctx, tok, authn.CallInfo{})
+		if err != nil || time.Until(p.ExpiresAt) > 30*time.Second {
+			t.Fatalf("after shorten: %v %v", p, err)
+		}
+		if ttl := e.rdb.PTTL(ctx, idKey("s")).Val(); ttl <= 0 || ttl > 30*time.Second {
+			t.Errorf("id TTL = %v", ttl)
+		}
+	})
 }
 
 // Of 50 concurrent issuers of one id exactly one wins.
 func TestIDUniqueUnderConcurrency(t *testing.T) {
-	e := newEnv(t, Options{})
-	ctx := context.Background()
-	var wins, taken atomic.Int32
-	var wg sync.WaitGroup
-	for range 50 {
-		wg.Go(func() {
-			_, r := record(t, "same", time.Hour, "qot:read")
-			switch err := e.st.Issue(ctx, r); {
-			case err == nil:
-				wins.Add(1)
-			case errors.Is(err, ErrIDTaken):
-				taken.Add(1)
-			default:
-				t.Error(err)
-			}
-		})
-	}
-	wg.Wait()
-	if wins.Load() != 1 || taken.Load() != 49 {
-		t.Fatalf("wins %d, taken %d", wins.Load(), taken.Load())
-	}
-	n := 0
-	iter := e.rdb.Scan(ctx, 0, tokPrefix+"*", 100).Iterator()
-	for iter.Next(ctx) {
-		n++
-	}
-	if n != 1 {
-		t.Errorf("%d records stored, want 1 (losers must leave nothing)", n)
-	}
+	forEachBackend(t, func(t *testing.T, b redistest.Backend) {
+		e := newEnv(t, b, Options{})
+		ctx := context.Background()
+		var wins, taken atomic.Int32
+		var wg sync.WaitGroup
+		for range 50 {
+			wg.Go(func() {
+				_, r := record(t, "same", time.Hour, "qot:read")
+				switch err := e.st.Issue(ctx, r); {
+				case err == nil:
+					wins.Add(1)
+				case errors.Is(err, ErrIDTaken):
+					taken.Add(1)
+				default:
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if wins.Load() != 1 || taken.Load() != 49 {
+			t.Fatalf("wins %d, taken %d", wins.Load(), taken.Load())
+		}
+		n := countKeys(t, ctx, e.rdb, tokPrefix+"*")
+		if n != 1 {
+			t.Errorf("%d records stored, want 1 (losers must leave nothing)", n)
+		}
+	})
 }
 
 func TestList(t *testing.T) {
-	e := newEnv(t, Options{})
-	ctx := context.Background()
-	if l, err := e.st.List(ctx); err != nil || len(l) != 0 {
-		t.Fatalf("empty List = %v %v", l, err)
-	}
-	for i, id := range []string{"a", "b", "c"} {
-		_, r := record(t, id, time.Hour, "qot:read")
-		r.CreatedAt = r.CreatedAt.Add(time.Duration(i) * time.Second)
-		if err := e.st.Issue(ctx, r); err != nil {
+	forEachBackend(t, func(t *testing.T, b redistest.Backend) {
+		e := newEnv(t, b, Options{})
+		ctx := context.Background()
+		if l, err := e.st.List(ctx); err != nil || len(l) != 0 {
+			t.Fatalf("empty List = %v %v", l, err)
+		}
+		for i, id := range []string{"a", "b", "c"} {
+			_, r := record(t, id, time.Hour, "qot:read")
+			r.CreatedAt = r.CreatedAt.Add(time.Duration(i) * time.Second)
+			if err := e.st.Issue(ctx, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := e.st.Revoke(ctx, "b"); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if _, err := e.st.Revoke(ctx, "b"); err != nil {
-		t.Fatal(err)
-	}
-	l, err := e.st.List(ctx)
-	if err != nil || len(l) != 2 || l[0].ID != "a" || l[1].ID != "c" {
-		t.Fatalf("List = %+v %v", l, err)
-	}
+		l, err := e.st.List(ctx)
+		if err != nil || len(l) != 2 || l[0].ID != "a" || l[1].ID != "c" {
+			t.Fatalf("List = %+v %v", l, err)
+		}
+	})
 }
 
 // A flood of bad keys is audited and logged at the configured rate only.
 func TestFailureAuditRateLimited(t *testing.T) {
-	now := time.Unix(1000, 0)
-	reg := NewMetrics(nil)
-	e := newEnv(t, Options{FailureAuditRate: 5, Metrics: reg, Now: func() time.Time { return now }})
-	ctx := context.Background()
-	for range 100 {
-		_, err := e.st.Validate(ctx, "garbage", authn.CallInfo{Method: "/flood"})
-		wantReason(t, err, errinfo.MalformedKey)
-	}
-	entries, _ := e.al.List(ctx, 1000)
-	if len(entries) != 5 {
-		t.Errorf("%d audit entries, want 5", len(entries))
-	}
-	if got := testutil.ToFloat64(reg.FailuresDropped); got != 95 {
-		t.Errorf("dropped = %v", got)
-	}
-	if got := testutil.ToFloat64(reg.Validations.WithLabelValues(errinfo.MalformedKey)); got != 100 {
-		t.Errorf("validations{malformed_key} = %v", got)
-	}
-	if n := strings.Count(e.logs.String(), "authentication failed"); n != 5 {
-		t.Errorf("%d log lines", n)
-	}
-	now = now.Add(time.Second) // a second later the budget is back
-	_, _ = e.st.Validate(ctx, "garbage", authn.CallInfo{})
-	if entries, _ := e.al.List(ctx, 1000); len(entries) != 6 {
-		t.Errorf("%d audit entries after refill", len(entries))
-	}
+	forEachBackend(t, func(t *testing.T, b redistest.Backend) {
+		now := time.Unix(1000, 0)
+		reg := NewMetrics(nil)
+		e := newEnv(t, b, Options{FailureAuditRate: 5, Metrics: reg, Now: func() time.Time { return now }})
+		ctx := context.Background()
+		for range 100 {
+			_, err := e.st.Validate(ctx, "garbage", authn.CallInfo{Method: "/flood"})
+			wantReason(t, err, errinfo.MalformedKey)
+		}
+		entries, _ := e.al.List(ctx, 1000)
+		if len(entries) != 5 {
+			t.Errorf("%d audit entries, want 5", len(entries))
+		}
+		if got := testutil.ToFloat64(reg.FailuresDropped); got != 95 {
+			t.Errorf("dropped = %v", got)
+		}
+		if got := testutil.ToFloat64(reg.Validations.WithLabelValues(errinfo.MalformedKey)); got != 100 {
+			t.Errorf("validations{malformed_key} = %v", got)
+		}
+		if n := strings.Count(e.logs.String(), "authentication failed"); n != 5 {
+			t.Errorf("%d log lines", n)
+		}
+		now = now.Add(time.Second) // a second later the budget is back
+		_, _ = e.st.Validate(ctx, "garbage", authn.CallInfo{})
+		if entries, _ := e.al.List(ctx, 1000); len(entries) != 6 {
+			t.Errorf("%d audit entries after refill", len(entries))
+		}
+	})
 }
 
 func TestRedisDown(t *testing.T) {
-	e := newEnv(t, Options{})
-	tok, _ := record(t, "x", 0)
-	_ = e.rdb.Close()
-	_, err := e.st.Validate(context.Background(), tok, authn.CallInfo{})
-	wantReason(t, err, errinfo.RedisUnavailable)
+	forEachBackend(t, func(t *testing.T, b redistest.Backend) {
+		e := newEnv(t, b, Options{})
+		tok, _ := record(t, "x", 0)
+		_ = e.rdb.Close()
+		_, err := e.st.Validate(context.Background(), tok, authn.CallInfo{})
+		wantReason(t, err, errinfo.RedisUnavailable)
+	})
+}
+
+// A revocation reaches a process watching the channel (authn.WatchRevocations) and
+// drops the key from its cache, on a single Redis and on a Cluster alike.
+func TestRevocationReachesWatchers(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b redistest.Backend) {
+		e := newEnv(t, b, Options{})
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		tok, rec := record(t, "watched", time.Hour, "qot:read")
+		if err := e.st.Issue(ctx, rec); err != nil {
+			t.Fatal(err)
+		}
+		cache := authn.NewCache(e.st, authn.CacheOptions{TTL: time.Minute})
+		// The watcher uses its own client, as another process would.
+		watcher := newClientFor(t, e.addrs)
+		logs := &syncBuffer{}
+		revoked := make(chan string, 4)
+		wctx, stop := context.WithCancel(ctx)
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			_ = authn.WatchRevocations(wctx, watcher, cache, slog.New(slog.NewJSONHandler(logs, nil)),
+				authn.OnRevoked(func(h string) { revoked <- h }))
+		})
+		defer func() { stop(); wg.Wait() }()
+		for !strings.Contains(logs.String(), "revocations subscribed") {
+			if ctx.Err() != nil {
+				t.Fatal("watcher never subscribed")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if _, err := cache.Validate(ctx, tok, authn.CallInfo{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.st.Revoke(ctx, "watched"); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case h := <-revoked:
+			if h != rec.Hash {
+				t.Fatalf("revoked %s, want %s", h, rec.Hash)
+			}
+		case <-ctx.Done():
+			t.Fatal("revocation not received")
+		}
+		_, err := cache.Validate(ctx, tok, authn.CallInfo{})
+		wantReason(t, err, errinfo.RevokedKey)
+	})
 }

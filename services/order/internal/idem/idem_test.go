@@ -3,19 +3,36 @@ package idem
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/futugw/gateway/platform/redistest"
+	"github.com/futugw/gateway/platform/redisx"
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/goleak"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-func TestLifecycle(t *testing.T) {
-	rdb := redis.NewClient(&redis.Options{Addr: redistest.Start(t)})
-	defer rdb.Close()
+// forEachBackend runs body with a client (built as the service builds it) on a
+// single Redis and on a Cluster.
+func forEachBackend(t *testing.T, body func(t *testing.T, rdb redis.UniversalClient)) {
+	for _, b := range redistest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			rdb, err := redisx.New(redisx.Options{Addrs: strings.Join(b.Start(t), ",")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rdb.Close()
+			body(t, rdb)
+		})
+	}
+}
+
+func TestLifecycle(t *testing.T) { forEachBackend(t, testLifecycle) }
+
+func testLifecycle(t *testing.T, rdb redis.UniversalClient) {
 	now := time.UnixMilli(1_800_000_000_000)
 	clock := func() time.Time { return now }
 	s := New(rdb, Options{Lease: time.Second, Wait: time.Millisecond, Now: clock})

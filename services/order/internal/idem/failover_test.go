@@ -1,0 +1,180 @@
+package idem_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/futugw/gateway/platform/redistest"
+	"github.com/futugw/gateway/platform/redisx"
+	"github.com/futugw/gateway/services/order/internal/idem"
+	"github.com/futugw/gateway/services/order/internal/limits"
+)
+
+// book is a fake OpenD order list: orders by remark tag.
+type book struct {
+	mu     sync.Mutex
+	next   int
+	byTag  map[string][]string
+	placed int
+}
+
+func (b *book) place(tag string) string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.next++
+	id := fmt.Sprint(b.next)
+	b.byTag[tag] = append(b.byTag[tag], id)
+	b.placed++
+	return id
+}
+
+func (b *book) find(tag string) (string, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if ids := b.byTag[tag]; len(ids) > 0 {
+		return ids[0], true
+	}
+	return "", false
+}
+
+// placeOnce is the order service's placement protocol (server.place) reduced to its
+// Redis steps: claim the idempotency key, resume or reserve the limits, place, record.
+// It returns the order id, refused for a limit, or an error to retry on.
+func placeOnce(ctx context.Context, st *idem.Store, c *limits.Counter, b *book, pol limits.Policy, key string, n int) (id string, refused bool, err error) {
+	res, err := st.Acquire(ctx, pol.KeyID, key, "body", fmt.Sprint(key, "#", n))
+	if err != nil {
+		return "", false, err
+	}
+	if res.Claim == nil {
+		return res.OrderID, false, nil
+	}
+	cl := res.Claim
+	if cl.TakeOver {
+		if id, ok := b.find(cl.Tag); ok {
+			_ = st.Done(ctx, cl, id)
+			return id, false, nil
+		}
+	}
+	if !cl.TakeOver || cl.PriorState != idem.StateUnknown {
+		if _, err := c.Reserve(ctx, pol, fmt.Sprint(key, "#", n), 1, time.Now()); err != nil {
+			if r, ok := limits.AsRefusal(err); ok && r.Kind == limits.KindExhausted {
+				_ = st.Release(ctx, cl)
+				return "", true, nil
+			}
+			_ = st.Release(ctx, cl)
+			return "", false, err
+		}
+	}
+	id = b.place(cl.Tag)
+	if err := st.Done(ctx, cl, id); err != nil {
+		// The order exists; the next attempt finds it by its tag after the lease.
+		return "", false, err
+	}
+	return id, false, nil
+}
+
+// Orders keep being placed while the Sentinel-managed master fails over: no
+// idempotency key yields two orders, a retried key returns its order id, and the
+// per-minute limit is never exceeded (errors during the switch are retried, as a
+// client retries a 503).
+//
+// KNOWN FAILURE, hence opt-in (FUTUGW_SENTINEL_DRILL=1): replication is
+// asynchronous and the client keeps writing to the old master until the Sentinels
+// announce the switch, so writes it acknowledged are lost: window entries (the limit
+// is exceeded) and idempotency records (a retry claims the key afresh and would place
+// again). Fix: make each limit and idempotency write durable on a replica (WAIT 1
+// after the script on the same connection, failing closed when it times out) and/or
+// min-replicas-to-write 1 on the master; then drop the opt-in.
+func TestSentinelFailoverWhilePlacing(t *testing.T) {
+	if os.Getenv("FUTUGW_SENTINEL_DRILL") != "1" {
+		t.Skip("known failure: async replication loses acknowledged writes on failover; set FUTUGW_SENTINEL_DRILL=1 to run")
+	}
+	s := redistest.StartSentinel(t)
+	rdb, err := redisx.New(redisx.Options{Addrs: strings.Join(s.Addrs, ","), MasterName: s.MasterName})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdb.Close()
+	st := idem.New(rdb, idem.Options{Lease: time.Second, Wait: 2 * time.Second})
+	c := limits.NewCounter(rdb, nil)
+	const maxPerMinute = 150
+	pol := limits.Policy{KeyID: "drill", MaxPerMinute: func() *int32 { v := int32(maxPerMinute); return &v }()}
+	b := &book{byTag: map[string][]string{}}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 35*time.Second)
+	defer cancel()
+	// Six workers at ~60 orders a second until shortly after the switch: the limit is
+	// reached around the failover.
+	const workers = 6
+	ids := make(map[string]string)
+	var mu sync.Mutex
+	var refusedN, retries int
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for w := range workers {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				key := fmt.Sprintf("w%d-%d", w, i)
+				for n := 0; ; n++ {
+					id, refused, err := placeOnce(ctx, st, c, b, pol, key, n)
+					if err == nil {
+						mu.Lock()
+						if refused {
+							refusedN++
+						} else {
+							ids[key] = id
+						}
+						mu.Unlock()
+						break
+					}
+					if ctx.Err() != nil {
+						t.Errorf("key %s: gave up: %v", key, err)
+						return
+					}
+					mu.Lock()
+					retries++
+					mu.Unlock()
+					if !errors.Is(err, idem.ErrPending) {
+						time.Sleep(50 * time.Millisecond)
+					}
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+		})
+	}
+	time.Sleep(time.Second)
+	ferr := s.Failover(ctx)
+	time.Sleep(2 * time.Second)
+	close(stop)
+	wg.Wait()
+	if ferr != nil {
+		t.Fatal(ferr)
+	}
+	for tag, list := range b.byTag {
+		if len(list) > 1 {
+			t.Errorf("tag %s placed %d times: %v", tag, len(list), list)
+		}
+	}
+	if b.placed > maxPerMinute {
+		t.Errorf("%d orders placed, limit %d per minute", b.placed, maxPerMinute)
+	}
+	// A retry of every key returns its order id.
+	for key, id := range ids {
+		id2, _, err := placeOnce(ctx, st, c, b, pol, key, 999)
+		if err != nil || id2 != id {
+			t.Errorf("retry of %s = %q, %v; want %s", key, id2, err, id)
+		}
+	}
+	t.Logf("placed %d, refused %d, keys %d, retried attempts %d", b.placed, refusedN, len(ids), retries)
+}

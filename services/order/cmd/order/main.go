@@ -24,6 +24,8 @@ func run(args []string) int {
 	adminAddr := config.String(fs, "admin-addr", "ORDER_ADMIN_ADDR", ":9103", "admin HTTP address (/metrics, /healthz, /readyz)")
 	opendAddr := config.String(fs, "opend-addr", "OPEND_ADDR", "127.0.0.1:11111", "Futu OpenD (or opend-sim) address")
 	redisAddr := config.String(fs, "redis-addr", "REDIS_ADDR", "127.0.0.1:6379", "Redis address(es), comma-separated for a cluster")
+	redisMaster := config.String(fs, "redis-master", "REDIS_MASTER_NAME", "", "Redis Sentinel master name; empty = no Sentinel")
+	minReplicas := config.Int(fs, "redis-min-replicas", "ORDER_REDIS_MIN_REPLICAS", 0, "replicas that must acknowledge each limit and idempotency write before an order proceeds (Redis WAIT); 0 = off (single Redis)")
 	authAddr := config.String(fs, "auth-addr", "AUTH_ADDR", "127.0.0.1:50051", "auth service gRPC address")
 	quoteAddr := config.String(fs, "quote-addr", "QUOTE_ADDR", "", "quote service gRPC address for valuing market orders; empty = OpenD snapshot")
 	serviceKeyFile := config.String(fs, "service-key-file", "ORDER_SERVICE_KEY_FILE", "", "file holding the order service's own service key (for the quote service)")
@@ -50,9 +52,9 @@ func run(args []string) int {
 		return 2
 	}
 	cfg := app.Config{GRPCAddr: *grpcAddr, AdminAddr: *adminAddr, OpenDAddr: *opendAddr,
-		Redis: redisx.Options{Addrs: *redisAddr}, AuthAddr: *authAddr, QuoteAddr: *quoteAddr,
+		Redis: redisx.Options{Addrs: *redisAddr, MasterName: *redisMaster}, AuthAddr: *authAddr, QuoteAddr: *quoteAddr,
 		ServiceKeyFile: *serviceKeyFile, TradePassword: pwd, HoursTZ: *hoursTZ,
-		Pprof: *pprof, ShutdownTimeout: *shutdown}
+		Pprof: *pprof, ShutdownTimeout: *shutdown, RedisMinReplicas: *minReplicas}
 
 	log := obs.NewLogger(os.Stderr, *level)
 	if err := app.Run(context.Background(), cfg, log); err != nil {

@@ -44,6 +44,10 @@ type Config struct {
 	HoursTZ         string // time zone of the keys' hours windows
 	Pprof           bool
 	ShutdownTimeout time.Duration // gRPC grace period and HTTP drain deadline
+	// RedisMinReplicas > 0 makes every limit reservation and idempotency record write
+	// wait until that many replicas acknowledged it (WAIT), failing closed otherwise,
+	// so a Sentinel failover cannot lose them. 0 = off (single Redis).
+	RedisMinReplicas int
 }
 
 // ReadSecret returns the first line of file, else the env value (a trade password
@@ -70,10 +74,13 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("order: hours time zone %q: %w", cfg.HoursTZ, err)
 	}
+	if cfg.RedisMinReplicas < 0 {
+		return fmt.Errorf("order: redis min replicas %d is negative", cfg.RedisMinReplicas)
+	}
 	log.Info("config", "grpc_addr", cfg.GRPCAddr, "admin_addr", cfg.AdminAddr,
 		"opend_addr", cfg.OpenDAddr, "redis_addrs", cfg.Redis.Addrs, "auth_addr", cfg.AuthAddr,
 		"quote_addr", cfg.QuoteAddr, "hours_tz", loc.String(), "trade_password_set", cfg.TradePassword != "",
-		"pprof", cfg.Pprof, "shutdown_timeout", cfg.ShutdownTimeout.String())
+		"pprof", cfg.Pprof, "shutdown_timeout", cfg.ShutdownTimeout.String(), "redis_min_replicas", cfg.RedisMinReplicas)
 
 	// closers run at shutdown (as service closers, after the servers stopped, so
 	// "shutdown complete" stays the last word) or at once if wiring fails.
@@ -125,8 +132,8 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	m := server.NewMetrics(reg)
 	srv := server.New(server.Deps{
 		Placer:  pl,
-		Counter: limits.NewCounter(rdb, m.ObserveScript),
-		Idem:    idem.New(rdb, idem.Options{}),
+		Counter: limits.NewCounter(rdb, limits.Options{Observe: m.ObserveScript, MinReplicas: cfg.RedisMinReplicas}),
+		Idem:    idem.New(rdb, idem.Options{MinReplicas: cfg.RedisMinReplicas}),
 		Audit:   aw,
 		Quoter:  quoter,
 		Hub:     hub,

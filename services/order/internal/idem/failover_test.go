@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -84,33 +83,29 @@ func placeOnce(ctx context.Context, st *idem.Store, c *limits.Counter, b *book, 
 // per-minute limit is never exceeded (errors during the switch are retried, as a
 // client retries a 503).
 //
-// KNOWN FAILURE, hence opt-in (FUTUGW_SENTINEL_DRILL=1): replication is
-// asynchronous and the client keeps writing to the old master until the Sentinels
-// announce the switch, so writes it acknowledged are lost: window entries (the limit
-// is exceeded) and idempotency records (a retry claims the key afresh and would place
-// again). Fix: make each limit and idempotency write durable on a replica (WAIT 1
-// after the script on the same connection, failing closed when it times out) and/or
-// min-replicas-to-write 1 on the master; then drop the opt-in.
+// Replication is asynchronous and the client keeps writing to the old master until
+// the Sentinels announce the switch, so without MinReplicas writes it acknowledged
+// are lost: window entries (the limit is exceeded) and idempotency records (a retry
+// claims the key afresh and would place again). With MinReplicas 1 every limit and
+// idempotency write waits for the replica (WAIT 1 in the script's pipeline) and
+// fails closed when it is not acknowledged.
 func TestSentinelFailoverWhilePlacing(t *testing.T) {
-	if os.Getenv("FUTUGW_SENTINEL_DRILL") != "1" {
-		t.Skip("known failure: async replication loses acknowledged writes on failover; set FUTUGW_SENTINEL_DRILL=1 to run")
-	}
 	s := redistest.StartSentinel(t)
 	rdb, err := redisx.New(redisx.Options{Addrs: strings.Join(s.Addrs, ","), MasterName: s.MasterName})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rdb.Close()
-	st := idem.New(rdb, idem.Options{Lease: time.Second, Wait: 2 * time.Second})
-	c := limits.NewCounter(rdb, nil)
-	const maxPerMinute = 150
+	st := idem.New(rdb, idem.Options{Lease: time.Second, Wait: 2 * time.Second, MinReplicas: 1})
+	c := limits.NewCounter(rdb, limits.Options{MinReplicas: 1})
+	const maxPerMinute = 120
 	pol := limits.Policy{KeyID: "drill", MaxPerMinute: func() *int32 { v := int32(maxPerMinute); return &v }()}
 	b := &book{byTag: map[string][]string{}}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 35*time.Second)
 	defer cancel()
-	// Six workers at ~60 orders a second until shortly after the switch: the limit is
-	// reached around the failover.
+	// Six workers at ~60 orders a second from before the switch until the limit
+	// refuses, after it.
 	const workers = 6
 	ids := make(map[string]string)
 	var mu sync.Mutex
@@ -155,11 +150,21 @@ func TestSentinelFailoverWhilePlacing(t *testing.T) {
 	}
 	time.Sleep(time.Second)
 	ferr := s.Failover(ctx)
-	time.Sleep(2 * time.Second)
+	// Keep placing until the limit refuses (writes fail closed until the old master
+	// is back as a replica, so that is well after the switch): a window entry lost in
+	// the failover would let more than the limit through by then.
+	limitHit := func() bool { mu.Lock(); defer mu.Unlock(); return refusedN > 0 }
+	for ferr == nil && !limitHit() && ctx.Err() == nil {
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(500 * time.Millisecond)
 	close(stop)
 	wg.Wait()
 	if ferr != nil {
 		t.Fatal(ferr)
+	}
+	if refusedN == 0 {
+		t.Errorf("the limit of %d was never reached (placed %d)", maxPerMinute, b.placed)
 	}
 	for tag, list := range b.byTag {
 		if len(list) > 1 {

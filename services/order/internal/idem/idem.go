@@ -27,6 +27,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/futugw/gateway/services/order/internal/durable"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -96,8 +97,9 @@ return 1
 // Store keeps idempotency records in Redis. Safe for concurrent use.
 type Store struct {
 	rdb     redis.UniversalClient
-	acquire *redis.Script
-	finish  *redis.Script
+	acquire *durable.Script
+	finish  *durable.Script
+	durable durable.Wait
 	ttl     time.Duration
 	lease   time.Duration
 	wait    time.Duration
@@ -108,6 +110,12 @@ type Store struct {
 type Options struct {
 	TTL, Lease, Wait time.Duration
 	Now              func() time.Time
+	// MinReplicas > 0 makes every record write wait (WAIT) until that many replicas
+	// acknowledged it, within ReplicaTimeout (0 = durable.DefaultTimeout); fewer is
+	// an error (the caller fails closed), so a failover cannot lose a claim and let a
+	// retry place the order again.
+	MinReplicas    int
+	ReplicaTimeout time.Duration
 }
 
 // New returns a Store on rdb.
@@ -124,8 +132,8 @@ func New(rdb redis.UniversalClient, o Options) *Store {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Store{rdb: rdb, acquire: redis.NewScript(acquireScript), finish: redis.NewScript(finishScript),
-		ttl: o.TTL, lease: o.Lease, wait: o.Wait, now: o.Now}
+	return &Store{rdb: rdb, acquire: durable.NewScript(acquireScript), finish: durable.NewScript(finishScript),
+		durable: durable.Wait{Replicas: o.MinReplicas, Timeout: o.ReplicaTimeout}, ttl: o.TTL, lease: o.Lease, wait: o.Wait, now: o.Now}
 }
 
 // Claim is the right to run an attempt for one idempotency key.
@@ -181,7 +189,7 @@ func (s *Store) Acquire(ctx context.Context, keyID, idemKey, bodyHash, attemptID
 	deadline := time.Now().Add(s.wait)
 	poll := minPoll
 	for {
-		res, err := s.acquire.Run(ctx, s.rdb, []string{key}, bodyHash, attemptID,
+		res, err := s.acquire.Run(ctx, s.rdb, s.durable, []string{key}, bodyHash, attemptID,
 			s.now().UnixMilli(), s.lease.Milliseconds(), s.ttl.Milliseconds()).StringSlice()
 		if err != nil {
 			return Result{}, fmt.Errorf("idempotency record: %w", err)
@@ -248,7 +256,7 @@ func (s *Store) run(ctx context.Context, c *Claim, op, orderID, day string, micr
 	if c == nil {
 		return nil
 	}
-	err := s.finish.Run(ctx, s.rdb, []string{c.key}, c.attempt, op, orderID, day, micros, s.ttl.Milliseconds()).Err()
+	err := s.finish.Run(ctx, s.rdb, s.durable, []string{c.key}, c.attempt, op, orderID, day, micros, s.ttl.Milliseconds()).Err()
 	if err != nil {
 		return fmt.Errorf("idempotency record %s: %w", op, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/futugw/gateway/services/order/internal/durable"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -75,15 +76,28 @@ type Reservation struct {
 // Counter keeps the counted limits in Redis. Safe for concurrent use.
 type Counter struct {
 	rdb     redis.UniversalClient
-	reserve *redis.Script
+	reserve *durable.Script
 	release *redis.Script
 	observe func(time.Duration) // limit-script latency; may be nil
+	wait    durable.Wait
 }
 
-// NewCounter returns a Counter on rdb; observe (optional) receives each script's
-// latency.
-func NewCounter(rdb redis.UniversalClient, observe func(time.Duration)) *Counter {
-	return &Counter{rdb: rdb, reserve: redis.NewScript(reserveScript), release: redis.NewScript(releaseScript), observe: observe}
+// Options tune a Counter; zero values are fine.
+type Options struct {
+	// Observe (optional) receives each script's latency.
+	Observe func(time.Duration)
+	// MinReplicas > 0 makes each reservation wait (WAIT) until that many replicas
+	// acknowledged it, within ReplicaTimeout (0 = durable.DefaultTimeout); fewer
+	// refuses the attempt as unavailable, so a failover cannot lose a reservation
+	// an order was placed on.
+	MinReplicas    int
+	ReplicaTimeout time.Duration
+}
+
+// NewCounter returns a Counter on rdb.
+func NewCounter(rdb redis.UniversalClient, o Options) *Counter {
+	return &Counter{rdb: rdb, reserve: durable.NewScript(reserveScript), release: redis.NewScript(releaseScript),
+		observe: o.Observe, wait: durable.Wait{Replicas: o.MinReplicas, Timeout: o.ReplicaTimeout}}
 }
 
 // Keys of one API key's counters. The braces are a Redis Cluster hash tag: every key
@@ -115,7 +129,10 @@ func (c *Counter) Reserve(ctx context.Context, p Policy, attemptID string, value
 		r.Day, r.Micros = day, micros
 	}
 	start := time.Now()
-	res, err := c.reserve.Run(ctx, c.rdb, []string{windowKey(p.KeyID), dayKey(p.KeyID, day)},
+	// With MinReplicas, a reservation written but not replicated refuses the attempt:
+	// if a failover loses it nothing was placed on it, and if it survives it only
+	// takes a slot without an order (fail closed: never more than the limit).
+	res, err := c.reserve.Run(ctx, c.rdb, c.wait, []string{windowKey(p.KeyID), dayKey(p.KeyID, day)},
 		now.UnixMilli(), attemptID, maxN, MinuteWindow.Milliseconds(), micros, maxV, int64(dailyTTL/time.Second)).Int64Slice()
 	if c.observe != nil {
 		c.observe(time.Since(start))
@@ -143,7 +160,8 @@ func (c *Counter) Reserve(ctx context.Context, p Policy, attemptID string, value
 }
 
 // Release gives back r's daily value (after OpenD refused the order). The attempt
-// stays in the per-minute window.
+// stays in the per-minute window. It does not wait for replicas: a release lost in
+// a failover leaves the day over-counted, which fails closed.
 func (c *Counter) Release(ctx context.Context, r Reservation) error {
 	if r.Day == "" || r.Micros <= 0 {
 		return nil

@@ -32,7 +32,7 @@ func newCounter(t *testing.T, b redistest.Backend) (*Counter, redis.UniversalCli
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = rdb.Close() })
-	return NewCounter(rdb, nil), rdb
+	return NewCounter(rdb, Options{}), rdb
 }
 
 func TestSlidingWindowExactAtItsEdges(t *testing.T) {
@@ -134,7 +134,7 @@ func TestKeysShareTheHashTag(t *testing.T) {
 func TestRedisDownIsUnavailable(t *testing.T) {
 	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
 	defer rdb.Close()
-	_, err := NewCounter(rdb, nil).Reserve(context.Background(), Policy{KeyID: "x", MaxPerMinute: i32(1)}, "a", 1, time.Now())
+	_, err := NewCounter(rdb, Options{}).Reserve(context.Background(), Policy{KeyID: "x", MaxPerMinute: i32(1)}, "a", 1, time.Now())
 	if r, ok := AsRefusal(err); !ok || r.Kind != KindUnavailable {
 		t.Fatalf("err = %v", err)
 	}

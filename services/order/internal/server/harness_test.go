@@ -72,7 +72,7 @@ func newEnvVia(t testing.TB, viaProxy bool) *env {
 		CallTimeout: 5 * time.Second, MinBackoff: 20 * time.Millisecond, MaxBackoff: 100 * time.Millisecond})
 	t.Cleanup(func() { e.placer.Close() })
 	waitFor(t, "placer connected and unlocked", func() bool { return e.placer.Connected() && e.placer.TradingUnlocked() })
-	e.counter = limits.NewCounter(e.rdb, nil)
+	e.counter = limits.NewCounter(e.rdb, limits.Options{})
 	start := time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC) // 10:00 in Hong Kong
 	e.now.Store(&start)
 	hk, _ := time.LoadLocation("Asia/Hong_Kong")

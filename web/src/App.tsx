@@ -26,7 +26,11 @@ export function App() {
     () =>
       new ApiClient({
         token: () => loadSession(sessionStorage)?.key ?? null,
-        onUnauthorized: () => endSession('session expired, please log in again'),
+        // A 401 that lands after the session already ended (a request still in flight
+        // during logout) must not replace the logout message.
+        onUnauthorized: () => {
+          if (loadSession(sessionStorage)) endSession('session expired, please log in again');
+        },
       }),
     [endSession],
   );

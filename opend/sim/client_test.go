@@ -23,7 +23,7 @@ import (
 
 // simAt runs a simulator on addr ("127.0.0.1:0" for any port) until the returned stop
 // is called; it returns the address it listens on.
-func simAt(t *testing.T, addr string) (string, func()) {
+func simAt(t testing.TB, addr string) (string, func()) {
 	t.Helper()
 	s, err := New(Config{Seed: 3, PushInterval: 5 * time.Millisecond, MinSubHold: time.Millisecond,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})

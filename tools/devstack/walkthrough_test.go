@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -42,7 +43,7 @@ func TestREADMEWalkthrough(t *testing.T) {
 		t.Skip("port 22222 is in use (is `make run` running?); the walk-through needs make run's ports")
 	}
 	root := repoRoot(t)
-	bin, state := t.TempDir(), t.TempDir()
+	bin := t.TempDir()
 	build := exec.Command("go", "build", "-o", filepath.Join(bin, "devstack"), "./tools/devstack")
 	build.Dir = root
 	if out, err := build.CombinedOutput(); err != nil {
@@ -50,41 +51,23 @@ func TestREADMEWalkthrough(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	stack := exec.CommandContext(ctx, filepath.Join(bin, "devstack"), "-bin", bin, "-state", state)
-	stack.Dir = root
-	stack.Env = append(os.Environ(), "REDIS_ADDR=", "OPEND_ADDR=")
-	stack.Cancel = func() error { return stack.Process.Signal(syscall.SIGTERM) }
-	stack.WaitDelay = 30 * time.Second
-	out, err := stack.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stack.Stderr = os.Stderr
-	if err := stack.Start(); err != nil {
-		t.Fatal(err)
-	}
-	ready := make(chan bool, 1)
-	var log strings.Builder
-	go func() {
-		sc := bufio.NewScanner(out)
-		sent := false
-		for sc.Scan() {
-			log.WriteString(sc.Text() + "\n")
-			if !sent && strings.Contains(sc.Text(), "press Ctrl-C to stop") {
-				ready <- true
-				sent = true
-			}
+	// make run's gRPC ports (50051-50053) sit in the kernel's ephemeral range, where a
+	// parallel test's connection can hold one for a moment: a start that fails is
+	// retried with a fresh state directory.
+	var state string
+	for attempt := 1; ; attempt++ {
+		state = t.TempDir()
+		stop, log, ok := startDevstack(t, ctx, root, bin, state)
+		if ok {
+			defer stop()
+			break
 		}
-		if !sent {
-			ready <- false
+		stop()
+		if attempt == 3 {
+			t.Fatalf("the stack did not start:\n%s%s", log, logTails(state))
 		}
-	}()
-	defer func() {
-		_ = stack.Process.Signal(syscall.SIGINT)
-		_ = stack.Wait()
-	}()
-	if !<-ready {
-		t.Fatalf("the stack did not start:\n%s", log.String())
+		t.Logf("the stack did not start (attempt %d), retrying:\n%s%s", attempt, log, logTails(state))
+		time.Sleep(time.Second)
 	}
 
 	script := readmeWalkthrough(t, root)
@@ -103,4 +86,61 @@ func TestREADMEWalkthrough(t *testing.T) {
 			t.Errorf("walk-through output lacks %s:\n%s", want, got)
 		}
 	}
+}
+
+// startDevstack runs the devstack binary and waits for its ready line; stop ends it.
+func startDevstack(t *testing.T, ctx context.Context, root, bin, state string) (stop func(), log string, ok bool) {
+	t.Helper()
+	stack := exec.CommandContext(ctx, filepath.Join(bin, "devstack"), "-bin", bin, "-state", state)
+	stack.Dir = root
+	stack.Env = append(os.Environ(), "REDIS_ADDR=", "OPEND_ADDR=")
+	stack.Cancel = func() error { return stack.Process.Signal(syscall.SIGTERM) }
+	stack.WaitDelay = 30 * time.Second
+	out, err := stack.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stack.Stderr = stack.Stdout
+	if err := stack.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ready := make(chan bool, 1)
+	var b strings.Builder
+	var mu sync.Mutex
+	go func() {
+		sc := bufio.NewScanner(out)
+		sent := false
+		for sc.Scan() {
+			mu.Lock()
+			b.WriteString(sc.Text() + "\n")
+			mu.Unlock()
+			if !sent && strings.Contains(sc.Text(), "press Ctrl-C to stop") {
+				ready <- true
+				sent = true
+			}
+		}
+		if !sent {
+			ready <- false
+		}
+	}()
+	ok = <-ready
+	stop = func() {
+		_ = stack.Process.Signal(syscall.SIGINT)
+		_ = stack.Wait()
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return stop, b.String(), ok
+}
+
+// logTails returns the last lines of every process log of a failed start.
+func logTails(state string) string {
+	var b strings.Builder
+	files, _ := filepath.Glob(filepath.Join(state, "logs", "*.log"))
+	for _, f := range files {
+		data, _ := os.ReadFile(f)
+		lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+		b.WriteString("--- " + filepath.Base(f) + "\n" + strings.Join(lines[max(0, len(lines)-5):], "\n") + "\n")
+	}
+	return b.String()
 }

@@ -47,13 +47,9 @@ func (s *Server) ListAccounts(ctx context.Context, _ *gatewayv1.ListAccountsRequ
 
 // GetFunds returns an account's funds.
 func (s *Server) GetFunds(ctx context.Context, req *gatewayv1.GetFundsRequest) (*gatewayv1.GetFundsResponse, error) {
-	p, err := authn.FromContext(ctx)
+	_, h, err := callerAccount(ctx, req, false)
 	if err != nil {
 		return nil, err
-	}
-	h, err := account(p, req.GetTrdEnv(), req.GetAccId(), req.GetTrdMarket(), false)
-	if err != nil {
-		return nil, toStatus(err)
 	}
 	f, err := s.d.Placer.Funds(ctx, h)
 	if err != nil {
@@ -65,13 +61,9 @@ func (s *Server) GetFunds(ctx context.Context, req *gatewayv1.GetFundsRequest) (
 
 // GetPositions returns an account's positions.
 func (s *Server) GetPositions(ctx context.Context, req *gatewayv1.GetPositionsRequest) (*gatewayv1.GetPositionsResponse, error) {
-	p, err := authn.FromContext(ctx)
+	_, h, err := callerAccount(ctx, req, false)
 	if err != nil {
 		return nil, err
-	}
-	h, err := account(p, req.GetTrdEnv(), req.GetAccId(), req.GetTrdMarket(), false)
-	if err != nil {
-		return nil, toStatus(err)
 	}
 	list, err := s.d.Placer.Positions(ctx, h)
 	if err != nil {

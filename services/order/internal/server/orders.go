@@ -13,6 +13,27 @@ import (
 	"google.golang.org/grpc/codes"
 )
 
+// accountRequest is what every account-scoped request carries.
+type accountRequest interface {
+	GetTrdEnv() gatewayv1.TrdEnv
+	GetAccId() uint64
+	GetTrdMarket() gatewayv1.TrdMarket
+}
+
+// callerAccount is every account-scoped handler's preamble: the caller's principal
+// and the header of the account it may use (trade scope checked when trade is set).
+func callerAccount(ctx context.Context, req accountRequest, trade bool) (*authn.Principal, placer.Header, error) {
+	p, err := authn.FromContext(ctx)
+	if err != nil {
+		return nil, placer.Header{}, err
+	}
+	h, err := account(p, req.GetTrdEnv(), req.GetAccId(), req.GetTrdMarket(), trade)
+	if err != nil {
+		return nil, placer.Header{}, toStatus(err)
+	}
+	return p, h, nil
+}
+
 // account checks that p may use the account of (env, acc) — trade scope for the env
 // when trade is set, and the allowed_acc_ids list — and returns its header.
 func account(p *authn.Principal, env gatewayv1.TrdEnv, acc uint64, mkt gatewayv1.TrdMarket, trade bool) (placer.Header, error) {
@@ -40,13 +61,9 @@ func account(p *authn.Principal, env gatewayv1.TrdEnv, acc uint64, mkt gatewayv1
 
 // ModifyOrder changes an order's qty and price.
 func (s *Server) ModifyOrder(ctx context.Context, req *gatewayv1.ModifyOrderRequest) (*gatewayv1.ModifyOrderResponse, error) {
-	p, err := authn.FromContext(ctx)
+	p, h, err := callerAccount(ctx, req, true)
 	if err != nil {
 		return nil, err
-	}
-	h, err := account(p, req.GetTrdEnv(), req.GetAccId(), req.GetTrdMarket(), true)
-	if err != nil {
-		return nil, toStatus(err)
 	}
 	if !(req.GetQty() > 0) || !(req.GetPrice() > 0) {
 		return nil, toStatus(invalid("qty and price must be positive"))
@@ -61,13 +78,9 @@ func (s *Server) ModifyOrder(ctx context.Context, req *gatewayv1.ModifyOrderRequ
 
 // CancelOrder cancels an order.
 func (s *Server) CancelOrder(ctx context.Context, req *gatewayv1.CancelOrderRequest) (*gatewayv1.ModifyOrderResponse, error) {
-	p, err := authn.FromContext(ctx)
+	p, h, err := callerAccount(ctx, req, true)
 	if err != nil {
 		return nil, err
-	}
-	h, err := account(p, req.GetTrdEnv(), req.GetAccId(), req.GetTrdMarket(), true)
-	if err != nil {
-		return nil, toStatus(err)
 	}
 	id, err := s.d.Placer.Modify(ctx, h, req.GetOrderId(), placer.ModifyCancel, 0, 0)
 	s.auditModify(ctx, p, "order_cancel", req.GetAccId(), req.GetOrderId(), err)
@@ -79,13 +92,9 @@ func (s *Server) CancelOrder(ctx context.Context, req *gatewayv1.CancelOrderRequ
 
 // ListOrders returns today's orders of an account.
 func (s *Server) ListOrders(ctx context.Context, req *gatewayv1.ListOrdersRequest) (*gatewayv1.ListOrdersResponse, error) {
-	p, err := authn.FromContext(ctx)
+	_, h, err := callerAccount(ctx, req, false)
 	if err != nil {
 		return nil, err
-	}
-	h, err := account(p, req.GetTrdEnv(), req.GetAccId(), req.GetTrdMarket(), false)
-	if err != nil {
-		return nil, toStatus(err)
 	}
 	list, err := s.d.Placer.Orders(ctx, h)
 	if err != nil {
@@ -110,13 +119,9 @@ func orderOut(o *trdcommon.Order) *gatewayv1.Order {
 
 // ListOrderFills returns today's fills of an account.
 func (s *Server) ListOrderFills(ctx context.Context, req *gatewayv1.ListOrderFillsRequest) (*gatewayv1.ListOrderFillsResponse, error) {
-	p, err := authn.FromContext(ctx)
+	_, h, err := callerAccount(ctx, req, false)
 	if err != nil {
 		return nil, err
-	}
-	h, err := account(p, req.GetTrdEnv(), req.GetAccId(), req.GetTrdMarket(), false)
-	if err != nil {
-		return nil, toStatus(err)
 	}
 	list, err := s.d.Placer.Fills(ctx, h)
 	if err != nil {

@@ -26,6 +26,7 @@ type config struct {
 	duration time.Duration
 	warmup   time.Duration
 	queue    int
+	profile  string
 }
 
 func run(args []string) int {
@@ -39,6 +40,7 @@ func run(args []string) int {
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "measured period")
 	fs.DurationVar(&c.warmup, "warmup", 2*time.Second, "unmeasured period before it")
 	fs.IntVar(&c.queue, "queue", 256, "per-socket queue bound")
+	fs.StringVar(&c.profile, "cpuprofile", "", "write the server's CPU profile over the measured period to this file")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

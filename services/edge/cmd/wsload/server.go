@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	_ "net/http/pprof" // profiles of the server under load
 	"os"
 	"os/signal"
 	"runtime"
@@ -158,6 +159,12 @@ func serve(c config) error {
 	hub.Start()
 	mux := http.NewServeMux()
 	mux.Handle("/ws", hub)
+	mux.Handle("/debug/pprof/", http.DefaultServeMux)
+	mux.HandleFunc("/stats", func(w http.ResponseWriter, _ *http.Request) { // no GC: read under load
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		_ = json.NewEncoder(w).Encode(map[string]uint64{"total_alloc": ms.TotalAlloc, "num_gc": uint64(ms.NumGC)})
+	})
 	mux.HandleFunc("/heap", func(w http.ResponseWriter, _ *http.Request) {
 		runtime.GC()
 		var ms runtime.MemStats

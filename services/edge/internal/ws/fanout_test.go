@@ -147,10 +147,7 @@ func (h *harness) detached(t *testing.T, session string, json bool) *socket {
 	if !h.hub.add(s) {
 		t.Fatal("hub closed")
 	}
-	t.Cleanup(func() {
-		s.cancel()
-		h.hub.remove(s)
-	})
+	t.Cleanup(func() { h.hub.remove(s) })
 	return s
 }
 

@@ -80,7 +80,6 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	conn.SetReadLimit(readLimit)
 	s := newSocket(h, conn, p, authn.HashToken(token), r.URL.Query().Get("format") == "json")
 	if !h.add(s) {
-		s.cancel()
 		_ = conn.Close(websocket.StatusGoingAway, "edge shutting down")
 		return
 	}

@@ -8,13 +8,14 @@ import (
 
 // Close reasons (the closed_total label; a bounded set).
 const (
-	reasonClient    = "client"      // the peer closed or the connection broke
-	reasonExpired   = "key_expired" // 4001
-	reasonRevoked   = "key_revoked" // 4003
-	reasonTooSlow   = "too_slow"    // a frame that must not be lost could not be queued
-	reasonShutdown  = "shutdown"    // the edge is stopping
-	reasonPing      = "ping_timeout"
-	reasonWriteFail = "write_error"
+	reasonClient       = "client"      // the peer closed or the connection broke
+	reasonExpired      = "key_expired" // 4001
+	reasonRevoked      = "key_revoked" // 4003
+	reasonTooSlow      = "too_slow"    // a frame that must not be lost could not be queued
+	reasonShutdown     = "shutdown"    // the edge is stopping
+	reasonPing         = "ping_timeout"
+	reasonWriteFail    = "write_error"
+	reasonWriteTimeout = "write_timeout" // one frame write outlasted WriteTimeout
 )
 
 // Frame kinds, the frames_sent_total label.
@@ -63,7 +64,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	for k := range numKinds {
 		m.sent[k] = sent.WithLabelValues(kindNames[k])
 	}
-	for _, r := range []string{reasonClient, reasonExpired, reasonRevoked, reasonTooSlow, reasonShutdown, reasonPing, reasonWriteFail} {
+	for _, r := range []string{reasonClient, reasonExpired, reasonRevoked, reasonTooSlow, reasonShutdown, reasonPing, reasonWriteFail, reasonWriteTimeout} {
 		m.closed.WithLabelValues(r)
 	}
 	if reg == nil {

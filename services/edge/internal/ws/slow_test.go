@@ -80,3 +80,25 @@ func TestPingTimeoutCloses(t *testing.T) {
 		t.Fatal("a responsive client was closed")
 	}
 }
+
+// A browser that stops reading while a frame is being written is cut once that one
+// write has lasted WriteTimeout, and the close is counted as a write timeout.
+func TestStuckWriteCut(t *testing.T) {
+	h := start(t, func(o *Options) { o.WriteTimeout, o.PingInterval = 300*time.Millisecond, time.Minute })
+	h.quote.setSubs("stuck", "HK.00700")
+	_ = h.dial(t, h.key(t, "stuck", authn.ScopeQotRead), dialOpts{}) // never reads
+	h.quote.waitHosted(t, hosts("stuck"))
+	// 64 KiB frames fill the loopback buffers after a few writes; then one blocks.
+	p := quotePush(t, "HK.00700", 1)
+	p.Body = append(p.Body, make([]byte, 64<<10)...)
+	for i := 0; h.hub.Sockets() == 1; i++ {
+		if i == 2000 {
+			t.Fatal("a socket stuck in a write was never cut")
+		}
+		h.quote.push(t, p)
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := testutil.ToFloat64(h.hub.m.closed.WithLabelValues(reasonWriteTimeout)); got != 1 {
+		t.Fatalf("closed{write_timeout} = %v", got)
+	}
+}

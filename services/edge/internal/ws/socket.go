@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -62,8 +63,11 @@ type socket struct {
 	q          *outq.Queue
 	sess       *session // guarded by h.mu
 
-	ctx    context.Context // cancelled to abort a blocked write (hard close)
-	cancel context.CancelFunc
+	// writeSince is when the write in progress began (unix ns; 0 when none). The
+	// hub's watchdog cuts a socket stuck in one write longer than WriteTimeout: a
+	// timer per write would cost more than the write itself at fan-out rates.
+	writeSince atomic.Int64
+	writeStuck atomic.Bool
 
 	closeOnce sync.Once
 	closeReq  chan struct{} // closed when the edge decides to close
@@ -71,11 +75,10 @@ type socket struct {
 }
 
 func newSocket(h *Hub, conn *websocket.Conn, p *authn.Principal, tokenHash string, json bool) *socket {
-	ctx, cancel := context.WithCancel(h.ctx)
 	s := &socket{
 		h: h, conn: conn, sessionID: p.Session(), tokenHash: tokenHash, expires: p.ExpiresAt,
 		trades: p.Has(authn.ScopeAccRead), json: json, q: outq.New(h.opts.QueueSize),
-		ctx: ctx, cancel: cancel, closeReq: make(chan struct{}),
+		closeReq: make(chan struct{}),
 	}
 	if ids := p.Limits.GetAllowedAccIds(); len(ids) > 0 {
 		s.allowedAcc = ids
@@ -95,11 +98,19 @@ func (s *socket) requestClose(k closeKind) {
 		close(s.closeReq)
 		switch k {
 		case closeTooSlow:
-			time.AfterFunc(tooSlowGrace, s.cancel)
+			time.AfterFunc(tooSlowGrace, s.cut)
 		case closeRevoked:
-			time.AfterFunc(revokeGrace, s.cancel)
+			time.AfterFunc(revokeGrace, s.cut)
 		}
 	})
+}
+
+// cut drops the connection at once, which ends any write or read blocked on it. No
+// context per socket does this: each costs memory on every idle socket.
+func (s *socket) cut() {
+	if s.conn != nil { // fan-out tests use sockets without a connection
+		_ = s.conn.CloseNow()
+	}
 }
 
 func (s *socket) closing() bool {
@@ -114,9 +125,8 @@ func (s *socket) closing() bool {
 // run writes queued frames, pings, and closes the socket when asked, when the key
 // expires or when the peer goes away. It returns once the connection is closed.
 func (s *socket) run() {
-	defer s.cancel()
 	o := &s.h.opts
-	readCtx, readDone := s.readLoop() // answers pings and notices the peer's close
+	readDone := s.readLoop() // answers pings and notices the peer's close
 	// Every return below has closed the connection, which ends the reader.
 	defer func() { <-readDone }()
 	ping := time.NewTicker(o.PingInterval)
@@ -137,20 +147,20 @@ func (s *socket) run() {
 		}
 		select {
 		case <-s.closeReq:
-		case <-readCtx.Done():
+		case <-readDone:
 			s.abort(reasonClient)
 			return
 		case <-s.q.Wake():
 			if !s.flush() && !s.closing() {
-				s.abort(s.failReason(readCtx))
+				s.abort(s.failReason(readDone))
 				return
 			}
 		case <-ping.C:
-			ctx, cancel := context.WithTimeout(s.ctx, o.PongTimeout)
+			ctx, cancel := context.WithTimeout(context.Background(), o.PongTimeout)
 			err := s.conn.Ping(ctx)
 			cancel()
 			if err != nil && !s.closing() {
-				s.abort(s.failReason(readCtx, reasonPing))
+				s.abort(s.failReason(readDone, reasonPing))
 				return
 			}
 			if err == nil {
@@ -169,21 +179,19 @@ func (s *socket) run() {
 
 // readLoop reads what the browser sends: Reader handles control frames (pongs,
 // pings, the close handshake) itself; a data message is not part of the protocol
-// and closes the socket with 1008. The returned context ends when reading does,
-// the channel when the goroutine has returned. It stands in for Conn.CloseRead,
-// whose goroutine, on a data message, waits for itself inside Close for 15 s, which
-// kept each such socket (and its goroutines) alive that long.
-func (s *socket) readLoop() (context.Context, <-chan struct{}) {
-	ctx, cancel := context.WithCancel(s.ctx)
+// and closes the socket with 1008. The returned channel is closed when reading has
+// ended, which closing the connection does. It stands in for Conn.CloseRead, whose
+// goroutine, on a data message, waits for itself inside Close for 15 s, which kept
+// each such socket (and its goroutines) alive that long.
+func (s *socket) readLoop() <-chan struct{} {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		defer cancel()
-		if _, _, err := s.conn.Reader(ctx); err == nil {
+		if _, _, err := s.conn.Reader(context.Background()); err == nil {
 			_ = s.conn.Close(websocket.StatusPolicyViolation, "unexpected data message")
 		}
 	}()
-	return ctx, done
+	return done
 }
 
 // flush writes queued frames until the queue is empty (true) or a write fails or a
@@ -194,18 +202,26 @@ func (s *socket) flush() bool {
 		if !ok {
 			return true
 		}
-		if !s.write(s.ctx, it, s.h.opts.WriteTimeout) {
+		s.writeSince.Store(time.Now().UnixNano())
+		ok = s.write(context.Background(), it) // cut ends a write stuck here
+		s.writeSince.Store(0)
+		if !ok {
 			return false
 		}
 	}
 	return false
 }
 
-func (s *socket) write(ctx context.Context, it *outq.Item, timeout time.Duration) bool {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	err := s.conn.Write(ctx, websocket.MessageText, it.Data)
-	cancel()
-	if err != nil {
+// cutIfStuck cuts the connection when one write has lasted longer than timeout.
+func (s *socket) cutIfStuck(now int64, timeout time.Duration) {
+	if since := s.writeSince.Load(); since != 0 && now-since > int64(timeout) {
+		s.writeStuck.Store(true)
+		s.cut()
+	}
+}
+
+func (s *socket) write(ctx context.Context, it *outq.Item) bool {
+	if err := s.conn.Write(ctx, websocket.MessageText, it.Data); err != nil {
 		return false
 	}
 	m := s.h.m
@@ -217,9 +233,14 @@ func (s *socket) write(ctx context.Context, it *outq.Item, timeout time.Duration
 }
 
 // failReason tells a peer that went away from one that could not be written to.
-func (s *socket) failReason(readCtx context.Context, otherwise ...string) string {
-	if readCtx.Err() != nil {
+func (s *socket) failReason(readDone <-chan struct{}, otherwise ...string) string {
+	if s.writeStuck.Load() {
+		return reasonWriteTimeout
+	}
+	select {
+	case <-readDone:
 		return reasonClient
+	default:
 	}
 	if len(otherwise) > 0 {
 		return otherwise[0]
@@ -232,10 +253,10 @@ func (s *socket) finish() {
 	code, reason, label := s.why.spec()
 	if s.why == closeShutdown {
 		// Give queued frames a moment so a restart does not lose the last trades.
-		ctx, cancel := context.WithTimeout(s.ctx, s.h.opts.DrainTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), s.h.opts.DrainTimeout)
 		for ctx.Err() == nil {
 			it, ok := s.q.Pop()
-			if !ok || !s.write(ctx, it, s.h.opts.DrainTimeout) {
+			if !ok || !s.write(ctx, it) {
 				break
 			}
 		}

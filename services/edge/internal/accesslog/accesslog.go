@@ -89,8 +89,9 @@ func (m *Middleware) Wrap(next http.Handler) http.Handler {
 		rec := &recorder{ResponseWriter: w}
 		ctx := context.WithValue(r.Context(), routeKey{}, slot)
 		next.ServeHTTP(rec, r.WithContext(ctx))
-
 		elapsed := time.Since(start)
+		rec.deliver()
+
 		if rec.status == 0 {
 			rec.status = http.StatusOK // nothing written: net/http sends 200
 		}

@@ -3,12 +3,14 @@ package accesslog
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -186,5 +188,68 @@ func TestQuietDropsLinesNotMetrics(t *testing.T) {
 	}
 	if got := testutil.ToFloat64(m.requests.WithLabelValues(unmatched, "401")); got != 2 {
 		t.Fatalf("401s counted: %v", got)
+	}
+}
+
+// blockingWriter holds every log write until release is closed.
+type blockingWriter struct{ release chan struct{} }
+
+func (b blockingWriter) Write(p []byte) (int, error) {
+	<-b.release
+	return len(p), nil
+}
+
+// A complete response with a declared length reaches the client before its log line
+// is written; others are left to net/http, which sends them unchunked when the
+// handler returns.
+func TestResponseBeforeLogLine(t *testing.T) {
+	release := make(chan struct{})
+	m, err := New(Options{Logger: slog.New(slog.NewJSONHandler(blockingWriter{release}, nil)), Service: "edge"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/sized", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Length", "5")
+		_, _ = w.Write([]byte("hello"))
+	})
+	mux.HandleFunc("/unsized", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("hello")) })
+	srv := httptest.NewServer(m.Wrap(mux))
+	defer srv.Close()
+	defer close(release) // before srv.Close: the handlers still wait on their log line
+
+	get := func(path string) <-chan *http.Response {
+		got := make(chan *http.Response, 1)
+		go func() {
+			resp, err := http.Get(srv.URL + path)
+			if err != nil {
+				t.Error(err)
+				close(got)
+				return
+			}
+			_, _ = io.ReadAll(resp.Body)
+			resp.Body.Close()
+			got <- resp
+		}()
+		return got
+	}
+	select {
+	case resp := <-get("/sized"):
+		if resp == nil || resp.ContentLength != 5 || len(resp.TransferEncoding) != 0 {
+			t.Fatalf("sized response: %+v", resp)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the response waited for its log line")
+	}
+	unsized := get("/unsized")
+	select {
+	case <-unsized:
+		t.Fatal("a response without a declared length was flushed early")
+	case <-time.After(100 * time.Millisecond):
+	}
+	release <- struct{}{} // one log line
+	release <- struct{}{} // the other
+	if resp := <-unsized; resp == nil || resp.ContentLength != 5 || len(resp.TransferEncoding) != 0 {
+		t.Fatalf("unsized response: %+v", resp)
 	}
 }

@@ -2,6 +2,7 @@ package accesslog
 
 import (
 	"net/http"
+	"strconv"
 )
 
 // recorder captures the status and body size of a response.
@@ -35,4 +36,15 @@ func (r *recorder) Flush() {
 	if f, ok := r.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}
+}
+
+// deliver sends a complete response to the client now, so it does not wait for the
+// log line and metrics that follow; net/http would send it only once the handler
+// returns. Only a body that declared its length and was written in full qualifies:
+// flushing any other response early would switch it to chunked encoding.
+func (r *recorder) deliver() {
+	if r.bytes == 0 || r.Header().Get("Content-Length") != strconv.FormatInt(r.bytes, 10) {
+		return
+	}
+	_ = http.NewResponseController(r.ResponseWriter).Flush()
 }

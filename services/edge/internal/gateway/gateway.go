@@ -119,9 +119,11 @@ func (g *Gateway) Close() error {
 
 // noStore keeps API answers (keys, whoami) out of every cache.
 func noStore(_ context.Context, w http.ResponseWriter, _ proto.Message) error {
-	w.Header().Set("Cache-Control", "no-store")
+	w.Header()["Cache-Control"] = noStoreValue
 	return nil
 }
+
+var noStoreValue = []string{"no-store"} // shared: never modified
 
 // nameRoute labels the access log and metrics with the matched REST pattern.
 func nameRoute(next runtime.HandlerFunc) runtime.HandlerFunc {

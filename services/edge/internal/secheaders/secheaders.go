@@ -23,15 +23,24 @@ type Options struct {
 	TrustProxy bool
 }
 
+// Header values shared by every response (Header.Add copies before appending).
+var (
+	nosniff     = []string{"nosniff"}
+	noReferrer  = []string{"no-referrer"}
+	deny        = []string{"DENY"}
+	apiCSPValue = []string{apiCSP}
+	hsts        = []string{HSTS}
+)
+
 // Middleware sets the headers; build it with New.
 type Middleware struct {
-	panelCSP   string
+	panelCSP   []string
 	trustProxy bool
 }
 
 // New returns the middleware for o.
 func New(o Options) *Middleware {
-	return &Middleware{panelCSP: PanelCSP(o.ConnectSrc), trustProxy: o.TrustProxy}
+	return &Middleware{panelCSP: []string{PanelCSP(o.ConnectSrc)}, trustProxy: o.TrustProxy}
 }
 
 // PanelCSP is the policy for the panel's pages: only our own scripts, connections to
@@ -52,17 +61,19 @@ func PanelCSP(connectSrc []string) string {
 // Wrap returns next with the headers set before it runs (it may still override them).
 func (m *Middleware) Wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Canonical keys and shared, never modified values: every response carries
+		// these, so they are assigned without canonicalizing or allocating.
 		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("X-Frame-Options", "DENY")
+		h["X-Content-Type-Options"] = nosniff
+		h["Referrer-Policy"] = noReferrer
+		h["X-Frame-Options"] = deny
 		if strings.HasPrefix(r.URL.Path, "/api/") {
-			h.Set("Content-Security-Policy", apiCSP)
+			h["Content-Security-Policy"] = apiCSPValue
 		} else {
-			h.Set("Content-Security-Policy", m.panelCSP)
+			h["Content-Security-Policy"] = m.panelCSP
 		}
 		if m.overTLS(r) {
-			h.Set("Strict-Transport-Security", HSTS)
+			h["Strict-Transport-Security"] = hsts
 		}
 		next.ServeHTTP(w, r)
 	})

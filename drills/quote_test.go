@@ -9,12 +9,9 @@ import (
 
 // TestQuoteKilled: the quote service dies with SIGKILL while pushes flow. The edge's
 // push stream reconnects once quote runs again on the same port and the open socket
-// receives quotes again.
-//
-// Subscriptions live in the quote service's memory, so a killed quote process forgets
-// them. The edge re-hosts the socket's session on the new stream by itself; if the
-// session's pairs are not restored within a grace period, the drill subscribes again
-// over REST (as the panel does after an upstream_reconnected notify) and logs it.
+// receives quotes again, without subscribing again: the quote service saved the
+// session's subscriptions in Redis as they were made, the new process restores them
+// (and OpenD's subscriptions) before serving, and the edge re-hosts the session.
 func TestQuoteKilled(t *testing.T) {
 	s := stack.Start(t)
 	e := s.StartEdge("")
@@ -42,15 +39,17 @@ func TestQuoteKilled(t *testing.T) {
 	if _, ok := ws.WaitFrame(mark, 30*time.Second, stack.IsNotify("upstream_reconnected")); !ok {
 		t.Fatalf("the edge's quote stream did not reconnect; frames %v\nedge log:\n%s", ws.Frames()[mark:], e.Proc.Output())
 	}
-	if _, ok := ws.WaitFrame(mark, 5*time.Second, stack.IsQuote("HK.00700")); !ok {
-		t.Logf("no quotes within 5s of the reconnect: the new quote process does not know the session's subscriptions; subscribing again")
-		if code, b := stack.Call(t, "POST", e.Base+"/api/subscribe", key, stack.SubscribeBody); code != 200 {
-			t.Fatalf("subscribe again: %d %v", code, b)
+	if _, ok := ws.WaitFrame(mark, 10*time.Second, stack.IsQuote("HK.00700")); !ok {
+		t.Fatalf("no quotes after the restart without subscribing again; frames %v\nquote log:\n%s",
+			ws.Frames()[mark:], s.Quote.Output())
+	}
+	restored := false
+	for _, r := range s.Quote.Records() {
+		if n, _ := r["sessions"].(float64); r.Msg() == "session subscriptions restored" && n >= 1 {
+			restored = true
 		}
-		if _, ok := ws.WaitFrame(mark, 20*time.Second, stack.IsQuote("HK.00700")); !ok {
-			t.Fatalf("no quotes after re-subscribing; frames %v", ws.Frames()[mark:])
-		}
-	} else {
-		t.Logf("quotes resumed without subscribing again")
+	}
+	if !restored {
+		t.Errorf("the new quote process did not restore the session from Redis:\n%s", s.Quote.Output())
 	}
 }

@@ -24,11 +24,12 @@ func run(args []string) int {
 	adminAddr := config.String(fs, "admin-addr", "QUOTE_ADMIN_ADDR", ":9102", "admin HTTP address (/metrics, /healthz, /readyz)")
 	opendAddr := config.String(fs, "opend-addr", "OPEND_ADDR", "127.0.0.1:11111", "Futu OpenD (or opend-sim) address")
 	authAddr := config.String(fs, "auth-addr", "AUTH_ADDR", "127.0.0.1:50051", "auth service gRPC address (key validation)")
-	redisAddr := config.String(fs, "redis-addr", "REDIS_ADDR", "127.0.0.1:6379", "Redis address(es), comma-separated (revocations)")
+	redisAddr := config.String(fs, "redis-addr", "REDIS_ADDR", "127.0.0.1:6379", "Redis address(es), comma-separated (revocations, saved session subscriptions)")
 	redisMaster := config.String(fs, "redis-master", "REDIS_MASTER_NAME", "", "Redis Sentinel master name; empty = no Sentinel")
 	subQuota := config.Int(fs, "sub-quota", "QUOTE_SUB_QUOTA", 500, "upper bound of OpenD subscriptions ((security, sub type) pairs); OpenD's own lower figure wins")
 	minHold := config.Duration(fs, "min-sub-hold", "QUOTE_MIN_SUB_HOLD", time.Minute, "minimum age of an OpenD subscription before it is released")
 	fresh := config.Duration(fs, "quote-fresh", "QUOTE_CACHE_FRESH", 5*time.Second, "how old a pushed quote may be to answer GetBasicQuote without asking OpenD")
+	persist := config.Bool(fs, "persist-subs", "QUOTE_PERSIST_SUBS", true, "save each session's subscriptions in Redis and restore them at start, so a restart keeps them")
 	pprof := config.Bool(fs, "pprof", "QUOTE_PPROF", false, "serve /debug/pprof/ on the admin address")
 	shutdown := config.Duration(fs, "shutdown-timeout", "SHUTDOWN_TIMEOUT", 10*time.Second, "deadline for draining gRPC and HTTP on shutdown")
 	level := config.String(fs, "log-level", "LOG_LEVEL", "info", "log level: debug, info, warn or error")
@@ -48,7 +49,7 @@ func run(args []string) int {
 	}
 	cfg := app.Config{GRPCAddr: *grpcAddr, AdminAddr: *adminAddr, OpenDAddr: *opendAddr,
 		AuthAddr: *authAddr, Redis: redisx.Options{Addrs: *redisAddr, MasterName: *redisMaster},
-		SubQuota: *subQuota, MinSubHold: *minHold, QuoteFresh: *fresh,
+		SubQuota: *subQuota, MinSubHold: *minHold, QuoteFresh: *fresh, PersistSubs: *persist,
 		Pprof: *pprof, ShutdownTimeout: *shutdown}
 
 	log := obs.NewLogger(os.Stderr, *level)

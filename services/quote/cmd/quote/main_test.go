@@ -135,8 +135,14 @@ func TestBinaryLifecycle(t *testing.T) {
 				subs = subs || len(m.GetSessionSubs().GetSubscriptions()) == 1
 				quote = quote || m.GetSecKey() == "HK.00700"
 			}
+			// The session's subscriptions are saved in Redis, for a restart.
+			rdb := redistest.Client(t, redisAddr)
+			if n := rdb.Exists(context.Background(), "futugw:quote:subs:{"+reader.GetInfo().GetId()+"}").Val(); n != 1 {
+				t.Errorf("the session's subscriptions are not saved in Redis")
+			}
 			_, _, body := proctest.Get(t, base+"/metrics")
-			for _, m := range []string{"futugw_quote_upstream_subscriptions 1", "futugw_quote_edge_streams 1", "futugw_quote_pushes_received_total{proto=\"3005\"}"} {
+			for _, m := range []string{"futugw_quote_upstream_subscriptions 1", "futugw_quote_edge_streams 1", "futugw_quote_pushes_received_total{proto=\"3005\"}",
+				`futugw_quote_session_writes_total{op="save",result="ok"}`, "futugw_quote_session_saves_pending 0"} {
 				if !strings.Contains(body, m) {
 					t.Errorf("/metrics lacks %q", m)
 				}

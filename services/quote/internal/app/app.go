@@ -22,6 +22,7 @@ import (
 	"github.com/futugw/gateway/services/quote/internal/fanout"
 	"github.com/futugw/gateway/services/quote/internal/server"
 	"github.com/futugw/gateway/services/quote/internal/subs"
+	"github.com/futugw/gateway/services/quote/internal/substore"
 	"github.com/futugw/gateway/services/quote/internal/upstream"
 )
 
@@ -38,6 +39,7 @@ type Config struct {
 	SubQuota        int           // upper bound of upstream subscriptions; OpenD's own figure wins when lower
 	MinSubHold      time.Duration // OpenD's minimum subscription age before a release
 	QuoteFresh      time.Duration // how old a pushed quote may be for GetBasicQuote
+	PersistSubs     bool          // save sessions' subscriptions in Redis and restore them at start
 	Pprof           bool
 	ShutdownTimeout time.Duration // gRPC grace period and HTTP drain deadline
 }
@@ -60,7 +62,7 @@ func New(cfg Config, log *slog.Logger) (*Service, error) {
 	log.Info("config", "grpc_addr", cfg.GRPCAddr, "admin_addr", cfg.AdminAddr,
 		"opend_addr", cfg.OpenDAddr, "auth_addr", cfg.AuthAddr, "redis_addrs", cfg.Redis.Addrs,
 		"sub_quota", cfg.SubQuota, "min_sub_hold", cfg.MinSubHold.String(), "quote_fresh", cfg.QuoteFresh.String(),
-		"pprof", cfg.Pprof, "shutdown_timeout", cfg.ShutdownTimeout.String())
+		"persist_subs", cfg.PersistSubs, "pprof", cfg.Pprof, "shutdown_timeout", cfg.ShutdownTimeout.String())
 
 	rdb, err := redisx.New(cfg.Redis)
 	if err != nil {
@@ -76,11 +78,52 @@ func New(cfg Config, log *slog.Logger) (*Service, error) {
 	m := newMetrics(reg)
 	s := &Service{hub: fanout.New(fanout.Options{})}
 	lazy := &lazyUpstream{}
+	var lifetimes *subs.Lifetimes
+
+	// Subscription changes are written through to Redis off the request path: the
+	// registry's and the lifetimes' callbacks only mark the session.
+	var store *substore.Store
+	var saves *substore.Writer
+	changed := func(string) {}
+	if cfg.PersistSubs {
+		store = substore.New(rdb, substore.Options{Logger: log, Metrics: substore.NewMetrics(reg)})
+		saves = substore.NewWriter(substore.WriterOptions{Store: store,
+			Snapshot: func(session string) substore.Record {
+				keys, live := lifetimes.Keys(session)
+				if !live {
+					return substore.Record{} // ended (or logging out): delete
+				}
+				return substore.Record{Pairs: s.reg.Session(session), Keys: keys}
+			}})
+		changed = saves.Changed
+		m.watchSaves(reg, saves)
+	}
 	s.reg = subs.New(subs.Options{
 		Upstream: lazy, Quota: cfg.SubQuota, Hold: cfg.MinSubHold, Logger: log,
-		OnSessionChange:  s.hub.SessionChanged,
+		OnSessionChange: func(session string, ps []subs.Pair) {
+			s.hub.SessionChanged(session, ps)
+			changed(session)
+		},
 		OnUpstreamChange: func(n int) { m.upstreamSubs.Set(float64(n)) },
+		OnQuotaDrop:      func(string, []subs.Pair) { m.quotaDrops.Inc() },
 	})
+	// Sessions end with their keys: expired ones at the sweeper's pace, a revoked
+	// (logged-out) one at once. Dropping releases the pairs through the normal path.
+	lifetimes = subs.NewLifetimes(subs.LifetimeOptions{
+		Keep: s.hub.Hosted,
+		Drop: func(session string) {
+			log.Info("session ended; releasing its subscriptions", "session", session)
+			s.reg.UnsubscribeAll(session)
+		},
+		OnChange: changed,
+	})
+	if store != nil {
+		// Before OpenD connects (its Restore subscribes what is loaded) and before
+		// serving (edges re-host their sessions and expect their pairs).
+		restoreSessions(store, s.reg, lifetimes, log)
+		saves.Discard()
+	}
+
 	s.up = upstream.Start(upstream.Config{
 		Addr: cfg.OpenDAddr, Logger: log,
 		OnConnect: func(ctx context.Context, c *upstream.Client) error {
@@ -95,17 +138,12 @@ func New(cfg Config, log *slog.Logger) (*Service, error) {
 	})
 	m.watch(reg, s.hub, s.reg)
 
-	// Sessions end with their keys: expired ones at the sweeper's pace, a revoked
-	// (logged-out) one at once. Dropping releases the pairs through the normal path.
-	lifetimes := subs.NewLifetimes(subs.LifetimeOptions{
-		Keep: s.hub.Hosted,
-		Drop: func(session string) {
-			log.Info("session ended; releasing its subscriptions", "session", session)
-			s.reg.UnsubscribeAll(session)
-		},
-	})
-	srv := server.New(server.Options{Registry: s.reg, Hub: s.hub, OpenD: s.up, Sessions: lifetimes,
-		Fresh: cfg.QuoteFresh, Logger: log})
+	srvOpts := server.Options{Registry: s.reg, Hub: s.hub, OpenD: s.up, Sessions: lifetimes,
+		Fresh: cfg.QuoteFresh, Logger: log}
+	if saves != nil {
+		srvOpts.Saves = saves
+	}
+	srv := server.New(srvOpts)
 	health := obs.NewHealth(0)
 	health.Add("opend", func(context.Context) error {
 		if !s.up.Connected() {
@@ -138,18 +176,49 @@ func New(cfg Config, log *slog.Logger) (*Service, error) {
 		defer close(sweepDone)
 		lifetimes.Run(sweepCtx)
 	}()
+	savesCtx, stopSaves := context.WithCancel(context.Background())
+	savesDone := make(chan struct{})
+	go func() {
+		defer close(savesDone)
+		if saves != nil {
+			saves.Run(savesCtx) // its last attempt saves what is pending at the stop
+		}
+	}()
 	// Closers run in reverse: streams are gone with the gRPC server; then the session
 	// sweeper stops, the registry stops its timers, OpenD closes, revocation watching
-	// stops, Redis and auth close.
+	// stops, pending session saves are written, Redis and auth close. Nothing of this
+	// deletes a saved session: the next start restores them.
 	// Edge feeds last as long as the edge listens: end them before the graceful stop.
 	s.svc.AddDrainer("edge-streams", func(context.Context) error { s.hub.CloseAll(); return nil })
 	s.svc.AddCloser("auth", func(context.Context) error { return authConn.Close() })
 	s.svc.AddCloser("redis", func(context.Context) error { return rdb.Close() })
+	s.svc.AddCloser("session-saves", func(context.Context) error { stopSaves(); <-savesDone; return nil })
 	s.svc.AddCloser("revocations", func(context.Context) error { stopWatch(); <-watchDone; return nil })
 	s.svc.AddCloser("opend", func(context.Context) error { return s.up.Close() })
 	s.svc.AddCloser("registry", func(context.Context) error { s.reg.Close(); return nil })
 	s.svc.AddCloser("sessions", func(context.Context) error { stopSweep(); <-sweepDone; return nil })
 	return s, nil
+}
+
+// restoreTimeout bounds reading the saved sessions at start-up.
+const restoreTimeout = 15 * time.Second
+
+// restoreSessions loads the sessions saved by the previous process. Without Redis the
+// service starts without them (logged and counted): quotes are not worth failing the
+// start for, and the panels subscribe again.
+func restoreSessions(store *substore.Store, reg *subs.Registry, life *subs.Lifetimes, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), restoreTimeout)
+	defer cancel()
+	start := time.Now()
+	n, err := store.Restore(ctx, reg, life)
+	if err != nil {
+		log.Error("reading saved session subscriptions from Redis failed; starting without them",
+			"error", err.Error(), "restored", n)
+		return
+	}
+	used, _ := reg.Quota()
+	log.Info("session subscriptions restored", "sessions", n, "pairs", used,
+		"took", time.Since(start).Round(time.Millisecond).String())
 }
 
 // onConnect learns the quota and restores every live subscription on the fresh

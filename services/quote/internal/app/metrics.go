@@ -5,11 +5,13 @@ import (
 
 	"github.com/futugw/gateway/services/quote/internal/fanout"
 	"github.com/futugw/gateway/services/quote/internal/subs"
+	"github.com/futugw/gateway/services/quote/internal/substore"
 )
 
 type metrics struct {
 	upstreamSubs prometheus.Gauge
 	pushes       *prometheus.CounterVec
+	quotaDrops   prometheus.Counter
 }
 
 func newMetrics(reg *prometheus.Registry) *metrics {
@@ -18,9 +20,18 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			Help: "(security, sub type) pairs subscribed at OpenD, pending releases included."}),
 		pushes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "futugw_quote_pushes_received_total",
 			Help: "Pushes received from OpenD, by proto id."}, []string{"proto"}),
+		quotaDrops: prometheus.NewCounter(prometheus.CounterOpts{Name: "futugw_quote_sessions_dropped_over_quota_total",
+			Help: "Sessions dropped at an OpenD (re)connect because OpenD's quota no longer holds every session's pairs."}),
 	}
-	reg.MustRegister(m.upstreamSubs, m.pushes)
+	reg.MustRegister(m.upstreamSubs, m.pushes, m.quotaDrops)
 	return m
+}
+
+// watchSaves exposes the session writer's backlog.
+func (m *metrics) watchSaves(reg *prometheus.Registry, w *substore.Writer) {
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "futugw_quote_session_saves_pending",
+		Help: "Sessions whose subscription changes wait to be saved to Redis (grows while Redis is down)."},
+		func() float64 { return float64(w.Pending()) }))
 }
 
 // watch exposes the hub's and registry's own counters.

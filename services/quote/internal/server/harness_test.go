@@ -13,8 +13,10 @@ import (
 	"github.com/futugw/gateway/opend/sim"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/errinfo"
+	"github.com/futugw/gateway/platform/redisx"
 	"github.com/futugw/gateway/services/quote/internal/fanout"
 	"github.com/futugw/gateway/services/quote/internal/subs"
+	"github.com/futugw/gateway/services/quote/internal/substore"
 	"github.com/futugw/gateway/services/quote/internal/upstream"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -89,13 +91,15 @@ func (s *simServer) halt() {
 
 // env is the quote service assembled as in app, with a fake key validator.
 type env struct {
-	sim  *simServer
-	up   *upstream.Client
-	reg  *subs.Registry
-	hub  *fanout.Hub
-	life *subs.Lifetimes
-	cc   *grpc.ClientConn
-	qc   gatewayv1.QuoteServiceClient
+	sim   *simServer
+	up    *upstream.Client
+	reg   *subs.Registry
+	hub   *fanout.Hub
+	life  *subs.Lifetimes
+	store *substore.Store // nil without envOpts.redis
+	cc    *grpc.ClientConn
+	qc    gatewayv1.QuoteServiceClient
+	stop  func() // ends this quote service (once); the simulator stays
 
 	mu     sync.Mutex
 	states []bool
@@ -108,15 +112,59 @@ type envOpts struct {
 	fresh time.Duration
 	// daveExpires is when token(5)'s key (session "dave") expires; zero never.
 	daveExpires time.Time
+	// redis, when set, saves sessions in that Redis and restores them at start, as
+	// the app does (a restart is a new env on the same Redis and simulator).
+	redis []string
+	// reuse, when set, is the simulator to connect to instead of a new one.
+	reuse *simServer
 }
 
 func newEnv(t *testing.T, o envOpts) *env {
-	e := &env{sim: startSim(t, o.sim), hub: fanout.New(fanout.Options{})}
+	e := &env{sim: o.reuse, hub: fanout.New(fanout.Options{})}
+	if e.sim == nil {
+		e.sim = startSim(t, o.sim)
+	}
 	var upc *upstream.Client
 	var upMu sync.Mutex
 	lazy := lazyUp{get: func() *upstream.Client { upMu.Lock(); defer upMu.Unlock(); return upc }}
+	var saves *substore.Writer
+	changed := func(string) {}
+	if o.redis != nil {
+		rdb, err := redisx.New(redisx.Options{Addrs: strings.Join(o.redis, ",")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = rdb.Close() })
+		e.store = substore.New(rdb, substore.Options{})
+		saves = substore.NewWriter(substore.WriterOptions{Store: e.store, Snapshot: func(session string) substore.Record {
+			keys, live := e.life.Keys(session)
+			if !live {
+				return substore.Record{}
+			}
+			return substore.Record{Pairs: e.reg.Session(session), Keys: keys}
+		}})
+		changed = saves.Changed
+	}
 	e.reg = subs.New(subs.Options{Upstream: lazy, Quota: o.quota, Hold: o.hold, RetryDelay: 200 * time.Millisecond,
-		OnSessionChange: e.hub.SessionChanged})
+		OnSessionChange: func(s string, ps []subs.Pair) { e.hub.SessionChanged(s, ps); changed(s) }})
+	// Sessions end with their keys, swept quickly (the grace is the app's 30s).
+	e.life = subs.NewLifetimes(subs.LifetimeOptions{Grace: 100 * time.Millisecond, Interval: 20 * time.Millisecond,
+		Keep: e.hub.Hosted, Drop: e.reg.UnsubscribeAll, OnChange: changed})
+	savesCtx, stopSaves := context.WithCancel(context.Background())
+	savesDone := make(chan struct{})
+	if saves != nil {
+		// As in app: restore before OpenD connects and before serving.
+		ctx, cancel := context.WithTimeout(context.Background(), waitFor)
+		_, err := e.store.Restore(ctx, e.reg, e.life)
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		saves.Discard()
+		go func() { defer close(savesDone); saves.Run(savesCtx) }()
+	} else {
+		close(savesDone)
+	}
 	connected := make(chan struct{}, 1)
 	e.up = upstream.Start(upstream.Config{
 		Addr: e.sim.addr, MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond,
@@ -163,9 +211,6 @@ func newEnv(t *testing.T, o envOpts) *env {
 		token(5): {KeyID: "dave-2", SessionID: "dave", Scopes: []string{authn.ScopeQotRead},
 			TokenHash: "hash-dave-2", ExpiresAt: o.daveExpires},
 	}
-	// Sessions end with their keys, swept quickly (the grace is the app's 30s).
-	e.life = subs.NewLifetimes(subs.LifetimeOptions{Grace: 100 * time.Millisecond, Interval: 20 * time.Millisecond,
-		Keep: e.hub.Hosted, Drop: e.reg.UnsubscribeAll})
 	lifeCtx, stopLife := context.WithCancel(context.Background())
 	lifeDone := make(chan struct{})
 	go func() { defer close(lifeDone); e.life.Run(lifeCtx) }()
@@ -175,7 +220,11 @@ func newEnv(t *testing.T, o envOpts) *env {
 		// A small fixed window makes a stalled reader back up quickly.
 		grpc.InitialWindowSize(64<<10), grpc.InitialConnWindowSize(64<<10),
 	)
-	gatewayv1.RegisterQuoteServiceServer(gs, New(Options{Registry: e.reg, Hub: e.hub, OpenD: e.up, Sessions: e.life, Fresh: o.fresh, CallTimeout: 2 * time.Second}))
+	so := Options{Registry: e.reg, Hub: e.hub, OpenD: e.up, Sessions: e.life, Fresh: o.fresh, CallTimeout: 2 * time.Second}
+	if saves != nil {
+		so.Saves = saves
+	}
+	gatewayv1.RegisterQuoteServiceServer(gs, New(so))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -187,14 +236,20 @@ func newEnv(t *testing.T, o envOpts) *env {
 		t.Fatal(err)
 	}
 	e.qc = gatewayv1.NewQuoteServiceClient(e.cc)
-	t.Cleanup(func() {
-		_ = e.cc.Close()
-		gs.Stop()
-		stopLife()
-		<-lifeDone
-		e.reg.Close()
-		_ = e.up.Close()
-	})
+	var once sync.Once
+	e.stop = func() {
+		once.Do(func() {
+			_ = e.cc.Close()
+			gs.Stop()
+			stopLife()
+			<-lifeDone
+			e.reg.Close()
+			_ = e.up.Close()
+			stopSaves()
+			<-savesDone
+		})
+	}
+	t.Cleanup(e.stop)
 	return e
 }
 

@@ -28,6 +28,14 @@ type Sessions interface {
 	Seen(session, tokenHash string, expires time.Time)
 }
 
+// Saves makes sessions' subscription changes durable (substore.Writer), so that a
+// restarted quote service restores them.
+type Saves interface {
+	// Flush waits until session's changes so far are saved. It gives up at once while
+	// saving fails: the change stands, and its save is retried in the background.
+	Flush(ctx context.Context, session string) error
+}
+
 // Options configure a Server. Registry, Hub and OpenD are required.
 type Options struct {
 	Registry *subs.Registry
@@ -36,6 +44,9 @@ type Options struct {
 	// Sessions is told the key of every subscription request; nil when nothing ends
 	// sessions.
 	Sessions Sessions
+	// Saves, when set, is flushed before Subscribe and Unsubscribe answer, so a
+	// change acknowledged survives a restart of the service (unless Redis is down).
+	Saves Saves
 	// Fresh is how old a pushed quote may be and still answer GetBasicQuote; 5s when
 	// zero.
 	Fresh time.Duration
@@ -75,6 +86,14 @@ func New(o Options) *Server {
 func (s *Server) seen(p *authn.Principal) {
 	if s.o.Sessions != nil {
 		s.o.Sessions.Seen(p.Session(), p.TokenHash, p.ExpiresAt)
+	}
+}
+
+// saved waits, within ctx, for session's changes to be saved. Its failure is not the
+// caller's: the subscription works without it, and the store logs and retries.
+func (s *Server) saved(ctx context.Context, session string) {
+	if s.o.Saves != nil {
+		_ = s.o.Saves.Flush(ctx, session)
 	}
 }
 

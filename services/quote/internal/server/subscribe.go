@@ -32,6 +32,7 @@ func (s *Server) Subscribe(ctx context.Context, req *gatewayv1.SubscribeRequest)
 		}
 		return nil, toStatus(err)
 	}
+	s.saved(ctx, p.Session())
 	return &gatewayv1.SubscribeResponse{}, nil
 }
 
@@ -45,13 +46,16 @@ func (s *Server) Unsubscribe(ctx context.Context, req *gatewayv1.UnsubscribeRequ
 	s.seen(p)
 	if req.GetUnsubscribeAll() {
 		s.o.Registry.UnsubscribeAll(p.Session())
-		return &gatewayv1.UnsubscribeResponse{}, nil
+	} else {
+		ps, err := subs.Pairs(securities(req.GetSecurityList()), req.GetSubTypeList())
+		if err != nil {
+			return nil, invalid(err.Error())
+		}
+		s.o.Registry.Unsubscribe(p.Session(), ps)
 	}
-	ps, err := subs.Pairs(securities(req.GetSecurityList()), req.GetSubTypeList())
-	if err != nil {
-		return nil, invalid(err.Error())
-	}
-	s.o.Registry.Unsubscribe(p.Session(), ps)
+	ctx, cancel := context.WithTimeout(ctx, s.o.CallTimeout)
+	defer cancel()
+	s.saved(ctx, p.Session())
 	return &gatewayv1.UnsubscribeResponse{}, nil
 }
 

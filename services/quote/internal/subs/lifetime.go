@@ -2,6 +2,7 @@ package subs
 
 import (
 	"context"
+	"maps"
 	"sync"
 	"time"
 )
@@ -23,6 +24,10 @@ type LifetimeOptions struct {
 	// theirs is open (the edge closes sockets whose key ends); the grace then counts
 	// from the last sweep that saw the session kept. Nil keeps nothing.
 	Keep func(session string) bool
+	// OnChange is told, outside the lock, when what Keys returns for a session
+	// changed: a key seen for the first time (or with another expiry), or revoked.
+	// A sweep dropping the session is told through Drop instead. Nil tells nothing.
+	OnChange func(session string)
 }
 
 // Lifetimes ends sessions whose keys ended, so their subscriptions do not outlive
@@ -67,6 +72,13 @@ func (l *Lifetimes) Seen(session, tokenHash string, expires time.Time) {
 	if session == "" || tokenHash == "" {
 		return
 	}
+	if l.seen(session, tokenHash, expires) && l.o.OnChange != nil {
+		l.o.OnChange(session)
+	}
+}
+
+// seen is Seen under the lock; it reports whether the session's keys changed.
+func (l *Lifetimes) seen(session, tokenHash string, expires time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	lf := l.sessions[session]
@@ -75,13 +87,28 @@ func (l *Lifetimes) Seen(session, tokenHash string, expires time.Time) {
 		l.sessions[session] = lf
 	}
 	if _, gone := lf.revoked[tokenHash]; gone {
-		return
+		return false
 	}
-	if _, known := lf.keys[tokenHash]; !known && lf.doomed && latest(lf.keys, expires) {
+	old, known := lf.keys[tokenHash]
+	if !known && lf.doomed && latest(lf.keys, expires) {
 		lf.doomed = false // a key newer than the revoked one carries the session on
 	}
 	lf.keys[tokenHash] = expires
 	l.owner[tokenHash] = session
+	return !known || !old.Equal(expires)
+}
+
+// Keys returns a copy of what is known of session's keys (token hash -> expiry,
+// zero: never) and whether the session lives on: false when it is unknown, or when
+// its latest key was revoked (it ends at the next sweep).
+func (l *Lifetimes) Keys(session string) (map[string]time.Time, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lf := l.sessions[session]
+	if lf == nil || lf.doomed {
+		return nil, false
+	}
+	return maps.Clone(lf.keys), true
 }
 
 // latest reports whether expiry exp is at least as late as every key's in keys.
@@ -117,6 +144,9 @@ func (l *Lifetimes) Revoked(tokenHash string) {
 		lf.doomed = true
 	}
 	l.mu.Unlock()
+	if l.o.OnChange != nil {
+		l.o.OnChange(session)
+	}
 	select {
 	case l.wake <- struct{}{}:
 	default:

@@ -2,6 +2,7 @@ package subs
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"sync"
 	"testing"
@@ -183,5 +184,46 @@ func TestLifetimesRun(t *testing.T) {
 	defer mu.Unlock()
 	if !slices.Equal(dropped, []string{"s2", "s1"}) {
 		t.Fatalf("dropped %v; want s2 then s1", dropped)
+	}
+}
+
+// TestLifetimesKeysAndChanges: Keys copies what is known, OnChange follows new keys
+// and revocations but not a key seen again.
+func TestLifetimesKeysAndChanges(t *testing.T) {
+	clk := newFakeClock()
+	var changed []string
+	l := NewLifetimes(LifetimeOptions{Clock: clk, Drop: func(string) {},
+		OnChange: func(s string) { changed = append(changed, s) }})
+	exp1, exp2 := clk.Now().Add(time.Hour), clk.Now().Add(2*time.Hour)
+	if _, ok := l.Keys("s1"); ok {
+		t.Fatal("an unknown session lives")
+	}
+	l.Seen("s1", "k1", exp1)
+	l.Seen("s1", "k1", exp1) // every request: no change
+	l.Seen("s1", "k2", exp2) // a refresh
+	l.Seen("s2", "k3", time.Time{})
+	if !slices.Equal(changed, []string{"s1", "s1", "s2"}) {
+		t.Fatalf("changes %v", changed)
+	}
+	keys, ok := l.Keys("s1")
+	if !ok || !maps.Equal(keys, map[string]time.Time{"k1": exp1, "k2": exp2}) {
+		t.Fatalf("Keys(s1) = %v, %v", keys, ok)
+	}
+	keys["k9"] = exp1 // a copy
+	if keys, _ := l.Keys("s1"); len(keys) != 2 {
+		t.Fatal("Keys returned the live map")
+	}
+
+	changed = nil
+	l.Revoked("k1") // the replaced key: s1 lives on without it
+	if keys, ok := l.Keys("s1"); !ok || len(keys) != 1 || !slices.Equal(changed, []string{"s1"}) {
+		t.Fatalf("after revoking the old key: %v, %v, changes %v", keys, ok, changed)
+	}
+	l.Revoked("k2") // the latest key: a logout
+	if _, ok := l.Keys("s1"); ok {
+		t.Fatal("a logged-out session lives")
+	}
+	if len(changed) != 2 {
+		t.Fatalf("changes %v", changed)
 	}
 }

@@ -36,7 +36,11 @@ type Options struct {
 	// OnUpstreamChange receives the number of upstream subscriptions after a change
 	// (under the lock, like OnSessionChange).
 	OnUpstreamChange func(n int)
-	Logger           *slog.Logger
+	// OnQuotaDrop is told of a session that Restore dropped because OpenD's quota no
+	// longer holds every session's pairs (under the lock, like OnSessionChange, which
+	// also receives the session's empty set).
+	OnQuotaDrop func(session string, ps []Pair)
+	Logger      *slog.Logger
 }
 
 // DefaultQuota is the quota when neither OpenD nor configuration says otherwise.
@@ -115,17 +119,7 @@ func (r *Registry) Subscribe(ctx context.Context, session string, ps []Pair) err
 	if r.closed {
 		return ErrClosed
 	}
-	set := r.sessions[session]
-	var add, fresh []Pair
-	for _, p := range ps {
-		if _, ok := set[p]; ok || slices.Contains(add, p) {
-			continue
-		}
-		add = append(add, p)
-		if _, ok := r.entries[p]; !ok {
-			fresh = append(fresh, p)
-		}
-	}
+	add, fresh := r.newPairsLocked(session, ps)
 	if len(add) == 0 {
 		return nil
 	}
@@ -150,6 +144,54 @@ func (r *Registry) Subscribe(ctx context.Context, session string, ps []Pair) err
 			r.entries[p] = &entry{at: now}
 		}
 	}
+	r.addLocked(session, add)
+	return nil
+}
+
+// Load gives session the pairs ps without asking OpenD: it restores a session saved
+// before a restart, at start-up, before the first OpenD connection, whose Restore
+// subscribes every pair held. Like Subscribe, a set that would exceed the quota is
+// refused whole (a *QuotaError) and nothing changes.
+func (r *Registry) Load(session string, ps []Pair) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return ErrClosed
+	}
+	add, fresh := r.newPairsLocked(session, ps)
+	if len(add) == 0 {
+		return nil
+	}
+	if len(r.entries)+len(fresh) > r.quota {
+		return &QuotaError{Quota: r.quota, Used: len(r.entries), Want: len(fresh)}
+	}
+	now := r.o.Clock.Now()
+	for _, p := range fresh {
+		r.entries[p] = &entry{at: now}
+	}
+	r.addLocked(session, add)
+	return nil
+}
+
+// newPairsLocked returns the pairs of ps that session does not hold yet, without
+// duplicates, and those of them that no session holds (no upstream entry).
+func (r *Registry) newPairsLocked(session string, ps []Pair) (add, fresh []Pair) {
+	set := r.sessions[session]
+	for _, p := range ps {
+		if _, ok := set[p]; ok || slices.Contains(add, p) {
+			continue
+		}
+		add = append(add, p)
+		if _, ok := r.entries[p]; !ok {
+			fresh = append(fresh, p)
+		}
+	}
+	return add, fresh
+}
+
+// addLocked adds pairs that all have an entry to session's set.
+func (r *Registry) addLocked(session string, add []Pair) {
+	set := r.sessions[session]
 	if set == nil {
 		set = make(map[Pair]struct{}, len(add))
 		r.sessions[session] = set
@@ -166,7 +208,6 @@ func (r *Registry) Subscribe(ctx context.Context, session string, ps []Pair) err
 	}
 	r.sessionChangedLocked(session)
 	r.upstreamChangedLocked()
-	return nil
 }
 
 // Unsubscribe removes ps from session's set; pairs it does not hold are ignored. A pair
@@ -252,24 +293,26 @@ func (r *Registry) releaseLocked(p Pair, e *entry) {
 
 // Restore re-subscribes every pair some session holds, after a reconnect gave OpenD a
 // fresh connection without subscriptions. Pending releases are dropped: those
-// subscriptions vanished with the old connection.
+// subscriptions vanished with the old connection. When the pairs held exceed the
+// quota (OpenD's figure, learnt at this connect, is lower than what the sessions hold:
+// sessions restored from storage, or a smaller OpenD), whole sessions are dropped, in
+// session order, until the rest fits; each is logged and told to OnQuotaDrop.
 func (r *Registry) Restore(ctx context.Context) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
 		return ErrClosed
 	}
-	var live []Pair
 	for p, e := range r.entries {
 		if e.refs == 0 {
 			if e.release != nil {
 				e.release.Stop()
 			}
 			delete(r.entries, p)
-			continue
 		}
-		live = append(live, p)
 	}
+	r.shedLocked()
+	live := slices.Collect(maps.Keys(r.entries))
 	r.upstreamChangedLocked()
 	if len(live) == 0 {
 		return nil
@@ -283,6 +326,47 @@ func (r *Registry) Restore(ctx context.Context) error {
 		r.entries[p].at = now
 	}
 	return nil
+}
+
+// shedLocked drops whole sessions, keeping them in session order while they fit,
+// until the pairs held fit the quota. Every entry is owned (Restore removed the rest)
+// and none is subscribed on the new connection yet, so a pair no kept session holds is
+// simply forgotten.
+func (r *Registry) shedLocked() {
+	if len(r.entries) <= r.quota {
+		return
+	}
+	kept := make(map[Pair]struct{}, r.quota)
+	for _, session := range slices.Sorted(maps.Keys(r.sessions)) {
+		set := r.sessions[session]
+		need := 0
+		for p := range set {
+			if _, ok := kept[p]; !ok {
+				need++
+			}
+		}
+		if len(kept)+need <= r.quota {
+			for p := range set {
+				kept[p] = struct{}{}
+			}
+			continue
+		}
+		ps := r.sessionLocked(session)
+		for p := range set {
+			if e := r.entries[p]; e != nil {
+				if e.refs--; e.refs <= 0 {
+					delete(r.entries, p)
+				}
+			}
+		}
+		delete(r.sessions, session)
+		r.o.Logger.Warn("session dropped: its subscriptions no longer fit OpenD's quota",
+			"session", session, "pairs", len(ps), "quota", r.quota)
+		if r.o.OnQuotaDrop != nil {
+			r.o.OnQuotaDrop(session, ps)
+		}
+		r.sessionChangedLocked(session)
+	}
 }
 
 // Session returns session's pairs, sorted.

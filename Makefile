@@ -100,7 +100,16 @@ clean:
 	rm -rf $(BIN)
 
 ## drills: failure drills against the real binaries as separate processes (Redis and
-## OpenD down, SIGKILL/SIGTERM, two edges behind Caddy); needs redis-server and caddy
+## OpenD down, SIGKILL/SIGTERM, two edges behind Caddy), and the WebSocket load test
+## through the stack at a small size (its invariants only); needs redis-server and caddy
 .PHONY: drills
+WSLOAD_SMALL := FUTUGW_WSLOAD=1 WSLOAD_SOCKETS=400 WSLOAD_SOCKETS_PER_SESSION=20 WSLOAD_DURATION=3s WSLOAD_PUSH_INTERVAL=200ms
 drills:
-	cd drills && FUTUGW_DRILLS=1 FUTUGW_REQUIRE_REDIS=1 FUTUGW_REQUIRE_E2E=1 $(GO) test -race -count=1 -timeout 10m ./...
+	cd drills && FUTUGW_DRILLS=1 FUTUGW_REQUIRE_REDIS=1 FUTUGW_REQUIRE_E2E=1 $(WSLOAD_SMALL) $(GO) test -race -count=1 -timeout 10m ./...
+
+## wsload-stack: issue 4's WebSocket fan-out load through opend-sim -> quote -> edge:
+## 10,000 sockets x 20 of 200 securities; sizes from WSLOAD_* (see drills/wsload_test.go),
+## WSLOAD_REPORT=file appends the summary to file
+.PHONY: wsload-stack
+wsload-stack:
+	FUTUGW_DRILLS=1 FUTUGW_WSLOAD=1 $(GO) test -count=1 -timeout 20m -run TestWSLoadStack -v ./drills/

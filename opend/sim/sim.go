@@ -24,6 +24,10 @@ type Config struct {
 	PushInterval time.Duration // time between price steps of one security; 0 = 500ms
 	SubQuota     int           // subscription slots per connection; 0 = 500
 	MinSubHold   time.Duration // minimum subscription age before unsubscribing; 0 = 1m
+	// ExtraSecurities adds this many generated HK equities (codes 80000, 80001,
+	// ...; see market.FirstGeneratedCode) to the built-in universe; at most
+	// market.MaxGenerated.
+	ExtraSecurities int
 
 	TradePassword   string        // plaintext; "" = trade.DefaultTradePassword
 	OrderRateLimit  int           // place/modify requests per account per window; 0 = 15
@@ -56,6 +60,9 @@ func New(cfg Config) (*Sim, error) {
 	if cfg.SubQuota < 0 || cfg.PushInterval < 0 || cfg.MinSubHold < 0 || cfg.OrderRateLimit < 0 {
 		return nil, errors.New("sim: negative quota, interval, hold or rate limit")
 	}
+	if cfg.ExtraSecurities < 0 || cfg.ExtraSecurities > market.MaxGenerated {
+		return nil, fmt.Errorf("sim: extra securities %d not within 0-%d", cfg.ExtraSecurities, market.MaxGenerated)
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -69,7 +76,7 @@ func New(cfg Config) (*Sim, error) {
 		cfg.ShutdownTimeout = 5 * time.Second
 	}
 	s := &Sim{cfg: cfg, log: cfg.Logger}
-	s.market = market.New(market.Config{Seed: cfg.Seed})
+	s.market = market.New(market.Config{Seed: cfg.Seed, ExtraSecurities: cfg.ExtraSecurities})
 	s.srv = server.New(server.Config{
 		ServerVer:         cfg.ServerVer,
 		LoginUserID:       cfg.LoginUserID,
@@ -127,7 +134,7 @@ func (s *Sim) Serve(ctx context.Context, ln net.Listener) error {
 
 	served := make(chan error, 1)
 	wg.Go(func() { served <- s.srv.Serve(ln) })
-	s.log.Info("opend-sim serving", "addr", ln.Addr().String())
+	s.log.Info("opend-sim serving", "addr", ln.Addr().String(), "securities", len(s.market.Instruments()))
 
 	select {
 	case err := <-served:

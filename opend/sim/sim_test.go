@@ -10,9 +10,11 @@ import (
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/getglobalstate"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetstaticinfo"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotsub"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatebasicqot"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetacclist"
+	"github.com/futugw/gateway/opend/sim/market"
 	"github.com/futugw/gateway/opend/sim/rawclient"
 	"go.uber.org/goleak"
 	"google.golang.org/protobuf/proto"
@@ -124,5 +126,83 @@ func TestShutdownStopsServe(t *testing.T) {
 func TestNewRejectsBadConfig(t *testing.T) {
 	if _, err := New(Config{SubQuota: -1}); err == nil {
 		t.Fatal("negative quota accepted")
+	}
+	if _, err := New(Config{ExtraSecurities: -1}); err == nil {
+		t.Fatal("negative extra securities accepted")
+	}
+	if _, err := New(Config{ExtraSecurities: market.MaxGenerated + 1}); err == nil {
+		t.Fatal("more extra securities than codes accepted")
+	}
+}
+
+// TestExtraSecuritiesPush: a generated security answers static info and pushes its
+// quotes like a built-in one.
+func TestExtraSecuritiesPush(t *testing.T) {
+	s, err := New(Config{
+		Seed:            7,
+		PushInterval:    2 * time.Millisecond,
+		ExtraSecurities: 180,
+		Logger:          slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(s.Market().Instruments()); n != 200 {
+		t.Fatalf("%d securities, want 20 built-in + 180", n)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(ctx, ln) }()
+	defer func() {
+		cancel()
+		if err := <-served; err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	}()
+
+	wctx, wcancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer wcancel()
+	c, err := rawclient.Dial(wctx, ln.Addr().String(), rawclient.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+
+	last := &qotcommon.Security{Market: proto.Int32(1), Code: proto.String("80179")}
+	var info qotgetstaticinfo.Response
+	st, err := c.Call(wctx, 3202, &qotgetstaticinfo.Request{C2S: &qotgetstaticinfo.C2S{
+		SecurityList: []*qotcommon.Security{last}}}, &info)
+	if err != nil || !st.OK() || len(info.GetS2C().GetStaticInfoList()) != 1 {
+		t.Fatalf("Qot_GetStaticInfo: %v %+v %v", err, st, info.GetS2C())
+	}
+	if b := info.GetS2C().GetStaticInfoList()[0].GetBasic(); b.GetName() != "SIM 80179" || b.GetLotSize() != 100 {
+		t.Errorf("static info %v", b)
+	}
+
+	var sub qotsub.Response
+	st, err = c.Call(wctx, 3001, &qotsub.Request{C2S: &qotsub.C2S{
+		SecurityList:     []*qotcommon.Security{last},
+		SubTypeList:      []int32{1},
+		IsSubOrUnSub:     proto.Bool(true),
+		IsRegOrUnRegPush: proto.Bool(true),
+	}}, &sub)
+	if err != nil || !st.OK() {
+		t.Fatalf("Qot_Sub: %v %+v", err, st)
+	}
+	f, err := c.NextPush(wctx, 3005)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p qotupdatebasicqot.Response
+	if err := proto.Unmarshal(f.Body, &p); err != nil {
+		t.Fatal(err)
+	}
+	list := p.GetS2C().GetBasicQotList()
+	if len(list) != 1 || list[0].GetSecurity().GetCode() != "80179" || list[0].GetCurPrice() <= 0 {
+		t.Fatalf("push %v, want a basic quote of HK.80179", p.GetS2C())
 	}
 }

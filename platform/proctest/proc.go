@@ -235,5 +235,8 @@ func (p *Proc) Wait() int {
 	return -1
 }
 
+// Pid returns the process id (to read /proc/<pid>/stat, say).
+func (p *Proc) Pid() int { return p.cmd.Process.Pid }
+
 // String describes the process for messages.
 func (p *Proc) String() string { return fmt.Sprintf("%s (pid %d)", p.cmd.Path, p.cmd.Process.Pid) }

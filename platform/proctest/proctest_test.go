@@ -1,6 +1,9 @@
 package proctest
 
 import (
+	"fmt"
+	"os"
+	"runtime"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -17,6 +20,9 @@ func TestCheckService(t *testing.T) {
 		While: func(t *testing.T, p *Proc, base string) {
 			if r := p.WaitLog(func(r Record) bool { return r.Msg() == "started" }); r.Str("service") != "svc" {
 				t.Errorf("started record = %v", r)
+			}
+			if _, err := os.Stat(fmt.Sprintf("/proc/%d/stat", p.Pid())); p.Pid() <= 0 || err != nil && runtime.GOOS == "linux" {
+				t.Errorf("Pid() = %d: %v", p.Pid(), err)
 			}
 		},
 	})

@@ -126,6 +126,10 @@ type Stack struct {
 
 	AdminKeyFile, ServiceKeyFile, PasswordFile string
 	AdminKey                                   string
+
+	// SimArgs follow opend-sim's default arguments on every (re)start; a flag given
+	// again there wins (a slower -push-interval, -extra-securities, ...).
+	SimArgs []string
 }
 
 // EnableEnv must be "1" for the drills to run (make drills sets it), so that
@@ -133,12 +137,13 @@ type Stack struct {
 const EnableEnv = "FUTUGW_DRILLS"
 
 // Start runs Redis, opend-sim, auth, quote and order, each waited for until ready.
-func Start(t testing.TB) *Stack {
+// simArgs become SimArgs.
+func Start(t testing.TB, simArgs ...string) *Stack {
 	t.Helper()
 	if os.Getenv(EnableEnv) != "1" {
 		t.Skipf("failure drills run with `make drills` (%s=1)", EnableEnv)
 	}
-	s := &Stack{t: t, Bin: Build(t), Dir: t.TempDir()}
+	s := &Stack{t: t, Bin: Build(t), Dir: t.TempDir(), SimArgs: simArgs}
 	s.Redis = redistest.StartServer(t)
 	s.OpenDAddr, s.OpenDAdmin = FreeAddr(t), FreeAddr(t)
 	s.AuthAddr, s.AuthAdmin = FreeAddr(t), FreeAddr(t)
@@ -186,11 +191,13 @@ func (s *Stack) waitReady(p *proctest.Proc, url string) {
 }
 
 // StartSim (re)starts opend-sim on OpenDAddr: 50 ms pushes, short subscription hold,
-// a generous order rate limit so drills are not throttled by the simulator.
+// a generous order rate limit so drills are not throttled by the simulator; then
+// SimArgs.
 func (s *Stack) StartSim() {
-	s.Sim = s.start("opend-sim", s.OpenDAdmin, "-addr", s.OpenDAddr, "-admin-addr", s.OpenDAdmin,
+	args := append([]string{"-addr", s.OpenDAddr, "-admin-addr", s.OpenDAdmin,
 		"-push-interval", "50ms", "-min-sub-hold", "1s", "-seed", "7", "-order-rate-limit", "10000",
-		"-trade-password-file", s.PasswordFile)
+		"-trade-password-file", s.PasswordFile}, s.SimArgs...)
+	s.Sim = s.start("opend-sim", s.OpenDAdmin, args...)
 }
 
 // StartAuth (re)starts auth; it keeps the bootstrap admin and service key files valid.

@@ -32,6 +32,7 @@ type options struct {
 	logLevel          string
 	shutdownTimeout   time.Duration
 	keepAliveInterval time.Duration
+	extraSecurities   int
 }
 
 func main() {
@@ -56,14 +57,15 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.logLevel, "log-level", env.str("OPEND_SIM_LOG_LEVEL", "info"), "debug, info, warn or error (OPEND_SIM_LOG_LEVEL)")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", env.duration("OPEND_SIM_SHUTDOWN_TIMEOUT", 5*time.Second), "graceful shutdown deadline (OPEND_SIM_SHUTDOWN_TIMEOUT)")
 	fs.DurationVar(&o.keepAliveInterval, "keepalive-interval", env.duration("OPEND_SIM_KEEPALIVE_INTERVAL", 10*time.Second), "KeepAlive interval advertised in InitConnect (OPEND_SIM_KEEPALIVE_INTERVAL)")
+	fs.IntVar(&o.extraSecurities, "extra-securities", int(env.int64("OPEND_SIM_EXTRA_SECURITIES", 0)), "generated HK equities (codes 80000, 80001, ...) added to the built-in universe for load tests; 0 = none (OPEND_SIM_EXTRA_SECURITIES)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	if err := env.err(); err != nil {
 		return o, err
 	}
-	if o.pushInterval <= 0 || o.subQuota <= 0 || o.minSubHold < 0 || o.orderRateLimit <= 0 {
-		return o, errors.New("push-interval, sub-quota and order-rate-limit must be positive, min-sub-hold not negative")
+	if o.pushInterval <= 0 || o.subQuota <= 0 || o.minSubHold < 0 || o.orderRateLimit <= 0 || o.extraSecurities < 0 {
+		return o, errors.New("push-interval, sub-quota and order-rate-limit must be positive, min-sub-hold and extra-securities not negative")
 	}
 	return o, nil
 }
@@ -115,6 +117,7 @@ func run(args []string) error {
 		TradePassword:     pw,
 		OrderRateLimit:    o.orderRateLimit,
 		KeepAliveInterval: o.keepAliveInterval,
+		ExtraSecurities:   o.extraSecurities,
 		ShutdownTimeout:   o.shutdownTimeout,
 		Logger:            log,
 	})

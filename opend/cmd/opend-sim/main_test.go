@@ -151,6 +151,22 @@ func TestParseFlagsEnvFallback(t *testing.T) {
 	}
 }
 
+func TestParseFlagsExtraSecurities(t *testing.T) {
+	if o, err := parseFlags(nil); err != nil || o.extraSecurities != 0 {
+		t.Errorf("default extra securities %d, %v; want 0", o.extraSecurities, err)
+	}
+	t.Setenv("OPEND_SIM_EXTRA_SECURITIES", "180")
+	if o, err := parseFlags(nil); err != nil || o.extraSecurities != 180 {
+		t.Errorf("env: extra securities %d, %v; want 180", o.extraSecurities, err)
+	}
+	if o, err := parseFlags([]string{"-extra-securities", "5"}); err != nil || o.extraSecurities != 5 {
+		t.Errorf("flag: extra securities %d, %v; want 5", o.extraSecurities, err)
+	}
+	if _, err := parseFlags([]string{"-extra-securities", "-1"}); err == nil {
+		t.Error("negative extra securities accepted")
+	}
+}
+
 func TestTradePasswordFile(t *testing.T) {
 	log := discardLogger()
 	path := filepath.Join(t.TempDir(), "pw")

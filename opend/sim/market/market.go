@@ -6,6 +6,7 @@ package market
 import (
 	"hash/fnv"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 )
@@ -26,8 +27,13 @@ type Config struct {
 	Seed       int64
 	Universe   []Instrument // nil = DefaultUniverse()
 	Volatility float64      // standard deviation of one step's relative move; 0 = 0.001
+	// ExtraSecurities appends this many generated HK equities (codes 80000 up, see
+	// FirstGeneratedCode) to the universe, with their own reference prices;
+	// clamped to [0, MaxGenerated].
+	ExtraSecurities int
 	// Prices optionally sets reference prices (previous close) by Key. Securities
-	// without one use the built-in reference or a seeded price between 10 and 100.
+	// without one use the built-in (or generated) reference or a seeded price
+	// between 10 and 100.
 	Prices map[string]float64
 	// Now is the clock for Quote.Updated; nil = time.Now.
 	Now func() time.Time
@@ -60,6 +66,10 @@ func New(cfg Config) *Market {
 	if universe == nil {
 		universe = DefaultUniverse()
 	}
+	if cfg.ExtraSecurities > 0 {
+		universe = append(slices.Clone(universe), instruments(generated(cfg.ExtraSecurities))...)
+	}
+	refs := referencePrices(cfg.ExtraSecurities)
 	m := &Market{
 		vol:  cfg.Volatility,
 		now:  cfg.Now,
@@ -81,7 +91,7 @@ func New(cfg Config) *Market {
 		rng := rand.New(rand.NewPCG(uint64(cfg.Seed), keyHash(key)))
 		ref, ok := cfg.Prices[key]
 		if !ok || ref <= 0 {
-			ref, ok = referencePrice(key)
+			ref, ok = refs[key]
 		}
 		if !ok {
 			ref = 10 + rng.Float64()*90

@@ -1,7 +1,9 @@
 package market
 
-// listing is one entry of the built-in universe: the instrument and a
-// realistic reference price (the previous close at start).
+import "strconv"
+
+// listing is one entry of the built-in (or generated) universe: the instrument
+// and a reference price (the previous close at start).
 type listing struct {
 	inst  Instrument
 	price float64
@@ -44,22 +46,52 @@ func builtin() []listing {
 	}
 }
 
+// Generated securities: HK equities with codes from FirstGeneratedCode up, which no
+// built-in code uses, for load tests that need a larger universe.
+const (
+	FirstGeneratedCode = 80000
+	MaxGenerated       = 99999 - FirstGeneratedCode + 1 // codes stay five digits
+)
+
+// generated returns n generated HK equities: codes "80000", "80001", ..., name
+// "SIM <code>", lot 100, and reference prices spread deterministically over 10-200
+// HKD in steps of 0.1 (on the tick grid of every band in that range). n is clamped
+// to [0, MaxGenerated].
+func generated(n int) []listing {
+	n = min(max(n, 0), MaxGenerated)
+	out := make([]listing, n)
+	for i := range n {
+		code := strconv.Itoa(FirstGeneratedCode + i)
+		// 7919 and 1901 are coprime: consecutive codes land far apart in the range.
+		price := Snap(MarketHK, 10+float64(i*7919%1901)/10)
+		out[i] = hk(code, "SIM "+code, 100, "2020-01-02", price)
+	}
+	return out
+}
+
+// listings is the built-in universe followed by extra generated securities.
+func listings(extra int) []listing {
+	return append(builtin(), generated(extra)...)
+}
+
 // DefaultUniverse returns about 20 HK and US stocks (a fresh slice each call).
-func DefaultUniverse() []Instrument {
-	b := builtin()
-	out := make([]Instrument, len(b))
-	for i, l := range b {
+func DefaultUniverse() []Instrument { return instruments(builtin()) }
+
+func instruments(ls []listing) []Instrument {
+	out := make([]Instrument, len(ls))
+	for i, l := range ls {
 		out[i] = l.inst
 	}
 	return out
 }
 
-// referencePrice returns the built-in reference price for a key, if any.
-func referencePrice(key string) (float64, bool) {
-	for _, l := range builtin() {
-		if l.inst.Key() == key {
-			return l.price, true
-		}
+// referencePrices returns the reference price of every built-in security and of
+// the first extra generated ones, by key.
+func referencePrices(extra int) map[string]float64 {
+	ls := listings(extra)
+	out := make(map[string]float64, len(ls))
+	for _, l := range ls {
+		out[l.inst.Key()] = l.price
 	}
-	return 0, false
+	return out
 }

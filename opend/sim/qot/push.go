@@ -23,38 +23,40 @@ const maxCatchUp = 1000
 const minTick = time.Millisecond
 
 // Run steps every subscribed security once per PushInterval and pushes the
-// results to the connections registered for them, until ctx is done. Steps of
-// the market made elsewhere (for example by the trade engine) are pushed too.
+// results to the connections registered for them, until ctx is done. The steps are
+// spread evenly over the interval (K securities: one step every PushInterval/K, or
+// several per minTick when that is shorter), so clients see a steady stream rather
+// than one burst of K pushes per interval. Steps of the market made elsewhere (for
+// example by the trade engine) are pushed too.
 func (s *Service) Run(ctx context.Context) error {
 	cancel := s.m.OnTick(s.fanOut)
 	defer cancel()
 
 	interval := s.cfg.PushInterval
-	t := time.NewTicker(max(interval, minTick))
+	t := time.NewTicker(max(interval/time.Duration(max(len(s.m.Instruments()), 1)), minTick))
 	defer t.Stop()
 	last := time.Now()
+	owed := 0.0 // steps due and not yet made
+	next := 0   // round-robin position in the keys
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case now := <-t.C:
-			n := int64(now.Sub(last) / interval)
-			if n <= 0 {
+			keys := s.stepKeys()
+			if len(keys) == 0 {
+				owed, last = 0, now
 				continue
 			}
-			if n > maxCatchUp {
-				n, last = maxCatchUp, now
-			} else {
-				last = last.Add(time.Duration(n) * interval)
-			}
-			keys := s.stepKeys()
-			for range n {
-				for _, k := range keys {
-					if ctx.Err() != nil {
-						return nil
-					}
-					s.m.Step(k)
+			owed += float64(now.Sub(last)) / float64(interval) * float64(len(keys))
+			owed = min(owed, float64(maxCatchUp*len(keys)))
+			last = now
+			for ; owed >= 1; owed-- {
+				if ctx.Err() != nil {
+					return nil
 				}
+				s.m.Step(keys[next%len(keys)])
+				next++
 			}
 		}
 	}

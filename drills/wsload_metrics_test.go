@@ -1,0 +1,226 @@
+package drills
+
+import (
+	"bufio"
+	"fmt"
+	"math"
+	"net/http"
+	"os"
+	rtmetrics "runtime/metrics"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// metrics is one scrape of a /metrics page: series (name plus labels) -> value.
+type metrics map[string]float64
+
+var metricsClient = &http.Client{Timeout: 30 * time.Second}
+
+func scrape(base string) (metrics, error) {
+	resp, err := metricsClient.Get(base + "/metrics")
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		return nil, fmt.Errorf("GET /metrics: %s", resp.Status)
+	}
+	m := metrics{}
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		i := strings.LastIndexByte(line, ' ')
+		if i < 0 {
+			continue
+		}
+		if v, err := strconv.ParseFloat(line[i+1:], 64); err == nil {
+			m[line[:i]] = v
+		}
+	}
+	return m, sc.Err()
+}
+
+func mustScrape(t *testing.T, base string) metrics {
+	t.Helper()
+	m, err := scrape(base)
+	if err != nil {
+		t.Fatalf("%s metrics: %v", base, err)
+	}
+	return m
+}
+
+// memory is the edge's memory at one moment.
+type memory struct {
+	heap, stack, rss, goroutines float64
+	afterGC                      bool // read right after a garbage collection
+}
+
+// edgeMemory reads the edge's memory right after a garbage collection. The edge
+// serves nothing that runs one, so this scrapes /metrics (every scrape allocates)
+// until the collection count moves, then gives the background sweep a moment. When
+// no collection comes within a minute, it returns the last reading (afterGC false).
+func edgeMemory(t *testing.T, base string) memory {
+	t.Helper()
+	m := mustScrape(t, base)
+	gcs := m["go_gc_duration_seconds_count"]
+	deadline := time.Now().Add(time.Minute)
+	afterGC := false
+	for time.Now().Before(deadline) {
+		if m = mustScrape(t, base); m["go_gc_duration_seconds_count"] > gcs {
+			afterGC = true
+			break
+		}
+	}
+	time.Sleep(300 * time.Millisecond)
+	m = mustScrape(t, base)
+	return memory{heap: m["go_memstats_heap_inuse_bytes"], stack: m["go_memstats_stack_inuse_bytes"],
+		rss: m["process_resident_memory_bytes"], goroutines: m["go_goroutines"], afterGC: afterGC}
+}
+
+// waitSockets waits until the edge counts n open sockets.
+func waitSockets(t *testing.T, base string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		got := mustScrape(t, base)["futugw_edge_ws_sockets"]
+		if int(got) == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the edge counts %v sockets, want %d", got, n)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// usage is what the processes had consumed at one moment.
+type usage struct {
+	at     time.Time
+	cpu    map[string]time.Duration // by process name; "load generator" is this process
+	frames int64                    // quote frames received by the clients
+	gcs    uint64                   // this process's completed GC cycles
+	edge   metrics
+	quote  metrics
+	// machine-wide CPU time (/proc/stat): all, idle (with iowait), stolen by the host
+	all, idle, steal time.Duration
+}
+
+func takeUsage(t *testing.T, edgeBase, quoteBase string, pids map[string]int, st *loadState) usage {
+	t.Helper()
+	u := usage{at: time.Now(), frames: st.frames.Load(), cpu: map[string]time.Duration{}}
+	for name, pid := range pids {
+		d, err := procCPU(pid)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		u.cpu[name] = d
+	}
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		t.Fatal(err)
+	}
+	u.cpu["load generator"] = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	gc := []rtmetrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
+	rtmetrics.Read(gc)
+	u.gcs = gc[0].Value.Uint64()
+	var err error
+	if u.all, u.idle, u.steal, err = machineCPU(); err != nil {
+		t.Fatal(err)
+	}
+	u.edge = mustScrape(t, edgeBase)
+	u.quote = mustScrape(t, quoteBase)
+	return u
+}
+
+// procCPU is a process's user+system CPU time from /proc/<pid>/stat (Linux).
+func procCPU(pid int) (time.Duration, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, err
+	}
+	// After the parenthesised command name, utime and stime are the 12th and 13th
+	// fields, in clock ticks (USER_HZ, 100 on Linux).
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 13 {
+		return 0, fmt.Errorf("short /proc/%d/stat", pid)
+	}
+	ut, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("unreadable /proc/%d/stat", pid)
+	}
+	return time.Duration(ut+st) * 10 * time.Millisecond, nil
+}
+
+// machineCPU sums the "cpu" line of /proc/stat (Linux; USER_HZ ticks).
+func machineCPU() (all, idle, steal time.Duration, err error) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return 0, 0, 0, fmt.Errorf("unexpected /proc/stat: %q", line)
+	}
+	// user nice system idle iowait irq softirq steal [guest guest_nice, inside user]
+	var v [8]int64
+	for i := range v {
+		if v[i], err = strconv.ParseInt(f[i+1], 10, 64); err != nil {
+			return 0, 0, 0, fmt.Errorf("unexpected /proc/stat: %q", line)
+		}
+	}
+	tick := func(n int64) time.Duration { return time.Duration(n) * 10 * time.Millisecond }
+	var sum int64
+	for _, n := range v {
+		sum += n
+	}
+	return tick(sum), tick(v[3] + v[4]), tick(v[7]), nil
+}
+
+// histQuantile estimates quantile q of the growth of a Prometheus histogram between
+// a and b, as the upper bound of the bucket it falls in (+Inf above the last).
+func histQuantile(a, b metrics, name string, q float64) (le float64, n float64) {
+	type bucket struct{ le, count float64 }
+	var bs []bucket
+	prefix := name + `_bucket{le="`
+	for series, v := range b {
+		s, ok := strings.CutPrefix(series, prefix)
+		if !ok {
+			continue
+		}
+		le, err := strconv.ParseFloat(strings.TrimSuffix(s, `"}`), 64)
+		if err != nil {
+			continue
+		}
+		bs = append(bs, bucket{le, v - a[series]})
+	}
+	slices.SortFunc(bs, func(x, y bucket) int {
+		switch {
+		case x.le < y.le:
+			return -1
+		case x.le > y.le:
+			return 1
+		}
+		return 0
+	})
+	if len(bs) == 0 || bs[len(bs)-1].count == 0 {
+		return math.NaN(), 0
+	}
+	total := bs[len(bs)-1].count
+	for _, bk := range bs {
+		if bk.count >= q*total {
+			return bk.le, total
+		}
+	}
+	return math.Inf(1), total
+}

@@ -102,3 +102,22 @@ func TestStuckWriteCut(t *testing.T) {
 		t.Fatalf("closed{write_timeout} = %v", got)
 	}
 }
+
+// Quotes keep flowing while a keepalive ping waits for its pong: a browser whose pong
+// is slow (here: never comes) still gets its frames until the pong timeout.
+func TestFramesFlowWhilePingWaits(t *testing.T) {
+	h := start(t, func(o *Options) { o.PingInterval, o.PongTimeout = 20*time.Millisecond, time.Minute })
+	h.quote.setSubs("pinged", "HK.00700")
+	_ = h.dial(t, h.key(t, "pinged", authn.ScopeQotRead), dialOpts{}) // never reads: never pongs
+	h.quote.waitHosted(t, hosts("pinged"))
+	time.Sleep(100 * time.Millisecond) // the first ping is out and unanswered
+	sent := func() float64 { return testutil.ToFloat64(h.hub.m.sent[kindQuote]) }
+	for i := range 5 {
+		before := sent()
+		h.quote.push(t, quotePush(t, "HK.00700", float64(i+1)))
+		waitUntil(t, "a quote written while the pong is outstanding", func() bool { return sent() > before })
+	}
+	if h.hub.Sockets() != 1 {
+		t.Fatal("the socket closed before its pong timeout")
+	}
+}

@@ -131,6 +131,7 @@ func (s *socket) run() {
 	defer func() { <-readDone }()
 	ping := time.NewTicker(o.PingInterval)
 	defer ping.Stop()
+	var pong chan error // the answer of the ping waiting for its pong
 	var warnC, expireC <-chan time.Time
 	if !s.expires.IsZero() {
 		until := time.Until(s.expires)
@@ -156,9 +157,12 @@ func (s *socket) run() {
 				return
 			}
 		case <-ping.C:
-			ctx, cancel := context.WithTimeout(context.Background(), o.PongTimeout)
-			err := s.conn.Ping(ctx)
-			cancel()
+			if pong == nil {
+				pong = make(chan error, 1)
+				go s.ping(pong, o.PongTimeout)
+			}
+		case err := <-pong: // a nil channel (no ping waiting) never fires
+			pong = nil
 			if err != nil && !s.closing() {
 				s.abort(s.failReason(readDone, reasonPing))
 				return
@@ -175,6 +179,16 @@ func (s *socket) run() {
 			s.requestClose(closeExpired)
 		}
 	}
+}
+
+// ping sends a keepalive ping and reports whether its pong came within timeout. It
+// runs on its own goroutine so that frames keep flowing while the pong is on its way
+// (the writer used to wait for it, which held every quote back for a round trip).
+// Closing the connection ends it.
+func (s *socket) ping(done chan<- error, timeout time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	done <- s.conn.Ping(ctx)
 }
 
 // readLoop reads what the browser sends: Reader handles control frames (pongs,

@@ -81,7 +81,7 @@ func (h *Hub) Start() {
 		return
 	}
 	h.started = true
-	h.bg.Go(h.watchWrites)
+	h.bg.Go(h.sweep)
 	if h.opts.Quote != nil {
 		h.bg.Go(func() { h.runQuoteStream(h.ctx) })
 	}
@@ -137,25 +137,6 @@ func (h *Hub) Close(ctx context.Context) error {
 	h.bg.Wait()
 	close(h.stopped)
 	return err
-}
-
-// watchWrites cuts sockets stuck in one write for longer than WriteTimeout, until
-// the hub closes.
-func (h *Hub) watchWrites() {
-	t := time.NewTicker(max(h.opts.WriteTimeout/4, 10*time.Millisecond))
-	defer t.Stop()
-	for {
-		select {
-		case <-h.ctx.Done():
-			return
-		case now := <-t.C:
-			h.mu.RLock()
-			for s := range h.all {
-				s.cutIfStuck(now.UnixNano(), h.opts.WriteTimeout)
-			}
-			h.mu.RUnlock()
-		}
-	}
 }
 
 // add registers s; false when the hub is closing.

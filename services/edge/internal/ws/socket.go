@@ -64,10 +64,19 @@ type socket struct {
 	sess       *session // guarded by h.mu
 
 	// writeSince is when the write in progress began (unix ns; 0 when none). The
-	// hub's watchdog cuts a socket stuck in one write longer than WriteTimeout: a
+	// hub's sweep cuts a socket stuck in one write longer than WriteTimeout: a
 	// timer per write would cost more than the write itself at fan-out rates.
 	writeSince atomic.Int64
 	writeStuck atomic.Bool
+
+	// The hub's sweep also tells the writer when a keepalive ping or the expiry
+	// warning is due (flags, then a signal on due): no timers per socket, which
+	// cost more memory than the rest of an idle socket's state.
+	due      chan struct{} // capacity 1
+	nextPing atomic.Int64  // unix ns
+	pingDue  atomic.Bool
+	warnDue  atomic.Bool
+	warned   atomic.Bool
 
 	closeOnce sync.Once
 	closeReq  chan struct{} // closed when the edge decides to close
@@ -78,11 +87,12 @@ func newSocket(h *Hub, conn *websocket.Conn, p *authn.Principal, tokenHash strin
 	s := &socket{
 		h: h, conn: conn, sessionID: p.Session(), tokenHash: tokenHash, expires: p.ExpiresAt,
 		trades: p.Has(authn.ScopeAccRead), json: json, q: outq.New(h.opts.QueueSize),
-		closeReq: make(chan struct{}),
+		closeReq: make(chan struct{}), due: make(chan struct{}, 1),
 	}
 	if ids := p.Limits.GetAllowedAccIds(); len(ids) > 0 {
 		s.allowedAcc = ids
 	}
+	s.nextPing.Store(time.Now().Add(h.opts.PingInterval).UnixNano())
 	return s
 }
 
@@ -129,18 +139,7 @@ func (s *socket) run() {
 	readDone := s.readLoop() // answers pings and notices the peer's close
 	// Every return below has closed the connection, which ends the reader.
 	defer func() { <-readDone }()
-	ping := time.NewTicker(o.PingInterval)
-	defer ping.Stop()
 	var pong chan error // the answer of the ping waiting for its pong
-	var warnC, expireC <-chan time.Time
-	if !s.expires.IsZero() {
-		until := time.Until(s.expires)
-		expire := time.NewTimer(until)
-		defer expire.Stop()
-		warn := time.NewTimer(until - o.ExpiryWarning)
-		defer warn.Stop()
-		expireC, warnC = expire.C, warn.C
-	}
 	for {
 		if s.closing() {
 			s.finish()
@@ -156,10 +155,13 @@ func (s *socket) run() {
 				s.abort(s.failReason(readDone))
 				return
 			}
-		case <-ping.C:
-			if pong == nil {
+		case <-s.due:
+			if s.pingDue.Swap(false) && pong == nil {
 				pong = make(chan error, 1)
 				go s.ping(pong, o.PongTimeout)
+			}
+			if s.warnDue.Swap(false) && !s.warn() {
+				s.requestClose(closeTooSlow)
 			}
 		case err := <-pong: // a nil channel (no ping waiting) never fires
 			pong = nil
@@ -170,15 +172,14 @@ func (s *socket) run() {
 			if err == nil {
 				s.h.pongs.Add(1)
 			}
-		case <-warnC:
-			msg := "the API key expires at " + s.expires.UTC().Format(time.RFC3339) + "; reconnect with a fresh key"
-			if !s.q.Push(&outq.Item{Data: frame.Notify(frame.EventKeyExpiring, msg), Kind: kindNotify}) {
-				s.requestClose(closeTooSlow)
-			}
-		case <-expireC:
-			s.requestClose(closeExpired)
 		}
 	}
+}
+
+// warn queues the key_expiring notification; false when the queue is full.
+func (s *socket) warn() bool {
+	msg := "the API key expires at " + s.expires.UTC().Format(time.RFC3339) + "; reconnect with a fresh key"
+	return s.q.Push(&outq.Item{Data: frame.Notify(frame.EventKeyExpiring, msg), Kind: kindNotify})
 }
 
 // ping sends a keepalive ping and reports whether its pong came within timeout. It
@@ -224,14 +225,6 @@ func (s *socket) flush() bool {
 		}
 	}
 	return false
-}
-
-// cutIfStuck cuts the connection when one write has lasted longer than timeout.
-func (s *socket) cutIfStuck(now int64, timeout time.Duration) {
-	if since := s.writeSince.Load(); since != 0 && now-since > int64(timeout) {
-		s.writeStuck.Store(true)
-		s.cut()
-	}
 }
 
 func (s *socket) write(ctx context.Context, it *outq.Item) bool {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"os"
+	"runtime/debug"
 	rtmetrics "runtime/metrics"
 	"slices"
 	"strconv"
@@ -223,4 +224,16 @@ func histQuantile(a, b metrics, name string, q float64) (le float64, n float64) 
 		}
 	}
 	return math.Inf(1), total
+}
+
+// pauseGC stops this process's (the load generator's) garbage collections until
+// resume is called, with a memory limit as the safety net: its collections stall
+// every reader at once and would show up as delivery latency of what is measured.
+func pauseGC() (resume func()) {
+	pct := debug.SetGCPercent(-1)
+	limit := debug.SetMemoryLimit(8 << 30)
+	return func() {
+		debug.SetMemoryLimit(limit)
+		debug.SetGCPercent(pct)
+	}
 }

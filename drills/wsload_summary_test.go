@@ -82,7 +82,7 @@ func wsloadSummary(c wsloadConfig, started time.Time, tl timeline, before, after
 	busy := (u1.all - u0.all - (u1.idle - u0.idle) - (u1.steal - u0.steal)).Seconds() / secs
 	gcs := u1.edge["go_gc_duration_seconds_count"] - u0.edge["go_gc_duration_seconds_count"]
 	alloc := u1.edge["go_memstats_alloc_bytes_total"] - u0.edge["go_memstats_alloc_bytes_total"]
-	p("  %s", tl.describe(c.pingInterval()))
+	p("  %s", tl.describe(c.pingInterval(), c.sockets))
 	p("  cpu over the measured period (cores): %s; GC cycles: edge %.0f (it allocated %.1f MiB/s), load generator %d; "+
 		"machine: %.2f of %d cores busy, %.2f of them outside these processes (a quiet machine: near 0), %.2f stolen by the host",
 		strings.Join(cpu, ", "), gcs, alloc/secs/(1<<20), u1.gcs-u0.gcs, busy, runtime.NumCPU(), busy-ours,

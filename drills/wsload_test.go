@@ -245,7 +245,9 @@ func TestWSLoadStack(t *testing.T) {
 	pids := map[string]int{"edge": e.Proc.Pid(), "quote": s.Quote.Pid(), "opend-sim": s.Sim.Pid()}
 	u0 := takeUsage(t, e.Base, "http://"+s.QuoteAdmin, pids, &st)
 	st.measuring.Store(true)
+	resumeGC := pauseGC()
 	time.Sleep(c.measured())
+	resumeGC()
 	st.measuring.Store(false)
 	u1 := takeUsage(t, e.Base, "http://"+s.QuoteAdmin, pids, &st)
 

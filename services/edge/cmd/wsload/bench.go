@@ -109,6 +109,7 @@ func bench(c config) error {
 	}
 	time.Sleep(c.warmup)
 	measuring.Store(true)
+	resumeGC := pauseGC()
 	n0, t0 := frames.Load(), time.Now()
 	u0, err := takeUsage(base, cmd.Process.Pid)
 	if err != nil {
@@ -127,6 +128,7 @@ func bench(c config) error {
 	}
 	time.Sleep(c.duration - time.Since(t0))
 	n1, el := frames.Load(), time.Since(t0)
+	resumeGC()
 	measuring.Store(false)
 	u1, err := takeUsage(base, cmd.Process.Pid)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -81,4 +82,16 @@ func procCPU(pid int) (time.Duration, error) {
 		return 0, fmt.Errorf("unreadable /proc/%d/stat", pid)
 	}
 	return time.Duration(ut+st) * 10 * time.Millisecond, nil
+}
+
+// pauseGC stops this process's (the load generator's) garbage collections until
+// resume is called, with a memory limit as the safety net: its collections stall
+// every reader at once and would show up as delivery latency of what is measured.
+func pauseGC() (resume func()) {
+	pct := debug.SetGCPercent(-1)
+	limit := debug.SetMemoryLimit(8 << 30)
+	return func() {
+		debug.SetMemoryLimit(limit)
+		debug.SetGCPercent(pct)
+	}
 }

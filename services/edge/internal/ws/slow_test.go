@@ -121,3 +121,20 @@ func TestFramesFlowWhilePingWaits(t *testing.T) {
 		t.Fatal("the socket closed before its pong timeout")
 	}
 }
+
+// First pings are spread over an interval: sockets opened at the same moment are
+// not pinged at the same moment.
+func TestFirstPingSpread(t *testing.T) {
+	const interval = 20 * time.Second
+	lo, hi := time.Duration(1<<62), time.Duration(0)
+	for range 1000 {
+		d := firstPing(interval)
+		if d < interval/2 || d >= interval*3/2 {
+			t.Fatalf("first ping after %v, want within [%v, %v)", d, interval/2, interval*3/2)
+		}
+		lo, hi = min(lo, d), max(hi, d)
+	}
+	if hi-lo < interval*9/10 {
+		t.Fatalf("1000 first pings within %v of each other; want them spread over about %v", hi-lo, interval)
+	}
+}

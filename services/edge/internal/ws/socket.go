@@ -2,6 +2,7 @@ package ws
 
 import (
 	"context"
+	"math/rand/v2"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -92,7 +93,7 @@ func newSocket(h *Hub, conn *websocket.Conn, p *authn.Principal, tokenHash strin
 	if ids := p.Limits.GetAllowedAccIds(); len(ids) > 0 {
 		s.allowedAcc = ids
 	}
-	s.nextPing.Store(time.Now().Add(h.opts.PingInterval).UnixNano())
+	s.nextPing.Store(time.Now().Add(firstPing(h.opts.PingInterval)).UnixNano())
 	return s
 }
 
@@ -174,6 +175,14 @@ func (s *socket) run() {
 			}
 		}
 	}
+}
+
+// firstPing is when a new socket's first keepalive ping is due: anywhere from half
+// to one and a half intervals, so that sockets opened together (every browser
+// reconnecting after an edge restart) are not pinged together ever after; a round
+// of 10,000 pings in two seconds showed in the quotes' latency.
+func firstPing(interval time.Duration) time.Duration {
+	return interval/2 + rand.N(interval)
 }
 
 // warn queues the key_expiring notification; false when the queue is full.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 
@@ -19,7 +20,15 @@ import (
 // gateway's added latency. The audit entry is queued, as the service runs. The
 // order service's key check is the in-process principal of serveGRPC (a cached
 // validation costs about 0.15 µs; see docs/benchmarks.md).
+//
+// With idempotency=key every order carries a fresh Idempotency-Key, as the panel's
+// do: two more Redis round trips (the claim before the checks, the result after).
 func BenchmarkPlacementThroughEdge(b *testing.B) {
+	b.Run("idempotency=none", func(b *testing.B) { benchThroughEdge(b, false) })
+	b.Run("idempotency=key", func(b *testing.B) { benchThroughEdge(b, true) })
+}
+
+func benchThroughEdge(b *testing.B, idempotent bool) {
 	e := newEnvVia(b, false)
 	queueAudit(b, e) // as the service runs
 	orderAddr := listenGRPC(b, e)
@@ -31,9 +40,14 @@ func BenchmarkPlacementThroughEdge(b *testing.B) {
 	body := []byte(`{"trd_env":"TRD_ENV_SIMULATE","acc_id":"1001","trd_market":"TRD_MARKET_HK","code":"00700",` +
 		`"trd_side":"TRD_SIDE_BUY","order_type":"ORDER_TYPE_NORMAL","price":0.01,"qty":100}`)
 	client := &http.Client{Timeout: 10 * time.Second}
+	n := 0
 	post := func() {
 		req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 		req.Header.Set("Authorization", "Bearer fk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+		if idempotent {
+			n++
+			req.Header.Set("Idempotency-Key", "bench-"+strconv.Itoa(n))
+		}
 		resp, err := client.Do(req)
 		if err != nil {
 			b.Fatal(err)

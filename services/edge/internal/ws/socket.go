@@ -71,8 +71,8 @@ type socket struct {
 	writeStuck atomic.Bool
 
 	// The hub's sweep also tells the writer when a keepalive ping or the expiry
-	// warning is due (flags, then a signal on due): no timers per socket, which
-	// cost more memory than the rest of an idle socket's state.
+	// warning is due (flags, then a signal on due): one ticker for the hub instead
+	// of three timers on every socket.
 	due      chan struct{} // capacity 1
 	nextPing atomic.Int64  // unix ns
 	pingDue  atomic.Bool

@@ -3,7 +3,6 @@ package drills
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -13,9 +12,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-	"google.golang.org/protobuf/proto"
-
-	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatebasicqot"
+	"github.com/futugw/gateway/platform/loadgen"
 )
 
 // timeline places the measured period among the edge's keepalive pings. The edge
@@ -119,12 +116,11 @@ var (
 func (cl *client) read(allowed map[string]bool, st *loadState) {
 	var buf bytes.Buffer
 	var f struct {
-		Type    string `json:"type"`
-		Event   string `json:"event"`
-		SecKey  string `json:"sec_key"`
-		BodyB64 string `json:"body_b64"`
+		Type   string `json:"type"`
+		Event  string `json:"event"`
+		SecKey string `json:"sec_key"`
 	}
-	var r qotupdatebasicqot.Response
+	var d loadgen.QuoteDecoder
 	for n := 0; ; n++ {
 		_, rd, err := cl.conn.Reader(context.Background())
 		if err == nil {
@@ -163,14 +159,10 @@ func (cl *client) read(allowed map[string]bool, st *loadState) {
 		if n%sampleEvery != 0 || !st.measuring.Load() {
 			continue
 		}
-		if json.Unmarshal(b, &f) != nil {
+		ts, ok := d.UpdateTime(b) // seconds, ms resolution
+		if !ok {
 			continue
 		}
-		body, err := base64.StdEncoding.DecodeString(f.BodyB64)
-		if err != nil || proto.Unmarshal(body, &r) != nil || len(r.GetS2C().GetBasicQotList()) == 0 {
-			continue
-		}
-		ts := r.GetS2C().GetBasicQotList()[0].GetUpdateTimestamp() // seconds, ms resolution
 		cl.lats = append(cl.lats, now.Sub(time.UnixMilli(int64(math.Round(ts*1000)))))
 	}
 }

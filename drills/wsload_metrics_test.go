@@ -6,7 +6,6 @@ import (
 	"math"
 	"net/http"
 	"os"
-	"runtime/debug"
 	rtmetrics "runtime/metrics"
 	"slices"
 	"strconv"
@@ -14,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/futugw/gateway/platform/loadgen"
 )
 
 // metrics is one scrape of a /metrics page: series (name plus labels) -> value.
@@ -118,7 +119,7 @@ func takeUsage(t *testing.T, edgeBase, quoteBase string, pids map[string]int, st
 	t.Helper()
 	u := usage{at: time.Now(), frames: st.frames.Load(), cpu: map[string]time.Duration{}}
 	for name, pid := range pids {
-		d, err := procCPU(pid)
+		d, err := loadgen.ProcCPU(pid)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -139,27 +140,6 @@ func takeUsage(t *testing.T, edgeBase, quoteBase string, pids map[string]int, st
 	u.edge = mustScrape(t, edgeBase)
 	u.quote = mustScrape(t, quoteBase)
 	return u
-}
-
-// procCPU is a process's user+system CPU time from /proc/<pid>/stat (Linux).
-func procCPU(pid int) (time.Duration, error) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return 0, err
-	}
-	// After the parenthesised command name, utime and stime are the 12th and 13th
-	// fields, in clock ticks (USER_HZ, 100 on Linux).
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(f) < 13 {
-		return 0, fmt.Errorf("short /proc/%d/stat", pid)
-	}
-	ut, err1 := strconv.ParseInt(f[11], 10, 64)
-	st, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		return 0, fmt.Errorf("unreadable /proc/%d/stat", pid)
-	}
-	return time.Duration(ut+st) * 10 * time.Millisecond, nil
 }
 
 // machineCPU sums the "cpu" line of /proc/stat (Linux; USER_HZ ticks).
@@ -224,16 +204,4 @@ func histQuantile(a, b metrics, name string, q float64) (le float64, n float64) 
 		}
 	}
 	return math.Inf(1), total
-}
-
-// pauseGC stops this process's (the load generator's) garbage collections until
-// resume is called, with a memory limit as the safety net: its collections stall
-// every reader at once and would show up as delivery latency of what is measured.
-func pauseGC() (resume func()) {
-	pct := debug.SetGCPercent(-1)
-	limit := debug.SetMemoryLimit(8 << 30)
-	return func() {
-		debug.SetMemoryLimit(limit)
-		debug.SetGCPercent(pct)
-	}
 }

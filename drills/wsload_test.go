@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/futugw/gateway/drills/internal/stack"
+	"github.com/futugw/gateway/platform/loadgen"
 	"github.com/futugw/gateway/platform/proctest"
 )
 
@@ -245,7 +246,7 @@ func TestWSLoadStack(t *testing.T) {
 	pids := map[string]int{"edge": e.Proc.Pid(), "quote": s.Quote.Pid(), "opend-sim": s.Sim.Pid()}
 	u0 := takeUsage(t, e.Base, "http://"+s.QuoteAdmin, pids, &st)
 	st.measuring.Store(true)
-	resumeGC := pauseGC()
+	resumeGC := loadgen.PauseGC()
 	time.Sleep(c.measured())
 	resumeGC()
 	st.measuring.Store(false)

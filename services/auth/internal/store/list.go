@@ -6,10 +6,10 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/futugw/gateway/platform/redisx"
 	"github.com/futugw/gateway/services/auth/internal/keys"
 )
 
@@ -66,28 +66,7 @@ func (s *Store) List(ctx context.Context) ([]keys.Record, error) {
 
 // scanIDs collects the id:* keys, on every primary of a Cluster.
 func (s *Store) scanIDs(ctx context.Context) ([]string, error) {
-	scan := func(ctx context.Context, c redis.Cmdable) ([]string, error) {
-		var out []string
-		it := c.Scan(ctx, 0, idPrefix+"*", scanBatch).Iterator()
-		for it.Next(ctx) {
-			out = append(out, it.Val())
-		}
-		return out, it.Err()
-	}
-	cc, ok := s.rdb.(*redis.ClusterClient)
-	if !ok {
-		return scan(ctx, s.rdb)
-	}
-	var mu sync.Mutex // ForEachMaster runs the primaries concurrently
-	var all []string
-	err := cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error {
-		ids, err := scan(ctx, c)
-		mu.Lock()
-		all = append(all, ids...)
-		mu.Unlock()
-		return err
-	})
-	return all, err
+	return redisx.ScanAll(ctx, s.rdb, idPrefix+"*", scanBatch)
 }
 
 // getAll GETs keys in one pipeline; missing keys give "".

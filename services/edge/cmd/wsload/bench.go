@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,9 +22,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-	"google.golang.org/protobuf/proto"
-
-	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatebasicqot"
+	"github.com/futugw/gateway/platform/loadgen"
 )
 
 // sampleEvery: one frame in this many is decoded for its latency (decoding all
@@ -109,7 +106,7 @@ func bench(c config) error {
 	}
 	time.Sleep(c.warmup)
 	measuring.Store(true)
-	resumeGC := pauseGC()
+	resumeGC := loadgen.PauseGC()
 	n0, t0 := frames.Load(), time.Now()
 	u0, err := takeUsage(base, cmd.Process.Pid)
 	if err != nil {
@@ -161,10 +158,7 @@ func bench(c config) error {
 // every reader and showed up as delivery latency).
 func readLoop(c *websocket.Conn, frames *atomic.Int64, measuring *atomic.Bool) []time.Duration {
 	var lats []time.Duration
-	var f struct {
-		BodyB64 string `json:"body_b64"`
-	}
-	var r qotupdatebasicqot.Response
+	var d loadgen.QuoteDecoder
 	var buf bytes.Buffer
 	for n := 0; ; n++ {
 		_, rd, err := c.Reader(context.Background())
@@ -181,14 +175,10 @@ func readLoop(c *websocket.Conn, frames *atomic.Int64, measuring *atomic.Bool) [
 		if n%sampleEvery != 0 || !measuring.Load() {
 			continue
 		}
-		if json.Unmarshal(b, &f) != nil {
+		ts, ok := d.UpdateTime(b)
+		if !ok {
 			continue
 		}
-		body, err := base64.StdEncoding.DecodeString(f.BodyB64)
-		if err != nil || proto.Unmarshal(body, &r) != nil || len(r.GetS2C().GetBasicQotList()) == 0 {
-			continue
-		}
-		ts := r.GetS2C().GetBasicQotList()[0].GetUpdateTimestamp()
 		lats = append(lats, now.Sub(time.UnixMicro(int64(ts*1e6))))
 	}
 }

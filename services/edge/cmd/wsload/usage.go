@@ -4,13 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
 	"runtime"
-	"runtime/debug"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
+
+	"github.com/futugw/gateway/platform/loadgen"
 )
 
 // usage is a snapshot of what the two processes have consumed so far.
@@ -26,7 +24,7 @@ type usage struct {
 func takeUsage(base string, serverPID int) (usage, error) {
 	u := usage{at: time.Now()}
 	var err error
-	if u.serverCPU, err = procCPU(serverPID); err != nil {
+	if u.serverCPU, err = loadgen.ProcCPU(serverPID); err != nil {
 		return u, err
 	}
 	var ru syscall.Rusage
@@ -61,37 +59,4 @@ func report(a, b usage, sockets int) {
 		"server allocated %.1f MiB/s, GC cycles: server %d, load generator %d\n",
 		server, server*1000/float64(sockets), (b.clientCPU-a.clientCPU).Seconds()/secs,
 		float64(b.alloc-a.alloc)/secs/(1<<20), b.gcs-a.gcs, b.clientGCs-a.clientGCs)
-}
-
-// procCPU is the user+system CPU time of a process, from /proc (Linux).
-func procCPU(pid int) (time.Duration, error) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return 0, err
-	}
-	// Fields after the parenthesised command name; utime and stime are the 12th
-	// and 13th of them, in clock ticks (USER_HZ, 100 on Linux).
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(f) < 13 {
-		return 0, fmt.Errorf("short /proc/%d/stat", pid)
-	}
-	ut, err1 := strconv.ParseInt(f[11], 10, 64)
-	st, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		return 0, fmt.Errorf("unreadable /proc/%d/stat", pid)
-	}
-	return time.Duration(ut+st) * 10 * time.Millisecond, nil
-}
-
-// pauseGC stops this process's (the load generator's) garbage collections until
-// resume is called, with a memory limit as the safety net: its collections stall
-// every reader at once and would show up as delivery latency of what is measured.
-func pauseGC() (resume func()) {
-	pct := debug.SetGCPercent(-1)
-	limit := debug.SetMemoryLimit(8 << 30)
-	return func() {
-		debug.SetMemoryLimit(limit)
-		debug.SetGCPercent(pct)
-	}
 }

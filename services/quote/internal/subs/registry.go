@@ -116,15 +116,9 @@ func (r *Registry) Quota() (used, quota int) {
 func (r *Registry) Subscribe(ctx context.Context, session string, ps []Pair) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.closed {
-		return ErrClosed
-	}
-	add, fresh := r.newPairsLocked(session, ps)
-	if len(add) == 0 {
-		return nil
-	}
-	if len(r.entries)+len(fresh) > r.quota {
-		return &QuotaError{Quota: r.quota, Used: len(r.entries), Want: len(fresh)}
+	add, fresh, err := r.admitLocked(session, ps)
+	if err != nil || len(add) == 0 {
+		return err
 	}
 	if len(fresh) > 0 {
 		done, err := r.o.Upstream.Subscribe(ctx, fresh)
@@ -148,6 +142,20 @@ func (r *Registry) Subscribe(ctx context.Context, session string, ps []Pair) err
 	return nil
 }
 
+// admitLocked returns the pairs session does not hold yet (add) and, of those, the
+// ones no session holds (fresh), or why none may be added: the registry is closed or
+// the fresh pairs would exceed the quota.
+func (r *Registry) admitLocked(session string, ps []Pair) (add, fresh []Pair, err error) {
+	if r.closed {
+		return nil, nil, ErrClosed
+	}
+	add, fresh = r.newPairsLocked(session, ps)
+	if len(add) > 0 && len(r.entries)+len(fresh) > r.quota {
+		return nil, nil, &QuotaError{Quota: r.quota, Used: len(r.entries), Want: len(fresh)}
+	}
+	return add, fresh, nil
+}
+
 // Load gives session the pairs ps without asking OpenD: it restores a session saved
 // before a restart, at start-up, before the first OpenD connection, whose Restore
 // subscribes every pair held. Like Subscribe, a set that would exceed the quota is
@@ -155,15 +163,9 @@ func (r *Registry) Subscribe(ctx context.Context, session string, ps []Pair) err
 func (r *Registry) Load(session string, ps []Pair) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.closed {
-		return ErrClosed
-	}
-	add, fresh := r.newPairsLocked(session, ps)
-	if len(add) == 0 {
-		return nil
-	}
-	if len(r.entries)+len(fresh) > r.quota {
-		return &QuotaError{Quota: r.quota, Used: len(r.entries), Want: len(fresh)}
+	add, fresh, err := r.admitLocked(session, ps)
+	if err != nil || len(add) == 0 {
+		return err
 	}
 	now := r.o.Clock.Now()
 	for _, p := range fresh {

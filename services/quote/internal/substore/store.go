@@ -17,11 +17,11 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/futugw/gateway/platform/redisx"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 )
 
@@ -178,29 +178,7 @@ func (s *Store) malformed(ctx context.Context, name string, why error) {
 
 // scan collects the record keys, on every primary of a Cluster.
 func (s *Store) scan(ctx context.Context) ([]string, error) {
-	pattern := Prefix + "{*"
-	scan := func(ctx context.Context, c redis.Cmdable) ([]string, error) {
-		var out []string
-		it := c.Scan(ctx, 0, pattern, scanBatch).Iterator()
-		for it.Next(ctx) {
-			out = append(out, it.Val())
-		}
-		return out, it.Err()
-	}
-	cc, ok := s.rdb.(*redis.ClusterClient)
-	if !ok {
-		return scan(ctx, s.rdb)
-	}
-	var mu sync.Mutex // ForEachMaster runs the primaries concurrently
-	var all []string
-	err := cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error {
-		names, err := scan(ctx, c)
-		mu.Lock()
-		all = append(all, names...)
-		mu.Unlock()
-		return err
-	})
-	return all, err
+	return redisx.ScanAll(ctx, s.rdb, Prefix+"{*", scanBatch)
 }
 
 func errString(err error) string {

@@ -25,6 +25,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/futugw/gateway/services/order/internal/durable"
@@ -57,16 +58,29 @@ const (
 	StateUnknown = "unknown"
 )
 
-// acquireScript: KEYS[1] the record. ARGV: body hash, attempt id, now (ms), lease
+// acquireBody: KEYS[1] the record. ARGV: body hash, attempt id, now (ms), lease
 // (ms), ttl (ms). Replies {"claimed"}, {"conflict"}, {"done", order id},
-// {"pending"} or {"takeover", previous state, day, micros}.
-const acquireScript = `
+// {"pending"} or {"takeover", previous state, day, micros}. When the script defines
+// a gate (a durable.Step: its keys are KEYS[2..], its arguments ARGV[6..]), a fresh
+// claim first runs it: a reply starting with 0 claims ({"claimed", reply...}), any
+// other claims nothing ({"gated", reply...}); numbers come back as strings.
+const acquireBody = `
 local r = redis.call('HGETALL', KEYS[1])
 local now = tonumber(ARGV[3])
 if #r == 0 then
+  local out = {'claimed'}
+  if gate then
+    local K, A = {}, {}
+    for i = 2, #KEYS do K[#K + 1] = KEYS[i] end
+    for i = 6, #ARGV do A[#A + 1] = ARGV[i] end
+    local g = gate(K, A)
+    if g[1] ~= 0 then out = {'gated'} end
+    for i = 1, #g do out[#out + 1] = string.format('%.0f', g[i]) end
+    if g[1] ~= 0 then return out end
+  end
   redis.call('HSET', KEYS[1], 'state', 'pending', 'hash', ARGV[1], 'attempt', ARGV[2], 'lease', now + tonumber(ARGV[4]))
   redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[5]))
-  return {'claimed'}
+  return out
 end
 local t = {}
 for i = 1, #r, 2 do t[r[i]] = r[i+1] end
@@ -98,6 +112,7 @@ return 1
 type Store struct {
 	rdb     redis.UniversalClient
 	acquire *durable.Script
+	gated   sync.Map // gate Func -> *durable.Script running it before a fresh claim
 	finish  *durable.Script
 	durable durable.Wait
 	ttl     time.Duration
@@ -132,7 +147,7 @@ func New(rdb redis.UniversalClient, o Options) *Store {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Store{rdb: rdb, acquire: durable.NewScript(acquireScript), finish: durable.NewScript(finishScript),
+	return &Store{rdb: rdb, acquire: durable.NewScript("local gate = nil\n" + acquireBody), finish: durable.NewScript(finishScript),
 		durable: durable.Wait{Replicas: o.MinReplicas, Timeout: o.ReplicaTimeout}, ttl: o.TTL, lease: o.Lease, wait: o.Wait, now: o.Now}
 }
 
@@ -160,6 +175,9 @@ type Claim struct {
 type Result struct {
 	Claim   *Claim
 	OrderID string
+	// Gate is the gate's reply when AcquireGated ran it (the key was free): starting
+	// with 0 the key was claimed; otherwise nothing was claimed and Claim is nil.
+	Gate []int64
 }
 
 // Tag is the remark prefix naming the order of (keyID, idemKey) in OpenD: short,
@@ -184,13 +202,27 @@ func recordKey(keyID, idemKey string) string {
 // Acquire claims idemKey for keyID's request with bodyHash, or waits for the attempt
 // holding it. attemptID must be unique per call.
 func (s *Store) Acquire(ctx context.Context, keyID, idemKey, bodyHash, attemptID string) (Result, error) {
+	return s.AcquireGated(ctx, keyID, idemKey, bodyHash, attemptID, nil)
+}
+
+// AcquireGated is Acquire that, when the key is free, runs gate (whose keys must
+// share keyID's hash tag) in the same atomic script and claims the key only if the
+// gate lets it through; Result.Gate holds the gate's reply. A done, conflicting,
+// pending or taken-over record never runs the gate.
+func (s *Store) AcquireGated(ctx context.Context, keyID, idemKey, bodyHash, attemptID string, gate *durable.Step) (Result, error) {
 	key := recordKey(keyID, idemKey)
+	script, keys, args := s.acquire, []string{key}, []any{bodyHash, attemptID, 0, s.lease.Milliseconds(), s.ttl.Milliseconds()}
+	if gate != nil {
+		script = s.gatedScript(gate.Func)
+		keys = append(keys, gate.Keys...)
+		args = append(args, gate.Args...)
+	}
 	// The wait is real time (it sleeps on real timers); only leases use s.now.
 	deadline := time.Now().Add(s.wait)
 	poll := minPoll
 	for {
-		res, err := s.acquire.Run(ctx, s.rdb, s.durable, []string{key}, bodyHash, attemptID,
-			s.now().UnixMilli(), s.lease.Milliseconds(), s.ttl.Milliseconds()).StringSlice()
+		args[2] = s.now().UnixMilli()
+		res, err := script.Run(ctx, s.rdb, s.durable, keys, args...).StringSlice()
 		if err != nil {
 			return Result{}, fmt.Errorf("idempotency record: %w", err)
 		}
@@ -200,7 +232,11 @@ func (s *Store) Acquire(ctx context.Context, keyID, idemKey, bodyHash, attemptID
 		claim := &Claim{key: key, attempt: attemptID, Tag: Tag(keyID, idemKey)}
 		switch res[0] {
 		case "claimed":
-			return Result{Claim: claim}, nil
+			g, err := parseGate(res[1:])
+			return Result{Claim: claim, Gate: g}, err
+		case "gated":
+			g, err := parseGate(res[1:])
+			return Result{Gate: g}, err
 		case "conflict":
 			return Result{}, ErrConflict
 		case "done":
@@ -234,6 +270,30 @@ func (s *Store) Acquire(ctx context.Context, keyID, idemKey, bodyHash, attemptID
 		}
 		poll = min(poll*2, maxPoll)
 	}
+}
+
+func (s *Store) gatedScript(gate string) *durable.Script {
+	if sc, ok := s.gated.Load(gate); ok {
+		return sc.(*durable.Script)
+	}
+	sc, _ := s.gated.LoadOrStore(gate, durable.NewScript("local gate = "+gate+"\n"+acquireBody))
+	return sc.(*durable.Script)
+}
+
+// parseGate reads the gate's reply (nil when no gate ran).
+func parseGate(reply []string) ([]int64, error) {
+	if len(reply) == 0 {
+		return nil, nil
+	}
+	g := make([]int64, len(reply))
+	for i, v := range reply {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("idempotency record: gate reply %q: %w", v, err)
+		}
+		g[i] = n
+	}
+	return g, nil
 }
 
 // Done records the placed order's id as the key's result.

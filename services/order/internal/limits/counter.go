@@ -23,37 +23,40 @@ const (
 	maxValue   = 1e11
 )
 
-// reserveScript checks both counted limits and reserves both, or changes nothing.
-// KEYS[1] the sliding-window sorted set, KEYS[2] the day's value counter, both under
-// the key's hash tag. ARGV: now (ms), attempt id, max per minute (-1 = none), window
-// (ms), value (micro units), max daily (micro units, -1 = none), daily TTL (s).
-// Returns {0} when reserved, {1, count} when the window is full, {2, used} when the
-// day's cap would be exceeded.
-const reserveScript = `
-local now = tonumber(ARGV[1])
-local maxn = tonumber(ARGV[3])
-local win = tonumber(ARGV[4])
-local val = tonumber(ARGV[5])
-local maxv = tonumber(ARGV[6])
-if maxn >= 0 then
-  local n = redis.call('ZCOUNT', KEYS[1], '(' .. (now - win), '+inf')
-  if n >= maxn then return {1, n} end
-end
-if maxv >= 0 then
-  local used = tonumber(redis.call('GET', KEYS[2]) or '0')
-  if used + val > maxv then return {2, used} end
-end
-if maxn >= 0 then
-  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - win)
-  redis.call('ZADD', KEYS[1], now, ARGV[2])
-  redis.call('PEXPIRE', KEYS[1], win + 1000)
-end
-if maxv >= 0 and val > 0 then
-  redis.call('INCRBY', KEYS[2], val)
-  redis.call('EXPIRE', KEYS[2], tonumber(ARGV[7]))
-end
-return {0}
-`
+// reserveFunc checks both counted limits and reserves both, or changes nothing.
+// K[1] the sliding-window sorted set, K[2] the day's value counter, both under the
+// key's hash tag. A: now (ms), attempt id, max per minute (-1 = none), window (ms),
+// value (micro units), max daily (micro units, -1 = none), daily TTL (s). Returns
+// {0} when reserved, {1, count} when the window is full, {2, used} when the day's
+// cap would be exceeded.
+const reserveFunc = `function(K, A)
+  local now = tonumber(A[1])
+  local maxn = tonumber(A[3])
+  local win = tonumber(A[4])
+  local val = tonumber(A[5])
+  local maxv = tonumber(A[6])
+  if maxn >= 0 then
+    local n = redis.call('ZCOUNT', K[1], '(' .. (now - win), '+inf')
+    if n >= maxn then return {1, n} end
+  end
+  if maxv >= 0 then
+    local used = tonumber(redis.call('GET', K[2]) or '0')
+    if used + val > maxv then return {2, used} end
+  end
+  if maxn >= 0 then
+    redis.call('ZREMRANGEBYSCORE', K[1], '-inf', now - win)
+    redis.call('ZADD', K[1], now, A[2])
+    redis.call('PEXPIRE', K[1], win + 1000)
+  end
+  if maxv >= 0 and val > 0 then
+    redis.call('INCRBY', K[2], val)
+    redis.call('EXPIRE', K[2], tonumber(A[7]))
+  end
+  return {0}
+end`
+
+// reserveScript runs reserveFunc on its own.
+const reserveScript = "local reserve = " + reserveFunc + "\nreturn reserve(KEYS, ARGV)\n"
 
 // releaseScript gives back a day's value reservation. KEYS[1] the day's counter;
 // ARGV[1] the micro units. It never goes below zero nor revives an expired day.
@@ -111,12 +114,38 @@ func toMicros(v float64) int64        { return int64(math.Round(v * microUnits))
 // limits at time now, atomically: both are booked or neither. A full window or day
 // gives a *Refusal of KindExhausted; a Redis failure gives KindUnavailable.
 func (c *Counter) Reserve(ctx context.Context, p Policy, attemptID string, value float64, now time.Time) (Reservation, error) {
-	r := Reservation{KeyID: p.KeyID}
+	b, err := c.Booking(p, attemptID, value, now)
+	if err != nil || b.Step == nil {
+		return b.Reservation, err
+	}
+	start := time.Now()
+	// With MinReplicas, a reservation written but not replicated refuses the attempt:
+	// if a failover loses it nothing was placed on it, and if it survives it only
+	// takes a slot without an order (fail closed: never more than the limit).
+	reply, err := c.reserve.Run(ctx, c.rdb, c.wait, b.Step.Keys, b.Step.Args...).Int64Slice()
+	return b.Settle(reply, err, time.Since(start))
+}
+
+// Booking is a reservation prepared for Reserve, or for another script to run as a
+// step (the idempotency claim runs it in the same round trip).
+type Booking struct {
+	// Step is the reservation's Lua step; nil when p counts nothing.
+	Step        *durable.Step
+	Reservation Reservation
+	p           Policy
+	value       float64
+	observe     func(time.Duration)
+}
+
+// Booking prepares the reservation of one attempt; an out-of-range value is refused
+// here, before anything runs.
+func (c *Counter) Booking(p Policy, attemptID string, value float64, now time.Time) (Booking, error) {
+	b := Booking{Reservation: Reservation{KeyID: p.KeyID}, p: p, value: value, observe: c.observe}
 	if p.MaxPerMinute == nil && p.MaxDailyValue == nil {
-		return r, nil
+		return b, nil
 	}
 	if !(value >= 0) || value > maxValue {
-		return r, refuse(KindInvalid, ReasonInvalid, "order value %g out of range (at most %g)", value, float64(maxValue))
+		return b, refuse(KindInvalid, ReasonInvalid, "order value %g out of range (at most %g)", value, float64(maxValue))
 	}
 	maxN, maxV := int64(-1), int64(-1)
 	if p.MaxPerMinute != nil {
@@ -126,37 +155,40 @@ func (c *Counter) Reserve(ctx context.Context, p Policy, attemptID string, value
 	day := dayOf(now)
 	if p.MaxDailyValue != nil {
 		maxV = int64(math.Round(max(*p.MaxDailyValue, 0) * microUnits))
-		r.Day, r.Micros = day, micros
+		b.Reservation.Day, b.Reservation.Micros = day, micros
 	}
-	start := time.Now()
-	// With MinReplicas, a reservation written but not replicated refuses the attempt:
-	// if a failover loses it nothing was placed on it, and if it survives it only
-	// takes a slot without an order (fail closed: never more than the limit).
-	res, err := c.reserve.Run(ctx, c.rdb, c.wait, []string{windowKey(p.KeyID), dayKey(p.KeyID, day)},
-		now.UnixMilli(), attemptID, maxN, MinuteWindow.Milliseconds(), micros, maxV, int64(dailyTTL/time.Second)).Int64Slice()
-	if c.observe != nil {
-		c.observe(time.Since(start))
+	b.Step = &durable.Step{Func: reserveFunc, Keys: []string{windowKey(p.KeyID), dayKey(p.KeyID, day)},
+		Args: []any{now.UnixMilli(), attemptID, maxN, MinuteWindow.Milliseconds(), micros, maxV, int64(dailyTTL / time.Second)}}
+	return b, nil
+}
+
+// Settle reads the step's reply (err: the script's failure; elapsed: its latency,
+// for the limit-script metric): the Reservation when booked, else a *Refusal.
+func (b Booking) Settle(reply []int64, err error, elapsed time.Duration) (Reservation, error) {
+	if b.observe != nil {
+		b.observe(elapsed)
 	}
+	none := Reservation{KeyID: b.p.KeyID}
 	if err != nil {
-		return Reservation{KeyID: p.KeyID}, refuse(KindUnavailable, ReasonRedisFailure, "counting limits: %v", err)
+		return none, refuse(KindUnavailable, ReasonRedisFailure, "counting limits: %v", err)
 	}
-	if len(res) == 0 {
-		return Reservation{KeyID: p.KeyID}, refuse(KindUnavailable, ReasonRedisFailure, "counting limits: empty script reply")
+	if len(reply) == 0 {
+		return none, refuse(KindUnavailable, ReasonRedisFailure, "counting limits: empty script reply")
 	}
-	switch res[0] {
+	switch reply[0] {
 	case 0:
-		return r, nil
+		return b.Reservation, nil
 	case 1:
-		return Reservation{KeyID: p.KeyID}, refuse(KindExhausted, ReasonPerMinute, "at most %d orders per %s", *p.MaxPerMinute, MinuteWindow)
+		return none, refuse(KindExhausted, ReasonPerMinute, "at most %d orders per %s", *b.p.MaxPerMinute, MinuteWindow)
 	case 2:
 		used := 0.0
-		if len(res) > 1 {
-			used = float64(res[1]) / microUnits
+		if len(reply) > 1 {
+			used = float64(reply[1]) / microUnits
 		}
-		return Reservation{KeyID: p.KeyID}, refuse(KindExhausted, ReasonDailyValue,
-			"order value %.2f would take today's (UTC) total past max_daily_value %.2f (used %.2f)", value, *p.MaxDailyValue, used)
+		return none, refuse(KindExhausted, ReasonDailyValue,
+			"order value %.2f would take today's (UTC) total past max_daily_value %.2f (used %.2f)", b.value, *b.p.MaxDailyValue, used)
 	}
-	return Reservation{KeyID: p.KeyID}, refuse(KindUnavailable, ReasonRedisFailure, "counting limits: unexpected reply %v", res)
+	return none, refuse(KindUnavailable, ReasonRedisFailure, "counting limits: unexpected reply %v", reply)
 }
 
 // Release gives back r's daily value (after OpenD refused the order). The attempt

@@ -66,24 +66,81 @@ func (s *Server) place(ctx context.Context, p *authn.Principal, req *gatewayv1.P
 	if key == "" {
 		return s.attempt(ctx, pol, n, nil, at)
 	}
-	res, err := s.d.Idem.Acquire(ctx, p.KeyID, key, bodyHash(req), newAttemptID())
+	// The usual case costs one Redis round trip: the checks first, then claiming the
+	// key and reserving the counted limits in one script.
+	now := s.d.Now()
+	attemptID := newAttemptID()
+	value, err := s.vet(ctx, pol, n, now, at)
+	var b limits.Booking
+	if err == nil {
+		b, err = s.d.Counter.Booking(pol, attemptID, value, now)
+	}
 	if err != nil {
-		if errors.Is(err, idem.ErrConflict) || errors.Is(err, idem.ErrPending) {
+		// The key may already hold a result (or an attempt in flight) that wins over
+		// today's checks: take the path that waits for it.
+		return s.placeClaimingFirst(ctx, p, pol, n, req, key, at)
+	}
+	start := time.Now()
+	res, err := s.d.Idem.AcquireGated(ctx, p.KeyID, key, bodyHash(req), attemptID, b.Step)
+	if err != nil {
+		return "", idemError(err)
+	}
+	if res.Gate != nil { // the key was free and the limits were counted with the claim
+		r, err := b.Settle(res.Gate, nil, time.Since(start))
+		if err != nil {
 			return "", err
 		}
-		return "", errinfo.New(codes.Unavailable, errinfo.RedisUnavailable, err.Error())
+		at.tag = res.Claim.Tag
+		return s.send(ctx, n.tagged(res.Claim, req), res.Claim, r, at)
 	}
+	return s.claimed(ctx, pol, n, req, res, at, func(c *idem.Claim) (string, error) {
+		if b.Step == nil { // no counted limits: the checks above were all
+			return s.send(ctx, n.tagged(c, req), c, b.Reservation, at)
+		}
+		return s.attempt(ctx, pol, n.tagged(c, req), c, at)
+	})
+}
+
+// placeClaimingFirst claims the idempotency key before running the checks: a retry
+// gets the earlier result even when the checks would refuse it now.
+func (s *Server) placeClaimingFirst(ctx context.Context, p *authn.Principal, pol limits.Policy, n normalized,
+	req *gatewayv1.PlaceOrderRequest, key string, at *attempt) (string, error) {
+	res, err := s.d.Idem.Acquire(ctx, p.KeyID, key, bodyHash(req), newAttemptID())
+	if err != nil {
+		return "", idemError(err)
+	}
+	return s.claimed(ctx, pol, n, req, res, at, func(c *idem.Claim) (string, error) {
+		return s.attempt(ctx, pol, n.tagged(c, req), c, at)
+	})
+}
+
+// claimed acts on an idempotency result: an earlier order is replayed, an attempt
+// of unknown outcome is resumed, and a fresh claim runs fresh.
+func (s *Server) claimed(ctx context.Context, pol limits.Policy, n normalized, req *gatewayv1.PlaceOrderRequest,
+	res idem.Result, at *attempt, fresh func(*idem.Claim) (string, error)) (string, error) {
 	if res.Claim == nil {
 		at.result, at.orderID = "replayed", res.OrderID
 		return res.OrderID, nil
 	}
 	c := res.Claim
 	at.tag = c.Tag
-	n.place.Remark = remarkWith(c.Tag, req.GetRemark())
 	if c.TakeOver {
-		return s.resume(ctx, pol, n, c, at)
+		return s.resume(ctx, pol, n.tagged(c, req), c, at)
 	}
-	return s.attempt(ctx, pol, n, c, at)
+	return fresh(c)
+}
+
+func idemError(err error) error {
+	if errors.Is(err, idem.ErrConflict) || errors.Is(err, idem.ErrPending) {
+		return err
+	}
+	return errinfo.New(codes.Unavailable, errinfo.RedisUnavailable, err.Error())
+}
+
+// tagged is n with the claim's tag in its remark, so a retry can find the order.
+func (n normalized) tagged(c *idem.Claim, req *gatewayv1.PlaceOrderRequest) normalized {
+	n.place.Remark = remarkWith(c.Tag, req.GetRemark())
+	return n
 }
 
 // resume continues an attempt whose outcome is unknown: if OpenD has the order
@@ -136,18 +193,28 @@ func isRefusal(err error) bool {
 // check runs every check and, last, reserves the counted limits.
 func (s *Server) check(ctx context.Context, pol limits.Policy, n normalized, at *attempt) (limits.Reservation, error) {
 	now := s.d.Now()
-	if err := limits.CheckKey(pol, n.order, now, s.d.HoursTZ); err != nil {
-		return limits.Reservation{}, err
-	}
-	if n.problem != nil {
-		return limits.Reservation{}, n.problem
-	}
-	lot, err := s.d.Placer.LotSize(ctx, n.qotMarket, n.code)
+	v, err := s.vet(ctx, pol, n, now, at)
 	if err != nil {
 		return limits.Reservation{}, err
 	}
+	return s.d.Counter.Reserve(ctx, pol, newAttemptID(), v, now)
+}
+
+// vet runs every check before the counted limits, in the documented order, and
+// returns the order's value.
+func (s *Server) vet(ctx context.Context, pol limits.Policy, n normalized, now time.Time, at *attempt) (float64, error) {
+	if err := limits.CheckKey(pol, n.order, now, s.d.HoursTZ); err != nil {
+		return 0, err
+	}
+	if n.problem != nil {
+		return 0, n.problem
+	}
+	lot, err := s.d.Placer.LotSize(ctx, n.qotMarket, n.code)
+	if err != nil {
+		return 0, err
+	}
 	if err := limits.CheckInput(n.order, lot); err != nil {
-		return limits.Reservation{}, err
+		return 0, err
 	}
 	var quote float64
 	ok := true
@@ -160,13 +227,13 @@ func (s *Server) check(ctx context.Context, pol limits.Policy, n normalized, at 
 	v, err := limits.CheckValue(pol, n.order, quote, ok)
 	at.value = v
 	if err != nil {
-		return limits.Reservation{}, err
+		return 0, err
 	}
 	if n.order.Real && !s.d.Placer.TradingUnlocked() {
-		return limits.Reservation{}, &placer.Error{Kind: placer.KindLocked, Reason: errinfo.TradingLocked,
+		return 0, &placer.Error{Kind: placer.KindLocked, Reason: errinfo.TradingLocked,
 			Msg: "real trading is locked: the order service has no (valid) trade password"}
 	}
-	return s.d.Counter.Reserve(ctx, pol, newAttemptID(), v, now)
+	return v, nil
 }
 
 // send places the order and settles the reservation and the claim by the outcome.

@@ -1,0 +1,118 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/platform/errinfo"
+	"github.com/redis/go-redis/v9"
+	"google.golang.org/protobuf/proto"
+)
+
+// TestRetryGetsTheFirstOrderAfterTheChecksTurned: a retry that today's checks would
+// refuse (the hours window closed since) still gets the first attempt's order.
+func TestRetryGetsTheFirstOrderAfterTheChecksTurned(t *testing.T) {
+	e := newEnv(t)
+	ctx := withIdem(ctxFor("k-turn", &gatewayv1.KeyLimits{HoursWindow: proto.String("09:30-10:30"), MaxOrdersPerMinute: i32(5)}), "turn")
+	first, err := e.srv.PlaceOrder(ctx, limitOrder())
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := e.now.Load().Add(time.Hour) // 11:00 in Hong Kong
+	e.now.Store(&later)
+	again, err := e.srv.PlaceOrder(ctx, limitOrder())
+	if err != nil || again.GetOrderId() != first.GetOrderId() {
+		t.Fatalf("retry: %v %v, want order %s", again, err, first.GetOrderId())
+	}
+	// A new key is refused by the window, and nothing is placed.
+	if _, err := e.srv.PlaceOrder(withIdem(ctxFor("k-turn", &gatewayv1.KeyLimits{HoursWindow: proto.String("09:30-10:30")}), "new"), limitOrder()); errinfo.Reason(err) != errinfo.OutsideHoursWindow {
+		t.Fatalf("new key after the window: %v", err)
+	}
+	if n := e.orderCount(t, 1001, 1); n != 1 {
+		t.Fatalf("simulator has %d orders, want 1", n)
+	}
+}
+
+// TestKeyedAttemptsRespectPerMinuteLimit: 500 concurrent orders, each with its own
+// Idempotency-Key, on a key allowing 10 per minute: exactly 10 placed, and the
+// refused ones leave no idempotency record behind.
+func TestKeyedAttemptsRespectPerMinuteLimit(t *testing.T) {
+	e := newEnv(t)
+	base := ctxFor("k-keyed", &gatewayv1.KeyLimits{MaxOrdersPerMinute: i32(10), MaxDailyValue: f64(1e9)})
+	var placed, limited atomic.Int64
+	var wg sync.WaitGroup
+	for i := range 500 {
+		wg.Go(func() {
+			_, err := e.srv.PlaceOrder(withIdem(base, fmt.Sprint("burst-", i)), limitOrder())
+			switch {
+			case err == nil:
+				placed.Add(1)
+			case errinfo.Reason(err) == errinfo.MaxOrdersPerMinute:
+				limited.Add(1)
+			default:
+				t.Errorf("unexpected error: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	if placed.Load() != 10 || limited.Load() != 490 {
+		t.Fatalf("placed %d, limited %d", placed.Load(), limited.Load())
+	}
+	if n := e.orderCount(t, 1001, 1); n != 10 {
+		t.Fatalf("simulator has %d orders, want 10", n)
+	}
+	records, _ := e.rdb.Keys(context.Background(), "futugw:{k-keyed}:idem:*").Result()
+	if n, v, _ := e.counter.Usage(context.Background(), "k-keyed", *e.now.Load()); len(records) != 10 || n != 10 || v != 100000 {
+		t.Fatalf("%d idempotency records, %d attempts, %v value; want 10, 10, 100000", len(records), n, v)
+	}
+}
+
+// TestKeyedOrderTakesTwoScripts: with an Idempotency-Key, the claim and the counted
+// limits are one script, and the result a second; without a key, one script.
+func TestKeyedOrderTakesTwoScripts(t *testing.T) {
+	e := newEnv(t)
+	var scripts atomic.Int64
+	e.rdb.AddHook(scriptCounter{&scripts})
+	limited := ctxFor("k-rt", &gatewayv1.KeyLimits{MaxOrdersPerMinute: i32(100), MaxDailyValue: f64(1e9)})
+	for i, tt := range []struct {
+		ctx  context.Context
+		want int64
+	}{
+		{withIdem(limited, "warm"), 2}, // the first of each kind loads its scripts
+		{limited, 1},
+		{withIdem(limited, "rt"), 2},
+		{limited, 1},
+	} {
+		scripts.Store(0)
+		if _, err := e.srv.PlaceOrder(tt.ctx, limitOrder()); err != nil {
+			t.Fatal(err)
+		}
+		if i > 1 && scripts.Load() != tt.want {
+			t.Fatalf("case %d: %d script round trips, want %d", i, scripts.Load(), tt.want)
+		}
+	}
+}
+
+// scriptCounter counts the Lua scripts a client runs.
+type scriptCounter struct{ n *atomic.Int64 }
+
+func (scriptCounter) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (c scriptCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if strings.HasPrefix(cmd.Name(), "eval") {
+			c.n.Add(1)
+		}
+		return next(ctx, cmd)
+	}
+}
+
+func (scriptCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}

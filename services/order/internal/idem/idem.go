@@ -208,17 +208,19 @@ func (s *Store) Acquire(ctx context.Context, keyID, idemKey, bodyHash, attemptID
 // AcquireGated is Acquire that, when the key is free, runs gate (whose keys must
 // share keyID's hash tag) in the same atomic script and claims the key only if the
 // gate lets it through; Result.Gate holds the gate's reply. A done, conflicting,
-// pending or taken-over record never runs the gate.
+// pending or taken-over record never runs the gate. With a gate it does not wait: a
+// pending record is ErrPending at once (the gate's arguments were made for now).
 func (s *Store) AcquireGated(ctx context.Context, keyID, idemKey, bodyHash, attemptID string, gate *durable.Step) (Result, error) {
 	key := recordKey(keyID, idemKey)
 	script, keys, args := s.acquire, []string{key}, []any{bodyHash, attemptID, 0, s.lease.Milliseconds(), s.ttl.Milliseconds()}
+	wait := s.wait
 	if gate != nil {
-		script = s.gatedScript(gate.Func)
+		script, wait = s.gatedScript(gate.Func), 0
 		keys = append(keys, gate.Keys...)
 		args = append(args, gate.Args...)
 	}
 	// The wait is real time (it sleeps on real timers); only leases use s.now.
-	deadline := time.Now().Add(s.wait)
+	deadline := time.Now().Add(wait)
 	poll := minPoll
 	for {
 		args[2] = s.now().UnixMilli()

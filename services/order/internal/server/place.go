@@ -82,6 +82,9 @@ func (s *Server) place(ctx context.Context, p *authn.Principal, req *gatewayv1.P
 	}
 	start := time.Now()
 	res, err := s.d.Idem.AcquireGated(ctx, p.KeyID, key, bodyHash(req), attemptID, b.Step)
+	if errors.Is(err, idem.ErrPending) { // an earlier attempt is running: wait for it
+		return s.placeClaimingFirst(ctx, p, pol, n, req, key, at)
+	}
 	if err != nil {
 		return "", idemError(err)
 	}

@@ -7,10 +7,12 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/futugw/gateway/platform/redistest"
+	"github.com/redis/go-redis/v9"
 )
 
 // syncBuffer is a log sink safe for the drainer goroutine.
@@ -134,5 +136,52 @@ func TestWriterCloseDeadlineLogsUnwrittenEntries(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "audit entry lost") || !strings.Contains(logs.String(), "k-lost") {
 		t.Fatalf("unwritten entry not logged: %q", logs.String())
+	}
+}
+
+// TestWriterBatchesABurst: entries queued within a few milliseconds of each other
+// reach Redis in one or two pipelines, not one each; a lone entry is written within
+// moments.
+func TestWriterBatchesABurst(t *testing.T) {
+	rdb := redistest.Client(t, redistest.StartServer(t).Addr())
+	var pipelines atomic.Int64
+	rdb.AddHook(pipelineCounter{&pipelines})
+	w := NewWriter(New(rdb, 0), 0, nil)
+	ctx := testCtx(t)
+	defer w.Close(ctx)
+	for i := range 10 {
+		if err := w.Append(ctx, Entry{Action: "order_place", Fields: map[string]string{"i": fmt.Sprint(i)}}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(200 * time.Microsecond)
+	}
+	waitLen := func(want int64) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for n, _ := rdb.XLen(ctx, Stream).Result(); n != want; n, _ = rdb.XLen(ctx, Stream).Result() {
+			if time.Now().After(deadline) {
+				t.Fatalf("stream holds %d entries, want %d", n, want)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	waitLen(10)
+	if n := pipelines.Load(); n > 3 {
+		t.Fatalf("10 entries queued within milliseconds took %d pipelines, want at most 3", n)
+	}
+	_ = w.Append(ctx, Entry{Action: "order_place"})
+	waitLen(11)
+}
+
+type pipelineCounter struct{ n *atomic.Int64 }
+
+func (pipelineCounter) DialHook(next redis.DialHook) redis.DialHook          { return next }
+func (pipelineCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook { return next }
+func (c pipelineCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		if len(cmds) > 0 && cmds[0].Name() == "xadd" { // not the connection's handshake
+			c.n.Add(1)
+		}
+		return next(ctx, cmds)
 	}
 }

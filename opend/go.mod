@@ -3,7 +3,8 @@ module github.com/futugw/gateway/opend
 go 1.26.0
 
 require (
-	github.com/futugw/gateway/api/gen/go v0.0.0-00010101000000-000000000000
+	github.com/futugw/gateway/api/gen/go v0.0.0
+	github.com/futugw/gateway/platform v0.0.0
 	github.com/prometheus/client_golang v1.25.0
 	go.uber.org/goleak v1.3.0
 	google.golang.org/protobuf v1.36.12
@@ -20,3 +21,5 @@ require (
 )
 
 replace github.com/futugw/gateway/api/gen/go => ../api/gen/go
+
+replace github.com/futugw/gateway/platform => ../platform

@@ -167,6 +167,22 @@ func TestParseFlagsExtraSecurities(t *testing.T) {
 	}
 }
 
+func TestParseFlagsGCHeapFloor(t *testing.T) {
+	if o, err := parseFlags(nil); err != nil || o.gcHeapFloorMiB != 64 {
+		t.Errorf("default GC heap floor %d, %v; want 64", o.gcHeapFloorMiB, err)
+	}
+	t.Setenv("GC_HEAP_FLOOR_MIB", "0")
+	if o, err := parseFlags(nil); err != nil || o.gcHeapFloorMiB != 0 {
+		t.Errorf("env: GC heap floor %d, %v; want 0", o.gcHeapFloorMiB, err)
+	}
+	if o, err := parseFlags([]string{"-gc-heap-floor-mib", "128"}); err != nil || o.gcHeapFloorMiB != 128 {
+		t.Errorf("flag: GC heap floor %d, %v; want 128", o.gcHeapFloorMiB, err)
+	}
+	if _, err := parseFlags([]string{"-gc-heap-floor-mib", "-1"}); err == nil {
+		t.Error("negative GC heap floor accepted")
+	}
+}
+
 func TestTradePasswordFile(t *testing.T) {
 	log := discardLogger()
 	path := filepath.Join(t.TempDir(), "pw")

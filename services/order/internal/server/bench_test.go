@@ -14,6 +14,7 @@ import (
 	"github.com/futugw/gateway/opend/client"
 	"github.com/futugw/gateway/platform/audit"
 	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/gcfloor"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/proto"
@@ -24,7 +25,7 @@ import (
 // loopback (limits counted in Redis, audited) and straight to the simulator with a
 // Go OpenD client, in one run, and reports p50/p99 of each and the difference. The
 // audit entry is written synchronously (audit=sync) or queued to an audit.Writer as
-// the service runs (audit=queued).
+// the service runs (audit=queued, with the service's GC heap floor).
 func BenchmarkPlacement(b *testing.B) {
 	b.Run("audit=sync", func(b *testing.B) { benchPlacement(b, false) })
 	b.Run("audit=queued", func(b *testing.B) { benchPlacement(b, true) })
@@ -66,11 +67,13 @@ func benchPlacement(b *testing.B, queued bool) {
 	b.ReportMetric(float64((pct(service, 99) - pct(direct, 99)).Microseconds()), "added-p99-µs")
 }
 
-// queueAudit makes e's server queue its audit entries, as the service runs.
+// queueAudit makes e's server queue its audit entries, and keeps the process's GC
+// heap floor at the order service's default, as the service runs.
 func queueAudit(b *testing.B, e *env) {
 	w := audit.NewWriter(audit.New(e.rdb, 0), 0, nil)
 	b.Cleanup(func() { _ = w.Close(context.Background()) })
 	e.srv.d.Audit = w
+	b.Cleanup(gcfloor.Start(64 << 20))
 }
 
 func pct(d []time.Duration, p int) time.Duration {

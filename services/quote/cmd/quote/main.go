@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/futugw/gateway/platform/config"
+	"github.com/futugw/gateway/platform/gcfloor"
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/platform/redisx"
 	"github.com/futugw/gateway/services/quote/internal/app"
@@ -33,6 +34,7 @@ func run(args []string) int {
 	pprof := config.Bool(fs, "pprof", "QUOTE_PPROF", false, "serve /debug/pprof/ on the admin address")
 	shutdown := config.Duration(fs, "shutdown-timeout", "SHUTDOWN_TIMEOUT", 10*time.Second, "deadline for draining gRPC and HTTP on shutdown")
 	level := config.String(fs, "log-level", "LOG_LEVEL", "info", "log level: debug, info, warn or error")
+	gcFloor := config.Int(fs, "gc-heap-floor-mib", "GC_HEAP_FLOOR_MIB", 64, "keep the GC heap goal at least this many MiB (fewer GC cycles while the live heap is small); 0 disables; GOMEMLIMIT still caps memory")
 	if err := config.Parse(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -47,6 +49,12 @@ func run(args []string) int {
 		fmt.Fprintln(os.Stderr, "-sub-quota must be positive; -min-sub-hold and -quote-fresh must not be negative")
 		return 2
 	}
+	if *gcFloor < 0 {
+		fmt.Fprintln(os.Stderr, "-gc-heap-floor-mib must not be negative")
+		return 2
+	}
+	stopFloor := gcfloor.Start(uint64(*gcFloor) << 20)
+	defer stopFloor()
 	cfg := app.Config{GRPCAddr: *grpcAddr, AdminAddr: *adminAddr, OpenDAddr: *opendAddr,
 		AuthAddr: *authAddr, Redis: redisx.Options{Addrs: *redisAddr, MasterName: *redisMaster},
 		SubQuota: *subQuota, MinSubHold: *minHold, QuoteFresh: *fresh, PersistSubs: *persist,

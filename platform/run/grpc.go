@@ -4,16 +4,19 @@ import (
 	"context"
 	"time"
 
+	"github.com/futugw/gateway/platform/grpclink"
+
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/reflection"
 )
 
-// newGRPCServer builds the server with reflection and the standard health service,
-// which internal tools and load balancers rely on.
+// newGRPCServer builds the server with the internal link options (opts may
+// override them), reflection and the standard health service, which internal tools
+// and load balancers rely on.
 func newGRPCServer(opts []grpc.ServerOption) (*grpc.Server, *health.Server) {
-	srv := grpc.NewServer(opts...)
+	srv := grpc.NewServer(append(grpclink.ServerOptions(), opts...)...)
 	hs := health.NewServer()
 	healthpb.RegisterHealthServer(srv, hs)
 	reflection.Register(srv)

@@ -14,8 +14,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/futugw/gateway/platform/grpclink"
+
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -89,7 +90,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	}
 	ctx, cancel := context.WithTimeout(ctx, cmd.Common.Timeout)
 	defer cancel()
-	cc, err := grpc.NewClient(cmd.Common.AuthAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	cc, err := grpc.NewClient(cmd.Common.AuthAddr, grpclink.DialOptions()...)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "futucli: %s\n", err)
 		return ExitUsage

@@ -10,9 +10,10 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/futugw/gateway/platform/grpclink"
+
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/proto"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
@@ -28,7 +29,7 @@ type Options struct {
 	MaxBody    int64         // per request body; DefaultMaxBody when zero
 	TrustProxy bool          // keep X-Forwarded-For from the proxy in front
 
-	// DialOptions replace the default (insecure transport on loopback).
+	// DialOptions replace the default (grpclink.DialOptions: an internal link).
 	DialOptions []grpc.DialOption
 }
 
@@ -52,7 +53,7 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 	}
 	dial := o.DialOptions
 	if dial == nil {
-		dial = []grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())}
+		dial = grpclink.DialOptions()
 	}
 	g := &Gateway{}
 	for _, c := range []struct {

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/futugw/gateway/platform/grpclink"
+
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/audit"
 	"github.com/futugw/gateway/platform/authn"
@@ -25,7 +27,6 @@ import (
 	"github.com/futugw/gateway/services/order/internal/placer"
 	"github.com/futugw/gateway/services/order/internal/server"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 )
 
 // Name is the service name used in metric names and logs.
@@ -96,7 +97,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	}
 	closers = append(closers, closer{"redis", func(context.Context) error { return rdb.Close() }})
-	authConn, err := grpc.NewClient(cfg.AuthAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	authConn, err := grpc.NewClient(cfg.AuthAddr, grpclink.DialOptions()...)
 	if err != nil {
 		return fail(fmt.Errorf("order: auth client for %q: %w", cfg.AuthAddr, err))
 	}
@@ -116,7 +117,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		if key == "" {
 			return fail(errors.New("order: -quote-addr needs -service-key-file (the order service's own service key)"))
 		}
-		qc, err := grpc.NewClient(cfg.QuoteAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+		qc, err := grpc.NewClient(cfg.QuoteAddr, grpclink.DialOptions()...)
 		if err != nil {
 			return fail(fmt.Errorf("order: quote client for %q: %w", cfg.QuoteAddr, err))
 		}

@@ -15,8 +15,8 @@ import (
 	"github.com/futugw/gateway/platform/audit"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/gcfloor"
+	"github.com/futugw/gateway/platform/grpclink"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -86,7 +86,7 @@ func pct(d []time.Duration, p int) time.Duration {
 // counted limits high enough never to refuse.
 func serveGRPC(b *testing.B, e *env) gatewayv1.OrderServiceClient {
 	b.Helper()
-	cc, err := grpc.NewClient(listenGRPC(b, e), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	cc, err := grpc.NewClient(listenGRPC(b, e), grpclink.DialOptions()...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -99,9 +99,10 @@ func listenGRPC(b *testing.B, e *env) string {
 	b.Helper()
 	p := &authn.Principal{KeyID: "bench", Scopes: []string{authn.ScopeTradeSimulate},
 		Limits: &gatewayv1.KeyLimits{MaxOrdersPerMinute: i32(1 << 30), MaxDailyValue: f64(1e12)}}
-	gs := grpc.NewServer(grpc.UnaryInterceptor(func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
-		return h(authn.NewContext(ctx, p), req)
-	}))
+	gs := grpc.NewServer(append(grpclink.ServerOptions(), // as platform/run serves it
+		grpc.UnaryInterceptor(func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+			return h(authn.NewContext(ctx, p), req)
+		}))...)
 	gatewayv1.RegisterOrderServiceServer(gs, e.srv)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -1,7 +1,7 @@
 // Command hopfloor measures what the edge path's hops cost on this machine with no
 // work in them: a client, an HTTP server process forwarding each request as a gRPC
 // call, and a gRPC server process answering it (the standard health check), all on
-// loopback. It prints p50/p90/p99 of a bare gRPC call, a bare HTTP request, and an
+// loopback, with the options of the gateway's internal links. It prints p50/p90/p99 of a bare gRPC call, a bare HTTP request, and an
 // HTTP request forwarded over gRPC, with the forwarder's CPU per request: the floor
 // the edge's own figures in docs/benchmarks.md are compared with.
 //
@@ -24,10 +24,10 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
+	"github.com/futugw/gateway/platform/grpclink"
 	"github.com/futugw/gateway/platform/loadgen"
 )
 
@@ -60,7 +60,7 @@ func serveGRPC() error {
 		return err
 	}
 	fmt.Println(ln.Addr())
-	s := grpc.NewServer()
+	s := grpc.NewServer(grpclink.ServerOptions()...)
 	healthpb.RegisterHealthServer(s, health.NewServer())
 	return s.Serve(ln)
 }
@@ -68,7 +68,7 @@ func serveGRPC() error {
 // serveHTTP answers every request with a small JSON body; on /forward only after a
 // health check on upstream. Its address is the first line on stdout.
 func serveHTTP(upstream string) error {
-	cc, err := grpc.NewClient(upstream, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	cc, err := grpc.NewClient(upstream, grpclink.DialOptions()...)
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func measure(n int) error {
 	}
 	defer h.Process.Kill()
 
-	cc, err := grpc.NewClient(grpcAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	cc, err := grpc.NewClient(grpcAddr, grpclink.DialOptions()...)
 	if err != nil {
 		return err
 	}

@@ -161,6 +161,9 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			grpc.ChainStreamInterceptor(authn.StreamServerInterceptor(cache, log)),
 		},
 	})
+	// Closers run last first: idempotency results still being recorded are written
+	// before the audit queue is flushed and Redis closes.
+	closers = append(closers, closer{"idempotency results", srv.Wait})
 	gatewayv1.RegisterOrderServiceServer(svc.GRPC(), srv)
 	gatewayv1.RegisterAccountServiceServer(svc.GRPC(), srv)
 

@@ -81,6 +81,7 @@ func newEnvVia(t testing.TB, viaProxy bool) *env {
 		Audit: audit.New(e.rdb, 0), Quoter: SnapshotQuoter{P: e.placer}, Hub: e.hub, HoursTZ: hk,
 		Now: func() time.Time { return *e.now.Load() }, Logger: log,
 	})
+	t.Cleanup(func() { _ = e.srv.Wait(context.Background()) }) // before Redis closes
 	return e
 }
 

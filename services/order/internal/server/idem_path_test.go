@@ -93,6 +93,7 @@ func TestKeyedOrderTakesTwoScripts(t *testing.T) {
 		if _, err := e.srv.PlaceOrder(tt.ctx, limitOrder()); err != nil {
 			t.Fatal(err)
 		}
+		_ = e.srv.Wait(context.Background()) // the result is recorded after the answer
 		if i > 1 && scripts.Load() != tt.want {
 			t.Fatalf("case %d: %d script round trips, want %d", i, scripts.Load(), tt.want)
 		}
@@ -114,5 +115,69 @@ func (c scriptCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 }
 
 func (scriptCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+
+// TestAnswerDoesNotWaitForTheResultRecord: the order's id is answered before its
+// idempotency record says done; a retry arriving meanwhile waits for the record and
+// gets the same order.
+func TestAnswerDoesNotWaitForTheResultRecord(t *testing.T) {
+	e := newEnv(t)
+	release := make(chan struct{})
+	e.rdb.AddHook(holdResult{release})
+	ctx := withIdem(ctxFor("k-after", nil), "after")
+	answered := make(chan *gatewayv1.PlaceOrderResponse, 1)
+	go func() {
+		resp, err := e.srv.PlaceOrder(ctx, limitOrder())
+		if err != nil {
+			t.Error(err)
+		}
+		answered <- resp
+	}()
+	var first *gatewayv1.PlaceOrderResponse
+	select {
+	case first = <-answered:
+	case <-time.After(5 * time.Second):
+		close(release)
+		t.Fatal("the answer waited for the idempotency record")
+	}
+	retried := make(chan string, 1)
+	go func() {
+		resp, err := e.srv.PlaceOrder(ctx, limitOrder())
+		if err != nil {
+			t.Error(err)
+		}
+		retried <- resp.GetOrderId()
+	}()
+	select {
+	case id := <-retried:
+		t.Fatalf("retry answered %q before the first result was recorded", id)
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(release)
+	if id := <-retried; id != first.GetOrderId() {
+		t.Fatalf("retry got %q, want %q", id, first.GetOrderId())
+	}
+	if n := e.orderCount(t, 1001, 1); n != 1 {
+		t.Fatalf("simulator has %d orders, want 1", n)
+	}
+}
+
+// holdResult holds every "done" write of an idempotency record until release closes.
+type holdResult struct{ release chan struct{} }
+
+func (holdResult) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (h holdResult) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		// EVALSHA sha numkeys key attempt op ...: the finish script's op is "done".
+		if a := cmd.Args(); strings.HasPrefix(cmd.Name(), "eval") && len(a) > 5 && a[5] == "done" {
+			<-h.release
+		}
+		return next(ctx, cmd)
+	}
+}
+
+func (holdResult) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return next
 }

@@ -244,7 +244,7 @@ func (s *Server) send(ctx context.Context, n normalized, c *idem.Claim, r limits
 	id, err := s.d.Placer.Place(ctx, n.place)
 	if err == nil {
 		oid := strconv.FormatUint(id, 10)
-		s.markDone(ctx, c, oid)
+		s.markDoneAfterAnswer(ctx, c, oid)
 		at.result, at.orderID = "placed", oid
 		return oid, nil
 	}
@@ -268,6 +268,31 @@ func (s *Server) send(ctx context.Context, n normalized, c *idem.Claim, r limits
 		at.result = "failed"
 	}
 	return "", err
+}
+
+// markDoneAfterAnswer records the placed order as the key's result without holding
+// the answer for that Redis round trip. Until it lands the record stays pending: a
+// retry arriving meanwhile waits for it, and if the service dies first the retry
+// takes the key over once its lease runs out and finds the order by its remark tag,
+// so an answer sent before the record is written never leads to a second order.
+// Wait waits for these writes (the service calls it before closing Redis).
+func (s *Server) markDoneAfterAnswer(ctx context.Context, c *idem.Claim, orderID string) {
+	if c == nil {
+		return
+	}
+	s.pending.Go(func() { s.markDone(ctx, c, orderID) })
+}
+
+// Wait waits until every result recorded after its answer is written, or ctx ends.
+func (s *Server) Wait(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { s.pending.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func (s *Server) markDone(ctx context.Context, c *idem.Claim, orderID string) {

@@ -7,6 +7,7 @@ package server
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
@@ -47,7 +48,8 @@ type Deps struct {
 type Server struct {
 	gatewayv1.UnimplementedOrderServiceServer
 	gatewayv1.UnimplementedAccountServiceServer
-	d Deps
+	d       Deps
+	pending sync.WaitGroup // idempotency results recorded after their answer
 }
 
 // New returns a Server.

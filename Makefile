@@ -113,3 +113,9 @@ drills:
 .PHONY: wsload-stack
 wsload-stack:
 	FUTUGW_DRILLS=1 FUTUGW_WSLOAD=1 $(GO) test -count=1 -timeout 20m -run TestWSLoadStack -v ./drills/
+
+## hopfloor: what the order path's hops cost with nothing in them (HTTP, gRPC, HTTP
+## forwarded over gRPC, between processes), to read the order benchmarks against
+.PHONY: hopfloor
+hopfloor:
+	$(GO) run ./services/edge/cmd/hopfloor -n 6000

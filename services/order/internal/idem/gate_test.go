@@ -3,11 +3,13 @@ package idem
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/futugw/gateway/services/order/internal/durable"
+	"github.com/futugw/gateway/services/order/internal/limits"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -63,5 +65,36 @@ func testAcquireGated(t *testing.T, rdb redis.UniversalClient) {
 	// Without a gate it is plain Acquire.
 	if r, err := s.AcquireGated(ctx, "g", "k3", "h", "c1", nil); err != nil || r.Claim == nil || r.Gate != nil || count() != "2" {
 		t.Fatalf("no gate: %+v %v", r, err)
+	}
+}
+
+// TestClaimWithTheLimits runs the real limits step inside the claim, on a single
+// Redis and on a Cluster (its keys share the record's hash tag): two keys claim and
+// count, the third is refused by the window and leaves no record.
+func TestClaimWithTheLimits(t *testing.T) { forEachBackend(t, testClaimWithTheLimits) }
+
+func testClaimWithTheLimits(t *testing.T, rdb redis.UniversalClient) {
+	s := New(rdb, Options{Lease: time.Minute, Wait: time.Millisecond})
+	c := limits.NewCounter(rdb, limits.Options{})
+	ctx := context.Background()
+	two := int32(2)
+	pol := limits.Policy{KeyID: "lim", MaxPerMinute: &two}
+	now := time.UnixMilli(1_800_000_000_000)
+	for i, want := range []int64{0, 0, 1} {
+		idemKey, attempt := fmt.Sprint("order-", i), fmt.Sprint("a", i)
+		b, err := c.Booking(pol, attempt, 10, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := s.AcquireGated(ctx, "lim", idemKey, "h", attempt, b.Step)
+		if err != nil || len(r.Gate) == 0 || r.Gate[0] != want || (r.Claim != nil) != (want == 0) {
+			t.Fatalf("order %d: %+v %v, want gate %d", i, r, err, want)
+		}
+	}
+	if n, _, err := c.Usage(ctx, "lim", now); err != nil || n != 2 {
+		t.Fatalf("window holds %d (%v), want 2", n, err)
+	}
+	if n, _ := rdb.Exists(ctx, recordKey("lim", "order-2")).Result(); n != 0 {
+		t.Fatal("the refused order left a record")
 	}
 }

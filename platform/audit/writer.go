@@ -17,7 +17,7 @@ const (
 	// linger is how long the drainer waits after an entry for others to join its
 	// batch: under load, one Redis round trip per few orders instead of per order,
 	// and none in the moments right after an order's answer leaves.
-	linger = 5 * time.Millisecond
+	linger       = 5 * time.Millisecond
 	writeTimeout = 5 * time.Second
 )
 

@@ -98,3 +98,26 @@ func testClaimWithTheLimits(t *testing.T, rdb redis.UniversalClient) {
 		t.Fatal("the refused order left a record")
 	}
 }
+
+// TestReleaseAttempt frees a key only for the attempt holding it.
+func TestReleaseAttempt(t *testing.T) { forEachBackend(t, testReleaseAttempt) }
+
+func testReleaseAttempt(t *testing.T, rdb redis.UniversalClient) {
+	s := New(rdb, Options{Lease: time.Minute, Wait: time.Millisecond})
+	ctx := context.Background()
+	if r, err := s.Acquire(ctx, "r", "k", "h", "a1"); err != nil || r.Claim == nil {
+		t.Fatalf("claim: %+v %v", r, err)
+	}
+	if err := s.ReleaseAttempt(ctx, "r", "k", "someone else"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Acquire(ctx, "r", "k", "h", "a2"); !errors.Is(err, ErrPending) {
+		t.Fatalf("another attempt's release freed the key: %v", err)
+	}
+	if err := s.ReleaseAttempt(ctx, "r", "k", "a1"); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := s.Acquire(ctx, "r", "k", "other body", "a3"); err != nil || r.Claim == nil {
+		t.Fatalf("after release: %+v %v", r, err)
+	}
+}

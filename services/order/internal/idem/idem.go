@@ -314,6 +314,13 @@ func (s *Store) Release(ctx context.Context, c *Claim) error {
 	return s.run(ctx, c, "release", "", "", 0)
 }
 
+// ReleaseAttempt deletes the record if attemptID holds it: for an AcquireGated that
+// failed without an answer (Redis unreachable, or the write not acknowledged by
+// enough replicas), which may or may not have claimed the key.
+func (s *Store) ReleaseAttempt(ctx context.Context, keyID, idemKey, attemptID string) error {
+	return s.Release(ctx, &Claim{key: recordKey(keyID, idemKey), attempt: attemptID})
+}
+
 func (s *Store) run(ctx context.Context, c *Claim, op, orderID, day string, micros int64) error {
 	if c == nil {
 		return nil

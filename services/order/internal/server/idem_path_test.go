@@ -11,6 +11,8 @@ import (
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/errinfo"
+	"github.com/futugw/gateway/services/order/internal/idem"
+	"github.com/futugw/gateway/services/order/internal/limits"
 	"github.com/redis/go-redis/v9"
 	"google.golang.org/protobuf/proto"
 )
@@ -180,4 +182,25 @@ func (h holdResult) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 
 func (holdResult) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return next
+}
+
+// TestUnacknowledgedClaimIsFreed: when the claim-and-limits script is written but not
+// acknowledged by the replicas required, the order is refused as unavailable, nothing
+// is placed, and the key is free for the retry at once.
+func TestUnacknowledgedClaimIsFreed(t *testing.T) {
+	e := newEnv(t)
+	// One replica must acknowledge every write, and none exists.
+	srv := New(Deps{Placer: e.placer, Counter: limits.NewCounter(e.rdb, limits.Options{MinReplicas: 1, ReplicaTimeout: 20 * time.Millisecond}),
+		Idem: idem.New(e.rdb, idem.Options{MinReplicas: 1, ReplicaTimeout: 20 * time.Millisecond}), Quoter: SnapshotQuoter{P: e.placer}, Hub: e.hub, Now: func() time.Time { return *e.now.Load() }})
+	ctx := withIdem(ctxFor("k-unacked", &gatewayv1.KeyLimits{MaxOrdersPerMinute: i32(5)}), "unacked")
+	_, err := srv.PlaceOrder(ctx, limitOrder())
+	if errinfo.Reason(err) != errinfo.RedisUnavailable {
+		t.Fatalf("err = %v, want %s", err, errinfo.RedisUnavailable)
+	}
+	if keys, _ := e.rdb.Keys(context.Background(), "futugw:{k-unacked}:idem:*").Result(); len(keys) != 0 {
+		t.Fatalf("idempotency record left: %v", keys)
+	}
+	if n := e.orderCount(t, 1001, 1); n != 0 {
+		t.Fatalf("simulator has %d orders, want 0", n)
+	}
 }

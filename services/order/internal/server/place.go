@@ -86,6 +86,14 @@ func (s *Server) place(ctx context.Context, p *authn.Principal, req *gatewayv1.P
 		return s.placeClaimingFirst(ctx, p, pol, n, req, key, at)
 	}
 	if err != nil {
+		if !errors.Is(err, idem.ErrConflict) {
+			// The script may have claimed the key without answering: free it so a
+			// retry need not wait for the lease. Its reservation, if any, stays
+			// (fail closed: a slot without an order, never an order past a limit).
+			bctx, cancel := detached(ctx)
+			_ = s.d.Idem.ReleaseAttempt(bctx, p.KeyID, key, attemptID)
+			cancel()
+		}
 		return "", idemError(err)
 	}
 	if res.Gate != nil { // the key was free and the limits were counted with the claim

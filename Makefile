@@ -114,6 +114,13 @@ drills:
 wsload-stack:
 	FUTUGW_DRILLS=1 FUTUGW_WSLOAD=1 $(GO) test -count=1 -timeout 20m -run TestWSLoadStack -v ./drills/
 
+## bench-stack: issue 5's order benchmark with every part in its own process (edge,
+## order, auth, quote, opend-sim binaries and Redis); ORDERBENCH_ORDER_ENV adds to the
+## order service's environment
+.PHONY: bench-stack
+bench-stack:
+	cd drills && FUTUGW_DRILLS=1 $(GO) test -run '^$$' -bench OrderThroughStack -benchtime 3000x -count 3 .
+
 ## hopfloor: what the order path's hops cost with nothing in them (HTTP, gRPC, HTTP
 ## forwarded over gRPC, between processes), to read the order benchmarks against
 .PHONY: hopfloor

@@ -130,6 +130,8 @@ type Stack struct {
 	// SimArgs follow opend-sim's default arguments on every (re)start; a flag given
 	// again there wins (a slower -push-interval, -extra-securities, ...).
 	SimArgs []string
+	// OrderEnv is added to the order service's environment on every (re)start.
+	OrderEnv []string
 }
 
 // EnableEnv must be "1" for the drills to run (make drills sets it), so that
@@ -169,7 +171,12 @@ func Start(t testing.TB, simArgs ...string) *Stack {
 
 func (s *Stack) start(name, admin string, args ...string) *proctest.Proc {
 	s.t.Helper()
-	p := proctest.Start(s.t, filepath.Join(s.Bin, name), nil, args...)
+	return s.startEnv(name, admin, nil, args...)
+}
+
+func (s *Stack) startEnv(name, admin string, env []string, args ...string) *proctest.Proc {
+	s.t.Helper()
+	p := proctest.Start(s.t, filepath.Join(s.Bin, name), env, args...)
 	s.waitReady(p, "http://"+admin+"/readyz")
 	return p
 }
@@ -217,7 +224,7 @@ func (s *Stack) StartQuote() {
 // StartOrder (re)starts order on OrderAddr. The 3 s shutdown deadline keeps a
 // regression short: the SIGTERM drill fails if the graceful stop had to be forced.
 func (s *Stack) StartOrder() {
-	s.Order = s.start("order", s.OrderAdmin, "-grpc-addr", s.OrderAddr, "-admin-addr", s.OrderAdmin,
+	s.Order = s.startEnv("order", s.OrderAdmin, s.OrderEnv, "-grpc-addr", s.OrderAddr, "-admin-addr", s.OrderAdmin,
 		"-opend-addr", s.OpenDAddr, "-auth-addr", s.AuthAddr, "-quote-addr", s.QuoteAddr,
 		"-redis-addr", s.Redis.Addr(), "-service-key-file", s.ServiceKeyFile,
 		"-trade-password-file", s.PasswordFile, "-shutdown-timeout", "3s")
@@ -269,6 +276,12 @@ func Stop(t testing.TB, p *proctest.Proc) {
 // returns its plaintext.
 func (s *Stack) IssueKey(id string, scopes ...string) string {
 	s.t.Helper()
+	return s.IssueKeyWithLimits(id, nil, scopes...)
+}
+
+// IssueKeyWithLimits is IssueKey for a key with limits.
+func (s *Stack) IssueKeyWithLimits(id string, limits *gatewayv1.KeyLimits, scopes ...string) string {
+	s.t.Helper()
 	cc, err := grpc.NewClient(s.AuthAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		s.t.Fatal(err)
@@ -278,7 +291,7 @@ func (s *Stack) IssueKey(id string, scopes ...string) string {
 	defer cancel()
 	ctx = metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+s.AdminKey)
 	resp, err := gatewayv1.NewAuthServiceClient(cc).IssueKey(ctx, &gatewayv1.IssueKeyRequest{
-		Id: id, Scopes: scopes, ExpiresIn: "1h",
+		Id: id, Scopes: scopes, Limits: limits, ExpiresIn: "1h",
 	})
 	if err != nil {
 		s.t.Fatalf("IssueKey %s: %v", id, err)

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,6 +18,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdplaceorder"
 	"github.com/futugw/gateway/drills/internal/stack"
 	opendclient "github.com/futugw/gateway/opend/client"
+	"github.com/futugw/gateway/platform/loadgen"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -103,16 +103,6 @@ func benchOrders(b *testing.B, url, key string, direct *opendclient.Conn, idempo
 		post()
 		gatewayD = append(gatewayD, time.Since(start))
 	}
-	pct := func(d []time.Duration, p int) time.Duration {
-		s := slices.Clone(d)
-		slices.Sort(s)
-		return s[min(len(s)-1, len(s)*p/100)]
-	}
-	us := func(d time.Duration) float64 { return float64(d.Microseconds()) }
-	b.ReportMetric(us(pct(directD, 50)), "direct-p50-µs")
-	b.ReportMetric(us(pct(directD, 99)), "direct-p99-µs")
-	b.ReportMetric(us(pct(gatewayD, 50)), "edge-p50-µs")
-	b.ReportMetric(us(pct(gatewayD, 99)), "edge-p99-µs")
-	b.ReportMetric(us(pct(gatewayD, 50)-pct(directD, 50)), "added-p50-µs")
-	b.ReportMetric(us(pct(gatewayD, 99)-pct(directD, 99)), "added-p99-µs")
+	loadgen.ReportAdded(b, "direct", directD, "edge", gatewayD)
+	b.ReportMetric(float64(loadgen.Percentile(gatewayD, 50))/float64(loadgen.Percentile(directD, 50)), "ratio-p50")
 }

@@ -1,6 +1,7 @@
-// Package loadgen holds what the load generators share (services/edge/cmd/wsload and
-// the stack load test in drills): they run on the same cores as what they measure,
-// so they keep themselves light and read the other processes' CPU from /proc.
+// Package loadgen holds what the load generators and latency benchmarks share
+// (services/edge/cmd/wsload, the stack load test in drills, the order benchmarks):
+// they run on the same cores as what they measure, so they keep themselves light,
+// read the other processes' CPU from /proc, and report percentiles the same way.
 package loadgen
 
 import (

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"net"
-	"slices"
 	"testing"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/gcfloor"
 	"github.com/futugw/gateway/platform/grpclink"
+	"github.com/futugw/gateway/platform/loadgen"
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
 )
@@ -59,12 +59,7 @@ func benchPlacement(b *testing.B, queued bool) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(pct(direct, 50).Microseconds()), "direct-p50-µs")
-	b.ReportMetric(float64(pct(direct, 99).Microseconds()), "direct-p99-µs")
-	b.ReportMetric(float64(pct(service, 50).Microseconds()), "service-p50-µs")
-	b.ReportMetric(float64(pct(service, 99).Microseconds()), "service-p99-µs")
-	b.ReportMetric(float64((pct(service, 50) - pct(direct, 50)).Microseconds()), "added-p50-µs")
-	b.ReportMetric(float64((pct(service, 99) - pct(direct, 99)).Microseconds()), "added-p99-µs")
+	loadgen.ReportAdded(b, "direct", direct, "service", service)
 }
 
 // queueAudit makes e's server queue its audit entries, and keeps the process's GC
@@ -74,12 +69,6 @@ func queueAudit(b *testing.B, e *env) {
 	b.Cleanup(func() { _ = w.Close(context.Background()) })
 	e.srv.d.Audit = w
 	b.Cleanup(gcfloor.Start(64 << 20))
-}
-
-func pct(d []time.Duration, p int) time.Duration {
-	s := slices.Clone(d)
-	slices.Sort(s)
-	return s[min(len(s)-1, len(s)*p/100)]
 }
 
 // serveGRPC serves e's OrderService on loopback; every call runs as a key with

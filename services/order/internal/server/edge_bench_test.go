@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/futugw/gateway/platform/loadgen"
 	"github.com/futugw/gateway/platform/proctest"
 )
 
@@ -75,13 +76,8 @@ func benchThroughEdge(b *testing.B, idempotent bool) {
 		post()
 		gateway = append(gateway, time.Since(start))
 	}
-	b.ReportMetric(float64(pct(direct, 50).Microseconds()), "direct-p50-µs")
-	b.ReportMetric(float64(pct(direct, 99).Microseconds()), "direct-p99-µs")
-	b.ReportMetric(float64(pct(gateway, 50).Microseconds()), "edge-p50-µs")
-	b.ReportMetric(float64(pct(gateway, 99).Microseconds()), "edge-p99-µs")
-	b.ReportMetric(float64((pct(gateway, 50) - pct(direct, 50)).Microseconds()), "added-p50-µs")
-	b.ReportMetric(float64((pct(gateway, 99) - pct(direct, 99)).Microseconds()), "added-p99-µs")
-	b.ReportMetric(float64(pct(gateway, 50))/float64(pct(direct, 50)), "ratio-p50")
+	loadgen.ReportAdded(b, "direct", direct, "edge", gateway)
+	b.ReportMetric(float64(loadgen.Percentile(gateway, 50))/float64(loadgen.Percentile(direct, 50)), "ratio-p50")
 }
 
 // deadAddr is a loopback address nothing listens on.

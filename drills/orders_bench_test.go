@@ -1,9 +1,7 @@
 package drills
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -13,9 +11,6 @@ import (
 	"time"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
-	"github.com/futugw/gateway/api/gen/go/futu/opend/common"
-	"github.com/futugw/gateway/api/gen/go/futu/opend/trdcommon"
-	"github.com/futugw/gateway/api/gen/go/futu/opend/trdplaceorder"
 	"github.com/futugw/gateway/drills/internal/stack"
 	opendclient "github.com/futugw/gateway/opend/client"
 	"github.com/futugw/gateway/platform/loadgen"
@@ -57,36 +52,21 @@ func BenchmarkOrderThroughStack(b *testing.B) {
 }
 
 func benchOrders(b *testing.B, url, key string, direct *opendclient.Conn, idempotent bool) {
-	body := []byte(`{"trd_env":"TRD_ENV_SIMULATE","acc_id":"1001","trd_market":"TRD_MARKET_HK","code":"00700",` +
-		`"trd_side":"TRD_SIDE_BUY","order_type":"ORDER_TYPE_NORMAL","price":0.01,"qty":100}`)
 	httpc := &http.Client{Timeout: 10 * time.Second}
+	body := []byte(loadgen.RestingOrderJSON)
 	n := 0
 	post := func() {
-		req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+key)
+		idemKey := ""
 		if idempotent {
 			n++
-			req.Header.Set("Idempotency-Key", "stack-bench-"+strconv.Itoa(n))
+			idemKey = "stack-bench-" + strconv.Itoa(n)
 		}
-		resp, err := httpc.Do(req)
-		if err != nil {
+		if err := loadgen.PostOrder(httpc, url, key, idemKey, body); err != nil {
 			b.Fatal(err)
-		}
-		msg, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			b.Fatalf("POST /api/order: %d %s", resp.StatusCode, msg)
 		}
 	}
 	place := func() {
-		connID, serial := direct.NextPacketID()
-		err := direct.Call(context.Background(), 2202, &trdplaceorder.Request{C2S: &trdplaceorder.C2S{
-			PacketID: &common.PacketID{ConnID: proto.Uint64(connID), SerialNo: proto.Uint32(serial)},
-			Header:   &trdcommon.TrdHeader{TrdEnv: proto.Int32(0), AccID: proto.Uint64(1001), TrdMarket: proto.Int32(1)},
-			TrdSide:  proto.Int32(1), OrderType: proto.Int32(1), Code: proto.String("00700"),
-			Qty: proto.Float64(100), Price: proto.Float64(0.01),
-		}}, &trdplaceorder.Response{})
-		if err != nil {
+		if err := loadgen.PlaceRestingOrder(context.Background(), direct); err != nil {
 			b.Fatal(err)
 		}
 	}

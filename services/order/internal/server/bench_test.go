@@ -7,17 +7,12 @@ import (
 	"time"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
-	"github.com/futugw/gateway/api/gen/go/futu/opend/common"
-	"github.com/futugw/gateway/api/gen/go/futu/opend/trdcommon"
-	"github.com/futugw/gateway/api/gen/go/futu/opend/trdplaceorder"
-	"github.com/futugw/gateway/opend/client"
 	"github.com/futugw/gateway/platform/audit"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/gcfloor"
 	"github.com/futugw/gateway/platform/grpclink"
 	"github.com/futugw/gateway/platform/loadgen"
 	"google.golang.org/grpc"
-	"google.golang.org/protobuf/proto"
 )
 
 // BenchmarkPlacement places the same order (100 HK.00700 at 0.01: it rests, costs
@@ -47,7 +42,7 @@ func benchPlacement(b *testing.B, queued bool) {
 	b.ReportAllocs()
 	for b.Loop() {
 		start := time.Now()
-		err := placeDirect(ctx, c)
+		err := loadgen.PlaceRestingOrder(ctx, c)
 		direct = append(direct, time.Since(start))
 		if err != nil {
 			b.Fatal(err)
@@ -100,16 +95,4 @@ func listenGRPC(b *testing.B, e *env) string {
 	go func() { _ = gs.Serve(ln) }()
 	b.Cleanup(gs.Stop)
 	return ln.Addr().String()
-}
-
-// placeDirect places the benchmarks' resting order (100 HK.00700 at 0.01) with a Go
-// OpenD client straight to the simulator: the baseline the gateway is compared with.
-func placeDirect(ctx context.Context, c *client.Conn) error {
-	connID, serial := c.NextPacketID()
-	return c.Call(ctx, 2202, &trdplaceorder.Request{C2S: &trdplaceorder.C2S{
-		PacketID: &common.PacketID{ConnID: proto.Uint64(connID), SerialNo: proto.Uint32(serial)},
-		Header:   &trdcommon.TrdHeader{TrdEnv: proto.Int32(0), AccID: proto.Uint64(1001), TrdMarket: proto.Int32(1)},
-		TrdSide:  proto.Int32(1), OrderType: proto.Int32(1), Code: proto.String("00700"),
-		Qty: proto.Float64(100), Price: proto.Float64(0.01),
-	}}, &trdplaceorder.Response{})
 }

@@ -1,9 +1,7 @@
 package server
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -38,25 +36,18 @@ func benchThroughEdge(b *testing.B, idempotent bool) {
 		"-quote-addr", deadAddr(b), "-redis-addr", e.rdb.Options().Addr, "-log-level", "info")
 	url := "http://" + edge.Addr("http") + "/api/order"
 	edge.DiscardOutput() // one access log line per order: parsing them is not what is measured
-	body := []byte(`{"trd_env":"TRD_ENV_SIMULATE","acc_id":"1001","trd_market":"TRD_MARKET_HK","code":"00700",` +
-		`"trd_side":"TRD_SIDE_BUY","order_type":"ORDER_TYPE_NORMAL","price":0.01,"qty":100}`)
+	body := []byte(loadgen.RestingOrderJSON)
 	client := &http.Client{Timeout: 10 * time.Second}
 	n := 0
 	post := func() {
-		req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-		req.Header.Set("Authorization", "Bearer fk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+		idemKey := ""
 		if idempotent {
 			n++
-			req.Header.Set("Idempotency-Key", "bench-"+strconv.Itoa(n))
+			idemKey = "bench-" + strconv.Itoa(n)
 		}
-		resp, err := client.Do(req)
-		if err != nil {
+		// The order service's key check is the in-process principal of listenGRPC.
+		if err := loadgen.PostOrder(client, url, "fk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", idemKey, body); err != nil {
 			b.Fatal(err)
-		}
-		msg, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			b.Fatalf("POST /api/order: %d %s", resp.StatusCode, msg)
 		}
 	}
 	post() // warm the connections
@@ -67,7 +58,7 @@ func benchThroughEdge(b *testing.B, idempotent bool) {
 	b.ReportAllocs()
 	for b.Loop() {
 		start := time.Now()
-		err := placeDirect(ctx, c)
+		err := loadgen.PlaceRestingOrder(ctx, c)
 		direct = append(direct, time.Since(start))
 		if err != nil {
 			b.Fatal(err)

@@ -233,6 +233,10 @@ func TestInitConnectAndKeepAlive(t *testing.T) {
 	if st := a.call(ProtoInitConnect, initReq(), nil); st.OK() || !strings.Contains(st.RetMsg, "already") {
 		t.Fatalf("second InitConnect: %+v", st)
 	}
+	// OnInit runs once the response is queued, so b's may still be running.
+	for deadline := time.Now().Add(5 * time.Second); inits.Load() < 2 && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
 	if inits.Load() != 2 {
 		t.Fatalf("OnInit ran %d times", inits.Load())
 	}

@@ -2,8 +2,10 @@ package proctest
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"runtime"
+	"strconv"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -26,4 +28,22 @@ func TestCheckService(t *testing.T) {
 			}
 		},
 	})
+}
+
+func TestFreePortIsBelowTheEphemeralRange(t *testing.T) {
+	lo := ephemeralLow()
+	for range 20 {
+		port, err := FreePort()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if lo > 11000 && port >= lo {
+			t.Fatalf("port %d is in the ephemeral range (from %d)", port, lo)
+		}
+		l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+		if err != nil {
+			t.Fatalf("port %d not free: %v", port, err)
+		}
+		l.Close()
+	}
 }

@@ -17,6 +17,8 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/futugw/gateway/platform/proctest"
 )
 
 // RequireEnv, when set to "1", makes a missing redis-server binary a test failure
@@ -242,11 +244,4 @@ func findBinary() string {
 	return ""
 }
 
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("find a free port: %w", err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
-}
+func freePort() (int, error) { return proctest.FreePort() }

@@ -6,8 +6,6 @@ package stack
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -98,45 +96,15 @@ func repoRoot() (string, error) {
 	}
 }
 
-// FreeAddr returns a loopback host:port that was free a moment ago. It is taken
-// below the kernel's ephemeral range: the drills restart processes on the same
-// address, and a port from that range can meanwhile become the local port of some
-// outgoing connection (a reconnecting client), so the restart could not bind it.
+// FreeAddr returns a loopback host:port that was free a moment ago, below the
+// ephemeral port range (proctest.FreePort): the drills restart processes on it.
 func FreeAddr(t testing.TB) string {
 	t.Helper()
-	lo := ephemeralLow()
-	for range 200 {
-		port := 10000 + rand.IntN(lo-10000)
-		if l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
-			addr := l.Addr().String()
-			l.Close()
-			return addr
-		}
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := proctest.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-// ephemeralLow is the first port of the kernel's ephemeral range (32768 when it
-// cannot be read, Linux's default).
-func ephemeralLow() int {
-	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
-	if err != nil {
-		return 32768
-	}
-	f := strings.Fields(string(b))
-	if len(f) == 0 {
-		return 32768
-	}
-	n, err := strconv.Atoi(f[0])
-	if err != nil || n <= 11000 {
-		return 32768
-	}
-	return n
+	return "127.0.0.1:" + strconv.Itoa(port)
 }
 
 // Stack is one running gateway: Redis, opend-sim, auth, quote and order, plus the

@@ -1,7 +1,6 @@
 package conformance
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,9 +8,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/futugw/gateway/platform/logtest"
 )
 
 // simTradePassword is given to opend-sim in a file; the flow sends its MD5 in
@@ -76,10 +76,10 @@ func freeAddr(t *testing.T) string {
 
 // startSim runs the simulator until the test ends (SIGINT, then kill if it hangs)
 // and returns once it accepts TCP connections.
-func startSim(t *testing.T, bin string, args []string) *syncBuffer {
+func startSim(t *testing.T, bin string, args []string) *logtest.Buffer {
 	t.Helper()
 	addr := args[1]
-	logs := &syncBuffer{}
+	logs := &logtest.Buffer{}
 	cmd := exec.Command(bin, args...)
 	cmd.Stdout = logs
 	cmd.Stderr = logs
@@ -138,22 +138,4 @@ func waitListening(addr string, exited <-chan struct{}, waitErr *error) error {
 			return fmt.Errorf("not listening after %s: %w", simStartTimeout, err)
 		}
 	}
-}
-
-// syncBuffer collects the simulator's output from its copying goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

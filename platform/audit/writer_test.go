@@ -1,7 +1,6 @@
 package audit
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -11,27 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/futugw/gateway/platform/logtest"
+
 	"github.com/futugw/gateway/platform/redistest"
 	"github.com/redis/go-redis/v9"
 )
-
-// syncBuffer is a log sink safe for the drainer goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func TestWriterWritesEveryEntryByClose(t *testing.T) {
 	for _, queue := range []int{1, 8, 0} { // 1: most Appends find the queue full
@@ -119,7 +102,7 @@ func TestWriterRetriesUntilRedisIsBack(t *testing.T) {
 
 func TestWriterCloseDeadlineLogsUnwrittenEntries(t *testing.T) {
 	srv := redistest.StartServer(t)
-	var logs syncBuffer
+	var logs logtest.Buffer
 	w := NewWriter(New(redistest.Client(t, srv.Addr()), 0), 0, slog.New(slog.NewTextHandler(&logs, nil)))
 	srv.Stop()
 	if err := w.Append(testCtx(t), Entry{Action: "order_place", KeyID: "k-lost"}); err != nil {

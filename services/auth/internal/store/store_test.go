@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -10,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/futugw/gateway/platform/logtest"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/redis/go-redis/v9"
@@ -30,24 +31,7 @@ type env struct {
 	rdb   redis.UniversalClient
 	st    *Store
 	al    *audit.Log
-	logs  *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	logs  *logtest.Buffer
 }
 
 // forEachBackend runs body against a single Redis and against a Cluster.
@@ -71,7 +55,7 @@ func newClientFor(t testing.TB, addrs []string) redis.UniversalClient {
 func newEnv(t testing.TB, b redistest.Backend, o Options) *env {
 	addrs := b.Start(t)
 	rdb := newClientFor(t, addrs)
-	logs := &syncBuffer{}
+	logs := &logtest.Buffer{}
 	al := audit.New(rdb, 0)
 	o.Audit, o.Logger = al, slog.New(slog.NewJSONHandler(logs, nil))
 	return &env{addrs: addrs, rdb: rdb, st: New(rdb, o), al: al, logs: logs}
@@ -414,7 +398,7 @@ func TestRevocationReachesWatchers(t *testing.T) {
 		cache := authn.NewCache(e.st, authn.CacheOptions{TTL: time.Minute})
 		// The watcher uses its own client, as another process would.
 		watcher := newClientFor(t, e.addrs)
-		logs := &syncBuffer{}
+		logs := &logtest.Buffer{}
 		revoked := make(chan string, 4)
 		wctx, stop := context.WithCancel(ctx)
 		var wg sync.WaitGroup

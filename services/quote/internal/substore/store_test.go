@@ -1,16 +1,16 @@
 package substore
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"maps"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/futugw/gateway/platform/logtest"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/redis/go-redis/v9"
@@ -32,28 +32,11 @@ var (
 // hash is a token hash shaped like authn's (64 hex digits).
 func hash(n int) string { return fmt.Sprintf("%064x", n) }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type env struct {
 	rdb  redis.UniversalClient
 	st   *Store
 	m    *Metrics
-	logs *syncBuffer
+	logs *logtest.Buffer
 }
 
 // newEnv builds a Store on a client made as the service makes its own.
@@ -64,7 +47,7 @@ func newEnv(t testing.TB, addrs []string, o Options) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = rdb.Close() })
-	e := &env{rdb: rdb, m: NewMetrics(nil), logs: &syncBuffer{}}
+	e := &env{rdb: rdb, m: NewMetrics(nil), logs: &logtest.Buffer{}}
 	o.Metrics, o.Logger = e.m, slog.New(slog.NewJSONHandler(e.logs, nil))
 	e.st = New(rdb, o)
 	return e

@@ -62,16 +62,7 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Fatalf("Trd_GetAccList: %v %+v %v", err, st, accs.GetS2C())
 	}
 
-	var sub qotsub.Response
-	st, err = c.Call(wctx, 3001, &qotsub.Request{C2S: &qotsub.C2S{
-		SecurityList:     []*qotcommon.Security{{Market: proto.Int32(11), Code: proto.String("AAPL")}},
-		SubTypeList:      []int32{1},
-		IsSubOrUnSub:     proto.Bool(true),
-		IsRegOrUnRegPush: proto.Bool(true),
-	}}, &sub)
-	if err != nil || !st.OK() {
-		t.Fatalf("Qot_Sub: %v %+v", err, st)
-	}
+	subscribeBasic(t, wctx, c, &qotcommon.Security{Market: proto.Int32(11), Code: proto.String("AAPL")})
 	for range 5 {
 		f, err := c.NextPush(wctx, 3005)
 		if err != nil {
@@ -150,27 +141,9 @@ func TestExtraSecuritiesPush(t *testing.T) {
 	if n := len(s.Market().Instruments()); n != 200 {
 		t.Fatalf("%d securities, want 20 built-in + 180", n)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- s.Serve(ctx, ln) }()
-	defer func() {
-		cancel()
-		if err := <-served; err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-	}()
-
+	c := serveAndDial(t, s)
 	wctx, wcancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer wcancel()
-	c, err := rawclient.Dial(wctx, ln.Addr().String(), rawclient.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
 
 	last := &qotcommon.Security{Market: proto.Int32(1), Code: proto.String("80179")}
 	var info qotgetstaticinfo.Response
@@ -183,16 +156,7 @@ func TestExtraSecuritiesPush(t *testing.T) {
 		t.Errorf("static info %v", b)
 	}
 
-	var sub qotsub.Response
-	st, err = c.Call(wctx, 3001, &qotsub.Request{C2S: &qotsub.C2S{
-		SecurityList:     []*qotcommon.Security{last},
-		SubTypeList:      []int32{1},
-		IsSubOrUnSub:     proto.Bool(true),
-		IsRegOrUnRegPush: proto.Bool(true),
-	}}, &sub)
-	if err != nil || !st.OK() {
-		t.Fatalf("Qot_Sub: %v %+v", err, st)
-	}
+	subscribeBasic(t, wctx, c, last)
 	f, err := c.NextPush(wctx, 3005)
 	if err != nil {
 		t.Fatal(err)
@@ -204,5 +168,47 @@ func TestExtraSecuritiesPush(t *testing.T) {
 	list := p.GetS2C().GetBasicQotList()
 	if len(list) != 1 || list[0].GetSecurity().GetCode() != "80179" || list[0].GetCurPrice() <= 0 {
 		t.Fatalf("push %v, want a basic quote of HK.80179", p.GetS2C())
+	}
+}
+
+// serveAndDial serves s on a loopback port until the test ends (then checks Serve
+// returned cleanly) and returns a client connected to it.
+func serveAndDial(t *testing.T, s *Sim) *rawclient.Client {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-served; err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	})
+	dctx, dcancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer dcancel()
+	c, err := rawclient.Dial(dctx, ln.Addr().String(), rawclient.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// subscribeBasic subscribes c to sec's basic quote (3005 pushes).
+func subscribeBasic(t *testing.T, ctx context.Context, c *rawclient.Client, sec *qotcommon.Security) {
+	t.Helper()
+	var sub qotsub.Response
+	st, err := c.Call(ctx, 3001, &qotsub.Request{C2S: &qotsub.C2S{
+		SecurityList:     []*qotcommon.Security{sec},
+		SubTypeList:      []int32{1},
+		IsSubOrUnSub:     proto.Bool(true),
+		IsRegOrUnRegPush: proto.Bool(true),
+	}}, &sub)
+	if err != nil || !st.OK() {
+		t.Fatalf("Qot_Sub: %v %+v", err, st)
 	}
 }

@@ -1,14 +1,14 @@
 package manage
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/futugw/gateway/platform/logtest"
 
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/goleak"
@@ -23,30 +23,18 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-type lockedBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-func (l *lockedBuf) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
-
 type env struct {
 	rdb     redis.UniversalClient
 	st      *store.Store
 	m       *Manager
 	al      *audit.Log
-	logs    *lockedBuf
+	logs    *logtest.Buffer
 	revoked []string
 }
 
 func newEnv(t *testing.T, pol keys.Policy) *env {
 	rdb := redistest.Client(t, redistest.Start(t))
-	e := &env{rdb: rdb, logs: &lockedBuf{}, al: audit.New(rdb, 0)}
+	e := &env{rdb: rdb, logs: &logtest.Buffer{}, al: audit.New(rdb, 0)}
 	log := slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	e.st = store.New(rdb, store.Options{Audit: e.al, Logger: log})
 	e.m = New(Options{Store: e.st, Policy: pol, Audit: e.al, Logger: log,

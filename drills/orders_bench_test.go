@@ -25,16 +25,21 @@ import (
 // gateway's added latency. `make bench-stack` runs it; ORDERBENCH_ORDER_ENV
 // (space-separated KEY=value) is added to the order service's environment.
 //
+// The internal links run on Unix sockets, as `make run` runs them; a second edge
+// calls the services over TCP instead (tcplink-p50/p99), alternated in the same run.
+//
 // The order (100 HK.00700 at 0.01) rests and costs 1 HKD, so the account never runs
 // dry. With idempotency=key every order carries a fresh Idempotency-Key, as the
 // panel's do.
 func BenchmarkOrderThroughStack(b *testing.B) {
-	s := stack.Start(b, "-order-rate-limit", "100000000")
+	s := stack.StartUnix(b, "-order-rate-limit", "100000000")
 	s.OrderEnv = strings.Fields(os.Getenv("ORDERBENCH_ORDER_ENV"))
 	stack.Stop(b, s.Order)
 	s.StartOrder()
 	edge := s.StartEdge("")
 	edge.Proc.DiscardOutput() // one access log line per order
+	tcpEdge := s.StartEdge("", "-auth-addr", s.AuthAddr, "-quote-addr", s.QuoteAddr, "-order-addr", s.OrderAddr)
+	tcpEdge.Proc.DiscardOutput()
 	direct, err := opendclient.Dial(context.Background(), opendclient.Config{Addr: s.OpenDAddr, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		b.Fatal(err)
@@ -46,22 +51,23 @@ func BenchmarkOrderThroughStack(b *testing.B) {
 			// A key per run: its per-minute limit (at most 10,000) counts every order.
 			key := s.IssueKeyWithLimits("bench-"+strconv.FormatInt(time.Now().UnixNano(), 36),
 				&gatewayv1.KeyLimits{MaxOrdersPerMinute: proto.Int32(10000), MaxDailyValue: proto.Float64(1e9)}, "trade:simulate")
-			benchOrders(b, edge.Base+"/api/order", key, direct, idempotent)
+			benchOrders(b, edge.Base+"/api/order", tcpEdge.Base+"/api/order", key, direct, idempotent)
 		})
 	}
 }
 
-func benchOrders(b *testing.B, url, key string, direct *opendclient.Conn, idempotent bool) {
+func benchOrders(b *testing.B, url, tcpURL, key string, direct *opendclient.Conn, idempotent bool) {
 	httpc := &http.Client{Timeout: 10 * time.Second}
 	body := []byte(loadgen.RestingOrderJSON)
 	n := 0
-	post := func() {
+	tcpc := &http.Client{Timeout: 10 * time.Second}
+	post := func(c *http.Client, url string) {
 		idemKey := ""
 		if idempotent {
 			n++
 			idemKey = "stack-bench-" + strconv.Itoa(n)
 		}
-		if err := loadgen.PostOrder(httpc, url, key, idemKey, body); err != nil {
+		if err := loadgen.PostOrder(c, url, key, idemKey, body); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -71,18 +77,29 @@ func benchOrders(b *testing.B, url, key string, direct *opendclient.Conn, idempo
 		}
 	}
 	for range 100 { // warm connections and the key's validation cache
-		post()
+		post(httpc, url)
+		post(tcpc, tcpURL)
 		place()
 	}
-	var directD, gatewayD []time.Duration
-	for b.Loop() {
+	var directD, gatewayD, tcpD []time.Duration
+	for i := 0; b.Loop(); i++ {
 		start := time.Now()
 		place()
 		directD = append(directD, time.Since(start))
-		start = time.Now()
-		post()
-		gatewayD = append(gatewayD, time.Since(start))
+		// Which edge goes first alternates, so neither always follows the direct order.
+		for j := range 2 {
+			start = time.Now()
+			if (i+j)%2 == 0 {
+				post(httpc, url)
+				gatewayD = append(gatewayD, time.Since(start))
+			} else {
+				post(tcpc, tcpURL)
+				tcpD = append(tcpD, time.Since(start))
+			}
+		}
 	}
 	loadgen.ReportAdded(b, "direct", directD, "edge", gatewayD)
+	b.ReportMetric(float64(loadgen.Percentile(tcpD, 50).Microseconds()), "tcplink-p50-µs")
+	b.ReportMetric(float64(loadgen.Percentile(tcpD, 99).Microseconds()), "tcplink-p99-µs")
 	b.ReportMetric(float64(loadgen.Percentile(gatewayD, 50))/float64(loadgen.Percentile(directD, 50)), "ratio-p50")
 }

@@ -1,7 +1,8 @@
 // Package grpclink holds the options of the gateway's internal gRPC links (edge to
 // auth, quote and order; order and quote to auth): plaintext, since TLS ends at the
 // proxy in front of the edge and the services listen on the internal network, and
-// fixed HTTP/2 flow-control windows.
+// fixed HTTP/2 flow-control windows; and the listener of such a link, TCP or, for
+// services on one host, a Unix socket.
 //
 // Why fixed windows: with the default dynamic windows each side of a connection
 // estimates the bandwidth-delay product by sending a PING whenever data arrives

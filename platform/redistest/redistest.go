@@ -77,6 +77,15 @@ func StartServer(t testing.TB) *Server {
 	return startServer(t, bin, 0)
 }
 
+// StartUnix is StartServer listening also on a Unix socket; it returns the server
+// and the socket's "unix:PATH" address.
+func StartUnix(t testing.TB) (*Server, string) {
+	t.Helper()
+	path := filepath.Join(proctest.SocketDir(t), "redis.sock")
+	bin := requireBinary(t, "this test needs a Redis on a Unix socket")
+	return startServer(t, bin, 0, "--unixsocket", path, "--unixsocketperm", "700"), "unix:" + path
+}
+
 // Addr returns the server's host:port; it stays the same across Restart.
 func (s *Server) Addr() string { return s.addr }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/futugw/gateway/platform/grpclink"
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/redis/go-redis/v9"
 )
@@ -22,7 +23,8 @@ const DefaultTimeout = time.Second
 type Options struct {
 	// Addrs is a comma-separated list of host:port. One address without MasterName is
 	// a single Redis; several addresses without MasterName are a Cluster; with
-	// MasterName they are Sentinels.
+	// MasterName they are Sentinels. A single Redis on this host may also be reached
+	// through its Unix socket, "unix:PATH".
 	Addrs string
 	// MasterName is the Sentinel master name; empty means no Sentinel.
 	MasterName string
@@ -38,7 +40,13 @@ func New(o Options) (redis.UniversalClient, error) {
 	if len(addrs) == 0 {
 		return nil, errors.New("redisx: no Redis address configured")
 	}
+	if path, ok := grpclink.UnixPath(addrs[0]); ok {
+		return newUnix(path, o, len(addrs))
+	}
 	for _, a := range addrs {
+		if _, ok := grpclink.UnixPath(a); ok {
+			return nil, fmt.Errorf("redisx: %q: a Unix socket is for a single Redis only", a)
+		}
 		if !strings.Contains(a, ":") {
 			return nil, fmt.Errorf("redisx: address %q lacks a port (want host:port)", a)
 		}
@@ -55,6 +63,24 @@ func New(o Options) (redis.UniversalClient, error) {
 		uo.SentinelPassword = o.Password
 	}
 	return redis.NewUniversalClient(uo), nil
+}
+
+// newUnix is the client of a single Redis listening on the Unix socket path.
+func newUnix(path string, o Options, n int) (redis.UniversalClient, error) {
+	switch {
+	case path == "":
+		return nil, errors.New("redisx: Unix socket address without a path")
+	case n > 1 || o.MasterName != "":
+		return nil, errors.New("redisx: a Unix socket is for a single Redis only (no Cluster, no Sentinel)")
+	}
+	return redis.NewClient(&redis.Options{
+		Network:      "unix",
+		Addr:         path,
+		Password:     o.Password,
+		DialTimeout:  orDefault(o.DialTimeout),
+		ReadTimeout:  orDefault(o.ReadTimeout),
+		WriteTimeout: orDefault(o.WriteTimeout),
+	}), nil
 }
 
 // Check returns a readiness check that PINGs Redis.

@@ -26,6 +26,12 @@ func TestNewChoosesDeployment(t *testing.T) {
 		{"empty", Options{}, "", true},
 		{"only commas", Options{Addrs: " , "}, "", true},
 		{"no port", Options{Addrs: "localhost"}, "", true},
+		{"unix socket", Options{Addrs: "unix:/run/redis/redis.sock"}, "*redis.Client", false},
+		{"unix socket, URL form", Options{Addrs: "unix:///run/redis/redis.sock"}, "*redis.Client", false},
+		{"unix socket without path", Options{Addrs: "unix:"}, "", true},
+		{"unix socket in a cluster", Options{Addrs: "unix:/a.sock,10.0.0.2:6379"}, "", true},
+		{"unix socket after a cluster node", Options{Addrs: "10.0.0.2:6379,unix:/a.sock"}, "", true},
+		{"unix socket as a sentinel", Options{Addrs: "unix:/a.sock", MasterName: "mymaster"}, "", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -45,6 +51,36 @@ func TestNewChoosesDeployment(t *testing.T) {
 				t.Fatalf("client type %s, want %s", got, tt.want)
 			}
 		})
+	}
+}
+
+// A Redis on this host answers through its Unix socket; the TCP address is not used.
+func TestUnixSocket(t *testing.T) {
+	srv, addr := redistest.StartUnix(t)
+	rdb, err := New(Options{Addrs: addr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdb.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if o := rdb.(*redis.Client).Options(); o.Network != "unix" || "unix:"+o.Addr != addr {
+		t.Fatalf("network %q addr %q, want unix %q", o.Network, o.Addr, addr)
+	}
+	if err := rdb.Set(ctx, "k", "v", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	tcp, err := New(Options{Addrs: srv.Addr()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tcp.Close()
+	if v, err := tcp.Get(ctx, "k").Result(); err != nil || v != "v" {
+		t.Fatalf("the same server over TCP: %q, %v", v, err)
+	}
+	srv.Stop()
+	if err := Check(rdb)(ctx); err == nil {
+		t.Fatal("Check passed over the socket with Redis stopped")
 	}
 }
 

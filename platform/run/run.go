@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -23,6 +24,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
 
+	"github.com/futugw/gateway/platform/grpclink"
 	"github.com/futugw/gateway/platform/obs"
 )
 
@@ -43,9 +45,12 @@ type Options struct {
 	Health  *obs.Health         // readiness checks; nil means a Health with none
 	Metrics prometheus.Gatherer // served at /metrics; nil leaves /metrics out
 
-	AdminAddr   string // admin HTTP listener, e.g. ":9101" or "127.0.0.1:0"
-	AdminName   string // the admin server's name in logs; "admin" when empty
-	GRPCAddr    string // gRPC listener; "" means no gRPC server
+	AdminAddr string // admin HTTP listener, e.g. ":9101" or "127.0.0.1:0"
+	AdminName string // the admin server's name in logs; "admin" when empty
+	// GRPCAddr lists the gRPC listeners, comma-separated, each "host:port" or
+	// "unix:PATH" (callers on the same host skip the TCP stack); "" means no gRPC
+	// server.
+	GRPCAddr    string
 	GRPCOptions []grpc.ServerOption
 	Pprof       bool // serve /debug/pprof/ on the admin listener
 
@@ -72,7 +77,7 @@ type Service struct {
 
 	mu       sync.Mutex
 	adminLn  net.Listener
-	grpcLn   net.Listener
+	grpcLns  []net.Listener
 	closers  []closer
 	drainers []closer
 	started  bool
@@ -169,15 +174,15 @@ func (s *Service) Listen() error {
 		s.adminLn = ln
 	}
 	if s.grpc != nil {
-		ln, err := net.Listen("tcp", s.opts.GRPCAddr)
-		if err != nil {
-			if s.adminLn != nil {
-				_ = s.adminLn.Close()
-				s.adminLn = nil
+		for _, addr := range strings.Split(s.opts.GRPCAddr, ",") {
+			ln, err := grpclink.Listen(strings.TrimSpace(addr))
+			if err != nil {
+				s.closeListeners()
+				s.adminLn, s.grpcLns = nil, nil
+				return fmt.Errorf("grpc listener: %w", err)
 			}
-			return fmt.Errorf("grpc listener: %w", err)
+			s.grpcLns = append(s.grpcLns, ln)
 		}
-		s.grpcLn = ln
 	}
 	s.listened = true
 	return nil
@@ -186,8 +191,16 @@ func (s *Service) Listen() error {
 // AdminAddr is the bound admin address, nil before Listen or without an admin server.
 func (s *Service) AdminAddr() net.Addr { return addrOf(&s.mu, &s.adminLn) }
 
-// GRPCAddr is the bound gRPC address, nil before Listen or without a gRPC server.
-func (s *Service) GRPCAddr() net.Addr { return addrOf(&s.mu, &s.grpcLn) }
+// GRPCAddr is the first bound gRPC address, nil before Listen or without a gRPC
+// server.
+func (s *Service) GRPCAddr() net.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.grpcLns) == 0 {
+		return nil
+	}
+	return s.grpcLns[0].Addr()
+}
 
 func addrOf(mu *sync.Mutex, ln *net.Listener) net.Addr {
 	mu.Lock()
@@ -219,7 +232,7 @@ func (s *Service) Run(ctx context.Context) error {
 	signal.Notify(sigs, s.opts.Signals...)
 	defer signal.Stop(sigs)
 
-	serveErrs := make(chan error, 2)
+	serveErrs := make(chan error, 1+len(s.grpcLns)) // one per server and listener
 	var serving sync.WaitGroup
 	if s.adminLn != nil {
 		serving.Go(func() {
@@ -239,12 +252,14 @@ func (s *Service) Run(ctx context.Context) error {
 		}
 		s.setGRPCServing(ready)
 		watching.Go(func() { s.watchReadiness(watchCtx, ready) })
-		serving.Go(func() {
-			if err := s.grpc.Serve(s.grpcLn); err != nil && !errors.Is(err, grpc.ErrServerStopped) {
-				serveErrs <- fmt.Errorf("grpc server: %w", err)
-			}
-		})
-		s.log.Info("listening", "server", "grpc", "addr", s.grpcLn.Addr().String())
+		for _, ln := range s.grpcLns {
+			serving.Go(func() {
+				if err := s.grpc.Serve(ln); err != nil && !errors.Is(err, grpc.ErrServerStopped) {
+					serveErrs <- fmt.Errorf("grpc server on %s: %w", ln.Addr(), err)
+				}
+			})
+			s.log.Info("listening", "server", "grpc", "addr", ln.Addr().String(), "network", ln.Addr().Network())
+		}
 	}
 	s.log.Info("started", "service", s.opts.Name)
 

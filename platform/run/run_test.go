@@ -7,6 +7,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -16,6 +18,7 @@ import (
 	"time"
 
 	"github.com/futugw/gateway/platform/logtest"
+	"github.com/futugw/gateway/platform/proctest"
 
 	"go.uber.org/goleak"
 	"google.golang.org/grpc"
@@ -363,6 +366,11 @@ func TestListenErrors(t *testing.T) {
 	if svc.AdminAddr() != nil {
 		t.Error("admin listener left open after failure")
 	}
+	// A later listener failing closes the earlier ones.
+	svc = New(Options{Name: "x", GRPCAddr: "127.0.0.1:0," + busy.Addr().String()})
+	if err := svc.Listen(); err == nil || svc.GRPCAddr() != nil {
+		t.Fatalf("Listen = %v, GRPCAddr = %v; want an error and no listener", err, svc.GRPCAddr())
+	}
 }
 
 func TestCloserErrorsReturned(t *testing.T) {
@@ -375,5 +383,36 @@ func TestCloserErrorsReturned(t *testing.T) {
 	}
 	if err := svc.Run(context.Background()); err == nil {
 		t.Error("second Run accepted")
+	}
+}
+
+// A service on one host can take its gRPC calls on a Unix socket besides TCP (one
+// server, both listeners); shutdown removes the socket file.
+func TestGRPCOnUnixSocketAndTCP(t *testing.T) {
+	path := filepath.Join(proctest.SocketDir(t), "svc.sock")
+	svc := newTestService(io.Discard, nil)
+	svc.opts.GRPCAddr = "127.0.0.1:0, unix:" + path
+	stop := start(t, svc)
+	if got := svc.GRPCAddr(); got.Network() != "tcp" {
+		t.Fatalf("GRPCAddr = %s %s, want the first listener (tcp)", got.Network(), got)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, target := range []string{svc.GRPCAddr().String(), "unix:" + path} {
+		cc, err := grpc.NewClient(target, grpc.WithTransportCredentials(insecure.NewCredentials()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := healthpb.NewHealthClient(cc).Check(ctx, &healthpb.HealthCheckRequest{})
+		cc.Close()
+		if err != nil || resp.Status != healthpb.HealthCheckResponse_SERVING {
+			t.Fatalf("health Check on %s = %v, %v", target, resp, err)
+		}
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(path); !os.IsNotExist(err) {
+		t.Fatalf("socket file left after shutdown: %v", err)
 	}
 }

@@ -37,7 +37,12 @@ func (s *Service) shutdown(stopWatch context.CancelFunc, watching, serving *sync
 	}
 	serving.Wait()
 	// Serve closes its listener, except when stopped before it started.
-	for _, ln := range []net.Listener{s.adminLn, s.grpcLn} {
+	s.closeListeners()
+}
+
+// closeListeners closes every listener (a second Close is harmless).
+func (s *Service) closeListeners() {
+	for _, ln := range append([]net.Listener{s.adminLn}, s.grpcLns...) {
 		if ln != nil {
 			_ = ln.Close()
 		}

@@ -177,7 +177,16 @@ func TestComposeRealOpenD(t *testing.T) {
 	}
 }
 
+// port is the port of addr, or of the first host:port of a comma-separated list
+// (make run's services also listen on Unix sockets, which compose does not use);
+// "" when there is none.
 func port(addr string) string {
+	for _, a := range strings.Split(addr, ",") {
+		if !strings.HasPrefix(a, "unix:") {
+			addr = a
+			break
+		}
+	}
 	if i := strings.LastIndex(addr, ":"); i >= 0 && i < len(addr)-1 && !strings.Contains(addr[i+1:], "/") {
 		return addr[i+1:]
 	}

@@ -28,8 +28,10 @@ func run(ctx context.Context, o options) error {
 		}
 	}
 	logDir := filepath.Join(o.StateDir, "logs")
-	if err := os.MkdirAll(logDir, 0o700); err != nil {
-		return err
+	for _, dir := range []string{logDir, filepath.Join(o.StateDir, "sock")} {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return err
+		}
 	}
 	if err := ensureTradePassword(filepath.Join(o.StateDir, "trade-password")); err != nil {
 		return err

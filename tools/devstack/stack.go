@@ -35,6 +35,18 @@ type stackConfig struct {
 
 func (c stackConfig) file(name string) string { return filepath.Join(c.StateDir, name) }
 
+// socket is the Unix socket of one service's gRPC server. The services listen on it
+// besides their TCP port, and the stack's internal calls use it: on one host a call
+// then skips the TCP stack (docs/benchmarks.md); tools keep the TCP ports. The path
+// stays relative to the working directory when StateDir is, because socket paths are
+// limited to about 100 bytes.
+func (c stackConfig) socket(service string) string {
+	return "unix:" + filepath.Join(c.StateDir, "sock", service+".sock")
+}
+
+// listen is the -grpc-addr of a service: its TCP address and its socket.
+func (c stackConfig) listen(service, tcp string) string { return tcp + "," + c.socket(service) }
+
 // procs lists the stack in start order. auth comes before quote, order and edge
 // because it writes the service key they read.
 func (c stackConfig) procs() []proc {
@@ -49,21 +61,21 @@ func (c stackConfig) procs() []proc {
 	}
 	ps = append(ps,
 		proc{Name: "auth", Args: []string{
-			"-grpc-addr", authAddr, "-admin-addr", "127.0.0.1:9101", "-redis-addr", c.RedisAddr,
+			"-grpc-addr", c.listen("auth", authAddr), "-admin-addr", "127.0.0.1:9101", "-redis-addr", c.RedisAddr,
 			"-bootstrap-admin-file", c.file("admin.key"), "-bootstrap-service-file", c.file("service.key"),
 		}, Ready: "http://127.0.0.1:9101/readyz", Files: []string{c.file("admin.key"), c.file("service.key")}},
 		proc{Name: "quote", Args: []string{
-			"-grpc-addr", quoteAddr, "-admin-addr", "127.0.0.1:9102", "-opend-addr", opend,
-			"-auth-addr", authAddr, "-redis-addr", c.RedisAddr,
+			"-grpc-addr", c.listen("quote", quoteAddr), "-admin-addr", "127.0.0.1:9102", "-opend-addr", opend,
+			"-auth-addr", c.socket("auth"), "-redis-addr", c.RedisAddr,
 		}, Ready: "http://127.0.0.1:9102/readyz"},
 		proc{Name: "order", Args: []string{
-			"-grpc-addr", orderAddr, "-admin-addr", "127.0.0.1:9103", "-opend-addr", opend,
-			"-auth-addr", authAddr, "-quote-addr", quoteAddr, "-redis-addr", c.RedisAddr,
+			"-grpc-addr", c.listen("order", orderAddr), "-admin-addr", "127.0.0.1:9103", "-opend-addr", opend,
+			"-auth-addr", c.socket("auth"), "-quote-addr", c.socket("quote"), "-redis-addr", c.RedisAddr,
 			"-service-key-file", c.file("service.key"), "-trade-password-file", c.file("trade-password"),
 		}, Ready: "http://127.0.0.1:9103/readyz"},
 		proc{Name: "edge", Args: []string{
-			"-http-addr", edgeAddr, "-auth-addr", authAddr, "-quote-addr", quoteAddr,
-			"-order-addr", orderAddr, "-redis-addr", c.RedisAddr,
+			"-http-addr", edgeAddr, "-auth-addr", c.socket("auth"), "-quote-addr", c.socket("quote"),
+			"-order-addr", c.socket("order"), "-redis-addr", c.RedisAddr,
 			"-service-key-file", c.file("service.key"), "-panel-dir", c.PanelDir,
 		}, Ready: "http://" + edgeAddr + "/readyz"},
 	)

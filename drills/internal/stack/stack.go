@@ -132,6 +132,11 @@ type Stack struct {
 	SimArgs []string
 	// OrderEnv is added to the order service's environment on every (re)start.
 	OrderEnv []string
+
+	// sockDir, when set (StartUnix), holds the Unix sockets the services listen on
+	// besides TCP and that the internal links use, as `make run` does.
+	sockDir   string
+	redisAddr string
 }
 
 // EnableEnv must be "1" for the drills to run (make drills sets it), so that
@@ -142,11 +147,30 @@ const EnableEnv = "FUTUGW_DRILLS"
 // simArgs become SimArgs.
 func Start(t testing.TB, simArgs ...string) *Stack {
 	t.Helper()
+	return start(t, false, simArgs)
+}
+
+// StartUnix is Start with the stack's internal links on Unix sockets, as `make run`
+// runs them: the services listen on a socket besides TCP, the edges, order and quote
+// call them through it, and the services reach Redis through its socket.
+func StartUnix(t testing.TB, simArgs ...string) *Stack {
+	t.Helper()
+	return start(t, true, simArgs)
+}
+
+func start(t testing.TB, unix bool, simArgs []string) *Stack {
+	t.Helper()
 	if os.Getenv(EnableEnv) != "1" {
 		t.Skipf("failure drills run with `make drills` (%s=1)", EnableEnv)
 	}
 	s := &Stack{t: t, Bin: Build(t), Dir: t.TempDir(), SimArgs: simArgs}
-	s.Redis = redistest.StartServer(t)
+	if unix {
+		s.sockDir = proctest.SocketDir(t)
+		s.Redis, s.redisAddr = redistest.StartUnix(t)
+	} else {
+		s.Redis = redistest.StartServer(t)
+		s.redisAddr = s.Redis.Addr()
+	}
 	s.OpenDAddr, s.OpenDAdmin = FreeAddr(t), FreeAddr(t)
 	s.AuthAddr, s.AuthAdmin = FreeAddr(t), FreeAddr(t)
 	s.QuoteAddr, s.QuoteAdmin = FreeAddr(t), FreeAddr(t)
@@ -168,6 +192,27 @@ func Start(t testing.TB, simArgs ...string) *Stack {
 	s.StartOrder()
 	return s
 }
+
+// link is the address the stack's processes call service on: its socket with
+// StartUnix, else tcp.
+func (s *Stack) link(service, tcp string) string {
+	if s.sockDir == "" {
+		return tcp
+	}
+	return "unix:" + filepath.Join(s.sockDir, service+".sock")
+}
+
+// listen is the -grpc-addr of service: tcp, and its socket with StartUnix.
+func (s *Stack) listen(service, tcp string) string {
+	if s.sockDir == "" {
+		return tcp
+	}
+	return tcp + "," + s.link(service, tcp)
+}
+
+// RedisAddr is the address the services reach Redis on (its socket with StartUnix);
+// Redis.Addr() is always its TCP address.
+func (s *Stack) RedisAddr() string { return s.redisAddr }
 
 func (s *Stack) start(name, admin string, args ...string) *proctest.Proc {
 	s.t.Helper()
@@ -209,24 +254,24 @@ func (s *Stack) StartSim() {
 
 // StartAuth (re)starts auth; it keeps the bootstrap admin and service key files valid.
 func (s *Stack) StartAuth() {
-	s.Auth = s.start("auth", s.AuthAdmin, "-grpc-addr", s.AuthAddr, "-admin-addr", s.AuthAdmin,
-		"-redis-addr", s.Redis.Addr(), "-bootstrap-admin-file", s.AdminKeyFile,
+	s.Auth = s.start("auth", s.AuthAdmin, "-grpc-addr", s.listen("auth", s.AuthAddr), "-admin-addr", s.AuthAdmin,
+		"-redis-addr", s.redisAddr, "-bootstrap-admin-file", s.AdminKeyFile,
 		"-bootstrap-service-file", s.ServiceKeyFile)
 }
 
 // StartQuote (re)starts quote on QuoteAddr.
 func (s *Stack) StartQuote() {
-	s.Quote = s.start("quote", s.QuoteAdmin, "-grpc-addr", s.QuoteAddr, "-admin-addr", s.QuoteAdmin,
-		"-opend-addr", s.OpenDAddr, "-auth-addr", s.AuthAddr, "-redis-addr", s.Redis.Addr(),
+	s.Quote = s.start("quote", s.QuoteAdmin, "-grpc-addr", s.listen("quote", s.QuoteAddr), "-admin-addr", s.QuoteAdmin,
+		"-opend-addr", s.OpenDAddr, "-auth-addr", s.link("auth", s.AuthAddr), "-redis-addr", s.redisAddr,
 		"-min-sub-hold", "1s")
 }
 
 // StartOrder (re)starts order on OrderAddr. The 3 s shutdown deadline keeps a
 // regression short: the SIGTERM drill fails if the graceful stop had to be forced.
 func (s *Stack) StartOrder() {
-	s.Order = s.startEnv("order", s.OrderAdmin, s.OrderEnv, "-grpc-addr", s.OrderAddr, "-admin-addr", s.OrderAdmin,
-		"-opend-addr", s.OpenDAddr, "-auth-addr", s.AuthAddr, "-quote-addr", s.QuoteAddr,
-		"-redis-addr", s.Redis.Addr(), "-service-key-file", s.ServiceKeyFile,
+	s.Order = s.startEnv("order", s.OrderAdmin, s.OrderEnv, "-grpc-addr", s.listen("order", s.OrderAddr),
+		"-admin-addr", s.OrderAdmin, "-opend-addr", s.OpenDAddr, "-auth-addr", s.link("auth", s.AuthAddr),
+		"-quote-addr", s.link("quote", s.QuoteAddr), "-redis-addr", s.redisAddr, "-service-key-file", s.ServiceKeyFile,
 		"-trade-password-file", s.PasswordFile, "-shutdown-timeout", "3s")
 }
 
@@ -244,8 +289,9 @@ func (s *Stack) StartEdge(addr string, extra ...string) *Edge {
 	if addr == "" {
 		addr = FreeAddr(s.t)
 	}
-	args := append([]string{"-http-addr", addr, "-auth-addr", s.AuthAddr, "-quote-addr", s.QuoteAddr,
-		"-order-addr", s.OrderAddr, "-redis-addr", s.Redis.Addr(), "-service-key-file", s.ServiceKeyFile,
+	args := append([]string{"-http-addr", addr, "-auth-addr", s.link("auth", s.AuthAddr),
+		"-quote-addr", s.link("quote", s.QuoteAddr), "-order-addr", s.link("order", s.OrderAddr),
+		"-redis-addr", s.redisAddr, "-service-key-file", s.ServiceKeyFile,
 		"-shutdown-timeout", "5s"}, extra...)
 	p := proctest.Start(s.t, filepath.Join(s.Bin, "edge"), nil, args...)
 	e := &Edge{Addr: addr, Base: "http://" + addr, Proc: p}

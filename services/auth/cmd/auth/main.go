@@ -20,9 +20,9 @@ func main() { os.Exit(run(os.Args[1:])) }
 // run reads the configuration, then hands over to app.Run; it returns the exit code.
 func run(args []string) int {
 	fs := flag.NewFlagSet("auth", flag.ContinueOnError)
-	grpcAddr := config.String(fs, "grpc-addr", "AUTH_GRPC_ADDR", ":50051", "gRPC listen address")
+	grpcAddr := config.String(fs, "grpc-addr", "AUTH_GRPC_ADDR", ":50051", "gRPC listen address(es), comma-separated, each host:port or unix:PATH (a Unix socket for callers on this host)")
 	adminAddr := config.String(fs, "admin-addr", "AUTH_ADMIN_ADDR", ":9101", "admin HTTP address (/metrics, /healthz, /readyz)")
-	redisAddr := config.String(fs, "redis-addr", "REDIS_ADDR", "127.0.0.1:6379", "Redis address(es), comma-separated: one = single Redis, several = Cluster, or Sentinels with -redis-master")
+	redisAddr := config.String(fs, "redis-addr", "REDIS_ADDR", "127.0.0.1:6379", "Redis address(es), comma-separated: one = single Redis, several = Cluster, or Sentinels with -redis-master; unix:PATH = single Redis on this host")
 	redisMaster := config.String(fs, "redis-master", "REDIS_MASTER_NAME", "", "Redis Sentinel master name")
 	redisPassFile := config.String(fs, "redis-password-file", "REDIS_PASSWORD_FILE", "", "file holding the Redis password")
 	bootFile := config.String(fs, "bootstrap-admin-file", "AUTH_BOOTSTRAP_ADMIN_FILE", "", "when set: keep a valid admin key in this file (mode 0600), minting one at start if missing or invalid")

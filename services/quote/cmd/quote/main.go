@@ -21,11 +21,11 @@ func main() { os.Exit(run(os.Args[1:])) }
 // run reads the configuration, then hands over to app.Run; it returns the exit code.
 func run(args []string) int {
 	fs := flag.NewFlagSet("quote", flag.ContinueOnError)
-	grpcAddr := config.String(fs, "grpc-addr", "QUOTE_GRPC_ADDR", ":50052", "gRPC listen address")
+	grpcAddr := config.String(fs, "grpc-addr", "QUOTE_GRPC_ADDR", ":50052", "gRPC listen address(es), comma-separated, each host:port or unix:PATH (a Unix socket for callers on this host)")
 	adminAddr := config.String(fs, "admin-addr", "QUOTE_ADMIN_ADDR", ":9102", "admin HTTP address (/metrics, /healthz, /readyz)")
 	opendAddr := config.String(fs, "opend-addr", "OPEND_ADDR", "127.0.0.1:11111", "Futu OpenD (or opend-sim) address")
-	authAddr := config.String(fs, "auth-addr", "AUTH_ADDR", "127.0.0.1:50051", "auth service gRPC address (key validation)")
-	redisAddr := config.String(fs, "redis-addr", "REDIS_ADDR", "127.0.0.1:6379", "Redis address(es), comma-separated (revocations, saved session subscriptions)")
+	authAddr := config.String(fs, "auth-addr", "AUTH_ADDR", "127.0.0.1:50051", "auth service gRPC address (key validation), host:port or unix:PATH")
+	redisAddr := config.String(fs, "redis-addr", "REDIS_ADDR", "127.0.0.1:6379", "Redis address(es), comma-separated, or unix:PATH for a single Redis on this host (revocations, saved session subscriptions)")
 	redisMaster := config.String(fs, "redis-master", "REDIS_MASTER_NAME", "", "Redis Sentinel master name; empty = no Sentinel")
 	subQuota := config.Int(fs, "sub-quota", "QUOTE_SUB_QUOTA", 500, "upper bound of OpenD subscriptions ((security, sub type) pairs); OpenD's own lower figure wins")
 	minHold := config.Duration(fs, "min-sub-hold", "QUOTE_MIN_SUB_HOLD", time.Minute, "minimum age of an OpenD subscription before it is released")

@@ -96,6 +96,10 @@ func NewServeMux() *runtime.ServeMux {
 		runtime.WithErrorHandler(httperr.GatewayErrorHandler),
 		runtime.WithRoutingErrorHandler(httperr.RoutingErrorHandler),
 		runtime.WithIncomingHeaderMatcher(incomingHeader),
+		// The services' gRPC metadata is internal: none of it becomes a response
+		// header or trailer (grpc-gateway would send it as Grpc-Metadata-*).
+		runtime.WithOutgoingHeaderMatcher(dropMetadata),
+		runtime.WithOutgoingTrailerMatcher(dropMetadata),
 		runtime.WithForwardResponseOption(noStore),
 		// Neither a method override header nor a form-encoded POST may turn one
 		// route into another.
@@ -117,6 +121,8 @@ func (g *Gateway) Close() error {
 	g.conns = nil
 	return errors.Join(errs...)
 }
+
+func dropMetadata(string) (string, bool) { return "", false }
 
 // noStore keeps API answers (keys, whoami) out of every cache.
 func noStore(_ context.Context, w http.ResponseWriter, _ proto.Message) error {

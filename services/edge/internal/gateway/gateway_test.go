@@ -51,6 +51,9 @@ func (f *fakeAuth) WhoAmI(ctx context.Context, _ *gatewayv1.WhoAmIRequest) (*gat
 	if err := f.record(ctx); err != nil {
 		return nil, err
 	}
+	// Internal metadata a service sends must not reach the browser.
+	_ = grpc.SetHeader(ctx, metadata.Pairs("x-internal-node", "order-7"))
+	_ = grpc.SetTrailer(ctx, metadata.Pairs("x-internal-cost", "12"))
 	return &gatewayv1.KeyInfo{Id: "k1", Scopes: []string{"qot:read"}, CreatedAt: "2026-01-01T00:00:00Z"}, nil
 }
 
@@ -109,9 +112,10 @@ func newTestGateway(t *testing.T, o Options) (*httptest.Server, *fakeAuth) {
 }
 
 type result struct {
-	status int
-	body   map[string]any
-	header http.Header
+	status  int
+	body    map[string]any
+	header  http.Header
+	trailer http.Header
 }
 
 func do(t *testing.T, method, url, body string, hdr map[string]string) result {
@@ -134,7 +138,7 @@ func do(t *testing.T, method, url, body string, hdr map[string]string) result {
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatalf("%s %s: body not JSON (%d): %q", method, url, resp.StatusCode, b)
 	}
-	return result{resp.StatusCode, m, resp.Header}
+	return result{resp.StatusCode, m, resp.Header, resp.Trailer}
 }
 
 func TestGateway(t *testing.T) {
@@ -155,6 +159,18 @@ func TestGateway(t *testing.T) {
 				}
 				if r.header.Get("Cache-Control") != "no-store" {
 					t.Errorf("Cache-Control %q", r.header.Get("Cache-Control"))
+				}
+				for k, v := range r.header {
+					if strings.HasPrefix(k, "Grpc-") {
+						t.Errorf("gRPC metadata reached the browser: %s: %v", k, v)
+					}
+				}
+			}},
+		{name: "no trailers to a client asking for them", method: "GET", path: "/api/auth/whoami",
+			hdr: map[string]string{"Authorization": "Bearer good", "TE": "trailers"}, status: 200,
+			check: func(t *testing.T, r result) {
+				if len(r.trailer) > 0 {
+					t.Errorf("trailers sent: %v", r.trailer)
 				}
 			}},
 		{name: "bad key", method: "GET", path: "/api/auth/whoami", hdr: map[string]string{"Authorization": "Bearer bad"}, status: 401,

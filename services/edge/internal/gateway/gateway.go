@@ -100,6 +100,9 @@ func NewServeMux() *runtime.ServeMux {
 		// header or trailer (grpc-gateway would send it as Grpc-Metadata-*).
 		runtime.WithOutgoingHeaderMatcher(dropMetadata),
 		runtime.WithOutgoingTrailerMatcher(dropMetadata),
+		// Declaring the length lets the access log send a complete answer before it
+		// writes its line.
+		runtime.WithWriteContentLength(),
 		runtime.WithForwardResponseOption(noStore),
 		// Neither a method override header nor a form-encoded POST may turn one
 		// route into another.

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -272,5 +273,27 @@ func TestForwardedMetadata(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// An answer declares its length before the handler returns, so the access log can
+// send it to the client before writing its line (accesslog's deliver); net/http
+// alone would add the length only after the handler, log line included, returned.
+func TestAnswersDeclareTheirLength(t *testing.T) {
+	addr, _ := startFake(t)
+	g, err := New(context.Background(), Options{AuthAddr: addr, QuoteAddr: deadAddr(t), OrderAddr: deadAddr(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	req := httptest.NewRequest("GET", "/api/auth/whoami", nil)
+	req.Header.Set("Authorization", "Bearer good")
+	rec := httptest.NewRecorder()
+	g.Handler().ServeHTTP(rec, req)
+	if rec.Code != 200 {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	if got, want := rec.Header().Get("Content-Length"), strconv.Itoa(rec.Body.Len()); got != want {
+		t.Fatalf("Content-Length %q, want %q", got, want)
 	}
 }

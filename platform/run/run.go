@@ -175,7 +175,14 @@ func (s *Service) Listen() error {
 	}
 	if s.grpc != nil {
 		for _, addr := range strings.Split(s.opts.GRPCAddr, ",") {
-			ln, err := grpclink.Listen(strings.TrimSpace(addr))
+			var ln net.Listener
+			var err error
+			if addr = strings.TrimSpace(addr); addr == "" {
+				// net.Listen would take "" as every interface, on any port.
+				err = fmt.Errorf("empty address in %q", s.opts.GRPCAddr)
+			} else {
+				ln, err = grpclink.Listen(addr)
+			}
 			if err != nil {
 				s.closeListeners()
 				s.adminLn, s.grpcLns = nil, nil

@@ -366,6 +366,11 @@ func TestListenErrors(t *testing.T) {
 	if svc.AdminAddr() != nil {
 		t.Error("admin listener left open after failure")
 	}
+	// An empty entry is refused, not taken as every interface.
+	svc = New(Options{Name: "x", GRPCAddr: "127.0.0.1:0,"})
+	if err := svc.Listen(); err == nil || !strings.Contains(err.Error(), "empty address") {
+		t.Fatalf("Listen with an empty entry = %v", err)
+	}
 	// A later listener failing closes the earlier ones.
 	svc = New(Options{Name: "x", GRPCAddr: "127.0.0.1:0," + busy.Addr().String()})
 	if err := svc.Listen(); err == nil || svc.GRPCAddr() != nil {

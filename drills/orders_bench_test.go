@@ -26,7 +26,9 @@ import (
 // (space-separated KEY=value) is added to the order service's environment.
 //
 // The internal links run on Unix sockets, as `make run` runs them; a second edge
-// calls the services over TCP instead (tcplink-p50/p99), alternated in the same run.
+// calls the services over TCP instead (tcplink-p50/p99), and the same order body is
+// posted through hopfloor's bare HTTP -> gRPC hops (floor-p50/p99), all alternated in
+// the same run.
 //
 // The order (100 HK.00700 at 0.01) rests and costs 1 HKD, so the account never runs
 // dry. With idempotency=key every order carries a fresh Idempotency-Key, as the
@@ -40,6 +42,7 @@ func BenchmarkOrderThroughStack(b *testing.B) {
 	edge.Proc.DiscardOutput() // one access log line per order
 	tcpEdge := s.StartEdge("", "-auth-addr", s.AuthAddr, "-quote-addr", s.QuoteAddr, "-order-addr", s.OrderAddr)
 	tcpEdge.Proc.DiscardOutput()
+	floor := stack.StartHopFloor(b)
 	direct, err := opendclient.Dial(context.Background(), opendclient.Config{Addr: s.OpenDAddr, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		b.Fatal(err)
@@ -51,12 +54,12 @@ func BenchmarkOrderThroughStack(b *testing.B) {
 			// A key per run: its per-minute limit (at most 10,000) counts every order.
 			key := s.IssueKeyWithLimits("bench-"+strconv.FormatInt(time.Now().UnixNano(), 36),
 				&gatewayv1.KeyLimits{MaxOrdersPerMinute: proto.Int32(10000), MaxDailyValue: proto.Float64(1e9)}, "trade:simulate")
-			benchOrders(b, edge.Base+"/api/order", tcpEdge.Base+"/api/order", key, direct, idempotent)
+			benchOrders(b, edge.Base+"/api/order", tcpEdge.Base+"/api/order", floor, key, direct, idempotent)
 		})
 	}
 }
 
-func benchOrders(b *testing.B, url, tcpURL, key string, direct *opendclient.Conn, idempotent bool) {
+func benchOrders(b *testing.B, url, tcpURL, floorURL, key string, direct *opendclient.Conn, idempotent bool) {
 	httpc := &http.Client{Timeout: 10 * time.Second}
 	body := []byte(loadgen.RestingOrderJSON)
 	n := 0
@@ -76,30 +79,38 @@ func benchOrders(b *testing.B, url, tcpURL, key string, direct *opendclient.Conn
 			b.Fatal(err)
 		}
 	}
+	floorc := &http.Client{Timeout: 10 * time.Second}
 	for range 100 { // warm connections and the key's validation cache
 		post(httpc, url)
 		post(tcpc, tcpURL)
+		post(floorc, floorURL)
 		place()
 	}
-	var directD, gatewayD, tcpD []time.Duration
+	var directD, gatewayD, tcpD, floorD []time.Duration
 	for i := 0; b.Loop(); i++ {
 		start := time.Now()
 		place()
 		directD = append(directD, time.Since(start))
-		// Which edge goes first alternates, so neither always follows the direct order.
-		for j := range 2 {
+		// The order of the other three rotates, so none always follows the direct one.
+		for j := range 3 {
 			start = time.Now()
-			if (i+j)%2 == 0 {
+			switch (i + j) % 3 {
+			case 0:
 				post(httpc, url)
 				gatewayD = append(gatewayD, time.Since(start))
-			} else {
+			case 1:
 				post(tcpc, tcpURL)
 				tcpD = append(tcpD, time.Since(start))
+			default:
+				post(floorc, floorURL)
+				floorD = append(floorD, time.Since(start))
 			}
 		}
 	}
 	loadgen.ReportAdded(b, "direct", directD, "edge", gatewayD)
 	b.ReportMetric(float64(loadgen.Percentile(tcpD, 50).Microseconds()), "tcplink-p50-µs")
 	b.ReportMetric(float64(loadgen.Percentile(tcpD, 99).Microseconds()), "tcplink-p99-µs")
+	b.ReportMetric(float64(loadgen.Percentile(floorD, 50).Microseconds()), "floor-p50-µs")
+	b.ReportMetric(float64(loadgen.Percentile(floorD, 99).Microseconds()), "floor-p99-µs")
 	b.ReportMetric(float64(loadgen.Percentile(gatewayD, 50))/float64(loadgen.Percentile(directD, 50)), "ratio-p50")
 }

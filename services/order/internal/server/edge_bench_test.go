@@ -1,10 +1,13 @@
 package server
 
 import (
+	"bufio"
 	"context"
 	"net"
 	"net/http"
+	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,7 +24,9 @@ import (
 // validation costs about 0.15 µs; see docs/benchmarks.md).
 //
 // With idempotency=key every order carries a fresh Idempotency-Key, as the panel's
-// do: two more Redis round trips (the claim before the checks, the result after).
+// do. The same body also goes through hopfloor's bare HTTP -> gRPC hops in the same
+// run (floor-p50/p99): the host's speed drifts, and only figures taken together
+// compare.
 func BenchmarkPlacementThroughEdge(b *testing.B) {
 	b.Run("idempotency=none", func(b *testing.B) { benchThroughEdge(b, false) })
 	b.Run("idempotency=key", func(b *testing.B) { benchThroughEdge(b, true) })
@@ -36,6 +41,8 @@ func benchThroughEdge(b *testing.B, idempotent bool) {
 		"-quote-addr", deadAddr(b), "-redis-addr", e.rdb.Options().Addr, "-log-level", "info")
 	url := "http://" + edge.Addr("http") + "/api/order"
 	edge.DiscardOutput() // one access log line per order: parsing them is not what is measured
+	floor := startHopFloor(b)
+	floorc := &http.Client{Timeout: 10 * time.Second}
 	body := []byte(loadgen.RestingOrderJSON)
 	client := &http.Client{Timeout: 10 * time.Second}
 	n := 0
@@ -46,7 +53,7 @@ func benchThroughEdge(b *testing.B, idempotent bool) {
 			idemKey = "bench-" + strconv.Itoa(n)
 		}
 		// The order service's key check is the in-process principal of listenGRPC.
-		if err := loadgen.PostOrder(client, url, "fk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", idemKey, body); err != nil {
+		if err := loadgen.PostOrder(client, url, benchKey, idemKey, body); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -54,7 +61,10 @@ func benchThroughEdge(b *testing.B, idempotent bool) {
 
 	c := newDirectLister(b, e).c
 	ctx := context.Background()
-	var direct, gateway []time.Duration
+	if err := loadgen.PostOrder(floorc, floor, benchKey, "", body); err != nil {
+		b.Fatal(err)
+	}
+	var direct, gateway, floorD []time.Duration
 	b.ReportAllocs()
 	for b.Loop() {
 		start := time.Now()
@@ -66,10 +76,46 @@ func benchThroughEdge(b *testing.B, idempotent bool) {
 		start = time.Now()
 		post()
 		gateway = append(gateway, time.Since(start))
+		start = time.Now()
+		if err := loadgen.PostOrder(floorc, floor, benchKey, "", body); err != nil {
+			b.Fatal(err)
+		}
+		floorD = append(floorD, time.Since(start))
 	}
 	loadgen.ReportAdded(b, "direct", direct, "edge", gateway)
+	b.ReportMetric(float64(loadgen.Percentile(floorD, 50).Microseconds()), "floor-p50-µs")
+	b.ReportMetric(float64(loadgen.Percentile(floorD, 99).Microseconds()), "floor-p99-µs")
 	b.ReportMetric(float64(loadgen.Percentile(gateway, 50))/float64(loadgen.Percentile(direct, 50)), "ratio-p50")
 }
+
+// startHopFloor starts hopfloor's bare hops (an HTTP server forwarding each request
+// as a gRPC call to a second process) and returns the URL to POST to.
+func startHopFloor(b *testing.B) string {
+	bin := proctest.Build(b, "../../../edge/cmd/hopfloor")
+	grpcAddr := firstLine(b, exec.Command(bin, "-role", "grpc"))
+	return "http://" + firstLine(b, exec.Command(bin, "-role", "http", "-upstream", grpcAddr)) + "/forward"
+}
+
+// firstLine starts cmd until the benchmark ends and returns the first line it prints.
+func firstLine(b *testing.B, cmd *exec.Cmd) string {
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		b.Fatalf("%v printed nothing: %v", cmd.Args, err)
+	}
+	return strings.TrimSpace(line)
+}
+
+// benchKey is the bearer the benchmark's requests carry (any well-formed key: the
+// order service's check is listenGRPC's in-process principal).
+const benchKey = "fk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 
 // deadAddr is a loopback address nothing listens on.
 func deadAddr(b *testing.B) string {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"runtime"
 	"strconv"
 	"testing"
@@ -45,5 +46,16 @@ func TestFreePortIsBelowTheEphemeralRange(t *testing.T) {
 			t.Fatalf("port %d not free: %v", port, err)
 		}
 		l.Close()
+	}
+}
+
+func TestStartLine(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	// The process keeps running after its first line; the test's end stops it.
+	if got := StartLine(t, sh, "-c", "echo ' 127.0.0.1:5 '; echo second; sleep 60"); got != "127.0.0.1:5" {
+		t.Fatalf("StartLine = %q", got)
 	}
 }

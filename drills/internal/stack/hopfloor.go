@@ -1,11 +1,10 @@
 package stack
 
 import (
-	"bufio"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/futugw/gateway/platform/proctest"
 )
 
 // StartHopFloor starts the hops of the order path with nothing in them (hopfloor's
@@ -14,26 +13,7 @@ import (
 // gateway: on a host whose speed drifts, only figures taken together compare.
 func StartHopFloor(t testing.TB) string {
 	t.Helper()
-	grpcAddr := startHopFloorRole(t, "-role", "grpc")
-	return "http://" + startHopFloorRole(t, "-role", "http", "-upstream", grpcAddr) + "/forward"
-}
-
-// startHopFloorRole starts hopfloor with args until the test ends and returns the
-// address it prints first.
-func startHopFloorRole(t testing.TB, args ...string) string {
-	t.Helper()
-	cmd := exec.Command(filepath.Join(Build(t), "hopfloor"), args...)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("hopfloor %v printed no address: %v", args, err)
-	}
-	return strings.TrimSpace(line)
+	bin := filepath.Join(Build(t), "hopfloor")
+	grpcAddr := proctest.StartLine(t, bin, "-role", "grpc")
+	return "http://" + proctest.StartLine(t, bin, "-role", "http", "-upstream", grpcAddr) + "/forward"
 }

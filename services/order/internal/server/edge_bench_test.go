@@ -1,13 +1,10 @@
 package server
 
 import (
-	"bufio"
 	"context"
 	"net"
 	"net/http"
-	"os/exec"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -92,25 +89,8 @@ func benchThroughEdge(b *testing.B, idempotent bool) {
 // as a gRPC call to a second process) and returns the URL to POST to.
 func startHopFloor(b *testing.B) string {
 	bin := proctest.Build(b, "../../../edge/cmd/hopfloor")
-	grpcAddr := firstLine(b, exec.Command(bin, "-role", "grpc"))
-	return "http://" + firstLine(b, exec.Command(bin, "-role", "http", "-upstream", grpcAddr)) + "/forward"
-}
-
-// firstLine starts cmd until the benchmark ends and returns the first line it prints.
-func firstLine(b *testing.B, cmd *exec.Cmd) string {
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		b.Fatalf("%v printed nothing: %v", cmd.Args, err)
-	}
-	return strings.TrimSpace(line)
+	grpcAddr := proctest.StartLine(b, bin, "-role", "grpc")
+	return "http://" + proctest.StartLine(b, bin, "-role", "http", "-upstream", grpcAddr) + "/forward"
 }
 
 // benchKey is the bearer the benchmark's requests carry (any well-formed key: the

@@ -11,10 +11,11 @@ import (
 	"math/rand/v2"
 	"net"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/futugw/gateway/platform/logtest"
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/initconnect"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/keepalive"
@@ -25,24 +26,6 @@ import (
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
-
-// logBuf is a concurrency-safe log sink.
-type logBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // waitFor polls cond for up to 5 s.
 func waitFor(t *testing.T, what string, cond func() bool) {
@@ -57,9 +40,9 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 // start runs a server on a loopback port and closes it when the test ends.
-func start(t *testing.T, cfg Config, setup func(*Server)) (*Server, string, *logBuf) {
+func start(t *testing.T, cfg Config, setup func(*Server)) (*Server, string, *logtest.Buffer) {
 	t.Helper()
-	logs := &logBuf{}
+	logs := &logtest.Buffer{}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}

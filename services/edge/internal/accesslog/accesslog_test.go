@@ -1,16 +1,16 @@
 package accesslog
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/futugw/gateway/platform/logtest"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -21,23 +21,6 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // token is shaped like a real key: "fk_" + 43 base64url characters.
 const token = "fk_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCd"
-
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuf) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func TestRedactQuery(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -75,7 +58,7 @@ func TestRedactKeys(t *testing.T) {
 }
 
 func TestNoTokenInLogs(t *testing.T) {
-	var buf syncBuf
+	var buf logtest.Buffer
 	reg := prometheus.NewRegistry()
 	m, err := New(Options{Logger: slog.New(slog.NewJSONHandler(&buf, nil)), Metrics: reg, Service: "edge"})
 	if err != nil {
@@ -168,7 +151,7 @@ func TestClientAndRequestID(t *testing.T) {
 
 // Quiet drops the line of the answers it names, while the metrics still count them.
 func TestQuietDropsLinesNotMetrics(t *testing.T) {
-	var buf syncBuf
+	var buf logtest.Buffer
 	reg := prometheus.NewRegistry()
 	m, err := New(Options{Logger: slog.New(slog.NewJSONHandler(&buf, nil)), Metrics: reg, Service: "edge",
 		Quiet: func(status int) bool { return status == http.StatusUnauthorized }})

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/futugw/gateway/platform/logtest"
+
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 
@@ -29,7 +31,7 @@ import (
 type abuseStack struct {
 	base   string
 	key    string // a valid key with every scope
-	logs   *lockedBuf
+	logs   *logtest.Buffer
 	up     *fakeUpstream
 	config Config
 }
@@ -146,7 +148,7 @@ func startAbuseStack(t testing.TB, tweak func(*Config)) *abuseStack {
 	if tweak != nil {
 		tweak(&cfg)
 	}
-	s := &abuseStack{key: f.key, logs: &lockedBuf{}, up: f, config: cfg}
+	s := &abuseStack{key: f.key, logs: &logtest.Buffer{}, up: f, config: cfg}
 	s.base = startEdge(t, cfg, slog.New(slog.NewJSONHandler(s.logs, nil)))
 	return s
 }

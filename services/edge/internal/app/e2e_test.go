@@ -1,15 +1,15 @@
 package app
 
 import (
-	"bytes"
 	"encoding/json"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/futugw/gateway/platform/logtest"
 
 	"github.com/futugw/gateway/platform/proctest"
 	"github.com/futugw/gateway/platform/redistest"
@@ -20,24 +20,7 @@ import (
 type stack struct {
 	base     string // edge base URL
 	adminKey string
-	logs     *lockedBuf // the edge's log output
-}
-
-type lockedBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
+	logs     *logtest.Buffer // the edge's log output
 }
 
 // startStack starts Redis, the auth binary (minting a bootstrap admin key into a
@@ -56,7 +39,7 @@ func startStack(t testing.TB, quiet bool) *stack {
 	if err != nil {
 		t.Fatalf("bootstrap admin key: %v\n%s", err, p.Output())
 	}
-	s := &stack{adminKey: strings.TrimSpace(string(b)), logs: &lockedBuf{}}
+	s := &stack{adminKey: strings.TrimSpace(string(b)), logs: &logtest.Buffer{}}
 	log := slog.New(slog.NewJSONHandler(s.logs, nil))
 	if quiet {
 		log = slog.New(slog.DiscardHandler)

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/futugw/gateway/platform/logtest"
+
 	"github.com/coder/websocket"
 	"google.golang.org/protobuf/proto"
 
@@ -61,7 +63,7 @@ func TestWebSocketEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &lockedBuf{}
+	logs := &logtest.Buffer{}
 	s := &stack{adminKey: strings.TrimSpace(string(adminKey)), logs: logs}
 	s.base = startEdge(t, Config{
 		AuthAddr: authAddr, QuoteAddr: quoteAddr, OrderAddr: orderAddr,

@@ -1,7 +1,6 @@
 package ws
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -15,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/futugw/gateway/platform/logtest"
 
 	"github.com/coder/websocket"
 	"google.golang.org/grpc"
@@ -224,22 +225,7 @@ func (f *fakeOrder) push(t testing.TB, p *gatewayv1.TradePush) {
 }
 
 // logBuf collects log output.
-type logBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+type logBuf struct{ logtest.Buffer }
 
 // waitFor polls until the log holds s.
 func (l *logBuf) waitFor(t testing.TB, s string) {

@@ -27,7 +27,8 @@ import (
 //
 // The internal links run on Unix sockets, as `make run` runs them; a second edge
 // calls the services over TCP instead (tcplink-p50/p99), and the same order body is
-// posted through hopfloor's bare HTTP -> gRPC hops (floor-p50/p99), all alternated in
+// posted through hopfloor's bare hops, HTTP -> gRPC (floor-p50/p99) and HTTP -> gRPC
+// -> a one-call script on the stack's Redis (floor-redis-p50/p99), all alternated in
 // the same run.
 //
 // The order (100 HK.00700 at 0.01) rests and costs 1 HKD, so the account never runs
@@ -42,7 +43,7 @@ func BenchmarkOrderThroughStack(b *testing.B) {
 	edge.Proc.DiscardOutput() // one access log line per order
 	tcpEdge := s.StartEdge("", "-auth-addr", s.AuthAddr, "-quote-addr", s.QuoteAddr, "-order-addr", s.OrderAddr)
 	tcpEdge.Proc.DiscardOutput()
-	floor := stack.StartHopFloor(b)
+	floor := stack.StartHopFloor(b, s.RedisAddr())
 	direct, err := opendclient.Dial(context.Background(), opendclient.Config{Addr: s.OpenDAddr, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		b.Fatal(err)
@@ -59,7 +60,7 @@ func BenchmarkOrderThroughStack(b *testing.B) {
 	}
 }
 
-func benchOrders(b *testing.B, url, tcpURL, floorURL, key string, direct *opendclient.Conn, idempotent bool) {
+func benchOrders(b *testing.B, url, tcpURL, floorBase, key string, direct *opendclient.Conn, idempotent bool) {
 	httpc := &http.Client{Timeout: 10 * time.Second}
 	body := []byte(loadgen.RestingOrderJSON)
 	n := 0
@@ -83,34 +84,37 @@ func benchOrders(b *testing.B, url, tcpURL, floorURL, key string, direct *opendc
 	for range 100 { // warm connections and the key's validation cache
 		post(httpc, url)
 		post(tcpc, tcpURL)
-		post(floorc, floorURL)
+		post(floorc, floorBase+"/forward")
+		post(floorc, floorBase+"/forward-redis")
 		place()
 	}
-	var directD, gatewayD, tcpD, floorD []time.Duration
+	var directD, gatewayD, tcpD, floorD, floorRedisD []time.Duration
 	for i := 0; b.Loop(); i++ {
 		start := time.Now()
 		place()
 		directD = append(directD, time.Since(start))
-		// The order of the other three rotates, so none always follows the direct one.
-		for j := range 3 {
+		// The order of the other four rotates, so none always follows the direct one.
+		for j := range 4 {
 			start = time.Now()
-			switch (i + j) % 3 {
+			switch (i + j) % 4 {
 			case 0:
 				post(httpc, url)
 				gatewayD = append(gatewayD, time.Since(start))
 			case 1:
 				post(tcpc, tcpURL)
 				tcpD = append(tcpD, time.Since(start))
-			default:
-				post(floorc, floorURL)
+			case 2:
+				post(floorc, floorBase+"/forward")
 				floorD = append(floorD, time.Since(start))
+			default:
+				post(floorc, floorBase+"/forward-redis")
+				floorRedisD = append(floorRedisD, time.Since(start))
 			}
 		}
 	}
 	loadgen.ReportAdded(b, "direct", directD, "edge", gatewayD)
-	b.ReportMetric(float64(loadgen.Percentile(tcpD, 50).Microseconds()), "tcplink-p50-µs")
-	b.ReportMetric(float64(loadgen.Percentile(tcpD, 99).Microseconds()), "tcplink-p99-µs")
-	b.ReportMetric(float64(loadgen.Percentile(floorD, 50).Microseconds()), "floor-p50-µs")
-	b.ReportMetric(float64(loadgen.Percentile(floorD, 99).Microseconds()), "floor-p99-µs")
+	loadgen.ReportPercentiles(b, "tcplink", tcpD)
+	loadgen.ReportPercentiles(b, "floor", floorD)
+	loadgen.ReportPercentiles(b, "floor-redis", floorRedisD)
 	b.ReportMetric(float64(loadgen.Percentile(gatewayD, 50))/float64(loadgen.Percentile(directD, 50)), "ratio-p50")
 }

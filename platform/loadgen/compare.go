@@ -25,12 +25,24 @@ type Reporter interface {
 // µs, and what the measured one adds at each: <base>-p50-µs, <base>-p99-µs,
 // <name>-p50-µs, <name>-p99-µs, added-p50-µs, added-p99-µs.
 func ReportAdded(r Reporter, base string, baseline []time.Duration, name string, measured []time.Duration) {
-	us := func(d time.Duration) float64 { return float64(d.Microseconds()) }
-	for _, p := range []int{50, 99} {
+	for _, p := range reported {
 		b, m := Percentile(baseline, p), Percentile(measured, p)
-		suffix := "-p" + strconv.Itoa(p) + "-µs"
-		r.ReportMetric(us(b), base+suffix)
-		r.ReportMetric(us(m), name+suffix)
-		r.ReportMetric(us(m-b), "added"+suffix)
+		r.ReportMetric(micros(b), base+suffix(p))
+		r.ReportMetric(micros(m), name+suffix(p))
+		r.ReportMetric(micros(m-b), "added"+suffix(p))
 	}
 }
+
+// ReportPercentiles reports the p50 and p99 of one path in µs: <name>-p50-µs and
+// <name>-p99-µs.
+func ReportPercentiles(r Reporter, name string, d []time.Duration) {
+	for _, p := range reported {
+		r.ReportMetric(micros(Percentile(d, p)), name+suffix(p))
+	}
+}
+
+var reported = []int{50, 99}
+
+func suffix(p int) string { return "-p" + strconv.Itoa(p) + "-µs" }
+
+func micros(d time.Duration) float64 { return float64(d.Microseconds()) }

@@ -31,3 +31,16 @@ func TestReportAdded(t *testing.T) {
 		t.Fatal("percentile of nothing")
 	}
 }
+
+func TestReportPercentiles(t *testing.T) {
+	var d []time.Duration
+	for i := 200; i >= 1; i-- { // 200..1 µs, descending
+		d = append(d, time.Duration(i)*time.Microsecond)
+	}
+	m := metrics{}
+	ReportPercentiles(m, "floor-redis", d)
+	want := metrics{"floor-redis-p50-µs": 101, "floor-redis-p99-µs": 199}
+	if len(m) != len(want) || m["floor-redis-p50-µs"] != 101 || m["floor-redis-p99-µs"] != 199 {
+		t.Fatalf("metrics %v, want %v", m, want)
+	}
+}

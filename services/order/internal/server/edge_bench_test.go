@@ -21,9 +21,10 @@ import (
 // validation costs about 0.15 µs; see docs/benchmarks.md).
 //
 // With idempotency=key every order carries a fresh Idempotency-Key, as the panel's
-// do. The same body also goes through hopfloor's bare HTTP -> gRPC hops in the same
-// run (floor-p50/p99): the host's speed drifts, and only figures taken together
-// compare.
+// do. The same body also goes through hopfloor's bare hops in the same run: HTTP ->
+// gRPC (floor-p50/p99) and HTTP -> gRPC -> a one-call Lua script on the same Redis
+// (floor-redis-p50/p99), the hops the gateway's order path must make, with nothing in
+// them. The host's speed drifts, and only figures taken together compare.
 func BenchmarkPlacementThroughEdge(b *testing.B) {
 	b.Run("idempotency=none", func(b *testing.B) { benchThroughEdge(b, false) })
 	b.Run("idempotency=key", func(b *testing.B) { benchThroughEdge(b, true) })
@@ -38,7 +39,7 @@ func benchThroughEdge(b *testing.B, idempotent bool) {
 		"-quote-addr", deadAddr(b), "-redis-addr", e.rdb.Options().Addr, "-log-level", "info")
 	url := "http://" + edge.Addr("http") + "/api/order"
 	edge.DiscardOutput() // one access log line per order: parsing them is not what is measured
-	floor := startHopFloor(b)
+	floor := startHopFloor(b, e.rdb.Options().Addr)
 	floorc := &http.Client{Timeout: 10 * time.Second}
 	body := []byte(loadgen.RestingOrderJSON)
 	client := &http.Client{Timeout: 10 * time.Second}
@@ -58,10 +59,12 @@ func benchThroughEdge(b *testing.B, idempotent bool) {
 
 	c := newDirectLister(b, e).c
 	ctx := context.Background()
-	if err := loadgen.PostOrder(floorc, floor, benchKey, "", body); err != nil {
-		b.Fatal(err)
+	for _, u := range []string{floor + "/forward", floor + "/forward-redis"} {
+		if err := loadgen.PostOrder(floorc, u, benchKey, "", body); err != nil {
+			b.Fatal(err)
+		}
 	}
-	var direct, gateway, floorD []time.Duration
+	var direct, gateway, floorD, floorRedis []time.Duration
 	b.ReportAllocs()
 	for b.Loop() {
 		start := time.Now()
@@ -74,23 +77,29 @@ func benchThroughEdge(b *testing.B, idempotent bool) {
 		post()
 		gateway = append(gateway, time.Since(start))
 		start = time.Now()
-		if err := loadgen.PostOrder(floorc, floor, benchKey, "", body); err != nil {
+		if err := loadgen.PostOrder(floorc, floor+"/forward", benchKey, "", body); err != nil {
 			b.Fatal(err)
 		}
 		floorD = append(floorD, time.Since(start))
+		start = time.Now()
+		if err := loadgen.PostOrder(floorc, floor+"/forward-redis", benchKey, "", body); err != nil {
+			b.Fatal(err)
+		}
+		floorRedis = append(floorRedis, time.Since(start))
 	}
 	loadgen.ReportAdded(b, "direct", direct, "edge", gateway)
-	b.ReportMetric(float64(loadgen.Percentile(floorD, 50).Microseconds()), "floor-p50-µs")
-	b.ReportMetric(float64(loadgen.Percentile(floorD, 99).Microseconds()), "floor-p99-µs")
+	loadgen.ReportPercentiles(b, "floor", floorD)
+	loadgen.ReportPercentiles(b, "floor-redis", floorRedis)
 	b.ReportMetric(float64(loadgen.Percentile(gateway, 50))/float64(loadgen.Percentile(direct, 50)), "ratio-p50")
 }
 
 // startHopFloor starts hopfloor's bare hops (an HTTP server forwarding each request
-// as a gRPC call to a second process) and returns the URL to POST to.
-func startHopFloor(b *testing.B) string {
+// as a gRPC call to a second process, which on /forward-redis first runs a script on
+// redisAddr) and returns the HTTP server's base URL.
+func startHopFloor(b *testing.B, redisAddr string) string {
 	bin := proctest.Build(b, "../../../edge/cmd/hopfloor")
-	grpcAddr := proctest.StartLine(b, bin, "-role", "grpc")
-	return "http://" + proctest.StartLine(b, bin, "-role", "http", "-upstream", grpcAddr) + "/forward"
+	grpcAddr := proctest.StartLine(b, bin, "-role", "grpc", "-redis-addr", redisAddr)
+	return "http://" + proctest.StartLine(b, bin, "-role", "http", "-upstream", grpcAddr)
 }
 
 // benchKey is the bearer the benchmark's requests carry (any well-formed key: the

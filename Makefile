@@ -122,7 +122,9 @@ bench-stack:
 	cd drills && FUTUGW_DRILLS=1 $(GO) test -run '^$$' -bench OrderThroughStack -benchtime 3000x -count 3 .
 
 ## hopfloor: what the order path's hops cost with nothing in them (HTTP, gRPC, HTTP
-## forwarded over gRPC, between processes), to read the order benchmarks against
+## forwarded over gRPC, and that to a one-call Redis script, between processes; it
+## starts a redis-server of its own when one is on PATH), to read the order benchmarks
+## against
 .PHONY: hopfloor
 hopfloor:
 	$(GO) run ./services/edge/cmd/hopfloor -n 6000

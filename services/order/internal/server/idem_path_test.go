@@ -204,3 +204,45 @@ func TestUnacknowledgedClaimIsFreed(t *testing.T) {
 		t.Fatalf("simulator has %d orders, want 0", n)
 	}
 }
+
+// TestResultWrittenAfterLinger: a placed order's idempotency result is written after
+// the answer, once the linger has passed, so its Redis round trip never competes with
+// the answer on its way out: when PlaceOrder returns only the claim's script has run,
+// Wait blocks until the result is written, and a retry then gets the same order.
+func TestResultWrittenAfterLinger(t *testing.T) {
+	e := newEnv(t)
+	e.srv.d.ResultLinger = 300 * time.Millisecond
+	var scripts atomic.Int64
+	e.rdb.AddHook(scriptCounter{&scripts})
+	limited := ctxFor("k-linger", &gatewayv1.KeyLimits{MaxOrdersPerMinute: i32(100), MaxDailyValue: f64(1e9)})
+	if _, err := e.srv.PlaceOrder(withIdem(limited, "warm"), limitOrder()); err != nil { // loads the scripts
+		t.Fatal(err)
+	}
+	_ = e.srv.Wait(context.Background())
+
+	scripts.Store(0)
+	first, err := e.srv.PlaceOrder(withIdem(limited, "linger"), limitOrder())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := scripts.Load(); n != 1 {
+		t.Fatalf("%d scripts by the answer, want 1 (the claim with the limits)", n)
+	}
+	start := time.Now()
+	if err := e.srv.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if waited := time.Since(start); waited < 100*time.Millisecond {
+		t.Fatalf("Wait returned after %v: the result was not held for the linger", waited)
+	}
+	if n := scripts.Load(); n != 2 {
+		t.Fatalf("%d scripts after Wait, want 2 (the result written)", n)
+	}
+	again, err := e.srv.PlaceOrder(withIdem(limited, "linger"), limitOrder())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.GetOrderId() != first.GetOrderId() {
+		t.Fatalf("retry got order %s, first %s", again.GetOrderId(), first.GetOrderId())
+	}
+}

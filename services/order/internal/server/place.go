@@ -278,17 +278,30 @@ func (s *Server) send(ctx context.Context, n normalized, c *idem.Claim, r limits
 	return "", err
 }
 
-// markDoneAfterAnswer records the placed order as the key's result without holding
-// the answer for that Redis round trip. Until it lands the record stays pending: a
-// retry arriving meanwhile waits for it, and if the service dies first the retry
-// takes the key over once its lease runs out and finds the order by its remark tag,
-// so an answer sent before the record is written never leads to a second order.
-// Wait waits for these writes (the service calls it before closing Redis).
+// resultLinger is how long a placed order's idempotency result waits before it is
+// written, so that the write's Redis round trip does not compete for the CPUs with
+// the answer still on its way through the edge to the client (as the audit writer's
+// linger does). Measured on the panel's path (a fresh Idempotency-Key per order),
+// lingering and writing at once alternated request by request: 18-31 µs less at p50
+// and 80-188 µs less at p99 over four runs.
+const resultLinger = 5 * time.Millisecond
+
+// markDoneAfterAnswer records the placed order as the key's result shortly after the
+// answer, never holding the answer for that Redis round trip. Until it lands the
+// record stays pending: a retry arriving meanwhile waits for it, and if the service
+// dies first the retry takes the key over once its lease runs out and finds the order
+// by its remark tag, so an answer sent before the record is written never leads to a
+// second order. Wait waits for these writes (the service calls it before closing
+// Redis).
 func (s *Server) markDoneAfterAnswer(ctx context.Context, c *idem.Claim, orderID string) {
 	if c == nil {
 		return
 	}
-	s.pending.Go(func() { s.markDone(ctx, c, orderID) })
+	s.pending.Add(1)
+	time.AfterFunc(s.d.ResultLinger, func() {
+		defer s.pending.Done()
+		s.markDone(ctx, c, orderID)
+	})
 }
 
 // Wait waits until every result recorded after its answer is written, or ctx ends.

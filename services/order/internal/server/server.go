@@ -42,6 +42,9 @@ type Deps struct {
 	HoursTZ *time.Location
 	Now     func() time.Time
 	Logger  *slog.Logger
+	// ResultLinger delays writing a placed order's idempotency result after its
+	// answer; 0 means resultLinger.
+	ResultLinger time.Duration
 }
 
 // Server implements gatewayv1.OrderServiceServer and gatewayv1.AccountServiceServer.
@@ -65,6 +68,9 @@ func New(d Deps) *Server {
 	}
 	if d.Metrics == nil {
 		d.Metrics = NewMetrics(nil)
+	}
+	if d.ResultLinger <= 0 {
+		d.ResultLinger = resultLinger
 	}
 	return &Server{d: d}
 }

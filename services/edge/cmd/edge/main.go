@@ -8,10 +8,12 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
 	"github.com/futugw/gateway/platform/config"
+	"github.com/futugw/gateway/platform/cpuscale"
 	"github.com/futugw/gateway/platform/gcfloor"
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/platform/redisx"
@@ -24,13 +26,21 @@ func main() { os.Exit(run(os.Args[1:])) }
 
 // run reads the configuration, then hands over to app.Run; it returns the exit code.
 func run(args []string) int {
-	cfg, level, gcFloor, code := parseConfig(args)
+	cfg, level, gcFloor, procs, code := parseConfig(args)
 	if code >= 0 {
 		return code
 	}
 	stopFloor := gcfloor.Start(gcFloor)
 	defer stopFloor()
 	log := obs.NewLogger(os.Stderr, level)
+	if procs > 0 {
+		runtime.GOMAXPROCS(procs)
+	} else {
+		stopScale := cpuscale.Start(cpuscale.Options{OnChange: func(n int, cores float64) {
+			log.Debug("gomaxprocs changed", "procs", n, "cpu_cores", cores)
+		}})
+		defer stopScale()
+	}
 	if err := app.Run(context.Background(), cfg, log); err != nil {
 		log.Error("exit", "error", err.Error())
 		return 1
@@ -38,10 +48,10 @@ func run(args []string) int {
 	return 0
 }
 
-// parseConfig returns the configuration, log level and GC heap floor in bytes, or an
-// exit code >= 0 when the process should stop (help, or bad flags, which were already
-// reported).
-func parseConfig(args []string) (app.Config, string, uint64, int) {
+// parseConfig returns the configuration, log level, GC heap floor in bytes and
+// GOMAXPROCS (0: scaled by load), or an exit code >= 0 when the process should stop
+// (help, or bad flags, which were already reported).
+func parseConfig(args []string) (app.Config, string, uint64, int, int) {
 	fs := flag.NewFlagSet("edge", flag.ContinueOnError)
 	httpAddr := config.String(fs, "http-addr", "EDGE_HTTP_ADDR", ":22222", "HTTP listen address (API, panel, /metrics, /healthz, /readyz)")
 	authAddr := config.String(fs, "auth-addr", "AUTH_ADDR", "127.0.0.1:50051", "auth service gRPC address, host:port or unix:PATH")
@@ -63,16 +73,17 @@ func parseConfig(args []string) (app.Config, string, uint64, int) {
 	failKey := config.Int(fs, "auth-fail-key-per-minute", "EDGE_AUTH_FAIL_KEY_PER_MINUTE", guard.DefaultPerKey.Failures, "authentication failures one presented key may have per minute before it is refused for the cool-down")
 	failCooldown := config.Duration(fs, "auth-fail-cooldown", "EDGE_AUTH_FAIL_COOLDOWN", guard.DefaultCooldown, "how long a client or key over its authentication-failure limit is refused")
 	level := config.String(fs, "log-level", "LOG_LEVEL", "info", "log level: debug, info, warn or error")
+	procs := config.Int(fs, "gomaxprocs", "GOMAXPROCS", 0, "CPUs running the edge's Go code at once; 0 = one while the edge is nearly idle, every CPU once it is busy (a lone request is answered faster on one, a large WebSocket fan-out needs them all; docs/benchmarks.md)")
 	gcFloor := config.Int(fs, "gc-heap-floor-mib", "GC_HEAP_FLOOR_MIB", 64, "keep the GC heap goal at least this many MiB (fewer GC cycles while the live heap is small); 0 disables; GOMEMLIMIT still caps memory")
 	if err := config.Parse(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return app.Config{}, "", 0, 0
+			return app.Config{}, "", 0, 0, 0
 		}
-		return app.Config{}, "", 0, 2
+		return app.Config{}, "", 0, 0, 2
 	}
-	fail := func(err error) (app.Config, string, uint64, int) {
+	fail := func(err error) (app.Config, string, uint64, int, int) {
 		fmt.Fprintln(fs.Output(), err)
-		return app.Config{}, "", 0, 2
+		return app.Config{}, "", 0, 0, 2
 	}
 	if _, err := obs.ParseLevel(*level); err != nil {
 		return fail(err)
@@ -105,6 +116,9 @@ func parseConfig(args []string) (app.Config, string, uint64, int) {
 	if *gcFloor < 0 {
 		return fail(errors.New("-gc-heap-floor-mib must not be negative"))
 	}
+	if *procs < 0 {
+		return fail(errors.New("-gomaxprocs must not be negative"))
+	}
 	if *failIP < 1 || *failKey < 1 || *failCooldown <= 0 {
 		return fail(errors.New("-auth-fail-ip-per-minute and -auth-fail-key-per-minute must be at least 1, -auth-fail-cooldown positive"))
 	}
@@ -126,7 +140,7 @@ func parseConfig(args []string) (app.Config, string, uint64, int) {
 		AuthFailPerIP:    guard.Limit{Failures: *failIP, Per: time.Minute},
 		AuthFailPerKey:   guard.Limit{Failures: *failKey, Per: time.Minute},
 		AuthFailCooldown: *failCooldown,
-	}, *level, uint64(*gcFloor) << 20, -1
+	}, *level, uint64(*gcFloor) << 20, *procs, -1
 }
 
 // splitList splits a comma-separated list, dropping blanks.

@@ -3,6 +3,7 @@ package main
 import (
 	"net"
 	"strings"
+	"syscall"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -37,6 +38,33 @@ func TestBinaryLifecycle(t *testing.T) {
 	})
 }
 
+// TestGOMAXPROCS: by default the edge runs its Go code on one CPU while nearly idle
+// (platform/cpuscale raises it under load); the runtime's own GOMAXPROCS variable or
+// -gomaxprocs fixes the count instead.
+func TestGOMAXPROCS(t *testing.T) {
+	bin := proctest.Build(t, ".")
+	redisAddr := redistest.Start(t)
+	for _, tt := range []struct {
+		env  []string
+		args []string
+		want string
+	}{
+		{env: []string{"GOMAXPROCS="}, want: "1"},
+		{env: []string{"GOMAXPROCS=2"}, want: "2"},
+		{args: []string{"-gomaxprocs", "3"}, want: "3"},
+	} {
+		args := append([]string{"-http-addr", "127.0.0.1:0", "-redis-addr", redisAddr,
+			"-auth-addr", "127.0.0.1:1", "-quote-addr", "127.0.0.1:1", "-order-addr", "127.0.0.1:1"}, tt.args...)
+		p := proctest.Start(t, bin, tt.env, args...)
+		_, _, body := proctest.Get(t, "http://"+p.Addr("http")+"/metrics")
+		if !strings.Contains(body, "\ngo_sched_gomaxprocs_threads "+tt.want+"\n") {
+			t.Errorf("env %v args %v: go_sched_gomaxprocs_threads is not %s", tt.env, tt.args, tt.want)
+		}
+		p.Signal(syscall.SIGTERM)
+		p.Wait()
+	}
+}
+
 // TestFlagErrors covers the exit codes of bad configuration, without starting servers.
 func TestFlagErrors(t *testing.T) {
 	tests := []struct {
@@ -60,6 +88,7 @@ func TestFlagErrors(t *testing.T) {
 		{"negative GC heap floor", map[string]string{"GC_HEAP_FLOOR_MIB": "-1"}, nil, 2},
 		{"bad env GC heap floor", map[string]string{"GC_HEAP_FLOOR_MIB": "64MiB"}, nil, 2},
 		{"missing service key file", nil, []string{"-service-key-file", "/nonexistent/key"}, 2},
+		{"negative GOMAXPROCS", nil, []string{"-gomaxprocs", "-1"}, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,7 +3,6 @@ package main
 import (
 	"net"
 	"strings"
-	"syscall"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -42,27 +41,11 @@ func TestBinaryLifecycle(t *testing.T) {
 // (platform/cpuscale raises it under load); the runtime's own GOMAXPROCS variable or
 // -gomaxprocs fixes the count instead.
 func TestGOMAXPROCS(t *testing.T) {
-	bin := proctest.Build(t, ".")
-	redisAddr := redistest.Start(t)
-	for _, tt := range []struct {
-		env  []string
-		args []string
-		want string
-	}{
-		{env: []string{"GOMAXPROCS="}, want: "1"},
-		{env: []string{"GOMAXPROCS=2"}, want: "2"},
-		{args: []string{"-gomaxprocs", "3"}, want: "3"},
-	} {
-		args := append([]string{"-http-addr", "127.0.0.1:0", "-redis-addr", redisAddr,
-			"-auth-addr", "127.0.0.1:1", "-quote-addr", "127.0.0.1:1", "-order-addr", "127.0.0.1:1"}, tt.args...)
-		p := proctest.Start(t, bin, tt.env, args...)
-		_, _, body := proctest.Get(t, "http://"+p.Addr("http")+"/metrics")
-		if !strings.Contains(body, "\ngo_sched_gomaxprocs_threads "+tt.want+"\n") {
-			t.Errorf("env %v args %v: go_sched_gomaxprocs_threads is not %s", tt.env, tt.args, tt.want)
-		}
-		p.Signal(syscall.SIGTERM)
-		p.Wait()
-	}
+	proctest.CheckGOMAXPROCS(t, proctest.Build(t, "."), "http", []string{"-http-addr", "127.0.0.1:0",
+		"-redis-addr", redistest.Start(t), "-auth-addr", "127.0.0.1:1", "-quote-addr", "127.0.0.1:1", "-order-addr", "127.0.0.1:1"},
+		proctest.ProcsCase{Env: []string{"GOMAXPROCS="}, Want: 1},
+		proctest.ProcsCase{Env: []string{"GOMAXPROCS=2"}, Want: 2},
+		proctest.ProcsCase{Args: []string{"-gomaxprocs", "3"}, Want: 3})
 }
 
 // TestFlagErrors covers the exit codes of bad configuration, without starting servers.

@@ -2,13 +2,9 @@ package main
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"net"
-	"net/http"
-	"strings"
 	"sync"
-	"syscall"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -50,41 +46,13 @@ func TestBinaryLifecycle(t *testing.T) {
 // runtime's own GOMAXPROCS variable, which the flag reads); a negative count is refused.
 func TestGOMAXPROCS(t *testing.T) {
 	bin := proctest.Build(t, ".")
-	for _, tt := range []struct {
-		env  []string
-		args []string
-		want string
-	}{
-		{env: []string{"GOMAXPROCS="}, want: "1"},
-		{env: []string{"GOMAXPROCS=2"}, want: "2"},
-		{args: []string{"-gomaxprocs", "3"}, want: "3"},
-	} {
-		args := append([]string{"-grpc-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0",
-			"-redis-addr", "127.0.0.1:1", "-opend-addr", "127.0.0.1:1", "-auth-addr", "127.0.0.1:1"}, tt.args...)
-		p := proctest.Start(t, bin, tt.env, args...)
-		body := httpBody(t, "http://"+p.Addr("admin")+"/metrics")
-		if !strings.Contains(body, "\ngo_sched_gomaxprocs_threads "+tt.want+"\n") {
-			t.Errorf("env %v args %v: go_sched_gomaxprocs_threads is not %s", tt.env, tt.args, tt.want)
-		}
-		p.Signal(syscall.SIGTERM)
-		p.Wait()
-	}
+	proctest.CheckGOMAXPROCS(t, bin, "admin", []string{"-grpc-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0",
+		"-redis-addr", "127.0.0.1:1", "-opend-addr", "127.0.0.1:1", "-auth-addr", "127.0.0.1:1"},
+		proctest.ProcsCase{Env: []string{"GOMAXPROCS="}, Want: 1},
+		proctest.ProcsCase{Env: []string{"GOMAXPROCS=2"}, Want: 2},
+		proctest.ProcsCase{Args: []string{"-gomaxprocs", "3"}, Want: 3})
 	p := proctest.Start(t, bin, nil, "-gomaxprocs", "-1")
 	if code := p.Wait(); code != 2 {
 		t.Fatalf("-gomaxprocs -1: exit %d, want 2", code)
 	}
-}
-
-func httpBody(t *testing.T, url string) string {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }

@@ -19,7 +19,9 @@ import (
 
 // Options tune the scaler; zero values take the defaults.
 type Options struct {
-	// Max is the busy GOMAXPROCS; default: the GOMAXPROCS in effect at Start.
+	// Max is the busy GOMAXPROCS; default: the GOMAXPROCS in effect at Start (which
+	// follows a container's CPU limit). Setting GOMAXPROCS ends the runtime's own
+	// updates, so a limit changed later is not followed.
 	Max int
 	// Interval is how often CPU use is sampled; default 100 ms.
 	Interval time.Duration

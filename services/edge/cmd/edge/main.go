@@ -26,15 +26,15 @@ func main() { os.Exit(run(os.Args[1:])) }
 
 // run reads the configuration, then hands over to app.Run; it returns the exit code.
 func run(args []string) int {
-	cfg, level, gcFloor, procs, code := parseConfig(args)
+	cfg, set, code := parseConfig(args)
 	if code >= 0 {
 		return code
 	}
-	stopFloor := gcfloor.Start(gcFloor)
+	stopFloor := gcfloor.Start(set.gcFloor)
 	defer stopFloor()
-	log := obs.NewLogger(os.Stderr, level)
-	if procs > 0 {
-		runtime.GOMAXPROCS(procs)
+	log := obs.NewLogger(os.Stderr, set.level)
+	if set.procs > 0 {
+		runtime.GOMAXPROCS(set.procs)
 	} else {
 		stopScale := cpuscale.Start(cpuscale.Options{OnChange: func(n int, cores float64) {
 			log.Debug("gomaxprocs changed", "procs", n, "cpu_cores", cores)
@@ -48,10 +48,16 @@ func run(args []string) int {
 	return 0
 }
 
-// parseConfig returns the configuration, log level, GC heap floor in bytes and
-// GOMAXPROCS (0: scaled by load), or an exit code >= 0 when the process should stop
-// (help, or bad flags, which were already reported).
-func parseConfig(args []string) (app.Config, string, uint64, int, int) {
+// settings are what the flags set besides app.Config.
+type settings struct {
+	level   string
+	gcFloor uint64 // GC heap floor in bytes
+	procs   int    // GOMAXPROCS; 0: scaled by load
+}
+
+// parseConfig returns the configuration and settings, or an exit code >= 0 when the
+// process should stop (help, or bad flags, which were already reported).
+func parseConfig(args []string) (app.Config, settings, int) {
 	fs := flag.NewFlagSet("edge", flag.ContinueOnError)
 	httpAddr := config.String(fs, "http-addr", "EDGE_HTTP_ADDR", ":22222", "HTTP listen address (API, panel, /metrics, /healthz, /readyz)")
 	authAddr := config.String(fs, "auth-addr", "AUTH_ADDR", "127.0.0.1:50051", "auth service gRPC address, host:port or unix:PATH")
@@ -77,13 +83,13 @@ func parseConfig(args []string) (app.Config, string, uint64, int, int) {
 	gcFloor := config.Int(fs, "gc-heap-floor-mib", "GC_HEAP_FLOOR_MIB", 64, "keep the GC heap goal at least this many MiB (fewer GC cycles while the live heap is small); 0 disables; GOMEMLIMIT still caps memory")
 	if err := config.Parse(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return app.Config{}, "", 0, 0, 0
+			return app.Config{}, settings{}, 0
 		}
-		return app.Config{}, "", 0, 0, 2
+		return app.Config{}, settings{}, 2
 	}
-	fail := func(err error) (app.Config, string, uint64, int, int) {
+	fail := func(err error) (app.Config, settings, int) {
 		fmt.Fprintln(fs.Output(), err)
-		return app.Config{}, "", 0, 0, 2
+		return app.Config{}, settings{}, 2
 	}
 	if _, err := obs.ParseLevel(*level); err != nil {
 		return fail(err)
@@ -140,7 +146,7 @@ func parseConfig(args []string) (app.Config, string, uint64, int, int) {
 		AuthFailPerIP:    guard.Limit{Failures: *failIP, Per: time.Minute},
 		AuthFailPerKey:   guard.Limit{Failures: *failKey, Per: time.Minute},
 		AuthFailCooldown: *failCooldown,
-	}, *level, uint64(*gcFloor) << 20, *procs, -1
+	}, settings{level: *level, gcFloor: uint64(*gcFloor) << 20, procs: *procs}, -1
 }
 
 // splitList splits a comma-separated list, dropping blanks.

@@ -34,6 +34,17 @@ func (p *Principal) Session() string {
 	return p.KeyID
 }
 
+// Owner names the key whose counted order limits and idempotency keys the caller
+// shares: a session key's parent (so refreshing a session or opening another one
+// starts no fresh daily total, per-minute window or idempotency space), else the key
+// itself.
+func (p *Principal) Owner() string {
+	if p.ParentID != "" {
+		return p.ParentID
+	}
+	return p.KeyID
+}
+
 // Has reports whether the key carries scope exactly (admin does not imply others).
 func (p *Principal) Has(scope string) bool {
 	return p != nil && slices.Contains(p.Scopes, scope)

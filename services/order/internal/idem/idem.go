@@ -78,7 +78,7 @@ if #r == 0 then
     for i = 1, #g do out[#out + 1] = string.format('%.0f', g[i]) end
     if g[1] ~= 0 then return out end
   end
-  redis.call('HSET', KEYS[1], 'state', 'pending', 'hash', ARGV[1], 'attempt', ARGV[2], 'lease', now + tonumber(ARGV[4]))
+  redis.call('HSET', KEYS[1], 'state', 'pending', 'hash', ARGV[1], 'attempt', ARGV[2], 'lease', now + tonumber(ARGV[4]), 'fresh', '1')
   redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[5]))
   return out
 end
@@ -87,17 +87,32 @@ for i = 1, #r, 2 do t[r[i]] = r[i+1] end
 if t.hash ~= ARGV[1] then return {'conflict'} end
 if t.state == 'done' then return {'done', t.order or ''} end
 if t.state == 'unknown' or (t.state == 'pending' and tonumber(t.lease or '0') <= now) then
-  redis.call('HSET', KEYS[1], 'state', 'pending', 'attempt', ARGV[2], 'lease', now + tonumber(ARGV[4]))
+  redis.call('HSET', KEYS[1], 'state', 'pending', 'attempt', ARGV[2], 'lease', now + tonumber(ARGV[4]), 'fresh', '0', 'prior', t.state)
+  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[5]))
   return {'takeover', t.state, t.day or '', t.micros or '0'}
 end
 return {'pending'}
 `
 
-// finishScript: KEYS[1] the record. ARGV: attempt id, op (done, unknown, release),
-// order id, day, micros, ttl (ms). Only the attempt holding the record may change it.
+// finishScript: KEYS[1] the record. ARGV: attempt id, op (done, unknown, release,
+// abandon), order id, day, micros, ttl (ms). Only the attempt holding the record may
+// change it. abandon deletes a record only when this attempt created it ('fresh'); a
+// record it took over goes back to what it was, unknown (its day and micros are still
+// there) or pending with its lease run out, since an order may exist under its tag.
 const finishScript = `
 if redis.call('HGET', KEYS[1], 'attempt') ~= ARGV[1] then return 0 end
 if ARGV[2] == 'release' then redis.call('DEL', KEYS[1]) return 1 end
+if ARGV[2] == 'abandon' then
+  local h = redis.call('HMGET', KEYS[1], 'fresh', 'prior')
+  if h[1] == '1' then redis.call('DEL', KEYS[1]) return 1 end
+  if h[2] == 'unknown' then
+    redis.call('HSET', KEYS[1], 'state', 'unknown')
+    redis.call('HDEL', KEYS[1], 'lease')
+    return 1
+  end
+  redis.call('HSET', KEYS[1], 'state', 'pending', 'lease', 0)
+  return 1
+end
 if ARGV[2] == 'done' then
   redis.call('HSET', KEYS[1], 'state', 'done', 'order', ARGV[3])
   redis.call('HDEL', KEYS[1], 'lease')
@@ -314,11 +329,20 @@ func (s *Store) Release(ctx context.Context, c *Claim) error {
 	return s.run(ctx, c, "release", "", "", 0)
 }
 
-// ReleaseAttempt deletes the record if attemptID holds it: for an AcquireGated that
+// Abandon gives up a claim whose attempt could not find out what happened (OpenD's
+// order list unreadable): a record the claim took over goes back to the state it had
+// (an unknown outcome keeps its reservation; a pending one becomes free to take over,
+// its checks still to run), a record it created is deleted.
+func (s *Store) Abandon(ctx context.Context, c *Claim) error {
+	return s.run(ctx, c, "abandon", "", "", 0)
+}
+
+// ReleaseAttempt abandons the record if attemptID holds it: for an AcquireGated that
 // failed without an answer (Redis unreachable, or the write not acknowledged by
-// enough replicas), which may or may not have claimed the key.
+// enough replicas), which may or may not have claimed the key, freshly or by taking
+// over an earlier attempt's record (which must survive: its order may exist).
 func (s *Store) ReleaseAttempt(ctx context.Context, keyID, idemKey, attemptID string) error {
-	return s.Release(ctx, &Claim{key: recordKey(keyID, idemKey), attempt: attemptID})
+	return s.Abandon(ctx, &Claim{key: recordKey(keyID, idemKey), attempt: attemptID})
 }
 
 func (s *Store) run(ctx context.Context, c *Claim, op, orderID, day string, micros int64) error {

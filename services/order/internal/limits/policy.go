@@ -15,6 +15,8 @@ const (
 
 // Policy is one key's scopes and limits. Empty lists and nil caps mean unlimited.
 type Policy struct {
+	// KeyID is the key the counted limits are booked under: the parent of a session
+	// key (authn.Principal.Owner), so all its sessions share one window and one day.
 	KeyID          string
 	Scopes         []string
 	AllowedAccIDs  []string

@@ -23,7 +23,7 @@ func (s *Server) ListAccounts(ctx context.Context, _ *gatewayv1.ListAccountsRequ
 	if err != nil {
 		return nil, err
 	}
-	pol := limits.PolicyFrom(p.KeyID, p.Scopes, p.Limits)
+	pol := limits.PolicyFrom(p.Owner(), p.Scopes, p.Limits)
 	out := &gatewayv1.ListAccountsResponse{}
 	for _, a := range s.d.Placer.Accounts() {
 		if !pol.AccountAllowed(strconv.FormatUint(a.ID, 10)) {

@@ -40,7 +40,7 @@ func account(p *authn.Principal, env gatewayv1.TrdEnv, acc uint64, mkt gatewayv1
 	if env != gatewayv1.TrdEnv_TRD_ENV_SIMULATE && env != gatewayv1.TrdEnv_TRD_ENV_REAL {
 		return placer.Header{}, invalid("trd_env must be 0 (simulate) or 1 (real), got %d", int32(env))
 	}
-	pol := limits.PolicyFrom(p.KeyID, p.Scopes, p.Limits)
+	pol := limits.PolicyFrom(p.Owner(), p.Scopes, p.Limits)
 	if trade {
 		need := authn.ScopeTradeSimulate
 		if env == gatewayv1.TrdEnv_TRD_ENV_REAL {

@@ -54,7 +54,7 @@ func (s *Server) PlaceOrder(ctx context.Context, req *gatewayv1.PlaceOrderReques
 
 func (s *Server) place(ctx context.Context, p *authn.Principal, req *gatewayv1.PlaceOrderRequest, at *attempt) (string, error) {
 	at.result = "refused"
-	pol := limits.PolicyFrom(p.KeyID, p.Scopes, p.Limits)
+	pol := limits.PolicyFrom(p.Owner(), p.Scopes, p.Limits)
 	n, err := normalize(req)
 	if err != nil {
 		return "", err
@@ -81,7 +81,7 @@ func (s *Server) place(ctx context.Context, p *authn.Principal, req *gatewayv1.P
 		return s.placeClaimingFirst(ctx, p, pol, n, req, key, at)
 	}
 	start := time.Now()
-	res, err := s.d.Idem.AcquireGated(ctx, p.KeyID, key, bodyHash(req), attemptID, b.Step)
+	res, err := s.d.Idem.AcquireGated(ctx, p.Owner(), key, bodyHash(req), attemptID, b.Step)
 	if errors.Is(err, idem.ErrPending) { // an earlier attempt is running: wait for it
 		return s.placeClaimingFirst(ctx, p, pol, n, req, key, at)
 	}
@@ -91,7 +91,7 @@ func (s *Server) place(ctx context.Context, p *authn.Principal, req *gatewayv1.P
 			// retry need not wait for the lease. Its reservation, if any, stays
 			// (fail closed: a slot without an order, never an order past a limit).
 			bctx, cancel := detached(ctx)
-			_ = s.d.Idem.ReleaseAttempt(bctx, p.KeyID, key, attemptID)
+			_ = s.d.Idem.ReleaseAttempt(bctx, p.Owner(), key, attemptID)
 			cancel()
 		}
 		return "", idemError(err)
@@ -116,7 +116,7 @@ func (s *Server) place(ctx context.Context, p *authn.Principal, req *gatewayv1.P
 // gets the earlier result even when the checks would refuse it now.
 func (s *Server) placeClaimingFirst(ctx context.Context, p *authn.Principal, pol limits.Policy, n normalized,
 	req *gatewayv1.PlaceOrderRequest, key string, at *attempt) (string, error) {
-	res, err := s.d.Idem.Acquire(ctx, p.KeyID, key, bodyHash(req), newAttemptID())
+	res, err := s.d.Idem.Acquire(ctx, p.Owner(), key, bodyHash(req), newAttemptID())
 	if err != nil {
 		return "", idemError(err)
 	}
@@ -160,7 +160,9 @@ func (n normalized) tagged(c *idem.Claim, req *gatewayv1.PlaceOrderRequest) norm
 func (s *Server) resume(ctx context.Context, pol limits.Policy, n normalized, c *idem.Claim, at *attempt) (string, error) {
 	id, found, err := s.d.Placer.FindByRemark(ctx, n.place.Header, c.Tag)
 	if err != nil {
-		s.keepUnknown(ctx, c, c.PriorDay, c.PriorMicros)
+		// Back to what the record was: a pending one must not become unknown, which
+		// would let the next retry place without its checks.
+		s.abandon(ctx, c)
 		at.result = "failed"
 		return "", err
 	}
@@ -336,6 +338,15 @@ func (s *Server) keepUnknown(ctx context.Context, c *idem.Claim, day string, mic
 	if err := s.d.Idem.Unknown(bctx, c, day, micros); err != nil {
 		// The lease still runs out, and the next retry then takes over and looks first.
 		s.d.Logger.Error("recording unknown outcome", "error", err.Error())
+	}
+}
+
+func (s *Server) abandon(ctx context.Context, c *idem.Claim) {
+	bctx, cancel := detached(ctx)
+	defer cancel()
+	if err := s.d.Idem.Abandon(bctx, c); err != nil {
+		// The lease still runs out, and the next retry then takes over and looks first.
+		s.d.Logger.Error("abandoning idempotency claim", "error", err.Error())
 	}
 }
 

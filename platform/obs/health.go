@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -26,6 +27,11 @@ type Health struct {
 	checks []namedCheck
 
 	stopping atomic.Bool
+
+	// hidden: /readyz leaves out the checks' error texts and they are logged here
+	// instead, once per change of a check's outcome (see HideErrors).
+	hidden *slog.Logger
+	seen   map[string]string // check name -> last error logged ("" = ok)
 }
 
 type namedCheck struct {
@@ -64,6 +70,36 @@ func (h *Health) Add(name string, c Check) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.checks = append(h.checks, namedCheck{name: name, check: c})
+}
+
+// HideErrors keeps the checks' error texts out of /readyz, for a service whose health
+// endpoints share its public listener (the texts name internal addresses), and logs
+// them to log instead: a check's failure when its text changes, and its recovery.
+func (h *Health) HideErrors(log *slog.Logger) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.hidden, h.seen = log, map[string]string{}
+}
+
+// hide strips rep's error texts and logs those that changed, when HideErrors is set.
+func (h *Health) hide(rep *Report) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.hidden == nil {
+		return
+	}
+	for i := range rep.Checks {
+		c := &rep.Checks[i]
+		if prev := h.seen[c.Name]; prev != c.Error {
+			if c.Error == "" {
+				h.hidden.Info("readiness check recovered", "check", c.Name)
+			} else {
+				h.hidden.Warn("readiness check failing", "check", c.Name, "status", c.Status, "error", c.Error)
+			}
+			h.seen[c.Name] = c.Error
+		}
+		c.Error = ""
+	}
 }
 
 // BeginShutdown marks the service as stopping: from now on liveness and readiness
@@ -150,6 +186,7 @@ func (h *Health) LivenessHandler() http.Handler {
 func (h *Health) ReadinessHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rep := h.Evaluate(r.Context())
+		h.hide(&rep)
 		code := http.StatusOK
 		if !rep.Ready() {
 			code = http.StatusServiceUnavailable

@@ -192,3 +192,34 @@ func TestHealthHandlers(t *testing.T) {
 		t.Errorf("readyz after shutdown = %d %v", code, body)
 	}
 }
+
+// TestHealthHideErrors: with HideErrors, /readyz names the failing check without its
+// error text, and the log gets the text once per change of the check's outcome.
+func TestHealthHideErrors(t *testing.T) {
+	var logs bytes.Buffer
+	h := NewHealth(time.Second)
+	fail := errors.New("dial tcp 10.0.0.7:50051: connection refused")
+	h.Add("auth", func(context.Context) error { return fail })
+	h.HideErrors(slog.New(slog.NewJSONHandler(&logs, nil)))
+	readyz := func() string {
+		rec := httptest.NewRecorder()
+		h.ReadinessHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+		return rec.Body.String()
+	}
+	for _, step := range []struct {
+		err  error
+		logs int // log lines so far
+	}{{fail, 1}, {fail, 1}, {nil, 2}, {nil, 2}, {fail, 3}} {
+		fail = step.err
+		body := readyz()
+		if strings.Contains(body, "10.0.0.7") || !strings.Contains(body, `"name":"auth"`) {
+			t.Fatalf("/readyz body %s", body)
+		}
+		if n := strings.Count(logs.String(), "\n"); n != step.logs {
+			t.Fatalf("after a check with error %v: %d log lines, want %d:\n%s", step.err, n, step.logs, logs.String())
+		}
+	}
+	if !strings.Contains(logs.String(), "10.0.0.7") || !strings.Contains(logs.String(), "recovered") {
+		t.Fatalf("logs lack the failure text or the recovery:\n%s", logs.String())
+	}
+}

@@ -28,12 +28,14 @@ func newAdminMux(metrics prometheus.Gatherer, h *obs.Health, withPprof bool) *ht
 	return mux
 }
 
-// newHTTPServer bounds header reads and idle connections; there is no write timeout
-// because profiles and (on the edge) long-lived responses legitimately take long.
-func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+// newHTTPServer bounds reading requests and idle connections; there is no write
+// timeout because profiles and (on the edge) long-lived responses legitimately take
+// long.
+func newHTTPServer(h http.Handler, read time.Duration, log *slog.Logger) *http.Server {
 	return &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       read,
+		ReadHeaderTimeout: min(10*time.Second, read),
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),

@@ -34,6 +34,7 @@ const (
 	DefaultGracePeriod   = 10 * time.Second
 	DefaultDrainTimeout  = 10 * time.Second
 	DefaultCloseTimeout  = 5 * time.Second
+	DefaultReadTimeout   = 30 * time.Second // reading one request, headers and body
 )
 
 // Options configures a Service. Only Name and Logger are required; an empty address
@@ -53,6 +54,11 @@ type Options struct {
 	GRPCAddr    string
 	GRPCOptions []grpc.ServerOption
 	Pprof       bool // serve /debug/pprof/ on the admin listener
+	// ReadTimeout bounds reading each request, headers and body, on the admin
+	// listener (every route on it, the edge's public ones included), so a client
+	// trickling a body cannot hold a connection; DefaultReadTimeout when zero.
+	// net/http lifts it from a hijacked connection (a WebSocket).
+	ReadTimeout time.Duration
 
 	ReadyInterval time.Duration // how often readiness is mirrored into grpc.health.v1
 	GracePeriod   time.Duration // GracefulStop deadline before in-flight RPCs are cut
@@ -112,6 +118,9 @@ func New(opts Options) *Service {
 	if opts.CloseTimeout <= 0 {
 		opts.CloseTimeout = DefaultCloseTimeout
 	}
+	if opts.ReadTimeout <= 0 {
+		opts.ReadTimeout = DefaultReadTimeout
+	}
 	if opts.Signals == nil {
 		opts.Signals = []os.Signal{os.Interrupt, syscall.SIGTERM}
 	}
@@ -121,7 +130,7 @@ func New(opts Options) *Service {
 		health: opts.Health,
 	}
 	s.mux = newAdminMux(opts.Metrics, opts.Health, opts.Pprof)
-	s.admin = newHTTPServer(s.mux, opts.Logger)
+	s.admin = newHTTPServer(s.mux, opts.ReadTimeout, opts.Logger)
 	if opts.GRPCAddr != "" {
 		s.grpc, s.grpcHlth = newGRPCServer(opts.GRPCOptions)
 	}

@@ -55,8 +55,8 @@ type Config struct {
 	AuthFailCooldown time.Duration
 	AuthFailLogRate  int // lines per second about auth failures; guard.DefaultLogPerSecond when zero
 
-	// ReadTimeout bounds reading one request (headers are bounded separately by the
-	// server's ReadHeaderTimeout) on every route but /ws; DefaultReadTimeout when zero.
+	// ReadTimeout bounds reading one request, headers and body, on every route
+	// (a WebSocket, once open, is free of it); run.DefaultReadTimeout when zero.
 	ReadTimeout time.Duration
 }
 
@@ -134,6 +134,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Edge, error) {
 	health.Add("auth", gateway.HealthCheck(gw.Auth))
 	health.Add("quote", gateway.HealthCheck(gw.Quote))
 	health.Add("order", gateway.HealthCheck(gw.Order))
+	health.HideErrors(log) // /readyz is on the public listener
 
 	// The edge has no separate admin port: its public listener is the admin server.
 	svc := run.New(run.Options{
@@ -144,6 +145,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Edge, error) {
 		AdminAddr:    cfg.HTTPAddr,
 		AdminName:    "http",
 		DrainTimeout: cfg.ShutdownTimeout,
+		ReadTimeout:  cfg.ReadTimeout,
 	})
 	// /metrics, /healthz and /readyz stay the run package's (more specific patterns);
 	// everything else goes through the edge's middleware chain.

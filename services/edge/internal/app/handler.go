@@ -3,6 +3,7 @@ package app
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -18,10 +19,6 @@ import (
 	"github.com/futugw/gateway/services/edge/internal/secheaders"
 	"github.com/futugw/gateway/services/edge/internal/ws"
 )
-
-// DefaultReadTimeout bounds reading a request on every route but /ws (whose
-// sockets live long); a client trickling a body is cut after it.
-const DefaultReadTimeout = 30 * time.Second
 
 // writeSlack is added to the call timeout to bound writing a REST answer, so a
 // client that never reads its response cannot hold the connection.
@@ -63,15 +60,11 @@ func newHandler(cfg Config, log *slog.Logger, reg prometheus.Registerer, api, ws
 		mux.Handle("/", accesslog.WithRoute(onlyGet(files)))
 	}
 
-	readTimeout := cfg.ReadTimeout
-	if readTimeout <= 0 {
-		readTimeout = DefaultReadTimeout
-	}
 	callTimeout := cfg.CallTimeout
 	if callTimeout <= 0 {
 		callTimeout = 10 * time.Second
 	}
-	h := corsMW.Wrap(withDeadlines(readTimeout, callTimeout+writeSlack, mux))
+	h := corsMW.Wrap(withWriteDeadline(callTimeout+writeSlack, mux))
 	h = secheaders.New(secheaders.Options{ConnectSrc: cfg.ConnectSrc, TrustProxy: cfg.TrustProxy}).Wrap(h)
 	return alog.Wrap(h), nil
 }
@@ -89,18 +82,35 @@ func onlyGet(next http.Handler) http.Handler {
 	})
 }
 
-// withDeadlines gives every request but a /ws handshake a read and a write deadline
-// on its connection: the server's ReadTimeout and WriteTimeout, which the server
-// itself cannot have because they would also cut the hijacked WebSocket connections.
-// net/http resets the deadlines for the next request on the connection.
-func withDeadlines(read, write time.Duration, next http.Handler) http.Handler {
+// withWriteDeadline bounds writing the answer to every request but a WebSocket
+// handshake: the server cannot have a WriteTimeout, which would also bound the
+// handshake's long-lived hijacked connection before net/http lifts it. Reading is
+// bounded by the server's ReadTimeout (run.Options), which covers every route.
+// net/http resets the deadline for the next request on the connection.
+func withWriteDeadline(write time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/ws" {
-			rc := http.NewResponseController(w)
-			now := time.Now()
-			_ = rc.SetReadDeadline(now.Add(read))
-			_ = rc.SetWriteDeadline(now.Add(write))
+		if !isWebSocketUpgrade(r) {
+			_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(write))
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// isWebSocketUpgrade reports whether r asks to open a WebSocket: only such a request
+// goes without a write deadline, not anything else sent to /ws.
+func isWebSocketUpgrade(r *http.Request) bool {
+	return r.Method == http.MethodGet && r.URL.Path == "/ws" && headerHasToken(r.Header, "Connection", "upgrade") &&
+		headerHasToken(r.Header, "Upgrade", "websocket")
+}
+
+// headerHasToken reports whether a comma-separated header lists token (any case).
+func headerHasToken(h http.Header, name, token string) bool {
+	for _, v := range h.Values(name) {
+		for part := range strings.SplitSeq(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(part), token) {
+				return true
+			}
+		}
+	}
+	return false
 }

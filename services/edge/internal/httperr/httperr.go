@@ -66,12 +66,41 @@ func FromError(err error) (int, Body) {
 	if reason == "" {
 		reason = fallbackReason(st.Code())
 	}
+	msg := st.Message()
+	if serverFault(st.Code()) {
+		msg = faultText(st.Code(), reason)
+	}
 	return HTTPStatus(st.Code()), Body{
-		Error:   Readable(st.Code(), reason, st.Message()),
+		Error:   Readable(st.Code(), reason, msg),
 		Reason:  reason,
 		Code:    int(st.Code()),
-		Message: st.Message(),
+		Message: msg,
 	}
+}
+
+// serverFault reports the codes of failures on the gateway's side, whose messages
+// may carry internals (a dial error naming a service's address, a driver's error):
+// the client gets a fixed text for them, and the service that failed logs the detail.
+func serverFault(c codes.Code) bool {
+	switch c {
+	case codes.Unavailable, codes.DeadlineExceeded, codes.Internal, codes.Unknown, codes.DataLoss:
+		return true
+	}
+	return false
+}
+
+// faultText is the fixed text of a server fault: its reason's, else its code's.
+func faultText(c codes.Code, reason string) string {
+	if s := fixedText(reason); s != "" {
+		return s
+	}
+	switch c {
+	case codes.Unavailable:
+		return fixedText(ReasonUnavailable)
+	case codes.DeadlineExceeded:
+		return fixedText(ReasonTimeout)
+	}
+	return fixedText(errinfo.Internal)
 }
 
 // Write writes err as the JSON error response.

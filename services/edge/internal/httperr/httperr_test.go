@@ -65,12 +65,19 @@ func TestFromError(t *testing.T) {
 			429, "max_orders_per_minute", "rate limit exceeded", "rate limit exceeded: 10 orders per minute"},
 		{"no reason", status.Error(codes.InvalidArgument, "proto: unknown field \"x\""),
 			400, "invalid_argument", "unknown field", "proto: unknown field \"x\""},
-		{"unavailable", status.Error(codes.Unavailable, "connection refused"),
-			503, "unavailable", "unavailable", "connection refused"},
+		// Server faults: a fixed text, never the upstream's (it names internal addresses).
+		{"unavailable", status.Error(codes.Unavailable, "connection error: dial tcp 10.0.0.7:50051: connection refused"),
+			503, "unavailable", "unavailable", "the service is unavailable, please retry shortly"},
 		{"deadline", status.Error(codes.DeadlineExceeded, "context deadline exceeded"),
-			503, "timeout", "did not answer in time", "context deadline exceeded"},
-		{"redis", errinfo.New(codes.Unavailable, errinfo.RedisUnavailable, "redis: dial tcp"),
-			503, "redis_unavailable", "key store is unavailable", "redis: dial tcp"},
+			503, "timeout", "did not answer in time", "the service did not answer in time, please retry"},
+		{"redis", errinfo.New(codes.Unavailable, errinfo.RedisUnavailable, "redis: dial tcp 10.0.0.8:6379"),
+			503, "redis_unavailable", "key store is unavailable", "the key store is unavailable, please retry shortly"},
+		{"opend", errinfo.New(codes.Unavailable, errinfo.OpenDUnavailable, "no answer from OpenD: write tcp 10.0.0.9:11111: broken pipe"),
+			503, "opend_unavailable", "OpenD is not connected", "OpenD is not connected or did not answer, please retry shortly"},
+		{"internal with reason", errinfo.New(codes.Internal, errinfo.Internal, "lua: script error at 10.0.0.8"),
+			500, "internal", "internal error", "internal error"},
+		{"unknown reason", errinfo.New(codes.Unavailable, "shutting_down", "quote at 10.0.0.6 is stopping"),
+			503, "shutting_down", "unavailable", "the service is unavailable, please retry shortly"},
 		{"not found", errinfo.New(codes.NotFound, errinfo.NotFound, "no key with id k1"),
 			404, "not_found", "no key with id k1", "no key with id k1"},
 		{"conflict", errinfo.New(codes.AlreadyExists, errinfo.AlreadyExists, "key id taken"),
@@ -96,6 +103,9 @@ func TestFromError(t *testing.T) {
 				t.Errorf("body has fields %v, want exactly error, reason, code, message", b)
 			}
 			st, _ := status.FromError(tt.err)
+			if strings.Contains(rec.Body.String(), "10.0.0.") {
+				t.Errorf("body reveals an internal address: %s", rec.Body.String())
+			}
 			if b["reason"] != tt.reason || b["message"] != tt.message || !strings.Contains(b["error"].(string), tt.errSubstr) {
 				t.Errorf("body %v; want reason %q, message %q, error containing %q", b, tt.reason, tt.message, tt.errSubstr)
 			}

@@ -47,6 +47,8 @@ func fixedText(reason string) string {
 		return "this origin is not allowed to call the API"
 	case errinfo.Internal:
 		return "internal error"
+	case errinfo.OpenDUnavailable:
+		return "OpenD is not connected or did not answer, please retry shortly"
 	}
 	return ""
 }

@@ -59,23 +59,6 @@ func account(p *authn.Principal, env gatewayv1.TrdEnv, acc uint64, mkt gatewayv1
 	return placer.Header{Env: int32(env), AccID: acc, Market: int32(mkt)}, nil
 }
 
-// ModifyOrder changes an order's qty and price.
-func (s *Server) ModifyOrder(ctx context.Context, req *gatewayv1.ModifyOrderRequest) (*gatewayv1.ModifyOrderResponse, error) {
-	p, h, err := callerAccount(ctx, req, true)
-	if err != nil {
-		return nil, err
-	}
-	if !(req.GetQty() > 0) || !(req.GetPrice() > 0) {
-		return nil, toStatus(invalid("qty and price must be positive"))
-	}
-	id, err := s.d.Placer.Modify(ctx, h, req.GetOrderId(), placer.ModifyNormal, req.GetQty(), req.GetPrice())
-	s.auditModify(ctx, p, "order_modify", req.GetAccId(), req.GetOrderId(), err)
-	if err != nil {
-		return nil, toStatus(err)
-	}
-	return &gatewayv1.ModifyOrderResponse{OrderId: strconv.FormatUint(id, 10)}, nil
-}
-
 // CancelOrder cancels an order.
 func (s *Server) CancelOrder(ctx context.Context, req *gatewayv1.CancelOrderRequest) (*gatewayv1.ModifyOrderResponse, error) {
 	p, h, err := callerAccount(ctx, req, true)

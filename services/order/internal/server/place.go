@@ -266,11 +266,7 @@ func (s *Server) send(ctx context.Context, n normalized, c *idem.Claim, r limits
 		return "", err
 	}
 	// OpenD said no (or was never reached): nothing was placed.
-	bctx, cancel := detached(ctx)
-	defer cancel()
-	if rerr := s.d.Counter.Release(bctx, r); rerr != nil {
-		s.d.Logger.Error("releasing daily value reservation", "key_id", r.KeyID, "error", rerr.Error())
-	}
+	s.releaseBooking(ctx, r)
 	s.releaseClaim(ctx, c)
 	if isRefusal(err) {
 		at.result = "refused"
@@ -338,6 +334,16 @@ func (s *Server) keepUnknown(ctx context.Context, c *idem.Claim, day string, mic
 	if err := s.d.Idem.Unknown(bctx, c, day, micros); err != nil {
 		// The lease still runs out, and the next retry then takes over and looks first.
 		s.d.Logger.Error("recording unknown outcome", "error", err.Error())
+	}
+}
+
+// releaseBooking gives back a daily value booking after OpenD refused the order or
+// the modify it was made for.
+func (s *Server) releaseBooking(ctx context.Context, r limits.Reservation) {
+	bctx, cancel := detached(ctx)
+	defer cancel()
+	if err := s.d.Counter.Release(bctx, r); err != nil {
+		s.d.Logger.Error("releasing daily value reservation", "key_id", r.KeyID, "error", err.Error())
 	}
 }
 

@@ -34,6 +34,9 @@ const (
 // OrderService checks a key's limits, then places, modifies and cancels through OpenD.
 type OrderServiceClient interface {
 	PlaceOrder(ctx context.Context, in *PlaceOrderRequest, opts ...grpc.CallOption) (*PlaceOrderResponse, error)
+	// ModifyOrder changes an open order's qty and price. The order as modified passes
+	// the checks a new order would (market, symbol, side, hours window, lot, tick,
+	// max_order_value); the value it adds is booked against max_daily_value.
 	ModifyOrder(ctx context.Context, in *ModifyOrderRequest, opts ...grpc.CallOption) (*ModifyOrderResponse, error)
 	CancelOrder(ctx context.Context, in *CancelOrderRequest, opts ...grpc.CallOption) (*ModifyOrderResponse, error)
 	ListOrders(ctx context.Context, in *ListOrdersRequest, opts ...grpc.CallOption) (*ListOrdersResponse, error)
@@ -126,6 +129,9 @@ type OrderService_StreamTradePushesClient = grpc.ServerStreamingClient[TradePush
 // OrderService checks a key's limits, then places, modifies and cancels through OpenD.
 type OrderServiceServer interface {
 	PlaceOrder(context.Context, *PlaceOrderRequest) (*PlaceOrderResponse, error)
+	// ModifyOrder changes an open order's qty and price. The order as modified passes
+	// the checks a new order would (market, symbol, side, hours window, lot, tick,
+	// max_order_value); the value it adds is booked against max_daily_value.
 	ModifyOrder(context.Context, *ModifyOrderRequest) (*ModifyOrderResponse, error)
 	CancelOrder(context.Context, *CancelOrderRequest) (*ModifyOrderResponse, error)
 	ListOrders(context.Context, *ListOrdersRequest) (*ListOrdersResponse, error)

@@ -96,12 +96,20 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // else an Authorization header (non-browser clients). Its shape is checked like a
 // bearer header's; errors never echo it.
 func handshakeToken(r *http.Request) (token string, viaProto bool, err error) {
-	token = r.URL.Query().Get("token")
-	if token == "" {
-		token = protocolToken(r.Header.Values("Sec-WebSocket-Protocol"))
-		viaProto = token != ""
-	}
-	if token == "" {
+	query := r.URL.Query().Get("token")
+	offered := protocolToken(r.Header.Values("Sec-WebSocket-Protocol"))
+	// A browser that offered the bearer subprotocol fails the handshake unless the
+	// server selects it, wherever else the key came from.
+	viaProto = offered != ""
+	switch {
+	case query != "" && offered != "" && query != offered:
+		return "", false, errinfo.New(codes.Unauthenticated, errinfo.MalformedKey,
+			"the handshake carries two different keys, in ?token= and in the subprotocols")
+	case query != "":
+		token = query
+	case offered != "":
+		token = offered
+	default:
 		if a := r.Header.Get("Authorization"); a != "" {
 			t, err := authn.ParseBearer(a)
 			return t, false, err

@@ -29,6 +29,7 @@ func TestHandshakeRefusals(t *testing.T) {
 		{"malformed key", "fk_short", dialOpts{}, 401, "malformed_key"},
 		{"no key", "", dialOpts{}, 401, "missing_key"},
 		{"unknown key as subprotocol", newKey(t), dialOpts{protocol: true}, 401, "invalid_key"},
+		{"two different keys", reader, dialOpts{protocol: true, query: "token=" + newKey(t)}, 401, "malformed_key"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -66,14 +67,21 @@ func TestHandshakeAccepts(t *testing.T) {
 	if c2.Subprotocol() != "" {
 		t.Fatalf("subprotocol %q without one offered", c2.Subprotocol())
 	}
-	waitUntil(t, "two sockets", func() bool { return h.hub.Sockets() == 2 })
+	// The same key in both places: the offered subprotocol is still selected, or the
+	// browser would fail the handshake.
+	c3 := h.dial(t, key, dialOpts{protocol: true, query: "token=" + key, origin: allowedOrigin})
+	if c3.Subprotocol() != Subprotocol {
+		t.Fatalf("subprotocol %q with the key also in ?token=", c3.Subprotocol())
+	}
+	waitUntil(t, "three sockets", func() bool { return h.hub.Sockets() == 3 })
 	_ = c.Close(websocket.StatusNormalClosure, "")
 	_ = c2.Close(websocket.StatusNormalClosure, "")
+	_ = c3.Close(websocket.StatusNormalClosure, "")
 	waitUntil(t, "sockets gone", func() bool { return h.hub.Sockets() == 0 })
 
 	// The key never reaches the logs (access log lines are written at close).
 	h.logs.waitFor(t, `"route":"/ws"`)
-	waitUntil(t, "both access log lines", func() bool { return strings.Count(h.logs.String(), `"route":"/ws"`) >= 2 })
+	waitUntil(t, "the access log lines", func() bool { return strings.Count(h.logs.String(), `"route":"/ws"`) >= 3 })
 	if logs := h.logs.String(); strings.Contains(logs, key) || strings.Contains(logs, key[3:]) {
 		t.Fatalf("the key appears in the logs:\n%s", logs)
 	}

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,6 +15,8 @@ import (
 	"github.com/futugw/gateway/services/order/internal/idem"
 	"github.com/futugw/gateway/services/order/internal/limits"
 	"github.com/redis/go-redis/v9"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -244,5 +247,48 @@ func TestResultWrittenAfterLinger(t *testing.T) {
 	}
 	if again.GetOrderId() != first.GetOrderId() {
 		t.Fatalf("retry got order %s, first %s", again.GetOrderId(), first.GetOrderId())
+	}
+}
+
+// TestWaitOutlastingTheCallIsATimeout: a retry waiting for a pending first attempt
+// past its own deadline gets a deadline error, not "Redis unavailable".
+func TestWaitOutlastingTheCallIsATimeout(t *testing.T) {
+	e := newEnv(t)
+	req := limitOrder()
+	if _, err := e.srv.d.Idem.Acquire(context.Background(), "k-waits", "waits", bodyHash(req), "first-attempt"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(withIdem(ctxFor("k-waits", nil), "waits"), 100*time.Millisecond)
+	defer cancel()
+	_, err := e.srv.PlaceOrder(ctx, req)
+	if status.Code(err) != codes.DeadlineExceeded {
+		t.Fatalf("err = %v (reason %q), want DeadlineExceeded", err, errinfo.Reason(err))
+	}
+}
+
+// countingQuoter has no quote and counts the asks.
+type countingQuoter struct{ asks atomic.Int32 }
+
+func (q *countingQuoter) Price(context.Context, string, int32, string) (float64, bool, error) {
+	q.asks.Add(1)
+	return 0, false, nil
+}
+
+// TestRefusedKeyedOrderChecksOnce: a keyed order the checks refuse claims the key (a
+// retry's earlier result would win) and answers with that refusal, without running
+// the checks a second time: here one quote lookup, not two.
+func TestRefusedKeyedOrderChecksOnce(t *testing.T) {
+	e := newEnv(t)
+	q := &countingQuoter{}
+	srv := New(Deps{Placer: e.placer, Counter: e.counter, Idem: e.srv.d.Idem, Quoter: q, Hub: e.hub,
+		HoursTZ: time.UTC, Now: func() time.Time { return *e.now.Load() }, Logger: slog.New(slog.DiscardHandler)})
+	req := limitOrder()
+	req.OrderType, req.Price = gatewayv1.OrderType_ORDER_TYPE_MARKET, 0
+	_, err := srv.PlaceOrder(withIdem(ctxFor("k-once", &gatewayv1.KeyLimits{MaxOrdersPerMinute: i32(5)}), "once"), req)
+	if errinfo.Reason(err) != errinfo.NoQuote || q.asks.Load() != 1 {
+		t.Fatalf("err %v, %d quote lookups; want %s after one", err, q.asks.Load(), errinfo.NoQuote)
+	}
+	if keys, _ := e.rdb.Keys(context.Background(), "futugw:{k-once}:idem:*").Result(); len(keys) != 0 {
+		t.Fatalf("idempotency record left: %v", keys)
 	}
 }

@@ -78,12 +78,12 @@ func (s *Server) place(ctx context.Context, p *authn.Principal, req *gatewayv1.P
 	if err != nil {
 		// The key may already hold a result (or an attempt in flight) that wins over
 		// today's checks: take the path that waits for it.
-		return s.placeClaimingFirst(ctx, p, pol, n, req, key, at)
+		return s.placeClaimingFirst(ctx, p, pol, n, req, key, at, err)
 	}
 	start := time.Now()
 	res, err := s.d.Idem.AcquireGated(ctx, p.Owner(), key, bodyHash(req), attemptID, b.Step)
 	if errors.Is(err, idem.ErrPending) { // an earlier attempt is running: wait for it
-		return s.placeClaimingFirst(ctx, p, pol, n, req, key, at)
+		return s.placeClaimingFirst(ctx, p, pol, n, req, key, at, nil)
 	}
 	if err != nil {
 		if !errors.Is(err, idem.ErrConflict) {
@@ -113,15 +113,24 @@ func (s *Server) place(ctx context.Context, p *authn.Principal, req *gatewayv1.P
 }
 
 // placeClaimingFirst claims the idempotency key before running the checks: a retry
-// gets the earlier result even when the checks would refuse it now.
+// gets the earlier result even when the checks would refuse it now. refused is what
+// the checks just said, when they ran: a fresh claim answers with it rather than run
+// them again (twice an OpenD timeout would outlast the caller).
 func (s *Server) placeClaimingFirst(ctx context.Context, p *authn.Principal, pol limits.Policy, n normalized,
-	req *gatewayv1.PlaceOrderRequest, key string, at *attempt) (string, error) {
+	req *gatewayv1.PlaceOrderRequest, key string, at *attempt, refused error) (string, error) {
 	res, err := s.d.Idem.Acquire(ctx, p.Owner(), key, bodyHash(req), newAttemptID())
 	if err != nil {
 		return "", idemError(err)
 	}
 	return s.claimed(ctx, pol, n, req, res, at, func(c *idem.Claim) (string, error) {
-		return s.attempt(ctx, pol, n.tagged(c, req), c, at)
+		if refused == nil {
+			return s.attempt(ctx, pol, n.tagged(c, req), c, at)
+		}
+		s.releaseClaim(ctx, c)
+		if !isRefusal(refused) {
+			at.result = "failed"
+		}
+		return "", refused
 	})
 }
 
@@ -142,8 +151,9 @@ func (s *Server) claimed(ctx context.Context, pol limits.Policy, n normalized, r
 }
 
 func idemError(err error) error {
-	if errors.Is(err, idem.ErrConflict) || errors.Is(err, idem.ErrPending) {
-		return err
+	if errors.Is(err, idem.ErrConflict) || errors.Is(err, idem.ErrPending) ||
+		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return err // the caller's deadline ran out while waiting: not Redis' fault
 	}
 	return errinfo.New(codes.Unavailable, errinfo.RedisUnavailable, err.Error())
 }

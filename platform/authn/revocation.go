@@ -38,7 +38,16 @@ const (
 type WatchOption func(*watchConfig)
 
 type watchConfig struct {
-	onRevoked func(tokenHash string)
+	onRevoked      func(tokenHash string)
+	onResubscribed func()
+}
+
+// OnResubscribed makes WatchRevocations call fn after each subscription that
+// follows a lost one: revocations announced in between were missed, so holders of
+// long-lived connections must check their keys again. fn runs on the watcher's
+// goroutine: start the work elsewhere.
+func OnResubscribed(fn func()) WatchOption {
+	return func(w *watchConfig) { w.onResubscribed = fn }
 }
 
 // OnRevoked makes WatchRevocations call fn with each announced hash (lowercase hex)
@@ -78,7 +87,8 @@ func WatchRevocations(ctx context.Context, rdb redis.UniversalClient, c *Cache, 
 		<-closed
 	}()
 
-	healthy := false // whether we are subscribed as far as we know
+	healthy := false    // whether we are subscribed as far as we know
+	subscribed := false // whether a subscription ever succeeded
 	wait := watchBackoff
 	for {
 		msg, err := ps.ReceiveTimeout(ctx, watchIdle)
@@ -110,6 +120,10 @@ func WatchRevocations(ctx context.Context, rdb redis.UniversalClient, c *Cache, 
 				wait = watchBackoff
 				c.Purge()
 				log.Info("revocations subscribed; cache purged", "channel", m.Channel)
+				if subscribed && cfg.onResubscribed != nil {
+					cfg.onResubscribed()
+				}
+				subscribed = true
 			}
 		case *redis.Message:
 			c.Invalidate(m.Payload)

@@ -78,7 +78,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return // Accept answered the client (426 and the like)
 	}
 	conn.SetReadLimit(readLimit)
-	s := newSocket(h, conn, p, authn.HashToken(token), r.URL.Query().Get("format") == "json")
+	s := newSocket(h, conn, p, token, r.URL.Query().Get("format") == "json")
 	if !h.add(s) {
 		_ = conn.Close(websocket.StatusGoingAway, "edge shutting down")
 		return

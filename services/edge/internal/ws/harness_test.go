@@ -59,6 +59,13 @@ func (f *fakeValidator) add(token string, p authn.Principal) {
 	f.keys[token] = p
 }
 
+// remove forgets token, as auth forgets a revoked key.
+func (f *fakeValidator) remove(token string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.keys, token)
+}
+
 func (f *fakeValidator) Validate(_ context.Context, token string, _ authn.CallInfo) (*authn.Principal, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/futugw/gateway/platform/authn"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
 // subKey is what a session subscribes to: a security and a sub type.
@@ -90,7 +92,8 @@ func (h *Hub) Start() {
 	}
 	if h.opts.Redis != nil {
 		h.bg.Go(func() {
-			_ = authn.WatchRevocations(h.ctx, h.opts.Redis, h.opts.Cache, h.opts.Logger, authn.OnRevoked(h.Revoke))
+			_ = authn.WatchRevocations(h.ctx, h.opts.Redis, h.opts.Cache, h.opts.Logger, authn.OnRevoked(h.Revoke),
+				authn.OnResubscribed(func() { h.bg.Go(func() { h.Revalidate(h.ctx) }) }))
 		})
 	}
 }
@@ -256,6 +259,33 @@ func (h *Hub) Revoke(tokenHash string) {
 	for s := range h.byToken[tokenHash] {
 		s.requestClose(closeRevoked)
 	}
+}
+
+// Revalidate checks every open socket's key with auth again (the revocation
+// watcher lost its subscription, so revocations may have been missed; its cache is
+// already purged) and closes, with 4003, the sockets of keys auth no longer accepts.
+// A key auth cannot be asked about now keeps its sockets: the next loss retries.
+func (h *Hub) Revalidate(ctx context.Context) {
+	h.mu.RLock()
+	tokens := make(map[string]string, len(h.byToken))
+	for hash, set := range h.byToken {
+		for s := range set {
+			tokens[hash] = s.token
+			break
+		}
+	}
+	h.mu.RUnlock()
+	closed := 0
+	for hash, token := range tokens {
+		vctx, cancel := context.WithTimeout(ctx, validateTimeout)
+		_, err := h.opts.Cache.Validate(vctx, token, authn.CallInfo{Method: "GET /ws (revalidate)"})
+		cancel()
+		if status.Code(err) == codes.Unauthenticated {
+			h.Revoke(hash)
+			closed++
+		}
+	}
+	h.opts.Logger.Info("websocket keys checked again after a lost revocation subscription", "keys", len(tokens), "revoked", closed)
 }
 
 // Sockets is the number of open sockets.

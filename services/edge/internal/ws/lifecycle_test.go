@@ -2,6 +2,7 @@ package ws
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -43,6 +44,36 @@ func TestRevocationCloses4003(t *testing.T) {
 	}
 	if got := testutil.ToFloat64(h.hub.m.closed.WithLabelValues(reasonRevoked)); got != 2 {
 		t.Fatalf("closed{key_revoked} = %v", got)
+	}
+}
+
+// A revocation announced while the edge's subscription was down is missed; once the
+// subscription is back, every open socket's key is checked again and the revoked
+// key's socket closes with 4003, while a valid key's stays.
+func TestMissedRevocationClosesAfterResubscribe(t *testing.T) {
+	addr := redistest.Start(t)
+	h := start(t, func(o *Options) { o.Redis = redistest.Client(t, addr) })
+	h.logs.waitFor(t, "revocations subscribed")
+	revoked := h.key(t, "sess-r", authn.ScopeQotRead)
+	kept := h.key(t, "sess-k", authn.ScopeQotRead)
+	c := h.dial(t, revoked, dialOpts{})
+	other := h.dial(t, kept, dialOpts{})
+	waitUntil(t, "two sockets", func() bool { return h.hub.Sockets() == 2 })
+
+	h.val.remove(revoked) // revoked, and nobody heard
+	if err := redistest.Client(t, addr).Do(t.Context(), "CLIENT", "KILL", "TYPE", "pubsub").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if code := readClose(t, c); code != StatusKeyRevoked {
+		t.Fatalf("close code %d, want 4003", code)
+	}
+	h.logs.waitFor(t, `"revoked":1`)
+	waitUntil(t, "one socket left", func() bool { return h.hub.Sockets() == 1 })
+	if ctx := other.CloseRead(t.Context()); ctx.Err() != nil {
+		t.Fatal("the valid key's socket closed")
+	}
+	if strings.Contains(h.logs.String(), revoked) || strings.Contains(h.logs.String(), kept) {
+		t.Fatal("a key reached the logs")
 	}
 }
 

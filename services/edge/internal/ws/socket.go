@@ -56,6 +56,7 @@ type socket struct {
 	h          *Hub
 	conn       *websocket.Conn
 	sessionID  string
+	token      string // the key, to check it again after missed revocations; never logged
 	tokenHash  string
 	expires    time.Time
 	trades     bool     // the key has acc:read
@@ -84,9 +85,9 @@ type socket struct {
 	why       closeKind     // set before closeReq is closed
 }
 
-func newSocket(h *Hub, conn *websocket.Conn, p *authn.Principal, tokenHash string, json bool) *socket {
+func newSocket(h *Hub, conn *websocket.Conn, p *authn.Principal, token string, json bool) *socket {
 	s := &socket{
-		h: h, conn: conn, sessionID: p.Session(), tokenHash: tokenHash, expires: p.ExpiresAt,
+		h: h, conn: conn, sessionID: p.Session(), token: token, tokenHash: authn.HashToken(token), expires: p.ExpiresAt,
 		trades: p.Has(authn.ScopeAccRead), json: json, q: outq.New(h.opts.QueueSize),
 		closeReq: make(chan struct{}), due: make(chan struct{}, 1),
 	}

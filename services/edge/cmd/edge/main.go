@@ -20,6 +20,7 @@ import (
 	"github.com/futugw/gateway/services/edge/internal/app"
 	"github.com/futugw/gateway/services/edge/internal/cors"
 	"github.com/futugw/gateway/services/edge/internal/guard"
+	"github.com/futugw/gateway/services/edge/internal/ws"
 )
 
 func main() { os.Exit(run(os.Args[1:])) }
@@ -75,6 +76,7 @@ func parseConfig(args []string) (app.Config, settings, int) {
 	serviceKeyFile := config.String(fs, "service-key-file", "EDGE_SERVICE_KEY_FILE", "", "file holding the edge's service key (scope service) for the quote and trade push streams")
 	wsPing := config.Duration(fs, "ws-ping-interval", "EDGE_WS_PING_INTERVAL", 20*time.Second, "WebSocket keepalive ping period")
 	wsQueue := config.Int(fs, "ws-queue", "EDGE_WS_QUEUE", 256, "per-socket queue bound: waiting trade/notify frames, and distinct securities with a waiting quote")
+	wsPerKey := config.Int(fs, "ws-max-sockets-per-key", "EDGE_WS_MAX_SOCKETS_PER_KEY", ws.DefaultMaxSocketsPerKey, "open WebSockets one key and its session keys may hold together; more are refused (429 too_many_sockets)")
 	failIP := config.Int(fs, "auth-fail-ip-per-minute", "EDGE_AUTH_FAIL_IP_PER_MINUTE", guard.DefaultPerIP.Failures, "authentication failures a client address may have per minute before it is refused (429 auth_rate_limited) for the cool-down")
 	failKey := config.Int(fs, "auth-fail-key-per-minute", "EDGE_AUTH_FAIL_KEY_PER_MINUTE", guard.DefaultPerKey.Failures, "authentication failures one presented key may have per minute before it is refused for the cool-down")
 	failCooldown := config.Duration(fs, "auth-fail-cooldown", "EDGE_AUTH_FAIL_COOLDOWN", guard.DefaultCooldown, "how long a client or key over its authentication-failure limit is refused")
@@ -119,6 +121,9 @@ func parseConfig(args []string) (app.Config, settings, int) {
 	if *wsQueue < 1 {
 		return fail(errors.New("-ws-queue must be at least 1"))
 	}
+	if *wsPerKey < 1 {
+		return fail(errors.New("-ws-max-sockets-per-key must be at least 1"))
+	}
 	if *gcFloor < 0 {
 		return fail(errors.New("-gc-heap-floor-mib must not be negative"))
 	}
@@ -142,7 +147,7 @@ func parseConfig(args []string) (app.Config, settings, int) {
 		Redis:       redisx.Options{Addrs: *redisAddr, MasterName: *redisMaster, Password: password},
 		CORSOrigins: origins, ConnectSrc: splitList(*connectSrc), TrustProxy: *trustProxy,
 		CallTimeout: *callTimeout, PanelDir: *panelDir,
-		ServiceKey: serviceKey, WSPing: *wsPing, WSQueue: *wsQueue,
+		ServiceKey: serviceKey, WSPing: *wsPing, WSQueue: *wsQueue, WSPerKey: *wsPerKey,
 		AuthFailPerIP:    guard.Limit{Failures: *failIP, Per: time.Minute},
 		AuthFailPerKey:   guard.Limit{Failures: *failKey, Per: time.Minute},
 		AuthFailCooldown: *failCooldown,

@@ -67,6 +67,7 @@ func TestFlagErrors(t *testing.T) {
 		{"zero call timeout", nil, []string{"-call-timeout", "0s"}, 2},
 		{"zero ping interval", map[string]string{"EDGE_WS_PING_INTERVAL": "0s"}, nil, 2},
 		{"zero ws queue", nil, []string{"-ws-queue", "0"}, 2},
+		{"zero sockets per key", nil, []string{"-ws-max-sockets-per-key", "0"}, 2},
 		{"zero auth failure limit", nil, []string{"-auth-fail-key-per-minute", "0"}, 2},
 		{"negative GC heap floor", map[string]string{"GC_HEAP_FLOOR_MIB": "-1"}, nil, 2},
 		{"bad env GC heap floor", map[string]string{"GC_HEAP_FLOOR_MIB": "64MiB"}, nil, 2},

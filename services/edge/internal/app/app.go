@@ -45,6 +45,7 @@ type Config struct {
 	ServiceKey   string
 	WSPing       time.Duration // WebSocket keepalive period; ws.DefaultPingInterval when zero
 	WSQueue      int           // per-socket queue bound; ws.DefaultQueueSize when zero
+	WSPerKey     int           // open sockets per key and its sessions; ws.DefaultMaxSocketsPerKey when zero
 	WSPongWait   time.Duration // how long a ping waits for its pong; half of WSPing when zero
 	WSDrainAfter time.Duration // on shutdown, time sockets get to flush; ws.DefaultDrainTimeout when zero
 
@@ -96,7 +97,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Edge, error) {
 	corsMW := cors.New(cors.Options{Origins: cfg.CORSOrigins, TrustProxy: cfg.TrustProxy})
 	hubOpts := ws.Options{
 		Cache: cache, Redis: rdb, Origins: corsMW, ServiceKey: cfg.ServiceKey,
-		PingInterval: cfg.WSPing, PongTimeout: cfg.WSPongWait, QueueSize: cfg.WSQueue,
+		PingInterval: cfg.WSPing, PongTimeout: cfg.WSPongWait, QueueSize: cfg.WSQueue, MaxSocketsPerKey: cfg.WSPerKey,
 		DrainTimeout: cfg.WSDrainAfter, TrustProxy: cfg.TrustProxy,
 		Logger: log.With("component", "ws"), Metrics: reg,
 	}

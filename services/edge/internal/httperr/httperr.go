@@ -30,6 +30,8 @@ const (
 	// ReasonAuthRateLimited: too many failed authentications from one client or
 	// with one key; refused without asking auth until a cool-down ends.
 	ReasonAuthRateLimited = "auth_rate_limited"
+	// ReasonTooManySockets: the key (with its sessions) has its most sockets open.
+	ReasonTooManySockets = "too_many_sockets"
 )
 
 // HTTPStatus maps a gRPC code to the HTTP status of the edge's contract.

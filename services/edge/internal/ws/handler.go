@@ -2,6 +2,7 @@ package ws
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -66,6 +67,11 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if !h.reserve(p.Owner()) {
+		httperr.WriteStatus(w, http.StatusTooManyRequests, codes.ResourceExhausted, httperr.ReasonTooManySockets,
+			fmt.Sprintf("this key already has %d live-data sockets open; close some (other tabs) first", h.opts.MaxSocketsPerKey))
+		return
+	}
 	opts := &websocket.AcceptOptions{
 		InsecureSkipVerify: true, // the Origin was checked above, against the CORS allowlist
 		CompressionMode:    websocket.CompressionDisabled,
@@ -75,11 +81,13 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	conn, err := websocket.Accept(w, r, opts)
 	if err != nil {
+		h.unreserve(p.Owner())
 		return // Accept answered the client (426 and the like)
 	}
 	conn.SetReadLimit(readLimit)
 	s := newSocket(h, conn, p, token, r.URL.Query().Get("format") == "json")
 	if !h.add(s) {
+		h.unreserve(p.Owner())
 		_ = conn.Close(websocket.StatusGoingAway, "edge shutting down")
 		return
 	}

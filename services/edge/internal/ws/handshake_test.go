@@ -104,3 +104,34 @@ func TestProtocolToken(t *testing.T) {
 		}
 	}
 }
+
+// TestSocketsPerKeyCap: one key and its session keys together hold at most
+// MaxSocketsPerKey sockets; one more is refused before the upgrade (429
+// too_many_sockets), a closed socket frees its slot, and other keys are not affected.
+func TestSocketsPerKeyCap(t *testing.T) {
+	h := start(t, func(o *Options) { o.MaxSocketsPerKey = 2 })
+	parent, session, other := newKey(t), newKey(t), newKey(t)
+	h.val.add(parent, authn.Principal{KeyID: "parent", Scopes: []string{authn.ScopeQotRead}})
+	h.val.add(session, authn.Principal{KeyID: "sess-1", ParentID: "parent", SessionID: "sess-1", Scopes: []string{authn.ScopeQotRead}})
+	h.val.add(other, authn.Principal{KeyID: "other", Scopes: []string{authn.ScopeQotRead}})
+
+	first := h.dial(t, parent, dialOpts{})
+	h.dial(t, session, dialOpts{})
+	for _, k := range []string{parent, session} {
+		c, resp, err := h.tryDial(k, dialOpts{})
+		if err == nil {
+			_ = c.CloseNow()
+			t.Fatal("a third socket of one key was accepted")
+		}
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 429 || !strings.Contains(string(body), `"reason":"too_many_sockets"`) {
+			t.Fatalf("third socket: %d %s", resp.StatusCode, body)
+		}
+	}
+	h.dial(t, other, dialOpts{})
+
+	_ = first.Close(websocket.StatusNormalClosure, "")
+	waitUntil(t, "the slot freed", func() bool { return h.hub.Sockets() == 2 })
+	h.dial(t, session, dialOpts{})
+	waitUntil(t, "three sockets", func() bool { return h.hub.Sockets() == 3 })
+}

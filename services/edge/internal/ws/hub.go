@@ -50,6 +50,7 @@ type Hub struct {
 	bySub    map[subKey]map[*session]struct{}
 	traders  map[*socket]struct{} // sockets whose key has acc:read
 	byToken  map[string]map[*socket]struct{}
+	perOwner map[string]int // open and opening sockets per Principal.Owner
 }
 
 // NewHub builds a hub; Start launches its upstream streams.
@@ -72,6 +73,7 @@ func NewHub(o Options) (*Hub, error) {
 		bySub:    make(map[subKey]map[*session]struct{}),
 		traders:  make(map[*socket]struct{}),
 		byToken:  make(map[string]map[*socket]struct{}),
+		perOwner: make(map[string]int),
 	}, nil
 }
 
@@ -176,9 +178,35 @@ func (h *Hub) add(s *socket) bool {
 	return true
 }
 
+// reserve takes one of owner's socket slots before the upgrade, or reports that
+// all are taken.
+func (h *Hub) reserve(owner string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.perOwner[owner] >= h.opts.MaxSocketsPerKey {
+		return false
+	}
+	h.perOwner[owner]++
+	return true
+}
+
+// unreserve gives back one of owner's slots.
+func (h *Hub) unreserve(owner string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.unreserveLocked(owner)
+}
+
+func (h *Hub) unreserveLocked(owner string) {
+	if h.perOwner[owner]--; h.perOwner[owner] <= 0 {
+		delete(h.perOwner, owner)
+	}
+}
+
 // remove unregisters s (once its writer has stopped).
 func (h *Hub) remove(s *socket) {
 	h.mu.Lock()
+	h.unreserveLocked(s.owner)
 	delete(h.all, s)
 	delete(h.traders, s)
 	if set := h.byToken[s.tokenHash]; set != nil {

@@ -20,16 +20,19 @@ import (
 
 // Defaults for the zero values of Options.
 const (
-	DefaultPingInterval  = 20 * time.Second
-	DefaultQueueSize     = 256
-	DefaultWriteTimeout  = 10 * time.Second
-	DefaultDebounce      = 20 * time.Millisecond
-	DefaultExpiryWarning = 60 * time.Second
-	DefaultDrainTimeout  = time.Second
-	DefaultBackoffMin    = 100 * time.Millisecond
-	DefaultBackoffMax    = 5 * time.Second
-	DefaultStableAfter   = 500 * time.Millisecond
-	DefaultSessionLinger = 10 * time.Second
+	DefaultPingInterval = 20 * time.Second
+	DefaultQueueSize    = 256
+	// DefaultMaxSocketsPerKey bounds the sockets one key (with its sessions) holds
+	// open: a panel tab needs one, and a leaked key must not pin the edge's memory.
+	DefaultMaxSocketsPerKey = 64
+	DefaultWriteTimeout     = 10 * time.Second
+	DefaultDebounce         = 20 * time.Millisecond
+	DefaultExpiryWarning    = 60 * time.Second
+	DefaultDrainTimeout     = time.Second
+	DefaultBackoffMin       = 100 * time.Millisecond
+	DefaultBackoffMax       = 5 * time.Second
+	DefaultStableAfter      = 500 * time.Millisecond
+	DefaultSessionLinger    = 10 * time.Second
 )
 
 // OriginPolicy decides whether a handshake's Origin may open a socket (the CORS
@@ -54,16 +57,19 @@ type Options struct {
 	// ServiceKey authenticates the push streams (scope service).
 	ServiceKey string
 
-	PingInterval  time.Duration // keepalive ping period
-	PongTimeout   time.Duration // how long a ping waits for its pong; PingInterval/2 when zero
-	QueueSize     int           // per socket: control frames and distinct quote keys waiting
-	WriteTimeout  time.Duration // one frame write; a peer slower than this is cut
-	Debounce      time.Duration // batching of hosted-session changes sent upstream
-	ExpiryWarning time.Duration // key_expiring is sent this long before the key expires
-	DrainTimeout  time.Duration // on shutdown, time to flush queued frames before closing
-	BackoffMin    time.Duration // first stream reconnect delay
-	BackoffMax    time.Duration // largest stream reconnect delay
-	StableAfter   time.Duration // a stream open this long without error counts as connected
+	PingInterval time.Duration // keepalive ping period
+	PongTimeout  time.Duration // how long a ping waits for its pong; PingInterval/2 when zero
+	QueueSize    int           // per socket: control frames and distinct quote keys waiting
+	// MaxSocketsPerKey bounds the open sockets of one key and its session keys
+	// together; more are refused with 429 too_many_sockets.
+	MaxSocketsPerKey int
+	WriteTimeout     time.Duration // one frame write; a peer slower than this is cut
+	Debounce         time.Duration // batching of hosted-session changes sent upstream
+	ExpiryWarning    time.Duration // key_expiring is sent this long before the key expires
+	DrainTimeout     time.Duration // on shutdown, time to flush queued frames before closing
+	BackoffMin       time.Duration // first stream reconnect delay
+	BackoffMax       time.Duration // largest stream reconnect delay
+	StableAfter      time.Duration // a stream open this long without error counts as connected
 	// SessionLinger keeps a session hosted (with its subscriptions) this long after
 	// its last socket closed, so a reload resumes at once and the quote service is
 	// not asked to drop and re-send it.
@@ -93,6 +99,9 @@ func (o Options) withDefaults() Options {
 	def(&o.SessionLinger, DefaultSessionLinger)
 	if o.QueueSize <= 0 {
 		o.QueueSize = DefaultQueueSize
+	}
+	if o.MaxSocketsPerKey <= 0 {
+		o.MaxSocketsPerKey = DefaultMaxSocketsPerKey
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

@@ -56,6 +56,7 @@ type socket struct {
 	h          *Hub
 	conn       *websocket.Conn
 	sessionID  string
+	owner      string // Principal.Owner: whose socket slots this one takes
 	token      string // the key, to check it again after missed revocations; never logged
 	tokenHash  string
 	expires    time.Time
@@ -87,7 +88,7 @@ type socket struct {
 
 func newSocket(h *Hub, conn *websocket.Conn, p *authn.Principal, token string, json bool) *socket {
 	s := &socket{
-		h: h, conn: conn, sessionID: p.Session(), token: token, tokenHash: authn.HashToken(token), expires: p.ExpiresAt,
+		h: h, conn: conn, sessionID: p.Session(), owner: p.Owner(), token: token, tokenHash: authn.HashToken(token), expires: p.ExpiresAt,
 		trades: p.Has(authn.ScopeAccRead), json: json, q: outq.New(h.opts.QueueSize),
 		closeReq: make(chan struct{}), due: make(chan struct{}, 1),
 	}

@@ -85,6 +85,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Edge, error) {
 		return nil, err
 	}
 	gw, err := gateway.New(ctx, gateway.Options{
+		Logger:   log,
 		AuthAddr: cfg.AuthAddr, QuoteAddr: cfg.QuoteAddr, OrderAddr: cfg.OrderAddr,
 		Timeout: cfg.CallTimeout, MaxBody: cfg.MaxBody, TrustProxy: cfg.TrustProxy,
 	})

@@ -15,7 +15,7 @@ import (
 // TestUpstreamFaultsHideInternals: with the services down, an anonymous caller
 // learns that they are down, never where they live: neither a REST error body (the
 // gRPC client's dial error names the address) nor the public /readyz carries an
-// internal address; the edge's log gets the readiness details instead.
+// internal address; the edge's log gets the details instead.
 func TestUpstreamFaultsHideInternals(t *testing.T) {
 	auth := deadAddr(t)
 	var logs syncBuffer
@@ -27,6 +27,9 @@ func TestUpstreamFaultsHideInternals(t *testing.T) {
 	resp, b := send(t, "GET", base+"/api/auth/whoami", "", map[string]string{"Authorization": "Bearer x"})
 	if resp.StatusCode != 503 || strings.Contains(b, auth) || strings.Contains(b, "dial") {
 		t.Errorf("REST error: %d %s; want 503 without the address %s", resp.StatusCode, b, auth)
+	}
+	if !strings.Contains(logs.String(), `"msg":"service call failed"`) || !strings.Contains(logs.String(), auth) {
+		t.Errorf("the edge did not log the failed call's detail:\n%s", logs.String())
 	}
 
 	for range 2 { // the second evaluation logs nothing new

@@ -30,7 +30,7 @@ func (okAuth) CreateSession(context.Context, *gatewayv1.CreateSessionRequest) (*
 // fuzzHandler is the gateway's decode path (body cap, codec, error handler) with
 // in-process services that accept anything that decodes.
 func fuzzHandler(f *testing.F) http.Handler {
-	mux := NewServeMux()
+	mux := NewServeMux(nil)
 	ctx := context.Background()
 	if err := gatewayv1.RegisterOrderServiceHandlerServer(ctx, mux, okOrders{}); err != nil {
 		f.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -31,6 +32,10 @@ type Options struct {
 
 	// DialOptions replace the default (grpclink.DialOptions: an internal link).
 	DialOptions []grpc.DialOption
+
+	// Logger gets the detail of failures on the gateway's side, which the client
+	// only sees as a fixed text; nil discards it.
+	Logger *slog.Logger
 }
 
 // Gateway holds the REST handler and the upstream connections it owns.
@@ -73,7 +78,7 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 		g.conns = append(g.conns, cc)
 	}
 
-	mux := NewServeMux()
+	mux := NewServeMux(o.Logger)
 	regs := []error{
 		gatewayv1.RegisterAuthServiceHandlerClient(ctx, mux, gatewayv1.NewAuthServiceClient(g.Auth)),
 		gatewayv1.RegisterQuoteServiceHandlerClient(ctx, mux, gatewayv1.NewQuoteServiceClient(g.Quote)),
@@ -89,11 +94,12 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 }
 
 // NewServeMux returns the grpc-gateway mux with the edge's codec, header policy and
-// error handling, without any service registered.
-func NewServeMux() *runtime.ServeMux {
+// error handling, without any service registered; log (nil discards) gets the
+// detail of server faults.
+func NewServeMux(log *slog.Logger) *runtime.ServeMux {
 	return runtime.NewServeMux(
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, Marshaler()),
-		runtime.WithErrorHandler(httperr.GatewayErrorHandler),
+		runtime.WithErrorHandler(httperr.GatewayErrorHandler(log)),
 		runtime.WithRoutingErrorHandler(httperr.RoutingErrorHandler),
 		runtime.WithIncomingHeaderMatcher(incomingHeader),
 		// The services' gRPC metadata is internal: none of it becomes a response

@@ -3,6 +3,7 @@ package httperr
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
@@ -12,23 +13,33 @@ import (
 	"github.com/futugw/gateway/platform/errinfo"
 )
 
-// GatewayErrorHandler is the grpc-gateway error handler (runtime.WithErrorHandler):
-// every failed REST call, from the upstream service or from decoding the request,
-// gets the contract's status and body.
-func GatewayErrorHandler(_ context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, w http.ResponseWriter, _ *http.Request, err error) {
-	var hse *runtime.HTTPStatusError
-	if errors.As(err, &hse) {
-		// The gateway chose the HTTP status itself (a malformed path, say); keep it
-		// and describe the cause.
-		_, body := FromError(hse.Err)
-		if _, isStatus := status.FromError(hse.Err); !isStatus && hse.Err != nil {
-			body = Body{Reason: errinfo.InvalidArgument, Code: int(codes.InvalidArgument), Message: hse.Err.Error()}
-			body.Error = Readable(codes.InvalidArgument, body.Reason, body.Message)
-		}
-		WriteBody(w, hse.HTTPStatus, body)
-		return
+// GatewayErrorHandler returns the grpc-gateway error handler
+// (runtime.WithErrorHandler): every failed REST call, from the upstream service or
+// from decoding the request, gets the contract's status and body. A server fault's
+// own message goes to log (nil discards it), since the client gets a fixed text.
+func GatewayErrorHandler(log *slog.Logger) runtime.ErrorHandlerFunc {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
 	}
-	Write(w, err)
+	return func(_ context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
+		var hse *runtime.HTTPStatusError
+		if errors.As(err, &hse) {
+			// The gateway chose the HTTP status itself (a malformed path, say); keep it
+			// and describe the cause.
+			_, body := FromError(hse.Err)
+			if _, isStatus := status.FromError(hse.Err); !isStatus && hse.Err != nil {
+				body = Body{Reason: errinfo.InvalidArgument, Code: int(codes.InvalidArgument), Message: hse.Err.Error()}
+				body.Error = Readable(codes.InvalidArgument, body.Reason, body.Message)
+			}
+			WriteBody(w, hse.HTTPStatus, body)
+			return
+		}
+		if st, ok := status.FromError(err); !ok || serverFault(st.Code()) {
+			log.Warn("service call failed", "path", r.URL.Path, "code", status.Code(err).String(),
+				"reason", errinfo.Reason(err), "error", err.Error())
+		}
+		Write(w, err)
+	}
 }
 
 // RoutingErrorHandler is the grpc-gateway routing error handler

@@ -82,7 +82,7 @@ func FromError(err error) (int, Body) {
 
 // serverFault reports the codes of failures on the gateway's side, whose messages
 // may carry internals (a dial error naming a service's address, a driver's error):
-// the client gets a fixed text for them, and the service that failed logs the detail.
+// the client gets a fixed text for them, and the edge logs the detail (GatewayErrorHandler).
 func serverFault(c codes.Code) bool {
 	switch c {
 	case codes.Unavailable, codes.DeadlineExceeded, codes.Internal, codes.Unknown, codes.DataLoss:

@@ -151,7 +151,7 @@ func TestGatewayErrorHandlerKeepsHTTPStatus(t *testing.T) {
 	}
 	for _, tt := range tests {
 		rec := httptest.NewRecorder()
-		GatewayErrorHandler(context.Background(), nil, nil, rec, httptest.NewRequest("GET", "/api/x", nil), tt.err)
+		GatewayErrorHandler(nil)(context.Background(), nil, nil, rec, httptest.NewRequest("GET", "/api/x", nil), tt.err)
 		var b Body
 		if err := json.Unmarshal(rec.Body.Bytes(), &b); err != nil || rec.Code != tt.status || b.Reason != tt.reason || b.Error == "" {
 			t.Errorf("%v: got %d %+v %v", tt.err, rec.Code, b, err)

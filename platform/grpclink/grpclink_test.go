@@ -76,12 +76,24 @@ type pingProxy struct {
 }
 
 func newPingProxy(t *testing.T, target string) *pingProxy {
+	p := &pingProxy{}
+	p.ln = forwardOne(t, &p.wg, target, func(client, server net.Conn) {
+		var pipes sync.WaitGroup
+		pipes.Go(func() { p.pipe(server, client, true) })
+		pipes.Go(func() { p.pipe(client, server, false) })
+		pipes.Wait()
+	})
+	return p
+}
+
+// forwardOne listens on loopback, and on wg runs serve with the first connection
+// accepted and a connection dialled to target; the caller closes the listener.
+func forwardOne(t *testing.T, wg *sync.WaitGroup, target string, serve func(client, server net.Conn)) net.Listener {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &pingProxy{ln: ln}
-	p.wg.Go(func() {
+	wg.Go(func() {
 		in, err := ln.Accept()
 		if err != nil {
 			return
@@ -91,12 +103,9 @@ func newPingProxy(t *testing.T, target string) *pingProxy {
 			in.Close()
 			return
 		}
-		var pipes sync.WaitGroup
-		pipes.Go(func() { p.pipe(out, in, true) })
-		pipes.Go(func() { p.pipe(in, out, false) })
-		pipes.Wait()
+		serve(in, out)
 	})
-	return p
+	return ln
 }
 
 func (p *pingProxy) addr() string { return p.ln.Addr().String() }

@@ -80,26 +80,13 @@ type freezer struct {
 }
 
 func newFreezer(t *testing.T, target string) *freezer {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &freezer{ln: ln}
-	f.wg.Go(func() {
-		in, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		out, err := net.Dial("tcp", target)
-		if err != nil {
-			in.Close()
-			return
-		}
-		f.conns.Store(in, true)
-		f.conns.Store(out, true)
+	f := &freezer{}
+	f.ln = forwardOne(t, &f.wg, target, func(client, server net.Conn) {
+		f.conns.Store(client, true)
+		f.conns.Store(server, true)
 		var pipes sync.WaitGroup
-		pipes.Go(func() { f.pipe(out, in) })
-		pipes.Go(func() { f.pipe(in, out) })
+		pipes.Go(func() { f.pipe(server, client) })
+		pipes.Go(func() { f.pipe(client, server) })
 		pipes.Wait()
 	})
 	return f

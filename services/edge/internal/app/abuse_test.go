@@ -283,16 +283,7 @@ func TestAbuseSlowlorisHTTP(t *testing.T) {
 		defer c.Close()
 		start := time.Now()
 		fmt.Fprintf(c, "POST /api/order HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n{", s.key)
-		done := make(chan string, 1)
-		go func() {
-			resp, err := http.ReadResponse(bufio.NewReader(c), nil)
-			if err != nil {
-				done <- "closed: " + err.Error()
-				return
-			}
-			resp.Body.Close()
-			done <- fmt.Sprint(resp.StatusCode)
-		}()
+		done := answerOf(c)
 		tick := time.NewTicker(100 * time.Millisecond)
 		defer tick.Stop()
 		for {

@@ -1,13 +1,12 @@
 package app
 
 import (
-	"bytes"
 	"encoding/json"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/futugw/gateway/platform/logtest"
 	"github.com/futugw/gateway/platform/redistest"
 	"github.com/futugw/gateway/platform/redisx"
 )
@@ -18,7 +17,7 @@ import (
 // internal address; the edge's log gets the details instead.
 func TestUpstreamFaultsHideInternals(t *testing.T) {
 	auth := deadAddr(t)
-	var logs syncBuffer
+	var logs logtest.Buffer
 	base := startEdge(t, Config{
 		AuthAddr: auth, QuoteAddr: deadAddr(t), OrderAddr: deadAddr(t),
 		Redis: redisx.Options{Addrs: redistest.Start(t)},
@@ -57,22 +56,4 @@ func TestUpstreamFaultsHideInternals(t *testing.T) {
 	if n := strings.Count(logs.String(), `"check":"auth"`); n != 1 || !strings.Contains(logs.String(), auth) {
 		t.Errorf("the edge logged auth's failure %d times (want once, with its address):\n%s", n, logs.String())
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for a logger writing while the test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -43,16 +43,7 @@ func TestAbuseSlowlorisOtherRoutes(t *testing.T) {
 			if chunked {
 				_, _ = c.Write([]byte("10000\r\n")) // one 64 KiB chunk, sent a byte at a time
 			}
-			done := make(chan string, 1)
-			go func() {
-				resp, err := http.ReadResponse(bufio.NewReader(c), nil)
-				if err != nil {
-					done <- "closed: " + err.Error()
-					return
-				}
-				resp.Body.Close()
-				done <- fmt.Sprint(resp.StatusCode)
-			}()
+			done := answerOf(c)
 			start := time.Now()
 			tick := time.NewTicker(200 * time.Millisecond)
 			defer tick.Stop()
@@ -72,4 +63,20 @@ func TestAbuseSlowlorisOtherRoutes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// answerOf reads the answer on c in the background: its status code, or how the
+// connection ended.
+func answerOf(c net.Conn) <-chan string {
+	done := make(chan string, 1)
+	go func() {
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			done <- "closed: " + err.Error()
+			return
+		}
+		resp.Body.Close()
+		done <- fmt.Sprint(resp.StatusCode)
+	}()
+	return done
 }

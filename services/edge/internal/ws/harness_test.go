@@ -49,8 +49,9 @@ func newKey(t testing.TB) string {
 
 // fakeValidator knows a fixed set of keys.
 type fakeValidator struct {
-	mu   sync.Mutex
-	keys map[string]authn.Principal
+	mu      sync.Mutex
+	keys    map[string]authn.Principal
+	revoked map[string]bool
 }
 
 func (f *fakeValidator) add(token string, p authn.Principal) {
@@ -59,17 +60,28 @@ func (f *fakeValidator) add(token string, p authn.Principal) {
 	f.keys[token] = p
 }
 
-// remove forgets token, as auth forgets a revoked key.
+// remove forgets token, as a key store that lost its data would.
 func (f *fakeValidator) remove(token string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	delete(f.keys, token)
 }
 
+// revoke makes token answer revoked_key, as auth does for a revoked key.
+func (f *fakeValidator) revoke(token string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.keys, token)
+	f.revoked[token] = true
+}
+
 func (f *fakeValidator) Validate(_ context.Context, token string, _ authn.CallInfo) (*authn.Principal, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	p, ok := f.keys[token]
+	if f.revoked[token] {
+		return nil, errinfo.New(codes.Unauthenticated, errinfo.RevokedKey, "the API key was revoked")
+	}
 	if !ok {
 		return nil, errinfo.New(codes.Unauthenticated, errinfo.InvalidKey, "unknown API key")
 	}
@@ -265,7 +277,7 @@ func start(t *testing.T, tweak func(*Options)) *harness {
 		quote: &fakeQuote{serviceKey: svcKey, subs: map[string][]*gatewayv1.Subscription{},
 			out: make(chan *gatewayv1.QuotePush, 1024), hosted: make(chan []string, 64)},
 		order: &fakeOrder{out: make(chan *gatewayv1.TradePush, 64), streams: make(chan struct{}, 16)},
-		val:   &fakeValidator{keys: map[string]authn.Principal{}},
+		val:   &fakeValidator{keys: map[string]authn.Principal{}, revoked: map[string]bool{}},
 		logs:  &logBuf{},
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

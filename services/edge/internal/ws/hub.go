@@ -9,8 +9,7 @@ import (
 	"time"
 
 	"github.com/futugw/gateway/platform/authn"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
+	"github.com/futugw/gateway/platform/errinfo"
 )
 
 // subKey is what a session subscribes to: a security and a sub type.
@@ -291,8 +290,10 @@ func (h *Hub) Revoke(tokenHash string) {
 
 // Revalidate checks every open socket's key with auth again (the revocation
 // watcher lost its subscription, so revocations may have been missed; its cache is
-// already purged) and closes, with 4003, the sockets of keys auth no longer accepts.
-// A key auth cannot be asked about now keeps its sockets: the next loss retries.
+// already purged) and closes, with 4003, the sockets of keys auth says are revoked.
+// Only a revocation closes: a key auth cannot be asked about now, or does not find
+// (a Redis that came back before its data), keeps its sockets until its expiry or
+// the next check.
 func (h *Hub) Revalidate(ctx context.Context) {
 	h.mu.RLock()
 	tokens := make(map[string]string, len(h.byToken))
@@ -308,7 +309,7 @@ func (h *Hub) Revalidate(ctx context.Context) {
 		vctx, cancel := context.WithTimeout(ctx, validateTimeout)
 		_, err := h.opts.Cache.Validate(vctx, token, authn.CallInfo{Method: "GET /ws (revalidate)"})
 		cancel()
-		if status.Code(err) == codes.Unauthenticated {
+		if errinfo.Reason(err) == errinfo.RevokedKey {
 			h.Revoke(hash)
 			closed++
 		}

@@ -120,21 +120,25 @@ func (m *Manager) Revoke(ctx context.Context, id string, by Actor) error {
 }
 
 func (m *Manager) revoke(ctx context.Context, id string, by Actor, action string) error {
-	recs, err := m.o.Store.Revoke(ctx, id)
-	if err != nil {
-		return err
-	}
+	return m.revokeWith(ctx, m.o.Store.Revoke, id, by, action)
+}
+
+// revokeWith runs a store revocation and announces and audits every key it
+// revoked, also when it failed part-way (what it revoked stays revoked).
+func (m *Manager) revokeWith(ctx context.Context, revoke func(context.Context, string) ([]keys.Record, error),
+	id string, by Actor, action string) error {
+	recs, err := revoke(ctx, id)
 	for i, r := range recs {
 		m.o.OnRevoke(r.Hash)
 		m.revoked.Inc()
 		f := map[string]string{"by": by.KeyID}
 		if i > 0 {
-			f["cause"] = "parent " + id + " revoked"
+			f["cause"] = action + " of " + id
 		}
 		m.audit(ctx, action, r.ID, by, f)
 		m.log.Info("key revoked", "key_id", r.ID, "by", by.KeyID, "action", action)
 	}
-	return nil
+	return err
 }
 
 // CreateSession mints a session key under the caller's key (given by its hash). The
@@ -173,14 +177,34 @@ func (m *Manager) Refresh(ctx context.Context, callerHash string, by Actor) (str
 	if err != nil {
 		return "", keys.Record{}, err
 	}
+	// One successor per key: a second refresh of the same key (concurrent, or with
+	// the old key during its grace) would fork the session.
+	claimed, err := m.o.Store.ClaimRotation(ctx, old)
+	if err != nil {
+		return "", keys.Record{}, err
+	}
+	if !claimed {
+		return "", keys.Record{}, &keys.PolicyError{Rule: "already_refreshed",
+			Msg: "this session key was already refreshed; use the key that refresh returned"}
+	}
 	token, rec, err := m.mint(ctx, func(id, hash string) (keys.Record, error) {
 		return m.o.Policy.Refresh(old, parent, id, hash, m.o.Now())
 	})
 	if err != nil {
 		return "", keys.Record{}, err
 	}
-	if err := m.o.Store.Shorten(ctx, old, m.o.Policy.GraceTTL(old, m.o.Now())); err != nil {
-		m.log.Warn("old session key not shortened", "key_id", old.ID, "error", err.Error())
+	kept, err := m.o.Store.Shorten(ctx, old, m.o.Policy.GraceTTL(old, m.o.Now()))
+	if err != nil || !kept {
+		// The old key was revoked or logged out meanwhile (or we cannot tell): the
+		// successor must not outlive it. A logout killing the old key later finds
+		// the successor among the session's keys.
+		if _, kerr := m.o.Store.Revoke(context.WithoutCancel(ctx), rec.ID); kerr != nil {
+			m.log.Error("revoking the successor of a revoked session key", "key_id", rec.ID, "error", kerr.Error())
+		}
+		if err != nil {
+			return "", keys.Record{}, err
+		}
+		return "", keys.Record{}, store.ErrRevoked
 	}
 	m.sessions.WithLabelValues("refresh").Inc()
 	m.audit(ctx, "session_refreshed", rec.ID, by, map[string]string{"previous_id": old.ID, "parent_id": parent.ID})
@@ -199,7 +223,8 @@ func (m *Manager) Logout(ctx context.Context, callerHash string, by Actor) error
 			Msg: "logout ends session keys only; revoke a long-lived key with RevokeKey"}
 	}
 	m.sessions.WithLabelValues("logout").Inc()
-	return m.revoke(ctx, rec.ID, by, "logout")
+	// The whole session ends: earlier keys in their grace and any successor too.
+	return m.revokeWith(ctx, m.o.Store.RevokeSession, rec.ID, by, "logout")
 }
 
 // mint generates a session key and stores the record build makes for it, retrying

@@ -11,9 +11,11 @@ const (
 	idPrefix    = prefix + "id:"
 	childPrefix = prefix + "children:"
 	revPrefix   = prefix + "revoked:"
+	rotPrefix   = prefix + "rotated:"
 )
 
 func tokKey(hash string) string     { return tokPrefix + hash }
 func idKey(id string) string        { return idPrefix + id }
 func childKey(id string) string     { return childPrefix + id }
 func revokedKey(hash string) string { return revPrefix + hash }
+func rotatedKey(hash string) string { return rotPrefix + hash }

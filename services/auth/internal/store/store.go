@@ -168,13 +168,29 @@ func (s *Store) GetByID(ctx context.Context, id string) (keys.Record, error) {
 	return rec, err
 }
 
+// ClaimRotation marks session key rec as refreshed, once: it reports false when the
+// key was refreshed before (or concurrently), so one key never has two successors.
+// The mark lives as long as the key could.
+func (s *Store) ClaimRotation(ctx context.Context, rec keys.Record) (bool, error) {
+	ttl, expires := rec.TTL(s.opts.Now())
+	if !expires || ttl <= 0 {
+		ttl = s.opts.TombstoneMaxTTL
+	}
+	ok, err := s.rdb.SetNX(ctx, rotatedKey(rec.Hash), rec.ID, ttl).Result()
+	if err != nil {
+		return false, unavailable("claim rotation", err)
+	}
+	return ok, nil
+}
+
 // Shorten makes rec expire after ttl (when that is sooner), rewriting the record so
 // its ExpiresAt matches the Redis TTL and caches drop it in time. Used for the grace
-// period of a refreshed session key.
-func (s *Store) Shorten(ctx context.Context, rec keys.Record, ttl time.Duration) error {
+// period of a refreshed session key. It reports false when the record is gone
+// (revoked or logged out meanwhile) and so was not rewritten.
+func (s *Store) Shorten(ctx context.Context, rec keys.Record, ttl time.Duration) (bool, error) {
 	now := s.opts.Now()
-	if left, ok := rec.TTL(now); ok && left <= ttl {
-		return nil
+	if left, ok := rec.TTL(now); ok && left < ttl {
+		ttl = left
 	}
 	if ttl <= 0 {
 		ttl = time.Millisecond
@@ -182,17 +198,18 @@ func (s *Store) Shorten(ctx context.Context, rec keys.Record, ttl time.Duration)
 	rec.ExpiresAt = now.Add(ttl).UTC()
 	data, err := json.Marshal(rec)
 	if err != nil {
-		return fmt.Errorf("store: encode record: %w", err)
+		return false, fmt.Errorf("store: encode record: %w", err)
 	}
+	var set *redis.BoolCmd
 	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.SetXX(ctx, tokKey(rec.Hash), data, ttl)
+		set = p.SetXX(ctx, tokKey(rec.Hash), data, ttl)
 		p.PExpire(ctx, idKey(rec.ID), ttl)
 		return nil
 	})
-	if err != nil {
-		return unavailable("shorten", err)
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return false, unavailable("shorten", err)
 	}
-	return nil
+	return set.Val(), nil
 }
 
 // Revoke revokes key id and, for a long-lived key, every session key under it. It
@@ -203,34 +220,71 @@ func (s *Store) Revoke(ctx context.Context, id string) ([]keys.Record, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The key first, its sessions after: a session creation racing this revoke links
+	// itself into children:<id> before it checks that the parent exists, so either it
+	// finds the parent gone and undoes itself, or it linked itself before the parent
+	// was deleted and the read of children:<id> below finds it.
+	if err := s.kill(ctx, rec); err != nil {
+		return nil, err
+	}
+	out := []keys.Record{rec}
+	if rec.IsSession() {
+		return out, nil
+	}
+	children, err := s.killChildren(ctx, id, func(keys.Record) bool { return true })
+	out = append(out, children...)
+	if err != nil {
+		return out, err
+	}
+	if err := s.rdb.Del(ctx, childKey(id)).Err(); err != nil {
+		return out, unavailable("drop sessions", err)
+	}
+	return out, nil
+}
+
+// RevokeSession ends the session of session key id: the key and every other key of
+// its session (earlier keys still in their refresh grace, and a successor), killed
+// after it for the same reason as Revoke's children. It returns the revoked records,
+// the key first.
+func (s *Store) RevokeSession(ctx context.Context, id string) ([]keys.Record, error) {
+	rec, err := s.GetByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.kill(ctx, rec); err != nil {
+		return nil, err
+	}
 	out := []keys.Record{rec}
 	if !rec.IsSession() {
-		ids, err := s.rdb.SMembers(ctx, childKey(id)).Result()
+		return out, nil
+	}
+	session := rec.Session()
+	siblings, err := s.killChildren(ctx, rec.ParentID, func(c keys.Record) bool { return c.Session() == session })
+	return append(out, siblings...), err
+}
+
+// killChildren kills the live session keys under parent that match, returning them.
+func (s *Store) killChildren(ctx context.Context, parent string, match func(keys.Record) bool) ([]keys.Record, error) {
+	ids, err := s.rdb.SMembers(ctx, childKey(parent)).Result()
+	if err != nil {
+		return nil, unavailable("list sessions", err)
+	}
+	var out []keys.Record
+	for _, cid := range ids {
+		child, err := s.GetByID(ctx, cid)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
 		if err != nil {
-			return nil, unavailable("list sessions", err)
+			return out, err
 		}
-		for _, cid := range ids {
-			child, err := s.GetByID(ctx, cid)
-			if errors.Is(err, ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, child)
+		if !match(child) {
+			continue
 		}
-	}
-	// The parent last: until then a racing session creation still sees it and its
-	// child lands in the set we already read, or sees it gone and undoes itself.
-	for i := len(out) - 1; i >= 0; i-- {
-		if err := s.kill(ctx, out[i]); err != nil {
-			return nil, err
+		if err := s.kill(ctx, child); err != nil {
+			return out, err
 		}
-	}
-	if !rec.IsSession() {
-		if err := s.rdb.Del(ctx, childKey(id)).Err(); err != nil {
-			return nil, unavailable("drop sessions", err)
-		}
+		out = append(out, child)
 	}
 	return out, nil
 }

@@ -274,8 +274,8 @@ func TestShorten(t *testing.T) {
 		if err := e.st.Issue(ctx, rec); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.st.Shorten(ctx, rec, 30*time.Second); err != nil {
-			t.Fatal(err)
+		if kept, err := e.st.Shorten(ctx, rec, 30*time.Second); err != nil || !kept {
+			t.Fatal(kept, err)
 		}
 		p, err := e.st.Validate(ctx, tok, authn.CallInfo{})
 		if err != nil || time.Until(p.ExpiresAt) > 30*time.Second {
@@ -283,6 +283,16 @@ func TestShorten(t *testing.T) {
 		}
 		if ttl := e.rdb.PTTL(ctx, idKey("s")).Val(); ttl <= 0 || ttl > 30*time.Second {
 			t.Errorf("id TTL = %v", ttl)
+		}
+		// A key revoked meanwhile is not brought back, and the caller learns it.
+		if _, err := e.st.Revoke(ctx, "s"); err != nil {
+			t.Fatal(err)
+		}
+		if kept, err := e.st.Shorten(ctx, rec, 10*time.Second); err != nil || kept {
+			t.Fatalf("shorten of a revoked key: kept %v, %v", kept, err)
+		}
+		if _, err := e.st.Validate(ctx, tok, authn.CallInfo{}); err == nil {
+			t.Fatal("the revoked key validates again after Shorten")
 		}
 	})
 }

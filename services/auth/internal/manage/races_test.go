@@ -1,0 +1,252 @@
+package manage
+
+// Races between revocation, logout, session creation and refresh, forced with a
+// hook that runs the racing call right after one Redis command of the other.
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/redistest"
+	"github.com/futugw/gateway/services/auth/internal/keys"
+	"github.com/futugw/gateway/services/auth/internal/store"
+)
+
+// afterCommand runs after (once) when a command of the given name and first key completes.
+type afterCommand struct {
+	name, key string
+	once      sync.Once
+	after     func()
+}
+
+func (h *afterCommand) DialHook(next redis.DialHook) redis.DialHook {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		return next(ctx, network, addr)
+	}
+}
+
+func (h *afterCommand) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		err := next(ctx, cmd)
+		args := cmd.Args()
+		if strings.EqualFold(cmd.Name(), h.name) && len(args) > 1 && args[1] == h.key {
+			h.once.Do(h.after)
+		}
+		return err
+	}
+}
+
+func (h *afterCommand) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+
+// twoManagers is one Redis with two managers on separate clients: "hooked" (whose store's
+// client carries a hook) and "plain".
+type twoManagers struct {
+	plainRDB  redis.UniversalClient
+	plainSt   *store.Store
+	plain     *Manager
+	hookedRDB redis.UniversalClient
+	hooked    *Manager
+}
+
+func newTwoManagers(t *testing.T, pol keys.Policy) *twoManagers {
+	addr := redistest.Start(t)
+	p := &twoManagers{plainRDB: redistest.Client(t, addr), hookedRDB: redistest.Client(t, addr)}
+	log := slog.New(slog.DiscardHandler)
+	p.plainSt = store.New(p.plainRDB, store.Options{Logger: log})
+	p.plain = New(Options{Store: p.plainSt, Policy: pol, Logger: log})
+	p.hooked = New(Options{Store: store.New(p.hookedRDB, store.Options{Logger: log}), Policy: pol, Logger: log})
+	return p
+}
+
+func validates(t *testing.T, st *store.Store, tok string) bool {
+	t.Helper()
+	_, err := st.Validate(context.Background(), tok, authn.CallInfo{})
+	return err == nil
+}
+
+// Two concurrent refreshes of one session key leave at most one live successor.
+func TestConcurrentRefreshesLeaveOneLiveKey(t *testing.T) {
+	p := newTwoManagers(t, keys.DefaultPolicy())
+	ctx := context.Background()
+	_, parent, err := p.plain.Issue(ctx, keys.IssueSpec{ID: "trader", Scopes: []string{"qot:read"}, ExpiresIn: 8 * time.Hour}, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sess, err := p.plain.CreateSession(ctx, parent.Hash, keys.SessionSpec{}, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	toks := make([]string, 2)
+	errs := make([]error, 2)
+	for i := range 2 {
+		wg.Go(func() { toks[i], _, errs[i] = p.plain.Refresh(ctx, sess.Hash, admin) })
+	}
+	wg.Wait()
+	live := 0
+	for i := range 2 {
+		if errs[i] == nil && validates(t, p.plainSt, toks[i]) {
+			live++
+		}
+	}
+	if live > 1 {
+		t.Fatalf("one session key refreshed twice: %d live successor keys (errs %v)", live, errs)
+	}
+}
+
+// A logout landing after Refresh read the old key and before it stored the new one
+// must not leave the new key live.
+func TestRefreshRacingLogoutReturnsNoLiveKey(t *testing.T) {
+	p := newTwoManagers(t, keys.DefaultPolicy())
+	ctx := context.Background()
+	_, parent, err := p.plain.Issue(ctx, keys.IssueSpec{ID: "trader", Scopes: []string{"qot:read"}, ExpiresIn: 8 * time.Hour}, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stok, sess, err := p.plain.CreateSession(ctx, parent.Hash, keys.SessionSpec{}, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Right after the refresh's GET of the old record, the user logs out elsewhere.
+	var logoutErr error
+	p.hookedRDB.AddHook(&afterCommand{name: "get", key: "futugw:tok:" + sess.Hash, after: func() {
+		logoutErr = p.plain.Logout(ctx, sess.Hash, admin)
+	}})
+	ntok, _, err := p.hooked.Refresh(ctx, sess.Hash, admin)
+	if logoutErr != nil {
+		t.Fatalf("logout: %v", logoutErr)
+	}
+	if validates(t, p.plainSt, stok) {
+		t.Fatal("old session key still valid after logout")
+	}
+	if err == nil && validates(t, p.plainSt, ntok) {
+		t.Fatal("refresh of a logged-out session key returned a live key")
+	}
+}
+
+// A session created while the parent's revocation runs (the creation running right
+// after the revocation's first Redis command on the children) does not survive it.
+func TestRevokeRacingCreateSessionLeavesNoLiveChild(t *testing.T) {
+	p := newTwoManagers(t, keys.DefaultPolicy())
+	ctx := context.Background()
+	_, parent, err := p.plain.Issue(ctx, keys.IssueSpec{ID: "trader", Scopes: []string{"qot:read"}, ExpiresIn: 8 * time.Hour}, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ctok string
+	var cerr error
+	p.hookedRDB.AddHook(&afterCommand{name: "smembers", key: "futugw:children:trader", after: func() {
+		ctok, _, cerr = p.plain.CreateSession(ctx, parent.Hash, keys.SessionSpec{}, admin)
+	}})
+	if err := p.hooked.Revoke(ctx, "trader", admin); err != nil {
+		t.Fatal(err)
+	}
+	if cerr != nil {
+		t.Logf("racing CreateSession refused: %v (the fixed behaviour)", cerr)
+		return
+	}
+	if validates(t, p.plainSt, ctok) {
+		t.Fatal("session key created during its parent's revocation is still valid after the revocation returned")
+	}
+}
+
+// The same for a Refresh racing the parent's revocation.
+func TestRevokeRacingRefreshLeavesNoLiveChild(t *testing.T) {
+	p := newTwoManagers(t, keys.DefaultPolicy())
+	ctx := context.Background()
+	_, parent, err := p.plain.Issue(ctx, keys.IssueSpec{ID: "trader", Scopes: []string{"qot:read"}, ExpiresIn: 8 * time.Hour}, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sess, err := p.plain.CreateSession(ctx, parent.Hash, keys.SessionSpec{}, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ntok string
+	var rerr error
+	p.hookedRDB.AddHook(&afterCommand{name: "smembers", key: "futugw:children:trader", after: func() {
+		ntok, _, rerr = p.plain.Refresh(ctx, sess.Hash, admin)
+	}})
+	if err := p.hooked.Revoke(ctx, "trader", admin); err != nil {
+		t.Fatal(err)
+	}
+	if rerr != nil {
+		t.Logf("racing Refresh refused: %v (the fixed behaviour)", rerr)
+		return
+	}
+	if validates(t, p.plainSt, ntok) {
+		t.Fatal("refreshed session key is still valid after its parent's revocation returned")
+	}
+}
+
+// A session key already refreshed (now in its grace) cannot be refreshed again: that
+// would fork the session, leaving a leaked old key a fresh successor of its own.
+func TestRotatedKeyIsNotRefreshedAgain(t *testing.T) {
+	p := newTwoManagers(t, keys.DefaultPolicy())
+	ctx := context.Background()
+	_, parent, err := p.plain.Issue(ctx, keys.IssueSpec{ID: "trader", Scopes: []string{"qot:read"}, ExpiresIn: 8 * time.Hour}, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sess, err := p.plain.CreateSession(ctx, parent.Hash, keys.SessionSpec{}, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t1, r1, err := p.plain.Refresh(ctx, sess.Hash, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t2, r2, err := p.plain.Refresh(ctx, sess.Hash, admin) // the old, already rotated key
+	if err != nil {
+		return // refused: the fixed behaviour
+	}
+	if err := p.plain.Logout(ctx, r1.Hash, admin); err != nil {
+		t.Fatal(err)
+	}
+	if validates(t, p.plainSt, t2) {
+		t.Fatalf("rotated key refreshed again: second successor %s (expires %v) still live after logging out of the first (%s, token %t)",
+			r2.ID, r2.ExpiresAt, r1.ID, validates(t, p.plainSt, t1))
+	}
+}
+
+// TestLogoutEndsTheWholeSession: logging out with a key in its refresh grace ends
+// its successor too; a session is one login, whichever of its keys ends it.
+func TestLogoutEndsTheWholeSession(t *testing.T) {
+	p := newTwoManagers(t, keys.DefaultPolicy())
+	ctx := context.Background()
+	_, parent, err := p.plain.Issue(ctx, keys.IssueSpec{ID: "trader", Scopes: []string{"qot:read"}, ExpiresIn: 8 * time.Hour}, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sess, err := p.plain.CreateSession(ctx, parent.Hash, keys.SessionSpec{}, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _, err := p.plain.CreateSession(ctx, parent.Hash, keys.SessionSpec{}, admin) // another login
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, _, err := p.plain.Refresh(ctx, sess.Hash, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.plain.Logout(ctx, sess.Hash, admin); err != nil { // with the old key
+		t.Fatal(err)
+	}
+	if validates(t, p.plainSt, next) {
+		t.Fatal("the successor outlived the logout of its session")
+	}
+	if !validates(t, p.plainSt, other) {
+		t.Fatal("another session of the same parent ended too")
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -69,39 +70,34 @@ func WatchRevocations(ctx context.Context, rdb redis.UniversalClient, c *Cache, 
 	for _, o := range opts {
 		o(&cfg)
 	}
-	ps := rdb.Subscribe(ctx, RevocationChannel)
-
-	// Receive does not return on context cancellation; closing the PubSub does.
-	stopped := make(chan struct{})
-	closed := make(chan struct{})
-	go func() {
-		defer close(closed)
-		select {
-		case <-ctx.Done():
-		case <-stopped:
-		}
-		_ = ps.Close()
-	}()
-	defer func() {
-		close(stopped)
-		<-closed
-	}()
+	sub := newSubscription(ctx, rdb)
+	defer sub.close()
 
 	healthy := false    // whether we are subscribed as far as we know
 	subscribed := false // whether a subscription ever succeeded
+	pinged := false     // a PING went out and nothing has come back since
 	wait := watchBackoff
 	for {
-		msg, err := ps.ReceiveTimeout(ctx, watchIdle)
+		msg, err := sub.current().ReceiveTimeout(ctx, watchIdle)
 		if ctx.Err() != nil {
 			return nil
 		}
 		if err != nil {
-			if isTimeout(err) {
+			if isTimeout(err) && !pinged {
 				// Quiet channel: a ping makes a dead connection show itself.
-				if perr := ps.Ping(ctx); perr == nil {
+				if perr := sub.current().Ping(ctx); perr == nil {
+					pinged = true
 					continue
 				}
 			}
+			if isTimeout(err) {
+				// The ping went unanswered for a whole idle period: the connection is
+				// dead although nothing failed (a peer gone without a FIN), and the
+				// client would not notice for minutes. Start a new one.
+				err = errors.New("no answer to PING")
+				sub.renew()
+			}
+			pinged = false
 			if healthy {
 				healthy = false
 				c.Purge()
@@ -113,6 +109,7 @@ func WatchRevocations(ctx context.Context, rdb redis.UniversalClient, c *Cache, 
 			wait = min(wait*2, watchMaxWait)
 			continue
 		}
+		pinged = false
 		switch m := msg.(type) {
 		case *redis.Subscription:
 			if m.Kind == "subscribe" {
@@ -148,4 +145,57 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 	case <-t.C:
 		return true
 	}
+}
+
+// subscription is the watcher's PubSub, replaceable when its connection is found dead.
+// Receive does not return on context cancellation; closing the PubSub does, so a
+// goroutine closes the current one when ctx ends.
+type subscription struct {
+	ctx    context.Context
+	rdb    redis.UniversalClient
+	mu     sync.Mutex
+	ps     *redis.PubSub
+	ended  bool
+	done   chan struct{}
+	closed chan struct{}
+}
+
+func newSubscription(ctx context.Context, rdb redis.UniversalClient) *subscription {
+	s := &subscription{ctx: ctx, rdb: rdb, ps: rdb.Subscribe(ctx, RevocationChannel),
+		done: make(chan struct{}), closed: make(chan struct{})}
+	go func() {
+		defer close(s.closed)
+		select {
+		case <-ctx.Done():
+		case <-s.done:
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.ended = true
+		_ = s.ps.Close()
+	}()
+	return s
+}
+
+func (s *subscription) current() *redis.PubSub {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ps
+}
+
+// renew replaces the PubSub with one on a new connection.
+func (s *subscription) renew() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ended {
+		return
+	}
+	_ = s.ps.Close()
+	s.ps = s.rdb.Subscribe(s.ctx, RevocationChannel)
+}
+
+// close ends the subscription and waits until it is closed.
+func (s *subscription) close() {
+	close(s.done)
+	<-s.closed
 }

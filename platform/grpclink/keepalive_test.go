@@ -4,10 +4,10 @@ import (
 	"context"
 	"net"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/futugw/gateway/platform/nettest"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/health"
@@ -31,9 +31,9 @@ func TestKeepaliveEndsStreamsOfAVanishedPeer(t *testing.T) {
 	defer srv.Stop()
 
 	watch := func(frozen bool) (time.Duration, error) {
-		px := newFreezer(t, ln.Addr().String())
-		defer px.close()
-		cc, err := grpc.NewClient(px.addr(), DialOptions()...)
+		px := nettest.StartBlackhole(t, ln.Addr().String())
+		defer px.Close()
+		cc, err := grpc.NewClient(px.Addr(), DialOptions()...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -48,7 +48,9 @@ func TestKeepaliveEndsStreamsOfAVanishedPeer(t *testing.T) {
 			t.Fatal(err)
 		}
 		start := time.Now()
-		px.frozen.Store(frozen)
+		if frozen {
+			px.Freeze()
+		}
 		_, err = st.Recv() // nothing more comes: only the link's end or ctx ends it
 		return time.Since(start), err
 	}
@@ -69,48 +71,3 @@ func TestKeepaliveEndsStreamsOfAVanishedPeer(t *testing.T) {
 
 // ctxEnded reports whether the stream ended by its own deadline.
 func ctxEnded(err error) bool { return status.Code(err) == codes.DeadlineExceeded }
-
-// freezer forwards one connection to target until frozen, then swallows every byte
-// both ways and keeps the connections open: a peer gone silent.
-type freezer struct {
-	ln     net.Listener
-	frozen atomic.Bool
-	wg     sync.WaitGroup
-	conns  sync.Map
-}
-
-func newFreezer(t *testing.T, target string) *freezer {
-	f := &freezer{}
-	f.ln = forwardOne(t, &f.wg, target, func(client, server net.Conn) {
-		f.conns.Store(client, true)
-		f.conns.Store(server, true)
-		var pipes sync.WaitGroup
-		pipes.Go(func() { f.pipe(server, client) })
-		pipes.Go(func() { f.pipe(client, server) })
-		pipes.Wait()
-	})
-	return f
-}
-
-func (f *freezer) addr() string { return f.ln.Addr().String() }
-
-func (f *freezer) close() {
-	f.ln.Close()
-	f.conns.Range(func(c, _ any) bool { c.(net.Conn).Close(); return true })
-	f.wg.Wait()
-}
-
-func (f *freezer) pipe(dst, src net.Conn) {
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := src.Read(buf)
-		if n > 0 && !f.frozen.Load() {
-			if _, werr := dst.Write(buf[:n]); werr != nil {
-				return
-			}
-		}
-		if err != nil {
-			return
-		}
-	}
-}

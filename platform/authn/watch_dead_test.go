@@ -15,7 +15,7 @@ import (
 // connection, minutes later.
 func TestWatcherNoticesDeadSubscription(t *testing.T) {
 	addr := redistest.Start(t)
-	proxy := nettest.StartBlackhole(t, addr) // closed after the watcher stops (cleanups are LIFO)
+	proxy := nettest.StartProxy(t, addr) // closed after the watcher stops (cleanups are LIFO)
 
 	fv := newFakeValidator()
 	key := testKey(7)

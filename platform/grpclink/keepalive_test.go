@@ -31,7 +31,7 @@ func TestKeepaliveEndsStreamsOfAVanishedPeer(t *testing.T) {
 	defer srv.Stop()
 
 	watch := func(frozen bool) (time.Duration, error) {
-		px := nettest.StartBlackhole(t, ln.Addr().String())
+		px := nettest.StartProxy(t, ln.Addr().String())
 		defer px.Close()
 		cc, err := grpc.NewClient(px.Addr(), DialOptions()...)
 		if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetorderlist"
 	"github.com/futugw/gateway/opend/client"
 	"github.com/futugw/gateway/opend/sim"
+	"github.com/futugw/gateway/opend/sim/simtest"
 	"github.com/futugw/gateway/platform/audit"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/redistest"
@@ -48,20 +49,8 @@ func newEnv(t testing.TB) *env { return newEnvVia(t, true) }
 func newEnvVia(t testing.TB, viaProxy bool) *env {
 	t.Helper()
 	log := slog.New(slog.DiscardHandler)
-	s, err := sim.New(sim.Config{OrderRateLimit: 1 << 30, Logger: log, PushInterval: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Go(func() { _ = s.Serve(ctx, ln) })
-	t.Cleanup(func() { cancel(); wg.Wait() })
-
-	px := startProxy(t, ln.Addr().String())
+	_, simAddr := simtest.Start(t, sim.Config{OrderRateLimit: 1 << 30, Logger: log, PushInterval: time.Hour})
+	px := startProxy(t, simAddr)
 	e := &env{rdb: redis.NewClient(&redis.Options{Addr: redistest.Start(t)}), proxy: px, hub: fanout.NewHub(0)}
 	t.Cleanup(func() { e.rdb.Close() })
 	addr := px.addr()

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,6 +17,7 @@ import (
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/opend/sim"
+	"github.com/futugw/gateway/opend/sim/simtest"
 	"github.com/futugw/gateway/platform/proctest"
 	"github.com/futugw/gateway/platform/redistest"
 )
@@ -27,20 +26,8 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // startSim serves an in-process OpenD simulator until the test ends.
 func startSim(t *testing.T) string {
-	t.Helper()
-	s, err := sim.New(sim.Config{PushInterval: 20 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = s.Serve(ctx, ln) }()
-	t.Cleanup(func() { cancel(); <-done })
-	return ln.Addr().String()
+	_, addr := simtest.Start(t, sim.Config{PushInterval: 20 * time.Millisecond})
+	return addr
 }
 
 // startAuth runs Redis and the real auth binary; it returns auth's gRPC address, Redis's

@@ -54,7 +54,16 @@ type Hub struct {
 	route    map[subs.Pair]map[*Stream]struct{}
 	streams  map[*Stream]struct{}
 
+	closing bool // CloseAll ran: new streams fail at once; guarded by mu
+
 	cache *Cache
+
+	// latest is the last frame of each pair whose state a frame carries whole (basic
+	// quote, order book), sent to a session that starts holding the pair or a stream
+	// that starts hosting the session: OpenD's first push for a new subscription comes
+	// before its answer, so before the pair is routed. Tickers are increments: none.
+	lmu    sync.Mutex
+	latest map[subs.Pair]*gatewayv1.QuotePush
 
 	sent, conflated atomic.Uint64
 }
@@ -79,7 +88,46 @@ func New(o Options) *Hub {
 		route:    make(map[subs.Pair]map[*Stream]struct{}),
 		streams:  make(map[*Stream]struct{}),
 		cache:    newCache(),
+		latest:   make(map[subs.Pair]*gatewayv1.QuotePush),
 	}
+}
+
+// remember keeps m as p's latest frame.
+func (h *Hub) remember(p subs.Pair, m *gatewayv1.QuotePush) {
+	h.lmu.Lock()
+	h.latest[p] = m
+	h.lmu.Unlock()
+}
+
+// snapshotLocked queues on s the latest frame of each of ps that has one. Callers
+// route ps to s first, so a push arriving meanwhile is delivered too (a duplicate of
+// the latest state at worst, never a loss).
+func (h *Hub) snapshotLocked(s *Stream, ps []subs.Pair) {
+	h.lmu.Lock()
+	defer h.lmu.Unlock()
+	for _, p := range ps {
+		if m := h.latest[p]; m != nil && s.q.quote(p, m) {
+			h.conflated.Add(1)
+		}
+	}
+}
+
+// added returns the pairs of ps not in old.
+func added(old *sessionState, ps []subs.Pair) []subs.Pair {
+	if old == nil {
+		return ps
+	}
+	had := make(map[subs.Pair]struct{}, len(old.pairs))
+	for _, p := range old.pairs {
+		had[p] = struct{}{}
+	}
+	var out []subs.Pair
+	for _, p := range ps {
+		if _, ok := had[p]; !ok {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // Cache returns the latest BasicQot per security seen in pushes.
@@ -112,12 +160,14 @@ func (h *Hub) SessionChanged(session string, ps []subs.Pair) {
 	} else {
 		h.sessions[session] = st
 	}
+	fresh := added(old, ps)
 	for s := range h.hosted[session] {
 		if old != nil {
 			h.unrouteLocked(s, old.pairs)
 		}
 		h.routeLocked(s, ps)
 		s.q.control(st.msg)
+		h.snapshotLocked(s, fresh)
 	}
 }
 
@@ -160,13 +210,6 @@ func (h *Hub) deliver(p subs.Pair, m *gatewayv1.QuotePush) {
 	}
 }
 
-// wanted reports whether some stream routes p.
-func (h *Hub) wanted(p subs.Pair) bool {
-	h.mu.RLock()
-	defer h.mu.RUnlock()
-	return len(h.route[p]) > 0
-}
-
 func (h *Hub) routeLocked(s *Stream, ps []subs.Pair) {
 	for _, p := range ps {
 		if s.union[p]++; s.union[p] == 1 {
@@ -207,8 +250,12 @@ func (h *Hub) Open() *Stream {
 	s := &Stream{h: h, q: newQueue(h.o.MaxControl, h.o.MaxQuotes),
 		sessions: make(map[string]struct{}), union: make(map[subs.Pair]int)}
 	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closing { // opened after the shutdown drain: end it at once
+		s.q.fail(ErrShuttingDown)
+		return s
+	}
 	h.streams[s] = struct{}{}
-	h.mu.Unlock()
 	return s
 }
 
@@ -245,12 +292,14 @@ func (s *Stream) SetSessions(ids []string) {
 			h.hosted[id] = set
 		}
 		set[s] = struct{}{}
-		msg := sessionSubsMsg(id, nil)
-		if st := h.sessions[id]; st != nil {
-			h.routeLocked(s, st.pairs)
-			msg = st.msg
+		st := h.sessions[id]
+		if st == nil {
+			s.q.control(sessionSubsMsg(id, nil))
+			continue
 		}
-		s.q.control(msg)
+		h.routeLocked(s, st.pairs)
+		s.q.control(st.msg)
+		h.snapshotLocked(s, st.pairs)
 	}
 }
 
@@ -292,6 +341,7 @@ func (s *Stream) Pending() int { return s.q.len() }
 // CloseAll ends every stream (shutdown): their Next fails with ErrShuttingDown.
 func (h *Hub) CloseAll() {
 	h.mu.Lock()
+	h.closing = true
 	streams := make([]*Stream, 0, len(h.streams))
 	for s := range h.streams {
 		streams = append(streams, s)

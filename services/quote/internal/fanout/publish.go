@@ -58,9 +58,6 @@ func (h *Hub) publishBasic(body []byte, recvNano int64) error {
 		sec := secOf(q.GetSecurity())
 		h.cache.put(sec, q, recvNano)
 		p := subs.Pair{Sec: sec, SubType: subs.SubBasic}
-		if !h.wanted(p) {
-			continue
-		}
 		one := body // a push of one security is already the frame's body
 		if len(list) > 1 {
 			b, err := proto.Marshal(&qotupdatebasicqot.Response{RetType: proto.Int32(0),
@@ -70,17 +67,20 @@ func (h *Hub) publishBasic(body []byte, recvNano int64) error {
 			}
 			one = b
 		}
-		h.deliver(p, quoteMsg(ProtoUpdateBasicQot, p, one, recvNano))
+		m := quoteMsg(ProtoUpdateBasicQot, p, one, recvNano)
+		h.remember(p, m)
+		h.deliver(p, m)
 	}
 	return nil
 }
 
 func (h *Hub) publishOne(protoID uint32, subType int32, s *qotcommon.Security, body []byte, recvNano int64) {
 	p := subs.Pair{Sec: secOf(s), SubType: subType}
-	if !h.wanted(p) {
-		return
+	m := quoteMsg(protoID, p, body, recvNano)
+	if subType == subs.SubOrderBook {
+		h.remember(p, m)
 	}
-	h.deliver(p, quoteMsg(protoID, p, body, recvNano))
+	h.deliver(p, m)
 }
 
 func quoteMsg(protoID uint32, p subs.Pair, body []byte, recvNano int64) *gatewayv1.QuotePush {

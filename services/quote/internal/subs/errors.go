@@ -24,5 +24,9 @@ type UpstreamError struct {
 func (e *UpstreamError) Error() string { return fmt.Sprintf("opend %s: %v", e.Op, e.Err) }
 func (e *UpstreamError) Unwrap() error { return e.Err }
 
+// ErrRefused marks an Upstream error that is OpenD's answer refusing the request (an
+// unknown security, no quote right), as opposed to a failed connection.
+var ErrRefused = errors.New("opend refused")
+
 // ErrClosed is returned after Close.
 var ErrClosed = errors.New("subs: registry closed")

@@ -2,6 +2,7 @@ package subs
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"maps"
 	"slices"
@@ -320,14 +321,63 @@ func (r *Registry) Restore(ctx context.Context) error {
 		return nil
 	}
 	Sort(live)
-	if _, err := r.o.Upstream.Subscribe(ctx, live); err != nil {
+	done, err := r.o.Upstream.Subscribe(ctx, live)
+	if errors.Is(err, ErrRefused) {
+		err = r.subscribeEachLocked(ctx, live, done)
+	}
+	if err != nil {
 		return &UpstreamError{Op: "subscribe", Err: err}
 	}
 	now := r.o.Clock.Now()
 	for _, p := range live {
-		r.entries[p].at = now
+		if e := r.entries[p]; e != nil {
+			e.at = now
+		}
 	}
 	return nil
+}
+
+// subscribeEachLocked subscribes, one at a time, the pairs of live not in done, after
+// OpenD refused a batch of them, and forgets the pairs it refuses alone: one saved
+// pair OpenD no longer takes (a delisted code, a quote right lost) must not keep every
+// session from its quotes by failing each reconnect.
+func (r *Registry) subscribeEachLocked(ctx context.Context, live, done []Pair) error {
+	ok := make(map[Pair]bool, len(done))
+	for _, p := range done {
+		ok[p] = true
+	}
+	for _, p := range live {
+		if ok[p] {
+			continue
+		}
+		_, err := r.o.Upstream.Subscribe(ctx, []Pair{p})
+		if errors.Is(err, ErrRefused) {
+			r.forgetLocked(p, err)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// forgetLocked removes pair p, which OpenD refuses, from every session holding it.
+func (r *Registry) forgetLocked(p Pair, why error) {
+	delete(r.entries, p)
+	r.upstreamChangedLocked()
+	for _, session := range slices.Sorted(maps.Keys(r.sessions)) {
+		set := r.sessions[session]
+		if _, held := set[p]; !held {
+			continue
+		}
+		delete(set, p)
+		if len(set) == 0 {
+			delete(r.sessions, session)
+		}
+		r.o.Logger.Warn("subscription dropped: OpenD refuses it", "session", session, "pair", p.String(), "err", why.Error())
+		r.sessionChangedLocked(session)
+	}
 }
 
 // shedLocked drops whole sessions, keeping them in session order while they fit,

@@ -2,7 +2,12 @@ package upstream
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
+
+	"github.com/futugw/gateway/opend/client"
+	"github.com/futugw/gateway/opend/envelope"
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetsubinfo"
@@ -15,10 +20,21 @@ import (
 const maxPerSub = 100
 
 // Subscribe subscribes ps with push registration and a first push, one Qot_Sub per
-// sub type and batch. On error, done lists the pairs of the batches OpenD accepted.
+// sub type and batch. On error, done lists the pairs of the batches OpenD accepted or
+// may have: a batch whose answer never came (the caller's deadline, a connection lost
+// after the request went out) counts as subscribed, so that the caller releases it
+// later rather than leaving OpenD holding a subscription nobody accounts for. OpenD's
+// refusal of a batch is an error wrapping subs.ErrRefused.
 func (c *Client) Subscribe(ctx context.Context, ps []subs.Pair) (done []subs.Pair, err error) {
 	for _, batch := range batches(ps) {
 		if err := c.sub(ctx, batch, true); err != nil {
+			var refused *envelope.Error
+			if errors.As(err, &refused) {
+				return done, fmt.Errorf("%w: %w", subs.ErrRefused, err)
+			}
+			if !errors.Is(err, ErrUnavailable) && !errors.Is(err, client.ErrNotConnected) {
+				done = append(done, batch...) // the request may have reached OpenD
+			}
 			return done, err
 		}
 		done = append(done, batch...)

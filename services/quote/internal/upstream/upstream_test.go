@@ -3,7 +3,6 @@ package upstream
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"net"
 	"testing"
 	"time"
@@ -28,22 +27,11 @@ func TestUnavailableBeforeConnect(t *testing.T) {
 }
 
 func TestSubscribeAndPush(t *testing.T) {
-	s, err := sim.New(sim.Config{PushInterval: 10 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = s.Serve(ctx, ln) }()
-	defer func() { cancel(); <-done }()
+	addr := startSim(t, sim.Config{PushInterval: 10 * time.Millisecond})
 
 	pushes := make(chan uint32, 64)
 	up := make(chan struct{}, 1)
-	c := Start(Config{Addr: ln.Addr().String(),
+	c := Start(Config{Addr: addr,
 		OnState: func(ok bool, _ error) {
 			if ok {
 				up <- struct{}{}

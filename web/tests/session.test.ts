@@ -82,6 +82,19 @@ describe('Refresher', () => {
     expect(storage.getItem(STORAGE_KEY)).toBeNull();
   });
 
+  it('joins a refresh already in flight instead of refreshing the same key twice', async () => {
+    const t1 = T0 + 24 * 60e3;
+    const { fetch, onRefreshed, onFailed, r } = setup([
+      () => new Response(JSON.stringify({ key: 'fk_two', info: { id: 's', scopes: [], created_at: iso(t1), expires_at: iso(t1 + 30 * 60e3) } })),
+      () => new Response(JSON.stringify({ reason: 'already_refreshed' }), { status: 400 }),
+    ]);
+    await Promise.all([r.refreshNow(), r.refreshNow()]); // the timer and a key_expiring notice at once
+    expect(fetch).toHaveBeenCalledOnce();
+    expect(onRefreshed).toHaveBeenCalledOnce();
+    expect(onFailed).not.toHaveBeenCalled();
+    r.stop();
+  });
+
   it('stop cancels the pending refresh', async () => {
     const { fetch, r } = setup([]);
     r.stop();

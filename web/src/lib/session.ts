@@ -69,6 +69,8 @@ export type RefresherEvents = {
 export class Refresher {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
+  /** The refresh in flight: a key is refreshed once (a second refresh of the same key is refused). */
+  private inflight: Promise<void> | null = null;
   private readonly api: ApiClient;
   private readonly storage: Storage;
   private readonly ev: RefresherEvents;
@@ -90,8 +92,18 @@ export class Refresher {
     this.timer = setTimeout(() => void this.refreshNow(), delay);
   }
 
-  /** refreshNow rotates the key at once (also used on a key_expiring notice). */
-  async refreshNow(): Promise<void> {
+  /** refreshNow rotates the key at once (also used on a key_expiring notice); a call
+   * while a refresh is in flight joins it. */
+  refreshNow(): Promise<void> {
+    if (!this.inflight) {
+      this.inflight = this.rotate().finally(() => {
+        this.inflight = null;
+      });
+    }
+    return this.inflight;
+  }
+
+  private async rotate(): Promise<void> {
     this.cancel();
     try {
       const r = await this.api.post<SessionResponse>('/api/auth/refresh', {});

@@ -117,6 +117,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		{Path: cfg.BootstrapAdminFile, Scope: keys.ScopeAdmin, Kind: "admin"},
 		{Path: cfg.BootstrapServiceFile, Scope: keys.ScopeService, Kind: "service"},
 	}
+	var kept []bootstrapKey
 	for _, k := range boot {
 		if k.Path == "" {
 			continue
@@ -127,7 +128,14 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		if err != nil {
 			return fmt.Errorf("bootstrap %s key: %w", k.Kind, err)
 		}
+		kept = append(kept, k)
 	}
+	rctx, stopRenew := context.WithCancel(ctx)
+	var renewing sync.WaitGroup
+	renewing.Go(func() { keepRenewing(rctx, kept, cfg.BootstrapAdminTTL, renewCheck, st, mgr, log) })
+	endRenew := func(context.Context) error { stopRenew(); renewing.Wait(); return nil }
+	defer endRenew(context.Background())             // when Run fails before its closers run
+	svc.AddCloser("bootstrap key renewal", endRenew) // runs before Redis closes
 	return svc.Run(ctx)
 }
 

@@ -33,16 +33,24 @@ type bootstrapKey struct {
 	Kind  string // "admin" or "service": the id prefix and the logs' kind
 }
 
+// renewCheck is how often a running auth service checks its bootstrap keys' age.
+const renewCheck = time.Hour
+
 // bootstrap makes sure k.Path holds a valid key with k.Scope: it keeps a key that still
-// validates, otherwise mints a key with that one scope and writes it with mode 0600. It
-// logs the path and key id, never the key. Redis may still be starting (compose), so an
+// validates with more than a third of ttl left, otherwise mints a key with that one
+// scope and writes it with mode 0600 (the old key keeps working until it expires, so
+// whoever read it has time to read the new one: the edge re-reads its service key file
+// whenever it opens a push stream). It logs the path and key id, never the key. Redis may still be starting (compose), so an
 // unavailable store is retried until ctx ends.
 func bootstrap(ctx context.Context, k bootstrapKey, ttl time.Duration, st *store.Store, mgr *manage.Manager, log *slog.Logger) error {
 	if ttl <= 0 {
 		ttl = DefaultBootstrapAdminTTL
 	}
 	for {
-		err := bootstrapOnce(ctx, k, ttl, st, mgr, log)
+		kept, err := bootstrapOnce(ctx, k, ttl, st, mgr, log)
+		if err == nil && kept != "" {
+			log.Info("bootstrap key still valid", "kind", k.Kind, "path", k.Path, "key_id", kept)
+		}
 		if err == nil || errinfo.Reason(err) != errinfo.RedisUnavailable {
 			return err
 		}
@@ -55,18 +63,25 @@ func bootstrap(ctx context.Context, k bootstrapKey, ttl time.Duration, st *store
 	}
 }
 
-func bootstrapOnce(ctx context.Context, k bootstrapKey, ttl time.Duration, st *store.Store, mgr *manage.Manager, log *slog.Logger) error {
+// bootstrapOnce keeps the key in k.Path when it validates with enough life left (its
+// id is returned) or writes a new one ("" returned).
+func bootstrapOnce(ctx context.Context, k bootstrapKey, ttl time.Duration, st *store.Store, mgr *manage.Manager, log *slog.Logger) (string, error) {
 	path := k.Path
 	if b, err := os.ReadFile(path); err == nil {
 		p, err := st.Validate(ctx, strings.TrimSpace(string(b)), authn.CallInfo{Client: "local", Method: "bootstrap"})
-		if err == nil && p.Has(k.Scope) {
-			log.Info("bootstrap key still valid", "kind", k.Kind, "path", path, "key_id", p.KeyID)
-			return nil
+		if err == nil && p.Has(k.Scope) && (p.ExpiresAt.IsZero() || time.Until(p.ExpiresAt) > ttl/3) {
+			return p.KeyID, nil
 		}
 		if errinfo.Reason(err) == errinfo.RedisUnavailable {
-			return err
+			return "", err
 		}
 	}
+	return "", mintBootstrap(ctx, k, ttl, mgr, log)
+}
+
+// mintBootstrap issues a key with k's one scope and writes it to k.Path.
+func mintBootstrap(ctx context.Context, k bootstrapKey, ttl time.Duration, mgr *manage.Manager, log *slog.Logger) error {
+	path := k.Path
 	id, err := keys.NewID(nil, "bootstrap-"+k.Kind)
 	if err != nil {
 		return err
@@ -84,6 +99,30 @@ func bootstrapOnce(ctx context.Context, k bootstrapKey, ttl time.Duration, st *s
 	}
 	log.Info("bootstrap key written", "kind", k.Kind, "path", path, "key_id", rec.ID, "expires_at", rec.ExpiresAt.Format(time.RFC3339))
 	return nil
+}
+
+// keepRenewing runs bootstrapOnce for keys every interval until ctx ends, so a key
+// nearing its expiry is replaced while the service runs (for months, unattended).
+func keepRenewing(ctx context.Context, ks []bootstrapKey, ttl, interval time.Duration, st *store.Store, mgr *manage.Manager, log *slog.Logger) {
+	if ttl <= 0 {
+		ttl = DefaultBootstrapAdminTTL
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for _, k := range ks {
+			bctx, cancel := context.WithTimeout(ctx, bootstrapTimeout)
+			if _, err := bootstrapOnce(bctx, k, ttl, st, mgr, log); err != nil {
+				log.Warn("renewing bootstrap key", "kind", k.Kind, "path", k.Path, "error", err.Error())
+			}
+			cancel()
+		}
+	}
 }
 
 // writeSecret replaces path atomically with a 0600 file holding s and a newline.

@@ -147,7 +147,7 @@ func parseConfig(args []string) (app.Config, settings, int) {
 		Redis:       redisx.Options{Addrs: *redisAddr, MasterName: *redisMaster, Password: password},
 		CORSOrigins: origins, ConnectSrc: splitList(*connectSrc), TrustProxy: *trustProxy,
 		CallTimeout: *callTimeout, PanelDir: *panelDir,
-		ServiceKey: serviceKey, WSPing: *wsPing, WSQueue: *wsQueue, WSPerKey: *wsPerKey,
+		ServiceKey: serviceKey, ServiceKeyFile: *serviceKeyFile, WSPing: *wsPing, WSQueue: *wsQueue, WSPerKey: *wsPerKey,
 		AuthFailPerIP:    guard.Limit{Failures: *failIP, Per: time.Minute},
 		AuthFailPerKey:   guard.Limit{Failures: *failKey, Per: time.Minute},
 		AuthFailCooldown: *failCooldown,

@@ -42,12 +42,15 @@ type Config struct {
 
 	// ServiceKey opens the quote and trade push streams (scope service); empty
 	// leaves /ws without live data (sockets still open, with a warning logged).
-	ServiceKey   string
-	WSPing       time.Duration // WebSocket keepalive period; ws.DefaultPingInterval when zero
-	WSQueue      int           // per-socket queue bound; ws.DefaultQueueSize when zero
-	WSPerKey     int           // open sockets per key and its sessions; ws.DefaultMaxSocketsPerKey when zero
-	WSPongWait   time.Duration // how long a ping waits for its pong; half of WSPing when zero
-	WSDrainAfter time.Duration // on shutdown, time sockets get to flush; ws.DefaultDrainTimeout when zero
+	ServiceKey string
+	// ServiceKeyFile is where ServiceKey came from, read again at each push stream
+	// (re)connect: auth renews the key there before it expires.
+	ServiceKeyFile string
+	WSPing         time.Duration // WebSocket keepalive period; ws.DefaultPingInterval when zero
+	WSQueue        int           // per-socket queue bound; ws.DefaultQueueSize when zero
+	WSPerKey       int           // open sockets per key and its sessions; ws.DefaultMaxSocketsPerKey when zero
+	WSPongWait     time.Duration // how long a ping waits for its pong; half of WSPing when zero
+	WSDrainAfter   time.Duration // on shutdown, time sockets get to flush; ws.DefaultDrainTimeout when zero
 
 	// Authentication-failure limits (REST 401s and refused /ws handshakes); the
 	// guard's defaults when zero.
@@ -97,7 +100,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Edge, error) {
 	cache := authn.NewCache(authn.NewGRPCValidator(gw.Auth), authn.CacheOptions{Metrics: reg})
 	corsMW := cors.New(cors.Options{Origins: cfg.CORSOrigins, TrustProxy: cfg.TrustProxy})
 	hubOpts := ws.Options{
-		Cache: cache, Redis: rdb, Origins: corsMW, ServiceKey: cfg.ServiceKey,
+		Cache: cache, Redis: rdb, Origins: corsMW, ServiceKey: cfg.ServiceKey, ServiceKeyFile: cfg.ServiceKeyFile,
 		PingInterval: cfg.WSPing, PongTimeout: cfg.WSPongWait, QueueSize: cfg.WSQueue, MaxSocketsPerKey: cfg.WSPerKey,
 		DrainTimeout: cfg.WSDrainAfter, TrustProxy: cfg.TrustProxy,
 		Logger: log.With("component", "ws"), Metrics: reg,

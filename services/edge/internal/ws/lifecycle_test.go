@@ -2,6 +2,8 @@ package ws
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -151,4 +153,27 @@ func TestQuoteStreamReconnects(t *testing.T) {
 		t.Log(h.logs.String())
 		t.Fatalf("got %s after reconnect", f.raw)
 	}
+}
+
+// The push streams read the service key file at every (re)connect: a key renewed by
+// auth (the file rewritten) is used without restarting the edge.
+func TestServiceKeyFileReadAtEachStream(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "service.key")
+	if err := os.WriteFile(path, []byte(newKey(t)+"\n"), 0o600); err != nil { // not the one quote accepts
+		t.Fatal(err)
+	}
+	h := start(t, func(o *Options) { o.ServiceKey = newKey(t); o.ServiceKeyFile = path })
+	connected := func() bool {
+		h.quote.mu.Lock()
+		defer h.quote.mu.Unlock()
+		return h.quote.stopCur != nil
+	}
+	time.Sleep(300 * time.Millisecond) // several refused attempts
+	if connected() {
+		t.Fatal("the quote stream opened with a key quote does not accept")
+	}
+	if err := os.WriteFile(path, []byte(h.quote.serviceKey+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the quote stream with the renewed key", connected)
 }

@@ -56,6 +56,10 @@ type Options struct {
 	Order gatewayv1.OrderServiceClient
 	// ServiceKey authenticates the push streams (scope service).
 	ServiceKey string
+	// ServiceKeyFile, when set, is read again each time a push stream opens, so a key
+	// the auth service renewed is picked up without a restart; ServiceKey is used
+	// while it cannot be read.
+	ServiceKeyFile string
 
 	PingInterval time.Duration // keepalive ping period
 	PongTimeout  time.Duration // how long a ping waits for its pong; PingInterval/2 when zero

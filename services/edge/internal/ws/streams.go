@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
+	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -88,9 +90,21 @@ func (h *Hub) keep(ctx context.Context, st *streamState, once func(ctx context.C
 	}
 }
 
-// withServiceKey authenticates a push stream with the edge's service key.
+// withServiceKey authenticates a push stream with the edge's service key, as its
+// file holds it now.
 func (h *Hub) withServiceKey(ctx context.Context) context.Context {
-	return metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+h.opts.ServiceKey)
+	return metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+h.serviceKey())
+}
+
+func (h *Hub) serviceKey() string {
+	if h.opts.ServiceKeyFile != "" {
+		if b, err := os.ReadFile(h.opts.ServiceKeyFile); err == nil {
+			if k := strings.TrimSpace(string(b)); k != "" {
+				return k
+			}
+		}
+	}
+	return h.opts.ServiceKey
 }
 
 // stableTimer calls connected once the stream has stayed open for StableAfter (a

@@ -68,6 +68,27 @@ func newTwoManagers(t *testing.T, pol keys.Policy) *twoManagers {
 	return p
 }
 
+// parent issues the long-lived key "trader".
+func (p *twoManagers) parent(t *testing.T) keys.Record {
+	t.Helper()
+	_, parent, err := p.plain.Issue(context.Background(), keys.IssueSpec{ID: "trader", Scopes: []string{"qot:read"}, ExpiresIn: 8 * time.Hour}, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return parent
+}
+
+// parentAndSession issues "trader" and a session key under it.
+func (p *twoManagers) parentAndSession(t *testing.T) (parent, sess keys.Record) {
+	t.Helper()
+	parent = p.parent(t)
+	_, sess, err := p.plain.CreateSession(context.Background(), parent.Hash, keys.SessionSpec{}, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return parent, sess
+}
+
 func validates(t *testing.T, st *store.Store, tok string) bool {
 	t.Helper()
 	_, err := st.Validate(context.Background(), tok, authn.CallInfo{})
@@ -78,14 +99,7 @@ func validates(t *testing.T, st *store.Store, tok string) bool {
 func TestConcurrentRefreshesLeaveOneLiveKey(t *testing.T) {
 	p := newTwoManagers(t, keys.DefaultPolicy())
 	ctx := context.Background()
-	_, parent, err := p.plain.Issue(ctx, keys.IssueSpec{ID: "trader", Scopes: []string{"qot:read"}, ExpiresIn: 8 * time.Hour}, admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, sess, err := p.plain.CreateSession(ctx, parent.Hash, keys.SessionSpec{}, admin)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, sess := p.parentAndSession(t)
 	var wg sync.WaitGroup
 	toks := make([]string, 2)
 	errs := make([]error, 2)
@@ -109,10 +123,7 @@ func TestConcurrentRefreshesLeaveOneLiveKey(t *testing.T) {
 func TestRefreshRacingLogoutReturnsNoLiveKey(t *testing.T) {
 	p := newTwoManagers(t, keys.DefaultPolicy())
 	ctx := context.Background()
-	_, parent, err := p.plain.Issue(ctx, keys.IssueSpec{ID: "trader", Scopes: []string{"qot:read"}, ExpiresIn: 8 * time.Hour}, admin)
-	if err != nil {
-		t.Fatal(err)
-	}
+	parent := p.parent(t)
 	stok, sess, err := p.plain.CreateSession(ctx, parent.Hash, keys.SessionSpec{}, admin)
 	if err != nil {
 		t.Fatal(err)
@@ -139,10 +150,7 @@ func TestRefreshRacingLogoutReturnsNoLiveKey(t *testing.T) {
 func TestRevokeRacingCreateSessionLeavesNoLiveChild(t *testing.T) {
 	p := newTwoManagers(t, keys.DefaultPolicy())
 	ctx := context.Background()
-	_, parent, err := p.plain.Issue(ctx, keys.IssueSpec{ID: "trader", Scopes: []string{"qot:read"}, ExpiresIn: 8 * time.Hour}, admin)
-	if err != nil {
-		t.Fatal(err)
-	}
+	parent := p.parent(t)
 	var ctok string
 	var cerr error
 	p.hookedRDB.AddHook(&afterCommand{name: "smembers", key: "futugw:children:trader", after: func() {
@@ -164,14 +172,7 @@ func TestRevokeRacingCreateSessionLeavesNoLiveChild(t *testing.T) {
 func TestRevokeRacingRefreshLeavesNoLiveChild(t *testing.T) {
 	p := newTwoManagers(t, keys.DefaultPolicy())
 	ctx := context.Background()
-	_, parent, err := p.plain.Issue(ctx, keys.IssueSpec{ID: "trader", Scopes: []string{"qot:read"}, ExpiresIn: 8 * time.Hour}, admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, sess, err := p.plain.CreateSession(ctx, parent.Hash, keys.SessionSpec{}, admin)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, sess := p.parentAndSession(t)
 	var ntok string
 	var rerr error
 	p.hookedRDB.AddHook(&afterCommand{name: "smembers", key: "futugw:children:trader", after: func() {
@@ -194,14 +195,7 @@ func TestRevokeRacingRefreshLeavesNoLiveChild(t *testing.T) {
 func TestRotatedKeyIsNotRefreshedAgain(t *testing.T) {
 	p := newTwoManagers(t, keys.DefaultPolicy())
 	ctx := context.Background()
-	_, parent, err := p.plain.Issue(ctx, keys.IssueSpec{ID: "trader", Scopes: []string{"qot:read"}, ExpiresIn: 8 * time.Hour}, admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, sess, err := p.plain.CreateSession(ctx, parent.Hash, keys.SessionSpec{}, admin)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, sess := p.parentAndSession(t)
 	t1, r1, err := p.plain.Refresh(ctx, sess.Hash, admin)
 	if err != nil {
 		t.Fatal(err)
@@ -224,14 +218,7 @@ func TestRotatedKeyIsNotRefreshedAgain(t *testing.T) {
 func TestLogoutEndsTheWholeSession(t *testing.T) {
 	p := newTwoManagers(t, keys.DefaultPolicy())
 	ctx := context.Background()
-	_, parent, err := p.plain.Issue(ctx, keys.IssueSpec{ID: "trader", Scopes: []string{"qot:read"}, ExpiresIn: 8 * time.Hour}, admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, sess, err := p.plain.CreateSession(ctx, parent.Hash, keys.SessionSpec{}, admin)
-	if err != nil {
-		t.Fatal(err)
-	}
+	parent, sess := p.parentAndSession(t)
 	other, _, err := p.plain.CreateSession(ctx, parent.Hash, keys.SessionSpec{}, admin) // another login
 	if err != nil {
 		t.Fatal(err)

@@ -145,23 +145,23 @@ func TestRefreshRacingLogoutReturnsNoLiveKey(t *testing.T) {
 	}
 }
 
-// A session created while the parent's revocation runs (the creation running right
-// after the revocation's first Redis command on the children) does not survive it.
+// A session created while the parent's revocation runs does not survive it.
 func TestRevokeRacingCreateSessionLeavesNoLiveChild(t *testing.T) {
 	p := newTwoManagers(t, keys.DefaultPolicy())
 	ctx := context.Background()
 	parent := p.parent(t)
 	var ctok string
 	var cerr error
-	p.hookedRDB.AddHook(&afterCommand{name: "smembers", key: "futugw:children:trader", after: func() {
+	// Right after the revoke wrote the parent's tombstone: the parent's records are
+	// still there, so the creation passes its checks.
+	p.hookedRDB.AddHook(&afterCommand{name: "set", key: "futugw:revoked:" + parent.Hash, after: func() {
 		ctok, _, cerr = p.plain.CreateSession(ctx, parent.Hash, keys.SessionSpec{}, admin)
 	}})
 	if err := p.hooked.Revoke(ctx, "trader", admin); err != nil {
 		t.Fatal(err)
 	}
 	if cerr != nil {
-		t.Logf("racing CreateSession refused: %v (the fixed behaviour)", cerr)
-		return
+		t.Fatalf("the racing CreateSession was refused (%v): the hook no longer hits the window", cerr)
 	}
 	if validates(t, p.plainSt, ctok) {
 		t.Fatal("session key created during its parent's revocation is still valid after the revocation returned")
@@ -172,18 +172,17 @@ func TestRevokeRacingCreateSessionLeavesNoLiveChild(t *testing.T) {
 func TestRevokeRacingRefreshLeavesNoLiveChild(t *testing.T) {
 	p := newTwoManagers(t, keys.DefaultPolicy())
 	ctx := context.Background()
-	_, sess := p.parentAndSession(t)
+	parent, sess := p.parentAndSession(t)
 	var ntok string
 	var rerr error
-	p.hookedRDB.AddHook(&afterCommand{name: "smembers", key: "futugw:children:trader", after: func() {
+	p.hookedRDB.AddHook(&afterCommand{name: "set", key: "futugw:revoked:" + parent.Hash, after: func() {
 		ntok, _, rerr = p.plain.Refresh(ctx, sess.Hash, admin)
 	}})
 	if err := p.hooked.Revoke(ctx, "trader", admin); err != nil {
 		t.Fatal(err)
 	}
 	if rerr != nil {
-		t.Logf("racing Refresh refused: %v (the fixed behaviour)", rerr)
-		return
+		t.Fatalf("the racing Refresh was refused (%v): the hook no longer hits the window", rerr)
 	}
 	if validates(t, p.plainSt, ntok) {
 		t.Fatal("refreshed session key is still valid after its parent's revocation returned")

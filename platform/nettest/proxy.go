@@ -12,13 +12,16 @@ import (
 // swallows every byte both ways and closes nothing: how a peer that vanished without a
 // FIN (a host gone, a dropped NAT entry) looks to the other side, whose writes still
 // succeed. Held, it keeps back what the target sends until released: a slow answer.
+// Cut closes the connections, and while refusing it closes new ones at once: an
+// unreachable peer.
 type Proxy struct {
-	ln     net.Listener
-	frozen atomic.Bool
-	hold   sync.RWMutex // write-locked while held
-	mu     sync.Mutex
-	conns  []net.Conn
-	wg     sync.WaitGroup
+	ln       net.Listener
+	frozen   atomic.Bool
+	refusing atomic.Bool
+	hold     sync.RWMutex // write-locked while held
+	mu       sync.Mutex
+	conns    []net.Conn
+	wg       sync.WaitGroup
 }
 
 // StartProxy proxies a loopback port to target until the test ends.
@@ -34,6 +37,10 @@ func StartProxy(t testing.TB, target string) *Proxy {
 			c, err := ln.Accept()
 			if err != nil {
 				return
+			}
+			if b.refusing.Load() {
+				c.Close()
+				continue
 			}
 			u, err := net.Dial("tcp", target)
 			if err != nil {
@@ -63,14 +70,23 @@ func (b *Proxy) Hold() { b.hold.Lock() }
 // Release sends on what Hold kept back, and what follows.
 func (b *Proxy) Release() { b.hold.Unlock() }
 
-// Close closes the proxy and its connections and waits for its goroutines.
-func (b *Proxy) Close() {
-	b.ln.Close()
+// Refuse makes the proxy close new connections at once (on) or forward them again.
+func (b *Proxy) Refuse(on bool) { b.refusing.Store(on) }
+
+// Cut closes every connection open now.
+func (b *Proxy) Cut() {
 	b.mu.Lock()
+	defer b.mu.Unlock()
 	for _, c := range b.conns {
 		c.Close()
 	}
-	b.mu.Unlock()
+	b.conns = nil
+}
+
+// Close closes the proxy and its connections and waits for its goroutines.
+func (b *Proxy) Close() {
+	b.ln.Close()
+	b.Cut()
 	b.wg.Wait()
 }
 
@@ -91,6 +107,9 @@ func (b *Proxy) pipe(dst, src net.Conn, fromTarget bool) {
 			}
 		}
 		if err != nil {
+			if !b.frozen.Load() {
+				dst.Close() // the peer closed: so does this side (a frozen peer never does)
+			}
 			return
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -24,6 +25,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdupdateorder"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdupdateorderfill"
 	"github.com/futugw/gateway/opend/client"
+	"github.com/futugw/gateway/opend/envelope"
 	"github.com/futugw/gateway/services/order/internal/fanout"
 	"google.golang.org/protobuf/proto"
 )
@@ -78,7 +80,11 @@ type Placer struct {
 	accounts atomic.Pointer[[]Account]
 	unlocked atomic.Bool
 	lots     sync.Map // sec key -> int32 lot size
+	// connects counts OnConnect runs: a retry of the unlock stops once a newer
+	// connection exists, and every connect after the first cuts the push subscribers.
+	connects atomic.Uint64
 
+	ctx    context.Context // the placer's life, for its own goroutines
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
@@ -102,7 +108,7 @@ func Start(cfg Config) *Placer {
 	}
 	p.accounts.Store(&[]Account{})
 	ctx, cancel := context.WithCancel(context.Background())
-	p.cancel = cancel
+	p.ctx, p.cancel = ctx, cancel
 	p.wg.Go(func() { p.dialLoop(ctx) })
 	return p
 }
@@ -178,18 +184,27 @@ func errString(err error) string {
 }
 
 // onConnect runs after every (re)connect: unlock, load accounts, subscribe pushes.
-// A failed unlock (wrong password) leaves real trading locked but keeps the
-// connection, so simulate trading and reads still work.
+// A refused unlock (a wrong password) leaves real trading locked but keeps the
+// connection, so simulated trading and reads still work; an unlock that failed
+// for a passing reason (OpenD's timeout, no answer) is retried in the background.
+// On a reconnect the push subscribers are cut off: OpenD sent nothing for the
+// changes made while the connection was down, so they must resync.
 func (p *Placer) onConnect(ctx context.Context, c *client.Conn) error {
 	p.unlocked.Store(false)
+	gen := p.connects.Add(1)
+	if gen > 1 {
+		p.cfg.Hub.CloseAll(ErrResync)
+	}
 	if p.pwdMD5 != "" {
-		err := p.call(ctx, c, protoUnlockTrade, &trdunlocktrade.Request{C2S: &trdunlocktrade.C2S{
-			Unlock: proto.Bool(true), PwdMD5: proto.String(p.pwdMD5),
-		}}, &trdunlocktrade.Response{})
-		if err != nil {
-			p.log.Error("unlock trade failed: real trading stays locked", "error", err.Error())
-		} else {
+		err := p.unlock(ctx, c)
+		switch {
+		case err == nil:
 			p.unlocked.Store(true)
+		case unlockRefused(err):
+			p.log.Error("unlock trade refused: real trading stays locked", "error", err.Error())
+		default:
+			p.log.Warn("unlock trade failed; retrying in the background", "error", err.Error())
+			p.wg.Go(func() { p.keepUnlocking(c, gen) })
 		}
 	}
 	info, _ := c.Info()
@@ -213,6 +228,55 @@ func (p *Placer) onConnect(ctx context.Context, c *client.Conn) error {
 	}
 	p.log.Info("opend trade session ready", "accounts", len(accs), "real_trading_unlocked", p.unlocked.Load())
 	return nil
+}
+
+// ErrResync is why the trade push subscribers are cut off after OpenD reconnected:
+// updates made while it was down were never pushed, so the edges must reload.
+var ErrResync = errors.New("opend reconnected: trade pushes may have been missed; resync")
+
+func (p *Placer) unlock(ctx context.Context, c *client.Conn) error {
+	return p.call(ctx, c, protoUnlockTrade, &trdunlocktrade.Request{C2S: &trdunlocktrade.C2S{
+		Unlock: proto.Bool(true), PwdMD5: proto.String(p.pwdMD5),
+	}}, &trdunlocktrade.Response{})
+}
+
+// unlockRefused reports whether OpenD itself refused the unlock (a wrong password,
+// retType -1): retrying would only count more wrong attempts against the account.
+func unlockRefused(err error) bool {
+	var e *envelope.Error
+	return errors.As(err, &e) && e.RetType == envelope.RetFailed
+}
+
+// keepUnlocking retries the unlock on connection c, backing off up to a minute, until
+// it succeeds, OpenD refuses it, a newer connection exists or the placer closes.
+func (p *Placer) keepUnlocking(c *client.Conn, gen uint64) {
+	wait := time.Second
+	for {
+		t := time.NewTimer(wait)
+		select {
+		case <-p.ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		if p.connects.Load() != gen || c.State() != client.StateConnected {
+			return // the next connection unlocks for itself
+		}
+		err := p.unlock(p.ctx, c)
+		switch {
+		case err == nil:
+			if p.connects.Load() == gen {
+				p.unlocked.Store(true)
+				p.log.Info("unlock trade succeeded on retry: real trading unlocked")
+			}
+			return
+		case unlockRefused(err):
+			p.log.Error("unlock trade refused: real trading stays locked", "error", err.Error())
+			return
+		}
+		p.log.Warn("unlock trade failed; retrying", "error", err.Error(), "next_in", (2 * wait).String())
+		wait = min(2*wait, time.Minute)
+	}
 }
 
 // call makes one call on c bounded by the per-call deadline.

@@ -2,12 +2,14 @@ package server
 
 import (
 	"context"
+	"errors"
 	"strconv"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdcommon"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/errinfo"
+	"github.com/futugw/gateway/services/order/internal/fanout"
 	"github.com/futugw/gateway/services/order/internal/limits"
 	"github.com/futugw/gateway/services/order/internal/placer"
 	"google.golang.org/grpc/codes"
@@ -144,7 +146,7 @@ func (s *Server) StreamTradePushes(_ *gatewayv1.StreamTradePushesRequest, stream
 						return err
 					}
 				default:
-					return errinfo.New(codes.ResourceExhausted, errinfo.RateLimited, sub.Err().Error())
+					return streamCut(sub.Err())
 				}
 			}
 		}
@@ -167,4 +169,14 @@ func (s *Server) auditModify(ctx context.Context, p *authn.Principal, action str
 	})); aerr != nil {
 		s.d.Logger.Error("audit", "action", action, "error", aerr.Error())
 	}
+}
+
+// streamCut is the status a trade push stream ends with when the hub cut it off: a
+// subscriber too slow for the pushes, or every subscriber after OpenD reconnected (the
+// edge reconnects either way and its sockets reload what they show).
+func streamCut(err error) error {
+	if errors.Is(err, fanout.ErrSlow) {
+		return errinfo.New(codes.ResourceExhausted, errinfo.RateLimited, err.Error())
+	}
+	return errinfo.New(codes.Unavailable, errinfo.OpenDUnavailable, err.Error())
 }

@@ -183,14 +183,18 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
               setOpend('down');
               toast('error', f.message || 'OpenD disconnected');
               break;
-            case 'upstream_reconnected':
+            case 'upstream_reconnected': {
               // A restarted quote service may have lost the session's subscriptions
               // (they live in its memory): subscribe the watchlist again (a no-op when
-              // they survived).
+              // they survived). Trade pushes sent while a stream was down were missed:
+              // read the account again.
               resubscribe();
+              const a = accountsRef.current.find((x) => x.acc_id === accIdRef.current);
+              if (a) void loadAccountData(a);
               setOpend('up');
               toast('info', f.message || 'OpenD reconnected');
               break;
+            }
             case 'opend_reconnected':
               setOpend('up');
               toast('info', f.message || 'OpenD reconnected');
@@ -206,7 +210,7 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
         console.warn('push frame dropped:', e);
       }
     },
-    [applyQuote, applyOrderUpdate, scheduleReload, toast, resubscribe],
+    [applyQuote, applyOrderUpdate, scheduleReload, toast, resubscribe, loadAccountData],
   );
 
   // Session refresh and the push socket live as long as the panel.

@@ -58,21 +58,7 @@ func (s *Server) vetModify(ctx context.Context, pol limits.Policy, h placer.Head
 	if err := limits.CheckKey(pol, o, s.d.Now(), s.d.HoursTZ); err != nil {
 		return none, err
 	}
-	lot, err := s.d.Placer.LotSize(ctx, qotMarket, code)
-	if err != nil {
-		return none, err
-	}
-	if err := limits.CheckInput(o, lot); err != nil {
-		return none, err
-	}
-	var quote float64
-	ok := true
-	if o.IsMarket {
-		if quote, ok, err = s.d.Quoter.Price(ctx, o.SecKey, qotMarket, code); err != nil {
-			ok = false
-		}
-	}
-	v, err := limits.CheckValue(pol, o, quote, ok)
+	v, quote, err := s.checkOrder(ctx, pol, o, qotMarket, code)
 	if err != nil {
 		return none, err
 	}

@@ -232,22 +232,7 @@ func (s *Server) vet(ctx context.Context, pol limits.Policy, n normalized, now t
 	if n.problem != nil {
 		return 0, n.problem
 	}
-	lot, err := s.d.Placer.LotSize(ctx, n.qotMarket, n.code)
-	if err != nil {
-		return 0, err
-	}
-	if err := limits.CheckInput(n.order, lot); err != nil {
-		return 0, err
-	}
-	var quote float64
-	ok := true
-	if n.order.IsMarket {
-		quote, ok, err = s.d.Quoter.Price(ctx, n.order.SecKey, n.qotMarket, n.code)
-		if err != nil {
-			ok = false
-		}
-	}
-	v, err := limits.CheckValue(pol, n.order, quote, ok)
+	v, _, err := s.checkOrder(ctx, pol, n.order, n.qotMarket, n.code)
 	at.value = v
 	if err != nil {
 		return 0, err
@@ -257,6 +242,27 @@ func (s *Server) vet(ctx context.Context, pol limits.Policy, n normalized, now t
 			Msg: "real trading is locked: the order service has no (valid) trade password"}
 	}
 	return v, nil
+}
+
+// checkOrder runs the input checks (lot, tick) on o and values it, a market order at
+// the current quote (also returned), against max_order_value. The value comes back
+// with the value check's refusal too, for the audit entry.
+func (s *Server) checkOrder(ctx context.Context, pol limits.Policy, o limits.Order, qotMarket int32, code string) (value, quote float64, err error) {
+	lot, err := s.d.Placer.LotSize(ctx, qotMarket, code)
+	if err != nil {
+		return 0, 0, err
+	}
+	if err := limits.CheckInput(o, lot); err != nil {
+		return 0, 0, err
+	}
+	ok := true
+	if o.IsMarket {
+		if quote, ok, err = s.d.Quoter.Price(ctx, o.SecKey, qotMarket, code); err != nil {
+			ok = false
+		}
+	}
+	value, err = limits.CheckValue(pol, o, quote, ok)
+	return value, quote, err
 }
 
 // send places the order and settles the reservation and the claim by the outcome.

@@ -75,8 +75,9 @@ async function waitTCP(port, timeoutMs, proc) {
 }
 
 /**
- * startStack returns { url, adminKey, api(path, init, key), stop(), dir, logs }.
- * url is Caddy's HTTPS origin (self-signed via tls internal).
+ * startStack returns { url, edgeAddr, adminKey, api(path, init, key), stop(), dir, logs,
+ * startEdge(name, args), startCaddy(name, upstream, {caddyfile, env}) }. url is Caddy's
+ * HTTPS origin (localhost: a certificate from Caddy's internal CA).
  */
 export async function startStack() {
   const dir = mkdtempSync(path.join(tmpdir(), 'futugw-e2e-'));
@@ -108,7 +109,7 @@ export async function startStack() {
 
   try {
     const ports = {};
-    for (const k of ['redis', 'opend', 'opendAdmin', 'auth', 'authAdmin', 'quote', 'quoteAdmin', 'order', 'orderAdmin', 'edge', 'https', 'http']) {
+    for (const k of ['redis', 'opend', 'opendAdmin', 'auth', 'authAdmin', 'quote', 'quoteAdmin', 'order', 'orderAdmin']) {
       ports[k] = await freePort();
     }
     const redisAddr = `127.0.0.1:${ports.redis}`;
@@ -116,7 +117,6 @@ export async function startStack() {
     const authAddr = `127.0.0.1:${ports.auth}`;
     const quoteAddr = `127.0.0.1:${ports.quote}`;
     const orderAddr = `127.0.0.1:${ports.order}`;
-    const edgeAddr = `127.0.0.1:${ports.edge}`;
     const pwFile = path.join(dir, 'trade-password');
     writeFileSync(pwFile, 'e2e-trade-password\n', { mode: 0o600 });
     const adminFile = path.join(dir, 'admin.key');
@@ -150,29 +150,40 @@ export async function startStack() {
     ]);
     await waitHTTP(`http://127.0.0.1:${ports.orderAdmin}/readyz`, 30_000, order);
 
-    const edgeBin = path.join(binDir, 'edge');
     const panelDir = path.join(WEB, 'dist');
     if (!existsSync(path.join(panelDir, 'index.html'))) throw new Error('web/dist is missing: run npm run build first');
-    const siteURL = `https://localhost:${ports.https}`;
-    const edgeArgs = [
-      '-http-addr', edgeAddr, '-auth-addr', authAddr, '-quote-addr', quoteAddr, '-order-addr', orderAddr,
-      '-redis-addr', redisAddr, '-service-key-file', serviceFile, '-trust-proxy',
-      '-panel-dir', panelDir,
-    ];
-    const edge = run('edge', edgeBin, edgeArgs);
-    await waitHTTP(`http://${edgeAddr}/readyz`, 30_000, edge);
-
-    const caddyfile = path.join(REPO, 'deploy', 'Caddyfile');
-    const caddy = run('caddy', 'caddy', ['run', '--config', caddyfile, '--adapter', 'caddyfile'], {
-      FUTUGW_SITE: siteURL,
-      EDGE_UPSTREAM: edgeAddr,
-      CADDY_HTTPS_PORT: String(ports.https),
-      CADDY_HTTP_PORT: String(ports.http),
-      XDG_DATA_HOME: path.join(dir, 'caddy-data'),
-      XDG_CONFIG_HOME: path.join(dir, 'caddy-config'),
-      HOME: dir,
-    });
-    await waitTCP(ports.https, 20_000, caddy);
+    // startEdge starts one more edge on the same services (e.g. with other CORS settings).
+    const startEdge = async (name, extraArgs = []) => {
+      const addr = `127.0.0.1:${await freePort()}`;
+      const edge = run(name, path.join(binDir, 'edge'), [
+        '-http-addr', addr, '-auth-addr', authAddr, '-quote-addr', quoteAddr, '-order-addr', orderAddr,
+        '-redis-addr', redisAddr, '-service-key-file', serviceFile, '-trust-proxy',
+        '-panel-dir', panelDir, ...extraArgs,
+      ]);
+      await waitHTTP(`http://${addr}/readyz`, 30_000, edge);
+      return addr;
+    };
+    // startCaddy runs Caddy with a Caddyfile (deploy/Caddyfile unless given) in front
+    // of upstream; it returns the site's HTTPS origin.
+    const startCaddy = async (name, upstream, { caddyfile = path.join(REPO, 'deploy', 'Caddyfile'), env = {} } = {}) => {
+      const https = await freePort();
+      const home = path.join(dir, name);
+      const siteURL = `https://localhost:${https}`;
+      const caddy = run(name, 'caddy', ['run', '--config', caddyfile, '--adapter', 'caddyfile'], {
+        FUTUGW_SITE: siteURL,
+        EDGE_UPSTREAM: upstream,
+        CADDY_HTTPS_PORT: String(https),
+        CADDY_HTTP_PORT: String(await freePort()),
+        XDG_DATA_HOME: path.join(home, 'data'),
+        XDG_CONFIG_HOME: path.join(home, 'config'),
+        HOME: home,
+        ...env,
+      });
+      await waitTCP(https, 20_000, caddy);
+      return siteURL;
+    };
+    const edgeAddr = await startEdge('edge');
+    const siteURL = await startCaddy('caddy', edgeAddr);
 
     const adminKey = readFileSync(adminFile, 'utf8').trim();
     const api = async (p, init = {}, key = adminKey) => {
@@ -190,7 +201,7 @@ export async function startStack() {
       if (!r.ok) throw new Error(`${init.method ?? 'GET'} ${p}: ${r.status} ${text}`);
       return body;
     };
-    return { dir, logs, url: siteURL, edgeAddr, adminKey, api, stop };
+    return { dir, logs, url: siteURL, edgeAddr, adminKey, api, stop, startEdge, startCaddy };
   } catch (e) {
     await stop();
     e.message += ` (logs in ${logs})`;

@@ -68,6 +68,7 @@ func parseConfig(args []string) (app.Config, settings, int) {
 	redisMaster := config.String(fs, "redis-master", "REDIS_MASTER_NAME", "", "Redis Sentinel master name (empty: no Sentinel)")
 	redisPassFile := config.String(fs, "redis-password-file", "REDIS_PASSWORD_FILE", "", "file holding the Redis password")
 	corsOrigins := config.String(fs, "cors-origins", "CORS_ALLOWED_ORIGINS", "", "comma-separated origins allowed to call the API cross-origin (empty: only the edge's own origin)")
+	corsByProxy := config.Bool(fs, "cors-by-proxy", "CORS_BY_PROXY", false, "the proxy in front (Caddy's header block) sets the CORS headers and answers preflights: the edge adds none, and -cors-origins only says which pages may open a WebSocket")
 	connectSrc := config.String(fs, "csp-connect-src", "EDGE_CSP_CONNECT_SRC", "", "comma-separated extra origins the panel may connect to (API/WS origins), for its CSP")
 	trustProxy := config.Bool(fs, "trust-proxy", "EDGE_TRUST_PROXY", false, "honour X-Forwarded-Proto/For and X-Request-Id from the proxy in front (Caddy)")
 	panelDir := config.String(fs, "panel-dir", "EDGE_PANEL_DIR", "", "directory of the built web panel (web/dist) served at /; empty serves a placeholder page")
@@ -99,6 +100,9 @@ func parseConfig(args []string) (app.Config, settings, int) {
 	origins, err := cors.ParseOrigins(*corsOrigins)
 	if err != nil {
 		return fail(err)
+	}
+	if *corsByProxy && len(origins) == 0 {
+		return fail(errors.New("-cors-by-proxy needs -cors-origins: the app origins the proxy allows, whose pages may then open WebSockets"))
 	}
 	// Same shape as CORS origins (ws/wss allowed too); validated, then used as given.
 	if _, err := cors.ParseOrigins(strings.NewReplacer("wss://", "https://", "ws://", "http://").Replace(*connectSrc)); err != nil {
@@ -145,7 +149,7 @@ func parseConfig(args []string) (app.Config, settings, int) {
 		HTTPAddr: *httpAddr, ShutdownTimeout: *shutdown,
 		AuthAddr: *authAddr, QuoteAddr: *quoteAddr, OrderAddr: *orderAddr,
 		Redis:       redisx.Options{Addrs: *redisAddr, MasterName: *redisMaster, Password: password},
-		CORSOrigins: origins, ConnectSrc: splitList(*connectSrc), TrustProxy: *trustProxy,
+		CORSOrigins: origins, CORSByProxy: *corsByProxy, ConnectSrc: splitList(*connectSrc), TrustProxy: *trustProxy,
 		CallTimeout: *callTimeout, PanelDir: *panelDir,
 		ServiceKey: serviceKey, ServiceKeyFile: *serviceKeyFile, WSPing: *wsPing, WSQueue: *wsQueue, WSPerKey: *wsPerKey,
 		AuthFailPerIP:    guard.Limit{Failures: *failIP, Per: time.Minute},

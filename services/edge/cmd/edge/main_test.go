@@ -62,6 +62,7 @@ func TestFlagErrors(t *testing.T) {
 		{"bad env duration", map[string]string{"SHUTDOWN_TIMEOUT": "ten"}, nil, 2},
 		{"wildcard CORS origin", nil, []string{"-cors-origins", "*"}, 2},
 		{"CORS origin with path", map[string]string{"CORS_ALLOWED_ORIGINS": "https://app.example.com/x"}, nil, 2},
+		{"CORS by proxy without origins", map[string]string{"CORS_BY_PROXY": "true"}, nil, 2},
 		{"bad CSP connect-src", nil, []string{"-csp-connect-src", "wss://*.example.com"}, 2},
 		{"missing password file", nil, []string{"-redis-password-file", "/nonexistent/pw"}, 2},
 		{"zero call timeout", nil, []string{"-call-timeout", "0s"}, 2},

@@ -33,6 +33,7 @@ type Config struct {
 	Redis                          redisx.Options
 
 	CORSOrigins []string // parsed allowlist; empty = same origin only
+	CORSByProxy bool     // the proxy in front sets the CORS headers; CORSOrigins then only gates /ws
 	ConnectSrc  []string // extra CSP connect-src origins for the panel (API/WS origins)
 	PanelDir    string   // the built panel (web/dist); "" serves a placeholder page
 	TrustProxy  bool     // honour X-Forwarded-Proto/For/Request-Id from the proxy in front
@@ -80,7 +81,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Edge, error) {
 	log.Info("config", "http_addr", cfg.HTTPAddr, "shutdown_timeout", cfg.ShutdownTimeout.String(),
 		"auth_addr", cfg.AuthAddr, "quote_addr", cfg.QuoteAddr, "order_addr", cfg.OrderAddr,
 		"redis_addrs", cfg.Redis.Addrs, "redis_master", cfg.Redis.MasterName,
-		"cors_origins", cfg.CORSOrigins, "trust_proxy", cfg.TrustProxy,
+		"cors_origins", cfg.CORSOrigins, "cors_by_proxy", cfg.CORSByProxy, "trust_proxy", cfg.TrustProxy,
 		"service_key_set", cfg.ServiceKey != "", "ws_ping", cfg.WSPing.String(), "ws_queue", cfg.WSQueue)
 
 	rdb, err := redisx.New(cfg.Redis)
@@ -98,7 +99,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Edge, error) {
 	}
 	// One key cache for the edge, kept current by the revocation watcher the hub runs.
 	cache := authn.NewCache(authn.NewGRPCValidator(gw.Auth), authn.CacheOptions{Metrics: reg})
-	corsMW := cors.New(cors.Options{Origins: cfg.CORSOrigins, TrustProxy: cfg.TrustProxy})
+	corsMW := cors.New(cors.Options{Origins: cfg.CORSOrigins, TrustProxy: cfg.TrustProxy, ByProxy: cfg.CORSByProxy})
 	hubOpts := ws.Options{
 		Cache: cache, Redis: rdb, Origins: corsMW, ServiceKey: cfg.ServiceKey, ServiceKeyFile: cfg.ServiceKeyFile,
 		PingInterval: cfg.WSPing, PongTimeout: cfg.WSPongWait, QueueSize: cfg.WSQueue, MaxSocketsPerKey: cfg.WSPerKey,

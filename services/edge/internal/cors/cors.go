@@ -2,6 +2,12 @@
 // allowlist of origins. Same-origin requests (the panel served by the edge itself)
 // need no CORS headers at all; an origin that is not listed gets none, and its
 // preflight is refused. There is no wildcard: keys are credentials.
+//
+// The headers can come from the edge or from the proxy in front (Caddy's own
+// `header` block, as many deployments write it), never from both: a browser refuses a
+// response that carries Access-Control-Allow-Origin twice. Either way the allowlist
+// still decides which pages may open a WebSocket, since browsers apply no CORS to
+// WebSocket handshakes.
 package cors
 
 import (
@@ -38,6 +44,9 @@ type Options struct {
 	TrustProxy bool
 	// MaxAge for preflight answers; DefaultMaxAge when zero.
 	MaxAge time.Duration
+	// ByProxy leaves the CORS headers and preflight answers to the proxy in front:
+	// the edge then adds none, and Origins only gates WebSocket handshakes.
+	ByProxy bool
 }
 
 // ParseOrigins parses a comma-separated allowlist ("https://app.example.com,
@@ -82,6 +91,7 @@ func normalize(o string) (string, error) {
 type Middleware struct {
 	origins    []string
 	trustProxy bool
+	byProxy    bool
 	maxAge     string
 }
 
@@ -94,12 +104,16 @@ func New(o Options) *Middleware {
 	return &Middleware{
 		origins:    slices.Clone(o.Origins),
 		trustProxy: o.TrustProxy,
+		byProxy:    o.ByProxy,
 		maxAge:     strconv.Itoa(int(age / time.Second)),
 	}
 }
 
-// Wrap returns next behind the CORS checks.
+// Wrap returns next behind the CORS checks; with ByProxy, next itself.
 func (m *Middleware) Wrap(next http.Handler) http.Handler {
+	if m.byProxy {
+		return next
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		origin := r.Header.Get("Origin")
 		// The answer depends on Origin, so shared caches must key on it.

@@ -147,3 +147,38 @@ func TestOriginAllowed(t *testing.T) {
 		}
 	}
 }
+
+// TestByProxy: with the proxy answering CORS, the edge adds no header a proxy's own
+// would double, answers no preflight itself, and still gates WebSocket origins.
+func TestByProxy(t *testing.T) {
+	m := New(Options{Origins: []string{"https://app.example.com"}, TrustProxy: true, ByProxy: true})
+	h := m.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusTeapot)
+	}))
+	for _, method := range []string{"GET", "POST", "OPTIONS"} {
+		r := httptest.NewRequest(method, "/api/order", nil)
+		r.Header.Set("Origin", "https://app.example.com")
+		r.Header.Set("Access-Control-Request-Method", "POST")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		if rec.Code != http.StatusTeapot {
+			t.Errorf("%s: status %d, want the handler's 418", method, rec.Code)
+		}
+		for k := range rec.Header() {
+			if strings.HasPrefix(k, "Access-Control-") || k == "Vary" {
+				t.Errorf("%s: the edge set %s, which the proxy owns", method, k)
+			}
+		}
+	}
+	for origin, want := range map[string]bool{
+		"https://app.example.com": true, "https://evil.example.com": false, "": true,
+	} {
+		r := httptest.NewRequest("GET", "http://edge.example.com/ws", nil)
+		if origin != "" {
+			r.Header.Set("Origin", origin)
+		}
+		if got := m.OriginAllowed(r); got != want {
+			t.Errorf("OriginAllowed(%q) = %v, want %v", origin, got, want)
+		}
+	}
+}

@@ -1,8 +1,8 @@
 // The panel's shell: login until a session key exists, then the trading panel.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiClient, userMessage } from './api/client';
 import type { SessionResponse } from './api/types';
-import { clearSession, loadSession, saveSession, takeFragmentKey, type StoredSession } from './lib/session';
+import { clearSession, loadSession, saveSession, switchSession, takeFragmentKey, watchFragment, type StoredSession } from './lib/session';
 import { Login } from './components/Login';
 import { Panel } from './components/Panel';
 import { Toasts, useToasts } from './components/Toasts';
@@ -13,10 +13,20 @@ export function App() {
     if (fromFragment) return saveSession(sessionStorage, fromFragment);
     return loadSession(sessionStorage);
   });
+  // A new login (not a refresh of the same session) remounts the panel: its socket,
+  // refresh timer and account data start over with the new key.
+  const [generation, setGeneration] = useState(0);
   const [loginMessage, setLoginMessage] = useState<string>('');
   const toasts = useToasts();
 
-  const endSession = useCallback((message: string) => {
+  /**
+   * endSession returns to login. `forKey` is the key whose end this is (a socket closed
+   * for it, a 401 answered to it): when another session has replaced it meanwhile, the
+   * late news is ignored.
+   */
+  const endSession = useCallback((message: string, forKey?: string | null) => {
+    const current = loadSession(sessionStorage);
+    if (forKey && current && current.key !== forKey) return;
     clearSession(sessionStorage);
     setSession(null);
     setLoginMessage(message);
@@ -28,8 +38,8 @@ export function App() {
         token: () => loadSession(sessionStorage)?.key ?? null,
         // A 401 that lands after the session already ended (a request still in flight
         // during logout) must not replace the logout message.
-        onUnauthorized: () => {
-          if (loadSession(sessionStorage)) endSession('session expired, please log in again');
+        onUnauthorized: (_err, key) => {
+          if (loadSession(sessionStorage)) endSession('session expired, please log in again', key);
         },
       }),
     [endSession],
@@ -40,11 +50,36 @@ export function App() {
     document.title = session ? 'futugw panel' : 'futugw panel · log in';
   }, [session]);
 
+  // A session URL pasted into the open tab: log in with its key, replacing the session.
+  const switching = useRef<Promise<void>>(Promise.resolve());
+  const toast = toasts.push;
+  useEffect(
+    () =>
+      watchFragment(window, (key) => {
+        // One switch at a time, in the order the fragments arrived.
+        switching.current = switching.current.then(async () => {
+          const r = await switchSession(api, sessionStorage, key);
+          if (r.kind === 'refused') {
+            if (loadSession(sessionStorage)) toast('error', r.message);
+            else setLoginMessage(r.message);
+            return;
+          }
+          if (r.kind === 'same') return;
+          setLoginMessage('');
+          setGeneration((g) => g + 1);
+          setSession(r.session);
+          toast('info', `Switched to the session from the URL (key ${r.info.parent_id || r.info.id}).`);
+        });
+      }),
+    [api, toast],
+  );
+
   const login = useCallback(
     async (pasted: string) => {
       try {
         const r = await api.request<SessionResponse>('POST', '/api/auth/session', {}, { key: pasted });
         setLoginMessage('');
+        setGeneration((g) => g + 1);
         setSession(saveSession(sessionStorage, r.key, r.info));
       } catch (e) {
         setLoginMessage(userMessage(e, 'open a browser session').replace('session expired, please log in again', 'this key is not valid (expired, revoked or mistyped)'));
@@ -57,6 +92,7 @@ export function App() {
     <>
       {session ? (
         <Panel
+          key={generation}
           api={api}
           session={session}
           onSession={setSession}

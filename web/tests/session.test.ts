@@ -1,7 +1,7 @@
 // Session refresh scheduling with fake timers.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiClient } from '../src/api/client';
-import { loadSession, Refresher, refreshDelay, saveSession, STORAGE_KEY, takeFragmentKey } from '../src/lib/session';
+import { loadSession, Refresher, refreshDelay, saveSession, STORAGE_KEY, switchSession, takeFragmentKey, watchFragment, type FragmentWindow } from '../src/lib/session';
 import { backoffDelay } from '../src/lib/pushes';
 
 class MemStorage implements Storage {
@@ -114,5 +114,145 @@ describe('fragment login and backoff', () => {
   it('backs off exponentially up to 15 s', () => {
     const mid = () => 0.5;
     expect([0, 1, 2, 3, 4, 5, 10].map((a) => backoffDelay(a, mid))).toEqual([500, 1000, 2000, 4000, 8000, 15000, 15000]);
+  });
+});
+
+describe('a session URL pasted into the open tab (hashchange)', () => {
+  function fakeWindow(path = '/', search = '') {
+    const loc = { hash: '', pathname: path, search } as Location;
+    const replaceState = vi.fn((_d: unknown, _t: string, url: string) => {
+      loc.hash = url.includes('#') ? url.slice(url.indexOf('#')) : '';
+    });
+    let listener: (() => void) | null = null;
+    const win: FragmentWindow = {
+      location: loc,
+      history: { replaceState } as unknown as History,
+      addEventListener: vi.fn((_t: 'hashchange', fn: () => void) => {
+        listener = fn;
+      }),
+      removeEventListener: vi.fn((_t: 'hashchange', fn: () => void) => {
+        if (listener === fn) listener = null;
+      }),
+    };
+    const navigate = (hash: string) => {
+      loc.hash = hash;
+      listener?.();
+    };
+    return { win, loc, replaceState, navigate, listening: () => listener !== null };
+  }
+
+  it('hands over the key of a new #session= fragment and clears the fragment', () => {
+    const { win, loc, replaceState, navigate } = fakeWindow('/panel/', '?x=1');
+    const onKey = vi.fn();
+    const stop = watchFragment(win, onKey);
+    navigate('#session=fk_new%2Bkey');
+    expect(onKey).toHaveBeenCalledWith('fk_new+key');
+    expect(replaceState).toHaveBeenCalledWith(null, '', '/panel/?x=1');
+    expect(loc.hash).toBe('');
+    // Other fragments are not ours: left alone, no login.
+    navigate('#orders');
+    expect(onKey).toHaveBeenCalledOnce();
+    expect(loc.hash).toBe('#orders');
+    // The session= part may follow other fragment parameters.
+    navigate('#a=1&session=fk_third');
+    expect(onKey).toHaveBeenLastCalledWith('fk_third');
+    stop();
+    navigate('#session=fk_after_stop');
+    expect(onKey).toHaveBeenCalledTimes(2);
+  });
+
+  it('stops listening when asked', () => {
+    const { win, listening } = fakeWindow();
+    const stop = watchFragment(win, () => {});
+    expect(listening()).toBe(true);
+    stop();
+    expect(listening()).toBe(false);
+  });
+
+  type Call = { method: string; url: string; auth: string };
+  function server(keys: Record<string, { status: number; body: unknown }>) {
+    const calls: Call[] = [];
+    const fetch = vi.fn(async (url: string, init: RequestInit) => {
+      const auth = (init.headers as Record<string, string>).Authorization ?? '';
+      calls.push({ method: init.method ?? 'GET', url, auth });
+      if (url === '/api/auth/logout') return new Response('{}');
+      const k = auth.replace('Bearer ', '');
+      const r = keys[k] ?? { status: 401, body: { error: 'invalid key', reason: 'unauthenticated' } };
+      return new Response(JSON.stringify(r.body), { status: r.status });
+    });
+    const storage = new MemStorage();
+    const onUnauthorized = vi.fn();
+    const api = new ApiClient({ token: () => loadSession(storage)?.key ?? null, fetch: fetch as unknown as typeof globalThis.fetch, onUnauthorized });
+    return { calls, fetch, storage, api, onUnauthorized };
+  }
+  const info = (id: string, session_id: string, parent_id = 'alice') => ({ status: 200, body: { id, session_id, parent_id, scopes: ['qot:read'], created_at: iso(T0), expires_at: iso(T0 + 30 * 60e3) } });
+  const flush = () => new Promise((r) => setTimeout(r, 0));
+
+  it('switches to a working key, stores it with its expiry and logs the old session out', async () => {
+    const { calls, storage, api, onUnauthorized } = server({ fk_old: info('s1', 's1'), fk_new: info('s2', 's2') });
+    saveSession(storage, 'fk_old');
+    const r = await switchSession(api, storage, 'fk_new');
+    expect(r.kind).toBe('switched');
+    if (r.kind !== 'switched') return;
+    expect(r.retired).toBe('fk_old');
+    expect(r.info.id).toBe('s2');
+    expect(loadSession(storage)).toEqual({ key: 'fk_new', expiresAt: iso(T0 + 30 * 60e3), createdAt: iso(T0) });
+    await flush();
+    expect(calls.filter((c) => c.url === '/api/auth/logout')).toEqual([{ method: 'POST', url: '/api/auth/logout', auth: 'Bearer fk_old' }]);
+    expect(calls.some((c) => c.url === '/api/auth/logout' && c.auth === 'Bearer fk_new')).toBe(false);
+    expect(onUnauthorized).not.toHaveBeenCalled();
+  });
+
+  it('keeps the current session when the new key does not work', async () => {
+    const { calls, storage, api, onUnauthorized } = server({ fk_old: info('s1', 's1') });
+    saveSession(storage, 'fk_old');
+    const r = await switchSession(api, storage, 'fk_stale');
+    expect(r).toEqual({ kind: 'refused', message: expect.stringMatching(/not valid \(expired, revoked or mistyped\)/) });
+    expect(loadSession(storage)?.key).toBe('fk_old');
+    await flush();
+    expect(calls.some((c) => c.url === '/api/auth/logout')).toBe(false);
+    // A refused URL key is not the session's 401: the panel stays.
+    expect(onUnauthorized).not.toHaveBeenCalled();
+  });
+
+  it('does nothing for the current key, and logs in when there is no session', async () => {
+    const { calls, storage, api } = server({ fk_new: info('s2', 's2') });
+    saveSession(storage, 'fk_new');
+    expect(await switchSession(api, storage, 'fk_new')).toEqual({ kind: 'same' });
+    expect(calls).toEqual([]);
+    storage.clear();
+    const r = await switchSession(api, storage, 'fk_new');
+    expect(r.kind === 'switched' && r.retired).toBe(null);
+    expect(loadSession(storage)?.key).toBe('fk_new');
+  });
+
+  it('never logs out a key of the same session, nor a long-lived (non-session) key', async () => {
+    const same = server({ fk_old: info('s1a', 's1'), fk_new: info('s1b', 's1') });
+    saveSession(same.storage, 'fk_old');
+    const r1 = await switchSession(same.api, same.storage, 'fk_new');
+    expect(r1.kind === 'switched' && r1.retired).toBe(null);
+    const parent = server({ fk_parent: { status: 200, body: { id: 'alice', session_id: 'alice', scopes: [] } }, fk_new: info('s2', 's2') });
+    saveSession(parent.storage, 'fk_parent');
+    const r2 = await switchSession(parent.api, parent.storage, 'fk_new');
+    expect(r2.kind === 'switched' && r2.retired).toBe(null);
+    await flush();
+    expect([...same.calls, ...parent.calls].some((c) => c.url === '/api/auth/logout')).toBe(false);
+  });
+
+  it('switches even when the old key no longer works (nothing to log out)', async () => {
+    const { calls, storage, api } = server({ fk_new: info('s2', 's2') });
+    saveSession(storage, 'fk_dead');
+    const r = await switchSession(api, storage, 'fk_new');
+    expect(r.kind === 'switched' && r.retired).toBe(null);
+    expect(loadSession(storage)?.key).toBe('fk_new');
+    await flush();
+    expect(calls.some((c) => c.url === '/api/auth/logout')).toBe(false);
+  });
+
+  it('reports the key a 401 was answered to, so a late 401 of a replaced key is told apart', async () => {
+    const { storage, api, onUnauthorized } = server({});
+    saveSession(storage, 'fk_gone');
+    await expect(api.get('/api/auth/whoami')).rejects.toThrow();
+    expect(onUnauthorized).toHaveBeenCalledWith(expect.anything(), 'fk_gone');
   });
 });

@@ -48,8 +48,12 @@ export type ClientOptions = {
   base?: string;
   /** Returns the key to send (the session key). */
   token: () => string | null;
-  /** Called on every 401, after the error is built (the panel returns to login). */
-  onUnauthorized?: (err: ApiError) => void;
+  /**
+   * Called on every 401 of a call made with the session key, after the error is built
+   * (the panel returns to login); `key` is the key the call carried, so a late answer
+   * for a key the panel has since replaced can be told apart.
+   */
+  onUnauthorized?: (err: ApiError, key: string | null) => void;
   fetch?: Fetch;
 };
 
@@ -91,7 +95,7 @@ export class ApiClient {
     if (!res.ok) {
       const errBody: ErrorBody = parsed && typeof parsed === 'object' ? (parsed as ErrorBody) : { error: text.trim() || res.statusText };
       const err = new ApiError(res.status, errBody, `HTTP ${res.status}`);
-      if (res.status === 401 && !extra?.key) this.opts.onUnauthorized?.(err);
+      if (res.status === 401 && !extra?.key) this.opts.onUnauthorized?.(err, key ?? null);
       throw err;
     }
     return (parsed ?? {}) as T;

@@ -1,12 +1,62 @@
 import type { Account, Funds, Position } from '../api/types';
+import { accountLabel, isReal } from '../lib/accounts';
 import { money, price } from '../lib/format';
 
-export function AccountView({ account, funds, positions }: { account: Account | null; funds: Funds | null; positions: Position[] }) {
+/**
+ * AccountView shows the viewed account's funds and positions, with the choice of
+ * account: every account this key can read, including ones it may not trade (a real
+ * account without trade:real). A real account is marked wherever it appears.
+ */
+export function AccountView({
+  accounts,
+  account,
+  onSelectAccount,
+  tradable,
+  funds,
+  positions,
+}: {
+  accounts: Account[];
+  account: Account | null;
+  onSelectAccount: (accId: string) => void;
+  /** Whether the key may trade the viewed account. */
+  tradable: boolean;
+  funds: Funds | null;
+  positions: Position[];
+}) {
+  const real = account !== null && isReal(account);
   return (
     <>
       <h2>
-        Funds and positions {account && <span className="muted small">account {account.acc_id}</span>}
+        Funds and positions
+        {account && real && <RealBadge />}
       </h2>
+      <label className="view-account">
+        <span className="field-label">Viewing account</span>
+        <select
+          value={account?.acc_id ?? ''}
+          onChange={(e) => onSelectAccount(e.target.value)}
+          className={real ? 'real' : 'simulate'}
+          disabled={accounts.length === 0}
+          data-testid="view-account"
+        >
+          {accounts.length === 0 && <option value="">no account</option>}
+          {accounts.map((a) => (
+            <option key={a.acc_id} value={a.acc_id} className={isReal(a) ? 'real' : undefined}>
+              {isReal(a) ? `⚠ ${accountLabel(a)}` : accountLabel(a)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {account && real && (
+        <p className="banner banner-warn" data-testid="view-real-warning">
+          REAL account: real money{tradable ? '.' : '; this key may view it but not trade it.'}
+        </p>
+      )}
+      {account && !real && !tradable && (
+        <p className="muted small" data-testid="view-readonly">
+          This key may view this account but not trade it.
+        </p>
+      )}
       {funds ? (
         <dl className="funds" data-testid="funds">
           <div>
@@ -68,5 +118,14 @@ export function AccountView({ account, funds, positions }: { account: Account | 
         </tbody>
       </table>
     </>
+  );
+}
+
+/** RealBadge marks a real-money account next to a heading. */
+export function RealBadge() {
+  return (
+    <span className="real-badge" title="a real-money account" data-testid="real-badge">
+      REAL
+    </span>
   );
 }

@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { ApiClient, userMessage } from '../api/client';
 import type { Account } from '../api/types';
+import { accountLabel, isReal as isRealAccount } from '../lib/accounts';
 import { money, price as fmtPrice } from '../lib/format';
 import { newIdempotencyKey } from '../lib/idempotency';
 import { parseSymbol } from '../lib/symbols';
@@ -12,16 +13,13 @@ import type { PushToast } from './Toasts';
 type Side = 'TRD_SIDE_BUY' | 'TRD_SIDE_SELL';
 type OType = 'ORDER_TYPE_NORMAL' | 'ORDER_TYPE_MARKET';
 
-export function accountLabel(a: Account): string {
-  const env = a.trd_env === 'TRD_ENV_REAL' ? 'REAL' : 'SIMULATE';
-  const mk = a.trd_markets.map((m) => m.replace('TRD_MARKET_', '')).join('/');
-  return `${a.acc_id} · ${env} · ${mk}`;
-}
-
 export function OrderTicket(props: {
   api: ApiClient;
   toast: PushToast;
+  /** Only the accounts this key may trade (lib/accounts.ts tradableAccounts). */
   accounts: Account[];
+  /** Whether whoami has answered (until then no account is offered). */
+  keyKnown: boolean;
   account: Account | null;
   onSelectAccount: (accId: string) => void;
   symbols: string[];
@@ -33,7 +31,7 @@ export function OrderTicket(props: {
   market?: string;
   onPlaced: (orderId: string) => void;
 }) {
-  const { api, toast, accounts, account, onSelectAccount, symbols, symbol, onSymbol, lastPrice, lotSize, maxOrderValue, market, onPlaced } = props;
+  const { api, toast, accounts, keyKnown, account, onSelectAccount, symbols, symbol, onSymbol, lastPrice, lotSize, maxOrderValue, market, onPlaced } = props;
   const [side, setSide] = useState<Side>('TRD_SIDE_BUY');
   const [otype, setOtype] = useState<OType>('ORDER_TYPE_NORMAL');
   const [priceText, setPriceText] = useState('');
@@ -62,7 +60,7 @@ export function OrderTicket(props: {
     setQtyText(String(lotSize));
   }, [symbol, lotSize]);
 
-  const isReal = account?.trd_env === 'TRD_ENV_REAL';
+  const isReal = account !== null && isRealAccount(account);
   const qty = Number(qtyText);
   const limitPrice = Number(priceText);
   const valuePrice = otype === 'ORDER_TYPE_MARKET' ? lastPrice ?? 0 : limitPrice;
@@ -75,7 +73,7 @@ export function OrderTicket(props: {
   } catch (e) {
     problems.push(e instanceof Error ? e.message : String(e));
   }
-  if (!account) problems.push('choose an account');
+  if (!account) problems.push(!keyKnown ? 'reading what this key may trade…' : accounts.length === 0 ? 'this key may not place orders on any account' : 'choose an account');
   else if (market && !account.trd_markets.includes(market)) problems.push(`account ${account.acc_id} does not trade ${market.replace('TRD_MARKET_', '')}`);
   if (!(qty > 0)) problems.push('quantity must be positive');
   else if (lotSize > 1 && qty % lotSize !== 0) problems.push(`quantity must be a multiple of the lot size ${lotSize}`);
@@ -135,11 +133,13 @@ export function OrderTicket(props: {
               touch();
             }}
             className={isReal ? 'real' : 'simulate'}
+            disabled={accounts.length === 0}
             data-testid="ticket-account"
           >
+            {accounts.length === 0 && <option value="">{keyKnown ? 'no account this key may trade' : 'loading…'}</option>}
             {accounts.map((a) => (
-              <option key={a.acc_id} value={a.acc_id}>
-                {accountLabel(a)}
+              <option key={a.acc_id} value={a.acc_id} className={isRealAccount(a) ? 'real' : undefined}>
+                {isRealAccount(a) ? `⚠ ${accountLabel(a)}` : accountLabel(a)}
               </option>
             ))}
           </select>
@@ -197,8 +197,8 @@ export function OrderTicket(props: {
           </select>
         </label>
         <div className="row2">
-          <label>
-            Price
+          <label className="field">
+            <span className="field-label">Price</span>
             <input
               type="number"
               step="any"
@@ -214,8 +214,10 @@ export function OrderTicket(props: {
               data-testid="ticket-price"
             />
           </label>
-          <label>
-            Qty <span className="muted small">lot {lotSize}</span>
+          <label className="field">
+            <span className="field-label">
+              Qty <span className="muted small">lot {lotSize}</span>
+            </span>
             <input
               type="number"
               step={lotSize}

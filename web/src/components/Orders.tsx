@@ -2,15 +2,22 @@ import { useState } from 'react';
 import { ApiClient, userMessage } from '../api/client';
 import type { Account, Order } from '../api/types';
 import { enumLabel, ORDER_TYPE_NAMES, price, SIDE_NAMES } from '../lib/format';
-import { orderStatusName } from '../proto/decode';
-import { accountRef } from '../lib/accounts';
+import { orderStatusCancellable, orderStatusCode, orderStatusLabel } from '../lib/orderStatus';
+import { accountRef, isReal } from '../lib/accounts';
+import { RealBadge } from './AccountView';
 import type { PushToast } from './Toasts';
 
-// Trd_Common.OrderStatus values that can still be cancelled.
-const CANCELLABLE = new Set([1, 2, 5, 10]);
-
-export function Orders(props: { api: ApiClient; toast: PushToast; account: Account | null; orders: Order[]; onReload: () => void }) {
-  const { api, toast, account, orders, onReload } = props;
+export function Orders(props: {
+  api: ApiClient;
+  toast: PushToast;
+  account: Account | null;
+  /** Whether the key may trade (so cancel) on this account. */
+  canTrade: boolean;
+  orders: Order[];
+  onReload: () => void;
+}) {
+  const { api, toast, account, canTrade, orders, onReload } = props;
+  const real = account !== null && isReal(account);
   const [confirming, setConfirming] = useState<string | null>(null);
   const [pending, setPending] = useState<Set<string>>(new Set());
 
@@ -35,7 +42,13 @@ export function Orders(props: { api: ApiClient; toast: PushToast; account: Accou
   return (
     <>
       <h2>
-        Today's orders{' '}
+        Today's orders
+        {account && (
+          <span className={`small ${real ? 'real-text' : 'muted'}`} data-testid="orders-account">
+            account {account.acc_id}
+          </span>
+        )}
+        {real && <RealBadge />}{' '}
         <button type="button" className="link small" onClick={onReload} data-testid="orders-reload">
           reload
         </button>
@@ -64,7 +77,8 @@ export function Orders(props: { api: ApiClient; toast: PushToast; account: Accou
           {orders.map((o) => {
             const side = enumLabel(o.trd_side, 'TRD_SIDE_', SIDE_NAMES);
             const type = enumLabel(o.order_type, 'ORDER_TYPE_', ORDER_TYPE_NAMES).replace('NORMAL', 'LIMIT');
-            const canCancel = CANCELLABLE.has(o.order_status) && !pending.has(o.order_id);
+            const statusCode = orderStatusCode(o.order_status);
+            const canCancel = canTrade && orderStatusCancellable(o.order_status) && !pending.has(o.order_id);
             return (
               <tr key={o.order_id} data-testid={`order-row-${o.order_id}`}>
                 <td className="mono small" title={o.create_time}>
@@ -82,7 +96,7 @@ export function Orders(props: { api: ApiClient; toast: PushToast; account: Accou
                   {o.fill_qty > 0 && <span className="muted small"> @ {price(o.fill_avg_price)}</span>}
                 </td>
                 <td data-testid={`order-status-${o.order_id}`} title={o.last_err_msg || undefined}>
-                  <span className={`status status-${o.order_status}`}>{orderStatusName(o.order_status)}</span>
+                  <span className={`status status-${statusCode ?? 'unknown'}`}>{orderStatusLabel(o.order_status)}</span>
                 </td>
                 <td className="num">
                   {confirming === o.order_id ? (

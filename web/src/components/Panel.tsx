@@ -7,7 +7,7 @@ import { base64ToBytes, decodeBasicQot, decodeOrderUpdate, type BasicQuote, type
 import { PushSocket, wsURL, type PushFrame, type WsState } from '../lib/pushes';
 import { Refresher, saveSession, type StoredSession } from '../lib/session';
 import { parseSymbol, TRD_MARKET_OF } from '../lib/symbols';
-import { accountRef } from '../lib/accounts';
+import { accountRef, canTrade, isReal, pickTicketAccount, tradableAccounts } from '../lib/accounts';
 import type { PushToast } from './Toasts';
 import { StatusBar, type OpenDState } from './StatusBar';
 import { Watchlist, type QuoteView } from './Watchlist';
@@ -32,7 +32,8 @@ type Props = {
   api: ApiClient;
   session: StoredSession;
   onSession: (s: StoredSession) => void;
-  onEnd: (message: string) => void;
+  /** Back to login; `forKey` names the key that ended (ignored once another session replaced it). */
+  onEnd: (message: string, forKey?: string | null) => void;
   toast: PushToast;
 };
 
@@ -45,13 +46,18 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
   const [quotes, setQuotes] = useState<Record<string, QuoteView>>({});
   const [lots, setLots] = useState<Record<string, number>>({});
   const [accounts, setAccounts] = useState<Account[]>([]);
+  // The viewed account (orders, funds, positions: any account the key can read) and
+  // the ticket's account (only one the key may trade).
   const [accId, setAccId] = useState<string>('');
+  const [ticketAccId, setTicketAccId] = useState<string>('');
   const [orders, setOrders] = useState<Order[]>([]);
   const [positions, setPositions] = useState<Position[]>([]);
   const [funds, setFunds] = useState<Funds | null>(null);
   const [ticketSymbol, setTicketSymbol] = useState<string>(() => loadWatchlist()[0] ?? 'HK.00700');
 
   const socket = useRef<PushSocket | null>(null);
+  const keyRef = useRef(session.key);
+  keyRef.current = session.key;
   const refresher = useRef<Refresher | null>(null);
   const accIdRef = useRef('');
   const subscribed = useRef(new Set<string>());
@@ -59,6 +65,8 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
 
   const account = accounts.find((a) => a.acc_id === accId) ?? null;
   accIdRef.current = accId;
+  const tradable = tradableAccounts(info, accounts);
+  const ticketAccount = tradable.find((a) => a.acc_id === ticketAccId) ?? null;
 
   // --- quotes -------------------------------------------------------------------------
   const applyQuote = useCallback((q: BasicQuote) => {
@@ -230,7 +238,7 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
         setWsDetail(detail ?? '');
       },
       onKeyEnded: (code) =>
-        onEnd(code === 4003 ? 'Your session was revoked; please log in again.' : 'session expired, please log in again'),
+        onEnd(code === 4003 ? 'Your session was revoked; please log in again.' : 'session expired, please log in again', keyRef.current),
     });
     socket.current = ws;
     ws.start();
@@ -310,11 +318,40 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
       .then((r) => {
         const list = r.accounts ?? [];
         setAccounts(list);
-        const first = list.find((a) => a.trd_env !== 'TRD_ENV_REAL') ?? list[0];
+        const first = list.find((a) => !isReal(a)) ?? list[0];
         if (first) setAccId(first.acc_id);
       })
       .catch((e) => toast('error', userMessage(e, 'list accounts')));
   }, [api, toast]);
+
+  // The ticket offers only accounts the key may trade: keep its choice valid as the
+  // key's description and the account list arrive.
+  useEffect(() => {
+    setTicketAccId((cur) => pickTicketAccount(info, accounts, cur, accIdRef.current));
+  }, [info, accounts]);
+
+  // Choosing the ticket's account shows that account; choosing a viewed account the key
+  // may trade moves the ticket to it too.
+  const selectTicketAccount = useCallback((id: string) => {
+    setTicketAccId(id);
+    setAccId(id);
+  }, []);
+  const selectViewedAccount = useCallback(
+    (id: string) => {
+      setAccId(id);
+      const a = accountsRef.current.find((x) => x.acc_id === id);
+      if (a && canTrade(info, a)) setTicketAccId(id);
+    },
+    [info],
+  );
+  // An order placed on the ticket's account is shown there.
+  const onPlaced = useCallback(
+    (orderId: string) => {
+      if (ticketAccId && ticketAccId !== accIdRef.current) setAccId(ticketAccId);
+      afterPlaced(orderId);
+    },
+    [ticketAccId, afterPlaced],
+  );
 
   useEffect(() => {
     setOrders([]);
@@ -372,9 +409,10 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
           <OrderTicket
             api={api}
             toast={toast}
-            accounts={accounts}
-            account={account}
-            onSelectAccount={setAccId}
+            accounts={tradable}
+            keyKnown={info !== null}
+            account={ticketAccount}
+            onSelectAccount={selectTicketAccount}
             symbols={watchlist}
             symbol={ticketSymbol}
             onSymbol={setTicketSymbol}
@@ -382,14 +420,28 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
             lotSize={lots[ticketSymbol] ?? 1}
             maxOrderValue={info?.limits?.max_order_value ?? undefined}
             market={tickerMarket}
-            onPlaced={afterPlaced}
+            onPlaced={onPlaced}
           />
         </section>
-        <section className="card area-orders">
-          <Orders api={api} toast={toast} account={account} orders={orders} onReload={() => account && void loadAccountData(account)} />
+        <section className={`card area-orders ${account && isReal(account) ? 'card-real' : ''}`}>
+          <Orders
+            api={api}
+            toast={toast}
+            account={account}
+            canTrade={account !== null && canTrade(info, account)}
+            orders={orders}
+            onReload={() => account && void loadAccountData(account)}
+          />
         </section>
-        <section className="card area-account">
-          <AccountView account={account} funds={funds} positions={positions} />
+        <section className={`card area-account ${account && isReal(account) ? 'card-real' : ''}`}>
+          <AccountView
+            accounts={accounts}
+            account={account}
+            onSelectAccount={selectViewedAccount}
+            tradable={account !== null && canTrade(info, account)}
+            funds={funds}
+            positions={positions}
+          />
         </section>
       </main>
     </div>

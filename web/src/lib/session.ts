@@ -1,6 +1,6 @@
 // The session key's life in the browser: kept only in sessionStorage (closing the tab
 // forgets it), refreshed at 80% of its life, and dropped on logout or failure.
-import type { ApiClient } from '../api/client';
+import { userMessage, type ApiClient } from '../api/client';
 import type { KeyInfo, SessionResponse } from '../api/types';
 
 export const STORAGE_KEY = 'futugw.session';
@@ -38,6 +38,77 @@ export function takeFragmentKey(loc: Location, hist: History): string | null {
   if (!m) return null;
   hist.replaceState(null, '', loc.pathname + loc.search);
   return decodeURIComponent(m[1]);
+}
+
+/** The parts of window that watchFragment uses (a fake in the tests). */
+export type FragmentWindow = {
+  location: Location;
+  history: History;
+  addEventListener(type: 'hashchange', fn: () => void): void;
+  removeEventListener(type: 'hashchange', fn: () => void): void;
+};
+
+/**
+ * watchFragment calls onKey with the key of every "#session=<key>" fragment that
+ * appears while the panel is open (a session URL pasted into the open tab fires
+ * hashchange, not a load), removing the fragment from the address bar as at start.
+ * Other fragments are left alone. Returns the function that stops watching.
+ */
+export function watchFragment(win: FragmentWindow, onKey: (key: string) => void): () => void {
+  const handler = () => {
+    const key = takeFragmentKey(win.location, win.history);
+    if (key) onKey(key);
+  };
+  win.addEventListener('hashchange', handler);
+  return () => win.removeEventListener('hashchange', handler);
+}
+
+export type FragmentSwitch =
+  /** The key is the current session's: nothing to do. */
+  | { kind: 'same' }
+  /** The key works and is now the stored session; `retired` is the old key when it was logged out. */
+  | { kind: 'switched'; session: StoredSession; info: KeyInfo; retired: string | null }
+  /** The key did not work (expired, revoked, mistyped): the current session is kept. */
+  | { kind: 'refused'; message: string };
+
+/**
+ * switchSession makes `key` (from a pasted session URL) the tab's session, replacing
+ * the stored one: the key is checked first (GET /api/auth/whoami with it), so a stale
+ * URL does not throw away a working session; then it is stored, and the old key is
+ * logged out (its session ended on the server) unless it belongs to the same session
+ * as the new one. The caller restarts everything that used the old key (socket,
+ * refresh timer, account data).
+ */
+export async function switchSession(api: ApiClient, storage: Storage, key: string): Promise<FragmentSwitch> {
+  const current = loadSession(storage);
+  if (current?.key === key) return { kind: 'same' };
+  const [fresh, old] = await Promise.allSettled([
+    api.request<KeyInfo>('GET', '/api/auth/whoami', undefined, { key }),
+    current ? api.request<KeyInfo>('GET', '/api/auth/whoami', undefined, { key: current.key }) : Promise.reject(new Error('no session')),
+  ]);
+  if (fresh.status === 'rejected') {
+    const why = userMessage(fresh.reason, 'open a browser session').replace(
+      'session expired, please log in again',
+      'the key is not valid (expired, revoked or mistyped)',
+    );
+    return { kind: 'refused', message: `The session URL was not opened: ${why}` };
+  }
+  // Another tab-level change (a refresh) may have replaced the stored key meanwhile.
+  const still = loadSession(storage);
+  const session = saveSession(storage, key, fresh.value);
+  let retired: string | null = null;
+  if (still && old.status === 'fulfilled') {
+    const oldSession = old.value.session_id || old.value.id;
+    const newSession = fresh.value.session_id || fresh.value.id;
+    // Only a session key is retired (a pasted long-lived key is never logged out from here).
+    if (old.value.parent_id && oldSession !== newSession) {
+      retired = still.key;
+      api.request('POST', '/api/auth/logout', {}, { key: still.key }).catch(() => {
+        /* the old key expires on its own */
+      });
+    }
+  }
+  return { kind: 'switched', session, info: fresh.value, retired };
 }
 
 /** The share of a session's life after which it is refreshed. */

@@ -6,6 +6,7 @@
 // the field layout comes from the descriptor: no code generation at run time.
 import { Reader } from 'protobufjs/minimal';
 import generated from './futu-descriptor.json';
+import { orderStatusLabel } from '../lib/orderStatus';
 
 type FieldJSON = { id: number; type: string; rule?: string; options?: { packed?: boolean } };
 type TypeJSON = { fields?: Record<string, FieldJSON>; values?: Record<string, number>; nested?: Record<string, TypeJSON> };
@@ -274,10 +275,9 @@ export function decodeFillUpdate(bytes: Uint8Array): FillUpdate | null {
   };
 }
 
-/** orderStatusName turns Trd_Common.OrderStatus numbers into short labels. */
-export function orderStatusName(status: number): string {
-  const name = futu.enumName('Trd_Common.OrderStatus', status);
-  return name ? name.replace(/^OrderStatus_/, '').replace(/_/g, ' ') : `status ${status}`;
+/** orderStatusName turns Trd_Common.OrderStatus numbers (or the REST enum names) into short labels. */
+export function orderStatusName(status: number | string): string {
+  return orderStatusLabel(status);
 }
 
 function num(v: unknown): number {

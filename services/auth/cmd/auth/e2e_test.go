@@ -111,22 +111,52 @@ func TestTwoProcessesAndCLI(t *testing.T) {
 		t.Errorf("service key listed keys: %+v", res)
 	}
 
-	// Bad flags exit 2 and change nothing.
+	// Bad flags exit 2 and change nothing; so does a key without a chosen lifetime.
 	before := futucli(t, cliBin, addrA, admin, "list-keys", "--json")
-	for _, args := range [][]string{
-		{"gen-key", "--id", "bad", "--scopes", "qot:read", "--allowed-markets", "EU"},
-		{"gen-key", "--id", "bad", "--scopes", "trade:real"},
-		{"gen-key", "--id", "bad", "--nope"},
+	for _, tc := range []struct {
+		args []string
+		want string // in stderr
+	}{
+		{[]string{"gen-key", "--id", "bad", "--scopes", "qot:read", "--allowed-markets", "EU", "--expires", "1h"}, "--allowed-markets"},
+		{[]string{"gen-key", "--id", "bad", "--scopes", "trade:real", "--expires", "never"}, "--allow-long-lived-real"},
+		{[]string{"gen-key", "--id", "bad", "--nope"}, "not defined: -nope"},
+		{[]string{"gen-key", "--id", "bad", "--scopes", "qot:read"}, "--expires is required"},
+		{[]string{"gen-key", "--id", "bad", "--scopes", "qot:read", "--expires", ""}, "--expires never"},
 	} {
-		if r := futucli(t, cliBin, addrA, admin, args...); r.code != 2 || r.stderr == "" {
-			t.Errorf("futucli %v = %+v, want exit 2 with a message", args, r)
+		if r := futucli(t, cliBin, addrA, admin, tc.args...); r.code != 2 || !strings.Contains(r.stderr, tc.want) || r.stdout != "" {
+			t.Errorf("futucli %v = %+v, want exit 2 with %q", tc.args, r, tc.want)
 		}
 	}
-	if after := futucli(t, cliBin, addrA, admin, "list-keys", "--json"); after.stdout != before.stdout {
+	if after := futucli(t, cliBin, addrA, admin, "list-keys", "--json"); after.code != 0 || after.stdout != before.stdout ||
+		strings.Contains(after.stdout, `"bad"`) {
 		t.Errorf("bad flags changed the key list:\n%s\n%s", before.stdout, after.stdout)
 	}
+	if r := futucli(t, cliBin, addrA, admin, "show-key", "bad"); r.code != 1 || !strings.Contains(r.stderr, "NotFound") {
+		t.Errorf("a refused gen-key minted a key: %+v", r)
+	}
 
-	r := futucli(t, cliBin, addrA, admin, "gen-key", "--id", "e2e", "--scopes", "qot:read,acc:read",
+	// A key that never expires is asked for by name and has no expiry.
+	r := futucli(t, cliBin, addrA, admin, "gen-key", "--id", "forever", "--scopes", "qot:read", "--expires", "never", "--json")
+	if r.code != 0 {
+		t.Fatalf("gen-key --expires never: %+v", r)
+	}
+	if show := futucli(t, cliBin, addrB, admin, "show-key", "forever"); show.code != 0 || !strings.Contains(show.stdout, "never") {
+		t.Errorf("show-key of a key without expiry = %+v", show)
+	}
+	var forever struct {
+		Key  string `json:"key"`
+		Info struct {
+			ExpiresAt string `json:"expires_at"`
+		} `json:"info"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &forever); err != nil || forever.Info.ExpiresAt != "" || whoami(addrB, forever.Key) != nil {
+		t.Errorf("gen-key --expires never = %q (%v)", r.stdout, err)
+	}
+	if r := futucli(t, cliBin, addrA, admin, "revoke-key", "forever"); r.code != 0 {
+		t.Errorf("revoke-key forever = %+v", r)
+	}
+
+	r = futucli(t, cliBin, addrA, admin, "gen-key", "--id", "e2e", "--scopes", "qot:read,acc:read",
 		"--allowed-markets", "HK", "--max-orders-per-minute", "10", "--expires", "1h", "--note", "e2e test", "--json")
 	if r.code != 0 {
 		t.Fatalf("gen-key: %+v", r)
@@ -141,7 +171,7 @@ func TestTwoProcessesAndCLI(t *testing.T) {
 		t.Fatalf("gen-key output %q: %v", r.stdout, err)
 	}
 	user := issued.Key
-	if r := futucli(t, cliBin, addrB, admin, "gen-key", "--id", "e2e", "--scopes", "qot:read"); r.code != 1 || !strings.Contains(r.stderr, "already_exists") {
+	if r := futucli(t, cliBin, addrB, admin, "gen-key", "--id", "e2e", "--scopes", "qot:read", "--expires", "1h"); r.code != 1 || !strings.Contains(r.stderr, "already_exists") {
 		t.Errorf("duplicate id = %+v", r)
 	}
 

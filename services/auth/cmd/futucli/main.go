@@ -1,5 +1,6 @@
 // Command futucli manages API keys through the auth service: gen-key, list-keys,
-// show-key, revoke-key, whoami and session. Run "futucli help" for the flags.
+// show-key, revoke-key, whoami and session. "futucli help" lists them and
+// "futucli help CMD" (or "futucli CMD --help") prints a command's usage and flags.
 package main
 
 import (

@@ -52,22 +52,20 @@ func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
-const usage = `usage: futucli <command> [flags]
-
-commands:
-  gen-key      mint a key (admin): --id --scopes --allowed-markets --allowed-symbols
-               --allowed-trd-sides --allowed-acc-ids --max-order-value --max-daily-value
-               --max-orders-per-minute --hours-window --expires --note --allow-long-lived-real
-  list-keys    list keys (admin)
-  show-key ID  show one key (admin)
-  revoke-key ID
-               revoke a key and its sessions (admin)
-  whoami       describe the key in use
-  session      mint a 30-minute session key and print a panel URL: --scopes --expires --panel-url
-
-common flags: --auth-addr (env FUTUGW_AUTH_ADDR, default 127.0.0.1:50051),
-  --key (env FUTUGW_KEY) or --key-file (env FUTUGW_KEY_FILE), --json, --timeout 10s
-`
+// usage is the list of commands ("futucli help"). No line starts with blanks and a
+// dash: the configuration doc's generator reads such lines of "futucli -h" as flags,
+// and futucli's flags are per command ("futucli help CMD").
+var usage = func() string {
+	var b strings.Builder
+	b.WriteString("usage: futucli <command> [flags]\n\ncommands:\n")
+	for _, sc := range subcommands {
+		fmt.Fprintf(&b, "  %-11s %s\n", sc.name, sc.summary)
+	}
+	b.WriteString("\n\"futucli help <command>\" or \"futucli <command> --help\" prints a command's usage and flags.\n" +
+		"Every command takes --auth-addr (env FUTUGW_AUTH_ADDR, default 127.0.0.1:50051),\n" +
+		"--key (env FUTUGW_KEY) or --key-file (env FUTUGW_KEY_FILE), --json and --timeout.\n")
+	return b.String()
+}()
 
 // Run executes one futucli invocation and returns its exit code.
 func Run(ctx context.Context, args []string, env Env) int {
@@ -84,8 +82,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "futucli: %s\n", err)
 		return ExitError
 	}
-	if cmd == nil { // help
-		fmt.Fprint(env.Stdout, usage)
+	if cmd.Help != "" {
+		fmt.Fprint(env.Stdout, cmd.Help)
 		return ExitOK
 	}
 	ctx, cancel := context.WithTimeout(ctx, cmd.Common.Timeout)

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"math"
 	"strconv"
@@ -21,9 +23,10 @@ type Common struct {
 	Timeout  time.Duration
 }
 
-// Command is a parsed invocation, ready to send.
+// Command is a parsed invocation, ready to send, or a help text to print.
 type Command struct {
 	Name     string
+	Help     string // set when help was asked for: print it and send nothing
 	Common   Common
 	Issue    *gatewayv1.IssueKeyRequest      // gen-key
 	Session  *gatewayv1.CreateSessionRequest // session
@@ -34,8 +37,28 @@ type Command struct {
 // DefaultPanelURL is where `futucli session` points the browser.
 const DefaultPanelURL = "http://localhost:22222"
 
-// Parse reads args (without the program name). It returns nil, nil for help, and a
-// usage error for anything wrong, including limits that the keys policy refuses.
+// ExpiresNever is the --expires value of gen-key for a key that never expires (the
+// API's empty expires_in): such a key must be asked for by name.
+const ExpiresNever = "never"
+
+// subcommand is one futucli command as its help describes it.
+type subcommand struct {
+	name, args, summary string
+}
+
+// subcommands lists every command in the order help shows them.
+var subcommands = []subcommand{
+	{"gen-key", "--scopes LIST --expires DURATION|never [flags]", "mint a key (admin); --expires is required: e.g. 30m, 8h, or never"},
+	{"list-keys", "[flags]", "list keys (admin)"},
+	{"show-key", "ID [flags]", "show one key (admin)"},
+	{"revoke-key", "ID [flags]", "revoke a key and its sessions (admin)"},
+	{"whoami", "[flags]", "describe the key in use"},
+	{"session", "[flags]", "mint a 30-minute session key and print a panel URL"},
+}
+
+// Parse reads args (without the program name). It returns a Command with Help set
+// when help was asked for ("help", "help CMD", "CMD -h", "CMD --help"), and a usage
+// error for anything wrong, including limits that the keys policy refuses.
 func Parse(args []string, env Env) (*Command, error) {
 	if len(args) == 0 {
 		return nil, usagef("usage: a command is required")
@@ -43,15 +66,55 @@ func Parse(args []string, env Env) (*Command, error) {
 	name, args := args[0], args[1:]
 	switch name {
 	case "help", "-h", "-help", "--help":
-		return nil, nil
+		switch len(args) {
+		case 0:
+			return &Command{Name: "help", Help: usage}, nil
+		case 1:
+			fs, _, err := newFlagSet(args[0], env, &Command{Name: args[0]}, new(string), new(string))
+			if err != nil {
+				return nil, err
+			}
+			return &Command{Name: "help", Help: commandHelp(fs)}, nil
+		}
+		return nil, usagef("usage: futucli help [command]")
 	}
 	c := &Command{Name: name}
+	var keyFlag, keyFile string
+	fs, build, err := newFlagSet(name, env, c, &keyFlag, &keyFile)
+	if err != nil {
+		return nil, err
+	}
+	if err := parseFlags(fs, args, c); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return &Command{Name: name, Help: commandHelp(fs)}, nil
+		}
+		return nil, err
+	}
+	if err := build(); err != nil {
+		return nil, err
+	}
+	key, err := resolveKey(keyFlag, keyFile, env)
+	if err != nil {
+		return nil, err
+	}
+	c.Common.Key = key
+	if c.Common.Timeout <= 0 {
+		return nil, usagef("--timeout must be positive")
+	}
+	return c, nil
+}
+
+// commonFlags are the flags every command registers first.
+var commonFlags = map[string]bool{"auth-addr": true, "key": true, "key-file": true, "json": true, "timeout": true}
+
+// newFlagSet registers the common flags and those of command name, and returns the
+// function that checks them once parsed.
+func newFlagSet(name string, env Env, c *Command, keyFlag, keyFile *string) (*flag.FlagSet, func() error, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	var keyFlag, keyFile string
-	fs.StringVar(&c.Common.AuthAddr, "auth-addr", envOr(env, "FUTUGW_AUTH_ADDR", "127.0.0.1:50051"), "auth service address")
-	fs.StringVar(&keyFlag, "key", "", "API key (env FUTUGW_KEY)")
-	fs.StringVar(&keyFile, "key-file", "", "file holding the API key (env FUTUGW_KEY_FILE)")
+	fs.StringVar(&c.Common.AuthAddr, "auth-addr", envOr(env, "FUTUGW_AUTH_ADDR", "127.0.0.1:50051"), "auth service address, host:port or unix:PATH (env FUTUGW_AUTH_ADDR)")
+	fs.StringVar(keyFlag, "key", "", "API key (env FUTUGW_KEY)")
+	fs.StringVar(keyFile, "key-file", "", "file holding the API key (env FUTUGW_KEY_FILE)")
 	fs.BoolVar(&c.Common.JSON, "json", false, "print JSON")
 	fs.DurationVar(&c.Common.Timeout, "timeout", defaultTimeout, "deadline of the call")
 
@@ -71,29 +134,51 @@ func Parse(args []string, env Env) (*Command, error) {
 			return nil
 		}
 	default:
-		return nil, usagef("unknown command %q", name)
+		return nil, nil, usagef("unknown command %q", name)
 	}
-	if err := parseFlags(fs, args, c); err != nil {
-		return nil, err
+	return fs, build, nil
+}
+
+// commandHelp is the help of the command fs belongs to: its usage line, what it
+// does, its own flags and then the common ones, each with its default.
+func commandHelp(fs *flag.FlagSet) string {
+	var b strings.Builder
+	for _, sc := range subcommands {
+		if sc.name == fs.Name() {
+			fmt.Fprintf(&b, "usage: futucli %s %s\n\n%s\n", sc.name, sc.args, sc.summary)
+		}
 	}
-	if err := build(); err != nil {
-		return nil, err
+	var own, common strings.Builder
+	fs.VisitAll(func(f *flag.Flag) {
+		w := &own
+		if commonFlags[f.Name] {
+			w = &common
+		}
+		typ, text := flag.UnquoteUsage(f)
+		fmt.Fprintf(w, "  --%s", f.Name)
+		if typ != "" {
+			fmt.Fprintf(w, " %s", typ)
+		}
+		fmt.Fprintf(w, "\n        %s", text)
+		if d := f.DefValue; d != "" && d != "false" {
+			if typ == "string" {
+				d = strconv.Quote(d)
+			}
+			fmt.Fprintf(w, " (default %s)", d)
+		}
+		w.WriteString("\n")
+	})
+	if own.Len() > 0 {
+		fmt.Fprintf(&b, "\nflags:\n%s", own.String())
 	}
-	key, err := resolveKey(keyFlag, keyFile, env)
-	if err != nil {
-		return nil, err
-	}
-	c.Common.Key = key
-	if c.Common.Timeout <= 0 {
-		return nil, usagef("--timeout must be positive")
-	}
-	return c, nil
+	fmt.Fprintf(&b, "\ncommon flags:\n%s", common.String())
+	return b.String()
 }
 
 // parseFlags allows the id argument of show-key/revoke-key before or after flags.
 func parseFlags(fs *flag.FlagSet, args []string, c *Command) error {
 	if err := fs.Parse(args); err != nil {
-		return usagef("%s: %v", fs.Name(), err)
+		return flagError(fs, err)
 	}
 	rest := fs.Args()
 	wantsID := fs.Name() == "show-key" || fs.Name() == "revoke-key"
@@ -103,7 +188,7 @@ func parseFlags(fs *flag.FlagSet, args []string, c *Command) error {
 		}
 		c.ID = rest[0]
 		if err := fs.Parse(rest[1:]); err != nil {
-			return usagef("%s: %v", fs.Name(), err)
+			return flagError(fs, err)
 		}
 		rest = fs.Args()
 	}
@@ -111,6 +196,15 @@ func parseFlags(fs *flag.FlagSet, args []string, c *Command) error {
 		return usagef("%s: unexpected argument %q", fs.Name(), rest[0])
 	}
 	return nil
+}
+
+// flagError keeps flag.ErrHelp (help was asked for) and makes anything else a usage
+// error.
+func flagError(fs *flag.FlagSet, err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return usagef("%s: %v", fs.Name(), err)
 }
 
 func resolveKey(keyFlag, keyFile string, env Env) (string, error) {
@@ -206,14 +300,24 @@ func genKeyFlags(fs *flag.FlagSet, c *Command) func() error {
 	var lf limitFlags
 	fs.StringVar(&id, "id", "", "key id (generated when empty)")
 	fs.StringVar(&scopes, "scopes", "", "comma-separated: qot:read,acc:read,trade:simulate,trade:real,admin")
-	fs.StringVar(&expires, "expires", "", "lifetime, e.g. 30m, 8h, 720h (empty: never; trade:real keys at most 24h)")
+	fs.StringVar(&expires, "expires", "", "required: the key's lifetime, e.g. 30m, 8h, 720h, or never (trade:real keys at most 24h without --allow-long-lived-real)")
 	fs.StringVar(&note, "note", "", "free text shown in list-keys")
 	fs.BoolVar(&longLived, "allow-long-lived-real", false, "allow a trade:real key beyond 24h (audited)")
 	lf.register(fs)
 	return func() error {
-		ttl, err := parseExpires(expires)
-		if err != nil {
-			return err
+		var ttl time.Duration
+		switch expires {
+		case "":
+			return usagef("gen-key: --expires is required: give the key a lifetime such as --expires 30m, "+
+				"or ask for a key that never expires with --expires %s", ExpiresNever)
+		case ExpiresNever:
+			expires = "" // the API's "no expiry"
+		default:
+			d, err := time.ParseDuration(expires)
+			if err != nil || d <= 0 {
+				return usagef("--expires: %q is neither a positive duration (e.g. 30m, 8h) nor %s", expires, ExpiresNever)
+			}
+			ttl = d
 		}
 		lim, err := lf.limits()
 		if err != nil {
@@ -262,6 +366,7 @@ func sessionFlags(fs *flag.FlagSet, c *Command) func() error {
 	}
 }
 
+// parseExpires reads a positive Go duration; "" is 0 (the operation's default).
 func parseExpires(s string) (time.Duration, error) {
 	if s == "" {
 		return 0, nil

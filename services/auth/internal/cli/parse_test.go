@@ -43,33 +43,55 @@ func TestParse(t *testing.T) {
 					t.Errorf("request = %v", r)
 				}
 			}},
-		{name: "gen-key single dash", args: []string{"gen-key", "-key", goodKey, "-scopes", "admin"},
+		{name: "gen-key single dash", args: []string{"gen-key", "-key", goodKey, "-scopes", "admin", "-expires", "30m"},
 			check: func(t *testing.T, c *Command) {
-				if c.Issue.Limits != nil || c.Issue.Scopes[0] != "admin" {
+				if c.Issue.Limits != nil || c.Issue.Scopes[0] != "admin" || c.Issue.ExpiresIn != "30m" {
 					t.Errorf("request = %v", c.Issue)
 				}
 			}},
-		{name: "no scopes", args: []string{"gen-key", k}, wantErr: "--scopes: at least one scope"},
-		{name: "unknown scope", args: []string{"gen-key", k, "--scopes", "trade"}, wantErr: "unknown scope"},
-		{name: "bad market", args: []string{"gen-key", k, "--scopes", "qot:read", "--allowed-markets", "EU"}, wantErr: "--allowed-markets: unknown market"},
-		{name: "bad symbol", args: []string{"gen-key", k, "--scopes", "qot:read", "--allowed-symbols", "HK.700"}, wantErr: "--allowed-symbols"},
-		{name: "bad side", args: []string{"gen-key", k, "--scopes", "qot:read", "--allowed-trd-sides", "LONG"}, wantErr: "unknown side"},
-		{name: "bad acc", args: []string{"gen-key", k, "--scopes", "qot:read", "--allowed-acc-ids", "x1"}, wantErr: "not numeric"},
-		{name: "value not number", args: []string{"gen-key", k, "--scopes", "qot:read", "--max-order-value", "lots"}, wantErr: "--max-order-value"},
-		{name: "value NaN", args: []string{"gen-key", k, "--scopes", "qot:read", "--max-daily-value", "NaN"}, wantErr: "not a number"},
-		{name: "value zero", args: []string{"gen-key", k, "--scopes", "qot:read", "--max-order-value", "0"}, wantErr: "greater than 0"},
-		{name: "rate range", args: []string{"gen-key", k, "--scopes", "qot:read", "--max-orders-per-minute", "0"}, wantErr: "outside 1..10000"},
-		{name: "rate not int", args: []string{"gen-key", k, "--scopes", "qot:read", "--max-orders-per-minute", "1.5"}, wantErr: "not an integer"},
-		{name: "window", args: []string{"gen-key", k, "--scopes", "qot:read", "--hours-window", "25:00-01:00"}, wantErr: "--hours-window"},
+		{name: "no scopes", args: []string{"gen-key", k, "--expires", "1h"}, wantErr: "--scopes: at least one scope"},
+		{name: "unknown scope", args: []string{"gen-key", k, "--expires", "1h", "--scopes", "trade"}, wantErr: "unknown scope"},
+		{name: "bad market", args: []string{"gen-key", k, "--expires", "1h", "--scopes", "qot:read", "--allowed-markets", "EU"}, wantErr: "--allowed-markets: unknown market"},
+		{name: "bad symbol", args: []string{"gen-key", k, "--expires", "1h", "--scopes", "qot:read", "--allowed-symbols", "HK.700"}, wantErr: "--allowed-symbols"},
+		{name: "bad side", args: []string{"gen-key", k, "--expires", "1h", "--scopes", "qot:read", "--allowed-trd-sides", "LONG"}, wantErr: "unknown side"},
+		{name: "bad acc", args: []string{"gen-key", k, "--expires", "1h", "--scopes", "qot:read", "--allowed-acc-ids", "x1"}, wantErr: "not numeric"},
+		{name: "value not number", args: []string{"gen-key", k, "--expires", "1h", "--scopes", "qot:read", "--max-order-value", "lots"}, wantErr: "--max-order-value"},
+		{name: "value NaN", args: []string{"gen-key", k, "--expires", "1h", "--scopes", "qot:read", "--max-daily-value", "NaN"}, wantErr: "not a number"},
+		{name: "value zero", args: []string{"gen-key", k, "--expires", "1h", "--scopes", "qot:read", "--max-order-value", "0"}, wantErr: "greater than 0"},
+		{name: "rate range", args: []string{"gen-key", k, "--expires", "1h", "--scopes", "qot:read", "--max-orders-per-minute", "0"}, wantErr: "outside 1..10000"},
+		{name: "rate not int", args: []string{"gen-key", k, "--expires", "1h", "--scopes", "qot:read", "--max-orders-per-minute", "1.5"}, wantErr: "not an integer"},
+		{name: "window", args: []string{"gen-key", k, "--expires", "1h", "--scopes", "qot:read", "--hours-window", "25:00-01:00"}, wantErr: "--hours-window"},
 		{name: "expires bad", args: []string{"gen-key", k, "--scopes", "qot:read", "--expires", "soon"}, wantErr: "--expires"},
-		{name: "real forever", args: []string{"gen-key", k, "--scopes", "trade:real"}, wantErr: "--allow-long-lived-real"},
-		{name: "real override", args: []string{"gen-key", k, "--scopes", "trade:real", "--allow-long-lived-real"},
+		{name: "real forever", args: []string{"gen-key", k, "--scopes", "trade:real", "--expires", "never"}, wantErr: "--allow-long-lived-real"},
+		{name: "real beyond 24h", args: []string{"gen-key", k, "--scopes", "trade:real", "--expires", "25h"}, wantErr: "--allow-long-lived-real"},
+		{name: "real override", args: []string{"gen-key", k, "--scopes", "trade:real", "--expires", "never", "--allow-long-lived-real"},
 			check: func(t *testing.T, c *Command) {
-				if !c.Issue.AllowLongLivedReal {
-					t.Error("override lost")
+				if !c.Issue.AllowLongLivedReal || c.Issue.ExpiresIn != "" {
+					t.Errorf("request = %v", c.Issue)
 				}
 			}},
-		{name: "bad id", args: []string{"gen-key", k, "--scopes", "admin", "--id", "a b"}, wantErr: "--id"},
+		// A key that never expires is asked for by name; no --expires is refused.
+		{name: "expires missing", args: []string{"gen-key", k, "--scopes", "qot:read"},
+			wantErr: "--expires is required: give the key a lifetime such as --expires 30m, or ask for a key that never expires with --expires never"},
+		{name: "expires missing real", args: []string{"gen-key", k, "--scopes", "trade:real"}, wantErr: "--expires is required"},
+		{name: "expires empty", args: []string{"gen-key", k, "--scopes", "qot:read", "--expires="}, wantErr: "--expires is required"},
+		{name: "expires never", args: []string{"gen-key", k, "--scopes", "qot:read", "--expires", "never"},
+			check: func(t *testing.T, c *Command) {
+				if c.Issue.ExpiresIn != "" || c.Issue.Scopes[0] != "qot:read" {
+					t.Errorf("request = %v, want no expires_in (the API's no expiry)", c.Issue)
+				}
+			}},
+		{name: "expires never equals", args: []string{"gen-key", k, "--scopes", "qot:read", "--expires=never"},
+			check: func(t *testing.T, c *Command) {
+				if c.Issue.ExpiresIn != "" {
+					t.Errorf("request = %v", c.Issue)
+				}
+			}},
+		{name: "expires Never", args: []string{"gen-key", k, "--scopes", "qot:read", "--expires", "Never"}, wantErr: "nor never"},
+		{name: "expires zero", args: []string{"gen-key", k, "--scopes", "qot:read", "--expires", "0s"}, wantErr: "positive duration"},
+		{name: "expires negative", args: []string{"gen-key", k, "--scopes", "qot:read", "--expires", "-1h"}, wantErr: "positive duration"},
+		{name: "expires too short", args: []string{"gen-key", k, "--scopes", "qot:read", "--expires", "500ms"}, wantErr: "--expires"},
+		{name: "bad id", args: []string{"gen-key", k, "--expires", "1h", "--scopes", "admin", "--id", "a b"}, wantErr: "--id"},
 		{name: "unknown flag", args: []string{"gen-key", k, "--colour", "red"}, wantErr: "flag provided but not defined"},
 		{name: "unknown command", args: []string{"mint", k}, wantErr: "unknown command"},
 		{name: "no command", args: nil, wantErr: "a command is required"},
@@ -122,6 +144,7 @@ func TestParse(t *testing.T) {
 				}
 			}},
 		{name: "session too long", args: []string{"session", k, "--expires", "1h"}, wantErr: "at most 30m"},
+		{name: "session never", args: []string{"session", k, "--expires", "never"}, wantErr: "not a positive duration"},
 		{name: "session bad scope", args: []string{"session", k, "--scopes", "root"}, wantErr: "unknown scope"},
 		{name: "bad timeout", args: []string{"whoami", k, "--timeout", "0s"}, wantErr: "--timeout"},
 	}
@@ -146,7 +169,7 @@ func TestParse(t *testing.T) {
 // Bad flags exit 2 without dialling anything (the address is unroutable on purpose).
 func TestRunBadFlagsExit2(t *testing.T) {
 	env := testEnv(nil)
-	code := Run(context.Background(), []string{"gen-key", "--key", goodKey, "--auth-addr", "192.0.2.1:1", "--scopes", "bogus"}, env)
+	code := Run(context.Background(), []string{"gen-key", "--key", goodKey, "--auth-addr", "192.0.2.1:1", "--scopes", "bogus", "--expires", "1h"}, env)
 	if code != ExitUsage {
 		t.Fatalf("exit = %d", code)
 	}

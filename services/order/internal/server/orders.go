@@ -96,10 +96,20 @@ func orderOut(o *trdcommon.Order) *gatewayv1.Order {
 	return &gatewayv1.Order{
 		OrderId: strconv.FormatUint(o.GetOrderID(), 10), Code: o.GetCode(), Name: o.GetName(),
 		TrdSide: gatewayv1.TrdSide(o.GetTrdSide()), OrderType: gatewayv1.OrderType(o.GetOrderType()),
-		OrderStatus: o.GetOrderStatus(), Qty: o.GetQty(), Price: o.GetPrice(),
+		OrderStatus: orderStatusOut(o.GetOrderStatus()), Qty: o.GetQty(), Price: o.GetPrice(),
 		FillQty: o.GetFillQty(), FillAvgPrice: o.GetFillAvgPrice(),
 		CreateTime: o.GetCreateTime(), UpdateTime: o.GetUpdateTime(), LastErrMsg: o.GetLastErrMsg(), Remark: o.GetRemark(),
 	}
+}
+
+// orderStatusOut names OpenD's Trd_Common.OrderStatus number: the API's enum has
+// Futu's numbers, and a number it lacks (a status newer than this gateway) becomes
+// ORDER_STATUS_UNKNOWN, so REST always answers a name.
+func orderStatusOut(n int32) gatewayv1.OrderStatus {
+	if _, ok := gatewayv1.OrderStatus_name[n]; !ok {
+		return gatewayv1.OrderStatus_ORDER_STATUS_UNKNOWN
+	}
+	return gatewayv1.OrderStatus(n)
 }
 
 // ListOrderFills returns today's fills of an account.

@@ -273,6 +273,99 @@ func (TimeInForce) EnumDescriptor() ([]byte, []int) {
 	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{4}
 }
 
+// Trd_Common.OrderStatus. A number OpenD sends that this list lacks is answered as
+// ORDER_STATUS_UNKNOWN.
+type OrderStatus int32
+
+const (
+	OrderStatus_ORDER_STATUS_UNSUBMITTED     OrderStatus = 0
+	OrderStatus_ORDER_STATUS_UNKNOWN         OrderStatus = -1
+	OrderStatus_ORDER_STATUS_WAITING_SUBMIT  OrderStatus = 1
+	OrderStatus_ORDER_STATUS_SUBMITTING      OrderStatus = 2
+	OrderStatus_ORDER_STATUS_SUBMIT_FAILED   OrderStatus = 3
+	OrderStatus_ORDER_STATUS_TIMEOUT         OrderStatus = 4
+	OrderStatus_ORDER_STATUS_SUBMITTED       OrderStatus = 5
+	OrderStatus_ORDER_STATUS_FILLED_PART     OrderStatus = 10
+	OrderStatus_ORDER_STATUS_FILLED_ALL      OrderStatus = 11
+	OrderStatus_ORDER_STATUS_CANCELLING_PART OrderStatus = 12
+	OrderStatus_ORDER_STATUS_CANCELLING_ALL  OrderStatus = 13
+	OrderStatus_ORDER_STATUS_CANCELLED_PART  OrderStatus = 14
+	OrderStatus_ORDER_STATUS_CANCELLED_ALL   OrderStatus = 15
+	OrderStatus_ORDER_STATUS_FAILED          OrderStatus = 21
+	OrderStatus_ORDER_STATUS_DISABLED        OrderStatus = 22
+	OrderStatus_ORDER_STATUS_DELETED         OrderStatus = 23
+	OrderStatus_ORDER_STATUS_FILL_CANCELLED  OrderStatus = 24
+)
+
+// Enum value maps for OrderStatus.
+var (
+	OrderStatus_name = map[int32]string{
+		0:  "ORDER_STATUS_UNSUBMITTED",
+		-1: "ORDER_STATUS_UNKNOWN",
+		1:  "ORDER_STATUS_WAITING_SUBMIT",
+		2:  "ORDER_STATUS_SUBMITTING",
+		3:  "ORDER_STATUS_SUBMIT_FAILED",
+		4:  "ORDER_STATUS_TIMEOUT",
+		5:  "ORDER_STATUS_SUBMITTED",
+		10: "ORDER_STATUS_FILLED_PART",
+		11: "ORDER_STATUS_FILLED_ALL",
+		12: "ORDER_STATUS_CANCELLING_PART",
+		13: "ORDER_STATUS_CANCELLING_ALL",
+		14: "ORDER_STATUS_CANCELLED_PART",
+		15: "ORDER_STATUS_CANCELLED_ALL",
+		21: "ORDER_STATUS_FAILED",
+		22: "ORDER_STATUS_DISABLED",
+		23: "ORDER_STATUS_DELETED",
+		24: "ORDER_STATUS_FILL_CANCELLED",
+	}
+	OrderStatus_value = map[string]int32{
+		"ORDER_STATUS_UNSUBMITTED":     0,
+		"ORDER_STATUS_UNKNOWN":         -1,
+		"ORDER_STATUS_WAITING_SUBMIT":  1,
+		"ORDER_STATUS_SUBMITTING":      2,
+		"ORDER_STATUS_SUBMIT_FAILED":   3,
+		"ORDER_STATUS_TIMEOUT":         4,
+		"ORDER_STATUS_SUBMITTED":       5,
+		"ORDER_STATUS_FILLED_PART":     10,
+		"ORDER_STATUS_FILLED_ALL":      11,
+		"ORDER_STATUS_CANCELLING_PART": 12,
+		"ORDER_STATUS_CANCELLING_ALL":  13,
+		"ORDER_STATUS_CANCELLED_PART":  14,
+		"ORDER_STATUS_CANCELLED_ALL":   15,
+		"ORDER_STATUS_FAILED":          21,
+		"ORDER_STATUS_DISABLED":        22,
+		"ORDER_STATUS_DELETED":         23,
+		"ORDER_STATUS_FILL_CANCELLED":  24,
+	}
+)
+
+func (x OrderStatus) Enum() *OrderStatus {
+	p := new(OrderStatus)
+	*p = x
+	return p
+}
+
+func (x OrderStatus) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (OrderStatus) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_v1_order_proto_enumTypes[5].Descriptor()
+}
+
+func (OrderStatus) Type() protoreflect.EnumType {
+	return &file_futu_gateway_v1_order_proto_enumTypes[5]
+}
+
+func (x OrderStatus) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use OrderStatus.Descriptor instead.
+func (OrderStatus) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{5}
+}
+
 type PlaceOrderRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	TrdEnv        TrdEnv                 `protobuf:"varint,1,opt,name=trd_env,json=trdEnv,proto3,enum=futu.gateway.v1.TrdEnv" json:"trd_env,omitempty"`
@@ -652,7 +745,7 @@ type Order struct {
 	Name          string                 `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
 	TrdSide       TrdSide                `protobuf:"varint,4,opt,name=trd_side,json=trdSide,proto3,enum=futu.gateway.v1.TrdSide" json:"trd_side,omitempty"`
 	OrderType     OrderType              `protobuf:"varint,5,opt,name=order_type,json=orderType,proto3,enum=futu.gateway.v1.OrderType" json:"order_type,omitempty"`
-	OrderStatus   int32                  `protobuf:"varint,6,opt,name=order_status,json=orderStatus,proto3" json:"order_status,omitempty"` // Trd_Common.OrderStatus
+	OrderStatus   OrderStatus            `protobuf:"varint,6,opt,name=order_status,json=orderStatus,proto3,enum=futu.gateway.v1.OrderStatus" json:"order_status,omitempty"`
 	Qty           float64                `protobuf:"fixed64,7,opt,name=qty,proto3" json:"qty,omitempty"`
 	Price         float64                `protobuf:"fixed64,8,opt,name=price,proto3" json:"price,omitempty"`
 	FillQty       float64                `protobuf:"fixed64,9,opt,name=fill_qty,json=fillQty,proto3" json:"fill_qty,omitempty"`
@@ -730,11 +823,11 @@ func (x *Order) GetOrderType() OrderType {
 	return OrderType_ORDER_TYPE_UNKNOWN
 }
 
-func (x *Order) GetOrderStatus() int32 {
+func (x *Order) GetOrderStatus() OrderStatus {
 	if x != nil {
 		return x.OrderStatus
 	}
-	return 0
+	return OrderStatus_ORDER_STATUS_UNSUBMITTED
 }
 
 func (x *Order) GetQty() float64 {
@@ -1748,15 +1841,15 @@ const file_futu_gateway_v1_order_proto_rawDesc = "" +
 	"trd_market\x18\x03 \x01(\x0e2\x1a.futu.gateway.v1.TrdMarketR\ttrdMarket\x12\x19\n" +
 	"\border_id\x18\x04 \x01(\tR\aorderId\"0\n" +
 	"\x13ModifyOrderResponse\x12\x19\n" +
-	"\border_id\x18\x01 \x01(\tR\aorderId\"\xc2\x03\n" +
+	"\border_id\x18\x01 \x01(\tR\aorderId\"\xe0\x03\n" +
 	"\x05Order\x12\x19\n" +
 	"\border_id\x18\x01 \x01(\tR\aorderId\x12\x12\n" +
 	"\x04code\x18\x02 \x01(\tR\x04code\x12\x12\n" +
 	"\x04name\x18\x03 \x01(\tR\x04name\x123\n" +
 	"\btrd_side\x18\x04 \x01(\x0e2\x18.futu.gateway.v1.TrdSideR\atrdSide\x129\n" +
 	"\n" +
-	"order_type\x18\x05 \x01(\x0e2\x1a.futu.gateway.v1.OrderTypeR\torderType\x12!\n" +
-	"\forder_status\x18\x06 \x01(\x05R\vorderStatus\x12\x10\n" +
+	"order_type\x18\x05 \x01(\x0e2\x1a.futu.gateway.v1.OrderTypeR\torderType\x12?\n" +
+	"\forder_status\x18\x06 \x01(\x0e2\x1c.futu.gateway.v1.OrderStatusR\vorderStatus\x12\x10\n" +
 	"\x03qty\x18\a \x01(\x01R\x03qty\x12\x14\n" +
 	"\x05price\x18\b \x01(\x01R\x05price\x12\x19\n" +
 	"\bfill_qty\x18\t \x01(\x01R\afillQty\x12$\n" +
@@ -1863,7 +1956,26 @@ const file_futu_gateway_v1_order_proto_rawDesc = "" +
 	"\x11ORDER_TYPE_MARKET\x10\x02*;\n" +
 	"\vTimeInForce\x12\x15\n" +
 	"\x11TIME_IN_FORCE_DAY\x10\x00\x12\x15\n" +
-	"\x11TIME_IN_FORCE_GTC\x10\x012\xb1\x04\n" +
+	"\x11TIME_IN_FORCE_GTC\x10\x01*\x90\x04\n" +
+	"\vOrderStatus\x12\x1c\n" +
+	"\x18ORDER_STATUS_UNSUBMITTED\x10\x00\x12!\n" +
+	"\x14ORDER_STATUS_UNKNOWN\x10\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01\x12\x1f\n" +
+	"\x1bORDER_STATUS_WAITING_SUBMIT\x10\x01\x12\x1b\n" +
+	"\x17ORDER_STATUS_SUBMITTING\x10\x02\x12\x1e\n" +
+	"\x1aORDER_STATUS_SUBMIT_FAILED\x10\x03\x12\x18\n" +
+	"\x14ORDER_STATUS_TIMEOUT\x10\x04\x12\x1a\n" +
+	"\x16ORDER_STATUS_SUBMITTED\x10\x05\x12\x1c\n" +
+	"\x18ORDER_STATUS_FILLED_PART\x10\n" +
+	"\x12\x1b\n" +
+	"\x17ORDER_STATUS_FILLED_ALL\x10\v\x12 \n" +
+	"\x1cORDER_STATUS_CANCELLING_PART\x10\f\x12\x1f\n" +
+	"\x1bORDER_STATUS_CANCELLING_ALL\x10\r\x12\x1f\n" +
+	"\x1bORDER_STATUS_CANCELLED_PART\x10\x0e\x12\x1e\n" +
+	"\x1aORDER_STATUS_CANCELLED_ALL\x10\x0f\x12\x17\n" +
+	"\x13ORDER_STATUS_FAILED\x10\x15\x12\x19\n" +
+	"\x15ORDER_STATUS_DISABLED\x10\x16\x12\x18\n" +
+	"\x14ORDER_STATUS_DELETED\x10\x17\x12\x1f\n" +
+	"\x1bORDER_STATUS_FILL_CANCELLED\x10\x182\xb1\x04\n" +
 	"\fOrderService\x12U\n" +
 	"\n" +
 	"PlaceOrder\x12\".futu.gateway.v1.PlaceOrderRequest\x1a#.futu.gateway.v1.PlaceOrderResponse\x12X\n" +
@@ -1890,7 +2002,7 @@ func file_futu_gateway_v1_order_proto_rawDescGZIP() []byte {
 	return file_futu_gateway_v1_order_proto_rawDescData
 }
 
-var file_futu_gateway_v1_order_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
+var file_futu_gateway_v1_order_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
 var file_futu_gateway_v1_order_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
 var file_futu_gateway_v1_order_proto_goTypes = []any{
 	(TrdEnv)(0),                      // 0: futu.gateway.v1.TrdEnv
@@ -1898,27 +2010,28 @@ var file_futu_gateway_v1_order_proto_goTypes = []any{
 	(TrdSide)(0),                     // 2: futu.gateway.v1.TrdSide
 	(OrderType)(0),                   // 3: futu.gateway.v1.OrderType
 	(TimeInForce)(0),                 // 4: futu.gateway.v1.TimeInForce
-	(*PlaceOrderRequest)(nil),        // 5: futu.gateway.v1.PlaceOrderRequest
-	(*PlaceOrderResponse)(nil),       // 6: futu.gateway.v1.PlaceOrderResponse
-	(*ModifyOrderRequest)(nil),       // 7: futu.gateway.v1.ModifyOrderRequest
-	(*CancelOrderRequest)(nil),       // 8: futu.gateway.v1.CancelOrderRequest
-	(*ModifyOrderResponse)(nil),      // 9: futu.gateway.v1.ModifyOrderResponse
-	(*Order)(nil),                    // 10: futu.gateway.v1.Order
-	(*ListOrdersRequest)(nil),        // 11: futu.gateway.v1.ListOrdersRequest
-	(*ListOrdersResponse)(nil),       // 12: futu.gateway.v1.ListOrdersResponse
-	(*OrderFill)(nil),                // 13: futu.gateway.v1.OrderFill
-	(*ListOrderFillsRequest)(nil),    // 14: futu.gateway.v1.ListOrderFillsRequest
-	(*ListOrderFillsResponse)(nil),   // 15: futu.gateway.v1.ListOrderFillsResponse
-	(*StreamTradePushesRequest)(nil), // 16: futu.gateway.v1.StreamTradePushesRequest
-	(*TradePush)(nil),                // 17: futu.gateway.v1.TradePush
-	(*Account)(nil),                  // 18: futu.gateway.v1.Account
-	(*ListAccountsRequest)(nil),      // 19: futu.gateway.v1.ListAccountsRequest
-	(*ListAccountsResponse)(nil),     // 20: futu.gateway.v1.ListAccountsResponse
-	(*GetFundsRequest)(nil),          // 21: futu.gateway.v1.GetFundsRequest
-	(*GetFundsResponse)(nil),         // 22: futu.gateway.v1.GetFundsResponse
-	(*GetPositionsRequest)(nil),      // 23: futu.gateway.v1.GetPositionsRequest
-	(*Position)(nil),                 // 24: futu.gateway.v1.Position
-	(*GetPositionsResponse)(nil),     // 25: futu.gateway.v1.GetPositionsResponse
+	(OrderStatus)(0),                 // 5: futu.gateway.v1.OrderStatus
+	(*PlaceOrderRequest)(nil),        // 6: futu.gateway.v1.PlaceOrderRequest
+	(*PlaceOrderResponse)(nil),       // 7: futu.gateway.v1.PlaceOrderResponse
+	(*ModifyOrderRequest)(nil),       // 8: futu.gateway.v1.ModifyOrderRequest
+	(*CancelOrderRequest)(nil),       // 9: futu.gateway.v1.CancelOrderRequest
+	(*ModifyOrderResponse)(nil),      // 10: futu.gateway.v1.ModifyOrderResponse
+	(*Order)(nil),                    // 11: futu.gateway.v1.Order
+	(*ListOrdersRequest)(nil),        // 12: futu.gateway.v1.ListOrdersRequest
+	(*ListOrdersResponse)(nil),       // 13: futu.gateway.v1.ListOrdersResponse
+	(*OrderFill)(nil),                // 14: futu.gateway.v1.OrderFill
+	(*ListOrderFillsRequest)(nil),    // 15: futu.gateway.v1.ListOrderFillsRequest
+	(*ListOrderFillsResponse)(nil),   // 16: futu.gateway.v1.ListOrderFillsResponse
+	(*StreamTradePushesRequest)(nil), // 17: futu.gateway.v1.StreamTradePushesRequest
+	(*TradePush)(nil),                // 18: futu.gateway.v1.TradePush
+	(*Account)(nil),                  // 19: futu.gateway.v1.Account
+	(*ListAccountsRequest)(nil),      // 20: futu.gateway.v1.ListAccountsRequest
+	(*ListAccountsResponse)(nil),     // 21: futu.gateway.v1.ListAccountsResponse
+	(*GetFundsRequest)(nil),          // 22: futu.gateway.v1.GetFundsRequest
+	(*GetFundsResponse)(nil),         // 23: futu.gateway.v1.GetFundsResponse
+	(*GetPositionsRequest)(nil),      // 24: futu.gateway.v1.GetPositionsRequest
+	(*Position)(nil),                 // 25: futu.gateway.v1.Position
+	(*GetPositionsResponse)(nil),     // 26: futu.gateway.v1.GetPositionsResponse
 }
 var file_futu_gateway_v1_order_proto_depIdxs = []int32{
 	0,  // 0: futu.gateway.v1.PlaceOrderRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
@@ -1932,45 +2045,46 @@ var file_futu_gateway_v1_order_proto_depIdxs = []int32{
 	1,  // 8: futu.gateway.v1.CancelOrderRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
 	2,  // 9: futu.gateway.v1.Order.trd_side:type_name -> futu.gateway.v1.TrdSide
 	3,  // 10: futu.gateway.v1.Order.order_type:type_name -> futu.gateway.v1.OrderType
-	0,  // 11: futu.gateway.v1.ListOrdersRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	1,  // 12: futu.gateway.v1.ListOrdersRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
-	10, // 13: futu.gateway.v1.ListOrdersResponse.orders:type_name -> futu.gateway.v1.Order
-	2,  // 14: futu.gateway.v1.OrderFill.trd_side:type_name -> futu.gateway.v1.TrdSide
-	0,  // 15: futu.gateway.v1.ListOrderFillsRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	1,  // 16: futu.gateway.v1.ListOrderFillsRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
-	13, // 17: futu.gateway.v1.ListOrderFillsResponse.fills:type_name -> futu.gateway.v1.OrderFill
-	0,  // 18: futu.gateway.v1.TradePush.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	0,  // 19: futu.gateway.v1.Account.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	1,  // 20: futu.gateway.v1.Account.trd_markets:type_name -> futu.gateway.v1.TrdMarket
-	18, // 21: futu.gateway.v1.ListAccountsResponse.accounts:type_name -> futu.gateway.v1.Account
-	0,  // 22: futu.gateway.v1.GetFundsRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	1,  // 23: futu.gateway.v1.GetFundsRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
-	0,  // 24: futu.gateway.v1.GetPositionsRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	1,  // 25: futu.gateway.v1.GetPositionsRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
-	24, // 26: futu.gateway.v1.GetPositionsResponse.positions:type_name -> futu.gateway.v1.Position
-	5,  // 27: futu.gateway.v1.OrderService.PlaceOrder:input_type -> futu.gateway.v1.PlaceOrderRequest
-	7,  // 28: futu.gateway.v1.OrderService.ModifyOrder:input_type -> futu.gateway.v1.ModifyOrderRequest
-	8,  // 29: futu.gateway.v1.OrderService.CancelOrder:input_type -> futu.gateway.v1.CancelOrderRequest
-	11, // 30: futu.gateway.v1.OrderService.ListOrders:input_type -> futu.gateway.v1.ListOrdersRequest
-	14, // 31: futu.gateway.v1.OrderService.ListOrderFills:input_type -> futu.gateway.v1.ListOrderFillsRequest
-	16, // 32: futu.gateway.v1.OrderService.StreamTradePushes:input_type -> futu.gateway.v1.StreamTradePushesRequest
-	19, // 33: futu.gateway.v1.AccountService.ListAccounts:input_type -> futu.gateway.v1.ListAccountsRequest
-	21, // 34: futu.gateway.v1.AccountService.GetFunds:input_type -> futu.gateway.v1.GetFundsRequest
-	23, // 35: futu.gateway.v1.AccountService.GetPositions:input_type -> futu.gateway.v1.GetPositionsRequest
-	6,  // 36: futu.gateway.v1.OrderService.PlaceOrder:output_type -> futu.gateway.v1.PlaceOrderResponse
-	9,  // 37: futu.gateway.v1.OrderService.ModifyOrder:output_type -> futu.gateway.v1.ModifyOrderResponse
-	9,  // 38: futu.gateway.v1.OrderService.CancelOrder:output_type -> futu.gateway.v1.ModifyOrderResponse
-	12, // 39: futu.gateway.v1.OrderService.ListOrders:output_type -> futu.gateway.v1.ListOrdersResponse
-	15, // 40: futu.gateway.v1.OrderService.ListOrderFills:output_type -> futu.gateway.v1.ListOrderFillsResponse
-	17, // 41: futu.gateway.v1.OrderService.StreamTradePushes:output_type -> futu.gateway.v1.TradePush
-	20, // 42: futu.gateway.v1.AccountService.ListAccounts:output_type -> futu.gateway.v1.ListAccountsResponse
-	22, // 43: futu.gateway.v1.AccountService.GetFunds:output_type -> futu.gateway.v1.GetFundsResponse
-	25, // 44: futu.gateway.v1.AccountService.GetPositions:output_type -> futu.gateway.v1.GetPositionsResponse
-	36, // [36:45] is the sub-list for method output_type
-	27, // [27:36] is the sub-list for method input_type
-	27, // [27:27] is the sub-list for extension type_name
-	27, // [27:27] is the sub-list for extension extendee
-	0,  // [0:27] is the sub-list for field type_name
+	5,  // 11: futu.gateway.v1.Order.order_status:type_name -> futu.gateway.v1.OrderStatus
+	0,  // 12: futu.gateway.v1.ListOrdersRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	1,  // 13: futu.gateway.v1.ListOrdersRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
+	11, // 14: futu.gateway.v1.ListOrdersResponse.orders:type_name -> futu.gateway.v1.Order
+	2,  // 15: futu.gateway.v1.OrderFill.trd_side:type_name -> futu.gateway.v1.TrdSide
+	0,  // 16: futu.gateway.v1.ListOrderFillsRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	1,  // 17: futu.gateway.v1.ListOrderFillsRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
+	14, // 18: futu.gateway.v1.ListOrderFillsResponse.fills:type_name -> futu.gateway.v1.OrderFill
+	0,  // 19: futu.gateway.v1.TradePush.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	0,  // 20: futu.gateway.v1.Account.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	1,  // 21: futu.gateway.v1.Account.trd_markets:type_name -> futu.gateway.v1.TrdMarket
+	19, // 22: futu.gateway.v1.ListAccountsResponse.accounts:type_name -> futu.gateway.v1.Account
+	0,  // 23: futu.gateway.v1.GetFundsRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	1,  // 24: futu.gateway.v1.GetFundsRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
+	0,  // 25: futu.gateway.v1.GetPositionsRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	1,  // 26: futu.gateway.v1.GetPositionsRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
+	25, // 27: futu.gateway.v1.GetPositionsResponse.positions:type_name -> futu.gateway.v1.Position
+	6,  // 28: futu.gateway.v1.OrderService.PlaceOrder:input_type -> futu.gateway.v1.PlaceOrderRequest
+	8,  // 29: futu.gateway.v1.OrderService.ModifyOrder:input_type -> futu.gateway.v1.ModifyOrderRequest
+	9,  // 30: futu.gateway.v1.OrderService.CancelOrder:input_type -> futu.gateway.v1.CancelOrderRequest
+	12, // 31: futu.gateway.v1.OrderService.ListOrders:input_type -> futu.gateway.v1.ListOrdersRequest
+	15, // 32: futu.gateway.v1.OrderService.ListOrderFills:input_type -> futu.gateway.v1.ListOrderFillsRequest
+	17, // 33: futu.gateway.v1.OrderService.StreamTradePushes:input_type -> futu.gateway.v1.StreamTradePushesRequest
+	20, // 34: futu.gateway.v1.AccountService.ListAccounts:input_type -> futu.gateway.v1.ListAccountsRequest
+	22, // 35: futu.gateway.v1.AccountService.GetFunds:input_type -> futu.gateway.v1.GetFundsRequest
+	24, // 36: futu.gateway.v1.AccountService.GetPositions:input_type -> futu.gateway.v1.GetPositionsRequest
+	7,  // 37: futu.gateway.v1.OrderService.PlaceOrder:output_type -> futu.gateway.v1.PlaceOrderResponse
+	10, // 38: futu.gateway.v1.OrderService.ModifyOrder:output_type -> futu.gateway.v1.ModifyOrderResponse
+	10, // 39: futu.gateway.v1.OrderService.CancelOrder:output_type -> futu.gateway.v1.ModifyOrderResponse
+	13, // 40: futu.gateway.v1.OrderService.ListOrders:output_type -> futu.gateway.v1.ListOrdersResponse
+	16, // 41: futu.gateway.v1.OrderService.ListOrderFills:output_type -> futu.gateway.v1.ListOrderFillsResponse
+	18, // 42: futu.gateway.v1.OrderService.StreamTradePushes:output_type -> futu.gateway.v1.TradePush
+	21, // 43: futu.gateway.v1.AccountService.ListAccounts:output_type -> futu.gateway.v1.ListAccountsResponse
+	23, // 44: futu.gateway.v1.AccountService.GetFunds:output_type -> futu.gateway.v1.GetFundsResponse
+	26, // 45: futu.gateway.v1.AccountService.GetPositions:output_type -> futu.gateway.v1.GetPositionsResponse
+	37, // [37:46] is the sub-list for method output_type
+	28, // [28:37] is the sub-list for method input_type
+	28, // [28:28] is the sub-list for extension type_name
+	28, // [28:28] is the sub-list for extension extendee
+	0,  // [0:28] is the sub-list for field type_name
 }
 
 func init() { file_futu_gateway_v1_order_proto_init() }
@@ -1983,7 +2097,7 @@ func file_futu_gateway_v1_order_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_futu_gateway_v1_order_proto_rawDesc), len(file_futu_gateway_v1_order_proto_rawDesc)),
-			NumEnums:      5,
+			NumEnums:      6,
 			NumMessages:   21,
 			NumExtensions: 0,
 			NumServices:   2,

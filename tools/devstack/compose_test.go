@@ -71,7 +71,8 @@ func envOfFlags(t *testing.T, bin string) map[string]string {
 func TestComposeMatchesMakeRun(t *testing.T) {
 	p := loadCompose(t)
 	binDir := t.TempDir()
-	cfg := stackConfig{BinDir: binDir, StateDir: "/run/futugw", RedisAddr: "127.0.0.1:6379", PanelDir: "/panel"}
+	cfg := stackConfig{BinDir: binDir, StateDir: "/run/futugw", RedisAddr: "127.0.0.1:6379", PanelDir: "/panel",
+		Ports: defaultPorts()}
 	procs := cfg.procs()
 
 	want := map[string]bool{"redis": true, "caddy": true}
@@ -194,6 +195,9 @@ func port(addr string) string {
 }
 
 func TestMain(m *testing.M) {
+	if role := os.Getenv(helperEnv); role != "" {
+		os.Exit(runHelper(role)) // this binary re-executed as another process (preflight_test.go)
+	}
 	// compose-go reads COMPOSE_* from the process env; the tests set what they need.
 	os.Unsetenv("COMPOSE_PROFILES")
 	os.Exit(m.Run())

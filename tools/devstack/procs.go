@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"syscall"
 	"time"
 )
@@ -46,17 +48,32 @@ func start(p proc, binDir, logDir string) (*running, error) {
 }
 
 // waitReady polls the readiness URL and the files the process must write, failing
-// fast when the process exits.
+// fast when the process exits. A process that has exited is reported as such even when
+// its probe is answered, and an answer counts only from the process itself: another
+// stack's process on the same port must not pass for this one.
 func (r *running) waitReady(ctx context.Context, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	client := &http.Client{Timeout: time.Second}
 	for {
+		if r.hasExited() {
+			return r.exitError()
+		}
 		if r.isReady(ctx, client) {
-			return nil
+			err := r.checkAnsweredByItself()
+			if err != nil {
+				// A process that found its port taken exits in a moment, and its own
+				// error (in its log) says more than the foreign answer.
+				select {
+				case <-r.exited:
+					return r.exitError()
+				case <-time.After(2 * time.Second):
+				}
+			}
+			return err
 		}
 		select {
 		case <-r.exited:
-			return fmt.Errorf("%s exited (%v); see %s", r.Name, r.err, r.log)
+			return r.exitError()
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(100 * time.Millisecond):
@@ -65,6 +82,39 @@ func (r *running) waitReady(ctx context.Context, timeout time.Duration) error {
 			return fmt.Errorf("%s not ready after %v; see %s", r.Name, timeout, r.log)
 		}
 	}
+}
+
+func (r *running) hasExited() bool {
+	select {
+	case <-r.exited:
+		return true
+	default:
+		return false
+	}
+}
+
+func (r *running) exitError() error {
+	return fmt.Errorf("%s exited (%v); see %s", r.Name, r.err, r.log)
+}
+
+// checkAnsweredByItself fails when /proc shows another process holding the port that
+// answered the readiness probe; where /proc does not tell, the answer stands (the
+// ports were free before the start).
+func (r *running) checkAnsweredByItself() error {
+	u, err := url.Parse(r.Ready)
+	if err != nil {
+		return err
+	}
+	port, err := strconv.Atoi(u.Port())
+	if err != nil {
+		return fmt.Errorf("%s: readiness URL %s has no port", r.Name, r.Ready)
+	}
+	inodes := socketInodes(port)
+	if len(inodes) == 0 || holdsSocket(r.cmd.Process.Pid, inodes) {
+		return nil
+	}
+	return fmt.Errorf("%s (pid %d) is not ready, but port %d answers its readiness probe: it is held by %s; see %s",
+		r.Name, r.cmd.Process.Pid, port, describeHolder(port), r.log)
 }
 
 func (r *running) isReady(ctx context.Context, client *http.Client) bool {

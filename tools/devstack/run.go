@@ -11,6 +11,7 @@ import (
 type options struct {
 	BinDir, StateDir string
 	Build            bool
+	Ports            stackPorts
 }
 
 const (
@@ -19,6 +20,23 @@ const (
 )
 
 func run(ctx context.Context, o options) error {
+	cfg := stackConfig{BinDir: o.BinDir, StateDir: o.StateDir,
+		RedisAddr: os.Getenv("REDIS_ADDR"), OpenDAddr: os.Getenv("OPEND_ADDR"),
+		PanelDir: filepath.Join("web", "dist"), Ports: o.Ports}
+	// Refuse beside a running stack before the slow build and before any key, log or
+	// process of this run replaces the running stack's.
+	lock, err := lockState(o.StateDir)
+	if err != nil {
+		return err
+	}
+	defer lock.release()
+	if err := checkPortsFree(cfg.tcpPorts()); err != nil {
+		return err
+	}
+	if err := lock.claim(); err != nil {
+		return err
+	}
+
 	if o.Build {
 		if err := buildAll(ctx, o.BinDir); err != nil {
 			return err
@@ -37,13 +55,10 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 
-	cfg := stackConfig{BinDir: o.BinDir, StateDir: o.StateDir,
-		RedisAddr: os.Getenv("REDIS_ADDR"), OpenDAddr: os.Getenv("OPEND_ADDR"),
-		PanelDir: filepath.Join("web", "dist")}
 	if cfg.RedisAddr == "" {
 		rctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		m, err := embeddedRedis(rctx)
+		m, err := embeddedRedis(rctx, o.Ports == defaultPorts())
 		if err != nil {
 			return err
 		}
@@ -74,12 +89,16 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		fmt.Printf("\ncould not mint a session key: %v\n", err)
 	}
-	fmt.Printf("\npanel:   http://localhost:22222\n")
+	fmt.Printf("\npanel:   %s\n", cfg.panelURL())
 	if url != "" {
 		fmt.Printf("session: %s\n         (a 30-minute session key; rerun `bin/futucli session --key-file %s` for another)\n",
 			url, filepath.Join(o.StateDir, "panel.key"))
 	}
-	fmt.Printf("admin key file: %s\npress Ctrl-C to stop\n", cfg.file("admin.key"))
+	fmt.Printf("admin key file: %s\n", cfg.file("admin.key"))
+	if cfg.Ports != defaultPorts() {
+		fmt.Printf("auth (for futucli): export FUTUGW_AUTH_ADDR=%s\n", loopback(cfg.Ports.Auth))
+	}
+	fmt.Println("press Ctrl-C to stop")
 
 	exited := make(chan *running, len(procs))
 	for _, r := range procs {

@@ -24,7 +24,7 @@ func panelSession(ctx context.Context, cfg stackConfig) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	cc, err := grpc.NewClient(authAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	cc, err := grpc.NewClient(loopback(cfg.Ports.Auth), grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		return "", err
 	}
@@ -49,7 +49,7 @@ func panelSession(ctx context.Context, cfg stackConfig) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("create a session: %w", err)
 	}
-	return "http://localhost:22222/#session=" + sess.GetKey(), nil
+	return cfg.panelURL() + "/#session=" + sess.GetKey(), nil
 }
 
 func bearer(ctx context.Context, key string) context.Context {

@@ -5,16 +5,6 @@ import (
 	"path/filepath"
 )
 
-// Ports of the local stack: the same numbers docker-compose.yml and the README use.
-const (
-	opendAddr      = "127.0.0.1:11111"
-	opendAdminAddr = "127.0.0.1:9111"
-	authAddr       = "127.0.0.1:50051"
-	quoteAddr      = "127.0.0.1:50052"
-	orderAddr      = "127.0.0.1:50053"
-	edgeAddr       = "127.0.0.1:22222"
-)
-
 // proc is one process of the stack: its binary, flags and readiness URL.
 type proc struct {
 	Name  string
@@ -24,13 +14,14 @@ type proc struct {
 }
 
 // stackConfig is what varies between runs: where binaries and state live, and the
-// upstream addresses (a real OpenD, an external Redis).
+// upstream addresses (a real OpenD, an external Redis), and the stack's own ports.
 type stackConfig struct {
 	BinDir    string
 	StateDir  string
 	RedisAddr string
 	OpenDAddr string // "" = start opend-sim
 	PanelDir  string // the built web panel
+	Ports     stackPorts
 }
 
 func (c stackConfig) file(name string) string { return filepath.Join(c.StateDir, name) }
@@ -45,39 +36,48 @@ func (c stackConfig) socket(service string) string {
 }
 
 // listen is the -grpc-addr of a service: its TCP address and its socket.
-func (c stackConfig) listen(service, tcp string) string { return tcp + "," + c.socket(service) }
+func (c stackConfig) listen(service string, port int) string {
+	return loopback(port) + "," + c.socket(service)
+}
+
+// readyz is the readiness URL on an admin port.
+func readyz(port int) string { return "http://" + loopback(port) + "/readyz" }
+
+// panelURL is where the browser finds the panel.
+func (c stackConfig) panelURL() string { return fmt.Sprintf("http://localhost:%d", c.Ports.Edge) }
 
 // procs lists the stack in start order. auth comes before quote, order and edge
 // because it writes the service key they read.
 func (c stackConfig) procs() []proc {
+	p := c.Ports
 	opend := c.OpenDAddr
 	var ps []proc
 	if opend == "" {
-		opend = opendAddr
+		opend = loopback(p.OpenD)
 		ps = append(ps, proc{Name: "opend-sim", Args: []string{
-			"-addr", opendAddr, "-admin-addr", opendAdminAddr,
+			"-addr", opend, "-admin-addr", loopback(p.OpenDAdmin),
 			"-trade-password-file", c.file("trade-password"),
-		}, Ready: "http://" + opendAdminAddr + "/readyz"})
+		}, Ready: readyz(p.OpenDAdmin)})
 	}
 	ps = append(ps,
 		proc{Name: "auth", Args: []string{
-			"-grpc-addr", c.listen("auth", authAddr), "-admin-addr", "127.0.0.1:9101", "-redis-addr", c.RedisAddr,
+			"-grpc-addr", c.listen("auth", p.Auth), "-admin-addr", loopback(p.AuthAdmin), "-redis-addr", c.RedisAddr,
 			"-bootstrap-admin-file", c.file("admin.key"), "-bootstrap-service-file", c.file("service.key"),
-		}, Ready: "http://127.0.0.1:9101/readyz", Files: []string{c.file("admin.key"), c.file("service.key")}},
+		}, Ready: readyz(p.AuthAdmin), Files: []string{c.file("admin.key"), c.file("service.key")}},
 		proc{Name: "quote", Args: []string{
-			"-grpc-addr", c.listen("quote", quoteAddr), "-admin-addr", "127.0.0.1:9102", "-opend-addr", opend,
+			"-grpc-addr", c.listen("quote", p.Quote), "-admin-addr", loopback(p.QuoteAdmin), "-opend-addr", opend,
 			"-auth-addr", c.socket("auth"), "-redis-addr", c.RedisAddr,
-		}, Ready: "http://127.0.0.1:9102/readyz"},
+		}, Ready: readyz(p.QuoteAdmin)},
 		proc{Name: "order", Args: []string{
-			"-grpc-addr", c.listen("order", orderAddr), "-admin-addr", "127.0.0.1:9103", "-opend-addr", opend,
+			"-grpc-addr", c.listen("order", p.Order), "-admin-addr", loopback(p.OrderAdmin), "-opend-addr", opend,
 			"-auth-addr", c.socket("auth"), "-quote-addr", c.socket("quote"), "-redis-addr", c.RedisAddr,
 			"-service-key-file", c.file("service.key"), "-trade-password-file", c.file("trade-password"),
-		}, Ready: "http://127.0.0.1:9103/readyz"},
+		}, Ready: readyz(p.OrderAdmin)},
 		proc{Name: "edge", Args: []string{
-			"-http-addr", edgeAddr, "-auth-addr", c.socket("auth"), "-quote-addr", c.socket("quote"),
+			"-http-addr", loopback(p.Edge), "-auth-addr", c.socket("auth"), "-quote-addr", c.socket("quote"),
 			"-order-addr", c.socket("order"), "-redis-addr", c.RedisAddr,
 			"-service-key-file", c.file("service.key"), "-panel-dir", c.PanelDir,
-		}, Ready: "http://" + edgeAddr + "/readyz"},
+		}, Ready: readyz(p.Edge)},
 	)
 	return ps
 }

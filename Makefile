@@ -84,6 +84,12 @@ proto: tools
 	rm -f api/gen/go/openapi/*.swagger.json
 	buf generate
 
+## protoids: regenerate the OpenD proto id table (opend/protoid, tools/conformance/lib/protoids.mjs)
+## from the pinned futu-api; `make test` fails when it is stale (opend/conformance)
+.PHONY: protoids
+protoids: $(CONFORMANCE)/node_modules
+	cd $(CONFORMANCE) && node gen-protoids.mjs
+
 ## proto-check: fail when the committed generated code is stale
 proto-check: proto
 	@if [ -n "$$(git status --porcelain -- api/gen)" ]; then \
@@ -101,14 +107,14 @@ WSLOAD_SMALL := FUTUGW_WSLOAD=1 WSLOAD_SOCKETS=400 WSLOAD_SOCKETS_PER_SESSION=20
 drills:
 	cd drills && FUTUGW_DRILLS=1 FUTUGW_REQUIRE_REDIS=1 FUTUGW_REQUIRE_E2E=1 $(WSLOAD_SMALL) $(GO) test -race -count=1 -timeout 10m ./...
 
-## wsload-stack: issue 4's WebSocket fan-out load through opend-sim -> quote -> edge:
+## wsload-stack: the WebSocket fan-out load through opend-sim -> quote -> edge:
 ## 10,000 sockets x 20 of 200 securities; sizes from WSLOAD_* (see drills/wsload_test.go),
 ## WSLOAD_REPORT=file appends the summary to file
 .PHONY: wsload-stack
 wsload-stack:
 	FUTUGW_DRILLS=1 FUTUGW_WSLOAD=1 $(GO) test -count=1 -timeout 20m -run TestWSLoadStack -v ./drills/
 
-## bench-stack: issue 5's order benchmark with every part in its own process (edge,
+## bench-stack: the order benchmark with every part in its own process (edge,
 ## order, auth, quote, opend-sim binaries and Redis); ORDERBENCH_ORDER_ENV adds to the
 ## order service's environment
 .PHONY: bench-stack
@@ -121,4 +127,26 @@ bench-stack:
 ## against
 .PHONY: hopfloor
 hopfloor:
-	$(GO) run ./services/edge/cmd/hopfloor -n 6000
+	$(GO) run ./bench/cmd/hopfloor -n 6000
+
+## wsload: the edge's WebSocket hub alone under load (bench/cmd/wsload: a synthetic quote
+## stream into a real hub in another process, real WebSocket clients); WSLOAD_ARGS sets
+## its size, e.g. WSLOAD_ARGS='-sockets 10000 -rate 50'
+.PHONY: wsload
+WSLOAD_ARGS ?= -sockets 1000 -rate 500 -duration 10s
+wsload:
+	$(GO) run ./bench/cmd/wsload $(WSLOAD_ARGS)
+
+## docker-prep: make this machine able to run `docker compose up` without an image
+## registry (engine, dockerd, compose and buildx plugins, stand-in base images); idempotent,
+## as root (deploy/docker-prep.sh)
+.PHONY: docker-prep compose-test
+docker-prep:
+	bash deploy/docker-prep.sh
+
+## compose-test: docker compose for real: build the images from the Dockerfiles, `up --wait`,
+## the README's curl walk-through and the panel in Chromium through compose's Caddy, start
+## order, secrets, restarts, persistence and `down -v` (drills/compose_test.go)
+compose-test: docker-prep
+	@[[ -d web/node_modules/playwright-core ]] || (cd web && npm ci --no-audit --no-fund)
+	cd drills && FUTUGW_COMPOSE=1 $(GO) test -count=1 -timeout 40m -run '^TestComposeUp$$' -v .

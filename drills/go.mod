@@ -5,9 +5,11 @@ go 1.26.0
 require (
 	github.com/coder/websocket v1.8.15
 	github.com/futugw/gateway/api/gen/go v0.0.0
+	github.com/futugw/gateway/bench v0.0.0
 	github.com/futugw/gateway/platform v0.0.0
 	github.com/redis/go-redis/v9 v9.23.0
 	google.golang.org/grpc v1.85.0
+	google.golang.org/protobuf v1.36.12
 )
 
 require (
@@ -21,9 +23,10 @@ require (
 	golang.org/x/text v0.43.0 // indirect
 	google.golang.org/genproto/googleapis/api v0.0.0-20261026165753-2ffab32bce7e // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20261019180522-ce908d29299b // indirect
-	google.golang.org/protobuf v1.36.12 // indirect
 )
 
 replace github.com/futugw/gateway/platform => ../platform
 
 replace github.com/futugw/gateway/api/gen/go => ../api/gen/go
+
+replace github.com/futugw/gateway/bench => ../bench

@@ -11,9 +11,9 @@ import (
 	"time"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/bench/loadgen"
 	"github.com/futugw/gateway/drills/internal/stack"
 	opendclient "github.com/futugw/gateway/opend/client"
-	"github.com/futugw/gateway/platform/loadgen"
 	"google.golang.org/protobuf/proto"
 )
 

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-	"github.com/futugw/gateway/platform/loadgen"
+	"github.com/futugw/gateway/bench/loadgen"
 )
 
 // timeline places the measured period among the edge's keepalive pings. The edge
@@ -112,7 +112,7 @@ var (
 // read consumes frames until the connection ends. It stays light because it shares
 // the CPU with the stack: one reused buffer per socket, no context per read, sec_key
 // found without decoding the JSON, and 1 quote in sampleEvery decoded for latency
-// while measuring (as services/edge/cmd/wsload's readLoop, which explains why).
+// while measuring (as bench/cmd/wsload's readLoop, which explains why).
 func (cl *client) read(allowed map[string]bool, st *loadState) {
 	var buf bytes.Buffer
 	var f struct {

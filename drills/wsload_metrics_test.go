@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/futugw/gateway/platform/loadgen"
+	"github.com/futugw/gateway/bench/loadgen"
 )
 
 // metrics is one scrape of a /metrics page: series (name plus labels) -> value.

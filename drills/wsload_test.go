@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/futugw/gateway/bench/loadgen"
 	"github.com/futugw/gateway/drills/internal/stack"
-	"github.com/futugw/gateway/platform/loadgen"
 	"github.com/futugw/gateway/platform/proctest"
 )
 
@@ -190,7 +190,7 @@ func TestWSLoadStack(t *testing.T) {
 	c := wsloadConfigFromEnv(t)
 	started := time.Now()
 	if os.Getenv("GOGC") == "" {
-		// As services/edge/cmd/wsload does: the generator's own collections stall its
+		// As bench/cmd/wsload does: the generator's own collections stall its
 		// readers and would show up as delivery latency. The stack's processes keep
 		// the default.
 		defer debug.SetGCPercent(debug.SetGCPercent(400))

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/keepalive"
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/server"
 	"google.golang.org/protobuf/proto"
 )
@@ -59,7 +60,7 @@ func benchRoundTrip(b *testing.B, protoID uint32) {
 
 // BenchmarkRoundTrip is one KeepAlive request/response through the client
 // and the server package over loopback, one call at a time.
-func BenchmarkRoundTrip(b *testing.B) { benchRoundTrip(b, ProtoKeepAlive) }
+func BenchmarkRoundTrip(b *testing.B) { benchRoundTrip(b, protoid.KeepAlive) }
 
 // BenchmarkRoundTripHandler is the same through a registered handler.
 func BenchmarkRoundTripHandler(b *testing.B) { benchRoundTrip(b, protoEcho) }
@@ -74,7 +75,7 @@ func BenchmarkRoundTripParallel(b *testing.B) {
 		req := &keepalive.Request{C2S: &keepalive.C2S{Time: proto.Int64(1)}}
 		var resp keepalive.Response
 		for pb.Next() {
-			if err := c.Call(context.Background(), ProtoKeepAlive, req, &resp); err != nil {
+			if err := c.Call(context.Background(), protoid.KeepAlive, req, &resp); err != nil {
 				b.Error(err)
 				return
 			}

@@ -49,13 +49,8 @@ import (
 	"time"
 
 	"github.com/futugw/gateway/opend/frame"
+	"github.com/futugw/gateway/platform/obs"
 	"google.golang.org/protobuf/proto"
-)
-
-// Proto ids the client sends itself.
-const (
-	ProtoInitConnect uint32 = 1001
-	ProtoKeepAlive   uint32 = 1004
 )
 
 var (
@@ -157,7 +152,7 @@ type Config struct {
 	// Transform converts bodies to and from the wire form; nil means
 	// plaintext.
 	Transform BodyTransform
-	// Logger receives connection events; default slog.Default().
+	// Logger receives connection events; nil discards them.
 	Logger *slog.Logger
 }
 
@@ -201,9 +196,7 @@ func (c *Config) setDefaults() {
 	if c.PushStall <= 0 {
 		c.PushStall = time.Second
 	}
-	if c.Logger == nil {
-		c.Logger = slog.Default()
-	}
+	c.Logger = obs.OrDiscard(c.Logger)
 }
 
 // InitInfo is what InitConnect returned for the current connection.
@@ -464,7 +457,7 @@ func (c *Conn) supervise(s *session) {
 		if c.ctx.Err() != nil {
 			return
 		}
-		c.log.Warn("opend client: connection lost", "addr", c.cfg.Addr, "conn_id", s.info.ConnID, "err", s.err)
+		c.log.Warn("opend client: connection lost", "addr", c.cfg.Addr, "conn_id", s.info.ConnID, obs.Err(s.err))
 		c.setState(StateDisconnected, s.err)
 		if s = c.reconnect(); s == nil {
 			return
@@ -506,7 +499,7 @@ func (c *Conn) reconnect() *session {
 			return nil
 		}
 		backoff = min(2*backoff, c.cfg.MaxBackoff)
-		c.log.Warn("opend client: reconnect failed", "addr", c.cfg.Addr, "attempt", attempt, "err", err, "next_in_max", backoff)
+		c.log.Warn("opend client: reconnect failed", "addr", c.cfg.Addr, "attempt", attempt, obs.Err(err), "next_in_max", backoff)
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/keepalive"
 	"github.com/futugw/gateway/opend/envelope"
 	"github.com/futugw/gateway/opend/frame"
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/server"
 	"go.uber.org/goleak"
 	"google.golang.org/protobuf/proto"
@@ -32,7 +33,7 @@ const (
 	protoFail      = 9003 // envelope error
 	protoDrop      = 9004 // closes the connection
 	protoPushStorm = 9005 // pushes c2s.time pushes of protoPush, numbered
-	protoPush      = 3005
+	protoPush      = protoid.QotUpdateBasicQot
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -186,7 +187,7 @@ func TestDialAndInfo(t *testing.T) {
 		t.Fatalf("state %v", c.State())
 	}
 	var kr keepalive.Response
-	if err := c.Call(context.Background(), ProtoKeepAlive, ka(5), &kr); err != nil || kr.GetS2C().GetTime() != 5 {
+	if err := c.Call(context.Background(), protoid.KeepAlive, ka(5), &kr); err != nil || kr.GetS2C().GetTime() != 5 {
 		t.Fatalf("KeepAlive: %v %v", err, &kr)
 	}
 	c.Close()
@@ -511,22 +512,22 @@ func TestPushHandlerRegistration(t *testing.T) {
 	c := dial(t, Config{Addr: ts.addr})
 	waitFor(t, "server conn", func() bool { return srv.Load() != nil })
 	got := make(chan uint32, 10)
-	c.Handle(3011, func(id uint32, _ []byte) { got <- id })
-	c.Handle(3013, func(id uint32, _ []byte) { panic("handler bug") })
+	c.Handle(protoid.QotUpdateTicker, func(id uint32, _ []byte) { got <- id })
+	c.Handle(protoid.QotUpdateOrderBook, func(id uint32, _ []byte) { panic("handler bug") })
 	sc := srv.Load()
-	sc.Push(3013, kaResp(0)) // panics in the handler, recovered
-	sc.Push(2208, kaResp(0)) // no handler: dropped
-	sc.Push(3011, kaResp(0))
+	sc.Push(protoid.QotUpdateOrderBook, kaResp(0)) // panics in the handler, recovered
+	sc.Push(protoid.TrdUpdateOrder, kaResp(0))     // no handler: dropped
+	sc.Push(protoid.QotUpdateTicker, kaResp(0))
 	select {
 	case id := <-got:
-		if id != 3011 {
+		if id != protoid.QotUpdateTicker {
 			t.Fatalf("got %d", id)
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("no push")
 	}
-	c.Handle(3011, nil)
-	sc.Push(3011, kaResp(0))
+	c.Handle(protoid.QotUpdateTicker, nil)
+	sc.Push(protoid.QotUpdateTicker, kaResp(0))
 	if err := echo(context.Background(), c, 1); err != nil { // the push was read before this response
 		t.Fatal(err)
 	}
@@ -721,7 +722,7 @@ func TestTransformSeam(t *testing.T) {
 				return
 			}
 			var resp proto.Message
-			if f.ProtoID == ProtoInitConnect {
+			if f.ProtoID == protoid.InitConnect {
 				resp = &initconnect.Response{RetType: proto.Int32(0), S2C: &initconnect.S2C{
 					ServerVer: proto.Int32(1), LoginUserID: proto.Uint64(1), ConnID: proto.Uint64(7),
 					ConnAESKey: proto.String("k"), KeepAliveInterval: proto.Int32(10)}}

@@ -13,6 +13,8 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/keepalive"
 	"github.com/futugw/gateway/opend/envelope"
 	"github.com/futugw/gateway/opend/frame"
+	"github.com/futugw/gateway/opend/protoid"
+	"github.com/futugw/gateway/platform/obs"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -111,7 +113,7 @@ func (c *Conn) connect(ctx context.Context) (*session, error) {
 		ProgrammingLanguage: proto.String(c.cfg.ProgrammingLanguage),
 	}}
 	var resp initconnect.Response
-	if err := s.call(ctx, ProtoInitConnect, req, &resp); err != nil {
+	if err := s.call(ctx, protoid.InitConnect, req, &resp); err != nil {
 		s.fail(err)
 		s.wait()
 		return nil, fmt.Errorf("opend client: InitConnect with %s: %w", c.cfg.Addr, err)
@@ -397,7 +399,7 @@ func (s *session) keepAlive() {
 			return
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), iv)
-		err := s.call(ctx, ProtoKeepAlive, &keepalive.Request{C2S: &keepalive.C2S{Time: proto.Int64(time.Now().Unix())}}, nil)
+		err := s.call(ctx, protoid.KeepAlive, &keepalive.Request{C2S: &keepalive.C2S{Time: proto.Int64(time.Now().Unix())}}, nil)
 		cancel()
 		if err == nil {
 			misses = 0
@@ -409,7 +411,7 @@ func (s *session) keepAlive() {
 		default:
 		}
 		misses++
-		s.c.log.Warn("opend client: keepalive failed", "addr", s.c.cfg.Addr, "conn_id", s.info.ConnID, "misses", misses, "err", err)
+		s.c.log.Warn("opend client: keepalive failed", "addr", s.c.cfg.Addr, "conn_id", s.info.ConnID, "misses", misses, obs.Err(err))
 		if misses >= keepAliveMisses {
 			s.fail(fmt.Errorf("%d keepalives in a row failed: %w", misses, err))
 			return

@@ -19,6 +19,8 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/keepalive"
 	"github.com/futugw/gateway/opend/envelope"
 	"github.com/futugw/gateway/opend/frame"
+	"github.com/futugw/gateway/opend/protoid"
+	"github.com/futugw/gateway/platform/obs"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -196,7 +198,7 @@ func (c *Conn) serve() {
 
 	attrs := []any{"conn_id", c.id, "remote", c.remote, "reason", c.reason}
 	if err != nil {
-		attrs = append(attrs, "err", err)
+		attrs = append(attrs, obs.Err(err))
 	}
 	switch c.reason {
 	case "bad frame":
@@ -264,12 +266,12 @@ func (c *Conn) dispatch(f frame.Frame) {
 	case f.Fmt != frame.FmtProtobuf:
 		c.replyStatus(req, envelope.Status{RetType: envelope.RetInvalid,
 			RetMsg: fmt.Sprintf("unsupported body format %d: only protobuf (0) is served", f.Fmt)})
-	case f.ProtoID == ProtoInitConnect:
+	case f.ProtoID == protoid.InitConnect:
 		c.initConnect(req)
 	case c.init.Load() == nil:
 		c.replyStatus(req, envelope.Status{RetType: envelope.RetFailed,
-			RetMsg: fmt.Sprintf("proto id %d before InitConnect: InitConnect (1001) must be the first request", f.ProtoID)})
-	case f.ProtoID == ProtoKeepAlive:
+			RetMsg: fmt.Sprintf("proto id %d before InitConnect: InitConnect (%d) must be the first request", f.ProtoID, protoid.InitConnect)})
+	case f.ProtoID == protoid.KeepAlive:
 		c.keepAlive(req)
 	default:
 		h := c.s.handler(f.ProtoID)
@@ -326,7 +328,7 @@ func (c *Conn) call(h Handler, req Request) (msg proto.Message, err error) {
 func (c *Conn) reply(req Request, msg proto.Message) {
 	pkt, err := encode(req.ProtoID, req.Serial, msg)
 	if err != nil {
-		c.s.log.Error("opend server: cannot encode response", "proto_id", req.ProtoID, "conn_id", c.id, "err", err)
+		c.s.log.Error("opend server: cannot encode response", "proto_id", req.ProtoID, "conn_id", c.id, obs.Err(err))
 		c.replyStatus(req, envelope.Status{RetType: envelope.RetUnknown,
 			RetMsg: "internal error: " + err.Error()})
 		return
@@ -414,7 +416,7 @@ func (c *Conn) writeLoop() {
 			select {
 			case <-c.closed:
 			default:
-				c.s.log.Warn("opend server: write failed, closing connection", "conn_id", c.id, "remote", c.remote, "err", err)
+				c.s.log.Warn("opend server: write failed, closing connection", "conn_id", c.id, "remote", c.remote, obs.Err(err))
 			}
 			c.abort("write error")
 			return false

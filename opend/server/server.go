@@ -24,13 +24,9 @@ import (
 	"time"
 
 	"github.com/futugw/gateway/opend/frame"
+	"github.com/futugw/gateway/opend/protoid"
+	"github.com/futugw/gateway/platform/obs"
 	"google.golang.org/protobuf/proto"
-)
-
-// Proto ids the server handles itself.
-const (
-	ProtoInitConnect uint32 = 1001
-	ProtoKeepAlive   uint32 = 1004
 )
 
 // ErrServerClosed is returned by Serve after Shutdown or Close.
@@ -63,7 +59,7 @@ type Config struct {
 	Concurrency int
 	// WriteTimeout bounds one socket write. Default 10s.
 	WriteTimeout time.Duration
-	// Logger receives connection events; default slog.Default().
+	// Logger receives connection events; nil discards them.
 	Logger *slog.Logger
 	// OnInit runs after a successful InitConnect, once its response is
 	// queued, so pushes that OnInit queues reach the client after it.
@@ -101,9 +97,7 @@ func (c *Config) setDefaults() {
 	if c.WriteTimeout <= 0 {
 		c.WriteTimeout = 10 * time.Second
 	}
-	if c.Logger == nil {
-		c.Logger = slog.Default()
-	}
+	c.Logger = obs.OrDiscard(c.Logger)
 }
 
 // Request is one request frame as a handler sees it.
@@ -159,7 +153,7 @@ func New(cfg Config) *Server {
 // Handle registers h for protoID, replacing any earlier handler. It panics
 // for InitConnect and KeepAlive, which the server implements itself.
 func (s *Server) Handle(protoID uint32, h Handler) {
-	if protoID == ProtoInitConnect || protoID == ProtoKeepAlive {
+	if protoID == protoid.InitConnect || protoID == protoid.KeepAlive {
 		panic("opend server: proto id " + itoa(protoID) + " is built in")
 	}
 	if h == nil {
@@ -218,7 +212,7 @@ func (s *Server) Serve(l net.Listener) error {
 			}
 			if retryableAccept(err) {
 				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
-				s.log.Warn("opend server: accept error, retrying", "err", err, "retry_in", backoff)
+				s.log.Warn("opend server: accept error, retrying", obs.Err(err), "retry_in", backoff)
 				time.Sleep(backoff)
 				continue
 			}

@@ -21,6 +21,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/keepalive"
 	"github.com/futugw/gateway/opend/envelope"
 	"github.com/futugw/gateway/opend/frame"
+	"github.com/futugw/gateway/opend/protoid"
 	"go.uber.org/goleak"
 	"google.golang.org/protobuf/proto"
 )
@@ -148,7 +149,7 @@ func initReq() *initconnect.Request {
 func (rc *rawClient) init() *initconnect.S2C {
 	rc.t.Helper()
 	var resp initconnect.Response
-	if st := rc.call(ProtoInitConnect, initReq(), &resp); !st.OK() {
+	if st := rc.call(protoid.InitConnect, initReq(), &resp); !st.OK() {
 		rc.t.Fatalf("InitConnect: %+v", st)
 	}
 	return resp.GetS2C()
@@ -210,10 +211,10 @@ func TestInitConnectAndKeepAlive(t *testing.T) {
 		t.Errorf("connID/key not unique: %v / %v", sa, sb)
 	}
 	var ka keepalive.Response
-	if st := a.call(ProtoKeepAlive, kaReq(1700000000), &ka); !st.OK() || ka.GetS2C().GetTime() != 1700000000 {
+	if st := a.call(protoid.KeepAlive, kaReq(1700000000), &ka); !st.OK() || ka.GetS2C().GetTime() != 1700000000 {
 		t.Fatalf("KeepAlive: %+v %v", st, &ka)
 	}
-	if st := a.call(ProtoInitConnect, initReq(), nil); st.OK() || !strings.Contains(st.RetMsg, "already") {
+	if st := a.call(protoid.InitConnect, initReq(), nil); st.OK() || !strings.Contains(st.RetMsg, "already") {
 		t.Fatalf("second InitConnect: %+v", st)
 	}
 	// OnInit runs once the response is queued, so b's may still be running.
@@ -228,29 +229,29 @@ func TestInitConnectAndKeepAlive(t *testing.T) {
 func TestRequestErrors(t *testing.T) {
 	_, addr, _ := start(t, Config{}, func(s *Server) {
 		s.Handle(protoEcho, echoHandler)
-		s.Handle(2001, func(ctx context.Context, c *Conn, req Request) (proto.Message, error) {
+		s.Handle(9101, func(ctx context.Context, c *Conn, req Request) (proto.Message, error) {
 			return nil, &envelope.Error{RetType: envelope.RetInvalid, ErrCode: 17, RetMsg: "typed"}
 		})
-		s.Handle(2002, func(ctx context.Context, c *Conn, req Request) (proto.Message, error) {
+		s.Handle(9102, func(ctx context.Context, c *Conn, req Request) (proto.Message, error) {
 			return nil, fmt.Errorf("plain failure")
 		})
-		s.Handle(2003, func(ctx context.Context, c *Conn, req Request) (proto.Message, error) {
+		s.Handle(9103, func(ctx context.Context, c *Conn, req Request) (proto.Message, error) {
 			panic("boom")
 		})
-		s.Handle(2004, func(ctx context.Context, c *Conn, req Request) (proto.Message, error) {
+		s.Handle(9104, func(ctx context.Context, c *Conn, req Request) (proto.Message, error) {
 			return &keepalive.Response{}, nil // retType (required) missing
 		})
-		s.Handle(2005, func(ctx context.Context, c *Conn, req Request) (proto.Message, error) {
+		s.Handle(9105, func(ctx context.Context, c *Conn, req Request) (proto.Message, error) {
 			return nil, nil
 		})
-		s.Handle(2006, func(ctx context.Context, c *Conn, req Request) (proto.Message, error) {
+		s.Handle(9106, func(ctx context.Context, c *Conn, req Request) (proto.Message, error) {
 			return nil, envelope.Errorf("") // an error must not read as success even with RetType 0
 		})
 	})
 	rc := dialRaw(t, addr)
 
 	// Before InitConnect everything but InitConnect is refused, KeepAlive too.
-	for _, id := range []uint32{ProtoKeepAlive, protoEcho, 12345} {
+	for _, id := range []uint32{protoid.KeepAlive, protoEcho, 12345} {
 		st := rc.call(id, kaReq(1), nil)
 		if st.RetType != envelope.RetFailed || !strings.Contains(st.RetMsg, "before InitConnect") {
 			t.Fatalf("proto %d before init: %+v", id, st)
@@ -267,22 +268,22 @@ func TestRequestErrors(t *testing.T) {
 		want  envelope.Status
 	}{
 		{12345, envelope.Status{RetType: -1, RetMsg: "unsupported proto id 12345"}},
-		{2001, envelope.Status{RetType: envelope.RetInvalid, ErrCode: 17, RetMsg: "typed"}},
-		{2002, envelope.Status{RetType: -1, RetMsg: "plain failure"}},
-		{2003, envelope.Status{RetType: envelope.RetUnknown, RetMsg: "internal error: handler for proto id 2003 panicked"}},
-		{2005, envelope.Status{RetType: envelope.RetUnknown, RetMsg: "internal error: handler for proto id 2005 returned no response"}},
-		{2006, envelope.Status{RetType: -1}},
+		{9101, envelope.Status{RetType: envelope.RetInvalid, ErrCode: 17, RetMsg: "typed"}},
+		{9102, envelope.Status{RetType: -1, RetMsg: "plain failure"}},
+		{9103, envelope.Status{RetType: envelope.RetUnknown, RetMsg: "internal error: handler for proto id 9103 panicked"}},
+		{9105, envelope.Status{RetType: envelope.RetUnknown, RetMsg: "internal error: handler for proto id 9105 returned no response"}},
+		{9106, envelope.Status{RetType: -1}},
 	}
 	for _, tc := range tests {
 		if st := rc.call(tc.proto, kaReq(1), nil); st != tc.want {
 			t.Errorf("proto %d: got %+v, want %+v", tc.proto, st, tc.want)
 		}
 	}
-	if st := rc.call(2004, kaReq(1), nil); st.RetType != envelope.RetUnknown || !strings.Contains(st.RetMsg, "required field") {
+	if st := rc.call(9104, kaReq(1), nil); st.RetType != envelope.RetUnknown || !strings.Contains(st.RetMsg, "required field") {
 		t.Errorf("missing required field: %+v", st)
 	}
 	// Bad request bodies for the built-ins.
-	serial := rc.send(ProtoKeepAlive, &keepalive.Response{RetType: proto.Int32(0)}) // not a Request
+	serial := rc.send(protoid.KeepAlive, &keepalive.Response{RetType: proto.Int32(0)}) // not a Request
 	if f := rc.mustRecv(); f.Serial != serial {
 		t.Fatalf("serial %d", f.Serial)
 	} else if st, _ := envelope.Parse(f.Body); st.RetType != envelope.RetInvalid {
@@ -302,7 +303,7 @@ func TestRequestErrors(t *testing.T) {
 
 func TestHandlePanicsOnBuiltins(t *testing.T) {
 	s := New(Config{})
-	for _, id := range []uint32{ProtoInitConnect, ProtoKeepAlive} {
+	for _, id := range []uint32{protoid.InitConnect, protoid.KeepAlive} {
 		func() {
 			defer func() {
 				if recover() == nil {
@@ -315,7 +316,7 @@ func TestHandlePanicsOnBuiltins(t *testing.T) {
 }
 
 func TestBadFramesCloseConnection(t *testing.T) {
-	valid := frame.Append(nil, ProtoKeepAlive, 1, []byte{0x0a, 0x02, 0x08, 0x01})
+	valid := frame.Append(nil, protoid.KeepAlive, 1, []byte{0x0a, 0x02, 0x08, 0x01})
 	huge := bytes.Clone(valid)
 	binary.LittleEndian.PutUint32(huge[12:], 1<<30)
 	badFlag := bytes.Clone(valid)
@@ -351,7 +352,7 @@ func TestBadFramesCloseConnection(t *testing.T) {
 func TestTruncatedFrameThenEOF(t *testing.T) {
 	_, addr, logs := start(t, Config{}, nil)
 	rc := dialRaw(t, addr)
-	rc.sendRaw(frame.Append(nil, ProtoKeepAlive, 1, []byte("abcdef"))[:47])
+	rc.sendRaw(frame.Append(nil, protoid.KeepAlive, 1, []byte("abcdef"))[:47])
 	rc.c.(*net.TCPConn).CloseWrite()
 	rc.expectClosed()
 	waitFor(t, "log line", func() bool { return strings.Contains(logs.String(), "truncated") })
@@ -382,11 +383,11 @@ func TestIdleConnectionDropped(t *testing.T) {
 	idle.init()
 	start := time.Now()
 	for time.Since(start) < 900*time.Millisecond {
-		busy.call(ProtoKeepAlive, kaReq(1), nil)
+		busy.call(protoid.KeepAlive, kaReq(1), nil)
 		time.Sleep(50 * time.Millisecond)
 	}
 	idle.expectClosed()
-	if st := busy.call(ProtoKeepAlive, kaReq(2), nil); !st.OK() {
+	if st := busy.call(protoid.KeepAlive, kaReq(2), nil); !st.OK() {
 		t.Fatalf("busy conn: %+v", st)
 	}
 	waitFor(t, "idle log", func() bool { return strings.Contains(logs.String(), "idle timeout") })
@@ -403,7 +404,7 @@ func TestSlowConsumerClosed(t *testing.T) {
 	waitFor(t, "OnInit", func() bool { return srvConn.Load() != nil })
 	c := srvConn.Load()
 	big := &keepalive.Response{RetType: proto.Int32(0), RetMsg: proto.String(strings.Repeat("x", 64<<10))}
-	pkt, err := EncodePush(3005, big)
+	pkt, err := EncodePush(protoid.QotUpdateBasicQot, big)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -430,29 +431,29 @@ func TestPushes(t *testing.T) {
 	var srvConn atomic.Pointer[Conn]
 	_, addr, _ := start(t, Config{OnInit: func(c *Conn) {
 		srvConn.Store(c)
-		c.Push(1003, &keepalive.Response{RetType: proto.Int32(0), RetMsg: proto.String("welcome")})
+		c.Push(protoid.Notify, &keepalive.Response{RetType: proto.Int32(0), RetMsg: proto.String("welcome")})
 	}}, nil)
 	rc := dialRaw(t, addr)
 	rc.init()
 	f := rc.mustRecv()
-	if f.ProtoID != 1003 || f.Serial != 0 {
+	if f.ProtoID != protoid.Notify || f.Serial != 0 {
 		t.Fatalf("push %+v", f.Header)
 	}
 	c := srvConn.Load()
 	if c.ID() == 0 || c.RemoteAddr() == nil {
 		t.Fatal("conn identity")
 	}
-	pkt, _ := EncodePush(3005, &keepalive.Response{RetType: proto.Int32(0)})
+	pkt, _ := EncodePush(protoid.QotUpdateBasicQot, &keepalive.Response{RetType: proto.Int32(0)})
 	if err := c.PushFrame(pkt); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.PushBody(3011, envelope.Encode(nil, envelope.Status{})); err != nil {
+	if err := c.PushBody(protoid.QotUpdateTicker, envelope.Encode(nil, envelope.Status{})); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Push(3013, &keepalive.Response{}); err == nil {
+	if err := c.Push(protoid.QotUpdateOrderBook, &keepalive.Response{}); err == nil {
 		t.Fatal("push of a message missing a required field succeeded")
 	}
-	for _, want := range []uint32{3005, 3011} {
+	for _, want := range []uint32{protoid.QotUpdateBasicQot, protoid.QotUpdateTicker} {
 		if f := rc.mustRecv(); f.ProtoID != want {
 			t.Fatalf("got proto %d, want %d", f.ProtoID, want)
 		}
@@ -576,7 +577,7 @@ func TestHookPanicsAreContained(t *testing.T) {
 	}, nil)
 	rc := dialRaw(t, addr)
 	rc.init()
-	if st := rc.call(ProtoKeepAlive, kaReq(3), nil); !st.OK() {
+	if st := rc.call(protoid.KeepAlive, kaReq(3), nil); !st.OK() {
 		t.Fatalf("KeepAlive after OnInit panic: %+v", st)
 	}
 	rc.c.Close()

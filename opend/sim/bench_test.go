@@ -10,6 +10,7 @@ import (
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotsub"
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/sim/rawclient"
 	"google.golang.org/protobuf/proto"
 )
@@ -36,7 +37,7 @@ func BenchmarkPushOverTCP(b *testing.B) {
 	}
 	defer c.Close()
 	var resp qotsub.Response
-	st, err := c.Call(ctx, 3001, &qotsub.Request{C2S: &qotsub.C2S{
+	st, err := c.Call(ctx, protoid.QotSub, &qotsub.Request{C2S: &qotsub.C2S{
 		SecurityList:     []*qotcommon.Security{{Market: proto.Int32(1), Code: proto.String("00700")}},
 		SubTypeList:      []int32{1},
 		IsSubOrUnSub:     proto.Bool(true),
@@ -51,7 +52,7 @@ func BenchmarkPushOverTCP(b *testing.B) {
 	go func() {
 		defer close(done)
 		for range b.N {
-			if _, err := c.NextPush(ctx, 3005); err != nil {
+			if _, err := c.NextPush(ctx, protoid.QotUpdateBasicQot); err != nil {
 				return
 			}
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/getglobalstate"
 	"github.com/futugw/gateway/opend/client"
+	"github.com/futugw/gateway/opend/protoid"
 )
 
 // BenchmarkClientRoundTripSim is one request/response through the OpenD client to the
@@ -31,7 +32,7 @@ func BenchmarkClientRoundTripSim(b *testing.B) {
 	for b.Loop() {
 		start := time.Now()
 		var resp getglobalstate.Response
-		if err := c.Call(ctx, 1002, req, &resp); err != nil {
+		if err := c.Call(ctx, protoid.GetGlobalState, req, &resp); err != nil {
 			b.Fatal(err)
 		}
 		durs = append(durs, time.Since(start))

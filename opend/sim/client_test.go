@@ -19,6 +19,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatebasicqot"
 	"github.com/futugw/gateway/opend/client"
 	"github.com/futugw/gateway/opend/envelope"
+	"github.com/futugw/gateway/opend/protoid"
 )
 
 // simAt runs a simulator on addr ("127.0.0.1:0" for any port) until the returned stop
@@ -81,7 +82,7 @@ func TestClientAgainstSimulator(t *testing.T) {
 	c, err := client.Dial(ctx, client.Config{
 		Addr: addr, MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Push: map[uint32]client.PushHandler{3005: func(_ uint32, body []byte) {
+		Push: map[uint32]client.PushHandler{protoid.QotUpdateBasicQot: func(_ uint32, body []byte) {
 			var r qotupdatebasicqot.Response
 			if proto.Unmarshal(body, &r) == nil && r.GetRetType() == 0 && len(r.GetS2C().GetBasicQotList()) > 0 {
 				pushes.Add(1)
@@ -89,7 +90,7 @@ func TestClientAgainstSimulator(t *testing.T) {
 		}},
 		OnConnect: func(ctx context.Context, c *client.Conn) error {
 			connects.Add(1)
-			return c.Call(ctx, 3001, subscribeReq(), &qotsub.Response{})
+			return c.Call(ctx, protoid.QotSub, subscribeReq(), &qotsub.Response{})
 		},
 	})
 	if err != nil {
@@ -109,7 +110,7 @@ func TestClientAgainstSimulator(t *testing.T) {
 			for i := 0; i < 20; i++ {
 				sec := watched[(g+i)%2]
 				var resp qotgetbasicqot.Response
-				err := c.Call(ctx, 3004, &qotgetbasicqot.Request{C2S: &qotgetbasicqot.C2S{SecurityList: []*qotcommon.Security{sec}}}, &resp)
+				err := c.Call(ctx, protoid.QotGetBasicQot, &qotgetbasicqot.Request{C2S: &qotgetbasicqot.C2S{SecurityList: []*qotcommon.Security{sec}}}, &resp)
 				if err != nil {
 					errs <- err
 					return
@@ -128,7 +129,7 @@ func TestClientAgainstSimulator(t *testing.T) {
 	}
 
 	// The simulator refuses a quote for something not subscribed: a typed error.
-	err = c.Call(ctx, 3004, &qotgetbasicqot.Request{C2S: &qotgetbasicqot.C2S{
+	err = c.Call(ctx, protoid.QotGetBasicQot, &qotgetbasicqot.Request{C2S: &qotgetbasicqot.C2S{
 		SecurityList: []*qotcommon.Security{{Market: proto.Int32(1), Code: proto.String("00005")}}}}, &qotgetbasicqot.Response{})
 	var ee *envelope.Error
 	if !errors.As(err, &ee) || ee.RetType >= 0 || ee.RetMsg == "" {

@@ -16,6 +16,7 @@ import (
 	"github.com/futugw/gateway/opend/sim/market"
 	"github.com/futugw/gateway/opend/sim/qot"
 	"github.com/futugw/gateway/opend/sim/trade"
+	"github.com/futugw/gateway/platform/obs"
 )
 
 // Config configures a simulator. The zero value is usable.
@@ -40,7 +41,7 @@ type Config struct {
 
 	// ShutdownTimeout bounds the graceful stop when Serve's context ends; 0 = 5s.
 	ShutdownTimeout time.Duration
-	Logger          *slog.Logger // nil = slog.Default()
+	Logger          *slog.Logger // nil = discarded
 }
 
 // Sim is one simulated OpenD.
@@ -63,9 +64,7 @@ func New(cfg Config) (*Sim, error) {
 	if cfg.ExtraSecurities < 0 || cfg.ExtraSecurities > market.MaxGenerated {
 		return nil, fmt.Errorf("sim: extra securities %d not within 0-%d", cfg.ExtraSecurities, market.MaxGenerated)
 	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
-	}
+	cfg.Logger = obs.OrDiscard(cfg.Logger)
 	if cfg.LoginUserID == 0 {
 		cfg.LoginUserID = 10000001
 	}
@@ -128,7 +127,7 @@ func (s *Sim) Serve(ctx context.Context, ln net.Listener) error {
 	defer wg.Wait()
 	wg.Go(func() {
 		if err := s.qot.Run(ctx); err != nil {
-			s.log.Error("price loop stopped", "err", err)
+			s.log.Error("price loop stopped", obs.Err(err))
 		}
 	})
 

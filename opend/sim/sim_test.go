@@ -14,6 +14,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotsub"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatebasicqot"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetacclist"
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/sim/market"
 	"github.com/futugw/gateway/opend/sim/rawclient"
 	"go.uber.org/goleak"
@@ -51,20 +52,20 @@ func TestServeEndToEnd(t *testing.T) {
 	defer c.Close()
 
 	var gs getglobalstate.Response
-	st, err := c.Call(wctx, 1002, &getglobalstate.Request{C2S: &getglobalstate.C2S{UserID: proto.Uint64(1)}}, &gs)
+	st, err := c.Call(wctx, protoid.GetGlobalState, &getglobalstate.Request{C2S: &getglobalstate.C2S{UserID: proto.Uint64(1)}}, &gs)
 	if err != nil || !st.OK() || !gs.GetS2C().GetQotLogined() {
 		t.Fatalf("GetGlobalState: %v %+v %v", err, st, gs.GetS2C())
 	}
 
 	var accs trdgetacclist.Response
-	st, err = c.Call(wctx, 2001, &trdgetacclist.Request{C2S: &trdgetacclist.C2S{UserID: proto.Uint64(1)}}, &accs)
+	st, err = c.Call(wctx, protoid.TrdGetAccList, &trdgetacclist.Request{C2S: &trdgetacclist.C2S{UserID: proto.Uint64(1)}}, &accs)
 	if err != nil || !st.OK() || len(accs.GetS2C().GetAccList()) == 0 {
 		t.Fatalf("Trd_GetAccList: %v %+v %v", err, st, accs.GetS2C())
 	}
 
 	subscribeBasic(t, wctx, c, &qotcommon.Security{Market: proto.Int32(11), Code: proto.String("AAPL")})
 	for range 5 {
-		f, err := c.NextPush(wctx, 3005)
+		f, err := c.NextPush(wctx, protoid.QotUpdateBasicQot)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -147,7 +148,7 @@ func TestExtraSecuritiesPush(t *testing.T) {
 
 	last := &qotcommon.Security{Market: proto.Int32(1), Code: proto.String("80179")}
 	var info qotgetstaticinfo.Response
-	st, err := c.Call(wctx, 3202, &qotgetstaticinfo.Request{C2S: &qotgetstaticinfo.C2S{
+	st, err := c.Call(wctx, protoid.QotGetStaticInfo, &qotgetstaticinfo.Request{C2S: &qotgetstaticinfo.C2S{
 		SecurityList: []*qotcommon.Security{last}}}, &info)
 	if err != nil || !st.OK() || len(info.GetS2C().GetStaticInfoList()) != 1 {
 		t.Fatalf("Qot_GetStaticInfo: %v %+v %v", err, st, info.GetS2C())
@@ -157,7 +158,7 @@ func TestExtraSecuritiesPush(t *testing.T) {
 	}
 
 	subscribeBasic(t, wctx, c, last)
-	f, err := c.NextPush(wctx, 3005)
+	f, err := c.NextPush(wctx, protoid.QotUpdateBasicQot)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +203,7 @@ func serveAndDial(t *testing.T, s *Sim) *rawclient.Client {
 func subscribeBasic(t *testing.T, ctx context.Context, c *rawclient.Client, sec *qotcommon.Security) {
 	t.Helper()
 	var sub qotsub.Response
-	st, err := c.Call(ctx, 3001, &qotsub.Request{C2S: &qotsub.C2S{
+	st, err := c.Call(ctx, protoid.QotSub, &qotsub.Request{C2S: &qotsub.C2S{
 		SecurityList:     []*qotcommon.Security{sec},
 		SubTypeList:      []int32{1},
 		IsSubOrUnSub:     proto.Bool(true),

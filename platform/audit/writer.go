@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/futugw/gateway/platform/obs"
 )
 
 // Writer defaults.
@@ -46,15 +48,13 @@ type Writer struct {
 }
 
 // NewWriter starts a Writer on l with room for queue entries (DefaultQueue when
-// queue <= 0). logger receives entries that could not be written (slog.Default when
+// queue <= 0). logger receives entries that could not be written (discarded when
 // nil). Close stops it.
 func NewWriter(l *Log, queue int, logger *slog.Logger) *Writer {
 	if queue <= 0 {
 		queue = DefaultQueue
 	}
-	if logger == nil {
-		logger = slog.Default()
-	}
+	logger = obs.OrDiscard(logger)
 	stop, quit := context.WithCancel(context.Background())
 	w := &Writer{log: l, logger: logger, queue: make(chan Entry, queue), stop: stop, quit: quit, done: make(chan struct{})}
 	go w.drain()
@@ -136,7 +136,7 @@ func (w *Writer) write(batch []Entry) {
 		}
 		if attempt == len(retryDelays) || !w.sleep(retryDelays[attempt]) {
 			for _, e := range failed {
-				w.logger.Error("audit entry lost", "action", e.Action, "key_id", e.KeyID, "time", e.Time, "error", err.Error())
+				w.logger.Error("audit entry lost", "action", e.Action, "key_id", e.KeyID, "time", e.Time, obs.Err(err))
 			}
 			return
 		}

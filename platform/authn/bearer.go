@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"strings"
 
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/errinfo"
 	"google.golang.org/grpc/codes"
 )
@@ -24,17 +25,17 @@ const (
 func ParseBearer(header string) (string, error) {
 	header = strings.TrimSpace(header)
 	if header == "" {
-		return "", errinfo.New(codes.Unauthenticated, errinfo.MissingKey,
+		return "", errinfo.New(codes.Unauthenticated, gatewayv1.Reason_REASON_MISSING_KEY,
 			"missing API key: send the header 'authorization: Bearer fk_...'")
 	}
 	const scheme = "bearer "
 	if len(header) < len(scheme) || !strings.EqualFold(header[:len(scheme)], scheme) {
-		return "", errinfo.New(codes.Unauthenticated, errinfo.MalformedKey,
+		return "", errinfo.New(codes.Unauthenticated, gatewayv1.Reason_REASON_MALFORMED_KEY,
 			"malformed authorization header: want 'Bearer fk_...'")
 	}
 	token := header[len(scheme):]
 	if !wellFormedKey(token) {
-		return "", errinfo.Newf(codes.Unauthenticated, errinfo.MalformedKey,
+		return "", errinfo.Newf(codes.Unauthenticated, gatewayv1.Reason_REASON_MALFORMED_KEY,
 			"malformed API key: want 'fk_' followed by %d base64url characters", keyBodyLen)
 	}
 	return token, nil

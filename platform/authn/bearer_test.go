@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/errinfo"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -27,33 +28,33 @@ func TestParseBearer(t *testing.T) {
 		name   string
 		header string
 		want   string
-		reason string
+		reason gatewayv1.Reason
 	}{
-		{"canonical", "Bearer " + key, key, ""},
-		{"lower-case scheme", "bearer " + key, key, ""},
-		{"upper-case scheme", "BEARER " + key, key, ""},
-		{"surrounding space trimmed", "  Bearer " + key + "\t", key, ""},
-		{"empty", "", "", errinfo.MissingKey},
-		{"blank", "   ", "", errinfo.MissingKey},
-		{"no scheme", key, "", errinfo.MalformedKey},
-		{"basic scheme", "Basic " + key, "", errinfo.MalformedKey},
-		{"two spaces", "Bearer  " + key, "", errinfo.MalformedKey},
-		{"tab separator", "Bearer\t" + key, "", errinfo.MalformedKey},
-		{"scheme only", "Bearer", "", errinfo.MalformedKey},
-		{"scheme and space", "Bearer ", "", errinfo.MalformedKey},
-		{"wrong prefix", "Bearer xk_" + key[3:], "", errinfo.MalformedKey},
-		{"too short", "Bearer " + key[:len(key)-1], "", errinfo.MalformedKey},
-		{"too long", "Bearer " + key + "A", "", errinfo.MalformedKey},
-		{"padding", "Bearer " + key[:len(key)-1] + "=", "", errinfo.MalformedKey},
-		{"std base64 char", "Bearer " + key[:10] + "+" + key[11:], "", errinfo.MalformedKey},
-		{"non-canonical last char", "Bearer " + key[:len(key)-1] + "B", "", errinfo.MalformedKey},
-		{"trailing garbage", "Bearer " + key + " x", "", errinfo.MalformedKey},
-		{"non-ascii", "Bearer " + key[:44] + "é", "", errinfo.MalformedKey},
+		{"canonical", "Bearer " + key, key, gatewayv1.Reason_REASON_UNSPECIFIED},
+		{"lower-case scheme", "bearer " + key, key, gatewayv1.Reason_REASON_UNSPECIFIED},
+		{"upper-case scheme", "BEARER " + key, key, gatewayv1.Reason_REASON_UNSPECIFIED},
+		{"surrounding space trimmed", "  Bearer " + key + "\t", key, gatewayv1.Reason_REASON_UNSPECIFIED},
+		{"empty", "", "", gatewayv1.Reason_REASON_MISSING_KEY},
+		{"blank", "   ", "", gatewayv1.Reason_REASON_MISSING_KEY},
+		{"no scheme", key, "", gatewayv1.Reason_REASON_MALFORMED_KEY},
+		{"basic scheme", "Basic " + key, "", gatewayv1.Reason_REASON_MALFORMED_KEY},
+		{"two spaces", "Bearer  " + key, "", gatewayv1.Reason_REASON_MALFORMED_KEY},
+		{"tab separator", "Bearer\t" + key, "", gatewayv1.Reason_REASON_MALFORMED_KEY},
+		{"scheme only", "Bearer", "", gatewayv1.Reason_REASON_MALFORMED_KEY},
+		{"scheme and space", "Bearer ", "", gatewayv1.Reason_REASON_MALFORMED_KEY},
+		{"wrong prefix", "Bearer xk_" + key[3:], "", gatewayv1.Reason_REASON_MALFORMED_KEY},
+		{"too short", "Bearer " + key[:len(key)-1], "", gatewayv1.Reason_REASON_MALFORMED_KEY},
+		{"too long", "Bearer " + key + "A", "", gatewayv1.Reason_REASON_MALFORMED_KEY},
+		{"padding", "Bearer " + key[:len(key)-1] + "=", "", gatewayv1.Reason_REASON_MALFORMED_KEY},
+		{"std base64 char", "Bearer " + key[:10] + "+" + key[11:], "", gatewayv1.Reason_REASON_MALFORMED_KEY},
+		{"non-canonical last char", "Bearer " + key[:len(key)-1] + "B", "", gatewayv1.Reason_REASON_MALFORMED_KEY},
+		{"trailing garbage", "Bearer " + key + " x", "", gatewayv1.Reason_REASON_MALFORMED_KEY},
+		{"non-ascii", "Bearer " + key[:44] + "é", "", gatewayv1.Reason_REASON_MALFORMED_KEY},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := ParseBearer(tt.header)
-			if tt.reason == "" {
+			if tt.reason == gatewayv1.Reason_REASON_UNSPECIFIED {
 				if err != nil || got != tt.want {
 					t.Fatalf("ParseBearer = %q, %v; want %q", got, err, tt.want)
 				}
@@ -86,19 +87,6 @@ func TestHashToken(t *testing.T) {
 	}
 }
 
-func TestKnownScope(t *testing.T) {
-	for _, s := range []string{ScopeQotRead, ScopeAccRead, ScopeTradeSimulate, ScopeTradeReal, ScopeAdmin} {
-		if !KnownScope(s) {
-			t.Errorf("KnownScope(%q) = false", s)
-		}
-	}
-	for _, s := range []string{"", "qot", "QOT:READ", "trade:*", "admin "} {
-		if KnownScope(s) {
-			t.Errorf("KnownScope(%q) = true", s)
-		}
-	}
-}
-
 // fixedBearerMessages are ParseBearer's only error texts: none carries input.
 var fixedBearerMessages = map[string]bool{
 	"missing API key: send the header 'authorization: Bearer fk_...'":   true,
@@ -122,7 +110,7 @@ func FuzzParseBearer(f *testing.F) {
 				t.Fatalf("token %q returned with error", tok)
 			}
 			r := errinfo.Reason(err)
-			if r != errinfo.MissingKey && r != errinfo.MalformedKey {
+			if r != gatewayv1.Reason_REASON_MISSING_KEY && r != gatewayv1.Reason_REASON_MALFORMED_KEY {
 				t.Fatalf("unexpected reason %q", r)
 			}
 			// Nothing of the header reaches the message: it is one of the fixed texts

@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/errinfo"
+	"github.com/futugw/gateway/platform/keypolicy"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 )
@@ -15,7 +17,7 @@ import (
 func TestCacheHitsWithinTTL(t *testing.T) {
 	fv, clk := newFakeValidator(), newFakeClock()
 	key := testKey(1)
-	fv.add(key, &Principal{KeyID: "k1", Scopes: []string{ScopeQotRead}})
+	fv.add(key, &Principal{KeyID: "k1", Scopes: []string{keypolicy.ScopeQotRead}})
 	c := NewCache(fv, CacheOptions{TTL: 10 * time.Second, Now: clk.Now})
 	ctx := context.Background()
 
@@ -61,7 +63,7 @@ func TestCacheNeverOutlivesExpiresAt(t *testing.T) {
 	}
 	clk.Advance(time.Second) // exactly at ExpiresAt: must ask again
 	fv.remove(key)
-	if _, err := c.Validate(ctx, key, CallInfo{}); errinfo.Reason(err) != errinfo.InvalidKey {
+	if _, err := c.Validate(ctx, key, CallInfo{}); errinfo.Reason(err) != gatewayv1.Reason_REASON_INVALID_KEY {
 		t.Fatalf("after ExpiresAt: err = %v, want the validator's verdict", err)
 	}
 	if n := fv.calls.Load(); n != 2 {
@@ -74,7 +76,7 @@ func TestCacheDoesNotCacheFailures(t *testing.T) {
 	c := NewCache(fv, CacheOptions{})
 	key := testKey(3)
 	for range 3 {
-		if _, err := c.Validate(context.Background(), key, CallInfo{}); errinfo.Reason(err) != errinfo.InvalidKey {
+		if _, err := c.Validate(context.Background(), key, CallInfo{}); errinfo.Reason(err) != gatewayv1.Reason_REASON_INVALID_KEY {
 			t.Fatalf("err = %v", err)
 		}
 	}
@@ -223,7 +225,7 @@ func TestCacheConcurrent(t *testing.T) {
 func BenchmarkCacheHit(b *testing.B) {
 	fv := newFakeValidator()
 	key := testKey(1)
-	fv.add(key, &Principal{KeyID: "k", Scopes: []string{ScopeQotRead}})
+	fv.add(key, &Principal{KeyID: "k", Scopes: []string{keypolicy.ScopeQotRead}})
 	c := NewCache(fv, CacheOptions{Metrics: prometheus.NewRegistry()})
 	ctx := context.Background()
 	if _, err := c.Validate(ctx, key, CallInfo{}); err != nil {

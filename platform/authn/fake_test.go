@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/errinfo"
 	"google.golang.org/grpc/codes"
 )
@@ -57,10 +58,10 @@ func (f *fakeValidator) Validate(ctx context.Context, token string, info CallInf
 	f.last = info
 	p, ok := f.keys[token]
 	if !ok {
-		return nil, errinfo.New(codes.Unauthenticated, errinfo.InvalidKey, "unknown API key")
+		return nil, errinfo.New(codes.Unauthenticated, gatewayv1.Reason_REASON_INVALID_KEY, "unknown API key")
 	}
 	if !p.ExpiresAt.IsZero() && !time.Now().Before(p.ExpiresAt) && p.KeyID == "expired" {
-		return nil, errinfo.New(codes.Unauthenticated, errinfo.ExpiredKey, "this key expired")
+		return nil, errinfo.New(codes.Unauthenticated, gatewayv1.Reason_REASON_EXPIRED_KEY, "this key expired")
 	}
 	cp := *p
 	return &cp, nil

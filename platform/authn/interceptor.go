@@ -6,7 +6,10 @@ import (
 	"net"
 	"strings"
 
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/errinfo"
+	"github.com/futugw/gateway/platform/keypolicy"
+	"github.com/futugw/gateway/platform/obs"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
@@ -52,9 +55,7 @@ type guard struct {
 }
 
 func newGuard(v Validator, log *slog.Logger) *guard {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	log = obs.OrDiscard(log)
 	return &guard{v: v, log: log, rules: MethodRules()}
 }
 
@@ -63,7 +64,7 @@ func (g *guard) authorize(ctx context.Context, method string) (context.Context, 
 	rule, ok := ruleFor(g.rules, method)
 	if !ok {
 		g.log.WarnContext(ctx, "call to a method without an auth rule refused", "method", method)
-		return nil, errinfo.Newf(codes.PermissionDenied, errinfo.MethodNotAllowed,
+		return nil, errinfo.Newf(codes.PermissionDenied, gatewayv1.Reason_REASON_METHOD_NOT_ALLOWED,
 			"method %s is not open to API keys", shortMethod(method))
 	}
 	if rule.Public {
@@ -88,14 +89,14 @@ func (g *guard) authorize(ctx context.Context, method string) (context.Context, 
 
 func (g *guard) denied(ctx context.Context, method, keyID string, err error) {
 	g.log.InfoContext(ctx, "call refused", "method", method, "key_id", keyID,
-		"reason", errinfo.Reason(err), "client", ClientAddr(ctx))
+		"reason", errinfo.ReasonCode(err), "client", ClientAddr(ctx))
 }
 
 // allowed checks p against rule.
 func allowed(p *Principal, rule Rule, method string) error {
-	if rule.Admin && !p.Has(ScopeAdmin) {
-		return errinfo.Newf(codes.PermissionDenied, errinfo.ScopeDenied,
-			"this key lacks scope %s required by %s", ScopeAdmin, shortMethod(method))
+	if rule.Admin && !p.Has(keypolicy.ScopeAdmin) {
+		return errinfo.Newf(codes.PermissionDenied, gatewayv1.Reason_REASON_SCOPE_DENIED,
+			"this key lacks scope %s required by %s", keypolicy.ScopeAdmin, shortMethod(method))
 	}
 	if len(rule.Scopes) == 0 {
 		return nil
@@ -105,7 +106,7 @@ func allowed(p *Principal, rule Rule, method string) error {
 			return nil
 		}
 	}
-	return errinfo.Newf(codes.PermissionDenied, errinfo.ScopeDenied,
+	return errinfo.Newf(codes.PermissionDenied, gatewayv1.Reason_REASON_SCOPE_DENIED,
 		"this key lacks scope %s required by %s", strings.Join(rule.Scopes, " or "), shortMethod(method))
 }
 

@@ -11,6 +11,7 @@ import (
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/errinfo"
+	"github.com/futugw/gateway/platform/keypolicy"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
@@ -103,9 +104,9 @@ func startServer(t *testing.T) *testServer {
 	t.Helper()
 	fv := newFakeValidator()
 	ts := &testServer{fv: fv, admin: testKey(100), qot: testKey(101), expired: testKey(102), svc: testKey(103)}
-	fv.add(ts.svc, &Principal{KeyID: "svc1", Scopes: []string{ScopeService}})
-	fv.add(ts.admin, &Principal{KeyID: "admin1", Scopes: []string{ScopeAdmin}})
-	fv.add(ts.qot, &Principal{KeyID: "qot1", Scopes: []string{ScopeQotRead}})
+	fv.add(ts.svc, &Principal{KeyID: "svc1", Scopes: []string{keypolicy.ScopeService}})
+	fv.add(ts.admin, &Principal{KeyID: "admin1", Scopes: []string{keypolicy.ScopeAdmin}})
+	fv.add(ts.qot, &Principal{KeyID: "qot1", Scopes: []string{keypolicy.ScopeQotRead}})
 	fv.add(ts.expired, &Principal{KeyID: "expired", ExpiresAt: time.Now().Add(-time.Minute)})
 
 	srv := grpc.NewServer(
@@ -161,22 +162,22 @@ func TestUnaryInterceptor(t *testing.T) {
 		header  string // "" = no metadata
 		call    func(ctx context.Context) error
 		code    codes.Code
-		reason  string
+		reason  gatewayv1.Reason
 		message string // substring
 	}{
-		{"whoami ok", "Bearer " + ts.qot, ts.whoAmI, codes.OK, "", ""},
-		{"missing key", "", ts.whoAmI, codes.Unauthenticated, errinfo.MissingKey, "missing API key"},
-		{"malformed header", "Token " + ts.qot, ts.whoAmI, codes.Unauthenticated, errinfo.MalformedKey, "malformed"},
-		{"malformed key", "Bearer fk_short", ts.whoAmI, codes.Unauthenticated, errinfo.MalformedKey, "malformed API key"},
-		{"unknown key", "Bearer " + testKey(55), ts.whoAmI, codes.Unauthenticated, errinfo.InvalidKey, "unknown"},
-		{"expired key", "Bearer " + ts.expired, ts.whoAmI, codes.Unauthenticated, errinfo.ExpiredKey, "expired"},
-		{"admin ok", "Bearer " + ts.admin, ts.issueKey, codes.OK, "", ""},
-		{"admin needed", "Bearer " + ts.qot, ts.issueKey, codes.PermissionDenied, errinfo.ScopeDenied, "this key lacks scope admin required by AuthService.IssueKey"},
-		{"scope missing", "Bearer " + ts.admin, ts.subscribe, codes.PermissionDenied, errinfo.ScopeDenied, "this key lacks scope qot:read required by QuoteService.Subscribe"},
-		{"unknown method refused", "Bearer " + ts.admin, ts.hidden, codes.PermissionDenied, errinfo.MethodNotAllowed, "Hidden.Do"},
-		{"unknown method refused without key", "", ts.hidden, codes.PermissionDenied, errinfo.MethodNotAllowed, ""},
-		{"public validate without key", "", ts.validate, codes.OK, "", ""},
-		{"health public", "", ts.healthCheck, codes.OK, "", ""},
+		{"whoami ok", "Bearer " + ts.qot, ts.whoAmI, codes.OK, gatewayv1.Reason_REASON_UNSPECIFIED, ""},
+		{"missing key", "", ts.whoAmI, codes.Unauthenticated, gatewayv1.Reason_REASON_MISSING_KEY, "missing API key"},
+		{"malformed header", "Token " + ts.qot, ts.whoAmI, codes.Unauthenticated, gatewayv1.Reason_REASON_MALFORMED_KEY, "malformed"},
+		{"malformed key", "Bearer fk_short", ts.whoAmI, codes.Unauthenticated, gatewayv1.Reason_REASON_MALFORMED_KEY, "malformed API key"},
+		{"unknown key", "Bearer " + testKey(55), ts.whoAmI, codes.Unauthenticated, gatewayv1.Reason_REASON_INVALID_KEY, "unknown"},
+		{"expired key", "Bearer " + ts.expired, ts.whoAmI, codes.Unauthenticated, gatewayv1.Reason_REASON_EXPIRED_KEY, "expired"},
+		{"admin ok", "Bearer " + ts.admin, ts.issueKey, codes.OK, gatewayv1.Reason_REASON_UNSPECIFIED, ""},
+		{"admin needed", "Bearer " + ts.qot, ts.issueKey, codes.PermissionDenied, gatewayv1.Reason_REASON_SCOPE_DENIED, "this key lacks scope admin required by AuthService.IssueKey"},
+		{"scope missing", "Bearer " + ts.admin, ts.subscribe, codes.PermissionDenied, gatewayv1.Reason_REASON_SCOPE_DENIED, "this key lacks scope qot:read required by QuoteService.Subscribe"},
+		{"unknown method refused", "Bearer " + ts.admin, ts.hidden, codes.PermissionDenied, gatewayv1.Reason_REASON_METHOD_NOT_ALLOWED, "Hidden.Do"},
+		{"unknown method refused without key", "", ts.hidden, codes.PermissionDenied, gatewayv1.Reason_REASON_METHOD_NOT_ALLOWED, ""},
+		{"public validate without key", "", ts.validate, codes.OK, gatewayv1.Reason_REASON_UNSPECIFIED, ""},
+		{"health public", "", ts.healthCheck, codes.OK, gatewayv1.Reason_REASON_UNSPECIFIED, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -267,13 +268,13 @@ func TestStreamInterceptor(t *testing.T) {
 		name   string
 		header string
 		code   codes.Code
-		reason string
+		reason gatewayv1.Reason
 	}{
-		{"ok", "Bearer " + ts.svc, codes.OK, ""},
-		{"missing key", "", codes.Unauthenticated, errinfo.MissingKey},
-		{"user key cannot open the push stream", "Bearer " + ts.qot, codes.PermissionDenied, errinfo.ScopeDenied},
-		{"unknown key", "Bearer " + testKey(77), codes.Unauthenticated, errinfo.InvalidKey},
-		{"scope missing", "Bearer " + ts.admin, codes.PermissionDenied, errinfo.ScopeDenied},
+		{"ok", "Bearer " + ts.svc, codes.OK, gatewayv1.Reason_REASON_UNSPECIFIED},
+		{"missing key", "", codes.Unauthenticated, gatewayv1.Reason_REASON_MISSING_KEY},
+		{"user key cannot open the push stream", "Bearer " + ts.qot, codes.PermissionDenied, gatewayv1.Reason_REASON_SCOPE_DENIED},
+		{"unknown key", "Bearer " + testKey(77), codes.Unauthenticated, gatewayv1.Reason_REASON_INVALID_KEY},
+		{"scope missing", "Bearer " + ts.admin, codes.PermissionDenied, gatewayv1.Reason_REASON_SCOPE_DENIED},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -307,12 +308,12 @@ func TestFromContextWithoutPrincipal(t *testing.T) {
 	if status.Code(err) != codes.Unauthenticated {
 		t.Fatalf("err = %v", err)
 	}
-	p := &Principal{KeyID: "x", Scopes: []string{ScopeAdmin}}
+	p := &Principal{KeyID: "x", Scopes: []string{keypolicy.ScopeAdmin}}
 	got, err := FromContext(NewContext(context.Background(), p))
 	if err != nil || got != p {
 		t.Fatalf("FromContext = %v, %v", got, err)
 	}
-	if p.Has(ScopeQotRead) || !p.Has(ScopeAdmin) || (*Principal)(nil).Has(ScopeAdmin) {
+	if p.Has(keypolicy.ScopeQotRead) || !p.Has(keypolicy.ScopeAdmin) || (*Principal)(nil).Has(keypolicy.ScopeAdmin) {
 		t.Fatal("Has: admin must not imply other scopes")
 	}
 }

@@ -64,5 +64,5 @@ func FromContext(ctx context.Context) (*Principal, error) {
 	if p, ok := ctx.Value(principalKey{}).(*Principal); ok && p != nil {
 		return p, nil
 	}
-	return nil, errinfo.New(codes.Unauthenticated, errinfo.MissingKey, "this call is not authenticated")
+	return nil, errinfo.New(codes.Unauthenticated, gatewayv1.Reason_REASON_MISSING_KEY, "this call is not authenticated")
 }

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/futugw/gateway/platform/obs"
 )
 
 // RevocationChannel is the Redis pub/sub channel on which revocations are announced.
@@ -63,9 +65,7 @@ func OnRevoked(fn func(tokenHash string)) WatchOption {
 // lost, so nothing revoked while it was not listening survives. It reconnects until
 // ctx ends, then returns nil.
 func WatchRevocations(ctx context.Context, rdb redis.UniversalClient, c *Cache, log *slog.Logger, opts ...WatchOption) error {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	log = obs.OrDiscard(log)
 	var cfg watchConfig
 	for _, o := range opts {
 		o(&cfg)
@@ -101,7 +101,7 @@ func WatchRevocations(ctx context.Context, rdb redis.UniversalClient, c *Cache, 
 			if healthy {
 				healthy = false
 				c.Purge()
-				log.Warn("revocation subscription lost; cache purged, reconnecting", "err", err)
+				log.Warn("revocation subscription lost; cache purged, reconnecting", obs.Err(err))
 			}
 			if !sleepCtx(ctx, wait) {
 				return nil

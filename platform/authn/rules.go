@@ -1,6 +1,10 @@
 package authn
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/futugw/gateway/platform/keypolicy"
+)
 
 // Rule says who may call one method.
 type Rule struct {
@@ -26,11 +30,11 @@ var publicPrefixes = [...]string{"/grpc.health.v1.", "/grpc.reflection."}
 func MethodRules() map[string]Rule {
 	anyKey := Rule{}
 	admin := Rule{Admin: true}
-	qot := Rule{Scopes: []string{ScopeQotRead}}
-	acc := Rule{Scopes: []string{ScopeAccRead}}
-	svc := Rule{Scopes: []string{ScopeService}}
+	qot := Rule{Scopes: []string{keypolicy.ScopeQotRead}}
+	acc := Rule{Scopes: []string{keypolicy.ScopeAccRead}}
+	svc := Rule{Scopes: []string{keypolicy.ScopeService}}
 	// The order handler decides which of the two the account needs.
-	trade := Rule{Scopes: []string{ScopeTradeSimulate, ScopeTradeReal}}
+	trade := Rule{Scopes: []string{keypolicy.ScopeTradeSimulate, keypolicy.ScopeTradeReal}}
 	public := Rule{Public: true}
 
 	return map[string]Rule{
@@ -50,7 +54,7 @@ func MethodRules() map[string]Rule {
 		quoteSvc + "Unsubscribe":       qot,
 		quoteSvc + "ListSubscriptions": qot,
 		// The order service values market orders with its own service key.
-		quoteSvc + "GetBasicQuote": Rule{Scopes: []string{ScopeQotRead, ScopeService}},
+		quoteSvc + "GetBasicQuote": Rule{Scopes: []string{keypolicy.ScopeQotRead, keypolicy.ScopeService}},
 		quoteSvc + "GetStaticInfo": qot,
 		// The push streams carry every session's data; only an edge's service key may open them.
 		quoteSvc + "StreamPushes": svc,

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/platform/keypolicy"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
@@ -79,13 +80,13 @@ func TestMethodRulesContent(t *testing.T) {
 		{gatewayv1.AuthService_WhoAmI_FullMethodName, Rule{}},
 		{gatewayv1.AuthService_Logout_FullMethodName, Rule{}},
 		{gatewayv1.AuthService_Validate_FullMethodName, Rule{Public: true}},
-		{gatewayv1.QuoteService_StreamPushes_FullMethodName, Rule{Scopes: []string{ScopeService}}},
-		{gatewayv1.QuoteService_Subscribe_FullMethodName, Rule{Scopes: []string{ScopeQotRead}}},
-		{gatewayv1.QuoteService_GetBasicQuote_FullMethodName, Rule{Scopes: []string{ScopeQotRead, ScopeService}}},
-		{gatewayv1.AccountService_GetFunds_FullMethodName, Rule{Scopes: []string{ScopeAccRead}}},
-		{gatewayv1.OrderService_StreamTradePushes_FullMethodName, Rule{Scopes: []string{ScopeService}}},
-		{gatewayv1.OrderService_ListOrders_FullMethodName, Rule{Scopes: []string{ScopeAccRead}}},
-		{gatewayv1.OrderService_PlaceOrder_FullMethodName, Rule{Scopes: []string{ScopeTradeSimulate, ScopeTradeReal}}},
+		{gatewayv1.QuoteService_StreamPushes_FullMethodName, Rule{Scopes: []string{keypolicy.ScopeService}}},
+		{gatewayv1.QuoteService_Subscribe_FullMethodName, Rule{Scopes: []string{keypolicy.ScopeQotRead}}},
+		{gatewayv1.QuoteService_GetBasicQuote_FullMethodName, Rule{Scopes: []string{keypolicy.ScopeQotRead, keypolicy.ScopeService}}},
+		{gatewayv1.AccountService_GetFunds_FullMethodName, Rule{Scopes: []string{keypolicy.ScopeAccRead}}},
+		{gatewayv1.OrderService_StreamTradePushes_FullMethodName, Rule{Scopes: []string{keypolicy.ScopeService}}},
+		{gatewayv1.OrderService_ListOrders_FullMethodName, Rule{Scopes: []string{keypolicy.ScopeAccRead}}},
+		{gatewayv1.OrderService_PlaceOrder_FullMethodName, Rule{Scopes: []string{keypolicy.ScopeTradeSimulate, keypolicy.ScopeTradeReal}}},
 	}
 	for _, tt := range tests {
 		got, ok := rules[tt.method]

@@ -58,17 +58,17 @@ func (g grpcValidator) Validate(ctx context.Context, token string, info CallInfo
 // transport failure into Unavailable/auth_unavailable, so callers fail closed with a
 // clear cause.
 func authError(err error) error {
-	if errinfo.Reason(err) != "" {
+	if errinfo.ReasonCode(err) != "" {
 		return err
 	}
 	st := status.Convert(err)
 	switch st.Code() {
 	case codes.Unauthenticated:
-		return errinfo.New(codes.Unauthenticated, errinfo.InvalidKey, st.Message())
+		return errinfo.New(codes.Unauthenticated, gatewayv1.Reason_REASON_INVALID_KEY, st.Message())
 	case codes.Canceled:
 		return status.Error(codes.Canceled, "call canceled while validating the key")
 	}
-	return errinfo.Newf(codes.Unavailable, errinfo.AuthUnavailable,
+	return errinfo.Newf(codes.Unavailable, gatewayv1.Reason_REASON_AUTH_UNAVAILABLE,
 		"auth service unavailable: %s", st.Message())
 }
 
@@ -84,13 +84,13 @@ func PrincipalFromKeyInfo(ki *gatewayv1.KeyInfo) (*Principal, error) {
 	}
 	var err error
 	if p.CreatedAt, err = parseTime(ki.GetCreatedAt()); err != nil {
-		return nil, errinfo.Newf(codes.Internal, errinfo.Internal, "auth service sent a bad created_at: %v", err)
+		return nil, errinfo.Newf(codes.Internal, gatewayv1.Reason_REASON_INTERNAL, "auth service sent a bad created_at: %v", err)
 	}
 	if p.ExpiresAt, err = parseTime(ki.GetExpiresAt()); err != nil {
-		return nil, errinfo.Newf(codes.Internal, errinfo.Internal, "auth service sent a bad expires_at: %v", err)
+		return nil, errinfo.Newf(codes.Internal, gatewayv1.Reason_REASON_INTERNAL, "auth service sent a bad expires_at: %v", err)
 	}
 	if p.KeyID == "" {
-		return nil, errinfo.New(codes.Internal, errinfo.Internal, "auth service sent a key record without id")
+		return nil, errinfo.New(codes.Internal, gatewayv1.Reason_REASON_INTERNAL, "auth service sent a key record without id")
 	}
 	return p, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/errinfo"
+	"github.com/futugw/gateway/platform/keypolicy"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
@@ -30,11 +31,11 @@ func (f *fakeAuth) Validate(_ context.Context, req *gatewayv1.ValidateRequest) (
 	case testKey(90):
 		return nil, status.Error(codes.Unauthenticated, "bare status without reason")
 	case testKey(91):
-		return nil, errinfo.New(codes.Unavailable, errinfo.RedisUnavailable, "redis down")
+		return nil, errinfo.New(codes.Unavailable, gatewayv1.Reason_REASON_REDIS_UNAVAILABLE, "redis down")
 	}
 	ki, ok := f.keys[req.GetKey()]
 	if !ok {
-		return nil, errinfo.New(codes.Unauthenticated, errinfo.InvalidKey, "unknown API key")
+		return nil, errinfo.New(codes.Unauthenticated, gatewayv1.Reason_REASON_INVALID_KEY, "unknown API key")
 	}
 	return ki, nil
 }
@@ -67,7 +68,7 @@ func serveAuth(t *testing.T, f *fakeAuth) (addr string, stop func()) {
 func TestGRPCValidator(t *testing.T) {
 	good, bad := testKey(80), testKey(81)
 	f := &fakeAuth{reqs: make(chan *gatewayv1.ValidateRequest, 16), keys: map[string]*gatewayv1.KeyInfo{
-		good: {Id: "k80", Scopes: []string{ScopeQotRead}, CreatedAt: "2026-01-01T00:00:00Z",
+		good: {Id: "k80", Scopes: []string{keypolicy.ScopeQotRead}, CreatedAt: "2026-01-01T00:00:00Z",
 			ExpiresAt: "2026-01-02T00:00:00Z", ParentId: "p1",
 			Limits: &gatewayv1.KeyLimits{AllowedMarkets: []string{"HK"}}},
 		bad: {Id: "k81", CreatedAt: "yesterday"},
@@ -85,7 +86,7 @@ func TestGRPCValidator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.KeyID != "k80" || p.ParentID != "p1" || !p.Has(ScopeQotRead) || p.TokenHash != HashToken(good) ||
+	if p.KeyID != "k80" || p.ParentID != "p1" || !p.Has(keypolicy.ScopeQotRead) || p.TokenHash != HashToken(good) ||
 		!p.ExpiresAt.Equal(time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)) || p.CreatedAt.IsZero() ||
 		p.Limits.GetAllowedMarkets()[0] != "HK" {
 		t.Fatalf("principal = %+v", p)
@@ -98,12 +99,12 @@ func TestGRPCValidator(t *testing.T) {
 		name   string
 		key    string
 		code   codes.Code
-		reason string
+		reason gatewayv1.Reason
 	}{
-		{"unknown", testKey(82), codes.Unauthenticated, errinfo.InvalidKey},
-		{"reasonless unauthenticated", testKey(90), codes.Unauthenticated, errinfo.InvalidKey},
-		{"auth's own unavailable kept", testKey(91), codes.Unavailable, errinfo.RedisUnavailable},
-		{"bad record", bad, codes.Internal, errinfo.Internal},
+		{"unknown", testKey(82), codes.Unauthenticated, gatewayv1.Reason_REASON_INVALID_KEY},
+		{"reasonless unauthenticated", testKey(90), codes.Unauthenticated, gatewayv1.Reason_REASON_INVALID_KEY},
+		{"auth's own unavailable kept", testKey(91), codes.Unavailable, gatewayv1.Reason_REASON_REDIS_UNAVAILABLE},
+		{"bad record", bad, codes.Internal, gatewayv1.Reason_REASON_INTERNAL},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -116,7 +117,7 @@ func TestGRPCValidator(t *testing.T) {
 
 	stop()
 	_, err = v.Validate(ctx, good, CallInfo{})
-	if status.Code(err) != codes.Unavailable || errinfo.Reason(err) != errinfo.AuthUnavailable {
+	if status.Code(err) != codes.Unavailable || errinfo.Reason(err) != gatewayv1.Reason_REASON_AUTH_UNAVAILABLE {
 		t.Fatalf("with auth down: err = %v, want Unavailable/auth_unavailable", err)
 	}
 }

@@ -18,32 +18,56 @@ import (
 
 // String defines a string flag whose default is $env when that is set and not empty.
 func String(fs *flag.FlagSet, name, env, def, usage string) *string {
-	v, usage := newValue(name, env, def, usage, func(s string) (string, error) { return s, nil },
+	p := new(string)
+	StringVar(fs, p, name, env, def, usage)
+	return p
+}
+
+// StringVar is String storing into p, so a flag group can fill a struct's fields.
+func StringVar(fs *flag.FlagSet, p *string, name, env, def, usage string) {
+	v, usage := newValue(p, name, env, def, usage, func(s string) (string, error) { return s, nil },
 		func(v string) string { return v })
 	fs.Var(v, name, usage)
-	return v.p
 }
 
 // Int defines an int flag (decimal, or 0x/0o/0b prefixed) with an env fallback.
 func Int(fs *flag.FlagSet, name, env string, def int, usage string) *int {
-	v, usage := newValue(name, env, def, usage, parseInt, strconv.Itoa)
+	p := new(int)
+	IntVar(fs, p, name, env, def, usage)
+	return p
+}
+
+// IntVar is Int storing into p.
+func IntVar(fs *flag.FlagSet, p *int, name, env string, def int, usage string) {
+	v, usage := newValue(p, name, env, def, usage, parseInt, strconv.Itoa)
 	fs.Var(v, name, usage)
-	return v.p
 }
 
 // Duration defines a time.Duration flag ("250ms", "1m30s") with an env fallback.
 func Duration(fs *flag.FlagSet, name, env string, def time.Duration, usage string) *time.Duration {
-	v, usage := newValue(name, env, def, usage, parseDuration, time.Duration.String)
+	p := new(time.Duration)
+	DurationVar(fs, p, name, env, def, usage)
+	return p
+}
+
+// DurationVar is Duration storing into p.
+func DurationVar(fs *flag.FlagSet, p *time.Duration, name, env string, def time.Duration, usage string) {
+	v, usage := newValue(p, name, env, def, usage, parseDuration, time.Duration.String)
 	fs.Var(v, name, usage)
-	return v.p
 }
 
 // Bool defines a bool flag with an env fallback. On the command line it can be given
 // bare (-pprof) or with a value (-pprof=false).
 func Bool(fs *flag.FlagSet, name, env string, def bool, usage string) *bool {
-	v, usage := newValue(name, env, def, usage, parseBool, strconv.FormatBool)
+	p := new(bool)
+	BoolVar(fs, p, name, env, def, usage)
+	return p
+}
+
+// BoolVar is Bool storing into p.
+func BoolVar(fs *flag.FlagSet, p *bool, name, env string, def bool, usage string) {
+	v, usage := newValue(p, name, env, def, usage, parseBool, strconv.FormatBool)
 	fs.Var(boolValue{v}, name, usage)
-	return v.p
 }
 
 // Parse parses args into fs, then fails if an environment variable that supplied a
@@ -72,11 +96,11 @@ func Parse(fs *flag.FlagSet, args []string) error {
 
 type envErrorer interface{ envError() error }
 
-// newValue builds the flag value holding def, or the parsed $env when set, and the
-// usage text naming env.
-func newValue[T any](name, env string, def T, usage string,
+// newValue builds the flag value storing into p def, or the parsed $env when set, and
+// the usage text naming env.
+func newValue[T any](p *T, name, env string, def T, usage string,
 	parse func(string) (T, error), format func(T) string) (*value[T], string) {
-	v := &value[T]{p: new(T), parse: parse, format: format}
+	v := &value[T]{p: p, parse: parse, format: format}
 	*v.p = def
 	if raw, ok := os.LookupEnv(env); env != "" && ok && raw != "" {
 		if x, err := parse(raw); err != nil {

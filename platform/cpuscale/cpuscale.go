@@ -4,11 +4,11 @@
 // Why: with more than one P, every goroutine hand-off in an otherwise idle process
 // (a socket's reader waking a handler, a handler waking gRPC's writer) also wakes a
 // second thread on another CPU to look for work, and on a small or virtual machine
-// that wake-up is paid on the request's path. One P answers a lone request faster
-// (measured on the edge, an order alternated request by request between two edges:
-// 28-71 µs less at p50 over eight runs, p99 from 261 µs less to 80 µs more),
-// while a busy process (a large WebSocket fan-out) needs every CPU. The scaler
-// watches the process's CPU time and switches between the two, with hysteresis.
+// that wake-up is paid on the request's path. One P can answer a lone request
+// faster (docs/benchmarks.md), while a busy process (a large WebSocket fan-out)
+// needs every CPU. The scaler watches the process's CPU time and switches between
+// the two, with hysteresis. It is opt-in: the edge starts it only with
+// -gomaxprocs-scale.
 package cpuscale
 
 import (

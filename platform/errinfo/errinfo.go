@@ -1,6 +1,8 @@
-// Package errinfo attaches a stable, machine-readable reason to gRPC errors so that
-// every service and the edge agree on one vocabulary (the "reason" of the REST error
-// body) while the human message stays free text.
+// Package errinfo is the one Go accessor of the refusal reasons declared in
+// api/proto/futu/gateway/v1/errors.proto: it attaches a reason to gRPC errors as a
+// google.rpc.ErrorInfo, reads it back, and spells it on the wire, so every service and
+// the edge agree on one vocabulary (the "reason" of the REST error body) while the
+// human message stays free text.
 package errinfo
 
 import (
@@ -10,39 +12,22 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 )
 
 // Domain is the ErrorInfo domain of every reason this project emits.
 const Domain = "futugw"
 
-// Reasons shared across services. They are part of the public API: clients switch on
-// them, so never rename one.
-const (
-	MissingKey       = "missing_key"
-	MalformedKey     = "malformed_key"
-	InvalidKey       = "invalid_key" // unknown key
-	ExpiredKey       = "expired_key"
-	RevokedKey       = "revoked_key"
-	ScopeDenied      = "scope_denied"
-	MethodNotAllowed = "method_not_allowed"
-	InvalidArgument  = "invalid_argument"
-	NotFound         = "not_found"
-	AlreadyExists    = "already_exists"
-	PolicyViolation  = "policy_violation"
-	RedisUnavailable = "redis_unavailable"
-	AuthUnavailable  = "auth_unavailable"
-	RateLimited      = "rate_limited"
-	Internal         = "internal"
-)
-
 // New returns a status error with code c and message msg, carrying an
-// errdetails.ErrorInfo{Reason: reason, Domain: Domain}.
-func New(c codes.Code, reason, msg string) error {
+// errdetails.ErrorInfo{Reason: Code(r), Domain: Domain}; REASON_UNSPECIFIED attaches none.
+func New(c codes.Code, r gatewayv1.Reason, msg string) error {
 	st := status.New(c, msg)
-	if reason == "" {
+	code := Code(r)
+	if code == "" {
 		return st.Err()
 	}
-	withInfo, err := st.WithDetails(&errdetails.ErrorInfo{Reason: reason, Domain: Domain})
+	withInfo, err := st.WithDetails(&errdetails.ErrorInfo{Reason: code, Domain: Domain})
 	if err != nil {
 		// Only fails when marshalling ErrorInfo fails, which it cannot; keep the status.
 		return st.Err()
@@ -51,26 +36,26 @@ func New(c codes.Code, reason, msg string) error {
 }
 
 // Newf is New with a formatted message.
-func Newf(c codes.Code, reason, format string, args ...any) error {
-	return New(c, reason, fmt.Sprintf(format, args...))
+func Newf(c codes.Code, r gatewayv1.Reason, format string, args ...any) error {
+	return New(c, r, fmt.Sprintf(format, args...))
 }
 
-// Reason returns the ErrorInfo reason carried by err (through wrapping), or "" when
-// err is nil, not a status error, or has no ErrorInfo.
-func Reason(err error) string {
+// Reason returns the reason carried by err (through wrapping), or REASON_UNSPECIFIED
+// when err is nil, not a status error, or carries no ErrorInfo of ours.
+func Reason(err error) gatewayv1.Reason {
 	if err == nil {
-		return ""
+		return gatewayv1.Reason_REASON_UNSPECIFIED
 	}
 	st, ok := statusOf(err)
 	if !ok {
-		return ""
+		return gatewayv1.Reason_REASON_UNSPECIFIED
 	}
 	for _, d := range st.Details() {
-		if info, ok := d.(*errdetails.ErrorInfo); ok {
-			return info.GetReason()
+		if info, ok := d.(*errdetails.ErrorInfo); ok && info.GetDomain() == Domain {
+			return Parse(info.GetReason())
 		}
 	}
-	return ""
+	return gatewayv1.Reason_REASON_UNSPECIFIED
 }
 
 // statusOf finds a gRPC status in err or anything it wraps.

@@ -7,10 +7,10 @@
 // Why fixed windows: with the default dynamic windows each side of a connection
 // estimates the bandwidth-delay product by sending a PING whenever data arrives
 // and no estimate is in flight, so on a link carrying one small call at a time
-// every call costs two extra frames, each waking the peer to answer. Measured on
-// the order path (docs/benchmarks.md), the estimation pings cost the edge about
-// 80 µs of CPU per order. Inside one host or data centre the windows below are far
-// above the bandwidth-delay product, so the estimate would buy nothing.
+// every call costs two extra frames, each waking the peer to answer, which shows on
+// the order path's CPU and tail (docs/benchmarks.md). Inside one host or data centre
+// the windows below are far above the bandwidth-delay product, so the estimate would
+// buy nothing.
 package grpclink
 
 import (

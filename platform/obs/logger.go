@@ -32,7 +32,7 @@ func NewLogger(w io.Writer, level string) *slog.Logger {
 	lvl, err := ParseLevel(level)
 	l := slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: lvl}))
 	if err != nil {
-		l.Warn("log level fallback to info", "error", err.Error())
+		l.Warn("log level fallback to info", Err(err))
 	}
 	return l
 }

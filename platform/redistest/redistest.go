@@ -61,6 +61,8 @@ type Server struct {
 	// cluster makes the server a Cluster node, its bus on another free port.
 	cluster bool
 	busPort int
+	// password, when set, is required of clients (requirepass).
+	password string
 }
 
 // StartServer is Start for tests that need to restart Redis; it always needs the
@@ -164,6 +166,9 @@ func (s *Server) launch() error {
 		"--daemonize", "no",
 		"--loglevel", "warning",
 	)
+	if s.password != "" {
+		args = append(args, "--requirepass", s.password)
+	}
 	if s.cluster {
 		bus, err := freePort()
 		if err != nil {
@@ -199,7 +204,7 @@ func (s *Server) launch() error {
 		_ = cmd.Wait()
 		close(done)
 	}()
-	if err := waitPing(s.addr, done); err != nil {
+	if err := waitPing(s.addr, s.password, done); err != nil {
 		_ = cmd.Process.Kill()
 		<-done
 		return fmt.Errorf("%w (output: %q)", err, tail)
@@ -208,8 +213,8 @@ func (s *Server) launch() error {
 	return nil
 }
 
-func waitPing(addr string, exited <-chan struct{}) error {
-	rdb := redis.NewClient(&redis.Options{Addr: addr, DialTimeout: 200 * time.Millisecond, MaxRetries: -1})
+func waitPing(addr, password string, exited <-chan struct{}) error {
+	rdb := redis.NewClient(&redis.Options{Addr: addr, Password: password, DialTimeout: 200 * time.Millisecond, MaxRetries: -1})
 	defer rdb.Close()
 	deadline := time.Now().Add(startTimeout)
 	for {

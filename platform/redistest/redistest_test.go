@@ -3,6 +3,7 @@ package redistest
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -129,5 +130,19 @@ func TestSentinelFailover(t *testing.T) {
 	}
 	if got, err := Client(t, s.Master.Addr()).Get(ctx, "k").Result(); err != nil || got != "v" {
 		t.Fatalf("replicated GET on the new master = %q, %v", got, err)
+	}
+}
+
+func TestStartWithPassword(t *testing.T) {
+	addr := StartWithPassword(t, "pa ss")
+	ctx := context.Background()
+	anon := Client(t, addr)
+	if err := anon.Ping(ctx).Err(); err == nil || !strings.Contains(err.Error(), "NOAUTH") {
+		t.Fatalf("PING without the password = %v; want NOAUTH", err)
+	}
+	authed := redis.NewClient(&redis.Options{Addr: addr, Password: "pa ss"})
+	defer authed.Close()
+	if err := authed.Ping(ctx).Err(); err != nil {
+		t.Fatalf("PING with the password: %v", err)
 	}
 }

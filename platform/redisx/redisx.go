@@ -30,12 +30,18 @@ type Options struct {
 	MasterName string
 	// Password authenticates to Redis (and to Sentinels). Never logged.
 	Password string
+	// PasswordFile, when set and Password is empty, is read by New for the password
+	// (one line, by the rule of platform/secret).
+	PasswordFile string
 
 	DialTimeout, ReadTimeout, WriteTimeout time.Duration
 }
 
 // New returns a client for o. It does not connect; use Check to probe.
 func New(o Options) (redis.UniversalClient, error) {
+	if err := o.Resolve(); err != nil {
+		return nil, fmt.Errorf("redisx: %w", err)
+	}
 	addrs := splitAddrs(o.Addrs)
 	if len(addrs) == 0 {
 		return nil, errors.New("redisx: no Redis address configured")

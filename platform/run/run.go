@@ -1,9 +1,10 @@
 // Package run starts a service's servers and stops them in order. A Service owns an
-// admin HTTP server (/metrics, /healthz, /readyz, optional pprof) and an optional gRPC
-// server with reflection and grpc.health.v1; Run serves until SIGINT/SIGTERM or the
-// context ends, then marks the service not ready, stops gRPC gracefully (forcing it
-// after a deadline), drains HTTP with a deadline and closes upstream connections in
-// reverse order of registration.
+// admin HTTP server (/metrics, /healthz, /readyz, optional pprof), an optional gRPC
+// server with reflection and grpc.health.v1, and a Group of what the wiring started
+// (background tasks, upstream connections). Run serves until SIGINT/SIGTERM, the
+// context ends or a task fails, then marks the service not ready, stops gRPC
+// gracefully (forcing it after a deadline), drains HTTP with a deadline and stops the
+// Group: tasks and closers in reverse order of registration.
 package run
 
 import (
@@ -63,7 +64,11 @@ type Options struct {
 	ReadyInterval time.Duration // how often readiness is mirrored into grpc.health.v1
 	GracePeriod   time.Duration // GracefulStop deadline before in-flight RPCs are cut
 	DrainTimeout  time.Duration // HTTP drain deadline before connections are closed
-	CloseTimeout  time.Duration // budget for all closers together
+	CloseTimeout  time.Duration // budget for stopping the Group (tasks and closers) together
+
+	// Group holds what the wiring started before the Service existed (clients,
+	// background tasks); Run stops it last. nil means an empty one.
+	Group *Group
 
 	// Signals that start shutdown; nil means SIGINT and SIGTERM.
 	Signals []os.Signal
@@ -75,6 +80,7 @@ type Service struct {
 	opts   Options
 	log    *slog.Logger
 	health *obs.Health
+	group  *Group
 
 	mux      *http.ServeMux
 	admin    *http.Server
@@ -84,22 +90,19 @@ type Service struct {
 	mu       sync.Mutex
 	adminLn  net.Listener
 	grpcLns  []net.Listener
-	closers  []closer
-	drainers []closer
+	drainers []drainer
 	started  bool
 	listened bool
 }
 
-type closer struct {
+type drainer struct {
 	name string
 	fn   func(context.Context) error
 }
 
 // New builds a Service; nothing listens until Listen or Run.
 func New(opts Options) *Service {
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
-	}
+	opts.Logger = obs.OrDiscard(opts.Logger)
 	if opts.Health == nil {
 		opts.Health = obs.NewHealth(0)
 	}
@@ -124,10 +127,14 @@ func New(opts Options) *Service {
 	if opts.Signals == nil {
 		opts.Signals = []os.Signal{os.Interrupt, syscall.SIGTERM}
 	}
+	if opts.Group == nil {
+		opts.Group = NewGroup(opts.Logger)
+	}
 	s := &Service{
 		opts:   opts,
 		log:    opts.Logger,
 		health: opts.Health,
+		group:  opts.Group,
 	}
 	s.mux = newAdminMux(opts.Metrics, opts.Health, opts.Pprof)
 	s.admin = newHTTPServer(s.mux, opts.ReadTimeout, opts.Logger)
@@ -147,14 +154,14 @@ func (s *Service) Health() *obs.Health { return s.health }
 // Handle adds a route to the admin HTTP server (the edge serves its pages there).
 func (s *Service) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
 
-// AddCloser registers fn to run after the servers stopped, e.g. closing an upstream
-// connection. Closers run in reverse order of registration, each with the remainder
-// of Options.CloseTimeout.
-func (s *Service) AddCloser(name string, fn func(context.Context) error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.closers = append(s.closers, closer{name: name, fn: fn})
-}
+// Go starts a background task in the service's Group: it runs until shutdown, and
+// its failure shuts the service down. See Group.Go.
+func (s *Service) Go(name string, fn func(context.Context) error) { s.group.Go(name, fn) }
+
+// Defer registers fn to run after the servers stopped, e.g. closing an upstream
+// connection, in reverse order of registration with the tasks, under
+// Options.CloseTimeout. See Group.Defer.
+func (s *Service) Defer(name string, fn func(context.Context) error) { s.group.Defer(name, fn) }
 
 // AddDrainer registers fn to end long-lived streams (push feeds) once the service is
 // not ready and before gRPC stops gracefully: GracefulStop waits for every open
@@ -163,7 +170,7 @@ func (s *Service) AddCloser(name string, fn func(context.Context) error) {
 func (s *Service) AddDrainer(name string, fn func(context.Context) error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.drainers = append(s.drainers, closer{name: name, fn: fn})
+	s.drainers = append(s.drainers, drainer{name: name, fn: fn})
 }
 
 // Listen binds the listeners, so their addresses are known before Run (useful with
@@ -227,9 +234,10 @@ func addrOf(mu *sync.Mutex, ln *net.Listener) net.Addr {
 	return (*ln).Addr()
 }
 
-// Run serves until a signal from Options.Signals arrives, ctx ends, or a server
-// fails; then it shuts down in order and returns. It returns nil after a clean
-// shutdown, or the server and closer errors. Run may be called once.
+// Run serves until a signal from Options.Signals arrives, ctx ends, or a server or
+// task fails; then it shuts down in order and returns. It returns nil after a clean
+// shutdown, or the server, task and closer errors. Run may be called once; it stops
+// the Group on every return but that one, also when the listeners cannot bind.
 func (s *Service) Run(ctx context.Context) error {
 	s.mu.Lock()
 	if s.started {
@@ -240,7 +248,7 @@ func (s *Service) Run(ctx context.Context) error {
 	s.mu.Unlock()
 
 	if err := s.Listen(); err != nil {
-		return err
+		return errors.Join(err, s.stopGroup())
 	}
 
 	// Register before serving, so a signal that arrives once we answer is ours.
@@ -286,7 +294,10 @@ func (s *Service) Run(ctx context.Context) error {
 	case <-ctx.Done():
 		s.log.Info("shutdown started", "reason", "context", "cause", context.Cause(ctx).Error())
 	case runErr = <-serveErrs:
-		s.log.Error("shutdown started", "reason", "server failed", "error", runErr.Error())
+		s.log.Error("shutdown started", "reason", "server failed", obs.Err(runErr))
+	case <-s.group.Failed():
+		runErr = s.group.Err()
+		s.log.Error("shutdown started", "reason", "task failed", obs.Err(runErr))
 	}
 
 	s.shutdown(stopWatch, &watching, &serving)
@@ -295,10 +306,10 @@ func (s *Service) Run(ctx context.Context) error {
 	for err := range serveErrs {
 		errs = append(errs, err)
 	}
-	errs = append(errs, s.runClosers())
+	errs = append(errs, s.stopGroup())
 	err := errors.Join(errs...)
 	if err != nil {
-		s.log.Error("shutdown complete", "service", s.opts.Name, "error", err.Error())
+		s.log.Error("shutdown complete", "service", s.opts.Name, obs.Err(err))
 	} else {
 		s.log.Info("shutdown complete", "service", s.opts.Name)
 	}

@@ -229,7 +229,7 @@ func TestShutdownOrder(t *testing.T) {
 	var closerSaw struct {
 		shuttingDown, grpcRefused, adminRefused bool
 	}
-	svc.AddCloser("first", func(ctx context.Context) error {
+	svc.Defer("first", func(ctx context.Context) error {
 		mu.Lock()
 		defer mu.Unlock()
 		closed = append(closed, "first")
@@ -247,7 +247,7 @@ func TestShutdownOrder(t *testing.T) {
 		}
 		return nil
 	})
-	svc.AddCloser("second", func(context.Context) error {
+	svc.Defer("second", func(context.Context) error {
 		mu.Lock()
 		defer mu.Unlock()
 		closed = append(closed, "second")
@@ -295,7 +295,7 @@ func TestShutdownOrder(t *testing.T) {
 			steps = append(steps, r["step"].(string))
 		}
 	}
-	want := []string{"not_ready", "grpc_graceful_stop", "grpc_force_stop", "http_drain", "close_upstreams"}
+	want := []string{"not_ready", "grpc_graceful_stop", "grpc_force_stop", "http_drain", "stop_group"}
 	if !slices.Equal(steps, want) {
 		t.Errorf("steps = %v, want %v", steps, want)
 	}
@@ -380,7 +380,7 @@ func TestListenErrors(t *testing.T) {
 
 func TestCloserErrorsReturned(t *testing.T) {
 	svc := New(Options{Name: "x", AdminAddr: "127.0.0.1:0"})
-	svc.AddCloser("redis", func(context.Context) error { return errors.New("boom") })
+	svc.Defer("redis", func(context.Context) error { return errors.New("boom") })
 	stop := start(t, svc)
 	err := stop()
 	if err == nil || !strings.Contains(err.Error(), "close redis: boom") {

@@ -2,11 +2,11 @@ package run
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net"
 	"sync"
 	"time"
+
+	"github.com/futugw/gateway/platform/obs"
 )
 
 // shutdown performs the ordered stop. The admin server stays up while gRPC drains so
@@ -30,7 +30,7 @@ func (s *Service) shutdown(stopWatch context.CancelFunc, watching, serving *sync
 		s.step("http_drain")
 		ctx, cancel := context.WithTimeout(context.Background(), s.opts.DrainTimeout)
 		if err := s.admin.Shutdown(ctx); err != nil {
-			s.log.Warn("http drain deadline passed; closing connections", "error", err.Error())
+			s.log.Warn("http drain deadline passed; closing connections", obs.Err(err))
 			_ = s.admin.Close()
 		}
 		cancel()
@@ -71,7 +71,7 @@ func (s *Service) stopGRPC() {
 // runDrainers ends long-lived streams before the graceful stop waits for them.
 func (s *Service) runDrainers() {
 	s.mu.Lock()
-	drainers := append([]closer(nil), s.drainers...)
+	drainers := append([]drainer(nil), s.drainers...)
 	s.mu.Unlock()
 	if len(drainers) == 0 {
 		return
@@ -81,33 +81,18 @@ func (s *Service) runDrainers() {
 	defer cancel()
 	for _, d := range drainers {
 		if err := d.fn(ctx); err != nil {
-			s.log.Warn("drain failed", "drainer", d.name, "error", err.Error())
+			s.log.Warn("drain failed", "drainer", d.name, obs.Err(err))
 		}
 	}
 }
 
-// runClosers calls the closers in reverse order under one shared deadline.
-func (s *Service) runClosers() error {
-	s.mu.Lock()
-	closers := append([]closer(nil), s.closers...)
-	s.mu.Unlock()
-	if len(closers) == 0 {
-		return nil
-	}
-	s.step("close_upstreams")
+// stopGroup stops the tasks and runs the closers, in reverse order, under one
+// shared deadline.
+func (s *Service) stopGroup() error {
+	s.step("stop_group")
 	ctx, cancel := context.WithTimeout(context.Background(), s.opts.CloseTimeout)
 	defer cancel()
-	var errs []error
-	for i := len(closers) - 1; i >= 0; i-- {
-		c := closers[i]
-		if err := c.fn(ctx); err != nil {
-			s.log.Error("close failed", "closer", c.name, "error", err.Error())
-			errs = append(errs, fmt.Errorf("close %s: %w", c.name, err))
-			continue
-		}
-		s.log.Info("closed", "closer", c.name)
-	}
-	return errors.Join(errs...)
+	return s.group.Stop(ctx)
 }
 
 func (s *Service) step(name string) {

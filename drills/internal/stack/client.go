@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/futugw/gateway/opend/protoid"
 )
 
 var httpClient = &http.Client{Timeout: 15 * time.Second}
@@ -176,7 +178,9 @@ func (s *Socket) WaitFrame(from int, d time.Duration, match func(Frame) bool) (F
 
 // IsQuote matches a 3005 quote frame of secKey.
 func IsQuote(secKey string) func(Frame) bool {
-	return func(f Frame) bool { return f.Type == "quote" && f.ProtoID == 3005 && f.SecKey == secKey }
+	return func(f Frame) bool {
+		return f.Type == "quote" && f.ProtoID == protoid.QotUpdateBasicQot && f.SecKey == secKey
+	}
 }
 
 // IsNotify matches a notify frame of event.

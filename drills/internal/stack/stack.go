@@ -32,7 +32,7 @@ var targets = map[string]string{
 	"quote":     "./services/quote/cmd/quote",
 	"order":     "./services/order/cmd/order",
 	"edge":      "./services/edge/cmd/edge",
-	"hopfloor":  "./services/edge/cmd/hopfloor",
+	"hopfloor":  "./bench/cmd/hopfloor",
 }
 
 var (

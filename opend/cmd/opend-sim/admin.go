@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/futugw/gateway/opend/sim"
+	"github.com/futugw/gateway/platform/obs"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -62,7 +63,7 @@ func startAdmin(addr string, s *sim.Sim, log *slog.Logger) (*admin, error) {
 	log.Info("admin serving", "admin_addr", ln.Addr().String())
 	a.wg.Go(func() {
 		if err := a.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			log.Error("admin server stopped", "err", err)
+			log.Error("admin server stopped", obs.Err(err))
 		}
 	})
 	return a, nil

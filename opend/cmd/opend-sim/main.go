@@ -1,8 +1,7 @@
 // Command opend-sim is a Futu OpenD simulator speaking the real binary
 // protocol: simulated HK and US quotes with pushes, and simulated trading.
 //
-// Every flag has an environment fallback (OPEND_SIM_*, and GC_HEAP_FLOOR_MIB as in the
-// services); flags win.
+// Every flag has an environment fallback (OPEND_SIM_*); flags win.
 package main
 
 import (
@@ -14,12 +13,12 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
 	"github.com/futugw/gateway/opend/sim"
-	"github.com/futugw/gateway/platform/gcfloor"
+	"github.com/futugw/gateway/platform/config"
+	"github.com/futugw/gateway/platform/secret"
 )
 
 // options are the command's settings after flags and environment.
@@ -35,7 +34,6 @@ type options struct {
 	shutdownTimeout   time.Duration
 	keepAliveInterval time.Duration
 	extraSecurities   int
-	gcHeapFloorMiB    int
 }
 
 func main() {
@@ -61,15 +59,14 @@ func parseFlags(args []string) (options, error) {
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", env.duration("OPEND_SIM_SHUTDOWN_TIMEOUT", 5*time.Second), "graceful shutdown deadline (OPEND_SIM_SHUTDOWN_TIMEOUT)")
 	fs.DurationVar(&o.keepAliveInterval, "keepalive-interval", env.duration("OPEND_SIM_KEEPALIVE_INTERVAL", 10*time.Second), "KeepAlive interval advertised in InitConnect (OPEND_SIM_KEEPALIVE_INTERVAL)")
 	fs.IntVar(&o.extraSecurities, "extra-securities", int(env.int64("OPEND_SIM_EXTRA_SECURITIES", 0)), "generated HK equities (codes 80000, 80001, ...) added to the built-in universe for load tests; 0 = none (OPEND_SIM_EXTRA_SECURITIES)")
-	fs.IntVar(&o.gcHeapFloorMiB, "gc-heap-floor-mib", int(env.int64("GC_HEAP_FLOOR_MIB", 64)), "keep the GC heap goal at least this many MiB (fewer GC cycles while the live heap is small); 0 disables; GOMEMLIMIT still caps memory (GC_HEAP_FLOOR_MIB)")
-	if err := fs.Parse(args); err != nil {
+	if err := config.Parse(fs, args); err != nil {
 		return o, err
 	}
 	if err := env.err(); err != nil {
 		return o, err
 	}
-	if o.pushInterval <= 0 || o.subQuota <= 0 || o.minSubHold < 0 || o.orderRateLimit <= 0 || o.extraSecurities < 0 || o.gcHeapFloorMiB < 0 {
-		return o, errors.New("push-interval, sub-quota and order-rate-limit must be positive, min-sub-hold, extra-securities and gc-heap-floor-mib not negative")
+	if o.pushInterval <= 0 || o.subQuota <= 0 || o.minSubHold < 0 || o.orderRateLimit <= 0 || o.extraSecurities < 0 {
+		return o, errors.New("push-interval, sub-quota and order-rate-limit must be positive, min-sub-hold and extra-securities not negative")
 	}
 	return o, nil
 }
@@ -88,13 +85,9 @@ func tradePassword(path string, log *slog.Logger) (string, error) {
 		log.Warn("default trade password in use")
 		return "", nil // the trade engine's default
 	}
-	b, err := os.ReadFile(path)
+	pw, err := secret.ReadFile(path) // the same rule as the order service's
 	if err != nil {
-		return "", fmt.Errorf("trade password file: %w", err)
-	}
-	pw := strings.TrimRight(string(b), "\r\n")
-	if pw == "" {
-		return "", fmt.Errorf("trade password file %s is empty", path)
+		return "", fmt.Errorf("trade password: %w", err)
 	}
 	log.Info("trade password loaded", "file", path)
 	return pw, nil
@@ -105,8 +98,6 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	stopFloor := gcfloor.Start(uint64(o.gcHeapFloorMiB) << 20)
-	defer stopFloor()
 	log, err := newLogger(o.logLevel)
 	if err != nil {
 		return err

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/getglobalstate"
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/sim/rawclient"
 	"google.golang.org/protobuf/proto"
 )
@@ -96,7 +97,7 @@ func TestBinaryStartsAndStopsOnSIGTERM(t *testing.T) {
 	}
 	defer c.Close()
 	var gs getglobalstate.Response
-	st, err := c.Call(ctx, 1002, &getglobalstate.Request{C2S: &getglobalstate.C2S{UserID: proto.Uint64(1)}}, &gs)
+	st, err := c.Call(ctx, protoid.GetGlobalState, &getglobalstate.Request{C2S: &getglobalstate.C2S{UserID: proto.Uint64(1)}}, &gs)
 	if err != nil || !st.OK() {
 		t.Fatalf("GetGlobalState: %v %+v", err, st)
 	}
@@ -167,22 +168,6 @@ func TestParseFlagsExtraSecurities(t *testing.T) {
 	}
 }
 
-func TestParseFlagsGCHeapFloor(t *testing.T) {
-	if o, err := parseFlags(nil); err != nil || o.gcHeapFloorMiB != 64 {
-		t.Errorf("default GC heap floor %d, %v; want 64", o.gcHeapFloorMiB, err)
-	}
-	t.Setenv("GC_HEAP_FLOOR_MIB", "0")
-	if o, err := parseFlags(nil); err != nil || o.gcHeapFloorMiB != 0 {
-		t.Errorf("env: GC heap floor %d, %v; want 0", o.gcHeapFloorMiB, err)
-	}
-	if o, err := parseFlags([]string{"-gc-heap-floor-mib", "128"}); err != nil || o.gcHeapFloorMiB != 128 {
-		t.Errorf("flag: GC heap floor %d, %v; want 128", o.gcHeapFloorMiB, err)
-	}
-	if _, err := parseFlags([]string{"-gc-heap-floor-mib", "-1"}); err == nil {
-		t.Error("negative GC heap floor accepted")
-	}
-}
-
 func TestTradePasswordFile(t *testing.T) {
 	log := discardLogger()
 	path := filepath.Join(t.TempDir(), "pw")
@@ -192,5 +177,15 @@ func TestTradePasswordFile(t *testing.T) {
 	}
 	if _, err := tradePassword(filepath.Join(t.TempDir(), "missing"), log); err == nil {
 		t.Error("missing file accepted")
+	}
+	// The rule of platform/secret, which the order service shares: one line ending
+	// goes, a trailing space stays part of the password.
+	os.WriteFile(path, []byte("s3cret \r\n"), 0o600)
+	if pw, err := tradePassword(path, log); err != nil || pw != "s3cret " {
+		t.Errorf("tradePassword = %q, %v; want %q", pw, err, "s3cret ")
+	}
+	os.WriteFile(path, []byte("\n"), 0o600)
+	if _, err := tradePassword(path, log); err == nil {
+		t.Error("empty file accepted")
 	}
 }

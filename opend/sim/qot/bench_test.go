@@ -3,6 +3,7 @@ package qot
 import (
 	"testing"
 
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/server"
 	"github.com/futugw/gateway/opend/sim/market"
 )
@@ -14,7 +15,7 @@ func BenchmarkEncodeBasicQotPush(b *testing.B) {
 	q, _ := m.Step("HK.00700")
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := server.EncodePush(ProtoUpdateBasicQot, basicQotPush(q)); err != nil {
+		if _, err := server.EncodePush(protoid.QotUpdateBasicQot, basicQotPush(q)); err != nil {
 			b.Fatal(err)
 		}
 	}

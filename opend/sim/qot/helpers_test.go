@@ -9,6 +9,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetsubinfo"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotsub"
 	"github.com/futugw/gateway/opend/envelope"
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/sim/market"
 	"github.com/futugw/gateway/opend/sim/rawclient"
 	"google.golang.org/protobuf/proto"
@@ -33,7 +34,7 @@ type subReq struct {
 func doSub(ctx context.Context, t *testing.T, c *rawclient.Client, r subReq) envelope.Status {
 	t.Helper()
 	var resp qotsub.Response
-	st, err := c.Call(ctx, ProtoSub, &qotsub.Request{C2S: &qotsub.C2S{
+	st, err := c.Call(ctx, protoid.QotSub, &qotsub.Request{C2S: &qotsub.C2S{
 		SecurityList:     secs(r.keys...),
 		SubTypeList:      r.types,
 		IsSubOrUnSub:     proto.Bool(!r.unsub),
@@ -67,7 +68,7 @@ func mustFail(t *testing.T, st envelope.Status, what string, code int32) {
 func getBasic(ctx context.Context, t *testing.T, c *rawclient.Client, keys ...string) ([]*qotcommon.BasicQot, envelope.Status) {
 	t.Helper()
 	var resp qotgetbasicqot.Response
-	st, err := c.Call(ctx, ProtoGetBasicQot, &qotgetbasicqot.Request{C2S: &qotgetbasicqot.C2S{
+	st, err := c.Call(ctx, protoid.QotGetBasicQot, &qotgetbasicqot.Request{C2S: &qotgetbasicqot.C2S{
 		SecurityList: secs(keys...)}}, &resp)
 	if err != nil {
 		t.Fatalf("Qot_GetBasicQot: %v", err)
@@ -78,7 +79,7 @@ func getBasic(ctx context.Context, t *testing.T, c *rawclient.Client, keys ...st
 func subInfo(ctx context.Context, t *testing.T, c *rawclient.Client, all bool) *qotgetsubinfo.S2C {
 	t.Helper()
 	var resp qotgetsubinfo.Response
-	st, err := c.Call(ctx, ProtoGetSubInfo, &qotgetsubinfo.Request{C2S: &qotgetsubinfo.C2S{
+	st, err := c.Call(ctx, protoid.QotGetSubInfo, &qotgetsubinfo.Request{C2S: &qotgetsubinfo.C2S{
 		IsReqAllConn: proto.Bool(all)}}, &resp)
 	if err != nil {
 		t.Fatal(err)

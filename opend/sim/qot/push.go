@@ -9,8 +9,10 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatebasicqot"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdateorderbook"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdateticker"
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/server"
 	"github.com/futugw/gateway/opend/sim/market"
+	"github.com/futugw/gateway/platform/obs"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -74,19 +76,19 @@ func (s *Service) fanOut(q market.Quote) {
 	for _, t := range targets {
 		if t.mask&maskOf(SubBasic) != 0 {
 			if basic == nil {
-				basic = s.encode(ProtoUpdateBasicQot, basicQotPush(q))
+				basic = s.encode(protoid.QotUpdateBasicQot, basicQotPush(q))
 			}
 			s.pushFrame(t.conn, basic)
 		}
 		if t.mask&maskOf(SubOrderBook) != 0 {
 			if books == nil {
-				books = s.encode(ProtoUpdateOrderBook, orderBookPush(q))
+				books = s.encode(protoid.QotUpdateOrderBook, orderBookPush(q))
 			}
 			s.pushFrame(t.conn, books)
 		}
 		if t.mask&maskOf(SubTicker) != 0 {
 			if ticks == nil {
-				ticks = s.encode(ProtoUpdateTicker, tickerPush(q, dir))
+				ticks = s.encode(protoid.QotUpdateTicker, tickerPush(q, dir))
 			}
 			s.pushFrame(t.conn, ticks)
 		}
@@ -97,7 +99,7 @@ func (s *Service) encode(protoID uint32, msg proto.Message) []byte {
 	pkt, err := server.EncodePush(protoID, msg)
 	if err != nil {
 		// Only a missing required field can fail here: a bug worth an error log.
-		s.log.Error("cannot encode push", "proto", protoID, "err", err)
+		s.log.Error("cannot encode push", "proto", protoID, obs.Err(err))
 		return nil
 	}
 	return pkt
@@ -110,7 +112,7 @@ func (s *Service) pushFrame(c *server.Conn, pkt []byte) {
 		return
 	}
 	if err := c.PushFrame(pkt); err != nil {
-		s.log.Debug("push dropped", "conn", c.ID(), "err", err)
+		s.log.Debug("push dropped", "conn", c.ID(), obs.Err(err))
 	}
 }
 

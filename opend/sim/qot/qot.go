@@ -8,24 +8,10 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/server"
 	"github.com/futugw/gateway/opend/sim/market"
-)
-
-// Protocol ids served or pushed by this package.
-const (
-	ProtoGetGlobalState      uint32 = 1002
-	ProtoNotify              uint32 = 1003
-	ProtoGetUserInfo         uint32 = 1005
-	ProtoSub                 uint32 = 3001
-	ProtoRegQotPush          uint32 = 3002
-	ProtoGetSubInfo          uint32 = 3003
-	ProtoGetBasicQot         uint32 = 3004
-	ProtoUpdateBasicQot      uint32 = 3005
-	ProtoUpdateTicker        uint32 = 3011
-	ProtoUpdateOrderBook     uint32 = 3013
-	ProtoGetStaticInfo       uint32 = 3202
-	ProtoGetSecuritySnapshot uint32 = 3203
+	"github.com/futugw/gateway/platform/obs"
 )
 
 // Config configures the quote service. The zero value is usable.
@@ -58,9 +44,7 @@ func (c Config) withDefaults() Config {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	if c.Logger == nil {
-		c.Logger = slog.Default()
-	}
+	c.Logger = obs.OrDiscard(c.Logger)
 	return c
 }
 
@@ -86,14 +70,14 @@ func Register(srv *server.Server, m *market.Market, cfg Config) *Service {
 		pushes: newPushState(),
 		log:    cfg.Logger.With("component", "qot"),
 	}
-	srv.Handle(ProtoGetGlobalState, s.getGlobalState)
-	srv.Handle(ProtoGetUserInfo, s.getUserInfo)
-	srv.Handle(ProtoSub, s.sub)
-	srv.Handle(ProtoRegQotPush, s.regQotPush)
-	srv.Handle(ProtoGetSubInfo, s.getSubInfo)
-	srv.Handle(ProtoGetBasicQot, s.getBasicQot)
-	srv.Handle(ProtoGetStaticInfo, s.getStaticInfo)
-	srv.Handle(ProtoGetSecuritySnapshot, s.getSecuritySnapshot)
+	srv.Handle(protoid.GetGlobalState, s.getGlobalState)
+	srv.Handle(protoid.GetUserInfo, s.getUserInfo)
+	srv.Handle(protoid.QotSub, s.sub)
+	srv.Handle(protoid.QotRegQotPush, s.regQotPush)
+	srv.Handle(protoid.QotGetSubInfo, s.getSubInfo)
+	srv.Handle(protoid.QotGetBasicQot, s.getBasicQot)
+	srv.Handle(protoid.QotGetStaticInfo, s.getStaticInfo)
+	srv.Handle(protoid.QotGetSecuritySnapshot, s.getSecuritySnapshot)
 	return s
 }
 

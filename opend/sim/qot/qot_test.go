@@ -15,6 +15,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdateorderbook"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdateticker"
 	"github.com/futugw/gateway/opend/envelope"
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/sim/market"
 	"google.golang.org/protobuf/proto"
 )
@@ -27,7 +28,7 @@ func TestGlobalStateAndUserInfo(t *testing.T) {
 	c := e.dial(t)
 
 	var gs getglobalstate.Response
-	st, err := c.Call(ctx, ProtoGetGlobalState, &getglobalstate.Request{C2S: &getglobalstate.C2S{UserID: proto.Uint64(42)}}, &gs)
+	st, err := c.Call(ctx, protoid.GetGlobalState, &getglobalstate.Request{C2S: &getglobalstate.C2S{UserID: proto.Uint64(42)}}, &gs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +40,7 @@ func TestGlobalStateAndUserInfo(t *testing.T) {
 	}
 
 	var ui getuserinfo.Response
-	st, err = c.Call(ctx, ProtoGetUserInfo, &getuserinfo.Request{C2S: &getuserinfo.C2S{}}, &ui)
+	st, err = c.Call(ctx, protoid.GetUserInfo, &getuserinfo.Request{C2S: &getuserinfo.C2S{}}, &ui)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +60,7 @@ func TestSubscribePushesMatchBasicQot(t *testing.T) {
 	cache := map[string]*qotcommon.BasicQot{}
 	readPush := func() {
 		t.Helper()
-		f, err := c.NextPush(ctx, ProtoUpdateBasicQot)
+		f, err := c.NextPush(ctx, protoid.QotUpdateBasicQot)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -110,11 +111,11 @@ func TestPushLoop(t *testing.T) {
 	mustOK(t, doSub(ctx, t, c, subReq{keys: three, types: []int32{SubBasic, SubOrderBook, SubTicker}, push: true}), "sub")
 
 	seen := map[uint32]int{}
-	for seen[ProtoUpdateBasicQot] < 30 || seen[ProtoUpdateOrderBook] < 3 || seen[ProtoUpdateTicker] < 3 {
+	for seen[protoid.QotUpdateBasicQot] < 30 || seen[protoid.QotUpdateOrderBook] < 3 || seen[protoid.QotUpdateTicker] < 3 {
 		var f = <-c.Pushes()
 		seen[f.ProtoID]++
 		switch f.ProtoID {
-		case ProtoUpdateOrderBook:
+		case protoid.QotUpdateOrderBook:
 			var p qotupdateorderbook.Response
 			if err := proto.Unmarshal(f.Body, &p); err != nil {
 				t.Fatal(err)
@@ -133,7 +134,7 @@ func TestPushLoop(t *testing.T) {
 					t.Fatalf("bad level %v", l)
 				}
 			}
-		case ProtoUpdateTicker:
+		case protoid.QotUpdateTicker:
 			var p qotupdateticker.Response
 			if err := proto.Unmarshal(f.Body, &p); err != nil {
 				t.Fatal(err)
@@ -227,7 +228,7 @@ func TestStaticInfo(t *testing.T) {
 	ctx := testCtx(t)
 	c := e.dial(t)
 	var resp qotgetstaticinfo.Response
-	st, err := c.Call(ctx, ProtoGetStaticInfo, &qotgetstaticinfo.Request{C2S: &qotgetstaticinfo.C2S{
+	st, err := c.Call(ctx, protoid.QotGetStaticInfo, &qotgetstaticinfo.Request{C2S: &qotgetstaticinfo.C2S{
 		SecurityList: secs("HK.00700", "HK.00005", "HK.00941", "US.AAPL")}}, &resp)
 	if err != nil {
 		t.Fatal(err)
@@ -241,7 +242,7 @@ func TestStaticInfo(t *testing.T) {
 		}
 	}
 
-	st, err = c.Call(ctx, ProtoGetStaticInfo, &qotgetstaticinfo.Request{C2S: &qotgetstaticinfo.C2S{
+	st, err = c.Call(ctx, protoid.QotGetStaticInfo, &qotgetstaticinfo.Request{C2S: &qotgetstaticinfo.C2S{
 		Market: proto.Int32(market.MarketUS)}}, &resp)
 	if err != nil {
 		t.Fatal(err)
@@ -257,7 +258,7 @@ func TestSnapshot(t *testing.T) {
 	ctx := testCtx(t)
 	c := e.dial(t)
 	var resp qotgetsecuritysnapshot.Response
-	st, err := c.Call(ctx, ProtoGetSecuritySnapshot, &qotgetsecuritysnapshot.Request{C2S: &qotgetsecuritysnapshot.C2S{
+	st, err := c.Call(ctx, protoid.QotGetSecuritySnapshot, &qotgetsecuritysnapshot.Request{C2S: &qotgetsecuritysnapshot.C2S{
 		SecurityList: secs(three...)}}, &resp)
 	if err != nil {
 		t.Fatal(err)
@@ -277,7 +278,7 @@ func TestRegQotPush(t *testing.T) {
 	c := e.dial(t)
 	reg := func(on, first bool, keys ...string) envelope.Status {
 		var resp qotregqotpush.Response
-		st, err := c.Call(ctx, ProtoRegQotPush, &qotregqotpush.Request{C2S: &qotregqotpush.C2S{
+		st, err := c.Call(ctx, protoid.QotRegQotPush, &qotregqotpush.Request{C2S: &qotregqotpush.C2S{
 			SecurityList: secs(keys...), SubTypeList: []int32{SubBasic},
 			IsRegOrUnReg: proto.Bool(on), IsFirstPush: proto.Bool(first)}}, &resp)
 		if err != nil {
@@ -288,7 +289,7 @@ func TestRegQotPush(t *testing.T) {
 	mustFail(t, reg(true, false, "US.AAPL"), "reg without sub", codeNotSubscribed)
 	mustOK(t, doSub(ctx, t, c, subReq{keys: []string{"US.AAPL"}, types: []int32{SubBasic}}), "sub without push")
 	mustOK(t, reg(true, true, "US.AAPL"), "reg")
-	if _, err := c.NextPush(ctx, ProtoUpdateBasicQot); err != nil {
+	if _, err := c.NextPush(ctx, protoid.QotUpdateBasicQot); err != nil {
 		t.Fatal(err)
 	}
 	mustOK(t, reg(false, false, "US.AAPL"), "unreg")
@@ -302,8 +303,8 @@ func TestErrorsAreEnvelopes(t *testing.T) {
 	ctx := testCtx(t)
 	c := e.dial(t)
 
-	for _, id := range []uint32{ProtoGetGlobalState, ProtoSub, ProtoGetBasicQot, ProtoGetStaticInfo,
-		ProtoGetSecuritySnapshot, ProtoRegQotPush, ProtoGetSubInfo, ProtoGetUserInfo} {
+	for _, id := range []uint32{protoid.GetGlobalState, protoid.QotSub, protoid.QotGetBasicQot, protoid.QotGetStaticInfo,
+		protoid.QotGetSecuritySnapshot, protoid.QotRegQotPush, protoid.QotGetSubInfo, protoid.GetUserInfo} {
 		for _, body := range [][]byte{{0xff, 0xff, 0xff}, {}} {
 			f, err := c.CallRaw(ctx, id, body)
 			if err != nil {
@@ -337,7 +338,7 @@ func TestBroadcastConnStatus(t *testing.T) {
 	if n := e.svc.BroadcastConnStatus(false, true); n != 1 {
 		t.Fatalf("notified %d connections", n)
 	}
-	f, err := c.NextPush(ctx, ProtoNotify)
+	f, err := c.NextPush(ctx, protoid.Notify)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/getglobalstate"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/getuserinfo"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/notify"
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/server"
 	"google.golang.org/protobuf/proto"
 )
@@ -85,7 +86,7 @@ func connStatusNotify(qotLogined, trdLogined bool) *notify.Response {
 // NotifyConnStatus pushes a Notify (1003) ConnStatus event to one connection,
 // as OpenD does when its own link to the broker drops or recovers.
 func NotifyConnStatus(c *server.Conn, qotLogined, trdLogined bool) error {
-	return c.Push(ProtoNotify, connStatusNotify(qotLogined, trdLogined))
+	return c.Push(protoid.Notify, connStatusNotify(qotLogined, trdLogined))
 }
 
 // BroadcastConnStatus sends the ConnStatus notification to every connection
@@ -97,7 +98,7 @@ func (s *Service) BroadcastConnStatus(qotLogined, trdLogined bool) int {
 		if !c.ClientInfo().GetRecvNotify() {
 			continue
 		}
-		if err := c.Push(ProtoNotify, msg); err == nil {
+		if err := c.Push(protoid.Notify, msg); err == nil {
 			n++
 		}
 	}

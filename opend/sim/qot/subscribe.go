@@ -8,7 +8,9 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetsubinfo"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotregqotpush"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotsub"
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/server"
+	"github.com/futugw/gateway/platform/obs"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -108,14 +110,14 @@ func (s *Service) firstPush(c *server.Conn, ps []pair) {
 		var err error
 		switch p.subType {
 		case SubBasic:
-			err = c.Push(ProtoUpdateBasicQot, basicQotPush(q))
+			err = c.Push(protoid.QotUpdateBasicQot, basicQotPush(q))
 		case SubOrderBook:
-			err = c.Push(ProtoUpdateOrderBook, orderBookPush(q))
+			err = c.Push(protoid.QotUpdateOrderBook, orderBookPush(q))
 		case SubTicker:
-			err = c.Push(ProtoUpdateTicker, tickerPush(q, s.pushes.direction(q, false)))
+			err = c.Push(protoid.QotUpdateTicker, tickerPush(q, s.pushes.direction(q, false)))
 		}
 		if err != nil {
-			s.log.Debug("first push dropped", "conn", c.ID(), "sub", describe(p.key, p.subType), "err", err)
+			s.log.Debug("first push dropped", "conn", c.ID(), "sub", describe(p.key, p.subType), obs.Err(err))
 			return
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/initconnect"
 	"github.com/futugw/gateway/opend/envelope"
 	"github.com/futugw/gateway/opend/frame"
+	"github.com/futugw/gateway/opend/protoid"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -62,7 +63,7 @@ func Dial(ctx context.Context, addr string, opts Options) (*Client, error) {
 	}
 	c.wg.Go(c.readLoop)
 	var resp initconnect.Response
-	st, err := c.Call(ctx, 1001, &initconnect.Request{C2S: &initconnect.C2S{
+	st, err := c.Call(ctx, protoid.InitConnect, &initconnect.Request{C2S: &initconnect.C2S{
 		ClientVer:           proto.Int32(100),
 		ClientID:            proto.String("rawclient"),
 		RecvNotify:          proto.Bool(opts.RecvNotify),

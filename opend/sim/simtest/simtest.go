@@ -3,11 +3,11 @@ package simtest
 
 import (
 	"context"
-	"log/slog"
 	"net"
 	"testing"
 
 	"github.com/futugw/gateway/opend/sim"
+	"github.com/futugw/gateway/platform/obs"
 )
 
 // Start serves a simulator built from cfg (its logs discarded unless cfg has a
@@ -15,9 +15,7 @@ import (
 // address.
 func Start(t testing.TB, cfg sim.Config) (*sim.Sim, string) {
 	t.Helper()
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
+	cfg.Logger = obs.OrDiscard(cfg.Logger)
 	s, err := sim.New(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/futugw/gateway/opend/sim/market"
+	"github.com/futugw/gateway/platform/obs"
 )
 
 // Trd_Common enum values the simulator uses.
@@ -65,7 +66,7 @@ type Config struct {
 
 	Seed   uint64           // seeds the fill sizes
 	Now    func() time.Time // clock; nil = time.Now
-	Logger *slog.Logger     // nil = slog.Default()
+	Logger *slog.Logger     // nil = discarded
 }
 
 func (c Config) withDefaults() Config {
@@ -87,9 +88,7 @@ func (c Config) withDefaults() Config {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	if c.Logger == nil {
-		c.Logger = slog.Default()
-	}
+	c.Logger = obs.OrDiscard(c.Logger)
 	return c
 }
 

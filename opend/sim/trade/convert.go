@@ -8,12 +8,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdcommon"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdupdateorder"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdupdateorderfill"
-)
-
-// Protocol ids of the pushes the engine sends.
-const (
-	ProtoUpdateOrder     uint32 = 2208
-	ProtoUpdateOrderFill uint32 = 2218
+	"github.com/futugw/gateway/opend/protoid"
 )
 
 // timeLayout is OpenD's time string format.
@@ -137,7 +132,7 @@ func (p *position) toProto(acc *account, price float64) *trdcommon.Position {
 
 func orderEvent(o *order) event {
 	a := o.acc
-	return event{accID: a.cfg.ID, protoID: ProtoUpdateOrder, msg: &trdupdateorder.Response{
+	return event{accID: a.cfg.ID, protoID: protoid.TrdUpdateOrder, msg: &trdupdateorder.Response{
 		RetType: proto.Int32(0),
 		S2C:     &trdupdateorder.S2C{Header: a.header(trdMarketOf(o.inst.Market)), Order: o.toProto()},
 	}}
@@ -145,7 +140,7 @@ func orderEvent(o *order) event {
 
 func fillEvent(f *fill) event {
 	a := f.ord.acc
-	return event{accID: a.cfg.ID, protoID: ProtoUpdateOrderFill, msg: &trdupdateorderfill.Response{
+	return event{accID: a.cfg.ID, protoID: protoid.TrdUpdateOrderFill, msg: &trdupdateorderfill.Response{
 		RetType: proto.Int32(0),
 		S2C:     &trdupdateorderfill.S2C{Header: a.header(trdMarketOf(f.ord.inst.Market)), OrderFill: f.toProto()},
 	}}

@@ -14,21 +14,9 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdplaceorder"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdsubaccpush"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdunlocktrade"
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/server"
 	"github.com/futugw/gateway/opend/sim/market"
-)
-
-// Protocol ids of the requests the engine serves.
-const (
-	ProtoGetAccList       uint32 = 2001
-	ProtoUnlockTrade      uint32 = 2005
-	ProtoSubAccPush       uint32 = 2008
-	ProtoGetFunds         uint32 = 2101
-	ProtoGetPositionList  uint32 = 2102
-	ProtoGetOrderList     uint32 = 2201
-	ProtoPlaceOrder       uint32 = 2202
-	ProtoModifyOrder      uint32 = 2205
-	ProtoGetOrderFillList uint32 = 2211
 )
 
 // Register builds an Engine on m and serves its trade requests on srv.
@@ -36,7 +24,7 @@ const (
 // the Engine and calls Close when the server stops.
 func Register(srv *server.Server, m *market.Market, cfg Config) *Engine {
 	e := New(m, cfg)
-	srv.Handle(ProtoGetAccList, func(_ context.Context, _ *server.Conn, r server.Request) (proto.Message, error) {
+	srv.Handle(protoid.TrdGetAccList, func(_ context.Context, _ *server.Conn, r server.Request) (proto.Message, error) {
 		var req trdgetacclist.Request
 		if err := decode(r, &req); err != nil {
 			return nil, err
@@ -47,7 +35,7 @@ func Register(srv *server.Server, m *market.Market, cfg Config) *Engine {
 		}
 		return &trdgetacclist.Response{RetType: ok(), S2C: s2c}, nil
 	})
-	srv.Handle(ProtoUnlockTrade, func(_ context.Context, _ *server.Conn, r server.Request) (proto.Message, error) {
+	srv.Handle(protoid.TrdUnlockTrade, func(_ context.Context, _ *server.Conn, r server.Request) (proto.Message, error) {
 		var req trdunlocktrade.Request
 		if err := decode(r, &req); err != nil {
 			return nil, err
@@ -58,7 +46,7 @@ func Register(srv *server.Server, m *market.Market, cfg Config) *Engine {
 		}
 		return &trdunlocktrade.Response{RetType: ok(), S2C: s2c}, nil
 	})
-	srv.Handle(ProtoSubAccPush, func(_ context.Context, c *server.Conn, r server.Request) (proto.Message, error) {
+	srv.Handle(protoid.TrdSubAccPush, func(_ context.Context, c *server.Conn, r server.Request) (proto.Message, error) {
 		var req trdsubaccpush.Request
 		if err := decode(r, &req); err != nil {
 			return nil, err
@@ -69,7 +57,7 @@ func Register(srv *server.Server, m *market.Market, cfg Config) *Engine {
 		}
 		return &trdsubaccpush.Response{RetType: ok(), S2C: s2c}, nil
 	})
-	srv.Handle(ProtoGetFunds, func(_ context.Context, _ *server.Conn, r server.Request) (proto.Message, error) {
+	srv.Handle(protoid.TrdGetFunds, func(_ context.Context, _ *server.Conn, r server.Request) (proto.Message, error) {
 		var req trdgetfunds.Request
 		if err := decode(r, &req); err != nil {
 			return nil, err
@@ -80,7 +68,7 @@ func Register(srv *server.Server, m *market.Market, cfg Config) *Engine {
 		}
 		return &trdgetfunds.Response{RetType: ok(), S2C: s2c}, nil
 	})
-	srv.Handle(ProtoGetPositionList, func(_ context.Context, _ *server.Conn, r server.Request) (proto.Message, error) {
+	srv.Handle(protoid.TrdGetPositionList, func(_ context.Context, _ *server.Conn, r server.Request) (proto.Message, error) {
 		var req trdgetpositionlist.Request
 		if err := decode(r, &req); err != nil {
 			return nil, err
@@ -91,7 +79,7 @@ func Register(srv *server.Server, m *market.Market, cfg Config) *Engine {
 		}
 		return &trdgetpositionlist.Response{RetType: ok(), S2C: s2c}, nil
 	})
-	srv.Handle(ProtoGetOrderList, func(_ context.Context, _ *server.Conn, r server.Request) (proto.Message, error) {
+	srv.Handle(protoid.TrdGetOrderList, func(_ context.Context, _ *server.Conn, r server.Request) (proto.Message, error) {
 		var req trdgetorderlist.Request
 		if err := decode(r, &req); err != nil {
 			return nil, err
@@ -102,7 +90,7 @@ func Register(srv *server.Server, m *market.Market, cfg Config) *Engine {
 		}
 		return &trdgetorderlist.Response{RetType: ok(), S2C: s2c}, nil
 	})
-	srv.Handle(ProtoGetOrderFillList, func(_ context.Context, _ *server.Conn, r server.Request) (proto.Message, error) {
+	srv.Handle(protoid.TrdGetOrderFillList, func(_ context.Context, _ *server.Conn, r server.Request) (proto.Message, error) {
 		var req trdgetorderfilllist.Request
 		if err := decode(r, &req); err != nil {
 			return nil, err
@@ -113,7 +101,7 @@ func Register(srv *server.Server, m *market.Market, cfg Config) *Engine {
 		}
 		return &trdgetorderfilllist.Response{RetType: ok(), S2C: s2c}, nil
 	})
-	srv.Handle(ProtoPlaceOrder, func(_ context.Context, _ *server.Conn, r server.Request) (proto.Message, error) {
+	srv.Handle(protoid.TrdPlaceOrder, func(_ context.Context, _ *server.Conn, r server.Request) (proto.Message, error) {
 		var req trdplaceorder.Request
 		if err := decode(r, &req); err != nil {
 			return nil, err
@@ -124,7 +112,7 @@ func Register(srv *server.Server, m *market.Market, cfg Config) *Engine {
 		}
 		return &trdplaceorder.Response{RetType: ok(), S2C: s2c}, nil
 	})
-	srv.Handle(ProtoModifyOrder, func(_ context.Context, _ *server.Conn, r server.Request) (proto.Message, error) {
+	srv.Handle(protoid.TrdModifyOrder, func(_ context.Context, _ *server.Conn, r server.Request) (proto.Message, error) {
 		var req trdmodifyorder.Request
 		if err := decode(r, &req); err != nil {
 			return nil, err

@@ -10,6 +10,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdsubaccpush"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdupdateorder"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdupdateorderfill"
+	"github.com/futugw/gateway/opend/protoid"
 )
 
 func subscribe(t *testing.T, e *Engine, s Subscriber, accs ...uint64) {
@@ -46,7 +47,7 @@ func TestMarketOrderFillsAndPushes(t *testing.T) {
 		t.Fatalf("order = %v, want Filled_All 200 @ %v", o, cur)
 	}
 	got := a.pushes()
-	if len(got) != 3 || got[0].protoID != ProtoUpdateOrder || got[1].protoID != ProtoUpdateOrder || got[2].protoID != ProtoUpdateOrderFill {
+	if len(got) != 3 || got[0].protoID != protoid.TrdUpdateOrder || got[1].protoID != protoid.TrdUpdateOrder || got[2].protoID != protoid.TrdUpdateOrderFill {
 		t.Fatalf("pushes to subscriber = %v", got)
 	}
 	first := got[0].msg.(*trdupdateorder.Response).GetS2C()

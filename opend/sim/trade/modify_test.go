@@ -6,6 +6,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdmodifyorder"
+	"github.com/futugw/gateway/opend/protoid"
 )
 
 func TestCancelAndModify(t *testing.T) {
@@ -64,7 +65,7 @@ func TestCancelAndModify(t *testing.T) {
 	wantRefusal(t, f.modify(hk, id, opCancel, 0, 0), codeOrder, "Cancelled_All")
 	wantRefusal(t, f.modify(hk, id, opNormal, 100, lower), codeOrder, "Cancelled_All")
 	last := sub.pushes()[len(sub.pushes())-1]
-	if last.protoID != ProtoUpdateOrder {
+	if last.protoID != protoid.TrdUpdateOrder {
 		t.Fatalf("last push = %d", last.protoID)
 	}
 

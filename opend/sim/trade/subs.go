@@ -6,6 +6,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdsubaccpush"
+	"github.com/futugw/gateway/platform/obs"
 )
 
 // Subscriber is a connection that receives order and fill pushes;
@@ -111,7 +112,7 @@ func (e *Engine) unlockAndPush(evs []event) {
 	for _, d := range ds {
 		for _, c := range d.to {
 			if err := c.Push(d.protoID, d.msg); err != nil {
-				e.log.Debug("push dropped", "conn", c.ID(), "proto", d.protoID, "err", err)
+				e.log.Debug("push dropped", "conn", c.ID(), "proto", d.protoID, obs.Err(err))
 			}
 		}
 	}

@@ -28,6 +28,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdupdateorderfill"
 	"github.com/futugw/gateway/opend/envelope"
 	"github.com/futugw/gateway/opend/frame"
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/server"
 	"github.com/futugw/gateway/opend/sim/market"
 )
@@ -78,7 +79,7 @@ func dialSim(t *testing.T, addr string) *wireClient {
 	t.Cleanup(func() { c.Close() })
 	wc := &wireClient{t: t, c: c, r: frame.NewReader(c, 0)}
 	var resp initconnect.Response
-	if err := wc.call(1001, &initconnect.Request{C2S: &initconnect.C2S{ClientVer: proto.Int32(100),
+	if err := wc.call(protoid.InitConnect, &initconnect.Request{C2S: &initconnect.C2S{ClientVer: proto.Int32(100),
 		ClientID: proto.String("trade-test"), RecvNotify: proto.Bool(false)}}, &resp); err != nil {
 		t.Fatalf("InitConnect: %v", err)
 	}
@@ -152,7 +153,7 @@ func (wc *wireClient) packet() *common.PacketID {
 
 func (wc *wireClient) subscribe(accs ...uint64) {
 	wc.t.Helper()
-	if err := wc.call(ProtoSubAccPush, &trdsubaccpush.Request{C2S: &trdsubaccpush.C2S{AccIDList: accs}},
+	if err := wc.call(protoid.TrdSubAccPush, &trdsubaccpush.Request{C2S: &trdsubaccpush.C2S{AccIDList: accs}},
 		&trdsubaccpush.Response{}); err != nil {
 		wc.t.Fatalf("SubAccPush: %v", err)
 	}
@@ -163,14 +164,14 @@ func (wc *wireClient) place(c2s *trdplaceorder.C2S) (*trdplaceorder.S2C, error) 
 		c2s.PacketID = wc.packet()
 	}
 	var resp trdplaceorder.Response
-	err := wc.call(ProtoPlaceOrder, &trdplaceorder.Request{C2S: c2s}, &resp)
+	err := wc.call(protoid.TrdPlaceOrder, &trdplaceorder.Request{C2S: c2s}, &resp)
 	return resp.GetS2C(), err
 }
 
 func (wc *wireClient) funds(h *trdcommon.TrdHeader) *trdcommon.Funds {
 	wc.t.Helper()
 	var resp trdgetfunds.Response
-	if err := wc.call(ProtoGetFunds, &trdgetfunds.Request{C2S: &trdgetfunds.C2S{Header: h}}, &resp); err != nil {
+	if err := wc.call(protoid.TrdGetFunds, &trdgetfunds.Request{C2S: &trdgetfunds.C2S{Header: h}}, &resp); err != nil {
 		wc.t.Fatalf("GetFunds: %v", err)
 	}
 	return resp.GetS2C().GetFunds()
@@ -191,7 +192,7 @@ func TestTCPOrderFlow(t *testing.T) {
 	b.subscribe(1002)
 
 	var accs trdgetacclist.Response
-	if err := a.call(ProtoGetAccList, &trdgetacclist.Request{C2S: &trdgetacclist.C2S{UserID: proto.Uint64(0)}}, &accs); err != nil {
+	if err := a.call(protoid.TrdGetAccList, &trdgetacclist.Request{C2S: &trdgetacclist.C2S{UserID: proto.Uint64(0)}}, &accs); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(accs.GetS2C().GetAccList()); n != 4 {
@@ -207,7 +208,7 @@ func TestTCPOrderFlow(t *testing.T) {
 	for range 2 {
 		f := a.nextPush()
 		var up trdupdateorder.Response
-		if f.ProtoID != ProtoUpdateOrder || proto.Unmarshal(f.Body, &up) != nil || up.GetS2C().GetOrder().GetOrderID() != s2c.GetOrderID() {
+		if f.ProtoID != protoid.TrdUpdateOrder || proto.Unmarshal(f.Body, &up) != nil || up.GetS2C().GetOrder().GetOrderID() != s2c.GetOrderID() {
 			t.Fatalf("push %d: %x", f.ProtoID, f.Body)
 		}
 		statuses = append(statuses, up.GetS2C().GetOrder().GetOrderStatus())
@@ -217,7 +218,7 @@ func TestTCPOrderFlow(t *testing.T) {
 	}
 	f := a.nextPush()
 	var fill trdupdateorderfill.Response
-	if f.ProtoID != ProtoUpdateOrderFill || proto.Unmarshal(f.Body, &fill) != nil || fill.GetS2C().GetOrderFill().GetQty() != 100 {
+	if f.ProtoID != protoid.TrdUpdateOrderFill || proto.Unmarshal(f.Body, &fill) != nil || fill.GetS2C().GetOrderFill().GetQty() != 100 {
 		t.Fatalf("fill push %d: %v", f.ProtoID, &fill)
 	}
 	// b's queue would hold any push for it ahead of this response.
@@ -235,13 +236,13 @@ func TestTCPOrderFlow(t *testing.T) {
 	for filled < 1000 {
 		f := a.nextPush()
 		switch f.ProtoID {
-		case ProtoUpdateOrderFill:
+		case protoid.TrdUpdateOrderFill:
 			var up trdupdateorderfill.Response
 			if err := proto.Unmarshal(f.Body, &up); err != nil {
 				t.Fatal(err)
 			}
 			filled += up.GetS2C().GetOrderFill().GetQty()
-		case ProtoUpdateOrder:
+		case protoid.TrdUpdateOrder:
 		default:
 			t.Fatalf("push %d", f.ProtoID)
 		}
@@ -250,7 +251,7 @@ func TestTCPOrderFlow(t *testing.T) {
 		}
 	}
 	var list trdgetorderlist.Response
-	if err := a.call(ProtoGetOrderList, &trdgetorderlist.Request{C2S: &trdgetorderlist.C2S{Header: hk,
+	if err := a.call(protoid.TrdGetOrderList, &trdgetorderlist.Request{C2S: &trdgetorderlist.C2S{Header: hk,
 		FilterConditions: &trdcommon.TrdFilterConditions{IdList: []uint64{s2c.GetOrderID()}}}}, &list); err != nil {
 		t.Fatal(err)
 	}
@@ -259,14 +260,14 @@ func TestTCPOrderFlow(t *testing.T) {
 	}
 
 	var pos trdgetpositionlist.Response
-	if err := a.call(ProtoGetPositionList, &trdgetpositionlist.Request{C2S: &trdgetpositionlist.C2S{Header: hk}}, &pos); err != nil {
+	if err := a.call(protoid.TrdGetPositionList, &trdgetpositionlist.Request{C2S: &trdgetpositionlist.C2S{Header: hk}}, &pos); err != nil {
 		t.Fatal(err)
 	}
 	if pl := pos.GetS2C().GetPositionList(); len(pl) != 1 || pl[0].GetQty() != 1100 {
 		t.Fatalf("positions = %v", pl)
 	}
 	var fills trdgetorderfilllist.Response
-	if err := a.call(ProtoGetOrderFillList, &trdgetorderfilllist.Request{C2S: &trdgetorderfilllist.C2S{Header: hk}}, &fills); err != nil {
+	if err := a.call(protoid.TrdGetOrderFillList, &trdgetorderfilllist.Request{C2S: &trdgetorderfilllist.C2S{Header: hk}}, &fills); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(fills.GetS2C().GetOrderFillList()); n < 3 {
@@ -292,10 +293,10 @@ func TestTCPRefusals(t *testing.T) {
 
 	_, err := c.place(placeReq(real, sideBuy, typeLimit, "00700", 100, low))
 	wantWireRefusal(t, err, codeLocked, "unlock trade first")
-	err = c.call(ProtoUnlockTrade, &trdunlocktrade.Request{C2S: &trdunlocktrade.C2S{Unlock: proto.Bool(true),
+	err = c.call(protoid.TrdUnlockTrade, &trdunlocktrade.Request{C2S: &trdunlocktrade.C2S{Unlock: proto.Bool(true),
 		PwdMD5: proto.String(md5hex("nope"))}}, &trdunlocktrade.Response{})
 	wantWireRefusal(t, err, codePassword, "wrong trade password")
-	if err := c.call(ProtoUnlockTrade, &trdunlocktrade.Request{C2S: &trdunlocktrade.C2S{Unlock: proto.Bool(true),
+	if err := c.call(protoid.TrdUnlockTrade, &trdunlocktrade.Request{C2S: &trdunlocktrade.C2S{Unlock: proto.Bool(true),
 		PwdMD5: proto.String(md5hex("pw"))}}, &trdunlocktrade.Response{}); err != nil {
 		t.Fatalf("unlock: %v", err)
 	}
@@ -312,7 +313,7 @@ func TestTCPRefusals(t *testing.T) {
 	wantWireRefusal(t, err, codeQty, "lot size 100")
 
 	// A body that is not the proto's Request (missing required c2s) is refused readably.
-	err = c.call(ProtoPlaceOrder, &trdplaceorder.Response{RetType: proto.Int32(0)}, &trdplaceorder.Response{})
+	err = c.call(protoid.TrdPlaceOrder, &trdplaceorder.Response{RetType: proto.Int32(0)}, &trdplaceorder.Response{})
 	wantWireRefusal(t, err, codeInvalidRequest, "malformed request")
 }
 

@@ -2,7 +2,7 @@
 // responses by serial number, pushes (frames nobody asked for) kept per proto id.
 import net from 'node:net';
 import { encodeFrame, decodeFrame } from './frame.mjs';
-import { PROTO, packageOf } from './protoids.mjs';
+import { PROTO, protoOf } from './protoids.mjs';
 
 // JSON_OPTIONS renders 64-bit ids as strings so they can be sent back unchanged.
 const TO_OBJECT = { longs: String, enums: Number, defaults: false };
@@ -114,8 +114,9 @@ export class OpenDConn {
       }
       return;
     }
-    const name = packageOf(frame.protoId);
-    if (name === undefined) return; // a push this flow does not use
+    const proto = protoOf(frame.protoId);
+    if (!proto?.push) return; // not a push: a late answer nobody waits for
+    const { name } = proto;
     const s2c = this.decodeResponse(name, frame.body); // throws: a bad push fails the flow
     this.pushes.push({ name, protoId: frame.protoId, s2c });
     for (const w of this.waiters) {

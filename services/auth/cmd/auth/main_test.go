@@ -21,3 +21,14 @@ func TestBinaryLifecycle(t *testing.T) {
 		GRPC:   true,
 	})
 }
+
+// TestRedisPassword: against a Redis that requires a password, auth is ready with
+// -redis-password-file and reports Redis's refusal on /readyz without it.
+func TestRedisPassword(t *testing.T) {
+	addr, file := redistest.StartWithPasswordFile(t)
+	proctest.CheckRedisPassword(t, proctest.Service{
+		Args:   []string{"-grpc-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0"},
+		Metric: "futugw_auth_build_info",
+		GRPC:   true,
+	}, addr, file)
+}

@@ -7,13 +7,15 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"google.golang.org/grpc/codes"
 
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/errinfo"
+	"github.com/futugw/gateway/platform/obs"
+	"github.com/futugw/gateway/platform/secret"
 	"github.com/futugw/gateway/services/auth/internal/keys"
 	"github.com/futugw/gateway/services/auth/internal/manage"
 	"github.com/futugw/gateway/services/auth/internal/store"
@@ -51,10 +53,10 @@ func bootstrap(ctx context.Context, k bootstrapKey, ttl time.Duration, st *store
 		if err == nil && kept != "" {
 			log.Info("bootstrap key still valid", "kind", k.Kind, "path", k.Path, "key_id", kept)
 		}
-		if err == nil || errinfo.Reason(err) != errinfo.RedisUnavailable {
+		if err == nil || errinfo.Reason(err) != gatewayv1.Reason_REASON_REDIS_UNAVAILABLE {
 			return err
 		}
-		log.Warn("bootstrap waits for redis", "error", err.Error())
+		log.Warn("bootstrap waits for redis", obs.Err(err))
 		select {
 		case <-ctx.Done():
 			return err
@@ -67,12 +69,12 @@ func bootstrap(ctx context.Context, k bootstrapKey, ttl time.Duration, st *store
 // id is returned) or writes a new one ("" returned).
 func bootstrapOnce(ctx context.Context, k bootstrapKey, ttl time.Duration, st *store.Store, mgr *manage.Manager, log *slog.Logger) (string, error) {
 	path := k.Path
-	if b, err := os.ReadFile(path); err == nil {
-		p, err := st.Validate(ctx, strings.TrimSpace(string(b)), authn.CallInfo{Client: "local", Method: "bootstrap"})
+	if key, err := secret.ReadFile(path); err == nil {
+		p, err := st.Validate(ctx, key, authn.CallInfo{Client: "local", Method: "bootstrap"})
 		if err == nil && p.Has(k.Scope) && (p.ExpiresAt.IsZero() || time.Until(p.ExpiresAt) > ttl/3) {
 			return p.KeyID, nil
 		}
-		if errinfo.Reason(err) == errinfo.RedisUnavailable {
+		if errinfo.Reason(err) == gatewayv1.Reason_REASON_REDIS_UNAVAILABLE {
 			return "", err
 		}
 	}
@@ -90,7 +92,7 @@ func mintBootstrap(ctx context.Context, k bootstrapKey, ttl time.Duration, mgr *
 		Note: "bootstrap " + k.Kind + " key written to " + path}, manage.Actor{KeyID: "bootstrap", Client: "local"})
 	if err != nil {
 		if errorsIsUnavailable(err) {
-			return errinfo.New(codes.Unavailable, errinfo.RedisUnavailable, err.Error())
+			return errinfo.New(codes.Unavailable, gatewayv1.Reason_REASON_REDIS_UNAVAILABLE, err.Error())
 		}
 		return err
 	}
@@ -118,7 +120,7 @@ func keepRenewing(ctx context.Context, ks []bootstrapKey, ttl, interval time.Dur
 		for _, k := range ks {
 			bctx, cancel := context.WithTimeout(ctx, bootstrapTimeout)
 			if _, err := bootstrapOnce(bctx, k, ttl, st, mgr, log); err != nil {
-				log.Warn("renewing bootstrap key", "kind", k.Kind, "path", k.Path, "error", err.Error())
+				log.Warn("renewing bootstrap key", "kind", k.Kind, "path", k.Path, obs.Err(err))
 			}
 			cancel()
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/keypolicy"
 	"github.com/futugw/gateway/platform/redistest"
 	"github.com/futugw/gateway/services/auth/internal/keys"
 	"github.com/futugw/gateway/services/auth/internal/manage"
@@ -24,7 +25,7 @@ func TestBootstrapRenewsKeysNearingExpiry(t *testing.T) {
 	log := slog.New(slog.DiscardHandler)
 	st := store.New(redistest.Client(t, redistest.Start(t)), store.Options{Logger: log})
 	mgr := manage.New(manage.Options{Store: st, Policy: keys.DefaultPolicy(), Logger: log})
-	k := bootstrapKey{Path: filepath.Join(t.TempDir(), "service.key"), Scope: keys.ScopeService, Kind: "service"}
+	k := bootstrapKey{Path: filepath.Join(t.TempDir(), "service.key"), Scope: keypolicy.ScopeService, Kind: "service"}
 	ctx := context.Background()
 	read := func() string {
 		t.Helper()

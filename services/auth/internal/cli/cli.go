@@ -140,7 +140,7 @@ func jsonOf(o output) ([]byte, error) {
 func describe(err error) string {
 	st := status.Convert(err)
 	s := st.Code().String() + ": " + st.Message()
-	if r := errinfo.Reason(err); r != "" {
+	if r := errinfo.ReasonCode(err); r != "" {
 		s += " (reason " + r + ")"
 	}
 	return s

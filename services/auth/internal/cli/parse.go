@@ -11,6 +11,8 @@ import (
 	"time"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/platform/keypolicy"
+	"github.com/futugw/gateway/platform/secret"
 	"github.com/futugw/gateway/services/auth/internal/convert"
 	"github.com/futugw/gateway/services/auth/internal/keys"
 )
@@ -218,7 +220,9 @@ func resolveKey(keyFlag, keyFile string, env Env) (string, error) {
 		if err != nil {
 			return "", usagef("reading the key file: %v", err)
 		}
-		key = strings.TrimSpace(string(b))
+		if key, err = secret.Parse(b); err != nil {
+			return "", usagef("the key file %s: %v", keyFile, err)
+		}
 	}
 	if key == "" {
 		return "", usagef("no API key: pass --key or --key-file, or set FUTUGW_KEY or FUTUGW_KEY_FILE")
@@ -299,7 +303,7 @@ func genKeyFlags(fs *flag.FlagSet, c *Command) func() error {
 	var longLived bool
 	var lf limitFlags
 	fs.StringVar(&id, "id", "", "key id (generated when empty)")
-	fs.StringVar(&scopes, "scopes", "", "comma-separated: qot:read,acc:read,trade:simulate,trade:real,admin")
+	fs.StringVar(&scopes, "scopes", "", "comma-separated: "+strings.Join(keypolicy.Scopes(), ","))
 	fs.StringVar(&expires, "expires", "", "required: the key's lifetime, e.g. 30m, 8h, 720h, or never (trade:real keys at most 24h without --allow-long-lived-real)")
 	fs.StringVar(&note, "note", "", "free text shown in list-keys")
 	fs.BoolVar(&longLived, "allow-long-lived-real", false, "allow a trade:real key beyond 24h (audited)")
@@ -354,7 +358,7 @@ func sessionFlags(fs *flag.FlagSet, c *Command) func() error {
 		}
 		sc := splitList(scopes)
 		for _, s := range sc {
-			if !keys.KnownScope(s) {
+			if !keypolicy.KnownScope(s) {
 				return usagef("--scopes: unknown scope %q", s)
 			}
 		}

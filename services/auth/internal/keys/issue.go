@@ -3,6 +3,8 @@ package keys
 import (
 	"fmt"
 	"time"
+
+	"github.com/futugw/gateway/platform/keypolicy"
 )
 
 // IssueSpec is a request for a new long-lived key.
@@ -31,14 +33,14 @@ func (pol Policy) NewRecord(spec IssueSpec, hash string, now time.Time) (Record,
 		ID:        spec.ID,
 		Hash:      hash,
 		Scopes:    append([]string(nil), spec.Scopes...),
-		Limits:    spec.Limits,
+		Limits:    spec.Limits.canonical(),
 		CreatedAt: now.UTC(),
 		Note:      spec.Note,
 	}
 	if spec.ExpiresIn > 0 {
 		rec.ExpiresAt = now.Add(spec.ExpiresIn).UTC()
 	}
-	rec.LongLivedOverride = rec.Has(ScopeTradeReal) && pol.beyondRealCap(spec.ExpiresIn)
+	rec.LongLivedOverride = rec.Has(keypolicy.ScopeTradeReal) && pol.beyondRealCap(spec.ExpiresIn)
 	return rec, nil
 }
 
@@ -65,7 +67,7 @@ func (pol Policy) CheckIssue(spec IssueSpec) error {
 		return err
 	}
 	for _, s := range spec.Scopes {
-		if s == ScopeTradeReal && pol.beyondRealCap(spec.ExpiresIn) && !spec.AllowLongLivedReal {
+		if s == keypolicy.ScopeTradeReal && pol.beyondRealCap(spec.ExpiresIn) && !spec.AllowLongLivedReal {
 			return &PolicyError{Rule: "trade_real_max_ttl", Msg: fmt.Sprintf(
 				"a trade:real key must expire within %v; set expires_in (e.g. 8h) or issue it with allow_long_lived_real, which is audited",
 				pol.RealKeyMaxTTL)}

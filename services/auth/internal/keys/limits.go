@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"strconv"
+
+	"github.com/futugw/gateway/platform/keypolicy"
 )
 
 // Limits restrict what a key may do; the zero value is unlimited. Nil pointers and
@@ -21,14 +23,6 @@ type Limits struct {
 	HoursWindow        string   `json:"hours_window,omitempty"` // "" = all day
 }
 
-// Bounds of max_orders_per_minute.
-const (
-	MinOrdersPerMinute = 1
-	MaxOrdersPerMinute = 10000
-)
-
-func knownTrdSides() []string { return []string{"BUY", "SELL", "SELL_SHORT", "BUY_BACK"} }
-
 // Check reports every problem of l, with field names under prefix (e.g. "limits").
 func (l Limits) Check(prefix string) error {
 	var p problems
@@ -39,7 +33,7 @@ func (l Limits) Check(prefix string) error {
 func (l Limits) check(p *problems, prefix string) {
 	f := func(name string) string { return prefix + "." + name }
 	eachUnique(p, f("allowed_markets"), l.Markets, func(m string) string {
-		if !KnownMarket(m) {
+		if !keypolicy.KnownMarket(m) {
 			return "unknown market " + quote(m) + " (want HK, US, CN, HKCC, SG, JP, AU, MY or CA)"
 		}
 		return ""
@@ -55,7 +49,7 @@ func (l Limits) check(p *problems, prefix string) {
 		return ""
 	})
 	eachUnique(p, f("allowed_trd_sides"), l.TrdSides, func(s string) string {
-		if !slices.Contains(knownTrdSides(), s) {
+		if !keypolicy.KnownTrdSide(s) {
 			return "unknown side " + quote(s) + " (want BUY, SELL, SELL_SHORT or BUY_BACK)"
 		}
 		return ""
@@ -71,14 +65,23 @@ func (l Limits) check(p *problems, prefix string) {
 	})
 	checkValue(p, f("max_order_value"), l.MaxOrderValue)
 	checkValue(p, f("max_daily_value"), l.MaxDailyValue)
-	if v := l.MaxOrdersPerMinute; v != nil && (*v < MinOrdersPerMinute || *v > MaxOrdersPerMinute) {
-		p.add(f("max_orders_per_minute"), fmt.Sprintf("%d is outside %d..%d", *v, MinOrdersPerMinute, MaxOrdersPerMinute))
+	if v := l.MaxOrdersPerMinute; v != nil && (*v < keypolicy.MinOrdersPerMinute || *v > keypolicy.MaxOrdersPerMinute) {
+		p.add(f("max_orders_per_minute"), fmt.Sprintf("%d is outside %d..%d", *v, keypolicy.MinOrdersPerMinute, keypolicy.MaxOrdersPerMinute))
 	}
 	if l.HoursWindow != "" {
-		if _, err := ParseHoursWindow(l.HoursWindow); err != nil {
+		if _, err := keypolicy.ParseHoursWindow(l.HoursWindow); err != nil {
 			p.add(f("hours_window"), err.Error())
 		}
 	}
+}
+
+// canonical returns l with its hours window in the canonical form ("09:30-16:00"),
+// so a window given with spaces is stored and shown one way. l must have passed check.
+func (l Limits) canonical() Limits {
+	if w, err := keypolicy.ParseHoursWindow(l.HoursWindow); err == nil {
+		l.HoursWindow = w.String()
+	}
+	return l
 }
 
 // eachUnique runs bad on every element and reports its message and duplicates.

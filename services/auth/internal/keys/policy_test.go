@@ -83,3 +83,21 @@ func TestRecordTimes(t *testing.T) {
 		t.Error("a key without expiry expired")
 	}
 }
+
+// A window given with spaces is stored in the canonical form, for issued and session keys.
+func TestHoursWindowStoredCanonical(t *testing.T) {
+	pol := DefaultPolicy()
+	rec, err := pol.NewRecord(IssueSpec{ID: "a", Scopes: []string{"qot:read"}, ExpiresIn: time.Hour,
+		Limits: Limits{HoursWindow: " 22:00 - 02:00 "}}, "h", t0)
+	if err != nil || rec.Limits.HoursWindow != "22:00-02:00" {
+		t.Fatalf("NewRecord: window %q, %v; want 22:00-02:00", rec.Limits.HoursWindow, err)
+	}
+	s, err := pol.NewSession(rec, SessionSpec{Limits: Limits{HoursWindow: "23:00 -01:00"}}, "s", "sh", t0)
+	if err != nil || s.Limits.HoursWindow != "23:00-01:00" {
+		t.Fatalf("NewSession: window %q, %v; want 23:00-01:00", s.Limits.HoursWindow, err)
+	}
+	if _, err := pol.NewRecord(IssueSpec{ID: "b", Scopes: []string{"qot:read"}, ExpiresIn: time.Hour,
+		Limits: Limits{HoursWindow: "22: 00-02:00"}}, "h", t0); err == nil {
+		t.Fatal("a space inside a time must be refused")
+	}
+}

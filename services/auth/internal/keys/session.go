@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/futugw/gateway/platform/keypolicy"
 )
 
 // SessionSpec asks for a session key under a parent key. Empty fields inherit the
@@ -60,7 +62,7 @@ func (pol Policy) NewSession(parent Record, spec SessionSpec, id, hash string, n
 		ttl = pol.SessionTTL
 	}
 	rec := Record{
-		ID: id, Hash: hash, Scopes: scopes, Limits: lim,
+		ID: id, Hash: hash, Scopes: scopes, Limits: lim.canonical(),
 		CreatedAt: now.UTC(), ParentID: parent.ID, SessionStartedAt: now.UTC(), SessionID: id,
 		ExpiresAt: pol.capSession(now, now.Add(ttl), parent.ExpiresAt, now),
 	}
@@ -189,8 +191,8 @@ func narrowWindow(have, want string) (string, error) {
 		}
 		return want, nil
 	}
-	hw, err1 := ParseHoursWindow(have)
-	ww, err2 := ParseHoursWindow(want)
+	hw, err1 := keypolicy.ParseHoursWindow(have)
+	ww, err2 := keypolicy.ParseHoursWindow(want)
 	if err1 != nil || err2 != nil || !ww.Within(hw) {
 		return "", &PolicyError{Rule: "session_wider_than_parent",
 			Msg: fmt.Sprintf("hours window %s is not inside the parent key's %s", want, have)}

@@ -3,17 +3,10 @@ package keys
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
+
+	"github.com/futugw/gateway/platform/keypolicy"
 )
-
-// knownMarkets are the market codes limits and symbols may name.
-func knownMarkets() []string {
-	return []string{"HK", "US", "CN", "HKCC", "SG", "JP", "AU", "MY", "CA"}
-}
-
-// KnownMarket reports whether m is a market code limits may name.
-func KnownMarket(m string) bool { return slices.Contains(knownMarkets(), m) }
 
 // Symbol is a security named "MARKET.CODE", e.g. HK.00700 or US.BRK.B.
 type Symbol struct {
@@ -37,8 +30,8 @@ func ParseSymbol(s string) (Symbol, error) {
 	if !ok || market == "" || code == "" {
 		return Symbol{}, fmt.Errorf("symbol %s is not MARKET.CODE (e.g. HK.00700, US.AAPL)", quote(s))
 	}
-	if !KnownMarket(market) {
-		return Symbol{}, fmt.Errorf("symbol %s: unknown market %s (want one of %s)", quote(s), quote(market), strings.Join(knownMarkets(), " "))
+	if !keypolicy.KnownMarket(market) {
+		return Symbol{}, fmt.Errorf("symbol %s: unknown market %s (want one of %s)", quote(s), quote(market), strings.Join(keypolicy.Markets(), " "))
 	}
 	if err := checkCode(market, code); err != nil {
 		return Symbol{}, fmt.Errorf("symbol %s: %w", quote(s), err)

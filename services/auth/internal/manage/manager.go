@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/futugw/gateway/platform/audit"
+	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/services/auth/internal/keys"
 	"github.com/futugw/gateway/services/auth/internal/store"
 )
@@ -48,9 +49,7 @@ type Manager struct {
 
 // New returns a Manager.
 func New(o Options) *Manager {
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
-	}
+	o.Logger = obs.OrDiscard(o.Logger)
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -184,8 +183,7 @@ func (m *Manager) Refresh(ctx context.Context, callerHash string, by Actor) (str
 		return "", keys.Record{}, err
 	}
 	if !claimed {
-		return "", keys.Record{}, &keys.PolicyError{Rule: "already_refreshed",
-			Msg: "this session key was already refreshed; use the key that refresh returned"}
+		return "", keys.Record{}, ErrAlreadyRefreshed
 	}
 	token, rec, err := m.mint(ctx, func(id, hash string) (keys.Record, error) {
 		return m.o.Policy.Refresh(old, parent, id, hash, m.o.Now())
@@ -199,7 +197,7 @@ func (m *Manager) Refresh(ctx context.Context, callerHash string, by Actor) (str
 		// successor must not outlive it. A logout killing the old key later finds
 		// the successor among the session's keys.
 		if _, kerr := m.o.Store.Revoke(context.WithoutCancel(ctx), rec.ID); kerr != nil {
-			m.log.Error("revoking the successor of a revoked session key", "key_id", rec.ID, "error", kerr.Error())
+			m.log.Error("revoking the successor of a revoked session key", "key_id", rec.ID, obs.Err(kerr))
 		}
 		if err != nil {
 			return "", keys.Record{}, err
@@ -260,7 +258,7 @@ func (m *Manager) audit(ctx context.Context, action, keyID string, by Actor, fie
 	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 	defer cancel()
 	if err := m.o.Audit.Append(actx, e); err != nil {
-		m.log.Error("audit append failed", "action", action, "key_id", keyID, "error", err.Error())
+		m.log.Error("audit append failed", "action", action, "key_id", keyID, obs.Err(err))
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/logtest"
 
 	"github.com/redis/go-redis/v9"
@@ -117,7 +118,7 @@ func TestSessionLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = e.st.Validate(ctx, ntok, authn.CallInfo{})
-	if errinfo.Reason(err) != errinfo.RevokedKey {
+	if errinfo.Reason(err) != gatewayv1.Reason_REASON_REVOKED_KEY {
 		t.Fatalf("session after parent revoke: %v", err)
 	}
 	if _, _, err := e.m.Refresh(ctx, next.Hash, admin); !errors.Is(err, store.ErrRevoked) {
@@ -154,7 +155,7 @@ func TestLogoutAndOverride(t *testing.T) {
 	if err := e.m.Logout(ctx, sess.Hash, admin); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.st.Validate(ctx, stok, authn.CallInfo{}); errinfo.Reason(err) != errinfo.RevokedKey {
+	if _, err := e.st.Validate(ctx, stok, authn.CallInfo{}); errinfo.Reason(err) != gatewayv1.Reason_REASON_REVOKED_KEY {
 		t.Errorf("after logout: %v", err)
 	}
 	if _, err := e.st.Validate(ctx, tok, authn.CallInfo{}); err != nil {

@@ -152,7 +152,7 @@ func (s *Server) Logout(ctx context.Context, _ *gatewayv1.LogoutRequest) (*gatew
 // answer from here could re-cache a key they just dropped on revocation.
 func (s *Server) Validate(ctx context.Context, req *gatewayv1.ValidateRequest) (*gatewayv1.KeyInfo, error) {
 	if req.GetKey() == "" {
-		return nil, errinfo.New(codes.Unauthenticated, errinfo.MissingKey, "key is required")
+		return nil, errinfo.New(codes.Unauthenticated, gatewayv1.Reason_REASON_MISSING_KEY, "key is required")
 	}
 	client := req.GetClient()
 	if client == "" {
@@ -169,11 +169,11 @@ func (s *Server) Validate(ctx context.Context, req *gatewayv1.ValidateRequest) (
 // ListAudit reads the audit stream, newest first (admin).
 func (s *Server) ListAudit(ctx context.Context, req *gatewayv1.ListAuditRequest) (*gatewayv1.ListAuditResponse, error) {
 	if req.GetLimit() < 0 || req.GetLimit() > audit.MaxList {
-		return nil, errinfo.Newf(codes.InvalidArgument, errinfo.InvalidArgument, "limit: must be 0..%d (0 = %d)", audit.MaxList, audit.MaxList)
+		return nil, errinfo.Newf(codes.InvalidArgument, gatewayv1.Reason_REASON_INVALID_ARGUMENT, "limit: must be 0..%d (0 = %d)", audit.MaxList, audit.MaxList)
 	}
 	entries, err := s.audit.List(ctx, int(req.GetLimit()))
 	if err != nil {
-		return nil, errinfo.New(codes.Unavailable, errinfo.RedisUnavailable, "audit stream unavailable, try again")
+		return nil, errinfo.New(codes.Unavailable, gatewayv1.Reason_REASON_REDIS_UNAVAILABLE, "audit stream unavailable, try again")
 	}
 	out := &gatewayv1.ListAuditResponse{Entries: make([]*gatewayv1.AuditEntry, len(entries))}
 	for i, e := range entries {

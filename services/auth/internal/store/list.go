@@ -9,6 +9,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/platform/redisx"
 	"github.com/futugw/gateway/services/auth/internal/keys"
 )
@@ -48,7 +49,7 @@ func (s *Store) List(ctx context.Context) ([]keys.Record, error) {
 		}
 		var rec keys.Record
 		if err := json.Unmarshal([]byte(r), &rec); err != nil {
-			s.log.Warn("undecodable key record skipped", "error", err.Error())
+			s.log.Warn("undecodable key record skipped", obs.Err(err))
 			continue
 		}
 		if !rec.Expired(now) {

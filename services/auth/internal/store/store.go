@@ -12,6 +12,7 @@ import (
 
 	"github.com/futugw/gateway/platform/audit"
 	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/services/auth/internal/keys"
 )
 
@@ -59,9 +60,7 @@ func New(rdb redis.UniversalClient, o Options) *Store {
 	if o.FailureAuditRate <= 0 {
 		o.FailureAuditRate = DefaultFailureAuditRate
 	}
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
-	}
+	o.Logger = obs.OrDiscard(o.Logger)
 	if o.Now == nil {
 		o.Now = time.Now
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/logtest"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -112,7 +113,7 @@ func record(t testing.TB, id string, ttl time.Duration, scopes ...string) (strin
 	return tok, r
 }
 
-func wantReason(t *testing.T, err error, reason string) {
+func wantReason(t *testing.T, err error, reason gatewayv1.Reason) {
 	t.Helper()
 	if got := errinfo.Reason(err); got != reason {
 		t.Fatalf("reason = %q (%v), want %q", got, err, reason)
@@ -144,11 +145,11 @@ func TestIssueValidate(t *testing.T) {
 		if _, err := e.st.Validate(ctx, "fk_nope", authn.CallInfo{}); err == nil {
 			t.Fatal("malformed key accepted")
 		} else {
-			wantReason(t, err, errinfo.MalformedKey)
+			wantReason(t, err, gatewayv1.Reason_REASON_MALFORMED_KEY)
 		}
 		other, _ := record(t, "x", 0)
 		_, err = e.st.Validate(ctx, other, authn.CallInfo{})
-		wantReason(t, err, errinfo.InvalidKey)
+		wantReason(t, err, gatewayv1.Reason_REASON_INVALID_KEY)
 
 		// A key without expiry has no TTL.
 		_, forever := record(t, "forever", 0, "admin")
@@ -176,7 +177,7 @@ func TestExpiry(t *testing.T) {
 		for {
 			_, err := e.st.Validate(ctx, tok, authn.CallInfo{})
 			if err != nil {
-				if r := errinfo.Reason(err); r != errinfo.InvalidKey && r != errinfo.ExpiredKey {
+				if r := errinfo.Reason(err); r != gatewayv1.Reason_REASON_INVALID_KEY && r != gatewayv1.Reason_REASON_EXPIRED_KEY {
 					t.Fatalf("reason = %q", r)
 				}
 				break
@@ -221,7 +222,7 @@ func TestRevokeCascadeAndTombstone(t *testing.T) {
 		}
 		for _, tok := range []string{ptok, ctok} {
 			_, err := e.st.Validate(ctx, tok, authn.CallInfo{Client: "1.2.3.4", Method: "/m"})
-			wantReason(t, err, errinfo.RevokedKey)
+			wantReason(t, err, gatewayv1.Reason_REASON_REVOKED_KEY)
 		}
 		got := map[string]bool{}
 		for range 2 {
@@ -256,7 +257,7 @@ func TestRevokeCascadeAndTombstone(t *testing.T) {
 		}
 		var failed int
 		for _, en := range entries {
-			if en.Action == "auth_failed" && en.Reason == errinfo.RevokedKey && en.Client == "1.2.3.4" && en.Fields["method"] == "/m" {
+			if en.Action == "auth_failed" && en.Reason == errinfo.Code(gatewayv1.Reason_REASON_REVOKED_KEY) && en.Client == "1.2.3.4" && en.Fields["method"] == "/m" {
 				failed++
 			}
 		}
@@ -361,7 +362,7 @@ func TestFailureAuditRateLimited(t *testing.T) {
 		ctx := context.Background()
 		for range 100 {
 			_, err := e.st.Validate(ctx, "garbage", authn.CallInfo{Method: "/flood"})
-			wantReason(t, err, errinfo.MalformedKey)
+			wantReason(t, err, gatewayv1.Reason_REASON_MALFORMED_KEY)
 		}
 		entries, _ := e.al.List(ctx, 1000)
 		if len(entries) != 5 {
@@ -370,7 +371,7 @@ func TestFailureAuditRateLimited(t *testing.T) {
 		if got := testutil.ToFloat64(reg.FailuresDropped); got != 95 {
 			t.Errorf("dropped = %v", got)
 		}
-		if got := testutil.ToFloat64(reg.Validations.WithLabelValues(errinfo.MalformedKey)); got != 100 {
+		if got := testutil.ToFloat64(reg.Validations.WithLabelValues(errinfo.Code(gatewayv1.Reason_REASON_MALFORMED_KEY))); got != 100 {
 			t.Errorf("validations{malformed_key} = %v", got)
 		}
 		if n := strings.Count(e.logs.String(), "authentication failed"); n != 5 {
@@ -390,7 +391,7 @@ func TestRedisDown(t *testing.T) {
 		tok, _ := record(t, "x", 0)
 		_ = e.rdb.Close()
 		_, err := e.st.Validate(context.Background(), tok, authn.CallInfo{})
-		wantReason(t, err, errinfo.RedisUnavailable)
+		wantReason(t, err, gatewayv1.Reason_REASON_REDIS_UNAVAILABLE)
 	})
 }
 
@@ -438,6 +439,6 @@ func TestRevocationReachesWatchers(t *testing.T) {
 			t.Fatal("revocation not received")
 		}
 		_, err := cache.Validate(ctx, tok, authn.CallInfo{})
-		wantReason(t, err, errinfo.RevokedKey)
+		wantReason(t, err, gatewayv1.Reason_REASON_REVOKED_KEY)
 	})
 }

@@ -7,9 +7,11 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/audit"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/errinfo"
+	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/services/auth/internal/convert"
 	"github.com/futugw/gateway/services/auth/internal/keys"
 )
@@ -22,7 +24,7 @@ const auditTimeout = 500 * time.Millisecond
 // with the key) at a bounded rate.
 func (s *Store) Validate(ctx context.Context, token string, info authn.CallInfo) (*authn.Principal, error) {
 	if !keys.WellFormed(token) {
-		return nil, s.fail(ctx, info, "", errinfo.New(codes.Unauthenticated, errinfo.MalformedKey,
+		return nil, s.fail(ctx, info, "", errinfo.New(codes.Unauthenticated, gatewayv1.Reason_REASON_MALFORMED_KEY,
 			"the API key is malformed: expected fk_ followed by 43 base64url characters"))
 	}
 	rec, err := s.Get(ctx, keys.Hash(token))
@@ -31,26 +33,26 @@ func (s *Store) Validate(ctx context.Context, token string, info authn.CallInfo)
 		s.m.Validations.WithLabelValues("ok").Inc()
 		return convert.Principal(rec), nil
 	case errors.Is(err, ErrNotFound):
-		return nil, s.fail(ctx, info, "", errinfo.New(codes.Unauthenticated, errinfo.InvalidKey,
+		return nil, s.fail(ctx, info, "", errinfo.New(codes.Unauthenticated, gatewayv1.Reason_REASON_INVALID_KEY,
 			"the API key is unknown or has expired"))
 	case errors.Is(err, ErrRevoked):
-		return nil, s.fail(ctx, info, rec.ID, errinfo.New(codes.Unauthenticated, errinfo.RevokedKey,
+		return nil, s.fail(ctx, info, rec.ID, errinfo.New(codes.Unauthenticated, gatewayv1.Reason_REASON_REVOKED_KEY,
 			"the API key was revoked"))
 	case errors.Is(err, ErrExpired):
-		return nil, s.fail(ctx, info, rec.ID, errinfo.New(codes.Unauthenticated, errinfo.ExpiredKey,
+		return nil, s.fail(ctx, info, rec.ID, errinfo.New(codes.Unauthenticated, gatewayv1.Reason_REASON_EXPIRED_KEY,
 			"the API key has expired"))
 	default:
-		s.m.Validations.WithLabelValues(errinfo.RedisUnavailable).Inc()
+		s.m.Validations.WithLabelValues(errinfo.Code(gatewayv1.Reason_REASON_REDIS_UNAVAILABLE)).Inc()
 		if s.failures.allow() {
-			s.log.Error("key validation failed", "error", err.Error(), "method", info.Method)
+			s.log.Error("key validation failed", obs.Err(err), "method", info.Method)
 		}
-		return nil, errinfo.New(codes.Unavailable, errinfo.RedisUnavailable, "key store unavailable, try again")
+		return nil, errinfo.New(codes.Unavailable, gatewayv1.Reason_REASON_REDIS_UNAVAILABLE, "key store unavailable, try again")
 	}
 }
 
 // fail counts, audits and logs one refused key, within the failure rate limit.
 func (s *Store) fail(ctx context.Context, info authn.CallInfo, keyID string, err error) error {
-	reason := errinfo.Reason(err)
+	reason := errinfo.ReasonCode(err)
 	s.m.Validations.WithLabelValues(reason).Inc()
 	if !s.failures.allow() {
 		s.m.FailuresDropped.Inc()
@@ -63,7 +65,7 @@ func (s *Store) fail(ctx context.Context, info authn.CallInfo, keyID string, err
 		e := audit.Entry{Action: "auth_failed", KeyID: keyID, Client: info.Client, Reason: reason,
 			Fields: map[string]string{"method": info.Method}}
 		if aerr := s.opts.Audit.Append(actx, e); aerr != nil {
-			s.log.Warn("audit append failed", "error", aerr.Error())
+			s.log.Warn("audit append failed", obs.Err(aerr))
 		}
 	}
 	return err

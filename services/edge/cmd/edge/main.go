@@ -17,33 +17,35 @@ import (
 	"github.com/futugw/gateway/platform/gcfloor"
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/platform/redisx"
+	"github.com/futugw/gateway/platform/run"
+	"github.com/futugw/gateway/platform/secret"
 	"github.com/futugw/gateway/services/edge/internal/app"
 	"github.com/futugw/gateway/services/edge/internal/cors"
 	"github.com/futugw/gateway/services/edge/internal/guard"
 	"github.com/futugw/gateway/services/edge/internal/ws"
 )
 
-func main() { os.Exit(run(os.Args[1:])) }
+func main() { os.Exit(runMain(os.Args[1:])) }
 
-// run reads the configuration, then hands over to app.Run; it returns the exit code.
-func run(args []string) int {
+// runMain reads the configuration, then hands over to app.Run; it returns the exit code.
+func runMain(args []string) int {
 	cfg, set, code := parseConfig(args)
 	if code >= 0 {
 		return code
 	}
-	stopFloor := gcfloor.Start(set.gcFloor)
+	stopFloor := set.gc.Start()
 	defer stopFloor()
-	log := obs.NewLogger(os.Stderr, set.level)
+	log := set.logs.NewLogger(os.Stderr)
 	if set.procs > 0 {
 		runtime.GOMAXPROCS(set.procs)
-	} else {
+	} else if set.scaleProcs {
 		stopScale := cpuscale.Start(cpuscale.Options{OnChange: func(n int, cores float64) {
 			log.Debug("gomaxprocs changed", "procs", n, "cpu_cores", cores)
 		}})
 		defer stopScale()
 	}
 	if err := app.Run(context.Background(), cfg, log); err != nil {
-		log.Error("exit", "error", err.Error())
+		log.Error("exit", obs.Err(err))
 		return 1
 	}
 	return 0
@@ -51,9 +53,10 @@ func run(args []string) int {
 
 // settings are what the flags set besides app.Config.
 type settings struct {
-	level   string
-	gcFloor uint64 // GC heap floor in bytes
-	procs   int    // GOMAXPROCS; 0: scaled by load
+	logs       *obs.LogOptions
+	gc         *gcfloor.Options
+	procs      int  // GOMAXPROCS; 0: the runtime's own
+	scaleProcs bool // opt-in: platform/cpuscale, when procs is 0
 }
 
 // parseConfig returns the configuration and settings, or an exit code >= 0 when the
@@ -64,16 +67,17 @@ func parseConfig(args []string) (app.Config, settings, int) {
 	authAddr := config.String(fs, "auth-addr", "AUTH_ADDR", "127.0.0.1:50051", "auth service gRPC address, host:port or unix:PATH")
 	quoteAddr := config.String(fs, "quote-addr", "QUOTE_ADDR", "127.0.0.1:50052", "quote service gRPC address, host:port or unix:PATH")
 	orderAddr := config.String(fs, "order-addr", "ORDER_ADDR", "127.0.0.1:50053", "order service gRPC address, host:port or unix:PATH")
-	redisAddr := config.String(fs, "redis-addr", "REDIS_ADDR", "127.0.0.1:6379", "Redis address(es), comma-separated; or unix:PATH for a single Redis on this host")
-	redisMaster := config.String(fs, "redis-master", "REDIS_MASTER_NAME", "", "Redis Sentinel master name (empty: no Sentinel)")
-	redisPassFile := config.String(fs, "redis-password-file", "REDIS_PASSWORD_FILE", "", "file holding the Redis password")
+	rds := redisx.RegisterFlags(fs)
+	logs := obs.RegisterLogFlags(fs)
+	gc := gcfloor.RegisterFlags(fs)
+	var shutdown time.Duration
+	run.RegisterShutdownFlag(fs, &shutdown)
 	corsOrigins := config.String(fs, "cors-origins", "CORS_ALLOWED_ORIGINS", "", "comma-separated origins allowed to call the API cross-origin (empty: only the edge's own origin)")
 	corsByProxy := config.Bool(fs, "cors-by-proxy", "CORS_BY_PROXY", false, "the proxy in front (Caddy's header block) sets the CORS headers and answers preflights: the edge adds none, and -cors-origins only says which pages may open a WebSocket")
 	connectSrc := config.String(fs, "csp-connect-src", "EDGE_CSP_CONNECT_SRC", "", "comma-separated extra origins the panel may connect to (API/WS origins), for its CSP")
 	trustProxy := config.Bool(fs, "trust-proxy", "EDGE_TRUST_PROXY", false, "honour X-Forwarded-Proto/For and X-Request-Id from the proxy in front (Caddy)")
 	panelDir := config.String(fs, "panel-dir", "EDGE_PANEL_DIR", "", "directory of the built web panel (web/dist) served at /; empty serves a placeholder page")
 	callTimeout := config.Duration(fs, "call-timeout", "EDGE_CALL_TIMEOUT", 10*time.Second, "deadline of one REST call to a service")
-	shutdown := config.Duration(fs, "shutdown-timeout", "SHUTDOWN_TIMEOUT", 10*time.Second, "deadline for draining HTTP on shutdown")
 	serviceKeyFile := config.String(fs, "service-key-file", "EDGE_SERVICE_KEY_FILE", "", "file holding the edge's service key (scope service) for the quote and trade push streams")
 	wsPing := config.Duration(fs, "ws-ping-interval", "EDGE_WS_PING_INTERVAL", 20*time.Second, "WebSocket keepalive ping period")
 	wsQueue := config.Int(fs, "ws-queue", "EDGE_WS_QUEUE", 256, "per-socket queue bound: waiting trade/notify frames, and distinct securities with a waiting quote")
@@ -81,9 +85,8 @@ func parseConfig(args []string) (app.Config, settings, int) {
 	failIP := config.Int(fs, "auth-fail-ip-per-minute", "EDGE_AUTH_FAIL_IP_PER_MINUTE", guard.DefaultPerIP.Failures, "authentication failures a client address may have per minute before it is refused (429 auth_rate_limited) for the cool-down")
 	failKey := config.Int(fs, "auth-fail-key-per-minute", "EDGE_AUTH_FAIL_KEY_PER_MINUTE", guard.DefaultPerKey.Failures, "authentication failures one presented key may have per minute before it is refused for the cool-down")
 	failCooldown := config.Duration(fs, "auth-fail-cooldown", "EDGE_AUTH_FAIL_COOLDOWN", guard.DefaultCooldown, "how long a client or key over its authentication-failure limit is refused")
-	level := config.String(fs, "log-level", "LOG_LEVEL", "info", "log level: debug, info, warn or error")
-	procs := config.Int(fs, "gomaxprocs", "GOMAXPROCS", 0, "CPUs running the edge's Go code at once; 0 = one while the edge is nearly idle, every CPU once it is busy (a lone request is answered faster on one, a large WebSocket fan-out needs them all; docs/benchmarks.md)")
-	gcFloor := config.Int(fs, "gc-heap-floor-mib", "GC_HEAP_FLOOR_MIB", 64, "keep the GC heap goal at least this many MiB (fewer GC cycles while the live heap is small); 0 disables; GOMEMLIMIT still caps memory")
+	procs := config.Int(fs, "gomaxprocs", "GOMAXPROCS", 0, "CPUs running the edge's Go code at once; 0 = the runtime's default")
+	scaleProcs := config.Bool(fs, "gomaxprocs-scale", "EDGE_GOMAXPROCS_SCALE", false, "opt-in, with -gomaxprocs 0: run Go code on one CPU while the edge is nearly idle and on every CPU once it is busy (a lone request may be answered faster on one; docs/benchmarks.md)")
 	if err := config.Parse(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return app.Config{}, settings{}, 0
@@ -94,7 +97,7 @@ func parseConfig(args []string) (app.Config, settings, int) {
 		fmt.Fprintln(fs.Output(), err)
 		return app.Config{}, settings{}, 2
 	}
-	if _, err := obs.ParseLevel(*level); err != nil {
+	if err := errors.Join(logs.Validate(), gc.Validate(), rds.Resolve()); err != nil {
 		return fail(err)
 	}
 	origins, err := cors.ParseOrigins(*corsOrigins)
@@ -108,14 +111,6 @@ func parseConfig(args []string) (app.Config, settings, int) {
 	if _, err := cors.ParseOrigins(strings.NewReplacer("wss://", "https://", "ws://", "http://").Replace(*connectSrc)); err != nil {
 		return fail(fmt.Errorf("-csp-connect-src: %w", err))
 	}
-	password := ""
-	if *redisPassFile != "" {
-		b, err := os.ReadFile(*redisPassFile)
-		if err != nil {
-			return fail(fmt.Errorf("-redis-password-file: %w", err))
-		}
-		password = strings.TrimSpace(string(b))
-	}
 	if *callTimeout <= 0 {
 		return fail(errors.New("-call-timeout must be positive"))
 	}
@@ -128,9 +123,6 @@ func parseConfig(args []string) (app.Config, settings, int) {
 	if *wsPerKey < 1 {
 		return fail(errors.New("-ws-max-sockets-per-key must be at least 1"))
 	}
-	if *gcFloor < 0 {
-		return fail(errors.New("-gc-heap-floor-mib must not be negative"))
-	}
 	if *procs < 0 {
 		return fail(errors.New("-gomaxprocs must not be negative"))
 	}
@@ -139,23 +131,23 @@ func parseConfig(args []string) (app.Config, settings, int) {
 	}
 	serviceKey := ""
 	if *serviceKeyFile != "" {
-		b, err := os.ReadFile(*serviceKeyFile)
+		k, err := secret.ReadFile(*serviceKeyFile)
 		if err != nil {
 			return fail(fmt.Errorf("-service-key-file: %w", err))
 		}
-		serviceKey = strings.TrimSpace(string(b))
+		serviceKey = k
 	}
 	return app.Config{
-		HTTPAddr: *httpAddr, ShutdownTimeout: *shutdown,
+		HTTPAddr: *httpAddr, ShutdownTimeout: shutdown,
 		AuthAddr: *authAddr, QuoteAddr: *quoteAddr, OrderAddr: *orderAddr,
-		Redis:       redisx.Options{Addrs: *redisAddr, MasterName: *redisMaster, Password: password},
+		Redis:       *rds,
 		CORSOrigins: origins, CORSByProxy: *corsByProxy, ConnectSrc: splitList(*connectSrc), TrustProxy: *trustProxy,
 		CallTimeout: *callTimeout, PanelDir: *panelDir,
 		ServiceKey: serviceKey, ServiceKeyFile: *serviceKeyFile, WSPing: *wsPing, WSQueue: *wsQueue, WSPerKey: *wsPerKey,
 		AuthFailPerIP:    guard.Limit{Failures: *failIP, Per: time.Minute},
 		AuthFailPerKey:   guard.Limit{Failures: *failKey, Per: time.Minute},
 		AuthFailCooldown: *failCooldown,
-	}, settings{level: *level, gcFloor: uint64(*gcFloor) << 20, procs: *procs}, -1
+	}, settings{logs: logs, gc: gc, procs: *procs, scaleProcs: *scaleProcs}, -1
 }
 
 // splitList splits a comma-separated list, dropping blanks.

@@ -37,13 +37,13 @@ func TestBinaryLifecycle(t *testing.T) {
 	})
 }
 
-// TestGOMAXPROCS: by default the edge runs its Go code on one CPU while nearly idle
-// (platform/cpuscale raises it under load); the runtime's own GOMAXPROCS variable or
-// -gomaxprocs fixes the count instead.
+// TestGOMAXPROCS: the edge leaves GOMAXPROCS to the runtime (its own GOMAXPROCS
+// variable) or -gomaxprocs; with the opt-in -gomaxprocs-scale it runs its Go code on
+// one CPU while nearly idle (platform/cpuscale raises it under load).
 func TestGOMAXPROCS(t *testing.T) {
 	proctest.CheckGOMAXPROCS(t, proctest.Build(t, "."), "http", []string{"-http-addr", "127.0.0.1:0",
 		"-redis-addr", redistest.Start(t), "-auth-addr", "127.0.0.1:1", "-quote-addr", "127.0.0.1:1", "-order-addr", "127.0.0.1:1"},
-		proctest.ProcsCase{Env: []string{"GOMAXPROCS="}, Want: 1},
+		proctest.ProcsCase{Env: []string{"GOMAXPROCS="}, Args: []string{"-gomaxprocs-scale"}, Want: 1},
 		proctest.ProcsCase{Env: []string{"GOMAXPROCS=2"}, Want: 2},
 		proctest.ProcsCase{Args: []string{"-gomaxprocs", "3"}, Want: 3})
 }
@@ -80,8 +80,8 @@ func TestFlagErrors(t *testing.T) {
 			for k, v := range tt.env {
 				t.Setenv(k, v)
 			}
-			if got := run(tt.args); got != tt.want {
-				t.Errorf("run(%v) = %d, want %d", tt.args, got, tt.want)
+			if got := runMain(tt.args); got != tt.want {
+				t.Errorf("runMain(%v) = %d, want %d", tt.args, got, tt.want)
 			}
 		})
 	}
@@ -101,4 +101,16 @@ func healthyUpstream(t *testing.T) string {
 	go func() { defer close(done); _ = srv.Serve(ln) }()
 	t.Cleanup(func() { srv.Stop(); <-done })
 	return ln.Addr().String()
+}
+
+// TestRedisPassword: against a Redis that requires a password, the edge is ready
+// with -redis-password-file and reports Redis's refusal on /readyz without it.
+func TestRedisPassword(t *testing.T) {
+	addr, file := redistest.StartWithPasswordFile(t)
+	proctest.CheckRedisPassword(t, proctest.Service{
+		Args: []string{"-http-addr", "127.0.0.1:0",
+			"-auth-addr", healthyUpstream(t), "-quote-addr", healthyUpstream(t), "-order-addr", healthyUpstream(t)},
+		Metric:     "futugw_edge_build_info",
+		HTTPServer: "http",
+	}, addr, file)
 }

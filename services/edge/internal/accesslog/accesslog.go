@@ -53,9 +53,7 @@ type Middleware struct {
 
 // New builds the middleware and registers its metrics.
 func New(o Options) (*Middleware, error) {
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
-	}
+	o.Logger = obs.OrDiscard(o.Logger)
 	m := &Middleware{
 		log:        o.Logger,
 		trustProxy: o.TrustProxy,

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/futugw/gateway/platform/keypolicy"
 	"github.com/futugw/gateway/platform/logtest"
 
 	"google.golang.org/grpc"
@@ -52,7 +53,7 @@ type fakeUpstream struct {
 
 func (f *fakeUpstream) info() *gatewayv1.KeyInfo {
 	return &gatewayv1.KeyInfo{Id: "abuse", SessionId: "abuse",
-		Scopes:    []string{authn.ScopeQotRead, "acc:read", "trade:simulate", "trade:real"},
+		Scopes:    []string{keypolicy.ScopeQotRead, "acc:read", "trade:simulate", "trade:real"},
 		CreatedAt: time.Now().Add(-time.Minute).Format(time.RFC3339Nano),
 		ExpiresAt: time.Now().Add(time.Hour).Format(time.RFC3339Nano)}
 }
@@ -61,7 +62,7 @@ func (f *fakeUpstream) info() *gatewayv1.KeyInfo {
 func (f *fakeUpstream) Validate(_ context.Context, token string, _ authn.CallInfo) (*authn.Principal, error) {
 	f.validates.Add(1)
 	if token != f.key {
-		return nil, errinfo.New(codes.Unauthenticated, errinfo.InvalidKey, "unknown API key")
+		return nil, errinfo.New(codes.Unauthenticated, gatewayv1.Reason_REASON_INVALID_KEY, "unknown API key")
 	}
 	return authn.PrincipalFromKeyInfo(f.info())
 }
@@ -103,7 +104,7 @@ func (f *fakeUpstream) PlaceOrder(_ context.Context, req *gatewayv1.PlaceOrderRe
 	f.mu.Unlock()
 	for _, v := range []float64{req.GetPrice(), req.GetQty()} {
 		if !(v > 0) || math.IsInf(v, 0) {
-			return nil, errinfo.New(codes.InvalidArgument, errinfo.InvalidOrder, "price and qty must be positive finite numbers")
+			return nil, errinfo.New(codes.InvalidArgument, gatewayv1.Reason_REASON_INVALID_ORDER, "price and qty must be positive finite numbers")
 		}
 	}
 	return &gatewayv1.PlaceOrderResponse{OrderId: "1"}, nil

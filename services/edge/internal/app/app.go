@@ -10,6 +10,9 @@ import (
 	"net"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/obs"
@@ -72,8 +75,9 @@ type Edge struct {
 }
 
 // New builds the edge: upstream connections (lazy), Redis client, handlers and
-// readiness checks. Nothing listens until Listen or Run.
-func New(ctx context.Context, cfg Config, log *slog.Logger) (*Edge, error) {
+// readiness checks. Nothing listens until Listen or Run. What it opens closes in
+// reverse order: at shutdown, or at once when a later step fails.
+func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *Edge, err error) {
 	reg := obs.NewRegistry()
 	if err := obs.RegisterBuildInfo(reg, Name); err != nil {
 		return nil, err
@@ -84,54 +88,42 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Edge, error) {
 		"cors_origins", cfg.CORSOrigins, "cors_by_proxy", cfg.CORSByProxy, "trust_proxy", cfg.TrustProxy,
 		"service_key_set", cfg.ServiceKey != "", "ws_ping", cfg.WSPing.String(), "ws_queue", cfg.WSQueue)
 
+	life := run.NewGroup(log)
+	defer life.StopOnError(&err)
 	rdb, err := redisx.New(cfg.Redis)
 	if err != nil {
 		return nil, err
 	}
+	life.Defer("redis", func(context.Context) error { return rdb.Close() })
 	gw, err := gateway.New(ctx, gateway.Options{
 		Logger:   log,
 		AuthAddr: cfg.AuthAddr, QuoteAddr: cfg.QuoteAddr, OrderAddr: cfg.OrderAddr,
 		Timeout: cfg.CallTimeout, MaxBody: cfg.MaxBody, TrustProxy: cfg.TrustProxy,
 	})
 	if err != nil {
-		_ = rdb.Close()
 		return nil, err
 	}
+	life.Defer("grpc upstreams", func(context.Context) error { return gw.Close() })
 	// One key cache for the edge, kept current by the revocation watcher the hub runs.
 	cache := authn.NewCache(authn.NewGRPCValidator(gw.Auth), authn.CacheOptions{Metrics: reg})
 	corsMW := cors.New(cors.Options{Origins: cfg.CORSOrigins, TrustProxy: cfg.TrustProxy, ByProxy: cfg.CORSByProxy})
-	hubOpts := ws.Options{
-		Cache: cache, Redis: rdb, Origins: corsMW, ServiceKey: cfg.ServiceKey, ServiceKeyFile: cfg.ServiceKeyFile,
-		PingInterval: cfg.WSPing, PongTimeout: cfg.WSPongWait, QueueSize: cfg.WSQueue, MaxSocketsPerKey: cfg.WSPerKey,
-		DrainTimeout: cfg.WSDrainAfter, TrustProxy: cfg.TrustProxy,
-		Logger: log.With("component", "ws"), Metrics: reg,
-	}
-	if cfg.ServiceKey != "" {
-		hubOpts.Quote = gatewayv1.NewQuoteServiceClient(gw.Quote)
-		hubOpts.Order = gatewayv1.NewOrderServiceClient(gw.Order)
-	} else {
-		log.Warn("no service key: /ws opens but carries no quotes or trades (set -service-key-file)")
-	}
-	hub, err := ws.NewHub(hubOpts)
+	hub, err := newHub(cfg, cache, rdb, gw, corsMW, reg, log)
 	if err != nil {
-		_ = gw.Close()
-		_ = rdb.Close()
 		return nil, err
 	}
+	// Sockets get their 1001 and the streams stop before the upstream connections
+	// and Redis go away. Readiness does not wait for the streams.
+	life.Defer("websockets", hub.Close)
 	grd, err := guard.New(guard.Options{
 		PerIP: cfg.AuthFailPerIP, PerKey: cfg.AuthFailPerKey, Cooldown: cfg.AuthFailCooldown,
 		TrustProxy: cfg.TrustProxy, LogPerSecond: cfg.AuthFailLogRate,
 		Logger: log.With("component", "guard"), Metrics: reg,
 	})
 	if err != nil {
-		_ = gw.Close()
-		_ = rdb.Close()
 		return nil, err
 	}
 	root, err := newHandler(cfg, log, reg, gw.Handler(), hub, corsMW, grd)
 	if err != nil {
-		_ = gw.Close()
-		_ = rdb.Close()
 		return nil, err
 	}
 
@@ -148,6 +140,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Edge, error) {
 		Logger:       log,
 		Health:       health,
 		Metrics:      reg,
+		Group:        life,
 		AdminAddr:    cfg.HTTPAddr,
 		AdminName:    "http",
 		DrainTimeout: cfg.ShutdownTimeout,
@@ -156,12 +149,25 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Edge, error) {
 	// /metrics, /healthz and /readyz stay the run package's (more specific patterns);
 	// everything else goes through the edge's middleware chain.
 	svc.Handle("/", root)
-	svc.AddCloser("grpc upstreams", func(context.Context) error { return gw.Close() })
-	svc.AddCloser("redis", func(context.Context) error { return rdb.Close() })
-	// Closers run in reverse: sockets get their 1001 and the streams stop before the
-	// upstream connections and Redis go away. Readiness does not wait for the streams.
-	svc.AddCloser("websockets", hub.Close)
 	return &Edge{svc: svc, hub: hub}, nil
+}
+
+// newHub builds the WebSocket hub; without a service key it opens no push streams.
+func newHub(cfg Config, cache *authn.Cache, rdb redis.UniversalClient, gw *gateway.Gateway, origins ws.OriginPolicy,
+	reg *prometheus.Registry, log *slog.Logger) (*ws.Hub, error) {
+	o := ws.Options{
+		Cache: cache, Redis: rdb, Origins: origins, ServiceKey: cfg.ServiceKey, ServiceKeyFile: cfg.ServiceKeyFile,
+		PingInterval: cfg.WSPing, PongTimeout: cfg.WSPongWait, QueueSize: cfg.WSQueue, MaxSocketsPerKey: cfg.WSPerKey,
+		DrainTimeout: cfg.WSDrainAfter, TrustProxy: cfg.TrustProxy,
+		Logger: log.With("component", "ws"), Metrics: reg,
+	}
+	if cfg.ServiceKey != "" {
+		o.Quote = gatewayv1.NewQuoteServiceClient(gw.Quote)
+		o.Order = gatewayv1.NewOrderServiceClient(gw.Order)
+	} else {
+		log.Warn("no service key: /ws opens but carries no quotes or trades (set -service-key-file)")
+	}
+	return ws.NewHub(o)
 }
 
 // Listen binds the HTTP listener, so Addr is known before Run.
@@ -170,14 +176,11 @@ func (e *Edge) Listen() error { return e.svc.Listen() }
 // Addr is the bound HTTP address, nil before Listen.
 func (e *Edge) Addr() net.Addr { return e.svc.AdminAddr() }
 
-// Run serves until ctx ends or SIGINT/SIGTERM arrives, then drains and closes the
-// upstream connections.
+// Run starts the WebSocket hub's streams and serves until ctx ends or SIGINT/SIGTERM
+// arrives, then drains and closes everything New opened.
 func (e *Edge) Run(ctx context.Context) error {
 	e.hub.Start()
-	err := e.svc.Run(ctx)
-	// Normally a no-op (the closer ran); stops the hub if Run failed before that.
-	_ = e.hub.Close(context.Background())
-	return err
+	return e.svc.Run(ctx)
 }
 
 // Run builds the edge and serves until ctx ends or SIGINT/SIGTERM arrives.

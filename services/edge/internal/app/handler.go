@@ -9,7 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc/codes"
 
-	"github.com/futugw/gateway/platform/errinfo"
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/services/edge/internal/accesslog"
 	"github.com/futugw/gateway/services/edge/internal/apidoc"
 	"github.com/futugw/gateway/services/edge/internal/cors"
@@ -74,7 +74,7 @@ func onlyGet(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
-			httperr.WriteStatus(w, http.StatusMethodNotAllowed, codes.Unimplemented, errinfo.MethodNotAllowed,
+			httperr.WriteStatus(w, http.StatusMethodNotAllowed, codes.Unimplemented, gatewayv1.Reason_REASON_METHOD_NOT_ALLOWED,
 				"method "+r.Method+" is not allowed on "+r.URL.Path)
 			return
 		}

@@ -17,6 +17,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatebasicqot"
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/platform/proctest"
 	"github.com/futugw/gateway/platform/redistest"
 	"github.com/futugw/gateway/platform/redisx"
@@ -110,7 +111,7 @@ func TestWebSocketEndToEnd(t *testing.T) {
 			_ = json.Unmarshal(b, &sk)
 			body, err := base64.StdEncoding.DecodeString(sk.BodyB64)
 			var r qotupdatebasicqot.Response
-			if err != nil || proto.Unmarshal(body, &r) != nil || f.ProtoID != 3005 || sk.SecKey != "HK.00700" {
+			if err != nil || proto.Unmarshal(body, &r) != nil || f.ProtoID != protoid.QotUpdateBasicQot || sk.SecKey != "HK.00700" {
 				t.Fatalf("round %d: frame %s", round, b)
 			}
 			list := r.GetS2C().GetBasicQotList()

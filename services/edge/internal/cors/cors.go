@@ -22,6 +22,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/services/edge/internal/httperr"
 )
 
@@ -126,7 +127,7 @@ func (m *Middleware) Wrap(next http.Handler) http.Handler {
 		if !m.allowed(origin) {
 			if preflight {
 				httperr.WriteStatus(w, http.StatusForbidden, codes.PermissionDenied,
-					httperr.ReasonOriginNotAllowed, "origin "+origin+" is not in the CORS allowlist")
+					gatewayv1.Reason_REASON_ORIGIN_NOT_ALLOWED, "origin "+origin+" is not in the CORS allowlist")
 				return
 			}
 			// No CORS headers: the browser keeps the response from the page.

@@ -37,7 +37,7 @@ func (f *fakeAuth) record(ctx context.Context) error {
 	f.md = md
 	f.mu.Unlock()
 	if a := md.Get("authorization"); len(a) == 0 || a[0] != "Bearer good" {
-		return errinfo.New(codes.Unauthenticated, errinfo.InvalidKey, "unknown key")
+		return errinfo.New(codes.Unauthenticated, gatewayv1.Reason_REASON_INVALID_KEY, "unknown key")
 	}
 	return nil
 }

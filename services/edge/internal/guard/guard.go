@@ -20,6 +20,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc/codes"
 
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/services/edge/internal/httperr"
 )
 
@@ -93,9 +95,7 @@ func New(o Options) (*Guard, error) {
 	if o.LogPerSecond <= 0 {
 		o.LogPerSecond = DefaultLogPerSecond
 	}
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
-	}
+	o.Logger = obs.OrDiscard(o.Logger)
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -152,7 +152,7 @@ func (g *Guard) Wrap(key KeyFunc, next http.Handler) http.Handler {
 			g.refused.WithLabelValues(scope).Inc()
 			secs := int((until.Sub(now) + time.Second - 1) / time.Second)
 			w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
-			httperr.WriteStatus(w, http.StatusTooManyRequests, codes.ResourceExhausted, httperr.ReasonAuthRateLimited,
+			httperr.WriteStatus(w, http.StatusTooManyRequests, codes.ResourceExhausted, gatewayv1.Reason_REASON_AUTH_RATE_LIMITED,
 				"too many failed authentications from this client or with this key; retry later")
 			return
 		}

@@ -10,7 +10,9 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/errinfo"
+	"github.com/futugw/gateway/platform/obs"
 )
 
 // GatewayErrorHandler returns the grpc-gateway error handler
@@ -18,9 +20,7 @@ import (
 // from decoding the request, gets the contract's status and body. A server fault's
 // own message goes to log (nil discards it), since the client gets a fixed text.
 func GatewayErrorHandler(log *slog.Logger) runtime.ErrorHandlerFunc {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	log = obs.OrDiscard(log)
 	return func(_ context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
 		var hse *runtime.HTTPStatusError
 		if errors.As(err, &hse) {
@@ -28,15 +28,14 @@ func GatewayErrorHandler(log *slog.Logger) runtime.ErrorHandlerFunc {
 			// and describe the cause.
 			_, body := FromError(hse.Err)
 			if _, isStatus := status.FromError(hse.Err); !isStatus && hse.Err != nil {
-				body = Body{Reason: errinfo.InvalidArgument, Code: int(codes.InvalidArgument), Message: hse.Err.Error()}
-				body.Error = Readable(codes.InvalidArgument, body.Reason, body.Message)
+				body = newBody(codes.InvalidArgument, gatewayv1.Reason_REASON_INVALID_ARGUMENT, hse.Err.Error())
 			}
 			WriteBody(w, hse.HTTPStatus, body)
 			return
 		}
 		if st, ok := status.FromError(err); !ok || serverFault(st.Code()) {
 			log.Warn("service call failed", "path", r.URL.Path, "code", status.Code(err).String(),
-				"reason", errinfo.Reason(err), "error", err.Error())
+				"reason", errinfo.ReasonCode(err), obs.Err(err))
 		}
 		Write(w, err)
 	}
@@ -52,13 +51,13 @@ func RoutingErrorHandler(_ context.Context, _ *runtime.ServeMux, _ runtime.Marsh
 func Routing(w http.ResponseWriter, r *http.Request, httpStatus int) {
 	switch httpStatus {
 	case http.StatusNotFound:
-		WriteStatus(w, httpStatus, codes.NotFound, errinfo.NotFound, "no route for "+r.URL.Path)
+		WriteStatus(w, httpStatus, codes.NotFound, gatewayv1.Reason_REASON_NOT_FOUND, "no route for "+r.URL.Path)
 	case http.StatusMethodNotAllowed:
-		WriteStatus(w, httpStatus, codes.Unimplemented, errinfo.MethodNotAllowed, "method "+r.Method+" is not allowed on "+r.URL.Path)
+		WriteStatus(w, httpStatus, codes.Unimplemented, gatewayv1.Reason_REASON_METHOD_NOT_ALLOWED, "method "+r.Method+" is not allowed on "+r.URL.Path)
 	case http.StatusRequestEntityTooLarge:
-		WriteStatus(w, httpStatus, codes.InvalidArgument, ReasonPayloadTooLarge, "request body exceeds the size limit")
+		WriteStatus(w, httpStatus, codes.InvalidArgument, gatewayv1.Reason_REASON_PAYLOAD_TOO_LARGE, "request body exceeds the size limit")
 	default:
-		WriteStatus(w, httpStatus, codes.InvalidArgument, errinfo.InvalidArgument, http.StatusText(httpStatus))
+		WriteStatus(w, httpStatus, codes.InvalidArgument, gatewayv1.Reason_REASON_INVALID_ARGUMENT, http.StatusText(httpStatus))
 	}
 }
 

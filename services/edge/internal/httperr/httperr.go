@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/errinfo"
 )
 
@@ -20,19 +21,6 @@ type Body struct {
 	Code    int    `json:"code"`    // gRPC code number
 	Message string `json:"message"` // the gRPC status message
 }
-
-// Reasons the edge itself produces (the services' reasons come from errinfo).
-const (
-	ReasonPayloadTooLarge  = "payload_too_large"
-	ReasonOriginNotAllowed = "origin_not_allowed"
-	ReasonUnavailable      = "unavailable"
-	ReasonTimeout          = "timeout"
-	// ReasonAuthRateLimited: too many failed authentications from one client or
-	// with one key; refused without asking auth until a cool-down ends.
-	ReasonAuthRateLimited = "auth_rate_limited"
-	// ReasonTooManySockets: the key (with its sessions) has its most sockets open.
-	ReasonTooManySockets = "too_many_sockets"
-)
 
 // HTTPStatus maps a gRPC code to the HTTP status of the edge's contract.
 func HTTPStatus(c codes.Code) int {
@@ -65,17 +53,22 @@ func FromError(err error) (int, Body) {
 		st = status.New(codes.Internal, "internal error")
 	}
 	reason := errinfo.Reason(err)
-	if reason == "" {
+	if reason == gatewayv1.Reason_REASON_UNSPECIFIED {
 		reason = fallbackReason(st.Code())
 	}
 	msg := st.Message()
 	if serverFault(st.Code()) {
 		msg = faultText(st.Code(), reason)
 	}
-	return HTTPStatus(st.Code()), Body{
-		Error:   Readable(st.Code(), reason, msg),
-		Reason:  reason,
-		Code:    int(st.Code()),
+	return HTTPStatus(st.Code()), newBody(st.Code(), reason, msg)
+}
+
+// newBody is the body of an error with code c, reason and message msg.
+func newBody(c codes.Code, reason gatewayv1.Reason, msg string) Body {
+	return Body{
+		Error:   Readable(c, reason, msg),
+		Reason:  errinfo.Code(reason),
+		Code:    int(c),
 		Message: msg,
 	}
 }
@@ -92,17 +85,17 @@ func serverFault(c codes.Code) bool {
 }
 
 // faultText is the fixed text of a server fault: its reason's, else its code's.
-func faultText(c codes.Code, reason string) string {
+func faultText(c codes.Code, reason gatewayv1.Reason) string {
 	if s := fixedText(reason); s != "" {
 		return s
 	}
 	switch c {
 	case codes.Unavailable:
-		return fixedText(ReasonUnavailable)
+		return fixedText(gatewayv1.Reason_REASON_UNAVAILABLE)
 	case codes.DeadlineExceeded:
-		return fixedText(ReasonTimeout)
+		return fixedText(gatewayv1.Reason_REASON_TIMEOUT)
 	}
-	return fixedText(errinfo.Internal)
+	return fixedText(gatewayv1.Reason_REASON_INTERNAL)
 }
 
 // Write writes err as the JSON error response.
@@ -113,13 +106,8 @@ func Write(w http.ResponseWriter, err error) {
 
 // WriteStatus writes an error the edge produced itself (no gRPC call behind it):
 // httpStatus with a body carrying the given gRPC code, reason and message.
-func WriteStatus(w http.ResponseWriter, httpStatus int, c codes.Code, reason, msg string) {
-	WriteBody(w, httpStatus, Body{
-		Error:   Readable(c, reason, msg),
-		Reason:  reason,
-		Code:    int(c),
-		Message: msg,
-	})
+func WriteStatus(w http.ResponseWriter, httpStatus int, c codes.Code, reason gatewayv1.Reason, msg string) {
+	WriteBody(w, httpStatus, newBody(c, reason, msg))
 }
 
 // WriteBody writes body as JSON with status code httpStatus.
@@ -138,26 +126,26 @@ func WriteBody(w http.ResponseWriter, httpStatus int, body Body) {
 
 // fallbackReason names errors that arrive without an errinfo reason, so the body
 // always carries a stable code.
-func fallbackReason(c codes.Code) string {
+func fallbackReason(c codes.Code) gatewayv1.Reason {
 	switch c {
 	case codes.Unauthenticated:
-		return errinfo.InvalidKey
+		return gatewayv1.Reason_REASON_INVALID_KEY
 	case codes.PermissionDenied:
-		return errinfo.ScopeDenied
+		return gatewayv1.Reason_REASON_SCOPE_DENIED
 	case codes.ResourceExhausted:
-		return errinfo.RateLimited
+		return gatewayv1.Reason_REASON_RATE_LIMITED
 	case codes.InvalidArgument, codes.FailedPrecondition, codes.OutOfRange:
-		return errinfo.InvalidArgument
+		return gatewayv1.Reason_REASON_INVALID_ARGUMENT
 	case codes.NotFound:
-		return errinfo.NotFound
+		return gatewayv1.Reason_REASON_NOT_FOUND
 	case codes.AlreadyExists, codes.Aborted:
-		return errinfo.AlreadyExists
+		return gatewayv1.Reason_REASON_ALREADY_EXISTS
 	case codes.Unavailable:
-		return ReasonUnavailable
+		return gatewayv1.Reason_REASON_UNAVAILABLE
 	case codes.DeadlineExceeded, codes.Canceled:
-		return ReasonTimeout
+		return gatewayv1.Reason_REASON_TIMEOUT
 	case codes.Unimplemented:
-		return errinfo.MethodNotAllowed
+		return gatewayv1.Reason_REASON_METHOD_NOT_ALLOWED
 	}
-	return errinfo.Internal
+	return gatewayv1.Reason_REASON_INTERNAL
 }

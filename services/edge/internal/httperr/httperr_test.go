@@ -13,6 +13,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/errinfo"
 )
 
@@ -55,13 +56,13 @@ func TestFromError(t *testing.T) {
 		errSubstr string
 		message   string
 	}{
-		{"expired key", errinfo.New(codes.Unauthenticated, errinfo.ExpiredKey, "key expired"),
+		{"expired key", errinfo.New(codes.Unauthenticated, gatewayv1.Reason_REASON_EXPIRED_KEY, "key expired"),
 			401, "expired_key", "please log in again", "key expired"},
-		{"invalid key", errinfo.New(codes.Unauthenticated, errinfo.InvalidKey, "unknown key"),
+		{"invalid key", errinfo.New(codes.Unauthenticated, gatewayv1.Reason_REASON_INVALID_KEY, "unknown key"),
 			401, "invalid_key", "session expired or invalid key", "unknown key"},
-		{"scope", errinfo.New(codes.PermissionDenied, errinfo.ScopeDenied, "this key lacks scope admin required by AuthService.IssueKey"),
+		{"scope", errinfo.New(codes.PermissionDenied, gatewayv1.Reason_REASON_SCOPE_DENIED, "this key lacks scope admin required by AuthService.IssueKey"),
 			403, "scope_denied", "lacks scope admin", "this key lacks scope admin required by AuthService.IssueKey"},
-		{"limit", errinfo.New(codes.ResourceExhausted, "max_orders_per_minute", "rate limit exceeded: 10 orders per minute"),
+		{"limit", errinfo.New(codes.ResourceExhausted, gatewayv1.Reason_REASON_MAX_ORDERS_PER_MINUTE, "rate limit exceeded: 10 orders per minute"),
 			429, "max_orders_per_minute", "rate limit exceeded", "rate limit exceeded: 10 orders per minute"},
 		{"no reason", status.Error(codes.InvalidArgument, "proto: unknown field \"x\""),
 			400, "invalid_argument", "unknown field", "proto: unknown field \"x\""},
@@ -70,17 +71,17 @@ func TestFromError(t *testing.T) {
 			503, "unavailable", "unavailable", "the service is unavailable, please retry shortly"},
 		{"deadline", status.Error(codes.DeadlineExceeded, "context deadline exceeded"),
 			503, "timeout", "did not answer in time", "the service did not answer in time, please retry"},
-		{"redis", errinfo.New(codes.Unavailable, errinfo.RedisUnavailable, "redis: dial tcp 10.0.0.8:6379"),
+		{"redis", errinfo.New(codes.Unavailable, gatewayv1.Reason_REASON_REDIS_UNAVAILABLE, "redis: dial tcp 10.0.0.8:6379"),
 			503, "redis_unavailable", "key store is unavailable", "the key store is unavailable, please retry shortly"},
-		{"opend", errinfo.New(codes.Unavailable, errinfo.OpenDUnavailable, "no answer from OpenD: write tcp 10.0.0.9:11111: broken pipe"),
+		{"opend", errinfo.New(codes.Unavailable, gatewayv1.Reason_REASON_OPEND_UNAVAILABLE, "no answer from OpenD: write tcp 10.0.0.9:11111: broken pipe"),
 			503, "opend_unavailable", "OpenD is not connected", "OpenD is not connected or did not answer, please retry shortly"},
-		{"internal with reason", errinfo.New(codes.Internal, errinfo.Internal, "lua: script error at 10.0.0.8"),
+		{"internal with reason", errinfo.New(codes.Internal, gatewayv1.Reason_REASON_INTERNAL, "lua: script error at 10.0.0.8"),
 			500, "internal", "internal error", "internal error"},
-		{"unknown reason", errinfo.New(codes.Unavailable, "shutting_down", "quote at 10.0.0.6 is stopping"),
+		{"unknown reason", errinfo.New(codes.Unavailable, gatewayv1.Reason_REASON_SHUTTING_DOWN, "quote at 10.0.0.6 is stopping"),
 			503, "shutting_down", "unavailable", "the service is unavailable, please retry shortly"},
-		{"not found", errinfo.New(codes.NotFound, errinfo.NotFound, "no key with id k1"),
+		{"not found", errinfo.New(codes.NotFound, gatewayv1.Reason_REASON_NOT_FOUND, "no key with id k1"),
 			404, "not_found", "no key with id k1", "no key with id k1"},
-		{"conflict", errinfo.New(codes.AlreadyExists, errinfo.AlreadyExists, "key id taken"),
+		{"conflict", errinfo.New(codes.AlreadyExists, gatewayv1.Reason_REASON_ALREADY_EXISTS, "key id taken"),
 			409, "already_exists", "key id taken", "key id taken"},
 		{"plain error hides text", errors.New("dial 10.0.0.1: secret detail"),
 			500, "internal", "internal error", "internal error"},

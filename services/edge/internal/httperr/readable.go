@@ -3,13 +3,13 @@ package httperr
 import (
 	"google.golang.org/grpc/codes"
 
-	"github.com/futugw/gateway/platform/errinfo"
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 )
 
 // Readable returns the human sentence for an error: a fixed text for reasons whose
 // message is not meant for end users (authentication failures, outages), otherwise
 // the service's own message, which explains e.g. which scope or limit refused the call.
-func Readable(c codes.Code, reason, msg string) string {
+func Readable(c codes.Code, reason gatewayv1.Reason, msg string) string {
 	if s := fixedText(reason); s != "" {
 		return s
 	}
@@ -19,35 +19,35 @@ func Readable(c codes.Code, reason, msg string) string {
 	return c.String()
 }
 
-func fixedText(reason string) string {
+func fixedText(reason gatewayv1.Reason) string {
 	switch reason {
-	case errinfo.MissingKey:
+	case gatewayv1.Reason_REASON_MISSING_KEY:
 		return "no API key was sent; log in and send it as Authorization: Bearer <key>"
-	case errinfo.MalformedKey:
+	case gatewayv1.Reason_REASON_MALFORMED_KEY:
 		return "the API key is malformed, please log in again"
-	case errinfo.InvalidKey:
+	case gatewayv1.Reason_REASON_INVALID_KEY:
 		return "session expired or invalid key, please log in again"
-	case errinfo.ExpiredKey:
+	case gatewayv1.Reason_REASON_EXPIRED_KEY:
 		return "session expired, please log in again"
-	case errinfo.RevokedKey:
+	case gatewayv1.Reason_REASON_REVOKED_KEY:
 		return "this key was revoked, please log in again"
-	case errinfo.RedisUnavailable:
+	case gatewayv1.Reason_REASON_REDIS_UNAVAILABLE:
 		return "the key store is unavailable, please retry shortly"
-	case errinfo.AuthUnavailable:
+	case gatewayv1.Reason_REASON_AUTH_UNAVAILABLE:
 		return "the authentication service is unavailable, please retry shortly"
-	case ReasonUnavailable:
+	case gatewayv1.Reason_REASON_UNAVAILABLE:
 		return "the service is unavailable, please retry shortly"
-	case ReasonTimeout:
+	case gatewayv1.Reason_REASON_TIMEOUT:
 		return "the service did not answer in time, please retry"
-	case ReasonPayloadTooLarge:
+	case gatewayv1.Reason_REASON_PAYLOAD_TOO_LARGE:
 		return "the request body is too large"
-	case ReasonAuthRateLimited:
+	case gatewayv1.Reason_REASON_AUTH_RATE_LIMITED:
 		return "too many failed logins from here or with this key; wait a minute and log in again"
-	case ReasonOriginNotAllowed:
+	case gatewayv1.Reason_REASON_ORIGIN_NOT_ALLOWED:
 		return "this origin is not allowed to call the API"
-	case errinfo.Internal:
+	case gatewayv1.Reason_REASON_INTERNAL:
 		return "internal error"
-	case errinfo.OpenDUnavailable:
+	case gatewayv1.Reason_REASON_OPEND_UNAVAILABLE:
 		return "OpenD is not connected or did not answer, please retry shortly"
 	}
 	return ""

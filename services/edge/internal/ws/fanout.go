@@ -4,24 +4,19 @@ import (
 	"strconv"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/opend/protoid"
+	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/services/edge/internal/ws/frame"
 	"github.com/futugw/gateway/services/edge/internal/ws/outq"
 )
 
-// subTypeOf names the sub type of a push that arrived without one.
+// subTypeOf names the sub type of a push that arrived without one, from the
+// protocol table.
 func subTypeOf(p *gatewayv1.QuotePush) int32 {
 	if p.GetSubType() != 0 {
 		return p.GetSubType()
 	}
-	switch p.GetProtoId() {
-	case 3005: // Qot_UpdateBasicQot
-		return 1
-	case 3013: // Qot_UpdateOrderBook
-		return 2
-	case 3011: // Qot_UpdateTicker
-		return 4
-	}
-	return 0
+	return protoid.SubTypeOf(p.GetProtoId())
 }
 
 // onQuotePush dispatches one message of the quote stream.
@@ -86,7 +81,7 @@ func (h *Hub) quoteItem(p *gatewayv1.QuotePush, build func(*gatewayv1.QuotePush)
 	b, err := build(p)
 	if err != nil {
 		h.opts.Logger.Warn("quote push dropped: cannot build frame", "sec_key", p.GetSecKey(),
-			"proto_id", p.GetProtoId(), "error", err.Error())
+			"proto_id", p.GetProtoId(), obs.Err(err))
 	}
 	return &outq.Item{Data: b, Kind: kindQuote, Received: p.GetReceivedUnixNano()}
 }
@@ -96,7 +91,7 @@ func (h *Hub) quoteItem(p *gatewayv1.QuotePush, build func(*gatewayv1.QuotePush)
 func (h *Hub) onTrade(p *gatewayv1.TradePush) {
 	b, err := frame.Trade(p)
 	if err != nil {
-		h.opts.Logger.Warn("trade push dropped: cannot build frame", "error", err.Error())
+		h.opts.Logger.Warn("trade push dropped: cannot build frame", obs.Err(err))
 		return
 	}
 	it := &outq.Item{Data: b, Kind: kindTrade}

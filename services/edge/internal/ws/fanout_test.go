@@ -13,7 +13,9 @@ import (
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatebasicqot"
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/keypolicy"
 	"github.com/futugw/gateway/services/edge/internal/ws/frame"
 )
 
@@ -41,7 +43,7 @@ func TestFanoutExactSets(t *testing.T) {
 		if name == "alice" {
 			n = 2
 		}
-		key := h.key(t, name, authn.ScopeQotRead)
+		key := h.key(t, name, keypolicy.ScopeQotRead)
 		for range n {
 			clients = append(clients, client{name, h.dial(t, key, dialOpts{})})
 		}
@@ -65,7 +67,7 @@ func TestFanoutExactSets(t *testing.T) {
 					errs <- fmt.Errorf("%s: %v", cl.name, err)
 					return
 				}
-				if f.Type != "quote" || f.ProtoID != 3005 {
+				if f.Type != "quote" || f.ProtoID != protoid.QotUpdateBasicQot {
 					errs <- fmt.Errorf("%s: unexpected frame %s", cl.name, f.raw)
 					return
 				}
@@ -142,7 +144,7 @@ func TestFanoutSharesFrameBytes(t *testing.T) {
 // detached registers a socket with no connection (its queue is inspected directly).
 func (h *harness) detached(t *testing.T, session string, json bool) *socket {
 	t.Helper()
-	p := &authn.Principal{KeyID: "k-" + session, SessionID: session, Scopes: []string{authn.ScopeQotRead, authn.ScopeAccRead}}
+	p := &authn.Principal{KeyID: "k-" + session, SessionID: session, Scopes: []string{keypolicy.ScopeQotRead, keypolicy.ScopeAccRead}}
 	s := newSocket(h.hub, nil, p, "hash-"+session, json)
 	if !h.hub.add(s) {
 		t.Fatal("hub closed")
@@ -157,7 +159,7 @@ func (h *harness) detached(t *testing.T, session string, json bool) *socket {
 func TestReconnectResumes(t *testing.T) {
 	h := start(t, func(o *Options) { o.SessionLinger = time.Second })
 	h.quote.setSubs("sess", "HK.00700")
-	c := h.dial(t, h.key(t, "sess", authn.ScopeQotRead), dialOpts{})
+	c := h.dial(t, h.key(t, "sess", keypolicy.ScopeQotRead), dialOpts{})
 	h.quote.waitHosted(t, hosts("sess"))
 	h.quote.push(t, quotePush(t, "HK.00700", 1))
 	if f := read(t, c); f.SecKey != "HK.00700" {
@@ -167,7 +169,7 @@ func TestReconnectResumes(t *testing.T) {
 	waitUntil(t, "socket gone", func() bool { return h.hub.Sockets() == 0 })
 
 	// A reload: at once, the same key.
-	c1 := h.dial(t, h.key(t, "sess", authn.ScopeQotRead), dialOpts{})
+	c1 := h.dial(t, h.key(t, "sess", keypolicy.ScopeQotRead), dialOpts{})
 	waitUntil(t, "socket back", func() bool { return h.hub.Sockets() == 1 })
 	h.quote.push(t, quotePush(t, "HK.00700", 1.5))
 	if f := read(t, c1); f.SecKey != "HK.00700" {
@@ -177,7 +179,7 @@ func TestReconnectResumes(t *testing.T) {
 	h.quote.waitHosted(t, func(ids []string) bool { return len(ids) == 0 }) // after the linger
 
 	// A refreshed session key: new key, same session.
-	c2 := h.dial(t, h.key(t, "sess", authn.ScopeQotRead), dialOpts{})
+	c2 := h.dial(t, h.key(t, "sess", keypolicy.ScopeQotRead), dialOpts{})
 	h.quote.waitHosted(t, hosts("sess"))
 	h.quote.push(t, quotePush(t, "HK.00700", 2))
 	if f := read(t, c2); f.SecKey != "HK.00700" {

@@ -8,11 +8,14 @@ import (
 	"strings"
 	"time"
 
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+
 	"github.com/coder/websocket"
 	"google.golang.org/grpc/codes"
 
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/errinfo"
+	"github.com/futugw/gateway/platform/keypolicy"
 	"github.com/futugw/gateway/services/edge/internal/httperr"
 )
 
@@ -32,12 +35,12 @@ const readLimit = 1024
 func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet {
 		w.Header().Set("Allow", "GET")
-		httperr.WriteStatus(w, http.StatusMethodNotAllowed, codes.Unimplemented, errinfo.MethodNotAllowed,
+		httperr.WriteStatus(w, http.StatusMethodNotAllowed, codes.Unimplemented, gatewayv1.Reason_REASON_METHOD_NOT_ALLOWED,
 			"method "+r.Method+" is not allowed on /ws")
 		return
 	}
 	if h.opts.Origins != nil && !h.opts.Origins.OriginAllowed(r) {
-		httperr.WriteStatus(w, http.StatusForbidden, codes.PermissionDenied, httperr.ReasonOriginNotAllowed,
+		httperr.WriteStatus(w, http.StatusForbidden, codes.PermissionDenied, gatewayv1.Reason_REASON_ORIGIN_NOT_ALLOWED,
 			"origin "+r.Header.Get("Origin")+" may not open a WebSocket here")
 		return
 	}
@@ -53,8 +56,8 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		httperr.Write(w, err)
 		return
 	}
-	if !p.Has(authn.ScopeQotRead) {
-		httperr.WriteStatus(w, http.StatusForbidden, codes.PermissionDenied, errinfo.ScopeDenied,
+	if !p.Has(keypolicy.ScopeQotRead) {
+		httperr.WriteStatus(w, http.StatusForbidden, codes.PermissionDenied, gatewayv1.Reason_REASON_SCOPE_DENIED,
 			"this key lacks the qot:read scope needed for live quotes")
 		return
 	}
@@ -62,13 +65,13 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	closing := h.closing
 	h.mu.RUnlock()
 	if closing {
-		httperr.WriteStatus(w, http.StatusServiceUnavailable, codes.Unavailable, httperr.ReasonUnavailable,
+		httperr.WriteStatus(w, http.StatusServiceUnavailable, codes.Unavailable, gatewayv1.Reason_REASON_UNAVAILABLE,
 			"the edge is shutting down; reconnect")
 		return
 	}
 
 	if !h.reserve(p.Owner()) {
-		httperr.WriteStatus(w, http.StatusTooManyRequests, codes.ResourceExhausted, httperr.ReasonTooManySockets,
+		httperr.WriteStatus(w, http.StatusTooManyRequests, codes.ResourceExhausted, gatewayv1.Reason_REASON_TOO_MANY_SOCKETS,
 			fmt.Sprintf("this key already has %d live-data sockets open; close some (other tabs) first", h.opts.MaxSocketsPerKey))
 		return
 	}
@@ -111,7 +114,7 @@ func handshakeToken(r *http.Request) (token string, viaProto bool, err error) {
 	viaProto = offered != ""
 	switch {
 	case query != "" && offered != "" && query != offered:
-		return "", false, errinfo.New(codes.Unauthenticated, errinfo.MalformedKey,
+		return "", false, errinfo.New(codes.Unauthenticated, gatewayv1.Reason_REASON_MALFORMED_KEY,
 			"the handshake carries two different keys, in ?token= and in the subprotocols")
 	case query != "":
 		token = query
@@ -122,7 +125,7 @@ func handshakeToken(r *http.Request) (token string, viaProto bool, err error) {
 			t, err := authn.ParseBearer(a)
 			return t, false, err
 		}
-		return "", false, errinfo.New(codes.Unauthenticated, errinfo.MissingKey,
+		return "", false, errinfo.New(codes.Unauthenticated, gatewayv1.Reason_REASON_MISSING_KEY,
 			"missing API key: pass ?token=fk_... or the subprotocols 'bearer, fk_...'")
 	}
 	token, err = authn.ParseBearer("Bearer " + token)

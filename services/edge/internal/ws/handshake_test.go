@@ -9,12 +9,13 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/keypolicy"
 )
 
 func TestHandshakeRefusals(t *testing.T) {
 	h := start(t, nil)
-	reader := h.key(t, "s-reader", authn.ScopeQotRead)
-	accOnly := h.key(t, "s-acc", authn.ScopeAccRead)
+	reader := h.key(t, "s-reader", keypolicy.ScopeQotRead)
+	accOnly := h.key(t, "s-acc", keypolicy.ScopeAccRead)
 
 	tests := []struct {
 		name       string
@@ -55,7 +56,7 @@ func TestHandshakeRefusals(t *testing.T) {
 
 func TestHandshakeAccepts(t *testing.T) {
 	h := start(t, nil)
-	key := h.key(t, "s1", authn.ScopeQotRead)
+	key := h.key(t, "s1", keypolicy.ScopeQotRead)
 
 	// Subprotocol auth: the edge echoes "bearer", never the key.
 	c := h.dial(t, key, dialOpts{protocol: true, origin: allowedOrigin})
@@ -111,9 +112,9 @@ func TestProtocolToken(t *testing.T) {
 func TestSocketsPerKeyCap(t *testing.T) {
 	h := start(t, func(o *Options) { o.MaxSocketsPerKey = 2 })
 	parent, session, other := newKey(t), newKey(t), newKey(t)
-	h.val.add(parent, authn.Principal{KeyID: "parent", Scopes: []string{authn.ScopeQotRead}})
-	h.val.add(session, authn.Principal{KeyID: "sess-1", ParentID: "parent", SessionID: "sess-1", Scopes: []string{authn.ScopeQotRead}})
-	h.val.add(other, authn.Principal{KeyID: "other", Scopes: []string{authn.ScopeQotRead}})
+	h.val.add(parent, authn.Principal{KeyID: "parent", Scopes: []string{keypolicy.ScopeQotRead}})
+	h.val.add(session, authn.Principal{KeyID: "sess-1", ParentID: "parent", SessionID: "sess-1", Scopes: []string{keypolicy.ScopeQotRead}})
+	h.val.add(other, authn.Principal{KeyID: "other", Scopes: []string{keypolicy.ScopeQotRead}})
 
 	first := h.dial(t, parent, dialOpts{})
 	h.dial(t, session, dialOpts{})

@@ -28,6 +28,7 @@ import (
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatebasicqot"
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/errinfo"
 	"github.com/futugw/gateway/services/edge/internal/accesslog"
@@ -80,10 +81,10 @@ func (f *fakeValidator) Validate(_ context.Context, token string, _ authn.CallIn
 	defer f.mu.Unlock()
 	p, ok := f.keys[token]
 	if f.revoked[token] {
-		return nil, errinfo.New(codes.Unauthenticated, errinfo.RevokedKey, "the API key was revoked")
+		return nil, errinfo.New(codes.Unauthenticated, gatewayv1.Reason_REASON_REVOKED_KEY, "the API key was revoked")
 	}
 	if !ok {
-		return nil, errinfo.New(codes.Unauthenticated, errinfo.InvalidKey, "unknown API key")
+		return nil, errinfo.New(codes.Unauthenticated, gatewayv1.Reason_REASON_INVALID_KEY, "unknown API key")
 	}
 	return &p, nil
 }
@@ -466,7 +467,7 @@ func quotePush(t testing.TB, secKey string, price float64) *gatewayv1.QuotePush 
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &gatewayv1.QuotePush{ProtoId: 3005, SecKey: secKey, SubType: 1, Body: body,
+	return &gatewayv1.QuotePush{ProtoId: protoid.QotUpdateBasicQot, SecKey: secKey, SubType: 1, Body: body,
 		ReceivedUnixNano: time.Now().UnixNano()}
 }
 

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/errinfo"
 )
@@ -309,7 +310,7 @@ func (h *Hub) Revalidate(ctx context.Context) {
 		vctx, cancel := context.WithTimeout(ctx, validateTimeout)
 		_, err := h.opts.Cache.Validate(vctx, token, authn.CallInfo{Method: "GET /ws (revalidate)"})
 		cancel()
-		if errinfo.Reason(err) == errinfo.RevokedKey {
+		if errinfo.Reason(err) == gatewayv1.Reason_REASON_REVOKED_KEY {
 			h.Revoke(hash)
 			closed++
 		}

@@ -12,7 +12,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/keypolicy"
 	"github.com/futugw/gateway/platform/redistest"
 )
 
@@ -22,8 +24,8 @@ func TestRevocationCloses4003(t *testing.T) {
 	addr := redistest.Start(t)
 	h := start(t, func(o *Options) { o.Redis = redistest.Client(t, addr) })
 	h.logs.waitFor(t, "revocations subscribed")
-	revoked := h.key(t, "sess", authn.ScopeQotRead)
-	kept := h.key(t, "sess", authn.ScopeQotRead)
+	revoked := h.key(t, "sess", keypolicy.ScopeQotRead)
+	kept := h.key(t, "sess", keypolicy.ScopeQotRead)
 	c1 := h.dial(t, revoked, dialOpts{})
 	c2 := h.dial(t, revoked, dialOpts{protocol: true})
 	other := h.dial(t, kept, dialOpts{})
@@ -57,9 +59,9 @@ func TestMissedRevocationClosesAfterResubscribe(t *testing.T) {
 	addr := redistest.Start(t)
 	h := start(t, func(o *Options) { o.Redis = redistest.Client(t, addr) })
 	h.logs.waitFor(t, "revocations subscribed")
-	revoked := h.key(t, "sess-r", authn.ScopeQotRead)
-	unknown := h.key(t, "sess-u", authn.ScopeQotRead)
-	kept := h.key(t, "sess-k", authn.ScopeQotRead)
+	revoked := h.key(t, "sess-r", keypolicy.ScopeQotRead)
+	unknown := h.key(t, "sess-u", keypolicy.ScopeQotRead)
+	kept := h.key(t, "sess-k", keypolicy.ScopeQotRead)
 	c := h.dial(t, revoked, dialOpts{})
 	others := []*websocket.Conn{h.dial(t, unknown, dialOpts{}), h.dial(t, kept, dialOpts{})}
 	waitUntil(t, "three sockets", func() bool { return h.hub.Sockets() == 3 })
@@ -90,7 +92,7 @@ func TestMissedRevocationClosesAfterResubscribe(t *testing.T) {
 func TestExpiryWarnsThenCloses4001(t *testing.T) {
 	h := start(t, nil)
 	k := newKey(t)
-	h.val.add(k, authn.Principal{KeyID: "short", Scopes: []string{authn.ScopeQotRead},
+	h.val.add(k, authn.Principal{KeyID: "short", Scopes: []string{keypolicy.ScopeQotRead},
 		ExpiresAt: time.Now().Add(1500 * time.Millisecond)})
 	c := h.dial(t, k, dialOpts{})
 	if f := read(t, c); f.Type != "notify" || f.Event != "key_expiring" {
@@ -104,9 +106,9 @@ func TestExpiryWarnsThenCloses4001(t *testing.T) {
 // Shutdown flushes what is queued, then closes with 1001.
 func TestShutdownDrainsThenGoingAway(t *testing.T) {
 	h := start(t, nil)
-	c := h.dial(t, h.key(t, "s", authn.ScopeQotRead, authn.ScopeAccRead), dialOpts{})
+	c := h.dial(t, h.key(t, "s", keypolicy.ScopeQotRead, keypolicy.ScopeAccRead), dialOpts{})
 	waitUntil(t, "the socket", func() bool { return h.hub.Sockets() == 1 })
-	h.hub.onTrade(&gatewayv1.TradePush{ProtoId: 2208, AccId: 7, Body: []byte{1}})
+	h.hub.onTrade(&gatewayv1.TradePush{ProtoId: protoid.TrdUpdateOrder, AccId: 7, Body: []byte{1}})
 	ctx, cancel := context.WithTimeout(context.Background(), waitLong)
 	defer cancel()
 	closed := make(chan error, 1)
@@ -121,7 +123,7 @@ func TestShutdownDrainsThenGoingAway(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A closing hub refuses new sockets before the upgrade.
-	if _, resp, err := h.tryDial(h.key(t, "late", authn.ScopeQotRead), dialOpts{}); err == nil || resp == nil || resp.StatusCode != 503 {
+	if _, resp, err := h.tryDial(h.key(t, "late", keypolicy.ScopeQotRead), dialOpts{}); err == nil || resp == nil || resp.StatusCode != 503 {
 		t.Fatalf("dial after close: %v %v", err, resp)
 	}
 }
@@ -131,7 +133,7 @@ func TestShutdownDrainsThenGoingAway(t *testing.T) {
 func TestQuoteStreamReconnects(t *testing.T) {
 	h := start(t, nil)
 	h.quote.setSubs("s", "HK.00700")
-	c := h.dial(t, h.key(t, "s", authn.ScopeQotRead), dialOpts{})
+	c := h.dial(t, h.key(t, "s", keypolicy.ScopeQotRead), dialOpts{})
 	h.quote.waitHosted(t, hosts("s"))
 	h.quote.push(t, quotePush(t, "HK.00700", 1))
 	if f := read(t, c); f.SecKey != "HK.00700" {

@@ -16,6 +16,7 @@ import (
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/obs"
 )
 
 // Defaults for the zero values of Options.
@@ -107,8 +108,6 @@ func (o Options) withDefaults() Options {
 	if o.MaxSocketsPerKey <= 0 {
 		o.MaxSocketsPerKey = DefaultMaxSocketsPerKey
 	}
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
-	}
+	o.Logger = obs.OrDiscard(o.Logger)
 	return o
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
-	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/keypolicy"
 )
 
 // A browser that never reads: 100k quote pushes for 5 securities leave at most 5
@@ -17,7 +17,7 @@ func TestSlowReaderMemoryBounded(t *testing.T) {
 	h := start(t, func(o *Options) { o.WriteTimeout, o.PingInterval = time.Minute, time.Minute })
 	secs := []string{"HK.00700", "HK.00005", "HK.09988", "US.AAPL", "US.TSLA"}
 	h.quote.setSubs("slow", secs...)
-	_ = h.dial(t, h.key(t, "slow", authn.ScopeQotRead), dialOpts{}) // never read
+	_ = h.dial(t, h.key(t, "slow", keypolicy.ScopeQotRead), dialOpts{}) // never read
 	h.quote.waitHosted(t, hosts("slow"))
 	var s *socket
 	waitUntil(t, "the socket", func() bool {
@@ -63,14 +63,14 @@ func TestSlowReaderMemoryBounded(t *testing.T) {
 // A keepalive ping that gets no pong closes the socket.
 func TestPingTimeoutCloses(t *testing.T) {
 	h := start(t, func(o *Options) { o.PingInterval, o.PongTimeout = 50e6, 50e6 })
-	_ = h.dial(t, h.key(t, "p", authn.ScopeQotRead), dialOpts{}) // never reads: never pongs
+	_ = h.dial(t, h.key(t, "p", keypolicy.ScopeQotRead), dialOpts{}) // never reads: never pongs
 	waitUntil(t, "the socket", func() bool { return h.hub.Sockets() == 1 })
 	waitUntil(t, "the ping timeout close", func() bool { return h.hub.Sockets() == 0 })
 	if got := testutil.ToFloat64(h.hub.m.closed.WithLabelValues(reasonPing)); got != 1 {
 		t.Fatalf("closed{ping_timeout} = %v", got)
 	}
 	// A reading client keeps answering pings and stays.
-	c := h.dial(t, h.key(t, "q", authn.ScopeQotRead), dialOpts{})
+	c := h.dial(t, h.key(t, "q", keypolicy.ScopeQotRead), dialOpts{})
 	h.quote.setSubs("q", "HK.00700")
 	h.quote.waitHosted(t, hosts("q"))
 	ctx := c.CloseRead(t.Context())
@@ -86,7 +86,7 @@ func TestPingTimeoutCloses(t *testing.T) {
 func TestStuckWriteCut(t *testing.T) {
 	h := start(t, func(o *Options) { o.WriteTimeout, o.PingInterval = 300*time.Millisecond, time.Minute })
 	h.quote.setSubs("stuck", "HK.00700")
-	_ = h.dial(t, h.key(t, "stuck", authn.ScopeQotRead), dialOpts{}) // never reads
+	_ = h.dial(t, h.key(t, "stuck", keypolicy.ScopeQotRead), dialOpts{}) // never reads
 	h.quote.waitHosted(t, hosts("stuck"))
 	// 64 KiB frames fill the loopback buffers after a few writes; then one blocks.
 	p := quotePush(t, "HK.00700", 1)
@@ -108,7 +108,7 @@ func TestStuckWriteCut(t *testing.T) {
 func TestFramesFlowWhilePingWaits(t *testing.T) {
 	h := start(t, func(o *Options) { o.PingInterval, o.PongTimeout = 20*time.Millisecond, time.Minute })
 	h.quote.setSubs("pinged", "HK.00700")
-	_ = h.dial(t, h.key(t, "pinged", authn.ScopeQotRead), dialOpts{}) // never reads: never pongs
+	_ = h.dial(t, h.key(t, "pinged", keypolicy.ScopeQotRead), dialOpts{}) // never reads: never pongs
 	h.quote.waitHosted(t, hosts("pinged"))
 	time.Sleep(100 * time.Millisecond) // the first ping is out and unanswered
 	sent := func() float64 { return testutil.ToFloat64(h.hub.m.sent[kindQuote]) }

@@ -11,6 +11,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/keypolicy"
 	"github.com/futugw/gateway/services/edge/internal/ws/frame"
 	"github.com/futugw/gateway/services/edge/internal/ws/outq"
 )
@@ -89,7 +90,7 @@ type socket struct {
 func newSocket(h *Hub, conn *websocket.Conn, p *authn.Principal, token string, json bool) *socket {
 	s := &socket{
 		h: h, conn: conn, sessionID: p.Session(), owner: p.Owner(), token: token, tokenHash: authn.HashToken(token), expires: p.ExpiresAt,
-		trades: p.Has(authn.ScopeAccRead), json: json, q: outq.New(h.opts.QueueSize),
+		trades: p.Has(keypolicy.ScopeAccRead), json: json, q: outq.New(h.opts.QueueSize),
 		closeReq: make(chan struct{}), due: make(chan struct{}, 1),
 	}
 	if ids := p.Limits.GetAllowedAccIds(); len(ids) > 0 {

@@ -5,14 +5,14 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
-	"os"
-	"strings"
 	"sync"
 	"time"
 
 	"google.golang.org/grpc/metadata"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/platform/obs"
+	"github.com/futugw/gateway/platform/secret"
 	"github.com/futugw/gateway/services/edge/internal/ws/frame"
 )
 
@@ -51,7 +51,7 @@ func (st *streamState) markDown(err error) {
 	}
 	st.up, st.wasDown = false, true
 	st.h.m.streamUp.WithLabelValues(st.name).Set(0)
-	st.h.opts.Logger.Warn("push stream lost; reconnecting", "stream", st.name, "error", err.Error())
+	st.h.opts.Logger.Warn("push stream lost; reconnecting", "stream", st.name, obs.Err(err))
 	st.h.broadcast(frame.Notify(frame.EventUpstreamDisconnected,
 		"the "+st.name+" push stream is down; reconnecting (resync over REST after it is back)"), st.tradersOnly)
 }
@@ -76,7 +76,7 @@ func (h *Hub) keep(ctx context.Context, st *streamState, once func(ctx context.C
 		if stable {
 			wait = h.opts.BackoffMin
 		} else {
-			h.opts.Logger.Debug("push stream attempt failed", "stream", st.name, "error", err.Error())
+			h.opts.Logger.Debug("push stream attempt failed", "stream", st.name, obs.Err(err))
 		}
 		d := wait/2 + rand.N(wait/2+1) // jitter: edges restarting together spread out
 		t := time.NewTimer(d)
@@ -98,10 +98,8 @@ func (h *Hub) withServiceKey(ctx context.Context) context.Context {
 
 func (h *Hub) serviceKey() string {
 	if h.opts.ServiceKeyFile != "" {
-		if b, err := os.ReadFile(h.opts.ServiceKeyFile); err == nil {
-			if k := strings.TrimSpace(string(b)); k != "" {
-				return k
-			}
+		if k, err := secret.ReadFile(h.opts.ServiceKeyFile); err == nil {
+			return k
 		}
 	}
 	return h.opts.ServiceKey

@@ -6,16 +6,18 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/keypolicy"
 )
 
 // Trade frames reach acc:read sockets allowed to see the account, and no others.
 func TestTradeFramesFollowScopeAndAccounts(t *testing.T) {
 	h := start(t, nil)
-	reader := h.dial(t, h.key(t, "reader", authn.ScopeQotRead, authn.ScopeAccRead), dialOpts{})
-	quotesOnly := h.dial(t, h.key(t, "quotes", authn.ScopeQotRead), dialOpts{})
+	reader := h.dial(t, h.key(t, "reader", keypolicy.ScopeQotRead, keypolicy.ScopeAccRead), dialOpts{})
+	quotesOnly := h.dial(t, h.key(t, "quotes", keypolicy.ScopeQotRead), dialOpts{})
 	k := newKey(t)
-	h.val.add(k, authn.Principal{KeyID: "limited", Scopes: []string{authn.ScopeQotRead, authn.ScopeAccRead},
+	h.val.add(k, authn.Principal{KeyID: "limited", Scopes: []string{keypolicy.ScopeQotRead, keypolicy.ScopeAccRead},
 		Limits: &gatewayv1.KeyLimits{AllowedAccIds: []string{"1002"}}})
 	limited := h.dial(t, k, dialOpts{})
 	h.quote.waitHosted(t, hosts("reader", "quotes", "limited"))
@@ -24,17 +26,17 @@ func TestTradeFramesFollowScopeAndAccounts(t *testing.T) {
 	case <-t.Context().Done():
 	}
 
-	h.order.push(t, &gatewayv1.TradePush{ProtoId: 2208, AccId: 1001, TrdEnv: gatewayv1.TrdEnv(0), Body: []byte{8, 0}})
-	h.order.push(t, &gatewayv1.TradePush{ProtoId: 2218, AccId: 1002, Body: []byte{8, 1}})
+	h.order.push(t, &gatewayv1.TradePush{ProtoId: protoid.TrdUpdateOrder, AccId: 1001, TrdEnv: gatewayv1.TrdEnv(0), Body: []byte{8, 0}})
+	h.order.push(t, &gatewayv1.TradePush{ProtoId: protoid.TrdUpdateOrderFill, AccId: 1002, Body: []byte{8, 1}})
 	// Once the three trade frames are written, a notification to everyone marks the
 	// end: a socket that was to get a trade has it before the notification.
 	waitUntil(t, "trade frames written", func() bool { return testutil.ToFloat64(h.hub.m.sent[kindTrade]) == 3 })
 	h.quote.push(t, &gatewayv1.QuotePush{Notify: &gatewayv1.Notification{Event: "opend_disconnected", Message: "m"}})
 
-	if f := read(t, reader); f.Type != "trade" || f.ProtoID != 2208 || f.AccID != "1001" || f.BodyB64 != "CAA=" {
+	if f := read(t, reader); f.Type != "trade" || f.ProtoID != protoid.TrdUpdateOrder || f.AccID != "1001" || f.BodyB64 != "CAA=" {
 		t.Fatalf("reader got %s", f.raw)
 	}
-	if f := read(t, reader); f.Type != "trade" || f.ProtoID != 2218 || f.AccID != "1002" {
+	if f := read(t, reader); f.Type != "trade" || f.ProtoID != protoid.TrdUpdateOrderFill || f.AccID != "1002" {
 		t.Fatalf("reader got %s", f.raw)
 	}
 	if f := read(t, limited); f.Type != "trade" || f.AccID != "1002" {
@@ -54,7 +56,7 @@ func TestTradeFramesFollowScopeAndAccounts(t *testing.T) {
 // drop them.
 func TestTradeBacklogClosesStuckSocket(t *testing.T) {
 	h := start(t, func(o *Options) { o.QueueSize = 4 })
-	_ = h.dial(t, h.key(t, "stuck", authn.ScopeAccRead, authn.ScopeQotRead), dialOpts{})
+	_ = h.dial(t, h.key(t, "stuck", keypolicy.ScopeAccRead, keypolicy.ScopeQotRead), dialOpts{})
 	waitUntil(t, "the socket", func() bool { return h.hub.Sockets() == 1 })
 	select {
 	case <-h.order.streams:
@@ -63,7 +65,7 @@ func TestTradeBacklogClosesStuckSocket(t *testing.T) {
 	big := make([]byte, 256<<10)
 	for h.hub.Sockets() == 1 {
 		select {
-		case h.order.out <- &gatewayv1.TradePush{ProtoId: 2208, AccId: 1001, Body: big}:
+		case h.order.out <- &gatewayv1.TradePush{ProtoId: protoid.TrdUpdateOrder, AccId: 1001, Body: big}:
 		case <-t.Context().Done():
 			t.Fatal("cancelled")
 		default:
@@ -79,8 +81,8 @@ func TestTradeBacklogClosesStuckSocket(t *testing.T) {
 // only; a notification without a session reaches everyone.
 func TestSessionNotifyReachesOnlyThatSession(t *testing.T) {
 	h := start(t, nil)
-	alice := h.dial(t, h.key(t, "alice", authn.ScopeQotRead), dialOpts{})
-	bob := h.dial(t, h.key(t, "bob", authn.ScopeQotRead), dialOpts{})
+	alice := h.dial(t, h.key(t, "alice", keypolicy.ScopeQotRead), dialOpts{})
+	bob := h.dial(t, h.key(t, "bob", keypolicy.ScopeQotRead), dialOpts{})
 	h.quote.waitHosted(t, hosts("alice", "bob"))
 
 	h.quote.push(t, &gatewayv1.QuotePush{Notify: &gatewayv1.Notification{Event: "quota_exceeded", Message: "full", SessionId: "alice"}})

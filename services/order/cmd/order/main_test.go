@@ -1,6 +1,7 @@
 package main
 
 import (
+	"runtime"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -28,17 +29,24 @@ func TestBinaryLifecycle(t *testing.T) {
 	})
 }
 
-// The service runs Go code on one CPU unless told otherwise (-gomaxprocs, or the
-// runtime's own GOMAXPROCS variable, which the flag reads); a negative count is refused.
+// TestGOMAXPROCS: the service leaves GOMAXPROCS to the runtime: its default (the same
+// as this test process's, on the same machine) or the GOMAXPROCS variable.
 func TestGOMAXPROCS(t *testing.T) {
-	bin := proctest.Build(t, ".")
-	proctest.CheckGOMAXPROCS(t, bin, "admin", []string{"-grpc-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0",
+	proctest.CheckGOMAXPROCS(t, proctest.Build(t, "."), "admin", []string{"-grpc-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0",
 		"-redis-addr", "127.0.0.1:1", "-opend-addr", "127.0.0.1:1", "-auth-addr", "127.0.0.1:1"},
-		proctest.ProcsCase{Env: []string{"GOMAXPROCS="}, Want: 1},
-		proctest.ProcsCase{Env: []string{"GOMAXPROCS=2"}, Want: 2},
-		proctest.ProcsCase{Args: []string{"-gomaxprocs", "3"}, Want: 3})
-	p := proctest.Start(t, bin, nil, "-gomaxprocs", "-1")
-	if code := p.Wait(); code != 2 {
-		t.Fatalf("-gomaxprocs -1: exit %d, want 2", code)
-	}
+		proctest.ProcsCase{Env: []string{"GOMAXPROCS="}, Want: runtime.GOMAXPROCS(0)},
+		proctest.ProcsCase{Env: []string{"GOMAXPROCS=2"}, Want: 2})
+}
+
+// TestRedisPassword: against a Redis that requires a password, order is ready with
+// -redis-password-file and reports Redis's refusal on /readyz without it.
+func TestRedisPassword(t *testing.T) {
+	_, simAddr := simtest.Start(t, sim.Config{})
+	addr, file := redistest.StartWithPasswordFile(t)
+	proctest.CheckRedisPassword(t, proctest.Service{
+		Args:   []string{"-grpc-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0"},
+		Env:    []string{"OPEND_ADDR=" + simAddr, "AUTH_ADDR=127.0.0.1:1", "ORDER_TRADE_PASSWORD=123456"},
+		Metric: "futugw_order_build_info",
+		GRPC:   true,
+	}, addr, file)
 }

@@ -9,15 +9,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/futugw/gateway/platform/grpclink"
+	"github.com/futugw/gateway/platform/secret"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/audit"
 	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/errinfo"
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/platform/redisx"
 	"github.com/futugw/gateway/platform/run"
@@ -51,22 +51,8 @@ type Config struct {
 	RedisMinReplicas int
 }
 
-// ReadSecret returns the first line of file, else the env value (a trade password
-// must never be a flag value: flags show in process listings).
-func ReadSecret(file, envValue string) (string, error) {
-	if file != "" {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			return "", fmt.Errorf("reading secret file: %w", err)
-		}
-		line, _, _ := strings.Cut(string(b), "\n")
-		return strings.TrimSpace(line), nil
-	}
-	return envValue, nil
-}
-
 // Run builds the service and serves until ctx ends or SIGINT/SIGTERM arrives.
-func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
+func Run(ctx context.Context, cfg Config, log *slog.Logger) (err error) {
 	reg := obs.NewRegistry()
 	if err := obs.RegisterBuildInfo(reg, Name); err != nil {
 		return err
@@ -83,52 +69,36 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		"quote_addr", cfg.QuoteAddr, "hours_tz", loc.String(), "trade_password_set", cfg.TradePassword != "",
 		"pprof", cfg.Pprof, "shutdown_timeout", cfg.ShutdownTimeout.String(), "redis_min_replicas", cfg.RedisMinReplicas)
 
-	// closers run at shutdown (as service closers, after the servers stopped, so
-	// "shutdown complete" stays the last word) or at once if wiring fails.
-	var closers []closer
-	fail := func(err error) error {
-		for i := len(closers) - 1; i >= 0; i-- {
-			_ = closers[i].fn(context.Background())
-		}
-		return err
-	}
+	// What is started below stops in reverse order: at shutdown, after the servers
+	// stopped (so "shutdown complete" stays the last word), or at once when a later
+	// step fails.
+	life := run.NewGroup(log)
+	defer life.StopOnError(&err)
 	rdb, err := redisx.New(cfg.Redis)
 	if err != nil {
 		return err
 	}
-	closers = append(closers, closer{"redis", func(context.Context) error { return rdb.Close() }})
+	life.Defer("redis", func(context.Context) error { return rdb.Close() })
 	authConn, err := grpc.NewClient(cfg.AuthAddr, grpclink.DialOptions()...)
 	if err != nil {
-		return fail(fmt.Errorf("order: auth client for %q: %w", cfg.AuthAddr, err))
+		return fmt.Errorf("order: auth client for %q: %w", cfg.AuthAddr, err)
 	}
-	closers = append(closers, closer{"auth", func(context.Context) error { return authConn.Close() }})
+	life.Defer("auth", func(context.Context) error { return authConn.Close() })
 	cache := authn.NewCache(authn.NewGRPCValidator(authConn), authn.CacheOptions{Metrics: reg})
 
 	hub := fanout.NewHub(0)
 	pl := placer.Start(placer.Config{Addr: cfg.OpenDAddr, TradePassword: cfg.TradePassword, Hub: hub, Logger: log})
-	closers = append(closers, closer{"opend", func(context.Context) error { return pl.Close() }})
+	life.Defer("opend", func(context.Context) error { return pl.Close() })
 
-	var quoter server.Quoter = server.SnapshotQuoter{P: pl}
-	if cfg.QuoteAddr != "" {
-		key, err := ReadSecret(cfg.ServiceKeyFile, "")
-		if err != nil {
-			return fail(err)
-		}
-		if key == "" {
-			return fail(errors.New("order: -quote-addr needs -service-key-file (the order service's own service key)"))
-		}
-		qc, err := grpc.NewClient(cfg.QuoteAddr, grpclink.DialOptions()...)
-		if err != nil {
-			return fail(fmt.Errorf("order: quote client for %q: %w", cfg.QuoteAddr, err))
-		}
-		closers = append(closers, closer{"quote", func(context.Context) error { return qc.Close() }})
-		quoter = server.NewQuoteServiceQuoter(qc, key)
+	quoter, err := newQuoter(cfg, pl, life)
+	if err != nil {
+		return err
 	}
 
 	// Order audit entries are written off the request path; Close (after the gRPC
 	// server stopped, before Redis closes) writes out what is queued.
 	aw := audit.NewWriter(audit.New(rdb, 0), 0, log)
-	closers = append(closers, closer{"audit", aw.Close})
+	life.Defer("audit", aw.Close)
 
 	m := server.NewMetrics(reg)
 	srv := server.New(server.Deps{
@@ -142,6 +112,9 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		HoursTZ: loc,
 		Logger:  log,
 	})
+	life.Go("revocations", func(ctx context.Context) error {
+		return authn.WatchRevocations(ctx, rdb, cache, log)
+	})
 
 	health := obs.NewHealth(0)
 	health.Add("opend", func(context.Context) error {
@@ -153,38 +126,39 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	health.Add("redis", redisx.Check(rdb))
 
 	svc := run.New(run.Options{
-		Name: Name, Logger: log, Health: health, Metrics: reg,
+		Name: Name, Logger: log, Health: health, Metrics: reg, Group: life,
 		AdminAddr: cfg.AdminAddr, GRPCAddr: cfg.GRPCAddr, Pprof: cfg.Pprof,
 		GracePeriod: cfg.ShutdownTimeout, DrainTimeout: cfg.ShutdownTimeout,
 		GRPCOptions: []grpc.ServerOption{
-			grpc.ChainUnaryInterceptor(authn.UnaryServerInterceptor(cache, log)),
-			grpc.ChainStreamInterceptor(authn.StreamServerInterceptor(cache, log)),
+			grpc.ChainUnaryInterceptor(authn.UnaryServerInterceptor(cache, log), errinfo.UnaryServerInterceptor(log)),
+			grpc.ChainStreamInterceptor(authn.StreamServerInterceptor(cache, log), errinfo.StreamServerInterceptor(log)),
 		},
 	})
-	// Closers run last first: idempotency results still being recorded are written
-	// before the audit queue is flushed and Redis closes.
-	closers = append(closers, closer{"idempotency results", srv.Wait})
 	gatewayv1.RegisterOrderServiceServer(svc.GRPC(), srv)
 	gatewayv1.RegisterAccountServiceServer(svc.GRPC(), srv)
-
-	watchCtx, stopWatch := context.WithCancel(context.Background())
-	watchDone := make(chan struct{})
-	go func() {
-		defer close(watchDone)
-		_ = authn.WatchRevocations(watchCtx, rdb, cache, log)
-	}()
-	closers = append(closers,
-		closer{"revocations", func(context.Context) error { stopWatch(); <-watchDone; return nil }})
-	for _, c := range closers {
-		svc.AddCloser(c.name, c.fn)
-	}
 	// Trade push streams last as long as an edge listens: end them before the graceful
 	// stop, which then only waits for in-flight orders. The edges reconnect elsewhere.
 	svc.AddDrainer("trade-pushes", func(context.Context) error { hub.CloseAll(errors.New("shutting down")); return nil })
 	return svc.Run(ctx)
 }
 
-type closer struct {
-	name string
-	fn   func(context.Context) error
+// newQuoter values market orders with the quote service when one is configured, else
+// with OpenD's snapshot; a quote client it opens closes with life.
+func newQuoter(cfg Config, pl *placer.Placer, life *run.Group) (server.Quoter, error) {
+	if cfg.QuoteAddr == "" {
+		return server.SnapshotQuoter{P: pl}, nil
+	}
+	if cfg.ServiceKeyFile == "" {
+		return nil, errors.New("order: -quote-addr needs -service-key-file (the order service's own service key)")
+	}
+	key, err := secret.ReadFile(cfg.ServiceKeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("order: service key: %w", err)
+	}
+	qc, err := grpc.NewClient(cfg.QuoteAddr, grpclink.DialOptions()...)
+	if err != nil {
+		return nil, fmt.Errorf("order: quote client for %q: %w", cfg.QuoteAddr, err)
+	}
+	life.Defer("quote", func(context.Context) error { return qc.Close() })
+	return server.NewQuoteServiceQuoter(qc, key), nil
 }

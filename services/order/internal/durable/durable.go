@@ -3,6 +3,8 @@
 // script and WAIT go in one pipeline (WAIT counts the replicas that acknowledged
 // the writes of its own connection), and fewer acknowledgements than asked is an
 // error, so callers fail closed instead of relying on a write a failover may lose.
+// It also joins two packages' scripts into one without either knowing the other's
+// Lua (Gate, Hosted), for checks and writes that must be atomic together.
 package durable
 
 import (

@@ -5,13 +5,14 @@ import (
 	"testing"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/opend/protoid"
 )
 
 func TestPublishReachesEverySubscriberInOrder(t *testing.T) {
 	h := NewHub(8)
 	a, b := h.Subscribe(), h.Subscribe()
 	for i := range 5 {
-		h.Publish(&gatewayv1.TradePush{ProtoId: 2208, AccId: uint64(i)})
+		h.Publish(&gatewayv1.TradePush{ProtoId: protoid.TrdUpdateOrder, AccId: uint64(i)})
 	}
 	for _, s := range []*Sub{a, b} {
 		for i := range 5 {

@@ -17,7 +17,7 @@ func testAbandon(t *testing.T, rdb redis.UniversalClient) {
 	now := time.UnixMilli(1_800_000_000_000)
 	s := New(rdb, Options{Lease: time.Second, Wait: time.Millisecond, Now: func() time.Time { return now }})
 	ctx := context.Background()
-	acquire := func(key, attempt string) Result {
+	acquire := func(key, attempt string) Outcome {
 		t.Helper()
 		r, err := s.Acquire(ctx, "k", key, "h", attempt)
 		if err != nil {
@@ -35,7 +35,7 @@ func testAbandon(t *testing.T, rdb redis.UniversalClient) {
 	// A fresh claim: abandoning it frees the key.
 	acquire("fresh", "a1")
 	abandon("fresh", "a1")
-	if r := acquire("fresh", "a2"); r.Claim == nil || r.Claim.TakeOver {
+	if r := acquire("fresh", "a2"); r.Claim == nil || r.State != Fresh {
 		t.Fatalf("after abandoning a fresh claim: %+v", r.Claim)
 	}
 
@@ -49,8 +49,9 @@ func testAbandon(t *testing.T, rdb redis.UniversalClient) {
 		t.Fatalf("takeover: %+v", c)
 	}
 	abandon("unknown", "b2")
-	c := acquire("unknown", "b3").Claim
-	if c == nil || !c.TakeOver || c.PriorState != StateUnknown || c.PriorDay != "20270115" || c.PriorMicros != 42 {
+	r := acquire("unknown", "b3")
+	c := r.Claim
+	if c == nil || r.State != Resume || c.PriorState != StateUnknown || c.PriorDay != "20270115" || c.PriorMicros != 42 {
 		t.Fatalf("after abandoning a takeover of unknown: %+v", c)
 	}
 
@@ -64,8 +65,8 @@ func testAbandon(t *testing.T, rdb redis.UniversalClient) {
 	if err := s.Abandon(ctx, &Claim{key: recordKey("k", "pending"), attempt: "c2"}); err != nil {
 		t.Fatal(err)
 	}
-	if c := acquire("pending", "c3").Claim; c == nil || !c.TakeOver || c.PriorState != StatePending {
-		t.Fatalf("after abandoning a takeover of pending: %+v", c)
+	if r := acquire("pending", "c3"); r.Claim == nil || r.State != Resume || r.Claim.PriorState != StatePending {
+		t.Fatalf("after abandoning a takeover of pending: %+v", r)
 	}
 
 	// Someone else's attempt id changes nothing.

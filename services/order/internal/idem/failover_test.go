@@ -42,40 +42,70 @@ func (b *book) find(tag string) (string, bool) {
 	return "", false
 }
 
-// placeOnce is the order service's placement protocol (server.place) reduced to its
-// Redis steps: claim the idempotency key, resume or reserve the limits, place, record.
-// It returns the order id, refused for a limit, or an error to retry on.
+// placeOnce is the order service's placement protocol (server.admit, then send)
+// reduced to its Redis steps: claim the idempotency key with the limits as the claim's
+// gate; replay a finished record, resume a taken-over one (find its order, else book
+// and place), place on a fresh claim, or wait and claim again; record the result. It
+// returns the order id, refused for a limit, or an error to retry on.
 func placeOnce(ctx context.Context, st *idem.Store, c *limits.Counter, b *book, pol limits.Policy, key string, n int) (id string, refused bool, err error) {
-	res, err := st.Acquire(ctx, pol.KeyID, key, "body", fmt.Sprint(key, "#", n))
-	if err != nil {
-		return "", false, err
-	}
-	if res.Claim == nil {
-		return res.OrderID, false, nil
-	}
-	cl := res.Claim
-	if cl.TakeOver {
-		if id, ok := b.find(cl.Tag); ok {
-			_ = st.Done(ctx, cl, id)
-			return id, false, nil
-		}
-	}
-	if !cl.TakeOver || cl.PriorState != idem.StateUnknown {
-		if _, err := c.Reserve(ctx, pol, fmt.Sprint(key, "#", n), 1, time.Now()); err != nil {
-			if r, ok := limits.AsRefusal(err); ok && r.Kind == limits.KindExhausted {
-				_ = st.Release(ctx, cl)
-				return "", true, nil
-			}
-			_ = st.Release(ctx, cl)
+	var w *idem.Waiter
+	attempt := fmt.Sprint(key, "#", n)
+	for {
+		g, err := c.Gate(pol, attempt, 1, time.Now())
+		if err != nil {
 			return "", false, err
 		}
+		out, err := st.Claim(ctx, idem.Attempt{KeyID: pol.KeyID, Key: key, BodyHash: "body", ID: attempt, Gate: g})
+		if err != nil {
+			_ = st.ReleaseAttempt(ctx, pol.KeyID, key, attempt)
+			return "", false, err
+		}
+		cl := out.Claim
+		switch out.State {
+		case idem.Replay:
+			return out.OrderID, false, nil
+		case idem.Wait:
+			if w == nil {
+				w = st.Waiter()
+			}
+			if err := w.Await(ctx, pol.KeyID, key); err != nil {
+				return "", false, err
+			}
+			continue
+		case idem.Fresh:
+			if _, err := g.Settle(out.Gate, nil, 0); err != nil {
+				if isExhausted(err) {
+					return "", true, nil
+				}
+				return "", false, err
+			}
+		case idem.Resume:
+			if id, ok := b.find(cl.Tag); ok {
+				_ = st.Done(ctx, cl, id)
+				return id, false, nil
+			}
+			if cl.PriorState != idem.StateUnknown {
+				if _, err := c.Book(ctx, g); err != nil {
+					_ = st.Release(ctx, cl)
+					if isExhausted(err) {
+						return "", true, nil
+					}
+					return "", false, err
+				}
+			}
+		}
+		id = b.place(cl.Tag)
+		if err := st.Done(ctx, cl, id); err != nil {
+			// The order exists; the next attempt finds it by its tag after the lease.
+			return "", false, err
+		}
+		return id, false, nil
 	}
-	id = b.place(cl.Tag)
-	if err := st.Done(ctx, cl, id); err != nil {
-		// The order exists; the next attempt finds it by its tag after the lease.
-		return "", false, err
-	}
-	return id, false, nil
+}
+
+func isExhausted(err error) bool {
+	r, ok := limits.AsRefusal(err)
+	return ok && r.Kind == limits.KindExhausted
 }
 
 // Orders keep being placed while the Sentinel-managed master fails over: no

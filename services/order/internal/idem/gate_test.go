@@ -13,64 +13,82 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// testGate counts in its own key (under the record's hash tag) and refuses with
-// {7, count} once the count reached A[1].
-const testGate = `function(K, A)
+// countGate counts in its own key (under the record's hash tag) and refuses with
+// {7, count} once the count reached its limit: a durable.Gate of the test's own.
+type countGate struct {
+	key   string
+	limit int
+}
+
+func (g countGate) Lua() string {
+	return `function(K, A)
   local n = tonumber(redis.call('GET', K[1]) or '0')
   if n >= tonumber(A[1]) then return {7, n} end
   redis.call('INCR', K[1])
   return {0}
 end`
+}
+func (g countGate) Keys() []string { return []string{g.key} }
+func (g countGate) Args() []any    { return []any{g.limit} }
 
-func TestAcquireGated(t *testing.T) { forEachBackend(t, testAcquireGated) }
+func TestClaimGated(t *testing.T) { forEachBackend(t, testClaimGated) }
 
-func testAcquireGated(t *testing.T, rdb redis.UniversalClient) {
-	s := New(rdb, Options{Lease: time.Minute, Wait: time.Hour}) // a gated call must not wait
+func testClaimGated(t *testing.T, rdb redis.UniversalClient) {
+	s := New(rdb, Options{Lease: time.Minute, Wait: time.Hour}) // a claim never waits
 	ctx := context.Background()
 	counter := "futugw:{g}:gate"
-	gate := func(limit int) *durable.Step {
-		return &durable.Step{Func: testGate, Keys: []string{counter}, Args: []any{limit}}
+	claim := func(key, body, attempt string, gate durable.Gate) (Outcome, error) {
+		return s.Claim(ctx, Attempt{KeyID: "g", Key: key, BodyHash: body, ID: attempt, Gate: gate})
 	}
+	gate := func(limit int) durable.Gate { return countGate{counter, limit} }
 	count := func() string { v, _ := rdb.Get(ctx, counter).Result(); return v }
 
 	// A free key runs the gate; passing it claims the key in the same step.
-	r, err := s.AcquireGated(ctx, "g", "k1", "h", "a1", gate(1))
-	if err != nil || r.Claim == nil || !slices.Equal(r.Gate, []int64{0}) || count() != "1" {
+	r, err := claim("k1", "h", "a1", gate(1))
+	if err != nil || r.State != Fresh || r.Claim == nil || !slices.Equal(r.Gate, []int64{0}) || count() != "1" {
 		t.Fatalf("first: %+v %v, count %q", r, err, count())
 	}
-	// A held key never runs the gate: pending (no wait with a gate), conflict, done.
-	if _, err := s.AcquireGated(ctx, "g", "k1", "h", "a2", gate(5)); !errors.Is(err, ErrPending) || count() != "1" {
-		t.Fatalf("pending: %v, count %q", err, count())
+	// A held key never runs the gate: wait, conflict, replay.
+	if r, err := claim("k1", "h", "a2", gate(5)); err != nil || r.State != Wait || count() != "1" {
+		t.Fatalf("pending: %+v %v, count %q", r, err, count())
 	}
-	if _, err := s.AcquireGated(ctx, "g", "k1", "other", "a3", gate(5)); !errors.Is(err, ErrConflict) || count() != "1" {
+	if _, err := claim("k1", "other", "a3", gate(5)); !errors.Is(err, ErrConflict) || count() != "1" {
 		t.Fatalf("conflict: %v, count %q", err, count())
 	}
 	if err := s.Done(ctx, r.Claim, "77"); err != nil {
 		t.Fatal(err)
 	}
-	if r, err := s.AcquireGated(ctx, "g", "k1", "h", "a4", gate(5)); err != nil || r.OrderID != "77" || r.Gate != nil || count() != "1" {
+	if r, err := claim("k1", "h", "a4", gate(5)); err != nil || r.State != Replay || r.OrderID != "77" || r.Gate != nil || count() != "1" {
 		t.Fatalf("done: %+v %v, count %q", r, err, count())
 	}
 	// A refusing gate claims nothing: its reply comes back and the key stays free.
-	r, err = s.AcquireGated(ctx, "g", "k2", "h", "b1", gate(1))
-	if err != nil || r.Claim != nil || !slices.Equal(r.Gate, []int64{7, 1}) {
+	r, err = claim("k2", "h", "b1", gate(1))
+	if err != nil || r.State != Fresh || r.Claim != nil || !slices.Equal(r.Gate, []int64{7, 1}) {
 		t.Fatalf("refused: %+v %v", r, err)
 	}
 	if n, _ := rdb.Exists(ctx, recordKey("g", "k2")).Result(); n != 0 {
 		t.Fatal("a refused gate left a record")
 	}
-	if r, err := s.AcquireGated(ctx, "g", "k2", "other body", "b2", gate(2)); err != nil || r.Claim == nil || count() != "2" {
+	// Looking only leaves a free key free and runs no gate.
+	if r, err := s.Claim(ctx, Attempt{KeyID: "g", Key: "k2", BodyHash: "h", ID: "b2", Gate: gate(5), LookOnly: true}); err != nil ||
+		r.State != Fresh || r.Claim != nil || r.Gate != nil || count() != "1" {
+		t.Fatalf("look only: %+v %v, count %q", r, err, count())
+	}
+	if n, _ := rdb.Exists(ctx, recordKey("g", "k2")).Result(); n != 0 {
+		t.Fatal("looking left a record")
+	}
+	if r, err := claim("k2", "other body", "b3", gate(2)); err != nil || r.Claim == nil || count() != "2" {
 		t.Fatalf("after refusal: %+v %v, count %q", r, err, count())
 	}
-	// Without a gate it is plain Acquire.
-	if r, err := s.AcquireGated(ctx, "g", "k3", "h", "c1", nil); err != nil || r.Claim == nil || r.Gate != nil || count() != "2" {
+	// Without a gate the key is simply claimed.
+	if r, err := claim("k3", "h", "c1", nil); err != nil || r.Claim == nil || r.Gate != nil || count() != "2" {
 		t.Fatalf("no gate: %+v %v", r, err)
 	}
 }
 
-// TestClaimWithTheLimits runs the real limits step inside the claim, on a single
-// Redis and on a Cluster (its keys share the record's hash tag): two keys claim and
-// count, the third is refused by the window and leaves no record.
+// TestClaimWithTheLimits runs the limits' gate inside the claim, on a single Redis
+// and on a Cluster (its keys share the record's hash tag): two keys claim and count,
+// the third is refused by the window and leaves no record.
 func TestClaimWithTheLimits(t *testing.T) { forEachBackend(t, testClaimWithTheLimits) }
 
 func testClaimWithTheLimits(t *testing.T, rdb redis.UniversalClient) {
@@ -82,13 +100,16 @@ func testClaimWithTheLimits(t *testing.T, rdb redis.UniversalClient) {
 	now := time.UnixMilli(1_800_000_000_000)
 	for i, want := range []int64{0, 0, 1} {
 		idemKey, attempt := fmt.Sprint("order-", i), fmt.Sprint("a", i)
-		b, err := c.Booking(pol, attempt, 10, now)
+		g, err := c.Gate(pol, attempt, 10, now)
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := s.AcquireGated(ctx, "lim", idemKey, "h", attempt, b.Step)
+		r, err := s.Claim(ctx, Attempt{KeyID: "lim", Key: idemKey, BodyHash: "h", ID: attempt, Gate: g})
 		if err != nil || len(r.Gate) == 0 || r.Gate[0] != want || (r.Claim != nil) != (want == 0) {
 			t.Fatalf("order %d: %+v %v, want gate %d", i, r, err, want)
+		}
+		if _, err := g.Settle(r.Gate, nil, 0); (err == nil) != (want == 0) {
+			t.Fatalf("order %d: settled %v", i, err)
 		}
 	}
 	if n, _, err := c.Usage(ctx, "lim", now); err != nil || n != 2 {

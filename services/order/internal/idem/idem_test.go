@@ -39,7 +39,7 @@ func testLifecycle(t *testing.T, rdb redis.UniversalClient) {
 	ctx := context.Background()
 
 	r, err := s.Acquire(ctx, "k", "key1", "h1", "a1")
-	if err != nil || r.Claim == nil || r.Claim.TakeOver {
+	if err != nil || r.Claim == nil || r.State != Fresh {
 		t.Fatalf("first: %+v %v", r, err)
 	}
 	if _, err := s.Acquire(ctx, "k", "key1", "h2", "a2"); !errors.Is(err, ErrConflict) {
@@ -51,7 +51,7 @@ func testLifecycle(t *testing.T, rdb redis.UniversalClient) {
 	// The owner vanishes: after its lease a retry takes over, knowing nothing reserved.
 	now = now.Add(2 * time.Second)
 	r2, err := s.Acquire(ctx, "k", "key1", "h1", "a3")
-	if err != nil || r2.Claim == nil || !r2.Claim.TakeOver || r2.Claim.PriorState != StatePending {
+	if err != nil || r2.Claim == nil || r2.State != Resume || r2.Claim.PriorState != StatePending {
 		t.Fatalf("takeover: %+v %v", r2, err)
 	}
 	// The old owner can no longer write.
@@ -62,13 +62,13 @@ func testLifecycle(t *testing.T, rdb redis.UniversalClient) {
 		t.Fatal(err)
 	}
 	r3, err := s.Acquire(ctx, "k", "key1", "h1", "a4")
-	if err != nil || !r3.Claim.TakeOver || r3.Claim.PriorState != StateUnknown || r3.Claim.PriorDay != "20270115" || r3.Claim.PriorMicros != 42 {
+	if err != nil || r3.State != Resume || r3.Claim.PriorState != StateUnknown || r3.Claim.PriorDay != "20270115" || r3.Claim.PriorMicros != 42 {
 		t.Fatalf("unknown takeover: %+v %v", r3.Claim, err)
 	}
 	if err := s.Done(ctx, r3.Claim, "123"); err != nil {
 		t.Fatal(err)
 	}
-	if r4, err := s.Acquire(ctx, "k", "key1", "h1", "a5"); err != nil || r4.OrderID != "123" {
+	if r4, err := s.Acquire(ctx, "k", "key1", "h1", "a5"); err != nil || r4.State != Replay || r4.OrderID != "123" {
 		t.Fatalf("done: %+v %v", r4, err)
 	}
 	// A released key is free again, for any body.

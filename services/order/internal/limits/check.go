@@ -3,6 +3,9 @@ package limits
 import (
 	"math"
 	"time"
+
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/platform/keypolicy"
 )
 
 // maxQty bounds quantities so value arithmetic stays exact in float64.
@@ -11,32 +14,32 @@ const maxQty = 1e12
 // CheckKey runs the key's checks in the documented order: scope for the account's
 // environment, account, market, symbol, side, hours window (read in loc at now).
 func CheckKey(p Policy, o Order, now time.Time, loc *time.Location) error {
-	need, env := ScopeTradeSimulate, "simulate"
+	need, env := keypolicy.TradeScope(o.Real), "simulate"
 	if o.Real {
-		need, env = ScopeTradeReal, "real"
+		env = "real"
 	}
 	if !p.has(need) {
-		return refuse(KindDenied, ReasonScope, "a %s account needs the %s scope", env, need)
+		return refuse(KindDenied, gatewayv1.Reason_REASON_SCOPE_DENIED, "a %s account needs the %s scope", env, need)
 	}
 	if !p.AccountAllowed(o.AccIDString()) {
-		return refuse(KindDenied, ReasonAccount, "account %d is not in this key's allowed_acc_ids", o.AccID)
+		return refuse(KindDenied, gatewayv1.Reason_REASON_ACCOUNT_NOT_ALLOWED, "account %d is not in this key's allowed_acc_ids", o.AccID)
 	}
 	if !p.MarketAllowed(o.Market) {
-		return refuse(KindDenied, ReasonMarket, "market %s is not in this key's allowed_markets", o.Market)
+		return refuse(KindDenied, gatewayv1.Reason_REASON_MARKET_NOT_ALLOWED, "market %s is not in this key's allowed_markets", o.Market)
 	}
 	if len(p.AllowedSymbols) > 0 && !containsFold(p.AllowedSymbols, o.SecKey) {
-		return refuse(KindDenied, ReasonSymbol, "%s is not in this key's allowed_symbols", o.SecKey)
+		return refuse(KindDenied, gatewayv1.Reason_REASON_SYMBOL_NOT_ALLOWED, "%s is not in this key's allowed_symbols", o.SecKey)
 	}
 	if len(p.AllowedSides) > 0 && !containsFold(p.AllowedSides, o.Side) {
-		return refuse(KindDenied, ReasonSide, "side %s is not in this key's allowed_trd_sides", o.Side)
+		return refuse(KindDenied, gatewayv1.Reason_REASON_SIDE_NOT_ALLOWED, "side %s is not in this key's allowed_trd_sides", o.Side)
 	}
 	if p.HoursWindow != "" {
-		w, err := ParseWindow(p.HoursWindow)
+		w, err := keypolicy.ParseHoursWindow(p.HoursWindow)
 		if err != nil { // a broken window fails closed
-			return refuse(KindDenied, ReasonHours, "%v", err)
+			return refuse(KindDenied, gatewayv1.Reason_REASON_OUTSIDE_HOURS_WINDOW, "%v", err)
 		}
-		if !w.Contains(now, loc) {
-			return refuse(KindDenied, ReasonHours, "orders are allowed only within %s (%s); it is %s there",
+		if !w.ContainsTime(now, loc) {
+			return refuse(KindDenied, gatewayv1.Reason_REASON_OUTSIDE_HOURS_WINDOW, "orders are allowed only within %s (%s); it is %s there",
 				p.HoursWindow, loc, now.In(loc).Format("15:04"))
 		}
 	}
@@ -47,22 +50,22 @@ func CheckKey(p Policy, o Order, now time.Time, loc *time.Location) error {
 // lots, and for a limit order a positive price on the tick grid.
 func CheckInput(o Order, lotSize int32) error {
 	if !(o.Qty > 0) || o.Qty > maxQty || math.IsInf(o.Qty, 0) {
-		return refuse(KindInvalid, ReasonInvalid, "qty must be positive (at most %g), got %g", float64(maxQty), o.Qty)
+		return refuse(KindInvalid, gatewayv1.Reason_REASON_INVALID_ORDER, "qty must be positive (at most %g), got %g", float64(maxQty), o.Qty)
 	}
 	if lotSize <= 0 {
 		lotSize = 1
 	}
 	if lots := o.Qty / float64(lotSize); lots != math.Trunc(lots) {
-		return refuse(KindInvalid, ReasonInvalid, "qty %g is not a multiple of the lot size %d of %s", o.Qty, lotSize, o.SecKey)
+		return refuse(KindInvalid, gatewayv1.Reason_REASON_INVALID_ORDER, "qty %g is not a multiple of the lot size %d of %s", o.Qty, lotSize, o.SecKey)
 	}
 	if o.IsMarket {
 		return nil
 	}
 	if !(o.Price > 0) || math.IsInf(o.Price, 0) {
-		return refuse(KindInvalid, ReasonInvalid, "a limit order needs a positive price, got %g", o.Price)
+		return refuse(KindInvalid, gatewayv1.Reason_REASON_INVALID_ORDER, "a limit order needs a positive price, got %g", o.Price)
 	}
 	if !OnTick(o.SecMarket(), o.Price) {
-		return refuse(KindInvalid, ReasonInvalid, "price %g is not on the tick grid of %s (tick %g)",
+		return refuse(KindInvalid, gatewayv1.Reason_REASON_INVALID_ORDER, "price %g is not on the tick grid of %s (tick %g)",
 			o.Price, o.SecKey, TickSize(o.SecMarket(), o.Price))
 	}
 	return nil
@@ -83,11 +86,11 @@ func Value(o Order, quote float64) float64 {
 // order's value.
 func CheckValue(p Policy, o Order, quote float64, ok bool) (float64, error) {
 	if o.IsMarket && (!ok || !(quote > 0) || math.IsInf(quote, 0)) {
-		return 0, refuse(KindUnavailable, ReasonNoQuote, "no current quote for %s to value the market order", o.SecKey)
+		return 0, refuse(KindUnavailable, gatewayv1.Reason_REASON_NO_QUOTE, "no current quote for %s to value the market order", o.SecKey)
 	}
 	v := Value(o, quote)
 	if p.MaxOrderValue != nil && v > *p.MaxOrderValue+valueEpsilon {
-		return v, refuse(KindExhausted, ReasonOrderValue, "order value %.2f exceeds this key's max_order_value %.2f", v, *p.MaxOrderValue)
+		return v, refuse(KindExhausted, gatewayv1.Reason_REASON_MAX_ORDER_VALUE, "order value %.2f exceeds this key's max_order_value %.2f", v, *p.MaxOrderValue)
 	}
 	return v, nil
 }

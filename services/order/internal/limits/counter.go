@@ -23,7 +23,8 @@ const (
 	maxValue   = 1e11
 )
 
-// reserveFunc checks both counted limits and reserves both, or changes nothing.
+// reserveFunc checks both counted limits and reserves both, or changes nothing; it
+// runs alone (reserveScript) or as the gate of the idempotency claim (Gate).
 // K[1] the sliding-window sorted set, K[2] the day's value counter, both under the
 // key's hash tag. A: now (ms), attempt id, max per minute (-1 = none), window (ms),
 // value (micro units), max daily (micro units, -1 = none), daily TTL (s). Returns
@@ -114,81 +115,24 @@ func toMicros(v float64) int64        { return int64(math.Round(v * microUnits))
 // limits at time now, atomically: both are booked or neither. A full window or day
 // gives a *Refusal of KindExhausted; a Redis failure gives KindUnavailable.
 func (c *Counter) Reserve(ctx context.Context, p Policy, attemptID string, value float64, now time.Time) (Reservation, error) {
-	b, err := c.Booking(p, attemptID, value, now)
-	if err != nil || b.Step == nil {
-		return b.Reservation, err
+	g, err := c.Gate(p, attemptID, value, now)
+	if err != nil {
+		return Reservation{KeyID: p.KeyID}, err
+	}
+	return c.Book(ctx, g)
+}
+
+// Book runs g on its own script.
+func (c *Counter) Book(ctx context.Context, g *Gate) (Reservation, error) {
+	if !g.Counts() {
+		return g.booked, nil
 	}
 	start := time.Now()
 	// With MinReplicas, a reservation written but not replicated refuses the attempt:
 	// if a failover loses it nothing was placed on it, and if it survives it only
 	// takes a slot without an order (fail closed: never more than the limit).
-	reply, err := c.reserve.Run(ctx, c.rdb, c.wait, b.Step.Keys, b.Step.Args...).Int64Slice()
-	return b.Settle(reply, err, time.Since(start))
-}
-
-// Booking is a reservation prepared for Reserve, or for another script to run as a
-// step (the idempotency claim runs it in the same round trip).
-type Booking struct {
-	// Step is the reservation's Lua step; nil when p counts nothing.
-	Step        *durable.Step
-	Reservation Reservation
-	p           Policy
-	value       float64
-	observe     func(time.Duration)
-}
-
-// Booking prepares the reservation of one attempt; an out-of-range value is refused
-// here, before anything runs.
-func (c *Counter) Booking(p Policy, attemptID string, value float64, now time.Time) (Booking, error) {
-	b := Booking{Reservation: Reservation{KeyID: p.KeyID}, p: p, value: value, observe: c.observe}
-	if p.MaxPerMinute == nil && p.MaxDailyValue == nil {
-		return b, nil
-	}
-	if !(value >= 0) || value > maxValue {
-		return b, refuse(KindInvalid, ReasonInvalid, "order value %g out of range (at most %g)", value, float64(maxValue))
-	}
-	maxN, maxV := int64(-1), int64(-1)
-	if p.MaxPerMinute != nil {
-		maxN = max(int64(*p.MaxPerMinute), 0)
-	}
-	micros := toMicros(value)
-	day := dayOf(now)
-	if p.MaxDailyValue != nil {
-		maxV = int64(math.Round(max(*p.MaxDailyValue, 0) * microUnits))
-		b.Reservation.Day, b.Reservation.Micros = day, micros
-	}
-	b.Step = &durable.Step{Func: reserveFunc, Keys: []string{windowKey(p.KeyID), dayKey(p.KeyID, day)},
-		Args: []any{now.UnixMilli(), attemptID, maxN, MinuteWindow.Milliseconds(), micros, maxV, int64(dailyTTL / time.Second)}}
-	return b, nil
-}
-
-// Settle reads the step's reply (err: the script's failure; elapsed: its latency,
-// for the limit-script metric): the Reservation when booked, else a *Refusal.
-func (b Booking) Settle(reply []int64, err error, elapsed time.Duration) (Reservation, error) {
-	if b.observe != nil {
-		b.observe(elapsed)
-	}
-	none := Reservation{KeyID: b.p.KeyID}
-	if err != nil {
-		return none, refuse(KindUnavailable, ReasonRedisFailure, "counting limits: %v", err)
-	}
-	if len(reply) == 0 {
-		return none, refuse(KindUnavailable, ReasonRedisFailure, "counting limits: empty script reply")
-	}
-	switch reply[0] {
-	case 0:
-		return b.Reservation, nil
-	case 1:
-		return none, refuse(KindExhausted, ReasonPerMinute, "at most %d orders per %s", *b.p.MaxPerMinute, MinuteWindow)
-	case 2:
-		used := 0.0
-		if len(reply) > 1 {
-			used = float64(reply[1]) / microUnits
-		}
-		return none, refuse(KindExhausted, ReasonDailyValue,
-			"order value %.2f would take today's (UTC) total past max_daily_value %.2f (used %.2f)", b.value, *b.p.MaxDailyValue, used)
-	}
-	return none, refuse(KindUnavailable, ReasonRedisFailure, "counting limits: unexpected reply %v", reply)
+	reply, err := c.reserve.Run(ctx, c.rdb, c.wait, g.keys, g.args...).Int64Slice()
+	return g.Settle(reply, err, time.Since(start))
 }
 
 // Release gives back r's daily value (after OpenD refused the order). The attempt

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/redistest"
 	"github.com/futugw/gateway/platform/redisx"
 	"github.com/redis/go-redis/v9"
@@ -41,18 +42,18 @@ func TestSlidingWindowExactAtItsEdges(t *testing.T) {
 		ctx := context.Background()
 		p := Policy{KeyID: "edge", MaxPerMinute: i32(2)}
 		t0 := time.UnixMilli(1_800_000_000_000)
-		mustReserve := func(at time.Time, want string) {
+		mustReserve := func(at time.Time, want gatewayv1.Reason) {
 			t.Helper()
 			_, err := c.Reserve(ctx, p, fmt.Sprint("a", at.UnixMilli()), 1, at)
 			assertReason(t, err, want)
 		}
-		mustReserve(t0, "")
-		mustReserve(t0.Add(30*time.Second), "")
-		mustReserve(t0.Add(59999*time.Millisecond), ReasonPerMinute) // t0 still inside
-		mustReserve(t0.Add(60*time.Second), "")                      // t0 just left
-		mustReserve(t0.Add(60*time.Second), ReasonPerMinute)
-		mustReserve(t0.Add(89999*time.Millisecond), ReasonPerMinute) // t0+30s still inside
-		mustReserve(t0.Add(90*time.Second), "")
+		mustReserve(t0, gatewayv1.Reason_REASON_UNSPECIFIED)
+		mustReserve(t0.Add(30*time.Second), gatewayv1.Reason_REASON_UNSPECIFIED)
+		mustReserve(t0.Add(59999*time.Millisecond), gatewayv1.Reason_REASON_MAX_ORDERS_PER_MINUTE) // t0 still inside
+		mustReserve(t0.Add(60*time.Second), gatewayv1.Reason_REASON_UNSPECIFIED)                   // t0 just left
+		mustReserve(t0.Add(60*time.Second), gatewayv1.Reason_REASON_MAX_ORDERS_PER_MINUTE)
+		mustReserve(t0.Add(89999*time.Millisecond), gatewayv1.Reason_REASON_MAX_ORDERS_PER_MINUTE) // t0+30s still inside
+		mustReserve(t0.Add(90*time.Second), gatewayv1.Reason_REASON_UNSPECIFIED)
 	})
 }
 
@@ -63,9 +64,9 @@ func TestDailyValueCapAndRelease(t *testing.T) {
 		p := Policy{KeyID: "daily", MaxDailyValue: f64(100)}
 		now := time.Date(2026, 3, 2, 23, 59, 0, 0, time.UTC)
 		r1, err := c.Reserve(ctx, p, "a1", 60.25, now)
-		assertReason(t, err, "")
+		assertReason(t, err, gatewayv1.Reason_REASON_UNSPECIFIED)
 		_, err = c.Reserve(ctx, p, "a2", 39.76, now)
-		assertReason(t, err, ReasonDailyValue)
+		assertReason(t, err, gatewayv1.Reason_REASON_MAX_DAILY_VALUE)
 		if _, err := c.Reserve(ctx, p, "a3", 39.75, now); err != nil { // exactly at the cap
 			t.Fatal(err)
 		}
@@ -93,7 +94,7 @@ func TestRefusalChangesNothing(t *testing.T) {
 		}
 		// The window has room but the day does not: the window must not count it.
 		_, err := c.Reserve(ctx, p, "a2", 1, now)
-		assertReason(t, err, ReasonDailyValue)
+		assertReason(t, err, gatewayv1.Reason_REASON_MAX_DAILY_VALUE)
 		if n, v, _ := c.Usage(ctx, "atomic", now); n != 1 || v != 10 {
 			t.Fatalf("usage = %d, %v; want 1, 10", n, v)
 		}

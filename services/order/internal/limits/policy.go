@@ -7,12 +7,6 @@ import (
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 )
 
-// Scopes an order needs; equal to the authn scope names.
-const (
-	ScopeTradeReal     = "trade:real"
-	ScopeTradeSimulate = "trade:simulate"
-)
-
 // Policy is one key's scopes and limits. Empty lists and nil caps mean unlimited.
 type Policy struct {
 	// KeyID is the key the counted limits are booked under: the parent of a session

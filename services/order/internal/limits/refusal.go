@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/errinfo"
 )
 
@@ -18,16 +19,16 @@ const (
 	KindUnavailable                 // a dependency failed; nothing was reserved (503)
 )
 
-// Refusal is why an order was refused. Reason is one of the errinfo order reasons.
+// Refusal is why an order was refused.
 type Refusal struct {
 	Kind   Kind
-	Reason string
+	Reason gatewayv1.Reason
 	Msg    string
 }
 
-func (r *Refusal) Error() string { return r.Reason + ": " + r.Msg }
+func (r *Refusal) Error() string { return errinfo.Code(r.Reason) + ": " + r.Msg }
 
-func refuse(k Kind, reason, format string, args ...any) *Refusal {
+func refuse(k Kind, reason gatewayv1.Reason, format string, args ...any) *Refusal {
 	return &Refusal{Kind: k, Reason: reason, Msg: fmt.Sprintf(format, args...)}
 }
 
@@ -37,19 +38,3 @@ func AsRefusal(err error) (*Refusal, bool) {
 	ok := errors.As(err, &r)
 	return r, ok
 }
-
-// Reasons, re-exported so callers of this package need not import errinfo.
-const (
-	ReasonScope        = errinfo.ScopeDenied
-	ReasonAccount      = errinfo.AccountNotAllowed
-	ReasonMarket       = errinfo.MarketNotAllowed
-	ReasonSymbol       = errinfo.SymbolNotAllowed
-	ReasonSide         = errinfo.SideNotAllowed
-	ReasonHours        = errinfo.OutsideHoursWindow
-	ReasonInvalid      = errinfo.InvalidOrder
-	ReasonOrderValue   = errinfo.MaxOrderValue
-	ReasonNoQuote      = errinfo.NoQuote
-	ReasonPerMinute    = errinfo.MaxOrdersPerMinute
-	ReasonDailyValue   = errinfo.MaxDailyValue
-	ReasonRedisFailure = errinfo.RedisUnavailable
-)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/opend/client"
 	"github.com/futugw/gateway/opend/envelope"
 	"github.com/futugw/gateway/platform/errinfo"
@@ -34,12 +35,12 @@ const (
 // placed or changed.
 type Error struct {
 	Kind    Kind
-	Reason  string // errinfo reason
+	Reason  gatewayv1.Reason
 	Msg     string // OpenD's retMsg, or what went wrong
 	ErrCode int32  // OpenD's errCode, when it answered
 }
 
-func (e *Error) Error() string { return e.Reason + ": " + e.Msg }
+func (e *Error) Error() string { return errinfo.Code(e.Reason) + ": " + e.Msg }
 
 // Definite reports whether the outcome is known to be "nothing happened".
 func (e *Error) Definite() bool { return e.Kind != KindUnknown }
@@ -52,7 +53,7 @@ func AsError(err error) (*Error, bool) {
 }
 
 func unavailable(msg string) *Error {
-	return &Error{Kind: KindUnavailable, Reason: errinfo.OpenDUnavailable, Msg: msg}
+	return &Error{Kind: KindUnavailable, Reason: gatewayv1.Reason_REASON_OPEND_UNAVAILABLE, Msg: msg}
 }
 
 // Error codes of the simulator (OpenD publishes none for these cases) and retMsg
@@ -75,19 +76,19 @@ func classify(err error) *Error {
 		lower := strings.ToLower(msg)
 		switch {
 		case env.ErrCode == codeRateLimit || strings.Contains(lower, "frequency") || strings.Contains(lower, "too frequent"):
-			return &Error{Kind: KindRateLimited, Reason: errinfo.OpenDRateLimited, Msg: msg, ErrCode: env.ErrCode}
+			return &Error{Kind: KindRateLimited, Reason: gatewayv1.Reason_REASON_OPEND_RATE_LIMITED, Msg: msg, ErrCode: env.ErrCode}
 		case env.ErrCode == codeLocked || strings.Contains(lower, "unlock"):
-			return &Error{Kind: KindLocked, Reason: errinfo.TradingLocked, Msg: msg, ErrCode: env.ErrCode}
+			return &Error{Kind: KindLocked, Reason: gatewayv1.Reason_REASON_TRADING_LOCKED, Msg: msg, ErrCode: env.ErrCode}
 		case env.ErrCode == codeInvalidRequest || env.ErrCode == codeSecurity || env.ErrCode == codeQty || env.ErrCode == codePrice:
-			return &Error{Kind: KindInvalid, Reason: errinfo.OpenDRejected, Msg: msg, ErrCode: env.ErrCode}
+			return &Error{Kind: KindInvalid, Reason: gatewayv1.Reason_REASON_OPEND_REJECTED, Msg: msg, ErrCode: env.ErrCode}
 		case env.RetType == envelope.RetTimeOut || env.RetType == envelope.RetDisConnect || env.RetType == envelope.RetUnknown:
 			// OpenD itself lost track (its upstream timed out): the order may exist.
-			return &Error{Kind: KindUnknown, Reason: errinfo.OpenDUnavailable, Msg: msg, ErrCode: env.ErrCode}
+			return &Error{Kind: KindUnknown, Reason: gatewayv1.Reason_REASON_OPEND_UNAVAILABLE, Msg: msg, ErrCode: env.ErrCode}
 		}
-		return &Error{Kind: KindRejected, Reason: errinfo.OpenDRejected, Msg: msg, ErrCode: env.ErrCode}
+		return &Error{Kind: KindRejected, Reason: gatewayv1.Reason_REASON_OPEND_REJECTED, Msg: msg, ErrCode: env.ErrCode}
 	}
 	if err == client.ErrNotConnected { //nolint:errorlint // identity: returned before sending
 		return unavailable("OpenD is not connected")
 	}
-	return &Error{Kind: KindUnknown, Reason: errinfo.OpenDUnavailable, Msg: fmt.Sprintf("no answer from OpenD: %v", err)}
+	return &Error{Kind: KindUnknown, Reason: gatewayv1.Reason_REASON_OPEND_UNAVAILABLE, Msg: fmt.Sprintf("no answer from OpenD: %v", err)}
 }

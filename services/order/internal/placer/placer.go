@@ -26,24 +26,10 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdupdateorderfill"
 	"github.com/futugw/gateway/opend/client"
 	"github.com/futugw/gateway/opend/envelope"
+	"github.com/futugw/gateway/opend/protoid"
+	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/services/order/internal/fanout"
 	"google.golang.org/protobuf/proto"
-)
-
-// OpenD proto ids used here.
-const (
-	protoGetAccList       uint32 = 2001
-	protoUnlockTrade      uint32 = 2005
-	protoSubAccPush       uint32 = 2008
-	protoGetFunds         uint32 = 2101
-	protoGetPositionList  uint32 = 2102
-	protoGetOrderList     uint32 = 2201
-	protoPlaceOrder       uint32 = 2202
-	protoModifyOrder      uint32 = 2205
-	ProtoUpdateOrder      uint32 = 2208
-	protoGetOrderFillList uint32 = 2211
-	ProtoUpdateOrderFill  uint32 = 2218
-	protoGetSnapshot      uint32 = 3203
 )
 
 // DefaultCallTimeout bounds every call to OpenD.
@@ -95,9 +81,7 @@ func Start(cfg Config) *Placer {
 	if cfg.CallTimeout <= 0 {
 		cfg.CallTimeout = DefaultCallTimeout
 	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
-	}
+	cfg.Logger = obs.OrDiscard(cfg.Logger)
 	if cfg.Hub == nil {
 		cfg.Hub = fanout.NewHub(0)
 	}
@@ -138,49 +122,29 @@ func (p *Placer) Accounts() []Account { return *p.accounts.Load() }
 // dialLoop makes the first connection, retrying with backoff; the client reconnects
 // by itself after that.
 func (p *Placer) dialLoop(ctx context.Context) {
-	backoff := 100 * time.Millisecond
-	for {
-		c, err := client.Dial(ctx, client.Config{
-			Addr:        p.cfg.Addr,
-			ClientID:    "futugw-order",
-			DialTimeout: p.cfg.CallTimeout,
-			CallTimeout: p.cfg.CallTimeout,
-			MinBackoff:  p.cfg.MinBackoff,
-			MaxBackoff:  p.cfg.MaxBackoff,
-			Push: map[uint32]client.PushHandler{
-				ProtoUpdateOrder:     p.onTradePush,
-				ProtoUpdateOrderFill: p.onTradePush,
-			},
-			OnConnect: p.onConnect,
-			OnState: func(s client.State, err error) {
-				if s != client.StateConnected {
-					p.unlocked.Store(false)
-				}
-				p.log.Info("opend state", "state", s.String(), "error", errString(err))
-			},
-			Logger: p.log,
-		})
-		if err == nil {
-			p.conn.Store(c)
-			return
-		}
-		p.log.Warn("opend dial failed", "addr", p.cfg.Addr, "error", err.Error())
-		t := time.NewTimer(backoff)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-t.C:
-		}
-		backoff = min(backoff*2, 5*time.Second)
-	}
-}
-
-func errString(err error) string {
+	c, err := client.DialUntilConnected(ctx, client.Config{
+		Addr:        p.cfg.Addr,
+		ClientID:    "futugw-order",
+		DialTimeout: p.cfg.CallTimeout,
+		CallTimeout: p.cfg.CallTimeout,
+		MinBackoff:  p.cfg.MinBackoff,
+		MaxBackoff:  p.cfg.MaxBackoff,
+		Push: map[uint32]client.PushHandler{
+			protoid.TrdUpdateOrder:     p.onTradePush,
+			protoid.TrdUpdateOrderFill: p.onTradePush,
+		},
+		OnConnect: p.onConnect,
+		OnState: func(s client.State, err error) {
+			if s != client.StateConnected {
+				p.unlocked.Store(false)
+			}
+			p.log.Info("opend state", "state", s.String(), obs.Err(err))
+		},
+		Logger: p.log,
+	}, client.Backoff{})
 	if err == nil {
-		return ""
+		p.conn.Store(c) // only Close ends ctx, and it waits for this loop first
 	}
-	return err.Error()
 }
 
 // onConnect runs after every (re)connect: unlock, load accounts, subscribe pushes.
@@ -201,15 +165,15 @@ func (p *Placer) onConnect(ctx context.Context, c *client.Conn) error {
 		case err == nil:
 			p.unlocked.Store(true)
 		case unlockRefused(err):
-			p.log.Error("unlock trade refused: real trading stays locked", "error", err.Error())
+			p.log.Error("unlock trade refused: real trading stays locked", obs.Err(err))
 		default:
-			p.log.Warn("unlock trade failed; retrying in the background", "error", err.Error())
+			p.log.Warn("unlock trade failed; retrying in the background", obs.Err(err))
 			p.wg.Go(func() { p.keepUnlocking(c, gen) })
 		}
 	}
 	info, _ := c.Info()
 	var accResp trdgetacclist.Response
-	if err := p.call(ctx, c, protoGetAccList, &trdgetacclist.Request{C2S: &trdgetacclist.C2S{
+	if err := p.call(ctx, c, protoid.TrdGetAccList, &trdgetacclist.Request{C2S: &trdgetacclist.C2S{
 		UserID: proto.Uint64(info.LoginUserID),
 	}}, &accResp); err != nil {
 		return fmt.Errorf("get account list: %w", err)
@@ -221,7 +185,7 @@ func (p *Placer) onConnect(ctx context.Context, c *client.Conn) error {
 		ids = append(ids, a.GetAccID())
 	}
 	p.accounts.Store(&accs)
-	if err := p.call(ctx, c, protoSubAccPush, &trdsubaccpush.Request{C2S: &trdsubaccpush.C2S{
+	if err := p.call(ctx, c, protoid.TrdSubAccPush, &trdsubaccpush.Request{C2S: &trdsubaccpush.C2S{
 		AccIDList: ids,
 	}}, &trdsubaccpush.Response{}); err != nil {
 		return fmt.Errorf("subscribe account pushes: %w", err)
@@ -235,7 +199,7 @@ func (p *Placer) onConnect(ctx context.Context, c *client.Conn) error {
 var ErrResync = errors.New("opend reconnected: trade pushes may have been missed; resync")
 
 func (p *Placer) unlock(ctx context.Context, c *client.Conn) error {
-	return p.call(ctx, c, protoUnlockTrade, &trdunlocktrade.Request{C2S: &trdunlocktrade.C2S{
+	return p.call(ctx, c, protoid.TrdUnlockTrade, &trdunlocktrade.Request{C2S: &trdunlocktrade.C2S{
 		Unlock: proto.Bool(true), PwdMD5: proto.String(p.pwdMD5),
 	}}, &trdunlocktrade.Response{})
 }
@@ -271,10 +235,10 @@ func (p *Placer) keepUnlocking(c *client.Conn, gen uint64) {
 			}
 			return
 		case unlockRefused(err):
-			p.log.Error("unlock trade refused: real trading stays locked", "error", err.Error())
+			p.log.Error("unlock trade refused: real trading stays locked", obs.Err(err))
 			return
 		}
-		p.log.Warn("unlock trade failed; retrying", "error", err.Error(), "next_in", (2 * wait).String())
+		p.log.Warn("unlock trade failed; retrying", obs.Err(err), "next_in", (2 * wait).String())
 		wait = min(2*wait, time.Minute)
 	}
 }
@@ -291,12 +255,12 @@ func (p *Placer) call(ctx context.Context, c *client.Conn, protoID uint32, req, 
 func (p *Placer) onTradePush(protoID uint32, body []byte) {
 	var h *trdcommon.TrdHeader
 	switch protoID {
-	case ProtoUpdateOrder:
+	case protoid.TrdUpdateOrder:
 		var m trdupdateorder.Response
 		if err := proto.Unmarshal(body, &m); err == nil {
 			h = m.GetS2C().GetHeader()
 		}
-	case ProtoUpdateOrderFill:
+	case protoid.TrdUpdateOrderFill:
 		var m trdupdateorderfill.Response
 		if err := proto.Unmarshal(body, &m); err == nil {
 			h = m.GetS2C().GetHeader()

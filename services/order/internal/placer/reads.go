@@ -2,6 +2,7 @@ package placer
 
 import (
 	"context"
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetsecuritysnapshot"
@@ -9,6 +10,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetfunds"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetorderfilllist"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetpositionlist"
+	"github.com/futugw/gateway/opend/protoid"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -19,7 +21,7 @@ func (p *Placer) Fills(ctx context.Context, h Header) ([]*trdcommon.OrderFill, e
 		return nil, err
 	}
 	var resp trdgetorderfilllist.Response
-	if err := p.call(ctx, c, protoGetOrderFillList, &trdgetorderfilllist.Request{C2S: &trdgetorderfilllist.C2S{Header: h.proto()}}, &resp); err != nil {
+	if err := p.call(ctx, c, protoid.TrdGetOrderFillList, &trdgetorderfilllist.Request{C2S: &trdgetorderfilllist.C2S{Header: h.proto()}}, &resp); err != nil {
 		return nil, readError(err)
 	}
 	return resp.GetS2C().GetOrderFillList(), nil
@@ -32,7 +34,7 @@ func (p *Placer) Funds(ctx context.Context, h Header) (*trdcommon.Funds, error) 
 		return nil, err
 	}
 	var resp trdgetfunds.Response
-	if err := p.call(ctx, c, protoGetFunds, &trdgetfunds.Request{C2S: &trdgetfunds.C2S{Header: h.proto()}}, &resp); err != nil {
+	if err := p.call(ctx, c, protoid.TrdGetFunds, &trdgetfunds.Request{C2S: &trdgetfunds.C2S{Header: h.proto()}}, &resp); err != nil {
 		return nil, readError(err)
 	}
 	return resp.GetS2C().GetFunds(), nil
@@ -45,7 +47,7 @@ func (p *Placer) Positions(ctx context.Context, h Header) ([]*trdcommon.Position
 		return nil, err
 	}
 	var resp trdgetpositionlist.Response
-	if err := p.call(ctx, c, protoGetPositionList, &trdgetpositionlist.Request{C2S: &trdgetpositionlist.C2S{Header: h.proto()}}, &resp); err != nil {
+	if err := p.call(ctx, c, protoid.TrdGetPositionList, &trdgetpositionlist.Request{C2S: &trdgetpositionlist.C2S{Header: h.proto()}}, &resp); err != nil {
 		return nil, readError(err)
 	}
 	return resp.GetS2C().GetPositionList(), nil
@@ -68,12 +70,12 @@ func (p *Placer) Snapshot(ctx context.Context, qotMarket int32, code string) (Sn
 	req := &qotgetsecuritysnapshot.Request{C2S: &qotgetsecuritysnapshot.C2S{
 		SecurityList: []*qotcommon.Security{{Market: proto.Int32(qotMarket), Code: proto.String(code)}},
 	}}
-	if err := p.call(ctx, c, protoGetSnapshot, req, &resp); err != nil {
+	if err := p.call(ctx, c, protoid.QotGetSecuritySnapshot, req, &resp); err != nil {
 		return Snapshot{}, readError(err)
 	}
 	list := resp.GetS2C().GetSnapshotList()
 	if len(list) == 0 {
-		return Snapshot{}, &Error{Kind: KindInvalid, Reason: reasonInvalidOrder, Msg: "unknown security " + code}
+		return Snapshot{}, &Error{Kind: KindInvalid, Reason: gatewayv1.Reason_REASON_INVALID_ORDER, Msg: "unknown security " + code}
 	}
 	b := list[0].GetBasic()
 	return Snapshot{LotSize: b.GetLotSize(), CurPrice: b.GetCurPrice()}, nil

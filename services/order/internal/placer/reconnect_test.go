@@ -18,6 +18,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdupdateorder"
 	"github.com/futugw/gateway/opend/client"
 	"github.com/futugw/gateway/opend/envelope"
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/server"
 	"github.com/futugw/gateway/opend/sim"
 	"github.com/futugw/gateway/opend/sim/simtest"
@@ -46,18 +47,18 @@ func TestTransientUnlockFailureIsRetried(t *testing.T) {
 	log := slog.New(slog.DiscardHandler)
 	srv := server.New(server.Config{LoginUserID: 42, Logger: log})
 	var unlocks atomic.Int32
-	srv.Handle(protoUnlockTrade, func(_ context.Context, _ *server.Conn, _ server.Request) (proto.Message, error) {
+	srv.Handle(protoid.TrdUnlockTrade, func(_ context.Context, _ *server.Conn, _ server.Request) (proto.Message, error) {
 		if unlocks.Add(1) == 1 {
 			return nil, &envelope.Error{RetType: envelope.RetTimeOut, RetMsg: "request timeout"}
 		}
 		return &trdunlocktrade.Response{RetType: proto.Int32(0), S2C: &trdunlocktrade.S2C{}}, nil
 	})
-	srv.Handle(protoGetAccList, func(_ context.Context, _ *server.Conn, _ server.Request) (proto.Message, error) {
+	srv.Handle(protoid.TrdGetAccList, func(_ context.Context, _ *server.Conn, _ server.Request) (proto.Message, error) {
 		return &trdgetacclist.Response{RetType: proto.Int32(0), S2C: &trdgetacclist.S2C{AccList: []*trdcommon.TrdAcc{
 			{TrdEnv: proto.Int32(1), AccID: proto.Uint64(2001), TrdMarketAuthList: []int32{1}},
 		}}}, nil
 	})
-	srv.Handle(protoSubAccPush, func(_ context.Context, _ *server.Conn, _ server.Request) (proto.Message, error) {
+	srv.Handle(protoid.TrdSubAccPush, func(_ context.Context, _ *server.Conn, _ server.Request) (proto.Message, error) {
 		return &trdsubaccpush.Response{RetType: proto.Int32(0), S2C: &trdsubaccpush.S2C{}}, nil
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -122,7 +123,7 @@ func TestReconnectCutsPushSubscribers(t *testing.T) {
 	defer direct.Close()
 	connID, serial := direct.NextPacketID()
 	var mresp trdmodifyorder.Response
-	if err := direct.Call(context.Background(), protoModifyOrder, &trdmodifyorder.Request{C2S: &trdmodifyorder.C2S{
+	if err := direct.Call(context.Background(), protoid.TrdModifyOrder, &trdmodifyorder.Request{C2S: &trdmodifyorder.C2S{
 		PacketID: &common.PacketID{ConnID: proto.Uint64(connID), SerialNo: proto.Uint32(serial)},
 		Header:   h.proto(), OrderID: proto.Uint64(id), ModifyOrderOp: proto.Int32(ModifyCancel),
 	}}, &mresp); err != nil {
@@ -147,7 +148,7 @@ func TestReconnectCutsPushSubscribers(t *testing.T) {
 	for len(sub.C) > 0 {
 		tp := <-sub.C
 		t.Logf("push %d acc %d", tp.GetProtoId(), tp.GetAccId())
-		if tp.GetProtoId() == ProtoUpdateOrder {
+		if tp.GetProtoId() == protoid.TrdUpdateOrder {
 			var m trdupdateorder.Response
 			if proto.Unmarshal(tp.GetBody(), &m) == nil && m.GetS2C().GetOrder().GetOrderID() == id &&
 				m.GetS2C().GetOrder().GetOrderStatus() == status {

@@ -2,6 +2,7 @@ package placer
 
 import (
 	"context"
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"strconv"
 	"strings"
 
@@ -10,7 +11,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetorderlist"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdmodifyorder"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdplaceorder"
-	"github.com/futugw/gateway/platform/errinfo"
+	"github.com/futugw/gateway/opend/protoid"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -44,7 +45,7 @@ func (p *Placer) Place(ctx context.Context, r PlaceRequest) (uint64, error) {
 		return 0, err
 	}
 	if r.Env == 1 && !p.unlocked.Load() {
-		return 0, &Error{Kind: KindLocked, Reason: reasonLocked, Msg: "real trading is locked: the order service has no (valid) trade password"}
+		return 0, &Error{Kind: KindLocked, Reason: gatewayv1.Reason_REASON_TRADING_LOCKED, Msg: "real trading is locked: the order service has no (valid) trade password"}
 	}
 	connID, serial := c.NextPacketID()
 	c2s := &trdplaceorder.C2S{
@@ -68,17 +69,13 @@ func (p *Placer) Place(ctx context.Context, r PlaceRequest) (uint64, error) {
 		c2s.TimeInForce = proto.Int32(r.TimeInForce)
 	}
 	var resp trdplaceorder.Response
-	if err := p.call(ctx, c, protoPlaceOrder, &trdplaceorder.Request{C2S: c2s}, &resp); err != nil {
+	if err := p.call(ctx, c, protoid.TrdPlaceOrder, &trdplaceorder.Request{C2S: c2s}, &resp); err != nil {
 		return 0, classify(err)
 	}
 	return resp.GetS2C().GetOrderID(), nil
 }
 
-const (
-	orderTypeMarket    int32 = 2
-	reasonLocked             = errinfo.TradingLocked
-	reasonInvalidOrder       = errinfo.InvalidOrder
-)
+const orderTypeMarket int32 = 2
 
 // FindByRemark looks for today's order of h whose remark starts with tag: how a
 // retry learns whether an attempt that got no answer placed its order.
@@ -102,7 +99,7 @@ func (p *Placer) Orders(ctx context.Context, h Header) ([]*trdcommon.Order, erro
 		return nil, err
 	}
 	var resp trdgetorderlist.Response
-	if err := p.call(ctx, c, protoGetOrderList, &trdgetorderlist.Request{C2S: &trdgetorderlist.C2S{Header: h.proto()}}, &resp); err != nil {
+	if err := p.call(ctx, c, protoid.TrdGetOrderList, &trdgetorderlist.Request{C2S: &trdgetorderlist.C2S{Header: h.proto()}}, &resp); err != nil {
 		return nil, readError(err)
 	}
 	return resp.GetS2C().GetOrderList(), nil
@@ -118,14 +115,14 @@ const (
 func (p *Placer) Modify(ctx context.Context, h Header, orderID string, op int32, qty, price float64) (uint64, error) {
 	id, err := strconv.ParseUint(strings.TrimSpace(orderID), 10, 64)
 	if err != nil {
-		return 0, &Error{Kind: KindInvalid, Reason: reasonInvalidOrder, Msg: "order_id must be OpenD's numeric order id"}
+		return 0, &Error{Kind: KindInvalid, Reason: gatewayv1.Reason_REASON_INVALID_ORDER, Msg: "order_id must be OpenD's numeric order id"}
 	}
 	c, err := p.current()
 	if err != nil {
 		return 0, err
 	}
 	if h.Env == 1 && !p.unlocked.Load() {
-		return 0, &Error{Kind: KindLocked, Reason: reasonLocked, Msg: "real trading is locked: the order service has no (valid) trade password"}
+		return 0, &Error{Kind: KindLocked, Reason: gatewayv1.Reason_REASON_TRADING_LOCKED, Msg: "real trading is locked: the order service has no (valid) trade password"}
 	}
 	connID, serial := c.NextPacketID()
 	c2s := &trdmodifyorder.C2S{
@@ -139,7 +136,7 @@ func (p *Placer) Modify(ctx context.Context, h Header, orderID string, op int32,
 		c2s.Price = proto.Float64(price)
 	}
 	var resp trdmodifyorder.Response
-	if err := p.call(ctx, c, protoModifyOrder, &trdmodifyorder.Request{C2S: c2s}, &resp); err != nil {
+	if err := p.call(ctx, c, protoid.TrdModifyOrder, &trdmodifyorder.Request{C2S: c2s}, &resp); err != nil {
 		return 0, classify(err)
 	}
 	return resp.GetS2C().GetOrderID(), nil

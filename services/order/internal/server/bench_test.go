@@ -3,16 +3,18 @@ package server
 import (
 	"context"
 	"net"
+	"strconv"
 	"testing"
 	"time"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/bench/loadgen"
 	"github.com/futugw/gateway/platform/audit"
 	"github.com/futugw/gateway/platform/authn"
-	"github.com/futugw/gateway/platform/gcfloor"
 	"github.com/futugw/gateway/platform/grpclink"
-	"github.com/futugw/gateway/platform/loadgen"
+	"github.com/futugw/gateway/platform/keypolicy"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/metadata"
 )
 
 // BenchmarkPlacement places the same order (100 HK.00700 at 0.01: it rests, costs
@@ -20,13 +22,15 @@ import (
 // loopback (limits counted in Redis, audited) and straight to the simulator with a
 // Go OpenD client, in one run, and reports p50/p99 of each and the difference. The
 // audit entry is written synchronously (audit=sync) or queued to an audit.Writer as
-// the service runs (audit=queued, with the service's GC heap floor).
+// the service runs (audit=queued). With
+// idempotency=key every order carries a fresh Idempotency-Key, as the panel's do.
 func BenchmarkPlacement(b *testing.B) {
-	b.Run("audit=sync", func(b *testing.B) { benchPlacement(b, false) })
-	b.Run("audit=queued", func(b *testing.B) { benchPlacement(b, true) })
+	b.Run("audit=sync", func(b *testing.B) { benchPlacement(b, false, false) })
+	b.Run("audit=queued", func(b *testing.B) { benchPlacement(b, true, false) })
+	b.Run("audit=queued,idempotency=key", func(b *testing.B) { benchPlacement(b, true, true) })
 }
 
-func benchPlacement(b *testing.B, queued bool) {
+func benchPlacement(b *testing.B, queued, keyed bool) {
 	e := newEnvVia(b, false)
 	if queued {
 		queueAudit(b, e)
@@ -39,6 +43,7 @@ func benchPlacement(b *testing.B, queued bool) {
 	ctx := context.Background()
 	// Alternate the two paths so both see the same simulator state (its book grows).
 	var direct, service []time.Duration
+	n := 0
 	b.ReportAllocs()
 	for b.Loop() {
 		start := time.Now()
@@ -47,8 +52,13 @@ func benchPlacement(b *testing.B, queued bool) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		cctx := ctx
+		if keyed { // a fresh Idempotency-Key per order, as the panel sends
+			n++
+			cctx = metadata.AppendToOutgoingContext(ctx, IdempotencyHeader, "bench-"+strconv.Itoa(n))
+		}
 		start = time.Now()
-		_, err = client.PlaceOrder(ctx, req)
+		_, err = client.PlaceOrder(cctx, req)
 		service = append(service, time.Since(start))
 		if err != nil {
 			b.Fatal(err)
@@ -57,13 +67,11 @@ func benchPlacement(b *testing.B, queued bool) {
 	loadgen.ReportAdded(b, "direct", direct, "service", service)
 }
 
-// queueAudit makes e's server queue its audit entries, and keeps the process's GC
-// heap floor at the order service's default, as the service runs.
+// queueAudit makes e's server queue its audit entries, as the service runs.
 func queueAudit(b *testing.B, e *env) {
 	w := audit.NewWriter(audit.New(e.rdb, 0), 0, nil)
 	b.Cleanup(func() { _ = w.Close(context.Background()) })
 	e.srv.d.Audit = w
-	b.Cleanup(gcfloor.Start(64 << 20))
 }
 
 // serveGRPC serves e's OrderService on loopback; every call runs as a key with
@@ -81,7 +89,7 @@ func serveGRPC(b *testing.B, e *env) gatewayv1.OrderServiceClient {
 // listenGRPC serves e's OrderService on a loopback port and returns its address.
 func listenGRPC(b *testing.B, e *env) string {
 	b.Helper()
-	p := &authn.Principal{KeyID: "bench", Scopes: []string{authn.ScopeTradeSimulate},
+	p := &authn.Principal{KeyID: "bench", Scopes: []string{keypolicy.ScopeTradeSimulate},
 		Limits: &gatewayv1.KeyLimits{MaxOrdersPerMinute: i32(1 << 30), MaxDailyValue: f64(1e12)}}
 	gs := grpc.NewServer(append(grpclink.ServerOptions(), // as platform/run serves it
 		grpc.UnaryInterceptor(func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/futugw/gateway/platform/loadgen"
+	"github.com/futugw/gateway/bench/loadgen"
 	"github.com/futugw/gateway/platform/proctest"
 )
 
@@ -18,7 +18,7 @@ import (
 // Go OpenD client straight to the simulator. It reports p50/p99 of both and the
 // gateway's added latency. The audit entry is queued, as the service runs. The
 // order service's key check is the in-process principal of serveGRPC (a cached
-// validation costs about 0.15 µs; see docs/benchmarks.md).
+// validation costs next to nothing; docs/benchmarks.md).
 //
 // With idempotency=key every order carries a fresh Idempotency-Key, as the panel's
 // do. The same body also goes through hopfloor's bare hops in the same run: HTTP ->
@@ -97,7 +97,7 @@ func benchThroughEdge(b *testing.B, idempotent bool) {
 // as a gRPC call to a second process, which on /forward-redis first runs a script on
 // redisAddr) and returns the HTTP server's base URL.
 func startHopFloor(b *testing.B, redisAddr string) string {
-	bin := proctest.Build(b, "../../../edge/cmd/hopfloor")
+	bin := proctest.Build(b, "../../../../bench/cmd/hopfloor")
 	grpcAddr := proctest.StartLine(b, bin, "-role", "grpc", "-redis-addr", redisAddr)
 	return "http://" + proctest.StartLine(b, bin, "-role", "http", "-upstream", grpcAddr)
 }

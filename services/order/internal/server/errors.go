@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/errinfo"
 	"github.com/futugw/gateway/services/order/internal/idem"
 	"github.com/futugw/gateway/services/order/internal/limits"
@@ -12,7 +13,13 @@ import (
 	"google.golang.org/grpc/status"
 )
 
-// toStatus maps a domain error to a gRPC status with its reason.
+// redisDownText is what a caller learns of a Redis failure (the driver's error may
+// name an address).
+const redisDownText = "the order store (Redis) is unavailable; retry shortly"
+
+// toStatus maps a domain error to a gRPC status with its reason. Context errors and
+// faults get fixed texts: their detail (an address, a driver's error) is not the
+// caller's; errinfo.Internal keeps a fault's cause for the log.
 func toStatus(err error) error {
 	if err == nil {
 		return nil
@@ -28,6 +35,9 @@ func toStatus(err error) error {
 			c = codes.ResourceExhausted
 		case limits.KindUnavailable:
 			c = codes.Unavailable
+		}
+		if r.Reason == gatewayv1.Reason_REASON_REDIS_UNAVAILABLE {
+			return errinfo.Fault(c, r.Reason, redisDownText, err)
 		}
 		return errinfo.New(c, r.Reason, r.Msg)
 	}
@@ -45,18 +55,18 @@ func toStatus(err error) error {
 	}
 	switch {
 	case errors.Is(err, idem.ErrConflict):
-		return errinfo.New(codes.AlreadyExists, errinfo.IdempotencyConflict, err.Error())
+		return errinfo.New(codes.AlreadyExists, gatewayv1.Reason_REASON_IDEMPOTENCY_CONFLICT, err.Error())
 	case errors.Is(err, idem.ErrPending):
-		return errinfo.New(codes.Aborted, errinfo.IdempotencyPending, err.Error())
+		return errinfo.New(codes.Aborted, gatewayv1.Reason_REASON_IDEMPOTENCY_PENDING, err.Error())
 	case errors.Is(err, context.DeadlineExceeded):
-		return errinfo.New(codes.DeadlineExceeded, "", err.Error())
+		return status.Error(codes.DeadlineExceeded, "the order service did not finish in time")
 	case errors.Is(err, context.Canceled):
-		return errinfo.New(codes.Canceled, "", err.Error())
+		return status.Error(codes.Canceled, "request cancelled")
 	}
 	if _, ok := status.FromError(err); ok {
 		return err
 	}
-	return errinfo.New(codes.Internal, errinfo.Internal, err.Error())
+	return errinfo.Internal(err)
 }
 
 // reasonOf is the metric/audit reason of err ("" for success).
@@ -64,12 +74,12 @@ func reasonOf(err error) string {
 	if err == nil {
 		return ""
 	}
-	if r := errinfo.Reason(toStatus(err)); r != "" {
+	if r := errinfo.ReasonCode(toStatus(err)); r != "" {
 		return r
 	}
 	return status.Code(toStatus(err)).String()
 }
 
 func invalid(format string, args ...any) error {
-	return &limits.Refusal{Kind: limits.KindInvalid, Reason: errinfo.InvalidOrder, Msg: sprintf(format, args...)}
+	return &limits.Refusal{Kind: limits.KindInvalid, Reason: gatewayv1.Reason_REASON_INVALID_ORDER, Msg: sprintf(format, args...)}
 }

@@ -14,10 +14,12 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdcommon"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetorderlist"
 	"github.com/futugw/gateway/opend/client"
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/sim"
 	"github.com/futugw/gateway/opend/sim/simtest"
 	"github.com/futugw/gateway/platform/audit"
 	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/keypolicy"
 	"github.com/futugw/gateway/platform/redistest"
 	"github.com/futugw/gateway/services/order/internal/fanout"
 	"github.com/futugw/gateway/services/order/internal/idem"
@@ -70,7 +72,6 @@ func newEnvVia(t testing.TB, viaProxy bool) *env {
 		Audit: audit.New(e.rdb, 0), Quoter: SnapshotQuoter{P: e.placer}, Hub: e.hub, HoursTZ: hk,
 		Now: func() time.Time { return *e.now.Load() }, Logger: log,
 	})
-	t.Cleanup(func() { _ = e.srv.Wait(context.Background()) }) // before Redis closes
 	return e
 }
 
@@ -88,7 +89,7 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 // ctxFor is a call context authenticated as a key with scopes and limits.
 func ctxFor(keyID string, l *gatewayv1.KeyLimits, scopes ...string) context.Context {
 	if len(scopes) == 0 {
-		scopes = []string{authn.ScopeTradeSimulate, authn.ScopeTradeReal, authn.ScopeAccRead}
+		scopes = []string{keypolicy.ScopeTradeSimulate, keypolicy.ScopeTradeReal, keypolicy.ScopeAccRead}
 	}
 	return authn.NewContext(context.Background(), &authn.Principal{KeyID: keyID, Scopes: scopes, Limits: l})
 }
@@ -207,7 +208,7 @@ func newDirectLister(t testing.TB, e *env) *directLister {
 func (d *directLister) count(t testing.TB) int {
 	t.Helper()
 	var resp trdgetorderlist.Response
-	err := d.c.Call(context.Background(), 2201, &trdgetorderlist.Request{C2S: &trdgetorderlist.C2S{
+	err := d.c.Call(context.Background(), protoid.TrdGetOrderList, &trdgetorderlist.Request{C2S: &trdgetorderlist.C2S{
 		Header: &trdcommon.TrdHeader{TrdEnv: proto.Int32(0), AccID: proto.Uint64(1001), TrdMarket: proto.Int32(1)},
 	}}, &resp)
 	if err != nil {

@@ -36,7 +36,7 @@ func TestRetryGetsTheFirstOrderAfterTheChecksTurned(t *testing.T) {
 		t.Fatalf("retry: %v %v, want order %s", again, err, first.GetOrderId())
 	}
 	// A new key is refused by the window, and nothing is placed.
-	if _, err := e.srv.PlaceOrder(withIdem(ctxFor("k-turn", &gatewayv1.KeyLimits{HoursWindow: proto.String("09:30-10:30")}), "new"), limitOrder()); errinfo.Reason(err) != errinfo.OutsideHoursWindow {
+	if _, err := e.srv.PlaceOrder(withIdem(ctxFor("k-turn", &gatewayv1.KeyLimits{HoursWindow: proto.String("09:30-10:30")}), "new"), limitOrder()); errinfo.Reason(err) != gatewayv1.Reason_REASON_OUTSIDE_HOURS_WINDOW {
 		t.Fatalf("new key after the window: %v", err)
 	}
 	if n := e.orderCount(t, 1001, 1); n != 1 {
@@ -58,7 +58,7 @@ func TestKeyedAttemptsRespectPerMinuteLimit(t *testing.T) {
 			switch {
 			case err == nil:
 				placed.Add(1)
-			case errinfo.Reason(err) == errinfo.MaxOrdersPerMinute:
+			case errinfo.Reason(err) == gatewayv1.Reason_REASON_MAX_ORDERS_PER_MINUTE:
 				limited.Add(1)
 			default:
 				t.Errorf("unexpected error: %v", err)
@@ -79,7 +79,8 @@ func TestKeyedAttemptsRespectPerMinuteLimit(t *testing.T) {
 }
 
 // TestKeyedOrderTakesTwoScripts: with an Idempotency-Key, the claim and the counted
-// limits are one script, and the result a second; without a key, one script.
+// limits are one script, and the result a second, both run by the answer; without a
+// key, one script.
 func TestKeyedOrderTakesTwoScripts(t *testing.T) {
 	e := newEnv(t)
 	var scripts atomic.Int64
@@ -98,7 +99,6 @@ func TestKeyedOrderTakesTwoScripts(t *testing.T) {
 		if _, err := e.srv.PlaceOrder(tt.ctx, limitOrder()); err != nil {
 			t.Fatal(err)
 		}
-		_ = e.srv.Wait(context.Background()) // the result is recorded after the answer
 		if i > 1 && scripts.Load() != tt.want {
 			t.Fatalf("case %d: %d script round trips, want %d", i, scripts.Load(), tt.want)
 		}
@@ -123,14 +123,14 @@ func (scriptCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.P
 	return next
 }
 
-// TestAnswerDoesNotWaitForTheResultRecord: the order's id is answered before its
-// idempotency record says done; a retry arriving meanwhile waits for the record and
-// gets the same order.
-func TestAnswerDoesNotWaitForTheResultRecord(t *testing.T) {
+// TestResultRecordedBeforeTheAnswer: a placed order's idempotency record says done
+// before its answer leaves: the answer waits for that write, and a retry right after
+// the answer replays the record.
+func TestResultRecordedBeforeTheAnswer(t *testing.T) {
 	e := newEnv(t)
 	release := make(chan struct{})
 	e.rdb.AddHook(holdResult{release})
-	ctx := withIdem(ctxFor("k-after", nil), "after")
+	ctx := withIdem(ctxFor("k-durable", nil), "durable")
 	answered := make(chan *gatewayv1.PlaceOrderResponse, 1)
 	go func() {
 		resp, err := e.srv.PlaceOrder(ctx, limitOrder())
@@ -139,29 +139,21 @@ func TestAnswerDoesNotWaitForTheResultRecord(t *testing.T) {
 		}
 		answered <- resp
 	}()
-	var first *gatewayv1.PlaceOrderResponse
 	select {
-	case first = <-answered:
-	case <-time.After(5 * time.Second):
+	case resp := <-answered:
 		close(release)
-		t.Fatal("the answer waited for the idempotency record")
-	}
-	retried := make(chan string, 1)
-	go func() {
-		resp, err := e.srv.PlaceOrder(ctx, limitOrder())
-		if err != nil {
-			t.Error(err)
-		}
-		retried <- resp.GetOrderId()
-	}()
-	select {
-	case id := <-retried:
-		t.Fatalf("retry answered %q before the first result was recorded", id)
-	case <-time.After(100 * time.Millisecond):
+		t.Fatalf("order %s answered before its result was recorded", resp.GetOrderId())
+	case <-time.After(200 * time.Millisecond):
 	}
 	close(release)
-	if id := <-retried; id != first.GetOrderId() {
-		t.Fatalf("retry got %q, want %q", id, first.GetOrderId())
+	first := <-answered
+	state, err := e.rdb.HGet(context.Background(), recordKeyForTest("k-durable", "durable"), "state").Result()
+	if err != nil || state != idem.StateDone {
+		t.Fatalf("record state %q (%v) after the answer, want %s", state, err, idem.StateDone)
+	}
+	again, err := e.srv.PlaceOrder(ctx, limitOrder())
+	if err != nil || again.GetOrderId() != first.GetOrderId() {
+		t.Fatalf("retry: %v %v, want order %s", again, err, first.GetOrderId())
 	}
 	if n := e.orderCount(t, 1001, 1); n != 1 {
 		t.Fatalf("simulator has %d orders, want 1", n)
@@ -197,8 +189,8 @@ func TestUnacknowledgedClaimIsFreed(t *testing.T) {
 		Idem: idem.New(e.rdb, idem.Options{MinReplicas: 1, ReplicaTimeout: 20 * time.Millisecond}), Quoter: SnapshotQuoter{P: e.placer}, Hub: e.hub, Now: func() time.Time { return *e.now.Load() }})
 	ctx := withIdem(ctxFor("k-unacked", &gatewayv1.KeyLimits{MaxOrdersPerMinute: i32(5)}), "unacked")
 	_, err := srv.PlaceOrder(ctx, limitOrder())
-	if errinfo.Reason(err) != errinfo.RedisUnavailable {
-		t.Fatalf("err = %v, want %s", err, errinfo.RedisUnavailable)
+	if errinfo.Reason(err) != gatewayv1.Reason_REASON_REDIS_UNAVAILABLE {
+		t.Fatalf("err = %v, want %s", err, gatewayv1.Reason_REASON_REDIS_UNAVAILABLE)
 	}
 	if keys, _ := e.rdb.Keys(context.Background(), "futugw:{k-unacked}:idem:*").Result(); len(keys) != 0 {
 		t.Fatalf("idempotency record left: %v", keys)
@@ -208,54 +200,12 @@ func TestUnacknowledgedClaimIsFreed(t *testing.T) {
 	}
 }
 
-// TestResultWrittenAfterLinger: a placed order's idempotency result is written after
-// the answer, once the linger has passed, so its Redis round trip never competes with
-// the answer on its way out: when PlaceOrder returns only the claim's script has run,
-// Wait blocks until the result is written, and a retry then gets the same order.
-func TestResultWrittenAfterLinger(t *testing.T) {
-	e := newEnv(t)
-	e.srv.d.ResultLinger = 300 * time.Millisecond
-	var scripts atomic.Int64
-	e.rdb.AddHook(scriptCounter{&scripts})
-	limited := ctxFor("k-linger", &gatewayv1.KeyLimits{MaxOrdersPerMinute: i32(100), MaxDailyValue: f64(1e9)})
-	if _, err := e.srv.PlaceOrder(withIdem(limited, "warm"), limitOrder()); err != nil { // loads the scripts
-		t.Fatal(err)
-	}
-	_ = e.srv.Wait(context.Background())
-
-	scripts.Store(0)
-	first, err := e.srv.PlaceOrder(withIdem(limited, "linger"), limitOrder())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := scripts.Load(); n != 1 {
-		t.Fatalf("%d scripts by the answer, want 1 (the claim with the limits)", n)
-	}
-	start := time.Now()
-	if err := e.srv.Wait(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if waited := time.Since(start); waited < 100*time.Millisecond {
-		t.Fatalf("Wait returned after %v: the result was not held for the linger", waited)
-	}
-	if n := scripts.Load(); n != 2 {
-		t.Fatalf("%d scripts after Wait, want 2 (the result written)", n)
-	}
-	again, err := e.srv.PlaceOrder(withIdem(limited, "linger"), limitOrder())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if again.GetOrderId() != first.GetOrderId() {
-		t.Fatalf("retry got order %s, first %s", again.GetOrderId(), first.GetOrderId())
-	}
-}
-
 // TestWaitOutlastingTheCallIsATimeout: a retry waiting for a pending first attempt
 // past its own deadline gets a deadline error, not "Redis unavailable".
 func TestWaitOutlastingTheCallIsATimeout(t *testing.T) {
 	e := newEnv(t)
 	req := limitOrder()
-	if _, err := e.srv.d.Idem.Acquire(context.Background(), "k-waits", "waits", bodyHash(req), "first-attempt"); err != nil {
+	if _, err := e.srv.d.Idem.Claim(context.Background(), idem.Attempt{KeyID: "k-waits", Key: "waits", BodyHash: bodyHash(req), ID: "first-attempt"}); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(withIdem(ctxFor("k-waits", nil), "waits"), 100*time.Millisecond)
@@ -285,8 +235,8 @@ func TestRefusedKeyedOrderChecksOnce(t *testing.T) {
 	req := limitOrder()
 	req.OrderType, req.Price = gatewayv1.OrderType_ORDER_TYPE_MARKET, 0
 	_, err := srv.PlaceOrder(withIdem(ctxFor("k-once", &gatewayv1.KeyLimits{MaxOrdersPerMinute: i32(5)}), "once"), req)
-	if errinfo.Reason(err) != errinfo.NoQuote || q.asks.Load() != 1 {
-		t.Fatalf("err %v, %d quote lookups; want %s after one", err, q.asks.Load(), errinfo.NoQuote)
+	if errinfo.Reason(err) != gatewayv1.Reason_REASON_NO_QUOTE || q.asks.Load() != 1 {
+		t.Fatalf("err %v, %d quote lookups; want %s after one", err, q.asks.Load(), gatewayv1.Reason_REASON_NO_QUOTE)
 	}
 	if keys, _ := e.rdb.Keys(context.Background(), "futugw:{k-once}:idem:*").Result(); len(keys) != 0 {
 		t.Fatalf("idempotency record left: %v", keys)

@@ -87,7 +87,7 @@ func (s *Server) findOrder(ctx context.Context, h placer.Header, orderID string)
 			return o, nil
 		}
 	}
-	return nil, errinfo.Newf(codes.NotFound, errinfo.NotFound, "no order %d among this account's orders of today", id)
+	return nil, errinfo.Newf(codes.NotFound, gatewayv1.Reason_REASON_NOT_FOUND, "no order %d among this account's orders of today", id)
 }
 
 // modifiedOrder is old, as the checks see it, with qty and price changed; and the

@@ -47,17 +47,17 @@ func TestModifyRefusals(t *testing.T) {
 		byOther    bool // placed by an unrestricted key
 		qty, price float64
 		code       codes.Code
-		reason     string
+		reason     gatewayv1.Reason
 	}{
-		{"order value", &gatewayv1.KeyLimits{MaxOrderValue: f64(15000)}, false, 200, 100, codes.ResourceExhausted, errinfo.MaxOrderValue},
-		{"daily value", &gatewayv1.KeyLimits{MaxDailyValue: f64(15000)}, false, 200, 100, codes.ResourceExhausted, errinfo.MaxDailyValue},
-		{"lot", nil, false, 150, 100, codes.InvalidArgument, errinfo.InvalidOrder},
-		{"tick", nil, false, 100, 100.03, codes.InvalidArgument, errinfo.InvalidOrder},
-		{"qty zero", nil, false, 0, 100, codes.InvalidArgument, errinfo.InvalidOrder},
-		{"symbol", &gatewayv1.KeyLimits{AllowedSymbols: []string{"HK.09988"}}, true, 100, 101, codes.PermissionDenied, errinfo.SymbolNotAllowed},
-		{"side", &gatewayv1.KeyLimits{AllowedTrdSides: []string{"SELL"}}, true, 100, 101, codes.PermissionDenied, errinfo.SideNotAllowed},
-		{"hours", &gatewayv1.KeyLimits{HoursWindow: proto.String("11:00-12:00")}, true, 100, 101, codes.PermissionDenied, errinfo.OutsideHoursWindow},
-		{"market", &gatewayv1.KeyLimits{AllowedMarkets: []string{"US"}}, true, 100, 101, codes.PermissionDenied, errinfo.MarketNotAllowed},
+		{"order value", &gatewayv1.KeyLimits{MaxOrderValue: f64(15000)}, false, 200, 100, codes.ResourceExhausted, gatewayv1.Reason_REASON_MAX_ORDER_VALUE},
+		{"daily value", &gatewayv1.KeyLimits{MaxDailyValue: f64(15000)}, false, 200, 100, codes.ResourceExhausted, gatewayv1.Reason_REASON_MAX_DAILY_VALUE},
+		{"lot", nil, false, 150, 100, codes.InvalidArgument, gatewayv1.Reason_REASON_INVALID_ORDER},
+		{"tick", nil, false, 100, 100.03, codes.InvalidArgument, gatewayv1.Reason_REASON_INVALID_ORDER},
+		{"qty zero", nil, false, 0, 100, codes.InvalidArgument, gatewayv1.Reason_REASON_INVALID_ORDER},
+		{"symbol", &gatewayv1.KeyLimits{AllowedSymbols: []string{"HK.09988"}}, true, 100, 101, codes.PermissionDenied, gatewayv1.Reason_REASON_SYMBOL_NOT_ALLOWED},
+		{"side", &gatewayv1.KeyLimits{AllowedTrdSides: []string{"SELL"}}, true, 100, 101, codes.PermissionDenied, gatewayv1.Reason_REASON_SIDE_NOT_ALLOWED},
+		{"hours", &gatewayv1.KeyLimits{HoursWindow: proto.String("11:00-12:00")}, true, 100, 101, codes.PermissionDenied, gatewayv1.Reason_REASON_OUTSIDE_HOURS_WINDOW},
+		{"market", &gatewayv1.KeyLimits{AllowedMarkets: []string{"US"}}, true, 100, 101, codes.PermissionDenied, gatewayv1.Reason_REASON_MARKET_NOT_ALLOWED},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -86,7 +86,7 @@ func TestModifyRefusals(t *testing.T) {
 	}
 
 	_, err := e.srv.ModifyOrder(ctxFor("modify-missing", nil), modifyTo("987654321", 100, 100))
-	if status.Code(err) != codes.NotFound || errinfo.Reason(err) != errinfo.NotFound {
+	if status.Code(err) != codes.NotFound || errinfo.Reason(err) != gatewayv1.Reason_REASON_NOT_FOUND {
 		t.Fatalf("an unknown order: %v", err)
 	}
 }
@@ -130,7 +130,7 @@ func TestModifyBooksAddedValue(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = e.srv.ModifyOrder(ctx2, modifyTo(placed.GetOrderId(), 100, 140))
-	if errinfo.Reason(err) != errinfo.OpenDRejected {
+	if errinfo.Reason(err) != gatewayv1.Reason_REASON_OPEND_REJECTED {
 		t.Fatalf("modifying a cancelled order: %v", err)
 	}
 	if _, used, _ := e.counter.Usage(context.Background(), "modify-refused", *e.now.Load()); used != 10000 {

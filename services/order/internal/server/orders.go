@@ -9,6 +9,8 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdcommon"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/errinfo"
+	"github.com/futugw/gateway/platform/keypolicy"
+	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/services/order/internal/fanout"
 	"github.com/futugw/gateway/services/order/internal/limits"
 	"github.com/futugw/gateway/services/order/internal/placer"
@@ -44,16 +46,13 @@ func account(p *authn.Principal, env gatewayv1.TrdEnv, acc uint64, mkt gatewayv1
 	}
 	pol := limits.PolicyFrom(p.Owner(), p.Scopes, p.Limits)
 	if trade {
-		need := authn.ScopeTradeSimulate
-		if env == gatewayv1.TrdEnv_TRD_ENV_REAL {
-			need = authn.ScopeTradeReal
-		}
+		need := keypolicy.TradeScope(env == gatewayv1.TrdEnv_TRD_ENV_REAL)
 		if !p.Has(need) {
-			return placer.Header{}, errinfo.Newf(codes.PermissionDenied, errinfo.ScopeDenied, "this account needs the %s scope", need)
+			return placer.Header{}, errinfo.Newf(codes.PermissionDenied, gatewayv1.Reason_REASON_SCOPE_DENIED, "this account needs the %s scope", need)
 		}
 	}
 	if !pol.AccountAllowed(strconv.FormatUint(acc, 10)) {
-		return placer.Header{}, errinfo.Newf(codes.PermissionDenied, errinfo.AccountNotAllowed, "account %d is not in this key's allowed_acc_ids", acc)
+		return placer.Header{}, errinfo.Newf(codes.PermissionDenied, gatewayv1.Reason_REASON_ACCOUNT_NOT_ALLOWED, "account %d is not in this key's allowed_acc_ids", acc)
 	}
 	if acc == 0 || mkt == gatewayv1.TrdMarket_TRD_MARKET_UNKNOWN {
 		return placer.Header{}, invalid("acc_id and trd_market are required")
@@ -177,7 +176,7 @@ func (s *Server) auditModify(ctx context.Context, p *authn.Principal, action str
 	if aerr := s.d.Audit.Append(bctx, auditEntry(ctx, p, action, reasonOf(err), map[string]string{
 		"result": result, "acc_id": strconv.FormatUint(acc, 10), "opend_order_id": truncate(orderID, 32),
 	})); aerr != nil {
-		s.d.Logger.Error("audit", "action", action, "error", aerr.Error())
+		s.d.Logger.Error("audit", "action", action, obs.Err(aerr))
 	}
 }
 
@@ -186,7 +185,7 @@ func (s *Server) auditModify(ctx context.Context, p *authn.Principal, action str
 // edge reconnects either way and its sockets reload what they show).
 func streamCut(err error) error {
 	if errors.Is(err, fanout.ErrSlow) {
-		return errinfo.New(codes.ResourceExhausted, errinfo.RateLimited, err.Error())
+		return errinfo.New(codes.ResourceExhausted, gatewayv1.Reason_REASON_RATE_LIMITED, err.Error())
 	}
-	return errinfo.New(codes.Unavailable, errinfo.OpenDUnavailable, err.Error())
+	return errinfo.New(codes.Unavailable, gatewayv1.Reason_REASON_OPEND_UNAVAILABLE, err.Error())
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/futugw/gateway/platform/audit"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/errinfo"
+	"github.com/futugw/gateway/platform/keypolicy"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
@@ -52,40 +53,40 @@ func TestRefusals(t *testing.T) {
 		l.MaxOrdersPerMinute, l.MaxDailyValue = i32(100), f64(1e9)
 		return l
 	}
-	simOnly := []string{authn.ScopeTradeSimulate}
+	simOnly := []string{keypolicy.ScopeTradeSimulate}
 	tests := []struct {
 		name   string
 		scopes []string
 		limits *gatewayv1.KeyLimits
 		req    *gatewayv1.PlaceOrderRequest
 		code   codes.Code
-		reason string
+		reason gatewayv1.Reason
 	}{
-		{"scope simulate", []string{authn.ScopeTradeReal}, nil, limitOrder(), codes.PermissionDenied, errinfo.ScopeDenied},
-		{"scope real", simOnly, nil, mod(func(r *gatewayv1.PlaceOrderRequest) { r.TrdEnv, r.AccId = 1, 2001 }), codes.PermissionDenied, errinfo.ScopeDenied},
-		{"account", nil, counted(&gatewayv1.KeyLimits{AllowedAccIds: []string{"1002"}}), limitOrder(), codes.PermissionDenied, errinfo.AccountNotAllowed},
-		{"market", nil, counted(&gatewayv1.KeyLimits{AllowedMarkets: []string{"US"}}), limitOrder(), codes.PermissionDenied, errinfo.MarketNotAllowed},
-		{"symbol", nil, counted(&gatewayv1.KeyLimits{AllowedSymbols: []string{"HK.09988"}}), limitOrder(), codes.PermissionDenied, errinfo.SymbolNotAllowed},
-		{"side", nil, counted(&gatewayv1.KeyLimits{AllowedTrdSides: []string{"SELL"}}), limitOrder(), codes.PermissionDenied, errinfo.SideNotAllowed},
-		{"hours", nil, counted(&gatewayv1.KeyLimits{HoursWindow: proto.String("11:00-12:00")}), limitOrder(), codes.PermissionDenied, errinfo.OutsideHoursWindow},
-		{"qty zero", nil, counted(&gatewayv1.KeyLimits{}), mod(func(r *gatewayv1.PlaceOrderRequest) { r.Qty = 0 }), codes.InvalidArgument, errinfo.InvalidOrder},
-		{"lot", nil, counted(&gatewayv1.KeyLimits{}), mod(func(r *gatewayv1.PlaceOrderRequest) { r.Qty = 150 }), codes.InvalidArgument, errinfo.InvalidOrder},
-		{"price", nil, counted(&gatewayv1.KeyLimits{}), mod(func(r *gatewayv1.PlaceOrderRequest) { r.Price = 0 }), codes.InvalidArgument, errinfo.InvalidOrder},
-		{"tick", nil, counted(&gatewayv1.KeyLimits{}), mod(func(r *gatewayv1.PlaceOrderRequest) { r.Price = 100.01 }), codes.InvalidArgument, errinfo.InvalidOrder},
-		{"unknown side", nil, counted(&gatewayv1.KeyLimits{}), mod(func(r *gatewayv1.PlaceOrderRequest) { r.TrdSide = 9 }), codes.InvalidArgument, errinfo.InvalidOrder},
-		{"order value", nil, counted(&gatewayv1.KeyLimits{MaxOrderValue: f64(9999.99)}), limitOrder(), codes.ResourceExhausted, errinfo.MaxOrderValue},
+		{"scope simulate", []string{keypolicy.ScopeTradeReal}, nil, limitOrder(), codes.PermissionDenied, gatewayv1.Reason_REASON_SCOPE_DENIED},
+		{"scope real", simOnly, nil, mod(func(r *gatewayv1.PlaceOrderRequest) { r.TrdEnv, r.AccId = 1, 2001 }), codes.PermissionDenied, gatewayv1.Reason_REASON_SCOPE_DENIED},
+		{"account", nil, counted(&gatewayv1.KeyLimits{AllowedAccIds: []string{"1002"}}), limitOrder(), codes.PermissionDenied, gatewayv1.Reason_REASON_ACCOUNT_NOT_ALLOWED},
+		{"market", nil, counted(&gatewayv1.KeyLimits{AllowedMarkets: []string{"US"}}), limitOrder(), codes.PermissionDenied, gatewayv1.Reason_REASON_MARKET_NOT_ALLOWED},
+		{"symbol", nil, counted(&gatewayv1.KeyLimits{AllowedSymbols: []string{"HK.09988"}}), limitOrder(), codes.PermissionDenied, gatewayv1.Reason_REASON_SYMBOL_NOT_ALLOWED},
+		{"side", nil, counted(&gatewayv1.KeyLimits{AllowedTrdSides: []string{"SELL"}}), limitOrder(), codes.PermissionDenied, gatewayv1.Reason_REASON_SIDE_NOT_ALLOWED},
+		{"hours", nil, counted(&gatewayv1.KeyLimits{HoursWindow: proto.String("11:00-12:00")}), limitOrder(), codes.PermissionDenied, gatewayv1.Reason_REASON_OUTSIDE_HOURS_WINDOW},
+		{"qty zero", nil, counted(&gatewayv1.KeyLimits{}), mod(func(r *gatewayv1.PlaceOrderRequest) { r.Qty = 0 }), codes.InvalidArgument, gatewayv1.Reason_REASON_INVALID_ORDER},
+		{"lot", nil, counted(&gatewayv1.KeyLimits{}), mod(func(r *gatewayv1.PlaceOrderRequest) { r.Qty = 150 }), codes.InvalidArgument, gatewayv1.Reason_REASON_INVALID_ORDER},
+		{"price", nil, counted(&gatewayv1.KeyLimits{}), mod(func(r *gatewayv1.PlaceOrderRequest) { r.Price = 0 }), codes.InvalidArgument, gatewayv1.Reason_REASON_INVALID_ORDER},
+		{"tick", nil, counted(&gatewayv1.KeyLimits{}), mod(func(r *gatewayv1.PlaceOrderRequest) { r.Price = 100.01 }), codes.InvalidArgument, gatewayv1.Reason_REASON_INVALID_ORDER},
+		{"unknown side", nil, counted(&gatewayv1.KeyLimits{}), mod(func(r *gatewayv1.PlaceOrderRequest) { r.TrdSide = 9 }), codes.InvalidArgument, gatewayv1.Reason_REASON_INVALID_ORDER},
+		{"order value", nil, counted(&gatewayv1.KeyLimits{MaxOrderValue: f64(9999.99)}), limitOrder(), codes.ResourceExhausted, gatewayv1.Reason_REASON_MAX_ORDER_VALUE},
 		{"market order value", nil, counted(&gatewayv1.KeyLimits{MaxOrderValue: f64(1000)}), mod(func(r *gatewayv1.PlaceOrderRequest) {
 			r.OrderType, r.Price = gatewayv1.OrderType_ORDER_TYPE_MARKET, 0
-		}), codes.ResourceExhausted, errinfo.MaxOrderValue},
-		{"per minute", nil, &gatewayv1.KeyLimits{MaxOrdersPerMinute: i32(0)}, limitOrder(), codes.ResourceExhausted, errinfo.MaxOrdersPerMinute},
-		{"daily", nil, &gatewayv1.KeyLimits{MaxDailyValue: f64(9999)}, limitOrder(), codes.ResourceExhausted, errinfo.MaxDailyValue},
+		}), codes.ResourceExhausted, gatewayv1.Reason_REASON_MAX_ORDER_VALUE},
+		{"per minute", nil, &gatewayv1.KeyLimits{MaxOrdersPerMinute: i32(0)}, limitOrder(), codes.ResourceExhausted, gatewayv1.Reason_REASON_MAX_ORDERS_PER_MINUTE},
+		{"daily", nil, &gatewayv1.KeyLimits{MaxDailyValue: f64(9999)}, limitOrder(), codes.ResourceExhausted, gatewayv1.Reason_REASON_MAX_DAILY_VALUE},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			key := fmt.Sprint("refuse-", i)
 			scopes := tt.scopes
 			if scopes == nil {
-				scopes = []string{authn.ScopeTradeSimulate, authn.ScopeTradeReal}
+				scopes = []string{keypolicy.ScopeTradeSimulate, keypolicy.ScopeTradeReal}
 			}
 			ctx := authn.NewContext(withIdem(context.Background(), "idem-"+key), &authn.Principal{KeyID: key, Scopes: scopes, Limits: tt.limits})
 			_, err := e.srv.PlaceOrder(ctx, tt.req)
@@ -123,7 +124,7 @@ func TestConcurrentAttemptsRespectPerMinuteLimit(t *testing.T) {
 			switch {
 			case err == nil:
 				placed++
-			case errinfo.Reason(err) == errinfo.MaxOrdersPerMinute:
+			case errinfo.Reason(err) == gatewayv1.Reason_REASON_MAX_ORDERS_PER_MINUTE:
 				limited++
 			default:
 				t.Errorf("unexpected error: %v", err)
@@ -161,7 +162,7 @@ func TestOpenDRejectionReleasesDailyValueButCountsTheAttempt(t *testing.T) {
 	big := limitOrder()
 	big.Qty = 100_000 // 10,000,000 HKD: more than the account's cash
 	_, err := e.srv.PlaceOrder(ctx, big)
-	if status.Code(err) != codes.FailedPrecondition || errinfo.Reason(err) != errinfo.OpenDRejected {
+	if status.Code(err) != codes.FailedPrecondition || errinfo.Reason(err) != gatewayv1.Reason_REASON_OPEND_REJECTED {
 		t.Fatalf("err = %v", err)
 	}
 	if n, v, _ := e.counter.Usage(context.Background(), "k-rej", *e.now.Load()); n != 1 || v != 0 {
@@ -201,7 +202,7 @@ func TestFiftyConcurrentRetriesPlaceOnce(t *testing.T) {
 	// Same key, different body: a conflict.
 	other := limitOrder()
 	other.Qty = 200
-	if _, err := e.srv.PlaceOrder(ctx, other); status.Code(err) != codes.AlreadyExists || errinfo.Reason(err) != errinfo.IdempotencyConflict {
+	if _, err := e.srv.PlaceOrder(ctx, other); status.Code(err) != codes.AlreadyExists || errinfo.Reason(err) != gatewayv1.Reason_REASON_IDEMPOTENCY_CONFLICT {
 		t.Fatalf("different body: %v", err)
 	}
 	// client_order_id works as the key too.
@@ -219,7 +220,7 @@ func TestRefusedAttemptFreesTheKeyForFixedInput(t *testing.T) {
 	ctx := withIdem(ctxFor("k-fix", nil), "fix-me")
 	bad := limitOrder()
 	bad.Qty = 150
-	if _, err := e.srv.PlaceOrder(ctx, bad); errinfo.Reason(err) != errinfo.InvalidOrder {
+	if _, err := e.srv.PlaceOrder(ctx, bad); errinfo.Reason(err) != gatewayv1.Reason_REASON_INVALID_ORDER {
 		t.Fatalf("bad lot: %v", err)
 	}
 	if _, err := e.srv.PlaceOrder(ctx, limitOrder()); err != nil {
@@ -248,7 +249,7 @@ func TestOpenDDiesMidFlight(t *testing.T) {
 	waitFor(t, "order reached the simulator", func() bool { return direct.count(t) == 1 })
 	e.proxy.Cut()
 	err := <-done
-	if status.Code(err) != codes.Unavailable || errinfo.Reason(err) != errinfo.OpenDUnavailable {
+	if status.Code(err) != codes.Unavailable || errinfo.Reason(err) != gatewayv1.Reason_REASON_OPEND_UNAVAILABLE {
 		t.Fatalf("mid-flight err = %v", err)
 	}
 	e.proxy.blackhole.Store(false)
@@ -276,7 +277,7 @@ func TestOpenDDownFailsFast(t *testing.T) {
 	e.proxy.Cut()
 	waitFor(t, "placer disconnected", func() bool { return !e.placer.Connected() })
 	_, err := e.srv.PlaceOrder(ctxFor("k-down", &gatewayv1.KeyLimits{MaxDailyValue: f64(1e6)}), limitOrder())
-	if status.Code(err) != codes.Unavailable || errinfo.Reason(err) != errinfo.OpenDUnavailable {
+	if status.Code(err) != codes.Unavailable || errinfo.Reason(err) != gatewayv1.Reason_REASON_OPEND_UNAVAILABLE {
 		t.Fatalf("err = %v", err)
 	}
 	if _, v, _ := e.counter.Usage(context.Background(), "k-down", *e.now.Load()); v != 0 {
@@ -297,7 +298,7 @@ func TestRealOrdersNeedUnlockedTrading(t *testing.T) {
 	locked := placerWithoutPassword(t, e)
 	srv := New(Deps{Placer: locked, Counter: e.counter, Idem: e.srv.d.Idem, Quoter: SnapshotQuoter{P: locked}, Hub: e.hub})
 	_, err := srv.PlaceOrder(ctxFor("k-real", &gatewayv1.KeyLimits{MaxDailyValue: f64(1e6)}), real)
-	if status.Code(err) != codes.FailedPrecondition || errinfo.Reason(err) != errinfo.TradingLocked {
+	if status.Code(err) != codes.FailedPrecondition || errinfo.Reason(err) != gatewayv1.Reason_REASON_TRADING_LOCKED {
 		t.Fatalf("locked: %v", err)
 	}
 	if _, v, _ := e.counter.Usage(context.Background(), "k-real", *e.now.Load()); v != 0 {

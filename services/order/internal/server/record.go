@@ -7,6 +7,7 @@ import (
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/audit"
 	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/obs"
 )
 
 // record audits one attempt and counts it.
@@ -47,7 +48,7 @@ func (s *Server) record(ctx context.Context, p *authn.Principal, req *gatewayv1.
 		Reason: reason,
 		Fields: fields,
 	}); aerr != nil {
-		s.d.Logger.Error("audit order attempt", "key_id", p.KeyID, "error", aerr.Error())
+		s.d.Logger.Error("audit order attempt", "key_id", p.KeyID, obs.Err(aerr))
 	}
 }
 

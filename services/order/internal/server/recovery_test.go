@@ -30,14 +30,13 @@ func TestPendingTakeoverKeepsItsChecks(t *testing.T) {
 
 	up := New(Deps{Placer: e.placer, Counter: e.counter, Idem: store, Quoter: SnapshotQuoter{P: e.placer}, Hub: e.hub,
 		HoursTZ: time.UTC, Now: func() time.Time { return *e.now.Load() }, Logger: slog.New(slog.DiscardHandler)})
-	t.Cleanup(func() { _ = up.Wait(context.Background()) })
 	// Sanity: the order is refused on its own.
-	if _, err := up.PlaceOrder(withIdem(ctxFor("k-skip", lim), "sanity"), req); errinfo.Reason(err) != errinfo.MaxOrderValue {
+	if _, err := up.PlaceOrder(withIdem(ctxFor("k-skip", lim), "sanity"), req); errinfo.Reason(err) != gatewayv1.Reason_REASON_MAX_ORDER_VALUE {
 		t.Fatalf("sanity: %v", err)
 	}
 
 	// An owner claims the key and vanishes (crash) before finishing.
-	if _, err := store.Acquire(context.Background(), "k-skip", "skip", bodyHash(req), "vanished-owner"); err != nil {
+	if _, err := store.Claim(context.Background(), idem.Attempt{KeyID: "k-skip", Key: "skip", BodyHash: bodyHash(req), ID: "vanished-owner"}); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(100 * time.Millisecond) // its lease runs out
@@ -58,7 +57,7 @@ func TestPendingTakeoverKeepsItsChecks(t *testing.T) {
 	// The next retry, OpenD back: it must be refused by max_order_value.
 	_, err = up.PlaceOrder(ctx, req)
 	n := e.orderCount(t, 1001, 1)
-	if errinfo.Reason(err) != errinfo.MaxOrderValue || n != 0 {
+	if errinfo.Reason(err) != gatewayv1.Reason_REASON_MAX_ORDER_VALUE || n != 0 {
 		t.Fatalf("retry after recovery: err %v, %d orders placed (max_order_value 500, order worth 10000)", err, n)
 	}
 }
@@ -75,7 +74,7 @@ func TestUnacknowledgedTakeoverKeepsTheRecord(t *testing.T) {
 	req := limitOrder()
 	store := e.srv.d.Idem
 	// An attempt claimed the key, OpenD placed its order, the answer was lost.
-	res, err := store.Acquire(context.Background(), "k-unk", "unk", bodyHash(req), "first-attempt")
+	res, err := store.Claim(context.Background(), idem.Attempt{KeyID: "k-unk", Key: "unk", BodyHash: bodyHash(req), ID: "first-attempt"})
 	if err != nil || res.Claim == nil {
 		t.Fatal(res, err)
 	}

@@ -7,11 +7,11 @@ package server
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"time"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/audit"
+	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/services/order/internal/fanout"
 	"github.com/futugw/gateway/services/order/internal/idem"
 	"github.com/futugw/gateway/services/order/internal/limits"
@@ -42,17 +42,13 @@ type Deps struct {
 	HoursTZ *time.Location
 	Now     func() time.Time
 	Logger  *slog.Logger
-	// ResultLinger delays writing a placed order's idempotency result after its
-	// answer; 0 means resultLinger.
-	ResultLinger time.Duration
 }
 
 // Server implements gatewayv1.OrderServiceServer and gatewayv1.AccountServiceServer.
 type Server struct {
 	gatewayv1.UnimplementedOrderServiceServer
 	gatewayv1.UnimplementedAccountServiceServer
-	d       Deps
-	pending sync.WaitGroup // idempotency results recorded after their answer
+	d Deps
 }
 
 // New returns a Server.
@@ -60,17 +56,12 @@ func New(d Deps) *Server {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	if d.Logger == nil {
-		d.Logger = slog.Default()
-	}
+	d.Logger = obs.OrDiscard(d.Logger)
 	if d.HoursTZ == nil {
 		d.HoursTZ = time.UTC
 	}
 	if d.Metrics == nil {
 		d.Metrics = NewMetrics(nil)
-	}
-	if d.ResultLinger <= 0 {
-		d.ResultLinger = resultLinger
 	}
 	return &Server{d: d}
 }

@@ -6,6 +6,7 @@ import (
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/keypolicy"
 	"google.golang.org/grpc/metadata"
 )
 
@@ -13,7 +14,7 @@ import (
 // sessionID the id shared across refreshes, parentID the long-lived parent key.
 func sessionCtx(keyID, sessionID, parentID string, l *gatewayv1.KeyLimits, idemKey string) context.Context {
 	ctx := authn.NewContext(context.Background(), &authn.Principal{KeyID: keyID, ParentID: parentID, SessionID: sessionID,
-		Scopes: []string{authn.ScopeTradeSimulate}, Limits: l})
+		Scopes: []string{keypolicy.ScopeTradeSimulate}, Limits: l})
 	if idemKey != "" {
 		ctx = metadata.NewIncomingContext(ctx, metadata.Pairs(IdempotencyHeader, idemKey))
 	}
@@ -56,7 +57,6 @@ func TestSessionRefreshKeepsIdempotency(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_ = e.srv.Wait(context.Background())
 	b, err := e.srv.PlaceOrder(sessionCtx("sess-b", "sess-a", "parent", nil, "retry-over-refresh"), limitOrder())
 	if err != nil {
 		t.Fatal(err)

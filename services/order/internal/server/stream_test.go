@@ -8,6 +8,7 @@ import (
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdupdateorder"
+	"github.com/futugw/gateway/opend/protoid"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/proto"
@@ -45,7 +46,7 @@ func TestStreamTradePushesDeliversOrderAndFill(t *testing.T) {
 		t.Fatal(err)
 	}
 	seen := map[uint32]bool{}
-	for !seen[2208] || !seen[2218] {
+	for !seen[protoid.TrdUpdateOrder] || !seen[protoid.TrdUpdateOrderFill] {
 		p, err := stream.Recv()
 		if err != nil {
 			t.Fatalf("recv: %v (seen %v)", err, seen)
@@ -53,7 +54,7 @@ func TestStreamTradePushesDeliversOrderAndFill(t *testing.T) {
 		if p.GetAccId() != 1001 || p.GetTrdEnv() != gatewayv1.TrdEnv_TRD_ENV_SIMULATE {
 			t.Fatalf("push for acc %d env %v", p.GetAccId(), p.GetTrdEnv())
 		}
-		if p.GetProtoId() == 2208 {
+		if p.GetProtoId() == protoid.TrdUpdateOrder {
 			var m trdupdateorder.Response
 			if err := proto.Unmarshal(p.GetBody(), &m); err != nil {
 				t.Fatal(err)

@@ -35,11 +35,20 @@ func startSim(t *testing.T) string {
 func startAuth(t *testing.T) (authAddr, redisAddr, admin, service string) {
 	t.Helper()
 	redisAddr = redistest.Start(t)
+	authAddr, admin, service = startAuthOn(t, redisAddr)
+	return authAddr, redisAddr, admin, service
+}
+
+// startAuthOn runs the real auth binary on the Redis at redisAddr, with the extra
+// flags given; it returns auth's gRPC address, the bootstrap admin key and the service
+// key.
+func startAuthOn(t *testing.T, redisAddr string, extra ...string) (authAddr, admin, service string) {
+	t.Helper()
 	dir := t.TempDir()
 	adminFile, svcFile := filepath.Join(dir, "admin.key"), filepath.Join(dir, "service.key")
-	p := proctest.Start(t, proctest.Build(t, "../../../auth/cmd/auth"), nil, "-grpc-addr", "127.0.0.1:0",
+	p := proctest.Start(t, proctest.Build(t, "../../../auth/cmd/auth"), nil, append([]string{"-grpc-addr", "127.0.0.1:0",
 		"-admin-addr", "127.0.0.1:0", "-redis-addr", redisAddr,
-		"-bootstrap-admin-file", adminFile, "-bootstrap-service-file", svcFile, "-log-level", "info")
+		"-bootstrap-admin-file", adminFile, "-bootstrap-service-file", svcFile, "-log-level", "info"}, extra...)...)
 	authAddr = p.Addr("grpc")
 	proctest.WaitGRPCServing(t, authAddr, "")
 	read := func(f string) string {
@@ -49,7 +58,7 @@ func startAuth(t *testing.T) (authAddr, redisAddr, admin, service string) {
 		}
 		return strings.TrimSpace(string(b))
 	}
-	return authAddr, redisAddr, read(adminFile), read(svcFile)
+	return authAddr, read(adminFile), read(svcFile)
 }
 
 func bearer(key string) context.Context {

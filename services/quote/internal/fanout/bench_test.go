@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 )
 
@@ -27,7 +28,7 @@ func BenchmarkFanout(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := range b.N {
-				if err := h.Publish(ProtoUpdateBasicQot, body, int64(i)); err != nil {
+				if err := h.Publish(protoid.QotUpdateBasicQot, body, int64(i)); err != nil {
 					b.Fatal(err)
 				}
 				for _, s := range streams {
@@ -62,7 +63,7 @@ func BenchmarkSplitEncode(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := range b.N {
-		if err := h.Publish(ProtoUpdateBasicQot, body, int64(i)); err != nil {
+		if err := h.Publish(protoid.QotUpdateBasicQot, body, int64(i)); err != nil {
 			b.Fatal(err)
 		}
 		drain(s)

@@ -11,6 +11,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatebasicqot"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdateticker"
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 	"go.uber.org/goleak"
 	"google.golang.org/protobuf/proto"
@@ -86,7 +87,7 @@ func TestStreamReceivesUnionOfHostedSessions(t *testing.T) {
 	// One push of four securities: split, and only the union's three get through, once each.
 	body := basicPush(t, basicQot(tencent, 480), basicQot(apple, 230), basicQot(hsbc, 95),
 		basicQot(subs.Security{Market: 1, Code: "09988"}, 120))
-	if err := h.Publish(ProtoUpdateBasicQot, body, 42); err != nil {
+	if err := h.Publish(protoid.QotUpdateBasicQot, body, 42); err != nil {
 		t.Fatal(err)
 	}
 	frames := drain(s)
@@ -96,7 +97,7 @@ func TestStreamReceivesUnionOfHostedSessions(t *testing.T) {
 		if err := proto.Unmarshal(m.GetBody(), &r); err != nil || len(r.GetS2C().GetBasicQotList()) != 1 {
 			t.Fatalf("frame body %v: %v", m, err)
 		}
-		if k := secOf(r.GetS2C().GetBasicQotList()[0].GetSecurity()).Key(); k != m.GetSecKey() || m.GetProtoId() != 3005 || m.GetReceivedUnixNano() != 42 {
+		if k := secOf(r.GetS2C().GetBasicQotList()[0].GetSecurity()).Key(); k != m.GetSecKey() || m.GetProtoId() != protoid.QotUpdateBasicQot || m.GetReceivedUnixNano() != 42 {
 			t.Fatalf("frame %v holds %s", m, k)
 		}
 		keys[m.GetSecKey()] = true
@@ -113,7 +114,7 @@ func TestStreamReceivesUnionOfHostedSessions(t *testing.T) {
 	// tencent (a still holds it) and the stream drops a, tencent stops too.
 	tick, _ := proto.Marshal(&qotupdateticker.Response{RetType: proto.Int32(0), S2C: &qotupdateticker.S2C{
 		Security: &qotcommon.Security{Market: proto.Int32(11), Code: proto.String("AAPL")}}})
-	_ = h.Publish(ProtoUpdateTicker, tick, 1)
+	_ = h.Publish(protoid.QotUpdateTicker, tick, 1)
 	if f := drain(s); len(f) != 0 {
 		t.Fatalf("unwanted ticker delivered: %v", f)
 	}
@@ -125,9 +126,9 @@ func TestStreamReceivesUnionOfHostedSessions(t *testing.T) {
 	if f := drain(s); len(f) != 1 || f[0].GetSessionSubs().GetSessionId() != "c" {
 		t.Fatalf("newly hosted c: %v", f)
 	}
-	_ = h.Publish(ProtoUpdateBasicQot, basicPush(t, basicQot(tencent, 481)), 2)
-	_ = h.Publish(ProtoUpdateTicker, tick, 3)
-	if f := drain(s); len(f) != 1 || f[0].GetProtoId() != ProtoUpdateTicker {
+	_ = h.Publish(protoid.QotUpdateBasicQot, basicPush(t, basicQot(tencent, 481)), 2)
+	_ = h.Publish(protoid.QotUpdateTicker, tick, 3)
+	if f := drain(s); len(f) != 1 || f[0].GetProtoId() != protoid.QotUpdateTicker {
 		t.Fatalf("after re-hosting: %v", f)
 	}
 }
@@ -140,7 +141,7 @@ func TestSlowStreamConflates(t *testing.T) {
 	s.SetSessions([]string{"a"})
 	next(t, s) // session_subs
 	for i := range 1000 {
-		_ = h.Publish(ProtoUpdateBasicQot, basicPush(t, basicQot(tencent, float64(i)), basicQot(apple, float64(i))), int64(i))
+		_ = h.Publish(protoid.QotUpdateBasicQot, basicPush(t, basicQot(tencent, float64(i)), basicQot(apple, float64(i))), int64(i))
 	}
 	if n := s.Pending(); n != 2 {
 		t.Fatalf("pending %d; want one frame per pair", n)

@@ -8,15 +8,9 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatebasicqot"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdateorderbook"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdateticker"
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 	"google.golang.org/protobuf/proto"
-)
-
-// OpenD push proto ids the hub understands.
-const (
-	ProtoUpdateBasicQot  uint32 = 3005
-	ProtoUpdateTicker    uint32 = 3011
-	ProtoUpdateOrderBook uint32 = 3013
 )
 
 // Publish routes one OpenD push (the whole Response body as received). A
@@ -25,15 +19,15 @@ const (
 // refreshes the push cache. recvNano is when the push arrived.
 func (h *Hub) Publish(protoID uint32, body []byte, recvNano int64) error {
 	switch protoID {
-	case ProtoUpdateBasicQot:
+	case protoid.QotUpdateBasicQot:
 		return h.publishBasic(body, recvNano)
-	case ProtoUpdateOrderBook:
+	case protoid.QotUpdateOrderBook:
 		var r qotupdateorderbook.Response
 		if err := proto.Unmarshal(body, &r); err != nil {
 			return fmt.Errorf("fanout: decode Qot_UpdateOrderBook: %w", err)
 		}
 		h.publishOne(protoID, subs.SubOrderBook, r.GetS2C().GetSecurity(), body, recvNano)
-	case ProtoUpdateTicker:
+	case protoid.QotUpdateTicker:
 		var r qotupdateticker.Response
 		if err := proto.Unmarshal(body, &r); err != nil {
 			return fmt.Errorf("fanout: decode Qot_UpdateTicker: %w", err)
@@ -67,7 +61,7 @@ func (h *Hub) publishBasic(body []byte, recvNano int64) error {
 			}
 			one = b
 		}
-		m := quoteMsg(ProtoUpdateBasicQot, p, one, recvNano)
+		m := quoteMsg(protoid.QotUpdateBasicQot, p, one, recvNano)
 		h.remember(p, m)
 		h.deliver(p, m)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/opend/envelope"
 	"github.com/futugw/gateway/platform/errinfo"
 	"github.com/futugw/gateway/services/quote/internal/fanout"
@@ -12,20 +13,12 @@ import (
 	"google.golang.org/grpc/codes"
 )
 
-// Reasons of this service's errors (the errinfo vocabulary lacks them).
-const (
-	ReasonQuotaExceeded    = "quota_exceeded"
-	ReasonOpenDUnavailable = "opend_unavailable"
-	ReasonOpenDRefused     = "opend_refused"
-	ReasonStreamOverflow   = "stream_overflow"
-	ReasonShuttingDown     = "shutting_down"
-)
-
 func invalid(msg string) error {
-	return errinfo.New(codes.InvalidArgument, errinfo.InvalidArgument, msg)
+	return errinfo.New(codes.InvalidArgument, gatewayv1.Reason_REASON_INVALID_ARGUMENT, msg)
 }
 
-// toStatus maps domain and OpenD errors to gRPC statuses with a stable reason.
+// toStatus maps domain and OpenD errors to gRPC statuses with a stable reason; any
+// other error is a fault whose detail the caller never sees (errinfo.Internal).
 func toStatus(err error) error {
 	var qe *subs.QuotaError
 	var ee *envelope.Error
@@ -33,19 +26,19 @@ func toStatus(err error) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &qe):
-		return errinfo.New(codes.ResourceExhausted, ReasonQuotaExceeded, qe.Error())
+		return errinfo.New(codes.ResourceExhausted, gatewayv1.Reason_REASON_QUOTA_EXCEEDED, qe.Error())
 	case upstream.Unavailable(err), errors.Is(err, subs.ErrClosed):
-		return errinfo.New(codes.Unavailable, ReasonOpenDUnavailable, "OpenD is not connected; retry shortly")
+		return errinfo.New(codes.Unavailable, gatewayv1.Reason_REASON_OPEND_UNAVAILABLE, "OpenD is not connected; retry shortly")
 	case errors.Is(err, context.DeadlineExceeded):
-		return errinfo.New(codes.Unavailable, ReasonOpenDUnavailable, "OpenD did not answer in time")
+		return errinfo.New(codes.Unavailable, gatewayv1.Reason_REASON_OPEND_UNAVAILABLE, "OpenD did not answer in time")
 	case errors.Is(err, context.Canceled):
-		return errinfo.New(codes.Canceled, "", "request cancelled")
+		return errinfo.New(codes.Canceled, gatewayv1.Reason_REASON_UNSPECIFIED, "request cancelled")
 	case errors.As(err, &ee):
-		return errinfo.Newf(codes.FailedPrecondition, ReasonOpenDRefused, "OpenD refused the request: %s", ee.Error())
+		return errinfo.Newf(codes.FailedPrecondition, gatewayv1.Reason_REASON_OPEND_REFUSED, "OpenD refused the request: %s", ee.Error())
 	case errors.Is(err, fanout.ErrShuttingDown):
-		return errinfo.New(codes.Unavailable, ReasonShuttingDown, "the quote service is shutting down; reconnect")
+		return errinfo.New(codes.Unavailable, gatewayv1.Reason_REASON_SHUTTING_DOWN, "the quote service is shutting down; reconnect")
 	case errors.Is(err, fanout.ErrOverflow):
-		return errinfo.New(codes.ResourceExhausted, ReasonStreamOverflow, err.Error())
+		return errinfo.New(codes.ResourceExhausted, gatewayv1.Reason_REASON_STREAM_OVERFLOW, err.Error())
 	}
-	return errinfo.New(codes.Internal, errinfo.Internal, err.Error())
+	return errinfo.Internal(err)
 }

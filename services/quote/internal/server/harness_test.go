@@ -13,6 +13,7 @@ import (
 	"github.com/futugw/gateway/opend/sim"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/errinfo"
+	"github.com/futugw/gateway/platform/keypolicy"
 	"github.com/futugw/gateway/platform/redisx"
 	"github.com/futugw/gateway/services/quote/internal/fanout"
 	"github.com/futugw/gateway/services/quote/internal/subs"
@@ -37,7 +38,7 @@ func (f fakeValidator) Validate(_ context.Context, tok string, _ authn.CallInfo)
 	if p, ok := f[tok]; ok {
 		return p, nil
 	}
-	return nil, errinfo.New(codes.Unauthenticated, errinfo.InvalidKey, "unknown key")
+	return nil, errinfo.New(codes.Unauthenticated, gatewayv1.Reason_REASON_INVALID_KEY, "unknown key")
 }
 
 // simServer is an in-process OpenD simulator that can be stopped and restarted on the
@@ -203,12 +204,12 @@ func newEnv(t *testing.T, o envOpts) *env {
 	}
 
 	v := fakeValidator{
-		token(0): {KeyID: "alice", Scopes: []string{authn.ScopeQotRead}, TokenHash: "hash-alice"},
-		token(1): {KeyID: "bob", Scopes: []string{authn.ScopeQotRead}},
-		token(2): {KeyID: "carol", Scopes: []string{authn.ScopeQotRead}},
-		token(3): {KeyID: "acc-only", Scopes: []string{authn.ScopeAccRead}},
-		token(4): {KeyID: "edge", Scopes: []string{authn.ScopeService}},
-		token(5): {KeyID: "dave-2", SessionID: "dave", Scopes: []string{authn.ScopeQotRead},
+		token(0): {KeyID: "alice", Scopes: []string{keypolicy.ScopeQotRead}, TokenHash: "hash-alice"},
+		token(1): {KeyID: "bob", Scopes: []string{keypolicy.ScopeQotRead}},
+		token(2): {KeyID: "carol", Scopes: []string{keypolicy.ScopeQotRead}},
+		token(3): {KeyID: "acc-only", Scopes: []string{keypolicy.ScopeAccRead}},
+		token(4): {KeyID: "edge", Scopes: []string{keypolicy.ScopeService}},
+		token(5): {KeyID: "dave-2", SessionID: "dave", Scopes: []string{keypolicy.ScopeQotRead},
 			TokenHash: "hash-dave-2", ExpiresAt: o.daveExpires},
 	}
 	lifeCtx, stopLife := context.WithCancel(context.Background())
@@ -275,7 +276,7 @@ func as(n int) context.Context {
 
 func sec(m int32, code string) *gatewayv1.Security { return &gatewayv1.Security{Market: m, Code: code} }
 
-func wantCode(t *testing.T, err error, c codes.Code, reason string) {
+func wantCode(t *testing.T, err error, c codes.Code, reason gatewayv1.Reason) {
 	t.Helper()
 	if status.Code(err) != c || errinfo.Reason(err) != reason {
 		t.Fatalf("err = %v (reason %q); want %s %s", err, errinfo.Reason(err), c, reason)

@@ -88,7 +88,7 @@ func TestQuotaRefusalNotifiesSession(t *testing.T) {
 	bobs, others := openStream(t, e, "bob"), openStream(t, e, "carol")
 
 	_, err := e.qc.Subscribe(as(1), &gatewayv1.SubscribeRequest{SecurityList: []*gatewayv1.Security{sec(11, "AAPL")}, SubTypeList: []int32{1}})
-	wantCode(t, err, codes.ResourceExhausted, ReasonQuotaExceeded)
+	wantCode(t, err, codes.ResourceExhausted, gatewayv1.Reason_REASON_QUOTA_EXCEEDED)
 	got := recvUntil(t, bobs, func(m *gatewayv1.QuotePush) bool { return m.GetNotify() != nil })
 	n := got[len(got)-1].GetNotify()
 	if n.GetEvent() != "quota_exceeded" || !strings.Contains(n.GetMessage(), "1 of 1 slots in use") {

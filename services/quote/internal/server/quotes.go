@@ -7,14 +7,9 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetsecuritysnapshot"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetstaticinfo"
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 	"github.com/futugw/gateway/services/quote/internal/upstream"
-)
-
-// Proto ids of the requests made here.
-const (
-	protoGetStaticInfo       uint32 = 3202
-	protoGetSecuritySnapshot uint32 = 3203
 )
 
 // GetBasicQuote answers from the push cache when the security's last push is fresh,
@@ -40,7 +35,7 @@ func (s *Server) GetBasicQuote(ctx context.Context, req *gatewayv1.GetBasicQuote
 			c2s.SecurityList = append(c2s.SecurityList, upstream.Security(secs[i]))
 		}
 		var resp qotgetsecuritysnapshot.Response
-		if err := s.call(ctx, protoGetSecuritySnapshot, &qotgetsecuritysnapshot.Request{C2S: c2s}, &resp); err != nil {
+		if err := s.call(ctx, protoid.QotGetSecuritySnapshot, &qotgetsecuritysnapshot.Request{C2S: c2s}, &resp); err != nil {
 			return nil, toStatus(err)
 		}
 		got := map[subs.Security]*qotgetsecuritysnapshot.SnapshotBasicData{}
@@ -99,7 +94,7 @@ func (s *Server) GetStaticInfo(ctx context.Context, req *gatewayv1.GetStaticInfo
 	s.staticMu.RUnlock()
 	if len(ask) > 0 {
 		var resp qotgetstaticinfo.Response
-		if err := s.call(ctx, protoGetStaticInfo, &qotgetstaticinfo.Request{C2S: &qotgetstaticinfo.C2S{SecurityList: ask}}, &resp); err != nil {
+		if err := s.call(ctx, protoid.QotGetStaticInfo, &qotgetstaticinfo.Request{C2S: &qotgetstaticinfo.C2S{SecurityList: ask}}, &resp); err != nil {
 			return nil, toStatus(err)
 		}
 		s.staticMu.Lock()

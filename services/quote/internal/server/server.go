@@ -12,6 +12,7 @@ import (
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
 	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/services/quote/internal/fanout"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 	"google.golang.org/protobuf/proto"
@@ -76,9 +77,7 @@ func New(o Options) *Server {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
-	}
+	o.Logger = obs.OrDiscard(o.Logger)
 	return &Server{o: o, static: make(map[subs.Security]*qotcommon.SecurityStaticBasic)}
 }
 

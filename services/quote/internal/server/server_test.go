@@ -7,6 +7,7 @@ import (
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatebasicqot"
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/sim"
 	"go.uber.org/goleak"
 	"google.golang.org/grpc"
@@ -75,7 +76,7 @@ func TestFanOutRestartAndRelease(t *testing.T) {
 		if ss := m.GetSessionSubs(); ss != nil {
 			seenSubs[ss.GetSessionId()] = true
 		}
-		if m.GetProtoId() == 3005 {
+		if m.GetProtoId() == protoid.QotUpdateBasicQot {
 			if !union[m.GetSecKey()] {
 				t.Fatalf("frame for %s outside the union", m.GetSecKey())
 			}
@@ -112,9 +113,9 @@ func TestFanOutRestartAndRelease(t *testing.T) {
 		t.Fatalf("fresh cached quote while OpenD is down: %v", err)
 	}
 	_, err = e.qc.GetBasicQuote(as(0), &gatewayv1.GetBasicQuoteRequest{SecurityList: []*gatewayv1.Security{sec(1, "00388")}})
-	wantCode(t, err, codes.Unavailable, ReasonOpenDUnavailable)
+	wantCode(t, err, codes.Unavailable, gatewayv1.Reason_REASON_OPEND_UNAVAILABLE)
 	_, err = e.qc.Subscribe(as(2), &gatewayv1.SubscribeRequest{SecurityList: []*gatewayv1.Security{sec(1, "00388")}, SubTypeList: basic})
-	wantCode(t, err, codes.Unavailable, ReasonOpenDUnavailable)
+	wantCode(t, err, codes.Unavailable, gatewayv1.Reason_REASON_OPEND_UNAVAILABLE)
 
 	e.sim.start()
 	recvUntil(t, st, func(m *gatewayv1.QuotePush) bool { return m.GetNotify().GetEvent() == "opend_reconnected" })
@@ -138,7 +139,7 @@ func TestQuotaAndRefusals(t *testing.T) {
 	basic := []int32{1}
 	subscribe(t, e, 0, []int32{1, 2}, sec(1, "00700"))
 	_, err := e.qc.Subscribe(as(1), &gatewayv1.SubscribeRequest{SecurityList: []*gatewayv1.Security{sec(11, "AAPL"), sec(11, "MSFT")}, SubTypeList: basic})
-	wantCode(t, err, codes.ResourceExhausted, ReasonQuotaExceeded)
+	wantCode(t, err, codes.ResourceExhausted, gatewayv1.Reason_REASON_QUOTA_EXCEEDED)
 	if n := len(e.reg.Upstream()); n != 2 || e.opendUsed(t) != 2 || len(e.reg.Session("bob")) != 0 {
 		t.Fatal("a refused subscribe changed something")
 	}
@@ -148,13 +149,13 @@ func TestQuotaAndRefusals(t *testing.T) {
 		ctx    context.Context
 		req    *gatewayv1.SubscribeRequest
 		code   codes.Code
-		reason string
+		reason gatewayv1.Reason
 	}{
-		{"no key", context.Background(), &gatewayv1.SubscribeRequest{}, codes.Unauthenticated, "missing_key"},
-		{"no qot:read", as(3), &gatewayv1.SubscribeRequest{}, codes.PermissionDenied, "scope_denied"},
-		{"bad code", as(0), &gatewayv1.SubscribeRequest{SecurityList: []*gatewayv1.Security{sec(1, "700")}, SubTypeList: basic}, codes.InvalidArgument, "invalid_argument"},
-		{"bad market", as(0), &gatewayv1.SubscribeRequest{SecurityList: []*gatewayv1.Security{sec(21, "600519")}, SubTypeList: basic}, codes.InvalidArgument, "invalid_argument"},
-		{"bad sub type", as(0), &gatewayv1.SubscribeRequest{SecurityList: []*gatewayv1.Security{sec(1, "00700")}, SubTypeList: []int32{5}}, codes.InvalidArgument, "invalid_argument"},
+		{"no key", context.Background(), &gatewayv1.SubscribeRequest{}, codes.Unauthenticated, gatewayv1.Reason_REASON_MISSING_KEY},
+		{"no qot:read", as(3), &gatewayv1.SubscribeRequest{}, codes.PermissionDenied, gatewayv1.Reason_REASON_SCOPE_DENIED},
+		{"bad code", as(0), &gatewayv1.SubscribeRequest{SecurityList: []*gatewayv1.Security{sec(1, "700")}, SubTypeList: basic}, codes.InvalidArgument, gatewayv1.Reason_REASON_INVALID_ARGUMENT},
+		{"bad market", as(0), &gatewayv1.SubscribeRequest{SecurityList: []*gatewayv1.Security{sec(21, "600519")}, SubTypeList: basic}, codes.InvalidArgument, gatewayv1.Reason_REASON_INVALID_ARGUMENT},
+		{"bad sub type", as(0), &gatewayv1.SubscribeRequest{SecurityList: []*gatewayv1.Security{sec(1, "00700")}, SubTypeList: []int32{5}}, codes.InvalidArgument, gatewayv1.Reason_REASON_INVALID_ARGUMENT},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -167,7 +168,7 @@ func TestQuotaAndRefusals(t *testing.T) {
 	if err == nil {
 		_, err = st.Recv()
 	}
-	wantCode(t, err, codes.PermissionDenied, "scope_denied")
+	wantCode(t, err, codes.PermissionDenied, gatewayv1.Reason_REASON_SCOPE_DENIED)
 }
 
 // TestSlowStreamConflates stalls an edge reader: the service conflates instead of

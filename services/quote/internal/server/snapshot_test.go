@@ -7,6 +7,7 @@ import (
 	"time"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/sim"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 )
@@ -37,7 +38,7 @@ func TestFirstPushReachesSubscriber(t *testing.T) {
 				close(got)
 				return
 			}
-			if m.GetProtoId() == 3005 {
+			if m.GetProtoId() == protoid.QotUpdateBasicQot {
 				got <- m.GetSecKey()
 			}
 		}
@@ -80,7 +81,7 @@ func TestSecondSessionGetsSnapshot(t *testing.T) {
 			if err != nil {
 				return
 			}
-			if m.GetProtoId() == 3005 {
+			if m.GetProtoId() == protoid.QotUpdateBasicQot {
 				got <- struct{}{}
 				return
 			}

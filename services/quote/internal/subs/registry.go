@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/futugw/gateway/platform/obs"
 )
 
 // Upstream is OpenD's side of subscriptions (Qot_Sub).
@@ -83,9 +85,7 @@ func New(o Options) *Registry {
 	if o.CallTimeout <= 0 {
 		o.CallTimeout = 10 * time.Second
 	}
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
-	}
+	o.Logger = obs.OrDiscard(o.Logger)
 	return &Registry{
 		o:        o,
 		quota:    o.Quota,
@@ -287,7 +287,7 @@ func (r *Registry) releaseLocked(p Pair, e *entry) {
 	ctx, cancel := context.WithTimeout(context.Background(), r.o.CallTimeout)
 	defer cancel()
 	if err := r.o.Upstream.Unsubscribe(ctx, []Pair{p}); err != nil {
-		r.o.Logger.Warn("upstream release failed; retrying", "pair", p.String(), "err", err, "retry_in", r.o.RetryDelay)
+		r.o.Logger.Warn("upstream release failed; retrying", "pair", p.String(), obs.Err(err), "retry_in", r.o.RetryDelay)
 		r.scheduleAfterLocked(p, e, r.o.RetryDelay)
 		return
 	}
@@ -375,7 +375,7 @@ func (r *Registry) forgetLocked(p Pair, why error) {
 		if len(set) == 0 {
 			delete(r.sessions, session)
 		}
-		r.o.Logger.Warn("subscription dropped: OpenD refuses it", "session", session, "pair", p.String(), "err", why.Error())
+		r.o.Logger.Warn("subscription dropped: OpenD refuses it", "session", session, "pair", p.String(), obs.Err(why))
 		r.sessionChangedLocked(session)
 	}
 }

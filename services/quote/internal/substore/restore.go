@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 )
 
@@ -49,10 +50,10 @@ func (s *Store) Restore(ctx context.Context, reg Registry, sessions Sessions) (i
 			}
 			s.o.Metrics.restore(resultOverQuota)
 			s.o.Logger.Warn("saved session dropped: its subscriptions no longer fit the quota",
-				"session", r.Session, "pairs", len(r.Pairs), "error", err.Error())
+				"session", r.Session, "pairs", len(r.Pairs), obs.Err(err))
 			if err := s.Delete(ctx, r.Session); err != nil {
 				s.o.Logger.Warn("deleting a dropped session's record failed; it expires with its keys",
-					"session", r.Session, "error", err.Error())
+					"session", r.Session, obs.Err(err))
 			}
 			continue
 		}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/platform/redisx"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 )
@@ -55,9 +56,7 @@ func New(rdb redis.UniversalClient, o Options) *Store {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
-	}
+	o.Logger = obs.OrDiscard(o.Logger)
 	if o.Metrics == nil {
 		o.Metrics = NewMetrics(nil)
 	}
@@ -173,7 +172,7 @@ func (s *Store) malformed(ctx context.Context, name string, why error) {
 	s.o.Metrics.restore(resultMalformed)
 	err := s.rdb.Del(ctx, name).Err()
 	s.o.Logger.Warn("malformed session subscription record skipped and deleted", "key", name,
-		"error", why.Error(), "delete_error", errString(err))
+		obs.Err(why), "delete_error", errString(err))
 }
 
 // scan collects the record keys, on every primary of a Cluster.

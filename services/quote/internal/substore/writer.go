@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/futugw/gateway/platform/obs"
 )
 
 // ErrUnavailable: saves are failing (Redis unreachable); they are retried in the
@@ -294,6 +296,6 @@ func (w *Writer) logOutcome(err error, failed, pending int) {
 	}
 	w.o.Logger.Warn("saving session subscriptions to Redis failed; retrying in the background "+
 		"(subscriptions work, but a restart of the quote service would lose these changes)",
-		"error", err.Error(), "failed_writes", w.failures, "pending_sessions", pending)
+		obs.Err(err), "failed_writes", w.failures, "pending_sessions", pending)
 	w.lastLog, w.failures, w.logged = now, 0, true
 }

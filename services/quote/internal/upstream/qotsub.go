@@ -12,6 +12,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetsubinfo"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotsub"
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 	"google.golang.org/protobuf/proto"
 )
@@ -64,7 +65,7 @@ func (c *Client) sub(ctx context.Context, batch []subs.Pair, on bool) error {
 	for _, p := range batch {
 		c2s.SecurityList = append(c2s.SecurityList, Security(p.Sec))
 	}
-	return c.Call(ctx, ProtoSub, &qotsub.Request{C2S: c2s}, &qotsub.Response{})
+	return c.Call(ctx, protoid.QotSub, &qotsub.Request{C2S: c2s}, &qotsub.Response{})
 }
 
 // batches groups pairs by sub type (Qot_Sub subscribes a product) in bounded batches.
@@ -90,7 +91,7 @@ func batches(ps []subs.Pair) [][]subs.Pair {
 // SubInfo asks OpenD for this connection's quota figures (Qot_GetSubInfo).
 func (c *Client) SubInfo(ctx context.Context) (used, remain int, err error) {
 	var resp qotgetsubinfo.Response
-	if err := c.Call(ctx, ProtoGetSubInfo, &qotgetsubinfo.Request{C2S: &qotgetsubinfo.C2S{}}, &resp); err != nil {
+	if err := c.Call(ctx, protoid.QotGetSubInfo, &qotgetsubinfo.Request{C2S: &qotgetsubinfo.C2S{}}, &resp); err != nil {
 		return 0, 0, err
 	}
 	return int(resp.GetS2C().GetTotalUsedQuota()), int(resp.GetS2C().GetRemainQuota()), nil

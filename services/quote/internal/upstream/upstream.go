@@ -13,17 +13,9 @@ import (
 	"time"
 
 	"github.com/futugw/gateway/opend/client"
+	"github.com/futugw/gateway/opend/protoid"
+	"github.com/futugw/gateway/platform/obs"
 	"google.golang.org/protobuf/proto"
-)
-
-// Proto ids used here.
-const (
-	ProtoNotify          uint32 = 1003
-	ProtoSub             uint32 = 3001
-	ProtoGetSubInfo      uint32 = 3003
-	ProtoUpdateBasicQot  uint32 = 3005
-	ProtoUpdateTicker    uint32 = 3011
-	ProtoUpdateOrderBook uint32 = 3013
 )
 
 // ErrUnavailable: there is no OpenD connection right now (first dial pending, or
@@ -76,9 +68,7 @@ func Start(cfg Config) *Client {
 	if cfg.MaxBackoff <= 0 {
 		cfg.MaxBackoff = 5 * time.Second
 	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
+	cfg.Logger = obs.OrDiscard(cfg.Logger)
 	c := &Client{cfg: cfg, log: cfg.Logger}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	c.wg.Add(1)
@@ -89,27 +79,10 @@ func Start(cfg Config) *Client {
 // dialLoop makes the first connection; later reconnects are the opend client's.
 func (c *Client) dialLoop() {
 	defer c.wg.Done()
-	wait := c.cfg.MinBackoff
-	for attempt := 1; ; attempt++ {
-		ctx, cancel := context.WithTimeout(c.ctx, c.cfg.DialTimeout)
-		conn, err := client.Dial(ctx, c.clientConfig())
-		cancel()
-		if err == nil {
-			c.conn.Store(conn)
-			return
-		}
-		if c.ctx.Err() != nil {
-			return
-		}
-		c.log.Warn("opend dial failed", "addr", c.cfg.Addr, "attempt", attempt, "err", err, "retry_in", wait)
-		t := time.NewTimer(wait)
-		select {
-		case <-t.C:
-		case <-c.ctx.Done():
-			t.Stop()
-			return
-		}
-		wait = min(2*wait, c.cfg.MaxBackoff)
+	conn, err := client.DialUntilConnected(c.ctx, c.clientConfig(),
+		client.Backoff{Min: c.cfg.MinBackoff, Max: c.cfg.MaxBackoff})
+	if err == nil {
+		c.conn.Store(conn)
 	}
 }
 
@@ -131,7 +104,7 @@ func (c *Client) clientConfig() client.Config {
 		// rather than the connection (and every subscription with it).
 		PushOverflow: client.OverflowDrop,
 		Push: map[uint32]client.PushHandler{
-			ProtoUpdateBasicQot: push, ProtoUpdateTicker: push, ProtoUpdateOrderBook: push, ProtoNotify: push,
+			protoid.QotUpdateBasicQot: push, protoid.QotUpdateTicker: push, protoid.QotUpdateOrderBook: push, protoid.Notify: push,
 		},
 		OnConnect: func(ctx context.Context, conn *client.Conn) error {
 			c.conn.Store(conn) // the same Conn Dial returns; calls work from here on

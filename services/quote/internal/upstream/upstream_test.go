@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/sim"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 	"go.uber.org/goleak"
@@ -59,7 +60,7 @@ func TestSubscribeAndPush(t *testing.T) {
 	}
 	seen := map[uint32]bool{}
 	timeout := time.After(20 * time.Second)
-	for !seen[ProtoUpdateBasicQot] || !seen[ProtoUpdateTicker] {
+	for !seen[protoid.QotUpdateBasicQot] || !seen[protoid.QotUpdateTicker] {
 		select {
 		case id := <-pushes:
 			seen[id] = true

@@ -9,9 +9,6 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatebasicqot"
 )
 
-// ProtoBasicQot is Qot_UpdateBasicQot, the basic quote push.
-const ProtoBasicQot = 3005
-
 // Basic is the decoded form of one security's basic quote for ?format=json sockets,
 // with snake_case names of Futu's BasicQot fields.
 type Basic struct {

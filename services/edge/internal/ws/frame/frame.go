@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/opend/protoid"
 )
 
 // Frame types (the "type" field).
@@ -64,7 +65,7 @@ func QuoteJSON(p *gatewayv1.QuotePush) ([]byte, error) {
 		Type: TypeQuote, ProtoID: p.GetProtoId(), SecKey: p.GetSecKey(),
 		BodyB64: base64.StdEncoding.EncodeToString(p.GetBody()),
 	}
-	if p.GetProtoId() == ProtoBasicQot {
+	if p.GetProtoId() == protoid.QotUpdateBasicQot {
 		b, err := DecodeBasic(p.GetBody())
 		if err != nil {
 			return nil, err

@@ -10,6 +10,7 @@ import (
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatebasicqot"
+	"github.com/futugw/gateway/opend/protoid"
 )
 
 func basicBody(t *testing.T, code string, price float64) []byte {
@@ -38,7 +39,7 @@ func BasicResponse(market int32, code string, price float64) *qotupdatebasicqot.
 
 func TestQuoteFrames(t *testing.T) {
 	body := basicBody(t, "00700", 321.5)
-	p := &gatewayv1.QuotePush{ProtoId: 3005, SecKey: "HK.00700", SubType: 1, Body: body}
+	p := &gatewayv1.QuotePush{ProtoId: protoid.QotUpdateBasicQot, SecKey: "HK.00700", SubType: 1, Body: body}
 
 	b, err := Quote(p)
 	if err != nil {
@@ -66,18 +67,18 @@ func TestQuoteFrames(t *testing.T) {
 	}
 
 	// Other push types keep the default shape; bad bodies are errors, never panics.
-	if b, err := QuoteJSON(&gatewayv1.QuotePush{ProtoId: 3013, SecKey: "HK.00700", Body: []byte{1}}); err != nil || string(b) == "" {
+	if b, err := QuoteJSON(&gatewayv1.QuotePush{ProtoId: protoid.QotUpdateOrderBook, SecKey: "HK.00700", Body: []byte{1}}); err != nil || string(b) == "" {
 		t.Fatalf("QuoteJSON(3013) = %s, %v", b, err)
 	}
 	for _, bad := range [][]byte{{0xff, 0xff}, nil} {
-		if _, err := QuoteJSON(&gatewayv1.QuotePush{ProtoId: 3005, Body: bad}); err == nil {
+		if _, err := QuoteJSON(&gatewayv1.QuotePush{ProtoId: protoid.QotUpdateBasicQot, Body: bad}); err == nil {
 			t.Errorf("QuoteJSON(%x) accepted", bad)
 		}
 	}
 }
 
 func TestTradeAndNotify(t *testing.T) {
-	b, err := Trade(&gatewayv1.TradePush{ProtoId: 2208, AccId: 1001, Body: []byte("x")})
+	b, err := Trade(&gatewayv1.TradePush{ProtoId: protoid.TrdUpdateOrder, AccId: 1001, Body: []byte("x")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+
+	"github.com/futugw/gateway/opend/protoid"
 )
 
 func item(s string) *Item { return &Item{Data: []byte(s)} }
@@ -21,13 +23,13 @@ func drain(q *Queue) []string {
 
 func TestConflationKeepsLatestInFirstArrivalOrder(t *testing.T) {
 	q := New(10)
-	a, b := Key{"HK.00700", 3005}, Key{"US.AAPL", 3005}
+	a, b := Key{"HK.00700", protoid.QotUpdateBasicQot}, Key{"US.AAPL", protoid.QotUpdateBasicQot}
 	q.PushQuote(a, item("a1"))
 	q.PushQuote(b, item("b1"))
 	if !q.PushQuote(a, item("a2")) {
 		t.Fatal("second frame of a key did not conflate")
 	}
-	q.PushQuote(Key{"HK.00700", 3013}, item("ob"))
+	q.PushQuote(Key{"HK.00700", protoid.QotUpdateOrderBook}, item("ob"))
 	if !q.Push(item("trade")) {
 		t.Fatal("push refused")
 	}
@@ -57,7 +59,7 @@ func TestBounds(t *testing.T) {
 	}
 	// More distinct quote keys than the limit: the oldest waiting quote goes.
 	for i := range 5 {
-		q.PushQuote(Key{fmt.Sprint(i), 3005}, item(fmt.Sprint("q", i)))
+		q.PushQuote(Key{fmt.Sprint(i), protoid.QotUpdateBasicQot}, item(fmt.Sprint("q", i)))
 	}
 	if got := fmt.Sprint(drain(q)); got != "[t0 t1 t2 q2 q3 q4]" {
 		t.Fatalf("drained %s", got)
@@ -73,7 +75,7 @@ func TestBounds(t *testing.T) {
 func TestKeySliceStaysBounded(t *testing.T) {
 	q := New(4)
 	for i := range 10_000 {
-		q.PushQuote(Key{fmt.Sprint(i % 7), 3005}, item("x"))
+		q.PushQuote(Key{fmt.Sprint(i % 7), protoid.QotUpdateBasicQot}, item("x"))
 		if i%3 == 0 {
 			q.Pop()
 		}
@@ -89,7 +91,7 @@ func TestConcurrentProducers(t *testing.T) {
 	for p := range 4 {
 		wg.Go(func() {
 			for i := range 1000 {
-				q.PushQuote(Key{fmt.Sprint(p, i%50), 3005}, item("q"))
+				q.PushQuote(Key{fmt.Sprint(p, i%50), protoid.QotUpdateBasicQot}, item("q"))
 			}
 		})
 	}
@@ -114,7 +116,7 @@ func BenchmarkPushQuotePop(b *testing.B) {
 	q := New(64)
 	keys := make([]Key, 20)
 	for i := range keys {
-		keys[i] = Key{fmt.Sprint("HK.", i), 3005}
+		keys[i] = Key{fmt.Sprint("HK.", i), protoid.QotUpdateBasicQot}
 	}
 	it := item("frame")
 	b.ReportAllocs()

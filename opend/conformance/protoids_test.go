@@ -1,0 +1,14 @@
+package conformance
+
+import "testing"
+
+// TestProtoIDTablesCurrent fails when opend/protoid/table_gen.go or
+// tools/conformance/lib/protoids.mjs differs from what gen-protoids.mjs makes of the
+// pinned futu-api: the table must be regenerated (`make protoids`) and committed.
+func TestProtoIDTablesCurrent(t *testing.T) {
+	tool := findNodeTool(t)
+	out, code := tool.run(t, "gen-protoids.mjs", "--check")
+	if code != 0 {
+		t.Fatalf("gen-protoids.mjs --check exited %d:\n%s", code, out)
+	}
+}

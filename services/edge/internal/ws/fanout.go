@@ -6,8 +6,8 @@ import (
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/platform/obs"
-	"github.com/futugw/gateway/services/edge/internal/ws/frame"
 	"github.com/futugw/gateway/services/edge/internal/ws/outq"
+	"github.com/futugw/gateway/services/edge/internal/ws/pushframe"
 )
 
 // subTypeOf names the sub type of a push that arrived without one, from the
@@ -25,9 +25,9 @@ func (h *Hub) onQuotePush(p *gatewayv1.QuotePush) {
 	case p.GetSessionSubs() != nil:
 		h.onSessionSubs(p.GetSessionSubs())
 	case p.GetNotify().GetSessionId() != "":
-		h.notifySession(p.GetNotify().GetSessionId(), frame.Notify(p.GetNotify().GetEvent(), p.GetNotify().GetMessage()))
+		h.notifySession(p.GetNotify().GetSessionId(), pushframe.Notify(p.GetNotify().GetEvent(), p.GetNotify().GetMessage()))
 	case p.GetNotify() != nil:
-		h.broadcast(frame.Notify(p.GetNotify().GetEvent(), p.GetNotify().GetMessage()), false)
+		h.broadcast(pushframe.Notify(p.GetNotify().GetEvent(), p.GetNotify().GetMessage()), false)
 	case p.GetSecKey() != "":
 		h.onQuote(p)
 	}
@@ -60,11 +60,11 @@ func (h *Hub) onQuote(p *gatewayv1.QuotePush) {
 			it := plain
 			if s.json {
 				if decoded == nil {
-					decoded = h.quoteItem(p, frame.QuoteJSON)
+					decoded = h.quoteItem(p, pushframe.QuoteJSON)
 				}
 				it = decoded
 			} else if it == nil {
-				plain = h.quoteItem(p, frame.Quote)
+				plain = h.quoteItem(p, pushframe.Quote)
 				it = plain
 			}
 			if it.Data == nil {
@@ -89,7 +89,7 @@ func (h *Hub) quoteItem(p *gatewayv1.QuotePush, build func(*gatewayv1.QuotePush)
 // onTrade queues a trade frame on every socket allowed to see the account. A socket
 // that cannot take it is closed: trade events are never dropped silently.
 func (h *Hub) onTrade(p *gatewayv1.TradePush) {
-	b, err := frame.Trade(p)
+	b, err := pushframe.Trade(p)
 	if err != nil {
 		h.opts.Logger.Warn("trade push dropped: cannot build frame", obs.Err(err))
 		return

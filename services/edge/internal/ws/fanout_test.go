@@ -16,7 +16,7 @@ import (
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/keypolicy"
-	"github.com/futugw/gateway/services/edge/internal/ws/frame"
+	"github.com/futugw/gateway/services/edge/internal/ws/pushframe"
 )
 
 // N browsers on overlapping subscription sets receive exactly their securities,
@@ -122,7 +122,7 @@ func TestFanoutSharesFrameBytes(t *testing.T) {
 	if ij == nil || ij == ia {
 		t.Fatal("the json socket got no frame or the default one")
 	}
-	var got struct{ Quote frame.Basic }
+	var got struct{ Quote pushframe.Basic }
 	if err := jsonUnmarshal(ij.Data, &got); err != nil || got.Quote.CurPrice != 320 || got.Quote.Code != "00700" {
 		t.Fatalf("json frame %s: %v", ij.Data, err)
 	}

@@ -12,8 +12,8 @@ import (
 
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/keypolicy"
-	"github.com/futugw/gateway/services/edge/internal/ws/frame"
 	"github.com/futugw/gateway/services/edge/internal/ws/outq"
+	"github.com/futugw/gateway/services/edge/internal/ws/pushframe"
 )
 
 // closeKind is why the edge closes a socket.
@@ -191,7 +191,7 @@ func firstPing(interval time.Duration) time.Duration {
 // warn queues the key_expiring notification; false when the queue is full.
 func (s *socket) warn() bool {
 	msg := "the API key expires at " + s.expires.UTC().Format(time.RFC3339) + "; reconnect with a fresh key"
-	return s.q.Push(&outq.Item{Data: frame.Notify(frame.EventKeyExpiring, msg), Kind: kindNotify})
+	return s.q.Push(&outq.Item{Data: pushframe.Notify(pushframe.EventKeyExpiring, msg), Kind: kindNotify})
 }
 
 // ping sends a keepalive ping and reports whether its pong came within timeout. It

@@ -13,7 +13,7 @@ import (
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/platform/secret"
-	"github.com/futugw/gateway/services/edge/internal/ws/frame"
+	"github.com/futugw/gateway/services/edge/internal/ws/pushframe"
 )
 
 // streamState tracks whether a push stream is connected, so sockets hear of an
@@ -39,7 +39,7 @@ func (st *streamState) markUp() {
 	st.h.opts.Logger.Info("push stream connected", "stream", st.name)
 	if st.wasDown {
 		st.wasDown = false
-		st.h.broadcast(frame.Notify(frame.EventUpstreamReconnected, "the "+st.name+" push stream is back"), st.tradersOnly)
+		st.h.broadcast(pushframe.Notify(pushframe.EventUpstreamReconnected, "the "+st.name+" push stream is back"), st.tradersOnly)
 	}
 }
 
@@ -52,7 +52,7 @@ func (st *streamState) markDown(err error) {
 	st.up, st.wasDown = false, true
 	st.h.m.streamUp.WithLabelValues(st.name).Set(0)
 	st.h.opts.Logger.Warn("push stream lost; reconnecting", "stream", st.name, obs.Err(err))
-	st.h.broadcast(frame.Notify(frame.EventUpstreamDisconnected,
+	st.h.broadcast(pushframe.Notify(pushframe.EventUpstreamDisconnected,
 		"the "+st.name+" push stream is down; reconnecting (resync over REST after it is back)"), st.tradersOnly)
 }
 

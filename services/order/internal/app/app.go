@@ -21,11 +21,11 @@ import (
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/platform/redisx"
 	"github.com/futugw/gateway/platform/run"
-	"github.com/futugw/gateway/services/order/internal/fanout"
 	"github.com/futugw/gateway/services/order/internal/idem"
 	"github.com/futugw/gateway/services/order/internal/limits"
 	"github.com/futugw/gateway/services/order/internal/placer"
 	"github.com/futugw/gateway/services/order/internal/server"
+	"github.com/futugw/gateway/services/order/internal/tradefanout"
 	"google.golang.org/grpc"
 )
 
@@ -86,7 +86,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) (err error) {
 	life.Defer("auth", func(context.Context) error { return authConn.Close() })
 	cache := authn.NewCache(authn.NewGRPCValidator(authConn), authn.CacheOptions{Metrics: reg})
 
-	hub := fanout.NewHub(0)
+	hub := tradefanout.NewHub(0)
 	pl := placer.Start(placer.Config{Addr: cfg.OpenDAddr, TradePassword: cfg.TradePassword, Hub: hub, Logger: log})
 	life.Defer("opend", func(context.Context) error { return pl.Close() })
 

@@ -1,6 +1,6 @@
 // Package placer is the order service's own connection to OpenD: it unlocks real
 // trading (again after every reconnect), keeps the account list, subscribes every
-// account's pushes and forwards them to a fanout.Hub, places and modifies orders with
+// account's pushes and forwards them to a tradefanout.Hub, places and modifies orders with
 // a PacketID so OpenD refuses replays, and reads orders, fills, funds and positions.
 // Every call has its own short deadline, so an unreachable OpenD gives a quick
 // Unavailable, never a hang.
@@ -28,7 +28,7 @@ import (
 	"github.com/futugw/gateway/opend/envelope"
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/platform/obs"
-	"github.com/futugw/gateway/services/order/internal/fanout"
+	"github.com/futugw/gateway/services/order/internal/tradefanout"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -44,7 +44,7 @@ type Config struct {
 	CallTimeout   time.Duration // per call; DefaultCallTimeout when 0
 	// MinBackoff and MaxBackoff bound reconnect delays (client defaults when 0).
 	MinBackoff, MaxBackoff time.Duration
-	Hub                    *fanout.Hub // receives every 2208/2218 push; required
+	Hub                    *tradefanout.Hub // receives every 2208/2218 push; required
 	Logger                 *slog.Logger
 }
 
@@ -83,7 +83,7 @@ func Start(cfg Config) *Placer {
 	}
 	cfg.Logger = obs.OrDiscard(cfg.Logger)
 	if cfg.Hub == nil {
-		cfg.Hub = fanout.NewHub(0)
+		cfg.Hub = tradefanout.NewHub(0)
 	}
 	p := &Placer{cfg: cfg, log: cfg.Logger}
 	if cfg.TradePassword != "" {

@@ -23,7 +23,7 @@ import (
 	"github.com/futugw/gateway/opend/sim"
 	"github.com/futugw/gateway/opend/sim/simtest"
 	"github.com/futugw/gateway/platform/nettest"
-	"github.com/futugw/gateway/services/order/internal/fanout"
+	"github.com/futugw/gateway/services/order/internal/tradefanout"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -68,7 +68,7 @@ func TestTransientUnlockFailureIsRetried(t *testing.T) {
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
 
-	p := Start(Config{Addr: ln.Addr().String(), TradePassword: "123456", Hub: fanout.NewHub(0), Logger: log,
+	p := Start(Config{Addr: ln.Addr().String(), TradePassword: "123456", Hub: tradefanout.NewHub(0), Logger: log,
 		CallTimeout: time.Second, MinBackoff: 20 * time.Millisecond, MaxBackoff: 100 * time.Millisecond})
 	t.Cleanup(func() { p.Close() })
 	if !waitFor(t, "connected", 5*time.Second, p.Connected) {
@@ -91,7 +91,7 @@ func TestReconnectCutsPushSubscribers(t *testing.T) {
 	log := slog.New(slog.DiscardHandler)
 	_, simAddr := simtest.Start(t, sim.Config{OrderRateLimit: 1 << 30, Logger: log, PushInterval: time.Hour})
 	px := nettest.StartProxy(t, simAddr)
-	hub := fanout.NewHub(0)
+	hub := tradefanout.NewHub(0)
 	p := Start(Config{Addr: px.Addr(), TradePassword: "123456", Hub: hub, Logger: log,
 		CallTimeout: 2 * time.Second, MinBackoff: 20 * time.Millisecond, MaxBackoff: 50 * time.Millisecond})
 	t.Cleanup(func() { p.Close() })

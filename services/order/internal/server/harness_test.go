@@ -21,10 +21,10 @@ import (
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/keypolicy"
 	"github.com/futugw/gateway/platform/redistest"
-	"github.com/futugw/gateway/services/order/internal/fanout"
 	"github.com/futugw/gateway/services/order/internal/idem"
 	"github.com/futugw/gateway/services/order/internal/limits"
 	"github.com/futugw/gateway/services/order/internal/placer"
+	"github.com/futugw/gateway/services/order/internal/tradefanout"
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/goleak"
 	"google.golang.org/protobuf/proto"
@@ -39,7 +39,7 @@ type env struct {
 	rdb     *redis.Client
 	placer  *placer.Placer
 	counter *limits.Counter
-	hub     *fanout.Hub
+	hub     *tradefanout.Hub
 	proxy   *proxy
 	now     atomic.Pointer[time.Time]
 }
@@ -53,7 +53,7 @@ func newEnvVia(t testing.TB, viaProxy bool) *env {
 	log := slog.New(slog.DiscardHandler)
 	_, simAddr := simtest.Start(t, sim.Config{OrderRateLimit: 1 << 30, Logger: log, PushInterval: time.Hour})
 	px := startProxy(t, simAddr)
-	e := &env{rdb: redis.NewClient(&redis.Options{Addr: redistest.Start(t)}), proxy: px, hub: fanout.NewHub(0)}
+	e := &env{rdb: redis.NewClient(&redis.Options{Addr: redistest.Start(t)}), proxy: px, hub: tradefanout.NewHub(0)}
 	t.Cleanup(func() { e.rdb.Close() })
 	addr := px.addr()
 	if !viaProxy {
@@ -219,7 +219,7 @@ func (d *directLister) count(t testing.TB) int {
 
 func placerWithoutPassword(t testing.TB, e *env) *placer.Placer {
 	t.Helper()
-	p := placer.Start(placer.Config{Addr: e.proxy.target, Hub: fanout.NewHub(0), Logger: slog.New(slog.DiscardHandler)})
+	p := placer.Start(placer.Config{Addr: e.proxy.target, Hub: tradefanout.NewHub(0), Logger: slog.New(slog.DiscardHandler)})
 	t.Cleanup(func() { p.Close() })
 	waitFor(t, "second placer connected", p.Connected)
 	return p

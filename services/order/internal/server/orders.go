@@ -11,9 +11,9 @@ import (
 	"github.com/futugw/gateway/platform/errinfo"
 	"github.com/futugw/gateway/platform/keypolicy"
 	"github.com/futugw/gateway/platform/obs"
-	"github.com/futugw/gateway/services/order/internal/fanout"
 	"github.com/futugw/gateway/services/order/internal/limits"
 	"github.com/futugw/gateway/services/order/internal/placer"
+	"github.com/futugw/gateway/services/order/internal/tradefanout"
 	"google.golang.org/grpc/codes"
 )
 
@@ -184,7 +184,7 @@ func (s *Server) auditModify(ctx context.Context, p *authn.Principal, action str
 // subscriber too slow for the pushes, or every subscriber after OpenD reconnected (the
 // edge reconnects either way and its sockets reload what they show).
 func streamCut(err error) error {
-	if errors.Is(err, fanout.ErrSlow) {
+	if errors.Is(err, tradefanout.ErrSlow) {
 		return errinfo.New(codes.ResourceExhausted, gatewayv1.Reason_REASON_RATE_LIMITED, err.Error())
 	}
 	return errinfo.New(codes.Unavailable, gatewayv1.Reason_REASON_OPEND_UNAVAILABLE, err.Error())

@@ -11,9 +11,9 @@ import (
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/errinfo"
-	"github.com/futugw/gateway/services/order/internal/fanout"
 	"github.com/futugw/gateway/services/order/internal/idem"
 	"github.com/futugw/gateway/services/order/internal/placer"
+	"github.com/futugw/gateway/services/order/internal/tradefanout"
 )
 
 // TestPendingTakeoverKeepsItsChecks: an owner vanished while its record was pending
@@ -45,7 +45,7 @@ func TestPendingTakeoverKeepsItsChecks(t *testing.T) {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	dead := ln.Addr().String()
 	ln.Close()
-	downPl := placer.Start(placer.Config{Addr: dead, Hub: fanout.NewHub(0), Logger: slog.New(slog.DiscardHandler)})
+	downPl := placer.Start(placer.Config{Addr: dead, Hub: tradefanout.NewHub(0), Logger: slog.New(slog.DiscardHandler)})
 	t.Cleanup(func() { downPl.Close() })
 	down := New(Deps{Placer: downPl, Counter: e.counter, Idem: store, Quoter: SnapshotQuoter{P: downPl}, Hub: e.hub,
 		HoursTZ: time.UTC, Now: func() time.Time { return *e.now.Load() }, Logger: slog.New(slog.DiscardHandler)})

@@ -12,10 +12,10 @@ import (
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/audit"
 	"github.com/futugw/gateway/platform/obs"
-	"github.com/futugw/gateway/services/order/internal/fanout"
 	"github.com/futugw/gateway/services/order/internal/idem"
 	"github.com/futugw/gateway/services/order/internal/limits"
 	"github.com/futugw/gateway/services/order/internal/placer"
+	"github.com/futugw/gateway/services/order/internal/tradefanout"
 )
 
 // Quoter values market orders: the current price of a security ("HK.00700"), ok
@@ -37,7 +37,7 @@ type Deps struct {
 	Idem    *idem.Store
 	Audit   Auditor
 	Quoter  Quoter
-	Hub     *fanout.Hub
+	Hub     *tradefanout.Hub
 	Metrics *Metrics
 	HoursTZ *time.Location
 	Now     func() time.Time

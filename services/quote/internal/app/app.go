@@ -19,7 +19,7 @@ import (
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/platform/redisx"
 	"github.com/futugw/gateway/platform/run"
-	"github.com/futugw/gateway/services/quote/internal/fanout"
+	"github.com/futugw/gateway/services/quote/internal/quotefanout"
 	"github.com/futugw/gateway/services/quote/internal/server"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 	"github.com/futugw/gateway/services/quote/internal/upstream"
@@ -77,7 +77,7 @@ func New(cfg Config, log *slog.Logger) (_ *Service, err error) {
 	cache := authn.NewCache(authn.NewGRPCValidator(authConn), authn.CacheOptions{Metrics: reg})
 
 	m := newMetrics(reg)
-	hub := fanout.New(fanout.Options{})
+	hub := quotefanout.New(quotefanout.Options{})
 	link := &lazyUpstream{}
 	ss := newSessions(cfg, link, hub, rdb, m, reg, log)
 	m.watch(reg, hub, ss.reg)
@@ -125,7 +125,7 @@ func New(cfg Config, log *slog.Logger) (_ *Service, err error) {
 }
 
 // newServer builds the QuoteService handlers.
-func newServer(cfg Config, ss *sessions, hub *fanout.Hub, up *upstream.Client, log *slog.Logger) *server.Server {
+func newServer(cfg Config, ss *sessions, hub *quotefanout.Hub, up *upstream.Client, log *slog.Logger) *server.Server {
 	o := server.Options{Registry: ss.reg, Hub: hub, OpenD: up, Sessions: ss.life,
 		Fresh: cfg.QuoteFresh, Logger: log}
 	if ss.saves != nil { // not a typed nil in the interface

@@ -3,7 +3,7 @@ package app
 import (
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/futugw/gateway/services/quote/internal/fanout"
+	"github.com/futugw/gateway/services/quote/internal/quotefanout"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 	"github.com/futugw/gateway/services/quote/internal/substore"
 )
@@ -35,7 +35,7 @@ func (m *metrics) watchSaves(reg *prometheus.Registry, w *substore.Writer) {
 }
 
 // watch exposes the hub's and registry's own counters.
-func (m *metrics) watch(reg *prometheus.Registry, hub *fanout.Hub, r *subs.Registry) {
+func (m *metrics) watch(reg *prometheus.Registry, hub *quotefanout.Hub, r *subs.Registry) {
 	reg.MustRegister(
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "futugw_quote_quota_used",
 			Help: "Subscription quota slots in use."}, func() float64 { used, _ := r.Quota(); return float64(used) }),

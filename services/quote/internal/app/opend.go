@@ -9,7 +9,7 @@ import (
 
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/platform/obs"
-	"github.com/futugw/gateway/services/quote/internal/fanout"
+	"github.com/futugw/gateway/services/quote/internal/quotefanout"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 	"github.com/futugw/gateway/services/quote/internal/upstream"
 )
@@ -17,7 +17,7 @@ import (
 // startUpstream starts connecting to OpenD in the background. Every (re)connect
 // learns the quota and restores the registry's subscriptions; pushes go to the hub.
 // link is the registry's view of the connection, set at each connect.
-func startUpstream(cfg Config, reg *subs.Registry, link *lazyUpstream, hub *fanout.Hub, m *metrics, log *slog.Logger) *upstream.Client {
+func startUpstream(cfg Config, reg *subs.Registry, link *lazyUpstream, hub *quotefanout.Hub, m *metrics, log *slog.Logger) *upstream.Client {
 	return upstream.Start(upstream.Config{
 		Addr: cfg.OpenDAddr, Logger: log,
 		OnConnect: func(ctx context.Context, c *upstream.Client) error {
@@ -51,10 +51,10 @@ func restoreUpstream(ctx context.Context, c *upstream.Client, reg *subs.Registry
 }
 
 // forwardPush hands a quote push to the hub, and an OpenD Notify as an event line.
-func forwardPush(hub *fanout.Hub, protoID uint32, body []byte, recv int64, log *slog.Logger) {
+func forwardPush(hub *quotefanout.Hub, protoID uint32, body []byte, recv int64, log *slog.Logger) {
 	if protoID == protoid.Notify {
 		if msg, ok := describeNotify(body); ok {
-			hub.Notify(fanout.EventOpenD, msg)
+			hub.Notify(quotefanout.EventOpenD, msg)
 		}
 		return
 	}
@@ -65,18 +65,18 @@ func forwardPush(hub *fanout.Hub, protoID uint32, body []byte, recv int64, log *
 
 // stateNotifier tells every edge stream about OpenD going away and coming back (not
 // about the first connection).
-func stateNotifier(hub *fanout.Hub, log *slog.Logger) func(bool, error) {
+func stateNotifier(hub *quotefanout.Hub, log *slog.Logger) func(bool, error) {
 	lost := false
 	return func(up bool, err error) {
 		switch {
 		case !up:
 			lost = true
 			log.Warn("opend disconnected", obs.Err(err))
-			hub.Notify(fanout.EventDisconnected, "OpenD connection lost; quotes paused, reconnecting")
+			hub.Notify(quotefanout.EventDisconnected, "OpenD connection lost; quotes paused, reconnecting")
 		case lost:
 			lost = false
 			log.Info("opend reconnected; subscriptions restored")
-			hub.Notify(fanout.EventReconnected, "OpenD connection restored; subscriptions restored, quotes resume")
+			hub.Notify(quotefanout.EventReconnected, "OpenD connection restored; subscriptions restored, quotes resume")
 		}
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/futugw/gateway/platform/obs"
-	"github.com/futugw/gateway/services/quote/internal/fanout"
+	"github.com/futugw/gateway/services/quote/internal/quotefanout"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 	"github.com/futugw/gateway/services/quote/internal/substore"
 )
@@ -27,7 +27,7 @@ type sessions struct {
 // newSessions builds the subscription state on up (the OpenD side of the registry)
 // and, when persisting, restores what the previous process saved. Nothing runs yet:
 // the owner starts saves.Run and life.Run.
-func newSessions(cfg Config, up subs.Upstream, hub *fanout.Hub, rdb redis.UniversalClient,
+func newSessions(cfg Config, up subs.Upstream, hub *quotefanout.Hub, rdb redis.UniversalClient,
 	m *metrics, reg *prometheus.Registry, log *slog.Logger) *sessions {
 	// The registry and the lifetimes report changes before the writer (which reads
 	// them) exists; the relay hands them on once it does. Nothing changes until the

@@ -7,7 +7,7 @@ import (
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/opend/envelope"
 	"github.com/futugw/gateway/platform/errinfo"
-	"github.com/futugw/gateway/services/quote/internal/fanout"
+	"github.com/futugw/gateway/services/quote/internal/quotefanout"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 	"github.com/futugw/gateway/services/quote/internal/upstream"
 	"google.golang.org/grpc/codes"
@@ -35,9 +35,9 @@ func toStatus(err error) error {
 		return errinfo.New(codes.Canceled, gatewayv1.Reason_REASON_UNSPECIFIED, "request cancelled")
 	case errors.As(err, &ee):
 		return errinfo.Newf(codes.FailedPrecondition, gatewayv1.Reason_REASON_OPEND_REFUSED, "OpenD refused the request: %s", ee.Error())
-	case errors.Is(err, fanout.ErrShuttingDown):
+	case errors.Is(err, quotefanout.ErrShuttingDown):
 		return errinfo.New(codes.Unavailable, gatewayv1.Reason_REASON_SHUTTING_DOWN, "the quote service is shutting down; reconnect")
-	case errors.Is(err, fanout.ErrOverflow):
+	case errors.Is(err, quotefanout.ErrOverflow):
 		return errinfo.New(codes.ResourceExhausted, gatewayv1.Reason_REASON_STREAM_OVERFLOW, err.Error())
 	}
 	return errinfo.Internal(err)

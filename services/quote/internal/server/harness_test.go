@@ -15,7 +15,7 @@ import (
 	"github.com/futugw/gateway/platform/errinfo"
 	"github.com/futugw/gateway/platform/keypolicy"
 	"github.com/futugw/gateway/platform/redisx"
-	"github.com/futugw/gateway/services/quote/internal/fanout"
+	"github.com/futugw/gateway/services/quote/internal/quotefanout"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 	"github.com/futugw/gateway/services/quote/internal/substore"
 	"github.com/futugw/gateway/services/quote/internal/upstream"
@@ -95,7 +95,7 @@ type env struct {
 	sim   *simServer
 	up    *upstream.Client
 	reg   *subs.Registry
-	hub   *fanout.Hub
+	hub   *quotefanout.Hub
 	life  *subs.Lifetimes
 	store *substore.Store // nil without envOpts.redis
 	cc    *grpc.ClientConn
@@ -121,7 +121,7 @@ type envOpts struct {
 }
 
 func newEnv(t *testing.T, o envOpts) *env {
-	e := &env{sim: o.reuse, hub: fanout.New(fanout.Options{})}
+	e := &env{sim: o.reuse, hub: quotefanout.New(quotefanout.Options{})}
 	if e.sim == nil {
 		e.sim = startSim(t, o.sim)
 	}
@@ -189,10 +189,10 @@ func newEnv(t *testing.T, o envOpts) *env {
 				default:
 				}
 				if n > 1 {
-					e.hub.Notify(fanout.EventReconnected, "back")
+					e.hub.Notify(quotefanout.EventReconnected, "back")
 				}
 			} else {
-				e.hub.Notify(fanout.EventDisconnected, "gone")
+				e.hub.Notify(quotefanout.EventDisconnected, "gone")
 			}
 		},
 		OnPush: func(id uint32, body []byte, recv int64) { _ = e.hub.Publish(id, body, recv) },

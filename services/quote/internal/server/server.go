@@ -13,7 +13,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/obs"
-	"github.com/futugw/gateway/services/quote/internal/fanout"
+	"github.com/futugw/gateway/services/quote/internal/quotefanout"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 	"google.golang.org/protobuf/proto"
 )
@@ -40,7 +40,7 @@ type Saves interface {
 // Options configure a Server. Registry, Hub and OpenD are required.
 type Options struct {
 	Registry *subs.Registry
-	Hub      *fanout.Hub
+	Hub      *quotefanout.Hub
 	OpenD    OpenD
 	// Sessions is told the key of every subscription request; nil when nothing ends
 	// sessions.

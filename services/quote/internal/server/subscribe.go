@@ -7,7 +7,7 @@ import (
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/authn"
-	"github.com/futugw/gateway/services/quote/internal/fanout"
+	"github.com/futugw/gateway/services/quote/internal/quotefanout"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 )
 
@@ -28,7 +28,7 @@ func (s *Server) Subscribe(ctx context.Context, req *gatewayv1.SubscribeRequest)
 		var qe *subs.QuotaError
 		if errors.As(err, &qe) {
 			// The panel shows it even when the REST caller drops the error.
-			s.o.Hub.NotifySession(p.Session(), fanout.EventQuotaExceeded, quotaMessage(qe))
+			s.o.Hub.NotifySession(p.Session(), quotefanout.EventQuotaExceeded, quotaMessage(qe))
 		}
 		return nil, toStatus(err)
 	}

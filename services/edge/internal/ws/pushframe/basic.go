@@ -1,4 +1,4 @@
-package frame
+package pushframe
 
 import (
 	"errors"
@@ -34,11 +34,11 @@ type Basic struct {
 func DecodeBasic(body []byte) (*Basic, error) {
 	var r qotupdatebasicqot.Response
 	if err := proto.Unmarshal(body, &r); err != nil {
-		return nil, fmt.Errorf("frame: decode basic quote: %w", err)
+		return nil, fmt.Errorf("pushframe: decode basic quote: %w", err)
 	}
 	list := r.GetS2C().GetBasicQotList()
 	if len(list) == 0 {
-		return nil, errors.New("frame: basic quote push holds no security")
+		return nil, errors.New("pushframe: basic quote push holds no security")
 	}
 	q := list[0]
 	return &Basic{

@@ -1,4 +1,4 @@
-package frame
+package pushframe
 
 import (
 	"encoding/base64"

@@ -1,7 +1,7 @@
-// Package frame builds the JSON text frames the edge writes to browsers. Each builder
+// Package pushframe builds the JSON text frames the edge writes to browsers. Each builder
 // runs once per upstream push; the resulting bytes are shared by every socket that
 // receives the push, so they must never be modified after they are built.
-package frame
+package pushframe
 
 import (
 	"encoding/base64"
@@ -96,7 +96,7 @@ func Notify(event, message string) []byte {
 func marshal(v any) ([]byte, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		return nil, fmt.Errorf("frame: %w", err)
+		return nil, fmt.Errorf("pushframe: %w", err)
 	}
 	return b, nil
 }

@@ -1,9 +1,9 @@
-// Package fanout turns the one OpenD push feed into per-edge streams: each edge stream
+// Package quotefanout turns the one OpenD push feed into per-edge streams: each edge stream
 // hosts a set of sessions and receives, once, every push of a (security, sub type) in
 // the union of their subscriptions, plus those sessions' subscription changes and
 // OpenD status notifications. Each push is split per security and encoded once,
 // whatever the number of streams; slow streams get conflated quotes.
-package fanout
+package quotefanout
 
 import (
 	"context"
@@ -31,9 +31,9 @@ const (
 
 var (
 	// ErrOverflow fails a stream whose control frames (never dropped) piled up.
-	ErrOverflow = errors.New("fanout: edge stream too slow: subscription and notify frames overflowed its queue")
+	ErrOverflow = errors.New("quotefanout: edge stream too slow: subscription and notify frames overflowed its queue")
 	// ErrClosed is returned by Next after Close.
-	ErrClosed = errors.New("fanout: stream closed")
+	ErrClosed = errors.New("quotefanout: stream closed")
 	// ErrShuttingDown ends every stream when the service stops.
 	ErrShuttingDown = errors.New("quote service shutting down")
 )

@@ -1,8 +1,8 @@
-// Package fanout delivers every trade push (Trd_UpdateOrder 2208, Trd_UpdateOrderFill
+// Package tradefanout delivers every trade push (Trd_UpdateOrder 2208, Trd_UpdateOrderFill
 // 2218) to every open StreamTradePushes stream. Pushes are never dropped or conflated:
 // a subscriber that falls a whole buffer behind is cut off instead, so its edge
 // reconnects and resyncs rather than silently missing an order update.
-package fanout
+package tradefanout
 
 import (
 	"errors"

@@ -1,4 +1,4 @@
-package fanout
+package quotefanout
 
 import (
 	"fmt"
@@ -24,17 +24,17 @@ func (h *Hub) Publish(protoID uint32, body []byte, recvNano int64) error {
 	case protoid.QotUpdateOrderBook:
 		var r qotupdateorderbook.Response
 		if err := proto.Unmarshal(body, &r); err != nil {
-			return fmt.Errorf("fanout: decode Qot_UpdateOrderBook: %w", err)
+			return fmt.Errorf("quotefanout: decode Qot_UpdateOrderBook: %w", err)
 		}
 		h.publishOne(protoID, subs.SubOrderBook, r.GetS2C().GetSecurity(), body, recvNano)
 	case protoid.QotUpdateTicker:
 		var r qotupdateticker.Response
 		if err := proto.Unmarshal(body, &r); err != nil {
-			return fmt.Errorf("fanout: decode Qot_UpdateTicker: %w", err)
+			return fmt.Errorf("quotefanout: decode Qot_UpdateTicker: %w", err)
 		}
 		h.publishOne(protoID, subs.SubTicker, r.GetS2C().GetSecurity(), body, recvNano)
 	default:
-		return fmt.Errorf("fanout: proto %d is not a quote push", protoID)
+		return fmt.Errorf("quotefanout: proto %d is not a quote push", protoID)
 	}
 	return nil
 }
@@ -42,10 +42,10 @@ func (h *Hub) Publish(protoID uint32, body []byte, recvNano int64) error {
 func (h *Hub) publishBasic(body []byte, recvNano int64) error {
 	var r qotupdatebasicqot.Response
 	if err := proto.Unmarshal(body, &r); err != nil {
-		return fmt.Errorf("fanout: decode Qot_UpdateBasicQot: %w", err)
+		return fmt.Errorf("quotefanout: decode Qot_UpdateBasicQot: %w", err)
 	}
 	if r.GetRetType() != 0 {
-		return fmt.Errorf("fanout: Qot_UpdateBasicQot push with retType %d: %s", r.GetRetType(), r.GetRetMsg())
+		return fmt.Errorf("quotefanout: Qot_UpdateBasicQot push with retType %d: %s", r.GetRetType(), r.GetRetMsg())
 	}
 	list := r.GetS2C().GetBasicQotList()
 	for _, q := range list {
@@ -57,7 +57,7 @@ func (h *Hub) publishBasic(body []byte, recvNano int64) error {
 			b, err := proto.Marshal(&qotupdatebasicqot.Response{RetType: proto.Int32(0),
 				S2C: &qotupdatebasicqot.S2C{BasicQotList: []*qotcommon.BasicQot{q}}})
 			if err != nil {
-				return fmt.Errorf("fanout: encode %s: %w", sec.Key(), err)
+				return fmt.Errorf("quotefanout: encode %s: %w", sec.Key(), err)
 			}
 			one = b
 		}

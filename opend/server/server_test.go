@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/futugw/gateway/platform/logtest"
+	"github.com/futugw/gateway/platform/testkit/logtest"
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/initconnect"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/keepalive"

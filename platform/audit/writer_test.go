@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/futugw/gateway/platform/logtest"
+	"github.com/futugw/gateway/platform/testkit/logtest"
 
-	"github.com/futugw/gateway/platform/redistest"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 	"github.com/redis/go-redis/v9"
 )
 

@@ -17,8 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/futugw/gateway/platform/logtest"
-	"github.com/futugw/gateway/platform/proctest"
+	"github.com/futugw/gateway/platform/testkit/logtest"
+	"github.com/futugw/gateway/platform/testkit/proctest"
 
 	"go.uber.org/goleak"
 	"google.golang.org/grpc"

@@ -20,8 +20,8 @@ import (
 	"google.golang.org/grpc/status"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
-	"github.com/futugw/gateway/platform/proctest"
-	"github.com/futugw/gateway/platform/redistest"
+	"github.com/futugw/gateway/platform/testkit/proctest"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 )
 
 // revocationBound is the promise: a revoked key fails everywhere within 1 s.

@@ -11,7 +11,7 @@ import (
 
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/keypolicy"
-	"github.com/futugw/gateway/platform/redistest"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 	"github.com/futugw/gateway/services/auth/internal/keys"
 	"github.com/futugw/gateway/services/auth/internal/manage"
 	"github.com/futugw/gateway/services/auth/internal/store"

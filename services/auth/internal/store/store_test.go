@@ -11,7 +11,7 @@ import (
 	"time"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
-	"github.com/futugw/gateway/platform/logtest"
+	"github.com/futugw/gateway/platform/testkit/logtest"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/redis/go-redis/v9"
@@ -20,8 +20,8 @@ import (
 	"github.com/futugw/gateway/platform/audit"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/errinfo"
-	"github.com/futugw/gateway/platform/redistest"
 	"github.com/futugw/gateway/platform/redisx"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 	"github.com/futugw/gateway/services/auth/internal/keys"
 )
 

@@ -9,11 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/futugw/gateway/platform/logtest"
+	"github.com/futugw/gateway/platform/testkit/logtest"
 
-	"github.com/futugw/gateway/platform/proctest"
-	"github.com/futugw/gateway/platform/redistest"
 	"github.com/futugw/gateway/platform/redisx"
+	"github.com/futugw/gateway/platform/testkit/proctest"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 )
 
 // stack is a real redis-server, the real auth binary and an in-process edge.

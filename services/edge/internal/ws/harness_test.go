@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/futugw/gateway/platform/logtest"
+	"github.com/futugw/gateway/platform/testkit/logtest"
 
 	"github.com/coder/websocket"
 	"google.golang.org/grpc"

@@ -15,7 +15,7 @@ import (
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/keypolicy"
-	"github.com/futugw/gateway/platform/redistest"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 )
 
 // A revoked key's sockets close with 4003 as soon as the revocation is published

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/futugw/gateway/platform/redistest"
 	"github.com/futugw/gateway/platform/redisx"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 	"github.com/futugw/gateway/services/order/internal/idem"
 	"github.com/futugw/gateway/services/order/internal/limits"
 )

@@ -20,7 +20,7 @@ import (
 	"github.com/futugw/gateway/platform/audit"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/keypolicy"
-	"github.com/futugw/gateway/platform/redistest"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 	"github.com/futugw/gateway/services/order/internal/fanout"
 	"github.com/futugw/gateway/services/order/internal/idem"
 	"github.com/futugw/gateway/services/order/internal/limits"

@@ -7,7 +7,7 @@ import (
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/opend/sim"
-	"github.com/futugw/gateway/platform/redistest"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 )
 
 // TestRestartRestoresSessions: a quote service saves its sessions in Redis as they

@@ -10,14 +10,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/futugw/gateway/platform/logtest"
+	"github.com/futugw/gateway/platform/testkit/logtest"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/goleak"
 
-	"github.com/futugw/gateway/platform/redistest"
 	"github.com/futugw/gateway/platform/redisx"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 )
 

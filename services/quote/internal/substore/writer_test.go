@@ -10,7 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
-	"github.com/futugw/gateway/platform/redistest"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 )
 

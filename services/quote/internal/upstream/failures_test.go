@@ -8,7 +8,7 @@ import (
 
 	"github.com/futugw/gateway/opend/sim"
 	"github.com/futugw/gateway/opend/sim/simtest"
-	"github.com/futugw/gateway/platform/nettest"
+	"github.com/futugw/gateway/platform/testkit/nettest"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 )
 

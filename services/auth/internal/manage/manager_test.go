@@ -9,6 +9,7 @@ import (
 	"time"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/platform/testkit"
 	"github.com/futugw/gateway/platform/testkit/logtest"
 
 	"github.com/redis/go-redis/v9"
@@ -96,16 +97,10 @@ func TestSessionLifecycle(t *testing.T) {
 	if ttl := e.rdb.PTTL(ctx, "futugw:tok:"+sess.Hash).Val(); ttl <= 0 || ttl > 2*time.Second {
 		t.Errorf("old key TTL = %v, want <= grace", ttl)
 	}
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		if _, err := e.st.Validate(ctx, stok, authn.CallInfo{}); err != nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("old session key outlived the grace")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	testkit.Eventually(t, 15*time.Second, "the old session key to end after the grace", func() bool {
+		_, err := e.st.Validate(ctx, stok, authn.CallInfo{})
+		return err != nil
+	})
 	if _, err := e.st.Validate(ctx, ntok, authn.CallInfo{}); err != nil {
 		t.Fatalf("new session key: %v", err)
 	}

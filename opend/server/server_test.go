@@ -401,7 +401,7 @@ func TestSlowConsumerClosed(t *testing.T) {
 	for i := 0; i < 1024 && perr == nil; i++ {
 		perr = c.PushFrame(pkt)
 		if i%16 == 0 {
-			time.Sleep(time.Millisecond) // let the writer block on the socket
+			time.Sleep(time.Millisecond) // the point: let the writer block on the socket
 		}
 	}
 	if !errors.Is(perr, ErrSlowConsumer) && !errors.Is(perr, ErrConnClosed) {

@@ -91,9 +91,9 @@ func TestStartScalesTheRuntime(t *testing.T) {
 			_ = x
 		}()
 	}
-	waitFor(t, maxProcs, "while busy")
+	waitProcs(t, maxProcs, "while busy")
 	burn.Store(false)
-	waitFor(t, 1, "after a quiet spell")
+	waitProcs(t, 1, "after a quiet spell")
 	stop()
 	stopped = true
 	if got := runtime.GOMAXPROCS(0); got != maxProcs {
@@ -101,7 +101,7 @@ func TestStartScalesTheRuntime(t *testing.T) {
 	}
 }
 
-func waitFor(t *testing.T, want int, when string) {
+func waitProcs(t *testing.T, want int, when string) {
 	t.Helper()
 	testkit.Eventually(t, 10*time.Second, fmt.Sprintf("GOMAXPROCS %d %s", want, when),
 		func() bool { return runtime.GOMAXPROCS(0) == want })

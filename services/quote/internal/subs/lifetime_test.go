@@ -8,6 +8,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/futugw/gateway/platform/testkit"
 )
 
 // lifeStep is one event of a lifetime scenario; at is relative to the start.
@@ -161,14 +163,7 @@ func TestLifetimesRun(t *testing.T) {
 		go func() { defer close(done); l.Run(ctx) }()
 
 		l.Revoked("k2") // no clock movement: the revocation wakes the sweeper
-		wait := func() {
-			t.Helper()
-			select {
-			case <-droppedCh:
-			case <-time.After(5 * time.Second):
-				t.Fatal("no sweep")
-			}
-		}
+		wait := func() { t.Helper(); testkit.Recv(t, 5*time.Second, "a sweep", droppedCh) }
 		wait()
 		// The interval timer is armed by Run; advancing past expiry and grace fires it.
 		// synctest.Wait returns once the sweeper has done what the advance woke it for.

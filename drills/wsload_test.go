@@ -15,7 +15,7 @@ import (
 
 	"github.com/futugw/gateway/bench/loadgen"
 	"github.com/futugw/gateway/drills/internal/stack"
-	"github.com/futugw/gateway/platform/proctest"
+	"github.com/futugw/gateway/platform/testkit/proctest"
 )
 
 // wsloadEnv must be "1" for TestWSLoadStack to run: `make wsload-stack` runs it at

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -20,6 +21,8 @@ import (
 	"github.com/futugw/gateway/opend/frame"
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/server"
+	"github.com/futugw/gateway/platform/testkit"
+	"github.com/futugw/gateway/platform/testkit/logtest"
 	"go.uber.org/goleak"
 	"google.golang.org/protobuf/proto"
 )
@@ -85,7 +88,7 @@ func serveOn(t testing.TB, l net.Listener, cfg server.Config) *testServer {
 		}
 		v := m.GetC2S().GetTime()
 		if d := v % 7; d > 0 {
-			time.Sleep(time.Duration(d) * time.Millisecond)
+			time.Sleep(time.Duration(d) * time.Millisecond) // the point: answers finish out of order
 		}
 		return kaResp(v), nil
 	})
@@ -152,17 +155,6 @@ func echo(ctx context.Context, c *Conn, v int64) error {
 		return fmt.Errorf("echo %d came back as %d", v, got)
 	}
 	return nil
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
 
 func TestDialAndInfo(t *testing.T) {
@@ -310,7 +302,7 @@ func TestStallHonoursDeadline(t *testing.T) {
 	}
 	// Cancellation too.
 	ctx2, cancel2 := context.WithCancel(context.Background())
-	go func() { time.Sleep(20 * time.Millisecond); cancel2() }()
+	go func() { testkit.Within(5*time.Second, func() bool { return c.Stats().Pending == 1 }); cancel2() }()
 	if err := c.Call(ctx2, protoStall, ka(1), nil); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancel: %v", err)
 	}
@@ -355,7 +347,7 @@ func TestDropMidCallReconnects(t *testing.T) {
 	for range stalled {
 		go func() { errs <- c.Call(context.Background(), protoStall, ka(1), nil) }()
 	}
-	waitFor(t, "stalled calls pending", func() bool { return c.Stats().Pending == stalled })
+	testkit.Eventually(t, 10*time.Second, "stalled calls pending", func() bool { return c.Stats().Pending == stalled })
 	start := time.Now()
 	if err := c.Call(context.Background(), protoDrop, ka(1), nil); !errors.Is(err, ErrNotConnected) {
 		t.Fatalf("drop call: %v", err)
@@ -368,7 +360,7 @@ func TestDropMidCallReconnects(t *testing.T) {
 	if d := time.Since(start); d > time.Second {
 		t.Fatalf("pending calls took %v to fail", d)
 	}
-	waitFor(t, "reconnect", func() bool { return c.State() == StateConnected && connects.Load() == 2 })
+	testkit.Eventually(t, 10*time.Second, "reconnect", func() bool { return c.State() == StateConnected && connects.Load() == 2 })
 	secondID, _ := c.Info()
 	if secondID.ConnID == firstID.ConnID {
 		t.Fatal("same connID after reconnect")
@@ -394,20 +386,22 @@ func TestServerRestartBackoff(t *testing.T) {
 	addr := l.Addr().String()
 	ts := serveOn(t, l, server.Config{})
 	var connects atomic.Int32
+	logs := &logtest.Buffer{}
 	c := dial(t, Config{Addr: addr, MinBackoff: 20 * time.Millisecond, MaxBackoff: 80 * time.Millisecond,
-		OnConnect: func(context.Context, *Conn) error { connects.Add(1); return nil }})
+		Logger: slog.New(slog.NewTextHandler(logs, nil)), OnConnect: func(context.Context, *Conn) error { connects.Add(1); return nil }})
 	ts.Close()
-	waitFor(t, "disconnect", func() bool { return c.State() == StateDisconnected })
+	testkit.Eventually(t, 10*time.Second, "disconnect", func() bool { return c.State() == StateDisconnected })
 	if err := c.Call(context.Background(), protoEcho, ka(1), nil); !errors.Is(err, ErrNotConnected) {
 		t.Fatalf("call while down: %v", err)
 	}
-	time.Sleep(300 * time.Millisecond) // several failed attempts, backoff capped at 80ms
+	testkit.Eventually(t, 10*time.Second, "several failed attempts",
+		func() bool { return strings.Count(logs.String(), "reconnect failed") >= 3 })
 	l2, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Skipf("cannot rebind %s: %v", addr, err)
 	}
 	serveOn(t, l2, server.Config{})
-	waitFor(t, "reconnect", func() bool { return c.State() == StateConnected })
+	testkit.Eventually(t, 10*time.Second, "reconnect", func() bool { return c.State() == StateConnected })
 	if err := echo(context.Background(), c, 5); err != nil {
 		t.Fatal(err)
 	}
@@ -426,7 +420,7 @@ func TestOnConnectFailureRetries(t *testing.T) {
 		return nil
 	}})
 	c.Call(context.Background(), protoDrop, ka(1), nil)
-	waitFor(t, "fourth OnConnect", func() bool { return n.Load() == 4 && c.State() == StateConnected })
+	testkit.Eventually(t, 10*time.Second, "fourth OnConnect", func() bool { return n.Load() == 4 && c.State() == StateConnected })
 	if err := echo(context.Background(), c, 2); err != nil {
 		t.Fatal(err)
 	}
@@ -446,7 +440,7 @@ func TestCloseWithCallsInFlight(t *testing.T) {
 	for range n {
 		go func() { errs <- c.Call(context.Background(), protoStall, ka(1), nil) }()
 	}
-	waitFor(t, "pending", func() bool { return c.Stats().Pending == n })
+	testkit.Eventually(t, 10*time.Second, "pending", func() bool { return c.Stats().Pending == n })
 	done := make(chan struct{})
 	go func() { c.Close(); close(done) }()
 	select {
@@ -468,7 +462,7 @@ func TestCloseDuringReconnect(t *testing.T) {
 		t.Fatal(err)
 	}
 	ts.Close()
-	waitFor(t, "disconnect", func() bool { return c.State() == StateDisconnected })
+	testkit.Eventually(t, 10*time.Second, "disconnect", func() bool { return c.State() == StateDisconnected })
 	start := time.Now()
 	c.Close()
 	if time.Since(start) > time.Second {
@@ -497,7 +491,7 @@ func TestPushStorm(t *testing.T) {
 	if err := c.Call(ctx, protoPushStorm, ka(n), nil); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "all pushes", func() bool { return got.Load() == n })
+	testkit.Eventually(t, 10*time.Second, "all pushes", func() bool { return got.Load() == n })
 	if bad.Load() != 0 {
 		t.Fatalf("%d pushes out of order or undecodable", bad.Load())
 	}
@@ -510,7 +504,7 @@ func TestPushHandlerRegistration(t *testing.T) {
 	var srv atomic.Pointer[server.Conn]
 	ts := newTestServer(t, server.Config{OnInit: func(c *server.Conn) { srv.Store(c) }})
 	c := dial(t, Config{Addr: ts.addr})
-	waitFor(t, "server conn", func() bool { return srv.Load() != nil })
+	testkit.Eventually(t, 10*time.Second, "server conn", func() bool { return srv.Load() != nil })
 	got := make(chan uint32, 10)
 	c.Handle(protoid.QotUpdateTicker, func(id uint32, _ []byte) { got <- id })
 	c.Handle(protoid.QotUpdateOrderBook, func(id uint32, _ []byte) { panic("handler bug") })
@@ -531,7 +525,7 @@ func TestPushHandlerRegistration(t *testing.T) {
 	if err := echo(context.Background(), c, 1); err != nil { // the push was read before this response
 		t.Fatal(err)
 	}
-	time.Sleep(20 * time.Millisecond)
+	time.Sleep(20 * time.Millisecond) // the point: a grace for a wrong call to show up
 	if len(got) != 0 {
 		t.Fatal("removed handler still called")
 	}
@@ -554,7 +548,7 @@ func TestPushOverflowDrop(t *testing.T) {
 	if st.PushDropped == 0 || st.Reconnects != 0 {
 		t.Fatalf("stats %+v", st)
 	}
-	waitFor(t, "kept pushes handled", func() bool { return handled.Load()+int32(st.PushDropped) == 50 })
+	testkit.Eventually(t, 10*time.Second, "kept pushes handled", func() bool { return handled.Load()+int32(st.PushDropped) == 50 })
 }
 
 func TestPushOverflowReconnect(t *testing.T) {
@@ -567,7 +561,7 @@ func TestPushOverflowReconnect(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	close(release)
-	waitFor(t, "reconnect", func() bool { return c.Stats().Reconnects == 1 })
+	testkit.Eventually(t, 10*time.Second, "reconnect", func() bool { return c.Stats().Reconnects == 1 })
 	if err := echo(context.Background(), c, 4); err != nil {
 		t.Fatal(err)
 	}
@@ -673,7 +667,7 @@ func TestKeepAliveKeepsIdleConnection(t *testing.T) {
 	}
 	ts := newTestServer(t, server.Config{KeepAliveInterval: time.Second, IdleTimeout: 2500 * time.Millisecond})
 	c := dial(t, Config{Addr: ts.addr})
-	time.Sleep(3500 * time.Millisecond)
+	time.Sleep(3500 * time.Millisecond) // the point: idle past the server's timeout, kept by keepalives alone
 	if c.Stats().Reconnects != 0 || ts.inits.Load() != 1 {
 		t.Fatal("idle connection was dropped despite keepalives")
 	}

@@ -3,11 +3,15 @@ package client
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/futugw/gateway/opend/server"
+	"github.com/futugw/gateway/platform/testkit"
+	"github.com/futugw/gateway/platform/testkit/logtest"
 )
 
 // A service may start before OpenD: DialUntilConnected keeps trying until a
@@ -25,14 +29,17 @@ func TestDialUntilConnectedWaitsForLateListener(t *testing.T) {
 		err error
 	}
 	done := make(chan result, 1)
+	logs := &logtest.Buffer{}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	go func() {
-		c, err := DialUntilConnected(ctx, Config{Addr: addr, Logger: quiet}, Backoff{Min: 5 * time.Millisecond, Max: 20 * time.Millisecond})
+		c, err := DialUntilConnected(ctx, Config{Addr: addr, Logger: slog.New(slog.NewTextHandler(logs, nil))},
+			Backoff{Min: 5 * time.Millisecond, Max: 20 * time.Millisecond})
 		done <- result{c, err}
 	}()
 
-	time.Sleep(100 * time.Millisecond) // several refused attempts
+	testkit.Eventually(t, 10*time.Second, "several refused attempts",
+		func() bool { return strings.Count(logs.String(), "opend dial failed") >= 3 })
 	select {
 	case r := <-done:
 		t.Fatalf("returned before anything listened: %v, %v", r.c, r.err)

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/futugw/gateway/platform/logtest"
+	"github.com/futugw/gateway/platform/testkit/logtest"
 )
 
 // simTradePassword is given to opend-sim in a file; the flow sends its MD5 in

@@ -15,7 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/futugw/gateway/platform/logtest"
+	"github.com/futugw/gateway/platform/testkit"
+	"github.com/futugw/gateway/platform/testkit/logtest"
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/initconnect"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/keepalive"
@@ -27,18 +28,6 @@ import (
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
-
-// waitFor polls cond for up to 5 s.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
 
 // start runs a server on a loopback port and closes it when the test ends.
 func start(t *testing.T, cfg Config, setup func(*Server)) (*Server, string, *logtest.Buffer) {
@@ -218,9 +207,7 @@ func TestInitConnectAndKeepAlive(t *testing.T) {
 		t.Fatalf("second InitConnect: %+v", st)
 	}
 	// OnInit runs once the response is queued, so b's may still be running.
-	for deadline := time.Now().Add(5 * time.Second); inits.Load() < 2 && time.Now().Before(deadline); {
-		time.Sleep(time.Millisecond)
-	}
+	testkit.Eventually(t, 5*time.Second, "b's OnInit", func() bool { return inits.Load() >= 2 })
 	if inits.Load() != 2 {
 		t.Fatalf("OnInit ran %d times", inits.Load())
 	}
@@ -340,11 +327,11 @@ func TestBadFramesCloseConnection(t *testing.T) {
 			rc.init()
 			rc.sendRaw(tc.pkt)
 			rc.expectClosed()
-			waitFor(t, "log line", func() bool {
+			testkit.Eventually(t, 5*time.Second, "log line", func() bool {
 				l := logs.String()
 				return strings.Contains(l, "bad frame, connection closed") && strings.Contains(l, tc.want)
 			})
-			waitFor(t, "conn removed", func() bool { return len(s.Conns()) == 0 })
+			testkit.Eventually(t, 5*time.Second, "conn removed", func() bool { return len(s.Conns()) == 0 })
 		})
 	}
 }
@@ -355,7 +342,7 @@ func TestTruncatedFrameThenEOF(t *testing.T) {
 	rc.sendRaw(frame.Append(nil, protoid.KeepAlive, 1, []byte("abcdef"))[:47])
 	rc.c.(*net.TCPConn).CloseWrite()
 	rc.expectClosed()
-	waitFor(t, "log line", func() bool { return strings.Contains(logs.String(), "truncated") })
+	testkit.Eventually(t, 5*time.Second, "log line", func() bool { return strings.Contains(logs.String(), "truncated") })
 }
 
 func TestMaxConns(t *testing.T) {
@@ -365,12 +352,12 @@ func TestMaxConns(t *testing.T) {
 	b.init()
 	c := dialRaw(t, addr)
 	c.expectClosed()
-	waitFor(t, "refusal log", func() bool { return strings.Contains(logs.String(), "too many connections") })
+	testkit.Eventually(t, 5*time.Second, "refusal log", func() bool { return strings.Contains(logs.String(), "too many connections") })
 	if n := len(s.Conns()); n != 2 {
 		t.Fatalf("%d conns", n)
 	}
 	a.c.Close()
-	waitFor(t, "slot freed", func() bool { return len(s.Conns()) == 1 })
+	testkit.Eventually(t, 5*time.Second, "slot freed", func() bool { return len(s.Conns()) == 1 })
 	d := dialRaw(t, addr)
 	d.init()
 }
@@ -384,13 +371,13 @@ func TestIdleConnectionDropped(t *testing.T) {
 	start := time.Now()
 	for time.Since(start) < 900*time.Millisecond {
 		busy.call(protoid.KeepAlive, kaReq(1), nil)
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(50 * time.Millisecond) // the point: busy stays well inside the idle timeout for 3 of them
 	}
 	idle.expectClosed()
 	if st := busy.call(protoid.KeepAlive, kaReq(2), nil); !st.OK() {
 		t.Fatalf("busy conn: %+v", st)
 	}
-	waitFor(t, "idle log", func() bool { return strings.Contains(logs.String(), "idle timeout") })
+	testkit.Eventually(t, 5*time.Second, "idle log", func() bool { return strings.Contains(logs.String(), "idle timeout") })
 	if closed.Load() != 1 {
 		t.Fatalf("OnClose ran %d times", closed.Load())
 	}
@@ -401,7 +388,7 @@ func TestSlowConsumerClosed(t *testing.T) {
 	_, addr, logs := start(t, Config{SendQueue: 8, OnInit: func(c *Conn) { srvConn.Store(c) }}, nil)
 	rc := dialRaw(t, addr)
 	rc.init()
-	waitFor(t, "OnInit", func() bool { return srvConn.Load() != nil })
+	testkit.Eventually(t, 5*time.Second, "OnInit", func() bool { return srvConn.Load() != nil })
 	c := srvConn.Load()
 	big := &keepalive.Response{RetType: proto.Int32(0), RetMsg: proto.String(strings.Repeat("x", 64<<10))}
 	pkt, err := EncodePush(protoid.QotUpdateBasicQot, big)
@@ -414,7 +401,7 @@ func TestSlowConsumerClosed(t *testing.T) {
 	for i := 0; i < 1024 && perr == nil; i++ {
 		perr = c.PushFrame(pkt)
 		if i%16 == 0 {
-			time.Sleep(time.Millisecond) // let the writer block on the socket
+			time.Sleep(time.Millisecond) // the point: let the writer block on the socket
 		}
 	}
 	if !errors.Is(perr, ErrSlowConsumer) && !errors.Is(perr, ErrConnClosed) {
@@ -424,7 +411,7 @@ func TestSlowConsumerClosed(t *testing.T) {
 		t.Fatalf("push after close = %v", err)
 	}
 	<-c.Context().Done()
-	waitFor(t, "log line", func() bool { return strings.Contains(logs.String(), "closing slow connection") })
+	testkit.Eventually(t, 5*time.Second, "log line", func() bool { return strings.Contains(logs.String(), "closing slow connection") })
 }
 
 func TestPushes(t *testing.T) {
@@ -465,7 +452,7 @@ func TestPushes(t *testing.T) {
 func TestConcurrentHandlersOutOfOrder(t *testing.T) {
 	_, addr, _ := start(t, Config{Concurrency: 8}, func(s *Server) {
 		s.Handle(protoEcho, func(ctx context.Context, c *Conn, req Request) (proto.Message, error) {
-			time.Sleep(time.Duration(rand.IntN(20)) * time.Millisecond)
+			time.Sleep(time.Duration(rand.IntN(20)) * time.Millisecond) // the point: answers finish out of order
 			return echoHandler(ctx, c, req)
 		})
 	})
@@ -581,7 +568,7 @@ func TestHookPanicsAreContained(t *testing.T) {
 		t.Fatalf("KeepAlive after OnInit panic: %+v", st)
 	}
 	rc.c.Close()
-	waitFor(t, "both hook panics logged", func() bool {
+	testkit.Eventually(t, 5*time.Second, "both hook panics logged", func() bool {
 		l := logs.String()
 		return strings.Contains(l, "init hook bug") && strings.Contains(l, "close hook bug")
 	})

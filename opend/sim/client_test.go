@@ -20,6 +20,7 @@ import (
 	"github.com/futugw/gateway/opend/client"
 	"github.com/futugw/gateway/opend/envelope"
 	"github.com/futugw/gateway/opend/protoid"
+	"github.com/futugw/gateway/platform/testkit"
 )
 
 // simAt runs a simulator on addr ("127.0.0.1:0" for any port) until the returned stop
@@ -32,15 +33,8 @@ func simAt(t testing.TB, addr string) (string, func()) {
 		t.Fatal(err)
 	}
 	var ln net.Listener
-	for i := 0; ; i++ { // the same port right after a stop can take a moment to free
-		if ln, err = net.Listen("tcp", addr); err == nil || i == 50 {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The same port right after a stop can take a moment to free.
+	testkit.EventuallyNil(t, time.Second, "listening on "+addr, func() (err error) { ln, err = net.Listen("tcp", addr); return err })
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Serve(ctx, ln) }()
@@ -98,7 +92,7 @@ func TestClientAgainstSimulator(t *testing.T) {
 	}
 	defer c.Close()
 
-	waitFor(t, "first pushes", func() bool { return pushes.Load() >= 4 })
+	testkit.Eventually(t, 15*time.Second, "first pushes", func() bool { return pushes.Load() >= 4 })
 
 	// Many calls in flight at once, each answered with its own securities.
 	var wg sync.WaitGroup
@@ -139,21 +133,10 @@ func TestClientAgainstSimulator(t *testing.T) {
 	// Restart the simulator on the same port: the client reconnects, OnConnect
 	// resubscribes, and pushes resume.
 	stop()
-	waitFor(t, "disconnect seen", func() bool { return c.State() != client.StateConnected })
+	testkit.Eventually(t, 15*time.Second, "disconnect seen", func() bool { return c.State() != client.StateConnected })
 	simAt(t, addr)
 	before := pushes.Load()
-	waitFor(t, "pushes after the restart", func() bool {
+	testkit.Eventually(t, 15*time.Second, "pushes after the restart", func() bool {
 		return connects.Load() >= 2 && c.State() == client.StateConnected && pushes.Load() >= before+4
 	})
-}
-
-func waitFor(t *testing.T, what string, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }

@@ -10,9 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/futugw/gateway/platform/logtest"
+	"github.com/futugw/gateway/platform/testkit"
+	"github.com/futugw/gateway/platform/testkit/logtest"
 
-	"github.com/futugw/gateway/platform/redistest"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -82,6 +83,8 @@ func TestWriterAppendAfterCloseIsSynchronous(t *testing.T) {
 func TestWriterRetriesUntilRedisIsBack(t *testing.T) {
 	srv := redistest.StartServer(t)
 	rdb := redistest.Client(t, srv.Addr())
+	var pipelines atomic.Int64
+	rdb.AddHook(pipelineCounter{&pipelines})
 	w := NewWriter(New(rdb, 0), 0, nil)
 	ctx := testCtx(t)
 	srv.Stop()
@@ -90,7 +93,8 @@ func TestWriterRetriesUntilRedisIsBack(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	time.Sleep(50 * time.Millisecond) // the first write fails
+	// A second attempt starts only once the first write failed.
+	testkit.Eventually(t, 5*time.Second, "a retried write", func() bool { return pipelines.Load() >= 2 })
 	srv.Restart()
 	if err := w.Close(ctx); err != nil {
 		t.Fatal(err)
@@ -137,18 +141,13 @@ func TestWriterBatchesABurst(t *testing.T) {
 		if err := w.Append(ctx, Entry{Action: "order_place", Fields: map[string]string{"i": fmt.Sprint(i)}}); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(200 * time.Microsecond)
+		time.Sleep(200 * time.Microsecond) // the point: appends spread over several lingers
 	}
 	spread := time.Since(start)
 	waitLen := func(want int64) {
 		t.Helper()
-		deadline := time.Now().Add(5 * time.Second)
-		for n, _ := rdb.XLen(ctx, Stream).Result(); n != want; n, _ = rdb.XLen(ctx, Stream).Result() {
-			if time.Now().After(deadline) {
-				t.Fatalf("stream holds %d entries, want %d", n, want)
-			}
-			time.Sleep(time.Millisecond)
-		}
+		testkit.Eventually(t, 5*time.Second, fmt.Sprintf("%d entries in the stream", want),
+			func() bool { n, _ := rdb.XLen(ctx, Stream).Result(); return n == want })
 	}
 	waitLen(10)
 	// One batch per linger the appends spanned, plus one for a batch cut short.

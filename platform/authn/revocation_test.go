@@ -8,7 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/futugw/gateway/platform/redistest"
+	"github.com/futugw/gateway/platform/testkit"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -74,17 +75,12 @@ func watch(t *testing.T, rdb redis.UniversalClient, c *Cache) *logEvents {
 // waitGone polls until c no longer holds key or the deadline passes.
 func waitGone(c *Cache, key string, within time.Duration) bool {
 	k := tokenKey(key)
-	deadline := time.Now().Add(within)
-	for time.Now().Before(deadline) {
+	return testkit.Within(within, func() bool {
 		c.mu.RLock()
+		defer c.mu.RUnlock()
 		_, ok := c.entries[k]
-		c.mu.RUnlock()
-		if !ok {
-			return true
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	return false
+		return !ok
+	})
 }
 
 func TestRevocationReachesEveryCacheWithinOneSecond(t *testing.T) {

@@ -4,8 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/futugw/gateway/platform/nettest"
-	"github.com/futugw/gateway/platform/redistest"
+	"github.com/futugw/gateway/platform/testkit/nettest"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 )
 
 // TestWatcherNoticesDeadSubscription: on a connection that died without a FIN, the

@@ -1,10 +1,13 @@
 package cpuscale
 
 import (
+	"fmt"
 	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/futugw/gateway/platform/testkit"
 )
 
 func TestObserve(t *testing.T) {
@@ -88,9 +91,9 @@ func TestStartScalesTheRuntime(t *testing.T) {
 			_ = x
 		}()
 	}
-	waitFor(t, maxProcs, "while busy")
+	waitProcs(t, maxProcs, "while busy")
 	burn.Store(false)
-	waitFor(t, 1, "after a quiet spell")
+	waitProcs(t, 1, "after a quiet spell")
 	stop()
 	stopped = true
 	if got := runtime.GOMAXPROCS(0); got != maxProcs {
@@ -98,13 +101,10 @@ func TestStartScalesTheRuntime(t *testing.T) {
 	}
 }
 
-func waitFor(t *testing.T, want int, when string) {
+func waitProcs(t *testing.T, want int, when string) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); runtime.GOMAXPROCS(0) != want; time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("GOMAXPROCS %d %s, want %d", runtime.GOMAXPROCS(0), when, want)
-		}
-	}
+	testkit.Eventually(t, 10*time.Second, fmt.Sprintf("GOMAXPROCS %d %s", want, when),
+		func() bool { return runtime.GOMAXPROCS(0) == want })
 }
 
 func TestStartWithOneCPUChangesNothing(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/futugw/gateway/platform/nettest"
+	"github.com/futugw/gateway/platform/testkit/nettest"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/futugw/gateway/platform/config"
-	"github.com/futugw/gateway/platform/redistest"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 )
 
 func TestRegisterFlags(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -17,8 +18,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/futugw/gateway/platform/logtest"
-	"github.com/futugw/gateway/platform/proctest"
+	"github.com/futugw/gateway/platform/testkit"
+	"github.com/futugw/gateway/platform/testkit/logtest"
+	"github.com/futugw/gateway/platform/testkit/proctest"
 
 	"go.uber.org/goleak"
 	"google.golang.org/grpc"
@@ -90,21 +92,18 @@ func httpGet(t *testing.T, url string) (int, string) {
 // but this avoids relying on that.
 func waitHTTP(t *testing.T, url string, want int) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
 	c := &http.Client{Timeout: time.Second}
-	for {
+	testkit.EventuallyNil(t, 10*time.Second, fmt.Sprintf("%s to answer %d", url, want), func() error {
 		resp, err := c.Get(url)
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == want {
-				return
-			}
+		if err != nil {
+			return err
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s never answered %d (last err %v)", url, want, err)
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			return fmt.Errorf("status %d", resp.StatusCode)
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 func dial(t *testing.T, addr net.Addr) *grpc.ClientConn {

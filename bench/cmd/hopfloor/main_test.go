@@ -11,8 +11,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/futugw/gateway/platform/proctest"
-	"github.com/futugw/gateway/platform/redistest"
+	"github.com/futugw/gateway/platform/testkit/proctest"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 )
 
 // TestForwardingPaths runs the two child roles as the benchmarks do and checks that

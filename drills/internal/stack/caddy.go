@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/futugw/gateway/platform/proctest"
+	"github.com/futugw/gateway/platform/testkit/proctest"
 )
 
 // Caddy is a caddy process round-robining plain HTTP on Addr to some edges.

@@ -4,7 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/futugw/gateway/platform/proctest"
+	"github.com/futugw/gateway/platform/testkit/proctest"
 )
 
 // StartHopFloor starts the hops of the order path with nothing in them (hopfloor's

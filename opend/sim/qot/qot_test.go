@@ -17,6 +17,7 @@ import (
 	"github.com/futugw/gateway/opend/envelope"
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/sim/market"
+	"github.com/futugw/gateway/platform/testkit"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -208,12 +209,8 @@ func TestSubscriptionsVanishOnDisconnect(t *testing.T) {
 	}
 	a.Close()
 	// The server runs OnClose after the socket closes; wait for that event.
-	for len(subInfo(ctx, t, b, true).GetConnSubInfoList()) != 1 {
-		if ctx.Err() != nil {
-			t.Fatal("subscriptions of the closed connection are still listed")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testkit.Eventually(t, 10*time.Second, "the closed connection's subscriptions to go",
+		func() bool { return len(subInfo(ctx, t, b, true).GetConnSubInfoList()) == 1 })
 	info := subInfo(ctx, t, b, true).GetConnSubInfoList()[0]
 	if !info.GetIsOwnConnData() || info.GetUsedQuota() != 1 {
 		t.Errorf("remaining info %v", info)

@@ -31,6 +31,7 @@ import (
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/server"
 	"github.com/futugw/gateway/opend/sim/market"
+	"github.com/futugw/gateway/platform/testkit"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -276,13 +277,7 @@ func TestTCPOrderFlow(t *testing.T) {
 
 	// Closing a connection drops its subscription.
 	a.c.Close()
-	deadline := time.Now().Add(10 * time.Second)
-	for subCount(e) != 1 {
-		if time.Now().After(deadline) {
-			t.Fatalf("subscription of a closed connection still held")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testkit.Eventually(t, 10*time.Second, "the closed connection's subscription to go", func() bool { return subCount(e) == 1 })
 }
 
 func TestTCPRefusals(t *testing.T) {

@@ -11,7 +11,8 @@ import (
 
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/keypolicy"
-	"github.com/futugw/gateway/platform/redistest"
+	"github.com/futugw/gateway/platform/testkit"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 	"github.com/futugw/gateway/services/auth/internal/keys"
 	"github.com/futugw/gateway/services/auth/internal/manage"
 	"github.com/futugw/gateway/services/auth/internal/store"
@@ -70,10 +71,7 @@ func TestBootstrapRenewsKeysNearingExpiry(t *testing.T) {
 		defer close(done)
 		keepRenewing(rctx, []bootstrapKey{k}, 24*time.Hour, 20*time.Millisecond, st, mgr, log)
 	}()
-	deadline := time.Now().Add(5 * time.Second)
-	for read() == second && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
+	testkit.Within(5*time.Second, func() bool { return read() != second })
 	cancel()
 	<-done
 	if third := read(); third == second || !valid(third) {

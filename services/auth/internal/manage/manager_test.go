@@ -9,7 +9,8 @@ import (
 	"time"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
-	"github.com/futugw/gateway/platform/logtest"
+	"github.com/futugw/gateway/platform/testkit"
+	"github.com/futugw/gateway/platform/testkit/logtest"
 
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/goleak"
@@ -17,7 +18,7 @@ import (
 	"github.com/futugw/gateway/platform/audit"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/errinfo"
-	"github.com/futugw/gateway/platform/redistest"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 	"github.com/futugw/gateway/services/auth/internal/keys"
 	"github.com/futugw/gateway/services/auth/internal/store"
 )
@@ -96,16 +97,10 @@ func TestSessionLifecycle(t *testing.T) {
 	if ttl := e.rdb.PTTL(ctx, "futugw:tok:"+sess.Hash).Val(); ttl <= 0 || ttl > 2*time.Second {
 		t.Errorf("old key TTL = %v, want <= grace", ttl)
 	}
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		if _, err := e.st.Validate(ctx, stok, authn.CallInfo{}); err != nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("old session key outlived the grace")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	testkit.Eventually(t, 15*time.Second, "the old session key to end after the grace", func() bool {
+		_, err := e.st.Validate(ctx, stok, authn.CallInfo{})
+		return err != nil
+	})
 	if _, err := e.st.Validate(ctx, ntok, authn.CallInfo{}); err != nil {
 		t.Fatalf("new session key: %v", err)
 	}

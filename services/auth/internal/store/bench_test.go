@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/futugw/gateway/platform/authn"
-	"github.com/futugw/gateway/platform/redistest"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 )
 
 // BenchmarkValidateUncached is one Redis round trip (GET by hash) plus decoding.

@@ -11,7 +11,8 @@ import (
 	"time"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
-	"github.com/futugw/gateway/platform/logtest"
+	"github.com/futugw/gateway/platform/testkit"
+	"github.com/futugw/gateway/platform/testkit/logtest"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/redis/go-redis/v9"
@@ -20,8 +21,8 @@ import (
 	"github.com/futugw/gateway/platform/audit"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/errinfo"
-	"github.com/futugw/gateway/platform/redistest"
 	"github.com/futugw/gateway/platform/redisx"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 	"github.com/futugw/gateway/services/auth/internal/keys"
 )
 
@@ -173,23 +174,14 @@ func TestExpiry(t *testing.T) {
 		if err := e.st.Issue(ctx, rec); err != nil {
 			t.Fatal(err)
 		}
-		deadline := time.Now().Add(10 * time.Second)
-		for {
+		testkit.Eventually(t, 10*time.Second, "the key to expire", func() bool {
 			_, err := e.st.Validate(ctx, tok, authn.CallInfo{})
-			if err != nil {
-				if r := errinfo.Reason(err); r != gatewayv1.Reason_REASON_INVALID_KEY && r != gatewayv1.Reason_REASON_EXPIRED_KEY {
-					t.Fatalf("reason = %q", r)
-				}
-				break
+			if r := errinfo.Reason(err); err != nil && r != gatewayv1.Reason_REASON_INVALID_KEY && r != gatewayv1.Reason_REASON_EXPIRED_KEY {
+				t.Fatalf("reason = %q", r)
 			}
-			if time.Now().After(deadline) {
-				t.Fatal("key did not expire")
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		for time.Now().Before(deadline) && exists(ctx, e.rdb, tokKey(rec.Hash), idKey("short")) != 0 {
-			time.Sleep(20 * time.Millisecond)
-		}
+			return err != nil
+		})
+		testkit.Within(10*time.Second, func() bool { return exists(ctx, e.rdb, tokKey(rec.Hash), idKey("short")) == 0 })
 		if n := exists(ctx, e.rdb, tokKey(rec.Hash), idKey("short")); n != 0 {
 			t.Errorf("%d entries left after expiry", n)
 		}
@@ -418,12 +410,7 @@ func TestRevocationReachesWatchers(t *testing.T) {
 				authn.OnRevoked(func(h string) { revoked <- h }))
 		})
 		defer func() { stop(); wg.Wait() }()
-		for !strings.Contains(logs.String(), "revocations subscribed") {
-			if ctx.Err() != nil {
-				t.Fatal("watcher never subscribed")
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		testkit.Eventually(t, 10*time.Second, "the watcher to subscribe", func() bool { return strings.Contains(logs.String(), "revocations subscribed") })
 		if _, err := cache.Validate(ctx, tok, authn.CallInfo{}); err != nil {
 			t.Fatal(err)
 		}

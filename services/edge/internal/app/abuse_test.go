@@ -261,7 +261,7 @@ func TestAbuseSlowlorisHTTP(t *testing.T) {
 					break
 				}
 			}
-			time.Sleep(100 * time.Millisecond)
+			time.Sleep(100 * time.Millisecond) // the point: a byte every 100 ms is the trickle
 			if time.Since(start) > 20*time.Second {
 				t.Fatal("a header trickle was not cut within 20 s")
 			}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/futugw/gateway/platform/testkit"
 )
 
 // handshake opens one connection, sends a /ws upgrade request with the given
@@ -54,14 +55,9 @@ func heapAfterGC() uint64 {
 
 // waitGoroutines waits until at most n goroutines run, and returns the count.
 func waitGoroutines(n int, within time.Duration) int {
-	deadline := time.Now().Add(within)
-	for {
-		g := runtime.NumGoroutine()
-		if g <= n || time.Now().After(deadline) {
-			return g
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	var g int
+	testkit.Within(within, func() bool { g = runtime.NumGoroutine(); return g <= n })
+	return g
 }
 
 // 10,000 WebSocket handshakes with bad keys, 500 at a time, from 50 client
@@ -86,7 +82,7 @@ func TestAbuseHandshakeFlood(t *testing.T) {
 			t.Fatalf("warm-up handshake: %d %v", code, err)
 		}
 	}
-	time.Sleep(200 * time.Millisecond) // the warm-up sockets close (peer gone)
+	waitMetric(t, s.base, "futugw_edge_ws_sockets", "0") // the warm-up sockets close (peer gone)
 	baseG := waitGoroutines(0, 0)
 	baseHeap := heapAfterGC()
 	baseLines := s.logLines()
@@ -202,12 +198,8 @@ func metricValue(t testing.TB, base, series string) string {
 
 func waitMetric(t testing.TB, base, series, want string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for metricValue(t, base, series) != want {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s = %q, want %s", series, metricValue(t, base, series), want)
-		}
-		time.Sleep(20 * time.Millisecond)
+	if !testkit.Within(10*time.Second, func() bool { return metricValue(t, base, series) == want }) {
+		t.Fatalf("%s = %q, want %s", series, metricValue(t, base, series), want)
 	}
 }
 

@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -9,11 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/futugw/gateway/platform/logtest"
+	"github.com/futugw/gateway/platform/testkit"
+	"github.com/futugw/gateway/platform/testkit/logtest"
 
-	"github.com/futugw/gateway/platform/proctest"
-	"github.com/futugw/gateway/platform/redistest"
 	"github.com/futugw/gateway/platform/redisx"
+	"github.com/futugw/gateway/platform/testkit/proctest"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 )
 
 // stack is a real redis-server, the real auth binary and an in-process edge.
@@ -156,19 +158,16 @@ func TestEndToEnd(t *testing.T) {
 	}
 	revoked := time.Now()
 	for _, k := range []string{key, sessKey} {
-		for {
+		testkit.EventuallyNil(t, time.Until(revoked.Add(proctest.Timeout)), "the revoked key refused", func() error {
 			code, b := s.call(t, "GET", "/api/auth/whoami", k, "")
-			if code == 401 {
-				if b["reason"] != "revoked_key" && b["reason"] != "invalid_key" {
-					t.Errorf("after revoke: reason %v", b["reason"])
-				}
-				break
+			if code != 401 {
+				return fmt.Errorf("still accepted: %d %v", code, b)
 			}
-			if time.Since(revoked) > proctest.Timeout {
-				t.Fatalf("key still accepted after revoke: %d %v", code, b)
+			if b["reason"] != "revoked_key" && b["reason"] != "invalid_key" {
+				t.Errorf("after revoke: reason %v", b["reason"])
 			}
-			time.Sleep(20 * time.Millisecond)
-		}
+			return nil
+		})
 	}
 	t.Logf("revoked keys refused %v after the revoke returned", time.Since(revoked))
 

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/futugw/gateway/platform/logtest"
-	"github.com/futugw/gateway/platform/redistest"
 	"github.com/futugw/gateway/platform/redisx"
+	"github.com/futugw/gateway/platform/testkit/logtest"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 )
 
 // TestUpstreamFaultsHideInternals: with the services down, an anonymous caller

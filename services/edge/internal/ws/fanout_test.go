@@ -16,6 +16,7 @@ import (
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/keypolicy"
+	"github.com/futugw/gateway/platform/testkit"
 	"github.com/futugw/gateway/services/edge/internal/ws/pushframe"
 )
 
@@ -166,11 +167,11 @@ func TestReconnectResumes(t *testing.T) {
 		t.Fatalf("got %s", f.raw)
 	}
 	_ = c.Close(websocket.StatusNormalClosure, "")
-	waitUntil(t, "socket gone", func() bool { return h.hub.Sockets() == 0 })
+	testkit.Eventually(t, waitLong, "socket gone", func() bool { return h.hub.Sockets() == 0 })
 
 	// A reload: at once, the same key.
 	c1 := h.dial(t, h.key(t, "sess", keypolicy.ScopeQotRead), dialOpts{})
-	waitUntil(t, "socket back", func() bool { return h.hub.Sockets() == 1 })
+	testkit.Eventually(t, waitLong, "socket back", func() bool { return h.hub.Sockets() == 1 })
 	h.quote.push(t, quotePush(t, "HK.00700", 1.5))
 	if f := read(t, c1); f.SecKey != "HK.00700" {
 		t.Fatalf("got %s", f.raw)

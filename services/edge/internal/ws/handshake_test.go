@@ -10,6 +10,7 @@ import (
 
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/keypolicy"
+	"github.com/futugw/gateway/platform/testkit"
 )
 
 func TestHandshakeRefusals(t *testing.T) {
@@ -74,15 +75,15 @@ func TestHandshakeAccepts(t *testing.T) {
 	if c3.Subprotocol() != Subprotocol {
 		t.Fatalf("subprotocol %q with the key also in ?token=", c3.Subprotocol())
 	}
-	waitUntil(t, "three sockets", func() bool { return h.hub.Sockets() == 3 })
+	testkit.Eventually(t, waitLong, "three sockets", func() bool { return h.hub.Sockets() == 3 })
 	_ = c.Close(websocket.StatusNormalClosure, "")
 	_ = c2.Close(websocket.StatusNormalClosure, "")
 	_ = c3.Close(websocket.StatusNormalClosure, "")
-	waitUntil(t, "sockets gone", func() bool { return h.hub.Sockets() == 0 })
+	testkit.Eventually(t, waitLong, "sockets gone", func() bool { return h.hub.Sockets() == 0 })
 
 	// The key never reaches the logs (access log lines are written at close).
 	h.logs.waitFor(t, `"route":"/ws"`)
-	waitUntil(t, "the access log lines", func() bool { return strings.Count(h.logs.String(), `"route":"/ws"`) >= 3 })
+	testkit.Eventually(t, waitLong, "the access log lines", func() bool { return strings.Count(h.logs.String(), `"route":"/ws"`) >= 3 })
 	if logs := h.logs.String(); strings.Contains(logs, key) || strings.Contains(logs, key[3:]) {
 		t.Fatalf("the key appears in the logs:\n%s", logs)
 	}
@@ -132,7 +133,7 @@ func TestSocketsPerKeyCap(t *testing.T) {
 	h.dial(t, other, dialOpts{})
 
 	_ = first.Close(websocket.StatusNormalClosure, "")
-	waitUntil(t, "the slot freed", func() bool { return h.hub.Sockets() == 2 })
+	testkit.Eventually(t, waitLong, "the slot freed", func() bool { return h.hub.Sockets() == 2 })
 	h.dial(t, session, dialOpts{})
-	waitUntil(t, "three sockets", func() bool { return h.hub.Sockets() == 3 })
+	testkit.Eventually(t, waitLong, "three sockets", func() bool { return h.hub.Sockets() == 3 })
 }

@@ -6,16 +6,19 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/futugw/gateway/platform/logtest"
+	"github.com/futugw/gateway/platform/testkit"
+	"github.com/futugw/gateway/platform/testkit/logtest"
 
 	"github.com/coder/websocket"
 	"google.golang.org/grpc"
@@ -94,6 +97,7 @@ func (f *fakeValidator) Validate(_ context.Context, token string, _ authn.CallIn
 type fakeQuote struct {
 	gatewayv1.UnimplementedQuoteServiceServer
 	serviceKey string
+	refused    atomic.Int32 // streams refused for a wrong service key
 
 	mu      sync.Mutex
 	subs    map[string][]*gatewayv1.Subscription // per session, like the real registry
@@ -116,6 +120,7 @@ func (f *fakeQuote) setSubs(session string, secKeys ...string) {
 func (f *fakeQuote) StreamPushes(stream gatewayv1.QuoteService_StreamPushesServer) error {
 	md, _ := metadata.FromIncomingContext(stream.Context())
 	if a := md.Get("authorization"); len(a) != 1 || a[0] != "Bearer "+f.serviceKey {
+		f.refused.Add(1)
 		return status.Error(codes.Unauthenticated, "no service key")
 	}
 	ctx, cancel := context.WithCancel(stream.Context())
@@ -250,13 +255,7 @@ type logBuf struct{ logtest.Buffer }
 // waitFor polls until the log holds s.
 func (l *logBuf) waitFor(t testing.TB, s string) {
 	t.Helper()
-	deadline := time.Now().Add(waitLong)
-	for !strings.Contains(l.String(), s) {
-		if time.Now().After(deadline) {
-			t.Fatalf("log never showed %q", s)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testkit.Eventually(t, waitLong, fmt.Sprintf("the log to show %q", s), func() bool { return strings.Contains(l.String(), s) })
 }
 
 type harness struct {
@@ -469,18 +468,6 @@ func quotePush(t testing.TB, secKey string, price float64) *gatewayv1.QuotePush 
 	}
 	return &gatewayv1.QuotePush{ProtoId: protoid.QotUpdateBasicQot, SecKey: secKey, SubType: 1, Body: body,
 		ReceivedUnixNano: time.Now().UnixNano()}
-}
-
-// waitUntil polls cond (state the hub exposes only in process).
-func waitUntil(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(waitLong)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

@@ -15,7 +15,8 @@ import (
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/keypolicy"
-	"github.com/futugw/gateway/platform/redistest"
+	"github.com/futugw/gateway/platform/testkit"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 )
 
 // A revoked key's sockets close with 4003 as soon as the revocation is published
@@ -29,7 +30,7 @@ func TestRevocationCloses4003(t *testing.T) {
 	c1 := h.dial(t, revoked, dialOpts{})
 	c2 := h.dial(t, revoked, dialOpts{protocol: true})
 	other := h.dial(t, kept, dialOpts{})
-	waitUntil(t, "three sockets", func() bool { return h.hub.Sockets() == 3 })
+	testkit.Eventually(t, waitLong, "three sockets", func() bool { return h.hub.Sockets() == 3 })
 
 	start := time.Now()
 	if err := authn.PublishRevocation(t.Context(), redistest.Client(t, addr), authn.HashToken(revoked)); err != nil {
@@ -41,7 +42,7 @@ func TestRevocationCloses4003(t *testing.T) {
 		}
 	}
 	t.Logf("revocation closed both sockets after %v", time.Since(start))
-	waitUntil(t, "one socket left", func() bool { return h.hub.Sockets() == 1 })
+	testkit.Eventually(t, waitLong, "one socket left", func() bool { return h.hub.Sockets() == 1 })
 	ctx := other.CloseRead(t.Context())
 	if ctx.Err() != nil {
 		t.Fatal("the other key's socket closed")
@@ -64,7 +65,7 @@ func TestMissedRevocationClosesAfterResubscribe(t *testing.T) {
 	kept := h.key(t, "sess-k", keypolicy.ScopeQotRead)
 	c := h.dial(t, revoked, dialOpts{})
 	others := []*websocket.Conn{h.dial(t, unknown, dialOpts{}), h.dial(t, kept, dialOpts{})}
-	waitUntil(t, "three sockets", func() bool { return h.hub.Sockets() == 3 })
+	testkit.Eventually(t, waitLong, "three sockets", func() bool { return h.hub.Sockets() == 3 })
 
 	h.val.revoke(revoked) // revoked, and nobody heard
 	h.val.remove(unknown)
@@ -75,7 +76,7 @@ func TestMissedRevocationClosesAfterResubscribe(t *testing.T) {
 		t.Fatalf("close code %d, want 4003", code)
 	}
 	h.logs.waitFor(t, `"revoked":1`)
-	waitUntil(t, "two sockets left", func() bool { return h.hub.Sockets() == 2 })
+	testkit.Eventually(t, waitLong, "two sockets left", func() bool { return h.hub.Sockets() == 2 })
 	for _, o := range others {
 		if ctx := o.CloseRead(t.Context()); ctx.Err() != nil {
 			t.Fatal("a socket of a key that was not revoked closed")
@@ -107,7 +108,7 @@ func TestExpiryWarnsThenCloses4001(t *testing.T) {
 func TestShutdownDrainsThenGoingAway(t *testing.T) {
 	h := start(t, nil)
 	c := h.dial(t, h.key(t, "s", keypolicy.ScopeQotRead, keypolicy.ScopeAccRead), dialOpts{})
-	waitUntil(t, "the socket", func() bool { return h.hub.Sockets() == 1 })
+	testkit.Eventually(t, waitLong, "the socket", func() bool { return h.hub.Sockets() == 1 })
 	h.hub.onTrade(&gatewayv1.TradePush{ProtoId: protoid.TrdUpdateOrder, AccId: 7, Body: []byte{1}})
 	ctx, cancel := context.WithTimeout(context.Background(), waitLong)
 	defer cancel()
@@ -170,12 +171,12 @@ func TestServiceKeyFileReadAtEachStream(t *testing.T) {
 		defer h.quote.mu.Unlock()
 		return h.quote.stopCur != nil
 	}
-	time.Sleep(300 * time.Millisecond) // several refused attempts
+	testkit.Eventually(t, waitLong, "several refused attempts", func() bool { return h.quote.refused.Load() >= 3 })
 	if connected() {
 		t.Fatal("the quote stream opened with a key quote does not accept")
 	}
 	if err := os.WriteFile(path, []byte(h.quote.serviceKey+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, "the quote stream with the renewed key", connected)
+	testkit.Eventually(t, waitLong, "the quote stream with the renewed key", connected)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/keypolicy"
+	"github.com/futugw/gateway/platform/testkit"
 )
 
 // Trade frames reach acc:read sockets allowed to see the account, and no others.
@@ -30,7 +31,7 @@ func TestTradeFramesFollowScopeAndAccounts(t *testing.T) {
 	h.order.push(t, &gatewayv1.TradePush{ProtoId: protoid.TrdUpdateOrderFill, AccId: 1002, Body: []byte{8, 1}})
 	// Once the three trade frames are written, a notification to everyone marks the
 	// end: a socket that was to get a trade has it before the notification.
-	waitUntil(t, "trade frames written", func() bool { return testutil.ToFloat64(h.hub.m.sent[kindTrade]) == 3 })
+	testkit.Eventually(t, waitLong, "trade frames written", func() bool { return testutil.ToFloat64(h.hub.m.sent[kindTrade]) == 3 })
 	h.quote.push(t, &gatewayv1.QuotePush{Notify: &gatewayv1.Notification{Event: "opend_disconnected", Message: "m"}})
 
 	if f := read(t, reader); f.Type != "trade" || f.ProtoID != protoid.TrdUpdateOrder || f.AccID != "1001" || f.BodyB64 != "CAA=" {
@@ -57,7 +58,7 @@ func TestTradeFramesFollowScopeAndAccounts(t *testing.T) {
 func TestTradeBacklogClosesStuckSocket(t *testing.T) {
 	h := start(t, func(o *Options) { o.QueueSize = 4 })
 	_ = h.dial(t, h.key(t, "stuck", keypolicy.ScopeAccRead, keypolicy.ScopeQotRead), dialOpts{})
-	waitUntil(t, "the socket", func() bool { return h.hub.Sockets() == 1 })
+	testkit.Eventually(t, waitLong, "the socket", func() bool { return h.hub.Sockets() == 1 })
 	select {
 	case <-h.order.streams:
 	case <-t.Context().Done():
@@ -69,7 +70,7 @@ func TestTradeBacklogClosesStuckSocket(t *testing.T) {
 		case <-t.Context().Done():
 			t.Fatal("cancelled")
 		default:
-			waitUntil(t, "room for pushes", func() bool { return len(h.order.out) < cap(h.order.out) || h.hub.Sockets() == 0 })
+			testkit.Eventually(t, waitLong, "room for pushes", func() bool { return len(h.order.out) < cap(h.order.out) || h.hub.Sockets() == 0 })
 		}
 	}
 	if got := testutil.ToFloat64(h.hub.m.closed.WithLabelValues(reasonTooSlow)); got != 1 {

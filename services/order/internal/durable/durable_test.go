@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/futugw/gateway/platform/redistest"
 	"github.com/futugw/gateway/platform/redisx"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 	"github.com/futugw/gateway/services/order/internal/durable"
 )
 

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/futugw/gateway/platform/redistest"
 	"github.com/futugw/gateway/platform/redisx"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 	"github.com/futugw/gateway/services/order/internal/durable"
 )
 

@@ -9,8 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/futugw/gateway/platform/redistest"
 	"github.com/futugw/gateway/platform/redisx"
+	"github.com/futugw/gateway/platform/testkit"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 	"github.com/futugw/gateway/services/order/internal/idem"
 	"github.com/futugw/gateway/services/order/internal/limits"
 )
@@ -171,23 +172,23 @@ func TestSentinelFailoverWhilePlacing(t *testing.T) {
 					retries++
 					mu.Unlock()
 					if !errors.Is(err, idem.ErrPending) {
-						time.Sleep(50 * time.Millisecond)
+						time.Sleep(50 * time.Millisecond) // the point: a client's pause before its retry
 					}
 				}
-				time.Sleep(100 * time.Millisecond)
+				time.Sleep(100 * time.Millisecond) // the point: each worker's pace
 			}
 		})
 	}
-	time.Sleep(time.Second)
+	time.Sleep(time.Second) // the point: a second of placements before the switch
 	ferr := s.Failover(ctx)
 	// Keep placing until the limit refuses (writes fail closed until the old master
 	// is back as a replica, so that is well after the switch): a window entry lost in
 	// the failover would let more than the limit through by then.
 	limitHit := func() bool { mu.Lock(); defer mu.Unlock(); return refusedN > 0 }
-	for ferr == nil && !limitHit() && ctx.Err() == nil {
-		time.Sleep(50 * time.Millisecond)
+	if ferr == nil {
+		testkit.Within(30*time.Second, func() bool { return limitHit() || ctx.Err() != nil })
 	}
-	time.Sleep(500 * time.Millisecond)
+	time.Sleep(500 * time.Millisecond) // the point: placements go on past the limit
 	close(stop)
 	wg.Wait()
 	if ferr != nil {

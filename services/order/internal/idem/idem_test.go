@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/futugw/gateway/platform/redistest"
 	"github.com/futugw/gateway/platform/redisx"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/goleak"
 )

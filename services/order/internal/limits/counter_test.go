@@ -10,8 +10,8 @@ import (
 	"time"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
-	"github.com/futugw/gateway/platform/redistest"
 	"github.com/futugw/gateway/platform/redisx"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/goleak"
 )

@@ -22,22 +22,11 @@ import (
 	"github.com/futugw/gateway/opend/server"
 	"github.com/futugw/gateway/opend/sim"
 	"github.com/futugw/gateway/opend/sim/simtest"
-	"github.com/futugw/gateway/platform/nettest"
+	"github.com/futugw/gateway/platform/testkit"
+	"github.com/futugw/gateway/platform/testkit/nettest"
 	"github.com/futugw/gateway/services/order/internal/tradefanout"
 	"google.golang.org/protobuf/proto"
 )
-
-func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) bool {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	return true
-}
 
 // TestTransientUnlockFailureIsRetried: OpenD answers the first Trd_UnlockTrade with
 // a passing failure (its own upstream timeout, retType -100); later unlocks succeed.
@@ -71,10 +60,8 @@ func TestTransientUnlockFailureIsRetried(t *testing.T) {
 	p := Start(Config{Addr: ln.Addr().String(), TradePassword: "123456", Hub: tradefanout.NewHub(0), Logger: log,
 		CallTimeout: time.Second, MinBackoff: 20 * time.Millisecond, MaxBackoff: 100 * time.Millisecond})
 	t.Cleanup(func() { p.Close() })
-	if !waitFor(t, "connected", 5*time.Second, p.Connected) {
-		t.Fatal("placer never connected")
-	}
-	unlocked := waitFor(t, "unlocked", 3*time.Second, p.TradingUnlocked)
+	testkit.Eventually(t, 5*time.Second, "the placer to connect", p.Connected)
+	unlocked := testkit.Within(3*time.Second, p.TradingUnlocked)
 	_, perr := p.Place(context.Background(), PlaceRequest{Header: Header{Env: 1, AccID: 2001, Market: 1},
 		Code: "00700", Side: 1, OrderType: 1, Price: 100, Qty: 100})
 	if !unlocked {
@@ -95,9 +82,7 @@ func TestReconnectCutsPushSubscribers(t *testing.T) {
 	p := Start(Config{Addr: px.Addr(), TradePassword: "123456", Hub: hub, Logger: log,
 		CallTimeout: 2 * time.Second, MinBackoff: 20 * time.Millisecond, MaxBackoff: 50 * time.Millisecond})
 	t.Cleanup(func() { p.Close() })
-	if !waitFor(t, "connected", 5*time.Second, p.Connected) {
-		t.Fatal("placer never connected")
-	}
+	testkit.Eventually(t, 5*time.Second, "the placer to connect", p.Connected)
 	h := Header{Env: 0, AccID: 1001, Market: 1}
 	id, err := p.Place(context.Background(), PlaceRequest{Header: h, Code: "00700", Side: 1, OrderType: 1, Price: 100, Qty: 100})
 	if err != nil {
@@ -105,17 +90,11 @@ func TestReconnectCutsPushSubscribers(t *testing.T) {
 	}
 	sub := hub.Subscribe()
 	defer hub.Unsubscribe(sub)
-	time.Sleep(300 * time.Millisecond) // let the placement's own pushes arrive
-	for len(sub.C) > 0 {
-		<-sub.C
-	}
 
 	// Link down; while it is down the order is cancelled by another client.
 	px.Refuse(true)
 	px.Cut()
-	if !waitFor(t, "disconnected", 5*time.Second, func() bool { return !p.Connected() }) {
-		t.Fatal("placer never saw the disconnect")
-	}
+	testkit.Eventually(t, 5*time.Second, "the placer to see the disconnect", func() bool { return !p.Connected() })
 	direct, err := client.Dial(context.Background(), client.Config{Addr: simAddr, Logger: log})
 	if err != nil {
 		t.Fatal(err)
@@ -130,9 +109,7 @@ func TestReconnectCutsPushSubscribers(t *testing.T) {
 		t.Fatalf("cancel via direct client: %v", err)
 	}
 	px.Refuse(false)
-	if !waitFor(t, "reconnected", 5*time.Second, p.Connected) {
-		t.Fatal("placer never reconnected")
-	}
+	testkit.Eventually(t, 5*time.Second, "the placer to reconnect", p.Connected)
 	orders, err := p.Orders(context.Background(), h)
 	if err != nil {
 		t.Fatal(err)
@@ -143,29 +120,26 @@ func TestReconnectCutsPushSubscribers(t *testing.T) {
 			status = o.GetOrderStatus()
 		}
 	}
-	time.Sleep(500 * time.Millisecond)
-	gotUpdate := false
-	for len(sub.C) > 0 {
-		tp := <-sub.C
-		t.Logf("push %d acc %d", tp.GetProtoId(), tp.GetAccId())
-		if tp.GetProtoId() == protoid.TrdUpdateOrder {
-			var m trdupdateorder.Response
-			if proto.Unmarshal(tp.GetBody(), &m) == nil && m.GetS2C().GetOrder().GetOrderID() == id &&
-				m.GetS2C().GetOrder().GetOrderStatus() == status {
-				gotUpdate = true
+	// Either the subscriber is cut off or the change reaches it as a push; earlier
+	// pushes (the placement's own) carry other statuses and are skipped.
+	timeout := time.After(5 * time.Second)
+	for {
+		select {
+		case <-sub.Done():
+			if !errors.Is(sub.Err(), ErrResync) {
+				t.Fatalf("subscriber cut off with %v, want ErrResync", sub.Err())
 			}
+			return
+		case tp := <-sub.C:
+			t.Logf("push %d acc %d", tp.GetProtoId(), tp.GetAccId())
+			var m trdupdateorder.Response
+			if tp.GetProtoId() == protoid.TrdUpdateOrder && proto.Unmarshal(tp.GetBody(), &m) == nil &&
+				m.GetS2C().GetOrder().GetOrderID() == id && m.GetS2C().GetOrder().GetOrderStatus() == status {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("order %d changed to status %d while OpenD was unreachable; after the reconnect the push "+
+				"subscriber got no update and was not cut off: the change is silently lost", id, status)
 		}
-	}
-	select {
-	case <-sub.Done():
-		if !errors.Is(sub.Err(), ErrResync) {
-			t.Fatalf("subscriber cut off with %v, want ErrResync", sub.Err())
-		}
-		return
-	default:
-	}
-	if !gotUpdate {
-		t.Fatalf("order %d changed to status %d while OpenD was unreachable; after the reconnect the push "+
-			"subscriber got no update and was not cut off: the change is silently lost", id, status)
 	}
 }

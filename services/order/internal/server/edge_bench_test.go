@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/futugw/gateway/bench/loadgen"
-	"github.com/futugw/gateway/platform/proctest"
+	"github.com/futugw/gateway/platform/testkit/proctest"
 )
 
 // BenchmarkPlacementThroughEdge is the browser's path: POST /api/order to the edge

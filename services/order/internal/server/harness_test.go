@@ -20,7 +20,8 @@ import (
 	"github.com/futugw/gateway/platform/audit"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/keypolicy"
-	"github.com/futugw/gateway/platform/redistest"
+	"github.com/futugw/gateway/platform/testkit"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 	"github.com/futugw/gateway/services/order/internal/idem"
 	"github.com/futugw/gateway/services/order/internal/limits"
 	"github.com/futugw/gateway/services/order/internal/placer"
@@ -62,7 +63,7 @@ func newEnvVia(t testing.TB, viaProxy bool) *env {
 	e.placer = placer.Start(placer.Config{Addr: addr, TradePassword: "123456", Hub: e.hub, Logger: log,
 		CallTimeout: 5 * time.Second, MinBackoff: 20 * time.Millisecond, MaxBackoff: 100 * time.Millisecond})
 	t.Cleanup(func() { e.placer.Close() })
-	waitFor(t, "placer connected and unlocked", func() bool { return e.placer.Connected() && e.placer.TradingUnlocked() })
+	testkit.Eventually(t, 20*time.Second, "placer connected and unlocked", func() bool { return e.placer.Connected() && e.placer.TradingUnlocked() })
 	e.counter = limits.NewCounter(e.rdb, limits.Options{})
 	start := time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC) // 10:00 in Hong Kong
 	e.now.Store(&start)
@@ -73,17 +74,6 @@ func newEnvVia(t testing.TB, viaProxy bool) *env {
 		Now: func() time.Time { return *e.now.Load() }, Logger: log,
 	})
 	return e
-}
-
-func waitFor(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
 
 // ctxFor is a call context authenticated as a key with scopes and limits.
@@ -108,16 +98,12 @@ func (e *env) orderCount(t *testing.T, acc uint64, mkt int32) int {
 	if acc >= 2000 {
 		env = 1
 	}
-	var err error
-	for range 500 { // the connection may be coming back after a cut
-		var orders []*trdcommon.Order
-		if orders, err = e.placer.Orders(context.Background(), placer.Header{Env: env, AccID: acc, Market: mkt}); err == nil {
-			return len(orders)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("listing orders: %v", err)
-	return 0
+	var orders []*trdcommon.Order
+	testkit.EventuallyNil(t, 10*time.Second, "listing orders", func() (err error) { // the connection may be coming back after a cut
+		orders, err = e.placer.Orders(context.Background(), placer.Header{Env: env, AccID: acc, Market: mkt})
+		return err
+	})
+	return len(orders)
 }
 
 // proxy forwards TCP between the placer and the simulator. While blackholed it
@@ -221,6 +207,6 @@ func placerWithoutPassword(t testing.TB, e *env) *placer.Placer {
 	t.Helper()
 	p := placer.Start(placer.Config{Addr: e.proxy.target, Hub: tradefanout.NewHub(0), Logger: slog.New(slog.DiscardHandler)})
 	t.Cleanup(func() { p.Close() })
-	waitFor(t, "second placer connected", p.Connected)
+	testkit.Eventually(t, 20*time.Second, "second placer connected", p.Connected)
 	return p
 }

@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/audit"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/errinfo"
 	"github.com/futugw/gateway/platform/keypolicy"
+	"github.com/futugw/gateway/platform/testkit"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
@@ -246,14 +248,14 @@ func TestOpenDDiesMidFlight(t *testing.T) {
 	}()
 	// Once the simulator has the order (read on a separate connection), kill the link.
 	direct := newDirectLister(t, e)
-	waitFor(t, "order reached the simulator", func() bool { return direct.count(t) == 1 })
+	testkit.Eventually(t, 20*time.Second, "order reached the simulator", func() bool { return direct.count(t) == 1 })
 	e.proxy.Cut()
 	err := <-done
 	if status.Code(err) != codes.Unavailable || errinfo.Reason(err) != gatewayv1.Reason_REASON_OPEND_UNAVAILABLE {
 		t.Fatalf("mid-flight err = %v", err)
 	}
 	e.proxy.blackhole.Store(false)
-	waitFor(t, "placer reconnected", func() bool { return e.placer.Connected() && e.placer.TradingUnlocked() })
+	testkit.Eventually(t, 20*time.Second, "placer reconnected", func() bool { return e.placer.Connected() && e.placer.TradingUnlocked() })
 	resp, err := e.srv.PlaceOrder(ctx, limitOrder())
 	if err != nil {
 		t.Fatalf("retry: %v", err)
@@ -275,7 +277,7 @@ func TestOpenDDownFailsFast(t *testing.T) {
 	e := newEnv(t)
 	e.proxy.ln.Close()
 	e.proxy.Cut()
-	waitFor(t, "placer disconnected", func() bool { return !e.placer.Connected() })
+	testkit.Eventually(t, 20*time.Second, "placer disconnected", func() bool { return !e.placer.Connected() })
 	_, err := e.srv.PlaceOrder(ctxFor("k-down", &gatewayv1.KeyLimits{MaxDailyValue: f64(1e6)}), limitOrder())
 	if status.Code(err) != codes.Unavailable || errinfo.Reason(err) != gatewayv1.Reason_REASON_OPEND_UNAVAILABLE {
 		t.Fatalf("err = %v", err)

@@ -39,7 +39,7 @@ func TestPendingTakeoverKeepsItsChecks(t *testing.T) {
 	if _, err := store.Claim(context.Background(), idem.Attempt{KeyID: "k-skip", Key: "skip", BodyHash: bodyHash(req), ID: "vanished-owner"}); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(100 * time.Millisecond) // its lease runs out
+	time.Sleep(100 * time.Millisecond) // the point: its 50ms lease, a real Redis TTL, runs out
 
 	// A retry reaches an instance whose OpenD link is down: FindByRemark fails.
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")

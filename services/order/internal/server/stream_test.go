@@ -9,6 +9,7 @@ import (
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdupdateorder"
 	"github.com/futugw/gateway/opend/protoid"
+	"github.com/futugw/gateway/platform/testkit"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/proto"
@@ -37,7 +38,7 @@ func TestStreamTradePushesDeliversOrderAndFill(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "stream subscribed", func() bool { return e.hub.Len() == 1 })
+	testkit.Eventually(t, 20*time.Second, "stream subscribed", func() bool { return e.hub.Len() == 1 })
 
 	mkt := limitOrder()
 	mkt.OrderType, mkt.Price = gatewayv1.OrderType_ORDER_TYPE_MARKET, 0

@@ -15,6 +15,7 @@ import (
 	"github.com/futugw/gateway/platform/errinfo"
 	"github.com/futugw/gateway/platform/keypolicy"
 	"github.com/futugw/gateway/platform/redisx"
+	"github.com/futugw/gateway/platform/testkit"
 	"github.com/futugw/gateway/services/quote/internal/quotefanout"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 	"github.com/futugw/gateway/services/quote/internal/substore"
@@ -66,16 +67,8 @@ func (s *simServer) start() {
 		s.t.Fatal(err)
 	}
 	var ln net.Listener
-	deadline := time.Now().Add(waitFor)
-	for {
-		if ln, err = net.Listen("tcp", s.addr); err == nil || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(50 * time.Millisecond) // the old listener's port may linger briefly
-	}
-	if err != nil {
-		s.t.Fatal(err)
-	}
+	// The old listener's port may linger briefly.
+	testkit.EventuallyNil(s.t, waitFor, "listening on "+s.addr, func() (err error) { ln, err = net.Listen("tcp", s.addr); return err })
 	s.addr = ln.Addr().String()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -293,15 +286,4 @@ func (e *env) opendUsed(t *testing.T) int {
 		t.Fatal(err)
 	}
 	return used
-}
-
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(waitFor)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }

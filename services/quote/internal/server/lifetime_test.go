@@ -8,6 +8,7 @@ import (
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/opend/sim"
+	"github.com/futugw/gateway/platform/testkit"
 	"google.golang.org/grpc/codes"
 )
 
@@ -53,7 +54,7 @@ func TestRevokedSessionReleasesAfterHold(t *testing.T) {
 	if time.Since(revoked) < hold/2 && e.opendUsed(t) != 1 {
 		t.Fatal("released upstream before the hold")
 	}
-	eventually(t, "upstream release after the hold", func() bool { return e.opendUsed(t) == 0 })
+	testkit.Eventually(t, waitFor, "upstream release after the hold", func() bool { return e.opendUsed(t) == 0 })
 	if time.Since(revoked) < hold-200*time.Millisecond {
 		t.Fatalf("released %v after the revocation; the hold is %v", time.Since(revoked), hold)
 	}
@@ -73,8 +74,8 @@ func TestExpiredSessionReleases(t *testing.T) {
 	if len(e.reg.Session("dave")) != 2 {
 		t.Fatal("dave's set")
 	}
-	eventually(t, "dave's session to end", func() bool { return len(e.reg.Session("dave")) == 0 })
-	eventually(t, "dave's own pair to be released", func() bool { return e.opendUsed(t) == 1 })
+	testkit.Eventually(t, waitFor, "dave's session to end", func() bool { return len(e.reg.Session("dave")) == 0 })
+	testkit.Eventually(t, waitFor, "dave's own pair to be released", func() bool { return e.opendUsed(t) == 1 })
 	if got := e.reg.Session("bob"); len(got) != 1 {
 		t.Fatalf("bob's set %v; want it untouched", got)
 	}

@@ -7,7 +7,8 @@ import (
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/opend/sim"
-	"github.com/futugw/gateway/platform/redistest"
+	"github.com/futugw/gateway/platform/testkit"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 )
 
 // TestRestartRestoresSessions: a quote service saves its sessions in Redis as they
@@ -48,7 +49,7 @@ func TestRestartRestoresSessions(t *testing.T) {
 	if got := second.reg.Session("bob"); len(got) != 0 {
 		t.Fatalf("bob's set %v; he unsubscribed", got)
 	}
-	eventually(t, "OpenD to hold the restored pairs on the new connection", func() bool { return second.opendUsed(t) == 4 })
+	testkit.Eventually(t, waitFor, "OpenD to hold the restored pairs on the new connection", func() bool { return second.opendUsed(t) == 4 })
 
 	// An edge re-hosting alice gets her set and her quotes; nobody subscribed again.
 	st := openStream(t, second, "alice")
@@ -74,10 +75,10 @@ func TestRestartRestoresSessions(t *testing.T) {
 		t.Fatalf("dave's restored keys %v (%v)", keys, live)
 	}
 	second.life.Revoked("hash-dave-2")
-	eventually(t, "dave's session to end", func() bool { return len(second.reg.Session("dave")) == 0 })
-	eventually(t, "dave's record to go", func() bool {
+	testkit.Eventually(t, waitFor, "dave's session to end", func() bool { return len(second.reg.Session("dave")) == 0 })
+	testkit.Eventually(t, waitFor, "dave's record to go", func() bool {
 		recs, err := second.store.Load(ctx)
 		return err == nil && len(recs) == 1 && recs[0].Session == "alice"
 	})
-	eventually(t, "dave's pairs to be released after the hold", func() bool { return second.opendUsed(t) == 2 })
+	testkit.Eventually(t, waitFor, "dave's pairs to be released after the hold", func() bool { return second.opendUsed(t) == 2 })
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatebasicqot"
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/sim"
+	"github.com/futugw/gateway/platform/testkit"
 	"go.uber.org/goleak"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -131,7 +132,7 @@ func TestFanOutRestartAndRelease(t *testing.T) {
 	if n := len(e.reg.Upstream()); n != 5 {
 		t.Fatalf("upstream %d right after the unsubscribe; want 5 (hold)", n)
 	}
-	eventually(t, "MSFT released upstream", func() bool { return e.opendUsed(t) == 4 && len(e.reg.Upstream()) == 4 })
+	testkit.Eventually(t, waitFor, "MSFT released upstream", func() bool { return e.opendUsed(t) == 4 && len(e.reg.Upstream()) == 4 })
 }
 
 func TestQuotaAndRefusals(t *testing.T) {
@@ -189,7 +190,7 @@ func TestSlowStreamConflates(t *testing.T) {
 	if err := st.Send(&gatewayv1.StreamPushesRequest{SessionIds: []string{"alice"}}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "conflation under a stalled reader", func() bool { return e.hub.Stats().FramesConflated > 1000 })
+	testkit.Eventually(t, waitFor, "conflation under a stalled reader", func() bool { return e.hub.Stats().FramesConflated > 1000 })
 	// Reading again gets fresh frames.
 	recvUntil(t, st, func(m *gatewayv1.QuotePush) bool { return m.GetProtoId() != 0 })
 }

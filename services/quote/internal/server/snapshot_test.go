@@ -9,6 +9,7 @@ import (
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/sim"
+	"github.com/futugw/gateway/platform/testkit"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 )
 
@@ -69,7 +70,8 @@ func TestFirstPushReachesSubscriber(t *testing.T) {
 func TestSecondSessionGetsSnapshot(t *testing.T) {
 	e := newEnv(t, envOpts{sim: sim.Config{PushInterval: time.Hour}, hold: time.Second})
 	subscribe(t, e, 1, []int32{1}, sec(1, "00700")) // bob first
-	time.Sleep(200 * time.Millisecond)
+	// Bob's first push reached the hub (it caches a quote as it keeps it for snapshots).
+	testkit.Eventually(t, waitFor, "bob's first quote at the hub", func() bool { _, _, ok := e.hub.Cache().Get(secOf(1, "00700")); return ok })
 	st := openStream(t, e, "alice")
 	subscribe(t, e, 0, []int32{1}, sec(1, "00700"))
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)

@@ -6,7 +6,10 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
+
+	"github.com/futugw/gateway/platform/testkit"
 )
 
 // lifeStep is one event of a lifetime scenario; at is relative to the start.
@@ -142,49 +145,44 @@ func TestLifetimesDropReleasesAfterHold(t *testing.T) {
 // TestLifetimesRun sweeps on the interval and at once on a revocation, and stops
 // with its context.
 func TestLifetimesRun(t *testing.T) {
-	clk := newFakeClock()
-	var mu sync.Mutex
-	var dropped []string
-	droppedCh := make(chan struct{}, 10)
-	l := NewLifetimes(LifetimeOptions{Clock: clk, Grace: time.Second, Interval: time.Second, Drop: func(s string) {
-		mu.Lock()
-		dropped = append(dropped, s)
-		mu.Unlock()
-		droppedCh <- struct{}{}
-	}})
-	l.Seen("s1", "k1", clk.Now().Add(time.Second))
-	l.Seen("s2", "k2", clk.Now().Add(time.Hour))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); l.Run(ctx) }()
+	synctest.Test(t, func(t *testing.T) {
+		clk := newFakeClock()
+		var mu sync.Mutex
+		var dropped []string
+		droppedCh := make(chan struct{}, 10)
+		l := NewLifetimes(LifetimeOptions{Clock: clk, Grace: time.Second, Interval: time.Second, Drop: func(s string) {
+			mu.Lock()
+			dropped = append(dropped, s)
+			mu.Unlock()
+			droppedCh <- struct{}{}
+		}})
+		l.Seen("s1", "k1", clk.Now().Add(time.Second))
+		l.Seen("s2", "k2", clk.Now().Add(time.Hour))
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { defer close(done); l.Run(ctx) }()
 
-	l.Revoked("k2") // no clock movement: the revocation wakes the sweeper
-	wait := func() {
-		t.Helper()
-		select {
-		case <-droppedCh:
-		case <-time.After(5 * time.Second):
-			t.Fatal("no sweep")
+		l.Revoked("k2") // no clock movement: the revocation wakes the sweeper
+		wait := func() { t.Helper(); testkit.Recv(t, 5*time.Second, "a sweep", droppedCh) }
+		wait()
+		// The interval timer is armed by Run; advancing past expiry and grace fires it.
+		// synctest.Wait returns once the sweeper has done what the advance woke it for.
+		for i := 0; l.Len() != 0; i++ {
+			if i == 10 {
+				t.Fatal("expired session not swept")
+			}
+			clk.Advance(time.Second)
+			synctest.Wait()
 		}
-	}
-	wait()
-	// The interval timer is armed by Run; advancing past expiry and grace fires it.
-	deadline := time.Now().Add(5 * time.Second)
-	for l.Len() != 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("expired session not swept")
+		wait()
+		cancel()
+		<-done
+		mu.Lock()
+		defer mu.Unlock()
+		if !slices.Equal(dropped, []string{"s2", "s1"}) {
+			t.Fatalf("dropped %v; want s2 then s1", dropped)
 		}
-		clk.Advance(time.Second)
-		time.Sleep(time.Millisecond)
-	}
-	wait()
-	cancel()
-	<-done
-	mu.Lock()
-	defer mu.Unlock()
-	if !slices.Equal(dropped, []string{"s2", "s1"}) {
-		t.Fatalf("dropped %v; want s2 then s1", dropped)
-	}
+	})
 }
 
 // TestLifetimesKeysAndChanges: Keys copies what is known, OnChange follows new keys

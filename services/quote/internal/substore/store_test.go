@@ -10,14 +10,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/futugw/gateway/platform/logtest"
+	"github.com/futugw/gateway/platform/testkit"
+	"github.com/futugw/gateway/platform/testkit/logtest"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/goleak"
 
-	"github.com/futugw/gateway/platform/redistest"
 	"github.com/futugw/gateway/platform/redisx"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 )
 
@@ -182,13 +183,7 @@ func TestRedisForgetsEndedSessions(t *testing.T) {
 	if e.rdb.Exists(ctx, e.st.Key("s")).Val() != 1 {
 		t.Fatal("not saved")
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for e.rdb.Exists(ctx, e.st.Key("s")).Val() != 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("record still there; PTTL %v", e.rdb.PTTL(ctx, e.st.Key("s")).Val())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testkit.Eventually(t, 5*time.Second, "the record to expire", func() bool { return e.rdb.Exists(ctx, e.st.Key("s")).Val() == 0 })
 }
 
 // TestMalformedRecords are skipped, deleted, logged and counted; the good one loads.

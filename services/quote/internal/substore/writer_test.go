@@ -10,7 +10,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
-	"github.com/futugw/gateway/platform/redistest"
+	"github.com/futugw/gateway/platform/testkit"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 )
 
@@ -49,17 +50,6 @@ func newWired(t *testing.T, st *Store, o WriterOptions) *wired {
 	x.stop = func() { cancel(); <-done; x.reg.Close() }
 	t.Cleanup(x.stop)
 	return x
-}
-
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 // TestWriteThrough follows a session through subscribe, unsubscribe, a refresh and
@@ -171,7 +161,7 @@ func TestRedisDown(t *testing.T) {
 	if err := x.w.Flush(ctx, "carol"); !errors.Is(err, ErrUnavailable) || time.Since(start) > 500*time.Millisecond {
 		t.Fatalf("Flush while failing = %v after %v; want ErrUnavailable at once", err, time.Since(start))
 	}
-	eventually(t, "a failed retry", func() bool {
+	testkit.Eventually(t, 10*time.Second, "a failed retry", func() bool {
 		return testutil.ToFloat64(e.m.Writes.WithLabelValues(opSave, "error")) >= 2
 	})
 	if x.w.Pending() != 1 {
@@ -183,7 +173,7 @@ func TestRedisDown(t *testing.T) {
 	}
 
 	srv.Restart()
-	eventually(t, "the save after Redis came back", func() bool { return x.w.Pending() == 0 })
+	testkit.Eventually(t, 10*time.Second, "the save after Redis came back", func() bool { return x.w.Pending() == 0 })
 	recs, err := e.st.Load(ctx)
 	if err != nil || len(recs) != 1 || len(recs[0].Pairs) != 2 {
 		t.Fatalf("after recovery: %+v, %v; want carol's two pairs", recs, err)

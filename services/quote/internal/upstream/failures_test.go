@@ -8,7 +8,7 @@ import (
 
 	"github.com/futugw/gateway/opend/sim"
 	"github.com/futugw/gateway/opend/sim/simtest"
-	"github.com/futugw/gateway/platform/nettest"
+	"github.com/futugw/gateway/platform/testkit/nettest"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 )
 
@@ -61,7 +61,7 @@ func TestTimedOutSubscribeIsReleased(t *testing.T) {
 	t.Logf("subscribe failed as expected: %v", err)
 
 	// Long past the hold and any retry: the registry has nothing to release...
-	time.Sleep(10 * hold)
+	time.Sleep(10 * hold) // the point: no event says a release will not come
 	if up := reg.Upstream(); len(up) != 0 {
 		t.Logf("registry upstream: %v", up)
 	}

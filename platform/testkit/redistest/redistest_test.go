@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/futugw/gateway/platform/testkit"
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/goleak"
 )
@@ -118,16 +119,8 @@ func TestSentinelFailover(t *testing.T) {
 	if s.Master.Addr() == old || s.Replica.Addr() != old {
 		t.Fatalf("master %s replica %s after failover from %s", s.Master.Addr(), s.Replica.Addr(), old)
 	}
-	var err error
-	for range 100 { // the client learns of the switch from the Sentinels
-		if err = rdb.Set(ctx, "k2", "v2", 0).Err(); err == nil {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if err != nil {
-		t.Fatalf("SET after failover: %v", err)
-	}
+	// The client learns of the switch from the Sentinels.
+	testkit.EventuallyNil(t, 5*time.Second, "SET after failover", func() error { return rdb.Set(ctx, "k2", "v2", 0).Err() })
 	if got, err := Client(t, s.Master.Addr()).Get(ctx, "k").Result(); err != nil || got != "v" {
 		t.Fatalf("replicated GET on the new master = %q, %v", got, err)
 	}

@@ -18,7 +18,7 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/futugw/gateway/platform/proctest"
+	"github.com/futugw/gateway/platform/testkit/proctest"
 )
 
 // RequireEnv, when set to "1", makes a missing redis-server binary a test failure

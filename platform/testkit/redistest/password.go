@@ -4,8 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/alicebob/miniredis/v2"
 )
 
 // StartWithPassword is Start for a Redis that requires password of every client
@@ -13,17 +11,7 @@ import (
 // binary is installed (unless RequireEnv is set). It returns the host:port.
 func StartWithPassword(t testing.TB, password string) string {
 	t.Helper()
-	bin := findBinary()
-	if bin == "" {
-		if os.Getenv(RequireEnv) == "1" {
-			t.Fatalf("redistest: redis-server not found and %s=1", RequireEnv)
-		}
-		t.Logf("redistest: redis-server not found; falling back to miniredis")
-		m := miniredis.RunT(t)
-		m.RequireAuth(password)
-		return m.Addr()
-	}
-	return startWith(t, &Server{t: t, bin: bin, password: password}).addr
+	return startAny(t, password)
 }
 
 // StartWithPasswordFile is StartWithPassword with a password ending in a space, written

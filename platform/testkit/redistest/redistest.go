@@ -32,6 +32,14 @@ const startTimeout = 15 * time.Second
 // stopped in t.Cleanup.
 func Start(t testing.TB) string {
 	t.Helper()
+	return startAny(t, "")
+}
+
+// startAny starts a redis-server child requiring password (none when empty), or
+// miniredis with the same requirement when no binary is installed (unless RequireEnv
+// is set). It returns the host:port.
+func startAny(t testing.TB, password string) string {
+	t.Helper()
 	bin := findBinary()
 	if bin == "" {
 		if os.Getenv(RequireEnv) == "1" {
@@ -39,10 +47,12 @@ func Start(t testing.TB) string {
 		}
 		t.Logf("redistest: redis-server not found; falling back to miniredis")
 		m := miniredis.RunT(t)
+		if password != "" {
+			m.RequireAuth(password)
+		}
 		return m.Addr()
 	}
-	s := startServer(t, bin, 0)
-	return s.addr
+	return startWith(t, &Server{t: t, bin: bin, password: password}).addr
 }
 
 // Server is a redis-server child process that a test can stop and restart on the same

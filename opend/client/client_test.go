@@ -157,6 +157,52 @@ func echo(ctx context.Context, c *Conn, v int64) error {
 	return nil
 }
 
+// initResp is a successful InitConnect answer with the given connection id
+// and keepalive interval in seconds.
+func initResp(connID uint64, interval int32) *initconnect.Response {
+	return &initconnect.Response{RetType: proto.Int32(0), S2C: &initconnect.S2C{
+		ServerVer: proto.Int32(1), LoginUserID: proto.Uint64(1), ConnID: proto.Uint64(connID),
+		ConnAESKey: proto.String("k"), KeepAliveInterval: proto.Int32(interval)}}
+}
+
+// rawPeer serves one connection by hand on a loopback listener, for the
+// misbehaving servers the test server cannot play: it answers InitConnect
+// with the given keepalive interval (seconds), runs then if set, and drains
+// the rest. The test's cleanup closes the listener and waits for the peer.
+func rawPeer(t *testing.T, interval int32, then func(nc net.Conn, r *frame.Reader)) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	t.Cleanup(func() {
+		l.Close()
+		wg.Wait()
+	})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		nc, err := l.Accept()
+		if err != nil {
+			return
+		}
+		defer nc.Close()
+		r := frame.NewReader(nc, 0)
+		f, err := r.Next()
+		if err != nil {
+			return
+		}
+		body, _ := proto.Marshal(initResp(1, interval))
+		nc.Write(frame.Append(nil, f.ProtoID, f.Serial, body))
+		if then != nil {
+			then(nc, r)
+		}
+		io.Copy(io.Discard, nc)
+	}()
+	return l.Addr().String()
+}
+
 func TestDialAndInfo(t *testing.T) {
 	ts := newTestServer(t, server.Config{ServerVer: 900, LoginUserID: 77, KeepAliveInterval: 2 * time.Second})
 	var states []State
@@ -568,37 +614,17 @@ func TestPushOverflowReconnect(t *testing.T) {
 }
 
 func TestBadFrameFromServerDisconnects(t *testing.T) {
-	// A server that sends garbage after InitConnect: use a raw listener.
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	defer l.Close()
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		nc, err := l.Accept()
-		if err != nil {
-			return
-		}
-		defer nc.Close()
-		r := frame.NewReader(nc, 0)
-		f, err := r.Next()
-		if err != nil {
-			return
-		}
-		body, _ := proto.Marshal(&initconnect.Response{RetType: proto.Int32(0), S2C: &initconnect.S2C{
-			ServerVer: proto.Int32(1), LoginUserID: proto.Uint64(1), ConnID: proto.Uint64(1),
-			ConnAESKey: proto.String("k"), KeepAliveInterval: proto.Int32(10)}})
-		nc.Write(frame.Append(nil, f.ProtoID, f.Serial, body))
-		if f, err = r.Next(); err == nil {
+	// A server that sends garbage after InitConnect.
+	addr := rawPeer(t, 10, func(nc net.Conn, r *frame.Reader) {
+		if f, err := r.Next(); err == nil {
 			pkt := frame.Append(nil, f.ProtoID, f.Serial, []byte{0x08, 0x00})
 			pkt[20] ^= 1 // bad SHA-1
 			nc.Write(pkt)
 		}
-		io.Copy(io.Discard, nc)
-	}()
+	})
 	var states []State
 	var mu sync.Mutex
-	bc := dial(t, Config{Addr: l.Addr().String(), MinBackoff: time.Hour, MaxBackoff: time.Hour,
+	bc := dial(t, Config{Addr: addr, MinBackoff: time.Hour, MaxBackoff: time.Hour,
 		OnState: func(s State, err error) {
 			mu.Lock()
 			defer mu.Unlock()
@@ -611,8 +637,6 @@ func TestBadFrameFromServerDisconnects(t *testing.T) {
 	if !errors.Is(err, ErrNotConnected) || !errors.Is(err, frame.ErrChecksum) {
 		t.Fatalf("err = %v", err)
 	}
-	bc.Close()
-	wg.Wait()
 }
 
 func TestKeepAliveMissesDropConnection(t *testing.T) {
@@ -620,30 +644,9 @@ func TestKeepAliveMissesDropConnection(t *testing.T) {
 		t.Skip("takes ~4s")
 	}
 	// A server that answers InitConnect (interval 1s) and then nothing.
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	defer l.Close()
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		nc, err := l.Accept()
-		if err != nil {
-			return
-		}
-		defer nc.Close()
-		r := frame.NewReader(nc, 0)
-		f, err := r.Next()
-		if err != nil {
-			return
-		}
-		body, _ := proto.Marshal(&initconnect.Response{RetType: proto.Int32(0), S2C: &initconnect.S2C{
-			ServerVer: proto.Int32(1), LoginUserID: proto.Uint64(1), ConnID: proto.Uint64(1),
-			ConnAESKey: proto.String("k"), KeepAliveInterval: proto.Int32(1)}})
-		nc.Write(frame.Append(nil, f.ProtoID, f.Serial, body))
-		io.Copy(io.Discard, nc)
-	}()
+	addr := rawPeer(t, 1, nil)
 	cause := make(chan error, 1)
-	c := dial(t, Config{Addr: l.Addr().String(), MinBackoff: time.Hour, MaxBackoff: time.Hour,
+	dial(t, Config{Addr: addr, MinBackoff: time.Hour, MaxBackoff: time.Hour,
 		OnState: func(s State, err error) {
 			if s == StateDisconnected {
 				cause <- err
@@ -657,8 +660,6 @@ func TestKeepAliveMissesDropConnection(t *testing.T) {
 	case <-time.After(8 * time.Second):
 		t.Fatal("dead server not detected")
 	}
-	c.Close()
-	wg.Wait()
 }
 
 func TestKeepAliveKeepsIdleConnection(t *testing.T) {
@@ -717,9 +718,7 @@ func TestTransformSeam(t *testing.T) {
 			}
 			var resp proto.Message
 			if f.ProtoID == protoid.InitConnect {
-				resp = &initconnect.Response{RetType: proto.Int32(0), S2C: &initconnect.S2C{
-					ServerVer: proto.Int32(1), LoginUserID: proto.Uint64(1), ConnID: proto.Uint64(7),
-					ConnAESKey: proto.String("k"), KeepAliveInterval: proto.Int32(10)}}
+				resp = initResp(7, 10)
 			} else {
 				var m keepalive.Request
 				proto.Unmarshal(plain, &m)

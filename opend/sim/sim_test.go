@@ -142,7 +142,7 @@ func TestExtraSecuritiesPush(t *testing.T) {
 	if n := len(s.Market().Instruments()); n != 200 {
 		t.Fatalf("%d securities, want 20 built-in + 180", n)
 	}
-	c := serveAndDial(t, s)
+	c := serveAndDial(t, s, rawclient.Options{})
 	wctx, wcancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer wcancel()
 
@@ -173,8 +173,8 @@ func TestExtraSecuritiesPush(t *testing.T) {
 }
 
 // serveAndDial serves s on a loopback port until the test ends (then checks Serve
-// returned cleanly) and returns a client connected to it.
-func serveAndDial(t *testing.T, s *Sim) *rawclient.Client {
+// returned cleanly) and returns a client connected to it with options o.
+func serveAndDial(t testing.TB, s *Sim, o rawclient.Options) *rawclient.Client {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -191,7 +191,7 @@ func serveAndDial(t *testing.T, s *Sim) *rawclient.Client {
 	})
 	dctx, dcancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer dcancel()
-	c, err := rawclient.Dial(dctx, ln.Addr().String(), rawclient.Options{})
+	c, err := rawclient.Dial(dctx, ln.Addr().String(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +200,7 @@ func serveAndDial(t *testing.T, s *Sim) *rawclient.Client {
 }
 
 // subscribeBasic subscribes c to sec's basic quote (3005 pushes).
-func subscribeBasic(t *testing.T, ctx context.Context, c *rawclient.Client, sec *qotcommon.Security) {
+func subscribeBasic(t testing.TB, ctx context.Context, c *rawclient.Client, sec *qotcommon.Security) {
 	t.Helper()
 	var sub qotsub.Response
 	st, err := c.Call(ctx, protoid.QotSub, &qotsub.Request{C2S: &qotsub.C2S{

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"golang.org/x/time/rate"
 
 	"github.com/futugw/gateway/platform/audit"
 	"github.com/futugw/gateway/platform/authn"
@@ -45,7 +46,7 @@ type Store struct {
 	rdb      redis.UniversalClient
 	opts     Options
 	log      *slog.Logger
-	failures *limiter
+	failures *rate.Limiter // FailureAuditRate a second, bursting to as many; clocked by opts.Now
 	m        *Metrics
 }
 
@@ -68,7 +69,7 @@ func New(rdb redis.UniversalClient, o Options) *Store {
 		o.Metrics = NewMetrics(nil)
 	}
 	return &Store{rdb: rdb, opts: o, log: o.Logger, m: o.Metrics,
-		failures: newLimiter(o.FailureAuditRate, o.Now)}
+		failures: rate.NewLimiter(rate.Limit(o.FailureAuditRate), o.FailureAuditRate)}
 }
 
 // Issue stores rec (whose Hash is set). The id is claimed first with SET NX, so of

@@ -43,7 +43,7 @@ func (s *Store) Validate(ctx context.Context, token string, info authn.CallInfo)
 			"the API key has expired"))
 	default:
 		s.m.Validations.WithLabelValues(errinfo.Code(gatewayv1.Reason_REASON_REDIS_UNAVAILABLE)).Inc()
-		if s.failures.allow() {
+		if s.failures.AllowN(s.opts.Now(), 1) {
 			s.log.Error("key validation failed", obs.Err(err), "method", info.Method)
 		}
 		return nil, errinfo.New(codes.Unavailable, gatewayv1.Reason_REASON_REDIS_UNAVAILABLE, "key store unavailable, try again")
@@ -54,7 +54,7 @@ func (s *Store) Validate(ctx context.Context, token string, info authn.CallInfo)
 func (s *Store) fail(ctx context.Context, info authn.CallInfo, keyID string, err error) error {
 	reason := errinfo.ReasonCode(err)
 	s.m.Validations.WithLabelValues(reason).Inc()
-	if !s.failures.allow() {
+	if !s.failures.AllowN(s.opts.Now(), 1) {
 		s.m.FailuresDropped.Inc()
 		return err
 	}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/futugw/gateway/platform/testkit"
 )
 
 // do sends one request over a fresh connection and returns the status and the
@@ -222,7 +224,7 @@ func TestAbuseAuthFailureLimitREST(t *testing.T) {
 	if code, _ := do(t, "GET", url, nil, from("203.0.113.99", s.key)); code != 200 {
 		t.Fatalf("a good key from a clean address: %d", code)
 	}
-	_, metrics := send(t, "GET", s.base+"/metrics", "", nil)
+	_, metrics := testkit.Send(t, "GET", s.base+"/metrics", "", nil)
 	for _, m := range []string{`futugw_edge_auth_rate_limited_total{scope="ip"} 6`, `futugw_edge_auth_rate_limited_total{scope="key"} 3`} {
 		if !strings.Contains(metrics, m) {
 			t.Errorf("metrics lack %s", m)

@@ -173,7 +173,7 @@ func TestAbuseHandshakeFlood(t *testing.T) {
 	if maxLines := 10 + int(10*window.Seconds()) + 5; lines > maxLines {
 		t.Errorf("%d log lines in %v, cap %d", lines, window, maxLines)
 	}
-	_, metrics := send(t, "GET", s.base+"/metrics", "", nil)
+	_, metrics := testkit.Send(t, "GET", s.base+"/metrics", "", nil)
 	if !regexp.MustCompile(`futugw_edge_auth_log_suppressed_total [1-9]`).MatchString(metrics) {
 		t.Error("no suppressed log lines counted")
 	}
@@ -187,7 +187,7 @@ func TestAbuseHandshakeFlood(t *testing.T) {
 // metricValue reads one sample from /metrics ("" when absent).
 func metricValue(t testing.TB, base, series string) string {
 	t.Helper()
-	_, body := send(t, "GET", base+"/metrics", "", nil)
+	_, body := testkit.Send(t, "GET", base+"/metrics", "", nil)
 	for line := range strings.SplitSeq(body, "\n") {
 		if v, ok := strings.CutPrefix(line, series+" "); ok {
 			return v

@@ -3,17 +3,16 @@ package app
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"go.uber.org/goleak"
 
 	"github.com/futugw/gateway/platform/redisx"
+	"github.com/futugw/gateway/platform/testkit"
 	"github.com/futugw/gateway/platform/testkit/proctest"
 	"github.com/futugw/gateway/platform/testkit/redistest"
 )
@@ -57,25 +56,6 @@ func deadAddr(t testing.TB) string {
 	return ln.Addr().String()
 }
 
-func send(t testing.TB, method, url, body string, hdr map[string]string) (*http.Response, string) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range hdr {
-		req.Header.Set(k, v)
-	}
-	c := &http.Client{Timeout: 30 * time.Second}
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp, string(b)
-}
-
 // TestNotReadyWithoutUpstreams: with Redis up but the services down, /readyz says
 // which checks fail, while REST calls fail fast with 503 and the panel still loads.
 func TestNotReadyWithoutUpstreams(t *testing.T) {
@@ -100,29 +80,29 @@ func TestNotReadyWithoutUpstreams(t *testing.T) {
 		t.Errorf("checks %v", got)
 	}
 
-	resp, b := send(t, "GET", base+"/api/auth/whoami", "", map[string]string{"Authorization": "Bearer x"})
+	resp, b := testkit.Send(t, "GET", base+"/api/auth/whoami", "", map[string]string{"Authorization": "Bearer x"})
 	if resp.StatusCode != 503 || !strings.Contains(b, `"reason"`) {
 		t.Errorf("whoami with auth down = %d %s", resp.StatusCode, b)
 	}
 
-	resp, b = send(t, "GET", base+"/", "", nil)
+	resp, b = testkit.Send(t, "GET", base+"/", "", nil)
 	h := resp.Header
 	if resp.StatusCode != 200 || !strings.Contains(b, "futugw edge") || h.Get("X-Frame-Options") != "DENY" ||
 		h.Get("Referrer-Policy") != "no-referrer" || h.Get("X-Request-Id") == "" || h.Get("Strict-Transport-Security") != "" {
 		t.Errorf("GET / = %d %v", resp.StatusCode, h)
 	}
-	if resp, b = send(t, "POST", base+"/", "", nil); resp.StatusCode != 405 || !strings.Contains(b, "method_not_allowed") {
+	if resp, b = testkit.Send(t, "POST", base+"/", "", nil); resp.StatusCode != 405 || !strings.Contains(b, "method_not_allowed") {
 		t.Errorf("POST / = %d %s", resp.StatusCode, b)
 	}
-	if resp, b = send(t, "GET", base+"/api/nope", "", nil); resp.StatusCode != 404 || !strings.Contains(b, `"not_found"`) {
+	if resp, b = testkit.Send(t, "GET", base+"/api/nope", "", nil); resp.StatusCode != 404 || !strings.Contains(b, `"not_found"`) {
 		t.Errorf("GET /api/nope = %d %s", resp.StatusCode, b)
 	}
-	resp, _ = send(t, "OPTIONS", base+"/api/auth/whoami", "", map[string]string{
+	resp, _ = testkit.Send(t, "OPTIONS", base+"/api/auth/whoami", "", map[string]string{
 		"Origin": "https://app.example.com", "Access-Control-Request-Method": "GET"})
 	if resp.StatusCode != 204 || resp.Header.Get("Access-Control-Allow-Origin") != "https://app.example.com" {
 		t.Errorf("preflight = %d %v", resp.StatusCode, resp.Header)
 	}
-	_, metrics := send(t, "GET", base+"/metrics", "", nil)
+	_, metrics := testkit.Send(t, "GET", base+"/metrics", "", nil)
 	if !strings.Contains(metrics, `futugw_edge_http_requests_total{code="503",route="GET /api/auth/whoami"}`) ||
 		!strings.Contains(metrics, "futugw_edge_http_request_duration_seconds_bucket") {
 		t.Errorf("metrics lack the request series")

@@ -62,7 +62,7 @@ func (s *stack) call(t testing.TB, method, path, key, body string) (int, map[str
 	if key != "" {
 		hdr["Authorization"] = "Bearer " + key
 	}
-	resp, b := send(t, method, s.base+path, body, hdr)
+	resp, b := testkit.Send(t, method, s.base+path, body, hdr)
 	var m map[string]any
 	if err := json.Unmarshal([]byte(b), &m); err != nil {
 		t.Fatalf("%s %s: %d, body not JSON: %q", method, path, resp.StatusCode, b)
@@ -139,13 +139,13 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	// CORS preflight from an allowed and a refused origin.
-	resp, _ := send(t, "OPTIONS", s.base+"/api/auth/whoami", "", map[string]string{
+	resp, _ := testkit.Send(t, "OPTIONS", s.base+"/api/auth/whoami", "", map[string]string{
 		"Origin": "https://app.example.com", "Access-Control-Request-Method": "GET",
 		"Access-Control-Request-Headers": "authorization"})
 	if resp.StatusCode != 204 || resp.Header.Get("Access-Control-Allow-Origin") != "https://app.example.com" {
 		t.Errorf("allowed preflight: %d %v", resp.StatusCode, resp.Header)
 	}
-	resp, body := send(t, "OPTIONS", s.base+"/api/auth/whoami", "", map[string]string{
+	resp, body := testkit.Send(t, "OPTIONS", s.base+"/api/auth/whoami", "", map[string]string{
 		"Origin": "https://evil.example.net", "Access-Control-Request-Method": "GET"})
 	if resp.StatusCode != 403 || resp.Header.Get("Access-Control-Allow-Origin") != "" || !strings.Contains(body, "origin_not_allowed") {
 		t.Errorf("refused preflight: %d %v %s", resp.StatusCode, resp.Header, body)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/futugw/gateway/platform/redisx"
+	"github.com/futugw/gateway/platform/testkit"
 	"github.com/futugw/gateway/platform/testkit/logtest"
 	"github.com/futugw/gateway/platform/testkit/redistest"
 )
@@ -23,7 +24,7 @@ func TestUpstreamFaultsHideInternals(t *testing.T) {
 		Redis: redisx.Options{Addrs: redistest.Start(t)},
 	}, slog.New(slog.NewJSONHandler(&logs, nil)))
 
-	resp, b := send(t, "GET", base+"/api/auth/whoami", "", map[string]string{"Authorization": "Bearer x"})
+	resp, b := testkit.Send(t, "GET", base+"/api/auth/whoami", "", map[string]string{"Authorization": "Bearer x"})
 	if resp.StatusCode != 503 || strings.Contains(b, auth) || strings.Contains(b, "dial") {
 		t.Errorf("REST error: %d %s; want 503 without the address %s", resp.StatusCode, b, auth)
 	}
@@ -32,7 +33,7 @@ func TestUpstreamFaultsHideInternals(t *testing.T) {
 	}
 
 	for range 2 { // the second evaluation logs nothing new
-		resp, b = send(t, "GET", base+"/readyz", "", nil)
+		resp, b = testkit.Send(t, "GET", base+"/readyz", "", nil)
 	}
 	var rep struct {
 		Status string `json:"status"`

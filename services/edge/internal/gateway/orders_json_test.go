@@ -3,17 +3,15 @@ package gateway
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"google.golang.org/grpc"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/platform/testkit"
 )
 
 // fakeOrders lists fixed orders.
@@ -51,16 +49,9 @@ func TestOrderStatusJSONNames(t *testing.T) {
 	hs := httptest.NewServer(g.Handler())
 	t.Cleanup(func() { hs.Close(); _ = g.Close() })
 
-	req, _ := http.NewRequest("POST", hs.URL+"/api/orders",
-		strings.NewReader(`{"trd_env":"TRD_ENV_SIMULATE","acc_id":"1001","trd_market":"TRD_MARKET_HK"}`))
-	req.Header.Set("Authorization", "Bearer good")
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
+	resp, raw := testkit.Send(t, "POST", hs.URL+"/api/orders",
+		`{"trd_env":"TRD_ENV_SIMULATE","acc_id":"1001","trd_market":"TRD_MARKET_HK"}`,
+		map[string]string{"Authorization": "Bearer good", "Content-Type": "application/json"})
 	if resp.StatusCode != 200 {
 		t.Fatalf("status %d: %s", resp.StatusCode, raw)
 	}
@@ -71,7 +62,7 @@ func TestOrderStatusJSONNames(t *testing.T) {
 	var body struct {
 		Orders []map[string]any `json:"orders"`
 	}
-	if err := json.Unmarshal(raw, &body); err != nil {
+	if err := json.Unmarshal([]byte(raw), &body); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{"ORDER_STATUS_SUBMITTED", "ORDER_STATUS_FILLED_ALL", "ORDER_STATUS_UNKNOWN", "ORDER_STATUS_UNSUBMITTED"}

@@ -14,10 +14,10 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/time/rate"
 	"google.golang.org/grpc/codes"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
@@ -67,7 +67,7 @@ type Options struct {
 type Guard struct {
 	o          Options
 	ip, key    *table
-	logs       *logLimiter
+	logs       *rate.Limiter          // LogPerSecond lines a second, bursting to as many; clocked by o.Now
 	failures   *prometheus.CounterVec // by scope: ip, key
 	refused    *prometheus.CounterVec // by scope
 	blocks     *prometheus.CounterVec // by scope
@@ -103,7 +103,7 @@ func New(o Options) (*Guard, error) {
 		o:    o,
 		ip:   newTable(o.PerIP, o.Cooldown, o.MaxEntries),
 		key:  newTable(o.PerKey, o.Cooldown, o.MaxEntries),
-		logs: newLogLimiter(o.LogPerSecond, o.Now),
+		logs: rate.NewLimiter(rate.Limit(o.LogPerSecond), o.LogPerSecond),
 		failures: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "futugw_edge_auth_failures_total",
 			Help: "Requests answered 401, by the table that counted them (ip, key).",
@@ -204,7 +204,7 @@ func (g *Guard) fail(r *http.Request, ip, kh string) {
 // AllowLog reports whether one more line about an authentication failure may be
 // written now; a refusal is counted in futugw_edge_auth_log_suppressed_total.
 func (g *Guard) AllowLog() bool {
-	if g.logs.allow() {
+	if g.logs.AllowN(g.o.Now(), 1) {
 		return true
 	}
 	g.suppressed.Inc()
@@ -255,35 +255,6 @@ func hashPrefix(kh string) string {
 		b[2*i], b[2*i+1] = hexdigits[kh[i]>>4], hexdigits[kh[i]&15]
 	}
 	return string(b[:])
-}
-
-// logLimiter is a token bucket of log lines: perSecond lines a second, in bursts of
-// as many.
-type logLimiter struct {
-	mu     sync.Mutex
-	rate   float64
-	tokens float64
-	last   time.Time
-	now    func() time.Time
-}
-
-func newLogLimiter(perSecond int, now func() time.Time) *logLimiter {
-	return &logLimiter{rate: float64(perSecond), tokens: float64(perSecond), last: now(), now: now}
-}
-
-func (l *logLimiter) allow() bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	if d := now.Sub(l.last); d > 0 {
-		l.tokens = min(l.rate, l.tokens+d.Seconds()*l.rate)
-		l.last = now
-	}
-	if l.tokens < 1 {
-		return false
-	}
-	l.tokens--
-	return true
 }
 
 // recorder captures the status a handler answered.

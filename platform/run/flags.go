@@ -26,15 +26,23 @@ func RegisterFlags(fs *flag.FlagSet, envPrefix, grpcAddr, adminAddr string) *Fla
 	f := new(Flags)
 	config.StringVar(fs, &f.GRPCAddr, "grpc-addr", envPrefix+"_GRPC_ADDR", grpcAddr,
 		"gRPC listen address(es), comma-separated, each host:port or unix:PATH (a Unix socket for callers on this host)")
-	config.StringVar(fs, &f.AdminAddr, "admin-addr", envPrefix+"_ADMIN_ADDR", adminAddr,
-		"admin HTTP address (/metrics, /healthz, /readyz)")
+	RegisterAdminFlag(fs, &f.AdminAddr, envPrefix, adminAddr)
 	config.BoolVar(fs, &f.Pprof, "pprof", envPrefix+"_PPROF", false, "serve /debug/pprof/ on the admin address")
 	RegisterShutdownFlag(fs, &f.ShutdownTimeout)
 	return f
 }
 
+// RegisterAdminFlag defines -admin-addr (env envPrefix_ADMIN_ADDR, default def) on fs,
+// stored in p; opend-sim, which serves its own admin endpoints and no gRPC, takes it
+// with -shutdown-timeout alone.
+func RegisterAdminFlag(fs *flag.FlagSet, p *string, envPrefix, def string) {
+	config.StringVar(fs, p, "admin-addr", envPrefix+"_ADMIN_ADDR", def,
+		"admin HTTP address (/metrics, /healthz, /readyz)")
+}
+
 // RegisterShutdownFlag defines -shutdown-timeout (env SHUTDOWN_TIMEOUT) on fs, stored
-// in p; the edge, which has no gRPC server, takes it alone.
+// in p; the edge, which has no gRPC server, takes it alone, and opend-sim with
+// -admin-addr.
 func RegisterShutdownFlag(fs *flag.FlagSet, p *time.Duration) {
 	config.DurationVar(fs, p, "shutdown-timeout", "SHUTDOWN_TIMEOUT", DefaultShutdownTimeout,
 		"deadline for draining servers and streams on shutdown")

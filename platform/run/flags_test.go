@@ -24,3 +24,22 @@ func TestRegisterFlags(t *testing.T) {
 		t.Fatalf("flags = %+v, want %+v", *f, want)
 	}
 }
+
+func TestRegisterAdminAndShutdownFlags(t *testing.T) {
+	t.Setenv("SIM_ADMIN_ADDR", "127.0.0.1:9998")
+	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var admin string
+	var shutdown time.Duration
+	RegisterAdminFlag(fs, &admin, "SIM", ":9111")
+	RegisterShutdownFlag(fs, &shutdown)
+	if err := config.Parse(fs, nil); err != nil {
+		t.Fatal(err)
+	}
+	if admin != "127.0.0.1:9998" || shutdown != DefaultShutdownTimeout {
+		t.Fatalf("admin %q shutdown %v", admin, shutdown)
+	}
+	if fs.Lookup("grpc-addr") != nil || fs.Lookup("pprof") != nil {
+		t.Fatal("the admin and shutdown flags alone define -grpc-addr or -pprof")
+	}
+}

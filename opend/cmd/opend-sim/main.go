@@ -1,7 +1,8 @@
 // Command opend-sim is a Futu OpenD simulator speaking the real binary
 // protocol: simulated HK and US quotes with pushes, and simulated trading.
 //
-// Every flag has an environment fallback (OPEND_SIM_*); flags win.
+// Every flag has an environment fallback, OPEND_SIM_* but for the shared -log-level
+// (LOG_LEVEL) and -shutdown-timeout (SHUTDOWN_TIMEOUT); flags win.
 package main
 
 import (
@@ -18,65 +19,64 @@ import (
 
 	"github.com/futugw/gateway/opend/sim"
 	"github.com/futugw/gateway/platform/config"
+	"github.com/futugw/gateway/platform/obs"
+	"github.com/futugw/gateway/platform/run"
 	"github.com/futugw/gateway/platform/secret"
 )
 
 // options are the command's settings after flags and environment.
 type options struct {
 	addr, adminAddr   string
-	seed              int64
+	seed              int
 	pushInterval      time.Duration
 	subQuota          int
 	minSubHold        time.Duration
 	orderRateLimit    int
 	passwordFile      string
-	logLevel          string
+	logs              *obs.LogOptions
 	shutdownTimeout   time.Duration
 	keepAliveInterval time.Duration
 	extraSecurities   int
 }
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	if err := runSim(os.Args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
 		fmt.Fprintln(os.Stderr, "opend-sim:", err)
 		os.Exit(1)
 	}
 }
 
+// parseFlags reads the flags: the simulator's own with OPEND_SIM_* environment
+// fallbacks, -admin-addr and -shutdown-timeout from platform/run (OPEND_SIM_ADMIN_ADDR,
+// SHUTDOWN_TIMEOUT) and -log-level from platform/obs (LOG_LEVEL).
 func parseFlags(args []string) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("opend-sim", flag.ContinueOnError)
-	env := envReader{}
-	fs.StringVar(&o.addr, "addr", env.str("OPEND_SIM_ADDR", ":11111"), "OpenD protocol listen address (OPEND_SIM_ADDR)")
-	fs.StringVar(&o.adminAddr, "admin-addr", env.str("OPEND_SIM_ADMIN_ADDR", ":9111"), "admin HTTP address for /metrics /healthz /readyz (OPEND_SIM_ADMIN_ADDR)")
-	fs.Int64Var(&o.seed, "seed", env.int64("OPEND_SIM_SEED", 1), "random walk seed (OPEND_SIM_SEED)")
-	fs.DurationVar(&o.pushInterval, "push-interval", env.duration("OPEND_SIM_PUSH_INTERVAL", 500*time.Millisecond), "time between price steps of one security; 1ms = 1000 pushes/s per security (OPEND_SIM_PUSH_INTERVAL)")
-	fs.IntVar(&o.subQuota, "sub-quota", int(env.int64("OPEND_SIM_SUB_QUOTA", 500)), "subscription slots per connection (OPEND_SIM_SUB_QUOTA)")
-	fs.DurationVar(&o.minSubHold, "min-sub-hold", env.duration("OPEND_SIM_MIN_SUB_HOLD", time.Minute), "minimum subscription age before unsubscribing (OPEND_SIM_MIN_SUB_HOLD)")
-	fs.IntVar(&o.orderRateLimit, "order-rate-limit", int(env.int64("OPEND_SIM_ORDER_RATE_LIMIT", 15)), "place/modify requests per account per 30s (OPEND_SIM_ORDER_RATE_LIMIT)")
-	fs.StringVar(&o.passwordFile, "trade-password-file", env.str("OPEND_SIM_TRADE_PASSWORD_FILE", ""), "file holding the plaintext trade password (OPEND_SIM_TRADE_PASSWORD_FILE)")
-	fs.StringVar(&o.logLevel, "log-level", env.str("OPEND_SIM_LOG_LEVEL", "info"), "debug, info, warn or error (OPEND_SIM_LOG_LEVEL)")
-	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", env.duration("OPEND_SIM_SHUTDOWN_TIMEOUT", 5*time.Second), "graceful shutdown deadline (OPEND_SIM_SHUTDOWN_TIMEOUT)")
-	fs.DurationVar(&o.keepAliveInterval, "keepalive-interval", env.duration("OPEND_SIM_KEEPALIVE_INTERVAL", 10*time.Second), "KeepAlive interval advertised in InitConnect (OPEND_SIM_KEEPALIVE_INTERVAL)")
-	fs.IntVar(&o.extraSecurities, "extra-securities", int(env.int64("OPEND_SIM_EXTRA_SECURITIES", 0)), "generated HK equities (codes 80000, 80001, ...) added to the built-in universe for load tests; 0 = none (OPEND_SIM_EXTRA_SECURITIES)")
+	config.StringVar(fs, &o.addr, "addr", "OPEND_SIM_ADDR", ":11111", "OpenD protocol listen address")
+	run.RegisterAdminFlag(fs, &o.adminAddr, "OPEND_SIM", ":9111")
+	run.RegisterShutdownFlag(fs, &o.shutdownTimeout)
+	o.logs = obs.RegisterLogFlags(fs)
+	config.IntVar(fs, &o.seed, "seed", "OPEND_SIM_SEED", 1, "random walk seed")
+	config.DurationVar(fs, &o.pushInterval, "push-interval", "OPEND_SIM_PUSH_INTERVAL", 500*time.Millisecond, "time between price steps of one security; 1ms = 1000 pushes/s per security")
+	config.IntVar(fs, &o.subQuota, "sub-quota", "OPEND_SIM_SUB_QUOTA", 500, "subscription slots per connection")
+	config.DurationVar(fs, &o.minSubHold, "min-sub-hold", "OPEND_SIM_MIN_SUB_HOLD", time.Minute, "minimum subscription age before unsubscribing")
+	config.IntVar(fs, &o.orderRateLimit, "order-rate-limit", "OPEND_SIM_ORDER_RATE_LIMIT", 15, "place/modify requests per account per 30s")
+	config.StringVar(fs, &o.passwordFile, "trade-password-file", "OPEND_SIM_TRADE_PASSWORD_FILE", "", "file holding the plaintext trade password; empty = the simulator's default password")
+	config.DurationVar(fs, &o.keepAliveInterval, "keepalive-interval", "OPEND_SIM_KEEPALIVE_INTERVAL", 10*time.Second, "KeepAlive interval advertised in InitConnect")
+	config.IntVar(fs, &o.extraSecurities, "extra-securities", "OPEND_SIM_EXTRA_SECURITIES", 0, "generated HK equities (codes 80000, 80001, ...) added to the built-in universe for load tests; 0 = none")
 	if err := config.Parse(fs, args); err != nil {
 		return o, err
 	}
-	if err := env.err(); err != nil {
+	if err := o.logs.Validate(); err != nil {
 		return o, err
 	}
-	if o.pushInterval <= 0 || o.subQuota <= 0 || o.minSubHold < 0 || o.orderRateLimit <= 0 || o.extraSecurities < 0 {
-		return o, errors.New("push-interval, sub-quota and order-rate-limit must be positive, min-sub-hold and extra-securities not negative")
+	if o.pushInterval <= 0 || o.subQuota <= 0 || o.minSubHold < 0 || o.orderRateLimit <= 0 || o.extraSecurities < 0 || o.shutdownTimeout < 0 {
+		return o, errors.New("push-interval, sub-quota and order-rate-limit must be positive, min-sub-hold, extra-securities and shutdown-timeout not negative")
 	}
 	return o, nil
-}
-
-func newLogger(level string) (*slog.Logger, error) {
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(level)); err != nil {
-		return nil, fmt.Errorf("log level %q: %w", level, err)
-	}
-	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l})).With("service", "opend-sim"), nil
 }
 
 // tradePassword reads the password file; the default is used when unset.
@@ -93,21 +93,18 @@ func tradePassword(path string, log *slog.Logger) (string, error) {
 	return pw, nil
 }
 
-func run(args []string) error {
+func runSim(args []string) error {
 	o, err := parseFlags(args)
 	if err != nil {
 		return err
 	}
-	log, err := newLogger(o.logLevel)
-	if err != nil {
-		return err
-	}
+	log := o.logs.NewLogger(os.Stderr).With("service", "opend-sim")
 	pw, err := tradePassword(o.passwordFile, log)
 	if err != nil {
 		return err
 	}
 	s, err := sim.New(sim.Config{
-		Seed:              o.seed,
+		Seed:              int64(o.seed),
 		PushInterval:      o.pushInterval,
 		SubQuota:          o.subQuota,
 		MinSubHold:        o.minSubHold,

@@ -189,3 +189,23 @@ func TestTradePasswordFile(t *testing.T) {
 		t.Error("empty file accepted")
 	}
 }
+
+// TestParseFlagsSharedGroups: -admin-addr keeps OPEND_SIM_ADMIN_ADDR (compose sets it);
+// -log-level and -shutdown-timeout are the shared flags, with LOG_LEVEL and
+// SHUTDOWN_TIMEOUT like every service.
+func TestParseFlagsSharedGroups(t *testing.T) {
+	t.Setenv("OPEND_SIM_ADMIN_ADDR", "127.0.0.1:9119")
+	t.Setenv("OPEND_SIM_TRADE_PASSWORD_FILE", "/run/secrets/pw")
+	t.Setenv("LOG_LEVEL", "debug")
+	t.Setenv("SHUTDOWN_TIMEOUT", "3s")
+	o, err := parseFlags(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.adminAddr != "127.0.0.1:9119" || o.passwordFile != "/run/secrets/pw" || o.logs.Level != "debug" || o.shutdownTimeout != 3*time.Second {
+		t.Errorf("options %+v, log level %q", o, o.logs.Level)
+	}
+	if _, err := parseFlags([]string{"-log-level", "loud"}); err == nil {
+		t.Error("unknown log level accepted")
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/config"
 	"github.com/futugw/gateway/platform/cpuscale"
 	"github.com/futugw/gateway/platform/gcfloor"
@@ -64,7 +65,7 @@ type settings struct {
 func parseConfig(args []string) (app.Config, settings, int) {
 	fs := flag.NewFlagSet("edge", flag.ContinueOnError)
 	httpAddr := config.String(fs, "http-addr", "EDGE_HTTP_ADDR", ":22222", "HTTP listen address (API, panel, /metrics, /healthz, /readyz)")
-	authAddr := config.String(fs, "auth-addr", "AUTH_ADDR", "127.0.0.1:50051", "auth service gRPC address, host:port or unix:PATH")
+	authAddr := authn.RegisterFlags(fs)
 	quoteAddr := config.String(fs, "quote-addr", "QUOTE_ADDR", "127.0.0.1:50052", "quote service gRPC address, host:port or unix:PATH")
 	orderAddr := config.String(fs, "order-addr", "ORDER_ADDR", "127.0.0.1:50053", "order service gRPC address, host:port or unix:PATH")
 	rds := redisx.RegisterFlags(fs)

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/futugw/gateway/opend/client"
+	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/config"
 	"github.com/futugw/gateway/platform/gcfloor"
 	"github.com/futugw/gateway/platform/obs"
@@ -26,9 +28,9 @@ func runMain(args []string) int {
 	rds := redisx.RegisterFlags(fs)
 	logs := obs.RegisterLogFlags(fs)
 	gc := gcfloor.RegisterFlags(fs)
-	opendAddr := config.String(fs, "opend-addr", "OPEND_ADDR", "127.0.0.1:11111", "Futu OpenD (or opend-sim) address")
+	opendAddr := client.RegisterFlags(fs)
 	minReplicas := config.Int(fs, "redis-min-replicas", "ORDER_REDIS_MIN_REPLICAS", 0, "replicas that must acknowledge each limit and idempotency write before an order proceeds (Redis WAIT); 0 = off (single Redis)")
-	authAddr := config.String(fs, "auth-addr", "AUTH_ADDR", "127.0.0.1:50051", "auth service gRPC address, host:port or unix:PATH")
+	authAddr := authn.RegisterFlags(fs)
 	quoteAddr := config.String(fs, "quote-addr", "QUOTE_ADDR", "", "quote service gRPC address (host:port or unix:PATH) for valuing market orders; empty = OpenD snapshot")
 	serviceKeyFile := config.String(fs, "service-key-file", "ORDER_SERVICE_KEY_FILE", "", "file holding the order service's own service key (for the quote service)")
 	pwdFile := config.String(fs, "trade-password-file", "ORDER_TRADE_PASSWORD_FILE", "", "file holding the trade password (else env ORDER_TRADE_PASSWORD); absent = real trading locked")

@@ -9,6 +9,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/futugw/gateway/opend/client"
+	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/config"
 	"github.com/futugw/gateway/platform/gcfloor"
 	"github.com/futugw/gateway/platform/obs"
@@ -26,8 +28,8 @@ func runMain(args []string) int {
 	rds := redisx.RegisterFlags(fs)
 	logs := obs.RegisterLogFlags(fs)
 	gc := gcfloor.RegisterFlags(fs)
-	opendAddr := config.String(fs, "opend-addr", "OPEND_ADDR", "127.0.0.1:11111", "Futu OpenD (or opend-sim) address")
-	authAddr := config.String(fs, "auth-addr", "AUTH_ADDR", "127.0.0.1:50051", "auth service gRPC address (key validation), host:port or unix:PATH")
+	opendAddr := client.RegisterFlags(fs)
+	authAddr := authn.RegisterFlags(fs)
 	subQuota := config.Int(fs, "sub-quota", "QUOTE_SUB_QUOTA", 500, "upper bound of OpenD subscriptions ((security, sub type) pairs); OpenD's own lower figure wins")
 	minHold := config.Duration(fs, "min-sub-hold", "QUOTE_MIN_SUB_HOLD", time.Minute, "minimum age of an OpenD subscription before it is released")
 	fresh := config.Duration(fs, "quote-fresh", "QUOTE_CACHE_FRESH", 5*time.Second, "how old a pushed quote may be to answer GetBasicQuote without asking OpenD")

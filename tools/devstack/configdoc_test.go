@@ -66,7 +66,7 @@ func TestConfigurationDoc(t *testing.T) {
 	b.WriteString("**Shared flag groups.** The flags every service takes are defined once, by the package\n")
 	b.WriteString("that uses them: `-redis-addr`, `-redis-master`, `-redis-password-file` by\n")
 	b.WriteString("`platform/redisx`; `-grpc-addr`, `-admin-addr`, `-pprof` and `-shutdown-timeout` by\n")
-	b.WriteString("`platform/run` (opend-sim takes `-admin-addr` and `-shutdown-timeout` alone); `-log-level`\n")
+	b.WriteString("`platform/run/runflags` (opend-sim takes `-admin-addr` and `-shutdown-timeout` alone); `-log-level`\n")
 	b.WriteString("by `platform/obs`; `-gc-heap-floor-mib` by `platform/gcfloor`; `-auth-addr` by\n")
 	b.WriteString("`platform/authn`; `-opend-addr` by `opend/client`.\n")
 	for _, tg := range targets() {

@@ -20,7 +20,7 @@ import (
 	"github.com/futugw/gateway/opend/sim"
 	"github.com/futugw/gateway/platform/config"
 	"github.com/futugw/gateway/platform/obs"
-	"github.com/futugw/gateway/platform/run"
+	"github.com/futugw/gateway/platform/run/runflags"
 	"github.com/futugw/gateway/platform/secret"
 )
 
@@ -56,8 +56,8 @@ func parseFlags(args []string) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("opend-sim", flag.ContinueOnError)
 	config.StringVar(fs, &o.addr, "addr", "OPEND_SIM_ADDR", ":11111", "OpenD protocol listen address")
-	run.RegisterAdminFlag(fs, &o.adminAddr, "OPEND_SIM", ":9111")
-	run.RegisterShutdownFlag(fs, &o.shutdownTimeout)
+	runflags.RegisterAdminFlag(fs, &o.adminAddr, "OPEND_SIM", ":9111")
+	runflags.RegisterShutdownFlag(fs, &o.shutdownTimeout)
 	o.logs = obs.RegisterLogFlags(fs)
 	config.IntVar(fs, &o.seed, "seed", "OPEND_SIM_SEED", 1, "random walk seed")
 	config.DurationVar(fs, &o.pushInterval, "push-interval", "OPEND_SIM_PUSH_INTERVAL", 500*time.Millisecond, "time between price steps of one security; 1ms = 1000 pushes/s per security")

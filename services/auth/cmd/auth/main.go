@@ -13,7 +13,7 @@ import (
 	"github.com/futugw/gateway/platform/gcfloor"
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/platform/redisx"
-	"github.com/futugw/gateway/platform/run"
+	"github.com/futugw/gateway/platform/run/runflags"
 	"github.com/futugw/gateway/services/auth/internal/app"
 )
 
@@ -22,7 +22,7 @@ func main() { os.Exit(runMain(os.Args[1:])) }
 // runMain reads the configuration, then hands over to app.Run; it returns the exit code.
 func runMain(args []string) int {
 	fs := flag.NewFlagSet("auth", flag.ContinueOnError)
-	srv := run.RegisterFlags(fs, "AUTH", ":50051", ":9101")
+	srv := runflags.RegisterFlags(fs, "AUTH", ":50051", ":9101")
 	rds := redisx.RegisterFlags(fs)
 	logs := obs.RegisterLogFlags(fs)
 	gc := gcfloor.RegisterFlags(fs)

@@ -18,7 +18,7 @@ import (
 	"github.com/futugw/gateway/platform/gcfloor"
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/platform/redisx"
-	"github.com/futugw/gateway/platform/run"
+	"github.com/futugw/gateway/platform/run/runflags"
 	"github.com/futugw/gateway/platform/secret"
 	"github.com/futugw/gateway/services/edge/internal/app"
 	"github.com/futugw/gateway/services/edge/internal/cors"
@@ -72,7 +72,7 @@ func parseConfig(args []string) (app.Config, settings, int) {
 	logs := obs.RegisterLogFlags(fs)
 	gc := gcfloor.RegisterFlags(fs)
 	var shutdown time.Duration
-	run.RegisterShutdownFlag(fs, &shutdown)
+	runflags.RegisterShutdownFlag(fs, &shutdown)
 	corsOrigins := config.String(fs, "cors-origins", "CORS_ALLOWED_ORIGINS", "", "comma-separated origins allowed to call the API cross-origin (empty: only the edge's own origin)")
 	corsByProxy := config.Bool(fs, "cors-by-proxy", "CORS_BY_PROXY", false, "the proxy in front (Caddy's header block) sets the CORS headers and answers preflights: the edge adds none, and -cors-origins only says which pages may open a WebSocket")
 	connectSrc := config.String(fs, "csp-connect-src", "EDGE_CSP_CONNECT_SRC", "", "comma-separated extra origins the panel may connect to (API/WS origins), for its CSP")

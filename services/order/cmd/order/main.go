@@ -14,7 +14,7 @@ import (
 	"github.com/futugw/gateway/platform/gcfloor"
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/platform/redisx"
-	"github.com/futugw/gateway/platform/run"
+	"github.com/futugw/gateway/platform/run/runflags"
 	"github.com/futugw/gateway/platform/secret"
 	"github.com/futugw/gateway/services/order/internal/app"
 )
@@ -24,7 +24,7 @@ func main() { os.Exit(runMain(os.Args[1:])) }
 // runMain reads the configuration, then hands over to app.Run; it returns the exit code.
 func runMain(args []string) int {
 	fs := flag.NewFlagSet("order", flag.ContinueOnError)
-	srv := run.RegisterFlags(fs, "ORDER", ":50053", ":9103")
+	srv := runflags.RegisterFlags(fs, "ORDER", ":50053", ":9103")
 	rds := redisx.RegisterFlags(fs)
 	logs := obs.RegisterLogFlags(fs)
 	gc := gcfloor.RegisterFlags(fs)

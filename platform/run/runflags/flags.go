@@ -1,4 +1,6 @@
-package run
+// Package runflags holds the listener and lifecycle flags the services share, apart from
+// the run package so that a binary without gRPC (opend-sim) can take them.
+package runflags
 
 import (
 	"flag"

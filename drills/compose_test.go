@@ -21,6 +21,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/futugw/gateway/platform/testkit"
 )
 
 // The docker compose test (issue 22): `docker compose up` for real, with the
@@ -323,17 +325,10 @@ func TestComposeUp(t *testing.T) {
 	c.phase("copy out the admin key and Caddy's root CA", func() {
 		c.compose(ctx, "cp", "auth:/run/futugw/admin.key", filepath.Join(dir, "admin.key"))
 		// Caddy issues the localhost certificate from its internal CA at start.
-		deadline := time.Now().Add(60 * time.Second)
-		for {
+		testkit.EventuallyNil(t, 60*time.Second, "caddy's root CA", func() error {
 			_, err := c.docker(ctx, true, "compose", "cp", "caddy:/data/caddy/pki/authorities/local/root.crt", caFile)
-			if err == nil {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("caddy's root CA did not appear: %v", err)
-			}
-			time.Sleep(time.Second)
-		}
+			return err
+		})
 		pem, err := os.ReadFile(caFile)
 		if err != nil {
 			t.Fatal(err)
@@ -403,17 +398,13 @@ func TestComposeUp(t *testing.T) {
 		if err := syscall.Kill(before.State.Pid, syscall.SIGKILL); err != nil {
 			t.Fatalf("kill quote's process %d: %v", before.State.Pid, err)
 		}
-		deadline := time.Now().Add(2 * time.Minute)
-		for {
-			now := c.inspect(ctx, "quote")
-			if now.RestartCount > before.RestartCount && now.State.Running && now.State.Health != nil && now.State.Health.Status == "healthy" {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("quote did not come back healthy after SIGKILL: restarts %d, running %v, health %+v",
-					now.RestartCount, now.State.Running, now.State.Health)
-			}
-			time.Sleep(500 * time.Millisecond)
+		var now containerInfo
+		if !testkit.Within(2*time.Minute, func() bool {
+			now = c.inspect(ctx, "quote")
+			return now.RestartCount > before.RestartCount && now.State.Running && now.State.Health != nil && now.State.Health.Status == "healthy"
+		}) {
+			t.Fatalf("quote did not come back healthy after SIGKILL: restarts %d, running %v, health %+v",
+				now.RestartCount, now.State.Running, now.State.Health)
 		}
 		var q map[string]any
 		apiCall(t, client, "POST", "/api/quote", key, `{"security_list":[{"market":1,"code":"00700"}]}`, &q)
@@ -510,43 +501,45 @@ func readKey(t *testing.T, file string) string {
 }
 
 // apiCall sends one REST call through Caddy and decodes the JSON answer; non-2xx fails.
+// A 502 or 503 right after a restart (the upstream is still connecting) is retried
+// for up to 10 s.
 func apiCall(t *testing.T, client *http.Client, method, path, key, body string, into any) {
 	t.Helper()
-	var r io.Reader
-	if body != "" {
-		r = strings.NewReader(body)
-	}
-	var last string
-	for attempt := 0; attempt < 20; attempt++ {
+	var (
+		last string
+		data []byte
+		ok   bool
+	)
+	settled := testkit.Within(10*time.Second, func() bool {
+		var r io.Reader
+		if body != "" {
+			r = strings.NewReader(body)
+		}
 		req, err := http.NewRequest(method, "https://localhost"+path, r)
 		if err != nil {
 			t.Fatal(err)
 		}
 		req.Header.Set("Authorization", "Bearer "+key)
 		resp, err := client.Do(req)
-		if err == nil {
-			data, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode/100 == 2 {
-				if err := json.Unmarshal(data, into); err != nil {
-					t.Fatalf("%s %s: %v: %s", method, path, err, data)
-				}
-				return
-			}
-			last = fmt.Sprintf("HTTP %d: %s", resp.StatusCode, data)
-			if resp.StatusCode != http.StatusServiceUnavailable && resp.StatusCode != http.StatusBadGateway {
-				break
-			}
-		} else {
+		if err != nil {
 			last = err.Error()
+			return false
 		}
-		// 502/503 right after a restart: the upstream is still connecting.
-		time.Sleep(500 * time.Millisecond)
-		if body != "" {
-			r = strings.NewReader(body)
+		data, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode/100 == 2 {
+			ok = true
+			return true
 		}
+		last = fmt.Sprintf("HTTP %d: %s", resp.StatusCode, data)
+		return resp.StatusCode != http.StatusServiceUnavailable && resp.StatusCode != http.StatusBadGateway
+	})
+	if !settled || !ok {
+		t.Fatalf("%s https://localhost%s: %s", method, path, last)
 	}
-	t.Fatalf("%s https://localhost%s: %s", method, path, last)
+	if err := json.Unmarshal(data, into); err != nil {
+		t.Fatalf("%s %s: %v: %s", method, path, err, data)
+	}
 }
 
 type dockerEvent struct {
@@ -562,7 +555,11 @@ type dockerEvent struct {
 func startEvents(t *testing.T, ctx context.Context, c *composeRun) func() []dockerEvent {
 	t.Helper()
 	ectx, stop := context.WithCancel(ctx)
+	// --since replays what happened before the subscription took hold, so `up` may
+	// start at once.
+	since := time.Now()
 	cmd := exec.CommandContext(ectx, "docker", "events", "--format", "{{json .}}",
+		"--since", fmt.Sprintf("%d.%09d", since.Unix(), since.Nanosecond()),
 		"--filter", "type=container", "--filter", "label=com.docker.compose.project="+composeProject)
 	cmd.Env = c.env
 	out, err := cmd.StdoutPipe()
@@ -585,9 +582,8 @@ func startEvents(t *testing.T, ctx context.Context, c *composeRun) func() []dock
 		}
 		done <- evs
 	}()
-	time.Sleep(300 * time.Millisecond) // let the subscription start before `up`
 	return func() []dockerEvent {
-		time.Sleep(time.Second)
+		time.Sleep(time.Second) // the point: events still in the pipe have no end marker to wait for
 		stop()
 		_ = cmd.Wait()
 		return <-done

@@ -9,6 +9,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/futugw/gateway/drills/internal/stack"
+	"github.com/futugw/gateway/platform/testkit"
 )
 
 // openSockets reads futugw_edge_ws_sockets from an edge's /metrics (-1 if unreadable).
@@ -84,16 +85,15 @@ func TestTwoEdgesBehindCaddy(t *testing.T) {
 	}
 	revokedAt := time.Now()
 	for i, e := range edges {
-		for {
-			code, body := stack.Call(t, "GET", e.Base+"/api/auth/whoami", key, "")
-			if code == 401 {
-				break
-			}
-			if time.Since(revokedAt) > time.Second {
-				t.Errorf("edge %d still answers %d %v %v after the revocation", i, code, body, time.Since(revokedAt))
-				break
-			}
-			time.Sleep(20 * time.Millisecond)
+		var (
+			code int
+			body map[string]any
+		)
+		if !testkit.Within(time.Until(revokedAt.Add(time.Second)), func() bool {
+			code, body = stack.Call(t, "GET", e.Base+"/api/auth/whoami", key, "")
+			return code == 401
+		}) {
+			t.Errorf("edge %d still answers %d %v %v after the revocation", i, code, body, time.Since(revokedAt))
 		}
 	}
 	t.Logf("revocation reached both edges in %v", time.Since(revokedAt).Round(time.Millisecond))

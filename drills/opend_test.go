@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/futugw/gateway/drills/internal/stack"
+	"github.com/futugw/gateway/platform/testkit"
 )
 
 // TestOpenDDown: opend-sim is killed and later runs again on the same port. Open sockets
@@ -55,15 +56,10 @@ func TestOpenDDown(t *testing.T) {
 		t.Fatalf("quotes did not resume (subscriptions not restored); frames %v\nquote log:\n%s",
 			ws.Frames()[mark:], s.Quote.Output())
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	if !testkit.Within(30*time.Second, func() bool {
 		code, b = stack.Call(t, "POST", e.Base+"/api/order", key, stack.OrderBody, "Idempotency-Key", "opend-3")
-		if code == 200 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("orders did not recover after OpenD came back: %d %v", code, b)
-		}
-		time.Sleep(200 * time.Millisecond)
+		return code == 200
+	}) {
+		t.Fatalf("orders did not recover after OpenD came back: %d %v", code, b)
 	}
 }

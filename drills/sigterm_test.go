@@ -11,6 +11,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/futugw/gateway/drills/internal/stack"
+	"github.com/futugw/gateway/platform/testkit"
 )
 
 // cheapOrder is one lot of a cheap HK stock (about 9,000 HKD), so account 1001's
@@ -67,7 +68,7 @@ func TestOrderSIGTERM(t *testing.T) {
 				} else if code == 503 {
 					return // order is gone; this client stops like the panel would
 				}
-				time.Sleep(20 * time.Millisecond)
+				time.Sleep(20 * time.Millisecond) // the point: each worker is a client placing orders at a steady pace
 			}
 		}()
 	}
@@ -116,16 +117,12 @@ func TestOrderSIGTERM(t *testing.T) {
 		code int
 		b    map[string]any
 	)
-	deadline := time.Now().Add(30 * time.Second)
-	for { // the edge's connection to order comes back on its own backoff
+	// The edge's connection to order comes back on its own backoff.
+	if !testkit.Within(30*time.Second, func() bool {
 		code, b = stack.Call(t, "POST", e.Base+"/api/orders", key,
 			`{"trd_env":"TRD_ENV_SIMULATE","acc_id":"1001","trd_market":"TRD_MARKET_HK"}`)
-		if code == 200 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if code != 200 {
+		return code == 200
+	}) {
 		t.Fatalf("list orders after restart: %d %v", code, b)
 	}
 	listed := map[string]bool{}

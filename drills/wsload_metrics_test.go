@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/futugw/gateway/bench/loadgen"
+	"github.com/futugw/gateway/platform/testkit"
 )
 
 // metrics is one scrape of a /metrics page: series (name plus labels) -> value.
@@ -73,15 +74,11 @@ func edgeMemory(t *testing.T, base string) memory {
 	t.Helper()
 	m := mustScrape(t, base)
 	gcs := m["go_gc_duration_seconds_count"]
-	deadline := time.Now().Add(time.Minute)
-	afterGC := false
-	for time.Now().Before(deadline) {
-		if m = mustScrape(t, base); m["go_gc_duration_seconds_count"] > gcs {
-			afterGC = true
-			break
-		}
-	}
-	time.Sleep(300 * time.Millisecond)
+	afterGC := testkit.Within(time.Minute, func() bool {
+		m = mustScrape(t, base)
+		return m["go_gc_duration_seconds_count"] > gcs
+	})
+	time.Sleep(300 * time.Millisecond) // the point: the background sweep after the collection is not visible in /metrics
 	m = mustScrape(t, base)
 	return memory{heap: m["go_memstats_heap_inuse_bytes"], stack: m["go_memstats_stack_inuse_bytes"],
 		rss: m["process_resident_memory_bytes"], goroutines: m["go_goroutines"], afterGC: afterGC}
@@ -90,16 +87,12 @@ func edgeMemory(t *testing.T, base string) memory {
 // waitSockets waits until the edge counts n open sockets.
 func waitSockets(t *testing.T, base string, n int) {
 	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for {
-		got := mustScrape(t, base)["futugw_edge_ws_sockets"]
-		if int(got) == n {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the edge counts %v sockets, want %d", got, n)
-		}
-		time.Sleep(100 * time.Millisecond)
+	var got float64
+	if !testkit.Within(time.Minute, func() bool {
+		got = mustScrape(t, base)["futugw_edge_ws_sockets"]
+		return int(got) == n
+	}) {
+		t.Fatalf("the edge counts %v sockets, want %d", got, n)
 	}
 }
 

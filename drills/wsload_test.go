@@ -241,13 +241,13 @@ func TestWSLoadStack(t *testing.T) {
 			t.Fatalf("subscribe session %d: %d %v", i, code, b)
 		}
 	}
-	time.Sleep(c.warmup)
+	time.Sleep(c.warmup) // the point: a fixed warm-up, so the measured window starts in a steady state
 
 	pids := map[string]int{"edge": e.Proc.Pid(), "quote": s.Quote.Pid(), "opend-sim": s.Sim.Pid()}
 	u0 := takeUsage(t, e.Base, "http://"+s.QuoteAdmin, pids, &st)
 	st.measuring.Store(true)
 	resumeGC := loadgen.PauseGC()
-	time.Sleep(c.measured())
+	time.Sleep(c.measured()) // the point: the measured window is a fixed length of time
 	resumeGC()
 	st.measuring.Store(false)
 	u1 := takeUsage(t, e.Base, "http://"+s.QuoteAdmin, pids, &st)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/futugw/gateway/platform/testkit"
 	"github.com/futugw/gateway/platform/testkit/proctest"
 )
 
@@ -59,16 +60,15 @@ http://127.0.0.1:%s {
 		"XDG_CONFIG_HOME=" + filepath.Join(dir, "config")},
 		"run", "--config", file, "--adapter", "caddyfile")
 	c := &Caddy{Addr: addr, Base: "http://" + addr, Proc: p}
-	deadline := time.Now().Add(proctest.Timeout)
-	for {
+	if !testkit.Within(proctest.Timeout, func() bool {
 		conn, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			conn.Close()
-			return c
+		if err != nil {
+			return false
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("caddy not listening on %s; output:\n%s", addr, p.Output())
-		}
-		time.Sleep(50 * time.Millisecond)
+		conn.Close()
+		return true
+	}) {
+		t.Fatalf("caddy not listening on %s; output:\n%s", addr, p.Output())
 	}
+	return c
 }

@@ -21,6 +21,7 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/platform/testkit"
 	"github.com/futugw/gateway/platform/testkit/proctest"
 	"github.com/futugw/gateway/platform/testkit/redistest"
 )
@@ -230,16 +231,12 @@ func (s *Stack) startEnv(name, admin string, env []string, args ...string) *proc
 // waitReady polls url for 200.
 func (s *Stack) waitReady(p *proctest.Proc, url string) {
 	s.t.Helper()
-	deadline := time.Now().Add(proctest.Timeout)
-	for {
-		code, _ := Call(s.t, "GET", url, "", "")
-		if code == 200 {
-			return
-		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("%s not ready (%d); output:\n%s", url, code, p.Output())
-		}
-		time.Sleep(50 * time.Millisecond)
+	var code int
+	if !testkit.Within(proctest.Timeout, func() bool {
+		code, _ = Call(s.t, "GET", url, "", "")
+		return code == 200
+	}) {
+		s.t.Fatalf("%s not ready (%d); output:\n%s", url, code, p.Output())
 	}
 }
 

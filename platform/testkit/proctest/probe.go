@@ -10,11 +10,9 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
-)
 
-// pollEvery is the pause between probes while waiting for a state; the wait itself is
-// bounded by Timeout, so a slow machine only makes the test slower.
-const pollEvery = 25 * time.Millisecond
+	"github.com/futugw/gateway/platform/testkit"
+)
 
 // Get fetches url and returns the status code, Content-Type and body.
 func Get(t testing.TB, url string) (int, string, string) {
@@ -36,25 +34,25 @@ func Get(t testing.TB, url string) (int, string, string) {
 func WaitHTTP(t testing.TB, url string, want int) string {
 	t.Helper()
 	c := &http.Client{Timeout: 5 * time.Second}
-	deadline := time.Now().Add(Timeout)
-	var last string
-	for {
+	var body, last string
+	if !testkit.Within(Timeout, func() bool {
 		resp, err := c.Get(url)
-		if err == nil {
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == want {
-				return string(b)
-			}
-			last = resp.Status + " " + string(b)
-		} else {
+		if err != nil {
 			last = err.Error()
+			return false
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s did not answer %d within %v; last: %s", url, want, Timeout, last)
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			last = resp.Status + " " + string(b)
+			return false
 		}
-		time.Sleep(pollEvery)
+		body = string(b)
+		return true
+	}) {
+		t.Fatalf("%s did not answer %d within %v; last: %s", url, want, Timeout, last)
 	}
+	return body
 }
 
 // WaitGRPCServing polls the grpc.health.v1 service at addr until service ("" for
@@ -67,17 +65,13 @@ func WaitGRPCServing(t testing.TB, addr, service string) {
 	}
 	defer cc.Close()
 	hc := healthpb.NewHealthClient(cc)
-	deadline := time.Now().Add(Timeout)
-	for {
+	var resp *healthpb.HealthCheckResponse
+	if !testkit.Within(Timeout, func() bool {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		resp, err := hc.Check(ctx, &healthpb.HealthCheckRequest{Service: service})
-		cancel()
-		if err == nil && resp.GetStatus() == healthpb.HealthCheckResponse_SERVING {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("gRPC health of %q at %s not SERVING within %v: %v %v", service, addr, Timeout, resp.GetStatus(), err)
-		}
-		time.Sleep(pollEvery)
+		defer cancel()
+		resp, err = hc.Check(ctx, &healthpb.HealthCheckRequest{Service: service})
+		return err == nil && resp.GetStatus() == healthpb.HealthCheckResponse_SERVING
+	}) {
+		t.Fatalf("gRPC health of %q at %s not SERVING within %v: %v %v", service, addr, Timeout, resp.GetStatus(), err)
 	}
 }

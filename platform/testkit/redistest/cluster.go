@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/futugw/gateway/platform/testkit"
 )
 
 // clusterSlots is the number of hash slots of a Redis Cluster.
@@ -49,18 +51,18 @@ func StartCluster(t testing.TB) []string {
 			}
 		}
 	}
+	deadline, _ := ctx.Deadline()
 	var why string
-	for {
+	if !testkit.Within(time.Until(deadline), func() bool {
 		ready, w := clusterReady(ctx, clients)
-		if ready {
-			return addrs
+		if ctx.Err() == nil { // past the deadline w is only the context's error
+			why = w
 		}
-		if ctx.Err() != nil {
-			t.Fatalf("redistest: cluster %v not ready: %s", addrs, why)
-		}
-		why = w
-		time.Sleep(50 * time.Millisecond)
+		return ready
+	}) {
+		t.Fatalf("redistest: cluster %v not ready: %s", addrs, why)
 	}
+	return addrs
 }
 
 // clusterReady reports whether every node sees the cluster ok with all primaries

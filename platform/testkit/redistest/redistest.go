@@ -18,6 +18,7 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/futugw/gateway/platform/testkit"
 	"github.com/futugw/gateway/platform/testkit/proctest"
 )
 
@@ -116,16 +117,9 @@ func (s *Server) Stop() {
 func (s *Server) Restart() {
 	s.t.Helper()
 	s.Stop()
-	deadline := time.Now().Add(startTimeout)
-	for {
-		err := s.launch()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("redistest: restart on port %d: %v", s.port, err)
-		}
-		time.Sleep(50 * time.Millisecond)
+	var err error
+	if !testkit.Within(startTimeout, func() bool { err = s.launch(); return err == nil }) {
+		s.t.Fatalf("redistest: restart on port %d: %v", s.port, err)
 	}
 }
 
@@ -223,27 +217,32 @@ func (s *Server) launch() error {
 	return nil
 }
 
+// waitPing waits until addr answers PING, and gives up early when exited closes: the
+// stop-early condition is part of cond, so testkit.Within still fits.
 func waitPing(addr, password string, exited <-chan struct{}) error {
 	rdb := redis.NewClient(&redis.Options{Addr: addr, Password: password, DialTimeout: 200 * time.Millisecond, MaxRetries: -1})
 	defer rdb.Close()
-	deadline := time.Now().Add(startTimeout)
-	for {
+	var err error
+	gone := false
+	if !testkit.Within(startTimeout, func() bool {
 		ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
-		err := rdb.Ping(ctx).Err()
-		cancel()
-		if err == nil {
-			return nil
+		defer cancel()
+		if err = rdb.Ping(ctx).Err(); err == nil {
+			return true
 		}
 		select {
 		case <-exited:
-			return fmt.Errorf("redis-server exited before answering PING on %s", addr)
+			gone = true
 		default:
 		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("redis-server on %s did not answer PING: %w", addr, err)
-		}
-		time.Sleep(20 * time.Millisecond)
+		return gone
+	}) {
+		return fmt.Errorf("redis-server on %s did not answer PING: %w", addr, err)
 	}
+	if gone {
+		return fmt.Errorf("redis-server exited before answering PING on %s", addr)
+	}
+	return nil
 }
 
 // Client returns a client for addr, closed in t.Cleanup.

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/futugw/gateway/platform/testkit"
 )
 
 // SentinelMaster is the master name the Sentinels of StartSentinel monitor.
@@ -45,27 +47,16 @@ func StartSentinel(t testing.TB) *Sentinel {
 		sn := startWith(t, &Server{t: t, bin: bin, conf: conf, extra: []string{"--sentinel"}})
 		s.Addrs = append(s.Addrs, sn.addr)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	const readyTimeout = 30 * time.Second
+	// ctx outlives the wait, so the last probe's error says what was still missing.
+	ctx, cancel := context.WithTimeout(context.Background(), readyTimeout+5*time.Second)
 	defer cancel()
-	if err := s.waitReady(ctx); err != nil {
+	// Every Sentinel sees the master, a replica in sync and the two other Sentinels.
+	var err error
+	if !testkit.Within(readyTimeout, func() bool { err = s.ready(ctx); return err == nil }) {
 		t.Fatalf("redistest: sentinels not ready: %v", err)
 	}
 	return s
-}
-
-// waitReady polls until every Sentinel sees the master, a replica in sync and the
-// two other Sentinels.
-func (s *Sentinel) waitReady(ctx context.Context) error {
-	for {
-		err := s.ready(ctx)
-		if err == nil {
-			return nil
-		}
-		if ctx.Err() != nil {
-			return err
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 }
 
 func (s *Sentinel) ready(ctx context.Context) error {
@@ -121,6 +112,9 @@ func (s *Sentinel) Failover(ctx context.Context) error {
 func (s *Sentinel) WaitMaster(ctx context.Context, srv *Server) error {
 	rdb := redis.NewClient(&redis.Options{Addr: srv.addr, DialTimeout: time.Second, MaxRetries: -1})
 	defer rdb.Close()
+	// Its own loop, not testkit.Within: the wait is bounded by the caller's ctx, which
+	// may be cancelled rather than time out, and it returns an error instead of failing
+	// a test.
 	for {
 		err := func() error {
 			for _, a := range s.Addrs {

@@ -7,7 +7,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/futugw/gateway/opend/sim"
-	"github.com/futugw/gateway/opend/sim/simtest"
+	"github.com/futugw/gateway/opend/testkit/simtest"
 	"github.com/futugw/gateway/platform/testkit/proctest"
 	"github.com/futugw/gateway/platform/testkit/redistest"
 )

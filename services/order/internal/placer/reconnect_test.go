@@ -21,7 +21,7 @@ import (
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/server"
 	"github.com/futugw/gateway/opend/sim"
-	"github.com/futugw/gateway/opend/sim/simtest"
+	"github.com/futugw/gateway/opend/testkit/simtest"
 	"github.com/futugw/gateway/platform/testkit"
 	"github.com/futugw/gateway/platform/testkit/nettest"
 	"github.com/futugw/gateway/services/order/internal/tradefanout"

@@ -17,7 +17,7 @@ import (
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/opend/sim"
-	"github.com/futugw/gateway/opend/sim/simtest"
+	"github.com/futugw/gateway/opend/testkit/simtest"
 	"github.com/futugw/gateway/platform/testkit/proctest"
 	"github.com/futugw/gateway/platform/testkit/redistest"
 )

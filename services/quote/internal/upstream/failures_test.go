@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/futugw/gateway/opend/sim"
-	"github.com/futugw/gateway/opend/sim/simtest"
+	"github.com/futugw/gateway/opend/testkit/simtest"
 	"github.com/futugw/gateway/platform/testkit/nettest"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 )

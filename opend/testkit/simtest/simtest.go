@@ -1,4 +1,4 @@
-// Package simtest serves the OpenD simulator in tests.
+// Package simtest serves the OpenD simulator in tests; only _test.go files import it.
 package simtest
 
 import (

@@ -22,6 +22,7 @@ require (
 require (
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
+	github.com/futugw/gateway/opend v0.0.0
 	github.com/grpc-ecosystem/grpc-gateway/v2 v2.33.0
 	github.com/munnerz/goautoneg v0.0.0-20191010083416-a7dc8b61c822 // indirect
 	github.com/prometheus/client_golang v1.25.0
@@ -39,3 +40,5 @@ require (
 replace github.com/futugw/gateway/platform => ../../platform
 
 replace github.com/futugw/gateway/api/gen/go => ../../api/gen/go
+
+replace github.com/futugw/gateway/opend => ../../opend

@@ -4,7 +4,9 @@
 // (background tasks, upstream connections). Run serves until SIGINT/SIGTERM, the
 // context ends or a task fails, then marks the service not ready, stops gRPC
 // gracefully (forcing it after a deadline), drains HTTP with a deadline and stops the
-// Group: tasks and closers in reverse order of registration.
+// Group: tasks and closers in reverse order of registration. ServiceFlags and Main are
+// the part of a service's main that every gRPC service shares: the common flag groups,
+// their exit codes, the GC heap floor and the logger.
 package run
 
 import (

@@ -12,6 +12,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetorderfilllist"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetorderlist"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetpositionlist"
+	"github.com/futugw/gateway/opend/sim/market"
 )
 
 // getAccList handles Trd_GetAccList 2001. Every account is a securities
@@ -86,7 +87,7 @@ func (e *Engine) getPositionList(c2s *trdgetpositionlist.C2S) (*trdgetpositionli
 	f := c2s.GetFilterConditions()
 	s2c := &trdgetpositionlist.S2C{Header: a.header(c2s.GetHeader().GetTrdMarket())}
 	for _, p := range a.positions {
-		if !matchCode(f, p.inst.Code, p.inst.Key()) || !matchID(f, p.id) {
+		if !matchFilter(f, p.inst, p.id) {
 			continue
 		}
 		price, _ := e.lastPrice(p.inst)
@@ -117,7 +118,7 @@ func (e *Engine) getOrderList(c2s *trdgetorderlist.C2S) (*trdgetorderlist.S2C, e
 	f := c2s.GetFilterConditions()
 	s2c := &trdgetorderlist.S2C{Header: a.header(c2s.GetHeader().GetTrdMarket())}
 	for _, o := range a.orders {
-		if !matchCode(f, o.inst.Code, o.inst.Key()) || !matchID(f, o.id) {
+		if !matchFilter(f, o.inst, o.id) {
 			continue
 		}
 		if ex := f.GetOrderIDExList(); len(ex) > 0 && !slices.Contains(ex, o.idEx) {
@@ -143,7 +144,7 @@ func (e *Engine) getOrderFillList(c2s *trdgetorderfilllist.C2S) (*trdgetorderfil
 	fc := c2s.GetFilterConditions()
 	s2c := &trdgetorderfilllist.S2C{Header: a.header(c2s.GetHeader().GetTrdMarket())}
 	for _, f := range a.fills {
-		if !matchCode(fc, f.ord.inst.Code, f.ord.inst.Key()) || !matchID(fc, f.id) {
+		if !matchFilter(fc, f.ord.inst, f.id) {
 			continue
 		}
 		s2c.OrderFillList = append(s2c.OrderFillList, f.toProto())
@@ -151,13 +152,11 @@ func (e *Engine) getOrderFillList(c2s *trdgetorderfilllist.C2S) (*trdgetorderfil
 	return s2c, nil
 }
 
-// matchCode applies a filter's codeList, which may hold "00700" or "HK.00700".
-func matchCode(f *trdcommon.TrdFilterConditions, code, key string) bool {
-	codes := f.GetCodeList()
-	return len(codes) == 0 || slices.Contains(codes, code) || slices.Contains(codes, key)
-}
-
-func matchID(f *trdcommon.TrdFilterConditions, id uint64) bool {
-	ids := f.GetIdList()
-	return len(ids) == 0 || slices.Contains(ids, id)
+// matchFilter applies the filter conditions the position, order and fill lists share:
+// codeList, which may hold "00700" or "HK.00700", and idList (position, order or fill
+// ids, as the list says). An empty list lets everything through.
+func matchFilter(f *trdcommon.TrdFilterConditions, inst market.Instrument, id uint64) bool {
+	codes, ids := f.GetCodeList(), f.GetIdList()
+	return (len(codes) == 0 || slices.Contains(codes, inst.Code) || slices.Contains(codes, inst.Key())) &&
+		(len(ids) == 0 || slices.Contains(ids, id))
 }

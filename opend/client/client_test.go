@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -205,13 +206,8 @@ func rawPeer(t *testing.T, interval int32, then func(nc net.Conn, r *frame.Reade
 
 func TestDialAndInfo(t *testing.T) {
 	ts := newTestServer(t, server.Config{ServerVer: 900, LoginUserID: 77, KeepAliveInterval: 2 * time.Second})
-	var states []State
-	var mu sync.Mutex
-	c := dial(t, Config{Addr: ts.addr, OnState: func(s State, err error) {
-		mu.Lock()
-		states = append(states, s)
-		mu.Unlock()
-	}})
+	var states stateLog
+	c := dial(t, Config{Addr: ts.addr, OnState: states.record})
 	info, ok := c.Info()
 	if !ok || info.ServerVer != 900 || info.LoginUserID != 77 || info.ConnID == 0 || len(info.ConnAESKey) != 16 || info.KeepAliveInterval != 2*time.Second {
 		t.Fatalf("info = %+v, %v", info, ok)
@@ -233,11 +229,7 @@ func TestDialAndInfo(t *testing.T) {
 		t.Fatalf("call after Close: %v", err)
 	}
 	c.Close() // idempotent
-	mu.Lock()
-	defer mu.Unlock()
-	if fmt.Sprint(states) != "[connected closed]" {
-		t.Fatalf("states %v", states)
-	}
+	states.want(t, StateConnected, StateClosed)
 }
 
 func TestDialErrors(t *testing.T) {
@@ -371,19 +363,14 @@ func TestCallTimeoutDefault(t *testing.T) {
 func TestDropMidCallReconnects(t *testing.T) {
 	ts := newTestServer(t, server.Config{})
 	var connects atomic.Int32
-	var mu sync.Mutex
-	var states []string
+	var states stateLog
 	c := dial(t, Config{
 		Addr: ts.addr,
 		OnConnect: func(ctx context.Context, c *Conn) error {
 			connects.Add(1)
 			return echo(ctx, c, 1) // calls work inside OnConnect
 		},
-		OnState: func(s State, err error) {
-			mu.Lock()
-			states = append(states, s.String())
-			mu.Unlock()
-		},
+		OnState: states.record,
 	})
 	firstID, _ := c.Info()
 
@@ -417,11 +404,7 @@ func TestDropMidCallReconnects(t *testing.T) {
 	if st := c.Stats(); st.Reconnects != 1 || st.Pending != 0 {
 		t.Fatalf("stats %+v", st)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if fmt.Sprint(states) != "[connected disconnected connected]" {
-		t.Fatalf("states %v", states)
-	}
+	states.want(t, StateConnected, StateDisconnected, StateConnected)
 }
 
 func TestServerRestartBackoff(t *testing.T) {
@@ -622,13 +605,8 @@ func TestBadFrameFromServerDisconnects(t *testing.T) {
 			nc.Write(pkt)
 		}
 	})
-	var states []State
-	var mu sync.Mutex
 	bc := dial(t, Config{Addr: addr, MinBackoff: time.Hour, MaxBackoff: time.Hour,
 		OnState: func(s State, err error) {
-			mu.Lock()
-			defer mu.Unlock()
-			states = append(states, s)
 			if s == StateDisconnected && !errors.Is(err, frame.ErrChecksum) {
 				t.Errorf("disconnect cause %v", err)
 			}
@@ -767,3 +745,25 @@ func TestJitterBounds(t *testing.T) {
 }
 
 func sha1Sum(b []byte) [20]byte { return sha1.Sum(b) }
+
+// stateLog records the states a Conn reports through Config.OnState.
+type stateLog struct {
+	mu     sync.Mutex
+	states []State
+}
+
+func (l *stateLog) record(s State, _ error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.states = append(l.states, s)
+}
+
+// want fails the test unless the states reported so far are exactly want, in order.
+func (l *stateLog) want(t *testing.T, want ...State) {
+	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !slices.Equal(l.states, want) {
+		t.Fatalf("states %v, want %v", l.states, want)
+	}
+}

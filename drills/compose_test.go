@@ -448,18 +448,7 @@ func TestComposeUp(t *testing.T) {
 // certificate with its root CA. It returns the key the walk-through minted.
 func composeWalkthrough(t *testing.T, ctx context.Context, c *composeRun, futucli, caFile string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(c.root, "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := string(b)
-	i, j := strings.Index(s, "<!-- walkthrough:start -->"), strings.Index(s, "<!-- walkthrough:end -->")
-	if i < 0 || j < i {
-		t.Fatal("README.md has no walkthrough block")
-	}
-	block := s[i:j]
-	block = block[strings.Index(block, "```sh")+len("```sh"):]
-	script := block[:strings.LastIndex(block, "```")]
+	script := testkit.FencedCode(t, testkit.MarkedSection(t, filepath.Join(c.root, "README.md"), "walkthrough"), "sh")
 	for _, want := range []string{".run/admin.key", "bin/futucli", "http://localhost:22222", "curl -s "} {
 		if !strings.Contains(script, want) {
 			t.Fatalf("the README walk-through no longer contains %q; update the compose test", want)

@@ -1,12 +1,12 @@
 package errinfo
 
 import (
-	"os"
 	"regexp"
 	"strings"
 	"testing"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/platform/testkit"
 )
 
 // readmeRow is one row of the README's table of reasons: | `reason` | HTTP | meaning |.
@@ -15,15 +15,7 @@ var readmeRow = regexp.MustCompile("^\\| `([a-z_]+)` \\| ([1-5][0-9][0-9]) \\| (
 // TestReadmeTableListsEveryReason keeps the README's table of reasons and the enum
 // equal, both ways: every declared reason is documented, and every documented one exists.
 func TestReadmeTableListsEveryReason(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, table, ok := strings.Cut(string(readme), "<!-- reasons:start -->\n")
-	table, _, ok2 := strings.Cut(table, "<!-- reasons:end -->")
-	if !ok || !ok2 {
-		t.Fatal("README.md has no <!-- reasons:start --> ... <!-- reasons:end --> table")
-	}
+	table := testkit.MarkedSection(t, "../../README.md", "reasons")
 	documented := map[string]bool{}
 	for _, line := range strings.Split(strings.TrimSpace(table), "\n")[2:] { // past header and rule
 		m := readmeRow.FindStringSubmatch(line)

@@ -2,6 +2,8 @@ package testkit
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -76,4 +78,16 @@ func TestRecv(t *testing.T) {
 			t.Fatalf("failure %q", msg)
 		}
 	})
+}
+
+func TestMarkedSectionAndFencedCode(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "README.md")
+	doc := "intro\n<!-- demo:start -->\n```sh\necho hi\n```\n<!-- demo:end -->\nafter\n"
+	if err := os.WriteFile(file, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	section := MarkedSection(t, file, "demo")
+	if got := FencedCode(t, section, "sh"); got != "echo hi\n" {
+		t.Errorf("FencedCode = %q, want the block's body", got)
+	}
 }

@@ -13,6 +13,7 @@ require (
 	github.com/distribution/reference v0.5.0 // indirect
 	github.com/docker/go-connections v0.4.0 // indirect
 	github.com/docker/go-units v0.5.0 // indirect
+	github.com/futugw/gateway/platform v0.0.0
 	github.com/go-viper/mapstructure/v2 v2.5.0 // indirect
 	github.com/grpc-ecosystem/grpc-gateway/v2 v2.33.0 // indirect
 	github.com/mattn/go-shellwords v1.0.12 // indirect
@@ -32,3 +33,5 @@ require (
 )
 
 replace github.com/futugw/gateway/api/gen/go => ../../api/gen/go
+
+replace github.com/futugw/gateway/platform => ../../platform

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/futugw/gateway/platform/testkit"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,18 +19,7 @@ import (
 // readmeWalkthrough returns the shell block between the walkthrough markers.
 func readmeWalkthrough(t *testing.T, root string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(root, "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := string(b)
-	i, j := strings.Index(s, "<!-- walkthrough:start -->"), strings.Index(s, "<!-- walkthrough:end -->")
-	if i < 0 || j < i {
-		t.Fatal("README.md has no walkthrough block")
-	}
-	block := s[i:j]
-	block = block[strings.Index(block, "```sh")+len("```sh"):]
-	return block[:strings.LastIndex(block, "```")]
+	return testkit.FencedCode(t, testkit.MarkedSection(t, filepath.Join(root, "README.md"), "walkthrough"), "sh")
 }
 
 // TestREADMEWalkthrough starts the stack the way `make run` does (the devstack binary,

@@ -280,7 +280,3 @@ func (p *Placer) current() (*client.Conn, error) {
 	}
 	return c, nil
 }
-
-func header(env int32, acc uint64, market int32) *trdcommon.TrdHeader {
-	return &trdcommon.TrdHeader{TrdEnv: proto.Int32(env), AccID: proto.Uint64(acc), TrdMarket: proto.Int32(market)}
-}

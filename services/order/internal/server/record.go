@@ -7,16 +7,12 @@ import (
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/audit"
 	"github.com/futugw/gateway/platform/authn"
-	"github.com/futugw/gateway/platform/obs"
 )
 
 // record audits one attempt and counts it.
 func (s *Server) record(ctx context.Context, p *authn.Principal, req *gatewayv1.PlaceOrderRequest, at *attempt, err error) {
 	reason := reasonOf(err)
 	s.d.Metrics.orders.WithLabelValues(at.result, reason).Inc()
-	if s.d.Audit == nil {
-		return
-	}
 	fields := map[string]string{
 		"result":     at.result,
 		"trd_env":    strconv.Itoa(int(req.GetTrdEnv())),
@@ -39,17 +35,16 @@ func (s *Server) record(ctx context.Context, p *authn.Principal, req *gatewayv1.
 	if err != nil {
 		fields["message"] = truncate(err.Error(), 256)
 	}
-	bctx, cancel := detached(ctx)
-	defer cancel()
-	if aerr := s.d.Audit.Append(bctx, audit.Entry{
-		Action: "order_place",
-		KeyID:  p.KeyID,
-		Client: authn.ClientAddr(ctx),
-		Reason: reason,
-		Fields: fields,
-	}); aerr != nil {
-		s.d.Logger.Error("audit order attempt", "key_id", p.KeyID, obs.Err(aerr))
+	s.audit(ctx, p, "order_place", reason, fields)
+}
+
+// audit appends one audit entry, detached from the caller (nothing when not configured).
+func (s *Server) audit(ctx context.Context, p *authn.Principal, action, reason string, fields map[string]string) {
+	if s.d.Audit == nil {
+		return
 	}
+	e := audit.Entry{Action: action, KeyID: p.KeyID, Client: authn.ClientAddr(ctx), Reason: reason, Fields: fields}
+	s.settle(ctx, "audit", func(ctx context.Context) error { return s.d.Audit.Append(ctx, e) }, "action", action, "key_id", p.KeyID)
 }
 
 func truncate(s string, n int) string {

@@ -44,54 +44,34 @@ func (s *Server) send(ctx context.Context, o *placement, a admission, at *attemp
 // order still stands and is answered: the record stays pending under its lease, and
 // the retry that takes it over finds the order by its remark tag.
 func (s *Server) markDone(ctx context.Context, c *idem.Claim, orderID string) {
-	if c == nil {
-		return
-	}
-	bctx, cancel := detached(ctx)
-	defer cancel()
-	if err := s.d.Idem.Done(bctx, c, orderID); err != nil {
-		s.d.Logger.Error("recording idempotent result", "order_id", orderID, obs.Err(err))
-	}
+	s.settle(ctx, "recording idempotent result", func(ctx context.Context) error { return s.d.Idem.Done(ctx, c, orderID) }, "order_id", orderID)
 }
 
+// keepUnknown and abandon may fail: the lease still runs out, and the next retry then
+// takes over and looks first.
 func (s *Server) keepUnknown(ctx context.Context, c *idem.Claim, day string, micros int64) {
-	if c == nil {
-		return
-	}
-	bctx, cancel := detached(ctx)
-	defer cancel()
-	if err := s.d.Idem.Unknown(bctx, c, day, micros); err != nil {
-		// The lease still runs out, and the next retry then takes over and looks first.
-		s.d.Logger.Error("recording unknown outcome", obs.Err(err))
-	}
+	s.settle(ctx, "recording unknown outcome", func(ctx context.Context) error { return s.d.Idem.Unknown(ctx, c, day, micros) })
+}
+
+func (s *Server) abandon(ctx context.Context, c *idem.Claim) {
+	s.settle(ctx, "abandoning idempotency claim", func(ctx context.Context) error { return s.d.Idem.Abandon(ctx, c) })
+}
+
+func (s *Server) releaseClaim(ctx context.Context, c *idem.Claim) {
+	s.settle(ctx, "releasing idempotency claim", func(ctx context.Context) error { return s.d.Idem.Release(ctx, c) })
 }
 
 // releaseBooking gives back a daily value booking after OpenD refused the order or
 // the modify it was made for.
 func (s *Server) releaseBooking(ctx context.Context, r limits.Reservation) {
-	bctx, cancel := detached(ctx)
-	defer cancel()
-	if err := s.d.Counter.Release(bctx, r); err != nil {
-		s.d.Logger.Error("releasing daily value reservation", "key_id", r.KeyID, obs.Err(err))
-	}
+	s.settle(ctx, "releasing daily value reservation", func(ctx context.Context) error { return s.d.Counter.Release(ctx, r) }, "key_id", r.KeyID)
 }
 
-func (s *Server) abandon(ctx context.Context, c *idem.Claim) {
+// settle runs a bookkeeping write detached from the caller, logging its failure.
+func (s *Server) settle(ctx context.Context, what string, write func(context.Context) error, attrs ...any) {
 	bctx, cancel := detached(ctx)
 	defer cancel()
-	if err := s.d.Idem.Abandon(bctx, c); err != nil {
-		// The lease still runs out, and the next retry then takes over and looks first.
-		s.d.Logger.Error("abandoning idempotency claim", obs.Err(err))
-	}
-}
-
-func (s *Server) releaseClaim(ctx context.Context, c *idem.Claim) {
-	if c == nil {
-		return
-	}
-	bctx, cancel := detached(ctx)
-	defer cancel()
-	if err := s.d.Idem.Release(bctx, c); err != nil {
-		s.d.Logger.Error("releasing idempotency claim", obs.Err(err))
+	if err := write(bctx); err != nil {
+		s.d.Logger.Error(what, append(attrs, obs.Err(err))...)
 	}
 }

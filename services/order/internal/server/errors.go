@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/errinfo"
@@ -81,5 +82,5 @@ func reasonOf(err error) string {
 }
 
 func invalid(format string, args ...any) error {
-	return &limits.Refusal{Kind: limits.KindInvalid, Reason: gatewayv1.Reason_REASON_INVALID_ORDER, Msg: sprintf(format, args...)}
+	return &limits.Refusal{Kind: limits.KindInvalid, Reason: gatewayv1.Reason_REASON_INVALID_ORDER, Msg: fmt.Sprintf(format, args...)}
 }

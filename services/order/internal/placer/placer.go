@@ -7,6 +7,7 @@
 package placer
 
 import (
+	"cmp"
 	"context"
 	"crypto/md5"
 	"encoding/hex"
@@ -78,9 +79,7 @@ type Placer struct {
 // Start begins connecting to OpenD in the background (and keeps reconnecting) until
 // Close. Calls before the first connection fail with opend_unavailable.
 func Start(cfg Config) *Placer {
-	if cfg.CallTimeout <= 0 {
-		cfg.CallTimeout = DefaultCallTimeout
-	}
+	cfg.CallTimeout = cmp.Or(cfg.CallTimeout, DefaultCallTimeout)
 	cfg.Logger = obs.OrDiscard(cfg.Logger)
 	if cfg.Hub == nil {
 		cfg.Hub = tradefanout.NewHub(0)

@@ -6,6 +6,7 @@
 package quotefanout
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"sync"
@@ -75,12 +76,8 @@ type sessionState struct {
 
 // New returns a Hub without streams.
 func New(o Options) *Hub {
-	if o.MaxControl <= 0 {
-		o.MaxControl = DefaultMaxControl
-	}
-	if o.MaxQuotes <= 0 {
-		o.MaxQuotes = DefaultMaxQuotes
-	}
+	o.MaxControl = cmp.Or(o.MaxControl, DefaultMaxControl)
+	o.MaxQuotes = cmp.Or(o.MaxQuotes, DefaultMaxQuotes)
 	return &Hub{
 		o:        o,
 		sessions: make(map[string]*sessionState),

@@ -4,6 +4,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"sync"
@@ -68,12 +69,8 @@ type Server struct {
 
 // New returns a Server.
 func New(o Options) *Server {
-	if o.Fresh <= 0 {
-		o.Fresh = 5 * time.Second
-	}
-	if o.CallTimeout <= 0 {
-		o.CallTimeout = 5 * time.Second
-	}
+	o.Fresh = cmp.Or(o.Fresh, 5*time.Second)
+	o.CallTimeout = cmp.Or(o.CallTimeout, 5*time.Second)
 	if o.Now == nil {
 		o.Now = time.Now
 	}

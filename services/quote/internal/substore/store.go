@@ -11,6 +11,7 @@
 package substore
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -35,7 +36,7 @@ const scanBatch = 500
 // Options configure a Store.
 type Options struct {
 	// Grace is how long a record outlives its session's latest key (subs.Lifetimes
-	// keeps the session that long); subs.DefaultLifetimeGrace when <= 0.
+	// keeps the session that long); subs.DefaultLifetimeGrace when zero.
 	Grace   time.Duration
 	Now     func() time.Time // time.Now when nil
 	Logger  *slog.Logger
@@ -50,9 +51,7 @@ type Store struct {
 
 // New returns a Store on rdb.
 func New(rdb redis.UniversalClient, o Options) *Store {
-	if o.Grace <= 0 {
-		o.Grace = subs.DefaultLifetimeGrace
-	}
+	o.Grace = cmp.Or(o.Grace, subs.DefaultLifetimeGrace)
 	if o.Now == nil {
 		o.Now = time.Now
 	}

@@ -4,21 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 )
-
-// Registry takes restored pairs (subs.Registry.Load).
-type Registry interface {
-	Load(session string, ps []subs.Pair) error
-}
-
-// Sessions takes restored keys (subs.Lifetimes.Seen).
-type Sessions interface {
-	Seen(session, tokenHash string, expires time.Time)
-}
 
 // Restore reads every saved session back into reg (its pairs) and sessions (its keys,
 // so it still ends with them), in session order, and returns how many it restored.
@@ -27,7 +16,7 @@ type Sessions interface {
 // A session whose pairs no longer fit the quota is dropped and so is one whose keys
 // all ended; either record is deleted, logged and counted. An error means the records
 // could not be read (Redis unreachable): the service runs without them.
-func (s *Store) Restore(ctx context.Context, reg Registry, sessions Sessions) (int, error) {
+func (s *Store) Restore(ctx context.Context, reg *subs.Registry, sessions *subs.Lifetimes) (int, error) {
 	recs, err := s.Load(ctx)
 	if err != nil {
 		s.o.Metrics.RestoreErrors.Inc()

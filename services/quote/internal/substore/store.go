@@ -127,7 +127,7 @@ func (s *Store) Delete(ctx context.Context, session string) error {
 // Load returns every saved record, sorted by session, scanning every primary of a
 // Cluster. A malformed record is deleted, logged and counted, not returned.
 func (s *Store) Load(ctx context.Context) ([]Record, error) {
-	names, err := s.scan(ctx)
+	names, err := redisx.ScanAll(ctx, s.rdb, Prefix+"{*", scanBatch)
 	if err != nil {
 		return nil, fmt.Errorf("scan %s*: %w", Prefix, err)
 	}
@@ -172,11 +172,6 @@ func (s *Store) malformed(ctx context.Context, name string, why error) {
 	err := s.rdb.Del(ctx, name).Err()
 	s.o.Logger.Warn("malformed session subscription record skipped and deleted", "key", name,
 		obs.Err(why), "delete_error", errString(err))
-}
-
-// scan collects the record keys, on every primary of a Cluster.
-func (s *Store) scan(ctx context.Context) ([]string, error) {
-	return redisx.ScanAll(ctx, s.rdb, Prefix+"{*", scanBatch)
 }
 
 func errString(err error) string {

@@ -21,7 +21,6 @@ import (
 	"github.com/futugw/gateway/platform/run"
 	"github.com/futugw/gateway/services/quote/internal/quotefanout"
 	"github.com/futugw/gateway/services/quote/internal/server"
-	"github.com/futugw/gateway/services/quote/internal/upstream"
 )
 
 // Name is the service name used in metric names and logs.
@@ -120,20 +119,11 @@ func build(cfg Config, log *slog.Logger) (_ *run.Service, err error) {
 			grpc.ChainStreamInterceptor(authn.StreamServerInterceptor(cache, log), errinfo.StreamServerInterceptor(log)),
 		},
 	})
-	gatewayv1.RegisterQuoteServiceServer(svc.GRPC(), newServer(cfg, ss, hub, up, log))
+	gatewayv1.RegisterQuoteServiceServer(svc.GRPC(), server.New(server.Options{Registry: ss.reg, Hub: hub, OpenD: up,
+		Sessions: ss.life, Saves: ss.saves, Fresh: cfg.QuoteFresh, Logger: log}))
 	// Edge feeds last as long as the edge listens: end them before the graceful stop.
 	svc.AddDrainer("edge-streams", func(context.Context) error { hub.CloseAll(); return nil })
 	return svc, nil
-}
-
-// newServer builds the QuoteService handlers.
-func newServer(cfg Config, ss *sessions, hub *quotefanout.Hub, up *upstream.Client, log *slog.Logger) *server.Server {
-	o := server.Options{Registry: ss.reg, Hub: hub, OpenD: up, Sessions: ss.life,
-		Fresh: cfg.QuoteFresh, Logger: log}
-	if ss.saves != nil { // not a typed nil in the interface
-		o.Saves = ss.saves
-	}
-	return server.New(o)
 }
 
 // grpcHealth is a readiness check asking a gRPC dependency's health service.

@@ -66,28 +66,18 @@ func Start(cfg Config) *Client {
 	cfg.Logger = obs.OrDiscard(cfg.Logger)
 	c := &Client{cfg: cfg, log: cfg.Logger}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
-	c.wg.Add(1)
-	go c.dialLoop()
+	c.wg.Go(c.dialLoop)
 	return c
 }
 
 // dialLoop makes the first connection; later reconnects are the opend client's.
 func (c *Client) dialLoop() {
-	defer c.wg.Done()
-	conn, err := client.DialUntilConnected(c.ctx, c.clientConfig(),
-		client.Backoff{Min: c.cfg.MinBackoff, Max: c.cfg.MaxBackoff})
-	if err == nil {
-		c.conn.Store(conn)
-	}
-}
-
-func (c *Client) clientConfig() client.Config {
 	push := func(protoID uint32, body []byte) {
 		if c.cfg.OnPush != nil {
 			c.cfg.OnPush(protoID, body, time.Now().UnixNano())
 		}
 	}
-	return client.Config{
+	conn, err := client.DialUntilConnected(c.ctx, client.Config{
 		Addr:        c.cfg.Addr,
 		ClientID:    "futugw-quote",
 		RecvNotify:  true,
@@ -118,6 +108,9 @@ func (c *Client) clientConfig() client.Config {
 				c.notify(false, err)
 			}
 		},
+	}, client.Backoff{Min: c.cfg.MinBackoff, Max: c.cfg.MaxBackoff})
+	if err == nil {
+		c.conn.Store(conn)
 	}
 }
 

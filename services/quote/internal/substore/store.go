@@ -20,11 +20,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/platform/redisx"
 	"github.com/futugw/gateway/services/quote/internal/subs"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
 )
 
 // Prefix starts every record's key name.
@@ -179,4 +179,100 @@ func errString(err error) string {
 		return ""
 	}
 	return err.Error()
+}
+
+// Metric label values; every label set is bounded.
+const (
+	opSave   = "save"
+	opDelete = "delete"
+
+	resultRestored  = "restored"
+	resultOverQuota = "over_quota"
+	resultExpired   = "expired"
+	resultMalformed = "malformed"
+)
+
+// Metrics count the store's writes and what start-up restored.
+type Metrics struct {
+	Writes        *prometheus.CounterVec // op: save, delete; result: ok, error
+	Restores      *prometheus.CounterVec // result: restored, over_quota, expired, malformed
+	RestoreErrors prometheus.Counter     // start-ups that could not read the records
+}
+
+// NewMetrics creates the metrics and registers them with reg when it is not nil.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		Writes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "futugw_quote_session_writes_total",
+			Help: "Session subscription records written to Redis, by op (save, delete) and result (ok, error); failed ones are retried.",
+		}, []string{"op", "result"}),
+		Restores: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "futugw_quote_session_restores_total",
+			Help: "Saved sessions read back at start-up, by result: restored, over_quota (dropped), expired or malformed (deleted).",
+		}, []string{"result"}),
+		RestoreErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "futugw_quote_session_restore_errors_total",
+			Help: "Start-ups that could not read the saved sessions from Redis (they started without them).",
+		}),
+	}
+	if reg != nil {
+		reg.MustRegister(m.Writes, m.Restores, m.RestoreErrors)
+	}
+	return m
+}
+
+func (m *Metrics) write(op string, err error) {
+	result := "ok"
+	if err != nil {
+		result = "error"
+	}
+	m.Writes.WithLabelValues(op, result).Inc()
+}
+
+func (m *Metrics) restore(result string) { m.Restores.WithLabelValues(result).Inc() }
+
+// Restore reads every saved session back into reg (its pairs) and sessions (its keys,
+// so it still ends with them), in session order, and returns how many it restored.
+// Run it at start-up, before the first OpenD connection (whose Restore subscribes
+// the pairs) and before serving, so edges re-hosting their sessions get them back.
+// A session whose pairs no longer fit the quota is dropped and so is one whose keys
+// all ended; either record is deleted, logged and counted. An error means the records
+// could not be read (Redis unreachable): the service runs without them.
+func (s *Store) Restore(ctx context.Context, reg *subs.Registry, sessions *subs.Lifetimes) (int, error) {
+	recs, err := s.Load(ctx)
+	if err != nil {
+		s.o.Metrics.RestoreErrors.Inc()
+		return 0, err
+	}
+	now := s.o.Now()
+	n := 0
+	for _, r := range recs {
+		if until, never := r.until(s.o.Grace); !never && !until.After(now) {
+			// Redis would have forgotten it by now; a clock step may have kept it.
+			s.o.Metrics.restore(resultExpired)
+			s.o.Logger.Info("saved session ended while the service was down; deleted", "session", r.Session)
+			_ = s.Delete(ctx, r.Session)
+			continue
+		}
+		if err := reg.Load(r.Session, r.Pairs); err != nil {
+			var qe *subs.QuotaError
+			if !errors.As(err, &qe) {
+				return n, fmt.Errorf("restore session %s: %w", r.Session, err)
+			}
+			s.o.Metrics.restore(resultOverQuota)
+			s.o.Logger.Warn("saved session dropped: its subscriptions no longer fit the quota",
+				"session", r.Session, "pairs", len(r.Pairs), obs.Err(err))
+			if err := s.Delete(ctx, r.Session); err != nil {
+				s.o.Logger.Warn("deleting a dropped session's record failed; it expires with its keys",
+					"session", r.Session, obs.Err(err))
+			}
+			continue
+		}
+		for h, exp := range r.Keys {
+			sessions.Seen(r.Session, h, exp)
+		}
+		s.o.Metrics.restore(resultRestored)
+		n++
+	}
+	return n, nil
 }

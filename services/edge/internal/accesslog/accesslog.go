@@ -85,7 +85,7 @@ func (m *Middleware) Wrap(next http.Handler) http.Handler {
 		id := m.requestID(r)
 		w.Header().Set(RequestIDHeader, id)
 		slot := &routeSlot{}
-		rec := &recorder{ResponseWriter: w}
+		rec := &Recorder{ResponseWriter: w}
 		ctx := context.WithValue(r.Context(), routeKey{}, slot)
 		next.ServeHTTP(rec, r.WithContext(ctx))
 		elapsed := time.Since(start)
@@ -111,19 +111,19 @@ func (m *Middleware) Wrap(next http.Handler) http.Handler {
 			slog.Int("status", rec.status),
 			slog.Int64("bytes", rec.bytes),
 			slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
-			slog.String("client", m.client(r)),
+			slog.String("client", RedactKeys(ClientAddr(r, m.trustProxy))),
 			slog.String("request_id", id),
 		)
 	})
 }
 
-// client is the caller's address: the first X-Forwarded-For hop behind a trusted
+// ClientAddr is the caller's address: the first X-Forwarded-For hop behind a trusted
 // proxy, else the connection's peer.
-func (m *Middleware) client(r *http.Request) string {
-	if m.trustProxy {
+func ClientAddr(r *http.Request, trustProxy bool) string {
+	if trustProxy {
 		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
 			first, _, _ := strings.Cut(xff, ",")
-			return RedactKeys(strings.TrimSpace(first))
+			return strings.TrimSpace(first)
 		}
 	}
 	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {

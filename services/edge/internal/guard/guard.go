@@ -22,6 +22,7 @@ import (
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/obs"
+	"github.com/futugw/gateway/services/edge/internal/accesslog"
 	"github.com/futugw/gateway/services/edge/internal/httperr"
 )
 
@@ -156,9 +157,9 @@ func (g *Guard) Wrap(key KeyFunc, next http.Handler) http.Handler {
 				"too many failed authentications from this client or with this key; retry later")
 			return
 		}
-		rec := &recorder{ResponseWriter: w}
+		rec := &accesslog.Recorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
-		if rec.status == http.StatusUnauthorized {
+		if rec.Status() == http.StatusUnauthorized {
 			g.fail(r, ip, kh)
 		}
 	})
@@ -255,37 +256,6 @@ func hashPrefix(kh string) string {
 		b[2*i], b[2*i+1] = hexdigits[kh[i]>>4], hexdigits[kh[i]&15]
 	}
 	return string(b[:])
-}
-
-// recorder captures the status a handler answered.
-type recorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (r *recorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
-	r.ResponseWriter.WriteHeader(code)
-}
-
-func (r *recorder) Write(p []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	return r.ResponseWriter.Write(p)
-}
-
-// Unwrap lets http.ResponseController (and the WebSocket upgrade) reach the
-// connection.
-func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
-
-// Flush keeps streaming responses streaming.
-func (r *recorder) Flush() {
-	if f, ok := r.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
 }
 
 // BearerKey returns the credential of the Authorization header, with a leading

@@ -8,6 +8,7 @@ package guard
 
 import (
 	"crypto/sha256"
+	"encoding/hex"
 	"log/slog"
 	"net"
 	"net/http"
@@ -100,23 +101,20 @@ func New(o Options) (*Guard, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	byScope := func(name, help string) *prometheus.CounterVec {
+		return prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, []string{"scope"})
+	}
 	g := &Guard{
 		o:    o,
 		ip:   newTable(o.PerIP, o.Cooldown, o.MaxEntries),
 		key:  newTable(o.PerKey, o.Cooldown, o.MaxEntries),
 		logs: rate.NewLimiter(rate.Limit(o.LogPerSecond), o.LogPerSecond),
-		failures: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "futugw_edge_auth_failures_total",
-			Help: "Requests answered 401, by the table that counted them (ip, key).",
-		}, []string{"scope"}),
-		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "futugw_edge_auth_rate_limited_total",
-			Help: "Requests refused with 429 auth_rate_limited, by the table that refused them (ip, key).",
-		}, []string{"scope"}),
-		blocks: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "futugw_edge_auth_blocks_total",
-			Help: "Clients (ip) or keys (key) that exhausted their failure bucket and started a cool-down.",
-		}, []string{"scope"}),
+		failures: byScope("futugw_edge_auth_failures_total",
+			"Requests answered 401, by the table that counted them (ip, key)."),
+		refused: byScope("futugw_edge_auth_rate_limited_total",
+			"Requests refused with 429 auth_rate_limited, by the table that refused them (ip, key)."),
+		blocks: byScope("futugw_edge_auth_blocks_total",
+			"Clients (ip) or keys (key) that exhausted their failure bucket and started a cool-down."),
 		suppressed: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "futugw_edge_auth_log_suppressed_total",
 			Help: "Log lines about authentication failures dropped by the log rate limit.",
@@ -196,7 +194,7 @@ func (g *Guard) fail(r *http.Request, ip, kh string) {
 		g.blocks.WithLabelValues("key").Inc()
 		if g.AllowLog() {
 			// A key hash prefix identifies the key in logs without revealing it.
-			g.o.Logger.Warn("auth failures over the limit: refusing key", "key_hash", hashPrefix(kh), "client", ip,
+			g.o.Logger.Warn("auth failures over the limit: refusing key", "key_hash", hex.EncodeToString([]byte(kh[:4])), "client", ip,
 				"limit", g.o.PerKey.Failures, "per", g.o.PerKey.Per.String(), "cooldown", g.o.Cooldown.String(), "path", r.URL.Path)
 		}
 	}
@@ -247,15 +245,6 @@ func (g *Guard) clientKey(r *http.Request) string {
 		return p.String()
 	}
 	return a.String()
-}
-
-func hashPrefix(kh string) string {
-	const hexdigits = "0123456789abcdef"
-	var b [8]byte
-	for i := range 4 {
-		b[2*i], b[2*i+1] = hexdigits[kh[i]>>4], hexdigits[kh[i]&15]
-	}
-	return string(b[:])
 }
 
 // BearerKey returns the credential of the Authorization header, with a leading

@@ -115,11 +115,7 @@ func (m *Manager) List(ctx context.Context) ([]keys.Record, error) { return m.o.
 
 // Revoke revokes key id and its session keys.
 func (m *Manager) Revoke(ctx context.Context, id string, by Actor) error {
-	return m.revoke(ctx, id, by, "key_revoked")
-}
-
-func (m *Manager) revoke(ctx context.Context, id string, by Actor, action string) error {
-	return m.revokeWith(ctx, m.o.Store.Revoke, id, by, action)
+	return m.revokeWith(ctx, m.o.Store.Revoke, id, by, "key_revoked")
 }
 
 // revokeWith runs a store revocation and announces and audits every key it

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -25,15 +26,11 @@ func (c *Command) call(ctx context.Context, ac gatewayv1.AuthServiceClient) (out
 		var b strings.Builder
 		fmt.Fprintf(&b, "%-24s %-40s %-25s %s\n", "ID", "SCOPES", "EXPIRES", "PARENT/NOTE")
 		for _, k := range r.GetKeys() {
-			exp := k.GetExpiresAt()
-			if exp == "" {
-				exp = "never"
-			}
 			extra := k.GetNote()
 			if k.GetParentId() != "" {
 				extra = "session of " + k.GetParentId()
 			}
-			fmt.Fprintf(&b, "%-24s %-40s %-25s %s\n", k.GetId(), strings.Join(k.GetScopes(), ","), exp, extra)
+			fmt.Fprintf(&b, "%-24s %-40s %-25s %s\n", k.GetId(), strings.Join(k.GetScopes(), ","), cmp.Or(k.GetExpiresAt(), "never"), extra)
 		}
 		return output{msg: r, text: b.String()}, nil
 	case "show-key":
@@ -80,12 +77,8 @@ func keyText(k *gatewayv1.KeyInfo) string {
 	}
 	line("id", k.GetId())
 	line("scopes", strings.Join(k.GetScopes(), ","))
-	exp := k.GetExpiresAt()
-	if exp == "" {
-		exp = "never"
-	}
 	line("created_at", k.GetCreatedAt())
-	line("expires_at", exp)
+	line("expires_at", cmp.Or(k.GetExpiresAt(), "never"))
 	line("parent_id", k.GetParentId())
 	line("note", k.GetNote())
 	if k.GetLongLivedOverride() {

@@ -27,6 +27,15 @@ func DefaultPolicy() Policy {
 // MinTTL is the shortest expiry a key may ask for; shorter ones are surely typos.
 const MinTTL = time.Second
 
+// checkExpiresIn reports a negative or sub-second expiry; 0 means the default.
+func checkExpiresIn(p *problems, d time.Duration) {
+	if d < 0 {
+		p.add("expires_in", "must not be negative")
+	} else if d > 0 && d < MinTTL {
+		p.add("expires_in", "must be at least 1s")
+	}
+}
+
 // maxIDLen bounds key ids, which appear in Redis key names and logs.
 const maxIDLen = 64
 

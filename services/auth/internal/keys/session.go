@@ -31,12 +31,7 @@ func (pol Policy) NewSession(parent Record, spec SessionSpec, id, hash string, n
 		checkScopes(&p, "scopes", spec.Scopes)
 	}
 	spec.Limits.check(&p, "limits")
-	switch {
-	case spec.ExpiresIn < 0:
-		p.add("expires_in", "must not be negative")
-	case spec.ExpiresIn > 0 && spec.ExpiresIn < MinTTL:
-		p.add("expires_in", "must be at least 1s")
-	}
+	checkExpiresIn(&p, spec.ExpiresIn)
 	if err := p.err(); err != nil {
 		return Record{}, err
 	}

@@ -87,10 +87,10 @@ func (h *Hub) Start() {
 	h.started = true
 	h.bg.Go(h.sweep)
 	if h.opts.Quote != nil {
-		h.bg.Go(func() { h.runQuoteStream(h.ctx) })
+		h.bg.Go(func() { h.keep(h.ctx, &streamState{h: h, name: "quote"}, h.quoteOnce) })
 	}
 	if h.opts.Order != nil {
-		h.bg.Go(func() { h.runTradeStream(h.ctx) })
+		h.bg.Go(func() { h.keep(h.ctx, &streamState{h: h, name: "trade", tradersOnly: true}, h.tradeOnce) })
 	}
 	if h.opts.Redis != nil {
 		h.bg.Go(func() {

@@ -1,6 +1,7 @@
 package keys
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"time"
@@ -149,16 +150,12 @@ func narrowLimits(have, want Limits) (Limits, error) {
 			return Limits{}, err
 		}
 	}
-	if out.MaxOrderValue, err = narrowMax("max_order_value", have.MaxOrderValue, want.MaxOrderValue); err != nil {
-		return Limits{}, err
-	}
-	if out.MaxDailyValue, err = narrowMax("max_daily_value", have.MaxDailyValue, want.MaxDailyValue); err != nil {
-		return Limits{}, err
-	}
-	if out.MaxOrdersPerMinute, err = narrowMax("max_orders_per_minute", have.MaxOrdersPerMinute, want.MaxOrdersPerMinute); err != nil {
-		return Limits{}, err
-	}
-	if out.HoursWindow, err = narrowWindow(have.HoursWindow, want.HoursWindow); err != nil {
+	var errs [4]error
+	out.MaxOrderValue, errs[0] = narrowMax("max_order_value", have.MaxOrderValue, want.MaxOrderValue)
+	out.MaxDailyValue, errs[1] = narrowMax("max_daily_value", have.MaxDailyValue, want.MaxDailyValue)
+	out.MaxOrdersPerMinute, errs[2] = narrowMax("max_orders_per_minute", have.MaxOrdersPerMinute, want.MaxOrdersPerMinute)
+	out.HoursWindow, errs[3] = narrowWindow(have.HoursWindow, want.HoursWindow)
+	if err := cmp.Or(errs[:]...); err != nil {
 		return Limits{}, err
 	}
 	return out, nil

@@ -19,6 +19,10 @@ import (
 	"github.com/futugw/gateway/services/auth/internal/store"
 )
 
+// ErrAlreadyRefreshed refuses a second refresh of one session key: it has a successor
+// already, and a second one would fork the session.
+var ErrAlreadyRefreshed = errors.New("this session key was already refreshed; use the key that refresh returned")
+
 // Actor is who asks for an operation, for the audit.
 type Actor struct {
 	KeyID  string // the caller's key id ("" for the service itself)

@@ -1,3 +1,8 @@
+// Package store keeps key records in Redis under the futugw: layout of the auth
+// contract: tok:<hash> holds the record, id:<id> maps an id to its hash (SET NX makes
+// ids unique), children:<id> lists a key's session keys, revoked:<hash> is a tombstone
+// so a revoked key says so. Every entry expires with its key. The Store also
+// implements authn.Validator: validation is one GET by hash.
 package store
 
 import (
@@ -16,6 +21,20 @@ import (
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/services/auth/internal/keys"
 )
+
+// Errors of the store. Redis failures wrap ErrUnavailable.
+var (
+	ErrNotFound    = errors.New("no such key")
+	ErrRevoked     = errors.New("key revoked")
+	ErrExpired     = errors.New("key expired")
+	ErrIDTaken     = errors.New("key id already in use")
+	ErrUnavailable = errors.New("redis unavailable")
+	ErrParentGone  = errors.New("the parent key was revoked or expired")
+)
+
+func unavailable(op string, err error) error {
+	return fmt.Errorf("%w: %s: %v", ErrUnavailable, op, err)
+}
 
 // Defaults for the zero values of Options.
 const (

@@ -235,20 +235,13 @@ func (s *Store) Shorten(ctx context.Context, rec keys.Record, ttl time.Duration)
 // returns the revoked records (the key first) and announces each hash on the
 // revocation channel.
 func (s *Store) Revoke(ctx context.Context, id string) ([]keys.Record, error) {
-	rec, err := s.GetByID(ctx, id)
-	if err != nil {
-		return nil, err
-	}
 	// The key first, its sessions after: a session creation racing this revoke links
 	// itself into children:<id> before it checks that the parent exists, so either it
 	// finds the parent gone and undoes itself, or it linked itself before the parent
 	// was deleted and the read of children:<id> below finds it.
-	if err := s.kill(ctx, rec); err != nil {
-		return nil, err
-	}
-	out := []keys.Record{rec}
-	if rec.IsSession() {
-		return out, nil
+	out, err := s.killID(ctx, id)
+	if err != nil || out[0].IsSession() {
+		return out, err
 	}
 	children, err := s.killChildren(ctx, id, func(keys.Record) bool { return true })
 	out = append(out, children...)
@@ -266,20 +259,25 @@ func (s *Store) Revoke(ctx context.Context, id string) ([]keys.Record, error) {
 // after it for the same reason as Revoke's children. It returns the revoked records,
 // the key first.
 func (s *Store) RevokeSession(ctx context.Context, id string) ([]keys.Record, error) {
+	out, err := s.killID(ctx, id)
+	if err != nil || !out[0].IsSession() {
+		return out, err
+	}
+	session := out[0].Session()
+	siblings, err := s.killChildren(ctx, out[0].ParentID, func(c keys.Record) bool { return c.Session() == session })
+	return append(out, siblings...), err
+}
+
+// killID kills key id, returning its record as the first of the revoked ones.
+func (s *Store) killID(ctx context.Context, id string) ([]keys.Record, error) {
 	rec, err := s.GetByID(ctx, id)
+	if err == nil {
+		err = s.kill(ctx, rec)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if err := s.kill(ctx, rec); err != nil {
-		return nil, err
-	}
-	out := []keys.Record{rec}
-	if !rec.IsSession() {
-		return out, nil
-	}
-	session := rec.Session()
-	siblings, err := s.killChildren(ctx, rec.ParentID, func(c keys.Record) bool { return c.Session() == session })
-	return append(out, siblings...), err
+	return []keys.Record{rec}, nil
 }
 
 // killChildren kills the live session keys under parent that match, returning them.

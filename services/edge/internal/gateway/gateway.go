@@ -14,11 +14,13 @@ import (
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/grpc"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/grpclink"
+	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/services/edge/internal/accesslog"
 	"github.com/futugw/gateway/services/edge/internal/httperr"
 )
@@ -146,6 +148,22 @@ func incomingHeader(key string) (string, bool) {
 		return "idempotency-key", true
 	}
 	return "", false
+}
+
+// HealthCheck is a readiness check asking the grpc.health.v1 service behind cc
+// whether the whole server is SERVING.
+func HealthCheck(cc grpc.ClientConnInterface) obs.Check {
+	hc := healthpb.NewHealthClient(cc)
+	return func(ctx context.Context) error {
+		resp, err := hc.Check(ctx, &healthpb.HealthCheckRequest{})
+		if err != nil {
+			return err
+		}
+		if s := resp.GetStatus(); s != healthpb.HealthCheckResponse_SERVING {
+			return fmt.Errorf("health status %s", s)
+		}
+		return nil
+	}
 }
 
 func dropMetadata(string) (string, bool) { return "", false }

@@ -53,10 +53,7 @@ func (pol Policy) NewSession(parent Record, spec SessionSpec, id, hash string, n
 		// market the parent does not allow).
 		return Record{}, &PolicyError{Rule: "session_wider_than_parent", Msg: err.Error()}
 	}
-	ttl := spec.ExpiresIn
-	if ttl == 0 {
-		ttl = pol.SessionTTL
-	}
+	ttl := cmp.Or(spec.ExpiresIn, pol.SessionTTL)
 	rec := Record{
 		ID: id, Hash: hash, Scopes: scopes, Limits: lim.canonical(),
 		CreatedAt: now.UTC(), ParentID: parent.ID, SessionStartedAt: now.UTC(), SessionID: id,
@@ -178,10 +175,7 @@ func narrowMax[T int32 | float64](name string, have, want *T) (*T, error) {
 
 func narrowWindow(have, want string) (string, error) {
 	if want == "" || have == "" {
-		if want == "" {
-			return have, nil
-		}
-		return want, nil
+		return cmp.Or(want, have), nil
 	}
 	hw, err1 := keypolicy.ParseHoursWindow(have)
 	ww, err2 := keypolicy.ParseHoursWindow(want)

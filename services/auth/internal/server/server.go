@@ -4,6 +4,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -153,10 +154,7 @@ func (s *Server) Validate(ctx context.Context, req *gatewayv1.ValidateRequest) (
 	if req.GetKey() == "" {
 		return nil, errinfo.New(codes.Unauthenticated, gatewayv1.Reason_REASON_MISSING_KEY, "key is required")
 	}
-	client := req.GetClient()
-	if client == "" {
-		client = authn.ClientAddr(ctx)
-	}
+	client := cmp.Or(req.GetClient(), authn.ClientAddr(ctx))
 	p, err := s.validator.Validate(ctx, req.GetKey(), authn.CallInfo{Client: client, Method: req.GetMethod()})
 	if err != nil {
 		return nil, err

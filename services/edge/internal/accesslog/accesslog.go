@@ -4,6 +4,7 @@
 package accesslog
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/hex"
@@ -53,9 +54,8 @@ type Middleware struct {
 
 // New builds the middleware and registers its metrics.
 func New(o Options) (*Middleware, error) {
-	o.Logger = obs.OrDiscard(o.Logger)
 	m := &Middleware{
-		log:        o.Logger,
+		log:        obs.OrDiscard(o.Logger),
 		trustProxy: o.TrustProxy,
 		quiet:      o.Quiet,
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -94,10 +94,7 @@ func (m *Middleware) Wrap(next http.Handler) http.Handler {
 		if rec.status == 0 {
 			rec.status = http.StatusOK // nothing written: net/http sends 200
 		}
-		route := slot.route
-		if route == "" {
-			route = unmatched
-		}
+		route := cmp.Or(slot.route, unmatched)
 		m.requests.WithLabelValues(route, strconv.Itoa(rec.status)).Inc()
 		m.duration.WithLabelValues(route).Observe(elapsed.Seconds())
 		if m.quiet != nil && m.quiet(rec.status) {

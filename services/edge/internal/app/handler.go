@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"log/slog"
 	"net/http"
 	"time"
@@ -38,12 +39,7 @@ func newHandler(cfg Config, log *slog.Logger, reg prometheus.Registerer, api, ws
 	if err != nil {
 		return nil, err
 	}
-	wsKey := func(r *http.Request) string {
-		if k := ws.PresentedKey(r); k != "" {
-			return k
-		}
-		return guard.BearerKey(r)
-	}
+	wsKey := func(r *http.Request) string { return cmp.Or(ws.PresentedKey(r), guard.BearerKey(r)) }
 	mux := http.NewServeMux()
 	mux.Handle("/api/", accesslog.WithRoute(grd.Wrap(guard.BearerKey, api))) // the gateway names its own routes
 	mux.Handle("/api/openapi.json", accesslog.WithRoute(onlyGet(apidoc.Handler())))

@@ -3,6 +3,7 @@
 package panel
 
 import (
+	"cmp"
 	"errors"
 	"io/fs"
 	"net/http"
@@ -49,10 +50,7 @@ func Dir(dir string, notFound http.Handler) (http.Handler, error) {
 	root := os.DirFS(dir)
 	files := http.FileServerFS(root)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		name := strings.TrimPrefix(path.Clean(r.URL.Path), "/")
-		if name == "" {
-			name = "index.html"
-		}
+		name := cmp.Or(strings.TrimPrefix(path.Clean(r.URL.Path), "/"), "index.html")
 		st, err := fs.Stat(root, name)
 		if err != nil || st.IsDir() {
 			notFound.ServeHTTP(w, r)

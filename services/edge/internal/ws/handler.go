@@ -1,6 +1,7 @@
 package ws
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -139,10 +140,7 @@ func handshakeToken(r *http.Request) (token string, viaProto bool, err error) {
 // subprotocols, unchecked ("" when neither has one); the edge's auth-failure limits
 // hash it. The Authorization header is the caller's to look at.
 func PresentedKey(r *http.Request) string {
-	if t := r.URL.Query().Get("token"); t != "" {
-		return t
-	}
-	return protocolToken(r.Header.Values("Sec-WebSocket-Protocol"))
+	return cmp.Or(r.URL.Query().Get("token"), protocolToken(r.Header.Values("Sec-WebSocket-Protocol")))
 }
 
 // protocolToken returns the element after "bearer" in the offered subprotocols.

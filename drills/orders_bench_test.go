@@ -43,7 +43,7 @@ func BenchmarkOrderThroughStack(b *testing.B) {
 	edge.Proc.DiscardOutput() // one access log line per order
 	tcpEdge := s.StartEdge("", "-auth-addr", s.AuthAddr, "-quote-addr", s.QuoteAddr, "-order-addr", s.OrderAddr)
 	tcpEdge.Proc.DiscardOutput()
-	floor := stack.StartHopFloor(b, s.RedisAddr())
+	floor := stack.StartHopFloor(b, s.RedisAddr)
 	direct, err := opendclient.Dial(context.Background(), opendclient.Config{Addr: s.OpenDAddr, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		b.Fatal(err)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -49,22 +48,14 @@ func bench(c config) error {
 	defer removeHub()
 	cmd := exec.Command(hub, "-secs", strconv.Itoa(c.secs), "-per", strconv.Itoa(c.per),
 		"-rate", strconv.Itoa(c.rate), "-queue", strconv.Itoa(c.queue), "-sockets", strconv.Itoa(c.sockets))
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
+	line, err := loadgen.StartServer(cmd)
 	if err != nil {
-		return err
-	}
-	if err := cmd.Start(); err != nil {
-		return err
+		return fmt.Errorf("server did not start: %w", err)
 	}
 	defer func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		_ = cmd.Wait()
 	}()
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		return fmt.Errorf("server did not start: %w", err)
-	}
 	addr := strings.TrimSpace(strings.TrimPrefix(line, "ADDR"))
 	base := "http://" + addr
 	fmt.Printf("wsload: %d sockets x %d of %d securities, %d pushes/s (expect %.0f frames/s)\n",

@@ -39,6 +39,7 @@
 package client
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -49,6 +50,7 @@ import (
 	"time"
 
 	"github.com/futugw/gateway/opend/frame"
+	"github.com/futugw/gateway/platform/config"
 	"github.com/futugw/gateway/platform/obs"
 	"google.golang.org/protobuf/proto"
 )
@@ -157,45 +159,19 @@ type Config struct {
 }
 
 func (c *Config) setDefaults() {
-	if c.ClientID == "" {
-		c.ClientID = "futugw"
-	}
-	if c.ClientVer == 0 {
-		c.ClientVer = 100
-	}
-	if c.ProgrammingLanguage == "" {
-		c.ProgrammingLanguage = "Go"
-	}
-	if c.DialTimeout <= 0 {
-		c.DialTimeout = 5 * time.Second
-	}
-	if c.CallTimeout == 0 {
-		c.CallTimeout = 30 * time.Second
-	}
-	if c.WriteTimeout <= 0 {
-		c.WriteTimeout = 10 * time.Second
-	}
-	if c.MinBackoff <= 0 {
-		c.MinBackoff = 100 * time.Millisecond
-	}
-	if c.MaxBackoff <= 0 {
-		c.MaxBackoff = 30 * time.Second
-	}
-	if c.MaxBackoff < c.MinBackoff {
-		c.MaxBackoff = c.MinBackoff
-	}
-	if c.MaxBody <= 0 {
-		c.MaxBody = frame.DefaultMaxBody
-	}
-	if c.SendQueue <= 0 {
-		c.SendQueue = 1024
-	}
-	if c.PushQueue <= 0 {
-		c.PushQueue = 8192
-	}
-	if c.PushStall <= 0 {
-		c.PushStall = time.Second
-	}
+	c.ClientID = cmp.Or(c.ClientID, "futugw")
+	c.ClientVer = cmp.Or(c.ClientVer, 100)
+	c.ProgrammingLanguage = cmp.Or(c.ProgrammingLanguage, "Go")
+	c.DialTimeout = config.OrDefault(c.DialTimeout, 5*time.Second)
+	c.CallTimeout = cmp.Or(c.CallTimeout, 30*time.Second)
+	c.WriteTimeout = config.OrDefault(c.WriteTimeout, 10*time.Second)
+	c.MinBackoff = config.OrDefault(c.MinBackoff, 100*time.Millisecond)
+	c.MaxBackoff = config.OrDefault(c.MaxBackoff, 30*time.Second)
+	c.MaxBackoff = max(c.MaxBackoff, c.MinBackoff)
+	c.MaxBody = config.OrDefault(c.MaxBody, frame.DefaultMaxBody)
+	c.SendQueue = config.OrDefault(c.SendQueue, 1024)
+	c.PushQueue = config.OrDefault(c.PushQueue, 8192)
+	c.PushStall = config.OrDefault(c.PushStall, time.Second)
 	c.Logger = obs.OrDiscard(c.Logger)
 }
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/futugw/gateway/platform/config"
+
 	"github.com/futugw/gateway/platform/obs"
 )
 
@@ -15,12 +17,8 @@ type Backoff struct {
 }
 
 func (b Backoff) withDefaults() Backoff {
-	if b.Min <= 0 {
-		b.Min = 100 * time.Millisecond
-	}
-	if b.Max <= 0 {
-		b.Max = 5 * time.Second
-	}
+	b.Min = config.OrDefault(b.Min, 100*time.Millisecond)
+	b.Max = config.OrDefault(b.Max, 5*time.Second)
 	b.Max = max(b.Max, b.Min)
 	return b
 }

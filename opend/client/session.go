@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/futugw/gateway/platform/config"
+
 	"github.com/futugw/gateway/api/gen/go/futu/opend/initconnect"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/keepalive"
 	"github.com/futugw/gateway/opend/envelope"
@@ -126,9 +128,7 @@ func (c *Conn) connect(ctx context.Context) (*session, error) {
 		ConnAESKey:        s2c.GetConnAESKey(),
 		KeepAliveInterval: time.Duration(s2c.GetKeepAliveInterval()) * time.Second,
 	}
-	if s.info.KeepAliveInterval <= 0 {
-		s.info.KeepAliveInterval = 10 * time.Second
-	}
+	s.info.KeepAliveInterval = config.OrDefault(s.info.KeepAliveInterval, 10*time.Second)
 	s.wg.Add(1)
 	go s.keepAlive()
 	c.log.Debug("opend client: connected", "addr", c.cfg.Addr, "conn_id", s.info.ConnID,

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/futugw/gateway/platform/config"
+
 	"github.com/redis/go-redis/v9"
 
 	"github.com/futugw/gateway/platform/obs"
@@ -51,9 +53,7 @@ type Writer struct {
 // queue <= 0). logger receives entries that could not be written (discarded when
 // nil). Close stops it.
 func NewWriter(l *Log, queue int, logger *slog.Logger) *Writer {
-	if queue <= 0 {
-		queue = DefaultQueue
-	}
+	queue = config.OrDefault(queue, DefaultQueue)
 	logger = obs.OrDiscard(logger)
 	stop, quit := context.WithCancel(context.Background())
 	w := &Writer{log: l, logger: logger, queue: make(chan Entry, queue), stop: stop, quit: quit, done: make(chan struct{})}

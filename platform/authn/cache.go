@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/futugw/gateway/platform/config"
+
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -53,12 +55,8 @@ type cacheEntry struct {
 
 // NewCache wraps v.
 func NewCache(v Validator, o CacheOptions) *Cache {
-	if o.TTL <= 0 {
-		o.TTL = DefaultCacheTTL
-	}
-	if o.MaxEntries <= 0 {
-		o.MaxEntries = DefaultCacheMaxEntries
-	}
+	o.TTL = config.OrDefault(o.TTL, DefaultCacheTTL)
+	o.MaxEntries = config.OrDefault(o.MaxEntries, DefaultCacheMaxEntries)
 	if o.Now == nil {
 		o.Now = time.Now
 	}

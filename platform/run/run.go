@@ -27,6 +27,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
 
+	"github.com/futugw/gateway/platform/config"
 	"github.com/futugw/gateway/platform/grpclink"
 	"github.com/futugw/gateway/platform/obs"
 )
@@ -111,16 +112,11 @@ func New(opts Options) *Service {
 	if opts.AdminName == "" {
 		opts.AdminName = "admin"
 	}
-	orDefault := func(p *time.Duration, def time.Duration) {
-		if *p <= 0 {
-			*p = def
-		}
-	}
-	orDefault(&opts.ReadyInterval, DefaultReadyInterval)
-	orDefault(&opts.GracePeriod, DefaultGracePeriod)
-	orDefault(&opts.DrainTimeout, DefaultDrainTimeout)
-	orDefault(&opts.CloseTimeout, DefaultCloseTimeout)
-	orDefault(&opts.ReadTimeout, DefaultReadTimeout)
+	opts.ReadyInterval = config.OrDefault(opts.ReadyInterval, DefaultReadyInterval)
+	opts.GracePeriod = config.OrDefault(opts.GracePeriod, DefaultGracePeriod)
+	opts.DrainTimeout = config.OrDefault(opts.DrainTimeout, DefaultDrainTimeout)
+	opts.CloseTimeout = config.OrDefault(opts.CloseTimeout, DefaultCloseTimeout)
+	opts.ReadTimeout = config.OrDefault(opts.ReadTimeout, DefaultReadTimeout)
 	if opts.Signals == nil {
 		opts.Signals = []os.Signal{os.Interrupt, syscall.SIGTERM}
 	}

@@ -7,9 +7,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/futugw/gateway/platform/config"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -23,15 +26,6 @@ const DefaultMaxLen = 100_000
 // MaxList caps one List call.
 const MaxList = 1000
 
-// Stream field names of the fixed attributes; anything else is an extra field.
-const (
-	fieldTime   = "time"
-	fieldAction = "action"
-	fieldKeyID  = "key_id"
-	fieldClient = "client"
-	fieldReason = "reason"
-)
-
 // Entry is one audit record.
 type Entry struct {
 	ID     string    // stream id, set by Redis on Append; ignored on input
@@ -41,6 +35,22 @@ type Entry struct {
 	Client string    // the end client's address
 	Reason string    // errinfo reason for failures
 	Fields map[string]string
+}
+
+// attr is a fixed string attribute of an Entry and its stream field name.
+type attr struct {
+	name string
+	v    *string
+}
+
+// attrs are e's fixed attributes but time; any other stream field is an extra one.
+func (e *Entry) attrs() []attr {
+	return []attr{{"action", &e.Action}, {"key_id", &e.KeyID}, {"client", &e.Client}, {"reason", &e.Reason}}
+}
+
+// index is where attrs name the stream field k, or -1.
+func index(attrs []attr, k string) int {
+	return slices.IndexFunc(attrs, func(a attr) bool { return a.name == k })
 }
 
 // Log appends to and reads from the audit stream.
@@ -53,9 +63,7 @@ type Log struct {
 // New returns a Log that keeps roughly the last maxLen entries (DefaultMaxLen when
 // maxLen <= 0).
 func New(rdb redis.UniversalClient, maxLen int64) *Log {
-	if maxLen <= 0 {
-		maxLen = DefaultMaxLen
-	}
+	maxLen = config.OrDefault(maxLen, DefaultMaxLen)
 	return &Log{rdb: rdb, maxLen: maxLen, now: time.Now}
 }
 
@@ -77,14 +85,15 @@ func (l *Log) xaddArgs(e Entry) *redis.XAddArgs {
 		t = l.now()
 	}
 	values := make([]any, 0, 10+2*len(e.Fields))
-	values = append(values, fieldTime, t.UTC().Format(time.RFC3339Nano), fieldAction, e.Action)
-	for _, kv := range [][2]string{{fieldKeyID, e.KeyID}, {fieldClient, e.Client}, {fieldReason, e.Reason}} {
-		if kv[1] != "" {
-			values = append(values, kv[0], kv[1])
+	values = append(values, "time", t.UTC().Format(time.RFC3339Nano))
+	attrs := e.attrs()
+	for _, a := range attrs {
+		if *a.v != "" {
+			values = append(values, a.name, *a.v)
 		}
 	}
 	for k, v := range e.Fields {
-		if reserved(k) {
+		if k == "time" || index(attrs, k) >= 0 {
 			k = "x_" + k // an extra field must not overwrite a fixed one
 		}
 		values = append(values, k, v)
@@ -111,19 +120,14 @@ func (l *Log) List(ctx context.Context, limit int) ([]Entry, error) {
 
 func fromMessage(m redis.XMessage) Entry {
 	e := Entry{ID: m.ID}
+	attrs := e.attrs()
 	for k, raw := range m.Values {
 		v, _ := raw.(string)
-		switch k {
-		case fieldTime:
+		switch i := index(attrs, k); {
+		case i >= 0:
+			*attrs[i].v = v
+		case k == "time":
 			e.Time, _ = time.Parse(time.RFC3339Nano, v)
-		case fieldAction:
-			e.Action = v
-		case fieldKeyID:
-			e.KeyID = v
-		case fieldClient:
-			e.Client = v
-		case fieldReason:
-			e.Reason = v
 		default:
 			if e.Fields == nil {
 				e.Fields = make(map[string]string)
@@ -145,12 +149,4 @@ func idTime(id string) time.Time {
 		return time.Time{}
 	}
 	return time.UnixMilli(n).UTC()
-}
-
-func reserved(k string) bool {
-	switch k {
-	case fieldTime, fieldAction, fieldKeyID, fieldClient, fieldReason:
-		return true
-	}
-	return false
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/futugw/gateway/platform/config"
-
 	"github.com/futugw/gateway/platform/obs"
 )
 

@@ -9,13 +9,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/futugw/gateway/platform/config"
-
 	"github.com/futugw/gateway/api/gen/go/futu/opend/initconnect"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/keepalive"
 	"github.com/futugw/gateway/opend/envelope"
 	"github.com/futugw/gateway/opend/frame"
 	"github.com/futugw/gateway/opend/protoid"
+	"github.com/futugw/gateway/platform/config"
 	"github.com/futugw/gateway/platform/obs"
 	"google.golang.org/protobuf/proto"
 )

@@ -12,9 +12,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/futugw/gateway/platform/config"
-
 	"github.com/redis/go-redis/v9"
+
+	"github.com/futugw/gateway/platform/config"
 )
 
 // Stream is the Redis key of the audit stream.

@@ -7,10 +7,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/futugw/gateway/platform/config"
-
 	"github.com/redis/go-redis/v9"
 
+	"github.com/futugw/gateway/platform/config"
 	"github.com/futugw/gateway/platform/obs"
 )
 

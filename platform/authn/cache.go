@@ -8,9 +8,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/futugw/gateway/platform/config"
-
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/futugw/gateway/platform/config"
 )
 
 // Cache defaults.

@@ -12,7 +12,6 @@ import (
 	"os/exec"
 	"runtime/debug"
 	"runtime/pprof"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -130,15 +129,9 @@ func bench(c config) error {
 	for _, l := range lats {
 		all = append(all, l...)
 	}
-	slices.Sort(all)
-	pct := func(p float64) time.Duration {
-		if len(all) == 0 {
-			return 0
-		}
-		return all[int(float64(len(all)-1)*p)]
-	}
 	fmt.Printf("load: %.0f frames/s delivered over %v; latency p50 %v p99 %v max %v (%d samples)\n",
-		float64(n1-n0)/el.Seconds(), el.Round(time.Millisecond), pct(0.5), pct(0.99), pct(1), len(all))
+		float64(n1-n0)/el.Seconds(), el.Round(time.Millisecond), loadgen.Percentile(all, 50),
+		loadgen.Percentile(all, 99), loadgen.Percentile(all, 100), len(all))
 	report(u0, u1, c.sockets)
 	return nil
 }

@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -22,6 +21,7 @@ import (
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/localstack"
+	"github.com/futugw/gateway/platform/secret"
 	"github.com/futugw/gateway/platform/testkit"
 	"github.com/futugw/gateway/platform/testkit/proctest"
 	"github.com/futugw/gateway/platform/testkit/redistest"
@@ -149,11 +149,10 @@ func start(t testing.TB, unix bool, simArgs []string) *Stack {
 	}
 	s.StartSim()
 	s.StartAuth()
-	b, err := os.ReadFile(s.AdminKeyFile())
-	if err != nil {
+	var err error
+	if s.AdminKey, err = secret.ReadFile(s.AdminKeyFile()); err != nil {
 		t.Fatal(err)
 	}
-	s.AdminKey = strings.TrimSpace(string(b))
 	s.StartQuote()
 	s.StartOrder()
 	return s

@@ -251,7 +251,6 @@ func (s *session) roundTrip(ctx context.Context, protoID uint32, pkt *packet) ([
 	}
 }
 
-// release returns a finished call to the pool.
 func (s *session) release(cl *call) {
 	cl.timer.Stop() // since Go 1.23 a stopped timer's channel holds no stale value
 	callPool.Put(cl)

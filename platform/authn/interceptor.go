@@ -92,7 +92,6 @@ func (g *guard) denied(ctx context.Context, method, keyID string, err error) {
 		"reason", errinfo.ReasonCode(err), "client", ClientAddr(ctx))
 }
 
-// allowed checks p against rule.
 func allowed(p *Principal, rule Rule, method string) error {
 	if rule.Admin && !p.Has(keypolicy.ScopeAdmin) {
 		return errinfo.Newf(codes.PermissionDenied, gatewayv1.Reason_REASON_SCOPE_DENIED,

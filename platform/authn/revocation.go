@@ -183,7 +183,6 @@ func (s *subscription) current() *redis.PubSub {
 	return s.ps
 }
 
-// renew replaces the PubSub with one on a new connection.
 func (s *subscription) renew() {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -29,10 +29,8 @@ type stackConfig struct {
 
 func (c stackConfig) file(name string) string { return filepath.Join(c.StateDir, name) }
 
-// readyz is the readiness URL on an admin port.
 func readyz(port int) string { return "http://" + loopback(port) + "/readyz" }
 
-// panelURL is where the browser finds the panel.
 func (c stackConfig) panelURL() string { return fmt.Sprintf("http://localhost:%d", c.Ports.Edge) }
 
 // procs lists the stack in start order. auth comes before quote, order and edge

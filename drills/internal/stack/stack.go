@@ -165,7 +165,6 @@ func (s *Stack) start(name, admin string, env []string, args ...string) *proctes
 	return p
 }
 
-// waitReady polls url for 200.
 func (s *Stack) waitReady(p *proctest.Proc, url string) {
 	s.t.Helper()
 	var code int

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net"
+	"slices"
 	"strings"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
@@ -97,13 +98,8 @@ func allowed(p *Principal, rule Rule, method string) error {
 		return errinfo.Newf(codes.PermissionDenied, gatewayv1.Reason_REASON_SCOPE_DENIED,
 			"this key lacks scope %s required by %s", keypolicy.ScopeAdmin, shortMethod(method))
 	}
-	if len(rule.Scopes) == 0 {
+	if len(rule.Scopes) == 0 || slices.ContainsFunc(rule.Scopes, p.Has) {
 		return nil
-	}
-	for _, s := range rule.Scopes {
-		if p.Has(s) {
-			return nil
-		}
 	}
 	return errinfo.Newf(codes.PermissionDenied, gatewayv1.Reason_REASON_SCOPE_DENIED,
 		"this key lacks scope %s required by %s", strings.Join(rule.Scopes, " or "), shortMethod(method))

@@ -44,6 +44,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -291,11 +292,7 @@ func (c *Conn) Do(ctx context.Context, protoID uint32, body []byte) ([]byte, err
 func (c *Conn) Handle(protoID uint32, h PushHandler) {
 	c.pushMu.Lock()
 	defer c.pushMu.Unlock()
-	old := *c.push.Load()
-	m := make(map[uint32]PushHandler, len(old)+1)
-	for id, fn := range old {
-		m[id] = fn
-	}
+	m := maps.Clone(*c.push.Load()) // never nil: Dial stores a made map
 	if h == nil {
 		delete(m, protoID)
 	} else {

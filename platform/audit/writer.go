@@ -11,6 +11,7 @@ import (
 
 	"github.com/futugw/gateway/platform/config"
 	"github.com/futugw/gateway/platform/obs"
+	"github.com/futugw/gateway/platform/run"
 )
 
 // Writer defaults.
@@ -109,7 +110,7 @@ func (w *Writer) drain() {
 	batch := make([]Entry, 0, maxBatch)
 	for e := range w.queue {
 		batch = append(batch[:0], e)
-		w.sleep(linger)
+		run.Sleep(w.stop, linger)
 	more:
 		for len(batch) < maxBatch {
 			select {
@@ -133,7 +134,7 @@ func (w *Writer) write(batch []Entry) {
 		if err == nil {
 			return
 		}
-		if attempt == len(retryDelays) || !w.sleep(retryDelays[attempt]) {
+		if attempt == len(retryDelays) || !run.Sleep(w.stop, retryDelays[attempt]) {
 			for _, e := range failed {
 				w.logger.Error("audit entry lost", "action", e.Action, "key_id", e.KeyID, "time", e.Time, obs.Err(err))
 			}
@@ -167,16 +168,4 @@ func (w *Writer) writeOnce(batch []Entry) ([]Entry, error) {
 		return nil, nil
 	}
 	return failed, err
-}
-
-// sleep waits d unless Close gave up; it reports whether to go on.
-func (w *Writer) sleep(d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-w.stop.Done():
-		return false
-	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/futugw/gateway/platform/obs"
 )
@@ -142,4 +143,17 @@ func (g *Group) StopOnError(errp *error) {
 	ctx, cancel := context.WithTimeout(context.Background(), DefaultCloseTimeout)
 	defer cancel()
 	_ = g.Stop(ctx) // the wiring error is the one to report
+}
+
+// Sleep waits d unless ctx ends first; it reports whether the whole d passed, that is
+// whether a retry loop should go on.
+func Sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }

@@ -37,7 +37,7 @@ import (
 func BenchmarkOrderThroughStack(b *testing.B) {
 	s := stack.StartUnix(b, "-order-rate-limit", "100000000")
 	s.OrderEnv = strings.Fields(os.Getenv("ORDERBENCH_ORDER_ENV"))
-	stack.Stop(b, s.Order)
+	s.Order.Stop()
 	s.StartOrder()
 	edge := s.StartEdge("")
 	edge.Proc.DiscardOutput() // one access log line per order

@@ -230,15 +230,6 @@ func Kill(t testing.TB, p *proctest.Proc) {
 	p.Wait()
 }
 
-// Stop sends SIGTERM and expects a clean exit.
-func Stop(t testing.TB, p *proctest.Proc) {
-	t.Helper()
-	p.Signal(syscall.SIGTERM)
-	if code := p.Wait(); code != 0 {
-		t.Fatalf("%s exited %d after SIGTERM; output:\n%s", p, code, p.Output())
-	}
-}
-
 // IssueKey mints a key through AuthService.IssueKey with the bootstrap admin key and
 // returns its plaintext.
 func (s *Stack) IssueKey(id string, scopes ...string) string {

@@ -2,7 +2,6 @@ package proctest
 
 import (
 	"strings"
-	"syscall"
 	"testing"
 )
 
@@ -48,10 +47,7 @@ func Check(t *testing.T, s Service) {
 		s.While(t, p, base)
 	}
 
-	p.Signal(syscall.SIGTERM)
-	if code := p.Wait(); code != 0 {
-		t.Fatalf("exit code %d after SIGTERM; output:\n%s", code, p.Output())
-	}
+	p.Stop()
 	recs := p.Records()
 	if len(recs) == 0 {
 		t.Fatal("no log output")

@@ -29,8 +29,7 @@ func (b Backoff) withDefaults() Backoff {
 // last attempt's error.
 func DialUntilConnected(ctx context.Context, cfg Config, b Backoff) (*Conn, error) {
 	b = b.withDefaults()
-	log := cfg.Logger
-	log = obs.OrDiscard(log)
+	log := obs.OrDiscard(cfg.Logger)
 	wait := b.Min
 	for attempt := 1; ; attempt++ {
 		c, err := Dial(ctx, cfg)

@@ -63,8 +63,7 @@ type Log struct {
 // New returns a Log that keeps roughly the last maxLen entries (DefaultMaxLen when
 // maxLen <= 0).
 func New(rdb redis.UniversalClient, maxLen int64) *Log {
-	maxLen = config.OrDefault(maxLen, DefaultMaxLen)
-	return &Log{rdb: rdb, maxLen: maxLen, now: time.Now}
+	return &Log{rdb: rdb, maxLen: config.OrDefault(maxLen, DefaultMaxLen), now: time.Now}
 }
 
 // Append adds e to the stream, trimming it approximately to the Log's length.

@@ -53,10 +53,9 @@ type Writer struct {
 // queue <= 0). logger receives entries that could not be written (discarded when
 // nil). Close stops it.
 func NewWriter(l *Log, queue int, logger *slog.Logger) *Writer {
-	queue = config.OrDefault(queue, DefaultQueue)
-	logger = obs.OrDiscard(logger)
 	stop, quit := context.WithCancel(context.Background())
-	w := &Writer{log: l, logger: logger, queue: make(chan Entry, queue), stop: stop, quit: quit, done: make(chan struct{})}
+	w := &Writer{log: l, logger: obs.OrDiscard(logger), queue: make(chan Entry, config.OrDefault(queue, DefaultQueue)),
+		stop: stop, quit: quit, done: make(chan struct{})}
 	go w.drain()
 	return w
 }

@@ -56,8 +56,7 @@ type guard struct {
 }
 
 func newGuard(v Validator, log *slog.Logger) *guard {
-	log = obs.OrDiscard(log)
-	return &guard{v: v, log: log, rules: MethodRules()}
+	return &guard{v: v, log: obs.OrDiscard(log), rules: MethodRules()}
 }
 
 // authorize returns ctx with the caller's Principal, or the status error to send.

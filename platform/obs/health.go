@@ -60,8 +60,7 @@ func (r Report) Ready() bool { return r.Status == "ready" }
 // NewHealth returns a Health whose checks together get at most timeout per
 // evaluation (DefaultCheckTimeout when timeout <= 0).
 func NewHealth(timeout time.Duration) *Health {
-	timeout = config.OrDefault(timeout, DefaultCheckTimeout)
-	return &Health{timeout: timeout}
+	return &Health{timeout: config.OrDefault(timeout, DefaultCheckTimeout)}
 }
 
 // Add registers a readiness check. Names should be short and stable ("redis",

@@ -41,8 +41,7 @@ type step struct {
 
 // NewGroup returns an empty Group logging to log (nil discards).
 func NewGroup(log *slog.Logger) *Group {
-	log = obs.OrDiscard(log)
-	return &Group{log: log, failed: make(chan struct{})}
+	return &Group{log: obs.OrDiscard(log), failed: make(chan struct{})}
 }
 
 // Go starts fn now, on its own goroutine, with a context that Stop cancels (at

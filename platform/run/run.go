@@ -10,6 +10,7 @@
 package run
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -109,9 +110,7 @@ func New(opts Options) *Service {
 	if opts.Health == nil {
 		opts.Health = obs.NewHealth(0)
 	}
-	if opts.AdminName == "" {
-		opts.AdminName = "admin"
-	}
+	opts.AdminName = cmp.Or(opts.AdminName, "admin")
 	opts.ReadyInterval = config.OrDefault(opts.ReadyInterval, DefaultReadyInterval)
 	opts.GracePeriod = config.OrDefault(opts.GracePeriod, DefaultGracePeriod)
 	opts.DrainTimeout = config.OrDefault(opts.DrainTimeout, DefaultDrainTimeout)

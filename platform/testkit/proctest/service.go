@@ -1,6 +1,7 @@
 package proctest
 
 import (
+	"cmp"
 	"strings"
 	"testing"
 )
@@ -67,11 +68,6 @@ func Check(t *testing.T, s Service) {
 // HTTPServer.
 func (s *Service) start(t *testing.T, args []string) *Proc {
 	t.Helper()
-	if s.Pkg == "" {
-		s.Pkg = "."
-	}
-	if s.HTTPServer == "" {
-		s.HTTPServer = "admin"
-	}
+	s.Pkg, s.HTTPServer = cmp.Or(s.Pkg, "."), cmp.Or(s.HTTPServer, "admin")
 	return Start(t, Build(t, s.Pkg), s.Env, args...)
 }

@@ -78,14 +78,11 @@ const (
 	StateClosed
 )
 
+var stateNames = [...]string{StateConnected: "connected", StateDisconnected: "disconnected", StateClosed: "closed"}
+
 func (s State) String() string {
-	switch s {
-	case StateConnected:
-		return "connected"
-	case StateDisconnected:
-		return "disconnected"
-	case StateClosed:
-		return "closed"
+	if s > 0 && int(s) < len(stateNames) {
+		return stateNames[s]
 	}
 	return fmt.Sprintf("State(%d)", int32(s))
 }
@@ -231,11 +228,7 @@ func Dial(ctx context.Context, cfg Config) (*Conn, error) {
 		return nil, errors.New("opend client: Config.Addr is empty")
 	}
 	cfg.setDefaults()
-	c := &Conn{
-		cfg:   cfg,
-		log:   cfg.Logger,
-		pushQ: make(chan pushMsg, cfg.PushQueue),
-	}
+	c := &Conn{cfg: cfg, log: cfg.Logger, pushQ: make(chan pushMsg, cfg.PushQueue)}
 	handlers := make(map[uint32]PushHandler, len(cfg.Push))
 	for id, h := range cfg.Push {
 		if h != nil {

@@ -37,6 +37,9 @@ type Entry struct {
 	Fields map[string]string
 }
 
+// fieldTime is the stream field of Entry.Time; attrs names the other fixed fields.
+const fieldTime = "time"
+
 // attr is a fixed string attribute of an Entry and its stream field name.
 type attr struct {
 	name string
@@ -84,7 +87,7 @@ func (l *Log) xaddArgs(e Entry) *redis.XAddArgs {
 		t = l.now()
 	}
 	values := make([]any, 0, 10+2*len(e.Fields))
-	values = append(values, "time", t.UTC().Format(time.RFC3339Nano))
+	values = append(values, fieldTime, t.UTC().Format(time.RFC3339Nano))
 	attrs := e.attrs()
 	for _, a := range attrs {
 		if *a.v != "" {
@@ -92,7 +95,7 @@ func (l *Log) xaddArgs(e Entry) *redis.XAddArgs {
 		}
 	}
 	for k, v := range e.Fields {
-		if k == "time" || index(attrs, k) >= 0 {
+		if k == fieldTime || index(attrs, k) >= 0 {
 			k = "x_" + k // an extra field must not overwrite a fixed one
 		}
 		values = append(values, k, v)
@@ -125,7 +128,7 @@ func fromMessage(m redis.XMessage) Entry {
 		switch i := index(attrs, k); {
 		case i >= 0:
 			*attrs[i].v = v
-		case k == "time":
+		case k == fieldTime:
 			e.Time, _ = time.Parse(time.RFC3339Nano, v)
 		default:
 			if e.Fields == nil {

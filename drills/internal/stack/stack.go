@@ -158,15 +158,11 @@ func start(t testing.TB, unix bool, simArgs []string) *Stack {
 	return s
 }
 
+// start runs the binary name and waits until /readyz on admin answers 200.
 func (s *Stack) start(name, admin string, env []string, args ...string) *proctest.Proc {
 	s.t.Helper()
 	p := proctest.Start(s.t, filepath.Join(s.Bin, name), env, args...)
-	s.waitReady(p, "http://"+admin+"/readyz")
-	return p
-}
-
-func (s *Stack) waitReady(p *proctest.Proc, url string) {
-	s.t.Helper()
+	url := "http://" + admin + "/readyz"
 	var code int
 	if !testkit.Within(proctest.Timeout, func() bool {
 		code, _ = Call(s.t, "GET", url, "", "")
@@ -174,6 +170,7 @@ func (s *Stack) waitReady(p *proctest.Proc, url string) {
 	}) {
 		s.t.Fatalf("%s not ready (%d); output:\n%s", url, code, p.Output())
 	}
+	return p
 }
 
 // StartSim (re)starts opend-sim on OpenDAddr: 50 ms pushes, short subscription hold,
@@ -214,9 +211,8 @@ func (s *Stack) StartEdge(addr string, extra ...string) *Edge {
 		addr = FreeAddr(s.t)
 	}
 	args := append(s.EdgeFlags(addr), "-shutdown-timeout", "5s")
-	p := proctest.Start(s.t, filepath.Join(s.Bin, "edge"), nil, append(args, extra...)...)
+	p := s.start("edge", addr, nil, append(args, extra...)...)
 	e := &Edge{Addr: addr, Base: "http://" + addr, Proc: p}
-	s.waitReady(p, e.Base+"/readyz")
 	p.WaitLog(func(r proctest.Record) bool {
 		return r.Msg() == "push stream connected" && r.Str("stream") == "quote"
 	})

@@ -37,13 +37,13 @@ import (
 func BenchmarkOrderThroughStack(b *testing.B) {
 	s := stack.StartUnix(b, "-order-rate-limit", "100000000")
 	s.OrderEnv = strings.Fields(os.Getenv("ORDERBENCH_ORDER_ENV"))
-	stack.Stop(b, s.Order)
+	s.Order.Stop()
 	s.StartOrder()
 	edge := s.StartEdge("")
 	edge.Proc.DiscardOutput() // one access log line per order
 	tcpEdge := s.StartEdge("", "-auth-addr", s.AuthAddr, "-quote-addr", s.QuoteAddr, "-order-addr", s.OrderAddr)
 	tcpEdge.Proc.DiscardOutput()
-	floor := stack.StartHopFloor(b, s.RedisAddr())
+	floor := stack.StartHopFloor(b, s.RedisAddr)
 	direct, err := opendclient.Dial(context.Background(), opendclient.Config{Addr: s.OpenDAddr, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		b.Fatal(err)

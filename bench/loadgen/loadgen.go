@@ -5,10 +5,12 @@
 package loadgen
 
 import (
+	"bufio"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -29,6 +31,27 @@ func PauseGC() (resume func()) {
 		debug.SetMemoryLimit(limit)
 		debug.SetGCPercent(pct)
 	}
+}
+
+// StartServer starts cmd, a server child process, with its stderr on ours and returns
+// the first line it prints, trimmed: where it listens. It kills the child when it
+// prints none.
+func StartServer(cmd *exec.Cmd) (string, error) {
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", err
+	}
+	if err := cmd.Start(); err != nil {
+		return "", err
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		return "", err
+	}
+	return strings.TrimSpace(line), nil
 }
 
 // ProcCPU is a process's user+system CPU time, from /proc/<pid>/stat (Linux).

@@ -39,16 +39,19 @@
 package client
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/futugw/gateway/opend/frame"
+	"github.com/futugw/gateway/platform/config"
 	"github.com/futugw/gateway/platform/obs"
 	"google.golang.org/protobuf/proto"
 )
@@ -75,14 +78,11 @@ const (
 	StateClosed
 )
 
+var stateNames = [...]string{StateConnected: "connected", StateDisconnected: "disconnected", StateClosed: "closed"}
+
 func (s State) String() string {
-	switch s {
-	case StateConnected:
-		return "connected"
-	case StateDisconnected:
-		return "disconnected"
-	case StateClosed:
-		return "closed"
+	if s > 0 && int(s) < len(stateNames) {
+		return stateNames[s]
 	}
 	return fmt.Sprintf("State(%d)", int32(s))
 }
@@ -157,45 +157,19 @@ type Config struct {
 }
 
 func (c *Config) setDefaults() {
-	if c.ClientID == "" {
-		c.ClientID = "futugw"
-	}
-	if c.ClientVer == 0 {
-		c.ClientVer = 100
-	}
-	if c.ProgrammingLanguage == "" {
-		c.ProgrammingLanguage = "Go"
-	}
-	if c.DialTimeout <= 0 {
-		c.DialTimeout = 5 * time.Second
-	}
-	if c.CallTimeout == 0 {
-		c.CallTimeout = 30 * time.Second
-	}
-	if c.WriteTimeout <= 0 {
-		c.WriteTimeout = 10 * time.Second
-	}
-	if c.MinBackoff <= 0 {
-		c.MinBackoff = 100 * time.Millisecond
-	}
-	if c.MaxBackoff <= 0 {
-		c.MaxBackoff = 30 * time.Second
-	}
-	if c.MaxBackoff < c.MinBackoff {
-		c.MaxBackoff = c.MinBackoff
-	}
-	if c.MaxBody <= 0 {
-		c.MaxBody = frame.DefaultMaxBody
-	}
-	if c.SendQueue <= 0 {
-		c.SendQueue = 1024
-	}
-	if c.PushQueue <= 0 {
-		c.PushQueue = 8192
-	}
-	if c.PushStall <= 0 {
-		c.PushStall = time.Second
-	}
+	c.ClientID = cmp.Or(c.ClientID, "futugw")
+	c.ClientVer = cmp.Or(c.ClientVer, 100)
+	c.ProgrammingLanguage = cmp.Or(c.ProgrammingLanguage, "Go")
+	c.DialTimeout = config.OrDefault(c.DialTimeout, 5*time.Second)
+	c.CallTimeout = cmp.Or(c.CallTimeout, 30*time.Second)
+	c.WriteTimeout = config.OrDefault(c.WriteTimeout, 10*time.Second)
+	c.MinBackoff = config.OrDefault(c.MinBackoff, 100*time.Millisecond)
+	c.MaxBackoff = config.OrDefault(c.MaxBackoff, 30*time.Second)
+	c.MaxBackoff = max(c.MaxBackoff, c.MinBackoff)
+	c.MaxBody = config.OrDefault(c.MaxBody, frame.DefaultMaxBody)
+	c.SendQueue = config.OrDefault(c.SendQueue, 1024)
+	c.PushQueue = config.OrDefault(c.PushQueue, 8192)
+	c.PushStall = config.OrDefault(c.PushStall, time.Second)
 	c.Logger = obs.OrDiscard(c.Logger)
 }
 
@@ -254,11 +228,7 @@ func Dial(ctx context.Context, cfg Config) (*Conn, error) {
 		return nil, errors.New("opend client: Config.Addr is empty")
 	}
 	cfg.setDefaults()
-	c := &Conn{
-		cfg:   cfg,
-		log:   cfg.Logger,
-		pushQ: make(chan pushMsg, cfg.PushQueue),
-	}
+	c := &Conn{cfg: cfg, log: cfg.Logger, pushQ: make(chan pushMsg, cfg.PushQueue)}
 	handlers := make(map[uint32]PushHandler, len(cfg.Push))
 	for id, h := range cfg.Push {
 		if h != nil {
@@ -315,11 +285,7 @@ func (c *Conn) Do(ctx context.Context, protoID uint32, body []byte) ([]byte, err
 func (c *Conn) Handle(protoID uint32, h PushHandler) {
 	c.pushMu.Lock()
 	defer c.pushMu.Unlock()
-	old := *c.push.Load()
-	m := make(map[uint32]PushHandler, len(old)+1)
-	for id, fn := range old {
-		m[id] = fn
-	}
+	m := maps.Clone(*c.push.Load()) // never nil: Dial stores a made map
 	if h == nil {
 		delete(m, protoID)
 	} else {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/futugw/gateway/platform/config"
 	"github.com/futugw/gateway/platform/obs"
 )
 
@@ -15,12 +16,8 @@ type Backoff struct {
 }
 
 func (b Backoff) withDefaults() Backoff {
-	if b.Min <= 0 {
-		b.Min = 100 * time.Millisecond
-	}
-	if b.Max <= 0 {
-		b.Max = 5 * time.Second
-	}
+	b.Min = config.OrDefault(b.Min, 100*time.Millisecond)
+	b.Max = config.OrDefault(b.Max, 5*time.Second)
 	b.Max = max(b.Max, b.Min)
 	return b
 }
@@ -32,8 +29,7 @@ func (b Backoff) withDefaults() Backoff {
 // last attempt's error.
 func DialUntilConnected(ctx context.Context, cfg Config, b Backoff) (*Conn, error) {
 	b = b.withDefaults()
-	log := cfg.Logger
-	log = obs.OrDiscard(log)
+	log := obs.OrDiscard(cfg.Logger)
 	wait := b.Min
 	for attempt := 1; ; attempt++ {
 		c, err := Dial(ctx, cfg)

@@ -14,6 +14,7 @@ import (
 	"github.com/futugw/gateway/opend/envelope"
 	"github.com/futugw/gateway/opend/frame"
 	"github.com/futugw/gateway/opend/protoid"
+	"github.com/futugw/gateway/platform/config"
 	"github.com/futugw/gateway/platform/obs"
 	"google.golang.org/protobuf/proto"
 )
@@ -126,9 +127,7 @@ func (c *Conn) connect(ctx context.Context) (*session, error) {
 		ConnAESKey:        s2c.GetConnAESKey(),
 		KeepAliveInterval: time.Duration(s2c.GetKeepAliveInterval()) * time.Second,
 	}
-	if s.info.KeepAliveInterval <= 0 {
-		s.info.KeepAliveInterval = 10 * time.Second
-	}
+	s.info.KeepAliveInterval = config.OrDefault(s.info.KeepAliveInterval, 10*time.Second)
 	s.wg.Add(1)
 	go s.keepAlive()
 	c.log.Debug("opend client: connected", "addr", c.cfg.Addr, "conn_id", s.info.ConnID,
@@ -252,7 +251,6 @@ func (s *session) roundTrip(ctx context.Context, protoID uint32, pkt *packet) ([
 	}
 }
 
-// release returns a finished call to the pool.
 func (s *session) release(cl *call) {
 	cl.timer.Stop() // since Go 1.23 a stopped timer's channel holds no stale value
 	callPool.Put(cl)

@@ -13,6 +13,7 @@
 package envelope
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 
@@ -117,37 +118,30 @@ func Parse(body []byte) (Status, error) {
 		}
 		off := len(body) - len(b)
 		b = b[n:]
+		var what string // names a field 1-3 when its value is malformed
+		var m int
 		switch {
-		case num == fieldRetType && typ == protowire.VarintType:
-			v, m := protowire.ConsumeVarint(b)
-			if m < 0 {
-				return Status{}, malformed("retType", off, protowire.ParseError(m))
+		case (num == fieldRetType || num == fieldErrCode) && typ == protowire.VarintType:
+			var v uint64
+			v, m = protowire.ConsumeVarint(b)
+			if num == fieldRetType {
+				what, s.RetType, haveRet = "retType", int32(v), true
+			} else {
+				what, s.ErrCode = "errCode", int32(v)
 			}
-			s.RetType, haveRet = int32(v), true
-			b = b[m:]
-		case num == fieldErrCode && typ == protowire.VarintType:
-			v, m := protowire.ConsumeVarint(b)
-			if m < 0 {
-				return Status{}, malformed("errCode", off, protowire.ParseError(m))
-			}
-			s.ErrCode = int32(v)
-			b = b[m:]
 		case num == fieldRetMsg && typ == protowire.BytesType:
-			v, m := protowire.ConsumeBytes(b)
-			if m < 0 {
-				return Status{}, malformed("retMsg", off, protowire.ParseError(m))
-			}
-			s.RetMsg = string(v)
-			b = b[m:]
+			var v []byte
+			v, m = protowire.ConsumeBytes(b)
+			what, s.RetMsg = "retMsg", string(v)
 		default:
 			// Unknown fields, s2c, and (as protobuf decoders do) a field
 			// 1-3 of an unexpected wire type are skipped.
-			m := protowire.ConsumeFieldValue(num, typ, b)
-			if m < 0 {
-				return Status{}, malformed(fmt.Sprintf("field %d", num), off, protowire.ParseError(m))
-			}
-			b = b[m:]
+			m = protowire.ConsumeFieldValue(num, typ, b)
 		}
+		if m < 0 {
+			return Status{}, malformed(cmp.Or(what, fmt.Sprintf("field %d", num)), off, protowire.ParseError(m))
+		}
+		b = b[m:]
 	}
 	if !haveRet {
 		return Status{}, fmt.Errorf("%w: missing required retType (%d bytes)", ErrMalformed, len(body))

@@ -58,14 +58,6 @@ func (r *Reader) Next() (Frame, error) {
 	if err != nil {
 		return Frame{}, err
 	}
-	if h.BodyLen == 0 {
-		if !r.SkipVerify {
-			if err := Verify(h, nil); err != nil {
-				return Frame{}, err
-			}
-		}
-		return Frame{Header: h}, nil
-	}
 	body, err := r.readBody(int(h.BodyLen))
 	if err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
@@ -82,9 +74,13 @@ func (r *Reader) Next() (Frame, error) {
 	return Frame{Header: h, Body: body}, nil
 }
 
-// readBody reads exactly n (<= r.max) bytes. On error it returns what it read.
+// readBody reads exactly n (<= r.max) bytes, nil for none. On error it returns what
+// it read.
 func (r *Reader) readBody(n int) ([]byte, error) {
-	if n <= eagerBody {
+	switch {
+	case n == 0:
+		return nil, nil
+	case n <= eagerBody:
 		body := make([]byte, n)
 		m, err := io.ReadFull(r.r, body)
 		return body[:m], err

@@ -7,11 +7,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/futugw/gateway/platform/config"
 )
 
 // Stream is the Redis key of the audit stream.
@@ -22,15 +25,6 @@ const DefaultMaxLen = 100_000
 
 // MaxList caps one List call.
 const MaxList = 1000
-
-// Stream field names of the fixed attributes; anything else is an extra field.
-const (
-	fieldTime   = "time"
-	fieldAction = "action"
-	fieldKeyID  = "key_id"
-	fieldClient = "client"
-	fieldReason = "reason"
-)
 
 // Entry is one audit record.
 type Entry struct {
@@ -43,6 +37,25 @@ type Entry struct {
 	Fields map[string]string
 }
 
+// fieldTime is the stream field of Entry.Time; attrs names the other fixed fields.
+const fieldTime = "time"
+
+// attr is a fixed string attribute of an Entry and its stream field name.
+type attr struct {
+	name string
+	v    *string
+}
+
+// attrs are e's fixed attributes but time; any other stream field is an extra one.
+func (e *Entry) attrs() []attr {
+	return []attr{{"action", &e.Action}, {"key_id", &e.KeyID}, {"client", &e.Client}, {"reason", &e.Reason}}
+}
+
+// index is where attrs name the stream field k, or -1.
+func index(attrs []attr, k string) int {
+	return slices.IndexFunc(attrs, func(a attr) bool { return a.name == k })
+}
+
 // Log appends to and reads from the audit stream.
 type Log struct {
 	rdb    redis.UniversalClient
@@ -53,10 +66,7 @@ type Log struct {
 // New returns a Log that keeps roughly the last maxLen entries (DefaultMaxLen when
 // maxLen <= 0).
 func New(rdb redis.UniversalClient, maxLen int64) *Log {
-	if maxLen <= 0 {
-		maxLen = DefaultMaxLen
-	}
-	return &Log{rdb: rdb, maxLen: maxLen, now: time.Now}
+	return &Log{rdb: rdb, maxLen: config.OrDefault(maxLen, DefaultMaxLen), now: time.Now}
 }
 
 // Append adds e to the stream, trimming it approximately to the Log's length.
@@ -77,14 +87,15 @@ func (l *Log) xaddArgs(e Entry) *redis.XAddArgs {
 		t = l.now()
 	}
 	values := make([]any, 0, 10+2*len(e.Fields))
-	values = append(values, fieldTime, t.UTC().Format(time.RFC3339Nano), fieldAction, e.Action)
-	for _, kv := range [][2]string{{fieldKeyID, e.KeyID}, {fieldClient, e.Client}, {fieldReason, e.Reason}} {
-		if kv[1] != "" {
-			values = append(values, kv[0], kv[1])
+	values = append(values, fieldTime, t.UTC().Format(time.RFC3339Nano))
+	attrs := e.attrs()
+	for _, a := range attrs {
+		if *a.v != "" {
+			values = append(values, a.name, *a.v)
 		}
 	}
 	for k, v := range e.Fields {
-		if reserved(k) {
+		if k == fieldTime || index(attrs, k) >= 0 {
 			k = "x_" + k // an extra field must not overwrite a fixed one
 		}
 		values = append(values, k, v)
@@ -111,19 +122,14 @@ func (l *Log) List(ctx context.Context, limit int) ([]Entry, error) {
 
 func fromMessage(m redis.XMessage) Entry {
 	e := Entry{ID: m.ID}
+	attrs := e.attrs()
 	for k, raw := range m.Values {
 		v, _ := raw.(string)
-		switch k {
-		case fieldTime:
+		switch i := index(attrs, k); {
+		case i >= 0:
+			*attrs[i].v = v
+		case k == fieldTime:
 			e.Time, _ = time.Parse(time.RFC3339Nano, v)
-		case fieldAction:
-			e.Action = v
-		case fieldKeyID:
-			e.KeyID = v
-		case fieldClient:
-			e.Client = v
-		case fieldReason:
-			e.Reason = v
 		default:
 			if e.Fields == nil {
 				e.Fields = make(map[string]string)
@@ -145,12 +151,4 @@ func idTime(id string) time.Time {
 		return time.Time{}
 	}
 	return time.UnixMilli(n).UTC()
-}
-
-func reserved(k string) bool {
-	switch k {
-	case fieldTime, fieldAction, fieldKeyID, fieldClient, fieldReason:
-		return true
-	}
-	return false
 }

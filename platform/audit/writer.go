@@ -9,7 +9,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/futugw/gateway/platform/config"
 	"github.com/futugw/gateway/platform/obs"
+	"github.com/futugw/gateway/platform/run"
 )
 
 // Writer defaults.
@@ -51,12 +53,9 @@ type Writer struct {
 // queue <= 0). logger receives entries that could not be written (discarded when
 // nil). Close stops it.
 func NewWriter(l *Log, queue int, logger *slog.Logger) *Writer {
-	if queue <= 0 {
-		queue = DefaultQueue
-	}
-	logger = obs.OrDiscard(logger)
 	stop, quit := context.WithCancel(context.Background())
-	w := &Writer{log: l, logger: logger, queue: make(chan Entry, queue), stop: stop, quit: quit, done: make(chan struct{})}
+	w := &Writer{log: l, logger: obs.OrDiscard(logger), queue: make(chan Entry, config.OrDefault(queue, DefaultQueue)),
+		stop: stop, quit: quit, done: make(chan struct{})}
 	go w.drain()
 	return w
 }
@@ -110,7 +109,7 @@ func (w *Writer) drain() {
 	batch := make([]Entry, 0, maxBatch)
 	for e := range w.queue {
 		batch = append(batch[:0], e)
-		w.sleep(linger)
+		run.Sleep(w.stop, linger)
 	more:
 		for len(batch) < maxBatch {
 			select {
@@ -134,7 +133,7 @@ func (w *Writer) write(batch []Entry) {
 		if err == nil {
 			return
 		}
-		if attempt == len(retryDelays) || !w.sleep(retryDelays[attempt]) {
+		if attempt == len(retryDelays) || !run.Sleep(w.stop, retryDelays[attempt]) {
 			for _, e := range failed {
 				w.logger.Error("audit entry lost", "action", e.Action, "key_id", e.KeyID, "time", e.Time, obs.Err(err))
 			}
@@ -168,16 +167,4 @@ func (w *Writer) writeOnce(batch []Entry) ([]Entry, error) {
 		return nil, nil
 	}
 	return failed, err
-}
-
-// sleep waits d unless Close gave up; it reports whether to go on.
-func (w *Writer) sleep(d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-w.stop.Done():
-		return false
-	}
 }

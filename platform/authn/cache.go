@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/futugw/gateway/platform/config"
 )
 
 // Cache defaults.
@@ -53,26 +55,19 @@ type cacheEntry struct {
 
 // NewCache wraps v.
 func NewCache(v Validator, o CacheOptions) *Cache {
-	if o.TTL <= 0 {
-		o.TTL = DefaultCacheTTL
-	}
-	if o.MaxEntries <= 0 {
-		o.MaxEntries = DefaultCacheMaxEntries
-	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	c := &Cache{
+	return &Cache{
 		next:       v,
-		ttl:        o.TTL,
-		maxEntries: o.MaxEntries,
+		ttl:        config.OrDefault(o.TTL, DefaultCacheTTL),
+		maxEntries: config.OrDefault(o.MaxEntries, DefaultCacheMaxEntries),
 		now:        o.Now,
 		entries:    make(map[[sha256.Size]byte]cacheEntry),
 		hits:       counter(o.Metrics, "futugw_authn_cache_hits_total", "Key validations answered from the in-process cache."),
 		misses:     counter(o.Metrics, "futugw_authn_cache_misses_total", "Key validations sent to the auth service."),
 		evictions:  counter(o.Metrics, "futugw_authn_cache_evictions_total", "Cached validations dropped to stay under the size bound."),
 	}
-	return c
 }
 
 // counter makes a counter and registers it when reg is set; a counter already

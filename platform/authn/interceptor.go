@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net"
+	"slices"
 	"strings"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
@@ -55,8 +56,7 @@ type guard struct {
 }
 
 func newGuard(v Validator, log *slog.Logger) *guard {
-	log = obs.OrDiscard(log)
-	return &guard{v: v, log: log, rules: MethodRules()}
+	return &guard{v: v, log: obs.OrDiscard(log), rules: MethodRules()}
 }
 
 // authorize returns ctx with the caller's Principal, or the status error to send.
@@ -92,19 +92,13 @@ func (g *guard) denied(ctx context.Context, method, keyID string, err error) {
 		"reason", errinfo.ReasonCode(err), "client", ClientAddr(ctx))
 }
 
-// allowed checks p against rule.
 func allowed(p *Principal, rule Rule, method string) error {
 	if rule.Admin && !p.Has(keypolicy.ScopeAdmin) {
 		return errinfo.Newf(codes.PermissionDenied, gatewayv1.Reason_REASON_SCOPE_DENIED,
 			"this key lacks scope %s required by %s", keypolicy.ScopeAdmin, shortMethod(method))
 	}
-	if len(rule.Scopes) == 0 {
+	if len(rule.Scopes) == 0 || slices.ContainsFunc(rule.Scopes, p.Has) {
 		return nil
-	}
-	for _, s := range rule.Scopes {
-		if p.Has(s) {
-			return nil
-		}
 	}
 	return errinfo.Newf(codes.PermissionDenied, gatewayv1.Reason_REASON_SCOPE_DENIED,
 		"this key lacks scope %s required by %s", strings.Join(rule.Scopes, " or "), shortMethod(method))

@@ -1,6 +1,7 @@
 package authn
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"time"
@@ -28,10 +29,7 @@ type Principal struct {
 // refreshed it, or the key's own id for a key that is not a session key. Per-session
 // state (quote subscriptions) is keyed by it.
 func (p *Principal) Session() string {
-	if p.SessionID != "" {
-		return p.SessionID
-	}
-	return p.KeyID
+	return cmp.Or(p.SessionID, p.KeyID)
 }
 
 // Owner names the key whose counted order limits and idempotency keys the caller
@@ -39,10 +37,7 @@ func (p *Principal) Session() string {
 // starts no fresh daily total, per-minute window or idempotency space), else the key
 // itself.
 func (p *Principal) Owner() string {
-	if p.ParentID != "" {
-		return p.ParentID
-	}
-	return p.KeyID
+	return cmp.Or(p.ParentID, p.KeyID)
 }
 
 // Has reports whether the key carries scope exactly (admin does not imply others).

@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/futugw/gateway/platform/obs"
+	"github.com/futugw/gateway/platform/run"
 )
 
 // RevocationChannel is the Redis pub/sub channel on which revocations are announced.
@@ -103,7 +104,7 @@ func WatchRevocations(ctx context.Context, rdb redis.UniversalClient, c *Cache, 
 				c.Purge()
 				log.Warn("revocation subscription lost; cache purged, reconnecting", obs.Err(err))
 			}
-			if !sleepCtx(ctx, wait) {
+			if !run.Sleep(ctx, wait) {
 				return nil
 			}
 			wait = min(wait*2, watchMaxWait)
@@ -134,17 +135,6 @@ func WatchRevocations(ctx context.Context, rdb redis.UniversalClient, c *Cache, 
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }
 
 // subscription is the watcher's PubSub, replaceable when its connection is found dead.
@@ -183,7 +173,6 @@ func (s *subscription) current() *redis.PubSub {
 	return s.ps
 }
 
-// renew replaces the PubSub with one on a new connection.
 func (s *subscription) renew() {
 	s.mu.Lock()
 	defer s.mu.Unlock()

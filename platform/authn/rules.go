@@ -3,6 +3,7 @@ package authn
 import (
 	"strings"
 
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/keypolicy"
 )
 
@@ -12,14 +13,6 @@ type Rule struct {
 	Scopes []string // the key needs any one of these; empty = any valid key
 	Admin  bool     // the key needs the admin scope
 }
-
-// Method name prefixes.
-const (
-	authSvc    = "/futu.gateway.v1.AuthService/"
-	quoteSvc   = "/futu.gateway.v1.QuoteService/"
-	orderSvc   = "/futu.gateway.v1.OrderService/"
-	accountSvc = "/futu.gateway.v1.AccountService/"
-)
 
 // publicPrefixes are infrastructure services every server exposes without a key.
 var publicPrefixes = [...]string{"/grpc.health.v1.", "/grpc.reflection."}
@@ -35,44 +28,39 @@ func MethodRules() map[string]Rule {
 	svc := Rule{Scopes: []string{keypolicy.ScopeService}}
 	// The order handler decides which of the two the account needs.
 	trade := Rule{Scopes: []string{keypolicy.ScopeTradeSimulate, keypolicy.ScopeTradeReal}}
-	public := Rule{Public: true}
 
 	return map[string]Rule{
-		authSvc + "IssueKey":       admin,
-		authSvc + "ListKeys":       admin,
-		authSvc + "GetKey":         admin,
-		authSvc + "RevokeKey":      admin,
-		authSvc + "ListAudit":      admin,
-		authSvc + "WhoAmI":         anyKey,
-		authSvc + "CreateSession":  anyKey,
-		authSvc + "RefreshSession": anyKey,
-		authSvc + "Logout":         anyKey,
+		gatewayv1.AuthService_IssueKey_FullMethodName:       admin,
+		gatewayv1.AuthService_ListKeys_FullMethodName:       admin,
+		gatewayv1.AuthService_GetKey_FullMethodName:         admin,
+		gatewayv1.AuthService_RevokeKey_FullMethodName:      admin,
+		gatewayv1.AuthService_ListAudit_FullMethodName:      admin,
+		gatewayv1.AuthService_WhoAmI_FullMethodName:         anyKey,
+		gatewayv1.AuthService_CreateSession_FullMethodName:  anyKey,
+		gatewayv1.AuthService_RefreshSession_FullMethodName: anyKey,
+		gatewayv1.AuthService_Logout_FullMethodName:         anyKey,
 		// Validate carries the key to check in its body; the auth service audits it.
-		authSvc + "Validate": public,
+		gatewayv1.AuthService_Validate_FullMethodName: {Public: true},
 
-		quoteSvc + "Subscribe":         qot,
-		quoteSvc + "Unsubscribe":       qot,
-		quoteSvc + "ListSubscriptions": qot,
+		gatewayv1.QuoteService_Subscribe_FullMethodName:         qot,
+		gatewayv1.QuoteService_Unsubscribe_FullMethodName:       qot,
+		gatewayv1.QuoteService_ListSubscriptions_FullMethodName: qot,
 		// The order service values market orders with its own service key.
-		quoteSvc + "GetBasicQuote": Rule{Scopes: []string{keypolicy.ScopeQotRead, keypolicy.ScopeService}},
-		quoteSvc + "GetStaticInfo": qot,
+		gatewayv1.QuoteService_GetBasicQuote_FullMethodName: Rule{Scopes: []string{keypolicy.ScopeQotRead, keypolicy.ScopeService}},
+		gatewayv1.QuoteService_GetStaticInfo_FullMethodName: qot,
 		// The push streams carry every session's data; only an edge's service key may open them.
-		quoteSvc + "StreamPushes": svc,
+		gatewayv1.QuoteService_StreamPushes_FullMethodName: svc,
 
-		accountSvc + "ListAccounts": acc,
-		accountSvc + "GetFunds":     acc,
-		accountSvc + "GetPositions": acc,
+		gatewayv1.AccountService_ListAccounts_FullMethodName: acc,
+		gatewayv1.AccountService_GetFunds_FullMethodName:     acc,
+		gatewayv1.AccountService_GetPositions_FullMethodName: acc,
 
-		orderSvc + "ListOrders":        acc,
-		orderSvc + "ListOrderFills":    acc,
-		orderSvc + "StreamTradePushes": svc,
-		orderSvc + "PlaceOrder":        trade,
-		orderSvc + "ModifyOrder":       trade,
-		orderSvc + "CancelOrder":       trade,
-
-		"/grpc.health.v1.Health/Check": public,
-		"/grpc.health.v1.Health/Watch": public,
-		"/grpc.health.v1.Health/List":  public,
+		gatewayv1.OrderService_ListOrders_FullMethodName:        acc,
+		gatewayv1.OrderService_ListOrderFills_FullMethodName:    acc,
+		gatewayv1.OrderService_StreamTradePushes_FullMethodName: svc,
+		gatewayv1.OrderService_PlaceOrder_FullMethodName:        trade,
+		gatewayv1.OrderService_ModifyOrder_FullMethodName:       trade,
+		gatewayv1.OrderService_CancelOrder_FullMethodName:       trade,
 	}
 }
 

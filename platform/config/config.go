@@ -181,3 +181,12 @@ func parseBool(s string) (bool, error) {
 	}
 	return b, nil
 }
+
+// OrDefault is v, or def when v is zero or negative: the rule by which an option
+// left unset (or set to nonsense) takes its default.
+func OrDefault[T ~int | ~int64 | ~float64](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
+}

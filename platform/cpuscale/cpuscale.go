@@ -15,6 +15,8 @@ import (
 	"runtime"
 	"syscall"
 	"time"
+
+	"github.com/futugw/gateway/platform/config"
 )
 
 // Options tune the scaler; zero values take the defaults.
@@ -48,18 +50,10 @@ func (o *Options) defaults() {
 	if o.Max <= 0 {
 		o.Max = o.set(0)
 	}
-	if o.Interval <= 0 {
-		o.Interval = 100 * time.Millisecond
-	}
-	if o.Up <= 0 {
-		o.Up = 0.4
-	}
-	if o.Down <= 0 {
-		o.Down = 0.15
-	}
-	if o.DownAfter <= 0 {
-		o.DownAfter = 10 * time.Second
-	}
+	o.Interval = config.OrDefault(o.Interval, 100*time.Millisecond)
+	o.Up = config.OrDefault(o.Up, 0.4)
+	o.Down = config.OrDefault(o.Down, 0.15)
+	o.DownAfter = config.OrDefault(o.DownAfter, 10*time.Second)
 	if o.cpu == nil {
 		o.cpu = processCPU
 	}

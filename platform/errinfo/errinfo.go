@@ -22,16 +22,13 @@ const Domain = "futugw"
 // errdetails.ErrorInfo{Reason: Code(r), Domain: Domain}; REASON_UNSPECIFIED attaches none.
 func New(c codes.Code, r gatewayv1.Reason, msg string) error {
 	st := status.New(c, msg)
-	code := Code(r)
-	if code == "" {
-		return st.Err()
+	if code := Code(r); code != "" {
+		// WithDetails fails only when marshalling ErrorInfo fails, which it cannot.
+		if withInfo, err := st.WithDetails(&errdetails.ErrorInfo{Reason: code, Domain: Domain}); err == nil {
+			return withInfo.Err()
+		}
 	}
-	withInfo, err := st.WithDetails(&errdetails.ErrorInfo{Reason: code, Domain: Domain})
-	if err != nil {
-		// Only fails when marshalling ErrorInfo fails, which it cannot; keep the status.
-		return st.Err()
-	}
-	return withInfo.Err()
+	return st.Err()
 }
 
 // Newf is New with a formatted message.

@@ -31,20 +31,27 @@ func TestNoEstimationPings(t *testing.T) {
 	}
 }
 
-// pingsOver serves the health service with sopts, calls it 50 times through a
-// frame-counting proxy with dopts (plaintext when nil) and returns the PING frames
-// (not acknowledgements) both sides sent.
-func pingsOver(t *testing.T, dopts []grpc.DialOption, sopts []grpc.ServerOption) int64 {
+// serveHealth serves the health service with opts on a loopback port until the test
+// ends and returns its address.
+func serveHealth(t *testing.T, opts ...grpc.ServerOption) string {
 	t.Helper()
-	srv := grpc.NewServer(sopts...)
+	srv := grpc.NewServer(opts...)
 	healthpb.RegisterHealthServer(srv, health.NewServer())
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	go func() { _ = srv.Serve(ln) }()
-	defer srv.Stop()
-	px := newPingProxy(t, ln.Addr().String())
+	t.Cleanup(srv.Stop)
+	return ln.Addr().String()
+}
+
+// pingsOver serves the health service with sopts, calls it 50 times through a
+// frame-counting proxy with dopts (plaintext when nil) and returns the PING frames
+// (not acknowledgements) both sides sent.
+func pingsOver(t *testing.T, dopts []grpc.DialOption, sopts []grpc.ServerOption) int64 {
+	t.Helper()
+	px := newPingProxy(t, serveHealth(t, sopts...))
 	defer px.close()
 
 	if dopts == nil {

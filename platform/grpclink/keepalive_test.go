@@ -2,14 +2,12 @@ package grpclink
 
 import (
 	"context"
-	"net"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/futugw/gateway/platform/testkit/nettest"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 )
 
@@ -19,17 +17,10 @@ import (
 // stays open past them (the servers accept the pings).
 func TestKeepaliveEndsStreamsOfAVanishedPeer(t *testing.T) {
 	keepaliveTime, keepaliveTimeout, minPingInterval = 10*time.Second, time.Second, 5*time.Second // gRPC's floor is 10 s
-	srv := grpc.NewServer(ServerOptions()...)
-	healthpb.RegisterHealthServer(srv, health.NewServer())
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = srv.Serve(ln) }()
-	defer srv.Stop()
+	addr := serveHealth(t, ServerOptions()...)
 
 	watch := func(frozen bool) (time.Duration, error) {
-		px := nettest.StartProxy(t, ln.Addr().String())
+		px := nettest.StartProxy(t, addr)
 		defer px.Close()
 		cc, err := grpc.NewClient(px.Addr(), DialOptions()...)
 		if err != nil {

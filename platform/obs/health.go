@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/futugw/gateway/platform/config"
 )
 
 // Check reports whether one dependency is usable. It must return when ctx is done.
@@ -58,10 +60,7 @@ func (r Report) Ready() bool { return r.Status == "ready" }
 // NewHealth returns a Health whose checks together get at most timeout per
 // evaluation (DefaultCheckTimeout when timeout <= 0).
 func NewHealth(timeout time.Duration) *Health {
-	if timeout <= 0 {
-		timeout = DefaultCheckTimeout
-	}
-	return &Health{timeout: timeout}
+	return &Health{timeout: config.OrDefault(timeout, DefaultCheckTimeout)}
 }
 
 // Add registers a readiness check. Names should be short and stable ("redis",

@@ -1,6 +1,7 @@
 package obs
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -48,9 +49,7 @@ func RegisterBuildInfo(reg prometheus.Registerer, service string) error {
 	}
 	version, revision := "unknown", "unknown"
 	if bi, ok := debug.ReadBuildInfo(); ok {
-		if bi.Main.Version != "" {
-			version = bi.Main.Version
-		}
+		version = cmp.Or(bi.Main.Version, version)
 		for _, s := range bi.Settings {
 			if s.Key == "vcs.revision" && s.Value != "" {
 				revision = s.Value

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/futugw/gateway/platform/config"
 	"github.com/futugw/gateway/platform/grpclink"
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/redis/go-redis/v9"
@@ -61,9 +62,9 @@ func New(o Options) (redis.UniversalClient, error) {
 		Addrs:        addrs,
 		MasterName:   o.MasterName,
 		Password:     o.Password,
-		DialTimeout:  orDefault(o.DialTimeout),
-		ReadTimeout:  orDefault(o.ReadTimeout),
-		WriteTimeout: orDefault(o.WriteTimeout),
+		DialTimeout:  config.OrDefault(o.DialTimeout, DefaultTimeout),
+		ReadTimeout:  config.OrDefault(o.ReadTimeout, DefaultTimeout),
+		WriteTimeout: config.OrDefault(o.WriteTimeout, DefaultTimeout),
 	}
 	if o.MasterName != "" {
 		uo.SentinelPassword = o.Password
@@ -83,9 +84,9 @@ func newUnix(path string, o Options, n int) (redis.UniversalClient, error) {
 		Network:      "unix",
 		Addr:         path,
 		Password:     o.Password,
-		DialTimeout:  orDefault(o.DialTimeout),
-		ReadTimeout:  orDefault(o.ReadTimeout),
-		WriteTimeout: orDefault(o.WriteTimeout),
+		DialTimeout:  config.OrDefault(o.DialTimeout, DefaultTimeout),
+		ReadTimeout:  config.OrDefault(o.ReadTimeout, DefaultTimeout),
+		WriteTimeout: config.OrDefault(o.WriteTimeout, DefaultTimeout),
 	}), nil
 }
 
@@ -107,11 +108,4 @@ func splitAddrs(s string) []string {
 		}
 	}
 	return out
-}
-
-func orDefault(d time.Duration) time.Duration {
-	if d <= 0 {
-		return DefaultTimeout
-	}
-	return d
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/futugw/gateway/platform/obs"
 )
@@ -40,8 +41,7 @@ type step struct {
 
 // NewGroup returns an empty Group logging to log (nil discards).
 func NewGroup(log *slog.Logger) *Group {
-	log = obs.OrDiscard(log)
-	return &Group{log: log, failed: make(chan struct{})}
+	return &Group{log: obs.OrDiscard(log), failed: make(chan struct{})}
 }
 
 // Go starts fn now, on its own goroutine, with a context that Stop cancels (at
@@ -142,4 +142,17 @@ func (g *Group) StopOnError(errp *error) {
 	ctx, cancel := context.WithTimeout(context.Background(), DefaultCloseTimeout)
 	defer cancel()
 	_ = g.Stop(ctx) // the wiring error is the one to report
+}
+
+// Sleep waits d unless ctx ends first; it reports whether the whole d passed, that is
+// whether a retry loop should go on.
+func Sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }

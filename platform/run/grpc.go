@@ -46,7 +46,7 @@ func (s *Service) watchReadiness(ctx context.Context, last bool) {
 			return
 		case <-t.C:
 		}
-		rep := s.health.Evaluate(ctx)
+		rep := s.opts.Health.Evaluate(ctx)
 		if ctx.Err() != nil {
 			return // shutting down; the evaluation was cut short
 		}

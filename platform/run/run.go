@@ -10,6 +10,7 @@
 package run
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -27,6 +28,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
 
+	"github.com/futugw/gateway/platform/config"
 	"github.com/futugw/gateway/platform/grpclink"
 	"github.com/futugw/gateway/platform/obs"
 )
@@ -79,10 +81,8 @@ type Options struct {
 // Service is a set of servers with one lifecycle. Register gRPC services, extra admin
 // routes and closers before calling Run.
 type Service struct {
-	opts   Options
-	log    *slog.Logger
-	health *obs.Health
-	group  *Group
+	opts Options // defaults filled in
+	log  *slog.Logger
 
 	mux      *http.ServeMux
 	admin    *http.Server
@@ -108,31 +108,19 @@ func New(opts Options) *Service {
 	if opts.Health == nil {
 		opts.Health = obs.NewHealth(0)
 	}
-	if opts.AdminName == "" {
-		opts.AdminName = "admin"
-	}
-	orDefault := func(p *time.Duration, def time.Duration) {
-		if *p <= 0 {
-			*p = def
-		}
-	}
-	orDefault(&opts.ReadyInterval, DefaultReadyInterval)
-	orDefault(&opts.GracePeriod, DefaultGracePeriod)
-	orDefault(&opts.DrainTimeout, DefaultDrainTimeout)
-	orDefault(&opts.CloseTimeout, DefaultCloseTimeout)
-	orDefault(&opts.ReadTimeout, DefaultReadTimeout)
+	opts.AdminName = cmp.Or(opts.AdminName, "admin")
+	opts.ReadyInterval = config.OrDefault(opts.ReadyInterval, DefaultReadyInterval)
+	opts.GracePeriod = config.OrDefault(opts.GracePeriod, DefaultGracePeriod)
+	opts.DrainTimeout = config.OrDefault(opts.DrainTimeout, DefaultDrainTimeout)
+	opts.CloseTimeout = config.OrDefault(opts.CloseTimeout, DefaultCloseTimeout)
+	opts.ReadTimeout = config.OrDefault(opts.ReadTimeout, DefaultReadTimeout)
 	if opts.Signals == nil {
 		opts.Signals = []os.Signal{os.Interrupt, syscall.SIGTERM}
 	}
 	if opts.Group == nil {
 		opts.Group = NewGroup(opts.Logger)
 	}
-	s := &Service{
-		opts:   opts,
-		log:    opts.Logger,
-		health: opts.Health,
-		group:  opts.Group,
-	}
+	s := &Service{opts: opts, log: opts.Logger}
 	s.mux = newAdminMux(opts.Metrics, opts.Health, opts.Pprof)
 	s.admin = newHTTPServer(s.mux, opts.ReadTimeout, opts.Logger)
 	if opts.GRPCAddr != "" {
@@ -150,12 +138,12 @@ func (s *Service) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern,
 
 // Go starts a background task in the service's Group: it runs until shutdown, and
 // its failure shuts the service down. See Group.Go.
-func (s *Service) Go(name string, fn func(context.Context) error) { s.group.Go(name, fn) }
+func (s *Service) Go(name string, fn func(context.Context) error) { s.opts.Group.Go(name, fn) }
 
 // Defer registers fn to run after the servers stopped, e.g. closing an upstream
 // connection, in reverse order of registration with the tasks, under
 // Options.CloseTimeout. See Group.Defer.
-func (s *Service) Defer(name string, fn func(context.Context) error) { s.group.Defer(name, fn) }
+func (s *Service) Defer(name string, fn func(context.Context) error) { s.opts.Group.Defer(name, fn) }
 
 // AddDrainer registers fn to end long-lived streams (push feeds) once the service is
 // not ready and before gRPC stops gracefully: GracefulStop waits for every open
@@ -262,7 +250,7 @@ func (s *Service) Run(ctx context.Context) error {
 	watchCtx, stopWatch := context.WithCancel(context.Background())
 	var watching sync.WaitGroup
 	if s.grpc != nil {
-		ready := s.health.Evaluate(ctx).Ready()
+		ready := s.opts.Health.Evaluate(ctx).Ready()
 		if !ready {
 			s.log.Warn("not ready at start; gRPC health is NOT_SERVING")
 		}
@@ -287,8 +275,8 @@ func (s *Service) Run(ctx context.Context) error {
 		s.log.Info("shutdown started", "reason", "context", "cause", context.Cause(ctx).Error())
 	case runErr = <-serveErrs:
 		s.log.Error("shutdown started", "reason", "server failed", obs.Err(runErr))
-	case <-s.group.Failed():
-		runErr = s.group.Err()
+	case <-s.opts.Group.Failed():
+		runErr = s.opts.Group.Err()
 		s.log.Error("shutdown started", "reason", "task failed", obs.Err(runErr))
 	}
 

@@ -13,7 +13,7 @@ import (
 // probes keep seeing 503 rather than connection refused.
 func (s *Service) shutdown(stopWatch context.CancelFunc, watching, serving *sync.WaitGroup) {
 	s.step("not_ready")
-	s.health.BeginShutdown()
+	s.opts.Health.BeginShutdown()
 	stopWatch()
 	watching.Wait()
 	if s.grpcHlth != nil {
@@ -92,7 +92,7 @@ func (s *Service) stopGroup() error {
 	s.step("stop_group")
 	ctx, cancel := context.WithTimeout(context.Background(), s.opts.CloseTimeout)
 	defer cancel()
-	return s.group.Stop(ctx)
+	return s.opts.Group.Stop(ctx)
 }
 
 func (s *Service) step(name string) {

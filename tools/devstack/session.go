@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"google.golang.org/grpc"
@@ -13,6 +11,7 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/platform/secret"
 )
 
 // panelSession mints a day-long key for the panel (quotes, account reads, simulated
@@ -20,7 +19,7 @@ import (
 // key from it, and returns the panel URL that logs in with that session. The key
 // rides in the URL fragment, which browsers never send to the server.
 func panelSession(ctx context.Context, cfg stackConfig) (string, error) {
-	admin, err := readKey(cfg.file("admin.key"))
+	admin, err := secret.ReadFile(cfg.file("admin.key"))
 	if err != nil {
 		return "", err
 	}
@@ -54,12 +53,4 @@ func panelSession(ctx context.Context, cfg stackConfig) (string, error) {
 
 func bearer(ctx context.Context, key string) context.Context {
 	return metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+key)
-}
-
-func readKey(path string) (string, error) {
-	b, err := os.ReadFile(filepath.Clean(path))
-	if err != nil {
-		return "", err
-	}
-	return strings.TrimSpace(string(b)), nil
 }

@@ -13,12 +13,12 @@
 package main
 
 import (
-	"bufio"
 	"flag"
 	"fmt"
 	"os"
 	"os/exec"
-	"strings"
+
+	"github.com/futugw/gateway/bench/loadgen"
 )
 
 func main() {
@@ -51,18 +51,9 @@ func child(args ...string) (*exec.Cmd, string, error) {
 		return nil, "", err
 	}
 	cmd := exec.Command(self, args...)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
+	addr, err := loadgen.StartServer(cmd)
 	if err != nil {
-		return nil, "", err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, "", err
-	}
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		_ = cmd.Process.Kill()
 		return nil, "", fmt.Errorf("%v: no address: %w", args, err)
 	}
-	return cmd, strings.TrimSpace(line), nil
+	return cmd, addr, nil
 }

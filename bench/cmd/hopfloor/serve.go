@@ -79,6 +79,9 @@ const (
 	ForwardRedisPath = "/forward-redis"
 )
 
+// forwards maps each forwarding path to the health check "service" it asks upstream.
+var forwards = map[string]string{ForwardPath: "", ForwardRedisPath: withRedis}
+
 // serveHTTP answers every request with a small JSON body, on the forwarding paths
 // only after the gRPC call. Its address is the first line on stdout.
 func serveHTTP(upstream string) error {
@@ -94,14 +97,7 @@ func serveHTTP(upstream string) error {
 	fmt.Println(ln.Addr())
 	return http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
-		service, forward := "", false
-		switch r.URL.Path {
-		case ForwardPath:
-			forward = true
-		case ForwardRedisPath:
-			service, forward = withRedis, true
-		}
-		if forward {
+		if service, ok := forwards[r.URL.Path]; ok {
 			if _, err := hc.Check(r.Context(), &healthpb.HealthCheckRequest{Service: service}); err != nil {
 				http.Error(w, err.Error(), http.StatusBadGateway)
 				return

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -13,7 +12,6 @@ import (
 	"os/exec"
 	"runtime/debug"
 	"runtime/pprof"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -49,22 +47,14 @@ func bench(c config) error {
 	defer removeHub()
 	cmd := exec.Command(hub, "-secs", strconv.Itoa(c.secs), "-per", strconv.Itoa(c.per),
 		"-rate", strconv.Itoa(c.rate), "-queue", strconv.Itoa(c.queue), "-sockets", strconv.Itoa(c.sockets))
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
+	line, err := loadgen.StartServer(cmd)
 	if err != nil {
-		return err
-	}
-	if err := cmd.Start(); err != nil {
-		return err
+		return fmt.Errorf("server did not start: %w", err)
 	}
 	defer func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		_ = cmd.Wait()
 	}()
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		return fmt.Errorf("server did not start: %w", err)
-	}
 	addr := strings.TrimSpace(strings.TrimPrefix(line, "ADDR"))
 	base := "http://" + addr
 	fmt.Printf("wsload: %d sockets x %d of %d securities, %d pushes/s (expect %.0f frames/s)\n",
@@ -139,15 +129,9 @@ func bench(c config) error {
 	for _, l := range lats {
 		all = append(all, l...)
 	}
-	slices.Sort(all)
-	pct := func(p float64) time.Duration {
-		if len(all) == 0 {
-			return 0
-		}
-		return all[int(float64(len(all)-1)*p)]
-	}
 	fmt.Printf("load: %.0f frames/s delivered over %v; latency p50 %v p99 %v max %v (%d samples)\n",
-		float64(n1-n0)/el.Seconds(), el.Round(time.Millisecond), pct(0.5), pct(0.99), pct(1), len(all))
+		float64(n1-n0)/el.Seconds(), el.Round(time.Millisecond), loadgen.Percentile(all, 50),
+		loadgen.Percentile(all, 99), loadgen.Percentile(all, 100), len(all))
 	report(u0, u1, c.sockets)
 	return nil
 }

@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"runtime"
-	"syscall"
 	"time"
 
 	"github.com/futugw/gateway/bench/loadgen"
@@ -27,11 +27,9 @@ func takeUsage(base string, serverPID int) (usage, error) {
 	if u.serverCPU, err = loadgen.ProcCPU(serverPID); err != nil {
 		return u, err
 	}
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+	if u.clientCPU, err = loadgen.ProcCPU(os.Getpid()); err != nil {
 		return u, err
 	}
-	u.clientCPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	u.clientGCs = ms.NumGC

@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -21,6 +20,8 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/platform/localstack"
+	"github.com/futugw/gateway/platform/secret"
 	"github.com/futugw/gateway/platform/testkit"
 	"github.com/futugw/gateway/platform/testkit/proctest"
 	"github.com/futugw/gateway/platform/testkit/redistest"
@@ -88,30 +89,22 @@ func FreeAddr(t testing.TB) string {
 type Stack struct {
 	t   testing.TB
 	Bin string
-	Dir string
 
 	Redis *redistest.Server
 
-	OpenDAddr, OpenDAdmin string
-	AuthAddr, AuthAdmin   string
-	QuoteAddr, QuoteAdmin string
-	OrderAddr, OrderAdmin string
+	// Stack holds the addresses and Dir, the files the processes share; with
+	// StartUnix, SockDir holds the sockets the services listen on besides TCP and
+	// that the internal links use, as `make run` does.
+	localstack.Stack
 
 	Sim, Auth, Quote, Order *proctest.Proc
-
-	AdminKeyFile, ServiceKeyFile, PasswordFile string
-	AdminKey                                   string
+	AdminKey                string
 
 	// SimArgs follow opend-sim's default arguments on every (re)start; a flag given
 	// again there wins (a slower -push-interval, -extra-securities, ...).
 	SimArgs []string
 	// OrderEnv is added to the order service's environment on every (re)start.
 	OrderEnv []string
-
-	// sockDir, when set (StartUnix), holds the Unix sockets the services listen on
-	// besides TCP and that the internal links use, as `make run` does.
-	sockDir   string
-	redisAddr string
 }
 
 // EnableEnv must be "1" for the drills to run (make drills sets it), so that
@@ -138,67 +131,38 @@ func start(t testing.TB, unix bool, simArgs []string) *Stack {
 	if os.Getenv(EnableEnv) != "1" {
 		t.Skipf("failure drills run with `make drills` (%s=1)", EnableEnv)
 	}
-	s := &Stack{t: t, Bin: Build(t), Dir: t.TempDir(), SimArgs: simArgs}
+	s := &Stack{t: t, Bin: Build(t), SimArgs: simArgs}
+	s.Dir = t.TempDir()
 	if unix {
-		s.sockDir = proctest.SocketDir(t)
-		s.Redis, s.redisAddr = redistest.StartUnix(t)
+		s.SockDir = proctest.SocketDir(t)
+		s.Redis, s.RedisAddr = redistest.StartUnix(t)
 	} else {
 		s.Redis = redistest.StartServer(t)
-		s.redisAddr = s.Redis.Addr()
+		s.RedisAddr = s.Redis.Addr()
 	}
 	s.OpenDAddr, s.OpenDAdmin = FreeAddr(t), FreeAddr(t)
 	s.AuthAddr, s.AuthAdmin = FreeAddr(t), FreeAddr(t)
 	s.QuoteAddr, s.QuoteAdmin = FreeAddr(t), FreeAddr(t)
 	s.OrderAddr, s.OrderAdmin = FreeAddr(t), FreeAddr(t)
-	s.AdminKeyFile = filepath.Join(s.Dir, "admin.key")
-	s.ServiceKeyFile = filepath.Join(s.Dir, "service.key")
-	s.PasswordFile = filepath.Join(s.Dir, "trade-password")
-	if err := os.WriteFile(s.PasswordFile, []byte("drill-password\n"), 0o600); err != nil {
+	if err := os.WriteFile(s.PasswordFile(), []byte("drill-password\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	s.StartSim()
 	s.StartAuth()
-	b, err := os.ReadFile(s.AdminKeyFile)
-	if err != nil {
+	var err error
+	if s.AdminKey, err = secret.ReadFile(s.AdminKeyFile()); err != nil {
 		t.Fatal(err)
 	}
-	s.AdminKey = strings.TrimSpace(string(b))
 	s.StartQuote()
 	s.StartOrder()
 	return s
 }
 
-// link is the address the stack's processes call service on: its socket with
-// StartUnix, else tcp.
-func (s *Stack) link(service, tcp string) string {
-	if s.sockDir == "" {
-		return tcp
-	}
-	return "unix:" + filepath.Join(s.sockDir, service+".sock")
-}
-
-// listen is the -grpc-addr of service: tcp, and its socket with StartUnix.
-func (s *Stack) listen(service, tcp string) string {
-	if s.sockDir == "" {
-		return tcp
-	}
-	return tcp + "," + s.link(service, tcp)
-}
-
-// RedisAddr is the address the services reach Redis on (its socket with StartUnix);
-// Redis.Addr() is always its TCP address.
-func (s *Stack) RedisAddr() string { return s.redisAddr }
-
+// start runs the binary name and waits until /readyz on admin answers 200.
 func (s *Stack) start(name, admin string, env []string, args ...string) *proctest.Proc {
 	s.t.Helper()
 	p := proctest.Start(s.t, filepath.Join(s.Bin, name), env, args...)
-	s.waitReady(p, "http://"+admin+"/readyz")
-	return p
-}
-
-// waitReady polls url for 200.
-func (s *Stack) waitReady(p *proctest.Proc, url string) {
-	s.t.Helper()
+	url := "http://" + admin + "/readyz"
 	var code int
 	if !testkit.Within(proctest.Timeout, func() bool {
 		code, _ = Call(s.t, "GET", url, "", "")
@@ -206,39 +170,30 @@ func (s *Stack) waitReady(p *proctest.Proc, url string) {
 	}) {
 		s.t.Fatalf("%s not ready (%d); output:\n%s", url, code, p.Output())
 	}
+	return p
 }
 
 // StartSim (re)starts opend-sim on OpenDAddr: 50 ms pushes, short subscription hold,
 // a generous order rate limit so drills are not throttled by the simulator; then
 // SimArgs.
 func (s *Stack) StartSim() {
-	args := append([]string{"-addr", s.OpenDAddr, "-admin-addr", s.OpenDAdmin,
-		"-push-interval", "50ms", "-min-sub-hold", "1s", "-seed", "7", "-order-rate-limit", "10000",
-		"-trade-password-file", s.PasswordFile}, s.SimArgs...)
-	s.Sim = s.start("opend-sim", s.OpenDAdmin, nil, args...)
+	args := append(s.SimFlags(), "-push-interval", "50ms", "-min-sub-hold", "1s", "-seed", "7",
+		"-order-rate-limit", "10000")
+	s.Sim = s.start("opend-sim", s.OpenDAdmin, nil, append(args, s.SimArgs...)...)
 }
 
 // StartAuth (re)starts auth; it keeps the bootstrap admin and service key files valid.
-func (s *Stack) StartAuth() {
-	s.Auth = s.start("auth", s.AuthAdmin, nil, "-grpc-addr", s.listen("auth", s.AuthAddr), "-admin-addr", s.AuthAdmin,
-		"-redis-addr", s.redisAddr, "-bootstrap-admin-file", s.AdminKeyFile,
-		"-bootstrap-service-file", s.ServiceKeyFile)
-}
+func (s *Stack) StartAuth() { s.Auth = s.start("auth", s.AuthAdmin, nil, s.AuthFlags()...) }
 
 // StartQuote (re)starts quote on QuoteAddr.
 func (s *Stack) StartQuote() {
-	s.Quote = s.start("quote", s.QuoteAdmin, nil, "-grpc-addr", s.listen("quote", s.QuoteAddr), "-admin-addr", s.QuoteAdmin,
-		"-opend-addr", s.OpenDAddr, "-auth-addr", s.link("auth", s.AuthAddr), "-redis-addr", s.redisAddr,
-		"-min-sub-hold", "1s")
+	s.Quote = s.start("quote", s.QuoteAdmin, nil, append(s.QuoteFlags(), "-min-sub-hold", "1s")...)
 }
 
 // StartOrder (re)starts order on OrderAddr. The 3 s shutdown deadline keeps a
 // regression short: the SIGTERM drill fails if the graceful stop had to be forced.
 func (s *Stack) StartOrder() {
-	s.Order = s.start("order", s.OrderAdmin, s.OrderEnv, "-grpc-addr", s.listen("order", s.OrderAddr),
-		"-admin-addr", s.OrderAdmin, "-opend-addr", s.OpenDAddr, "-auth-addr", s.link("auth", s.AuthAddr),
-		"-quote-addr", s.link("quote", s.QuoteAddr), "-redis-addr", s.redisAddr, "-service-key-file", s.ServiceKeyFile,
-		"-trade-password-file", s.PasswordFile, "-shutdown-timeout", "3s")
+	s.Order = s.start("order", s.OrderAdmin, s.OrderEnv, append(s.OrderFlags(), "-shutdown-timeout", "3s")...)
 }
 
 // Edge is one running edge process.
@@ -255,13 +210,9 @@ func (s *Stack) StartEdge(addr string, extra ...string) *Edge {
 	if addr == "" {
 		addr = FreeAddr(s.t)
 	}
-	args := append([]string{"-http-addr", addr, "-auth-addr", s.link("auth", s.AuthAddr),
-		"-quote-addr", s.link("quote", s.QuoteAddr), "-order-addr", s.link("order", s.OrderAddr),
-		"-redis-addr", s.redisAddr, "-service-key-file", s.ServiceKeyFile,
-		"-shutdown-timeout", "5s"}, extra...)
-	p := proctest.Start(s.t, filepath.Join(s.Bin, "edge"), nil, args...)
+	args := append(s.EdgeFlags(addr), "-shutdown-timeout", "5s")
+	p := s.start("edge", addr, nil, append(args, extra...)...)
 	e := &Edge{Addr: addr, Base: "http://" + addr, Proc: p}
-	s.waitReady(p, e.Base+"/readyz")
 	p.WaitLog(func(r proctest.Record) bool {
 		return r.Msg() == "push stream connected" && r.Str("stream") == "quote"
 	})
@@ -273,15 +224,6 @@ func Kill(t testing.TB, p *proctest.Proc) {
 	t.Helper()
 	p.Signal(syscall.SIGKILL)
 	p.Wait()
-}
-
-// Stop sends SIGTERM and expects a clean exit.
-func Stop(t testing.TB, p *proctest.Proc) {
-	t.Helper()
-	p.Signal(syscall.SIGTERM)
-	if code := p.Wait(); code != 0 {
-		t.Fatalf("%s exited %d after SIGTERM; output:\n%s", p, code, p.Output())
-	}
 }
 
 // IssueKey mints a key through AuthService.IssueKey with the bootstrap admin key and

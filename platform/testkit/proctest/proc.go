@@ -210,6 +210,15 @@ func (p *Proc) Signal(sig syscall.Signal) {
 	}
 }
 
+// Stop sends SIGTERM and fails the test unless the process then exits with code 0.
+func (p *Proc) Stop() {
+	p.t.Helper()
+	p.Signal(syscall.SIGTERM)
+	if code := p.Wait(); code != 0 {
+		p.t.Fatalf("%s exited %d after SIGTERM; output:\n%s", p, code, p.Output())
+	}
+}
+
 // Wait waits for the process to exit and returns its exit code.
 func (p *Proc) Wait() int {
 	p.t.Helper()

@@ -2,7 +2,6 @@ package proctest
 
 import (
 	"strings"
-	"syscall"
 	"testing"
 )
 
@@ -27,9 +26,6 @@ func CheckRedisPassword(t *testing.T, s Service, redisAddr, passwordFile string)
 			strings.Contains(body, `"error"`) && !strings.Contains(body, "NOAUTH") {
 			t.Errorf("/readyz without the password = %s; want the redis check failing (NOAUTH)", body)
 		}
-		p.Signal(syscall.SIGTERM)
-		if code := p.Wait(); code != 0 {
-			t.Fatalf("exit code %d after SIGTERM; output:\n%s", code, p.Output())
-		}
+		p.Stop()
 	})
 }

@@ -1,8 +1,8 @@
 package proctest
 
 import (
+	"cmp"
 	"strings"
-	"syscall"
 	"testing"
 )
 
@@ -48,10 +48,7 @@ func Check(t *testing.T, s Service) {
 		s.While(t, p, base)
 	}
 
-	p.Signal(syscall.SIGTERM)
-	if code := p.Wait(); code != 0 {
-		t.Fatalf("exit code %d after SIGTERM; output:\n%s", code, p.Output())
-	}
+	p.Stop()
 	recs := p.Records()
 	if len(recs) == 0 {
 		t.Fatal("no log output")
@@ -71,11 +68,6 @@ func Check(t *testing.T, s Service) {
 // HTTPServer.
 func (s *Service) start(t *testing.T, args []string) *Proc {
 	t.Helper()
-	if s.Pkg == "" {
-		s.Pkg = "."
-	}
-	if s.HTTPServer == "" {
-		s.HTTPServer = "admin"
-	}
+	s.Pkg, s.HTTPServer = cmp.Or(s.Pkg, "."), cmp.Or(s.HTTPServer, "admin")
 	return Start(t, Build(t, s.Pkg), s.Env, args...)
 }

@@ -60,33 +60,44 @@ func StartSentinel(t testing.TB) *Sentinel {
 }
 
 func (s *Sentinel) ready(ctx context.Context) error {
+	return s.askSentinels(ctx, s.Master.addr, func(a string, sc *redis.SentinelClient) error {
+		reps, err := sc.Replicas(ctx, s.MasterName).Result()
+		if err != nil {
+			return err
+		}
+		if len(reps) != 1 || reps[0]["flags"] != "slave" || reps[0]["master-link-status"] != "ok" {
+			return fmt.Errorf("sentinel %s: replicas %v", a, reps)
+		}
+		sens, err := sc.Sentinels(ctx, s.MasterName).Result()
+		if err != nil {
+			return err
+		}
+		if len(sens) != len(s.Addrs)-1 {
+			return fmt.Errorf("sentinel %s knows %d other sentinels", a, len(sens))
+		}
+		return nil
+	})
+}
+
+// askSentinels asks every Sentinel for the master and fails unless it is want; then,
+// when more is not nil, it runs more on the same Sentinel.
+func (s *Sentinel) askSentinels(ctx context.Context, want string, more func(a string, sc *redis.SentinelClient) error) error {
 	for _, a := range s.Addrs {
 		sc := redis.NewSentinelClient(&redis.Options{Addr: a, DialTimeout: time.Second, MaxRetries: -1})
 		err := func() error {
-			defer sc.Close()
 			m, err := sc.GetMasterAddrByName(ctx, s.MasterName).Result()
 			if err != nil {
 				return err
 			}
-			if got := net.JoinHostPort(m[0], m[1]); got != s.Master.addr {
-				return fmt.Errorf("sentinel %s: master %s, want %s", a, got, s.Master.addr)
+			if got := net.JoinHostPort(m[0], m[1]); got != want {
+				return fmt.Errorf("sentinel %s names master %s, want %s", a, got, want)
 			}
-			reps, err := sc.Replicas(ctx, s.MasterName).Result()
-			if err != nil {
-				return err
+			if more == nil {
+				return nil
 			}
-			if len(reps) != 1 || reps[0]["flags"] != "slave" || reps[0]["master-link-status"] != "ok" {
-				return fmt.Errorf("sentinel %s: replicas %v", a, reps)
-			}
-			sens, err := sc.Sentinels(ctx, s.MasterName).Result()
-			if err != nil {
-				return err
-			}
-			if len(sens) != len(s.Addrs)-1 {
-				return fmt.Errorf("sentinel %s knows %d other sentinels", a, len(sens))
-			}
-			return nil
+			return more(a, sc)
 		}()
+		_ = sc.Close()
 		if err != nil {
 			return err
 		}
@@ -117,16 +128,8 @@ func (s *Sentinel) WaitMaster(ctx context.Context, srv *Server) error {
 	// a test.
 	for {
 		err := func() error {
-			for _, a := range s.Addrs {
-				sc := redis.NewSentinelClient(&redis.Options{Addr: a, DialTimeout: time.Second, MaxRetries: -1})
-				m, err := sc.GetMasterAddrByName(ctx, s.MasterName).Result()
-				_ = sc.Close()
-				if err != nil {
-					return err
-				}
-				if got := net.JoinHostPort(m[0], m[1]); got != srv.addr {
-					return fmt.Errorf("sentinel %s names %s", a, got)
-				}
+			if err := s.askSentinels(ctx, srv.addr, nil); err != nil {
+				return err
 			}
 			info, err := rdb.Info(ctx, "replication").Result()
 			if err != nil {

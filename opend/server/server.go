@@ -320,12 +320,6 @@ func (s *Server) beginClose() []*Conn {
 	return conns
 }
 
-func (s *Server) isClosing() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.closing
-}
-
 func itoa(v uint32) string {
 	var b [10]byte
 	i := len(b)

@@ -113,9 +113,6 @@ func (s *Sim) dropConn(c *server.Conn) {
 // Market returns the simulated market (for tests and admin tools).
 func (s *Sim) Market() *market.Market { return s.market }
 
-// Quotes returns the quote service (for Notify broadcasts).
-func (s *Sim) Quotes() *qot.Service { return s.qot }
-
 // Serve accepts OpenD clients on ln and runs the price loop until ctx ends or
 // Shutdown is called. When ctx ends it shuts down gracefully within
 // Config.ShutdownTimeout. It returns nil after a clean stop.

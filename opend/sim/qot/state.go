@@ -83,12 +83,6 @@ func connStatusNotify(qotLogined, trdLogined bool) *notify.Response {
 	}}
 }
 
-// NotifyConnStatus pushes a Notify (1003) ConnStatus event to one connection,
-// as OpenD does when its own link to the broker drops or recovers.
-func NotifyConnStatus(c *server.Conn, qotLogined, trdLogined bool) error {
-	return c.Push(protoid.Notify, connStatusNotify(qotLogined, trdLogined))
-}
-
 // BroadcastConnStatus sends the ConnStatus notification to every connection
 // that asked for notifications in InitConnect and returns how many got it.
 func (s *Service) BroadcastConnStatus(qotLogined, trdLogined bool) int {

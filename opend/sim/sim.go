@@ -39,6 +39,12 @@ type Config struct {
 	ServerVer         int32         // 0 = 1000
 	LoginUserID       uint64        // 0 = 10000001
 
+	// Now is the simulator's clock (a calendar.Clock's Now, say): quote and order
+	// times, GetGlobalState's time, and the windows of the subscription hold and
+	// the order rate limit are read from it; nil = time.Now. The push loop paces
+	// itself on the wall clock whatever this is.
+	Now func() time.Time
+
 	// ShutdownTimeout bounds the graceful stop when Serve's context ends; 0 = 5s.
 	ShutdownTimeout time.Duration
 	Logger          *slog.Logger // nil = discarded
@@ -75,7 +81,10 @@ func New(cfg Config) (*Sim, error) {
 		cfg.ShutdownTimeout = 5 * time.Second
 	}
 	s := &Sim{cfg: cfg, log: cfg.Logger}
-	s.market = market.New(market.Config{Seed: cfg.Seed, ExtraSecurities: cfg.ExtraSecurities})
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s.market = market.New(market.Config{Seed: cfg.Seed, ExtraSecurities: cfg.ExtraSecurities, Now: cfg.Now})
 	s.srv = server.New(server.Config{
 		ServerVer:         cfg.ServerVer,
 		LoginUserID:       cfg.LoginUserID,
@@ -93,6 +102,7 @@ func New(cfg Config) (*Sim, error) {
 		StepAll:      true,
 		ServerVer:    cfg.ServerVer,
 		UserID:       cfg.LoginUserID,
+		Now:          cfg.Now,
 		Logger:       cfg.Logger,
 	})
 	s.trade = trade.Register(s.srv, s.market, trade.Config{
@@ -100,6 +110,7 @@ func New(cfg Config) (*Sim, error) {
 		OrderLimit:    cfg.OrderRateLimit,
 		OrderWindow:   cfg.OrderRateWindow,
 		Seed:          uint64(cfg.Seed),
+		Now:           cfg.Now,
 		Logger:        cfg.Logger,
 	})
 	return s, nil

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/futugw/gateway/opend/sim"
+	"github.com/futugw/gateway/opend/sim/calendar"
 	"github.com/futugw/gateway/platform/config"
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/platform/run/runflags"
@@ -37,6 +38,7 @@ type options struct {
 	shutdownTimeout   time.Duration
 	keepAliveInterval time.Duration
 	extraSecurities   int
+	clock             *calendar.Clock
 }
 
 func main() {
@@ -67,8 +69,17 @@ func parseFlags(args []string) (options, error) {
 	config.StringVar(fs, &o.passwordFile, "trade-password-file", "OPEND_SIM_TRADE_PASSWORD_FILE", "", "file holding the plaintext trade password; empty = the simulator's default password")
 	config.DurationVar(fs, &o.keepAliveInterval, "keepalive-interval", "OPEND_SIM_KEEPALIVE_INTERVAL", 10*time.Second, "KeepAlive interval advertised in InitConnect")
 	config.IntVar(fs, &o.extraSecurities, "extra-securities", "OPEND_SIM_EXTRA_SECURITIES", 0, "generated HK equities (codes 80000, 80001, ...) added to the built-in universe for load tests; 0 = none")
+	clockStart := config.String(fs, "clock-start", "OPEND_SIM_CLOCK_START", "", "simulated time at start, RFC 3339 with offset (2026-12-07T09:29:50+08:00); empty = now")
+	clockSpeed := config.String(fs, "clock-speed", "OPEND_SIM_CLOCK_SPEED", "1", "simulated seconds per wall second, up to 1000000; 1 = real time")
 	if err := config.Parse(fs, args); err != nil {
 		return o, err
+	}
+	clock, err := parseClock(*clockStart, *clockSpeed)
+	if err != nil {
+		return o, err
+	}
+	if clock.Simulated() {
+		o.clock = clock
 	}
 	if err := o.logs.Validate(); err != nil {
 		return o, err
@@ -77,6 +88,19 @@ func parseFlags(args []string) (options, error) {
 		return o, errors.New("push-interval, sub-quota and order-rate-limit must be positive, min-sub-hold, extra-securities and shutdown-timeout not negative")
 	}
 	return o, nil
+}
+
+// parseClock builds the simulator's clock from -clock-start and -clock-speed.
+func parseClock(start, speed string) (*calendar.Clock, error) {
+	t, err := calendar.ParseClockStart(start)
+	if err != nil {
+		return nil, fmt.Errorf("-clock-start: %w", err)
+	}
+	x, err := calendar.ParseClockSpeed(speed)
+	if err != nil {
+		return nil, fmt.Errorf("-clock-speed: %w", err)
+	}
+	return calendar.NewClock(t, x)
 }
 
 // tradePassword reads the password file; the default is used when unset.
@@ -103,6 +127,11 @@ func runSim(args []string) error {
 	if err != nil {
 		return err
 	}
+	var now func() time.Time // nil = the wall clock
+	if o.clock != nil {
+		now = o.clock.Now
+		log.Info("simulated clock", "start", now().Format(time.RFC3339), "speed", o.clock.Speed())
+	}
 	s, err := sim.New(sim.Config{
 		Seed:              int64(o.seed),
 		PushInterval:      o.pushInterval,
@@ -113,6 +142,7 @@ func runSim(args []string) error {
 		KeepAliveInterval: o.keepAliveInterval,
 		ExtraSecurities:   o.extraSecurities,
 		ShutdownTimeout:   o.shutdownTimeout,
+		Now:               now,
 		Logger:            log,
 	})
 	if err != nil {

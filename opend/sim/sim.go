@@ -29,6 +29,9 @@ type Config struct {
 	// ...; see market.FirstGeneratedCode) to the built-in universe; at most
 	// market.MaxGenerated.
 	ExtraSecurities int
+	// HistoryKLQuota is the distinct securities Qot_RequestHistoryKL serves
+	// per 30 days; 0 = 100.
+	HistoryKLQuota int
 
 	TradePassword   string        // plaintext; "" = trade.DefaultTradePassword
 	OrderRateLimit  int           // place/modify requests per account per window; 0 = 15
@@ -102,7 +105,9 @@ func New(cfg Config) (*Sim, error) {
 		StepAll:      true,
 		ServerVer:    cfg.ServerVer,
 		UserID:       cfg.LoginUserID,
+		Seed:         cfg.Seed,
 		Now:          cfg.Now,
+		HistoryQuota: cfg.HistoryKLQuota,
 		Logger:       cfg.Logger,
 	})
 	s.trade = trade.Register(s.srv, s.market, trade.Config{

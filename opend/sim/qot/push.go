@@ -33,6 +33,7 @@ const minTick = time.Millisecond
 func (s *Service) Run(ctx context.Context) error {
 	cancel := s.m.OnTick(s.fanOut)
 	defer cancel()
+	defer s.m.OnTick(s.klTick)()
 
 	interval := s.cfg.PushInterval
 	t := time.NewTicker(max(interval/time.Duration(max(len(s.m.Instruments()), 1)), minTick))

@@ -24,8 +24,12 @@ type Config struct {
 	StepAll   bool
 	ServerVer int32  // reported by GetGlobalState; 0 = 1000
 	UserID    uint64 // reported by GetUserInfo
+	Seed      int64  // K-line history seed (the market's)
 	Now       func() time.Time
 	Logger    *slog.Logger
+	// HistoryQuota is how many distinct securities Qot_RequestHistoryKL
+	// serves per 30 days; 0 = 100.
+	HistoryQuota int
 }
 
 func (c Config) withDefaults() Config {
@@ -56,6 +60,7 @@ type Service struct {
 	subs   *registry[*server.Conn]
 	pushes *pushState
 	log    *slog.Logger
+	kl     *klState
 }
 
 // Register builds a Service and registers its handlers on srv. Call DropConn
@@ -78,6 +83,7 @@ func Register(srv *server.Server, m *market.Market, cfg Config) *Service {
 	srv.Handle(protoid.QotGetBasicQot, s.getBasicQot)
 	srv.Handle(protoid.QotGetStaticInfo, s.getStaticInfo)
 	srv.Handle(protoid.QotGetSecuritySnapshot, s.getSecuritySnapshot)
+	s.registerKLines()
 	return s
 }
 

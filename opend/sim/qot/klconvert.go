@@ -1,0 +1,130 @@
+package qot
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
+	"github.com/futugw/gateway/opend/sim/kline"
+	"google.golang.org/protobuf/proto"
+)
+
+// Qot_Common.KLFields bits of needKLFieldsFlag.
+const (
+	fieldHigh         int64 = 1
+	fieldOpen         int64 = 2
+	fieldLow          int64 = 4
+	fieldClose        int64 = 8
+	fieldLastClose    int64 = 16
+	fieldVolume       int64 = 32
+	fieldTurnover     int64 = 64
+	fieldTurnoverRate int64 = 128
+	fieldPE           int64 = 256
+	fieldChangeRate   int64 = 512
+	fieldsAll               = 1023
+)
+
+// klineMsg converts a bar, keeping the fields named by flags (KLFields bits);
+// time, isBlank and timestamp are always there. The simulator knows no share
+// count or earnings, so turnoverRate and pe are 0, as BasicQot's turnoverRate.
+func klineMsg(b kline.Bar, flags int64) *qotcommon.KLine {
+	k := &qotcommon.KLine{Time: proto.String(b.TimeString()), IsBlank: proto.Bool(false),
+		Timestamp: proto.Float64(b.Timestamp())}
+	set := func(bit int64, dst **float64, v float64) {
+		if flags&bit != 0 {
+			*dst = proto.Float64(v)
+		}
+	}
+	set(fieldHigh, &k.HighPrice, b.High)
+	set(fieldOpen, &k.OpenPrice, b.Open)
+	set(fieldLow, &k.LowPrice, b.Low)
+	set(fieldClose, &k.ClosePrice, b.Close)
+	set(fieldLastClose, &k.LastClosePrice, b.LastClose)
+	set(fieldTurnover, &k.Turnover, b.Turnover)
+	set(fieldTurnoverRate, &k.TurnoverRate, 0)
+	set(fieldPE, &k.Pe, 0)
+	set(fieldChangeRate, &k.ChangeRate, b.ChangeRate())
+	if flags&fieldVolume != 0 {
+		k.Volume = proto.Int64(b.Volume)
+	}
+	return k
+}
+
+func klineList(bars []kline.Bar, flags int64) []*qotcommon.KLine {
+	out := make([]*qotcommon.KLine, len(bars))
+	for i, b := range bars {
+		out[i] = klineMsg(b, flags)
+	}
+	return out
+}
+
+// klParams validates a request's klType and rehabType.
+func klParams(klType, rehabType int32) (kline.KLType, kline.RehabType, error) {
+	kl, rt := kline.KLType(klType), kline.RehabType(rehabType)
+	if !kl.Valid() {
+		return 0, 0, failf(codeInvalid, "unknown klType %d (Qot_Common.KLType 1-15)", klType)
+	}
+	if !rt.Valid() {
+		return 0, 0, failf(codeInvalid, "unknown rehabType %d (Qot_Common.RehabType 0 None, 1 Forward, 2 Backward)", rehabType)
+	}
+	return kl, rt, nil
+}
+
+// klTimeLayouts are the forms beginTime and endTime take: Futu's SDKs send a
+// date ("2006-01-02"); a time of day is accepted too.
+var klTimeLayouts = []string{time.DateOnly, "2006-01-02 15:04:05", "2006-01-02 15:04"}
+
+// parseKLTime reads beginTime or endTime in the market's zone. A date-only
+// end means the end of that day.
+func parseKLTime(field, v string, loc *time.Location, end bool) (time.Time, error) {
+	v = strings.TrimSpace(v)
+	for _, layout := range klTimeLayouts {
+		t, err := time.ParseInLocation(layout, v, loc)
+		if err != nil {
+			continue
+		}
+		if end && layout == time.DateOnly {
+			t = t.AddDate(0, 0, 1).Add(-time.Nanosecond)
+		}
+		return t, nil
+	}
+	return time.Time{}, failf(codeInvalid, "%s %q: want yyyy-MM-dd or yyyy-MM-dd HH:mm:ss", field, v)
+}
+
+// klSubType is the Qot_Common.SubType that a K-line type needs for
+// Qot_GetKL and Qot_UpdateKL.
+var klSubType = map[kline.KLType]int32{
+	kline.KLDay: 6, kline.KL5Min: 7, kline.KL15Min: 8, kline.KL30Min: 9, kline.KL60Min: 10,
+	kline.KL1Min: 11, kline.KLWeek: 12, kline.KLMonth: 13, kline.KLQuarter: 15, kline.KLYear: 16,
+	kline.KL3Min: 17, kline.KL10Min: 18, kline.KL120Min: 19, kline.KL180Min: 20, kline.KL240Min: 21,
+}
+
+// klTypeOfSub is the inverse of klSubType.
+func klTypeOfSub(sub int32) (kline.KLType, bool) {
+	for kl, t := range klSubType {
+		if t == sub {
+			return kl, true
+		}
+	}
+	return 0, false
+}
+
+func klTypeName(kl kline.KLType) string {
+	if n := kl.Minutes(); n > 0 {
+		return fmt.Sprintf("%dMin", n)
+	}
+	switch kl {
+	case kline.KLDay:
+		return "Day"
+	case kline.KLWeek:
+		return "Week"
+	case kline.KLMonth:
+		return "Month"
+	case kline.KLQuarter:
+		return "Quarter"
+	case kline.KLYear:
+		return "Year"
+	}
+	return fmt.Sprintf("KLType(%d)", kl)
+}

@@ -1,0 +1,97 @@
+package qot
+
+import (
+	"context"
+
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetkl"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatekl"
+	"github.com/futugw/gateway/opend/protoid"
+	"github.com/futugw/gateway/opend/server"
+	"github.com/futugw/gateway/opend/sim/kline"
+	"github.com/futugw/gateway/opend/sim/market"
+	"google.golang.org/protobuf/proto"
+)
+
+// maxGetKLNum is Qot_GetKL's reqNum limit (get_cur_kline: "up to 1000").
+const maxGetKLNum = 1000
+
+// pushRehab is the rehab type of Qot_UpdateKL: a subscription names no rehab
+// type and OpenD pushes forward-adjusted bars.
+const pushRehab = kline.RehabForward
+
+// getKL serves Qot_GetKL: the latest reqNum bars of a period, history then
+// today's, only for a security this connection subscribed with that K-line
+// sub type, as OpenD refuses otherwise.
+func (s *Service) getKL(_ context.Context, c *server.Conn, req server.Request) (proto.Message, error) {
+	var in qotgetkl.Request
+	if err := decode("Qot_GetKL", req.Body, &in); err != nil {
+		return nil, err
+	}
+	c2s := in.GetC2S()
+	kl, rt, err := klParams(c2s.GetKlType(), c2s.GetRehabType())
+	if err != nil {
+		return nil, toEnvelope(err)
+	}
+	n := int(c2s.GetReqNum())
+	if n <= 0 || n > maxGetKLNum {
+		return nil, toEnvelope(failf(codeInvalid, "reqNum %d not within 1-%d", n, maxGetKLNum))
+	}
+	series, inst, err := s.klSeries(c2s.GetSecurity())
+	if err != nil {
+		return nil, toEnvelope(err)
+	}
+	if sub := klSubType[kl]; !s.subs.subscribed(c, pair{inst.Key(), sub}) {
+		return nil, toEnvelope(failf(codeNotSubscribed,
+			"%s is not subscribed to KL_%s on this connection; subscribe with Qot_Sub (subType %d) first",
+			inst.Key(), klTypeName(kl), sub))
+	}
+	bars := s.kl.book.latest(series, kl, rt, n)
+	return &qotgetkl.Response{RetType: succeed(), S2C: &qotgetkl.S2C{
+		Security: security(inst),
+		Name:     proto.String(inst.Name),
+		KlList:   klineList(bars, fieldsAll),
+	}}, nil
+}
+
+// klTick is Run's tick listener for K-lines: it feeds the security's Builder
+// and pushes the forming bar of each K-line type some connection registered
+// for, encoded once per (security, type) and queued to every such connection.
+func (s *Service) klTick(q market.Quote) {
+	bl := s.kl.book.onTick(q)
+	if bl == nil {
+		return
+	}
+	targets := s.subs.targets(nil, q.Key())
+	if len(targets) == 0 {
+		return
+	}
+	var pkts map[kline.KLType][]byte
+	for _, t := range targets {
+		for kl, sub := range klSubType {
+			if t.mask&maskOf(sub) == 0 {
+				continue
+			}
+			pkt, ok := pkts[kl]
+			if !ok {
+				if pkts == nil {
+					pkts = make(map[kline.KLType][]byte)
+				}
+				if bar, has := bl.Current(kl, pushRehab); has {
+					pkt = s.encode(protoid.QotUpdateKL, klinePush(q.Instrument, kl, bar))
+				}
+				pkts[kl] = pkt
+			}
+			s.pushFrame(t.conn, pkt)
+		}
+	}
+}
+
+func klinePush(inst market.Instrument, kl kline.KLType, bar kline.Bar) *qotupdatekl.Response {
+	return &qotupdatekl.Response{RetType: succeed(), S2C: &qotupdatekl.S2C{
+		RehabType: proto.Int32(int32(pushRehab)),
+		KlType:    proto.Int32(int32(kl)),
+		Security:  security(inst),
+		Name:      proto.String(inst.Name),
+		KlList:    klineList([]kline.Bar{bar}, fieldsAll),
+	}}
+}

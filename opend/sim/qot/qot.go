@@ -1,7 +1,8 @@
 // Package qot serves the market-data half of the OpenD simulator: global
 // state and user info, subscriptions with the real OpenD's rules (per
 // connection, quota, one-minute minimum hold), quote requests and the
-// Qot_UpdateBasicQot / Qot_UpdateOrderBook / Qot_UpdateTicker pushes.
+// Qot_UpdateBasicQot / Qot_UpdateOrderBook / Qot_UpdateTicker pushes. Every
+// Qot_Common.SubType is accepted (subtypes.go), K-line types included.
 package qot
 
 import (

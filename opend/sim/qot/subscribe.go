@@ -26,7 +26,7 @@ func (s *Service) pairs(secs []*qotcommon.Security, subTypes []int32) ([]pair, e
 	for _, t := range subTypes {
 		if maskOf(t) == 0 {
 			return nil, failf(codeUnsupported,
-				"sub type %d is not served by the simulator (supported: 1 Basic, 2 OrderBook, 4 Ticker)", t)
+				"unknown sub type %d: not a Qot_Common.SubType value", t)
 		}
 	}
 	out := make([]pair, 0, len(keys)*len(subTypes))
@@ -162,7 +162,7 @@ func (s *Service) connSubInfo(c *server.Conn, own bool) *qotcommon.ConnSubInfo {
 	used := 0
 	for t, keys := range byType {
 		types = append(types, t)
-		used += len(keys)
+		used += len(keys) * quotaWeight(t)
 	}
 	slices.Sort(types)
 	info := &qotcommon.ConnSubInfo{

@@ -95,9 +95,21 @@ func parseKLTime(field, v string, loc *time.Location, end bool) (time.Time, erro
 // klSubType is the Qot_Common.SubType that a K-line type needs for
 // Qot_GetKL and Qot_UpdateKL.
 var klSubType = map[kline.KLType]int32{
-	kline.KLDay: 6, kline.KL5Min: 7, kline.KL15Min: 8, kline.KL30Min: 9, kline.KL60Min: 10,
-	kline.KL1Min: 11, kline.KLWeek: 12, kline.KLMonth: 13, kline.KLQuarter: 15, kline.KLYear: 16,
-	kline.KL3Min: 17, kline.KL10Min: 18, kline.KL120Min: 19, kline.KL180Min: 20, kline.KL240Min: 21,
+	kline.KL1Min:    int32(qotcommon.SubType_SubType_KL_1Min),
+	kline.KL3Min:    int32(qotcommon.SubType_SubType_KL_3Min),
+	kline.KL5Min:    int32(qotcommon.SubType_SubType_KL_5Min),
+	kline.KL10Min:   int32(qotcommon.SubType_SubType_KL_10Min),
+	kline.KL15Min:   int32(qotcommon.SubType_SubType_KL_15Min),
+	kline.KL30Min:   int32(qotcommon.SubType_SubType_KL_30Min),
+	kline.KL60Min:   int32(qotcommon.SubType_SubType_KL_60Min),
+	kline.KL120Min:  int32(qotcommon.SubType_SubType_KL_120Min),
+	kline.KL180Min:  int32(qotcommon.SubType_SubType_KL_180Min),
+	kline.KL240Min:  int32(qotcommon.SubType_SubType_KL_240Min),
+	kline.KLDay:     int32(qotcommon.SubType_SubType_KL_Day),
+	kline.KLWeek:    int32(qotcommon.SubType_SubType_KL_Week),
+	kline.KLMonth:   int32(qotcommon.SubType_SubType_KL_Month),
+	kline.KLQuarter: int32(qotcommon.SubType_SubType_KL_Qurater),
+	kline.KLYear:    int32(qotcommon.SubType_SubType_KL_Year),
 }
 
 // klTypeOfSub is the inverse of klSubType.

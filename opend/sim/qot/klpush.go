@@ -9,6 +9,7 @@ import (
 	"github.com/futugw/gateway/opend/server"
 	"github.com/futugw/gateway/opend/sim/kline"
 	"github.com/futugw/gateway/opend/sim/market"
+	"github.com/futugw/gateway/platform/obs"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -94,4 +95,26 @@ func klinePush(inst market.Instrument, kl kline.KLType, bar kline.Bar) *qotupdat
 		Name:      proto.String(inst.Name),
 		KlList:    klineList([]kline.Bar{bar}, fieldsAll),
 	}}
+}
+
+// klFirstPush sends the latest bar of a K-line pair to c (Qot_Sub's
+// isFirstPush), reporting false for a pair of another sub type.
+func (s *Service) klFirstPush(c *server.Conn, p pair) bool {
+	kl, ok := klTypeOfSub(p.subType)
+	if !ok {
+		return false
+	}
+	series, ok := s.kl.book.series(p.key)
+	q, _ := s.m.QuoteByKey(p.key)
+	if !ok {
+		return true
+	}
+	bars := s.kl.book.latest(series, kl, pushRehab, 1)
+	if len(bars) == 0 {
+		return true
+	}
+	if err := c.Push(protoid.QotUpdateKL, klinePush(q.Instrument, kl, bars[0])); err != nil {
+		s.log.Debug("first push dropped", "conn", c.ID(), "sub", subTypeName(p.subType), "key", p.key, obs.Err(err))
+	}
+	return true
 }

@@ -103,6 +103,9 @@ func (s *Service) regQotPush(_ context.Context, c *server.Conn, req server.Reque
 // firstPush sends the current state of each pair to c right away.
 func (s *Service) firstPush(c *server.Conn, ps []pair) {
 	for _, p := range ps {
+		if s.klFirstPush(c, p) {
+			continue
+		}
 		q, ok := s.m.QuoteByKey(p.key)
 		if !ok {
 			continue

@@ -109,17 +109,27 @@ func sameBar(t *testing.T, what string, got, want kline.Bar) {
 	}
 }
 
-// trade steps key n times, the clock advancing step each time, once the
-// service's K-line tick listener (registered by Run) sees the market.
-func (e *env) trade(t *testing.T, key string, n int, step time.Duration) {
+// listening waits until Run's K-line tick listener sees the market, stepping
+// a security no K-line test uses.
+func (e *env) listening(t *testing.T) {
 	t.Helper()
 	testkit.Eventually(t, 10*time.Second, "the K-line tick listener", func() bool {
-		if e.svc.kl.book.builder(key) != nil {
-			return true
-		}
-		e.mkt.Step(key)
-		return false
+		e.mkt.Step("US.TSLA")
+		return e.svc.kl.book.ticks.Load() > 0
 	})
+}
+
+// trade makes key's Builder (as a K-line subscription would), then steps key
+// n times, the clock advancing step each time.
+func (e *env) trade(t *testing.T, key string, n int, step time.Duration) {
+	t.Helper()
+	e.listening(t)
+	s, _ := e.svc.kl.book.series(key)
+	e.svc.kl.book.ensure(s)
+	e.steps(key, n, step)
+}
+
+func (e *env) steps(key string, n int, step time.Duration) {
 	for range n {
 		e.clock.Advance(step)
 		e.mkt.Step(key)

@@ -54,6 +54,31 @@ func TestHistoryKLPeriodsAgree(t *testing.T) {
 	}
 }
 
+// A security that traded before anyone asked for its K-lines catches up from
+// its quote: today's day bar is the quote's day, and periods still agree.
+func TestHistoryKLCatchUp(t *testing.T) {
+	e := start(t, Config{Seed: 8})
+	c := e.dial(t)
+	ctx := testCtx(t)
+	e.listening(t)
+	const key = "HK.09988"
+	e.steps(key, 90, 11*time.Second)
+	history(ctx, t, c, histReq{key: key, kl: kline.KLDay, begin: "2025-03-03", end: "2025-03-03"}) // makes the Builder
+	e.steps(key, 40, 11*time.Second)                                                               // fed from now on
+	q, _ := e.mkt.QuoteByKey(key)
+	d := barsOf(t, history(ctx, t, c, histReq{key: key, kl: kline.KLDay, begin: "2025-03-03", end: "2025-03-03"}), hkLoc)
+	if len(d) != 1 || d[0].Open != q.Open || d[0].Close != q.Cur || d[0].High != q.High || d[0].Low != q.Low ||
+		d[0].Volume != q.Volume || d[0].LastClose != q.LastClose {
+		t.Fatalf("day bar %+v disagrees with the quote %+v", d, q)
+	}
+	mins := barsOf(t, history(ctx, t, c, histReq{key: key, kl: kline.KL1Min, begin: "2025-03-03", end: "2025-03-03"}), hkLoc)
+	if agg := kline.Aggregate(mins, kline.KL1Min, kline.KLDay, klCalendarOf(int32(calendar.HK))); len(agg) != 1 {
+		t.Fatalf("aggregate %v", agg)
+	} else {
+		sameBar(t, "aggregate of minutes", agg[0], d[0])
+	}
+}
+
 // Paging returns every bar exactly once, in time order, across the end of
 // history and into today's bars, and equals the unpaged answer.
 func TestHistoryKLPaging(t *testing.T) {

@@ -2,6 +2,7 @@ package qot
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/futugw/gateway/opend/sim/kline"
@@ -10,22 +11,37 @@ import (
 
 // klineBook is the quote service's K-line state: one kline.History per market
 // (the live day is the clock's date in that market when the service was
-// registered) and one Builder per security, fed by the market's ticks, that
-// makes today's bars. History and live bars meet at today: history covers the
-// trading days before it, the Builder today.
+// registered) and one Builder per security that someone asked K-lines of,
+// fed by the market's ticks, that makes today's bars. History and live bars
+// meet at today: history covers the trading days before it, the Builder today.
+//
+// Builders are made on demand, not for every security: a load test may run
+// tens of thousands of securities, and a Builder holds its year's day bars.
+// A Builder made after the security has traded catches up from the live
+// quote, so its day bar equals the quote's day exactly; the minutes before it
+// was made stay flat at the open, their range and volume folded into the
+// minute it was made in.
 type klineBook struct {
 	seed  int64
 	start time.Time // the clock at Register time: each market's live day
 	m     *market.Market
+	ticks atomic.Int64 // ticks seen, so tests know the listener runs
 
-	mu       sync.Mutex
-	hist     map[int32]*kline.History
-	builders map[string]*kline.Builder
+	mu   sync.Mutex
+	hist map[int32]*kline.History
+	live map[string]*liveBars
+}
+
+// liveBars is one security's Builder and the quote Seq it caught up to: ticks
+// up to seq are already in it.
+type liveBars struct {
+	bl  *kline.Builder
+	seq int64
 }
 
 func newKLineBook(seed int64, start time.Time, m *market.Market) *klineBook {
 	return &klineBook{seed: seed, start: start, m: m,
-		hist: make(map[int32]*kline.History), builders: make(map[string]*kline.Builder)}
+		hist: make(map[int32]*kline.History), live: make(map[string]*liveBars)}
 }
 
 // series returns the history of a known security. The live walk's previous
@@ -47,33 +63,65 @@ func (b *klineBook) series(key string) (*kline.Series, bool) {
 	return h.Series(kline.SecurityOf(q.Instrument, q.LastClose)), true
 }
 
-// builder returns the security's live bars, nil before its first tick.
+// builder returns the security's Builder, nil if none was made.
 func (b *klineBook) builder(key string) *kline.Builder {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.builders[key]
+	if lb, ok := b.live[key]; ok {
+		return lb.bl
+	}
+	return nil
 }
 
-// onTick feeds one market step to its security's Builder, made on the first
-// tick from the quote's open so today's day bar is the live quote's day.
-// Ticks of another day than the live day are ignored by the Builder.
-func (b *klineBook) onTick(q market.Quote) *kline.Builder {
-	b.mu.Lock()
-	bl, ok := b.builders[q.Key()]
-	b.mu.Unlock()
-	if !ok {
-		s, _ := b.series(q.Key())
-		bl = s.NewBuilder(q.Open)
-		b.mu.Lock()
-		if prev, raced := b.builders[q.Key()]; raced {
-			bl = prev
-		} else {
-			b.builders[q.Key()] = bl
-		}
-		b.mu.Unlock()
+// ensure returns the series' Builder, making it if needed.
+func (b *klineBook) ensure(s *kline.Series) *kline.Builder {
+	key := s.Security().Key
+	if bl := b.builder(key); bl != nil {
+		return bl
 	}
-	if !bl.Add(kline.TickOf(q)) {
+	q, _ := b.m.QuoteByKey(key)
+	bl := s.NewBuilder(q.Open) // the day's open never changes; built outside the lock
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if lb, ok := b.live[key]; ok {
+		return lb.bl
+	}
+	// Read under the lock: a tick after this quote finds the entry and is
+	// added; one before it is in the quote and skipped by onTick.
+	q, _ = b.m.QuoteByKey(key)
+	if q.Seq > 0 {
+		catchUp(bl, q)
+	}
+	b.live[key] = &liveBars{bl: bl, seq: q.Seq}
+	return bl
+}
+
+// catchUp folds the day so far into a new Builder: the high, the low, then
+// the last price with the day's volume and turnover.
+func catchUp(bl *kline.Builder, q market.Quote) {
+	bl.Add(kline.Tick{Price: q.High, Time: q.Updated})
+	bl.Add(kline.Tick{Price: q.Low, Time: q.Updated})
+	bl.Add(kline.Tick{Price: q.Cur, Volume: q.Volume, Turnover: q.Turnover, Time: q.Updated})
+}
+
+// onTick feeds one market step to its security's Builder, making one when
+// create is set (someone registered K-line pushes for it). It returns the
+// Builder, nil when there is none or the tick is not of the live day.
+func (b *klineBook) onTick(q market.Quote, create bool) *kline.Builder {
+	b.ticks.Add(1)
+	b.mu.Lock()
+	lb, ok := b.live[q.Key()]
+	b.mu.Unlock()
+	switch {
+	case !ok && !create:
+		return nil
+	case !ok:
+		s, _ := b.series(q.Key())
+		return b.ensure(s)
+	case q.Seq <= lb.seq:
+		return lb.bl
+	case !lb.bl.Add(kline.TickOf(q)):
 		return nil
 	}
-	return bl
+	return lb.bl
 }

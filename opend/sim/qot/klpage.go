@@ -46,10 +46,8 @@ func historyCut(s *kline.Series, kl kline.KLType) time.Time {
 // without trading) only the current week/month/quarter/year bar made of its
 // history days, as that bar is left out of history by historyCut.
 func (b *klineBook) today(s *kline.Series, kl kline.KLType, rt kline.RehabType) []kline.Bar {
-	if bl := b.builder(s.Security().Key); bl != nil {
-		if bars := bl.Bars(kl, rt); len(bars) > 0 {
-			return bars
-		}
+	if bars := b.ensure(s).Bars(kl, rt); len(bars) > 0 {
+		return bars
 	}
 	if kl.Minutes() > 0 || kl == kline.KLDay {
 		return nil
@@ -93,9 +91,11 @@ func (b *klineBook) page(s *kline.Series, r kline.Request) (kline.Page, error) {
 		out = p.Bars
 	}
 	var live []kline.Bar
-	for _, bar := range b.today(s, r.KLType, r.Rehab) {
-		if !bar.Time.Before(r.Begin) && !bar.Time.After(r.End) {
-			live = append(live, bar)
+	if !r.End.Before(periodStart(r.KLType, s.Today())) { // the range reaches today's bars
+		for _, bar := range b.today(s, r.KLType, r.Rehab) {
+			if !bar.Time.Before(r.Begin) && !bar.Time.After(r.End) {
+				live = append(live, bar)
+			}
 		}
 	}
 	live = live[min(offset, len(live)):]

@@ -54,16 +54,26 @@ func (s *Service) getKL(_ context.Context, c *server.Conn, req server.Request) (
 	}}, nil
 }
 
+// klPushMask has the bits of every K-line sub type.
+var klPushMask = func() pushMask {
+	var m pushMask
+	for _, sub := range klSubType {
+		m |= maskOf(sub)
+	}
+	return m
+}()
+
 // klTick is Run's tick listener for K-lines: it feeds the security's Builder
 // and pushes the forming bar of each K-line type some connection registered
 // for, encoded once per (security, type) and queued to every such connection.
 func (s *Service) klTick(q market.Quote) {
-	bl := s.kl.book.onTick(q)
-	if bl == nil {
-		return
-	}
 	targets := s.subs.targets(nil, q.Key())
-	if len(targets) == 0 {
+	wanted := false
+	for _, t := range targets {
+		wanted = wanted || t.mask&klPushMask != 0
+	}
+	bl := s.kl.book.onTick(q, wanted)
+	if bl == nil || !wanted {
 		return
 	}
 	var pkts map[kline.KLType][]byte

@@ -300,3 +300,45 @@ func TestRequestRehab(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// History follows package calendar: holidays have no bars, half days trade
+// the morning, K-lines cover the continuous sessions only, labelled in the
+// market's zone.
+func TestHistoryKLCalendar(t *testing.T) {
+	e := start(t, Config{})
+	c := e.dial(t)
+	ctx := testCtx(t)
+	for _, tc := range []struct {
+		key, day    string
+		n           int
+		first, last string
+	}{
+		{"HK.00700", "2025-02-28", 330, "09:31:00", "16:00:00"},
+		{"HK.00700", "2024-12-24", 150, "09:31:00", "12:00:00"}, // Christmas Eve: morning only
+		{"HK.00700", "2025-01-29", 0, "", ""},                   // Lunar New Year
+		{"US.AAPL", "2025-02-28", 390, "09:31:00", "16:00:00"},
+		{"US.AAPL", "2024-11-29", 210, "09:31:00", "13:00:00"}, // after Thanksgiving: closes 13:00
+		{"US.AAPL", "2025-01-20", 0, "", ""},                   // Martin Luther King Jr. Day
+	} {
+		t.Run(tc.key+" "+tc.day, func(t *testing.T) {
+			list := history(ctx, t, c, histReq{key: tc.key, kl: kline.KL1Min, begin: tc.day, end: tc.day})
+			if len(list) != tc.n {
+				t.Fatalf("%d minute bars, want %d", len(list), tc.n)
+			}
+			if tc.n == 0 {
+				return
+			}
+			if f, l := list[0].GetTime(), list[len(list)-1].GetTime(); f != tc.day+" "+tc.first || l != tc.day+" "+tc.last {
+				t.Errorf("bars %s .. %s", f, l)
+			}
+			loc := calendar.Location(calendar.HK)
+			if tc.key == "US.AAPL" {
+				loc = calendar.Location(calendar.US)
+			}
+			at, _ := time.ParseInLocation(kline.TimeLayout, list[0].GetTime(), loc)
+			if list[0].GetTimestamp() != float64(at.Unix()) {
+				t.Errorf("timestamp %v is not %s in the market's zone", list[0].GetTimestamp(), list[0].GetTime())
+			}
+		})
+	}
+}

@@ -104,6 +104,8 @@ func New(cfg Config) (*Sim, error) {
 		UserID:       cfg.LoginUserID,
 		Now:          cfg.Now,
 		Logger:       cfg.Logger,
+		Seed:         cfg.Seed,
+		OwnOrders:    s.ownOrders,
 	})
 	s.trade = trade.Register(s.srv, s.market, trade.Config{
 		TradePassword: cfg.TradePassword,

@@ -27,6 +27,12 @@ type Config struct {
 	UserID    uint64 // reported by GetUserInfo
 	Now       func() time.Time
 	Logger    *slog.Logger
+	// Seed seeds the day's synthetic intraday model behind Qot_GetRT (the
+	// market's seed, so RT agrees with the K-lines of the same seed).
+	Seed int64
+	// OwnOrders returns the user's resting limit orders on a security, shown
+	// in the order book as the exchange would; nil = none.
+	OwnOrders func(key string) []OwnOrder
 }
 
 func (c Config) withDefaults() Config {
@@ -56,6 +62,7 @@ type Service struct {
 	srv    *server.Server
 	subs   *registry[*server.Conn]
 	pushes *pushState
+	live   *liveState
 	log    *slog.Logger
 }
 
@@ -79,6 +86,7 @@ func Register(srv *server.Server, m *market.Market, cfg Config) *Service {
 	srv.Handle(protoid.QotGetBasicQot, s.getBasicQot)
 	srv.Handle(protoid.QotGetStaticInfo, s.getStaticInfo)
 	srv.Handle(protoid.QotGetSecuritySnapshot, s.getSecuritySnapshot)
+	s.registerLive()
 	return s
 }
 

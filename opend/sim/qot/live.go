@@ -80,8 +80,8 @@ func (s *Service) liveTick(q market.Quote, dir int32, targets []target[*server.C
 	}
 }
 
-// firstLivePush sends the current RT point or broker queue right after a
-// subscription, as OpenD's first push does.
+// firstLivePush sends the current RT point, broker queue or odd-lot book
+// right after a subscription, as OpenD's first push does.
 func (s *Service) firstLivePush(c *server.Conn, subType int32, q market.Quote) error {
 	switch {
 	case subType == SubRT:
@@ -90,6 +90,8 @@ func (s *Service) firstLivePush(c *server.Conn, subType int32, q market.Quote) e
 		}
 	case subType == SubBroker && q.Market == market.MarketHK:
 		return c.Push(protoid.QotUpdateBroker, brokerPush(q))
+	case subType == SubOrderBookOdd && q.Market == market.MarketHK:
+		return c.Push(protoid.QotUpdateOrderBook, oddBookPush(q))
 	}
 	return nil
 }

@@ -296,3 +296,30 @@ func TestBrokerQueue(t *testing.T) {
 		}
 	}
 }
+
+// TestOddLotBook: the HK odd-lot book is pushed and pulled alike, each level
+// under one board lot, with orderBookType Odd.
+func TestOddLotBook(t *testing.T) {
+	e := start(t, Config{})
+	ctx := testCtx(t)
+	c := e.dial(t)
+	const key = "HK.00005" // lot 400
+	mustOK(t, doSub(ctx, t, c, subReq{keys: []string{key}, types: []int32{SubOrderBookOdd}, push: true, first: true}), "sub")
+	var p qotupdateorderbook.Response
+	nextPushAs(ctx, t, c, protoid.QotUpdateOrderBook, &p)
+	got, st := getBook(ctx, t, c, key, 10, bookOdd)
+	mustOK(t, st, "odd book")
+	if p.GetS2C().GetOrderBookType() != bookOdd || got.GetOrderBookType() != bookOdd {
+		t.Fatalf("types: push %d pull %d", p.GetS2C().GetOrderBookType(), got.GetOrderBookType())
+	}
+	levels := append(got.GetOrderBookAskList(), got.GetOrderBookBidList()...)
+	want := append(p.GetS2C().GetOrderBookAskList(), p.GetS2C().GetOrderBookBidList()...)
+	if len(levels) == 0 || len(levels) != len(want) {
+		t.Fatalf("%d odd levels, push %d", len(levels), len(want))
+	}
+	for i, l := range levels {
+		if !proto.Equal(l, want[i]) || l.GetVolume() < 1 || l.GetVolume() >= 400 {
+			t.Errorf("level %d: %v (push %v)", i, l, want[i])
+		}
+	}
+}

@@ -117,7 +117,7 @@ func (s *Service) firstPush(c *server.Conn, ps []pair) {
 			err = c.Push(protoid.QotUpdateOrderBook, s.orderBookPush(q))
 		case SubTicker:
 			err = c.Push(protoid.QotUpdateTicker, tickerPush(q, s.pushes.direction(q, false)))
-		case SubRT, SubBroker:
+		case SubRT, SubBroker, SubOrderBookOdd:
 			err = s.firstLivePush(c, p.subType, q)
 		}
 		if err != nil {

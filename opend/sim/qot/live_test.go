@@ -323,3 +323,25 @@ func TestOddLotBook(t *testing.T) {
 		}
 	}
 }
+
+// TestRTOnClosedDay: on a Sunday the time-share is Friday's whole session,
+// ending at the previous close the live walk starts from.
+func TestRTOnClosedDay(t *testing.T) {
+	sunday := &clock{now: time.Date(2025, 3, 2, 2, 0, 0, 0, time.UTC)} // 10:00 in Hong Kong
+	e := start(t, Config{Now: sunday.Now, Seed: 4})
+	ctx := testCtx(t)
+	c := e.dial(t)
+	const key = "HK.00700"
+	mustOK(t, doSub(ctx, t, c, subReq{keys: []string{key}, types: []int32{SubRT}}), "sub")
+	q, _ := e.mkt.Step(key)
+	got, st := getRT(ctx, t, c, key)
+	mustOK(t, st, "GetRT")
+	rt := got.GetRtList()
+	// HK trades 09:30-12:00 and 13:00-16:00: 330 minutes.
+	if len(rt) != 330 || rt[0].GetTime() != "2025-02-28 09:31:00" || rt[329].GetTime() != "2025-02-28 16:00:00" {
+		t.Fatalf("%d points from %q", len(rt), rt[0].GetTime())
+	}
+	if last := rt[329]; last.GetPrice() != q.LastClose {
+		t.Errorf("Friday closes at %v, the walk's previous close is %v", last.GetPrice(), q.LastClose)
+	}
+}

@@ -31,6 +31,7 @@ type rtDays struct {
 // rtDay is one security's time-share builder and its local day.
 type rtDay struct {
 	b   *kline.Builder
+	s   *kline.Series
 	day time.Time
 }
 
@@ -88,10 +89,12 @@ func (r *rtDays) dayLocked(q market.Quote) rtDay {
 		h = kline.NewHistory(kline.Config{Seed: r.seed, Today: hd.day})
 		r.hist[hd] = h
 	}
-	return rtDay{h.Series(kline.SecurityOf(q.Instrument, q.LastClose)).NewBuilder(q.Open), hd.day}
+	series := h.Series(kline.SecurityOf(q.Instrument, q.LastClose))
+	return rtDay{series.NewBuilder(q.Open), series, hd.day}
 }
 
-// minutes returns key's time-share so far, nil before it was started.
+// minutes returns key's time-share of its current day so far, nil before it
+// was started or on a day without trading.
 func (r *rtDays) minutes(key string) []kline.Bar {
 	r.mu.Lock()
 	d, ok := r.days[key]
@@ -100,6 +103,27 @@ func (r *rtDays) minutes(key string) []kline.Bar {
 		return nil
 	}
 	return d.b.Minutes()
+}
+
+// latestSession is what Qot_GetRT shows: today's time-share, or on a day
+// without trading (a weekend, a holiday) the whole of the last trading day,
+// as OpenD keeps showing the last session while the market is closed.
+func (r *rtDays) latestSession(key string) []kline.Bar {
+	r.mu.Lock()
+	d, ok := r.days[key]
+	r.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	if bars := d.b.Minutes(); len(bars) > 0 || len(d.s.Calendar().Sessions(d.day)) > 0 {
+		return bars
+	}
+	prev, ok := kline.PrevTradingDay(d.s.Calendar(), d.day)
+	if !ok {
+		return nil
+	}
+	bars, _ := d.s.Minutes(prev)
+	return bars
 }
 
 // timeShares converts minute bars to RT points; avgPrice is the day's
@@ -145,7 +169,8 @@ func (s *Service) rtPush(q market.Quote) *qotupdatert.Response {
 }
 
 // getRT returns today's time-share of a security subscribed with RT: one
-// point per trading minute from the open to the current minute.
+// point per trading minute from the open to the current minute (the last
+// trading day's on a day the market is closed).
 func (s *Service) getRT(_ context.Context, c *server.Conn, req server.Request) (proto.Message, error) {
 	var in qotgetrt.Request
 	if err := decode("Qot_GetRT", req.Body, &in); err != nil {
@@ -162,6 +187,6 @@ func (s *Service) getRT(_ context.Context, c *server.Conn, req server.Request) (
 	return &qotgetrt.Response{RetType: succeed(), S2C: &qotgetrt.S2C{
 		Security: security(q.Instrument),
 		Name:     proto.String(q.Name),
-		RtList:   timeShares(s.live.rt.minutes(q.Key())),
+		RtList:   timeShares(s.live.rt.latestSession(q.Key())),
 	}}, nil
 }

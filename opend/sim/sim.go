@@ -105,10 +105,11 @@ func New(cfg Config) (*Sim, error) {
 		StepAll:      true,
 		ServerVer:    cfg.ServerVer,
 		UserID:       cfg.LoginUserID,
-		Seed:         cfg.Seed,
 		Now:          cfg.Now,
 		HistoryQuota: cfg.HistoryKLQuota,
 		Logger:       cfg.Logger,
+		Seed:         cfg.Seed,
+		OwnOrders:    s.ownOrders,
 	})
 	s.trade = trade.Register(s.srv, s.market, trade.Config{
 		TradePassword: cfg.TradePassword,

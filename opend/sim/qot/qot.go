@@ -25,9 +25,14 @@ type Config struct {
 	StepAll   bool
 	ServerVer int32  // reported by GetGlobalState; 0 = 1000
 	UserID    uint64 // reported by GetUserInfo
-	Seed      int64  // K-line history seed (the market's)
 	Now       func() time.Time
 	Logger    *slog.Logger
+	// Seed seeds the day's synthetic intraday model behind Qot_GetRT and the
+	// K-line history (the market's seed, so RT agrees with the K-lines).
+	Seed int64
+	// OwnOrders returns the user's resting limit orders on a security, shown
+	// in the order book as the exchange would; nil = none.
+	OwnOrders func(key string) []OwnOrder
 	// HistoryQuota is how many distinct securities Qot_RequestHistoryKL
 	// serves per 30 days; 0 = 100.
 	HistoryQuota int
@@ -60,6 +65,7 @@ type Service struct {
 	srv    *server.Server
 	subs   *registry[*server.Conn]
 	pushes *pushState
+	live   *liveState
 	log    *slog.Logger
 	kl     *klState
 }
@@ -84,6 +90,7 @@ func Register(srv *server.Server, m *market.Market, cfg Config) *Service {
 	srv.Handle(protoid.QotGetBasicQot, s.getBasicQot)
 	srv.Handle(protoid.QotGetStaticInfo, s.getStaticInfo)
 	srv.Handle(protoid.QotGetSecuritySnapshot, s.getSecuritySnapshot)
+	s.registerLive()
 	s.registerKLines()
 	return s
 }

@@ -71,9 +71,11 @@ func (s *Service) sub(_ context.Context, c *server.Conn, req server.Request) (pr
 		return nil, toEnvelope(err)
 	}
 	push := c2s.GetIsRegOrUnRegPush()
-	if _, err := s.subs.subscribe(c, ps, push, now); err != nil {
+	fresh, err := s.subs.subscribe(c, ps, push, now)
+	if err != nil {
 		return nil, toEnvelope(err)
 	}
+	s.startLive(fresh)
 	if push && c2s.GetIsFirstPush() {
 		s.firstPush(c, ps)
 	}
@@ -115,9 +117,11 @@ func (s *Service) firstPush(c *server.Conn, ps []pair) {
 		case SubBasic:
 			err = c.Push(protoid.QotUpdateBasicQot, basicQotPush(q))
 		case SubOrderBook:
-			err = c.Push(protoid.QotUpdateOrderBook, orderBookPush(q))
+			err = c.Push(protoid.QotUpdateOrderBook, s.orderBookPush(q))
 		case SubTicker:
 			err = c.Push(protoid.QotUpdateTicker, tickerPush(q, s.pushes.direction(q, false)))
+		case SubRT, SubBroker, SubOrderBookOdd:
+			err = s.firstLivePush(c, p.subType, q)
 		}
 		if err != nil {
 			s.log.Debug("first push dropped", "conn", c.ID(), "sub", describe(p.key, p.subType), obs.Err(err))

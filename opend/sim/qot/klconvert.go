@@ -7,7 +7,6 @@ import (
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
 	"github.com/futugw/gateway/opend/sim/kline"
-	"google.golang.org/protobuf/proto"
 )
 
 // Qot_Common.KLFields bits of needKLFieldsFlag.
@@ -29,32 +28,48 @@ const (
 // time, isBlank and timestamp are always there. The simulator knows no share
 // count or earnings, so turnoverRate and pe are 0, as BasicQot's turnoverRate.
 func klineMsg(b kline.Bar, flags int64) *qotcommon.KLine {
-	k := &qotcommon.KLine{Time: proto.String(b.TimeString()), IsBlank: proto.Bool(false),
-		Timestamp: proto.Float64(b.Timestamp())}
-	set := func(bit int64, dst **float64, v float64) {
-		if flags&bit != 0 {
-			*dst = proto.Float64(v)
-		}
-	}
-	set(fieldHigh, &k.HighPrice, b.High)
-	set(fieldOpen, &k.OpenPrice, b.Open)
-	set(fieldLow, &k.LowPrice, b.Low)
-	set(fieldClose, &k.ClosePrice, b.Close)
-	set(fieldLastClose, &k.LastClosePrice, b.LastClose)
-	set(fieldTurnover, &k.Turnover, b.Turnover)
-	set(fieldTurnoverRate, &k.TurnoverRate, 0)
-	set(fieldPE, &k.Pe, 0)
-	set(fieldChangeRate, &k.ChangeRate, b.ChangeRate())
-	if flags&fieldVolume != 0 {
-		k.Volume = proto.Int64(b.Volume)
-	}
-	return k
+	return klineList([]kline.Bar{b}, flags)[0]
 }
 
+// klineList converts bars. A 1,000-bar answer would take a dozen allocations
+// per bar for proto2's optional fields; the messages and their field values
+// live in a few shared slices instead.
 func klineList(bars []kline.Bar, flags int64) []*qotcommon.KLine {
-	out := make([]*qotcommon.KLine, len(bars))
+	n := len(bars)
+	msgs := make([]qotcommon.KLine, n)
+	out := make([]*qotcommon.KLine, n)
+	times := make([]string, n)
+	nums := make([]float64, 0, n*10)
+	vols := make([]int64, n)
+	blank := false
+	num := func(v float64) *float64 {
+		nums = append(nums, v)
+		return &nums[len(nums)-1]
+	}
+	opt := func(bit int64, v float64) *float64 {
+		if flags&bit == 0 {
+			return nil
+		}
+		return num(v)
+	}
 	for i, b := range bars {
-		out[i] = klineMsg(b, flags)
+		k := &msgs[i]
+		times[i] = b.TimeString()
+		k.Time, k.IsBlank, k.Timestamp = &times[i], &blank, num(b.Timestamp())
+		k.HighPrice = opt(fieldHigh, b.High)
+		k.OpenPrice = opt(fieldOpen, b.Open)
+		k.LowPrice = opt(fieldLow, b.Low)
+		k.ClosePrice = opt(fieldClose, b.Close)
+		k.LastClosePrice = opt(fieldLastClose, b.LastClose)
+		k.Turnover = opt(fieldTurnover, b.Turnover)
+		k.TurnoverRate = opt(fieldTurnoverRate, 0)
+		k.Pe = opt(fieldPE, 0)
+		k.ChangeRate = opt(fieldChangeRate, b.ChangeRate())
+		if flags&fieldVolume != 0 {
+			vols[i] = b.Volume
+			k.Volume = &vols[i]
+		}
+		out[i] = k
 	}
 	return out
 }

@@ -29,9 +29,6 @@ type Config struct {
 	// ...; see market.FirstGeneratedCode) to the built-in universe; at most
 	// market.MaxGenerated.
 	ExtraSecurities int
-	// HistoryKLQuota is the distinct securities Qot_RequestHistoryKL serves
-	// per 30 days; 0 = 100.
-	HistoryKLQuota int
 
 	TradePassword   string        // plaintext; "" = trade.DefaultTradePassword
 	OrderRateLimit  int           // place/modify requests per account per window; 0 = 15
@@ -51,6 +48,10 @@ type Config struct {
 	// ShutdownTimeout bounds the graceful stop when Serve's context ends; 0 = 5s.
 	ShutdownTimeout time.Duration
 	Logger          *slog.Logger // nil = discarded
+
+	// HistoryKLQuota is the distinct securities Qot_RequestHistoryKL serves
+	// per 30 days; 0 = 100.
+	HistoryKLQuota int
 }
 
 // Sim is one simulated OpenD.

@@ -248,7 +248,7 @@ func optionChain(c chainSpec, today calendar.Date) []listing {
 				out = append(out, listing{Instrument{Market: c.market, Code: code, Name: name,
 					LotSize: c.multiplier, SecType: SecTypeDrvt, Currency: currencyOf(c.market),
 					ListTime: exp.AddDays(-120).String(),
-					Terms: &Terms{Owner: c.owner, Right: right, Strike: strike, Expiry: exp, Vol: vol}}, 0})
+					Terms:    &Terms{Owner: c.owner, Right: right, Strike: strike, Expiry: exp, Vol: vol}}, 0})
 			}
 		}
 	}

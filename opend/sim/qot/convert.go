@@ -115,7 +115,7 @@ func staticID(key string) int64 {
 }
 
 func staticInfo(inst market.Instrument) *qotcommon.SecurityStaticInfo {
-	return &qotcommon.SecurityStaticInfo{Basic: &qotcommon.SecurityStaticBasic{
+	info := &qotcommon.SecurityStaticInfo{Basic: &qotcommon.SecurityStaticBasic{
 		Security:      security(inst),
 		Id:            proto.Int64(staticID(inst.Key())),
 		LotSize:       proto.Int32(inst.LotSize),
@@ -125,6 +125,8 @@ func staticInfo(inst market.Instrument) *qotcommon.SecurityStaticInfo {
 		Delisting:     proto.Bool(false),
 		ListTimestamp: proto.Float64(listTimestamp(inst)),
 	}}
+	addStaticExData(info, inst) // kinds_static.go
+	return info
 }
 
 // bookDepth is the number of order book levels on each side.

@@ -90,7 +90,7 @@ func basicQot(q market.Quote) *qotcommon.BasicQot {
 		Name:            proto.String(q.Name),
 		IsSuspended:     proto.Bool(false),
 		ListTime:        proto.String(q.ListTime),
-		PriceSpread:     proto.Float64(market.TickSize(q.Market, q.Cur)),
+		PriceSpread:     proto.Float64(priceSpread(q)), // kinds_snapshot.go
 		UpdateTime:      proto.String(updated.Format(layoutSecond)),
 		HighPrice:       proto.Float64(q.High),
 		OpenPrice:       proto.Float64(q.Open),

@@ -59,7 +59,6 @@ func completeBasic(b *qotgetsecuritysnapshot.SnapshotBasicData, q market.Quote) 
 	b.HighestHistoryPrice = proto.Float64(market.Snap(q.Market, b.GetHighest52WeeksPrice()*hashed(q.Key(), "hh", 1, 1.6)))
 	b.LowestHistoryPrice = proto.Float64(market.Snap(q.Market, b.GetLowest52WeeksPrice()*hashed(q.Key(), "hl", 0.2, 1)))
 	b.ClosePrice5Minute = proto.Float64(q.Cur)
-	b.PriceSpread = proto.Float64(priceSpread(q))
 	if q.SecType == market.SecTypeEqty || q.SecType == market.SecTypeTrust {
 		b.EnableMargin = proto.Bool(true)
 		b.MortgageRatio = proto.Float64(round3(hashed(q.Key(), "mortgage", 40, 80)))

@@ -44,8 +44,8 @@ func (s *Service) getWarrant(_ context.Context, _ *server.Conn, req server.Reque
 		if err != nil {
 			return nil, toEnvelope(err)
 		}
-		if q.Market != market.MarketHK {
-			return nil, toEnvelope(failf(codeInvalid, "%s: only HK stocks have warrants", q.Key()))
+		if q.Market != market.MarketHK || q.SecType != market.SecTypeEqty && q.SecType != market.SecTypeIndex {
+			return nil, toEnvelope(failf(codeInvalid, "%s (security type %d): only HK stocks and indices have warrants", q.Key(), q.SecType))
 		}
 		owner = q.Key()
 	}

@@ -159,6 +159,7 @@ func TestWarrantRefusals(t *testing.T) {
 		{"sort field for plates only", func(r *qotgetwarrant.C2S) { r.SortField = proto.Int32(35) }, codeInvalid},
 		{"unknown owner", func(r *qotgetwarrant.C2S) { r.Owner = securityOf("HK.99998") }, codeUnknownSec},
 		{"US owner", func(r *qotgetwarrant.C2S) { r.Owner = securityOf("US.AAPL") }, codeInvalid},
+		{"a warrant as owner", func(r *qotgetwarrant.C2S) { r.Owner = securityOf("HK.13125") }, codeInvalid},
 		{"bad maturity", func(r *qotgetwarrant.C2S) { r.MaturityTimeMin = proto.String("soon") }, codeInvalid},
 		{"bad ipo period", func(r *qotgetwarrant.C2S) { r.IpoPeriod = proto.Int32(9) }, codeInvalid},
 	}

@@ -145,7 +145,8 @@ type level struct {
 func book(q market.Quote) (asks, bids []level) {
 	lot := int64(max(q.LotSize, 1))
 	seed := uint64(staticID(q.Key())) ^ uint64(q.Seq)*0x9e3779b97f4a7c15
-	ask := nextUp(q.Market, q.Cur)
+	up, down := gridSteps(q) // kinds_snapshot.go
+	ask := up(q.Cur)
 	bid := q.Cur
 	for i := range bookDepth {
 		ha, hb := mix(seed+uint64(2*i)), mix(seed+uint64(2*i+1))
@@ -153,8 +154,8 @@ func book(q market.Quote) (asks, bids []level) {
 		if bid > 0 {
 			bids = append(bids, level{bid, lot * int64(1+hb%50), int32(1 + (hb>>32)%12)})
 		}
-		ask = nextUp(q.Market, ask)
-		bid = nextDown(q.Market, bid)
+		ask = up(ask)
+		bid = down(bid)
 	}
 	return asks, bids
 }

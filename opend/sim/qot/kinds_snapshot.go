@@ -82,6 +82,19 @@ func priceSpread(q market.Quote) float64 {
 	return market.TickSize(q.Market, q.Cur)
 }
 
+// gridSteps returns the book's one-tick moves for q: a fixed step for the
+// kinds quoted on their own grid, the exchange's spread table otherwise.
+func gridSteps(q market.Quote) (up, down func(float64) float64) {
+	switch q.SecType {
+	case market.SecTypeDrvt, market.SecTypeIndex, market.SecTypeFuture:
+		tick := priceSpread(q)
+		return func(p float64) float64 { return math.Round((p+tick)*100) / 100 },
+			func(p float64) float64 { return math.Max(math.Round((p-tick)*100)/100, 0) }
+	}
+	return func(p float64) float64 { return nextUp(q.Market, p) },
+		func(p float64) float64 { return nextDown(q.Market, p) }
+}
+
 // equityEx derives the fundamentals from a seeded share count, P/E and P/B,
 // so market values move with the price and the ratios agree with each other.
 func equityEx(q market.Quote) *qotgetsecuritysnapshot.EquitySnapshotExData {

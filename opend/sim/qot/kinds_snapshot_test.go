@@ -51,6 +51,10 @@ func TestKindsSnapshotExData(t *testing.T) {
 				b.GetLowest52WeeksPrice() > b.GetLowPrice() || b.GetPriceSpread() <= 0 {
 				t.Errorf("basic = %v", b)
 			}
+			if grid := tt.secType == market.SecTypeDrvt || tt.secType == market.SecTypeFuture || tt.secType == market.SecTypeIndex; grid &&
+				!near(b.GetAskPrice()-b.GetBidPrice(), b.GetPriceSpread(), 1e-9) {
+				t.Errorf("book %v / %v, want one spread %v apart", b.GetBidPrice(), b.GetAskPrice(), b.GetPriceSpread())
+			}
 		})
 	}
 }

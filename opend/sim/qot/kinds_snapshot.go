@@ -186,24 +186,8 @@ func (s *Service) warrantEx(q market.Quote, now time.Time) *qotgetsecuritysnapsh
 		ConversionPrice:    proto.Float64(f.conversionPrice),
 		PriceRecoveryRatio: proto.Float64(f.priceRecovery),
 		Score:              proto.Float64(f.score),
-		IssuerCode:         proto.String(issuerCode(t.Issuer)),
+		IssuerCode:         proto.String(market.IssuerCode(t.Issuer)),
 	}
-}
-
-func issuerCode(issuer int32) string {
-	switch issuer {
-	case market.IssuerSG:
-		return "SG"
-	case market.IssuerBP:
-		return "BP"
-	case market.IssuerHS:
-		return "HS"
-	case market.IssuerJP:
-		return "JP"
-	case market.IssuerUB:
-		return "UB"
-	}
-	return ""
 }
 
 func (s *Service) optionEx(q market.Quote, now time.Time) *qotgetsecuritysnapshot.OptionSnapshotExData {

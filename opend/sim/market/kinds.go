@@ -56,6 +56,20 @@ type Terms struct {
 // IsCBBC reports whether the terms describe a bull or bear contract.
 func (t *Terms) IsCBBC() bool { return t.Right == WarrantBull || t.Right == WarrantBear }
 
+// Called reports whether a CBBC met its mandatory call event: the underlying
+// traded at or through the call price (its day low for a bull, high for a
+// bear). A called contract stops trading for good; the day range only widens,
+// so this needs no state of its own.
+func (t *Terms) Called(underlying Quote) bool {
+	switch t.Right {
+	case WarrantBull:
+		return underlying.Low <= t.CallPrice
+	case WarrantBear:
+		return underlying.High >= t.CallPrice
+	}
+	return false
+}
+
 // riskFree is the simulated annual interest rate used by every pricing model.
 const riskFree = 0.03
 

@@ -136,7 +136,7 @@ func (m *Market) advance(s *security, now time.Time) {
 		trade(&s.q, s.rng, next, now)
 	default:
 		u, ok := m.secs[t.Owner]
-		if !ok {
+		if !ok || t.Called(u.q) { // a called CBBC no longer trades
 			return
 		}
 		trade(&s.q, s.rng, Value(s.q.Instrument, u.q.Cur, now).Price, now)

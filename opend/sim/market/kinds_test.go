@@ -130,3 +130,21 @@ func TestBlackScholesParity(t *testing.T) {
 		t.Errorf("greeks call %+v put %+v", c, p)
 	}
 }
+
+// TestCalledCBBCStopsTrading: a bull whose call price the underlying reached
+// no longer trades; a bear far from its call price does.
+func TestCalledCBBCStopsTrading(t *testing.T) {
+	m := New(Config{Seed: 1, Now: fixedClock, Kinds: true, Prices: map[string]float64{"HK.00700": 425}})
+	u, _ := m.QuoteByKey("HK.00700")
+	for key, called := range map[string]bool{"HK.55123": true, "HK.58810": true, "HK.61234": false} {
+		in, _ := m.Instrument(MarketHK, key[3:])
+		if in.Terms.Called(u) != called {
+			t.Errorf("%s called = %v, want %v (underlying range %v-%v)", key, !called, called, u.Low, u.High)
+		}
+		before, _ := m.QuoteByKey(key)
+		after, _ := m.Step(key)
+		if traded := after.Seq != before.Seq; traded == called {
+			t.Errorf("%s traded %v, called %v", key, traded, called)
+		}
+	}
+}

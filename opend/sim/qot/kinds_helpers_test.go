@@ -30,9 +30,15 @@ type kindsEnv struct {
 
 func startKinds(t *testing.T) *kindsEnv {
 	t.Helper()
+	return startKindsAt(t, nil)
+}
+
+// startKindsAt is startKinds with reference prices (previous closes) by key.
+func startKindsAt(t *testing.T, prices map[string]float64) *kindsEnv {
+	t.Helper()
 	clk := newClock()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	mkt := market.New(market.Config{Seed: 5, Now: clk.Now, Kinds: true})
+	mkt := market.New(market.Config{Seed: 5, Now: clk.Now, Kinds: true, Prices: prices})
 	var svc *Service
 	srv := server.New(server.Config{Logger: logger, OnClose: func(c *server.Conn) { svc.DropConn(c) }})
 	svc = Register(srv, mkt, Config{Now: clk.Now, PushInterval: time.Hour, Logger: logger})

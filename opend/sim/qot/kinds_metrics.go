@@ -32,12 +32,16 @@ type warrantFigures struct {
 	streetRate        float64 // %
 	streetVol         int64
 	score             float64
+	status            int32 // Qot_Common.WarrantStatus: normal, or stopped once a CBBC is called
 }
 
 func (s *Service) warrantFiguresOf(q market.Quote, now time.Time) warrantFigures {
 	t := q.Terms
 	u, _ := s.m.QuoteByKey(t.Owner)
-	f := warrantFigures{spot: u.Cur}
+	f := warrantFigures{spot: u.Cur, status: warrantNormal}
+	if t.Called(u) {
+		f.status = warrantStopTrade
+	}
 	f.conversionPrice = round3(q.Cur * t.Ratio)
 	bullish := t.Right == market.WarrantCall || t.Right == market.WarrantBull
 	if bullish {

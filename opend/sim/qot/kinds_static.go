@@ -26,6 +26,7 @@ const (
 	optionStandard    int32 = 1
 	settlementPM      int32 = 2
 	warrantNormal     int32 = 1 // Qot_Common.WarrantStatus_Normal
+	warrantStopTrade  int32 = 3 // a called CBBC
 	priceTypeOutside  int32 = 1 // Qot_Common.PriceType
 	priceTypeWithin   int32 = 2
 	assetClassStock   int32 = 1

@@ -126,7 +126,7 @@ func (f warrantFilter) pass(r warrantRow) bool {
 			return false
 		}
 	}
-	if f.status != 0 && f.status != warrantNormal { // every simulated warrant trades normally
+	if f.status != 0 && f.status != r.data.GetStatus() {
 		return false
 	}
 	for _, b := range f.bounds {

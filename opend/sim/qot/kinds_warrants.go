@@ -106,7 +106,7 @@ func warrantData(r warrantRow) *qotgetwarrant.WarrantData {
 		CurPrice:           proto.Float64(q.Cur),
 		PriceChangeVal:     proto.Float64(round3(change)),
 		ChangeRate:         proto.Float64(round3(change / q.LastClose * 100)),
-		Status:             proto.Int32(warrantNormal),
+		Status:             proto.Int32(f.status),
 		BidPrice:           proto.Float64(bids[0].price),
 		AskPrice:           proto.Float64(asks[0].price),
 		BidVol:             proto.Int64(bids[0].volume),

@@ -180,3 +180,22 @@ func TestWarrantRefusals(t *testing.T) {
 		t.Errorf("allCount %d without owner", s2c.GetAllCount())
 	}
 }
+
+// TestCalledCBBCs: with HK.00700 opening below the bulls' call prices, both
+// bulls are called: they stop trading and screen as WarrantStatus_StopTrade.
+func TestCalledCBBCs(t *testing.T) {
+	e := startKindsAt(t, map[string]float64{"HK.00700": 425})
+	c := e.dial(t)
+	req := warrantReq(0, 200, sortCode, true)
+	req.Status = proto.Int32(warrantStopTrade)
+	s2c, st := warrants(t, c, req)
+	mustOK(t, st, "Qot_GetWarrant stopped")
+	if got := codesOf(s2c.GetWarrantDataList()); !slices.Equal(got, []string{"55123", "58810"}) {
+		t.Errorf("stopped %v, want the two bulls", got)
+	}
+	req.Status = proto.Int32(warrantNormal)
+	normal, _ := warrants(t, c, req)
+	if normal.GetAllCount() != 7 {
+		t.Errorf("%d trading normally, want 7", normal.GetAllCount())
+	}
+}

@@ -38,7 +38,8 @@ type Config struct {
 	// Now is the clock for Quote.Updated; nil = time.Now.
 	Now func() time.Time
 	// Kinds adds the index, ETF, warrant, CBBC, option and future universe of
-	// kinds.go after the stocks; their prices follow their underlying's walk.
+	// kinds.go after the stocks; derived ones follow their underlying's walk
+	// (Prices sets only the indices' and ETFs' levels).
 	Kinds bool
 }
 

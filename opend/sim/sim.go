@@ -29,6 +29,9 @@ type Config struct {
 	// ...; see market.FirstGeneratedCode) to the built-in universe; at most
 	// market.MaxGenerated.
 	ExtraSecurities int
+	// Kinds adds indices, ETFs, warrants, CBBCs, options and futures after the
+	// stocks (market.Config.Kinds); cmd/opend-sim turns it on by default.
+	Kinds bool
 
 	TradePassword   string        // plaintext; "" = trade.DefaultTradePassword
 	OrderRateLimit  int           // place/modify requests per account per window; 0 = 15
@@ -88,7 +91,8 @@ func New(cfg Config) (*Sim, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s.market = market.New(market.Config{Seed: cfg.Seed, ExtraSecurities: cfg.ExtraSecurities, Now: cfg.Now})
+	s.market = market.New(market.Config{Seed: cfg.Seed, ExtraSecurities: cfg.ExtraSecurities, Now: cfg.Now,
+		Kinds: cfg.Kinds})
 	s.srv = server.New(server.Config{
 		ServerVer:         cfg.ServerVer,
 		LoginUserID:       cfg.LoginUserID,

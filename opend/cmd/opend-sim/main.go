@@ -38,6 +38,7 @@ type options struct {
 	shutdownTimeout   time.Duration
 	keepAliveInterval time.Duration
 	extraSecurities   int
+	kinds             bool
 	clock             *calendar.Clock
 }
 
@@ -69,6 +70,7 @@ func parseFlags(args []string) (options, error) {
 	config.StringVar(fs, &o.passwordFile, "trade-password-file", "OPEND_SIM_TRADE_PASSWORD_FILE", "", "file holding the plaintext trade password; empty = the simulator's default password")
 	config.DurationVar(fs, &o.keepAliveInterval, "keepalive-interval", "OPEND_SIM_KEEPALIVE_INTERVAL", 10*time.Second, "KeepAlive interval advertised in InitConnect")
 	config.IntVar(fs, &o.extraSecurities, "extra-securities", "OPEND_SIM_EXTRA_SECURITIES", 0, "generated HK equities (codes 80000, 80001, ...) added to the built-in universe for load tests; 0 = none")
+	config.BoolVar(fs, &o.kinds, "kinds", "OPEND_SIM_KINDS", true, "add indices, ETFs, HK.00700 warrants and CBBCs, AAPL and 00700 options and HSI futures to the universe")
 	clockStart := config.String(fs, "clock-start", "OPEND_SIM_CLOCK_START", "", "simulated time at start, RFC 3339 with offset (2026-12-07T09:29:50+08:00); empty = now")
 	clockSpeed := config.String(fs, "clock-speed", "OPEND_SIM_CLOCK_SPEED", "1", "simulated seconds per wall second, up to 1000000; 1 = real time")
 	if err := config.Parse(fs, args); err != nil {
@@ -141,6 +143,7 @@ func runSim(args []string) error {
 		OrderRateLimit:    o.orderRateLimit,
 		KeepAliveInterval: o.keepAliveInterval,
 		ExtraSecurities:   o.extraSecurities,
+		Kinds:             o.kinds,
 		ShutdownTimeout:   o.shutdownTimeout,
 		Now:               now,
 		Logger:            log,

@@ -92,6 +92,7 @@ func Register(srv *server.Server, m *market.Market, cfg Config) *Service {
 	srv.Handle(protoid.QotGetSecuritySnapshot, s.getSecuritySnapshot)
 	s.registerLive()
 	s.registerKLines()
+	s.registerKinds()
 	return s
 }
 

@@ -16,6 +16,9 @@ const timeLayout = "2006-01-02 15:04:05.000"
 
 func fmtTime(t time.Time) string { return t.Format(timeLayout) }
 
+// fmtLocal writes t in the zone of the security's market, as OpenD does.
+func fmtLocal(t time.Time, qotMarket int32) string { return fmtTime(t.In(marketLoc(qotMarket))) }
+
 // stamp is a unix timestamp in seconds with millisecond precision.
 func stamp(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
 
@@ -56,8 +59,8 @@ func (o *order) toProto() *trdcommon.Order {
 		Name:            proto.String(o.inst.Name),
 		Qty:             proto.Float64(o.qty),
 		Price:           proto.Float64(o.price),
-		CreateTime:      proto.String(fmtTime(o.created)),
-		UpdateTime:      proto.String(fmtTime(o.updated)),
+		CreateTime:      proto.String(fmtLocal(o.created, o.inst.Market)),
+		UpdateTime:      proto.String(fmtLocal(o.updated, o.inst.Market)),
 		FillQty:         proto.Float64(o.filled),
 		FillAvgPrice:    proto.Float64(o.avgPrice()),
 		LastErrMsg:      proto.String(""),
@@ -83,7 +86,7 @@ func (f *fill) toProto() *trdcommon.OrderFill {
 		Name:            proto.String(o.inst.Name),
 		Qty:             proto.Float64(f.qty),
 		Price:           proto.Float64(f.price),
-		CreateTime:      proto.String(fmtTime(f.at)),
+		CreateTime:      proto.String(fmtLocal(f.at, o.inst.Market)),
 		SecMarket:       proto.Int32(trdSecMarket(o.inst.Market)),
 		CreateTimestamp: proto.Float64(stamp(f.at)),
 		UpdateTimestamp: proto.Float64(stamp(f.at)),

@@ -34,6 +34,8 @@ type Engine struct {
 	seen     map[packetKey]time.Time // accepted PacketIDs, for replay refusal
 	seenLog  []seenEntry             // the same, oldest first, for expiry
 	subs     map[uint64]*subscription
+
+	past *pastBook // earlier days' synthetic orders and fills; own lock
 }
 
 // New builds an Engine trading on m and starts matching on its ticks. Close
@@ -62,6 +64,7 @@ func New(m *market.Market, cfg Config) *Engine {
 		e.accounts[ac.ID] = a
 		e.accList = append(e.accList, a)
 	}
+	e.past = newPastBook(m, cfg.Seed, cfg.Now())
 	e.cancel = m.OnTick(e.onTick)
 	return e
 }

@@ -5,8 +5,10 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/futugw/gateway/api/gen/go/futu/opend/trdflowsummary"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgethistoryorderfilllist"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgethistoryorderlist"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetorderfee"
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/server"
 )
@@ -44,4 +46,12 @@ func (e *Engine) registerReports(srv *server.Server) {
 		func(s *trdgethistoryorderfilllist.S2C) proto.Message {
 			return &trdgethistoryorderfilllist.Response{RetType: ok(), S2C: s}
 		})
+	handle(srv, protoid.TrdGetOrderFee,
+		func() *trdgetorderfee.Request { return &trdgetorderfee.Request{} },
+		(*trdgetorderfee.Request).GetC2S, e.getOrderFee,
+		func(s *trdgetorderfee.S2C) proto.Message { return &trdgetorderfee.Response{RetType: ok(), S2C: s} })
+	handle(srv, protoid.TrdFlowSummary,
+		func() *trdflowsummary.Request { return &trdflowsummary.Request{} },
+		(*trdflowsummary.Request).GetC2S, e.getFlowSummary,
+		func(s *trdflowsummary.S2C) proto.Message { return &trdflowsummary.Response{RetType: ok(), S2C: s} })
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdflowsummary"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgethistoryorderfilllist"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgethistoryorderlist"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetmarginratio"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetmaxtrdqtys"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetorderfee"
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/server"
@@ -54,4 +56,12 @@ func (e *Engine) registerReports(srv *server.Server) {
 		func() *trdflowsummary.Request { return &trdflowsummary.Request{} },
 		(*trdflowsummary.Request).GetC2S, e.getFlowSummary,
 		func(s *trdflowsummary.S2C) proto.Message { return &trdflowsummary.Response{RetType: ok(), S2C: s} })
+	handle(srv, protoid.TrdGetMarginRatio,
+		func() *trdgetmarginratio.Request { return &trdgetmarginratio.Request{} },
+		(*trdgetmarginratio.Request).GetC2S, e.getMarginRatio,
+		func(s *trdgetmarginratio.S2C) proto.Message { return &trdgetmarginratio.Response{RetType: ok(), S2C: s} })
+	handle(srv, protoid.TrdGetMaxTrdQtys,
+		func() *trdgetmaxtrdqtys.Request { return &trdgetmaxtrdqtys.Request{} },
+		(*trdgetmaxtrdqtys.Request).GetC2S, e.getMaxTrdQtys,
+		func(s *trdgetmaxtrdqtys.S2C) proto.Message { return &trdgetmaxtrdqtys.Response{RetType: ok(), S2C: s} })
 }

@@ -59,7 +59,9 @@ func (e *Engine) registerReports(srv *server.Server) {
 	handle(srv, protoid.TrdGetMarginRatio,
 		func() *trdgetmarginratio.Request { return &trdgetmarginratio.Request{} },
 		(*trdgetmarginratio.Request).GetC2S, e.getMarginRatio,
-		func(s *trdgetmarginratio.S2C) proto.Message { return &trdgetmarginratio.Response{RetType: ok(), S2C: s} })
+		func(s *trdgetmarginratio.S2C) proto.Message {
+			return &trdgetmarginratio.Response{RetType: ok(), S2C: s}
+		})
 	handle(srv, protoid.TrdGetMaxTrdQtys,
 		func() *trdgetmaxtrdqtys.Request { return &trdgetmaxtrdqtys.Request{} },
 		(*trdgetmaxtrdqtys.Request).GetC2S, e.getMaxTrdQtys,

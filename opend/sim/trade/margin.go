@@ -12,13 +12,13 @@ import (
 // like Futu's; an initial margin above the alert, margin-call and
 // maintenance levels, in that order.
 type marginTerms struct {
-	longOK, shortOK      bool
-	pool                 float64 // shares left in the short pool
-	feeRate              float64 // annual borrow rate, percent
-	imLong, imShort      float64
+	longOK, shortOK       bool
+	pool                  float64 // shares left in the short pool
+	feeRate               float64 // annual borrow rate, percent
+	imLong, imShort       float64
 	alertLong, alertShort float64
-	mcmLong, mcmShort    float64
-	mmLong, mmShort      float64
+	mcmLong, mcmShort     float64
+	mmLong, mmShort       float64
 }
 
 // marginTiers are the initial long margins a security may get: large caps

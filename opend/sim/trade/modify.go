@@ -149,7 +149,7 @@ func (e *Engine) cancelOrder(o *order, now time.Time) {
 	case sideBuy:
 		a.frozen = round6(max(a.frozen-o.frozen, 0))
 		o.frozen = 0
-	case sideSell:
+	case sideSell, sideBuyBack:
 		if p := a.positions[o.inst.Key()]; p != nil {
 			p.reserved -= o.remaining()
 		}

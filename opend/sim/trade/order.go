@@ -43,6 +43,10 @@ type order struct {
 	remark  string
 	created time.Time
 	updated time.Time
+	expires time.Time // Day orders: when the market closes; zero = good till cancelled
+	lastErr string    // why the order ended, shown as lastErrMsg
+
+	cond // triggers, trailing and time in force (conditional.go)
 }
 
 func (o *order) remaining() float64 { return o.qty - o.filled }

@@ -84,6 +84,10 @@ func statusName(s int32) string {
 		return "Cancelled_Part"
 	case statusCancelledAll:
 		return "Cancelled_All"
+	case statusDisabled:
+		return "Disabled"
+	case statusDeleted:
+		return "Deleted"
 	}
 	return "Unknown"
 }

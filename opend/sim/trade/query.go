@@ -118,7 +118,7 @@ func (e *Engine) getOrderList(c2s *trdgetorderlist.C2S) (*trdgetorderlist.S2C, e
 	f := c2s.GetFilterConditions()
 	s2c := &trdgetorderlist.S2C{Header: a.header(c2s.GetHeader().GetTrdMarket())}
 	for _, o := range a.orders {
-		if !matchFilter(f, o.inst, o.id) {
+		if o.status == statusDeleted || !matchFilter(f, o.inst, o.id) {
 			continue
 		}
 		if ex := f.GetOrderIDExList(); len(ex) > 0 && !slices.Contains(ex, o.idEx) {

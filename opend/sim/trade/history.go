@@ -101,12 +101,16 @@ func (e *Engine) getHistoryOrderList(c2s *trdgethistoryorderlist.C2S) (*trdgethi
 }
 
 // getHistoryOrderFillList handles Trd_GetHistoryOrderFillList 2222: fills
-// within the window, oldest first; idList filters on fill ids.
+// within the window, oldest first; idList filters on fill ids. Like OpenD it
+// serves real accounts only.
 func (e *Engine) getHistoryOrderFillList(c2s *trdgethistoryorderfilllist.C2S) (*trdgethistoryorderfilllist.S2C, error) {
 	f := c2s.GetFilterConditions()
 	hq, err := e.openHistory(c2s.GetHeader(), f)
 	if err != nil {
 		return nil, err
+	}
+	if hq.a.cfg.Env == EnvSimulate {
+		return nil, refuse(codeUnsupported, "historical fills are available for real accounts only: simulated trading has no fill records (account %d)", hq.a.cfg.ID)
 	}
 	s2c := &trdgethistoryorderfilllist.S2C{Header: hq.a.header(c2s.GetHeader().GetTrdMarket())}
 	keep := func(fl *trdcommon.OrderFill) {

@@ -9,6 +9,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdcommon"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgethistoryorderfilllist"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgethistoryorderlist"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/trdunlocktrade"
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/sim/calendar"
 )
@@ -39,7 +40,8 @@ func (wc *wireClient) historyFills(h *trdcommon.TrdHeader, f *trdcommon.TrdFilte
 func TestTCPHistoryOrdersSpanEarlierDays(t *testing.T) {
 	_, _, addr := startSim(t, Config{Seed: 5, Now: func() time.Time { return histNow }})
 	wc := dialSim(t, addr)
-	hk := hkSim()
+	wc.unlock()
+	hk := header(EnvReal, 2001, TrdMarketHK)
 	hkLoc := marketLoc(1)
 
 	orders, err := wc.historyOrders(hk, nil)
@@ -164,6 +166,14 @@ func TestTCPHistoryOrdersSpanEarlierDays(t *testing.T) {
 	}
 }
 
+func (wc *wireClient) unlock() {
+	wc.t.Helper()
+	if err := wc.call(protoid.TrdUnlockTrade, &trdunlocktrade.Request{C2S: &trdunlocktrade.C2S{Unlock: proto.Bool(true),
+		PwdMD5: proto.String(md5hex(DefaultTradePassword))}}, &trdunlocktrade.Response{}); err != nil {
+		wc.t.Fatalf("unlock: %v", err)
+	}
+}
+
 func mustParse(t *testing.T, s string, loc *time.Location) time.Time {
 	t.Helper()
 	at, err := time.ParseInLocation(timeLayout, s, loc)
@@ -189,6 +199,8 @@ func TestTCPHistoryRefusals(t *testing.T) {
 		{"unknown account", header(EnvSimulate, 9, TrdMarketHK), "", "", codeAccount, "unknown account"},
 		{"wrong env", header(EnvReal, 1001, TrdMarketHK), "", "", codeAccount, "simulate account"},
 	}
+	_, err := wc.historyFills(hkSim(), nil)
+	wantWireRefusal(t, err, codeUnsupported, "real accounts only")
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			f := &trdcommon.TrdFilterConditions{}

@@ -53,7 +53,8 @@ func wantFees(t *testing.T, of *trdcommon.OrderFee, mkt, side int32, fills []*tr
 func TestTCPOrderFeesAndFlowSummary(t *testing.T) {
 	_, _, addr := startSim(t, Config{Seed: 5, Now: func() time.Time { return histNow }})
 	wc := dialSim(t, addr)
-	hk := hkSim()
+	wc.unlock()
+	hk := header(EnvReal, 2001, TrdMarketHK)
 
 	placed, err := wc.place(placeReq(hk, sideBuy, typeMarket, "00700", 300, 0))
 	if err != nil {
@@ -115,7 +116,7 @@ func TestTCPOrderFeesAndFlowSummary(t *testing.T) {
 		{"too many", hk, many, codeInvalidRequest, "at most 400"},
 		{"unknown", hk, []string{"SIM12345"}, codeOrder, "unknown orderIDEx"},
 		{"garbage", hk, []string{"x"}, codeOrder, "unknown orderIDEx"},
-		{"other account", header(EnvSimulate, 1002, TrdMarketUS), []string{placed.GetOrderIDEx()}, codeOrder, "unknown orderIDEx"},
+		{"other account", header(EnvReal, 2002, TrdMarketUS), []string{placed.GetOrderIDEx()}, codeOrder, "unknown orderIDEx"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := wc.orderFees(c.h, c.ids...)

@@ -154,9 +154,9 @@ func (e *Engine) rereserve(o *order, rest, cur float64) error {
 	switch o.side {
 	case sideBuy:
 		need := round6(rest * o.refPrice(cur))
-		if need > a.available()+o.frozen+1e-6 {
+		if power := e.buyingPower(a, o.inst) + o.frozen; need > power+1e-6 {
 			return refuse(codeFunds, "insufficient buying power: the modified order needs %.2f %s, available %.2f",
-				need, currencyName(o.inst.Currency), a.available()+o.frozen)
+				need, currencyName(o.inst.Currency), power)
 		}
 		a.frozen = round6(a.frozen - o.frozen + need)
 		o.frozen = need

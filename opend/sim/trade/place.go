@@ -87,9 +87,9 @@ func (e *Engine) admitOrder(c2s *trdplaceorder.C2S, pk packetKey) (*account, *or
 	switch side {
 	case sideBuy:
 		need := qty * ref
-		if need > a.available()+1e-6 {
+		if power := e.buyingPower(a, inst); need > power+1e-6 {
 			return nil, nil, refuse(codeFunds, "insufficient buying power: the order needs %.2f %s, available %.2f",
-				need, currencyName(inst.Currency), a.available())
+				need, currencyName(inst.Currency), power)
 		}
 		if typ != typeMarket {
 			o.frozen = round6(need)

@@ -35,7 +35,8 @@ type Engine struct {
 	seenLog  []seenEntry             // the same, oldest first, for expiry
 	subs     map[uint64]*subscription
 
-	past *pastBook // earlier days' synthetic orders and fills; own lock
+	past    *pastBook    // earlier days' synthetic orders and fills; own lock
+	queries queryLimiter // frequency limits of the report queries; own lock
 }
 
 // New builds an Engine trading on m and starts matching on its ticks. Close

@@ -74,7 +74,8 @@ func (e *Engine) eachPastDay(hq *historyQuery, fn func(*pastDay)) {
 
 // getHistoryOrderList handles Trd_GetHistoryOrderList 2221: the orders
 // created within [beginTime, endTime] (see timeRange), earlier days' synthetic
-// ones and today's, oldest first, filtered like Trd_GetOrderList.
+// ones and today's, newest first as OpenD lists them, filtered like
+// Trd_GetOrderList.
 func (e *Engine) getHistoryOrderList(c2s *trdgethistoryorderlist.C2S) (*trdgethistoryorderlist.S2C, error) {
 	f := c2s.GetFilterConditions()
 	hq, err := e.openHistory(c2s.GetHeader(), f)
@@ -97,11 +98,12 @@ func (e *Engine) getHistoryOrderList(c2s *trdgethistoryorderlist.C2S) (*trdgethi
 	for _, o := range hq.liveOrders {
 		keep(o)
 	}
+	slices.Reverse(s2c.OrderList) // OpenD lists history newest first
 	return s2c, nil
 }
 
 // getHistoryOrderFillList handles Trd_GetHistoryOrderFillList 2222: fills
-// within the window, oldest first; idList filters on fill ids. Like OpenD it
+// within the window, newest first; idList filters on fill ids. Like OpenD it
 // serves real accounts only.
 func (e *Engine) getHistoryOrderFillList(c2s *trdgethistoryorderfilllist.C2S) (*trdgethistoryorderfilllist.S2C, error) {
 	f := c2s.GetFilterConditions()
@@ -128,6 +130,7 @@ func (e *Engine) getHistoryOrderFillList(c2s *trdgethistoryorderfilllist.C2S) (*
 	for _, fl := range hq.liveFills {
 		keep(fl)
 	}
+	slices.Reverse(s2c.OrderFillList) // newest first, like the orders
 	return s2c, nil
 }
 

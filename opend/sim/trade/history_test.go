@@ -53,7 +53,7 @@ func TestTCPHistoryOrdersSpanEarlierDays(t *testing.T) {
 	}
 	today := calendar.DateOf(histNow.In(hkLoc))
 	days := map[calendar.Date]bool{}
-	var prev time.Time
+	prev := histNow
 	byID := map[uint64]*trdcommon.Order{}
 	for _, o := range orders {
 		at, err := time.ParseInLocation(timeLayout, o.GetCreateTime(), hkLoc)
@@ -61,8 +61,8 @@ func TestTCPHistoryOrdersSpanEarlierDays(t *testing.T) {
 			t.Fatalf("createTime %q: %v", o.GetCreateTime(), err)
 		}
 		d := calendar.DateOf(at)
-		if !d.Before(today) || !calendar.IsTradingDay(calendar.HK, d) || at.Before(prev) || histNow.Sub(at) > 91*24*time.Hour {
-			t.Fatalf("order %v at %v: want trading days before today within 90 days, oldest first", o, at)
+		if !d.Before(today) || !calendar.IsTradingDay(calendar.HK, d) || at.After(prev) || histNow.Sub(at) > 91*24*time.Hour {
+			t.Fatalf("order %v at %v: want trading days before today within 90 days, newest first", o, at)
 		}
 		if h, m := at.Hour(), at.Minute(); h < 9 || (h == 9 && m < 30) || h >= 16 || h == 12 {
 			t.Fatalf("order at %v outside the HK continuous sessions", at)
@@ -108,12 +108,12 @@ func TestTCPHistoryOrdersSpanEarlierDays(t *testing.T) {
 	}
 	_, _, addr2 := startSim(t, Config{Seed: 5, Now: func() time.Time { return histNow }})
 	other, err := dialSim(t, addr2).historyOrders(hk, nil)
-	if err != nil || len(other) != len(orders) || !proto.Equal(other[len(other)-1], orders[len(orders)-1]) {
+	if err != nil || len(other) != len(orders) || !proto.Equal(other[len(other)-1], orders[len(orders)-1]) || !proto.Equal(other[0], orders[0]) {
 		t.Fatalf("another engine with the same seed differs: %v", err)
 	}
 
 	// Filters: one day's window, a code, a status.
-	day := calendar.DateOf(mustParse(t, orders[len(orders)-1].GetCreateTime(), hkLoc))
+	day := calendar.DateOf(mustParse(t, orders[0].GetCreateTime(), hkLoc))
 	f := &trdcommon.TrdFilterConditions{BeginTime: proto.String(day.String() + " 00:00:00"),
 		EndTime: proto.String(day.String() + " 23:59:59.999")}
 	one, err := wc.historyOrders(hk, f)
@@ -149,16 +149,16 @@ func TestTCPHistoryOrdersSpanEarlierDays(t *testing.T) {
 		}
 	}
 
-	// Today's orders join the history, after the earlier days.
+	// Today's orders join the history, ahead of the earlier days.
 	s2c, err := wc.place(placeReq(hk, sideBuy, typeMarket, "00700", 100, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
 	now, err := wc.historyOrders(hk, nil)
-	if err != nil || len(now) != len(orders)+1 || now[len(now)-1].GetOrderID() != s2c.GetOrderID() {
+	if err != nil || len(now) != len(orders)+1 || now[0].GetOrderID() != s2c.GetOrderID() {
 		t.Fatalf("history after placing: %d orders (was %d), %v", len(now), len(orders), err)
 	}
-	if got := now[len(now)-1].GetCreateTime(); got != "2025-03-05 10:00:00.000" {
+	if got := now[0].GetCreateTime(); got != "2025-03-05 10:00:00.000" {
 		t.Fatalf("today's createTime = %q, want HK time", got)
 	}
 	if nf, _ := wc.historyFills(hk, nil); len(nf) != len(fills)+1 {

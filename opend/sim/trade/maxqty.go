@@ -59,13 +59,17 @@ func (e *Engine) getMaxTrdQtys(c2s *trdgetmaxtrdqtys.C2S) (*trdgetmaxtrdqtys.S2C
 			MaxPositionSell:     proto.Float64(q.positionSell),
 			MaxSellShort:        proto.Float64(q.sellShort),
 			MaxBuyBack:          proto.Float64(q.buyBack),
+			LongRequiredIM:      proto.Float64(q.longIM),
+			ShortRequiredIM:     proto.Float64(q.shortIM),
 		},
 	}, nil
 }
 
-// maxTrd are the answers of Trd_GetMaxTrdQtys, in shares.
+// maxTrd are the answers of Trd_GetMaxTrdQtys: quantities in shares, and the
+// initial margin one more share long or short would need.
 type maxTrd struct {
 	cashBuy, marginBuy, positionSell, sellShort, buyBack float64
+	longIM, shortIM                                      float64
 }
 
 // maxQtys sizes orders in inst at price for account a; own is an order being
@@ -101,10 +105,15 @@ func (e *Engine) maxQtys(a *account, inst market.Instrument, price float64, own 
 	q.marginBuy = q.cashBuy
 	q.positionSell = floorLots(sellable, lot)
 	q.buyBack = short
+	q.longIM = round6(price) // a cash account pays in full and cannot short
 	if a.cfg.AccType != accTypeMargin {
 		return q
 	}
 	t := e.marginTerms(inst)
+	q.longIM = round6(price * t.imLong / 100)
+	if t.shortOK {
+		q.shortIM = round6(price * t.imShort / 100)
+	}
 	if t.longOK {
 		q.marginBuy = math.Max(q.cashBuy, floorLots(excess/(price*t.imLong/100), lot))
 	}

@@ -55,7 +55,7 @@ func TestMaxTrdQtys(t *testing.T) {
 				t.Fatal(err)
 			}
 			m := s2c.GetMaxTrdQtys()
-			got := maxTrd{m.GetMaxCashBuy(), m.GetMaxCashAndMarginBuy(), m.GetMaxPositionSell(), m.GetMaxSellShort(), m.GetMaxBuyBack()}
+			got := maxTrd{m.GetMaxCashBuy(), m.GetMaxCashAndMarginBuy(), m.GetMaxPositionSell(), m.GetMaxSellShort(), m.GetMaxBuyBack(), 0, 0}
 			if got != c.want {
 				t.Fatalf("got %+v, want %+v", got, c.want)
 			}
@@ -158,7 +158,10 @@ func TestTCPMarginRatioAndMaxQtys(t *testing.T) {
 		t.Fatal(err)
 	}
 	q := resp.GetS2C().GetMaxTrdQtys()
-	if q.GetMaxCashBuy() != 2500 || q.GetMaxCashAndMarginBuy() <= q.GetMaxCashBuy() || q.GetMaxSellShort() <= 0 {
+	inst, _ := m.Instrument(market.MarketHK, "00700")
+	terms := marginOf(inst, 0)
+	if q.GetMaxCashBuy() != 2500 || q.GetMaxCashAndMarginBuy() <= q.GetMaxCashBuy() || q.GetMaxSellShort() <= 0 ||
+		q.GetLongRequiredIM() != 400*terms.imLong/100 || q.GetShortRequiredIM() != 400*terms.imShort/100 {
 		t.Fatalf("max qtys = %v", q)
 	}
 }

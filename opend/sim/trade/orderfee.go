@@ -18,7 +18,8 @@ const maxFeeOrders = 400
 
 // getOrderFee handles Trd_GetOrderFee 2225: the fee items of each named order,
 // today's or an earlier day's, in the order asked. Fees are charged on what
-// filled; an unfilled order costs nothing.
+// filled; an unfilled order costs nothing. Like OpenD it serves real accounts
+// only.
 func (e *Engine) getOrderFee(c2s *trdgetorderfee.C2S) (*trdgetorderfee.S2C, error) {
 	ids := c2s.GetOrderIdExList()
 	if len(ids) == 0 {
@@ -32,6 +33,9 @@ func (e *Engine) getOrderFee(c2s *trdgetorderfee.C2S) (*trdgetorderfee.S2C, erro
 	a, err := e.account(c2s.GetHeader())
 	if err != nil {
 		return nil, err
+	}
+	if a.cfg.Env == EnvSimulate {
+		return nil, refuse(codeUnsupported, "order fees are not available for simulated accounts (account %d)", a.cfg.ID)
 	}
 	s2c := &trdgetorderfee.S2C{Header: a.header(c2s.GetHeader().GetTrdMarket())}
 	for _, idEx := range ids {

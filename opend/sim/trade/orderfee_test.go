@@ -117,6 +117,7 @@ func TestTCPOrderFeesAndFlowSummary(t *testing.T) {
 		{"unknown", hk, []string{"SIM12345"}, codeOrder, "unknown orderIDEx"},
 		{"garbage", hk, []string{"x"}, codeOrder, "unknown orderIDEx"},
 		{"other account", header(EnvReal, 2002, TrdMarketUS), []string{placed.GetOrderIDEx()}, codeOrder, "unknown orderIDEx"},
+		{"simulated account", hkSim(), []string{placed.GetOrderIDEx()}, codeUnsupported, "not available for simulated accounts"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := wc.orderFees(c.h, c.ids...)

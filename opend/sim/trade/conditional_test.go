@@ -238,6 +238,19 @@ func TestDayOrdersExpireAtTheCloseGTCSurvive(t *testing.T) {
 	if !expiredPush {
 		t.Fatal("no push for the expired order")
 	}
+
+	// An order placed after the close works through the next day's session.
+	next := f.mustPlace(placeReq(hk, sideBuy, typeLimit, "00700", 100, low))
+	f.clock.Advance(23 * time.Hour) // Wednesday 15:10 HKT
+	f.mkt.Step("HK.00700")
+	if o := f.order(hk, next); o.GetOrderStatus() != statusSubmitted {
+		t.Fatalf("next-day order before its close = %v", o)
+	}
+	f.clock.Advance(time.Hour)
+	f.mkt.Step("HK.00700")
+	if o := f.order(hk, next); o.GetOrderStatus() != statusCancelledAll {
+		t.Fatalf("next-day order after its close = %v", o)
+	}
 }
 
 func TestDayCloseTable(t *testing.T) {

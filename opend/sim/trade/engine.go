@@ -37,6 +37,9 @@ type Engine struct {
 
 	past    *pastBook    // earlier days' synthetic orders and fills; own lock
 	queries queryLimiter // frequency limits of the report queries; own lock
+	// nextExpiry is the earliest close of an open Day order (zero: none), so
+	// ticks scan for expired orders only when one is due.
+	nextExpiry time.Time
 }
 
 // New builds an Engine trading on m and starts matching on its ticks. Close

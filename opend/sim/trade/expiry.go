@@ -34,11 +34,20 @@ func dayClose(qotMarket int32, t time.Time, outsideRTH bool) time.Time {
 // expireDayOrders cancels the open Day orders whose market closed by now,
 // appending their pushes to evs in order id order. Callers hold mu.
 func (e *Engine) expireDayOrders(now time.Time, evs []event) []event {
+	if e.nextExpiry.IsZero() || now.Before(e.nextExpiry) {
+		return evs
+	}
 	var done []*order
+	e.nextExpiry = time.Time{}
 	for _, list := range e.open {
 		for _, o := range list {
-			if !o.expires.IsZero() && !now.Before(o.expires) {
+			if o.expires.IsZero() {
+				continue
+			}
+			if !now.Before(o.expires) {
 				done = append(done, o)
+			} else {
+				e.noteExpiry(o)
 			}
 		}
 	}
@@ -59,4 +68,11 @@ func cmpUint(a, b uint64) int {
 		return 1
 	}
 	return 0
+}
+
+// noteExpiry records that o, now working, expires at its close. Callers hold mu.
+func (e *Engine) noteExpiry(o *order) {
+	if !o.expires.IsZero() && (e.nextExpiry.IsZero() || o.expires.Before(e.nextExpiry)) {
+		e.nextExpiry = o.expires
+	}
 }

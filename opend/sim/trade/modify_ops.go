@@ -56,6 +56,7 @@ func (e *Engine) applyOp(o *order, op int32, c2s *trdmodifyorder.C2S, now time.T
 		}
 		if o.typ != typeMarket {
 			e.open[o.inst.Key()] = append(e.open[o.inst.Key()], o)
+			e.noteExpiry(o)
 		}
 	case opDelete:
 		if o.open() {

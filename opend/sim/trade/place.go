@@ -116,6 +116,7 @@ func (e *Engine) admitOrder(c2s *trdplaceorder.C2S, pk packetKey) (*account, *or
 	e.orders[o.id] = o
 	if typ != typeMarket {
 		e.open[inst.Key()] = append(e.open[inst.Key()], o)
+		e.noteExpiry(o)
 	}
 	return a, o, nil
 }

@@ -22,10 +22,9 @@ const historyDepth = 366 * 24 * time.Hour
 // (the same seeded history Qot_RequestHistoryKL serves), derived from the seed,
 // the account and the date alone. Days are built on first use and kept.
 type pastBook struct {
-	seed  uint64
-	mkt   *market.Market
-	hist  *kline.History
-	today time.Time
+	seed uint64
+	mkt  *market.Market
+	hist *kline.History
 
 	mu   sync.Mutex
 	days map[pastKey]*pastDay
@@ -45,7 +44,7 @@ type pastDay struct {
 
 func newPastBook(m *market.Market, seed uint64, today time.Time) *pastBook {
 	return &pastBook{
-		seed: seed, mkt: m, today: today,
+		seed: seed, mkt: m,
 		hist: kline.NewHistory(kline.Config{Seed: int64(seed), Today: today, Years: 2}),
 		days: make(map[pastKey]*pastDay),
 	}

@@ -86,6 +86,9 @@ func (e *Engine) admitOrder(c2s *trdplaceorder.C2S, pk packetKey) (*account, *or
 	ref := o.refPrice(cur)
 	switch side {
 	case sideBuy:
+		if p := a.positions[inst.Key()]; p != nil && p.qty < 0 {
+			return nil, nil, refuse(codePosition, "account %d holds a short position in %s: cover it with BuyBack", a.cfg.ID, inst.Key())
+		}
 		need := qty * ref
 		if power := e.buyingPower(a, inst); need > power+1e-6 {
 			return nil, nil, refuse(codeFunds, "insufficient buying power: the order needs %.2f %s, available %.2f",

@@ -47,6 +47,9 @@ func TestShortSellAndBuyBack(t *testing.T) {
 		t.Fatalf("max qtys = %v, %v", mq, err)
 	}
 
+	_, err = f.place(placeReq(us, sideBuy, typeMarket, "TSLA", 1, 0))
+	wantRefusal(t, err, codePosition, "cover it with BuyBack")
+
 	// A buy back reserves what it covers; more than the short is refused.
 	back := f.mustPlace(placeReq(us, sideBuyBack, typeLimit, "TSLA", 4, f.limitAt("US.TSLA", 1.05)))
 	f.stepUntilFilled(us, "US.TSLA", back)

@@ -116,3 +116,15 @@ func feeTotal(items []feeItem) float64 {
 	}
 	return cents(t)
 }
+
+// chargeFees debits a real account's cash with what o's fills so far cost
+// beyond the fees already charged, so cash agrees with Trd_FlowSummary.
+// Simulated accounts trade free, as Futu's paper trading does. Callers hold mu.
+func (e *Engine) chargeFees(o *order) {
+	if o.acc.cfg.Env != EnvReal {
+		return
+	}
+	total := feeTotal(fees(execution{market: o.inst.Market, side: o.side, shares: o.filled, value: round6(o.fillVal)}))
+	o.acc.cash = round6(o.acc.cash - (total - o.feesPaid))
+	o.feesPaid = total
+}

@@ -33,12 +33,14 @@ func TestMarginAccountBuysOnMargin(t *testing.T) {
 	f.mustPlace(placeReq(hk, sideBuy, typeMarket, "00700", qty, 0))
 	fu := f.funds(hk)
 	val := qty * cur
-	if !near(fu.GetDebtCash(), val-1_000_000) || !near(fu.GetCash(), 1_000_000-val) ||
+	// A real account pays the fees out of its cash.
+	fee := feeTotal(fees(execution{market.MarketHK, sideBuy, qty, round6(val)}))
+	if !near(fu.GetDebtCash(), round6(val+fee-1_000_000)) || !near(fu.GetCash(), round6(1_000_000-val-fee)) ||
 		!near(fu.GetInitialMargin(), round6(val*terms.imLong/100)) || !near(fu.GetMaintenanceMargin(), round6(val*terms.mmLong/100)) ||
 		!near(fu.GetLongMv(), val) || fu.GetShortMv() != 0 || fu.GetNetCashPower() != 0 {
 		t.Fatalf("funds after a margin buy of %v = %v", val, fu)
 	}
-	excess := 1_000_000 - val*terms.imLong/100
+	excess := 1_000_000 - fee - val*terms.imLong/100
 	if !near(fu.GetAvailableFunds(), round6(excess)) || !near(fu.GetPower(), round6(excess/powerLongRate)) {
 		t.Fatalf("power = %v, available funds %v, want excess %v", fu.GetPower(), fu.GetAvailableFunds(), excess)
 	}

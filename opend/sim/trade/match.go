@@ -110,6 +110,7 @@ func (e *Engine) execute(o *order, qty, price float64) *fill {
 	o.filled += qty
 	o.fillVal += val
 	o.updated = now
+	e.chargeFees(o)
 	if o.remaining() <= 0 {
 		o.status = statusFilledAll
 		e.close(o)

@@ -141,6 +141,10 @@ func TestTCPOrderFeesAndFlowSummary(t *testing.T) {
 	if f := fl[1]; f.GetCashFlowType() != flowTypeFee || !near(f.GetCashFlowAmount(), -got[0].GetFeeAmount()) {
 		t.Fatalf("fee flow = %v, want -%v", f, got[0].GetFeeAmount())
 	}
+	// Real accounts pay their fees: cash moved by exactly today's flows.
+	if cash := wc.funds(hk).GetCash(); !near(cash, round6(1_000_000+fl[0].GetCashFlowAmount()+fl[1].GetCashFlowAmount())) {
+		t.Fatalf("cash %v does not match the flows %v", cash, fl)
+	}
 	if in, _ := wc.flows(hk, "2025-03-05", flowIn); len(in) != 0 {
 		t.Fatalf("inflows on a buying day = %v", in)
 	}

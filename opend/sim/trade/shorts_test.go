@@ -34,7 +34,8 @@ func TestShortSellAndBuyBack(t *testing.T) {
 		t.Fatalf("short position = %v", pos)
 	}
 	fu := f.funds(us)
-	if !near(fu.GetCash(), 200_000+10*sold) || !near(fu.GetMarketVal(), -10*f.cur("US.TSLA")) {
+	fee := feeTotal(fees(execution{market.MarketUS, sideSellShort, 10, round6(10 * sold)}))
+	if !near(fu.GetCash(), round6(200_000+10*sold-fee)) || !near(fu.GetMarketVal(), -10*f.cur("US.TSLA")) {
 		t.Fatalf("funds after the short sale = %v", fu)
 	}
 	mr, err := f.eng.getMarginRatio(&trdgetmarginratio.C2S{Header: us, SecurityList: []*qotcommon.Security{

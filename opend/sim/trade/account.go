@@ -69,3 +69,7 @@ func lotCount(qty float64, lot int32) (int64, bool) {
 	}
 	return int64(n), true
 }
+
+// buyBackable is how much of a short position open buy-back orders leave to
+// cover.
+func (p *position) buyBackable() float64 { return -p.qty - p.reserved }

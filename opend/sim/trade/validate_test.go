@@ -45,7 +45,7 @@ func TestPlaceOrderRefusals(t *testing.T) {
 		{"unknown side", placeReq(hk, 0, typeLimit, "00700", 100, p), codeInvalidRequest, "invalid trdSide 0"},
 		{"side out of range", placeReq(hk, 9, typeLimit, "00700", 100, p), codeInvalidRequest, "invalid trdSide 9"},
 		{"sell short", placeReq(hk, sideSellShort, typeLimit, "00700", 100, p), codeUnsupported, "short selling"},
-		{"buy back", placeReq(hk, sideBuyBack, typeLimit, "00700", 100, p), codeUnsupported, "buy back"},
+		{"buy back without a short", placeReq(hk, sideBuyBack, typeLimit, "00700", 100, p), codePosition, "insufficient short position"},
 		{"unsupported order type", placeReq(hk, sideBuy, 5, "00700", 100, p), codeUnsupported, "unsupported orderType 5"},
 		{"not enough cash", placeReq(hk, sideBuy, typeLimit, "00700", 100_000, p), codeFunds, "insufficient buying power"},
 		{"not enough cash market", placeReq(hk, sideBuy, typeMarket, "00700", 100_000, 0), codeFunds, "insufficient buying power"},

@@ -2,8 +2,9 @@ package trade
 
 import "slices"
 
-// RestingOrder is the unfilled part of one open limit order: what it adds to
-// the exchange's order book at its price.
+// RestingOrder is the unfilled part of one open order with a limit price on the
+// market (a limit order, or a stop or touched limit order once triggered): what
+// it adds to the exchange's order book at its price.
 type RestingOrder struct {
 	Env   int32 // EnvSimulate or EnvReal of the account
 	Buy   bool  // bid side (buy or buy back); otherwise ask side
@@ -18,7 +19,7 @@ func (e *Engine) RestingOrders(key string) []RestingOrder {
 	defer e.mu.Unlock()
 	var out []RestingOrder
 	for _, o := range e.open[key] {
-		if !o.open() || o.typ != typeLimit || !(o.remaining() > 0) {
+		if !o.open() || o.waiting() || !o.limited() || !(o.remaining() > 0) {
 			continue
 		}
 		out = append(out, RestingOrder{

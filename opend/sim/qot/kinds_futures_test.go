@@ -15,14 +15,14 @@ import (
 func futureInfos(t *testing.T, c *rawclient.Client, keys ...string) ([]*qotgetfutureinfo.FutureInfo, envelope.Status) {
 	t.Helper()
 	var resp qotgetfutureinfo.Response
-	st := call(t, c, protoid.QotGetFutureInfo, &qotgetfutureinfo.Request{C2S: &qotgetfutureinfo.C2S{SecurityList: secs(keys...)}}, &resp)
+	st := call(testCtx(t), t, c, protoid.QotGetFutureInfo, &qotgetfutureinfo.Request{C2S: &qotgetfutureinfo.C2S{SecurityList: secs(keys...)}}, &resp)
 	return resp.GetS2C().GetFutureInfoList(), st
 }
 
 func references(t *testing.T, c *rawclient.Client, key string, refType int32) (*qotgetreference.S2C, envelope.Status) {
 	t.Helper()
 	var resp qotgetreference.Response
-	st := call(t, c, protoid.QotGetReference, &qotgetreference.Request{C2S: &qotgetreference.C2S{
+	st := call(testCtx(t), t, c, protoid.QotGetReference, &qotgetreference.Request{C2S: &qotgetreference.C2S{
 		Security: securityOf(key), ReferenceType: proto.Int32(refType)}}, &resp)
 	return resp.GetS2C(), st
 }

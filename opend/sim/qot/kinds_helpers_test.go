@@ -12,12 +12,10 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetsecuritysnapshot"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetstaticinfo"
-	"github.com/futugw/gateway/opend/envelope"
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/server"
 	"github.com/futugw/gateway/opend/sim/market"
 	"github.com/futugw/gateway/opend/sim/rawclient"
-	"google.golang.org/protobuf/proto"
 )
 
 // kindsEnv serves the quote service over a market with the kinds universe, on
@@ -70,20 +68,10 @@ func (e *kindsEnv) dial(t *testing.T) *rawclient.Client {
 	return c
 }
 
-// call sends one request and fails the test on a transport error.
-func call(t *testing.T, c *rawclient.Client, id uint32, req, resp proto.Message) envelope.Status {
-	t.Helper()
-	st, err := c.Call(testCtx(t), id, req, resp)
-	if err != nil {
-		t.Fatalf("proto %d: %v", id, err)
-	}
-	return st
-}
-
 func staticInfos(t *testing.T, c *rawclient.Client, keys ...string) []*qotcommon.SecurityStaticInfo {
 	t.Helper()
 	var resp qotgetstaticinfo.Response
-	mustOK(t, call(t, c, protoid.QotGetStaticInfo, &qotgetstaticinfo.Request{C2S: &qotgetstaticinfo.C2S{
+	mustOK(t, call(testCtx(t), t, c, protoid.QotGetStaticInfo, &qotgetstaticinfo.Request{C2S: &qotgetstaticinfo.C2S{
 		SecurityList: secs(keys...)}}, &resp), "Qot_GetStaticInfo")
 	return resp.GetS2C().GetStaticInfoList()
 }
@@ -91,7 +79,7 @@ func staticInfos(t *testing.T, c *rawclient.Client, keys ...string) []*qotcommon
 func snapshots(t *testing.T, c *rawclient.Client, keys ...string) []*qotgetsecuritysnapshot.Snapshot {
 	t.Helper()
 	var resp qotgetsecuritysnapshot.Response
-	mustOK(t, call(t, c, protoid.QotGetSecuritySnapshot, &qotgetsecuritysnapshot.Request{C2S: &qotgetsecuritysnapshot.C2S{
+	mustOK(t, call(testCtx(t), t, c, protoid.QotGetSecuritySnapshot, &qotgetsecuritysnapshot.Request{C2S: &qotgetsecuritysnapshot.C2S{
 		SecurityList: secs(keys...)}}, &resp), "Qot_GetSecuritySnapshot")
 	return resp.GetS2C().GetSnapshotList()
 }

@@ -17,7 +17,7 @@ import (
 func expirations(t *testing.T, c *rawclient.Client, owner string) ([]*qotgetoptionexpirationdate.OptionExpirationDate, envelope.Status) {
 	t.Helper()
 	var resp qotgetoptionexpirationdate.Response
-	st := call(t, c, protoid.QotGetOptionExpirationDate, &qotgetoptionexpirationdate.Request{
+	st := call(testCtx(t), t, c, protoid.QotGetOptionExpirationDate, &qotgetoptionexpirationdate.Request{
 		C2S: &qotgetoptionexpirationdate.C2S{Owner: securityOf(owner)}}, &resp)
 	return resp.GetS2C().GetDateList(), st
 }
@@ -25,7 +25,7 @@ func expirations(t *testing.T, c *rawclient.Client, owner string) ([]*qotgetopti
 func chain(t *testing.T, c *rawclient.Client, c2s *qotgetoptionchain.C2S) ([]*qotgetoptionchain.OptionChain, envelope.Status) {
 	t.Helper()
 	var resp qotgetoptionchain.Response
-	st := call(t, c, protoid.QotGetOptionChain, &qotgetoptionchain.Request{C2S: c2s}, &resp)
+	st := call(testCtx(t), t, c, protoid.QotGetOptionChain, &qotgetoptionchain.Request{C2S: c2s}, &resp)
 	return resp.GetS2C().GetOptionChain(), st
 }
 

@@ -87,7 +87,7 @@ func TestKindsStaticInfoByType(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var resp qotgetstaticinfo.Response
-		mustOK(t, call(t, c, protoid.QotGetStaticInfo, &qotgetstaticinfo.Request{C2S: &qotgetstaticinfo.C2S{
+		mustOK(t, call(testCtx(t), t, c, protoid.QotGetStaticInfo, &qotgetstaticinfo.Request{C2S: &qotgetstaticinfo.C2S{
 			Market: proto.Int32(tt.market), SecType: proto.Int32(tt.secType)}}, &resp), "Qot_GetStaticInfo")
 		if got := len(resp.GetS2C().GetStaticInfoList()); got != tt.want {
 			t.Errorf("market %d type %d: %d securities, want %d", tt.market, tt.secType, got, tt.want)

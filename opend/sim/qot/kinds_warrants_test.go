@@ -24,7 +24,7 @@ const (
 func warrants(t *testing.T, c *rawclient.Client, c2s *qotgetwarrant.C2S) (*qotgetwarrant.S2C, envelope.Status) {
 	t.Helper()
 	var resp qotgetwarrant.Response
-	st := call(t, c, protoid.QotGetWarrant, &qotgetwarrant.Request{C2S: c2s}, &resp)
+	st := call(testCtx(t), t, c, protoid.QotGetWarrant, &qotgetwarrant.Request{C2S: c2s}, &resp)
 	return resp.GetS2C(), st
 }
 

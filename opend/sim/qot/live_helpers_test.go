@@ -27,15 +27,6 @@ func nextPushAs(ctx context.Context, t *testing.T, c *rawclient.Client, protoID 
 	}
 }
 
-func call(ctx context.Context, t *testing.T, c *rawclient.Client, protoID uint32, req, resp proto.Message) envelope.Status {
-	t.Helper()
-	st, err := c.Call(ctx, protoID, req, resp)
-	if err != nil {
-		t.Fatalf("proto %d: %v", protoID, err)
-	}
-	return st
-}
-
 func getTicker(ctx context.Context, t *testing.T, c *rawclient.Client, key string, n int32) (*qotgetticker.S2C, envelope.Status) {
 	t.Helper()
 	var resp qotgetticker.Response

@@ -91,6 +91,10 @@ func (b *klineBook) ensure(s *kline.Series) *kline.Builder {
 	q, _ = b.m.QuoteByKey(key)
 	if q.Seq > 0 {
 		catchUp(bl, q)
+	} else {
+		// Not traded yet: the open is the day's first point, so the time-share
+		// (RT) has its current minute from the start.
+		bl.Add(kline.Tick{Price: q.Cur, Time: q.Updated})
 	}
 	b.live[key] = &liveBars{bl: bl, seq: q.Seq}
 	return bl

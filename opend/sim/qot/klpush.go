@@ -63,21 +63,28 @@ var klPushMask = func() pushMask {
 	return m
 }()
 
-// klTick is Run's tick listener for K-lines: it feeds the security's Builder
-// and pushes the forming bar of each K-line type some connection registered
+// klTick is Run's tick listener for K-lines and RT: it feeds the security's
+// Builder, pushes the forming minute to RT subscribers, and pushes the forming bar of each K-line type some connection registered
 // for, encoded once per (security, type) and queued to every such connection.
 func (s *Service) klTick(q market.Quote) {
 	targets := s.subs.targets(nil, q.Key())
 	wanted := false
 	for _, t := range targets {
-		wanted = wanted || t.mask&klPushMask != 0
+		wanted = wanted || t.mask&(klPushMask|maskOf(SubRT)) != 0
 	}
 	bl := s.kl.book.onTick(q, wanted)
 	if bl == nil || !wanted {
 		return
 	}
 	var pkts map[kline.KLType][]byte
+	var rt []byte
 	for _, t := range targets {
+		if t.mask&maskOf(SubRT) != 0 { // RT points are the Builder's minutes: push after feeding it
+			if rt == nil {
+				rt = s.encodeIf(protoid.QotUpdateRT, s.rtPush(q))
+			}
+			s.pushFrame(t.conn, rt)
+		}
 		for kl, sub := range klSubType {
 			if t.mask&maskOf(sub) == 0 {
 				continue

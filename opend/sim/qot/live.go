@@ -19,11 +19,10 @@ import (
 type liveState struct {
 	mu    sync.Mutex
 	ticks map[string]*tickRing
-	rt    *rtDays
 }
 
 func (s *Service) registerLive() {
-	s.live = &liveState{ticks: make(map[string]*tickRing), rt: newRTDays(s.cfg.Seed)}
+	s.live = &liveState{ticks: make(map[string]*tickRing)}
 	s.srv.Handle(protoid.QotGetTicker, s.getTicker)
 	s.srv.Handle(protoid.QotGetOrderBook, s.getOrderBook)
 	s.srv.Handle(protoid.QotGetRT, s.getRT)
@@ -43,28 +42,21 @@ func (s *Service) startLive(fresh []pair) {
 		}
 		if p.subType == SubTicker {
 			s.live.ring(p.key, true).add(tickRec{q, s.pushes.direction(q, false)})
-		} else {
-			s.live.rt.start(q)
+		} else if series, ok := s.kl.book.series(p.key); ok {
+			s.kl.book.ensure(series) // RT reads the K-line Builder's minutes
 		}
 	}
 }
 
-// liveTick records one step of the walk and pushes RT and broker updates to
+// liveTick records one step of the walk and pushes broker and odd-lot updates to
 // the connections registered for them. Called by fanOut for every step with
 // the ticker direction it computed; each packet is encoded once per step.
 func (s *Service) liveTick(q market.Quote, dir int32, targets []target[*server.Conn]) {
 	if r := s.live.ring(q.Key(), false); r != nil {
 		r.add(tickRec{q, dir})
 	}
-	s.live.rt.add(q)
-	var rt, brokers, odd []byte
+	var brokers, odd []byte
 	for _, t := range targets {
-		if t.mask&maskOf(SubRT) != 0 {
-			if rt == nil {
-				rt = s.encodeIf(protoid.QotUpdateRT, s.rtPush(q))
-			}
-			s.pushFrame(t.conn, rt)
-		}
 		if t.mask&maskOf(SubBroker) != 0 && q.Market == market.MarketHK {
 			if brokers == nil {
 				brokers = s.encode(protoid.QotUpdateBroker, brokerPush(q))

@@ -2,8 +2,6 @@ package qot
 
 import (
 	"context"
-	"sync"
-	"time"
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetrt"
@@ -14,115 +12,37 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// rtDays builds each RT-subscribed security's time-share for its trading day
-// with a kline.Builder fed by the live walk, so an RT point is the 1-minute
-// K-line of the same minute (close = price) of the K-line model with the same
-// seed. A security's day is its market's local date; a tick on a later date
-// starts a new day.
-type rtDays struct {
-	seed int64
+// An RT point is the 1-minute K-line of the same minute (close = price): the
+// time-share is read from the security's K-line Builder (klines.go), so RT and
+// K-lines agree by construction.
 
-	mu   sync.Mutex
-	cals map[int32]kline.Calendar // DefaultCalendar loads a time zone: once per market
-	hist map[histDay]*kline.History
-	days map[string]rtDay
-}
-
-// rtDay is one security's time-share builder and its local day.
-type rtDay struct {
-	b   *kline.Builder
-	s   *kline.Series
-	day time.Time
-}
-
-type histDay struct {
-	market int32
-	day    time.Time
-}
-
-func newRTDays(seed int64) *rtDays {
-	return &rtDays{seed: seed, cals: make(map[int32]kline.Calendar), hist: make(map[histDay]*kline.History), days: make(map[string]rtDay)}
-}
-
-// start begins key's time-share if it has none, with q as its first trade.
-// Building the day's model takes a few milliseconds: it runs once per security.
-func (r *rtDays) start(q market.Quote) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if _, ok := r.days[q.Key()]; ok {
-		return
-	}
-	d := r.dayLocked(q)
-	r.days[q.Key()] = d
-	d.b.Add(kline.TickOf(q))
-}
-
-// add records a step of a security whose time-share was started.
-func (r *rtDays) add(q market.Quote) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	d, ok := r.days[q.Key()]
-	if !ok || d.b.Add(kline.TickOf(q)) {
-		return
-	}
-	// Refused: a tick of another day (or of a day without sessions). Move on
-	// to the tick's own day when it is a new one.
-	if next := r.dayLocked(q); next.day.After(d.day) {
-		r.days[q.Key()] = next
-		next.b.Add(kline.TickOf(q))
-	}
-}
-
-// dayLocked returns a Builder for q's security on q's local day.
-func (r *rtDays) dayLocked(q market.Quote) rtDay {
-	cal := r.cals[q.Market]
-	if cal == nil {
-		cal = kline.DefaultCalendar(q.Market)
-		r.cals[q.Market] = cal
-	}
-	hd := histDay{q.Market, kline.Midnight(q.Updated, cal.Location())}
-	if d, ok := r.days[q.Key()]; ok && d.day.Equal(hd.day) {
-		return d
-	}
-	h := r.hist[hd]
-	if h == nil {
-		h = kline.NewHistory(kline.Config{Seed: r.seed, Today: hd.day})
-		r.hist[hd] = h
-	}
-	series := h.Series(kline.SecurityOf(q.Instrument, q.LastClose))
-	return rtDay{series.NewBuilder(q.Open), series, hd.day}
-}
-
-// minutes returns key's time-share of its current day so far, nil before it
-// was started or on a day without trading.
-func (r *rtDays) minutes(key string) []kline.Bar {
-	r.mu.Lock()
-	d, ok := r.days[key]
-	r.mu.Unlock()
+// rtMinutes returns key's time-share of the live day so far, starting the
+// security's Builder when it has none.
+func (s *Service) rtMinutes(key string) []kline.Bar {
+	series, ok := s.kl.book.series(key)
 	if !ok {
 		return nil
 	}
-	return d.b.Minutes()
+	return s.kl.book.ensure(series).Minutes()
 }
 
 // latestSession is what Qot_GetRT shows: today's time-share, or on a day
 // without trading (a weekend, a holiday) the whole of the last trading day,
 // as OpenD keeps showing the last session while the market is closed.
-func (r *rtDays) latestSession(key string) []kline.Bar {
-	r.mu.Lock()
-	d, ok := r.days[key]
-	r.mu.Unlock()
+func (s *Service) latestSession(key string) []kline.Bar {
+	series, ok := s.kl.book.series(key)
 	if !ok {
 		return nil
 	}
-	if bars := d.b.Minutes(); len(bars) > 0 || len(d.s.Calendar().Sessions(d.day)) > 0 {
+	today := series.Today()
+	if bars := s.kl.book.ensure(series).Minutes(); len(bars) > 0 || len(series.Calendar().Sessions(today)) > 0 {
 		return bars
 	}
-	prev, ok := kline.PrevTradingDay(d.s.Calendar(), d.day)
+	prev, ok := kline.PrevTradingDay(series.Calendar(), today)
 	if !ok {
 		return nil
 	}
-	bars, _ := d.s.Minutes(prev)
+	bars, _ := series.Minutes(prev)
 	return bars
 }
 
@@ -157,7 +77,7 @@ func timeShares(bars []kline.Bar) []*qotcommon.TimeShare {
 // rtPush is the Qot_UpdateRT push after a step: the minute being formed, nil
 // before the security's time-share has any.
 func (s *Service) rtPush(q market.Quote) *qotupdatert.Response {
-	pts := timeShares(s.live.rt.minutes(q.Key()))
+	pts := timeShares(s.rtMinutes(q.Key()))
 	if len(pts) == 0 {
 		return nil
 	}
@@ -183,10 +103,9 @@ func (s *Service) getRT(_ context.Context, c *server.Conn, req server.Request) (
 	if err := s.needSub(c, q.Key(), SubRT); err != nil {
 		return nil, toEnvelope(err)
 	}
-	s.live.rt.start(q) // no-op unless the subscription predates the history
 	return &qotgetrt.Response{RetType: succeed(), S2C: &qotgetrt.S2C{
 		Security: security(q.Instrument),
 		Name:     proto.String(q.Name),
-		RtList:   timeShares(s.live.rt.latestSession(q.Key())),
+		RtList:   timeShares(s.latestSession(q.Key())),
 	}}, nil
 }

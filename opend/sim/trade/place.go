@@ -51,9 +51,6 @@ func (e *Engine) admitOrder(c2s *trdplaceorder.C2S, pk packetKey) (*account, *or
 		return nil, nil, err
 	}
 	now := e.cfg.Now()
-	if err := e.checkRate(a, now); err != nil {
-		return nil, nil, err
-	}
 	side := c2s.GetTrdSide()
 	switch side {
 	case sideBuy, sideSell:

@@ -1,0 +1,102 @@
+// Package freqlimit is OpenD's per-interface frequency limits: one table of
+// documented limits keyed by proto id (For, All), and a Limiter that enforces
+// them the way OpenD does, refusing the request past the limit with retType -1
+// instead of dropping it.
+//
+// The gateway reads the same table to pace itself below OpenD's limits, so a
+// row here is a promise about the real OpenD: every value comes from the
+// "Interface Limitations" (接口限制) section of the Futu OpenAPI page named in
+// the row's Doc.
+package freqlimit
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/futugw/gateway/opend/protoid"
+)
+
+// Limit is one interface's documented frequency limit: at most N requests
+// within any Window (a sliding window).
+type Limit struct {
+	N      int
+	Window time.Duration
+	// PerAccount counts requests per trading account (the TrdHeader.accID of
+	// the request), as OpenD does for trade interfaces; otherwise requests are
+	// counted per OpenD login, across all its connections.
+	PerAccount bool
+	// FirstPageOnly counts only requests without a page key: OpenD exempts the
+	// later pages of a paged query (Qot_RequestHistoryKL's nextReqKey).
+	FirstPageOnly bool
+	// MinInterval is the documented least time between two requests of one
+	// account. It is published for callers pacing themselves; the simulator
+	// does not enforce it, since a loaded test machine would trip it at random.
+	MinInterval time.Duration
+}
+
+// Row is one table entry: the proto id, its limit and the Futu doc page the
+// limit is quoted from.
+type Row struct {
+	ID    uint32
+	Limit Limit
+	Doc   string
+}
+
+const window = 30 * time.Second // every documented OpenD limit is per 30 seconds
+
+func per30s(n int) Limit        { return Limit{N: n, Window: window} }
+func perAccount30s(n int) Limit { return Limit{N: n, Window: window, PerAccount: true} }
+
+// table holds every documented limit, sorted by id (For binary-searches it). Interfaces without a row
+// have no documented frequency limit (or are limited by quota instead, like
+// Qot_Sub's subscription slots).
+var table = []Row{
+	{protoid.TrdUnlockTrade, per30s(10), "trade/unlock.html"},
+	{protoid.TrdGetFunds, perAccount30s(10), "trade/get-funds.html"},
+	{protoid.TrdGetPositionList, perAccount30s(10), "trade/get-position-list.html"},
+	{protoid.TrdGetMaxTrdQtys, perAccount30s(10), "trade/get-max-trd-qtys.html"},
+	{protoid.TrdGetOrderList, perAccount30s(10), "trade/get-order-list.html"},
+	{protoid.TrdPlaceOrder, Limit{N: 15, Window: window, PerAccount: true, MinInterval: 20 * time.Millisecond}, "trade/place-order.html"},
+	{protoid.TrdModifyOrder, Limit{N: 20, Window: window, PerAccount: true, MinInterval: 40 * time.Millisecond}, "trade/modify-order.html"},
+	{protoid.TrdGetOrderFillList, perAccount30s(10), "trade/get-order-fill-list.html"},
+	{protoid.TrdGetHistoryOrderList, perAccount30s(10), "trade/get-history-order-list.html"},
+	{protoid.TrdGetHistoryOrderFillList, perAccount30s(10), "trade/get-history-order-fill-list.html"},
+	{protoid.TrdGetMarginRatio, perAccount30s(10), "trade/get-margin-ratio.html"},
+	{protoid.TrdGetOrderFee, perAccount30s(10), "trade/order-fee-query.html"},
+	{protoid.TrdFlowSummary, perAccount30s(20), "trade/get-acc-cash-flow.html"},
+	{protoid.QotRequestHistoryKL, Limit{N: 60, Window: window, FirstPageOnly: true}, "quote/request-history-kline.html"},
+	{protoid.QotRequestRehab, per30s(60), "quote/get-rehab.html"},
+	{protoid.QotGetSecuritySnapshot, per30s(60), "quote/get-market-snapshot.html"},
+	{protoid.QotGetPlateSet, per30s(10), "quote/get-plate-list.html"},
+	{protoid.QotGetPlateSecurity, per30s(10), "quote/get-plate-stock.html"},
+	{protoid.QotGetReference, per30s(10), "quote/get-referencestock-list.html"},
+	{protoid.QotGetOwnerPlate, per30s(10), "quote/get-owner-plate.html"},
+	{protoid.QotGetOptionChain, per30s(10), "quote/get-option-chain.html"},
+	{protoid.QotGetWarrant, per30s(60), "quote/get-warrant.html"},
+	{protoid.QotGetCapitalFlow, per30s(30), "quote/get-capital-flow.html"},
+	{protoid.QotGetCapitalDistribution, per30s(30), "quote/get-capital-distribution.html"},
+	{protoid.QotGetUserSecurity, per30s(10), "quote/get-user-security.html"},
+	{protoid.QotModifyUserSecurity, per30s(10), "quote/modify-user-security.html"},
+	{protoid.QotStockFilter, per30s(10), "quote/get-stock-filter.html"},
+	{protoid.QotGetIpoList, per30s(10), "quote/get-ipo-list.html"},
+	{protoid.QotGetFutureInfo, per30s(30), "quote/get-future-info.html"},
+	{protoid.QotRequestTradeDate, per30s(30), "quote/request-trading-days.html"},
+	{protoid.QotSetPriceReminder, per30s(60), "quote/set-price-reminder.html"},
+	{protoid.QotGetPriceReminder, per30s(10), "quote/get-price-reminder.html"},
+	{protoid.QotGetUserSecurityGroup, per30s(10), "quote/get-user-security-group.html"},
+	{protoid.QotGetMarketState, per30s(10), "quote/get-market-state.html"},
+	{protoid.QotGetOptionExpirationDate, per30s(60), "quote/get-option-expiration-date.html"},
+}
+
+// For returns the documented limit of protoID, false when OpenD documents none.
+func For(protoID uint32) (Limit, bool) {
+	i, ok := slices.BinarySearchFunc(table, protoID, func(r Row, id uint32) int { return cmp.Compare(r.ID, id) })
+	if !ok {
+		return Limit{}, false
+	}
+	return table[i].Limit, true
+}
+
+// All returns every row, sorted by proto id.
+func All() []Row { return slices.Clone(table) }

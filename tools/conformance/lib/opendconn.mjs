@@ -40,6 +40,10 @@ export class OpenDConn {
   // request sends Request{c2s} for the named protocol and resolves with the s2c of a
   // Response whose retType is 0 (as a plain object); anything else rejects.
   request(name, c2s) {
+    return this.send(name, c2s, false);
+  }
+
+  send(name, c2s, raw) {
     if (this.closed) return Promise.reject(this.closed);
     const protoId = PROTO[name];
     const Request = this.root.lookupType(`${name}.Request`);
@@ -54,9 +58,15 @@ export class OpenDConn {
         this.pending.delete(serial);
         reject(new Error(`${name} (${protoId}) serial ${serial}: no response within ${this.timeoutMs} ms`));
       }, this.timeoutMs);
-      this.pending.set(serial, { name, protoId, resolve, reject, timer });
+      this.pending.set(serial, { name, protoId, raw, resolve, reject, timer });
       this.socket.write(frame);
     });
+  }
+
+  // call sends Request{c2s} like request but resolves with the raw Response body
+  // whatever its retType, for callers that judge refusals themselves (walk.mjs).
+  call(name, c2s) {
+    return this.send(name, c2s, true);
   }
 
   // nextSerial is the serial number the next request will carry (for PacketID).
@@ -108,7 +118,7 @@ export class OpenDConn {
       this.pending.delete(frame.serial);
       clearTimeout(pending.timer);
       try {
-        pending.resolve(this.decodeResponse(pending.name, frame.body));
+        pending.resolve(pending.raw ? frame.body : this.decodeResponse(pending.name, frame.body));
       } catch (err) {
         pending.reject(err);
       }

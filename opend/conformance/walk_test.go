@@ -82,5 +82,11 @@ func TestWalkEveryProtoAgainstSimulator(t *testing.T) {
 			t.Errorf("%s: %q, want served", p.Name, seen[id])
 		}
 	}
+	// The system ids futu-api leaves out are asked too, and refused by name.
+	for _, id := range []uint32{protoid.Verification, protoid.TestCmd, protoid.InitQuantMode} {
+		if seen[id] != "refused" {
+			t.Errorf("proto %d: %q, want refused", id, seen[id])
+		}
+	}
 	t.Logf("walk counts: %v", sum.Counts)
 }

@@ -11,7 +11,8 @@
 //   node walk.mjs <host:port> [--json <file>]
 //
 // It does not know which ids the simulator serves: it asks each one and infers
-// "unsupported" from the answer. FUTUGW_TRADE_PASSWORD, when set, unlocks trading
+// "unsupported" from the answer. The system ids futu-api's table leaves out (UNLISTED:
+// Verification, TestCmd, InitQuantMode) are asked too, with an empty request. FUTUGW_TRADE_PASSWORD, when set, unlocks trading
 // first. Prints a table, writes a JSON summary with --json, exits 1 when any answer
 // is broken. WALK_TIMEOUT_MS bounds each call (default 10000).
 import crypto from 'node:crypto';
@@ -19,7 +20,8 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadOfficial } from './lib/official.mjs';
 import { OpenDConn } from './lib/opendconn.mjs';
-import { PROTOS } from './lib/protoids.mjs';
+import protobuf from 'protobufjs';
+import { PROTOS, UNLISTED } from './lib/protoids.mjs';
 import { minimalRequest } from './lib/samples.mjs';
 
 // UNSUPPORTED is how the simulator's server answers a proto id without a handler
@@ -49,6 +51,11 @@ async function main() {
       if (p.push || p.name === 'InitConnect') continue;
       results.push(await walkOne(conn, root, p, ctx));
       if (conn.closed) break; // the connection is gone: every later call would fail the same way
+    }
+    // The system ids futu-api's table leaves out, asked with an empty request.
+    for (const u of UNLISTED) {
+      if (conn.closed) break;
+      results.push(await walkOne(conn, root, { ...u, unlisted: true }, ctx));
     }
   } finally {
     conn.close();
@@ -92,12 +99,12 @@ async function walkOne(conn, root, p, ctx) {
   const started = Date.now();
   let body;
   try {
-    body = await conn.call(p.name, minimalRequest(root, p.name, ctx));
+    body = p.unlisted ? await conn.callRaw(p.id, p.name) : await conn.call(p.name, minimalRequest(root, p.name, ctx));
   } catch (err) {
     return { ...out, class: 'broken', reason: err.message, ms: Date.now() - started };
   }
   out.ms = Date.now() - started;
-  const Response = root.lookupType(p.response);
+  const Response = responseType(root, p);
   let obj;
   try {
     const msg = Response.decode(body);
@@ -105,7 +112,7 @@ async function walkOne(conn, root, p, ctx) {
     if (bad) throw new Error(`fails official verify: ${bad}`);
     obj = Response.toObject(msg, TO_OBJECT);
   } catch (err) {
-    return { ...out, class: 'broken', reason: `response does not decode with ${p.response}: ${err.message}` };
+    return { ...out, class: 'broken', reason: `response does not decode with ${Response.fullName}: ${err.message}` };
   }
   out.retType = obj.retType;
   if (obj.errCode !== undefined) out.errCode = obj.errCode;
@@ -116,6 +123,20 @@ async function walkOne(conn, root, p, ctx) {
   }
   if (!obj.retMsg) return { ...out, class: 'broken', reason: 'refused without a retMsg' };
   return { ...out, class: UNSUPPORTED.test(obj.retMsg) ? 'unsupported' : 'refused' };
+}
+
+// responseType is the official Response of a protocol; for an unlisted id futu-api
+// may ship none, and then the envelope every Response shares is checked.
+function responseType(root, p) {
+  const name = p.response ?? `${p.name}.Response`;
+  try {
+    return root.lookupType(name);
+  } catch {
+    return new protobuf.Type(`${p.name}Envelope`)
+      .add(new protobuf.Field('retType', 1, 'int32', 'required'))
+      .add(new protobuf.Field('retMsg', 2, 'string', 'optional'))
+      .add(new protobuf.Field('errCode', 3, 'int32', 'optional'));
+  }
 }
 
 function printTable(results, counts) {

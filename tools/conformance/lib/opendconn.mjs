@@ -69,6 +69,22 @@ export class OpenDConn {
     return this.send(name, c2s, true);
   }
 
+  // callRaw sends an empty request body for a proto id (one futu-api may ship no
+  // messages for) and resolves with the raw Response body.
+  callRaw(protoId, name) {
+    if (this.closed) return Promise.reject(this.closed);
+    this.serial += 1;
+    const serial = this.serial;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(serial);
+        reject(new Error(`${name} (${protoId}) serial ${serial}: no response within ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
+      this.pending.set(serial, { name, protoId, raw: true, resolve, reject, timer });
+      this.socket.write(encodeFrame(protoId, serial, Buffer.alloc(0)));
+    });
+  }
+
   // nextSerial is the serial number the next request will carry (for PacketID).
   nextSerial() {
     return this.serial + 1;

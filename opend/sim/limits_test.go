@@ -49,13 +49,19 @@ func dialSim(t *testing.T, cfg sim.Config) (*rawclient.Client, *manualClock) {
 	return c, clk
 }
 
-// orderList asks for account acc's open orders and returns the answer's status.
+// orderList asks for account acc's open orders, refreshing OpenD's cache (the
+// requests OpenD limits), and returns the answer's status.
 func orderList(t *testing.T, c *rawclient.Client, acc uint64, market int32) envelope.Status {
+	return orderListCached(t, c, acc, market, true)
+}
+
+func orderListCached(t *testing.T, c *rawclient.Client, acc uint64, market int32, refresh bool) envelope.Status {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	req := &trdgetorderlist.Request{C2S: &trdgetorderlist.C2S{
-		Header: &trdcommon.TrdHeader{TrdEnv: proto.Int32(0), AccID: proto.Uint64(acc), TrdMarket: proto.Int32(market)},
+		Header:       &trdcommon.TrdHeader{TrdEnv: proto.Int32(0), AccID: proto.Uint64(acc), TrdMarket: proto.Int32(market)},
+		RefreshCache: proto.Bool(refresh),
 	}}
 	st, err := c.Call(ctx, protoid.TrdGetOrderList, req, &trdgetorderlist.Response{})
 	if err != nil {
@@ -73,8 +79,8 @@ func wantOK(t *testing.T, n int, call func() envelope.Status) {
 	}
 }
 
-// Over the real protocol: the 11th Trd_GetOrderList of an account within 30s
-// is refused as OpenD refuses it, other accounts are not affected, and the
+// Over the real protocol: the 11th Trd_GetOrderList refreshing the cache of an
+// account within 30s is refused as OpenD refuses it, other accounts are not affected, and the
 // account may ask again once the window has slid.
 func TestFrequencyLimitOverProtocol(t *testing.T) {
 	c, clk := dialSim(t, sim.Config{})
@@ -86,6 +92,8 @@ func TestFrequencyLimitOverProtocol(t *testing.T) {
 		t.Fatalf("11th request: %+v, want retType -1, errCode %d, %q", st, freqlimit.ErrCode, msg)
 	}
 	wantOK(t, 10, func() envelope.Status { return orderList(t, c, 1002, 2) })
+	// Answers from OpenD's cache are not limited.
+	wantOK(t, 20, func() envelope.Status { return orderListCached(t, c, 1001, 1, false) })
 	clk.Advance(30 * time.Second)
 	wantOK(t, 10, hk)
 }

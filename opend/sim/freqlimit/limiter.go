@@ -77,9 +77,12 @@ func (l *Limiter) Admit(protoID uint32, body []byte) error {
 	}
 	var k key
 	k.protoID = protoID
-	if lim.PerAccount || lim.FirstPageOnly {
+	if lim.PerAccount || lim.FirstPageOnly || lim.RefreshOnly {
 		c2s := requestC2S(protoID, body)
 		if lim.FirstPageOnly && hasPageKey(c2s) {
+			return nil
+		}
+		if lim.RefreshOnly && !refreshesCache(c2s) {
 			return nil
 		}
 		if lim.PerAccount {
@@ -163,6 +166,15 @@ func hasPageKey(c2s protoreflect.Message) bool {
 	}
 	fd := c2s.Descriptor().Fields().ByName("nextReqKey")
 	return fd != nil && c2s.Has(fd) && len(c2s.Get(fd).Bytes()) > 0
+}
+
+// refreshesCache reports c2s.refreshCache set to true.
+func refreshesCache(c2s protoreflect.Message) bool {
+	if c2s == nil {
+		return false
+	}
+	fd := c2s.Descriptor().Fields().ByName("refreshCache")
+	return fd != nil && c2s.Has(fd) && c2s.Get(fd).Bool()
 }
 
 func child(m protoreflect.Message, name protoreflect.Name) protoreflect.Message {

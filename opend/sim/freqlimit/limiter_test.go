@@ -12,6 +12,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetsecuritysnapshot"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotrequesthistorykl"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdcommon"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetfunds"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdplaceorder"
 	"github.com/futugw/gateway/opend/envelope"
 	"github.com/futugw/gateway/opend/protoid"
@@ -173,4 +174,19 @@ func TestConcurrentAdmitsNeverExceedTheLimit(t *testing.T) {
 	if admitted != 60 {
 		t.Fatalf("admitted %d of 400 concurrent requests, want exactly 60", admitted)
 	}
+}
+
+// Cached trade queries count only when they ask OpenD to refresh its cache.
+func TestOnlyCacheRefreshesCount(t *testing.T) {
+	l := New(Policy{}, newClock().Now)
+	body := func(refresh bool) []byte {
+		return marshal(t, &trdgetfunds.Request{C2S: &trdgetfunds.C2S{
+			Header:       &trdcommon.TrdHeader{TrdEnv: proto.Int32(0), AccID: proto.Uint64(1001), TrdMarket: proto.Int32(1)},
+			RefreshCache: proto.Bool(refresh),
+		}})
+	}
+	admitN(t, l, 100, protoid.TrdGetFunds, body(false))
+	admitN(t, l, 10, protoid.TrdGetFunds, body(true))
+	wantRefused(t, l.Admit(protoid.TrdGetFunds, body(true)), "Trd_GetFunds: frequency limit exceeded for account 1001: at most 10 requests per 30s")
+	admitN(t, l, 100, protoid.TrdGetFunds, body(false))
 }

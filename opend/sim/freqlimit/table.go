@@ -29,6 +29,9 @@ type Limit struct {
 	// FirstPageOnly counts only requests without a page key: OpenD exempts the
 	// later pages of a paged query (Qot_RequestHistoryKL's nextReqKey).
 	FirstPageOnly bool
+	// RefreshOnly counts only requests with c2s.refreshCache set: OpenD
+	// answers the others from its cache without asking Futu's servers.
+	RefreshOnly bool
 	// MinInterval is the documented least time between two requests of one
 	// account. It is published for callers pacing themselves; the simulator
 	// does not enforce it, since a loaded test machine would trip it at random.
@@ -48,18 +51,23 @@ const window = 30 * time.Second // every documented OpenD limit is per 30 second
 func per30s(n int) Limit        { return Limit{N: n, Window: window} }
 func perAccount30s(n int) Limit { return Limit{N: n, Window: window, PerAccount: true} }
 
+// refreshPerAccount30s is a cached trade query: limited per account, and only
+// when it asks OpenD to refresh its cache.
+func refreshPerAccount30s(n int) Limit {
+	return Limit{N: n, Window: window, PerAccount: true, RefreshOnly: true}
+}
+
 // table holds every documented limit, sorted by id (For binary-searches it). Interfaces without a row
 // have no documented frequency limit (or are limited by quota instead, like
 // Qot_Sub's subscription slots).
 var table = []Row{
-	{protoid.TrdUnlockTrade, per30s(10), "trade/unlock.html"},
-	{protoid.TrdGetFunds, perAccount30s(10), "trade/get-funds.html"},
-	{protoid.TrdGetPositionList, perAccount30s(10), "trade/get-position-list.html"},
+	{protoid.TrdGetFunds, refreshPerAccount30s(10), "trade/get-funds.html"},
+	{protoid.TrdGetPositionList, refreshPerAccount30s(10), "trade/get-position-list.html"},
 	{protoid.TrdGetMaxTrdQtys, perAccount30s(10), "trade/get-max-trd-qtys.html"},
-	{protoid.TrdGetOrderList, perAccount30s(10), "trade/get-order-list.html"},
+	{protoid.TrdGetOrderList, refreshPerAccount30s(10), "trade/get-order-list.html"},
 	{protoid.TrdPlaceOrder, Limit{N: 15, Window: window, PerAccount: true, MinInterval: 20 * time.Millisecond}, "trade/place-order.html"},
 	{protoid.TrdModifyOrder, Limit{N: 20, Window: window, PerAccount: true, MinInterval: 40 * time.Millisecond}, "trade/modify-order.html"},
-	{protoid.TrdGetOrderFillList, perAccount30s(10), "trade/get-order-fill-list.html"},
+	{protoid.TrdGetOrderFillList, refreshPerAccount30s(10), "trade/get-order-fill-list.html"},
 	{protoid.TrdGetHistoryOrderList, perAccount30s(10), "trade/get-history-order-list.html"},
 	{protoid.TrdGetHistoryOrderFillList, perAccount30s(10), "trade/get-history-order-fill-list.html"},
 	{protoid.TrdGetMarginRatio, perAccount30s(10), "trade/get-margin-ratio.html"},

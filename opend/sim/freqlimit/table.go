@@ -70,7 +70,7 @@ var table = []Row{
 	{protoid.TrdGetOrderFillList, refreshPerAccount30s(10), "trade/get-order-fill-list.html"},
 	{protoid.TrdGetHistoryOrderList, perAccount30s(10), "trade/get-history-order-list.html"},
 	{protoid.TrdGetHistoryOrderFillList, perAccount30s(10), "trade/get-history-order-fill-list.html"},
-	{protoid.TrdGetMarginRatio, perAccount30s(10), "trade/get-margin-ratio.html"},
+	{protoid.TrdGetMarginRatio, per30s(10), "trade/get-margin-ratio.html"}, // per user, not per account
 	{protoid.TrdGetOrderFee, perAccount30s(10), "trade/order-fee-query.html"},
 	{protoid.TrdFlowSummary, perAccount30s(20), "trade/get-acc-cash-flow.html"},
 	{protoid.QotRequestHistoryKL, Limit{N: 60, Window: window, FirstPageOnly: true}, "quote/request-history-kline.html"},

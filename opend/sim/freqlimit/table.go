@@ -38,8 +38,8 @@ type Limit struct {
 	MinInterval time.Duration
 }
 
-// Row is one table entry: the proto id, its limit and the Futu doc page the
-// limit is quoted from.
+// Row is one table entry: the proto id, its limit and the Futu API function
+// whose doc page states the limit.
 type Row struct {
 	ID    uint32
 	Limit Limit
@@ -61,40 +61,40 @@ func refreshPerAccount30s(n int) Limit {
 // have no documented frequency limit (or are limited by quota instead, like
 // Qot_Sub's subscription slots).
 var table = []Row{
-	{protoid.TrdGetFunds, refreshPerAccount30s(10), "trade/get-funds.html"},
-	{protoid.TrdGetPositionList, refreshPerAccount30s(10), "trade/get-position-list.html"},
-	{protoid.TrdGetMaxTrdQtys, perAccount30s(10), "trade/get-max-trd-qtys.html"},
-	{protoid.TrdGetOrderList, refreshPerAccount30s(10), "trade/get-order-list.html"},
-	{protoid.TrdPlaceOrder, Limit{N: 15, Window: window, PerAccount: true, MinInterval: 20 * time.Millisecond}, "trade/place-order.html"},
-	{protoid.TrdModifyOrder, Limit{N: 20, Window: window, PerAccount: true, MinInterval: 40 * time.Millisecond}, "trade/modify-order.html"},
-	{protoid.TrdGetOrderFillList, refreshPerAccount30s(10), "trade/get-order-fill-list.html"},
-	{protoid.TrdGetHistoryOrderList, perAccount30s(10), "trade/get-history-order-list.html"},
-	{protoid.TrdGetHistoryOrderFillList, perAccount30s(10), "trade/get-history-order-fill-list.html"},
-	{protoid.TrdGetMarginRatio, per30s(10), "trade/get-margin-ratio.html"}, // per user, not per account
-	{protoid.TrdGetOrderFee, perAccount30s(10), "trade/order-fee-query.html"},
-	{protoid.TrdFlowSummary, perAccount30s(20), "trade/get-acc-cash-flow.html"},
-	{protoid.QotRequestHistoryKL, Limit{N: 60, Window: window, FirstPageOnly: true}, "quote/request-history-kline.html"},
-	{protoid.QotRequestRehab, per30s(60), "quote/get-rehab.html"},
-	{protoid.QotGetSecuritySnapshot, per30s(60), "quote/get-market-snapshot.html"},
-	{protoid.QotGetPlateSet, per30s(10), "quote/get-plate-list.html"},
-	{protoid.QotGetPlateSecurity, per30s(10), "quote/get-plate-stock.html"},
-	{protoid.QotGetReference, per30s(10), "quote/get-referencestock-list.html"},
-	{protoid.QotGetOwnerPlate, per30s(10), "quote/get-owner-plate.html"},
-	{protoid.QotGetOptionChain, per30s(10), "quote/get-option-chain.html"},
-	{protoid.QotGetWarrant, per30s(60), "quote/get-warrant.html"},
-	{protoid.QotGetCapitalFlow, per30s(30), "quote/get-capital-flow.html"},
-	{protoid.QotGetCapitalDistribution, per30s(30), "quote/get-capital-distribution.html"},
-	{protoid.QotGetUserSecurity, per30s(10), "quote/get-user-security.html"},
-	{protoid.QotModifyUserSecurity, per30s(10), "quote/modify-user-security.html"},
-	{protoid.QotStockFilter, per30s(10), "quote/get-stock-filter.html"},
-	{protoid.QotGetIpoList, per30s(10), "quote/get-ipo-list.html"},
-	{protoid.QotGetFutureInfo, per30s(30), "quote/get-future-info.html"},
-	{protoid.QotRequestTradeDate, per30s(30), "quote/request-trading-days.html"},
-	{protoid.QotSetPriceReminder, per30s(60), "quote/set-price-reminder.html"},
-	{protoid.QotGetPriceReminder, per30s(10), "quote/get-price-reminder.html"},
-	{protoid.QotGetUserSecurityGroup, per30s(10), "quote/get-user-security-group.html"},
-	{protoid.QotGetMarketState, per30s(10), "quote/get-market-state.html"},
-	{protoid.QotGetOptionExpirationDate, per30s(60), "quote/get-option-expiration-date.html"},
+	{protoid.TrdGetFunds, refreshPerAccount30s(10), "accinfo_query"},
+	{protoid.TrdGetPositionList, refreshPerAccount30s(10), "position_list_query"},
+	{protoid.TrdGetMaxTrdQtys, perAccount30s(10), "acctradinginfo_query"},
+	{protoid.TrdGetOrderList, refreshPerAccount30s(10), "order_list_query"},
+	{protoid.TrdPlaceOrder, Limit{N: 15, Window: window, PerAccount: true, MinInterval: 20 * time.Millisecond}, "place_order"},
+	{protoid.TrdModifyOrder, Limit{N: 20, Window: window, PerAccount: true, MinInterval: 40 * time.Millisecond}, "modify_order"},
+	{protoid.TrdGetOrderFillList, refreshPerAccount30s(10), "deal_list_query"},
+	{protoid.TrdGetHistoryOrderList, perAccount30s(10), "history_order_list_query"},
+	{protoid.TrdGetHistoryOrderFillList, perAccount30s(10), "history_deal_list_query"},
+	{protoid.TrdGetMarginRatio, per30s(10), "get_margin_ratio"}, // per user, not per account
+	{protoid.TrdGetOrderFee, perAccount30s(10), "order_fee_query"},
+	{protoid.TrdFlowSummary, perAccount30s(20), "get_acc_cash_flow"},
+	{protoid.QotRequestHistoryKL, Limit{N: 60, Window: window, FirstPageOnly: true}, "request_history_kline"},
+	{protoid.QotRequestRehab, per30s(60), "get_rehab"},
+	{protoid.QotGetSecuritySnapshot, per30s(60), "get_market_snapshot"},
+	{protoid.QotGetPlateSet, per30s(10), "get_plate_list"},
+	{protoid.QotGetPlateSecurity, per30s(10), "get_plate_stock"},
+	{protoid.QotGetReference, per30s(10), "get_referencestock_list"},
+	{protoid.QotGetOwnerPlate, per30s(10), "get_owner_plate"},
+	{protoid.QotGetOptionChain, per30s(10), "get_option_chain"},
+	{protoid.QotGetWarrant, per30s(60), "get_warrant"},
+	{protoid.QotGetCapitalFlow, per30s(30), "get_capital_flow"},
+	{protoid.QotGetCapitalDistribution, per30s(30), "get_capital_distribution"},
+	{protoid.QotGetUserSecurity, per30s(10), "get_user_security"},
+	{protoid.QotModifyUserSecurity, per30s(10), "modify_user_security"},
+	{protoid.QotStockFilter, per30s(10), "get_stock_filter"},
+	{protoid.QotGetIpoList, per30s(10), "get_ipo_list"},
+	{protoid.QotGetFutureInfo, per30s(30), "get_future_info"},
+	{protoid.QotRequestTradeDate, per30s(30), "request_trading_days"},
+	{protoid.QotSetPriceReminder, per30s(60), "set_price_reminder"},
+	{protoid.QotGetPriceReminder, per30s(10), "get_price_reminder"},
+	{protoid.QotGetUserSecurityGroup, per30s(10), "get_user_security_group"},
+	{protoid.QotGetMarketState, per30s(10), "get_market_state"},
+	{protoid.QotGetOptionExpirationDate, per30s(60), "get_option_expiration_date"},
 }
 
 // For returns the documented limit of protoID, false when OpenD documents none.

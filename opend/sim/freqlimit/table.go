@@ -5,8 +5,8 @@
 //
 // The gateway reads the same table to pace itself below OpenD's limits, so a
 // row here is a promise about the real OpenD: every value comes from the
-// "Interface Limitations" (接口限制) section of the Futu OpenAPI page named in
-// the row's Doc.
+// "Interface Limitations" (接口限制) section of the Futu OpenAPI page
+// (openapi.futunn.com/futu-api-doc) of the API function named in the row's Doc.
 package freqlimit
 
 import (

@@ -6,7 +6,8 @@
 //   refused      retType != 0 with a retMsg saying why
 //   unsupported  the server's answer for a proto id it has no handler for
 //   broken       anything else: an answer that does not decode or verify, a refusal
-//                without a retMsg, no answer in time, a dropped connection
+//                without a retMsg, a handler that crashed ("internal error"), no answer
+//                in time, a dropped connection
 //
 //   node walk.mjs <host:port> [--json <file>]
 //
@@ -27,6 +28,9 @@ import { minimalRequest } from './lib/samples.mjs';
 // UNSUPPORTED is how the simulator's server answers a proto id without a handler
 // (opend/server: "unsupported proto id N").
 const UNSUPPORTED = /^unsupported proto id \d+$/;
+// INTERNAL is how it answers when a handler panics or returns what cannot be encoded
+// (opend/server: "internal error: ..."): a crash, never a refusal.
+const INTERNAL = /^internal error/;
 
 const TO_OBJECT = { longs: String, enums: Number, defaults: false };
 
@@ -122,6 +126,7 @@ async function walkOne(conn, root, p, ctx) {
     return { ...out, class: 'served' };
   }
   if (!obj.retMsg) return { ...out, class: 'broken', reason: 'refused without a retMsg' };
+  if (INTERNAL.test(obj.retMsg)) return { ...out, class: 'broken', reason: 'the handler crashed' };
   return { ...out, class: UNSUPPORTED.test(obj.retMsg) ? 'unsupported' : 'refused' };
 }
 

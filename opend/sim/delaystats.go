@@ -16,30 +16,30 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// GetDelayStatistics enum values (GetDelayStatistics.proto).
+// The GetDelayStatistics enums, as the int32 the messages carry.
 const (
-	statsQotPush    int32 = 1 // DelayStatisticsType_QotPush
-	statsReqReply   int32 = 2 // DelayStatisticsType_ReqReply
-	statsPlaceOrder int32 = 3 // DelayStatisticsType_PlaceOrder
+	statsQotPush    = int32(getdelaystatistics.DelayStatisticsType_DelayStatisticsType_QotPush)
+	statsReqReply   = int32(getdelaystatistics.DelayStatisticsType_DelayStatisticsType_ReqReply)
+	statsPlaceOrder = int32(getdelaystatistics.DelayStatisticsType_DelayStatisticsType_PlaceOrder)
 
-	pushTypePrice     int32 = 1 // QotPushType_Price
-	pushTypeTicker    int32 = 2 // QotPushType_Ticker
-	pushTypeOrderBook int32 = 3 // QotPushType_OrderBook
-	pushTypeBroker    int32 = 4 // QotPushType_Broker
+	pushTypePrice     = int32(getdelaystatistics.QotPushType_QotPushType_Price)
+	pushTypeTicker    = int32(getdelaystatistics.QotPushType_QotPushType_Ticker)
+	pushTypeOrderBook = int32(getdelaystatistics.QotPushType_QotPushType_OrderBook)
+	pushTypeBroker    = int32(getdelaystatistics.QotPushType_QotPushType_Broker)
+
+	defaultStage = int32(getdelaystatistics.QotPushStage_QotPushStage_SR2CS)
 )
 
 // stageMeanMs is the mean delay, in milliseconds, of each QotPushStage: server
 // processing and OpenD processing are fast, the network dominates. The
 // numbers are the simulator's, chosen to look like a nearby OpenD.
 var stageMeanMs = map[int32]float64{
-	1: 0.8,  // SR2SS: server received -> server sent
-	2: 12,   // SS2CR: network
-	3: 0.4,  // CR2CS: OpenD processing
-	4: 12.4, // SS2CS: server sent -> OpenD sent
-	5: 13.2, // SR2CS: server received -> OpenD sent (the default)
+	int32(getdelaystatistics.QotPushStage_QotPushStage_SR2SS): 0.8,  // server received -> server sent
+	int32(getdelaystatistics.QotPushStage_QotPushStage_SS2CR): 12,   // network
+	int32(getdelaystatistics.QotPushStage_QotPushStage_CR2CS): 0.4,  // OpenD processing
+	int32(getdelaystatistics.QotPushStage_QotPushStage_SS2CS): 12.4, // server sent -> OpenD sent
+	defaultStage: 13.2, // server received -> OpenD sent
 }
-
-const defaultStage int32 = 5
 
 // delayStats counts what GetDelayStatistics reports: price steps the market
 // made (the pushes OpenD received) and requests answered, per proto id.

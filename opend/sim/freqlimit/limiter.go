@@ -77,12 +77,15 @@ func (l *Limiter) Admit(protoID uint32, body []byte) error {
 	}
 	var k key
 	k.protoID = protoID
-	if lim.PerAccount || lim.FirstPageOnly || lim.RefreshOnly {
+	if lim.PerAccount || lim.FirstPageOnly || lim.RefreshOnly || lim.Exempt.Field != "" {
 		c2s := requestC2S(protoID, body)
 		if lim.FirstPageOnly && hasPageKey(c2s) {
 			return nil
 		}
 		if lim.RefreshOnly && !refreshesCache(c2s) {
+			return nil
+		}
+		if lim.Exempt.Field != "" && matches(c2s, lim.Exempt) {
 			return nil
 		}
 		if lim.PerAccount {
@@ -175,6 +178,26 @@ func refreshesCache(c2s protoreflect.Message) bool {
 	}
 	fd := c2s.Descriptor().Fields().ByName("refreshCache")
 	return fd != nil && c2s.Has(fd) && c2s.Get(fd).Bool()
+}
+
+// matches reports c2s's integer field m.Field set to m.Equals.
+func matches(c2s protoreflect.Message, m Match) bool {
+	if c2s == nil {
+		return false
+	}
+	fd := c2s.Descriptor().Fields().ByName(protoreflect.Name(m.Field))
+	if fd == nil || !c2s.Has(fd) {
+		return false
+	}
+	v := c2s.Get(fd)
+	switch fd.Kind() {
+	case protoreflect.EnumKind:
+		return int64(v.Enum()) == m.Equals
+	case protoreflect.Int32Kind, protoreflect.Int64Kind, protoreflect.Sint32Kind, protoreflect.Sint64Kind,
+		protoreflect.Sfixed32Kind, protoreflect.Sfixed64Kind:
+		return v.Int() == m.Equals
+	}
+	return false
 }
 
 func child(m protoreflect.Message, name protoreflect.Name) protoreflect.Message {

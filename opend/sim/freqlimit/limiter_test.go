@@ -9,6 +9,7 @@ import (
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/common"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetreference"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetsecuritysnapshot"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotrequesthistorykl"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdcommon"
@@ -189,4 +190,20 @@ func TestOnlyCacheRefreshesCount(t *testing.T) {
 	admitN(t, l, 10, protoid.TrdGetFunds, body(true))
 	wantRefused(t, l.Admit(protoid.TrdGetFunds, body(true)), "Trd_GetFunds: frequency limit exceeded for account 1001: at most 10 requests per 30s")
 	admitN(t, l, 100, protoid.TrdGetFunds, body(false))
+}
+
+// Warrants of an underlying are not counted against Qot_GetReference.
+func TestExemptRequestsAreNotCounted(t *testing.T) {
+	l := New(Policy{}, newClock().Now)
+	body := func(refType qotgetreference.ReferenceType) []byte {
+		return marshal(t, &qotgetreference.Request{C2S: &qotgetreference.C2S{
+			Security:      &qotcommon.Security{Market: proto.Int32(1), Code: proto.String("00700")},
+			ReferenceType: proto.Int32(int32(refType)),
+		}})
+	}
+	admitN(t, l, 50, protoid.QotGetReference, body(qotgetreference.ReferenceType_ReferenceType_Warrant))
+	admitN(t, l, 10, protoid.QotGetReference, body(qotgetreference.ReferenceType_ReferenceType_Future))
+	wantRefused(t, l.Admit(protoid.QotGetReference, body(qotgetreference.ReferenceType_ReferenceType_Future)),
+		"Qot_GetReference: frequency limit exceeded: at most 10 requests per 30s")
+	admitN(t, l, 5, protoid.QotGetReference, body(qotgetreference.ReferenceType_ReferenceType_Warrant))
 }

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetreference"
 	"github.com/futugw/gateway/opend/protoid"
 )
 
@@ -32,10 +33,19 @@ type Limit struct {
 	// RefreshOnly counts only requests with c2s.refreshCache set: OpenD
 	// answers the others from its cache without asking Futu's servers.
 	RefreshOnly bool
+	// Exempt names requests OpenD does not count: those whose c2s field
+	// Exempt.Field is Exempt.Equals (zero value: none exempt).
+	Exempt Match
 	// MinInterval is the documented least time between two requests of one
 	// account. It is published for callers pacing themselves; the simulator
 	// does not enforce it, since a loaded test machine would trip it at random.
 	MinInterval time.Duration
+}
+
+// Match is a c2s integer field and the value that exempts a request.
+type Match struct {
+	Field  string
+	Equals int64
 }
 
 // Row is one table entry: the proto id, its limit and the Futu API function
@@ -78,7 +88,9 @@ var table = []Row{
 	{protoid.QotGetSecuritySnapshot, per30s(60), "get_market_snapshot"},
 	{protoid.QotGetPlateSet, per30s(10), "get_plate_list"},
 	{protoid.QotGetPlateSecurity, per30s(10), "get_plate_stock"},
-	{protoid.QotGetReference, per30s(10), "get_referencestock_list"},
+	// Warrants of an underlying are exempt.
+	{protoid.QotGetReference, Limit{N: 10, Window: window,
+		Exempt: Match{"referenceType", int64(qotgetreference.ReferenceType_ReferenceType_Warrant)}}, "get_referencestock_list"},
 	{protoid.QotGetOwnerPlate, per30s(10), "get_owner_plate"},
 	{protoid.QotGetOptionChain, per30s(10), "get_option_chain"},
 	{protoid.QotGetWarrant, per30s(60), "get_warrant"},

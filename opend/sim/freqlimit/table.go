@@ -67,9 +67,9 @@ func refreshPerAccount30s(n int) Limit {
 	return Limit{N: n, Window: window, PerAccount: true, RefreshOnly: true}
 }
 
-// table holds every documented limit, sorted by id (For binary-searches it). Interfaces without a row
-// have no documented frequency limit (or are limited by quota instead, like
-// Qot_Sub's subscription slots).
+// table holds every documented limit, sorted by id (For binary-searches it).
+// Interfaces without a row have no documented frequency limit, or are limited
+// by quota instead (Qot_Sub's subscription slots).
 var table = []Row{
 	{protoid.TrdGetFunds, refreshPerAccount30s(10), "accinfo_query"},
 	{protoid.TrdGetPositionList, refreshPerAccount30s(10), "position_list_query"},

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/futugw/gateway/opend/server"
+	"github.com/futugw/gateway/opend/sim/freqlimit"
 	"github.com/futugw/gateway/opend/sim/market"
 	"github.com/futugw/gateway/opend/sim/qot"
 	"github.com/futugw/gateway/opend/sim/trade"
@@ -33,9 +34,15 @@ type Config struct {
 	// stocks (market.Config.Kinds); cmd/opend-sim turns it on by default.
 	Kinds bool
 
-	TradePassword   string        // plaintext; "" = trade.DefaultTradePassword
-	OrderRateLimit  int           // place/modify requests per account per window; 0 = 15
-	OrderRateWindow time.Duration // 0 = 30s
+	TradePassword string // plaintext; "" = trade.DefaultTradePassword
+	// FreqLimits says how OpenD's per-interface frequency limits (package
+	// freqlimit) are enforced; the zero value enforces the documented ones.
+	FreqLimits freqlimit.Policy
+	// OrderRateLimit, when set, replaces the documented limits of
+	// Trd_PlaceOrder (15) and Trd_ModifyOrder (20): that many requests of each
+	// per account per OrderRateWindow (0 = 30s).
+	OrderRateLimit  int
+	OrderRateWindow time.Duration
 
 	MaxConns          int           // 0 = 128
 	KeepAliveInterval time.Duration // advertised in InitConnect; 0 = 10s
@@ -65,6 +72,8 @@ type Sim struct {
 	srv    *server.Server
 	qot    *qot.Service
 	trade  *trade.Engine
+	limits *freqlimit.Limiter
+	stats  *delayStats
 
 	once sync.Once
 }
@@ -102,7 +111,9 @@ func New(cfg Config) (*Sim, error) {
 		// Both halves keep per-connection state; Register below runs before
 		// Serve, so the hook never sees nil services.
 		OnClose: s.dropConn,
+		Admit:   s.admit,
 	})
+	s.limits = newLimiter(cfg)
 	s.qot = qot.Register(s.srv, s.market, qot.Config{
 		SubQuota:     cfg.SubQuota,
 		MinSubHold:   cfg.MinSubHold,
@@ -118,12 +129,11 @@ func New(cfg Config) (*Sim, error) {
 	})
 	s.trade = trade.Register(s.srv, s.market, trade.Config{
 		TradePassword: cfg.TradePassword,
-		OrderLimit:    cfg.OrderRateLimit,
-		OrderWindow:   cfg.OrderRateWindow,
 		Seed:          uint64(cfg.Seed),
 		Now:           cfg.Now,
 		Logger:        cfg.Logger,
 	})
+	s.registerSystem()
 	return s, nil
 }
 

@@ -25,9 +25,6 @@ func (e *Engine) modifyOrder(c2s *trdmodifyorder.C2S) (*trdmodifyorder.S2C, erro
 		err = e.checkReplay(pk)
 	}
 	now := e.cfg.Now()
-	if err == nil {
-		err = e.checkRate(a, now)
-	}
 	if err != nil {
 		e.mu.Unlock()
 		return nil, err

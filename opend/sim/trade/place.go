@@ -51,9 +51,6 @@ func (e *Engine) admitOrder(c2s *trdplaceorder.C2S, pk packetKey) (*account, *or
 		return nil, nil, err
 	}
 	now := e.cfg.Now()
-	if err := e.checkRate(a, now); err != nil {
-		return nil, nil, err
-	}
 	side := c2s.GetTrdSide()
 	if side < sideBuy || side > sideBuyBack {
 		return nil, nil, refuse(codeInvalidRequest, "invalid trdSide %d (want 1 Buy, 2 Sell, 3 SellShort or 4 BuyBack)", side)

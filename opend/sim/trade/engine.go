@@ -36,7 +36,6 @@ type Engine struct {
 	subs     map[uint64]*subscription
 
 	past    *pastBook    // earlier days' synthetic orders and fills; own lock
-	queries queryLimiter // frequency limits of the report queries; own lock
 	// nextExpiry is the earliest close of an open Day order (zero: none), so
 	// ticks scan for expired orders only when one is due.
 	nextExpiry time.Time

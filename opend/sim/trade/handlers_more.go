@@ -22,8 +22,8 @@ type headed interface {
 }
 
 // handle serves one request/response proto whose handling is fn: decode the
-// Request (R), apply the proto's frequency limit, pass its c2s, wrap the s2c
-// in a successful Response. The difference between protos is data, so this
+// Request (R), pass its c2s, wrap the s2c in a successful Response (freqlimit
+// applies the frequency limits before). The difference between protos is data, so this
 // is the one path they share.
 func handle[R proto.Message, C headed, S any](e *Engine, srv *server.Server, id uint32, newReq func() R,
 	c2s func(R) C, fn func(C) (S, error), wrap func(S) proto.Message) {
@@ -32,11 +32,7 @@ func handle[R proto.Message, C headed, S any](e *Engine, srv *server.Server, id 
 		if err := decode(r, req); err != nil {
 			return nil, err
 		}
-		c := c2s(req)
-		if err := e.queries.admit(id, c.GetHeader().GetAccID(), e.cfg.Now()); err != nil {
-			return nil, err
-		}
-		s, err := fn(c)
+		s, err := fn(c2s(req))
 		if err != nil {
 			return nil, err
 		}

@@ -168,6 +168,12 @@ func (s *Server) Handle(protoID uint32, h Handler) {
 	s.hmu.Unlock()
 }
 
+// Handles reports whether a handler is registered for protoID (the built-in
+// InitConnect and KeepAlive included).
+func (s *Server) Handles(protoID uint32) bool {
+	return protoID == protoid.InitConnect || protoID == protoid.KeepAlive || s.handler(protoID) != nil
+}
+
 func (s *Server) handler(protoID uint32) Handler {
 	s.hmu.RLock()
 	h := s.handlers[protoID]

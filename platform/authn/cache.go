@@ -111,7 +111,7 @@ func (c *Cache) Validate(ctx context.Context, token string, info CallInfo) (*Pri
 	p, err := c.next.Validate(ctx, token, info)
 	if err != nil {
 		if ok {
-			c.drop(key)
+			c.drop(key, true)
 		}
 		return nil, err
 	}
@@ -171,34 +171,28 @@ func (c *Cache) evictLocked() {
 	}
 }
 
-func (c *Cache) drop(key [sha256.Size]byte) {
+// drop deletes key's entry when known and advances the generation, so an in-flight
+// validation is not cached on top of the revocation.
+func (c *Cache) drop(key [sha256.Size]byte, known bool) {
 	c.mu.Lock()
-	delete(c.entries, key)
+	if known {
+		delete(c.entries, key)
+	}
 	c.gen++
 	c.mu.Unlock()
 }
 
 // Invalidate drops the entry of the key whose HashToken is tokenHash (lowercase or
-// uppercase hex). Unknown or malformed hashes are ignored.
+// uppercase hex). Unknown or malformed hashes drop nothing, but still advance the
+// generation: a revocation we could not read must not be undone either.
 func (c *Cache) Invalidate(tokenHash string) {
 	var key [sha256.Size]byte
-	if len(tokenHash) != hex.EncodedLen(len(key)) {
-		c.bump()
-		return
+	known := len(tokenHash) == hex.EncodedLen(len(key))
+	if known {
+		_, err := hex.Decode(key[:], []byte(tokenHash))
+		known = err == nil
 	}
-	if _, err := hex.Decode(key[:], []byte(tokenHash)); err != nil {
-		c.bump()
-		return
-	}
-	c.drop(key)
-}
-
-// bump still advances the generation for a garbled revocation, so an in-flight
-// validation does not get cached on top of a revocation we could not read.
-func (c *Cache) bump() {
-	c.mu.Lock()
-	c.gen++
-	c.mu.Unlock()
+	c.drop(key, known)
 }
 
 // Purge drops every entry; used when revocations may have been missed.

@@ -25,9 +25,7 @@ func String(fs *flag.FlagSet, name, env, def, usage string) *string {
 
 // StringVar is String storing into p, so a flag group can fill a struct's fields.
 func StringVar(fs *flag.FlagSet, p *string, name, env, def, usage string) {
-	v, usage := newValue(p, name, env, def, usage, func(s string) (string, error) { return s, nil },
-		func(v string) string { return v })
-	fs.Var(v, name, usage)
+	define(fs, p, name, env, def, usage, func(s string) (string, error) { return s, nil }, func(v string) string { return v })
 }
 
 // Int defines an int flag (decimal, or 0x/0o/0b prefixed) with an env fallback.
@@ -39,8 +37,7 @@ func Int(fs *flag.FlagSet, name, env string, def int, usage string) *int {
 
 // IntVar is Int storing into p.
 func IntVar(fs *flag.FlagSet, p *int, name, env string, def int, usage string) {
-	v, usage := newValue(p, name, env, def, usage, parseInt, strconv.Itoa)
-	fs.Var(v, name, usage)
+	define(fs, p, name, env, def, usage, parseInt, strconv.Itoa)
 }
 
 // Duration defines a time.Duration flag ("250ms", "1m30s") with an env fallback.
@@ -52,8 +49,7 @@ func Duration(fs *flag.FlagSet, name, env string, def time.Duration, usage strin
 
 // DurationVar is Duration storing into p.
 func DurationVar(fs *flag.FlagSet, p *time.Duration, name, env string, def time.Duration, usage string) {
-	v, usage := newValue(p, name, env, def, usage, parseDuration, time.Duration.String)
-	fs.Var(v, name, usage)
+	define(fs, p, name, env, def, usage, parseDuration, time.Duration.String)
 }
 
 // Bool defines a bool flag with an env fallback. On the command line it can be given
@@ -66,8 +62,7 @@ func Bool(fs *flag.FlagSet, name, env string, def bool, usage string) *bool {
 
 // BoolVar is Bool storing into p.
 func BoolVar(fs *flag.FlagSet, p *bool, name, env string, def bool, usage string) {
-	v, usage := newValue(p, name, env, def, usage, parseBool, strconv.FormatBool)
-	fs.Var(boolValue{v}, name, usage)
+	define(fs, p, name, env, def, usage, parseBool, strconv.FormatBool)
 }
 
 // Parse parses args into fs, then fails if an environment variable that supplied a
@@ -96,10 +91,10 @@ func Parse(fs *flag.FlagSet, args []string) error {
 
 type envErrorer interface{ envError() error }
 
-// newValue builds the flag value storing into p def, or the parsed $env when set, and
-// the usage text naming env.
-func newValue[T any](p *T, name, env string, def T, usage string,
-	parse func(string) (T, error), format func(T) string) (*value[T], string) {
+// define defines on fs the flag name storing into p def, or the parsed $env when set,
+// with a usage text naming env.
+func define[T any](fs *flag.FlagSet, p *T, name, env string, def T, usage string,
+	parse func(string) (T, error), format func(T) string) {
 	v := &value[T]{p: p, parse: parse, format: format}
 	*v.p = def
 	if raw, ok := os.LookupEnv(env); env != "" && ok && raw != "" {
@@ -112,7 +107,11 @@ func newValue[T any](p *T, name, env string, def T, usage string,
 	if env != "" {
 		usage += " (env " + env + ")"
 	}
-	return v, usage
+	var fv flag.Value = v
+	if b, ok := any(v).(*value[bool]); ok {
+		fv = boolValue{b} // given bare, as -pprof
+	}
+	fs.Var(fv, name, usage)
 }
 
 // value is a flag.Value for any T, remembering an unparsable env default.

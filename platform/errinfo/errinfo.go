@@ -6,7 +6,6 @@
 package errinfo
 
 import (
-	"errors"
 	"fmt"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -43,28 +42,11 @@ func Newf(c codes.Code, r gatewayv1.Reason, format string, args ...any) error {
 // Reason returns the reason carried by err (through wrapping), or REASON_UNSPECIFIED
 // when err is nil, not a status error, or carries no ErrorInfo of ours.
 func Reason(err error) gatewayv1.Reason {
-	if err == nil {
-		return gatewayv1.Reason_REASON_UNSPECIFIED
-	}
-	st, ok := statusOf(err)
-	if !ok {
-		return gatewayv1.Reason_REASON_UNSPECIFIED
-	}
+	st, _ := status.FromError(err) // nil, or Unknown without details, when err carries no status
 	for _, d := range st.Details() {
 		if info, ok := d.(*errdetails.ErrorInfo); ok && info.GetDomain() == Domain {
 			return Parse(info.GetReason())
 		}
 	}
 	return gatewayv1.Reason_REASON_UNSPECIFIED
-}
-
-// statusOf finds a gRPC status in err or anything it wraps.
-func statusOf(err error) (*status.Status, bool) {
-	var se interface{ GRPCStatus() *status.Status }
-	if errors.As(err, &se) {
-		if st := se.GRPCStatus(); st != nil {
-			return st, true
-		}
-	}
-	return nil, false
 }

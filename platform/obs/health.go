@@ -127,11 +127,7 @@ func (h *Health) Evaluate(ctx context.Context) Report {
 	defer cancel()
 	var wg sync.WaitGroup
 	for i, c := range checks {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rep.Checks[i] = runCheck(ctx, c)
-		}()
+		wg.Go(func() { rep.Checks[i] = runCheck(ctx, c) })
 	}
 	wg.Wait()
 

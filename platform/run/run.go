@@ -111,21 +111,16 @@ func New(opts Options) *Service {
 	if opts.AdminName == "" {
 		opts.AdminName = "admin"
 	}
-	if opts.ReadyInterval <= 0 {
-		opts.ReadyInterval = DefaultReadyInterval
+	orDefault := func(p *time.Duration, def time.Duration) {
+		if *p <= 0 {
+			*p = def
+		}
 	}
-	if opts.GracePeriod <= 0 {
-		opts.GracePeriod = DefaultGracePeriod
-	}
-	if opts.DrainTimeout <= 0 {
-		opts.DrainTimeout = DefaultDrainTimeout
-	}
-	if opts.CloseTimeout <= 0 {
-		opts.CloseTimeout = DefaultCloseTimeout
-	}
-	if opts.ReadTimeout <= 0 {
-		opts.ReadTimeout = DefaultReadTimeout
-	}
+	orDefault(&opts.ReadyInterval, DefaultReadyInterval)
+	orDefault(&opts.GracePeriod, DefaultGracePeriod)
+	orDefault(&opts.DrainTimeout, DefaultDrainTimeout)
+	orDefault(&opts.CloseTimeout, DefaultCloseTimeout)
+	orDefault(&opts.ReadTimeout, DefaultReadTimeout)
 	if opts.Signals == nil {
 		opts.Signals = []os.Signal{os.Interrupt, syscall.SIGTERM}
 	}
@@ -149,9 +144,6 @@ func New(opts Options) *Service {
 // GRPC returns the gRPC server to register services on, or nil when Options.GRPCAddr
 // is empty. Reflection and grpc.health.v1 are already registered.
 func (s *Service) GRPC() *grpc.Server { return s.grpc }
-
-// Health returns the readiness checks the service reports.
-func (s *Service) Health() *obs.Health { return s.health }
 
 // Handle adds a route to the admin HTTP server (the edge serves its pages there).
 func (s *Service) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
@@ -214,7 +206,14 @@ func (s *Service) Listen() error {
 }
 
 // AdminAddr is the bound admin address, nil before Listen or without an admin server.
-func (s *Service) AdminAddr() net.Addr { return addrOf(&s.mu, &s.adminLn) }
+func (s *Service) AdminAddr() net.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.adminLn == nil {
+		return nil
+	}
+	return s.adminLn.Addr()
+}
 
 // GRPCAddr is the first bound gRPC address, nil before Listen or without a gRPC
 // server.
@@ -225,15 +224,6 @@ func (s *Service) GRPCAddr() net.Addr {
 		return nil
 	}
 	return s.grpcLns[0].Addr()
-}
-
-func addrOf(mu *sync.Mutex, ln *net.Listener) net.Addr {
-	mu.Lock()
-	defer mu.Unlock()
-	if *ln == nil {
-		return nil
-	}
-	return (*ln).Addr()
 }
 
 // Run serves until a signal from Options.Signals arrives, ctx ends, or a server or

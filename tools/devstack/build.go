@@ -9,18 +9,14 @@ import (
 	"time"
 )
 
-// target is one binary of the stack and the package it is built from.
-type target struct{ Name, Pkg string }
-
-func targets() []target {
-	return []target{
-		{"opend-sim", "./opend/cmd/opend-sim"},
-		{"auth", "./services/auth/cmd/auth"},
-		{"futucli", "./services/auth/cmd/futucli"},
-		{"quote", "./services/quote/cmd/quote"},
-		{"order", "./services/order/cmd/order"},
-		{"edge", "./services/edge/cmd/edge"},
-	}
+// targets are the binaries of the stack and the packages they are built from.
+var targets = []struct{ Name, Pkg string }{
+	{"opend-sim", "./opend/cmd/opend-sim"},
+	{"auth", "./services/auth/cmd/auth"},
+	{"futucli", "./services/auth/cmd/futucli"},
+	{"quote", "./services/quote/cmd/quote"},
+	{"order", "./services/order/cmd/order"},
+	{"edge", "./services/edge/cmd/edge"},
 }
 
 // buildAll builds every binary into dir, one line of progress per binary with a
@@ -29,10 +25,9 @@ func buildAll(ctx context.Context, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	ts := targets()
-	for i, t := range ts {
+	for i, t := range targets {
 		start := time.Now()
-		label := fmt.Sprintf("[%d/%d] building %-10s", i+1, len(ts), t.Name)
+		label := fmt.Sprintf("[%d/%d] building %-10s", i+1, len(targets), t.Name)
 		done := make(chan error, 1)
 		cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, t.Name), t.Pkg)
 		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr

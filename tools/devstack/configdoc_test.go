@@ -69,7 +69,7 @@ func TestConfigurationDoc(t *testing.T) {
 	b.WriteString("`platform/run/runflags` (opend-sim takes `-admin-addr` and `-shutdown-timeout` alone); `-log-level`\n")
 	b.WriteString("by `platform/obs`; `-gc-heap-floor-mib` by `platform/gcfloor`; `-auth-addr` by\n")
 	b.WriteString("`platform/authn`; `-opend-addr` by `opend/client`.\n")
-	for _, tg := range targets() {
+	for _, tg := range targets {
 		bin := filepath.Join(binDir, tg.Name)
 		build := exec.Command("go", "build", "-o", bin, tg.Pkg)
 		build.Dir = root

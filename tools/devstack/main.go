@@ -10,8 +10,9 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"strconv"
 	"syscall"
+
+	"github.com/futugw/gateway/platform/config"
 )
 
 func main() {
@@ -19,12 +20,14 @@ func main() {
 	bin := fs.String("bin", "bin", "directory for the built binaries")
 	state := fs.String("state", ".run", "directory for logs, keys and the trade password of the local stack")
 	build := fs.Bool("build", true, "build the binaries before starting")
-	portBase := fs.Int("port-base", envInt("DEVSTACK_PORT_BASE"), fmt.Sprintf(
+	portBase := config.Int(fs, "port-base", "DEVSTACK_PORT_BASE", 0, fmt.Sprintf(
 		"run the stack on %d consecutive ports from this one instead of the documented ones\n"+
 			"(edge, auth, quote, order, the admin ports of auth, quote, order, opend-sim, its admin),\n"+
 			"to run a second stack beside make run's; 0 = edge 22222, gRPC 50051-50053, admin 9101-9103,\n"+
-			"opend-sim 11111 and 9111 (env DEVSTACK_PORT_BASE)", portBaseCount))
-	_ = fs.Parse(os.Args[1:])
+			"opend-sim 11111 and 9111", portBaseCount))
+	if config.Parse(fs, os.Args[1:]) != nil {
+		os.Exit(2) // config.Parse reported it
+	}
 	ports, err := portsFrom(*portBase)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "devstack:", err)
@@ -37,18 +40,4 @@ func main() {
 		fmt.Fprintln(os.Stderr, "devstack:", err)
 		os.Exit(1)
 	}
-}
-
-// envInt is the integer in the environment variable name, 0 when unset.
-func envInt(name string) int {
-	v := os.Getenv(name)
-	if v == "" {
-		return 0
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "devstack: %s=%q is not a port number\n", name, v)
-		os.Exit(2)
-	}
-	return n
 }

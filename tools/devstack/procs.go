@@ -137,10 +137,8 @@ func (r *running) isReady(ctx context.Context, client *http.Client) bool {
 
 // stop sends SIGTERM and waits for a graceful exit, killing after grace.
 func (r *running) stop(grace time.Duration) error {
-	select {
-	case <-r.exited:
+	if r.hasExited() {
 		return nil
-	default:
 	}
 	_ = r.cmd.Process.Signal(syscall.SIGTERM)
 	select {

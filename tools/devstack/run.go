@@ -108,7 +108,7 @@ func run(ctx context.Context, o options) error {
 	case <-ctx.Done():
 		fmt.Println("\nstopping...")
 	case r := <-exited:
-		return fmt.Errorf("%s exited (%v); see %s", r.Name, r.err, r.log)
+		return r.exitError()
 	}
 	return nil
 }

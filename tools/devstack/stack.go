@@ -81,5 +81,3 @@ func (c stackConfig) procs() []proc {
 	)
 	return ps
 }
-
-func (p proc) String() string { return fmt.Sprintf("%s %v", p.Name, p.Args) }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -103,8 +102,7 @@ func run(name string, n, forwarder int, call func() error) error {
 		d = append(d, time.Since(start))
 	}
 	cpu1, _ := loadgen.ProcCPU(forwarder)
-	slices.Sort(d)
-	at := func(p int) time.Duration { return d[min(len(d)-1, len(d)*p/100)].Round(time.Microsecond) }
+	at := func(p int) time.Duration { return loadgen.Percentile(d, p).Round(time.Microsecond) }
 	fmt.Printf("%-21s p50 %-8v p90 %-8v p99 %-8v forwarder CPU %v/request\n", name, at(50), at(90), at(99),
 		((cpu1 - cpu0) / time.Duration(n)).Round(time.Microsecond))
 	return nil

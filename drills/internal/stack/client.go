@@ -150,28 +150,35 @@ func (s *Socket) Mark() int {
 
 // WaitFrame waits up to d for a frame at index >= from matching match; it returns
 // the frame and true, or false when the deadline passed or the socket closed.
-func (s *Socket) WaitFrame(from int, d time.Duration, match func(Frame) bool) (Frame, bool) {
+func (s *Socket) WaitFrame(from int, d time.Duration, match func(Frame) bool) (f Frame, ok bool) {
+	s.waitFor(d, func() bool {
+		for ; from < len(s.frames); from++ {
+			if match(s.frames[from]) {
+				f, ok = s.frames[from], true
+				return true
+			}
+		}
+		return s.closed
+	})
+	return f, ok
+}
+
+// waitFor waits up to d for cond, which runs under s.mu, to hold; it reports whether
+// it did.
+func (s *Socket) waitFor(d time.Duration, cond func() bool) bool {
 	deadline := time.NewTimer(d)
 	defer deadline.Stop()
 	for {
 		s.mu.Lock()
-		for i := from; i < len(s.frames); i++ {
-			if match(s.frames[i]) {
-				f := s.frames[i]
-				s.mu.Unlock()
-				return f, true
-			}
-		}
-		from = len(s.frames)
-		closed, changed := s.closed, s.changed
+		done, changed := cond(), s.changed
 		s.mu.Unlock()
-		if closed {
-			return Frame{}, false
+		if done {
+			return true
 		}
 		select {
 		case <-changed:
 		case <-deadline.C:
-			return Frame{}, false
+			return false
 		}
 	}
 }
@@ -198,22 +205,9 @@ func (s *Socket) Frames() []Frame {
 // WaitClosed waits up to d for the socket to close and returns the close status (-1
 // when the connection ended without a close frame) and whether it closed at all.
 func (s *Socket) WaitClosed(d time.Duration) (websocket.StatusCode, bool) {
-	deadline := time.NewTimer(d)
-	defer deadline.Stop()
-	for {
-		s.mu.Lock()
-		closed, err, changed := s.closed, s.closeErr, s.changed
-		s.mu.Unlock()
-		if closed {
-			return websocket.CloseStatus(err), true
-		}
-		select {
-		case <-changed:
-		case <-deadline.C:
-			return 0, false
-		}
+	var err error
+	if !s.waitFor(d, func() bool { err = s.closeErr; return s.closed }) {
+		return 0, false
 	}
+	return websocket.CloseStatus(err), true
 }
-
-// Close closes the socket normally.
-func (s *Socket) Close() { _ = s.c.Close(websocket.StatusNormalClosure, "") }

@@ -6,6 +6,9 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/futugw/gateway/platform/redisx"
+	"github.com/futugw/gateway/platform/testkit/redistest"
 )
 
 // Snapshot is Redis' whole keyspace as DUMP payloads with their TTLs.
@@ -21,14 +24,15 @@ type dumped struct {
 // Redis with append-only persistence would.
 func SnapshotRedis(t testing.TB, addr string) Snapshot {
 	t.Helper()
-	rdb := redis.NewClient(&redis.Options{Addr: addr})
-	defer rdb.Close()
+	rdb := redistest.Client(t, addr)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	keys, err := redisx.ScanAll(ctx, rdb, "*", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
 	snap := Snapshot{}
-	iter := rdb.Scan(ctx, 0, "*", 1000).Iterator()
-	for iter.Next(ctx) {
-		k := iter.Val()
+	for _, k := range keys {
 		p, err := rdb.Dump(ctx, k).Result()
 		if err == redis.Nil {
 			continue
@@ -40,13 +44,7 @@ func SnapshotRedis(t testing.TB, addr string) Snapshot {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ttl < 0 {
-			ttl = 0
-		}
-		snap[k] = dumped{p, ttl}
-	}
-	if err := iter.Err(); err != nil {
-		t.Fatal(err)
+		snap[k] = dumped{p, max(ttl, 0)}
 	}
 	return snap
 }
@@ -54,8 +52,7 @@ func SnapshotRedis(t testing.TB, addr string) Snapshot {
 // Restore writes snap into the Redis at addr.
 func (snap Snapshot) Restore(t testing.TB, addr string) {
 	t.Helper()
-	rdb := redis.NewClient(&redis.Options{Addr: addr})
-	defer rdb.Close()
+	rdb := redistest.Client(t, addr)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	for k, d := range snap {

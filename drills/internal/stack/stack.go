@@ -26,14 +26,15 @@ import (
 	"github.com/futugw/gateway/platform/testkit/redistest"
 )
 
-// Binaries of the stack and the main package each is built from (repository root).
-var targets = map[string]string{
-	"opend-sim": "./opend/cmd/opend-sim",
-	"auth":      "./services/auth/cmd/auth",
-	"quote":     "./services/quote/cmd/quote",
-	"order":     "./services/order/cmd/order",
-	"edge":      "./services/edge/cmd/edge",
-	"hopfloor":  "./bench/cmd/hopfloor",
+// packages are the main packages of the stack's binaries; go build names each binary
+// after its package's last path element (opend-sim, auth, ..., hopfloor).
+var packages = []string{
+	"github.com/futugw/gateway/opend/cmd/opend-sim",
+	"github.com/futugw/gateway/services/auth/cmd/auth",
+	"github.com/futugw/gateway/services/quote/cmd/quote",
+	"github.com/futugw/gateway/services/order/cmd/order",
+	"github.com/futugw/gateway/services/edge/cmd/edge",
+	"github.com/futugw/gateway/bench/cmd/hopfloor",
 }
 
 var (
@@ -43,28 +44,18 @@ var (
 )
 
 // Build compiles every binary once per test binary run (into a temp dir removed by
-// Cleanup) and returns their directory.
+// Cleanup) and returns their directory. The workspace's go.work resolves the packages.
 func Build(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		root, err := repoRoot()
-		if err != nil {
-			buildErr = err
-			return
-		}
 		if binDir, buildErr = os.MkdirTemp("", "futugw-drills-bin-"); buildErr != nil {
 			return
 		}
-		for name, pkg := range targets {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-			cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(binDir, name), pkg)
-			cmd.Dir = root
-			out, err := cmd.CombinedOutput()
-			cancel()
-			if err != nil {
-				buildErr = fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
-				return
-			}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		out, err := exec.CommandContext(ctx, "go", append([]string{"build", "-o", binDir + "/"}, packages...)...).CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}
 	})
 	if buildErr != nil {
@@ -77,24 +68,6 @@ func Build(t testing.TB) string {
 func Cleanup() {
 	if binDir != "" {
 		_ = os.RemoveAll(binDir)
-	}
-}
-
-// repoRoot is the nearest parent directory holding go.work.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.work")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("no go.work above the test directory")
-		}
-		dir = parent
 	}
 }
 
@@ -216,12 +189,7 @@ func (s *Stack) listen(service, tcp string) string {
 // Redis.Addr() is always its TCP address.
 func (s *Stack) RedisAddr() string { return s.redisAddr }
 
-func (s *Stack) start(name, admin string, args ...string) *proctest.Proc {
-	s.t.Helper()
-	return s.startEnv(name, admin, nil, args...)
-}
-
-func (s *Stack) startEnv(name, admin string, env []string, args ...string) *proctest.Proc {
+func (s *Stack) start(name, admin string, env []string, args ...string) *proctest.Proc {
 	s.t.Helper()
 	p := proctest.Start(s.t, filepath.Join(s.Bin, name), env, args...)
 	s.waitReady(p, "http://"+admin+"/readyz")
@@ -247,19 +215,19 @@ func (s *Stack) StartSim() {
 	args := append([]string{"-addr", s.OpenDAddr, "-admin-addr", s.OpenDAdmin,
 		"-push-interval", "50ms", "-min-sub-hold", "1s", "-seed", "7", "-freq-limits", "off",
 		"-trade-password-file", s.PasswordFile}, s.SimArgs...)
-	s.Sim = s.start("opend-sim", s.OpenDAdmin, args...)
+	s.Sim = s.start("opend-sim", s.OpenDAdmin, nil, args...)
 }
 
 // StartAuth (re)starts auth; it keeps the bootstrap admin and service key files valid.
 func (s *Stack) StartAuth() {
-	s.Auth = s.start("auth", s.AuthAdmin, "-grpc-addr", s.listen("auth", s.AuthAddr), "-admin-addr", s.AuthAdmin,
+	s.Auth = s.start("auth", s.AuthAdmin, nil, "-grpc-addr", s.listen("auth", s.AuthAddr), "-admin-addr", s.AuthAdmin,
 		"-redis-addr", s.redisAddr, "-bootstrap-admin-file", s.AdminKeyFile,
 		"-bootstrap-service-file", s.ServiceKeyFile)
 }
 
 // StartQuote (re)starts quote on QuoteAddr.
 func (s *Stack) StartQuote() {
-	s.Quote = s.start("quote", s.QuoteAdmin, "-grpc-addr", s.listen("quote", s.QuoteAddr), "-admin-addr", s.QuoteAdmin,
+	s.Quote = s.start("quote", s.QuoteAdmin, nil, "-grpc-addr", s.listen("quote", s.QuoteAddr), "-admin-addr", s.QuoteAdmin,
 		"-opend-addr", s.OpenDAddr, "-auth-addr", s.link("auth", s.AuthAddr), "-redis-addr", s.redisAddr,
 		"-min-sub-hold", "1s")
 }
@@ -267,7 +235,7 @@ func (s *Stack) StartQuote() {
 // StartOrder (re)starts order on OrderAddr. The 3 s shutdown deadline keeps a
 // regression short: the SIGTERM drill fails if the graceful stop had to be forced.
 func (s *Stack) StartOrder() {
-	s.Order = s.startEnv("order", s.OrderAdmin, s.OrderEnv, "-grpc-addr", s.listen("order", s.OrderAddr),
+	s.Order = s.start("order", s.OrderAdmin, s.OrderEnv, "-grpc-addr", s.listen("order", s.OrderAddr),
 		"-admin-addr", s.OrderAdmin, "-opend-addr", s.OpenDAddr, "-auth-addr", s.link("auth", s.AuthAddr),
 		"-quote-addr", s.link("quote", s.QuoteAddr), "-redis-addr", s.redisAddr, "-service-key-file", s.ServiceKeyFile,
 		"-trade-password-file", s.PasswordFile, "-shutdown-timeout", "3s")

@@ -17,17 +17,8 @@ import (
 // Get fetches url and returns the status code, Content-Type and body.
 func Get(t testing.TB, url string) (int, string, string) {
 	t.Helper()
-	c := &http.Client{Timeout: 10 * time.Second}
-	resp, err := c.Get(url)
-	if err != nil {
-		t.Fatalf("GET %s: %v", url, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("GET %s: reading body: %v", url, err)
-	}
-	return resp.StatusCode, resp.Header.Get("Content-Type"), string(b)
+	resp, body := testkit.Send(t, http.MethodGet, url, "", nil)
+	return resp.StatusCode, resp.Header.Get("Content-Type"), body
 }
 
 // WaitHTTP polls url until it answers want and returns that response's body.

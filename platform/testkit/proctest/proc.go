@@ -60,7 +60,7 @@ type Proc struct {
 	cmd *exec.Cmd
 
 	mu      sync.Mutex
-	changed chan struct{} // closed and replaced on each new record and at exit
+	changed chan struct{} // closed and replaced on each new record
 	records []Record
 
 	readDone chan struct{}
@@ -112,21 +112,20 @@ func (p *Proc) read(pr *os.File) {
 		if err := json.Unmarshal([]byte(line), &r); err != nil {
 			r = Record{"raw": line}
 		}
-		p.mu.Lock()
-		p.records = append(p.records, r)
-		close(p.changed)
-		p.changed = make(chan struct{})
-		p.mu.Unlock()
+		p.add(r)
 	}
 	if err := sc.Err(); err != nil {
-		p.mu.Lock()
-		p.records = append(p.records, Record{"raw": "proctest: reading output: " + err.Error()})
-		p.mu.Unlock()
+		p.add(Record{"raw": "proctest: reading output: " + err.Error()})
 	}
+}
+
+// add records r and wakes WaitLog; the end of the output wakes it through readDone.
+func (p *Proc) add(r Record) {
 	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.records = append(p.records, r)
 	close(p.changed)
 	p.changed = make(chan struct{})
-	p.mu.Unlock()
 }
 
 // DiscardOutput stops recording the process's output from the next line on: a

@@ -20,13 +20,7 @@ func CheckRedisPassword(t *testing.T, s Service, redisAddr, passwordFile string)
 		Check(t, with)
 	})
 	t.Run("without password", func(t *testing.T) {
-		if s.Pkg == "" {
-			s.Pkg = "."
-		}
-		if s.HTTPServer == "" {
-			s.HTTPServer = "admin"
-		}
-		p := Start(t, Build(t, s.Pkg), s.Env, base...)
+		p := s.start(t, base)
 		body := WaitHTTP(t, "http://"+p.Addr(s.HTTPServer)+"/readyz", 503)
 		// An admin listener shows the check's error; the edge's public one only its name.
 		if !strings.Contains(body, `{"name":"redis","status":"fail"`) ||

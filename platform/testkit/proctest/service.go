@@ -26,13 +26,7 @@ type Service struct {
 // and expects exit code 0 with "shutdown complete" as the final JSON log line.
 func Check(t *testing.T, s Service) {
 	t.Helper()
-	if s.Pkg == "" {
-		s.Pkg = "."
-	}
-	if s.HTTPServer == "" {
-		s.HTTPServer = "admin"
-	}
-	p := Start(t, Build(t, s.Pkg), s.Env, s.Args...)
+	p := s.start(t, s.Args)
 	base := "http://" + p.Addr(s.HTTPServer)
 
 	WaitHTTP(t, base+"/healthz", 200)
@@ -71,4 +65,17 @@ func Check(t *testing.T, s Service) {
 	if last.Msg() != "shutdown complete" || last.Str("level") != "INFO" {
 		t.Errorf("final log line = %v, want an INFO \"shutdown complete\"", last)
 	}
+}
+
+// start builds and starts the service with args, filling in the defaults of Pkg and
+// HTTPServer.
+func (s *Service) start(t *testing.T, args []string) *Proc {
+	t.Helper()
+	if s.Pkg == "" {
+		s.Pkg = "."
+	}
+	if s.HTTPServer == "" {
+		s.HTTPServer = "admin"
+	}
+	return Start(t, Build(t, s.Pkg), s.Env, args...)
 }

@@ -4,14 +4,24 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/alicebob/miniredis/v2"
 )
 
 // StartWithPassword is Start for a Redis that requires password of every client
-// (requirepass): a redis-server child process, or miniredis with RequireAuth when no
-// binary is installed (unless RequireEnv is set). It returns the host:port.
+// (requirepass; none when empty): a redis-server child process, or miniredis with
+// RequireAuth when no binary is installed (unless RequireEnv is set).
 func StartWithPassword(t testing.TB, password string) string {
 	t.Helper()
-	return startAny(t, password)
+	if findBinary() == "" && os.Getenv(RequireEnv) != "1" {
+		t.Logf("redistest: redis-server not found; falling back to miniredis")
+		m := miniredis.RunT(t)
+		if password != "" {
+			m.RequireAuth(password)
+		}
+		return m.Addr()
+	}
+	return startWith(t, &Server{t: t, bin: requireBinary(t, ""), password: password}).addr
 }
 
 // StartWithPasswordFile is StartWithPassword with a password ending in a space, written

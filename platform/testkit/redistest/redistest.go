@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/futugw/gateway/platform/testkit"
@@ -33,27 +32,7 @@ const startTimeout = 15 * time.Second
 // stopped in t.Cleanup.
 func Start(t testing.TB) string {
 	t.Helper()
-	return startAny(t, "")
-}
-
-// startAny starts a redis-server child requiring password (none when empty), or
-// miniredis with the same requirement when no binary is installed (unless RequireEnv
-// is set). It returns the host:port.
-func startAny(t testing.TB, password string) string {
-	t.Helper()
-	bin := findBinary()
-	if bin == "" {
-		if os.Getenv(RequireEnv) == "1" {
-			t.Fatalf("redistest: redis-server not found and %s=1", RequireEnv)
-		}
-		t.Logf("redistest: redis-server not found; falling back to miniredis")
-		m := miniredis.RunT(t)
-		if password != "" {
-			m.RequireAuth(password)
-		}
-		return m.Addr()
-	}
-	return startWith(t, &Server{t: t, bin: bin, password: password}).addr
+	return StartWithPassword(t, "")
 }
 
 // Server is a redis-server child process that a test can stop and restart on the same
@@ -80,14 +59,7 @@ type Server struct {
 // binary and skips the test without it (fails when RequireEnv is set).
 func StartServer(t testing.TB) *Server {
 	t.Helper()
-	bin := findBinary()
-	if bin == "" {
-		if os.Getenv(RequireEnv) == "1" {
-			t.Fatalf("redistest: redis-server not found and %s=1", RequireEnv)
-		}
-		t.Skip("redistest: redis-server not found; this test needs a restartable Redis")
-	}
-	return startServer(t, bin, 0)
+	return startWith(t, &Server{t: t, bin: requireBinary(t, "this test needs a restartable Redis")})
 }
 
 // StartUnix is StartServer listening also on a Unix socket; it returns the server
@@ -96,7 +68,7 @@ func StartUnix(t testing.TB) (*Server, string) {
 	t.Helper()
 	path := filepath.Join(proctest.SocketDir(t), "redis.sock")
 	bin := requireBinary(t, "this test needs a Redis on a Unix socket")
-	return startServer(t, bin, 0, "--unixsocket", path, "--unixsocketperm", "700"), "unix:" + path
+	return startWith(t, &Server{t: t, bin: bin, extra: []string{"--unixsocket", path, "--unixsocketperm", "700"}}), "unix:" + path
 }
 
 // Addr returns the server's host:port; it stays the same across Restart.
@@ -123,11 +95,6 @@ func (s *Server) Restart() {
 	}
 }
 
-func startServer(t testing.TB, bin string, _ int, extra ...string) *Server {
-	t.Helper()
-	return startWith(t, &Server{t: t, bin: bin, extra: extra})
-}
-
 // startWith launches s on a free port, retrying with new ports.
 func startWith(t testing.TB, s *Server) *Server {
 	t.Helper()
@@ -135,7 +102,7 @@ func startWith(t testing.TB, s *Server) *Server {
 	// retry a few times with a new port.
 	var lastErr error
 	for attempt := 0; attempt < 5; attempt++ {
-		port, err := freePort()
+		port, err := proctest.FreePort()
 		if err != nil {
 			t.Fatalf("redistest: %v", err)
 		}
@@ -174,7 +141,7 @@ func (s *Server) launch() error {
 		args = append(args, "--requirepass", s.password)
 	}
 	if s.cluster {
-		bus, err := freePort()
+		bus, err := proctest.FreePort()
 		if err != nil {
 			return err
 		}
@@ -266,5 +233,3 @@ func findBinary() string {
 	}
 	return ""
 }
-
-func freePort() (int, error) { return proctest.FreePort() }

@@ -46,6 +46,9 @@ type Config struct {
 
 // Run builds the service and serves until ctx ends or SIGINT/SIGTERM arrives.
 func Run(ctx context.Context, cfg Config, log *slog.Logger) (err error) {
+	if cfg.BootstrapAdminTTL <= 0 {
+		cfg.BootstrapAdminTTL = DefaultBootstrapAdminTTL
+	}
 	reg := obs.NewRegistry()
 	if err := obs.RegisterBuildInfo(reg, Name); err != nil {
 		return err

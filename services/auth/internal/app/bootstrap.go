@@ -40,14 +40,11 @@ const renewCheck = time.Hour
 
 // bootstrap makes sure k.Path holds a valid key with k.Scope: it keeps a key that still
 // validates with more than a third of ttl left, otherwise mints a key with that one
-// scope and writes it with mode 0600 (the old key keeps working until it expires, so
-// whoever read it has time to read the new one: the edge re-reads its service key file
-// whenever it opens a push stream). It logs the path and key id, never the key. Redis may still be starting (compose), so an
-// unavailable store is retried until ctx ends.
+// scope and writes it with mode 0600. The old key keeps working until it expires, so
+// its readers have time to read the new one (the edge re-reads its service key file
+// whenever it opens a push stream). It logs the path and key id, never the key. Redis
+// may still be starting (compose), so an unavailable store is retried until ctx ends.
 func bootstrap(ctx context.Context, k bootstrapKey, ttl time.Duration, st *store.Store, mgr *manage.Manager, log *slog.Logger) error {
-	if ttl <= 0 {
-		ttl = DefaultBootstrapAdminTTL
-	}
 	for {
 		kept, err := bootstrapOnce(ctx, k, ttl, st, mgr, log)
 		if err == nil && kept != "" {
@@ -68,8 +65,7 @@ func bootstrap(ctx context.Context, k bootstrapKey, ttl time.Duration, st *store
 // bootstrapOnce keeps the key in k.Path when it validates with enough life left (its
 // id is returned) or writes a new one ("" returned).
 func bootstrapOnce(ctx context.Context, k bootstrapKey, ttl time.Duration, st *store.Store, mgr *manage.Manager, log *slog.Logger) (string, error) {
-	path := k.Path
-	if key, err := secret.ReadFile(path); err == nil {
+	if key, err := secret.ReadFile(k.Path); err == nil {
 		p, err := st.Validate(ctx, key, authn.CallInfo{Client: "local", Method: "bootstrap"})
 		if err == nil && p.Has(k.Scope) && (p.ExpiresAt.IsZero() || time.Until(p.ExpiresAt) > ttl/3) {
 			return p.KeyID, nil
@@ -83,32 +79,28 @@ func bootstrapOnce(ctx context.Context, k bootstrapKey, ttl time.Duration, st *s
 
 // mintBootstrap issues a key with k's one scope and writes it to k.Path.
 func mintBootstrap(ctx context.Context, k bootstrapKey, ttl time.Duration, mgr *manage.Manager, log *slog.Logger) error {
-	path := k.Path
 	id, err := keys.NewID(nil, "bootstrap-"+k.Kind)
 	if err != nil {
 		return err
 	}
 	token, rec, err := mgr.Issue(ctx, keys.IssueSpec{ID: id, Scopes: []string{k.Scope}, ExpiresIn: ttl,
-		Note: "bootstrap " + k.Kind + " key written to " + path}, manage.Actor{KeyID: "bootstrap", Client: "local"})
+		Note: "bootstrap " + k.Kind + " key written to " + k.Path}, manage.Actor{KeyID: "bootstrap", Client: "local"})
 	if err != nil {
-		if errorsIsUnavailable(err) {
+		if errors.Is(err, store.ErrUnavailable) {
 			return errinfo.New(codes.Unavailable, gatewayv1.Reason_REASON_REDIS_UNAVAILABLE, err.Error())
 		}
 		return err
 	}
-	if err := writeSecret(path, token); err != nil {
+	if err := writeSecret(k.Path, token); err != nil {
 		return err
 	}
-	log.Info("bootstrap key written", "kind", k.Kind, "path", path, "key_id", rec.ID, "expires_at", rec.ExpiresAt.Format(time.RFC3339))
+	log.Info("bootstrap key written", "kind", k.Kind, "path", k.Path, "key_id", rec.ID, "expires_at", rec.ExpiresAt.Format(time.RFC3339))
 	return nil
 }
 
 // keepRenewing runs bootstrapOnce for keys every interval until ctx ends, so a key
 // nearing its expiry is replaced while the service runs (for months, unattended).
 func keepRenewing(ctx context.Context, ks []bootstrapKey, ttl, interval time.Duration, st *store.Store, mgr *manage.Manager, log *slog.Logger) {
-	if ttl <= 0 {
-		ttl = DefaultBootstrapAdminTTL
-	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -128,32 +120,31 @@ func keepRenewing(ctx context.Context, ks []bootstrapKey, ttl, interval time.Dur
 }
 
 // writeSecret replaces path atomically with a 0600 file holding s and a newline.
-func writeSecret(path, s string) error {
+func writeSecret(path, s string) (err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("bootstrap admin file: %w", err)
+		}
+	}()
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("bootstrap admin file: %w", err)
+		return err
 	}
 	f, err := os.CreateTemp(dir, ".bootstrap-admin-*")
 	if err != nil {
-		return fmt.Errorf("bootstrap admin file: %w", err)
+		return err
 	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op after the rename
+	defer os.Remove(f.Name()) // no-op after the rename
 	if err := f.Chmod(0o600); err != nil {
 		f.Close()
-		return fmt.Errorf("bootstrap admin file: %w", err)
+		return err
 	}
-	if _, err := f.WriteString(s + "\n"); err != nil {
-		f.Close()
-		return fmt.Errorf("bootstrap admin file: %w", err)
+	_, err = f.WriteString(s + "\n")
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("bootstrap admin file: %w", err)
+	if err != nil {
+		return err
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("bootstrap admin file: %w", err)
-	}
-	return nil
+	return os.Rename(f.Name(), path)
 }
-
-func errorsIsUnavailable(err error) bool { return errors.Is(err, store.ErrUnavailable) }

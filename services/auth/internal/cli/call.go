@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -8,59 +9,38 @@ import (
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 )
 
-// call sends the command and renders its answer.
+// call sends the command and renders its answer (nothing to render when it failed:
+// the getters of a nil answer are empty).
 func (c *Command) call(ctx context.Context, ac gatewayv1.AuthServiceClient) (output, error) {
 	switch c.Name {
 	case "gen-key":
 		r, err := ac.IssueKey(ctx, c.Issue)
-		if err != nil {
-			return output{}, err
-		}
-		return output{msg: r, text: fmt.Sprintf("key: %s\n(shown once: store it now)\n%s", r.GetKey(), keyText(r.GetInfo()))}, nil
+		return output{msg: r, text: fmt.Sprintf("key: %s\n(shown once: store it now)\n%s", r.GetKey(), keyText(r.GetInfo()))}, err
 	case "list-keys":
 		r, err := ac.ListKeys(ctx, &gatewayv1.ListKeysRequest{})
-		if err != nil {
-			return output{}, err
-		}
 		var b strings.Builder
 		fmt.Fprintf(&b, "%-24s %-40s %-25s %s\n", "ID", "SCOPES", "EXPIRES", "PARENT/NOTE")
 		for _, k := range r.GetKeys() {
-			exp := k.GetExpiresAt()
-			if exp == "" {
-				exp = "never"
-			}
 			extra := k.GetNote()
 			if k.GetParentId() != "" {
 				extra = "session of " + k.GetParentId()
 			}
-			fmt.Fprintf(&b, "%-24s %-40s %-25s %s\n", k.GetId(), strings.Join(k.GetScopes(), ","), exp, extra)
+			fmt.Fprintf(&b, "%-24s %-40s %-25s %s\n", k.GetId(), strings.Join(k.GetScopes(), ","), cmp.Or(k.GetExpiresAt(), "never"), extra)
 		}
-		return output{msg: r, text: b.String()}, nil
+		return output{msg: r, text: b.String()}, err
 	case "show-key":
 		r, err := ac.GetKey(ctx, &gatewayv1.GetKeyRequest{Id: c.ID})
-		if err != nil {
-			return output{}, err
-		}
-		return output{msg: r, text: keyText(r)}, nil
+		return output{msg: r, text: keyText(r)}, err
 	case "revoke-key":
 		r, err := ac.RevokeKey(ctx, &gatewayv1.RevokeKeyRequest{Id: c.ID})
-		if err != nil {
-			return output{}, err
-		}
-		return output{msg: r, text: "revoked " + c.ID + "\n"}, nil
+		return output{msg: r, text: "revoked " + c.ID + "\n"}, err
 	case "whoami":
 		r, err := ac.WhoAmI(ctx, &gatewayv1.WhoAmIRequest{})
-		if err != nil {
-			return output{}, err
-		}
-		return output{msg: r, text: keyText(r)}, nil
+		return output{msg: r, text: keyText(r)}, err
 	case "session":
 		r, err := ac.CreateSession(ctx, c.Session)
-		if err != nil {
-			return output{}, err
-		}
 		url := PanelURL(c.PanelURL, r.GetKey())
-		return output{msg: r, extra: map[string]string{"panel_url": url}, text: fmt.Sprintf("session key: %s\nopen: %s\n%s", r.GetKey(), url, keyText(r.GetInfo()))}, nil
+		return output{msg: r, extra: map[string]string{"panel_url": url}, text: fmt.Sprintf("session key: %s\nopen: %s\n%s", r.GetKey(), url, keyText(r.GetInfo()))}, err
 	}
 	return output{}, fmt.Errorf("unknown command %q", c.Name)
 }
@@ -80,12 +60,8 @@ func keyText(k *gatewayv1.KeyInfo) string {
 	}
 	line("id", k.GetId())
 	line("scopes", strings.Join(k.GetScopes(), ","))
-	exp := k.GetExpiresAt()
-	if exp == "" {
-		exp = "never"
-	}
 	line("created_at", k.GetCreatedAt())
-	line("expires_at", exp)
+	line("expires_at", cmp.Or(k.GetExpiresAt(), "never"))
 	line("parent_id", k.GetParentId())
 	line("note", k.GetNote())
 	if k.GetLongLivedOverride() {

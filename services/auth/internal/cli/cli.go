@@ -71,16 +71,15 @@ var usage = func() string {
 func Run(ctx context.Context, args []string, env Env) int {
 	cmd, err := Parse(args, env)
 	if err != nil {
-		var ue usageError
-		if errors.As(err, &ue) {
-			fmt.Fprintf(env.Stderr, "futucli: %s\n", err)
-			if strings.HasPrefix(ue.msg, "usage") || strings.HasPrefix(ue.msg, "unknown command") {
-				fmt.Fprint(env.Stderr, usage)
-			}
-			return ExitUsage
-		}
 		fmt.Fprintf(env.Stderr, "futucli: %s\n", err)
-		return ExitError
+		var ue usageError
+		if !errors.As(err, &ue) {
+			return ExitError
+		}
+		if strings.HasPrefix(ue.msg, "usage") || strings.HasPrefix(ue.msg, "unknown command") {
+			fmt.Fprint(env.Stderr, usage)
+		}
+		return ExitUsage
 	}
 	if cmd.Help != "" {
 		fmt.Fprint(env.Stdout, cmd.Help)

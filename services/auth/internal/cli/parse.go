@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -233,12 +234,7 @@ func resolveKey(keyFlag, keyFile string, env Env) (string, error) {
 	return key, nil
 }
 
-func envOr(env Env, name, def string) string {
-	if v := env.Getenv(name); v != "" {
-		return v
-	}
-	return def
-}
+func envOr(env Env, name, def string) string { return cmp.Or(env.Getenv(name), def) }
 
 // limitFlags are the limit flags shared by gen-key and session.
 type limitFlags struct {

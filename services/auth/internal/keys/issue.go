@@ -52,12 +52,8 @@ func (pol Policy) CheckIssue(spec IssueSpec) error {
 	}
 	checkScopes(&p, "scopes", spec.Scopes)
 	spec.Limits.check(&p, "limits")
-	switch {
-	case spec.ExpiresIn < 0:
-		p.add("expires_in", "must not be negative")
-	case spec.ExpiresIn > 0 && spec.ExpiresIn < MinTTL:
-		p.add("expires_in", "must be at least 1s")
-	case spec.ExpiresIn > pol.MaxTTL:
+	checkExpiresIn(&p, spec.ExpiresIn)
+	if spec.ExpiresIn > pol.MaxTTL {
 		p.add("expires_in", fmt.Sprintf("must be at most %v", pol.MaxTTL))
 	}
 	if len(spec.Note) > maxNoteLen {

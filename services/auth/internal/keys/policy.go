@@ -1,6 +1,10 @@
 package keys
 
-import "time"
+import (
+	"time"
+
+	"github.com/futugw/gateway/platform/keypolicy"
+)
 
 // Policy holds the time limits the service enforces. DefaultPolicy gives the values of
 // the contract; tests shorten them.
@@ -27,6 +31,15 @@ func DefaultPolicy() Policy {
 // MinTTL is the shortest expiry a key may ask for; shorter ones are surely typos.
 const MinTTL = time.Second
 
+// checkExpiresIn reports a negative or sub-second expiry; 0 means the default.
+func checkExpiresIn(p *problems, d time.Duration) {
+	if d < 0 {
+		p.add("expires_in", "must not be negative")
+	} else if d > 0 && d < MinTTL {
+		p.add("expires_in", "must be at least 1s")
+	}
+}
+
 // maxIDLen bounds key ids, which appear in Redis key names and logs.
 const maxIDLen = 64
 
@@ -48,6 +61,24 @@ func checkID(p *problems, field, id string) {
 		p.add(field, quote(id)+" must start with a letter or digit")
 	case !all(id, func(c byte) bool { return isUpper(c) || isLower(c) || isDigit(c) || c == '.' || c == '_' || c == '-' }):
 		p.add(field, quote(id)+" may only hold A-Z a-z 0-9 . _ -")
+	}
+}
+
+// checkScopes reports unknown, duplicate or missing scopes under field.
+func checkScopes(p *problems, field string, scopes []string) {
+	if len(scopes) == 0 {
+		p.add(field, "at least one scope is required ("+keypolicy.ScopeList()+")")
+		return
+	}
+	seen := map[string]bool{}
+	for _, s := range scopes {
+		switch {
+		case !keypolicy.KnownScope(s):
+			p.add(field, "unknown scope "+quote(s)+" (want one of "+keypolicy.ScopeList()+")")
+		case seen[s]:
+			p.add(field, "scope "+s+" given twice")
+		}
+		seen[s] = true
 	}
 }
 

@@ -1,6 +1,7 @@
 package keys
 
 import (
+	"cmp"
 	"slices"
 	"time"
 )
@@ -28,12 +29,7 @@ func (r *Record) IsSession() bool { return r.ParentID != "" }
 
 // Session names the session the key belongs to: stable across refreshes, the key's own
 // id for keys that are not session keys.
-func (r *Record) Session() string {
-	if r.SessionID != "" {
-		return r.SessionID
-	}
-	return r.ID
-}
+func (r *Record) Session() string { return cmp.Or(r.SessionID, r.ID) }
 
 // TTL is the remaining life at now: 0 when the key never expires, negative or zero
 // remaining life is returned as a negative duration (expired).

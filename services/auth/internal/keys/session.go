@@ -1,6 +1,7 @@
 package keys
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"time"
@@ -31,12 +32,7 @@ func (pol Policy) NewSession(parent Record, spec SessionSpec, id, hash string, n
 		checkScopes(&p, "scopes", spec.Scopes)
 	}
 	spec.Limits.check(&p, "limits")
-	switch {
-	case spec.ExpiresIn < 0:
-		p.add("expires_in", "must not be negative")
-	case spec.ExpiresIn > 0 && spec.ExpiresIn < MinTTL:
-		p.add("expires_in", "must be at least 1s")
-	}
+	checkExpiresIn(&p, spec.ExpiresIn)
 	if err := p.err(); err != nil {
 		return Record{}, err
 	}
@@ -57,10 +53,7 @@ func (pol Policy) NewSession(parent Record, spec SessionSpec, id, hash string, n
 		// market the parent does not allow).
 		return Record{}, &PolicyError{Rule: "session_wider_than_parent", Msg: err.Error()}
 	}
-	ttl := spec.ExpiresIn
-	if ttl == 0 {
-		ttl = pol.SessionTTL
-	}
+	ttl := cmp.Or(spec.ExpiresIn, pol.SessionTTL)
 	rec := Record{
 		ID: id, Hash: hash, Scopes: scopes, Limits: lim.canonical(),
 		CreatedAt: now.UTC(), ParentID: parent.ID, SessionStartedAt: now.UTC(), SessionID: id,
@@ -154,16 +147,12 @@ func narrowLimits(have, want Limits) (Limits, error) {
 			return Limits{}, err
 		}
 	}
-	if out.MaxOrderValue, err = narrowMax("max_order_value", have.MaxOrderValue, want.MaxOrderValue); err != nil {
-		return Limits{}, err
-	}
-	if out.MaxDailyValue, err = narrowMax("max_daily_value", have.MaxDailyValue, want.MaxDailyValue); err != nil {
-		return Limits{}, err
-	}
-	if out.MaxOrdersPerMinute, err = narrowMax("max_orders_per_minute", have.MaxOrdersPerMinute, want.MaxOrdersPerMinute); err != nil {
-		return Limits{}, err
-	}
-	if out.HoursWindow, err = narrowWindow(have.HoursWindow, want.HoursWindow); err != nil {
+	var errs [4]error
+	out.MaxOrderValue, errs[0] = narrowMax("max_order_value", have.MaxOrderValue, want.MaxOrderValue)
+	out.MaxDailyValue, errs[1] = narrowMax("max_daily_value", have.MaxDailyValue, want.MaxDailyValue)
+	out.MaxOrdersPerMinute, errs[2] = narrowMax("max_orders_per_minute", have.MaxOrdersPerMinute, want.MaxOrdersPerMinute)
+	out.HoursWindow, errs[3] = narrowWindow(have.HoursWindow, want.HoursWindow)
+	if err := cmp.Or(errs[:]...); err != nil {
 		return Limits{}, err
 	}
 	return out, nil
@@ -186,10 +175,7 @@ func narrowMax[T int32 | float64](name string, have, want *T) (*T, error) {
 
 func narrowWindow(have, want string) (string, error) {
 	if want == "" || have == "" {
-		if want == "" {
-			return have, nil
-		}
-		return want, nil
+		return cmp.Or(want, have), nil
 	}
 	hw, err1 := keypolicy.ParseHoursWindow(have)
 	ww, err2 := keypolicy.ParseHoursWindow(want)

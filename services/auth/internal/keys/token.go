@@ -41,17 +41,8 @@ func Hash(token string) string {
 // WellFormed reports whether token has the shape of a key, without saying whether it
 // exists. Cheap, so a flood of garbage never reaches Redis.
 func WellFormed(token string) bool {
-	if len(token) != TokenLen || token[:len(Prefix)] != Prefix {
-		return false
-	}
-	for i := len(Prefix); i < len(token); i++ {
-		c := token[i]
-		ok := c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_'
-		if !ok {
-			return false
-		}
-	}
-	return true
+	return len(token) == TokenLen && token[:len(Prefix)] == Prefix &&
+		all(token[len(Prefix):], func(c byte) bool { return isUpper(c) || isLower(c) || isDigit(c) || c == '-' || c == '_' })
 }
 
 // NewID returns a random identifier "<prefix>-<12 hex>", used when the caller names

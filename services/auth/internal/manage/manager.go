@@ -19,6 +19,10 @@ import (
 	"github.com/futugw/gateway/services/auth/internal/store"
 )
 
+// ErrAlreadyRefreshed refuses a second refresh of one session key: it has a successor
+// already, and a second one would fork the session.
+var ErrAlreadyRefreshed = errors.New("this session key was already refreshed; use the key that refresh returned")
+
 // Actor is who asks for an operation, for the audit.
 type Actor struct {
 	KeyID  string // the caller's key id ("" for the service itself)
@@ -115,11 +119,7 @@ func (m *Manager) List(ctx context.Context) ([]keys.Record, error) { return m.o.
 
 // Revoke revokes key id and its session keys.
 func (m *Manager) Revoke(ctx context.Context, id string, by Actor) error {
-	return m.revoke(ctx, id, by, "key_revoked")
-}
-
-func (m *Manager) revoke(ctx context.Context, id string, by Actor, action string) error {
-	return m.revokeWith(ctx, m.o.Store.Revoke, id, by, action)
+	return m.revokeWith(ctx, m.o.Store.Revoke, id, by, "key_revoked")
 }
 
 // revokeWith runs a store revocation and announces and audits every key it

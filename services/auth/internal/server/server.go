@@ -4,6 +4,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -115,11 +116,7 @@ func (s *Server) CreateSession(ctx context.Context, req *gatewayv1.CreateSession
 		return nil, err
 	}
 	spec := keys.SessionSpec{Scopes: req.GetScopes(), Limits: convert.LimitsFromProto(req.GetLimits()), ExpiresIn: ttl}
-	token, rec, err := s.m.CreateSession(ctx, p.TokenHash, spec, actor(ctx, p))
-	if err != nil {
-		return nil, toStatus(err, true)
-	}
-	return &gatewayv1.SessionResponse{Key: token, Info: convert.KeyInfo(rec)}, nil
+	return sessionResponse(s.m.CreateSession(ctx, p.TokenHash, spec, actor(ctx, p)))
 }
 
 // RefreshSession rotates the caller's session key.
@@ -128,7 +125,10 @@ func (s *Server) RefreshSession(ctx context.Context, _ *gatewayv1.RefreshSession
 	if err != nil {
 		return nil, err
 	}
-	token, rec, err := s.m.Refresh(ctx, p.TokenHash, actor(ctx, p))
+	return sessionResponse(s.m.Refresh(ctx, p.TokenHash, actor(ctx, p)))
+}
+
+func sessionResponse(token string, rec keys.Record, err error) (*gatewayv1.SessionResponse, error) {
 	if err != nil {
 		return nil, toStatus(err, true)
 	}
@@ -154,16 +154,12 @@ func (s *Server) Validate(ctx context.Context, req *gatewayv1.ValidateRequest) (
 	if req.GetKey() == "" {
 		return nil, errinfo.New(codes.Unauthenticated, gatewayv1.Reason_REASON_MISSING_KEY, "key is required")
 	}
-	client := req.GetClient()
-	if client == "" {
-		client = authn.ClientAddr(ctx)
-	}
+	client := cmp.Or(req.GetClient(), authn.ClientAddr(ctx))
 	p, err := s.validator.Validate(ctx, req.GetKey(), authn.CallInfo{Client: client, Method: req.GetMethod()})
 	if err != nil {
 		return nil, err
 	}
-	ki := convert.PrincipalInfo(p)
-	return ki, nil
+	return convert.PrincipalInfo(p), nil
 }
 
 // ListAudit reads the audit stream, newest first (admin).

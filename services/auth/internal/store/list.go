@@ -20,7 +20,7 @@ const scanBatch = 500
 // List returns every live key record, sorted by creation time then id. It holds no
 // plaintext: Redis never had any.
 func (s *Store) List(ctx context.Context) ([]keys.Record, error) {
-	idKeys, err := s.scanIDs(ctx)
+	idKeys, err := redisx.ScanAll(ctx, s.rdb, idPrefix+"*", scanBatch)
 	if err != nil {
 		return nil, unavailable("scan ids", err)
 	}
@@ -63,11 +63,6 @@ func (s *Store) List(ctx context.Context) ([]keys.Record, error) {
 		return strings.Compare(a.ID, b.ID)
 	})
 	return out, nil
-}
-
-// scanIDs collects the id:* keys, on every primary of a Cluster.
-func (s *Store) scanIDs(ctx context.Context) ([]string, error) {
-	return redisx.ScanAll(ctx, s.rdb, idPrefix+"*", scanBatch)
 }
 
 // getAll GETs keys in one pipeline; missing keys give "".

@@ -1,3 +1,8 @@
+// Package store keeps key records in Redis under the futugw: layout of the auth
+// contract: tok:<hash> holds the record, id:<id> maps an id to its hash (SET NX makes
+// ids unique), children:<id> lists a key's session keys, revoked:<hash> is a tombstone
+// so a revoked key says so. Every entry expires with its key. The Store also
+// implements authn.Validator: validation is one GET by hash.
 package store
 
 import (
@@ -16,6 +21,20 @@ import (
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/services/auth/internal/keys"
 )
+
+// Errors of the store. Redis failures wrap ErrUnavailable.
+var (
+	ErrNotFound    = errors.New("no such key")
+	ErrRevoked     = errors.New("key revoked")
+	ErrExpired     = errors.New("key expired")
+	ErrIDTaken     = errors.New("key id already in use")
+	ErrUnavailable = errors.New("redis unavailable")
+	ErrParentGone  = errors.New("the parent key was revoked or expired")
+)
+
+func unavailable(op string, err error) error {
+	return fmt.Errorf("%w: %s: %v", ErrUnavailable, op, err)
+}
 
 // Defaults for the zero values of Options.
 const (
@@ -216,20 +235,13 @@ func (s *Store) Shorten(ctx context.Context, rec keys.Record, ttl time.Duration)
 // returns the revoked records (the key first) and announces each hash on the
 // revocation channel.
 func (s *Store) Revoke(ctx context.Context, id string) ([]keys.Record, error) {
-	rec, err := s.GetByID(ctx, id)
-	if err != nil {
-		return nil, err
-	}
 	// The key first, its sessions after: a session creation racing this revoke links
 	// itself into children:<id> before it checks that the parent exists, so either it
 	// finds the parent gone and undoes itself, or it linked itself before the parent
 	// was deleted and the read of children:<id> below finds it.
-	if err := s.kill(ctx, rec); err != nil {
-		return nil, err
-	}
-	out := []keys.Record{rec}
-	if rec.IsSession() {
-		return out, nil
+	out, err := s.killID(ctx, id)
+	if err != nil || out[0].IsSession() {
+		return out, err
 	}
 	children, err := s.killChildren(ctx, id, func(keys.Record) bool { return true })
 	out = append(out, children...)
@@ -247,20 +259,25 @@ func (s *Store) Revoke(ctx context.Context, id string) ([]keys.Record, error) {
 // after it for the same reason as Revoke's children. It returns the revoked records,
 // the key first.
 func (s *Store) RevokeSession(ctx context.Context, id string) ([]keys.Record, error) {
+	out, err := s.killID(ctx, id)
+	if err != nil || !out[0].IsSession() {
+		return out, err
+	}
+	session := out[0].Session()
+	siblings, err := s.killChildren(ctx, out[0].ParentID, func(c keys.Record) bool { return c.Session() == session })
+	return append(out, siblings...), err
+}
+
+// killID kills key id, returning its record as the first of the revoked ones.
+func (s *Store) killID(ctx context.Context, id string) ([]keys.Record, error) {
 	rec, err := s.GetByID(ctx, id)
+	if err == nil {
+		err = s.kill(ctx, rec)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if err := s.kill(ctx, rec); err != nil {
-		return nil, err
-	}
-	out := []keys.Record{rec}
-	if !rec.IsSession() {
-		return out, nil
-	}
-	session := rec.Session()
-	siblings, err := s.killChildren(ctx, rec.ParentID, func(c keys.Record) bool { return c.Session() == session })
-	return append(out, siblings...), err
+	return []keys.Record{rec}, nil
 }
 
 // killChildren kills the live session keys under parent that match, returning them.

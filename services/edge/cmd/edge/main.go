@@ -105,38 +105,31 @@ func parseConfig(args []string) (app.Config, settings, int) {
 	if err != nil {
 		return fail(err)
 	}
-	if *corsByProxy && len(origins) == 0 {
-		return fail(errors.New("-cors-by-proxy needs -cors-origins: the app origins the proxy allows, whose pages may then open WebSockets"))
-	}
 	// Same shape as CORS origins (ws/wss allowed too); validated, then used as given.
 	if _, err := cors.ParseOrigins(strings.NewReplacer("wss://", "https://", "ws://", "http://").Replace(*connectSrc)); err != nil {
 		return fail(fmt.Errorf("-csp-connect-src: %w", err))
 	}
-	if *callTimeout <= 0 {
-		return fail(errors.New("-call-timeout must be positive"))
+	for _, c := range []struct {
+		bad bool
+		msg string
+	}{
+		{*corsByProxy && len(origins) == 0, "-cors-by-proxy needs -cors-origins: the app origins the proxy allows, whose pages may then open WebSockets"},
+		{*callTimeout <= 0, "-call-timeout must be positive"},
+		{*wsPing <= 0, "-ws-ping-interval must be positive"},
+		{*wsQueue < 1, "-ws-queue must be at least 1"},
+		{*wsPerKey < 1, "-ws-max-sockets-per-key must be at least 1"},
+		{*procs < 0, "-gomaxprocs must not be negative"},
+		{*failIP < 1 || *failKey < 1 || *failCooldown <= 0, "-auth-fail-ip-per-minute and -auth-fail-key-per-minute must be at least 1, -auth-fail-cooldown positive"},
+	} {
+		if c.bad {
+			return fail(errors.New(c.msg))
+		}
 	}
-	if *wsPing <= 0 {
-		return fail(errors.New("-ws-ping-interval must be positive"))
-	}
-	if *wsQueue < 1 {
-		return fail(errors.New("-ws-queue must be at least 1"))
-	}
-	if *wsPerKey < 1 {
-		return fail(errors.New("-ws-max-sockets-per-key must be at least 1"))
-	}
-	if *procs < 0 {
-		return fail(errors.New("-gomaxprocs must not be negative"))
-	}
-	if *failIP < 1 || *failKey < 1 || *failCooldown <= 0 {
-		return fail(errors.New("-auth-fail-ip-per-minute and -auth-fail-key-per-minute must be at least 1, -auth-fail-cooldown positive"))
-	}
-	serviceKey := ""
+	var serviceKey string
 	if *serviceKeyFile != "" {
-		k, err := secret.ReadFile(*serviceKeyFile)
-		if err != nil {
+		if serviceKey, err = secret.ReadFile(*serviceKeyFile); err != nil {
 			return fail(fmt.Errorf("-service-key-file: %w", err))
 		}
-		serviceKey = k
 	}
 	return app.Config{
 		HTTPAddr: *httpAddr, ShutdownTimeout: shutdown,

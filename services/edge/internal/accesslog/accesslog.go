@@ -4,6 +4,7 @@
 package accesslog
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/hex"
@@ -53,9 +54,8 @@ type Middleware struct {
 
 // New builds the middleware and registers its metrics.
 func New(o Options) (*Middleware, error) {
-	o.Logger = obs.OrDiscard(o.Logger)
 	m := &Middleware{
-		log:        o.Logger,
+		log:        obs.OrDiscard(o.Logger),
 		trustProxy: o.TrustProxy,
 		quiet:      o.Quiet,
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -85,7 +85,7 @@ func (m *Middleware) Wrap(next http.Handler) http.Handler {
 		id := m.requestID(r)
 		w.Header().Set(RequestIDHeader, id)
 		slot := &routeSlot{}
-		rec := &recorder{ResponseWriter: w}
+		rec := &Recorder{ResponseWriter: w}
 		ctx := context.WithValue(r.Context(), routeKey{}, slot)
 		next.ServeHTTP(rec, r.WithContext(ctx))
 		elapsed := time.Since(start)
@@ -94,10 +94,7 @@ func (m *Middleware) Wrap(next http.Handler) http.Handler {
 		if rec.status == 0 {
 			rec.status = http.StatusOK // nothing written: net/http sends 200
 		}
-		route := slot.route
-		if route == "" {
-			route = unmatched
-		}
+		route := cmp.Or(slot.route, unmatched)
 		m.requests.WithLabelValues(route, strconv.Itoa(rec.status)).Inc()
 		m.duration.WithLabelValues(route).Observe(elapsed.Seconds())
 		if m.quiet != nil && m.quiet(rec.status) {
@@ -111,19 +108,19 @@ func (m *Middleware) Wrap(next http.Handler) http.Handler {
 			slog.Int("status", rec.status),
 			slog.Int64("bytes", rec.bytes),
 			slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
-			slog.String("client", m.client(r)),
+			slog.String("client", RedactKeys(ClientAddr(r, m.trustProxy))),
 			slog.String("request_id", id),
 		)
 	})
 }
 
-// client is the caller's address: the first X-Forwarded-For hop behind a trusted
+// ClientAddr is the caller's address: the first X-Forwarded-For hop behind a trusted
 // proxy, else the connection's peer.
-func (m *Middleware) client(r *http.Request) string {
-	if m.trustProxy {
+func ClientAddr(r *http.Request, trustProxy bool) string {
+	if trustProxy {
 		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
 			first, _, _ := strings.Cut(xff, ",")
-			return RedactKeys(strings.TrimSpace(first))
+			return strings.TrimSpace(first)
 		}
 	}
 	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
@@ -157,4 +154,30 @@ func validID(id string) bool {
 		}
 	}
 	return true
+}
+
+// routeKey is the context key of the request's *routeSlot.
+type routeKey struct{}
+
+// routeSlot lets an inner handler name the matched route for the log and the
+// metric label, even after requests were copied with WithContext on the way down.
+type routeSlot struct{ route string }
+
+// SetRoute records the matched route pattern (a bounded set, never the raw path) of
+// the request whose context is ctx. It does nothing outside the middleware.
+func SetRoute(ctx context.Context, route string) {
+	if s, ok := ctx.Value(routeKey{}).(*routeSlot); ok {
+		s.route = route
+	}
+}
+
+// WithRoute wraps a handler mounted on an http.ServeMux so that the mux's pattern
+// becomes the route.
+func WithRoute(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Pattern != "" {
+			SetRoute(r.Context(), r.Pattern)
+		}
+		next.ServeHTTP(w, r)
+	})
 }

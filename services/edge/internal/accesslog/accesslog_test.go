@@ -139,7 +139,7 @@ func TestClientAndRequestID(t *testing.T) {
 				r.Header.Set("X-Forwarded-For", tt.xff)
 			}
 			r.Header.Set(RequestIDHeader, tt.reqID)
-			if got := m.client(r); got != tt.client {
+			if got := ClientAddr(r, tt.trust); got != tt.client {
 				t.Errorf("client %q, want %q", got, tt.client)
 			}
 			if got := m.requestID(r); (got == tt.reqID) != tt.keepID || got == "" {

@@ -5,21 +5,21 @@ import (
 	"strconv"
 )
 
-// recorder captures the status and body size of a response.
-type recorder struct {
+// Recorder captures the status and body size of a response; the guard uses it too.
+type Recorder struct {
 	http.ResponseWriter
 	status int
 	bytes  int64
 }
 
-func (r *recorder) WriteHeader(code int) {
+func (r *Recorder) WriteHeader(code int) {
 	if r.status == 0 {
 		r.status = code
 	}
 	r.ResponseWriter.WriteHeader(code)
 }
 
-func (r *recorder) Write(p []byte) (int, error) {
+func (r *Recorder) Write(p []byte) (int, error) {
 	if r.status == 0 {
 		r.status = http.StatusOK
 	}
@@ -28,11 +28,14 @@ func (r *recorder) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// Status is the status answered so far (0: nothing written yet).
+func (r *Recorder) Status() int { return r.status }
+
 // Unwrap lets http.ResponseController reach Flush, Hijack (WebSocket) and deadlines.
-func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+func (r *Recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 // Flush keeps streaming responses streaming through the wrapper.
-func (r *recorder) Flush() {
+func (r *Recorder) Flush() {
 	if f, ok := r.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}
@@ -42,7 +45,7 @@ func (r *recorder) Flush() {
 // log line and metrics that follow; net/http would send it only once the handler
 // returns. Only a body that declared its length and was written in full qualifies:
 // flushing any other response early would switch it to chunked encoding.
-func (r *recorder) deliver() {
+func (r *Recorder) deliver() {
 	if r.bytes == 0 || r.Header().Get("Content-Length") != strconv.FormatInt(r.bytes, 10) {
 		return
 	}

@@ -10,9 +10,6 @@ import (
 	"net"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/redis/go-redis/v9"
-
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/obs"
@@ -107,7 +104,19 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *Edge, err error)
 	// One key cache for the edge, kept current by the revocation watcher the hub runs.
 	cache := authn.NewCache(authn.NewGRPCValidator(gw.Auth), authn.CacheOptions{Metrics: reg})
 	corsMW := cors.New(cors.Options{Origins: cfg.CORSOrigins, TrustProxy: cfg.TrustProxy, ByProxy: cfg.CORSByProxy})
-	hub, err := newHub(cfg, cache, rdb, gw, corsMW, reg, log)
+	wsOpts := ws.Options{
+		Cache: cache, Redis: rdb, Origins: corsMW, ServiceKey: cfg.ServiceKey, ServiceKeyFile: cfg.ServiceKeyFile,
+		PingInterval: cfg.WSPing, PongTimeout: cfg.WSPongWait, QueueSize: cfg.WSQueue, MaxSocketsPerKey: cfg.WSPerKey,
+		DrainTimeout: cfg.WSDrainAfter, TrustProxy: cfg.TrustProxy,
+		Logger: log.With("component", "ws"), Metrics: reg,
+	}
+	if cfg.ServiceKey != "" { // without it the hub opens no push streams
+		wsOpts.Quote = gatewayv1.NewQuoteServiceClient(gw.Quote)
+		wsOpts.Order = gatewayv1.NewOrderServiceClient(gw.Order)
+	} else {
+		log.Warn("no service key: /ws opens but carries no quotes or trades (set -service-key-file)")
+	}
+	hub, err := ws.NewHub(wsOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -150,24 +159,6 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *Edge, err error)
 	// everything else goes through the edge's middleware chain.
 	svc.Handle("/", root)
 	return &Edge{svc: svc, hub: hub}, nil
-}
-
-// newHub builds the WebSocket hub; without a service key it opens no push streams.
-func newHub(cfg Config, cache *authn.Cache, rdb redis.UniversalClient, gw *gateway.Gateway, origins ws.OriginPolicy,
-	reg *prometheus.Registry, log *slog.Logger) (*ws.Hub, error) {
-	o := ws.Options{
-		Cache: cache, Redis: rdb, Origins: origins, ServiceKey: cfg.ServiceKey, ServiceKeyFile: cfg.ServiceKeyFile,
-		PingInterval: cfg.WSPing, PongTimeout: cfg.WSPongWait, QueueSize: cfg.WSQueue, MaxSocketsPerKey: cfg.WSPerKey,
-		DrainTimeout: cfg.WSDrainAfter, TrustProxy: cfg.TrustProxy,
-		Logger: log.With("component", "ws"), Metrics: reg,
-	}
-	if cfg.ServiceKey != "" {
-		o.Quote = gatewayv1.NewQuoteServiceClient(gw.Quote)
-		o.Order = gatewayv1.NewOrderServiceClient(gw.Order)
-	} else {
-		log.Warn("no service key: /ws opens but carries no quotes or trades (set -service-key-file)")
-	}
-	return ws.NewHub(o)
 }
 
 // Listen binds the HTTP listener, so Addr is known before Run.

@@ -1,18 +1,18 @@
 package app
 
 import (
+	"cmp"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"google.golang.org/grpc/codes"
+	"golang.org/x/net/http/httpguts"
 
-	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/services/edge/internal/accesslog"
 	"github.com/futugw/gateway/services/edge/internal/apidoc"
 	"github.com/futugw/gateway/services/edge/internal/cors"
+	"github.com/futugw/gateway/services/edge/internal/gateway"
 	"github.com/futugw/gateway/services/edge/internal/guard"
 	"github.com/futugw/gateway/services/edge/internal/httperr"
 	"github.com/futugw/gateway/services/edge/internal/panel"
@@ -39,12 +39,7 @@ func newHandler(cfg Config, log *slog.Logger, reg prometheus.Registerer, api, ws
 	if err != nil {
 		return nil, err
 	}
-	wsKey := func(r *http.Request) string {
-		if k := ws.PresentedKey(r); k != "" {
-			return k
-		}
-		return guard.BearerKey(r)
-	}
+	wsKey := func(r *http.Request) string { return cmp.Or(ws.PresentedKey(r), guard.BearerKey(r)) }
 	mux := http.NewServeMux()
 	mux.Handle("/api/", accesslog.WithRoute(grd.Wrap(guard.BearerKey, api))) // the gateway names its own routes
 	mux.Handle("/api/openapi.json", accesslog.WithRoute(onlyGet(apidoc.Handler())))
@@ -62,7 +57,7 @@ func newHandler(cfg Config, log *slog.Logger, reg prometheus.Registerer, api, ws
 
 	callTimeout := cfg.CallTimeout
 	if callTimeout <= 0 {
-		callTimeout = 10 * time.Second
+		callTimeout = gateway.DefaultTimeout
 	}
 	h := corsMW.Wrap(withWriteDeadline(callTimeout+writeSlack, mux))
 	h = secheaders.New(secheaders.Options{ConnectSrc: cfg.ConnectSrc, TrustProxy: cfg.TrustProxy}).Wrap(h)
@@ -74,8 +69,7 @@ func onlyGet(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
-			httperr.WriteStatus(w, http.StatusMethodNotAllowed, codes.Unimplemented, gatewayv1.Reason_REASON_METHOD_NOT_ALLOWED,
-				"method "+r.Method+" is not allowed on "+r.URL.Path)
+			httperr.Routing(w, r, http.StatusMethodNotAllowed)
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -99,18 +93,6 @@ func withWriteDeadline(write time.Duration, next http.Handler) http.Handler {
 // isWebSocketUpgrade reports whether r asks to open a WebSocket: only such a request
 // goes without a write deadline, not anything else sent to /ws.
 func isWebSocketUpgrade(r *http.Request) bool {
-	return r.Method == http.MethodGet && r.URL.Path == "/ws" && headerHasToken(r.Header, "Connection", "upgrade") &&
-		headerHasToken(r.Header, "Upgrade", "websocket")
-}
-
-// headerHasToken reports whether a comma-separated header lists token (any case).
-func headerHasToken(h http.Header, name, token string) bool {
-	for _, v := range h.Values(name) {
-		for part := range strings.SplitSeq(v, ",") {
-			if strings.EqualFold(strings.TrimSpace(part), token) {
-				return true
-			}
-		}
-	}
-	return false
+	return r.Method == http.MethodGet && r.URL.Path == "/ws" && httpguts.HeaderValuesContainsToken(r.Header.Values("Connection"), "upgrade") &&
+		httpguts.HeaderValuesContainsToken(r.Header.Values("Upgrade"), "websocket")
 }

@@ -9,15 +9,18 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
-
-	"github.com/futugw/gateway/platform/grpclink"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/grpc"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/platform/grpclink"
+	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/services/edge/internal/accesslog"
 	"github.com/futugw/gateway/services/edge/internal/httperr"
 )
@@ -98,7 +101,13 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 // detail of server faults.
 func NewServeMux(log *slog.Logger) *runtime.ServeMux {
 	return runtime.NewServeMux(
-		runtime.WithMarshalerOption(runtime.MIMEWildcard, Marshaler()),
+		// The JSON codec: proto field names (snake_case) in and out, every field present
+		// in responses (zeros included, so the panel never sees undefined), and unknown
+		// request fields refused rather than silently dropped.
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.JSONPb{
+			MarshalOptions:   protojson.MarshalOptions{UseProtoNames: true, EmitUnpopulated: true},
+			UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
+		}),
 		runtime.WithErrorHandler(httperr.GatewayErrorHandler(log)),
 		runtime.WithRoutingErrorHandler(httperr.RoutingErrorHandler),
 		runtime.WithIncomingHeaderMatcher(incomingHeader),
@@ -131,7 +140,47 @@ func (g *Gateway) Close() error {
 	return errors.Join(errs...)
 }
 
+// incomingHeader forwards only the headers the services read. Authorization is
+// always forwarded by grpc-gateway itself, and x-forwarded-for is derived by it from
+// the connection; nothing else a client sends becomes gRPC metadata.
+func incomingHeader(key string) (string, bool) {
+	if strings.EqualFold(key, "idempotency-key") {
+		return "idempotency-key", true
+	}
+	return "", false
+}
+
+// HealthCheck is a readiness check asking the grpc.health.v1 service behind cc
+// whether the whole server is SERVING.
+func HealthCheck(cc grpc.ClientConnInterface) obs.Check {
+	hc := healthpb.NewHealthClient(cc)
+	return func(ctx context.Context) error {
+		resp, err := hc.Check(ctx, &healthpb.HealthCheckRequest{})
+		if err != nil {
+			return err
+		}
+		if s := resp.GetStatus(); s != healthpb.HealthCheckResponse_SERVING {
+			return fmt.Errorf("health status %s", s)
+		}
+		return nil
+	}
+}
+
 func dropMetadata(string) (string, bool) { return "", false }
+
+// untrustedForwarding drops client-supplied X-Forwarded-* headers when the edge is
+// not behind a trusted proxy, so the client address the services see and audit is
+// the TCP peer, not whatever the caller claims.
+func untrustedForwarding(trustProxy bool, next http.Handler) http.Handler {
+	if trustProxy {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Header.Del("X-Forwarded-For")
+		r.Header.Del("X-Forwarded-Host")
+		next.ServeHTTP(w, r)
+	})
+}
 
 // noStore keeps API answers (keys, whoami) out of every cache.
 func noStore(_ context.Context, w http.ResponseWriter, _ proto.Message) error {

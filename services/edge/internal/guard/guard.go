@@ -8,6 +8,7 @@ package guard
 
 import (
 	"crypto/sha256"
+	"encoding/hex"
 	"log/slog"
 	"net"
 	"net/http"
@@ -22,6 +23,7 @@ import (
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/obs"
+	"github.com/futugw/gateway/services/edge/internal/accesslog"
 	"github.com/futugw/gateway/services/edge/internal/httperr"
 )
 
@@ -99,23 +101,20 @@ func New(o Options) (*Guard, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	byScope := func(name, help string) *prometheus.CounterVec {
+		return prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, []string{"scope"})
+	}
 	g := &Guard{
 		o:    o,
 		ip:   newTable(o.PerIP, o.Cooldown, o.MaxEntries),
 		key:  newTable(o.PerKey, o.Cooldown, o.MaxEntries),
 		logs: rate.NewLimiter(rate.Limit(o.LogPerSecond), o.LogPerSecond),
-		failures: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "futugw_edge_auth_failures_total",
-			Help: "Requests answered 401, by the table that counted them (ip, key).",
-		}, []string{"scope"}),
-		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "futugw_edge_auth_rate_limited_total",
-			Help: "Requests refused with 429 auth_rate_limited, by the table that refused them (ip, key).",
-		}, []string{"scope"}),
-		blocks: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "futugw_edge_auth_blocks_total",
-			Help: "Clients (ip) or keys (key) that exhausted their failure bucket and started a cool-down.",
-		}, []string{"scope"}),
+		failures: byScope("futugw_edge_auth_failures_total",
+			"Requests answered 401, by the table that counted them (ip, key)."),
+		refused: byScope("futugw_edge_auth_rate_limited_total",
+			"Requests refused with 429 auth_rate_limited, by the table that refused them (ip, key)."),
+		blocks: byScope("futugw_edge_auth_blocks_total",
+			"Clients (ip) or keys (key) that exhausted their failure bucket and started a cool-down."),
 		suppressed: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "futugw_edge_auth_log_suppressed_total",
 			Help: "Log lines about authentication failures dropped by the log rate limit.",
@@ -156,9 +155,9 @@ func (g *Guard) Wrap(key KeyFunc, next http.Handler) http.Handler {
 				"too many failed authentications from this client or with this key; retry later")
 			return
 		}
-		rec := &recorder{ResponseWriter: w}
+		rec := &accesslog.Recorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
-		if rec.status == http.StatusUnauthorized {
+		if rec.Status() == http.StatusUnauthorized {
 			g.fail(r, ip, kh)
 		}
 	})
@@ -195,7 +194,7 @@ func (g *Guard) fail(r *http.Request, ip, kh string) {
 		g.blocks.WithLabelValues("key").Inc()
 		if g.AllowLog() {
 			// A key hash prefix identifies the key in logs without revealing it.
-			g.o.Logger.Warn("auth failures over the limit: refusing key", "key_hash", hashPrefix(kh), "client", ip,
+			g.o.Logger.Warn("auth failures over the limit: refusing key", "key_hash", hex.EncodeToString([]byte(kh[:4])), "client", ip,
 				"limit", g.o.PerKey.Failures, "per", g.o.PerKey.Per.String(), "cooldown", g.o.Cooldown.String(), "path", r.URL.Path)
 		}
 	}
@@ -246,46 +245,6 @@ func (g *Guard) clientKey(r *http.Request) string {
 		return p.String()
 	}
 	return a.String()
-}
-
-func hashPrefix(kh string) string {
-	const hexdigits = "0123456789abcdef"
-	var b [8]byte
-	for i := range 4 {
-		b[2*i], b[2*i+1] = hexdigits[kh[i]>>4], hexdigits[kh[i]&15]
-	}
-	return string(b[:])
-}
-
-// recorder captures the status a handler answered.
-type recorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (r *recorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
-	r.ResponseWriter.WriteHeader(code)
-}
-
-func (r *recorder) Write(p []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	return r.ResponseWriter.Write(p)
-}
-
-// Unwrap lets http.ResponseController (and the WebSocket upgrade) reach the
-// connection.
-func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
-
-// Flush keeps streaming responses streaming.
-func (r *recorder) Flush() {
-	if f, ok := r.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
 }
 
 // BearerKey returns the credential of the Authorization header, with a leading

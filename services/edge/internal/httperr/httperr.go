@@ -4,6 +4,7 @@
 package httperr
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
 
@@ -22,27 +23,42 @@ type Body struct {
 	Message string `json:"message"` // the gRPC status message
 }
 
+// byCode is the edge's contract for a gRPC code: its HTTP status, and the reason of
+// an error that arrives without an errinfo one, so the body always carries a stable
+// code. Codes not listed are 500 internal.
+var byCode = map[codes.Code]struct {
+	status int
+	reason gatewayv1.Reason
+}{
+	codes.OK:                 {http.StatusOK, gatewayv1.Reason_REASON_INTERNAL},
+	codes.Unauthenticated:    {http.StatusUnauthorized, gatewayv1.Reason_REASON_INVALID_KEY},
+	codes.PermissionDenied:   {http.StatusForbidden, gatewayv1.Reason_REASON_SCOPE_DENIED},
+	codes.ResourceExhausted:  {http.StatusTooManyRequests, gatewayv1.Reason_REASON_RATE_LIMITED},
+	codes.InvalidArgument:    {http.StatusBadRequest, gatewayv1.Reason_REASON_INVALID_ARGUMENT},
+	codes.FailedPrecondition: {http.StatusBadRequest, gatewayv1.Reason_REASON_INVALID_ARGUMENT},
+	codes.OutOfRange:         {http.StatusBadRequest, gatewayv1.Reason_REASON_INVALID_ARGUMENT},
+	codes.NotFound:           {http.StatusNotFound, gatewayv1.Reason_REASON_NOT_FOUND},
+	codes.AlreadyExists:      {http.StatusConflict, gatewayv1.Reason_REASON_ALREADY_EXISTS},
+	codes.Aborted:            {http.StatusConflict, gatewayv1.Reason_REASON_ALREADY_EXISTS},
+	codes.Unavailable:        {http.StatusServiceUnavailable, gatewayv1.Reason_REASON_UNAVAILABLE},
+	codes.DeadlineExceeded:   {http.StatusServiceUnavailable, gatewayv1.Reason_REASON_TIMEOUT},
+	codes.Canceled:           {http.StatusInternalServerError, gatewayv1.Reason_REASON_TIMEOUT},
+	codes.Unimplemented:      {http.StatusInternalServerError, gatewayv1.Reason_REASON_METHOD_NOT_ALLOWED},
+}
+
 // HTTPStatus maps a gRPC code to the HTTP status of the edge's contract.
 func HTTPStatus(c codes.Code) int {
-	switch c {
-	case codes.OK:
-		return http.StatusOK
-	case codes.Unauthenticated:
-		return http.StatusUnauthorized
-	case codes.PermissionDenied:
-		return http.StatusForbidden
-	case codes.ResourceExhausted:
-		return http.StatusTooManyRequests
-	case codes.InvalidArgument, codes.FailedPrecondition, codes.OutOfRange:
-		return http.StatusBadRequest
-	case codes.NotFound:
-		return http.StatusNotFound
-	case codes.AlreadyExists, codes.Aborted:
-		return http.StatusConflict
-	case codes.Unavailable, codes.DeadlineExceeded:
-		return http.StatusServiceUnavailable
+	if m, ok := byCode[c]; ok {
+		return m.status
 	}
 	return http.StatusInternalServerError
+}
+
+func fallbackReason(c codes.Code) gatewayv1.Reason {
+	if m, ok := byCode[c]; ok {
+		return m.reason
+	}
+	return gatewayv1.Reason_REASON_INTERNAL
 }
 
 // FromError builds the HTTP status and body for err. A non-status error becomes an
@@ -58,7 +74,7 @@ func FromError(err error) (int, Body) {
 	}
 	msg := st.Message()
 	if serverFault(st.Code()) {
-		msg = faultText(st.Code(), reason)
+		msg = cmp.Or(fixedText(reason), fixedText(fallbackReason(st.Code())))
 	}
 	return HTTPStatus(st.Code()), newBody(st.Code(), reason, msg)
 }
@@ -82,20 +98,6 @@ func serverFault(c codes.Code) bool {
 		return true
 	}
 	return false
-}
-
-// faultText is the fixed text of a server fault: its reason's, else its code's.
-func faultText(c codes.Code, reason gatewayv1.Reason) string {
-	if s := fixedText(reason); s != "" {
-		return s
-	}
-	switch c {
-	case codes.Unavailable:
-		return fixedText(gatewayv1.Reason_REASON_UNAVAILABLE)
-	case codes.DeadlineExceeded:
-		return fixedText(gatewayv1.Reason_REASON_TIMEOUT)
-	}
-	return fixedText(gatewayv1.Reason_REASON_INTERNAL)
 }
 
 // Write writes err as the JSON error response.
@@ -124,28 +126,49 @@ func WriteBody(w http.ResponseWriter, httpStatus int, body Body) {
 	_ = json.NewEncoder(w).Encode(body)
 }
 
-// fallbackReason names errors that arrive without an errinfo reason, so the body
-// always carries a stable code.
-func fallbackReason(c codes.Code) gatewayv1.Reason {
-	switch c {
-	case codes.Unauthenticated:
-		return gatewayv1.Reason_REASON_INVALID_KEY
-	case codes.PermissionDenied:
-		return gatewayv1.Reason_REASON_SCOPE_DENIED
-	case codes.ResourceExhausted:
-		return gatewayv1.Reason_REASON_RATE_LIMITED
-	case codes.InvalidArgument, codes.FailedPrecondition, codes.OutOfRange:
-		return gatewayv1.Reason_REASON_INVALID_ARGUMENT
-	case codes.NotFound:
-		return gatewayv1.Reason_REASON_NOT_FOUND
-	case codes.AlreadyExists, codes.Aborted:
-		return gatewayv1.Reason_REASON_ALREADY_EXISTS
-	case codes.Unavailable:
-		return gatewayv1.Reason_REASON_UNAVAILABLE
-	case codes.DeadlineExceeded, codes.Canceled:
-		return gatewayv1.Reason_REASON_TIMEOUT
-	case codes.Unimplemented:
-		return gatewayv1.Reason_REASON_METHOD_NOT_ALLOWED
+// Readable returns the human sentence for an error: a fixed text for reasons whose
+// message is not meant for end users (authentication failures, outages), otherwise
+// the service's own message, which explains e.g. which scope or limit refused the call.
+func Readable(c codes.Code, reason gatewayv1.Reason, msg string) string {
+	if s := fixedText(reason); s != "" {
+		return s
 	}
-	return gatewayv1.Reason_REASON_INTERNAL
+	if msg != "" {
+		return msg
+	}
+	return c.String()
+}
+
+func fixedText(reason gatewayv1.Reason) string {
+	switch reason {
+	case gatewayv1.Reason_REASON_MISSING_KEY:
+		return "no API key was sent; log in and send it as Authorization: Bearer <key>"
+	case gatewayv1.Reason_REASON_MALFORMED_KEY:
+		return "the API key is malformed, please log in again"
+	case gatewayv1.Reason_REASON_INVALID_KEY:
+		return "session expired or invalid key, please log in again"
+	case gatewayv1.Reason_REASON_EXPIRED_KEY:
+		return "session expired, please log in again"
+	case gatewayv1.Reason_REASON_REVOKED_KEY:
+		return "this key was revoked, please log in again"
+	case gatewayv1.Reason_REASON_REDIS_UNAVAILABLE:
+		return "the key store is unavailable, please retry shortly"
+	case gatewayv1.Reason_REASON_AUTH_UNAVAILABLE:
+		return "the authentication service is unavailable, please retry shortly"
+	case gatewayv1.Reason_REASON_UNAVAILABLE:
+		return "the service is unavailable, please retry shortly"
+	case gatewayv1.Reason_REASON_TIMEOUT:
+		return "the service did not answer in time, please retry"
+	case gatewayv1.Reason_REASON_PAYLOAD_TOO_LARGE:
+		return "the request body is too large"
+	case gatewayv1.Reason_REASON_AUTH_RATE_LIMITED:
+		return "too many failed logins from here or with this key; wait a minute and log in again"
+	case gatewayv1.Reason_REASON_ORIGIN_NOT_ALLOWED:
+		return "this origin is not allowed to call the API"
+	case gatewayv1.Reason_REASON_INTERNAL:
+		return "internal error"
+	case gatewayv1.Reason_REASON_OPEND_UNAVAILABLE:
+		return "OpenD is not connected or did not answer, please retry shortly"
+	}
+	return ""
 }

@@ -105,33 +105,31 @@ func (h *Hub) onTrade(p *gatewayv1.TradePush) {
 	}
 }
 
-// broadcast queues a notification on every socket (only acc:read ones with
-// tradersOnly).
 // notifySession queues a notify frame on the sockets of one session only (a quota
 // refusal concerns the session that asked, not every browser on this edge).
 func (h *Hub) notifySession(id string, b []byte) {
-	it := &outq.Item{Data: b, Kind: kindNotify}
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	sess := h.sessions[id]
-	if sess == nil {
-		return
-	}
-	for s := range sess.sockets {
-		if !s.q.Push(it) {
-			s.requestClose(closeTooSlow)
-		}
+	if sess := h.sessions[id]; sess != nil {
+		pushOrClose(sess.sockets, &outq.Item{Data: b, Kind: kindNotify})
 	}
 }
 
+// broadcast queues a notification on every socket (only acc:read ones with
+// tradersOnly).
 func (h *Hub) broadcast(b []byte, tradersOnly bool) {
-	it := &outq.Item{Data: b, Kind: kindNotify}
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	set := h.all
 	if tradersOnly {
 		set = h.traders
 	}
+	pushOrClose(set, &outq.Item{Data: b, Kind: kindNotify})
+}
+
+// pushOrClose queues a frame that must not be lost on every socket of set, closing
+// those that cannot take it. The hub's lock is held.
+func pushOrClose(set map[*socket]struct{}, it *outq.Item) {
 	for s := range set {
 		if !s.q.Push(it) {
 			s.requestClose(closeTooSlow)

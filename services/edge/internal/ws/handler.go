@@ -1,9 +1,9 @@
 package ws
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -16,6 +16,7 @@ import (
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/errinfo"
 	"github.com/futugw/gateway/platform/keypolicy"
+	"github.com/futugw/gateway/services/edge/internal/accesslog"
 	"github.com/futugw/gateway/services/edge/internal/httperr"
 )
 
@@ -50,7 +51,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), validateTimeout)
-	p, err := h.opts.Cache.Validate(ctx, token, authn.CallInfo{Client: h.clientAddr(r), Method: "GET /ws"})
+	p, err := h.opts.Cache.Validate(ctx, token, authn.CallInfo{Client: accesslog.ClientAddr(r, h.opts.TrustProxy), Method: "GET /ws"})
 	cancel()
 	if err != nil {
 		httperr.Write(w, err)
@@ -139,10 +140,7 @@ func handshakeToken(r *http.Request) (token string, viaProto bool, err error) {
 // subprotocols, unchecked ("" when neither has one); the edge's auth-failure limits
 // hash it. The Authorization header is the caller's to look at.
 func PresentedKey(r *http.Request) string {
-	if t := r.URL.Query().Get("token"); t != "" {
-		return t
-	}
-	return protocolToken(r.Header.Values("Sec-WebSocket-Protocol"))
+	return cmp.Or(r.URL.Query().Get("token"), protocolToken(r.Header.Values("Sec-WebSocket-Protocol")))
 }
 
 // protocolToken returns the element after "bearer" in the offered subprotocols.
@@ -159,17 +157,4 @@ func protocolToken(values []string) string {
 		}
 	}
 	return ""
-}
-
-func (h *Hub) clientAddr(r *http.Request) string {
-	if h.opts.TrustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			first, _, _ := strings.Cut(xff, ",")
-			return strings.TrimSpace(first)
-		}
-	}
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		return host
-	}
-	return r.RemoteAddr
 }

@@ -87,10 +87,10 @@ func (h *Hub) Start() {
 	h.started = true
 	h.bg.Go(h.sweep)
 	if h.opts.Quote != nil {
-		h.bg.Go(func() { h.runQuoteStream(h.ctx) })
+		h.bg.Go(func() { h.keep(h.ctx, &streamState{h: h, name: "quote"}, h.quoteOnce) })
 	}
 	if h.opts.Order != nil {
-		h.bg.Go(func() { h.runTradeStream(h.ctx) })
+		h.bg.Go(func() { h.keep(h.ctx, &streamState{h: h, name: "trade", tradersOnly: true}, h.tradeOnce) })
 	}
 	if h.opts.Redis != nil {
 		h.bg.Go(func() {
@@ -168,12 +168,7 @@ func (h *Hub) add(s *socket) bool {
 	if s.trades {
 		h.traders[s] = struct{}{}
 	}
-	set := h.byToken[s.tokenHash]
-	if set == nil {
-		set = make(map[*socket]struct{})
-		h.byToken[s.tokenHash] = set
-	}
-	set[s] = struct{}{}
+	addTo(h.byToken, s.tokenHash, s)
 	h.m.sockets.Inc()
 	return true
 }
@@ -209,12 +204,7 @@ func (h *Hub) remove(s *socket) {
 	h.unreserveLocked(s.owner)
 	delete(h.all, s)
 	delete(h.traders, s)
-	if set := h.byToken[s.tokenHash]; set != nil {
-		delete(set, s)
-		if len(set) == 0 {
-			delete(h.byToken, s.tokenHash)
-		}
-	}
+	removeFrom(h.byToken, s.tokenHash, s)
 	if sess := s.sess; sess != nil {
 		delete(sess.sockets, s)
 		if len(sess.sockets) == 0 && !h.closing {
@@ -261,21 +251,27 @@ func (h *Hub) sessionIDs() []string {
 // setSubsLocked replaces sess's subscriptions in the index.
 func (h *Hub) setSubsLocked(sess *session, subs map[subKey]struct{}) {
 	for k := range sess.subs {
-		if set := h.bySub[k]; set != nil {
-			delete(set, sess)
-			if len(set) == 0 {
-				delete(h.bySub, k)
-			}
-		}
+		removeFrom(h.bySub, k, sess)
 	}
 	sess.subs = subs
 	for k := range subs {
-		set := h.bySub[k]
-		if set == nil {
-			set = make(map[*session]struct{})
-			h.bySub[k] = set
-		}
-		set[sess] = struct{}{}
+		addTo(h.bySub, k, sess)
+	}
+}
+
+// addTo adds v to the set m[k], making the set on first use.
+func addTo[K, V comparable](m map[K]map[V]struct{}, k K, v V) {
+	if m[k] == nil {
+		m[k] = make(map[V]struct{})
+	}
+	m[k][v] = struct{}{}
+}
+
+// removeFrom removes v from the set m[k], dropping the set once it is empty.
+func removeFrom[K, V comparable](m map[K]map[V]struct{}, k K, v V) {
+	delete(m[k], v)
+	if len(m[k]) == 0 {
+		delete(m, k)
 	}
 }
 

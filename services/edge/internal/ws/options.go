@@ -87,27 +87,25 @@ type Options struct {
 }
 
 func (o Options) withDefaults() Options {
-	def := func(d *time.Duration, v time.Duration) {
-		if *d <= 0 {
-			*d = v
-		}
-	}
-	def(&o.PingInterval, DefaultPingInterval)
-	def(&o.PongTimeout, o.PingInterval/2)
-	def(&o.WriteTimeout, DefaultWriteTimeout)
-	def(&o.Debounce, DefaultDebounce)
-	def(&o.ExpiryWarning, DefaultExpiryWarning)
-	def(&o.DrainTimeout, DefaultDrainTimeout)
-	def(&o.BackoffMin, DefaultBackoffMin)
-	def(&o.BackoffMax, DefaultBackoffMax)
-	def(&o.StableAfter, DefaultStableAfter)
-	def(&o.SessionLinger, DefaultSessionLinger)
-	if o.QueueSize <= 0 {
-		o.QueueSize = DefaultQueueSize
-	}
-	if o.MaxSocketsPerKey <= 0 {
-		o.MaxSocketsPerKey = DefaultMaxSocketsPerKey
-	}
+	orDefault(&o.PingInterval, DefaultPingInterval)
+	orDefault(&o.PongTimeout, o.PingInterval/2)
+	orDefault(&o.WriteTimeout, DefaultWriteTimeout)
+	orDefault(&o.Debounce, DefaultDebounce)
+	orDefault(&o.ExpiryWarning, DefaultExpiryWarning)
+	orDefault(&o.DrainTimeout, DefaultDrainTimeout)
+	orDefault(&o.BackoffMin, DefaultBackoffMin)
+	orDefault(&o.BackoffMax, DefaultBackoffMax)
+	orDefault(&o.StableAfter, DefaultStableAfter)
+	orDefault(&o.SessionLinger, DefaultSessionLinger)
+	orDefault(&o.QueueSize, DefaultQueueSize)
+	orDefault(&o.MaxSocketsPerKey, DefaultMaxSocketsPerKey)
 	o.Logger = obs.OrDiscard(o.Logger)
 	return o
+}
+
+// orDefault sets *v to def when it is zero or negative.
+func orDefault[T int | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }

@@ -91,18 +91,15 @@ func (h *Hub) keep(ctx context.Context, st *streamState, once func(ctx context.C
 }
 
 // withServiceKey authenticates a push stream with the edge's service key, as its
-// file holds it now.
+// file holds it now (ServiceKey while the file cannot be read).
 func (h *Hub) withServiceKey(ctx context.Context) context.Context {
-	return metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+h.serviceKey())
-}
-
-func (h *Hub) serviceKey() string {
+	key := h.opts.ServiceKey
 	if h.opts.ServiceKeyFile != "" {
 		if k, err := secret.ReadFile(h.opts.ServiceKeyFile); err == nil {
-			return k
+			key = k
 		}
 	}
-	return h.opts.ServiceKey
+	return metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+key)
 }
 
 // stableTimer calls connected once the stream has stayed open for StableAfter (a
@@ -136,11 +133,6 @@ func (s *stableTimer) stop() {
 	s.mu.Lock()
 	s.stopped = true
 	s.mu.Unlock()
-}
-
-func (h *Hub) runQuoteStream(ctx context.Context) {
-	st := &streamState{h: h, name: "quote"}
-	h.keep(ctx, st, h.quoteOnce)
 }
 
 // quoteOnce runs one StreamPushes call: it sends the hosted session set now and
@@ -218,11 +210,6 @@ func (h *Hub) sendSessions(ctx context.Context, stream gatewayv1.QuoteService_St
 			}
 		}
 	}
-}
-
-func (h *Hub) runTradeStream(ctx context.Context) {
-	st := &streamState{h: h, name: "trade", tradersOnly: true}
-	h.keep(ctx, st, h.tradeOnce)
 }
 
 func (h *Hub) tradeOnce(ctx context.Context, connected func()) error {

@@ -2,17 +2,13 @@ package ws
 
 import "time"
 
-// sweepPeriod is how often the hub looks at every socket's timers: often enough for
-// the shortest of them, at most once a second (a key's expiry closes its sockets
-// within that second).
-func (o *Options) sweepPeriod() time.Duration {
-	return min(max(min(o.PingInterval/4, o.WriteTimeout/4), 5*time.Millisecond), time.Second)
-}
-
 // sweep drives every socket's timers from one ticker until the hub closes: stuck
-// writes, keepalive pings, the expiry warning and the expiry itself.
+// writes, keepalive pings, the expiry warning and the expiry itself. It ticks often
+// enough for the shortest of them, at most once a second (a key's expiry closes its
+// sockets within that second).
 func (h *Hub) sweep() {
-	t := time.NewTicker(h.opts.sweepPeriod())
+	o := &h.opts
+	t := time.NewTicker(min(max(min(o.PingInterval/4, o.WriteTimeout/4), 5*time.Millisecond), time.Second))
 	defer t.Stop()
 	for {
 		select {

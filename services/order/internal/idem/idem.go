@@ -23,6 +23,7 @@
 package idem
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -84,15 +85,9 @@ type Options struct {
 
 // New returns a Store on rdb.
 func New(rdb redis.UniversalClient, o Options) *Store {
-	if o.TTL <= 0 {
-		o.TTL = DefaultTTL
-	}
-	if o.Lease <= 0 {
-		o.Lease = DefaultLease
-	}
-	if o.Wait <= 0 {
-		o.Wait = DefaultWait
-	}
+	o.TTL = cmp.Or(o.TTL, DefaultTTL)
+	o.Lease = cmp.Or(o.Lease, DefaultLease)
+	o.Wait = cmp.Or(o.Wait, DefaultWait)
 	if o.Now == nil {
 		o.Now = time.Now
 	}

@@ -1,10 +1,13 @@
 package limits
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"time"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/platform/errinfo"
 	"github.com/futugw/gateway/platform/keypolicy"
 )
 
@@ -98,3 +101,71 @@ func CheckValue(p Policy, o Order, quote float64, ok bool) (float64, error) {
 // valueEpsilon absorbs float noise in qty x price (values are money: cents matter,
 // millionths do not).
 const valueEpsilon = 1e-6
+
+// Kind classifies a refusal so the transport picks the status code.
+type Kind int
+
+// Kinds of refusal.
+const (
+	KindDenied      Kind = iota + 1 // the key may not do this (403)
+	KindInvalid                     // the order itself is wrong (400)
+	KindExhausted                   // a counted limit or the per-order value (429)
+	KindUnavailable                 // a dependency failed; nothing was reserved (503)
+)
+
+// Refusal is why an order was refused.
+type Refusal struct {
+	Kind   Kind
+	Reason gatewayv1.Reason
+	Msg    string
+}
+
+func (r *Refusal) Error() string { return errinfo.Code(r.Reason) + ": " + r.Msg }
+
+func refuse(k Kind, reason gatewayv1.Reason, format string, args ...any) *Refusal {
+	return &Refusal{Kind: k, Reason: reason, Msg: fmt.Sprintf(format, args...)}
+}
+
+// AsRefusal returns err's *Refusal, if it is one.
+func AsRefusal(err error) (*Refusal, bool) {
+	var r *Refusal
+	ok := errors.As(err, &r)
+	return r, ok
+}
+
+// hkTick is HKEX's spread table: the tick of prices up to each band's top.
+func hkTick(price float64) float64 {
+	bands := [...]struct{ upTo, tick float64 }{
+		{0.25, 0.001}, {0.5, 0.005}, {10, 0.01}, {20, 0.02}, {100, 0.05}, {200, 0.1},
+		{500, 0.2}, {1000, 0.5}, {2000, 1}, {5000, 2},
+	}
+	for _, b := range bands {
+		if price <= b.upTo {
+			return b.tick
+		}
+	}
+	return 5
+}
+
+// TickSize returns the minimum price step at price in a security market: HKEX's
+// spread table for HK, 0.01 for US (0.0001 below one dollar) and others.
+func TickSize(secMarket string, price float64) float64 {
+	switch secMarket {
+	case "HK":
+		return hkTick(price)
+	case "US":
+		if price < 1 {
+			return 0.0001
+		}
+	}
+	return 0.01
+}
+
+// OnTick reports whether price is positive, finite and on the tick grid.
+func OnTick(secMarket string, price float64) bool {
+	if !(price > 0) || math.IsInf(price, 0) {
+		return false
+	}
+	n := price / TickSize(secMarket, price)
+	return math.Abs(n-math.Round(n)) < 1e-6
+}

@@ -72,20 +72,20 @@ const (
 func classify(err error) *Error {
 	var env *envelope.Error
 	if errors.As(err, &env) {
-		msg := env.RetMsg
-		lower := strings.ToLower(msg)
+		lower := strings.ToLower(env.RetMsg)
+		e := &Error{Kind: KindRejected, Reason: gatewayv1.Reason_REASON_OPEND_REJECTED, Msg: env.RetMsg, ErrCode: env.ErrCode}
 		switch {
 		case env.ErrCode == codeRateLimit || strings.Contains(lower, "frequency") || strings.Contains(lower, "too frequent"):
-			return &Error{Kind: KindRateLimited, Reason: gatewayv1.Reason_REASON_OPEND_RATE_LIMITED, Msg: msg, ErrCode: env.ErrCode}
+			e.Kind, e.Reason = KindRateLimited, gatewayv1.Reason_REASON_OPEND_RATE_LIMITED
 		case env.ErrCode == codeLocked || strings.Contains(lower, "unlock"):
-			return &Error{Kind: KindLocked, Reason: gatewayv1.Reason_REASON_TRADING_LOCKED, Msg: msg, ErrCode: env.ErrCode}
+			e.Kind, e.Reason = KindLocked, gatewayv1.Reason_REASON_TRADING_LOCKED
 		case env.ErrCode == codeInvalidRequest || env.ErrCode == codeSecurity || env.ErrCode == codeQty || env.ErrCode == codePrice:
-			return &Error{Kind: KindInvalid, Reason: gatewayv1.Reason_REASON_OPEND_REJECTED, Msg: msg, ErrCode: env.ErrCode}
+			e.Kind = KindInvalid
 		case env.RetType == envelope.RetTimeOut || env.RetType == envelope.RetDisConnect || env.RetType == envelope.RetUnknown:
 			// OpenD itself lost track (its upstream timed out): the order may exist.
-			return &Error{Kind: KindUnknown, Reason: gatewayv1.Reason_REASON_OPEND_UNAVAILABLE, Msg: msg, ErrCode: env.ErrCode}
+			e.Kind, e.Reason = KindUnknown, gatewayv1.Reason_REASON_OPEND_UNAVAILABLE
 		}
-		return &Error{Kind: KindRejected, Reason: gatewayv1.Reason_REASON_OPEND_REJECTED, Msg: msg, ErrCode: env.ErrCode}
+		return e
 	}
 	if err == client.ErrNotConnected { //nolint:errorlint // identity: returned before sending
 		return unavailable("OpenD is not connected")

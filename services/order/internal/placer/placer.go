@@ -7,6 +7,7 @@
 package placer
 
 import (
+	"cmp"
 	"context"
 	"crypto/md5"
 	"encoding/hex"
@@ -78,9 +79,7 @@ type Placer struct {
 // Start begins connecting to OpenD in the background (and keeps reconnecting) until
 // Close. Calls before the first connection fail with opend_unavailable.
 func Start(cfg Config) *Placer {
-	if cfg.CallTimeout <= 0 {
-		cfg.CallTimeout = DefaultCallTimeout
-	}
+	cfg.CallTimeout = cmp.Or(cfg.CallTimeout, DefaultCallTimeout)
 	cfg.Logger = obs.OrDiscard(cfg.Logger)
 	if cfg.Hub == nil {
 		cfg.Hub = tradefanout.NewHub(0)
@@ -279,8 +278,4 @@ func (p *Placer) current() (*client.Conn, error) {
 		return nil, unavailable("OpenD is not connected")
 	}
 	return c, nil
-}
-
-func header(env int32, acc uint64, market int32) *trdcommon.TrdHeader {
-	return &trdcommon.TrdHeader{TrdEnv: proto.Int32(env), AccID: proto.Uint64(acc), TrdMarket: proto.Int32(market)}
 }

@@ -2,15 +2,21 @@ package placer
 
 import (
 	"context"
-	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"strconv"
 	"strings"
 
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/common"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetsecuritysnapshot"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdcommon"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetfunds"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetorderfilllist"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetorderlist"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetpositionlist"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdmodifyorder"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdplaceorder"
+	"github.com/futugw/gateway/opend/client"
 	"github.com/futugw/gateway/opend/protoid"
 	"google.golang.org/protobuf/proto"
 )
@@ -22,7 +28,9 @@ type Header struct {
 	Market int32
 }
 
-func (h Header) proto() *trdcommon.TrdHeader { return header(h.Env, h.AccID, h.Market) }
+func (h Header) proto() *trdcommon.TrdHeader {
+	return &trdcommon.TrdHeader{TrdEnv: proto.Int32(h.Env), AccID: proto.Uint64(h.AccID), TrdMarket: proto.Int32(h.Market)}
+}
 
 // PlaceRequest is one order, in OpenD's terms.
 type PlaceRequest struct {
@@ -40,16 +48,12 @@ type PlaceRequest struct {
 // Place sends Trd_PlaceOrder and returns OpenD's order id. Real orders are refused
 // with KindLocked before reaching OpenD while real trading is locked.
 func (p *Placer) Place(ctx context.Context, r PlaceRequest) (uint64, error) {
-	c, err := p.current()
+	c, packet, err := p.trade(r.Env)
 	if err != nil {
 		return 0, err
 	}
-	if r.Env == 1 && !p.unlocked.Load() {
-		return 0, &Error{Kind: KindLocked, Reason: gatewayv1.Reason_REASON_TRADING_LOCKED, Msg: "real trading is locked: the order service has no (valid) trade password"}
-	}
-	connID, serial := c.NextPacketID()
 	c2s := &trdplaceorder.C2S{
-		PacketID:  &common.PacketID{ConnID: proto.Uint64(connID), SerialNo: proto.Uint32(serial)},
+		PacketID:  packet,
 		Header:    r.Header.proto(),
 		TrdSide:   proto.Int32(r.Side),
 		OrderType: proto.Int32(r.OrderType),
@@ -94,15 +98,9 @@ func (p *Placer) FindByRemark(ctx context.Context, h Header, tag string) (orderI
 
 // Orders returns today's orders of h.
 func (p *Placer) Orders(ctx context.Context, h Header) ([]*trdcommon.Order, error) {
-	c, err := p.current()
-	if err != nil {
-		return nil, err
-	}
 	var resp trdgetorderlist.Response
-	if err := p.call(ctx, c, protoid.TrdGetOrderList, &trdgetorderlist.Request{C2S: &trdgetorderlist.C2S{Header: h.proto()}}, &resp); err != nil {
-		return nil, readError(err)
-	}
-	return resp.GetS2C().GetOrderList(), nil
+	err := p.read(ctx, protoid.TrdGetOrderList, &trdgetorderlist.Request{C2S: &trdgetorderlist.C2S{Header: h.proto()}}, &resp)
+	return resp.GetS2C().GetOrderList(), err
 }
 
 // Modify ops of Trd_Common.ModifyOrderOp.
@@ -117,16 +115,12 @@ func (p *Placer) Modify(ctx context.Context, h Header, orderID string, op int32,
 	if err != nil {
 		return 0, &Error{Kind: KindInvalid, Reason: gatewayv1.Reason_REASON_INVALID_ORDER, Msg: "order_id must be OpenD's numeric order id"}
 	}
-	c, err := p.current()
+	c, packet, err := p.trade(h.Env)
 	if err != nil {
 		return 0, err
 	}
-	if h.Env == 1 && !p.unlocked.Load() {
-		return 0, &Error{Kind: KindLocked, Reason: gatewayv1.Reason_REASON_TRADING_LOCKED, Msg: "real trading is locked: the order service has no (valid) trade password"}
-	}
-	connID, serial := c.NextPacketID()
 	c2s := &trdmodifyorder.C2S{
-		PacketID:      &common.PacketID{ConnID: proto.Uint64(connID), SerialNo: proto.Uint32(serial)},
+		PacketID:      packet,
 		Header:        h.proto(),
 		OrderID:       proto.Uint64(id),
 		ModifyOrderOp: proto.Int32(op),
@@ -142,12 +136,106 @@ func (p *Placer) Modify(ctx context.Context, h Header, orderID string, op int32,
 	return resp.GetS2C().GetOrderID(), nil
 }
 
-// readError classifies a failed read: a read never changes anything, so an
-// unanswered one is simply unavailable.
-func readError(err error) error {
-	e := classify(err)
-	if e.Kind == KindUnknown {
-		e.Kind = KindUnavailable
+// Unlocked refuses a real order (KindLocked) while real trading is locked.
+func (p *Placer) Unlocked(real bool) error {
+	if real && !p.unlocked.Load() {
+		return &Error{Kind: KindLocked, Reason: gatewayv1.Reason_REASON_TRADING_LOCKED, Msg: "real trading is locked: the order service has no (valid) trade password"}
 	}
-	return e
+	return nil
+}
+
+// trade returns the live connection for an order in env and a fresh PacketID, so
+// OpenD refuses a replay.
+func (p *Placer) trade(env int32) (*client.Conn, *common.PacketID, error) {
+	c, err := p.current()
+	if err == nil {
+		err = p.Unlocked(env == 1)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	connID, serial := c.NextPacketID()
+	return c, &common.PacketID{ConnID: proto.Uint64(connID), SerialNo: proto.Uint32(serial)}, nil
+}
+
+// read makes one read call. A read never changes anything, so an unanswered one is
+// simply unavailable.
+func (p *Placer) read(ctx context.Context, protoID uint32, req, resp proto.Message) error {
+	c, err := p.current()
+	if err != nil {
+		return err
+	}
+	if err := p.call(ctx, c, protoID, req, resp); err != nil {
+		e := classify(err)
+		if e.Kind == KindUnknown {
+			e.Kind = KindUnavailable
+		}
+		return e
+	}
+	return nil
+}
+
+// Fills returns today's fills of h.
+func (p *Placer) Fills(ctx context.Context, h Header) ([]*trdcommon.OrderFill, error) {
+	var resp trdgetorderfilllist.Response
+	err := p.read(ctx, protoid.TrdGetOrderFillList, &trdgetorderfilllist.Request{C2S: &trdgetorderfilllist.C2S{Header: h.proto()}}, &resp)
+	return resp.GetS2C().GetOrderFillList(), err
+}
+
+// Funds returns h's funds.
+func (p *Placer) Funds(ctx context.Context, h Header) (*trdcommon.Funds, error) {
+	var resp trdgetfunds.Response
+	err := p.read(ctx, protoid.TrdGetFunds, &trdgetfunds.Request{C2S: &trdgetfunds.C2S{Header: h.proto()}}, &resp)
+	return resp.GetS2C().GetFunds(), err
+}
+
+// Positions returns h's positions.
+func (p *Placer) Positions(ctx context.Context, h Header) ([]*trdcommon.Position, error) {
+	var resp trdgetpositionlist.Response
+	err := p.read(ctx, protoid.TrdGetPositionList, &trdgetpositionlist.Request{C2S: &trdgetpositionlist.C2S{Header: h.proto()}}, &resp)
+	return resp.GetS2C().GetPositionList(), err
+}
+
+// Snapshot is what the order checks need of a security.
+type Snapshot struct {
+	LotSize  int32
+	CurPrice float64
+}
+
+// Snapshot asks OpenD for a security's lot size and current price (Qot_GetSecuritySnapshot
+// needs no subscription). qotMarket is Qot_Common.QotMarket (1 HK, 11 US).
+func (p *Placer) Snapshot(ctx context.Context, qotMarket int32, code string) (Snapshot, error) {
+	var resp qotgetsecuritysnapshot.Response
+	req := &qotgetsecuritysnapshot.Request{C2S: &qotgetsecuritysnapshot.C2S{
+		SecurityList: []*qotcommon.Security{{Market: proto.Int32(qotMarket), Code: proto.String(code)}},
+	}}
+	if err := p.read(ctx, protoid.QotGetSecuritySnapshot, req, &resp); err != nil {
+		return Snapshot{}, err
+	}
+	list := resp.GetS2C().GetSnapshotList()
+	if len(list) == 0 {
+		return Snapshot{}, &Error{Kind: KindInvalid, Reason: gatewayv1.Reason_REASON_INVALID_ORDER, Msg: "unknown security " + code}
+	}
+	b := list[0].GetBasic()
+	return Snapshot{LotSize: b.GetLotSize(), CurPrice: b.GetCurPrice()}, nil
+}
+
+// LotSize returns a security's lot size, from a cache filled by Snapshot (lot sizes
+// change rarely; a stale one makes OpenD refuse, never place wrongly).
+func (p *Placer) LotSize(ctx context.Context, qotMarket int32, code string) (int32, error) {
+	key := lotKey{qotMarket, code}
+	if v, ok := p.lots.Load(key); ok {
+		return v.(int32), nil
+	}
+	s, err := p.Snapshot(ctx, qotMarket, code)
+	if err != nil {
+		return 0, err
+	}
+	p.lots.Store(key, s.LotSize)
+	return s.LotSize, nil
+}
+
+type lotKey struct {
+	market int32
+	code   string
 }

@@ -7,14 +7,9 @@ import (
 	"strconv"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
-	"github.com/futugw/gateway/platform/audit"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/services/order/internal/limits"
 )
-
-func auditEntry(ctx context.Context, p *authn.Principal, action, reason string, fields map[string]string) audit.Entry {
-	return audit.Entry{Action: action, KeyID: p.KeyID, Client: authn.ClientAddr(ctx), Reason: reason, Fields: fields}
-}
 
 // ListAccounts returns the accounts this key may see: those in its allowed_acc_ids
 // (all when unlimited) that trade in at least one of its allowed_markets.

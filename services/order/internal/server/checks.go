@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"time"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/services/order/internal/limits"
@@ -22,33 +21,20 @@ type verdict struct {
 func (s *Server) judge(ctx context.Context, o *placement, at *attempt) verdict {
 	v := verdict{id: newAttemptID()}
 	now := s.d.Now()
-	value, err := s.vet(ctx, o.pol, o.n, now, at)
-	if err == nil {
-		v.gate, err = s.d.Counter.Gate(o.pol, v.id, value, now)
+	v.err = limits.CheckKey(o.pol, o.n.order, now, s.d.HoursTZ)
+	if v.err == nil {
+		v.err = o.n.problem
 	}
-	v.err = err
+	if v.err == nil {
+		at.value, _, v.err = s.checkOrder(ctx, o.pol, o.n.order, o.n.qotMarket, o.n.code)
+	}
+	if v.err == nil {
+		v.err = s.d.Placer.Unlocked(o.n.order.Real)
+	}
+	if v.err == nil {
+		v.gate, v.err = s.d.Counter.Gate(o.pol, v.id, at.value, now)
+	}
 	return v
-}
-
-// vet runs every check before the counted limits, in the documented order, and
-// returns the order's value.
-func (s *Server) vet(ctx context.Context, pol limits.Policy, n normalized, now time.Time, at *attempt) (float64, error) {
-	if err := limits.CheckKey(pol, n.order, now, s.d.HoursTZ); err != nil {
-		return 0, err
-	}
-	if n.problem != nil {
-		return 0, n.problem
-	}
-	v, _, err := s.checkOrder(ctx, pol, n.order, n.qotMarket, n.code)
-	at.value = v
-	if err != nil {
-		return 0, err
-	}
-	if n.order.Real && !s.d.Placer.TradingUnlocked() {
-		return 0, &placer.Error{Kind: placer.KindLocked, Reason: gatewayv1.Reason_REASON_TRADING_LOCKED,
-			Msg: "real trading is locked: the order service has no (valid) trade password"}
-	}
-	return v, nil
 }
 
 // checkOrder runs the input checks (lot, tick) on o and values it, a market order at

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/errinfo"
@@ -17,6 +18,12 @@ import (
 // name an address).
 const redisDownText = "the order store (Redis) is unavailable; retry shortly"
 
+// refusalCodes are the statuses of the kinds of refusal.
+var refusalCodes = map[limits.Kind]codes.Code{
+	limits.KindDenied: codes.PermissionDenied, limits.KindInvalid: codes.InvalidArgument,
+	limits.KindExhausted: codes.ResourceExhausted, limits.KindUnavailable: codes.Unavailable,
+}
+
 // toStatus maps a domain error to a gRPC status with its reason. Context errors and
 // faults get fixed texts: their detail (an address, a driver's error) is not the
 // caller's; errinfo.Internal keeps a fault's cause for the log.
@@ -25,16 +32,9 @@ func toStatus(err error) error {
 		return nil
 	}
 	if r, ok := limits.AsRefusal(err); ok {
-		c := codes.Internal
-		switch r.Kind {
-		case limits.KindDenied:
-			c = codes.PermissionDenied
-		case limits.KindInvalid:
-			c = codes.InvalidArgument
-		case limits.KindExhausted:
-			c = codes.ResourceExhausted
-		case limits.KindUnavailable:
-			c = codes.Unavailable
+		c, ok := refusalCodes[r.Kind]
+		if !ok {
+			c = codes.Internal
 		}
 		if r.Reason == gatewayv1.Reason_REASON_REDIS_UNAVAILABLE {
 			return errinfo.Fault(c, r.Reason, redisDownText, err)
@@ -81,5 +81,5 @@ func reasonOf(err error) string {
 }
 
 func invalid(format string, args ...any) error {
-	return &limits.Refusal{Kind: limits.KindInvalid, Reason: gatewayv1.Reason_REASON_INVALID_ORDER, Msg: sprintf(format, args...)}
+	return &limits.Refusal{Kind: limits.KindInvalid, Reason: gatewayv1.Reason_REASON_INVALID_ORDER, Msg: fmt.Sprintf(format, args...)}
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -11,27 +12,30 @@ import (
 	"github.com/futugw/gateway/services/order/internal/placer"
 )
 
-func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
-
-// secMarketInfo is what one TrdSecMarket means: its key prefix and QotMarket.
+// secMarketInfo is what one Trd_Common.TrdSecMarket means: its key prefix and the
+// quote side's QotMarket.
 type secMarketInfo struct {
+	id        int32
 	prefix    string
 	qotMarket int32
 }
 
-// secMarkets maps Trd_Common.TrdSecMarket to the quote side's names.
+var secMarkets = []secMarketInfo{{1, "HK", 1}, {2, "US", 11}, {31, "SH", 21}, {32, "SZ", 22}}
+
 func secMarketOf(secMarket int32) (secMarketInfo, bool) {
-	switch secMarket {
-	case 1:
-		return secMarketInfo{"HK", 1}, true
-	case 2:
-		return secMarketInfo{"US", 11}, true
-	case 31:
-		return secMarketInfo{"SH", 21}, true
-	case 32:
-		return secMarketInfo{"SZ", 22}, true
+	i := slices.IndexFunc(secMarkets, func(m secMarketInfo) bool { return m.id == secMarket })
+	if i < 0 {
+		return secMarketInfo{}, false
 	}
-	return secMarketInfo{}, false
+	return secMarkets[i], true
+}
+
+func prefixSecMarket(prefix string) int32 {
+	i := slices.IndexFunc(secMarkets, func(m secMarketInfo) bool { return m.prefix == prefix })
+	if i < 0 {
+		return 0
+	}
+	return secMarkets[i].id
 }
 
 // defaultSecMarket is the TrdSecMarket of a trading market's own securities.
@@ -43,20 +47,6 @@ func defaultSecMarket(m gatewayv1.TrdMarket) int32 {
 		return 2
 	}
 	return 0 // CN and HKCC need an explicit sec_market (SH or SZ)
-}
-
-func prefixSecMarket(prefix string) int32 {
-	switch prefix {
-	case "HK":
-		return 1
-	case "US":
-		return 2
-	case "SH":
-		return 31
-	case "SZ":
-		return 32
-	}
-	return 0
 }
 
 // enumName returns an enum's name without its type prefix ("BUY" of TRD_SIDE_BUY),

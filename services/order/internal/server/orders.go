@@ -10,7 +10,6 @@ import (
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/errinfo"
 	"github.com/futugw/gateway/platform/keypolicy"
-	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/services/order/internal/limits"
 	"github.com/futugw/gateway/services/order/internal/placer"
 	"github.com/futugw/gateway/services/order/internal/tradefanout"
@@ -168,16 +167,9 @@ func (s *Server) auditModify(ctx context.Context, p *authn.Principal, action str
 		result = "refused"
 	}
 	s.d.Metrics.orders.WithLabelValues(action+"_"+result, reasonOf(err)).Inc()
-	if s.d.Audit == nil {
-		return
-	}
-	bctx, cancel := detached(ctx)
-	defer cancel()
-	if aerr := s.d.Audit.Append(bctx, auditEntry(ctx, p, action, reasonOf(err), map[string]string{
+	s.audit(ctx, p, action, reasonOf(err), map[string]string{
 		"result": result, "acc_id": strconv.FormatUint(acc, 10), "opend_order_id": truncate(orderID, 32),
-	})); aerr != nil {
-		s.d.Logger.Error("audit", "action", action, obs.Err(aerr))
-	}
+	})
 }
 
 // streamCut is the status a trade push stream ends with when the hub cut it off: a

@@ -7,6 +7,7 @@ package server
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"time"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
@@ -16,6 +17,9 @@ import (
 	"github.com/futugw/gateway/services/order/internal/limits"
 	"github.com/futugw/gateway/services/order/internal/placer"
 	"github.com/futugw/gateway/services/order/internal/tradefanout"
+	"github.com/prometheus/client_golang/prometheus"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/metadata"
 )
 
 // Quoter values market orders: the current price of a security ("HK.00700"), ok
@@ -70,4 +74,85 @@ func New(d Deps) *Server {
 // went away (releasing reservations, recording results, auditing).
 func detached(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+}
+
+// Metrics of the order service.
+type Metrics struct {
+	orders    *prometheus.CounterVec
+	placement prometheus.Histogram
+	script    prometheus.Histogram
+}
+
+// NewMetrics makes the metrics and registers them on reg (when not nil).
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		orders: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "futugw_order_orders_total",
+			Help: "Order placement attempts by result (placed, refused, replayed, unknown, failed) and reason.",
+		}, []string{"result", "reason"}),
+		placement: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "futugw_order_placement_seconds",
+			Help:    "From receipt of PlaceOrder to OpenD's acknowledgement, for placed orders.",
+			Buckets: []float64{.0002, .0005, .001, .002, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}),
+		script: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "futugw_order_limit_script_seconds",
+			Help:    "Latency of the Redis script that checks and reserves the counted limits.",
+			Buckets: []float64{.0001, .0002, .0005, .001, .002, .005, .01, .05, .25},
+		}),
+	}
+	if reg != nil {
+		reg.MustRegister(m.orders, m.placement, m.script)
+	}
+	return m
+}
+
+// ObserveScript records one limit-script run.
+func (m *Metrics) ObserveScript(d time.Duration) { m.script.Observe(d.Seconds()) }
+
+// quoteTimeout bounds one valuation call.
+const quoteTimeout = 2 * time.Second
+
+// QuoteServiceQuoter values market orders with QuoteService.GetBasicQuote, calling
+// with the order service's own service key.
+type QuoteServiceQuoter struct {
+	client     gatewayv1.QuoteServiceClient
+	serviceKey string
+}
+
+// NewQuoteServiceQuoter returns a Quoter over cc authenticating with serviceKey.
+func NewQuoteServiceQuoter(cc grpc.ClientConnInterface, serviceKey string) *QuoteServiceQuoter {
+	return &QuoteServiceQuoter{client: gatewayv1.NewQuoteServiceClient(cc), serviceKey: serviceKey}
+}
+
+// Price implements Quoter.
+func (q *QuoteServiceQuoter) Price(ctx context.Context, secKey string, qotMarket int32, code string) (float64, bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, quoteTimeout)
+	defer cancel()
+	ctx = metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+q.serviceKey)
+	resp, err := q.client.GetBasicQuote(ctx, &gatewayv1.GetBasicQuoteRequest{
+		SecurityList: []*gatewayv1.Security{{Market: qotMarket, Code: code}},
+	})
+	if err != nil {
+		return 0, false, err
+	}
+	for _, bq := range resp.GetQuotes() {
+		if strings.EqualFold(bq.GetSecKey(), secKey) || bq.GetSecurity().GetCode() == code {
+			return bq.GetCurPrice(), bq.GetCurPrice() > 0, nil
+		}
+	}
+	return 0, false, nil
+}
+
+// SnapshotQuoter values market orders with OpenD's security snapshot over the
+// order service's own connection (when no quote service is configured).
+type SnapshotQuoter struct{ P *placer.Placer }
+
+// Price implements Quoter.
+func (q SnapshotQuoter) Price(ctx context.Context, _ string, qotMarket int32, code string) (float64, bool, error) {
+	s, err := q.P.Snapshot(ctx, qotMarket, code)
+	if err != nil {
+		return 0, false, err
+	}
+	return s.CurPrice, s.CurPrice > 0, nil
 }

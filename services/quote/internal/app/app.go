@@ -7,10 +7,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net"
 	"time"
 
 	"google.golang.org/grpc"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/authn"
@@ -21,8 +21,6 @@ import (
 	"github.com/futugw/gateway/platform/run"
 	"github.com/futugw/gateway/services/quote/internal/quotefanout"
 	"github.com/futugw/gateway/services/quote/internal/server"
-	"github.com/futugw/gateway/services/quote/internal/subs"
-	"github.com/futugw/gateway/services/quote/internal/upstream"
 )
 
 // Name is the service name used in metric names and logs.
@@ -43,16 +41,19 @@ type Config struct {
 	ShutdownTimeout time.Duration // gRPC grace period and HTTP drain deadline
 }
 
-// Service is a built, not yet running quote service.
-type Service struct {
-	svc *run.Service
-	reg *subs.Registry
+// Run builds the service and serves until ctx ends or SIGINT/SIGTERM arrives.
+func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
+	svc, err := build(cfg, log)
+	if err != nil {
+		return fmt.Errorf("quote: %w", err)
+	}
+	return svc.Run(ctx)
 }
 
-// New builds the service in dependency order: nothing listens until Listen or Run,
-// but the OpenD connection starts dialling at once (in the background). What it
-// starts stops in reverse order: at shutdown, or at once when a later step fails.
-func New(cfg Config, log *slog.Logger) (_ *Service, err error) {
+// build builds the service in dependency order; the OpenD connection starts dialling
+// at once (in the background). What it starts stops in reverse order: at shutdown, or
+// at once when a later step fails.
+func build(cfg Config, log *slog.Logger) (_ *run.Service, err error) {
 	reg := obs.NewRegistry()
 	if err := obs.RegisterBuildInfo(reg, Name); err != nil {
 		return nil, err
@@ -118,42 +119,24 @@ func New(cfg Config, log *slog.Logger) (_ *Service, err error) {
 			grpc.ChainStreamInterceptor(authn.StreamServerInterceptor(cache, log), errinfo.StreamServerInterceptor(log)),
 		},
 	})
-	gatewayv1.RegisterQuoteServiceServer(svc.GRPC(), newServer(cfg, ss, hub, up, log))
+	gatewayv1.RegisterQuoteServiceServer(svc.GRPC(), server.New(server.Options{Registry: ss.reg, Hub: hub, OpenD: up,
+		Sessions: ss.life, Saves: ss.saves, Fresh: cfg.QuoteFresh, Logger: log}))
 	// Edge feeds last as long as the edge listens: end them before the graceful stop.
 	svc.AddDrainer("edge-streams", func(context.Context) error { hub.CloseAll(); return nil })
-	return &Service{svc: svc, reg: ss.reg}, nil
+	return svc, nil
 }
 
-// newServer builds the QuoteService handlers.
-func newServer(cfg Config, ss *sessions, hub *quotefanout.Hub, up *upstream.Client, log *slog.Logger) *server.Server {
-	o := server.Options{Registry: ss.reg, Hub: hub, OpenD: up, Sessions: ss.life,
-		Fresh: cfg.QuoteFresh, Logger: log}
-	if ss.saves != nil { // not a typed nil in the interface
-		o.Saves = ss.saves
+// grpcHealth is a readiness check asking a gRPC dependency's health service.
+func grpcHealth(cc grpc.ClientConnInterface) obs.Check {
+	hc := healthpb.NewHealthClient(cc)
+	return func(ctx context.Context) error {
+		resp, err := hc.Check(ctx, &healthpb.HealthCheckRequest{})
+		if err != nil {
+			return err
+		}
+		if st := resp.GetStatus(); st != healthpb.HealthCheckResponse_SERVING {
+			return fmt.Errorf("health status %s", st)
+		}
+		return nil
 	}
-	return server.New(o)
-}
-
-// Listen binds the listeners, so the addresses are known before Run.
-func (s *Service) Listen() error { return s.svc.Listen() }
-
-// GRPCAddr is the bound gRPC address, nil before Listen.
-func (s *Service) GRPCAddr() net.Addr { return s.svc.GRPCAddr() }
-
-// AdminAddr is the bound admin address, nil before Listen.
-func (s *Service) AdminAddr() net.Addr { return s.svc.AdminAddr() }
-
-// Registry exposes the subscription registry (tests compare it with OpenD).
-func (s *Service) Registry() *subs.Registry { return s.reg }
-
-// Run serves until ctx ends or SIGINT/SIGTERM arrives.
-func (s *Service) Run(ctx context.Context) error { return s.svc.Run(ctx) }
-
-// Run builds the service and serves until ctx ends or SIGINT/SIGTERM arrives.
-func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
-	s, err := New(cfg, log)
-	if err != nil {
-		return fmt.Errorf("quote: %w", err)
-	}
-	return s.Run(ctx)
 }

@@ -7,11 +7,13 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/futugw/gateway/api/gen/go/futu/opend/notify"
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/services/quote/internal/quotefanout"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 	"github.com/futugw/gateway/services/quote/internal/upstream"
+	"google.golang.org/protobuf/proto"
 )
 
 // startUpstream starts connecting to OpenD in the background. Every (re)connect
@@ -101,4 +103,23 @@ func (l *lazyUpstream) Unsubscribe(ctx context.Context, ps []subs.Pair) error {
 		return upstream.ErrUnavailable
 	}
 	return c.Unsubscribe(ctx, ps)
+}
+
+// describeNotify turns an OpenD Notify (1003) push into a line for the panel.
+func describeNotify(body []byte) (string, bool) {
+	var r notify.Response
+	if err := proto.Unmarshal(body, &r); err != nil || r.GetRetType() != 0 {
+		return "", false
+	}
+	s := r.GetS2C()
+	switch {
+	case s.GetEvent() != nil:
+		return fmt.Sprintf("OpenD event %d: %s", s.GetEvent().GetEventType(), s.GetEvent().GetDesc()), true
+	case s.GetConnectStatus() != nil:
+		return fmt.Sprintf("OpenD broker connection: quotes logged in %v, trading logged in %v",
+			s.GetConnectStatus().GetQotLogined(), s.GetConnectStatus().GetTrdLogined()), true
+	case s.GetProgramStatus() != nil:
+		return fmt.Sprintf("OpenD program status %d", s.GetProgramStatus().GetProgramStatus().GetType()), true
+	}
+	return fmt.Sprintf("OpenD notify type %d", s.GetType()), true
 }

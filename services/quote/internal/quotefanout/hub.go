@@ -6,6 +6,7 @@
 package quotefanout
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"sync"
@@ -75,12 +76,8 @@ type sessionState struct {
 
 // New returns a Hub without streams.
 func New(o Options) *Hub {
-	if o.MaxControl <= 0 {
-		o.MaxControl = DefaultMaxControl
-	}
-	if o.MaxQuotes <= 0 {
-		o.MaxQuotes = DefaultMaxQuotes
-	}
+	o.MaxControl = cmp.Or(o.MaxControl, DefaultMaxControl)
+	o.MaxQuotes = cmp.Or(o.MaxQuotes, DefaultMaxQuotes)
 	return &Hub{
 		o:        o,
 		sessions: make(map[string]*sessionState),
@@ -213,12 +210,7 @@ func (h *Hub) deliver(p subs.Pair, m *gatewayv1.QuotePush) {
 func (h *Hub) routeLocked(s *Stream, ps []subs.Pair) {
 	for _, p := range ps {
 		if s.union[p]++; s.union[p] == 1 {
-			set := h.route[p]
-			if set == nil {
-				set = make(map[*Stream]struct{})
-				h.route[p] = set
-			}
-			set[s] = struct{}{}
+			link(h.route, p, s)
 		}
 	}
 }
@@ -227,13 +219,23 @@ func (h *Hub) unrouteLocked(s *Stream, ps []subs.Pair) {
 	for _, p := range ps {
 		if s.union[p]--; s.union[p] <= 0 {
 			delete(s.union, p)
-			if set := h.route[p]; set != nil {
-				delete(set, s)
-				if len(set) == 0 {
-					delete(h.route, p)
-				}
-			}
+			unlink(h.route, p, s)
 		}
+	}
+}
+
+// link and unlink keep sets of streams by key, without empty sets.
+func link[K comparable](m map[K]map[*Stream]struct{}, k K, s *Stream) {
+	if m[k] == nil {
+		m[k] = make(map[*Stream]struct{})
+	}
+	m[k][s] = struct{}{}
+}
+
+func unlink[K comparable](m map[K]map[*Stream]struct{}, k K, s *Stream) {
+	delete(m[k], s)
+	if len(m[k]) == 0 {
+		delete(m, k)
 	}
 }
 
@@ -286,12 +288,7 @@ func (s *Stream) SetSessions(ids []string) {
 			continue
 		}
 		s.sessions[id] = struct{}{}
-		set := h.hosted[id]
-		if set == nil {
-			set = make(map[*Stream]struct{})
-			h.hosted[id] = set
-		}
-		set[s] = struct{}{}
+		link(h.hosted, id, s)
 		st := h.sessions[id]
 		if st == nil {
 			s.q.control(sessionSubsMsg(id, nil))
@@ -304,12 +301,7 @@ func (s *Stream) SetSessions(ids []string) {
 }
 
 func (h *Hub) unhostLocked(s *Stream, id string) {
-	if set := h.hosted[id]; set != nil {
-		delete(set, s)
-		if len(set) == 0 {
-			delete(h.hosted, id)
-		}
-	}
+	unlink(h.hosted, id, s)
 	if st := h.sessions[id]; st != nil {
 		h.unrouteLocked(s, st.pairs)
 	}

@@ -214,10 +214,7 @@ func newEnv(t *testing.T, o envOpts) *env {
 		// A small fixed window makes a stalled reader back up quickly.
 		grpc.InitialWindowSize(64<<10), grpc.InitialConnWindowSize(64<<10),
 	)
-	so := Options{Registry: e.reg, Hub: e.hub, OpenD: e.up, Sessions: e.life, Fresh: o.fresh, CallTimeout: 2 * time.Second}
-	if saves != nil {
-		so.Saves = saves
-	}
+	so := Options{Registry: e.reg, Hub: e.hub, OpenD: e.up, Sessions: e.life, Saves: saves, Fresh: o.fresh, CallTimeout: 2 * time.Second}
 	gatewayv1.RegisterQuoteServiceServer(gs, New(so))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

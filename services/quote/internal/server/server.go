@@ -4,6 +4,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"sync"
@@ -15,6 +16,7 @@ import (
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/services/quote/internal/quotefanout"
 	"github.com/futugw/gateway/services/quote/internal/subs"
+	"github.com/futugw/gateway/services/quote/internal/substore"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -23,31 +25,17 @@ type OpenD interface {
 	Call(ctx context.Context, protoID uint32, req, resp proto.Message) error
 }
 
-// Sessions learns the keys each session uses, so that its subscriptions end with them
-// (subs.Lifetimes).
-type Sessions interface {
-	Seen(session, tokenHash string, expires time.Time)
-}
-
-// Saves makes sessions' subscription changes durable (substore.Writer), so that a
-// restarted quote service restores them.
-type Saves interface {
-	// Flush waits until session's changes so far are saved. It gives up at once while
-	// saving fails: the change stands, and its save is retried in the background.
-	Flush(ctx context.Context, session string) error
-}
-
 // Options configure a Server. Registry, Hub and OpenD are required.
 type Options struct {
 	Registry *subs.Registry
 	Hub      *quotefanout.Hub
 	OpenD    OpenD
-	// Sessions is told the key of every subscription request; nil when nothing ends
-	// sessions.
-	Sessions Sessions
+	// Sessions is told the key of every subscription request, so that its
+	// subscriptions end with them; nil when nothing ends sessions.
+	Sessions *subs.Lifetimes
 	// Saves, when set, is flushed before Subscribe and Unsubscribe answer, so a
 	// change acknowledged survives a restart of the service (unless Redis is down).
-	Saves Saves
+	Saves *substore.Writer
 	// Fresh is how old a pushed quote may be and still answer GetBasicQuote; 5s when
 	// zero.
 	Fresh time.Duration
@@ -68,12 +56,8 @@ type Server struct {
 
 // New returns a Server.
 func New(o Options) *Server {
-	if o.Fresh <= 0 {
-		o.Fresh = 5 * time.Second
-	}
-	if o.CallTimeout <= 0 {
-		o.CallTimeout = 5 * time.Second
-	}
+	o.Fresh = cmp.Or(o.Fresh, 5*time.Second)
+	o.CallTimeout = cmp.Or(o.CallTimeout, 5*time.Second)
 	if o.Now == nil {
 		o.Now = time.Now
 	}

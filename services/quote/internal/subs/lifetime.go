@@ -1,6 +1,7 @@
 package subs
 
 import (
+	"cmp"
 	"context"
 	"maps"
 	"sync"
@@ -14,8 +15,8 @@ const DefaultLifetimeGrace = 30 * time.Second
 // LifetimeOptions configure Lifetimes. Drop is required.
 type LifetimeOptions struct {
 	Clock Clock         // RealClock when nil
-	Grace time.Duration // DefaultLifetimeGrace when <= 0
-	// Interval spaces the sweeps of Run; 5s when <= 0.
+	Grace time.Duration // DefaultLifetimeGrace when zero
+	// Interval spaces the sweeps of Run; 5s when zero.
 	Interval time.Duration
 	// Drop ends a session (Registry.UnsubscribeAll). It runs with the Lifetimes locked,
 	// so a request recording a new key waits for it: it must not call back.
@@ -56,12 +57,8 @@ func NewLifetimes(o LifetimeOptions) *Lifetimes {
 	if o.Clock == nil {
 		o.Clock = RealClock{}
 	}
-	if o.Grace <= 0 {
-		o.Grace = DefaultLifetimeGrace
-	}
-	if o.Interval <= 0 {
-		o.Interval = 5 * time.Second
-	}
+	o.Grace = cmp.Or(o.Grace, DefaultLifetimeGrace)
+	o.Interval = cmp.Or(o.Interval, 5*time.Second)
 	return &Lifetimes{o: o, wake: make(chan struct{}, 1),
 		sessions: make(map[string]*life), owner: make(map[string]string)}
 }

@@ -1,6 +1,7 @@
 package subs
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -25,12 +26,12 @@ type Upstream interface {
 type Options struct {
 	Upstream Upstream
 	Clock    Clock         // RealClock when nil
-	Quota    int           // upstream slots; DefaultQuota when <= 0
+	Quota    int           // upstream slots; DefaultQuota when zero
 	Hold     time.Duration // OpenD's minimum subscription age before a release
-	// RetryDelay spaces retries of a failed release; 5s when <= 0.
+	// RetryDelay spaces retries of a failed release; 5s when zero.
 	RetryDelay time.Duration
 	// CallTimeout bounds the upstream calls the registry makes on its own (releases);
-	// 10s when <= 0.
+	// 10s when zero.
 	CallTimeout time.Duration
 
 	// OnSessionChange receives a session's full new set after every change. It runs
@@ -76,15 +77,9 @@ func New(o Options) *Registry {
 	if o.Clock == nil {
 		o.Clock = RealClock{}
 	}
-	if o.Quota <= 0 {
-		o.Quota = DefaultQuota
-	}
-	if o.RetryDelay <= 0 {
-		o.RetryDelay = 5 * time.Second
-	}
-	if o.CallTimeout <= 0 {
-		o.CallTimeout = 10 * time.Second
-	}
+	o.Quota = cmp.Or(o.Quota, DefaultQuota)
+	o.RetryDelay = cmp.Or(o.RetryDelay, 5*time.Second)
+	o.CallTimeout = cmp.Or(o.CallTimeout, 10*time.Second)
 	o.Logger = obs.OrDiscard(o.Logger)
 	return &Registry{
 		o:        o,
@@ -467,3 +462,25 @@ func (r *Registry) upstreamChangedLocked() {
 		r.o.OnUpstreamChange(len(r.entries))
 	}
 }
+
+// Clock is the time source of the registry; tests inject a fake.
+type Clock interface {
+	Now() time.Time
+	// AfterFunc runs f in its own goroutine after d, like time.AfterFunc.
+	AfterFunc(d time.Duration, f func()) Timer
+}
+
+// Timer is a pending AfterFunc.
+type Timer interface {
+	// Stop prevents the call; false means it already ran or was stopped.
+	Stop() bool
+}
+
+// RealClock is the wall clock.
+type RealClock struct{}
+
+// Now returns time.Now().
+func (RealClock) Now() time.Time { return time.Now() }
+
+// AfterFunc wraps time.AfterFunc.
+func (RealClock) AfterFunc(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }

@@ -11,6 +11,7 @@
 package substore
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -19,11 +20,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/platform/redisx"
 	"github.com/futugw/gateway/services/quote/internal/subs"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
 )
 
 // Prefix starts every record's key name.
@@ -35,7 +36,7 @@ const scanBatch = 500
 // Options configure a Store.
 type Options struct {
 	// Grace is how long a record outlives its session's latest key (subs.Lifetimes
-	// keeps the session that long); subs.DefaultLifetimeGrace when <= 0.
+	// keeps the session that long); subs.DefaultLifetimeGrace when zero.
 	Grace   time.Duration
 	Now     func() time.Time // time.Now when nil
 	Logger  *slog.Logger
@@ -50,9 +51,7 @@ type Store struct {
 
 // New returns a Store on rdb.
 func New(rdb redis.UniversalClient, o Options) *Store {
-	if o.Grace <= 0 {
-		o.Grace = subs.DefaultLifetimeGrace
-	}
+	o.Grace = cmp.Or(o.Grace, subs.DefaultLifetimeGrace)
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -128,7 +127,7 @@ func (s *Store) Delete(ctx context.Context, session string) error {
 // Load returns every saved record, sorted by session, scanning every primary of a
 // Cluster. A malformed record is deleted, logged and counted, not returned.
 func (s *Store) Load(ctx context.Context) ([]Record, error) {
-	names, err := s.scan(ctx)
+	names, err := redisx.ScanAll(ctx, s.rdb, Prefix+"{*", scanBatch)
 	if err != nil {
 		return nil, fmt.Errorf("scan %s*: %w", Prefix, err)
 	}
@@ -175,14 +174,105 @@ func (s *Store) malformed(ctx context.Context, name string, why error) {
 		obs.Err(why), "delete_error", errString(err))
 }
 
-// scan collects the record keys, on every primary of a Cluster.
-func (s *Store) scan(ctx context.Context) ([]string, error) {
-	return redisx.ScanAll(ctx, s.rdb, Prefix+"{*", scanBatch)
-}
-
 func errString(err error) string {
 	if err == nil {
 		return ""
 	}
 	return err.Error()
+}
+
+// Metric label values; every label set is bounded.
+const (
+	opSave   = "save"
+	opDelete = "delete"
+
+	resultRestored  = "restored"
+	resultOverQuota = "over_quota"
+	resultExpired   = "expired"
+	resultMalformed = "malformed"
+)
+
+// Metrics count the store's writes and what start-up restored.
+type Metrics struct {
+	Writes        *prometheus.CounterVec // op: save, delete; result: ok, error
+	Restores      *prometheus.CounterVec // result: restored, over_quota, expired, malformed
+	RestoreErrors prometheus.Counter     // start-ups that could not read the records
+}
+
+// NewMetrics creates the metrics and registers them with reg when it is not nil.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		Writes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "futugw_quote_session_writes_total",
+			Help: "Session subscription records written to Redis, by op (save, delete) and result (ok, error); failed ones are retried.",
+		}, []string{"op", "result"}),
+		Restores: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "futugw_quote_session_restores_total",
+			Help: "Saved sessions read back at start-up, by result: restored, over_quota (dropped), expired or malformed (deleted).",
+		}, []string{"result"}),
+		RestoreErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "futugw_quote_session_restore_errors_total",
+			Help: "Start-ups that could not read the saved sessions from Redis (they started without them).",
+		}),
+	}
+	if reg != nil {
+		reg.MustRegister(m.Writes, m.Restores, m.RestoreErrors)
+	}
+	return m
+}
+
+func (m *Metrics) write(op string, err error) {
+	result := "ok"
+	if err != nil {
+		result = "error"
+	}
+	m.Writes.WithLabelValues(op, result).Inc()
+}
+
+func (m *Metrics) restore(result string) { m.Restores.WithLabelValues(result).Inc() }
+
+// Restore reads every saved session back into reg (its pairs) and sessions (its keys,
+// so it still ends with them), in session order, and returns how many it restored.
+// Run it at start-up, before the first OpenD connection (whose Restore subscribes
+// the pairs) and before serving, so edges re-hosting their sessions get them back.
+// A session whose pairs no longer fit the quota is dropped and so is one whose keys
+// all ended; either record is deleted, logged and counted. An error means the records
+// could not be read (Redis unreachable): the service runs without them.
+func (s *Store) Restore(ctx context.Context, reg *subs.Registry, sessions *subs.Lifetimes) (int, error) {
+	recs, err := s.Load(ctx)
+	if err != nil {
+		s.o.Metrics.RestoreErrors.Inc()
+		return 0, err
+	}
+	now := s.o.Now()
+	n := 0
+	for _, r := range recs {
+		if until, never := r.until(s.o.Grace); !never && !until.After(now) {
+			// Redis would have forgotten it by now; a clock step may have kept it.
+			s.o.Metrics.restore(resultExpired)
+			s.o.Logger.Info("saved session ended while the service was down; deleted", "session", r.Session)
+			_ = s.Delete(ctx, r.Session)
+			continue
+		}
+		if err := reg.Load(r.Session, r.Pairs); err != nil {
+			var qe *subs.QuotaError
+			if !errors.As(err, &qe) {
+				return n, fmt.Errorf("restore session %s: %w", r.Session, err)
+			}
+			s.o.Metrics.restore(resultOverQuota)
+			s.o.Logger.Warn("saved session dropped: its subscriptions no longer fit the quota",
+				"session", r.Session, "pairs", len(r.Pairs), obs.Err(err))
+			if err := s.Delete(ctx, r.Session); err != nil {
+				s.o.Logger.Warn("deleting a dropped session's record failed; it expires with its keys",
+					"session", r.Session, obs.Err(err))
+			}
+			continue
+		}
+		for h, exp := range r.Keys {
+			sessions.Seen(r.Session, h, exp)
+		}
+		s.o.Metrics.restore(resultRestored)
+		n++
+	}
+	return n, nil
 }

@@ -1,6 +1,7 @@
 package substore
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -21,14 +22,14 @@ type WriterOptions struct {
 	// Snapshot returns session's current state; a record without pairs or keys
 	// deletes the saved one. The writer holds no lock while calling it.
 	Snapshot func(session string) Record
-	// Batch bounds the records of one pipeline; 100 when <= 0.
+	// Batch bounds the records of one pipeline; 100 when zero.
 	Batch int
-	// Timeout bounds one write attempt; 2s when <= 0.
+	// Timeout bounds one write attempt; 2s when zero.
 	Timeout time.Duration
 	// MinRetry and MaxRetry space the retries after a failed write, doubling; 100ms
-	// and 5s when <= 0.
+	// and 5s when zero.
 	MinRetry, MaxRetry time.Duration
-	// LogEvery is the least time between two logged failures; 30s when <= 0.
+	// LogEvery is the least time between two logged failures; 30s when zero.
 	LogEvery time.Duration
 	Now      func() time.Time // time.Now when nil
 	Logger   *slog.Logger     // the Store's when nil
@@ -66,21 +67,11 @@ type waiter struct {
 
 // NewWriter returns a Writer; nothing is written until Run.
 func NewWriter(o WriterOptions) *Writer {
-	if o.Batch <= 0 {
-		o.Batch = 100
-	}
-	if o.Timeout <= 0 {
-		o.Timeout = 2 * time.Second
-	}
-	if o.MinRetry <= 0 {
-		o.MinRetry = 100 * time.Millisecond
-	}
-	if o.MaxRetry <= 0 {
-		o.MaxRetry = 5 * time.Second
-	}
-	if o.LogEvery <= 0 {
-		o.LogEvery = 30 * time.Second
-	}
+	o.Batch = cmp.Or(o.Batch, 100)
+	o.Timeout = cmp.Or(o.Timeout, 2*time.Second)
+	o.MinRetry = cmp.Or(o.MinRetry, 100*time.Millisecond)
+	o.MaxRetry = cmp.Or(o.MaxRetry, 5*time.Second)
+	o.LogEvery = cmp.Or(o.LogEvery, 30*time.Second)
 	if o.Now == nil {
 		o.Now = time.Now
 	}

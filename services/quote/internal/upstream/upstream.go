@@ -4,6 +4,7 @@
 package upstream
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -59,40 +60,24 @@ type Client struct {
 // Start begins connecting in the background and returns at once; calls fail with
 // ErrUnavailable until the first connection is up.
 func Start(cfg Config) *Client {
-	if cfg.DialTimeout <= 0 {
-		cfg.DialTimeout = 5 * time.Second
-	}
-	if cfg.MinBackoff <= 0 {
-		cfg.MinBackoff = 100 * time.Millisecond
-	}
-	if cfg.MaxBackoff <= 0 {
-		cfg.MaxBackoff = 5 * time.Second
-	}
+	cfg.DialTimeout = cmp.Or(cfg.DialTimeout, 5*time.Second)
+	cfg.MinBackoff = cmp.Or(cfg.MinBackoff, 100*time.Millisecond)
+	cfg.MaxBackoff = cmp.Or(cfg.MaxBackoff, 5*time.Second)
 	cfg.Logger = obs.OrDiscard(cfg.Logger)
 	c := &Client{cfg: cfg, log: cfg.Logger}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
-	c.wg.Add(1)
-	go c.dialLoop()
+	c.wg.Go(c.dialLoop)
 	return c
 }
 
 // dialLoop makes the first connection; later reconnects are the opend client's.
 func (c *Client) dialLoop() {
-	defer c.wg.Done()
-	conn, err := client.DialUntilConnected(c.ctx, c.clientConfig(),
-		client.Backoff{Min: c.cfg.MinBackoff, Max: c.cfg.MaxBackoff})
-	if err == nil {
-		c.conn.Store(conn)
-	}
-}
-
-func (c *Client) clientConfig() client.Config {
 	push := func(protoID uint32, body []byte) {
 		if c.cfg.OnPush != nil {
 			c.cfg.OnPush(protoID, body, time.Now().UnixNano())
 		}
 	}
-	return client.Config{
+	conn, err := client.DialUntilConnected(c.ctx, client.Config{
 		Addr:        c.cfg.Addr,
 		ClientID:    "futugw-quote",
 		RecvNotify:  true,
@@ -123,6 +108,9 @@ func (c *Client) clientConfig() client.Config {
 				c.notify(false, err)
 			}
 		},
+	}, client.Backoff{Min: c.cfg.MinBackoff, Max: c.cfg.MaxBackoff})
+	if err == nil {
+		c.conn.Store(conn)
 	}
 }
 

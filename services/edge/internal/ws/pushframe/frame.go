@@ -51,21 +51,18 @@ type notifyFrame struct {
 
 // Quote is the default frame of a quote push:
 // {"type":"quote","proto_id":3005,"sec_key":"HK.00700","body_b64":"..."}.
-func Quote(p *gatewayv1.QuotePush) ([]byte, error) {
-	return marshal(quoteFrame{
-		Type: TypeQuote, ProtoID: p.GetProtoId(), SecKey: p.GetSecKey(),
-		BodyB64: base64.StdEncoding.EncodeToString(p.GetBody()),
-	})
-}
+func Quote(p *gatewayv1.QuotePush) ([]byte, error) { return quote(p, false) }
 
 // QuoteJSON is Quote plus a decoded "quote" object for the push types the edge
 // knows how to decode (3005 basic quotes); other pushes get the default frame.
-func QuoteJSON(p *gatewayv1.QuotePush) ([]byte, error) {
+func QuoteJSON(p *gatewayv1.QuotePush) ([]byte, error) { return quote(p, true) }
+
+func quote(p *gatewayv1.QuotePush, decode bool) ([]byte, error) {
 	f := quoteFrame{
 		Type: TypeQuote, ProtoID: p.GetProtoId(), SecKey: p.GetSecKey(),
 		BodyB64: base64.StdEncoding.EncodeToString(p.GetBody()),
 	}
-	if p.GetProtoId() == protoid.QotUpdateBasicQot {
+	if decode && p.GetProtoId() == protoid.QotUpdateBasicQot {
 		b, err := DecodeBasic(p.GetBody())
 		if err != nil {
 			return nil, err
@@ -85,11 +82,7 @@ func Trade(p *gatewayv1.TradePush) ([]byte, error) {
 
 // Notify is {"type":"notify","event":"...","message":"..."}.
 func Notify(event, message string) []byte {
-	b, err := marshal(notifyFrame{Type: TypeNotify, Event: event, Message: message})
-	if err != nil {
-		// Strings always marshal; keep a valid frame regardless.
-		return []byte(`{"type":"notify","event":"` + TypeNotify + `","message":""}`)
-	}
+	b, _ := json.Marshal(notifyFrame{Type: TypeNotify, Event: event, Message: message}) // strings always marshal
 	return b
 }
 

@@ -78,6 +78,7 @@ func Register(srv *server.Server, m *market.Market, cfg Config) *Service {
 	srv.Handle(protoid.QotGetBasicQot, s.getBasicQot)
 	srv.Handle(protoid.QotGetStaticInfo, s.getStaticInfo)
 	srv.Handle(protoid.QotGetSecuritySnapshot, s.getSecuritySnapshot)
+	s.registerMarketData()
 	return s
 }
 

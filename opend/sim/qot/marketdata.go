@@ -8,4 +8,14 @@ import "github.com/futugw/gateway/opend/protoid"
 func (s *Service) registerMarketData() {
 	s.srv.Handle(protoid.QotGetMarketState, s.getMarketState)
 	s.srv.Handle(protoid.QotRequestTradeDate, s.requestTradeDate)
+
+	u := newUserState(s)
+	s.srv.Handle(protoid.QotGetUserSecurityGroup, u.getGroups)
+	s.srv.Handle(protoid.QotGetUserSecurity, u.getSecurities)
+	s.srv.Handle(protoid.QotModifyUserSecurity, u.modifySecurities)
+	s.srv.Handle(protoid.QotSetPriceReminder, u.setReminder)
+	s.srv.Handle(protoid.QotGetPriceReminder, u.getReminders)
+	// The listener lives as long as the market: it only reads and pushes, and
+	// does nothing for securities without an enabled reminder.
+	s.m.OnTick(u.onTick)
 }

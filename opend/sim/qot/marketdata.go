@@ -8,6 +8,9 @@ import "github.com/futugw/gateway/opend/protoid"
 func (s *Service) registerMarketData() {
 	s.srv.Handle(protoid.QotGetMarketState, s.getMarketState)
 	s.srv.Handle(protoid.QotRequestTradeDate, s.requestTradeDate)
+	s.srv.Handle(protoid.QotGetPlateSet, s.getPlateSet)
+	s.srv.Handle(protoid.QotGetPlateSecurity, s.getPlateSecurity)
+	s.srv.Handle(protoid.QotGetOwnerPlate, s.getOwnerPlate)
 
 	u := newUserState(s)
 	s.srv.Handle(protoid.QotGetUserSecurityGroup, u.getGroups)

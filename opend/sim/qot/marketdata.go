@@ -11,6 +11,9 @@ func (s *Service) registerMarketData() {
 	s.srv.Handle(protoid.QotGetPlateSet, s.getPlateSet)
 	s.srv.Handle(protoid.QotGetPlateSecurity, s.getPlateSecurity)
 	s.srv.Handle(protoid.QotGetOwnerPlate, s.getOwnerPlate)
+	s.srv.Handle(protoid.QotGetSuspend, s.getSuspend)
+	s.srv.Handle(protoid.QotGetCapitalFlow, s.getCapitalFlow)
+	s.srv.Handle(protoid.QotGetCapitalDistribution, s.getCapitalDistribution)
 
 	u := newUserState(s)
 	s.srv.Handle(protoid.QotGetUserSecurityGroup, u.getGroups)

@@ -78,13 +78,13 @@ func reminderPush(r *reminder, q market.Quote, session int32, cur float64) *qotu
 		Security:     security(q.Instrument),
 		Name:         proto.String(q.Name),
 		Price:        proto.Float64(q.Cur),
-		ChangeRate:   proto.Float64(round4(changeRate(q))),
+		ChangeRate:   proto.Float64(roundSigned4(changeRate(q))),
 		MarketStatus: proto.Int32(session),
 		Content:      proto.String(r.content(cur)),
 		Note:         proto.String(r.note),
 		Key:          proto.Int64(r.key),
 		Type:         proto.Int32(r.typ),
 		SetValue:     proto.Float64(r.value),
-		CurValue:     proto.Float64(round4(cur)),
+		CurValue:     proto.Float64(roundSigned4(cur)),
 	}}
 }

@@ -14,6 +14,7 @@ func (s *Service) registerMarketData() {
 	s.srv.Handle(protoid.QotGetSuspend, s.getSuspend)
 	s.srv.Handle(protoid.QotGetCapitalFlow, s.getCapitalFlow)
 	s.srv.Handle(protoid.QotGetCapitalDistribution, s.getCapitalDistribution)
+	s.srv.Handle(protoid.QotStockFilter, s.stockFilter)
 
 	u := newUserState(s)
 	s.srv.Handle(protoid.QotGetUserSecurityGroup, u.getGroups)

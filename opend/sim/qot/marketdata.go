@@ -15,6 +15,9 @@ func (s *Service) registerMarketData() {
 	s.srv.Handle(protoid.QotGetCapitalFlow, s.getCapitalFlow)
 	s.srv.Handle(protoid.QotGetCapitalDistribution, s.getCapitalDistribution)
 	s.srv.Handle(protoid.QotStockFilter, s.stockFilter)
+	s.srv.Handle(protoid.QotGetIpoList, s.getIpoList)
+	s.srv.Handle(protoid.QotGetCodeChange, s.getCodeChange)
+	s.srv.Handle(protoid.QotGetHoldingChangeList, s.getHoldingChangeList)
 
 	u := newUserState(s)
 	s.srv.Handle(protoid.QotGetUserSecurityGroup, u.getGroups)

@@ -134,4 +134,3 @@ func hkDateTime(d calendar.Date) (*string, *float64) {
 	t := d.In(calendar.Location(calendar.HK))
 	return proto.String(t.Format(time.DateTime)), proto.Float64(float64(t.Unix()))
 }
-

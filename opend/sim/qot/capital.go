@@ -46,7 +46,7 @@ func splitTurnover(turnover, changeRate float64, h uint64) flowSplit {
 
 // todaySplit splits the live turnover of a security.
 func (s *Service) todaySplit(q market.Quote) flowSplit {
-	today, _ := s.today(q.Market)
+	today, _ := s.marketToday(q.Market)
 	return splitTurnover(q.Turnover, changeRate(q), dayHash(s.synthSeed(q.Key()), today))
 }
 
@@ -108,7 +108,7 @@ func (s *Service) getCapitalFlow(_ context.Context, _ *server.Conn, req server.R
 	case periodIntraday:
 		out = s.intradayFlow(q)
 	case periodDay, periodWeek, periodMonth:
-		today, _ := s.today(q.Market)
+		today, _ := s.marketToday(q.Market)
 		from, to, err := dateRange(c2s.GetBeginTime(), c2s.GetEndTime(), today.AddDays(-365), today)
 		if err != nil {
 			return nil, toEnvelope(err)
@@ -127,7 +127,7 @@ func (s *Service) intradayFlow(q market.Quote) *qotgetcapitalflow.S2C {
 	loc := zoneOf(q.Market)
 	var minutes []time.Time
 	if cal, ok := calendarOf(q.Market); ok {
-		today, _ := s.today(q.Market)
+		today, _ := s.marketToday(q.Market)
 		for _, ss := range calendar.Sessions(cal, today) {
 			if !continuous(ss.Kind) {
 				continue
@@ -186,7 +186,7 @@ func (s *Service) periodFlow(q market.Quote, period int32, from, to calendar.Dat
 	if !ok {
 		return out
 	}
-	today, loc := s.today(q.Market)
+	today, loc := s.marketToday(q.Market)
 	seed := s.synthSeed(q.Key())
 	var cur *qotgetcapitalflow.CapitalFlowItem
 	var curPeriod calendar.Date

@@ -96,7 +96,7 @@ func capitalFlow(t *testing.T, c *rawclient.Client, c2s *qotgetcapitalflow.C2S) 
 	return resp.GetS2C(), st
 }
 
-func near(a, b float64) bool { return math.Abs(a-b) <= 0.01+1e-9*math.Abs(b) }
+func nearMoney(a, b float64) bool { return math.Abs(a-b) <= 0.01+1e-9*math.Abs(b) }
 
 // TestCapitalCoherentWithTurnover: the distribution adds up to today's
 // turnover, and the intraday and daily flows end at its net inflow.
@@ -112,7 +112,7 @@ func TestCapitalCoherentWithTurnover(t *testing.T) {
 		d := distribution(t, c, key)
 		in := d.GetCapitalInSuper() + d.GetCapitalInBig() + d.GetCapitalInMid() + d.GetCapitalInSmall()
 		out := d.GetCapitalOutSuper() + d.GetCapitalOutBig() + d.GetCapitalOutMid() + d.GetCapitalOutSmall()
-		if !near(in+out, q.Turnover) || q.Turnover == 0 {
+		if !nearMoney(in+out, q.Turnover) || q.Turnover == 0 {
 			t.Fatalf("round %d: in %v + out %v != turnover %v", round, in, out, q.Turnover)
 		}
 
@@ -122,7 +122,7 @@ func TestCapitalCoherentWithTurnover(t *testing.T) {
 		if len(items) != 31 || items[0].GetTime() != "2025-03-03 09:30:00" || items[30].GetTime() != "2025-03-03 10:00:00" {
 			t.Fatalf("intraday: %d items from %s to %s, want 09:30 to 10:00", len(items), items[0].GetTime(), items[len(items)-1].GetTime())
 		}
-		if last := items[30].GetInFlow(); !near(last, in-out) {
+		if last := items[30].GetInFlow(); !nearMoney(last, in-out) {
 			t.Errorf("intraday ends at %v, want today's net %v", last, in-out)
 		}
 
@@ -131,7 +131,7 @@ func TestCapitalCoherentWithTurnover(t *testing.T) {
 		mustOK(t, st, "daily capital flow")
 		want := calendar.TradingDays(calendar.HK, calendar.NewDate(2025, 2, 1), calendar.NewDate(2025, 3, 3))
 		dl := days.GetFlowItemList()
-		if len(dl) != len(want) || !near(dl[len(dl)-1].GetInFlow(), in-out) {
+		if len(dl) != len(want) || !nearMoney(dl[len(dl)-1].GetInFlow(), in-out) {
 			t.Fatalf("daily: %d items, last %v; want %d ending at %v", len(dl), dl[len(dl)-1].GetInFlow(), len(want), in-out)
 		}
 		weeks, _ := capitalFlow(t, c, &qotgetcapitalflow.C2S{Security: securityOf(key), PeriodType: proto.Int32(periodWeek),
@@ -143,7 +143,7 @@ func TestCapitalCoherentWithTurnover(t *testing.T) {
 		for _, it := range weeks.GetFlowItemList() {
 			sumWeeks += it.GetInFlow()
 		}
-		if n := len(weeks.GetFlowItemList()); n != 5 || !near(sumDays, sumWeeks) {
+		if n := len(weeks.GetFlowItemList()); n != 5 || !nearMoney(sumDays, sumWeeks) {
 			t.Errorf("%d weeks summing to %v, want 5 summing to the days' %v", n, sumWeeks, sumDays)
 		}
 	}

@@ -39,7 +39,7 @@ const codeChangeShare = 0.3
 // codeChanges lists the seeded lot changes of the universe's HK equities,
 // each announced within the year before the sim clock's today.
 func (s *Service) codeChanges() []codeChange {
-	today, _ := s.today(market.MarketHK)
+	today, _ := s.marketToday(market.MarketHK)
 	var out []codeChange
 	for _, in := range s.m.Instruments() {
 		if in.Market != market.MarketHK || in.SecType != market.SecTypeEqty {

@@ -44,7 +44,7 @@ var usIPONames = []string{"Northwind Robotics", "Bluepeak Therapeutics", "Cirrus
 // upcomingIPOs lists a market's IPOs: listing on trading days 3 to 30 days
 // after the sim clock's today, codes that no listed security uses.
 func (s *Service) upcomingIPOs(cal calendar.Market, qotMarket int32) []ipo {
-	today, _ := s.today(qotMarket)
+	today, _ := s.marketToday(qotMarket)
 	seed := s.marketSeed(int32(cal))
 	var out []ipo
 	for i := range ipoCount {
@@ -116,7 +116,7 @@ func (s *Service) getIpoList(_ context.Context, _ *server.Conn, req server.Reque
 	if isCN(mkt) {
 		cal = calendar.CNSH
 	}
-	today, _ := s.today(mkt)
+	today, _ := s.marketToday(mkt)
 	out := &qotgetipolist.S2C{}
 	for _, p := range s.upcomingIPOs(cal, mkt) {
 		d := &qotgetipolist.IpoData{Basic: &qotgetipolist.BasicIpoData{Security: p.sec, Name: proto.String(p.name)}}

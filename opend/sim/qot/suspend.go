@@ -43,7 +43,7 @@ func (s *Service) getSuspend(_ context.Context, _ *server.Conn, req server.Reque
 		q, _ := s.m.QuoteByKey(k)
 		item := &qotgetsuspend.SecuritySuspend{Security: security(q.Instrument)}
 		if cal, ok := calendarOf(q.Market); ok {
-			today, loc := s.today(q.Market)
+			today, loc := s.marketToday(q.Market)
 			for _, d := range calendar.TradingDays(cal, from, to) {
 				if s.suspended(k, d.Date, today) {
 					item.SuspendList = append(item.SuspendList, &qotgetsuspend.Suspend{

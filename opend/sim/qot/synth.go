@@ -25,8 +25,8 @@ func dayHash(seed uint64, d calendar.Date) uint64 {
 	return mix(seed ^ uint64(d.In(time.UTC).Unix()/86400)*0x9e3779b97f4a7c15)
 }
 
-// today returns the sim clock's date in the market's zone, and the zone.
-func (s *Service) today(qotMarket int32) (calendar.Date, *time.Location) {
+// marketToday returns the sim clock's date in the market's zone, and the zone.
+func (s *Service) marketToday(qotMarket int32) (calendar.Date, *time.Location) {
 	cal, _ := calendarOf(qotMarket)
 	loc := calendar.Location(cal)
 	return calendar.DateOf(s.cfg.Now().In(loc)), loc

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"time"
 	"unicode/utf8"
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
@@ -25,6 +26,15 @@ type reminder struct {
 	// crosses into its condition, not on every step spent inside it.
 	armed   bool
 	firedOn calendar.Date // last day it fired, for OnceADay
+	// recent holds the prices seen over the last window, for the 3- and
+	// 5-minute change rates.
+	recent []pricePoint
+}
+
+// pricePoint is one traded price at a sim-clock instant.
+type pricePoint struct {
+	at    time.Time
+	price float64
 }
 
 // Qot_Common.PriceReminderFreq values.
@@ -52,11 +62,13 @@ const maxNoteRunes = 20
 // reminderRule says what a PriceReminderType watches and which way it fires.
 type reminderRule struct {
 	what string // for the push's content
-	// measure reads the watched value from a quote; false when the simulator
-	// does not track it (the 3- and 5-minute change rates).
+	// measure reads the watched value from a quote; nil for the windowed
+	// change rates, which read the reminder's recent prices.
 	measure func(q market.Quote) (float64, bool)
-	below   bool // fires when the measure falls to the value, not rises to it
-	percent bool // the value is a percentage
+	window  time.Duration // 3 or 5 minutes for the windowed change rates
+	falls   bool          // a windowed rate that watches a fall
+	below   bool          // fires when the measure falls to the value, not rises to it
+	percent bool          // the value is a percentage
 }
 
 func measurePrice(q market.Quote) (float64, bool) { return q.Cur, true }
@@ -68,8 +80,6 @@ func changeRate(q market.Quote) float64 {
 	}
 	return (q.Cur - q.LastClose) / q.LastClose * 100
 }
-
-func untracked(market.Quote) (float64, bool) { return 0, false }
 
 // bestLevel reads the top of the synthetic book the quote handlers serve.
 func bestLevel(q market.Quote, ask bool) level {
@@ -91,10 +101,10 @@ var reminderRules = map[int32]reminderRule{
 		measure: func(q market.Quote) (float64, bool) { return changeRate(q), true }, percent: true},
 	int32(qotcommon.PriceReminderType_PriceReminderType_ChangeRateDown): {what: "Day change down over",
 		measure: func(q market.Quote) (float64, bool) { return -changeRate(q), true }, percent: true},
-	int32(qotcommon.PriceReminderType_PriceReminderType_5MinChangeRateUp):   {what: "5-min change up over", measure: untracked, percent: true},
-	int32(qotcommon.PriceReminderType_PriceReminderType_5MinChangeRateDown): {what: "5-min change down over", measure: untracked, percent: true},
-	int32(qotcommon.PriceReminderType_PriceReminderType_3MinChangeRateUp):   {what: "3-min change up over", measure: untracked, percent: true},
-	int32(qotcommon.PriceReminderType_PriceReminderType_3MinChangeRateDown): {what: "3-min change down over", measure: untracked, percent: true},
+	int32(qotcommon.PriceReminderType_PriceReminderType_5MinChangeRateUp):   {what: "5-min change up over", window: 5 * time.Minute, percent: true},
+	int32(qotcommon.PriceReminderType_PriceReminderType_5MinChangeRateDown): {what: "5-min change down over", window: 5 * time.Minute, falls: true, percent: true},
+	int32(qotcommon.PriceReminderType_PriceReminderType_3MinChangeRateUp):   {what: "3-min change up over", window: 3 * time.Minute, percent: true},
+	int32(qotcommon.PriceReminderType_PriceReminderType_3MinChangeRateDown): {what: "3-min change down over", window: 3 * time.Minute, falls: true, percent: true},
 	int32(qotcommon.PriceReminderType_PriceReminderType_VolumeUp): {what: "Volume over",
 		measure: func(q market.Quote) (float64, bool) { return float64(q.Volume), true }},
 	int32(qotcommon.PriceReminderType_PriceReminderType_TurnoverUp): {what: "Turnover over",
@@ -112,17 +122,43 @@ var reminderRules = map[int32]reminderRule{
 		measure: func(q market.Quote) (float64, bool) { return float64(bestLevel(q, true).volume), true }},
 }
 
-// holds reports whether r's condition is met by q, and the measured value.
-func (r *reminder) holds(q market.Quote) (cur float64, ok bool) {
+// holds reports whether r's condition is met by q at now, and the measured
+// value. Windowed rates first record q's price.
+func (r *reminder) holds(q market.Quote, now time.Time) (cur float64, ok bool) {
 	rule := reminderRules[r.typ]
-	cur, tracked := rule.measure(q)
-	if !tracked {
+	if rule.window > 0 {
+		cur = r.windowChange(q.Cur, now, rule.window)
+		if rule.falls {
+			cur = -cur
+		}
+	} else if cur, ok = rule.measure(q); !ok {
 		return cur, false
 	}
 	if rule.below {
 		return cur, cur <= r.value
 	}
 	return cur, cur >= r.value
+}
+
+// windowChange records price at now and returns its change in percent
+// against the price a window ago: the last one seen at or before now-window,
+// or the first seen when the reminder is younger than the window.
+func (r *reminder) windowChange(price float64, now time.Time, window time.Duration) float64 {
+	r.recent = append(r.recent, pricePoint{now, price})
+	cutoff := now.Add(-window)
+	base := 0
+	for i, p := range r.recent {
+		if p.at.After(cutoff) {
+			break
+		}
+		base = i
+	}
+	r.recent = r.recent[base:] // older points can never be the base again
+	ref := r.recent[0].price
+	if ref <= 0 {
+		return 0
+	}
+	return (price - ref) / ref * 100
 }
 
 func isCN(mkt int32) bool { return slices.Contains(cnMarkets, mkt) }

@@ -274,3 +274,26 @@ func TestPriceReminderFiresOnceOnCrossing(t *testing.T) {
 		t.Errorf("second crossing pushed %v, want the Always reminder once", got)
 	}
 }
+
+// TestFiveMinuteChangeRateReminder: the windowed rate compares with the price
+// five minutes of sim clock ago (the price when set, for a younger reminder).
+func TestFiveMinuteChangeRateReminder(t *testing.T) {
+	e := start(t, Config{})
+	c := e.dial(t)
+	const key = "HK.00700"
+	base, _ := e.mkt.QuoteByKey(key)
+	fiveUp := int32(qotcommon.PriceReminderType_PriceReminderType_5MinChangeRateUp)
+	k := addReminder(t, c, key, fiveUp, freqOnlyOnce, 0.2)
+	var q = base
+	for range 100000 {
+		if q, _ = e.mkt.Step(key); (q.Cur-base.Cur)/base.Cur*100 >= 0.2 {
+			break
+		}
+	}
+	getReminders(t, c, &qotgetpricereminder.C2S{Security: securityOf(key)})
+	got := reminderPushes(t, c)
+	if len(got) != 1 || got[0].GetKey() != k || got[0].GetType() != fiveUp || got[0].GetCurValue() < 0.2 ||
+		got[0].GetContent() == "" {
+		t.Fatalf("pushes %v, want one 5-minute change push of at least 0.2%%", got)
+	}
+}

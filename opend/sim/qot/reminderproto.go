@@ -5,6 +5,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetpricereminder"
@@ -71,7 +72,7 @@ func (u *userState) applyReminder(uid uint64, q market.Quote, c2s *qotsetpricere
 			return 0, failf(codeReminderLimit, "%s already has %d price reminders, the most allowed", sec, n)
 		}
 		r := &reminder{key: u.newKey(), sec: sec, enabled: true}
-		r.set(spec, q)
+		r.set(spec, q, u.s.cfg.Now())
 		d.reminders[r.key] = r
 		return r.key, nil
 	case reminderDelAll:
@@ -90,7 +91,8 @@ func (u *userState) applyReminder(uid uint64, q market.Quote, c2s *qotsetpricere
 		delete(d.reminders, r.key)
 	case reminderEnable:
 		r.enabled = true
-		_, met := r.holds(q)
+		r.recent = nil
+		_, met := r.holds(q, u.s.cfg.Now())
 		r.armed = !met
 	case reminderDisable:
 		r.enabled = false
@@ -105,7 +107,7 @@ func (u *userState) applyReminder(uid uint64, q market.Quote, c2s *qotsetpricere
 		if err != nil {
 			return 0, err
 		}
-		r.set(spec, q)
+		r.set(spec, q, u.s.cfg.Now())
 	}
 	return r.key, nil
 }
@@ -119,9 +121,10 @@ func cmpOrPtr(p *string, def string) string {
 
 // set applies a checked spec and arms the reminder unless its condition
 // already holds: it fires on the next crossing.
-func (r *reminder) set(spec reminderSpec, q market.Quote) {
+func (r *reminder) set(spec reminderSpec, q market.Quote, now time.Time) {
 	r.typ, r.freq, r.value, r.note, r.sessions = spec.typ, spec.freq, spec.value, spec.note, spec.sessions
-	_, met := r.holds(q)
+	r.recent = nil
+	_, met := r.holds(q, now)
 	r.armed = !met
 }
 
@@ -156,9 +159,10 @@ func (u *userState) recount(sec string) {
 	}
 	if n == 0 {
 		delete(u.reminded, sec)
-		return
+	} else {
+		u.reminded[sec] = n
 	}
-	u.reminded[sec] = n
+	u.remindedSecs.Store(int64(len(u.reminded)))
 }
 
 // getReminders lists the reminders of one security, or of every security of

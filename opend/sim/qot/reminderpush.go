@@ -21,6 +21,9 @@ import (
 // account that owns the reminder without any Qot_Sub or RegQotPush (the SDKs
 // only install a handler), so every connection of the user receives it.
 func (u *userState) onTick(q market.Quote) {
+	if u.remindedSecs.Load() == 0 {
+		return
+	}
 	sec := q.Key()
 	u.mu.Lock()
 	if u.reminded[sec] == 0 {
@@ -42,7 +45,7 @@ func (u *userState) onTick(q market.Quote) {
 			if !r.enabled {
 				continue
 			}
-			cur, met := r.holds(q)
+			cur, met := r.holds(q, now)
 			if !met {
 				r.armed = true
 				continue

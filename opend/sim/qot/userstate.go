@@ -2,6 +2,7 @@ package qot
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/futugw/gateway/opend/server"
 )
@@ -21,7 +22,10 @@ type userState struct {
 	// reminded counts enabled reminders per security across users, so the
 	// tick listener skips the common case (no reminder) without more work.
 	reminded map[string]int
-	nextKey  int64
+	// remindedSecs mirrors len(reminded) so that ticks skip the lock
+	// entirely while nobody has a reminder.
+	remindedSecs atomic.Int64
+	nextKey      int64
 }
 
 // userData is one user's state; userState.mu guards it.

@@ -2,6 +2,7 @@ package qot
 
 import (
 	"testing"
+	"time"
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetpricereminder"
@@ -9,6 +10,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatepricereminder"
 	"github.com/futugw/gateway/opend/envelope"
 	"github.com/futugw/gateway/opend/protoid"
+	"github.com/futugw/gateway/opend/sim/market"
 	"github.com/futugw/gateway/opend/sim/rawclient"
 	"google.golang.org/protobuf/proto"
 )
@@ -295,5 +297,55 @@ func TestFiveMinuteChangeRateReminder(t *testing.T) {
 	if len(got) != 1 || got[0].GetKey() != k || got[0].GetType() != fiveUp || got[0].GetCurValue() < 0.2 ||
 		got[0].GetContent() == "" {
 		t.Fatalf("pushes %v, want one 5-minute change push of at least 0.2%%", got)
+	}
+}
+
+// crossUp steps key until its price goes from below target to at or above it.
+func crossUp(t *testing.T, m *market.Market, key string, target float64) {
+	t.Helper()
+	q, _ := m.QuoteByKey(key)
+	below := q.Cur < target
+	for range 200000 {
+		q, _ = m.Step(key)
+		if q.Cur < target {
+			below = true
+		} else if below {
+			return
+		}
+	}
+	t.Fatalf("%s never crossed %v", key, target)
+}
+
+// TestOnceADayReminder fires on the first crossing of a day only, and again
+// on the next day.
+func TestOnceADayReminder(t *testing.T) {
+	e := start(t, Config{})
+	c := e.dial(t)
+	const key = "HK.00005"
+	q, _ := e.mkt.QuoteByKey(key)
+	target := q.Cur + 0.1
+	k := addReminder(t, c, key, typePriceUp, freqOnceADay, target)
+	round := func() int {
+		getReminders(t, c, &qotgetpricereminder.C2S{Security: securityOf(key)})
+		n := 0
+		for _, p := range reminderPushes(t, c) {
+			if p.GetKey() == k {
+				n++
+			}
+		}
+		return n
+	}
+	crossUp(t, e.mkt, key, target)
+	if n := round(); n != 1 {
+		t.Fatalf("first crossing of the day: %d pushes", n)
+	}
+	crossUp(t, e.mkt, key, target)
+	if n := round(); n != 0 {
+		t.Fatalf("second crossing the same day: %d pushes", n)
+	}
+	e.clock.Advance(24 * time.Hour)
+	crossUp(t, e.mkt, key, target)
+	if n := round(); n != 1 {
+		t.Fatalf("first crossing of the next day: %d pushes", n)
 	}
 }

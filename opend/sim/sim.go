@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/futugw/gateway/opend/server"
+	"github.com/futugw/gateway/opend/sim/freqlimit"
 	"github.com/futugw/gateway/opend/sim/market"
 	"github.com/futugw/gateway/opend/sim/qot"
 	"github.com/futugw/gateway/opend/sim/trade"
@@ -29,10 +30,19 @@ type Config struct {
 	// ...; see market.FirstGeneratedCode) to the built-in universe; at most
 	// market.MaxGenerated.
 	ExtraSecurities int
+	// Kinds adds indices, ETFs, warrants, CBBCs, options and futures after the
+	// stocks (market.Config.Kinds); cmd/opend-sim turns it on by default.
+	Kinds bool
 
-	TradePassword   string        // plaintext; "" = trade.DefaultTradePassword
-	OrderRateLimit  int           // place/modify requests per account per window; 0 = 15
-	OrderRateWindow time.Duration // 0 = 30s
+	TradePassword string // plaintext; "" = trade.DefaultTradePassword
+	// FreqLimits says how OpenD's per-interface frequency limits (package
+	// freqlimit) are enforced; the zero value enforces the documented ones.
+	FreqLimits freqlimit.Policy
+	// OrderRateLimit, when set, replaces the documented limits of
+	// Trd_PlaceOrder (15) and Trd_ModifyOrder (20): that many requests of each
+	// per account per OrderRateWindow (0 = 30s).
+	OrderRateLimit  int
+	OrderRateWindow time.Duration
 
 	MaxConns          int           // 0 = 128
 	KeepAliveInterval time.Duration // advertised in InitConnect; 0 = 10s
@@ -48,6 +58,10 @@ type Config struct {
 	// ShutdownTimeout bounds the graceful stop when Serve's context ends; 0 = 5s.
 	ShutdownTimeout time.Duration
 	Logger          *slog.Logger // nil = discarded
+
+	// HistoryKLQuota is the distinct securities Qot_RequestHistoryKL serves
+	// per 30 days; 0 = 100.
+	HistoryKLQuota int
 }
 
 // Sim is one simulated OpenD.
@@ -58,6 +72,8 @@ type Sim struct {
 	srv    *server.Server
 	qot    *qot.Service
 	trade  *trade.Engine
+	limits *freqlimit.Limiter
+	stats  *delayStats
 
 	once sync.Once
 }
@@ -84,7 +100,8 @@ func New(cfg Config) (*Sim, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s.market = market.New(market.Config{Seed: cfg.Seed, ExtraSecurities: cfg.ExtraSecurities, Now: cfg.Now})
+	s.market = market.New(market.Config{Seed: cfg.Seed, ExtraSecurities: cfg.ExtraSecurities, Now: cfg.Now,
+		Kinds: cfg.Kinds})
 	s.srv = server.New(server.Config{
 		ServerVer:         cfg.ServerVer,
 		LoginUserID:       cfg.LoginUserID,
@@ -94,7 +111,9 @@ func New(cfg Config) (*Sim, error) {
 		// Both halves keep per-connection state; Register below runs before
 		// Serve, so the hook never sees nil services.
 		OnClose: s.dropConn,
+		Admit:   s.admit,
 	})
+	s.limits = newLimiter(cfg)
 	s.qot = qot.Register(s.srv, s.market, qot.Config{
 		SubQuota:     cfg.SubQuota,
 		MinSubHold:   cfg.MinSubHold,
@@ -103,16 +122,18 @@ func New(cfg Config) (*Sim, error) {
 		ServerVer:    cfg.ServerVer,
 		UserID:       cfg.LoginUserID,
 		Now:          cfg.Now,
+		HistoryQuota: cfg.HistoryKLQuota,
 		Logger:       cfg.Logger,
+		Seed:         cfg.Seed,
+		OwnOrders:    s.ownOrders,
 	})
 	s.trade = trade.Register(s.srv, s.market, trade.Config{
 		TradePassword: cfg.TradePassword,
-		OrderLimit:    cfg.OrderRateLimit,
-		OrderWindow:   cfg.OrderRateWindow,
 		Seed:          uint64(cfg.Seed),
 		Now:           cfg.Now,
 		Logger:        cfg.Logger,
 	})
+	s.registerSystem()
 	return s, nil
 }
 

@@ -241,11 +241,11 @@ func (s *Stack) waitReady(p *proctest.Proc, url string) {
 }
 
 // StartSim (re)starts opend-sim on OpenDAddr: 50 ms pushes, short subscription hold,
-// a generous order rate limit so drills are not throttled by the simulator; then
+// OpenD's frequency limits off so drills are not throttled by the simulator; then
 // SimArgs.
 func (s *Stack) StartSim() {
 	args := append([]string{"-addr", s.OpenDAddr, "-admin-addr", s.OpenDAdmin,
-		"-push-interval", "50ms", "-min-sub-hold", "1s", "-seed", "7", "-order-rate-limit", "10000",
+		"-push-interval", "50ms", "-min-sub-hold", "1s", "-seed", "7", "-freq-limits", "off",
 		"-trade-password-file", s.PasswordFile}, s.SimArgs...)
 	s.Sim = s.start("opend-sim", s.OpenDAdmin, args...)
 }

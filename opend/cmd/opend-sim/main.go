@@ -19,6 +19,7 @@ import (
 
 	"github.com/futugw/gateway/opend/sim"
 	"github.com/futugw/gateway/opend/sim/calendar"
+	"github.com/futugw/gateway/opend/sim/freqlimit"
 	"github.com/futugw/gateway/platform/config"
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/platform/run/runflags"
@@ -33,11 +34,13 @@ type options struct {
 	subQuota          int
 	minSubHold        time.Duration
 	orderRateLimit    int
+	freqLimits        freqlimit.Policy
 	passwordFile      string
 	logs              *obs.LogOptions
 	shutdownTimeout   time.Duration
 	keepAliveInterval time.Duration
 	extraSecurities   int
+	kinds             bool
 	clock             *calendar.Clock
 }
 
@@ -65,15 +68,22 @@ func parseFlags(args []string) (options, error) {
 	config.DurationVar(fs, &o.pushInterval, "push-interval", "OPEND_SIM_PUSH_INTERVAL", 500*time.Millisecond, "time between price steps of one security; 1ms = 1000 pushes/s per security")
 	config.IntVar(fs, &o.subQuota, "sub-quota", "OPEND_SIM_SUB_QUOTA", 500, "subscription slots per connection")
 	config.DurationVar(fs, &o.minSubHold, "min-sub-hold", "OPEND_SIM_MIN_SUB_HOLD", time.Minute, "minimum subscription age before unsubscribing")
-	config.IntVar(fs, &o.orderRateLimit, "order-rate-limit", "OPEND_SIM_ORDER_RATE_LIMIT", 15, "place/modify requests per account per 30s")
+	config.IntVar(fs, &o.orderRateLimit, "order-rate-limit", "OPEND_SIM_ORDER_RATE_LIMIT", 0, "place and modify requests (each) per account per 30s; 0 = OpenD's documented 15 and 20")
+	freqLimits := config.String(fs, "freq-limits", "OPEND_SIM_FREQ_LIMITS", "default", "OpenD's per-interface frequency limits: default, off, or a scale factor for every limit (2 = twice OpenD's rate)")
 	config.StringVar(fs, &o.passwordFile, "trade-password-file", "OPEND_SIM_TRADE_PASSWORD_FILE", "", "file holding the plaintext trade password; empty = the simulator's default password")
 	config.DurationVar(fs, &o.keepAliveInterval, "keepalive-interval", "OPEND_SIM_KEEPALIVE_INTERVAL", 10*time.Second, "KeepAlive interval advertised in InitConnect")
 	config.IntVar(fs, &o.extraSecurities, "extra-securities", "OPEND_SIM_EXTRA_SECURITIES", 0, "generated HK equities (codes 80000, 80001, ...) added to the built-in universe for load tests; 0 = none")
+	config.BoolVar(fs, &o.kinds, "kinds", "OPEND_SIM_KINDS", true, "add indices, ETFs, HK.00700 warrants and CBBCs, AAPL and 00700 options and HSI futures to the universe")
 	clockStart := config.String(fs, "clock-start", "OPEND_SIM_CLOCK_START", "", "simulated time at start, RFC 3339 with offset (2026-12-07T09:29:50+08:00); empty = now")
 	clockSpeed := config.String(fs, "clock-speed", "OPEND_SIM_CLOCK_SPEED", "1", "simulated seconds per wall second, up to 1000000; 1 = real time")
 	if err := config.Parse(fs, args); err != nil {
 		return o, err
 	}
+	freq, err := freqlimit.ParsePolicy(*freqLimits)
+	if err != nil {
+		return o, fmt.Errorf("-freq-limits: %w", err)
+	}
+	o.freqLimits = freq
 	clock, err := parseClock(*clockStart, *clockSpeed)
 	if err != nil {
 		return o, err
@@ -84,8 +94,8 @@ func parseFlags(args []string) (options, error) {
 	if err := o.logs.Validate(); err != nil {
 		return o, err
 	}
-	if o.pushInterval <= 0 || o.subQuota <= 0 || o.minSubHold < 0 || o.orderRateLimit <= 0 || o.extraSecurities < 0 || o.shutdownTimeout < 0 {
-		return o, errors.New("push-interval, sub-quota and order-rate-limit must be positive, min-sub-hold, extra-securities and shutdown-timeout not negative")
+	if o.pushInterval <= 0 || o.subQuota <= 0 || o.minSubHold < 0 || o.orderRateLimit < 0 || o.extraSecurities < 0 || o.shutdownTimeout < 0 {
+		return o, errors.New("push-interval and sub-quota must be positive, order-rate-limit, min-sub-hold, extra-securities and shutdown-timeout not negative")
 	}
 	return o, nil
 }
@@ -139,8 +149,10 @@ func runSim(args []string) error {
 		MinSubHold:        o.minSubHold,
 		TradePassword:     pw,
 		OrderRateLimit:    o.orderRateLimit,
+		FreqLimits:        o.freqLimits,
 		KeepAliveInterval: o.keepAliveInterval,
 		ExtraSecurities:   o.extraSecurities,
+		Kinds:             o.kinds,
 		ShutdownTimeout:   o.shutdownTimeout,
 		Now:               now,
 		Logger:            log,

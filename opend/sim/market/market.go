@@ -37,6 +37,10 @@ type Config struct {
 	Prices map[string]float64
 	// Now is the clock for Quote.Updated; nil = time.Now.
 	Now func() time.Time
+	// Kinds adds the index, ETF, warrant, CBBC, option and future universe of
+	// kinds.go after the stocks; derived ones follow their underlying's walk
+	// (Prices sets only the indices' and ETFs' levels).
+	Kinds bool
 }
 
 // security is one instrument's mutable state and its own random source, so a
@@ -70,6 +74,9 @@ func New(cfg Config) *Market {
 		universe = append(slices.Clone(universe), instruments(generated(cfg.ExtraSecurities))...)
 	}
 	refs := referencePrices(cfg.ExtraSecurities)
+	if cfg.Kinds {
+		universe, refs = withKinds(universe, refs, cfg.Now)
+	}
 	m := &Market{
 		vol:  cfg.Volatility,
 		now:  cfg.Now,
@@ -106,6 +113,7 @@ func New(cfg Config) *Market {
 				LastClose: last, Updated: start},
 		}
 	}
+	m.priceDerived()
 	return m
 }
 
@@ -151,7 +159,7 @@ func (m *Market) Step(key string) (Quote, bool) {
 		m.mu.Unlock()
 		return Quote{}, false
 	}
-	step(&s.q, s.rng, m.vol, m.now())
+	m.advance(s, m.now())
 	q := s.q
 	m.mu.Unlock()
 

@@ -82,7 +82,7 @@ func (s *Service) getSecuritySnapshot(_ context.Context, _ *server.Conn, req ser
 	out := &qotgetsecuritysnapshot.S2C{}
 	for _, k := range keys {
 		q, _ := s.m.QuoteByKey(k)
-		out.SnapshotList = append(out.SnapshotList, &qotgetsecuritysnapshot.Snapshot{Basic: snapshotBasic(q)})
+		out.SnapshotList = append(out.SnapshotList, s.snapshotOf(q)) // kinds_snapshot.go
 	}
 	return &qotgetsecuritysnapshot.Response{RetType: succeed(), S2C: out}, nil
 }

@@ -319,7 +319,7 @@ func TestErrorsAreEnvelopes(t *testing.T) {
 	}
 
 	mustFail(t, doSub(ctx, t, c, subReq{keys: []string{"HK.99999"}, types: []int32{SubBasic}}), "unknown security", codeUnknownSec)
-	mustFail(t, doSub(ctx, t, c, subReq{keys: []string{"US.AAPL"}, types: []int32{5}}), "unsupported sub type", codeUnsupported)
+	mustFail(t, doSub(ctx, t, c, subReq{keys: []string{"US.AAPL"}, types: []int32{3}}), "unknown sub type", codeUnsupported)
 	mustFail(t, doSub(ctx, t, c, subReq{keys: nil, types: []int32{SubBasic}}), "empty list", codeInvalid)
 	mustFail(t, doSub(ctx, t, c, subReq{keys: []string{"US.AAPL"}}), "no sub types", codeInvalid)
 	_, st := getBasic(ctx, t, c, "US.AAPL")

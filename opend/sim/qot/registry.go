@@ -7,41 +7,6 @@ import (
 	"time"
 )
 
-// Sub types the simulator serves (Qot_Common.SubType).
-const (
-	SubBasic     int32 = 1
-	SubOrderBook int32 = 2
-	SubTicker    int32 = 4
-)
-
-// subTypeName names a supported sub type for messages.
-func subTypeName(t int32) string {
-	switch t {
-	case SubBasic:
-		return "Basic"
-	case SubOrderBook:
-		return "OrderBook"
-	case SubTicker:
-		return "Ticker"
-	}
-	return fmt.Sprintf("SubType(%d)", t)
-}
-
-// pushMask records which sub types a connection receives pushes for.
-type pushMask uint8
-
-func maskOf(t int32) pushMask {
-	switch t {
-	case SubBasic:
-		return 1
-	case SubOrderBook:
-		return 2
-	case SubTicker:
-		return 4
-	}
-	return 0
-}
-
 // pair is one subscription slot: one security with one sub type.
 type pair struct {
 	key     string
@@ -89,10 +54,10 @@ func (r *registry[C]) subscribe(c C, pairs []pair, push bool, now time.Time) ([]
 			fresh = append(fresh, p)
 		}
 	}
-	if used := len(subs); used+len(fresh) > r.quota {
+	if used, more := weigh(subs), weighPairs(fresh); used+more > r.quota {
 		return nil, &codedError{codeQuota, fmt.Sprintf(
 			"subscription quota exceeded: %d slots used + %d new > quota %d (one security with one sub type is one slot)",
-			used, len(fresh), r.quota)}
+			used, more, r.quota)}
 	}
 	if subs == nil {
 		subs = make(map[pair]*entry)
@@ -114,7 +79,7 @@ func (r *registry[C]) subscribe(c C, pairs []pair, push bool, now time.Time) ([]
 
 // hasKey reports whether subs holds key with any sub type.
 func (r *registry[C]) hasKey(subs map[pair]*entry, key string) bool {
-	for _, t := range []int32{SubBasic, SubOrderBook, SubTicker} {
+	for _, t := range allSubTypes {
 		if _, ok := subs[pair{key, t}]; ok {
 			return true
 		}
@@ -268,7 +233,24 @@ func (r *registry[C]) targets(dst []target[C], key string) []target[C] {
 func (r *registry[C]) used(c C) int {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	return len(r.conns[c])
+	return weigh(r.conns[c])
+}
+
+// weigh returns the quota a connection's subscriptions use.
+func weigh(subs map[pair]*entry) int {
+	n := 0
+	for p := range subs {
+		n += quotaWeight(p.subType)
+	}
+	return n
+}
+
+func weighPairs(ps []pair) int {
+	n := 0
+	for _, p := range ps {
+		n += quotaWeight(p.subType)
+	}
+	return n
 }
 
 // snapshot returns c's subscriptions grouped by sub type, securities sorted.

@@ -69,7 +69,7 @@ func (s *Service) getUserInfo(_ context.Context, _ *server.Conn, req server.Requ
 		IsNeedAgreeDisclaimer: proto.Bool(false),
 		UserID:                proto.Int64(int64(s.cfg.UserID)),
 		SubQuota:              proto.Int32(int32(s.cfg.SubQuota)),
-		HistoryKLQuota:        proto.Int32(100),
+		HistoryKLQuota:        proto.Int32(int32(s.kl.quota.limit)),
 	}}, nil
 }
 

@@ -66,7 +66,7 @@ func (s *Service) getHoldingChangeList(_ context.Context, _ *server.Conn, req se
 
 	loc := calendar.Location(calendar.US)
 	now := s.cfg.Now()
-	total := s.fundamentalsOf(q).totalShares
+	total := float64(equityEx(q).GetIssuedShares())
 	seed := s.synthSeed(q.Key()) ^ uint64(cat)*0x484f4c44
 	out := &qotgetholdingchangelist.S2C{Security: security(q.Instrument)}
 	for i, name := range group.names {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetsecuritysnapshot"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotstockfilter"
 	"github.com/futugw/gateway/opend/server"
 	"github.com/futugw/gateway/opend/sim/market"
@@ -16,10 +17,12 @@ import (
 // maxFilterNum is OpenD's page size limit for Qot_StockFilter.
 const maxFilterNum = 200
 
-// screenRow is one candidate stock with what the filters read.
+// screenRow is one candidate stock with what the filters read: the live
+// quote and the fundamentals Qot_GetSecuritySnapshot reports (equityEx), so
+// the screener and the snapshot agree.
 type screenRow struct {
 	q market.Quote
-	f fundamentals
+	f *qotgetsecuritysnapshot.EquitySnapshotExData
 }
 
 // stockFields are the StockField values served, each read from a row. The
@@ -29,13 +32,13 @@ var stockFields = map[qotstockfilter.StockField]func(r screenRow) float64{
 	qotstockfilter.StockField_StockField_CurPrice:       func(r screenRow) float64 { return r.q.Cur },
 	qotstockfilter.StockField_StockField_BidAskRatio:    func(r screenRow) float64 { return bidAskRatio(r.q) },
 	qotstockfilter.StockField_StockField_LotPrice:       func(r screenRow) float64 { return r.q.Cur * float64(r.q.LotSize) },
-	qotstockfilter.StockField_StockField_MarketVal:      func(r screenRow) float64 { return r.q.Cur * r.f.totalShares },
-	qotstockfilter.StockField_StockField_PeAnnual:       func(r screenRow) float64 { return r.q.Cur / r.f.epsAnnual },
-	qotstockfilter.StockField_StockField_PeTTM:          func(r screenRow) float64 { return r.q.Cur / r.f.epsTTM },
-	qotstockfilter.StockField_StockField_PbRate:         func(r screenRow) float64 { return r.q.Cur / r.f.bookPerShare },
-	qotstockfilter.StockField_StockField_TotalShare:     func(r screenRow) float64 { return r.f.totalShares },
-	qotstockfilter.StockField_StockField_FloatShare:     func(r screenRow) float64 { return r.f.floatShares },
-	qotstockfilter.StockField_StockField_FloatMarketVal: func(r screenRow) float64 { return r.q.Cur * r.f.floatShares },
+	qotstockfilter.StockField_StockField_MarketVal:      func(r screenRow) float64 { return r.f.GetIssuedMarketVal() },
+	qotstockfilter.StockField_StockField_PeAnnual:       func(r screenRow) float64 { return r.f.GetPeRate() },
+	qotstockfilter.StockField_StockField_PeTTM:          func(r screenRow) float64 { return r.f.GetPeTTMRate() },
+	qotstockfilter.StockField_StockField_PbRate:         func(r screenRow) float64 { return r.f.GetPbRate() },
+	qotstockfilter.StockField_StockField_TotalShare:     func(r screenRow) float64 { return float64(r.f.GetIssuedShares()) },
+	qotstockfilter.StockField_StockField_FloatShare:     func(r screenRow) float64 { return float64(r.f.GetOutstandingShares()) },
+	qotstockfilter.StockField_StockField_FloatMarketVal: func(r screenRow) float64 { return r.f.GetOutstandingMarketVal() },
 }
 
 // accumulateFields are the AccumulateField values served, over today only
@@ -175,7 +178,7 @@ func criteria(c2s *qotstockfilter.C2S) ([]criterion, error) {
 }
 
 // stockFilter screens the market's stocks (or a plate's) on live quotes and
-// synthetic fundamentals, sorts by the one sorting filter (else by code) and
+// the snapshot's fundamentals, sorts by the one sorting filter (else by code) and
 // pages with begin and num.
 func (s *Service) stockFilter(_ context.Context, _ *server.Conn, req server.Request) (proto.Message, error) {
 	var in qotstockfilter.Request
@@ -204,7 +207,7 @@ func (s *Service) stockFilter(_ context.Context, _ *server.Conn, req server.Requ
 	var rows []screenRow
 	for _, in := range candidates {
 		q, _ := s.m.QuoteByKey(in.Key())
-		r := screenRow{q: q, f: s.fundamentalsOf(q)}
+		r := screenRow{q: q, f: equityEx(q)}
 		if !slices.ContainsFunc(crit, func(c criterion) bool { return !c.keep(r) }) {
 			rows = append(rows, r)
 		}

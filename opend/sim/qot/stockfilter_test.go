@@ -2,9 +2,11 @@ package qot
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"testing"
 
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetsecuritysnapshot"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotstockfilter"
 	"github.com/futugw/gateway/opend/envelope"
 	"github.com/futugw/gateway/opend/protoid"
@@ -97,6 +99,19 @@ func TestStockFilterSortedAndPaged(t *testing.T) {
 	if !slices.IsSortedFunc(caps, func(a, b float64) int { return -cmp.Compare(a, b) }) {
 		t.Errorf("market values not descending: %v", caps)
 	}
+	// The screener's fundamentals are the snapshot's.
+	var snap qotgetsecuritysnapshot.Response
+	st, err := c.Call(testCtx(t), protoid.QotGetSecuritySnapshot, &qotgetsecuritysnapshot.Request{
+		C2S: &qotgetsecuritysnapshot.C2S{SecurityList: secs(got[0])}}, &snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustOK(t, st, "Qot_GetSecuritySnapshot")
+	ex := snap.GetS2C().GetSnapshotList()[0].GetEquityExData()
+	if math.Abs(ex.GetIssuedMarketVal()-caps[0]) > 0.001 {
+		t.Errorf("%s: screener market value %v, snapshot %v", got[0], caps[0], ex.GetIssuedMarketVal())
+	}
+
 	past, st := screen(t, c, req(100, 3))
 	mustOK(t, st, "page past the end")
 	if len(past.GetDataList()) != 0 || !past.GetLastPage() {

@@ -8,13 +8,10 @@ import (
 )
 
 // synthSeed is a per-security seed for the synthetic reference data
-// (suspensions, capital flows, fundamentals): it changes with the market's
-// seed through the day's seeded opening price, so one simulator seed gives one
-// coherent set of answers. When qot.Config carries the market seed itself,
-// mix that in instead.
+// (suspensions, capital flows, code changes, holders): the market's seed
+// mixed with the security, so one simulator seed gives one set of answers.
 func (s *Service) synthSeed(key string) uint64 {
-	q, _ := s.m.QuoteByKey(key)
-	return mix(uint64(staticID(key)) ^ math.Float64bits(q.Open))
+	return mix(uint64(s.cfg.Seed) ^ uint64(staticID(key)))
 }
 
 // unit maps a hash to [0, 1).

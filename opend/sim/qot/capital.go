@@ -9,6 +9,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetcapitalflow"
 	"github.com/futugw/gateway/opend/server"
 	"github.com/futugw/gateway/opend/sim/calendar"
+	"github.com/futugw/gateway/opend/sim/kline"
 	"github.com/futugw/gateway/opend/sim/market"
 	"google.golang.org/protobuf/proto"
 )
@@ -171,15 +172,9 @@ func continuous(k calendar.SessionKind) bool {
 	return k == calendar.SessionMorning || k == calendar.SessionAfternoon || k == calendar.SessionRegular
 }
 
-// pastTurnover is a past day's synthetic turnover: about a day's typical
-// volume at the previous close.
-func pastTurnover(q market.Quote, h uint64) float64 {
-	lot := float64(max(q.LotSize, 1))
-	return q.LastClose * lot * 2000 * (0.5 + unit(h))
-}
-
 // periodFlow lists net inflows per trading day, or summed per week (from
-// Monday) or month, each labelled with its first trading day.
+// Monday) or month, each labelled with its first trading day. A past day
+// splits the turnover of its K-line day bar, today the live turnover.
 func (s *Service) periodFlow(q market.Quote, period int32, from, to calendar.Date) *qotgetcapitalflow.S2C {
 	out := &qotgetcapitalflow.S2C{}
 	cal, ok := calendarOf(q.Market)
@@ -188,6 +183,12 @@ func (s *Service) periodFlow(q market.Quote, period int32, from, to calendar.Dat
 	}
 	today, loc := s.marketToday(q.Market)
 	seed := s.synthSeed(q.Key())
+	bars := map[calendar.Date]kline.Bar{}
+	if series, ok := s.kl.book.series(q.Key()); ok {
+		for _, b := range series.DayBars(from.In(loc), to.In(loc)) {
+			bars[calendar.DateOf(b.Time.In(loc))] = b
+		}
+	}
 	var cur *qotgetcapitalflow.CapitalFlowItem
 	var curPeriod calendar.Date
 	var last calendar.Date
@@ -198,9 +199,10 @@ func (s *Service) periodFlow(q market.Quote, period int32, from, to calendar.Dat
 		var f flowSplit
 		if d.Date == today {
 			f = s.todaySplit(q)
+		} else if b, ok := bars[d.Date]; ok {
+			f = splitTurnover(b.Turnover, b.ChangeRate(), dayHash(seed, d.Date))
 		} else {
-			h := dayHash(seed, d.Date)
-			f = splitTurnover(pastTurnover(q, h), (unit(mix(h+99))-0.5)*6, h)
+			continue // before the listing or the history
 		}
 		p := periodOf(period, d.Date)
 		if cur == nil || p != curPeriod {

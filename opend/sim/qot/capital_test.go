@@ -163,3 +163,31 @@ func TestCapitalCoherentWithTurnover(t *testing.T) {
 	_, st := capitalFlow(t, c, &qotgetcapitalflow.C2S{Security: securityOf("US.NOPE")})
 	mustFail(t, st, "unknown security", codeUnknownSec)
 }
+
+func TestSplitTurnover(t *testing.T) {
+	for _, tt := range []struct {
+		turnover, changeRate float64
+		wantNet              int // sign of the big orders' net inflow
+	}{
+		{1e8, 5, 1},
+		{1e8, -5, -1},
+		{12345.67, 0, 0},
+		{0, 3, 0},
+	} {
+		f := splitTurnover(tt.turnover, tt.changeRate, 42)
+		sum := 0.0
+		for c := range 4 {
+			sum += f.in[c] + f.out[c]
+			if f.in[c] < 0 || f.out[c] < 0 {
+				t.Errorf("%+v: negative flow %v/%v", tt, f.in[c], f.out[c])
+			}
+		}
+		if !nearMoney(sum, tt.turnover) {
+			t.Errorf("%+v: in and out add up to %v", tt, sum)
+		}
+		big := f.net(0) + f.net(1)
+		if tt.wantNet > 0 && big <= 0 || tt.wantNet < 0 && big >= 0 {
+			t.Errorf("%+v: big orders net %v, want sign %d", tt, big, tt.wantNet)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetsecuritysnapshot"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotstockfilter"
 	"github.com/futugw/gateway/opend/server"
+	"github.com/futugw/gateway/opend/sim/kline"
 	"github.com/futugw/gateway/opend/sim/market"
 	"google.golang.org/protobuf/proto"
 )
@@ -18,12 +19,31 @@ import (
 const maxFilterNum = 200
 
 // screenRow is one candidate stock with what the filters read: the live
-// quote and the fundamentals Qot_GetSecuritySnapshot reports (equityEx), so
-// the screener and the snapshot agree.
+// quote, the fundamentals Qot_GetSecuritySnapshot reports (equityEx), so the
+// screener and the snapshot agree, and the K-line day bars before today that
+// multi-day accumulate filters need.
 type screenRow struct {
-	q market.Quote
-	f *qotgetsecuritysnapshot.EquitySnapshotExData
+	q    market.Quote
+	f    *qotgetsecuritysnapshot.EquitySnapshotExData
+	past []kline.Bar // oldest first
 }
+
+// window returns the last days-1 past bars: with today, a days-long window.
+func (r screenRow) window(days int) []kline.Bar {
+	return r.past[max(len(r.past)-(days-1), 0):]
+}
+
+// windowRef is the close before the window: the reference of its change
+// rate and amplitude.
+func (r screenRow) windowRef(days int) float64 {
+	if w := r.window(days); len(w) > 0 {
+		return w[0].LastClose
+	}
+	return r.q.LastClose
+}
+
+// maxAccumulateDays bounds an accumulate filter's window.
+const maxAccumulateDays = 365
 
 // stockFields are the StockField values served, each read from a row. The
 // 52-week, 5-minute, year-to-date, volume-ratio, PS and PCF fields need
@@ -41,19 +61,52 @@ var stockFields = map[qotstockfilter.StockField]func(r screenRow) float64{
 	qotstockfilter.StockField_StockField_FloatMarketVal: func(r screenRow) float64 { return r.f.GetOutstandingMarketVal() },
 }
 
-// accumulateFields are the AccumulateField values served, over today only
-// (days = 1): longer windows need day bars the quote service does not hold.
-var accumulateFields = map[qotstockfilter.AccumulateField]func(r screenRow) float64{
-	qotstockfilter.AccumulateField_AccumulateField_ChangeRate: func(r screenRow) float64 { return changeRate(r.q) },
-	qotstockfilter.AccumulateField_AccumulateField_Amplitude:  func(r screenRow) float64 { return amplitude(r.q) },
-	qotstockfilter.AccumulateField_AccumulateField_Volume:     func(r screenRow) float64 { return float64(r.q.Volume) },
-	qotstockfilter.AccumulateField_AccumulateField_Turnover:   func(r screenRow) float64 { return r.q.Turnover },
+// accumulateFields are the AccumulateField values served over a window of
+// days ending today: the change and the amplitude against the close before
+// the window, and the daily average volume and turnover. The turnover rate
+// is not served: quotes report it as 0.
+var accumulateFields = map[qotstockfilter.AccumulateField]func(r screenRow, days int) float64{
+	qotstockfilter.AccumulateField_AccumulateField_ChangeRate: func(r screenRow, days int) float64 {
+		ref := r.windowRef(days)
+		if ref <= 0 {
+			return 0
+		}
+		return (r.q.Cur - ref) / ref * 100
+	},
+	qotstockfilter.AccumulateField_AccumulateField_Amplitude: func(r screenRow, days int) float64 {
+		hi, lo := r.q.High, r.q.Low
+		for _, b := range r.window(days) {
+			hi, lo = max(hi, b.High), min(lo, b.Low)
+		}
+		ref := r.windowRef(days)
+		if ref <= 0 {
+			return 0
+		}
+		return (hi - lo) / ref * 100
+	},
+	qotstockfilter.AccumulateField_AccumulateField_Volume: func(r screenRow, days int) float64 {
+		w := r.window(days)
+		sum := float64(r.q.Volume)
+		for _, b := range w {
+			sum += float64(b.Volume)
+		}
+		return sum / float64(len(w)+1)
+	},
+	qotstockfilter.AccumulateField_AccumulateField_Turnover: func(r screenRow, days int) float64 {
+		w := r.window(days)
+		sum := r.q.Turnover
+		for _, b := range w {
+			sum += b.Turnover
+		}
+		return sum / float64(len(w)+1)
+	},
 }
 
 // criterion is one base or accumulate filter, normalised.
 type criterion struct {
 	value    func(screenRow) float64 // nil for code and name
 	text     func(screenRow) string  // code or name
+	days     int                     // accumulate window; 0 for base fields
 	min, max *float64
 	filter   bool
 	sortDir  qotstockfilter.SortDir
@@ -126,20 +179,22 @@ func accumulateCriterion(f *qotstockfilter.AccumulateFilter) (criterion, error) 
 	if err != nil {
 		return criterion{}, err
 	}
-	value, ok := accumulateFields[field]
+	byDays, ok := accumulateFields[field]
 	if !ok {
 		if _, named := qotstockfilter.AccumulateField_name[int32(field)]; named && field != 0 {
 			return criterion{}, failf(codeUnsupported, "AccumulateField %s is not simulated", field)
 		}
 		return criterion{}, failf(codeInvalid, "fieldName %d is not an AccumulateField", field)
 	}
-	if f.GetDays() != 1 {
-		return criterion{}, failf(codeUnsupported, "days %d: the simulator accumulates over today only (days = 1)", f.GetDays())
+	days := int(f.GetDays())
+	if days < 1 || days > maxAccumulateDays {
+		return criterion{}, failf(codeInvalid, "days %d: want 1 to %d", days, maxAccumulateDays)
 	}
-	return criterion{value: value, min: f.FilterMin, max: f.FilterMax, filter: filterApplies(f.IsNoFilter), sortDir: dir,
+	value := func(r screenRow) float64 { return byDays(r, days) }
+	return criterion{value: value, days: days, min: f.FilterMin, max: f.FilterMax, filter: filterApplies(f.IsNoFilter), sortDir: dir,
 		emit: func(d *qotstockfilter.StockData, r screenRow) {
 			d.AccumulateDataList = append(d.AccumulateDataList, &qotstockfilter.AccumulateData{
-				FieldName: proto.Int32(int32(field)), Value: proto.Float64(trunc3(value(r))), Days: proto.Int32(1)})
+				FieldName: proto.Int32(int32(field)), Value: proto.Float64(trunc3(value(r))), Days: proto.Int32(int32(days))})
 		}}, nil
 }
 
@@ -204,10 +259,14 @@ func (s *Service) stockFilter(_ context.Context, _ *server.Conn, req server.Requ
 		return nil, toEnvelope(err)
 	}
 
+	past := 0
+	for _, c := range crit {
+		past = max(past, c.days-1)
+	}
 	var rows []screenRow
 	for _, in := range candidates {
 		q, _ := s.m.QuoteByKey(in.Key())
-		r := screenRow{q: q, f: equityEx(q)}
+		r := screenRow{q: q, f: equityEx(q), past: s.pastDayBars(in.Key(), past)}
 		if !slices.ContainsFunc(crit, func(c criterion) bool { return !c.keep(r) }) {
 			rows = append(rows, r)
 		}

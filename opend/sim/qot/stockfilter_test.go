@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetsecuritysnapshot"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotrequesthistorykl"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotstockfilter"
 	"github.com/futugw/gateway/opend/envelope"
 	"github.com/futugw/gateway/opend/protoid"
@@ -151,6 +152,57 @@ func TestStockFilterChangeRateToday(t *testing.T) {
 	}
 }
 
+// TestStockFilterWindowAgreesWithKLines: a five-day accumulate window is the
+// day K-lines of the four trading days before today plus today's quote.
+func TestStockFilterWindowAgreesWithKLines(t *testing.T) {
+	e := start(t, Config{})
+	c := e.dial(t)
+	const key = "HK.00700"
+	for range 40 {
+		e.mkt.Step(key)
+	}
+	var kl qotrequesthistorykl.Response
+	st, err := c.Call(testCtx(t), protoid.QotRequestHistoryKL, &qotrequesthistorykl.Request{C2S: &qotrequesthistorykl.C2S{
+		RehabType: proto.Int32(0), KlType: proto.Int32(2), Security: securityOf(key),
+		BeginTime: proto.String("2025-02-01"), EndTime: proto.String("2025-03-01")}}, &kl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustOK(t, st, "Qot_RequestHistoryKL")
+	bars := kl.GetS2C().GetKlList()
+	if len(bars) < 4 {
+		t.Fatalf("%d day bars", len(bars))
+	}
+	bars = bars[len(bars)-4:]
+	q, _ := e.mkt.QuoteByKey(key)
+	ref := bars[0].GetLastClosePrice()
+	vol := float64(q.Volume)
+	for _, b := range bars {
+		vol += float64(b.GetVolume())
+	}
+	acc := func(f qotstockfilter.AccumulateField) *qotstockfilter.AccumulateFilter {
+		return &qotstockfilter.AccumulateFilter{FieldName: proto.Int32(int32(f)), Days: proto.Int32(5)}
+	}
+	page, st := screen(t, c, &qotstockfilter.C2S{Begin: proto.Int32(0), Num: proto.Int32(200), Market: proto.Int32(market.MarketHK),
+		AccumulateFilterList: []*qotstockfilter.AccumulateFilter{
+			acc(qotstockfilter.AccumulateField_AccumulateField_ChangeRate), acc(qotstockfilter.AccumulateField_AccumulateField_Volume)}})
+	mustOK(t, st, "five-day screen")
+	for _, d := range page.GetDataList() {
+		if keyOf(d.GetSecurity()) != key {
+			continue
+		}
+		a := d.GetAccumulateDataList()
+		if want := trunc3((q.Cur - ref) / ref * 100); a[0].GetValue() != want || a[0].GetDays() != 5 {
+			t.Errorf("five-day change %v, want %v from the K-line close %v", a[0].GetValue(), want, ref)
+		}
+		if want := trunc3(vol / 5); a[1].GetValue() != want {
+			t.Errorf("five-day average volume %v, want %v", a[1].GetValue(), want)
+		}
+		return
+	}
+	t.Fatalf("%s not screened", key)
+}
+
 func TestStockFilterRefusals(t *testing.T) {
 	e := start(t, Config{})
 	c := e.dial(t)
@@ -183,9 +235,17 @@ func TestStockFilterRefusals(t *testing.T) {
 				baseFilter(qotstockfilter.StockField_StockField_CurPrice, nil, nil, false, qotstockfilter.SortDir_SortDir_Ascend),
 				baseFilter(qotstockfilter.StockField_StockField_PeTTM, nil, nil, false, qotstockfilter.SortDir_SortDir_Descend)}
 		}), codeInvalid},
-		{"five-day change rate", req(func(r *qotstockfilter.C2S) {
+		{"zero-day change rate", req(func(r *qotstockfilter.C2S) {
 			r.AccumulateFilterList = []*qotstockfilter.AccumulateFilter{{
-				FieldName: proto.Int32(int32(qotstockfilter.AccumulateField_AccumulateField_ChangeRate)), Days: proto.Int32(5)}}
+				FieldName: proto.Int32(int32(qotstockfilter.AccumulateField_AccumulateField_ChangeRate)), Days: proto.Int32(0)}}
+		}), codeInvalid},
+		{"a window over a year", req(func(r *qotstockfilter.C2S) {
+			r.AccumulateFilterList = []*qotstockfilter.AccumulateFilter{{
+				FieldName: proto.Int32(int32(qotstockfilter.AccumulateField_AccumulateField_Volume)), Days: proto.Int32(400)}}
+		}), codeInvalid},
+		{"turnover rate", req(func(r *qotstockfilter.C2S) {
+			r.AccumulateFilterList = []*qotstockfilter.AccumulateFilter{{
+				FieldName: proto.Int32(int32(qotstockfilter.AccumulateField_AccumulateField_TurnoverRate)), Days: proto.Int32(1)}}
 		}), codeUnsupported},
 		{"financial filter", req(func(r *qotstockfilter.C2S) {
 			r.FinancialFilterList = []*qotstockfilter.FinancialFilter{{FieldName: proto.Int32(1), Quarter: proto.Int32(1)}}

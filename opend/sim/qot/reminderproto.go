@@ -18,8 +18,8 @@ import (
 // errCode for a reminder key that does not exist or names another security,
 // and for the per-security cap.
 const (
-	codeReminderKey   int32 = 8
-	codeReminderLimit int32 = 9
+	codeReminderKey   int32 = 21
+	codeReminderLimit int32 = 22
 )
 
 // Qot_SetPriceReminder.SetPriceReminderOp values.

@@ -11,7 +11,9 @@ import (
 )
 
 // errCode for a watchlist group that does not exist or cannot be modified.
-const codeGroup int32 = 7
+// The user-state codes (20-22) sit apart from errors.go's so that areas
+// growing in parallel do not reuse a number.
+const codeGroup int32 = 20
 
 func groupData(name string, typ int32) *qotgetusersecuritygroup.GroupData {
 	return &qotgetusersecuritygroup.GroupData{GroupName: proto.String(name), GroupType: proto.Int32(typ)}

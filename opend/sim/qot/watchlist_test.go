@@ -119,6 +119,11 @@ func TestWatchlistSharedAcrossConnections(t *testing.T) {
 	mustOK(t, modify(t, b, "Watching", modifyDel, secs("US.AAPL")), "delete")
 	wantKeys(t, a, "Favourites", "HK.00700", "HK.09988", "US.MSFT")
 	wantKeys(t, a, "All", "HK.00700", "HK.09988", "US.MSFT", "US.NFLX", "HK.00388")
+
+	// The state outlives the connections that made it.
+	a.Close()
+	b.Close()
+	wantKeys(t, e.dial(t), "Watching", "US.NFLX", "HK.00388")
 }
 
 func TestModifyUserSecurityRefusals(t *testing.T) {

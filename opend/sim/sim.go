@@ -24,7 +24,7 @@ import (
 type Config struct {
 	Seed         int64         // market random walk seed
 	PushInterval time.Duration // time between price steps of one security; 0 = 500ms
-	SubQuota     int           // subscription slots per connection; 0 = 500
+	SubQuota     int           // subscription slots of the login, shared by its connections; 0 = 500
 	MinSubHold   time.Duration // minimum subscription age before unsubscribing; 0 = 1m
 	// ExtraSecurities adds this many generated HK equities (codes 80000, 80001,
 	// ...; see market.FirstGeneratedCode) to the built-in universe; at most

@@ -66,7 +66,7 @@ func parseFlags(args []string) (options, error) {
 	o.logs = obs.RegisterLogFlags(fs)
 	config.IntVar(fs, &o.seed, "seed", "OPEND_SIM_SEED", 1, "random walk seed")
 	config.DurationVar(fs, &o.pushInterval, "push-interval", "OPEND_SIM_PUSH_INTERVAL", 500*time.Millisecond, "time between price steps of one security; 1ms = 1000 pushes/s per security")
-	config.IntVar(fs, &o.subQuota, "sub-quota", "OPEND_SIM_SUB_QUOTA", 500, "subscription slots per connection")
+	config.IntVar(fs, &o.subQuota, "sub-quota", "OPEND_SIM_SUB_QUOTA", 500, "subscription slots of the simulated login, shared by all its connections")
 	config.DurationVar(fs, &o.minSubHold, "min-sub-hold", "OPEND_SIM_MIN_SUB_HOLD", time.Minute, "minimum subscription age before unsubscribing")
 	config.IntVar(fs, &o.orderRateLimit, "order-rate-limit", "OPEND_SIM_ORDER_RATE_LIMIT", 0, "place and modify requests (each) per account per 30s; 0 = OpenD's documented 15 and 20")
 	freqLimits := config.String(fs, "freq-limits", "OPEND_SIM_FREQ_LIMITS", "default", "OpenD's per-interface frequency limits: default, off, or a scale factor for every limit (2 = twice OpenD's rate)")

@@ -80,7 +80,7 @@ type Sim struct {
 
 // New builds the market, the server and both halves of the protocol.
 func New(cfg Config) (*Sim, error) {
-	if cfg.SubQuota < 0 || cfg.PushInterval < 0 || cfg.MinSubHold < 0 || cfg.OrderRateLimit < 0 {
+	if cfg.SubQuota < 0 || cfg.HistoryKLQuota < 0 || cfg.PushInterval < 0 || cfg.MinSubHold < 0 || cfg.OrderRateLimit < 0 {
 		return nil, errors.New("sim: negative quota, interval, hold or rate limit")
 	}
 	if cfg.ExtraSecurities < 0 || cfg.ExtraSecurities > market.MaxGenerated {

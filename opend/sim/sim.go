@@ -24,7 +24,7 @@ import (
 type Config struct {
 	Seed         int64         // market random walk seed
 	PushInterval time.Duration // time between price steps of one security; 0 = 500ms
-	SubQuota     int           // subscription slots per connection; 0 = 500
+	SubQuota     int           // subscription slots of the login, shared by its connections; 0 = 500
 	MinSubHold   time.Duration // minimum subscription age before unsubscribing; 0 = 1m
 	// ExtraSecurities adds this many generated HK equities (codes 80000, 80001,
 	// ...; see market.FirstGeneratedCode) to the built-in universe; at most
@@ -80,7 +80,7 @@ type Sim struct {
 
 // New builds the market, the server and both halves of the protocol.
 func New(cfg Config) (*Sim, error) {
-	if cfg.SubQuota < 0 || cfg.PushInterval < 0 || cfg.MinSubHold < 0 || cfg.OrderRateLimit < 0 {
+	if cfg.SubQuota < 0 || cfg.HistoryKLQuota < 0 || cfg.PushInterval < 0 || cfg.MinSubHold < 0 || cfg.OrderRateLimit < 0 {
 		return nil, errors.New("sim: negative quota, interval, hold or rate limit")
 	}
 	if cfg.ExtraSecurities < 0 || cfg.ExtraSecurities > market.MaxGenerated {

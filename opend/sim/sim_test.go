@@ -120,6 +120,9 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	if _, err := New(Config{SubQuota: -1}); err == nil {
 		t.Fatal("negative quota accepted")
 	}
+	if _, err := New(Config{HistoryKLQuota: -1}); err == nil {
+		t.Fatal("negative history K-line quota accepted")
+	}
 	if _, err := New(Config{ExtraSecurities: -1}); err == nil {
 		t.Fatal("negative extra securities accepted")
 	}

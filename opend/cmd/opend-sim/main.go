@@ -32,6 +32,7 @@ type options struct {
 	seed              int
 	pushInterval      time.Duration
 	subQuota          int
+	historyKLQuota    int
 	minSubHold        time.Duration
 	orderRateLimit    int
 	freqLimits        freqlimit.Policy
@@ -66,7 +67,8 @@ func parseFlags(args []string) (options, error) {
 	o.logs = obs.RegisterLogFlags(fs)
 	config.IntVar(fs, &o.seed, "seed", "OPEND_SIM_SEED", 1, "random walk seed")
 	config.DurationVar(fs, &o.pushInterval, "push-interval", "OPEND_SIM_PUSH_INTERVAL", 500*time.Millisecond, "time between price steps of one security; 1ms = 1000 pushes/s per security")
-	config.IntVar(fs, &o.subQuota, "sub-quota", "OPEND_SIM_SUB_QUOTA", 500, "subscription slots per connection")
+	config.IntVar(fs, &o.subQuota, "sub-quota", "OPEND_SIM_SUB_QUOTA", 500, "subscription slots of the simulated login, shared by all its connections")
+	config.IntVar(fs, &o.historyKLQuota, "history-kl-quota", "OPEND_SIM_HISTORY_KL_QUOTA", 100, "distinct securities Qot_RequestHistoryKL serves per 30 days (Futu's historical candlestick quota)")
 	config.DurationVar(fs, &o.minSubHold, "min-sub-hold", "OPEND_SIM_MIN_SUB_HOLD", time.Minute, "minimum subscription age before unsubscribing")
 	config.IntVar(fs, &o.orderRateLimit, "order-rate-limit", "OPEND_SIM_ORDER_RATE_LIMIT", 0, "place and modify requests (each) per account per 30s; 0 = OpenD's documented 15 and 20")
 	freqLimits := config.String(fs, "freq-limits", "OPEND_SIM_FREQ_LIMITS", "default", "OpenD's per-interface frequency limits: default, off, or a scale factor for every limit (2 = twice OpenD's rate)")
@@ -94,8 +96,8 @@ func parseFlags(args []string) (options, error) {
 	if err := o.logs.Validate(); err != nil {
 		return o, err
 	}
-	if o.pushInterval <= 0 || o.subQuota <= 0 || o.minSubHold < 0 || o.orderRateLimit < 0 || o.extraSecurities < 0 || o.shutdownTimeout < 0 {
-		return o, errors.New("push-interval and sub-quota must be positive, order-rate-limit, min-sub-hold, extra-securities and shutdown-timeout not negative")
+	if o.pushInterval <= 0 || o.subQuota <= 0 || o.historyKLQuota <= 0 || o.minSubHold < 0 || o.orderRateLimit < 0 || o.extraSecurities < 0 || o.shutdownTimeout < 0 {
+		return o, errors.New("push-interval, sub-quota and history-kl-quota must be positive, order-rate-limit, min-sub-hold, extra-securities and shutdown-timeout not negative")
 	}
 	return o, nil
 }
@@ -127,6 +129,26 @@ func tradePassword(path string, log *slog.Logger) (string, error) {
 	return pw, nil
 }
 
+// simConfig is the simulator's configuration from the options.
+func simConfig(o options, pw string, now func() time.Time, log *slog.Logger) sim.Config {
+	return sim.Config{
+		Seed:              int64(o.seed),
+		PushInterval:      o.pushInterval,
+		SubQuota:          o.subQuota,
+		HistoryKLQuota:    o.historyKLQuota,
+		MinSubHold:        o.minSubHold,
+		TradePassword:     pw,
+		OrderRateLimit:    o.orderRateLimit,
+		FreqLimits:        o.freqLimits,
+		KeepAliveInterval: o.keepAliveInterval,
+		ExtraSecurities:   o.extraSecurities,
+		Kinds:             o.kinds,
+		ShutdownTimeout:   o.shutdownTimeout,
+		Now:               now,
+		Logger:            log,
+	}
+}
+
 func runSim(args []string) error {
 	o, err := parseFlags(args)
 	if err != nil {
@@ -142,21 +164,7 @@ func runSim(args []string) error {
 		now = o.clock.Now
 		log.Info("simulated clock", "start", now().Format(time.RFC3339), "speed", o.clock.Speed())
 	}
-	s, err := sim.New(sim.Config{
-		Seed:              int64(o.seed),
-		PushInterval:      o.pushInterval,
-		SubQuota:          o.subQuota,
-		MinSubHold:        o.minSubHold,
-		TradePassword:     pw,
-		OrderRateLimit:    o.orderRateLimit,
-		FreqLimits:        o.freqLimits,
-		KeepAliveInterval: o.keepAliveInterval,
-		ExtraSecurities:   o.extraSecurities,
-		Kinds:             o.kinds,
-		ShutdownTimeout:   o.shutdownTimeout,
-		Now:               now,
-		Logger:            log,
-	})
+	s, err := sim.New(simConfig(o, pw, now, log))
 	if err != nil {
 		return err
 	}

@@ -87,9 +87,10 @@ func (s *Service) getSecuritySnapshot(_ context.Context, _ *server.Conn, req ser
 	return &qotgetsecuritysnapshot.Response{RetType: succeed(), S2C: out}, nil
 }
 
-func snapshotBasic(q market.Quote) *qotgetsecuritysnapshot.SnapshotBasicData {
+// snapshotBasic is the basic part of q's snapshot; asks and bids are its
+// live book (own orders included), whose first levels are the best ask and bid.
+func snapshotBasic(q market.Quote, asks, bids []level) *qotgetsecuritysnapshot.SnapshotBasicData {
 	b := basicQot(q)
-	asks, bids := book(q)
 	d := &qotgetsecuritysnapshot.SnapshotBasicData{
 		Security:        b.Security,
 		Name:            b.Name,

@@ -16,8 +16,11 @@ import (
 // interest, street volume) are deterministic per security.
 func (s *Service) snapshotOf(q market.Quote) *qotgetsecuritysnapshot.Snapshot {
 	now := s.cfg.Now()
-	out := &qotgetsecuritysnapshot.Snapshot{Basic: snapshotBasic(q)}
-	completeBasic(out.Basic, q)
+	// The order book's levels, the user's own resting orders included, as
+	// Qot_GetOrderBook shows them.
+	asks, bids := s.liveBook(q)
+	out := &qotgetsecuritysnapshot.Snapshot{Basic: snapshotBasic(q, asks, bids)}
+	completeBasic(out.Basic, q, asks, bids)
 	switch q.SecType {
 	case market.SecTypeEqty:
 		out.EquityExData = equityEx(q)
@@ -38,9 +41,8 @@ func (s *Service) snapshotOf(q market.Quote) *qotgetsecuritysnapshot.Snapshot {
 }
 
 // completeBasic fills the basic part's optional figures derived from the
-// quote and the synthetic book.
-func completeBasic(b *qotgetsecuritysnapshot.SnapshotBasicData, q market.Quote) {
-	asks, bids := book(q)
+// quote and the live book.
+func completeBasic(b *qotgetsecuritysnapshot.SnapshotBasicData, q market.Quote, asks, bids []level) {
 	var askVol, bidVol int64
 	for i := range asks {
 		askVol += asks[i].volume

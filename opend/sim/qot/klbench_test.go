@@ -10,6 +10,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotrequesthistorykl"
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/sim"
+	"github.com/futugw/gateway/opend/sim/freqlimit"
 	"github.com/futugw/gateway/opend/sim/rawclient"
 	"github.com/futugw/gateway/opend/testkit/simtest"
 	"google.golang.org/protobuf/proto"
@@ -30,7 +31,9 @@ func BenchmarkRequestHistoryKL1000(b *testing.B) {
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			now := time.Date(2025, 3, 3, 2, 0, 0, 0, time.UTC)
-			_, addr := simtest.Start(b, sim.Config{Seed: 1, Now: func() time.Time { return now }})
+			// Frequency limits off: the serving path is measured, not OpenD's allowance.
+			_, addr := simtest.Start(b, sim.Config{Seed: 1, Now: func() time.Time { return now },
+				FreqLimits: freqlimit.Policy{Off: true}})
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
 			c, err := rawclient.Dial(ctx, addr, rawclient.Options{})

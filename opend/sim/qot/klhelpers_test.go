@@ -28,6 +28,8 @@ type histReq struct {
 	max        int32
 	next       []byte
 	fields     *int64
+	ext        bool  // extendedTime
+	session    int32 // Common.Session; 0 = not sent
 }
 
 func callHistory(ctx context.Context, t *testing.T, c *rawclient.Client, r histReq) (*qotrequesthistorykl.S2C, envelope.Status) {
@@ -39,6 +41,12 @@ func callHistory(ctx context.Context, t *testing.T, c *rawclient.Client, r histR
 		RehabType: proto.Int32(int32(r.rt)), KlType: proto.Int32(int32(r.kl)),
 		Security: securityOf(r.key), BeginTime: proto.String(r.begin), EndTime: proto.String(r.end),
 		NextReqKey: r.next, NeedKLFieldsFlag: r.fields,
+	}
+	if r.ext {
+		c2s.ExtendedTime = proto.Bool(true)
+	}
+	if r.session != 0 {
+		c2s.Session = proto.Int32(r.session)
 	}
 	if r.max > 0 {
 		c2s.MaxAckKLNum = proto.Int32(r.max)

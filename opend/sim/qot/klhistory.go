@@ -50,7 +50,8 @@ func (s *Service) klSeries(sec *qotcommon.Security) (*kline.Series, market.Instr
 
 // requestHistoryKL serves Qot_RequestHistoryKL: the bars labelled between
 // beginTime and endTime, every KLType and RehabType, paged by maxAckKLNum and
-// nextReqKey, continuing into today's live bars. Each distinct security costs
+// nextReqKey, continuing into today's live bars; US pre-market and
+// after-hours bars with extendedTime or session ETH / ALL (klextended.go). Each distinct security costs
 // one unit of the 30-day history quota; a refused request costs nothing.
 func (s *Service) requestHistoryKL(_ context.Context, _ *server.Conn, req server.Request) (proto.Message, error) {
 	var in qotrequesthistorykl.Request
@@ -70,7 +71,15 @@ func (s *Service) requestHistoryKL(_ context.Context, _ *server.Conn, req server
 	if err != nil {
 		return nil, toEnvelope(err)
 	}
-	page, err := s.kl.book.page(series, r)
+	ext, err := wantsExtended(c2s, inst.Market, kl)
+	if err != nil {
+		return nil, toEnvelope(err)
+	}
+	pageOf := s.kl.book.page
+	if ext {
+		pageOf = s.kl.book.extendedPage
+	}
+	page, err := pageOf(series, r)
 	if errors.Is(err, kline.ErrNextKey) {
 		return nil, toEnvelope(failf(codeInvalid, "nextReqKey does not continue this request (same security, klType, rehabType, beginTime and endTime)"))
 	}

@@ -1,6 +1,7 @@
 // Package qot serves the market-data half of the OpenD simulator: global
 // state and user info, subscriptions with the real OpenD's rules (per
-// connection, quota, one-minute minimum hold), quote requests and the
+// connection, one quota shared by the login's connections, one-minute minimum
+// hold), quote requests and the
 // Qot_UpdateBasicQot / Qot_UpdateOrderBook / Qot_UpdateTicker pushes. Every
 // Qot_Common.SubType is accepted (subtypes.go), K-line types included.
 package qot
@@ -17,7 +18,7 @@ import (
 
 // Config configures the quote service. The zero value is usable.
 type Config struct {
-	SubQuota     int           // slots per connection; 0 = 500
+	SubQuota     int           // slots of the OpenD login, shared by its connections; 0 = 500
 	MinSubHold   time.Duration // minimum age before unsubscribing; 0 = 1 minute
 	PushInterval time.Duration // time between steps of one security; 0 = 500ms
 	// StepAll steps every security of the market, not only subscribed ones, so
@@ -98,7 +99,8 @@ func Register(srv *server.Server, m *market.Market, cfg Config) *Service {
 }
 
 // DropConn forgets a closed connection's subscriptions. Wire it into the
-// server's OnClose hook: subscriptions belong to a connection and vanish with it.
+// server's OnClose hook: subscriptions belong to a connection and vanish with
+// it, but their quota slots stay until the minimum hold has run out.
 func (s *Service) DropConn(c *server.Conn) {
-	s.subs.drop(c)
+	s.subs.drop(c, s.cfg.Now())
 }

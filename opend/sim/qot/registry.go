@@ -20,6 +20,10 @@ type entry struct {
 
 // registry holds every connection's subscriptions. It is generic over the
 // connection handle so it can be tested without sockets.
+//
+// The quota is OpenD's, shared by every connection of the login, counted as
+// Futu documents it (quota.go): a pair held by several connections is one
+// slot, freed when the last of them lets it go.
 type registry[C comparable] struct {
 	quota int
 	hold  time.Duration
@@ -30,15 +34,22 @@ type registry[C comparable] struct {
 	byKey map[string]map[C]pushMask
 	// refs counts connections subscribed to a key with any sub type.
 	refs map[string]int
+	// holders counts the connections holding each pair.
+	holders map[pair]int
+	// lingering keeps the pairs of closed connections whose minimum hold had
+	// not run out, until it does: OpenD unsubscribes them then.
+	lingering map[pair]time.Time
 }
 
 func newRegistry[C comparable](quota int, hold time.Duration) *registry[C] {
 	return &registry[C]{
-		quota: quota,
-		hold:  hold,
-		conns: make(map[C]map[pair]*entry),
-		byKey: make(map[string]map[C]pushMask),
-		refs:  make(map[string]int),
+		quota:     quota,
+		hold:      hold,
+		conns:     make(map[C]map[pair]*entry),
+		byKey:     make(map[string]map[C]pushMask),
+		refs:      make(map[string]int),
+		holders:   make(map[pair]int),
+		lingering: make(map[pair]time.Time),
 	}
 }
 
@@ -54,9 +65,11 @@ func (r *registry[C]) subscribe(c C, pairs []pair, push bool, now time.Time) ([]
 			fresh = append(fresh, p)
 		}
 	}
-	if used, more := weigh(subs), weighPairs(fresh); used+more > r.quota {
+	r.pruneLocked(now)
+	if used, more := r.totalLocked(now), weighPairs(r.unheldLocked(fresh, now)); used+more > r.quota {
 		return nil, &codedError{codeQuota, fmt.Sprintf(
-			"subscription quota exceeded: %d slots used + %d new > quota %d (one security with one sub type is one slot)",
+			"subscription quota exceeded: %d slots used by this OpenD's connections + %d new > quota %d "+
+				"(one security with one sub type is one slot, however many connections hold it)",
 			used, more, r.quota)}
 	}
 	if subs == nil {
@@ -68,6 +81,7 @@ func (r *registry[C]) subscribe(c C, pairs []pair, push bool, now time.Time) ([]
 			r.refs[p.key]++
 		}
 		subs[p] = &entry{at: now}
+		r.holders[p]++
 	}
 	if push {
 		for _, p := range pairs {
@@ -157,6 +171,9 @@ func (r *registry[C]) unsubscribeAll(c C, now time.Time) error {
 func (r *registry[C]) removeLocked(c C, subs map[pair]*entry, p pair) {
 	r.setPushLocked(c, subs, p, false)
 	delete(subs, p)
+	if r.holders[p]--; r.holders[p] <= 0 {
+		delete(r.holders, p)
+	}
 	if !r.hasKey(subs, p.key) {
 		r.refs[p.key]--
 		if r.refs[p.key] <= 0 {
@@ -190,15 +207,21 @@ func (r *registry[C]) subscribed(c C, p pair) bool {
 	return ok
 }
 
-// drop forgets every subscription of a closed connection.
-func (r *registry[C]) drop(c C) {
+// drop forgets every subscription of a closed connection. A pair held less
+// than the minimum hold keeps its quota slot until the hold runs out, as
+// OpenD unsubscribes it only then.
+func (r *registry[C]) drop(c C, now time.Time) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	subs := r.conns[c]
-	for p := range subs {
+	for p, e := range subs {
+		if until := e.at.Add(r.hold); until.After(now) && until.After(r.lingering[p]) {
+			r.lingering[p] = until
+		}
 		r.removeLocked(c, subs, p)
 	}
 	delete(r.conns, c)
+	r.pruneLocked(now)
 }
 
 // keys returns the securities some connection is subscribed to, sorted.
@@ -227,30 +250,6 @@ func (r *registry[C]) targets(dst []target[C], key string) []target[C] {
 		dst = append(dst, target[C]{c, m})
 	}
 	return dst
-}
-
-// used returns the number of slots c holds.
-func (r *registry[C]) used(c C) int {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	return weigh(r.conns[c])
-}
-
-// weigh returns the quota a connection's subscriptions use.
-func weigh(subs map[pair]*entry) int {
-	n := 0
-	for p := range subs {
-		n += quotaWeight(p.subType)
-	}
-	return n
-}
-
-func weighPairs(ps []pair) int {
-	n := 0
-	for _, p := range ps {
-		n += quotaWeight(p.subType)
-	}
-	return n
 }
 
 // snapshot returns c's subscriptions grouped by sub type, securities sorted.

@@ -155,7 +155,7 @@ func (s *Service) getSubInfo(_ context.Context, c *server.Conn, req server.Reque
 	for _, cc := range conns {
 		list = append(list, s.connSubInfo(cc, cc == c))
 	}
-	used := s.subs.used(c)
+	used := s.subs.total(s.cfg.Now())
 	return &qotgetsubinfo.Response{RetType: succeed(), S2C: &qotgetsubinfo.S2C{
 		ConnSubInfoList: list,
 		TotalUsedQuota:  proto.Int32(int32(used)),

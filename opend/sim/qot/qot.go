@@ -11,6 +11,7 @@ import (
 
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/server"
+	"github.com/futugw/gateway/opend/sim/hours"
 	"github.com/futugw/gateway/opend/sim/market"
 	"github.com/futugw/gateway/platform/obs"
 )
@@ -36,6 +37,9 @@ type Config struct {
 	// HistoryQuota is how many distinct securities Qot_RequestHistoryKL
 	// serves per 30 days; 0 = 100.
 	HistoryQuota int
+	// MarketHours sets the market states GetGlobalState reports: the
+	// calendar's at Now under hours.Calendar.
+	MarketHours hours.Mode
 }
 
 func (c Config) withDefaults() Config {

@@ -9,11 +9,13 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/notify"
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/server"
+	"github.com/futugw/gateway/opend/sim/hours"
 	"google.golang.org/protobuf/proto"
 )
 
-// Qot_Common.QotMarketState values reported by GetGlobalState: the simulated
-// HK and US markets trade continuously; the others are closed.
+// Qot_Common.QotMarketState values: by default (hours.Always) GetGlobalState
+// reports the simulated HK and US markets in continuous trading, the others
+// closed; under hours.Calendar the securities markets follow the calendar.
 const (
 	stateAfternoon int32 = 5
 	stateClosed    int32 = 6
@@ -32,10 +34,10 @@ func (s *Service) getGlobalState(_ context.Context, c *server.Conn, req server.R
 	now := s.cfg.Now()
 	status := common.ProgramStatusType_ProgramStatusType_Ready
 	return &getglobalstate.Response{RetType: succeed(), S2C: &getglobalstate.S2C{
-		MarketHK:       proto.Int32(stateAfternoon),
-		MarketUS:       proto.Int32(stateAfternoon),
-		MarketSH:       proto.Int32(stateClosed),
-		MarketSZ:       proto.Int32(stateClosed),
+		MarketHK:       proto.Int32(hours.State(s.cfg.MarketHours, 1, now)),
+		MarketUS:       proto.Int32(hours.State(s.cfg.MarketHours, 11, now)),
+		MarketSH:       proto.Int32(hours.State(s.cfg.MarketHours, 21, now)),
+		MarketSZ:       proto.Int32(hours.State(s.cfg.MarketHours, 22, now)),
 		MarketHKFuture: proto.Int32(stateClosed),
 		QotLogined:     proto.Bool(true),
 		TrdLogined:     proto.Bool(true),

@@ -75,3 +75,39 @@ func TestFillsOnlyInSession(t *testing.T) {
 		})
 	}
 }
+
+// TestStopWaitsForSession: a US buy stop whose trigger the pre-market price
+// crosses neither fires nor fills before 09:30; in the regular session it does.
+func TestStopWaitsForSession(t *testing.T) {
+	ny := calendar.Location(calendar.US)
+	f := newFixture(t, Config{Fills: hours.Fills})
+	f.clock.now = time.Date(2026, 12, 7, 7, 0, 0, 0, ny)
+	h := header(EnvSimulate, 1002, TrdMarketUS)
+	aux := f.cur("US.AAPL") + 0.01
+	req := placeReq(h, sideBuy, typeStop, "AAPL", 1, 0)
+	req.AuxPrice = proto.Float64(aux)
+	req.FillOutsideRTH = proto.Bool(true) // a stop is no limit order: it still waits
+	id := f.mustPlace(req)
+
+	crossed := false
+	for range 1000 {
+		if q, _ := f.mkt.Step("US.AAPL"); q.Cur >= aux {
+			crossed = true
+			break
+		}
+	}
+	if !crossed {
+		t.Fatal("the walk never reached the trigger")
+	}
+	if got := f.order(h, id).GetOrderStatus(); got != statusSubmitted {
+		t.Fatalf("status in pre-market after the price crossed %g = %d, want still waiting", aux, got)
+	}
+
+	f.clock.now = time.Date(2026, 12, 7, 9, 30, 0, 0, ny)
+	for range 1000 {
+		if f.mkt.Step("US.AAPL"); f.order(h, id).GetOrderStatus() == statusFilledAll {
+			return
+		}
+	}
+	t.Errorf("stop never filled in the regular session; status %d", f.order(h, id).GetOrderStatus())
+}

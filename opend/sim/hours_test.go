@@ -15,6 +15,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetorderlist"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdplaceorder"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdsubaccpush"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/trdupdateorder"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdupdateorderfill"
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/sim"
@@ -220,4 +221,46 @@ func TestNewRejectsUnknownMarketHours(t *testing.T) {
 	if _, err := sim.New(sim.Config{MarketHours: hours.Mode(7)}); err == nil {
 		t.Error("market hours mode 7 accepted")
 	}
+}
+
+// TestCalendarHoursDayOrderExpiresWhileAllClosed: a US Day limit order with
+// fillOutsideRTH ends with the after-hours session at 20:00 New York time on
+// a Friday, when no market ticks until Monday: it is cancelled and pushed all
+// the same.
+func TestCalendarHoursDayOrderExpiresWhileAllClosed(t *testing.T) {
+	ny := calendar.Location(calendar.US)
+	start := time.Date(2026, 12, 11, 19, 59, 0, 0, ny) // Friday, after-hours
+	s, c, clk, ctx := hoursSim(t, start)
+	call(ctx, t, c, protoid.TrdSubAccPush, &trdsubaccpush.Request{C2S: &trdsubaccpush.C2S{
+		AccIDList: []uint64{1002}}}, &trdsubaccpush.Response{})
+	q, _ := s.Market().QuoteByKey("US.AAPL")
+	call(ctx, t, c, protoid.TrdPlaceOrder, &trdplaceorder.Request{C2S: &trdplaceorder.C2S{
+		PacketID: &common.PacketID{ConnID: proto.Uint64(c.ConnID), SerialNo: proto.Uint32(1)},
+		Header:   &trdcommon.TrdHeader{TrdEnv: proto.Int32(0), AccID: proto.Uint64(1002), TrdMarket: proto.Int32(2)},
+		TrdSide:  proto.Int32(1), OrderType: proto.Int32(1), Code: proto.String("AAPL"),
+		Qty: proto.Float64(1), Price: proto.Float64(market.Snap(market.MarketUS, q.Cur*0.5)),
+		FillOutsideRTH: proto.Bool(true),
+	}}, &trdplaceorder.Response{})
+	if got := nextOrder(ctx, t, c); got.GetOrderStatus() != int32(trdcommon.OrderStatus_OrderStatus_Submitted) {
+		t.Fatalf("placed: %v", got)
+	}
+
+	clk.Advance(2 * time.Minute)
+	got := nextOrder(ctx, t, c)
+	if got.GetOrderStatus() != int32(trdcommon.OrderStatus_OrderStatus_Cancelled_All) {
+		t.Errorf("after 20:00 Friday: %v, want cancelled (expired)", got)
+	}
+}
+
+func nextOrder(ctx context.Context, t *testing.T, c *rawclient.Client) *trdcommon.Order {
+	t.Helper()
+	f, err := c.NextPush(ctx, protoid.TrdUpdateOrder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p trdupdateorder.Response
+	if err := proto.Unmarshal(f.Body, &p); err != nil {
+		t.Fatal(err)
+	}
+	return p.GetS2C().GetOrder()
 }

@@ -183,6 +183,10 @@ func (s *Sim) Serve(ctx context.Context, ln net.Listener) error {
 		}
 	})
 
+	if s.cfg.MarketHours == hours.Calendar {
+		wg.Go(func() { s.expireLoop(ctx) })
+	}
+
 	served := make(chan error, 1)
 	wg.Go(func() { served <- s.srv.Serve(ln) })
 	s.log.Info("opend-sim serving", "addr", ln.Addr().String(), "securities", len(s.market.Instruments()))

@@ -99,3 +99,12 @@ func TestState(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkWalks is the cost calendar hours add to every price step.
+func BenchmarkWalks(b *testing.B) {
+	now := at(calendar.HK, "2026-12-07 10:00:00")
+	b.ReportAllocs()
+	for b.Loop() {
+		hours.Walks(1, now)
+	}
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/futugw/gateway/opend/server"
 	"github.com/futugw/gateway/opend/sim/freqlimit"
+	"github.com/futugw/gateway/opend/sim/hours"
 	"github.com/futugw/gateway/opend/sim/market"
 	"github.com/futugw/gateway/opend/sim/qot"
 	"github.com/futugw/gateway/opend/sim/trade"
@@ -55,6 +56,15 @@ type Config struct {
 	// itself on the wall clock whatever this is.
 	Now func() time.Time
 
+	// MarketHours says when prices walk and orders fill: around the clock
+	// (hours.Always, the zero value, so tests, load tools and demos keep
+	// moving at any hour) or only while the market trades by the calendar at
+	// Now (hours.Calendar): no steps or pushes for a closed market, fills in
+	// continuous trading (US pre-market and after-hours for fillOutsideRTH
+	// limit orders), orders placed while closed waiting for the open, and
+	// GetGlobalState's market states from the calendar.
+	MarketHours hours.Mode
+
 	// ShutdownTimeout bounds the graceful stop when Serve's context ends; 0 = 5s.
 	ShutdownTimeout time.Duration
 	Logger          *slog.Logger // nil = discarded
@@ -83,6 +93,9 @@ func New(cfg Config) (*Sim, error) {
 	if cfg.SubQuota < 0 || cfg.HistoryKLQuota < 0 || cfg.PushInterval < 0 || cfg.MinSubHold < 0 || cfg.OrderRateLimit < 0 {
 		return nil, errors.New("sim: negative quota, interval, hold or rate limit")
 	}
+	if cfg.MarketHours != hours.Always && cfg.MarketHours != hours.Calendar {
+		return nil, fmt.Errorf("sim: unknown market hours mode %d", cfg.MarketHours)
+	}
 	if cfg.ExtraSecurities < 0 || cfg.ExtraSecurities > market.MaxGenerated {
 		return nil, fmt.Errorf("sim: extra securities %d not within 0-%d", cfg.ExtraSecurities, market.MaxGenerated)
 	}
@@ -100,8 +113,13 @@ func New(cfg Config) (*Sim, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	var walks func(int32, time.Time) bool
+	var fills func(int32, time.Time, bool) bool
+	if cfg.MarketHours == hours.Calendar {
+		walks, fills = hours.Walks, hours.Fills
+	}
 	s.market = market.New(market.Config{Seed: cfg.Seed, ExtraSecurities: cfg.ExtraSecurities, Now: cfg.Now,
-		Kinds: cfg.Kinds})
+		Kinds: cfg.Kinds, Trading: walks})
 	s.srv = server.New(server.Config{
 		ServerVer:         cfg.ServerVer,
 		LoginUserID:       cfg.LoginUserID,
@@ -131,6 +149,7 @@ func New(cfg Config) (*Sim, error) {
 		TradePassword: cfg.TradePassword,
 		Seed:          uint64(cfg.Seed),
 		Now:           cfg.Now,
+		Fills:         fills,
 		Logger:        cfg.Logger,
 	})
 	s.registerSystem()
@@ -162,6 +181,10 @@ func (s *Sim) Serve(ctx context.Context, ln net.Listener) error {
 			s.log.Error("price loop stopped", obs.Err(err))
 		}
 	})
+
+	if s.cfg.MarketHours == hours.Calendar {
+		wg.Go(func() { s.expireLoop(ctx) })
+	}
 
 	served := make(chan error, 1)
 	wg.Go(func() { served <- s.srv.Serve(ln) })

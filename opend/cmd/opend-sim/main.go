@@ -20,6 +20,7 @@ import (
 	"github.com/futugw/gateway/opend/sim"
 	"github.com/futugw/gateway/opend/sim/calendar"
 	"github.com/futugw/gateway/opend/sim/freqlimit"
+	"github.com/futugw/gateway/opend/sim/hours"
 	"github.com/futugw/gateway/platform/config"
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/platform/run/runflags"
@@ -43,6 +44,7 @@ type options struct {
 	extraSecurities   int
 	kinds             bool
 	clock             *calendar.Clock
+	marketHours       hours.Mode
 }
 
 func main() {
@@ -78,6 +80,7 @@ func parseFlags(args []string) (options, error) {
 	config.BoolVar(fs, &o.kinds, "kinds", "OPEND_SIM_KINDS", true, "add indices, ETFs, HK.00700 warrants and CBBCs, AAPL and 00700 options and HSI futures to the universe")
 	clockStart := config.String(fs, "clock-start", "OPEND_SIM_CLOCK_START", "", "simulated time at start, RFC 3339 with offset (2026-12-07T09:29:50+08:00); empty = now")
 	clockSpeed := config.String(fs, "clock-speed", "OPEND_SIM_CLOCK_SPEED", "1", "simulated seconds per wall second, up to 1000000; 1 = real time")
+	marketHours := config.String(fs, "market-hours", "OPEND_SIM_MARKET_HOURS", "always", "when prices walk and orders fill: always (around the clock) or calendar (only in the market's sessions at the simulated clock; fillOutsideRTH for US pre-market and after-hours)")
 	if err := config.Parse(fs, args); err != nil {
 		return o, err
 	}
@@ -86,6 +89,9 @@ func parseFlags(args []string) (options, error) {
 		return o, fmt.Errorf("-freq-limits: %w", err)
 	}
 	o.freqLimits = freq
+	if o.marketHours, err = hours.ParseMode(*marketHours); err != nil {
+		return o, fmt.Errorf("-market-hours: %w", err)
+	}
 	clock, err := parseClock(*clockStart, *clockSpeed)
 	if err != nil {
 		return o, err
@@ -145,6 +151,7 @@ func simConfig(o options, pw string, now func() time.Time, log *slog.Logger) sim
 		Kinds:             o.kinds,
 		ShutdownTimeout:   o.shutdownTimeout,
 		Now:               now,
+		MarketHours:       o.marketHours,
 		Logger:            log,
 	}
 }
@@ -163,6 +170,9 @@ func runSim(args []string) error {
 	if o.clock != nil {
 		now = o.clock.Now
 		log.Info("simulated clock", "start", now().Format(time.RFC3339), "speed", o.clock.Speed())
+	}
+	if o.marketHours == hours.Calendar {
+		log.Info("market hours follow the calendar: closed markets stand still")
 	}
 	s, err := sim.New(simConfig(o, pw, now, log))
 	if err != nil {

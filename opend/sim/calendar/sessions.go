@@ -212,3 +212,24 @@ func State(m Market, t time.Time) MarketState {
 	}
 	return state
 }
+
+// SessionAt returns the kind of the session of m in progress at t; false
+// between sessions, on days m does not trade and for a market without a
+// calendar. Like State it reads the market's wall clock to the minute.
+func SessionAt(m Market, t time.Time) (SessionKind, bool) {
+	if !m.Valid() {
+		return 0, false
+	}
+	local := t.In(Location(m))
+	day, ok := TradingDay(m, DateOf(local))
+	if !ok {
+		return 0, false
+	}
+	now := at(local.Hour(), local.Minute())
+	for _, s := range scheduleOf(m, day.Type).sessions {
+		if s.start <= now && now < s.end {
+			return s.kind, true
+		}
+	}
+	return 0, false
+}

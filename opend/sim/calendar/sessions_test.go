@@ -199,3 +199,37 @@ func TestLocation(t *testing.T) {
 		}
 	}
 }
+
+func TestSessionAt(t *testing.T) {
+	tests := []struct {
+		m    Market
+		at   string // in the market's zone
+		want SessionKind
+		ok   bool
+	}{
+		{HK, "2026-12-07 08:59:59", 0, false},
+		{HK, "2026-12-07 09:00:00", SessionOpeningAuction, true},
+		{HK, "2026-12-07 09:30:00", SessionMorning, true},
+		{HK, "2026-12-07 12:00:00", 0, false}, // lunch
+		{HK, "2026-12-07 13:00:00", SessionAfternoon, true},
+		{HK, "2026-12-07 16:05:00", SessionClosingAuction, true},
+		{HK, "2026-12-07 16:10:00", 0, false},
+		{HK, "2026-12-05 10:00:00", 0, false}, // Saturday
+		{HK, "2026-12-24 12:05:00", SessionClosingAuction, true},
+		{US, "2026-12-07 03:59:59", 0, false},
+		{US, "2026-12-07 04:00:00", SessionPreMarket, true},
+		{US, "2026-12-07 09:30:00", SessionRegular, true},
+		{US, "2026-12-07 16:00:00", SessionAfterHours, true},
+		{US, "2026-12-07 20:00:00", 0, false},
+		{US, "2026-11-27 13:00:00", SessionAfterHours, true}, // early close
+		{CNSZ, "2026-12-07 11:30:00", 0, false},
+		{CNSZ, "2026-12-07 14:00:00", SessionAfternoon, true},
+		{Market(2), "2026-12-07 10:00:00", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := SessionAt(tt.m, local(tt.m, tt.at))
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("SessionAt(%v, %s) = %v, %v; want %v, %v", tt.m, tt.at, got, ok, tt.want, tt.ok)
+		}
+	}
+}

@@ -41,6 +41,9 @@ type Config struct {
 	// kinds.go after the stocks; derived ones follow their underlying's walk
 	// (Prices sets only the indices' and ETFs' levels).
 	Kinds bool
+	// Trading, when set, says whether securities of a QotMarket trade at an
+	// instant of Now: Step leaves the others still. nil = always.
+	Trading func(market int32, now time.Time) bool
 }
 
 // security is one instrument's mutable state and its own random source, so a
@@ -52,9 +55,10 @@ type security struct {
 
 // Market is the universe and its prices. It is safe for concurrent use.
 type Market struct {
-	vol  float64
-	now  func() time.Time
-	list []Instrument
+	vol     float64
+	now     func() time.Time
+	trading func(market int32, now time.Time) bool
+	list    []Instrument
 
 	mu   sync.Mutex
 	secs map[string]*security
@@ -78,10 +82,11 @@ func New(cfg Config) *Market {
 		universe, refs = withKinds(universe, refs, cfg.Now)
 	}
 	m := &Market{
-		vol:  cfg.Volatility,
-		now:  cfg.Now,
-		secs: make(map[string]*security, len(universe)),
-		subs: make(map[uint64]func(Quote)),
+		vol:     cfg.Volatility,
+		now:     cfg.Now,
+		trading: cfg.Trading,
+		secs:    make(map[string]*security, len(universe)),
+		subs:    make(map[uint64]func(Quote)),
 	}
 	if m.vol <= 0 {
 		m.vol = 0.001
@@ -151,7 +156,9 @@ func (m *Market) QuoteByKey(key string) (Quote, bool) {
 }
 
 // Step advances one security's random walk by one trade and notifies the
-// OnTick callbacks. It returns false for an unknown key.
+// OnTick callbacks. It returns false for an unknown key, and the unchanged
+// quote and false, notifying no one, while the security's market is not
+// trading (Config.Trading).
 func (m *Market) Step(key string) (Quote, bool) {
 	m.mu.Lock()
 	s, ok := m.secs[key]
@@ -159,7 +166,13 @@ func (m *Market) Step(key string) (Quote, bool) {
 		m.mu.Unlock()
 		return Quote{}, false
 	}
-	m.advance(s, m.now())
+	now := m.now()
+	if m.trading != nil && !m.trading(s.q.Market, now) {
+		q := s.q
+		m.mu.Unlock()
+		return q, false
+	}
+	m.advance(s, now)
 	q := s.q
 	m.mu.Unlock()
 

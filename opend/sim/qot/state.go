@@ -12,13 +12,6 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// Qot_Common.QotMarketState values reported by GetGlobalState: the simulated
-// HK and US markets trade continuously; the others are closed.
-const (
-	stateAfternoon int32 = 5
-	stateClosed    int32 = 6
-)
-
 // serverBuildNo is the simulator's build number in GetGlobalState.
 const serverBuildNo int32 = 1
 

@@ -59,6 +59,11 @@ type Config struct {
 	// remaining lots (at least one lot); 0 = 0.5. 1 allows a full fill at once.
 	MaxFillFraction float64
 
+	// Fills, when set, says whether an order on a QotMarket may trigger and
+	// fill at an instant, given whether it may fill outside regular trading
+	// hours (package hours); orders wait otherwise. nil = always.
+	Fills func(market int32, now time.Time, outsideRTH bool) bool
+
 	Seed   uint64           // seeds the fill sizes
 	Now    func() time.Time // clock; nil = time.Now
 	Logger *slog.Logger     // nil = discarded

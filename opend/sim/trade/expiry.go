@@ -76,3 +76,11 @@ func (e *Engine) noteExpiry(o *order) {
 		e.nextExpiry = o.expires
 	}
 }
+
+// ExpireDue cancels the Day orders whose close has passed and pushes their
+// updates. Every tick does so before matching; call it when ticks may stop
+// (every market closed under calendar hours) so orders still end on time.
+func (e *Engine) ExpireDue() {
+	e.mu.Lock()
+	e.unlockAndPush(e.expireDayOrders(e.cfg.Now(), nil))
+}

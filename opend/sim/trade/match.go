@@ -33,9 +33,13 @@ func (e *Engine) match(o *order, evs []event) []event {
 	return e.matchAt(o, cur, evs)
 }
 
-// matchAt is match at a known current price. Callers hold mu.
+// matchAt is match at a known current price. Outside the hours Config.Fills
+// allows, o neither triggers, trails nor fills. Callers hold mu.
 func (e *Engine) matchAt(o *order, cur float64, evs []event) []event {
 	if !o.open() || !(cur > 0) {
+		return evs
+	}
+	if e.cfg.Fills != nil && !e.fillsNow(o, e.cfg.Now()) {
 		return evs
 	}
 	if !o.trigger(cur) {

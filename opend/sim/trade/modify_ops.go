@@ -54,7 +54,7 @@ func (e *Engine) applyOp(o *order, op int32, c2s *trdmodifyorder.C2S, now time.T
 		if o.filled > 0 {
 			o.status = statusFilledPart
 		}
-		if o.typ != typeMarket {
+		if e.books(o, now) {
 			e.open[o.inst.Key()] = append(e.open[o.inst.Key()], o)
 			e.noteExpiry(o)
 		}

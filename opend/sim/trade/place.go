@@ -76,6 +76,9 @@ func (e *Engine) admitOrder(c2s *trdplaceorder.C2S, pk packetKey) (*account, *or
 	if err := setTerms(o, c2s, cur); err != nil {
 		return nil, nil, err
 	}
+	if err := e.checkSession(o, now); err != nil {
+		return nil, nil, err
+	}
 	if o.tif == tifDay {
 		o.expires = dayClose(inst.Market, now, o.outsideRTH)
 	}
@@ -114,7 +117,7 @@ func (e *Engine) admitOrder(c2s *trdplaceorder.C2S, pk packetKey) (*account, *or
 	e.admit(a, pk, now)
 	a.orders = append(a.orders, o)
 	e.orders[o.id] = o
-	if typ != typeMarket {
+	if e.books(o, now) {
 		e.open[inst.Key()] = append(e.open[inst.Key()], o)
 		e.noteExpiry(o)
 	}

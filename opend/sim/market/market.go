@@ -9,6 +9,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/futugw/gateway/opend/sim/calendar"
 )
 
 // Quote is the live state of one security.
@@ -19,7 +21,10 @@ type Quote struct {
 	Turnover                        float64
 	LastVolume                      int64 // volume of the latest Step's trade
 	Updated                         time.Time
-	Seq                             int64 // number of Steps so far, starting at 0
+	Seq                             int64 // number of Steps so far, starting at 0, never reset
+	// Date is the market's trading day the day fields (Open to Turnover)
+	// belong to, in the market's time zone (rollover.go).
+	Date calendar.Date
 }
 
 // Config configures a Market.
@@ -49,8 +54,9 @@ type Config struct {
 // security is one instrument's mutable state and its own random source, so a
 // security's price path depends only on the seed and how often it was stepped.
 type security struct {
-	q   Quote
-	rng *rand.Rand
+	q     Quote
+	rng   *rand.Rand
+	fresh bool // rolled over, no trade yet on Quote.Date
 }
 
 // Market is the universe and its prices. It is safe for concurrent use.
@@ -115,7 +121,7 @@ func New(cfg Config) *Market {
 		m.secs[key] = &security{
 			rng: rng,
 			q: Quote{Instrument: inst, Cur: open, Open: open, High: open, Low: open,
-				LastClose: last, Updated: start},
+				LastClose: last, Updated: start, Date: dayOf(inst.Market, start)},
 		}
 	}
 	m.priceDerived()
@@ -144,7 +150,8 @@ func (m *Market) Quote(market int32, code string) (Quote, bool) {
 	return m.QuoteByKey(Key(market, code))
 }
 
-// QuoteByKey returns the current state of the security named "HK.00700".
+// QuoteByKey returns the current state of the security named "HK.00700",
+// rolled over to the clock's trading day (rollover.go).
 func (m *Market) QuoteByKey(key string) (Quote, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -152,6 +159,7 @@ func (m *Market) QuoteByKey(key string) (Quote, bool) {
 	if !ok {
 		return Quote{}, false
 	}
+	s.roll(m.now())
 	return s.q, true
 }
 
@@ -167,12 +175,15 @@ func (m *Market) Step(key string) (Quote, bool) {
 		return Quote{}, false
 	}
 	now := m.now()
+	s.roll(now)
 	if m.trading != nil && !m.trading(s.q.Market, now) {
 		q := s.q
 		m.mu.Unlock()
 		return q, false
 	}
+	seq := s.q.Seq
 	m.advance(s, now)
+	s.opened(seq)
 	q := s.q
 	m.mu.Unlock()
 

@@ -25,7 +25,7 @@ type klState struct {
 // the subscribed pull and (from Run's tick listener) the push.
 func (s *Service) registerKLines() {
 	s.kl = &klState{
-		book:  newKLineBook(s.cfg.Seed, s.cfg.Now(), s.m),
+		book:  newKLineBook(s.cfg.Seed, s.m),
 		quota: newHistoryQuota(s.cfg.HistoryQuota),
 	}
 	s.srv.Handle(protoid.QotRequestHistoryKL, s.requestHistoryKL)

@@ -3,17 +3,23 @@ package qot
 import (
 	"sync"
 	"sync/atomic"
-	"time"
 
+	"github.com/futugw/gateway/opend/sim/calendar"
 	"github.com/futugw/gateway/opend/sim/kline"
 	"github.com/futugw/gateway/opend/sim/market"
 )
 
 // klineBook is the quote service's K-line state: one kline.History per market
-// (the live day is the clock's date in that market when the service was
-// registered) and one Builder per security that someone asked K-lines of,
-// fed by the market's ticks, that makes today's bars. History and live bars
-// meet at today: history covers the trading days before it, the Builder today.
+// (the live day is the market's quotes' trading day, market.Quote.Date) and
+// one Builder per security that someone asked K-lines of, fed by the market's
+// ticks, that makes today's bars. History and live bars meet at today:
+// history covers the trading days before it, the Builder today.
+//
+// When the market's quotes roll over to a new trading day, the first quote
+// seen of that day replaces the market's History with one whose today is the
+// new day, anchored at the rolled quotes' LastClose (the previous day's live
+// close), so the previous live day becomes history's last closed day; the
+// Builders of the old day are rebuilt on the next tick or pull.
 //
 // Builders are made on demand, not for every security: a load test may run
 // tens of thousands of securities, and a Builder holds its year's day bars.
@@ -23,25 +29,31 @@ import (
 // minute it was made in.
 type klineBook struct {
 	seed  int64
-	start time.Time // the clock at Register time: each market's live day
 	m     *market.Market
 	ticks atomic.Int64 // ticks seen, so tests know the listener runs
 
 	mu   sync.Mutex
-	hist map[int32]*kline.History
+	hist map[int32]dayHistory
 	live map[string]*liveBars
 }
 
-// liveBars is one security's Builder and the quote Seq it caught up to: ticks
-// up to seq are already in it.
+// liveBars is one security's Builder, its day, and the quote Seq it caught
+// up to: ticks up to seq are already in it.
 type liveBars struct {
 	bl  *kline.Builder
+	day calendar.Date
 	seq int64
 }
 
-func newKLineBook(seed int64, start time.Time, m *market.Market) *klineBook {
-	return &klineBook{seed: seed, start: start, m: m,
-		hist: make(map[int32]*kline.History), live: make(map[string]*liveBars)}
+// dayHistory is a market's History and its live day.
+type dayHistory struct {
+	h   *kline.History
+	day calendar.Date
+}
+
+func newKLineBook(seed int64, m *market.Market) *klineBook {
+	return &klineBook{seed: seed, m: m,
+		hist: make(map[int32]dayHistory), live: make(map[string]*liveBars)}
 }
 
 // series returns the history of a known security. The live walk's previous
@@ -54,49 +66,52 @@ func (b *klineBook) series(key string) (*kline.Series, bool) {
 	}
 	b.mu.Lock()
 	h, ok := b.hist[q.Market]
-	if !ok {
-		today := b.start.In(klCalendarOf(q.Market).Location())
-		h = kline.NewHistory(kline.Config{Seed: b.seed, Today: today, Calendar: klCalendarOf})
+	if !ok || q.Date.After(h.day) {
+		today := q.Date.In(klCalendarOf(q.Market).Location())
+		h = dayHistory{day: q.Date,
+			h: kline.NewHistory(kline.Config{Seed: b.seed, Today: today, Calendar: klCalendarOf})}
 		b.hist[q.Market] = h
 	}
 	b.mu.Unlock()
-	return h.Series(kline.SecurityOf(q.Instrument, q.LastClose)), true
+	return h.h.Series(kline.SecurityOf(q.Instrument, q.LastClose)), true
 }
 
-// builder returns the security's Builder, nil if none was made.
-func (b *klineBook) builder(key string) *kline.Builder {
+// builder returns the security's Builder of day, nil if none was made.
+func (b *klineBook) builder(key string, day calendar.Date) *kline.Builder {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if lb, ok := b.live[key]; ok {
+	if lb, ok := b.live[key]; ok && lb.day == day {
 		return lb.bl
 	}
 	return nil
 }
 
-// ensure returns the series' Builder, making it if needed.
+// ensure returns the series' Builder, making it if needed (or if the one
+// there is of an earlier day).
 func (b *klineBook) ensure(s *kline.Series) *kline.Builder {
 	key := s.Security().Key
-	if bl := b.builder(key); bl != nil {
+	day := calendar.DateOf(s.Today())
+	if bl := b.builder(key, day); bl != nil {
 		return bl
 	}
 	q, _ := b.m.QuoteByKey(key)
 	bl := s.NewBuilder(q.Open) // the day's open never changes; built outside the lock
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if lb, ok := b.live[key]; ok {
+	if lb, ok := b.live[key]; ok && !day.After(lb.day) {
 		return lb.bl
 	}
 	// Read under the lock: a tick after this quote finds the entry and is
 	// added; one before it is in the quote and skipped by onTick.
 	q, _ = b.m.QuoteByKey(key)
-	if q.Seq > 0 {
+	if q.Volume > 0 { // traded today
 		catchUp(bl, q)
 	} else {
 		// Not traded yet: the open is the day's first point, so the time-share
 		// (RT) has its current minute from the start.
 		bl.Add(kline.Tick{Price: q.Cur, Time: q.Updated})
 	}
-	b.live[key] = &liveBars{bl: bl, seq: q.Seq}
+	b.live[key] = &liveBars{bl: bl, day: day, seq: q.Seq}
 	return bl
 }
 
@@ -109,13 +124,17 @@ func catchUp(bl *kline.Builder, q market.Quote) {
 }
 
 // onTick feeds one market step to its security's Builder, making one when
-// create is set (someone registered K-line pushes for it). It returns the
-// Builder, nil when there is none or the tick is not of the live day.
+// create is set (someone registered K-line pushes for it) or the one there is
+// of an earlier day (a rollover). It returns the Builder, nil when there is
+// none or the tick is not of the live day.
 func (b *klineBook) onTick(q market.Quote, create bool) *kline.Builder {
 	b.ticks.Add(1)
 	b.mu.Lock()
 	lb, ok := b.live[q.Key()]
 	b.mu.Unlock()
+	if ok && q.Date.After(lb.day) {
+		ok, create = false, true
+	}
 	switch {
 	case !ok && !create:
 		return nil

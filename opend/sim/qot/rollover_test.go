@@ -1,0 +1,106 @@
+package qot
+
+import (
+	"testing"
+	"time"
+
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatekl"
+	"github.com/futugw/gateway/opend/protoid"
+	"github.com/futugw/gateway/opend/sim/kline"
+	"google.golang.org/protobuf/proto"
+)
+
+// A security traded on Monday 2025-03-03 and stepped across midnight into
+// Tuesday starts a new day: a new open, Monday's last price as LastClose, the
+// day volume restarted; Monday becomes a closed history bar with that close,
+// and the K-line pulls and pushes and RT carry on with Tuesday's bars.
+func TestDayRollover(t *testing.T) {
+	e := start(t, Config{Seed: 5})
+	c := e.dial(t)
+	ctx := testCtx(t)
+	e.trade(t, klKey, 30, time.Minute) // Monday 10:00-10:30 HKT
+	mon, _ := e.mkt.QuoteByKey(klKey)
+	subs := []int32{SubBasic, SubRT, klSubType[kline.KL1Min], klSubType[kline.KLDay]}
+	mustOK(t, doSub(ctx, t, c, subReq{keys: []string{klKey}, types: subs, push: true}), "sub")
+
+	e.clock.Advance(24*time.Hour - 30*time.Minute) // Tuesday 10:00 HKT
+	var dayVol int64
+	for range 10 {
+		e.clock.Advance(time.Minute)
+		q, _ := e.mkt.Step(klKey)
+		dayVol += q.LastVolume
+	}
+	tue, _ := e.mkt.QuoteByKey(klKey)
+	if tue.LastClose != mon.Cur || tue.Volume != dayVol || tue.Open == 0 {
+		t.Fatalf("Tuesday quote %+v after Monday %+v", tue, mon)
+	}
+
+	basic, st := getBasic(ctx, t, c, klKey)
+	mustOK(t, st, "Qot_GetBasicQot")
+	b := basic[0]
+	if b.GetLastClosePrice() != mon.Cur || b.GetOpenPrice() != tue.Open || b.GetVolume() != tue.Volume ||
+		b.GetHighPrice() != tue.High || b.GetLowPrice() != tue.Low {
+		t.Errorf("basic quote %v, want open %v last close %v volume %d", b, tue.Open, mon.Cur, tue.Volume)
+	}
+
+	days := barsOf(t, history(ctx, t, c, histReq{kl: kline.KLDay, begin: "2025-02-28", end: "2025-03-04"}), hkLoc)
+	if len(days) != 3 {
+		t.Fatalf("day bars %+v", days)
+	}
+	if d := days[1]; d.Time.Day() != 3 || d.Close != mon.Cur {
+		t.Errorf("Monday's history bar %+v, want close %v", d, mon.Cur)
+	}
+	if d := days[2]; d.Time.Day() != 4 || d.Open != tue.Open || d.Close != tue.Cur || d.LastClose != mon.Cur ||
+		d.Volume != tue.Volume {
+		t.Errorf("Tuesday's bar %+v, quote %+v", d, tue)
+	}
+
+	s2c, st := callGetKL(ctx, t, c, kline.KL1Min, kline.RehabNone, 20)
+	mustOK(t, st, "Qot_GetKL")
+	mins := barsOf(t, s2c.GetKlList(), hkLoc)
+	var vol int64
+	for _, m := range mins {
+		if m.Time.Day() == 4 {
+			vol += m.Volume
+		}
+	}
+	if last := mins[len(mins)-1]; last.Time.Day() != 4 || last.Close != tue.Cur || vol != tue.Volume {
+		t.Errorf("1-min bars end %+v with Tuesday volume %d, quote %+v", last, vol, tue)
+	}
+
+	rt, st := getRT(ctx, t, c, klKey)
+	mustOK(t, st, "Qot_GetRT")
+	vol = 0
+	for _, p := range rt.GetRtList() {
+		at := time.Unix(int64(p.GetTimestamp()), 0).In(hkLoc)
+		if at.Day() != 4 {
+			t.Fatalf("RT point of another day: %v", p)
+		}
+		vol += p.GetVolume()
+	}
+	if vol != tue.Volume {
+		t.Errorf("RT volume %d, want %d", vol, tue.Volume)
+	}
+
+	e.clock.Advance(time.Minute)
+	e.mkt.Step(klKey)
+	now, _ := e.mkt.QuoteByKey(klKey)
+	for {
+		f, err := c.NextPush(ctx, protoid.QotUpdateKL)
+		if err != nil {
+			t.Fatalf("waiting for the day bar push: %v", err)
+		}
+		var p qotupdatekl.Response
+		if err := proto.Unmarshal(f.Body, &p); err != nil {
+			t.Fatal(err)
+		}
+		if p.GetS2C().GetKlType() != int32(kline.KLDay) {
+			continue
+		}
+		bar := barsOf(t, p.GetS2C().GetKlList(), hkLoc)[0]
+		if bar.Time.Day() != 4 || bar.Close != now.Cur || bar.Volume != now.Volume || bar.LastClose != mon.Cur {
+			continue // a push of an earlier step
+		}
+		return
+	}
+}

@@ -44,6 +44,7 @@ type History struct {
 
 	mu     sync.Mutex
 	series map[string]*Series
+	prev   *History // the History this one was rolled from (roll.go)
 }
 
 // NewHistory returns an empty History.
@@ -65,7 +66,10 @@ func (h *History) Series(sec Security) *Series {
 	if s, ok := h.series[sec.Key]; ok {
 		return s
 	}
-	s := newSeries(h.cfg, sec)
+	s := h.rolled(sec)
+	if s == nil {
+		s = newSeries(h.cfg, sec)
+	}
 	h.series[sec.Key] = s
 	return s
 }

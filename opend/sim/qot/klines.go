@@ -16,10 +16,11 @@ import (
 // history covers the trading days before it, the Builder today.
 //
 // When the market's quotes roll over to a new trading day, the first quote
-// seen of that day replaces the market's History with one whose today is the
-// new day, anchored at the rolled quotes' LastClose (the previous day's live
-// close), so the previous live day becomes history's last closed day; the
-// Builders of the old day are rebuilt on the next tick or pull.
+// seen of that day replaces the market's History with its Roll to the new
+// day: each security's history continues, the previous live day becoming its
+// last closed day at the rolled quote's LastClose (the previous day's live
+// close) and the days before unchanged. The Builders of the old day are
+// rebuilt on the next tick or pull.
 //
 // Builders are made on demand, not for every security: a load test may run
 // tens of thousands of securities, and a Builder holds its year's day bars.
@@ -66,10 +67,13 @@ func (b *klineBook) series(key string) (*kline.Series, bool) {
 	}
 	b.mu.Lock()
 	h, ok := b.hist[q.Market]
-	if !ok || q.Date.After(h.day) {
-		today := q.Date.In(klCalendarOf(q.Market).Location())
+	switch today := q.Date.In(klCalendarOf(q.Market).Location()); {
+	case !ok:
 		h = dayHistory{day: q.Date,
 			h: kline.NewHistory(kline.Config{Seed: b.seed, Today: today, Calendar: klCalendarOf})}
+		b.hist[q.Market] = h
+	case q.Date.After(h.day):
+		h = dayHistory{day: q.Date, h: h.h.Roll(today)}
 		b.hist[q.Market] = h
 	}
 	b.mu.Unlock()

@@ -20,6 +20,7 @@ func TestDayRollover(t *testing.T) {
 	ctx := testCtx(t)
 	e.trade(t, klKey, 30, time.Minute) // Monday 10:00-10:30 HKT
 	mon, _ := e.mkt.QuoteByKey(klKey)
+	before := history(ctx, t, c, histReq{kl: kline.KLDay, begin: "2025-01-01", end: "2025-03-02"})
 	subs := []int32{SubBasic, SubRT, klSubType[kline.KL1Min], klSubType[kline.KLDay]}
 	mustOK(t, doSub(ctx, t, c, subReq{keys: []string{klKey}, types: subs, push: true}), "sub")
 
@@ -43,6 +44,15 @@ func TestDayRollover(t *testing.T) {
 		t.Errorf("basic quote %v, want open %v last close %v volume %d", b, tue.Open, mon.Cur, tue.Volume)
 	}
 
+	after := history(ctx, t, c, histReq{kl: kline.KLDay, begin: "2025-01-01", end: "2025-03-02"})
+	if len(after) != len(before) {
+		t.Fatalf("%d day bars before Monday, %d after the rollover", len(before), len(after))
+	}
+	for i := range before {
+		if !proto.Equal(before[i], after[i]) {
+			t.Fatalf("day bar %s changed: %v, then %v", before[i].GetTime(), before[i], after[i])
+		}
+	}
 	days := barsOf(t, history(ctx, t, c, histReq{kl: kline.KLDay, begin: "2025-02-28", end: "2025-03-04"}), hkLoc)
 	if len(days) != 3 {
 		t.Fatalf("day bars %+v", days)
@@ -102,5 +112,34 @@ func TestDayRollover(t *testing.T) {
 			continue // a push of an earlier step
 		}
 		return
+	}
+}
+
+// The weekend keeps Friday's day: the quote and Friday's live bar stay until
+// Monday, whose first step rolls over from Friday's close.
+func TestNoRolloverOnWeekend(t *testing.T) {
+	e := start(t, Config{Seed: 6})
+	c := e.dial(t)
+	ctx := testCtx(t)
+	e.clock.Advance(4 * 24 * time.Hour) // Friday 2025-03-07 10:00 HKT
+	e.trade(t, klKey, 20, time.Minute)
+	fri, _ := e.mkt.QuoteByKey(klKey)
+	e.clock.Advance(24 * time.Hour) // Saturday
+	sat, _ := e.mkt.QuoteByKey(klKey)
+	if sat != fri {
+		t.Fatalf("Saturday quote %+v, Friday's %+v", sat, fri)
+	}
+	days := barsOf(t, history(ctx, t, c, histReq{kl: kline.KLDay, begin: "2025-03-06", end: "2025-03-08"}), hkLoc)
+	if n := len(days); n != 2 || days[1].Time.Day() != 7 || days[1].Close != fri.Cur || days[1].Volume != fri.Volume {
+		t.Fatalf("day bars on Saturday %+v, Friday's quote %+v", days, fri)
+	}
+	e.clock.Advance(2 * 24 * time.Hour) // Monday
+	mon, _ := e.mkt.Step(klKey)
+	if mon.LastClose != fri.Cur || mon.Volume != mon.LastVolume || mon.Open != mon.Cur {
+		t.Fatalf("Monday's first step %+v after Friday %+v", mon, fri)
+	}
+	days = barsOf(t, history(ctx, t, c, histReq{kl: kline.KLDay, begin: "2025-03-06", end: "2025-03-10"}), hkLoc)
+	if n := len(days); n != 3 || days[1].Close != fri.Cur || days[2].Time.Day() != 10 || days[2].LastClose != fri.Cur {
+		t.Fatalf("day bars on Monday %+v", days)
 	}
 }

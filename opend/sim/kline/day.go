@@ -148,12 +148,12 @@ func (s *Series) dayBar(k int) (Bar, bool) {
 	case dayNone:
 		return Bar{}, false
 	}
-	p, ok := s.plan(k)
+	b, ok := s.makeDayBar(k)
 	if !ok {
 		s.dayState[k] = dayNone
 		return Bar{}, false
 	}
-	s.dayBars[k], s.dayState[k] = p.bar(), dayKnown
+	s.dayBars[k], s.dayState[k] = b, dayKnown
 	return s.dayBars[k], true
 }
 

@@ -15,6 +15,10 @@ type Security struct {
 	LotSize   int32
 	LastClose float64   // close of the last trading day before today: the live walk's reference price
 	Listed    time.Time // no history before this day; zero = as deep as Config.Years
+	// LastDay, for History.Roll, is the 1-minute bars the live day made (a
+	// Builder's Minutes), the last history day's bars after the roll; nil =
+	// generated like every other day.
+	LastDay []Bar
 }
 
 // SecurityOf describes inst for history, with the live walk's previous close.

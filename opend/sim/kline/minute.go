@@ -17,11 +17,7 @@ func (s *Series) Minutes(day time.Time) ([]Bar, bool) {
 	if !ok {
 		return nil, false
 	}
-	p, ok := s.plan(k)
-	if !ok {
-		return nil, false
-	}
-	return p.minutes(), true
+	return s.minutesOf(k)
 }
 
 func (p *dayPlan) minutes() []Bar {

@@ -81,9 +81,7 @@ func (s *Series) stream(kl KLType, rt RehabType, from, to time.Time, emit func(B
 	s.eachDay(start, to, func(k int) bool {
 		var bars []Bar
 		if base == KL1Min {
-			if p, ok := s.plan(k); ok {
-				bars = p.minutes()
-			}
+			bars, _ = s.minutesOf(k)
 		} else if b, ok := s.dayBar(k); ok {
 			bars = []Bar{b}
 		}

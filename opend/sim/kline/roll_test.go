@@ -71,3 +71,52 @@ func sameBars(t *testing.T, what string, a, b []Bar) {
 		sameOHLCV(t, what, b[i], a[i])
 	}
 }
+
+// A roll given the live day's minutes serves them as that day's bars.
+func TestHistoryRollLiveDay(t *testing.T) {
+	sec := testSecurities()[0]
+	h := NewHistory(Config{Seed: 2, Today: today})
+	old := h.Series(sec)
+	bl := old.NewBuilder(0)
+	at := func(h, m int) time.Time { return time.Date(2026, 12, 4, h, m, 0, 0, old.loc) }
+	ticks := []Tick{{481, 100, 0, at(9, 30)}, {483.4, 300, 0, at(9, 41)}, {479, 200, 0, at(10, 2)}, {480.2, 100, 0, at(13, 5)}}
+	for _, tk := range ticks {
+		if !bl.Add(tk) {
+			t.Fatalf("tick %+v refused", tk)
+		}
+	}
+	next := sec
+	next.LastClose, next.LastDay = 480.2, bl.Minutes()
+	s := h.Roll(today.AddDate(0, 0, 3)).Series(next)
+	bars := s.DayBars(old.today, old.today)
+	want := Bar{Time: old.today, Open: 481, High: 483.4, Low: 479, Close: 480.2, LastClose: old.LastClose(), Volume: 700,
+		Turnover: 481*100 + 483.4*300 + 479*200 + 480.2*100}
+	if len(bars) != 1 {
+		t.Fatalf("day bars %+v", bars)
+	}
+	sameOHLCV(t, "the live day's bar", bars[0], want)
+	mins, ok := s.Minutes(old.today)
+	if n := tradingMinutes(old.cal.Sessions(old.today)); !ok || len(mins) != n {
+		t.Fatalf("%d minutes, want %d", len(mins), n)
+	}
+	live := bl.Minutes()
+	sameBars(t, "live minutes", live, mins[:len(live)])
+	p, err := s.Request(Request{KLType: KL30Min, Begin: old.today, End: old.today.Add(24*time.Hour - 1)})
+	if err != nil || len(p.Bars) == 0 {
+		t.Fatalf("30-minute bars %v, %v", p.Bars, err)
+	}
+	got := p.Bars[0]
+	for _, b := range p.Bars[1:] {
+		got = merge(got, b)
+	}
+	got.Time = want.Time
+	sameOHLCV(t, "30-minute bars folded", got, want)
+
+	next.LastDay = live[:1] // does not end at the close: generated
+	h = NewHistory(Config{Seed: 2, Today: today})
+	h.Series(sec)
+	s = h.Roll(today.AddDate(0, 0, 3)).Series(next)
+	if _, last, _ := s.Span(); s.lastDay != nil || !last.Equal(old.today) {
+		t.Error("a live day not ending at the close was taken")
+	}
+}

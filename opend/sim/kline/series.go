@@ -34,6 +34,7 @@ type Series struct {
 	actIdx   []int       // index in days of each action's ex-date
 	sigma    float64     // daily volatility
 	baseLots float64     // typical lots traded a day
+	lastDay  []Bar       // days[0]'s minutes as the live walk made them (roll.go); nil = generated
 
 	mu       sync.Mutex
 	dayState []uint8 // per days index: dayUnknown, dayKnown, dayNone

@@ -19,7 +19,8 @@ import (
 // seen of that day replaces the market's History with its Roll to the new
 // day: each security's history continues, the previous live day becoming its
 // last closed day at the rolled quote's LastClose (the previous day's live
-// close) and the days before unchanged. The Builders of the old day are
+// close), made of its Builder's minutes when it had one, and the days before
+// unchanged. The Builders of the old day are
 // rebuilt on the next tick or pull.
 //
 // Builders are made on demand, not for every security: a load test may run
@@ -76,8 +77,12 @@ func (b *klineBook) series(key string) (*kline.Series, bool) {
 		h = dayHistory{day: q.Date, h: h.h.Roll(today)}
 		b.hist[q.Market] = h
 	}
+	sec := kline.SecurityOf(q.Instrument, q.LastClose)
+	if lb, ok := b.live[key]; ok && q.Date.After(lb.day) {
+		sec.LastDay = lb.bl.Minutes() // the previous live day becomes history as it was
+	}
 	b.mu.Unlock()
-	return h.h.Series(kline.SecurityOf(q.Instrument, q.LastClose)), true
+	return h.h.Series(sec), true
 }
 
 // builder returns the security's Builder of day, nil if none was made.

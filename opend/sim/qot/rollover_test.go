@@ -12,7 +12,7 @@ import (
 
 // A security traded on Monday 2025-03-03 and stepped across midnight into
 // Tuesday starts a new day: a new open, Monday's last price as LastClose, the
-// day volume restarted; Monday becomes a closed history bar with that close,
+// day volume restarted; Monday becomes a closed history bar, the day it traded,
 // and the K-line pulls and pushes and RT carry on with Tuesday's bars.
 func TestDayRollover(t *testing.T) {
 	e := start(t, Config{Seed: 5})
@@ -57,8 +57,9 @@ func TestDayRollover(t *testing.T) {
 	if len(days) != 3 {
 		t.Fatalf("day bars %+v", days)
 	}
-	if d := days[1]; d.Time.Day() != 3 || d.Close != mon.Cur {
-		t.Errorf("Monday's history bar %+v, want close %v", d, mon.Cur)
+	if d := days[1]; d.Time.Day() != 3 || d.Close != mon.Cur || d.Open != mon.Open || d.High != mon.High ||
+		d.Low != mon.Low || d.Volume != mon.Volume || d.LastClose != mon.LastClose {
+		t.Errorf("Monday's history bar %+v, Monday's quote %+v", d, mon)
 	}
 	if d := days[2]; d.Time.Day() != 4 || d.Open != tue.Open || d.Close != tue.Cur || d.LastClose != mon.Cur ||
 		d.Volume != tue.Volume {
@@ -139,7 +140,7 @@ func TestNoRolloverOnWeekend(t *testing.T) {
 		t.Fatalf("Monday's first step %+v after Friday %+v", mon, fri)
 	}
 	days = barsOf(t, history(ctx, t, c, histReq{kl: kline.KLDay, begin: "2025-03-06", end: "2025-03-10"}), hkLoc)
-	if n := len(days); n != 3 || days[1].Close != fri.Cur || days[2].Time.Day() != 10 || days[2].LastClose != fri.Cur {
+	if n := len(days); n != 3 || days[1].Close != fri.Cur || days[1].Volume != fri.Volume || days[2].Time.Day() != 10 || days[2].LastClose != fri.Cur {
 		t.Fatalf("day bars on Monday %+v", days)
 	}
 }

@@ -1,6 +1,7 @@
 package market
 
 import (
+	"cmp"
 	"sync"
 	"testing"
 	"time"
@@ -19,26 +20,30 @@ func (c *testClock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t
 
 func TestRollover(t *testing.T) {
 	hk := calendar.Location(calendar.HK)
+	ny := calendar.Location(calendar.US)
 	at := func(y int, mo time.Month, d, h int) time.Time { return time.Date(y, mo, d, h, 0, 0, 0, hk) }
 	tests := []struct {
 		name string
 		from time.Time
 		to   time.Time
 		roll bool
+		key  string // "" = HK.00700
 	}{
-		{"next trading day", at(2025, 1, 2, 10), at(2025, 1, 3, 10), true},
-		{"at local midnight", at(2025, 1, 2, 15), at(2025, 1, 3, 0), true},
-		{"same day", at(2025, 1, 2, 10), at(2025, 1, 2, 23), false},
-		{"saturday", at(2025, 1, 3, 10), at(2025, 1, 4, 10), false},
-		{"weekend to monday", at(2025, 1, 3, 10), at(2025, 1, 6, 9), true},
-		{"new year holiday", at(2024, 12, 31, 10), at(2025, 1, 1, 10), false},
-		{"after the holiday", at(2024, 12, 31, 10), at(2025, 1, 2, 10), true},
+		{"next trading day", at(2025, 1, 2, 10), at(2025, 1, 3, 10), true, ""},
+		{"at local midnight", at(2025, 1, 2, 15), at(2025, 1, 3, 0), true, ""},
+		{"same day", at(2025, 1, 2, 10), at(2025, 1, 2, 23), false, ""},
+		{"saturday", at(2025, 1, 3, 10), at(2025, 1, 4, 10), false, ""},
+		{"weekend to monday", at(2025, 1, 3, 10), at(2025, 1, 6, 9), true, ""},
+		{"new year holiday", at(2024, 12, 31, 10), at(2025, 1, 1, 10), false, ""},
+		{"after the holiday", at(2024, 12, 31, 10), at(2025, 1, 2, 10), true, ""},
+		{"US before New York's midnight", time.Date(2025, 1, 2, 15, 0, 0, 0, ny), time.Date(2025, 1, 2, 23, 59, 0, 0, ny), false, "US.AAPL"},
+		{"US at New York's midnight", time.Date(2025, 1, 2, 15, 0, 0, 0, ny), time.Date(2025, 1, 3, 0, 0, 0, 0, ny), true, "US.AAPL"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			clk := &testClock{t: tc.from}
 			m := New(Config{Seed: 3, Now: clk.Now})
-			key := Key(MarketHK, "00700")
+			key := cmp.Or(tc.key, Key(MarketHK, "00700"))
 			for range 50 {
 				m.Step(key)
 			}
@@ -51,7 +56,7 @@ func TestRollover(t *testing.T) {
 				}
 				return
 			}
-			if q.Date != calendar.DateOf(tc.to) || q.LastClose != old.Cur || q.Volume != 0 || q.Turnover != 0 ||
+			if q.Date != dayOf(q.Market, tc.to) || q.LastClose != old.Cur || q.Volume != 0 || q.Turnover != 0 ||
 				q.Open != old.Cur || q.High != old.Cur || q.Low != old.Cur || q.Seq != old.Seq {
 				t.Fatalf("after rollover %+v, before %+v", q, old)
 			}

@@ -140,7 +140,8 @@ func TestNoRolloverOnWeekend(t *testing.T) {
 		t.Fatalf("Monday's first step %+v after Friday %+v", mon, fri)
 	}
 	days = barsOf(t, history(ctx, t, c, histReq{kl: kline.KLDay, begin: "2025-03-06", end: "2025-03-10"}), hkLoc)
-	if n := len(days); n != 3 || days[1].Close != fri.Cur || days[1].Volume != fri.Volume || days[2].Time.Day() != 10 || days[2].LastClose != fri.Cur {
+	if n := len(days); n != 3 || days[1].Close != fri.Cur || days[1].Volume != fri.Volume ||
+		days[2].Time.Day() != 10 || days[2].LastClose != fri.Cur {
 		t.Fatalf("day bars on Monday %+v", days)
 	}
 }

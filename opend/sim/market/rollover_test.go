@@ -88,3 +88,13 @@ func TestRolloverUntraded(t *testing.T) {
 		t.Errorf("untraded rollover %+v, was %+v", q, old)
 	}
 }
+
+// BenchmarkStep is one Step of a stock, the rollover check included.
+func BenchmarkStep(b *testing.B) {
+	m := New(Config{Seed: 1, Now: fixedClock})
+	key := Key(MarketHK, "00700")
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Step(key)
+	}
+}

@@ -90,6 +90,14 @@ proto: tools
 protoids: $(CONFORMANCE)/node_modules
 	cd $(CONFORMANCE) && node gen-protoids.mjs
 
+## opend-protos: regenerate api/proto/futu/opend/*.proto (and the conformance tests'
+## blank imports) from the pinned futu-api, then their Go code (`make proto`);
+## `make test` fails when they are stale (opend/conformance)
+.PHONY: opend-protos
+opend-protos: $(CONFORMANCE)/node_modules
+	cd $(CONFORMANCE) && node gen-opend-protos.mjs
+	$(MAKE) proto
+
 ## proto-check: fail when the committed generated code is stale
 proto-check: proto
 	@if [ -n "$$(git status --porcelain -- api/gen)" ]; then \

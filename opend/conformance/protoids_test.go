@@ -12,3 +12,15 @@ func TestProtoIDTablesCurrent(t *testing.T) {
 		t.Fatalf("gen-protoids.mjs --check exited %d:\n%s", code, out)
 	}
 }
+
+// TestOpenDProtosCurrent fails when api/proto/futu/opend/*.proto or
+// opend/conformance/imports_gen_test.go differs from what gen-opend-protos.mjs makes
+// of the pinned futu-api: they must be regenerated (`make opend-protos`, then
+// `make proto`) and committed.
+func TestOpenDProtosCurrent(t *testing.T) {
+	tool := findNodeTool(t)
+	out, code := tool.run(t, "gen-opend-protos.mjs", "--check")
+	if code != 0 {
+		t.Fatalf("gen-opend-protos.mjs --check exited %d:\n%s", code, out)
+	}
+}

@@ -11,10 +11,10 @@ import (
 	"google.golang.org/protobuf/types/descriptorpb"
 )
 
-// ourPrefix is the package prefix of our OpenD subset.
+// ourPrefix is the package prefix of our OpenD definitions.
 const ourPrefix = "futu.opend."
 
-// opendFiles returns the registered files of our OpenD subset, sorted by path.
+// opendFiles returns the registered files of our OpenD definitions, sorted by path.
 func opendFiles() []protoreflect.FileDescriptor {
 	var files []protoreflect.FileDescriptor
 	protoregistry.GlobalFiles.RangeFiles(func(fd protoreflect.FileDescriptor) bool {
@@ -38,7 +38,7 @@ func descriptorSet() *descriptorpb.FileDescriptorSet {
 	return set
 }
 
-// messageTypes returns every message type (nested ones included) of our OpenD subset.
+// messageTypes returns every message type (nested ones included) of our OpenD definitions.
 func messageTypes(t *testing.T) []protoreflect.MessageType {
 	t.Helper()
 	var out []protoreflect.MessageType

@@ -12,42 +12,15 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/initconnect"
 )
 
-// handBuiltSet is a small descriptor set that matches the official InitConnect and
-// Common definitions; the test cases below break it one way each.
-func handBuiltSet() *descriptorpb.FileDescriptorSet {
-	required := descriptorpb.FieldDescriptorProto_LABEL_REQUIRED.Enum()
-	field := func(name string, num int32, typ descriptorpb.FieldDescriptorProto_Type, typeName string) *descriptorpb.FieldDescriptorProto {
-		f := &descriptorpb.FieldDescriptorProto{Name: proto.String(name), Number: proto.Int32(num), Label: required, Type: typ.Enum()}
-		if typeName != "" {
-			f.TypeName = proto.String(typeName)
-		}
-		return f
+// smallSet is our descriptor set cut down to init_connect.proto (first) and
+// common.proto; the test cases below break it one way each.
+func smallSet() *descriptorpb.FileDescriptorSet {
+	byName := map[string]*descriptorpb.FileDescriptorProto{}
+	for _, f := range descriptorSet().File {
+		byName[f.GetName()] = f
 	}
 	return &descriptorpb.FileDescriptorSet{File: []*descriptorpb.FileDescriptorProto{
-		{
-			Name:    proto.String("futu/opend/init_connect.proto"),
-			Package: proto.String("futu.opend.initconnect"),
-			MessageType: []*descriptorpb.DescriptorProto{
-				{Name: proto.String("C2S"), Field: []*descriptorpb.FieldDescriptorProto{
-					field("clientVer", 1, descriptorpb.FieldDescriptorProto_TYPE_INT32, ""),
-					field("clientID", 2, descriptorpb.FieldDescriptorProto_TYPE_STRING, ""),
-				}},
-				{Name: proto.String("Request"), Field: []*descriptorpb.FieldDescriptorProto{
-					field("c2s", 1, descriptorpb.FieldDescriptorProto_TYPE_MESSAGE, ".futu.opend.initconnect.C2S"),
-				}},
-			},
-		},
-		{
-			Name:    proto.String("futu/opend/common.proto"),
-			Package: proto.String("futu.opend.common"),
-			EnumType: []*descriptorpb.EnumDescriptorProto{{
-				Name: proto.String("RetType"),
-				Value: []*descriptorpb.EnumValueDescriptorProto{
-					{Name: proto.String("RetType_Succeed"), Number: proto.Int32(0)},
-					{Name: proto.String("RetType_Failed"), Number: proto.Int32(-1)},
-				},
-			}},
-		},
+		byName["futu/opend/init_connect.proto"], byName["futu/opend/common.proto"],
 	}}
 }
 
@@ -62,16 +35,16 @@ func TestDescriptorCheckDetectsMismatch(t *testing.T) {
 		mutate func(*descriptorpb.FileDescriptorSet)
 		want   string // empty: the check must pass
 	}{
-		{name: "hand-built matches", set: handBuiltSet},
+		{name: "cut-down set matches", set: smallSet},
 		{
 			name:   "renumbered field",
-			set:    handBuiltSet,
+			set:    smallSet,
 			mutate: func(s *descriptorpb.FileDescriptorSet) { c2s(s).Field[0].Number = proto.Int32(3) },
 			want:   "futu.opend.initconnect.C2S.clientVer: number 3, official InitConnect.C2S.clientVer has 1",
 		},
 		{
 			name: "changed label",
-			set:  handBuiltSet,
+			set:  smallSet,
 			mutate: func(s *descriptorpb.FileDescriptorSet) {
 				c2s(s).Field[1].Label = descriptorpb.FieldDescriptorProto_LABEL_OPTIONAL.Enum()
 			},
@@ -79,7 +52,7 @@ func TestDescriptorCheckDetectsMismatch(t *testing.T) {
 		},
 		{
 			name: "changed scalar type",
-			set:  handBuiltSet,
+			set:  smallSet,
 			mutate: func(s *descriptorpb.FileDescriptorSet) {
 				c2s(s).Field[0].Type = descriptorpb.FieldDescriptorProto_TYPE_UINT32.Enum()
 			},
@@ -87,23 +60,39 @@ func TestDescriptorCheckDetectsMismatch(t *testing.T) {
 		},
 		{
 			name: "wrong message type",
-			set:  handBuiltSet,
+			set:  smallSet,
 			mutate: func(s *descriptorpb.FileDescriptorSet) {
-				s.File[0].MessageType[1].Field[0].TypeName = proto.String(".futu.opend.initconnect.S2C")
+				s.File[0].MessageType[2].Field[0].TypeName = proto.String(".futu.opend.initconnect.S2C")
 			},
 			want: "Request.c2s: type message InitConnect.S2C, official InitConnect.Request.c2s has message InitConnect.C2S",
 		},
 		{
 			name: "unknown field",
-			set:  handBuiltSet,
+			set:  smallSet,
 			mutate: func(s *descriptorpb.FileDescriptorSet) {
 				c2s(s).Field[1].Name = proto.String("clientId")
 			},
 			want: "no field clientId in official InitConnect.C2S",
 		},
 		{
+			name: "missing field",
+			set:  smallSet,
+			mutate: func(s *descriptorpb.FileDescriptorSet) {
+				c2s(s).Field = c2s(s).Field[1:]
+			},
+			want: "official field InitConnect.C2S.clientVer is missing",
+		},
+		{
+			name: "missing enum value",
+			set:  smallSet,
+			mutate: func(s *descriptorpb.FileDescriptorSet) {
+				s.File[1].EnumType[0].Value = s.File[1].EnumType[0].Value[:1]
+			},
+			want: "official enum value Common.RetType.RetType_Failed is missing",
+		},
+		{
 			name: "renumbered enum value",
-			set:  handBuiltSet,
+			set:  smallSet,
 			mutate: func(s *descriptorpb.FileDescriptorSet) {
 				s.File[1].EnumType[0].Value[1].Number = proto.Int32(-2)
 			},

@@ -150,6 +150,14 @@ const (
 	QotRequestHistoryEventContractKL    uint32 = 3456
 )
 
+// System protocol ids OpenD answers that futu-api's table leaves out (from Futu's
+// Python SDK). They have no row in the table: the simulator refuses them by name.
+const (
+	Verification  uint32 = 1006
+	TestCmd       uint32 = 1008
+	InitQuantMode uint32 = 1009
+)
+
 // table holds every protocol, sorted by id.
 var table = [...]Proto{
 	{ID: InitConnect, Name: "InitConnect", Request: "InitConnect.Request", Response: "InitConnect.Response"},

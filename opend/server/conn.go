@@ -299,6 +299,12 @@ func (c *Conn) dispatch(f frame.Frame) {
 }
 
 func (c *Conn) run(h Handler, req Request) {
+	if admit := c.s.cfg.Admit; admit != nil {
+		if err := admit(c, req); err != nil {
+			c.replyErr(req, err)
+			return
+		}
+	}
 	msg, err := c.call(h, req)
 	if err != nil {
 		c.replyErr(req, err)

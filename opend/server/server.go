@@ -64,6 +64,10 @@ type Config struct {
 	// OnInit runs after a successful InitConnect, once its response is
 	// queued, so pushes that OnInit queues reach the client after it.
 	OnInit func(c *Conn)
+	// Admit runs before the handler of every request that has one; a non-nil
+	// error is the response instead (as a handler's error is), so one place
+	// can refuse requests across proto ids: the simulator's frequency limits.
+	Admit func(c *Conn, req Request) error
 	// OnClose runs once after a connection is closed and all its handlers
 	// have returned; use it to drop per-connection state (subscriptions).
 	OnClose func(c *Conn)
@@ -162,6 +166,12 @@ func (s *Server) Handle(protoID uint32, h Handler) {
 	s.hmu.Lock()
 	s.handlers[protoID] = h
 	s.hmu.Unlock()
+}
+
+// Handles reports whether a handler is registered for protoID (the built-in
+// InitConnect and KeepAlive included).
+func (s *Server) Handles(protoID uint32) bool {
+	return protoID == protoid.InitConnect || protoID == protoid.KeepAlive || s.handler(protoID) != nil
 }
 
 func (s *Server) handler(protoID uint32) Handler {

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/futugw/gateway/opend/server"
+	"github.com/futugw/gateway/opend/sim/freqlimit"
+	"github.com/futugw/gateway/opend/sim/hours"
 	"github.com/futugw/gateway/opend/sim/market"
 	"github.com/futugw/gateway/opend/sim/qot"
 	"github.com/futugw/gateway/opend/sim/trade"
@@ -23,25 +25,53 @@ import (
 type Config struct {
 	Seed         int64         // market random walk seed
 	PushInterval time.Duration // time between price steps of one security; 0 = 500ms
-	SubQuota     int           // subscription slots per connection; 0 = 500
+	SubQuota     int           // subscription slots of the login, shared by its connections; 0 = 500
 	MinSubHold   time.Duration // minimum subscription age before unsubscribing; 0 = 1m
 	// ExtraSecurities adds this many generated HK equities (codes 80000, 80001,
 	// ...; see market.FirstGeneratedCode) to the built-in universe; at most
 	// market.MaxGenerated.
 	ExtraSecurities int
+	// Kinds adds indices, ETFs, warrants, CBBCs, options and futures after the
+	// stocks (market.Config.Kinds); cmd/opend-sim turns it on by default.
+	Kinds bool
 
-	TradePassword   string        // plaintext; "" = trade.DefaultTradePassword
-	OrderRateLimit  int           // place/modify requests per account per window; 0 = 15
-	OrderRateWindow time.Duration // 0 = 30s
+	TradePassword string // plaintext; "" = trade.DefaultTradePassword
+	// FreqLimits says how OpenD's per-interface frequency limits (package
+	// freqlimit) are enforced; the zero value enforces the documented ones.
+	FreqLimits freqlimit.Policy
+	// OrderRateLimit, when set, replaces the documented limits of
+	// Trd_PlaceOrder (15) and Trd_ModifyOrder (20): that many requests of each
+	// per account per OrderRateWindow (0 = 30s).
+	OrderRateLimit  int
+	OrderRateWindow time.Duration
 
 	MaxConns          int           // 0 = 128
 	KeepAliveInterval time.Duration // advertised in InitConnect; 0 = 10s
 	ServerVer         int32         // 0 = 1000
 	LoginUserID       uint64        // 0 = 10000001
 
+	// Now is the simulator's clock (a calendar.Clock's Now, say): quote and order
+	// times, GetGlobalState's time, and the windows of the subscription hold and
+	// the order rate limit are read from it; nil = time.Now. The push loop paces
+	// itself on the wall clock whatever this is.
+	Now func() time.Time
+
+	// MarketHours says when prices walk and orders fill: around the clock
+	// (hours.Always, the zero value, so tests, load tools and demos keep
+	// moving at any hour) or only while the market trades by the calendar at
+	// Now (hours.Calendar): no steps or pushes for a closed market, fills in
+	// continuous trading (US pre-market and after-hours for fillOutsideRTH
+	// limit orders), orders placed while closed waiting for the open, and
+	// GetGlobalState's market states from the calendar.
+	MarketHours hours.Mode
+
 	// ShutdownTimeout bounds the graceful stop when Serve's context ends; 0 = 5s.
 	ShutdownTimeout time.Duration
 	Logger          *slog.Logger // nil = discarded
+
+	// HistoryKLQuota is the distinct securities Qot_RequestHistoryKL serves
+	// per 30 days; 0 = 100.
+	HistoryKLQuota int
 }
 
 // Sim is one simulated OpenD.
@@ -52,14 +82,19 @@ type Sim struct {
 	srv    *server.Server
 	qot    *qot.Service
 	trade  *trade.Engine
+	limits *freqlimit.Limiter
+	stats  *delayStats
 
 	once sync.Once
 }
 
 // New builds the market, the server and both halves of the protocol.
 func New(cfg Config) (*Sim, error) {
-	if cfg.SubQuota < 0 || cfg.PushInterval < 0 || cfg.MinSubHold < 0 || cfg.OrderRateLimit < 0 {
+	if cfg.SubQuota < 0 || cfg.HistoryKLQuota < 0 || cfg.PushInterval < 0 || cfg.MinSubHold < 0 || cfg.OrderRateLimit < 0 {
 		return nil, errors.New("sim: negative quota, interval, hold or rate limit")
+	}
+	if cfg.MarketHours != hours.Always && cfg.MarketHours != hours.Calendar {
+		return nil, fmt.Errorf("sim: unknown market hours mode %d", cfg.MarketHours)
 	}
 	if cfg.ExtraSecurities < 0 || cfg.ExtraSecurities > market.MaxGenerated {
 		return nil, fmt.Errorf("sim: extra securities %d not within 0-%d", cfg.ExtraSecurities, market.MaxGenerated)
@@ -75,7 +110,16 @@ func New(cfg Config) (*Sim, error) {
 		cfg.ShutdownTimeout = 5 * time.Second
 	}
 	s := &Sim{cfg: cfg, log: cfg.Logger}
-	s.market = market.New(market.Config{Seed: cfg.Seed, ExtraSecurities: cfg.ExtraSecurities})
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	var walks func(int32, time.Time) bool
+	var fills func(int32, time.Time, bool) bool
+	if cfg.MarketHours == hours.Calendar {
+		walks, fills = hours.Walks, hours.Fills
+	}
+	s.market = market.New(market.Config{Seed: cfg.Seed, ExtraSecurities: cfg.ExtraSecurities, Now: cfg.Now,
+		Kinds: cfg.Kinds, Trading: walks})
 	s.srv = server.New(server.Config{
 		ServerVer:         cfg.ServerVer,
 		LoginUserID:       cfg.LoginUserID,
@@ -85,7 +129,9 @@ func New(cfg Config) (*Sim, error) {
 		// Both halves keep per-connection state; Register below runs before
 		// Serve, so the hook never sees nil services.
 		OnClose: s.dropConn,
+		Admit:   s.admit,
 	})
+	s.limits = newLimiter(cfg)
 	s.qot = qot.Register(s.srv, s.market, qot.Config{
 		SubQuota:     cfg.SubQuota,
 		MinSubHold:   cfg.MinSubHold,
@@ -93,15 +139,20 @@ func New(cfg Config) (*Sim, error) {
 		StepAll:      true,
 		ServerVer:    cfg.ServerVer,
 		UserID:       cfg.LoginUserID,
+		Now:          cfg.Now,
+		HistoryQuota: cfg.HistoryKLQuota,
 		Logger:       cfg.Logger,
+		Seed:         cfg.Seed,
+		OwnOrders:    s.ownOrders,
 	})
 	s.trade = trade.Register(s.srv, s.market, trade.Config{
 		TradePassword: cfg.TradePassword,
-		OrderLimit:    cfg.OrderRateLimit,
-		OrderWindow:   cfg.OrderRateWindow,
 		Seed:          uint64(cfg.Seed),
+		Now:           cfg.Now,
+		Fills:         fills,
 		Logger:        cfg.Logger,
 	})
+	s.registerSystem()
 	return s, nil
 }
 
@@ -127,6 +178,10 @@ func (s *Sim) Serve(ctx context.Context, ln net.Listener) error {
 			s.log.Error("price loop stopped", obs.Err(err))
 		}
 	})
+
+	if s.cfg.MarketHours == hours.Calendar {
+		wg.Go(func() { s.expireLoop(ctx) })
+	}
 
 	served := make(chan error, 1)
 	wg.Go(func() { served <- s.srv.Serve(ln) })

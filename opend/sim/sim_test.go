@@ -15,6 +15,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatebasicqot"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetacclist"
 	"github.com/futugw/gateway/opend/protoid"
+	"github.com/futugw/gateway/opend/sim/calendar"
 	"github.com/futugw/gateway/opend/sim/market"
 	"github.com/futugw/gateway/opend/sim/rawclient"
 	"go.uber.org/goleak"
@@ -119,6 +120,9 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	if _, err := New(Config{SubQuota: -1}); err == nil {
 		t.Fatal("negative quota accepted")
 	}
+	if _, err := New(Config{HistoryKLQuota: -1}); err == nil {
+		t.Fatal("negative history K-line quota accepted")
+	}
 	if _, err := New(Config{ExtraSecurities: -1}); err == nil {
 		t.Fatal("negative extra securities accepted")
 	}
@@ -212,4 +216,69 @@ func subscribeBasic(t testing.TB, ctx context.Context, c *rawclient.Client, sec 
 	if err != nil || !st.OK() {
 		t.Fatalf("Qot_Sub: %v %+v", err, st)
 	}
+}
+
+// TestConfigNowReachesProtocol: with a simulated clock the times the clients
+// see (GetGlobalState, quote pushes) are the clock's, not the wall clock's.
+func TestConfigNowReachesProtocol(t *testing.T) {
+	start := time.Date(2030, time.December, 9, 9, 29, 50, 0, time.FixedZone("HKT", 8*3600))
+	clock, err := calendar.NewClock(start, 60)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Config{
+		Seed:         7,
+		PushInterval: 2 * time.Millisecond,
+		Now:          clock.Now,
+		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(ctx, ln) }()
+	defer func() {
+		cancel()
+		if err := <-served; err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	}()
+
+	wctx, wcancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer wcancel()
+	c, err := rawclient.Dial(wctx, ln.Addr().String(), rawclient.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+
+	// Within a simulated day of the start, whatever the machine's speed.
+	near := func(what string, unix float64) {
+		t.Helper()
+		if at := time.Unix(int64(unix), 0); at.Before(start) || at.After(start.Add(24*time.Hour)) {
+			t.Errorf("%s = %v, want shortly after %v", what, at, start)
+		}
+	}
+	var gs getglobalstate.Response
+	st, err := c.Call(wctx, protoid.GetGlobalState, &getglobalstate.Request{C2S: &getglobalstate.C2S{UserID: proto.Uint64(1)}}, &gs)
+	if err != nil || !st.OK() {
+		t.Fatalf("GetGlobalState: %v %+v", err, st)
+	}
+	near("GetGlobalState time", float64(gs.GetS2C().GetTime()))
+
+	subscribeBasic(t, wctx, c, &qotcommon.Security{Market: proto.Int32(1), Code: proto.String("00700")})
+	f, err := c.NextPush(wctx, protoid.QotUpdateBasicQot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p qotupdatebasicqot.Response
+	if err := proto.Unmarshal(f.Body, &p); err != nil {
+		t.Fatal(err)
+	}
+	near("quote update time", p.GetS2C().GetBasicQotList()[0].GetUpdateTimestamp())
 }

@@ -63,6 +63,23 @@ function protocols() {
   return rows;
 }
 
+// UNLISTED are system protocols OpenD answers that futu-api's ftCmdID leaves out, with
+// the ids of Futu's Python SDK (futu/common/constant.py, class ProtoId). They get a
+// constant but no table row (futu-api ships messages for only some of them), so the
+// simulator can refuse them by name and the walker can ask for them.
+const UNLISTED = [
+  { id: 1006, name: 'Verification' },
+  { id: 1008, name: 'TestCmd' },
+  { id: 1009, name: 'InitQuantMode' },
+];
+
+function checkUnlisted(rows) {
+  for (const u of UNLISTED) {
+    const clash = rows.find((r) => r.id === u.id || r.name === u.name);
+    if (clash) throw new Error(`unlisted ${u.name} (${u.id}) is in futu-api's table now as ${clash.name} (${clash.id}); drop it from UNLISTED`);
+  }
+}
+
 function futuVersion() {
   const require = createRequire(import.meta.url);
   return require('futu-api/package.json').version;
@@ -91,11 +108,22 @@ const (
 ${consts.join('\n')}
 )
 
+// System protocol ids OpenD answers that futu-api's table leaves out (from Futu's
+// Python SDK). They have no row in the table: the simulator refuses them by name.
+const (
+${unlistedConsts()}
+)
+
 // table holds every protocol, sorted by id.
 var table = [...]Proto{
 ${table.join('\n')}
 }
 `;
+}
+
+function unlistedConsts() {
+  const width = Math.max(...UNLISTED.map((u) => u.name.length));
+  return UNLISTED.map((u) => `\t${u.name.padEnd(width)} uint32 = ${u.id}`).join('\n');
 }
 
 function jsFile(rows, version) {
@@ -118,12 +146,19 @@ const BY_ID = new Map(PROTOS.map((p) => [p.id, p]));
 export function protoOf(protoId) {
   return BY_ID.get(protoId);
 }
+
+// UNLISTED are system protocol ids OpenD answers that futu-api's table leaves out
+// (from Futu's Python SDK); they are not in PROTOS.
+export const UNLISTED = Object.freeze([
+${UNLISTED.map((u) => `  { id: ${u.id}, name: '${u.name}' },`).join('\n')}
+].map(Object.freeze));
 `;
 }
 
 function main() {
   const check = process.argv.includes('--check');
   const rows = protocols();
+  checkUnlisted(rows);
   const version = futuVersion();
   const outputs = [[GO_OUT, goFile(rows, version)], [JS_OUT, jsFile(rows, version)]];
   let stale = 0;

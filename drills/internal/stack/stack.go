@@ -174,11 +174,13 @@ func (s *Stack) start(name, admin string, env []string, args ...string) *proctes
 }
 
 // StartSim (re)starts opend-sim on OpenDAddr: 50 ms pushes, short subscription hold,
-// a generous order rate limit so drills are not throttled by the simulator; then
-// SimArgs.
+// OpenD's frequency limits off so drills are not throttled by the simulator, the
+// generated universe only; then SimArgs.
 func (s *Stack) StartSim() {
+	// The load figures are for the generated universe: -kinds would walk some 300
+	// more securities (options, warrants, futures) in the same process.
 	args := append(s.SimFlags(), "-push-interval", "50ms", "-min-sub-hold", "1s", "-seed", "7",
-		"-order-rate-limit", "10000")
+		"-freq-limits", "off", "-kinds=false")
 	s.Sim = s.start("opend-sim", s.OpenDAdmin, nil, append(args, s.SimArgs...)...)
 }
 

@@ -18,6 +18,9 @@ import (
 	"time"
 
 	"github.com/futugw/gateway/opend/sim"
+	"github.com/futugw/gateway/opend/sim/calendar"
+	"github.com/futugw/gateway/opend/sim/freqlimit"
+	"github.com/futugw/gateway/opend/sim/hours"
 	"github.com/futugw/gateway/platform/config"
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/platform/run/runflags"
@@ -30,13 +33,18 @@ type options struct {
 	seed              int
 	pushInterval      time.Duration
 	subQuota          int
+	historyKLQuota    int
 	minSubHold        time.Duration
 	orderRateLimit    int
+	freqLimits        freqlimit.Policy
 	passwordFile      string
 	logs              *obs.LogOptions
 	shutdownTimeout   time.Duration
 	keepAliveInterval time.Duration
 	extraSecurities   int
+	kinds             bool
+	clock             *calendar.Clock
+	marketHours       hours.Mode
 }
 
 func main() {
@@ -61,22 +69,56 @@ func parseFlags(args []string) (options, error) {
 	o.logs = obs.RegisterLogFlags(fs)
 	config.IntVar(fs, &o.seed, "seed", "OPEND_SIM_SEED", 1, "random walk seed")
 	config.DurationVar(fs, &o.pushInterval, "push-interval", "OPEND_SIM_PUSH_INTERVAL", 500*time.Millisecond, "time between price steps of one security; 1ms = 1000 pushes/s per security")
-	config.IntVar(fs, &o.subQuota, "sub-quota", "OPEND_SIM_SUB_QUOTA", 500, "subscription slots per connection")
+	config.IntVar(fs, &o.subQuota, "sub-quota", "OPEND_SIM_SUB_QUOTA", 500, "subscription slots of the simulated login, shared by all its connections")
+	config.IntVar(fs, &o.historyKLQuota, "history-kl-quota", "OPEND_SIM_HISTORY_KL_QUOTA", 100, "distinct securities Qot_RequestHistoryKL serves per 30 days (Futu's historical candlestick quota)")
 	config.DurationVar(fs, &o.minSubHold, "min-sub-hold", "OPEND_SIM_MIN_SUB_HOLD", time.Minute, "minimum subscription age before unsubscribing")
-	config.IntVar(fs, &o.orderRateLimit, "order-rate-limit", "OPEND_SIM_ORDER_RATE_LIMIT", 15, "place/modify requests per account per 30s")
+	config.IntVar(fs, &o.orderRateLimit, "order-rate-limit", "OPEND_SIM_ORDER_RATE_LIMIT", 0, "place and modify requests (each) per account per 30s; 0 = OpenD's documented 15 and 20")
+	freqLimits := config.String(fs, "freq-limits", "OPEND_SIM_FREQ_LIMITS", "default", "OpenD's per-interface frequency limits: default, off, or a scale factor for every limit (2 = twice OpenD's rate)")
 	config.StringVar(fs, &o.passwordFile, "trade-password-file", "OPEND_SIM_TRADE_PASSWORD_FILE", "", "file holding the plaintext trade password; empty = the simulator's default password")
 	config.DurationVar(fs, &o.keepAliveInterval, "keepalive-interval", "OPEND_SIM_KEEPALIVE_INTERVAL", 10*time.Second, "KeepAlive interval advertised in InitConnect")
 	config.IntVar(fs, &o.extraSecurities, "extra-securities", "OPEND_SIM_EXTRA_SECURITIES", 0, "generated HK equities (codes 80000, 80001, ...) added to the built-in universe for load tests; 0 = none")
+	config.BoolVar(fs, &o.kinds, "kinds", "OPEND_SIM_KINDS", true, "add indices, ETFs, HK.00700 warrants and CBBCs, AAPL and 00700 options and HSI futures to the universe")
+	clockStart := config.String(fs, "clock-start", "OPEND_SIM_CLOCK_START", "", "simulated time at start, RFC 3339 with offset (2026-12-07T09:29:50+08:00); empty = now")
+	clockSpeed := config.String(fs, "clock-speed", "OPEND_SIM_CLOCK_SPEED", "1", "simulated seconds per wall second, up to 1000000; 1 = real time")
+	marketHours := config.String(fs, "market-hours", "OPEND_SIM_MARKET_HOURS", "always", "when prices walk and orders fill: always (around the clock) or calendar (only in the market's sessions at the simulated clock; fillOutsideRTH for US pre-market and after-hours)")
 	if err := config.Parse(fs, args); err != nil {
 		return o, err
+	}
+	freq, err := freqlimit.ParsePolicy(*freqLimits)
+	if err != nil {
+		return o, fmt.Errorf("-freq-limits: %w", err)
+	}
+	o.freqLimits = freq
+	if o.marketHours, err = hours.ParseMode(*marketHours); err != nil {
+		return o, fmt.Errorf("-market-hours: %w", err)
+	}
+	clock, err := parseClock(*clockStart, *clockSpeed)
+	if err != nil {
+		return o, err
+	}
+	if clock.Simulated() {
+		o.clock = clock
 	}
 	if err := o.logs.Validate(); err != nil {
 		return o, err
 	}
-	if o.pushInterval <= 0 || o.subQuota <= 0 || o.minSubHold < 0 || o.orderRateLimit <= 0 || o.extraSecurities < 0 || o.shutdownTimeout < 0 {
-		return o, errors.New("push-interval, sub-quota and order-rate-limit must be positive, min-sub-hold, extra-securities and shutdown-timeout not negative")
+	if o.pushInterval <= 0 || o.subQuota <= 0 || o.historyKLQuota <= 0 || o.minSubHold < 0 || o.orderRateLimit < 0 || o.extraSecurities < 0 || o.shutdownTimeout < 0 {
+		return o, errors.New("push-interval, sub-quota and history-kl-quota must be positive, order-rate-limit, min-sub-hold, extra-securities and shutdown-timeout not negative")
 	}
 	return o, nil
+}
+
+// parseClock builds the simulator's clock from -clock-start and -clock-speed.
+func parseClock(start, speed string) (*calendar.Clock, error) {
+	t, err := calendar.ParseClockStart(start)
+	if err != nil {
+		return nil, fmt.Errorf("-clock-start: %w", err)
+	}
+	x, err := calendar.ParseClockSpeed(speed)
+	if err != nil {
+		return nil, fmt.Errorf("-clock-speed: %w", err)
+	}
+	return calendar.NewClock(t, x)
 }
 
 // tradePassword reads the password file; the default is used when unset.
@@ -93,6 +135,27 @@ func tradePassword(path string, log *slog.Logger) (string, error) {
 	return pw, nil
 }
 
+// simConfig is the simulator's configuration from the options.
+func simConfig(o options, pw string, now func() time.Time, log *slog.Logger) sim.Config {
+	return sim.Config{
+		Seed:              int64(o.seed),
+		PushInterval:      o.pushInterval,
+		SubQuota:          o.subQuota,
+		HistoryKLQuota:    o.historyKLQuota,
+		MinSubHold:        o.minSubHold,
+		TradePassword:     pw,
+		OrderRateLimit:    o.orderRateLimit,
+		FreqLimits:        o.freqLimits,
+		KeepAliveInterval: o.keepAliveInterval,
+		ExtraSecurities:   o.extraSecurities,
+		Kinds:             o.kinds,
+		ShutdownTimeout:   o.shutdownTimeout,
+		Now:               now,
+		MarketHours:       o.marketHours,
+		Logger:            log,
+	}
+}
+
 func runSim(args []string) error {
 	o, err := parseFlags(args)
 	if err != nil {
@@ -103,18 +166,15 @@ func runSim(args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := sim.New(sim.Config{
-		Seed:              int64(o.seed),
-		PushInterval:      o.pushInterval,
-		SubQuota:          o.subQuota,
-		MinSubHold:        o.minSubHold,
-		TradePassword:     pw,
-		OrderRateLimit:    o.orderRateLimit,
-		KeepAliveInterval: o.keepAliveInterval,
-		ExtraSecurities:   o.extraSecurities,
-		ShutdownTimeout:   o.shutdownTimeout,
-		Logger:            log,
-	})
+	var now func() time.Time // nil = the wall clock
+	if o.clock != nil {
+		now = o.clock.Now
+		log.Info("simulated clock", "start", now().Format(time.RFC3339), "speed", o.clock.Speed())
+	}
+	if o.marketHours == hours.Calendar {
+		log.Info("market hours follow the calendar: closed markets stand still")
+	}
+	s, err := sim.New(simConfig(o, pw, now, log))
 	if err != nil {
 		return err
 	}

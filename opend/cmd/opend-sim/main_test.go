@@ -209,3 +209,49 @@ func TestParseFlagsSharedGroups(t *testing.T) {
 		t.Error("unknown log level accepted")
 	}
 }
+
+// TestParseFlagsClock: the clock flags, their OPEND_SIM_CLOCK_* fallbacks, and
+// no simulated clock at all when neither is set.
+func TestParseFlagsClock(t *testing.T) {
+	o, err := parseFlags(nil)
+	if err != nil || o.clock != nil {
+		t.Fatalf("default clock %v, %v; want none (the wall clock)", o.clock, err)
+	}
+	if o, err := parseFlags([]string{"-clock-speed", "1"}); err != nil || o.clock != nil {
+		t.Errorf("-clock-speed 1: clock %v, %v; want none", o.clock, err)
+	}
+
+	start := time.Date(2026, 12, 7, 1, 29, 50, 0, time.UTC)
+	o, err = parseFlags([]string{"-clock-start", "2026-12-07T09:29:50+08:00", "-clock-speed", "60"})
+	if err != nil || o.clock == nil {
+		t.Fatalf("clock flags: %v, %v", o.clock, err)
+	}
+	if now := o.clock.Now(); now.Before(start) || now.After(start.Add(time.Hour)) || o.clock.Speed() != 60 {
+		t.Errorf("clock reads %v at speed %v, want shortly after %v at 60", now, o.clock.Speed(), start)
+	}
+
+	t.Setenv("OPEND_SIM_CLOCK_START", "2026-12-07T01:29:50Z")
+	t.Setenv("OPEND_SIM_CLOCK_SPEED", "0.5")
+	o, err = parseFlags(nil)
+	if err != nil || o.clock == nil || o.clock.Speed() != 0.5 {
+		t.Fatalf("env clock: %v, %v", o.clock, err)
+	}
+	if now := o.clock.Now(); now.Before(start) || now.After(start.Add(time.Hour)) {
+		t.Errorf("env clock reads %v, want shortly after %v", now, start)
+	}
+
+	for _, args := range [][]string{
+		{"-clock-start", "2026-12-07 09:29:50"},
+		{"-clock-start", "2026-12-07T09:29:50"},
+		{"-clock-speed", "-2"},
+		{"-clock-speed", "fast"},
+	} {
+		if _, err := parseFlags(args); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+	t.Setenv("OPEND_SIM_CLOCK_SPEED", "x")
+	if _, err := parseFlags(nil); err == nil {
+		t.Error("malformed OPEND_SIM_CLOCK_SPEED accepted")
+	}
+}

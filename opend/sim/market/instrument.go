@@ -23,6 +23,9 @@ type Instrument struct {
 	SecType  int32  // 3 = Eqty
 	Currency int32  // Trd_Common.Currency: 1 HKD, 2 USD
 	ListTime string // "2004-06-16"
+	// Terms describes an index, warrant, CBBC, option or future (see kinds.go);
+	// nil for stocks and ETFs, which walk on their own.
+	Terms *Terms
 }
 
 // Key names the security the way Futu's SDKs print it: "HK.00700", "US.AAPL".

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/futugw/gateway/opend/sim/calendar"
 )
 
 // Quote is the live state of one security.
@@ -19,7 +21,10 @@ type Quote struct {
 	Turnover                        float64
 	LastVolume                      int64 // volume of the latest Step's trade
 	Updated                         time.Time
-	Seq                             int64 // number of Steps so far, starting at 0
+	Seq                             int64 // number of Steps so far, starting at 0, never reset
+	// Date is the market's trading day the day fields (Open to Turnover)
+	// belong to, in the market's time zone (rollover.go).
+	Date calendar.Date
 }
 
 // Config configures a Market.
@@ -37,20 +42,29 @@ type Config struct {
 	Prices map[string]float64
 	// Now is the clock for Quote.Updated; nil = time.Now.
 	Now func() time.Time
+	// Kinds adds the index, ETF, warrant, CBBC, option and future universe of
+	// kinds.go after the stocks; derived ones follow their underlying's walk
+	// (Prices sets only the indices' and ETFs' levels).
+	Kinds bool
+	// Trading, when set, says whether securities of a QotMarket trade at an
+	// instant of Now: Step leaves the others still. nil = always.
+	Trading func(market int32, now time.Time) bool
 }
 
 // security is one instrument's mutable state and its own random source, so a
 // security's price path depends only on the seed and how often it was stepped.
 type security struct {
-	q   Quote
-	rng *rand.Rand
+	q     Quote
+	rng   *rand.Rand
+	fresh bool // rolled over, no trade yet on Quote.Date
 }
 
 // Market is the universe and its prices. It is safe for concurrent use.
 type Market struct {
-	vol  float64
-	now  func() time.Time
-	list []Instrument
+	vol     float64
+	now     func() time.Time
+	trading func(market int32, now time.Time) bool
+	list    []Instrument
 
 	mu   sync.Mutex
 	secs map[string]*security
@@ -70,11 +84,15 @@ func New(cfg Config) *Market {
 		universe = append(slices.Clone(universe), instruments(generated(cfg.ExtraSecurities))...)
 	}
 	refs := referencePrices(cfg.ExtraSecurities)
+	if cfg.Kinds {
+		universe, refs = withKinds(universe, refs, cfg.Now)
+	}
 	m := &Market{
-		vol:  cfg.Volatility,
-		now:  cfg.Now,
-		secs: make(map[string]*security, len(universe)),
-		subs: make(map[uint64]func(Quote)),
+		vol:     cfg.Volatility,
+		now:     cfg.Now,
+		trading: cfg.Trading,
+		secs:    make(map[string]*security, len(universe)),
+		subs:    make(map[uint64]func(Quote)),
 	}
 	if m.vol <= 0 {
 		m.vol = 0.001
@@ -103,9 +121,10 @@ func New(cfg Config) *Market {
 		m.secs[key] = &security{
 			rng: rng,
 			q: Quote{Instrument: inst, Cur: open, Open: open, High: open, Low: open,
-				LastClose: last, Updated: start},
+				LastClose: last, Updated: start, Date: dayOf(inst.Market, start)},
 		}
 	}
+	m.priceDerived()
 	return m
 }
 
@@ -131,7 +150,8 @@ func (m *Market) Quote(market int32, code string) (Quote, bool) {
 	return m.QuoteByKey(Key(market, code))
 }
 
-// QuoteByKey returns the current state of the security named "HK.00700".
+// QuoteByKey returns the current state of the security named "HK.00700",
+// rolled over to the clock's trading day (rollover.go).
 func (m *Market) QuoteByKey(key string) (Quote, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -139,11 +159,14 @@ func (m *Market) QuoteByKey(key string) (Quote, bool) {
 	if !ok {
 		return Quote{}, false
 	}
+	s.roll(m.now())
 	return s.q, true
 }
 
 // Step advances one security's random walk by one trade and notifies the
-// OnTick callbacks. It returns false for an unknown key.
+// OnTick callbacks. It returns false for an unknown key, and the unchanged
+// quote and false, notifying no one, while the security's market is not
+// trading (Config.Trading).
 func (m *Market) Step(key string) (Quote, bool) {
 	m.mu.Lock()
 	s, ok := m.secs[key]
@@ -151,7 +174,16 @@ func (m *Market) Step(key string) (Quote, bool) {
 		m.mu.Unlock()
 		return Quote{}, false
 	}
-	step(&s.q, s.rng, m.vol, m.now())
+	now := m.now()
+	s.roll(now)
+	if m.trading != nil && !m.trading(s.q.Market, now) {
+		q := s.q
+		m.mu.Unlock()
+		return q, false
+	}
+	seq := s.q.Seq
+	m.advance(s, now)
+	s.opened(seq)
 	q := s.q
 	m.mu.Unlock()
 

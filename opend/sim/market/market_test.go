@@ -130,3 +130,34 @@ func TestCustomUniverseAndOnTick(t *testing.T) {
 		t.Errorf("OnTick called %d times, want 400", got)
 	}
 }
+
+// TestStepOnlyWhileTrading: with Config.Trading a closed market's securities
+// stay still and notify no one; an open one's walk as before.
+func TestStepOnlyWhileTrading(t *testing.T) {
+	m := New(Config{Seed: 1, Now: fixedClock, Trading: func(market int32, now time.Time) bool {
+		return market == MarketUS && now.Equal(fixedClock())
+	}})
+	ticks := 0
+	defer m.OnTick(func(Quote) { ticks++ })()
+	tests := []struct {
+		key    string
+		stepOK bool
+	}{
+		{"HK.00700", false},
+		{"US.AAPL", true},
+	}
+	for _, tt := range tests {
+		before, _ := m.QuoteByKey(tt.key)
+		ticks = 0
+		q, ok := m.Step(tt.key)
+		if ok != tt.stepOK {
+			t.Errorf("Step(%s) ok = %v, want %v", tt.key, ok, tt.stepOK)
+		}
+		if moved := q.Seq != 0; moved != tt.stepOK || (ticks == 1) != tt.stepOK {
+			t.Errorf("Step(%s): seq %d, %d ticks; want a step %v", tt.key, q.Seq, ticks, tt.stepOK)
+		}
+		if !tt.stepOK && q != before {
+			t.Errorf("Step(%s) changed a closed quote: %+v -> %+v", tt.key, before, q)
+		}
+	}
+}

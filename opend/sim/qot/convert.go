@@ -90,7 +90,7 @@ func basicQot(q market.Quote) *qotcommon.BasicQot {
 		Name:            proto.String(q.Name),
 		IsSuspended:     proto.Bool(false),
 		ListTime:        proto.String(q.ListTime),
-		PriceSpread:     proto.Float64(market.TickSize(q.Market, q.Cur)),
+		PriceSpread:     proto.Float64(priceSpread(q)), // kinds_snapshot.go
 		UpdateTime:      proto.String(updated.Format(layoutSecond)),
 		HighPrice:       proto.Float64(q.High),
 		OpenPrice:       proto.Float64(q.Open),
@@ -115,7 +115,7 @@ func staticID(key string) int64 {
 }
 
 func staticInfo(inst market.Instrument) *qotcommon.SecurityStaticInfo {
-	return &qotcommon.SecurityStaticInfo{Basic: &qotcommon.SecurityStaticBasic{
+	info := &qotcommon.SecurityStaticInfo{Basic: &qotcommon.SecurityStaticBasic{
 		Security:      security(inst),
 		Id:            proto.Int64(staticID(inst.Key())),
 		LotSize:       proto.Int32(inst.LotSize),
@@ -125,6 +125,8 @@ func staticInfo(inst market.Instrument) *qotcommon.SecurityStaticInfo {
 		Delisting:     proto.Bool(false),
 		ListTimestamp: proto.Float64(listTimestamp(inst)),
 	}}
+	addStaticExData(info, inst) // kinds_static.go
+	return info
 }
 
 // bookDepth is the number of order book levels on each side.
@@ -143,7 +145,8 @@ type level struct {
 func book(q market.Quote) (asks, bids []level) {
 	lot := int64(max(q.LotSize, 1))
 	seed := uint64(staticID(q.Key())) ^ uint64(q.Seq)*0x9e3779b97f4a7c15
-	ask := nextUp(q.Market, q.Cur)
+	up, down := gridSteps(q) // kinds_snapshot.go
+	ask := up(q.Cur)
 	bid := q.Cur
 	for i := range bookDepth {
 		ha, hb := mix(seed+uint64(2*i)), mix(seed+uint64(2*i+1))
@@ -151,8 +154,8 @@ func book(q market.Quote) (asks, bids []level) {
 		if bid > 0 {
 			bids = append(bids, level{bid, lot * int64(1+hb%50), int32(1 + (hb>>32)%12)})
 		}
-		ask = nextUp(q.Market, ask)
-		bid = nextDown(q.Market, bid)
+		ask = up(ask)
+		bid = down(bid)
 	}
 	return asks, bids
 }

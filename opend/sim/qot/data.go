@@ -69,27 +69,33 @@ func (s *Service) getStaticInfo(_ context.Context, _ *server.Conn, req server.Re
 	return &qotgetstaticinfo.Response{RetType: succeed(), S2C: out}, nil
 }
 
-// getSecuritySnapshot needs no subscription, like the real OpenD.
+// getSecuritySnapshot needs no subscription, like the real OpenD. It also
+// answers for plates (platesnapshot.go).
 func (s *Service) getSecuritySnapshot(_ context.Context, _ *server.Conn, req server.Request) (proto.Message, error) {
 	var in qotgetsecuritysnapshot.Request
 	if err := decode("Qot_GetSecuritySnapshot", req.Body, &in); err != nil {
 		return nil, err
 	}
-	keys, err := s.resolve(in.GetC2S().GetSecurityList())
+	keys, err := s.snapshotKeys(in.GetC2S().GetSecurityList())
 	if err != nil {
 		return nil, toEnvelope(err)
 	}
 	out := &qotgetsecuritysnapshot.S2C{}
 	for _, k := range keys {
+		if p, ok := findPlate(k); ok {
+			out.SnapshotList = append(out.SnapshotList, s.plateSnapshot(p))
+			continue
+		}
 		q, _ := s.m.QuoteByKey(k)
-		out.SnapshotList = append(out.SnapshotList, &qotgetsecuritysnapshot.Snapshot{Basic: snapshotBasic(q)})
+		out.SnapshotList = append(out.SnapshotList, s.snapshotOf(q)) // kinds_snapshot.go
 	}
 	return &qotgetsecuritysnapshot.Response{RetType: succeed(), S2C: out}, nil
 }
 
-func snapshotBasic(q market.Quote) *qotgetsecuritysnapshot.SnapshotBasicData {
+// snapshotBasic is the basic part of q's snapshot; asks and bids are its
+// live book (own orders included), whose first levels are the best ask and bid.
+func snapshotBasic(q market.Quote, asks, bids []level) *qotgetsecuritysnapshot.SnapshotBasicData {
 	b := basicQot(q)
-	asks, bids := book(q)
 	d := &qotgetsecuritysnapshot.SnapshotBasicData{
 		Security:        b.Security,
 		Name:            b.Name,

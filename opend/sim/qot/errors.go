@@ -16,7 +16,7 @@ const (
 	codeQuota         int32 = 3 // subscription quota exceeded
 	codeHold          int32 = 4 // unsubscribe before the minimum hold
 	codeNotSubscribed int32 = 5 // data requested without the needed subscription
-	codeUnsupported   int32 = 6 // sub type the simulator does not serve
+	codeUnsupported   int32 = 6 // value that is not a Qot_Common.SubType
 )
 
 // codedError is a domain failure with its errCode.

@@ -89,3 +89,13 @@ func subInfo(ctx context.Context, t *testing.T, c *rawclient.Client, all bool) *
 }
 
 func keyOf(s *qotcommon.Security) string { return market.Key(s.GetMarket(), s.GetCode()) }
+
+// call sends one request and fails the test on a transport error.
+func call(ctx context.Context, t *testing.T, c *rawclient.Client, protoID uint32, req, resp proto.Message) envelope.Status {
+	t.Helper()
+	st, err := c.Call(ctx, protoID, req, resp)
+	if err != nil {
+		t.Fatalf("proto %d: %v", protoID, err)
+	}
+	return st
+}

@@ -33,6 +33,7 @@ const minTick = time.Millisecond
 func (s *Service) Run(ctx context.Context) error {
 	cancel := s.m.OnTick(s.fanOut)
 	defer cancel()
+	defer s.m.OnTick(s.klTick)()
 
 	interval := s.cfg.PushInterval
 	t := time.NewTicker(max(interval/time.Duration(max(len(s.m.Instruments()), 1)), minTick))
@@ -69,6 +70,7 @@ func (s *Service) Run(ctx context.Context) error {
 func (s *Service) fanOut(q market.Quote) {
 	dir := s.pushes.direction(q, true)
 	targets := s.subs.targets(nil, q.Key())
+	s.liveTick(q, dir, targets)
 	if len(targets) == 0 {
 		return
 	}
@@ -82,7 +84,7 @@ func (s *Service) fanOut(q market.Quote) {
 		}
 		if t.mask&maskOf(SubOrderBook) != 0 {
 			if books == nil {
-				books = s.encode(protoid.QotUpdateOrderBook, orderBookPush(q))
+				books = s.encode(protoid.QotUpdateOrderBook, s.orderBookPush(q))
 			}
 			s.pushFrame(t.conn, books)
 		}
@@ -122,20 +124,10 @@ func basicQotPush(q market.Quote) *qotupdatebasicqot.Response {
 	}}
 }
 
-func orderBookPush(q market.Quote) *qotupdateorderbook.Response {
-	asks, bids := book(q)
-	at := q.Updated.In(zoneOf(q.Market)).Format(layoutMilli)
-	ts := unixSeconds(q.Updated)
-	return &qotupdateorderbook.Response{RetType: succeed(), S2C: &qotupdateorderbook.S2C{
-		Security:                security(q.Instrument),
-		Name:                    proto.String(q.Name),
-		OrderBookAskList:        orderBookLevels(asks),
-		OrderBookBidList:        orderBookLevels(bids),
-		SvrRecvTimeBid:          proto.String(at),
-		SvrRecvTimeBidTimestamp: proto.Float64(ts),
-		SvrRecvTimeAsk:          proto.String(at),
-		SvrRecvTimeAskTimestamp: proto.Float64(ts),
-	}}
+// orderBookPush is the Qot_UpdateOrderBook push of q's live book.
+func (s *Service) orderBookPush(q market.Quote) *qotupdateorderbook.Response {
+	asks, bids := s.liveBook(q)
+	return bookMsg(q, asks, bids)
 }
 
 func tickerPush(q market.Quote, dir int32) *qotupdateticker.Response {

@@ -1,7 +1,9 @@
 // Package qot serves the market-data half of the OpenD simulator: global
 // state and user info, subscriptions with the real OpenD's rules (per
-// connection, quota, one-minute minimum hold), quote requests and the
-// Qot_UpdateBasicQot / Qot_UpdateOrderBook / Qot_UpdateTicker pushes.
+// connection, one quota shared by the login's connections, one-minute minimum
+// hold), quote requests and the
+// Qot_UpdateBasicQot / Qot_UpdateOrderBook / Qot_UpdateTicker pushes. Every
+// Qot_Common.SubType is accepted (subtypes.go), K-line types included.
 package qot
 
 import (
@@ -16,7 +18,7 @@ import (
 
 // Config configures the quote service. The zero value is usable.
 type Config struct {
-	SubQuota     int           // slots per connection; 0 = 500
+	SubQuota     int           // slots of the OpenD login, shared by its connections; 0 = 500
 	MinSubHold   time.Duration // minimum age before unsubscribing; 0 = 1 minute
 	PushInterval time.Duration // time between steps of one security; 0 = 500ms
 	// StepAll steps every security of the market, not only subscribed ones, so
@@ -26,6 +28,15 @@ type Config struct {
 	UserID    uint64 // reported by GetUserInfo
 	Now       func() time.Time
 	Logger    *slog.Logger
+	// Seed seeds the day's synthetic intraday model behind Qot_GetRT and the
+	// K-line history (the market's seed, so RT agrees with the K-lines).
+	Seed int64
+	// OwnOrders returns the user's resting limit orders on a security, shown
+	// in the order book as the exchange would; nil = none.
+	OwnOrders func(key string) []OwnOrder
+	// HistoryQuota is how many distinct securities Qot_RequestHistoryKL
+	// serves per 30 days; 0 = 100.
+	HistoryQuota int
 }
 
 func (c Config) withDefaults() Config {
@@ -55,7 +66,9 @@ type Service struct {
 	srv    *server.Server
 	subs   *registry[*server.Conn]
 	pushes *pushState
+	live   *liveState
 	log    *slog.Logger
+	kl     *klState
 }
 
 // Register builds a Service and registers its handlers on srv. Call DropConn
@@ -78,11 +91,16 @@ func Register(srv *server.Server, m *market.Market, cfg Config) *Service {
 	srv.Handle(protoid.QotGetBasicQot, s.getBasicQot)
 	srv.Handle(protoid.QotGetStaticInfo, s.getStaticInfo)
 	srv.Handle(protoid.QotGetSecuritySnapshot, s.getSecuritySnapshot)
+	s.registerLive()
+	s.registerKLines()
+	s.registerKinds()
+	s.registerMarketData()
 	return s
 }
 
 // DropConn forgets a closed connection's subscriptions. Wire it into the
-// server's OnClose hook: subscriptions belong to a connection and vanish with it.
+// server's OnClose hook: subscriptions belong to a connection and vanish with
+// it, but their quota slots stay until the minimum hold has run out.
 func (s *Service) DropConn(c *server.Conn) {
-	s.subs.drop(c)
+	s.subs.drop(c, s.cfg.Now())
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdateticker"
 	"github.com/futugw/gateway/opend/envelope"
 	"github.com/futugw/gateway/opend/protoid"
+	"github.com/futugw/gateway/opend/sim/calendar"
 	"github.com/futugw/gateway/opend/sim/market"
 	"github.com/futugw/gateway/platform/testkit"
 	"google.golang.org/protobuf/proto"
@@ -36,7 +37,7 @@ func TestGlobalStateAndUserInfo(t *testing.T) {
 	mustOK(t, st, "GetGlobalState")
 	s2c := gs.GetS2C()
 	if !s2c.GetQotLogined() || !s2c.GetTrdLogined() || s2c.GetServerVer() == 0 ||
-		s2c.GetTime() != e.clock.Now().Unix() || s2c.GetMarketHK() != stateAfternoon || s2c.GetConnID() != c.ConnID {
+		s2c.GetTime() != e.clock.Now().Unix() || s2c.GetMarketHK() != int32(calendar.StateMorning) || s2c.GetConnID() != c.ConnID {
 		t.Errorf("GetGlobalState = %v", s2c)
 	}
 
@@ -166,9 +167,20 @@ func TestQuotaExceeded(t *testing.T) {
 	}
 	mustOK(t, doSub(ctx, t, c, subReq{keys: []string{"US.MSFT"}, types: []int32{SubBasic}}), "last slot")
 
-	// Quota is per connection.
+	// The quota is the OpenD's, shared by its connections: a pair another
+	// connection holds costs nothing, a new one does not fit.
 	c2 := e.dial(t)
-	mustOK(t, doSub(ctx, t, c2, subReq{keys: []string{"US.TSLA"}, types: []int32{SubBasic, SubTicker}}), "other conn")
+	mustFail(t, doSub(ctx, t, c2, subReq{keys: []string{"US.TSLA"}, types: []int32{SubBasic}}), "other conn over quota", codeQuota)
+	mustOK(t, doSub(ctx, t, c2, subReq{keys: []string{"US.MSFT"}, types: []int32{SubBasic}}), "other conn, held pair")
+	info = subInfo(ctx, t, c2, true)
+	if info.GetTotalUsedQuota() != 4 || info.GetRemainQuota() != 0 {
+		t.Errorf("shared: used %d remain %d, want 4 and 0", info.GetTotalUsedQuota(), info.GetRemainQuota())
+	}
+	for _, ci := range info.GetConnSubInfoList() {
+		if want := map[bool]int32{true: 1, false: 4}[ci.GetIsOwnConnData()]; ci.GetUsedQuota() != want {
+			t.Errorf("connection (own %v) usedQuota %d, want %d", ci.GetIsOwnConnData(), ci.GetUsedQuota(), want)
+		}
+	}
 }
 
 func TestMinimumHold(t *testing.T) {
@@ -217,6 +229,15 @@ func TestSubscriptionsVanishOnDisconnect(t *testing.T) {
 	}
 	if got := e.svc.subs.keys(); len(got) != 1 || got[0] != "US.AAPL" {
 		t.Errorf("stepped keys %v", got)
+	}
+	// The closed connection held its pairs under a minute: OpenD keeps their
+	// slots until the minute is up (Futu's quote FAQ, Q4).
+	if n := subInfo(ctx, t, b, false).GetTotalUsedQuota(); n != 4 {
+		t.Errorf("used quota %d right after the close, want 4", n)
+	}
+	e.clock.Advance(time.Minute)
+	if n := subInfo(ctx, t, b, false).GetTotalUsedQuota(); n != 1 {
+		t.Errorf("used quota %d a minute later, want 1", n)
 	}
 }
 
@@ -318,7 +339,7 @@ func TestErrorsAreEnvelopes(t *testing.T) {
 	}
 
 	mustFail(t, doSub(ctx, t, c, subReq{keys: []string{"HK.99999"}, types: []int32{SubBasic}}), "unknown security", codeUnknownSec)
-	mustFail(t, doSub(ctx, t, c, subReq{keys: []string{"US.AAPL"}, types: []int32{5}}), "unsupported sub type", codeUnsupported)
+	mustFail(t, doSub(ctx, t, c, subReq{keys: []string{"US.AAPL"}, types: []int32{3}}), "unknown sub type", codeUnsupported)
 	mustFail(t, doSub(ctx, t, c, subReq{keys: nil, types: []int32{SubBasic}}), "empty list", codeInvalid)
 	mustFail(t, doSub(ctx, t, c, subReq{keys: []string{"US.AAPL"}}), "no sub types", codeInvalid)
 	_, st := getBasic(ctx, t, c, "US.AAPL")

@@ -7,41 +7,6 @@ import (
 	"time"
 )
 
-// Sub types the simulator serves (Qot_Common.SubType).
-const (
-	SubBasic     int32 = 1
-	SubOrderBook int32 = 2
-	SubTicker    int32 = 4
-)
-
-// subTypeName names a supported sub type for messages.
-func subTypeName(t int32) string {
-	switch t {
-	case SubBasic:
-		return "Basic"
-	case SubOrderBook:
-		return "OrderBook"
-	case SubTicker:
-		return "Ticker"
-	}
-	return fmt.Sprintf("SubType(%d)", t)
-}
-
-// pushMask records which sub types a connection receives pushes for.
-type pushMask uint8
-
-func maskOf(t int32) pushMask {
-	switch t {
-	case SubBasic:
-		return 1
-	case SubOrderBook:
-		return 2
-	case SubTicker:
-		return 4
-	}
-	return 0
-}
-
 // pair is one subscription slot: one security with one sub type.
 type pair struct {
 	key     string
@@ -55,6 +20,10 @@ type entry struct {
 
 // registry holds every connection's subscriptions. It is generic over the
 // connection handle so it can be tested without sockets.
+//
+// The quota is OpenD's, shared by every connection of the login, counted as
+// Futu documents it (quota.go): a pair held by several connections is one
+// slot, freed when the last of them lets it go.
 type registry[C comparable] struct {
 	quota int
 	hold  time.Duration
@@ -65,15 +34,22 @@ type registry[C comparable] struct {
 	byKey map[string]map[C]pushMask
 	// refs counts connections subscribed to a key with any sub type.
 	refs map[string]int
+	// holders counts the connections holding each pair.
+	holders map[pair]int
+	// lingering keeps the pairs of closed connections whose minimum hold had
+	// not run out, until it does: OpenD unsubscribes them then.
+	lingering map[pair]time.Time
 }
 
 func newRegistry[C comparable](quota int, hold time.Duration) *registry[C] {
 	return &registry[C]{
-		quota: quota,
-		hold:  hold,
-		conns: make(map[C]map[pair]*entry),
-		byKey: make(map[string]map[C]pushMask),
-		refs:  make(map[string]int),
+		quota:     quota,
+		hold:      hold,
+		conns:     make(map[C]map[pair]*entry),
+		byKey:     make(map[string]map[C]pushMask),
+		refs:      make(map[string]int),
+		holders:   make(map[pair]int),
+		lingering: make(map[pair]time.Time),
 	}
 }
 
@@ -89,10 +65,12 @@ func (r *registry[C]) subscribe(c C, pairs []pair, push bool, now time.Time) ([]
 			fresh = append(fresh, p)
 		}
 	}
-	if used := len(subs); used+len(fresh) > r.quota {
+	r.pruneLocked(now)
+	if used, more := r.totalLocked(now), weighPairs(r.unheldLocked(fresh, now)); used+more > r.quota {
 		return nil, &codedError{codeQuota, fmt.Sprintf(
-			"subscription quota exceeded: %d slots used + %d new > quota %d (one security with one sub type is one slot)",
-			used, len(fresh), r.quota)}
+			"subscription quota exceeded: %d slots used by this OpenD's connections + %d new > quota %d "+
+				"(one security with one sub type is one slot, however many connections hold it)",
+			used, more, r.quota)}
 	}
 	if subs == nil {
 		subs = make(map[pair]*entry)
@@ -103,6 +81,7 @@ func (r *registry[C]) subscribe(c C, pairs []pair, push bool, now time.Time) ([]
 			r.refs[p.key]++
 		}
 		subs[p] = &entry{at: now}
+		r.holders[p]++
 	}
 	if push {
 		for _, p := range pairs {
@@ -114,7 +93,7 @@ func (r *registry[C]) subscribe(c C, pairs []pair, push bool, now time.Time) ([]
 
 // hasKey reports whether subs holds key with any sub type.
 func (r *registry[C]) hasKey(subs map[pair]*entry, key string) bool {
-	for _, t := range []int32{SubBasic, SubOrderBook, SubTicker} {
+	for _, t := range allSubTypes {
 		if _, ok := subs[pair{key, t}]; ok {
 			return true
 		}
@@ -192,6 +171,9 @@ func (r *registry[C]) unsubscribeAll(c C, now time.Time) error {
 func (r *registry[C]) removeLocked(c C, subs map[pair]*entry, p pair) {
 	r.setPushLocked(c, subs, p, false)
 	delete(subs, p)
+	if r.holders[p]--; r.holders[p] <= 0 {
+		delete(r.holders, p)
+	}
 	if !r.hasKey(subs, p.key) {
 		r.refs[p.key]--
 		if r.refs[p.key] <= 0 {
@@ -225,15 +207,21 @@ func (r *registry[C]) subscribed(c C, p pair) bool {
 	return ok
 }
 
-// drop forgets every subscription of a closed connection.
-func (r *registry[C]) drop(c C) {
+// drop forgets every subscription of a closed connection. A pair held less
+// than the minimum hold keeps its quota slot until the hold runs out, as
+// OpenD unsubscribes it only then.
+func (r *registry[C]) drop(c C, now time.Time) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	subs := r.conns[c]
-	for p := range subs {
+	for p, e := range subs {
+		if until := e.at.Add(r.hold); until.After(now) && until.After(r.lingering[p]) {
+			r.lingering[p] = until
+		}
 		r.removeLocked(c, subs, p)
 	}
 	delete(r.conns, c)
+	r.pruneLocked(now)
 }
 
 // keys returns the securities some connection is subscribed to, sorted.
@@ -262,13 +250,6 @@ func (r *registry[C]) targets(dst []target[C], key string) []target[C] {
 		dst = append(dst, target[C]{c, m})
 	}
 	return dst
-}
-
-// used returns the number of slots c holds.
-func (r *registry[C]) used(c C) int {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	return len(r.conns[c])
 }
 
 // snapshot returns c's subscriptions grouped by sub type, securities sorted.

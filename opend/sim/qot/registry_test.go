@@ -55,7 +55,7 @@ func TestRegistry(t *testing.T) {
 	if tg := r.targets(nil, "HK.00700"); len(tg) != 1 || tg[0].mask != maskOf(SubTicker) {
 		t.Fatalf("targets after unsub %v", tg)
 	}
-	r.drop(1)
+	r.drop(1, t0.Add(time.Minute))
 	if got := r.keys(); len(got) != 1 || got[0] != "US.AAPL" {
 		t.Fatalf("keys after drop %v", got)
 	}

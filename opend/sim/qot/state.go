@@ -12,13 +12,6 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// Qot_Common.QotMarketState values reported by GetGlobalState: the simulated
-// HK and US markets trade continuously; the others are closed.
-const (
-	stateAfternoon int32 = 5
-	stateClosed    int32 = 6
-)
-
 // serverBuildNo is the simulator's build number in GetGlobalState.
 const serverBuildNo int32 = 1
 
@@ -31,12 +24,13 @@ func (s *Service) getGlobalState(_ context.Context, c *server.Conn, req server.R
 	}
 	now := s.cfg.Now()
 	status := common.ProgramStatusType_ProgramStatusType_Ready
+	hk, us, sh, sz, hkFuture := globalMarketStates(now)
 	return &getglobalstate.Response{RetType: succeed(), S2C: &getglobalstate.S2C{
-		MarketHK:       proto.Int32(stateAfternoon),
-		MarketUS:       proto.Int32(stateAfternoon),
-		MarketSH:       proto.Int32(stateClosed),
-		MarketSZ:       proto.Int32(stateClosed),
-		MarketHKFuture: proto.Int32(stateClosed),
+		MarketHK:       proto.Int32(hk),
+		MarketUS:       proto.Int32(us),
+		MarketSH:       proto.Int32(sh),
+		MarketSZ:       proto.Int32(sz),
+		MarketHKFuture: proto.Int32(hkFuture),
 		QotLogined:     proto.Bool(true),
 		TrdLogined:     proto.Bool(true),
 		ServerVer:      proto.Int32(s.cfg.ServerVer),
@@ -68,7 +62,7 @@ func (s *Service) getUserInfo(_ context.Context, _ *server.Conn, req server.Requ
 		IsNeedAgreeDisclaimer: proto.Bool(false),
 		UserID:                proto.Int64(int64(s.cfg.UserID)),
 		SubQuota:              proto.Int32(int32(s.cfg.SubQuota)),
-		HistoryKLQuota:        proto.Int32(100),
+		HistoryKLQuota:        proto.Int32(int32(s.kl.quota.limit)),
 	}}, nil
 }
 

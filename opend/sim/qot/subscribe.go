@@ -26,7 +26,7 @@ func (s *Service) pairs(secs []*qotcommon.Security, subTypes []int32) ([]pair, e
 	for _, t := range subTypes {
 		if maskOf(t) == 0 {
 			return nil, failf(codeUnsupported,
-				"sub type %d is not served by the simulator (supported: 1 Basic, 2 OrderBook, 4 Ticker)", t)
+				"unknown sub type %d: not a Qot_Common.SubType value", t)
 		}
 	}
 	out := make([]pair, 0, len(keys)*len(subTypes))
@@ -71,9 +71,11 @@ func (s *Service) sub(_ context.Context, c *server.Conn, req server.Request) (pr
 		return nil, toEnvelope(err)
 	}
 	push := c2s.GetIsRegOrUnRegPush()
-	if _, err := s.subs.subscribe(c, ps, push, now); err != nil {
+	fresh, err := s.subs.subscribe(c, ps, push, now)
+	if err != nil {
 		return nil, toEnvelope(err)
 	}
+	s.startLive(fresh)
 	if push && c2s.GetIsFirstPush() {
 		s.firstPush(c, ps)
 	}
@@ -103,6 +105,9 @@ func (s *Service) regQotPush(_ context.Context, c *server.Conn, req server.Reque
 // firstPush sends the current state of each pair to c right away.
 func (s *Service) firstPush(c *server.Conn, ps []pair) {
 	for _, p := range ps {
+		if s.klFirstPush(c, p) {
+			continue
+		}
 		q, ok := s.m.QuoteByKey(p.key)
 		if !ok {
 			continue
@@ -112,9 +117,11 @@ func (s *Service) firstPush(c *server.Conn, ps []pair) {
 		case SubBasic:
 			err = c.Push(protoid.QotUpdateBasicQot, basicQotPush(q))
 		case SubOrderBook:
-			err = c.Push(protoid.QotUpdateOrderBook, orderBookPush(q))
+			err = c.Push(protoid.QotUpdateOrderBook, s.orderBookPush(q))
 		case SubTicker:
 			err = c.Push(protoid.QotUpdateTicker, tickerPush(q, s.pushes.direction(q, false)))
+		case SubRT, SubBroker, SubOrderBookOdd:
+			err = s.firstLivePush(c, p.subType, q)
 		}
 		if err != nil {
 			s.log.Debug("first push dropped", "conn", c.ID(), "sub", describe(p.key, p.subType), obs.Err(err))
@@ -148,7 +155,7 @@ func (s *Service) getSubInfo(_ context.Context, c *server.Conn, req server.Reque
 	for _, cc := range conns {
 		list = append(list, s.connSubInfo(cc, cc == c))
 	}
-	used := s.subs.used(c)
+	used := s.subs.total(s.cfg.Now())
 	return &qotgetsubinfo.Response{RetType: succeed(), S2C: &qotgetsubinfo.S2C{
 		ConnSubInfoList: list,
 		TotalUsedQuota:  proto.Int32(int32(used)),
@@ -162,7 +169,7 @@ func (s *Service) connSubInfo(c *server.Conn, own bool) *qotcommon.ConnSubInfo {
 	used := 0
 	for t, keys := range byType {
 		types = append(types, t)
-		used += len(keys)
+		used += len(keys) * quotaWeight(t)
 	}
 	slices.Sort(types)
 	info := &qotcommon.ConnSubInfo{

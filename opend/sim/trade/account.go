@@ -2,7 +2,6 @@ package trade
 
 import (
 	"math"
-	"time"
 
 	"github.com/futugw/gateway/opend/sim/market"
 )
@@ -16,7 +15,6 @@ type account struct {
 	positions map[string]*position
 	orders    []*order // today's orders in placement order
 	fills     []*fill
-	recent    []time.Time // accepted place/modify requests inside the rate window
 }
 
 func newAccount(cfg AccountConfig) *account {
@@ -69,3 +67,7 @@ func lotCount(qty float64, lot int32) (int64, bool) {
 	}
 	return int64(n), true
 }
+
+// buyBackable is how much of a short position open buy-back orders leave to
+// cover.
+func (p *position) buyBackable() float64 { return -p.qty - p.reserved }

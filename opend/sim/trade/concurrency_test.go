@@ -15,7 +15,7 @@ import (
 // TestConcurrentTrading races placements, cancels, ticks and reads, then
 // checks that cash, frozen cash and positions still add up.
 func TestConcurrentTrading(t *testing.T) {
-	f := newFixture(t, Config{OrderLimit: 1 << 20})
+	f := newFixture(t, Config{})
 	hk := hkSim()
 	sub := &fakeSub{id: 9}
 	subscribe(t, f.eng, sub, 1001)
@@ -96,7 +96,7 @@ func TestConcurrentTrading(t *testing.T) {
 
 func BenchmarkPlaceMarketOrder(b *testing.B) {
 	m := market.New(market.Config{Seed: 1})
-	e := New(m, Config{OrderLimit: 1 << 30, Accounts: []AccountConfig{
+	e := New(m, Config{Accounts: []AccountConfig{
 		{ID: 1, Env: EnvSimulate, Markets: []int32{TrdMarketUS}, Currency: market.CurrencyUSD, Cash: 1e15}}})
 	defer e.Close()
 	sub := &discardSub{}
@@ -119,7 +119,7 @@ func BenchmarkPlaceMarketOrder(b *testing.B) {
 // resting limit orders that do not fill.
 func BenchmarkTickWithOpenOrders(b *testing.B) {
 	m := market.New(market.Config{Seed: 1})
-	e := New(m, Config{OrderLimit: 1 << 30, Accounts: []AccountConfig{
+	e := New(m, Config{Accounts: []AccountConfig{
 		{ID: 1, Env: EnvSimulate, Markets: []int32{TrdMarketUS}, Currency: market.CurrencyUSD, Cash: 1e15}}})
 	defer e.Close()
 	h := header(EnvSimulate, 1, TrdMarketUS)

@@ -55,14 +55,14 @@ type Config struct {
 	Accounts      []AccountConfig // nil = DefaultAccounts()
 	TradePassword string          // plaintext; clients send its MD5; "" = DefaultTradePassword
 
-	// OrderLimit place/modify requests are accepted per account within any
-	// OrderWindow (a sliding window); 0 = 15 per 30s, like OpenD.
-	OrderLimit  int
-	OrderWindow time.Duration
-
 	// MaxFillFraction caps one fill of a limit order at this part of the
 	// remaining lots (at least one lot); 0 = 0.5. 1 allows a full fill at once.
 	MaxFillFraction float64
+
+	// Fills, when set, says whether an order on a QotMarket may trigger and
+	// fill at an instant, given whether it may fill outside regular trading
+	// hours (package hours); orders wait otherwise. nil = always.
+	Fills func(market int32, now time.Time, outsideRTH bool) bool
 
 	Seed   uint64           // seeds the fill sizes
 	Now    func() time.Time // clock; nil = time.Now
@@ -75,12 +75,6 @@ func (c Config) withDefaults() Config {
 	}
 	if c.TradePassword == "" {
 		c.TradePassword = DefaultTradePassword
-	}
-	if c.OrderLimit <= 0 {
-		c.OrderLimit = 15
-	}
-	if c.OrderWindow <= 0 {
-		c.OrderWindow = 30 * time.Second
 	}
 	if !(c.MaxFillFraction > 0) || c.MaxFillFraction > 1 {
 		c.MaxFillFraction = 0.5

@@ -16,6 +16,9 @@ const timeLayout = "2006-01-02 15:04:05.000"
 
 func fmtTime(t time.Time) string { return t.Format(timeLayout) }
 
+// fmtLocal writes t in the zone of the security's market, as OpenD does.
+func fmtLocal(t time.Time, qotMarket int32) string { return fmtTime(t.In(marketLoc(qotMarket))) }
+
 // stamp is a unix timestamp in seconds with millisecond precision.
 func stamp(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
 
@@ -46,7 +49,7 @@ func (a *account) toProto() *trdcommon.TrdAcc {
 }
 
 func (o *order) toProto() *trdcommon.Order {
-	return &trdcommon.Order{
+	po := &trdcommon.Order{
 		TrdSide:         proto.Int32(o.side),
 		OrderType:       proto.Int32(o.typ),
 		OrderStatus:     proto.Int32(o.status),
@@ -56,19 +59,22 @@ func (o *order) toProto() *trdcommon.Order {
 		Name:            proto.String(o.inst.Name),
 		Qty:             proto.Float64(o.qty),
 		Price:           proto.Float64(o.price),
-		CreateTime:      proto.String(fmtTime(o.created)),
-		UpdateTime:      proto.String(fmtTime(o.updated)),
+		CreateTime:      proto.String(fmtLocal(o.created, o.inst.Market)),
+		UpdateTime:      proto.String(fmtLocal(o.updated, o.inst.Market)),
 		FillQty:         proto.Float64(o.filled),
 		FillAvgPrice:    proto.Float64(o.avgPrice()),
-		LastErrMsg:      proto.String(""),
+		LastErrMsg:      proto.String(o.lastErr),
 		SecMarket:       proto.Int32(trdSecMarket(o.inst.Market)),
 		CreateTimestamp: proto.Float64(stamp(o.created)),
 		UpdateTimestamp: proto.Float64(stamp(o.updated)),
 		Remark:          proto.String(o.remark),
-		TimeInForce:     proto.Int32(0), // DAY
+		TimeInForce:     proto.Int32(o.tif),
 		Currency:        proto.Int32(o.inst.Currency),
 		TrdMarket:       proto.Int32(trdMarketOf(o.inst.Market)),
+		FillOutsideRTH:  proto.Bool(o.outsideRTH),
 	}
+	o.condProto(po)
+	return po
 }
 
 func (f *fill) toProto() *trdcommon.OrderFill {
@@ -83,7 +89,7 @@ func (f *fill) toProto() *trdcommon.OrderFill {
 		Name:            proto.String(o.inst.Name),
 		Qty:             proto.Float64(f.qty),
 		Price:           proto.Float64(f.price),
-		CreateTime:      proto.String(fmtTime(f.at)),
+		CreateTime:      proto.String(fmtLocal(f.at, o.inst.Market)),
 		SecMarket:       proto.Int32(trdSecMarket(o.inst.Market)),
 		CreateTimestamp: proto.Float64(stamp(f.at)),
 		UpdateTimestamp: proto.Float64(stamp(f.at)),
@@ -103,11 +109,11 @@ func (p *position) toProto(acc *account, price float64) *trdcommon.Position {
 	tdPL := round6(val + p.sellVal - p.buyVal) // today's P/L for positions opened today
 	return &trdcommon.Position{
 		PositionID:       proto.Uint64(p.id),
-		PositionSide:     proto.Int32(0), // Long
+		PositionSide:     proto.Int32(p.side()),
 		Code:             proto.String(p.inst.Code),
 		Name:             proto.String(p.inst.Name),
 		Qty:              proto.Float64(p.qty),
-		CanSellQty:       proto.Float64(p.canSell()),
+		CanSellQty:       proto.Float64(max(p.canSell(), 0)), // a short has nothing to sell
 		Price:            proto.Float64(price),
 		CostPrice:        proto.Float64(round6(p.cost)),
 		Val:              proto.Float64(val),

@@ -34,6 +34,11 @@ type Engine struct {
 	seen     map[packetKey]time.Time // accepted PacketIDs, for replay refusal
 	seenLog  []seenEntry             // the same, oldest first, for expiry
 	subs     map[uint64]*subscription
+
+	past *pastBook // earlier days' synthetic orders and fills; own lock
+	// nextExpiry is the earliest close of an open Day order (zero: none), so
+	// ticks scan for expired orders only when one is due.
+	nextExpiry time.Time
 }
 
 // New builds an Engine trading on m and starts matching on its ticks. Close
@@ -62,6 +67,7 @@ func New(m *market.Market, cfg Config) *Engine {
 		e.accounts[ac.ID] = a
 		e.accList = append(e.accList, a)
 	}
+	e.past = newPastBook(m, cfg.Seed, cfg.Now())
 	e.cancel = m.OnTick(e.onTick)
 	return e
 }

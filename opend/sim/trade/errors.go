@@ -11,7 +11,7 @@ const (
 	codeLocked         int32 = 1003 // real trading without Trd_UnlockTrade
 	codePassword       int32 = 1004 // wrong trade password
 	codeDuplicate      int32 = 1005 // PacketID replay
-	codeRateLimit      int32 = 1006 // order frequency limit
+	_                  int32 = 1006 // was the order frequency limit, now freqlimit.ErrCode
 	codeSecurity       int32 = 1007 // unknown code or market mismatch
 	codeQty            int32 = 1008 // qty not positive or not a lot multiple
 	codePrice          int32 = 1009 // price missing or off the tick grid

@@ -123,6 +123,7 @@ func Register(srv *server.Server, m *market.Market, cfg Config) *Engine {
 		}
 		return &trdmodifyorder.Response{RetType: ok(), S2C: s2c}, nil
 	})
+	e.registerReports(srv)
 	return e
 }
 

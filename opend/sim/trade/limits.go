@@ -40,26 +40,9 @@ func (e *Engine) remember(k packetKey, now time.Time) {
 	e.seen[k] = now
 }
 
-// checkRate refuses a place/modify request once the account has had
-// OrderLimit accepted requests within the last OrderWindow. Callers hold mu.
-func (e *Engine) checkRate(a *account, now time.Time) error {
-	cutoff := now.Add(-e.cfg.OrderWindow)
-	// recent is in arrival order, so expired entries are a prefix.
-	n := 0
-	for n < len(a.recent) && !a.recent[n].After(cutoff) {
-		n++
-	}
-	a.recent = a.recent[n:]
-	if len(a.recent) >= e.cfg.OrderLimit {
-		return refuse(codeRateLimit, "order frequency limit exceeded for account %d: at most %d place/modify requests per %s",
-			a.cfg.ID, e.cfg.OrderLimit, e.cfg.OrderWindow)
-	}
-	return nil
-}
-
-// admit records an accepted request against the rate window and its PacketID.
+// admit records an accepted request's PacketID. The order frequency limit is
+// enforced before dispatch, with every other OpenD limit (package freqlimit).
 // Callers hold mu.
-func (e *Engine) admit(a *account, k packetKey, now time.Time) {
-	a.recent = append(a.recent, now)
+func (e *Engine) admit(_ *account, k packetKey, now time.Time) {
 	e.remember(k, now)
 }

@@ -6,14 +6,15 @@ import (
 	"github.com/futugw/gateway/opend/sim/market"
 )
 
-// onTick re-checks the open limit orders of the ticked security.
+// onTick re-checks the open orders of the ticked security, after expiring
+// Day orders whose market has closed.
 func (e *Engine) onTick(q market.Quote) {
 	key := q.Key()
 	e.mu.Lock()
 	if q.Cur > 0 {
 		e.prices[key] = q.Cur
 	}
-	var evs []event
+	evs := e.expireDayOrders(e.cfg.Now(), nil)
 	for _, o := range e.open[key] {
 		evs = e.matchAt(o, q.Cur, evs)
 	}
@@ -32,14 +33,21 @@ func (e *Engine) match(o *order, evs []event) []event {
 	return e.matchAt(o, cur, evs)
 }
 
-// matchAt is match at a known current price. Callers hold mu.
+// matchAt is match at a known current price. Outside the hours Config.Fills
+// allows, o neither triggers, trails nor fills. Callers hold mu.
 func (e *Engine) matchAt(o *order, cur float64, evs []event) []event {
 	if !o.open() || !(cur > 0) {
 		return evs
 	}
+	if e.cfg.Fills != nil && !e.fillsNow(o, e.cfg.Now()) {
+		return evs
+	}
+	if !o.trigger(cur) {
+		return evs
+	}
 	qty := o.remaining()
-	if o.typ == typeLimit {
-		if (o.side == sideBuy && cur > o.price) || (o.side == sideSell && cur < o.price) {
+	if o.limited() {
+		if !o.reaches(cur) {
 			return evs
 		}
 		qty = e.fillSize(o)
@@ -100,10 +108,13 @@ func (e *Engine) execute(o *order, qty, price float64) *fill {
 		if p.qty <= 0 {
 			delete(a.positions, key)
 		}
+	default:
+		e.bookShort(o, qty, price)
 	}
 	o.filled += qty
 	o.fillVal += val
 	o.updated = now
+	e.chargeFees(o)
 	if o.remaining() <= 0 {
 		o.status = statusFilledAll
 		e.close(o)

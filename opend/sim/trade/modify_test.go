@@ -45,7 +45,7 @@ func TestCancelAndModify(t *testing.T) {
 	for _, r := range refusals {
 		wantRefusal(t, f.modify(hk, id, opNormal, r.qty, r.price), r.code, r.msg)
 	}
-	wantRefusal(t, f.modify(hk, id, 3, 0, 0), codeUnsupported, "modifyOrderOp 3")
+	wantRefusal(t, f.modify(hk, id, 9, 0, 0), codeInvalidRequest, "invalid modifyOrderOp 9")
 	wantRefusal(t, f.modify(hk, 12345, opCancel, 0, 0), codeOrder, "unknown order id 12345")
 	wantRefusal(t, f.modify(header(EnvSimulate, 1002, TrdMarketUS), id, opCancel, 0, 0), codeOrder, "unknown order id")
 	if after := f.funds(hk); !proto.Equal(before, after) {

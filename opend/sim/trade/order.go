@@ -28,21 +28,26 @@ const (
 
 // order is one order's state, guarded by Engine.mu.
 type order struct {
-	id      uint64
-	idEx    string
-	acc     *account
-	inst    market.Instrument
-	side    int32
-	typ     int32
-	status  int32
-	qty     float64
-	price   float64 // limit price; 0 for market orders
-	filled  float64
-	fillVal float64 // sum of fill qty*price, for the average
-	frozen  float64 // cash frozen for the remaining qty of a limit buy
-	remark  string
-	created time.Time
-	updated time.Time
+	id       uint64
+	idEx     string
+	acc      *account
+	inst     market.Instrument
+	side     int32
+	typ      int32
+	status   int32
+	qty      float64
+	price    float64 // limit price; 0 for market orders
+	filled   float64
+	fillVal  float64 // sum of fill qty*price, for the average
+	frozen   float64 // cash frozen for the remaining qty of a limit buy
+	remark   string
+	created  time.Time
+	updated  time.Time
+	expires  time.Time // Day orders: when the market closes; zero = good till cancelled
+	lastErr  string    // why the order ended, shown as lastErrMsg
+	feesPaid float64   // fees charged to cash so far (real accounts)
+
+	cond // triggers, trailing and time in force (conditional.go)
 }
 
 func (o *order) remaining() float64 { return o.qty - o.filled }
@@ -80,6 +85,10 @@ func statusName(s int32) string {
 		return "Cancelled_Part"
 	case statusCancelledAll:
 		return "Cancelled_All"
+	case statusDisabled:
+		return "Disabled"
+	case statusDeleted:
+		return "Deleted"
 	}
 	return "Unknown"
 }

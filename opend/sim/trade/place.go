@@ -51,22 +51,13 @@ func (e *Engine) admitOrder(c2s *trdplaceorder.C2S, pk packetKey) (*account, *or
 		return nil, nil, err
 	}
 	now := e.cfg.Now()
-	if err := e.checkRate(a, now); err != nil {
-		return nil, nil, err
-	}
 	side := c2s.GetTrdSide()
-	switch side {
-	case sideBuy, sideSell:
-	case sideSellShort:
-		return nil, nil, refuse(codeUnsupported, "short selling is not supported by the simulator")
-	case sideBuyBack:
-		return nil, nil, refuse(codeUnsupported, "buy back refused: the simulator holds no short positions")
-	default:
+	if side < sideBuy || side > sideBuyBack {
 		return nil, nil, refuse(codeInvalidRequest, "invalid trdSide %d (want 1 Buy, 2 Sell, 3 SellShort or 4 BuyBack)", side)
 	}
 	typ := c2s.GetOrderType()
-	if typ != typeLimit && typ != typeMarket {
-		return nil, nil, refuse(codeUnsupported, "unsupported orderType %d (the simulator takes 1 Normal and 2 Market)", typ)
+	if _, ok := orderKinds[typ]; !ok {
+		return nil, nil, refuse(codeUnsupported, "unsupported orderType %d (the simulator takes 1 Normal, 2 Market and 10-15 stop, touched and trailing orders)", typ)
 	}
 	inst, err := e.instrument(c2s.GetHeader().GetTrdMarket(), c2s.GetSecMarket(), c2s.GetCode())
 	if err != nil {
@@ -80,47 +71,55 @@ func (e *Engine) admitOrder(c2s *trdplaceorder.C2S, pk packetKey) (*account, *or
 	if !ok {
 		return nil, nil, refuse(codeSecurity, "no price for %s", inst.Key())
 	}
-	price := 0.0 // market orders take no price
-	if typ == typeLimit {
-		price = c2s.GetPrice()
-		if err := checkPrice(inst, price); err != nil {
-			return nil, nil, err
-		}
+	o := &order{acc: a, inst: inst, side: side, typ: typ, status: statusSubmitted,
+		qty: qty, remark: c2s.GetRemark(), created: now, updated: now}
+	if err := setTerms(o, c2s, cur); err != nil {
+		return nil, nil, err
+	}
+	if err := e.checkSession(o, now); err != nil {
+		return nil, nil, err
+	}
+	if o.tif == tifDay {
+		o.expires = dayClose(inst.Market, now, o.outsideRTH)
 	}
 
-	o := &order{acc: a, inst: inst, side: side, typ: typ, status: statusSubmitted,
-		qty: qty, price: price, remark: c2s.GetRemark(), created: now, updated: now}
+	ref := o.refPrice(cur)
 	switch side {
 	case sideBuy:
-		need := qty * cur // a market buy costs the current price
-		if typ == typeLimit {
-			need = qty * price
+		if p := a.positions[inst.Key()]; p != nil && p.qty < 0 {
+			return nil, nil, refuse(codePosition, "account %d holds a short position in %s: cover it with BuyBack", a.cfg.ID, inst.Key())
 		}
-		if need > a.available()+1e-6 {
+		need := qty * ref
+		if power := e.buyingPower(a, inst); need > power+1e-6 {
 			return nil, nil, refuse(codeFunds, "insufficient buying power: the order needs %.2f %s, available %.2f",
-				need, currencyName(inst.Currency), a.available())
+				need, currencyName(inst.Currency), power)
 		}
-		if typ == typeLimit {
+		if typ != typeMarket {
 			o.frozen = round6(need)
 			a.frozen = round6(a.frozen + o.frozen)
 		}
 	case sideSell:
 		p := a.positions[inst.Key()]
 		can := 0.0
-		if p != nil {
+		if p != nil && p.qty > 0 {
 			can = p.canSell()
 		}
 		if qty > can {
 			return nil, nil, refuse(codePosition, "insufficient position: can sell %g of %s, order qty %g", can, inst.Key(), qty)
 		}
 		p.reserved += qty
+	default:
+		if err := e.admitShort(a, o, ref); err != nil {
+			return nil, nil, err
+		}
 	}
 	o.id, o.idEx = e.newID()
 	e.admit(a, pk, now)
 	a.orders = append(a.orders, o)
 	e.orders[o.id] = o
-	if typ == typeLimit {
+	if e.books(o, now) {
 		e.open[inst.Key()] = append(e.open[inst.Key()], o)
+		e.noteExpiry(o)
 	}
 	return a, o, nil
 }

@@ -31,7 +31,8 @@ func (e *Engine) getAccList(c2s *trdgetacclist.C2S) (*trdgetacclist.S2C, error) 
 }
 
 // getFunds handles Trd_GetFunds 2101. Amounts are in the account's currency;
-// the account is a cash account, so buying power is cash less frozen cash.
+// a cash account's buying power is cash less frozen cash, a margin account's
+// comes from fillMarginFunds.
 func (e *Engine) getFunds(c2s *trdgetfunds.C2S) (*trdgetfunds.S2C, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -48,7 +49,7 @@ func (e *Engine) getFunds(c2s *trdgetfunds.C2S) (*trdgetfunds.S2C, error) {
 	mv, upl = round6(mv), round6(upl)
 	avail := round6(a.available())
 	total := round6(a.cash + mv)
-	return &trdgetfunds.S2C{
+	s2c := &trdgetfunds.S2C{
 		Header: a.header(c2s.GetHeader().GetTrdMarket()),
 		Funds: &trdcommon.Funds{
 			Power:             proto.Float64(avail),
@@ -73,7 +74,9 @@ func (e *Engine) getFunds(c2s *trdgetfunds.C2S) (*trdgetfunds.S2C, error) {
 			MaxWithdrawal:     proto.Float64(avail),
 			SecuritiesAssets:  proto.Float64(total),
 		},
-	}, nil
+	}
+	e.fillMarginFunds(a, s2c.Funds)
+	return s2c, nil
 }
 
 // getPositionList handles Trd_GetPositionList 2102.
@@ -118,7 +121,7 @@ func (e *Engine) getOrderList(c2s *trdgetorderlist.C2S) (*trdgetorderlist.S2C, e
 	f := c2s.GetFilterConditions()
 	s2c := &trdgetorderlist.S2C{Header: a.header(c2s.GetHeader().GetTrdMarket())}
 	for _, o := range a.orders {
-		if !matchFilter(f, o.inst, o.id) {
+		if o.status == statusDeleted || !matchFilter(f, o.inst, o.id) {
 			continue
 		}
 		if ex := f.GetOrderIDExList(); len(ex) > 0 && !slices.Contains(ex, o.idEx) {

@@ -3,7 +3,6 @@ package trade
 import (
 	"math"
 	"testing"
-	"time"
 
 	"google.golang.org/protobuf/proto"
 
@@ -45,7 +44,7 @@ func TestPlaceOrderRefusals(t *testing.T) {
 		{"unknown side", placeReq(hk, 0, typeLimit, "00700", 100, p), codeInvalidRequest, "invalid trdSide 0"},
 		{"side out of range", placeReq(hk, 9, typeLimit, "00700", 100, p), codeInvalidRequest, "invalid trdSide 9"},
 		{"sell short", placeReq(hk, sideSellShort, typeLimit, "00700", 100, p), codeUnsupported, "short selling"},
-		{"buy back", placeReq(hk, sideBuyBack, typeLimit, "00700", 100, p), codeUnsupported, "buy back"},
+		{"buy back without a short", placeReq(hk, sideBuyBack, typeLimit, "00700", 100, p), codePosition, "insufficient short position"},
 		{"unsupported order type", placeReq(hk, sideBuy, 5, "00700", 100, p), codeUnsupported, "unsupported orderType 5"},
 		{"not enough cash", placeReq(hk, sideBuy, typeLimit, "00700", 100_000, p), codeFunds, "insufficient buying power"},
 		{"not enough cash market", placeReq(hk, sideBuy, typeMarket, "00700", 100_000, 0), codeFunds, "insufficient buying power"},
@@ -107,33 +106,6 @@ func TestPacketIDReplay(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantRefusal(t, cancel(), codeDuplicate, "duplicate packet id")
-}
-
-func TestOrderFrequencyLimit(t *testing.T) {
-	f := newFixture(t, Config{OrderLimit: 5, OrderWindow: 30 * time.Second})
-	hk := hkSim()
-	p := f.limitAt("HK.00700", 0.9)
-	var last uint64
-	for i := range 5 {
-		last = f.mustPlace(placeReq(hk, sideBuy, typeLimit, "00700", 100, p))
-		f.clock.Advance(time.Second)
-		_ = i
-	}
-	_, err := f.place(placeReq(hk, sideBuy, typeLimit, "00700", 100, p))
-	wantRefusal(t, err, codeRateLimit, "at most 5 place/modify requests per 30s")
-	// Modifies count against the same window.
-	wantRefusal(t, f.modify(hk, last, opCancel, 0, 0), codeRateLimit, "frequency limit")
-	// Other accounts have their own window.
-	us := header(EnvSimulate, 1002, TrdMarketUS)
-	f.mustPlace(placeReq(us, sideBuy, typeLimit, "AAPL", 1, f.limitAt("US.AAPL", 0.9)))
-	// The window slides: the first request leaves it after 30s.
-	f.clock.Advance(25 * time.Second) // now t0+30s
-	f.mustPlace(placeReq(hk, sideBuy, typeLimit, "00700", 100, p))
-	_, err = f.place(placeReq(hk, sideBuy, typeLimit, "00700", 100, p))
-	wantRefusal(t, err, codeRateLimit, "frequency limit")
-	if n := len(f.orders(hk)); n != 6 {
-		t.Fatalf("orders = %d, want 6", n)
-	}
 }
 
 func TestPacketIDsExpire(t *testing.T) {

@@ -1,6 +1,8 @@
 // Compares our descriptors (a decoded google.protobuf.FileDescriptorSet) with the
 // official protobufjs definitions: every message, field and enum value we define must
-// exist in the official files with the same number, label and type.
+// exist in the official files with the same number, label and type, and every message,
+// field, enum and enum value of an official package we define must exist in ours (our
+// files are generated whole from the official ones by gen-opend-protos.mjs).
 import protobuf from 'protobufjs';
 import { OUR_PREFIX, officialName } from './official.mjs';
 
@@ -27,10 +29,38 @@ export function compareDescriptors(fds, official) {
       out.problems.push(`${file.name}: package ${pkg} has no official counterpart`);
       continue;
     }
-    for (const m of file.messageType ?? []) compareMessage(out, official, `${pkg}.${m.name}`, m);
-    for (const e of file.enumType ?? []) compareEnum(out, official, `${pkg}.${e.name}`, e);
+    const ours = new Set();
+    for (const m of file.messageType ?? []) compareMessage(out, official, `${pkg}.${m.name}`, m, ours);
+    for (const e of file.enumType ?? []) compareEnum(out, official, `${pkg}.${e.name}`, e, ours);
+    findMissing(out, official.root.lookup(officialName(official.packages, pkg)), file.name, ours);
   }
   return out;
+}
+
+// findMissing reports what the official package ns defines and ours (the official
+// names of what we define, collected by compareMessage and compareEnum) lacks.
+function findMissing(out, ns, fileName, ours) {
+  for (const obj of ns.nestedArray) {
+    const name = obj.fullName.slice(1);
+    if (obj instanceof protobuf.Type) {
+      if (!ours.has(name)) {
+        out.problems.push(`${fileName}: official message ${name} is missing`);
+        continue;
+      }
+      for (const f of obj.fieldsArray) {
+        if (!ours.has(`${name}.${f.name}`)) out.problems.push(`${fileName}: official field ${name}.${f.name} is missing`);
+      }
+      findMissing(out, obj, fileName, ours);
+    } else if (obj instanceof protobuf.Enum) {
+      if (!ours.has(name)) {
+        out.problems.push(`${fileName}: official enum ${name} is missing`);
+        continue;
+      }
+      for (const v of Object.keys(obj.values)) {
+        if (!ours.has(`${name}.${v}`)) out.problems.push(`${fileName}: official enum value ${name}.${v} is missing`);
+      }
+    }
+  }
 }
 
 function lookup(official, ourName) {
@@ -43,19 +73,21 @@ function lookup(official, ourName) {
   }
 }
 
-function compareMessage(out, official, ourName, msg) {
+function compareMessage(out, official, ourName, msg, ours) {
   out.stats.messages++;
   const { name, obj } = lookup(official, ourName);
   if (!(obj instanceof protobuf.Type)) {
     out.problems.push(`message ${ourName}: official message ${name} not found`);
     return;
   }
+  ours.add(name);
   for (const f of msg.field ?? []) {
     out.stats.fields++;
+    ours.add(`${name}.${f.name}`);
     compareField(out, official, `${ourName}.${f.name}`, f, obj);
   }
-  for (const m of msg.nestedType ?? []) compareMessage(out, official, `${ourName}.${m.name}`, m);
-  for (const e of msg.enumType ?? []) compareEnum(out, official, `${ourName}.${e.name}`, e);
+  for (const m of msg.nestedType ?? []) compareMessage(out, official, `${ourName}.${m.name}`, m, ours);
+  for (const e of msg.enumType ?? []) compareEnum(out, official, `${ourName}.${e.name}`, e, ours);
 }
 
 function compareField(out, official, where, f, type) {
@@ -103,15 +135,17 @@ function officialType(of) {
   return of.type;
 }
 
-function compareEnum(out, official, ourName, en) {
+function compareEnum(out, official, ourName, en, ours) {
   out.stats.enums++;
   const { name, obj } = lookup(official, ourName);
   if (!(obj instanceof protobuf.Enum)) {
     out.problems.push(`enum ${ourName}: official enum ${name} not found`);
     return;
   }
+  ours.add(name);
   for (const v of en.value ?? []) {
     out.stats.values++;
+    ours.add(`${name}.${v.name}`);
     const theirs = obj.values[v.name];
     if (theirs === undefined) {
       out.problems.push(`enum value ${ourName}.${v.name}: not in official ${name}`);

@@ -7,7 +7,7 @@ import protobuf from 'protobufjs';
 
 const require = createRequire(import.meta.url);
 
-// OUR_PREFIX is the package prefix of our subset of the OpenD definitions.
+// OUR_PREFIX is the package prefix of our OpenD definitions.
 export const OUR_PREFIX = 'futu.opend.';
 
 // protoDir returns the folder of the official .proto files inside node_modules.

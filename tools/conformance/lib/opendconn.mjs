@@ -40,6 +40,10 @@ export class OpenDConn {
   // request sends Request{c2s} for the named protocol and resolves with the s2c of a
   // Response whose retType is 0 (as a plain object); anything else rejects.
   request(name, c2s) {
+    return this.send(name, c2s, false);
+  }
+
+  send(name, c2s, raw) {
     if (this.closed) return Promise.reject(this.closed);
     const protoId = PROTO[name];
     const Request = this.root.lookupType(`${name}.Request`);
@@ -54,8 +58,30 @@ export class OpenDConn {
         this.pending.delete(serial);
         reject(new Error(`${name} (${protoId}) serial ${serial}: no response within ${this.timeoutMs} ms`));
       }, this.timeoutMs);
-      this.pending.set(serial, { name, protoId, resolve, reject, timer });
+      this.pending.set(serial, { name, protoId, raw, resolve, reject, timer });
       this.socket.write(frame);
+    });
+  }
+
+  // call sends Request{c2s} like request but resolves with the raw Response body
+  // whatever its retType, for callers that judge refusals themselves (walk.mjs).
+  call(name, c2s) {
+    return this.send(name, c2s, true);
+  }
+
+  // callRaw sends an empty request body for a proto id (one futu-api may ship no
+  // messages for) and resolves with the raw Response body.
+  callRaw(protoId, name) {
+    if (this.closed) return Promise.reject(this.closed);
+    this.serial += 1;
+    const serial = this.serial;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(serial);
+        reject(new Error(`${name} (${protoId}) serial ${serial}: no response within ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
+      this.pending.set(serial, { name, protoId, raw: true, resolve, reject, timer });
+      this.socket.write(encodeFrame(protoId, serial, Buffer.alloc(0)));
     });
   }
 
@@ -108,7 +134,7 @@ export class OpenDConn {
       this.pending.delete(frame.serial);
       clearTimeout(pending.timer);
       try {
-        pending.resolve(this.decodeResponse(pending.name, frame.body));
+        pending.resolve(pending.raw ? frame.body : this.decodeResponse(pending.name, frame.body));
       } catch (err) {
         pending.reject(err);
       }

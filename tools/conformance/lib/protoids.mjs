@@ -158,3 +158,11 @@ const BY_ID = new Map(PROTOS.map((p) => [p.id, p]));
 export function protoOf(protoId) {
   return BY_ID.get(protoId);
 }
+
+// UNLISTED are system protocol ids OpenD answers that futu-api's table leaves out
+// (from Futu's Python SDK); they are not in PROTOS.
+export const UNLISTED = Object.freeze([
+  { id: 1006, name: 'Verification' },
+  { id: 1008, name: 'TestCmd' },
+  { id: 1009, name: 'InitQuantMode' },
+].map(Object.freeze));

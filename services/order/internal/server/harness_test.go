@@ -16,6 +16,7 @@ import (
 	"github.com/futugw/gateway/opend/client"
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/sim"
+	"github.com/futugw/gateway/opend/sim/freqlimit"
 	"github.com/futugw/gateway/opend/testkit/simtest"
 	"github.com/futugw/gateway/platform/audit"
 	"github.com/futugw/gateway/platform/authn"
@@ -52,7 +53,8 @@ func newEnv(t testing.TB) *env { return newEnvVia(t, true) }
 func newEnvVia(t testing.TB, viaProxy bool) *env {
 	t.Helper()
 	log := slog.New(slog.DiscardHandler)
-	_, simAddr := simtest.Start(t, sim.Config{OrderRateLimit: 1 << 30, Logger: log, PushInterval: time.Hour})
+	// OpenD's frequency limits off: these tests exercise the service's own limits.
+	_, simAddr := simtest.Start(t, sim.Config{FreqLimits: freqlimit.Policy{Off: true}, Logger: log, PushInterval: time.Hour})
 	px := startProxy(t, simAddr)
 	e := &env{rdb: redis.NewClient(&redis.Options{Addr: redistest.Start(t)}), proxy: px, hub: tradefanout.NewHub(0)}
 	t.Cleanup(func() { e.rdb.Close() })

@@ -273,7 +273,7 @@ func wantCode(t *testing.T, err error, c codes.Code, reason gatewayv1.Reason) {
 	}
 }
 
-// opendUsed is OpenD's own count of this connection's subscriptions.
+// opendUsed is OpenD's own count of the slots in use (all its connections).
 func (e *env) opendUsed(t *testing.T) int {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -88,7 +88,8 @@ func batches(ps []subs.Pair) [][]subs.Pair {
 	return out
 }
 
-// SubInfo asks OpenD for this connection's quota figures (Qot_GetSubInfo).
+// SubInfo asks OpenD for its quota figures (Qot_GetSubInfo): used and remaining
+// slots of the login, shared by all its connections.
 func (c *Client) SubInfo(ctx context.Context) (used, remain int, err error) {
 	var resp qotgetsubinfo.Response
 	if err := c.Call(ctx, protoid.QotGetSubInfo, &qotgetsubinfo.Request{C2S: &qotgetsubinfo.C2S{}}, &resp); err != nil {

@@ -1,0 +1,212 @@
+package freqlimit
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/futugw/gateway/opend/envelope"
+	"github.com/futugw/gateway/opend/protoid"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
+)
+
+// ErrCode is the errCode of a frequency refusal. OpenD publishes no code for
+// it; 1006 is the one the simulator's trade engine always used for its order
+// rate limit, which the order service already maps to "rate limited".
+const ErrCode int32 = 1006
+
+// Limiter enforces limits over sliding windows read from a clock. It is safe
+// for concurrent use.
+type Limiter struct {
+	now    func() time.Time
+	limits map[uint32]Limit
+
+	mu     sync.Mutex
+	recent map[key][]time.Time // admitted requests inside the window, oldest first
+}
+
+// key is what one window counts: a proto id, and the account for per-account
+// limits (0 otherwise).
+type key struct {
+	protoID uint32
+	account uint64
+}
+
+// New returns a Limiter enforcing the table under p, reading time from now
+// (nil = time.Now).
+func New(p Policy, now func() time.Time) *Limiter {
+	if now == nil {
+		now = time.Now
+	}
+	l := &Limiter{now: now, limits: make(map[uint32]Limit), recent: make(map[key][]time.Time)}
+	if p.Off {
+		return l
+	}
+	for _, r := range table {
+		l.limits[r.ID] = p.apply(r.Limit)
+	}
+	return l
+}
+
+// Set replaces the limit of protoID (the simulator's -order-rate-limit);
+// N <= 0 removes it. Call it before the Limiter is in use.
+func (l *Limiter) Set(protoID uint32, lim Limit) {
+	if lim.N <= 0 || lim.Window <= 0 {
+		delete(l.limits, protoID)
+		return
+	}
+	l.limits[protoID] = lim
+}
+
+// Limit returns the limit l enforces for protoID.
+func (l *Limiter) Limit(protoID uint32) (Limit, bool) {
+	lim, ok := l.limits[protoID]
+	return lim, ok
+}
+
+// Admit counts one request of protoID (body is its whole Request message) and
+// returns the OpenD refusal once the request would exceed its limit; refused
+// requests are not counted.
+func (l *Limiter) Admit(protoID uint32, body []byte) error {
+	lim, ok := l.limits[protoID]
+	if !ok {
+		return nil
+	}
+	var k key
+	k.protoID = protoID
+	if lim.PerAccount || lim.FirstPageOnly || lim.RefreshOnly || lim.Exempt.Field != "" {
+		c2s := requestC2S(protoID, body)
+		if lim.FirstPageOnly && hasPageKey(c2s) {
+			return nil
+		}
+		if lim.RefreshOnly && !refreshesCache(c2s) {
+			return nil
+		}
+		if lim.Exempt.Field != "" && matches(c2s, lim.Exempt) {
+			return nil
+		}
+		if lim.PerAccount {
+			k.account = accountOf(c2s)
+		}
+	}
+	now := l.now()
+	cutoff := now.Add(-lim.Window)
+
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	times := l.recent[k]
+	n := 0 // times is in arrival order, so expired entries are a prefix
+	for n < len(times) && !times[n].After(cutoff) {
+		n++
+	}
+	times = times[n:]
+	if len(times) >= lim.N {
+		l.recent[k] = times
+		return refusal(protoID, k.account, lim)
+	}
+	l.recent[k] = append(times, now)
+	return nil
+}
+
+// refusal is OpenD's answer past a limit: retType -1 and a message naming the
+// interface, the limit and, for trade interfaces, the account.
+func refusal(protoID uint32, account uint64, lim Limit) *envelope.Error {
+	name := fmt.Sprint(protoID)
+	if p, ok := protoid.Lookup(protoID); ok {
+		name = p.Name
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: frequency limit exceeded", name)
+	if lim.PerAccount {
+		fmt.Fprintf(&b, " for account %d", account)
+	}
+	fmt.Fprintf(&b, ": at most %d requests per %s", lim.N, lim.Window)
+	return &envelope.Error{RetType: envelope.RetFailed, ErrCode: ErrCode, RetMsg: b.String()}
+}
+
+// requestC2S decodes body as protoID's Request and returns its c2s, or nil when
+// the message type is not linked in or the body does not decode (the handler
+// then refuses it; the request is counted against account 0).
+func requestC2S(protoID uint32, body []byte) protoreflect.Message {
+	p, ok := protoid.Lookup(protoID)
+	if !ok || p.Request == "" {
+		return nil
+	}
+	// Our generated packages are futu.opend.<official package, lower case,
+	// no underscores>.
+	pkg := strings.ToLower(strings.ReplaceAll(p.Name, "_", ""))
+	mt, err := protoregistry.GlobalTypes.FindMessageByName(protoreflect.FullName("futu.opend." + pkg + ".Request"))
+	if err != nil {
+		return nil
+	}
+	m := mt.New()
+	if err := (proto.UnmarshalOptions{AllowPartial: true, DiscardUnknown: true}).Unmarshal(body, m.Interface()); err != nil {
+		return nil
+	}
+	return child(m, "c2s")
+}
+
+// accountOf is c2s.header.accID, 0 when absent.
+func accountOf(c2s protoreflect.Message) uint64 {
+	h := child(c2s, "header")
+	if h == nil {
+		return 0
+	}
+	fd := h.Descriptor().Fields().ByName("accID")
+	if fd == nil || !h.Has(fd) {
+		return 0
+	}
+	return h.Get(fd).Uint()
+}
+
+// hasPageKey reports a non-empty c2s.nextReqKey: a later page of a paged query.
+func hasPageKey(c2s protoreflect.Message) bool {
+	if c2s == nil {
+		return false
+	}
+	fd := c2s.Descriptor().Fields().ByName("nextReqKey")
+	return fd != nil && c2s.Has(fd) && len(c2s.Get(fd).Bytes()) > 0
+}
+
+// refreshesCache reports c2s.refreshCache set to true.
+func refreshesCache(c2s protoreflect.Message) bool {
+	if c2s == nil {
+		return false
+	}
+	fd := c2s.Descriptor().Fields().ByName("refreshCache")
+	return fd != nil && c2s.Has(fd) && c2s.Get(fd).Bool()
+}
+
+// matches reports c2s's integer field m.Field set to m.Equals.
+func matches(c2s protoreflect.Message, m Match) bool {
+	if c2s == nil {
+		return false
+	}
+	fd := c2s.Descriptor().Fields().ByName(protoreflect.Name(m.Field))
+	if fd == nil || !c2s.Has(fd) {
+		return false
+	}
+	v := c2s.Get(fd)
+	switch fd.Kind() {
+	case protoreflect.EnumKind:
+		return int64(v.Enum()) == m.Equals
+	case protoreflect.Int32Kind, protoreflect.Int64Kind, protoreflect.Sint32Kind, protoreflect.Sint64Kind,
+		protoreflect.Sfixed32Kind, protoreflect.Sfixed64Kind:
+		return v.Int() == m.Equals
+	}
+	return false
+}
+
+func child(m protoreflect.Message, name protoreflect.Name) protoreflect.Message {
+	if m == nil {
+		return nil
+	}
+	fd := m.Descriptor().Fields().ByName(name)
+	if fd == nil || fd.Message() == nil || !m.Has(fd) {
+		return nil
+	}
+	return m.Get(fd).Message()
+}

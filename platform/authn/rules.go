@@ -3,6 +3,7 @@ package authn
 import (
 	"strings"
 
+	"github.com/futugw/gateway/platform/catalog"
 	"github.com/futugw/gateway/platform/keypolicy"
 )
 
@@ -37,7 +38,7 @@ func MethodRules() map[string]Rule {
 	trade := Rule{Scopes: []string{keypolicy.ScopeTradeSimulate, keypolicy.ScopeTradeReal}}
 	public := Rule{Public: true}
 
-	return map[string]Rule{
+	rules := map[string]Rule{
 		authSvc + "IssueKey":       admin,
 		authSvc + "ListKeys":       admin,
 		authSvc + "GetKey":         admin,
@@ -74,6 +75,11 @@ func MethodRules() map[string]Rule {
 		"/grpc.health.v1.Health/Watch": public,
 		"/grpc.health.v1.Health/List":  public,
 	}
+	// Every route of the catalog needs its row's scope.
+	for _, r := range catalog.Routes() {
+		rules[r.FullMethod] = Rule{Scopes: []string{r.Scope}}
+	}
+	return rules
 }
 
 // ruleFor looks method up in rules, treating health and reflection as public.

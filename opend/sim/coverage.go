@@ -9,15 +9,16 @@ import "github.com/futugw/gateway/opend/protoid"
 
 // pushTriggers says what makes the simulator send each push it sends.
 var pushTriggers = map[uint32]string{
-	protoid.Notify:             "a connection-status event after InitConnect with recvNotify",
-	protoid.TrdUpdateOrder:     "every order state change, to connections that ran Trd_SubAccPush for the account",
-	protoid.TrdUpdateOrderFill: "every fill, to connections that ran Trd_SubAccPush for the account",
-	protoid.QotUpdateBasicQot:  "every price step of a security subscribed with SubType Basic and push on",
-	protoid.QotUpdateOrderBook: "every price step of a security subscribed with SubType OrderBook and push on",
-	protoid.QotUpdateTicker:    "every trade of a security subscribed with SubType Ticker and push on",
-	protoid.QotUpdateKL:        "every price step, the forming bar of each K-line type subscribed with push on",
-	protoid.QotUpdateRT:        "every price step, the forming minute of a security subscribed with SubType RT and push on",
-	protoid.QotUpdateBroker:    "every price step of an HK security subscribed with SubType Broker and push on",
+	protoid.Notify:                 "a connection-status event after InitConnect with recvNotify",
+	protoid.TrdUpdateOrder:         "every order state change, to connections that ran Trd_SubAccPush for the account",
+	protoid.TrdUpdateOrderFill:     "every fill, to connections that ran Trd_SubAccPush for the account",
+	protoid.QotUpdateBasicQot:      "every price step of a security subscribed with SubType Basic and push on",
+	protoid.QotUpdateOrderBook:     "every price step of a security subscribed with SubType OrderBook and push on",
+	protoid.QotUpdateTicker:        "every trade of a security subscribed with SubType Ticker and push on",
+	protoid.QotUpdateKL:            "every price step, the forming bar of each K-line type subscribed with push on",
+	protoid.QotUpdateRT:            "every price step, the forming minute of a security subscribed with SubType RT and push on",
+	protoid.QotUpdateBroker:        "every price step of an HK security subscribed with SubType Broker and push on",
+	protoid.QotUpdatePriceReminder: "a price step that crosses into an enabled price reminder's condition, to every connection of the user",
 }
 
 // notServedRange gives the reason a run of official proto ids is not served.

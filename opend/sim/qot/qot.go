@@ -93,6 +93,7 @@ func Register(srv *server.Server, m *market.Market, cfg Config) *Service {
 	s.registerLive()
 	s.registerKLines()
 	s.registerKinds()
+	s.registerMarketData()
 	return s
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdateticker"
 	"github.com/futugw/gateway/opend/envelope"
 	"github.com/futugw/gateway/opend/protoid"
+	"github.com/futugw/gateway/opend/sim/calendar"
 	"github.com/futugw/gateway/opend/sim/market"
 	"github.com/futugw/gateway/platform/testkit"
 	"google.golang.org/protobuf/proto"
@@ -36,7 +37,7 @@ func TestGlobalStateAndUserInfo(t *testing.T) {
 	mustOK(t, st, "GetGlobalState")
 	s2c := gs.GetS2C()
 	if !s2c.GetQotLogined() || !s2c.GetTrdLogined() || s2c.GetServerVer() == 0 ||
-		s2c.GetTime() != e.clock.Now().Unix() || s2c.GetMarketHK() != stateAfternoon || s2c.GetConnID() != c.ConnID {
+		s2c.GetTime() != e.clock.Now().Unix() || s2c.GetMarketHK() != int32(calendar.StateMorning) || s2c.GetConnID() != c.ConnID {
 		t.Errorf("GetGlobalState = %v", s2c)
 	}
 

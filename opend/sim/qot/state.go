@@ -31,12 +31,13 @@ func (s *Service) getGlobalState(_ context.Context, c *server.Conn, req server.R
 	}
 	now := s.cfg.Now()
 	status := common.ProgramStatusType_ProgramStatusType_Ready
+	hk, us, sh, sz, hkFuture := globalMarketStates(now)
 	return &getglobalstate.Response{RetType: succeed(), S2C: &getglobalstate.S2C{
-		MarketHK:       proto.Int32(stateAfternoon),
-		MarketUS:       proto.Int32(stateAfternoon),
-		MarketSH:       proto.Int32(stateClosed),
-		MarketSZ:       proto.Int32(stateClosed),
-		MarketHKFuture: proto.Int32(stateClosed),
+		MarketHK:       proto.Int32(hk),
+		MarketUS:       proto.Int32(us),
+		MarketSH:       proto.Int32(sh),
+		MarketSZ:       proto.Int32(sz),
+		MarketHKFuture: proto.Int32(hkFuture),
 		QotLogined:     proto.Bool(true),
 		TrdLogined:     proto.Bool(true),
 		ServerVer:      proto.Int32(s.cfg.ServerVer),

@@ -35,7 +35,7 @@ type Engine struct {
 	seenLog  []seenEntry             // the same, oldest first, for expiry
 	subs     map[uint64]*subscription
 
-	past    *pastBook    // earlier days' synthetic orders and fills; own lock
+	past *pastBook // earlier days' synthetic orders and fills; own lock
 	// nextExpiry is the earliest close of an open Day order (zero: none), so
 	// ticks scan for expired orders only when one is due.
 	nextExpiry time.Time

@@ -12,7 +12,10 @@
 //
 // Because a mirror is wire-compatible with its official message, a server converts one
 // into the other with proto.Marshal and proto.Unmarshal, with no code per route.
-// Enum-valued fields stay int32, as they are in Futu's definitions.
+// Futu declares enum-valued fields as int32 and names the enum in the field's comment
+// ("Qot_Common.KLType,K线类型", "参见TrdMarket的枚举定义"); such a field becomes the
+// mirrored enum (a varint either way), so JSON takes and gives the value's name
+// (KL_TYPE_K_DAY) or its number. An enum without a zero value stays int32.
 //
 // Usage: node gen-catalog.mjs [--check]   (--check fails when a written file is stale)
 import fs from 'node:fs';
@@ -40,6 +43,9 @@ const SERVICES = {
   quote: { name: 'QuoteCatalogService', doc: 'Read routes served by the quote service over its OpenD connection.' },
   account: { name: 'AccountCatalogService', doc: 'Account read routes served by the order service; every account field is checked against the key.' },
 };
+// Fields that stay numbers although their comment names an enum: a security's market
+// is a number everywhere in the API ({"market": 1, "code": "00700"}).
+const KEEP_INT = new Set(['Qot_Common.Security.market']);
 const SCOPES = new Set(['qot:read', 'acc:read', 'trade:simulate', 'trade:real', 'admin']);
 const POLICIES = new Set(['none', 'coalesce']);
 const METHODS = new Set(['GET', 'POST']);
@@ -97,6 +103,8 @@ class Mirror {
     this.names = new Map(); // official full name -> mirror name
     this.order = []; // official types in emission order
     this.taken = new Map(); // mirror name -> official full name
+    this.enums = []; // official enums in emission order
+    this.valueNames = new Map(); // mirrored enum value name -> official enum
   }
 
   claim(name, t) {
@@ -121,11 +129,38 @@ class Mirror {
     for (const f of t.fieldsArray) {
       if (f.map) throw new Error(`${f.fullName}: map fields are not supported`);
       if (f.resolvedType instanceof protobuf.Type) this.add(f.resolvedType);
+      const e = f.resolvedType instanceof protobuf.Enum ? f.resolvedType : this.enumOf(f);
+      if (e && Object.values(e.values).includes(0)) this.addEnum(e);
     }
   }
 
   nameOf(t) {
     return this.names.get(t.fullName);
+  }
+
+  // enumOf returns the official enum an int32 field's comment names, or null.
+  enumOf(f) {
+    if (f.type !== 'int32' || !f.comment || KEEP_INT.has(f.fullName.slice(1))) return null;
+    const own = packageOf(f.parent);
+    for (const m of f.comment.matchAll(/([A-Za-z]+_[A-Za-z]+\.)?([A-Z][A-Za-z0-9]*)/g)) {
+      const candidates = m[1] ? [`${m[1]}${m[2]}`] : [`${own}.${m[2]}`, `Qot_Common.${m[2]}`, `Trd_Common.${m[2]}`, `Common.${m[2]}`];
+      for (const c of candidates) {
+        let e = null;
+        try {
+          e = this.root.lookup(c);
+        } catch {
+          e = null;
+        }
+        if (e instanceof protobuf.Enum && Object.values(e.values).includes(0)) return e;
+      }
+    }
+    return null;
+  }
+
+  addEnum(e) {
+    if (this.names.has(e.fullName)) return;
+    this.claim(this.defaultName(e), e);
+    this.enums.push(e);
   }
 }
 
@@ -136,12 +171,38 @@ function fieldLine(mirror, f) {
   if (f.partOf) throw new Error(`${f.fullName}: oneofs are not supported`);
   let type = f.type;
   if (f.resolvedType instanceof protobuf.Type) type = mirror.nameOf(f.resolvedType);
-  else if (f.resolvedType instanceof protobuf.Enum) type = 'int32'; // an enum is a varint int32 on the wire
+  else {
+    const e = f.resolvedType instanceof protobuf.Enum ? f.resolvedType : mirror.enumOf(f);
+    if (e) type = mirror.nameOf(e) ?? 'int32'; // an enum is a varint int32 on the wire
+  }
   const opts = [];
-  if (f.repeated && (PACKABLE.has(type)) && !f.options?.packed) opts.push('packed = false');
+  const packable = PACKABLE.has(f.type) || f.resolvedType instanceof protobuf.Enum;
+  if (f.repeated && packable && !f.options?.packed) opts.push('packed = false');
   const label = f.repeated ? 'repeated' : 'optional';
   const suffix = opts.length ? ` [${opts.join(', ')}]` : '';
   return `  ${label} ${type} ${snake(f.name)} = ${f.id}${suffix};`;
+}
+
+// enumText mirrors an official enum: the zero value first (proto3), each value's name
+// in UPPER_SNAKE_CASE (KLType_K_Day -> KL_TYPE_K_DAY), the same numbers.
+function enumText(mirror, e) {
+  const values = Object.entries(e.values).sort(([, a], [, b]) => (a === 0 ? -1 : b === 0 ? 1 : 0));
+  const lines = [
+    `// Mirrors ${e.fullName.slice(1)}: the same numbers, names in UPPER_SNAKE_CASE.`,
+    `enum ${mirror.nameOf(e)} {`,
+  ];
+  const seen = new Set();
+  if (new Set(values.map(([, v]) => v)).size !== values.length) lines.push('  option allow_alias = true;');
+  for (const [name, v] of values) {
+    const upper = snake(name).replace(/__+/g, '_').toUpperCase();
+    const prev = mirror.valueNames.get(upper);
+    if ((prev && prev !== e.fullName) || seen.has(upper)) throw new Error(`enum value ${upper}: ${prev ?? e.fullName} and ${e.fullName}`);
+    mirror.valueNames.set(upper, e.fullName);
+    seen.add(upper);
+    lines.push(`  ${upper} = ${v};`);
+  }
+  lines.push('}');
+  return lines.join('\n');
 }
 
 function messageText(mirror, t) {
@@ -203,6 +264,8 @@ function protoFile(routes, mirror) {
     services.join('\n\n'),
     '',
     mirror.order.map((t) => messageText(mirror, t)).join('\n\n'),
+    '',
+    mirror.enums.map((e) => enumText(mirror, e)).join('\n\n'),
     '',
   ].join('\n');
 }
@@ -298,7 +361,7 @@ function replaceBetween(text, start, end, body, file) {
 
 function main() {
   const check = process.argv.includes('--check');
-  const { root } = loadOfficial();
+  const { root } = loadOfficial({ comments: true });
   const routes = readCatalog();
   const mirror = new Mirror(root);
   for (const r of routes) {
@@ -342,8 +405,9 @@ function main() {
     }
   }
   if (stale) process.exit(1);
-  if (check) console.log(`catalog outputs are current (${routes.length} routes, ${mirror.order.length} messages)`);
-  else console.log(`wrote ${wrote} of ${outputs.length} files (${routes.length} routes, ${mirror.order.length} messages)`);
+  const counts = `${routes.length} routes, ${mirror.order.length} messages, ${mirror.enums.length} enums`;
+  if (check) console.log(`catalog outputs are current (${counts})`);
+  else console.log(`wrote ${wrote} of ${outputs.length} files (${counts})`);
 }
 
 main();

@@ -111,6 +111,14 @@ func TestCatalogRoutesEndToEnd(t *testing.T) {
 		{"history kline by query", "GET",
 			"/api/history-kline?rehab_type=1&kl_type=2&security.market=1&security.code=00700&begin_time=2026-11-02&end_time=2026-11-30", qot, "", 200, "",
 			[]string{"security", "kl_list"}},
+		{"history kline, enums by name", "POST", "/api/history-kline", qot,
+			`{"rehab_type":"REHAB_TYPE_FORWARD","kl_type":"KL_TYPE_DAY",` + hk + `,"begin_time":"2026-11-02","end_time":"2026-11-30","max_ack_kl_num":5}`, 200, "",
+			[]string{"security", "kl_list"}},
+		{"history kline by query, enums by name", "GET",
+			"/api/history-kline?rehab_type=REHAB_TYPE_NONE&kl_type=KL_TYPE_DAY&security.market=1&security.code=00700&begin_time=2026-11-02&end_time=2026-11-30", qot, "", 200, "",
+			[]string{"security", "kl_list"}},
+		{"an unknown enum name", "POST", "/api/history-kline", qot,
+			`{"rehab_type":"REHAB_TYPE_SIDEWAYS","kl_type":2,` + hk + `,"begin_time":"2026-11-02","end_time":"2026-11-30"}`, 400, "invalid_argument", nil},
 		// Qot_GetKL needs a K-line subscription on OpenD's side: its refusal passes through.
 		{"kline unsubscribed", "GET", "/api/kline?rehab_type=1&kl_type=2&security.market=1&security.code=00700&req_num=5", qot, "", 400, "opend_refused", nil},
 		{"kline without qot:read", "GET", "/api/kline?rehab_type=1&kl_type=2&security.market=1&security.code=00700&req_num=5", acc, "", 403, "scope_denied", nil},
@@ -132,6 +140,14 @@ func TestCatalogRoutesEndToEnd(t *testing.T) {
 			`{"header":{"trd_env":0,"acc_id":1001,"trd_market":1},"filter_conditions":{"begin_time":"2026-11-01 00:00:00","end_time":"2026-12-31 00:00:00"}}`,
 			403, "scope_denied", nil},
 	}
+	// Answers name enum values and keep a security's market a number.
+	if code, b := s.call(t, "POST", "/api/market-state", qot, `{"security_list":[{"market":1,"code":"00700"}]}`); code != 200 {
+		t.Fatalf("market state: %d %v", code, b)
+	} else if info := b["market_info_list"].([]any)[0].(map[string]any); info["security"].(map[string]any)["market"] != float64(1) ||
+		!strings.HasPrefix(info["market_state"].(string), "QOT_MARKET_STATE_") {
+		t.Errorf("market state answer %v", info)
+	}
+
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, b := s.call(t, tt.method, tt.path, tt.key, tt.body)

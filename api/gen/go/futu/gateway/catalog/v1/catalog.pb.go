@@ -25,6 +25,4444 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// Mirrors Qot_Common.QotMarketState: the same numbers, names in UPPER_SNAKE_CASE.
+type QotMarketState int32
+
+const (
+	QotMarketState_QOT_MARKET_STATE_NONE                      QotMarketState = 0
+	QotMarketState_QOT_MARKET_STATE_AUCTION                   QotMarketState = 1
+	QotMarketState_QOT_MARKET_STATE_WAITING_OPEN              QotMarketState = 2
+	QotMarketState_QOT_MARKET_STATE_MORNING                   QotMarketState = 3
+	QotMarketState_QOT_MARKET_STATE_REST                      QotMarketState = 4
+	QotMarketState_QOT_MARKET_STATE_AFTERNOON                 QotMarketState = 5
+	QotMarketState_QOT_MARKET_STATE_CLOSED                    QotMarketState = 6
+	QotMarketState_QOT_MARKET_STATE_PRE_MARKET_BEGIN          QotMarketState = 8
+	QotMarketState_QOT_MARKET_STATE_PRE_MARKET_END            QotMarketState = 9
+	QotMarketState_QOT_MARKET_STATE_AFTER_HOURS_BEGIN         QotMarketState = 10
+	QotMarketState_QOT_MARKET_STATE_AFTER_HOURS_END           QotMarketState = 11
+	QotMarketState_QOT_MARKET_STATE_FUTU_SWITCH_DATE          QotMarketState = 12
+	QotMarketState_QOT_MARKET_STATE_NIGHT_OPEN                QotMarketState = 13
+	QotMarketState_QOT_MARKET_STATE_NIGHT_END                 QotMarketState = 14
+	QotMarketState_QOT_MARKET_STATE_FUTURE_DAY_OPEN           QotMarketState = 15
+	QotMarketState_QOT_MARKET_STATE_FUTURE_DAY_BREAK          QotMarketState = 16
+	QotMarketState_QOT_MARKET_STATE_FUTURE_DAY_CLOSE          QotMarketState = 17
+	QotMarketState_QOT_MARKET_STATE_FUTURE_DAY_WAIT_FOR_OPEN  QotMarketState = 18
+	QotMarketState_QOT_MARKET_STATE_HK_CAS                    QotMarketState = 19
+	QotMarketState_QOT_MARKET_STATE_FUTURE_NIGHT_WAIT         QotMarketState = 20
+	QotMarketState_QOT_MARKET_STATE_FUTURE_AFTERNOON          QotMarketState = 21
+	QotMarketState_QOT_MARKET_STATE_FUTURE_SWITCH_DATE        QotMarketState = 22
+	QotMarketState_QOT_MARKET_STATE_FUTURE_OPEN               QotMarketState = 23
+	QotMarketState_QOT_MARKET_STATE_FUTURE_BREAK              QotMarketState = 24
+	QotMarketState_QOT_MARKET_STATE_FUTURE_BREAK_OVER         QotMarketState = 25
+	QotMarketState_QOT_MARKET_STATE_FUTURE_CLOSE              QotMarketState = 26
+	QotMarketState_QOT_MARKET_STATE_STIB_AFTER_HOURS_WAIT     QotMarketState = 27
+	QotMarketState_QOT_MARKET_STATE_A_SHARE_AFTER_HOURS_WAIT  QotMarketState = 27
+	QotMarketState_QOT_MARKET_STATE_STIB_AFTER_HOURS_BEGIN    QotMarketState = 28
+	QotMarketState_QOT_MARKET_STATE_A_SHARE_AFTER_HOURS_BEGIN QotMarketState = 28
+	QotMarketState_QOT_MARKET_STATE_STIB_AFTER_HOURS_END      QotMarketState = 29
+	QotMarketState_QOT_MARKET_STATE_A_SHARE_AFTER_HOURS_END   QotMarketState = 29
+	QotMarketState_QOT_MARKET_STATE_CLOSE_AUCTION             QotMarketState = 30
+	QotMarketState_QOT_MARKET_STATE_AFTERNOON_END             QotMarketState = 31
+	QotMarketState_QOT_MARKET_STATE_NIGHT                     QotMarketState = 32
+	QotMarketState_QOT_MARKET_STATE_OVERNIGHT_BEGIN           QotMarketState = 33
+	QotMarketState_QOT_MARKET_STATE_OVERNIGHT_END             QotMarketState = 34
+	QotMarketState_QOT_MARKET_STATE_TRADE_AT_LAST             QotMarketState = 35
+	QotMarketState_QOT_MARKET_STATE_TRADE_AUCTION             QotMarketState = 36
+	QotMarketState_QOT_MARKET_STATE_OVERNIGHT                 QotMarketState = 37
+)
+
+// Enum value maps for QotMarketState.
+var (
+	QotMarketState_name = map[int32]string{
+		0:  "QOT_MARKET_STATE_NONE",
+		1:  "QOT_MARKET_STATE_AUCTION",
+		2:  "QOT_MARKET_STATE_WAITING_OPEN",
+		3:  "QOT_MARKET_STATE_MORNING",
+		4:  "QOT_MARKET_STATE_REST",
+		5:  "QOT_MARKET_STATE_AFTERNOON",
+		6:  "QOT_MARKET_STATE_CLOSED",
+		8:  "QOT_MARKET_STATE_PRE_MARKET_BEGIN",
+		9:  "QOT_MARKET_STATE_PRE_MARKET_END",
+		10: "QOT_MARKET_STATE_AFTER_HOURS_BEGIN",
+		11: "QOT_MARKET_STATE_AFTER_HOURS_END",
+		12: "QOT_MARKET_STATE_FUTU_SWITCH_DATE",
+		13: "QOT_MARKET_STATE_NIGHT_OPEN",
+		14: "QOT_MARKET_STATE_NIGHT_END",
+		15: "QOT_MARKET_STATE_FUTURE_DAY_OPEN",
+		16: "QOT_MARKET_STATE_FUTURE_DAY_BREAK",
+		17: "QOT_MARKET_STATE_FUTURE_DAY_CLOSE",
+		18: "QOT_MARKET_STATE_FUTURE_DAY_WAIT_FOR_OPEN",
+		19: "QOT_MARKET_STATE_HK_CAS",
+		20: "QOT_MARKET_STATE_FUTURE_NIGHT_WAIT",
+		21: "QOT_MARKET_STATE_FUTURE_AFTERNOON",
+		22: "QOT_MARKET_STATE_FUTURE_SWITCH_DATE",
+		23: "QOT_MARKET_STATE_FUTURE_OPEN",
+		24: "QOT_MARKET_STATE_FUTURE_BREAK",
+		25: "QOT_MARKET_STATE_FUTURE_BREAK_OVER",
+		26: "QOT_MARKET_STATE_FUTURE_CLOSE",
+		27: "QOT_MARKET_STATE_STIB_AFTER_HOURS_WAIT",
+		// Duplicate value: 27: "QOT_MARKET_STATE_A_SHARE_AFTER_HOURS_WAIT",
+		28: "QOT_MARKET_STATE_STIB_AFTER_HOURS_BEGIN",
+		// Duplicate value: 28: "QOT_MARKET_STATE_A_SHARE_AFTER_HOURS_BEGIN",
+		29: "QOT_MARKET_STATE_STIB_AFTER_HOURS_END",
+		// Duplicate value: 29: "QOT_MARKET_STATE_A_SHARE_AFTER_HOURS_END",
+		30: "QOT_MARKET_STATE_CLOSE_AUCTION",
+		31: "QOT_MARKET_STATE_AFTERNOON_END",
+		32: "QOT_MARKET_STATE_NIGHT",
+		33: "QOT_MARKET_STATE_OVERNIGHT_BEGIN",
+		34: "QOT_MARKET_STATE_OVERNIGHT_END",
+		35: "QOT_MARKET_STATE_TRADE_AT_LAST",
+		36: "QOT_MARKET_STATE_TRADE_AUCTION",
+		37: "QOT_MARKET_STATE_OVERNIGHT",
+	}
+	QotMarketState_value = map[string]int32{
+		"QOT_MARKET_STATE_NONE":                      0,
+		"QOT_MARKET_STATE_AUCTION":                   1,
+		"QOT_MARKET_STATE_WAITING_OPEN":              2,
+		"QOT_MARKET_STATE_MORNING":                   3,
+		"QOT_MARKET_STATE_REST":                      4,
+		"QOT_MARKET_STATE_AFTERNOON":                 5,
+		"QOT_MARKET_STATE_CLOSED":                    6,
+		"QOT_MARKET_STATE_PRE_MARKET_BEGIN":          8,
+		"QOT_MARKET_STATE_PRE_MARKET_END":            9,
+		"QOT_MARKET_STATE_AFTER_HOURS_BEGIN":         10,
+		"QOT_MARKET_STATE_AFTER_HOURS_END":           11,
+		"QOT_MARKET_STATE_FUTU_SWITCH_DATE":          12,
+		"QOT_MARKET_STATE_NIGHT_OPEN":                13,
+		"QOT_MARKET_STATE_NIGHT_END":                 14,
+		"QOT_MARKET_STATE_FUTURE_DAY_OPEN":           15,
+		"QOT_MARKET_STATE_FUTURE_DAY_BREAK":          16,
+		"QOT_MARKET_STATE_FUTURE_DAY_CLOSE":          17,
+		"QOT_MARKET_STATE_FUTURE_DAY_WAIT_FOR_OPEN":  18,
+		"QOT_MARKET_STATE_HK_CAS":                    19,
+		"QOT_MARKET_STATE_FUTURE_NIGHT_WAIT":         20,
+		"QOT_MARKET_STATE_FUTURE_AFTERNOON":          21,
+		"QOT_MARKET_STATE_FUTURE_SWITCH_DATE":        22,
+		"QOT_MARKET_STATE_FUTURE_OPEN":               23,
+		"QOT_MARKET_STATE_FUTURE_BREAK":              24,
+		"QOT_MARKET_STATE_FUTURE_BREAK_OVER":         25,
+		"QOT_MARKET_STATE_FUTURE_CLOSE":              26,
+		"QOT_MARKET_STATE_STIB_AFTER_HOURS_WAIT":     27,
+		"QOT_MARKET_STATE_A_SHARE_AFTER_HOURS_WAIT":  27,
+		"QOT_MARKET_STATE_STIB_AFTER_HOURS_BEGIN":    28,
+		"QOT_MARKET_STATE_A_SHARE_AFTER_HOURS_BEGIN": 28,
+		"QOT_MARKET_STATE_STIB_AFTER_HOURS_END":      29,
+		"QOT_MARKET_STATE_A_SHARE_AFTER_HOURS_END":   29,
+		"QOT_MARKET_STATE_CLOSE_AUCTION":             30,
+		"QOT_MARKET_STATE_AFTERNOON_END":             31,
+		"QOT_MARKET_STATE_NIGHT":                     32,
+		"QOT_MARKET_STATE_OVERNIGHT_BEGIN":           33,
+		"QOT_MARKET_STATE_OVERNIGHT_END":             34,
+		"QOT_MARKET_STATE_TRADE_AT_LAST":             35,
+		"QOT_MARKET_STATE_TRADE_AUCTION":             36,
+		"QOT_MARKET_STATE_OVERNIGHT":                 37,
+	}
+)
+
+func (x QotMarketState) Enum() *QotMarketState {
+	p := new(QotMarketState)
+	*p = x
+	return p
+}
+
+func (x QotMarketState) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (QotMarketState) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[0].Descriptor()
+}
+
+func (QotMarketState) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[0]
+}
+
+func (x QotMarketState) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use QotMarketState.Descriptor instead.
+func (QotMarketState) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{0}
+}
+
+// Mirrors Common.ProgramStatusType: the same numbers, names in UPPER_SNAKE_CASE.
+type ProgramStatusType int32
+
+const (
+	ProgramStatusType_PROGRAM_STATUS_TYPE_NONE                   ProgramStatusType = 0
+	ProgramStatusType_PROGRAM_STATUS_TYPE_LOADED                 ProgramStatusType = 1
+	ProgramStatusType_PROGRAM_STATUS_TYPE_LOGING                 ProgramStatusType = 2
+	ProgramStatusType_PROGRAM_STATUS_TYPE_NEED_PIC_VERIFY_CODE   ProgramStatusType = 3
+	ProgramStatusType_PROGRAM_STATUS_TYPE_NEED_PHONE_VERIFY_CODE ProgramStatusType = 4
+	ProgramStatusType_PROGRAM_STATUS_TYPE_LOGIN_FAILED           ProgramStatusType = 5
+	ProgramStatusType_PROGRAM_STATUS_TYPE_FORCE_UPDATE           ProgramStatusType = 6
+	ProgramStatusType_PROGRAM_STATUS_TYPE_NESSARY_DATA_PREPARING ProgramStatusType = 7
+	ProgramStatusType_PROGRAM_STATUS_TYPE_NESSARY_DATA_MISSING   ProgramStatusType = 8
+	ProgramStatusType_PROGRAM_STATUS_TYPE_UN_AGREE_DISCLAIMER    ProgramStatusType = 9
+	ProgramStatusType_PROGRAM_STATUS_TYPE_READY                  ProgramStatusType = 10
+	ProgramStatusType_PROGRAM_STATUS_TYPE_FORCE_LOGOUT           ProgramStatusType = 11
+	ProgramStatusType_PROGRAM_STATUS_TYPE_DISCLAIMER_PULL_FAILED ProgramStatusType = 12
+)
+
+// Enum value maps for ProgramStatusType.
+var (
+	ProgramStatusType_name = map[int32]string{
+		0:  "PROGRAM_STATUS_TYPE_NONE",
+		1:  "PROGRAM_STATUS_TYPE_LOADED",
+		2:  "PROGRAM_STATUS_TYPE_LOGING",
+		3:  "PROGRAM_STATUS_TYPE_NEED_PIC_VERIFY_CODE",
+		4:  "PROGRAM_STATUS_TYPE_NEED_PHONE_VERIFY_CODE",
+		5:  "PROGRAM_STATUS_TYPE_LOGIN_FAILED",
+		6:  "PROGRAM_STATUS_TYPE_FORCE_UPDATE",
+		7:  "PROGRAM_STATUS_TYPE_NESSARY_DATA_PREPARING",
+		8:  "PROGRAM_STATUS_TYPE_NESSARY_DATA_MISSING",
+		9:  "PROGRAM_STATUS_TYPE_UN_AGREE_DISCLAIMER",
+		10: "PROGRAM_STATUS_TYPE_READY",
+		11: "PROGRAM_STATUS_TYPE_FORCE_LOGOUT",
+		12: "PROGRAM_STATUS_TYPE_DISCLAIMER_PULL_FAILED",
+	}
+	ProgramStatusType_value = map[string]int32{
+		"PROGRAM_STATUS_TYPE_NONE":                   0,
+		"PROGRAM_STATUS_TYPE_LOADED":                 1,
+		"PROGRAM_STATUS_TYPE_LOGING":                 2,
+		"PROGRAM_STATUS_TYPE_NEED_PIC_VERIFY_CODE":   3,
+		"PROGRAM_STATUS_TYPE_NEED_PHONE_VERIFY_CODE": 4,
+		"PROGRAM_STATUS_TYPE_LOGIN_FAILED":           5,
+		"PROGRAM_STATUS_TYPE_FORCE_UPDATE":           6,
+		"PROGRAM_STATUS_TYPE_NESSARY_DATA_PREPARING": 7,
+		"PROGRAM_STATUS_TYPE_NESSARY_DATA_MISSING":   8,
+		"PROGRAM_STATUS_TYPE_UN_AGREE_DISCLAIMER":    9,
+		"PROGRAM_STATUS_TYPE_READY":                  10,
+		"PROGRAM_STATUS_TYPE_FORCE_LOGOUT":           11,
+		"PROGRAM_STATUS_TYPE_DISCLAIMER_PULL_FAILED": 12,
+	}
+)
+
+func (x ProgramStatusType) Enum() *ProgramStatusType {
+	p := new(ProgramStatusType)
+	*p = x
+	return p
+}
+
+func (x ProgramStatusType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ProgramStatusType) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[1].Descriptor()
+}
+
+func (ProgramStatusType) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[1]
+}
+
+func (x ProgramStatusType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ProgramStatusType.Descriptor instead.
+func (ProgramStatusType) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{1}
+}
+
+// Mirrors Trd_Common.SecurityFirm: the same numbers, names in UPPER_SNAKE_CASE.
+type SecurityFirm int32
+
+const (
+	SecurityFirm_SECURITY_FIRM_UNKNOWN         SecurityFirm = 0
+	SecurityFirm_SECURITY_FIRM_FUTU_SECURITIES SecurityFirm = 1
+	SecurityFirm_SECURITY_FIRM_FUTU_INC        SecurityFirm = 2
+	SecurityFirm_SECURITY_FIRM_FUTU_SG         SecurityFirm = 3
+	SecurityFirm_SECURITY_FIRM_FUTU_AU         SecurityFirm = 4
+	SecurityFirm_SECURITY_FIRM_FUTU_CA         SecurityFirm = 5
+	SecurityFirm_SECURITY_FIRM_FUTU_MY         SecurityFirm = 6
+	SecurityFirm_SECURITY_FIRM_FUTU_JP         SecurityFirm = 7
+)
+
+// Enum value maps for SecurityFirm.
+var (
+	SecurityFirm_name = map[int32]string{
+		0: "SECURITY_FIRM_UNKNOWN",
+		1: "SECURITY_FIRM_FUTU_SECURITIES",
+		2: "SECURITY_FIRM_FUTU_INC",
+		3: "SECURITY_FIRM_FUTU_SG",
+		4: "SECURITY_FIRM_FUTU_AU",
+		5: "SECURITY_FIRM_FUTU_CA",
+		6: "SECURITY_FIRM_FUTU_MY",
+		7: "SECURITY_FIRM_FUTU_JP",
+	}
+	SecurityFirm_value = map[string]int32{
+		"SECURITY_FIRM_UNKNOWN":         0,
+		"SECURITY_FIRM_FUTU_SECURITIES": 1,
+		"SECURITY_FIRM_FUTU_INC":        2,
+		"SECURITY_FIRM_FUTU_SG":         3,
+		"SECURITY_FIRM_FUTU_AU":         4,
+		"SECURITY_FIRM_FUTU_CA":         5,
+		"SECURITY_FIRM_FUTU_MY":         6,
+		"SECURITY_FIRM_FUTU_JP":         7,
+	}
+)
+
+func (x SecurityFirm) Enum() *SecurityFirm {
+	p := new(SecurityFirm)
+	*p = x
+	return p
+}
+
+func (x SecurityFirm) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SecurityFirm) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[2].Descriptor()
+}
+
+func (SecurityFirm) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[2]
+}
+
+func (x SecurityFirm) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SecurityFirm.Descriptor instead.
+func (SecurityFirm) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{2}
+}
+
+// Mirrors Qot_Common.RehabType: the same numbers, names in UPPER_SNAKE_CASE.
+type RehabType int32
+
+const (
+	RehabType_REHAB_TYPE_NONE     RehabType = 0
+	RehabType_REHAB_TYPE_FORWARD  RehabType = 1
+	RehabType_REHAB_TYPE_BACKWARD RehabType = 2
+)
+
+// Enum value maps for RehabType.
+var (
+	RehabType_name = map[int32]string{
+		0: "REHAB_TYPE_NONE",
+		1: "REHAB_TYPE_FORWARD",
+		2: "REHAB_TYPE_BACKWARD",
+	}
+	RehabType_value = map[string]int32{
+		"REHAB_TYPE_NONE":     0,
+		"REHAB_TYPE_FORWARD":  1,
+		"REHAB_TYPE_BACKWARD": 2,
+	}
+)
+
+func (x RehabType) Enum() *RehabType {
+	p := new(RehabType)
+	*p = x
+	return p
+}
+
+func (x RehabType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (RehabType) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[3].Descriptor()
+}
+
+func (RehabType) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[3]
+}
+
+func (x RehabType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use RehabType.Descriptor instead.
+func (RehabType) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{3}
+}
+
+// Mirrors Qot_Common.KLType: the same numbers, names in UPPER_SNAKE_CASE.
+type KLType int32
+
+const (
+	KLType_KL_TYPE_UNKNOWN KLType = 0
+	KLType_KL_TYPE_1_MIN   KLType = 1
+	KLType_KL_TYPE_DAY     KLType = 2
+	KLType_KL_TYPE_WEEK    KLType = 3
+	KLType_KL_TYPE_MONTH   KLType = 4
+	KLType_KL_TYPE_YEAR    KLType = 5
+	KLType_KL_TYPE_5_MIN   KLType = 6
+	KLType_KL_TYPE_15_MIN  KLType = 7
+	KLType_KL_TYPE_30_MIN  KLType = 8
+	KLType_KL_TYPE_60_MIN  KLType = 9
+	KLType_KL_TYPE_3_MIN   KLType = 10
+	KLType_KL_TYPE_QUARTER KLType = 11
+	KLType_KL_TYPE_10_MIN  KLType = 12
+	KLType_KL_TYPE_120_MIN KLType = 13
+	KLType_KL_TYPE_180_MIN KLType = 14
+	KLType_KL_TYPE_240_MIN KLType = 15
+)
+
+// Enum value maps for KLType.
+var (
+	KLType_name = map[int32]string{
+		0:  "KL_TYPE_UNKNOWN",
+		1:  "KL_TYPE_1_MIN",
+		2:  "KL_TYPE_DAY",
+		3:  "KL_TYPE_WEEK",
+		4:  "KL_TYPE_MONTH",
+		5:  "KL_TYPE_YEAR",
+		6:  "KL_TYPE_5_MIN",
+		7:  "KL_TYPE_15_MIN",
+		8:  "KL_TYPE_30_MIN",
+		9:  "KL_TYPE_60_MIN",
+		10: "KL_TYPE_3_MIN",
+		11: "KL_TYPE_QUARTER",
+		12: "KL_TYPE_10_MIN",
+		13: "KL_TYPE_120_MIN",
+		14: "KL_TYPE_180_MIN",
+		15: "KL_TYPE_240_MIN",
+	}
+	KLType_value = map[string]int32{
+		"KL_TYPE_UNKNOWN": 0,
+		"KL_TYPE_1_MIN":   1,
+		"KL_TYPE_DAY":     2,
+		"KL_TYPE_WEEK":    3,
+		"KL_TYPE_MONTH":   4,
+		"KL_TYPE_YEAR":    5,
+		"KL_TYPE_5_MIN":   6,
+		"KL_TYPE_15_MIN":  7,
+		"KL_TYPE_30_MIN":  8,
+		"KL_TYPE_60_MIN":  9,
+		"KL_TYPE_3_MIN":   10,
+		"KL_TYPE_QUARTER": 11,
+		"KL_TYPE_10_MIN":  12,
+		"KL_TYPE_120_MIN": 13,
+		"KL_TYPE_180_MIN": 14,
+		"KL_TYPE_240_MIN": 15,
+	}
+)
+
+func (x KLType) Enum() *KLType {
+	p := new(KLType)
+	*p = x
+	return p
+}
+
+func (x KLType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (KLType) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[4].Descriptor()
+}
+
+func (KLType) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[4]
+}
+
+func (x KLType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use KLType.Descriptor instead.
+func (KLType) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{4}
+}
+
+// Mirrors Qot_Common.OrderBookType: the same numbers, names in UPPER_SNAKE_CASE.
+type OrderBookType int32
+
+const (
+	OrderBookType_ORDER_BOOK_TYPE_NORMAL OrderBookType = 0
+	OrderBookType_ORDER_BOOK_TYPE_ODD    OrderBookType = 1
+)
+
+// Enum value maps for OrderBookType.
+var (
+	OrderBookType_name = map[int32]string{
+		0: "ORDER_BOOK_TYPE_NORMAL",
+		1: "ORDER_BOOK_TYPE_ODD",
+	}
+	OrderBookType_value = map[string]int32{
+		"ORDER_BOOK_TYPE_NORMAL": 0,
+		"ORDER_BOOK_TYPE_ODD":    1,
+	}
+)
+
+func (x OrderBookType) Enum() *OrderBookType {
+	p := new(OrderBookType)
+	*p = x
+	return p
+}
+
+func (x OrderBookType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (OrderBookType) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[5].Descriptor()
+}
+
+func (OrderBookType) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[5]
+}
+
+func (x OrderBookType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use OrderBookType.Descriptor instead.
+func (OrderBookType) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{5}
+}
+
+// Mirrors Qot_Common.TickerDirection: the same numbers, names in UPPER_SNAKE_CASE.
+type TickerDirection int32
+
+const (
+	TickerDirection_TICKER_DIRECTION_UNKNOWN TickerDirection = 0
+	TickerDirection_TICKER_DIRECTION_BID     TickerDirection = 1
+	TickerDirection_TICKER_DIRECTION_ASK     TickerDirection = 2
+	TickerDirection_TICKER_DIRECTION_NEUTRAL TickerDirection = 3
+)
+
+// Enum value maps for TickerDirection.
+var (
+	TickerDirection_name = map[int32]string{
+		0: "TICKER_DIRECTION_UNKNOWN",
+		1: "TICKER_DIRECTION_BID",
+		2: "TICKER_DIRECTION_ASK",
+		3: "TICKER_DIRECTION_NEUTRAL",
+	}
+	TickerDirection_value = map[string]int32{
+		"TICKER_DIRECTION_UNKNOWN": 0,
+		"TICKER_DIRECTION_BID":     1,
+		"TICKER_DIRECTION_ASK":     2,
+		"TICKER_DIRECTION_NEUTRAL": 3,
+	}
+)
+
+func (x TickerDirection) Enum() *TickerDirection {
+	p := new(TickerDirection)
+	*p = x
+	return p
+}
+
+func (x TickerDirection) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (TickerDirection) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[6].Descriptor()
+}
+
+func (TickerDirection) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[6]
+}
+
+func (x TickerDirection) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use TickerDirection.Descriptor instead.
+func (TickerDirection) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{6}
+}
+
+// Mirrors Qot_Common.TickerType: the same numbers, names in UPPER_SNAKE_CASE.
+type TickerType int32
+
+const (
+	TickerType_TICKER_TYPE_UNKNOWN                   TickerType = 0
+	TickerType_TICKER_TYPE_AUTOMATCH                 TickerType = 1
+	TickerType_TICKER_TYPE_LATE                      TickerType = 2
+	TickerType_TICKER_TYPE_NONE_AUTOMATCH            TickerType = 3
+	TickerType_TICKER_TYPE_INTER_AUTOMATCH           TickerType = 4
+	TickerType_TICKER_TYPE_INTER_NONE_AUTOMATCH      TickerType = 5
+	TickerType_TICKER_TYPE_ODD_LOT                   TickerType = 6
+	TickerType_TICKER_TYPE_AUCTION                   TickerType = 7
+	TickerType_TICKER_TYPE_BULK                      TickerType = 8
+	TickerType_TICKER_TYPE_CRASH                     TickerType = 9
+	TickerType_TICKER_TYPE_CROSS_MARKET              TickerType = 10
+	TickerType_TICKER_TYPE_BULK_SOLD                 TickerType = 11
+	TickerType_TICKER_TYPE_FREE_ON_BOARD             TickerType = 12
+	TickerType_TICKER_TYPE_RULE127_OR155             TickerType = 13
+	TickerType_TICKER_TYPE_DELAY                     TickerType = 14
+	TickerType_TICKER_TYPE_MARKET_CENTER_CLOSE_PRICE TickerType = 15
+	TickerType_TICKER_TYPE_NEXT_DAY                  TickerType = 16
+	TickerType_TICKER_TYPE_MARKET_CENTER_OPENING     TickerType = 17
+	TickerType_TICKER_TYPE_PRIOR_REFERENCE_PRICE     TickerType = 18
+	TickerType_TICKER_TYPE_MARKET_CENTER_OPEN_PRICE  TickerType = 19
+	TickerType_TICKER_TYPE_SELLER                    TickerType = 20
+	TickerType_TICKER_TYPE_T                         TickerType = 21
+	TickerType_TICKER_TYPE_EXTENDED_TRADING_HOURS    TickerType = 22
+	TickerType_TICKER_TYPE_CONTINGENT                TickerType = 23
+	TickerType_TICKER_TYPE_AVG_PRICE                 TickerType = 24
+	TickerType_TICKER_TYPE_OTC_SOLD                  TickerType = 25
+	TickerType_TICKER_TYPE_ODD_LOT_CROSS_MARKET      TickerType = 26
+	TickerType_TICKER_TYPE_DERIVATIVELY_PRICED       TickerType = 27
+	TickerType_TICKER_TYPE_RE_OPENING_PRICED         TickerType = 28
+	TickerType_TICKER_TYPE_CLOSING_PRICED            TickerType = 29
+	TickerType_TICKER_TYPE_COMPREHENSIVE_DELAY_PRICE TickerType = 30
+	TickerType_TICKER_TYPE_OVERSEAS                  TickerType = 31
+)
+
+// Enum value maps for TickerType.
+var (
+	TickerType_name = map[int32]string{
+		0:  "TICKER_TYPE_UNKNOWN",
+		1:  "TICKER_TYPE_AUTOMATCH",
+		2:  "TICKER_TYPE_LATE",
+		3:  "TICKER_TYPE_NONE_AUTOMATCH",
+		4:  "TICKER_TYPE_INTER_AUTOMATCH",
+		5:  "TICKER_TYPE_INTER_NONE_AUTOMATCH",
+		6:  "TICKER_TYPE_ODD_LOT",
+		7:  "TICKER_TYPE_AUCTION",
+		8:  "TICKER_TYPE_BULK",
+		9:  "TICKER_TYPE_CRASH",
+		10: "TICKER_TYPE_CROSS_MARKET",
+		11: "TICKER_TYPE_BULK_SOLD",
+		12: "TICKER_TYPE_FREE_ON_BOARD",
+		13: "TICKER_TYPE_RULE127_OR155",
+		14: "TICKER_TYPE_DELAY",
+		15: "TICKER_TYPE_MARKET_CENTER_CLOSE_PRICE",
+		16: "TICKER_TYPE_NEXT_DAY",
+		17: "TICKER_TYPE_MARKET_CENTER_OPENING",
+		18: "TICKER_TYPE_PRIOR_REFERENCE_PRICE",
+		19: "TICKER_TYPE_MARKET_CENTER_OPEN_PRICE",
+		20: "TICKER_TYPE_SELLER",
+		21: "TICKER_TYPE_T",
+		22: "TICKER_TYPE_EXTENDED_TRADING_HOURS",
+		23: "TICKER_TYPE_CONTINGENT",
+		24: "TICKER_TYPE_AVG_PRICE",
+		25: "TICKER_TYPE_OTC_SOLD",
+		26: "TICKER_TYPE_ODD_LOT_CROSS_MARKET",
+		27: "TICKER_TYPE_DERIVATIVELY_PRICED",
+		28: "TICKER_TYPE_RE_OPENING_PRICED",
+		29: "TICKER_TYPE_CLOSING_PRICED",
+		30: "TICKER_TYPE_COMPREHENSIVE_DELAY_PRICE",
+		31: "TICKER_TYPE_OVERSEAS",
+	}
+	TickerType_value = map[string]int32{
+		"TICKER_TYPE_UNKNOWN":                   0,
+		"TICKER_TYPE_AUTOMATCH":                 1,
+		"TICKER_TYPE_LATE":                      2,
+		"TICKER_TYPE_NONE_AUTOMATCH":            3,
+		"TICKER_TYPE_INTER_AUTOMATCH":           4,
+		"TICKER_TYPE_INTER_NONE_AUTOMATCH":      5,
+		"TICKER_TYPE_ODD_LOT":                   6,
+		"TICKER_TYPE_AUCTION":                   7,
+		"TICKER_TYPE_BULK":                      8,
+		"TICKER_TYPE_CRASH":                     9,
+		"TICKER_TYPE_CROSS_MARKET":              10,
+		"TICKER_TYPE_BULK_SOLD":                 11,
+		"TICKER_TYPE_FREE_ON_BOARD":             12,
+		"TICKER_TYPE_RULE127_OR155":             13,
+		"TICKER_TYPE_DELAY":                     14,
+		"TICKER_TYPE_MARKET_CENTER_CLOSE_PRICE": 15,
+		"TICKER_TYPE_NEXT_DAY":                  16,
+		"TICKER_TYPE_MARKET_CENTER_OPENING":     17,
+		"TICKER_TYPE_PRIOR_REFERENCE_PRICE":     18,
+		"TICKER_TYPE_MARKET_CENTER_OPEN_PRICE":  19,
+		"TICKER_TYPE_SELLER":                    20,
+		"TICKER_TYPE_T":                         21,
+		"TICKER_TYPE_EXTENDED_TRADING_HOURS":    22,
+		"TICKER_TYPE_CONTINGENT":                23,
+		"TICKER_TYPE_AVG_PRICE":                 24,
+		"TICKER_TYPE_OTC_SOLD":                  25,
+		"TICKER_TYPE_ODD_LOT_CROSS_MARKET":      26,
+		"TICKER_TYPE_DERIVATIVELY_PRICED":       27,
+		"TICKER_TYPE_RE_OPENING_PRICED":         28,
+		"TICKER_TYPE_CLOSING_PRICED":            29,
+		"TICKER_TYPE_COMPREHENSIVE_DELAY_PRICE": 30,
+		"TICKER_TYPE_OVERSEAS":                  31,
+	}
+)
+
+func (x TickerType) Enum() *TickerType {
+	p := new(TickerType)
+	*p = x
+	return p
+}
+
+func (x TickerType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (TickerType) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[7].Descriptor()
+}
+
+func (TickerType) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[7]
+}
+
+func (x TickerType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use TickerType.Descriptor instead.
+func (TickerType) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{7}
+}
+
+// Mirrors Qot_Common.SecurityType: the same numbers, names in UPPER_SNAKE_CASE.
+type SecurityType int32
+
+const (
+	SecurityType_SECURITY_TYPE_UNKNOWN   SecurityType = 0
+	SecurityType_SECURITY_TYPE_BOND      SecurityType = 1
+	SecurityType_SECURITY_TYPE_BWRT      SecurityType = 2
+	SecurityType_SECURITY_TYPE_EQTY      SecurityType = 3
+	SecurityType_SECURITY_TYPE_TRUST     SecurityType = 4
+	SecurityType_SECURITY_TYPE_WARRANT   SecurityType = 5
+	SecurityType_SECURITY_TYPE_INDEX     SecurityType = 6
+	SecurityType_SECURITY_TYPE_PLATE     SecurityType = 7
+	SecurityType_SECURITY_TYPE_DRVT      SecurityType = 8
+	SecurityType_SECURITY_TYPE_PLATE_SET SecurityType = 9
+	SecurityType_SECURITY_TYPE_FUTURE    SecurityType = 10
+	SecurityType_SECURITY_TYPE_FOREX     SecurityType = 11
+	SecurityType_SECURITY_TYPE_CRYPTO    SecurityType = 12
+)
+
+// Enum value maps for SecurityType.
+var (
+	SecurityType_name = map[int32]string{
+		0:  "SECURITY_TYPE_UNKNOWN",
+		1:  "SECURITY_TYPE_BOND",
+		2:  "SECURITY_TYPE_BWRT",
+		3:  "SECURITY_TYPE_EQTY",
+		4:  "SECURITY_TYPE_TRUST",
+		5:  "SECURITY_TYPE_WARRANT",
+		6:  "SECURITY_TYPE_INDEX",
+		7:  "SECURITY_TYPE_PLATE",
+		8:  "SECURITY_TYPE_DRVT",
+		9:  "SECURITY_TYPE_PLATE_SET",
+		10: "SECURITY_TYPE_FUTURE",
+		11: "SECURITY_TYPE_FOREX",
+		12: "SECURITY_TYPE_CRYPTO",
+	}
+	SecurityType_value = map[string]int32{
+		"SECURITY_TYPE_UNKNOWN":   0,
+		"SECURITY_TYPE_BOND":      1,
+		"SECURITY_TYPE_BWRT":      2,
+		"SECURITY_TYPE_EQTY":      3,
+		"SECURITY_TYPE_TRUST":     4,
+		"SECURITY_TYPE_WARRANT":   5,
+		"SECURITY_TYPE_INDEX":     6,
+		"SECURITY_TYPE_PLATE":     7,
+		"SECURITY_TYPE_DRVT":      8,
+		"SECURITY_TYPE_PLATE_SET": 9,
+		"SECURITY_TYPE_FUTURE":    10,
+		"SECURITY_TYPE_FOREX":     11,
+		"SECURITY_TYPE_CRYPTO":    12,
+	}
+)
+
+func (x SecurityType) Enum() *SecurityType {
+	p := new(SecurityType)
+	*p = x
+	return p
+}
+
+func (x SecurityType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SecurityType) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[8].Descriptor()
+}
+
+func (SecurityType) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[8]
+}
+
+func (x SecurityType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SecurityType.Descriptor instead.
+func (SecurityType) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{8}
+}
+
+// Mirrors Qot_Common.SecurityStatus: the same numbers, names in UPPER_SNAKE_CASE.
+type SecurityStatus int32
+
+const (
+	SecurityStatus_SECURITY_STATUS_UNKNOWN                        SecurityStatus = 0
+	SecurityStatus_SECURITY_STATUS_NORMAL                         SecurityStatus = 1
+	SecurityStatus_SECURITY_STATUS_LISTING                        SecurityStatus = 2
+	SecurityStatus_SECURITY_STATUS_PURCHASING                     SecurityStatus = 3
+	SecurityStatus_SECURITY_STATUS_SUBSCRIBING                    SecurityStatus = 4
+	SecurityStatus_SECURITY_STATUS_BEFORE_DRAK_TRADE_OPENING      SecurityStatus = 5
+	SecurityStatus_SECURITY_STATUS_DRAK_TRADING                   SecurityStatus = 6
+	SecurityStatus_SECURITY_STATUS_DRAK_TRADE_END                 SecurityStatus = 7
+	SecurityStatus_SECURITY_STATUS_TO_BE_OPEN                     SecurityStatus = 8
+	SecurityStatus_SECURITY_STATUS_SUSPENDED                      SecurityStatus = 9
+	SecurityStatus_SECURITY_STATUS_CALLED                         SecurityStatus = 10
+	SecurityStatus_SECURITY_STATUS_EXPIRED_LAST_TRADING_DATE      SecurityStatus = 11
+	SecurityStatus_SECURITY_STATUS_EXPIRED                        SecurityStatus = 12
+	SecurityStatus_SECURITY_STATUS_DELISTED                       SecurityStatus = 13
+	SecurityStatus_SECURITY_STATUS_CHANGE_TO_TEMPORARY_CODE       SecurityStatus = 14
+	SecurityStatus_SECURITY_STATUS_TEMPORARY_CODE_TRADE_END       SecurityStatus = 15
+	SecurityStatus_SECURITY_STATUS_CHANGED_PLATE_TRADE_END        SecurityStatus = 16
+	SecurityStatus_SECURITY_STATUS_CHANGED_CODE_TRADE_END         SecurityStatus = 17
+	SecurityStatus_SECURITY_STATUS_RECOVERABLE_CIRCUIT_BREAKER    SecurityStatus = 18
+	SecurityStatus_SECURITY_STATUS_UN_RECOVERABLE_CIRCUIT_BREAKER SecurityStatus = 19
+	SecurityStatus_SECURITY_STATUS_AFTER_COMBINATION              SecurityStatus = 20
+	SecurityStatus_SECURITY_STATUS_AFTER_TRANSATION               SecurityStatus = 21
+)
+
+// Enum value maps for SecurityStatus.
+var (
+	SecurityStatus_name = map[int32]string{
+		0:  "SECURITY_STATUS_UNKNOWN",
+		1:  "SECURITY_STATUS_NORMAL",
+		2:  "SECURITY_STATUS_LISTING",
+		3:  "SECURITY_STATUS_PURCHASING",
+		4:  "SECURITY_STATUS_SUBSCRIBING",
+		5:  "SECURITY_STATUS_BEFORE_DRAK_TRADE_OPENING",
+		6:  "SECURITY_STATUS_DRAK_TRADING",
+		7:  "SECURITY_STATUS_DRAK_TRADE_END",
+		8:  "SECURITY_STATUS_TO_BE_OPEN",
+		9:  "SECURITY_STATUS_SUSPENDED",
+		10: "SECURITY_STATUS_CALLED",
+		11: "SECURITY_STATUS_EXPIRED_LAST_TRADING_DATE",
+		12: "SECURITY_STATUS_EXPIRED",
+		13: "SECURITY_STATUS_DELISTED",
+		14: "SECURITY_STATUS_CHANGE_TO_TEMPORARY_CODE",
+		15: "SECURITY_STATUS_TEMPORARY_CODE_TRADE_END",
+		16: "SECURITY_STATUS_CHANGED_PLATE_TRADE_END",
+		17: "SECURITY_STATUS_CHANGED_CODE_TRADE_END",
+		18: "SECURITY_STATUS_RECOVERABLE_CIRCUIT_BREAKER",
+		19: "SECURITY_STATUS_UN_RECOVERABLE_CIRCUIT_BREAKER",
+		20: "SECURITY_STATUS_AFTER_COMBINATION",
+		21: "SECURITY_STATUS_AFTER_TRANSATION",
+	}
+	SecurityStatus_value = map[string]int32{
+		"SECURITY_STATUS_UNKNOWN":                        0,
+		"SECURITY_STATUS_NORMAL":                         1,
+		"SECURITY_STATUS_LISTING":                        2,
+		"SECURITY_STATUS_PURCHASING":                     3,
+		"SECURITY_STATUS_SUBSCRIBING":                    4,
+		"SECURITY_STATUS_BEFORE_DRAK_TRADE_OPENING":      5,
+		"SECURITY_STATUS_DRAK_TRADING":                   6,
+		"SECURITY_STATUS_DRAK_TRADE_END":                 7,
+		"SECURITY_STATUS_TO_BE_OPEN":                     8,
+		"SECURITY_STATUS_SUSPENDED":                      9,
+		"SECURITY_STATUS_CALLED":                         10,
+		"SECURITY_STATUS_EXPIRED_LAST_TRADING_DATE":      11,
+		"SECURITY_STATUS_EXPIRED":                        12,
+		"SECURITY_STATUS_DELISTED":                       13,
+		"SECURITY_STATUS_CHANGE_TO_TEMPORARY_CODE":       14,
+		"SECURITY_STATUS_TEMPORARY_CODE_TRADE_END":       15,
+		"SECURITY_STATUS_CHANGED_PLATE_TRADE_END":        16,
+		"SECURITY_STATUS_CHANGED_CODE_TRADE_END":         17,
+		"SECURITY_STATUS_RECOVERABLE_CIRCUIT_BREAKER":    18,
+		"SECURITY_STATUS_UN_RECOVERABLE_CIRCUIT_BREAKER": 19,
+		"SECURITY_STATUS_AFTER_COMBINATION":              20,
+		"SECURITY_STATUS_AFTER_TRANSATION":               21,
+	}
+)
+
+func (x SecurityStatus) Enum() *SecurityStatus {
+	p := new(SecurityStatus)
+	*p = x
+	return p
+}
+
+func (x SecurityStatus) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SecurityStatus) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[9].Descriptor()
+}
+
+func (SecurityStatus) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[9]
+}
+
+func (x SecurityStatus) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SecurityStatus.Descriptor instead.
+func (SecurityStatus) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{9}
+}
+
+// Mirrors Qot_Common.WarrantType: the same numbers, names in UPPER_SNAKE_CASE.
+type WarrantType int32
+
+const (
+	WarrantType_WARRANT_TYPE_UNKNOWN WarrantType = 0
+	WarrantType_WARRANT_TYPE_BUY     WarrantType = 1
+	WarrantType_WARRANT_TYPE_SELL    WarrantType = 2
+	WarrantType_WARRANT_TYPE_BULL    WarrantType = 3
+	WarrantType_WARRANT_TYPE_BEAR    WarrantType = 4
+	WarrantType_WARRANT_TYPE_IN_LINE WarrantType = 5
+)
+
+// Enum value maps for WarrantType.
+var (
+	WarrantType_name = map[int32]string{
+		0: "WARRANT_TYPE_UNKNOWN",
+		1: "WARRANT_TYPE_BUY",
+		2: "WARRANT_TYPE_SELL",
+		3: "WARRANT_TYPE_BULL",
+		4: "WARRANT_TYPE_BEAR",
+		5: "WARRANT_TYPE_IN_LINE",
+	}
+	WarrantType_value = map[string]int32{
+		"WARRANT_TYPE_UNKNOWN": 0,
+		"WARRANT_TYPE_BUY":     1,
+		"WARRANT_TYPE_SELL":    2,
+		"WARRANT_TYPE_BULL":    3,
+		"WARRANT_TYPE_BEAR":    4,
+		"WARRANT_TYPE_IN_LINE": 5,
+	}
+)
+
+func (x WarrantType) Enum() *WarrantType {
+	p := new(WarrantType)
+	*p = x
+	return p
+}
+
+func (x WarrantType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (WarrantType) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[10].Descriptor()
+}
+
+func (WarrantType) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[10]
+}
+
+func (x WarrantType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use WarrantType.Descriptor instead.
+func (WarrantType) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{10}
+}
+
+// Mirrors Qot_Common.PriceType: the same numbers, names in UPPER_SNAKE_CASE.
+type PriceType int32
+
+const (
+	PriceType_PRICE_TYPE_UNKNOW  PriceType = 0
+	PriceType_PRICE_TYPE_OUTSIDE PriceType = 1
+	PriceType_PRICE_TYPE_WITH_IN PriceType = 2
+)
+
+// Enum value maps for PriceType.
+var (
+	PriceType_name = map[int32]string{
+		0: "PRICE_TYPE_UNKNOW",
+		1: "PRICE_TYPE_OUTSIDE",
+		2: "PRICE_TYPE_WITH_IN",
+	}
+	PriceType_value = map[string]int32{
+		"PRICE_TYPE_UNKNOW":  0,
+		"PRICE_TYPE_OUTSIDE": 1,
+		"PRICE_TYPE_WITH_IN": 2,
+	}
+)
+
+func (x PriceType) Enum() *PriceType {
+	p := new(PriceType)
+	*p = x
+	return p
+}
+
+func (x PriceType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (PriceType) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[11].Descriptor()
+}
+
+func (PriceType) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[11]
+}
+
+func (x PriceType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use PriceType.Descriptor instead.
+func (PriceType) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{11}
+}
+
+// Mirrors Qot_Common.OptionType: the same numbers, names in UPPER_SNAKE_CASE.
+type OptionType int32
+
+const (
+	OptionType_OPTION_TYPE_UNKNOWN OptionType = 0
+	OptionType_OPTION_TYPE_CALL    OptionType = 1
+	OptionType_OPTION_TYPE_PUT     OptionType = 2
+)
+
+// Enum value maps for OptionType.
+var (
+	OptionType_name = map[int32]string{
+		0: "OPTION_TYPE_UNKNOWN",
+		1: "OPTION_TYPE_CALL",
+		2: "OPTION_TYPE_PUT",
+	}
+	OptionType_value = map[string]int32{
+		"OPTION_TYPE_UNKNOWN": 0,
+		"OPTION_TYPE_CALL":    1,
+		"OPTION_TYPE_PUT":     2,
+	}
+)
+
+func (x OptionType) Enum() *OptionType {
+	p := new(OptionType)
+	*p = x
+	return p
+}
+
+func (x OptionType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (OptionType) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[12].Descriptor()
+}
+
+func (OptionType) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[12]
+}
+
+func (x OptionType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use OptionType.Descriptor instead.
+func (OptionType) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{12}
+}
+
+// Mirrors Qot_Common.IndexOptionType: the same numbers, names in UPPER_SNAKE_CASE.
+type IndexOptionType int32
+
+const (
+	IndexOptionType_INDEX_OPTION_TYPE_UNKNOWN IndexOptionType = 0
+	IndexOptionType_INDEX_OPTION_TYPE_NORMAL  IndexOptionType = 1
+	IndexOptionType_INDEX_OPTION_TYPE_SMALL   IndexOptionType = 2
+)
+
+// Enum value maps for IndexOptionType.
+var (
+	IndexOptionType_name = map[int32]string{
+		0: "INDEX_OPTION_TYPE_UNKNOWN",
+		1: "INDEX_OPTION_TYPE_NORMAL",
+		2: "INDEX_OPTION_TYPE_SMALL",
+	}
+	IndexOptionType_value = map[string]int32{
+		"INDEX_OPTION_TYPE_UNKNOWN": 0,
+		"INDEX_OPTION_TYPE_NORMAL":  1,
+		"INDEX_OPTION_TYPE_SMALL":   2,
+	}
+)
+
+func (x IndexOptionType) Enum() *IndexOptionType {
+	p := new(IndexOptionType)
+	*p = x
+	return p
+}
+
+func (x IndexOptionType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (IndexOptionType) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[13].Descriptor()
+}
+
+func (IndexOptionType) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[13]
+}
+
+func (x IndexOptionType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use IndexOptionType.Descriptor instead.
+func (IndexOptionType) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{13}
+}
+
+// Mirrors Qot_Common.OptionAreaType: the same numbers, names in UPPER_SNAKE_CASE.
+type OptionAreaType int32
+
+const (
+	OptionAreaType_OPTION_AREA_TYPE_UNKNOWN  OptionAreaType = 0
+	OptionAreaType_OPTION_AREA_TYPE_AMERICAN OptionAreaType = 1
+	OptionAreaType_OPTION_AREA_TYPE_EUROPEAN OptionAreaType = 2
+	OptionAreaType_OPTION_AREA_TYPE_BERMUDA  OptionAreaType = 3
+)
+
+// Enum value maps for OptionAreaType.
+var (
+	OptionAreaType_name = map[int32]string{
+		0: "OPTION_AREA_TYPE_UNKNOWN",
+		1: "OPTION_AREA_TYPE_AMERICAN",
+		2: "OPTION_AREA_TYPE_EUROPEAN",
+		3: "OPTION_AREA_TYPE_BERMUDA",
+	}
+	OptionAreaType_value = map[string]int32{
+		"OPTION_AREA_TYPE_UNKNOWN":  0,
+		"OPTION_AREA_TYPE_AMERICAN": 1,
+		"OPTION_AREA_TYPE_EUROPEAN": 2,
+		"OPTION_AREA_TYPE_BERMUDA":  3,
+	}
+)
+
+func (x OptionAreaType) Enum() *OptionAreaType {
+	p := new(OptionAreaType)
+	*p = x
+	return p
+}
+
+func (x OptionAreaType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (OptionAreaType) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[14].Descriptor()
+}
+
+func (OptionAreaType) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[14]
+}
+
+func (x OptionAreaType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use OptionAreaType.Descriptor instead.
+func (OptionAreaType) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{14}
+}
+
+// Mirrors Qot_Common.AssetClass: the same numbers, names in UPPER_SNAKE_CASE.
+type AssetClass int32
+
+const (
+	AssetClass_ASSET_CLASS_UNKNOW          AssetClass = 0
+	AssetClass_ASSET_CLASS_STOCK           AssetClass = 1
+	AssetClass_ASSET_CLASS_BOND            AssetClass = 2
+	AssetClass_ASSET_CLASS_COMMODITY       AssetClass = 3
+	AssetClass_ASSET_CLASS_CURRENCY_MARKET AssetClass = 4
+	AssetClass_ASSET_CLASS_FUTURE          AssetClass = 5
+	AssetClass_ASSET_CLASS_SWAP            AssetClass = 6
+)
+
+// Enum value maps for AssetClass.
+var (
+	AssetClass_name = map[int32]string{
+		0: "ASSET_CLASS_UNKNOW",
+		1: "ASSET_CLASS_STOCK",
+		2: "ASSET_CLASS_BOND",
+		3: "ASSET_CLASS_COMMODITY",
+		4: "ASSET_CLASS_CURRENCY_MARKET",
+		5: "ASSET_CLASS_FUTURE",
+		6: "ASSET_CLASS_SWAP",
+	}
+	AssetClass_value = map[string]int32{
+		"ASSET_CLASS_UNKNOW":          0,
+		"ASSET_CLASS_STOCK":           1,
+		"ASSET_CLASS_BOND":            2,
+		"ASSET_CLASS_COMMODITY":       3,
+		"ASSET_CLASS_CURRENCY_MARKET": 4,
+		"ASSET_CLASS_FUTURE":          5,
+		"ASSET_CLASS_SWAP":            6,
+	}
+)
+
+func (x AssetClass) Enum() *AssetClass {
+	p := new(AssetClass)
+	*p = x
+	return p
+}
+
+func (x AssetClass) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (AssetClass) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[15].Descriptor()
+}
+
+func (AssetClass) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[15]
+}
+
+func (x AssetClass) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use AssetClass.Descriptor instead.
+func (AssetClass) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{15}
+}
+
+// Mirrors Qot_Common.TradeDateType: the same numbers, names in UPPER_SNAKE_CASE.
+type TradeDateType int32
+
+const (
+	TradeDateType_TRADE_DATE_TYPE_WHOLE     TradeDateType = 0
+	TradeDateType_TRADE_DATE_TYPE_MORNING   TradeDateType = 1
+	TradeDateType_TRADE_DATE_TYPE_AFTERNOON TradeDateType = 2
+)
+
+// Enum value maps for TradeDateType.
+var (
+	TradeDateType_name = map[int32]string{
+		0: "TRADE_DATE_TYPE_WHOLE",
+		1: "TRADE_DATE_TYPE_MORNING",
+		2: "TRADE_DATE_TYPE_AFTERNOON",
+	}
+	TradeDateType_value = map[string]int32{
+		"TRADE_DATE_TYPE_WHOLE":     0,
+		"TRADE_DATE_TYPE_MORNING":   1,
+		"TRADE_DATE_TYPE_AFTERNOON": 2,
+	}
+)
+
+func (x TradeDateType) Enum() *TradeDateType {
+	p := new(TradeDateType)
+	*p = x
+	return p
+}
+
+func (x TradeDateType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (TradeDateType) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[16].Descriptor()
+}
+
+func (TradeDateType) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[16]
+}
+
+func (x TradeDateType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use TradeDateType.Descriptor instead.
+func (TradeDateType) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{16}
+}
+
+// Mirrors Qot_Common.QotMarket: the same numbers, names in UPPER_SNAKE_CASE.
+type QotMarket int32
+
+const (
+	QotMarket_QOT_MARKET_UNKNOWN        QotMarket = 0
+	QotMarket_QOT_MARKET_HK_SECURITY    QotMarket = 1
+	QotMarket_QOT_MARKET_HK_FUTURE      QotMarket = 2
+	QotMarket_QOT_MARKET_US_SECURITY    QotMarket = 11
+	QotMarket_QOT_MARKET_CNSH_SECURITY  QotMarket = 21
+	QotMarket_QOT_MARKET_CNSZ_SECURITY  QotMarket = 22
+	QotMarket_QOT_MARKET_SG_SECURITY    QotMarket = 31
+	QotMarket_QOT_MARKET_JP_SECURITY    QotMarket = 41
+	QotMarket_QOT_MARKET_AU_SECURITY    QotMarket = 51
+	QotMarket_QOT_MARKET_MY_SECURITY    QotMarket = 61
+	QotMarket_QOT_MARKET_CA_SECURITY    QotMarket = 71
+	QotMarket_QOT_MARKET_FX_SECURITY    QotMarket = 81
+	QotMarket_QOT_MARKET_CC_SECURITY    QotMarket = 91
+	QotMarket_QOT_MARKET_EVENT_CONTRACT QotMarket = 101
+)
+
+// Enum value maps for QotMarket.
+var (
+	QotMarket_name = map[int32]string{
+		0:   "QOT_MARKET_UNKNOWN",
+		1:   "QOT_MARKET_HK_SECURITY",
+		2:   "QOT_MARKET_HK_FUTURE",
+		11:  "QOT_MARKET_US_SECURITY",
+		21:  "QOT_MARKET_CNSH_SECURITY",
+		22:  "QOT_MARKET_CNSZ_SECURITY",
+		31:  "QOT_MARKET_SG_SECURITY",
+		41:  "QOT_MARKET_JP_SECURITY",
+		51:  "QOT_MARKET_AU_SECURITY",
+		61:  "QOT_MARKET_MY_SECURITY",
+		71:  "QOT_MARKET_CA_SECURITY",
+		81:  "QOT_MARKET_FX_SECURITY",
+		91:  "QOT_MARKET_CC_SECURITY",
+		101: "QOT_MARKET_EVENT_CONTRACT",
+	}
+	QotMarket_value = map[string]int32{
+		"QOT_MARKET_UNKNOWN":        0,
+		"QOT_MARKET_HK_SECURITY":    1,
+		"QOT_MARKET_HK_FUTURE":      2,
+		"QOT_MARKET_US_SECURITY":    11,
+		"QOT_MARKET_CNSH_SECURITY":  21,
+		"QOT_MARKET_CNSZ_SECURITY":  22,
+		"QOT_MARKET_SG_SECURITY":    31,
+		"QOT_MARKET_JP_SECURITY":    41,
+		"QOT_MARKET_AU_SECURITY":    51,
+		"QOT_MARKET_MY_SECURITY":    61,
+		"QOT_MARKET_CA_SECURITY":    71,
+		"QOT_MARKET_FX_SECURITY":    81,
+		"QOT_MARKET_CC_SECURITY":    91,
+		"QOT_MARKET_EVENT_CONTRACT": 101,
+	}
+)
+
+func (x QotMarket) Enum() *QotMarket {
+	p := new(QotMarket)
+	*p = x
+	return p
+}
+
+func (x QotMarket) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (QotMarket) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[17].Descriptor()
+}
+
+func (QotMarket) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[17]
+}
+
+func (x QotMarket) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use QotMarket.Descriptor instead.
+func (QotMarket) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{17}
+}
+
+// Mirrors Qot_Common.PlateSetType: the same numbers, names in UPPER_SNAKE_CASE.
+type PlateSetType int32
+
+const (
+	PlateSetType_PLATE_SET_TYPE_ALL      PlateSetType = 0
+	PlateSetType_PLATE_SET_TYPE_INDUSTRY PlateSetType = 1
+	PlateSetType_PLATE_SET_TYPE_REGION   PlateSetType = 2
+	PlateSetType_PLATE_SET_TYPE_CONCEPT  PlateSetType = 3
+	PlateSetType_PLATE_SET_TYPE_OTHER    PlateSetType = 4
+)
+
+// Enum value maps for PlateSetType.
+var (
+	PlateSetType_name = map[int32]string{
+		0: "PLATE_SET_TYPE_ALL",
+		1: "PLATE_SET_TYPE_INDUSTRY",
+		2: "PLATE_SET_TYPE_REGION",
+		3: "PLATE_SET_TYPE_CONCEPT",
+		4: "PLATE_SET_TYPE_OTHER",
+	}
+	PlateSetType_value = map[string]int32{
+		"PLATE_SET_TYPE_ALL":      0,
+		"PLATE_SET_TYPE_INDUSTRY": 1,
+		"PLATE_SET_TYPE_REGION":   2,
+		"PLATE_SET_TYPE_CONCEPT":  3,
+		"PLATE_SET_TYPE_OTHER":    4,
+	}
+)
+
+func (x PlateSetType) Enum() *PlateSetType {
+	p := new(PlateSetType)
+	*p = x
+	return p
+}
+
+func (x PlateSetType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (PlateSetType) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[18].Descriptor()
+}
+
+func (PlateSetType) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[18]
+}
+
+func (x PlateSetType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use PlateSetType.Descriptor instead.
+func (PlateSetType) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{18}
+}
+
+// Mirrors Qot_Common.SortField: the same numbers, names in UPPER_SNAKE_CASE.
+type SortField int32
+
+const (
+	SortField_SORT_FIELD_UNKNOW                 SortField = 0
+	SortField_SORT_FIELD_CODE                   SortField = 1
+	SortField_SORT_FIELD_CUR_PRICE              SortField = 2
+	SortField_SORT_FIELD_PRICE_CHANGE_VAL       SortField = 3
+	SortField_SORT_FIELD_CHANGE_RATE            SortField = 4
+	SortField_SORT_FIELD_STATUS                 SortField = 5
+	SortField_SORT_FIELD_BID_PRICE              SortField = 6
+	SortField_SORT_FIELD_ASK_PRICE              SortField = 7
+	SortField_SORT_FIELD_BID_VOL                SortField = 8
+	SortField_SORT_FIELD_ASK_VOL                SortField = 9
+	SortField_SORT_FIELD_VOLUME                 SortField = 10
+	SortField_SORT_FIELD_TURNOVER               SortField = 11
+	SortField_SORT_FIELD_AMPLITUDE              SortField = 30
+	SortField_SORT_FIELD_SCORE                  SortField = 12
+	SortField_SORT_FIELD_PREMIUM                SortField = 13
+	SortField_SORT_FIELD_EFFECTIVE_LEVERAGE     SortField = 14
+	SortField_SORT_FIELD_DELTA                  SortField = 15
+	SortField_SORT_FIELD_IMPLIED_VOLATILITY     SortField = 16
+	SortField_SORT_FIELD_TYPE                   SortField = 17
+	SortField_SORT_FIELD_STRIKE_PRICE           SortField = 18
+	SortField_SORT_FIELD_BREAK_EVEN_POINT       SortField = 19
+	SortField_SORT_FIELD_MATURITY_TIME          SortField = 20
+	SortField_SORT_FIELD_LIST_TIME              SortField = 21
+	SortField_SORT_FIELD_LAST_TRADE_TIME        SortField = 22
+	SortField_SORT_FIELD_LEVERAGE               SortField = 23
+	SortField_SORT_FIELD_IN_OUT_MONEY           SortField = 24
+	SortField_SORT_FIELD_RECOVERY_PRICE         SortField = 25
+	SortField_SORT_FIELD_CHANGE_PRICE           SortField = 26
+	SortField_SORT_FIELD_CHANGE                 SortField = 27
+	SortField_SORT_FIELD_STREET_RATE            SortField = 28
+	SortField_SORT_FIELD_STREET_VOL             SortField = 29
+	SortField_SORT_FIELD_WARRANT_NAME           SortField = 31
+	SortField_SORT_FIELD_ISSUER                 SortField = 32
+	SortField_SORT_FIELD_LOT_SIZE               SortField = 33
+	SortField_SORT_FIELD_ISSUE_SIZE             SortField = 34
+	SortField_SORT_FIELD_UPPER_STRIKE_PRICE     SortField = 45
+	SortField_SORT_FIELD_LOWER_STRIKE_PRICE     SortField = 46
+	SortField_SORT_FIELD_IN_LINE_PRICE_STATUS   SortField = 47
+	SortField_SORT_FIELD_PRE_CUR_PRICE          SortField = 35
+	SortField_SORT_FIELD_AFTER_CUR_PRICE        SortField = 36
+	SortField_SORT_FIELD_PRE_PRICE_CHANGE_VAL   SortField = 37
+	SortField_SORT_FIELD_AFTER_PRICE_CHANGE_VAL SortField = 38
+	SortField_SORT_FIELD_PRE_CHANGE_RATE        SortField = 39
+	SortField_SORT_FIELD_AFTER_CHANGE_RATE      SortField = 40
+	SortField_SORT_FIELD_PRE_AMPLITUDE          SortField = 41
+	SortField_SORT_FIELD_AFTER_AMPLITUDE        SortField = 42
+	SortField_SORT_FIELD_PRE_TURNOVER           SortField = 43
+	SortField_SORT_FIELD_AFTER_TURNOVER         SortField = 44
+	SortField_SORT_FIELD_LAST_SETTLE_PRICE      SortField = 48
+	SortField_SORT_FIELD_POSITION               SortField = 49
+	SortField_SORT_FIELD_POSITION_CHANGE        SortField = 50
+	SortField_SORT_FIELD_MARKET_CAP             SortField = 51
+	SortField_SORT_FIELD_VALUATION              SortField = 52
+	SortField_SORT_FIELD_FORWARD_VALUATION      SortField = 53
+	SortField_SORT_FIELD_HISTORICAL_PERCENTILE  SortField = 54
+	SortField_SORT_FIELD_HOLDER_QUANTITY        SortField = 61
+	SortField_SORT_FIELD_SHARE_CHANGE_NUM       SortField = 62
+	SortField_SORT_FIELD_HOLDING_DATE           SortField = 63
+	SortField_SORT_FIELD_HOLDER_PCT_CHANGE      SortField = 64
+	SortField_SORT_FIELD_HOLDER_CHANGE_AMOUNT   SortField = 65
+	SortField_SORT_FIELD_HOLDER_PCT             SortField = 66
+)
+
+// Enum value maps for SortField.
+var (
+	SortField_name = map[int32]string{
+		0:  "SORT_FIELD_UNKNOW",
+		1:  "SORT_FIELD_CODE",
+		2:  "SORT_FIELD_CUR_PRICE",
+		3:  "SORT_FIELD_PRICE_CHANGE_VAL",
+		4:  "SORT_FIELD_CHANGE_RATE",
+		5:  "SORT_FIELD_STATUS",
+		6:  "SORT_FIELD_BID_PRICE",
+		7:  "SORT_FIELD_ASK_PRICE",
+		8:  "SORT_FIELD_BID_VOL",
+		9:  "SORT_FIELD_ASK_VOL",
+		10: "SORT_FIELD_VOLUME",
+		11: "SORT_FIELD_TURNOVER",
+		30: "SORT_FIELD_AMPLITUDE",
+		12: "SORT_FIELD_SCORE",
+		13: "SORT_FIELD_PREMIUM",
+		14: "SORT_FIELD_EFFECTIVE_LEVERAGE",
+		15: "SORT_FIELD_DELTA",
+		16: "SORT_FIELD_IMPLIED_VOLATILITY",
+		17: "SORT_FIELD_TYPE",
+		18: "SORT_FIELD_STRIKE_PRICE",
+		19: "SORT_FIELD_BREAK_EVEN_POINT",
+		20: "SORT_FIELD_MATURITY_TIME",
+		21: "SORT_FIELD_LIST_TIME",
+		22: "SORT_FIELD_LAST_TRADE_TIME",
+		23: "SORT_FIELD_LEVERAGE",
+		24: "SORT_FIELD_IN_OUT_MONEY",
+		25: "SORT_FIELD_RECOVERY_PRICE",
+		26: "SORT_FIELD_CHANGE_PRICE",
+		27: "SORT_FIELD_CHANGE",
+		28: "SORT_FIELD_STREET_RATE",
+		29: "SORT_FIELD_STREET_VOL",
+		31: "SORT_FIELD_WARRANT_NAME",
+		32: "SORT_FIELD_ISSUER",
+		33: "SORT_FIELD_LOT_SIZE",
+		34: "SORT_FIELD_ISSUE_SIZE",
+		45: "SORT_FIELD_UPPER_STRIKE_PRICE",
+		46: "SORT_FIELD_LOWER_STRIKE_PRICE",
+		47: "SORT_FIELD_IN_LINE_PRICE_STATUS",
+		35: "SORT_FIELD_PRE_CUR_PRICE",
+		36: "SORT_FIELD_AFTER_CUR_PRICE",
+		37: "SORT_FIELD_PRE_PRICE_CHANGE_VAL",
+		38: "SORT_FIELD_AFTER_PRICE_CHANGE_VAL",
+		39: "SORT_FIELD_PRE_CHANGE_RATE",
+		40: "SORT_FIELD_AFTER_CHANGE_RATE",
+		41: "SORT_FIELD_PRE_AMPLITUDE",
+		42: "SORT_FIELD_AFTER_AMPLITUDE",
+		43: "SORT_FIELD_PRE_TURNOVER",
+		44: "SORT_FIELD_AFTER_TURNOVER",
+		48: "SORT_FIELD_LAST_SETTLE_PRICE",
+		49: "SORT_FIELD_POSITION",
+		50: "SORT_FIELD_POSITION_CHANGE",
+		51: "SORT_FIELD_MARKET_CAP",
+		52: "SORT_FIELD_VALUATION",
+		53: "SORT_FIELD_FORWARD_VALUATION",
+		54: "SORT_FIELD_HISTORICAL_PERCENTILE",
+		61: "SORT_FIELD_HOLDER_QUANTITY",
+		62: "SORT_FIELD_SHARE_CHANGE_NUM",
+		63: "SORT_FIELD_HOLDING_DATE",
+		64: "SORT_FIELD_HOLDER_PCT_CHANGE",
+		65: "SORT_FIELD_HOLDER_CHANGE_AMOUNT",
+		66: "SORT_FIELD_HOLDER_PCT",
+	}
+	SortField_value = map[string]int32{
+		"SORT_FIELD_UNKNOW":                 0,
+		"SORT_FIELD_CODE":                   1,
+		"SORT_FIELD_CUR_PRICE":              2,
+		"SORT_FIELD_PRICE_CHANGE_VAL":       3,
+		"SORT_FIELD_CHANGE_RATE":            4,
+		"SORT_FIELD_STATUS":                 5,
+		"SORT_FIELD_BID_PRICE":              6,
+		"SORT_FIELD_ASK_PRICE":              7,
+		"SORT_FIELD_BID_VOL":                8,
+		"SORT_FIELD_ASK_VOL":                9,
+		"SORT_FIELD_VOLUME":                 10,
+		"SORT_FIELD_TURNOVER":               11,
+		"SORT_FIELD_AMPLITUDE":              30,
+		"SORT_FIELD_SCORE":                  12,
+		"SORT_FIELD_PREMIUM":                13,
+		"SORT_FIELD_EFFECTIVE_LEVERAGE":     14,
+		"SORT_FIELD_DELTA":                  15,
+		"SORT_FIELD_IMPLIED_VOLATILITY":     16,
+		"SORT_FIELD_TYPE":                   17,
+		"SORT_FIELD_STRIKE_PRICE":           18,
+		"SORT_FIELD_BREAK_EVEN_POINT":       19,
+		"SORT_FIELD_MATURITY_TIME":          20,
+		"SORT_FIELD_LIST_TIME":              21,
+		"SORT_FIELD_LAST_TRADE_TIME":        22,
+		"SORT_FIELD_LEVERAGE":               23,
+		"SORT_FIELD_IN_OUT_MONEY":           24,
+		"SORT_FIELD_RECOVERY_PRICE":         25,
+		"SORT_FIELD_CHANGE_PRICE":           26,
+		"SORT_FIELD_CHANGE":                 27,
+		"SORT_FIELD_STREET_RATE":            28,
+		"SORT_FIELD_STREET_VOL":             29,
+		"SORT_FIELD_WARRANT_NAME":           31,
+		"SORT_FIELD_ISSUER":                 32,
+		"SORT_FIELD_LOT_SIZE":               33,
+		"SORT_FIELD_ISSUE_SIZE":             34,
+		"SORT_FIELD_UPPER_STRIKE_PRICE":     45,
+		"SORT_FIELD_LOWER_STRIKE_PRICE":     46,
+		"SORT_FIELD_IN_LINE_PRICE_STATUS":   47,
+		"SORT_FIELD_PRE_CUR_PRICE":          35,
+		"SORT_FIELD_AFTER_CUR_PRICE":        36,
+		"SORT_FIELD_PRE_PRICE_CHANGE_VAL":   37,
+		"SORT_FIELD_AFTER_PRICE_CHANGE_VAL": 38,
+		"SORT_FIELD_PRE_CHANGE_RATE":        39,
+		"SORT_FIELD_AFTER_CHANGE_RATE":      40,
+		"SORT_FIELD_PRE_AMPLITUDE":          41,
+		"SORT_FIELD_AFTER_AMPLITUDE":        42,
+		"SORT_FIELD_PRE_TURNOVER":           43,
+		"SORT_FIELD_AFTER_TURNOVER":         44,
+		"SORT_FIELD_LAST_SETTLE_PRICE":      48,
+		"SORT_FIELD_POSITION":               49,
+		"SORT_FIELD_POSITION_CHANGE":        50,
+		"SORT_FIELD_MARKET_CAP":             51,
+		"SORT_FIELD_VALUATION":              52,
+		"SORT_FIELD_FORWARD_VALUATION":      53,
+		"SORT_FIELD_HISTORICAL_PERCENTILE":  54,
+		"SORT_FIELD_HOLDER_QUANTITY":        61,
+		"SORT_FIELD_SHARE_CHANGE_NUM":       62,
+		"SORT_FIELD_HOLDING_DATE":           63,
+		"SORT_FIELD_HOLDER_PCT_CHANGE":      64,
+		"SORT_FIELD_HOLDER_CHANGE_AMOUNT":   65,
+		"SORT_FIELD_HOLDER_PCT":             66,
+	}
+)
+
+func (x SortField) Enum() *SortField {
+	p := new(SortField)
+	*p = x
+	return p
+}
+
+func (x SortField) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SortField) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[19].Descriptor()
+}
+
+func (SortField) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[19]
+}
+
+func (x SortField) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SortField.Descriptor instead.
+func (SortField) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{19}
+}
+
+// Mirrors Qot_Common.ExchType: the same numbers, names in UPPER_SNAKE_CASE.
+type ExchType int32
+
+const (
+	ExchType_EXCH_TYPE_UNKNOWN       ExchType = 0
+	ExchType_EXCH_TYPE_HK_MAIN_BOARD ExchType = 1
+	ExchType_EXCH_TYPE_HK_GEM_BOARD  ExchType = 2
+	ExchType_EXCH_TYPE_HK_HKEX       ExchType = 3
+	ExchType_EXCH_TYPE_US_NYSE       ExchType = 4
+	ExchType_EXCH_TYPE_US_NASDAQ     ExchType = 5
+	ExchType_EXCH_TYPE_US_PINK       ExchType = 6
+	ExchType_EXCH_TYPE_US_AMEX       ExchType = 7
+	ExchType_EXCH_TYPE_US_OPTION     ExchType = 8
+	ExchType_EXCH_TYPE_US_NYMEX      ExchType = 9
+	ExchType_EXCH_TYPE_US_COMEX      ExchType = 10
+	ExchType_EXCH_TYPE_US_CBOT       ExchType = 11
+	ExchType_EXCH_TYPE_US_CME        ExchType = 12
+	ExchType_EXCH_TYPE_US_CBOE       ExchType = 13
+	ExchType_EXCH_TYPE_CN_SH         ExchType = 14
+	ExchType_EXCH_TYPE_CN_SZ         ExchType = 15
+	ExchType_EXCH_TYPE_CN_STIB       ExchType = 16
+	ExchType_EXCH_TYPE_SG_SGX        ExchType = 17
+	ExchType_EXCH_TYPE_JP_OSE        ExchType = 18
+	ExchType_EXCH_TYPE_CC_CRYPTO     ExchType = 19
+	ExchType_EXCH_TYPE_MY_MYX        ExchType = 20
+	ExchType_EXCH_TYPE_JP_TSE        ExchType = 21
+	ExchType_EXCH_TYPE_JP_NIKKEI     ExchType = 22
+)
+
+// Enum value maps for ExchType.
+var (
+	ExchType_name = map[int32]string{
+		0:  "EXCH_TYPE_UNKNOWN",
+		1:  "EXCH_TYPE_HK_MAIN_BOARD",
+		2:  "EXCH_TYPE_HK_GEM_BOARD",
+		3:  "EXCH_TYPE_HK_HKEX",
+		4:  "EXCH_TYPE_US_NYSE",
+		5:  "EXCH_TYPE_US_NASDAQ",
+		6:  "EXCH_TYPE_US_PINK",
+		7:  "EXCH_TYPE_US_AMEX",
+		8:  "EXCH_TYPE_US_OPTION",
+		9:  "EXCH_TYPE_US_NYMEX",
+		10: "EXCH_TYPE_US_COMEX",
+		11: "EXCH_TYPE_US_CBOT",
+		12: "EXCH_TYPE_US_CME",
+		13: "EXCH_TYPE_US_CBOE",
+		14: "EXCH_TYPE_CN_SH",
+		15: "EXCH_TYPE_CN_SZ",
+		16: "EXCH_TYPE_CN_STIB",
+		17: "EXCH_TYPE_SG_SGX",
+		18: "EXCH_TYPE_JP_OSE",
+		19: "EXCH_TYPE_CC_CRYPTO",
+		20: "EXCH_TYPE_MY_MYX",
+		21: "EXCH_TYPE_JP_TSE",
+		22: "EXCH_TYPE_JP_NIKKEI",
+	}
+	ExchType_value = map[string]int32{
+		"EXCH_TYPE_UNKNOWN":       0,
+		"EXCH_TYPE_HK_MAIN_BOARD": 1,
+		"EXCH_TYPE_HK_GEM_BOARD":  2,
+		"EXCH_TYPE_HK_HKEX":       3,
+		"EXCH_TYPE_US_NYSE":       4,
+		"EXCH_TYPE_US_NASDAQ":     5,
+		"EXCH_TYPE_US_PINK":       6,
+		"EXCH_TYPE_US_AMEX":       7,
+		"EXCH_TYPE_US_OPTION":     8,
+		"EXCH_TYPE_US_NYMEX":      9,
+		"EXCH_TYPE_US_COMEX":      10,
+		"EXCH_TYPE_US_CBOT":       11,
+		"EXCH_TYPE_US_CME":        12,
+		"EXCH_TYPE_US_CBOE":       13,
+		"EXCH_TYPE_CN_SH":         14,
+		"EXCH_TYPE_CN_SZ":         15,
+		"EXCH_TYPE_CN_STIB":       16,
+		"EXCH_TYPE_SG_SGX":        17,
+		"EXCH_TYPE_JP_OSE":        18,
+		"EXCH_TYPE_CC_CRYPTO":     19,
+		"EXCH_TYPE_MY_MYX":        20,
+		"EXCH_TYPE_JP_TSE":        21,
+		"EXCH_TYPE_JP_NIKKEI":     22,
+	}
+)
+
+func (x ExchType) Enum() *ExchType {
+	p := new(ExchType)
+	*p = x
+	return p
+}
+
+func (x ExchType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ExchType) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[20].Descriptor()
+}
+
+func (ExchType) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[20]
+}
+
+func (x ExchType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ExchType.Descriptor instead.
+func (ExchType) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{20}
+}
+
+// Mirrors Qot_Common.ExpirationCycle: the same numbers, names in UPPER_SNAKE_CASE.
+type ExpirationCycle int32
+
+const (
+	ExpirationCycle_EXPIRATION_CYCLE_UNKNOWN   ExpirationCycle = 0
+	ExpirationCycle_EXPIRATION_CYCLE_WEEK      ExpirationCycle = 1
+	ExpirationCycle_EXPIRATION_CYCLE_MONTH     ExpirationCycle = 2
+	ExpirationCycle_EXPIRATION_CYCLE_MONTH_END ExpirationCycle = 3
+	ExpirationCycle_EXPIRATION_CYCLE_QUARTER   ExpirationCycle = 4
+	ExpirationCycle_EXPIRATION_CYCLE_WEEK_MON  ExpirationCycle = 11
+	ExpirationCycle_EXPIRATION_CYCLE_WEEK_TUE  ExpirationCycle = 12
+	ExpirationCycle_EXPIRATION_CYCLE_WEEK_WED  ExpirationCycle = 13
+	ExpirationCycle_EXPIRATION_CYCLE_WEEK_THU  ExpirationCycle = 14
+	ExpirationCycle_EXPIRATION_CYCLE_WEEK_FRI  ExpirationCycle = 15
+)
+
+// Enum value maps for ExpirationCycle.
+var (
+	ExpirationCycle_name = map[int32]string{
+		0:  "EXPIRATION_CYCLE_UNKNOWN",
+		1:  "EXPIRATION_CYCLE_WEEK",
+		2:  "EXPIRATION_CYCLE_MONTH",
+		3:  "EXPIRATION_CYCLE_MONTH_END",
+		4:  "EXPIRATION_CYCLE_QUARTER",
+		11: "EXPIRATION_CYCLE_WEEK_MON",
+		12: "EXPIRATION_CYCLE_WEEK_TUE",
+		13: "EXPIRATION_CYCLE_WEEK_WED",
+		14: "EXPIRATION_CYCLE_WEEK_THU",
+		15: "EXPIRATION_CYCLE_WEEK_FRI",
+	}
+	ExpirationCycle_value = map[string]int32{
+		"EXPIRATION_CYCLE_UNKNOWN":   0,
+		"EXPIRATION_CYCLE_WEEK":      1,
+		"EXPIRATION_CYCLE_MONTH":     2,
+		"EXPIRATION_CYCLE_MONTH_END": 3,
+		"EXPIRATION_CYCLE_QUARTER":   4,
+		"EXPIRATION_CYCLE_WEEK_MON":  11,
+		"EXPIRATION_CYCLE_WEEK_TUE":  12,
+		"EXPIRATION_CYCLE_WEEK_WED":  13,
+		"EXPIRATION_CYCLE_WEEK_THU":  14,
+		"EXPIRATION_CYCLE_WEEK_FRI":  15,
+	}
+)
+
+func (x ExpirationCycle) Enum() *ExpirationCycle {
+	p := new(ExpirationCycle)
+	*p = x
+	return p
+}
+
+func (x ExpirationCycle) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ExpirationCycle) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[21].Descriptor()
+}
+
+func (ExpirationCycle) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[21]
+}
+
+func (x ExpirationCycle) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ExpirationCycle.Descriptor instead.
+func (ExpirationCycle) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{21}
+}
+
+// Mirrors Qot_Common.OptionStandardType: the same numbers, names in UPPER_SNAKE_CASE.
+type OptionStandardType int32
+
+const (
+	OptionStandardType_OPTION_STANDARD_TYPE_UNKNOWN      OptionStandardType = 0
+	OptionStandardType_OPTION_STANDARD_TYPE_STANDARD     OptionStandardType = 1
+	OptionStandardType_OPTION_STANDARD_TYPE_NON_STANDARD OptionStandardType = 2
+)
+
+// Enum value maps for OptionStandardType.
+var (
+	OptionStandardType_name = map[int32]string{
+		0: "OPTION_STANDARD_TYPE_UNKNOWN",
+		1: "OPTION_STANDARD_TYPE_STANDARD",
+		2: "OPTION_STANDARD_TYPE_NON_STANDARD",
+	}
+	OptionStandardType_value = map[string]int32{
+		"OPTION_STANDARD_TYPE_UNKNOWN":      0,
+		"OPTION_STANDARD_TYPE_STANDARD":     1,
+		"OPTION_STANDARD_TYPE_NON_STANDARD": 2,
+	}
+)
+
+func (x OptionStandardType) Enum() *OptionStandardType {
+	p := new(OptionStandardType)
+	*p = x
+	return p
+}
+
+func (x OptionStandardType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (OptionStandardType) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[22].Descriptor()
+}
+
+func (OptionStandardType) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[22]
+}
+
+func (x OptionStandardType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use OptionStandardType.Descriptor instead.
+func (OptionStandardType) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{22}
+}
+
+// Mirrors Qot_Common.OptionSettlementMode: the same numbers, names in UPPER_SNAKE_CASE.
+type OptionSettlementMode int32
+
+const (
+	OptionSettlementMode_OPTION_SETTLEMENT_MODE_UNKNOWN OptionSettlementMode = 0
+	OptionSettlementMode_OPTION_SETTLEMENT_MODE_AM      OptionSettlementMode = 1
+	OptionSettlementMode_OPTION_SETTLEMENT_MODE_PM      OptionSettlementMode = 2
+)
+
+// Enum value maps for OptionSettlementMode.
+var (
+	OptionSettlementMode_name = map[int32]string{
+		0: "OPTION_SETTLEMENT_MODE_UNKNOWN",
+		1: "OPTION_SETTLEMENT_MODE_AM",
+		2: "OPTION_SETTLEMENT_MODE_PM",
+	}
+	OptionSettlementMode_value = map[string]int32{
+		"OPTION_SETTLEMENT_MODE_UNKNOWN": 0,
+		"OPTION_SETTLEMENT_MODE_AM":      1,
+		"OPTION_SETTLEMENT_MODE_PM":      2,
+	}
+)
+
+func (x OptionSettlementMode) Enum() *OptionSettlementMode {
+	p := new(OptionSettlementMode)
+	*p = x
+	return p
+}
+
+func (x OptionSettlementMode) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (OptionSettlementMode) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[23].Descriptor()
+}
+
+func (OptionSettlementMode) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[23]
+}
+
+func (x OptionSettlementMode) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use OptionSettlementMode.Descriptor instead.
+func (OptionSettlementMode) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{23}
+}
+
+// Mirrors Qot_GetReference.ReferenceType: the same numbers, names in UPPER_SNAKE_CASE.
+type GetReferenceReferenceType int32
+
+const (
+	GetReferenceReferenceType_REFERENCE_TYPE_UNKNOW  GetReferenceReferenceType = 0
+	GetReferenceReferenceType_REFERENCE_TYPE_WARRANT GetReferenceReferenceType = 1
+	GetReferenceReferenceType_REFERENCE_TYPE_FUTURE  GetReferenceReferenceType = 2
+)
+
+// Enum value maps for GetReferenceReferenceType.
+var (
+	GetReferenceReferenceType_name = map[int32]string{
+		0: "REFERENCE_TYPE_UNKNOW",
+		1: "REFERENCE_TYPE_WARRANT",
+		2: "REFERENCE_TYPE_FUTURE",
+	}
+	GetReferenceReferenceType_value = map[string]int32{
+		"REFERENCE_TYPE_UNKNOW":  0,
+		"REFERENCE_TYPE_WARRANT": 1,
+		"REFERENCE_TYPE_FUTURE":  2,
+	}
+)
+
+func (x GetReferenceReferenceType) Enum() *GetReferenceReferenceType {
+	p := new(GetReferenceReferenceType)
+	*p = x
+	return p
+}
+
+func (x GetReferenceReferenceType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (GetReferenceReferenceType) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[24].Descriptor()
+}
+
+func (GetReferenceReferenceType) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[24]
+}
+
+func (x GetReferenceReferenceType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use GetReferenceReferenceType.Descriptor instead.
+func (GetReferenceReferenceType) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{24}
+}
+
+// Mirrors Qot_GetOptionChain.OptionCondType: the same numbers, names in UPPER_SNAKE_CASE.
+type GetOptionChainOptionCondType int32
+
+const (
+	GetOptionChainOptionCondType_OPTION_COND_TYPE_UNKNOW  GetOptionChainOptionCondType = 0
+	GetOptionChainOptionCondType_OPTION_COND_TYPE_WITH_IN GetOptionChainOptionCondType = 1
+	GetOptionChainOptionCondType_OPTION_COND_TYPE_OUTSIDE GetOptionChainOptionCondType = 2
+)
+
+// Enum value maps for GetOptionChainOptionCondType.
+var (
+	GetOptionChainOptionCondType_name = map[int32]string{
+		0: "OPTION_COND_TYPE_UNKNOW",
+		1: "OPTION_COND_TYPE_WITH_IN",
+		2: "OPTION_COND_TYPE_OUTSIDE",
+	}
+	GetOptionChainOptionCondType_value = map[string]int32{
+		"OPTION_COND_TYPE_UNKNOW":  0,
+		"OPTION_COND_TYPE_WITH_IN": 1,
+		"OPTION_COND_TYPE_OUTSIDE": 2,
+	}
+)
+
+func (x GetOptionChainOptionCondType) Enum() *GetOptionChainOptionCondType {
+	p := new(GetOptionChainOptionCondType)
+	*p = x
+	return p
+}
+
+func (x GetOptionChainOptionCondType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (GetOptionChainOptionCondType) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[25].Descriptor()
+}
+
+func (GetOptionChainOptionCondType) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[25]
+}
+
+func (x GetOptionChainOptionCondType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use GetOptionChainOptionCondType.Descriptor instead.
+func (GetOptionChainOptionCondType) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{25}
+}
+
+// Mirrors Qot_Common.Issuer: the same numbers, names in UPPER_SNAKE_CASE.
+type Issuer int32
+
+const (
+	Issuer_ISSUER_UNKNOW Issuer = 0
+	Issuer_ISSUER_SG     Issuer = 1
+	Issuer_ISSUER_BP     Issuer = 2
+	Issuer_ISSUER_CS     Issuer = 3
+	Issuer_ISSUER_CT     Issuer = 4
+	Issuer_ISSUER_EA     Issuer = 5
+	Issuer_ISSUER_GS     Issuer = 6
+	Issuer_ISSUER_HS     Issuer = 7
+	Issuer_ISSUER_JP     Issuer = 8
+	Issuer_ISSUER_MB     Issuer = 9
+	Issuer_ISSUER_SC     Issuer = 10
+	Issuer_ISSUER_UB     Issuer = 11
+	Issuer_ISSUER_BI     Issuer = 12
+	Issuer_ISSUER_DB     Issuer = 13
+	Issuer_ISSUER_DC     Issuer = 14
+	Issuer_ISSUER_ML     Issuer = 15
+	Issuer_ISSUER_NM     Issuer = 16
+	Issuer_ISSUER_RB     Issuer = 17
+	Issuer_ISSUER_RS     Issuer = 18
+	Issuer_ISSUER_BC     Issuer = 19
+	Issuer_ISSUER_HT     Issuer = 20
+	Issuer_ISSUER_VT     Issuer = 21
+	Issuer_ISSUER_KC     Issuer = 22
+	Issuer_ISSUER_MS     Issuer = 23
+	Issuer_ISSUER_GJ     Issuer = 24
+	Issuer_ISSUER_XZ     Issuer = 25
+	Issuer_ISSUER_HU     Issuer = 26
+	Issuer_ISSUER_KS     Issuer = 27
+	Issuer_ISSUER_CI     Issuer = 28
+)
+
+// Enum value maps for Issuer.
+var (
+	Issuer_name = map[int32]string{
+		0:  "ISSUER_UNKNOW",
+		1:  "ISSUER_SG",
+		2:  "ISSUER_BP",
+		3:  "ISSUER_CS",
+		4:  "ISSUER_CT",
+		5:  "ISSUER_EA",
+		6:  "ISSUER_GS",
+		7:  "ISSUER_HS",
+		8:  "ISSUER_JP",
+		9:  "ISSUER_MB",
+		10: "ISSUER_SC",
+		11: "ISSUER_UB",
+		12: "ISSUER_BI",
+		13: "ISSUER_DB",
+		14: "ISSUER_DC",
+		15: "ISSUER_ML",
+		16: "ISSUER_NM",
+		17: "ISSUER_RB",
+		18: "ISSUER_RS",
+		19: "ISSUER_BC",
+		20: "ISSUER_HT",
+		21: "ISSUER_VT",
+		22: "ISSUER_KC",
+		23: "ISSUER_MS",
+		24: "ISSUER_GJ",
+		25: "ISSUER_XZ",
+		26: "ISSUER_HU",
+		27: "ISSUER_KS",
+		28: "ISSUER_CI",
+	}
+	Issuer_value = map[string]int32{
+		"ISSUER_UNKNOW": 0,
+		"ISSUER_SG":     1,
+		"ISSUER_BP":     2,
+		"ISSUER_CS":     3,
+		"ISSUER_CT":     4,
+		"ISSUER_EA":     5,
+		"ISSUER_GS":     6,
+		"ISSUER_HS":     7,
+		"ISSUER_JP":     8,
+		"ISSUER_MB":     9,
+		"ISSUER_SC":     10,
+		"ISSUER_UB":     11,
+		"ISSUER_BI":     12,
+		"ISSUER_DB":     13,
+		"ISSUER_DC":     14,
+		"ISSUER_ML":     15,
+		"ISSUER_NM":     16,
+		"ISSUER_RB":     17,
+		"ISSUER_RS":     18,
+		"ISSUER_BC":     19,
+		"ISSUER_HT":     20,
+		"ISSUER_VT":     21,
+		"ISSUER_KC":     22,
+		"ISSUER_MS":     23,
+		"ISSUER_GJ":     24,
+		"ISSUER_XZ":     25,
+		"ISSUER_HU":     26,
+		"ISSUER_KS":     27,
+		"ISSUER_CI":     28,
+	}
+)
+
+func (x Issuer) Enum() *Issuer {
+	p := new(Issuer)
+	*p = x
+	return p
+}
+
+func (x Issuer) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Issuer) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[26].Descriptor()
+}
+
+func (Issuer) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[26]
+}
+
+func (x Issuer) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Issuer.Descriptor instead.
+func (Issuer) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{26}
+}
+
+// Mirrors Qot_Common.IpoPeriod: the same numbers, names in UPPER_SNAKE_CASE.
+type IpoPeriod int32
+
+const (
+	IpoPeriod_IPO_PERIOD_UNKNOW    IpoPeriod = 0
+	IpoPeriod_IPO_PERIOD_TODAY     IpoPeriod = 1
+	IpoPeriod_IPO_PERIOD_TOMORROW  IpoPeriod = 2
+	IpoPeriod_IPO_PERIOD_NEXTWEEK  IpoPeriod = 3
+	IpoPeriod_IPO_PERIOD_LASTWEEK  IpoPeriod = 4
+	IpoPeriod_IPO_PERIOD_LASTMONTH IpoPeriod = 5
+)
+
+// Enum value maps for IpoPeriod.
+var (
+	IpoPeriod_name = map[int32]string{
+		0: "IPO_PERIOD_UNKNOW",
+		1: "IPO_PERIOD_TODAY",
+		2: "IPO_PERIOD_TOMORROW",
+		3: "IPO_PERIOD_NEXTWEEK",
+		4: "IPO_PERIOD_LASTWEEK",
+		5: "IPO_PERIOD_LASTMONTH",
+	}
+	IpoPeriod_value = map[string]int32{
+		"IPO_PERIOD_UNKNOW":    0,
+		"IPO_PERIOD_TODAY":     1,
+		"IPO_PERIOD_TOMORROW":  2,
+		"IPO_PERIOD_NEXTWEEK":  3,
+		"IPO_PERIOD_LASTWEEK":  4,
+		"IPO_PERIOD_LASTMONTH": 5,
+	}
+)
+
+func (x IpoPeriod) Enum() *IpoPeriod {
+	p := new(IpoPeriod)
+	*p = x
+	return p
+}
+
+func (x IpoPeriod) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (IpoPeriod) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[27].Descriptor()
+}
+
+func (IpoPeriod) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[27]
+}
+
+func (x IpoPeriod) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use IpoPeriod.Descriptor instead.
+func (IpoPeriod) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{27}
+}
+
+// Mirrors Qot_Common.WarrantStatus: the same numbers, names in UPPER_SNAKE_CASE.
+type WarrantStatus int32
+
+const (
+	WarrantStatus_WARRANT_STATUS_UNKNOW          WarrantStatus = 0
+	WarrantStatus_WARRANT_STATUS_NORMAL          WarrantStatus = 1
+	WarrantStatus_WARRANT_STATUS_SUSPEND         WarrantStatus = 2
+	WarrantStatus_WARRANT_STATUS_STOP_TRADE      WarrantStatus = 3
+	WarrantStatus_WARRANT_STATUS_PENDING_LISTING WarrantStatus = 4
+)
+
+// Enum value maps for WarrantStatus.
+var (
+	WarrantStatus_name = map[int32]string{
+		0: "WARRANT_STATUS_UNKNOW",
+		1: "WARRANT_STATUS_NORMAL",
+		2: "WARRANT_STATUS_SUSPEND",
+		3: "WARRANT_STATUS_STOP_TRADE",
+		4: "WARRANT_STATUS_PENDING_LISTING",
+	}
+	WarrantStatus_value = map[string]int32{
+		"WARRANT_STATUS_UNKNOW":          0,
+		"WARRANT_STATUS_NORMAL":          1,
+		"WARRANT_STATUS_SUSPEND":         2,
+		"WARRANT_STATUS_STOP_TRADE":      3,
+		"WARRANT_STATUS_PENDING_LISTING": 4,
+	}
+)
+
+func (x WarrantStatus) Enum() *WarrantStatus {
+	p := new(WarrantStatus)
+	*p = x
+	return p
+}
+
+func (x WarrantStatus) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (WarrantStatus) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[28].Descriptor()
+}
+
+func (WarrantStatus) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[28]
+}
+
+func (x WarrantStatus) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use WarrantStatus.Descriptor instead.
+func (WarrantStatus) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{28}
+}
+
+// Mirrors Qot_Common.PeriodType: the same numbers, names in UPPER_SNAKE_CASE.
+type PeriodType int32
+
+const (
+	PeriodType_PERIOD_TYPE_UNKNOWN  PeriodType = 0
+	PeriodType_PERIOD_TYPE_INTRADAY PeriodType = 1
+	PeriodType_PERIOD_TYPE_DAY      PeriodType = 2
+	PeriodType_PERIOD_TYPE_WEEK     PeriodType = 3
+	PeriodType_PERIOD_TYPE_MONTH    PeriodType = 4
+)
+
+// Enum value maps for PeriodType.
+var (
+	PeriodType_name = map[int32]string{
+		0: "PERIOD_TYPE_UNKNOWN",
+		1: "PERIOD_TYPE_INTRADAY",
+		2: "PERIOD_TYPE_DAY",
+		3: "PERIOD_TYPE_WEEK",
+		4: "PERIOD_TYPE_MONTH",
+	}
+	PeriodType_value = map[string]int32{
+		"PERIOD_TYPE_UNKNOWN":  0,
+		"PERIOD_TYPE_INTRADAY": 1,
+		"PERIOD_TYPE_DAY":      2,
+		"PERIOD_TYPE_WEEK":     3,
+		"PERIOD_TYPE_MONTH":    4,
+	}
+)
+
+func (x PeriodType) Enum() *PeriodType {
+	p := new(PeriodType)
+	*p = x
+	return p
+}
+
+func (x PeriodType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (PeriodType) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[29].Descriptor()
+}
+
+func (PeriodType) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[29]
+}
+
+func (x PeriodType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use PeriodType.Descriptor instead.
+func (PeriodType) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{29}
+}
+
+// Mirrors Qot_StockFilter.StockField: the same numbers, names in UPPER_SNAKE_CASE.
+type StockFilterStockField int32
+
+const (
+	StockFilterStockField_STOCK_FIELD_UNKNOWN                             StockFilterStockField = 0
+	StockFilterStockField_STOCK_FIELD_STOCK_CODE                          StockFilterStockField = 1
+	StockFilterStockField_STOCK_FIELD_STOCK_NAME                          StockFilterStockField = 2
+	StockFilterStockField_STOCK_FIELD_CUR_PRICE                           StockFilterStockField = 3
+	StockFilterStockField_STOCK_FIELD_CUR_PRICE_TO_HIGHEST52_WEEKS_RATIO  StockFilterStockField = 4
+	StockFilterStockField_STOCK_FIELD_CUR_PRICE_TO_LOWEST52_WEEKS_RATIO   StockFilterStockField = 5
+	StockFilterStockField_STOCK_FIELD_HIGH_PRICE_TO_HIGHEST52_WEEKS_RATIO StockFilterStockField = 6
+	StockFilterStockField_STOCK_FIELD_LOW_PRICE_TO_LOWEST52_WEEKS_RATIO   StockFilterStockField = 7
+	StockFilterStockField_STOCK_FIELD_VOLUME_RATIO                        StockFilterStockField = 8
+	StockFilterStockField_STOCK_FIELD_BID_ASK_RATIO                       StockFilterStockField = 9
+	StockFilterStockField_STOCK_FIELD_LOT_PRICE                           StockFilterStockField = 10
+	StockFilterStockField_STOCK_FIELD_MARKET_VAL                          StockFilterStockField = 11
+	StockFilterStockField_STOCK_FIELD_PE_ANNUAL                           StockFilterStockField = 12
+	StockFilterStockField_STOCK_FIELD_PE_TTM                              StockFilterStockField = 13
+	StockFilterStockField_STOCK_FIELD_PB_RATE                             StockFilterStockField = 14
+	StockFilterStockField_STOCK_FIELD_CHANGE_RATE5MIN                     StockFilterStockField = 15
+	StockFilterStockField_STOCK_FIELD_CHANGE_RATE_BEGIN_YEAR              StockFilterStockField = 16
+	StockFilterStockField_STOCK_FIELD_PSTTM                               StockFilterStockField = 17
+	StockFilterStockField_STOCK_FIELD_PCFTTM                              StockFilterStockField = 18
+	StockFilterStockField_STOCK_FIELD_TOTAL_SHARE                         StockFilterStockField = 19
+	StockFilterStockField_STOCK_FIELD_FLOAT_SHARE                         StockFilterStockField = 20
+	StockFilterStockField_STOCK_FIELD_FLOAT_MARKET_VAL                    StockFilterStockField = 21
+)
+
+// Enum value maps for StockFilterStockField.
+var (
+	StockFilterStockField_name = map[int32]string{
+		0:  "STOCK_FIELD_UNKNOWN",
+		1:  "STOCK_FIELD_STOCK_CODE",
+		2:  "STOCK_FIELD_STOCK_NAME",
+		3:  "STOCK_FIELD_CUR_PRICE",
+		4:  "STOCK_FIELD_CUR_PRICE_TO_HIGHEST52_WEEKS_RATIO",
+		5:  "STOCK_FIELD_CUR_PRICE_TO_LOWEST52_WEEKS_RATIO",
+		6:  "STOCK_FIELD_HIGH_PRICE_TO_HIGHEST52_WEEKS_RATIO",
+		7:  "STOCK_FIELD_LOW_PRICE_TO_LOWEST52_WEEKS_RATIO",
+		8:  "STOCK_FIELD_VOLUME_RATIO",
+		9:  "STOCK_FIELD_BID_ASK_RATIO",
+		10: "STOCK_FIELD_LOT_PRICE",
+		11: "STOCK_FIELD_MARKET_VAL",
+		12: "STOCK_FIELD_PE_ANNUAL",
+		13: "STOCK_FIELD_PE_TTM",
+		14: "STOCK_FIELD_PB_RATE",
+		15: "STOCK_FIELD_CHANGE_RATE5MIN",
+		16: "STOCK_FIELD_CHANGE_RATE_BEGIN_YEAR",
+		17: "STOCK_FIELD_PSTTM",
+		18: "STOCK_FIELD_PCFTTM",
+		19: "STOCK_FIELD_TOTAL_SHARE",
+		20: "STOCK_FIELD_FLOAT_SHARE",
+		21: "STOCK_FIELD_FLOAT_MARKET_VAL",
+	}
+	StockFilterStockField_value = map[string]int32{
+		"STOCK_FIELD_UNKNOWN":                             0,
+		"STOCK_FIELD_STOCK_CODE":                          1,
+		"STOCK_FIELD_STOCK_NAME":                          2,
+		"STOCK_FIELD_CUR_PRICE":                           3,
+		"STOCK_FIELD_CUR_PRICE_TO_HIGHEST52_WEEKS_RATIO":  4,
+		"STOCK_FIELD_CUR_PRICE_TO_LOWEST52_WEEKS_RATIO":   5,
+		"STOCK_FIELD_HIGH_PRICE_TO_HIGHEST52_WEEKS_RATIO": 6,
+		"STOCK_FIELD_LOW_PRICE_TO_LOWEST52_WEEKS_RATIO":   7,
+		"STOCK_FIELD_VOLUME_RATIO":                        8,
+		"STOCK_FIELD_BID_ASK_RATIO":                       9,
+		"STOCK_FIELD_LOT_PRICE":                           10,
+		"STOCK_FIELD_MARKET_VAL":                          11,
+		"STOCK_FIELD_PE_ANNUAL":                           12,
+		"STOCK_FIELD_PE_TTM":                              13,
+		"STOCK_FIELD_PB_RATE":                             14,
+		"STOCK_FIELD_CHANGE_RATE5MIN":                     15,
+		"STOCK_FIELD_CHANGE_RATE_BEGIN_YEAR":              16,
+		"STOCK_FIELD_PSTTM":                               17,
+		"STOCK_FIELD_PCFTTM":                              18,
+		"STOCK_FIELD_TOTAL_SHARE":                         19,
+		"STOCK_FIELD_FLOAT_SHARE":                         20,
+		"STOCK_FIELD_FLOAT_MARKET_VAL":                    21,
+	}
+)
+
+func (x StockFilterStockField) Enum() *StockFilterStockField {
+	p := new(StockFilterStockField)
+	*p = x
+	return p
+}
+
+func (x StockFilterStockField) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (StockFilterStockField) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[30].Descriptor()
+}
+
+func (StockFilterStockField) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[30]
+}
+
+func (x StockFilterStockField) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use StockFilterStockField.Descriptor instead.
+func (StockFilterStockField) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{30}
+}
+
+// Mirrors Qot_StockFilter.SortDir: the same numbers, names in UPPER_SNAKE_CASE.
+type StockFilterSortDir int32
+
+const (
+	StockFilterSortDir_SORT_DIR_NO      StockFilterSortDir = 0
+	StockFilterSortDir_SORT_DIR_ASCEND  StockFilterSortDir = 1
+	StockFilterSortDir_SORT_DIR_DESCEND StockFilterSortDir = 2
+)
+
+// Enum value maps for StockFilterSortDir.
+var (
+	StockFilterSortDir_name = map[int32]string{
+		0: "SORT_DIR_NO",
+		1: "SORT_DIR_ASCEND",
+		2: "SORT_DIR_DESCEND",
+	}
+	StockFilterSortDir_value = map[string]int32{
+		"SORT_DIR_NO":      0,
+		"SORT_DIR_ASCEND":  1,
+		"SORT_DIR_DESCEND": 2,
+	}
+)
+
+func (x StockFilterSortDir) Enum() *StockFilterSortDir {
+	p := new(StockFilterSortDir)
+	*p = x
+	return p
+}
+
+func (x StockFilterSortDir) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (StockFilterSortDir) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[31].Descriptor()
+}
+
+func (StockFilterSortDir) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[31]
+}
+
+func (x StockFilterSortDir) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use StockFilterSortDir.Descriptor instead.
+func (StockFilterSortDir) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{31}
+}
+
+// Mirrors Qot_StockFilter.AccumulateField: the same numbers, names in UPPER_SNAKE_CASE.
+type StockFilterAccumulateField int32
+
+const (
+	StockFilterAccumulateField_ACCUMULATE_FIELD_UNKNOWN       StockFilterAccumulateField = 0
+	StockFilterAccumulateField_ACCUMULATE_FIELD_CHANGE_RATE   StockFilterAccumulateField = 1
+	StockFilterAccumulateField_ACCUMULATE_FIELD_AMPLITUDE     StockFilterAccumulateField = 2
+	StockFilterAccumulateField_ACCUMULATE_FIELD_VOLUME        StockFilterAccumulateField = 3
+	StockFilterAccumulateField_ACCUMULATE_FIELD_TURNOVER      StockFilterAccumulateField = 4
+	StockFilterAccumulateField_ACCUMULATE_FIELD_TURNOVER_RATE StockFilterAccumulateField = 5
+)
+
+// Enum value maps for StockFilterAccumulateField.
+var (
+	StockFilterAccumulateField_name = map[int32]string{
+		0: "ACCUMULATE_FIELD_UNKNOWN",
+		1: "ACCUMULATE_FIELD_CHANGE_RATE",
+		2: "ACCUMULATE_FIELD_AMPLITUDE",
+		3: "ACCUMULATE_FIELD_VOLUME",
+		4: "ACCUMULATE_FIELD_TURNOVER",
+		5: "ACCUMULATE_FIELD_TURNOVER_RATE",
+	}
+	StockFilterAccumulateField_value = map[string]int32{
+		"ACCUMULATE_FIELD_UNKNOWN":       0,
+		"ACCUMULATE_FIELD_CHANGE_RATE":   1,
+		"ACCUMULATE_FIELD_AMPLITUDE":     2,
+		"ACCUMULATE_FIELD_VOLUME":        3,
+		"ACCUMULATE_FIELD_TURNOVER":      4,
+		"ACCUMULATE_FIELD_TURNOVER_RATE": 5,
+	}
+)
+
+func (x StockFilterAccumulateField) Enum() *StockFilterAccumulateField {
+	p := new(StockFilterAccumulateField)
+	*p = x
+	return p
+}
+
+func (x StockFilterAccumulateField) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (StockFilterAccumulateField) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[32].Descriptor()
+}
+
+func (StockFilterAccumulateField) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[32]
+}
+
+func (x StockFilterAccumulateField) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use StockFilterAccumulateField.Descriptor instead.
+func (StockFilterAccumulateField) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{32}
+}
+
+// Mirrors Qot_StockFilter.FinancialField: the same numbers, names in UPPER_SNAKE_CASE.
+type StockFilterFinancialField int32
+
+const (
+	StockFilterFinancialField_FINANCIAL_FIELD_UNKNOWN                            StockFilterFinancialField = 0
+	StockFilterFinancialField_FINANCIAL_FIELD_NET_PROFIT                         StockFilterFinancialField = 1
+	StockFilterFinancialField_FINANCIAL_FIELD_NET_PROFIT_GROWTH                  StockFilterFinancialField = 2
+	StockFilterFinancialField_FINANCIAL_FIELD_SUM_OF_BUSINESS                    StockFilterFinancialField = 3
+	StockFilterFinancialField_FINANCIAL_FIELD_SUM_OF_BUSINESS_GROWTH             StockFilterFinancialField = 4
+	StockFilterFinancialField_FINANCIAL_FIELD_NET_PROFIT_RATE                    StockFilterFinancialField = 5
+	StockFilterFinancialField_FINANCIAL_FIELD_GROSS_PROFIT_RATE                  StockFilterFinancialField = 6
+	StockFilterFinancialField_FINANCIAL_FIELD_DEBT_ASSETS_RATE                   StockFilterFinancialField = 7
+	StockFilterFinancialField_FINANCIAL_FIELD_RETURN_ON_EQUITY_RATE              StockFilterFinancialField = 8
+	StockFilterFinancialField_FINANCIAL_FIELD_ROIC                               StockFilterFinancialField = 9
+	StockFilterFinancialField_FINANCIAL_FIELD_ROATTM                             StockFilterFinancialField = 10
+	StockFilterFinancialField_FINANCIAL_FIELD_EBITTTM                            StockFilterFinancialField = 11
+	StockFilterFinancialField_FINANCIAL_FIELD_EBITDA                             StockFilterFinancialField = 12
+	StockFilterFinancialField_FINANCIAL_FIELD_OPERATING_MARGIN_TTM               StockFilterFinancialField = 13
+	StockFilterFinancialField_FINANCIAL_FIELD_EBIT_MARGIN                        StockFilterFinancialField = 14
+	StockFilterFinancialField_FINANCIAL_FIELD_EBITDA_MARGIN                      StockFilterFinancialField = 15
+	StockFilterFinancialField_FINANCIAL_FIELD_FINANCIAL_COST_RATE                StockFilterFinancialField = 16
+	StockFilterFinancialField_FINANCIAL_FIELD_OPERATING_PROFIT_TTM               StockFilterFinancialField = 17
+	StockFilterFinancialField_FINANCIAL_FIELD_SHAREHOLDER_NET_PROFIT_TTM         StockFilterFinancialField = 18
+	StockFilterFinancialField_FINANCIAL_FIELD_NET_PROFIT_CASH_COVER_TTM          StockFilterFinancialField = 19
+	StockFilterFinancialField_FINANCIAL_FIELD_CURRENT_RATIO                      StockFilterFinancialField = 20
+	StockFilterFinancialField_FINANCIAL_FIELD_QUICK_RATIO                        StockFilterFinancialField = 21
+	StockFilterFinancialField_FINANCIAL_FIELD_CURRENT_ASSET_RATIO                StockFilterFinancialField = 22
+	StockFilterFinancialField_FINANCIAL_FIELD_CURRENT_DEBT_RATIO                 StockFilterFinancialField = 23
+	StockFilterFinancialField_FINANCIAL_FIELD_EQUITY_MULTIPLIER                  StockFilterFinancialField = 24
+	StockFilterFinancialField_FINANCIAL_FIELD_PROPERTY_RATIO                     StockFilterFinancialField = 25
+	StockFilterFinancialField_FINANCIAL_FIELD_CASH_AND_CASH_EQUIVALENTS          StockFilterFinancialField = 26
+	StockFilterFinancialField_FINANCIAL_FIELD_TOTAL_ASSET_TURNOVER               StockFilterFinancialField = 27
+	StockFilterFinancialField_FINANCIAL_FIELD_FIXED_ASSET_TURNOVER               StockFilterFinancialField = 28
+	StockFilterFinancialField_FINANCIAL_FIELD_INVENTORY_TURNOVER                 StockFilterFinancialField = 29
+	StockFilterFinancialField_FINANCIAL_FIELD_OPERATING_CASH_FLOW_TTM            StockFilterFinancialField = 30
+	StockFilterFinancialField_FINANCIAL_FIELD_ACCOUNTS_RECEIVABLE                StockFilterFinancialField = 31
+	StockFilterFinancialField_FINANCIAL_FIELD_EBIT_GROWTH_RATE                   StockFilterFinancialField = 32
+	StockFilterFinancialField_FINANCIAL_FIELD_OPERATING_PROFIT_GROWTH_RATE       StockFilterFinancialField = 33
+	StockFilterFinancialField_FINANCIAL_FIELD_TOTAL_ASSETS_GROWTH_RATE           StockFilterFinancialField = 34
+	StockFilterFinancialField_FINANCIAL_FIELD_PROFIT_TO_SHAREHOLDERS_GROWTH_RATE StockFilterFinancialField = 35
+	StockFilterFinancialField_FINANCIAL_FIELD_PROFIT_BEFORE_TAX_GROWTH_RATE      StockFilterFinancialField = 36
+	StockFilterFinancialField_FINANCIAL_FIELD_EPS_GROWTH_RATE                    StockFilterFinancialField = 37
+	StockFilterFinancialField_FINANCIAL_FIELD_ROE_GROWTH_RATE                    StockFilterFinancialField = 38
+	StockFilterFinancialField_FINANCIAL_FIELD_ROIC_GROWTH_RATE                   StockFilterFinancialField = 39
+	StockFilterFinancialField_FINANCIAL_FIELD_NOCF_GROWTH_RATE                   StockFilterFinancialField = 40
+	StockFilterFinancialField_FINANCIAL_FIELD_NOCF_PER_SHARE_GROWTH_RATE         StockFilterFinancialField = 41
+	StockFilterFinancialField_FINANCIAL_FIELD_OPERATING_REVENUE_CASH_COVER       StockFilterFinancialField = 42
+	StockFilterFinancialField_FINANCIAL_FIELD_OPERATING_PROFIT_TO_TOTAL_PROFIT   StockFilterFinancialField = 43
+	StockFilterFinancialField_FINANCIAL_FIELD_BASIC_EPS                          StockFilterFinancialField = 44
+	StockFilterFinancialField_FINANCIAL_FIELD_DILUTED_EPS                        StockFilterFinancialField = 45
+	StockFilterFinancialField_FINANCIAL_FIELD_NOCF_PER_SHARE                     StockFilterFinancialField = 46
+)
+
+// Enum value maps for StockFilterFinancialField.
+var (
+	StockFilterFinancialField_name = map[int32]string{
+		0:  "FINANCIAL_FIELD_UNKNOWN",
+		1:  "FINANCIAL_FIELD_NET_PROFIT",
+		2:  "FINANCIAL_FIELD_NET_PROFIT_GROWTH",
+		3:  "FINANCIAL_FIELD_SUM_OF_BUSINESS",
+		4:  "FINANCIAL_FIELD_SUM_OF_BUSINESS_GROWTH",
+		5:  "FINANCIAL_FIELD_NET_PROFIT_RATE",
+		6:  "FINANCIAL_FIELD_GROSS_PROFIT_RATE",
+		7:  "FINANCIAL_FIELD_DEBT_ASSETS_RATE",
+		8:  "FINANCIAL_FIELD_RETURN_ON_EQUITY_RATE",
+		9:  "FINANCIAL_FIELD_ROIC",
+		10: "FINANCIAL_FIELD_ROATTM",
+		11: "FINANCIAL_FIELD_EBITTTM",
+		12: "FINANCIAL_FIELD_EBITDA",
+		13: "FINANCIAL_FIELD_OPERATING_MARGIN_TTM",
+		14: "FINANCIAL_FIELD_EBIT_MARGIN",
+		15: "FINANCIAL_FIELD_EBITDA_MARGIN",
+		16: "FINANCIAL_FIELD_FINANCIAL_COST_RATE",
+		17: "FINANCIAL_FIELD_OPERATING_PROFIT_TTM",
+		18: "FINANCIAL_FIELD_SHAREHOLDER_NET_PROFIT_TTM",
+		19: "FINANCIAL_FIELD_NET_PROFIT_CASH_COVER_TTM",
+		20: "FINANCIAL_FIELD_CURRENT_RATIO",
+		21: "FINANCIAL_FIELD_QUICK_RATIO",
+		22: "FINANCIAL_FIELD_CURRENT_ASSET_RATIO",
+		23: "FINANCIAL_FIELD_CURRENT_DEBT_RATIO",
+		24: "FINANCIAL_FIELD_EQUITY_MULTIPLIER",
+		25: "FINANCIAL_FIELD_PROPERTY_RATIO",
+		26: "FINANCIAL_FIELD_CASH_AND_CASH_EQUIVALENTS",
+		27: "FINANCIAL_FIELD_TOTAL_ASSET_TURNOVER",
+		28: "FINANCIAL_FIELD_FIXED_ASSET_TURNOVER",
+		29: "FINANCIAL_FIELD_INVENTORY_TURNOVER",
+		30: "FINANCIAL_FIELD_OPERATING_CASH_FLOW_TTM",
+		31: "FINANCIAL_FIELD_ACCOUNTS_RECEIVABLE",
+		32: "FINANCIAL_FIELD_EBIT_GROWTH_RATE",
+		33: "FINANCIAL_FIELD_OPERATING_PROFIT_GROWTH_RATE",
+		34: "FINANCIAL_FIELD_TOTAL_ASSETS_GROWTH_RATE",
+		35: "FINANCIAL_FIELD_PROFIT_TO_SHAREHOLDERS_GROWTH_RATE",
+		36: "FINANCIAL_FIELD_PROFIT_BEFORE_TAX_GROWTH_RATE",
+		37: "FINANCIAL_FIELD_EPS_GROWTH_RATE",
+		38: "FINANCIAL_FIELD_ROE_GROWTH_RATE",
+		39: "FINANCIAL_FIELD_ROIC_GROWTH_RATE",
+		40: "FINANCIAL_FIELD_NOCF_GROWTH_RATE",
+		41: "FINANCIAL_FIELD_NOCF_PER_SHARE_GROWTH_RATE",
+		42: "FINANCIAL_FIELD_OPERATING_REVENUE_CASH_COVER",
+		43: "FINANCIAL_FIELD_OPERATING_PROFIT_TO_TOTAL_PROFIT",
+		44: "FINANCIAL_FIELD_BASIC_EPS",
+		45: "FINANCIAL_FIELD_DILUTED_EPS",
+		46: "FINANCIAL_FIELD_NOCF_PER_SHARE",
+	}
+	StockFilterFinancialField_value = map[string]int32{
+		"FINANCIAL_FIELD_UNKNOWN":                            0,
+		"FINANCIAL_FIELD_NET_PROFIT":                         1,
+		"FINANCIAL_FIELD_NET_PROFIT_GROWTH":                  2,
+		"FINANCIAL_FIELD_SUM_OF_BUSINESS":                    3,
+		"FINANCIAL_FIELD_SUM_OF_BUSINESS_GROWTH":             4,
+		"FINANCIAL_FIELD_NET_PROFIT_RATE":                    5,
+		"FINANCIAL_FIELD_GROSS_PROFIT_RATE":                  6,
+		"FINANCIAL_FIELD_DEBT_ASSETS_RATE":                   7,
+		"FINANCIAL_FIELD_RETURN_ON_EQUITY_RATE":              8,
+		"FINANCIAL_FIELD_ROIC":                               9,
+		"FINANCIAL_FIELD_ROATTM":                             10,
+		"FINANCIAL_FIELD_EBITTTM":                            11,
+		"FINANCIAL_FIELD_EBITDA":                             12,
+		"FINANCIAL_FIELD_OPERATING_MARGIN_TTM":               13,
+		"FINANCIAL_FIELD_EBIT_MARGIN":                        14,
+		"FINANCIAL_FIELD_EBITDA_MARGIN":                      15,
+		"FINANCIAL_FIELD_FINANCIAL_COST_RATE":                16,
+		"FINANCIAL_FIELD_OPERATING_PROFIT_TTM":               17,
+		"FINANCIAL_FIELD_SHAREHOLDER_NET_PROFIT_TTM":         18,
+		"FINANCIAL_FIELD_NET_PROFIT_CASH_COVER_TTM":          19,
+		"FINANCIAL_FIELD_CURRENT_RATIO":                      20,
+		"FINANCIAL_FIELD_QUICK_RATIO":                        21,
+		"FINANCIAL_FIELD_CURRENT_ASSET_RATIO":                22,
+		"FINANCIAL_FIELD_CURRENT_DEBT_RATIO":                 23,
+		"FINANCIAL_FIELD_EQUITY_MULTIPLIER":                  24,
+		"FINANCIAL_FIELD_PROPERTY_RATIO":                     25,
+		"FINANCIAL_FIELD_CASH_AND_CASH_EQUIVALENTS":          26,
+		"FINANCIAL_FIELD_TOTAL_ASSET_TURNOVER":               27,
+		"FINANCIAL_FIELD_FIXED_ASSET_TURNOVER":               28,
+		"FINANCIAL_FIELD_INVENTORY_TURNOVER":                 29,
+		"FINANCIAL_FIELD_OPERATING_CASH_FLOW_TTM":            30,
+		"FINANCIAL_FIELD_ACCOUNTS_RECEIVABLE":                31,
+		"FINANCIAL_FIELD_EBIT_GROWTH_RATE":                   32,
+		"FINANCIAL_FIELD_OPERATING_PROFIT_GROWTH_RATE":       33,
+		"FINANCIAL_FIELD_TOTAL_ASSETS_GROWTH_RATE":           34,
+		"FINANCIAL_FIELD_PROFIT_TO_SHAREHOLDERS_GROWTH_RATE": 35,
+		"FINANCIAL_FIELD_PROFIT_BEFORE_TAX_GROWTH_RATE":      36,
+		"FINANCIAL_FIELD_EPS_GROWTH_RATE":                    37,
+		"FINANCIAL_FIELD_ROE_GROWTH_RATE":                    38,
+		"FINANCIAL_FIELD_ROIC_GROWTH_RATE":                   39,
+		"FINANCIAL_FIELD_NOCF_GROWTH_RATE":                   40,
+		"FINANCIAL_FIELD_NOCF_PER_SHARE_GROWTH_RATE":         41,
+		"FINANCIAL_FIELD_OPERATING_REVENUE_CASH_COVER":       42,
+		"FINANCIAL_FIELD_OPERATING_PROFIT_TO_TOTAL_PROFIT":   43,
+		"FINANCIAL_FIELD_BASIC_EPS":                          44,
+		"FINANCIAL_FIELD_DILUTED_EPS":                        45,
+		"FINANCIAL_FIELD_NOCF_PER_SHARE":                     46,
+	}
+)
+
+func (x StockFilterFinancialField) Enum() *StockFilterFinancialField {
+	p := new(StockFilterFinancialField)
+	*p = x
+	return p
+}
+
+func (x StockFilterFinancialField) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (StockFilterFinancialField) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[33].Descriptor()
+}
+
+func (StockFilterFinancialField) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[33]
+}
+
+func (x StockFilterFinancialField) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use StockFilterFinancialField.Descriptor instead.
+func (StockFilterFinancialField) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{33}
+}
+
+// Mirrors Qot_StockFilter.FinancialQuarter: the same numbers, names in UPPER_SNAKE_CASE.
+type StockFilterFinancialQuarter int32
+
+const (
+	StockFilterFinancialQuarter_FINANCIAL_QUARTER_UNKNOWN             StockFilterFinancialQuarter = 0
+	StockFilterFinancialQuarter_FINANCIAL_QUARTER_ANNUAL              StockFilterFinancialQuarter = 1
+	StockFilterFinancialQuarter_FINANCIAL_QUARTER_FIRST_QUARTER       StockFilterFinancialQuarter = 2
+	StockFilterFinancialQuarter_FINANCIAL_QUARTER_INTERIM             StockFilterFinancialQuarter = 3
+	StockFilterFinancialQuarter_FINANCIAL_QUARTER_THIRD_QUARTER       StockFilterFinancialQuarter = 4
+	StockFilterFinancialQuarter_FINANCIAL_QUARTER_MOST_RECENT_QUARTER StockFilterFinancialQuarter = 5
+)
+
+// Enum value maps for StockFilterFinancialQuarter.
+var (
+	StockFilterFinancialQuarter_name = map[int32]string{
+		0: "FINANCIAL_QUARTER_UNKNOWN",
+		1: "FINANCIAL_QUARTER_ANNUAL",
+		2: "FINANCIAL_QUARTER_FIRST_QUARTER",
+		3: "FINANCIAL_QUARTER_INTERIM",
+		4: "FINANCIAL_QUARTER_THIRD_QUARTER",
+		5: "FINANCIAL_QUARTER_MOST_RECENT_QUARTER",
+	}
+	StockFilterFinancialQuarter_value = map[string]int32{
+		"FINANCIAL_QUARTER_UNKNOWN":             0,
+		"FINANCIAL_QUARTER_ANNUAL":              1,
+		"FINANCIAL_QUARTER_FIRST_QUARTER":       2,
+		"FINANCIAL_QUARTER_INTERIM":             3,
+		"FINANCIAL_QUARTER_THIRD_QUARTER":       4,
+		"FINANCIAL_QUARTER_MOST_RECENT_QUARTER": 5,
+	}
+)
+
+func (x StockFilterFinancialQuarter) Enum() *StockFilterFinancialQuarter {
+	p := new(StockFilterFinancialQuarter)
+	*p = x
+	return p
+}
+
+func (x StockFilterFinancialQuarter) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (StockFilterFinancialQuarter) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[34].Descriptor()
+}
+
+func (StockFilterFinancialQuarter) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[34]
+}
+
+func (x StockFilterFinancialQuarter) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use StockFilterFinancialQuarter.Descriptor instead.
+func (StockFilterFinancialQuarter) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{34}
+}
+
+// Mirrors Qot_StockFilter.PatternField: the same numbers, names in UPPER_SNAKE_CASE.
+type StockFilterPatternField int32
+
+const (
+	StockFilterPatternField_PATTERN_FIELD_UNKNOWN                StockFilterPatternField = 0
+	StockFilterPatternField_PATTERN_FIELD_MA_ALIGNMENT_LONG      StockFilterPatternField = 1
+	StockFilterPatternField_PATTERN_FIELD_MA_ALIGNMENT_SHORT     StockFilterPatternField = 2
+	StockFilterPatternField_PATTERN_FIELD_EMA_ALIGNMENT_LONG     StockFilterPatternField = 3
+	StockFilterPatternField_PATTERN_FIELD_EMA_ALIGNMENT_SHORT    StockFilterPatternField = 4
+	StockFilterPatternField_PATTERN_FIELD_RSI_GOLD_CROSS_LOW     StockFilterPatternField = 5
+	StockFilterPatternField_PATTERN_FIELD_RSI_DEATH_CROSS_HIGH   StockFilterPatternField = 6
+	StockFilterPatternField_PATTERN_FIELD_RSI_TOP_DIVERGENCE     StockFilterPatternField = 7
+	StockFilterPatternField_PATTERN_FIELD_RSI_BOTTOM_DIVERGENCE  StockFilterPatternField = 8
+	StockFilterPatternField_PATTERN_FIELD_KDJ_GOLD_CROSS_LOW     StockFilterPatternField = 9
+	StockFilterPatternField_PATTERN_FIELD_KDJ_DEATH_CROSS_HIGH   StockFilterPatternField = 10
+	StockFilterPatternField_PATTERN_FIELD_KDJ_TOP_DIVERGENCE     StockFilterPatternField = 11
+	StockFilterPatternField_PATTERN_FIELD_KDJ_BOTTOM_DIVERGENCE  StockFilterPatternField = 12
+	StockFilterPatternField_PATTERN_FIELD_MACD_GOLD_CROSS_LOW    StockFilterPatternField = 13
+	StockFilterPatternField_PATTERN_FIELD_MACD_DEATH_CROSS_HIGH  StockFilterPatternField = 14
+	StockFilterPatternField_PATTERN_FIELD_MACD_TOP_DIVERGENCE    StockFilterPatternField = 15
+	StockFilterPatternField_PATTERN_FIELD_MACD_BOTTOM_DIVERGENCE StockFilterPatternField = 16
+	StockFilterPatternField_PATTERN_FIELD_BOLL_BREAK_UPPER       StockFilterPatternField = 17
+	StockFilterPatternField_PATTERN_FIELD_BOLL_LOWER             StockFilterPatternField = 18
+	StockFilterPatternField_PATTERN_FIELD_BOLL_CROSS_MIDDLE_UP   StockFilterPatternField = 19
+	StockFilterPatternField_PATTERN_FIELD_BOLL_CROSS_MIDDLE_DOWN StockFilterPatternField = 20
+)
+
+// Enum value maps for StockFilterPatternField.
+var (
+	StockFilterPatternField_name = map[int32]string{
+		0:  "PATTERN_FIELD_UNKNOWN",
+		1:  "PATTERN_FIELD_MA_ALIGNMENT_LONG",
+		2:  "PATTERN_FIELD_MA_ALIGNMENT_SHORT",
+		3:  "PATTERN_FIELD_EMA_ALIGNMENT_LONG",
+		4:  "PATTERN_FIELD_EMA_ALIGNMENT_SHORT",
+		5:  "PATTERN_FIELD_RSI_GOLD_CROSS_LOW",
+		6:  "PATTERN_FIELD_RSI_DEATH_CROSS_HIGH",
+		7:  "PATTERN_FIELD_RSI_TOP_DIVERGENCE",
+		8:  "PATTERN_FIELD_RSI_BOTTOM_DIVERGENCE",
+		9:  "PATTERN_FIELD_KDJ_GOLD_CROSS_LOW",
+		10: "PATTERN_FIELD_KDJ_DEATH_CROSS_HIGH",
+		11: "PATTERN_FIELD_KDJ_TOP_DIVERGENCE",
+		12: "PATTERN_FIELD_KDJ_BOTTOM_DIVERGENCE",
+		13: "PATTERN_FIELD_MACD_GOLD_CROSS_LOW",
+		14: "PATTERN_FIELD_MACD_DEATH_CROSS_HIGH",
+		15: "PATTERN_FIELD_MACD_TOP_DIVERGENCE",
+		16: "PATTERN_FIELD_MACD_BOTTOM_DIVERGENCE",
+		17: "PATTERN_FIELD_BOLL_BREAK_UPPER",
+		18: "PATTERN_FIELD_BOLL_LOWER",
+		19: "PATTERN_FIELD_BOLL_CROSS_MIDDLE_UP",
+		20: "PATTERN_FIELD_BOLL_CROSS_MIDDLE_DOWN",
+	}
+	StockFilterPatternField_value = map[string]int32{
+		"PATTERN_FIELD_UNKNOWN":                0,
+		"PATTERN_FIELD_MA_ALIGNMENT_LONG":      1,
+		"PATTERN_FIELD_MA_ALIGNMENT_SHORT":     2,
+		"PATTERN_FIELD_EMA_ALIGNMENT_LONG":     3,
+		"PATTERN_FIELD_EMA_ALIGNMENT_SHORT":    4,
+		"PATTERN_FIELD_RSI_GOLD_CROSS_LOW":     5,
+		"PATTERN_FIELD_RSI_DEATH_CROSS_HIGH":   6,
+		"PATTERN_FIELD_RSI_TOP_DIVERGENCE":     7,
+		"PATTERN_FIELD_RSI_BOTTOM_DIVERGENCE":  8,
+		"PATTERN_FIELD_KDJ_GOLD_CROSS_LOW":     9,
+		"PATTERN_FIELD_KDJ_DEATH_CROSS_HIGH":   10,
+		"PATTERN_FIELD_KDJ_TOP_DIVERGENCE":     11,
+		"PATTERN_FIELD_KDJ_BOTTOM_DIVERGENCE":  12,
+		"PATTERN_FIELD_MACD_GOLD_CROSS_LOW":    13,
+		"PATTERN_FIELD_MACD_DEATH_CROSS_HIGH":  14,
+		"PATTERN_FIELD_MACD_TOP_DIVERGENCE":    15,
+		"PATTERN_FIELD_MACD_BOTTOM_DIVERGENCE": 16,
+		"PATTERN_FIELD_BOLL_BREAK_UPPER":       17,
+		"PATTERN_FIELD_BOLL_LOWER":             18,
+		"PATTERN_FIELD_BOLL_CROSS_MIDDLE_UP":   19,
+		"PATTERN_FIELD_BOLL_CROSS_MIDDLE_DOWN": 20,
+	}
+)
+
+func (x StockFilterPatternField) Enum() *StockFilterPatternField {
+	p := new(StockFilterPatternField)
+	*p = x
+	return p
+}
+
+func (x StockFilterPatternField) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (StockFilterPatternField) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[35].Descriptor()
+}
+
+func (StockFilterPatternField) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[35]
+}
+
+func (x StockFilterPatternField) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use StockFilterPatternField.Descriptor instead.
+func (StockFilterPatternField) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{35}
+}
+
+// Mirrors Qot_StockFilter.CustomIndicatorField: the same numbers, names in UPPER_SNAKE_CASE.
+type StockFilterCustomIndicatorField int32
+
+const (
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_UNKNOWN      StockFilterCustomIndicatorField = 0
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_PRICE        StockFilterCustomIndicatorField = 1
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_MA5          StockFilterCustomIndicatorField = 2
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_MA10         StockFilterCustomIndicatorField = 3
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_MA20         StockFilterCustomIndicatorField = 4
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_MA30         StockFilterCustomIndicatorField = 5
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_MA60         StockFilterCustomIndicatorField = 6
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_MA120        StockFilterCustomIndicatorField = 7
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_MA250        StockFilterCustomIndicatorField = 8
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_RSI          StockFilterCustomIndicatorField = 9
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_EMA5         StockFilterCustomIndicatorField = 10
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_EMA10        StockFilterCustomIndicatorField = 11
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_EMA20        StockFilterCustomIndicatorField = 12
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_EMA30        StockFilterCustomIndicatorField = 13
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_EMA60        StockFilterCustomIndicatorField = 14
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_EMA120       StockFilterCustomIndicatorField = 15
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_EMA250       StockFilterCustomIndicatorField = 16
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_VALUE        StockFilterCustomIndicatorField = 17
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_MA           StockFilterCustomIndicatorField = 30
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_EMA          StockFilterCustomIndicatorField = 40
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_KDJ_K        StockFilterCustomIndicatorField = 50
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_KDJ_D        StockFilterCustomIndicatorField = 51
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_KDJ_J        StockFilterCustomIndicatorField = 52
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_MACD_DIFF    StockFilterCustomIndicatorField = 60
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_MACD_DEA     StockFilterCustomIndicatorField = 61
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_MACD         StockFilterCustomIndicatorField = 62
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_BOLL_UPPER   StockFilterCustomIndicatorField = 70
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_BOLL_MIDDLER StockFilterCustomIndicatorField = 71
+	StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_BOLL_LOWER   StockFilterCustomIndicatorField = 72
+)
+
+// Enum value maps for StockFilterCustomIndicatorField.
+var (
+	StockFilterCustomIndicatorField_name = map[int32]string{
+		0:  "CUSTOM_INDICATOR_FIELD_UNKNOWN",
+		1:  "CUSTOM_INDICATOR_FIELD_PRICE",
+		2:  "CUSTOM_INDICATOR_FIELD_MA5",
+		3:  "CUSTOM_INDICATOR_FIELD_MA10",
+		4:  "CUSTOM_INDICATOR_FIELD_MA20",
+		5:  "CUSTOM_INDICATOR_FIELD_MA30",
+		6:  "CUSTOM_INDICATOR_FIELD_MA60",
+		7:  "CUSTOM_INDICATOR_FIELD_MA120",
+		8:  "CUSTOM_INDICATOR_FIELD_MA250",
+		9:  "CUSTOM_INDICATOR_FIELD_RSI",
+		10: "CUSTOM_INDICATOR_FIELD_EMA5",
+		11: "CUSTOM_INDICATOR_FIELD_EMA10",
+		12: "CUSTOM_INDICATOR_FIELD_EMA20",
+		13: "CUSTOM_INDICATOR_FIELD_EMA30",
+		14: "CUSTOM_INDICATOR_FIELD_EMA60",
+		15: "CUSTOM_INDICATOR_FIELD_EMA120",
+		16: "CUSTOM_INDICATOR_FIELD_EMA250",
+		17: "CUSTOM_INDICATOR_FIELD_VALUE",
+		30: "CUSTOM_INDICATOR_FIELD_MA",
+		40: "CUSTOM_INDICATOR_FIELD_EMA",
+		50: "CUSTOM_INDICATOR_FIELD_KDJ_K",
+		51: "CUSTOM_INDICATOR_FIELD_KDJ_D",
+		52: "CUSTOM_INDICATOR_FIELD_KDJ_J",
+		60: "CUSTOM_INDICATOR_FIELD_MACD_DIFF",
+		61: "CUSTOM_INDICATOR_FIELD_MACD_DEA",
+		62: "CUSTOM_INDICATOR_FIELD_MACD",
+		70: "CUSTOM_INDICATOR_FIELD_BOLL_UPPER",
+		71: "CUSTOM_INDICATOR_FIELD_BOLL_MIDDLER",
+		72: "CUSTOM_INDICATOR_FIELD_BOLL_LOWER",
+	}
+	StockFilterCustomIndicatorField_value = map[string]int32{
+		"CUSTOM_INDICATOR_FIELD_UNKNOWN":      0,
+		"CUSTOM_INDICATOR_FIELD_PRICE":        1,
+		"CUSTOM_INDICATOR_FIELD_MA5":          2,
+		"CUSTOM_INDICATOR_FIELD_MA10":         3,
+		"CUSTOM_INDICATOR_FIELD_MA20":         4,
+		"CUSTOM_INDICATOR_FIELD_MA30":         5,
+		"CUSTOM_INDICATOR_FIELD_MA60":         6,
+		"CUSTOM_INDICATOR_FIELD_MA120":        7,
+		"CUSTOM_INDICATOR_FIELD_MA250":        8,
+		"CUSTOM_INDICATOR_FIELD_RSI":          9,
+		"CUSTOM_INDICATOR_FIELD_EMA5":         10,
+		"CUSTOM_INDICATOR_FIELD_EMA10":        11,
+		"CUSTOM_INDICATOR_FIELD_EMA20":        12,
+		"CUSTOM_INDICATOR_FIELD_EMA30":        13,
+		"CUSTOM_INDICATOR_FIELD_EMA60":        14,
+		"CUSTOM_INDICATOR_FIELD_EMA120":       15,
+		"CUSTOM_INDICATOR_FIELD_EMA250":       16,
+		"CUSTOM_INDICATOR_FIELD_VALUE":        17,
+		"CUSTOM_INDICATOR_FIELD_MA":           30,
+		"CUSTOM_INDICATOR_FIELD_EMA":          40,
+		"CUSTOM_INDICATOR_FIELD_KDJ_K":        50,
+		"CUSTOM_INDICATOR_FIELD_KDJ_D":        51,
+		"CUSTOM_INDICATOR_FIELD_KDJ_J":        52,
+		"CUSTOM_INDICATOR_FIELD_MACD_DIFF":    60,
+		"CUSTOM_INDICATOR_FIELD_MACD_DEA":     61,
+		"CUSTOM_INDICATOR_FIELD_MACD":         62,
+		"CUSTOM_INDICATOR_FIELD_BOLL_UPPER":   70,
+		"CUSTOM_INDICATOR_FIELD_BOLL_MIDDLER": 71,
+		"CUSTOM_INDICATOR_FIELD_BOLL_LOWER":   72,
+	}
+)
+
+func (x StockFilterCustomIndicatorField) Enum() *StockFilterCustomIndicatorField {
+	p := new(StockFilterCustomIndicatorField)
+	*p = x
+	return p
+}
+
+func (x StockFilterCustomIndicatorField) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (StockFilterCustomIndicatorField) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[36].Descriptor()
+}
+
+func (StockFilterCustomIndicatorField) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[36]
+}
+
+func (x StockFilterCustomIndicatorField) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use StockFilterCustomIndicatorField.Descriptor instead.
+func (StockFilterCustomIndicatorField) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{36}
+}
+
+// Mirrors Qot_StockFilter.RelativePosition: the same numbers, names in UPPER_SNAKE_CASE.
+type StockFilterRelativePosition int32
+
+const (
+	StockFilterRelativePosition_RELATIVE_POSITION_UNKNOWN    StockFilterRelativePosition = 0
+	StockFilterRelativePosition_RELATIVE_POSITION_MORE       StockFilterRelativePosition = 1
+	StockFilterRelativePosition_RELATIVE_POSITION_LESS       StockFilterRelativePosition = 2
+	StockFilterRelativePosition_RELATIVE_POSITION_CROSS_UP   StockFilterRelativePosition = 3
+	StockFilterRelativePosition_RELATIVE_POSITION_CROSS_DOWN StockFilterRelativePosition = 4
+)
+
+// Enum value maps for StockFilterRelativePosition.
+var (
+	StockFilterRelativePosition_name = map[int32]string{
+		0: "RELATIVE_POSITION_UNKNOWN",
+		1: "RELATIVE_POSITION_MORE",
+		2: "RELATIVE_POSITION_LESS",
+		3: "RELATIVE_POSITION_CROSS_UP",
+		4: "RELATIVE_POSITION_CROSS_DOWN",
+	}
+	StockFilterRelativePosition_value = map[string]int32{
+		"RELATIVE_POSITION_UNKNOWN":    0,
+		"RELATIVE_POSITION_MORE":       1,
+		"RELATIVE_POSITION_LESS":       2,
+		"RELATIVE_POSITION_CROSS_UP":   3,
+		"RELATIVE_POSITION_CROSS_DOWN": 4,
+	}
+)
+
+func (x StockFilterRelativePosition) Enum() *StockFilterRelativePosition {
+	p := new(StockFilterRelativePosition)
+	*p = x
+	return p
+}
+
+func (x StockFilterRelativePosition) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (StockFilterRelativePosition) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[37].Descriptor()
+}
+
+func (StockFilterRelativePosition) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[37]
+}
+
+func (x StockFilterRelativePosition) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use StockFilterRelativePosition.Descriptor instead.
+func (StockFilterRelativePosition) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{37}
+}
+
+// Mirrors Qot_GetCodeChange.TimeFilterType: the same numbers, names in UPPER_SNAKE_CASE.
+type GetCodeChangeTimeFilterType int32
+
+const (
+	GetCodeChangeTimeFilterType_TIME_FILTER_TYPE_UNKNOW    GetCodeChangeTimeFilterType = 0
+	GetCodeChangeTimeFilterType_TIME_FILTER_TYPE_PUBLIC    GetCodeChangeTimeFilterType = 1
+	GetCodeChangeTimeFilterType_TIME_FILTER_TYPE_EFFECTIVE GetCodeChangeTimeFilterType = 2
+	GetCodeChangeTimeFilterType_TIME_FILTER_TYPE_END       GetCodeChangeTimeFilterType = 3
+)
+
+// Enum value maps for GetCodeChangeTimeFilterType.
+var (
+	GetCodeChangeTimeFilterType_name = map[int32]string{
+		0: "TIME_FILTER_TYPE_UNKNOW",
+		1: "TIME_FILTER_TYPE_PUBLIC",
+		2: "TIME_FILTER_TYPE_EFFECTIVE",
+		3: "TIME_FILTER_TYPE_END",
+	}
+	GetCodeChangeTimeFilterType_value = map[string]int32{
+		"TIME_FILTER_TYPE_UNKNOW":    0,
+		"TIME_FILTER_TYPE_PUBLIC":    1,
+		"TIME_FILTER_TYPE_EFFECTIVE": 2,
+		"TIME_FILTER_TYPE_END":       3,
+	}
+)
+
+func (x GetCodeChangeTimeFilterType) Enum() *GetCodeChangeTimeFilterType {
+	p := new(GetCodeChangeTimeFilterType)
+	*p = x
+	return p
+}
+
+func (x GetCodeChangeTimeFilterType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (GetCodeChangeTimeFilterType) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[38].Descriptor()
+}
+
+func (GetCodeChangeTimeFilterType) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[38]
+}
+
+func (x GetCodeChangeTimeFilterType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use GetCodeChangeTimeFilterType.Descriptor instead.
+func (GetCodeChangeTimeFilterType) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{38}
+}
+
+// Mirrors Qot_GetCodeChange.CodeChangeType: the same numbers, names in UPPER_SNAKE_CASE.
+type GetCodeChangeCodeChangeType int32
+
+const (
+	GetCodeChangeCodeChangeType_CODE_CHANGE_TYPE_UNKOWN      GetCodeChangeCodeChangeType = 0
+	GetCodeChangeCodeChangeType_CODE_CHANGE_TYPE_GEM_TO_MAIN GetCodeChangeCodeChangeType = 1
+	GetCodeChangeCodeChangeType_CODE_CHANGE_TYPE_UNPAID      GetCodeChangeCodeChangeType = 2
+	GetCodeChangeCodeChangeType_CODE_CHANGE_TYPE_CHANGE_LOT  GetCodeChangeCodeChangeType = 3
+	GetCodeChangeCodeChangeType_CODE_CHANGE_TYPE_SPLIT       GetCodeChangeCodeChangeType = 4
+	GetCodeChangeCodeChangeType_CODE_CHANGE_TYPE_JOINT       GetCodeChangeCodeChangeType = 5
+	GetCodeChangeCodeChangeType_CODE_CHANGE_TYPE_JOINT_SPLIT GetCodeChangeCodeChangeType = 6
+	GetCodeChangeCodeChangeType_CODE_CHANGE_TYPE_SPLIT_JOINT GetCodeChangeCodeChangeType = 7
+	GetCodeChangeCodeChangeType_CODE_CHANGE_TYPE_OTHER       GetCodeChangeCodeChangeType = 8
+)
+
+// Enum value maps for GetCodeChangeCodeChangeType.
+var (
+	GetCodeChangeCodeChangeType_name = map[int32]string{
+		0: "CODE_CHANGE_TYPE_UNKOWN",
+		1: "CODE_CHANGE_TYPE_GEM_TO_MAIN",
+		2: "CODE_CHANGE_TYPE_UNPAID",
+		3: "CODE_CHANGE_TYPE_CHANGE_LOT",
+		4: "CODE_CHANGE_TYPE_SPLIT",
+		5: "CODE_CHANGE_TYPE_JOINT",
+		6: "CODE_CHANGE_TYPE_JOINT_SPLIT",
+		7: "CODE_CHANGE_TYPE_SPLIT_JOINT",
+		8: "CODE_CHANGE_TYPE_OTHER",
+	}
+	GetCodeChangeCodeChangeType_value = map[string]int32{
+		"CODE_CHANGE_TYPE_UNKOWN":      0,
+		"CODE_CHANGE_TYPE_GEM_TO_MAIN": 1,
+		"CODE_CHANGE_TYPE_UNPAID":      2,
+		"CODE_CHANGE_TYPE_CHANGE_LOT":  3,
+		"CODE_CHANGE_TYPE_SPLIT":       4,
+		"CODE_CHANGE_TYPE_JOINT":       5,
+		"CODE_CHANGE_TYPE_JOINT_SPLIT": 6,
+		"CODE_CHANGE_TYPE_SPLIT_JOINT": 7,
+		"CODE_CHANGE_TYPE_OTHER":       8,
+	}
+)
+
+func (x GetCodeChangeCodeChangeType) Enum() *GetCodeChangeCodeChangeType {
+	p := new(GetCodeChangeCodeChangeType)
+	*p = x
+	return p
+}
+
+func (x GetCodeChangeCodeChangeType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (GetCodeChangeCodeChangeType) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[39].Descriptor()
+}
+
+func (GetCodeChangeCodeChangeType) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[39]
+}
+
+func (x GetCodeChangeCodeChangeType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use GetCodeChangeCodeChangeType.Descriptor instead.
+func (GetCodeChangeCodeChangeType) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{39}
+}
+
+// Mirrors Qot_GetUserSecurityGroup.GroupType: the same numbers, names in UPPER_SNAKE_CASE.
+type GetUserSecurityGroupGroupType int32
+
+const (
+	GetUserSecurityGroupGroupType_GROUP_TYPE_UNKNOWN GetUserSecurityGroupGroupType = 0
+	GetUserSecurityGroupGroupType_GROUP_TYPE_CUSTOM  GetUserSecurityGroupGroupType = 1
+	GetUserSecurityGroupGroupType_GROUP_TYPE_SYSTEM  GetUserSecurityGroupGroupType = 2
+	GetUserSecurityGroupGroupType_GROUP_TYPE_ALL     GetUserSecurityGroupGroupType = 3
+)
+
+// Enum value maps for GetUserSecurityGroupGroupType.
+var (
+	GetUserSecurityGroupGroupType_name = map[int32]string{
+		0: "GROUP_TYPE_UNKNOWN",
+		1: "GROUP_TYPE_CUSTOM",
+		2: "GROUP_TYPE_SYSTEM",
+		3: "GROUP_TYPE_ALL",
+	}
+	GetUserSecurityGroupGroupType_value = map[string]int32{
+		"GROUP_TYPE_UNKNOWN": 0,
+		"GROUP_TYPE_CUSTOM":  1,
+		"GROUP_TYPE_SYSTEM":  2,
+		"GROUP_TYPE_ALL":     3,
+	}
+)
+
+func (x GetUserSecurityGroupGroupType) Enum() *GetUserSecurityGroupGroupType {
+	p := new(GetUserSecurityGroupGroupType)
+	*p = x
+	return p
+}
+
+func (x GetUserSecurityGroupGroupType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (GetUserSecurityGroupGroupType) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[40].Descriptor()
+}
+
+func (GetUserSecurityGroupGroupType) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[40]
+}
+
+func (x GetUserSecurityGroupGroupType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use GetUserSecurityGroupGroupType.Descriptor instead.
+func (GetUserSecurityGroupGroupType) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{40}
+}
+
+// Mirrors Qot_Common.PriceReminderType: the same numbers, names in UPPER_SNAKE_CASE.
+type PriceReminderType int32
+
+const (
+	PriceReminderType_PRICE_REMINDER_TYPE_UNKNOWN                PriceReminderType = 0
+	PriceReminderType_PRICE_REMINDER_TYPE_PRICE_UP               PriceReminderType = 1
+	PriceReminderType_PRICE_REMINDER_TYPE_PRICE_DOWN             PriceReminderType = 2
+	PriceReminderType_PRICE_REMINDER_TYPE_CHANGE_RATE_UP         PriceReminderType = 3
+	PriceReminderType_PRICE_REMINDER_TYPE_CHANGE_RATE_DOWN       PriceReminderType = 4
+	PriceReminderType_PRICE_REMINDER_TYPE_5_MIN_CHANGE_RATE_UP   PriceReminderType = 5
+	PriceReminderType_PRICE_REMINDER_TYPE_5_MIN_CHANGE_RATE_DOWN PriceReminderType = 6
+	PriceReminderType_PRICE_REMINDER_TYPE_VOLUME_UP              PriceReminderType = 7
+	PriceReminderType_PRICE_REMINDER_TYPE_TURNOVER_UP            PriceReminderType = 8
+	PriceReminderType_PRICE_REMINDER_TYPE_TURNOVER_RATE_UP       PriceReminderType = 9
+	PriceReminderType_PRICE_REMINDER_TYPE_BID_PRICE_UP           PriceReminderType = 10
+	PriceReminderType_PRICE_REMINDER_TYPE_ASK_PRICE_DOWN         PriceReminderType = 11
+	PriceReminderType_PRICE_REMINDER_TYPE_BID_VOL_UP             PriceReminderType = 12
+	PriceReminderType_PRICE_REMINDER_TYPE_ASK_VOL_UP             PriceReminderType = 13
+	PriceReminderType_PRICE_REMINDER_TYPE_3_MIN_CHANGE_RATE_UP   PriceReminderType = 14
+	PriceReminderType_PRICE_REMINDER_TYPE_3_MIN_CHANGE_RATE_DOWN PriceReminderType = 15
+)
+
+// Enum value maps for PriceReminderType.
+var (
+	PriceReminderType_name = map[int32]string{
+		0:  "PRICE_REMINDER_TYPE_UNKNOWN",
+		1:  "PRICE_REMINDER_TYPE_PRICE_UP",
+		2:  "PRICE_REMINDER_TYPE_PRICE_DOWN",
+		3:  "PRICE_REMINDER_TYPE_CHANGE_RATE_UP",
+		4:  "PRICE_REMINDER_TYPE_CHANGE_RATE_DOWN",
+		5:  "PRICE_REMINDER_TYPE_5_MIN_CHANGE_RATE_UP",
+		6:  "PRICE_REMINDER_TYPE_5_MIN_CHANGE_RATE_DOWN",
+		7:  "PRICE_REMINDER_TYPE_VOLUME_UP",
+		8:  "PRICE_REMINDER_TYPE_TURNOVER_UP",
+		9:  "PRICE_REMINDER_TYPE_TURNOVER_RATE_UP",
+		10: "PRICE_REMINDER_TYPE_BID_PRICE_UP",
+		11: "PRICE_REMINDER_TYPE_ASK_PRICE_DOWN",
+		12: "PRICE_REMINDER_TYPE_BID_VOL_UP",
+		13: "PRICE_REMINDER_TYPE_ASK_VOL_UP",
+		14: "PRICE_REMINDER_TYPE_3_MIN_CHANGE_RATE_UP",
+		15: "PRICE_REMINDER_TYPE_3_MIN_CHANGE_RATE_DOWN",
+	}
+	PriceReminderType_value = map[string]int32{
+		"PRICE_REMINDER_TYPE_UNKNOWN":                0,
+		"PRICE_REMINDER_TYPE_PRICE_UP":               1,
+		"PRICE_REMINDER_TYPE_PRICE_DOWN":             2,
+		"PRICE_REMINDER_TYPE_CHANGE_RATE_UP":         3,
+		"PRICE_REMINDER_TYPE_CHANGE_RATE_DOWN":       4,
+		"PRICE_REMINDER_TYPE_5_MIN_CHANGE_RATE_UP":   5,
+		"PRICE_REMINDER_TYPE_5_MIN_CHANGE_RATE_DOWN": 6,
+		"PRICE_REMINDER_TYPE_VOLUME_UP":              7,
+		"PRICE_REMINDER_TYPE_TURNOVER_UP":            8,
+		"PRICE_REMINDER_TYPE_TURNOVER_RATE_UP":       9,
+		"PRICE_REMINDER_TYPE_BID_PRICE_UP":           10,
+		"PRICE_REMINDER_TYPE_ASK_PRICE_DOWN":         11,
+		"PRICE_REMINDER_TYPE_BID_VOL_UP":             12,
+		"PRICE_REMINDER_TYPE_ASK_VOL_UP":             13,
+		"PRICE_REMINDER_TYPE_3_MIN_CHANGE_RATE_UP":   14,
+		"PRICE_REMINDER_TYPE_3_MIN_CHANGE_RATE_DOWN": 15,
+	}
+)
+
+func (x PriceReminderType) Enum() *PriceReminderType {
+	p := new(PriceReminderType)
+	*p = x
+	return p
+}
+
+func (x PriceReminderType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (PriceReminderType) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[41].Descriptor()
+}
+
+func (PriceReminderType) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[41]
+}
+
+func (x PriceReminderType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use PriceReminderType.Descriptor instead.
+func (PriceReminderType) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{41}
+}
+
+// Mirrors Qot_Common.PriceReminderFreq: the same numbers, names in UPPER_SNAKE_CASE.
+type PriceReminderFreq int32
+
+const (
+	PriceReminderFreq_PRICE_REMINDER_FREQ_UNKNOWN    PriceReminderFreq = 0
+	PriceReminderFreq_PRICE_REMINDER_FREQ_ALWAYS     PriceReminderFreq = 1
+	PriceReminderFreq_PRICE_REMINDER_FREQ_ONCE_A_DAY PriceReminderFreq = 2
+	PriceReminderFreq_PRICE_REMINDER_FREQ_ONLY_ONCE  PriceReminderFreq = 3
+)
+
+// Enum value maps for PriceReminderFreq.
+var (
+	PriceReminderFreq_name = map[int32]string{
+		0: "PRICE_REMINDER_FREQ_UNKNOWN",
+		1: "PRICE_REMINDER_FREQ_ALWAYS",
+		2: "PRICE_REMINDER_FREQ_ONCE_A_DAY",
+		3: "PRICE_REMINDER_FREQ_ONLY_ONCE",
+	}
+	PriceReminderFreq_value = map[string]int32{
+		"PRICE_REMINDER_FREQ_UNKNOWN":    0,
+		"PRICE_REMINDER_FREQ_ALWAYS":     1,
+		"PRICE_REMINDER_FREQ_ONCE_A_DAY": 2,
+		"PRICE_REMINDER_FREQ_ONLY_ONCE":  3,
+	}
+)
+
+func (x PriceReminderFreq) Enum() *PriceReminderFreq {
+	p := new(PriceReminderFreq)
+	*p = x
+	return p
+}
+
+func (x PriceReminderFreq) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (PriceReminderFreq) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[42].Descriptor()
+}
+
+func (PriceReminderFreq) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[42]
+}
+
+func (x PriceReminderFreq) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use PriceReminderFreq.Descriptor instead.
+func (PriceReminderFreq) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{42}
+}
+
+// Mirrors Qot_Common.PriceReminderMarketStatus: the same numbers, names in UPPER_SNAKE_CASE.
+type PriceReminderMarketStatus int32
+
+const (
+	PriceReminderMarketStatus_PRICE_REMINDER_MARKET_STATUS_UNKNOW        PriceReminderMarketStatus = 0
+	PriceReminderMarketStatus_PRICE_REMINDER_MARKET_STATUS_OPEN          PriceReminderMarketStatus = 1
+	PriceReminderMarketStatus_PRICE_REMINDER_MARKET_STATUS_US_PRE        PriceReminderMarketStatus = 2
+	PriceReminderMarketStatus_PRICE_REMINDER_MARKET_STATUS_US_AFTER      PriceReminderMarketStatus = 3
+	PriceReminderMarketStatus_PRICE_REMINDER_MARKET_STATUS_US_OVER_NIGHT PriceReminderMarketStatus = 4
+)
+
+// Enum value maps for PriceReminderMarketStatus.
+var (
+	PriceReminderMarketStatus_name = map[int32]string{
+		0: "PRICE_REMINDER_MARKET_STATUS_UNKNOW",
+		1: "PRICE_REMINDER_MARKET_STATUS_OPEN",
+		2: "PRICE_REMINDER_MARKET_STATUS_US_PRE",
+		3: "PRICE_REMINDER_MARKET_STATUS_US_AFTER",
+		4: "PRICE_REMINDER_MARKET_STATUS_US_OVER_NIGHT",
+	}
+	PriceReminderMarketStatus_value = map[string]int32{
+		"PRICE_REMINDER_MARKET_STATUS_UNKNOW":        0,
+		"PRICE_REMINDER_MARKET_STATUS_OPEN":          1,
+		"PRICE_REMINDER_MARKET_STATUS_US_PRE":        2,
+		"PRICE_REMINDER_MARKET_STATUS_US_AFTER":      3,
+		"PRICE_REMINDER_MARKET_STATUS_US_OVER_NIGHT": 4,
+	}
+)
+
+func (x PriceReminderMarketStatus) Enum() *PriceReminderMarketStatus {
+	p := new(PriceReminderMarketStatus)
+	*p = x
+	return p
+}
+
+func (x PriceReminderMarketStatus) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (PriceReminderMarketStatus) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[43].Descriptor()
+}
+
+func (PriceReminderMarketStatus) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[43]
+}
+
+func (x PriceReminderMarketStatus) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use PriceReminderMarketStatus.Descriptor instead.
+func (PriceReminderMarketStatus) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{43}
+}
+
+// Mirrors Trd_Common.TrdEnv: the same numbers, names in UPPER_SNAKE_CASE.
+type TrdEnv int32
+
+const (
+	TrdEnv_TRD_ENV_SIMULATE TrdEnv = 0
+	TrdEnv_TRD_ENV_REAL     TrdEnv = 1
+)
+
+// Enum value maps for TrdEnv.
+var (
+	TrdEnv_name = map[int32]string{
+		0: "TRD_ENV_SIMULATE",
+		1: "TRD_ENV_REAL",
+	}
+	TrdEnv_value = map[string]int32{
+		"TRD_ENV_SIMULATE": 0,
+		"TRD_ENV_REAL":     1,
+	}
+)
+
+func (x TrdEnv) Enum() *TrdEnv {
+	p := new(TrdEnv)
+	*p = x
+	return p
+}
+
+func (x TrdEnv) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (TrdEnv) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[44].Descriptor()
+}
+
+func (TrdEnv) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[44]
+}
+
+func (x TrdEnv) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use TrdEnv.Descriptor instead.
+func (TrdEnv) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{44}
+}
+
+// Mirrors Trd_Common.TrdMarket: the same numbers, names in UPPER_SNAKE_CASE.
+type TrdMarket int32
+
+const (
+	TrdMarket_TRD_MARKET_UNKNOWN             TrdMarket = 0
+	TrdMarket_TRD_MARKET_HK                  TrdMarket = 1
+	TrdMarket_TRD_MARKET_US                  TrdMarket = 2
+	TrdMarket_TRD_MARKET_CN                  TrdMarket = 3
+	TrdMarket_TRD_MARKET_HKCC                TrdMarket = 4
+	TrdMarket_TRD_MARKET_FUTURES             TrdMarket = 5
+	TrdMarket_TRD_MARKET_SG                  TrdMarket = 6
+	TrdMarket_TRD_MARKET_CRYPTO              TrdMarket = 7
+	TrdMarket_TRD_MARKET_AU                  TrdMarket = 8
+	TrdMarket_TRD_MARKET_FUTURES_SIMULATE_HK TrdMarket = 10
+	TrdMarket_TRD_MARKET_FUTURES_SIMULATE_US TrdMarket = 11
+	TrdMarket_TRD_MARKET_FUTURES_SIMULATE_SG TrdMarket = 12
+	TrdMarket_TRD_MARKET_FUTURES_SIMULATE_JP TrdMarket = 13
+	TrdMarket_TRD_MARKET_JP                  TrdMarket = 15
+	TrdMarket_TRD_MARKET_PREDICTION          TrdMarket = 17
+	TrdMarket_TRD_MARKET_MY                  TrdMarket = 111
+	TrdMarket_TRD_MARKET_CA                  TrdMarket = 112
+	TrdMarket_TRD_MARKET_HK_FUND             TrdMarket = 113
+	TrdMarket_TRD_MARKET_US_FUND             TrdMarket = 123
+	TrdMarket_TRD_MARKET_SG_FUND             TrdMarket = 124
+	TrdMarket_TRD_MARKET_MY_FUND             TrdMarket = 125
+	TrdMarket_TRD_MARKET_JP_FUND             TrdMarket = 126
+)
+
+// Enum value maps for TrdMarket.
+var (
+	TrdMarket_name = map[int32]string{
+		0:   "TRD_MARKET_UNKNOWN",
+		1:   "TRD_MARKET_HK",
+		2:   "TRD_MARKET_US",
+		3:   "TRD_MARKET_CN",
+		4:   "TRD_MARKET_HKCC",
+		5:   "TRD_MARKET_FUTURES",
+		6:   "TRD_MARKET_SG",
+		7:   "TRD_MARKET_CRYPTO",
+		8:   "TRD_MARKET_AU",
+		10:  "TRD_MARKET_FUTURES_SIMULATE_HK",
+		11:  "TRD_MARKET_FUTURES_SIMULATE_US",
+		12:  "TRD_MARKET_FUTURES_SIMULATE_SG",
+		13:  "TRD_MARKET_FUTURES_SIMULATE_JP",
+		15:  "TRD_MARKET_JP",
+		17:  "TRD_MARKET_PREDICTION",
+		111: "TRD_MARKET_MY",
+		112: "TRD_MARKET_CA",
+		113: "TRD_MARKET_HK_FUND",
+		123: "TRD_MARKET_US_FUND",
+		124: "TRD_MARKET_SG_FUND",
+		125: "TRD_MARKET_MY_FUND",
+		126: "TRD_MARKET_JP_FUND",
+	}
+	TrdMarket_value = map[string]int32{
+		"TRD_MARKET_UNKNOWN":             0,
+		"TRD_MARKET_HK":                  1,
+		"TRD_MARKET_US":                  2,
+		"TRD_MARKET_CN":                  3,
+		"TRD_MARKET_HKCC":                4,
+		"TRD_MARKET_FUTURES":             5,
+		"TRD_MARKET_SG":                  6,
+		"TRD_MARKET_CRYPTO":              7,
+		"TRD_MARKET_AU":                  8,
+		"TRD_MARKET_FUTURES_SIMULATE_HK": 10,
+		"TRD_MARKET_FUTURES_SIMULATE_US": 11,
+		"TRD_MARKET_FUTURES_SIMULATE_SG": 12,
+		"TRD_MARKET_FUTURES_SIMULATE_JP": 13,
+		"TRD_MARKET_JP":                  15,
+		"TRD_MARKET_PREDICTION":          17,
+		"TRD_MARKET_MY":                  111,
+		"TRD_MARKET_CA":                  112,
+		"TRD_MARKET_HK_FUND":             113,
+		"TRD_MARKET_US_FUND":             123,
+		"TRD_MARKET_SG_FUND":             124,
+		"TRD_MARKET_MY_FUND":             125,
+		"TRD_MARKET_JP_FUND":             126,
+	}
+)
+
+func (x TrdMarket) Enum() *TrdMarket {
+	p := new(TrdMarket)
+	*p = x
+	return p
+}
+
+func (x TrdMarket) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (TrdMarket) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[45].Descriptor()
+}
+
+func (TrdMarket) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[45]
+}
+
+func (x TrdMarket) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use TrdMarket.Descriptor instead.
+func (TrdMarket) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{45}
+}
+
+// Mirrors Trd_Common.TrdSubAccType: the same numbers, names in UPPER_SNAKE_CASE.
+type TrdSubAccType int32
+
+const (
+	TrdSubAccType_TRD_SUB_ACC_TYPE_NONE                          TrdSubAccType = 0
+	TrdSubAccType_TRD_SUB_ACC_TYPE_JP_GENERAL                    TrdSubAccType = 1
+	TrdSubAccType_TRD_SUB_ACC_TYPE_JP_TOKUTEI                    TrdSubAccType = 2
+	TrdSubAccType_TRD_SUB_ACC_TYPE_JP_NISA_GENERAL               TrdSubAccType = 3
+	TrdSubAccType_TRD_SUB_ACC_TYPE_JP_NISA_TSUMITATE             TrdSubAccType = 4
+	TrdSubAccType_TRD_SUB_ACC_TYPE_JP_GENERAL_SHORT              TrdSubAccType = 5
+	TrdSubAccType_TRD_SUB_ACC_TYPE_JP_TOKUTEI_SHORT              TrdSubAccType = 6
+	TrdSubAccType_TRD_SUB_ACC_TYPE_JP_HONPO_GENERAL              TrdSubAccType = 7
+	TrdSubAccType_TRD_SUB_ACC_TYPE_JP_GAIKOKU_GENERAL            TrdSubAccType = 8
+	TrdSubAccType_TRD_SUB_ACC_TYPE_JP_HONPO_TOKUTEI              TrdSubAccType = 9
+	TrdSubAccType_TRD_SUB_ACC_TYPE_JP_GAIKOKU_TOKUTEI            TrdSubAccType = 10
+	TrdSubAccType_TRD_SUB_ACC_TYPE_JP_DERIVATIVE_LONG            TrdSubAccType = 11
+	TrdSubAccType_TRD_SUB_ACC_TYPE_JP_DERIVATIVE_SHORT           TrdSubAccType = 12
+	TrdSubAccType_TRD_SUB_ACC_TYPE_JP_HONPO_DERIVATIVE_GENERAL   TrdSubAccType = 13
+	TrdSubAccType_TRD_SUB_ACC_TYPE_JP_GAIKOKU_DERIVATIVE_GENERAL TrdSubAccType = 14
+	TrdSubAccType_TRD_SUB_ACC_TYPE_JP_HONPO_DERIVATIVE_TOKUTEI   TrdSubAccType = 15
+	TrdSubAccType_TRD_SUB_ACC_TYPE_JP_GAIKOKU_DERIVATIVE_TOKUTEI TrdSubAccType = 16
+)
+
+// Enum value maps for TrdSubAccType.
+var (
+	TrdSubAccType_name = map[int32]string{
+		0:  "TRD_SUB_ACC_TYPE_NONE",
+		1:  "TRD_SUB_ACC_TYPE_JP_GENERAL",
+		2:  "TRD_SUB_ACC_TYPE_JP_TOKUTEI",
+		3:  "TRD_SUB_ACC_TYPE_JP_NISA_GENERAL",
+		4:  "TRD_SUB_ACC_TYPE_JP_NISA_TSUMITATE",
+		5:  "TRD_SUB_ACC_TYPE_JP_GENERAL_SHORT",
+		6:  "TRD_SUB_ACC_TYPE_JP_TOKUTEI_SHORT",
+		7:  "TRD_SUB_ACC_TYPE_JP_HONPO_GENERAL",
+		8:  "TRD_SUB_ACC_TYPE_JP_GAIKOKU_GENERAL",
+		9:  "TRD_SUB_ACC_TYPE_JP_HONPO_TOKUTEI",
+		10: "TRD_SUB_ACC_TYPE_JP_GAIKOKU_TOKUTEI",
+		11: "TRD_SUB_ACC_TYPE_JP_DERIVATIVE_LONG",
+		12: "TRD_SUB_ACC_TYPE_JP_DERIVATIVE_SHORT",
+		13: "TRD_SUB_ACC_TYPE_JP_HONPO_DERIVATIVE_GENERAL",
+		14: "TRD_SUB_ACC_TYPE_JP_GAIKOKU_DERIVATIVE_GENERAL",
+		15: "TRD_SUB_ACC_TYPE_JP_HONPO_DERIVATIVE_TOKUTEI",
+		16: "TRD_SUB_ACC_TYPE_JP_GAIKOKU_DERIVATIVE_TOKUTEI",
+	}
+	TrdSubAccType_value = map[string]int32{
+		"TRD_SUB_ACC_TYPE_NONE":                          0,
+		"TRD_SUB_ACC_TYPE_JP_GENERAL":                    1,
+		"TRD_SUB_ACC_TYPE_JP_TOKUTEI":                    2,
+		"TRD_SUB_ACC_TYPE_JP_NISA_GENERAL":               3,
+		"TRD_SUB_ACC_TYPE_JP_NISA_TSUMITATE":             4,
+		"TRD_SUB_ACC_TYPE_JP_GENERAL_SHORT":              5,
+		"TRD_SUB_ACC_TYPE_JP_TOKUTEI_SHORT":              6,
+		"TRD_SUB_ACC_TYPE_JP_HONPO_GENERAL":              7,
+		"TRD_SUB_ACC_TYPE_JP_GAIKOKU_GENERAL":            8,
+		"TRD_SUB_ACC_TYPE_JP_HONPO_TOKUTEI":              9,
+		"TRD_SUB_ACC_TYPE_JP_GAIKOKU_TOKUTEI":            10,
+		"TRD_SUB_ACC_TYPE_JP_DERIVATIVE_LONG":            11,
+		"TRD_SUB_ACC_TYPE_JP_DERIVATIVE_SHORT":           12,
+		"TRD_SUB_ACC_TYPE_JP_HONPO_DERIVATIVE_GENERAL":   13,
+		"TRD_SUB_ACC_TYPE_JP_GAIKOKU_DERIVATIVE_GENERAL": 14,
+		"TRD_SUB_ACC_TYPE_JP_HONPO_DERIVATIVE_TOKUTEI":   15,
+		"TRD_SUB_ACC_TYPE_JP_GAIKOKU_DERIVATIVE_TOKUTEI": 16,
+	}
+)
+
+func (x TrdSubAccType) Enum() *TrdSubAccType {
+	p := new(TrdSubAccType)
+	*p = x
+	return p
+}
+
+func (x TrdSubAccType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (TrdSubAccType) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[46].Descriptor()
+}
+
+func (TrdSubAccType) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[46]
+}
+
+func (x TrdSubAccType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use TrdSubAccType.Descriptor instead.
+func (TrdSubAccType) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{46}
+}
+
+// Mirrors Trd_Common.OrderType: the same numbers, names in UPPER_SNAKE_CASE.
+type OrderType int32
+
+const (
+	OrderType_ORDER_TYPE_UNKNOWN             OrderType = 0
+	OrderType_ORDER_TYPE_NORMAL              OrderType = 1
+	OrderType_ORDER_TYPE_MARKET              OrderType = 2
+	OrderType_ORDER_TYPE_ABSOLUTE_LIMIT      OrderType = 5
+	OrderType_ORDER_TYPE_AUCTION             OrderType = 6
+	OrderType_ORDER_TYPE_AUCTION_LIMIT       OrderType = 7
+	OrderType_ORDER_TYPE_SPECIAL_LIMIT       OrderType = 8
+	OrderType_ORDER_TYPE_SPECIAL_LIMIT_ALL   OrderType = 9
+	OrderType_ORDER_TYPE_STOP                OrderType = 10
+	OrderType_ORDER_TYPE_STOP_LIMIT          OrderType = 11
+	OrderType_ORDER_TYPE_MARKETIF_TOUCHED    OrderType = 12
+	OrderType_ORDER_TYPE_LIMITIF_TOUCHED     OrderType = 13
+	OrderType_ORDER_TYPE_TRAILING_STOP       OrderType = 14
+	OrderType_ORDER_TYPE_TRAILING_STOP_LIMIT OrderType = 15
+	OrderType_ORDER_TYPE_TWAP_MARKET         OrderType = 16
+	OrderType_ORDER_TYPE_TWAP_LIMIT          OrderType = 17
+	OrderType_ORDER_TYPE_VWAP_MARKET         OrderType = 18
+	OrderType_ORDER_TYPE_VWAP_LIMIT          OrderType = 19
+)
+
+// Enum value maps for OrderType.
+var (
+	OrderType_name = map[int32]string{
+		0:  "ORDER_TYPE_UNKNOWN",
+		1:  "ORDER_TYPE_NORMAL",
+		2:  "ORDER_TYPE_MARKET",
+		5:  "ORDER_TYPE_ABSOLUTE_LIMIT",
+		6:  "ORDER_TYPE_AUCTION",
+		7:  "ORDER_TYPE_AUCTION_LIMIT",
+		8:  "ORDER_TYPE_SPECIAL_LIMIT",
+		9:  "ORDER_TYPE_SPECIAL_LIMIT_ALL",
+		10: "ORDER_TYPE_STOP",
+		11: "ORDER_TYPE_STOP_LIMIT",
+		12: "ORDER_TYPE_MARKETIF_TOUCHED",
+		13: "ORDER_TYPE_LIMITIF_TOUCHED",
+		14: "ORDER_TYPE_TRAILING_STOP",
+		15: "ORDER_TYPE_TRAILING_STOP_LIMIT",
+		16: "ORDER_TYPE_TWAP_MARKET",
+		17: "ORDER_TYPE_TWAP_LIMIT",
+		18: "ORDER_TYPE_VWAP_MARKET",
+		19: "ORDER_TYPE_VWAP_LIMIT",
+	}
+	OrderType_value = map[string]int32{
+		"ORDER_TYPE_UNKNOWN":             0,
+		"ORDER_TYPE_NORMAL":              1,
+		"ORDER_TYPE_MARKET":              2,
+		"ORDER_TYPE_ABSOLUTE_LIMIT":      5,
+		"ORDER_TYPE_AUCTION":             6,
+		"ORDER_TYPE_AUCTION_LIMIT":       7,
+		"ORDER_TYPE_SPECIAL_LIMIT":       8,
+		"ORDER_TYPE_SPECIAL_LIMIT_ALL":   9,
+		"ORDER_TYPE_STOP":                10,
+		"ORDER_TYPE_STOP_LIMIT":          11,
+		"ORDER_TYPE_MARKETIF_TOUCHED":    12,
+		"ORDER_TYPE_LIMITIF_TOUCHED":     13,
+		"ORDER_TYPE_TRAILING_STOP":       14,
+		"ORDER_TYPE_TRAILING_STOP_LIMIT": 15,
+		"ORDER_TYPE_TWAP_MARKET":         16,
+		"ORDER_TYPE_TWAP_LIMIT":          17,
+		"ORDER_TYPE_VWAP_MARKET":         18,
+		"ORDER_TYPE_VWAP_LIMIT":          19,
+	}
+)
+
+func (x OrderType) Enum() *OrderType {
+	p := new(OrderType)
+	*p = x
+	return p
+}
+
+func (x OrderType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (OrderType) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[47].Descriptor()
+}
+
+func (OrderType) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[47]
+}
+
+func (x OrderType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use OrderType.Descriptor instead.
+func (OrderType) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{47}
+}
+
+// Mirrors Trd_Common.TrdSecMarket: the same numbers, names in UPPER_SNAKE_CASE.
+type TrdSecMarket int32
+
+const (
+	TrdSecMarket_TRD_SEC_MARKET_UNKNOWN TrdSecMarket = 0
+	TrdSecMarket_TRD_SEC_MARKET_HK      TrdSecMarket = 1
+	TrdSecMarket_TRD_SEC_MARKET_US      TrdSecMarket = 2
+	TrdSecMarket_TRD_SEC_MARKET_CN_SH   TrdSecMarket = 31
+	TrdSecMarket_TRD_SEC_MARKET_CN_SZ   TrdSecMarket = 32
+	TrdSecMarket_TRD_SEC_MARKET_SG      TrdSecMarket = 41
+	TrdSecMarket_TRD_SEC_MARKET_JP      TrdSecMarket = 51
+	TrdSecMarket_TRD_SEC_MARKET_AU      TrdSecMarket = 61
+	TrdSecMarket_TRD_SEC_MARKET_MY      TrdSecMarket = 71
+	TrdSecMarket_TRD_SEC_MARKET_CA      TrdSecMarket = 81
+	TrdSecMarket_TRD_SEC_MARKET_FX      TrdSecMarket = 91
+	TrdSecMarket_TRD_SEC_MARKET_CC      TrdSecMarket = 101
+	TrdSecMarket_TRD_SEC_MARKET_EC      TrdSecMarket = 111
+)
+
+// Enum value maps for TrdSecMarket.
+var (
+	TrdSecMarket_name = map[int32]string{
+		0:   "TRD_SEC_MARKET_UNKNOWN",
+		1:   "TRD_SEC_MARKET_HK",
+		2:   "TRD_SEC_MARKET_US",
+		31:  "TRD_SEC_MARKET_CN_SH",
+		32:  "TRD_SEC_MARKET_CN_SZ",
+		41:  "TRD_SEC_MARKET_SG",
+		51:  "TRD_SEC_MARKET_JP",
+		61:  "TRD_SEC_MARKET_AU",
+		71:  "TRD_SEC_MARKET_MY",
+		81:  "TRD_SEC_MARKET_CA",
+		91:  "TRD_SEC_MARKET_FX",
+		101: "TRD_SEC_MARKET_CC",
+		111: "TRD_SEC_MARKET_EC",
+	}
+	TrdSecMarket_value = map[string]int32{
+		"TRD_SEC_MARKET_UNKNOWN": 0,
+		"TRD_SEC_MARKET_HK":      1,
+		"TRD_SEC_MARKET_US":      2,
+		"TRD_SEC_MARKET_CN_SH":   31,
+		"TRD_SEC_MARKET_CN_SZ":   32,
+		"TRD_SEC_MARKET_SG":      41,
+		"TRD_SEC_MARKET_JP":      51,
+		"TRD_SEC_MARKET_AU":      61,
+		"TRD_SEC_MARKET_MY":      71,
+		"TRD_SEC_MARKET_CA":      81,
+		"TRD_SEC_MARKET_FX":      91,
+		"TRD_SEC_MARKET_CC":      101,
+		"TRD_SEC_MARKET_EC":      111,
+	}
+)
+
+func (x TrdSecMarket) Enum() *TrdSecMarket {
+	p := new(TrdSecMarket)
+	*p = x
+	return p
+}
+
+func (x TrdSecMarket) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (TrdSecMarket) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[48].Descriptor()
+}
+
+func (TrdSecMarket) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[48]
+}
+
+func (x TrdSecMarket) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use TrdSecMarket.Descriptor instead.
+func (TrdSecMarket) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{48}
+}
+
+// Mirrors Common.Session: the same numbers, names in UPPER_SNAKE_CASE.
+type Session int32
+
+const (
+	Session_SESSION_NONE      Session = 0
+	Session_SESSION_RTH       Session = 1
+	Session_SESSION_ETH       Session = 2
+	Session_SESSION_ALL       Session = 3
+	Session_SESSION_OVERNIGHT Session = 4
+)
+
+// Enum value maps for Session.
+var (
+	Session_name = map[int32]string{
+		0: "SESSION_NONE",
+		1: "SESSION_RTH",
+		2: "SESSION_ETH",
+		3: "SESSION_ALL",
+		4: "SESSION_OVERNIGHT",
+	}
+	Session_value = map[string]int32{
+		"SESSION_NONE":      0,
+		"SESSION_RTH":       1,
+		"SESSION_ETH":       2,
+		"SESSION_ALL":       3,
+		"SESSION_OVERNIGHT": 4,
+	}
+)
+
+func (x Session) Enum() *Session {
+	p := new(Session)
+	*p = x
+	return p
+}
+
+func (x Session) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Session) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[49].Descriptor()
+}
+
+func (Session) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[49]
+}
+
+func (x Session) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Session.Descriptor instead.
+func (Session) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{49}
+}
+
+// Mirrors Trd_Common.TrdSide: the same numbers, names in UPPER_SNAKE_CASE.
+type TrdSide int32
+
+const (
+	TrdSide_TRD_SIDE_UNKNOWN    TrdSide = 0
+	TrdSide_TRD_SIDE_BUY        TrdSide = 1
+	TrdSide_TRD_SIDE_SELL       TrdSide = 2
+	TrdSide_TRD_SIDE_SELL_SHORT TrdSide = 3
+	TrdSide_TRD_SIDE_BUY_BACK   TrdSide = 4
+)
+
+// Enum value maps for TrdSide.
+var (
+	TrdSide_name = map[int32]string{
+		0: "TRD_SIDE_UNKNOWN",
+		1: "TRD_SIDE_BUY",
+		2: "TRD_SIDE_SELL",
+		3: "TRD_SIDE_SELL_SHORT",
+		4: "TRD_SIDE_BUY_BACK",
+	}
+	TrdSide_value = map[string]int32{
+		"TRD_SIDE_UNKNOWN":    0,
+		"TRD_SIDE_BUY":        1,
+		"TRD_SIDE_SELL":       2,
+		"TRD_SIDE_SELL_SHORT": 3,
+		"TRD_SIDE_BUY_BACK":   4,
+	}
+)
+
+func (x TrdSide) Enum() *TrdSide {
+	p := new(TrdSide)
+	*p = x
+	return p
+}
+
+func (x TrdSide) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (TrdSide) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[50].Descriptor()
+}
+
+func (TrdSide) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[50]
+}
+
+func (x TrdSide) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use TrdSide.Descriptor instead.
+func (TrdSide) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{50}
+}
+
+// Mirrors Trd_Common.OrderStatus: the same numbers, names in UPPER_SNAKE_CASE.
+type OrderStatus int32
+
+const (
+	OrderStatus_ORDER_STATUS_UNSUBMITTED     OrderStatus = 0
+	OrderStatus_ORDER_STATUS_UNKNOWN         OrderStatus = -1
+	OrderStatus_ORDER_STATUS_WAITING_SUBMIT  OrderStatus = 1
+	OrderStatus_ORDER_STATUS_SUBMITTING      OrderStatus = 2
+	OrderStatus_ORDER_STATUS_SUBMIT_FAILED   OrderStatus = 3
+	OrderStatus_ORDER_STATUS_TIME_OUT        OrderStatus = 4
+	OrderStatus_ORDER_STATUS_SUBMITTED       OrderStatus = 5
+	OrderStatus_ORDER_STATUS_FILLED_PART     OrderStatus = 10
+	OrderStatus_ORDER_STATUS_FILLED_ALL      OrderStatus = 11
+	OrderStatus_ORDER_STATUS_CANCELLING_PART OrderStatus = 12
+	OrderStatus_ORDER_STATUS_CANCELLING_ALL  OrderStatus = 13
+	OrderStatus_ORDER_STATUS_CANCELLED_PART  OrderStatus = 14
+	OrderStatus_ORDER_STATUS_CANCELLED_ALL   OrderStatus = 15
+	OrderStatus_ORDER_STATUS_FAILED          OrderStatus = 21
+	OrderStatus_ORDER_STATUS_DISABLED        OrderStatus = 22
+	OrderStatus_ORDER_STATUS_DELETED         OrderStatus = 23
+	OrderStatus_ORDER_STATUS_FILL_CANCELLED  OrderStatus = 24
+)
+
+// Enum value maps for OrderStatus.
+var (
+	OrderStatus_name = map[int32]string{
+		0:  "ORDER_STATUS_UNSUBMITTED",
+		-1: "ORDER_STATUS_UNKNOWN",
+		1:  "ORDER_STATUS_WAITING_SUBMIT",
+		2:  "ORDER_STATUS_SUBMITTING",
+		3:  "ORDER_STATUS_SUBMIT_FAILED",
+		4:  "ORDER_STATUS_TIME_OUT",
+		5:  "ORDER_STATUS_SUBMITTED",
+		10: "ORDER_STATUS_FILLED_PART",
+		11: "ORDER_STATUS_FILLED_ALL",
+		12: "ORDER_STATUS_CANCELLING_PART",
+		13: "ORDER_STATUS_CANCELLING_ALL",
+		14: "ORDER_STATUS_CANCELLED_PART",
+		15: "ORDER_STATUS_CANCELLED_ALL",
+		21: "ORDER_STATUS_FAILED",
+		22: "ORDER_STATUS_DISABLED",
+		23: "ORDER_STATUS_DELETED",
+		24: "ORDER_STATUS_FILL_CANCELLED",
+	}
+	OrderStatus_value = map[string]int32{
+		"ORDER_STATUS_UNSUBMITTED":     0,
+		"ORDER_STATUS_UNKNOWN":         -1,
+		"ORDER_STATUS_WAITING_SUBMIT":  1,
+		"ORDER_STATUS_SUBMITTING":      2,
+		"ORDER_STATUS_SUBMIT_FAILED":   3,
+		"ORDER_STATUS_TIME_OUT":        4,
+		"ORDER_STATUS_SUBMITTED":       5,
+		"ORDER_STATUS_FILLED_PART":     10,
+		"ORDER_STATUS_FILLED_ALL":      11,
+		"ORDER_STATUS_CANCELLING_PART": 12,
+		"ORDER_STATUS_CANCELLING_ALL":  13,
+		"ORDER_STATUS_CANCELLED_PART":  14,
+		"ORDER_STATUS_CANCELLED_ALL":   15,
+		"ORDER_STATUS_FAILED":          21,
+		"ORDER_STATUS_DISABLED":        22,
+		"ORDER_STATUS_DELETED":         23,
+		"ORDER_STATUS_FILL_CANCELLED":  24,
+	}
+)
+
+func (x OrderStatus) Enum() *OrderStatus {
+	p := new(OrderStatus)
+	*p = x
+	return p
+}
+
+func (x OrderStatus) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (OrderStatus) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[51].Descriptor()
+}
+
+func (OrderStatus) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[51]
+}
+
+func (x OrderStatus) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use OrderStatus.Descriptor instead.
+func (OrderStatus) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{51}
+}
+
+// Mirrors Trd_Common.TimeInForce: the same numbers, names in UPPER_SNAKE_CASE.
+type TimeInForce int32
+
+const (
+	TimeInForce_TIME_IN_FORCE_DAY TimeInForce = 0
+	TimeInForce_TIME_IN_FORCE_GTC TimeInForce = 1
+	TimeInForce_TIME_IN_FORCE_IOC TimeInForce = 2
+	TimeInForce_TIME_IN_FORCE_GTD TimeInForce = 3
+)
+
+// Enum value maps for TimeInForce.
+var (
+	TimeInForce_name = map[int32]string{
+		0: "TIME_IN_FORCE_DAY",
+		1: "TIME_IN_FORCE_GTC",
+		2: "TIME_IN_FORCE_IOC",
+		3: "TIME_IN_FORCE_GTD",
+	}
+	TimeInForce_value = map[string]int32{
+		"TIME_IN_FORCE_DAY": 0,
+		"TIME_IN_FORCE_GTC": 1,
+		"TIME_IN_FORCE_IOC": 2,
+		"TIME_IN_FORCE_GTD": 3,
+	}
+)
+
+func (x TimeInForce) Enum() *TimeInForce {
+	p := new(TimeInForce)
+	*p = x
+	return p
+}
+
+func (x TimeInForce) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (TimeInForce) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[52].Descriptor()
+}
+
+func (TimeInForce) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[52]
+}
+
+func (x TimeInForce) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use TimeInForce.Descriptor instead.
+func (TimeInForce) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{52}
+}
+
+// Mirrors Trd_Common.TrailType: the same numbers, names in UPPER_SNAKE_CASE.
+type TrailType int32
+
+const (
+	TrailType_TRAIL_TYPE_UNKNOWN TrailType = 0
+	TrailType_TRAIL_TYPE_RATIO   TrailType = 1
+	TrailType_TRAIL_TYPE_AMOUNT  TrailType = 2
+)
+
+// Enum value maps for TrailType.
+var (
+	TrailType_name = map[int32]string{
+		0: "TRAIL_TYPE_UNKNOWN",
+		1: "TRAIL_TYPE_RATIO",
+		2: "TRAIL_TYPE_AMOUNT",
+	}
+	TrailType_value = map[string]int32{
+		"TRAIL_TYPE_UNKNOWN": 0,
+		"TRAIL_TYPE_RATIO":   1,
+		"TRAIL_TYPE_AMOUNT":  2,
+	}
+)
+
+func (x TrailType) Enum() *TrailType {
+	p := new(TrailType)
+	*p = x
+	return p
+}
+
+func (x TrailType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (TrailType) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[53].Descriptor()
+}
+
+func (TrailType) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[53]
+}
+
+func (x TrailType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use TrailType.Descriptor instead.
+func (TrailType) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{53}
+}
+
+// Mirrors Trd_Common.Currency: the same numbers, names in UPPER_SNAKE_CASE.
+type Currency int32
+
+const (
+	Currency_CURRENCY_UNKNOWN Currency = 0
+	Currency_CURRENCY_HKD     Currency = 1
+	Currency_CURRENCY_USD     Currency = 2
+	Currency_CURRENCY_CNH     Currency = 3
+	Currency_CURRENCY_JPY     Currency = 4
+	Currency_CURRENCY_SGD     Currency = 5
+	Currency_CURRENCY_AUD     Currency = 6
+	Currency_CURRENCY_CAD     Currency = 7
+	Currency_CURRENCY_MYR     Currency = 8
+	Currency_CURRENCY_NZD     Currency = 9
+)
+
+// Enum value maps for Currency.
+var (
+	Currency_name = map[int32]string{
+		0: "CURRENCY_UNKNOWN",
+		1: "CURRENCY_HKD",
+		2: "CURRENCY_USD",
+		3: "CURRENCY_CNH",
+		4: "CURRENCY_JPY",
+		5: "CURRENCY_SGD",
+		6: "CURRENCY_AUD",
+		7: "CURRENCY_CAD",
+		8: "CURRENCY_MYR",
+		9: "CURRENCY_NZD",
+	}
+	Currency_value = map[string]int32{
+		"CURRENCY_UNKNOWN": 0,
+		"CURRENCY_HKD":     1,
+		"CURRENCY_USD":     2,
+		"CURRENCY_CNH":     3,
+		"CURRENCY_JPY":     4,
+		"CURRENCY_SGD":     5,
+		"CURRENCY_AUD":     6,
+		"CURRENCY_CAD":     7,
+		"CURRENCY_MYR":     8,
+		"CURRENCY_NZD":     9,
+	}
+)
+
+func (x Currency) Enum() *Currency {
+	p := new(Currency)
+	*p = x
+	return p
+}
+
+func (x Currency) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Currency) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[54].Descriptor()
+}
+
+func (Currency) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[54]
+}
+
+func (x Currency) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Currency.Descriptor instead.
+func (Currency) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{54}
+}
+
+// Mirrors Qot_Common.OptionStrategyType: the same numbers, names in UPPER_SNAKE_CASE.
+type OptionStrategyType int32
+
+const (
+	OptionStrategyType_OPTION_STRATEGY_TYPE_UNKNOWN         OptionStrategyType = 0
+	OptionStrategyType_OPTION_STRATEGY_TYPE_SINGLE_OPTION   OptionStrategyType = 1
+	OptionStrategyType_OPTION_STRATEGY_TYPE_COVERED         OptionStrategyType = 2
+	OptionStrategyType_OPTION_STRATEGY_TYPE_SPREAD          OptionStrategyType = 4
+	OptionStrategyType_OPTION_STRATEGY_TYPE_STRADDLE        OptionStrategyType = 6
+	OptionStrategyType_OPTION_STRATEGY_TYPE_STRANGLE        OptionStrategyType = 7
+	OptionStrategyType_OPTION_STRATEGY_TYPE_COLLAR          OptionStrategyType = 8
+	OptionStrategyType_OPTION_STRATEGY_TYPE_BUTTERFLY       OptionStrategyType = 9
+	OptionStrategyType_OPTION_STRATEGY_TYPE_CONDOR          OptionStrategyType = 11
+	OptionStrategyType_OPTION_STRATEGY_TYPE_IRON_BUTTERFLY  OptionStrategyType = 13
+	OptionStrategyType_OPTION_STRATEGY_TYPE_IRON_CONDOR     OptionStrategyType = 14
+	OptionStrategyType_OPTION_STRATEGY_TYPE_CALENDAR_SPREAD OptionStrategyType = 15
+	OptionStrategyType_OPTION_STRATEGY_TYPE_DIAGONAL_SPREAD OptionStrategyType = 16
+	OptionStrategyType_OPTION_STRATEGY_TYPE_CUSTOMIZE       OptionStrategyType = 100
+)
+
+// Enum value maps for OptionStrategyType.
+var (
+	OptionStrategyType_name = map[int32]string{
+		0:   "OPTION_STRATEGY_TYPE_UNKNOWN",
+		1:   "OPTION_STRATEGY_TYPE_SINGLE_OPTION",
+		2:   "OPTION_STRATEGY_TYPE_COVERED",
+		4:   "OPTION_STRATEGY_TYPE_SPREAD",
+		6:   "OPTION_STRATEGY_TYPE_STRADDLE",
+		7:   "OPTION_STRATEGY_TYPE_STRANGLE",
+		8:   "OPTION_STRATEGY_TYPE_COLLAR",
+		9:   "OPTION_STRATEGY_TYPE_BUTTERFLY",
+		11:  "OPTION_STRATEGY_TYPE_CONDOR",
+		13:  "OPTION_STRATEGY_TYPE_IRON_BUTTERFLY",
+		14:  "OPTION_STRATEGY_TYPE_IRON_CONDOR",
+		15:  "OPTION_STRATEGY_TYPE_CALENDAR_SPREAD",
+		16:  "OPTION_STRATEGY_TYPE_DIAGONAL_SPREAD",
+		100: "OPTION_STRATEGY_TYPE_CUSTOMIZE",
+	}
+	OptionStrategyType_value = map[string]int32{
+		"OPTION_STRATEGY_TYPE_UNKNOWN":         0,
+		"OPTION_STRATEGY_TYPE_SINGLE_OPTION":   1,
+		"OPTION_STRATEGY_TYPE_COVERED":         2,
+		"OPTION_STRATEGY_TYPE_SPREAD":          4,
+		"OPTION_STRATEGY_TYPE_STRADDLE":        6,
+		"OPTION_STRATEGY_TYPE_STRANGLE":        7,
+		"OPTION_STRATEGY_TYPE_COLLAR":          8,
+		"OPTION_STRATEGY_TYPE_BUTTERFLY":       9,
+		"OPTION_STRATEGY_TYPE_CONDOR":          11,
+		"OPTION_STRATEGY_TYPE_IRON_BUTTERFLY":  13,
+		"OPTION_STRATEGY_TYPE_IRON_CONDOR":     14,
+		"OPTION_STRATEGY_TYPE_CALENDAR_SPREAD": 15,
+		"OPTION_STRATEGY_TYPE_DIAGONAL_SPREAD": 16,
+		"OPTION_STRATEGY_TYPE_CUSTOMIZE":       100,
+	}
+)
+
+func (x OptionStrategyType) Enum() *OptionStrategyType {
+	p := new(OptionStrategyType)
+	*p = x
+	return p
+}
+
+func (x OptionStrategyType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (OptionStrategyType) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[55].Descriptor()
+}
+
+func (OptionStrategyType) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[55]
+}
+
+func (x OptionStrategyType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use OptionStrategyType.Descriptor instead.
+func (OptionStrategyType) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{55}
+}
+
+// Mirrors Common.PredSide: the same numbers, names in UPPER_SNAKE_CASE.
+type PredSide int32
+
+const (
+	PredSide_PRED_SIDE_UNKNOWN PredSide = 0
+	PredSide_PRED_SIDE_YES     PredSide = 1
+	PredSide_PRED_SIDE_NO      PredSide = 2
+)
+
+// Enum value maps for PredSide.
+var (
+	PredSide_name = map[int32]string{
+		0: "PRED_SIDE_UNKNOWN",
+		1: "PRED_SIDE_YES",
+		2: "PRED_SIDE_NO",
+	}
+	PredSide_value = map[string]int32{
+		"PRED_SIDE_UNKNOWN": 0,
+		"PRED_SIDE_YES":     1,
+		"PRED_SIDE_NO":      2,
+	}
+)
+
+func (x PredSide) Enum() *PredSide {
+	p := new(PredSide)
+	*p = x
+	return p
+}
+
+func (x PredSide) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (PredSide) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[56].Descriptor()
+}
+
+func (PredSide) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[56]
+}
+
+func (x PredSide) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use PredSide.Descriptor instead.
+func (PredSide) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{56}
+}
+
+// Mirrors Trd_Common.OrderFillStatus: the same numbers, names in UPPER_SNAKE_CASE.
+type OrderFillStatus int32
+
+const (
+	OrderFillStatus_ORDER_FILL_STATUS_OK        OrderFillStatus = 0
+	OrderFillStatus_ORDER_FILL_STATUS_CANCELLED OrderFillStatus = 1
+	OrderFillStatus_ORDER_FILL_STATUS_CHANGED   OrderFillStatus = 2
+	OrderFillStatus_ORDER_FILL_STATUS_PAYOUT    OrderFillStatus = 3
+)
+
+// Enum value maps for OrderFillStatus.
+var (
+	OrderFillStatus_name = map[int32]string{
+		0: "ORDER_FILL_STATUS_OK",
+		1: "ORDER_FILL_STATUS_CANCELLED",
+		2: "ORDER_FILL_STATUS_CHANGED",
+		3: "ORDER_FILL_STATUS_PAYOUT",
+	}
+	OrderFillStatus_value = map[string]int32{
+		"ORDER_FILL_STATUS_OK":        0,
+		"ORDER_FILL_STATUS_CANCELLED": 1,
+		"ORDER_FILL_STATUS_CHANGED":   2,
+		"ORDER_FILL_STATUS_PAYOUT":    3,
+	}
+)
+
+func (x OrderFillStatus) Enum() *OrderFillStatus {
+	p := new(OrderFillStatus)
+	*p = x
+	return p
+}
+
+func (x OrderFillStatus) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (OrderFillStatus) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[57].Descriptor()
+}
+
+func (OrderFillStatus) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[57]
+}
+
+func (x OrderFillStatus) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use OrderFillStatus.Descriptor instead.
+func (OrderFillStatus) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{57}
+}
+
+// Mirrors Trd_FlowSummary.TrdCashFlowDirection: the same numbers, names in UPPER_SNAKE_CASE.
+type FlowSummaryTrdCashFlowDirection int32
+
+const (
+	FlowSummaryTrdCashFlowDirection_TRD_CASH_FLOW_DIRECTION_UNKNOWN FlowSummaryTrdCashFlowDirection = 0
+	FlowSummaryTrdCashFlowDirection_TRD_CASH_FLOW_DIRECTION_IN      FlowSummaryTrdCashFlowDirection = 1
+	FlowSummaryTrdCashFlowDirection_TRD_CASH_FLOW_DIRECTION_OUT     FlowSummaryTrdCashFlowDirection = 2
+)
+
+// Enum value maps for FlowSummaryTrdCashFlowDirection.
+var (
+	FlowSummaryTrdCashFlowDirection_name = map[int32]string{
+		0: "TRD_CASH_FLOW_DIRECTION_UNKNOWN",
+		1: "TRD_CASH_FLOW_DIRECTION_IN",
+		2: "TRD_CASH_FLOW_DIRECTION_OUT",
+	}
+	FlowSummaryTrdCashFlowDirection_value = map[string]int32{
+		"TRD_CASH_FLOW_DIRECTION_UNKNOWN": 0,
+		"TRD_CASH_FLOW_DIRECTION_IN":      1,
+		"TRD_CASH_FLOW_DIRECTION_OUT":     2,
+	}
+)
+
+func (x FlowSummaryTrdCashFlowDirection) Enum() *FlowSummaryTrdCashFlowDirection {
+	p := new(FlowSummaryTrdCashFlowDirection)
+	*p = x
+	return p
+}
+
+func (x FlowSummaryTrdCashFlowDirection) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (FlowSummaryTrdCashFlowDirection) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[58].Descriptor()
+}
+
+func (FlowSummaryTrdCashFlowDirection) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[58]
+}
+
+func (x FlowSummaryTrdCashFlowDirection) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use FlowSummaryTrdCashFlowDirection.Descriptor instead.
+func (FlowSummaryTrdCashFlowDirection) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{58}
+}
+
 // Mirrors GetGlobalState.C2S: same field numbers and wire types, snake_case names.
 type GetGlobalStateRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -73,17 +4511,17 @@ func (x *GetGlobalStateRequest) GetUserId() uint64 {
 // Mirrors GetGlobalState.S2C: same field numbers and wire types, snake_case names.
 type GetGlobalStateResponse struct {
 	state          protoimpl.MessageState `protogen:"open.v1"`
-	MarketHk       *int32                 `protobuf:"varint,1,opt,name=market_hk,json=marketHk,proto3,oneof" json:"market_hk,omitempty"`
-	MarketUs       *int32                 `protobuf:"varint,2,opt,name=market_us,json=marketUs,proto3,oneof" json:"market_us,omitempty"`
-	MarketSh       *int32                 `protobuf:"varint,3,opt,name=market_sh,json=marketSh,proto3,oneof" json:"market_sh,omitempty"`
-	MarketSz       *int32                 `protobuf:"varint,4,opt,name=market_sz,json=marketSz,proto3,oneof" json:"market_sz,omitempty"`
-	MarketHkFuture *int32                 `protobuf:"varint,5,opt,name=market_hk_future,json=marketHkFuture,proto3,oneof" json:"market_hk_future,omitempty"`
-	MarketUsFuture *int32                 `protobuf:"varint,15,opt,name=market_us_future,json=marketUsFuture,proto3,oneof" json:"market_us_future,omitempty"`
-	MarketSgFuture *int32                 `protobuf:"varint,17,opt,name=market_sg_future,json=marketSgFuture,proto3,oneof" json:"market_sg_future,omitempty"`
-	MarketJpFuture *int32                 `protobuf:"varint,18,opt,name=market_jp_future,json=marketJpFuture,proto3,oneof" json:"market_jp_future,omitempty"`
-	MarketSg       *int32                 `protobuf:"varint,19,opt,name=market_sg,json=marketSg,proto3,oneof" json:"market_sg,omitempty"`
-	MarketMy       *int32                 `protobuf:"varint,20,opt,name=market_my,json=marketMy,proto3,oneof" json:"market_my,omitempty"`
-	MarketJp       *int32                 `protobuf:"varint,21,opt,name=market_jp,json=marketJp,proto3,oneof" json:"market_jp,omitempty"`
+	MarketHk       *QotMarketState        `protobuf:"varint,1,opt,name=market_hk,json=marketHk,proto3,enum=futu.gateway.catalog.v1.QotMarketState,oneof" json:"market_hk,omitempty"`
+	MarketUs       *QotMarketState        `protobuf:"varint,2,opt,name=market_us,json=marketUs,proto3,enum=futu.gateway.catalog.v1.QotMarketState,oneof" json:"market_us,omitempty"`
+	MarketSh       *QotMarketState        `protobuf:"varint,3,opt,name=market_sh,json=marketSh,proto3,enum=futu.gateway.catalog.v1.QotMarketState,oneof" json:"market_sh,omitempty"`
+	MarketSz       *QotMarketState        `protobuf:"varint,4,opt,name=market_sz,json=marketSz,proto3,enum=futu.gateway.catalog.v1.QotMarketState,oneof" json:"market_sz,omitempty"`
+	MarketHkFuture *QotMarketState        `protobuf:"varint,5,opt,name=market_hk_future,json=marketHkFuture,proto3,enum=futu.gateway.catalog.v1.QotMarketState,oneof" json:"market_hk_future,omitempty"`
+	MarketUsFuture *QotMarketState        `protobuf:"varint,15,opt,name=market_us_future,json=marketUsFuture,proto3,enum=futu.gateway.catalog.v1.QotMarketState,oneof" json:"market_us_future,omitempty"`
+	MarketSgFuture *QotMarketState        `protobuf:"varint,17,opt,name=market_sg_future,json=marketSgFuture,proto3,enum=futu.gateway.catalog.v1.QotMarketState,oneof" json:"market_sg_future,omitempty"`
+	MarketJpFuture *QotMarketState        `protobuf:"varint,18,opt,name=market_jp_future,json=marketJpFuture,proto3,enum=futu.gateway.catalog.v1.QotMarketState,oneof" json:"market_jp_future,omitempty"`
+	MarketSg       *QotMarketState        `protobuf:"varint,19,opt,name=market_sg,json=marketSg,proto3,enum=futu.gateway.catalog.v1.QotMarketState,oneof" json:"market_sg,omitempty"`
+	MarketMy       *QotMarketState        `protobuf:"varint,20,opt,name=market_my,json=marketMy,proto3,enum=futu.gateway.catalog.v1.QotMarketState,oneof" json:"market_my,omitempty"`
+	MarketJp       *QotMarketState        `protobuf:"varint,21,opt,name=market_jp,json=marketJp,proto3,enum=futu.gateway.catalog.v1.QotMarketState,oneof" json:"market_jp,omitempty"`
 	QotLogined     *bool                  `protobuf:"varint,6,opt,name=qot_logined,json=qotLogined,proto3,oneof" json:"qot_logined,omitempty"`
 	TrdLogined     *bool                  `protobuf:"varint,7,opt,name=trd_logined,json=trdLogined,proto3,oneof" json:"trd_logined,omitempty"`
 	ServerVer      *int32                 `protobuf:"varint,8,opt,name=server_ver,json=serverVer,proto3,oneof" json:"server_ver,omitempty"`
@@ -128,81 +4566,81 @@ func (*GetGlobalStateResponse) Descriptor() ([]byte, []int) {
 	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{1}
 }
 
-func (x *GetGlobalStateResponse) GetMarketHk() int32 {
+func (x *GetGlobalStateResponse) GetMarketHk() QotMarketState {
 	if x != nil && x.MarketHk != nil {
 		return *x.MarketHk
 	}
-	return 0
+	return QotMarketState_QOT_MARKET_STATE_NONE
 }
 
-func (x *GetGlobalStateResponse) GetMarketUs() int32 {
+func (x *GetGlobalStateResponse) GetMarketUs() QotMarketState {
 	if x != nil && x.MarketUs != nil {
 		return *x.MarketUs
 	}
-	return 0
+	return QotMarketState_QOT_MARKET_STATE_NONE
 }
 
-func (x *GetGlobalStateResponse) GetMarketSh() int32 {
+func (x *GetGlobalStateResponse) GetMarketSh() QotMarketState {
 	if x != nil && x.MarketSh != nil {
 		return *x.MarketSh
 	}
-	return 0
+	return QotMarketState_QOT_MARKET_STATE_NONE
 }
 
-func (x *GetGlobalStateResponse) GetMarketSz() int32 {
+func (x *GetGlobalStateResponse) GetMarketSz() QotMarketState {
 	if x != nil && x.MarketSz != nil {
 		return *x.MarketSz
 	}
-	return 0
+	return QotMarketState_QOT_MARKET_STATE_NONE
 }
 
-func (x *GetGlobalStateResponse) GetMarketHkFuture() int32 {
+func (x *GetGlobalStateResponse) GetMarketHkFuture() QotMarketState {
 	if x != nil && x.MarketHkFuture != nil {
 		return *x.MarketHkFuture
 	}
-	return 0
+	return QotMarketState_QOT_MARKET_STATE_NONE
 }
 
-func (x *GetGlobalStateResponse) GetMarketUsFuture() int32 {
+func (x *GetGlobalStateResponse) GetMarketUsFuture() QotMarketState {
 	if x != nil && x.MarketUsFuture != nil {
 		return *x.MarketUsFuture
 	}
-	return 0
+	return QotMarketState_QOT_MARKET_STATE_NONE
 }
 
-func (x *GetGlobalStateResponse) GetMarketSgFuture() int32 {
+func (x *GetGlobalStateResponse) GetMarketSgFuture() QotMarketState {
 	if x != nil && x.MarketSgFuture != nil {
 		return *x.MarketSgFuture
 	}
-	return 0
+	return QotMarketState_QOT_MARKET_STATE_NONE
 }
 
-func (x *GetGlobalStateResponse) GetMarketJpFuture() int32 {
+func (x *GetGlobalStateResponse) GetMarketJpFuture() QotMarketState {
 	if x != nil && x.MarketJpFuture != nil {
 		return *x.MarketJpFuture
 	}
-	return 0
+	return QotMarketState_QOT_MARKET_STATE_NONE
 }
 
-func (x *GetGlobalStateResponse) GetMarketSg() int32 {
+func (x *GetGlobalStateResponse) GetMarketSg() QotMarketState {
 	if x != nil && x.MarketSg != nil {
 		return *x.MarketSg
 	}
-	return 0
+	return QotMarketState_QOT_MARKET_STATE_NONE
 }
 
-func (x *GetGlobalStateResponse) GetMarketMy() int32 {
+func (x *GetGlobalStateResponse) GetMarketMy() QotMarketState {
 	if x != nil && x.MarketMy != nil {
 		return *x.MarketMy
 	}
-	return 0
+	return QotMarketState_QOT_MARKET_STATE_NONE
 }
 
-func (x *GetGlobalStateResponse) GetMarketJp() int32 {
+func (x *GetGlobalStateResponse) GetMarketJp() QotMarketState {
 	if x != nil && x.MarketJp != nil {
 		return *x.MarketJp
 	}
-	return 0
+	return QotMarketState_QOT_MARKET_STATE_NONE
 }
 
 func (x *GetGlobalStateResponse) GetQotLogined() bool {
@@ -278,7 +4716,7 @@ func (x *GetGlobalStateResponse) GetConnId() uint64 {
 // Mirrors Common.ProgramStatus: same field numbers and wire types, snake_case names.
 type ProgramStatus struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Type          *int32                 `protobuf:"varint,1,opt,name=type,proto3,oneof" json:"type,omitempty"`
+	Type          *ProgramStatusType     `protobuf:"varint,1,opt,name=type,proto3,enum=futu.gateway.catalog.v1.ProgramStatusType,oneof" json:"type,omitempty"`
 	StrExtDesc    *string                `protobuf:"bytes,2,opt,name=str_ext_desc,json=strExtDesc,proto3,oneof" json:"str_ext_desc,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -314,11 +4752,11 @@ func (*ProgramStatus) Descriptor() ([]byte, []int) {
 	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{2}
 }
 
-func (x *ProgramStatus) GetType() int32 {
+func (x *ProgramStatus) GetType() ProgramStatusType {
 	if x != nil && x.Type != nil {
 		return *x.Type
 	}
-	return 0
+	return ProgramStatusType_PROGRAM_STATUS_TYPE_NONE
 }
 
 func (x *ProgramStatus) GetStrExtDesc() string {
@@ -437,7 +4875,7 @@ func (x *Security) GetCode() string {
 // Mirrors Qot_Common.QotHeader: same field numbers and wire types, snake_case names.
 type QotHeader struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	SecurityFirm  *int32                 `protobuf:"varint,1,opt,name=security_firm,json=securityFirm,proto3,oneof" json:"security_firm,omitempty"`
+	SecurityFirm  *SecurityFirm          `protobuf:"varint,1,opt,name=security_firm,json=securityFirm,proto3,enum=futu.gateway.catalog.v1.SecurityFirm,oneof" json:"security_firm,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -472,11 +4910,11 @@ func (*QotHeader) Descriptor() ([]byte, []int) {
 	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{5}
 }
 
-func (x *QotHeader) GetSecurityFirm() int32 {
+func (x *QotHeader) GetSecurityFirm() SecurityFirm {
 	if x != nil && x.SecurityFirm != nil {
 		return *x.SecurityFirm
 	}
-	return 0
+	return SecurityFirm_SECURITY_FIRM_UNKNOWN
 }
 
 // Mirrors Qot_GetMarketState.S2C: same field numbers and wire types, snake_case names.
@@ -529,7 +4967,7 @@ type GetMarketStateMarketInfo struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Security      *Security              `protobuf:"bytes,1,opt,name=security,proto3,oneof" json:"security,omitempty"`
 	Name          *string                `protobuf:"bytes,2,opt,name=name,proto3,oneof" json:"name,omitempty"`
-	MarketState   *int32                 `protobuf:"varint,3,opt,name=market_state,json=marketState,proto3,oneof" json:"market_state,omitempty"`
+	MarketState   *QotMarketState        `protobuf:"varint,3,opt,name=market_state,json=marketState,proto3,enum=futu.gateway.catalog.v1.QotMarketState,oneof" json:"market_state,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -578,18 +5016,18 @@ func (x *GetMarketStateMarketInfo) GetName() string {
 	return ""
 }
 
-func (x *GetMarketStateMarketInfo) GetMarketState() int32 {
+func (x *GetMarketStateMarketInfo) GetMarketState() QotMarketState {
 	if x != nil && x.MarketState != nil {
 		return *x.MarketState
 	}
-	return 0
+	return QotMarketState_QOT_MARKET_STATE_NONE
 }
 
 // Mirrors Qot_GetKL.C2S: same field numbers and wire types, snake_case names.
 type GetKLRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	RehabType     *int32                 `protobuf:"varint,1,opt,name=rehab_type,json=rehabType,proto3,oneof" json:"rehab_type,omitempty"`
-	KlType        *int32                 `protobuf:"varint,2,opt,name=kl_type,json=klType,proto3,oneof" json:"kl_type,omitempty"`
+	RehabType     *RehabType             `protobuf:"varint,1,opt,name=rehab_type,json=rehabType,proto3,enum=futu.gateway.catalog.v1.RehabType,oneof" json:"rehab_type,omitempty"`
+	KlType        *KLType                `protobuf:"varint,2,opt,name=kl_type,json=klType,proto3,enum=futu.gateway.catalog.v1.KLType,oneof" json:"kl_type,omitempty"`
 	Security      *Security              `protobuf:"bytes,3,opt,name=security,proto3,oneof" json:"security,omitempty"`
 	ReqNum        *int32                 `protobuf:"varint,4,opt,name=req_num,json=reqNum,proto3,oneof" json:"req_num,omitempty"`
 	Header        *QotHeader             `protobuf:"bytes,100,opt,name=header,proto3,oneof" json:"header,omitempty"`
@@ -627,18 +5065,18 @@ func (*GetKLRequest) Descriptor() ([]byte, []int) {
 	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{8}
 }
 
-func (x *GetKLRequest) GetRehabType() int32 {
+func (x *GetKLRequest) GetRehabType() RehabType {
 	if x != nil && x.RehabType != nil {
 		return *x.RehabType
 	}
-	return 0
+	return RehabType_REHAB_TYPE_NONE
 }
 
-func (x *GetKLRequest) GetKlType() int32 {
+func (x *GetKLRequest) GetKlType() KLType {
 	if x != nil && x.KlType != nil {
 		return *x.KlType
 	}
-	return 0
+	return KLType_KL_TYPE_UNKNOWN
 }
 
 func (x *GetKLRequest) GetSecurity() *Security {
@@ -875,8 +5313,8 @@ func (x *KLine) GetHpVolume() float64 {
 // Mirrors Qot_RequestHistoryKL.C2S: same field numbers and wire types, snake_case names.
 type RequestHistoryKLRequest struct {
 	state            protoimpl.MessageState `protogen:"open.v1"`
-	RehabType        *int32                 `protobuf:"varint,1,opt,name=rehab_type,json=rehabType,proto3,oneof" json:"rehab_type,omitempty"`
-	KlType           *int32                 `protobuf:"varint,2,opt,name=kl_type,json=klType,proto3,oneof" json:"kl_type,omitempty"`
+	RehabType        *RehabType             `protobuf:"varint,1,opt,name=rehab_type,json=rehabType,proto3,enum=futu.gateway.catalog.v1.RehabType,oneof" json:"rehab_type,omitempty"`
+	KlType           *KLType                `protobuf:"varint,2,opt,name=kl_type,json=klType,proto3,enum=futu.gateway.catalog.v1.KLType,oneof" json:"kl_type,omitempty"`
 	Security         *Security              `protobuf:"bytes,3,opt,name=security,proto3,oneof" json:"security,omitempty"`
 	BeginTime        *string                `protobuf:"bytes,4,opt,name=begin_time,json=beginTime,proto3,oneof" json:"begin_time,omitempty"`
 	EndTime          *string                `protobuf:"bytes,5,opt,name=end_time,json=endTime,proto3,oneof" json:"end_time,omitempty"`
@@ -920,18 +5358,18 @@ func (*RequestHistoryKLRequest) Descriptor() ([]byte, []int) {
 	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{11}
 }
 
-func (x *RequestHistoryKLRequest) GetRehabType() int32 {
+func (x *RequestHistoryKLRequest) GetRehabType() RehabType {
 	if x != nil && x.RehabType != nil {
 		return *x.RehabType
 	}
-	return 0
+	return RehabType_REHAB_TYPE_NONE
 }
 
-func (x *RequestHistoryKLRequest) GetKlType() int32 {
+func (x *RequestHistoryKLRequest) GetKlType() KLType {
 	if x != nil && x.KlType != nil {
 		return *x.KlType
 	}
-	return 0
+	return KLType_KL_TYPE_UNKNOWN
 }
 
 func (x *RequestHistoryKLRequest) GetSecurity() *Security {
@@ -1589,7 +6027,7 @@ type GetOrderBookRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Security      *Security              `protobuf:"bytes,1,opt,name=security,proto3,oneof" json:"security,omitempty"`
 	Num           *int32                 `protobuf:"varint,2,opt,name=num,proto3,oneof" json:"num,omitempty"`
-	OrderBookType *int32                 `protobuf:"varint,4,opt,name=order_book_type,json=orderBookType,proto3,oneof" json:"order_book_type,omitempty"`
+	OrderBookType *OrderBookType         `protobuf:"varint,4,opt,name=order_book_type,json=orderBookType,proto3,enum=futu.gateway.catalog.v1.OrderBookType,oneof" json:"order_book_type,omitempty"`
 	Header        *QotHeader             `protobuf:"bytes,100,opt,name=header,proto3,oneof" json:"header,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1639,11 +6077,11 @@ func (x *GetOrderBookRequest) GetNum() int32 {
 	return 0
 }
 
-func (x *GetOrderBookRequest) GetOrderBookType() int32 {
+func (x *GetOrderBookRequest) GetOrderBookType() OrderBookType {
 	if x != nil && x.OrderBookType != nil {
 		return *x.OrderBookType
 	}
-	return 0
+	return OrderBookType_ORDER_BOOK_TYPE_NORMAL
 }
 
 func (x *GetOrderBookRequest) GetHeader() *QotHeader {
@@ -1664,7 +6102,7 @@ type GetOrderBookResponse struct {
 	SvrRecvTimeBidTimestamp *float64               `protobuf:"fixed64,5,opt,name=svr_recv_time_bid_timestamp,json=svrRecvTimeBidTimestamp,proto3,oneof" json:"svr_recv_time_bid_timestamp,omitempty"`
 	SvrRecvTimeAsk          *string                `protobuf:"bytes,6,opt,name=svr_recv_time_ask,json=svrRecvTimeAsk,proto3,oneof" json:"svr_recv_time_ask,omitempty"`
 	SvrRecvTimeAskTimestamp *float64               `protobuf:"fixed64,7,opt,name=svr_recv_time_ask_timestamp,json=svrRecvTimeAskTimestamp,proto3,oneof" json:"svr_recv_time_ask_timestamp,omitempty"`
-	OrderBookType           *int32                 `protobuf:"varint,9,opt,name=order_book_type,json=orderBookType,proto3,oneof" json:"order_book_type,omitempty"`
+	OrderBookType           *OrderBookType         `protobuf:"varint,9,opt,name=order_book_type,json=orderBookType,proto3,enum=futu.gateway.catalog.v1.OrderBookType,oneof" json:"order_book_type,omitempty"`
 	unknownFields           protoimpl.UnknownFields
 	sizeCache               protoimpl.SizeCache
 }
@@ -1755,11 +6193,11 @@ func (x *GetOrderBookResponse) GetSvrRecvTimeAskTimestamp() float64 {
 	return 0
 }
 
-func (x *GetOrderBookResponse) GetOrderBookType() int32 {
+func (x *GetOrderBookResponse) GetOrderBookType() OrderBookType {
 	if x != nil && x.OrderBookType != nil {
 		return *x.OrderBookType
 	}
-	return 0
+	return OrderBookType_ORDER_BOOK_TYPE_NORMAL
 }
 
 // Mirrors Qot_Common.OrderBook: same field numbers and wire types, snake_case names.
@@ -2019,12 +6457,12 @@ type Ticker struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Time          *string                `protobuf:"bytes,1,opt,name=time,proto3,oneof" json:"time,omitempty"`
 	Sequence      *int64                 `protobuf:"varint,2,opt,name=sequence,proto3,oneof" json:"sequence,omitempty"`
-	Dir           *int32                 `protobuf:"varint,3,opt,name=dir,proto3,oneof" json:"dir,omitempty"`
+	Dir           *TickerDirection       `protobuf:"varint,3,opt,name=dir,proto3,enum=futu.gateway.catalog.v1.TickerDirection,oneof" json:"dir,omitempty"`
 	Price         *float64               `protobuf:"fixed64,4,opt,name=price,proto3,oneof" json:"price,omitempty"`
 	Volume        *int64                 `protobuf:"varint,5,opt,name=volume,proto3,oneof" json:"volume,omitempty"`
 	Turnover      *float64               `protobuf:"fixed64,6,opt,name=turnover,proto3,oneof" json:"turnover,omitempty"`
 	RecvTime      *float64               `protobuf:"fixed64,7,opt,name=recv_time,json=recvTime,proto3,oneof" json:"recv_time,omitempty"`
-	Type          *int32                 `protobuf:"varint,8,opt,name=type,proto3,oneof" json:"type,omitempty"`
+	Type          *TickerType            `protobuf:"varint,8,opt,name=type,proto3,enum=futu.gateway.catalog.v1.TickerType,oneof" json:"type,omitempty"`
 	TypeSign      *int32                 `protobuf:"varint,9,opt,name=type_sign,json=typeSign,proto3,oneof" json:"type_sign,omitempty"`
 	PushDataType  *int32                 `protobuf:"varint,10,opt,name=push_data_type,json=pushDataType,proto3,oneof" json:"push_data_type,omitempty"`
 	Timestamp     *float64               `protobuf:"fixed64,11,opt,name=timestamp,proto3,oneof" json:"timestamp,omitempty"`
@@ -2077,11 +6515,11 @@ func (x *Ticker) GetSequence() int64 {
 	return 0
 }
 
-func (x *Ticker) GetDir() int32 {
+func (x *Ticker) GetDir() TickerDirection {
 	if x != nil && x.Dir != nil {
 		return *x.Dir
 	}
-	return 0
+	return TickerDirection_TICKER_DIRECTION_UNKNOWN
 }
 
 func (x *Ticker) GetPrice() float64 {
@@ -2112,11 +6550,11 @@ func (x *Ticker) GetRecvTime() float64 {
 	return 0
 }
 
-func (x *Ticker) GetType() int32 {
+func (x *Ticker) GetType() TickerType {
 	if x != nil && x.Type != nil {
 		return *x.Type
 	}
-	return 0
+	return TickerType_TICKER_TYPE_UNKNOWN
 }
 
 func (x *Ticker) GetTypeSign() int32 {
@@ -2781,7 +7219,7 @@ type GetSecuritySnapshotSnapshotBasicData struct {
 	state                   protoimpl.MessageState `protogen:"open.v1"`
 	Security                *Security              `protobuf:"bytes,1,opt,name=security,proto3,oneof" json:"security,omitempty"`
 	Name                    *string                `protobuf:"bytes,41,opt,name=name,proto3,oneof" json:"name,omitempty"`
-	Type                    *int32                 `protobuf:"varint,2,opt,name=type,proto3,oneof" json:"type,omitempty"`
+	Type                    *SecurityType          `protobuf:"varint,2,opt,name=type,proto3,enum=futu.gateway.catalog.v1.SecurityType,oneof" json:"type,omitempty"`
 	IsSuspend               *bool                  `protobuf:"varint,3,opt,name=is_suspend,json=isSuspend,proto3,oneof" json:"is_suspend,omitempty"`
 	ListTime                *string                `protobuf:"bytes,4,opt,name=list_time,json=listTime,proto3,oneof" json:"list_time,omitempty"`
 	LotSize                 *int32                 `protobuf:"varint,5,opt,name=lot_size,json=lotSize,proto3,oneof" json:"lot_size,omitempty"`
@@ -2818,7 +7256,7 @@ type GetSecuritySnapshotSnapshotBasicData struct {
 	LowestHistoryPrice      *float64               `protobuf:"fixed64,36,opt,name=lowest_history_price,json=lowestHistoryPrice,proto3,oneof" json:"lowest_history_price,omitempty"`
 	PreMarket               *PreAfterMarketData    `protobuf:"bytes,37,opt,name=pre_market,json=preMarket,proto3,oneof" json:"pre_market,omitempty"`
 	AfterMarket             *PreAfterMarketData    `protobuf:"bytes,38,opt,name=after_market,json=afterMarket,proto3,oneof" json:"after_market,omitempty"`
-	SecStatus               *int32                 `protobuf:"varint,39,opt,name=sec_status,json=secStatus,proto3,oneof" json:"sec_status,omitempty"`
+	SecStatus               *SecurityStatus        `protobuf:"varint,39,opt,name=sec_status,json=secStatus,proto3,enum=futu.gateway.catalog.v1.SecurityStatus,oneof" json:"sec_status,omitempty"`
 	ClosePrice5Minute       *float64               `protobuf:"fixed64,40,opt,name=close_price5_minute,json=closePrice5Minute,proto3,oneof" json:"close_price5_minute,omitempty"`
 	Overnight               *PreAfterMarketData    `protobuf:"bytes,42,opt,name=overnight,proto3,oneof" json:"overnight,omitempty"`
 	HpVolume                *float64               `protobuf:"fixed64,43,opt,name=hp_volume,json=hpVolume,proto3,oneof" json:"hp_volume,omitempty"`
@@ -2872,11 +7310,11 @@ func (x *GetSecuritySnapshotSnapshotBasicData) GetName() string {
 	return ""
 }
 
-func (x *GetSecuritySnapshotSnapshotBasicData) GetType() int32 {
+func (x *GetSecuritySnapshotSnapshotBasicData) GetType() SecurityType {
 	if x != nil && x.Type != nil {
 		return *x.Type
 	}
-	return 0
+	return SecurityType_SECURITY_TYPE_UNKNOWN
 }
 
 func (x *GetSecuritySnapshotSnapshotBasicData) GetIsSuspend() bool {
@@ -3131,11 +7569,11 @@ func (x *GetSecuritySnapshotSnapshotBasicData) GetAfterMarket() *PreAfterMarketD
 	return nil
 }
 
-func (x *GetSecuritySnapshotSnapshotBasicData) GetSecStatus() int32 {
+func (x *GetSecuritySnapshotSnapshotBasicData) GetSecStatus() SecurityStatus {
 	if x != nil && x.SecStatus != nil {
 		return *x.SecStatus
 	}
-	return 0
+	return SecurityStatus_SECURITY_STATUS_UNKNOWN
 }
 
 func (x *GetSecuritySnapshotSnapshotBasicData) GetClosePrice5Minute() float64 {
@@ -3443,7 +7881,7 @@ func (x *GetSecuritySnapshotEquitySnapshotExData) GetDividendLfyRatio() float64 
 type GetSecuritySnapshotWarrantSnapshotExData struct {
 	state              protoimpl.MessageState `protogen:"open.v1"`
 	ConversionRate     *float64               `protobuf:"fixed64,1,opt,name=conversion_rate,json=conversionRate,proto3,oneof" json:"conversion_rate,omitempty"`
-	WarrantType        *int32                 `protobuf:"varint,2,opt,name=warrant_type,json=warrantType,proto3,oneof" json:"warrant_type,omitempty"`
+	WarrantType        *WarrantType           `protobuf:"varint,2,opt,name=warrant_type,json=warrantType,proto3,enum=futu.gateway.catalog.v1.WarrantType,oneof" json:"warrant_type,omitempty"`
 	StrikePrice        *float64               `protobuf:"fixed64,3,opt,name=strike_price,json=strikePrice,proto3,oneof" json:"strike_price,omitempty"`
 	MaturityTime       *string                `protobuf:"bytes,4,opt,name=maturity_time,json=maturityTime,proto3,oneof" json:"maturity_time,omitempty"`
 	EndTradeTime       *string                `protobuf:"bytes,5,opt,name=end_trade_time,json=endTradeTime,proto3,oneof" json:"end_trade_time,omitempty"`
@@ -3465,7 +7903,7 @@ type GetSecuritySnapshotWarrantSnapshotExData struct {
 	Score              *float64               `protobuf:"fixed64,21,opt,name=score,proto3,oneof" json:"score,omitempty"`
 	UpperStrikePrice   *float64               `protobuf:"fixed64,22,opt,name=upper_strike_price,json=upperStrikePrice,proto3,oneof" json:"upper_strike_price,omitempty"`
 	LowerStrikePrice   *float64               `protobuf:"fixed64,23,opt,name=lower_strike_price,json=lowerStrikePrice,proto3,oneof" json:"lower_strike_price,omitempty"`
-	InLinePriceStatus  *int32                 `protobuf:"varint,24,opt,name=in_line_price_status,json=inLinePriceStatus,proto3,oneof" json:"in_line_price_status,omitempty"`
+	InLinePriceStatus  *PriceType             `protobuf:"varint,24,opt,name=in_line_price_status,json=inLinePriceStatus,proto3,enum=futu.gateway.catalog.v1.PriceType,oneof" json:"in_line_price_status,omitempty"`
 	IssuerCode         *string                `protobuf:"bytes,25,opt,name=issuer_code,json=issuerCode,proto3,oneof" json:"issuer_code,omitempty"`
 	unknownFields      protoimpl.UnknownFields
 	sizeCache          protoimpl.SizeCache
@@ -3508,11 +7946,11 @@ func (x *GetSecuritySnapshotWarrantSnapshotExData) GetConversionRate() float64 {
 	return 0
 }
 
-func (x *GetSecuritySnapshotWarrantSnapshotExData) GetWarrantType() int32 {
+func (x *GetSecuritySnapshotWarrantSnapshotExData) GetWarrantType() WarrantType {
 	if x != nil && x.WarrantType != nil {
 		return *x.WarrantType
 	}
-	return 0
+	return WarrantType_WARRANT_TYPE_UNKNOWN
 }
 
 func (x *GetSecuritySnapshotWarrantSnapshotExData) GetStrikePrice() float64 {
@@ -3662,11 +8100,11 @@ func (x *GetSecuritySnapshotWarrantSnapshotExData) GetLowerStrikePrice() float64
 	return 0
 }
 
-func (x *GetSecuritySnapshotWarrantSnapshotExData) GetInLinePriceStatus() int32 {
+func (x *GetSecuritySnapshotWarrantSnapshotExData) GetInLinePriceStatus() PriceType {
 	if x != nil && x.InLinePriceStatus != nil {
 		return *x.InLinePriceStatus
 	}
-	return 0
+	return PriceType_PRICE_TYPE_UNKNOW
 }
 
 func (x *GetSecuritySnapshotWarrantSnapshotExData) GetIssuerCode() string {
@@ -3679,7 +8117,7 @@ func (x *GetSecuritySnapshotWarrantSnapshotExData) GetIssuerCode() string {
 // Mirrors Qot_GetSecuritySnapshot.OptionSnapshotExData: same field numbers and wire types, snake_case names.
 type GetSecuritySnapshotOptionSnapshotExData struct {
 	state                protoimpl.MessageState `protogen:"open.v1"`
-	Type                 *int32                 `protobuf:"varint,1,opt,name=type,proto3,oneof" json:"type,omitempty"`
+	Type                 *OptionType            `protobuf:"varint,1,opt,name=type,proto3,enum=futu.gateway.catalog.v1.OptionType,oneof" json:"type,omitempty"`
 	Owner                *Security              `protobuf:"bytes,2,opt,name=owner,proto3,oneof" json:"owner,omitempty"`
 	StrikeTime           *string                `protobuf:"bytes,3,opt,name=strike_time,json=strikeTime,proto3,oneof" json:"strike_time,omitempty"`
 	StrikePrice          *float64               `protobuf:"fixed64,4,opt,name=strike_price,json=strikePrice,proto3,oneof" json:"strike_price,omitempty"`
@@ -3694,12 +8132,12 @@ type GetSecuritySnapshotOptionSnapshotExData struct {
 	Theta                *float64               `protobuf:"fixed64,12,opt,name=theta,proto3,oneof" json:"theta,omitempty"`
 	Rho                  *float64               `protobuf:"fixed64,13,opt,name=rho,proto3,oneof" json:"rho,omitempty"`
 	StrikeTimestamp      *float64               `protobuf:"fixed64,14,opt,name=strike_timestamp,json=strikeTimestamp,proto3,oneof" json:"strike_timestamp,omitempty"`
-	IndexOptionType      *int32                 `protobuf:"varint,15,opt,name=index_option_type,json=indexOptionType,proto3,oneof" json:"index_option_type,omitempty"`
+	IndexOptionType      *IndexOptionType       `protobuf:"varint,15,opt,name=index_option_type,json=indexOptionType,proto3,enum=futu.gateway.catalog.v1.IndexOptionType,oneof" json:"index_option_type,omitempty"`
 	NetOpenInterest      *int32                 `protobuf:"varint,16,opt,name=net_open_interest,json=netOpenInterest,proto3,oneof" json:"net_open_interest,omitempty"`
 	ExpiryDateDistance   *int32                 `protobuf:"varint,17,opt,name=expiry_date_distance,json=expiryDateDistance,proto3,oneof" json:"expiry_date_distance,omitempty"`
 	ContractNominalValue *float64               `protobuf:"fixed64,18,opt,name=contract_nominal_value,json=contractNominalValue,proto3,oneof" json:"contract_nominal_value,omitempty"`
 	OwnerLotMultiplier   *float64               `protobuf:"fixed64,19,opt,name=owner_lot_multiplier,json=ownerLotMultiplier,proto3,oneof" json:"owner_lot_multiplier,omitempty"`
-	OptionAreaType       *int32                 `protobuf:"varint,20,opt,name=option_area_type,json=optionAreaType,proto3,oneof" json:"option_area_type,omitempty"`
+	OptionAreaType       *OptionAreaType        `protobuf:"varint,20,opt,name=option_area_type,json=optionAreaType,proto3,enum=futu.gateway.catalog.v1.OptionAreaType,oneof" json:"option_area_type,omitempty"`
 	ContractMultiplier   *float64               `protobuf:"fixed64,21,opt,name=contract_multiplier,json=contractMultiplier,proto3,oneof" json:"contract_multiplier,omitempty"`
 	unknownFields        protoimpl.UnknownFields
 	sizeCache            protoimpl.SizeCache
@@ -3735,11 +8173,11 @@ func (*GetSecuritySnapshotOptionSnapshotExData) Descriptor() ([]byte, []int) {
 	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{39}
 }
 
-func (x *GetSecuritySnapshotOptionSnapshotExData) GetType() int32 {
+func (x *GetSecuritySnapshotOptionSnapshotExData) GetType() OptionType {
 	if x != nil && x.Type != nil {
 		return *x.Type
 	}
-	return 0
+	return OptionType_OPTION_TYPE_UNKNOWN
 }
 
 func (x *GetSecuritySnapshotOptionSnapshotExData) GetOwner() *Security {
@@ -3840,11 +8278,11 @@ func (x *GetSecuritySnapshotOptionSnapshotExData) GetStrikeTimestamp() float64 {
 	return 0
 }
 
-func (x *GetSecuritySnapshotOptionSnapshotExData) GetIndexOptionType() int32 {
+func (x *GetSecuritySnapshotOptionSnapshotExData) GetIndexOptionType() IndexOptionType {
 	if x != nil && x.IndexOptionType != nil {
 		return *x.IndexOptionType
 	}
-	return 0
+	return IndexOptionType_INDEX_OPTION_TYPE_UNKNOWN
 }
 
 func (x *GetSecuritySnapshotOptionSnapshotExData) GetNetOpenInterest() int32 {
@@ -3875,11 +8313,11 @@ func (x *GetSecuritySnapshotOptionSnapshotExData) GetOwnerLotMultiplier() float6
 	return 0
 }
 
-func (x *GetSecuritySnapshotOptionSnapshotExData) GetOptionAreaType() int32 {
+func (x *GetSecuritySnapshotOptionSnapshotExData) GetOptionAreaType() OptionAreaType {
 	if x != nil && x.OptionAreaType != nil {
 		return *x.OptionAreaType
 	}
-	return 0
+	return OptionAreaType_OPTION_AREA_TYPE_UNKNOWN
 }
 
 func (x *GetSecuritySnapshotOptionSnapshotExData) GetContractMultiplier() float64 {
@@ -4104,7 +8542,7 @@ type GetSecuritySnapshotTrustSnapshotExData struct {
 	OutstandingUnits *int64                 `protobuf:"varint,3,opt,name=outstanding_units,json=outstandingUnits,proto3,oneof" json:"outstanding_units,omitempty"`
 	NetAssetValue    *float64               `protobuf:"fixed64,4,opt,name=net_asset_value,json=netAssetValue,proto3,oneof" json:"net_asset_value,omitempty"`
 	Premium          *float64               `protobuf:"fixed64,5,opt,name=premium,proto3,oneof" json:"premium,omitempty"`
-	AssetClass       *int32                 `protobuf:"varint,6,opt,name=asset_class,json=assetClass,proto3,oneof" json:"asset_class,omitempty"`
+	AssetClass       *AssetClass            `protobuf:"varint,6,opt,name=asset_class,json=assetClass,proto3,enum=futu.gateway.catalog.v1.AssetClass,oneof" json:"asset_class,omitempty"`
 	unknownFields    protoimpl.UnknownFields
 	sizeCache        protoimpl.SizeCache
 }
@@ -4174,11 +8612,11 @@ func (x *GetSecuritySnapshotTrustSnapshotExData) GetPremium() float64 {
 	return 0
 }
 
-func (x *GetSecuritySnapshotTrustSnapshotExData) GetAssetClass() int32 {
+func (x *GetSecuritySnapshotTrustSnapshotExData) GetAssetClass() AssetClass {
 	if x != nil && x.AssetClass != nil {
 		return *x.AssetClass
 	}
-	return 0
+	return AssetClass_ASSET_CLASS_UNKNOW
 }
 
 // Mirrors Qot_RequestTradeDate.C2S: same field numbers and wire types, snake_case names.
@@ -4308,7 +8746,7 @@ type RequestTradeDateTradeDate struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Time          *string                `protobuf:"bytes,1,opt,name=time,proto3,oneof" json:"time,omitempty"`
 	Timestamp     *float64               `protobuf:"fixed64,2,opt,name=timestamp,proto3,oneof" json:"timestamp,omitempty"`
-	TradeDateType *int32                 `protobuf:"varint,3,opt,name=trade_date_type,json=tradeDateType,proto3,oneof" json:"trade_date_type,omitempty"`
+	TradeDateType *TradeDateType         `protobuf:"varint,3,opt,name=trade_date_type,json=tradeDateType,proto3,enum=futu.gateway.catalog.v1.TradeDateType,oneof" json:"trade_date_type,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -4357,11 +8795,11 @@ func (x *RequestTradeDateTradeDate) GetTimestamp() float64 {
 	return 0
 }
 
-func (x *RequestTradeDateTradeDate) GetTradeDateType() int32 {
+func (x *RequestTradeDateTradeDate) GetTradeDateType() TradeDateType {
 	if x != nil && x.TradeDateType != nil {
 		return *x.TradeDateType
 	}
-	return 0
+	return TradeDateType_TRADE_DATE_TYPE_WHOLE
 }
 
 // Mirrors Qot_GetSuspend.C2S: same field numbers and wire types, snake_case names.
@@ -4587,8 +9025,8 @@ func (x *GetSuspendSuspend) GetTimestamp() float64 {
 // Mirrors Qot_GetPlateSet.C2S: same field numbers and wire types, snake_case names.
 type GetPlateSetRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Market        *int32                 `protobuf:"varint,1,opt,name=market,proto3,oneof" json:"market,omitempty"`
-	PlateSetType  *int32                 `protobuf:"varint,2,opt,name=plate_set_type,json=plateSetType,proto3,oneof" json:"plate_set_type,omitempty"`
+	Market        *QotMarket             `protobuf:"varint,1,opt,name=market,proto3,enum=futu.gateway.catalog.v1.QotMarket,oneof" json:"market,omitempty"`
+	PlateSetType  *PlateSetType          `protobuf:"varint,2,opt,name=plate_set_type,json=plateSetType,proto3,enum=futu.gateway.catalog.v1.PlateSetType,oneof" json:"plate_set_type,omitempty"`
 	Header        *QotHeader             `protobuf:"bytes,100,opt,name=header,proto3,oneof" json:"header,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -4624,18 +9062,18 @@ func (*GetPlateSetRequest) Descriptor() ([]byte, []int) {
 	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{51}
 }
 
-func (x *GetPlateSetRequest) GetMarket() int32 {
+func (x *GetPlateSetRequest) GetMarket() QotMarket {
 	if x != nil && x.Market != nil {
 		return *x.Market
 	}
-	return 0
+	return QotMarket_QOT_MARKET_UNKNOWN
 }
 
-func (x *GetPlateSetRequest) GetPlateSetType() int32 {
+func (x *GetPlateSetRequest) GetPlateSetType() PlateSetType {
 	if x != nil && x.PlateSetType != nil {
 		return *x.PlateSetType
 	}
-	return 0
+	return PlateSetType_PLATE_SET_TYPE_ALL
 }
 
 func (x *GetPlateSetRequest) GetHeader() *QotHeader {
@@ -4695,7 +9133,7 @@ type PlateInfo struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Plate         *Security              `protobuf:"bytes,1,opt,name=plate,proto3,oneof" json:"plate,omitempty"`
 	Name          *string                `protobuf:"bytes,2,opt,name=name,proto3,oneof" json:"name,omitempty"`
-	PlateType     *int32                 `protobuf:"varint,3,opt,name=plate_type,json=plateType,proto3,oneof" json:"plate_type,omitempty"`
+	PlateType     *PlateSetType          `protobuf:"varint,3,opt,name=plate_type,json=plateType,proto3,enum=futu.gateway.catalog.v1.PlateSetType,oneof" json:"plate_type,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -4744,18 +9182,18 @@ func (x *PlateInfo) GetName() string {
 	return ""
 }
 
-func (x *PlateInfo) GetPlateType() int32 {
+func (x *PlateInfo) GetPlateType() PlateSetType {
 	if x != nil && x.PlateType != nil {
 		return *x.PlateType
 	}
-	return 0
+	return PlateSetType_PLATE_SET_TYPE_ALL
 }
 
 // Mirrors Qot_GetPlateSecurity.C2S: same field numbers and wire types, snake_case names.
 type GetPlateSecurityRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Plate         *Security              `protobuf:"bytes,1,opt,name=plate,proto3,oneof" json:"plate,omitempty"`
-	SortField     *int32                 `protobuf:"varint,2,opt,name=sort_field,json=sortField,proto3,oneof" json:"sort_field,omitempty"`
+	SortField     *SortField             `protobuf:"varint,2,opt,name=sort_field,json=sortField,proto3,enum=futu.gateway.catalog.v1.SortField,oneof" json:"sort_field,omitempty"`
 	Ascend        *bool                  `protobuf:"varint,3,opt,name=ascend,proto3,oneof" json:"ascend,omitempty"`
 	Header        *QotHeader             `protobuf:"bytes,100,opt,name=header,proto3,oneof" json:"header,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -4799,11 +9237,11 @@ func (x *GetPlateSecurityRequest) GetPlate() *Security {
 	return nil
 }
 
-func (x *GetPlateSecurityRequest) GetSortField() int32 {
+func (x *GetPlateSecurityRequest) GetSortField() SortField {
 	if x != nil && x.SortField != nil {
 		return *x.SortField
 	}
-	return 0
+	return SortField_SORT_FIELD_UNKNOW
 }
 
 func (x *GetPlateSecurityRequest) GetAscend() bool {
@@ -4940,12 +9378,12 @@ type SecurityStaticBasic struct {
 	Security      *Security              `protobuf:"bytes,1,opt,name=security,proto3,oneof" json:"security,omitempty"`
 	Id            *int64                 `protobuf:"varint,2,opt,name=id,proto3,oneof" json:"id,omitempty"`
 	LotSize       *int32                 `protobuf:"varint,3,opt,name=lot_size,json=lotSize,proto3,oneof" json:"lot_size,omitempty"`
-	SecType       *int32                 `protobuf:"varint,4,opt,name=sec_type,json=secType,proto3,oneof" json:"sec_type,omitempty"`
+	SecType       *SecurityType          `protobuf:"varint,4,opt,name=sec_type,json=secType,proto3,enum=futu.gateway.catalog.v1.SecurityType,oneof" json:"sec_type,omitempty"`
 	Name          *string                `protobuf:"bytes,5,opt,name=name,proto3,oneof" json:"name,omitempty"`
 	ListTime      *string                `protobuf:"bytes,6,opt,name=list_time,json=listTime,proto3,oneof" json:"list_time,omitempty"`
 	Delisting     *bool                  `protobuf:"varint,7,opt,name=delisting,proto3,oneof" json:"delisting,omitempty"`
 	ListTimestamp *float64               `protobuf:"fixed64,8,opt,name=list_timestamp,json=listTimestamp,proto3,oneof" json:"list_timestamp,omitempty"`
-	ExchType      *int32                 `protobuf:"varint,9,opt,name=exch_type,json=exchType,proto3,oneof" json:"exch_type,omitempty"`
+	ExchType      *ExchType              `protobuf:"varint,9,opt,name=exch_type,json=exchType,proto3,enum=futu.gateway.catalog.v1.ExchType,oneof" json:"exch_type,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -5001,11 +9439,11 @@ func (x *SecurityStaticBasic) GetLotSize() int32 {
 	return 0
 }
 
-func (x *SecurityStaticBasic) GetSecType() int32 {
+func (x *SecurityStaticBasic) GetSecType() SecurityType {
 	if x != nil && x.SecType != nil {
 		return *x.SecType
 	}
-	return 0
+	return SecurityType_SECURITY_TYPE_UNKNOWN
 }
 
 func (x *SecurityStaticBasic) GetName() string {
@@ -5036,17 +9474,17 @@ func (x *SecurityStaticBasic) GetListTimestamp() float64 {
 	return 0
 }
 
-func (x *SecurityStaticBasic) GetExchType() int32 {
+func (x *SecurityStaticBasic) GetExchType() ExchType {
 	if x != nil && x.ExchType != nil {
 		return *x.ExchType
 	}
-	return 0
+	return ExchType_EXCH_TYPE_UNKNOWN
 }
 
 // Mirrors Qot_Common.WarrantStaticExData: same field numbers and wire types, snake_case names.
 type WarrantStaticExData struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Type          *int32                 `protobuf:"varint,1,opt,name=type,proto3,oneof" json:"type,omitempty"`
+	Type          *WarrantType           `protobuf:"varint,1,opt,name=type,proto3,enum=futu.gateway.catalog.v1.WarrantType,oneof" json:"type,omitempty"`
 	Owner         *Security              `protobuf:"bytes,2,opt,name=owner,proto3,oneof" json:"owner,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -5082,11 +9520,11 @@ func (*WarrantStaticExData) Descriptor() ([]byte, []int) {
 	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{58}
 }
 
-func (x *WarrantStaticExData) GetType() int32 {
+func (x *WarrantStaticExData) GetType() WarrantType {
 	if x != nil && x.Type != nil {
 		return *x.Type
 	}
-	return 0
+	return WarrantType_WARRANT_TYPE_UNKNOWN
 }
 
 func (x *WarrantStaticExData) GetOwner() *Security {
@@ -5099,17 +9537,17 @@ func (x *WarrantStaticExData) GetOwner() *Security {
 // Mirrors Qot_Common.OptionStaticExData: same field numbers and wire types, snake_case names.
 type OptionStaticExData struct {
 	state                protoimpl.MessageState `protogen:"open.v1"`
-	Type                 *int32                 `protobuf:"varint,1,opt,name=type,proto3,oneof" json:"type,omitempty"`
+	Type                 *OptionType            `protobuf:"varint,1,opt,name=type,proto3,enum=futu.gateway.catalog.v1.OptionType,oneof" json:"type,omitempty"`
 	Owner                *Security              `protobuf:"bytes,2,opt,name=owner,proto3,oneof" json:"owner,omitempty"`
 	StrikeTime           *string                `protobuf:"bytes,3,opt,name=strike_time,json=strikeTime,proto3,oneof" json:"strike_time,omitempty"`
 	StrikePrice          *float64               `protobuf:"fixed64,4,opt,name=strike_price,json=strikePrice,proto3,oneof" json:"strike_price,omitempty"`
 	Suspend              *bool                  `protobuf:"varint,5,opt,name=suspend,proto3,oneof" json:"suspend,omitempty"`
 	Market               *string                `protobuf:"bytes,6,opt,name=market,proto3,oneof" json:"market,omitempty"`
 	StrikeTimestamp      *float64               `protobuf:"fixed64,7,opt,name=strike_timestamp,json=strikeTimestamp,proto3,oneof" json:"strike_timestamp,omitempty"`
-	IndexOptionType      *int32                 `protobuf:"varint,8,opt,name=index_option_type,json=indexOptionType,proto3,oneof" json:"index_option_type,omitempty"`
-	ExpirationCycle      *int32                 `protobuf:"varint,9,opt,name=expiration_cycle,json=expirationCycle,proto3,oneof" json:"expiration_cycle,omitempty"`
-	OptionStandardType   *int32                 `protobuf:"varint,10,opt,name=option_standard_type,json=optionStandardType,proto3,oneof" json:"option_standard_type,omitempty"`
-	OptionSettlementMode *int32                 `protobuf:"varint,11,opt,name=option_settlement_mode,json=optionSettlementMode,proto3,oneof" json:"option_settlement_mode,omitempty"`
+	IndexOptionType      *IndexOptionType       `protobuf:"varint,8,opt,name=index_option_type,json=indexOptionType,proto3,enum=futu.gateway.catalog.v1.IndexOptionType,oneof" json:"index_option_type,omitempty"`
+	ExpirationCycle      *ExpirationCycle       `protobuf:"varint,9,opt,name=expiration_cycle,json=expirationCycle,proto3,enum=futu.gateway.catalog.v1.ExpirationCycle,oneof" json:"expiration_cycle,omitempty"`
+	OptionStandardType   *OptionStandardType    `protobuf:"varint,10,opt,name=option_standard_type,json=optionStandardType,proto3,enum=futu.gateway.catalog.v1.OptionStandardType,oneof" json:"option_standard_type,omitempty"`
+	OptionSettlementMode *OptionSettlementMode  `protobuf:"varint,11,opt,name=option_settlement_mode,json=optionSettlementMode,proto3,enum=futu.gateway.catalog.v1.OptionSettlementMode,oneof" json:"option_settlement_mode,omitempty"`
 	unknownFields        protoimpl.UnknownFields
 	sizeCache            protoimpl.SizeCache
 }
@@ -5144,11 +9582,11 @@ func (*OptionStaticExData) Descriptor() ([]byte, []int) {
 	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{59}
 }
 
-func (x *OptionStaticExData) GetType() int32 {
+func (x *OptionStaticExData) GetType() OptionType {
 	if x != nil && x.Type != nil {
 		return *x.Type
 	}
-	return 0
+	return OptionType_OPTION_TYPE_UNKNOWN
 }
 
 func (x *OptionStaticExData) GetOwner() *Security {
@@ -5193,32 +9631,32 @@ func (x *OptionStaticExData) GetStrikeTimestamp() float64 {
 	return 0
 }
 
-func (x *OptionStaticExData) GetIndexOptionType() int32 {
+func (x *OptionStaticExData) GetIndexOptionType() IndexOptionType {
 	if x != nil && x.IndexOptionType != nil {
 		return *x.IndexOptionType
 	}
-	return 0
+	return IndexOptionType_INDEX_OPTION_TYPE_UNKNOWN
 }
 
-func (x *OptionStaticExData) GetExpirationCycle() int32 {
+func (x *OptionStaticExData) GetExpirationCycle() ExpirationCycle {
 	if x != nil && x.ExpirationCycle != nil {
 		return *x.ExpirationCycle
 	}
-	return 0
+	return ExpirationCycle_EXPIRATION_CYCLE_UNKNOWN
 }
 
-func (x *OptionStaticExData) GetOptionStandardType() int32 {
+func (x *OptionStaticExData) GetOptionStandardType() OptionStandardType {
 	if x != nil && x.OptionStandardType != nil {
 		return *x.OptionStandardType
 	}
-	return 0
+	return OptionStandardType_OPTION_STANDARD_TYPE_UNKNOWN
 }
 
-func (x *OptionStaticExData) GetOptionSettlementMode() int32 {
+func (x *OptionStaticExData) GetOptionSettlementMode() OptionSettlementMode {
 	if x != nil && x.OptionSettlementMode != nil {
 		return *x.OptionSettlementMode
 	}
-	return 0
+	return OptionSettlementMode_OPTION_SETTLEMENT_MODE_UNKNOWN
 }
 
 // Mirrors Qot_Common.FutureStaticExData: same field numbers and wire types, snake_case names.
@@ -5443,10 +9881,10 @@ func (x *GetOwnerPlateSecurityOwnerPlate) GetPlateInfoList() []*PlateInfo {
 
 // Mirrors Qot_GetReference.C2S: same field numbers and wire types, snake_case names.
 type GetReferenceRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Security      *Security              `protobuf:"bytes,1,opt,name=security,proto3,oneof" json:"security,omitempty"`
-	ReferenceType *int32                 `protobuf:"varint,2,opt,name=reference_type,json=referenceType,proto3,oneof" json:"reference_type,omitempty"`
-	Header        *QotHeader             `protobuf:"bytes,100,opt,name=header,proto3,oneof" json:"header,omitempty"`
+	state         protoimpl.MessageState     `protogen:"open.v1"`
+	Security      *Security                  `protobuf:"bytes,1,opt,name=security,proto3,oneof" json:"security,omitempty"`
+	ReferenceType *GetReferenceReferenceType `protobuf:"varint,2,opt,name=reference_type,json=referenceType,proto3,enum=futu.gateway.catalog.v1.GetReferenceReferenceType,oneof" json:"reference_type,omitempty"`
+	Header        *QotHeader                 `protobuf:"bytes,100,opt,name=header,proto3,oneof" json:"header,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -5488,11 +9926,11 @@ func (x *GetReferenceRequest) GetSecurity() *Security {
 	return nil
 }
 
-func (x *GetReferenceRequest) GetReferenceType() int32 {
+func (x *GetReferenceRequest) GetReferenceType() GetReferenceReferenceType {
 	if x != nil && x.ReferenceType != nil {
 		return *x.ReferenceType
 	}
-	return 0
+	return GetReferenceReferenceType_REFERENCE_TYPE_UNKNOW
 }
 
 func (x *GetReferenceRequest) GetHeader() *QotHeader {
@@ -5772,15 +10210,15 @@ func (x *ShareHoldingChange) GetTimestamp() float64 {
 
 // Mirrors Qot_GetOptionChain.C2S: same field numbers and wire types, snake_case names.
 type GetOptionChainRequest struct {
-	state           protoimpl.MessageState    `protogen:"open.v1"`
-	Owner           *Security                 `protobuf:"bytes,1,opt,name=owner,proto3,oneof" json:"owner,omitempty"`
-	IndexOptionType *int32                    `protobuf:"varint,6,opt,name=index_option_type,json=indexOptionType,proto3,oneof" json:"index_option_type,omitempty"`
-	Type            *int32                    `protobuf:"varint,2,opt,name=type,proto3,oneof" json:"type,omitempty"`
-	Condition       *int32                    `protobuf:"varint,3,opt,name=condition,proto3,oneof" json:"condition,omitempty"`
-	BeginTime       *string                   `protobuf:"bytes,4,opt,name=begin_time,json=beginTime,proto3,oneof" json:"begin_time,omitempty"`
-	EndTime         *string                   `protobuf:"bytes,5,opt,name=end_time,json=endTime,proto3,oneof" json:"end_time,omitempty"`
-	DataFilter      *GetOptionChainDataFilter `protobuf:"bytes,7,opt,name=data_filter,json=dataFilter,proto3,oneof" json:"data_filter,omitempty"`
-	Header          *QotHeader                `protobuf:"bytes,100,opt,name=header,proto3,oneof" json:"header,omitempty"`
+	state           protoimpl.MessageState        `protogen:"open.v1"`
+	Owner           *Security                     `protobuf:"bytes,1,opt,name=owner,proto3,oneof" json:"owner,omitempty"`
+	IndexOptionType *IndexOptionType              `protobuf:"varint,6,opt,name=index_option_type,json=indexOptionType,proto3,enum=futu.gateway.catalog.v1.IndexOptionType,oneof" json:"index_option_type,omitempty"`
+	Type            *OptionType                   `protobuf:"varint,2,opt,name=type,proto3,enum=futu.gateway.catalog.v1.OptionType,oneof" json:"type,omitempty"`
+	Condition       *GetOptionChainOptionCondType `protobuf:"varint,3,opt,name=condition,proto3,enum=futu.gateway.catalog.v1.GetOptionChainOptionCondType,oneof" json:"condition,omitempty"`
+	BeginTime       *string                       `protobuf:"bytes,4,opt,name=begin_time,json=beginTime,proto3,oneof" json:"begin_time,omitempty"`
+	EndTime         *string                       `protobuf:"bytes,5,opt,name=end_time,json=endTime,proto3,oneof" json:"end_time,omitempty"`
+	DataFilter      *GetOptionChainDataFilter     `protobuf:"bytes,7,opt,name=data_filter,json=dataFilter,proto3,oneof" json:"data_filter,omitempty"`
+	Header          *QotHeader                    `protobuf:"bytes,100,opt,name=header,proto3,oneof" json:"header,omitempty"`
 	unknownFields   protoimpl.UnknownFields
 	sizeCache       protoimpl.SizeCache
 }
@@ -5822,25 +10260,25 @@ func (x *GetOptionChainRequest) GetOwner() *Security {
 	return nil
 }
 
-func (x *GetOptionChainRequest) GetIndexOptionType() int32 {
+func (x *GetOptionChainRequest) GetIndexOptionType() IndexOptionType {
 	if x != nil && x.IndexOptionType != nil {
 		return *x.IndexOptionType
 	}
-	return 0
+	return IndexOptionType_INDEX_OPTION_TYPE_UNKNOWN
 }
 
-func (x *GetOptionChainRequest) GetType() int32 {
+func (x *GetOptionChainRequest) GetType() OptionType {
 	if x != nil && x.Type != nil {
 		return *x.Type
 	}
-	return 0
+	return OptionType_OPTION_TYPE_UNKNOWN
 }
 
-func (x *GetOptionChainRequest) GetCondition() int32 {
+func (x *GetOptionChainRequest) GetCondition() GetOptionChainOptionCondType {
 	if x != nil && x.Condition != nil {
 		return *x.Condition
 	}
-	return 0
+	return GetOptionChainOptionCondType_OPTION_COND_TYPE_UNKNOW
 }
 
 func (x *GetOptionChainRequest) GetBeginTime() string {
@@ -6215,7 +10653,7 @@ func (x *GetOptionChainOptionItem) GetPut() *SecurityStaticInfo {
 type GetOptionExpirationDateRequest struct {
 	state           protoimpl.MessageState `protogen:"open.v1"`
 	Owner           *Security              `protobuf:"bytes,1,opt,name=owner,proto3,oneof" json:"owner,omitempty"`
-	IndexOptionType *int32                 `protobuf:"varint,2,opt,name=index_option_type,json=indexOptionType,proto3,oneof" json:"index_option_type,omitempty"`
+	IndexOptionType *IndexOptionType       `protobuf:"varint,2,opt,name=index_option_type,json=indexOptionType,proto3,enum=futu.gateway.catalog.v1.IndexOptionType,oneof" json:"index_option_type,omitempty"`
 	Header          *QotHeader             `protobuf:"bytes,100,opt,name=header,proto3,oneof" json:"header,omitempty"`
 	unknownFields   protoimpl.UnknownFields
 	sizeCache       protoimpl.SizeCache
@@ -6258,11 +10696,11 @@ func (x *GetOptionExpirationDateRequest) GetOwner() *Security {
 	return nil
 }
 
-func (x *GetOptionExpirationDateRequest) GetIndexOptionType() int32 {
+func (x *GetOptionExpirationDateRequest) GetIndexOptionType() IndexOptionType {
 	if x != nil && x.IndexOptionType != nil {
 		return *x.IndexOptionType
 	}
-	return 0
+	return IndexOptionType_INDEX_OPTION_TYPE_UNKNOWN
 }
 
 func (x *GetOptionExpirationDateRequest) GetHeader() *QotHeader {
@@ -6323,7 +10761,7 @@ type GetOptionExpirationDateOptionExpirationDate struct {
 	StrikeTime               *string                `protobuf:"bytes,1,opt,name=strike_time,json=strikeTime,proto3,oneof" json:"strike_time,omitempty"`
 	StrikeTimestamp          *float64               `protobuf:"fixed64,2,opt,name=strike_timestamp,json=strikeTimestamp,proto3,oneof" json:"strike_timestamp,omitempty"`
 	OptionExpiryDateDistance *int32                 `protobuf:"varint,3,opt,name=option_expiry_date_distance,json=optionExpiryDateDistance,proto3,oneof" json:"option_expiry_date_distance,omitempty"`
-	Cycle                    *int32                 `protobuf:"varint,4,opt,name=cycle,proto3,oneof" json:"cycle,omitempty"`
+	Cycle                    *ExpirationCycle       `protobuf:"varint,4,opt,name=cycle,proto3,enum=futu.gateway.catalog.v1.ExpirationCycle,oneof" json:"cycle,omitempty"`
 	unknownFields            protoimpl.UnknownFields
 	sizeCache                protoimpl.SizeCache
 }
@@ -6379,11 +10817,11 @@ func (x *GetOptionExpirationDateOptionExpirationDate) GetOptionExpiryDateDistanc
 	return 0
 }
 
-func (x *GetOptionExpirationDateOptionExpirationDate) GetCycle() int32 {
+func (x *GetOptionExpirationDateOptionExpirationDate) GetCycle() ExpirationCycle {
 	if x != nil && x.Cycle != nil {
 		return *x.Cycle
 	}
-	return 0
+	return ExpirationCycle_EXPIRATION_CYCLE_UNKNOWN
 }
 
 // Mirrors Qot_GetWarrant.C2S: same field numbers and wire types, snake_case names.
@@ -6391,16 +10829,16 @@ type GetWarrantRequest struct {
 	state                 protoimpl.MessageState `protogen:"open.v1"`
 	Begin                 *int32                 `protobuf:"varint,1,opt,name=begin,proto3,oneof" json:"begin,omitempty"`
 	Num                   *int32                 `protobuf:"varint,2,opt,name=num,proto3,oneof" json:"num,omitempty"`
-	SortField             *int32                 `protobuf:"varint,3,opt,name=sort_field,json=sortField,proto3,oneof" json:"sort_field,omitempty"`
+	SortField             *SortField             `protobuf:"varint,3,opt,name=sort_field,json=sortField,proto3,enum=futu.gateway.catalog.v1.SortField,oneof" json:"sort_field,omitempty"`
 	Ascend                *bool                  `protobuf:"varint,4,opt,name=ascend,proto3,oneof" json:"ascend,omitempty"`
 	Owner                 *Security              `protobuf:"bytes,5,opt,name=owner,proto3,oneof" json:"owner,omitempty"`
-	TypeList              []int32                `protobuf:"varint,6,rep,name=type_list,json=typeList,proto3" json:"type_list,omitempty"`
-	IssuerList            []int32                `protobuf:"varint,7,rep,name=issuer_list,json=issuerList,proto3" json:"issuer_list,omitempty"`
+	TypeList              []WarrantType          `protobuf:"varint,6,rep,name=type_list,json=typeList,proto3,enum=futu.gateway.catalog.v1.WarrantType" json:"type_list,omitempty"`
+	IssuerList            []Issuer               `protobuf:"varint,7,rep,name=issuer_list,json=issuerList,proto3,enum=futu.gateway.catalog.v1.Issuer" json:"issuer_list,omitempty"`
 	MaturityTimeMin       *string                `protobuf:"bytes,8,opt,name=maturity_time_min,json=maturityTimeMin,proto3,oneof" json:"maturity_time_min,omitempty"`
 	MaturityTimeMax       *string                `protobuf:"bytes,9,opt,name=maturity_time_max,json=maturityTimeMax,proto3,oneof" json:"maturity_time_max,omitempty"`
-	IpoPeriod             *int32                 `protobuf:"varint,10,opt,name=ipo_period,json=ipoPeriod,proto3,oneof" json:"ipo_period,omitempty"`
-	PriceType             *int32                 `protobuf:"varint,11,opt,name=price_type,json=priceType,proto3,oneof" json:"price_type,omitempty"`
-	Status                *int32                 `protobuf:"varint,12,opt,name=status,proto3,oneof" json:"status,omitempty"`
+	IpoPeriod             *IpoPeriod             `protobuf:"varint,10,opt,name=ipo_period,json=ipoPeriod,proto3,enum=futu.gateway.catalog.v1.IpoPeriod,oneof" json:"ipo_period,omitempty"`
+	PriceType             *PriceType             `protobuf:"varint,11,opt,name=price_type,json=priceType,proto3,enum=futu.gateway.catalog.v1.PriceType,oneof" json:"price_type,omitempty"`
+	Status                *WarrantStatus         `protobuf:"varint,12,opt,name=status,proto3,enum=futu.gateway.catalog.v1.WarrantStatus,oneof" json:"status,omitempty"`
 	CurPriceMin           *float64               `protobuf:"fixed64,13,opt,name=cur_price_min,json=curPriceMin,proto3,oneof" json:"cur_price_min,omitempty"`
 	CurPriceMax           *float64               `protobuf:"fixed64,14,opt,name=cur_price_max,json=curPriceMax,proto3,oneof" json:"cur_price_max,omitempty"`
 	StrikePriceMin        *float64               `protobuf:"fixed64,15,opt,name=strike_price_min,json=strikePriceMin,proto3,oneof" json:"strike_price_min,omitempty"`
@@ -6472,11 +10910,11 @@ func (x *GetWarrantRequest) GetNum() int32 {
 	return 0
 }
 
-func (x *GetWarrantRequest) GetSortField() int32 {
+func (x *GetWarrantRequest) GetSortField() SortField {
 	if x != nil && x.SortField != nil {
 		return *x.SortField
 	}
-	return 0
+	return SortField_SORT_FIELD_UNKNOW
 }
 
 func (x *GetWarrantRequest) GetAscend() bool {
@@ -6493,14 +10931,14 @@ func (x *GetWarrantRequest) GetOwner() *Security {
 	return nil
 }
 
-func (x *GetWarrantRequest) GetTypeList() []int32 {
+func (x *GetWarrantRequest) GetTypeList() []WarrantType {
 	if x != nil {
 		return x.TypeList
 	}
 	return nil
 }
 
-func (x *GetWarrantRequest) GetIssuerList() []int32 {
+func (x *GetWarrantRequest) GetIssuerList() []Issuer {
 	if x != nil {
 		return x.IssuerList
 	}
@@ -6521,25 +10959,25 @@ func (x *GetWarrantRequest) GetMaturityTimeMax() string {
 	return ""
 }
 
-func (x *GetWarrantRequest) GetIpoPeriod() int32 {
+func (x *GetWarrantRequest) GetIpoPeriod() IpoPeriod {
 	if x != nil && x.IpoPeriod != nil {
 		return *x.IpoPeriod
 	}
-	return 0
+	return IpoPeriod_IPO_PERIOD_UNKNOW
 }
 
-func (x *GetWarrantRequest) GetPriceType() int32 {
+func (x *GetWarrantRequest) GetPriceType() PriceType {
 	if x != nil && x.PriceType != nil {
 		return *x.PriceType
 	}
-	return 0
+	return PriceType_PRICE_TYPE_UNKNOW
 }
 
-func (x *GetWarrantRequest) GetStatus() int32 {
+func (x *GetWarrantRequest) GetStatus() WarrantStatus {
 	if x != nil && x.Status != nil {
 		return *x.Status
 	}
-	return 0
+	return WarrantStatus_WARRANT_STATUS_UNKNOW
 }
 
 func (x *GetWarrantRequest) GetCurPriceMin() float64 {
@@ -6769,8 +11207,8 @@ type GetWarrantWarrantData struct {
 	state              protoimpl.MessageState `protogen:"open.v1"`
 	Stock              *Security              `protobuf:"bytes,1,opt,name=stock,proto3,oneof" json:"stock,omitempty"`
 	Owner              *Security              `protobuf:"bytes,2,opt,name=owner,proto3,oneof" json:"owner,omitempty"`
-	Type               *int32                 `protobuf:"varint,3,opt,name=type,proto3,oneof" json:"type,omitempty"`
-	Issuer             *int32                 `protobuf:"varint,4,opt,name=issuer,proto3,oneof" json:"issuer,omitempty"`
+	Type               *WarrantType           `protobuf:"varint,3,opt,name=type,proto3,enum=futu.gateway.catalog.v1.WarrantType,oneof" json:"type,omitempty"`
+	Issuer             *Issuer                `protobuf:"varint,4,opt,name=issuer,proto3,enum=futu.gateway.catalog.v1.Issuer,oneof" json:"issuer,omitempty"`
 	MaturityTime       *string                `protobuf:"bytes,5,opt,name=maturity_time,json=maturityTime,proto3,oneof" json:"maturity_time,omitempty"`
 	MaturityTimestamp  *float64               `protobuf:"fixed64,6,opt,name=maturity_timestamp,json=maturityTimestamp,proto3,oneof" json:"maturity_timestamp,omitempty"`
 	ListTime           *string                `protobuf:"bytes,7,opt,name=list_time,json=listTime,proto3,oneof" json:"list_time,omitempty"`
@@ -6786,7 +11224,7 @@ type GetWarrantWarrantData struct {
 	CurPrice           *float64               `protobuf:"fixed64,17,opt,name=cur_price,json=curPrice,proto3,oneof" json:"cur_price,omitempty"`
 	PriceChangeVal     *float64               `protobuf:"fixed64,18,opt,name=price_change_val,json=priceChangeVal,proto3,oneof" json:"price_change_val,omitempty"`
 	ChangeRate         *float64               `protobuf:"fixed64,19,opt,name=change_rate,json=changeRate,proto3,oneof" json:"change_rate,omitempty"`
-	Status             *int32                 `protobuf:"varint,20,opt,name=status,proto3,oneof" json:"status,omitempty"`
+	Status             *WarrantStatus         `protobuf:"varint,20,opt,name=status,proto3,enum=futu.gateway.catalog.v1.WarrantStatus,oneof" json:"status,omitempty"`
 	BidPrice           *float64               `protobuf:"fixed64,21,opt,name=bid_price,json=bidPrice,proto3,oneof" json:"bid_price,omitempty"`
 	AskPrice           *float64               `protobuf:"fixed64,22,opt,name=ask_price,json=askPrice,proto3,oneof" json:"ask_price,omitempty"`
 	BidVol             *int64                 `protobuf:"varint,23,opt,name=bid_vol,json=bidVol,proto3,oneof" json:"bid_vol,omitempty"`
@@ -6811,7 +11249,7 @@ type GetWarrantWarrantData struct {
 	EffectiveLeverage  *float64               `protobuf:"fixed64,43,opt,name=effective_leverage,json=effectiveLeverage,proto3,oneof" json:"effective_leverage,omitempty"`
 	UpperStrikePrice   *float64               `protobuf:"fixed64,44,opt,name=upper_strike_price,json=upperStrikePrice,proto3,oneof" json:"upper_strike_price,omitempty"`
 	LowerStrikePrice   *float64               `protobuf:"fixed64,45,opt,name=lower_strike_price,json=lowerStrikePrice,proto3,oneof" json:"lower_strike_price,omitempty"`
-	InLinePriceStatus  *int32                 `protobuf:"varint,46,opt,name=in_line_price_status,json=inLinePriceStatus,proto3,oneof" json:"in_line_price_status,omitempty"`
+	InLinePriceStatus  *PriceType             `protobuf:"varint,46,opt,name=in_line_price_status,json=inLinePriceStatus,proto3,enum=futu.gateway.catalog.v1.PriceType,oneof" json:"in_line_price_status,omitempty"`
 	unknownFields      protoimpl.UnknownFields
 	sizeCache          protoimpl.SizeCache
 }
@@ -6860,18 +11298,18 @@ func (x *GetWarrantWarrantData) GetOwner() *Security {
 	return nil
 }
 
-func (x *GetWarrantWarrantData) GetType() int32 {
+func (x *GetWarrantWarrantData) GetType() WarrantType {
 	if x != nil && x.Type != nil {
 		return *x.Type
 	}
-	return 0
+	return WarrantType_WARRANT_TYPE_UNKNOWN
 }
 
-func (x *GetWarrantWarrantData) GetIssuer() int32 {
+func (x *GetWarrantWarrantData) GetIssuer() Issuer {
 	if x != nil && x.Issuer != nil {
 		return *x.Issuer
 	}
-	return 0
+	return Issuer_ISSUER_UNKNOW
 }
 
 func (x *GetWarrantWarrantData) GetMaturityTime() string {
@@ -6979,11 +11417,11 @@ func (x *GetWarrantWarrantData) GetChangeRate() float64 {
 	return 0
 }
 
-func (x *GetWarrantWarrantData) GetStatus() int32 {
+func (x *GetWarrantWarrantData) GetStatus() WarrantStatus {
 	if x != nil && x.Status != nil {
 		return *x.Status
 	}
-	return 0
+	return WarrantStatus_WARRANT_STATUS_UNKNOW
 }
 
 func (x *GetWarrantWarrantData) GetBidPrice() float64 {
@@ -7154,18 +11592,18 @@ func (x *GetWarrantWarrantData) GetLowerStrikePrice() float64 {
 	return 0
 }
 
-func (x *GetWarrantWarrantData) GetInLinePriceStatus() int32 {
+func (x *GetWarrantWarrantData) GetInLinePriceStatus() PriceType {
 	if x != nil && x.InLinePriceStatus != nil {
 		return *x.InLinePriceStatus
 	}
-	return 0
+	return PriceType_PRICE_TYPE_UNKNOW
 }
 
 // Mirrors Qot_GetCapitalFlow.C2S: same field numbers and wire types, snake_case names.
 type GetCapitalFlowRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Security      *Security              `protobuf:"bytes,1,opt,name=security,proto3,oneof" json:"security,omitempty"`
-	PeriodType    *int32                 `protobuf:"varint,2,opt,name=period_type,json=periodType,proto3,oneof" json:"period_type,omitempty"`
+	PeriodType    *PeriodType            `protobuf:"varint,2,opt,name=period_type,json=periodType,proto3,enum=futu.gateway.catalog.v1.PeriodType,oneof" json:"period_type,omitempty"`
 	BeginTime     *string                `protobuf:"bytes,3,opt,name=begin_time,json=beginTime,proto3,oneof" json:"begin_time,omitempty"`
 	EndTime       *string                `protobuf:"bytes,4,opt,name=end_time,json=endTime,proto3,oneof" json:"end_time,omitempty"`
 	Header        *QotHeader             `protobuf:"bytes,100,opt,name=header,proto3,oneof" json:"header,omitempty"`
@@ -7210,11 +11648,11 @@ func (x *GetCapitalFlowRequest) GetSecurity() *Security {
 	return nil
 }
 
-func (x *GetCapitalFlowRequest) GetPeriodType() int32 {
+func (x *GetCapitalFlowRequest) GetPeriodType() PeriodType {
 	if x != nil && x.PeriodType != nil {
 		return *x.PeriodType
 	}
-	return 0
+	return PeriodType_PERIOD_TYPE_UNKNOWN
 }
 
 func (x *GetCapitalFlowRequest) GetBeginTime() string {
@@ -7575,7 +12013,7 @@ type StockFilterRequest struct {
 	state                     protoimpl.MessageState              `protogen:"open.v1"`
 	Begin                     *int32                              `protobuf:"varint,1,opt,name=begin,proto3,oneof" json:"begin,omitempty"`
 	Num                       *int32                              `protobuf:"varint,2,opt,name=num,proto3,oneof" json:"num,omitempty"`
-	Market                    *int32                              `protobuf:"varint,3,opt,name=market,proto3,oneof" json:"market,omitempty"`
+	Market                    *QotMarket                          `protobuf:"varint,3,opt,name=market,proto3,enum=futu.gateway.catalog.v1.QotMarket,oneof" json:"market,omitempty"`
 	Plate                     *Security                           `protobuf:"bytes,4,opt,name=plate,proto3,oneof" json:"plate,omitempty"`
 	BaseFilterList            []*StockFilterBaseFilter            `protobuf:"bytes,5,rep,name=base_filter_list,json=baseFilterList,proto3" json:"base_filter_list,omitempty"`
 	AccumulateFilterList      []*StockFilterAccumulateFilter      `protobuf:"bytes,6,rep,name=accumulate_filter_list,json=accumulateFilterList,proto3" json:"accumulate_filter_list,omitempty"`
@@ -7631,11 +12069,11 @@ func (x *StockFilterRequest) GetNum() int32 {
 	return 0
 }
 
-func (x *StockFilterRequest) GetMarket() int32 {
+func (x *StockFilterRequest) GetMarket() QotMarket {
 	if x != nil && x.Market != nil {
 		return *x.Market
 	}
-	return 0
+	return QotMarket_QOT_MARKET_UNKNOWN
 }
 
 func (x *StockFilterRequest) GetPlate() *Security {
@@ -7690,11 +12128,11 @@ func (x *StockFilterRequest) GetHeader() *QotHeader {
 // Mirrors Qot_StockFilter.BaseFilter: same field numbers and wire types, snake_case names.
 type StockFilterBaseFilter struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	FieldName     *int32                 `protobuf:"varint,1,opt,name=field_name,json=fieldName,proto3,oneof" json:"field_name,omitempty"`
+	FieldName     *StockFilterStockField `protobuf:"varint,1,opt,name=field_name,json=fieldName,proto3,enum=futu.gateway.catalog.v1.StockFilterStockField,oneof" json:"field_name,omitempty"`
 	FilterMin     *float64               `protobuf:"fixed64,2,opt,name=filter_min,json=filterMin,proto3,oneof" json:"filter_min,omitempty"`
 	FilterMax     *float64               `protobuf:"fixed64,3,opt,name=filter_max,json=filterMax,proto3,oneof" json:"filter_max,omitempty"`
 	IsNoFilter    *bool                  `protobuf:"varint,4,opt,name=is_no_filter,json=isNoFilter,proto3,oneof" json:"is_no_filter,omitempty"`
-	SortDir       *int32                 `protobuf:"varint,5,opt,name=sort_dir,json=sortDir,proto3,oneof" json:"sort_dir,omitempty"`
+	SortDir       *StockFilterSortDir    `protobuf:"varint,5,opt,name=sort_dir,json=sortDir,proto3,enum=futu.gateway.catalog.v1.StockFilterSortDir,oneof" json:"sort_dir,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -7729,11 +12167,11 @@ func (*StockFilterBaseFilter) Descriptor() ([]byte, []int) {
 	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{86}
 }
 
-func (x *StockFilterBaseFilter) GetFieldName() int32 {
+func (x *StockFilterBaseFilter) GetFieldName() StockFilterStockField {
 	if x != nil && x.FieldName != nil {
 		return *x.FieldName
 	}
-	return 0
+	return StockFilterStockField_STOCK_FIELD_UNKNOWN
 }
 
 func (x *StockFilterBaseFilter) GetFilterMin() float64 {
@@ -7757,22 +12195,22 @@ func (x *StockFilterBaseFilter) GetIsNoFilter() bool {
 	return false
 }
 
-func (x *StockFilterBaseFilter) GetSortDir() int32 {
+func (x *StockFilterBaseFilter) GetSortDir() StockFilterSortDir {
 	if x != nil && x.SortDir != nil {
 		return *x.SortDir
 	}
-	return 0
+	return StockFilterSortDir_SORT_DIR_NO
 }
 
 // Mirrors Qot_StockFilter.AccumulateFilter: same field numbers and wire types, snake_case names.
 type StockFilterAccumulateFilter struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	FieldName     *int32                 `protobuf:"varint,1,opt,name=field_name,json=fieldName,proto3,oneof" json:"field_name,omitempty"`
-	FilterMin     *float64               `protobuf:"fixed64,2,opt,name=filter_min,json=filterMin,proto3,oneof" json:"filter_min,omitempty"`
-	FilterMax     *float64               `protobuf:"fixed64,3,opt,name=filter_max,json=filterMax,proto3,oneof" json:"filter_max,omitempty"`
-	IsNoFilter    *bool                  `protobuf:"varint,4,opt,name=is_no_filter,json=isNoFilter,proto3,oneof" json:"is_no_filter,omitempty"`
-	SortDir       *int32                 `protobuf:"varint,5,opt,name=sort_dir,json=sortDir,proto3,oneof" json:"sort_dir,omitempty"`
-	Days          *int32                 `protobuf:"varint,6,opt,name=days,proto3,oneof" json:"days,omitempty"`
+	state         protoimpl.MessageState      `protogen:"open.v1"`
+	FieldName     *StockFilterAccumulateField `protobuf:"varint,1,opt,name=field_name,json=fieldName,proto3,enum=futu.gateway.catalog.v1.StockFilterAccumulateField,oneof" json:"field_name,omitempty"`
+	FilterMin     *float64                    `protobuf:"fixed64,2,opt,name=filter_min,json=filterMin,proto3,oneof" json:"filter_min,omitempty"`
+	FilterMax     *float64                    `protobuf:"fixed64,3,opt,name=filter_max,json=filterMax,proto3,oneof" json:"filter_max,omitempty"`
+	IsNoFilter    *bool                       `protobuf:"varint,4,opt,name=is_no_filter,json=isNoFilter,proto3,oneof" json:"is_no_filter,omitempty"`
+	SortDir       *StockFilterSortDir         `protobuf:"varint,5,opt,name=sort_dir,json=sortDir,proto3,enum=futu.gateway.catalog.v1.StockFilterSortDir,oneof" json:"sort_dir,omitempty"`
+	Days          *int32                      `protobuf:"varint,6,opt,name=days,proto3,oneof" json:"days,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -7807,11 +12245,11 @@ func (*StockFilterAccumulateFilter) Descriptor() ([]byte, []int) {
 	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{87}
 }
 
-func (x *StockFilterAccumulateFilter) GetFieldName() int32 {
+func (x *StockFilterAccumulateFilter) GetFieldName() StockFilterAccumulateField {
 	if x != nil && x.FieldName != nil {
 		return *x.FieldName
 	}
-	return 0
+	return StockFilterAccumulateField_ACCUMULATE_FIELD_UNKNOWN
 }
 
 func (x *StockFilterAccumulateFilter) GetFilterMin() float64 {
@@ -7835,11 +12273,11 @@ func (x *StockFilterAccumulateFilter) GetIsNoFilter() bool {
 	return false
 }
 
-func (x *StockFilterAccumulateFilter) GetSortDir() int32 {
+func (x *StockFilterAccumulateFilter) GetSortDir() StockFilterSortDir {
 	if x != nil && x.SortDir != nil {
 		return *x.SortDir
 	}
-	return 0
+	return StockFilterSortDir_SORT_DIR_NO
 }
 
 func (x *StockFilterAccumulateFilter) GetDays() int32 {
@@ -7851,13 +12289,13 @@ func (x *StockFilterAccumulateFilter) GetDays() int32 {
 
 // Mirrors Qot_StockFilter.FinancialFilter: same field numbers and wire types, snake_case names.
 type StockFilterFinancialFilter struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	FieldName     *int32                 `protobuf:"varint,1,opt,name=field_name,json=fieldName,proto3,oneof" json:"field_name,omitempty"`
-	FilterMin     *float64               `protobuf:"fixed64,2,opt,name=filter_min,json=filterMin,proto3,oneof" json:"filter_min,omitempty"`
-	FilterMax     *float64               `protobuf:"fixed64,3,opt,name=filter_max,json=filterMax,proto3,oneof" json:"filter_max,omitempty"`
-	IsNoFilter    *bool                  `protobuf:"varint,4,opt,name=is_no_filter,json=isNoFilter,proto3,oneof" json:"is_no_filter,omitempty"`
-	SortDir       *int32                 `protobuf:"varint,5,opt,name=sort_dir,json=sortDir,proto3,oneof" json:"sort_dir,omitempty"`
-	Quarter       *int32                 `protobuf:"varint,6,opt,name=quarter,proto3,oneof" json:"quarter,omitempty"`
+	state         protoimpl.MessageState       `protogen:"open.v1"`
+	FieldName     *StockFilterFinancialField   `protobuf:"varint,1,opt,name=field_name,json=fieldName,proto3,enum=futu.gateway.catalog.v1.StockFilterFinancialField,oneof" json:"field_name,omitempty"`
+	FilterMin     *float64                     `protobuf:"fixed64,2,opt,name=filter_min,json=filterMin,proto3,oneof" json:"filter_min,omitempty"`
+	FilterMax     *float64                     `protobuf:"fixed64,3,opt,name=filter_max,json=filterMax,proto3,oneof" json:"filter_max,omitempty"`
+	IsNoFilter    *bool                        `protobuf:"varint,4,opt,name=is_no_filter,json=isNoFilter,proto3,oneof" json:"is_no_filter,omitempty"`
+	SortDir       *StockFilterSortDir          `protobuf:"varint,5,opt,name=sort_dir,json=sortDir,proto3,enum=futu.gateway.catalog.v1.StockFilterSortDir,oneof" json:"sort_dir,omitempty"`
+	Quarter       *StockFilterFinancialQuarter `protobuf:"varint,6,opt,name=quarter,proto3,enum=futu.gateway.catalog.v1.StockFilterFinancialQuarter,oneof" json:"quarter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -7892,11 +12330,11 @@ func (*StockFilterFinancialFilter) Descriptor() ([]byte, []int) {
 	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{88}
 }
 
-func (x *StockFilterFinancialFilter) GetFieldName() int32 {
+func (x *StockFilterFinancialFilter) GetFieldName() StockFilterFinancialField {
 	if x != nil && x.FieldName != nil {
 		return *x.FieldName
 	}
-	return 0
+	return StockFilterFinancialField_FINANCIAL_FIELD_UNKNOWN
 }
 
 func (x *StockFilterFinancialFilter) GetFilterMin() float64 {
@@ -7920,27 +12358,27 @@ func (x *StockFilterFinancialFilter) GetIsNoFilter() bool {
 	return false
 }
 
-func (x *StockFilterFinancialFilter) GetSortDir() int32 {
+func (x *StockFilterFinancialFilter) GetSortDir() StockFilterSortDir {
 	if x != nil && x.SortDir != nil {
 		return *x.SortDir
 	}
-	return 0
+	return StockFilterSortDir_SORT_DIR_NO
 }
 
-func (x *StockFilterFinancialFilter) GetQuarter() int32 {
+func (x *StockFilterFinancialFilter) GetQuarter() StockFilterFinancialQuarter {
 	if x != nil && x.Quarter != nil {
 		return *x.Quarter
 	}
-	return 0
+	return StockFilterFinancialQuarter_FINANCIAL_QUARTER_UNKNOWN
 }
 
 // Mirrors Qot_StockFilter.PatternFilter: same field numbers and wire types, snake_case names.
 type StockFilterPatternFilter struct {
-	state             protoimpl.MessageState `protogen:"open.v1"`
-	FieldName         *int32                 `protobuf:"varint,1,opt,name=field_name,json=fieldName,proto3,oneof" json:"field_name,omitempty"`
-	KlType            *int32                 `protobuf:"varint,2,opt,name=kl_type,json=klType,proto3,oneof" json:"kl_type,omitempty"`
-	IsNoFilter        *bool                  `protobuf:"varint,3,opt,name=is_no_filter,json=isNoFilter,proto3,oneof" json:"is_no_filter,omitempty"`
-	ConsecutivePeriod *int32                 `protobuf:"varint,4,opt,name=consecutive_period,json=consecutivePeriod,proto3,oneof" json:"consecutive_period,omitempty"`
+	state             protoimpl.MessageState   `protogen:"open.v1"`
+	FieldName         *StockFilterPatternField `protobuf:"varint,1,opt,name=field_name,json=fieldName,proto3,enum=futu.gateway.catalog.v1.StockFilterPatternField,oneof" json:"field_name,omitempty"`
+	KlType            *KLType                  `protobuf:"varint,2,opt,name=kl_type,json=klType,proto3,enum=futu.gateway.catalog.v1.KLType,oneof" json:"kl_type,omitempty"`
+	IsNoFilter        *bool                    `protobuf:"varint,3,opt,name=is_no_filter,json=isNoFilter,proto3,oneof" json:"is_no_filter,omitempty"`
+	ConsecutivePeriod *int32                   `protobuf:"varint,4,opt,name=consecutive_period,json=consecutivePeriod,proto3,oneof" json:"consecutive_period,omitempty"`
 	unknownFields     protoimpl.UnknownFields
 	sizeCache         protoimpl.SizeCache
 }
@@ -7975,18 +12413,18 @@ func (*StockFilterPatternFilter) Descriptor() ([]byte, []int) {
 	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{89}
 }
 
-func (x *StockFilterPatternFilter) GetFieldName() int32 {
+func (x *StockFilterPatternFilter) GetFieldName() StockFilterPatternField {
 	if x != nil && x.FieldName != nil {
 		return *x.FieldName
 	}
-	return 0
+	return StockFilterPatternField_PATTERN_FIELD_UNKNOWN
 }
 
-func (x *StockFilterPatternFilter) GetKlType() int32 {
+func (x *StockFilterPatternFilter) GetKlType() KLType {
 	if x != nil && x.KlType != nil {
 		return *x.KlType
 	}
-	return 0
+	return KLType_KL_TYPE_UNKNOWN
 }
 
 func (x *StockFilterPatternFilter) GetIsNoFilter() bool {
@@ -8005,16 +12443,16 @@ func (x *StockFilterPatternFilter) GetConsecutivePeriod() int32 {
 
 // Mirrors Qot_StockFilter.CustomIndicatorFilter: same field numbers and wire types, snake_case names.
 type StockFilterCustomIndicatorFilter struct {
-	state               protoimpl.MessageState `protogen:"open.v1"`
-	FirstFieldName      *int32                 `protobuf:"varint,1,opt,name=first_field_name,json=firstFieldName,proto3,oneof" json:"first_field_name,omitempty"`
-	SecondFieldName     *int32                 `protobuf:"varint,2,opt,name=second_field_name,json=secondFieldName,proto3,oneof" json:"second_field_name,omitempty"`
-	RelativePosition    *int32                 `protobuf:"varint,3,opt,name=relative_position,json=relativePosition,proto3,oneof" json:"relative_position,omitempty"`
-	FieldValue          *float64               `protobuf:"fixed64,4,opt,name=field_value,json=fieldValue,proto3,oneof" json:"field_value,omitempty"`
-	KlType              *int32                 `protobuf:"varint,5,opt,name=kl_type,json=klType,proto3,oneof" json:"kl_type,omitempty"`
-	IsNoFilter          *bool                  `protobuf:"varint,6,opt,name=is_no_filter,json=isNoFilter,proto3,oneof" json:"is_no_filter,omitempty"`
-	FirstFieldParaList  []int32                `protobuf:"varint,7,rep,name=first_field_para_list,json=firstFieldParaList,proto3" json:"first_field_para_list,omitempty"`
-	SecondFieldParaList []int32                `protobuf:"varint,8,rep,name=second_field_para_list,json=secondFieldParaList,proto3" json:"second_field_para_list,omitempty"`
-	ConsecutivePeriod   *int32                 `protobuf:"varint,9,opt,name=consecutive_period,json=consecutivePeriod,proto3,oneof" json:"consecutive_period,omitempty"`
+	state               protoimpl.MessageState           `protogen:"open.v1"`
+	FirstFieldName      *StockFilterCustomIndicatorField `protobuf:"varint,1,opt,name=first_field_name,json=firstFieldName,proto3,enum=futu.gateway.catalog.v1.StockFilterCustomIndicatorField,oneof" json:"first_field_name,omitempty"`
+	SecondFieldName     *StockFilterCustomIndicatorField `protobuf:"varint,2,opt,name=second_field_name,json=secondFieldName,proto3,enum=futu.gateway.catalog.v1.StockFilterCustomIndicatorField,oneof" json:"second_field_name,omitempty"`
+	RelativePosition    *StockFilterRelativePosition     `protobuf:"varint,3,opt,name=relative_position,json=relativePosition,proto3,enum=futu.gateway.catalog.v1.StockFilterRelativePosition,oneof" json:"relative_position,omitempty"`
+	FieldValue          *float64                         `protobuf:"fixed64,4,opt,name=field_value,json=fieldValue,proto3,oneof" json:"field_value,omitempty"`
+	KlType              *KLType                          `protobuf:"varint,5,opt,name=kl_type,json=klType,proto3,enum=futu.gateway.catalog.v1.KLType,oneof" json:"kl_type,omitempty"`
+	IsNoFilter          *bool                            `protobuf:"varint,6,opt,name=is_no_filter,json=isNoFilter,proto3,oneof" json:"is_no_filter,omitempty"`
+	FirstFieldParaList  []int32                          `protobuf:"varint,7,rep,name=first_field_para_list,json=firstFieldParaList,proto3" json:"first_field_para_list,omitempty"`
+	SecondFieldParaList []int32                          `protobuf:"varint,8,rep,name=second_field_para_list,json=secondFieldParaList,proto3" json:"second_field_para_list,omitempty"`
+	ConsecutivePeriod   *int32                           `protobuf:"varint,9,opt,name=consecutive_period,json=consecutivePeriod,proto3,oneof" json:"consecutive_period,omitempty"`
 	unknownFields       protoimpl.UnknownFields
 	sizeCache           protoimpl.SizeCache
 }
@@ -8049,25 +12487,25 @@ func (*StockFilterCustomIndicatorFilter) Descriptor() ([]byte, []int) {
 	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{90}
 }
 
-func (x *StockFilterCustomIndicatorFilter) GetFirstFieldName() int32 {
+func (x *StockFilterCustomIndicatorFilter) GetFirstFieldName() StockFilterCustomIndicatorField {
 	if x != nil && x.FirstFieldName != nil {
 		return *x.FirstFieldName
 	}
-	return 0
+	return StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_UNKNOWN
 }
 
-func (x *StockFilterCustomIndicatorFilter) GetSecondFieldName() int32 {
+func (x *StockFilterCustomIndicatorFilter) GetSecondFieldName() StockFilterCustomIndicatorField {
 	if x != nil && x.SecondFieldName != nil {
 		return *x.SecondFieldName
 	}
-	return 0
+	return StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_UNKNOWN
 }
 
-func (x *StockFilterCustomIndicatorFilter) GetRelativePosition() int32 {
+func (x *StockFilterCustomIndicatorFilter) GetRelativePosition() StockFilterRelativePosition {
 	if x != nil && x.RelativePosition != nil {
 		return *x.RelativePosition
 	}
-	return 0
+	return StockFilterRelativePosition_RELATIVE_POSITION_UNKNOWN
 }
 
 func (x *StockFilterCustomIndicatorFilter) GetFieldValue() float64 {
@@ -8077,11 +12515,11 @@ func (x *StockFilterCustomIndicatorFilter) GetFieldValue() float64 {
 	return 0
 }
 
-func (x *StockFilterCustomIndicatorFilter) GetKlType() int32 {
+func (x *StockFilterCustomIndicatorFilter) GetKlType() KLType {
 	if x != nil && x.KlType != nil {
 		return *x.KlType
 	}
-	return 0
+	return KLType_KL_TYPE_UNKNOWN
 }
 
 func (x *StockFilterCustomIndicatorFilter) GetIsNoFilter() bool {
@@ -8261,7 +12699,7 @@ func (x *StockFilterStockData) GetCustomIndicatorDataList() []*StockFilterCustom
 // Mirrors Qot_StockFilter.BaseData: same field numbers and wire types, snake_case names.
 type StockFilterBaseData struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	FieldName     *int32                 `protobuf:"varint,1,opt,name=field_name,json=fieldName,proto3,oneof" json:"field_name,omitempty"`
+	FieldName     *StockFilterStockField `protobuf:"varint,1,opt,name=field_name,json=fieldName,proto3,enum=futu.gateway.catalog.v1.StockFilterStockField,oneof" json:"field_name,omitempty"`
 	Value         *float64               `protobuf:"fixed64,2,opt,name=value,proto3,oneof" json:"value,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -8297,11 +12735,11 @@ func (*StockFilterBaseData) Descriptor() ([]byte, []int) {
 	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{93}
 }
 
-func (x *StockFilterBaseData) GetFieldName() int32 {
+func (x *StockFilterBaseData) GetFieldName() StockFilterStockField {
 	if x != nil && x.FieldName != nil {
 		return *x.FieldName
 	}
-	return 0
+	return StockFilterStockField_STOCK_FIELD_UNKNOWN
 }
 
 func (x *StockFilterBaseData) GetValue() float64 {
@@ -8313,10 +12751,10 @@ func (x *StockFilterBaseData) GetValue() float64 {
 
 // Mirrors Qot_StockFilter.AccumulateData: same field numbers and wire types, snake_case names.
 type StockFilterAccumulateData struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	FieldName     *int32                 `protobuf:"varint,1,opt,name=field_name,json=fieldName,proto3,oneof" json:"field_name,omitempty"`
-	Value         *float64               `protobuf:"fixed64,2,opt,name=value,proto3,oneof" json:"value,omitempty"`
-	Days          *int32                 `protobuf:"varint,3,opt,name=days,proto3,oneof" json:"days,omitempty"`
+	state         protoimpl.MessageState      `protogen:"open.v1"`
+	FieldName     *StockFilterAccumulateField `protobuf:"varint,1,opt,name=field_name,json=fieldName,proto3,enum=futu.gateway.catalog.v1.StockFilterAccumulateField,oneof" json:"field_name,omitempty"`
+	Value         *float64                    `protobuf:"fixed64,2,opt,name=value,proto3,oneof" json:"value,omitempty"`
+	Days          *int32                      `protobuf:"varint,3,opt,name=days,proto3,oneof" json:"days,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -8351,11 +12789,11 @@ func (*StockFilterAccumulateData) Descriptor() ([]byte, []int) {
 	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{94}
 }
 
-func (x *StockFilterAccumulateData) GetFieldName() int32 {
+func (x *StockFilterAccumulateData) GetFieldName() StockFilterAccumulateField {
 	if x != nil && x.FieldName != nil {
 		return *x.FieldName
 	}
-	return 0
+	return StockFilterAccumulateField_ACCUMULATE_FIELD_UNKNOWN
 }
 
 func (x *StockFilterAccumulateData) GetValue() float64 {
@@ -8374,10 +12812,10 @@ func (x *StockFilterAccumulateData) GetDays() int32 {
 
 // Mirrors Qot_StockFilter.FinancialData: same field numbers and wire types, snake_case names.
 type StockFilterFinancialData struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	FieldName     *int32                 `protobuf:"varint,1,opt,name=field_name,json=fieldName,proto3,oneof" json:"field_name,omitempty"`
-	Value         *float64               `protobuf:"fixed64,2,opt,name=value,proto3,oneof" json:"value,omitempty"`
-	Quarter       *int32                 `protobuf:"varint,3,opt,name=quarter,proto3,oneof" json:"quarter,omitempty"`
+	state         protoimpl.MessageState       `protogen:"open.v1"`
+	FieldName     *StockFilterFinancialField   `protobuf:"varint,1,opt,name=field_name,json=fieldName,proto3,enum=futu.gateway.catalog.v1.StockFilterFinancialField,oneof" json:"field_name,omitempty"`
+	Value         *float64                     `protobuf:"fixed64,2,opt,name=value,proto3,oneof" json:"value,omitempty"`
+	Quarter       *StockFilterFinancialQuarter `protobuf:"varint,3,opt,name=quarter,proto3,enum=futu.gateway.catalog.v1.StockFilterFinancialQuarter,oneof" json:"quarter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -8412,11 +12850,11 @@ func (*StockFilterFinancialData) Descriptor() ([]byte, []int) {
 	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{95}
 }
 
-func (x *StockFilterFinancialData) GetFieldName() int32 {
+func (x *StockFilterFinancialData) GetFieldName() StockFilterFinancialField {
 	if x != nil && x.FieldName != nil {
 		return *x.FieldName
 	}
-	return 0
+	return StockFilterFinancialField_FINANCIAL_FIELD_UNKNOWN
 }
 
 func (x *StockFilterFinancialData) GetValue() float64 {
@@ -8426,20 +12864,20 @@ func (x *StockFilterFinancialData) GetValue() float64 {
 	return 0
 }
 
-func (x *StockFilterFinancialData) GetQuarter() int32 {
+func (x *StockFilterFinancialData) GetQuarter() StockFilterFinancialQuarter {
 	if x != nil && x.Quarter != nil {
 		return *x.Quarter
 	}
-	return 0
+	return StockFilterFinancialQuarter_FINANCIAL_QUARTER_UNKNOWN
 }
 
 // Mirrors Qot_StockFilter.CustomIndicatorData: same field numbers and wire types, snake_case names.
 type StockFilterCustomIndicatorData struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	FieldName     *int32                 `protobuf:"varint,1,opt,name=field_name,json=fieldName,proto3,oneof" json:"field_name,omitempty"`
-	Value         *float64               `protobuf:"fixed64,2,opt,name=value,proto3,oneof" json:"value,omitempty"`
-	KlType        *int32                 `protobuf:"varint,3,opt,name=kl_type,json=klType,proto3,oneof" json:"kl_type,omitempty"`
-	FieldParaList []int32                `protobuf:"varint,4,rep,name=field_para_list,json=fieldParaList,proto3" json:"field_para_list,omitempty"`
+	state         protoimpl.MessageState           `protogen:"open.v1"`
+	FieldName     *StockFilterCustomIndicatorField `protobuf:"varint,1,opt,name=field_name,json=fieldName,proto3,enum=futu.gateway.catalog.v1.StockFilterCustomIndicatorField,oneof" json:"field_name,omitempty"`
+	Value         *float64                         `protobuf:"fixed64,2,opt,name=value,proto3,oneof" json:"value,omitempty"`
+	KlType        *KLType                          `protobuf:"varint,3,opt,name=kl_type,json=klType,proto3,enum=futu.gateway.catalog.v1.KLType,oneof" json:"kl_type,omitempty"`
+	FieldParaList []int32                          `protobuf:"varint,4,rep,name=field_para_list,json=fieldParaList,proto3" json:"field_para_list,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -8474,11 +12912,11 @@ func (*StockFilterCustomIndicatorData) Descriptor() ([]byte, []int) {
 	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{96}
 }
 
-func (x *StockFilterCustomIndicatorData) GetFieldName() int32 {
+func (x *StockFilterCustomIndicatorData) GetFieldName() StockFilterCustomIndicatorField {
 	if x != nil && x.FieldName != nil {
 		return *x.FieldName
 	}
-	return 0
+	return StockFilterCustomIndicatorField_CUSTOM_INDICATOR_FIELD_UNKNOWN
 }
 
 func (x *StockFilterCustomIndicatorData) GetValue() float64 {
@@ -8488,11 +12926,11 @@ func (x *StockFilterCustomIndicatorData) GetValue() float64 {
 	return 0
 }
 
-func (x *StockFilterCustomIndicatorData) GetKlType() int32 {
+func (x *StockFilterCustomIndicatorData) GetKlType() KLType {
 	if x != nil && x.KlType != nil {
 		return *x.KlType
 	}
-	return 0
+	return KLType_KL_TYPE_UNKNOWN
 }
 
 func (x *StockFilterCustomIndicatorData) GetFieldParaList() []int32 {
@@ -8504,12 +12942,12 @@ func (x *StockFilterCustomIndicatorData) GetFieldParaList() []int32 {
 
 // Mirrors Qot_GetCodeChange.C2S: same field numbers and wire types, snake_case names.
 type GetCodeChangeRequest struct {
-	state          protoimpl.MessageState     `protogen:"open.v1"`
-	PlaceHolder    *int32                     `protobuf:"varint,1,opt,name=place_holder,json=placeHolder,proto3,oneof" json:"place_holder,omitempty"`
-	SecurityList   []*Security                `protobuf:"bytes,2,rep,name=security_list,json=securityList,proto3" json:"security_list,omitempty"`
-	TimeFilterList []*GetCodeChangeTimeFilter `protobuf:"bytes,3,rep,name=time_filter_list,json=timeFilterList,proto3" json:"time_filter_list,omitempty"`
-	TypeList       []int32                    `protobuf:"varint,4,rep,name=type_list,json=typeList,proto3" json:"type_list,omitempty"`
-	Header         *QotHeader                 `protobuf:"bytes,100,opt,name=header,proto3,oneof" json:"header,omitempty"`
+	state          protoimpl.MessageState        `protogen:"open.v1"`
+	PlaceHolder    *int32                        `protobuf:"varint,1,opt,name=place_holder,json=placeHolder,proto3,oneof" json:"place_holder,omitempty"`
+	SecurityList   []*Security                   `protobuf:"bytes,2,rep,name=security_list,json=securityList,proto3" json:"security_list,omitempty"`
+	TimeFilterList []*GetCodeChangeTimeFilter    `protobuf:"bytes,3,rep,name=time_filter_list,json=timeFilterList,proto3" json:"time_filter_list,omitempty"`
+	TypeList       []GetCodeChangeCodeChangeType `protobuf:"varint,4,rep,name=type_list,json=typeList,proto3,enum=futu.gateway.catalog.v1.GetCodeChangeCodeChangeType" json:"type_list,omitempty"`
+	Header         *QotHeader                    `protobuf:"bytes,100,opt,name=header,proto3,oneof" json:"header,omitempty"`
 	unknownFields  protoimpl.UnknownFields
 	sizeCache      protoimpl.SizeCache
 }
@@ -8565,7 +13003,7 @@ func (x *GetCodeChangeRequest) GetTimeFilterList() []*GetCodeChangeTimeFilter {
 	return nil
 }
 
-func (x *GetCodeChangeRequest) GetTypeList() []int32 {
+func (x *GetCodeChangeRequest) GetTypeList() []GetCodeChangeCodeChangeType {
 	if x != nil {
 		return x.TypeList
 	}
@@ -8581,10 +13019,10 @@ func (x *GetCodeChangeRequest) GetHeader() *QotHeader {
 
 // Mirrors Qot_GetCodeChange.TimeFilter: same field numbers and wire types, snake_case names.
 type GetCodeChangeTimeFilter struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Type          *int32                 `protobuf:"varint,1,opt,name=type,proto3,oneof" json:"type,omitempty"`
-	BeginTime     *string                `protobuf:"bytes,2,opt,name=begin_time,json=beginTime,proto3,oneof" json:"begin_time,omitempty"`
-	EndTime       *string                `protobuf:"bytes,3,opt,name=end_time,json=endTime,proto3,oneof" json:"end_time,omitempty"`
+	state         protoimpl.MessageState       `protogen:"open.v1"`
+	Type          *GetCodeChangeTimeFilterType `protobuf:"varint,1,opt,name=type,proto3,enum=futu.gateway.catalog.v1.GetCodeChangeTimeFilterType,oneof" json:"type,omitempty"`
+	BeginTime     *string                      `protobuf:"bytes,2,opt,name=begin_time,json=beginTime,proto3,oneof" json:"begin_time,omitempty"`
+	EndTime       *string                      `protobuf:"bytes,3,opt,name=end_time,json=endTime,proto3,oneof" json:"end_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -8619,11 +13057,11 @@ func (*GetCodeChangeTimeFilter) Descriptor() ([]byte, []int) {
 	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{98}
 }
 
-func (x *GetCodeChangeTimeFilter) GetType() int32 {
+func (x *GetCodeChangeTimeFilter) GetType() GetCodeChangeTimeFilterType {
 	if x != nil && x.Type != nil {
 		return *x.Type
 	}
-	return 0
+	return GetCodeChangeTimeFilterType_TIME_FILTER_TYPE_UNKNOW
 }
 
 func (x *GetCodeChangeTimeFilter) GetBeginTime() string {
@@ -8687,16 +13125,16 @@ func (x *GetCodeChangeResponse) GetCodeChangeList() []*GetCodeChangeCodeChangeIn
 
 // Mirrors Qot_GetCodeChange.CodeChangeInfo: same field numbers and wire types, snake_case names.
 type GetCodeChangeCodeChangeInfo struct {
-	state              protoimpl.MessageState `protogen:"open.v1"`
-	Type               *int32                 `protobuf:"varint,1,opt,name=type,proto3,oneof" json:"type,omitempty"`
-	Security           *Security              `protobuf:"bytes,2,opt,name=security,proto3,oneof" json:"security,omitempty"`
-	RelatedSecurity    *Security              `protobuf:"bytes,3,opt,name=related_security,json=relatedSecurity,proto3,oneof" json:"related_security,omitempty"`
-	PublicTime         *string                `protobuf:"bytes,4,opt,name=public_time,json=publicTime,proto3,oneof" json:"public_time,omitempty"`
-	PublicTimestamp    *float64               `protobuf:"fixed64,5,opt,name=public_timestamp,json=publicTimestamp,proto3,oneof" json:"public_timestamp,omitempty"`
-	EffectiveTime      *string                `protobuf:"bytes,6,opt,name=effective_time,json=effectiveTime,proto3,oneof" json:"effective_time,omitempty"`
-	EffectiveTimestamp *float64               `protobuf:"fixed64,7,opt,name=effective_timestamp,json=effectiveTimestamp,proto3,oneof" json:"effective_timestamp,omitempty"`
-	EndTime            *string                `protobuf:"bytes,8,opt,name=end_time,json=endTime,proto3,oneof" json:"end_time,omitempty"`
-	EndTimestamp       *float64               `protobuf:"fixed64,9,opt,name=end_timestamp,json=endTimestamp,proto3,oneof" json:"end_timestamp,omitempty"`
+	state              protoimpl.MessageState       `protogen:"open.v1"`
+	Type               *GetCodeChangeCodeChangeType `protobuf:"varint,1,opt,name=type,proto3,enum=futu.gateway.catalog.v1.GetCodeChangeCodeChangeType,oneof" json:"type,omitempty"`
+	Security           *Security                    `protobuf:"bytes,2,opt,name=security,proto3,oneof" json:"security,omitempty"`
+	RelatedSecurity    *Security                    `protobuf:"bytes,3,opt,name=related_security,json=relatedSecurity,proto3,oneof" json:"related_security,omitempty"`
+	PublicTime         *string                      `protobuf:"bytes,4,opt,name=public_time,json=publicTime,proto3,oneof" json:"public_time,omitempty"`
+	PublicTimestamp    *float64                     `protobuf:"fixed64,5,opt,name=public_timestamp,json=publicTimestamp,proto3,oneof" json:"public_timestamp,omitempty"`
+	EffectiveTime      *string                      `protobuf:"bytes,6,opt,name=effective_time,json=effectiveTime,proto3,oneof" json:"effective_time,omitempty"`
+	EffectiveTimestamp *float64                     `protobuf:"fixed64,7,opt,name=effective_timestamp,json=effectiveTimestamp,proto3,oneof" json:"effective_timestamp,omitempty"`
+	EndTime            *string                      `protobuf:"bytes,8,opt,name=end_time,json=endTime,proto3,oneof" json:"end_time,omitempty"`
+	EndTimestamp       *float64                     `protobuf:"fixed64,9,opt,name=end_timestamp,json=endTimestamp,proto3,oneof" json:"end_timestamp,omitempty"`
 	unknownFields      protoimpl.UnknownFields
 	sizeCache          protoimpl.SizeCache
 }
@@ -8731,11 +13169,11 @@ func (*GetCodeChangeCodeChangeInfo) Descriptor() ([]byte, []int) {
 	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{100}
 }
 
-func (x *GetCodeChangeCodeChangeInfo) GetType() int32 {
+func (x *GetCodeChangeCodeChangeInfo) GetType() GetCodeChangeCodeChangeType {
 	if x != nil && x.Type != nil {
 		return *x.Type
 	}
-	return 0
+	return GetCodeChangeCodeChangeType_CODE_CHANGE_TYPE_UNKOWN
 }
 
 func (x *GetCodeChangeCodeChangeInfo) GetSecurity() *Security {
@@ -8797,7 +13235,7 @@ func (x *GetCodeChangeCodeChangeInfo) GetEndTimestamp() float64 {
 // Mirrors Qot_GetIpoList.C2S: same field numbers and wire types, snake_case names.
 type GetIpoListRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Market        *int32                 `protobuf:"varint,1,opt,name=market,proto3,oneof" json:"market,omitempty"`
+	Market        *QotMarket             `protobuf:"varint,1,opt,name=market,proto3,enum=futu.gateway.catalog.v1.QotMarket,oneof" json:"market,omitempty"`
 	Header        *QotHeader             `protobuf:"bytes,100,opt,name=header,proto3,oneof" json:"header,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -8833,11 +13271,11 @@ func (*GetIpoListRequest) Descriptor() ([]byte, []int) {
 	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{101}
 }
 
-func (x *GetIpoListRequest) GetMarket() int32 {
+func (x *GetIpoListRequest) GetMarket() QotMarket {
 	if x != nil && x.Market != nil {
 		return *x.Market
 	}
-	return 0
+	return QotMarket_QOT_MARKET_UNKNOWN
 }
 
 func (x *GetIpoListRequest) GetHeader() *QotHeader {
@@ -10380,9 +14818,9 @@ func (x *GetFutureInfoTradeTime) GetEnd() float64 {
 
 // Mirrors Qot_GetUserSecurityGroup.C2S: same field numbers and wire types, snake_case names.
 type GetUserSecurityGroupRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	GroupType     *int32                 `protobuf:"varint,1,opt,name=group_type,json=groupType,proto3,oneof" json:"group_type,omitempty"`
-	Header        *QotHeader             `protobuf:"bytes,100,opt,name=header,proto3,oneof" json:"header,omitempty"`
+	state         protoimpl.MessageState         `protogen:"open.v1"`
+	GroupType     *GetUserSecurityGroupGroupType `protobuf:"varint,1,opt,name=group_type,json=groupType,proto3,enum=futu.gateway.catalog.v1.GetUserSecurityGroupGroupType,oneof" json:"group_type,omitempty"`
+	Header        *QotHeader                     `protobuf:"bytes,100,opt,name=header,proto3,oneof" json:"header,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -10417,11 +14855,11 @@ func (*GetUserSecurityGroupRequest) Descriptor() ([]byte, []int) {
 	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{117}
 }
 
-func (x *GetUserSecurityGroupRequest) GetGroupType() int32 {
+func (x *GetUserSecurityGroupRequest) GetGroupType() GetUserSecurityGroupGroupType {
 	if x != nil && x.GroupType != nil {
 		return *x.GroupType
 	}
-	return 0
+	return GetUserSecurityGroupGroupType_GROUP_TYPE_UNKNOWN
 }
 
 func (x *GetUserSecurityGroupRequest) GetHeader() *QotHeader {
@@ -10478,9 +14916,9 @@ func (x *GetUserSecurityGroupResponse) GetGroupList() []*GetUserSecurityGroupGro
 
 // Mirrors Qot_GetUserSecurityGroup.GroupData: same field numbers and wire types, snake_case names.
 type GetUserSecurityGroupGroupData struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	GroupName     *string                `protobuf:"bytes,1,opt,name=group_name,json=groupName,proto3,oneof" json:"group_name,omitempty"`
-	GroupType     *int32                 `protobuf:"varint,2,opt,name=group_type,json=groupType,proto3,oneof" json:"group_type,omitempty"`
+	state         protoimpl.MessageState         `protogen:"open.v1"`
+	GroupName     *string                        `protobuf:"bytes,1,opt,name=group_name,json=groupName,proto3,oneof" json:"group_name,omitempty"`
+	GroupType     *GetUserSecurityGroupGroupType `protobuf:"varint,2,opt,name=group_type,json=groupType,proto3,enum=futu.gateway.catalog.v1.GetUserSecurityGroupGroupType,oneof" json:"group_type,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -10522,11 +14960,11 @@ func (x *GetUserSecurityGroupGroupData) GetGroupName() string {
 	return ""
 }
 
-func (x *GetUserSecurityGroupGroupData) GetGroupType() int32 {
+func (x *GetUserSecurityGroupGroupData) GetGroupType() GetUserSecurityGroupGroupType {
 	if x != nil && x.GroupType != nil {
 		return *x.GroupType
 	}
-	return 0
+	return GetUserSecurityGroupGroupType_GROUP_TYPE_UNKNOWN
 }
 
 // Mirrors Qot_GetUserSecurity.C2S: same field numbers and wire types, snake_case names.
@@ -10631,7 +15069,7 @@ func (x *GetUserSecurityResponse) GetStaticInfoList() []*SecurityStaticInfo {
 type GetPriceReminderRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Security      *Security              `protobuf:"bytes,1,opt,name=security,proto3,oneof" json:"security,omitempty"`
-	Market        *int32                 `protobuf:"varint,2,opt,name=market,proto3,oneof" json:"market,omitempty"`
+	Market        *QotMarket             `protobuf:"varint,2,opt,name=market,proto3,enum=futu.gateway.catalog.v1.QotMarket,oneof" json:"market,omitempty"`
 	Header        *QotHeader             `protobuf:"bytes,100,opt,name=header,proto3,oneof" json:"header,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -10674,11 +15112,11 @@ func (x *GetPriceReminderRequest) GetSecurity() *Security {
 	return nil
 }
 
-func (x *GetPriceReminderRequest) GetMarket() int32 {
+func (x *GetPriceReminderRequest) GetMarket() QotMarket {
 	if x != nil && x.Market != nil {
 		return *x.Market
 	}
-	return 0
+	return QotMarket_QOT_MARKET_UNKNOWN
 }
 
 func (x *GetPriceReminderRequest) GetHeader() *QotHeader {
@@ -10796,14 +15234,14 @@ func (x *GetPriceReminderPriceReminder) GetItemList() []*GetPriceReminderPriceRe
 
 // Mirrors Qot_GetPriceReminder.PriceReminderItem: same field numbers and wire types, snake_case names.
 type GetPriceReminderPriceReminderItem struct {
-	state               protoimpl.MessageState `protogen:"open.v1"`
-	Key                 *int64                 `protobuf:"varint,1,opt,name=key,proto3,oneof" json:"key,omitempty"`
-	Type                *int32                 `protobuf:"varint,2,opt,name=type,proto3,oneof" json:"type,omitempty"`
-	Value               *float64               `protobuf:"fixed64,3,opt,name=value,proto3,oneof" json:"value,omitempty"`
-	Note                *string                `protobuf:"bytes,4,opt,name=note,proto3,oneof" json:"note,omitempty"`
-	Freq                *int32                 `protobuf:"varint,5,opt,name=freq,proto3,oneof" json:"freq,omitempty"`
-	IsEnable            *bool                  `protobuf:"varint,6,opt,name=is_enable,json=isEnable,proto3,oneof" json:"is_enable,omitempty"`
-	ReminderSessionList []int32                `protobuf:"varint,7,rep,name=reminder_session_list,json=reminderSessionList,proto3" json:"reminder_session_list,omitempty"`
+	state               protoimpl.MessageState      `protogen:"open.v1"`
+	Key                 *int64                      `protobuf:"varint,1,opt,name=key,proto3,oneof" json:"key,omitempty"`
+	Type                *PriceReminderType          `protobuf:"varint,2,opt,name=type,proto3,enum=futu.gateway.catalog.v1.PriceReminderType,oneof" json:"type,omitempty"`
+	Value               *float64                    `protobuf:"fixed64,3,opt,name=value,proto3,oneof" json:"value,omitempty"`
+	Note                *string                     `protobuf:"bytes,4,opt,name=note,proto3,oneof" json:"note,omitempty"`
+	Freq                *PriceReminderFreq          `protobuf:"varint,5,opt,name=freq,proto3,enum=futu.gateway.catalog.v1.PriceReminderFreq,oneof" json:"freq,omitempty"`
+	IsEnable            *bool                       `protobuf:"varint,6,opt,name=is_enable,json=isEnable,proto3,oneof" json:"is_enable,omitempty"`
+	ReminderSessionList []PriceReminderMarketStatus `protobuf:"varint,7,rep,name=reminder_session_list,json=reminderSessionList,proto3,enum=futu.gateway.catalog.v1.PriceReminderMarketStatus" json:"reminder_session_list,omitempty"`
 	unknownFields       protoimpl.UnknownFields
 	sizeCache           protoimpl.SizeCache
 }
@@ -10845,11 +15283,11 @@ func (x *GetPriceReminderPriceReminderItem) GetKey() int64 {
 	return 0
 }
 
-func (x *GetPriceReminderPriceReminderItem) GetType() int32 {
+func (x *GetPriceReminderPriceReminderItem) GetType() PriceReminderType {
 	if x != nil && x.Type != nil {
 		return *x.Type
 	}
-	return 0
+	return PriceReminderType_PRICE_REMINDER_TYPE_UNKNOWN
 }
 
 func (x *GetPriceReminderPriceReminderItem) GetValue() float64 {
@@ -10866,11 +15304,11 @@ func (x *GetPriceReminderPriceReminderItem) GetNote() string {
 	return ""
 }
 
-func (x *GetPriceReminderPriceReminderItem) GetFreq() int32 {
+func (x *GetPriceReminderPriceReminderItem) GetFreq() PriceReminderFreq {
 	if x != nil && x.Freq != nil {
 		return *x.Freq
 	}
-	return 0
+	return PriceReminderFreq_PRICE_REMINDER_FREQ_UNKNOWN
 }
 
 func (x *GetPriceReminderPriceReminderItem) GetIsEnable() bool {
@@ -10880,7 +15318,7 @@ func (x *GetPriceReminderPriceReminderItem) GetIsEnable() bool {
 	return false
 }
 
-func (x *GetPriceReminderPriceReminderItem) GetReminderSessionList() []int32 {
+func (x *GetPriceReminderPriceReminderItem) GetReminderSessionList() []PriceReminderMarketStatus {
 	if x != nil {
 		return x.ReminderSessionList
 	}
@@ -10891,15 +15329,15 @@ func (x *GetPriceReminderPriceReminderItem) GetReminderSessionList() []int32 {
 type GetMaxTrdQtysRequest struct {
 	state              protoimpl.MessageState `protogen:"open.v1"`
 	Header             *TrdHeader             `protobuf:"bytes,1,opt,name=header,proto3,oneof" json:"header,omitempty"`
-	OrderType          *int32                 `protobuf:"varint,2,opt,name=order_type,json=orderType,proto3,oneof" json:"order_type,omitempty"`
+	OrderType          *OrderType             `protobuf:"varint,2,opt,name=order_type,json=orderType,proto3,enum=futu.gateway.catalog.v1.OrderType,oneof" json:"order_type,omitempty"`
 	Code               *string                `protobuf:"bytes,3,opt,name=code,proto3,oneof" json:"code,omitempty"`
 	Price              *float64               `protobuf:"fixed64,4,opt,name=price,proto3,oneof" json:"price,omitempty"`
 	OrderId            *uint64                `protobuf:"varint,5,opt,name=order_id,json=orderId,proto3,oneof" json:"order_id,omitempty"`
 	AdjustPrice        *bool                  `protobuf:"varint,6,opt,name=adjust_price,json=adjustPrice,proto3,oneof" json:"adjust_price,omitempty"`
 	AdjustSideAndLimit *float64               `protobuf:"fixed64,7,opt,name=adjust_side_and_limit,json=adjustSideAndLimit,proto3,oneof" json:"adjust_side_and_limit,omitempty"`
-	SecMarket          *int32                 `protobuf:"varint,8,opt,name=sec_market,json=secMarket,proto3,oneof" json:"sec_market,omitempty"`
+	SecMarket          *TrdSecMarket          `protobuf:"varint,8,opt,name=sec_market,json=secMarket,proto3,enum=futu.gateway.catalog.v1.TrdSecMarket,oneof" json:"sec_market,omitempty"`
 	OrderIdEx          *string                `protobuf:"bytes,9,opt,name=order_id_ex,json=orderIdEx,proto3,oneof" json:"order_id_ex,omitempty"`
-	Session            *int32                 `protobuf:"varint,10,opt,name=session,proto3,oneof" json:"session,omitempty"`
+	Session            *Session               `protobuf:"varint,10,opt,name=session,proto3,enum=futu.gateway.catalog.v1.Session,oneof" json:"session,omitempty"`
 	PositionId         *uint64                `protobuf:"varint,11,opt,name=position_id,json=positionId,proto3,oneof" json:"position_id,omitempty"`
 	unknownFields      protoimpl.UnknownFields
 	sizeCache          protoimpl.SizeCache
@@ -10942,11 +15380,11 @@ func (x *GetMaxTrdQtysRequest) GetHeader() *TrdHeader {
 	return nil
 }
 
-func (x *GetMaxTrdQtysRequest) GetOrderType() int32 {
+func (x *GetMaxTrdQtysRequest) GetOrderType() OrderType {
 	if x != nil && x.OrderType != nil {
 		return *x.OrderType
 	}
-	return 0
+	return OrderType_ORDER_TYPE_UNKNOWN
 }
 
 func (x *GetMaxTrdQtysRequest) GetCode() string {
@@ -10984,11 +15422,11 @@ func (x *GetMaxTrdQtysRequest) GetAdjustSideAndLimit() float64 {
 	return 0
 }
 
-func (x *GetMaxTrdQtysRequest) GetSecMarket() int32 {
+func (x *GetMaxTrdQtysRequest) GetSecMarket() TrdSecMarket {
 	if x != nil && x.SecMarket != nil {
 		return *x.SecMarket
 	}
-	return 0
+	return TrdSecMarket_TRD_SEC_MARKET_UNKNOWN
 }
 
 func (x *GetMaxTrdQtysRequest) GetOrderIdEx() string {
@@ -10998,11 +15436,11 @@ func (x *GetMaxTrdQtysRequest) GetOrderIdEx() string {
 	return ""
 }
 
-func (x *GetMaxTrdQtysRequest) GetSession() int32 {
+func (x *GetMaxTrdQtysRequest) GetSession() Session {
 	if x != nil && x.Session != nil {
 		return *x.Session
 	}
-	return 0
+	return Session_SESSION_NONE
 }
 
 func (x *GetMaxTrdQtysRequest) GetPositionId() uint64 {
@@ -11015,10 +15453,10 @@ func (x *GetMaxTrdQtysRequest) GetPositionId() uint64 {
 // Mirrors Trd_Common.TrdHeader: same field numbers and wire types, snake_case names.
 type TrdHeader struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	TrdEnv        *int32                 `protobuf:"varint,1,opt,name=trd_env,json=trdEnv,proto3,oneof" json:"trd_env,omitempty"`
+	TrdEnv        *TrdEnv                `protobuf:"varint,1,opt,name=trd_env,json=trdEnv,proto3,enum=futu.gateway.catalog.v1.TrdEnv,oneof" json:"trd_env,omitempty"`
 	AccId         *uint64                `protobuf:"varint,2,opt,name=acc_id,json=accId,proto3,oneof" json:"acc_id,omitempty"`
-	TrdMarket     *int32                 `protobuf:"varint,3,opt,name=trd_market,json=trdMarket,proto3,oneof" json:"trd_market,omitempty"`
-	JpAccType     *int32                 `protobuf:"varint,4,opt,name=jp_acc_type,json=jpAccType,proto3,oneof" json:"jp_acc_type,omitempty"`
+	TrdMarket     *TrdMarket             `protobuf:"varint,3,opt,name=trd_market,json=trdMarket,proto3,enum=futu.gateway.catalog.v1.TrdMarket,oneof" json:"trd_market,omitempty"`
+	JpAccType     *TrdSubAccType         `protobuf:"varint,4,opt,name=jp_acc_type,json=jpAccType,proto3,enum=futu.gateway.catalog.v1.TrdSubAccType,oneof" json:"jp_acc_type,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -11053,11 +15491,11 @@ func (*TrdHeader) Descriptor() ([]byte, []int) {
 	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{127}
 }
 
-func (x *TrdHeader) GetTrdEnv() int32 {
+func (x *TrdHeader) GetTrdEnv() TrdEnv {
 	if x != nil && x.TrdEnv != nil {
 		return *x.TrdEnv
 	}
-	return 0
+	return TrdEnv_TRD_ENV_SIMULATE
 }
 
 func (x *TrdHeader) GetAccId() uint64 {
@@ -11067,18 +15505,18 @@ func (x *TrdHeader) GetAccId() uint64 {
 	return 0
 }
 
-func (x *TrdHeader) GetTrdMarket() int32 {
+func (x *TrdHeader) GetTrdMarket() TrdMarket {
 	if x != nil && x.TrdMarket != nil {
 		return *x.TrdMarket
 	}
-	return 0
+	return TrdMarket_TRD_MARKET_UNKNOWN
 }
 
-func (x *TrdHeader) GetJpAccType() int32 {
+func (x *TrdHeader) GetJpAccType() TrdSubAccType {
 	if x != nil && x.JpAccType != nil {
 		return *x.JpAccType
 	}
-	return 0
+	return TrdSubAccType_TRD_SUB_ACC_TYPE_NONE
 }
 
 // Mirrors Trd_GetMaxTrdQtys.S2C: same field numbers and wire types, snake_case names.
@@ -11144,7 +15582,7 @@ type MaxTrdQtys struct {
 	MaxBuyBack          *float64               `protobuf:"fixed64,5,opt,name=max_buy_back,json=maxBuyBack,proto3,oneof" json:"max_buy_back,omitempty"`
 	LongRequiredIm      *float64               `protobuf:"fixed64,6,opt,name=long_required_im,json=longRequiredIm,proto3,oneof" json:"long_required_im,omitempty"`
 	ShortRequiredIm     *float64               `protobuf:"fixed64,7,opt,name=short_required_im,json=shortRequiredIm,proto3,oneof" json:"short_required_im,omitempty"`
-	Session             *int32                 `protobuf:"varint,8,opt,name=session,proto3,oneof" json:"session,omitempty"`
+	Session             *Session               `protobuf:"varint,8,opt,name=session,proto3,enum=futu.gateway.catalog.v1.Session,oneof" json:"session,omitempty"`
 	unknownFields       protoimpl.UnknownFields
 	sizeCache           protoimpl.SizeCache
 }
@@ -11228,11 +15666,11 @@ func (x *MaxTrdQtys) GetShortRequiredIm() float64 {
 	return 0
 }
 
-func (x *MaxTrdQtys) GetSession() int32 {
+func (x *MaxTrdQtys) GetSession() Session {
 	if x != nil && x.Session != nil {
 		return *x.Session
 	}
-	return 0
+	return Session_SESSION_NONE
 }
 
 // Mirrors Trd_GetHistoryOrderList.C2S: same field numbers and wire types, snake_case names.
@@ -11304,7 +15742,7 @@ type TrdFilterConditions struct {
 	BeginTime     *string                `protobuf:"bytes,3,opt,name=begin_time,json=beginTime,proto3,oneof" json:"begin_time,omitempty"`
 	EndTime       *string                `protobuf:"bytes,4,opt,name=end_time,json=endTime,proto3,oneof" json:"end_time,omitempty"`
 	OrderIdExList []string               `protobuf:"bytes,5,rep,name=order_id_ex_list,json=orderIdExList,proto3" json:"order_id_ex_list,omitempty"`
-	FilterMarket  *int32                 `protobuf:"varint,6,opt,name=filter_market,json=filterMarket,proto3,oneof" json:"filter_market,omitempty"`
+	FilterMarket  *TrdMarket             `protobuf:"varint,6,opt,name=filter_market,json=filterMarket,proto3,enum=futu.gateway.catalog.v1.TrdMarket,oneof" json:"filter_market,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -11374,11 +15812,11 @@ func (x *TrdFilterConditions) GetOrderIdExList() []string {
 	return nil
 }
 
-func (x *TrdFilterConditions) GetFilterMarket() int32 {
+func (x *TrdFilterConditions) GetFilterMarket() TrdMarket {
 	if x != nil && x.FilterMarket != nil {
 		return *x.FilterMarket
 	}
-	return 0
+	return TrdMarket_TRD_MARKET_UNKNOWN
 }
 
 // Mirrors Trd_GetHistoryOrderList.S2C: same field numbers and wire types, snake_case names.
@@ -11437,9 +15875,9 @@ func (x *GetHistoryOrderListResponse) GetOrderList() []*Order {
 // Mirrors Trd_Common.Order: same field numbers and wire types, snake_case names.
 type Order struct {
 	state           protoimpl.MessageState `protogen:"open.v1"`
-	TrdSide         *int32                 `protobuf:"varint,1,opt,name=trd_side,json=trdSide,proto3,oneof" json:"trd_side,omitempty"`
-	OrderType       *int32                 `protobuf:"varint,2,opt,name=order_type,json=orderType,proto3,oneof" json:"order_type,omitempty"`
-	OrderStatus     *int32                 `protobuf:"varint,3,opt,name=order_status,json=orderStatus,proto3,oneof" json:"order_status,omitempty"`
+	TrdSide         *TrdSide               `protobuf:"varint,1,opt,name=trd_side,json=trdSide,proto3,enum=futu.gateway.catalog.v1.TrdSide,oneof" json:"trd_side,omitempty"`
+	OrderType       *OrderType             `protobuf:"varint,2,opt,name=order_type,json=orderType,proto3,enum=futu.gateway.catalog.v1.OrderType,oneof" json:"order_type,omitempty"`
+	OrderStatus     *OrderStatus           `protobuf:"varint,3,opt,name=order_status,json=orderStatus,proto3,enum=futu.gateway.catalog.v1.OrderStatus,oneof" json:"order_status,omitempty"`
 	OrderId         *uint64                `protobuf:"varint,4,opt,name=order_id,json=orderId,proto3,oneof" json:"order_id,omitempty"`
 	OrderIdEx       *string                `protobuf:"bytes,5,opt,name=order_id_ex,json=orderIdEx,proto3,oneof" json:"order_id_ex,omitempty"`
 	Code            *string                `protobuf:"bytes,6,opt,name=code,proto3,oneof" json:"code,omitempty"`
@@ -11451,23 +15889,23 @@ type Order struct {
 	FillQty         *float64               `protobuf:"fixed64,12,opt,name=fill_qty,json=fillQty,proto3,oneof" json:"fill_qty,omitempty"`
 	FillAvgPrice    *float64               `protobuf:"fixed64,13,opt,name=fill_avg_price,json=fillAvgPrice,proto3,oneof" json:"fill_avg_price,omitempty"`
 	LastErrMsg      *string                `protobuf:"bytes,14,opt,name=last_err_msg,json=lastErrMsg,proto3,oneof" json:"last_err_msg,omitempty"`
-	SecMarket       *int32                 `protobuf:"varint,15,opt,name=sec_market,json=secMarket,proto3,oneof" json:"sec_market,omitempty"`
+	SecMarket       *TrdSecMarket          `protobuf:"varint,15,opt,name=sec_market,json=secMarket,proto3,enum=futu.gateway.catalog.v1.TrdSecMarket,oneof" json:"sec_market,omitempty"`
 	CreateTimestamp *float64               `protobuf:"fixed64,16,opt,name=create_timestamp,json=createTimestamp,proto3,oneof" json:"create_timestamp,omitempty"`
 	UpdateTimestamp *float64               `protobuf:"fixed64,17,opt,name=update_timestamp,json=updateTimestamp,proto3,oneof" json:"update_timestamp,omitempty"`
 	Remark          *string                `protobuf:"bytes,18,opt,name=remark,proto3,oneof" json:"remark,omitempty"`
-	TimeInForce     *int32                 `protobuf:"varint,19,opt,name=time_in_force,json=timeInForce,proto3,oneof" json:"time_in_force,omitempty"`
+	TimeInForce     *TimeInForce           `protobuf:"varint,19,opt,name=time_in_force,json=timeInForce,proto3,enum=futu.gateway.catalog.v1.TimeInForce,oneof" json:"time_in_force,omitempty"`
 	FillOutsideRth  *bool                  `protobuf:"varint,20,opt,name=fill_outside_rth,json=fillOutsideRth,proto3,oneof" json:"fill_outside_rth,omitempty"`
 	AuxPrice        *float64               `protobuf:"fixed64,21,opt,name=aux_price,json=auxPrice,proto3,oneof" json:"aux_price,omitempty"`
-	TrailType       *int32                 `protobuf:"varint,22,opt,name=trail_type,json=trailType,proto3,oneof" json:"trail_type,omitempty"`
+	TrailType       *TrailType             `protobuf:"varint,22,opt,name=trail_type,json=trailType,proto3,enum=futu.gateway.catalog.v1.TrailType,oneof" json:"trail_type,omitempty"`
 	TrailValue      *float64               `protobuf:"fixed64,23,opt,name=trail_value,json=trailValue,proto3,oneof" json:"trail_value,omitempty"`
 	TrailSpread     *float64               `protobuf:"fixed64,24,opt,name=trail_spread,json=trailSpread,proto3,oneof" json:"trail_spread,omitempty"`
-	Currency        *int32                 `protobuf:"varint,25,opt,name=currency,proto3,oneof" json:"currency,omitempty"`
-	TrdMarket       *int32                 `protobuf:"varint,26,opt,name=trd_market,json=trdMarket,proto3,oneof" json:"trd_market,omitempty"`
-	Session         *int32                 `protobuf:"varint,27,opt,name=session,proto3,oneof" json:"session,omitempty"`
-	JpAccType       *int32                 `protobuf:"varint,28,opt,name=jp_acc_type,json=jpAccType,proto3,oneof" json:"jp_acc_type,omitempty"`
+	Currency        *Currency              `protobuf:"varint,25,opt,name=currency,proto3,enum=futu.gateway.catalog.v1.Currency,oneof" json:"currency,omitempty"`
+	TrdMarket       *TrdMarket             `protobuf:"varint,26,opt,name=trd_market,json=trdMarket,proto3,enum=futu.gateway.catalog.v1.TrdMarket,oneof" json:"trd_market,omitempty"`
+	Session         *Session               `protobuf:"varint,27,opt,name=session,proto3,enum=futu.gateway.catalog.v1.Session,oneof" json:"session,omitempty"`
+	JpAccType       *TrdSubAccType         `protobuf:"varint,28,opt,name=jp_acc_type,json=jpAccType,proto3,enum=futu.gateway.catalog.v1.TrdSubAccType,oneof" json:"jp_acc_type,omitempty"`
 	ExpireTime      *string                `protobuf:"bytes,29,opt,name=expire_time,json=expireTime,proto3,oneof" json:"expire_time,omitempty"`
 	OrderAmount     *float64               `protobuf:"fixed64,30,opt,name=order_amount,json=orderAmount,proto3,oneof" json:"order_amount,omitempty"`
-	StrategyType    *int32                 `protobuf:"varint,31,opt,name=strategy_type,json=strategyType,proto3,oneof" json:"strategy_type,omitempty"`
+	StrategyType    *OptionStrategyType    `protobuf:"varint,31,opt,name=strategy_type,json=strategyType,proto3,enum=futu.gateway.catalog.v1.OptionStrategyType,oneof" json:"strategy_type,omitempty"`
 	ComboLegs       []*ComboLeg            `protobuf:"bytes,32,rep,name=combo_legs,json=comboLegs,proto3" json:"combo_legs,omitempty"`
 	unknownFields   protoimpl.UnknownFields
 	sizeCache       protoimpl.SizeCache
@@ -11503,25 +15941,25 @@ func (*Order) Descriptor() ([]byte, []int) {
 	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{133}
 }
 
-func (x *Order) GetTrdSide() int32 {
+func (x *Order) GetTrdSide() TrdSide {
 	if x != nil && x.TrdSide != nil {
 		return *x.TrdSide
 	}
-	return 0
+	return TrdSide_TRD_SIDE_UNKNOWN
 }
 
-func (x *Order) GetOrderType() int32 {
+func (x *Order) GetOrderType() OrderType {
 	if x != nil && x.OrderType != nil {
 		return *x.OrderType
 	}
-	return 0
+	return OrderType_ORDER_TYPE_UNKNOWN
 }
 
-func (x *Order) GetOrderStatus() int32 {
+func (x *Order) GetOrderStatus() OrderStatus {
 	if x != nil && x.OrderStatus != nil {
 		return *x.OrderStatus
 	}
-	return 0
+	return OrderStatus_ORDER_STATUS_UNSUBMITTED
 }
 
 func (x *Order) GetOrderId() uint64 {
@@ -11601,11 +16039,11 @@ func (x *Order) GetLastErrMsg() string {
 	return ""
 }
 
-func (x *Order) GetSecMarket() int32 {
+func (x *Order) GetSecMarket() TrdSecMarket {
 	if x != nil && x.SecMarket != nil {
 		return *x.SecMarket
 	}
-	return 0
+	return TrdSecMarket_TRD_SEC_MARKET_UNKNOWN
 }
 
 func (x *Order) GetCreateTimestamp() float64 {
@@ -11629,11 +16067,11 @@ func (x *Order) GetRemark() string {
 	return ""
 }
 
-func (x *Order) GetTimeInForce() int32 {
+func (x *Order) GetTimeInForce() TimeInForce {
 	if x != nil && x.TimeInForce != nil {
 		return *x.TimeInForce
 	}
-	return 0
+	return TimeInForce_TIME_IN_FORCE_DAY
 }
 
 func (x *Order) GetFillOutsideRth() bool {
@@ -11650,11 +16088,11 @@ func (x *Order) GetAuxPrice() float64 {
 	return 0
 }
 
-func (x *Order) GetTrailType() int32 {
+func (x *Order) GetTrailType() TrailType {
 	if x != nil && x.TrailType != nil {
 		return *x.TrailType
 	}
-	return 0
+	return TrailType_TRAIL_TYPE_UNKNOWN
 }
 
 func (x *Order) GetTrailValue() float64 {
@@ -11671,32 +16109,32 @@ func (x *Order) GetTrailSpread() float64 {
 	return 0
 }
 
-func (x *Order) GetCurrency() int32 {
+func (x *Order) GetCurrency() Currency {
 	if x != nil && x.Currency != nil {
 		return *x.Currency
 	}
-	return 0
+	return Currency_CURRENCY_UNKNOWN
 }
 
-func (x *Order) GetTrdMarket() int32 {
+func (x *Order) GetTrdMarket() TrdMarket {
 	if x != nil && x.TrdMarket != nil {
 		return *x.TrdMarket
 	}
-	return 0
+	return TrdMarket_TRD_MARKET_UNKNOWN
 }
 
-func (x *Order) GetSession() int32 {
+func (x *Order) GetSession() Session {
 	if x != nil && x.Session != nil {
 		return *x.Session
 	}
-	return 0
+	return Session_SESSION_NONE
 }
 
-func (x *Order) GetJpAccType() int32 {
+func (x *Order) GetJpAccType() TrdSubAccType {
 	if x != nil && x.JpAccType != nil {
 		return *x.JpAccType
 	}
-	return 0
+	return TrdSubAccType_TRD_SUB_ACC_TYPE_NONE
 }
 
 func (x *Order) GetExpireTime() string {
@@ -11713,11 +16151,11 @@ func (x *Order) GetOrderAmount() float64 {
 	return 0
 }
 
-func (x *Order) GetStrategyType() int32 {
+func (x *Order) GetStrategyType() OptionStrategyType {
 	if x != nil && x.StrategyType != nil {
 		return *x.StrategyType
 	}
-	return 0
+	return OptionStrategyType_OPTION_STRATEGY_TYPE_UNKNOWN
 }
 
 func (x *Order) GetComboLegs() []*ComboLeg {
@@ -11731,10 +16169,10 @@ func (x *Order) GetComboLegs() []*ComboLeg {
 type ComboLeg struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Security      *Security              `protobuf:"bytes,1,opt,name=security,proto3,oneof" json:"security,omitempty"`
-	Side          *int32                 `protobuf:"varint,2,opt,name=side,proto3,oneof" json:"side,omitempty"`
+	Side          *TrdSide               `protobuf:"varint,2,opt,name=side,proto3,enum=futu.gateway.catalog.v1.TrdSide,oneof" json:"side,omitempty"`
 	QtyRatio      *float64               `protobuf:"fixed64,3,opt,name=qty_ratio,json=qtyRatio,proto3,oneof" json:"qty_ratio,omitempty"`
 	PositionId    *uint64                `protobuf:"varint,4,opt,name=position_id,json=positionId,proto3,oneof" json:"position_id,omitempty"`
-	PredSide      *int32                 `protobuf:"varint,5,opt,name=pred_side,json=predSide,proto3,oneof" json:"pred_side,omitempty"`
+	PredSide      *PredSide              `protobuf:"varint,5,opt,name=pred_side,json=predSide,proto3,enum=futu.gateway.catalog.v1.PredSide,oneof" json:"pred_side,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -11776,11 +16214,11 @@ func (x *ComboLeg) GetSecurity() *Security {
 	return nil
 }
 
-func (x *ComboLeg) GetSide() int32 {
+func (x *ComboLeg) GetSide() TrdSide {
 	if x != nil && x.Side != nil {
 		return *x.Side
 	}
-	return 0
+	return TrdSide_TRD_SIDE_UNKNOWN
 }
 
 func (x *ComboLeg) GetQtyRatio() float64 {
@@ -11797,11 +16235,11 @@ func (x *ComboLeg) GetPositionId() uint64 {
 	return 0
 }
 
-func (x *ComboLeg) GetPredSide() int32 {
+func (x *ComboLeg) GetPredSide() PredSide {
 	if x != nil && x.PredSide != nil {
 		return *x.PredSide
 	}
-	return 0
+	return PredSide_PRED_SIDE_UNKNOWN
 }
 
 // Mirrors Trd_GetHistoryOrderFillList.C2S: same field numbers and wire types, snake_case names.
@@ -11913,7 +16351,7 @@ func (x *GetHistoryOrderFillListResponse) GetOrderFillList() []*OrderFill {
 // Mirrors Trd_Common.OrderFill: same field numbers and wire types, snake_case names.
 type OrderFill struct {
 	state             protoimpl.MessageState `protogen:"open.v1"`
-	TrdSide           *int32                 `protobuf:"varint,1,opt,name=trd_side,json=trdSide,proto3,oneof" json:"trd_side,omitempty"`
+	TrdSide           *TrdSide               `protobuf:"varint,1,opt,name=trd_side,json=trdSide,proto3,enum=futu.gateway.catalog.v1.TrdSide,oneof" json:"trd_side,omitempty"`
 	FillId            *uint64                `protobuf:"varint,2,opt,name=fill_id,json=fillId,proto3,oneof" json:"fill_id,omitempty"`
 	FillIdEx          *string                `protobuf:"bytes,3,opt,name=fill_id_ex,json=fillIdEx,proto3,oneof" json:"fill_id_ex,omitempty"`
 	OrderId           *uint64                `protobuf:"varint,4,opt,name=order_id,json=orderId,proto3,oneof" json:"order_id,omitempty"`
@@ -11925,12 +16363,12 @@ type OrderFill struct {
 	CreateTime        *string                `protobuf:"bytes,10,opt,name=create_time,json=createTime,proto3,oneof" json:"create_time,omitempty"`
 	CounterBrokerId   *int32                 `protobuf:"varint,11,opt,name=counter_broker_id,json=counterBrokerId,proto3,oneof" json:"counter_broker_id,omitempty"`
 	CounterBrokerName *string                `protobuf:"bytes,12,opt,name=counter_broker_name,json=counterBrokerName,proto3,oneof" json:"counter_broker_name,omitempty"`
-	SecMarket         *int32                 `protobuf:"varint,13,opt,name=sec_market,json=secMarket,proto3,oneof" json:"sec_market,omitempty"`
+	SecMarket         *TrdSecMarket          `protobuf:"varint,13,opt,name=sec_market,json=secMarket,proto3,enum=futu.gateway.catalog.v1.TrdSecMarket,oneof" json:"sec_market,omitempty"`
 	CreateTimestamp   *float64               `protobuf:"fixed64,14,opt,name=create_timestamp,json=createTimestamp,proto3,oneof" json:"create_timestamp,omitempty"`
 	UpdateTimestamp   *float64               `protobuf:"fixed64,15,opt,name=update_timestamp,json=updateTimestamp,proto3,oneof" json:"update_timestamp,omitempty"`
-	Status            *int32                 `protobuf:"varint,16,opt,name=status,proto3,oneof" json:"status,omitempty"`
-	TrdMarket         *int32                 `protobuf:"varint,17,opt,name=trd_market,json=trdMarket,proto3,oneof" json:"trd_market,omitempty"`
-	JpAccType         *int32                 `protobuf:"varint,18,opt,name=jp_acc_type,json=jpAccType,proto3,oneof" json:"jp_acc_type,omitempty"`
+	Status            *OrderFillStatus       `protobuf:"varint,16,opt,name=status,proto3,enum=futu.gateway.catalog.v1.OrderFillStatus,oneof" json:"status,omitempty"`
+	TrdMarket         *TrdMarket             `protobuf:"varint,17,opt,name=trd_market,json=trdMarket,proto3,enum=futu.gateway.catalog.v1.TrdMarket,oneof" json:"trd_market,omitempty"`
+	JpAccType         *TrdSubAccType         `protobuf:"varint,18,opt,name=jp_acc_type,json=jpAccType,proto3,enum=futu.gateway.catalog.v1.TrdSubAccType,oneof" json:"jp_acc_type,omitempty"`
 	unknownFields     protoimpl.UnknownFields
 	sizeCache         protoimpl.SizeCache
 }
@@ -11965,11 +16403,11 @@ func (*OrderFill) Descriptor() ([]byte, []int) {
 	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{137}
 }
 
-func (x *OrderFill) GetTrdSide() int32 {
+func (x *OrderFill) GetTrdSide() TrdSide {
 	if x != nil && x.TrdSide != nil {
 		return *x.TrdSide
 	}
-	return 0
+	return TrdSide_TRD_SIDE_UNKNOWN
 }
 
 func (x *OrderFill) GetFillId() uint64 {
@@ -12049,11 +16487,11 @@ func (x *OrderFill) GetCounterBrokerName() string {
 	return ""
 }
 
-func (x *OrderFill) GetSecMarket() int32 {
+func (x *OrderFill) GetSecMarket() TrdSecMarket {
 	if x != nil && x.SecMarket != nil {
 		return *x.SecMarket
 	}
-	return 0
+	return TrdSecMarket_TRD_SEC_MARKET_UNKNOWN
 }
 
 func (x *OrderFill) GetCreateTimestamp() float64 {
@@ -12070,25 +16508,25 @@ func (x *OrderFill) GetUpdateTimestamp() float64 {
 	return 0
 }
 
-func (x *OrderFill) GetStatus() int32 {
+func (x *OrderFill) GetStatus() OrderFillStatus {
 	if x != nil && x.Status != nil {
 		return *x.Status
 	}
-	return 0
+	return OrderFillStatus_ORDER_FILL_STATUS_OK
 }
 
-func (x *OrderFill) GetTrdMarket() int32 {
+func (x *OrderFill) GetTrdMarket() TrdMarket {
 	if x != nil && x.TrdMarket != nil {
 		return *x.TrdMarket
 	}
-	return 0
+	return TrdMarket_TRD_MARKET_UNKNOWN
 }
 
-func (x *OrderFill) GetJpAccType() int32 {
+func (x *OrderFill) GetJpAccType() TrdSubAccType {
 	if x != nil && x.JpAccType != nil {
 		return *x.JpAccType
 	}
-	return 0
+	return TrdSubAccType_TRD_SUB_ACC_TYPE_NONE
 }
 
 // Mirrors Trd_GetMarginRatio.C2S: same field numbers and wire types, snake_case names.
@@ -12560,12 +16998,12 @@ func (x *OrderFeeItem) GetValue() float64 {
 
 // Mirrors Trd_FlowSummary.C2S: same field numbers and wire types, snake_case names.
 type FlowSummaryRequest struct {
-	state             protoimpl.MessageState `protogen:"open.v1"`
-	Header            *TrdHeader             `protobuf:"bytes,1,opt,name=header,proto3,oneof" json:"header,omitempty"`
-	ClearingDate      *string                `protobuf:"bytes,2,opt,name=clearing_date,json=clearingDate,proto3,oneof" json:"clearing_date,omitempty"`
-	CashFlowDirection *int32                 `protobuf:"varint,3,opt,name=cash_flow_direction,json=cashFlowDirection,proto3,oneof" json:"cash_flow_direction,omitempty"`
-	StartCreateDate   *string                `protobuf:"bytes,4,opt,name=start_create_date,json=startCreateDate,proto3,oneof" json:"start_create_date,omitempty"`
-	EndCreateDate     *string                `protobuf:"bytes,5,opt,name=end_create_date,json=endCreateDate,proto3,oneof" json:"end_create_date,omitempty"`
+	state             protoimpl.MessageState           `protogen:"open.v1"`
+	Header            *TrdHeader                       `protobuf:"bytes,1,opt,name=header,proto3,oneof" json:"header,omitempty"`
+	ClearingDate      *string                          `protobuf:"bytes,2,opt,name=clearing_date,json=clearingDate,proto3,oneof" json:"clearing_date,omitempty"`
+	CashFlowDirection *FlowSummaryTrdCashFlowDirection `protobuf:"varint,3,opt,name=cash_flow_direction,json=cashFlowDirection,proto3,enum=futu.gateway.catalog.v1.FlowSummaryTrdCashFlowDirection,oneof" json:"cash_flow_direction,omitempty"`
+	StartCreateDate   *string                          `protobuf:"bytes,4,opt,name=start_create_date,json=startCreateDate,proto3,oneof" json:"start_create_date,omitempty"`
+	EndCreateDate     *string                          `protobuf:"bytes,5,opt,name=end_create_date,json=endCreateDate,proto3,oneof" json:"end_create_date,omitempty"`
 	unknownFields     protoimpl.UnknownFields
 	sizeCache         protoimpl.SizeCache
 }
@@ -12614,11 +17052,11 @@ func (x *FlowSummaryRequest) GetClearingDate() string {
 	return ""
 }
 
-func (x *FlowSummaryRequest) GetCashFlowDirection() int32 {
+func (x *FlowSummaryRequest) GetCashFlowDirection() FlowSummaryTrdCashFlowDirection {
 	if x != nil && x.CashFlowDirection != nil {
 		return *x.CashFlowDirection
 	}
-	return 0
+	return FlowSummaryTrdCashFlowDirection_TRD_CASH_FLOW_DIRECTION_UNKNOWN
 }
 
 func (x *FlowSummaryRequest) GetStartCreateDate() string {
@@ -12690,16 +17128,16 @@ func (x *FlowSummaryResponse) GetFlowSummaryInfoList() []*FlowSummaryFlowSummary
 
 // Mirrors Trd_FlowSummary.FlowSummaryInfo: same field numbers and wire types, snake_case names.
 type FlowSummaryFlowSummaryInfo struct {
-	state             protoimpl.MessageState `protogen:"open.v1"`
-	ClearingDate      *string                `protobuf:"bytes,1,opt,name=clearing_date,json=clearingDate,proto3,oneof" json:"clearing_date,omitempty"`
-	SettlementDate    *string                `protobuf:"bytes,2,opt,name=settlement_date,json=settlementDate,proto3,oneof" json:"settlement_date,omitempty"`
-	Currency          *int32                 `protobuf:"varint,3,opt,name=currency,proto3,oneof" json:"currency,omitempty"`
-	CashFlowType      *string                `protobuf:"bytes,4,opt,name=cash_flow_type,json=cashFlowType,proto3,oneof" json:"cash_flow_type,omitempty"`
-	CashFlowDirection *int32                 `protobuf:"varint,5,opt,name=cash_flow_direction,json=cashFlowDirection,proto3,oneof" json:"cash_flow_direction,omitempty"`
-	CashFlowAmount    *float64               `protobuf:"fixed64,6,opt,name=cash_flow_amount,json=cashFlowAmount,proto3,oneof" json:"cash_flow_amount,omitempty"`
-	CashFlowRemark    *string                `protobuf:"bytes,7,opt,name=cash_flow_remark,json=cashFlowRemark,proto3,oneof" json:"cash_flow_remark,omitempty"`
-	CashFlowId        *uint64                `protobuf:"varint,8,opt,name=cash_flow_id,json=cashFlowId,proto3,oneof" json:"cash_flow_id,omitempty"`
-	CreateTime        *string                `protobuf:"bytes,9,opt,name=create_time,json=createTime,proto3,oneof" json:"create_time,omitempty"`
+	state             protoimpl.MessageState           `protogen:"open.v1"`
+	ClearingDate      *string                          `protobuf:"bytes,1,opt,name=clearing_date,json=clearingDate,proto3,oneof" json:"clearing_date,omitempty"`
+	SettlementDate    *string                          `protobuf:"bytes,2,opt,name=settlement_date,json=settlementDate,proto3,oneof" json:"settlement_date,omitempty"`
+	Currency          *int32                           `protobuf:"varint,3,opt,name=currency,proto3,oneof" json:"currency,omitempty"`
+	CashFlowType      *string                          `protobuf:"bytes,4,opt,name=cash_flow_type,json=cashFlowType,proto3,oneof" json:"cash_flow_type,omitempty"`
+	CashFlowDirection *FlowSummaryTrdCashFlowDirection `protobuf:"varint,5,opt,name=cash_flow_direction,json=cashFlowDirection,proto3,enum=futu.gateway.catalog.v1.FlowSummaryTrdCashFlowDirection,oneof" json:"cash_flow_direction,omitempty"`
+	CashFlowAmount    *float64                         `protobuf:"fixed64,6,opt,name=cash_flow_amount,json=cashFlowAmount,proto3,oneof" json:"cash_flow_amount,omitempty"`
+	CashFlowRemark    *string                          `protobuf:"bytes,7,opt,name=cash_flow_remark,json=cashFlowRemark,proto3,oneof" json:"cash_flow_remark,omitempty"`
+	CashFlowId        *uint64                          `protobuf:"varint,8,opt,name=cash_flow_id,json=cashFlowId,proto3,oneof" json:"cash_flow_id,omitempty"`
+	CreateTime        *string                          `protobuf:"bytes,9,opt,name=create_time,json=createTime,proto3,oneof" json:"create_time,omitempty"`
 	unknownFields     protoimpl.UnknownFields
 	sizeCache         protoimpl.SizeCache
 }
@@ -12762,11 +17200,11 @@ func (x *FlowSummaryFlowSummaryInfo) GetCashFlowType() string {
 	return ""
 }
 
-func (x *FlowSummaryFlowSummaryInfo) GetCashFlowDirection() int32 {
+func (x *FlowSummaryFlowSummaryInfo) GetCashFlowDirection() FlowSummaryTrdCashFlowDirection {
 	if x != nil && x.CashFlowDirection != nil {
 		return *x.CashFlowDirection
 	}
-	return 0
+	return FlowSummaryTrdCashFlowDirection_TRD_CASH_FLOW_DIRECTION_UNKNOWN
 }
 
 func (x *FlowSummaryFlowSummaryInfo) GetCashFlowAmount() float64 {
@@ -12805,19 +17243,19 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x15GetGlobalStateRequest\x12\x1c\n" +
 	"\auser_id\x18\x01 \x01(\x04H\x00R\x06userId\x88\x01\x01B\n" +
 	"\n" +
-	"\b_user_id\"\xbe\t\n" +
-	"\x16GetGlobalStateResponse\x12 \n" +
-	"\tmarket_hk\x18\x01 \x01(\x05H\x00R\bmarketHk\x88\x01\x01\x12 \n" +
-	"\tmarket_us\x18\x02 \x01(\x05H\x01R\bmarketUs\x88\x01\x01\x12 \n" +
-	"\tmarket_sh\x18\x03 \x01(\x05H\x02R\bmarketSh\x88\x01\x01\x12 \n" +
-	"\tmarket_sz\x18\x04 \x01(\x05H\x03R\bmarketSz\x88\x01\x01\x12-\n" +
-	"\x10market_hk_future\x18\x05 \x01(\x05H\x04R\x0emarketHkFuture\x88\x01\x01\x12-\n" +
-	"\x10market_us_future\x18\x0f \x01(\x05H\x05R\x0emarketUsFuture\x88\x01\x01\x12-\n" +
-	"\x10market_sg_future\x18\x11 \x01(\x05H\x06R\x0emarketSgFuture\x88\x01\x01\x12-\n" +
-	"\x10market_jp_future\x18\x12 \x01(\x05H\aR\x0emarketJpFuture\x88\x01\x01\x12 \n" +
-	"\tmarket_sg\x18\x13 \x01(\x05H\bR\bmarketSg\x88\x01\x01\x12 \n" +
-	"\tmarket_my\x18\x14 \x01(\x05H\tR\bmarketMy\x88\x01\x01\x12 \n" +
-	"\tmarket_jp\x18\x15 \x01(\x05H\n" +
+	"\b_user_id\"\x81\r\n" +
+	"\x16GetGlobalStateResponse\x12I\n" +
+	"\tmarket_hk\x18\x01 \x01(\x0e2'.futu.gateway.catalog.v1.QotMarketStateH\x00R\bmarketHk\x88\x01\x01\x12I\n" +
+	"\tmarket_us\x18\x02 \x01(\x0e2'.futu.gateway.catalog.v1.QotMarketStateH\x01R\bmarketUs\x88\x01\x01\x12I\n" +
+	"\tmarket_sh\x18\x03 \x01(\x0e2'.futu.gateway.catalog.v1.QotMarketStateH\x02R\bmarketSh\x88\x01\x01\x12I\n" +
+	"\tmarket_sz\x18\x04 \x01(\x0e2'.futu.gateway.catalog.v1.QotMarketStateH\x03R\bmarketSz\x88\x01\x01\x12V\n" +
+	"\x10market_hk_future\x18\x05 \x01(\x0e2'.futu.gateway.catalog.v1.QotMarketStateH\x04R\x0emarketHkFuture\x88\x01\x01\x12V\n" +
+	"\x10market_us_future\x18\x0f \x01(\x0e2'.futu.gateway.catalog.v1.QotMarketStateH\x05R\x0emarketUsFuture\x88\x01\x01\x12V\n" +
+	"\x10market_sg_future\x18\x11 \x01(\x0e2'.futu.gateway.catalog.v1.QotMarketStateH\x06R\x0emarketSgFuture\x88\x01\x01\x12V\n" +
+	"\x10market_jp_future\x18\x12 \x01(\x0e2'.futu.gateway.catalog.v1.QotMarketStateH\aR\x0emarketJpFuture\x88\x01\x01\x12I\n" +
+	"\tmarket_sg\x18\x13 \x01(\x0e2'.futu.gateway.catalog.v1.QotMarketStateH\bR\bmarketSg\x88\x01\x01\x12I\n" +
+	"\tmarket_my\x18\x14 \x01(\x0e2'.futu.gateway.catalog.v1.QotMarketStateH\tR\bmarketMy\x88\x01\x01\x12I\n" +
+	"\tmarket_jp\x18\x15 \x01(\x0e2'.futu.gateway.catalog.v1.QotMarketStateH\n" +
 	"R\bmarketJp\x88\x01\x01\x12$\n" +
 	"\vqot_logined\x18\x06 \x01(\bH\vR\n" +
 	"qotLogined\x88\x01\x01\x12$\n" +
@@ -12862,9 +17300,9 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x10_qot_svr_ip_addrB\x12\n" +
 	"\x10_trd_svr_ip_addrB\n" +
 	"\n" +
-	"\b_conn_id\"i\n" +
-	"\rProgramStatus\x12\x17\n" +
-	"\x04type\x18\x01 \x01(\x05H\x00R\x04type\x88\x01\x01\x12%\n" +
+	"\b_conn_id\"\x95\x01\n" +
+	"\rProgramStatus\x12C\n" +
+	"\x04type\x18\x01 \x01(\x0e2*.futu.gateway.catalog.v1.ProgramStatusTypeH\x00R\x04type\x88\x01\x01\x12%\n" +
 	"\fstr_ext_desc\x18\x02 \x01(\tH\x01R\n" +
 	"strExtDesc\x88\x01\x01B\a\n" +
 	"\x05_typeB\x0f\n" +
@@ -12877,23 +17315,23 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x06market\x18\x01 \x01(\x05H\x00R\x06market\x88\x01\x01\x12\x17\n" +
 	"\x04code\x18\x02 \x01(\tH\x01R\x04code\x88\x01\x01B\t\n" +
 	"\a_marketB\a\n" +
-	"\x05_code\"G\n" +
-	"\tQotHeader\x12(\n" +
-	"\rsecurity_firm\x18\x01 \x01(\x05H\x00R\fsecurityFirm\x88\x01\x01B\x10\n" +
+	"\x05_code\"n\n" +
+	"\tQotHeader\x12O\n" +
+	"\rsecurity_firm\x18\x01 \x01(\x0e2%.futu.gateway.catalog.v1.SecurityFirmH\x00R\fsecurityFirm\x88\x01\x01B\x10\n" +
 	"\x0e_security_firm\"u\n" +
 	"\x16GetMarketStateResponse\x12[\n" +
-	"\x10market_info_list\x18\x01 \x03(\v21.futu.gateway.catalog.v1.GetMarketStateMarketInfoR\x0emarketInfoList\"\xc6\x01\n" +
+	"\x10market_info_list\x18\x01 \x03(\v21.futu.gateway.catalog.v1.GetMarketStateMarketInfoR\x0emarketInfoList\"\xef\x01\n" +
 	"\x18GetMarketStateMarketInfo\x12B\n" +
 	"\bsecurity\x18\x01 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x00R\bsecurity\x88\x01\x01\x12\x17\n" +
-	"\x04name\x18\x02 \x01(\tH\x01R\x04name\x88\x01\x01\x12&\n" +
-	"\fmarket_state\x18\x03 \x01(\x05H\x02R\vmarketState\x88\x01\x01B\v\n" +
+	"\x04name\x18\x02 \x01(\tH\x01R\x04name\x88\x01\x01\x12O\n" +
+	"\fmarket_state\x18\x03 \x01(\x0e2'.futu.gateway.catalog.v1.QotMarketStateH\x02R\vmarketState\x88\x01\x01B\v\n" +
 	"\t_securityB\a\n" +
 	"\x05_nameB\x0f\n" +
-	"\r_market_state\"\xb2\x02\n" +
-	"\fGetKLRequest\x12\"\n" +
+	"\r_market_state\"\xf7\x02\n" +
+	"\fGetKLRequest\x12F\n" +
 	"\n" +
-	"rehab_type\x18\x01 \x01(\x05H\x00R\trehabType\x88\x01\x01\x12\x1c\n" +
-	"\akl_type\x18\x02 \x01(\x05H\x01R\x06klType\x88\x01\x01\x12B\n" +
+	"rehab_type\x18\x01 \x01(\x0e2\".futu.gateway.catalog.v1.RehabTypeH\x00R\trehabType\x88\x01\x01\x12=\n" +
+	"\akl_type\x18\x02 \x01(\x0e2\x1f.futu.gateway.catalog.v1.KLTypeH\x01R\x06klType\x88\x01\x01\x12B\n" +
 	"\bsecurity\x18\x03 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x02R\bsecurity\x88\x01\x01\x12\x1c\n" +
 	"\areq_num\x18\x04 \x01(\x05H\x03R\x06reqNum\x88\x01\x01\x12?\n" +
 	"\x06header\x18d \x01(\v2\".futu.gateway.catalog.v1.QotHeaderH\x04R\x06header\x88\x01\x01B\r\n" +
@@ -12947,11 +17385,11 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\n" +
 	"_timestampB\f\n" +
 	"\n" +
-	"_hp_volume\"\x9b\x05\n" +
-	"\x17RequestHistoryKLRequest\x12\"\n" +
+	"_hp_volume\"\xe0\x05\n" +
+	"\x17RequestHistoryKLRequest\x12F\n" +
 	"\n" +
-	"rehab_type\x18\x01 \x01(\x05H\x00R\trehabType\x88\x01\x01\x12\x1c\n" +
-	"\akl_type\x18\x02 \x01(\x05H\x01R\x06klType\x88\x01\x01\x12B\n" +
+	"rehab_type\x18\x01 \x01(\x0e2\".futu.gateway.catalog.v1.RehabTypeH\x00R\trehabType\x88\x01\x01\x12=\n" +
+	"\akl_type\x18\x02 \x01(\x0e2\x1f.futu.gateway.catalog.v1.KLTypeH\x01R\x06klType\x88\x01\x01\x12B\n" +
 	"\bsecurity\x18\x03 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x02R\bsecurity\x88\x01\x01\x12\"\n" +
 	"\n" +
 	"begin_time\x18\x04 \x01(\tH\x03R\tbeginTime\x88\x01\x01\x12\x1e\n" +
@@ -13088,16 +17526,16 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x0e_spin_off_baseB\x0f\n" +
 	"\r_spin_off_ertB\f\n" +
 	"\n" +
-	"_timestamp\"\x92\x02\n" +
+	"_timestamp\"\xba\x02\n" +
 	"\x13GetOrderBookRequest\x12B\n" +
 	"\bsecurity\x18\x01 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x00R\bsecurity\x88\x01\x01\x12\x15\n" +
-	"\x03num\x18\x02 \x01(\x05H\x01R\x03num\x88\x01\x01\x12+\n" +
-	"\x0forder_book_type\x18\x04 \x01(\x05H\x02R\rorderBookType\x88\x01\x01\x12?\n" +
+	"\x03num\x18\x02 \x01(\x05H\x01R\x03num\x88\x01\x01\x12S\n" +
+	"\x0forder_book_type\x18\x04 \x01(\x0e2&.futu.gateway.catalog.v1.OrderBookTypeH\x02R\rorderBookType\x88\x01\x01\x12?\n" +
 	"\x06header\x18d \x01(\v2\".futu.gateway.catalog.v1.QotHeaderH\x03R\x06header\x88\x01\x01B\v\n" +
 	"\t_securityB\x06\n" +
 	"\x04_numB\x12\n" +
 	"\x10_order_book_typeB\t\n" +
-	"\a_header\"\xc2\x05\n" +
+	"\a_header\"\xea\x05\n" +
 	"\x14GetOrderBookResponse\x12B\n" +
 	"\bsecurity\x18\x01 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x00R\bsecurity\x88\x01\x01\x12\x17\n" +
 	"\x04name\x18\b \x01(\tH\x01R\x04name\x88\x01\x01\x12Q\n" +
@@ -13106,8 +17544,8 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x11svr_recv_time_bid\x18\x04 \x01(\tH\x02R\x0esvrRecvTimeBid\x88\x01\x01\x12A\n" +
 	"\x1bsvr_recv_time_bid_timestamp\x18\x05 \x01(\x01H\x03R\x17svrRecvTimeBidTimestamp\x88\x01\x01\x12.\n" +
 	"\x11svr_recv_time_ask\x18\x06 \x01(\tH\x04R\x0esvrRecvTimeAsk\x88\x01\x01\x12A\n" +
-	"\x1bsvr_recv_time_ask_timestamp\x18\a \x01(\x01H\x05R\x17svrRecvTimeAskTimestamp\x88\x01\x01\x12+\n" +
-	"\x0forder_book_type\x18\t \x01(\x05H\x06R\rorderBookType\x88\x01\x01B\v\n" +
+	"\x1bsvr_recv_time_ask_timestamp\x18\a \x01(\x01H\x05R\x17svrRecvTimeAskTimestamp\x88\x01\x01\x12S\n" +
+	"\x0forder_book_type\x18\t \x01(\x0e2&.futu.gateway.catalog.v1.OrderBookTypeH\x06R\rorderBookType\x88\x01\x01B\v\n" +
 	"\t_securityB\a\n" +
 	"\x05_nameB\x14\n" +
 	"\x12_svr_recv_time_bidB\x1e\n" +
@@ -13145,16 +17583,16 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\vticker_list\x18\x02 \x03(\v2\x1f.futu.gateway.catalog.v1.TickerR\n" +
 	"tickerListB\v\n" +
 	"\t_securityB\a\n" +
-	"\x05_name\"\x93\x04\n" +
+	"\x05_name\"\xe2\x04\n" +
 	"\x06Ticker\x12\x17\n" +
 	"\x04time\x18\x01 \x01(\tH\x00R\x04time\x88\x01\x01\x12\x1f\n" +
-	"\bsequence\x18\x02 \x01(\x03H\x01R\bsequence\x88\x01\x01\x12\x15\n" +
-	"\x03dir\x18\x03 \x01(\x05H\x02R\x03dir\x88\x01\x01\x12\x19\n" +
+	"\bsequence\x18\x02 \x01(\x03H\x01R\bsequence\x88\x01\x01\x12?\n" +
+	"\x03dir\x18\x03 \x01(\x0e2(.futu.gateway.catalog.v1.TickerDirectionH\x02R\x03dir\x88\x01\x01\x12\x19\n" +
 	"\x05price\x18\x04 \x01(\x01H\x03R\x05price\x88\x01\x01\x12\x1b\n" +
 	"\x06volume\x18\x05 \x01(\x03H\x04R\x06volume\x88\x01\x01\x12\x1f\n" +
 	"\bturnover\x18\x06 \x01(\x01H\x05R\bturnover\x88\x01\x01\x12 \n" +
-	"\trecv_time\x18\a \x01(\x01H\x06R\brecvTime\x88\x01\x01\x12\x17\n" +
-	"\x04type\x18\b \x01(\x05H\aR\x04type\x88\x01\x01\x12 \n" +
+	"\trecv_time\x18\a \x01(\x01H\x06R\brecvTime\x88\x01\x01\x12<\n" +
+	"\x04type\x18\b \x01(\x0e2#.futu.gateway.catalog.v1.TickerTypeH\aR\x04type\x88\x01\x01\x12 \n" +
 	"\ttype_sign\x18\t \x01(\x05H\bR\btypeSign\x88\x01\x01\x12)\n" +
 	"\x0epush_data_type\x18\n" +
 	" \x01(\x05H\tR\fpushDataType\x88\x01\x01\x12!\n" +
@@ -13258,11 +17696,11 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x0e_index_ex_dataB\x10\n" +
 	"\x0e_plate_ex_dataB\x11\n" +
 	"\x0f_future_ex_dataB\x10\n" +
-	"\x0e_trust_ex_data\"\xf9\x15\n" +
+	"\x0e_trust_ex_data\"\xc9\x16\n" +
 	"$GetSecuritySnapshotSnapshotBasicData\x12B\n" +
 	"\bsecurity\x18\x01 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x00R\bsecurity\x88\x01\x01\x12\x17\n" +
-	"\x04name\x18) \x01(\tH\x01R\x04name\x88\x01\x01\x12\x17\n" +
-	"\x04type\x18\x02 \x01(\x05H\x02R\x04type\x88\x01\x01\x12\"\n" +
+	"\x04name\x18) \x01(\tH\x01R\x04name\x88\x01\x01\x12>\n" +
+	"\x04type\x18\x02 \x01(\x0e2%.futu.gateway.catalog.v1.SecurityTypeH\x02R\x04type\x88\x01\x01\x12\"\n" +
 	"\n" +
 	"is_suspend\x18\x03 \x01(\bH\x03R\tisSuspend\x88\x01\x01\x12 \n" +
 	"\tlist_time\x18\x04 \x01(\tH\x04R\blistTime\x88\x01\x01\x12\x1e\n" +
@@ -13305,9 +17743,9 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x14lowest_history_price\x18$ \x01(\x01H$R\x12lowestHistoryPrice\x88\x01\x01\x12O\n" +
 	"\n" +
 	"pre_market\x18% \x01(\v2+.futu.gateway.catalog.v1.PreAfterMarketDataH%R\tpreMarket\x88\x01\x01\x12S\n" +
-	"\fafter_market\x18& \x01(\v2+.futu.gateway.catalog.v1.PreAfterMarketDataH&R\vafterMarket\x88\x01\x01\x12\"\n" +
+	"\fafter_market\x18& \x01(\v2+.futu.gateway.catalog.v1.PreAfterMarketDataH&R\vafterMarket\x88\x01\x01\x12K\n" +
 	"\n" +
-	"sec_status\x18' \x01(\x05H'R\tsecStatus\x88\x01\x01\x123\n" +
+	"sec_status\x18' \x01(\x0e2'.futu.gateway.catalog.v1.SecurityStatusH'R\tsecStatus\x88\x01\x01\x123\n" +
 	"\x13close_price5_minute\x18( \x01(\x01H(R\x11closePrice5Minute\x88\x01\x01\x12N\n" +
 	"\tovernight\x18* \x01(\v2+.futu.gateway.catalog.v1.PreAfterMarketDataH)R\tovernight\x88\x01\x01\x12 \n" +
 	"\thp_volume\x18+ \x01(\x01H*R\bhpVolume\x88\x01\x01\x12!\n" +
@@ -13432,10 +17870,10 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\r_dividend_ttmB\x15\n" +
 	"\x13_dividend_ratio_ttmB\x0f\n" +
 	"\r_dividend_lfyB\x15\n" +
-	"\x13_dividend_lfy_ratio\"\xa4\f\n" +
+	"\x13_dividend_lfy_ratio\"\xee\f\n" +
 	"(GetSecuritySnapshotWarrantSnapshotExData\x12,\n" +
-	"\x0fconversion_rate\x18\x01 \x01(\x01H\x00R\x0econversionRate\x88\x01\x01\x12&\n" +
-	"\fwarrant_type\x18\x02 \x01(\x05H\x01R\vwarrantType\x88\x01\x01\x12&\n" +
+	"\x0fconversion_rate\x18\x01 \x01(\x01H\x00R\x0econversionRate\x88\x01\x01\x12L\n" +
+	"\fwarrant_type\x18\x02 \x01(\x0e2$.futu.gateway.catalog.v1.WarrantTypeH\x01R\vwarrantType\x88\x01\x01\x12&\n" +
 	"\fstrike_price\x18\x03 \x01(\x01H\x02R\vstrikePrice\x88\x01\x01\x12(\n" +
 	"\rmaturity_time\x18\x04 \x01(\tH\x03R\fmaturityTime\x88\x01\x01\x12)\n" +
 	"\x0eend_trade_time\x18\x05 \x01(\tH\x04R\fendTradeTime\x88\x01\x01\x12<\n" +
@@ -13459,8 +17897,8 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x14price_recovery_ratio\x18\x14 \x01(\x01H\x13R\x12priceRecoveryRatio\x88\x01\x01\x12\x19\n" +
 	"\x05score\x18\x15 \x01(\x01H\x14R\x05score\x88\x01\x01\x121\n" +
 	"\x12upper_strike_price\x18\x16 \x01(\x01H\x15R\x10upperStrikePrice\x88\x01\x01\x121\n" +
-	"\x12lower_strike_price\x18\x17 \x01(\x01H\x16R\x10lowerStrikePrice\x88\x01\x01\x124\n" +
-	"\x14in_line_price_status\x18\x18 \x01(\x05H\x17R\x11inLinePriceStatus\x88\x01\x01\x12$\n" +
+	"\x12lower_strike_price\x18\x17 \x01(\x01H\x16R\x10lowerStrikePrice\x88\x01\x01\x12X\n" +
+	"\x14in_line_price_status\x18\x18 \x01(\x0e2\".futu.gateway.catalog.v1.PriceTypeH\x17R\x11inLinePriceStatus\x88\x01\x01\x12$\n" +
 	"\vissuer_code\x18\x19 \x01(\tH\x18R\n" +
 	"issuerCode\x88\x01\x01B\x12\n" +
 	"\x10_conversion_rateB\x0f\n" +
@@ -13488,10 +17926,9 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x13_upper_strike_priceB\x15\n" +
 	"\x13_lower_strike_priceB\x17\n" +
 	"\x15_in_line_price_statusB\x0e\n" +
-	"\f_issuer_code\"\xc8\n" +
-	"\n" +
-	"'GetSecuritySnapshotOptionSnapshotExData\x12\x17\n" +
-	"\x04type\x18\x01 \x01(\x05H\x00R\x04type\x88\x01\x01\x12<\n" +
+	"\f_issuer_code\"\xc0\v\n" +
+	"'GetSecuritySnapshotOptionSnapshotExData\x12<\n" +
+	"\x04type\x18\x01 \x01(\x0e2#.futu.gateway.catalog.v1.OptionTypeH\x00R\x04type\x88\x01\x01\x12<\n" +
 	"\x05owner\x18\x02 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x01R\x05owner\x88\x01\x01\x12$\n" +
 	"\vstrike_time\x18\x03 \x01(\tH\x02R\n" +
 	"strikeTime\x88\x01\x01\x12&\n" +
@@ -13508,13 +17945,13 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x04vega\x18\v \x01(\x01H\vR\x04vega\x88\x01\x01\x12\x19\n" +
 	"\x05theta\x18\f \x01(\x01H\fR\x05theta\x88\x01\x01\x12\x15\n" +
 	"\x03rho\x18\r \x01(\x01H\rR\x03rho\x88\x01\x01\x12.\n" +
-	"\x10strike_timestamp\x18\x0e \x01(\x01H\x0eR\x0fstrikeTimestamp\x88\x01\x01\x12/\n" +
-	"\x11index_option_type\x18\x0f \x01(\x05H\x0fR\x0findexOptionType\x88\x01\x01\x12/\n" +
+	"\x10strike_timestamp\x18\x0e \x01(\x01H\x0eR\x0fstrikeTimestamp\x88\x01\x01\x12Y\n" +
+	"\x11index_option_type\x18\x0f \x01(\x0e2(.futu.gateway.catalog.v1.IndexOptionTypeH\x0fR\x0findexOptionType\x88\x01\x01\x12/\n" +
 	"\x11net_open_interest\x18\x10 \x01(\x05H\x10R\x0fnetOpenInterest\x88\x01\x01\x125\n" +
 	"\x14expiry_date_distance\x18\x11 \x01(\x05H\x11R\x12expiryDateDistance\x88\x01\x01\x129\n" +
 	"\x16contract_nominal_value\x18\x12 \x01(\x01H\x12R\x14contractNominalValue\x88\x01\x01\x125\n" +
-	"\x14owner_lot_multiplier\x18\x13 \x01(\x01H\x13R\x12ownerLotMultiplier\x88\x01\x01\x12-\n" +
-	"\x10option_area_type\x18\x14 \x01(\x05H\x14R\x0eoptionAreaType\x88\x01\x01\x124\n" +
+	"\x14owner_lot_multiplier\x18\x13 \x01(\x01H\x13R\x12ownerLotMultiplier\x88\x01\x01\x12V\n" +
+	"\x10option_area_type\x18\x14 \x01(\x0e2'.futu.gateway.catalog.v1.OptionAreaTypeH\x14R\x0eoptionAreaType\x88\x01\x01\x124\n" +
 	"\x13contract_multiplier\x18\x15 \x01(\x01H\x15R\x12contractMultiplier\x88\x01\x01B\a\n" +
 	"\x05_typeB\b\n" +
 	"\x06_ownerB\x0e\n" +
@@ -13571,14 +18008,14 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x10_position_changeB\x12\n" +
 	"\x10_last_trade_timeB\x17\n" +
 	"\x15_last_trade_timestampB\x13\n" +
-	"\x11_is_main_contract\"\xf0\x02\n" +
+	"\x11_is_main_contract\"\x95\x03\n" +
 	"&GetSecuritySnapshotTrustSnapshotExData\x12*\n" +
 	"\x0edividend_yield\x18\x01 \x01(\x01H\x00R\rdividendYield\x88\x01\x01\x12\x15\n" +
 	"\x03aum\x18\x02 \x01(\x01H\x01R\x03aum\x88\x01\x01\x120\n" +
 	"\x11outstanding_units\x18\x03 \x01(\x03H\x02R\x10outstandingUnits\x88\x01\x01\x12+\n" +
 	"\x0fnet_asset_value\x18\x04 \x01(\x01H\x03R\rnetAssetValue\x88\x01\x01\x12\x1d\n" +
-	"\apremium\x18\x05 \x01(\x01H\x04R\apremium\x88\x01\x01\x12$\n" +
-	"\vasset_class\x18\x06 \x01(\x05H\x05R\n" +
+	"\apremium\x18\x05 \x01(\x01H\x04R\apremium\x88\x01\x01\x12I\n" +
+	"\vasset_class\x18\x06 \x01(\x0e2#.futu.gateway.catalog.v1.AssetClassH\x05R\n" +
 	"assetClass\x88\x01\x01B\x11\n" +
 	"\x0f_dividend_yieldB\x06\n" +
 	"\x04_aumB\x14\n" +
@@ -13600,11 +18037,11 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\t_securityB\t\n" +
 	"\a_header\"v\n" +
 	"\x18RequestTradeDateResponse\x12Z\n" +
-	"\x0ftrade_date_list\x18\x01 \x03(\v22.futu.gateway.catalog.v1.RequestTradeDateTradeDateR\rtradeDateList\"\xaf\x01\n" +
+	"\x0ftrade_date_list\x18\x01 \x03(\v22.futu.gateway.catalog.v1.RequestTradeDateTradeDateR\rtradeDateList\"\xd7\x01\n" +
 	"\x19RequestTradeDateTradeDate\x12\x17\n" +
 	"\x04time\x18\x01 \x01(\tH\x00R\x04time\x88\x01\x01\x12!\n" +
-	"\ttimestamp\x18\x02 \x01(\x01H\x01R\ttimestamp\x88\x01\x01\x12+\n" +
-	"\x0ftrade_date_type\x18\x03 \x01(\x05H\x02R\rtradeDateType\x88\x01\x01B\a\n" +
+	"\ttimestamp\x18\x02 \x01(\x01H\x01R\ttimestamp\x88\x01\x01\x12S\n" +
+	"\x0ftrade_date_type\x18\x03 \x01(\x0e2&.futu.gateway.catalog.v1.TradeDateTypeH\x02R\rtradeDateType\x88\x01\x01B\a\n" +
 	"\x05_timeB\f\n" +
 	"\n" +
 	"_timestampB\x12\n" +
@@ -13629,28 +18066,28 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\ttimestamp\x18\x02 \x01(\x01H\x01R\ttimestamp\x88\x01\x01B\a\n" +
 	"\x05_timeB\f\n" +
 	"\n" +
-	"_timestamp\"\xc6\x01\n" +
-	"\x12GetPlateSetRequest\x12\x1b\n" +
-	"\x06market\x18\x01 \x01(\x05H\x00R\x06market\x88\x01\x01\x12)\n" +
-	"\x0eplate_set_type\x18\x02 \x01(\x05H\x01R\fplateSetType\x88\x01\x01\x12?\n" +
+	"_timestamp\"\x91\x02\n" +
+	"\x12GetPlateSetRequest\x12?\n" +
+	"\x06market\x18\x01 \x01(\x0e2\".futu.gateway.catalog.v1.QotMarketH\x00R\x06market\x88\x01\x01\x12P\n" +
+	"\x0eplate_set_type\x18\x02 \x01(\x0e2%.futu.gateway.catalog.v1.PlateSetTypeH\x01R\fplateSetType\x88\x01\x01\x12?\n" +
 	"\x06header\x18d \x01(\v2\".futu.gateway.catalog.v1.QotHeaderH\x02R\x06header\x88\x01\x01B\t\n" +
 	"\a_marketB\x11\n" +
 	"\x0f_plate_set_typeB\t\n" +
 	"\a_header\"a\n" +
 	"\x13GetPlateSetResponse\x12J\n" +
-	"\x0fplate_info_list\x18\x01 \x03(\v2\".futu.gateway.catalog.v1.PlateInfoR\rplateInfoList\"\xa8\x01\n" +
+	"\x0fplate_info_list\x18\x01 \x03(\v2\".futu.gateway.catalog.v1.PlateInfoR\rplateInfoList\"\xcf\x01\n" +
 	"\tPlateInfo\x12<\n" +
 	"\x05plate\x18\x01 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x00R\x05plate\x88\x01\x01\x12\x17\n" +
-	"\x04name\x18\x02 \x01(\tH\x01R\x04name\x88\x01\x01\x12\"\n" +
+	"\x04name\x18\x02 \x01(\tH\x01R\x04name\x88\x01\x01\x12I\n" +
 	"\n" +
-	"plate_type\x18\x03 \x01(\x05H\x02R\tplateType\x88\x01\x01B\b\n" +
+	"plate_type\x18\x03 \x01(\x0e2%.futu.gateway.catalog.v1.PlateSetTypeH\x02R\tplateType\x88\x01\x01B\b\n" +
 	"\x06_plateB\a\n" +
 	"\x05_nameB\r\n" +
-	"\v_plate_type\"\x88\x02\n" +
+	"\v_plate_type\"\xac\x02\n" +
 	"\x17GetPlateSecurityRequest\x12<\n" +
-	"\x05plate\x18\x01 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x00R\x05plate\x88\x01\x01\x12\"\n" +
+	"\x05plate\x18\x01 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x00R\x05plate\x88\x01\x01\x12F\n" +
 	"\n" +
-	"sort_field\x18\x02 \x01(\x05H\x01R\tsortField\x88\x01\x01\x12\x1b\n" +
+	"sort_field\x18\x02 \x01(\x0e2\".futu.gateway.catalog.v1.SortFieldH\x01R\tsortField\x88\x01\x01\x12\x1b\n" +
 	"\x06ascend\x18\x03 \x01(\bH\x02R\x06ascend\x88\x01\x01\x12?\n" +
 	"\x06header\x18d \x01(\v2\".futu.gateway.catalog.v1.QotHeaderH\x03R\x06header\x88\x01\x01B\b\n" +
 	"\x06_plateB\r\n" +
@@ -13667,17 +18104,17 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x06_basicB\x12\n" +
 	"\x10_warrant_ex_dataB\x11\n" +
 	"\x0f_option_ex_dataB\x11\n" +
-	"\x0f_future_ex_data\"\xce\x03\n" +
+	"\x0f_future_ex_data\"\x98\x04\n" +
 	"\x13SecurityStaticBasic\x12B\n" +
 	"\bsecurity\x18\x01 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x00R\bsecurity\x88\x01\x01\x12\x13\n" +
 	"\x02id\x18\x02 \x01(\x03H\x01R\x02id\x88\x01\x01\x12\x1e\n" +
-	"\blot_size\x18\x03 \x01(\x05H\x02R\alotSize\x88\x01\x01\x12\x1e\n" +
-	"\bsec_type\x18\x04 \x01(\x05H\x03R\asecType\x88\x01\x01\x12\x17\n" +
+	"\blot_size\x18\x03 \x01(\x05H\x02R\alotSize\x88\x01\x01\x12E\n" +
+	"\bsec_type\x18\x04 \x01(\x0e2%.futu.gateway.catalog.v1.SecurityTypeH\x03R\asecType\x88\x01\x01\x12\x17\n" +
 	"\x04name\x18\x05 \x01(\tH\x04R\x04name\x88\x01\x01\x12 \n" +
 	"\tlist_time\x18\x06 \x01(\tH\x05R\blistTime\x88\x01\x01\x12!\n" +
 	"\tdelisting\x18\a \x01(\bH\x06R\tdelisting\x88\x01\x01\x12*\n" +
-	"\x0elist_timestamp\x18\b \x01(\x01H\aR\rlistTimestamp\x88\x01\x01\x12 \n" +
-	"\texch_type\x18\t \x01(\x05H\bR\bexchType\x88\x01\x01B\v\n" +
+	"\x0elist_timestamp\x18\b \x01(\x01H\aR\rlistTimestamp\x88\x01\x01\x12C\n" +
+	"\texch_type\x18\t \x01(\x0e2!.futu.gateway.catalog.v1.ExchTypeH\bR\bexchType\x88\x01\x01B\v\n" +
 	"\t_securityB\x05\n" +
 	"\x03_idB\v\n" +
 	"\t_lot_sizeB\v\n" +
@@ -13689,26 +18126,26 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"_delistingB\x11\n" +
 	"\x0f_list_timestampB\f\n" +
 	"\n" +
-	"_exch_type\"\x7f\n" +
-	"\x13WarrantStaticExData\x12\x17\n" +
-	"\x04type\x18\x01 \x01(\x05H\x00R\x04type\x88\x01\x01\x12<\n" +
+	"_exch_type\"\xa5\x01\n" +
+	"\x13WarrantStaticExData\x12=\n" +
+	"\x04type\x18\x01 \x01(\x0e2$.futu.gateway.catalog.v1.WarrantTypeH\x00R\x04type\x88\x01\x01\x12<\n" +
 	"\x05owner\x18\x02 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x01R\x05owner\x88\x01\x01B\a\n" +
 	"\x05_typeB\b\n" +
-	"\x06_owner\"\xb7\x05\n" +
-	"\x12OptionStaticExData\x12\x17\n" +
-	"\x04type\x18\x01 \x01(\x05H\x00R\x04type\x88\x01\x01\x12<\n" +
+	"\x06_owner\"\x8c\a\n" +
+	"\x12OptionStaticExData\x12<\n" +
+	"\x04type\x18\x01 \x01(\x0e2#.futu.gateway.catalog.v1.OptionTypeH\x00R\x04type\x88\x01\x01\x12<\n" +
 	"\x05owner\x18\x02 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x01R\x05owner\x88\x01\x01\x12$\n" +
 	"\vstrike_time\x18\x03 \x01(\tH\x02R\n" +
 	"strikeTime\x88\x01\x01\x12&\n" +
 	"\fstrike_price\x18\x04 \x01(\x01H\x03R\vstrikePrice\x88\x01\x01\x12\x1d\n" +
 	"\asuspend\x18\x05 \x01(\bH\x04R\asuspend\x88\x01\x01\x12\x1b\n" +
 	"\x06market\x18\x06 \x01(\tH\x05R\x06market\x88\x01\x01\x12.\n" +
-	"\x10strike_timestamp\x18\a \x01(\x01H\x06R\x0fstrikeTimestamp\x88\x01\x01\x12/\n" +
-	"\x11index_option_type\x18\b \x01(\x05H\aR\x0findexOptionType\x88\x01\x01\x12.\n" +
-	"\x10expiration_cycle\x18\t \x01(\x05H\bR\x0fexpirationCycle\x88\x01\x01\x125\n" +
+	"\x10strike_timestamp\x18\a \x01(\x01H\x06R\x0fstrikeTimestamp\x88\x01\x01\x12Y\n" +
+	"\x11index_option_type\x18\b \x01(\x0e2(.futu.gateway.catalog.v1.IndexOptionTypeH\aR\x0findexOptionType\x88\x01\x01\x12X\n" +
+	"\x10expiration_cycle\x18\t \x01(\x0e2(.futu.gateway.catalog.v1.ExpirationCycleH\bR\x0fexpirationCycle\x88\x01\x01\x12b\n" +
 	"\x14option_standard_type\x18\n" +
-	" \x01(\x05H\tR\x12optionStandardType\x88\x01\x01\x129\n" +
-	"\x16option_settlement_mode\x18\v \x01(\x05H\n" +
+	" \x01(\x0e2+.futu.gateway.catalog.v1.OptionStandardTypeH\tR\x12optionStandardType\x88\x01\x01\x12h\n" +
+	"\x16option_settlement_mode\x18\v \x01(\x0e2-.futu.gateway.catalog.v1.OptionSettlementModeH\n" +
 	"R\x14optionSettlementMode\x88\x01\x01B\a\n" +
 	"\x05_typeB\b\n" +
 	"\x06_ownerB\x0e\n" +
@@ -13740,10 +18177,10 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x04name\x18\x03 \x01(\tH\x01R\x04name\x88\x01\x01\x12J\n" +
 	"\x0fplate_info_list\x18\x02 \x03(\v2\".futu.gateway.catalog.v1.PlateInfoR\rplateInfoListB\v\n" +
 	"\t_securityB\a\n" +
-	"\x05_name\"\xf1\x01\n" +
+	"\x05_name\"\xa5\x02\n" +
 	"\x13GetReferenceRequest\x12B\n" +
-	"\bsecurity\x18\x01 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x00R\bsecurity\x88\x01\x01\x12*\n" +
-	"\x0ereference_type\x18\x02 \x01(\x05H\x01R\rreferenceType\x88\x01\x01\x12?\n" +
+	"\bsecurity\x18\x01 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x00R\bsecurity\x88\x01\x01\x12^\n" +
+	"\x0ereference_type\x18\x02 \x01(\x0e22.futu.gateway.catalog.v1.GetReferenceReferenceTypeH\x01R\rreferenceType\x88\x01\x01\x12?\n" +
 	"\x06header\x18d \x01(\v2\".futu.gateway.catalog.v1.QotHeaderH\x02R\x06header\x88\x01\x01B\v\n" +
 	"\t_securityB\x11\n" +
 	"\x0f_reference_typeB\t\n" +
@@ -13784,12 +18221,12 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\r_change_ratioB\a\n" +
 	"\x05_timeB\f\n" +
 	"\n" +
-	"_timestamp\"\x8e\x04\n" +
+	"_timestamp\"\x94\x05\n" +
 	"\x15GetOptionChainRequest\x12<\n" +
-	"\x05owner\x18\x01 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x00R\x05owner\x88\x01\x01\x12/\n" +
-	"\x11index_option_type\x18\x06 \x01(\x05H\x01R\x0findexOptionType\x88\x01\x01\x12\x17\n" +
-	"\x04type\x18\x02 \x01(\x05H\x02R\x04type\x88\x01\x01\x12!\n" +
-	"\tcondition\x18\x03 \x01(\x05H\x03R\tcondition\x88\x01\x01\x12\"\n" +
+	"\x05owner\x18\x01 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x00R\x05owner\x88\x01\x01\x12Y\n" +
+	"\x11index_option_type\x18\x06 \x01(\x0e2(.futu.gateway.catalog.v1.IndexOptionTypeH\x01R\x0findexOptionType\x88\x01\x01\x12<\n" +
+	"\x04type\x18\x02 \x01(\x0e2#.futu.gateway.catalog.v1.OptionTypeH\x02R\x04type\x88\x01\x01\x12X\n" +
+	"\tcondition\x18\x03 \x01(\x0e25.futu.gateway.catalog.v1.GetOptionChainOptionCondTypeH\x03R\tcondition\x88\x01\x01\x12\"\n" +
 	"\n" +
 	"begin_time\x18\x04 \x01(\tH\x04R\tbeginTime\x88\x01\x01\x12\x1e\n" +
 	"\bend_time\x18\x05 \x01(\tH\x05R\aendTime\x88\x01\x01\x12W\n" +
@@ -13867,44 +18304,44 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x04call\x18\x01 \x01(\v2+.futu.gateway.catalog.v1.SecurityStaticInfoH\x00R\x04call\x88\x01\x01\x12B\n" +
 	"\x03put\x18\x02 \x01(\v2+.futu.gateway.catalog.v1.SecurityStaticInfoH\x01R\x03put\x88\x01\x01B\a\n" +
 	"\x05_callB\x06\n" +
-	"\x04_put\"\xfb\x01\n" +
+	"\x04_put\"\xa5\x02\n" +
 	"\x1eGetOptionExpirationDateRequest\x12<\n" +
-	"\x05owner\x18\x01 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x00R\x05owner\x88\x01\x01\x12/\n" +
-	"\x11index_option_type\x18\x02 \x01(\x05H\x01R\x0findexOptionType\x88\x01\x01\x12?\n" +
+	"\x05owner\x18\x01 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x00R\x05owner\x88\x01\x01\x12Y\n" +
+	"\x11index_option_type\x18\x02 \x01(\x0e2(.futu.gateway.catalog.v1.IndexOptionTypeH\x01R\x0findexOptionType\x88\x01\x01\x12?\n" +
 	"\x06header\x18d \x01(\v2\".futu.gateway.catalog.v1.QotHeaderH\x02R\x06header\x88\x01\x01B\b\n" +
 	"\x06_ownerB\x14\n" +
 	"\x12_index_option_typeB\t\n" +
 	"\a_header\"\x84\x01\n" +
 	"\x1fGetOptionExpirationDateResponse\x12a\n" +
-	"\tdate_list\x18\x01 \x03(\v2D.futu.gateway.catalog.v1.GetOptionExpirationDateOptionExpirationDateR\bdateList\"\xb1\x02\n" +
+	"\tdate_list\x18\x01 \x03(\v2D.futu.gateway.catalog.v1.GetOptionExpirationDateOptionExpirationDateR\bdateList\"\xdb\x02\n" +
 	"+GetOptionExpirationDateOptionExpirationDate\x12$\n" +
 	"\vstrike_time\x18\x01 \x01(\tH\x00R\n" +
 	"strikeTime\x88\x01\x01\x12.\n" +
 	"\x10strike_timestamp\x18\x02 \x01(\x01H\x01R\x0fstrikeTimestamp\x88\x01\x01\x12B\n" +
-	"\x1boption_expiry_date_distance\x18\x03 \x01(\x05H\x02R\x18optionExpiryDateDistance\x88\x01\x01\x12\x19\n" +
-	"\x05cycle\x18\x04 \x01(\x05H\x03R\x05cycle\x88\x01\x01B\x0e\n" +
+	"\x1boption_expiry_date_distance\x18\x03 \x01(\x05H\x02R\x18optionExpiryDateDistance\x88\x01\x01\x12C\n" +
+	"\x05cycle\x18\x04 \x01(\x0e2(.futu.gateway.catalog.v1.ExpirationCycleH\x03R\x05cycle\x88\x01\x01B\x0e\n" +
 	"\f_strike_timeB\x13\n" +
 	"\x11_strike_timestampB\x1e\n" +
 	"\x1c_option_expiry_date_distanceB\b\n" +
-	"\x06_cycle\"\xf4\x0f\n" +
+	"\x06_cycle\"\xcf\x11\n" +
 	"\x11GetWarrantRequest\x12\x19\n" +
 	"\x05begin\x18\x01 \x01(\x05H\x00R\x05begin\x88\x01\x01\x12\x15\n" +
-	"\x03num\x18\x02 \x01(\x05H\x01R\x03num\x88\x01\x01\x12\"\n" +
+	"\x03num\x18\x02 \x01(\x05H\x01R\x03num\x88\x01\x01\x12F\n" +
 	"\n" +
-	"sort_field\x18\x03 \x01(\x05H\x02R\tsortField\x88\x01\x01\x12\x1b\n" +
+	"sort_field\x18\x03 \x01(\x0e2\".futu.gateway.catalog.v1.SortFieldH\x02R\tsortField\x88\x01\x01\x12\x1b\n" +
 	"\x06ascend\x18\x04 \x01(\bH\x03R\x06ascend\x88\x01\x01\x12<\n" +
-	"\x05owner\x18\x05 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x04R\x05owner\x88\x01\x01\x12\x1f\n" +
-	"\ttype_list\x18\x06 \x03(\x05B\x02\x10\x00R\btypeList\x12#\n" +
-	"\vissuer_list\x18\a \x03(\x05B\x02\x10\x00R\n" +
+	"\x05owner\x18\x05 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x04R\x05owner\x88\x01\x01\x12E\n" +
+	"\ttype_list\x18\x06 \x03(\x0e2$.futu.gateway.catalog.v1.WarrantTypeB\x02\x10\x00R\btypeList\x12D\n" +
+	"\vissuer_list\x18\a \x03(\x0e2\x1f.futu.gateway.catalog.v1.IssuerB\x02\x10\x00R\n" +
 	"issuerList\x12/\n" +
 	"\x11maturity_time_min\x18\b \x01(\tH\x05R\x0fmaturityTimeMin\x88\x01\x01\x12/\n" +
-	"\x11maturity_time_max\x18\t \x01(\tH\x06R\x0fmaturityTimeMax\x88\x01\x01\x12\"\n" +
+	"\x11maturity_time_max\x18\t \x01(\tH\x06R\x0fmaturityTimeMax\x88\x01\x01\x12F\n" +
 	"\n" +
 	"ipo_period\x18\n" +
-	" \x01(\x05H\aR\tipoPeriod\x88\x01\x01\x12\"\n" +
+	" \x01(\x0e2\".futu.gateway.catalog.v1.IpoPeriodH\aR\tipoPeriod\x88\x01\x01\x12F\n" +
 	"\n" +
-	"price_type\x18\v \x01(\x05H\bR\tpriceType\x88\x01\x01\x12\x1b\n" +
-	"\x06status\x18\f \x01(\x05H\tR\x06status\x88\x01\x01\x12'\n" +
+	"price_type\x18\v \x01(\x0e2\".futu.gateway.catalog.v1.PriceTypeH\bR\tpriceType\x88\x01\x01\x12C\n" +
+	"\x06status\x18\f \x01(\x0e2&.futu.gateway.catalog.v1.WarrantStatusH\tR\x06status\x88\x01\x01\x12'\n" +
 	"\rcur_price_min\x18\r \x01(\x01H\n" +
 	"R\vcurPriceMin\x88\x01\x01\x12'\n" +
 	"\rcur_price_max\x18\x0e \x01(\x01H\vR\vcurPriceMax\x88\x01\x01\x12-\n" +
@@ -13979,12 +18416,12 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\n" +
 	"_last_pageB\f\n" +
 	"\n" +
-	"_all_count\"\xeb\x13\n" +
+	"_all_count\"\xfe\x14\n" +
 	"\x15GetWarrantWarrantData\x12<\n" +
 	"\x05stock\x18\x01 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x00R\x05stock\x88\x01\x01\x12<\n" +
-	"\x05owner\x18\x02 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x01R\x05owner\x88\x01\x01\x12\x17\n" +
-	"\x04type\x18\x03 \x01(\x05H\x02R\x04type\x88\x01\x01\x12\x1b\n" +
-	"\x06issuer\x18\x04 \x01(\x05H\x03R\x06issuer\x88\x01\x01\x12(\n" +
+	"\x05owner\x18\x02 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x01R\x05owner\x88\x01\x01\x12=\n" +
+	"\x04type\x18\x03 \x01(\x0e2$.futu.gateway.catalog.v1.WarrantTypeH\x02R\x04type\x88\x01\x01\x12<\n" +
+	"\x06issuer\x18\x04 \x01(\x0e2\x1f.futu.gateway.catalog.v1.IssuerH\x03R\x06issuer\x88\x01\x01\x12(\n" +
 	"\rmaturity_time\x18\x05 \x01(\tH\x04R\fmaturityTime\x88\x01\x01\x122\n" +
 	"\x12maturity_timestamp\x18\x06 \x01(\x01H\x05R\x11maturityTimestamp\x88\x01\x01\x12 \n" +
 	"\tlist_time\x18\a \x01(\tH\x06R\blistTime\x88\x01\x01\x12*\n" +
@@ -14002,8 +18439,8 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\tcur_price\x18\x11 \x01(\x01H\x10R\bcurPrice\x88\x01\x01\x12-\n" +
 	"\x10price_change_val\x18\x12 \x01(\x01H\x11R\x0epriceChangeVal\x88\x01\x01\x12$\n" +
 	"\vchange_rate\x18\x13 \x01(\x01H\x12R\n" +
-	"changeRate\x88\x01\x01\x12\x1b\n" +
-	"\x06status\x18\x14 \x01(\x05H\x13R\x06status\x88\x01\x01\x12 \n" +
+	"changeRate\x88\x01\x01\x12C\n" +
+	"\x06status\x18\x14 \x01(\x0e2&.futu.gateway.catalog.v1.WarrantStatusH\x13R\x06status\x88\x01\x01\x12 \n" +
 	"\tbid_price\x18\x15 \x01(\x01H\x14R\bbidPrice\x88\x01\x01\x12 \n" +
 	"\task_price\x18\x16 \x01(\x01H\x15R\baskPrice\x88\x01\x01\x12\x1c\n" +
 	"\abid_vol\x18\x17 \x01(\x03H\x16R\x06bidVol\x88\x01\x01\x12\x1c\n" +
@@ -14031,8 +18468,8 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x05delta\x18* \x01(\x01H(R\x05delta\x88\x01\x01\x122\n" +
 	"\x12effective_leverage\x18+ \x01(\x01H)R\x11effectiveLeverage\x88\x01\x01\x121\n" +
 	"\x12upper_strike_price\x18, \x01(\x01H*R\x10upperStrikePrice\x88\x01\x01\x121\n" +
-	"\x12lower_strike_price\x18- \x01(\x01H+R\x10lowerStrikePrice\x88\x01\x01\x124\n" +
-	"\x14in_line_price_status\x18. \x01(\x05H,R\x11inLinePriceStatus\x88\x01\x01B\b\n" +
+	"\x12lower_strike_price\x18- \x01(\x01H+R\x10lowerStrikePrice\x88\x01\x01\x12X\n" +
+	"\x14in_line_price_status\x18. \x01(\x0e2\".futu.gateway.catalog.v1.PriceTypeH,R\x11inLinePriceStatus\x88\x01\x01B\b\n" +
 	"\x06_stockB\b\n" +
 	"\x06_ownerB\a\n" +
 	"\x05_typeB\t\n" +
@@ -14086,10 +18523,10 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x13_effective_leverageB\x15\n" +
 	"\x13_upper_strike_priceB\x15\n" +
 	"\x13_lower_strike_priceB\x17\n" +
-	"\x15_in_line_price_status\"\xca\x02\n" +
+	"\x15_in_line_price_status\"\xef\x02\n" +
 	"\x15GetCapitalFlowRequest\x12B\n" +
-	"\bsecurity\x18\x01 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x00R\bsecurity\x88\x01\x01\x12$\n" +
-	"\vperiod_type\x18\x02 \x01(\x05H\x01R\n" +
+	"\bsecurity\x18\x01 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x00R\bsecurity\x88\x01\x01\x12I\n" +
+	"\vperiod_type\x18\x02 \x01(\x0e2#.futu.gateway.catalog.v1.PeriodTypeH\x01R\n" +
 	"periodType\x88\x01\x01\x12\"\n" +
 	"\n" +
 	"begin_time\x18\x03 \x01(\tH\x02R\tbeginTime\x88\x01\x01\x12\x1e\n" +
@@ -14153,11 +18590,11 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x10_capital_out_midB\x14\n" +
 	"\x12_capital_out_smallB\x0e\n" +
 	"\f_update_timeB\x13\n" +
-	"\x11_update_timestamp\"\xa2\x06\n" +
+	"\x11_update_timestamp\"\xc6\x06\n" +
 	"\x12StockFilterRequest\x12\x19\n" +
 	"\x05begin\x18\x01 \x01(\x05H\x00R\x05begin\x88\x01\x01\x12\x15\n" +
-	"\x03num\x18\x02 \x01(\x05H\x01R\x03num\x88\x01\x01\x12\x1b\n" +
-	"\x06market\x18\x03 \x01(\x05H\x02R\x06market\x88\x01\x01\x12<\n" +
+	"\x03num\x18\x02 \x01(\x05H\x01R\x03num\x88\x01\x01\x12?\n" +
+	"\x06market\x18\x03 \x01(\x0e2\".futu.gateway.catalog.v1.QotMarketH\x02R\x06market\x88\x01\x01\x12<\n" +
 	"\x05plate\x18\x04 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x03R\x05plate\x88\x01\x01\x12X\n" +
 	"\x10base_filter_list\x18\x05 \x03(\v2..futu.gateway.catalog.v1.StockFilterBaseFilterR\x0ebaseFilterList\x12j\n" +
 	"\x16accumulate_filter_list\x18\x06 \x03(\v24.futu.gateway.catalog.v1.StockFilterAccumulateFilterR\x14accumulateFilterList\x12g\n" +
@@ -14169,61 +18606,61 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x04_numB\t\n" +
 	"\a_marketB\b\n" +
 	"\x06_plateB\t\n" +
-	"\a_header\"\x95\x02\n" +
-	"\x15StockFilterBaseFilter\x12\"\n" +
+	"\a_header\"\xf2\x02\n" +
+	"\x15StockFilterBaseFilter\x12R\n" +
 	"\n" +
-	"field_name\x18\x01 \x01(\x05H\x00R\tfieldName\x88\x01\x01\x12\"\n" +
+	"field_name\x18\x01 \x01(\x0e2..futu.gateway.catalog.v1.StockFilterStockFieldH\x00R\tfieldName\x88\x01\x01\x12\"\n" +
 	"\n" +
 	"filter_min\x18\x02 \x01(\x01H\x01R\tfilterMin\x88\x01\x01\x12\"\n" +
 	"\n" +
 	"filter_max\x18\x03 \x01(\x01H\x02R\tfilterMax\x88\x01\x01\x12%\n" +
 	"\fis_no_filter\x18\x04 \x01(\bH\x03R\n" +
-	"isNoFilter\x88\x01\x01\x12\x1e\n" +
-	"\bsort_dir\x18\x05 \x01(\x05H\x04R\asortDir\x88\x01\x01B\r\n" +
+	"isNoFilter\x88\x01\x01\x12K\n" +
+	"\bsort_dir\x18\x05 \x01(\x0e2+.futu.gateway.catalog.v1.StockFilterSortDirH\x04R\asortDir\x88\x01\x01B\r\n" +
 	"\v_field_nameB\r\n" +
 	"\v_filter_minB\r\n" +
 	"\v_filter_maxB\x0f\n" +
 	"\r_is_no_filterB\v\n" +
-	"\t_sort_dir\"\xbd\x02\n" +
-	"\x1bStockFilterAccumulateFilter\x12\"\n" +
+	"\t_sort_dir\"\x9f\x03\n" +
+	"\x1bStockFilterAccumulateFilter\x12W\n" +
 	"\n" +
-	"field_name\x18\x01 \x01(\x05H\x00R\tfieldName\x88\x01\x01\x12\"\n" +
+	"field_name\x18\x01 \x01(\x0e23.futu.gateway.catalog.v1.StockFilterAccumulateFieldH\x00R\tfieldName\x88\x01\x01\x12\"\n" +
 	"\n" +
 	"filter_min\x18\x02 \x01(\x01H\x01R\tfilterMin\x88\x01\x01\x12\"\n" +
 	"\n" +
 	"filter_max\x18\x03 \x01(\x01H\x02R\tfilterMax\x88\x01\x01\x12%\n" +
 	"\fis_no_filter\x18\x04 \x01(\bH\x03R\n" +
-	"isNoFilter\x88\x01\x01\x12\x1e\n" +
-	"\bsort_dir\x18\x05 \x01(\x05H\x04R\asortDir\x88\x01\x01\x12\x17\n" +
+	"isNoFilter\x88\x01\x01\x12K\n" +
+	"\bsort_dir\x18\x05 \x01(\x0e2+.futu.gateway.catalog.v1.StockFilterSortDirH\x04R\asortDir\x88\x01\x01\x12\x17\n" +
 	"\x04days\x18\x06 \x01(\x05H\x05R\x04days\x88\x01\x01B\r\n" +
 	"\v_field_nameB\r\n" +
 	"\v_filter_minB\r\n" +
 	"\v_filter_maxB\x0f\n" +
 	"\r_is_no_filterB\v\n" +
 	"\t_sort_dirB\a\n" +
-	"\x05_days\"\xc5\x02\n" +
-	"\x1aStockFilterFinancialFilter\x12\"\n" +
+	"\x05_days\"\xdc\x03\n" +
+	"\x1aStockFilterFinancialFilter\x12V\n" +
 	"\n" +
-	"field_name\x18\x01 \x01(\x05H\x00R\tfieldName\x88\x01\x01\x12\"\n" +
+	"field_name\x18\x01 \x01(\x0e22.futu.gateway.catalog.v1.StockFilterFinancialFieldH\x00R\tfieldName\x88\x01\x01\x12\"\n" +
 	"\n" +
 	"filter_min\x18\x02 \x01(\x01H\x01R\tfilterMin\x88\x01\x01\x12\"\n" +
 	"\n" +
 	"filter_max\x18\x03 \x01(\x01H\x02R\tfilterMax\x88\x01\x01\x12%\n" +
 	"\fis_no_filter\x18\x04 \x01(\bH\x03R\n" +
-	"isNoFilter\x88\x01\x01\x12\x1e\n" +
-	"\bsort_dir\x18\x05 \x01(\x05H\x04R\asortDir\x88\x01\x01\x12\x1d\n" +
-	"\aquarter\x18\x06 \x01(\x05H\x05R\aquarter\x88\x01\x01B\r\n" +
+	"isNoFilter\x88\x01\x01\x12K\n" +
+	"\bsort_dir\x18\x05 \x01(\x0e2+.futu.gateway.catalog.v1.StockFilterSortDirH\x04R\asortDir\x88\x01\x01\x12S\n" +
+	"\aquarter\x18\x06 \x01(\x0e24.futu.gateway.catalog.v1.StockFilterFinancialQuarterH\x05R\aquarter\x88\x01\x01B\r\n" +
 	"\v_field_nameB\r\n" +
 	"\v_filter_minB\r\n" +
 	"\v_filter_maxB\x0f\n" +
 	"\r_is_no_filterB\v\n" +
 	"\t_sort_dirB\n" +
 	"\n" +
-	"\b_quarter\"\xfa\x01\n" +
-	"\x18StockFilterPatternFilter\x12\"\n" +
+	"\b_quarter\"\xcd\x02\n" +
+	"\x18StockFilterPatternFilter\x12T\n" +
 	"\n" +
-	"field_name\x18\x01 \x01(\x05H\x00R\tfieldName\x88\x01\x01\x12\x1c\n" +
-	"\akl_type\x18\x02 \x01(\x05H\x01R\x06klType\x88\x01\x01\x12%\n" +
+	"field_name\x18\x01 \x01(\x0e20.futu.gateway.catalog.v1.StockFilterPatternFieldH\x00R\tfieldName\x88\x01\x01\x12=\n" +
+	"\akl_type\x18\x02 \x01(\x0e2\x1f.futu.gateway.catalog.v1.KLTypeH\x01R\x06klType\x88\x01\x01\x12%\n" +
 	"\fis_no_filter\x18\x03 \x01(\bH\x02R\n" +
 	"isNoFilter\x88\x01\x01\x122\n" +
 	"\x12consecutive_period\x18\x04 \x01(\x05H\x03R\x11consecutivePeriod\x88\x01\x01B\r\n" +
@@ -14231,14 +18668,14 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\n" +
 	"\b_kl_typeB\x0f\n" +
 	"\r_is_no_filterB\x15\n" +
-	"\x13_consecutive_period\"\xc8\x04\n" +
-	" StockFilterCustomIndicatorFilter\x12-\n" +
-	"\x10first_field_name\x18\x01 \x01(\x05H\x00R\x0efirstFieldName\x88\x01\x01\x12/\n" +
-	"\x11second_field_name\x18\x02 \x01(\x05H\x01R\x0fsecondFieldName\x88\x01\x01\x120\n" +
-	"\x11relative_position\x18\x03 \x01(\x05H\x02R\x10relativePosition\x88\x01\x01\x12$\n" +
+	"\x13_consecutive_period\"\x93\x06\n" +
+	" StockFilterCustomIndicatorFilter\x12g\n" +
+	"\x10first_field_name\x18\x01 \x01(\x0e28.futu.gateway.catalog.v1.StockFilterCustomIndicatorFieldH\x00R\x0efirstFieldName\x88\x01\x01\x12i\n" +
+	"\x11second_field_name\x18\x02 \x01(\x0e28.futu.gateway.catalog.v1.StockFilterCustomIndicatorFieldH\x01R\x0fsecondFieldName\x88\x01\x01\x12f\n" +
+	"\x11relative_position\x18\x03 \x01(\x0e24.futu.gateway.catalog.v1.StockFilterRelativePositionH\x02R\x10relativePosition\x88\x01\x01\x12$\n" +
 	"\vfield_value\x18\x04 \x01(\x01H\x03R\n" +
-	"fieldValue\x88\x01\x01\x12\x1c\n" +
-	"\akl_type\x18\x05 \x01(\x05H\x04R\x06klType\x88\x01\x01\x12%\n" +
+	"fieldValue\x88\x01\x01\x12=\n" +
+	"\akl_type\x18\x05 \x01(\x0e2\x1f.futu.gateway.catalog.v1.KLTypeH\x04R\x06klType\x88\x01\x01\x12%\n" +
 	"\fis_no_filter\x18\x06 \x01(\bH\x05R\n" +
 	"isNoFilter\x88\x01\x01\x125\n" +
 	"\x15first_field_para_list\x18\a \x03(\x05B\x02\x10\x00R\x12firstFieldParaList\x127\n" +
@@ -14268,50 +18705,50 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x13financial_data_list\x18\x05 \x03(\v21.futu.gateway.catalog.v1.StockFilterFinancialDataR\x11financialDataList\x12t\n" +
 	"\x1acustom_indicator_data_list\x18\x06 \x03(\v27.futu.gateway.catalog.v1.StockFilterCustomIndicatorDataR\x17customIndicatorDataListB\v\n" +
 	"\t_securityB\a\n" +
-	"\x05_name\"m\n" +
-	"\x13StockFilterBaseData\x12\"\n" +
+	"\x05_name\"\x9d\x01\n" +
+	"\x13StockFilterBaseData\x12R\n" +
 	"\n" +
-	"field_name\x18\x01 \x01(\x05H\x00R\tfieldName\x88\x01\x01\x12\x19\n" +
+	"field_name\x18\x01 \x01(\x0e2..futu.gateway.catalog.v1.StockFilterStockFieldH\x00R\tfieldName\x88\x01\x01\x12\x19\n" +
 	"\x05value\x18\x02 \x01(\x01H\x01R\x05value\x88\x01\x01B\r\n" +
 	"\v_field_nameB\b\n" +
-	"\x06_value\"\x95\x01\n" +
-	"\x19StockFilterAccumulateData\x12\"\n" +
+	"\x06_value\"\xca\x01\n" +
+	"\x19StockFilterAccumulateData\x12W\n" +
 	"\n" +
-	"field_name\x18\x01 \x01(\x05H\x00R\tfieldName\x88\x01\x01\x12\x19\n" +
+	"field_name\x18\x01 \x01(\x0e23.futu.gateway.catalog.v1.StockFilterAccumulateFieldH\x00R\tfieldName\x88\x01\x01\x12\x19\n" +
 	"\x05value\x18\x02 \x01(\x01H\x01R\x05value\x88\x01\x01\x12\x17\n" +
 	"\x04days\x18\x03 \x01(\x05H\x02R\x04days\x88\x01\x01B\r\n" +
 	"\v_field_nameB\b\n" +
 	"\x06_valueB\a\n" +
-	"\x05_days\"\x9d\x01\n" +
-	"\x18StockFilterFinancialData\x12\"\n" +
+	"\x05_days\"\x87\x02\n" +
+	"\x18StockFilterFinancialData\x12V\n" +
 	"\n" +
-	"field_name\x18\x01 \x01(\x05H\x00R\tfieldName\x88\x01\x01\x12\x19\n" +
-	"\x05value\x18\x02 \x01(\x01H\x01R\x05value\x88\x01\x01\x12\x1d\n" +
-	"\aquarter\x18\x03 \x01(\x05H\x02R\aquarter\x88\x01\x01B\r\n" +
+	"field_name\x18\x01 \x01(\x0e22.futu.gateway.catalog.v1.StockFilterFinancialFieldH\x00R\tfieldName\x88\x01\x01\x12\x19\n" +
+	"\x05value\x18\x02 \x01(\x01H\x01R\x05value\x88\x01\x01\x12S\n" +
+	"\aquarter\x18\x03 \x01(\x0e24.futu.gateway.catalog.v1.StockFilterFinancialQuarterH\x02R\aquarter\x88\x01\x01B\r\n" +
 	"\v_field_nameB\b\n" +
 	"\x06_valueB\n" +
 	"\n" +
-	"\b_quarter\"\xce\x01\n" +
-	"\x1eStockFilterCustomIndicatorData\x12\"\n" +
+	"\b_quarter\"\xa9\x02\n" +
+	"\x1eStockFilterCustomIndicatorData\x12\\\n" +
 	"\n" +
-	"field_name\x18\x01 \x01(\x05H\x00R\tfieldName\x88\x01\x01\x12\x19\n" +
-	"\x05value\x18\x02 \x01(\x01H\x01R\x05value\x88\x01\x01\x12\x1c\n" +
-	"\akl_type\x18\x03 \x01(\x05H\x02R\x06klType\x88\x01\x01\x12*\n" +
+	"field_name\x18\x01 \x01(\x0e28.futu.gateway.catalog.v1.StockFilterCustomIndicatorFieldH\x00R\tfieldName\x88\x01\x01\x12\x19\n" +
+	"\x05value\x18\x02 \x01(\x01H\x01R\x05value\x88\x01\x01\x12=\n" +
+	"\akl_type\x18\x03 \x01(\x0e2\x1f.futu.gateway.catalog.v1.KLTypeH\x02R\x06klType\x88\x01\x01\x12*\n" +
 	"\x0ffield_para_list\x18\x04 \x03(\x05B\x02\x10\x00R\rfieldParaListB\r\n" +
 	"\v_field_nameB\b\n" +
 	"\x06_valueB\n" +
 	"\n" +
-	"\b_kl_type\"\xe0\x02\n" +
+	"\b_kl_type\"\x96\x03\n" +
 	"\x14GetCodeChangeRequest\x12&\n" +
 	"\fplace_holder\x18\x01 \x01(\x05H\x00R\vplaceHolder\x88\x01\x01\x12F\n" +
 	"\rsecurity_list\x18\x02 \x03(\v2!.futu.gateway.catalog.v1.SecurityR\fsecurityList\x12Z\n" +
-	"\x10time_filter_list\x18\x03 \x03(\v20.futu.gateway.catalog.v1.GetCodeChangeTimeFilterR\x0etimeFilterList\x12\x1f\n" +
-	"\ttype_list\x18\x04 \x03(\x05B\x02\x10\x00R\btypeList\x12?\n" +
+	"\x10time_filter_list\x18\x03 \x03(\v20.futu.gateway.catalog.v1.GetCodeChangeTimeFilterR\x0etimeFilterList\x12U\n" +
+	"\ttype_list\x18\x04 \x03(\x0e24.futu.gateway.catalog.v1.GetCodeChangeCodeChangeTypeB\x02\x10\x00R\btypeList\x12?\n" +
 	"\x06header\x18d \x01(\v2\".futu.gateway.catalog.v1.QotHeaderH\x01R\x06header\x88\x01\x01B\x0f\n" +
 	"\r_place_holderB\t\n" +
-	"\a_header\"\x9b\x01\n" +
-	"\x17GetCodeChangeTimeFilter\x12\x17\n" +
-	"\x04type\x18\x01 \x01(\x05H\x00R\x04type\x88\x01\x01\x12\"\n" +
+	"\a_header\"\xd1\x01\n" +
+	"\x17GetCodeChangeTimeFilter\x12M\n" +
+	"\x04type\x18\x01 \x01(\x0e24.futu.gateway.catalog.v1.GetCodeChangeTimeFilterTypeH\x00R\x04type\x88\x01\x01\x12\"\n" +
 	"\n" +
 	"begin_time\x18\x02 \x01(\tH\x01R\tbeginTime\x88\x01\x01\x12\x1e\n" +
 	"\bend_time\x18\x03 \x01(\tH\x02R\aendTime\x88\x01\x01B\a\n" +
@@ -14319,9 +18756,9 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\v_begin_timeB\v\n" +
 	"\t_end_time\"w\n" +
 	"\x15GetCodeChangeResponse\x12^\n" +
-	"\x10code_change_list\x18\x01 \x03(\v24.futu.gateway.catalog.v1.GetCodeChangeCodeChangeInfoR\x0ecodeChangeList\"\xe9\x04\n" +
-	"\x1bGetCodeChangeCodeChangeInfo\x12\x17\n" +
-	"\x04type\x18\x01 \x01(\x05H\x00R\x04type\x88\x01\x01\x12B\n" +
+	"\x10code_change_list\x18\x01 \x03(\v24.futu.gateway.catalog.v1.GetCodeChangeCodeChangeInfoR\x0ecodeChangeList\"\x9f\x05\n" +
+	"\x1bGetCodeChangeCodeChangeInfo\x12M\n" +
+	"\x04type\x18\x01 \x01(\x0e24.futu.gateway.catalog.v1.GetCodeChangeCodeChangeTypeH\x00R\x04type\x88\x01\x01\x12B\n" +
 	"\bsecurity\x18\x02 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x01R\bsecurity\x88\x01\x01\x12Q\n" +
 	"\x10related_security\x18\x03 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x02R\x0frelatedSecurity\x88\x01\x01\x12$\n" +
 	"\vpublic_time\x18\x04 \x01(\tH\x03R\n" +
@@ -14339,9 +18776,9 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x0f_effective_timeB\x16\n" +
 	"\x14_effective_timestampB\v\n" +
 	"\t_end_timeB\x10\n" +
-	"\x0e_end_timestamp\"\x87\x01\n" +
-	"\x11GetIpoListRequest\x12\x1b\n" +
-	"\x06market\x18\x01 \x01(\x05H\x00R\x06market\x88\x01\x01\x12?\n" +
+	"\x0e_end_timestamp\"\xab\x01\n" +
+	"\x11GetIpoListRequest\x12?\n" +
+	"\x06market\x18\x01 \x01(\x0e2\".futu.gateway.catalog.v1.QotMarketH\x00R\x06market\x88\x01\x01\x12?\n" +
 	"\x06header\x18d \x01(\v2\".futu.gateway.catalog.v1.QotHeaderH\x01R\x06header\x88\x01\x01B\t\n" +
 	"\a_marketB\t\n" +
 	"\a_header\"[\n" +
@@ -14631,21 +19068,21 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x05begin\x18\x01 \x01(\x01H\x00R\x05begin\x88\x01\x01\x12\x15\n" +
 	"\x03end\x18\x02 \x01(\x01H\x01R\x03end\x88\x01\x01B\b\n" +
 	"\x06_beginB\x06\n" +
-	"\x04_end\"\x9c\x01\n" +
-	"\x1bGetUserSecurityGroupRequest\x12\"\n" +
+	"\x04_end\"\xd4\x01\n" +
+	"\x1bGetUserSecurityGroupRequest\x12Z\n" +
 	"\n" +
-	"group_type\x18\x01 \x01(\x05H\x00R\tgroupType\x88\x01\x01\x12?\n" +
+	"group_type\x18\x01 \x01(\x0e26.futu.gateway.catalog.v1.GetUserSecurityGroupGroupTypeH\x00R\tgroupType\x88\x01\x01\x12?\n" +
 	"\x06header\x18d \x01(\v2\".futu.gateway.catalog.v1.QotHeaderH\x01R\x06header\x88\x01\x01B\r\n" +
 	"\v_group_typeB\t\n" +
 	"\a_header\"u\n" +
 	"\x1cGetUserSecurityGroupResponse\x12U\n" +
 	"\n" +
-	"group_list\x18\x01 \x03(\v26.futu.gateway.catalog.v1.GetUserSecurityGroupGroupDataR\tgroupList\"\x85\x01\n" +
+	"group_list\x18\x01 \x03(\v26.futu.gateway.catalog.v1.GetUserSecurityGroupGroupDataR\tgroupList\"\xbd\x01\n" +
 	"\x1dGetUserSecurityGroupGroupData\x12\"\n" +
 	"\n" +
-	"group_name\x18\x01 \x01(\tH\x00R\tgroupName\x88\x01\x01\x12\"\n" +
+	"group_name\x18\x01 \x01(\tH\x00R\tgroupName\x88\x01\x01\x12Z\n" +
 	"\n" +
-	"group_type\x18\x02 \x01(\x05H\x01R\tgroupType\x88\x01\x01B\r\n" +
+	"group_type\x18\x02 \x01(\x0e26.futu.gateway.catalog.v1.GetUserSecurityGroupGroupTypeH\x01R\tgroupType\x88\x01\x01B\r\n" +
 	"\v_group_nameB\r\n" +
 	"\v_group_type\"\x97\x01\n" +
 	"\x16GetUserSecurityRequest\x12\"\n" +
@@ -14655,10 +19092,10 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\v_group_nameB\t\n" +
 	"\a_header\"p\n" +
 	"\x17GetUserSecurityResponse\x12U\n" +
-	"\x10static_info_list\x18\x01 \x03(\v2+.futu.gateway.catalog.v1.SecurityStaticInfoR\x0estaticInfoList\"\xde\x01\n" +
+	"\x10static_info_list\x18\x01 \x03(\v2+.futu.gateway.catalog.v1.SecurityStaticInfoR\x0estaticInfoList\"\x82\x02\n" +
 	"\x17GetPriceReminderRequest\x12B\n" +
-	"\bsecurity\x18\x01 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x00R\bsecurity\x88\x01\x01\x12\x1b\n" +
-	"\x06market\x18\x02 \x01(\x05H\x01R\x06market\x88\x01\x01\x12?\n" +
+	"\bsecurity\x18\x01 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x00R\bsecurity\x88\x01\x01\x12?\n" +
+	"\x06market\x18\x02 \x01(\x0e2\".futu.gateway.catalog.v1.QotMarketH\x01R\x06market\x88\x01\x01\x12?\n" +
 	"\x06header\x18d \x01(\v2\".futu.gateway.catalog.v1.QotHeaderH\x02R\x06header\x88\x01\x01B\v\n" +
 	"\t_securityB\t\n" +
 	"\a_marketB\t\n" +
@@ -14670,36 +19107,36 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x04name\x18\x03 \x01(\tH\x01R\x04name\x88\x01\x01\x12W\n" +
 	"\titem_list\x18\x02 \x03(\v2:.futu.gateway.catalog.v1.GetPriceReminderPriceReminderItemR\bitemListB\v\n" +
 	"\t_securityB\a\n" +
-	"\x05_name\"\xb5\x02\n" +
+	"\x05_name\"\xc1\x03\n" +
 	"!GetPriceReminderPriceReminderItem\x12\x15\n" +
-	"\x03key\x18\x01 \x01(\x03H\x00R\x03key\x88\x01\x01\x12\x17\n" +
-	"\x04type\x18\x02 \x01(\x05H\x01R\x04type\x88\x01\x01\x12\x19\n" +
+	"\x03key\x18\x01 \x01(\x03H\x00R\x03key\x88\x01\x01\x12C\n" +
+	"\x04type\x18\x02 \x01(\x0e2*.futu.gateway.catalog.v1.PriceReminderTypeH\x01R\x04type\x88\x01\x01\x12\x19\n" +
 	"\x05value\x18\x03 \x01(\x01H\x02R\x05value\x88\x01\x01\x12\x17\n" +
-	"\x04note\x18\x04 \x01(\tH\x03R\x04note\x88\x01\x01\x12\x17\n" +
-	"\x04freq\x18\x05 \x01(\x05H\x04R\x04freq\x88\x01\x01\x12 \n" +
-	"\tis_enable\x18\x06 \x01(\bH\x05R\bisEnable\x88\x01\x01\x126\n" +
-	"\x15reminder_session_list\x18\a \x03(\x05B\x02\x10\x00R\x13reminderSessionListB\x06\n" +
+	"\x04note\x18\x04 \x01(\tH\x03R\x04note\x88\x01\x01\x12C\n" +
+	"\x04freq\x18\x05 \x01(\x0e2*.futu.gateway.catalog.v1.PriceReminderFreqH\x04R\x04freq\x88\x01\x01\x12 \n" +
+	"\tis_enable\x18\x06 \x01(\bH\x05R\bisEnable\x88\x01\x01\x12j\n" +
+	"\x15reminder_session_list\x18\a \x03(\x0e22.futu.gateway.catalog.v1.PriceReminderMarketStatusB\x02\x10\x00R\x13reminderSessionListB\x06\n" +
 	"\x04_keyB\a\n" +
 	"\x05_typeB\b\n" +
 	"\x06_valueB\a\n" +
 	"\x05_noteB\a\n" +
 	"\x05_freqB\f\n" +
 	"\n" +
-	"_is_enable\"\xdd\x04\n" +
+	"_is_enable\"\xca\x05\n" +
 	"\x14GetMaxTrdQtysRequest\x12?\n" +
-	"\x06header\x18\x01 \x01(\v2\".futu.gateway.catalog.v1.TrdHeaderH\x00R\x06header\x88\x01\x01\x12\"\n" +
+	"\x06header\x18\x01 \x01(\v2\".futu.gateway.catalog.v1.TrdHeaderH\x00R\x06header\x88\x01\x01\x12F\n" +
 	"\n" +
-	"order_type\x18\x02 \x01(\x05H\x01R\torderType\x88\x01\x01\x12\x17\n" +
+	"order_type\x18\x02 \x01(\x0e2\".futu.gateway.catalog.v1.OrderTypeH\x01R\torderType\x88\x01\x01\x12\x17\n" +
 	"\x04code\x18\x03 \x01(\tH\x02R\x04code\x88\x01\x01\x12\x19\n" +
 	"\x05price\x18\x04 \x01(\x01H\x03R\x05price\x88\x01\x01\x12\x1e\n" +
 	"\border_id\x18\x05 \x01(\x04H\x04R\aorderId\x88\x01\x01\x12&\n" +
 	"\fadjust_price\x18\x06 \x01(\bH\x05R\vadjustPrice\x88\x01\x01\x126\n" +
-	"\x15adjust_side_and_limit\x18\a \x01(\x01H\x06R\x12adjustSideAndLimit\x88\x01\x01\x12\"\n" +
+	"\x15adjust_side_and_limit\x18\a \x01(\x01H\x06R\x12adjustSideAndLimit\x88\x01\x01\x12I\n" +
 	"\n" +
-	"sec_market\x18\b \x01(\x05H\aR\tsecMarket\x88\x01\x01\x12#\n" +
-	"\vorder_id_ex\x18\t \x01(\tH\bR\torderIdEx\x88\x01\x01\x12\x1d\n" +
+	"sec_market\x18\b \x01(\x0e2%.futu.gateway.catalog.v1.TrdSecMarketH\aR\tsecMarket\x88\x01\x01\x12#\n" +
+	"\vorder_id_ex\x18\t \x01(\tH\bR\torderIdEx\x88\x01\x01\x12?\n" +
 	"\asession\x18\n" +
-	" \x01(\x05H\tR\asession\x88\x01\x01\x12$\n" +
+	" \x01(\x0e2 .futu.gateway.catalog.v1.SessionH\tR\asession\x88\x01\x01\x12$\n" +
 	"\vposition_id\x18\v \x01(\x04H\n" +
 	"R\n" +
 	"positionId\x88\x01\x01B\t\n" +
@@ -14714,13 +19151,13 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\f_order_id_exB\n" +
 	"\n" +
 	"\b_sessionB\x0e\n" +
-	"\f_position_id\"\xc4\x01\n" +
-	"\tTrdHeader\x12\x1c\n" +
-	"\atrd_env\x18\x01 \x01(\x05H\x00R\x06trdEnv\x88\x01\x01\x12\x1a\n" +
-	"\x06acc_id\x18\x02 \x01(\x04H\x01R\x05accId\x88\x01\x01\x12\"\n" +
+	"\f_position_id\"\xb1\x02\n" +
+	"\tTrdHeader\x12=\n" +
+	"\atrd_env\x18\x01 \x01(\x0e2\x1f.futu.gateway.catalog.v1.TrdEnvH\x00R\x06trdEnv\x88\x01\x01\x12\x1a\n" +
+	"\x06acc_id\x18\x02 \x01(\x04H\x01R\x05accId\x88\x01\x01\x12F\n" +
 	"\n" +
-	"trd_market\x18\x03 \x01(\x05H\x02R\ttrdMarket\x88\x01\x01\x12#\n" +
-	"\vjp_acc_type\x18\x04 \x01(\x05H\x03R\tjpAccType\x88\x01\x01B\n" +
+	"trd_market\x18\x03 \x01(\x0e2\".futu.gateway.catalog.v1.TrdMarketH\x02R\ttrdMarket\x88\x01\x01\x12K\n" +
+	"\vjp_acc_type\x18\x04 \x01(\x0e2&.futu.gateway.catalog.v1.TrdSubAccTypeH\x03R\tjpAccType\x88\x01\x01B\n" +
 	"\n" +
 	"\b_trd_envB\t\n" +
 	"\a_acc_idB\r\n" +
@@ -14731,7 +19168,7 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\fmax_trd_qtys\x18\x02 \x01(\v2#.futu.gateway.catalog.v1.MaxTrdQtysH\x01R\n" +
 	"maxTrdQtys\x88\x01\x01B\t\n" +
 	"\a_headerB\x0f\n" +
-	"\r_max_trd_qtys\"\x8e\x04\n" +
+	"\r_max_trd_qtys\"\xb0\x04\n" +
 	"\n" +
 	"MaxTrdQtys\x12%\n" +
 	"\fmax_cash_buy\x18\x01 \x01(\x01H\x00R\n" +
@@ -14742,8 +19179,8 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\fmax_buy_back\x18\x05 \x01(\x01H\x04R\n" +
 	"maxBuyBack\x88\x01\x01\x12-\n" +
 	"\x10long_required_im\x18\x06 \x01(\x01H\x05R\x0elongRequiredIm\x88\x01\x01\x12/\n" +
-	"\x11short_required_im\x18\a \x01(\x01H\x06R\x0fshortRequiredIm\x88\x01\x01\x12\x1d\n" +
-	"\asession\x18\b \x01(\x05H\aR\asession\x88\x01\x01B\x0f\n" +
+	"\x11short_required_im\x18\a \x01(\x01H\x06R\x0fshortRequiredIm\x88\x01\x01\x12?\n" +
+	"\asession\x18\b \x01(\x0e2 .futu.gateway.catalog.v1.SessionH\aR\asession\x88\x01\x01B\x0f\n" +
 	"\r_max_cash_buyB\x1a\n" +
 	"\x18_max_cash_and_margin_buyB\x14\n" +
 	"\x12_max_position_sellB\x11\n" +
@@ -14758,15 +19195,15 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x11filter_conditions\x18\x02 \x01(\v2,.futu.gateway.catalog.v1.TrdFilterConditionsH\x01R\x10filterConditions\x88\x01\x01\x120\n" +
 	"\x12filter_status_list\x18\x03 \x03(\x05B\x02\x10\x00R\x10filterStatusListB\t\n" +
 	"\a_headerB\x14\n" +
-	"\x12_filter_conditions\"\x94\x02\n" +
+	"\x12_filter_conditions\"\xb8\x02\n" +
 	"\x13TrdFilterConditions\x12\x1b\n" +
 	"\tcode_list\x18\x01 \x03(\tR\bcodeList\x12\x1b\n" +
 	"\aid_list\x18\x02 \x03(\x04B\x02\x10\x00R\x06idList\x12\"\n" +
 	"\n" +
 	"begin_time\x18\x03 \x01(\tH\x00R\tbeginTime\x88\x01\x01\x12\x1e\n" +
 	"\bend_time\x18\x04 \x01(\tH\x01R\aendTime\x88\x01\x01\x12'\n" +
-	"\x10order_id_ex_list\x18\x05 \x03(\tR\rorderIdExList\x12(\n" +
-	"\rfilter_market\x18\x06 \x01(\x05H\x02R\ffilterMarket\x88\x01\x01B\r\n" +
+	"\x10order_id_ex_list\x18\x05 \x03(\tR\rorderIdExList\x12L\n" +
+	"\rfilter_market\x18\x06 \x01(\x0e2\".futu.gateway.catalog.v1.TrdMarketH\x02R\ffilterMarket\x88\x01\x01B\r\n" +
 	"\v_begin_timeB\v\n" +
 	"\t_end_timeB\x10\n" +
 	"\x0e_filter_market\"\xa8\x01\n" +
@@ -14774,12 +19211,12 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x06header\x18\x01 \x01(\v2\".futu.gateway.catalog.v1.TrdHeaderH\x00R\x06header\x88\x01\x01\x12=\n" +
 	"\n" +
 	"order_list\x18\x02 \x03(\v2\x1e.futu.gateway.catalog.v1.OrderR\torderListB\t\n" +
-	"\a_header\"\xfd\f\n" +
-	"\x05Order\x12\x1e\n" +
-	"\btrd_side\x18\x01 \x01(\x05H\x00R\atrdSide\x88\x01\x01\x12\"\n" +
+	"\a_header\"\x98\x10\n" +
+	"\x05Order\x12@\n" +
+	"\btrd_side\x18\x01 \x01(\x0e2 .futu.gateway.catalog.v1.TrdSideH\x00R\atrdSide\x88\x01\x01\x12F\n" +
 	"\n" +
-	"order_type\x18\x02 \x01(\x05H\x01R\torderType\x88\x01\x01\x12&\n" +
-	"\forder_status\x18\x03 \x01(\x05H\x02R\vorderStatus\x88\x01\x01\x12\x1e\n" +
+	"order_type\x18\x02 \x01(\x0e2\".futu.gateway.catalog.v1.OrderTypeH\x01R\torderType\x88\x01\x01\x12L\n" +
+	"\forder_status\x18\x03 \x01(\x0e2$.futu.gateway.catalog.v1.OrderStatusH\x02R\vorderStatus\x88\x01\x01\x12\x1e\n" +
 	"\border_id\x18\x04 \x01(\x04H\x03R\aorderId\x88\x01\x01\x12#\n" +
 	"\vorder_id_ex\x18\x05 \x01(\tH\x04R\torderIdEx\x88\x01\x01\x12\x17\n" +
 	"\x04code\x18\x06 \x01(\tH\x05R\x04code\x88\x01\x01\x12\x17\n" +
@@ -14795,29 +19232,29 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\bfill_qty\x18\f \x01(\x01H\vR\afillQty\x88\x01\x01\x12)\n" +
 	"\x0efill_avg_price\x18\r \x01(\x01H\fR\ffillAvgPrice\x88\x01\x01\x12%\n" +
 	"\flast_err_msg\x18\x0e \x01(\tH\rR\n" +
-	"lastErrMsg\x88\x01\x01\x12\"\n" +
+	"lastErrMsg\x88\x01\x01\x12I\n" +
 	"\n" +
-	"sec_market\x18\x0f \x01(\x05H\x0eR\tsecMarket\x88\x01\x01\x12.\n" +
+	"sec_market\x18\x0f \x01(\x0e2%.futu.gateway.catalog.v1.TrdSecMarketH\x0eR\tsecMarket\x88\x01\x01\x12.\n" +
 	"\x10create_timestamp\x18\x10 \x01(\x01H\x0fR\x0fcreateTimestamp\x88\x01\x01\x12.\n" +
 	"\x10update_timestamp\x18\x11 \x01(\x01H\x10R\x0fupdateTimestamp\x88\x01\x01\x12\x1b\n" +
-	"\x06remark\x18\x12 \x01(\tH\x11R\x06remark\x88\x01\x01\x12'\n" +
-	"\rtime_in_force\x18\x13 \x01(\x05H\x12R\vtimeInForce\x88\x01\x01\x12-\n" +
+	"\x06remark\x18\x12 \x01(\tH\x11R\x06remark\x88\x01\x01\x12M\n" +
+	"\rtime_in_force\x18\x13 \x01(\x0e2$.futu.gateway.catalog.v1.TimeInForceH\x12R\vtimeInForce\x88\x01\x01\x12-\n" +
 	"\x10fill_outside_rth\x18\x14 \x01(\bH\x13R\x0efillOutsideRth\x88\x01\x01\x12 \n" +
-	"\taux_price\x18\x15 \x01(\x01H\x14R\bauxPrice\x88\x01\x01\x12\"\n" +
+	"\taux_price\x18\x15 \x01(\x01H\x14R\bauxPrice\x88\x01\x01\x12F\n" +
 	"\n" +
-	"trail_type\x18\x16 \x01(\x05H\x15R\ttrailType\x88\x01\x01\x12$\n" +
+	"trail_type\x18\x16 \x01(\x0e2\".futu.gateway.catalog.v1.TrailTypeH\x15R\ttrailType\x88\x01\x01\x12$\n" +
 	"\vtrail_value\x18\x17 \x01(\x01H\x16R\n" +
 	"trailValue\x88\x01\x01\x12&\n" +
-	"\ftrail_spread\x18\x18 \x01(\x01H\x17R\vtrailSpread\x88\x01\x01\x12\x1f\n" +
-	"\bcurrency\x18\x19 \x01(\x05H\x18R\bcurrency\x88\x01\x01\x12\"\n" +
+	"\ftrail_spread\x18\x18 \x01(\x01H\x17R\vtrailSpread\x88\x01\x01\x12B\n" +
+	"\bcurrency\x18\x19 \x01(\x0e2!.futu.gateway.catalog.v1.CurrencyH\x18R\bcurrency\x88\x01\x01\x12F\n" +
 	"\n" +
-	"trd_market\x18\x1a \x01(\x05H\x19R\ttrdMarket\x88\x01\x01\x12\x1d\n" +
-	"\asession\x18\x1b \x01(\x05H\x1aR\asession\x88\x01\x01\x12#\n" +
-	"\vjp_acc_type\x18\x1c \x01(\x05H\x1bR\tjpAccType\x88\x01\x01\x12$\n" +
+	"trd_market\x18\x1a \x01(\x0e2\".futu.gateway.catalog.v1.TrdMarketH\x19R\ttrdMarket\x88\x01\x01\x12?\n" +
+	"\asession\x18\x1b \x01(\x0e2 .futu.gateway.catalog.v1.SessionH\x1aR\asession\x88\x01\x01\x12K\n" +
+	"\vjp_acc_type\x18\x1c \x01(\x0e2&.futu.gateway.catalog.v1.TrdSubAccTypeH\x1bR\tjpAccType\x88\x01\x01\x12$\n" +
 	"\vexpire_time\x18\x1d \x01(\tH\x1cR\n" +
 	"expireTime\x88\x01\x01\x12&\n" +
-	"\forder_amount\x18\x1e \x01(\x01H\x1dR\vorderAmount\x88\x01\x01\x12(\n" +
-	"\rstrategy_type\x18\x1f \x01(\x05H\x1eR\fstrategyType\x88\x01\x01\x12@\n" +
+	"\forder_amount\x18\x1e \x01(\x01H\x1dR\vorderAmount\x88\x01\x01\x12U\n" +
+	"\rstrategy_type\x18\x1f \x01(\x0e2+.futu.gateway.catalog.v1.OptionStrategyTypeH\x1eR\fstrategyType\x88\x01\x01\x12@\n" +
 	"\n" +
 	"combo_legs\x18  \x03(\v2!.futu.gateway.catalog.v1.ComboLegR\tcomboLegsB\v\n" +
 	"\t_trd_sideB\r\n" +
@@ -14852,14 +19289,14 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\f_jp_acc_typeB\x0e\n" +
 	"\f_expire_timeB\x0f\n" +
 	"\r_order_amountB\x10\n" +
-	"\x0e_strategy_type\"\x93\x02\n" +
+	"\x0e_strategy_type\"\xd8\x02\n" +
 	"\bComboLeg\x12B\n" +
-	"\bsecurity\x18\x01 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x00R\bsecurity\x88\x01\x01\x12\x17\n" +
-	"\x04side\x18\x02 \x01(\x05H\x01R\x04side\x88\x01\x01\x12 \n" +
+	"\bsecurity\x18\x01 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x00R\bsecurity\x88\x01\x01\x129\n" +
+	"\x04side\x18\x02 \x01(\x0e2 .futu.gateway.catalog.v1.TrdSideH\x01R\x04side\x88\x01\x01\x12 \n" +
 	"\tqty_ratio\x18\x03 \x01(\x01H\x02R\bqtyRatio\x88\x01\x01\x12$\n" +
 	"\vposition_id\x18\x04 \x01(\x04H\x03R\n" +
-	"positionId\x88\x01\x01\x12 \n" +
-	"\tpred_side\x18\x05 \x01(\x05H\x04R\bpredSide\x88\x01\x01B\v\n" +
+	"positionId\x88\x01\x01\x12C\n" +
+	"\tpred_side\x18\x05 \x01(\x0e2!.futu.gateway.catalog.v1.PredSideH\x04R\bpredSide\x88\x01\x01B\v\n" +
 	"\t_securityB\a\n" +
 	"\x05_sideB\f\n" +
 	"\n" +
@@ -14875,9 +19312,9 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x1fGetHistoryOrderFillListResponse\x12?\n" +
 	"\x06header\x18\x01 \x01(\v2\".futu.gateway.catalog.v1.TrdHeaderH\x00R\x06header\x88\x01\x01\x12J\n" +
 	"\x0forder_fill_list\x18\x02 \x03(\v2\".futu.gateway.catalog.v1.OrderFillR\rorderFillListB\t\n" +
-	"\a_header\"\x95\a\n" +
-	"\tOrderFill\x12\x1e\n" +
-	"\btrd_side\x18\x01 \x01(\x05H\x00R\atrdSide\x88\x01\x01\x12\x1c\n" +
+	"\a_header\"\xd4\b\n" +
+	"\tOrderFill\x12@\n" +
+	"\btrd_side\x18\x01 \x01(\x0e2 .futu.gateway.catalog.v1.TrdSideH\x00R\atrdSide\x88\x01\x01\x12\x1c\n" +
 	"\afill_id\x18\x02 \x01(\x04H\x01R\x06fillId\x88\x01\x01\x12!\n" +
 	"\n" +
 	"fill_id_ex\x18\x03 \x01(\tH\x02R\bfillIdEx\x88\x01\x01\x12\x1e\n" +
@@ -14892,15 +19329,15 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"createTime\x88\x01\x01\x12/\n" +
 	"\x11counter_broker_id\x18\v \x01(\x05H\n" +
 	"R\x0fcounterBrokerId\x88\x01\x01\x123\n" +
-	"\x13counter_broker_name\x18\f \x01(\tH\vR\x11counterBrokerName\x88\x01\x01\x12\"\n" +
+	"\x13counter_broker_name\x18\f \x01(\tH\vR\x11counterBrokerName\x88\x01\x01\x12I\n" +
 	"\n" +
-	"sec_market\x18\r \x01(\x05H\fR\tsecMarket\x88\x01\x01\x12.\n" +
+	"sec_market\x18\r \x01(\x0e2%.futu.gateway.catalog.v1.TrdSecMarketH\fR\tsecMarket\x88\x01\x01\x12.\n" +
 	"\x10create_timestamp\x18\x0e \x01(\x01H\rR\x0fcreateTimestamp\x88\x01\x01\x12.\n" +
-	"\x10update_timestamp\x18\x0f \x01(\x01H\x0eR\x0fupdateTimestamp\x88\x01\x01\x12\x1b\n" +
-	"\x06status\x18\x10 \x01(\x05H\x0fR\x06status\x88\x01\x01\x12\"\n" +
+	"\x10update_timestamp\x18\x0f \x01(\x01H\x0eR\x0fupdateTimestamp\x88\x01\x01\x12E\n" +
+	"\x06status\x18\x10 \x01(\x0e2(.futu.gateway.catalog.v1.OrderFillStatusH\x0fR\x06status\x88\x01\x01\x12F\n" +
 	"\n" +
-	"trd_market\x18\x11 \x01(\x05H\x10R\ttrdMarket\x88\x01\x01\x12#\n" +
-	"\vjp_acc_type\x18\x12 \x01(\x05H\x11R\tjpAccType\x88\x01\x01B\v\n" +
+	"trd_market\x18\x11 \x01(\x0e2\".futu.gateway.catalog.v1.TrdMarketH\x10R\ttrdMarket\x88\x01\x01\x12K\n" +
+	"\vjp_acc_type\x18\x12 \x01(\x0e2&.futu.gateway.catalog.v1.TrdSubAccTypeH\x11R\tjpAccType\x88\x01\x01B\v\n" +
 	"\t_trd_sideB\n" +
 	"\n" +
 	"\b_fill_idB\r\n" +
@@ -14976,11 +19413,11 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x05title\x18\x01 \x01(\tH\x00R\x05title\x88\x01\x01\x12\x19\n" +
 	"\x05value\x18\x02 \x01(\x01H\x01R\x05value\x88\x01\x01B\b\n" +
 	"\x06_titleB\b\n" +
-	"\x06_value\"\xf1\x02\n" +
+	"\x06_value\"\xab\x03\n" +
 	"\x12FlowSummaryRequest\x12?\n" +
 	"\x06header\x18\x01 \x01(\v2\".futu.gateway.catalog.v1.TrdHeaderH\x00R\x06header\x88\x01\x01\x12(\n" +
-	"\rclearing_date\x18\x02 \x01(\tH\x01R\fclearingDate\x88\x01\x01\x123\n" +
-	"\x13cash_flow_direction\x18\x03 \x01(\x05H\x02R\x11cashFlowDirection\x88\x01\x01\x12/\n" +
+	"\rclearing_date\x18\x02 \x01(\tH\x01R\fclearingDate\x88\x01\x01\x12m\n" +
+	"\x13cash_flow_direction\x18\x03 \x01(\x0e28.futu.gateway.catalog.v1.FlowSummaryTrdCashFlowDirectionH\x02R\x11cashFlowDirection\x88\x01\x01\x12/\n" +
 	"\x11start_create_date\x18\x04 \x01(\tH\x03R\x0fstartCreateDate\x88\x01\x01\x12+\n" +
 	"\x0fend_create_date\x18\x05 \x01(\tH\x04R\rendCreateDate\x88\x01\x01B\t\n" +
 	"\a_headerB\x10\n" +
@@ -14991,13 +19428,13 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x13FlowSummaryResponse\x12?\n" +
 	"\x06header\x18\x01 \x01(\v2\".futu.gateway.catalog.v1.TrdHeaderH\x00R\x06header\x88\x01\x01\x12h\n" +
 	"\x16flow_summary_info_list\x18\x02 \x03(\v23.futu.gateway.catalog.v1.FlowSummaryFlowSummaryInfoR\x13flowSummaryInfoListB\t\n" +
-	"\a_header\"\xc9\x04\n" +
+	"\a_header\"\x83\x05\n" +
 	"\x1aFlowSummaryFlowSummaryInfo\x12(\n" +
 	"\rclearing_date\x18\x01 \x01(\tH\x00R\fclearingDate\x88\x01\x01\x12,\n" +
 	"\x0fsettlement_date\x18\x02 \x01(\tH\x01R\x0esettlementDate\x88\x01\x01\x12\x1f\n" +
 	"\bcurrency\x18\x03 \x01(\x05H\x02R\bcurrency\x88\x01\x01\x12)\n" +
-	"\x0ecash_flow_type\x18\x04 \x01(\tH\x03R\fcashFlowType\x88\x01\x01\x123\n" +
-	"\x13cash_flow_direction\x18\x05 \x01(\x05H\x04R\x11cashFlowDirection\x88\x01\x01\x12-\n" +
+	"\x0ecash_flow_type\x18\x04 \x01(\tH\x03R\fcashFlowType\x88\x01\x01\x12m\n" +
+	"\x13cash_flow_direction\x18\x05 \x01(\x0e28.futu.gateway.catalog.v1.FlowSummaryTrdCashFlowDirectionH\x04R\x11cashFlowDirection\x88\x01\x01\x12-\n" +
 	"\x10cash_flow_amount\x18\x06 \x01(\x01H\x05R\x0ecashFlowAmount\x88\x01\x01\x12-\n" +
 	"\x10cash_flow_remark\x18\a \x01(\tH\x06R\x0ecashFlowRemark\x88\x01\x01\x12%\n" +
 	"\fcash_flow_id\x18\b \x01(\x04H\aR\n" +
@@ -15012,7 +19449,761 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x11_cash_flow_amountB\x13\n" +
 	"\x11_cash_flow_remarkB\x0f\n" +
 	"\r_cash_flow_idB\x0e\n" +
-	"\f_create_time2\x86\x1b\n" +
+	"\f_create_time*\xd7\v\n" +
+	"\x0eQotMarketState\x12\x19\n" +
+	"\x15QOT_MARKET_STATE_NONE\x10\x00\x12\x1c\n" +
+	"\x18QOT_MARKET_STATE_AUCTION\x10\x01\x12!\n" +
+	"\x1dQOT_MARKET_STATE_WAITING_OPEN\x10\x02\x12\x1c\n" +
+	"\x18QOT_MARKET_STATE_MORNING\x10\x03\x12\x19\n" +
+	"\x15QOT_MARKET_STATE_REST\x10\x04\x12\x1e\n" +
+	"\x1aQOT_MARKET_STATE_AFTERNOON\x10\x05\x12\x1b\n" +
+	"\x17QOT_MARKET_STATE_CLOSED\x10\x06\x12%\n" +
+	"!QOT_MARKET_STATE_PRE_MARKET_BEGIN\x10\b\x12#\n" +
+	"\x1fQOT_MARKET_STATE_PRE_MARKET_END\x10\t\x12&\n" +
+	"\"QOT_MARKET_STATE_AFTER_HOURS_BEGIN\x10\n" +
+	"\x12$\n" +
+	" QOT_MARKET_STATE_AFTER_HOURS_END\x10\v\x12%\n" +
+	"!QOT_MARKET_STATE_FUTU_SWITCH_DATE\x10\f\x12\x1f\n" +
+	"\x1bQOT_MARKET_STATE_NIGHT_OPEN\x10\r\x12\x1e\n" +
+	"\x1aQOT_MARKET_STATE_NIGHT_END\x10\x0e\x12$\n" +
+	" QOT_MARKET_STATE_FUTURE_DAY_OPEN\x10\x0f\x12%\n" +
+	"!QOT_MARKET_STATE_FUTURE_DAY_BREAK\x10\x10\x12%\n" +
+	"!QOT_MARKET_STATE_FUTURE_DAY_CLOSE\x10\x11\x12-\n" +
+	")QOT_MARKET_STATE_FUTURE_DAY_WAIT_FOR_OPEN\x10\x12\x12\x1b\n" +
+	"\x17QOT_MARKET_STATE_HK_CAS\x10\x13\x12&\n" +
+	"\"QOT_MARKET_STATE_FUTURE_NIGHT_WAIT\x10\x14\x12%\n" +
+	"!QOT_MARKET_STATE_FUTURE_AFTERNOON\x10\x15\x12'\n" +
+	"#QOT_MARKET_STATE_FUTURE_SWITCH_DATE\x10\x16\x12 \n" +
+	"\x1cQOT_MARKET_STATE_FUTURE_OPEN\x10\x17\x12!\n" +
+	"\x1dQOT_MARKET_STATE_FUTURE_BREAK\x10\x18\x12&\n" +
+	"\"QOT_MARKET_STATE_FUTURE_BREAK_OVER\x10\x19\x12!\n" +
+	"\x1dQOT_MARKET_STATE_FUTURE_CLOSE\x10\x1a\x12*\n" +
+	"&QOT_MARKET_STATE_STIB_AFTER_HOURS_WAIT\x10\x1b\x12-\n" +
+	")QOT_MARKET_STATE_A_SHARE_AFTER_HOURS_WAIT\x10\x1b\x12+\n" +
+	"'QOT_MARKET_STATE_STIB_AFTER_HOURS_BEGIN\x10\x1c\x12.\n" +
+	"*QOT_MARKET_STATE_A_SHARE_AFTER_HOURS_BEGIN\x10\x1c\x12)\n" +
+	"%QOT_MARKET_STATE_STIB_AFTER_HOURS_END\x10\x1d\x12,\n" +
+	"(QOT_MARKET_STATE_A_SHARE_AFTER_HOURS_END\x10\x1d\x12\"\n" +
+	"\x1eQOT_MARKET_STATE_CLOSE_AUCTION\x10\x1e\x12\"\n" +
+	"\x1eQOT_MARKET_STATE_AFTERNOON_END\x10\x1f\x12\x1a\n" +
+	"\x16QOT_MARKET_STATE_NIGHT\x10 \x12$\n" +
+	" QOT_MARKET_STATE_OVERNIGHT_BEGIN\x10!\x12\"\n" +
+	"\x1eQOT_MARKET_STATE_OVERNIGHT_END\x10\"\x12\"\n" +
+	"\x1eQOT_MARKET_STATE_TRADE_AT_LAST\x10#\x12\"\n" +
+	"\x1eQOT_MARKET_STATE_TRADE_AUCTION\x10$\x12\x1e\n" +
+	"\x1aQOT_MARKET_STATE_OVERNIGHT\x10%\x1a\x02\x10\x01*\x9b\x04\n" +
+	"\x11ProgramStatusType\x12\x1c\n" +
+	"\x18PROGRAM_STATUS_TYPE_NONE\x10\x00\x12\x1e\n" +
+	"\x1aPROGRAM_STATUS_TYPE_LOADED\x10\x01\x12\x1e\n" +
+	"\x1aPROGRAM_STATUS_TYPE_LOGING\x10\x02\x12,\n" +
+	"(PROGRAM_STATUS_TYPE_NEED_PIC_VERIFY_CODE\x10\x03\x12.\n" +
+	"*PROGRAM_STATUS_TYPE_NEED_PHONE_VERIFY_CODE\x10\x04\x12$\n" +
+	" PROGRAM_STATUS_TYPE_LOGIN_FAILED\x10\x05\x12$\n" +
+	" PROGRAM_STATUS_TYPE_FORCE_UPDATE\x10\x06\x12.\n" +
+	"*PROGRAM_STATUS_TYPE_NESSARY_DATA_PREPARING\x10\a\x12,\n" +
+	"(PROGRAM_STATUS_TYPE_NESSARY_DATA_MISSING\x10\b\x12+\n" +
+	"'PROGRAM_STATUS_TYPE_UN_AGREE_DISCLAIMER\x10\t\x12\x1d\n" +
+	"\x19PROGRAM_STATUS_TYPE_READY\x10\n" +
+	"\x12$\n" +
+	" PROGRAM_STATUS_TYPE_FORCE_LOGOUT\x10\v\x12.\n" +
+	"*PROGRAM_STATUS_TYPE_DISCLAIMER_PULL_FAILED\x10\f*\xef\x01\n" +
+	"\fSecurityFirm\x12\x19\n" +
+	"\x15SECURITY_FIRM_UNKNOWN\x10\x00\x12!\n" +
+	"\x1dSECURITY_FIRM_FUTU_SECURITIES\x10\x01\x12\x1a\n" +
+	"\x16SECURITY_FIRM_FUTU_INC\x10\x02\x12\x19\n" +
+	"\x15SECURITY_FIRM_FUTU_SG\x10\x03\x12\x19\n" +
+	"\x15SECURITY_FIRM_FUTU_AU\x10\x04\x12\x19\n" +
+	"\x15SECURITY_FIRM_FUTU_CA\x10\x05\x12\x19\n" +
+	"\x15SECURITY_FIRM_FUTU_MY\x10\x06\x12\x19\n" +
+	"\x15SECURITY_FIRM_FUTU_JP\x10\a*Q\n" +
+	"\tRehabType\x12\x13\n" +
+	"\x0fREHAB_TYPE_NONE\x10\x00\x12\x16\n" +
+	"\x12REHAB_TYPE_FORWARD\x10\x01\x12\x17\n" +
+	"\x13REHAB_TYPE_BACKWARD\x10\x02*\xc2\x02\n" +
+	"\x06KLType\x12\x13\n" +
+	"\x0fKL_TYPE_UNKNOWN\x10\x00\x12\x11\n" +
+	"\rKL_TYPE_1_MIN\x10\x01\x12\x0f\n" +
+	"\vKL_TYPE_DAY\x10\x02\x12\x10\n" +
+	"\fKL_TYPE_WEEK\x10\x03\x12\x11\n" +
+	"\rKL_TYPE_MONTH\x10\x04\x12\x10\n" +
+	"\fKL_TYPE_YEAR\x10\x05\x12\x11\n" +
+	"\rKL_TYPE_5_MIN\x10\x06\x12\x12\n" +
+	"\x0eKL_TYPE_15_MIN\x10\a\x12\x12\n" +
+	"\x0eKL_TYPE_30_MIN\x10\b\x12\x12\n" +
+	"\x0eKL_TYPE_60_MIN\x10\t\x12\x11\n" +
+	"\rKL_TYPE_3_MIN\x10\n" +
+	"\x12\x13\n" +
+	"\x0fKL_TYPE_QUARTER\x10\v\x12\x12\n" +
+	"\x0eKL_TYPE_10_MIN\x10\f\x12\x13\n" +
+	"\x0fKL_TYPE_120_MIN\x10\r\x12\x13\n" +
+	"\x0fKL_TYPE_180_MIN\x10\x0e\x12\x13\n" +
+	"\x0fKL_TYPE_240_MIN\x10\x0f*D\n" +
+	"\rOrderBookType\x12\x1a\n" +
+	"\x16ORDER_BOOK_TYPE_NORMAL\x10\x00\x12\x17\n" +
+	"\x13ORDER_BOOK_TYPE_ODD\x10\x01*\x81\x01\n" +
+	"\x0fTickerDirection\x12\x1c\n" +
+	"\x18TICKER_DIRECTION_UNKNOWN\x10\x00\x12\x18\n" +
+	"\x14TICKER_DIRECTION_BID\x10\x01\x12\x18\n" +
+	"\x14TICKER_DIRECTION_ASK\x10\x02\x12\x1c\n" +
+	"\x18TICKER_DIRECTION_NEUTRAL\x10\x03*\xde\a\n" +
+	"\n" +
+	"TickerType\x12\x17\n" +
+	"\x13TICKER_TYPE_UNKNOWN\x10\x00\x12\x19\n" +
+	"\x15TICKER_TYPE_AUTOMATCH\x10\x01\x12\x14\n" +
+	"\x10TICKER_TYPE_LATE\x10\x02\x12\x1e\n" +
+	"\x1aTICKER_TYPE_NONE_AUTOMATCH\x10\x03\x12\x1f\n" +
+	"\x1bTICKER_TYPE_INTER_AUTOMATCH\x10\x04\x12$\n" +
+	" TICKER_TYPE_INTER_NONE_AUTOMATCH\x10\x05\x12\x17\n" +
+	"\x13TICKER_TYPE_ODD_LOT\x10\x06\x12\x17\n" +
+	"\x13TICKER_TYPE_AUCTION\x10\a\x12\x14\n" +
+	"\x10TICKER_TYPE_BULK\x10\b\x12\x15\n" +
+	"\x11TICKER_TYPE_CRASH\x10\t\x12\x1c\n" +
+	"\x18TICKER_TYPE_CROSS_MARKET\x10\n" +
+	"\x12\x19\n" +
+	"\x15TICKER_TYPE_BULK_SOLD\x10\v\x12\x1d\n" +
+	"\x19TICKER_TYPE_FREE_ON_BOARD\x10\f\x12\x1d\n" +
+	"\x19TICKER_TYPE_RULE127_OR155\x10\r\x12\x15\n" +
+	"\x11TICKER_TYPE_DELAY\x10\x0e\x12)\n" +
+	"%TICKER_TYPE_MARKET_CENTER_CLOSE_PRICE\x10\x0f\x12\x18\n" +
+	"\x14TICKER_TYPE_NEXT_DAY\x10\x10\x12%\n" +
+	"!TICKER_TYPE_MARKET_CENTER_OPENING\x10\x11\x12%\n" +
+	"!TICKER_TYPE_PRIOR_REFERENCE_PRICE\x10\x12\x12(\n" +
+	"$TICKER_TYPE_MARKET_CENTER_OPEN_PRICE\x10\x13\x12\x16\n" +
+	"\x12TICKER_TYPE_SELLER\x10\x14\x12\x11\n" +
+	"\rTICKER_TYPE_T\x10\x15\x12&\n" +
+	"\"TICKER_TYPE_EXTENDED_TRADING_HOURS\x10\x16\x12\x1a\n" +
+	"\x16TICKER_TYPE_CONTINGENT\x10\x17\x12\x19\n" +
+	"\x15TICKER_TYPE_AVG_PRICE\x10\x18\x12\x18\n" +
+	"\x14TICKER_TYPE_OTC_SOLD\x10\x19\x12$\n" +
+	" TICKER_TYPE_ODD_LOT_CROSS_MARKET\x10\x1a\x12#\n" +
+	"\x1fTICKER_TYPE_DERIVATIVELY_PRICED\x10\x1b\x12!\n" +
+	"\x1dTICKER_TYPE_RE_OPENING_PRICED\x10\x1c\x12\x1e\n" +
+	"\x1aTICKER_TYPE_CLOSING_PRICED\x10\x1d\x12)\n" +
+	"%TICKER_TYPE_COMPREHENSIVE_DELAY_PRICE\x10\x1e\x12\x18\n" +
+	"\x14TICKER_TYPE_OVERSEAS\x10\x1f*\xd9\x02\n" +
+	"\fSecurityType\x12\x19\n" +
+	"\x15SECURITY_TYPE_UNKNOWN\x10\x00\x12\x16\n" +
+	"\x12SECURITY_TYPE_BOND\x10\x01\x12\x16\n" +
+	"\x12SECURITY_TYPE_BWRT\x10\x02\x12\x16\n" +
+	"\x12SECURITY_TYPE_EQTY\x10\x03\x12\x17\n" +
+	"\x13SECURITY_TYPE_TRUST\x10\x04\x12\x19\n" +
+	"\x15SECURITY_TYPE_WARRANT\x10\x05\x12\x17\n" +
+	"\x13SECURITY_TYPE_INDEX\x10\x06\x12\x17\n" +
+	"\x13SECURITY_TYPE_PLATE\x10\a\x12\x16\n" +
+	"\x12SECURITY_TYPE_DRVT\x10\b\x12\x1b\n" +
+	"\x17SECURITY_TYPE_PLATE_SET\x10\t\x12\x18\n" +
+	"\x14SECURITY_TYPE_FUTURE\x10\n" +
+	"\x12\x17\n" +
+	"\x13SECURITY_TYPE_FOREX\x10\v\x12\x18\n" +
+	"\x14SECURITY_TYPE_CRYPTO\x10\f*\xc8\x06\n" +
+	"\x0eSecurityStatus\x12\x1b\n" +
+	"\x17SECURITY_STATUS_UNKNOWN\x10\x00\x12\x1a\n" +
+	"\x16SECURITY_STATUS_NORMAL\x10\x01\x12\x1b\n" +
+	"\x17SECURITY_STATUS_LISTING\x10\x02\x12\x1e\n" +
+	"\x1aSECURITY_STATUS_PURCHASING\x10\x03\x12\x1f\n" +
+	"\x1bSECURITY_STATUS_SUBSCRIBING\x10\x04\x12-\n" +
+	")SECURITY_STATUS_BEFORE_DRAK_TRADE_OPENING\x10\x05\x12 \n" +
+	"\x1cSECURITY_STATUS_DRAK_TRADING\x10\x06\x12\"\n" +
+	"\x1eSECURITY_STATUS_DRAK_TRADE_END\x10\a\x12\x1e\n" +
+	"\x1aSECURITY_STATUS_TO_BE_OPEN\x10\b\x12\x1d\n" +
+	"\x19SECURITY_STATUS_SUSPENDED\x10\t\x12\x1a\n" +
+	"\x16SECURITY_STATUS_CALLED\x10\n" +
+	"\x12-\n" +
+	")SECURITY_STATUS_EXPIRED_LAST_TRADING_DATE\x10\v\x12\x1b\n" +
+	"\x17SECURITY_STATUS_EXPIRED\x10\f\x12\x1c\n" +
+	"\x18SECURITY_STATUS_DELISTED\x10\r\x12,\n" +
+	"(SECURITY_STATUS_CHANGE_TO_TEMPORARY_CODE\x10\x0e\x12,\n" +
+	"(SECURITY_STATUS_TEMPORARY_CODE_TRADE_END\x10\x0f\x12+\n" +
+	"'SECURITY_STATUS_CHANGED_PLATE_TRADE_END\x10\x10\x12*\n" +
+	"&SECURITY_STATUS_CHANGED_CODE_TRADE_END\x10\x11\x12/\n" +
+	"+SECURITY_STATUS_RECOVERABLE_CIRCUIT_BREAKER\x10\x12\x122\n" +
+	".SECURITY_STATUS_UN_RECOVERABLE_CIRCUIT_BREAKER\x10\x13\x12%\n" +
+	"!SECURITY_STATUS_AFTER_COMBINATION\x10\x14\x12$\n" +
+	" SECURITY_STATUS_AFTER_TRANSATION\x10\x15*\x9c\x01\n" +
+	"\vWarrantType\x12\x18\n" +
+	"\x14WARRANT_TYPE_UNKNOWN\x10\x00\x12\x14\n" +
+	"\x10WARRANT_TYPE_BUY\x10\x01\x12\x15\n" +
+	"\x11WARRANT_TYPE_SELL\x10\x02\x12\x15\n" +
+	"\x11WARRANT_TYPE_BULL\x10\x03\x12\x15\n" +
+	"\x11WARRANT_TYPE_BEAR\x10\x04\x12\x18\n" +
+	"\x14WARRANT_TYPE_IN_LINE\x10\x05*R\n" +
+	"\tPriceType\x12\x15\n" +
+	"\x11PRICE_TYPE_UNKNOW\x10\x00\x12\x16\n" +
+	"\x12PRICE_TYPE_OUTSIDE\x10\x01\x12\x16\n" +
+	"\x12PRICE_TYPE_WITH_IN\x10\x02*P\n" +
+	"\n" +
+	"OptionType\x12\x17\n" +
+	"\x13OPTION_TYPE_UNKNOWN\x10\x00\x12\x14\n" +
+	"\x10OPTION_TYPE_CALL\x10\x01\x12\x13\n" +
+	"\x0fOPTION_TYPE_PUT\x10\x02*k\n" +
+	"\x0fIndexOptionType\x12\x1d\n" +
+	"\x19INDEX_OPTION_TYPE_UNKNOWN\x10\x00\x12\x1c\n" +
+	"\x18INDEX_OPTION_TYPE_NORMAL\x10\x01\x12\x1b\n" +
+	"\x17INDEX_OPTION_TYPE_SMALL\x10\x02*\x8a\x01\n" +
+	"\x0eOptionAreaType\x12\x1c\n" +
+	"\x18OPTION_AREA_TYPE_UNKNOWN\x10\x00\x12\x1d\n" +
+	"\x19OPTION_AREA_TYPE_AMERICAN\x10\x01\x12\x1d\n" +
+	"\x19OPTION_AREA_TYPE_EUROPEAN\x10\x02\x12\x1c\n" +
+	"\x18OPTION_AREA_TYPE_BERMUDA\x10\x03*\xbb\x01\n" +
+	"\n" +
+	"AssetClass\x12\x16\n" +
+	"\x12ASSET_CLASS_UNKNOW\x10\x00\x12\x15\n" +
+	"\x11ASSET_CLASS_STOCK\x10\x01\x12\x14\n" +
+	"\x10ASSET_CLASS_BOND\x10\x02\x12\x19\n" +
+	"\x15ASSET_CLASS_COMMODITY\x10\x03\x12\x1f\n" +
+	"\x1bASSET_CLASS_CURRENCY_MARKET\x10\x04\x12\x16\n" +
+	"\x12ASSET_CLASS_FUTURE\x10\x05\x12\x14\n" +
+	"\x10ASSET_CLASS_SWAP\x10\x06*f\n" +
+	"\rTradeDateType\x12\x19\n" +
+	"\x15TRADE_DATE_TYPE_WHOLE\x10\x00\x12\x1b\n" +
+	"\x17TRADE_DATE_TYPE_MORNING\x10\x01\x12\x1d\n" +
+	"\x19TRADE_DATE_TYPE_AFTERNOON\x10\x02*\x94\x03\n" +
+	"\tQotMarket\x12\x16\n" +
+	"\x12QOT_MARKET_UNKNOWN\x10\x00\x12\x1a\n" +
+	"\x16QOT_MARKET_HK_SECURITY\x10\x01\x12\x18\n" +
+	"\x14QOT_MARKET_HK_FUTURE\x10\x02\x12\x1a\n" +
+	"\x16QOT_MARKET_US_SECURITY\x10\v\x12\x1c\n" +
+	"\x18QOT_MARKET_CNSH_SECURITY\x10\x15\x12\x1c\n" +
+	"\x18QOT_MARKET_CNSZ_SECURITY\x10\x16\x12\x1a\n" +
+	"\x16QOT_MARKET_SG_SECURITY\x10\x1f\x12\x1a\n" +
+	"\x16QOT_MARKET_JP_SECURITY\x10)\x12\x1a\n" +
+	"\x16QOT_MARKET_AU_SECURITY\x103\x12\x1a\n" +
+	"\x16QOT_MARKET_MY_SECURITY\x10=\x12\x1a\n" +
+	"\x16QOT_MARKET_CA_SECURITY\x10G\x12\x1a\n" +
+	"\x16QOT_MARKET_FX_SECURITY\x10Q\x12\x1a\n" +
+	"\x16QOT_MARKET_CC_SECURITY\x10[\x12\x1d\n" +
+	"\x19QOT_MARKET_EVENT_CONTRACT\x10e*\x94\x01\n" +
+	"\fPlateSetType\x12\x16\n" +
+	"\x12PLATE_SET_TYPE_ALL\x10\x00\x12\x1b\n" +
+	"\x17PLATE_SET_TYPE_INDUSTRY\x10\x01\x12\x19\n" +
+	"\x15PLATE_SET_TYPE_REGION\x10\x02\x12\x1a\n" +
+	"\x16PLATE_SET_TYPE_CONCEPT\x10\x03\x12\x18\n" +
+	"\x14PLATE_SET_TYPE_OTHER\x10\x04*\xf9\r\n" +
+	"\tSortField\x12\x15\n" +
+	"\x11SORT_FIELD_UNKNOW\x10\x00\x12\x13\n" +
+	"\x0fSORT_FIELD_CODE\x10\x01\x12\x18\n" +
+	"\x14SORT_FIELD_CUR_PRICE\x10\x02\x12\x1f\n" +
+	"\x1bSORT_FIELD_PRICE_CHANGE_VAL\x10\x03\x12\x1a\n" +
+	"\x16SORT_FIELD_CHANGE_RATE\x10\x04\x12\x15\n" +
+	"\x11SORT_FIELD_STATUS\x10\x05\x12\x18\n" +
+	"\x14SORT_FIELD_BID_PRICE\x10\x06\x12\x18\n" +
+	"\x14SORT_FIELD_ASK_PRICE\x10\a\x12\x16\n" +
+	"\x12SORT_FIELD_BID_VOL\x10\b\x12\x16\n" +
+	"\x12SORT_FIELD_ASK_VOL\x10\t\x12\x15\n" +
+	"\x11SORT_FIELD_VOLUME\x10\n" +
+	"\x12\x17\n" +
+	"\x13SORT_FIELD_TURNOVER\x10\v\x12\x18\n" +
+	"\x14SORT_FIELD_AMPLITUDE\x10\x1e\x12\x14\n" +
+	"\x10SORT_FIELD_SCORE\x10\f\x12\x16\n" +
+	"\x12SORT_FIELD_PREMIUM\x10\r\x12!\n" +
+	"\x1dSORT_FIELD_EFFECTIVE_LEVERAGE\x10\x0e\x12\x14\n" +
+	"\x10SORT_FIELD_DELTA\x10\x0f\x12!\n" +
+	"\x1dSORT_FIELD_IMPLIED_VOLATILITY\x10\x10\x12\x13\n" +
+	"\x0fSORT_FIELD_TYPE\x10\x11\x12\x1b\n" +
+	"\x17SORT_FIELD_STRIKE_PRICE\x10\x12\x12\x1f\n" +
+	"\x1bSORT_FIELD_BREAK_EVEN_POINT\x10\x13\x12\x1c\n" +
+	"\x18SORT_FIELD_MATURITY_TIME\x10\x14\x12\x18\n" +
+	"\x14SORT_FIELD_LIST_TIME\x10\x15\x12\x1e\n" +
+	"\x1aSORT_FIELD_LAST_TRADE_TIME\x10\x16\x12\x17\n" +
+	"\x13SORT_FIELD_LEVERAGE\x10\x17\x12\x1b\n" +
+	"\x17SORT_FIELD_IN_OUT_MONEY\x10\x18\x12\x1d\n" +
+	"\x19SORT_FIELD_RECOVERY_PRICE\x10\x19\x12\x1b\n" +
+	"\x17SORT_FIELD_CHANGE_PRICE\x10\x1a\x12\x15\n" +
+	"\x11SORT_FIELD_CHANGE\x10\x1b\x12\x1a\n" +
+	"\x16SORT_FIELD_STREET_RATE\x10\x1c\x12\x19\n" +
+	"\x15SORT_FIELD_STREET_VOL\x10\x1d\x12\x1b\n" +
+	"\x17SORT_FIELD_WARRANT_NAME\x10\x1f\x12\x15\n" +
+	"\x11SORT_FIELD_ISSUER\x10 \x12\x17\n" +
+	"\x13SORT_FIELD_LOT_SIZE\x10!\x12\x19\n" +
+	"\x15SORT_FIELD_ISSUE_SIZE\x10\"\x12!\n" +
+	"\x1dSORT_FIELD_UPPER_STRIKE_PRICE\x10-\x12!\n" +
+	"\x1dSORT_FIELD_LOWER_STRIKE_PRICE\x10.\x12#\n" +
+	"\x1fSORT_FIELD_IN_LINE_PRICE_STATUS\x10/\x12\x1c\n" +
+	"\x18SORT_FIELD_PRE_CUR_PRICE\x10#\x12\x1e\n" +
+	"\x1aSORT_FIELD_AFTER_CUR_PRICE\x10$\x12#\n" +
+	"\x1fSORT_FIELD_PRE_PRICE_CHANGE_VAL\x10%\x12%\n" +
+	"!SORT_FIELD_AFTER_PRICE_CHANGE_VAL\x10&\x12\x1e\n" +
+	"\x1aSORT_FIELD_PRE_CHANGE_RATE\x10'\x12 \n" +
+	"\x1cSORT_FIELD_AFTER_CHANGE_RATE\x10(\x12\x1c\n" +
+	"\x18SORT_FIELD_PRE_AMPLITUDE\x10)\x12\x1e\n" +
+	"\x1aSORT_FIELD_AFTER_AMPLITUDE\x10*\x12\x1b\n" +
+	"\x17SORT_FIELD_PRE_TURNOVER\x10+\x12\x1d\n" +
+	"\x19SORT_FIELD_AFTER_TURNOVER\x10,\x12 \n" +
+	"\x1cSORT_FIELD_LAST_SETTLE_PRICE\x100\x12\x17\n" +
+	"\x13SORT_FIELD_POSITION\x101\x12\x1e\n" +
+	"\x1aSORT_FIELD_POSITION_CHANGE\x102\x12\x19\n" +
+	"\x15SORT_FIELD_MARKET_CAP\x103\x12\x18\n" +
+	"\x14SORT_FIELD_VALUATION\x104\x12 \n" +
+	"\x1cSORT_FIELD_FORWARD_VALUATION\x105\x12$\n" +
+	" SORT_FIELD_HISTORICAL_PERCENTILE\x106\x12\x1e\n" +
+	"\x1aSORT_FIELD_HOLDER_QUANTITY\x10=\x12\x1f\n" +
+	"\x1bSORT_FIELD_SHARE_CHANGE_NUM\x10>\x12\x1b\n" +
+	"\x17SORT_FIELD_HOLDING_DATE\x10?\x12 \n" +
+	"\x1cSORT_FIELD_HOLDER_PCT_CHANGE\x10@\x12#\n" +
+	"\x1fSORT_FIELD_HOLDER_CHANGE_AMOUNT\x10A\x12\x19\n" +
+	"\x15SORT_FIELD_HOLDER_PCT\x10B*\xa7\x04\n" +
+	"\bExchType\x12\x15\n" +
+	"\x11EXCH_TYPE_UNKNOWN\x10\x00\x12\x1b\n" +
+	"\x17EXCH_TYPE_HK_MAIN_BOARD\x10\x01\x12\x1a\n" +
+	"\x16EXCH_TYPE_HK_GEM_BOARD\x10\x02\x12\x15\n" +
+	"\x11EXCH_TYPE_HK_HKEX\x10\x03\x12\x15\n" +
+	"\x11EXCH_TYPE_US_NYSE\x10\x04\x12\x17\n" +
+	"\x13EXCH_TYPE_US_NASDAQ\x10\x05\x12\x15\n" +
+	"\x11EXCH_TYPE_US_PINK\x10\x06\x12\x15\n" +
+	"\x11EXCH_TYPE_US_AMEX\x10\a\x12\x17\n" +
+	"\x13EXCH_TYPE_US_OPTION\x10\b\x12\x16\n" +
+	"\x12EXCH_TYPE_US_NYMEX\x10\t\x12\x16\n" +
+	"\x12EXCH_TYPE_US_COMEX\x10\n" +
+	"\x12\x15\n" +
+	"\x11EXCH_TYPE_US_CBOT\x10\v\x12\x14\n" +
+	"\x10EXCH_TYPE_US_CME\x10\f\x12\x15\n" +
+	"\x11EXCH_TYPE_US_CBOE\x10\r\x12\x13\n" +
+	"\x0fEXCH_TYPE_CN_SH\x10\x0e\x12\x13\n" +
+	"\x0fEXCH_TYPE_CN_SZ\x10\x0f\x12\x15\n" +
+	"\x11EXCH_TYPE_CN_STIB\x10\x10\x12\x14\n" +
+	"\x10EXCH_TYPE_SG_SGX\x10\x11\x12\x14\n" +
+	"\x10EXCH_TYPE_JP_OSE\x10\x12\x12\x17\n" +
+	"\x13EXCH_TYPE_CC_CRYPTO\x10\x13\x12\x14\n" +
+	"\x10EXCH_TYPE_MY_MYX\x10\x14\x12\x14\n" +
+	"\x10EXCH_TYPE_JP_TSE\x10\x15\x12\x17\n" +
+	"\x13EXCH_TYPE_JP_NIKKEI\x10\x16*\xbf\x02\n" +
+	"\x0fExpirationCycle\x12\x1c\n" +
+	"\x18EXPIRATION_CYCLE_UNKNOWN\x10\x00\x12\x19\n" +
+	"\x15EXPIRATION_CYCLE_WEEK\x10\x01\x12\x1a\n" +
+	"\x16EXPIRATION_CYCLE_MONTH\x10\x02\x12\x1e\n" +
+	"\x1aEXPIRATION_CYCLE_MONTH_END\x10\x03\x12\x1c\n" +
+	"\x18EXPIRATION_CYCLE_QUARTER\x10\x04\x12\x1d\n" +
+	"\x19EXPIRATION_CYCLE_WEEK_MON\x10\v\x12\x1d\n" +
+	"\x19EXPIRATION_CYCLE_WEEK_TUE\x10\f\x12\x1d\n" +
+	"\x19EXPIRATION_CYCLE_WEEK_WED\x10\r\x12\x1d\n" +
+	"\x19EXPIRATION_CYCLE_WEEK_THU\x10\x0e\x12\x1d\n" +
+	"\x19EXPIRATION_CYCLE_WEEK_FRI\x10\x0f*\x80\x01\n" +
+	"\x12OptionStandardType\x12 \n" +
+	"\x1cOPTION_STANDARD_TYPE_UNKNOWN\x10\x00\x12!\n" +
+	"\x1dOPTION_STANDARD_TYPE_STANDARD\x10\x01\x12%\n" +
+	"!OPTION_STANDARD_TYPE_NON_STANDARD\x10\x02*x\n" +
+	"\x14OptionSettlementMode\x12\"\n" +
+	"\x1eOPTION_SETTLEMENT_MODE_UNKNOWN\x10\x00\x12\x1d\n" +
+	"\x19OPTION_SETTLEMENT_MODE_AM\x10\x01\x12\x1d\n" +
+	"\x19OPTION_SETTLEMENT_MODE_PM\x10\x02*m\n" +
+	"\x19GetReferenceReferenceType\x12\x19\n" +
+	"\x15REFERENCE_TYPE_UNKNOW\x10\x00\x12\x1a\n" +
+	"\x16REFERENCE_TYPE_WARRANT\x10\x01\x12\x19\n" +
+	"\x15REFERENCE_TYPE_FUTURE\x10\x02*w\n" +
+	"\x1cGetOptionChainOptionCondType\x12\x1b\n" +
+	"\x17OPTION_COND_TYPE_UNKNOW\x10\x00\x12\x1c\n" +
+	"\x18OPTION_COND_TYPE_WITH_IN\x10\x01\x12\x1c\n" +
+	"\x18OPTION_COND_TYPE_OUTSIDE\x10\x02*\xbf\x03\n" +
+	"\x06Issuer\x12\x11\n" +
+	"\rISSUER_UNKNOW\x10\x00\x12\r\n" +
+	"\tISSUER_SG\x10\x01\x12\r\n" +
+	"\tISSUER_BP\x10\x02\x12\r\n" +
+	"\tISSUER_CS\x10\x03\x12\r\n" +
+	"\tISSUER_CT\x10\x04\x12\r\n" +
+	"\tISSUER_EA\x10\x05\x12\r\n" +
+	"\tISSUER_GS\x10\x06\x12\r\n" +
+	"\tISSUER_HS\x10\a\x12\r\n" +
+	"\tISSUER_JP\x10\b\x12\r\n" +
+	"\tISSUER_MB\x10\t\x12\r\n" +
+	"\tISSUER_SC\x10\n" +
+	"\x12\r\n" +
+	"\tISSUER_UB\x10\v\x12\r\n" +
+	"\tISSUER_BI\x10\f\x12\r\n" +
+	"\tISSUER_DB\x10\r\x12\r\n" +
+	"\tISSUER_DC\x10\x0e\x12\r\n" +
+	"\tISSUER_ML\x10\x0f\x12\r\n" +
+	"\tISSUER_NM\x10\x10\x12\r\n" +
+	"\tISSUER_RB\x10\x11\x12\r\n" +
+	"\tISSUER_RS\x10\x12\x12\r\n" +
+	"\tISSUER_BC\x10\x13\x12\r\n" +
+	"\tISSUER_HT\x10\x14\x12\r\n" +
+	"\tISSUER_VT\x10\x15\x12\r\n" +
+	"\tISSUER_KC\x10\x16\x12\r\n" +
+	"\tISSUER_MS\x10\x17\x12\r\n" +
+	"\tISSUER_GJ\x10\x18\x12\r\n" +
+	"\tISSUER_XZ\x10\x19\x12\r\n" +
+	"\tISSUER_HU\x10\x1a\x12\r\n" +
+	"\tISSUER_KS\x10\x1b\x12\r\n" +
+	"\tISSUER_CI\x10\x1c*\x9d\x01\n" +
+	"\tIpoPeriod\x12\x15\n" +
+	"\x11IPO_PERIOD_UNKNOW\x10\x00\x12\x14\n" +
+	"\x10IPO_PERIOD_TODAY\x10\x01\x12\x17\n" +
+	"\x13IPO_PERIOD_TOMORROW\x10\x02\x12\x17\n" +
+	"\x13IPO_PERIOD_NEXTWEEK\x10\x03\x12\x17\n" +
+	"\x13IPO_PERIOD_LASTWEEK\x10\x04\x12\x18\n" +
+	"\x14IPO_PERIOD_LASTMONTH\x10\x05*\xa4\x01\n" +
+	"\rWarrantStatus\x12\x19\n" +
+	"\x15WARRANT_STATUS_UNKNOW\x10\x00\x12\x19\n" +
+	"\x15WARRANT_STATUS_NORMAL\x10\x01\x12\x1a\n" +
+	"\x16WARRANT_STATUS_SUSPEND\x10\x02\x12\x1d\n" +
+	"\x19WARRANT_STATUS_STOP_TRADE\x10\x03\x12\"\n" +
+	"\x1eWARRANT_STATUS_PENDING_LISTING\x10\x04*\x81\x01\n" +
+	"\n" +
+	"PeriodType\x12\x17\n" +
+	"\x13PERIOD_TYPE_UNKNOWN\x10\x00\x12\x18\n" +
+	"\x14PERIOD_TYPE_INTRADAY\x10\x01\x12\x13\n" +
+	"\x0fPERIOD_TYPE_DAY\x10\x02\x12\x14\n" +
+	"\x10PERIOD_TYPE_WEEK\x10\x03\x12\x15\n" +
+	"\x11PERIOD_TYPE_MONTH\x10\x04*\xe6\x05\n" +
+	"\x15StockFilterStockField\x12\x17\n" +
+	"\x13STOCK_FIELD_UNKNOWN\x10\x00\x12\x1a\n" +
+	"\x16STOCK_FIELD_STOCK_CODE\x10\x01\x12\x1a\n" +
+	"\x16STOCK_FIELD_STOCK_NAME\x10\x02\x12\x19\n" +
+	"\x15STOCK_FIELD_CUR_PRICE\x10\x03\x122\n" +
+	".STOCK_FIELD_CUR_PRICE_TO_HIGHEST52_WEEKS_RATIO\x10\x04\x121\n" +
+	"-STOCK_FIELD_CUR_PRICE_TO_LOWEST52_WEEKS_RATIO\x10\x05\x123\n" +
+	"/STOCK_FIELD_HIGH_PRICE_TO_HIGHEST52_WEEKS_RATIO\x10\x06\x121\n" +
+	"-STOCK_FIELD_LOW_PRICE_TO_LOWEST52_WEEKS_RATIO\x10\a\x12\x1c\n" +
+	"\x18STOCK_FIELD_VOLUME_RATIO\x10\b\x12\x1d\n" +
+	"\x19STOCK_FIELD_BID_ASK_RATIO\x10\t\x12\x19\n" +
+	"\x15STOCK_FIELD_LOT_PRICE\x10\n" +
+	"\x12\x1a\n" +
+	"\x16STOCK_FIELD_MARKET_VAL\x10\v\x12\x19\n" +
+	"\x15STOCK_FIELD_PE_ANNUAL\x10\f\x12\x16\n" +
+	"\x12STOCK_FIELD_PE_TTM\x10\r\x12\x17\n" +
+	"\x13STOCK_FIELD_PB_RATE\x10\x0e\x12\x1f\n" +
+	"\x1bSTOCK_FIELD_CHANGE_RATE5MIN\x10\x0f\x12&\n" +
+	"\"STOCK_FIELD_CHANGE_RATE_BEGIN_YEAR\x10\x10\x12\x15\n" +
+	"\x11STOCK_FIELD_PSTTM\x10\x11\x12\x16\n" +
+	"\x12STOCK_FIELD_PCFTTM\x10\x12\x12\x1b\n" +
+	"\x17STOCK_FIELD_TOTAL_SHARE\x10\x13\x12\x1b\n" +
+	"\x17STOCK_FIELD_FLOAT_SHARE\x10\x14\x12 \n" +
+	"\x1cSTOCK_FIELD_FLOAT_MARKET_VAL\x10\x15*P\n" +
+	"\x12StockFilterSortDir\x12\x0f\n" +
+	"\vSORT_DIR_NO\x10\x00\x12\x13\n" +
+	"\x0fSORT_DIR_ASCEND\x10\x01\x12\x14\n" +
+	"\x10SORT_DIR_DESCEND\x10\x02*\xdc\x01\n" +
+	"\x1aStockFilterAccumulateField\x12\x1c\n" +
+	"\x18ACCUMULATE_FIELD_UNKNOWN\x10\x00\x12 \n" +
+	"\x1cACCUMULATE_FIELD_CHANGE_RATE\x10\x01\x12\x1e\n" +
+	"\x1aACCUMULATE_FIELD_AMPLITUDE\x10\x02\x12\x1b\n" +
+	"\x17ACCUMULATE_FIELD_VOLUME\x10\x03\x12\x1d\n" +
+	"\x19ACCUMULATE_FIELD_TURNOVER\x10\x04\x12\"\n" +
+	"\x1eACCUMULATE_FIELD_TURNOVER_RATE\x10\x05*\xe0\x0e\n" +
+	"\x19StockFilterFinancialField\x12\x1b\n" +
+	"\x17FINANCIAL_FIELD_UNKNOWN\x10\x00\x12\x1e\n" +
+	"\x1aFINANCIAL_FIELD_NET_PROFIT\x10\x01\x12%\n" +
+	"!FINANCIAL_FIELD_NET_PROFIT_GROWTH\x10\x02\x12#\n" +
+	"\x1fFINANCIAL_FIELD_SUM_OF_BUSINESS\x10\x03\x12*\n" +
+	"&FINANCIAL_FIELD_SUM_OF_BUSINESS_GROWTH\x10\x04\x12#\n" +
+	"\x1fFINANCIAL_FIELD_NET_PROFIT_RATE\x10\x05\x12%\n" +
+	"!FINANCIAL_FIELD_GROSS_PROFIT_RATE\x10\x06\x12$\n" +
+	" FINANCIAL_FIELD_DEBT_ASSETS_RATE\x10\a\x12)\n" +
+	"%FINANCIAL_FIELD_RETURN_ON_EQUITY_RATE\x10\b\x12\x18\n" +
+	"\x14FINANCIAL_FIELD_ROIC\x10\t\x12\x1a\n" +
+	"\x16FINANCIAL_FIELD_ROATTM\x10\n" +
+	"\x12\x1b\n" +
+	"\x17FINANCIAL_FIELD_EBITTTM\x10\v\x12\x1a\n" +
+	"\x16FINANCIAL_FIELD_EBITDA\x10\f\x12(\n" +
+	"$FINANCIAL_FIELD_OPERATING_MARGIN_TTM\x10\r\x12\x1f\n" +
+	"\x1bFINANCIAL_FIELD_EBIT_MARGIN\x10\x0e\x12!\n" +
+	"\x1dFINANCIAL_FIELD_EBITDA_MARGIN\x10\x0f\x12'\n" +
+	"#FINANCIAL_FIELD_FINANCIAL_COST_RATE\x10\x10\x12(\n" +
+	"$FINANCIAL_FIELD_OPERATING_PROFIT_TTM\x10\x11\x12.\n" +
+	"*FINANCIAL_FIELD_SHAREHOLDER_NET_PROFIT_TTM\x10\x12\x12-\n" +
+	")FINANCIAL_FIELD_NET_PROFIT_CASH_COVER_TTM\x10\x13\x12!\n" +
+	"\x1dFINANCIAL_FIELD_CURRENT_RATIO\x10\x14\x12\x1f\n" +
+	"\x1bFINANCIAL_FIELD_QUICK_RATIO\x10\x15\x12'\n" +
+	"#FINANCIAL_FIELD_CURRENT_ASSET_RATIO\x10\x16\x12&\n" +
+	"\"FINANCIAL_FIELD_CURRENT_DEBT_RATIO\x10\x17\x12%\n" +
+	"!FINANCIAL_FIELD_EQUITY_MULTIPLIER\x10\x18\x12\"\n" +
+	"\x1eFINANCIAL_FIELD_PROPERTY_RATIO\x10\x19\x12-\n" +
+	")FINANCIAL_FIELD_CASH_AND_CASH_EQUIVALENTS\x10\x1a\x12(\n" +
+	"$FINANCIAL_FIELD_TOTAL_ASSET_TURNOVER\x10\x1b\x12(\n" +
+	"$FINANCIAL_FIELD_FIXED_ASSET_TURNOVER\x10\x1c\x12&\n" +
+	"\"FINANCIAL_FIELD_INVENTORY_TURNOVER\x10\x1d\x12+\n" +
+	"'FINANCIAL_FIELD_OPERATING_CASH_FLOW_TTM\x10\x1e\x12'\n" +
+	"#FINANCIAL_FIELD_ACCOUNTS_RECEIVABLE\x10\x1f\x12$\n" +
+	" FINANCIAL_FIELD_EBIT_GROWTH_RATE\x10 \x120\n" +
+	",FINANCIAL_FIELD_OPERATING_PROFIT_GROWTH_RATE\x10!\x12,\n" +
+	"(FINANCIAL_FIELD_TOTAL_ASSETS_GROWTH_RATE\x10\"\x126\n" +
+	"2FINANCIAL_FIELD_PROFIT_TO_SHAREHOLDERS_GROWTH_RATE\x10#\x121\n" +
+	"-FINANCIAL_FIELD_PROFIT_BEFORE_TAX_GROWTH_RATE\x10$\x12#\n" +
+	"\x1fFINANCIAL_FIELD_EPS_GROWTH_RATE\x10%\x12#\n" +
+	"\x1fFINANCIAL_FIELD_ROE_GROWTH_RATE\x10&\x12$\n" +
+	" FINANCIAL_FIELD_ROIC_GROWTH_RATE\x10'\x12$\n" +
+	" FINANCIAL_FIELD_NOCF_GROWTH_RATE\x10(\x12.\n" +
+	"*FINANCIAL_FIELD_NOCF_PER_SHARE_GROWTH_RATE\x10)\x120\n" +
+	",FINANCIAL_FIELD_OPERATING_REVENUE_CASH_COVER\x10*\x124\n" +
+	"0FINANCIAL_FIELD_OPERATING_PROFIT_TO_TOTAL_PROFIT\x10+\x12\x1d\n" +
+	"\x19FINANCIAL_FIELD_BASIC_EPS\x10,\x12\x1f\n" +
+	"\x1bFINANCIAL_FIELD_DILUTED_EPS\x10-\x12\"\n" +
+	"\x1eFINANCIAL_FIELD_NOCF_PER_SHARE\x10.*\xee\x01\n" +
+	"\x1bStockFilterFinancialQuarter\x12\x1d\n" +
+	"\x19FINANCIAL_QUARTER_UNKNOWN\x10\x00\x12\x1c\n" +
+	"\x18FINANCIAL_QUARTER_ANNUAL\x10\x01\x12#\n" +
+	"\x1fFINANCIAL_QUARTER_FIRST_QUARTER\x10\x02\x12\x1d\n" +
+	"\x19FINANCIAL_QUARTER_INTERIM\x10\x03\x12#\n" +
+	"\x1fFINANCIAL_QUARTER_THIRD_QUARTER\x10\x04\x12)\n" +
+	"%FINANCIAL_QUARTER_MOST_RECENT_QUARTER\x10\x05*\xbb\x06\n" +
+	"\x17StockFilterPatternField\x12\x19\n" +
+	"\x15PATTERN_FIELD_UNKNOWN\x10\x00\x12#\n" +
+	"\x1fPATTERN_FIELD_MA_ALIGNMENT_LONG\x10\x01\x12$\n" +
+	" PATTERN_FIELD_MA_ALIGNMENT_SHORT\x10\x02\x12$\n" +
+	" PATTERN_FIELD_EMA_ALIGNMENT_LONG\x10\x03\x12%\n" +
+	"!PATTERN_FIELD_EMA_ALIGNMENT_SHORT\x10\x04\x12$\n" +
+	" PATTERN_FIELD_RSI_GOLD_CROSS_LOW\x10\x05\x12&\n" +
+	"\"PATTERN_FIELD_RSI_DEATH_CROSS_HIGH\x10\x06\x12$\n" +
+	" PATTERN_FIELD_RSI_TOP_DIVERGENCE\x10\a\x12'\n" +
+	"#PATTERN_FIELD_RSI_BOTTOM_DIVERGENCE\x10\b\x12$\n" +
+	" PATTERN_FIELD_KDJ_GOLD_CROSS_LOW\x10\t\x12&\n" +
+	"\"PATTERN_FIELD_KDJ_DEATH_CROSS_HIGH\x10\n" +
+	"\x12$\n" +
+	" PATTERN_FIELD_KDJ_TOP_DIVERGENCE\x10\v\x12'\n" +
+	"#PATTERN_FIELD_KDJ_BOTTOM_DIVERGENCE\x10\f\x12%\n" +
+	"!PATTERN_FIELD_MACD_GOLD_CROSS_LOW\x10\r\x12'\n" +
+	"#PATTERN_FIELD_MACD_DEATH_CROSS_HIGH\x10\x0e\x12%\n" +
+	"!PATTERN_FIELD_MACD_TOP_DIVERGENCE\x10\x0f\x12(\n" +
+	"$PATTERN_FIELD_MACD_BOTTOM_DIVERGENCE\x10\x10\x12\"\n" +
+	"\x1ePATTERN_FIELD_BOLL_BREAK_UPPER\x10\x11\x12\x1c\n" +
+	"\x18PATTERN_FIELD_BOLL_LOWER\x10\x12\x12&\n" +
+	"\"PATTERN_FIELD_BOLL_CROSS_MIDDLE_UP\x10\x13\x12(\n" +
+	"$PATTERN_FIELD_BOLL_CROSS_MIDDLE_DOWN\x10\x14*\x88\b\n" +
+	"\x1fStockFilterCustomIndicatorField\x12\"\n" +
+	"\x1eCUSTOM_INDICATOR_FIELD_UNKNOWN\x10\x00\x12 \n" +
+	"\x1cCUSTOM_INDICATOR_FIELD_PRICE\x10\x01\x12\x1e\n" +
+	"\x1aCUSTOM_INDICATOR_FIELD_MA5\x10\x02\x12\x1f\n" +
+	"\x1bCUSTOM_INDICATOR_FIELD_MA10\x10\x03\x12\x1f\n" +
+	"\x1bCUSTOM_INDICATOR_FIELD_MA20\x10\x04\x12\x1f\n" +
+	"\x1bCUSTOM_INDICATOR_FIELD_MA30\x10\x05\x12\x1f\n" +
+	"\x1bCUSTOM_INDICATOR_FIELD_MA60\x10\x06\x12 \n" +
+	"\x1cCUSTOM_INDICATOR_FIELD_MA120\x10\a\x12 \n" +
+	"\x1cCUSTOM_INDICATOR_FIELD_MA250\x10\b\x12\x1e\n" +
+	"\x1aCUSTOM_INDICATOR_FIELD_RSI\x10\t\x12\x1f\n" +
+	"\x1bCUSTOM_INDICATOR_FIELD_EMA5\x10\n" +
+	"\x12 \n" +
+	"\x1cCUSTOM_INDICATOR_FIELD_EMA10\x10\v\x12 \n" +
+	"\x1cCUSTOM_INDICATOR_FIELD_EMA20\x10\f\x12 \n" +
+	"\x1cCUSTOM_INDICATOR_FIELD_EMA30\x10\r\x12 \n" +
+	"\x1cCUSTOM_INDICATOR_FIELD_EMA60\x10\x0e\x12!\n" +
+	"\x1dCUSTOM_INDICATOR_FIELD_EMA120\x10\x0f\x12!\n" +
+	"\x1dCUSTOM_INDICATOR_FIELD_EMA250\x10\x10\x12 \n" +
+	"\x1cCUSTOM_INDICATOR_FIELD_VALUE\x10\x11\x12\x1d\n" +
+	"\x19CUSTOM_INDICATOR_FIELD_MA\x10\x1e\x12\x1e\n" +
+	"\x1aCUSTOM_INDICATOR_FIELD_EMA\x10(\x12 \n" +
+	"\x1cCUSTOM_INDICATOR_FIELD_KDJ_K\x102\x12 \n" +
+	"\x1cCUSTOM_INDICATOR_FIELD_KDJ_D\x103\x12 \n" +
+	"\x1cCUSTOM_INDICATOR_FIELD_KDJ_J\x104\x12$\n" +
+	" CUSTOM_INDICATOR_FIELD_MACD_DIFF\x10<\x12#\n" +
+	"\x1fCUSTOM_INDICATOR_FIELD_MACD_DEA\x10=\x12\x1f\n" +
+	"\x1bCUSTOM_INDICATOR_FIELD_MACD\x10>\x12%\n" +
+	"!CUSTOM_INDICATOR_FIELD_BOLL_UPPER\x10F\x12'\n" +
+	"#CUSTOM_INDICATOR_FIELD_BOLL_MIDDLER\x10G\x12%\n" +
+	"!CUSTOM_INDICATOR_FIELD_BOLL_LOWER\x10H*\xb6\x01\n" +
+	"\x1bStockFilterRelativePosition\x12\x1d\n" +
+	"\x19RELATIVE_POSITION_UNKNOWN\x10\x00\x12\x1a\n" +
+	"\x16RELATIVE_POSITION_MORE\x10\x01\x12\x1a\n" +
+	"\x16RELATIVE_POSITION_LESS\x10\x02\x12\x1e\n" +
+	"\x1aRELATIVE_POSITION_CROSS_UP\x10\x03\x12 \n" +
+	"\x1cRELATIVE_POSITION_CROSS_DOWN\x10\x04*\x91\x01\n" +
+	"\x1bGetCodeChangeTimeFilterType\x12\x1b\n" +
+	"\x17TIME_FILTER_TYPE_UNKNOW\x10\x00\x12\x1b\n" +
+	"\x17TIME_FILTER_TYPE_PUBLIC\x10\x01\x12\x1e\n" +
+	"\x1aTIME_FILTER_TYPE_EFFECTIVE\x10\x02\x12\x18\n" +
+	"\x14TIME_FILTER_TYPE_END\x10\x03*\xb2\x02\n" +
+	"\x1bGetCodeChangeCodeChangeType\x12\x1b\n" +
+	"\x17CODE_CHANGE_TYPE_UNKOWN\x10\x00\x12 \n" +
+	"\x1cCODE_CHANGE_TYPE_GEM_TO_MAIN\x10\x01\x12\x1b\n" +
+	"\x17CODE_CHANGE_TYPE_UNPAID\x10\x02\x12\x1f\n" +
+	"\x1bCODE_CHANGE_TYPE_CHANGE_LOT\x10\x03\x12\x1a\n" +
+	"\x16CODE_CHANGE_TYPE_SPLIT\x10\x04\x12\x1a\n" +
+	"\x16CODE_CHANGE_TYPE_JOINT\x10\x05\x12 \n" +
+	"\x1cCODE_CHANGE_TYPE_JOINT_SPLIT\x10\x06\x12 \n" +
+	"\x1cCODE_CHANGE_TYPE_SPLIT_JOINT\x10\a\x12\x1a\n" +
+	"\x16CODE_CHANGE_TYPE_OTHER\x10\b*y\n" +
+	"\x1dGetUserSecurityGroupGroupType\x12\x16\n" +
+	"\x12GROUP_TYPE_UNKNOWN\x10\x00\x12\x15\n" +
+	"\x11GROUP_TYPE_CUSTOM\x10\x01\x12\x15\n" +
+	"\x11GROUP_TYPE_SYSTEM\x10\x02\x12\x12\n" +
+	"\x0eGROUP_TYPE_ALL\x10\x03*\x90\x05\n" +
+	"\x11PriceReminderType\x12\x1f\n" +
+	"\x1bPRICE_REMINDER_TYPE_UNKNOWN\x10\x00\x12 \n" +
+	"\x1cPRICE_REMINDER_TYPE_PRICE_UP\x10\x01\x12\"\n" +
+	"\x1ePRICE_REMINDER_TYPE_PRICE_DOWN\x10\x02\x12&\n" +
+	"\"PRICE_REMINDER_TYPE_CHANGE_RATE_UP\x10\x03\x12(\n" +
+	"$PRICE_REMINDER_TYPE_CHANGE_RATE_DOWN\x10\x04\x12,\n" +
+	"(PRICE_REMINDER_TYPE_5_MIN_CHANGE_RATE_UP\x10\x05\x12.\n" +
+	"*PRICE_REMINDER_TYPE_5_MIN_CHANGE_RATE_DOWN\x10\x06\x12!\n" +
+	"\x1dPRICE_REMINDER_TYPE_VOLUME_UP\x10\a\x12#\n" +
+	"\x1fPRICE_REMINDER_TYPE_TURNOVER_UP\x10\b\x12(\n" +
+	"$PRICE_REMINDER_TYPE_TURNOVER_RATE_UP\x10\t\x12$\n" +
+	" PRICE_REMINDER_TYPE_BID_PRICE_UP\x10\n" +
+	"\x12&\n" +
+	"\"PRICE_REMINDER_TYPE_ASK_PRICE_DOWN\x10\v\x12\"\n" +
+	"\x1ePRICE_REMINDER_TYPE_BID_VOL_UP\x10\f\x12\"\n" +
+	"\x1ePRICE_REMINDER_TYPE_ASK_VOL_UP\x10\r\x12,\n" +
+	"(PRICE_REMINDER_TYPE_3_MIN_CHANGE_RATE_UP\x10\x0e\x12.\n" +
+	"*PRICE_REMINDER_TYPE_3_MIN_CHANGE_RATE_DOWN\x10\x0f*\x9b\x01\n" +
+	"\x11PriceReminderFreq\x12\x1f\n" +
+	"\x1bPRICE_REMINDER_FREQ_UNKNOWN\x10\x00\x12\x1e\n" +
+	"\x1aPRICE_REMINDER_FREQ_ALWAYS\x10\x01\x12\"\n" +
+	"\x1ePRICE_REMINDER_FREQ_ONCE_A_DAY\x10\x02\x12!\n" +
+	"\x1dPRICE_REMINDER_FREQ_ONLY_ONCE\x10\x03*\xef\x01\n" +
+	"\x19PriceReminderMarketStatus\x12'\n" +
+	"#PRICE_REMINDER_MARKET_STATUS_UNKNOW\x10\x00\x12%\n" +
+	"!PRICE_REMINDER_MARKET_STATUS_OPEN\x10\x01\x12'\n" +
+	"#PRICE_REMINDER_MARKET_STATUS_US_PRE\x10\x02\x12)\n" +
+	"%PRICE_REMINDER_MARKET_STATUS_US_AFTER\x10\x03\x12.\n" +
+	"*PRICE_REMINDER_MARKET_STATUS_US_OVER_NIGHT\x10\x04*0\n" +
+	"\x06TrdEnv\x12\x14\n" +
+	"\x10TRD_ENV_SIMULATE\x10\x00\x12\x10\n" +
+	"\fTRD_ENV_REAL\x10\x01*\xa2\x04\n" +
+	"\tTrdMarket\x12\x16\n" +
+	"\x12TRD_MARKET_UNKNOWN\x10\x00\x12\x11\n" +
+	"\rTRD_MARKET_HK\x10\x01\x12\x11\n" +
+	"\rTRD_MARKET_US\x10\x02\x12\x11\n" +
+	"\rTRD_MARKET_CN\x10\x03\x12\x13\n" +
+	"\x0fTRD_MARKET_HKCC\x10\x04\x12\x16\n" +
+	"\x12TRD_MARKET_FUTURES\x10\x05\x12\x11\n" +
+	"\rTRD_MARKET_SG\x10\x06\x12\x15\n" +
+	"\x11TRD_MARKET_CRYPTO\x10\a\x12\x11\n" +
+	"\rTRD_MARKET_AU\x10\b\x12\"\n" +
+	"\x1eTRD_MARKET_FUTURES_SIMULATE_HK\x10\n" +
+	"\x12\"\n" +
+	"\x1eTRD_MARKET_FUTURES_SIMULATE_US\x10\v\x12\"\n" +
+	"\x1eTRD_MARKET_FUTURES_SIMULATE_SG\x10\f\x12\"\n" +
+	"\x1eTRD_MARKET_FUTURES_SIMULATE_JP\x10\r\x12\x11\n" +
+	"\rTRD_MARKET_JP\x10\x0f\x12\x19\n" +
+	"\x15TRD_MARKET_PREDICTION\x10\x11\x12\x11\n" +
+	"\rTRD_MARKET_MY\x10o\x12\x11\n" +
+	"\rTRD_MARKET_CA\x10p\x12\x16\n" +
+	"\x12TRD_MARKET_HK_FUND\x10q\x12\x16\n" +
+	"\x12TRD_MARKET_US_FUND\x10{\x12\x16\n" +
+	"\x12TRD_MARKET_SG_FUND\x10|\x12\x16\n" +
+	"\x12TRD_MARKET_MY_FUND\x10}\x12\x16\n" +
+	"\x12TRD_MARKET_JP_FUND\x10~*\xc7\x05\n" +
+	"\rTrdSubAccType\x12\x19\n" +
+	"\x15TRD_SUB_ACC_TYPE_NONE\x10\x00\x12\x1f\n" +
+	"\x1bTRD_SUB_ACC_TYPE_JP_GENERAL\x10\x01\x12\x1f\n" +
+	"\x1bTRD_SUB_ACC_TYPE_JP_TOKUTEI\x10\x02\x12$\n" +
+	" TRD_SUB_ACC_TYPE_JP_NISA_GENERAL\x10\x03\x12&\n" +
+	"\"TRD_SUB_ACC_TYPE_JP_NISA_TSUMITATE\x10\x04\x12%\n" +
+	"!TRD_SUB_ACC_TYPE_JP_GENERAL_SHORT\x10\x05\x12%\n" +
+	"!TRD_SUB_ACC_TYPE_JP_TOKUTEI_SHORT\x10\x06\x12%\n" +
+	"!TRD_SUB_ACC_TYPE_JP_HONPO_GENERAL\x10\a\x12'\n" +
+	"#TRD_SUB_ACC_TYPE_JP_GAIKOKU_GENERAL\x10\b\x12%\n" +
+	"!TRD_SUB_ACC_TYPE_JP_HONPO_TOKUTEI\x10\t\x12'\n" +
+	"#TRD_SUB_ACC_TYPE_JP_GAIKOKU_TOKUTEI\x10\n" +
+	"\x12'\n" +
+	"#TRD_SUB_ACC_TYPE_JP_DERIVATIVE_LONG\x10\v\x12(\n" +
+	"$TRD_SUB_ACC_TYPE_JP_DERIVATIVE_SHORT\x10\f\x120\n" +
+	",TRD_SUB_ACC_TYPE_JP_HONPO_DERIVATIVE_GENERAL\x10\r\x122\n" +
+	".TRD_SUB_ACC_TYPE_JP_GAIKOKU_DERIVATIVE_GENERAL\x10\x0e\x120\n" +
+	",TRD_SUB_ACC_TYPE_JP_HONPO_DERIVATIVE_TOKUTEI\x10\x0f\x122\n" +
+	".TRD_SUB_ACC_TYPE_JP_GAIKOKU_DERIVATIVE_TOKUTEI\x10\x10*\x87\x04\n" +
+	"\tOrderType\x12\x16\n" +
+	"\x12ORDER_TYPE_UNKNOWN\x10\x00\x12\x15\n" +
+	"\x11ORDER_TYPE_NORMAL\x10\x01\x12\x15\n" +
+	"\x11ORDER_TYPE_MARKET\x10\x02\x12\x1d\n" +
+	"\x19ORDER_TYPE_ABSOLUTE_LIMIT\x10\x05\x12\x16\n" +
+	"\x12ORDER_TYPE_AUCTION\x10\x06\x12\x1c\n" +
+	"\x18ORDER_TYPE_AUCTION_LIMIT\x10\a\x12\x1c\n" +
+	"\x18ORDER_TYPE_SPECIAL_LIMIT\x10\b\x12 \n" +
+	"\x1cORDER_TYPE_SPECIAL_LIMIT_ALL\x10\t\x12\x13\n" +
+	"\x0fORDER_TYPE_STOP\x10\n" +
+	"\x12\x19\n" +
+	"\x15ORDER_TYPE_STOP_LIMIT\x10\v\x12\x1f\n" +
+	"\x1bORDER_TYPE_MARKETIF_TOUCHED\x10\f\x12\x1e\n" +
+	"\x1aORDER_TYPE_LIMITIF_TOUCHED\x10\r\x12\x1c\n" +
+	"\x18ORDER_TYPE_TRAILING_STOP\x10\x0e\x12\"\n" +
+	"\x1eORDER_TYPE_TRAILING_STOP_LIMIT\x10\x0f\x12\x1a\n" +
+	"\x16ORDER_TYPE_TWAP_MARKET\x10\x10\x12\x19\n" +
+	"\x15ORDER_TYPE_TWAP_LIMIT\x10\x11\x12\x1a\n" +
+	"\x16ORDER_TYPE_VWAP_MARKET\x10\x12\x12\x19\n" +
+	"\x15ORDER_TYPE_VWAP_LIMIT\x10\x13*\xc4\x02\n" +
+	"\fTrdSecMarket\x12\x1a\n" +
+	"\x16TRD_SEC_MARKET_UNKNOWN\x10\x00\x12\x15\n" +
+	"\x11TRD_SEC_MARKET_HK\x10\x01\x12\x15\n" +
+	"\x11TRD_SEC_MARKET_US\x10\x02\x12\x18\n" +
+	"\x14TRD_SEC_MARKET_CN_SH\x10\x1f\x12\x18\n" +
+	"\x14TRD_SEC_MARKET_CN_SZ\x10 \x12\x15\n" +
+	"\x11TRD_SEC_MARKET_SG\x10)\x12\x15\n" +
+	"\x11TRD_SEC_MARKET_JP\x103\x12\x15\n" +
+	"\x11TRD_SEC_MARKET_AU\x10=\x12\x15\n" +
+	"\x11TRD_SEC_MARKET_MY\x10G\x12\x15\n" +
+	"\x11TRD_SEC_MARKET_CA\x10Q\x12\x15\n" +
+	"\x11TRD_SEC_MARKET_FX\x10[\x12\x15\n" +
+	"\x11TRD_SEC_MARKET_CC\x10e\x12\x15\n" +
+	"\x11TRD_SEC_MARKET_EC\x10o*e\n" +
+	"\aSession\x12\x10\n" +
+	"\fSESSION_NONE\x10\x00\x12\x0f\n" +
+	"\vSESSION_RTH\x10\x01\x12\x0f\n" +
+	"\vSESSION_ETH\x10\x02\x12\x0f\n" +
+	"\vSESSION_ALL\x10\x03\x12\x15\n" +
+	"\x11SESSION_OVERNIGHT\x10\x04*t\n" +
+	"\aTrdSide\x12\x14\n" +
+	"\x10TRD_SIDE_UNKNOWN\x10\x00\x12\x10\n" +
+	"\fTRD_SIDE_BUY\x10\x01\x12\x11\n" +
+	"\rTRD_SIDE_SELL\x10\x02\x12\x17\n" +
+	"\x13TRD_SIDE_SELL_SHORT\x10\x03\x12\x15\n" +
+	"\x11TRD_SIDE_BUY_BACK\x10\x04*\x91\x04\n" +
+	"\vOrderStatus\x12\x1c\n" +
+	"\x18ORDER_STATUS_UNSUBMITTED\x10\x00\x12!\n" +
+	"\x14ORDER_STATUS_UNKNOWN\x10\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01\x12\x1f\n" +
+	"\x1bORDER_STATUS_WAITING_SUBMIT\x10\x01\x12\x1b\n" +
+	"\x17ORDER_STATUS_SUBMITTING\x10\x02\x12\x1e\n" +
+	"\x1aORDER_STATUS_SUBMIT_FAILED\x10\x03\x12\x19\n" +
+	"\x15ORDER_STATUS_TIME_OUT\x10\x04\x12\x1a\n" +
+	"\x16ORDER_STATUS_SUBMITTED\x10\x05\x12\x1c\n" +
+	"\x18ORDER_STATUS_FILLED_PART\x10\n" +
+	"\x12\x1b\n" +
+	"\x17ORDER_STATUS_FILLED_ALL\x10\v\x12 \n" +
+	"\x1cORDER_STATUS_CANCELLING_PART\x10\f\x12\x1f\n" +
+	"\x1bORDER_STATUS_CANCELLING_ALL\x10\r\x12\x1f\n" +
+	"\x1bORDER_STATUS_CANCELLED_PART\x10\x0e\x12\x1e\n" +
+	"\x1aORDER_STATUS_CANCELLED_ALL\x10\x0f\x12\x17\n" +
+	"\x13ORDER_STATUS_FAILED\x10\x15\x12\x19\n" +
+	"\x15ORDER_STATUS_DISABLED\x10\x16\x12\x18\n" +
+	"\x14ORDER_STATUS_DELETED\x10\x17\x12\x1f\n" +
+	"\x1bORDER_STATUS_FILL_CANCELLED\x10\x18*i\n" +
+	"\vTimeInForce\x12\x15\n" +
+	"\x11TIME_IN_FORCE_DAY\x10\x00\x12\x15\n" +
+	"\x11TIME_IN_FORCE_GTC\x10\x01\x12\x15\n" +
+	"\x11TIME_IN_FORCE_IOC\x10\x02\x12\x15\n" +
+	"\x11TIME_IN_FORCE_GTD\x10\x03*P\n" +
+	"\tTrailType\x12\x16\n" +
+	"\x12TRAIL_TYPE_UNKNOWN\x10\x00\x12\x14\n" +
+	"\x10TRAIL_TYPE_RATIO\x10\x01\x12\x15\n" +
+	"\x11TRAIL_TYPE_AMOUNT\x10\x02*\xc2\x01\n" +
+	"\bCurrency\x12\x14\n" +
+	"\x10CURRENCY_UNKNOWN\x10\x00\x12\x10\n" +
+	"\fCURRENCY_HKD\x10\x01\x12\x10\n" +
+	"\fCURRENCY_USD\x10\x02\x12\x10\n" +
+	"\fCURRENCY_CNH\x10\x03\x12\x10\n" +
+	"\fCURRENCY_JPY\x10\x04\x12\x10\n" +
+	"\fCURRENCY_SGD\x10\x05\x12\x10\n" +
+	"\fCURRENCY_AUD\x10\x06\x12\x10\n" +
+	"\fCURRENCY_CAD\x10\a\x12\x10\n" +
+	"\fCURRENCY_MYR\x10\b\x12\x10\n" +
+	"\fCURRENCY_NZD\x10\t*\x94\x04\n" +
+	"\x12OptionStrategyType\x12 \n" +
+	"\x1cOPTION_STRATEGY_TYPE_UNKNOWN\x10\x00\x12&\n" +
+	"\"OPTION_STRATEGY_TYPE_SINGLE_OPTION\x10\x01\x12 \n" +
+	"\x1cOPTION_STRATEGY_TYPE_COVERED\x10\x02\x12\x1f\n" +
+	"\x1bOPTION_STRATEGY_TYPE_SPREAD\x10\x04\x12!\n" +
+	"\x1dOPTION_STRATEGY_TYPE_STRADDLE\x10\x06\x12!\n" +
+	"\x1dOPTION_STRATEGY_TYPE_STRANGLE\x10\a\x12\x1f\n" +
+	"\x1bOPTION_STRATEGY_TYPE_COLLAR\x10\b\x12\"\n" +
+	"\x1eOPTION_STRATEGY_TYPE_BUTTERFLY\x10\t\x12\x1f\n" +
+	"\x1bOPTION_STRATEGY_TYPE_CONDOR\x10\v\x12'\n" +
+	"#OPTION_STRATEGY_TYPE_IRON_BUTTERFLY\x10\r\x12$\n" +
+	" OPTION_STRATEGY_TYPE_IRON_CONDOR\x10\x0e\x12(\n" +
+	"$OPTION_STRATEGY_TYPE_CALENDAR_SPREAD\x10\x0f\x12(\n" +
+	"$OPTION_STRATEGY_TYPE_DIAGONAL_SPREAD\x10\x10\x12\"\n" +
+	"\x1eOPTION_STRATEGY_TYPE_CUSTOMIZE\x10d*F\n" +
+	"\bPredSide\x12\x15\n" +
+	"\x11PRED_SIDE_UNKNOWN\x10\x00\x12\x11\n" +
+	"\rPRED_SIDE_YES\x10\x01\x12\x10\n" +
+	"\fPRED_SIDE_NO\x10\x02*\x89\x01\n" +
+	"\x0fOrderFillStatus\x12\x18\n" +
+	"\x14ORDER_FILL_STATUS_OK\x10\x00\x12\x1f\n" +
+	"\x1bORDER_FILL_STATUS_CANCELLED\x10\x01\x12\x1d\n" +
+	"\x19ORDER_FILL_STATUS_CHANGED\x10\x02\x12\x1c\n" +
+	"\x18ORDER_FILL_STATUS_PAYOUT\x10\x03*\x87\x01\n" +
+	"\x1fFlowSummaryTrdCashFlowDirection\x12#\n" +
+	"\x1fTRD_CASH_FLOW_DIRECTION_UNKNOWN\x10\x00\x12\x1e\n" +
+	"\x1aTRD_CASH_FLOW_DIRECTION_IN\x10\x01\x12\x1f\n" +
+	"\x1bTRD_CASH_FLOW_DIRECTION_OUT\x10\x022\x86\x1b\n" +
 	"\x13QuoteCatalogService\x12q\n" +
 	"\x0eGetGlobalState\x12..futu.gateway.catalog.v1.GetGlobalStateRequest\x1a/.futu.gateway.catalog.v1.GetGlobalStateResponse\x12q\n" +
 	"\x0eGetMarketState\x12..futu.gateway.catalog.v1.GetMarketStateRequest\x1a/.futu.gateway.catalog.v1.GetMarketStateResponse\x12V\n" +
@@ -15067,415 +20258,593 @@ func file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP() []byte {
 	return file_futu_gateway_catalog_v1_catalog_proto_rawDescData
 }
 
+var file_futu_gateway_catalog_v1_catalog_proto_enumTypes = make([]protoimpl.EnumInfo, 59)
 var file_futu_gateway_catalog_v1_catalog_proto_msgTypes = make([]protoimpl.MessageInfo, 148)
 var file_futu_gateway_catalog_v1_catalog_proto_goTypes = []any{
-	(*GetGlobalStateRequest)(nil),                       // 0: futu.gateway.catalog.v1.GetGlobalStateRequest
-	(*GetGlobalStateResponse)(nil),                      // 1: futu.gateway.catalog.v1.GetGlobalStateResponse
-	(*ProgramStatus)(nil),                               // 2: futu.gateway.catalog.v1.ProgramStatus
-	(*GetMarketStateRequest)(nil),                       // 3: futu.gateway.catalog.v1.GetMarketStateRequest
-	(*Security)(nil),                                    // 4: futu.gateway.catalog.v1.Security
-	(*QotHeader)(nil),                                   // 5: futu.gateway.catalog.v1.QotHeader
-	(*GetMarketStateResponse)(nil),                      // 6: futu.gateway.catalog.v1.GetMarketStateResponse
-	(*GetMarketStateMarketInfo)(nil),                    // 7: futu.gateway.catalog.v1.GetMarketStateMarketInfo
-	(*GetKLRequest)(nil),                                // 8: futu.gateway.catalog.v1.GetKLRequest
-	(*GetKLResponse)(nil),                               // 9: futu.gateway.catalog.v1.GetKLResponse
-	(*KLine)(nil),                                       // 10: futu.gateway.catalog.v1.KLine
-	(*RequestHistoryKLRequest)(nil),                     // 11: futu.gateway.catalog.v1.RequestHistoryKLRequest
-	(*RequestHistoryKLResponse)(nil),                    // 12: futu.gateway.catalog.v1.RequestHistoryKLResponse
-	(*RequestHistoryKLQuotaRequest)(nil),                // 13: futu.gateway.catalog.v1.RequestHistoryKLQuotaRequest
-	(*RequestHistoryKLQuotaResponse)(nil),               // 14: futu.gateway.catalog.v1.RequestHistoryKLQuotaResponse
-	(*RequestHistoryKLQuotaDetailItem)(nil),             // 15: futu.gateway.catalog.v1.RequestHistoryKLQuotaDetailItem
-	(*RequestRehabRequest)(nil),                         // 16: futu.gateway.catalog.v1.RequestRehabRequest
-	(*RequestRehabResponse)(nil),                        // 17: futu.gateway.catalog.v1.RequestRehabResponse
-	(*Rehab)(nil),                                       // 18: futu.gateway.catalog.v1.Rehab
-	(*GetOrderBookRequest)(nil),                         // 19: futu.gateway.catalog.v1.GetOrderBookRequest
-	(*GetOrderBookResponse)(nil),                        // 20: futu.gateway.catalog.v1.GetOrderBookResponse
-	(*OrderBook)(nil),                                   // 21: futu.gateway.catalog.v1.OrderBook
-	(*OrderBookDetail)(nil),                             // 22: futu.gateway.catalog.v1.OrderBookDetail
-	(*GetTickerRequest)(nil),                            // 23: futu.gateway.catalog.v1.GetTickerRequest
-	(*GetTickerResponse)(nil),                           // 24: futu.gateway.catalog.v1.GetTickerResponse
-	(*Ticker)(nil),                                      // 25: futu.gateway.catalog.v1.Ticker
-	(*GetRTRequest)(nil),                                // 26: futu.gateway.catalog.v1.GetRTRequest
-	(*GetRTResponse)(nil),                               // 27: futu.gateway.catalog.v1.GetRTResponse
-	(*TimeShare)(nil),                                   // 28: futu.gateway.catalog.v1.TimeShare
-	(*GetBrokerRequest)(nil),                            // 29: futu.gateway.catalog.v1.GetBrokerRequest
-	(*GetBrokerResponse)(nil),                           // 30: futu.gateway.catalog.v1.GetBrokerResponse
-	(*Broker)(nil),                                      // 31: futu.gateway.catalog.v1.Broker
-	(*GetSecuritySnapshotRequest)(nil),                  // 32: futu.gateway.catalog.v1.GetSecuritySnapshotRequest
-	(*GetSecuritySnapshotResponse)(nil),                 // 33: futu.gateway.catalog.v1.GetSecuritySnapshotResponse
-	(*GetSecuritySnapshotSnapshot)(nil),                 // 34: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot
-	(*GetSecuritySnapshotSnapshotBasicData)(nil),        // 35: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshotBasicData
-	(*PreAfterMarketData)(nil),                          // 36: futu.gateway.catalog.v1.PreAfterMarketData
-	(*GetSecuritySnapshotEquitySnapshotExData)(nil),     // 37: futu.gateway.catalog.v1.GetSecuritySnapshotEquitySnapshotExData
-	(*GetSecuritySnapshotWarrantSnapshotExData)(nil),    // 38: futu.gateway.catalog.v1.GetSecuritySnapshotWarrantSnapshotExData
-	(*GetSecuritySnapshotOptionSnapshotExData)(nil),     // 39: futu.gateway.catalog.v1.GetSecuritySnapshotOptionSnapshotExData
-	(*GetSecuritySnapshotIndexSnapshotExData)(nil),      // 40: futu.gateway.catalog.v1.GetSecuritySnapshotIndexSnapshotExData
-	(*GetSecuritySnapshotPlateSnapshotExData)(nil),      // 41: futu.gateway.catalog.v1.GetSecuritySnapshotPlateSnapshotExData
-	(*GetSecuritySnapshotFutureSnapshotExData)(nil),     // 42: futu.gateway.catalog.v1.GetSecuritySnapshotFutureSnapshotExData
-	(*GetSecuritySnapshotTrustSnapshotExData)(nil),      // 43: futu.gateway.catalog.v1.GetSecuritySnapshotTrustSnapshotExData
-	(*RequestTradeDateRequest)(nil),                     // 44: futu.gateway.catalog.v1.RequestTradeDateRequest
-	(*RequestTradeDateResponse)(nil),                    // 45: futu.gateway.catalog.v1.RequestTradeDateResponse
-	(*RequestTradeDateTradeDate)(nil),                   // 46: futu.gateway.catalog.v1.RequestTradeDateTradeDate
-	(*GetSuspendRequest)(nil),                           // 47: futu.gateway.catalog.v1.GetSuspendRequest
-	(*GetSuspendResponse)(nil),                          // 48: futu.gateway.catalog.v1.GetSuspendResponse
-	(*GetSuspendSecuritySuspend)(nil),                   // 49: futu.gateway.catalog.v1.GetSuspendSecuritySuspend
-	(*GetSuspendSuspend)(nil),                           // 50: futu.gateway.catalog.v1.GetSuspendSuspend
-	(*GetPlateSetRequest)(nil),                          // 51: futu.gateway.catalog.v1.GetPlateSetRequest
-	(*GetPlateSetResponse)(nil),                         // 52: futu.gateway.catalog.v1.GetPlateSetResponse
-	(*PlateInfo)(nil),                                   // 53: futu.gateway.catalog.v1.PlateInfo
-	(*GetPlateSecurityRequest)(nil),                     // 54: futu.gateway.catalog.v1.GetPlateSecurityRequest
-	(*GetPlateSecurityResponse)(nil),                    // 55: futu.gateway.catalog.v1.GetPlateSecurityResponse
-	(*SecurityStaticInfo)(nil),                          // 56: futu.gateway.catalog.v1.SecurityStaticInfo
-	(*SecurityStaticBasic)(nil),                         // 57: futu.gateway.catalog.v1.SecurityStaticBasic
-	(*WarrantStaticExData)(nil),                         // 58: futu.gateway.catalog.v1.WarrantStaticExData
-	(*OptionStaticExData)(nil),                          // 59: futu.gateway.catalog.v1.OptionStaticExData
-	(*FutureStaticExData)(nil),                          // 60: futu.gateway.catalog.v1.FutureStaticExData
-	(*GetOwnerPlateRequest)(nil),                        // 61: futu.gateway.catalog.v1.GetOwnerPlateRequest
-	(*GetOwnerPlateResponse)(nil),                       // 62: futu.gateway.catalog.v1.GetOwnerPlateResponse
-	(*GetOwnerPlateSecurityOwnerPlate)(nil),             // 63: futu.gateway.catalog.v1.GetOwnerPlateSecurityOwnerPlate
-	(*GetReferenceRequest)(nil),                         // 64: futu.gateway.catalog.v1.GetReferenceRequest
-	(*GetReferenceResponse)(nil),                        // 65: futu.gateway.catalog.v1.GetReferenceResponse
-	(*GetHoldingChangeListRequest)(nil),                 // 66: futu.gateway.catalog.v1.GetHoldingChangeListRequest
-	(*GetHoldingChangeListResponse)(nil),                // 67: futu.gateway.catalog.v1.GetHoldingChangeListResponse
-	(*ShareHoldingChange)(nil),                          // 68: futu.gateway.catalog.v1.ShareHoldingChange
-	(*GetOptionChainRequest)(nil),                       // 69: futu.gateway.catalog.v1.GetOptionChainRequest
-	(*GetOptionChainDataFilter)(nil),                    // 70: futu.gateway.catalog.v1.GetOptionChainDataFilter
-	(*GetOptionChainResponse)(nil),                      // 71: futu.gateway.catalog.v1.GetOptionChainResponse
-	(*GetOptionChainOptionChain)(nil),                   // 72: futu.gateway.catalog.v1.GetOptionChainOptionChain
-	(*GetOptionChainOptionItem)(nil),                    // 73: futu.gateway.catalog.v1.GetOptionChainOptionItem
-	(*GetOptionExpirationDateRequest)(nil),              // 74: futu.gateway.catalog.v1.GetOptionExpirationDateRequest
-	(*GetOptionExpirationDateResponse)(nil),             // 75: futu.gateway.catalog.v1.GetOptionExpirationDateResponse
-	(*GetOptionExpirationDateOptionExpirationDate)(nil), // 76: futu.gateway.catalog.v1.GetOptionExpirationDateOptionExpirationDate
-	(*GetWarrantRequest)(nil),                           // 77: futu.gateway.catalog.v1.GetWarrantRequest
-	(*GetWarrantResponse)(nil),                          // 78: futu.gateway.catalog.v1.GetWarrantResponse
-	(*GetWarrantWarrantData)(nil),                       // 79: futu.gateway.catalog.v1.GetWarrantWarrantData
-	(*GetCapitalFlowRequest)(nil),                       // 80: futu.gateway.catalog.v1.GetCapitalFlowRequest
-	(*GetCapitalFlowResponse)(nil),                      // 81: futu.gateway.catalog.v1.GetCapitalFlowResponse
-	(*GetCapitalFlowCapitalFlowItem)(nil),               // 82: futu.gateway.catalog.v1.GetCapitalFlowCapitalFlowItem
-	(*GetCapitalDistributionRequest)(nil),               // 83: futu.gateway.catalog.v1.GetCapitalDistributionRequest
-	(*GetCapitalDistributionResponse)(nil),              // 84: futu.gateway.catalog.v1.GetCapitalDistributionResponse
-	(*StockFilterRequest)(nil),                          // 85: futu.gateway.catalog.v1.StockFilterRequest
-	(*StockFilterBaseFilter)(nil),                       // 86: futu.gateway.catalog.v1.StockFilterBaseFilter
-	(*StockFilterAccumulateFilter)(nil),                 // 87: futu.gateway.catalog.v1.StockFilterAccumulateFilter
-	(*StockFilterFinancialFilter)(nil),                  // 88: futu.gateway.catalog.v1.StockFilterFinancialFilter
-	(*StockFilterPatternFilter)(nil),                    // 89: futu.gateway.catalog.v1.StockFilterPatternFilter
-	(*StockFilterCustomIndicatorFilter)(nil),            // 90: futu.gateway.catalog.v1.StockFilterCustomIndicatorFilter
-	(*StockFilterResponse)(nil),                         // 91: futu.gateway.catalog.v1.StockFilterResponse
-	(*StockFilterStockData)(nil),                        // 92: futu.gateway.catalog.v1.StockFilterStockData
-	(*StockFilterBaseData)(nil),                         // 93: futu.gateway.catalog.v1.StockFilterBaseData
-	(*StockFilterAccumulateData)(nil),                   // 94: futu.gateway.catalog.v1.StockFilterAccumulateData
-	(*StockFilterFinancialData)(nil),                    // 95: futu.gateway.catalog.v1.StockFilterFinancialData
-	(*StockFilterCustomIndicatorData)(nil),              // 96: futu.gateway.catalog.v1.StockFilterCustomIndicatorData
-	(*GetCodeChangeRequest)(nil),                        // 97: futu.gateway.catalog.v1.GetCodeChangeRequest
-	(*GetCodeChangeTimeFilter)(nil),                     // 98: futu.gateway.catalog.v1.GetCodeChangeTimeFilter
-	(*GetCodeChangeResponse)(nil),                       // 99: futu.gateway.catalog.v1.GetCodeChangeResponse
-	(*GetCodeChangeCodeChangeInfo)(nil),                 // 100: futu.gateway.catalog.v1.GetCodeChangeCodeChangeInfo
-	(*GetIpoListRequest)(nil),                           // 101: futu.gateway.catalog.v1.GetIpoListRequest
-	(*GetIpoListResponse)(nil),                          // 102: futu.gateway.catalog.v1.GetIpoListResponse
-	(*GetIpoListIpoData)(nil),                           // 103: futu.gateway.catalog.v1.GetIpoListIpoData
-	(*GetIpoListBasicIpoData)(nil),                      // 104: futu.gateway.catalog.v1.GetIpoListBasicIpoData
-	(*GetIpoListCNIpoExData)(nil),                       // 105: futu.gateway.catalog.v1.GetIpoListCNIpoExData
-	(*GetIpoListWinningNumData)(nil),                    // 106: futu.gateway.catalog.v1.GetIpoListWinningNumData
-	(*GetIpoListHKIpoExData)(nil),                       // 107: futu.gateway.catalog.v1.GetIpoListHKIpoExData
-	(*GetIpoListUSIpoExData)(nil),                       // 108: futu.gateway.catalog.v1.GetIpoListUSIpoExData
-	(*GetIpoListSGIpoExData)(nil),                       // 109: futu.gateway.catalog.v1.GetIpoListSGIpoExData
-	(*GetIpoListMYIpoExData)(nil),                       // 110: futu.gateway.catalog.v1.GetIpoListMYIpoExData
-	(*GetIpoListJPIpoExData)(nil),                       // 111: futu.gateway.catalog.v1.GetIpoListJPIpoExData
-	(*GetIpoListJPETFBriefInfo)(nil),                    // 112: futu.gateway.catalog.v1.GetIpoListJPETFBriefInfo
-	(*GetFutureInfoRequest)(nil),                        // 113: futu.gateway.catalog.v1.GetFutureInfoRequest
-	(*GetFutureInfoResponse)(nil),                       // 114: futu.gateway.catalog.v1.GetFutureInfoResponse
-	(*GetFutureInfoFutureInfo)(nil),                     // 115: futu.gateway.catalog.v1.GetFutureInfoFutureInfo
-	(*GetFutureInfoTradeTime)(nil),                      // 116: futu.gateway.catalog.v1.GetFutureInfoTradeTime
-	(*GetUserSecurityGroupRequest)(nil),                 // 117: futu.gateway.catalog.v1.GetUserSecurityGroupRequest
-	(*GetUserSecurityGroupResponse)(nil),                // 118: futu.gateway.catalog.v1.GetUserSecurityGroupResponse
-	(*GetUserSecurityGroupGroupData)(nil),               // 119: futu.gateway.catalog.v1.GetUserSecurityGroupGroupData
-	(*GetUserSecurityRequest)(nil),                      // 120: futu.gateway.catalog.v1.GetUserSecurityRequest
-	(*GetUserSecurityResponse)(nil),                     // 121: futu.gateway.catalog.v1.GetUserSecurityResponse
-	(*GetPriceReminderRequest)(nil),                     // 122: futu.gateway.catalog.v1.GetPriceReminderRequest
-	(*GetPriceReminderResponse)(nil),                    // 123: futu.gateway.catalog.v1.GetPriceReminderResponse
-	(*GetPriceReminderPriceReminder)(nil),               // 124: futu.gateway.catalog.v1.GetPriceReminderPriceReminder
-	(*GetPriceReminderPriceReminderItem)(nil),           // 125: futu.gateway.catalog.v1.GetPriceReminderPriceReminderItem
-	(*GetMaxTrdQtysRequest)(nil),                        // 126: futu.gateway.catalog.v1.GetMaxTrdQtysRequest
-	(*TrdHeader)(nil),                                   // 127: futu.gateway.catalog.v1.TrdHeader
-	(*GetMaxTrdQtysResponse)(nil),                       // 128: futu.gateway.catalog.v1.GetMaxTrdQtysResponse
-	(*MaxTrdQtys)(nil),                                  // 129: futu.gateway.catalog.v1.MaxTrdQtys
-	(*GetHistoryOrderListRequest)(nil),                  // 130: futu.gateway.catalog.v1.GetHistoryOrderListRequest
-	(*TrdFilterConditions)(nil),                         // 131: futu.gateway.catalog.v1.TrdFilterConditions
-	(*GetHistoryOrderListResponse)(nil),                 // 132: futu.gateway.catalog.v1.GetHistoryOrderListResponse
-	(*Order)(nil),                                       // 133: futu.gateway.catalog.v1.Order
-	(*ComboLeg)(nil),                                    // 134: futu.gateway.catalog.v1.ComboLeg
-	(*GetHistoryOrderFillListRequest)(nil),              // 135: futu.gateway.catalog.v1.GetHistoryOrderFillListRequest
-	(*GetHistoryOrderFillListResponse)(nil),             // 136: futu.gateway.catalog.v1.GetHistoryOrderFillListResponse
-	(*OrderFill)(nil),                                   // 137: futu.gateway.catalog.v1.OrderFill
-	(*GetMarginRatioRequest)(nil),                       // 138: futu.gateway.catalog.v1.GetMarginRatioRequest
-	(*GetMarginRatioResponse)(nil),                      // 139: futu.gateway.catalog.v1.GetMarginRatioResponse
-	(*GetMarginRatioMarginRatioInfo)(nil),               // 140: futu.gateway.catalog.v1.GetMarginRatioMarginRatioInfo
-	(*GetOrderFeeRequest)(nil),                          // 141: futu.gateway.catalog.v1.GetOrderFeeRequest
-	(*GetOrderFeeResponse)(nil),                         // 142: futu.gateway.catalog.v1.GetOrderFeeResponse
-	(*OrderFee)(nil),                                    // 143: futu.gateway.catalog.v1.OrderFee
-	(*OrderFeeItem)(nil),                                // 144: futu.gateway.catalog.v1.OrderFeeItem
-	(*FlowSummaryRequest)(nil),                          // 145: futu.gateway.catalog.v1.FlowSummaryRequest
-	(*FlowSummaryResponse)(nil),                         // 146: futu.gateway.catalog.v1.FlowSummaryResponse
-	(*FlowSummaryFlowSummaryInfo)(nil),                  // 147: futu.gateway.catalog.v1.FlowSummaryFlowSummaryInfo
+	(QotMarketState)(0),                                 // 0: futu.gateway.catalog.v1.QotMarketState
+	(ProgramStatusType)(0),                              // 1: futu.gateway.catalog.v1.ProgramStatusType
+	(SecurityFirm)(0),                                   // 2: futu.gateway.catalog.v1.SecurityFirm
+	(RehabType)(0),                                      // 3: futu.gateway.catalog.v1.RehabType
+	(KLType)(0),                                         // 4: futu.gateway.catalog.v1.KLType
+	(OrderBookType)(0),                                  // 5: futu.gateway.catalog.v1.OrderBookType
+	(TickerDirection)(0),                                // 6: futu.gateway.catalog.v1.TickerDirection
+	(TickerType)(0),                                     // 7: futu.gateway.catalog.v1.TickerType
+	(SecurityType)(0),                                   // 8: futu.gateway.catalog.v1.SecurityType
+	(SecurityStatus)(0),                                 // 9: futu.gateway.catalog.v1.SecurityStatus
+	(WarrantType)(0),                                    // 10: futu.gateway.catalog.v1.WarrantType
+	(PriceType)(0),                                      // 11: futu.gateway.catalog.v1.PriceType
+	(OptionType)(0),                                     // 12: futu.gateway.catalog.v1.OptionType
+	(IndexOptionType)(0),                                // 13: futu.gateway.catalog.v1.IndexOptionType
+	(OptionAreaType)(0),                                 // 14: futu.gateway.catalog.v1.OptionAreaType
+	(AssetClass)(0),                                     // 15: futu.gateway.catalog.v1.AssetClass
+	(TradeDateType)(0),                                  // 16: futu.gateway.catalog.v1.TradeDateType
+	(QotMarket)(0),                                      // 17: futu.gateway.catalog.v1.QotMarket
+	(PlateSetType)(0),                                   // 18: futu.gateway.catalog.v1.PlateSetType
+	(SortField)(0),                                      // 19: futu.gateway.catalog.v1.SortField
+	(ExchType)(0),                                       // 20: futu.gateway.catalog.v1.ExchType
+	(ExpirationCycle)(0),                                // 21: futu.gateway.catalog.v1.ExpirationCycle
+	(OptionStandardType)(0),                             // 22: futu.gateway.catalog.v1.OptionStandardType
+	(OptionSettlementMode)(0),                           // 23: futu.gateway.catalog.v1.OptionSettlementMode
+	(GetReferenceReferenceType)(0),                      // 24: futu.gateway.catalog.v1.GetReferenceReferenceType
+	(GetOptionChainOptionCondType)(0),                   // 25: futu.gateway.catalog.v1.GetOptionChainOptionCondType
+	(Issuer)(0),                                         // 26: futu.gateway.catalog.v1.Issuer
+	(IpoPeriod)(0),                                      // 27: futu.gateway.catalog.v1.IpoPeriod
+	(WarrantStatus)(0),                                  // 28: futu.gateway.catalog.v1.WarrantStatus
+	(PeriodType)(0),                                     // 29: futu.gateway.catalog.v1.PeriodType
+	(StockFilterStockField)(0),                          // 30: futu.gateway.catalog.v1.StockFilterStockField
+	(StockFilterSortDir)(0),                             // 31: futu.gateway.catalog.v1.StockFilterSortDir
+	(StockFilterAccumulateField)(0),                     // 32: futu.gateway.catalog.v1.StockFilterAccumulateField
+	(StockFilterFinancialField)(0),                      // 33: futu.gateway.catalog.v1.StockFilterFinancialField
+	(StockFilterFinancialQuarter)(0),                    // 34: futu.gateway.catalog.v1.StockFilterFinancialQuarter
+	(StockFilterPatternField)(0),                        // 35: futu.gateway.catalog.v1.StockFilterPatternField
+	(StockFilterCustomIndicatorField)(0),                // 36: futu.gateway.catalog.v1.StockFilterCustomIndicatorField
+	(StockFilterRelativePosition)(0),                    // 37: futu.gateway.catalog.v1.StockFilterRelativePosition
+	(GetCodeChangeTimeFilterType)(0),                    // 38: futu.gateway.catalog.v1.GetCodeChangeTimeFilterType
+	(GetCodeChangeCodeChangeType)(0),                    // 39: futu.gateway.catalog.v1.GetCodeChangeCodeChangeType
+	(GetUserSecurityGroupGroupType)(0),                  // 40: futu.gateway.catalog.v1.GetUserSecurityGroupGroupType
+	(PriceReminderType)(0),                              // 41: futu.gateway.catalog.v1.PriceReminderType
+	(PriceReminderFreq)(0),                              // 42: futu.gateway.catalog.v1.PriceReminderFreq
+	(PriceReminderMarketStatus)(0),                      // 43: futu.gateway.catalog.v1.PriceReminderMarketStatus
+	(TrdEnv)(0),                                         // 44: futu.gateway.catalog.v1.TrdEnv
+	(TrdMarket)(0),                                      // 45: futu.gateway.catalog.v1.TrdMarket
+	(TrdSubAccType)(0),                                  // 46: futu.gateway.catalog.v1.TrdSubAccType
+	(OrderType)(0),                                      // 47: futu.gateway.catalog.v1.OrderType
+	(TrdSecMarket)(0),                                   // 48: futu.gateway.catalog.v1.TrdSecMarket
+	(Session)(0),                                        // 49: futu.gateway.catalog.v1.Session
+	(TrdSide)(0),                                        // 50: futu.gateway.catalog.v1.TrdSide
+	(OrderStatus)(0),                                    // 51: futu.gateway.catalog.v1.OrderStatus
+	(TimeInForce)(0),                                    // 52: futu.gateway.catalog.v1.TimeInForce
+	(TrailType)(0),                                      // 53: futu.gateway.catalog.v1.TrailType
+	(Currency)(0),                                       // 54: futu.gateway.catalog.v1.Currency
+	(OptionStrategyType)(0),                             // 55: futu.gateway.catalog.v1.OptionStrategyType
+	(PredSide)(0),                                       // 56: futu.gateway.catalog.v1.PredSide
+	(OrderFillStatus)(0),                                // 57: futu.gateway.catalog.v1.OrderFillStatus
+	(FlowSummaryTrdCashFlowDirection)(0),                // 58: futu.gateway.catalog.v1.FlowSummaryTrdCashFlowDirection
+	(*GetGlobalStateRequest)(nil),                       // 59: futu.gateway.catalog.v1.GetGlobalStateRequest
+	(*GetGlobalStateResponse)(nil),                      // 60: futu.gateway.catalog.v1.GetGlobalStateResponse
+	(*ProgramStatus)(nil),                               // 61: futu.gateway.catalog.v1.ProgramStatus
+	(*GetMarketStateRequest)(nil),                       // 62: futu.gateway.catalog.v1.GetMarketStateRequest
+	(*Security)(nil),                                    // 63: futu.gateway.catalog.v1.Security
+	(*QotHeader)(nil),                                   // 64: futu.gateway.catalog.v1.QotHeader
+	(*GetMarketStateResponse)(nil),                      // 65: futu.gateway.catalog.v1.GetMarketStateResponse
+	(*GetMarketStateMarketInfo)(nil),                    // 66: futu.gateway.catalog.v1.GetMarketStateMarketInfo
+	(*GetKLRequest)(nil),                                // 67: futu.gateway.catalog.v1.GetKLRequest
+	(*GetKLResponse)(nil),                               // 68: futu.gateway.catalog.v1.GetKLResponse
+	(*KLine)(nil),                                       // 69: futu.gateway.catalog.v1.KLine
+	(*RequestHistoryKLRequest)(nil),                     // 70: futu.gateway.catalog.v1.RequestHistoryKLRequest
+	(*RequestHistoryKLResponse)(nil),                    // 71: futu.gateway.catalog.v1.RequestHistoryKLResponse
+	(*RequestHistoryKLQuotaRequest)(nil),                // 72: futu.gateway.catalog.v1.RequestHistoryKLQuotaRequest
+	(*RequestHistoryKLQuotaResponse)(nil),               // 73: futu.gateway.catalog.v1.RequestHistoryKLQuotaResponse
+	(*RequestHistoryKLQuotaDetailItem)(nil),             // 74: futu.gateway.catalog.v1.RequestHistoryKLQuotaDetailItem
+	(*RequestRehabRequest)(nil),                         // 75: futu.gateway.catalog.v1.RequestRehabRequest
+	(*RequestRehabResponse)(nil),                        // 76: futu.gateway.catalog.v1.RequestRehabResponse
+	(*Rehab)(nil),                                       // 77: futu.gateway.catalog.v1.Rehab
+	(*GetOrderBookRequest)(nil),                         // 78: futu.gateway.catalog.v1.GetOrderBookRequest
+	(*GetOrderBookResponse)(nil),                        // 79: futu.gateway.catalog.v1.GetOrderBookResponse
+	(*OrderBook)(nil),                                   // 80: futu.gateway.catalog.v1.OrderBook
+	(*OrderBookDetail)(nil),                             // 81: futu.gateway.catalog.v1.OrderBookDetail
+	(*GetTickerRequest)(nil),                            // 82: futu.gateway.catalog.v1.GetTickerRequest
+	(*GetTickerResponse)(nil),                           // 83: futu.gateway.catalog.v1.GetTickerResponse
+	(*Ticker)(nil),                                      // 84: futu.gateway.catalog.v1.Ticker
+	(*GetRTRequest)(nil),                                // 85: futu.gateway.catalog.v1.GetRTRequest
+	(*GetRTResponse)(nil),                               // 86: futu.gateway.catalog.v1.GetRTResponse
+	(*TimeShare)(nil),                                   // 87: futu.gateway.catalog.v1.TimeShare
+	(*GetBrokerRequest)(nil),                            // 88: futu.gateway.catalog.v1.GetBrokerRequest
+	(*GetBrokerResponse)(nil),                           // 89: futu.gateway.catalog.v1.GetBrokerResponse
+	(*Broker)(nil),                                      // 90: futu.gateway.catalog.v1.Broker
+	(*GetSecuritySnapshotRequest)(nil),                  // 91: futu.gateway.catalog.v1.GetSecuritySnapshotRequest
+	(*GetSecuritySnapshotResponse)(nil),                 // 92: futu.gateway.catalog.v1.GetSecuritySnapshotResponse
+	(*GetSecuritySnapshotSnapshot)(nil),                 // 93: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot
+	(*GetSecuritySnapshotSnapshotBasicData)(nil),        // 94: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshotBasicData
+	(*PreAfterMarketData)(nil),                          // 95: futu.gateway.catalog.v1.PreAfterMarketData
+	(*GetSecuritySnapshotEquitySnapshotExData)(nil),     // 96: futu.gateway.catalog.v1.GetSecuritySnapshotEquitySnapshotExData
+	(*GetSecuritySnapshotWarrantSnapshotExData)(nil),    // 97: futu.gateway.catalog.v1.GetSecuritySnapshotWarrantSnapshotExData
+	(*GetSecuritySnapshotOptionSnapshotExData)(nil),     // 98: futu.gateway.catalog.v1.GetSecuritySnapshotOptionSnapshotExData
+	(*GetSecuritySnapshotIndexSnapshotExData)(nil),      // 99: futu.gateway.catalog.v1.GetSecuritySnapshotIndexSnapshotExData
+	(*GetSecuritySnapshotPlateSnapshotExData)(nil),      // 100: futu.gateway.catalog.v1.GetSecuritySnapshotPlateSnapshotExData
+	(*GetSecuritySnapshotFutureSnapshotExData)(nil),     // 101: futu.gateway.catalog.v1.GetSecuritySnapshotFutureSnapshotExData
+	(*GetSecuritySnapshotTrustSnapshotExData)(nil),      // 102: futu.gateway.catalog.v1.GetSecuritySnapshotTrustSnapshotExData
+	(*RequestTradeDateRequest)(nil),                     // 103: futu.gateway.catalog.v1.RequestTradeDateRequest
+	(*RequestTradeDateResponse)(nil),                    // 104: futu.gateway.catalog.v1.RequestTradeDateResponse
+	(*RequestTradeDateTradeDate)(nil),                   // 105: futu.gateway.catalog.v1.RequestTradeDateTradeDate
+	(*GetSuspendRequest)(nil),                           // 106: futu.gateway.catalog.v1.GetSuspendRequest
+	(*GetSuspendResponse)(nil),                          // 107: futu.gateway.catalog.v1.GetSuspendResponse
+	(*GetSuspendSecuritySuspend)(nil),                   // 108: futu.gateway.catalog.v1.GetSuspendSecuritySuspend
+	(*GetSuspendSuspend)(nil),                           // 109: futu.gateway.catalog.v1.GetSuspendSuspend
+	(*GetPlateSetRequest)(nil),                          // 110: futu.gateway.catalog.v1.GetPlateSetRequest
+	(*GetPlateSetResponse)(nil),                         // 111: futu.gateway.catalog.v1.GetPlateSetResponse
+	(*PlateInfo)(nil),                                   // 112: futu.gateway.catalog.v1.PlateInfo
+	(*GetPlateSecurityRequest)(nil),                     // 113: futu.gateway.catalog.v1.GetPlateSecurityRequest
+	(*GetPlateSecurityResponse)(nil),                    // 114: futu.gateway.catalog.v1.GetPlateSecurityResponse
+	(*SecurityStaticInfo)(nil),                          // 115: futu.gateway.catalog.v1.SecurityStaticInfo
+	(*SecurityStaticBasic)(nil),                         // 116: futu.gateway.catalog.v1.SecurityStaticBasic
+	(*WarrantStaticExData)(nil),                         // 117: futu.gateway.catalog.v1.WarrantStaticExData
+	(*OptionStaticExData)(nil),                          // 118: futu.gateway.catalog.v1.OptionStaticExData
+	(*FutureStaticExData)(nil),                          // 119: futu.gateway.catalog.v1.FutureStaticExData
+	(*GetOwnerPlateRequest)(nil),                        // 120: futu.gateway.catalog.v1.GetOwnerPlateRequest
+	(*GetOwnerPlateResponse)(nil),                       // 121: futu.gateway.catalog.v1.GetOwnerPlateResponse
+	(*GetOwnerPlateSecurityOwnerPlate)(nil),             // 122: futu.gateway.catalog.v1.GetOwnerPlateSecurityOwnerPlate
+	(*GetReferenceRequest)(nil),                         // 123: futu.gateway.catalog.v1.GetReferenceRequest
+	(*GetReferenceResponse)(nil),                        // 124: futu.gateway.catalog.v1.GetReferenceResponse
+	(*GetHoldingChangeListRequest)(nil),                 // 125: futu.gateway.catalog.v1.GetHoldingChangeListRequest
+	(*GetHoldingChangeListResponse)(nil),                // 126: futu.gateway.catalog.v1.GetHoldingChangeListResponse
+	(*ShareHoldingChange)(nil),                          // 127: futu.gateway.catalog.v1.ShareHoldingChange
+	(*GetOptionChainRequest)(nil),                       // 128: futu.gateway.catalog.v1.GetOptionChainRequest
+	(*GetOptionChainDataFilter)(nil),                    // 129: futu.gateway.catalog.v1.GetOptionChainDataFilter
+	(*GetOptionChainResponse)(nil),                      // 130: futu.gateway.catalog.v1.GetOptionChainResponse
+	(*GetOptionChainOptionChain)(nil),                   // 131: futu.gateway.catalog.v1.GetOptionChainOptionChain
+	(*GetOptionChainOptionItem)(nil),                    // 132: futu.gateway.catalog.v1.GetOptionChainOptionItem
+	(*GetOptionExpirationDateRequest)(nil),              // 133: futu.gateway.catalog.v1.GetOptionExpirationDateRequest
+	(*GetOptionExpirationDateResponse)(nil),             // 134: futu.gateway.catalog.v1.GetOptionExpirationDateResponse
+	(*GetOptionExpirationDateOptionExpirationDate)(nil), // 135: futu.gateway.catalog.v1.GetOptionExpirationDateOptionExpirationDate
+	(*GetWarrantRequest)(nil),                           // 136: futu.gateway.catalog.v1.GetWarrantRequest
+	(*GetWarrantResponse)(nil),                          // 137: futu.gateway.catalog.v1.GetWarrantResponse
+	(*GetWarrantWarrantData)(nil),                       // 138: futu.gateway.catalog.v1.GetWarrantWarrantData
+	(*GetCapitalFlowRequest)(nil),                       // 139: futu.gateway.catalog.v1.GetCapitalFlowRequest
+	(*GetCapitalFlowResponse)(nil),                      // 140: futu.gateway.catalog.v1.GetCapitalFlowResponse
+	(*GetCapitalFlowCapitalFlowItem)(nil),               // 141: futu.gateway.catalog.v1.GetCapitalFlowCapitalFlowItem
+	(*GetCapitalDistributionRequest)(nil),               // 142: futu.gateway.catalog.v1.GetCapitalDistributionRequest
+	(*GetCapitalDistributionResponse)(nil),              // 143: futu.gateway.catalog.v1.GetCapitalDistributionResponse
+	(*StockFilterRequest)(nil),                          // 144: futu.gateway.catalog.v1.StockFilterRequest
+	(*StockFilterBaseFilter)(nil),                       // 145: futu.gateway.catalog.v1.StockFilterBaseFilter
+	(*StockFilterAccumulateFilter)(nil),                 // 146: futu.gateway.catalog.v1.StockFilterAccumulateFilter
+	(*StockFilterFinancialFilter)(nil),                  // 147: futu.gateway.catalog.v1.StockFilterFinancialFilter
+	(*StockFilterPatternFilter)(nil),                    // 148: futu.gateway.catalog.v1.StockFilterPatternFilter
+	(*StockFilterCustomIndicatorFilter)(nil),            // 149: futu.gateway.catalog.v1.StockFilterCustomIndicatorFilter
+	(*StockFilterResponse)(nil),                         // 150: futu.gateway.catalog.v1.StockFilterResponse
+	(*StockFilterStockData)(nil),                        // 151: futu.gateway.catalog.v1.StockFilterStockData
+	(*StockFilterBaseData)(nil),                         // 152: futu.gateway.catalog.v1.StockFilterBaseData
+	(*StockFilterAccumulateData)(nil),                   // 153: futu.gateway.catalog.v1.StockFilterAccumulateData
+	(*StockFilterFinancialData)(nil),                    // 154: futu.gateway.catalog.v1.StockFilterFinancialData
+	(*StockFilterCustomIndicatorData)(nil),              // 155: futu.gateway.catalog.v1.StockFilterCustomIndicatorData
+	(*GetCodeChangeRequest)(nil),                        // 156: futu.gateway.catalog.v1.GetCodeChangeRequest
+	(*GetCodeChangeTimeFilter)(nil),                     // 157: futu.gateway.catalog.v1.GetCodeChangeTimeFilter
+	(*GetCodeChangeResponse)(nil),                       // 158: futu.gateway.catalog.v1.GetCodeChangeResponse
+	(*GetCodeChangeCodeChangeInfo)(nil),                 // 159: futu.gateway.catalog.v1.GetCodeChangeCodeChangeInfo
+	(*GetIpoListRequest)(nil),                           // 160: futu.gateway.catalog.v1.GetIpoListRequest
+	(*GetIpoListResponse)(nil),                          // 161: futu.gateway.catalog.v1.GetIpoListResponse
+	(*GetIpoListIpoData)(nil),                           // 162: futu.gateway.catalog.v1.GetIpoListIpoData
+	(*GetIpoListBasicIpoData)(nil),                      // 163: futu.gateway.catalog.v1.GetIpoListBasicIpoData
+	(*GetIpoListCNIpoExData)(nil),                       // 164: futu.gateway.catalog.v1.GetIpoListCNIpoExData
+	(*GetIpoListWinningNumData)(nil),                    // 165: futu.gateway.catalog.v1.GetIpoListWinningNumData
+	(*GetIpoListHKIpoExData)(nil),                       // 166: futu.gateway.catalog.v1.GetIpoListHKIpoExData
+	(*GetIpoListUSIpoExData)(nil),                       // 167: futu.gateway.catalog.v1.GetIpoListUSIpoExData
+	(*GetIpoListSGIpoExData)(nil),                       // 168: futu.gateway.catalog.v1.GetIpoListSGIpoExData
+	(*GetIpoListMYIpoExData)(nil),                       // 169: futu.gateway.catalog.v1.GetIpoListMYIpoExData
+	(*GetIpoListJPIpoExData)(nil),                       // 170: futu.gateway.catalog.v1.GetIpoListJPIpoExData
+	(*GetIpoListJPETFBriefInfo)(nil),                    // 171: futu.gateway.catalog.v1.GetIpoListJPETFBriefInfo
+	(*GetFutureInfoRequest)(nil),                        // 172: futu.gateway.catalog.v1.GetFutureInfoRequest
+	(*GetFutureInfoResponse)(nil),                       // 173: futu.gateway.catalog.v1.GetFutureInfoResponse
+	(*GetFutureInfoFutureInfo)(nil),                     // 174: futu.gateway.catalog.v1.GetFutureInfoFutureInfo
+	(*GetFutureInfoTradeTime)(nil),                      // 175: futu.gateway.catalog.v1.GetFutureInfoTradeTime
+	(*GetUserSecurityGroupRequest)(nil),                 // 176: futu.gateway.catalog.v1.GetUserSecurityGroupRequest
+	(*GetUserSecurityGroupResponse)(nil),                // 177: futu.gateway.catalog.v1.GetUserSecurityGroupResponse
+	(*GetUserSecurityGroupGroupData)(nil),               // 178: futu.gateway.catalog.v1.GetUserSecurityGroupGroupData
+	(*GetUserSecurityRequest)(nil),                      // 179: futu.gateway.catalog.v1.GetUserSecurityRequest
+	(*GetUserSecurityResponse)(nil),                     // 180: futu.gateway.catalog.v1.GetUserSecurityResponse
+	(*GetPriceReminderRequest)(nil),                     // 181: futu.gateway.catalog.v1.GetPriceReminderRequest
+	(*GetPriceReminderResponse)(nil),                    // 182: futu.gateway.catalog.v1.GetPriceReminderResponse
+	(*GetPriceReminderPriceReminder)(nil),               // 183: futu.gateway.catalog.v1.GetPriceReminderPriceReminder
+	(*GetPriceReminderPriceReminderItem)(nil),           // 184: futu.gateway.catalog.v1.GetPriceReminderPriceReminderItem
+	(*GetMaxTrdQtysRequest)(nil),                        // 185: futu.gateway.catalog.v1.GetMaxTrdQtysRequest
+	(*TrdHeader)(nil),                                   // 186: futu.gateway.catalog.v1.TrdHeader
+	(*GetMaxTrdQtysResponse)(nil),                       // 187: futu.gateway.catalog.v1.GetMaxTrdQtysResponse
+	(*MaxTrdQtys)(nil),                                  // 188: futu.gateway.catalog.v1.MaxTrdQtys
+	(*GetHistoryOrderListRequest)(nil),                  // 189: futu.gateway.catalog.v1.GetHistoryOrderListRequest
+	(*TrdFilterConditions)(nil),                         // 190: futu.gateway.catalog.v1.TrdFilterConditions
+	(*GetHistoryOrderListResponse)(nil),                 // 191: futu.gateway.catalog.v1.GetHistoryOrderListResponse
+	(*Order)(nil),                                       // 192: futu.gateway.catalog.v1.Order
+	(*ComboLeg)(nil),                                    // 193: futu.gateway.catalog.v1.ComboLeg
+	(*GetHistoryOrderFillListRequest)(nil),              // 194: futu.gateway.catalog.v1.GetHistoryOrderFillListRequest
+	(*GetHistoryOrderFillListResponse)(nil),             // 195: futu.gateway.catalog.v1.GetHistoryOrderFillListResponse
+	(*OrderFill)(nil),                                   // 196: futu.gateway.catalog.v1.OrderFill
+	(*GetMarginRatioRequest)(nil),                       // 197: futu.gateway.catalog.v1.GetMarginRatioRequest
+	(*GetMarginRatioResponse)(nil),                      // 198: futu.gateway.catalog.v1.GetMarginRatioResponse
+	(*GetMarginRatioMarginRatioInfo)(nil),               // 199: futu.gateway.catalog.v1.GetMarginRatioMarginRatioInfo
+	(*GetOrderFeeRequest)(nil),                          // 200: futu.gateway.catalog.v1.GetOrderFeeRequest
+	(*GetOrderFeeResponse)(nil),                         // 201: futu.gateway.catalog.v1.GetOrderFeeResponse
+	(*OrderFee)(nil),                                    // 202: futu.gateway.catalog.v1.OrderFee
+	(*OrderFeeItem)(nil),                                // 203: futu.gateway.catalog.v1.OrderFeeItem
+	(*FlowSummaryRequest)(nil),                          // 204: futu.gateway.catalog.v1.FlowSummaryRequest
+	(*FlowSummaryResponse)(nil),                         // 205: futu.gateway.catalog.v1.FlowSummaryResponse
+	(*FlowSummaryFlowSummaryInfo)(nil),                  // 206: futu.gateway.catalog.v1.FlowSummaryFlowSummaryInfo
 }
 var file_futu_gateway_catalog_v1_catalog_proto_depIdxs = []int32{
-	2,   // 0: futu.gateway.catalog.v1.GetGlobalStateResponse.program_status:type_name -> futu.gateway.catalog.v1.ProgramStatus
-	4,   // 1: futu.gateway.catalog.v1.GetMarketStateRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
-	5,   // 2: futu.gateway.catalog.v1.GetMarketStateRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	7,   // 3: futu.gateway.catalog.v1.GetMarketStateResponse.market_info_list:type_name -> futu.gateway.catalog.v1.GetMarketStateMarketInfo
-	4,   // 4: futu.gateway.catalog.v1.GetMarketStateMarketInfo.security:type_name -> futu.gateway.catalog.v1.Security
-	4,   // 5: futu.gateway.catalog.v1.GetKLRequest.security:type_name -> futu.gateway.catalog.v1.Security
-	5,   // 6: futu.gateway.catalog.v1.GetKLRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	4,   // 7: futu.gateway.catalog.v1.GetKLResponse.security:type_name -> futu.gateway.catalog.v1.Security
-	10,  // 8: futu.gateway.catalog.v1.GetKLResponse.kl_list:type_name -> futu.gateway.catalog.v1.KLine
-	4,   // 9: futu.gateway.catalog.v1.RequestHistoryKLRequest.security:type_name -> futu.gateway.catalog.v1.Security
-	5,   // 10: futu.gateway.catalog.v1.RequestHistoryKLRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	4,   // 11: futu.gateway.catalog.v1.RequestHistoryKLResponse.security:type_name -> futu.gateway.catalog.v1.Security
-	10,  // 12: futu.gateway.catalog.v1.RequestHistoryKLResponse.kl_list:type_name -> futu.gateway.catalog.v1.KLine
-	5,   // 13: futu.gateway.catalog.v1.RequestHistoryKLQuotaRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	15,  // 14: futu.gateway.catalog.v1.RequestHistoryKLQuotaResponse.detail_list:type_name -> futu.gateway.catalog.v1.RequestHistoryKLQuotaDetailItem
-	4,   // 15: futu.gateway.catalog.v1.RequestHistoryKLQuotaDetailItem.security:type_name -> futu.gateway.catalog.v1.Security
-	4,   // 16: futu.gateway.catalog.v1.RequestRehabRequest.security:type_name -> futu.gateway.catalog.v1.Security
-	5,   // 17: futu.gateway.catalog.v1.RequestRehabRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	18,  // 18: futu.gateway.catalog.v1.RequestRehabResponse.rehab_list:type_name -> futu.gateway.catalog.v1.Rehab
-	4,   // 19: futu.gateway.catalog.v1.GetOrderBookRequest.security:type_name -> futu.gateway.catalog.v1.Security
-	5,   // 20: futu.gateway.catalog.v1.GetOrderBookRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	4,   // 21: futu.gateway.catalog.v1.GetOrderBookResponse.security:type_name -> futu.gateway.catalog.v1.Security
-	21,  // 22: futu.gateway.catalog.v1.GetOrderBookResponse.order_book_ask_list:type_name -> futu.gateway.catalog.v1.OrderBook
-	21,  // 23: futu.gateway.catalog.v1.GetOrderBookResponse.order_book_bid_list:type_name -> futu.gateway.catalog.v1.OrderBook
-	22,  // 24: futu.gateway.catalog.v1.OrderBook.detail_list:type_name -> futu.gateway.catalog.v1.OrderBookDetail
-	4,   // 25: futu.gateway.catalog.v1.GetTickerRequest.security:type_name -> futu.gateway.catalog.v1.Security
-	5,   // 26: futu.gateway.catalog.v1.GetTickerRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	4,   // 27: futu.gateway.catalog.v1.GetTickerResponse.security:type_name -> futu.gateway.catalog.v1.Security
-	25,  // 28: futu.gateway.catalog.v1.GetTickerResponse.ticker_list:type_name -> futu.gateway.catalog.v1.Ticker
-	4,   // 29: futu.gateway.catalog.v1.GetRTRequest.security:type_name -> futu.gateway.catalog.v1.Security
-	5,   // 30: futu.gateway.catalog.v1.GetRTRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	4,   // 31: futu.gateway.catalog.v1.GetRTResponse.security:type_name -> futu.gateway.catalog.v1.Security
-	28,  // 32: futu.gateway.catalog.v1.GetRTResponse.rt_list:type_name -> futu.gateway.catalog.v1.TimeShare
-	4,   // 33: futu.gateway.catalog.v1.GetBrokerRequest.security:type_name -> futu.gateway.catalog.v1.Security
-	5,   // 34: futu.gateway.catalog.v1.GetBrokerRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	4,   // 35: futu.gateway.catalog.v1.GetBrokerResponse.security:type_name -> futu.gateway.catalog.v1.Security
-	31,  // 36: futu.gateway.catalog.v1.GetBrokerResponse.broker_ask_list:type_name -> futu.gateway.catalog.v1.Broker
-	31,  // 37: futu.gateway.catalog.v1.GetBrokerResponse.broker_bid_list:type_name -> futu.gateway.catalog.v1.Broker
-	4,   // 38: futu.gateway.catalog.v1.GetSecuritySnapshotRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
-	5,   // 39: futu.gateway.catalog.v1.GetSecuritySnapshotRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	34,  // 40: futu.gateway.catalog.v1.GetSecuritySnapshotResponse.snapshot_list:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot
-	35,  // 41: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.basic:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotSnapshotBasicData
-	37,  // 42: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.equity_ex_data:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotEquitySnapshotExData
-	38,  // 43: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.warrant_ex_data:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotWarrantSnapshotExData
-	39,  // 44: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.option_ex_data:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotOptionSnapshotExData
-	40,  // 45: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.index_ex_data:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotIndexSnapshotExData
-	41,  // 46: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.plate_ex_data:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotPlateSnapshotExData
-	42,  // 47: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.future_ex_data:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotFutureSnapshotExData
-	43,  // 48: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.trust_ex_data:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotTrustSnapshotExData
-	4,   // 49: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshotBasicData.security:type_name -> futu.gateway.catalog.v1.Security
-	36,  // 50: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshotBasicData.pre_market:type_name -> futu.gateway.catalog.v1.PreAfterMarketData
-	36,  // 51: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshotBasicData.after_market:type_name -> futu.gateway.catalog.v1.PreAfterMarketData
-	36,  // 52: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshotBasicData.overnight:type_name -> futu.gateway.catalog.v1.PreAfterMarketData
-	4,   // 53: futu.gateway.catalog.v1.GetSecuritySnapshotWarrantSnapshotExData.owner:type_name -> futu.gateway.catalog.v1.Security
-	4,   // 54: futu.gateway.catalog.v1.GetSecuritySnapshotOptionSnapshotExData.owner:type_name -> futu.gateway.catalog.v1.Security
-	4,   // 55: futu.gateway.catalog.v1.RequestTradeDateRequest.security:type_name -> futu.gateway.catalog.v1.Security
-	5,   // 56: futu.gateway.catalog.v1.RequestTradeDateRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	46,  // 57: futu.gateway.catalog.v1.RequestTradeDateResponse.trade_date_list:type_name -> futu.gateway.catalog.v1.RequestTradeDateTradeDate
-	4,   // 58: futu.gateway.catalog.v1.GetSuspendRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
-	5,   // 59: futu.gateway.catalog.v1.GetSuspendRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	49,  // 60: futu.gateway.catalog.v1.GetSuspendResponse.security_suspend_list:type_name -> futu.gateway.catalog.v1.GetSuspendSecuritySuspend
-	4,   // 61: futu.gateway.catalog.v1.GetSuspendSecuritySuspend.security:type_name -> futu.gateway.catalog.v1.Security
-	50,  // 62: futu.gateway.catalog.v1.GetSuspendSecuritySuspend.suspend_list:type_name -> futu.gateway.catalog.v1.GetSuspendSuspend
-	5,   // 63: futu.gateway.catalog.v1.GetPlateSetRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	53,  // 64: futu.gateway.catalog.v1.GetPlateSetResponse.plate_info_list:type_name -> futu.gateway.catalog.v1.PlateInfo
-	4,   // 65: futu.gateway.catalog.v1.PlateInfo.plate:type_name -> futu.gateway.catalog.v1.Security
-	4,   // 66: futu.gateway.catalog.v1.GetPlateSecurityRequest.plate:type_name -> futu.gateway.catalog.v1.Security
-	5,   // 67: futu.gateway.catalog.v1.GetPlateSecurityRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	56,  // 68: futu.gateway.catalog.v1.GetPlateSecurityResponse.static_info_list:type_name -> futu.gateway.catalog.v1.SecurityStaticInfo
-	57,  // 69: futu.gateway.catalog.v1.SecurityStaticInfo.basic:type_name -> futu.gateway.catalog.v1.SecurityStaticBasic
-	58,  // 70: futu.gateway.catalog.v1.SecurityStaticInfo.warrant_ex_data:type_name -> futu.gateway.catalog.v1.WarrantStaticExData
-	59,  // 71: futu.gateway.catalog.v1.SecurityStaticInfo.option_ex_data:type_name -> futu.gateway.catalog.v1.OptionStaticExData
-	60,  // 72: futu.gateway.catalog.v1.SecurityStaticInfo.future_ex_data:type_name -> futu.gateway.catalog.v1.FutureStaticExData
-	4,   // 73: futu.gateway.catalog.v1.SecurityStaticBasic.security:type_name -> futu.gateway.catalog.v1.Security
-	4,   // 74: futu.gateway.catalog.v1.WarrantStaticExData.owner:type_name -> futu.gateway.catalog.v1.Security
-	4,   // 75: futu.gateway.catalog.v1.OptionStaticExData.owner:type_name -> futu.gateway.catalog.v1.Security
-	4,   // 76: futu.gateway.catalog.v1.GetOwnerPlateRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
-	5,   // 77: futu.gateway.catalog.v1.GetOwnerPlateRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	63,  // 78: futu.gateway.catalog.v1.GetOwnerPlateResponse.owner_plate_list:type_name -> futu.gateway.catalog.v1.GetOwnerPlateSecurityOwnerPlate
-	4,   // 79: futu.gateway.catalog.v1.GetOwnerPlateSecurityOwnerPlate.security:type_name -> futu.gateway.catalog.v1.Security
-	53,  // 80: futu.gateway.catalog.v1.GetOwnerPlateSecurityOwnerPlate.plate_info_list:type_name -> futu.gateway.catalog.v1.PlateInfo
-	4,   // 81: futu.gateway.catalog.v1.GetReferenceRequest.security:type_name -> futu.gateway.catalog.v1.Security
-	5,   // 82: futu.gateway.catalog.v1.GetReferenceRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	56,  // 83: futu.gateway.catalog.v1.GetReferenceResponse.static_info_list:type_name -> futu.gateway.catalog.v1.SecurityStaticInfo
-	4,   // 84: futu.gateway.catalog.v1.GetHoldingChangeListRequest.security:type_name -> futu.gateway.catalog.v1.Security
-	5,   // 85: futu.gateway.catalog.v1.GetHoldingChangeListRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	4,   // 86: futu.gateway.catalog.v1.GetHoldingChangeListResponse.security:type_name -> futu.gateway.catalog.v1.Security
-	68,  // 87: futu.gateway.catalog.v1.GetHoldingChangeListResponse.holding_change_list:type_name -> futu.gateway.catalog.v1.ShareHoldingChange
-	4,   // 88: futu.gateway.catalog.v1.GetOptionChainRequest.owner:type_name -> futu.gateway.catalog.v1.Security
-	70,  // 89: futu.gateway.catalog.v1.GetOptionChainRequest.data_filter:type_name -> futu.gateway.catalog.v1.GetOptionChainDataFilter
-	5,   // 90: futu.gateway.catalog.v1.GetOptionChainRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	72,  // 91: futu.gateway.catalog.v1.GetOptionChainResponse.option_chain:type_name -> futu.gateway.catalog.v1.GetOptionChainOptionChain
-	73,  // 92: futu.gateway.catalog.v1.GetOptionChainOptionChain.option:type_name -> futu.gateway.catalog.v1.GetOptionChainOptionItem
-	56,  // 93: futu.gateway.catalog.v1.GetOptionChainOptionItem.call:type_name -> futu.gateway.catalog.v1.SecurityStaticInfo
-	56,  // 94: futu.gateway.catalog.v1.GetOptionChainOptionItem.put:type_name -> futu.gateway.catalog.v1.SecurityStaticInfo
-	4,   // 95: futu.gateway.catalog.v1.GetOptionExpirationDateRequest.owner:type_name -> futu.gateway.catalog.v1.Security
-	5,   // 96: futu.gateway.catalog.v1.GetOptionExpirationDateRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	76,  // 97: futu.gateway.catalog.v1.GetOptionExpirationDateResponse.date_list:type_name -> futu.gateway.catalog.v1.GetOptionExpirationDateOptionExpirationDate
-	4,   // 98: futu.gateway.catalog.v1.GetWarrantRequest.owner:type_name -> futu.gateway.catalog.v1.Security
-	5,   // 99: futu.gateway.catalog.v1.GetWarrantRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	79,  // 100: futu.gateway.catalog.v1.GetWarrantResponse.warrant_data_list:type_name -> futu.gateway.catalog.v1.GetWarrantWarrantData
-	4,   // 101: futu.gateway.catalog.v1.GetWarrantWarrantData.stock:type_name -> futu.gateway.catalog.v1.Security
-	4,   // 102: futu.gateway.catalog.v1.GetWarrantWarrantData.owner:type_name -> futu.gateway.catalog.v1.Security
-	4,   // 103: futu.gateway.catalog.v1.GetCapitalFlowRequest.security:type_name -> futu.gateway.catalog.v1.Security
-	5,   // 104: futu.gateway.catalog.v1.GetCapitalFlowRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	82,  // 105: futu.gateway.catalog.v1.GetCapitalFlowResponse.flow_item_list:type_name -> futu.gateway.catalog.v1.GetCapitalFlowCapitalFlowItem
-	4,   // 106: futu.gateway.catalog.v1.GetCapitalDistributionRequest.security:type_name -> futu.gateway.catalog.v1.Security
-	5,   // 107: futu.gateway.catalog.v1.GetCapitalDistributionRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	4,   // 108: futu.gateway.catalog.v1.StockFilterRequest.plate:type_name -> futu.gateway.catalog.v1.Security
-	86,  // 109: futu.gateway.catalog.v1.StockFilterRequest.base_filter_list:type_name -> futu.gateway.catalog.v1.StockFilterBaseFilter
-	87,  // 110: futu.gateway.catalog.v1.StockFilterRequest.accumulate_filter_list:type_name -> futu.gateway.catalog.v1.StockFilterAccumulateFilter
-	88,  // 111: futu.gateway.catalog.v1.StockFilterRequest.financial_filter_list:type_name -> futu.gateway.catalog.v1.StockFilterFinancialFilter
-	89,  // 112: futu.gateway.catalog.v1.StockFilterRequest.pattern_filter_list:type_name -> futu.gateway.catalog.v1.StockFilterPatternFilter
-	90,  // 113: futu.gateway.catalog.v1.StockFilterRequest.custom_indicator_filter_list:type_name -> futu.gateway.catalog.v1.StockFilterCustomIndicatorFilter
-	5,   // 114: futu.gateway.catalog.v1.StockFilterRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	92,  // 115: futu.gateway.catalog.v1.StockFilterResponse.data_list:type_name -> futu.gateway.catalog.v1.StockFilterStockData
-	4,   // 116: futu.gateway.catalog.v1.StockFilterStockData.security:type_name -> futu.gateway.catalog.v1.Security
-	93,  // 117: futu.gateway.catalog.v1.StockFilterStockData.base_data_list:type_name -> futu.gateway.catalog.v1.StockFilterBaseData
-	94,  // 118: futu.gateway.catalog.v1.StockFilterStockData.accumulate_data_list:type_name -> futu.gateway.catalog.v1.StockFilterAccumulateData
-	95,  // 119: futu.gateway.catalog.v1.StockFilterStockData.financial_data_list:type_name -> futu.gateway.catalog.v1.StockFilterFinancialData
-	96,  // 120: futu.gateway.catalog.v1.StockFilterStockData.custom_indicator_data_list:type_name -> futu.gateway.catalog.v1.StockFilterCustomIndicatorData
-	4,   // 121: futu.gateway.catalog.v1.GetCodeChangeRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
-	98,  // 122: futu.gateway.catalog.v1.GetCodeChangeRequest.time_filter_list:type_name -> futu.gateway.catalog.v1.GetCodeChangeTimeFilter
-	5,   // 123: futu.gateway.catalog.v1.GetCodeChangeRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	100, // 124: futu.gateway.catalog.v1.GetCodeChangeResponse.code_change_list:type_name -> futu.gateway.catalog.v1.GetCodeChangeCodeChangeInfo
-	4,   // 125: futu.gateway.catalog.v1.GetCodeChangeCodeChangeInfo.security:type_name -> futu.gateway.catalog.v1.Security
-	4,   // 126: futu.gateway.catalog.v1.GetCodeChangeCodeChangeInfo.related_security:type_name -> futu.gateway.catalog.v1.Security
-	5,   // 127: futu.gateway.catalog.v1.GetIpoListRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	103, // 128: futu.gateway.catalog.v1.GetIpoListResponse.ipo_list:type_name -> futu.gateway.catalog.v1.GetIpoListIpoData
-	104, // 129: futu.gateway.catalog.v1.GetIpoListIpoData.basic:type_name -> futu.gateway.catalog.v1.GetIpoListBasicIpoData
-	105, // 130: futu.gateway.catalog.v1.GetIpoListIpoData.cn_ex_data:type_name -> futu.gateway.catalog.v1.GetIpoListCNIpoExData
-	107, // 131: futu.gateway.catalog.v1.GetIpoListIpoData.hk_ex_data:type_name -> futu.gateway.catalog.v1.GetIpoListHKIpoExData
-	108, // 132: futu.gateway.catalog.v1.GetIpoListIpoData.us_ex_data:type_name -> futu.gateway.catalog.v1.GetIpoListUSIpoExData
-	109, // 133: futu.gateway.catalog.v1.GetIpoListIpoData.sg_ex_data:type_name -> futu.gateway.catalog.v1.GetIpoListSGIpoExData
-	110, // 134: futu.gateway.catalog.v1.GetIpoListIpoData.my_ex_data:type_name -> futu.gateway.catalog.v1.GetIpoListMYIpoExData
-	111, // 135: futu.gateway.catalog.v1.GetIpoListIpoData.jp_ex_data:type_name -> futu.gateway.catalog.v1.GetIpoListJPIpoExData
-	4,   // 136: futu.gateway.catalog.v1.GetIpoListBasicIpoData.security:type_name -> futu.gateway.catalog.v1.Security
-	106, // 137: futu.gateway.catalog.v1.GetIpoListCNIpoExData.winning_num_data:type_name -> futu.gateway.catalog.v1.GetIpoListWinningNumData
-	112, // 138: futu.gateway.catalog.v1.GetIpoListJPIpoExData.etf_info:type_name -> futu.gateway.catalog.v1.GetIpoListJPETFBriefInfo
-	4,   // 139: futu.gateway.catalog.v1.GetFutureInfoRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
-	5,   // 140: futu.gateway.catalog.v1.GetFutureInfoRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	115, // 141: futu.gateway.catalog.v1.GetFutureInfoResponse.future_info_list:type_name -> futu.gateway.catalog.v1.GetFutureInfoFutureInfo
-	4,   // 142: futu.gateway.catalog.v1.GetFutureInfoFutureInfo.security:type_name -> futu.gateway.catalog.v1.Security
-	4,   // 143: futu.gateway.catalog.v1.GetFutureInfoFutureInfo.owner:type_name -> futu.gateway.catalog.v1.Security
-	116, // 144: futu.gateway.catalog.v1.GetFutureInfoFutureInfo.trade_time:type_name -> futu.gateway.catalog.v1.GetFutureInfoTradeTime
-	4,   // 145: futu.gateway.catalog.v1.GetFutureInfoFutureInfo.origin:type_name -> futu.gateway.catalog.v1.Security
-	5,   // 146: futu.gateway.catalog.v1.GetUserSecurityGroupRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	119, // 147: futu.gateway.catalog.v1.GetUserSecurityGroupResponse.group_list:type_name -> futu.gateway.catalog.v1.GetUserSecurityGroupGroupData
-	5,   // 148: futu.gateway.catalog.v1.GetUserSecurityRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	56,  // 149: futu.gateway.catalog.v1.GetUserSecurityResponse.static_info_list:type_name -> futu.gateway.catalog.v1.SecurityStaticInfo
-	4,   // 150: futu.gateway.catalog.v1.GetPriceReminderRequest.security:type_name -> futu.gateway.catalog.v1.Security
-	5,   // 151: futu.gateway.catalog.v1.GetPriceReminderRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	124, // 152: futu.gateway.catalog.v1.GetPriceReminderResponse.price_reminder_list:type_name -> futu.gateway.catalog.v1.GetPriceReminderPriceReminder
-	4,   // 153: futu.gateway.catalog.v1.GetPriceReminderPriceReminder.security:type_name -> futu.gateway.catalog.v1.Security
-	125, // 154: futu.gateway.catalog.v1.GetPriceReminderPriceReminder.item_list:type_name -> futu.gateway.catalog.v1.GetPriceReminderPriceReminderItem
-	127, // 155: futu.gateway.catalog.v1.GetMaxTrdQtysRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	127, // 156: futu.gateway.catalog.v1.GetMaxTrdQtysResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	129, // 157: futu.gateway.catalog.v1.GetMaxTrdQtysResponse.max_trd_qtys:type_name -> futu.gateway.catalog.v1.MaxTrdQtys
-	127, // 158: futu.gateway.catalog.v1.GetHistoryOrderListRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	131, // 159: futu.gateway.catalog.v1.GetHistoryOrderListRequest.filter_conditions:type_name -> futu.gateway.catalog.v1.TrdFilterConditions
-	127, // 160: futu.gateway.catalog.v1.GetHistoryOrderListResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	133, // 161: futu.gateway.catalog.v1.GetHistoryOrderListResponse.order_list:type_name -> futu.gateway.catalog.v1.Order
-	134, // 162: futu.gateway.catalog.v1.Order.combo_legs:type_name -> futu.gateway.catalog.v1.ComboLeg
-	4,   // 163: futu.gateway.catalog.v1.ComboLeg.security:type_name -> futu.gateway.catalog.v1.Security
-	127, // 164: futu.gateway.catalog.v1.GetHistoryOrderFillListRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	131, // 165: futu.gateway.catalog.v1.GetHistoryOrderFillListRequest.filter_conditions:type_name -> futu.gateway.catalog.v1.TrdFilterConditions
-	127, // 166: futu.gateway.catalog.v1.GetHistoryOrderFillListResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	137, // 167: futu.gateway.catalog.v1.GetHistoryOrderFillListResponse.order_fill_list:type_name -> futu.gateway.catalog.v1.OrderFill
-	127, // 168: futu.gateway.catalog.v1.GetMarginRatioRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	4,   // 169: futu.gateway.catalog.v1.GetMarginRatioRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
-	127, // 170: futu.gateway.catalog.v1.GetMarginRatioResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	140, // 171: futu.gateway.catalog.v1.GetMarginRatioResponse.margin_ratio_info_list:type_name -> futu.gateway.catalog.v1.GetMarginRatioMarginRatioInfo
-	4,   // 172: futu.gateway.catalog.v1.GetMarginRatioMarginRatioInfo.security:type_name -> futu.gateway.catalog.v1.Security
-	127, // 173: futu.gateway.catalog.v1.GetOrderFeeRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	127, // 174: futu.gateway.catalog.v1.GetOrderFeeResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	143, // 175: futu.gateway.catalog.v1.GetOrderFeeResponse.order_fee_list:type_name -> futu.gateway.catalog.v1.OrderFee
-	144, // 176: futu.gateway.catalog.v1.OrderFee.fee_list:type_name -> futu.gateway.catalog.v1.OrderFeeItem
-	127, // 177: futu.gateway.catalog.v1.FlowSummaryRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	127, // 178: futu.gateway.catalog.v1.FlowSummaryResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	147, // 179: futu.gateway.catalog.v1.FlowSummaryResponse.flow_summary_info_list:type_name -> futu.gateway.catalog.v1.FlowSummaryFlowSummaryInfo
-	0,   // 180: futu.gateway.catalog.v1.QuoteCatalogService.GetGlobalState:input_type -> futu.gateway.catalog.v1.GetGlobalStateRequest
-	3,   // 181: futu.gateway.catalog.v1.QuoteCatalogService.GetMarketState:input_type -> futu.gateway.catalog.v1.GetMarketStateRequest
-	8,   // 182: futu.gateway.catalog.v1.QuoteCatalogService.GetKL:input_type -> futu.gateway.catalog.v1.GetKLRequest
-	11,  // 183: futu.gateway.catalog.v1.QuoteCatalogService.RequestHistoryKL:input_type -> futu.gateway.catalog.v1.RequestHistoryKLRequest
-	13,  // 184: futu.gateway.catalog.v1.QuoteCatalogService.RequestHistoryKLQuota:input_type -> futu.gateway.catalog.v1.RequestHistoryKLQuotaRequest
-	16,  // 185: futu.gateway.catalog.v1.QuoteCatalogService.RequestRehab:input_type -> futu.gateway.catalog.v1.RequestRehabRequest
-	19,  // 186: futu.gateway.catalog.v1.QuoteCatalogService.GetOrderBook:input_type -> futu.gateway.catalog.v1.GetOrderBookRequest
-	23,  // 187: futu.gateway.catalog.v1.QuoteCatalogService.GetTicker:input_type -> futu.gateway.catalog.v1.GetTickerRequest
-	26,  // 188: futu.gateway.catalog.v1.QuoteCatalogService.GetRT:input_type -> futu.gateway.catalog.v1.GetRTRequest
-	29,  // 189: futu.gateway.catalog.v1.QuoteCatalogService.GetBroker:input_type -> futu.gateway.catalog.v1.GetBrokerRequest
-	32,  // 190: futu.gateway.catalog.v1.QuoteCatalogService.GetSecuritySnapshot:input_type -> futu.gateway.catalog.v1.GetSecuritySnapshotRequest
-	44,  // 191: futu.gateway.catalog.v1.QuoteCatalogService.RequestTradeDate:input_type -> futu.gateway.catalog.v1.RequestTradeDateRequest
-	47,  // 192: futu.gateway.catalog.v1.QuoteCatalogService.GetSuspend:input_type -> futu.gateway.catalog.v1.GetSuspendRequest
-	51,  // 193: futu.gateway.catalog.v1.QuoteCatalogService.GetPlateSet:input_type -> futu.gateway.catalog.v1.GetPlateSetRequest
-	54,  // 194: futu.gateway.catalog.v1.QuoteCatalogService.GetPlateSecurity:input_type -> futu.gateway.catalog.v1.GetPlateSecurityRequest
-	61,  // 195: futu.gateway.catalog.v1.QuoteCatalogService.GetOwnerPlate:input_type -> futu.gateway.catalog.v1.GetOwnerPlateRequest
-	64,  // 196: futu.gateway.catalog.v1.QuoteCatalogService.GetReference:input_type -> futu.gateway.catalog.v1.GetReferenceRequest
-	66,  // 197: futu.gateway.catalog.v1.QuoteCatalogService.GetHoldingChangeList:input_type -> futu.gateway.catalog.v1.GetHoldingChangeListRequest
-	69,  // 198: futu.gateway.catalog.v1.QuoteCatalogService.GetOptionChain:input_type -> futu.gateway.catalog.v1.GetOptionChainRequest
-	74,  // 199: futu.gateway.catalog.v1.QuoteCatalogService.GetOptionExpirationDate:input_type -> futu.gateway.catalog.v1.GetOptionExpirationDateRequest
-	77,  // 200: futu.gateway.catalog.v1.QuoteCatalogService.GetWarrant:input_type -> futu.gateway.catalog.v1.GetWarrantRequest
-	80,  // 201: futu.gateway.catalog.v1.QuoteCatalogService.GetCapitalFlow:input_type -> futu.gateway.catalog.v1.GetCapitalFlowRequest
-	83,  // 202: futu.gateway.catalog.v1.QuoteCatalogService.GetCapitalDistribution:input_type -> futu.gateway.catalog.v1.GetCapitalDistributionRequest
-	85,  // 203: futu.gateway.catalog.v1.QuoteCatalogService.StockFilter:input_type -> futu.gateway.catalog.v1.StockFilterRequest
-	97,  // 204: futu.gateway.catalog.v1.QuoteCatalogService.GetCodeChange:input_type -> futu.gateway.catalog.v1.GetCodeChangeRequest
-	101, // 205: futu.gateway.catalog.v1.QuoteCatalogService.GetIpoList:input_type -> futu.gateway.catalog.v1.GetIpoListRequest
-	113, // 206: futu.gateway.catalog.v1.QuoteCatalogService.GetFutureInfo:input_type -> futu.gateway.catalog.v1.GetFutureInfoRequest
-	117, // 207: futu.gateway.catalog.v1.QuoteCatalogService.GetUserSecurityGroup:input_type -> futu.gateway.catalog.v1.GetUserSecurityGroupRequest
-	120, // 208: futu.gateway.catalog.v1.QuoteCatalogService.GetUserSecurity:input_type -> futu.gateway.catalog.v1.GetUserSecurityRequest
-	122, // 209: futu.gateway.catalog.v1.QuoteCatalogService.GetPriceReminder:input_type -> futu.gateway.catalog.v1.GetPriceReminderRequest
-	126, // 210: futu.gateway.catalog.v1.AccountCatalogService.GetMaxTrdQtys:input_type -> futu.gateway.catalog.v1.GetMaxTrdQtysRequest
-	130, // 211: futu.gateway.catalog.v1.AccountCatalogService.GetHistoryOrderList:input_type -> futu.gateway.catalog.v1.GetHistoryOrderListRequest
-	135, // 212: futu.gateway.catalog.v1.AccountCatalogService.GetHistoryOrderFillList:input_type -> futu.gateway.catalog.v1.GetHistoryOrderFillListRequest
-	138, // 213: futu.gateway.catalog.v1.AccountCatalogService.GetMarginRatio:input_type -> futu.gateway.catalog.v1.GetMarginRatioRequest
-	141, // 214: futu.gateway.catalog.v1.AccountCatalogService.GetOrderFee:input_type -> futu.gateway.catalog.v1.GetOrderFeeRequest
-	145, // 215: futu.gateway.catalog.v1.AccountCatalogService.FlowSummary:input_type -> futu.gateway.catalog.v1.FlowSummaryRequest
-	1,   // 216: futu.gateway.catalog.v1.QuoteCatalogService.GetGlobalState:output_type -> futu.gateway.catalog.v1.GetGlobalStateResponse
-	6,   // 217: futu.gateway.catalog.v1.QuoteCatalogService.GetMarketState:output_type -> futu.gateway.catalog.v1.GetMarketStateResponse
-	9,   // 218: futu.gateway.catalog.v1.QuoteCatalogService.GetKL:output_type -> futu.gateway.catalog.v1.GetKLResponse
-	12,  // 219: futu.gateway.catalog.v1.QuoteCatalogService.RequestHistoryKL:output_type -> futu.gateway.catalog.v1.RequestHistoryKLResponse
-	14,  // 220: futu.gateway.catalog.v1.QuoteCatalogService.RequestHistoryKLQuota:output_type -> futu.gateway.catalog.v1.RequestHistoryKLQuotaResponse
-	17,  // 221: futu.gateway.catalog.v1.QuoteCatalogService.RequestRehab:output_type -> futu.gateway.catalog.v1.RequestRehabResponse
-	20,  // 222: futu.gateway.catalog.v1.QuoteCatalogService.GetOrderBook:output_type -> futu.gateway.catalog.v1.GetOrderBookResponse
-	24,  // 223: futu.gateway.catalog.v1.QuoteCatalogService.GetTicker:output_type -> futu.gateway.catalog.v1.GetTickerResponse
-	27,  // 224: futu.gateway.catalog.v1.QuoteCatalogService.GetRT:output_type -> futu.gateway.catalog.v1.GetRTResponse
-	30,  // 225: futu.gateway.catalog.v1.QuoteCatalogService.GetBroker:output_type -> futu.gateway.catalog.v1.GetBrokerResponse
-	33,  // 226: futu.gateway.catalog.v1.QuoteCatalogService.GetSecuritySnapshot:output_type -> futu.gateway.catalog.v1.GetSecuritySnapshotResponse
-	45,  // 227: futu.gateway.catalog.v1.QuoteCatalogService.RequestTradeDate:output_type -> futu.gateway.catalog.v1.RequestTradeDateResponse
-	48,  // 228: futu.gateway.catalog.v1.QuoteCatalogService.GetSuspend:output_type -> futu.gateway.catalog.v1.GetSuspendResponse
-	52,  // 229: futu.gateway.catalog.v1.QuoteCatalogService.GetPlateSet:output_type -> futu.gateway.catalog.v1.GetPlateSetResponse
-	55,  // 230: futu.gateway.catalog.v1.QuoteCatalogService.GetPlateSecurity:output_type -> futu.gateway.catalog.v1.GetPlateSecurityResponse
-	62,  // 231: futu.gateway.catalog.v1.QuoteCatalogService.GetOwnerPlate:output_type -> futu.gateway.catalog.v1.GetOwnerPlateResponse
-	65,  // 232: futu.gateway.catalog.v1.QuoteCatalogService.GetReference:output_type -> futu.gateway.catalog.v1.GetReferenceResponse
-	67,  // 233: futu.gateway.catalog.v1.QuoteCatalogService.GetHoldingChangeList:output_type -> futu.gateway.catalog.v1.GetHoldingChangeListResponse
-	71,  // 234: futu.gateway.catalog.v1.QuoteCatalogService.GetOptionChain:output_type -> futu.gateway.catalog.v1.GetOptionChainResponse
-	75,  // 235: futu.gateway.catalog.v1.QuoteCatalogService.GetOptionExpirationDate:output_type -> futu.gateway.catalog.v1.GetOptionExpirationDateResponse
-	78,  // 236: futu.gateway.catalog.v1.QuoteCatalogService.GetWarrant:output_type -> futu.gateway.catalog.v1.GetWarrantResponse
-	81,  // 237: futu.gateway.catalog.v1.QuoteCatalogService.GetCapitalFlow:output_type -> futu.gateway.catalog.v1.GetCapitalFlowResponse
-	84,  // 238: futu.gateway.catalog.v1.QuoteCatalogService.GetCapitalDistribution:output_type -> futu.gateway.catalog.v1.GetCapitalDistributionResponse
-	91,  // 239: futu.gateway.catalog.v1.QuoteCatalogService.StockFilter:output_type -> futu.gateway.catalog.v1.StockFilterResponse
-	99,  // 240: futu.gateway.catalog.v1.QuoteCatalogService.GetCodeChange:output_type -> futu.gateway.catalog.v1.GetCodeChangeResponse
-	102, // 241: futu.gateway.catalog.v1.QuoteCatalogService.GetIpoList:output_type -> futu.gateway.catalog.v1.GetIpoListResponse
-	114, // 242: futu.gateway.catalog.v1.QuoteCatalogService.GetFutureInfo:output_type -> futu.gateway.catalog.v1.GetFutureInfoResponse
-	118, // 243: futu.gateway.catalog.v1.QuoteCatalogService.GetUserSecurityGroup:output_type -> futu.gateway.catalog.v1.GetUserSecurityGroupResponse
-	121, // 244: futu.gateway.catalog.v1.QuoteCatalogService.GetUserSecurity:output_type -> futu.gateway.catalog.v1.GetUserSecurityResponse
-	123, // 245: futu.gateway.catalog.v1.QuoteCatalogService.GetPriceReminder:output_type -> futu.gateway.catalog.v1.GetPriceReminderResponse
-	128, // 246: futu.gateway.catalog.v1.AccountCatalogService.GetMaxTrdQtys:output_type -> futu.gateway.catalog.v1.GetMaxTrdQtysResponse
-	132, // 247: futu.gateway.catalog.v1.AccountCatalogService.GetHistoryOrderList:output_type -> futu.gateway.catalog.v1.GetHistoryOrderListResponse
-	136, // 248: futu.gateway.catalog.v1.AccountCatalogService.GetHistoryOrderFillList:output_type -> futu.gateway.catalog.v1.GetHistoryOrderFillListResponse
-	139, // 249: futu.gateway.catalog.v1.AccountCatalogService.GetMarginRatio:output_type -> futu.gateway.catalog.v1.GetMarginRatioResponse
-	142, // 250: futu.gateway.catalog.v1.AccountCatalogService.GetOrderFee:output_type -> futu.gateway.catalog.v1.GetOrderFeeResponse
-	146, // 251: futu.gateway.catalog.v1.AccountCatalogService.FlowSummary:output_type -> futu.gateway.catalog.v1.FlowSummaryResponse
-	216, // [216:252] is the sub-list for method output_type
-	180, // [180:216] is the sub-list for method input_type
-	180, // [180:180] is the sub-list for extension type_name
-	180, // [180:180] is the sub-list for extension extendee
-	0,   // [0:180] is the sub-list for field type_name
+	0,   // 0: futu.gateway.catalog.v1.GetGlobalStateResponse.market_hk:type_name -> futu.gateway.catalog.v1.QotMarketState
+	0,   // 1: futu.gateway.catalog.v1.GetGlobalStateResponse.market_us:type_name -> futu.gateway.catalog.v1.QotMarketState
+	0,   // 2: futu.gateway.catalog.v1.GetGlobalStateResponse.market_sh:type_name -> futu.gateway.catalog.v1.QotMarketState
+	0,   // 3: futu.gateway.catalog.v1.GetGlobalStateResponse.market_sz:type_name -> futu.gateway.catalog.v1.QotMarketState
+	0,   // 4: futu.gateway.catalog.v1.GetGlobalStateResponse.market_hk_future:type_name -> futu.gateway.catalog.v1.QotMarketState
+	0,   // 5: futu.gateway.catalog.v1.GetGlobalStateResponse.market_us_future:type_name -> futu.gateway.catalog.v1.QotMarketState
+	0,   // 6: futu.gateway.catalog.v1.GetGlobalStateResponse.market_sg_future:type_name -> futu.gateway.catalog.v1.QotMarketState
+	0,   // 7: futu.gateway.catalog.v1.GetGlobalStateResponse.market_jp_future:type_name -> futu.gateway.catalog.v1.QotMarketState
+	0,   // 8: futu.gateway.catalog.v1.GetGlobalStateResponse.market_sg:type_name -> futu.gateway.catalog.v1.QotMarketState
+	0,   // 9: futu.gateway.catalog.v1.GetGlobalStateResponse.market_my:type_name -> futu.gateway.catalog.v1.QotMarketState
+	0,   // 10: futu.gateway.catalog.v1.GetGlobalStateResponse.market_jp:type_name -> futu.gateway.catalog.v1.QotMarketState
+	61,  // 11: futu.gateway.catalog.v1.GetGlobalStateResponse.program_status:type_name -> futu.gateway.catalog.v1.ProgramStatus
+	1,   // 12: futu.gateway.catalog.v1.ProgramStatus.type:type_name -> futu.gateway.catalog.v1.ProgramStatusType
+	63,  // 13: futu.gateway.catalog.v1.GetMarketStateRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
+	64,  // 14: futu.gateway.catalog.v1.GetMarketStateRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	2,   // 15: futu.gateway.catalog.v1.QotHeader.security_firm:type_name -> futu.gateway.catalog.v1.SecurityFirm
+	66,  // 16: futu.gateway.catalog.v1.GetMarketStateResponse.market_info_list:type_name -> futu.gateway.catalog.v1.GetMarketStateMarketInfo
+	63,  // 17: futu.gateway.catalog.v1.GetMarketStateMarketInfo.security:type_name -> futu.gateway.catalog.v1.Security
+	0,   // 18: futu.gateway.catalog.v1.GetMarketStateMarketInfo.market_state:type_name -> futu.gateway.catalog.v1.QotMarketState
+	3,   // 19: futu.gateway.catalog.v1.GetKLRequest.rehab_type:type_name -> futu.gateway.catalog.v1.RehabType
+	4,   // 20: futu.gateway.catalog.v1.GetKLRequest.kl_type:type_name -> futu.gateway.catalog.v1.KLType
+	63,  // 21: futu.gateway.catalog.v1.GetKLRequest.security:type_name -> futu.gateway.catalog.v1.Security
+	64,  // 22: futu.gateway.catalog.v1.GetKLRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	63,  // 23: futu.gateway.catalog.v1.GetKLResponse.security:type_name -> futu.gateway.catalog.v1.Security
+	69,  // 24: futu.gateway.catalog.v1.GetKLResponse.kl_list:type_name -> futu.gateway.catalog.v1.KLine
+	3,   // 25: futu.gateway.catalog.v1.RequestHistoryKLRequest.rehab_type:type_name -> futu.gateway.catalog.v1.RehabType
+	4,   // 26: futu.gateway.catalog.v1.RequestHistoryKLRequest.kl_type:type_name -> futu.gateway.catalog.v1.KLType
+	63,  // 27: futu.gateway.catalog.v1.RequestHistoryKLRequest.security:type_name -> futu.gateway.catalog.v1.Security
+	64,  // 28: futu.gateway.catalog.v1.RequestHistoryKLRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	63,  // 29: futu.gateway.catalog.v1.RequestHistoryKLResponse.security:type_name -> futu.gateway.catalog.v1.Security
+	69,  // 30: futu.gateway.catalog.v1.RequestHistoryKLResponse.kl_list:type_name -> futu.gateway.catalog.v1.KLine
+	64,  // 31: futu.gateway.catalog.v1.RequestHistoryKLQuotaRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	74,  // 32: futu.gateway.catalog.v1.RequestHistoryKLQuotaResponse.detail_list:type_name -> futu.gateway.catalog.v1.RequestHistoryKLQuotaDetailItem
+	63,  // 33: futu.gateway.catalog.v1.RequestHistoryKLQuotaDetailItem.security:type_name -> futu.gateway.catalog.v1.Security
+	63,  // 34: futu.gateway.catalog.v1.RequestRehabRequest.security:type_name -> futu.gateway.catalog.v1.Security
+	64,  // 35: futu.gateway.catalog.v1.RequestRehabRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	77,  // 36: futu.gateway.catalog.v1.RequestRehabResponse.rehab_list:type_name -> futu.gateway.catalog.v1.Rehab
+	63,  // 37: futu.gateway.catalog.v1.GetOrderBookRequest.security:type_name -> futu.gateway.catalog.v1.Security
+	5,   // 38: futu.gateway.catalog.v1.GetOrderBookRequest.order_book_type:type_name -> futu.gateway.catalog.v1.OrderBookType
+	64,  // 39: futu.gateway.catalog.v1.GetOrderBookRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	63,  // 40: futu.gateway.catalog.v1.GetOrderBookResponse.security:type_name -> futu.gateway.catalog.v1.Security
+	80,  // 41: futu.gateway.catalog.v1.GetOrderBookResponse.order_book_ask_list:type_name -> futu.gateway.catalog.v1.OrderBook
+	80,  // 42: futu.gateway.catalog.v1.GetOrderBookResponse.order_book_bid_list:type_name -> futu.gateway.catalog.v1.OrderBook
+	5,   // 43: futu.gateway.catalog.v1.GetOrderBookResponse.order_book_type:type_name -> futu.gateway.catalog.v1.OrderBookType
+	81,  // 44: futu.gateway.catalog.v1.OrderBook.detail_list:type_name -> futu.gateway.catalog.v1.OrderBookDetail
+	63,  // 45: futu.gateway.catalog.v1.GetTickerRequest.security:type_name -> futu.gateway.catalog.v1.Security
+	64,  // 46: futu.gateway.catalog.v1.GetTickerRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	63,  // 47: futu.gateway.catalog.v1.GetTickerResponse.security:type_name -> futu.gateway.catalog.v1.Security
+	84,  // 48: futu.gateway.catalog.v1.GetTickerResponse.ticker_list:type_name -> futu.gateway.catalog.v1.Ticker
+	6,   // 49: futu.gateway.catalog.v1.Ticker.dir:type_name -> futu.gateway.catalog.v1.TickerDirection
+	7,   // 50: futu.gateway.catalog.v1.Ticker.type:type_name -> futu.gateway.catalog.v1.TickerType
+	63,  // 51: futu.gateway.catalog.v1.GetRTRequest.security:type_name -> futu.gateway.catalog.v1.Security
+	64,  // 52: futu.gateway.catalog.v1.GetRTRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	63,  // 53: futu.gateway.catalog.v1.GetRTResponse.security:type_name -> futu.gateway.catalog.v1.Security
+	87,  // 54: futu.gateway.catalog.v1.GetRTResponse.rt_list:type_name -> futu.gateway.catalog.v1.TimeShare
+	63,  // 55: futu.gateway.catalog.v1.GetBrokerRequest.security:type_name -> futu.gateway.catalog.v1.Security
+	64,  // 56: futu.gateway.catalog.v1.GetBrokerRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	63,  // 57: futu.gateway.catalog.v1.GetBrokerResponse.security:type_name -> futu.gateway.catalog.v1.Security
+	90,  // 58: futu.gateway.catalog.v1.GetBrokerResponse.broker_ask_list:type_name -> futu.gateway.catalog.v1.Broker
+	90,  // 59: futu.gateway.catalog.v1.GetBrokerResponse.broker_bid_list:type_name -> futu.gateway.catalog.v1.Broker
+	63,  // 60: futu.gateway.catalog.v1.GetSecuritySnapshotRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
+	64,  // 61: futu.gateway.catalog.v1.GetSecuritySnapshotRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	93,  // 62: futu.gateway.catalog.v1.GetSecuritySnapshotResponse.snapshot_list:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot
+	94,  // 63: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.basic:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotSnapshotBasicData
+	96,  // 64: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.equity_ex_data:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotEquitySnapshotExData
+	97,  // 65: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.warrant_ex_data:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotWarrantSnapshotExData
+	98,  // 66: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.option_ex_data:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotOptionSnapshotExData
+	99,  // 67: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.index_ex_data:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotIndexSnapshotExData
+	100, // 68: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.plate_ex_data:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotPlateSnapshotExData
+	101, // 69: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.future_ex_data:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotFutureSnapshotExData
+	102, // 70: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.trust_ex_data:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotTrustSnapshotExData
+	63,  // 71: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshotBasicData.security:type_name -> futu.gateway.catalog.v1.Security
+	8,   // 72: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshotBasicData.type:type_name -> futu.gateway.catalog.v1.SecurityType
+	95,  // 73: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshotBasicData.pre_market:type_name -> futu.gateway.catalog.v1.PreAfterMarketData
+	95,  // 74: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshotBasicData.after_market:type_name -> futu.gateway.catalog.v1.PreAfterMarketData
+	9,   // 75: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshotBasicData.sec_status:type_name -> futu.gateway.catalog.v1.SecurityStatus
+	95,  // 76: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshotBasicData.overnight:type_name -> futu.gateway.catalog.v1.PreAfterMarketData
+	10,  // 77: futu.gateway.catalog.v1.GetSecuritySnapshotWarrantSnapshotExData.warrant_type:type_name -> futu.gateway.catalog.v1.WarrantType
+	63,  // 78: futu.gateway.catalog.v1.GetSecuritySnapshotWarrantSnapshotExData.owner:type_name -> futu.gateway.catalog.v1.Security
+	11,  // 79: futu.gateway.catalog.v1.GetSecuritySnapshotWarrantSnapshotExData.in_line_price_status:type_name -> futu.gateway.catalog.v1.PriceType
+	12,  // 80: futu.gateway.catalog.v1.GetSecuritySnapshotOptionSnapshotExData.type:type_name -> futu.gateway.catalog.v1.OptionType
+	63,  // 81: futu.gateway.catalog.v1.GetSecuritySnapshotOptionSnapshotExData.owner:type_name -> futu.gateway.catalog.v1.Security
+	13,  // 82: futu.gateway.catalog.v1.GetSecuritySnapshotOptionSnapshotExData.index_option_type:type_name -> futu.gateway.catalog.v1.IndexOptionType
+	14,  // 83: futu.gateway.catalog.v1.GetSecuritySnapshotOptionSnapshotExData.option_area_type:type_name -> futu.gateway.catalog.v1.OptionAreaType
+	15,  // 84: futu.gateway.catalog.v1.GetSecuritySnapshotTrustSnapshotExData.asset_class:type_name -> futu.gateway.catalog.v1.AssetClass
+	63,  // 85: futu.gateway.catalog.v1.RequestTradeDateRequest.security:type_name -> futu.gateway.catalog.v1.Security
+	64,  // 86: futu.gateway.catalog.v1.RequestTradeDateRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	105, // 87: futu.gateway.catalog.v1.RequestTradeDateResponse.trade_date_list:type_name -> futu.gateway.catalog.v1.RequestTradeDateTradeDate
+	16,  // 88: futu.gateway.catalog.v1.RequestTradeDateTradeDate.trade_date_type:type_name -> futu.gateway.catalog.v1.TradeDateType
+	63,  // 89: futu.gateway.catalog.v1.GetSuspendRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
+	64,  // 90: futu.gateway.catalog.v1.GetSuspendRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	108, // 91: futu.gateway.catalog.v1.GetSuspendResponse.security_suspend_list:type_name -> futu.gateway.catalog.v1.GetSuspendSecuritySuspend
+	63,  // 92: futu.gateway.catalog.v1.GetSuspendSecuritySuspend.security:type_name -> futu.gateway.catalog.v1.Security
+	109, // 93: futu.gateway.catalog.v1.GetSuspendSecuritySuspend.suspend_list:type_name -> futu.gateway.catalog.v1.GetSuspendSuspend
+	17,  // 94: futu.gateway.catalog.v1.GetPlateSetRequest.market:type_name -> futu.gateway.catalog.v1.QotMarket
+	18,  // 95: futu.gateway.catalog.v1.GetPlateSetRequest.plate_set_type:type_name -> futu.gateway.catalog.v1.PlateSetType
+	64,  // 96: futu.gateway.catalog.v1.GetPlateSetRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	112, // 97: futu.gateway.catalog.v1.GetPlateSetResponse.plate_info_list:type_name -> futu.gateway.catalog.v1.PlateInfo
+	63,  // 98: futu.gateway.catalog.v1.PlateInfo.plate:type_name -> futu.gateway.catalog.v1.Security
+	18,  // 99: futu.gateway.catalog.v1.PlateInfo.plate_type:type_name -> futu.gateway.catalog.v1.PlateSetType
+	63,  // 100: futu.gateway.catalog.v1.GetPlateSecurityRequest.plate:type_name -> futu.gateway.catalog.v1.Security
+	19,  // 101: futu.gateway.catalog.v1.GetPlateSecurityRequest.sort_field:type_name -> futu.gateway.catalog.v1.SortField
+	64,  // 102: futu.gateway.catalog.v1.GetPlateSecurityRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	115, // 103: futu.gateway.catalog.v1.GetPlateSecurityResponse.static_info_list:type_name -> futu.gateway.catalog.v1.SecurityStaticInfo
+	116, // 104: futu.gateway.catalog.v1.SecurityStaticInfo.basic:type_name -> futu.gateway.catalog.v1.SecurityStaticBasic
+	117, // 105: futu.gateway.catalog.v1.SecurityStaticInfo.warrant_ex_data:type_name -> futu.gateway.catalog.v1.WarrantStaticExData
+	118, // 106: futu.gateway.catalog.v1.SecurityStaticInfo.option_ex_data:type_name -> futu.gateway.catalog.v1.OptionStaticExData
+	119, // 107: futu.gateway.catalog.v1.SecurityStaticInfo.future_ex_data:type_name -> futu.gateway.catalog.v1.FutureStaticExData
+	63,  // 108: futu.gateway.catalog.v1.SecurityStaticBasic.security:type_name -> futu.gateway.catalog.v1.Security
+	8,   // 109: futu.gateway.catalog.v1.SecurityStaticBasic.sec_type:type_name -> futu.gateway.catalog.v1.SecurityType
+	20,  // 110: futu.gateway.catalog.v1.SecurityStaticBasic.exch_type:type_name -> futu.gateway.catalog.v1.ExchType
+	10,  // 111: futu.gateway.catalog.v1.WarrantStaticExData.type:type_name -> futu.gateway.catalog.v1.WarrantType
+	63,  // 112: futu.gateway.catalog.v1.WarrantStaticExData.owner:type_name -> futu.gateway.catalog.v1.Security
+	12,  // 113: futu.gateway.catalog.v1.OptionStaticExData.type:type_name -> futu.gateway.catalog.v1.OptionType
+	63,  // 114: futu.gateway.catalog.v1.OptionStaticExData.owner:type_name -> futu.gateway.catalog.v1.Security
+	13,  // 115: futu.gateway.catalog.v1.OptionStaticExData.index_option_type:type_name -> futu.gateway.catalog.v1.IndexOptionType
+	21,  // 116: futu.gateway.catalog.v1.OptionStaticExData.expiration_cycle:type_name -> futu.gateway.catalog.v1.ExpirationCycle
+	22,  // 117: futu.gateway.catalog.v1.OptionStaticExData.option_standard_type:type_name -> futu.gateway.catalog.v1.OptionStandardType
+	23,  // 118: futu.gateway.catalog.v1.OptionStaticExData.option_settlement_mode:type_name -> futu.gateway.catalog.v1.OptionSettlementMode
+	63,  // 119: futu.gateway.catalog.v1.GetOwnerPlateRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
+	64,  // 120: futu.gateway.catalog.v1.GetOwnerPlateRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	122, // 121: futu.gateway.catalog.v1.GetOwnerPlateResponse.owner_plate_list:type_name -> futu.gateway.catalog.v1.GetOwnerPlateSecurityOwnerPlate
+	63,  // 122: futu.gateway.catalog.v1.GetOwnerPlateSecurityOwnerPlate.security:type_name -> futu.gateway.catalog.v1.Security
+	112, // 123: futu.gateway.catalog.v1.GetOwnerPlateSecurityOwnerPlate.plate_info_list:type_name -> futu.gateway.catalog.v1.PlateInfo
+	63,  // 124: futu.gateway.catalog.v1.GetReferenceRequest.security:type_name -> futu.gateway.catalog.v1.Security
+	24,  // 125: futu.gateway.catalog.v1.GetReferenceRequest.reference_type:type_name -> futu.gateway.catalog.v1.GetReferenceReferenceType
+	64,  // 126: futu.gateway.catalog.v1.GetReferenceRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	115, // 127: futu.gateway.catalog.v1.GetReferenceResponse.static_info_list:type_name -> futu.gateway.catalog.v1.SecurityStaticInfo
+	63,  // 128: futu.gateway.catalog.v1.GetHoldingChangeListRequest.security:type_name -> futu.gateway.catalog.v1.Security
+	64,  // 129: futu.gateway.catalog.v1.GetHoldingChangeListRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	63,  // 130: futu.gateway.catalog.v1.GetHoldingChangeListResponse.security:type_name -> futu.gateway.catalog.v1.Security
+	127, // 131: futu.gateway.catalog.v1.GetHoldingChangeListResponse.holding_change_list:type_name -> futu.gateway.catalog.v1.ShareHoldingChange
+	63,  // 132: futu.gateway.catalog.v1.GetOptionChainRequest.owner:type_name -> futu.gateway.catalog.v1.Security
+	13,  // 133: futu.gateway.catalog.v1.GetOptionChainRequest.index_option_type:type_name -> futu.gateway.catalog.v1.IndexOptionType
+	12,  // 134: futu.gateway.catalog.v1.GetOptionChainRequest.type:type_name -> futu.gateway.catalog.v1.OptionType
+	25,  // 135: futu.gateway.catalog.v1.GetOptionChainRequest.condition:type_name -> futu.gateway.catalog.v1.GetOptionChainOptionCondType
+	129, // 136: futu.gateway.catalog.v1.GetOptionChainRequest.data_filter:type_name -> futu.gateway.catalog.v1.GetOptionChainDataFilter
+	64,  // 137: futu.gateway.catalog.v1.GetOptionChainRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	131, // 138: futu.gateway.catalog.v1.GetOptionChainResponse.option_chain:type_name -> futu.gateway.catalog.v1.GetOptionChainOptionChain
+	132, // 139: futu.gateway.catalog.v1.GetOptionChainOptionChain.option:type_name -> futu.gateway.catalog.v1.GetOptionChainOptionItem
+	115, // 140: futu.gateway.catalog.v1.GetOptionChainOptionItem.call:type_name -> futu.gateway.catalog.v1.SecurityStaticInfo
+	115, // 141: futu.gateway.catalog.v1.GetOptionChainOptionItem.put:type_name -> futu.gateway.catalog.v1.SecurityStaticInfo
+	63,  // 142: futu.gateway.catalog.v1.GetOptionExpirationDateRequest.owner:type_name -> futu.gateway.catalog.v1.Security
+	13,  // 143: futu.gateway.catalog.v1.GetOptionExpirationDateRequest.index_option_type:type_name -> futu.gateway.catalog.v1.IndexOptionType
+	64,  // 144: futu.gateway.catalog.v1.GetOptionExpirationDateRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	135, // 145: futu.gateway.catalog.v1.GetOptionExpirationDateResponse.date_list:type_name -> futu.gateway.catalog.v1.GetOptionExpirationDateOptionExpirationDate
+	21,  // 146: futu.gateway.catalog.v1.GetOptionExpirationDateOptionExpirationDate.cycle:type_name -> futu.gateway.catalog.v1.ExpirationCycle
+	19,  // 147: futu.gateway.catalog.v1.GetWarrantRequest.sort_field:type_name -> futu.gateway.catalog.v1.SortField
+	63,  // 148: futu.gateway.catalog.v1.GetWarrantRequest.owner:type_name -> futu.gateway.catalog.v1.Security
+	10,  // 149: futu.gateway.catalog.v1.GetWarrantRequest.type_list:type_name -> futu.gateway.catalog.v1.WarrantType
+	26,  // 150: futu.gateway.catalog.v1.GetWarrantRequest.issuer_list:type_name -> futu.gateway.catalog.v1.Issuer
+	27,  // 151: futu.gateway.catalog.v1.GetWarrantRequest.ipo_period:type_name -> futu.gateway.catalog.v1.IpoPeriod
+	11,  // 152: futu.gateway.catalog.v1.GetWarrantRequest.price_type:type_name -> futu.gateway.catalog.v1.PriceType
+	28,  // 153: futu.gateway.catalog.v1.GetWarrantRequest.status:type_name -> futu.gateway.catalog.v1.WarrantStatus
+	64,  // 154: futu.gateway.catalog.v1.GetWarrantRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	138, // 155: futu.gateway.catalog.v1.GetWarrantResponse.warrant_data_list:type_name -> futu.gateway.catalog.v1.GetWarrantWarrantData
+	63,  // 156: futu.gateway.catalog.v1.GetWarrantWarrantData.stock:type_name -> futu.gateway.catalog.v1.Security
+	63,  // 157: futu.gateway.catalog.v1.GetWarrantWarrantData.owner:type_name -> futu.gateway.catalog.v1.Security
+	10,  // 158: futu.gateway.catalog.v1.GetWarrantWarrantData.type:type_name -> futu.gateway.catalog.v1.WarrantType
+	26,  // 159: futu.gateway.catalog.v1.GetWarrantWarrantData.issuer:type_name -> futu.gateway.catalog.v1.Issuer
+	28,  // 160: futu.gateway.catalog.v1.GetWarrantWarrantData.status:type_name -> futu.gateway.catalog.v1.WarrantStatus
+	11,  // 161: futu.gateway.catalog.v1.GetWarrantWarrantData.in_line_price_status:type_name -> futu.gateway.catalog.v1.PriceType
+	63,  // 162: futu.gateway.catalog.v1.GetCapitalFlowRequest.security:type_name -> futu.gateway.catalog.v1.Security
+	29,  // 163: futu.gateway.catalog.v1.GetCapitalFlowRequest.period_type:type_name -> futu.gateway.catalog.v1.PeriodType
+	64,  // 164: futu.gateway.catalog.v1.GetCapitalFlowRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	141, // 165: futu.gateway.catalog.v1.GetCapitalFlowResponse.flow_item_list:type_name -> futu.gateway.catalog.v1.GetCapitalFlowCapitalFlowItem
+	63,  // 166: futu.gateway.catalog.v1.GetCapitalDistributionRequest.security:type_name -> futu.gateway.catalog.v1.Security
+	64,  // 167: futu.gateway.catalog.v1.GetCapitalDistributionRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	17,  // 168: futu.gateway.catalog.v1.StockFilterRequest.market:type_name -> futu.gateway.catalog.v1.QotMarket
+	63,  // 169: futu.gateway.catalog.v1.StockFilterRequest.plate:type_name -> futu.gateway.catalog.v1.Security
+	145, // 170: futu.gateway.catalog.v1.StockFilterRequest.base_filter_list:type_name -> futu.gateway.catalog.v1.StockFilterBaseFilter
+	146, // 171: futu.gateway.catalog.v1.StockFilterRequest.accumulate_filter_list:type_name -> futu.gateway.catalog.v1.StockFilterAccumulateFilter
+	147, // 172: futu.gateway.catalog.v1.StockFilterRequest.financial_filter_list:type_name -> futu.gateway.catalog.v1.StockFilterFinancialFilter
+	148, // 173: futu.gateway.catalog.v1.StockFilterRequest.pattern_filter_list:type_name -> futu.gateway.catalog.v1.StockFilterPatternFilter
+	149, // 174: futu.gateway.catalog.v1.StockFilterRequest.custom_indicator_filter_list:type_name -> futu.gateway.catalog.v1.StockFilterCustomIndicatorFilter
+	64,  // 175: futu.gateway.catalog.v1.StockFilterRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	30,  // 176: futu.gateway.catalog.v1.StockFilterBaseFilter.field_name:type_name -> futu.gateway.catalog.v1.StockFilterStockField
+	31,  // 177: futu.gateway.catalog.v1.StockFilterBaseFilter.sort_dir:type_name -> futu.gateway.catalog.v1.StockFilterSortDir
+	32,  // 178: futu.gateway.catalog.v1.StockFilterAccumulateFilter.field_name:type_name -> futu.gateway.catalog.v1.StockFilterAccumulateField
+	31,  // 179: futu.gateway.catalog.v1.StockFilterAccumulateFilter.sort_dir:type_name -> futu.gateway.catalog.v1.StockFilterSortDir
+	33,  // 180: futu.gateway.catalog.v1.StockFilterFinancialFilter.field_name:type_name -> futu.gateway.catalog.v1.StockFilterFinancialField
+	31,  // 181: futu.gateway.catalog.v1.StockFilterFinancialFilter.sort_dir:type_name -> futu.gateway.catalog.v1.StockFilterSortDir
+	34,  // 182: futu.gateway.catalog.v1.StockFilterFinancialFilter.quarter:type_name -> futu.gateway.catalog.v1.StockFilterFinancialQuarter
+	35,  // 183: futu.gateway.catalog.v1.StockFilterPatternFilter.field_name:type_name -> futu.gateway.catalog.v1.StockFilterPatternField
+	4,   // 184: futu.gateway.catalog.v1.StockFilterPatternFilter.kl_type:type_name -> futu.gateway.catalog.v1.KLType
+	36,  // 185: futu.gateway.catalog.v1.StockFilterCustomIndicatorFilter.first_field_name:type_name -> futu.gateway.catalog.v1.StockFilterCustomIndicatorField
+	36,  // 186: futu.gateway.catalog.v1.StockFilterCustomIndicatorFilter.second_field_name:type_name -> futu.gateway.catalog.v1.StockFilterCustomIndicatorField
+	37,  // 187: futu.gateway.catalog.v1.StockFilterCustomIndicatorFilter.relative_position:type_name -> futu.gateway.catalog.v1.StockFilterRelativePosition
+	4,   // 188: futu.gateway.catalog.v1.StockFilterCustomIndicatorFilter.kl_type:type_name -> futu.gateway.catalog.v1.KLType
+	151, // 189: futu.gateway.catalog.v1.StockFilterResponse.data_list:type_name -> futu.gateway.catalog.v1.StockFilterStockData
+	63,  // 190: futu.gateway.catalog.v1.StockFilterStockData.security:type_name -> futu.gateway.catalog.v1.Security
+	152, // 191: futu.gateway.catalog.v1.StockFilterStockData.base_data_list:type_name -> futu.gateway.catalog.v1.StockFilterBaseData
+	153, // 192: futu.gateway.catalog.v1.StockFilterStockData.accumulate_data_list:type_name -> futu.gateway.catalog.v1.StockFilterAccumulateData
+	154, // 193: futu.gateway.catalog.v1.StockFilterStockData.financial_data_list:type_name -> futu.gateway.catalog.v1.StockFilterFinancialData
+	155, // 194: futu.gateway.catalog.v1.StockFilterStockData.custom_indicator_data_list:type_name -> futu.gateway.catalog.v1.StockFilterCustomIndicatorData
+	30,  // 195: futu.gateway.catalog.v1.StockFilterBaseData.field_name:type_name -> futu.gateway.catalog.v1.StockFilterStockField
+	32,  // 196: futu.gateway.catalog.v1.StockFilterAccumulateData.field_name:type_name -> futu.gateway.catalog.v1.StockFilterAccumulateField
+	33,  // 197: futu.gateway.catalog.v1.StockFilterFinancialData.field_name:type_name -> futu.gateway.catalog.v1.StockFilterFinancialField
+	34,  // 198: futu.gateway.catalog.v1.StockFilterFinancialData.quarter:type_name -> futu.gateway.catalog.v1.StockFilterFinancialQuarter
+	36,  // 199: futu.gateway.catalog.v1.StockFilterCustomIndicatorData.field_name:type_name -> futu.gateway.catalog.v1.StockFilterCustomIndicatorField
+	4,   // 200: futu.gateway.catalog.v1.StockFilterCustomIndicatorData.kl_type:type_name -> futu.gateway.catalog.v1.KLType
+	63,  // 201: futu.gateway.catalog.v1.GetCodeChangeRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
+	157, // 202: futu.gateway.catalog.v1.GetCodeChangeRequest.time_filter_list:type_name -> futu.gateway.catalog.v1.GetCodeChangeTimeFilter
+	39,  // 203: futu.gateway.catalog.v1.GetCodeChangeRequest.type_list:type_name -> futu.gateway.catalog.v1.GetCodeChangeCodeChangeType
+	64,  // 204: futu.gateway.catalog.v1.GetCodeChangeRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	38,  // 205: futu.gateway.catalog.v1.GetCodeChangeTimeFilter.type:type_name -> futu.gateway.catalog.v1.GetCodeChangeTimeFilterType
+	159, // 206: futu.gateway.catalog.v1.GetCodeChangeResponse.code_change_list:type_name -> futu.gateway.catalog.v1.GetCodeChangeCodeChangeInfo
+	39,  // 207: futu.gateway.catalog.v1.GetCodeChangeCodeChangeInfo.type:type_name -> futu.gateway.catalog.v1.GetCodeChangeCodeChangeType
+	63,  // 208: futu.gateway.catalog.v1.GetCodeChangeCodeChangeInfo.security:type_name -> futu.gateway.catalog.v1.Security
+	63,  // 209: futu.gateway.catalog.v1.GetCodeChangeCodeChangeInfo.related_security:type_name -> futu.gateway.catalog.v1.Security
+	17,  // 210: futu.gateway.catalog.v1.GetIpoListRequest.market:type_name -> futu.gateway.catalog.v1.QotMarket
+	64,  // 211: futu.gateway.catalog.v1.GetIpoListRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	162, // 212: futu.gateway.catalog.v1.GetIpoListResponse.ipo_list:type_name -> futu.gateway.catalog.v1.GetIpoListIpoData
+	163, // 213: futu.gateway.catalog.v1.GetIpoListIpoData.basic:type_name -> futu.gateway.catalog.v1.GetIpoListBasicIpoData
+	164, // 214: futu.gateway.catalog.v1.GetIpoListIpoData.cn_ex_data:type_name -> futu.gateway.catalog.v1.GetIpoListCNIpoExData
+	166, // 215: futu.gateway.catalog.v1.GetIpoListIpoData.hk_ex_data:type_name -> futu.gateway.catalog.v1.GetIpoListHKIpoExData
+	167, // 216: futu.gateway.catalog.v1.GetIpoListIpoData.us_ex_data:type_name -> futu.gateway.catalog.v1.GetIpoListUSIpoExData
+	168, // 217: futu.gateway.catalog.v1.GetIpoListIpoData.sg_ex_data:type_name -> futu.gateway.catalog.v1.GetIpoListSGIpoExData
+	169, // 218: futu.gateway.catalog.v1.GetIpoListIpoData.my_ex_data:type_name -> futu.gateway.catalog.v1.GetIpoListMYIpoExData
+	170, // 219: futu.gateway.catalog.v1.GetIpoListIpoData.jp_ex_data:type_name -> futu.gateway.catalog.v1.GetIpoListJPIpoExData
+	63,  // 220: futu.gateway.catalog.v1.GetIpoListBasicIpoData.security:type_name -> futu.gateway.catalog.v1.Security
+	165, // 221: futu.gateway.catalog.v1.GetIpoListCNIpoExData.winning_num_data:type_name -> futu.gateway.catalog.v1.GetIpoListWinningNumData
+	171, // 222: futu.gateway.catalog.v1.GetIpoListJPIpoExData.etf_info:type_name -> futu.gateway.catalog.v1.GetIpoListJPETFBriefInfo
+	63,  // 223: futu.gateway.catalog.v1.GetFutureInfoRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
+	64,  // 224: futu.gateway.catalog.v1.GetFutureInfoRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	174, // 225: futu.gateway.catalog.v1.GetFutureInfoResponse.future_info_list:type_name -> futu.gateway.catalog.v1.GetFutureInfoFutureInfo
+	63,  // 226: futu.gateway.catalog.v1.GetFutureInfoFutureInfo.security:type_name -> futu.gateway.catalog.v1.Security
+	63,  // 227: futu.gateway.catalog.v1.GetFutureInfoFutureInfo.owner:type_name -> futu.gateway.catalog.v1.Security
+	175, // 228: futu.gateway.catalog.v1.GetFutureInfoFutureInfo.trade_time:type_name -> futu.gateway.catalog.v1.GetFutureInfoTradeTime
+	63,  // 229: futu.gateway.catalog.v1.GetFutureInfoFutureInfo.origin:type_name -> futu.gateway.catalog.v1.Security
+	40,  // 230: futu.gateway.catalog.v1.GetUserSecurityGroupRequest.group_type:type_name -> futu.gateway.catalog.v1.GetUserSecurityGroupGroupType
+	64,  // 231: futu.gateway.catalog.v1.GetUserSecurityGroupRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	178, // 232: futu.gateway.catalog.v1.GetUserSecurityGroupResponse.group_list:type_name -> futu.gateway.catalog.v1.GetUserSecurityGroupGroupData
+	40,  // 233: futu.gateway.catalog.v1.GetUserSecurityGroupGroupData.group_type:type_name -> futu.gateway.catalog.v1.GetUserSecurityGroupGroupType
+	64,  // 234: futu.gateway.catalog.v1.GetUserSecurityRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	115, // 235: futu.gateway.catalog.v1.GetUserSecurityResponse.static_info_list:type_name -> futu.gateway.catalog.v1.SecurityStaticInfo
+	63,  // 236: futu.gateway.catalog.v1.GetPriceReminderRequest.security:type_name -> futu.gateway.catalog.v1.Security
+	17,  // 237: futu.gateway.catalog.v1.GetPriceReminderRequest.market:type_name -> futu.gateway.catalog.v1.QotMarket
+	64,  // 238: futu.gateway.catalog.v1.GetPriceReminderRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	183, // 239: futu.gateway.catalog.v1.GetPriceReminderResponse.price_reminder_list:type_name -> futu.gateway.catalog.v1.GetPriceReminderPriceReminder
+	63,  // 240: futu.gateway.catalog.v1.GetPriceReminderPriceReminder.security:type_name -> futu.gateway.catalog.v1.Security
+	184, // 241: futu.gateway.catalog.v1.GetPriceReminderPriceReminder.item_list:type_name -> futu.gateway.catalog.v1.GetPriceReminderPriceReminderItem
+	41,  // 242: futu.gateway.catalog.v1.GetPriceReminderPriceReminderItem.type:type_name -> futu.gateway.catalog.v1.PriceReminderType
+	42,  // 243: futu.gateway.catalog.v1.GetPriceReminderPriceReminderItem.freq:type_name -> futu.gateway.catalog.v1.PriceReminderFreq
+	43,  // 244: futu.gateway.catalog.v1.GetPriceReminderPriceReminderItem.reminder_session_list:type_name -> futu.gateway.catalog.v1.PriceReminderMarketStatus
+	186, // 245: futu.gateway.catalog.v1.GetMaxTrdQtysRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	47,  // 246: futu.gateway.catalog.v1.GetMaxTrdQtysRequest.order_type:type_name -> futu.gateway.catalog.v1.OrderType
+	48,  // 247: futu.gateway.catalog.v1.GetMaxTrdQtysRequest.sec_market:type_name -> futu.gateway.catalog.v1.TrdSecMarket
+	49,  // 248: futu.gateway.catalog.v1.GetMaxTrdQtysRequest.session:type_name -> futu.gateway.catalog.v1.Session
+	44,  // 249: futu.gateway.catalog.v1.TrdHeader.trd_env:type_name -> futu.gateway.catalog.v1.TrdEnv
+	45,  // 250: futu.gateway.catalog.v1.TrdHeader.trd_market:type_name -> futu.gateway.catalog.v1.TrdMarket
+	46,  // 251: futu.gateway.catalog.v1.TrdHeader.jp_acc_type:type_name -> futu.gateway.catalog.v1.TrdSubAccType
+	186, // 252: futu.gateway.catalog.v1.GetMaxTrdQtysResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	188, // 253: futu.gateway.catalog.v1.GetMaxTrdQtysResponse.max_trd_qtys:type_name -> futu.gateway.catalog.v1.MaxTrdQtys
+	49,  // 254: futu.gateway.catalog.v1.MaxTrdQtys.session:type_name -> futu.gateway.catalog.v1.Session
+	186, // 255: futu.gateway.catalog.v1.GetHistoryOrderListRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	190, // 256: futu.gateway.catalog.v1.GetHistoryOrderListRequest.filter_conditions:type_name -> futu.gateway.catalog.v1.TrdFilterConditions
+	45,  // 257: futu.gateway.catalog.v1.TrdFilterConditions.filter_market:type_name -> futu.gateway.catalog.v1.TrdMarket
+	186, // 258: futu.gateway.catalog.v1.GetHistoryOrderListResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	192, // 259: futu.gateway.catalog.v1.GetHistoryOrderListResponse.order_list:type_name -> futu.gateway.catalog.v1.Order
+	50,  // 260: futu.gateway.catalog.v1.Order.trd_side:type_name -> futu.gateway.catalog.v1.TrdSide
+	47,  // 261: futu.gateway.catalog.v1.Order.order_type:type_name -> futu.gateway.catalog.v1.OrderType
+	51,  // 262: futu.gateway.catalog.v1.Order.order_status:type_name -> futu.gateway.catalog.v1.OrderStatus
+	48,  // 263: futu.gateway.catalog.v1.Order.sec_market:type_name -> futu.gateway.catalog.v1.TrdSecMarket
+	52,  // 264: futu.gateway.catalog.v1.Order.time_in_force:type_name -> futu.gateway.catalog.v1.TimeInForce
+	53,  // 265: futu.gateway.catalog.v1.Order.trail_type:type_name -> futu.gateway.catalog.v1.TrailType
+	54,  // 266: futu.gateway.catalog.v1.Order.currency:type_name -> futu.gateway.catalog.v1.Currency
+	45,  // 267: futu.gateway.catalog.v1.Order.trd_market:type_name -> futu.gateway.catalog.v1.TrdMarket
+	49,  // 268: futu.gateway.catalog.v1.Order.session:type_name -> futu.gateway.catalog.v1.Session
+	46,  // 269: futu.gateway.catalog.v1.Order.jp_acc_type:type_name -> futu.gateway.catalog.v1.TrdSubAccType
+	55,  // 270: futu.gateway.catalog.v1.Order.strategy_type:type_name -> futu.gateway.catalog.v1.OptionStrategyType
+	193, // 271: futu.gateway.catalog.v1.Order.combo_legs:type_name -> futu.gateway.catalog.v1.ComboLeg
+	63,  // 272: futu.gateway.catalog.v1.ComboLeg.security:type_name -> futu.gateway.catalog.v1.Security
+	50,  // 273: futu.gateway.catalog.v1.ComboLeg.side:type_name -> futu.gateway.catalog.v1.TrdSide
+	56,  // 274: futu.gateway.catalog.v1.ComboLeg.pred_side:type_name -> futu.gateway.catalog.v1.PredSide
+	186, // 275: futu.gateway.catalog.v1.GetHistoryOrderFillListRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	190, // 276: futu.gateway.catalog.v1.GetHistoryOrderFillListRequest.filter_conditions:type_name -> futu.gateway.catalog.v1.TrdFilterConditions
+	186, // 277: futu.gateway.catalog.v1.GetHistoryOrderFillListResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	196, // 278: futu.gateway.catalog.v1.GetHistoryOrderFillListResponse.order_fill_list:type_name -> futu.gateway.catalog.v1.OrderFill
+	50,  // 279: futu.gateway.catalog.v1.OrderFill.trd_side:type_name -> futu.gateway.catalog.v1.TrdSide
+	48,  // 280: futu.gateway.catalog.v1.OrderFill.sec_market:type_name -> futu.gateway.catalog.v1.TrdSecMarket
+	57,  // 281: futu.gateway.catalog.v1.OrderFill.status:type_name -> futu.gateway.catalog.v1.OrderFillStatus
+	45,  // 282: futu.gateway.catalog.v1.OrderFill.trd_market:type_name -> futu.gateway.catalog.v1.TrdMarket
+	46,  // 283: futu.gateway.catalog.v1.OrderFill.jp_acc_type:type_name -> futu.gateway.catalog.v1.TrdSubAccType
+	186, // 284: futu.gateway.catalog.v1.GetMarginRatioRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	63,  // 285: futu.gateway.catalog.v1.GetMarginRatioRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
+	186, // 286: futu.gateway.catalog.v1.GetMarginRatioResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	199, // 287: futu.gateway.catalog.v1.GetMarginRatioResponse.margin_ratio_info_list:type_name -> futu.gateway.catalog.v1.GetMarginRatioMarginRatioInfo
+	63,  // 288: futu.gateway.catalog.v1.GetMarginRatioMarginRatioInfo.security:type_name -> futu.gateway.catalog.v1.Security
+	186, // 289: futu.gateway.catalog.v1.GetOrderFeeRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	186, // 290: futu.gateway.catalog.v1.GetOrderFeeResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	202, // 291: futu.gateway.catalog.v1.GetOrderFeeResponse.order_fee_list:type_name -> futu.gateway.catalog.v1.OrderFee
+	203, // 292: futu.gateway.catalog.v1.OrderFee.fee_list:type_name -> futu.gateway.catalog.v1.OrderFeeItem
+	186, // 293: futu.gateway.catalog.v1.FlowSummaryRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	58,  // 294: futu.gateway.catalog.v1.FlowSummaryRequest.cash_flow_direction:type_name -> futu.gateway.catalog.v1.FlowSummaryTrdCashFlowDirection
+	186, // 295: futu.gateway.catalog.v1.FlowSummaryResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	206, // 296: futu.gateway.catalog.v1.FlowSummaryResponse.flow_summary_info_list:type_name -> futu.gateway.catalog.v1.FlowSummaryFlowSummaryInfo
+	58,  // 297: futu.gateway.catalog.v1.FlowSummaryFlowSummaryInfo.cash_flow_direction:type_name -> futu.gateway.catalog.v1.FlowSummaryTrdCashFlowDirection
+	59,  // 298: futu.gateway.catalog.v1.QuoteCatalogService.GetGlobalState:input_type -> futu.gateway.catalog.v1.GetGlobalStateRequest
+	62,  // 299: futu.gateway.catalog.v1.QuoteCatalogService.GetMarketState:input_type -> futu.gateway.catalog.v1.GetMarketStateRequest
+	67,  // 300: futu.gateway.catalog.v1.QuoteCatalogService.GetKL:input_type -> futu.gateway.catalog.v1.GetKLRequest
+	70,  // 301: futu.gateway.catalog.v1.QuoteCatalogService.RequestHistoryKL:input_type -> futu.gateway.catalog.v1.RequestHistoryKLRequest
+	72,  // 302: futu.gateway.catalog.v1.QuoteCatalogService.RequestHistoryKLQuota:input_type -> futu.gateway.catalog.v1.RequestHistoryKLQuotaRequest
+	75,  // 303: futu.gateway.catalog.v1.QuoteCatalogService.RequestRehab:input_type -> futu.gateway.catalog.v1.RequestRehabRequest
+	78,  // 304: futu.gateway.catalog.v1.QuoteCatalogService.GetOrderBook:input_type -> futu.gateway.catalog.v1.GetOrderBookRequest
+	82,  // 305: futu.gateway.catalog.v1.QuoteCatalogService.GetTicker:input_type -> futu.gateway.catalog.v1.GetTickerRequest
+	85,  // 306: futu.gateway.catalog.v1.QuoteCatalogService.GetRT:input_type -> futu.gateway.catalog.v1.GetRTRequest
+	88,  // 307: futu.gateway.catalog.v1.QuoteCatalogService.GetBroker:input_type -> futu.gateway.catalog.v1.GetBrokerRequest
+	91,  // 308: futu.gateway.catalog.v1.QuoteCatalogService.GetSecuritySnapshot:input_type -> futu.gateway.catalog.v1.GetSecuritySnapshotRequest
+	103, // 309: futu.gateway.catalog.v1.QuoteCatalogService.RequestTradeDate:input_type -> futu.gateway.catalog.v1.RequestTradeDateRequest
+	106, // 310: futu.gateway.catalog.v1.QuoteCatalogService.GetSuspend:input_type -> futu.gateway.catalog.v1.GetSuspendRequest
+	110, // 311: futu.gateway.catalog.v1.QuoteCatalogService.GetPlateSet:input_type -> futu.gateway.catalog.v1.GetPlateSetRequest
+	113, // 312: futu.gateway.catalog.v1.QuoteCatalogService.GetPlateSecurity:input_type -> futu.gateway.catalog.v1.GetPlateSecurityRequest
+	120, // 313: futu.gateway.catalog.v1.QuoteCatalogService.GetOwnerPlate:input_type -> futu.gateway.catalog.v1.GetOwnerPlateRequest
+	123, // 314: futu.gateway.catalog.v1.QuoteCatalogService.GetReference:input_type -> futu.gateway.catalog.v1.GetReferenceRequest
+	125, // 315: futu.gateway.catalog.v1.QuoteCatalogService.GetHoldingChangeList:input_type -> futu.gateway.catalog.v1.GetHoldingChangeListRequest
+	128, // 316: futu.gateway.catalog.v1.QuoteCatalogService.GetOptionChain:input_type -> futu.gateway.catalog.v1.GetOptionChainRequest
+	133, // 317: futu.gateway.catalog.v1.QuoteCatalogService.GetOptionExpirationDate:input_type -> futu.gateway.catalog.v1.GetOptionExpirationDateRequest
+	136, // 318: futu.gateway.catalog.v1.QuoteCatalogService.GetWarrant:input_type -> futu.gateway.catalog.v1.GetWarrantRequest
+	139, // 319: futu.gateway.catalog.v1.QuoteCatalogService.GetCapitalFlow:input_type -> futu.gateway.catalog.v1.GetCapitalFlowRequest
+	142, // 320: futu.gateway.catalog.v1.QuoteCatalogService.GetCapitalDistribution:input_type -> futu.gateway.catalog.v1.GetCapitalDistributionRequest
+	144, // 321: futu.gateway.catalog.v1.QuoteCatalogService.StockFilter:input_type -> futu.gateway.catalog.v1.StockFilterRequest
+	156, // 322: futu.gateway.catalog.v1.QuoteCatalogService.GetCodeChange:input_type -> futu.gateway.catalog.v1.GetCodeChangeRequest
+	160, // 323: futu.gateway.catalog.v1.QuoteCatalogService.GetIpoList:input_type -> futu.gateway.catalog.v1.GetIpoListRequest
+	172, // 324: futu.gateway.catalog.v1.QuoteCatalogService.GetFutureInfo:input_type -> futu.gateway.catalog.v1.GetFutureInfoRequest
+	176, // 325: futu.gateway.catalog.v1.QuoteCatalogService.GetUserSecurityGroup:input_type -> futu.gateway.catalog.v1.GetUserSecurityGroupRequest
+	179, // 326: futu.gateway.catalog.v1.QuoteCatalogService.GetUserSecurity:input_type -> futu.gateway.catalog.v1.GetUserSecurityRequest
+	181, // 327: futu.gateway.catalog.v1.QuoteCatalogService.GetPriceReminder:input_type -> futu.gateway.catalog.v1.GetPriceReminderRequest
+	185, // 328: futu.gateway.catalog.v1.AccountCatalogService.GetMaxTrdQtys:input_type -> futu.gateway.catalog.v1.GetMaxTrdQtysRequest
+	189, // 329: futu.gateway.catalog.v1.AccountCatalogService.GetHistoryOrderList:input_type -> futu.gateway.catalog.v1.GetHistoryOrderListRequest
+	194, // 330: futu.gateway.catalog.v1.AccountCatalogService.GetHistoryOrderFillList:input_type -> futu.gateway.catalog.v1.GetHistoryOrderFillListRequest
+	197, // 331: futu.gateway.catalog.v1.AccountCatalogService.GetMarginRatio:input_type -> futu.gateway.catalog.v1.GetMarginRatioRequest
+	200, // 332: futu.gateway.catalog.v1.AccountCatalogService.GetOrderFee:input_type -> futu.gateway.catalog.v1.GetOrderFeeRequest
+	204, // 333: futu.gateway.catalog.v1.AccountCatalogService.FlowSummary:input_type -> futu.gateway.catalog.v1.FlowSummaryRequest
+	60,  // 334: futu.gateway.catalog.v1.QuoteCatalogService.GetGlobalState:output_type -> futu.gateway.catalog.v1.GetGlobalStateResponse
+	65,  // 335: futu.gateway.catalog.v1.QuoteCatalogService.GetMarketState:output_type -> futu.gateway.catalog.v1.GetMarketStateResponse
+	68,  // 336: futu.gateway.catalog.v1.QuoteCatalogService.GetKL:output_type -> futu.gateway.catalog.v1.GetKLResponse
+	71,  // 337: futu.gateway.catalog.v1.QuoteCatalogService.RequestHistoryKL:output_type -> futu.gateway.catalog.v1.RequestHistoryKLResponse
+	73,  // 338: futu.gateway.catalog.v1.QuoteCatalogService.RequestHistoryKLQuota:output_type -> futu.gateway.catalog.v1.RequestHistoryKLQuotaResponse
+	76,  // 339: futu.gateway.catalog.v1.QuoteCatalogService.RequestRehab:output_type -> futu.gateway.catalog.v1.RequestRehabResponse
+	79,  // 340: futu.gateway.catalog.v1.QuoteCatalogService.GetOrderBook:output_type -> futu.gateway.catalog.v1.GetOrderBookResponse
+	83,  // 341: futu.gateway.catalog.v1.QuoteCatalogService.GetTicker:output_type -> futu.gateway.catalog.v1.GetTickerResponse
+	86,  // 342: futu.gateway.catalog.v1.QuoteCatalogService.GetRT:output_type -> futu.gateway.catalog.v1.GetRTResponse
+	89,  // 343: futu.gateway.catalog.v1.QuoteCatalogService.GetBroker:output_type -> futu.gateway.catalog.v1.GetBrokerResponse
+	92,  // 344: futu.gateway.catalog.v1.QuoteCatalogService.GetSecuritySnapshot:output_type -> futu.gateway.catalog.v1.GetSecuritySnapshotResponse
+	104, // 345: futu.gateway.catalog.v1.QuoteCatalogService.RequestTradeDate:output_type -> futu.gateway.catalog.v1.RequestTradeDateResponse
+	107, // 346: futu.gateway.catalog.v1.QuoteCatalogService.GetSuspend:output_type -> futu.gateway.catalog.v1.GetSuspendResponse
+	111, // 347: futu.gateway.catalog.v1.QuoteCatalogService.GetPlateSet:output_type -> futu.gateway.catalog.v1.GetPlateSetResponse
+	114, // 348: futu.gateway.catalog.v1.QuoteCatalogService.GetPlateSecurity:output_type -> futu.gateway.catalog.v1.GetPlateSecurityResponse
+	121, // 349: futu.gateway.catalog.v1.QuoteCatalogService.GetOwnerPlate:output_type -> futu.gateway.catalog.v1.GetOwnerPlateResponse
+	124, // 350: futu.gateway.catalog.v1.QuoteCatalogService.GetReference:output_type -> futu.gateway.catalog.v1.GetReferenceResponse
+	126, // 351: futu.gateway.catalog.v1.QuoteCatalogService.GetHoldingChangeList:output_type -> futu.gateway.catalog.v1.GetHoldingChangeListResponse
+	130, // 352: futu.gateway.catalog.v1.QuoteCatalogService.GetOptionChain:output_type -> futu.gateway.catalog.v1.GetOptionChainResponse
+	134, // 353: futu.gateway.catalog.v1.QuoteCatalogService.GetOptionExpirationDate:output_type -> futu.gateway.catalog.v1.GetOptionExpirationDateResponse
+	137, // 354: futu.gateway.catalog.v1.QuoteCatalogService.GetWarrant:output_type -> futu.gateway.catalog.v1.GetWarrantResponse
+	140, // 355: futu.gateway.catalog.v1.QuoteCatalogService.GetCapitalFlow:output_type -> futu.gateway.catalog.v1.GetCapitalFlowResponse
+	143, // 356: futu.gateway.catalog.v1.QuoteCatalogService.GetCapitalDistribution:output_type -> futu.gateway.catalog.v1.GetCapitalDistributionResponse
+	150, // 357: futu.gateway.catalog.v1.QuoteCatalogService.StockFilter:output_type -> futu.gateway.catalog.v1.StockFilterResponse
+	158, // 358: futu.gateway.catalog.v1.QuoteCatalogService.GetCodeChange:output_type -> futu.gateway.catalog.v1.GetCodeChangeResponse
+	161, // 359: futu.gateway.catalog.v1.QuoteCatalogService.GetIpoList:output_type -> futu.gateway.catalog.v1.GetIpoListResponse
+	173, // 360: futu.gateway.catalog.v1.QuoteCatalogService.GetFutureInfo:output_type -> futu.gateway.catalog.v1.GetFutureInfoResponse
+	177, // 361: futu.gateway.catalog.v1.QuoteCatalogService.GetUserSecurityGroup:output_type -> futu.gateway.catalog.v1.GetUserSecurityGroupResponse
+	180, // 362: futu.gateway.catalog.v1.QuoteCatalogService.GetUserSecurity:output_type -> futu.gateway.catalog.v1.GetUserSecurityResponse
+	182, // 363: futu.gateway.catalog.v1.QuoteCatalogService.GetPriceReminder:output_type -> futu.gateway.catalog.v1.GetPriceReminderResponse
+	187, // 364: futu.gateway.catalog.v1.AccountCatalogService.GetMaxTrdQtys:output_type -> futu.gateway.catalog.v1.GetMaxTrdQtysResponse
+	191, // 365: futu.gateway.catalog.v1.AccountCatalogService.GetHistoryOrderList:output_type -> futu.gateway.catalog.v1.GetHistoryOrderListResponse
+	195, // 366: futu.gateway.catalog.v1.AccountCatalogService.GetHistoryOrderFillList:output_type -> futu.gateway.catalog.v1.GetHistoryOrderFillListResponse
+	198, // 367: futu.gateway.catalog.v1.AccountCatalogService.GetMarginRatio:output_type -> futu.gateway.catalog.v1.GetMarginRatioResponse
+	201, // 368: futu.gateway.catalog.v1.AccountCatalogService.GetOrderFee:output_type -> futu.gateway.catalog.v1.GetOrderFeeResponse
+	205, // 369: futu.gateway.catalog.v1.AccountCatalogService.FlowSummary:output_type -> futu.gateway.catalog.v1.FlowSummaryResponse
+	334, // [334:370] is the sub-list for method output_type
+	298, // [298:334] is the sub-list for method input_type
+	298, // [298:298] is the sub-list for extension type_name
+	298, // [298:298] is the sub-list for extension extendee
+	0,   // [0:298] is the sub-list for field type_name
 }
 
 func init() { file_futu_gateway_catalog_v1_catalog_proto_init() }
@@ -15619,13 +20988,14 @@ func file_futu_gateway_catalog_v1_catalog_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_futu_gateway_catalog_v1_catalog_proto_rawDesc), len(file_futu_gateway_catalog_v1_catalog_proto_rawDesc)),
-			NumEnums:      0,
+			NumEnums:      59,
 			NumMessages:   148,
 			NumExtensions: 0,
 			NumServices:   2,
 		},
 		GoTypes:           file_futu_gateway_catalog_v1_catalog_proto_goTypes,
 		DependencyIndexes: file_futu_gateway_catalog_v1_catalog_proto_depIdxs,
+		EnumInfos:         file_futu_gateway_catalog_v1_catalog_proto_enumTypes,
 		MessageInfos:      file_futu_gateway_catalog_v1_catalog_proto_msgTypes,
 	}.Build()
 	File_futu_gateway_catalog_v1_catalog_proto = out.File

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/futugw/gateway/platform/catalog"
 	"github.com/futugw/gateway/platform/redisx"
 	"github.com/futugw/gateway/platform/testkit/logtest"
 	"github.com/futugw/gateway/platform/testkit/proctest"
@@ -161,6 +162,98 @@ func TestCatalogRoutesEndToEnd(t *testing.T) {
 				if _, ok := b[f]; !ok {
 					t.Errorf("answer lacks %s: %v", f, b)
 				}
+			}
+		})
+	}
+}
+
+// catalogSamples is a request for every route of the catalog, with what opend-sim
+// answers: 200, or the reason of its refusal (K-line, RT and broker data need a
+// subscription of their own on OpenD's side, which POST /api/subscribe does not take
+// yet; simulated accounts have no historical fills; an order fee needs orders). TestCatalogSamplesCoverEveryRoute fails when a route has none.
+var catalogSamples = map[string]struct {
+	body   string
+	reason string // "" for 200
+}{
+	"/api/global-state":           {`{"user_id":0}`, ""},
+	"/api/market-state":           {`{"security_list":[{"market":1,"code":"00700"}]}`, ""},
+	"/api/kline":                  {`{"rehab_type":1,"kl_type":"KL_TYPE_DAY","security":{"market":1,"code":"00700"},"req_num":5}`, "opend_refused"},
+	"/api/history-kline":          {`{"rehab_type":1,"kl_type":2,"security":{"market":1,"code":"00700"},"begin_time":"2026-11-02","end_time":"2026-11-30"}`, ""},
+	"/api/history-kl-quota":       {`{"b_get_detail":true}`, ""},
+	"/api/rehab":                  {`{"security":{"market":1,"code":"00700"}}`, ""},
+	"/api/orderbook":              {`{"security":{"market":1,"code":"00700"},"num":5}`, ""},
+	"/api/ticker":                 {`{"security":{"market":1,"code":"00700"},"max_ret_num":10}`, ""},
+	"/api/rt":                     {`{"security":{"market":1,"code":"00700"}}`, "opend_refused"},
+	"/api/broker":                 {`{"security":{"market":1,"code":"00700"}}`, "opend_refused"},
+	"/api/snapshot":               {`{"security_list":[{"market":1,"code":"00700"},{"market":11,"code":"AAPL"}]}`, ""},
+	"/api/trading-days":           {`{"market":1,"begin_time":"2026-12-01","end_time":"2026-12-31"}`, ""},
+	"/api/suspend":                {`{"security_list":[{"market":1,"code":"00700"}],"begin_time":"2026-01-01","end_time":"2026-12-31"}`, ""},
+	"/api/plate-set":              {`{"market":1,"plate_set_type":0}`, ""},
+	"/api/plate-security":         {`{"plate":{"market":1,"code":"BK1001"}}`, ""},
+	"/api/owner-plate":            {`{"security_list":[{"market":1,"code":"00700"}]}`, ""},
+	"/api/reference":              {`{"security":{"market":1,"code":"00700"},"reference_type":1}`, ""},
+	"/api/holding-change":         {`{"security":{"market":11,"code":"AAPL"},"holder_category":1}`, ""},
+	"/api/option-chain":           {`{"owner":{"market":11,"code":"AAPL"},"begin_time":"2026-12-01","end_time":"2026-12-30"}`, ""},
+	"/api/option-expiration-date": {`{"owner":{"market":11,"code":"AAPL"}}`, ""},
+	"/api/warrant":                {`{"begin":0,"num":10,"sort_field":1,"ascend":true,"owner":{"market":1,"code":"00700"}}`, ""},
+	"/api/capital-flow":           {`{"security":{"market":1,"code":"00700"}}`, ""},
+	"/api/capital-distribution":   {`{"security":{"market":1,"code":"00700"}}`, ""},
+	"/api/stock-filter":           {`{"begin":0,"num":10,"market":1}`, ""},
+	"/api/code-change":            {`{"place_holder":0,"security_list":[{"market":1,"code":"00700"}]}`, ""},
+	"/api/ipo-list":               {`{"market":1}`, ""},
+	"/api/future-info":            {`{"security_list":[{"market":1,"code":"HSImain"}]}`, ""},
+	"/api/user-security-group":    {`{"group_type":3}`, ""},
+	"/api/user-security":          {`{"group_name":"All"}`, ""},
+	"/api/price-reminder":         {`{"security":{"market":1,"code":"00700"}}`, ""},
+
+	"/api/max-trd-qtys":        {`{"header":{"trd_env":0,"acc_id":1001,"trd_market":1},"order_type":1,"code":"00700","price":300}`, ""},
+	"/api/history-orders":      {`{"header":{"trd_env":0,"acc_id":1001,"trd_market":1},"filter_conditions":{"begin_time":"2026-11-01 00:00:00","end_time":"2026-12-31 00:00:00"}}`, ""},
+	"/api/history-order-fills": {`{"header":{"trd_env":"TRD_ENV_SIMULATE","acc_id":1001,"trd_market":"TRD_MARKET_HK"},"filter_conditions":{"begin_time":"2026-11-01 00:00:00","end_time":"2026-12-31 00:00:00"}}`, "opend_refused"}, // real accounts only
+	"/api/margin-ratio":        {`{"header":{"trd_env":0,"acc_id":1001,"trd_market":1},"security_list":[{"market":1,"code":"00700"}]}`, ""},
+	"/api/order-fee":           {`{"header":{"trd_env":0,"acc_id":1001,"trd_market":1},"order_id_ex_list":[]}`, "opend_refused"}, // no order named
+	"/api/cash-flow":           {`{"header":{"trd_env":0,"acc_id":1001,"trd_market":1},"clearing_date":"2026-12-04"}`, ""},
+}
+
+func TestCatalogSamplesCoverEveryRoute(t *testing.T) {
+	for _, r := range catalog.Routes() {
+		if _, ok := catalogSamples[r.Path]; !ok {
+			t.Errorf("%s (%s) has no sample in catalogSamples", r.Path, r.Proto)
+		}
+	}
+	if len(catalogSamples) != len(catalog.Routes()) {
+		t.Errorf("%d samples for %d routes: a sample without a route", len(catalogSamples), len(catalog.Routes()))
+	}
+}
+
+// TestCatalogEveryRouteEndToEnd sends every route's sample through the stack with a
+// key holding the route's scope (200 or OpenD's own refusal) and with a key lacking
+// it (403 scope_denied).
+func TestCatalogEveryRouteEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs five binaries")
+	}
+	s := startFullStack(t)
+	keys := map[string]string{
+		"qot:read": s.issue(t, "every-qot", `"qot:read"`, ""),
+		"acc:read": s.issue(t, "every-acc", `"acc:read"`, `"1001"`),
+	}
+	other := map[string]string{"qot:read": keys["acc:read"], "acc:read": keys["qot:read"]}
+	if code, b := s.call(t, "POST", "/api/subscribe", keys["qot:read"],
+		`{"security_list":[{"market":1,"code":"00700"}],"sub_type_list":[2,4]}`); code != 200 {
+		t.Fatalf("subscribe: %d %v", code, b)
+	}
+	for _, r := range catalog.Routes() {
+		t.Run(r.Path, func(t *testing.T) {
+			sample := catalogSamples[r.Path]
+			code, b := s.call(t, "POST", r.Path, keys[r.Scope], sample.body)
+			if sample.reason == "" && code != 200 {
+				t.Errorf("POST %s: %d %v", r.Path, code, b)
+			}
+			if sample.reason != "" && b["reason"] != sample.reason {
+				t.Errorf("POST %s: %d %v, want %s", r.Path, code, b, sample.reason)
+			}
+			if code, b := s.call(t, "POST", r.Path, other[r.Scope], sample.body); code != 403 || b["reason"] != "scope_denied" {
+				t.Errorf("POST %s without %s: %d %v", r.Path, r.Scope, code, b)
 			}
 		})
 	}

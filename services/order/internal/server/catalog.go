@@ -44,9 +44,13 @@ func (s *Server) Catalog(ctx context.Context, r *catalog.Route, in proto.Message
 	}
 	resp := r.NewResponse()
 	if err := s.d.Placer.Read(ctx, r.ProtoID, req, resp); err != nil {
-		// A refused read is not a refused order.
-		if e, ok := placer.AsError(err); ok && e.Kind == placer.KindRejected {
-			return nil, errinfo.Newf(codes.FailedPrecondition, gatewayv1.Reason_REASON_OPEND_REFUSED, "OpenD refused the request: %s", e.Msg)
+		// A refused read is not a refused order: opend_refused, as for quote reads.
+		if e, ok := placer.AsError(err); ok && e.Reason == gatewayv1.Reason_REASON_OPEND_REJECTED {
+			c := codes.FailedPrecondition
+			if e.Kind == placer.KindInvalid {
+				c = codes.InvalidArgument
+			}
+			return nil, errinfo.Newf(c, gatewayv1.Reason_REASON_OPEND_REFUSED, "OpenD refused the request: %s", e.Msg)
 		}
 		return nil, toStatus(err)
 	}

@@ -22,7 +22,8 @@ type flight struct {
 }
 
 // Do runs fn once per (route, request) in flight. A caller whose ctx ends stops
-// waiting; the call itself runs under the first caller's context.
+// waiting; fn should not depend on the first caller's cancellation (the quote
+// service runs it under context.WithoutCancel and its own timeout).
 func (c *Coalescer) Do(ctx context.Context, r *Route, in proto.Message, fn func() (proto.Message, error)) (proto.Message, error) {
 	if r.Policy != Coalesce {
 		return fn()

@@ -22,9 +22,15 @@ func (s *Server) Catalog(ctx context.Context, r *catalog.Route, in proto.Message
 	if err != nil {
 		return nil, invalid(err.Error())
 	}
+	callCtx := ctx
+	if r.Policy == catalog.Coalesce {
+		// A shared request outlives the caller that started it leaving; CallTimeout
+		// still bounds it.
+		callCtx = context.WithoutCancel(ctx)
+	}
 	return s.coalesce.Do(ctx, r, in, func() (proto.Message, error) {
 		resp := r.NewResponse()
-		if err := s.call(ctx, r.ProtoID, req, resp); err != nil {
+		if err := s.call(callCtx, r.ProtoID, req, resp); err != nil {
 			return nil, toStatus(err)
 		}
 		return r.FromOfficial(resp)

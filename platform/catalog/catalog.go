@@ -46,6 +46,9 @@ type Route struct {
 	AccountFields, SecurityFields []string
 	Writes                        bool
 	Policy                        Policy
+	// OmitResponseFields are S2C fields the mirrored response leaves out (another
+	// session's data on the shared OpenD connection); they are dropped.
+	OmitResponseFields []string
 
 	NewIn, NewOut           func() proto.Message // the mirrored request and response (the S2C)
 	NewRequest, NewResponse func() proto.Message // the official Request and Response
@@ -100,7 +103,8 @@ func (r *Route) FromOfficial(resp proto.Message) (proto.Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := proto.Unmarshal(b, out); err != nil {
+	// DiscardUnknown drops the fields the mirror leaves out (OmitResponseFields).
+	if err := (proto.UnmarshalOptions{DiscardUnknown: true}).Unmarshal(b, out); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -86,6 +86,7 @@ function readCatalog() {
     r.policy = r.policy ?? 'none';
     r.writes = Boolean(r.writes);
     r.account_fields = r.account_fields ?? [];
+    r.omit_response_fields = r.omit_response_fields ?? [];
     r.security_fields = r.security_fields ?? [];
     if (r.writes && r.policy !== 'none') throw new Error(`${where}: a write cannot be coalesced`);
     if (r.service === 'account' && r.account_fields.length === 0) throw new Error(`${where}: an account route needs account_fields`);
@@ -104,6 +105,7 @@ class Mirror {
     this.order = []; // official types in emission order
     this.taken = new Map(); // mirror name -> official full name
     this.enums = []; // official enums in emission order
+    this.omitted = new Map(); // official full name -> snake_case names of fields left out
     this.valueNames = new Map(); // mirrored enum value name -> official enum
   }
 
@@ -122,11 +124,14 @@ class Mirror {
     return COMMON.has(pkg) ? local : `${stripPrefix(pkg)}${local}`;
   }
 
-  add(t, name) {
+  // add mirrors t (as name, or its default name) and the types its fields use;
+  // omit names fields of t left out of the mirror.
+  add(t, name, omit = []) {
     if (this.names.has(t.fullName)) return;
     this.claim(name ?? this.defaultName(t), t);
     this.order.push(t);
-    for (const f of t.fieldsArray) {
+    if (omit.length) this.omitted.set(t.fullName, new Set(omit));
+    for (const f of this.fieldsOf(t)) {
       if (f.map) throw new Error(`${f.fullName}: map fields are not supported`);
       if (f.resolvedType instanceof protobuf.Type) this.add(f.resolvedType);
       const e = f.resolvedType instanceof protobuf.Enum ? f.resolvedType : this.enumOf(f);
@@ -136,6 +141,12 @@ class Mirror {
 
   nameOf(t) {
     return this.names.get(t.fullName);
+  }
+
+  // fieldsOf returns the fields of t that its mirror has.
+  fieldsOf(t) {
+    const omit = this.omitted.get(t.fullName);
+    return omit ? t.fieldsArray.filter((f) => !omit.has(snake(f.name))) : t.fieldsArray;
   }
 
   // enumOf returns the official enum an int32 field's comment names, or null.
@@ -212,10 +223,12 @@ function messageText(mirror, t) {
     if (seen.has(n)) throw new Error(`${t.fullName}: two fields are ${n}`);
     seen.add(n);
   }
+  const omit = [...(mirror.omitted.get(t.fullName) ?? [])];
   return [
     `// Mirrors ${t.fullName.slice(1)}: same field numbers and wire types, snake_case names.`,
+    ...(omit.length ? [`// Left out (the catalog's omit_response_fields): ${omit.join(', ')}.`] : []),
     `message ${mirror.nameOf(t)} {`,
-    ...t.fieldsArray.map((f) => fieldLine(mirror, f)),
+    ...mirror.fieldsOf(t).map((f) => fieldLine(mirror, f)),
     '}',
   ].join('\n');
 }
@@ -310,6 +323,7 @@ function goFile(routes) {
 \t\tName: ${goString(r.name)}, FullMethod: "/${PKG}.${svc}/${r.name}", Service: ${r.service === 'quote' ? 'Quote' : 'Account'},
 \t\tProto: ${goString(r.proto)}, ProtoID: ${r.protoId}, HTTPMethod: ${goString(r.method)}, Path: ${goString(r.path)}, Scope: ${goString(r.scope)},
 \t\tAccountFields: ${goList(r.account_fields)}, SecurityFields: ${goList(r.security_fields)}, Writes: ${r.writes}, Policy: ${r.policy === 'coalesce' ? 'Coalesce' : 'NoPolicy'},
+\t\tOmitResponseFields: ${goList(r.omit_response_fields)},
 \t\tNewIn: func() proto.Message { return new(catalogv1.${r.name}Request) }, NewOut: func() proto.Message { return new(catalogv1.${r.name}Response) },
 \t\tNewRequest: func() proto.Message { return new(${p}.Request) }, NewResponse: func() proto.Message { return new(${p}.Response) },
 \t},`;
@@ -344,7 +358,8 @@ function readmeTable(routes) {
   ];
   for (const r of routes) {
     const m = r.method === 'GET' ? 'GET/POST' : r.method;
-    const policy = r.writes ? 'writes' : r.policy;
+    let policy = r.writes ? 'writes' : r.policy;
+    if (r.omit_response_fields.length) policy += `; leaves out ${code(r.omit_response_fields)}`;
     lines.push(`| ${m} \`${r.path}\` | ${r.proto} (${r.protoId}) | \`${r.scope}\` | ${code(r.account_fields)} | ${code(r.security_fields)} | ${policy} |`);
   }
   return lines.join('\n');
@@ -369,7 +384,11 @@ function main() {
     const s2c = root.lookup(`${r.proto}.S2C`);
     if (!(s2c instanceof protobuf.Type)) throw new Error(`${r.proto}: no S2C`);
     mirror.add(c2s, `${r.name}Request`);
-    mirror.add(s2c, `${r.name}Response`);
+    for (const f of r.omit_response_fields) {
+      if (!s2c.fieldsArray.some((x) => snake(x.name) === f)) throw new Error(`${r.name}: omit_response_fields: no field ${f} in ${s2c.fullName}`);
+      if (s2c.fieldsArray.find((x) => snake(x.name) === f).required) throw new Error(`${r.name}: ${f} is required in ${s2c.fullName}`);
+    }
+    mirror.add(s2c, `${r.name}Response`, r.omit_response_fields);
     for (const p of r.account_fields) {
       const f = checkPath(c2s, p, r.name);
       if (f.repeated || !['uint64', 'int64'].includes(f.type)) throw new Error(`${r.name}: account field ${p} is not a singular 64-bit id`);

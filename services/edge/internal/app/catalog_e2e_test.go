@@ -204,6 +204,7 @@ var catalogSamples = map[string]struct {
 	"/api/future-info":            {`{"security_list":[{"market":1,"code":"HSImain"}]}`, ""},
 	"/api/user-security-group":    {`{"group_type":3}`, ""},
 	"/api/user-security":          {`{"group_name":"All"}`, ""},
+	"/api/used-quota":             {`{"is_req_all_conn":true}`, ""},
 	"/api/price-reminder":         {`{"security":{"market":1,"code":"00700"}}`, ""},
 
 	"/api/max-trd-qtys":        {`{"header":{"trd_env":0,"acc_id":1001,"trd_market":1},"order_type":1,"code":"00700","price":300}`, ""},
@@ -241,6 +242,13 @@ func TestCatalogEveryRouteEndToEnd(t *testing.T) {
 	if code, b := s.call(t, "POST", "/api/subscribe", keys["qot:read"],
 		`{"security_list":[{"market":1,"code":"00700"}],"sub_type_list":[2,4]}`); code != 200 {
 		t.Fatalf("subscribe: %d %v", code, b)
+	}
+	// The quota, without the subscriptions of the other sessions sharing quote's
+	// OpenD connection.
+	if code, b := s.call(t, "GET", "/api/used-quota", keys["qot:read"], ""); code != 200 || b["total_used_quota"] == nil {
+		t.Errorf("used quota: %d %v", code, b)
+	} else if _, ok := b["conn_sub_info_list"]; ok {
+		t.Errorf("used quota shows the connection's subscriptions: %v", b)
 	}
 	for _, r := range catalog.Routes() {
 		t.Run(r.Path, func(t *testing.T) {

@@ -15065,6 +15065,129 @@ func (x *GetUserSecurityResponse) GetStaticInfoList() []*SecurityStaticInfo {
 	return nil
 }
 
+// Mirrors Qot_GetSubInfo.C2S: same field numbers and wire types, snake_case names.
+type GetSubInfoRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	IsReqAllConn  *bool                  `protobuf:"varint,1,opt,name=is_req_all_conn,json=isReqAllConn,proto3,oneof" json:"is_req_all_conn,omitempty"`
+	Header        *QotHeader             `protobuf:"bytes,100,opt,name=header,proto3,oneof" json:"header,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetSubInfoRequest) Reset() {
+	*x = GetSubInfoRequest{}
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[122]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetSubInfoRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetSubInfoRequest) ProtoMessage() {}
+
+func (x *GetSubInfoRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[122]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetSubInfoRequest.ProtoReflect.Descriptor instead.
+func (*GetSubInfoRequest) Descriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{122}
+}
+
+func (x *GetSubInfoRequest) GetIsReqAllConn() bool {
+	if x != nil && x.IsReqAllConn != nil {
+		return *x.IsReqAllConn
+	}
+	return false
+}
+
+func (x *GetSubInfoRequest) GetHeader() *QotHeader {
+	if x != nil {
+		return x.Header
+	}
+	return nil
+}
+
+// Mirrors Qot_GetSubInfo.S2C: same field numbers and wire types, snake_case names.
+// Left out (the catalog's omit_response_fields): conn_sub_info_list.
+type GetSubInfoResponse struct {
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	TotalUsedQuota    *int32                 `protobuf:"varint,2,opt,name=total_used_quota,json=totalUsedQuota,proto3,oneof" json:"total_used_quota,omitempty"`
+	RemainQuota       *int32                 `protobuf:"varint,3,opt,name=remain_quota,json=remainQuota,proto3,oneof" json:"remain_quota,omitempty"`
+	OptionUsedQuota   *int32                 `protobuf:"varint,4,opt,name=option_used_quota,json=optionUsedQuota,proto3,oneof" json:"option_used_quota,omitempty"`
+	OptionRemainQuota *int32                 `protobuf:"varint,5,opt,name=option_remain_quota,json=optionRemainQuota,proto3,oneof" json:"option_remain_quota,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *GetSubInfoResponse) Reset() {
+	*x = GetSubInfoResponse{}
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[123]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetSubInfoResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetSubInfoResponse) ProtoMessage() {}
+
+func (x *GetSubInfoResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[123]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetSubInfoResponse.ProtoReflect.Descriptor instead.
+func (*GetSubInfoResponse) Descriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{123}
+}
+
+func (x *GetSubInfoResponse) GetTotalUsedQuota() int32 {
+	if x != nil && x.TotalUsedQuota != nil {
+		return *x.TotalUsedQuota
+	}
+	return 0
+}
+
+func (x *GetSubInfoResponse) GetRemainQuota() int32 {
+	if x != nil && x.RemainQuota != nil {
+		return *x.RemainQuota
+	}
+	return 0
+}
+
+func (x *GetSubInfoResponse) GetOptionUsedQuota() int32 {
+	if x != nil && x.OptionUsedQuota != nil {
+		return *x.OptionUsedQuota
+	}
+	return 0
+}
+
+func (x *GetSubInfoResponse) GetOptionRemainQuota() int32 {
+	if x != nil && x.OptionRemainQuota != nil {
+		return *x.OptionRemainQuota
+	}
+	return 0
+}
+
 // Mirrors Qot_GetPriceReminder.C2S: same field numbers and wire types, snake_case names.
 type GetPriceReminderRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -15077,7 +15200,7 @@ type GetPriceReminderRequest struct {
 
 func (x *GetPriceReminderRequest) Reset() {
 	*x = GetPriceReminderRequest{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[122]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[124]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15089,7 +15212,7 @@ func (x *GetPriceReminderRequest) String() string {
 func (*GetPriceReminderRequest) ProtoMessage() {}
 
 func (x *GetPriceReminderRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[122]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[124]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15102,7 +15225,7 @@ func (x *GetPriceReminderRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPriceReminderRequest.ProtoReflect.Descriptor instead.
 func (*GetPriceReminderRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{122}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{124}
 }
 
 func (x *GetPriceReminderRequest) GetSecurity() *Security {
@@ -15136,7 +15259,7 @@ type GetPriceReminderResponse struct {
 
 func (x *GetPriceReminderResponse) Reset() {
 	*x = GetPriceReminderResponse{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[123]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[125]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15148,7 +15271,7 @@ func (x *GetPriceReminderResponse) String() string {
 func (*GetPriceReminderResponse) ProtoMessage() {}
 
 func (x *GetPriceReminderResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[123]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[125]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15161,7 +15284,7 @@ func (x *GetPriceReminderResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPriceReminderResponse.ProtoReflect.Descriptor instead.
 func (*GetPriceReminderResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{123}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{125}
 }
 
 func (x *GetPriceReminderResponse) GetPriceReminderList() []*GetPriceReminderPriceReminder {
@@ -15183,7 +15306,7 @@ type GetPriceReminderPriceReminder struct {
 
 func (x *GetPriceReminderPriceReminder) Reset() {
 	*x = GetPriceReminderPriceReminder{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[124]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[126]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15195,7 +15318,7 @@ func (x *GetPriceReminderPriceReminder) String() string {
 func (*GetPriceReminderPriceReminder) ProtoMessage() {}
 
 func (x *GetPriceReminderPriceReminder) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[124]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[126]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15208,7 +15331,7 @@ func (x *GetPriceReminderPriceReminder) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPriceReminderPriceReminder.ProtoReflect.Descriptor instead.
 func (*GetPriceReminderPriceReminder) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{124}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{126}
 }
 
 func (x *GetPriceReminderPriceReminder) GetSecurity() *Security {
@@ -15248,7 +15371,7 @@ type GetPriceReminderPriceReminderItem struct {
 
 func (x *GetPriceReminderPriceReminderItem) Reset() {
 	*x = GetPriceReminderPriceReminderItem{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[125]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[127]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15260,7 +15383,7 @@ func (x *GetPriceReminderPriceReminderItem) String() string {
 func (*GetPriceReminderPriceReminderItem) ProtoMessage() {}
 
 func (x *GetPriceReminderPriceReminderItem) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[125]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[127]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15273,7 +15396,7 @@ func (x *GetPriceReminderPriceReminderItem) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use GetPriceReminderPriceReminderItem.ProtoReflect.Descriptor instead.
 func (*GetPriceReminderPriceReminderItem) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{125}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{127}
 }
 
 func (x *GetPriceReminderPriceReminderItem) GetKey() int64 {
@@ -15345,7 +15468,7 @@ type GetMaxTrdQtysRequest struct {
 
 func (x *GetMaxTrdQtysRequest) Reset() {
 	*x = GetMaxTrdQtysRequest{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[126]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[128]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15357,7 +15480,7 @@ func (x *GetMaxTrdQtysRequest) String() string {
 func (*GetMaxTrdQtysRequest) ProtoMessage() {}
 
 func (x *GetMaxTrdQtysRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[126]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[128]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15370,7 +15493,7 @@ func (x *GetMaxTrdQtysRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMaxTrdQtysRequest.ProtoReflect.Descriptor instead.
 func (*GetMaxTrdQtysRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{126}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{128}
 }
 
 func (x *GetMaxTrdQtysRequest) GetHeader() *TrdHeader {
@@ -15463,7 +15586,7 @@ type TrdHeader struct {
 
 func (x *TrdHeader) Reset() {
 	*x = TrdHeader{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[127]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[129]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15475,7 +15598,7 @@ func (x *TrdHeader) String() string {
 func (*TrdHeader) ProtoMessage() {}
 
 func (x *TrdHeader) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[127]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[129]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15488,7 +15611,7 @@ func (x *TrdHeader) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TrdHeader.ProtoReflect.Descriptor instead.
 func (*TrdHeader) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{127}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{129}
 }
 
 func (x *TrdHeader) GetTrdEnv() TrdEnv {
@@ -15530,7 +15653,7 @@ type GetMaxTrdQtysResponse struct {
 
 func (x *GetMaxTrdQtysResponse) Reset() {
 	*x = GetMaxTrdQtysResponse{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[128]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[130]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15542,7 +15665,7 @@ func (x *GetMaxTrdQtysResponse) String() string {
 func (*GetMaxTrdQtysResponse) ProtoMessage() {}
 
 func (x *GetMaxTrdQtysResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[128]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[130]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15555,7 +15678,7 @@ func (x *GetMaxTrdQtysResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMaxTrdQtysResponse.ProtoReflect.Descriptor instead.
 func (*GetMaxTrdQtysResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{128}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{130}
 }
 
 func (x *GetMaxTrdQtysResponse) GetHeader() *TrdHeader {
@@ -15589,7 +15712,7 @@ type MaxTrdQtys struct {
 
 func (x *MaxTrdQtys) Reset() {
 	*x = MaxTrdQtys{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[129]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[131]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15601,7 +15724,7 @@ func (x *MaxTrdQtys) String() string {
 func (*MaxTrdQtys) ProtoMessage() {}
 
 func (x *MaxTrdQtys) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[129]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[131]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15614,7 +15737,7 @@ func (x *MaxTrdQtys) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MaxTrdQtys.ProtoReflect.Descriptor instead.
 func (*MaxTrdQtys) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{129}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{131}
 }
 
 func (x *MaxTrdQtys) GetMaxCashBuy() float64 {
@@ -15685,7 +15808,7 @@ type GetHistoryOrderListRequest struct {
 
 func (x *GetHistoryOrderListRequest) Reset() {
 	*x = GetHistoryOrderListRequest{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[130]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[132]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15697,7 +15820,7 @@ func (x *GetHistoryOrderListRequest) String() string {
 func (*GetHistoryOrderListRequest) ProtoMessage() {}
 
 func (x *GetHistoryOrderListRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[130]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[132]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15710,7 +15833,7 @@ func (x *GetHistoryOrderListRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHistoryOrderListRequest.ProtoReflect.Descriptor instead.
 func (*GetHistoryOrderListRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{130}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{132}
 }
 
 func (x *GetHistoryOrderListRequest) GetHeader() *TrdHeader {
@@ -15749,7 +15872,7 @@ type TrdFilterConditions struct {
 
 func (x *TrdFilterConditions) Reset() {
 	*x = TrdFilterConditions{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[131]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[133]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15761,7 +15884,7 @@ func (x *TrdFilterConditions) String() string {
 func (*TrdFilterConditions) ProtoMessage() {}
 
 func (x *TrdFilterConditions) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[131]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[133]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15774,7 +15897,7 @@ func (x *TrdFilterConditions) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TrdFilterConditions.ProtoReflect.Descriptor instead.
 func (*TrdFilterConditions) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{131}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{133}
 }
 
 func (x *TrdFilterConditions) GetCodeList() []string {
@@ -15830,7 +15953,7 @@ type GetHistoryOrderListResponse struct {
 
 func (x *GetHistoryOrderListResponse) Reset() {
 	*x = GetHistoryOrderListResponse{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[132]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[134]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15842,7 +15965,7 @@ func (x *GetHistoryOrderListResponse) String() string {
 func (*GetHistoryOrderListResponse) ProtoMessage() {}
 
 func (x *GetHistoryOrderListResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[132]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[134]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15855,7 +15978,7 @@ func (x *GetHistoryOrderListResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHistoryOrderListResponse.ProtoReflect.Descriptor instead.
 func (*GetHistoryOrderListResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{132}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{134}
 }
 
 func (x *GetHistoryOrderListResponse) GetHeader() *TrdHeader {
@@ -15913,7 +16036,7 @@ type Order struct {
 
 func (x *Order) Reset() {
 	*x = Order{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[133]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[135]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15925,7 +16048,7 @@ func (x *Order) String() string {
 func (*Order) ProtoMessage() {}
 
 func (x *Order) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[133]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[135]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15938,7 +16061,7 @@ func (x *Order) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Order.ProtoReflect.Descriptor instead.
 func (*Order) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{133}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{135}
 }
 
 func (x *Order) GetTrdSide() TrdSide {
@@ -16179,7 +16302,7 @@ type ComboLeg struct {
 
 func (x *ComboLeg) Reset() {
 	*x = ComboLeg{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[134]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[136]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16191,7 +16314,7 @@ func (x *ComboLeg) String() string {
 func (*ComboLeg) ProtoMessage() {}
 
 func (x *ComboLeg) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[134]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[136]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16204,7 +16327,7 @@ func (x *ComboLeg) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ComboLeg.ProtoReflect.Descriptor instead.
 func (*ComboLeg) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{134}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{136}
 }
 
 func (x *ComboLeg) GetSecurity() *Security {
@@ -16253,7 +16376,7 @@ type GetHistoryOrderFillListRequest struct {
 
 func (x *GetHistoryOrderFillListRequest) Reset() {
 	*x = GetHistoryOrderFillListRequest{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[135]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[137]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16265,7 +16388,7 @@ func (x *GetHistoryOrderFillListRequest) String() string {
 func (*GetHistoryOrderFillListRequest) ProtoMessage() {}
 
 func (x *GetHistoryOrderFillListRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[135]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[137]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16278,7 +16401,7 @@ func (x *GetHistoryOrderFillListRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHistoryOrderFillListRequest.ProtoReflect.Descriptor instead.
 func (*GetHistoryOrderFillListRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{135}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{137}
 }
 
 func (x *GetHistoryOrderFillListRequest) GetHeader() *TrdHeader {
@@ -16306,7 +16429,7 @@ type GetHistoryOrderFillListResponse struct {
 
 func (x *GetHistoryOrderFillListResponse) Reset() {
 	*x = GetHistoryOrderFillListResponse{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[136]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[138]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16318,7 +16441,7 @@ func (x *GetHistoryOrderFillListResponse) String() string {
 func (*GetHistoryOrderFillListResponse) ProtoMessage() {}
 
 func (x *GetHistoryOrderFillListResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[136]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[138]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16331,7 +16454,7 @@ func (x *GetHistoryOrderFillListResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHistoryOrderFillListResponse.ProtoReflect.Descriptor instead.
 func (*GetHistoryOrderFillListResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{136}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{138}
 }
 
 func (x *GetHistoryOrderFillListResponse) GetHeader() *TrdHeader {
@@ -16375,7 +16498,7 @@ type OrderFill struct {
 
 func (x *OrderFill) Reset() {
 	*x = OrderFill{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[137]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[139]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16387,7 +16510,7 @@ func (x *OrderFill) String() string {
 func (*OrderFill) ProtoMessage() {}
 
 func (x *OrderFill) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[137]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[139]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16400,7 +16523,7 @@ func (x *OrderFill) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OrderFill.ProtoReflect.Descriptor instead.
 func (*OrderFill) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{137}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{139}
 }
 
 func (x *OrderFill) GetTrdSide() TrdSide {
@@ -16540,7 +16663,7 @@ type GetMarginRatioRequest struct {
 
 func (x *GetMarginRatioRequest) Reset() {
 	*x = GetMarginRatioRequest{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[138]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[140]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16552,7 +16675,7 @@ func (x *GetMarginRatioRequest) String() string {
 func (*GetMarginRatioRequest) ProtoMessage() {}
 
 func (x *GetMarginRatioRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[138]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[140]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16565,7 +16688,7 @@ func (x *GetMarginRatioRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMarginRatioRequest.ProtoReflect.Descriptor instead.
 func (*GetMarginRatioRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{138}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{140}
 }
 
 func (x *GetMarginRatioRequest) GetHeader() *TrdHeader {
@@ -16593,7 +16716,7 @@ type GetMarginRatioResponse struct {
 
 func (x *GetMarginRatioResponse) Reset() {
 	*x = GetMarginRatioResponse{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[139]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[141]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16605,7 +16728,7 @@ func (x *GetMarginRatioResponse) String() string {
 func (*GetMarginRatioResponse) ProtoMessage() {}
 
 func (x *GetMarginRatioResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[139]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[141]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16618,7 +16741,7 @@ func (x *GetMarginRatioResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMarginRatioResponse.ProtoReflect.Descriptor instead.
 func (*GetMarginRatioResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{139}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{141}
 }
 
 func (x *GetMarginRatioResponse) GetHeader() *TrdHeader {
@@ -16657,7 +16780,7 @@ type GetMarginRatioMarginRatioInfo struct {
 
 func (x *GetMarginRatioMarginRatioInfo) Reset() {
 	*x = GetMarginRatioMarginRatioInfo{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[140]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[142]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16669,7 +16792,7 @@ func (x *GetMarginRatioMarginRatioInfo) String() string {
 func (*GetMarginRatioMarginRatioInfo) ProtoMessage() {}
 
 func (x *GetMarginRatioMarginRatioInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[140]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[142]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16682,7 +16805,7 @@ func (x *GetMarginRatioMarginRatioInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMarginRatioMarginRatioInfo.ProtoReflect.Descriptor instead.
 func (*GetMarginRatioMarginRatioInfo) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{140}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{142}
 }
 
 func (x *GetMarginRatioMarginRatioInfo) GetSecurity() *Security {
@@ -16787,7 +16910,7 @@ type GetOrderFeeRequest struct {
 
 func (x *GetOrderFeeRequest) Reset() {
 	*x = GetOrderFeeRequest{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[141]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[143]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16799,7 +16922,7 @@ func (x *GetOrderFeeRequest) String() string {
 func (*GetOrderFeeRequest) ProtoMessage() {}
 
 func (x *GetOrderFeeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[141]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[143]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16812,7 +16935,7 @@ func (x *GetOrderFeeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetOrderFeeRequest.ProtoReflect.Descriptor instead.
 func (*GetOrderFeeRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{141}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{143}
 }
 
 func (x *GetOrderFeeRequest) GetHeader() *TrdHeader {
@@ -16840,7 +16963,7 @@ type GetOrderFeeResponse struct {
 
 func (x *GetOrderFeeResponse) Reset() {
 	*x = GetOrderFeeResponse{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[142]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[144]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16852,7 +16975,7 @@ func (x *GetOrderFeeResponse) String() string {
 func (*GetOrderFeeResponse) ProtoMessage() {}
 
 func (x *GetOrderFeeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[142]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[144]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16865,7 +16988,7 @@ func (x *GetOrderFeeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetOrderFeeResponse.ProtoReflect.Descriptor instead.
 func (*GetOrderFeeResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{142}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{144}
 }
 
 func (x *GetOrderFeeResponse) GetHeader() *TrdHeader {
@@ -16894,7 +17017,7 @@ type OrderFee struct {
 
 func (x *OrderFee) Reset() {
 	*x = OrderFee{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[143]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[145]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16906,7 +17029,7 @@ func (x *OrderFee) String() string {
 func (*OrderFee) ProtoMessage() {}
 
 func (x *OrderFee) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[143]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[145]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16919,7 +17042,7 @@ func (x *OrderFee) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OrderFee.ProtoReflect.Descriptor instead.
 func (*OrderFee) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{143}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{145}
 }
 
 func (x *OrderFee) GetOrderIdEx() string {
@@ -16954,7 +17077,7 @@ type OrderFeeItem struct {
 
 func (x *OrderFeeItem) Reset() {
 	*x = OrderFeeItem{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[144]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[146]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16966,7 +17089,7 @@ func (x *OrderFeeItem) String() string {
 func (*OrderFeeItem) ProtoMessage() {}
 
 func (x *OrderFeeItem) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[144]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[146]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16979,7 +17102,7 @@ func (x *OrderFeeItem) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OrderFeeItem.ProtoReflect.Descriptor instead.
 func (*OrderFeeItem) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{144}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{146}
 }
 
 func (x *OrderFeeItem) GetTitle() string {
@@ -17010,7 +17133,7 @@ type FlowSummaryRequest struct {
 
 func (x *FlowSummaryRequest) Reset() {
 	*x = FlowSummaryRequest{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[145]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[147]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17022,7 +17145,7 @@ func (x *FlowSummaryRequest) String() string {
 func (*FlowSummaryRequest) ProtoMessage() {}
 
 func (x *FlowSummaryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[145]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[147]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17035,7 +17158,7 @@ func (x *FlowSummaryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FlowSummaryRequest.ProtoReflect.Descriptor instead.
 func (*FlowSummaryRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{145}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{147}
 }
 
 func (x *FlowSummaryRequest) GetHeader() *TrdHeader {
@@ -17084,7 +17207,7 @@ type FlowSummaryResponse struct {
 
 func (x *FlowSummaryResponse) Reset() {
 	*x = FlowSummaryResponse{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[146]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[148]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17096,7 +17219,7 @@ func (x *FlowSummaryResponse) String() string {
 func (*FlowSummaryResponse) ProtoMessage() {}
 
 func (x *FlowSummaryResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[146]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[148]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17109,7 +17232,7 @@ func (x *FlowSummaryResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FlowSummaryResponse.ProtoReflect.Descriptor instead.
 func (*FlowSummaryResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{146}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{148}
 }
 
 func (x *FlowSummaryResponse) GetHeader() *TrdHeader {
@@ -17144,7 +17267,7 @@ type FlowSummaryFlowSummaryInfo struct {
 
 func (x *FlowSummaryFlowSummaryInfo) Reset() {
 	*x = FlowSummaryFlowSummaryInfo{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[147]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[149]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17156,7 +17279,7 @@ func (x *FlowSummaryFlowSummaryInfo) String() string {
 func (*FlowSummaryFlowSummaryInfo) ProtoMessage() {}
 
 func (x *FlowSummaryFlowSummaryInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[147]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[149]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17169,7 +17292,7 @@ func (x *FlowSummaryFlowSummaryInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FlowSummaryFlowSummaryInfo.ProtoReflect.Descriptor instead.
 func (*FlowSummaryFlowSummaryInfo) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{147}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{149}
 }
 
 func (x *FlowSummaryFlowSummaryInfo) GetClearingDate() string {
@@ -19092,7 +19215,21 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\v_group_nameB\t\n" +
 	"\a_header\"p\n" +
 	"\x17GetUserSecurityResponse\x12U\n" +
-	"\x10static_info_list\x18\x01 \x03(\v2+.futu.gateway.catalog.v1.SecurityStaticInfoR\x0estaticInfoList\"\x82\x02\n" +
+	"\x10static_info_list\x18\x01 \x03(\v2+.futu.gateway.catalog.v1.SecurityStaticInfoR\x0estaticInfoList\"\x9f\x01\n" +
+	"\x11GetSubInfoRequest\x12*\n" +
+	"\x0fis_req_all_conn\x18\x01 \x01(\bH\x00R\fisReqAllConn\x88\x01\x01\x12?\n" +
+	"\x06header\x18d \x01(\v2\".futu.gateway.catalog.v1.QotHeaderH\x01R\x06header\x88\x01\x01B\x12\n" +
+	"\x10_is_req_all_connB\t\n" +
+	"\a_header\"\xa5\x02\n" +
+	"\x12GetSubInfoResponse\x12-\n" +
+	"\x10total_used_quota\x18\x02 \x01(\x05H\x00R\x0etotalUsedQuota\x88\x01\x01\x12&\n" +
+	"\fremain_quota\x18\x03 \x01(\x05H\x01R\vremainQuota\x88\x01\x01\x12/\n" +
+	"\x11option_used_quota\x18\x04 \x01(\x05H\x02R\x0foptionUsedQuota\x88\x01\x01\x123\n" +
+	"\x13option_remain_quota\x18\x05 \x01(\x05H\x03R\x11optionRemainQuota\x88\x01\x01B\x13\n" +
+	"\x11_total_used_quotaB\x0f\n" +
+	"\r_remain_quotaB\x14\n" +
+	"\x12_option_used_quotaB\x16\n" +
+	"\x14_option_remain_quota\"\x82\x02\n" +
 	"\x17GetPriceReminderRequest\x12B\n" +
 	"\bsecurity\x18\x01 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x00R\bsecurity\x88\x01\x01\x12?\n" +
 	"\x06market\x18\x02 \x01(\x0e2\".futu.gateway.catalog.v1.QotMarketH\x01R\x06market\x88\x01\x01\x12?\n" +
@@ -20203,7 +20340,7 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x1fFlowSummaryTrdCashFlowDirection\x12#\n" +
 	"\x1fTRD_CASH_FLOW_DIRECTION_UNKNOWN\x10\x00\x12\x1e\n" +
 	"\x1aTRD_CASH_FLOW_DIRECTION_IN\x10\x01\x12\x1f\n" +
-	"\x1bTRD_CASH_FLOW_DIRECTION_OUT\x10\x022\x86\x1b\n" +
+	"\x1bTRD_CASH_FLOW_DIRECTION_OUT\x10\x022\xed\x1b\n" +
 	"\x13QuoteCatalogService\x12q\n" +
 	"\x0eGetGlobalState\x12..futu.gateway.catalog.v1.GetGlobalStateRequest\x1a/.futu.gateway.catalog.v1.GetGlobalStateResponse\x12q\n" +
 	"\x0eGetMarketState\x12..futu.gateway.catalog.v1.GetMarketStateRequest\x1a/.futu.gateway.catalog.v1.GetMarketStateResponse\x12V\n" +
@@ -20236,7 +20373,9 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"GetIpoList\x12*.futu.gateway.catalog.v1.GetIpoListRequest\x1a+.futu.gateway.catalog.v1.GetIpoListResponse\x12n\n" +
 	"\rGetFutureInfo\x12-.futu.gateway.catalog.v1.GetFutureInfoRequest\x1a..futu.gateway.catalog.v1.GetFutureInfoResponse\x12\x83\x01\n" +
 	"\x14GetUserSecurityGroup\x124.futu.gateway.catalog.v1.GetUserSecurityGroupRequest\x1a5.futu.gateway.catalog.v1.GetUserSecurityGroupResponse\x12t\n" +
-	"\x0fGetUserSecurity\x12/.futu.gateway.catalog.v1.GetUserSecurityRequest\x1a0.futu.gateway.catalog.v1.GetUserSecurityResponse\x12w\n" +
+	"\x0fGetUserSecurity\x12/.futu.gateway.catalog.v1.GetUserSecurityRequest\x1a0.futu.gateway.catalog.v1.GetUserSecurityResponse\x12e\n" +
+	"\n" +
+	"GetSubInfo\x12*.futu.gateway.catalog.v1.GetSubInfoRequest\x1a+.futu.gateway.catalog.v1.GetSubInfoResponse\x12w\n" +
 	"\x10GetPriceReminder\x120.futu.gateway.catalog.v1.GetPriceReminderRequest\x1a1.futu.gateway.catalog.v1.GetPriceReminderResponse2\xe0\x05\n" +
 	"\x15AccountCatalogService\x12n\n" +
 	"\rGetMaxTrdQtys\x12-.futu.gateway.catalog.v1.GetMaxTrdQtysRequest\x1a..futu.gateway.catalog.v1.GetMaxTrdQtysResponse\x12\x80\x01\n" +
@@ -20259,7 +20398,7 @@ func file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP() []byte {
 }
 
 var file_futu_gateway_catalog_v1_catalog_proto_enumTypes = make([]protoimpl.EnumInfo, 59)
-var file_futu_gateway_catalog_v1_catalog_proto_msgTypes = make([]protoimpl.MessageInfo, 148)
+var file_futu_gateway_catalog_v1_catalog_proto_msgTypes = make([]protoimpl.MessageInfo, 150)
 var file_futu_gateway_catalog_v1_catalog_proto_goTypes = []any{
 	(QotMarketState)(0),                                 // 0: futu.gateway.catalog.v1.QotMarketState
 	(ProgramStatusType)(0),                              // 1: futu.gateway.catalog.v1.ProgramStatusType
@@ -20442,32 +20581,34 @@ var file_futu_gateway_catalog_v1_catalog_proto_goTypes = []any{
 	(*GetUserSecurityGroupGroupData)(nil),               // 178: futu.gateway.catalog.v1.GetUserSecurityGroupGroupData
 	(*GetUserSecurityRequest)(nil),                      // 179: futu.gateway.catalog.v1.GetUserSecurityRequest
 	(*GetUserSecurityResponse)(nil),                     // 180: futu.gateway.catalog.v1.GetUserSecurityResponse
-	(*GetPriceReminderRequest)(nil),                     // 181: futu.gateway.catalog.v1.GetPriceReminderRequest
-	(*GetPriceReminderResponse)(nil),                    // 182: futu.gateway.catalog.v1.GetPriceReminderResponse
-	(*GetPriceReminderPriceReminder)(nil),               // 183: futu.gateway.catalog.v1.GetPriceReminderPriceReminder
-	(*GetPriceReminderPriceReminderItem)(nil),           // 184: futu.gateway.catalog.v1.GetPriceReminderPriceReminderItem
-	(*GetMaxTrdQtysRequest)(nil),                        // 185: futu.gateway.catalog.v1.GetMaxTrdQtysRequest
-	(*TrdHeader)(nil),                                   // 186: futu.gateway.catalog.v1.TrdHeader
-	(*GetMaxTrdQtysResponse)(nil),                       // 187: futu.gateway.catalog.v1.GetMaxTrdQtysResponse
-	(*MaxTrdQtys)(nil),                                  // 188: futu.gateway.catalog.v1.MaxTrdQtys
-	(*GetHistoryOrderListRequest)(nil),                  // 189: futu.gateway.catalog.v1.GetHistoryOrderListRequest
-	(*TrdFilterConditions)(nil),                         // 190: futu.gateway.catalog.v1.TrdFilterConditions
-	(*GetHistoryOrderListResponse)(nil),                 // 191: futu.gateway.catalog.v1.GetHistoryOrderListResponse
-	(*Order)(nil),                                       // 192: futu.gateway.catalog.v1.Order
-	(*ComboLeg)(nil),                                    // 193: futu.gateway.catalog.v1.ComboLeg
-	(*GetHistoryOrderFillListRequest)(nil),              // 194: futu.gateway.catalog.v1.GetHistoryOrderFillListRequest
-	(*GetHistoryOrderFillListResponse)(nil),             // 195: futu.gateway.catalog.v1.GetHistoryOrderFillListResponse
-	(*OrderFill)(nil),                                   // 196: futu.gateway.catalog.v1.OrderFill
-	(*GetMarginRatioRequest)(nil),                       // 197: futu.gateway.catalog.v1.GetMarginRatioRequest
-	(*GetMarginRatioResponse)(nil),                      // 198: futu.gateway.catalog.v1.GetMarginRatioResponse
-	(*GetMarginRatioMarginRatioInfo)(nil),               // 199: futu.gateway.catalog.v1.GetMarginRatioMarginRatioInfo
-	(*GetOrderFeeRequest)(nil),                          // 200: futu.gateway.catalog.v1.GetOrderFeeRequest
-	(*GetOrderFeeResponse)(nil),                         // 201: futu.gateway.catalog.v1.GetOrderFeeResponse
-	(*OrderFee)(nil),                                    // 202: futu.gateway.catalog.v1.OrderFee
-	(*OrderFeeItem)(nil),                                // 203: futu.gateway.catalog.v1.OrderFeeItem
-	(*FlowSummaryRequest)(nil),                          // 204: futu.gateway.catalog.v1.FlowSummaryRequest
-	(*FlowSummaryResponse)(nil),                         // 205: futu.gateway.catalog.v1.FlowSummaryResponse
-	(*FlowSummaryFlowSummaryInfo)(nil),                  // 206: futu.gateway.catalog.v1.FlowSummaryFlowSummaryInfo
+	(*GetSubInfoRequest)(nil),                           // 181: futu.gateway.catalog.v1.GetSubInfoRequest
+	(*GetSubInfoResponse)(nil),                          // 182: futu.gateway.catalog.v1.GetSubInfoResponse
+	(*GetPriceReminderRequest)(nil),                     // 183: futu.gateway.catalog.v1.GetPriceReminderRequest
+	(*GetPriceReminderResponse)(nil),                    // 184: futu.gateway.catalog.v1.GetPriceReminderResponse
+	(*GetPriceReminderPriceReminder)(nil),               // 185: futu.gateway.catalog.v1.GetPriceReminderPriceReminder
+	(*GetPriceReminderPriceReminderItem)(nil),           // 186: futu.gateway.catalog.v1.GetPriceReminderPriceReminderItem
+	(*GetMaxTrdQtysRequest)(nil),                        // 187: futu.gateway.catalog.v1.GetMaxTrdQtysRequest
+	(*TrdHeader)(nil),                                   // 188: futu.gateway.catalog.v1.TrdHeader
+	(*GetMaxTrdQtysResponse)(nil),                       // 189: futu.gateway.catalog.v1.GetMaxTrdQtysResponse
+	(*MaxTrdQtys)(nil),                                  // 190: futu.gateway.catalog.v1.MaxTrdQtys
+	(*GetHistoryOrderListRequest)(nil),                  // 191: futu.gateway.catalog.v1.GetHistoryOrderListRequest
+	(*TrdFilterConditions)(nil),                         // 192: futu.gateway.catalog.v1.TrdFilterConditions
+	(*GetHistoryOrderListResponse)(nil),                 // 193: futu.gateway.catalog.v1.GetHistoryOrderListResponse
+	(*Order)(nil),                                       // 194: futu.gateway.catalog.v1.Order
+	(*ComboLeg)(nil),                                    // 195: futu.gateway.catalog.v1.ComboLeg
+	(*GetHistoryOrderFillListRequest)(nil),              // 196: futu.gateway.catalog.v1.GetHistoryOrderFillListRequest
+	(*GetHistoryOrderFillListResponse)(nil),             // 197: futu.gateway.catalog.v1.GetHistoryOrderFillListResponse
+	(*OrderFill)(nil),                                   // 198: futu.gateway.catalog.v1.OrderFill
+	(*GetMarginRatioRequest)(nil),                       // 199: futu.gateway.catalog.v1.GetMarginRatioRequest
+	(*GetMarginRatioResponse)(nil),                      // 200: futu.gateway.catalog.v1.GetMarginRatioResponse
+	(*GetMarginRatioMarginRatioInfo)(nil),               // 201: futu.gateway.catalog.v1.GetMarginRatioMarginRatioInfo
+	(*GetOrderFeeRequest)(nil),                          // 202: futu.gateway.catalog.v1.GetOrderFeeRequest
+	(*GetOrderFeeResponse)(nil),                         // 203: futu.gateway.catalog.v1.GetOrderFeeResponse
+	(*OrderFee)(nil),                                    // 204: futu.gateway.catalog.v1.OrderFee
+	(*OrderFeeItem)(nil),                                // 205: futu.gateway.catalog.v1.OrderFeeItem
+	(*FlowSummaryRequest)(nil),                          // 206: futu.gateway.catalog.v1.FlowSummaryRequest
+	(*FlowSummaryResponse)(nil),                         // 207: futu.gateway.catalog.v1.FlowSummaryResponse
+	(*FlowSummaryFlowSummaryInfo)(nil),                  // 208: futu.gateway.catalog.v1.FlowSummaryFlowSummaryInfo
 }
 var file_futu_gateway_catalog_v1_catalog_proto_depIdxs = []int32{
 	0,   // 0: futu.gateway.catalog.v1.GetGlobalStateResponse.market_hk:type_name -> futu.gateway.catalog.v1.QotMarketState
@@ -20706,145 +20847,148 @@ var file_futu_gateway_catalog_v1_catalog_proto_depIdxs = []int32{
 	40,  // 233: futu.gateway.catalog.v1.GetUserSecurityGroupGroupData.group_type:type_name -> futu.gateway.catalog.v1.GetUserSecurityGroupGroupType
 	64,  // 234: futu.gateway.catalog.v1.GetUserSecurityRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
 	115, // 235: futu.gateway.catalog.v1.GetUserSecurityResponse.static_info_list:type_name -> futu.gateway.catalog.v1.SecurityStaticInfo
-	63,  // 236: futu.gateway.catalog.v1.GetPriceReminderRequest.security:type_name -> futu.gateway.catalog.v1.Security
-	17,  // 237: futu.gateway.catalog.v1.GetPriceReminderRequest.market:type_name -> futu.gateway.catalog.v1.QotMarket
-	64,  // 238: futu.gateway.catalog.v1.GetPriceReminderRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	183, // 239: futu.gateway.catalog.v1.GetPriceReminderResponse.price_reminder_list:type_name -> futu.gateway.catalog.v1.GetPriceReminderPriceReminder
-	63,  // 240: futu.gateway.catalog.v1.GetPriceReminderPriceReminder.security:type_name -> futu.gateway.catalog.v1.Security
-	184, // 241: futu.gateway.catalog.v1.GetPriceReminderPriceReminder.item_list:type_name -> futu.gateway.catalog.v1.GetPriceReminderPriceReminderItem
-	41,  // 242: futu.gateway.catalog.v1.GetPriceReminderPriceReminderItem.type:type_name -> futu.gateway.catalog.v1.PriceReminderType
-	42,  // 243: futu.gateway.catalog.v1.GetPriceReminderPriceReminderItem.freq:type_name -> futu.gateway.catalog.v1.PriceReminderFreq
-	43,  // 244: futu.gateway.catalog.v1.GetPriceReminderPriceReminderItem.reminder_session_list:type_name -> futu.gateway.catalog.v1.PriceReminderMarketStatus
-	186, // 245: futu.gateway.catalog.v1.GetMaxTrdQtysRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	47,  // 246: futu.gateway.catalog.v1.GetMaxTrdQtysRequest.order_type:type_name -> futu.gateway.catalog.v1.OrderType
-	48,  // 247: futu.gateway.catalog.v1.GetMaxTrdQtysRequest.sec_market:type_name -> futu.gateway.catalog.v1.TrdSecMarket
-	49,  // 248: futu.gateway.catalog.v1.GetMaxTrdQtysRequest.session:type_name -> futu.gateway.catalog.v1.Session
-	44,  // 249: futu.gateway.catalog.v1.TrdHeader.trd_env:type_name -> futu.gateway.catalog.v1.TrdEnv
-	45,  // 250: futu.gateway.catalog.v1.TrdHeader.trd_market:type_name -> futu.gateway.catalog.v1.TrdMarket
-	46,  // 251: futu.gateway.catalog.v1.TrdHeader.jp_acc_type:type_name -> futu.gateway.catalog.v1.TrdSubAccType
-	186, // 252: futu.gateway.catalog.v1.GetMaxTrdQtysResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	188, // 253: futu.gateway.catalog.v1.GetMaxTrdQtysResponse.max_trd_qtys:type_name -> futu.gateway.catalog.v1.MaxTrdQtys
-	49,  // 254: futu.gateway.catalog.v1.MaxTrdQtys.session:type_name -> futu.gateway.catalog.v1.Session
-	186, // 255: futu.gateway.catalog.v1.GetHistoryOrderListRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	190, // 256: futu.gateway.catalog.v1.GetHistoryOrderListRequest.filter_conditions:type_name -> futu.gateway.catalog.v1.TrdFilterConditions
-	45,  // 257: futu.gateway.catalog.v1.TrdFilterConditions.filter_market:type_name -> futu.gateway.catalog.v1.TrdMarket
-	186, // 258: futu.gateway.catalog.v1.GetHistoryOrderListResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	192, // 259: futu.gateway.catalog.v1.GetHistoryOrderListResponse.order_list:type_name -> futu.gateway.catalog.v1.Order
-	50,  // 260: futu.gateway.catalog.v1.Order.trd_side:type_name -> futu.gateway.catalog.v1.TrdSide
-	47,  // 261: futu.gateway.catalog.v1.Order.order_type:type_name -> futu.gateway.catalog.v1.OrderType
-	51,  // 262: futu.gateway.catalog.v1.Order.order_status:type_name -> futu.gateway.catalog.v1.OrderStatus
-	48,  // 263: futu.gateway.catalog.v1.Order.sec_market:type_name -> futu.gateway.catalog.v1.TrdSecMarket
-	52,  // 264: futu.gateway.catalog.v1.Order.time_in_force:type_name -> futu.gateway.catalog.v1.TimeInForce
-	53,  // 265: futu.gateway.catalog.v1.Order.trail_type:type_name -> futu.gateway.catalog.v1.TrailType
-	54,  // 266: futu.gateway.catalog.v1.Order.currency:type_name -> futu.gateway.catalog.v1.Currency
-	45,  // 267: futu.gateway.catalog.v1.Order.trd_market:type_name -> futu.gateway.catalog.v1.TrdMarket
-	49,  // 268: futu.gateway.catalog.v1.Order.session:type_name -> futu.gateway.catalog.v1.Session
-	46,  // 269: futu.gateway.catalog.v1.Order.jp_acc_type:type_name -> futu.gateway.catalog.v1.TrdSubAccType
-	55,  // 270: futu.gateway.catalog.v1.Order.strategy_type:type_name -> futu.gateway.catalog.v1.OptionStrategyType
-	193, // 271: futu.gateway.catalog.v1.Order.combo_legs:type_name -> futu.gateway.catalog.v1.ComboLeg
-	63,  // 272: futu.gateway.catalog.v1.ComboLeg.security:type_name -> futu.gateway.catalog.v1.Security
-	50,  // 273: futu.gateway.catalog.v1.ComboLeg.side:type_name -> futu.gateway.catalog.v1.TrdSide
-	56,  // 274: futu.gateway.catalog.v1.ComboLeg.pred_side:type_name -> futu.gateway.catalog.v1.PredSide
-	186, // 275: futu.gateway.catalog.v1.GetHistoryOrderFillListRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	190, // 276: futu.gateway.catalog.v1.GetHistoryOrderFillListRequest.filter_conditions:type_name -> futu.gateway.catalog.v1.TrdFilterConditions
-	186, // 277: futu.gateway.catalog.v1.GetHistoryOrderFillListResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	196, // 278: futu.gateway.catalog.v1.GetHistoryOrderFillListResponse.order_fill_list:type_name -> futu.gateway.catalog.v1.OrderFill
-	50,  // 279: futu.gateway.catalog.v1.OrderFill.trd_side:type_name -> futu.gateway.catalog.v1.TrdSide
-	48,  // 280: futu.gateway.catalog.v1.OrderFill.sec_market:type_name -> futu.gateway.catalog.v1.TrdSecMarket
-	57,  // 281: futu.gateway.catalog.v1.OrderFill.status:type_name -> futu.gateway.catalog.v1.OrderFillStatus
-	45,  // 282: futu.gateway.catalog.v1.OrderFill.trd_market:type_name -> futu.gateway.catalog.v1.TrdMarket
-	46,  // 283: futu.gateway.catalog.v1.OrderFill.jp_acc_type:type_name -> futu.gateway.catalog.v1.TrdSubAccType
-	186, // 284: futu.gateway.catalog.v1.GetMarginRatioRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	63,  // 285: futu.gateway.catalog.v1.GetMarginRatioRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
-	186, // 286: futu.gateway.catalog.v1.GetMarginRatioResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	199, // 287: futu.gateway.catalog.v1.GetMarginRatioResponse.margin_ratio_info_list:type_name -> futu.gateway.catalog.v1.GetMarginRatioMarginRatioInfo
-	63,  // 288: futu.gateway.catalog.v1.GetMarginRatioMarginRatioInfo.security:type_name -> futu.gateway.catalog.v1.Security
-	186, // 289: futu.gateway.catalog.v1.GetOrderFeeRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	186, // 290: futu.gateway.catalog.v1.GetOrderFeeResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	202, // 291: futu.gateway.catalog.v1.GetOrderFeeResponse.order_fee_list:type_name -> futu.gateway.catalog.v1.OrderFee
-	203, // 292: futu.gateway.catalog.v1.OrderFee.fee_list:type_name -> futu.gateway.catalog.v1.OrderFeeItem
-	186, // 293: futu.gateway.catalog.v1.FlowSummaryRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	58,  // 294: futu.gateway.catalog.v1.FlowSummaryRequest.cash_flow_direction:type_name -> futu.gateway.catalog.v1.FlowSummaryTrdCashFlowDirection
-	186, // 295: futu.gateway.catalog.v1.FlowSummaryResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	206, // 296: futu.gateway.catalog.v1.FlowSummaryResponse.flow_summary_info_list:type_name -> futu.gateway.catalog.v1.FlowSummaryFlowSummaryInfo
-	58,  // 297: futu.gateway.catalog.v1.FlowSummaryFlowSummaryInfo.cash_flow_direction:type_name -> futu.gateway.catalog.v1.FlowSummaryTrdCashFlowDirection
-	59,  // 298: futu.gateway.catalog.v1.QuoteCatalogService.GetGlobalState:input_type -> futu.gateway.catalog.v1.GetGlobalStateRequest
-	62,  // 299: futu.gateway.catalog.v1.QuoteCatalogService.GetMarketState:input_type -> futu.gateway.catalog.v1.GetMarketStateRequest
-	67,  // 300: futu.gateway.catalog.v1.QuoteCatalogService.GetKL:input_type -> futu.gateway.catalog.v1.GetKLRequest
-	70,  // 301: futu.gateway.catalog.v1.QuoteCatalogService.RequestHistoryKL:input_type -> futu.gateway.catalog.v1.RequestHistoryKLRequest
-	72,  // 302: futu.gateway.catalog.v1.QuoteCatalogService.RequestHistoryKLQuota:input_type -> futu.gateway.catalog.v1.RequestHistoryKLQuotaRequest
-	75,  // 303: futu.gateway.catalog.v1.QuoteCatalogService.RequestRehab:input_type -> futu.gateway.catalog.v1.RequestRehabRequest
-	78,  // 304: futu.gateway.catalog.v1.QuoteCatalogService.GetOrderBook:input_type -> futu.gateway.catalog.v1.GetOrderBookRequest
-	82,  // 305: futu.gateway.catalog.v1.QuoteCatalogService.GetTicker:input_type -> futu.gateway.catalog.v1.GetTickerRequest
-	85,  // 306: futu.gateway.catalog.v1.QuoteCatalogService.GetRT:input_type -> futu.gateway.catalog.v1.GetRTRequest
-	88,  // 307: futu.gateway.catalog.v1.QuoteCatalogService.GetBroker:input_type -> futu.gateway.catalog.v1.GetBrokerRequest
-	91,  // 308: futu.gateway.catalog.v1.QuoteCatalogService.GetSecuritySnapshot:input_type -> futu.gateway.catalog.v1.GetSecuritySnapshotRequest
-	103, // 309: futu.gateway.catalog.v1.QuoteCatalogService.RequestTradeDate:input_type -> futu.gateway.catalog.v1.RequestTradeDateRequest
-	106, // 310: futu.gateway.catalog.v1.QuoteCatalogService.GetSuspend:input_type -> futu.gateway.catalog.v1.GetSuspendRequest
-	110, // 311: futu.gateway.catalog.v1.QuoteCatalogService.GetPlateSet:input_type -> futu.gateway.catalog.v1.GetPlateSetRequest
-	113, // 312: futu.gateway.catalog.v1.QuoteCatalogService.GetPlateSecurity:input_type -> futu.gateway.catalog.v1.GetPlateSecurityRequest
-	120, // 313: futu.gateway.catalog.v1.QuoteCatalogService.GetOwnerPlate:input_type -> futu.gateway.catalog.v1.GetOwnerPlateRequest
-	123, // 314: futu.gateway.catalog.v1.QuoteCatalogService.GetReference:input_type -> futu.gateway.catalog.v1.GetReferenceRequest
-	125, // 315: futu.gateway.catalog.v1.QuoteCatalogService.GetHoldingChangeList:input_type -> futu.gateway.catalog.v1.GetHoldingChangeListRequest
-	128, // 316: futu.gateway.catalog.v1.QuoteCatalogService.GetOptionChain:input_type -> futu.gateway.catalog.v1.GetOptionChainRequest
-	133, // 317: futu.gateway.catalog.v1.QuoteCatalogService.GetOptionExpirationDate:input_type -> futu.gateway.catalog.v1.GetOptionExpirationDateRequest
-	136, // 318: futu.gateway.catalog.v1.QuoteCatalogService.GetWarrant:input_type -> futu.gateway.catalog.v1.GetWarrantRequest
-	139, // 319: futu.gateway.catalog.v1.QuoteCatalogService.GetCapitalFlow:input_type -> futu.gateway.catalog.v1.GetCapitalFlowRequest
-	142, // 320: futu.gateway.catalog.v1.QuoteCatalogService.GetCapitalDistribution:input_type -> futu.gateway.catalog.v1.GetCapitalDistributionRequest
-	144, // 321: futu.gateway.catalog.v1.QuoteCatalogService.StockFilter:input_type -> futu.gateway.catalog.v1.StockFilterRequest
-	156, // 322: futu.gateway.catalog.v1.QuoteCatalogService.GetCodeChange:input_type -> futu.gateway.catalog.v1.GetCodeChangeRequest
-	160, // 323: futu.gateway.catalog.v1.QuoteCatalogService.GetIpoList:input_type -> futu.gateway.catalog.v1.GetIpoListRequest
-	172, // 324: futu.gateway.catalog.v1.QuoteCatalogService.GetFutureInfo:input_type -> futu.gateway.catalog.v1.GetFutureInfoRequest
-	176, // 325: futu.gateway.catalog.v1.QuoteCatalogService.GetUserSecurityGroup:input_type -> futu.gateway.catalog.v1.GetUserSecurityGroupRequest
-	179, // 326: futu.gateway.catalog.v1.QuoteCatalogService.GetUserSecurity:input_type -> futu.gateway.catalog.v1.GetUserSecurityRequest
-	181, // 327: futu.gateway.catalog.v1.QuoteCatalogService.GetPriceReminder:input_type -> futu.gateway.catalog.v1.GetPriceReminderRequest
-	185, // 328: futu.gateway.catalog.v1.AccountCatalogService.GetMaxTrdQtys:input_type -> futu.gateway.catalog.v1.GetMaxTrdQtysRequest
-	189, // 329: futu.gateway.catalog.v1.AccountCatalogService.GetHistoryOrderList:input_type -> futu.gateway.catalog.v1.GetHistoryOrderListRequest
-	194, // 330: futu.gateway.catalog.v1.AccountCatalogService.GetHistoryOrderFillList:input_type -> futu.gateway.catalog.v1.GetHistoryOrderFillListRequest
-	197, // 331: futu.gateway.catalog.v1.AccountCatalogService.GetMarginRatio:input_type -> futu.gateway.catalog.v1.GetMarginRatioRequest
-	200, // 332: futu.gateway.catalog.v1.AccountCatalogService.GetOrderFee:input_type -> futu.gateway.catalog.v1.GetOrderFeeRequest
-	204, // 333: futu.gateway.catalog.v1.AccountCatalogService.FlowSummary:input_type -> futu.gateway.catalog.v1.FlowSummaryRequest
-	60,  // 334: futu.gateway.catalog.v1.QuoteCatalogService.GetGlobalState:output_type -> futu.gateway.catalog.v1.GetGlobalStateResponse
-	65,  // 335: futu.gateway.catalog.v1.QuoteCatalogService.GetMarketState:output_type -> futu.gateway.catalog.v1.GetMarketStateResponse
-	68,  // 336: futu.gateway.catalog.v1.QuoteCatalogService.GetKL:output_type -> futu.gateway.catalog.v1.GetKLResponse
-	71,  // 337: futu.gateway.catalog.v1.QuoteCatalogService.RequestHistoryKL:output_type -> futu.gateway.catalog.v1.RequestHistoryKLResponse
-	73,  // 338: futu.gateway.catalog.v1.QuoteCatalogService.RequestHistoryKLQuota:output_type -> futu.gateway.catalog.v1.RequestHistoryKLQuotaResponse
-	76,  // 339: futu.gateway.catalog.v1.QuoteCatalogService.RequestRehab:output_type -> futu.gateway.catalog.v1.RequestRehabResponse
-	79,  // 340: futu.gateway.catalog.v1.QuoteCatalogService.GetOrderBook:output_type -> futu.gateway.catalog.v1.GetOrderBookResponse
-	83,  // 341: futu.gateway.catalog.v1.QuoteCatalogService.GetTicker:output_type -> futu.gateway.catalog.v1.GetTickerResponse
-	86,  // 342: futu.gateway.catalog.v1.QuoteCatalogService.GetRT:output_type -> futu.gateway.catalog.v1.GetRTResponse
-	89,  // 343: futu.gateway.catalog.v1.QuoteCatalogService.GetBroker:output_type -> futu.gateway.catalog.v1.GetBrokerResponse
-	92,  // 344: futu.gateway.catalog.v1.QuoteCatalogService.GetSecuritySnapshot:output_type -> futu.gateway.catalog.v1.GetSecuritySnapshotResponse
-	104, // 345: futu.gateway.catalog.v1.QuoteCatalogService.RequestTradeDate:output_type -> futu.gateway.catalog.v1.RequestTradeDateResponse
-	107, // 346: futu.gateway.catalog.v1.QuoteCatalogService.GetSuspend:output_type -> futu.gateway.catalog.v1.GetSuspendResponse
-	111, // 347: futu.gateway.catalog.v1.QuoteCatalogService.GetPlateSet:output_type -> futu.gateway.catalog.v1.GetPlateSetResponse
-	114, // 348: futu.gateway.catalog.v1.QuoteCatalogService.GetPlateSecurity:output_type -> futu.gateway.catalog.v1.GetPlateSecurityResponse
-	121, // 349: futu.gateway.catalog.v1.QuoteCatalogService.GetOwnerPlate:output_type -> futu.gateway.catalog.v1.GetOwnerPlateResponse
-	124, // 350: futu.gateway.catalog.v1.QuoteCatalogService.GetReference:output_type -> futu.gateway.catalog.v1.GetReferenceResponse
-	126, // 351: futu.gateway.catalog.v1.QuoteCatalogService.GetHoldingChangeList:output_type -> futu.gateway.catalog.v1.GetHoldingChangeListResponse
-	130, // 352: futu.gateway.catalog.v1.QuoteCatalogService.GetOptionChain:output_type -> futu.gateway.catalog.v1.GetOptionChainResponse
-	134, // 353: futu.gateway.catalog.v1.QuoteCatalogService.GetOptionExpirationDate:output_type -> futu.gateway.catalog.v1.GetOptionExpirationDateResponse
-	137, // 354: futu.gateway.catalog.v1.QuoteCatalogService.GetWarrant:output_type -> futu.gateway.catalog.v1.GetWarrantResponse
-	140, // 355: futu.gateway.catalog.v1.QuoteCatalogService.GetCapitalFlow:output_type -> futu.gateway.catalog.v1.GetCapitalFlowResponse
-	143, // 356: futu.gateway.catalog.v1.QuoteCatalogService.GetCapitalDistribution:output_type -> futu.gateway.catalog.v1.GetCapitalDistributionResponse
-	150, // 357: futu.gateway.catalog.v1.QuoteCatalogService.StockFilter:output_type -> futu.gateway.catalog.v1.StockFilterResponse
-	158, // 358: futu.gateway.catalog.v1.QuoteCatalogService.GetCodeChange:output_type -> futu.gateway.catalog.v1.GetCodeChangeResponse
-	161, // 359: futu.gateway.catalog.v1.QuoteCatalogService.GetIpoList:output_type -> futu.gateway.catalog.v1.GetIpoListResponse
-	173, // 360: futu.gateway.catalog.v1.QuoteCatalogService.GetFutureInfo:output_type -> futu.gateway.catalog.v1.GetFutureInfoResponse
-	177, // 361: futu.gateway.catalog.v1.QuoteCatalogService.GetUserSecurityGroup:output_type -> futu.gateway.catalog.v1.GetUserSecurityGroupResponse
-	180, // 362: futu.gateway.catalog.v1.QuoteCatalogService.GetUserSecurity:output_type -> futu.gateway.catalog.v1.GetUserSecurityResponse
-	182, // 363: futu.gateway.catalog.v1.QuoteCatalogService.GetPriceReminder:output_type -> futu.gateway.catalog.v1.GetPriceReminderResponse
-	187, // 364: futu.gateway.catalog.v1.AccountCatalogService.GetMaxTrdQtys:output_type -> futu.gateway.catalog.v1.GetMaxTrdQtysResponse
-	191, // 365: futu.gateway.catalog.v1.AccountCatalogService.GetHistoryOrderList:output_type -> futu.gateway.catalog.v1.GetHistoryOrderListResponse
-	195, // 366: futu.gateway.catalog.v1.AccountCatalogService.GetHistoryOrderFillList:output_type -> futu.gateway.catalog.v1.GetHistoryOrderFillListResponse
-	198, // 367: futu.gateway.catalog.v1.AccountCatalogService.GetMarginRatio:output_type -> futu.gateway.catalog.v1.GetMarginRatioResponse
-	201, // 368: futu.gateway.catalog.v1.AccountCatalogService.GetOrderFee:output_type -> futu.gateway.catalog.v1.GetOrderFeeResponse
-	205, // 369: futu.gateway.catalog.v1.AccountCatalogService.FlowSummary:output_type -> futu.gateway.catalog.v1.FlowSummaryResponse
-	334, // [334:370] is the sub-list for method output_type
-	298, // [298:334] is the sub-list for method input_type
-	298, // [298:298] is the sub-list for extension type_name
-	298, // [298:298] is the sub-list for extension extendee
-	0,   // [0:298] is the sub-list for field type_name
+	64,  // 236: futu.gateway.catalog.v1.GetSubInfoRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	63,  // 237: futu.gateway.catalog.v1.GetPriceReminderRequest.security:type_name -> futu.gateway.catalog.v1.Security
+	17,  // 238: futu.gateway.catalog.v1.GetPriceReminderRequest.market:type_name -> futu.gateway.catalog.v1.QotMarket
+	64,  // 239: futu.gateway.catalog.v1.GetPriceReminderRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	185, // 240: futu.gateway.catalog.v1.GetPriceReminderResponse.price_reminder_list:type_name -> futu.gateway.catalog.v1.GetPriceReminderPriceReminder
+	63,  // 241: futu.gateway.catalog.v1.GetPriceReminderPriceReminder.security:type_name -> futu.gateway.catalog.v1.Security
+	186, // 242: futu.gateway.catalog.v1.GetPriceReminderPriceReminder.item_list:type_name -> futu.gateway.catalog.v1.GetPriceReminderPriceReminderItem
+	41,  // 243: futu.gateway.catalog.v1.GetPriceReminderPriceReminderItem.type:type_name -> futu.gateway.catalog.v1.PriceReminderType
+	42,  // 244: futu.gateway.catalog.v1.GetPriceReminderPriceReminderItem.freq:type_name -> futu.gateway.catalog.v1.PriceReminderFreq
+	43,  // 245: futu.gateway.catalog.v1.GetPriceReminderPriceReminderItem.reminder_session_list:type_name -> futu.gateway.catalog.v1.PriceReminderMarketStatus
+	188, // 246: futu.gateway.catalog.v1.GetMaxTrdQtysRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	47,  // 247: futu.gateway.catalog.v1.GetMaxTrdQtysRequest.order_type:type_name -> futu.gateway.catalog.v1.OrderType
+	48,  // 248: futu.gateway.catalog.v1.GetMaxTrdQtysRequest.sec_market:type_name -> futu.gateway.catalog.v1.TrdSecMarket
+	49,  // 249: futu.gateway.catalog.v1.GetMaxTrdQtysRequest.session:type_name -> futu.gateway.catalog.v1.Session
+	44,  // 250: futu.gateway.catalog.v1.TrdHeader.trd_env:type_name -> futu.gateway.catalog.v1.TrdEnv
+	45,  // 251: futu.gateway.catalog.v1.TrdHeader.trd_market:type_name -> futu.gateway.catalog.v1.TrdMarket
+	46,  // 252: futu.gateway.catalog.v1.TrdHeader.jp_acc_type:type_name -> futu.gateway.catalog.v1.TrdSubAccType
+	188, // 253: futu.gateway.catalog.v1.GetMaxTrdQtysResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	190, // 254: futu.gateway.catalog.v1.GetMaxTrdQtysResponse.max_trd_qtys:type_name -> futu.gateway.catalog.v1.MaxTrdQtys
+	49,  // 255: futu.gateway.catalog.v1.MaxTrdQtys.session:type_name -> futu.gateway.catalog.v1.Session
+	188, // 256: futu.gateway.catalog.v1.GetHistoryOrderListRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	192, // 257: futu.gateway.catalog.v1.GetHistoryOrderListRequest.filter_conditions:type_name -> futu.gateway.catalog.v1.TrdFilterConditions
+	45,  // 258: futu.gateway.catalog.v1.TrdFilterConditions.filter_market:type_name -> futu.gateway.catalog.v1.TrdMarket
+	188, // 259: futu.gateway.catalog.v1.GetHistoryOrderListResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	194, // 260: futu.gateway.catalog.v1.GetHistoryOrderListResponse.order_list:type_name -> futu.gateway.catalog.v1.Order
+	50,  // 261: futu.gateway.catalog.v1.Order.trd_side:type_name -> futu.gateway.catalog.v1.TrdSide
+	47,  // 262: futu.gateway.catalog.v1.Order.order_type:type_name -> futu.gateway.catalog.v1.OrderType
+	51,  // 263: futu.gateway.catalog.v1.Order.order_status:type_name -> futu.gateway.catalog.v1.OrderStatus
+	48,  // 264: futu.gateway.catalog.v1.Order.sec_market:type_name -> futu.gateway.catalog.v1.TrdSecMarket
+	52,  // 265: futu.gateway.catalog.v1.Order.time_in_force:type_name -> futu.gateway.catalog.v1.TimeInForce
+	53,  // 266: futu.gateway.catalog.v1.Order.trail_type:type_name -> futu.gateway.catalog.v1.TrailType
+	54,  // 267: futu.gateway.catalog.v1.Order.currency:type_name -> futu.gateway.catalog.v1.Currency
+	45,  // 268: futu.gateway.catalog.v1.Order.trd_market:type_name -> futu.gateway.catalog.v1.TrdMarket
+	49,  // 269: futu.gateway.catalog.v1.Order.session:type_name -> futu.gateway.catalog.v1.Session
+	46,  // 270: futu.gateway.catalog.v1.Order.jp_acc_type:type_name -> futu.gateway.catalog.v1.TrdSubAccType
+	55,  // 271: futu.gateway.catalog.v1.Order.strategy_type:type_name -> futu.gateway.catalog.v1.OptionStrategyType
+	195, // 272: futu.gateway.catalog.v1.Order.combo_legs:type_name -> futu.gateway.catalog.v1.ComboLeg
+	63,  // 273: futu.gateway.catalog.v1.ComboLeg.security:type_name -> futu.gateway.catalog.v1.Security
+	50,  // 274: futu.gateway.catalog.v1.ComboLeg.side:type_name -> futu.gateway.catalog.v1.TrdSide
+	56,  // 275: futu.gateway.catalog.v1.ComboLeg.pred_side:type_name -> futu.gateway.catalog.v1.PredSide
+	188, // 276: futu.gateway.catalog.v1.GetHistoryOrderFillListRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	192, // 277: futu.gateway.catalog.v1.GetHistoryOrderFillListRequest.filter_conditions:type_name -> futu.gateway.catalog.v1.TrdFilterConditions
+	188, // 278: futu.gateway.catalog.v1.GetHistoryOrderFillListResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	198, // 279: futu.gateway.catalog.v1.GetHistoryOrderFillListResponse.order_fill_list:type_name -> futu.gateway.catalog.v1.OrderFill
+	50,  // 280: futu.gateway.catalog.v1.OrderFill.trd_side:type_name -> futu.gateway.catalog.v1.TrdSide
+	48,  // 281: futu.gateway.catalog.v1.OrderFill.sec_market:type_name -> futu.gateway.catalog.v1.TrdSecMarket
+	57,  // 282: futu.gateway.catalog.v1.OrderFill.status:type_name -> futu.gateway.catalog.v1.OrderFillStatus
+	45,  // 283: futu.gateway.catalog.v1.OrderFill.trd_market:type_name -> futu.gateway.catalog.v1.TrdMarket
+	46,  // 284: futu.gateway.catalog.v1.OrderFill.jp_acc_type:type_name -> futu.gateway.catalog.v1.TrdSubAccType
+	188, // 285: futu.gateway.catalog.v1.GetMarginRatioRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	63,  // 286: futu.gateway.catalog.v1.GetMarginRatioRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
+	188, // 287: futu.gateway.catalog.v1.GetMarginRatioResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	201, // 288: futu.gateway.catalog.v1.GetMarginRatioResponse.margin_ratio_info_list:type_name -> futu.gateway.catalog.v1.GetMarginRatioMarginRatioInfo
+	63,  // 289: futu.gateway.catalog.v1.GetMarginRatioMarginRatioInfo.security:type_name -> futu.gateway.catalog.v1.Security
+	188, // 290: futu.gateway.catalog.v1.GetOrderFeeRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	188, // 291: futu.gateway.catalog.v1.GetOrderFeeResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	204, // 292: futu.gateway.catalog.v1.GetOrderFeeResponse.order_fee_list:type_name -> futu.gateway.catalog.v1.OrderFee
+	205, // 293: futu.gateway.catalog.v1.OrderFee.fee_list:type_name -> futu.gateway.catalog.v1.OrderFeeItem
+	188, // 294: futu.gateway.catalog.v1.FlowSummaryRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	58,  // 295: futu.gateway.catalog.v1.FlowSummaryRequest.cash_flow_direction:type_name -> futu.gateway.catalog.v1.FlowSummaryTrdCashFlowDirection
+	188, // 296: futu.gateway.catalog.v1.FlowSummaryResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	208, // 297: futu.gateway.catalog.v1.FlowSummaryResponse.flow_summary_info_list:type_name -> futu.gateway.catalog.v1.FlowSummaryFlowSummaryInfo
+	58,  // 298: futu.gateway.catalog.v1.FlowSummaryFlowSummaryInfo.cash_flow_direction:type_name -> futu.gateway.catalog.v1.FlowSummaryTrdCashFlowDirection
+	59,  // 299: futu.gateway.catalog.v1.QuoteCatalogService.GetGlobalState:input_type -> futu.gateway.catalog.v1.GetGlobalStateRequest
+	62,  // 300: futu.gateway.catalog.v1.QuoteCatalogService.GetMarketState:input_type -> futu.gateway.catalog.v1.GetMarketStateRequest
+	67,  // 301: futu.gateway.catalog.v1.QuoteCatalogService.GetKL:input_type -> futu.gateway.catalog.v1.GetKLRequest
+	70,  // 302: futu.gateway.catalog.v1.QuoteCatalogService.RequestHistoryKL:input_type -> futu.gateway.catalog.v1.RequestHistoryKLRequest
+	72,  // 303: futu.gateway.catalog.v1.QuoteCatalogService.RequestHistoryKLQuota:input_type -> futu.gateway.catalog.v1.RequestHistoryKLQuotaRequest
+	75,  // 304: futu.gateway.catalog.v1.QuoteCatalogService.RequestRehab:input_type -> futu.gateway.catalog.v1.RequestRehabRequest
+	78,  // 305: futu.gateway.catalog.v1.QuoteCatalogService.GetOrderBook:input_type -> futu.gateway.catalog.v1.GetOrderBookRequest
+	82,  // 306: futu.gateway.catalog.v1.QuoteCatalogService.GetTicker:input_type -> futu.gateway.catalog.v1.GetTickerRequest
+	85,  // 307: futu.gateway.catalog.v1.QuoteCatalogService.GetRT:input_type -> futu.gateway.catalog.v1.GetRTRequest
+	88,  // 308: futu.gateway.catalog.v1.QuoteCatalogService.GetBroker:input_type -> futu.gateway.catalog.v1.GetBrokerRequest
+	91,  // 309: futu.gateway.catalog.v1.QuoteCatalogService.GetSecuritySnapshot:input_type -> futu.gateway.catalog.v1.GetSecuritySnapshotRequest
+	103, // 310: futu.gateway.catalog.v1.QuoteCatalogService.RequestTradeDate:input_type -> futu.gateway.catalog.v1.RequestTradeDateRequest
+	106, // 311: futu.gateway.catalog.v1.QuoteCatalogService.GetSuspend:input_type -> futu.gateway.catalog.v1.GetSuspendRequest
+	110, // 312: futu.gateway.catalog.v1.QuoteCatalogService.GetPlateSet:input_type -> futu.gateway.catalog.v1.GetPlateSetRequest
+	113, // 313: futu.gateway.catalog.v1.QuoteCatalogService.GetPlateSecurity:input_type -> futu.gateway.catalog.v1.GetPlateSecurityRequest
+	120, // 314: futu.gateway.catalog.v1.QuoteCatalogService.GetOwnerPlate:input_type -> futu.gateway.catalog.v1.GetOwnerPlateRequest
+	123, // 315: futu.gateway.catalog.v1.QuoteCatalogService.GetReference:input_type -> futu.gateway.catalog.v1.GetReferenceRequest
+	125, // 316: futu.gateway.catalog.v1.QuoteCatalogService.GetHoldingChangeList:input_type -> futu.gateway.catalog.v1.GetHoldingChangeListRequest
+	128, // 317: futu.gateway.catalog.v1.QuoteCatalogService.GetOptionChain:input_type -> futu.gateway.catalog.v1.GetOptionChainRequest
+	133, // 318: futu.gateway.catalog.v1.QuoteCatalogService.GetOptionExpirationDate:input_type -> futu.gateway.catalog.v1.GetOptionExpirationDateRequest
+	136, // 319: futu.gateway.catalog.v1.QuoteCatalogService.GetWarrant:input_type -> futu.gateway.catalog.v1.GetWarrantRequest
+	139, // 320: futu.gateway.catalog.v1.QuoteCatalogService.GetCapitalFlow:input_type -> futu.gateway.catalog.v1.GetCapitalFlowRequest
+	142, // 321: futu.gateway.catalog.v1.QuoteCatalogService.GetCapitalDistribution:input_type -> futu.gateway.catalog.v1.GetCapitalDistributionRequest
+	144, // 322: futu.gateway.catalog.v1.QuoteCatalogService.StockFilter:input_type -> futu.gateway.catalog.v1.StockFilterRequest
+	156, // 323: futu.gateway.catalog.v1.QuoteCatalogService.GetCodeChange:input_type -> futu.gateway.catalog.v1.GetCodeChangeRequest
+	160, // 324: futu.gateway.catalog.v1.QuoteCatalogService.GetIpoList:input_type -> futu.gateway.catalog.v1.GetIpoListRequest
+	172, // 325: futu.gateway.catalog.v1.QuoteCatalogService.GetFutureInfo:input_type -> futu.gateway.catalog.v1.GetFutureInfoRequest
+	176, // 326: futu.gateway.catalog.v1.QuoteCatalogService.GetUserSecurityGroup:input_type -> futu.gateway.catalog.v1.GetUserSecurityGroupRequest
+	179, // 327: futu.gateway.catalog.v1.QuoteCatalogService.GetUserSecurity:input_type -> futu.gateway.catalog.v1.GetUserSecurityRequest
+	181, // 328: futu.gateway.catalog.v1.QuoteCatalogService.GetSubInfo:input_type -> futu.gateway.catalog.v1.GetSubInfoRequest
+	183, // 329: futu.gateway.catalog.v1.QuoteCatalogService.GetPriceReminder:input_type -> futu.gateway.catalog.v1.GetPriceReminderRequest
+	187, // 330: futu.gateway.catalog.v1.AccountCatalogService.GetMaxTrdQtys:input_type -> futu.gateway.catalog.v1.GetMaxTrdQtysRequest
+	191, // 331: futu.gateway.catalog.v1.AccountCatalogService.GetHistoryOrderList:input_type -> futu.gateway.catalog.v1.GetHistoryOrderListRequest
+	196, // 332: futu.gateway.catalog.v1.AccountCatalogService.GetHistoryOrderFillList:input_type -> futu.gateway.catalog.v1.GetHistoryOrderFillListRequest
+	199, // 333: futu.gateway.catalog.v1.AccountCatalogService.GetMarginRatio:input_type -> futu.gateway.catalog.v1.GetMarginRatioRequest
+	202, // 334: futu.gateway.catalog.v1.AccountCatalogService.GetOrderFee:input_type -> futu.gateway.catalog.v1.GetOrderFeeRequest
+	206, // 335: futu.gateway.catalog.v1.AccountCatalogService.FlowSummary:input_type -> futu.gateway.catalog.v1.FlowSummaryRequest
+	60,  // 336: futu.gateway.catalog.v1.QuoteCatalogService.GetGlobalState:output_type -> futu.gateway.catalog.v1.GetGlobalStateResponse
+	65,  // 337: futu.gateway.catalog.v1.QuoteCatalogService.GetMarketState:output_type -> futu.gateway.catalog.v1.GetMarketStateResponse
+	68,  // 338: futu.gateway.catalog.v1.QuoteCatalogService.GetKL:output_type -> futu.gateway.catalog.v1.GetKLResponse
+	71,  // 339: futu.gateway.catalog.v1.QuoteCatalogService.RequestHistoryKL:output_type -> futu.gateway.catalog.v1.RequestHistoryKLResponse
+	73,  // 340: futu.gateway.catalog.v1.QuoteCatalogService.RequestHistoryKLQuota:output_type -> futu.gateway.catalog.v1.RequestHistoryKLQuotaResponse
+	76,  // 341: futu.gateway.catalog.v1.QuoteCatalogService.RequestRehab:output_type -> futu.gateway.catalog.v1.RequestRehabResponse
+	79,  // 342: futu.gateway.catalog.v1.QuoteCatalogService.GetOrderBook:output_type -> futu.gateway.catalog.v1.GetOrderBookResponse
+	83,  // 343: futu.gateway.catalog.v1.QuoteCatalogService.GetTicker:output_type -> futu.gateway.catalog.v1.GetTickerResponse
+	86,  // 344: futu.gateway.catalog.v1.QuoteCatalogService.GetRT:output_type -> futu.gateway.catalog.v1.GetRTResponse
+	89,  // 345: futu.gateway.catalog.v1.QuoteCatalogService.GetBroker:output_type -> futu.gateway.catalog.v1.GetBrokerResponse
+	92,  // 346: futu.gateway.catalog.v1.QuoteCatalogService.GetSecuritySnapshot:output_type -> futu.gateway.catalog.v1.GetSecuritySnapshotResponse
+	104, // 347: futu.gateway.catalog.v1.QuoteCatalogService.RequestTradeDate:output_type -> futu.gateway.catalog.v1.RequestTradeDateResponse
+	107, // 348: futu.gateway.catalog.v1.QuoteCatalogService.GetSuspend:output_type -> futu.gateway.catalog.v1.GetSuspendResponse
+	111, // 349: futu.gateway.catalog.v1.QuoteCatalogService.GetPlateSet:output_type -> futu.gateway.catalog.v1.GetPlateSetResponse
+	114, // 350: futu.gateway.catalog.v1.QuoteCatalogService.GetPlateSecurity:output_type -> futu.gateway.catalog.v1.GetPlateSecurityResponse
+	121, // 351: futu.gateway.catalog.v1.QuoteCatalogService.GetOwnerPlate:output_type -> futu.gateway.catalog.v1.GetOwnerPlateResponse
+	124, // 352: futu.gateway.catalog.v1.QuoteCatalogService.GetReference:output_type -> futu.gateway.catalog.v1.GetReferenceResponse
+	126, // 353: futu.gateway.catalog.v1.QuoteCatalogService.GetHoldingChangeList:output_type -> futu.gateway.catalog.v1.GetHoldingChangeListResponse
+	130, // 354: futu.gateway.catalog.v1.QuoteCatalogService.GetOptionChain:output_type -> futu.gateway.catalog.v1.GetOptionChainResponse
+	134, // 355: futu.gateway.catalog.v1.QuoteCatalogService.GetOptionExpirationDate:output_type -> futu.gateway.catalog.v1.GetOptionExpirationDateResponse
+	137, // 356: futu.gateway.catalog.v1.QuoteCatalogService.GetWarrant:output_type -> futu.gateway.catalog.v1.GetWarrantResponse
+	140, // 357: futu.gateway.catalog.v1.QuoteCatalogService.GetCapitalFlow:output_type -> futu.gateway.catalog.v1.GetCapitalFlowResponse
+	143, // 358: futu.gateway.catalog.v1.QuoteCatalogService.GetCapitalDistribution:output_type -> futu.gateway.catalog.v1.GetCapitalDistributionResponse
+	150, // 359: futu.gateway.catalog.v1.QuoteCatalogService.StockFilter:output_type -> futu.gateway.catalog.v1.StockFilterResponse
+	158, // 360: futu.gateway.catalog.v1.QuoteCatalogService.GetCodeChange:output_type -> futu.gateway.catalog.v1.GetCodeChangeResponse
+	161, // 361: futu.gateway.catalog.v1.QuoteCatalogService.GetIpoList:output_type -> futu.gateway.catalog.v1.GetIpoListResponse
+	173, // 362: futu.gateway.catalog.v1.QuoteCatalogService.GetFutureInfo:output_type -> futu.gateway.catalog.v1.GetFutureInfoResponse
+	177, // 363: futu.gateway.catalog.v1.QuoteCatalogService.GetUserSecurityGroup:output_type -> futu.gateway.catalog.v1.GetUserSecurityGroupResponse
+	180, // 364: futu.gateway.catalog.v1.QuoteCatalogService.GetUserSecurity:output_type -> futu.gateway.catalog.v1.GetUserSecurityResponse
+	182, // 365: futu.gateway.catalog.v1.QuoteCatalogService.GetSubInfo:output_type -> futu.gateway.catalog.v1.GetSubInfoResponse
+	184, // 366: futu.gateway.catalog.v1.QuoteCatalogService.GetPriceReminder:output_type -> futu.gateway.catalog.v1.GetPriceReminderResponse
+	189, // 367: futu.gateway.catalog.v1.AccountCatalogService.GetMaxTrdQtys:output_type -> futu.gateway.catalog.v1.GetMaxTrdQtysResponse
+	193, // 368: futu.gateway.catalog.v1.AccountCatalogService.GetHistoryOrderList:output_type -> futu.gateway.catalog.v1.GetHistoryOrderListResponse
+	197, // 369: futu.gateway.catalog.v1.AccountCatalogService.GetHistoryOrderFillList:output_type -> futu.gateway.catalog.v1.GetHistoryOrderFillListResponse
+	200, // 370: futu.gateway.catalog.v1.AccountCatalogService.GetMarginRatio:output_type -> futu.gateway.catalog.v1.GetMarginRatioResponse
+	203, // 371: futu.gateway.catalog.v1.AccountCatalogService.GetOrderFee:output_type -> futu.gateway.catalog.v1.GetOrderFeeResponse
+	207, // 372: futu.gateway.catalog.v1.AccountCatalogService.FlowSummary:output_type -> futu.gateway.catalog.v1.FlowSummaryResponse
+	336, // [336:373] is the sub-list for method output_type
+	299, // [299:336] is the sub-list for method input_type
+	299, // [299:299] is the sub-list for extension type_name
+	299, // [299:299] is the sub-list for extension extendee
+	0,   // [0:299] is the sub-list for field type_name
 }
 
 func init() { file_futu_gateway_catalog_v1_catalog_proto_init() }
@@ -20959,8 +21103,8 @@ func file_futu_gateway_catalog_v1_catalog_proto_init() {
 	file_futu_gateway_catalog_v1_catalog_proto_msgTypes[119].OneofWrappers = []any{}
 	file_futu_gateway_catalog_v1_catalog_proto_msgTypes[120].OneofWrappers = []any{}
 	file_futu_gateway_catalog_v1_catalog_proto_msgTypes[122].OneofWrappers = []any{}
+	file_futu_gateway_catalog_v1_catalog_proto_msgTypes[123].OneofWrappers = []any{}
 	file_futu_gateway_catalog_v1_catalog_proto_msgTypes[124].OneofWrappers = []any{}
-	file_futu_gateway_catalog_v1_catalog_proto_msgTypes[125].OneofWrappers = []any{}
 	file_futu_gateway_catalog_v1_catalog_proto_msgTypes[126].OneofWrappers = []any{}
 	file_futu_gateway_catalog_v1_catalog_proto_msgTypes[127].OneofWrappers = []any{}
 	file_futu_gateway_catalog_v1_catalog_proto_msgTypes[128].OneofWrappers = []any{}
@@ -20983,13 +21127,15 @@ func file_futu_gateway_catalog_v1_catalog_proto_init() {
 	file_futu_gateway_catalog_v1_catalog_proto_msgTypes[145].OneofWrappers = []any{}
 	file_futu_gateway_catalog_v1_catalog_proto_msgTypes[146].OneofWrappers = []any{}
 	file_futu_gateway_catalog_v1_catalog_proto_msgTypes[147].OneofWrappers = []any{}
+	file_futu_gateway_catalog_v1_catalog_proto_msgTypes[148].OneofWrappers = []any{}
+	file_futu_gateway_catalog_v1_catalog_proto_msgTypes[149].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_futu_gateway_catalog_v1_catalog_proto_rawDesc), len(file_futu_gateway_catalog_v1_catalog_proto_rawDesc)),
 			NumEnums:      59,
-			NumMessages:   148,
+			NumMessages:   150,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

@@ -52,6 +52,7 @@ const (
 	QuoteCatalogService_GetFutureInfo_FullMethodName           = "/futu.gateway.catalog.v1.QuoteCatalogService/GetFutureInfo"
 	QuoteCatalogService_GetUserSecurityGroup_FullMethodName    = "/futu.gateway.catalog.v1.QuoteCatalogService/GetUserSecurityGroup"
 	QuoteCatalogService_GetUserSecurity_FullMethodName         = "/futu.gateway.catalog.v1.QuoteCatalogService/GetUserSecurity"
+	QuoteCatalogService_GetSubInfo_FullMethodName              = "/futu.gateway.catalog.v1.QuoteCatalogService/GetSubInfo"
 	QuoteCatalogService_GetPriceReminder_FullMethodName        = "/futu.gateway.catalog.v1.QuoteCatalogService/GetPriceReminder"
 )
 
@@ -119,6 +120,8 @@ type QuoteCatalogServiceClient interface {
 	GetUserSecurityGroup(ctx context.Context, in *GetUserSecurityGroupRequest, opts ...grpc.CallOption) (*GetUserSecurityGroupResponse, error)
 	// Qot_GetUserSecurity (3213): GET /api/user-security, scope qot:read.
 	GetUserSecurity(ctx context.Context, in *GetUserSecurityRequest, opts ...grpc.CallOption) (*GetUserSecurityResponse, error)
+	// Qot_GetSubInfo (3003): GET /api/used-quota, scope qot:read.
+	GetSubInfo(ctx context.Context, in *GetSubInfoRequest, opts ...grpc.CallOption) (*GetSubInfoResponse, error)
 	// Qot_GetPriceReminder (3221): GET /api/price-reminder, scope qot:read.
 	GetPriceReminder(ctx context.Context, in *GetPriceReminderRequest, opts ...grpc.CallOption) (*GetPriceReminderResponse, error)
 }
@@ -421,6 +424,16 @@ func (c *quoteCatalogServiceClient) GetUserSecurity(ctx context.Context, in *Get
 	return out, nil
 }
 
+func (c *quoteCatalogServiceClient) GetSubInfo(ctx context.Context, in *GetSubInfoRequest, opts ...grpc.CallOption) (*GetSubInfoResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetSubInfoResponse)
+	err := c.cc.Invoke(ctx, QuoteCatalogService_GetSubInfo_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *quoteCatalogServiceClient) GetPriceReminder(ctx context.Context, in *GetPriceReminderRequest, opts ...grpc.CallOption) (*GetPriceReminderResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetPriceReminderResponse)
@@ -495,6 +508,8 @@ type QuoteCatalogServiceServer interface {
 	GetUserSecurityGroup(context.Context, *GetUserSecurityGroupRequest) (*GetUserSecurityGroupResponse, error)
 	// Qot_GetUserSecurity (3213): GET /api/user-security, scope qot:read.
 	GetUserSecurity(context.Context, *GetUserSecurityRequest) (*GetUserSecurityResponse, error)
+	// Qot_GetSubInfo (3003): GET /api/used-quota, scope qot:read.
+	GetSubInfo(context.Context, *GetSubInfoRequest) (*GetSubInfoResponse, error)
 	// Qot_GetPriceReminder (3221): GET /api/price-reminder, scope qot:read.
 	GetPriceReminder(context.Context, *GetPriceReminderRequest) (*GetPriceReminderResponse, error)
 	mustEmbedUnimplementedQuoteCatalogServiceServer()
@@ -593,6 +608,9 @@ func (UnimplementedQuoteCatalogServiceServer) GetUserSecurityGroup(context.Conte
 }
 func (UnimplementedQuoteCatalogServiceServer) GetUserSecurity(context.Context, *GetUserSecurityRequest) (*GetUserSecurityResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetUserSecurity not implemented")
+}
+func (UnimplementedQuoteCatalogServiceServer) GetSubInfo(context.Context, *GetSubInfoRequest) (*GetSubInfoResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetSubInfo not implemented")
 }
 func (UnimplementedQuoteCatalogServiceServer) GetPriceReminder(context.Context, *GetPriceReminderRequest) (*GetPriceReminderResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetPriceReminder not implemented")
@@ -1140,6 +1158,24 @@ func _QuoteCatalogService_GetUserSecurity_Handler(srv interface{}, ctx context.C
 	return interceptor(ctx, in, info, handler)
 }
 
+func _QuoteCatalogService_GetSubInfo_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetSubInfoRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QuoteCatalogServiceServer).GetSubInfo(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: QuoteCatalogService_GetSubInfo_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QuoteCatalogServiceServer).GetSubInfo(ctx, req.(*GetSubInfoRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _QuoteCatalogService_GetPriceReminder_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetPriceReminderRequest)
 	if err := dec(in); err != nil {
@@ -1280,6 +1316,10 @@ var QuoteCatalogService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetUserSecurity",
 			Handler:    _QuoteCatalogService_GetUserSecurity_Handler,
+		},
+		{
+			MethodName: "GetSubInfo",
+			Handler:    _QuoteCatalogService_GetSubInfo_Handler,
 		},
 		{
 			MethodName: "GetPriceReminder",

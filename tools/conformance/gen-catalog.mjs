@@ -322,8 +322,7 @@ function goFile(routes) {
     return `\t{
 \t\tName: ${goString(r.name)}, FullMethod: "/${PKG}.${svc}/${r.name}", Service: ${r.service === 'quote' ? 'Quote' : 'Account'},
 \t\tProto: ${goString(r.proto)}, ProtoID: ${r.protoId}, HTTPMethod: ${goString(r.method)}, Path: ${goString(r.path)}, Scope: ${goString(r.scope)},
-\t\tAccountFields: ${goList(r.account_fields)}, SecurityFields: ${goList(r.security_fields)}, Writes: ${r.writes}, Policy: ${r.policy === 'coalesce' ? 'Coalesce' : 'NoPolicy'},
-\t\tOmitResponseFields: ${goList(r.omit_response_fields)},
+\t\tAccountFields: ${goList(r.account_fields)}, SecurityFields: ${goList(r.security_fields)}, Writes: ${r.writes}, Policy: ${r.policy === 'coalesce' ? 'Coalesce' : 'NoPolicy'}, OmitResponseFields: ${goList(r.omit_response_fields)},
 \t\tNewIn: func() proto.Message { return new(catalogv1.${r.name}Request) }, NewOut: func() proto.Message { return new(catalogv1.${r.name}Response) },
 \t\tNewRequest: func() proto.Message { return new(${p}.Request) }, NewResponse: func() proto.Message { return new(${p}.Response) },
 \t},`;

@@ -11,8 +11,8 @@ import (
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/opend/sim"
-	"github.com/futugw/gateway/platform/catalog"
 	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/catalog"
 	"github.com/futugw/gateway/platform/errinfo"
 	"github.com/futugw/gateway/platform/keypolicy"
 	"github.com/futugw/gateway/platform/redisx"

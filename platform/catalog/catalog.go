@@ -9,6 +9,7 @@ package catalog
 import (
 	"fmt"
 
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
@@ -49,6 +50,9 @@ type Route struct {
 	// OmitResponseFields are S2C fields the mirrored response leaves out (another
 	// session's data on the shared OpenD connection); they are dropped.
 	OmitResponseFields []string
+	// Defaults is a JSON request (the mirror's) whose fields fill those a caller
+	// leaves out; "" for none.
+	Defaults string
 
 	NewIn, NewOut           func() proto.Message // the mirrored request and response (the S2C)
 	NewRequest, NewResponse func() proto.Message // the official Request and Response
@@ -75,6 +79,9 @@ func ByMethod(fullMethod string) (*Route, bool) {
 // ToOfficial builds the official Request of r with in (a mirrored request) as its c2s.
 // A required field that in lacks is an error naming it.
 func (r *Route) ToOfficial(in proto.Message) (proto.Message, error) {
+	if err := r.applyDefaults(in); err != nil {
+		return nil, err
+	}
 	b, err := proto.Marshal(in)
 	if err != nil {
 		return nil, err
@@ -88,6 +95,25 @@ func (r *Route) ToOfficial(in proto.Message) (proto.Message, error) {
 	}
 	m.Set(fd, c2s)
 	return req, nil
+}
+
+// applyDefaults sets the fields of r.Defaults that in leaves unset.
+func (r *Route) applyDefaults(in proto.Message) error {
+	if r.Defaults == "" {
+		return nil
+	}
+	d := r.NewIn()
+	if err := protojson.Unmarshal([]byte(r.Defaults), d); err != nil {
+		return fmt.Errorf("%s: defaults: %w", r.Name, err) // generated from a checked catalog: cannot happen
+	}
+	m := in.ProtoReflect()
+	d.ProtoReflect().Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		if !m.Has(fd) {
+			m.Set(fd, v)
+		}
+		return true
+	})
+	return nil
 }
 
 // FromOfficial returns the s2c of resp (the official Response of r) as the mirrored

@@ -9,6 +9,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	catalogv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/catalog/v1"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/getglobalstate"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetkl"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdcommon"
@@ -172,5 +173,24 @@ func TestSnake(t *testing.T) {
 		if got := Snake(in); got != want {
 			t.Errorf("Snake(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestDefaults: a catalog default fills a field the caller leaves out, never one it sets.
+func TestDefaults(t *testing.T) {
+	r, _ := ByMethod("/futu.gateway.catalog.v1.QuoteCatalogService/GetGlobalState")
+	req, err := r.ToOfficial(&catalogv1.GetGlobalStateRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c2s := req.(*getglobalstate.Request).GetC2S(); c2s.UserID == nil || c2s.GetUserID() != 0 {
+		t.Errorf("user_id not defaulted: %v", c2s)
+	}
+	req, err = r.ToOfficial(&catalogv1.GetGlobalStateRequest{UserId: proto.Uint64(7)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := req.(*getglobalstate.Request).GetC2S().GetUserID(); got != 7 {
+		t.Errorf("user_id %d, want the caller's 7", got)
 	}
 }

@@ -87,6 +87,7 @@ function readCatalog() {
     r.writes = Boolean(r.writes);
     r.account_fields = r.account_fields ?? [];
     r.omit_response_fields = r.omit_response_fields ?? [];
+    r.defaults = r.defaults ?? {};
     r.security_fields = r.security_fields ?? [];
     if (r.writes && r.policy !== 'none') throw new Error(`${where}: a write cannot be coalesced`);
     if (r.service === 'account' && r.account_fields.length === 0) throw new Error(`${where}: an account route needs account_fields`);
@@ -322,7 +323,7 @@ function goFile(routes) {
     return `\t{
 \t\tName: ${goString(r.name)}, FullMethod: "/${PKG}.${svc}/${r.name}", Service: ${r.service === 'quote' ? 'Quote' : 'Account'},
 \t\tProto: ${goString(r.proto)}, ProtoID: ${r.protoId}, HTTPMethod: ${goString(r.method)}, Path: ${goString(r.path)}, Scope: ${goString(r.scope)},
-\t\tAccountFields: ${goList(r.account_fields)}, SecurityFields: ${goList(r.security_fields)}, Writes: ${r.writes}, Policy: ${r.policy === 'coalesce' ? 'Coalesce' : 'NoPolicy'}, OmitResponseFields: ${goList(r.omit_response_fields)},
+\t\tAccountFields: ${goList(r.account_fields)}, SecurityFields: ${goList(r.security_fields)}, Writes: ${r.writes}, Policy: ${r.policy === 'coalesce' ? 'Coalesce' : 'NoPolicy'}, OmitResponseFields: ${goList(r.omit_response_fields)}, Defaults: ${goString(Object.keys(r.defaults).length ? JSON.stringify(r.defaults) : '')},
 \t\tNewIn: func() proto.Message { return new(catalogv1.${r.name}Request) }, NewOut: func() proto.Message { return new(catalogv1.${r.name}Response) },
 \t\tNewRequest: func() proto.Message { return new(${p}.Request) }, NewResponse: func() proto.Message { return new(${p}.Response) },
 \t},`;
@@ -359,6 +360,7 @@ function readmeTable(routes) {
     const m = r.method === 'GET' ? 'GET/POST' : r.method;
     let policy = r.writes ? 'writes' : r.policy;
     if (r.omit_response_fields.length) policy += `; leaves out ${code(r.omit_response_fields)}`;
+    for (const [k, v] of Object.entries(r.defaults)) policy += `; \`${k}\` defaults to \`${JSON.stringify(v)}\``;
     lines.push(`| ${m} \`${r.path}\` | ${r.proto} (${r.protoId}) | \`${r.scope}\` | ${code(r.account_fields)} | ${code(r.security_fields)} | ${policy} |`);
   }
   return lines.join('\n');
@@ -388,6 +390,9 @@ function main() {
       if (s2c.fieldsArray.find((x) => snake(x.name) === f).required) throw new Error(`${r.name}: ${f} is required in ${s2c.fullName}`);
     }
     mirror.add(s2c, `${r.name}Response`, r.omit_response_fields);
+    for (const f of Object.keys(r.defaults)) {
+      if (!c2s.fieldsArray.some((x) => snake(x.name) === f)) throw new Error(`${r.name}: defaults: no field ${f} in ${c2s.fullName}`);
+    }
     for (const p of r.account_fields) {
       const f = checkPath(c2s, p, r.name);
       if (f.repeated || !['uint64', 'int64'].includes(f.type)) throw new Error(`${r.name}: account field ${p} is not a singular 64-bit id`);

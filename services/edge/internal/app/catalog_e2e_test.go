@@ -175,7 +175,7 @@ var catalogSamples = map[string]struct {
 	body   string
 	reason string // "" for 200
 }{
-	"/api/global-state":           {`{"user_id":0}`, ""},
+	"/api/global-state":           {`{}`, ""}, // user_id defaults to 0
 	"/api/market-state":           {`{"security_list":[{"market":1,"code":"00700"}]}`, ""},
 	"/api/kline":                  {`{"rehab_type":1,"kl_type":"KL_TYPE_DAY","security":{"market":1,"code":"00700"},"req_num":5}`, "opend_refused"},
 	"/api/history-kline":          {`{"rehab_type":1,"kl_type":2,"security":{"market":1,"code":"00700"},"begin_time":"2026-11-02","end_time":"2026-11-30"}`, ""},

@@ -24,3 +24,15 @@ func TestOpenDProtosCurrent(t *testing.T) {
 		t.Fatalf("gen-opend-protos.mjs --check exited %d:\n%s", code, out)
 	}
 }
+
+// TestCatalogCurrent fails when what gen-catalog.mjs makes of api/catalog.json and the
+// pinned futu-api (the mirrored catalog.proto, api/gateway.yaml's catalog section,
+// platform/catalog/routes_gen.go, the README's route table) differs from the
+// committed files: run `make catalog` and commit.
+func TestCatalogCurrent(t *testing.T) {
+	tool := findNodeTool(t)
+	out, code := tool.run(t, "gen-catalog.mjs", "--check")
+	if code != 0 {
+		t.Fatalf("gen-catalog.mjs --check exited %d:\n%s", code, out)
+	}
+}

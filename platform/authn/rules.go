@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/platform/catalog"
 	"github.com/futugw/gateway/platform/keypolicy"
 )
 
@@ -29,7 +30,7 @@ func MethodRules() map[string]Rule {
 	// The order handler decides which of the two the account needs.
 	trade := Rule{Scopes: []string{keypolicy.ScopeTradeSimulate, keypolicy.ScopeTradeReal}}
 
-	return map[string]Rule{
+	rules := map[string]Rule{
 		gatewayv1.AuthService_IssueKey_FullMethodName:       admin,
 		gatewayv1.AuthService_ListKeys_FullMethodName:       admin,
 		gatewayv1.AuthService_GetKey_FullMethodName:         admin,
@@ -62,6 +63,11 @@ func MethodRules() map[string]Rule {
 		gatewayv1.OrderService_ModifyOrder_FullMethodName:       trade,
 		gatewayv1.OrderService_CancelOrder_FullMethodName:       trade,
 	}
+	// Every route of the catalog needs its row's scope.
+	for _, r := range catalog.Routes() {
+		rules[r.FullMethod] = Rule{Scopes: []string{r.Scope}}
+	}
+	return rules
 }
 
 // ruleFor looks method up in rules, treating health and reflection as public.

@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	catalogv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/catalog/v1"
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/platform/catalog"
 	"github.com/futugw/gateway/platform/keypolicy"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
@@ -20,6 +22,7 @@ func apiMethods(t *testing.T) []string {
 		gatewayv1.File_futu_gateway_v1_quote_proto,
 		gatewayv1.File_futu_gateway_v1_order_proto,
 		gatewayv1.File_futu_gateway_v1_common_proto,
+		catalogv1.File_futu_gateway_catalog_v1_catalog_proto,
 	}
 	var out []string
 	for _, f := range files {
@@ -48,7 +51,7 @@ func TestMethodRulesCoverEveryRPC(t *testing.T) {
 		svc, _, _ := strings.Cut(shortMethod(m), ".")
 		services[svc] = true
 	}
-	for _, want := range []string{"AuthService", "QuoteService", "OrderService", "AccountService"} {
+	for _, want := range []string{"AuthService", "QuoteService", "OrderService", "AccountService", "QuoteCatalogService", "AccountCatalogService"} {
 		if !services[want] {
 			t.Errorf("service %s not found in the API descriptors", want)
 		}
@@ -113,6 +116,18 @@ func TestShortMethod(t *testing.T) {
 	} {
 		if got := shortMethod(in); got != want {
 			t.Errorf("shortMethod(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestCatalogRoutesNeedTheirScope: a catalog route's rule is its row's scope, and a
+// key without it is refused.
+func TestCatalogRoutesNeedTheirScope(t *testing.T) {
+	rules := MethodRules()
+	for _, r := range catalog.Routes() {
+		got, ok := rules[r.FullMethod]
+		if !ok || got.Public || got.Admin || !slices.Equal(got.Scopes, []string{r.Scope}) {
+			t.Errorf("%s: rule %+v, want scope %s", r.FullMethod, got, r.Scope)
 		}
 	}
 }

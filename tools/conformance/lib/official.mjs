@@ -17,12 +17,14 @@ export function protoDir() {
 
 // loadOfficial parses every official .proto file (keeping field names as written) and
 // returns the resolved root plus a map from our short package name to the official one.
-export function loadOfficial() {
+// With comments, each field keeps its official comment (protobufjs' alternate comment
+// mode, which also reads trailing // comments).
+export function loadOfficial({ comments = false } = {}) {
   const dir = protoDir();
   const root = new protobuf.Root();
   root.resolvePath = (_origin, target) => (path.isAbsolute(target) ? target : path.join(dir, target));
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.proto')).sort();
-  root.loadSync(files, { keepCase: true });
+  root.loadSync(files, { keepCase: true, alternateCommentMode: comments });
   root.resolveAll();
   const packages = new Map();
   for (const ns of root.nestedArray) {

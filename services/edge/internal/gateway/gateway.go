@@ -18,6 +18,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
+	catalogv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/catalog/v1"
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/grpclink"
 	"github.com/futugw/gateway/platform/obs"
@@ -87,6 +88,9 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 		gatewayv1.RegisterQuoteServiceHandlerClient(ctx, mux, gatewayv1.NewQuoteServiceClient(g.Quote)),
 		gatewayv1.RegisterOrderServiceHandlerClient(ctx, mux, gatewayv1.NewOrderServiceClient(g.Order)),
 		gatewayv1.RegisterAccountServiceHandlerClient(ctx, mux, gatewayv1.NewAccountServiceClient(g.Order)),
+		// The catalog's routes (api/catalog.json): quote reads and account reads.
+		catalogv1.RegisterQuoteCatalogServiceHandlerClient(ctx, mux, catalogv1.NewQuoteCatalogServiceClient(g.Quote)),
+		catalogv1.RegisterAccountCatalogServiceHandlerClient(ctx, mux, catalogv1.NewAccountCatalogServiceClient(g.Order)),
 	}
 	if err := errors.Join(regs...); err != nil {
 		_ = g.Close()

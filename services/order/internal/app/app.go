@@ -17,6 +17,7 @@ import (
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/audit"
 	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/catalog"
 	"github.com/futugw/gateway/platform/errinfo"
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/platform/redisx"
@@ -136,6 +137,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) (err error) {
 	})
 	gatewayv1.RegisterOrderServiceServer(svc.GRPC(), srv)
 	gatewayv1.RegisterAccountServiceServer(svc.GRPC(), srv)
+	catalog.Register(svc.GRPC(), catalog.Account, srv.Catalog)
 	// Trade push streams last as long as an edge listens: end them before the graceful
 	// stop, which then only waits for in-flight orders. The edges reconnect elsewhere.
 	svc.AddDrainer("trade-pushes", func(context.Context) error { hub.CloseAll(errors.New("shutting down")); return nil })

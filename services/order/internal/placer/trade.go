@@ -158,6 +158,12 @@ func (p *Placer) trade(env int32) (*client.Conn, *common.PacketID, error) {
 	return c, &common.PacketID{ConnID: proto.Uint64(connID), SerialNo: proto.Uint32(serial)}, nil
 }
 
+// Read makes one read call of any protocol (the catalog's account routes); errors
+// are *Error like every other call's.
+func (p *Placer) Read(ctx context.Context, protoID uint32, req, resp proto.Message) error {
+	return p.read(ctx, protoID, req, resp)
+}
+
 // read makes one read call. A read never changes anything, so an unanswered one is
 // simply unavailable.
 func (p *Placer) read(ctx context.Context, protoID uint32, req, resp proto.Message) error {

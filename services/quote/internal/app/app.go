@@ -14,6 +14,7 @@ import (
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/catalog"
 	"github.com/futugw/gateway/platform/errinfo"
 	"github.com/futugw/gateway/platform/grpclink"
 	"github.com/futugw/gateway/platform/obs"
@@ -119,8 +120,10 @@ func build(cfg Config, log *slog.Logger) (_ *run.Service, err error) {
 			grpc.ChainStreamInterceptor(authn.StreamServerInterceptor(cache, log), errinfo.StreamServerInterceptor(log)),
 		},
 	})
-	gatewayv1.RegisterQuoteServiceServer(svc.GRPC(), server.New(server.Options{Registry: ss.reg, Hub: hub, OpenD: up,
-		Sessions: ss.life, Saves: ss.saves, Fresh: cfg.QuoteFresh, Logger: log}))
+	srv := server.New(server.Options{Registry: ss.reg, Hub: hub, OpenD: up,
+		Sessions: ss.life, Saves: ss.saves, Fresh: cfg.QuoteFresh, Logger: log})
+	gatewayv1.RegisterQuoteServiceServer(svc.GRPC(), srv)
+	catalog.Register(svc.GRPC(), catalog.Quote, srv.Catalog)
 	// Edge feeds last as long as the edge listens: end them before the graceful stop.
 	svc.AddDrainer("edge-streams", func(context.Context) error { hub.CloseAll(); return nil })
 	return svc, nil

@@ -12,6 +12,7 @@ import (
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/opend/sim"
 	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/catalog"
 	"github.com/futugw/gateway/platform/errinfo"
 	"github.com/futugw/gateway/platform/keypolicy"
 	"github.com/futugw/gateway/platform/redisx"
@@ -215,7 +216,9 @@ func newEnv(t *testing.T, o envOpts) *env {
 		grpc.InitialWindowSize(64<<10), grpc.InitialConnWindowSize(64<<10),
 	)
 	so := Options{Registry: e.reg, Hub: e.hub, OpenD: e.up, Sessions: e.life, Saves: saves, Fresh: o.fresh, CallTimeout: 2 * time.Second}
-	gatewayv1.RegisterQuoteServiceServer(gs, New(so))
+	srv := New(so)
+	gatewayv1.RegisterQuoteServiceServer(gs, srv)
+	catalog.Register(gs, catalog.Quote, srv.Catalog)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
 	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/catalog"
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/services/quote/internal/quotefanout"
 	"github.com/futugw/gateway/services/quote/internal/subs"
@@ -52,6 +53,8 @@ type Server struct {
 
 	staticMu sync.RWMutex
 	static   map[subs.Security]*qotcommon.SecurityStaticBasic // static info never changes intraday
+
+	coalesce catalog.Coalescer // the catalog routes' shared OpenD requests
 }
 
 // New returns a Server.

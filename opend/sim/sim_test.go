@@ -235,27 +235,9 @@ func TestConfigNowReachesProtocol(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- s.Serve(ctx, ln) }()
-	defer func() {
-		cancel()
-		if err := <-served; err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-	}()
-
+	c := serveAndDial(t, s, rawclient.Options{})
 	wctx, wcancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer wcancel()
-	c, err := rawclient.Dial(wctx, ln.Addr().String(), rawclient.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
 
 	// Within a simulated day of the start, whatever the machine's speed.
 	near := func(what string, unix float64) {

@@ -1,30 +1,19 @@
 package qot
 
 import (
-	"context"
-	"io"
-	"log/slog"
-	"net"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetsecuritysnapshot"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetstaticinfo"
 	"github.com/futugw/gateway/opend/protoid"
-	"github.com/futugw/gateway/opend/server"
 	"github.com/futugw/gateway/opend/sim/market"
 	"github.com/futugw/gateway/opend/sim/rawclient"
 )
 
 // kindsEnv serves the quote service over a market with the kinds universe, on
 // the manual clock of main_test.go; prices move only when a test steps them.
-type kindsEnv struct {
-	addr  string
-	mkt   *market.Market
-	clock *clock
-}
+type kindsEnv = env
 
 func startKinds(t *testing.T) *kindsEnv {
 	t.Helper()
@@ -34,38 +23,7 @@ func startKinds(t *testing.T) *kindsEnv {
 // startKindsAt is startKinds with reference prices (previous closes) by key.
 func startKindsAt(t *testing.T, prices map[string]float64) *kindsEnv {
 	t.Helper()
-	clk := newClock()
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	mkt := market.New(market.Config{Seed: 5, Now: clk.Now, Kinds: true, Prices: prices})
-	var svc *Service
-	srv := server.New(server.Config{Logger: logger, OnClose: func(c *server.Conn) { svc.DropConn(c) }})
-	svc = Register(srv, mkt, Config{Now: clk.Now, PushInterval: time.Hour, Logger: logger})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Go(func() { srv.Serve(ln) })
-	wg.Go(func() { svc.Run(ctx) })
-	t.Cleanup(func() {
-		cancel()
-		sctx, stop := context.WithTimeout(context.Background(), 10*time.Second)
-		defer stop()
-		srv.Shutdown(sctx)
-		wg.Wait()
-	})
-	return &kindsEnv{addr: ln.Addr().String(), mkt: mkt, clock: clk}
-}
-
-func (e *kindsEnv) dial(t *testing.T) *rawclient.Client {
-	t.Helper()
-	c, err := rawclient.Dial(testCtx(t), e.addr, rawclient.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
+	return startOn(t, Config{}, market.Config{Seed: 5, Kinds: true, Prices: prices})
 }
 
 func staticInfos(t *testing.T, c *rawclient.Client, keys ...string) []*qotcommon.SecurityStaticInfo {

@@ -53,6 +53,12 @@ type env struct {
 // only when the test steps the market itself.
 func start(t *testing.T, cfg Config) *env {
 	t.Helper()
+	return startOn(t, cfg, market.Config{Seed: 1})
+}
+
+// startOn is start over a market built from mc (its clock is the test's).
+func startOn(t *testing.T, cfg Config, mc market.Config) *env {
+	t.Helper()
 	clk := newClock()
 	if cfg.Now == nil {
 		cfg.Now = clk.Now
@@ -62,7 +68,8 @@ func start(t *testing.T, cfg Config) *env {
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	cfg.Logger = logger
-	mkt := market.New(market.Config{Seed: 1, Now: cfg.Now})
+	mc.Now = cfg.Now
+	mkt := market.New(mc)
 	var svc *Service
 	srv := server.New(server.Config{Logger: logger, OnClose: func(c *server.Conn) { svc.DropConn(c) }})
 	svc = Register(srv, mkt, cfg)

@@ -58,11 +58,10 @@ func (s *Service) getCapitalDistribution(_ context.Context, _ *server.Conn, req 
 	if err := decode("Qot_GetCapitalDistribution", req.Body, &in); err != nil {
 		return nil, err
 	}
-	keys, err := s.resolve([]*qotcommon.Security{in.GetC2S().GetSecurity()})
+	q, err := s.oneSecurity(in.GetC2S().GetSecurity())
 	if err != nil {
 		return nil, toEnvelope(err)
 	}
-	q, _ := s.m.QuoteByKey(keys[0])
 	f := s.todaySplit(q)
 	return &qotgetcapitaldistribution.Response{RetType: succeed(), S2C: &qotgetcapitaldistribution.S2C{
 		CapitalInSuper:  proto.Float64(f.in[0]),
@@ -95,11 +94,10 @@ func (s *Service) getCapitalFlow(_ context.Context, _ *server.Conn, req server.R
 		return nil, err
 	}
 	c2s := in.GetC2S()
-	keys, err := s.resolve([]*qotcommon.Security{c2s.GetSecurity()})
+	q, err := s.oneSecurity(c2s.GetSecurity())
 	if err != nil {
 		return nil, toEnvelope(err)
 	}
-	q, _ := s.m.QuoteByKey(keys[0])
 	period := c2s.GetPeriodType()
 	if c2s.PeriodType == nil {
 		period = periodIntraday

@@ -42,13 +42,12 @@ func (s *Service) getHoldingChangeList(_ context.Context, _ *server.Conn, req se
 		return nil, err
 	}
 	c2s := in.GetC2S()
-	keys, err := s.resolve([]*qotcommon.Security{c2s.GetSecurity()})
+	q, err := s.oneSecurity(c2s.GetSecurity())
 	if err != nil {
 		return nil, toEnvelope(err)
 	}
-	q, _ := s.m.QuoteByKey(keys[0])
 	if q.Market != market.MarketUS {
-		return nil, toEnvelope(failf(codeInvalid, "%s: holding changes are served for US stocks only", keys[0]))
+		return nil, toEnvelope(failf(codeInvalid, "%s: holding changes are served for US stocks only", q.Key()))
 	}
 	cat := qotcommon.HolderCategory(c2s.GetHolderCategory())
 	group, ok := holders[cat]

@@ -1,6 +1,7 @@
 package trade
 
 import (
+	"cmp"
 	"slices"
 	"time"
 
@@ -51,23 +52,13 @@ func (e *Engine) expireDayOrders(now time.Time, evs []event) []event {
 			}
 		}
 	}
-	slices.SortFunc(done, func(x, y *order) int { return cmpUint(x.id, y.id) })
+	slices.SortFunc(done, func(x, y *order) int { return cmp.Compare(x.id, y.id) })
 	for _, o := range done {
 		e.cancelOrder(o, now)
 		o.lastErr = "expired at the market close (time in force DAY)"
 		evs = append(evs, orderEvent(o))
 	}
 	return evs
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // noteExpiry records that o, now working, expires at its close. Callers hold mu.

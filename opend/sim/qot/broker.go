@@ -12,10 +12,6 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// codeWrongMarket refuses data a market does not have (broker queues and
-// odd-lot books are HK only).
-const codeWrongMarket int32 = 7
-
 // brokerSeats is the simulated exchange participants: HK broker ids are four
 // digits; the names are synthetic so no real firm is misquoted.
 var brokerSeats = func() []broker {

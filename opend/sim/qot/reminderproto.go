@@ -15,13 +15,6 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// errCode for a reminder key that does not exist or names another security,
-// and for the per-security cap.
-const (
-	codeReminderKey   int32 = 21
-	codeReminderLimit int32 = 22
-)
-
 // Qot_SetPriceReminder.SetPriceReminderOp values.
 const (
 	reminderAdd     = int32(qotsetpricereminder.SetPriceReminderOp_SetPriceReminderOp_Add)

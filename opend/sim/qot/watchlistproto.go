@@ -10,11 +10,6 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// errCode for a watchlist group that does not exist or cannot be modified.
-// The user-state codes (20-22) sit apart from errors.go's so that areas
-// growing in parallel do not reuse a number.
-const codeGroup int32 = 20
-
 func groupData(name string, typ int32) *qotgetusersecuritygroup.GroupData {
 	return &qotgetusersecuritygroup.GroupData{GroupName: proto.String(name), GroupType: proto.Int32(typ)}
 }

@@ -76,6 +76,8 @@ func TestREADMEWalkthrough(t *testing.T) {
 			t.Errorf("walk-through output lacks %s:\n%s", want, got)
 		}
 	}
+	// futucli's read commands beyond the walk-through, on the same stack.
+	checkFutucliReads(t, ctx, bin, filepath.Join(state, "admin.key"), sh.Env)
 }
 
 // startDevstack runs the devstack binary and waits for its ready line; stop ends it.

@@ -168,6 +168,7 @@ func TestParse(t *testing.T) {
 		{name: "quote not a security", args: []string{"quote", k, "00700"}, wantErr: "is not MARKET.CODE"},
 		{name: "quote unknown market", args: []string{"quote", k, "EU.SAP"}, wantErr: `unknown market "EU"`},
 		{name: "quote no code", args: []string{"quote", k, "HK."}, wantErr: "is not MARKET.CODE"},
+		{name: "quote too long", args: []string{"quote", k, "US." + strings.Repeat("A", 40)}, wantErr: "longer than 32 characters"},
 		{name: "quote too many", args: append([]string{"quote", k}, strings.Split(strings.Repeat("HK.00700 ", 51), " ")[:51]...), wantErr: "at most 50"},
 		{name: "kline defaults", args: []string{"kline", k, "US.AAPL"},
 			check: func(t *testing.T, c *Command) {

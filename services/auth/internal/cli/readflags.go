@@ -50,7 +50,9 @@ func ParseSecurity(s string) (*gatewayv1.Security, error) {
 	market, code, ok := strings.Cut(s, ".")
 	n, known := qotMarkets[strings.ToUpper(market)]
 	switch {
-	case !ok || market == "" || code == "" || len(s) > 32:
+	case len(s) > 32:
+		return nil, usagef("security %.32q...: longer than 32 characters", s)
+	case !ok || market == "" || code == "":
 		return nil, usagef("security %q is not MARKET.CODE (e.g. HK.00700, US.AAPL)", s)
 	case !known:
 		return nil, usagef("security %q: unknown market %q (want HK, US, SH, SZ, HK_FUTURE, SG, JP, AU, MY or CA)", s, market)

@@ -96,7 +96,8 @@ func run(ctx context.Context, o options) error {
 	}
 	fmt.Printf("admin key file: %s\n", cfg.file("admin.key"))
 	if cfg.Ports != defaultPorts() {
-		fmt.Printf("auth (for futucli): export FUTUGW_AUTH_ADDR=%s\n", loopback(cfg.Ports.Auth))
+		fmt.Printf("for futucli: export FUTUGW_AUTH_ADDR=%s FUTUGW_QUOTE_ADDR=%s FUTUGW_ORDER_ADDR=%s\n",
+			loopback(cfg.Ports.Auth), loopback(cfg.Ports.Quote), loopback(cfg.Ports.Order))
 	}
 	fmt.Println("press Ctrl-C to stop")
 

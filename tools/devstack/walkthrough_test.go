@@ -60,17 +60,24 @@ func TestREADMEWalkthrough(t *testing.T) {
 	}
 	sh := exec.CommandContext(ctx, "bash", "-euo", "pipefail", "-c", script)
 	sh.Dir = root
-	sh.Env = append(os.Environ(), "FUTUGW_AUTH_ADDR="+loopback(ports.Auth)) // futucli's default is 50051
+	// futucli's defaults are make run's ports 50051-50053.
+	sh.Env = append(os.Environ(), "FUTUGW_AUTH_ADDR="+loopback(ports.Auth),
+		"FUTUGW_QUOTE_ADDR="+loopback(ports.Quote), "FUTUGW_ORDER_ADDR="+loopback(ports.Order))
 	res, err := sh.CombinedOutput()
 	if err != nil {
 		t.Fatalf("the README walk-through failed: %v\n%s", err, res)
 	}
 	got := string(res)
-	for _, want := range []string{`"scopes"`, `"cur_price"`, `"order_id"`, `"order_status"`} {
+	for _, want := range []string{`"scopes"`, `"cur_price"`, `"order_id"`, `"order_status"`,
+		`"order_list"`, `"kl_list"`, `"close_price"`, `"order_book_ask_list"`, `"order_book_bid_list"`, // the catalog's routes
+		"SECURITY  NAME", "HK.00700 TENCENT: 5 day bars", "ORDER_ID", "SIMULATE  HK", // futucli's tables
+	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("walk-through output lacks %s:\n%s", want, got)
 		}
 	}
+	// futucli's read commands beyond the walk-through, on the same stack.
+	checkFutucliReads(t, ctx, bin, filepath.Join(state, "admin.key"), sh.Env)
 }
 
 // startDevstack runs the devstack binary and waits for its ready line; stop ends it.

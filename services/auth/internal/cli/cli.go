@@ -1,7 +1,8 @@
 // Package cli is futucli: minting, listing, showing and revoking API keys, asking who
-// a key is, and opening a browser session, all over the AuthService gRPC API. Flags
-// are checked locally with the keys package before any RPC, so a bad invocation
-// changes nothing and exits with status 2.
+// a key is, and opening a browser session, all over the AuthService gRPC API; and
+// reading quotes, K-lines, orders, positions and funds over the quote and order
+// services' gRPC APIs with the same keys. Flags are checked locally with the keys
+// package before any RPC, so a bad invocation changes nothing and exits with status 2.
 package cli
 
 import (
@@ -62,8 +63,11 @@ var usage = func() string {
 		fmt.Fprintf(&b, "  %-11s %s\n", sc.name, sc.summary)
 	}
 	b.WriteString("\n\"futucli help <command>\" or \"futucli <command> --help\" prints a command's usage and flags.\n" +
-		"Every command takes --auth-addr (env FUTUGW_AUTH_ADDR, default 127.0.0.1:50051),\n" +
-		"--key (env FUTUGW_KEY) or --key-file (env FUTUGW_KEY_FILE), --json and --timeout.\n")
+		"Every command takes --key (env FUTUGW_KEY) or --key-file (env FUTUGW_KEY_FILE), --json and\n" +
+		"--timeout, and the address of the service it calls: the key commands --auth-addr\n" +
+		"(env FUTUGW_AUTH_ADDR, default " + DefaultAuthAddr + "), quote and kline --quote-addr\n" +
+		"(env FUTUGW_QUOTE_ADDR, default " + DefaultQuoteAddr + "), orders, positions and funds\n" +
+		"--order-addr (env FUTUGW_ORDER_ADDR, default " + DefaultOrderAddr + ").\n")
 	return b.String()
 }()
 
@@ -87,14 +91,19 @@ func Run(ctx context.Context, args []string, env Env) int {
 	}
 	ctx, cancel := context.WithTimeout(ctx, cmd.Common.Timeout)
 	defer cancel()
-	cc, err := grpc.NewClient(cmd.Common.AuthAddr, grpclink.DialOptions()...)
+	cc, err := grpc.NewClient(cmd.addr(), grpclink.DialOptions()...)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "futucli: %s\n", err)
 		return ExitUsage
 	}
 	defer cc.Close()
 	ctx = metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+cmd.Common.Key)
-	out, err := cmd.call(ctx, gatewayv1.NewAuthServiceClient(cc))
+	var out output
+	if serviceOf(cmd.Name) == serviceAuth {
+		out, err = cmd.call(ctx, gatewayv1.NewAuthServiceClient(cc))
+	} else {
+		out, err = cmd.read(ctx, cc)
+	}
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "futucli: %s\n", describe(err))
 		return ExitError
@@ -112,16 +121,21 @@ func Run(ctx context.Context, args []string, env Env) int {
 	return ExitOK
 }
 
-// output is a command's result: a message for --json and text for people.
+// output is a command's result: a message (or a document of messages) for --json
+// and text for people.
 type output struct {
 	msg   proto.Message
+	doc   any               // the JSON form when it is not one message (json.Marshal)
 	extra map[string]string // fields added to the JSON form (session's panel_url)
 	text  string
 }
 
-// jsonOf renders o.msg with proto field names, plus o.extra.
+// jsonOf renders o.msg with proto field names, plus o.extra; or o.doc.
 func jsonOf(o output) ([]byte, error) {
-	b, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(o.msg)
+	if o.doc != nil {
+		return json.Marshal(o.doc)
+	}
+	b, err := protoJSON.Marshal(o.msg)
 	if err != nil || len(o.extra) == 0 {
 		return b, err
 	}
@@ -134,6 +148,9 @@ func jsonOf(o output) ([]byte, error) {
 	}
 	return json.Marshal(m)
 }
+
+// protoJSON renders messages with the field names of the REST API.
+var protoJSON = protojson.MarshalOptions{UseProtoNames: true}
 
 // describe renders a gRPC error with its stable reason.
 func describe(err error) string {

@@ -7,15 +7,24 @@ import (
 	"testing"
 )
 
-// run calls Run in an environment without any key (help needs none) and an
-// unroutable auth address, so anything that dials would fail.
+// run calls Run in an environment without any key (help needs none) and unroutable
+// service addresses, so anything that dials would fail.
 func run(args ...string) (code int, stdout, stderr string) {
-	env := testEnv(map[string]string{"FUTUGW_AUTH_ADDR": "192.0.2.1:1"})
+	env := testEnv(map[string]string{"FUTUGW_AUTH_ADDR": "192.0.2.1:1", "FUTUGW_QUOTE_ADDR": "192.0.2.1:2",
+		"FUTUGW_ORDER_ADDR": "192.0.2.1:3"})
 	code = Run(context.Background(), args, env)
 	return code, env.Stdout.(*bytes.Buffer).String(), env.Stderr.(*bytes.Buffer).String()
 }
 
-var common = []string{"--auth-addr string", "--key string", "--key-file string", "--json", "--timeout duration"}
+var common = []string{"--key string", "--key-file string", "--json", "--timeout duration"}
+
+// The address flags: each command takes the one of the service it calls, with the
+// environment's value as its default.
+var (
+	authAddr  = []string{"--auth-addr string", `(default "192.0.2.1:1")`, "FUTUGW_AUTH_ADDR"}
+	quoteAddr = []string{"--quote-addr string", `(default "192.0.2.1:2")`, "FUTUGW_QUOTE_ADDR"}
+	orderAddr = []string{"--order-addr string", `(default "192.0.2.1:3")`, "FUTUGW_ORDER_ADDR"}
+)
 
 // Every subcommand answers --help, -h, -help and "futucli help CMD" with its usage
 // line and its own flags with their defaults, on stdout, exit 0.
@@ -28,6 +37,7 @@ func TestSubcommandHelp(t *testing.T) {
 		flags    []string // its own flags
 		defaults []string // "(default ...)" texts that must appear
 		absent   []string // flags of other commands
+		addr     []string // the address flag, its default and its env
 	}{
 		{cmd: "gen-key", usage: "usage: futucli gen-key --scopes LIST --expires DURATION|never [flags]",
 			flags:  append([]string{"--id string", "--scopes string", "--expires string", "--note string", "--allow-long-lived-real"}, limits...),
@@ -40,11 +50,30 @@ func TestSubcommandHelp(t *testing.T) {
 		{cmd: "show-key", usage: "usage: futucli show-key ID [flags]", absent: []string{"--scopes", "--expires"}},
 		{cmd: "revoke-key", usage: "usage: futucli revoke-key ID [flags]", absent: []string{"--scopes", "--expires"}},
 		{cmd: "whoami", usage: "usage: futucli whoami [flags]", absent: []string{"--scopes", "--expires"}},
+		{cmd: "quote", usage: "usage: futucli quote SECURITY... [flags]", addr: quoteAddr,
+			absent: []string{"--auth-addr", "--order-addr", "--period", "--acc-id"}},
+		{cmd: "kline", usage: "usage: futucli kline SECURITY [flags]", addr: quoteAddr,
+			flags:    []string{"--period string", "--count int", "--rehab string", "day|week|month|1m|5m|15m|30m|60m", "forward|backward|none"},
+			defaults: []string{`(default "day")`, "(default 20)", `(default "forward")`},
+			absent:   []string{"--auth-addr", "--order-addr", "--acc-id"}},
+		{cmd: "orders", usage: "usage: futucli orders [flags]", addr: orderAddr,
+			flags:  []string{"--acc-id string", "--env string", "--market string"},
+			absent: []string{"--auth-addr", "--quote-addr", "--period"}},
+		{cmd: "positions", usage: "usage: futucli positions [flags]", addr: orderAddr,
+			flags:  []string{"--acc-id string", "--env string", "--market string"},
+			absent: []string{"--auth-addr", "--quote-addr", "--period"}},
+		{cmd: "funds", usage: "usage: futucli funds [flags]", addr: orderAddr,
+			flags:  []string{"--acc-id string", "--env string", "--market string"},
+			absent: []string{"--auth-addr", "--quote-addr", "--period"}},
 	}
 	if len(tests) != len(subcommands) {
 		t.Fatalf("%d commands tested, %d exist", len(tests), len(subcommands))
 	}
 	for _, tt := range tests {
+		if tt.addr == nil {
+			tt.addr = authAddr
+			tt.absent = append(tt.absent, "--quote-addr", "--order-addr")
+		}
 		for _, args := range [][]string{
 			{tt.cmd, "--help"}, {tt.cmd, "-h"}, {tt.cmd, "-help"}, {"help", tt.cmd}, {"--help", tt.cmd},
 			{tt.cmd, "--json", "--help"}, // help wins over flags already read
@@ -61,7 +90,7 @@ func TestSubcommandHelp(t *testing.T) {
 					t.Errorf("flag package's message leaked:\n%s", out)
 				}
 				want := append(append(append([]string{}, tt.flags...), common...), tt.defaults...)
-				want = append(want, `(default "192.0.2.1:1")`, "(default 10s)") // the env's address, the timeout
+				want = append(append(want, tt.addr...), "(default 10s)")
 				for _, w := range want {
 					if !strings.Contains(out, w) {
 						t.Errorf("help lacks %q:\n%s", w, out)
@@ -87,6 +116,9 @@ func TestHelpAfterOtherArgs(t *testing.T) {
 		{"gen-key", "--scopes", "bogus", "--help"},
 		{"show-key", "bot1", "--help"},
 		{"revoke-key", "bot1", "-h"},
+		{"quote", "HK.00700", "--help"},
+		{"kline", "HK.00700", "--period", "year", "-h"},
+		{"orders", "--acc-id", "x", "--help"},
 	} {
 		code, out, errOut := run(args...)
 		if code != ExitOK || errOut != "" || !strings.HasPrefix(out, "usage: futucli "+args[0]+" ") {
@@ -110,6 +142,11 @@ func TestTopLevelHelp(t *testing.T) {
 		}
 		if !strings.Contains(out, "futucli help <command>") {
 			t.Errorf("%v does not say how to get a command's flags:\n%s", args, out)
+		}
+		for _, w := range []string{"FUTUGW_AUTH_ADDR", "FUTUGW_QUOTE_ADDR", "FUTUGW_ORDER_ADDR", DefaultQuoteAddr, DefaultOrderAddr} {
+			if !strings.Contains(out, w) {
+				t.Errorf("%v does not name %s:\n%s", args, w, out)
+			}
 		}
 		// docs/configuration.md's generator reads "  -name" lines of `futucli -h` as
 		// flags; futucli's flags are per command.

@@ -18,12 +18,27 @@ import (
 	"github.com/futugw/gateway/services/auth/internal/keys"
 )
 
-// Common are the flags every command takes.
+// Common are the flags every command takes. A command dials one service: the key
+// commands auth, quote and kline the quote service, the account commands the order
+// service; each registers that service's address flag alone.
 type Common struct {
-	AuthAddr string
-	Key      string
-	JSON     bool
-	Timeout  time.Duration
+	AuthAddr  string
+	QuoteAddr string
+	OrderAddr string
+	Key       string
+	JSON      bool
+	Timeout   time.Duration
+}
+
+// addr is the address of the service the command calls.
+func (c *Command) addr() string {
+	switch serviceOf(c.Name) {
+	case serviceQuote:
+		return c.Common.QuoteAddr
+	case serviceOrder:
+		return c.Common.OrderAddr
+	}
+	return c.Common.AuthAddr
 }
 
 // Command is a parsed invocation, ready to send, or a help text to print.
@@ -35,6 +50,7 @@ type Command struct {
 	Session  *gatewayv1.CreateSessionRequest // session
 	ID       string                          // show-key, revoke-key
 	PanelURL string                          // session
+	Read     readArgs                        // quote, kline, orders, positions, funds
 }
 
 // DefaultPanelURL is where `futucli session` points the browser.
@@ -44,19 +60,42 @@ const DefaultPanelURL = "http://localhost:22222"
 // API's empty expires_in): such a key must be asked for by name.
 const ExpiresNever = "never"
 
-// subcommand is one futucli command as its help describes it.
+// The services a command may call.
+const (
+	serviceAuth  = "auth"
+	serviceQuote = "quote"
+	serviceOrder = "order"
+)
+
+// subcommand is one futucli command as its help describes it, and the service it
+// calls.
 type subcommand struct {
 	name, args, summary string
+	service             string
+}
+
+func serviceOf(name string) string {
+	for _, sc := range subcommands {
+		if sc.name == name {
+			return sc.service
+		}
+	}
+	return serviceAuth
 }
 
 // subcommands lists every command in the order help shows them.
 var subcommands = []subcommand{
-	{"gen-key", "--scopes LIST --expires DURATION|never [flags]", "mint a key (admin); --expires is required: e.g. 30m, 8h, or never"},
-	{"list-keys", "[flags]", "list keys (admin)"},
-	{"show-key", "ID [flags]", "show one key (admin)"},
-	{"revoke-key", "ID [flags]", "revoke a key and its sessions (admin)"},
-	{"whoami", "[flags]", "describe the key in use"},
-	{"session", "[flags]", "mint a 30-minute session key and print a panel URL"},
+	{"gen-key", "--scopes LIST --expires DURATION|never [flags]", "mint a key (admin); --expires is required: e.g. 30m, 8h, or never", serviceAuth},
+	{"list-keys", "[flags]", "list keys (admin)", serviceAuth},
+	{"show-key", "ID [flags]", "show one key (admin)", serviceAuth},
+	{"revoke-key", "ID [flags]", "revoke a key and its sessions (admin)", serviceAuth},
+	{"whoami", "[flags]", "describe the key in use", serviceAuth},
+	{"session", "[flags]", "mint a 30-minute session key and print a panel URL", serviceAuth},
+	{"quote", "SECURITY... [flags]", "current basic quotes, e.g. quote HK.00700 US.AAPL (qot:read)", serviceQuote},
+	{"kline", "SECURITY [flags]", "the newest K-line bars from history, e.g. kline HK.00700 --period day --count 20 (qot:read)", serviceQuote},
+	{"orders", "[flags]", "today's orders of every account the key sees, or of --acc-id (acc:read)", serviceOrder},
+	{"positions", "[flags]", "positions of every account the key sees, or of --acc-id (acc:read)", serviceOrder},
+	{"funds", "[flags]", "funds of every account the key sees, or of --acc-id (acc:read)", serviceOrder},
 }
 
 // Parse reads args (without the program name). It returns a Command with Help set
@@ -107,15 +146,31 @@ func Parse(args []string, env Env) (*Command, error) {
 	return c, nil
 }
 
-// commonFlags are the flags every command registers first.
-var commonFlags = map[string]bool{"auth-addr": true, "key": true, "key-file": true, "json": true, "timeout": true}
+// commonFlags are the flags every command registers first (each command one of the
+// three addresses).
+var commonFlags = map[string]bool{"auth-addr": true, "quote-addr": true, "order-addr": true,
+	"key": true, "key-file": true, "json": true, "timeout": true}
+
+// The addresses make run's services listen on for tools.
+const (
+	DefaultAuthAddr  = "127.0.0.1:50051"
+	DefaultQuoteAddr = "127.0.0.1:50052"
+	DefaultOrderAddr = "127.0.0.1:50053"
+)
 
 // newFlagSet registers the common flags and those of command name, and returns the
 // function that checks them once parsed.
 func newFlagSet(name string, env Env, c *Command, keyFlag, keyFile *string) (*flag.FlagSet, func() error, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&c.Common.AuthAddr, "auth-addr", envOr(env, "FUTUGW_AUTH_ADDR", "127.0.0.1:50051"), "auth service address, host:port or unix:PATH (env FUTUGW_AUTH_ADDR)")
+	switch serviceOf(name) {
+	case serviceQuote:
+		fs.StringVar(&c.Common.QuoteAddr, "quote-addr", envOr(env, "FUTUGW_QUOTE_ADDR", DefaultQuoteAddr), "quote service address, host:port or unix:PATH (env FUTUGW_QUOTE_ADDR)")
+	case serviceOrder:
+		fs.StringVar(&c.Common.OrderAddr, "order-addr", envOr(env, "FUTUGW_ORDER_ADDR", DefaultOrderAddr), "order service address, host:port or unix:PATH (env FUTUGW_ORDER_ADDR)")
+	default:
+		fs.StringVar(&c.Common.AuthAddr, "auth-addr", envOr(env, "FUTUGW_AUTH_ADDR", DefaultAuthAddr), "auth service address, host:port or unix:PATH (env FUTUGW_AUTH_ADDR)")
+	}
 	fs.StringVar(keyFlag, "key", "", "API key (env FUTUGW_KEY)")
 	fs.StringVar(keyFile, "key-file", "", "file holding the API key (env FUTUGW_KEY_FILE)")
 	fs.BoolVar(&c.Common.JSON, "json", false, "print JSON")
@@ -129,6 +184,12 @@ func newFlagSet(name string, env Env, c *Command, keyFlag, keyFile *string) (*fl
 		build = sessionFlags(fs, c)
 	case "list-keys", "whoami":
 		build = func() error { return nil }
+	case "quote":
+		build = quoteFlags(c)
+	case "kline":
+		build = klineFlags(fs, c)
+	case "orders", "positions", "funds":
+		build = accountFlags(fs, c)
 	case "show-key", "revoke-key":
 		build = func() error {
 			if err := keys.CheckID(c.ID); err != nil {
@@ -178,12 +239,23 @@ func commandHelp(fs *flag.FlagSet) string {
 	return b.String()
 }
 
-// parseFlags allows the id argument of show-key/revoke-key before or after flags.
+// parseFlags allows the id argument of show-key/revoke-key, and the securities of
+// quote and kline, before, between or after flags.
 func parseFlags(fs *flag.FlagSet, args []string, c *Command) error {
 	if err := fs.Parse(args); err != nil {
 		return flagError(fs, err)
 	}
 	rest := fs.Args()
+	if fs.Name() == "quote" || fs.Name() == "kline" {
+		for len(rest) > 0 {
+			c.Read.symbols = append(c.Read.symbols, rest[0])
+			if err := fs.Parse(rest[1:]); err != nil {
+				return flagError(fs, err)
+			}
+			rest = fs.Args()
+		}
+		return nil
+	}
 	wantsID := fs.Name() == "show-key" || fs.Name() == "revoke-key"
 	if wantsID {
 		if len(rest) == 0 {

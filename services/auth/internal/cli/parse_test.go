@@ -147,6 +147,67 @@ func TestParse(t *testing.T) {
 		{name: "session never", args: []string{"session", k, "--expires", "never"}, wantErr: "not a positive duration"},
 		{name: "session bad scope", args: []string{"session", k, "--scopes", "root"}, wantErr: "unknown scope"},
 		{name: "bad timeout", args: []string{"whoami", k, "--timeout", "0s"}, wantErr: "--timeout"},
+
+		// The read commands.
+		{name: "quote", args: []string{"quote", "HK.00700", k, "US.BRK.B", "--json", "SH.600519"},
+			env: map[string]string{"FUTUGW_QUOTE_ADDR": "q:1", "FUTUGW_AUTH_ADDR": "a:1"},
+			check: func(t *testing.T, c *Command) {
+				s := c.Read.Securities
+				if len(s) != 3 || s[0].Market != 1 || s[0].Code != "00700" || s[1].Market != 11 || s[1].Code != "BRK.B" ||
+					s[2].Market != 21 || !c.Common.JSON || c.addr() != "q:1" {
+					t.Errorf("cmd = %+v, addr %s", c.Read, c.addr())
+				}
+			}},
+		{name: "quote default addr", args: []string{"quote", k, "hk.00700"},
+			check: func(t *testing.T, c *Command) {
+				if c.addr() != DefaultQuoteAddr || c.Read.Securities[0].Market != 1 {
+					t.Errorf("addr %s, securities %v", c.addr(), c.Read.Securities)
+				}
+			}},
+		{name: "quote nothing", args: []string{"quote", k}, wantErr: "usage: futucli quote SECURITY..."},
+		{name: "quote not a security", args: []string{"quote", k, "00700"}, wantErr: "is not MARKET.CODE"},
+		{name: "quote unknown market", args: []string{"quote", k, "EU.SAP"}, wantErr: `unknown market "EU"`},
+		{name: "quote no code", args: []string{"quote", k, "HK."}, wantErr: "is not MARKET.CODE"},
+		{name: "quote too long", args: []string{"quote", k, "US." + strings.Repeat("A", 40)}, wantErr: "longer than 32 characters"},
+		{name: "quote too many", args: append([]string{"quote", k}, strings.Split(strings.Repeat("HK.00700 ", 51), " ")[:51]...), wantErr: "at most 50"},
+		{name: "kline defaults", args: []string{"kline", k, "US.AAPL"},
+			check: func(t *testing.T, c *Command) {
+				r := c.Read
+				if r.Period.String() != "KL_TYPE_DAY" || r.Count != 20 || r.Rehab.String() != "REHAB_TYPE_FORWARD" || r.Securities[0].Code != "AAPL" {
+					t.Errorf("read = %+v", r)
+				}
+			}},
+		{name: "kline flags", args: []string{"kline", "HK.00700", k, "--period", "5m", "--count", "300", "--rehab", "none"},
+			check: func(t *testing.T, c *Command) {
+				r := c.Read
+				if r.Period.String() != "KL_TYPE_5_MIN" || r.Count != 300 || r.Rehab.String() != "REHAB_TYPE_NONE" {
+					t.Errorf("read = %+v", r)
+				}
+			}},
+		{name: "kline two securities", args: []string{"kline", k, "HK.00700", "US.AAPL"}, wantErr: "one security"},
+		{name: "kline no security", args: []string{"kline", k}, wantErr: "usage: futucli kline SECURITY"},
+		{name: "kline period", args: []string{"kline", k, "HK.00700", "--period", "year"}, wantErr: `--period "year": want one of day, week, month, 1m`},
+		{name: "kline count zero", args: []string{"kline", k, "HK.00700", "--count", "0"}, wantErr: "--count 0: want 1..1000"},
+		{name: "kline count big", args: []string{"kline", k, "HK.00700", "--count", "1001"}, wantErr: "want 1..1000"},
+		{name: "kline rehab", args: []string{"kline", k, "HK.00700", "--rehab", "up"}, wantErr: "--rehab"},
+		{name: "orders all", args: []string{"orders", k}, env: map[string]string{"FUTUGW_ORDER_ADDR": "o:1"},
+			check: func(t *testing.T, c *Command) {
+				if c.Read.AccID != 0 || c.Read.Env != nil || c.Read.Market != 0 || c.addr() != "o:1" {
+					t.Errorf("read = %+v, addr %s", c.Read, c.addr())
+				}
+			}},
+		{name: "orders one", args: []string{"orders", k, "--acc-id", "1001", "--env", "real", "--market", "us"},
+			check: func(t *testing.T, c *Command) {
+				if c.Read.AccID != 1001 || c.Read.Env.String() != "TRD_ENV_REAL" || c.Read.Market.String() != "TRD_MARKET_US" || c.addr() != DefaultOrderAddr {
+					t.Errorf("read = %+v", c.Read)
+				}
+			}},
+		{name: "orders bad acc", args: []string{"orders", k, "--acc-id", "x1"}, wantErr: `--acc-id "x1" is not an account id`},
+		{name: "orders acc zero", args: []string{"orders", k, "--acc-id", "0"}, wantErr: "not an account id"},
+		{name: "positions bad env", args: []string{"positions", k, "--env", "paper"}, wantErr: "--env"},
+		{name: "funds bad market", args: []string{"funds", k, "--market", "EU"}, wantErr: "--market"},
+		{name: "funds market unknown", args: []string{"funds", k, "--market", "UNKNOWN"}, wantErr: "--market"},
+		{name: "orders argument", args: []string{"orders", k, "1001"}, wantErr: "unexpected argument"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/server"
-	"github.com/futugw/gateway/opend/sim/freqlimit"
+	"github.com/futugw/gateway/opend/freqlimit"
 )
 
 // newLimiter builds the frequency limiter on the simulator's clock, with

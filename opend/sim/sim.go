@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/futugw/gateway/opend/server"
-	"github.com/futugw/gateway/opend/sim/freqlimit"
+	"github.com/futugw/gateway/opend/freqlimit"
 	"github.com/futugw/gateway/opend/sim/hours"
 	"github.com/futugw/gateway/opend/sim/market"
 	"github.com/futugw/gateway/opend/sim/qot"

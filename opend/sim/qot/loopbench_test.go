@@ -15,7 +15,7 @@ import (
 	"github.com/futugw/gateway/opend/envelope"
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/sim"
-	"github.com/futugw/gateway/opend/sim/freqlimit"
+	"github.com/futugw/gateway/opend/freqlimit"
 	"github.com/futugw/gateway/opend/sim/rawclient"
 	"github.com/futugw/gateway/opend/testkit/simtest"
 	"google.golang.org/protobuf/proto"

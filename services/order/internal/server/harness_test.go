@@ -16,7 +16,7 @@ import (
 	"github.com/futugw/gateway/opend/client"
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/sim"
-	"github.com/futugw/gateway/opend/sim/freqlimit"
+	"github.com/futugw/gateway/opend/freqlimit"
 	"github.com/futugw/gateway/opend/testkit/simtest"
 	"github.com/futugw/gateway/platform/audit"
 	"github.com/futugw/gateway/platform/authn"

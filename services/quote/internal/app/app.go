@@ -21,6 +21,7 @@ import (
 	"github.com/futugw/gateway/platform/redisx"
 	"github.com/futugw/gateway/platform/run"
 	"github.com/futugw/gateway/services/quote/internal/quotefanout"
+	"github.com/futugw/gateway/services/quote/internal/readguard"
 	"github.com/futugw/gateway/services/quote/internal/server"
 )
 
@@ -120,7 +121,11 @@ func build(cfg Config, log *slog.Logger) (_ *run.Service, err error) {
 			grpc.ChainStreamInterceptor(authn.StreamServerInterceptor(cache, log), errinfo.StreamServerInterceptor(log)),
 		},
 	})
-	srv := server.New(server.Options{Registry: ss.reg, Hub: hub, OpenD: up,
+	guard, err := readguard.New(readguard.Options{Redis: rdb, Metrics: reg})
+	if err != nil {
+		return nil, err
+	}
+	srv := server.New(server.Options{Registry: ss.reg, Hub: hub, OpenD: up, Guard: guard,
 		Sessions: ss.life, Saves: ss.saves, Fresh: cfg.QuoteFresh, Logger: log})
 	gatewayv1.RegisterQuoteServiceServer(svc.GRPC(), srv)
 	catalog.Register(svc.GRPC(), catalog.Quote, srv.Catalog)

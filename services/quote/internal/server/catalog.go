@@ -42,6 +42,10 @@ func (s *Server) Catalog(ctx context.Context, r *catalog.Route, in proto.Message
 		callCtx = context.WithoutCancel(ctx)
 	}
 	return s.coalesce.Do(ctx, r, in, func() (proto.Message, error) {
+		// A flight that ended between the check above and this one kept its answer.
+		if out := r.NewOut(); key != nil && g.Cached(callCtx, r, key, out) {
+			return out, nil
+		}
 		if g != nil {
 			if err := g.Admit(callCtx, r, req); err != nil {
 				return nil, toStatus(err)

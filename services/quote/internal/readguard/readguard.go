@@ -43,6 +43,10 @@ type Options struct {
 	Metrics    prometheus.Registerer
 }
 
+// redisTimeout bounds a history cache read or write: a slow Redis costs an OpenD
+// request, never a stuck call.
+const redisTimeout = 250 * time.Millisecond
+
 // Guard is the cache and pacer of one quote process.
 type Guard struct {
 	o       Options
@@ -111,6 +115,8 @@ func (g *Guard) Cached(ctx context.Context, r *catalog.Route, key []byte, out pr
 		}
 		b = e.b
 	case rule.History && g.o.Redis != nil:
+		ctx, cancel := context.WithTimeout(ctx, redisTimeout)
+		defer cancel()
 		v, err := g.o.Redis.Get(ctx, g.redisKey(r, key)).Bytes()
 		if err != nil { // a miss, or Redis down: ask OpenD
 			return false
@@ -153,6 +159,8 @@ func (g *Guard) Keep(ctx context.Context, r *catalog.Route, in proto.Message, ke
 	if !ok {
 		return
 	}
+	ctx, cancel := context.WithTimeout(ctx, redisTimeout)
+	defer cancel()
 	_ = g.o.Redis.Set(ctx, g.redisKey(r, key), b, ttl).Err() // a failed write only costs a later OpenD request
 }
 

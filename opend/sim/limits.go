@@ -3,9 +3,9 @@ package sim
 import (
 	"time"
 
+	"github.com/futugw/gateway/opend/freqlimit"
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/server"
-	"github.com/futugw/gateway/opend/sim/freqlimit"
 )
 
 // newLimiter builds the frequency limiter on the simulator's clock, with

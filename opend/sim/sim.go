@@ -12,8 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/futugw/gateway/opend/freqlimit"
 	"github.com/futugw/gateway/opend/server"
-	"github.com/futugw/gateway/opend/sim/freqlimit"
 	"github.com/futugw/gateway/opend/sim/hours"
 	"github.com/futugw/gateway/opend/sim/market"
 	"github.com/futugw/gateway/opend/sim/qot"

@@ -8,6 +8,8 @@ package catalog
 
 import (
 	"fmt"
+	"strings"
+	"time"
 
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
@@ -47,6 +49,10 @@ type Route struct {
 	AccountFields, SecurityFields []string
 	Writes                        bool
 	Policy                        Policy
+	// Cache is how long an answer may be reused: "" never, "ttl:1s" (or "ttl:250ms")
+	// that long in the serving process, "history" for Qot_RequestHistoryKL ranges
+	// that end before the current period, kept in Redis (see CacheRule).
+	Cache string
 	// OmitResponseFields are S2C fields the mirrored response leaves out (another
 	// session's data on the shared OpenD connection); they are dropped.
 	OmitResponseFields []string
@@ -193,4 +199,25 @@ func Snake(s string) string {
 		b = append(b, c)
 	}
 	return string(b)
+}
+
+// CacheRule is a route's Cache column, parsed.
+type CacheRule struct {
+	TTL     time.Duration // answers are reused this long in process; 0 for none
+	History bool          // closed history bars, kept in Redis
+}
+
+// CacheRule parses r.Cache (checked by the generator, so a bad value means none).
+func (r *Route) CacheRule() CacheRule {
+	switch {
+	case r.Cache == "history":
+		return CacheRule{History: true}
+	case strings.HasPrefix(r.Cache, "ttl:"):
+		d, err := time.ParseDuration(r.Cache[len("ttl:"):])
+		if err != nil || d <= 0 {
+			return CacheRule{}
+		}
+		return CacheRule{TTL: d}
+	}
+	return CacheRule{}
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -192,5 +193,33 @@ func TestDefaults(t *testing.T) {
 	}
 	if got := req.(*getglobalstate.Request).GetC2S().GetUserID(); got != 7 {
 		t.Errorf("user_id %d, want the caller's 7", got)
+	}
+}
+
+// The cache column reads back as a rule: live reads for a second, history in Redis,
+// account reads never.
+func TestCacheRule(t *testing.T) {
+	for _, c := range []struct {
+		method string
+		want   CacheRule
+	}{
+		{"/futu.gateway.catalog.v1.QuoteCatalogService/GetOrderBook", CacheRule{TTL: time.Second}},
+		{"/futu.gateway.catalog.v1.QuoteCatalogService/GetKL", CacheRule{TTL: time.Second}},
+		{"/futu.gateway.catalog.v1.QuoteCatalogService/RequestHistoryKL", CacheRule{History: true}},
+		{"/futu.gateway.catalog.v1.QuoteCatalogService/RequestHistoryKLQuota", CacheRule{}},
+		{"/futu.gateway.catalog.v1.AccountCatalogService/GetOrderFee", CacheRule{}},
+	} {
+		r, ok := ByMethod(c.method)
+		if !ok || r.CacheRule() != c.want {
+			t.Errorf("%s: %+v, want %+v", c.method, r.CacheRule(), c.want)
+		}
+	}
+	for _, r := range Routes() {
+		if r.Service == Account && r.Cache != "" {
+			t.Errorf("%s: an account read is cached", r.Name)
+		}
+	}
+	if (&Route{Cache: "ttl:250ms"}).CacheRule() != (CacheRule{TTL: 250 * time.Millisecond}) || (&Route{Cache: "ttl:x"}).CacheRule() != (CacheRule{}) {
+		t.Error("ttl parsing")
 	}
 }

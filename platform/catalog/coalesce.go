@@ -11,6 +11,9 @@ import (
 // request: the first caller's answer (or error) goes to every caller that asked the
 // same while it ran. Answers are shared, so callers must not modify them.
 type Coalescer struct {
+	// Shared, when set, is told of every call that joined another's request.
+	Shared func(r *Route)
+
 	mu    sync.Mutex
 	calls map[string]*flight
 }
@@ -39,6 +42,9 @@ func (c *Coalescer) Do(ctx context.Context, r *Route, in proto.Message, fn func(
 	}
 	if f, ok := c.calls[key]; ok {
 		c.mu.Unlock()
+		if c.Shared != nil {
+			c.Shared(r)
+		}
 		select {
 		case <-f.done:
 			return f.out, f.err

@@ -16,7 +16,7 @@ import (
 // upstream call; a different request, or a route without the policy, makes its own.
 func TestCoalescerSharesOneCall(t *testing.T) {
 	kl, _ := ByMethod("/futu.gateway.catalog.v1.QuoteCatalogService/GetKL")
-	hist, _ := ByMethod("/futu.gateway.catalog.v1.QuoteCatalogService/RequestHistoryKL")
+	hist, _ := ByMethod("/futu.gateway.catalog.v1.QuoteCatalogService/RequestHistoryKLQuota")
 	if kl.Policy != Coalesce || hist.Policy != NoPolicy {
 		t.Fatalf("policies %v %v", kl.Policy, hist.Policy)
 	}

@@ -7,10 +7,12 @@ package errinfo
 
 import (
 	"fmt"
+	"time"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/durationpb"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 )
@@ -46,4 +48,26 @@ func Reason(err error) gatewayv1.Reason {
 		}
 	}
 	return gatewayv1.Reason_REASON_UNSPECIFIED
+}
+
+// NewRetry is New with a google.rpc.RetryInfo saying when the call may succeed: the
+// edge answers it with a Retry-After header and a retry_after field (seconds).
+func NewRetry(c codes.Code, r gatewayv1.Reason, msg string, after time.Duration) error {
+	err := New(c, r, msg)
+	st, _ := status.FromError(err)
+	if withRetry, e := st.WithDetails(&errdetails.RetryInfo{RetryDelay: durationpb.New(after)}); e == nil {
+		return withRetry.Err()
+	}
+	return err
+}
+
+// RetryAfter returns the RetryInfo delay err carries, false when it carries none.
+func RetryAfter(err error) (time.Duration, bool) {
+	st, _ := status.FromError(err)
+	for _, d := range st.Details() {
+		if ri, ok := d.(*errdetails.RetryInfo); ok && ri.GetRetryDelay() != nil {
+			return ri.GetRetryDelay().AsDuration(), true
+		}
+	}
+	return 0, false
 }

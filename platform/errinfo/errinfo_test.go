@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
@@ -79,5 +80,19 @@ func TestReasonSurvivesTheWire(t *testing.T) {
 	back := status.FromProto(status.Convert(err).Proto()).Err()
 	if got := ReasonCode(back); got != "revoked_key" {
 		t.Fatalf("reason after round trip = %q", got)
+	}
+}
+
+// A retry delay travels with the reason and reads back.
+func TestNewRetry(t *testing.T) {
+	err := NewRetry(codes.ResourceExhausted, gatewayv1.Reason_REASON_RATE_LIMITED, "slow down", 1500*time.Millisecond)
+	if Reason(err) != gatewayv1.Reason_REASON_RATE_LIMITED {
+		t.Errorf("reason %v", Reason(err))
+	}
+	if d, ok := RetryAfter(err); !ok || d != 1500*time.Millisecond {
+		t.Errorf("RetryAfter = %v, %v", d, ok)
+	}
+	if _, ok := RetryAfter(New(codes.ResourceExhausted, gatewayv1.Reason_REASON_RATE_LIMITED, "x")); ok {
+		t.Error("a plain error carries a retry delay")
 	}
 }

@@ -84,6 +84,10 @@ function readCatalog() {
     if (!SERVICES[r.service]) throw new Error(`${where}: service ${r.service}`);
     if (!POLICIES.has(r.policy ?? 'none')) throw new Error(`${where}: policy ${r.policy}`);
     r.policy = r.policy ?? 'none';
+    r.cache = r.cache ?? '';
+    if (!/^(|history|ttl:[1-9][0-9]*(ms|s))$/.test(r.cache)) throw new Error(`${where}: cache ${r.cache}`);
+    if (r.cache && (r.writes || r.service !== 'quote')) throw new Error(`${where}: only quote reads are cached`);
+    if (r.cache === 'history' && r.proto !== 'Qot_RequestHistoryKL') throw new Error(`${where}: history caching knows only Qot_RequestHistoryKL`);
     r.writes = Boolean(r.writes);
     r.account_fields = r.account_fields ?? [];
     r.omit_response_fields = r.omit_response_fields ?? [];
@@ -323,7 +327,7 @@ function goFile(routes) {
     return `\t{
 \t\tName: ${goString(r.name)}, FullMethod: "/${PKG}.${svc}/${r.name}", Service: ${r.service === 'quote' ? 'Quote' : 'Account'},
 \t\tProto: ${goString(r.proto)}, ProtoID: ${r.protoId}, HTTPMethod: ${goString(r.method)}, Path: ${goString(r.path)}, Scope: ${goString(r.scope)},
-\t\tAccountFields: ${goList(r.account_fields)}, SecurityFields: ${goList(r.security_fields)}, Writes: ${r.writes}, Policy: ${r.policy === 'coalesce' ? 'Coalesce' : 'NoPolicy'}, OmitResponseFields: ${goList(r.omit_response_fields)}, Defaults: ${goString(Object.keys(r.defaults).length ? JSON.stringify(r.defaults) : '')},
+\t\tAccountFields: ${goList(r.account_fields)}, SecurityFields: ${goList(r.security_fields)}, Writes: ${r.writes}, Policy: ${r.policy === 'coalesce' ? 'Coalesce' : 'NoPolicy'}, Cache: ${goString(r.cache)}, OmitResponseFields: ${goList(r.omit_response_fields)}, Defaults: ${goString(Object.keys(r.defaults).length ? JSON.stringify(r.defaults) : '')},
 \t\tNewIn: func() proto.Message { return new(catalogv1.${r.name}Request) }, NewOut: func() proto.Message { return new(catalogv1.${r.name}Response) },
 \t\tNewRequest: func() proto.Message { return new(${p}.Request) }, NewResponse: func() proto.Message { return new(${p}.Response) },
 \t},`;
@@ -359,6 +363,8 @@ function readmeTable(routes) {
   for (const r of routes) {
     const m = r.method === 'GET' ? 'GET/POST' : r.method;
     let policy = r.writes ? 'writes' : r.policy;
+    if (r.cache === 'history') policy += '; closed bars cached in Redis';
+    else if (r.cache) policy += `; cached ${r.cache.slice(4)}`;
     if (r.omit_response_fields.length) policy += `; leaves out ${code(r.omit_response_fields)}`;
     for (const [k, v] of Object.entries(r.defaults)) policy += `; \`${k}\` defaults to \`${JSON.stringify(v)}\``;
     lines.push(`| ${m} \`${r.path}\` | ${r.proto} (${r.protoId}) | \`${r.scope}\` | ${code(r.account_fields)} | ${code(r.security_fields)} | ${policy} |`);

@@ -3,7 +3,7 @@ package main
 import (
 	"testing"
 
-	"github.com/futugw/gateway/opend/sim/freqlimit"
+	"github.com/futugw/gateway/opend/freqlimit"
 )
 
 func TestParseFlagsFreqLimits(t *testing.T) {

@@ -17,9 +17,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/futugw/gateway/opend/freqlimit"
 	"github.com/futugw/gateway/opend/sim"
 	"github.com/futugw/gateway/opend/sim/calendar"
-	"github.com/futugw/gateway/opend/sim/freqlimit"
 	"github.com/futugw/gateway/opend/sim/hours"
 	"github.com/futugw/gateway/platform/config"
 	"github.com/futugw/gateway/platform/obs"

@@ -8,9 +8,9 @@ import (
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotrequesthistorykl"
+	"github.com/futugw/gateway/opend/freqlimit"
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/sim"
-	"github.com/futugw/gateway/opend/sim/freqlimit"
 	"github.com/futugw/gateway/opend/sim/rawclient"
 	"github.com/futugw/gateway/opend/testkit/simtest"
 	"google.golang.org/protobuf/proto"

@@ -7,6 +7,8 @@ import (
 	"cmp"
 	"encoding/json"
 	"net/http"
+	"strconv"
+	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -21,6 +23,9 @@ type Body struct {
 	Reason  string `json:"reason"`  // stable machine code
 	Code    int    `json:"code"`    // gRPC code number
 	Message string `json:"message"` // the gRPC status message
+	// RetryAfter is the seconds after which a refused call may succeed (a pacing
+	// refusal carrying a RetryInfo); absent otherwise.
+	RetryAfter int `json:"retry_after,omitempty"`
 }
 
 // byCode is the edge's contract for a gRPC code: its HTTP status, and the reason of
@@ -76,7 +81,11 @@ func FromError(err error) (int, Body) {
 	if serverFault(st.Code()) {
 		msg = cmp.Or(fixedText(reason), fixedText(fallbackReason(st.Code())))
 	}
-	return HTTPStatus(st.Code()), newBody(st.Code(), reason, msg)
+	body := newBody(st.Code(), reason, msg)
+	if d, ok := errinfo.RetryAfter(err); ok {
+		body.RetryAfter = max(1, int((d+time.Second-1)/time.Second))
+	}
+	return HTTPStatus(st.Code()), body
 }
 
 // newBody is the body of an error with code c, reason and message msg.
@@ -118,6 +127,9 @@ func WriteBody(w http.ResponseWriter, httpStatus int, body Body) {
 	h.Set("Content-Type", "application/json")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
+	if body.RetryAfter > 0 {
+		h.Set("Retry-After", strconv.Itoa(body.RetryAfter))
+	}
 	if httpStatus == http.StatusUnauthorized {
 		// RFC 9110: a 401 names the scheme the client should use.
 		h.Set("WWW-Authenticate", `Bearer realm="futugw"`)

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/grpc/codes"
@@ -157,5 +158,28 @@ func TestGatewayErrorHandlerKeepsHTTPStatus(t *testing.T) {
 		if err := json.Unmarshal(rec.Body.Bytes(), &b); err != nil || rec.Code != tt.status || b.Reason != tt.reason || b.Error == "" {
 			t.Errorf("%v: got %d %+v %v", tt.err, rec.Code, b, err)
 		}
+	}
+}
+
+// A pacing refusal's RetryInfo becomes a Retry-After header and a retry_after field
+// (whole seconds, rounded up).
+func TestRetryAfter(t *testing.T) {
+	err := errinfo.NewRetry(codes.ResourceExhausted, gatewayv1.Reason_REASON_RATE_LIMITED, "OpenD's limit is used up", 2100*time.Millisecond)
+	rec := httptest.NewRecorder()
+	Write(rec, err)
+	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") != "3" {
+		t.Fatalf("status %d, Retry-After %q", rec.Code, rec.Header().Get("Retry-After"))
+	}
+	var b Body
+	if err := json.Unmarshal(rec.Body.Bytes(), &b); err != nil {
+		t.Fatal(err)
+	}
+	if b.RetryAfter != 3 || b.Reason != "rate_limited" {
+		t.Errorf("body %+v", b)
+	}
+	rec = httptest.NewRecorder()
+	Write(rec, errinfo.New(codes.ResourceExhausted, gatewayv1.Reason_REASON_RATE_LIMITED, "x"))
+	if rec.Header().Get("Retry-After") != "" || strings.Contains(rec.Body.String(), "retry_after") {
+		t.Errorf("a refusal without RetryInfo: %v %s", rec.Header(), rec.Body)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/opend/freqlimit"
 	"github.com/futugw/gateway/platform/audit"
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/services/order/internal/idem"
@@ -52,7 +53,8 @@ type Deps struct {
 type Server struct {
 	gatewayv1.UnimplementedOrderServiceServer
 	gatewayv1.UnimplementedAccountServiceServer
-	d Deps
+	d     Deps
+	reads *freqlimit.Limiter // paces the catalog's account reads below OpenD's limits
 }
 
 // New returns a Server.
@@ -67,7 +69,7 @@ func New(d Deps) *Server {
 	if d.Metrics == nil {
 		d.Metrics = NewMetrics(nil)
 	}
-	return &Server{d: d}
+	return &Server{d: d, reads: freqlimit.New(readLimits, d.Now)}
 }
 
 // detached returns a context for bookkeeping that must finish even when the caller

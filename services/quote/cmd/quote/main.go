@@ -25,16 +25,17 @@ func runMain(args []string) int {
 	minHold := config.Duration(fs, "min-sub-hold", "QUOTE_MIN_SUB_HOLD", time.Minute, "minimum age of an OpenD subscription before it is released")
 	fresh := config.Duration(fs, "quote-fresh", "QUOTE_CACHE_FRESH", 5*time.Second, "how old a pushed quote may be to answer GetBasicQuote without asking OpenD")
 	persist := config.Bool(fs, "persist-subs", "QUOTE_PERSIST_SUBS", true, "save each session's subscriptions in Redis and restore them at start, so a restart keeps them")
+	replicas := config.Int(fs, "opend-replicas", "QUOTE_OPEND_REPLICAS", 1, "quote replicas sharing one OpenD: each paces its reads to this share of OpenD's frequency limits")
 	if code := sf.Parse(args); code >= 0 {
 		return code
 	}
-	if *subQuota <= 0 || *minHold < 0 || *fresh < 0 {
-		fmt.Fprintln(os.Stderr, "-sub-quota must be positive; -min-sub-hold and -quote-fresh must not be negative")
+	if *subQuota <= 0 || *minHold < 0 || *fresh < 0 || *replicas <= 0 {
+		fmt.Fprintln(os.Stderr, "-sub-quota and -opend-replicas must be positive; -min-sub-hold and -quote-fresh must not be negative")
 		return 2
 	}
 	cfg := app.Config{GRPCAddr: sf.Server.GRPCAddr, AdminAddr: sf.Server.AdminAddr, OpenDAddr: *opendAddr,
 		AuthAddr: *authAddr, Redis: *sf.Redis,
-		SubQuota: *subQuota, MinSubHold: *minHold, QuoteFresh: *fresh, PersistSubs: *persist,
+		SubQuota: *subQuota, MinSubHold: *minHold, QuoteFresh: *fresh, PersistSubs: *persist, OpenDReplicas: *replicas,
 		Pprof: sf.Server.Pprof, ShutdownTimeout: sf.Server.ShutdownTimeout}
 	return run.Main(sf, app.Run, cfg)
 }

@@ -13,6 +13,7 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/opend/freqlimit"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/catalog"
 	"github.com/futugw/gateway/platform/errinfo"
@@ -21,6 +22,7 @@ import (
 	"github.com/futugw/gateway/platform/redisx"
 	"github.com/futugw/gateway/platform/run"
 	"github.com/futugw/gateway/services/quote/internal/quotefanout"
+	"github.com/futugw/gateway/services/quote/internal/readguard"
 	"github.com/futugw/gateway/services/quote/internal/server"
 )
 
@@ -38,6 +40,7 @@ type Config struct {
 	MinSubHold      time.Duration // OpenD's minimum subscription age before a release
 	QuoteFresh      time.Duration // how old a pushed quote may be for GetBasicQuote
 	PersistSubs     bool          // save sessions' subscriptions in Redis and restore them at start
+	OpenDReplicas   int           // quote replicas sharing the OpenD; each paces reads to its share of the limits (1 when zero)
 	Pprof           bool
 	ShutdownTimeout time.Duration // gRPC grace period and HTTP drain deadline
 }
@@ -120,7 +123,12 @@ func build(cfg Config, log *slog.Logger) (_ *run.Service, err error) {
 			grpc.ChainStreamInterceptor(authn.StreamServerInterceptor(cache, log), errinfo.StreamServerInterceptor(log)),
 		},
 	})
-	srv := server.New(server.Options{Registry: ss.reg, Hub: hub, OpenD: up,
+	guard, err := readguard.New(readguard.Options{Redis: rdb, Metrics: reg,
+		Limits: freqlimit.Policy{Scale: 0.9 / float64(max(1, cfg.OpenDReplicas)), Margin: time.Second}})
+	if err != nil {
+		return nil, err
+	}
+	srv := server.New(server.Options{Registry: ss.reg, Hub: hub, OpenD: up, Guard: guard,
 		Sessions: ss.life, Saves: ss.saves, Fresh: cfg.QuoteFresh, Logger: log})
 	gatewayv1.RegisterQuoteServiceServer(svc.GRPC(), srv)
 	catalog.Register(svc.GRPC(), catalog.Quote, srv.Catalog)

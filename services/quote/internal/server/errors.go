@@ -8,6 +8,7 @@ import (
 	"github.com/futugw/gateway/opend/envelope"
 	"github.com/futugw/gateway/platform/errinfo"
 	"github.com/futugw/gateway/services/quote/internal/quotefanout"
+	"github.com/futugw/gateway/services/quote/internal/readguard"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 	"github.com/futugw/gateway/services/quote/internal/upstream"
 	"google.golang.org/grpc/codes"
@@ -22,9 +23,12 @@ func invalid(msg string) error {
 func toStatus(err error) error {
 	var qe *subs.QuotaError
 	var ee *envelope.Error
+	var re *readguard.RateLimitedError
 	switch {
 	case err == nil:
 		return nil
+	case errors.As(err, &re):
+		return errinfo.NewRetry(codes.ResourceExhausted, gatewayv1.Reason_REASON_RATE_LIMITED, re.Error(), re.RetryAfter)
 	case errors.As(err, &qe):
 		return errinfo.New(codes.ResourceExhausted, gatewayv1.Reason_REASON_QUOTA_EXCEEDED, qe.Error())
 	case upstream.Unavailable(err), errors.Is(err, subs.ErrClosed):

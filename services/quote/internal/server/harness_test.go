@@ -18,6 +18,7 @@ import (
 	"github.com/futugw/gateway/platform/redisx"
 	"github.com/futugw/gateway/platform/testkit"
 	"github.com/futugw/gateway/services/quote/internal/quotefanout"
+	"github.com/futugw/gateway/services/quote/internal/readguard"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 	"github.com/futugw/gateway/services/quote/internal/substore"
 	"github.com/futugw/gateway/services/quote/internal/upstream"
@@ -112,6 +113,9 @@ type envOpts struct {
 	redis []string
 	// reuse, when set, is the simulator to connect to instead of a new one.
 	reuse *simServer
+	// guard is the server's readguard; wrap, when set, wraps its OpenD connection.
+	guard *readguard.Guard
+	wrap  func(OpenD) OpenD
 }
 
 func newEnv(t *testing.T, o envOpts) *env {
@@ -216,6 +220,10 @@ func newEnv(t *testing.T, o envOpts) *env {
 		grpc.InitialWindowSize(64<<10), grpc.InitialConnWindowSize(64<<10),
 	)
 	so := Options{Registry: e.reg, Hub: e.hub, OpenD: e.up, Sessions: e.life, Saves: saves, Fresh: o.fresh, CallTimeout: 2 * time.Second}
+	so.Guard = o.guard
+	if o.wrap != nil {
+		so.OpenD = o.wrap(e.up)
+	}
 	srv := New(so)
 	gatewayv1.RegisterQuoteServiceServer(gs, srv)
 	catalog.Register(gs, catalog.Quote, srv.Catalog)

@@ -16,6 +16,7 @@ import (
 	"github.com/futugw/gateway/platform/catalog"
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/services/quote/internal/quotefanout"
+	"github.com/futugw/gateway/services/quote/internal/readguard"
 	"github.com/futugw/gateway/services/quote/internal/subs"
 	"github.com/futugw/gateway/services/quote/internal/substore"
 	"google.golang.org/protobuf/proto"
@@ -40,6 +41,9 @@ type Options struct {
 	// Fresh is how old a pushed quote may be and still answer GetBasicQuote; 5s when
 	// zero.
 	Fresh time.Duration
+	// Guard keeps catalog answers and paces the catalog's OpenD requests below
+	// OpenD's frequency limits; nil sends every uncoalesced call to OpenD.
+	Guard *readguard.Guard
 	// CallTimeout bounds each OpenD request a handler makes; 5s when zero.
 	CallTimeout time.Duration
 	Now         func() time.Time
@@ -65,7 +69,11 @@ func New(o Options) *Server {
 		o.Now = time.Now
 	}
 	o.Logger = obs.OrDiscard(o.Logger)
-	return &Server{o: o, static: make(map[subs.Security]*qotcommon.SecurityStaticBasic)}
+	s := &Server{o: o, static: make(map[subs.Security]*qotcommon.SecurityStaticBasic)}
+	if o.Guard != nil {
+		s.coalesce.Shared = o.Guard.Coalesced
+	}
+	return s
 }
 
 // seen records the caller's key for its session's lifetime.

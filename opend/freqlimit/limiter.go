@@ -75,22 +75,9 @@ func (l *Limiter) Admit(protoID uint32, body []byte) error {
 	if !ok {
 		return nil
 	}
-	var k key
-	k.protoID = protoID
-	if lim.PerAccount || lim.FirstPageOnly || lim.RefreshOnly || lim.Exempt.Field != "" {
-		c2s := requestC2S(protoID, body)
-		if lim.FirstPageOnly && hasPageKey(c2s) {
-			return nil
-		}
-		if lim.RefreshOnly && !refreshesCache(c2s) {
-			return nil
-		}
-		if lim.Exempt.Field != "" && matches(c2s, lim.Exempt) {
-			return nil
-		}
-		if lim.PerAccount {
-			k.account = accountOf(c2s)
-		}
+	k, counted := keyOf(protoID, body, lim)
+	if !counted {
+		return nil
 	}
 	now := l.now()
 	cutoff := now.Add(-lim.Window)
@@ -109,6 +96,67 @@ func (l *Limiter) Admit(protoID uint32, body []byte) error {
 	}
 	l.recent[k] = append(times, now)
 	return nil
+}
+
+// keyOf is the window a request of protoID counts in, and false when OpenD
+// does not count it (a later page, a cached read, an exempt request).
+func keyOf(protoID uint32, body []byte, lim Limit) (key, bool) {
+	k := key{protoID: protoID}
+	if lim.PerAccount || lim.FirstPageOnly || lim.RefreshOnly || lim.Exempt.Field != "" {
+		c2s := requestC2S(protoID, body)
+		if lim.FirstPageOnly && hasPageKey(c2s) {
+			return k, false
+		}
+		if lim.RefreshOnly && !refreshesCache(c2s) {
+			return k, false
+		}
+		if lim.Exempt.Field != "" && matches(c2s, lim.Exempt) {
+			return k, false
+		}
+		if lim.PerAccount {
+			k.account = accountOf(c2s)
+		}
+	}
+	return k, true
+}
+
+// Reserve is Admit for a caller that paces itself: it takes the earliest slot
+// of protoID's window that is at most maxWait away and returns how long to wait
+// before sending (0: now) and true. When the earliest slot is further away it
+// counts nothing and returns the time until that slot and false. Reserved slots
+// count from the moment they start, so concurrent callers queue behind each other.
+func (l *Limiter) Reserve(protoID uint32, body []byte, maxWait time.Duration) (time.Duration, bool) {
+	lim, ok := l.limits[protoID]
+	if !ok {
+		return 0, true
+	}
+	k, counted := keyOf(protoID, body, lim)
+	if !counted {
+		return 0, true
+	}
+	now := l.now()
+	cutoff := now.Add(-lim.Window)
+
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	times := l.recent[k]
+	n := 0 // times is sorted (reservations are taken in order), so expired entries are a prefix
+	for n < len(times) && !times[n].After(cutoff) {
+		n++
+	}
+	times = times[n:]
+	l.recent[k] = times
+	at := now
+	if len(times) >= lim.N {
+		// The slot frees when the N-th most recent entry leaves the window.
+		at = times[len(times)-lim.N].Add(lim.Window)
+	}
+	wait := at.Sub(now)
+	if wait > maxWait {
+		return wait, false
+	}
+	l.recent[k] = append(times, at)
+	return wait, true
 }
 
 // refusal is OpenD's answer past a limit: retType -1 and a message naming the

@@ -207,3 +207,33 @@ func TestExemptRequestsAreNotCounted(t *testing.T) {
 		"Qot_GetReference: frequency limit exceeded: at most 10 requests per 30s")
 	admitN(t, l, 5, protoid.QotGetReference, body(qotgetreference.ReferenceType_ReferenceType_Warrant))
 }
+
+// Reserve paces a caller below the limit: N slots now, then a wait for the
+// oldest to leave the window when the wait is short, a refusal naming the
+// wait when it is not; later pages are free as for Admit.
+func TestReserve(t *testing.T) {
+	c := newClock()
+	l := New(Policy{Margin: time.Second}, c.Now)
+	body := snapshotBody(t)
+	for i := range 60 {
+		if wait, ok := l.Reserve(protoid.QotGetSecuritySnapshot, body, 0); !ok || wait != 0 {
+			t.Fatalf("request %d: wait %v, ok %v", i, wait, ok)
+		}
+		c.Advance(100 * time.Millisecond) // 60 requests over 6s
+	}
+	// The window is 31s: the first slot frees 25s from now.
+	if wait, ok := l.Reserve(protoid.QotGetSecuritySnapshot, body, time.Second); ok || wait != 25*time.Second {
+		t.Fatalf("past the limit: wait %v, ok %v; want 25s, refused", wait, ok)
+	}
+	c.Advance(24900 * time.Millisecond)
+	if wait, ok := l.Reserve(protoid.QotGetSecuritySnapshot, body, 200*time.Millisecond); !ok || wait != 100*time.Millisecond {
+		t.Fatalf("a short wait: wait %v, ok %v; want 100ms", wait, ok)
+	}
+	// That reservation took the freed slot: the next waits for the second one.
+	if wait, ok := l.Reserve(protoid.QotGetSecuritySnapshot, body, 300*time.Millisecond); !ok || wait != 200*time.Millisecond {
+		t.Fatalf("queued behind a reservation: wait %v, ok %v; want 200ms", wait, ok)
+	}
+	if _, ok := l.Reserve(protoid.QotRequestHistoryKL, historyBody(t, []byte("page2")), 0); !ok {
+		t.Fatal("a later page is not counted")
+	}
+}

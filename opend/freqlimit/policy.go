@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Policy says whether and how strictly the simulator enforces the table. The
@@ -14,6 +15,9 @@ type Policy struct {
 	// Scale multiplies every N (rounded up, at least 1): 2 allows twice
 	// OpenD's rate, 0.5 half of it. 0 means 1.
 	Scale float64
+	// Margin lengthens every window: a gateway pacing itself below OpenD allows
+	// for requests reaching OpenD later than it sent them. The simulator uses 0.
+	Margin time.Duration
 }
 
 // ParsePolicy reads a -freq-limits value: "default" (or ""), "off", or a
@@ -50,5 +54,6 @@ func (p Policy) apply(l Limit) Limit {
 	if p.Scale > 0 && p.Scale != 1 {
 		l.N = max(1, int(math.Ceil(float64(l.N)*p.Scale)))
 	}
+	l.Window += p.Margin
 	return l
 }

@@ -15,8 +15,8 @@ import (
 )
 
 // startFullStack runs Redis, the auth, quote and order binaries against opend-sim,
-// and the in-process edge in front of them.
-func startFullStack(t *testing.T) *stack {
+// and the in-process edge in front of them. simArgs are extra opend-sim flags.
+func startFullStack(t *testing.T, simArgs ...string) *stack {
 	t.Helper()
 	redisAddr := redistest.Start(t)
 	dir := t.TempDir()
@@ -32,8 +32,8 @@ func startFullStack(t *testing.T) *stack {
 	authAddr := auth.Addr("grpc")
 	proctest.WaitGRPCServing(t, authAddr, "")
 
-	sim := proctest.Start(t, simBin, nil, "-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0",
-		"-push-interval", "50ms", "-min-sub-hold", "1s")
+	sim := proctest.Start(t, simBin, nil, append([]string{"-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0",
+		"-push-interval", "50ms", "-min-sub-hold", "1s"}, simArgs...)...)
 	opendAddr := sim.WaitLog(func(r proctest.Record) bool { return r.Msg() == "opend-sim serving" }).Str("addr")
 
 	quote := proctest.Start(t, quoteBin, nil, "-grpc-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0",

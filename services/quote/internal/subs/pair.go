@@ -102,9 +102,15 @@ func ValidateSecurity(s Security) error {
 }
 
 // ValidateSubType refuses values that are not a Qot_Common.SubType (and None): every
-// sub type OpenD defines is served, K-lines of each period, RT and broker queue
+// other sub type OpenD defines is served, K-lines of each period, RT and broker queue
 // included, so a new official type is accepted once the protos are regenerated.
+//
+// OrderBook_Odd is refused: OpenD pushes odd-lot books as Qot_UpdateOrderBook with
+// nothing telling them apart from round-lot ones, so they cannot be routed.
 func ValidateSubType(t int32) error {
+	if t == int32(qotcommon.SubType_SubType_OrderBook_Odd) {
+		return fmt.Errorf("sub type %d (OrderBook_Odd) is not served by the gateway", t)
+	}
 	if _, ok := qotcommon.SubType_name[t]; ok && t != 0 {
 		return nil
 	}

@@ -34,6 +34,7 @@ func TestPairsValidation(t *testing.T) {
 		{"other market", []Security{{21, "600519"}}, []int32{1}, false, 0},
 		{"unknown sub type", []Security{tencent}, []int32{3}, false, 0},
 		{"sub type none", []Security{tencent}, []int32{0}, false, 0},
+		{"odd-lot book", []Security{tencent}, []int32{22}, false, 0},
 		{"rt, k-lines and broker", []Security{tencent}, []int32{5, 6, 7, 11, 12, 13, 14, 15, 16, 17, 21}, true, 11},
 		{"no securities", nil, []int32{1}, false, 0},
 		{"no sub types", []Security{tencent}, nil, false, 0},

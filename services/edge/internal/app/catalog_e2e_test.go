@@ -169,8 +169,8 @@ func TestCatalogRoutesEndToEnd(t *testing.T) {
 
 // catalogSamples is a request for every route of the catalog, with what opend-sim
 // answers: 200, or the reason of its refusal (K-line, RT and broker data need a
-// subscription of their own on OpenD's side, which POST /api/subscribe does not take
-// yet; simulated accounts have no historical fills; an order fee needs orders). TestCatalogSamplesCoverEveryRoute fails when a route has none.
+// subscription of their own on OpenD's side, which these samples' key does not
+// hold (TestKLineRTBrokerPushesEndToEnd subscribes and reads them); simulated accounts have no historical fills; an order fee needs orders). TestCatalogSamplesCoverEveryRoute fails when a route has none.
 var catalogSamples = map[string]struct {
 	body   string
 	reason string // "" for 200

@@ -52,7 +52,7 @@ func startFullStack(t *testing.T, simArgs ...string) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &stack{adminKey: strings.TrimSpace(string(adminKey)), logs: &logtest.Buffer{}}
+	s := &stack{adminKey: strings.TrimSpace(string(adminKey)), logs: &logtest.Buffer{}, opend: opendAddr}
 	s.base = startEdge(t, Config{
 		AuthAddr: authAddr, QuoteAddr: quoteAddr, OrderAddr: orderAddr,
 		Redis:      redisx.Options{Addrs: redisAddr},

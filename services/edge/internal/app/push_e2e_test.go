@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -12,9 +13,13 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetsecuritysnapshot"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotsetpricereminder"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatebroker"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatekl"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatepricereminder"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatert"
+	"github.com/futugw/gateway/opend/client"
 	"github.com/futugw/gateway/opend/protoid"
 )
 
@@ -120,5 +125,78 @@ func TestKLineRTBrokerPushesEndToEnd(t *testing.T) {
 			t.Fatalf("unexpected push %d: %s", f.ProtoID, b)
 		}
 		seen[f.ProtoID]++
+	}
+}
+
+// TestPriceReminderPushEndToEnd: a price reminder set on the user's OpenD (here by
+// another connection of the same login, as the Futu app would) fires when the walk
+// crosses it, and OpenD's 3019 push reaches the socket of a qot:read key that
+// subscribed to nothing, decodable as Qot_UpdatePriceReminder.Response.
+func TestPriceReminderPushEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs five binaries")
+	}
+	s := startFullStack(t, "-clock-start", "2026-12-07T10:00:00+08:00")
+	key := s.issue(t, "reminders", `"qot:read"`, "")
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(s.base, "http")+"/ws?token="+key, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+
+	other, err := client.Dial(ctx, client.Config{Addr: s.opend, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	hk := &qotcommon.Security{Market: proto.Int32(1), Code: proto.String("00700")}
+	var snap qotgetsecuritysnapshot.Response
+	if err := other.Call(ctx, protoid.QotGetSecuritySnapshot, &qotgetsecuritysnapshot.Request{C2S: &qotgetsecuritysnapshot.C2S{
+		SecurityList: []*qotcommon.Security{hk}}}, &snap); err != nil {
+		t.Fatal(err)
+	}
+	cur := snap.GetS2C().GetSnapshotList()[0].GetBasic().GetCurPrice()
+	keys := map[int64]bool{}
+	for _, r := range []struct {
+		typ   qotcommon.PriceReminderType
+		value float64
+	}{{qotcommon.PriceReminderType_PriceReminderType_PriceUp, cur + 0.2}, {qotcommon.PriceReminderType_PriceReminderType_PriceDown, cur - 0.2}} {
+		var resp qotsetpricereminder.Response
+		if err := other.Call(ctx, protoid.QotSetPriceReminder, &qotsetpricereminder.Request{C2S: &qotsetpricereminder.C2S{
+			Security: hk, Op: proto.Int32(int32(qotsetpricereminder.SetPriceReminderOp_SetPriceReminderOp_Add)),
+			Type: proto.Int32(int32(r.typ)), Freq: proto.Int32(int32(qotcommon.PriceReminderFreq_PriceReminderFreq_Always)),
+			Value: proto.Float64(r.value), Note: proto.String("e2e"),
+		}}, &resp); err != nil {
+			t.Fatalf("set reminder at %v: %v", r.value, err)
+		}
+		keys[resp.GetS2C().GetKey()] = true
+	}
+
+	for {
+		_, b, err := c.Read(ctx)
+		if err != nil {
+			t.Fatalf("no reminder frame: %v", err)
+		}
+		var f struct {
+			Type    string `json:"type"`
+			ProtoID uint32 `json:"proto_id"`
+			SecKey  string `json:"sec_key"`
+			BodyB64 string `json:"body_b64"`
+		}
+		if err := json.Unmarshal(b, &f); err != nil {
+			t.Fatal(err)
+		}
+		if f.Type != "quote" {
+			continue
+		}
+		body, _ := base64.StdEncoding.DecodeString(f.BodyB64)
+		var r qotupdatepricereminder.Response
+		if f.ProtoID != protoid.QotUpdatePriceReminder || f.SecKey != "HK.00700" || proto.Unmarshal(body, &r) != nil ||
+			!keys[r.GetS2C().GetKey()] || r.GetS2C().GetNote() != "e2e" {
+			t.Fatalf("frame %s (%v)", b, &r)
+		}
+		return
 	}
 }

@@ -15,8 +15,8 @@ import (
 )
 
 // startFullStack runs Redis, the auth, quote and order binaries against opend-sim,
-// and the in-process edge in front of them.
-func startFullStack(t *testing.T) *stack {
+// and the in-process edge in front of them. simArgs are extra opend-sim flags.
+func startFullStack(t *testing.T, simArgs ...string) *stack {
 	t.Helper()
 	redisAddr := redistest.Start(t)
 	dir := t.TempDir()
@@ -32,8 +32,8 @@ func startFullStack(t *testing.T) *stack {
 	authAddr := auth.Addr("grpc")
 	proctest.WaitGRPCServing(t, authAddr, "")
 
-	sim := proctest.Start(t, simBin, nil, "-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0",
-		"-push-interval", "50ms", "-min-sub-hold", "1s")
+	sim := proctest.Start(t, simBin, nil, append([]string{"-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0",
+		"-push-interval", "50ms", "-min-sub-hold", "1s"}, simArgs...)...)
 	opendAddr := sim.WaitLog(func(r proctest.Record) bool { return r.Msg() == "opend-sim serving" }).Str("addr")
 
 	quote := proctest.Start(t, quoteBin, nil, "-grpc-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0",
@@ -52,7 +52,7 @@ func startFullStack(t *testing.T) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &stack{adminKey: strings.TrimSpace(string(adminKey)), logs: &logtest.Buffer{}}
+	s := &stack{adminKey: strings.TrimSpace(string(adminKey)), logs: &logtest.Buffer{}, opend: opendAddr}
 	s.base = startEdge(t, Config{
 		AuthAddr: authAddr, QuoteAddr: quoteAddr, OrderAddr: orderAddr,
 		Redis:      redisx.Options{Addrs: redisAddr},
@@ -169,8 +169,8 @@ func TestCatalogRoutesEndToEnd(t *testing.T) {
 
 // catalogSamples is a request for every route of the catalog, with what opend-sim
 // answers: 200, or the reason of its refusal (K-line, RT and broker data need a
-// subscription of their own on OpenD's side, which POST /api/subscribe does not take
-// yet; simulated accounts have no historical fills; an order fee needs orders). TestCatalogSamplesCoverEveryRoute fails when a route has none.
+// subscription of their own on OpenD's side, which these samples' key does not
+// hold (TestKLineRTBrokerPushesEndToEnd subscribes and reads them); simulated accounts have no historical fills; an order fee needs orders). TestCatalogSamplesCoverEveryRoute fails when a route has none.
 var catalogSamples = map[string]struct {
 	body   string
 	reason string // "" for 200

@@ -23,6 +23,7 @@ type stack struct {
 	base     string // edge base URL
 	adminKey string
 	logs     *logtest.Buffer // the edge's log output
+	opend    string          // opend-sim's address (startFullStack)
 }
 
 // startStack starts Redis, the auth binary (minting a bootstrap admin key into a

@@ -28,6 +28,8 @@ func (h *Hub) onQuotePush(p *gatewayv1.QuotePush) {
 		h.notifySession(p.GetNotify().GetSessionId(), pushframe.Notify(p.GetNotify().GetEvent(), p.GetNotify().GetMessage()))
 	case p.GetNotify() != nil:
 		h.broadcast(pushframe.Notify(p.GetNotify().GetEvent(), p.GetNotify().GetMessage()), false)
+	case p.GetProtoId() == protoid.QotUpdatePriceReminder:
+		h.onReminder(p)
 	case p.GetSecKey() != "":
 		h.onQuote(p)
 	}
@@ -48,10 +50,15 @@ func (h *Hub) onSessionSubs(ss *gatewayv1.SessionSubscriptions) {
 }
 
 // onQuote builds the frame once and queues the same bytes on every socket of every
-// session subscribed to this security and sub type.
+// session subscribed to this security and sub type. A slow socket keeps the latest
+// frame per (security, push type, sub type): the latest quote, order book, broker
+// queue, RT minute and, per K-line period, bar; tickers are never conflated (each is
+// a trade): they queue in order, and those a full queue drops are announced by a gap
+// frame.
 func (h *Hub) onQuote(p *gatewayv1.QuotePush) {
 	key := subKey{secKey: p.GetSecKey(), subType: subTypeOf(p)}
-	qk := outq.Key{SecKey: p.GetSecKey(), ProtoID: p.GetProtoId()}
+	qk := outq.Key{SecKey: p.GetSecKey(), ProtoID: p.GetProtoId(), SubType: key.subType}
+	tick := p.GetProtoId() == protoid.QotUpdateTicker
 	var plain, decoded *outq.Item
 	h.mu.RLock()
 	defer h.mu.RUnlock()
@@ -70,11 +77,44 @@ func (h *Hub) onQuote(p *gatewayv1.QuotePush) {
 			if it.Data == nil {
 				continue // undecodable push, logged once in quoteItem
 			}
-			if s.q.PushQuote(qk, it) {
+			if tick {
+				if s.q.PushTick(qk, it) {
+					h.m.ticksDropped.Inc()
+				}
+			} else if s.q.PushQuote(qk, it) {
 				h.m.conflated.Inc()
 			}
 		}
 	}
+}
+
+// onReminder queues a price reminder (3019) on every socket: OpenD pushes reminders
+// to every connection of the user, and every socket's key has qot:read. A reminder
+// is an event, never conflated: a socket that cannot take it is closed.
+func (h *Hub) onReminder(p *gatewayv1.QuotePush) {
+	var plain, decoded *outq.Item
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for s := range h.all {
+		it := plain
+		if s.json {
+			if decoded == nil {
+				decoded = h.quoteItem(p, pushframe.QuoteJSON)
+			}
+			it = decoded
+		} else if it == nil {
+			plain = h.quoteItem(p, pushframe.Quote)
+			it = plain
+		}
+		if it.Data != nil && !s.q.Push(it) {
+			s.requestClose(closeTooSlow)
+		}
+	}
+}
+
+// gapItem is the frame standing for missed ticks of k dropped by a slow socket.
+func gapItem(k outq.Key, missed uint64) *outq.Item {
+	return &outq.Item{Data: pushframe.Gap(k.ProtoID, k.SecKey, missed), Kind: kindGap}
 }
 
 func (h *Hub) quoteItem(p *gatewayv1.QuotePush, build func(*gatewayv1.QuotePush) ([]byte, error)) *outq.Item {

@@ -23,18 +23,22 @@ const (
 	kindQuote uint8 = iota
 	kindTrade
 	kindNotify
+	kindGap // a gap notice standing for dropped ticks
 	numKinds
 )
 
-var kindNames = [numKinds]string{"quote", "trade", "notify"}
+var kindNames = [numKinds]string{"quote", "trade", "notify", "gap"}
 
 type metrics struct {
 	sockets   prometheus.Gauge
 	sent      [numKinds]prometheus.Counter
 	conflated prometheus.Counter
-	closed    *prometheus.CounterVec
-	latency   prometheus.Histogram
-	streamUp  *prometheus.GaugeVec
+	// ticksDropped counts ticker frames a full socket queue dropped (each announced
+	// by a gap frame).
+	ticksDropped prometheus.Counter
+	closed       *prometheus.CounterVec
+	latency      prometheus.Histogram
+	streamUp     *prometheus.GaugeVec
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -48,6 +52,10 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		conflated: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "futugw_edge_ws_frames_conflated_total",
 			Help: "Quote frames replaced by a newer frame of the same security before a slow socket could take them.",
+		}),
+		ticksDropped: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "futugw_edge_ws_ticks_dropped_total",
+			Help: "Ticker frames dropped for a slow socket; each socket is told how many by a gap frame.",
 		}),
 		closed: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "futugw_edge_ws_closed_total", Help: "WebSockets closed, by reason.",
@@ -71,7 +79,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		return m, nil
 	}
 	var errs []error
-	for _, c := range []prometheus.Collector{m.sockets, sent, m.conflated, m.closed, m.latency, m.streamUp} {
+	for _, c := range []prometheus.Collector{m.sockets, sent, m.conflated, m.ticksDropped, m.closed, m.latency, m.streamUp} {
 		errs = append(errs, reg.Register(c))
 	}
 	return m, errors.Join(errs...)

@@ -93,6 +93,7 @@ func newSocket(h *Hub, conn *websocket.Conn, p *authn.Principal, token string, j
 		trades: p.Has(keypolicy.ScopeAccRead), json: json, q: outq.New(h.opts.QueueSize),
 		closeReq: make(chan struct{}), due: make(chan struct{}, 1),
 	}
+	s.q.SetGap(gapItem)
 	if ids := p.Limits.GetAllowedAccIds(); len(ids) > 0 {
 		s.allowedAcc = ids
 	}

@@ -31,8 +31,9 @@ const (
 )
 
 var (
-	// ErrOverflow fails a stream whose control frames (never dropped) piled up.
-	ErrOverflow = errors.New("quotefanout: edge stream too slow: subscription and notify frames overflowed its queue")
+	// ErrOverflow fails a stream whose control or ticker frames (never dropped)
+	// piled up.
+	ErrOverflow = errors.New("quotefanout: edge stream too slow: subscription, notify or ticker frames overflowed its queue")
 	// ErrClosed is returned by Next after Close.
 	ErrClosed = errors.New("quotefanout: stream closed")
 	// ErrShuttingDown ends every stream when the service stops.
@@ -201,7 +202,9 @@ func (h *Hub) deliver(p subs.Pair, m *gatewayv1.QuotePush) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	for s := range h.route[p] {
-		if s.q.quote(p, m) {
+		if p.SubType == subs.SubTicker {
+			s.q.tick(m)
+		} else if s.q.quote(p, m) {
 			h.conflated.Add(1)
 		}
 	}

@@ -8,7 +8,11 @@ import (
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatebasicqot"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatebroker"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatekl"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdateorderbook"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatepricereminder"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdatert"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotupdateticker"
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/services/quote/internal/subs"
@@ -17,6 +21,8 @@ import (
 
 // Publish routes one OpenD push (the whole Response body as received). A
 // Qot_UpdateBasicQot listing several securities is split into one frame per security,
+// a Qot_UpdateKL is routed by its security and K-line type (its sub type), a price
+// reminder (3019, no subscription) goes to every stream;
 // each encoded once and shared by every stream that wants it; every BasicQot also
 // refreshes the push cache. recvNano is when the push arrived.
 func (h *Hub) Publish(protoID uint32, body []byte, recvNano int64) error {
@@ -35,6 +41,34 @@ func (h *Hub) Publish(protoID uint32, body []byte, recvNano int64) error {
 			return fmt.Errorf("quotefanout: decode Qot_UpdateTicker: %w", err)
 		}
 		h.publishOne(protoID, subs.SubTicker, r.GetS2C().GetSecurity(), body, recvNano)
+	case protoid.QotUpdateKL:
+		var r qotupdatekl.Response
+		if err := proto.Unmarshal(body, &r); err != nil {
+			return fmt.Errorf("quotefanout: decode Qot_UpdateKL: %w", err)
+		}
+		t, ok := subs.KLSubType(r.GetS2C().GetKlType())
+		if !ok {
+			return fmt.Errorf("quotefanout: Qot_UpdateKL push with unknown klType %d", r.GetS2C().GetKlType())
+		}
+		h.publishOne(protoID, t, r.GetS2C().GetSecurity(), body, recvNano)
+	case protoid.QotUpdateRT:
+		var r qotupdatert.Response
+		if err := proto.Unmarshal(body, &r); err != nil {
+			return fmt.Errorf("quotefanout: decode Qot_UpdateRT: %w", err)
+		}
+		h.publishOne(protoID, subs.SubRT, r.GetS2C().GetSecurity(), body, recvNano)
+	case protoid.QotUpdateBroker:
+		var r qotupdatebroker.Response
+		if err := proto.Unmarshal(body, &r); err != nil {
+			return fmt.Errorf("quotefanout: decode Qot_UpdateBroker: %w", err)
+		}
+		h.publishOne(protoID, subs.SubBroker, r.GetS2C().GetSecurity(), body, recvNano)
+	case protoid.QotUpdatePriceReminder:
+		var r qotupdatepricereminder.Response
+		if err := proto.Unmarshal(body, &r); err != nil {
+			return fmt.Errorf("quotefanout: decode Qot_UpdatePriceReminder: %w", err)
+		}
+		h.publishReminder(quoteMsg(protoID, subs.Pair{Sec: secOf(r.GetS2C().GetSecurity())}, body, recvNano))
 	default:
 		return fmt.Errorf("quotefanout: proto %d is not a quote push", protoID)
 	}
@@ -73,10 +107,21 @@ func (h *Hub) publishBasic(body []byte, recvNano int64) error {
 func (h *Hub) publishOne(protoID uint32, subType int32, s *qotcommon.Security, body []byte, recvNano int64) {
 	p := subs.Pair{Sec: secOf(s), SubType: subType}
 	m := quoteMsg(protoID, p, body, recvNano)
-	if subType == subs.SubOrderBook {
+	if subType != subs.SubTicker { // a ticker is an increment; the others carry their state whole
 		h.remember(p, m)
 	}
 	h.deliver(p, m)
+}
+
+// publishReminder sends a price reminder to every stream: OpenD pushes it to every
+// connection of the user without a subscription, and it is an event (never
+// conflated), so it travels with the control frames.
+func (h *Hub) publishReminder(m *gatewayv1.QuotePush) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for s := range h.streams {
+		s.q.control(m)
+	}
 }
 
 func quoteMsg(protoID uint32, p subs.Pair, body []byte, recvNano int64) *gatewayv1.QuotePush {

@@ -10,7 +10,10 @@ import (
 // queue is one edge stream's outbound buffer. Control frames (session_subs, notify)
 // keep their order and are never dropped: overflowing them fails the queue. Quote
 // frames are conflated per pair: a newer frame replaces one still waiting, so the
-// queue never holds more than one frame per (security, sub type).
+// queue never holds more than one frame per (security, sub type). Ticker frames
+// (each one a trade) are never conflated: they wait in their own FIFO, and
+// overflowing it fails the queue like control frames, so that the edge reconnects
+// and tells its sockets rather than losing trades unannounced.
 type queue struct {
 	mu       sync.Mutex
 	ctrl     []*gatewayv1.QuotePush
@@ -18,6 +21,8 @@ type queue struct {
 	order    []subs.Pair // quote pairs waiting, oldest first
 	pending  map[subs.Pair]*gatewayv1.QuotePush
 	maxQuote int
+	ticks    []*gatewayv1.QuotePush
+	turn     bool // pop alternates ticks and conflated quotes
 	err      error
 	wake     chan struct{} // 1-buffered: something arrived or the queue failed
 }
@@ -72,6 +77,23 @@ func (q *queue) quote(p subs.Pair, m *gatewayv1.QuotePush) (conflated bool) {
 	return false
 }
 
+// tick appends a ticker frame; false means the queue failed (now or before).
+func (q *queue) tick(m *gatewayv1.QuotePush) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.err != nil {
+		return false
+	}
+	if len(q.ticks) >= q.maxQuote {
+		q.err = ErrOverflow
+		q.signal()
+		return false
+	}
+	q.ticks = append(q.ticks, m)
+	q.signal()
+	return true
+}
+
 // pop takes the next frame, control frames first; ok is false when empty.
 func (q *queue) pop() (m *gatewayv1.QuotePush, ok bool, err error) {
 	q.mu.Lock()
@@ -88,7 +110,18 @@ func (q *queue) pop() (m *gatewayv1.QuotePush, ok bool, err error) {
 		}
 		return m, true, nil
 	}
+	if len(q.ticks) > 0 && (len(q.order) == 0 || !q.turn) {
+		q.turn = true
+		m = q.ticks[0]
+		q.ticks[0] = nil
+		q.ticks = q.ticks[1:]
+		if len(q.ticks) == 0 {
+			q.ticks = q.ticks[:0:0]
+		}
+		return m, true, nil
+	}
 	if len(q.order) > 0 {
+		q.turn = false
 		p := q.order[0]
 		q.order = q.order[1:]
 		if len(q.order) == 0 {
@@ -114,5 +147,5 @@ func (q *queue) fail(err error) {
 func (q *queue) len() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	return len(q.ctrl) + len(q.order)
+	return len(q.ctrl) + len(q.order) + len(q.ticks)
 }

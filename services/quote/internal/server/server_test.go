@@ -156,7 +156,9 @@ func TestQuotaAndRefusals(t *testing.T) {
 		{"no qot:read", as(3), &gatewayv1.SubscribeRequest{}, codes.PermissionDenied, gatewayv1.Reason_REASON_SCOPE_DENIED},
 		{"bad code", as(0), &gatewayv1.SubscribeRequest{SecurityList: []*gatewayv1.Security{sec(1, "700")}, SubTypeList: basic}, codes.InvalidArgument, gatewayv1.Reason_REASON_INVALID_ARGUMENT},
 		{"bad market", as(0), &gatewayv1.SubscribeRequest{SecurityList: []*gatewayv1.Security{sec(21, "600519")}, SubTypeList: basic}, codes.InvalidArgument, gatewayv1.Reason_REASON_INVALID_ARGUMENT},
-		{"bad sub type", as(0), &gatewayv1.SubscribeRequest{SecurityList: []*gatewayv1.Security{sec(1, "00700")}, SubTypeList: []int32{5}}, codes.InvalidArgument, gatewayv1.Reason_REASON_INVALID_ARGUMENT},
+		{"unknown sub type", as(0), &gatewayv1.SubscribeRequest{SecurityList: []*gatewayv1.Security{sec(1, "00700")}, SubTypeList: []int32{3}}, codes.InvalidArgument, gatewayv1.Reason_REASON_INVALID_ARGUMENT},
+		{"sub type none", as(0), &gatewayv1.SubscribeRequest{SecurityList: []*gatewayv1.Security{sec(1, "00700")}, SubTypeList: []int32{0}}, codes.InvalidArgument, gatewayv1.Reason_REASON_INVALID_ARGUMENT},
+		{"sub type beyond the enum", as(0), &gatewayv1.SubscribeRequest{SecurityList: []*gatewayv1.Security{sec(1, "00700")}, SubTypeList: []int32{99}}, codes.InvalidArgument, gatewayv1.Reason_REASON_INVALID_ARGUMENT},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
 )
 
 // Markets accepted for now (Qot_Common.QotMarket).
@@ -17,12 +19,42 @@ const (
 	MarketUS int32 = 11
 )
 
-// Sub types accepted (Qot_Common.SubType).
+// Sub types the fan-out names (Qot_Common.SubType). Every other value of the enum
+// (the K-line types) is accepted too: ValidateSubType.
 const (
-	SubBasic     int32 = 1
-	SubOrderBook int32 = 2
-	SubTicker    int32 = 4
+	SubBasic     = int32(qotcommon.SubType_SubType_Basic)
+	SubOrderBook = int32(qotcommon.SubType_SubType_OrderBook)
+	SubTicker    = int32(qotcommon.SubType_SubType_Ticker)
+	SubRT        = int32(qotcommon.SubType_SubType_RT)
+	SubBroker    = int32(qotcommon.SubType_SubType_Broker)
+	SubKLDay     = int32(qotcommon.SubType_SubType_KL_Day)
 )
+
+// klSubTypes maps a Qot_Common.KLType to the sub type that subscribes it.
+var klSubTypes = map[qotcommon.KLType]qotcommon.SubType{
+	qotcommon.KLType_KLType_1Min:    qotcommon.SubType_SubType_KL_1Min,
+	qotcommon.KLType_KLType_3Min:    qotcommon.SubType_SubType_KL_3Min,
+	qotcommon.KLType_KLType_5Min:    qotcommon.SubType_SubType_KL_5Min,
+	qotcommon.KLType_KLType_10Min:   qotcommon.SubType_SubType_KL_10Min,
+	qotcommon.KLType_KLType_15Min:   qotcommon.SubType_SubType_KL_15Min,
+	qotcommon.KLType_KLType_30Min:   qotcommon.SubType_SubType_KL_30Min,
+	qotcommon.KLType_KLType_60Min:   qotcommon.SubType_SubType_KL_60Min,
+	qotcommon.KLType_KLType_120Min:  qotcommon.SubType_SubType_KL_120Min,
+	qotcommon.KLType_KLType_180Min:  qotcommon.SubType_SubType_KL_180Min,
+	qotcommon.KLType_KLType_240Min:  qotcommon.SubType_SubType_KL_240Min,
+	qotcommon.KLType_KLType_Day:     qotcommon.SubType_SubType_KL_Day,
+	qotcommon.KLType_KLType_Week:    qotcommon.SubType_SubType_KL_Week,
+	qotcommon.KLType_KLType_Month:   qotcommon.SubType_SubType_KL_Month,
+	qotcommon.KLType_KLType_Quarter: qotcommon.SubType_SubType_KL_Qurater,
+	qotcommon.KLType_KLType_Year:    qotcommon.SubType_SubType_KL_Year,
+}
+
+// KLSubType returns the sub type of K-line type kl (Qot_UpdateKL's klType), false
+// for an unknown one.
+func KLSubType(kl int32) (int32, bool) {
+	t, ok := klSubTypes[qotcommon.KLType(kl)]
+	return int32(t), ok
+}
 
 // MaxSecuritiesPerCall bounds the securities of one Subscribe or Unsubscribe.
 const MaxSecuritiesPerCall = 50
@@ -69,13 +101,20 @@ func ValidateSecurity(s Security) error {
 	return nil
 }
 
-// ValidateSubType refuses sub types other than Basic, OrderBook and Ticker.
+// ValidateSubType refuses values that are not a Qot_Common.SubType (and None): every
+// other sub type OpenD defines is served, K-lines of each period, RT and broker queue
+// included, so a new official type is accepted once the protos are regenerated.
+//
+// OrderBook_Odd is refused: OpenD pushes odd-lot books as Qot_UpdateOrderBook with
+// nothing telling them apart from round-lot ones, so they cannot be routed.
 func ValidateSubType(t int32) error {
-	switch t {
-	case SubBasic, SubOrderBook, SubTicker:
+	if t == int32(qotcommon.SubType_SubType_OrderBook_Odd) {
+		return fmt.Errorf("sub type %d (OrderBook_Odd) is not served by the gateway", t)
+	}
+	if _, ok := qotcommon.SubType_name[t]; ok && t != 0 {
 		return nil
 	}
-	return fmt.Errorf("sub type %d is not supported (1 Basic, 2 OrderBook, 4 Ticker)", t)
+	return fmt.Errorf("sub type %d is not a Qot_Common.SubType (e.g. 1 Basic, 2 OrderBook, 4 Ticker, 5 RT, 6 KL_Day, 14 Broker)", t)
 }
 
 // Pairs validates a request's securities and sub types and returns their product,

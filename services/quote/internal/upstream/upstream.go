@@ -39,7 +39,7 @@ type Config struct {
 	OnConnect func(ctx context.Context, c *Client) error
 	// OnState is told when the connection comes up or goes down.
 	OnState func(connected bool, err error)
-	// OnPush receives every quote (3005, 3011, 3013) and Notify (1003) push, one at a
+	// OnPush receives every quote (3005, 3007, 3009, 3011, 3013, 3015, 3019) and Notify (1003) push, one at a
 	// time, with the time it was dispatched.
 	OnPush func(protoID uint32, body []byte, recvNano int64)
 	Logger *slog.Logger
@@ -90,6 +90,7 @@ func (c *Client) dialLoop() {
 		PushOverflow: client.OverflowDrop,
 		Push: map[uint32]client.PushHandler{
 			protoid.QotUpdateBasicQot: push, protoid.QotUpdateTicker: push, protoid.QotUpdateOrderBook: push, protoid.Notify: push,
+			protoid.QotUpdateKL: push, protoid.QotUpdateRT: push, protoid.QotUpdateBroker: push, protoid.QotUpdatePriceReminder: push,
 		},
 		OnConnect: func(ctx context.Context, conn *client.Conn) error {
 			c.conn.Store(conn) // the same Conn Dial returns; calls work from here on

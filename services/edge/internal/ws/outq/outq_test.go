@@ -23,13 +23,13 @@ func drain(q *Queue) []string {
 
 func TestConflationKeepsLatestInFirstArrivalOrder(t *testing.T) {
 	q := New(10)
-	a, b := Key{"HK.00700", protoid.QotUpdateBasicQot}, Key{"US.AAPL", protoid.QotUpdateBasicQot}
+	a, b := Key{"HK.00700", protoid.QotUpdateBasicQot, 0}, Key{"US.AAPL", protoid.QotUpdateBasicQot, 0}
 	q.PushQuote(a, item("a1"))
 	q.PushQuote(b, item("b1"))
 	if !q.PushQuote(a, item("a2")) {
 		t.Fatal("second frame of a key did not conflate")
 	}
-	q.PushQuote(Key{"HK.00700", protoid.QotUpdateOrderBook}, item("ob"))
+	q.PushQuote(Key{"HK.00700", protoid.QotUpdateOrderBook, 0}, item("ob"))
 	if !q.Push(item("trade")) {
 		t.Fatal("push refused")
 	}
@@ -59,7 +59,7 @@ func TestBounds(t *testing.T) {
 	}
 	// More distinct quote keys than the limit: the oldest waiting quote goes.
 	for i := range 5 {
-		q.PushQuote(Key{fmt.Sprint(i), protoid.QotUpdateBasicQot}, item(fmt.Sprint("q", i)))
+		q.PushQuote(Key{fmt.Sprint(i), protoid.QotUpdateBasicQot, 0}, item(fmt.Sprint("q", i)))
 	}
 	if got := fmt.Sprint(drain(q)); got != "[t0 t1 t2 q2 q3 q4]" {
 		t.Fatalf("drained %s", got)
@@ -75,7 +75,7 @@ func TestBounds(t *testing.T) {
 func TestKeySliceStaysBounded(t *testing.T) {
 	q := New(4)
 	for i := range 10_000 {
-		q.PushQuote(Key{fmt.Sprint(i % 7), protoid.QotUpdateBasicQot}, item("x"))
+		q.PushQuote(Key{fmt.Sprint(i % 7), protoid.QotUpdateBasicQot, 0}, item("x"))
 		if i%3 == 0 {
 			q.Pop()
 		}
@@ -91,7 +91,7 @@ func TestConcurrentProducers(t *testing.T) {
 	for p := range 4 {
 		wg.Go(func() {
 			for i := range 1000 {
-				q.PushQuote(Key{fmt.Sprint(p, i%50), protoid.QotUpdateBasicQot}, item("q"))
+				q.PushQuote(Key{fmt.Sprint(p, i%50), protoid.QotUpdateBasicQot, 0}, item("q"))
 			}
 		})
 	}
@@ -116,7 +116,7 @@ func BenchmarkPushQuotePop(b *testing.B) {
 	q := New(64)
 	keys := make([]Key, 20)
 	for i := range keys {
-		keys[i] = Key{fmt.Sprint("HK.", i), protoid.QotUpdateBasicQot}
+		keys[i] = Key{fmt.Sprint("HK.", i), protoid.QotUpdateBasicQot, 0}
 	}
 	it := item("frame")
 	b.ReportAllocs()
@@ -125,5 +125,52 @@ func BenchmarkPushQuotePop(b *testing.B) {
 		q.PushQuote(keys[i%len(keys)], it)
 		q.Pop()
 		i++
+	}
+}
+
+// Ticks are never conflated; those that overflow the FIFO are counted per key and
+// announced by a gap frame before that key's next tick, or once the FIFO drains.
+func TestTicksOverflowIntoGapFrames(t *testing.T) {
+	q := New(3)
+	q.SetGap(func(k Key, n uint64) *Item { return item(fmt.Sprintf("gap %s %d", k.SecKey, n)) })
+	tk, aapl := Key{"HK.00700", protoid.QotUpdateTicker, 0}, Key{"US.AAPL", protoid.QotUpdateTicker, 0}
+	for i := range 3 {
+		if q.PushTick(tk, item(fmt.Sprint("t", i))) {
+			t.Fatalf("tick %d dropped below the limit", i)
+		}
+	}
+	for i := 3; i < 8; i++ {
+		if !q.PushTick(tk, item(fmt.Sprint("t", i))) {
+			t.Fatalf("tick %d fit above the limit", i)
+		}
+	}
+	if !q.PushTick(aapl, item("a0")) {
+		t.Fatal("AAPL tick fit above the limit")
+	}
+	if it, _ := q.Pop(); string(it.Data) != "t0" {
+		t.Fatalf("first = %s", it.Data)
+	}
+	// Room again: the next tick of HK.00700 comes after its gap frame.
+	q.PushTick(tk, item("t8"))
+	got := fmt.Sprint(drain(q))
+	if want := "[t1 t2 gap HK.00700 5 t8 gap US.AAPL 1]"; got != want {
+		t.Fatalf("drained %s, want %s", got, want)
+	}
+	if q.Len() != 0 {
+		t.Fatalf("Len = %d after draining", q.Len())
+	}
+}
+
+// Ticks and conflated quotes take turns, so a busy ticker does not starve quotes.
+func TestTicksAndQuotesAlternate(t *testing.T) {
+	q := New(10)
+	for i := range 3 {
+		q.PushTick(Key{"HK.00700", protoid.QotUpdateTicker, 0}, item(fmt.Sprint("t", i)))
+	}
+	q.PushQuote(Key{"HK.00700", protoid.QotUpdateKL, 6}, item("day"))
+	q.PushQuote(Key{"HK.00700", protoid.QotUpdateKL, 11}, item("1m"))
+	q.PushQuote(Key{"HK.00700", protoid.QotUpdateKL, 6}, item("day2"))
+	if got := fmt.Sprint(drain(q)); got != "[t0 day2 t1 1m t2]" {
+		t.Fatalf("drained %s", got)
 	}
 }

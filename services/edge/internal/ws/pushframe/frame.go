@@ -18,6 +18,7 @@ const (
 	TypeQuote  = "quote"
 	TypeTrade  = "trade"
 	TypeNotify = "notify"
+	TypeGap    = "gap"
 )
 
 // Events the edge itself announces (the quote service adds its own: opend_disconnected,
@@ -78,6 +79,22 @@ func Trade(p *gatewayv1.TradePush) ([]byte, error) {
 		Type: TypeTrade, ProtoID: p.GetProtoId(), AccID: strconv.FormatUint(p.GetAccId(), 10),
 		BodyB64: base64.StdEncoding.EncodeToString(p.GetBody()),
 	})
+}
+
+type gapFrame struct {
+	Type    string `json:"type"`
+	ProtoID uint32 `json:"proto_id"`
+	SecKey  string `json:"sec_key"`
+	Missed  uint64 `json:"missed"`
+}
+
+// Gap tells a socket that fell behind that missed frames of a push type that is
+// never conflated (tickers, 3011) were dropped for secKey:
+// {"type":"gap","proto_id":3011,"sec_key":"HK.00700","missed":42}. It takes the
+// place of those frames, before the security's next one.
+func Gap(protoID uint32, secKey string, missed uint64) []byte {
+	b, _ := json.Marshal(gapFrame{Type: TypeGap, ProtoID: protoID, SecKey: secKey, Missed: missed}) // always marshals
+	return b
 }
 
 // Notify is {"type":"notify","event":"...","message":"..."}.

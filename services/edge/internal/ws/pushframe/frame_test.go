@@ -89,3 +89,10 @@ func TestTradeAndNotify(t *testing.T) {
 		t.Fatalf("Notify = %s", got)
 	}
 }
+
+func TestGapFrame(t *testing.T) {
+	got := string(Gap(3011, "HK.00700", 42))
+	if want := `{"type":"gap","proto_id":3011,"sec_key":"HK.00700","missed":42}`; got != want {
+		t.Fatalf("Gap = %s, want %s", got, want)
+	}
+}

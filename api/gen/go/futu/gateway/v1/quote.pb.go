@@ -24,7 +24,7 @@ const (
 type SubscribeRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	SecurityList  []*Security            `protobuf:"bytes,1,rep,name=security_list,json=securityList,proto3" json:"security_list,omitempty"`
-	SubTypeList   []int32                `protobuf:"varint,2,rep,packed,name=sub_type_list,json=subTypeList,proto3" json:"sub_type_list,omitempty"` // Qot_Common.SubType: 1 Basic, 2 OrderBook, 4 Ticker
+	SubTypeList   []int32                `protobuf:"varint,2,rep,packed,name=sub_type_list,json=subTypeList,proto3" json:"sub_type_list,omitempty"` // Qot_Common.SubType: 1 Basic, 2 OrderBook, 4 Ticker, 5 RT, 14 Broker, K-lines (6 KL_Day, 11 KL_1Min, ...); not 22
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -811,7 +811,7 @@ func (x *StreamPushesRequest) GetSessionIds() []string {
 // subscription set of a hosted session.
 type QuotePush struct {
 	state            protoimpl.MessageState `protogen:"open.v1"`
-	ProtoId          uint32                 `protobuf:"varint,1,opt,name=proto_id,json=protoId,proto3" json:"proto_id,omitempty"` // 3005, 3011, 3013; 0 for a notification
+	ProtoId          uint32                 `protobuf:"varint,1,opt,name=proto_id,json=protoId,proto3" json:"proto_id,omitempty"` // 3005, 3007, 3009, 3011, 3013, 3015, 3019; 0 for a notification
 	SecKey           string                 `protobuf:"bytes,2,opt,name=sec_key,json=secKey,proto3" json:"sec_key,omitempty"`
 	SubType          int32                  `protobuf:"varint,3,opt,name=sub_type,json=subType,proto3" json:"sub_type,omitempty"`
 	Body             []byte                 `protobuf:"bytes,4,opt,name=body,proto3" json:"body,omitempty"` // the OpenD Response protobuf holding that one security

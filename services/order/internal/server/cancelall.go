@@ -8,6 +8,7 @@ import (
 	"time"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/services/order/internal/idem"
 	"github.com/futugw/gateway/services/order/internal/limits"
 	"github.com/futugw/gateway/services/order/internal/placer"
@@ -28,13 +29,14 @@ const cancelAllAnswer = "all"
 // and a retry after an unknown outcome sends again (cancelling all is harmless twice)
 // on the first attempt's booking.
 func (s *Server) CancelAllOrder(ctx context.Context, req *gatewayv1.CancelAllOrderRequest) (*gatewayv1.CancelAllOrderResponse, error) {
-	p, h, err := callerAccount(ctx, req, true)
+	p, err := authn.FromContext(ctx)
 	if err != nil {
 		return nil, err
 	}
 	result := "refused"
+	h, err := account(p, req.GetTrdEnv(), req.GetAccId(), req.GetTrdMarket(), true)
 	only := int32(req.GetOnlyTrdMarket())
-	if only != 0 && gatewayv1.TrdMarket_name[only] == "" {
+	if err == nil && only != 0 && gatewayv1.TrdMarket_name[only] == "" {
 		err = invalid("only_trd_market must be 1 HK, 2 US, 3 CN or 4 HKCC, got %d", only)
 	}
 	if err == nil {
@@ -150,7 +152,7 @@ func (s *Server) cancelAll(ctx context.Context, pol limits.Policy, h placer.Head
 
 // resultOf is the audit's result of a cancel-all that did not go.
 func resultOf(err error) string {
-	if isRefusal(err) {
+	if isRefusal(err) || errors.Is(err, idem.ErrConflict) {
 		return "refused"
 	}
 	return "failed"

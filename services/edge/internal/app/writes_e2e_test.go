@@ -360,9 +360,35 @@ func TestWritesEndToEnd(t *testing.T) {
 		return nil
 	})
 
+	// The user's Futu state (watchlists, price reminders) needs qot:write: neither a
+	// reader nor a trader may change it.
+	writer := s.issueWith(t, "w-qot-write", `"qot:write","qot:read"`, "")
+	watch := `{"group_name":"Favourites","op":"MODIFY_USER_SECURITY_OP_ADD","security_list":[{"market":11,"code":"AAPL"}]}`
+	remind := `{"security":{"market":11,"code":"AAPL"},"op":"SET_PRICE_REMINDER_OP_ADD","type":"PRICE_REMINDER_TYPE_PRICE_UP","freq":"PRICE_REMINDER_FREQ_ONLY_ONCE","value":` + cents(cur*2) + `}`
+	for _, c := range []struct {
+		name, key string
+		code      int
+	}{{"qot:read and acc:read", reader, 403}, {"trade:simulate", trader, 403}, {"qot:write", writer, 200}} {
+		for path, body := range map[string]string{"/api/modify-user-security": watch, "/api/set-price-reminder": remind} {
+			code, b := s.call(t, "POST", path, c.key, body)
+			if code != c.code || (code == 403 && b["reason"] != "scope_denied") {
+				t.Errorf("%s by %s: %d %v, want %d", path, c.name, code, b, c.code)
+			}
+		}
+	}
+	if code, b := s.call(t, "POST", "/api/modify-user-security", writer, `{"group_name":"Favourites","op":1,"security_list":[{"market":11,"code":""}]}`); code != 400 {
+		t.Errorf("watchlist add without a code: %d %v, want 400", code, b)
+	}
+	if code, b := s.call(t, "GET", "/api/user-security?group_name=Favourites", reader, ""); code != 200 || !strings.Contains(fmt.Sprint(b), "AAPL") {
+		t.Errorf("watchlist after the add: %d %v", code, b)
+	}
+	if code, b := s.call(t, "GET", "/api/price-reminder?security.market=11&security.code=AAPL", reader, ""); code != 200 || !strings.Contains(fmt.Sprint(b), "PRICE_REMINDER_TYPE_PRICE_UP") {
+		t.Errorf("price reminders after the add: %d %v", code, b)
+	}
+
 	// The OpenAPI document lists the new route and fields.
 	resp, doc := testkit.Send(t, "GET", s.base+"/api/openapi.json", "", nil)
-	for _, w := range []string{`"/api/cancel-all-order"`, `"aux_price"`, `"modify_order_op"`, `"fill_outside_rth"`} {
+	for _, w := range []string{`"/api/cancel-all-order"`, `"/api/modify-user-security"`, `"/api/set-price-reminder"`, `"aux_price"`, `"modify_order_op"`, `"fill_outside_rth"`} {
 		if resp.StatusCode != 200 || !strings.Contains(doc, w) {
 			t.Errorf("openapi lacks %s (%d)", w, resp.StatusCode)
 		}

@@ -62,6 +62,7 @@ func MethodRules() map[string]Rule {
 		gatewayv1.OrderService_PlaceOrder_FullMethodName:        trade,
 		gatewayv1.OrderService_ModifyOrder_FullMethodName:       trade,
 		gatewayv1.OrderService_CancelOrder_FullMethodName:       trade,
+		gatewayv1.OrderService_CancelAllOrder_FullMethodName:    trade,
 	}
 	// Every route of the catalog needs its row's scope.
 	for _, r := range catalog.Routes() {

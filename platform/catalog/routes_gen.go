@@ -32,10 +32,12 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetusersecurity"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetusersecuritygroup"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetwarrant"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotmodifyusersecurity"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotrequesthistorykl"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotrequesthistoryklquota"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotrequestrehab"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotrequesttradedate"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotsetpricereminder"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotstockfilter"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdflowsummary"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgethistoryorderfilllist"
@@ -269,6 +271,20 @@ var routes = []Route{
 		AccountFields: nil, SecurityFields: []string{"security"}, Writes: false, Policy: Coalesce, Cache: "", OmitResponseFields: nil, Defaults: "",
 		NewIn: func() proto.Message { return new(catalogv1.GetPriceReminderRequest) }, NewOut: func() proto.Message { return new(catalogv1.GetPriceReminderResponse) },
 		NewRequest: func() proto.Message { return new(qotgetpricereminder.Request) }, NewResponse: func() proto.Message { return new(qotgetpricereminder.Response) },
+	},
+	{
+		Name: "ModifyUserSecurity", FullMethod: "/futu.gateway.catalog.v1.QuoteCatalogService/ModifyUserSecurity", Service: Quote,
+		Proto: "Qot_ModifyUserSecurity", ProtoID: 3214, HTTPMethod: "POST", Path: "/api/modify-user-security", Scope: "qot:write",
+		AccountFields: nil, SecurityFields: []string{"security_list"}, Writes: true, Policy: NoPolicy, OmitResponseFields: nil, Defaults: "",
+		NewIn: func() proto.Message { return new(catalogv1.ModifyUserSecurityRequest) }, NewOut: func() proto.Message { return new(catalogv1.ModifyUserSecurityResponse) },
+		NewRequest: func() proto.Message { return new(qotmodifyusersecurity.Request) }, NewResponse: func() proto.Message { return new(qotmodifyusersecurity.Response) },
+	},
+	{
+		Name: "SetPriceReminder", FullMethod: "/futu.gateway.catalog.v1.QuoteCatalogService/SetPriceReminder", Service: Quote,
+		Proto: "Qot_SetPriceReminder", ProtoID: 3220, HTTPMethod: "POST", Path: "/api/set-price-reminder", Scope: "qot:write",
+		AccountFields: nil, SecurityFields: []string{"security"}, Writes: true, Policy: NoPolicy, OmitResponseFields: nil, Defaults: "",
+		NewIn: func() proto.Message { return new(catalogv1.SetPriceReminderRequest) }, NewOut: func() proto.Message { return new(catalogv1.SetPriceReminderResponse) },
+		NewRequest: func() proto.Message { return new(qotsetpricereminder.Request) }, NewResponse: func() proto.Message { return new(qotsetpricereminder.Response) },
 	},
 	{
 		Name: "GetMaxTrdQtys", FullMethod: "/futu.gateway.catalog.v1.AccountCatalogService/GetMaxTrdQtys", Service: Account,

@@ -9,6 +9,7 @@ import (
 // not imply the others: a key gets exactly the scopes it lists.
 const (
 	ScopeQotRead       = "qot:read"       // quotes and subscriptions
+	ScopeQotWrite      = "qot:write"      // the Futu user's own quote-side state: watchlists, price reminders
 	ScopeAccRead       = "acc:read"       // account reads and trade pushes
 	ScopeTradeSimulate = "trade:simulate" // orders on simulated accounts
 	ScopeTradeReal     = "trade:real"     // orders on real accounts
@@ -18,7 +19,7 @@ const (
 
 // Scopes lists every scope in display order.
 func Scopes() []string {
-	return []string{ScopeQotRead, ScopeAccRead, ScopeTradeSimulate, ScopeTradeReal, ScopeAdmin, ScopeService}
+	return []string{ScopeQotRead, ScopeQotWrite, ScopeAccRead, ScopeTradeSimulate, ScopeTradeReal, ScopeAdmin, ScopeService}
 }
 
 // KnownScope reports whether s is one of the scopes, exactly (no case folding).

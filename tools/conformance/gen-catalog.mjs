@@ -46,7 +46,7 @@ const SERVICES = {
 // Fields that stay numbers although their comment names an enum: a security's market
 // is a number everywhere in the API ({"market": 1, "code": "00700"}).
 const KEEP_INT = new Set(['Qot_Common.Security.market']);
-const SCOPES = new Set(['qot:read', 'acc:read', 'trade:simulate', 'trade:real', 'admin']);
+const SCOPES = new Set(['qot:read', 'qot:write', 'acc:read', 'trade:simulate', 'trade:real', 'admin']);
 const POLICIES = new Set(['none', 'coalesce']);
 const METHODS = new Set(['GET', 'POST']);
 

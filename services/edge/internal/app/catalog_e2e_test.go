@@ -176,6 +176,8 @@ var catalogSamples = map[string]struct {
 	reason string // "" for 200
 }{
 	"/api/global-state":           {`{}`, ""}, // user_id defaults to 0
+	"/api/modify-user-security":   {`{"group_name":"Favourites","op":"MODIFY_USER_SECURITY_OP_ADD","security_list":[{"market":1,"code":"00700"}]}`, ""},
+	"/api/set-price-reminder":     {`{"security":{"market":1,"code":"00700"},"op":"SET_PRICE_REMINDER_OP_ADD","type":"PRICE_REMINDER_TYPE_PRICE_UP","freq":"PRICE_REMINDER_FREQ_ALWAYS","value":1000,"note":"e2e"}`, ""},
 	"/api/market-state":           {`{"security_list":[{"market":1,"code":"00700"}]}`, ""},
 	"/api/kline":                  {`{"rehab_type":1,"kl_type":"KL_TYPE_DAY","security":{"market":1,"code":"00700"},"req_num":5}`, "opend_refused"},
 	"/api/history-kline":          {`{"rehab_type":1,"kl_type":2,"security":{"market":1,"code":"00700"},"begin_time":"2026-11-02","end_time":"2026-11-30"}`, ""},
@@ -235,10 +237,11 @@ func TestCatalogEveryRouteEndToEnd(t *testing.T) {
 	}
 	s := startFullStack(t)
 	keys := map[string]string{
-		"qot:read": s.issue(t, "every-qot", `"qot:read"`, ""),
-		"acc:read": s.issue(t, "every-acc", `"acc:read"`, `"1001"`),
+		"qot:read":  s.issue(t, "every-qot", `"qot:read"`, ""),
+		"acc:read":  s.issue(t, "every-acc", `"acc:read"`, `"1001"`),
+		"qot:write": s.issue(t, "every-qot-write", `"qot:write"`, ""),
 	}
-	other := map[string]string{"qot:read": keys["acc:read"], "acc:read": keys["qot:read"]}
+	other := map[string]string{"qot:read": keys["acc:read"], "acc:read": keys["qot:read"], "qot:write": keys["qot:read"]}
 	if code, b := s.call(t, "POST", "/api/subscribe", keys["qot:read"],
 		`{"security_list":[{"market":1,"code":"00700"}],"sub_type_list":[2,4]}`); code != 200 {
 		t.Fatalf("subscribe: %d %v", code, b)

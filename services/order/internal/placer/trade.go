@@ -43,6 +43,13 @@ type PlaceRequest struct {
 	Qty         float64
 	TimeInForce int32
 	Remark      string
+	// Conditional orders (Trd_Common.OrderType 10-15): the trigger price, the trail.
+	AuxPrice    float64
+	TrailType   int32
+	TrailValue  float64
+	TrailSpread float64
+	// FillOutsideRTH lets a US order fill in pre-market and after hours.
+	FillOutsideRTH bool
 }
 
 // Place sends Trd_PlaceOrder and returns OpenD's order id. Real orders are refused
@@ -72,6 +79,10 @@ func (p *Placer) Place(ctx context.Context, r PlaceRequest) (uint64, error) {
 	if r.TimeInForce != 0 {
 		c2s.TimeInForce = proto.Int32(r.TimeInForce)
 	}
+	if r.FillOutsideRTH {
+		c2s.FillOutsideRTH = proto.Bool(true)
+	}
+	r.Terms().set(&c2s.AuxPrice, &c2s.TrailType, &c2s.TrailValue, &c2s.TrailSpread)
 	var resp trdplaceorder.Response
 	if err := p.call(ctx, c, protoid.TrdPlaceOrder, &trdplaceorder.Request{C2S: c2s}, &resp); err != nil {
 		return 0, classify(err)
@@ -105,12 +116,72 @@ func (p *Placer) Orders(ctx context.Context, h Header) ([]*trdcommon.Order, erro
 
 // Modify ops of Trd_Common.ModifyOrderOp.
 const (
-	ModifyNormal int32 = 1
-	ModifyCancel int32 = 2
+	ModifyNormal  int32 = 1
+	ModifyCancel  int32 = 2
+	ModifyDisable int32 = 3
+	ModifyEnable  int32 = 4
+	ModifyDelete  int32 = 5
 )
+
+// Terms are a conditional order's trigger terms; zero fields are not sent.
+type Terms struct {
+	AuxPrice    float64
+	TrailType   int32
+	TrailValue  float64
+	TrailSpread float64
+}
+
+// Terms are r's trigger terms.
+func (r PlaceRequest) Terms() Terms {
+	return Terms{AuxPrice: r.AuxPrice, TrailType: r.TrailType, TrailValue: r.TrailValue, TrailSpread: r.TrailSpread}
+}
+
+func (t Terms) set(aux **float64, typ **int32, value, spread **float64) {
+	if t.AuxPrice != 0 {
+		*aux = proto.Float64(t.AuxPrice)
+	}
+	if t.TrailType != 0 {
+		*typ = proto.Int32(t.TrailType)
+	}
+	if t.TrailValue != 0 {
+		*value = proto.Float64(t.TrailValue)
+	}
+	if t.TrailSpread != 0 {
+		*spread = proto.Float64(t.TrailSpread)
+	}
+}
 
 // Modify changes (op ModifyNormal: qty and price) or cancels (ModifyCancel) an order.
 func (p *Placer) Modify(ctx context.Context, h Header, orderID string, op int32, qty, price float64) (uint64, error) {
+	return p.ModifyTerms(ctx, h, orderID, op, qty, price, Terms{})
+}
+
+// CancelAll cancels every open or disabled order of h's account (Trd_ModifyOrder
+// forAll), only those of trdMarket when it is not 0.
+func (p *Placer) CancelAll(ctx context.Context, h Header, trdMarket int32) error {
+	c, packet, err := p.trade(h.Env)
+	if err != nil {
+		return err
+	}
+	c2s := &trdmodifyorder.C2S{
+		PacketID:      packet,
+		Header:        h.proto(),
+		OrderID:       proto.Uint64(0),
+		ModifyOrderOp: proto.Int32(ModifyCancel),
+		ForAll:        proto.Bool(true),
+	}
+	if trdMarket != 0 {
+		c2s.TrdMarket = proto.Int32(trdMarket)
+	}
+	var resp trdmodifyorder.Response
+	if err := p.call(ctx, c, protoid.TrdModifyOrder, &trdmodifyorder.Request{C2S: c2s}, &resp); err != nil {
+		return classify(err)
+	}
+	return nil
+}
+
+// ModifyTerms is Modify with a conditional order's new trigger terms (op ModifyNormal).
+func (p *Placer) ModifyTerms(ctx context.Context, h Header, orderID string, op int32, qty, price float64, t Terms) (uint64, error) {
 	id, err := strconv.ParseUint(strings.TrimSpace(orderID), 10, 64)
 	if err != nil {
 		return 0, &Error{Kind: KindInvalid, Reason: gatewayv1.Reason_REASON_INVALID_ORDER, Msg: "order_id must be OpenD's numeric order id"}
@@ -128,6 +199,7 @@ func (p *Placer) Modify(ctx context.Context, h Header, orderID string, op int32,
 	if op == ModifyNormal {
 		c2s.Qty = proto.Float64(qty)
 		c2s.Price = proto.Float64(price)
+		t.set(&c2s.AuxPrice, &c2s.TrailType, &c2s.TrailValue, &c2s.TrailSpread)
 	}
 	var resp trdmodifyorder.Response
 	if err := p.call(ctx, c, protoid.TrdModifyOrder, &trdmodifyorder.Request{C2S: c2s}, &resp); err != nil {

@@ -26,7 +26,7 @@ func (s *Server) judge(ctx context.Context, o *placement, at *attempt) verdict {
 		v.err = o.n.problem
 	}
 	if v.err == nil {
-		at.value, _, v.err = s.checkOrder(ctx, o.pol, o.n.order, o.n.qotMarket, o.n.code)
+		at.value, _, v.err = s.checkOrder(ctx, o.pol, o.n.order, o.n.terms, o.n.qotMarket, o.n.code)
 	}
 	if v.err == nil {
 		v.err = s.d.Placer.Unlocked(o.n.order.Real)
@@ -37,10 +37,11 @@ func (s *Server) judge(ctx context.Context, o *placement, at *attempt) verdict {
 	return v
 }
 
-// checkOrder runs the input checks (lot, tick) on o and values it, a market order at
-// the current quote (also returned), against max_order_value. The value comes back
-// with the value check's refusal too, for the audit entry.
-func (s *Server) checkOrder(ctx context.Context, pol limits.Policy, o limits.Order, qotMarket int32, code string) (value, quote float64, err error) {
+// checkOrder runs the input checks (lot, tick) on o and values it against
+// max_order_value at the price that can fill: a limit type at its limit price, a
+// market-like type at t.fillPrice of the current quote (that price is returned). The
+// value comes back with the value check's refusal too, for the audit entry.
+func (s *Server) checkOrder(ctx context.Context, pol limits.Policy, o limits.Order, t terms, qotMarket int32, code string) (value, quote float64, err error) {
 	lot, err := s.d.Placer.LotSize(ctx, qotMarket, code)
 	if err != nil {
 		return 0, 0, err
@@ -53,6 +54,7 @@ func (s *Server) checkOrder(ctx context.Context, pol limits.Policy, o limits.Ord
 		if quote, ok, err = s.d.Quoter.Price(ctx, o.SecKey, qotMarket, code); err != nil {
 			ok = false
 		}
+		quote, ok = t.fillPrice(quote, ok && quote > 0)
 	}
 	value, err = limits.CheckValue(pol, o, quote, ok)
 	return value, quote, err

@@ -13,63 +13,143 @@ import (
 	"google.golang.org/grpc/codes"
 )
 
-// ModifyOrder changes an order's qty and price. The order as modified passes the
-// key's checks as a new order would (market, symbol, side, hours window, lot and
-// tick, max_order_value), and what it adds to the order's value is booked against
-// max_daily_value, so a modify can never take an order where placing it could not
-// have. A refusal changes nothing; if OpenD refuses the modify, the booking is given
-// back.
+// ModifyOrder performs one ModifyOrderOp on an order (absent = NORMAL).
+//
+// NORMAL changes qty and price (and a waiting conditional order's trigger terms,
+// absent ones kept): the order as modified passes the key's checks as a new order
+// would (market, symbol, side, hours window, lot and tick, max_order_value), and what
+// it adds to the order's value is booked against max_daily_value, so a modify can
+// never take an order where placing it could not have. ENABLE puts a disabled order
+// back in the market, so it passes the same checks as it stands (its value was booked
+// when it was placed). CANCEL, DISABLE and DELETE take an order out and need only the
+// trade scope and the account. A refusal changes nothing; if OpenD refuses the
+// modify, the booking is given back.
 func (s *Server) ModifyOrder(ctx context.Context, req *gatewayv1.ModifyOrderRequest) (*gatewayv1.ModifyOrderResponse, error) {
 	p, h, err := callerAccount(ctx, req, true)
 	if err != nil {
 		return nil, err
 	}
+	op := int32(req.GetModifyOrderOp())
+	if op == 0 {
+		op = placer.ModifyNormal
+	}
 	pol := limits.PolicyFrom(p.Owner(), p.Scopes, p.Limits)
-	r, err := s.vetModify(ctx, pol, h, req)
+	var r limits.Reservation
+	var t placer.Terms
+	switch op {
+	case placer.ModifyNormal:
+		r, t, err = s.vetModify(ctx, pol, h, req)
+	case placer.ModifyEnable:
+		err = s.vetEnable(ctx, pol, h, req.GetOrderId())
+	case placer.ModifyCancel, placer.ModifyDisable, placer.ModifyDelete:
+		if req.GetQty() != 0 || req.GetPrice() != 0 || req.GetAuxPrice() != 0 || req.GetTrailType() != 0 || req.GetTrailValue() != 0 || req.GetTrailSpread() != 0 {
+			err = invalid("modify_order_op %d takes no qty, price or trigger terms", op)
+		}
+	default:
+		err = invalid("modify_order_op must be 1 NORMAL, 2 CANCEL, 3 DISABLE, 4 ENABLE or 5 DELETE, got %d", op)
+	}
 	var id uint64
 	if err == nil {
-		id, err = s.d.Placer.Modify(ctx, h, req.GetOrderId(), placer.ModifyNormal, req.GetQty(), req.GetPrice())
+		id, err = s.d.Placer.ModifyTerms(ctx, h, req.GetOrderId(), op, req.GetQty(), req.GetPrice(), t)
 		if e, ok := placer.AsError(err); ok && e.Definite() {
 			s.releaseBooking(ctx, r)
 		}
 	}
-	s.auditModify(ctx, p, "order_modify", req.GetAccId(), req.GetOrderId(), err)
+	s.auditModify(ctx, p, modifyAction(op), req.GetAccId(), req.GetOrderId(), err)
 	if err != nil {
 		return nil, toStatus(err)
 	}
 	return &gatewayv1.ModifyOrderResponse{OrderId: strconv.FormatUint(id, 10)}, nil
 }
 
-// vetModify runs the placement checks on the order as req would leave it and books
-// the value it adds against the day's cap.
-func (s *Server) vetModify(ctx context.Context, pol limits.Policy, h placer.Header, req *gatewayv1.ModifyOrderRequest) (limits.Reservation, error) {
-	none := limits.Reservation{KeyID: pol.KeyID}
-	if !(req.GetQty() > 0) || !(req.GetPrice() > 0) {
-		return none, invalid("qty and price must be positive")
+// modifyAction names a modify op in the audit log; NORMAL keeps its old name.
+func modifyAction(op int32) string {
+	switch op {
+	case placer.ModifyCancel:
+		return "order_cancel"
+	case placer.ModifyDisable:
+		return "order_disable"
+	case placer.ModifyEnable:
+		return "order_enable"
+	case placer.ModifyDelete:
+		return "order_delete"
 	}
+	return "order_modify"
+}
+
+// vetModify runs the placement checks on the order as req would leave it and books
+// the value it adds against the day's cap. It returns the trigger terms to send: a
+// waiting conditional order's, with absent ones kept.
+func (s *Server) vetModify(ctx context.Context, pol limits.Policy, h placer.Header, req *gatewayv1.ModifyOrderRequest) (limits.Reservation, placer.Terms, error) {
+	none := limits.Reservation{KeyID: pol.KeyID}
 	old, err := s.findOrder(ctx, h, req.GetOrderId())
 	if err != nil {
-		return none, err
+		return none, placer.Terms{}, err
+	}
+	t := termsOf(old)
+	if req.GetAuxPrice() != 0 {
+		t.aux = req.GetAuxPrice()
+	}
+	if req.GetTrailType() != 0 {
+		t.trailType = int32(req.GetTrailType())
+	}
+	if req.GetTrailValue() != 0 {
+		t.trailValue = req.GetTrailValue()
+	}
+	if req.GetTrailSpread() != 0 {
+		t.trailSpread = req.GetTrailSpread()
+	}
+	if !(req.GetQty() > 0) || (hasLimit(t.typ) && !(req.GetPrice() > 0)) {
+		return none, placer.Terms{}, invalid("qty and price must be positive")
+	}
+	if err := t.check(); err != nil {
+		return none, placer.Terms{}, invalid("%s", err.Error())
 	}
 	o, qotMarket, code, err := modifiedOrder(h, old, req.GetQty(), req.GetPrice())
 	if err != nil {
-		return none, err
+		return none, placer.Terms{}, err
 	}
 	if err := limits.CheckKey(pol, o, s.d.Now(), s.d.HoursTZ); err != nil {
-		return none, err
+		return none, placer.Terms{}, err
 	}
-	v, quote, err := s.checkOrder(ctx, pol, o, qotMarket, code)
+	v, quote, err := s.checkOrder(ctx, pol, o, t, qotMarket, code)
 	if err != nil {
-		return none, err
+		return none, placer.Terms{}, err
 	}
+	send := placer.Terms{AuxPrice: t.aux, TrailType: t.trailType, TrailValue: t.trailValue, TrailSpread: t.trailSpread}
 	was := o
 	was.Qty, was.Price = old.GetQty(), old.GetPrice()
 	added := v - limits.Value(was, quote)
 	if pol.MaxDailyValue == nil || added <= 0 {
-		return none, nil // a smaller order gives nothing back: the day's total only grows
+		return none, send, nil // a smaller order gives nothing back: the day's total only grows
 	}
 	pol.MaxPerMinute = nil // a modify is not a new order in the per-minute window
-	return s.d.Counter.Reserve(ctx, pol, newAttemptID(), added, s.d.Now())
+	r, err := s.d.Counter.Reserve(ctx, pol, newAttemptID(), added, s.d.Now())
+	return r, send, err
+}
+
+// vetEnable runs the placement checks (not the counted limits: the order's value was
+// booked when it was placed) on a disabled order about to go back to the market.
+func (s *Server) vetEnable(ctx context.Context, pol limits.Policy, h placer.Header, orderID string) error {
+	old, err := s.findOrder(ctx, h, orderID)
+	if err != nil {
+		return err
+	}
+	o, qotMarket, code, err := modifiedOrder(h, old, old.GetQty(), old.GetPrice())
+	if err != nil {
+		return err
+	}
+	if err := limits.CheckKey(pol, o, s.d.Now(), s.d.HoursTZ); err != nil {
+		return err
+	}
+	_, _, err = s.checkOrder(ctx, pol, o, termsOf(old), qotMarket, code)
+	return err
+}
+
+// termsOf is an order's type and trigger terms as OpenD lists them.
+func termsOf(o *trdcommon.Order) terms {
+	return terms{typ: o.GetOrderType(), aux: o.GetAuxPrice(), trailType: o.GetTrailType(),
+		trailValue: o.GetTrailValue(), trailSpread: o.GetTrailSpread()}
 }
 
 // findOrder is the account's order orderID from OpenD's list of today's orders.
@@ -109,7 +189,7 @@ func modifiedOrder(h placer.Header, old *trdcommon.Order, qty, price float64) (l
 		Market:   enumName(gatewayv1.TrdMarket_name[h.Market], "TRD_MARKET_", h.Market),
 		SecKey:   info.prefix + "." + code,
 		Side:     enumName(gatewayv1.TrdSide_name[side], "TRD_SIDE_", side),
-		IsMarket: old.GetOrderType() == int32(gatewayv1.OrderType_ORDER_TYPE_MARKET),
+		IsMarket: !hasLimit(old.GetOrderType()),
 		Price:    price,
 		Qty:      qty,
 	}, info.qotMarket, code, nil

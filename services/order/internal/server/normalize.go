@@ -62,6 +62,7 @@ func enumName(full, prefix string, n int32) string {
 type normalized struct {
 	order     limits.Order
 	place     placer.PlaceRequest
+	terms     terms // the order type's trigger terms, for valuation
 	qotMarket int32
 	code      string // code without market prefix
 	problem   error  // a structural problem, reported at the input-validity step
@@ -85,7 +86,7 @@ func normalize(req *gatewayv1.PlaceOrderRequest) (normalized, error) {
 		AccID:    req.GetAccId(),
 		Market:   enumName(gatewayv1.TrdMarket_name[int32(mkt)], "TRD_MARKET_", int32(mkt)),
 		Side:     enumName(gatewayv1.TrdSide_name[int32(req.GetTrdSide())], "TRD_SIDE_", int32(req.GetTrdSide())),
-		IsMarket: req.GetOrderType() == gatewayv1.OrderType_ORDER_TYPE_MARKET,
+		IsMarket: !hasLimit(int32(req.GetOrderType())),
 		Price:    req.GetPrice(),
 		Qty:      req.GetQty(),
 	}
@@ -128,10 +129,10 @@ func normalize(req *gatewayv1.PlaceOrderRequest) (normalized, error) {
 	default:
 		note("trd_side must be 1 BUY, 2 SELL, 3 SELL_SHORT or 4 BUY_BACK, got %d", int32(req.GetTrdSide()))
 	}
-	switch req.GetOrderType() {
-	case gatewayv1.OrderType_ORDER_TYPE_NORMAL, gatewayv1.OrderType_ORDER_TYPE_MARKET:
-	default:
-		note("order_type must be 1 NORMAL (limit) or 2 MARKET, got %d", int32(req.GetOrderType()))
+	n.terms = terms{typ: int32(req.GetOrderType()), aux: req.GetAuxPrice(), trailType: int32(req.GetTrailType()),
+		trailValue: req.GetTrailValue(), trailSpread: req.GetTrailSpread()}
+	if err := n.terms.check(); err != nil {
+		note("%s", err.Error())
 	}
 	switch req.GetTimeInForce() {
 	case gatewayv1.TimeInForce_TIME_IN_FORCE_DAY, gatewayv1.TimeInForce_TIME_IN_FORCE_GTC:
@@ -154,6 +155,12 @@ func normalize(req *gatewayv1.PlaceOrderRequest) (normalized, error) {
 		Qty:         req.GetQty(),
 		TimeInForce: int32(req.GetTimeInForce()),
 		Remark:      req.GetRemark(),
+
+		AuxPrice:       req.GetAuxPrice(),
+		TrailType:      int32(req.GetTrailType()),
+		TrailValue:     req.GetTrailValue(),
+		TrailSpread:    req.GetTrailSpread(),
+		FillOutsideRTH: req.GetFillOutsideRth(),
 	}
 	return n, nil
 }

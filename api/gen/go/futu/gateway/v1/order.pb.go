@@ -184,19 +184,39 @@ const (
 	OrderType_ORDER_TYPE_UNKNOWN OrderType = 0
 	OrderType_ORDER_TYPE_NORMAL  OrderType = 1 // limit
 	OrderType_ORDER_TYPE_MARKET  OrderType = 2
+	// Conditional types: aux_price is the trigger price (stop, touched), the trail_*
+	// fields set a trailing order's trigger. The simulator serves all six.
+	OrderType_ORDER_TYPE_STOP                OrderType = 10
+	OrderType_ORDER_TYPE_STOP_LIMIT          OrderType = 11
+	OrderType_ORDER_TYPE_MARKET_IF_TOUCHED   OrderType = 12
+	OrderType_ORDER_TYPE_LIMIT_IF_TOUCHED    OrderType = 13
+	OrderType_ORDER_TYPE_TRAILING_STOP       OrderType = 14
+	OrderType_ORDER_TYPE_TRAILING_STOP_LIMIT OrderType = 15
 )
 
 // Enum value maps for OrderType.
 var (
 	OrderType_name = map[int32]string{
-		0: "ORDER_TYPE_UNKNOWN",
-		1: "ORDER_TYPE_NORMAL",
-		2: "ORDER_TYPE_MARKET",
+		0:  "ORDER_TYPE_UNKNOWN",
+		1:  "ORDER_TYPE_NORMAL",
+		2:  "ORDER_TYPE_MARKET",
+		10: "ORDER_TYPE_STOP",
+		11: "ORDER_TYPE_STOP_LIMIT",
+		12: "ORDER_TYPE_MARKET_IF_TOUCHED",
+		13: "ORDER_TYPE_LIMIT_IF_TOUCHED",
+		14: "ORDER_TYPE_TRAILING_STOP",
+		15: "ORDER_TYPE_TRAILING_STOP_LIMIT",
 	}
 	OrderType_value = map[string]int32{
-		"ORDER_TYPE_UNKNOWN": 0,
-		"ORDER_TYPE_NORMAL":  1,
-		"ORDER_TYPE_MARKET":  2,
+		"ORDER_TYPE_UNKNOWN":             0,
+		"ORDER_TYPE_NORMAL":              1,
+		"ORDER_TYPE_MARKET":              2,
+		"ORDER_TYPE_STOP":                10,
+		"ORDER_TYPE_STOP_LIMIT":          11,
+		"ORDER_TYPE_MARKET_IF_TOUCHED":   12,
+		"ORDER_TYPE_LIMIT_IF_TOUCHED":    13,
+		"ORDER_TYPE_TRAILING_STOP":       14,
+		"ORDER_TYPE_TRAILING_STOP_LIMIT": 15,
 	}
 )
 
@@ -225,6 +245,115 @@ func (x OrderType) Number() protoreflect.EnumNumber {
 // Deprecated: Use OrderType.Descriptor instead.
 func (OrderType) EnumDescriptor() ([]byte, []int) {
 	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{3}
+}
+
+// Trd_Common.TrailType: how a trailing order's trail_value is read.
+type TrailType int32
+
+const (
+	TrailType_TRAIL_TYPE_UNKNOWN TrailType = 0
+	TrailType_TRAIL_TYPE_RATIO   TrailType = 1 // a percentage of the price
+	TrailType_TRAIL_TYPE_AMOUNT  TrailType = 2 // a price distance
+)
+
+// Enum value maps for TrailType.
+var (
+	TrailType_name = map[int32]string{
+		0: "TRAIL_TYPE_UNKNOWN",
+		1: "TRAIL_TYPE_RATIO",
+		2: "TRAIL_TYPE_AMOUNT",
+	}
+	TrailType_value = map[string]int32{
+		"TRAIL_TYPE_UNKNOWN": 0,
+		"TRAIL_TYPE_RATIO":   1,
+		"TRAIL_TYPE_AMOUNT":  2,
+	}
+)
+
+func (x TrailType) Enum() *TrailType {
+	p := new(TrailType)
+	*p = x
+	return p
+}
+
+func (x TrailType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (TrailType) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_v1_order_proto_enumTypes[4].Descriptor()
+}
+
+func (TrailType) Type() protoreflect.EnumType {
+	return &file_futu_gateway_v1_order_proto_enumTypes[4]
+}
+
+func (x TrailType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use TrailType.Descriptor instead.
+func (TrailType) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{4}
+}
+
+// Trd_Common.ModifyOrderOp. UNKNOWN (absent) means NORMAL, as before the field existed.
+type ModifyOrderOp int32
+
+const (
+	ModifyOrderOp_MODIFY_ORDER_OP_UNKNOWN ModifyOrderOp = 0
+	ModifyOrderOp_MODIFY_ORDER_OP_NORMAL  ModifyOrderOp = 1 // change qty and price (and a waiting order's trigger terms)
+	ModifyOrderOp_MODIFY_ORDER_OP_CANCEL  ModifyOrderOp = 2
+	ModifyOrderOp_MODIFY_ORDER_OP_DISABLE ModifyOrderOp = 3 // take an open order out of the market, keeping it
+	ModifyOrderOp_MODIFY_ORDER_OP_ENABLE  ModifyOrderOp = 4 // put a disabled order back
+	ModifyOrderOp_MODIFY_ORDER_OP_DELETE  ModifyOrderOp = 5 // remove a finished or disabled order from the list
+)
+
+// Enum value maps for ModifyOrderOp.
+var (
+	ModifyOrderOp_name = map[int32]string{
+		0: "MODIFY_ORDER_OP_UNKNOWN",
+		1: "MODIFY_ORDER_OP_NORMAL",
+		2: "MODIFY_ORDER_OP_CANCEL",
+		3: "MODIFY_ORDER_OP_DISABLE",
+		4: "MODIFY_ORDER_OP_ENABLE",
+		5: "MODIFY_ORDER_OP_DELETE",
+	}
+	ModifyOrderOp_value = map[string]int32{
+		"MODIFY_ORDER_OP_UNKNOWN": 0,
+		"MODIFY_ORDER_OP_NORMAL":  1,
+		"MODIFY_ORDER_OP_CANCEL":  2,
+		"MODIFY_ORDER_OP_DISABLE": 3,
+		"MODIFY_ORDER_OP_ENABLE":  4,
+		"MODIFY_ORDER_OP_DELETE":  5,
+	}
+)
+
+func (x ModifyOrderOp) Enum() *ModifyOrderOp {
+	p := new(ModifyOrderOp)
+	*p = x
+	return p
+}
+
+func (x ModifyOrderOp) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ModifyOrderOp) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_v1_order_proto_enumTypes[5].Descriptor()
+}
+
+func (ModifyOrderOp) Type() protoreflect.EnumType {
+	return &file_futu_gateway_v1_order_proto_enumTypes[5]
+}
+
+func (x ModifyOrderOp) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ModifyOrderOp.Descriptor instead.
+func (ModifyOrderOp) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{5}
 }
 
 type TimeInForce int32
@@ -257,11 +386,11 @@ func (x TimeInForce) String() string {
 }
 
 func (TimeInForce) Descriptor() protoreflect.EnumDescriptor {
-	return file_futu_gateway_v1_order_proto_enumTypes[4].Descriptor()
+	return file_futu_gateway_v1_order_proto_enumTypes[6].Descriptor()
 }
 
 func (TimeInForce) Type() protoreflect.EnumType {
-	return &file_futu_gateway_v1_order_proto_enumTypes[4]
+	return &file_futu_gateway_v1_order_proto_enumTypes[6]
 }
 
 func (x TimeInForce) Number() protoreflect.EnumNumber {
@@ -270,7 +399,7 @@ func (x TimeInForce) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use TimeInForce.Descriptor instead.
 func (TimeInForce) EnumDescriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{4}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{6}
 }
 
 // Trd_Common.OrderStatus. A number OpenD sends that this list lacks is answered as
@@ -350,11 +479,11 @@ func (x OrderStatus) String() string {
 }
 
 func (OrderStatus) Descriptor() protoreflect.EnumDescriptor {
-	return file_futu_gateway_v1_order_proto_enumTypes[5].Descriptor()
+	return file_futu_gateway_v1_order_proto_enumTypes[7].Descriptor()
 }
 
 func (OrderStatus) Type() protoreflect.EnumType {
-	return &file_futu_gateway_v1_order_proto_enumTypes[5]
+	return &file_futu_gateway_v1_order_proto_enumTypes[7]
 }
 
 func (x OrderStatus) Number() protoreflect.EnumNumber {
@@ -363,7 +492,7 @@ func (x OrderStatus) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use OrderStatus.Descriptor instead.
 func (OrderStatus) EnumDescriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{5}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{7}
 }
 
 type PlaceOrderRequest struct {
@@ -380,8 +509,17 @@ type PlaceOrderRequest struct {
 	TimeInForce   TimeInForce            `protobuf:"varint,10,opt,name=time_in_force,json=timeInForce,proto3,enum=futu.gateway.v1.TimeInForce" json:"time_in_force,omitempty"`
 	Remark        string                 `protobuf:"bytes,11,opt,name=remark,proto3" json:"remark,omitempty"`
 	ClientOrderId string                 `protobuf:"bytes,12,opt,name=client_order_id,json=clientOrderId,proto3" json:"client_order_id,omitempty"` // idempotency key when the header is absent
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// The trigger price of STOP, STOP_LIMIT, MARKET_IF_TOUCHED and LIMIT_IF_TOUCHED.
+	AuxPrice float64 `protobuf:"fixed64,13,opt,name=aux_price,json=auxPrice,proto3" json:"aux_price,omitempty"`
+	// A trailing order's trail: its type, value and (TRAILING_STOP_LIMIT) the limit
+	// price's distance beyond the stop.
+	TrailType   TrailType `protobuf:"varint,14,opt,name=trail_type,json=trailType,proto3,enum=futu.gateway.v1.TrailType" json:"trail_type,omitempty"`
+	TrailValue  float64   `protobuf:"fixed64,15,opt,name=trail_value,json=trailValue,proto3" json:"trail_value,omitempty"`
+	TrailSpread float64   `protobuf:"fixed64,16,opt,name=trail_spread,json=trailSpread,proto3" json:"trail_spread,omitempty"`
+	// US: may also fill in pre-market and after hours (limit orders).
+	FillOutsideRth bool `protobuf:"varint,17,opt,name=fill_outside_rth,json=fillOutsideRth,proto3" json:"fill_outside_rth,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *PlaceOrderRequest) Reset() {
@@ -498,6 +636,41 @@ func (x *PlaceOrderRequest) GetClientOrderId() string {
 	return ""
 }
 
+func (x *PlaceOrderRequest) GetAuxPrice() float64 {
+	if x != nil {
+		return x.AuxPrice
+	}
+	return 0
+}
+
+func (x *PlaceOrderRequest) GetTrailType() TrailType {
+	if x != nil {
+		return x.TrailType
+	}
+	return TrailType_TRAIL_TYPE_UNKNOWN
+}
+
+func (x *PlaceOrderRequest) GetTrailValue() float64 {
+	if x != nil {
+		return x.TrailValue
+	}
+	return 0
+}
+
+func (x *PlaceOrderRequest) GetTrailSpread() float64 {
+	if x != nil {
+		return x.TrailSpread
+	}
+	return 0
+}
+
+func (x *PlaceOrderRequest) GetFillOutsideRth() bool {
+	if x != nil {
+		return x.FillOutsideRth
+	}
+	return false
+}
+
 type PlaceOrderResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	OrderId       string                 `protobuf:"bytes,1,opt,name=order_id,json=orderId,proto3" json:"order_id,omitempty"`
@@ -543,13 +716,22 @@ func (x *PlaceOrderResponse) GetOrderId() string {
 }
 
 type ModifyOrderRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	TrdEnv        TrdEnv                 `protobuf:"varint,1,opt,name=trd_env,json=trdEnv,proto3,enum=futu.gateway.v1.TrdEnv" json:"trd_env,omitempty"`
-	AccId         uint64                 `protobuf:"varint,2,opt,name=acc_id,json=accId,proto3" json:"acc_id,omitempty"`
-	TrdMarket     TrdMarket              `protobuf:"varint,3,opt,name=trd_market,json=trdMarket,proto3,enum=futu.gateway.v1.TrdMarket" json:"trd_market,omitempty"`
-	OrderId       string                 `protobuf:"bytes,4,opt,name=order_id,json=orderId,proto3" json:"order_id,omitempty"`
-	Price         float64                `protobuf:"fixed64,5,opt,name=price,proto3" json:"price,omitempty"`
-	Qty           float64                `protobuf:"fixed64,6,opt,name=qty,proto3" json:"qty,omitempty"`
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	TrdEnv    TrdEnv                 `protobuf:"varint,1,opt,name=trd_env,json=trdEnv,proto3,enum=futu.gateway.v1.TrdEnv" json:"trd_env,omitempty"`
+	AccId     uint64                 `protobuf:"varint,2,opt,name=acc_id,json=accId,proto3" json:"acc_id,omitempty"`
+	TrdMarket TrdMarket              `protobuf:"varint,3,opt,name=trd_market,json=trdMarket,proto3,enum=futu.gateway.v1.TrdMarket" json:"trd_market,omitempty"`
+	OrderId   string                 `protobuf:"bytes,4,opt,name=order_id,json=orderId,proto3" json:"order_id,omitempty"`
+	Price     float64                `protobuf:"fixed64,5,opt,name=price,proto3" json:"price,omitempty"`
+	Qty       float64                `protobuf:"fixed64,6,opt,name=qty,proto3" json:"qty,omitempty"`
+	// What to do; absent = NORMAL (qty and price). CANCEL, DISABLE, ENABLE and DELETE
+	// take no qty or price.
+	ModifyOrderOp ModifyOrderOp `protobuf:"varint,7,opt,name=modify_order_op,json=modifyOrderOp,proto3,enum=futu.gateway.v1.ModifyOrderOp" json:"modify_order_op,omitempty"`
+	// NORMAL on a conditional order not yet triggered: its new trigger terms (absent =
+	// unchanged).
+	AuxPrice      float64   `protobuf:"fixed64,8,opt,name=aux_price,json=auxPrice,proto3" json:"aux_price,omitempty"`
+	TrailType     TrailType `protobuf:"varint,9,opt,name=trail_type,json=trailType,proto3,enum=futu.gateway.v1.TrailType" json:"trail_type,omitempty"`
+	TrailValue    float64   `protobuf:"fixed64,10,opt,name=trail_value,json=trailValue,proto3" json:"trail_value,omitempty"`
+	TrailSpread   float64   `protobuf:"fixed64,11,opt,name=trail_spread,json=trailSpread,proto3" json:"trail_spread,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -626,6 +808,146 @@ func (x *ModifyOrderRequest) GetQty() float64 {
 	return 0
 }
 
+func (x *ModifyOrderRequest) GetModifyOrderOp() ModifyOrderOp {
+	if x != nil {
+		return x.ModifyOrderOp
+	}
+	return ModifyOrderOp_MODIFY_ORDER_OP_UNKNOWN
+}
+
+func (x *ModifyOrderRequest) GetAuxPrice() float64 {
+	if x != nil {
+		return x.AuxPrice
+	}
+	return 0
+}
+
+func (x *ModifyOrderRequest) GetTrailType() TrailType {
+	if x != nil {
+		return x.TrailType
+	}
+	return TrailType_TRAIL_TYPE_UNKNOWN
+}
+
+func (x *ModifyOrderRequest) GetTrailValue() float64 {
+	if x != nil {
+		return x.TrailValue
+	}
+	return 0
+}
+
+func (x *ModifyOrderRequest) GetTrailSpread() float64 {
+	if x != nil {
+		return x.TrailSpread
+	}
+	return 0
+}
+
+type CancelAllOrderRequest struct {
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	TrdEnv    TrdEnv                 `protobuf:"varint,1,opt,name=trd_env,json=trdEnv,proto3,enum=futu.gateway.v1.TrdEnv" json:"trd_env,omitempty"`
+	AccId     uint64                 `protobuf:"varint,2,opt,name=acc_id,json=accId,proto3" json:"acc_id,omitempty"`
+	TrdMarket TrdMarket              `protobuf:"varint,3,opt,name=trd_market,json=trdMarket,proto3,enum=futu.gateway.v1.TrdMarket" json:"trd_market,omitempty"` // the account's market (OpenD's trade header)
+	// Cancel only the orders of this market; absent = every market of the account.
+	OnlyTrdMarket TrdMarket `protobuf:"varint,4,opt,name=only_trd_market,json=onlyTrdMarket,proto3,enum=futu.gateway.v1.TrdMarket" json:"only_trd_market,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CancelAllOrderRequest) Reset() {
+	*x = CancelAllOrderRequest{}
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CancelAllOrderRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CancelAllOrderRequest) ProtoMessage() {}
+
+func (x *CancelAllOrderRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CancelAllOrderRequest.ProtoReflect.Descriptor instead.
+func (*CancelAllOrderRequest) Descriptor() ([]byte, []int) {
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *CancelAllOrderRequest) GetTrdEnv() TrdEnv {
+	if x != nil {
+		return x.TrdEnv
+	}
+	return TrdEnv_TRD_ENV_SIMULATE
+}
+
+func (x *CancelAllOrderRequest) GetAccId() uint64 {
+	if x != nil {
+		return x.AccId
+	}
+	return 0
+}
+
+func (x *CancelAllOrderRequest) GetTrdMarket() TrdMarket {
+	if x != nil {
+		return x.TrdMarket
+	}
+	return TrdMarket_TRD_MARKET_UNKNOWN
+}
+
+func (x *CancelAllOrderRequest) GetOnlyTrdMarket() TrdMarket {
+	if x != nil {
+		return x.OnlyTrdMarket
+	}
+	return TrdMarket_TRD_MARKET_UNKNOWN
+}
+
+type CancelAllOrderResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CancelAllOrderResponse) Reset() {
+	*x = CancelAllOrderResponse{}
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CancelAllOrderResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CancelAllOrderResponse) ProtoMessage() {}
+
+func (x *CancelAllOrderResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CancelAllOrderResponse.ProtoReflect.Descriptor instead.
+func (*CancelAllOrderResponse) Descriptor() ([]byte, []int) {
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{4}
+}
+
 type CancelOrderRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	TrdEnv        TrdEnv                 `protobuf:"varint,1,opt,name=trd_env,json=trdEnv,proto3,enum=futu.gateway.v1.TrdEnv" json:"trd_env,omitempty"`
@@ -638,7 +960,7 @@ type CancelOrderRequest struct {
 
 func (x *CancelOrderRequest) Reset() {
 	*x = CancelOrderRequest{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[3]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -650,7 +972,7 @@ func (x *CancelOrderRequest) String() string {
 func (*CancelOrderRequest) ProtoMessage() {}
 
 func (x *CancelOrderRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[3]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -663,7 +985,7 @@ func (x *CancelOrderRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelOrderRequest.ProtoReflect.Descriptor instead.
 func (*CancelOrderRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{3}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *CancelOrderRequest) GetTrdEnv() TrdEnv {
@@ -703,7 +1025,7 @@ type ModifyOrderResponse struct {
 
 func (x *ModifyOrderResponse) Reset() {
 	*x = ModifyOrderResponse{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[4]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -715,7 +1037,7 @@ func (x *ModifyOrderResponse) String() string {
 func (*ModifyOrderResponse) ProtoMessage() {}
 
 func (x *ModifyOrderResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[4]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -728,7 +1050,7 @@ func (x *ModifyOrderResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyOrderResponse.ProtoReflect.Descriptor instead.
 func (*ModifyOrderResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{4}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ModifyOrderResponse) GetOrderId() string {
@@ -760,7 +1082,7 @@ type Order struct {
 
 func (x *Order) Reset() {
 	*x = Order{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[5]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -772,7 +1094,7 @@ func (x *Order) String() string {
 func (*Order) ProtoMessage() {}
 
 func (x *Order) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[5]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -785,7 +1107,7 @@ func (x *Order) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Order.ProtoReflect.Descriptor instead.
 func (*Order) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{5}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Order) GetOrderId() string {
@@ -897,7 +1219,7 @@ type ListOrdersRequest struct {
 
 func (x *ListOrdersRequest) Reset() {
 	*x = ListOrdersRequest{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[6]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -909,7 +1231,7 @@ func (x *ListOrdersRequest) String() string {
 func (*ListOrdersRequest) ProtoMessage() {}
 
 func (x *ListOrdersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[6]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -922,7 +1244,7 @@ func (x *ListOrdersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOrdersRequest.ProtoReflect.Descriptor instead.
 func (*ListOrdersRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{6}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ListOrdersRequest) GetTrdEnv() TrdEnv {
@@ -955,7 +1277,7 @@ type ListOrdersResponse struct {
 
 func (x *ListOrdersResponse) Reset() {
 	*x = ListOrdersResponse{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[7]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -967,7 +1289,7 @@ func (x *ListOrdersResponse) String() string {
 func (*ListOrdersResponse) ProtoMessage() {}
 
 func (x *ListOrdersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[7]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -980,7 +1302,7 @@ func (x *ListOrdersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOrdersResponse.ProtoReflect.Descriptor instead.
 func (*ListOrdersResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{7}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ListOrdersResponse) GetOrders() []*Order {
@@ -1006,7 +1328,7 @@ type OrderFill struct {
 
 func (x *OrderFill) Reset() {
 	*x = OrderFill{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[8]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1018,7 +1340,7 @@ func (x *OrderFill) String() string {
 func (*OrderFill) ProtoMessage() {}
 
 func (x *OrderFill) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[8]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1031,7 +1353,7 @@ func (x *OrderFill) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OrderFill.ProtoReflect.Descriptor instead.
 func (*OrderFill) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{8}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *OrderFill) GetFillId() string {
@@ -1101,7 +1423,7 @@ type ListOrderFillsRequest struct {
 
 func (x *ListOrderFillsRequest) Reset() {
 	*x = ListOrderFillsRequest{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[9]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1113,7 +1435,7 @@ func (x *ListOrderFillsRequest) String() string {
 func (*ListOrderFillsRequest) ProtoMessage() {}
 
 func (x *ListOrderFillsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[9]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1126,7 +1448,7 @@ func (x *ListOrderFillsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOrderFillsRequest.ProtoReflect.Descriptor instead.
 func (*ListOrderFillsRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{9}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ListOrderFillsRequest) GetTrdEnv() TrdEnv {
@@ -1159,7 +1481,7 @@ type ListOrderFillsResponse struct {
 
 func (x *ListOrderFillsResponse) Reset() {
 	*x = ListOrderFillsResponse{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[10]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1171,7 +1493,7 @@ func (x *ListOrderFillsResponse) String() string {
 func (*ListOrderFillsResponse) ProtoMessage() {}
 
 func (x *ListOrderFillsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[10]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1184,7 +1506,7 @@ func (x *ListOrderFillsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOrderFillsResponse.ProtoReflect.Descriptor instead.
 func (*ListOrderFillsResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{10}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ListOrderFillsResponse) GetFills() []*OrderFill {
@@ -1202,7 +1524,7 @@ type StreamTradePushesRequest struct {
 
 func (x *StreamTradePushesRequest) Reset() {
 	*x = StreamTradePushesRequest{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[11]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1214,7 +1536,7 @@ func (x *StreamTradePushesRequest) String() string {
 func (*StreamTradePushesRequest) ProtoMessage() {}
 
 func (x *StreamTradePushesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[11]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1227,7 +1549,7 @@ func (x *StreamTradePushesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamTradePushesRequest.ProtoReflect.Descriptor instead.
 func (*StreamTradePushesRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{11}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{13}
 }
 
 type TradePush struct {
@@ -1242,7 +1564,7 @@ type TradePush struct {
 
 func (x *TradePush) Reset() {
 	*x = TradePush{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[12]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1254,7 +1576,7 @@ func (x *TradePush) String() string {
 func (*TradePush) ProtoMessage() {}
 
 func (x *TradePush) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[12]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1267,7 +1589,7 @@ func (x *TradePush) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TradePush.ProtoReflect.Descriptor instead.
 func (*TradePush) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{12}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *TradePush) GetProtoId() uint32 {
@@ -1310,7 +1632,7 @@ type Account struct {
 
 func (x *Account) Reset() {
 	*x = Account{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[13]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1322,7 +1644,7 @@ func (x *Account) String() string {
 func (*Account) ProtoMessage() {}
 
 func (x *Account) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[13]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1335,7 +1657,7 @@ func (x *Account) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Account.ProtoReflect.Descriptor instead.
 func (*Account) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{13}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *Account) GetAccId() uint64 {
@@ -1374,7 +1696,7 @@ type ListAccountsRequest struct {
 
 func (x *ListAccountsRequest) Reset() {
 	*x = ListAccountsRequest{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[14]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1386,7 +1708,7 @@ func (x *ListAccountsRequest) String() string {
 func (*ListAccountsRequest) ProtoMessage() {}
 
 func (x *ListAccountsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[14]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1399,7 +1721,7 @@ func (x *ListAccountsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAccountsRequest.ProtoReflect.Descriptor instead.
 func (*ListAccountsRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{14}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{16}
 }
 
 type ListAccountsResponse struct {
@@ -1411,7 +1733,7 @@ type ListAccountsResponse struct {
 
 func (x *ListAccountsResponse) Reset() {
 	*x = ListAccountsResponse{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[15]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1423,7 +1745,7 @@ func (x *ListAccountsResponse) String() string {
 func (*ListAccountsResponse) ProtoMessage() {}
 
 func (x *ListAccountsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[15]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1436,7 +1758,7 @@ func (x *ListAccountsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAccountsResponse.ProtoReflect.Descriptor instead.
 func (*ListAccountsResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{15}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ListAccountsResponse) GetAccounts() []*Account {
@@ -1457,7 +1779,7 @@ type GetFundsRequest struct {
 
 func (x *GetFundsRequest) Reset() {
 	*x = GetFundsRequest{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[16]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1469,7 +1791,7 @@ func (x *GetFundsRequest) String() string {
 func (*GetFundsRequest) ProtoMessage() {}
 
 func (x *GetFundsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[16]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1482,7 +1804,7 @@ func (x *GetFundsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFundsRequest.ProtoReflect.Descriptor instead.
 func (*GetFundsRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{16}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *GetFundsRequest) GetTrdEnv() TrdEnv {
@@ -1520,7 +1842,7 @@ type GetFundsResponse struct {
 
 func (x *GetFundsResponse) Reset() {
 	*x = GetFundsResponse{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[17]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1532,7 +1854,7 @@ func (x *GetFundsResponse) String() string {
 func (*GetFundsResponse) ProtoMessage() {}
 
 func (x *GetFundsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[17]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1545,7 +1867,7 @@ func (x *GetFundsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFundsResponse.ProtoReflect.Descriptor instead.
 func (*GetFundsResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{17}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *GetFundsResponse) GetPower() float64 {
@@ -1601,7 +1923,7 @@ type GetPositionsRequest struct {
 
 func (x *GetPositionsRequest) Reset() {
 	*x = GetPositionsRequest{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[18]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1613,7 +1935,7 @@ func (x *GetPositionsRequest) String() string {
 func (*GetPositionsRequest) ProtoMessage() {}
 
 func (x *GetPositionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[18]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1626,7 +1948,7 @@ func (x *GetPositionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPositionsRequest.ProtoReflect.Descriptor instead.
 func (*GetPositionsRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{18}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *GetPositionsRequest) GetTrdEnv() TrdEnv {
@@ -1667,7 +1989,7 @@ type Position struct {
 
 func (x *Position) Reset() {
 	*x = Position{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[19]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1679,7 +2001,7 @@ func (x *Position) String() string {
 func (*Position) ProtoMessage() {}
 
 func (x *Position) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[19]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1692,7 +2014,7 @@ func (x *Position) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Position.ProtoReflect.Descriptor instead.
 func (*Position) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{19}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *Position) GetCode() string {
@@ -1767,7 +2089,7 @@ type GetPositionsResponse struct {
 
 func (x *GetPositionsResponse) Reset() {
 	*x = GetPositionsResponse{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[20]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1779,7 +2101,7 @@ func (x *GetPositionsResponse) String() string {
 func (*GetPositionsResponse) ProtoMessage() {}
 
 func (x *GetPositionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[20]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1792,7 +2114,7 @@ func (x *GetPositionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPositionsResponse.ProtoReflect.Descriptor instead.
 func (*GetPositionsResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{20}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *GetPositionsResponse) GetPositions() []*Position {
@@ -1806,7 +2128,7 @@ var File_futu_gateway_v1_order_proto protoreflect.FileDescriptor
 
 const file_futu_gateway_v1_order_proto_rawDesc = "" +
 	"\n" +
-	"\x1bfutu/gateway/v1/order.proto\x12\x0ffutu.gateway.v1\"\xe4\x03\n" +
+	"\x1bfutu/gateway/v1/order.proto\x12\x0ffutu.gateway.v1\"\xaa\x05\n" +
 	"\x11PlaceOrderRequest\x120\n" +
 	"\atrd_env\x18\x01 \x01(\x0e2\x17.futu.gateway.v1.TrdEnvR\x06trdEnv\x12\x15\n" +
 	"\x06acc_id\x18\x02 \x01(\x04R\x05accId\x129\n" +
@@ -1823,9 +2145,16 @@ const file_futu_gateway_v1_order_proto_rawDesc = "" +
 	"\rtime_in_force\x18\n" +
 	" \x01(\x0e2\x1c.futu.gateway.v1.TimeInForceR\vtimeInForce\x12\x16\n" +
 	"\x06remark\x18\v \x01(\tR\x06remark\x12&\n" +
-	"\x0fclient_order_id\x18\f \x01(\tR\rclientOrderId\"/\n" +
+	"\x0fclient_order_id\x18\f \x01(\tR\rclientOrderId\x12\x1b\n" +
+	"\taux_price\x18\r \x01(\x01R\bauxPrice\x129\n" +
+	"\n" +
+	"trail_type\x18\x0e \x01(\x0e2\x1a.futu.gateway.v1.TrailTypeR\ttrailType\x12\x1f\n" +
+	"\vtrail_value\x18\x0f \x01(\x01R\n" +
+	"trailValue\x12!\n" +
+	"\ftrail_spread\x18\x10 \x01(\x01R\vtrailSpread\x12(\n" +
+	"\x10fill_outside_rth\x18\x11 \x01(\bR\x0efillOutsideRth\"/\n" +
 	"\x12PlaceOrderResponse\x12\x19\n" +
-	"\border_id\x18\x01 \x01(\tR\aorderId\"\xdb\x01\n" +
+	"\border_id\x18\x01 \x01(\tR\aorderId\"\xbf\x03\n" +
 	"\x12ModifyOrderRequest\x120\n" +
 	"\atrd_env\x18\x01 \x01(\x0e2\x17.futu.gateway.v1.TrdEnvR\x06trdEnv\x12\x15\n" +
 	"\x06acc_id\x18\x02 \x01(\x04R\x05accId\x129\n" +
@@ -1833,7 +2162,22 @@ const file_futu_gateway_v1_order_proto_rawDesc = "" +
 	"trd_market\x18\x03 \x01(\x0e2\x1a.futu.gateway.v1.TrdMarketR\ttrdMarket\x12\x19\n" +
 	"\border_id\x18\x04 \x01(\tR\aorderId\x12\x14\n" +
 	"\x05price\x18\x05 \x01(\x01R\x05price\x12\x10\n" +
-	"\x03qty\x18\x06 \x01(\x01R\x03qty\"\xb3\x01\n" +
+	"\x03qty\x18\x06 \x01(\x01R\x03qty\x12F\n" +
+	"\x0fmodify_order_op\x18\a \x01(\x0e2\x1e.futu.gateway.v1.ModifyOrderOpR\rmodifyOrderOp\x12\x1b\n" +
+	"\taux_price\x18\b \x01(\x01R\bauxPrice\x129\n" +
+	"\n" +
+	"trail_type\x18\t \x01(\x0e2\x1a.futu.gateway.v1.TrailTypeR\ttrailType\x12\x1f\n" +
+	"\vtrail_value\x18\n" +
+	" \x01(\x01R\n" +
+	"trailValue\x12!\n" +
+	"\ftrail_spread\x18\v \x01(\x01R\vtrailSpread\"\xdf\x01\n" +
+	"\x15CancelAllOrderRequest\x120\n" +
+	"\atrd_env\x18\x01 \x01(\x0e2\x17.futu.gateway.v1.TrdEnvR\x06trdEnv\x12\x15\n" +
+	"\x06acc_id\x18\x02 \x01(\x04R\x05accId\x129\n" +
+	"\n" +
+	"trd_market\x18\x03 \x01(\x0e2\x1a.futu.gateway.v1.TrdMarketR\ttrdMarket\x12B\n" +
+	"\x0fonly_trd_market\x18\x04 \x01(\x0e2\x1a.futu.gateway.v1.TrdMarketR\ronlyTrdMarket\"\x18\n" +
+	"\x16CancelAllOrderResponse\"\xb3\x01\n" +
 	"\x12CancelOrderRequest\x120\n" +
 	"\atrd_env\x18\x01 \x01(\x0e2\x17.futu.gateway.v1.TrdEnvR\x06trdEnv\x12\x15\n" +
 	"\x06acc_id\x18\x02 \x01(\x04R\x05accId\x129\n" +
@@ -1949,11 +2293,29 @@ const file_futu_gateway_v1_order_proto_rawDesc = "" +
 	"\fTRD_SIDE_BUY\x10\x01\x12\x11\n" +
 	"\rTRD_SIDE_SELL\x10\x02\x12\x17\n" +
 	"\x13TRD_SIDE_SELL_SHORT\x10\x03\x12\x15\n" +
-	"\x11TRD_SIDE_BUY_BACK\x10\x04*Q\n" +
+	"\x11TRD_SIDE_BUY_BACK\x10\x04*\x86\x02\n" +
 	"\tOrderType\x12\x16\n" +
 	"\x12ORDER_TYPE_UNKNOWN\x10\x00\x12\x15\n" +
 	"\x11ORDER_TYPE_NORMAL\x10\x01\x12\x15\n" +
-	"\x11ORDER_TYPE_MARKET\x10\x02*;\n" +
+	"\x11ORDER_TYPE_MARKET\x10\x02\x12\x13\n" +
+	"\x0fORDER_TYPE_STOP\x10\n" +
+	"\x12\x19\n" +
+	"\x15ORDER_TYPE_STOP_LIMIT\x10\v\x12 \n" +
+	"\x1cORDER_TYPE_MARKET_IF_TOUCHED\x10\f\x12\x1f\n" +
+	"\x1bORDER_TYPE_LIMIT_IF_TOUCHED\x10\r\x12\x1c\n" +
+	"\x18ORDER_TYPE_TRAILING_STOP\x10\x0e\x12\"\n" +
+	"\x1eORDER_TYPE_TRAILING_STOP_LIMIT\x10\x0f*P\n" +
+	"\tTrailType\x12\x16\n" +
+	"\x12TRAIL_TYPE_UNKNOWN\x10\x00\x12\x14\n" +
+	"\x10TRAIL_TYPE_RATIO\x10\x01\x12\x15\n" +
+	"\x11TRAIL_TYPE_AMOUNT\x10\x02*\xb9\x01\n" +
+	"\rModifyOrderOp\x12\x1b\n" +
+	"\x17MODIFY_ORDER_OP_UNKNOWN\x10\x00\x12\x1a\n" +
+	"\x16MODIFY_ORDER_OP_NORMAL\x10\x01\x12\x1a\n" +
+	"\x16MODIFY_ORDER_OP_CANCEL\x10\x02\x12\x1b\n" +
+	"\x17MODIFY_ORDER_OP_DISABLE\x10\x03\x12\x1a\n" +
+	"\x16MODIFY_ORDER_OP_ENABLE\x10\x04\x12\x1a\n" +
+	"\x16MODIFY_ORDER_OP_DELETE\x10\x05*;\n" +
 	"\vTimeInForce\x12\x15\n" +
 	"\x11TIME_IN_FORCE_DAY\x10\x00\x12\x15\n" +
 	"\x11TIME_IN_FORCE_GTC\x10\x01*\x90\x04\n" +
@@ -1975,12 +2337,13 @@ const file_futu_gateway_v1_order_proto_rawDesc = "" +
 	"\x13ORDER_STATUS_FAILED\x10\x15\x12\x19\n" +
 	"\x15ORDER_STATUS_DISABLED\x10\x16\x12\x18\n" +
 	"\x14ORDER_STATUS_DELETED\x10\x17\x12\x1f\n" +
-	"\x1bORDER_STATUS_FILL_CANCELLED\x10\x182\xb1\x04\n" +
+	"\x1bORDER_STATUS_FILL_CANCELLED\x10\x182\x94\x05\n" +
 	"\fOrderService\x12U\n" +
 	"\n" +
 	"PlaceOrder\x12\".futu.gateway.v1.PlaceOrderRequest\x1a#.futu.gateway.v1.PlaceOrderResponse\x12X\n" +
 	"\vModifyOrder\x12#.futu.gateway.v1.ModifyOrderRequest\x1a$.futu.gateway.v1.ModifyOrderResponse\x12X\n" +
-	"\vCancelOrder\x12#.futu.gateway.v1.CancelOrderRequest\x1a$.futu.gateway.v1.ModifyOrderResponse\x12U\n" +
+	"\vCancelOrder\x12#.futu.gateway.v1.CancelOrderRequest\x1a$.futu.gateway.v1.ModifyOrderResponse\x12a\n" +
+	"\x0eCancelAllOrder\x12&.futu.gateway.v1.CancelAllOrderRequest\x1a'.futu.gateway.v1.CancelAllOrderResponse\x12U\n" +
 	"\n" +
 	"ListOrders\x12\".futu.gateway.v1.ListOrdersRequest\x1a#.futu.gateway.v1.ListOrdersResponse\x12a\n" +
 	"\x0eListOrderFills\x12&.futu.gateway.v1.ListOrderFillsRequest\x1a'.futu.gateway.v1.ListOrderFillsResponse\x12\\\n" +
@@ -2002,89 +2365,101 @@ func file_futu_gateway_v1_order_proto_rawDescGZIP() []byte {
 	return file_futu_gateway_v1_order_proto_rawDescData
 }
 
-var file_futu_gateway_v1_order_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_futu_gateway_v1_order_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
+var file_futu_gateway_v1_order_proto_enumTypes = make([]protoimpl.EnumInfo, 8)
+var file_futu_gateway_v1_order_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_futu_gateway_v1_order_proto_goTypes = []any{
 	(TrdEnv)(0),                      // 0: futu.gateway.v1.TrdEnv
 	(TrdMarket)(0),                   // 1: futu.gateway.v1.TrdMarket
 	(TrdSide)(0),                     // 2: futu.gateway.v1.TrdSide
 	(OrderType)(0),                   // 3: futu.gateway.v1.OrderType
-	(TimeInForce)(0),                 // 4: futu.gateway.v1.TimeInForce
-	(OrderStatus)(0),                 // 5: futu.gateway.v1.OrderStatus
-	(*PlaceOrderRequest)(nil),        // 6: futu.gateway.v1.PlaceOrderRequest
-	(*PlaceOrderResponse)(nil),       // 7: futu.gateway.v1.PlaceOrderResponse
-	(*ModifyOrderRequest)(nil),       // 8: futu.gateway.v1.ModifyOrderRequest
-	(*CancelOrderRequest)(nil),       // 9: futu.gateway.v1.CancelOrderRequest
-	(*ModifyOrderResponse)(nil),      // 10: futu.gateway.v1.ModifyOrderResponse
-	(*Order)(nil),                    // 11: futu.gateway.v1.Order
-	(*ListOrdersRequest)(nil),        // 12: futu.gateway.v1.ListOrdersRequest
-	(*ListOrdersResponse)(nil),       // 13: futu.gateway.v1.ListOrdersResponse
-	(*OrderFill)(nil),                // 14: futu.gateway.v1.OrderFill
-	(*ListOrderFillsRequest)(nil),    // 15: futu.gateway.v1.ListOrderFillsRequest
-	(*ListOrderFillsResponse)(nil),   // 16: futu.gateway.v1.ListOrderFillsResponse
-	(*StreamTradePushesRequest)(nil), // 17: futu.gateway.v1.StreamTradePushesRequest
-	(*TradePush)(nil),                // 18: futu.gateway.v1.TradePush
-	(*Account)(nil),                  // 19: futu.gateway.v1.Account
-	(*ListAccountsRequest)(nil),      // 20: futu.gateway.v1.ListAccountsRequest
-	(*ListAccountsResponse)(nil),     // 21: futu.gateway.v1.ListAccountsResponse
-	(*GetFundsRequest)(nil),          // 22: futu.gateway.v1.GetFundsRequest
-	(*GetFundsResponse)(nil),         // 23: futu.gateway.v1.GetFundsResponse
-	(*GetPositionsRequest)(nil),      // 24: futu.gateway.v1.GetPositionsRequest
-	(*Position)(nil),                 // 25: futu.gateway.v1.Position
-	(*GetPositionsResponse)(nil),     // 26: futu.gateway.v1.GetPositionsResponse
+	(TrailType)(0),                   // 4: futu.gateway.v1.TrailType
+	(ModifyOrderOp)(0),               // 5: futu.gateway.v1.ModifyOrderOp
+	(TimeInForce)(0),                 // 6: futu.gateway.v1.TimeInForce
+	(OrderStatus)(0),                 // 7: futu.gateway.v1.OrderStatus
+	(*PlaceOrderRequest)(nil),        // 8: futu.gateway.v1.PlaceOrderRequest
+	(*PlaceOrderResponse)(nil),       // 9: futu.gateway.v1.PlaceOrderResponse
+	(*ModifyOrderRequest)(nil),       // 10: futu.gateway.v1.ModifyOrderRequest
+	(*CancelAllOrderRequest)(nil),    // 11: futu.gateway.v1.CancelAllOrderRequest
+	(*CancelAllOrderResponse)(nil),   // 12: futu.gateway.v1.CancelAllOrderResponse
+	(*CancelOrderRequest)(nil),       // 13: futu.gateway.v1.CancelOrderRequest
+	(*ModifyOrderResponse)(nil),      // 14: futu.gateway.v1.ModifyOrderResponse
+	(*Order)(nil),                    // 15: futu.gateway.v1.Order
+	(*ListOrdersRequest)(nil),        // 16: futu.gateway.v1.ListOrdersRequest
+	(*ListOrdersResponse)(nil),       // 17: futu.gateway.v1.ListOrdersResponse
+	(*OrderFill)(nil),                // 18: futu.gateway.v1.OrderFill
+	(*ListOrderFillsRequest)(nil),    // 19: futu.gateway.v1.ListOrderFillsRequest
+	(*ListOrderFillsResponse)(nil),   // 20: futu.gateway.v1.ListOrderFillsResponse
+	(*StreamTradePushesRequest)(nil), // 21: futu.gateway.v1.StreamTradePushesRequest
+	(*TradePush)(nil),                // 22: futu.gateway.v1.TradePush
+	(*Account)(nil),                  // 23: futu.gateway.v1.Account
+	(*ListAccountsRequest)(nil),      // 24: futu.gateway.v1.ListAccountsRequest
+	(*ListAccountsResponse)(nil),     // 25: futu.gateway.v1.ListAccountsResponse
+	(*GetFundsRequest)(nil),          // 26: futu.gateway.v1.GetFundsRequest
+	(*GetFundsResponse)(nil),         // 27: futu.gateway.v1.GetFundsResponse
+	(*GetPositionsRequest)(nil),      // 28: futu.gateway.v1.GetPositionsRequest
+	(*Position)(nil),                 // 29: futu.gateway.v1.Position
+	(*GetPositionsResponse)(nil),     // 30: futu.gateway.v1.GetPositionsResponse
 }
 var file_futu_gateway_v1_order_proto_depIdxs = []int32{
 	0,  // 0: futu.gateway.v1.PlaceOrderRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
 	1,  // 1: futu.gateway.v1.PlaceOrderRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
 	2,  // 2: futu.gateway.v1.PlaceOrderRequest.trd_side:type_name -> futu.gateway.v1.TrdSide
 	3,  // 3: futu.gateway.v1.PlaceOrderRequest.order_type:type_name -> futu.gateway.v1.OrderType
-	4,  // 4: futu.gateway.v1.PlaceOrderRequest.time_in_force:type_name -> futu.gateway.v1.TimeInForce
-	0,  // 5: futu.gateway.v1.ModifyOrderRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	1,  // 6: futu.gateway.v1.ModifyOrderRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
-	0,  // 7: futu.gateway.v1.CancelOrderRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	1,  // 8: futu.gateway.v1.CancelOrderRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
-	2,  // 9: futu.gateway.v1.Order.trd_side:type_name -> futu.gateway.v1.TrdSide
-	3,  // 10: futu.gateway.v1.Order.order_type:type_name -> futu.gateway.v1.OrderType
-	5,  // 11: futu.gateway.v1.Order.order_status:type_name -> futu.gateway.v1.OrderStatus
-	0,  // 12: futu.gateway.v1.ListOrdersRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	1,  // 13: futu.gateway.v1.ListOrdersRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
-	11, // 14: futu.gateway.v1.ListOrdersResponse.orders:type_name -> futu.gateway.v1.Order
-	2,  // 15: futu.gateway.v1.OrderFill.trd_side:type_name -> futu.gateway.v1.TrdSide
-	0,  // 16: futu.gateway.v1.ListOrderFillsRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	1,  // 17: futu.gateway.v1.ListOrderFillsRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
-	14, // 18: futu.gateway.v1.ListOrderFillsResponse.fills:type_name -> futu.gateway.v1.OrderFill
-	0,  // 19: futu.gateway.v1.TradePush.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	0,  // 20: futu.gateway.v1.Account.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	1,  // 21: futu.gateway.v1.Account.trd_markets:type_name -> futu.gateway.v1.TrdMarket
-	19, // 22: futu.gateway.v1.ListAccountsResponse.accounts:type_name -> futu.gateway.v1.Account
-	0,  // 23: futu.gateway.v1.GetFundsRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	1,  // 24: futu.gateway.v1.GetFundsRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
-	0,  // 25: futu.gateway.v1.GetPositionsRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	1,  // 26: futu.gateway.v1.GetPositionsRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
-	25, // 27: futu.gateway.v1.GetPositionsResponse.positions:type_name -> futu.gateway.v1.Position
-	6,  // 28: futu.gateway.v1.OrderService.PlaceOrder:input_type -> futu.gateway.v1.PlaceOrderRequest
-	8,  // 29: futu.gateway.v1.OrderService.ModifyOrder:input_type -> futu.gateway.v1.ModifyOrderRequest
-	9,  // 30: futu.gateway.v1.OrderService.CancelOrder:input_type -> futu.gateway.v1.CancelOrderRequest
-	12, // 31: futu.gateway.v1.OrderService.ListOrders:input_type -> futu.gateway.v1.ListOrdersRequest
-	15, // 32: futu.gateway.v1.OrderService.ListOrderFills:input_type -> futu.gateway.v1.ListOrderFillsRequest
-	17, // 33: futu.gateway.v1.OrderService.StreamTradePushes:input_type -> futu.gateway.v1.StreamTradePushesRequest
-	20, // 34: futu.gateway.v1.AccountService.ListAccounts:input_type -> futu.gateway.v1.ListAccountsRequest
-	22, // 35: futu.gateway.v1.AccountService.GetFunds:input_type -> futu.gateway.v1.GetFundsRequest
-	24, // 36: futu.gateway.v1.AccountService.GetPositions:input_type -> futu.gateway.v1.GetPositionsRequest
-	7,  // 37: futu.gateway.v1.OrderService.PlaceOrder:output_type -> futu.gateway.v1.PlaceOrderResponse
-	10, // 38: futu.gateway.v1.OrderService.ModifyOrder:output_type -> futu.gateway.v1.ModifyOrderResponse
-	10, // 39: futu.gateway.v1.OrderService.CancelOrder:output_type -> futu.gateway.v1.ModifyOrderResponse
-	13, // 40: futu.gateway.v1.OrderService.ListOrders:output_type -> futu.gateway.v1.ListOrdersResponse
-	16, // 41: futu.gateway.v1.OrderService.ListOrderFills:output_type -> futu.gateway.v1.ListOrderFillsResponse
-	18, // 42: futu.gateway.v1.OrderService.StreamTradePushes:output_type -> futu.gateway.v1.TradePush
-	21, // 43: futu.gateway.v1.AccountService.ListAccounts:output_type -> futu.gateway.v1.ListAccountsResponse
-	23, // 44: futu.gateway.v1.AccountService.GetFunds:output_type -> futu.gateway.v1.GetFundsResponse
-	26, // 45: futu.gateway.v1.AccountService.GetPositions:output_type -> futu.gateway.v1.GetPositionsResponse
-	37, // [37:46] is the sub-list for method output_type
-	28, // [28:37] is the sub-list for method input_type
-	28, // [28:28] is the sub-list for extension type_name
-	28, // [28:28] is the sub-list for extension extendee
-	0,  // [0:28] is the sub-list for field type_name
+	6,  // 4: futu.gateway.v1.PlaceOrderRequest.time_in_force:type_name -> futu.gateway.v1.TimeInForce
+	4,  // 5: futu.gateway.v1.PlaceOrderRequest.trail_type:type_name -> futu.gateway.v1.TrailType
+	0,  // 6: futu.gateway.v1.ModifyOrderRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	1,  // 7: futu.gateway.v1.ModifyOrderRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
+	5,  // 8: futu.gateway.v1.ModifyOrderRequest.modify_order_op:type_name -> futu.gateway.v1.ModifyOrderOp
+	4,  // 9: futu.gateway.v1.ModifyOrderRequest.trail_type:type_name -> futu.gateway.v1.TrailType
+	0,  // 10: futu.gateway.v1.CancelAllOrderRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	1,  // 11: futu.gateway.v1.CancelAllOrderRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
+	1,  // 12: futu.gateway.v1.CancelAllOrderRequest.only_trd_market:type_name -> futu.gateway.v1.TrdMarket
+	0,  // 13: futu.gateway.v1.CancelOrderRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	1,  // 14: futu.gateway.v1.CancelOrderRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
+	2,  // 15: futu.gateway.v1.Order.trd_side:type_name -> futu.gateway.v1.TrdSide
+	3,  // 16: futu.gateway.v1.Order.order_type:type_name -> futu.gateway.v1.OrderType
+	7,  // 17: futu.gateway.v1.Order.order_status:type_name -> futu.gateway.v1.OrderStatus
+	0,  // 18: futu.gateway.v1.ListOrdersRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	1,  // 19: futu.gateway.v1.ListOrdersRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
+	15, // 20: futu.gateway.v1.ListOrdersResponse.orders:type_name -> futu.gateway.v1.Order
+	2,  // 21: futu.gateway.v1.OrderFill.trd_side:type_name -> futu.gateway.v1.TrdSide
+	0,  // 22: futu.gateway.v1.ListOrderFillsRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	1,  // 23: futu.gateway.v1.ListOrderFillsRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
+	18, // 24: futu.gateway.v1.ListOrderFillsResponse.fills:type_name -> futu.gateway.v1.OrderFill
+	0,  // 25: futu.gateway.v1.TradePush.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	0,  // 26: futu.gateway.v1.Account.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	1,  // 27: futu.gateway.v1.Account.trd_markets:type_name -> futu.gateway.v1.TrdMarket
+	23, // 28: futu.gateway.v1.ListAccountsResponse.accounts:type_name -> futu.gateway.v1.Account
+	0,  // 29: futu.gateway.v1.GetFundsRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	1,  // 30: futu.gateway.v1.GetFundsRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
+	0,  // 31: futu.gateway.v1.GetPositionsRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	1,  // 32: futu.gateway.v1.GetPositionsRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
+	29, // 33: futu.gateway.v1.GetPositionsResponse.positions:type_name -> futu.gateway.v1.Position
+	8,  // 34: futu.gateway.v1.OrderService.PlaceOrder:input_type -> futu.gateway.v1.PlaceOrderRequest
+	10, // 35: futu.gateway.v1.OrderService.ModifyOrder:input_type -> futu.gateway.v1.ModifyOrderRequest
+	13, // 36: futu.gateway.v1.OrderService.CancelOrder:input_type -> futu.gateway.v1.CancelOrderRequest
+	11, // 37: futu.gateway.v1.OrderService.CancelAllOrder:input_type -> futu.gateway.v1.CancelAllOrderRequest
+	16, // 38: futu.gateway.v1.OrderService.ListOrders:input_type -> futu.gateway.v1.ListOrdersRequest
+	19, // 39: futu.gateway.v1.OrderService.ListOrderFills:input_type -> futu.gateway.v1.ListOrderFillsRequest
+	21, // 40: futu.gateway.v1.OrderService.StreamTradePushes:input_type -> futu.gateway.v1.StreamTradePushesRequest
+	24, // 41: futu.gateway.v1.AccountService.ListAccounts:input_type -> futu.gateway.v1.ListAccountsRequest
+	26, // 42: futu.gateway.v1.AccountService.GetFunds:input_type -> futu.gateway.v1.GetFundsRequest
+	28, // 43: futu.gateway.v1.AccountService.GetPositions:input_type -> futu.gateway.v1.GetPositionsRequest
+	9,  // 44: futu.gateway.v1.OrderService.PlaceOrder:output_type -> futu.gateway.v1.PlaceOrderResponse
+	14, // 45: futu.gateway.v1.OrderService.ModifyOrder:output_type -> futu.gateway.v1.ModifyOrderResponse
+	14, // 46: futu.gateway.v1.OrderService.CancelOrder:output_type -> futu.gateway.v1.ModifyOrderResponse
+	12, // 47: futu.gateway.v1.OrderService.CancelAllOrder:output_type -> futu.gateway.v1.CancelAllOrderResponse
+	17, // 48: futu.gateway.v1.OrderService.ListOrders:output_type -> futu.gateway.v1.ListOrdersResponse
+	20, // 49: futu.gateway.v1.OrderService.ListOrderFills:output_type -> futu.gateway.v1.ListOrderFillsResponse
+	22, // 50: futu.gateway.v1.OrderService.StreamTradePushes:output_type -> futu.gateway.v1.TradePush
+	25, // 51: futu.gateway.v1.AccountService.ListAccounts:output_type -> futu.gateway.v1.ListAccountsResponse
+	27, // 52: futu.gateway.v1.AccountService.GetFunds:output_type -> futu.gateway.v1.GetFundsResponse
+	30, // 53: futu.gateway.v1.AccountService.GetPositions:output_type -> futu.gateway.v1.GetPositionsResponse
+	44, // [44:54] is the sub-list for method output_type
+	34, // [34:44] is the sub-list for method input_type
+	34, // [34:34] is the sub-list for extension type_name
+	34, // [34:34] is the sub-list for extension extendee
+	0,  // [0:34] is the sub-list for field type_name
 }
 
 func init() { file_futu_gateway_v1_order_proto_init() }
@@ -2097,8 +2472,8 @@ func file_futu_gateway_v1_order_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_futu_gateway_v1_order_proto_rawDesc), len(file_futu_gateway_v1_order_proto_rawDesc)),
-			NumEnums:      6,
-			NumMessages:   21,
+			NumEnums:      8,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

@@ -22,6 +22,7 @@ const (
 	OrderService_PlaceOrder_FullMethodName        = "/futu.gateway.v1.OrderService/PlaceOrder"
 	OrderService_ModifyOrder_FullMethodName       = "/futu.gateway.v1.OrderService/ModifyOrder"
 	OrderService_CancelOrder_FullMethodName       = "/futu.gateway.v1.OrderService/CancelOrder"
+	OrderService_CancelAllOrder_FullMethodName    = "/futu.gateway.v1.OrderService/CancelAllOrder"
 	OrderService_ListOrders_FullMethodName        = "/futu.gateway.v1.OrderService/ListOrders"
 	OrderService_ListOrderFills_FullMethodName    = "/futu.gateway.v1.OrderService/ListOrderFills"
 	OrderService_StreamTradePushes_FullMethodName = "/futu.gateway.v1.OrderService/StreamTradePushes"
@@ -39,6 +40,11 @@ type OrderServiceClient interface {
 	// max_order_value); the value it adds is booked against max_daily_value.
 	ModifyOrder(ctx context.Context, in *ModifyOrderRequest, opts ...grpc.CallOption) (*ModifyOrderResponse, error)
 	CancelOrder(ctx context.Context, in *CancelOrderRequest, opts ...grpc.CallOption) (*ModifyOrderResponse, error)
+	// CancelAllOrder cancels every open or disabled order of the account (Trd_ModifyOrder
+	// forAll), optionally of one market. It needs the trade scope of the account's
+	// environment, takes a slot of the per-minute order window, is audited and, with an
+	// Idempotency-Key, runs once.
+	CancelAllOrder(ctx context.Context, in *CancelAllOrderRequest, opts ...grpc.CallOption) (*CancelAllOrderResponse, error)
 	ListOrders(ctx context.Context, in *ListOrdersRequest, opts ...grpc.CallOption) (*ListOrdersResponse, error)
 	ListOrderFills(ctx context.Context, in *ListOrderFillsRequest, opts ...grpc.CallOption) (*ListOrderFillsResponse, error)
 	// StreamTradePushes delivers order and fill pushes (2208, 2218) to an edge.
@@ -77,6 +83,16 @@ func (c *orderServiceClient) CancelOrder(ctx context.Context, in *CancelOrderReq
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ModifyOrderResponse)
 	err := c.cc.Invoke(ctx, OrderService_CancelOrder_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *orderServiceClient) CancelAllOrder(ctx context.Context, in *CancelAllOrderRequest, opts ...grpc.CallOption) (*CancelAllOrderResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CancelAllOrderResponse)
+	err := c.cc.Invoke(ctx, OrderService_CancelAllOrder_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -134,6 +150,11 @@ type OrderServiceServer interface {
 	// max_order_value); the value it adds is booked against max_daily_value.
 	ModifyOrder(context.Context, *ModifyOrderRequest) (*ModifyOrderResponse, error)
 	CancelOrder(context.Context, *CancelOrderRequest) (*ModifyOrderResponse, error)
+	// CancelAllOrder cancels every open or disabled order of the account (Trd_ModifyOrder
+	// forAll), optionally of one market. It needs the trade scope of the account's
+	// environment, takes a slot of the per-minute order window, is audited and, with an
+	// Idempotency-Key, runs once.
+	CancelAllOrder(context.Context, *CancelAllOrderRequest) (*CancelAllOrderResponse, error)
 	ListOrders(context.Context, *ListOrdersRequest) (*ListOrdersResponse, error)
 	ListOrderFills(context.Context, *ListOrderFillsRequest) (*ListOrderFillsResponse, error)
 	// StreamTradePushes delivers order and fill pushes (2208, 2218) to an edge.
@@ -156,6 +177,9 @@ func (UnimplementedOrderServiceServer) ModifyOrder(context.Context, *ModifyOrder
 }
 func (UnimplementedOrderServiceServer) CancelOrder(context.Context, *CancelOrderRequest) (*ModifyOrderResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CancelOrder not implemented")
+}
+func (UnimplementedOrderServiceServer) CancelAllOrder(context.Context, *CancelAllOrderRequest) (*CancelAllOrderResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CancelAllOrder not implemented")
 }
 func (UnimplementedOrderServiceServer) ListOrders(context.Context, *ListOrdersRequest) (*ListOrdersResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListOrders not implemented")
@@ -241,6 +265,24 @@ func _OrderService_CancelOrder_Handler(srv interface{}, ctx context.Context, dec
 	return interceptor(ctx, in, info, handler)
 }
 
+func _OrderService_CancelAllOrder_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CancelAllOrderRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OrderServiceServer).CancelAllOrder(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OrderService_CancelAllOrder_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OrderServiceServer).CancelAllOrder(ctx, req.(*CancelAllOrderRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _OrderService_ListOrders_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(ListOrdersRequest)
 	if err := dec(in); err != nil {
@@ -306,6 +348,10 @@ var OrderService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "CancelOrder",
 			Handler:    _OrderService_CancelOrder_Handler,
+		},
+		{
+			MethodName: "CancelAllOrder",
+			Handler:    _OrderService_CancelAllOrder_Handler,
 		},
 		{
 			MethodName: "ListOrders",

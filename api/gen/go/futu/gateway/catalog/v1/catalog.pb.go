@@ -3428,6 +3428,121 @@ func (PriceReminderMarketStatus) EnumDescriptor() ([]byte, []int) {
 	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{43}
 }
 
+// Mirrors Qot_ModifyUserSecurity.ModifyUserSecurityOp: the same numbers, names in UPPER_SNAKE_CASE.
+type ModifyUserSecurityModifyUserSecurityOp int32
+
+const (
+	ModifyUserSecurityModifyUserSecurityOp_MODIFY_USER_SECURITY_OP_UNKNOWN  ModifyUserSecurityModifyUserSecurityOp = 0
+	ModifyUserSecurityModifyUserSecurityOp_MODIFY_USER_SECURITY_OP_ADD      ModifyUserSecurityModifyUserSecurityOp = 1
+	ModifyUserSecurityModifyUserSecurityOp_MODIFY_USER_SECURITY_OP_DEL      ModifyUserSecurityModifyUserSecurityOp = 2
+	ModifyUserSecurityModifyUserSecurityOp_MODIFY_USER_SECURITY_OP_MOVE_OUT ModifyUserSecurityModifyUserSecurityOp = 3
+)
+
+// Enum value maps for ModifyUserSecurityModifyUserSecurityOp.
+var (
+	ModifyUserSecurityModifyUserSecurityOp_name = map[int32]string{
+		0: "MODIFY_USER_SECURITY_OP_UNKNOWN",
+		1: "MODIFY_USER_SECURITY_OP_ADD",
+		2: "MODIFY_USER_SECURITY_OP_DEL",
+		3: "MODIFY_USER_SECURITY_OP_MOVE_OUT",
+	}
+	ModifyUserSecurityModifyUserSecurityOp_value = map[string]int32{
+		"MODIFY_USER_SECURITY_OP_UNKNOWN":  0,
+		"MODIFY_USER_SECURITY_OP_ADD":      1,
+		"MODIFY_USER_SECURITY_OP_DEL":      2,
+		"MODIFY_USER_SECURITY_OP_MOVE_OUT": 3,
+	}
+)
+
+func (x ModifyUserSecurityModifyUserSecurityOp) Enum() *ModifyUserSecurityModifyUserSecurityOp {
+	p := new(ModifyUserSecurityModifyUserSecurityOp)
+	*p = x
+	return p
+}
+
+func (x ModifyUserSecurityModifyUserSecurityOp) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ModifyUserSecurityModifyUserSecurityOp) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[44].Descriptor()
+}
+
+func (ModifyUserSecurityModifyUserSecurityOp) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[44]
+}
+
+func (x ModifyUserSecurityModifyUserSecurityOp) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ModifyUserSecurityModifyUserSecurityOp.Descriptor instead.
+func (ModifyUserSecurityModifyUserSecurityOp) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{44}
+}
+
+// Mirrors Qot_SetPriceReminder.SetPriceReminderOp: the same numbers, names in UPPER_SNAKE_CASE.
+type SetPriceReminderSetPriceReminderOp int32
+
+const (
+	SetPriceReminderSetPriceReminderOp_SET_PRICE_REMINDER_OP_UNKNOWN SetPriceReminderSetPriceReminderOp = 0
+	SetPriceReminderSetPriceReminderOp_SET_PRICE_REMINDER_OP_ADD     SetPriceReminderSetPriceReminderOp = 1
+	SetPriceReminderSetPriceReminderOp_SET_PRICE_REMINDER_OP_DEL     SetPriceReminderSetPriceReminderOp = 2
+	SetPriceReminderSetPriceReminderOp_SET_PRICE_REMINDER_OP_ENABLE  SetPriceReminderSetPriceReminderOp = 3
+	SetPriceReminderSetPriceReminderOp_SET_PRICE_REMINDER_OP_DISABLE SetPriceReminderSetPriceReminderOp = 4
+	SetPriceReminderSetPriceReminderOp_SET_PRICE_REMINDER_OP_MODIFY  SetPriceReminderSetPriceReminderOp = 5
+	SetPriceReminderSetPriceReminderOp_SET_PRICE_REMINDER_OP_DEL_ALL SetPriceReminderSetPriceReminderOp = 6
+)
+
+// Enum value maps for SetPriceReminderSetPriceReminderOp.
+var (
+	SetPriceReminderSetPriceReminderOp_name = map[int32]string{
+		0: "SET_PRICE_REMINDER_OP_UNKNOWN",
+		1: "SET_PRICE_REMINDER_OP_ADD",
+		2: "SET_PRICE_REMINDER_OP_DEL",
+		3: "SET_PRICE_REMINDER_OP_ENABLE",
+		4: "SET_PRICE_REMINDER_OP_DISABLE",
+		5: "SET_PRICE_REMINDER_OP_MODIFY",
+		6: "SET_PRICE_REMINDER_OP_DEL_ALL",
+	}
+	SetPriceReminderSetPriceReminderOp_value = map[string]int32{
+		"SET_PRICE_REMINDER_OP_UNKNOWN": 0,
+		"SET_PRICE_REMINDER_OP_ADD":     1,
+		"SET_PRICE_REMINDER_OP_DEL":     2,
+		"SET_PRICE_REMINDER_OP_ENABLE":  3,
+		"SET_PRICE_REMINDER_OP_DISABLE": 4,
+		"SET_PRICE_REMINDER_OP_MODIFY":  5,
+		"SET_PRICE_REMINDER_OP_DEL_ALL": 6,
+	}
+)
+
+func (x SetPriceReminderSetPriceReminderOp) Enum() *SetPriceReminderSetPriceReminderOp {
+	p := new(SetPriceReminderSetPriceReminderOp)
+	*p = x
+	return p
+}
+
+func (x SetPriceReminderSetPriceReminderOp) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SetPriceReminderSetPriceReminderOp) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[45].Descriptor()
+}
+
+func (SetPriceReminderSetPriceReminderOp) Type() protoreflect.EnumType {
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[45]
+}
+
+func (x SetPriceReminderSetPriceReminderOp) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SetPriceReminderSetPriceReminderOp.Descriptor instead.
+func (SetPriceReminderSetPriceReminderOp) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{45}
+}
+
 // Mirrors Trd_Common.TrdEnv: the same numbers, names in UPPER_SNAKE_CASE.
 type TrdEnv int32
 
@@ -3459,11 +3574,11 @@ func (x TrdEnv) String() string {
 }
 
 func (TrdEnv) Descriptor() protoreflect.EnumDescriptor {
-	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[44].Descriptor()
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[46].Descriptor()
 }
 
 func (TrdEnv) Type() protoreflect.EnumType {
-	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[44]
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[46]
 }
 
 func (x TrdEnv) Number() protoreflect.EnumNumber {
@@ -3472,7 +3587,7 @@ func (x TrdEnv) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use TrdEnv.Descriptor instead.
 func (TrdEnv) EnumDescriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{44}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{46}
 }
 
 // Mirrors Trd_Common.TrdMarket: the same numbers, names in UPPER_SNAKE_CASE.
@@ -3566,11 +3681,11 @@ func (x TrdMarket) String() string {
 }
 
 func (TrdMarket) Descriptor() protoreflect.EnumDescriptor {
-	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[45].Descriptor()
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[47].Descriptor()
 }
 
 func (TrdMarket) Type() protoreflect.EnumType {
-	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[45]
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[47]
 }
 
 func (x TrdMarket) Number() protoreflect.EnumNumber {
@@ -3579,7 +3694,7 @@ func (x TrdMarket) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use TrdMarket.Descriptor instead.
 func (TrdMarket) EnumDescriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{45}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{47}
 }
 
 // Mirrors Trd_Common.TrdSubAccType: the same numbers, names in UPPER_SNAKE_CASE.
@@ -3658,11 +3773,11 @@ func (x TrdSubAccType) String() string {
 }
 
 func (TrdSubAccType) Descriptor() protoreflect.EnumDescriptor {
-	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[46].Descriptor()
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[48].Descriptor()
 }
 
 func (TrdSubAccType) Type() protoreflect.EnumType {
-	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[46]
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[48]
 }
 
 func (x TrdSubAccType) Number() protoreflect.EnumNumber {
@@ -3671,7 +3786,7 @@ func (x TrdSubAccType) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use TrdSubAccType.Descriptor instead.
 func (TrdSubAccType) EnumDescriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{46}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{48}
 }
 
 // Mirrors Trd_Common.OrderType: the same numbers, names in UPPER_SNAKE_CASE.
@@ -3753,11 +3868,11 @@ func (x OrderType) String() string {
 }
 
 func (OrderType) Descriptor() protoreflect.EnumDescriptor {
-	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[47].Descriptor()
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[49].Descriptor()
 }
 
 func (OrderType) Type() protoreflect.EnumType {
-	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[47]
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[49]
 }
 
 func (x OrderType) Number() protoreflect.EnumNumber {
@@ -3766,7 +3881,7 @@ func (x OrderType) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use OrderType.Descriptor instead.
 func (OrderType) EnumDescriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{47}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{49}
 }
 
 // Mirrors Trd_Common.TrdSecMarket: the same numbers, names in UPPER_SNAKE_CASE.
@@ -3833,11 +3948,11 @@ func (x TrdSecMarket) String() string {
 }
 
 func (TrdSecMarket) Descriptor() protoreflect.EnumDescriptor {
-	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[48].Descriptor()
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[50].Descriptor()
 }
 
 func (TrdSecMarket) Type() protoreflect.EnumType {
-	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[48]
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[50]
 }
 
 func (x TrdSecMarket) Number() protoreflect.EnumNumber {
@@ -3846,7 +3961,7 @@ func (x TrdSecMarket) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use TrdSecMarket.Descriptor instead.
 func (TrdSecMarket) EnumDescriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{48}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{50}
 }
 
 // Mirrors Common.Session: the same numbers, names in UPPER_SNAKE_CASE.
@@ -3889,11 +4004,11 @@ func (x Session) String() string {
 }
 
 func (Session) Descriptor() protoreflect.EnumDescriptor {
-	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[49].Descriptor()
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[51].Descriptor()
 }
 
 func (Session) Type() protoreflect.EnumType {
-	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[49]
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[51]
 }
 
 func (x Session) Number() protoreflect.EnumNumber {
@@ -3902,7 +4017,7 @@ func (x Session) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Session.Descriptor instead.
 func (Session) EnumDescriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{49}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{51}
 }
 
 // Mirrors Trd_Common.TrdSide: the same numbers, names in UPPER_SNAKE_CASE.
@@ -3945,11 +4060,11 @@ func (x TrdSide) String() string {
 }
 
 func (TrdSide) Descriptor() protoreflect.EnumDescriptor {
-	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[50].Descriptor()
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[52].Descriptor()
 }
 
 func (TrdSide) Type() protoreflect.EnumType {
-	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[50]
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[52]
 }
 
 func (x TrdSide) Number() protoreflect.EnumNumber {
@@ -3958,7 +4073,7 @@ func (x TrdSide) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use TrdSide.Descriptor instead.
 func (TrdSide) EnumDescriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{50}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{52}
 }
 
 // Mirrors Trd_Common.OrderStatus: the same numbers, names in UPPER_SNAKE_CASE.
@@ -4037,11 +4152,11 @@ func (x OrderStatus) String() string {
 }
 
 func (OrderStatus) Descriptor() protoreflect.EnumDescriptor {
-	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[51].Descriptor()
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[53].Descriptor()
 }
 
 func (OrderStatus) Type() protoreflect.EnumType {
-	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[51]
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[53]
 }
 
 func (x OrderStatus) Number() protoreflect.EnumNumber {
@@ -4050,7 +4165,7 @@ func (x OrderStatus) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use OrderStatus.Descriptor instead.
 func (OrderStatus) EnumDescriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{51}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{53}
 }
 
 // Mirrors Trd_Common.TimeInForce: the same numbers, names in UPPER_SNAKE_CASE.
@@ -4090,11 +4205,11 @@ func (x TimeInForce) String() string {
 }
 
 func (TimeInForce) Descriptor() protoreflect.EnumDescriptor {
-	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[52].Descriptor()
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[54].Descriptor()
 }
 
 func (TimeInForce) Type() protoreflect.EnumType {
-	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[52]
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[54]
 }
 
 func (x TimeInForce) Number() protoreflect.EnumNumber {
@@ -4103,7 +4218,7 @@ func (x TimeInForce) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use TimeInForce.Descriptor instead.
 func (TimeInForce) EnumDescriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{52}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{54}
 }
 
 // Mirrors Trd_Common.TrailType: the same numbers, names in UPPER_SNAKE_CASE.
@@ -4140,11 +4255,11 @@ func (x TrailType) String() string {
 }
 
 func (TrailType) Descriptor() protoreflect.EnumDescriptor {
-	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[53].Descriptor()
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[55].Descriptor()
 }
 
 func (TrailType) Type() protoreflect.EnumType {
-	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[53]
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[55]
 }
 
 func (x TrailType) Number() protoreflect.EnumNumber {
@@ -4153,7 +4268,7 @@ func (x TrailType) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use TrailType.Descriptor instead.
 func (TrailType) EnumDescriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{53}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{55}
 }
 
 // Mirrors Trd_Common.Currency: the same numbers, names in UPPER_SNAKE_CASE.
@@ -4211,11 +4326,11 @@ func (x Currency) String() string {
 }
 
 func (Currency) Descriptor() protoreflect.EnumDescriptor {
-	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[54].Descriptor()
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[56].Descriptor()
 }
 
 func (Currency) Type() protoreflect.EnumType {
-	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[54]
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[56]
 }
 
 func (x Currency) Number() protoreflect.EnumNumber {
@@ -4224,7 +4339,7 @@ func (x Currency) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Currency.Descriptor instead.
 func (Currency) EnumDescriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{54}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{56}
 }
 
 // Mirrors Qot_Common.OptionStrategyType: the same numbers, names in UPPER_SNAKE_CASE.
@@ -4294,11 +4409,11 @@ func (x OptionStrategyType) String() string {
 }
 
 func (OptionStrategyType) Descriptor() protoreflect.EnumDescriptor {
-	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[55].Descriptor()
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[57].Descriptor()
 }
 
 func (OptionStrategyType) Type() protoreflect.EnumType {
-	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[55]
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[57]
 }
 
 func (x OptionStrategyType) Number() protoreflect.EnumNumber {
@@ -4307,7 +4422,7 @@ func (x OptionStrategyType) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use OptionStrategyType.Descriptor instead.
 func (OptionStrategyType) EnumDescriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{55}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{57}
 }
 
 // Mirrors Common.PredSide: the same numbers, names in UPPER_SNAKE_CASE.
@@ -4344,11 +4459,11 @@ func (x PredSide) String() string {
 }
 
 func (PredSide) Descriptor() protoreflect.EnumDescriptor {
-	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[56].Descriptor()
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[58].Descriptor()
 }
 
 func (PredSide) Type() protoreflect.EnumType {
-	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[56]
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[58]
 }
 
 func (x PredSide) Number() protoreflect.EnumNumber {
@@ -4357,7 +4472,7 @@ func (x PredSide) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use PredSide.Descriptor instead.
 func (PredSide) EnumDescriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{56}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{58}
 }
 
 // Mirrors Trd_Common.OrderFillStatus: the same numbers, names in UPPER_SNAKE_CASE.
@@ -4397,11 +4512,11 @@ func (x OrderFillStatus) String() string {
 }
 
 func (OrderFillStatus) Descriptor() protoreflect.EnumDescriptor {
-	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[57].Descriptor()
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[59].Descriptor()
 }
 
 func (OrderFillStatus) Type() protoreflect.EnumType {
-	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[57]
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[59]
 }
 
 func (x OrderFillStatus) Number() protoreflect.EnumNumber {
@@ -4410,7 +4525,7 @@ func (x OrderFillStatus) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use OrderFillStatus.Descriptor instead.
 func (OrderFillStatus) EnumDescriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{57}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{59}
 }
 
 // Mirrors Trd_FlowSummary.TrdCashFlowDirection: the same numbers, names in UPPER_SNAKE_CASE.
@@ -4447,11 +4562,11 @@ func (x FlowSummaryTrdCashFlowDirection) String() string {
 }
 
 func (FlowSummaryTrdCashFlowDirection) Descriptor() protoreflect.EnumDescriptor {
-	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[58].Descriptor()
+	return file_futu_gateway_catalog_v1_catalog_proto_enumTypes[60].Descriptor()
 }
 
 func (FlowSummaryTrdCashFlowDirection) Type() protoreflect.EnumType {
-	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[58]
+	return &file_futu_gateway_catalog_v1_catalog_proto_enumTypes[60]
 }
 
 func (x FlowSummaryTrdCashFlowDirection) Number() protoreflect.EnumNumber {
@@ -4460,7 +4575,7 @@ func (x FlowSummaryTrdCashFlowDirection) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use FlowSummaryTrdCashFlowDirection.Descriptor instead.
 func (FlowSummaryTrdCashFlowDirection) EnumDescriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{58}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{60}
 }
 
 // Mirrors GetGlobalState.C2S: same field numbers and wire types, snake_case names.
@@ -15448,6 +15563,266 @@ func (x *GetPriceReminderPriceReminderItem) GetReminderSessionList() []PriceRemi
 	return nil
 }
 
+// Mirrors Qot_ModifyUserSecurity.C2S: same field numbers and wire types, snake_case names.
+type ModifyUserSecurityRequest struct {
+	state         protoimpl.MessageState                  `protogen:"open.v1"`
+	GroupName     *string                                 `protobuf:"bytes,1,opt,name=group_name,json=groupName,proto3,oneof" json:"group_name,omitempty"`
+	Op            *ModifyUserSecurityModifyUserSecurityOp `protobuf:"varint,2,opt,name=op,proto3,enum=futu.gateway.catalog.v1.ModifyUserSecurityModifyUserSecurityOp,oneof" json:"op,omitempty"`
+	SecurityList  []*Security                             `protobuf:"bytes,3,rep,name=security_list,json=securityList,proto3" json:"security_list,omitempty"`
+	Header        *QotHeader                              `protobuf:"bytes,100,opt,name=header,proto3,oneof" json:"header,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ModifyUserSecurityRequest) Reset() {
+	*x = ModifyUserSecurityRequest{}
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[128]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModifyUserSecurityRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModifyUserSecurityRequest) ProtoMessage() {}
+
+func (x *ModifyUserSecurityRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[128]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModifyUserSecurityRequest.ProtoReflect.Descriptor instead.
+func (*ModifyUserSecurityRequest) Descriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{128}
+}
+
+func (x *ModifyUserSecurityRequest) GetGroupName() string {
+	if x != nil && x.GroupName != nil {
+		return *x.GroupName
+	}
+	return ""
+}
+
+func (x *ModifyUserSecurityRequest) GetOp() ModifyUserSecurityModifyUserSecurityOp {
+	if x != nil && x.Op != nil {
+		return *x.Op
+	}
+	return ModifyUserSecurityModifyUserSecurityOp_MODIFY_USER_SECURITY_OP_UNKNOWN
+}
+
+func (x *ModifyUserSecurityRequest) GetSecurityList() []*Security {
+	if x != nil {
+		return x.SecurityList
+	}
+	return nil
+}
+
+func (x *ModifyUserSecurityRequest) GetHeader() *QotHeader {
+	if x != nil {
+		return x.Header
+	}
+	return nil
+}
+
+// Mirrors Qot_ModifyUserSecurity.S2C: same field numbers and wire types, snake_case names.
+type ModifyUserSecurityResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ModifyUserSecurityResponse) Reset() {
+	*x = ModifyUserSecurityResponse{}
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[129]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModifyUserSecurityResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModifyUserSecurityResponse) ProtoMessage() {}
+
+func (x *ModifyUserSecurityResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[129]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModifyUserSecurityResponse.ProtoReflect.Descriptor instead.
+func (*ModifyUserSecurityResponse) Descriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{129}
+}
+
+// Mirrors Qot_SetPriceReminder.C2S: same field numbers and wire types, snake_case names.
+type SetPriceReminderRequest struct {
+	state               protoimpl.MessageState              `protogen:"open.v1"`
+	Security            *Security                           `protobuf:"bytes,1,opt,name=security,proto3,oneof" json:"security,omitempty"`
+	Op                  *SetPriceReminderSetPriceReminderOp `protobuf:"varint,2,opt,name=op,proto3,enum=futu.gateway.catalog.v1.SetPriceReminderSetPriceReminderOp,oneof" json:"op,omitempty"`
+	Key                 *int64                              `protobuf:"varint,3,opt,name=key,proto3,oneof" json:"key,omitempty"`
+	Type                *PriceReminderType                  `protobuf:"varint,4,opt,name=type,proto3,enum=futu.gateway.catalog.v1.PriceReminderType,oneof" json:"type,omitempty"`
+	Freq                *PriceReminderFreq                  `protobuf:"varint,7,opt,name=freq,proto3,enum=futu.gateway.catalog.v1.PriceReminderFreq,oneof" json:"freq,omitempty"`
+	Value               *float64                            `protobuf:"fixed64,5,opt,name=value,proto3,oneof" json:"value,omitempty"`
+	Note                *string                             `protobuf:"bytes,6,opt,name=note,proto3,oneof" json:"note,omitempty"`
+	ReminderSessionList []PriceReminderMarketStatus         `protobuf:"varint,8,rep,name=reminder_session_list,json=reminderSessionList,proto3,enum=futu.gateway.catalog.v1.PriceReminderMarketStatus" json:"reminder_session_list,omitempty"`
+	Header              *QotHeader                          `protobuf:"bytes,100,opt,name=header,proto3,oneof" json:"header,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *SetPriceReminderRequest) Reset() {
+	*x = SetPriceReminderRequest{}
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[130]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetPriceReminderRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetPriceReminderRequest) ProtoMessage() {}
+
+func (x *SetPriceReminderRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[130]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetPriceReminderRequest.ProtoReflect.Descriptor instead.
+func (*SetPriceReminderRequest) Descriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{130}
+}
+
+func (x *SetPriceReminderRequest) GetSecurity() *Security {
+	if x != nil {
+		return x.Security
+	}
+	return nil
+}
+
+func (x *SetPriceReminderRequest) GetOp() SetPriceReminderSetPriceReminderOp {
+	if x != nil && x.Op != nil {
+		return *x.Op
+	}
+	return SetPriceReminderSetPriceReminderOp_SET_PRICE_REMINDER_OP_UNKNOWN
+}
+
+func (x *SetPriceReminderRequest) GetKey() int64 {
+	if x != nil && x.Key != nil {
+		return *x.Key
+	}
+	return 0
+}
+
+func (x *SetPriceReminderRequest) GetType() PriceReminderType {
+	if x != nil && x.Type != nil {
+		return *x.Type
+	}
+	return PriceReminderType_PRICE_REMINDER_TYPE_UNKNOWN
+}
+
+func (x *SetPriceReminderRequest) GetFreq() PriceReminderFreq {
+	if x != nil && x.Freq != nil {
+		return *x.Freq
+	}
+	return PriceReminderFreq_PRICE_REMINDER_FREQ_UNKNOWN
+}
+
+func (x *SetPriceReminderRequest) GetValue() float64 {
+	if x != nil && x.Value != nil {
+		return *x.Value
+	}
+	return 0
+}
+
+func (x *SetPriceReminderRequest) GetNote() string {
+	if x != nil && x.Note != nil {
+		return *x.Note
+	}
+	return ""
+}
+
+func (x *SetPriceReminderRequest) GetReminderSessionList() []PriceReminderMarketStatus {
+	if x != nil {
+		return x.ReminderSessionList
+	}
+	return nil
+}
+
+func (x *SetPriceReminderRequest) GetHeader() *QotHeader {
+	if x != nil {
+		return x.Header
+	}
+	return nil
+}
+
+// Mirrors Qot_SetPriceReminder.S2C: same field numbers and wire types, snake_case names.
+type SetPriceReminderResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Key           *int64                 `protobuf:"varint,1,opt,name=key,proto3,oneof" json:"key,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetPriceReminderResponse) Reset() {
+	*x = SetPriceReminderResponse{}
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[131]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetPriceReminderResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetPriceReminderResponse) ProtoMessage() {}
+
+func (x *SetPriceReminderResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[131]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetPriceReminderResponse.ProtoReflect.Descriptor instead.
+func (*SetPriceReminderResponse) Descriptor() ([]byte, []int) {
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{131}
+}
+
+func (x *SetPriceReminderResponse) GetKey() int64 {
+	if x != nil && x.Key != nil {
+		return *x.Key
+	}
+	return 0
+}
+
 // Mirrors Trd_GetMaxTrdQtys.C2S: same field numbers and wire types, snake_case names.
 type GetMaxTrdQtysRequest struct {
 	state              protoimpl.MessageState `protogen:"open.v1"`
@@ -15468,7 +15843,7 @@ type GetMaxTrdQtysRequest struct {
 
 func (x *GetMaxTrdQtysRequest) Reset() {
 	*x = GetMaxTrdQtysRequest{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[128]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[132]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15480,7 +15855,7 @@ func (x *GetMaxTrdQtysRequest) String() string {
 func (*GetMaxTrdQtysRequest) ProtoMessage() {}
 
 func (x *GetMaxTrdQtysRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[128]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[132]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15493,7 +15868,7 @@ func (x *GetMaxTrdQtysRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMaxTrdQtysRequest.ProtoReflect.Descriptor instead.
 func (*GetMaxTrdQtysRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{128}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{132}
 }
 
 func (x *GetMaxTrdQtysRequest) GetHeader() *TrdHeader {
@@ -15586,7 +15961,7 @@ type TrdHeader struct {
 
 func (x *TrdHeader) Reset() {
 	*x = TrdHeader{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[129]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[133]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15598,7 +15973,7 @@ func (x *TrdHeader) String() string {
 func (*TrdHeader) ProtoMessage() {}
 
 func (x *TrdHeader) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[129]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[133]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15611,7 +15986,7 @@ func (x *TrdHeader) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TrdHeader.ProtoReflect.Descriptor instead.
 func (*TrdHeader) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{129}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{133}
 }
 
 func (x *TrdHeader) GetTrdEnv() TrdEnv {
@@ -15653,7 +16028,7 @@ type GetMaxTrdQtysResponse struct {
 
 func (x *GetMaxTrdQtysResponse) Reset() {
 	*x = GetMaxTrdQtysResponse{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[130]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[134]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15665,7 +16040,7 @@ func (x *GetMaxTrdQtysResponse) String() string {
 func (*GetMaxTrdQtysResponse) ProtoMessage() {}
 
 func (x *GetMaxTrdQtysResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[130]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[134]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15678,7 +16053,7 @@ func (x *GetMaxTrdQtysResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMaxTrdQtysResponse.ProtoReflect.Descriptor instead.
 func (*GetMaxTrdQtysResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{130}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{134}
 }
 
 func (x *GetMaxTrdQtysResponse) GetHeader() *TrdHeader {
@@ -15712,7 +16087,7 @@ type MaxTrdQtys struct {
 
 func (x *MaxTrdQtys) Reset() {
 	*x = MaxTrdQtys{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[131]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[135]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15724,7 +16099,7 @@ func (x *MaxTrdQtys) String() string {
 func (*MaxTrdQtys) ProtoMessage() {}
 
 func (x *MaxTrdQtys) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[131]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[135]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15737,7 +16112,7 @@ func (x *MaxTrdQtys) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MaxTrdQtys.ProtoReflect.Descriptor instead.
 func (*MaxTrdQtys) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{131}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{135}
 }
 
 func (x *MaxTrdQtys) GetMaxCashBuy() float64 {
@@ -15808,7 +16183,7 @@ type GetHistoryOrderListRequest struct {
 
 func (x *GetHistoryOrderListRequest) Reset() {
 	*x = GetHistoryOrderListRequest{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[132]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[136]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15820,7 +16195,7 @@ func (x *GetHistoryOrderListRequest) String() string {
 func (*GetHistoryOrderListRequest) ProtoMessage() {}
 
 func (x *GetHistoryOrderListRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[132]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[136]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15833,7 +16208,7 @@ func (x *GetHistoryOrderListRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHistoryOrderListRequest.ProtoReflect.Descriptor instead.
 func (*GetHistoryOrderListRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{132}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{136}
 }
 
 func (x *GetHistoryOrderListRequest) GetHeader() *TrdHeader {
@@ -15872,7 +16247,7 @@ type TrdFilterConditions struct {
 
 func (x *TrdFilterConditions) Reset() {
 	*x = TrdFilterConditions{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[133]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[137]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15884,7 +16259,7 @@ func (x *TrdFilterConditions) String() string {
 func (*TrdFilterConditions) ProtoMessage() {}
 
 func (x *TrdFilterConditions) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[133]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[137]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15897,7 +16272,7 @@ func (x *TrdFilterConditions) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TrdFilterConditions.ProtoReflect.Descriptor instead.
 func (*TrdFilterConditions) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{133}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{137}
 }
 
 func (x *TrdFilterConditions) GetCodeList() []string {
@@ -15953,7 +16328,7 @@ type GetHistoryOrderListResponse struct {
 
 func (x *GetHistoryOrderListResponse) Reset() {
 	*x = GetHistoryOrderListResponse{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[134]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[138]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15965,7 +16340,7 @@ func (x *GetHistoryOrderListResponse) String() string {
 func (*GetHistoryOrderListResponse) ProtoMessage() {}
 
 func (x *GetHistoryOrderListResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[134]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[138]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15978,7 +16353,7 @@ func (x *GetHistoryOrderListResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHistoryOrderListResponse.ProtoReflect.Descriptor instead.
 func (*GetHistoryOrderListResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{134}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{138}
 }
 
 func (x *GetHistoryOrderListResponse) GetHeader() *TrdHeader {
@@ -16036,7 +16411,7 @@ type Order struct {
 
 func (x *Order) Reset() {
 	*x = Order{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[135]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[139]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16048,7 +16423,7 @@ func (x *Order) String() string {
 func (*Order) ProtoMessage() {}
 
 func (x *Order) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[135]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[139]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16061,7 +16436,7 @@ func (x *Order) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Order.ProtoReflect.Descriptor instead.
 func (*Order) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{135}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{139}
 }
 
 func (x *Order) GetTrdSide() TrdSide {
@@ -16302,7 +16677,7 @@ type ComboLeg struct {
 
 func (x *ComboLeg) Reset() {
 	*x = ComboLeg{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[136]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[140]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16314,7 +16689,7 @@ func (x *ComboLeg) String() string {
 func (*ComboLeg) ProtoMessage() {}
 
 func (x *ComboLeg) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[136]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[140]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16327,7 +16702,7 @@ func (x *ComboLeg) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ComboLeg.ProtoReflect.Descriptor instead.
 func (*ComboLeg) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{136}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{140}
 }
 
 func (x *ComboLeg) GetSecurity() *Security {
@@ -16376,7 +16751,7 @@ type GetHistoryOrderFillListRequest struct {
 
 func (x *GetHistoryOrderFillListRequest) Reset() {
 	*x = GetHistoryOrderFillListRequest{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[137]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[141]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16388,7 +16763,7 @@ func (x *GetHistoryOrderFillListRequest) String() string {
 func (*GetHistoryOrderFillListRequest) ProtoMessage() {}
 
 func (x *GetHistoryOrderFillListRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[137]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[141]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16401,7 +16776,7 @@ func (x *GetHistoryOrderFillListRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHistoryOrderFillListRequest.ProtoReflect.Descriptor instead.
 func (*GetHistoryOrderFillListRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{137}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{141}
 }
 
 func (x *GetHistoryOrderFillListRequest) GetHeader() *TrdHeader {
@@ -16429,7 +16804,7 @@ type GetHistoryOrderFillListResponse struct {
 
 func (x *GetHistoryOrderFillListResponse) Reset() {
 	*x = GetHistoryOrderFillListResponse{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[138]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[142]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16441,7 +16816,7 @@ func (x *GetHistoryOrderFillListResponse) String() string {
 func (*GetHistoryOrderFillListResponse) ProtoMessage() {}
 
 func (x *GetHistoryOrderFillListResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[138]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[142]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16454,7 +16829,7 @@ func (x *GetHistoryOrderFillListResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHistoryOrderFillListResponse.ProtoReflect.Descriptor instead.
 func (*GetHistoryOrderFillListResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{138}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{142}
 }
 
 func (x *GetHistoryOrderFillListResponse) GetHeader() *TrdHeader {
@@ -16498,7 +16873,7 @@ type OrderFill struct {
 
 func (x *OrderFill) Reset() {
 	*x = OrderFill{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[139]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[143]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16510,7 +16885,7 @@ func (x *OrderFill) String() string {
 func (*OrderFill) ProtoMessage() {}
 
 func (x *OrderFill) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[139]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[143]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16523,7 +16898,7 @@ func (x *OrderFill) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OrderFill.ProtoReflect.Descriptor instead.
 func (*OrderFill) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{139}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{143}
 }
 
 func (x *OrderFill) GetTrdSide() TrdSide {
@@ -16663,7 +17038,7 @@ type GetMarginRatioRequest struct {
 
 func (x *GetMarginRatioRequest) Reset() {
 	*x = GetMarginRatioRequest{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[140]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[144]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16675,7 +17050,7 @@ func (x *GetMarginRatioRequest) String() string {
 func (*GetMarginRatioRequest) ProtoMessage() {}
 
 func (x *GetMarginRatioRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[140]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[144]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16688,7 +17063,7 @@ func (x *GetMarginRatioRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMarginRatioRequest.ProtoReflect.Descriptor instead.
 func (*GetMarginRatioRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{140}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{144}
 }
 
 func (x *GetMarginRatioRequest) GetHeader() *TrdHeader {
@@ -16716,7 +17091,7 @@ type GetMarginRatioResponse struct {
 
 func (x *GetMarginRatioResponse) Reset() {
 	*x = GetMarginRatioResponse{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[141]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[145]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16728,7 +17103,7 @@ func (x *GetMarginRatioResponse) String() string {
 func (*GetMarginRatioResponse) ProtoMessage() {}
 
 func (x *GetMarginRatioResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[141]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[145]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16741,7 +17116,7 @@ func (x *GetMarginRatioResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMarginRatioResponse.ProtoReflect.Descriptor instead.
 func (*GetMarginRatioResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{141}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{145}
 }
 
 func (x *GetMarginRatioResponse) GetHeader() *TrdHeader {
@@ -16780,7 +17155,7 @@ type GetMarginRatioMarginRatioInfo struct {
 
 func (x *GetMarginRatioMarginRatioInfo) Reset() {
 	*x = GetMarginRatioMarginRatioInfo{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[142]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[146]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16792,7 +17167,7 @@ func (x *GetMarginRatioMarginRatioInfo) String() string {
 func (*GetMarginRatioMarginRatioInfo) ProtoMessage() {}
 
 func (x *GetMarginRatioMarginRatioInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[142]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[146]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16805,7 +17180,7 @@ func (x *GetMarginRatioMarginRatioInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMarginRatioMarginRatioInfo.ProtoReflect.Descriptor instead.
 func (*GetMarginRatioMarginRatioInfo) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{142}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{146}
 }
 
 func (x *GetMarginRatioMarginRatioInfo) GetSecurity() *Security {
@@ -16910,7 +17285,7 @@ type GetOrderFeeRequest struct {
 
 func (x *GetOrderFeeRequest) Reset() {
 	*x = GetOrderFeeRequest{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[143]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[147]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16922,7 +17297,7 @@ func (x *GetOrderFeeRequest) String() string {
 func (*GetOrderFeeRequest) ProtoMessage() {}
 
 func (x *GetOrderFeeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[143]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[147]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16935,7 +17310,7 @@ func (x *GetOrderFeeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetOrderFeeRequest.ProtoReflect.Descriptor instead.
 func (*GetOrderFeeRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{143}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{147}
 }
 
 func (x *GetOrderFeeRequest) GetHeader() *TrdHeader {
@@ -16963,7 +17338,7 @@ type GetOrderFeeResponse struct {
 
 func (x *GetOrderFeeResponse) Reset() {
 	*x = GetOrderFeeResponse{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[144]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[148]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16975,7 +17350,7 @@ func (x *GetOrderFeeResponse) String() string {
 func (*GetOrderFeeResponse) ProtoMessage() {}
 
 func (x *GetOrderFeeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[144]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[148]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16988,7 +17363,7 @@ func (x *GetOrderFeeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetOrderFeeResponse.ProtoReflect.Descriptor instead.
 func (*GetOrderFeeResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{144}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{148}
 }
 
 func (x *GetOrderFeeResponse) GetHeader() *TrdHeader {
@@ -17017,7 +17392,7 @@ type OrderFee struct {
 
 func (x *OrderFee) Reset() {
 	*x = OrderFee{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[145]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[149]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17029,7 +17404,7 @@ func (x *OrderFee) String() string {
 func (*OrderFee) ProtoMessage() {}
 
 func (x *OrderFee) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[145]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[149]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17042,7 +17417,7 @@ func (x *OrderFee) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OrderFee.ProtoReflect.Descriptor instead.
 func (*OrderFee) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{145}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{149}
 }
 
 func (x *OrderFee) GetOrderIdEx() string {
@@ -17077,7 +17452,7 @@ type OrderFeeItem struct {
 
 func (x *OrderFeeItem) Reset() {
 	*x = OrderFeeItem{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[146]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[150]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17089,7 +17464,7 @@ func (x *OrderFeeItem) String() string {
 func (*OrderFeeItem) ProtoMessage() {}
 
 func (x *OrderFeeItem) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[146]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[150]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17102,7 +17477,7 @@ func (x *OrderFeeItem) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OrderFeeItem.ProtoReflect.Descriptor instead.
 func (*OrderFeeItem) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{146}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{150}
 }
 
 func (x *OrderFeeItem) GetTitle() string {
@@ -17133,7 +17508,7 @@ type FlowSummaryRequest struct {
 
 func (x *FlowSummaryRequest) Reset() {
 	*x = FlowSummaryRequest{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[147]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[151]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17145,7 +17520,7 @@ func (x *FlowSummaryRequest) String() string {
 func (*FlowSummaryRequest) ProtoMessage() {}
 
 func (x *FlowSummaryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[147]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[151]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17158,7 +17533,7 @@ func (x *FlowSummaryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FlowSummaryRequest.ProtoReflect.Descriptor instead.
 func (*FlowSummaryRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{147}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{151}
 }
 
 func (x *FlowSummaryRequest) GetHeader() *TrdHeader {
@@ -17207,7 +17582,7 @@ type FlowSummaryResponse struct {
 
 func (x *FlowSummaryResponse) Reset() {
 	*x = FlowSummaryResponse{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[148]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[152]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17219,7 +17594,7 @@ func (x *FlowSummaryResponse) String() string {
 func (*FlowSummaryResponse) ProtoMessage() {}
 
 func (x *FlowSummaryResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[148]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[152]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17232,7 +17607,7 @@ func (x *FlowSummaryResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FlowSummaryResponse.ProtoReflect.Descriptor instead.
 func (*FlowSummaryResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{148}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{152}
 }
 
 func (x *FlowSummaryResponse) GetHeader() *TrdHeader {
@@ -17267,7 +17642,7 @@ type FlowSummaryFlowSummaryInfo struct {
 
 func (x *FlowSummaryFlowSummaryInfo) Reset() {
 	*x = FlowSummaryFlowSummaryInfo{}
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[149]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[153]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17279,7 +17654,7 @@ func (x *FlowSummaryFlowSummaryInfo) String() string {
 func (*FlowSummaryFlowSummaryInfo) ProtoMessage() {}
 
 func (x *FlowSummaryFlowSummaryInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[149]
+	mi := &file_futu_gateway_catalog_v1_catalog_proto_msgTypes[153]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17292,7 +17667,7 @@ func (x *FlowSummaryFlowSummaryInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FlowSummaryFlowSummaryInfo.ProtoReflect.Descriptor instead.
 func (*FlowSummaryFlowSummaryInfo) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{149}
+	return file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP(), []int{153}
 }
 
 func (x *FlowSummaryFlowSummaryInfo) GetClearingDate() string {
@@ -19259,7 +19634,38 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x05_noteB\a\n" +
 	"\x05_freqB\f\n" +
 	"\n" +
-	"_is_enable\"\xca\x05\n" +
+	"_is_enable\"\xbf\x02\n" +
+	"\x19ModifyUserSecurityRequest\x12\"\n" +
+	"\n" +
+	"group_name\x18\x01 \x01(\tH\x00R\tgroupName\x88\x01\x01\x12T\n" +
+	"\x02op\x18\x02 \x01(\x0e2?.futu.gateway.catalog.v1.ModifyUserSecurityModifyUserSecurityOpH\x01R\x02op\x88\x01\x01\x12F\n" +
+	"\rsecurity_list\x18\x03 \x03(\v2!.futu.gateway.catalog.v1.SecurityR\fsecurityList\x12?\n" +
+	"\x06header\x18d \x01(\v2\".futu.gateway.catalog.v1.QotHeaderH\x02R\x06header\x88\x01\x01B\r\n" +
+	"\v_group_nameB\x05\n" +
+	"\x03_opB\t\n" +
+	"\a_header\"\x1c\n" +
+	"\x1aModifyUserSecurityResponse\"\xfd\x04\n" +
+	"\x17SetPriceReminderRequest\x12B\n" +
+	"\bsecurity\x18\x01 \x01(\v2!.futu.gateway.catalog.v1.SecurityH\x00R\bsecurity\x88\x01\x01\x12P\n" +
+	"\x02op\x18\x02 \x01(\x0e2;.futu.gateway.catalog.v1.SetPriceReminderSetPriceReminderOpH\x01R\x02op\x88\x01\x01\x12\x15\n" +
+	"\x03key\x18\x03 \x01(\x03H\x02R\x03key\x88\x01\x01\x12C\n" +
+	"\x04type\x18\x04 \x01(\x0e2*.futu.gateway.catalog.v1.PriceReminderTypeH\x03R\x04type\x88\x01\x01\x12C\n" +
+	"\x04freq\x18\a \x01(\x0e2*.futu.gateway.catalog.v1.PriceReminderFreqH\x04R\x04freq\x88\x01\x01\x12\x19\n" +
+	"\x05value\x18\x05 \x01(\x01H\x05R\x05value\x88\x01\x01\x12\x17\n" +
+	"\x04note\x18\x06 \x01(\tH\x06R\x04note\x88\x01\x01\x12j\n" +
+	"\x15reminder_session_list\x18\b \x03(\x0e22.futu.gateway.catalog.v1.PriceReminderMarketStatusB\x02\x10\x00R\x13reminderSessionList\x12?\n" +
+	"\x06header\x18d \x01(\v2\".futu.gateway.catalog.v1.QotHeaderH\aR\x06header\x88\x01\x01B\v\n" +
+	"\t_securityB\x05\n" +
+	"\x03_opB\x06\n" +
+	"\x04_keyB\a\n" +
+	"\x05_typeB\a\n" +
+	"\x05_freqB\b\n" +
+	"\x06_valueB\a\n" +
+	"\x05_noteB\t\n" +
+	"\a_header\"9\n" +
+	"\x18SetPriceReminderResponse\x12\x15\n" +
+	"\x03key\x18\x01 \x01(\x03H\x00R\x03key\x88\x01\x01B\x06\n" +
+	"\x04_key\"\xca\x05\n" +
 	"\x14GetMaxTrdQtysRequest\x12?\n" +
 	"\x06header\x18\x01 \x01(\v2\".futu.gateway.catalog.v1.TrdHeaderH\x00R\x06header\x88\x01\x01\x12F\n" +
 	"\n" +
@@ -20181,7 +20587,20 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"!PRICE_REMINDER_MARKET_STATUS_OPEN\x10\x01\x12'\n" +
 	"#PRICE_REMINDER_MARKET_STATUS_US_PRE\x10\x02\x12)\n" +
 	"%PRICE_REMINDER_MARKET_STATUS_US_AFTER\x10\x03\x12.\n" +
-	"*PRICE_REMINDER_MARKET_STATUS_US_OVER_NIGHT\x10\x04*0\n" +
+	"*PRICE_REMINDER_MARKET_STATUS_US_OVER_NIGHT\x10\x04*\xb5\x01\n" +
+	"&ModifyUserSecurityModifyUserSecurityOp\x12#\n" +
+	"\x1fMODIFY_USER_SECURITY_OP_UNKNOWN\x10\x00\x12\x1f\n" +
+	"\x1bMODIFY_USER_SECURITY_OP_ADD\x10\x01\x12\x1f\n" +
+	"\x1bMODIFY_USER_SECURITY_OP_DEL\x10\x02\x12$\n" +
+	" MODIFY_USER_SECURITY_OP_MOVE_OUT\x10\x03*\x8f\x02\n" +
+	"\"SetPriceReminderSetPriceReminderOp\x12!\n" +
+	"\x1dSET_PRICE_REMINDER_OP_UNKNOWN\x10\x00\x12\x1d\n" +
+	"\x19SET_PRICE_REMINDER_OP_ADD\x10\x01\x12\x1d\n" +
+	"\x19SET_PRICE_REMINDER_OP_DEL\x10\x02\x12 \n" +
+	"\x1cSET_PRICE_REMINDER_OP_ENABLE\x10\x03\x12!\n" +
+	"\x1dSET_PRICE_REMINDER_OP_DISABLE\x10\x04\x12 \n" +
+	"\x1cSET_PRICE_REMINDER_OP_MODIFY\x10\x05\x12!\n" +
+	"\x1dSET_PRICE_REMINDER_OP_DEL_ALL\x10\x06*0\n" +
 	"\x06TrdEnv\x12\x14\n" +
 	"\x10TRD_ENV_SIMULATE\x10\x00\x12\x10\n" +
 	"\fTRD_ENV_REAL\x10\x01*\xa2\x04\n" +
@@ -20340,7 +20759,7 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x1fFlowSummaryTrdCashFlowDirection\x12#\n" +
 	"\x1fTRD_CASH_FLOW_DIRECTION_UNKNOWN\x10\x00\x12\x1e\n" +
 	"\x1aTRD_CASH_FLOW_DIRECTION_IN\x10\x01\x12\x1f\n" +
-	"\x1bTRD_CASH_FLOW_DIRECTION_OUT\x10\x022\xed\x1b\n" +
+	"\x1bTRD_CASH_FLOW_DIRECTION_OUT\x10\x022\xe5\x1d\n" +
 	"\x13QuoteCatalogService\x12q\n" +
 	"\x0eGetGlobalState\x12..futu.gateway.catalog.v1.GetGlobalStateRequest\x1a/.futu.gateway.catalog.v1.GetGlobalStateResponse\x12q\n" +
 	"\x0eGetMarketState\x12..futu.gateway.catalog.v1.GetMarketStateRequest\x1a/.futu.gateway.catalog.v1.GetMarketStateResponse\x12V\n" +
@@ -20376,7 +20795,9 @@ const file_futu_gateway_catalog_v1_catalog_proto_rawDesc = "" +
 	"\x0fGetUserSecurity\x12/.futu.gateway.catalog.v1.GetUserSecurityRequest\x1a0.futu.gateway.catalog.v1.GetUserSecurityResponse\x12e\n" +
 	"\n" +
 	"GetSubInfo\x12*.futu.gateway.catalog.v1.GetSubInfoRequest\x1a+.futu.gateway.catalog.v1.GetSubInfoResponse\x12w\n" +
-	"\x10GetPriceReminder\x120.futu.gateway.catalog.v1.GetPriceReminderRequest\x1a1.futu.gateway.catalog.v1.GetPriceReminderResponse2\xe0\x05\n" +
+	"\x10GetPriceReminder\x120.futu.gateway.catalog.v1.GetPriceReminderRequest\x1a1.futu.gateway.catalog.v1.GetPriceReminderResponse\x12}\n" +
+	"\x12ModifyUserSecurity\x122.futu.gateway.catalog.v1.ModifyUserSecurityRequest\x1a3.futu.gateway.catalog.v1.ModifyUserSecurityResponse\x12w\n" +
+	"\x10SetPriceReminder\x120.futu.gateway.catalog.v1.SetPriceReminderRequest\x1a1.futu.gateway.catalog.v1.SetPriceReminderResponse2\xe0\x05\n" +
 	"\x15AccountCatalogService\x12n\n" +
 	"\rGetMaxTrdQtys\x12-.futu.gateway.catalog.v1.GetMaxTrdQtysRequest\x1a..futu.gateway.catalog.v1.GetMaxTrdQtysResponse\x12\x80\x01\n" +
 	"\x13GetHistoryOrderList\x123.futu.gateway.catalog.v1.GetHistoryOrderListRequest\x1a4.futu.gateway.catalog.v1.GetHistoryOrderListResponse\x12\x8c\x01\n" +
@@ -20397,8 +20818,8 @@ func file_futu_gateway_catalog_v1_catalog_proto_rawDescGZIP() []byte {
 	return file_futu_gateway_catalog_v1_catalog_proto_rawDescData
 }
 
-var file_futu_gateway_catalog_v1_catalog_proto_enumTypes = make([]protoimpl.EnumInfo, 59)
-var file_futu_gateway_catalog_v1_catalog_proto_msgTypes = make([]protoimpl.MessageInfo, 150)
+var file_futu_gateway_catalog_v1_catalog_proto_enumTypes = make([]protoimpl.EnumInfo, 61)
+var file_futu_gateway_catalog_v1_catalog_proto_msgTypes = make([]protoimpl.MessageInfo, 154)
 var file_futu_gateway_catalog_v1_catalog_proto_goTypes = []any{
 	(QotMarketState)(0),                                 // 0: futu.gateway.catalog.v1.QotMarketState
 	(ProgramStatusType)(0),                              // 1: futu.gateway.catalog.v1.ProgramStatusType
@@ -20444,171 +20865,177 @@ var file_futu_gateway_catalog_v1_catalog_proto_goTypes = []any{
 	(PriceReminderType)(0),                              // 41: futu.gateway.catalog.v1.PriceReminderType
 	(PriceReminderFreq)(0),                              // 42: futu.gateway.catalog.v1.PriceReminderFreq
 	(PriceReminderMarketStatus)(0),                      // 43: futu.gateway.catalog.v1.PriceReminderMarketStatus
-	(TrdEnv)(0),                                         // 44: futu.gateway.catalog.v1.TrdEnv
-	(TrdMarket)(0),                                      // 45: futu.gateway.catalog.v1.TrdMarket
-	(TrdSubAccType)(0),                                  // 46: futu.gateway.catalog.v1.TrdSubAccType
-	(OrderType)(0),                                      // 47: futu.gateway.catalog.v1.OrderType
-	(TrdSecMarket)(0),                                   // 48: futu.gateway.catalog.v1.TrdSecMarket
-	(Session)(0),                                        // 49: futu.gateway.catalog.v1.Session
-	(TrdSide)(0),                                        // 50: futu.gateway.catalog.v1.TrdSide
-	(OrderStatus)(0),                                    // 51: futu.gateway.catalog.v1.OrderStatus
-	(TimeInForce)(0),                                    // 52: futu.gateway.catalog.v1.TimeInForce
-	(TrailType)(0),                                      // 53: futu.gateway.catalog.v1.TrailType
-	(Currency)(0),                                       // 54: futu.gateway.catalog.v1.Currency
-	(OptionStrategyType)(0),                             // 55: futu.gateway.catalog.v1.OptionStrategyType
-	(PredSide)(0),                                       // 56: futu.gateway.catalog.v1.PredSide
-	(OrderFillStatus)(0),                                // 57: futu.gateway.catalog.v1.OrderFillStatus
-	(FlowSummaryTrdCashFlowDirection)(0),                // 58: futu.gateway.catalog.v1.FlowSummaryTrdCashFlowDirection
-	(*GetGlobalStateRequest)(nil),                       // 59: futu.gateway.catalog.v1.GetGlobalStateRequest
-	(*GetGlobalStateResponse)(nil),                      // 60: futu.gateway.catalog.v1.GetGlobalStateResponse
-	(*ProgramStatus)(nil),                               // 61: futu.gateway.catalog.v1.ProgramStatus
-	(*GetMarketStateRequest)(nil),                       // 62: futu.gateway.catalog.v1.GetMarketStateRequest
-	(*Security)(nil),                                    // 63: futu.gateway.catalog.v1.Security
-	(*QotHeader)(nil),                                   // 64: futu.gateway.catalog.v1.QotHeader
-	(*GetMarketStateResponse)(nil),                      // 65: futu.gateway.catalog.v1.GetMarketStateResponse
-	(*GetMarketStateMarketInfo)(nil),                    // 66: futu.gateway.catalog.v1.GetMarketStateMarketInfo
-	(*GetKLRequest)(nil),                                // 67: futu.gateway.catalog.v1.GetKLRequest
-	(*GetKLResponse)(nil),                               // 68: futu.gateway.catalog.v1.GetKLResponse
-	(*KLine)(nil),                                       // 69: futu.gateway.catalog.v1.KLine
-	(*RequestHistoryKLRequest)(nil),                     // 70: futu.gateway.catalog.v1.RequestHistoryKLRequest
-	(*RequestHistoryKLResponse)(nil),                    // 71: futu.gateway.catalog.v1.RequestHistoryKLResponse
-	(*RequestHistoryKLQuotaRequest)(nil),                // 72: futu.gateway.catalog.v1.RequestHistoryKLQuotaRequest
-	(*RequestHistoryKLQuotaResponse)(nil),               // 73: futu.gateway.catalog.v1.RequestHistoryKLQuotaResponse
-	(*RequestHistoryKLQuotaDetailItem)(nil),             // 74: futu.gateway.catalog.v1.RequestHistoryKLQuotaDetailItem
-	(*RequestRehabRequest)(nil),                         // 75: futu.gateway.catalog.v1.RequestRehabRequest
-	(*RequestRehabResponse)(nil),                        // 76: futu.gateway.catalog.v1.RequestRehabResponse
-	(*Rehab)(nil),                                       // 77: futu.gateway.catalog.v1.Rehab
-	(*GetOrderBookRequest)(nil),                         // 78: futu.gateway.catalog.v1.GetOrderBookRequest
-	(*GetOrderBookResponse)(nil),                        // 79: futu.gateway.catalog.v1.GetOrderBookResponse
-	(*OrderBook)(nil),                                   // 80: futu.gateway.catalog.v1.OrderBook
-	(*OrderBookDetail)(nil),                             // 81: futu.gateway.catalog.v1.OrderBookDetail
-	(*GetTickerRequest)(nil),                            // 82: futu.gateway.catalog.v1.GetTickerRequest
-	(*GetTickerResponse)(nil),                           // 83: futu.gateway.catalog.v1.GetTickerResponse
-	(*Ticker)(nil),                                      // 84: futu.gateway.catalog.v1.Ticker
-	(*GetRTRequest)(nil),                                // 85: futu.gateway.catalog.v1.GetRTRequest
-	(*GetRTResponse)(nil),                               // 86: futu.gateway.catalog.v1.GetRTResponse
-	(*TimeShare)(nil),                                   // 87: futu.gateway.catalog.v1.TimeShare
-	(*GetBrokerRequest)(nil),                            // 88: futu.gateway.catalog.v1.GetBrokerRequest
-	(*GetBrokerResponse)(nil),                           // 89: futu.gateway.catalog.v1.GetBrokerResponse
-	(*Broker)(nil),                                      // 90: futu.gateway.catalog.v1.Broker
-	(*GetSecuritySnapshotRequest)(nil),                  // 91: futu.gateway.catalog.v1.GetSecuritySnapshotRequest
-	(*GetSecuritySnapshotResponse)(nil),                 // 92: futu.gateway.catalog.v1.GetSecuritySnapshotResponse
-	(*GetSecuritySnapshotSnapshot)(nil),                 // 93: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot
-	(*GetSecuritySnapshotSnapshotBasicData)(nil),        // 94: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshotBasicData
-	(*PreAfterMarketData)(nil),                          // 95: futu.gateway.catalog.v1.PreAfterMarketData
-	(*GetSecuritySnapshotEquitySnapshotExData)(nil),     // 96: futu.gateway.catalog.v1.GetSecuritySnapshotEquitySnapshotExData
-	(*GetSecuritySnapshotWarrantSnapshotExData)(nil),    // 97: futu.gateway.catalog.v1.GetSecuritySnapshotWarrantSnapshotExData
-	(*GetSecuritySnapshotOptionSnapshotExData)(nil),     // 98: futu.gateway.catalog.v1.GetSecuritySnapshotOptionSnapshotExData
-	(*GetSecuritySnapshotIndexSnapshotExData)(nil),      // 99: futu.gateway.catalog.v1.GetSecuritySnapshotIndexSnapshotExData
-	(*GetSecuritySnapshotPlateSnapshotExData)(nil),      // 100: futu.gateway.catalog.v1.GetSecuritySnapshotPlateSnapshotExData
-	(*GetSecuritySnapshotFutureSnapshotExData)(nil),     // 101: futu.gateway.catalog.v1.GetSecuritySnapshotFutureSnapshotExData
-	(*GetSecuritySnapshotTrustSnapshotExData)(nil),      // 102: futu.gateway.catalog.v1.GetSecuritySnapshotTrustSnapshotExData
-	(*RequestTradeDateRequest)(nil),                     // 103: futu.gateway.catalog.v1.RequestTradeDateRequest
-	(*RequestTradeDateResponse)(nil),                    // 104: futu.gateway.catalog.v1.RequestTradeDateResponse
-	(*RequestTradeDateTradeDate)(nil),                   // 105: futu.gateway.catalog.v1.RequestTradeDateTradeDate
-	(*GetSuspendRequest)(nil),                           // 106: futu.gateway.catalog.v1.GetSuspendRequest
-	(*GetSuspendResponse)(nil),                          // 107: futu.gateway.catalog.v1.GetSuspendResponse
-	(*GetSuspendSecuritySuspend)(nil),                   // 108: futu.gateway.catalog.v1.GetSuspendSecuritySuspend
-	(*GetSuspendSuspend)(nil),                           // 109: futu.gateway.catalog.v1.GetSuspendSuspend
-	(*GetPlateSetRequest)(nil),                          // 110: futu.gateway.catalog.v1.GetPlateSetRequest
-	(*GetPlateSetResponse)(nil),                         // 111: futu.gateway.catalog.v1.GetPlateSetResponse
-	(*PlateInfo)(nil),                                   // 112: futu.gateway.catalog.v1.PlateInfo
-	(*GetPlateSecurityRequest)(nil),                     // 113: futu.gateway.catalog.v1.GetPlateSecurityRequest
-	(*GetPlateSecurityResponse)(nil),                    // 114: futu.gateway.catalog.v1.GetPlateSecurityResponse
-	(*SecurityStaticInfo)(nil),                          // 115: futu.gateway.catalog.v1.SecurityStaticInfo
-	(*SecurityStaticBasic)(nil),                         // 116: futu.gateway.catalog.v1.SecurityStaticBasic
-	(*WarrantStaticExData)(nil),                         // 117: futu.gateway.catalog.v1.WarrantStaticExData
-	(*OptionStaticExData)(nil),                          // 118: futu.gateway.catalog.v1.OptionStaticExData
-	(*FutureStaticExData)(nil),                          // 119: futu.gateway.catalog.v1.FutureStaticExData
-	(*GetOwnerPlateRequest)(nil),                        // 120: futu.gateway.catalog.v1.GetOwnerPlateRequest
-	(*GetOwnerPlateResponse)(nil),                       // 121: futu.gateway.catalog.v1.GetOwnerPlateResponse
-	(*GetOwnerPlateSecurityOwnerPlate)(nil),             // 122: futu.gateway.catalog.v1.GetOwnerPlateSecurityOwnerPlate
-	(*GetReferenceRequest)(nil),                         // 123: futu.gateway.catalog.v1.GetReferenceRequest
-	(*GetReferenceResponse)(nil),                        // 124: futu.gateway.catalog.v1.GetReferenceResponse
-	(*GetHoldingChangeListRequest)(nil),                 // 125: futu.gateway.catalog.v1.GetHoldingChangeListRequest
-	(*GetHoldingChangeListResponse)(nil),                // 126: futu.gateway.catalog.v1.GetHoldingChangeListResponse
-	(*ShareHoldingChange)(nil),                          // 127: futu.gateway.catalog.v1.ShareHoldingChange
-	(*GetOptionChainRequest)(nil),                       // 128: futu.gateway.catalog.v1.GetOptionChainRequest
-	(*GetOptionChainDataFilter)(nil),                    // 129: futu.gateway.catalog.v1.GetOptionChainDataFilter
-	(*GetOptionChainResponse)(nil),                      // 130: futu.gateway.catalog.v1.GetOptionChainResponse
-	(*GetOptionChainOptionChain)(nil),                   // 131: futu.gateway.catalog.v1.GetOptionChainOptionChain
-	(*GetOptionChainOptionItem)(nil),                    // 132: futu.gateway.catalog.v1.GetOptionChainOptionItem
-	(*GetOptionExpirationDateRequest)(nil),              // 133: futu.gateway.catalog.v1.GetOptionExpirationDateRequest
-	(*GetOptionExpirationDateResponse)(nil),             // 134: futu.gateway.catalog.v1.GetOptionExpirationDateResponse
-	(*GetOptionExpirationDateOptionExpirationDate)(nil), // 135: futu.gateway.catalog.v1.GetOptionExpirationDateOptionExpirationDate
-	(*GetWarrantRequest)(nil),                           // 136: futu.gateway.catalog.v1.GetWarrantRequest
-	(*GetWarrantResponse)(nil),                          // 137: futu.gateway.catalog.v1.GetWarrantResponse
-	(*GetWarrantWarrantData)(nil),                       // 138: futu.gateway.catalog.v1.GetWarrantWarrantData
-	(*GetCapitalFlowRequest)(nil),                       // 139: futu.gateway.catalog.v1.GetCapitalFlowRequest
-	(*GetCapitalFlowResponse)(nil),                      // 140: futu.gateway.catalog.v1.GetCapitalFlowResponse
-	(*GetCapitalFlowCapitalFlowItem)(nil),               // 141: futu.gateway.catalog.v1.GetCapitalFlowCapitalFlowItem
-	(*GetCapitalDistributionRequest)(nil),               // 142: futu.gateway.catalog.v1.GetCapitalDistributionRequest
-	(*GetCapitalDistributionResponse)(nil),              // 143: futu.gateway.catalog.v1.GetCapitalDistributionResponse
-	(*StockFilterRequest)(nil),                          // 144: futu.gateway.catalog.v1.StockFilterRequest
-	(*StockFilterBaseFilter)(nil),                       // 145: futu.gateway.catalog.v1.StockFilterBaseFilter
-	(*StockFilterAccumulateFilter)(nil),                 // 146: futu.gateway.catalog.v1.StockFilterAccumulateFilter
-	(*StockFilterFinancialFilter)(nil),                  // 147: futu.gateway.catalog.v1.StockFilterFinancialFilter
-	(*StockFilterPatternFilter)(nil),                    // 148: futu.gateway.catalog.v1.StockFilterPatternFilter
-	(*StockFilterCustomIndicatorFilter)(nil),            // 149: futu.gateway.catalog.v1.StockFilterCustomIndicatorFilter
-	(*StockFilterResponse)(nil),                         // 150: futu.gateway.catalog.v1.StockFilterResponse
-	(*StockFilterStockData)(nil),                        // 151: futu.gateway.catalog.v1.StockFilterStockData
-	(*StockFilterBaseData)(nil),                         // 152: futu.gateway.catalog.v1.StockFilterBaseData
-	(*StockFilterAccumulateData)(nil),                   // 153: futu.gateway.catalog.v1.StockFilterAccumulateData
-	(*StockFilterFinancialData)(nil),                    // 154: futu.gateway.catalog.v1.StockFilterFinancialData
-	(*StockFilterCustomIndicatorData)(nil),              // 155: futu.gateway.catalog.v1.StockFilterCustomIndicatorData
-	(*GetCodeChangeRequest)(nil),                        // 156: futu.gateway.catalog.v1.GetCodeChangeRequest
-	(*GetCodeChangeTimeFilter)(nil),                     // 157: futu.gateway.catalog.v1.GetCodeChangeTimeFilter
-	(*GetCodeChangeResponse)(nil),                       // 158: futu.gateway.catalog.v1.GetCodeChangeResponse
-	(*GetCodeChangeCodeChangeInfo)(nil),                 // 159: futu.gateway.catalog.v1.GetCodeChangeCodeChangeInfo
-	(*GetIpoListRequest)(nil),                           // 160: futu.gateway.catalog.v1.GetIpoListRequest
-	(*GetIpoListResponse)(nil),                          // 161: futu.gateway.catalog.v1.GetIpoListResponse
-	(*GetIpoListIpoData)(nil),                           // 162: futu.gateway.catalog.v1.GetIpoListIpoData
-	(*GetIpoListBasicIpoData)(nil),                      // 163: futu.gateway.catalog.v1.GetIpoListBasicIpoData
-	(*GetIpoListCNIpoExData)(nil),                       // 164: futu.gateway.catalog.v1.GetIpoListCNIpoExData
-	(*GetIpoListWinningNumData)(nil),                    // 165: futu.gateway.catalog.v1.GetIpoListWinningNumData
-	(*GetIpoListHKIpoExData)(nil),                       // 166: futu.gateway.catalog.v1.GetIpoListHKIpoExData
-	(*GetIpoListUSIpoExData)(nil),                       // 167: futu.gateway.catalog.v1.GetIpoListUSIpoExData
-	(*GetIpoListSGIpoExData)(nil),                       // 168: futu.gateway.catalog.v1.GetIpoListSGIpoExData
-	(*GetIpoListMYIpoExData)(nil),                       // 169: futu.gateway.catalog.v1.GetIpoListMYIpoExData
-	(*GetIpoListJPIpoExData)(nil),                       // 170: futu.gateway.catalog.v1.GetIpoListJPIpoExData
-	(*GetIpoListJPETFBriefInfo)(nil),                    // 171: futu.gateway.catalog.v1.GetIpoListJPETFBriefInfo
-	(*GetFutureInfoRequest)(nil),                        // 172: futu.gateway.catalog.v1.GetFutureInfoRequest
-	(*GetFutureInfoResponse)(nil),                       // 173: futu.gateway.catalog.v1.GetFutureInfoResponse
-	(*GetFutureInfoFutureInfo)(nil),                     // 174: futu.gateway.catalog.v1.GetFutureInfoFutureInfo
-	(*GetFutureInfoTradeTime)(nil),                      // 175: futu.gateway.catalog.v1.GetFutureInfoTradeTime
-	(*GetUserSecurityGroupRequest)(nil),                 // 176: futu.gateway.catalog.v1.GetUserSecurityGroupRequest
-	(*GetUserSecurityGroupResponse)(nil),                // 177: futu.gateway.catalog.v1.GetUserSecurityGroupResponse
-	(*GetUserSecurityGroupGroupData)(nil),               // 178: futu.gateway.catalog.v1.GetUserSecurityGroupGroupData
-	(*GetUserSecurityRequest)(nil),                      // 179: futu.gateway.catalog.v1.GetUserSecurityRequest
-	(*GetUserSecurityResponse)(nil),                     // 180: futu.gateway.catalog.v1.GetUserSecurityResponse
-	(*GetSubInfoRequest)(nil),                           // 181: futu.gateway.catalog.v1.GetSubInfoRequest
-	(*GetSubInfoResponse)(nil),                          // 182: futu.gateway.catalog.v1.GetSubInfoResponse
-	(*GetPriceReminderRequest)(nil),                     // 183: futu.gateway.catalog.v1.GetPriceReminderRequest
-	(*GetPriceReminderResponse)(nil),                    // 184: futu.gateway.catalog.v1.GetPriceReminderResponse
-	(*GetPriceReminderPriceReminder)(nil),               // 185: futu.gateway.catalog.v1.GetPriceReminderPriceReminder
-	(*GetPriceReminderPriceReminderItem)(nil),           // 186: futu.gateway.catalog.v1.GetPriceReminderPriceReminderItem
-	(*GetMaxTrdQtysRequest)(nil),                        // 187: futu.gateway.catalog.v1.GetMaxTrdQtysRequest
-	(*TrdHeader)(nil),                                   // 188: futu.gateway.catalog.v1.TrdHeader
-	(*GetMaxTrdQtysResponse)(nil),                       // 189: futu.gateway.catalog.v1.GetMaxTrdQtysResponse
-	(*MaxTrdQtys)(nil),                                  // 190: futu.gateway.catalog.v1.MaxTrdQtys
-	(*GetHistoryOrderListRequest)(nil),                  // 191: futu.gateway.catalog.v1.GetHistoryOrderListRequest
-	(*TrdFilterConditions)(nil),                         // 192: futu.gateway.catalog.v1.TrdFilterConditions
-	(*GetHistoryOrderListResponse)(nil),                 // 193: futu.gateway.catalog.v1.GetHistoryOrderListResponse
-	(*Order)(nil),                                       // 194: futu.gateway.catalog.v1.Order
-	(*ComboLeg)(nil),                                    // 195: futu.gateway.catalog.v1.ComboLeg
-	(*GetHistoryOrderFillListRequest)(nil),              // 196: futu.gateway.catalog.v1.GetHistoryOrderFillListRequest
-	(*GetHistoryOrderFillListResponse)(nil),             // 197: futu.gateway.catalog.v1.GetHistoryOrderFillListResponse
-	(*OrderFill)(nil),                                   // 198: futu.gateway.catalog.v1.OrderFill
-	(*GetMarginRatioRequest)(nil),                       // 199: futu.gateway.catalog.v1.GetMarginRatioRequest
-	(*GetMarginRatioResponse)(nil),                      // 200: futu.gateway.catalog.v1.GetMarginRatioResponse
-	(*GetMarginRatioMarginRatioInfo)(nil),               // 201: futu.gateway.catalog.v1.GetMarginRatioMarginRatioInfo
-	(*GetOrderFeeRequest)(nil),                          // 202: futu.gateway.catalog.v1.GetOrderFeeRequest
-	(*GetOrderFeeResponse)(nil),                         // 203: futu.gateway.catalog.v1.GetOrderFeeResponse
-	(*OrderFee)(nil),                                    // 204: futu.gateway.catalog.v1.OrderFee
-	(*OrderFeeItem)(nil),                                // 205: futu.gateway.catalog.v1.OrderFeeItem
-	(*FlowSummaryRequest)(nil),                          // 206: futu.gateway.catalog.v1.FlowSummaryRequest
-	(*FlowSummaryResponse)(nil),                         // 207: futu.gateway.catalog.v1.FlowSummaryResponse
-	(*FlowSummaryFlowSummaryInfo)(nil),                  // 208: futu.gateway.catalog.v1.FlowSummaryFlowSummaryInfo
+	(ModifyUserSecurityModifyUserSecurityOp)(0),         // 44: futu.gateway.catalog.v1.ModifyUserSecurityModifyUserSecurityOp
+	(SetPriceReminderSetPriceReminderOp)(0),             // 45: futu.gateway.catalog.v1.SetPriceReminderSetPriceReminderOp
+	(TrdEnv)(0),                                         // 46: futu.gateway.catalog.v1.TrdEnv
+	(TrdMarket)(0),                                      // 47: futu.gateway.catalog.v1.TrdMarket
+	(TrdSubAccType)(0),                                  // 48: futu.gateway.catalog.v1.TrdSubAccType
+	(OrderType)(0),                                      // 49: futu.gateway.catalog.v1.OrderType
+	(TrdSecMarket)(0),                                   // 50: futu.gateway.catalog.v1.TrdSecMarket
+	(Session)(0),                                        // 51: futu.gateway.catalog.v1.Session
+	(TrdSide)(0),                                        // 52: futu.gateway.catalog.v1.TrdSide
+	(OrderStatus)(0),                                    // 53: futu.gateway.catalog.v1.OrderStatus
+	(TimeInForce)(0),                                    // 54: futu.gateway.catalog.v1.TimeInForce
+	(TrailType)(0),                                      // 55: futu.gateway.catalog.v1.TrailType
+	(Currency)(0),                                       // 56: futu.gateway.catalog.v1.Currency
+	(OptionStrategyType)(0),                             // 57: futu.gateway.catalog.v1.OptionStrategyType
+	(PredSide)(0),                                       // 58: futu.gateway.catalog.v1.PredSide
+	(OrderFillStatus)(0),                                // 59: futu.gateway.catalog.v1.OrderFillStatus
+	(FlowSummaryTrdCashFlowDirection)(0),                // 60: futu.gateway.catalog.v1.FlowSummaryTrdCashFlowDirection
+	(*GetGlobalStateRequest)(nil),                       // 61: futu.gateway.catalog.v1.GetGlobalStateRequest
+	(*GetGlobalStateResponse)(nil),                      // 62: futu.gateway.catalog.v1.GetGlobalStateResponse
+	(*ProgramStatus)(nil),                               // 63: futu.gateway.catalog.v1.ProgramStatus
+	(*GetMarketStateRequest)(nil),                       // 64: futu.gateway.catalog.v1.GetMarketStateRequest
+	(*Security)(nil),                                    // 65: futu.gateway.catalog.v1.Security
+	(*QotHeader)(nil),                                   // 66: futu.gateway.catalog.v1.QotHeader
+	(*GetMarketStateResponse)(nil),                      // 67: futu.gateway.catalog.v1.GetMarketStateResponse
+	(*GetMarketStateMarketInfo)(nil),                    // 68: futu.gateway.catalog.v1.GetMarketStateMarketInfo
+	(*GetKLRequest)(nil),                                // 69: futu.gateway.catalog.v1.GetKLRequest
+	(*GetKLResponse)(nil),                               // 70: futu.gateway.catalog.v1.GetKLResponse
+	(*KLine)(nil),                                       // 71: futu.gateway.catalog.v1.KLine
+	(*RequestHistoryKLRequest)(nil),                     // 72: futu.gateway.catalog.v1.RequestHistoryKLRequest
+	(*RequestHistoryKLResponse)(nil),                    // 73: futu.gateway.catalog.v1.RequestHistoryKLResponse
+	(*RequestHistoryKLQuotaRequest)(nil),                // 74: futu.gateway.catalog.v1.RequestHistoryKLQuotaRequest
+	(*RequestHistoryKLQuotaResponse)(nil),               // 75: futu.gateway.catalog.v1.RequestHistoryKLQuotaResponse
+	(*RequestHistoryKLQuotaDetailItem)(nil),             // 76: futu.gateway.catalog.v1.RequestHistoryKLQuotaDetailItem
+	(*RequestRehabRequest)(nil),                         // 77: futu.gateway.catalog.v1.RequestRehabRequest
+	(*RequestRehabResponse)(nil),                        // 78: futu.gateway.catalog.v1.RequestRehabResponse
+	(*Rehab)(nil),                                       // 79: futu.gateway.catalog.v1.Rehab
+	(*GetOrderBookRequest)(nil),                         // 80: futu.gateway.catalog.v1.GetOrderBookRequest
+	(*GetOrderBookResponse)(nil),                        // 81: futu.gateway.catalog.v1.GetOrderBookResponse
+	(*OrderBook)(nil),                                   // 82: futu.gateway.catalog.v1.OrderBook
+	(*OrderBookDetail)(nil),                             // 83: futu.gateway.catalog.v1.OrderBookDetail
+	(*GetTickerRequest)(nil),                            // 84: futu.gateway.catalog.v1.GetTickerRequest
+	(*GetTickerResponse)(nil),                           // 85: futu.gateway.catalog.v1.GetTickerResponse
+	(*Ticker)(nil),                                      // 86: futu.gateway.catalog.v1.Ticker
+	(*GetRTRequest)(nil),                                // 87: futu.gateway.catalog.v1.GetRTRequest
+	(*GetRTResponse)(nil),                               // 88: futu.gateway.catalog.v1.GetRTResponse
+	(*TimeShare)(nil),                                   // 89: futu.gateway.catalog.v1.TimeShare
+	(*GetBrokerRequest)(nil),                            // 90: futu.gateway.catalog.v1.GetBrokerRequest
+	(*GetBrokerResponse)(nil),                           // 91: futu.gateway.catalog.v1.GetBrokerResponse
+	(*Broker)(nil),                                      // 92: futu.gateway.catalog.v1.Broker
+	(*GetSecuritySnapshotRequest)(nil),                  // 93: futu.gateway.catalog.v1.GetSecuritySnapshotRequest
+	(*GetSecuritySnapshotResponse)(nil),                 // 94: futu.gateway.catalog.v1.GetSecuritySnapshotResponse
+	(*GetSecuritySnapshotSnapshot)(nil),                 // 95: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot
+	(*GetSecuritySnapshotSnapshotBasicData)(nil),        // 96: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshotBasicData
+	(*PreAfterMarketData)(nil),                          // 97: futu.gateway.catalog.v1.PreAfterMarketData
+	(*GetSecuritySnapshotEquitySnapshotExData)(nil),     // 98: futu.gateway.catalog.v1.GetSecuritySnapshotEquitySnapshotExData
+	(*GetSecuritySnapshotWarrantSnapshotExData)(nil),    // 99: futu.gateway.catalog.v1.GetSecuritySnapshotWarrantSnapshotExData
+	(*GetSecuritySnapshotOptionSnapshotExData)(nil),     // 100: futu.gateway.catalog.v1.GetSecuritySnapshotOptionSnapshotExData
+	(*GetSecuritySnapshotIndexSnapshotExData)(nil),      // 101: futu.gateway.catalog.v1.GetSecuritySnapshotIndexSnapshotExData
+	(*GetSecuritySnapshotPlateSnapshotExData)(nil),      // 102: futu.gateway.catalog.v1.GetSecuritySnapshotPlateSnapshotExData
+	(*GetSecuritySnapshotFutureSnapshotExData)(nil),     // 103: futu.gateway.catalog.v1.GetSecuritySnapshotFutureSnapshotExData
+	(*GetSecuritySnapshotTrustSnapshotExData)(nil),      // 104: futu.gateway.catalog.v1.GetSecuritySnapshotTrustSnapshotExData
+	(*RequestTradeDateRequest)(nil),                     // 105: futu.gateway.catalog.v1.RequestTradeDateRequest
+	(*RequestTradeDateResponse)(nil),                    // 106: futu.gateway.catalog.v1.RequestTradeDateResponse
+	(*RequestTradeDateTradeDate)(nil),                   // 107: futu.gateway.catalog.v1.RequestTradeDateTradeDate
+	(*GetSuspendRequest)(nil),                           // 108: futu.gateway.catalog.v1.GetSuspendRequest
+	(*GetSuspendResponse)(nil),                          // 109: futu.gateway.catalog.v1.GetSuspendResponse
+	(*GetSuspendSecuritySuspend)(nil),                   // 110: futu.gateway.catalog.v1.GetSuspendSecuritySuspend
+	(*GetSuspendSuspend)(nil),                           // 111: futu.gateway.catalog.v1.GetSuspendSuspend
+	(*GetPlateSetRequest)(nil),                          // 112: futu.gateway.catalog.v1.GetPlateSetRequest
+	(*GetPlateSetResponse)(nil),                         // 113: futu.gateway.catalog.v1.GetPlateSetResponse
+	(*PlateInfo)(nil),                                   // 114: futu.gateway.catalog.v1.PlateInfo
+	(*GetPlateSecurityRequest)(nil),                     // 115: futu.gateway.catalog.v1.GetPlateSecurityRequest
+	(*GetPlateSecurityResponse)(nil),                    // 116: futu.gateway.catalog.v1.GetPlateSecurityResponse
+	(*SecurityStaticInfo)(nil),                          // 117: futu.gateway.catalog.v1.SecurityStaticInfo
+	(*SecurityStaticBasic)(nil),                         // 118: futu.gateway.catalog.v1.SecurityStaticBasic
+	(*WarrantStaticExData)(nil),                         // 119: futu.gateway.catalog.v1.WarrantStaticExData
+	(*OptionStaticExData)(nil),                          // 120: futu.gateway.catalog.v1.OptionStaticExData
+	(*FutureStaticExData)(nil),                          // 121: futu.gateway.catalog.v1.FutureStaticExData
+	(*GetOwnerPlateRequest)(nil),                        // 122: futu.gateway.catalog.v1.GetOwnerPlateRequest
+	(*GetOwnerPlateResponse)(nil),                       // 123: futu.gateway.catalog.v1.GetOwnerPlateResponse
+	(*GetOwnerPlateSecurityOwnerPlate)(nil),             // 124: futu.gateway.catalog.v1.GetOwnerPlateSecurityOwnerPlate
+	(*GetReferenceRequest)(nil),                         // 125: futu.gateway.catalog.v1.GetReferenceRequest
+	(*GetReferenceResponse)(nil),                        // 126: futu.gateway.catalog.v1.GetReferenceResponse
+	(*GetHoldingChangeListRequest)(nil),                 // 127: futu.gateway.catalog.v1.GetHoldingChangeListRequest
+	(*GetHoldingChangeListResponse)(nil),                // 128: futu.gateway.catalog.v1.GetHoldingChangeListResponse
+	(*ShareHoldingChange)(nil),                          // 129: futu.gateway.catalog.v1.ShareHoldingChange
+	(*GetOptionChainRequest)(nil),                       // 130: futu.gateway.catalog.v1.GetOptionChainRequest
+	(*GetOptionChainDataFilter)(nil),                    // 131: futu.gateway.catalog.v1.GetOptionChainDataFilter
+	(*GetOptionChainResponse)(nil),                      // 132: futu.gateway.catalog.v1.GetOptionChainResponse
+	(*GetOptionChainOptionChain)(nil),                   // 133: futu.gateway.catalog.v1.GetOptionChainOptionChain
+	(*GetOptionChainOptionItem)(nil),                    // 134: futu.gateway.catalog.v1.GetOptionChainOptionItem
+	(*GetOptionExpirationDateRequest)(nil),              // 135: futu.gateway.catalog.v1.GetOptionExpirationDateRequest
+	(*GetOptionExpirationDateResponse)(nil),             // 136: futu.gateway.catalog.v1.GetOptionExpirationDateResponse
+	(*GetOptionExpirationDateOptionExpirationDate)(nil), // 137: futu.gateway.catalog.v1.GetOptionExpirationDateOptionExpirationDate
+	(*GetWarrantRequest)(nil),                           // 138: futu.gateway.catalog.v1.GetWarrantRequest
+	(*GetWarrantResponse)(nil),                          // 139: futu.gateway.catalog.v1.GetWarrantResponse
+	(*GetWarrantWarrantData)(nil),                       // 140: futu.gateway.catalog.v1.GetWarrantWarrantData
+	(*GetCapitalFlowRequest)(nil),                       // 141: futu.gateway.catalog.v1.GetCapitalFlowRequest
+	(*GetCapitalFlowResponse)(nil),                      // 142: futu.gateway.catalog.v1.GetCapitalFlowResponse
+	(*GetCapitalFlowCapitalFlowItem)(nil),               // 143: futu.gateway.catalog.v1.GetCapitalFlowCapitalFlowItem
+	(*GetCapitalDistributionRequest)(nil),               // 144: futu.gateway.catalog.v1.GetCapitalDistributionRequest
+	(*GetCapitalDistributionResponse)(nil),              // 145: futu.gateway.catalog.v1.GetCapitalDistributionResponse
+	(*StockFilterRequest)(nil),                          // 146: futu.gateway.catalog.v1.StockFilterRequest
+	(*StockFilterBaseFilter)(nil),                       // 147: futu.gateway.catalog.v1.StockFilterBaseFilter
+	(*StockFilterAccumulateFilter)(nil),                 // 148: futu.gateway.catalog.v1.StockFilterAccumulateFilter
+	(*StockFilterFinancialFilter)(nil),                  // 149: futu.gateway.catalog.v1.StockFilterFinancialFilter
+	(*StockFilterPatternFilter)(nil),                    // 150: futu.gateway.catalog.v1.StockFilterPatternFilter
+	(*StockFilterCustomIndicatorFilter)(nil),            // 151: futu.gateway.catalog.v1.StockFilterCustomIndicatorFilter
+	(*StockFilterResponse)(nil),                         // 152: futu.gateway.catalog.v1.StockFilterResponse
+	(*StockFilterStockData)(nil),                        // 153: futu.gateway.catalog.v1.StockFilterStockData
+	(*StockFilterBaseData)(nil),                         // 154: futu.gateway.catalog.v1.StockFilterBaseData
+	(*StockFilterAccumulateData)(nil),                   // 155: futu.gateway.catalog.v1.StockFilterAccumulateData
+	(*StockFilterFinancialData)(nil),                    // 156: futu.gateway.catalog.v1.StockFilterFinancialData
+	(*StockFilterCustomIndicatorData)(nil),              // 157: futu.gateway.catalog.v1.StockFilterCustomIndicatorData
+	(*GetCodeChangeRequest)(nil),                        // 158: futu.gateway.catalog.v1.GetCodeChangeRequest
+	(*GetCodeChangeTimeFilter)(nil),                     // 159: futu.gateway.catalog.v1.GetCodeChangeTimeFilter
+	(*GetCodeChangeResponse)(nil),                       // 160: futu.gateway.catalog.v1.GetCodeChangeResponse
+	(*GetCodeChangeCodeChangeInfo)(nil),                 // 161: futu.gateway.catalog.v1.GetCodeChangeCodeChangeInfo
+	(*GetIpoListRequest)(nil),                           // 162: futu.gateway.catalog.v1.GetIpoListRequest
+	(*GetIpoListResponse)(nil),                          // 163: futu.gateway.catalog.v1.GetIpoListResponse
+	(*GetIpoListIpoData)(nil),                           // 164: futu.gateway.catalog.v1.GetIpoListIpoData
+	(*GetIpoListBasicIpoData)(nil),                      // 165: futu.gateway.catalog.v1.GetIpoListBasicIpoData
+	(*GetIpoListCNIpoExData)(nil),                       // 166: futu.gateway.catalog.v1.GetIpoListCNIpoExData
+	(*GetIpoListWinningNumData)(nil),                    // 167: futu.gateway.catalog.v1.GetIpoListWinningNumData
+	(*GetIpoListHKIpoExData)(nil),                       // 168: futu.gateway.catalog.v1.GetIpoListHKIpoExData
+	(*GetIpoListUSIpoExData)(nil),                       // 169: futu.gateway.catalog.v1.GetIpoListUSIpoExData
+	(*GetIpoListSGIpoExData)(nil),                       // 170: futu.gateway.catalog.v1.GetIpoListSGIpoExData
+	(*GetIpoListMYIpoExData)(nil),                       // 171: futu.gateway.catalog.v1.GetIpoListMYIpoExData
+	(*GetIpoListJPIpoExData)(nil),                       // 172: futu.gateway.catalog.v1.GetIpoListJPIpoExData
+	(*GetIpoListJPETFBriefInfo)(nil),                    // 173: futu.gateway.catalog.v1.GetIpoListJPETFBriefInfo
+	(*GetFutureInfoRequest)(nil),                        // 174: futu.gateway.catalog.v1.GetFutureInfoRequest
+	(*GetFutureInfoResponse)(nil),                       // 175: futu.gateway.catalog.v1.GetFutureInfoResponse
+	(*GetFutureInfoFutureInfo)(nil),                     // 176: futu.gateway.catalog.v1.GetFutureInfoFutureInfo
+	(*GetFutureInfoTradeTime)(nil),                      // 177: futu.gateway.catalog.v1.GetFutureInfoTradeTime
+	(*GetUserSecurityGroupRequest)(nil),                 // 178: futu.gateway.catalog.v1.GetUserSecurityGroupRequest
+	(*GetUserSecurityGroupResponse)(nil),                // 179: futu.gateway.catalog.v1.GetUserSecurityGroupResponse
+	(*GetUserSecurityGroupGroupData)(nil),               // 180: futu.gateway.catalog.v1.GetUserSecurityGroupGroupData
+	(*GetUserSecurityRequest)(nil),                      // 181: futu.gateway.catalog.v1.GetUserSecurityRequest
+	(*GetUserSecurityResponse)(nil),                     // 182: futu.gateway.catalog.v1.GetUserSecurityResponse
+	(*GetSubInfoRequest)(nil),                           // 183: futu.gateway.catalog.v1.GetSubInfoRequest
+	(*GetSubInfoResponse)(nil),                          // 184: futu.gateway.catalog.v1.GetSubInfoResponse
+	(*GetPriceReminderRequest)(nil),                     // 185: futu.gateway.catalog.v1.GetPriceReminderRequest
+	(*GetPriceReminderResponse)(nil),                    // 186: futu.gateway.catalog.v1.GetPriceReminderResponse
+	(*GetPriceReminderPriceReminder)(nil),               // 187: futu.gateway.catalog.v1.GetPriceReminderPriceReminder
+	(*GetPriceReminderPriceReminderItem)(nil),           // 188: futu.gateway.catalog.v1.GetPriceReminderPriceReminderItem
+	(*ModifyUserSecurityRequest)(nil),                   // 189: futu.gateway.catalog.v1.ModifyUserSecurityRequest
+	(*ModifyUserSecurityResponse)(nil),                  // 190: futu.gateway.catalog.v1.ModifyUserSecurityResponse
+	(*SetPriceReminderRequest)(nil),                     // 191: futu.gateway.catalog.v1.SetPriceReminderRequest
+	(*SetPriceReminderResponse)(nil),                    // 192: futu.gateway.catalog.v1.SetPriceReminderResponse
+	(*GetMaxTrdQtysRequest)(nil),                        // 193: futu.gateway.catalog.v1.GetMaxTrdQtysRequest
+	(*TrdHeader)(nil),                                   // 194: futu.gateway.catalog.v1.TrdHeader
+	(*GetMaxTrdQtysResponse)(nil),                       // 195: futu.gateway.catalog.v1.GetMaxTrdQtysResponse
+	(*MaxTrdQtys)(nil),                                  // 196: futu.gateway.catalog.v1.MaxTrdQtys
+	(*GetHistoryOrderListRequest)(nil),                  // 197: futu.gateway.catalog.v1.GetHistoryOrderListRequest
+	(*TrdFilterConditions)(nil),                         // 198: futu.gateway.catalog.v1.TrdFilterConditions
+	(*GetHistoryOrderListResponse)(nil),                 // 199: futu.gateway.catalog.v1.GetHistoryOrderListResponse
+	(*Order)(nil),                                       // 200: futu.gateway.catalog.v1.Order
+	(*ComboLeg)(nil),                                    // 201: futu.gateway.catalog.v1.ComboLeg
+	(*GetHistoryOrderFillListRequest)(nil),              // 202: futu.gateway.catalog.v1.GetHistoryOrderFillListRequest
+	(*GetHistoryOrderFillListResponse)(nil),             // 203: futu.gateway.catalog.v1.GetHistoryOrderFillListResponse
+	(*OrderFill)(nil),                                   // 204: futu.gateway.catalog.v1.OrderFill
+	(*GetMarginRatioRequest)(nil),                       // 205: futu.gateway.catalog.v1.GetMarginRatioRequest
+	(*GetMarginRatioResponse)(nil),                      // 206: futu.gateway.catalog.v1.GetMarginRatioResponse
+	(*GetMarginRatioMarginRatioInfo)(nil),               // 207: futu.gateway.catalog.v1.GetMarginRatioMarginRatioInfo
+	(*GetOrderFeeRequest)(nil),                          // 208: futu.gateway.catalog.v1.GetOrderFeeRequest
+	(*GetOrderFeeResponse)(nil),                         // 209: futu.gateway.catalog.v1.GetOrderFeeResponse
+	(*OrderFee)(nil),                                    // 210: futu.gateway.catalog.v1.OrderFee
+	(*OrderFeeItem)(nil),                                // 211: futu.gateway.catalog.v1.OrderFeeItem
+	(*FlowSummaryRequest)(nil),                          // 212: futu.gateway.catalog.v1.FlowSummaryRequest
+	(*FlowSummaryResponse)(nil),                         // 213: futu.gateway.catalog.v1.FlowSummaryResponse
+	(*FlowSummaryFlowSummaryInfo)(nil),                  // 214: futu.gateway.catalog.v1.FlowSummaryFlowSummaryInfo
 }
 var file_futu_gateway_catalog_v1_catalog_proto_depIdxs = []int32{
 	0,   // 0: futu.gateway.catalog.v1.GetGlobalStateResponse.market_hk:type_name -> futu.gateway.catalog.v1.QotMarketState
@@ -20622,171 +21049,171 @@ var file_futu_gateway_catalog_v1_catalog_proto_depIdxs = []int32{
 	0,   // 8: futu.gateway.catalog.v1.GetGlobalStateResponse.market_sg:type_name -> futu.gateway.catalog.v1.QotMarketState
 	0,   // 9: futu.gateway.catalog.v1.GetGlobalStateResponse.market_my:type_name -> futu.gateway.catalog.v1.QotMarketState
 	0,   // 10: futu.gateway.catalog.v1.GetGlobalStateResponse.market_jp:type_name -> futu.gateway.catalog.v1.QotMarketState
-	61,  // 11: futu.gateway.catalog.v1.GetGlobalStateResponse.program_status:type_name -> futu.gateway.catalog.v1.ProgramStatus
+	63,  // 11: futu.gateway.catalog.v1.GetGlobalStateResponse.program_status:type_name -> futu.gateway.catalog.v1.ProgramStatus
 	1,   // 12: futu.gateway.catalog.v1.ProgramStatus.type:type_name -> futu.gateway.catalog.v1.ProgramStatusType
-	63,  // 13: futu.gateway.catalog.v1.GetMarketStateRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
-	64,  // 14: futu.gateway.catalog.v1.GetMarketStateRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	65,  // 13: futu.gateway.catalog.v1.GetMarketStateRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
+	66,  // 14: futu.gateway.catalog.v1.GetMarketStateRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
 	2,   // 15: futu.gateway.catalog.v1.QotHeader.security_firm:type_name -> futu.gateway.catalog.v1.SecurityFirm
-	66,  // 16: futu.gateway.catalog.v1.GetMarketStateResponse.market_info_list:type_name -> futu.gateway.catalog.v1.GetMarketStateMarketInfo
-	63,  // 17: futu.gateway.catalog.v1.GetMarketStateMarketInfo.security:type_name -> futu.gateway.catalog.v1.Security
+	68,  // 16: futu.gateway.catalog.v1.GetMarketStateResponse.market_info_list:type_name -> futu.gateway.catalog.v1.GetMarketStateMarketInfo
+	65,  // 17: futu.gateway.catalog.v1.GetMarketStateMarketInfo.security:type_name -> futu.gateway.catalog.v1.Security
 	0,   // 18: futu.gateway.catalog.v1.GetMarketStateMarketInfo.market_state:type_name -> futu.gateway.catalog.v1.QotMarketState
 	3,   // 19: futu.gateway.catalog.v1.GetKLRequest.rehab_type:type_name -> futu.gateway.catalog.v1.RehabType
 	4,   // 20: futu.gateway.catalog.v1.GetKLRequest.kl_type:type_name -> futu.gateway.catalog.v1.KLType
-	63,  // 21: futu.gateway.catalog.v1.GetKLRequest.security:type_name -> futu.gateway.catalog.v1.Security
-	64,  // 22: futu.gateway.catalog.v1.GetKLRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	63,  // 23: futu.gateway.catalog.v1.GetKLResponse.security:type_name -> futu.gateway.catalog.v1.Security
-	69,  // 24: futu.gateway.catalog.v1.GetKLResponse.kl_list:type_name -> futu.gateway.catalog.v1.KLine
+	65,  // 21: futu.gateway.catalog.v1.GetKLRequest.security:type_name -> futu.gateway.catalog.v1.Security
+	66,  // 22: futu.gateway.catalog.v1.GetKLRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	65,  // 23: futu.gateway.catalog.v1.GetKLResponse.security:type_name -> futu.gateway.catalog.v1.Security
+	71,  // 24: futu.gateway.catalog.v1.GetKLResponse.kl_list:type_name -> futu.gateway.catalog.v1.KLine
 	3,   // 25: futu.gateway.catalog.v1.RequestHistoryKLRequest.rehab_type:type_name -> futu.gateway.catalog.v1.RehabType
 	4,   // 26: futu.gateway.catalog.v1.RequestHistoryKLRequest.kl_type:type_name -> futu.gateway.catalog.v1.KLType
-	63,  // 27: futu.gateway.catalog.v1.RequestHistoryKLRequest.security:type_name -> futu.gateway.catalog.v1.Security
-	64,  // 28: futu.gateway.catalog.v1.RequestHistoryKLRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	63,  // 29: futu.gateway.catalog.v1.RequestHistoryKLResponse.security:type_name -> futu.gateway.catalog.v1.Security
-	69,  // 30: futu.gateway.catalog.v1.RequestHistoryKLResponse.kl_list:type_name -> futu.gateway.catalog.v1.KLine
-	64,  // 31: futu.gateway.catalog.v1.RequestHistoryKLQuotaRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	74,  // 32: futu.gateway.catalog.v1.RequestHistoryKLQuotaResponse.detail_list:type_name -> futu.gateway.catalog.v1.RequestHistoryKLQuotaDetailItem
-	63,  // 33: futu.gateway.catalog.v1.RequestHistoryKLQuotaDetailItem.security:type_name -> futu.gateway.catalog.v1.Security
-	63,  // 34: futu.gateway.catalog.v1.RequestRehabRequest.security:type_name -> futu.gateway.catalog.v1.Security
-	64,  // 35: futu.gateway.catalog.v1.RequestRehabRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	77,  // 36: futu.gateway.catalog.v1.RequestRehabResponse.rehab_list:type_name -> futu.gateway.catalog.v1.Rehab
-	63,  // 37: futu.gateway.catalog.v1.GetOrderBookRequest.security:type_name -> futu.gateway.catalog.v1.Security
+	65,  // 27: futu.gateway.catalog.v1.RequestHistoryKLRequest.security:type_name -> futu.gateway.catalog.v1.Security
+	66,  // 28: futu.gateway.catalog.v1.RequestHistoryKLRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	65,  // 29: futu.gateway.catalog.v1.RequestHistoryKLResponse.security:type_name -> futu.gateway.catalog.v1.Security
+	71,  // 30: futu.gateway.catalog.v1.RequestHistoryKLResponse.kl_list:type_name -> futu.gateway.catalog.v1.KLine
+	66,  // 31: futu.gateway.catalog.v1.RequestHistoryKLQuotaRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	76,  // 32: futu.gateway.catalog.v1.RequestHistoryKLQuotaResponse.detail_list:type_name -> futu.gateway.catalog.v1.RequestHistoryKLQuotaDetailItem
+	65,  // 33: futu.gateway.catalog.v1.RequestHistoryKLQuotaDetailItem.security:type_name -> futu.gateway.catalog.v1.Security
+	65,  // 34: futu.gateway.catalog.v1.RequestRehabRequest.security:type_name -> futu.gateway.catalog.v1.Security
+	66,  // 35: futu.gateway.catalog.v1.RequestRehabRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	79,  // 36: futu.gateway.catalog.v1.RequestRehabResponse.rehab_list:type_name -> futu.gateway.catalog.v1.Rehab
+	65,  // 37: futu.gateway.catalog.v1.GetOrderBookRequest.security:type_name -> futu.gateway.catalog.v1.Security
 	5,   // 38: futu.gateway.catalog.v1.GetOrderBookRequest.order_book_type:type_name -> futu.gateway.catalog.v1.OrderBookType
-	64,  // 39: futu.gateway.catalog.v1.GetOrderBookRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	63,  // 40: futu.gateway.catalog.v1.GetOrderBookResponse.security:type_name -> futu.gateway.catalog.v1.Security
-	80,  // 41: futu.gateway.catalog.v1.GetOrderBookResponse.order_book_ask_list:type_name -> futu.gateway.catalog.v1.OrderBook
-	80,  // 42: futu.gateway.catalog.v1.GetOrderBookResponse.order_book_bid_list:type_name -> futu.gateway.catalog.v1.OrderBook
+	66,  // 39: futu.gateway.catalog.v1.GetOrderBookRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	65,  // 40: futu.gateway.catalog.v1.GetOrderBookResponse.security:type_name -> futu.gateway.catalog.v1.Security
+	82,  // 41: futu.gateway.catalog.v1.GetOrderBookResponse.order_book_ask_list:type_name -> futu.gateway.catalog.v1.OrderBook
+	82,  // 42: futu.gateway.catalog.v1.GetOrderBookResponse.order_book_bid_list:type_name -> futu.gateway.catalog.v1.OrderBook
 	5,   // 43: futu.gateway.catalog.v1.GetOrderBookResponse.order_book_type:type_name -> futu.gateway.catalog.v1.OrderBookType
-	81,  // 44: futu.gateway.catalog.v1.OrderBook.detail_list:type_name -> futu.gateway.catalog.v1.OrderBookDetail
-	63,  // 45: futu.gateway.catalog.v1.GetTickerRequest.security:type_name -> futu.gateway.catalog.v1.Security
-	64,  // 46: futu.gateway.catalog.v1.GetTickerRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	63,  // 47: futu.gateway.catalog.v1.GetTickerResponse.security:type_name -> futu.gateway.catalog.v1.Security
-	84,  // 48: futu.gateway.catalog.v1.GetTickerResponse.ticker_list:type_name -> futu.gateway.catalog.v1.Ticker
+	83,  // 44: futu.gateway.catalog.v1.OrderBook.detail_list:type_name -> futu.gateway.catalog.v1.OrderBookDetail
+	65,  // 45: futu.gateway.catalog.v1.GetTickerRequest.security:type_name -> futu.gateway.catalog.v1.Security
+	66,  // 46: futu.gateway.catalog.v1.GetTickerRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	65,  // 47: futu.gateway.catalog.v1.GetTickerResponse.security:type_name -> futu.gateway.catalog.v1.Security
+	86,  // 48: futu.gateway.catalog.v1.GetTickerResponse.ticker_list:type_name -> futu.gateway.catalog.v1.Ticker
 	6,   // 49: futu.gateway.catalog.v1.Ticker.dir:type_name -> futu.gateway.catalog.v1.TickerDirection
 	7,   // 50: futu.gateway.catalog.v1.Ticker.type:type_name -> futu.gateway.catalog.v1.TickerType
-	63,  // 51: futu.gateway.catalog.v1.GetRTRequest.security:type_name -> futu.gateway.catalog.v1.Security
-	64,  // 52: futu.gateway.catalog.v1.GetRTRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	63,  // 53: futu.gateway.catalog.v1.GetRTResponse.security:type_name -> futu.gateway.catalog.v1.Security
-	87,  // 54: futu.gateway.catalog.v1.GetRTResponse.rt_list:type_name -> futu.gateway.catalog.v1.TimeShare
-	63,  // 55: futu.gateway.catalog.v1.GetBrokerRequest.security:type_name -> futu.gateway.catalog.v1.Security
-	64,  // 56: futu.gateway.catalog.v1.GetBrokerRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	63,  // 57: futu.gateway.catalog.v1.GetBrokerResponse.security:type_name -> futu.gateway.catalog.v1.Security
-	90,  // 58: futu.gateway.catalog.v1.GetBrokerResponse.broker_ask_list:type_name -> futu.gateway.catalog.v1.Broker
-	90,  // 59: futu.gateway.catalog.v1.GetBrokerResponse.broker_bid_list:type_name -> futu.gateway.catalog.v1.Broker
-	63,  // 60: futu.gateway.catalog.v1.GetSecuritySnapshotRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
-	64,  // 61: futu.gateway.catalog.v1.GetSecuritySnapshotRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	93,  // 62: futu.gateway.catalog.v1.GetSecuritySnapshotResponse.snapshot_list:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot
-	94,  // 63: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.basic:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotSnapshotBasicData
-	96,  // 64: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.equity_ex_data:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotEquitySnapshotExData
-	97,  // 65: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.warrant_ex_data:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotWarrantSnapshotExData
-	98,  // 66: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.option_ex_data:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotOptionSnapshotExData
-	99,  // 67: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.index_ex_data:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotIndexSnapshotExData
-	100, // 68: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.plate_ex_data:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotPlateSnapshotExData
-	101, // 69: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.future_ex_data:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotFutureSnapshotExData
-	102, // 70: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.trust_ex_data:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotTrustSnapshotExData
-	63,  // 71: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshotBasicData.security:type_name -> futu.gateway.catalog.v1.Security
+	65,  // 51: futu.gateway.catalog.v1.GetRTRequest.security:type_name -> futu.gateway.catalog.v1.Security
+	66,  // 52: futu.gateway.catalog.v1.GetRTRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	65,  // 53: futu.gateway.catalog.v1.GetRTResponse.security:type_name -> futu.gateway.catalog.v1.Security
+	89,  // 54: futu.gateway.catalog.v1.GetRTResponse.rt_list:type_name -> futu.gateway.catalog.v1.TimeShare
+	65,  // 55: futu.gateway.catalog.v1.GetBrokerRequest.security:type_name -> futu.gateway.catalog.v1.Security
+	66,  // 56: futu.gateway.catalog.v1.GetBrokerRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	65,  // 57: futu.gateway.catalog.v1.GetBrokerResponse.security:type_name -> futu.gateway.catalog.v1.Security
+	92,  // 58: futu.gateway.catalog.v1.GetBrokerResponse.broker_ask_list:type_name -> futu.gateway.catalog.v1.Broker
+	92,  // 59: futu.gateway.catalog.v1.GetBrokerResponse.broker_bid_list:type_name -> futu.gateway.catalog.v1.Broker
+	65,  // 60: futu.gateway.catalog.v1.GetSecuritySnapshotRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
+	66,  // 61: futu.gateway.catalog.v1.GetSecuritySnapshotRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	95,  // 62: futu.gateway.catalog.v1.GetSecuritySnapshotResponse.snapshot_list:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot
+	96,  // 63: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.basic:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotSnapshotBasicData
+	98,  // 64: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.equity_ex_data:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotEquitySnapshotExData
+	99,  // 65: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.warrant_ex_data:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotWarrantSnapshotExData
+	100, // 66: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.option_ex_data:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotOptionSnapshotExData
+	101, // 67: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.index_ex_data:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotIndexSnapshotExData
+	102, // 68: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.plate_ex_data:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotPlateSnapshotExData
+	103, // 69: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.future_ex_data:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotFutureSnapshotExData
+	104, // 70: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshot.trust_ex_data:type_name -> futu.gateway.catalog.v1.GetSecuritySnapshotTrustSnapshotExData
+	65,  // 71: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshotBasicData.security:type_name -> futu.gateway.catalog.v1.Security
 	8,   // 72: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshotBasicData.type:type_name -> futu.gateway.catalog.v1.SecurityType
-	95,  // 73: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshotBasicData.pre_market:type_name -> futu.gateway.catalog.v1.PreAfterMarketData
-	95,  // 74: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshotBasicData.after_market:type_name -> futu.gateway.catalog.v1.PreAfterMarketData
+	97,  // 73: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshotBasicData.pre_market:type_name -> futu.gateway.catalog.v1.PreAfterMarketData
+	97,  // 74: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshotBasicData.after_market:type_name -> futu.gateway.catalog.v1.PreAfterMarketData
 	9,   // 75: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshotBasicData.sec_status:type_name -> futu.gateway.catalog.v1.SecurityStatus
-	95,  // 76: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshotBasicData.overnight:type_name -> futu.gateway.catalog.v1.PreAfterMarketData
+	97,  // 76: futu.gateway.catalog.v1.GetSecuritySnapshotSnapshotBasicData.overnight:type_name -> futu.gateway.catalog.v1.PreAfterMarketData
 	10,  // 77: futu.gateway.catalog.v1.GetSecuritySnapshotWarrantSnapshotExData.warrant_type:type_name -> futu.gateway.catalog.v1.WarrantType
-	63,  // 78: futu.gateway.catalog.v1.GetSecuritySnapshotWarrantSnapshotExData.owner:type_name -> futu.gateway.catalog.v1.Security
+	65,  // 78: futu.gateway.catalog.v1.GetSecuritySnapshotWarrantSnapshotExData.owner:type_name -> futu.gateway.catalog.v1.Security
 	11,  // 79: futu.gateway.catalog.v1.GetSecuritySnapshotWarrantSnapshotExData.in_line_price_status:type_name -> futu.gateway.catalog.v1.PriceType
 	12,  // 80: futu.gateway.catalog.v1.GetSecuritySnapshotOptionSnapshotExData.type:type_name -> futu.gateway.catalog.v1.OptionType
-	63,  // 81: futu.gateway.catalog.v1.GetSecuritySnapshotOptionSnapshotExData.owner:type_name -> futu.gateway.catalog.v1.Security
+	65,  // 81: futu.gateway.catalog.v1.GetSecuritySnapshotOptionSnapshotExData.owner:type_name -> futu.gateway.catalog.v1.Security
 	13,  // 82: futu.gateway.catalog.v1.GetSecuritySnapshotOptionSnapshotExData.index_option_type:type_name -> futu.gateway.catalog.v1.IndexOptionType
 	14,  // 83: futu.gateway.catalog.v1.GetSecuritySnapshotOptionSnapshotExData.option_area_type:type_name -> futu.gateway.catalog.v1.OptionAreaType
 	15,  // 84: futu.gateway.catalog.v1.GetSecuritySnapshotTrustSnapshotExData.asset_class:type_name -> futu.gateway.catalog.v1.AssetClass
-	63,  // 85: futu.gateway.catalog.v1.RequestTradeDateRequest.security:type_name -> futu.gateway.catalog.v1.Security
-	64,  // 86: futu.gateway.catalog.v1.RequestTradeDateRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	105, // 87: futu.gateway.catalog.v1.RequestTradeDateResponse.trade_date_list:type_name -> futu.gateway.catalog.v1.RequestTradeDateTradeDate
+	65,  // 85: futu.gateway.catalog.v1.RequestTradeDateRequest.security:type_name -> futu.gateway.catalog.v1.Security
+	66,  // 86: futu.gateway.catalog.v1.RequestTradeDateRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	107, // 87: futu.gateway.catalog.v1.RequestTradeDateResponse.trade_date_list:type_name -> futu.gateway.catalog.v1.RequestTradeDateTradeDate
 	16,  // 88: futu.gateway.catalog.v1.RequestTradeDateTradeDate.trade_date_type:type_name -> futu.gateway.catalog.v1.TradeDateType
-	63,  // 89: futu.gateway.catalog.v1.GetSuspendRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
-	64,  // 90: futu.gateway.catalog.v1.GetSuspendRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	108, // 91: futu.gateway.catalog.v1.GetSuspendResponse.security_suspend_list:type_name -> futu.gateway.catalog.v1.GetSuspendSecuritySuspend
-	63,  // 92: futu.gateway.catalog.v1.GetSuspendSecuritySuspend.security:type_name -> futu.gateway.catalog.v1.Security
-	109, // 93: futu.gateway.catalog.v1.GetSuspendSecuritySuspend.suspend_list:type_name -> futu.gateway.catalog.v1.GetSuspendSuspend
+	65,  // 89: futu.gateway.catalog.v1.GetSuspendRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
+	66,  // 90: futu.gateway.catalog.v1.GetSuspendRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	110, // 91: futu.gateway.catalog.v1.GetSuspendResponse.security_suspend_list:type_name -> futu.gateway.catalog.v1.GetSuspendSecuritySuspend
+	65,  // 92: futu.gateway.catalog.v1.GetSuspendSecuritySuspend.security:type_name -> futu.gateway.catalog.v1.Security
+	111, // 93: futu.gateway.catalog.v1.GetSuspendSecuritySuspend.suspend_list:type_name -> futu.gateway.catalog.v1.GetSuspendSuspend
 	17,  // 94: futu.gateway.catalog.v1.GetPlateSetRequest.market:type_name -> futu.gateway.catalog.v1.QotMarket
 	18,  // 95: futu.gateway.catalog.v1.GetPlateSetRequest.plate_set_type:type_name -> futu.gateway.catalog.v1.PlateSetType
-	64,  // 96: futu.gateway.catalog.v1.GetPlateSetRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	112, // 97: futu.gateway.catalog.v1.GetPlateSetResponse.plate_info_list:type_name -> futu.gateway.catalog.v1.PlateInfo
-	63,  // 98: futu.gateway.catalog.v1.PlateInfo.plate:type_name -> futu.gateway.catalog.v1.Security
+	66,  // 96: futu.gateway.catalog.v1.GetPlateSetRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	114, // 97: futu.gateway.catalog.v1.GetPlateSetResponse.plate_info_list:type_name -> futu.gateway.catalog.v1.PlateInfo
+	65,  // 98: futu.gateway.catalog.v1.PlateInfo.plate:type_name -> futu.gateway.catalog.v1.Security
 	18,  // 99: futu.gateway.catalog.v1.PlateInfo.plate_type:type_name -> futu.gateway.catalog.v1.PlateSetType
-	63,  // 100: futu.gateway.catalog.v1.GetPlateSecurityRequest.plate:type_name -> futu.gateway.catalog.v1.Security
+	65,  // 100: futu.gateway.catalog.v1.GetPlateSecurityRequest.plate:type_name -> futu.gateway.catalog.v1.Security
 	19,  // 101: futu.gateway.catalog.v1.GetPlateSecurityRequest.sort_field:type_name -> futu.gateway.catalog.v1.SortField
-	64,  // 102: futu.gateway.catalog.v1.GetPlateSecurityRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	115, // 103: futu.gateway.catalog.v1.GetPlateSecurityResponse.static_info_list:type_name -> futu.gateway.catalog.v1.SecurityStaticInfo
-	116, // 104: futu.gateway.catalog.v1.SecurityStaticInfo.basic:type_name -> futu.gateway.catalog.v1.SecurityStaticBasic
-	117, // 105: futu.gateway.catalog.v1.SecurityStaticInfo.warrant_ex_data:type_name -> futu.gateway.catalog.v1.WarrantStaticExData
-	118, // 106: futu.gateway.catalog.v1.SecurityStaticInfo.option_ex_data:type_name -> futu.gateway.catalog.v1.OptionStaticExData
-	119, // 107: futu.gateway.catalog.v1.SecurityStaticInfo.future_ex_data:type_name -> futu.gateway.catalog.v1.FutureStaticExData
-	63,  // 108: futu.gateway.catalog.v1.SecurityStaticBasic.security:type_name -> futu.gateway.catalog.v1.Security
+	66,  // 102: futu.gateway.catalog.v1.GetPlateSecurityRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	117, // 103: futu.gateway.catalog.v1.GetPlateSecurityResponse.static_info_list:type_name -> futu.gateway.catalog.v1.SecurityStaticInfo
+	118, // 104: futu.gateway.catalog.v1.SecurityStaticInfo.basic:type_name -> futu.gateway.catalog.v1.SecurityStaticBasic
+	119, // 105: futu.gateway.catalog.v1.SecurityStaticInfo.warrant_ex_data:type_name -> futu.gateway.catalog.v1.WarrantStaticExData
+	120, // 106: futu.gateway.catalog.v1.SecurityStaticInfo.option_ex_data:type_name -> futu.gateway.catalog.v1.OptionStaticExData
+	121, // 107: futu.gateway.catalog.v1.SecurityStaticInfo.future_ex_data:type_name -> futu.gateway.catalog.v1.FutureStaticExData
+	65,  // 108: futu.gateway.catalog.v1.SecurityStaticBasic.security:type_name -> futu.gateway.catalog.v1.Security
 	8,   // 109: futu.gateway.catalog.v1.SecurityStaticBasic.sec_type:type_name -> futu.gateway.catalog.v1.SecurityType
 	20,  // 110: futu.gateway.catalog.v1.SecurityStaticBasic.exch_type:type_name -> futu.gateway.catalog.v1.ExchType
 	10,  // 111: futu.gateway.catalog.v1.WarrantStaticExData.type:type_name -> futu.gateway.catalog.v1.WarrantType
-	63,  // 112: futu.gateway.catalog.v1.WarrantStaticExData.owner:type_name -> futu.gateway.catalog.v1.Security
+	65,  // 112: futu.gateway.catalog.v1.WarrantStaticExData.owner:type_name -> futu.gateway.catalog.v1.Security
 	12,  // 113: futu.gateway.catalog.v1.OptionStaticExData.type:type_name -> futu.gateway.catalog.v1.OptionType
-	63,  // 114: futu.gateway.catalog.v1.OptionStaticExData.owner:type_name -> futu.gateway.catalog.v1.Security
+	65,  // 114: futu.gateway.catalog.v1.OptionStaticExData.owner:type_name -> futu.gateway.catalog.v1.Security
 	13,  // 115: futu.gateway.catalog.v1.OptionStaticExData.index_option_type:type_name -> futu.gateway.catalog.v1.IndexOptionType
 	21,  // 116: futu.gateway.catalog.v1.OptionStaticExData.expiration_cycle:type_name -> futu.gateway.catalog.v1.ExpirationCycle
 	22,  // 117: futu.gateway.catalog.v1.OptionStaticExData.option_standard_type:type_name -> futu.gateway.catalog.v1.OptionStandardType
 	23,  // 118: futu.gateway.catalog.v1.OptionStaticExData.option_settlement_mode:type_name -> futu.gateway.catalog.v1.OptionSettlementMode
-	63,  // 119: futu.gateway.catalog.v1.GetOwnerPlateRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
-	64,  // 120: futu.gateway.catalog.v1.GetOwnerPlateRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	122, // 121: futu.gateway.catalog.v1.GetOwnerPlateResponse.owner_plate_list:type_name -> futu.gateway.catalog.v1.GetOwnerPlateSecurityOwnerPlate
-	63,  // 122: futu.gateway.catalog.v1.GetOwnerPlateSecurityOwnerPlate.security:type_name -> futu.gateway.catalog.v1.Security
-	112, // 123: futu.gateway.catalog.v1.GetOwnerPlateSecurityOwnerPlate.plate_info_list:type_name -> futu.gateway.catalog.v1.PlateInfo
-	63,  // 124: futu.gateway.catalog.v1.GetReferenceRequest.security:type_name -> futu.gateway.catalog.v1.Security
+	65,  // 119: futu.gateway.catalog.v1.GetOwnerPlateRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
+	66,  // 120: futu.gateway.catalog.v1.GetOwnerPlateRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	124, // 121: futu.gateway.catalog.v1.GetOwnerPlateResponse.owner_plate_list:type_name -> futu.gateway.catalog.v1.GetOwnerPlateSecurityOwnerPlate
+	65,  // 122: futu.gateway.catalog.v1.GetOwnerPlateSecurityOwnerPlate.security:type_name -> futu.gateway.catalog.v1.Security
+	114, // 123: futu.gateway.catalog.v1.GetOwnerPlateSecurityOwnerPlate.plate_info_list:type_name -> futu.gateway.catalog.v1.PlateInfo
+	65,  // 124: futu.gateway.catalog.v1.GetReferenceRequest.security:type_name -> futu.gateway.catalog.v1.Security
 	24,  // 125: futu.gateway.catalog.v1.GetReferenceRequest.reference_type:type_name -> futu.gateway.catalog.v1.GetReferenceReferenceType
-	64,  // 126: futu.gateway.catalog.v1.GetReferenceRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	115, // 127: futu.gateway.catalog.v1.GetReferenceResponse.static_info_list:type_name -> futu.gateway.catalog.v1.SecurityStaticInfo
-	63,  // 128: futu.gateway.catalog.v1.GetHoldingChangeListRequest.security:type_name -> futu.gateway.catalog.v1.Security
-	64,  // 129: futu.gateway.catalog.v1.GetHoldingChangeListRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	63,  // 130: futu.gateway.catalog.v1.GetHoldingChangeListResponse.security:type_name -> futu.gateway.catalog.v1.Security
-	127, // 131: futu.gateway.catalog.v1.GetHoldingChangeListResponse.holding_change_list:type_name -> futu.gateway.catalog.v1.ShareHoldingChange
-	63,  // 132: futu.gateway.catalog.v1.GetOptionChainRequest.owner:type_name -> futu.gateway.catalog.v1.Security
+	66,  // 126: futu.gateway.catalog.v1.GetReferenceRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	117, // 127: futu.gateway.catalog.v1.GetReferenceResponse.static_info_list:type_name -> futu.gateway.catalog.v1.SecurityStaticInfo
+	65,  // 128: futu.gateway.catalog.v1.GetHoldingChangeListRequest.security:type_name -> futu.gateway.catalog.v1.Security
+	66,  // 129: futu.gateway.catalog.v1.GetHoldingChangeListRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	65,  // 130: futu.gateway.catalog.v1.GetHoldingChangeListResponse.security:type_name -> futu.gateway.catalog.v1.Security
+	129, // 131: futu.gateway.catalog.v1.GetHoldingChangeListResponse.holding_change_list:type_name -> futu.gateway.catalog.v1.ShareHoldingChange
+	65,  // 132: futu.gateway.catalog.v1.GetOptionChainRequest.owner:type_name -> futu.gateway.catalog.v1.Security
 	13,  // 133: futu.gateway.catalog.v1.GetOptionChainRequest.index_option_type:type_name -> futu.gateway.catalog.v1.IndexOptionType
 	12,  // 134: futu.gateway.catalog.v1.GetOptionChainRequest.type:type_name -> futu.gateway.catalog.v1.OptionType
 	25,  // 135: futu.gateway.catalog.v1.GetOptionChainRequest.condition:type_name -> futu.gateway.catalog.v1.GetOptionChainOptionCondType
-	129, // 136: futu.gateway.catalog.v1.GetOptionChainRequest.data_filter:type_name -> futu.gateway.catalog.v1.GetOptionChainDataFilter
-	64,  // 137: futu.gateway.catalog.v1.GetOptionChainRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	131, // 138: futu.gateway.catalog.v1.GetOptionChainResponse.option_chain:type_name -> futu.gateway.catalog.v1.GetOptionChainOptionChain
-	132, // 139: futu.gateway.catalog.v1.GetOptionChainOptionChain.option:type_name -> futu.gateway.catalog.v1.GetOptionChainOptionItem
-	115, // 140: futu.gateway.catalog.v1.GetOptionChainOptionItem.call:type_name -> futu.gateway.catalog.v1.SecurityStaticInfo
-	115, // 141: futu.gateway.catalog.v1.GetOptionChainOptionItem.put:type_name -> futu.gateway.catalog.v1.SecurityStaticInfo
-	63,  // 142: futu.gateway.catalog.v1.GetOptionExpirationDateRequest.owner:type_name -> futu.gateway.catalog.v1.Security
+	131, // 136: futu.gateway.catalog.v1.GetOptionChainRequest.data_filter:type_name -> futu.gateway.catalog.v1.GetOptionChainDataFilter
+	66,  // 137: futu.gateway.catalog.v1.GetOptionChainRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	133, // 138: futu.gateway.catalog.v1.GetOptionChainResponse.option_chain:type_name -> futu.gateway.catalog.v1.GetOptionChainOptionChain
+	134, // 139: futu.gateway.catalog.v1.GetOptionChainOptionChain.option:type_name -> futu.gateway.catalog.v1.GetOptionChainOptionItem
+	117, // 140: futu.gateway.catalog.v1.GetOptionChainOptionItem.call:type_name -> futu.gateway.catalog.v1.SecurityStaticInfo
+	117, // 141: futu.gateway.catalog.v1.GetOptionChainOptionItem.put:type_name -> futu.gateway.catalog.v1.SecurityStaticInfo
+	65,  // 142: futu.gateway.catalog.v1.GetOptionExpirationDateRequest.owner:type_name -> futu.gateway.catalog.v1.Security
 	13,  // 143: futu.gateway.catalog.v1.GetOptionExpirationDateRequest.index_option_type:type_name -> futu.gateway.catalog.v1.IndexOptionType
-	64,  // 144: futu.gateway.catalog.v1.GetOptionExpirationDateRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	135, // 145: futu.gateway.catalog.v1.GetOptionExpirationDateResponse.date_list:type_name -> futu.gateway.catalog.v1.GetOptionExpirationDateOptionExpirationDate
+	66,  // 144: futu.gateway.catalog.v1.GetOptionExpirationDateRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	137, // 145: futu.gateway.catalog.v1.GetOptionExpirationDateResponse.date_list:type_name -> futu.gateway.catalog.v1.GetOptionExpirationDateOptionExpirationDate
 	21,  // 146: futu.gateway.catalog.v1.GetOptionExpirationDateOptionExpirationDate.cycle:type_name -> futu.gateway.catalog.v1.ExpirationCycle
 	19,  // 147: futu.gateway.catalog.v1.GetWarrantRequest.sort_field:type_name -> futu.gateway.catalog.v1.SortField
-	63,  // 148: futu.gateway.catalog.v1.GetWarrantRequest.owner:type_name -> futu.gateway.catalog.v1.Security
+	65,  // 148: futu.gateway.catalog.v1.GetWarrantRequest.owner:type_name -> futu.gateway.catalog.v1.Security
 	10,  // 149: futu.gateway.catalog.v1.GetWarrantRequest.type_list:type_name -> futu.gateway.catalog.v1.WarrantType
 	26,  // 150: futu.gateway.catalog.v1.GetWarrantRequest.issuer_list:type_name -> futu.gateway.catalog.v1.Issuer
 	27,  // 151: futu.gateway.catalog.v1.GetWarrantRequest.ipo_period:type_name -> futu.gateway.catalog.v1.IpoPeriod
 	11,  // 152: futu.gateway.catalog.v1.GetWarrantRequest.price_type:type_name -> futu.gateway.catalog.v1.PriceType
 	28,  // 153: futu.gateway.catalog.v1.GetWarrantRequest.status:type_name -> futu.gateway.catalog.v1.WarrantStatus
-	64,  // 154: futu.gateway.catalog.v1.GetWarrantRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	138, // 155: futu.gateway.catalog.v1.GetWarrantResponse.warrant_data_list:type_name -> futu.gateway.catalog.v1.GetWarrantWarrantData
-	63,  // 156: futu.gateway.catalog.v1.GetWarrantWarrantData.stock:type_name -> futu.gateway.catalog.v1.Security
-	63,  // 157: futu.gateway.catalog.v1.GetWarrantWarrantData.owner:type_name -> futu.gateway.catalog.v1.Security
+	66,  // 154: futu.gateway.catalog.v1.GetWarrantRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	140, // 155: futu.gateway.catalog.v1.GetWarrantResponse.warrant_data_list:type_name -> futu.gateway.catalog.v1.GetWarrantWarrantData
+	65,  // 156: futu.gateway.catalog.v1.GetWarrantWarrantData.stock:type_name -> futu.gateway.catalog.v1.Security
+	65,  // 157: futu.gateway.catalog.v1.GetWarrantWarrantData.owner:type_name -> futu.gateway.catalog.v1.Security
 	10,  // 158: futu.gateway.catalog.v1.GetWarrantWarrantData.type:type_name -> futu.gateway.catalog.v1.WarrantType
 	26,  // 159: futu.gateway.catalog.v1.GetWarrantWarrantData.issuer:type_name -> futu.gateway.catalog.v1.Issuer
 	28,  // 160: futu.gateway.catalog.v1.GetWarrantWarrantData.status:type_name -> futu.gateway.catalog.v1.WarrantStatus
 	11,  // 161: futu.gateway.catalog.v1.GetWarrantWarrantData.in_line_price_status:type_name -> futu.gateway.catalog.v1.PriceType
-	63,  // 162: futu.gateway.catalog.v1.GetCapitalFlowRequest.security:type_name -> futu.gateway.catalog.v1.Security
+	65,  // 162: futu.gateway.catalog.v1.GetCapitalFlowRequest.security:type_name -> futu.gateway.catalog.v1.Security
 	29,  // 163: futu.gateway.catalog.v1.GetCapitalFlowRequest.period_type:type_name -> futu.gateway.catalog.v1.PeriodType
-	64,  // 164: futu.gateway.catalog.v1.GetCapitalFlowRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	141, // 165: futu.gateway.catalog.v1.GetCapitalFlowResponse.flow_item_list:type_name -> futu.gateway.catalog.v1.GetCapitalFlowCapitalFlowItem
-	63,  // 166: futu.gateway.catalog.v1.GetCapitalDistributionRequest.security:type_name -> futu.gateway.catalog.v1.Security
-	64,  // 167: futu.gateway.catalog.v1.GetCapitalDistributionRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	66,  // 164: futu.gateway.catalog.v1.GetCapitalFlowRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	143, // 165: futu.gateway.catalog.v1.GetCapitalFlowResponse.flow_item_list:type_name -> futu.gateway.catalog.v1.GetCapitalFlowCapitalFlowItem
+	65,  // 166: futu.gateway.catalog.v1.GetCapitalDistributionRequest.security:type_name -> futu.gateway.catalog.v1.Security
+	66,  // 167: futu.gateway.catalog.v1.GetCapitalDistributionRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
 	17,  // 168: futu.gateway.catalog.v1.StockFilterRequest.market:type_name -> futu.gateway.catalog.v1.QotMarket
-	63,  // 169: futu.gateway.catalog.v1.StockFilterRequest.plate:type_name -> futu.gateway.catalog.v1.Security
-	145, // 170: futu.gateway.catalog.v1.StockFilterRequest.base_filter_list:type_name -> futu.gateway.catalog.v1.StockFilterBaseFilter
-	146, // 171: futu.gateway.catalog.v1.StockFilterRequest.accumulate_filter_list:type_name -> futu.gateway.catalog.v1.StockFilterAccumulateFilter
-	147, // 172: futu.gateway.catalog.v1.StockFilterRequest.financial_filter_list:type_name -> futu.gateway.catalog.v1.StockFilterFinancialFilter
-	148, // 173: futu.gateway.catalog.v1.StockFilterRequest.pattern_filter_list:type_name -> futu.gateway.catalog.v1.StockFilterPatternFilter
-	149, // 174: futu.gateway.catalog.v1.StockFilterRequest.custom_indicator_filter_list:type_name -> futu.gateway.catalog.v1.StockFilterCustomIndicatorFilter
-	64,  // 175: futu.gateway.catalog.v1.StockFilterRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	65,  // 169: futu.gateway.catalog.v1.StockFilterRequest.plate:type_name -> futu.gateway.catalog.v1.Security
+	147, // 170: futu.gateway.catalog.v1.StockFilterRequest.base_filter_list:type_name -> futu.gateway.catalog.v1.StockFilterBaseFilter
+	148, // 171: futu.gateway.catalog.v1.StockFilterRequest.accumulate_filter_list:type_name -> futu.gateway.catalog.v1.StockFilterAccumulateFilter
+	149, // 172: futu.gateway.catalog.v1.StockFilterRequest.financial_filter_list:type_name -> futu.gateway.catalog.v1.StockFilterFinancialFilter
+	150, // 173: futu.gateway.catalog.v1.StockFilterRequest.pattern_filter_list:type_name -> futu.gateway.catalog.v1.StockFilterPatternFilter
+	151, // 174: futu.gateway.catalog.v1.StockFilterRequest.custom_indicator_filter_list:type_name -> futu.gateway.catalog.v1.StockFilterCustomIndicatorFilter
+	66,  // 175: futu.gateway.catalog.v1.StockFilterRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
 	30,  // 176: futu.gateway.catalog.v1.StockFilterBaseFilter.field_name:type_name -> futu.gateway.catalog.v1.StockFilterStockField
 	31,  // 177: futu.gateway.catalog.v1.StockFilterBaseFilter.sort_dir:type_name -> futu.gateway.catalog.v1.StockFilterSortDir
 	32,  // 178: futu.gateway.catalog.v1.StockFilterAccumulateFilter.field_name:type_name -> futu.gateway.catalog.v1.StockFilterAccumulateField
@@ -20800,195 +21227,208 @@ var file_futu_gateway_catalog_v1_catalog_proto_depIdxs = []int32{
 	36,  // 186: futu.gateway.catalog.v1.StockFilterCustomIndicatorFilter.second_field_name:type_name -> futu.gateway.catalog.v1.StockFilterCustomIndicatorField
 	37,  // 187: futu.gateway.catalog.v1.StockFilterCustomIndicatorFilter.relative_position:type_name -> futu.gateway.catalog.v1.StockFilterRelativePosition
 	4,   // 188: futu.gateway.catalog.v1.StockFilterCustomIndicatorFilter.kl_type:type_name -> futu.gateway.catalog.v1.KLType
-	151, // 189: futu.gateway.catalog.v1.StockFilterResponse.data_list:type_name -> futu.gateway.catalog.v1.StockFilterStockData
-	63,  // 190: futu.gateway.catalog.v1.StockFilterStockData.security:type_name -> futu.gateway.catalog.v1.Security
-	152, // 191: futu.gateway.catalog.v1.StockFilterStockData.base_data_list:type_name -> futu.gateway.catalog.v1.StockFilterBaseData
-	153, // 192: futu.gateway.catalog.v1.StockFilterStockData.accumulate_data_list:type_name -> futu.gateway.catalog.v1.StockFilterAccumulateData
-	154, // 193: futu.gateway.catalog.v1.StockFilterStockData.financial_data_list:type_name -> futu.gateway.catalog.v1.StockFilterFinancialData
-	155, // 194: futu.gateway.catalog.v1.StockFilterStockData.custom_indicator_data_list:type_name -> futu.gateway.catalog.v1.StockFilterCustomIndicatorData
+	153, // 189: futu.gateway.catalog.v1.StockFilterResponse.data_list:type_name -> futu.gateway.catalog.v1.StockFilterStockData
+	65,  // 190: futu.gateway.catalog.v1.StockFilterStockData.security:type_name -> futu.gateway.catalog.v1.Security
+	154, // 191: futu.gateway.catalog.v1.StockFilterStockData.base_data_list:type_name -> futu.gateway.catalog.v1.StockFilterBaseData
+	155, // 192: futu.gateway.catalog.v1.StockFilterStockData.accumulate_data_list:type_name -> futu.gateway.catalog.v1.StockFilterAccumulateData
+	156, // 193: futu.gateway.catalog.v1.StockFilterStockData.financial_data_list:type_name -> futu.gateway.catalog.v1.StockFilterFinancialData
+	157, // 194: futu.gateway.catalog.v1.StockFilterStockData.custom_indicator_data_list:type_name -> futu.gateway.catalog.v1.StockFilterCustomIndicatorData
 	30,  // 195: futu.gateway.catalog.v1.StockFilterBaseData.field_name:type_name -> futu.gateway.catalog.v1.StockFilterStockField
 	32,  // 196: futu.gateway.catalog.v1.StockFilterAccumulateData.field_name:type_name -> futu.gateway.catalog.v1.StockFilterAccumulateField
 	33,  // 197: futu.gateway.catalog.v1.StockFilterFinancialData.field_name:type_name -> futu.gateway.catalog.v1.StockFilterFinancialField
 	34,  // 198: futu.gateway.catalog.v1.StockFilterFinancialData.quarter:type_name -> futu.gateway.catalog.v1.StockFilterFinancialQuarter
 	36,  // 199: futu.gateway.catalog.v1.StockFilterCustomIndicatorData.field_name:type_name -> futu.gateway.catalog.v1.StockFilterCustomIndicatorField
 	4,   // 200: futu.gateway.catalog.v1.StockFilterCustomIndicatorData.kl_type:type_name -> futu.gateway.catalog.v1.KLType
-	63,  // 201: futu.gateway.catalog.v1.GetCodeChangeRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
-	157, // 202: futu.gateway.catalog.v1.GetCodeChangeRequest.time_filter_list:type_name -> futu.gateway.catalog.v1.GetCodeChangeTimeFilter
+	65,  // 201: futu.gateway.catalog.v1.GetCodeChangeRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
+	159, // 202: futu.gateway.catalog.v1.GetCodeChangeRequest.time_filter_list:type_name -> futu.gateway.catalog.v1.GetCodeChangeTimeFilter
 	39,  // 203: futu.gateway.catalog.v1.GetCodeChangeRequest.type_list:type_name -> futu.gateway.catalog.v1.GetCodeChangeCodeChangeType
-	64,  // 204: futu.gateway.catalog.v1.GetCodeChangeRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	66,  // 204: futu.gateway.catalog.v1.GetCodeChangeRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
 	38,  // 205: futu.gateway.catalog.v1.GetCodeChangeTimeFilter.type:type_name -> futu.gateway.catalog.v1.GetCodeChangeTimeFilterType
-	159, // 206: futu.gateway.catalog.v1.GetCodeChangeResponse.code_change_list:type_name -> futu.gateway.catalog.v1.GetCodeChangeCodeChangeInfo
+	161, // 206: futu.gateway.catalog.v1.GetCodeChangeResponse.code_change_list:type_name -> futu.gateway.catalog.v1.GetCodeChangeCodeChangeInfo
 	39,  // 207: futu.gateway.catalog.v1.GetCodeChangeCodeChangeInfo.type:type_name -> futu.gateway.catalog.v1.GetCodeChangeCodeChangeType
-	63,  // 208: futu.gateway.catalog.v1.GetCodeChangeCodeChangeInfo.security:type_name -> futu.gateway.catalog.v1.Security
-	63,  // 209: futu.gateway.catalog.v1.GetCodeChangeCodeChangeInfo.related_security:type_name -> futu.gateway.catalog.v1.Security
+	65,  // 208: futu.gateway.catalog.v1.GetCodeChangeCodeChangeInfo.security:type_name -> futu.gateway.catalog.v1.Security
+	65,  // 209: futu.gateway.catalog.v1.GetCodeChangeCodeChangeInfo.related_security:type_name -> futu.gateway.catalog.v1.Security
 	17,  // 210: futu.gateway.catalog.v1.GetIpoListRequest.market:type_name -> futu.gateway.catalog.v1.QotMarket
-	64,  // 211: futu.gateway.catalog.v1.GetIpoListRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	162, // 212: futu.gateway.catalog.v1.GetIpoListResponse.ipo_list:type_name -> futu.gateway.catalog.v1.GetIpoListIpoData
-	163, // 213: futu.gateway.catalog.v1.GetIpoListIpoData.basic:type_name -> futu.gateway.catalog.v1.GetIpoListBasicIpoData
-	164, // 214: futu.gateway.catalog.v1.GetIpoListIpoData.cn_ex_data:type_name -> futu.gateway.catalog.v1.GetIpoListCNIpoExData
-	166, // 215: futu.gateway.catalog.v1.GetIpoListIpoData.hk_ex_data:type_name -> futu.gateway.catalog.v1.GetIpoListHKIpoExData
-	167, // 216: futu.gateway.catalog.v1.GetIpoListIpoData.us_ex_data:type_name -> futu.gateway.catalog.v1.GetIpoListUSIpoExData
-	168, // 217: futu.gateway.catalog.v1.GetIpoListIpoData.sg_ex_data:type_name -> futu.gateway.catalog.v1.GetIpoListSGIpoExData
-	169, // 218: futu.gateway.catalog.v1.GetIpoListIpoData.my_ex_data:type_name -> futu.gateway.catalog.v1.GetIpoListMYIpoExData
-	170, // 219: futu.gateway.catalog.v1.GetIpoListIpoData.jp_ex_data:type_name -> futu.gateway.catalog.v1.GetIpoListJPIpoExData
-	63,  // 220: futu.gateway.catalog.v1.GetIpoListBasicIpoData.security:type_name -> futu.gateway.catalog.v1.Security
-	165, // 221: futu.gateway.catalog.v1.GetIpoListCNIpoExData.winning_num_data:type_name -> futu.gateway.catalog.v1.GetIpoListWinningNumData
-	171, // 222: futu.gateway.catalog.v1.GetIpoListJPIpoExData.etf_info:type_name -> futu.gateway.catalog.v1.GetIpoListJPETFBriefInfo
-	63,  // 223: futu.gateway.catalog.v1.GetFutureInfoRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
-	64,  // 224: futu.gateway.catalog.v1.GetFutureInfoRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	174, // 225: futu.gateway.catalog.v1.GetFutureInfoResponse.future_info_list:type_name -> futu.gateway.catalog.v1.GetFutureInfoFutureInfo
-	63,  // 226: futu.gateway.catalog.v1.GetFutureInfoFutureInfo.security:type_name -> futu.gateway.catalog.v1.Security
-	63,  // 227: futu.gateway.catalog.v1.GetFutureInfoFutureInfo.owner:type_name -> futu.gateway.catalog.v1.Security
-	175, // 228: futu.gateway.catalog.v1.GetFutureInfoFutureInfo.trade_time:type_name -> futu.gateway.catalog.v1.GetFutureInfoTradeTime
-	63,  // 229: futu.gateway.catalog.v1.GetFutureInfoFutureInfo.origin:type_name -> futu.gateway.catalog.v1.Security
+	66,  // 211: futu.gateway.catalog.v1.GetIpoListRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	164, // 212: futu.gateway.catalog.v1.GetIpoListResponse.ipo_list:type_name -> futu.gateway.catalog.v1.GetIpoListIpoData
+	165, // 213: futu.gateway.catalog.v1.GetIpoListIpoData.basic:type_name -> futu.gateway.catalog.v1.GetIpoListBasicIpoData
+	166, // 214: futu.gateway.catalog.v1.GetIpoListIpoData.cn_ex_data:type_name -> futu.gateway.catalog.v1.GetIpoListCNIpoExData
+	168, // 215: futu.gateway.catalog.v1.GetIpoListIpoData.hk_ex_data:type_name -> futu.gateway.catalog.v1.GetIpoListHKIpoExData
+	169, // 216: futu.gateway.catalog.v1.GetIpoListIpoData.us_ex_data:type_name -> futu.gateway.catalog.v1.GetIpoListUSIpoExData
+	170, // 217: futu.gateway.catalog.v1.GetIpoListIpoData.sg_ex_data:type_name -> futu.gateway.catalog.v1.GetIpoListSGIpoExData
+	171, // 218: futu.gateway.catalog.v1.GetIpoListIpoData.my_ex_data:type_name -> futu.gateway.catalog.v1.GetIpoListMYIpoExData
+	172, // 219: futu.gateway.catalog.v1.GetIpoListIpoData.jp_ex_data:type_name -> futu.gateway.catalog.v1.GetIpoListJPIpoExData
+	65,  // 220: futu.gateway.catalog.v1.GetIpoListBasicIpoData.security:type_name -> futu.gateway.catalog.v1.Security
+	167, // 221: futu.gateway.catalog.v1.GetIpoListCNIpoExData.winning_num_data:type_name -> futu.gateway.catalog.v1.GetIpoListWinningNumData
+	173, // 222: futu.gateway.catalog.v1.GetIpoListJPIpoExData.etf_info:type_name -> futu.gateway.catalog.v1.GetIpoListJPETFBriefInfo
+	65,  // 223: futu.gateway.catalog.v1.GetFutureInfoRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
+	66,  // 224: futu.gateway.catalog.v1.GetFutureInfoRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	176, // 225: futu.gateway.catalog.v1.GetFutureInfoResponse.future_info_list:type_name -> futu.gateway.catalog.v1.GetFutureInfoFutureInfo
+	65,  // 226: futu.gateway.catalog.v1.GetFutureInfoFutureInfo.security:type_name -> futu.gateway.catalog.v1.Security
+	65,  // 227: futu.gateway.catalog.v1.GetFutureInfoFutureInfo.owner:type_name -> futu.gateway.catalog.v1.Security
+	177, // 228: futu.gateway.catalog.v1.GetFutureInfoFutureInfo.trade_time:type_name -> futu.gateway.catalog.v1.GetFutureInfoTradeTime
+	65,  // 229: futu.gateway.catalog.v1.GetFutureInfoFutureInfo.origin:type_name -> futu.gateway.catalog.v1.Security
 	40,  // 230: futu.gateway.catalog.v1.GetUserSecurityGroupRequest.group_type:type_name -> futu.gateway.catalog.v1.GetUserSecurityGroupGroupType
-	64,  // 231: futu.gateway.catalog.v1.GetUserSecurityGroupRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	178, // 232: futu.gateway.catalog.v1.GetUserSecurityGroupResponse.group_list:type_name -> futu.gateway.catalog.v1.GetUserSecurityGroupGroupData
+	66,  // 231: futu.gateway.catalog.v1.GetUserSecurityGroupRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	180, // 232: futu.gateway.catalog.v1.GetUserSecurityGroupResponse.group_list:type_name -> futu.gateway.catalog.v1.GetUserSecurityGroupGroupData
 	40,  // 233: futu.gateway.catalog.v1.GetUserSecurityGroupGroupData.group_type:type_name -> futu.gateway.catalog.v1.GetUserSecurityGroupGroupType
-	64,  // 234: futu.gateway.catalog.v1.GetUserSecurityRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	115, // 235: futu.gateway.catalog.v1.GetUserSecurityResponse.static_info_list:type_name -> futu.gateway.catalog.v1.SecurityStaticInfo
-	64,  // 236: futu.gateway.catalog.v1.GetSubInfoRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	63,  // 237: futu.gateway.catalog.v1.GetPriceReminderRequest.security:type_name -> futu.gateway.catalog.v1.Security
+	66,  // 234: futu.gateway.catalog.v1.GetUserSecurityRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	117, // 235: futu.gateway.catalog.v1.GetUserSecurityResponse.static_info_list:type_name -> futu.gateway.catalog.v1.SecurityStaticInfo
+	66,  // 236: futu.gateway.catalog.v1.GetSubInfoRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	65,  // 237: futu.gateway.catalog.v1.GetPriceReminderRequest.security:type_name -> futu.gateway.catalog.v1.Security
 	17,  // 238: futu.gateway.catalog.v1.GetPriceReminderRequest.market:type_name -> futu.gateway.catalog.v1.QotMarket
-	64,  // 239: futu.gateway.catalog.v1.GetPriceReminderRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
-	185, // 240: futu.gateway.catalog.v1.GetPriceReminderResponse.price_reminder_list:type_name -> futu.gateway.catalog.v1.GetPriceReminderPriceReminder
-	63,  // 241: futu.gateway.catalog.v1.GetPriceReminderPriceReminder.security:type_name -> futu.gateway.catalog.v1.Security
-	186, // 242: futu.gateway.catalog.v1.GetPriceReminderPriceReminder.item_list:type_name -> futu.gateway.catalog.v1.GetPriceReminderPriceReminderItem
+	66,  // 239: futu.gateway.catalog.v1.GetPriceReminderRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	187, // 240: futu.gateway.catalog.v1.GetPriceReminderResponse.price_reminder_list:type_name -> futu.gateway.catalog.v1.GetPriceReminderPriceReminder
+	65,  // 241: futu.gateway.catalog.v1.GetPriceReminderPriceReminder.security:type_name -> futu.gateway.catalog.v1.Security
+	188, // 242: futu.gateway.catalog.v1.GetPriceReminderPriceReminder.item_list:type_name -> futu.gateway.catalog.v1.GetPriceReminderPriceReminderItem
 	41,  // 243: futu.gateway.catalog.v1.GetPriceReminderPriceReminderItem.type:type_name -> futu.gateway.catalog.v1.PriceReminderType
 	42,  // 244: futu.gateway.catalog.v1.GetPriceReminderPriceReminderItem.freq:type_name -> futu.gateway.catalog.v1.PriceReminderFreq
 	43,  // 245: futu.gateway.catalog.v1.GetPriceReminderPriceReminderItem.reminder_session_list:type_name -> futu.gateway.catalog.v1.PriceReminderMarketStatus
-	188, // 246: futu.gateway.catalog.v1.GetMaxTrdQtysRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	47,  // 247: futu.gateway.catalog.v1.GetMaxTrdQtysRequest.order_type:type_name -> futu.gateway.catalog.v1.OrderType
-	48,  // 248: futu.gateway.catalog.v1.GetMaxTrdQtysRequest.sec_market:type_name -> futu.gateway.catalog.v1.TrdSecMarket
-	49,  // 249: futu.gateway.catalog.v1.GetMaxTrdQtysRequest.session:type_name -> futu.gateway.catalog.v1.Session
-	44,  // 250: futu.gateway.catalog.v1.TrdHeader.trd_env:type_name -> futu.gateway.catalog.v1.TrdEnv
-	45,  // 251: futu.gateway.catalog.v1.TrdHeader.trd_market:type_name -> futu.gateway.catalog.v1.TrdMarket
-	46,  // 252: futu.gateway.catalog.v1.TrdHeader.jp_acc_type:type_name -> futu.gateway.catalog.v1.TrdSubAccType
-	188, // 253: futu.gateway.catalog.v1.GetMaxTrdQtysResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	190, // 254: futu.gateway.catalog.v1.GetMaxTrdQtysResponse.max_trd_qtys:type_name -> futu.gateway.catalog.v1.MaxTrdQtys
-	49,  // 255: futu.gateway.catalog.v1.MaxTrdQtys.session:type_name -> futu.gateway.catalog.v1.Session
-	188, // 256: futu.gateway.catalog.v1.GetHistoryOrderListRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	192, // 257: futu.gateway.catalog.v1.GetHistoryOrderListRequest.filter_conditions:type_name -> futu.gateway.catalog.v1.TrdFilterConditions
-	45,  // 258: futu.gateway.catalog.v1.TrdFilterConditions.filter_market:type_name -> futu.gateway.catalog.v1.TrdMarket
-	188, // 259: futu.gateway.catalog.v1.GetHistoryOrderListResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	194, // 260: futu.gateway.catalog.v1.GetHistoryOrderListResponse.order_list:type_name -> futu.gateway.catalog.v1.Order
-	50,  // 261: futu.gateway.catalog.v1.Order.trd_side:type_name -> futu.gateway.catalog.v1.TrdSide
-	47,  // 262: futu.gateway.catalog.v1.Order.order_type:type_name -> futu.gateway.catalog.v1.OrderType
-	51,  // 263: futu.gateway.catalog.v1.Order.order_status:type_name -> futu.gateway.catalog.v1.OrderStatus
-	48,  // 264: futu.gateway.catalog.v1.Order.sec_market:type_name -> futu.gateway.catalog.v1.TrdSecMarket
-	52,  // 265: futu.gateway.catalog.v1.Order.time_in_force:type_name -> futu.gateway.catalog.v1.TimeInForce
-	53,  // 266: futu.gateway.catalog.v1.Order.trail_type:type_name -> futu.gateway.catalog.v1.TrailType
-	54,  // 267: futu.gateway.catalog.v1.Order.currency:type_name -> futu.gateway.catalog.v1.Currency
-	45,  // 268: futu.gateway.catalog.v1.Order.trd_market:type_name -> futu.gateway.catalog.v1.TrdMarket
-	49,  // 269: futu.gateway.catalog.v1.Order.session:type_name -> futu.gateway.catalog.v1.Session
-	46,  // 270: futu.gateway.catalog.v1.Order.jp_acc_type:type_name -> futu.gateway.catalog.v1.TrdSubAccType
-	55,  // 271: futu.gateway.catalog.v1.Order.strategy_type:type_name -> futu.gateway.catalog.v1.OptionStrategyType
-	195, // 272: futu.gateway.catalog.v1.Order.combo_legs:type_name -> futu.gateway.catalog.v1.ComboLeg
-	63,  // 273: futu.gateway.catalog.v1.ComboLeg.security:type_name -> futu.gateway.catalog.v1.Security
-	50,  // 274: futu.gateway.catalog.v1.ComboLeg.side:type_name -> futu.gateway.catalog.v1.TrdSide
-	56,  // 275: futu.gateway.catalog.v1.ComboLeg.pred_side:type_name -> futu.gateway.catalog.v1.PredSide
-	188, // 276: futu.gateway.catalog.v1.GetHistoryOrderFillListRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	192, // 277: futu.gateway.catalog.v1.GetHistoryOrderFillListRequest.filter_conditions:type_name -> futu.gateway.catalog.v1.TrdFilterConditions
-	188, // 278: futu.gateway.catalog.v1.GetHistoryOrderFillListResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	198, // 279: futu.gateway.catalog.v1.GetHistoryOrderFillListResponse.order_fill_list:type_name -> futu.gateway.catalog.v1.OrderFill
-	50,  // 280: futu.gateway.catalog.v1.OrderFill.trd_side:type_name -> futu.gateway.catalog.v1.TrdSide
-	48,  // 281: futu.gateway.catalog.v1.OrderFill.sec_market:type_name -> futu.gateway.catalog.v1.TrdSecMarket
-	57,  // 282: futu.gateway.catalog.v1.OrderFill.status:type_name -> futu.gateway.catalog.v1.OrderFillStatus
-	45,  // 283: futu.gateway.catalog.v1.OrderFill.trd_market:type_name -> futu.gateway.catalog.v1.TrdMarket
-	46,  // 284: futu.gateway.catalog.v1.OrderFill.jp_acc_type:type_name -> futu.gateway.catalog.v1.TrdSubAccType
-	188, // 285: futu.gateway.catalog.v1.GetMarginRatioRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	63,  // 286: futu.gateway.catalog.v1.GetMarginRatioRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
-	188, // 287: futu.gateway.catalog.v1.GetMarginRatioResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	201, // 288: futu.gateway.catalog.v1.GetMarginRatioResponse.margin_ratio_info_list:type_name -> futu.gateway.catalog.v1.GetMarginRatioMarginRatioInfo
-	63,  // 289: futu.gateway.catalog.v1.GetMarginRatioMarginRatioInfo.security:type_name -> futu.gateway.catalog.v1.Security
-	188, // 290: futu.gateway.catalog.v1.GetOrderFeeRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	188, // 291: futu.gateway.catalog.v1.GetOrderFeeResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	204, // 292: futu.gateway.catalog.v1.GetOrderFeeResponse.order_fee_list:type_name -> futu.gateway.catalog.v1.OrderFee
-	205, // 293: futu.gateway.catalog.v1.OrderFee.fee_list:type_name -> futu.gateway.catalog.v1.OrderFeeItem
-	188, // 294: futu.gateway.catalog.v1.FlowSummaryRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	58,  // 295: futu.gateway.catalog.v1.FlowSummaryRequest.cash_flow_direction:type_name -> futu.gateway.catalog.v1.FlowSummaryTrdCashFlowDirection
-	188, // 296: futu.gateway.catalog.v1.FlowSummaryResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
-	208, // 297: futu.gateway.catalog.v1.FlowSummaryResponse.flow_summary_info_list:type_name -> futu.gateway.catalog.v1.FlowSummaryFlowSummaryInfo
-	58,  // 298: futu.gateway.catalog.v1.FlowSummaryFlowSummaryInfo.cash_flow_direction:type_name -> futu.gateway.catalog.v1.FlowSummaryTrdCashFlowDirection
-	59,  // 299: futu.gateway.catalog.v1.QuoteCatalogService.GetGlobalState:input_type -> futu.gateway.catalog.v1.GetGlobalStateRequest
-	62,  // 300: futu.gateway.catalog.v1.QuoteCatalogService.GetMarketState:input_type -> futu.gateway.catalog.v1.GetMarketStateRequest
-	67,  // 301: futu.gateway.catalog.v1.QuoteCatalogService.GetKL:input_type -> futu.gateway.catalog.v1.GetKLRequest
-	70,  // 302: futu.gateway.catalog.v1.QuoteCatalogService.RequestHistoryKL:input_type -> futu.gateway.catalog.v1.RequestHistoryKLRequest
-	72,  // 303: futu.gateway.catalog.v1.QuoteCatalogService.RequestHistoryKLQuota:input_type -> futu.gateway.catalog.v1.RequestHistoryKLQuotaRequest
-	75,  // 304: futu.gateway.catalog.v1.QuoteCatalogService.RequestRehab:input_type -> futu.gateway.catalog.v1.RequestRehabRequest
-	78,  // 305: futu.gateway.catalog.v1.QuoteCatalogService.GetOrderBook:input_type -> futu.gateway.catalog.v1.GetOrderBookRequest
-	82,  // 306: futu.gateway.catalog.v1.QuoteCatalogService.GetTicker:input_type -> futu.gateway.catalog.v1.GetTickerRequest
-	85,  // 307: futu.gateway.catalog.v1.QuoteCatalogService.GetRT:input_type -> futu.gateway.catalog.v1.GetRTRequest
-	88,  // 308: futu.gateway.catalog.v1.QuoteCatalogService.GetBroker:input_type -> futu.gateway.catalog.v1.GetBrokerRequest
-	91,  // 309: futu.gateway.catalog.v1.QuoteCatalogService.GetSecuritySnapshot:input_type -> futu.gateway.catalog.v1.GetSecuritySnapshotRequest
-	103, // 310: futu.gateway.catalog.v1.QuoteCatalogService.RequestTradeDate:input_type -> futu.gateway.catalog.v1.RequestTradeDateRequest
-	106, // 311: futu.gateway.catalog.v1.QuoteCatalogService.GetSuspend:input_type -> futu.gateway.catalog.v1.GetSuspendRequest
-	110, // 312: futu.gateway.catalog.v1.QuoteCatalogService.GetPlateSet:input_type -> futu.gateway.catalog.v1.GetPlateSetRequest
-	113, // 313: futu.gateway.catalog.v1.QuoteCatalogService.GetPlateSecurity:input_type -> futu.gateway.catalog.v1.GetPlateSecurityRequest
-	120, // 314: futu.gateway.catalog.v1.QuoteCatalogService.GetOwnerPlate:input_type -> futu.gateway.catalog.v1.GetOwnerPlateRequest
-	123, // 315: futu.gateway.catalog.v1.QuoteCatalogService.GetReference:input_type -> futu.gateway.catalog.v1.GetReferenceRequest
-	125, // 316: futu.gateway.catalog.v1.QuoteCatalogService.GetHoldingChangeList:input_type -> futu.gateway.catalog.v1.GetHoldingChangeListRequest
-	128, // 317: futu.gateway.catalog.v1.QuoteCatalogService.GetOptionChain:input_type -> futu.gateway.catalog.v1.GetOptionChainRequest
-	133, // 318: futu.gateway.catalog.v1.QuoteCatalogService.GetOptionExpirationDate:input_type -> futu.gateway.catalog.v1.GetOptionExpirationDateRequest
-	136, // 319: futu.gateway.catalog.v1.QuoteCatalogService.GetWarrant:input_type -> futu.gateway.catalog.v1.GetWarrantRequest
-	139, // 320: futu.gateway.catalog.v1.QuoteCatalogService.GetCapitalFlow:input_type -> futu.gateway.catalog.v1.GetCapitalFlowRequest
-	142, // 321: futu.gateway.catalog.v1.QuoteCatalogService.GetCapitalDistribution:input_type -> futu.gateway.catalog.v1.GetCapitalDistributionRequest
-	144, // 322: futu.gateway.catalog.v1.QuoteCatalogService.StockFilter:input_type -> futu.gateway.catalog.v1.StockFilterRequest
-	156, // 323: futu.gateway.catalog.v1.QuoteCatalogService.GetCodeChange:input_type -> futu.gateway.catalog.v1.GetCodeChangeRequest
-	160, // 324: futu.gateway.catalog.v1.QuoteCatalogService.GetIpoList:input_type -> futu.gateway.catalog.v1.GetIpoListRequest
-	172, // 325: futu.gateway.catalog.v1.QuoteCatalogService.GetFutureInfo:input_type -> futu.gateway.catalog.v1.GetFutureInfoRequest
-	176, // 326: futu.gateway.catalog.v1.QuoteCatalogService.GetUserSecurityGroup:input_type -> futu.gateway.catalog.v1.GetUserSecurityGroupRequest
-	179, // 327: futu.gateway.catalog.v1.QuoteCatalogService.GetUserSecurity:input_type -> futu.gateway.catalog.v1.GetUserSecurityRequest
-	181, // 328: futu.gateway.catalog.v1.QuoteCatalogService.GetSubInfo:input_type -> futu.gateway.catalog.v1.GetSubInfoRequest
-	183, // 329: futu.gateway.catalog.v1.QuoteCatalogService.GetPriceReminder:input_type -> futu.gateway.catalog.v1.GetPriceReminderRequest
-	187, // 330: futu.gateway.catalog.v1.AccountCatalogService.GetMaxTrdQtys:input_type -> futu.gateway.catalog.v1.GetMaxTrdQtysRequest
-	191, // 331: futu.gateway.catalog.v1.AccountCatalogService.GetHistoryOrderList:input_type -> futu.gateway.catalog.v1.GetHistoryOrderListRequest
-	196, // 332: futu.gateway.catalog.v1.AccountCatalogService.GetHistoryOrderFillList:input_type -> futu.gateway.catalog.v1.GetHistoryOrderFillListRequest
-	199, // 333: futu.gateway.catalog.v1.AccountCatalogService.GetMarginRatio:input_type -> futu.gateway.catalog.v1.GetMarginRatioRequest
-	202, // 334: futu.gateway.catalog.v1.AccountCatalogService.GetOrderFee:input_type -> futu.gateway.catalog.v1.GetOrderFeeRequest
-	206, // 335: futu.gateway.catalog.v1.AccountCatalogService.FlowSummary:input_type -> futu.gateway.catalog.v1.FlowSummaryRequest
-	60,  // 336: futu.gateway.catalog.v1.QuoteCatalogService.GetGlobalState:output_type -> futu.gateway.catalog.v1.GetGlobalStateResponse
-	65,  // 337: futu.gateway.catalog.v1.QuoteCatalogService.GetMarketState:output_type -> futu.gateway.catalog.v1.GetMarketStateResponse
-	68,  // 338: futu.gateway.catalog.v1.QuoteCatalogService.GetKL:output_type -> futu.gateway.catalog.v1.GetKLResponse
-	71,  // 339: futu.gateway.catalog.v1.QuoteCatalogService.RequestHistoryKL:output_type -> futu.gateway.catalog.v1.RequestHistoryKLResponse
-	73,  // 340: futu.gateway.catalog.v1.QuoteCatalogService.RequestHistoryKLQuota:output_type -> futu.gateway.catalog.v1.RequestHistoryKLQuotaResponse
-	76,  // 341: futu.gateway.catalog.v1.QuoteCatalogService.RequestRehab:output_type -> futu.gateway.catalog.v1.RequestRehabResponse
-	79,  // 342: futu.gateway.catalog.v1.QuoteCatalogService.GetOrderBook:output_type -> futu.gateway.catalog.v1.GetOrderBookResponse
-	83,  // 343: futu.gateway.catalog.v1.QuoteCatalogService.GetTicker:output_type -> futu.gateway.catalog.v1.GetTickerResponse
-	86,  // 344: futu.gateway.catalog.v1.QuoteCatalogService.GetRT:output_type -> futu.gateway.catalog.v1.GetRTResponse
-	89,  // 345: futu.gateway.catalog.v1.QuoteCatalogService.GetBroker:output_type -> futu.gateway.catalog.v1.GetBrokerResponse
-	92,  // 346: futu.gateway.catalog.v1.QuoteCatalogService.GetSecuritySnapshot:output_type -> futu.gateway.catalog.v1.GetSecuritySnapshotResponse
-	104, // 347: futu.gateway.catalog.v1.QuoteCatalogService.RequestTradeDate:output_type -> futu.gateway.catalog.v1.RequestTradeDateResponse
-	107, // 348: futu.gateway.catalog.v1.QuoteCatalogService.GetSuspend:output_type -> futu.gateway.catalog.v1.GetSuspendResponse
-	111, // 349: futu.gateway.catalog.v1.QuoteCatalogService.GetPlateSet:output_type -> futu.gateway.catalog.v1.GetPlateSetResponse
-	114, // 350: futu.gateway.catalog.v1.QuoteCatalogService.GetPlateSecurity:output_type -> futu.gateway.catalog.v1.GetPlateSecurityResponse
-	121, // 351: futu.gateway.catalog.v1.QuoteCatalogService.GetOwnerPlate:output_type -> futu.gateway.catalog.v1.GetOwnerPlateResponse
-	124, // 352: futu.gateway.catalog.v1.QuoteCatalogService.GetReference:output_type -> futu.gateway.catalog.v1.GetReferenceResponse
-	126, // 353: futu.gateway.catalog.v1.QuoteCatalogService.GetHoldingChangeList:output_type -> futu.gateway.catalog.v1.GetHoldingChangeListResponse
-	130, // 354: futu.gateway.catalog.v1.QuoteCatalogService.GetOptionChain:output_type -> futu.gateway.catalog.v1.GetOptionChainResponse
-	134, // 355: futu.gateway.catalog.v1.QuoteCatalogService.GetOptionExpirationDate:output_type -> futu.gateway.catalog.v1.GetOptionExpirationDateResponse
-	137, // 356: futu.gateway.catalog.v1.QuoteCatalogService.GetWarrant:output_type -> futu.gateway.catalog.v1.GetWarrantResponse
-	140, // 357: futu.gateway.catalog.v1.QuoteCatalogService.GetCapitalFlow:output_type -> futu.gateway.catalog.v1.GetCapitalFlowResponse
-	143, // 358: futu.gateway.catalog.v1.QuoteCatalogService.GetCapitalDistribution:output_type -> futu.gateway.catalog.v1.GetCapitalDistributionResponse
-	150, // 359: futu.gateway.catalog.v1.QuoteCatalogService.StockFilter:output_type -> futu.gateway.catalog.v1.StockFilterResponse
-	158, // 360: futu.gateway.catalog.v1.QuoteCatalogService.GetCodeChange:output_type -> futu.gateway.catalog.v1.GetCodeChangeResponse
-	161, // 361: futu.gateway.catalog.v1.QuoteCatalogService.GetIpoList:output_type -> futu.gateway.catalog.v1.GetIpoListResponse
-	173, // 362: futu.gateway.catalog.v1.QuoteCatalogService.GetFutureInfo:output_type -> futu.gateway.catalog.v1.GetFutureInfoResponse
-	177, // 363: futu.gateway.catalog.v1.QuoteCatalogService.GetUserSecurityGroup:output_type -> futu.gateway.catalog.v1.GetUserSecurityGroupResponse
-	180, // 364: futu.gateway.catalog.v1.QuoteCatalogService.GetUserSecurity:output_type -> futu.gateway.catalog.v1.GetUserSecurityResponse
-	182, // 365: futu.gateway.catalog.v1.QuoteCatalogService.GetSubInfo:output_type -> futu.gateway.catalog.v1.GetSubInfoResponse
-	184, // 366: futu.gateway.catalog.v1.QuoteCatalogService.GetPriceReminder:output_type -> futu.gateway.catalog.v1.GetPriceReminderResponse
-	189, // 367: futu.gateway.catalog.v1.AccountCatalogService.GetMaxTrdQtys:output_type -> futu.gateway.catalog.v1.GetMaxTrdQtysResponse
-	193, // 368: futu.gateway.catalog.v1.AccountCatalogService.GetHistoryOrderList:output_type -> futu.gateway.catalog.v1.GetHistoryOrderListResponse
-	197, // 369: futu.gateway.catalog.v1.AccountCatalogService.GetHistoryOrderFillList:output_type -> futu.gateway.catalog.v1.GetHistoryOrderFillListResponse
-	200, // 370: futu.gateway.catalog.v1.AccountCatalogService.GetMarginRatio:output_type -> futu.gateway.catalog.v1.GetMarginRatioResponse
-	203, // 371: futu.gateway.catalog.v1.AccountCatalogService.GetOrderFee:output_type -> futu.gateway.catalog.v1.GetOrderFeeResponse
-	207, // 372: futu.gateway.catalog.v1.AccountCatalogService.FlowSummary:output_type -> futu.gateway.catalog.v1.FlowSummaryResponse
-	336, // [336:373] is the sub-list for method output_type
-	299, // [299:336] is the sub-list for method input_type
-	299, // [299:299] is the sub-list for extension type_name
-	299, // [299:299] is the sub-list for extension extendee
-	0,   // [0:299] is the sub-list for field type_name
+	44,  // 246: futu.gateway.catalog.v1.ModifyUserSecurityRequest.op:type_name -> futu.gateway.catalog.v1.ModifyUserSecurityModifyUserSecurityOp
+	65,  // 247: futu.gateway.catalog.v1.ModifyUserSecurityRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
+	66,  // 248: futu.gateway.catalog.v1.ModifyUserSecurityRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	65,  // 249: futu.gateway.catalog.v1.SetPriceReminderRequest.security:type_name -> futu.gateway.catalog.v1.Security
+	45,  // 250: futu.gateway.catalog.v1.SetPriceReminderRequest.op:type_name -> futu.gateway.catalog.v1.SetPriceReminderSetPriceReminderOp
+	41,  // 251: futu.gateway.catalog.v1.SetPriceReminderRequest.type:type_name -> futu.gateway.catalog.v1.PriceReminderType
+	42,  // 252: futu.gateway.catalog.v1.SetPriceReminderRequest.freq:type_name -> futu.gateway.catalog.v1.PriceReminderFreq
+	43,  // 253: futu.gateway.catalog.v1.SetPriceReminderRequest.reminder_session_list:type_name -> futu.gateway.catalog.v1.PriceReminderMarketStatus
+	66,  // 254: futu.gateway.catalog.v1.SetPriceReminderRequest.header:type_name -> futu.gateway.catalog.v1.QotHeader
+	194, // 255: futu.gateway.catalog.v1.GetMaxTrdQtysRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	49,  // 256: futu.gateway.catalog.v1.GetMaxTrdQtysRequest.order_type:type_name -> futu.gateway.catalog.v1.OrderType
+	50,  // 257: futu.gateway.catalog.v1.GetMaxTrdQtysRequest.sec_market:type_name -> futu.gateway.catalog.v1.TrdSecMarket
+	51,  // 258: futu.gateway.catalog.v1.GetMaxTrdQtysRequest.session:type_name -> futu.gateway.catalog.v1.Session
+	46,  // 259: futu.gateway.catalog.v1.TrdHeader.trd_env:type_name -> futu.gateway.catalog.v1.TrdEnv
+	47,  // 260: futu.gateway.catalog.v1.TrdHeader.trd_market:type_name -> futu.gateway.catalog.v1.TrdMarket
+	48,  // 261: futu.gateway.catalog.v1.TrdHeader.jp_acc_type:type_name -> futu.gateway.catalog.v1.TrdSubAccType
+	194, // 262: futu.gateway.catalog.v1.GetMaxTrdQtysResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	196, // 263: futu.gateway.catalog.v1.GetMaxTrdQtysResponse.max_trd_qtys:type_name -> futu.gateway.catalog.v1.MaxTrdQtys
+	51,  // 264: futu.gateway.catalog.v1.MaxTrdQtys.session:type_name -> futu.gateway.catalog.v1.Session
+	194, // 265: futu.gateway.catalog.v1.GetHistoryOrderListRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	198, // 266: futu.gateway.catalog.v1.GetHistoryOrderListRequest.filter_conditions:type_name -> futu.gateway.catalog.v1.TrdFilterConditions
+	47,  // 267: futu.gateway.catalog.v1.TrdFilterConditions.filter_market:type_name -> futu.gateway.catalog.v1.TrdMarket
+	194, // 268: futu.gateway.catalog.v1.GetHistoryOrderListResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	200, // 269: futu.gateway.catalog.v1.GetHistoryOrderListResponse.order_list:type_name -> futu.gateway.catalog.v1.Order
+	52,  // 270: futu.gateway.catalog.v1.Order.trd_side:type_name -> futu.gateway.catalog.v1.TrdSide
+	49,  // 271: futu.gateway.catalog.v1.Order.order_type:type_name -> futu.gateway.catalog.v1.OrderType
+	53,  // 272: futu.gateway.catalog.v1.Order.order_status:type_name -> futu.gateway.catalog.v1.OrderStatus
+	50,  // 273: futu.gateway.catalog.v1.Order.sec_market:type_name -> futu.gateway.catalog.v1.TrdSecMarket
+	54,  // 274: futu.gateway.catalog.v1.Order.time_in_force:type_name -> futu.gateway.catalog.v1.TimeInForce
+	55,  // 275: futu.gateway.catalog.v1.Order.trail_type:type_name -> futu.gateway.catalog.v1.TrailType
+	56,  // 276: futu.gateway.catalog.v1.Order.currency:type_name -> futu.gateway.catalog.v1.Currency
+	47,  // 277: futu.gateway.catalog.v1.Order.trd_market:type_name -> futu.gateway.catalog.v1.TrdMarket
+	51,  // 278: futu.gateway.catalog.v1.Order.session:type_name -> futu.gateway.catalog.v1.Session
+	48,  // 279: futu.gateway.catalog.v1.Order.jp_acc_type:type_name -> futu.gateway.catalog.v1.TrdSubAccType
+	57,  // 280: futu.gateway.catalog.v1.Order.strategy_type:type_name -> futu.gateway.catalog.v1.OptionStrategyType
+	201, // 281: futu.gateway.catalog.v1.Order.combo_legs:type_name -> futu.gateway.catalog.v1.ComboLeg
+	65,  // 282: futu.gateway.catalog.v1.ComboLeg.security:type_name -> futu.gateway.catalog.v1.Security
+	52,  // 283: futu.gateway.catalog.v1.ComboLeg.side:type_name -> futu.gateway.catalog.v1.TrdSide
+	58,  // 284: futu.gateway.catalog.v1.ComboLeg.pred_side:type_name -> futu.gateway.catalog.v1.PredSide
+	194, // 285: futu.gateway.catalog.v1.GetHistoryOrderFillListRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	198, // 286: futu.gateway.catalog.v1.GetHistoryOrderFillListRequest.filter_conditions:type_name -> futu.gateway.catalog.v1.TrdFilterConditions
+	194, // 287: futu.gateway.catalog.v1.GetHistoryOrderFillListResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	204, // 288: futu.gateway.catalog.v1.GetHistoryOrderFillListResponse.order_fill_list:type_name -> futu.gateway.catalog.v1.OrderFill
+	52,  // 289: futu.gateway.catalog.v1.OrderFill.trd_side:type_name -> futu.gateway.catalog.v1.TrdSide
+	50,  // 290: futu.gateway.catalog.v1.OrderFill.sec_market:type_name -> futu.gateway.catalog.v1.TrdSecMarket
+	59,  // 291: futu.gateway.catalog.v1.OrderFill.status:type_name -> futu.gateway.catalog.v1.OrderFillStatus
+	47,  // 292: futu.gateway.catalog.v1.OrderFill.trd_market:type_name -> futu.gateway.catalog.v1.TrdMarket
+	48,  // 293: futu.gateway.catalog.v1.OrderFill.jp_acc_type:type_name -> futu.gateway.catalog.v1.TrdSubAccType
+	194, // 294: futu.gateway.catalog.v1.GetMarginRatioRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	65,  // 295: futu.gateway.catalog.v1.GetMarginRatioRequest.security_list:type_name -> futu.gateway.catalog.v1.Security
+	194, // 296: futu.gateway.catalog.v1.GetMarginRatioResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	207, // 297: futu.gateway.catalog.v1.GetMarginRatioResponse.margin_ratio_info_list:type_name -> futu.gateway.catalog.v1.GetMarginRatioMarginRatioInfo
+	65,  // 298: futu.gateway.catalog.v1.GetMarginRatioMarginRatioInfo.security:type_name -> futu.gateway.catalog.v1.Security
+	194, // 299: futu.gateway.catalog.v1.GetOrderFeeRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	194, // 300: futu.gateway.catalog.v1.GetOrderFeeResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	210, // 301: futu.gateway.catalog.v1.GetOrderFeeResponse.order_fee_list:type_name -> futu.gateway.catalog.v1.OrderFee
+	211, // 302: futu.gateway.catalog.v1.OrderFee.fee_list:type_name -> futu.gateway.catalog.v1.OrderFeeItem
+	194, // 303: futu.gateway.catalog.v1.FlowSummaryRequest.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	60,  // 304: futu.gateway.catalog.v1.FlowSummaryRequest.cash_flow_direction:type_name -> futu.gateway.catalog.v1.FlowSummaryTrdCashFlowDirection
+	194, // 305: futu.gateway.catalog.v1.FlowSummaryResponse.header:type_name -> futu.gateway.catalog.v1.TrdHeader
+	214, // 306: futu.gateway.catalog.v1.FlowSummaryResponse.flow_summary_info_list:type_name -> futu.gateway.catalog.v1.FlowSummaryFlowSummaryInfo
+	60,  // 307: futu.gateway.catalog.v1.FlowSummaryFlowSummaryInfo.cash_flow_direction:type_name -> futu.gateway.catalog.v1.FlowSummaryTrdCashFlowDirection
+	61,  // 308: futu.gateway.catalog.v1.QuoteCatalogService.GetGlobalState:input_type -> futu.gateway.catalog.v1.GetGlobalStateRequest
+	64,  // 309: futu.gateway.catalog.v1.QuoteCatalogService.GetMarketState:input_type -> futu.gateway.catalog.v1.GetMarketStateRequest
+	69,  // 310: futu.gateway.catalog.v1.QuoteCatalogService.GetKL:input_type -> futu.gateway.catalog.v1.GetKLRequest
+	72,  // 311: futu.gateway.catalog.v1.QuoteCatalogService.RequestHistoryKL:input_type -> futu.gateway.catalog.v1.RequestHistoryKLRequest
+	74,  // 312: futu.gateway.catalog.v1.QuoteCatalogService.RequestHistoryKLQuota:input_type -> futu.gateway.catalog.v1.RequestHistoryKLQuotaRequest
+	77,  // 313: futu.gateway.catalog.v1.QuoteCatalogService.RequestRehab:input_type -> futu.gateway.catalog.v1.RequestRehabRequest
+	80,  // 314: futu.gateway.catalog.v1.QuoteCatalogService.GetOrderBook:input_type -> futu.gateway.catalog.v1.GetOrderBookRequest
+	84,  // 315: futu.gateway.catalog.v1.QuoteCatalogService.GetTicker:input_type -> futu.gateway.catalog.v1.GetTickerRequest
+	87,  // 316: futu.gateway.catalog.v1.QuoteCatalogService.GetRT:input_type -> futu.gateway.catalog.v1.GetRTRequest
+	90,  // 317: futu.gateway.catalog.v1.QuoteCatalogService.GetBroker:input_type -> futu.gateway.catalog.v1.GetBrokerRequest
+	93,  // 318: futu.gateway.catalog.v1.QuoteCatalogService.GetSecuritySnapshot:input_type -> futu.gateway.catalog.v1.GetSecuritySnapshotRequest
+	105, // 319: futu.gateway.catalog.v1.QuoteCatalogService.RequestTradeDate:input_type -> futu.gateway.catalog.v1.RequestTradeDateRequest
+	108, // 320: futu.gateway.catalog.v1.QuoteCatalogService.GetSuspend:input_type -> futu.gateway.catalog.v1.GetSuspendRequest
+	112, // 321: futu.gateway.catalog.v1.QuoteCatalogService.GetPlateSet:input_type -> futu.gateway.catalog.v1.GetPlateSetRequest
+	115, // 322: futu.gateway.catalog.v1.QuoteCatalogService.GetPlateSecurity:input_type -> futu.gateway.catalog.v1.GetPlateSecurityRequest
+	122, // 323: futu.gateway.catalog.v1.QuoteCatalogService.GetOwnerPlate:input_type -> futu.gateway.catalog.v1.GetOwnerPlateRequest
+	125, // 324: futu.gateway.catalog.v1.QuoteCatalogService.GetReference:input_type -> futu.gateway.catalog.v1.GetReferenceRequest
+	127, // 325: futu.gateway.catalog.v1.QuoteCatalogService.GetHoldingChangeList:input_type -> futu.gateway.catalog.v1.GetHoldingChangeListRequest
+	130, // 326: futu.gateway.catalog.v1.QuoteCatalogService.GetOptionChain:input_type -> futu.gateway.catalog.v1.GetOptionChainRequest
+	135, // 327: futu.gateway.catalog.v1.QuoteCatalogService.GetOptionExpirationDate:input_type -> futu.gateway.catalog.v1.GetOptionExpirationDateRequest
+	138, // 328: futu.gateway.catalog.v1.QuoteCatalogService.GetWarrant:input_type -> futu.gateway.catalog.v1.GetWarrantRequest
+	141, // 329: futu.gateway.catalog.v1.QuoteCatalogService.GetCapitalFlow:input_type -> futu.gateway.catalog.v1.GetCapitalFlowRequest
+	144, // 330: futu.gateway.catalog.v1.QuoteCatalogService.GetCapitalDistribution:input_type -> futu.gateway.catalog.v1.GetCapitalDistributionRequest
+	146, // 331: futu.gateway.catalog.v1.QuoteCatalogService.StockFilter:input_type -> futu.gateway.catalog.v1.StockFilterRequest
+	158, // 332: futu.gateway.catalog.v1.QuoteCatalogService.GetCodeChange:input_type -> futu.gateway.catalog.v1.GetCodeChangeRequest
+	162, // 333: futu.gateway.catalog.v1.QuoteCatalogService.GetIpoList:input_type -> futu.gateway.catalog.v1.GetIpoListRequest
+	174, // 334: futu.gateway.catalog.v1.QuoteCatalogService.GetFutureInfo:input_type -> futu.gateway.catalog.v1.GetFutureInfoRequest
+	178, // 335: futu.gateway.catalog.v1.QuoteCatalogService.GetUserSecurityGroup:input_type -> futu.gateway.catalog.v1.GetUserSecurityGroupRequest
+	181, // 336: futu.gateway.catalog.v1.QuoteCatalogService.GetUserSecurity:input_type -> futu.gateway.catalog.v1.GetUserSecurityRequest
+	183, // 337: futu.gateway.catalog.v1.QuoteCatalogService.GetSubInfo:input_type -> futu.gateway.catalog.v1.GetSubInfoRequest
+	185, // 338: futu.gateway.catalog.v1.QuoteCatalogService.GetPriceReminder:input_type -> futu.gateway.catalog.v1.GetPriceReminderRequest
+	189, // 339: futu.gateway.catalog.v1.QuoteCatalogService.ModifyUserSecurity:input_type -> futu.gateway.catalog.v1.ModifyUserSecurityRequest
+	191, // 340: futu.gateway.catalog.v1.QuoteCatalogService.SetPriceReminder:input_type -> futu.gateway.catalog.v1.SetPriceReminderRequest
+	193, // 341: futu.gateway.catalog.v1.AccountCatalogService.GetMaxTrdQtys:input_type -> futu.gateway.catalog.v1.GetMaxTrdQtysRequest
+	197, // 342: futu.gateway.catalog.v1.AccountCatalogService.GetHistoryOrderList:input_type -> futu.gateway.catalog.v1.GetHistoryOrderListRequest
+	202, // 343: futu.gateway.catalog.v1.AccountCatalogService.GetHistoryOrderFillList:input_type -> futu.gateway.catalog.v1.GetHistoryOrderFillListRequest
+	205, // 344: futu.gateway.catalog.v1.AccountCatalogService.GetMarginRatio:input_type -> futu.gateway.catalog.v1.GetMarginRatioRequest
+	208, // 345: futu.gateway.catalog.v1.AccountCatalogService.GetOrderFee:input_type -> futu.gateway.catalog.v1.GetOrderFeeRequest
+	212, // 346: futu.gateway.catalog.v1.AccountCatalogService.FlowSummary:input_type -> futu.gateway.catalog.v1.FlowSummaryRequest
+	62,  // 347: futu.gateway.catalog.v1.QuoteCatalogService.GetGlobalState:output_type -> futu.gateway.catalog.v1.GetGlobalStateResponse
+	67,  // 348: futu.gateway.catalog.v1.QuoteCatalogService.GetMarketState:output_type -> futu.gateway.catalog.v1.GetMarketStateResponse
+	70,  // 349: futu.gateway.catalog.v1.QuoteCatalogService.GetKL:output_type -> futu.gateway.catalog.v1.GetKLResponse
+	73,  // 350: futu.gateway.catalog.v1.QuoteCatalogService.RequestHistoryKL:output_type -> futu.gateway.catalog.v1.RequestHistoryKLResponse
+	75,  // 351: futu.gateway.catalog.v1.QuoteCatalogService.RequestHistoryKLQuota:output_type -> futu.gateway.catalog.v1.RequestHistoryKLQuotaResponse
+	78,  // 352: futu.gateway.catalog.v1.QuoteCatalogService.RequestRehab:output_type -> futu.gateway.catalog.v1.RequestRehabResponse
+	81,  // 353: futu.gateway.catalog.v1.QuoteCatalogService.GetOrderBook:output_type -> futu.gateway.catalog.v1.GetOrderBookResponse
+	85,  // 354: futu.gateway.catalog.v1.QuoteCatalogService.GetTicker:output_type -> futu.gateway.catalog.v1.GetTickerResponse
+	88,  // 355: futu.gateway.catalog.v1.QuoteCatalogService.GetRT:output_type -> futu.gateway.catalog.v1.GetRTResponse
+	91,  // 356: futu.gateway.catalog.v1.QuoteCatalogService.GetBroker:output_type -> futu.gateway.catalog.v1.GetBrokerResponse
+	94,  // 357: futu.gateway.catalog.v1.QuoteCatalogService.GetSecuritySnapshot:output_type -> futu.gateway.catalog.v1.GetSecuritySnapshotResponse
+	106, // 358: futu.gateway.catalog.v1.QuoteCatalogService.RequestTradeDate:output_type -> futu.gateway.catalog.v1.RequestTradeDateResponse
+	109, // 359: futu.gateway.catalog.v1.QuoteCatalogService.GetSuspend:output_type -> futu.gateway.catalog.v1.GetSuspendResponse
+	113, // 360: futu.gateway.catalog.v1.QuoteCatalogService.GetPlateSet:output_type -> futu.gateway.catalog.v1.GetPlateSetResponse
+	116, // 361: futu.gateway.catalog.v1.QuoteCatalogService.GetPlateSecurity:output_type -> futu.gateway.catalog.v1.GetPlateSecurityResponse
+	123, // 362: futu.gateway.catalog.v1.QuoteCatalogService.GetOwnerPlate:output_type -> futu.gateway.catalog.v1.GetOwnerPlateResponse
+	126, // 363: futu.gateway.catalog.v1.QuoteCatalogService.GetReference:output_type -> futu.gateway.catalog.v1.GetReferenceResponse
+	128, // 364: futu.gateway.catalog.v1.QuoteCatalogService.GetHoldingChangeList:output_type -> futu.gateway.catalog.v1.GetHoldingChangeListResponse
+	132, // 365: futu.gateway.catalog.v1.QuoteCatalogService.GetOptionChain:output_type -> futu.gateway.catalog.v1.GetOptionChainResponse
+	136, // 366: futu.gateway.catalog.v1.QuoteCatalogService.GetOptionExpirationDate:output_type -> futu.gateway.catalog.v1.GetOptionExpirationDateResponse
+	139, // 367: futu.gateway.catalog.v1.QuoteCatalogService.GetWarrant:output_type -> futu.gateway.catalog.v1.GetWarrantResponse
+	142, // 368: futu.gateway.catalog.v1.QuoteCatalogService.GetCapitalFlow:output_type -> futu.gateway.catalog.v1.GetCapitalFlowResponse
+	145, // 369: futu.gateway.catalog.v1.QuoteCatalogService.GetCapitalDistribution:output_type -> futu.gateway.catalog.v1.GetCapitalDistributionResponse
+	152, // 370: futu.gateway.catalog.v1.QuoteCatalogService.StockFilter:output_type -> futu.gateway.catalog.v1.StockFilterResponse
+	160, // 371: futu.gateway.catalog.v1.QuoteCatalogService.GetCodeChange:output_type -> futu.gateway.catalog.v1.GetCodeChangeResponse
+	163, // 372: futu.gateway.catalog.v1.QuoteCatalogService.GetIpoList:output_type -> futu.gateway.catalog.v1.GetIpoListResponse
+	175, // 373: futu.gateway.catalog.v1.QuoteCatalogService.GetFutureInfo:output_type -> futu.gateway.catalog.v1.GetFutureInfoResponse
+	179, // 374: futu.gateway.catalog.v1.QuoteCatalogService.GetUserSecurityGroup:output_type -> futu.gateway.catalog.v1.GetUserSecurityGroupResponse
+	182, // 375: futu.gateway.catalog.v1.QuoteCatalogService.GetUserSecurity:output_type -> futu.gateway.catalog.v1.GetUserSecurityResponse
+	184, // 376: futu.gateway.catalog.v1.QuoteCatalogService.GetSubInfo:output_type -> futu.gateway.catalog.v1.GetSubInfoResponse
+	186, // 377: futu.gateway.catalog.v1.QuoteCatalogService.GetPriceReminder:output_type -> futu.gateway.catalog.v1.GetPriceReminderResponse
+	190, // 378: futu.gateway.catalog.v1.QuoteCatalogService.ModifyUserSecurity:output_type -> futu.gateway.catalog.v1.ModifyUserSecurityResponse
+	192, // 379: futu.gateway.catalog.v1.QuoteCatalogService.SetPriceReminder:output_type -> futu.gateway.catalog.v1.SetPriceReminderResponse
+	195, // 380: futu.gateway.catalog.v1.AccountCatalogService.GetMaxTrdQtys:output_type -> futu.gateway.catalog.v1.GetMaxTrdQtysResponse
+	199, // 381: futu.gateway.catalog.v1.AccountCatalogService.GetHistoryOrderList:output_type -> futu.gateway.catalog.v1.GetHistoryOrderListResponse
+	203, // 382: futu.gateway.catalog.v1.AccountCatalogService.GetHistoryOrderFillList:output_type -> futu.gateway.catalog.v1.GetHistoryOrderFillListResponse
+	206, // 383: futu.gateway.catalog.v1.AccountCatalogService.GetMarginRatio:output_type -> futu.gateway.catalog.v1.GetMarginRatioResponse
+	209, // 384: futu.gateway.catalog.v1.AccountCatalogService.GetOrderFee:output_type -> futu.gateway.catalog.v1.GetOrderFeeResponse
+	213, // 385: futu.gateway.catalog.v1.AccountCatalogService.FlowSummary:output_type -> futu.gateway.catalog.v1.FlowSummaryResponse
+	347, // [347:386] is the sub-list for method output_type
+	308, // [308:347] is the sub-list for method input_type
+	308, // [308:308] is the sub-list for extension type_name
+	308, // [308:308] is the sub-list for extension extendee
+	0,   // [0:308] is the sub-list for field type_name
 }
 
 func init() { file_futu_gateway_catalog_v1_catalog_proto_init() }
@@ -21108,7 +21548,6 @@ func file_futu_gateway_catalog_v1_catalog_proto_init() {
 	file_futu_gateway_catalog_v1_catalog_proto_msgTypes[126].OneofWrappers = []any{}
 	file_futu_gateway_catalog_v1_catalog_proto_msgTypes[127].OneofWrappers = []any{}
 	file_futu_gateway_catalog_v1_catalog_proto_msgTypes[128].OneofWrappers = []any{}
-	file_futu_gateway_catalog_v1_catalog_proto_msgTypes[129].OneofWrappers = []any{}
 	file_futu_gateway_catalog_v1_catalog_proto_msgTypes[130].OneofWrappers = []any{}
 	file_futu_gateway_catalog_v1_catalog_proto_msgTypes[131].OneofWrappers = []any{}
 	file_futu_gateway_catalog_v1_catalog_proto_msgTypes[132].OneofWrappers = []any{}
@@ -21129,13 +21568,17 @@ func file_futu_gateway_catalog_v1_catalog_proto_init() {
 	file_futu_gateway_catalog_v1_catalog_proto_msgTypes[147].OneofWrappers = []any{}
 	file_futu_gateway_catalog_v1_catalog_proto_msgTypes[148].OneofWrappers = []any{}
 	file_futu_gateway_catalog_v1_catalog_proto_msgTypes[149].OneofWrappers = []any{}
+	file_futu_gateway_catalog_v1_catalog_proto_msgTypes[150].OneofWrappers = []any{}
+	file_futu_gateway_catalog_v1_catalog_proto_msgTypes[151].OneofWrappers = []any{}
+	file_futu_gateway_catalog_v1_catalog_proto_msgTypes[152].OneofWrappers = []any{}
+	file_futu_gateway_catalog_v1_catalog_proto_msgTypes[153].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_futu_gateway_catalog_v1_catalog_proto_rawDesc), len(file_futu_gateway_catalog_v1_catalog_proto_rawDesc)),
-			NumEnums:      59,
-			NumMessages:   150,
+			NumEnums:      61,
+			NumMessages:   154,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

@@ -1957,6 +1957,60 @@ func local_request_QuoteCatalogService_GetPriceReminder_1(ctx context.Context, m
 	return msg, metadata, err
 }
 
+func request_QuoteCatalogService_ModifyUserSecurity_0(ctx context.Context, marshaler runtime.Marshaler, client QuoteCatalogServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ModifyUserSecurityRequest
+		metadata runtime.ServerMetadata
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.ModifyUserSecurity(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_QuoteCatalogService_ModifyUserSecurity_0(ctx context.Context, marshaler runtime.Marshaler, server QuoteCatalogServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ModifyUserSecurityRequest
+		metadata runtime.ServerMetadata
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	msg, err := server.ModifyUserSecurity(ctx, &protoReq)
+	return msg, metadata, err
+}
+
+func request_QuoteCatalogService_SetPriceReminder_0(ctx context.Context, marshaler runtime.Marshaler, client QuoteCatalogServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq SetPriceReminderRequest
+		metadata runtime.ServerMetadata
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.SetPriceReminder(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_QuoteCatalogService_SetPriceReminder_0(ctx context.Context, marshaler runtime.Marshaler, server QuoteCatalogServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq SetPriceReminderRequest
+		metadata runtime.ServerMetadata
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	msg, err := server.SetPriceReminder(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 var filter_AccountCatalogService_GetMaxTrdQtys_0 = &utilities.DoubleArray{Encoding: map[string]int{}, Base: []int(nil), Check: []int(nil)}
 
 func request_AccountCatalogService_GetMaxTrdQtys_0(ctx context.Context, marshaler runtime.Marshaler, client AccountCatalogServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
@@ -3575,6 +3629,46 @@ func RegisterQuoteCatalogServiceHandlerServer(ctx context.Context, mux *runtime.
 		}
 		forward_QuoteCatalogService_GetPriceReminder_1(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodPost, pattern_QuoteCatalogService_ModifyUserSecurity_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/futu.gateway.catalog.v1.QuoteCatalogService/ModifyUserSecurity", runtime.WithHTTPPathPattern("/api/modify-user-security"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_QuoteCatalogService_ModifyUserSecurity_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_QuoteCatalogService_ModifyUserSecurity_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodPost, pattern_QuoteCatalogService_SetPriceReminder_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/futu.gateway.catalog.v1.QuoteCatalogService/SetPriceReminder", runtime.WithHTTPPathPattern("/api/set-price-reminder"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_QuoteCatalogService_SetPriceReminder_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_QuoteCatalogService_SetPriceReminder_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 
 	return nil
 }
@@ -4919,6 +5013,40 @@ func RegisterQuoteCatalogServiceHandlerClient(ctx context.Context, mux *runtime.
 		}
 		forward_QuoteCatalogService_GetPriceReminder_1(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodPost, pattern_QuoteCatalogService_ModifyUserSecurity_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/futu.gateway.catalog.v1.QuoteCatalogService/ModifyUserSecurity", runtime.WithHTTPPathPattern("/api/modify-user-security"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_QuoteCatalogService_ModifyUserSecurity_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_QuoteCatalogService_ModifyUserSecurity_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodPost, pattern_QuoteCatalogService_SetPriceReminder_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/futu.gateway.catalog.v1.QuoteCatalogService/SetPriceReminder", runtime.WithHTTPPathPattern("/api/set-price-reminder"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_QuoteCatalogService_SetPriceReminder_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_QuoteCatalogService_SetPriceReminder_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	return nil
 }
 
@@ -4985,6 +5113,8 @@ var (
 	pattern_QuoteCatalogService_GetSubInfo_1              = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"api", "used-quota"}, ""))
 	pattern_QuoteCatalogService_GetPriceReminder_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"api", "price-reminder"}, ""))
 	pattern_QuoteCatalogService_GetPriceReminder_1        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"api", "price-reminder"}, ""))
+	pattern_QuoteCatalogService_ModifyUserSecurity_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"api", "modify-user-security"}, ""))
+	pattern_QuoteCatalogService_SetPriceReminder_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"api", "set-price-reminder"}, ""))
 )
 
 var (
@@ -5050,6 +5180,8 @@ var (
 	forward_QuoteCatalogService_GetSubInfo_1              = runtime.ForwardResponseMessage
 	forward_QuoteCatalogService_GetPriceReminder_0        = runtime.ForwardResponseMessage
 	forward_QuoteCatalogService_GetPriceReminder_1        = runtime.ForwardResponseMessage
+	forward_QuoteCatalogService_ModifyUserSecurity_0      = runtime.ForwardResponseMessage
+	forward_QuoteCatalogService_SetPriceReminder_0        = runtime.ForwardResponseMessage
 )
 
 // RegisterAccountCatalogServiceHandlerFromEndpoint is same as RegisterAccountCatalogServiceHandler but

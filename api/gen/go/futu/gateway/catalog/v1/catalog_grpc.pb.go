@@ -54,6 +54,8 @@ const (
 	QuoteCatalogService_GetUserSecurity_FullMethodName         = "/futu.gateway.catalog.v1.QuoteCatalogService/GetUserSecurity"
 	QuoteCatalogService_GetSubInfo_FullMethodName              = "/futu.gateway.catalog.v1.QuoteCatalogService/GetSubInfo"
 	QuoteCatalogService_GetPriceReminder_FullMethodName        = "/futu.gateway.catalog.v1.QuoteCatalogService/GetPriceReminder"
+	QuoteCatalogService_ModifyUserSecurity_FullMethodName      = "/futu.gateway.catalog.v1.QuoteCatalogService/ModifyUserSecurity"
+	QuoteCatalogService_SetPriceReminder_FullMethodName        = "/futu.gateway.catalog.v1.QuoteCatalogService/SetPriceReminder"
 )
 
 // QuoteCatalogServiceClient is the client API for QuoteCatalogService service.
@@ -124,6 +126,10 @@ type QuoteCatalogServiceClient interface {
 	GetSubInfo(ctx context.Context, in *GetSubInfoRequest, opts ...grpc.CallOption) (*GetSubInfoResponse, error)
 	// Qot_GetPriceReminder (3221): GET /api/price-reminder, scope qot:read.
 	GetPriceReminder(ctx context.Context, in *GetPriceReminderRequest, opts ...grpc.CallOption) (*GetPriceReminderResponse, error)
+	// Qot_ModifyUserSecurity (3214): POST /api/modify-user-security, scope qot:write.
+	ModifyUserSecurity(ctx context.Context, in *ModifyUserSecurityRequest, opts ...grpc.CallOption) (*ModifyUserSecurityResponse, error)
+	// Qot_SetPriceReminder (3220): POST /api/set-price-reminder, scope qot:write.
+	SetPriceReminder(ctx context.Context, in *SetPriceReminderRequest, opts ...grpc.CallOption) (*SetPriceReminderResponse, error)
 }
 
 type quoteCatalogServiceClient struct {
@@ -444,6 +450,26 @@ func (c *quoteCatalogServiceClient) GetPriceReminder(ctx context.Context, in *Ge
 	return out, nil
 }
 
+func (c *quoteCatalogServiceClient) ModifyUserSecurity(ctx context.Context, in *ModifyUserSecurityRequest, opts ...grpc.CallOption) (*ModifyUserSecurityResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ModifyUserSecurityResponse)
+	err := c.cc.Invoke(ctx, QuoteCatalogService_ModifyUserSecurity_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *quoteCatalogServiceClient) SetPriceReminder(ctx context.Context, in *SetPriceReminderRequest, opts ...grpc.CallOption) (*SetPriceReminderResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetPriceReminderResponse)
+	err := c.cc.Invoke(ctx, QuoteCatalogService_SetPriceReminder_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QuoteCatalogServiceServer is the server API for QuoteCatalogService service.
 // All implementations must embed UnimplementedQuoteCatalogServiceServer
 // for forward compatibility.
@@ -512,6 +538,10 @@ type QuoteCatalogServiceServer interface {
 	GetSubInfo(context.Context, *GetSubInfoRequest) (*GetSubInfoResponse, error)
 	// Qot_GetPriceReminder (3221): GET /api/price-reminder, scope qot:read.
 	GetPriceReminder(context.Context, *GetPriceReminderRequest) (*GetPriceReminderResponse, error)
+	// Qot_ModifyUserSecurity (3214): POST /api/modify-user-security, scope qot:write.
+	ModifyUserSecurity(context.Context, *ModifyUserSecurityRequest) (*ModifyUserSecurityResponse, error)
+	// Qot_SetPriceReminder (3220): POST /api/set-price-reminder, scope qot:write.
+	SetPriceReminder(context.Context, *SetPriceReminderRequest) (*SetPriceReminderResponse, error)
 	mustEmbedUnimplementedQuoteCatalogServiceServer()
 }
 
@@ -614,6 +644,12 @@ func (UnimplementedQuoteCatalogServiceServer) GetSubInfo(context.Context, *GetSu
 }
 func (UnimplementedQuoteCatalogServiceServer) GetPriceReminder(context.Context, *GetPriceReminderRequest) (*GetPriceReminderResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetPriceReminder not implemented")
+}
+func (UnimplementedQuoteCatalogServiceServer) ModifyUserSecurity(context.Context, *ModifyUserSecurityRequest) (*ModifyUserSecurityResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ModifyUserSecurity not implemented")
+}
+func (UnimplementedQuoteCatalogServiceServer) SetPriceReminder(context.Context, *SetPriceReminderRequest) (*SetPriceReminderResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetPriceReminder not implemented")
 }
 func (UnimplementedQuoteCatalogServiceServer) mustEmbedUnimplementedQuoteCatalogServiceServer() {}
 func (UnimplementedQuoteCatalogServiceServer) testEmbeddedByValue()                             {}
@@ -1194,6 +1230,42 @@ func _QuoteCatalogService_GetPriceReminder_Handler(srv interface{}, ctx context.
 	return interceptor(ctx, in, info, handler)
 }
 
+func _QuoteCatalogService_ModifyUserSecurity_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ModifyUserSecurityRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QuoteCatalogServiceServer).ModifyUserSecurity(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: QuoteCatalogService_ModifyUserSecurity_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QuoteCatalogServiceServer).ModifyUserSecurity(ctx, req.(*ModifyUserSecurityRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _QuoteCatalogService_SetPriceReminder_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetPriceReminderRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QuoteCatalogServiceServer).SetPriceReminder(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: QuoteCatalogService_SetPriceReminder_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QuoteCatalogServiceServer).SetPriceReminder(ctx, req.(*SetPriceReminderRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // QuoteCatalogService_ServiceDesc is the grpc.ServiceDesc for QuoteCatalogService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -1324,6 +1396,14 @@ var QuoteCatalogService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetPriceReminder",
 			Handler:    _QuoteCatalogService_GetPriceReminder_Handler,
+		},
+		{
+			MethodName: "ModifyUserSecurity",
+			Handler:    _QuoteCatalogService_ModifyUserSecurity_Handler,
+		},
+		{
+			MethodName: "SetPriceReminder",
+			Handler:    _QuoteCatalogService_SetPriceReminder_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

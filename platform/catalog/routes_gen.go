@@ -275,14 +275,14 @@ var routes = []Route{
 	{
 		Name: "ModifyUserSecurity", FullMethod: "/futu.gateway.catalog.v1.QuoteCatalogService/ModifyUserSecurity", Service: Quote,
 		Proto: "Qot_ModifyUserSecurity", ProtoID: 3214, HTTPMethod: "POST", Path: "/api/modify-user-security", Scope: "qot:write",
-		AccountFields: nil, SecurityFields: []string{"security_list"}, Writes: true, Policy: NoPolicy, OmitResponseFields: nil, Defaults: "",
+		AccountFields: nil, SecurityFields: []string{"security_list"}, Writes: true, Policy: NoPolicy, Cache: "", OmitResponseFields: nil, Defaults: "",
 		NewIn: func() proto.Message { return new(catalogv1.ModifyUserSecurityRequest) }, NewOut: func() proto.Message { return new(catalogv1.ModifyUserSecurityResponse) },
 		NewRequest: func() proto.Message { return new(qotmodifyusersecurity.Request) }, NewResponse: func() proto.Message { return new(qotmodifyusersecurity.Response) },
 	},
 	{
 		Name: "SetPriceReminder", FullMethod: "/futu.gateway.catalog.v1.QuoteCatalogService/SetPriceReminder", Service: Quote,
 		Proto: "Qot_SetPriceReminder", ProtoID: 3220, HTTPMethod: "POST", Path: "/api/set-price-reminder", Scope: "qot:write",
-		AccountFields: nil, SecurityFields: []string{"security"}, Writes: true, Policy: NoPolicy, OmitResponseFields: nil, Defaults: "",
+		AccountFields: nil, SecurityFields: []string{"security"}, Writes: true, Policy: NoPolicy, Cache: "", OmitResponseFields: nil, Defaults: "",
 		NewIn: func() proto.Message { return new(catalogv1.SetPriceReminderRequest) }, NewOut: func() proto.Message { return new(catalogv1.SetPriceReminderResponse) },
 		NewRequest: func() proto.Message { return new(qotsetpricereminder.Request) }, NewResponse: func() proto.Message { return new(qotsetpricereminder.Response) },
 	},

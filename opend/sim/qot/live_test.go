@@ -93,6 +93,14 @@ func TestTickerPullEqualsPushes(t *testing.T) {
 	last2, st := getTicker(ctx, t, c, key, 2)
 	mustOK(t, st, "GetTicker 2")
 	assertTickers(t, last2.GetTickerList(), pushed[len(pushed)-2:])
+
+	// A later subscriber's first push repeats the latest ticker as pushed,
+	// direction included.
+	late := e.dial(t)
+	mustOK(t, doSub(ctx, t, late, subReq{keys: []string{key}, types: []int32{SubTicker}, push: true, first: true}), "late sub")
+	var first qotupdateticker.Response
+	nextPushAs(ctx, t, late, protoid.QotUpdateTicker, &first)
+	assertTickers(t, first.GetS2C().GetTickerList(), pushed[len(pushed)-1:])
 }
 
 func assertTickers(t *testing.T, got, want []*qotcommon.Ticker) {

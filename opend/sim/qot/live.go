@@ -72,10 +72,12 @@ func (s *Service) liveTick(q market.Quote, dir int32, targets []target[*server.C
 	}
 }
 
-// firstLivePush sends the current RT point, broker queue or odd-lot book
-// right after a subscription, as OpenD's first push does.
+// firstLivePush sends the latest ticker, RT point, broker queue or odd-lot
+// book right after a subscription, as OpenD's first push does.
 func (s *Service) firstLivePush(c *server.Conn, subType int32, q market.Quote) error {
 	switch {
+	case subType == SubTicker:
+		return c.Push(protoid.QotUpdateTicker, tickerPush(s.latestTick(q)))
 	case subType == SubRT:
 		if msg := s.rtPush(q); msg != nil {
 			return c.Push(protoid.QotUpdateRT, msg)
@@ -86,6 +88,18 @@ func (s *Service) firstLivePush(c *server.Conn, subType int32, q market.Quote) e
 		return c.Push(protoid.QotUpdateOrderBook, oddBookPush(q))
 	}
 	return nil
+}
+
+// latestTick is the trade a first Ticker push repeats: the ring's latest, so
+// its direction is the one the step's push carried (a direction recomputed
+// after the step would always read neutral).
+func (s *Service) latestTick(q market.Quote) (market.Quote, int32) {
+	if r := s.live.ring(q.Key(), false); r != nil {
+		if last := r.latest(1); len(last) == 1 && last[0].q.Seq == q.Seq {
+			return last[0].q, last[0].dir
+		}
+	}
+	return q, s.pushes.direction(q, false)
 }
 
 // encodeIf encodes msg unless it is nil (nothing to push yet).

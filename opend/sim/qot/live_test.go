@@ -1,6 +1,7 @@
 package qot
 
 import (
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -92,6 +93,14 @@ func TestTickerPullEqualsPushes(t *testing.T) {
 	last2, st := getTicker(ctx, t, c, key, 2)
 	mustOK(t, st, "GetTicker 2")
 	assertTickers(t, last2.GetTickerList(), pushed[len(pushed)-2:])
+
+	// A later subscriber's first push repeats the latest ticker as pushed,
+	// direction included.
+	late := e.dial(t)
+	mustOK(t, doSub(ctx, t, late, subReq{keys: []string{key}, types: []int32{SubTicker}, push: true, first: true}), "late sub")
+	var first qotupdateticker.Response
+	nextPushAs(ctx, t, late, protoid.QotUpdateTicker, &first)
+	assertTickers(t, first.GetS2C().GetTickerList(), pushed[len(pushed)-1:])
 }
 
 func assertTickers(t *testing.T, got, want []*qotcommon.Ticker) {
@@ -162,12 +171,12 @@ func TestOrderBookPullEqualsLastPush(t *testing.T) {
 // TestOwnOrdersInBook: the user's resting orders add to the levels at their
 // prices, in pushes and pulls alike.
 func TestOwnOrdersInBook(t *testing.T) {
-	var own []OwnOrder
+	var own atomic.Pointer[[]OwnOrder]
 	e := start(t, Config{OwnOrders: func(key string) []OwnOrder {
-		if key != "HK.00700" {
-			return nil
+		if p := own.Load(); p != nil && key == "HK.00700" {
+			return *p
 		}
-		return own
+		return nil
 	}})
 	ctx := testCtx(t)
 	c := e.dial(t)
@@ -176,13 +185,12 @@ func TestOwnOrdersInBook(t *testing.T) {
 	plain, st := getBook(ctx, t, c, key, 10, bookNormal)
 	mustOK(t, st, "plain book")
 	bid3, ask5 := plain.GetOrderBookBidList()[3], plain.GetOrderBookAskList()[5]
-	// Set before any step reads it: the push loop only steps on e.mkt.Step.
-	own = []OwnOrder{
+	own.Store(&[]OwnOrder{
 		{Buy: true, Price: bid3.GetPrice(), Qty: 300},
 		{Buy: true, Price: bid3.GetPrice(), Qty: 100},
 		{Buy: false, Price: ask5.GetPrice(), Qty: 200},
 		{Buy: true, Price: 1, Qty: 100}, // beyond the ten levels
-	}
+	})
 	withOwn, st := getBook(ctx, t, c, key, 10, bookNormal)
 	mustOK(t, st, "book with own orders")
 	tests := []struct {

@@ -118,9 +118,7 @@ func (s *Service) firstPush(c *server.Conn, ps []pair) {
 			err = c.Push(protoid.QotUpdateBasicQot, basicQotPush(q))
 		case SubOrderBook:
 			err = c.Push(protoid.QotUpdateOrderBook, s.orderBookPush(q))
-		case SubTicker:
-			err = c.Push(protoid.QotUpdateTicker, tickerPush(q, s.pushes.direction(q, false)))
-		case SubRT, SubBroker, SubOrderBookOdd:
+		case SubTicker, SubRT, SubBroker, SubOrderBookOdd:
 			err = s.firstLivePush(c, p.subType, q)
 		}
 		if err != nil {

@@ -58,8 +58,9 @@ func maskOf(t int32) pushMask {
 }
 
 // quotaWeight is the number of subscription slots one security with sub type t
-// uses. Current OpenD counts every (security, sub type) pair as one slot
-// whatever the type (Futu's "Subscription Quota" rules: subscribing HK.00700
-// to Basic and OrderBook uses 2); kept as a function so a type could weigh
+// uses. OpenD counts every (security, sub type) pair as one slot whatever the
+// type: Futu's "Subscription Quota" rules (openapi.futunn.com, intro/authority)
+// and its maintainers ("a quota of 300 means you can subscribe 300 types of
+// data", FutunnOpen/py-futu-api#130). Kept as a function so a type could weigh
 // more without touching the registry.
 func quotaWeight(int32) int { return 1 }

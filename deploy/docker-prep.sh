@@ -15,6 +15,9 @@
 #      filesystem made by debootstrap: this machine's Go toolchain, this machine's Node
 #      (20.19 or later) with npm, Debian's redis-server, Debian's caddy. Stand-ins carry
 #      the label org.futugw.standin=true. Elsewhere, the real images are pulled.
+#   5. the gRPC ports the stack publishes, 50051-50053, lie in Linux's default ephemeral
+#      range (32768-60999): they are reserved (net.ipv4.ip_local_reserved_ports), so no
+#      outgoing connection takes one as its local port while the stack starts
 #
 # Builds inside containers reach the module proxy and npm only with host networking
 # (deploy/compose.test.yml sets build.network: host) and this machine's CA bundle, which
@@ -254,4 +257,17 @@ ensure_image golang:1.26-bookworm golang_ctx
 ensure_image node:20-bookworm node_ctx
 ensure_image redis:7 redis_ctx
 ensure_image caddy:2 caddy_ctx
+
+reserve_ports() {
+  local f=/proc/sys/net/ipv4/ip_local_reserved_ports cur
+  [[ -w $f ]] || { say "cannot reserve 50051-50053 ($f is not writable)"; return 0; }
+  cur=$(<"$f")
+  [[ ,$cur, == *,50051-50053,* ]] && return 0
+  if ! echo "${cur:+$cur,}50051-50053" 2>/dev/null >"$f"; then
+    say "could not reserve 50051-50053 (writing $f failed)"
+    return 0
+  fi
+  step "reserved ports 50051-50053 against ephemeral use"
+}
+reserve_ports
 step "ready"

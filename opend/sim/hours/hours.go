@@ -73,17 +73,3 @@ func Fills(mkt int32, t time.Time, outsideRTH bool) bool {
 	}
 	return false
 }
-
-// State is the Futu market state (Qot_Common.QotMarketState) of QotMarket mkt
-// at t under mode: the calendar's, or under Always the continuous trading the
-// simulator then models (5, Afternoon) for HK and US and 6 (Closed) otherwise.
-func State(mode Mode, mkt int32, t time.Time) int32 {
-	if mode == Calendar {
-		return int32(calendar.State(calendar.Market(mkt), t))
-	}
-	switch calendar.Market(mkt) {
-	case calendar.HK, calendar.US:
-		return int32(calendar.StateAfternoon)
-	}
-	return int32(calendar.StateClosed)
-}

@@ -80,26 +80,6 @@ func TestWalksAndFills(t *testing.T) {
 	}
 }
 
-func TestState(t *testing.T) {
-	lunch := at(calendar.HK, "2026-12-07 12:30:00")
-	tests := []struct {
-		mode hours.Mode
-		mkt  int32
-		want calendar.MarketState
-	}{
-		{hours.Always, 1, calendar.StateAfternoon},
-		{hours.Always, 11, calendar.StateAfternoon},
-		{hours.Always, 21, calendar.StateClosed},
-		{hours.Calendar, 1, calendar.StateRest},
-		{hours.Calendar, 11, calendar.StateClosed}, // 23:30 New York, Sunday
-	}
-	for _, tt := range tests {
-		if got := hours.State(tt.mode, tt.mkt, lunch); got != int32(tt.want) {
-			t.Errorf("State(%v, %d) = %d, want %d", tt.mode, tt.mkt, got, tt.want)
-		}
-	}
-}
-
 // BenchmarkWalks is the cost calendar hours add to every price step.
 func BenchmarkWalks(b *testing.B) {
 	now := at(calendar.HK, "2026-12-07 10:00:00")

@@ -74,11 +74,6 @@ func PrevTradingDay(cal Calendar, day time.Time) (time.Time, bool) {
 	return stepTradingDay(cal, day, -1)
 }
 
-// NextTradingDay returns the first trading day after day.
-func NextTradingDay(cal Calendar, day time.Time) (time.Time, bool) {
-	return stepTradingDay(cal, day, 1)
-}
-
 func stepTradingDay(cal Calendar, day time.Time, dir int) (time.Time, bool) {
 	d := Midnight(day, cal.Location())
 	for range maxGap {

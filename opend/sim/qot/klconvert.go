@@ -24,14 +24,10 @@ const (
 	fieldsAll               = 1023
 )
 
-// klineMsg converts a bar, keeping the fields named by flags (KLFields bits);
+// klineList converts bars, keeping the fields named by flags (KLFields bits);
 // time, isBlank and timestamp are always there. The simulator knows no share
 // count or earnings, so turnoverRate and pe are 0, as BasicQot's turnoverRate.
-func klineMsg(b kline.Bar, flags int64) *qotcommon.KLine {
-	return klineList([]kline.Bar{b}, flags)[0]
-}
-
-// klineList converts bars. A 1,000-bar answer would take a dozen allocations
+// A 1,000-bar answer would take a dozen allocations
 // per bar for proto2's optional fields; the messages and their field values
 // live in a few shared slices instead.
 func klineList(bars []kline.Bar, flags int64) []*qotcommon.KLine {

@@ -10,6 +10,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotrequestrehab"
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/sim/calendar"
+	"github.com/futugw/gateway/opend/sim/klcal"
 	"github.com/futugw/gateway/opend/sim/kline"
 	"google.golang.org/protobuf/proto"
 )
@@ -23,7 +24,7 @@ func TestHistoryKLPeriodsAgree(t *testing.T) {
 	c := e.dial(t)
 	ctx := testCtx(t)
 	e.trade(t, klKey, 200, 7*time.Second)
-	cal := klCalendarOf(int32(calendar.HK))
+	cal := klcal.Of(int32(calendar.HK))
 	for _, day := range []string{"2025-02-28", "2025-03-03"} {
 		for _, rt := range []kline.RehabType{kline.RehabNone, kline.RehabForward, kline.RehabBackward} {
 			r := histReq{kl: kline.KL1Min, rt: rt, begin: day, end: day}
@@ -72,7 +73,7 @@ func TestHistoryKLCatchUp(t *testing.T) {
 		t.Fatalf("day bar %+v disagrees with the quote %+v", d, q)
 	}
 	mins := barsOf(t, history(ctx, t, c, histReq{key: key, kl: kline.KL1Min, begin: "2025-03-03", end: "2025-03-03"}), hkLoc)
-	if agg := kline.Aggregate(mins, kline.KL1Min, kline.KLDay, klCalendarOf(int32(calendar.HK))); len(agg) != 1 {
+	if agg := kline.Aggregate(mins, kline.KL1Min, kline.KLDay, klcal.Of(int32(calendar.HK))); len(agg) != 1 {
 		t.Fatalf("aggregate %v", agg)
 	} else {
 		sameBar(t, "aggregate of minutes", agg[0], d[0])

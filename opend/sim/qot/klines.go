@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 
 	"github.com/futugw/gateway/opend/sim/calendar"
+	"github.com/futugw/gateway/opend/sim/klcal"
 	"github.com/futugw/gateway/opend/sim/kline"
 	"github.com/futugw/gateway/opend/sim/market"
 )
@@ -68,10 +69,10 @@ func (b *klineBook) series(key string) (*kline.Series, bool) {
 	}
 	b.mu.Lock()
 	h, ok := b.hist[q.Market]
-	switch today := q.Date.In(klCalendarOf(q.Market).Location()); {
+	switch today := q.Date.In(klcal.Of(q.Market).Location()); {
 	case !ok:
 		h = dayHistory{day: q.Date,
-			h: kline.NewHistory(kline.Config{Seed: b.seed, Today: today, Calendar: klCalendarOf})}
+			h: kline.NewHistory(kline.Config{Seed: b.seed, Today: today, Calendar: klcal.Of})}
 		b.hist[q.Market] = h
 	case q.Date.After(h.day):
 		h = dayHistory{day: q.Date, h: h.h.Roll(today)}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/futugw/gateway/opend/sim/calendar"
+	"github.com/futugw/gateway/opend/sim/klcal"
 	"github.com/futugw/gateway/opend/sim/kline"
 	"github.com/futugw/gateway/opend/sim/market"
 )
@@ -45,7 +46,7 @@ type pastDay struct {
 func newPastBook(m *market.Market, seed uint64, today time.Time) *pastBook {
 	return &pastBook{
 		seed: seed, mkt: m,
-		hist: kline.NewHistory(kline.Config{Seed: int64(seed), Today: today, Years: 2}),
+		hist: kline.NewHistory(kline.Config{Seed: int64(seed), Today: today, Years: 2, Calendar: klcal.Of}),
 		days: make(map[pastKey]*pastDay),
 	}
 }

@@ -1,4 +1,6 @@
-package qot
+// Package klcal gives package kline the trading calendar of package calendar, so
+// the quote half's K-lines and the trade half's history prices share one calendar.
+package klcal
 
 import (
 	"time"
@@ -26,9 +28,9 @@ func (c klCalendar) Sessions(day time.Time) []kline.Session {
 	return out
 }
 
-// klCalendarOf is kline.Config.Calendar: the real calendar where package
+// Of is kline.Config.Calendar: the real calendar where package
 // calendar has one, kline's weekday default elsewhere.
-func klCalendarOf(mkt int32) kline.Calendar {
+func Of(mkt int32) kline.Calendar {
 	if m := calendar.Market(mkt); m.Valid() {
 		return klCalendar{m}
 	}

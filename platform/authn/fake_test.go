@@ -21,6 +21,8 @@ type fakeValidator struct {
 	// entered is signalled when Validate starts (if set).
 	entered chan struct{}
 	last    CallInfo
+	// down, when set, answers as an auth service that cannot be reached.
+	down atomic.Bool
 }
 
 func newFakeValidator() *fakeValidator {
@@ -52,6 +54,9 @@ func (f *fakeValidator) Validate(ctx context.Context, token string, info CallInf
 	}
 	if f.block != nil {
 		<-f.block
+	}
+	if f.down.Load() {
+		return nil, errinfo.New(codes.Unavailable, gatewayv1.Reason_REASON_AUTH_UNAVAILABLE, "auth service unavailable")
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()

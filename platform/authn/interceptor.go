@@ -30,7 +30,9 @@ func UnaryServerInterceptor(v Validator, log *slog.Logger) grpc.UnaryServerInter
 	}
 }
 
-// StreamServerInterceptor is UnaryServerInterceptor for streaming calls.
+// StreamServerInterceptor is UnaryServerInterceptor for streaming calls. It also
+// checks an open stream's key every second and ends the stream with the key's
+// refusal (Unauthenticated: expired_key, revoked_key) once it is no longer valid.
 func StreamServerInterceptor(v Validator, log *slog.Logger) grpc.StreamServerInterceptor {
 	g := newGuard(v, log)
 	return func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
@@ -38,7 +40,17 @@ func StreamServerInterceptor(v Validator, log *slog.Logger) grpc.StreamServerInt
 		if err != nil {
 			return err
 		}
-		return handler(srv, &principalStream{ServerStream: ss, ctx: ctx})
+		if p, err := FromContext(ctx); err == nil { // a public stream has no key to watch
+			token, _ := ParseBearer(firstMD(ctx, "authorization"))
+			var stop context.CancelFunc
+			ctx, stop = g.watchKey(ctx, token, p, CallInfo{Client: ClientAddr(ctx), Method: info.FullMethod})
+			defer stop()
+		}
+		err = handler(srv, &principalStream{ServerStream: ss, ctx: ctx})
+		if refused := keyRefusal(ctx); refused != nil {
+			return refused
+		}
+		return err
 	}
 }
 

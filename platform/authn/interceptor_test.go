@@ -54,7 +54,8 @@ func (a *authEcho) Validate(ctx context.Context, _ *gatewayv1.ValidateRequest) (
 	return &gatewayv1.KeyInfo{Id: "public"}, nil
 }
 
-// quoteStream answers StreamPushes with one push naming the caller's key.
+// quoteStream answers StreamPushes with one push naming the caller's key; for the
+// key "hold" it then stays open until the call ends.
 type quoteStream struct {
 	gatewayv1.UnimplementedQuoteServiceServer
 }
@@ -64,7 +65,11 @@ func (quoteStream) StreamPushes(s grpc.BidiStreamingServer[gatewayv1.StreamPushe
 	if err != nil {
 		return err
 	}
-	return s.Send(&gatewayv1.QuotePush{SecKey: p.KeyID})
+	if err := s.Send(&gatewayv1.QuotePush{SecKey: p.KeyID}); err != nil || p.KeyID != "hold" {
+		return err
+	}
+	<-s.Context().Done()
+	return nil
 }
 
 // hiddenDesc is a service absent from MethodRules: it must be refused.
@@ -300,6 +305,43 @@ func TestStreamInterceptor(t *testing.T) {
 				t.Fatalf("Recv err = %v (reason %q), want %v/%s", err, errinfo.Reason(err), tt.code, tt.reason)
 			}
 		})
+	}
+}
+
+// TestStreamEndsWhenKeyStopsValidating: an open stream outlives an auth service it
+// cannot reach, and ends with the key's refusal once the key stops validating.
+func TestStreamEndsWhenKeyStopsValidating(t *testing.T) {
+	ts := startServer(t)
+	hold := testKey(104)
+	ts.fv.add(hold, &Principal{KeyID: "hold", Scopes: []string{keypolicy.ScopeService}})
+	st, err := ts.quote.StreamPushes(withAuth(testCtx(t), "Bearer "+hold))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if push, err := st.Recv(); err != nil || push.GetSecKey() != "hold" {
+		t.Fatalf("Recv = %v, %v", push, err)
+	}
+	ended := make(chan error, 1)
+	go func() {
+		_, err := st.Recv()
+		ended <- err
+	}()
+
+	ts.fv.down.Store(true)
+	select {
+	case err := <-ended:
+		t.Fatalf("the stream ended while the auth service was unreachable: %v", err)
+	case <-time.After(3 * streamKeyCheck):
+	}
+	ts.fv.down.Store(false)
+	ts.fv.remove(hold)
+	select {
+	case err := <-ended:
+		if status.Code(err) != codes.Unauthenticated || errinfo.Reason(err) != gatewayv1.Reason_REASON_INVALID_KEY {
+			t.Fatalf("stream ended with %v, want Unauthenticated invalid_key", err)
+		}
+	case <-time.After(10 * streamKeyCheck):
+		t.Fatal("the stream of a key that no longer validates is still open")
 	}
 }
 

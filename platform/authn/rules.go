@@ -51,6 +51,8 @@ func MethodRules() map[string]Rule {
 		gatewayv1.QuoteService_GetStaticInfo_FullMethodName: qot,
 		// The push streams carry every session's data; only an edge's service key may open them.
 		gatewayv1.QuoteService_StreamPushes_FullMethodName: svc,
+		// A tool's own stream carries its own session's subscriptions only.
+		gatewayv1.QuoteService_WatchQuotes_FullMethodName: qot,
 
 		gatewayv1.AccountService_ListAccounts_FullMethodName: acc,
 		gatewayv1.AccountService_GetFunds_FullMethodName:     acc,
@@ -59,6 +61,7 @@ func MethodRules() map[string]Rule {
 		gatewayv1.OrderService_ListOrders_FullMethodName:        acc,
 		gatewayv1.OrderService_ListOrderFills_FullMethodName:    acc,
 		gatewayv1.OrderService_StreamTradePushes_FullMethodName: svc,
+		gatewayv1.OrderService_WatchTrades_FullMethodName:       acc,
 		gatewayv1.OrderService_PlaceOrder_FullMethodName:        trade,
 		gatewayv1.OrderService_ModifyOrder_FullMethodName:       trade,
 		gatewayv1.OrderService_CancelOrder_FullMethodName:       trade,

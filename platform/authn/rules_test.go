@@ -84,10 +84,12 @@ func TestMethodRulesContent(t *testing.T) {
 		{gatewayv1.AuthService_Logout_FullMethodName, Rule{}},
 		{gatewayv1.AuthService_Validate_FullMethodName, Rule{Public: true}},
 		{gatewayv1.QuoteService_StreamPushes_FullMethodName, Rule{Scopes: []string{keypolicy.ScopeService}}},
+		{gatewayv1.QuoteService_WatchQuotes_FullMethodName, Rule{Scopes: []string{keypolicy.ScopeQotRead}}},
 		{gatewayv1.QuoteService_Subscribe_FullMethodName, Rule{Scopes: []string{keypolicy.ScopeQotRead}}},
 		{gatewayv1.QuoteService_GetBasicQuote_FullMethodName, Rule{Scopes: []string{keypolicy.ScopeQotRead, keypolicy.ScopeService}}},
 		{gatewayv1.AccountService_GetFunds_FullMethodName, Rule{Scopes: []string{keypolicy.ScopeAccRead}}},
 		{gatewayv1.OrderService_StreamTradePushes_FullMethodName, Rule{Scopes: []string{keypolicy.ScopeService}}},
+		{gatewayv1.OrderService_WatchTrades_FullMethodName, Rule{Scopes: []string{keypolicy.ScopeAccRead}}},
 		{gatewayv1.OrderService_ListOrders_FullMethodName, Rule{Scopes: []string{keypolicy.ScopeAccRead}}},
 		{gatewayv1.OrderService_PlaceOrder_FullMethodName, Rule{Scopes: []string{keypolicy.ScopeTradeSimulate, keypolicy.ScopeTradeReal}}},
 	}

@@ -52,7 +52,8 @@ func startFullStack(t *testing.T, simArgs ...string) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &stack{adminKey: strings.TrimSpace(string(adminKey)), logs: &logtest.Buffer{}, opend: opendAddr}
+	s := &stack{adminKey: strings.TrimSpace(string(adminKey)), logs: &logtest.Buffer{}, opend: opendAddr,
+		quote: quoteAddr, order: orderAddr}
 	s.base = startEdge(t, Config{
 		AuthAddr: authAddr, QuoteAddr: quoteAddr, OrderAddr: orderAddr,
 		Redis:      redisx.Options{Addrs: redisAddr},
@@ -64,15 +65,10 @@ func startFullStack(t *testing.T, simArgs ...string) *stack {
 // issue mints a key with scopes (and allowed_acc_ids when accs is set).
 func (s *stack) issue(t *testing.T, id, scopes, accs string) string {
 	t.Helper()
-	limits := ""
-	if accs != "" {
-		limits = `,"limits":{"allowed_acc_ids":[` + accs + `]}`
+	if accs == "" {
+		return s.issueWith(t, id, scopes, "")
 	}
-	code, b := s.call(t, "POST", "/api/admin/keys", s.adminKey, `{"id":"`+id+`","scopes":[`+scopes+`],"expires_in":"1h"`+limits+`}`)
-	if code != 200 {
-		t.Fatalf("issue %s: %d %v", id, code, b)
-	}
-	return b["key"].(string)
+	return s.issueWith(t, id, scopes, `{"allowed_acc_ids":[`+accs+`]}`)
 }
 
 // TestCatalogRoutesEndToEnd drives catalog routes through the edge, the quote and

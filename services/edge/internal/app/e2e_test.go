@@ -24,6 +24,8 @@ type stack struct {
 	adminKey string
 	logs     *logtest.Buffer // the edge's log output
 	opend    string          // opend-sim's address (startFullStack)
+	quote    string          // the quote service's gRPC address (startFullStack)
+	order    string          // the order service's gRPC address (startFullStack)
 }
 
 // startStack starts Redis, the auth binary (minting a bootstrap admin key into a

@@ -3,19 +3,13 @@ package app
 import (
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/futugw/gateway/platform/redisx"
 	"github.com/futugw/gateway/platform/testkit"
-	"github.com/futugw/gateway/platform/testkit/logtest"
 	"github.com/futugw/gateway/platform/testkit/proctest"
-	"github.com/futugw/gateway/platform/testkit/redistest"
 )
 
 // startTradeStack is startFullStack with opend-sim's clock in New York's regular
@@ -23,48 +17,8 @@ import (
 // raised for a test that places many orders.
 func startTradeStack(t *testing.T) *stack {
 	t.Helper()
-	redisAddr := redistest.Start(t)
-	dir := t.TempDir()
-	adminFile, svcFile := filepath.Join(dir, "admin.key"), filepath.Join(dir, "svc.key")
-
-	authBin := proctest.Build(t, "../../../auth/cmd/auth")
-	simBin := proctest.Build(t, "../../../../opend/cmd/opend-sim")
-	quoteBin := proctest.Build(t, "../../../quote/cmd/quote")
-	orderBin := proctest.Build(t, "../../../order/cmd/order")
-
-	auth := proctest.Start(t, authBin, nil, "-grpc-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0",
-		"-redis-addr", redisAddr, "-bootstrap-admin-file", adminFile, "-bootstrap-service-file", svcFile)
-	authAddr := auth.Addr("grpc")
-	proctest.WaitGRPCServing(t, authAddr, "")
-
-	sim := proctest.Start(t, simBin, nil, "-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0",
-		"-push-interval", "20ms", "-min-sub-hold", "1s", "-order-rate-limit", "500",
+	return startFullStack(t, "-push-interval", "20ms", "-order-rate-limit", "500",
 		"-clock-start", "2026-12-07T10:00:00-05:00")
-	opendAddr := sim.WaitLog(func(r proctest.Record) bool { return r.Msg() == "opend-sim serving" }).Str("addr")
-
-	quote := proctest.Start(t, quoteBin, nil, "-grpc-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0",
-		"-opend-addr", opendAddr, "-auth-addr", authAddr, "-redis-addr", redisAddr, "-min-sub-hold", "1s")
-	order := proctest.Start(t, orderBin, nil, "-grpc-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0",
-		"-opend-addr", opendAddr, "-auth-addr", authAddr, "-redis-addr", redisAddr)
-	quoteAddr, orderAddr := quote.Addr("grpc"), order.Addr("grpc")
-	proctest.WaitGRPCServing(t, quoteAddr, "")
-	proctest.WaitGRPCServing(t, orderAddr, "")
-
-	svcKey, err := os.ReadFile(svcFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	adminKey, err := os.ReadFile(adminFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &stack{adminKey: strings.TrimSpace(string(adminKey)), logs: &logtest.Buffer{}}
-	s.base = startEdge(t, Config{
-		AuthAddr: authAddr, QuoteAddr: quoteAddr, OrderAddr: orderAddr,
-		Redis:      redisx.Options{Addrs: redisAddr},
-		ServiceKey: strings.TrimSpace(string(svcKey)),
-	}, slog.New(slog.NewJSONHandler(s.logs, nil)))
-	return s
 }
 
 // issueWith mints a key with scopes and a limits object (JSON, may be empty).

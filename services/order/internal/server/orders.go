@@ -134,31 +134,7 @@ func (s *Server) ListOrderFills(ctx context.Context, req *gatewayv1.ListOrderFil
 // StreamTradePushes sends every 2208/2218 push until the client leaves; a stream
 // that cannot keep up is closed (never thinned), and the edge reconnects.
 func (s *Server) StreamTradePushes(_ *gatewayv1.StreamTradePushesRequest, stream gatewayv1.OrderService_StreamTradePushesServer) error {
-	sub := s.d.Hub.Subscribe()
-	defer s.d.Hub.Unsubscribe(sub)
-	ctx := stream.Context()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case p := <-sub.C:
-			if err := stream.Send(p); err != nil {
-				return err
-			}
-		case <-sub.Done():
-			// Deliver what was queued before the cut, then end with the reason.
-			for {
-				select {
-				case p := <-sub.C:
-					if err := stream.Send(p); err != nil {
-						return err
-					}
-				default:
-					return streamCut(sub.Err())
-				}
-			}
-		}
-	}
+	return s.relayTrades(stream.Context(), stream, func(*gatewayv1.TradePush) bool { return true })
 }
 
 func (s *Server) auditModify(ctx context.Context, p *authn.Principal, action string, acc uint64, orderID string, err error) {

@@ -6,6 +6,8 @@ import (
 	"io"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/services/quote/internal/quotefanout"
 	"google.golang.org/grpc"
 )
 
@@ -34,6 +36,11 @@ func (s *Server) StreamPushes(stream grpc.BidiStreamingServer[gatewayv1.StreamPu
 		}
 	}()
 
+	return forward(ctx, feed, stream)
+}
+
+// forward sends feed's frames to stream until ctx ends or the feed fails.
+func forward(ctx context.Context, feed *quotefanout.Stream, stream interface{ Send(*gatewayv1.QuotePush) error }) error {
 	for {
 		m, err := feed.Next(ctx)
 		if err != nil {
@@ -46,4 +53,19 @@ func (s *Server) StreamPushes(stream grpc.BidiStreamingServer[gatewayv1.StreamPu
 			return err
 		}
 	}
+}
+
+// WatchQuotes is StreamPushes for one internal tool: the caller's own session,
+// fixed for the stream's life. The authn interceptor ends it when the key expires or
+// is revoked.
+func (s *Server) WatchQuotes(_ *gatewayv1.WatchQuotesRequest, stream grpc.ServerStreamingServer[gatewayv1.QuotePush]) error {
+	p, err := authn.FromContext(stream.Context())
+	if err != nil {
+		return err
+	}
+	s.seen(p)
+	feed := s.o.Hub.Open()
+	defer feed.Close()
+	feed.SetSessions([]string{p.Session()})
+	return forward(stream.Context(), feed, stream)
 }

@@ -1552,6 +1552,52 @@ func (*StreamTradePushesRequest) Descriptor() ([]byte, []int) {
 	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{13}
 }
 
+type WatchTradesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// acc_ids narrows the stream to these accounts, each of which the key must be
+	// allowed to see; empty: every account the key sees.
+	AccIds        []uint64 `protobuf:"varint,1,rep,packed,name=acc_ids,json=accIds,proto3" json:"acc_ids,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WatchTradesRequest) Reset() {
+	*x = WatchTradesRequest{}
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WatchTradesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WatchTradesRequest) ProtoMessage() {}
+
+func (x *WatchTradesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WatchTradesRequest.ProtoReflect.Descriptor instead.
+func (*WatchTradesRequest) Descriptor() ([]byte, []int) {
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *WatchTradesRequest) GetAccIds() []uint64 {
+	if x != nil {
+		return x.AccIds
+	}
+	return nil
+}
+
 type TradePush struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	ProtoId       uint32                 `protobuf:"varint,1,opt,name=proto_id,json=protoId,proto3" json:"proto_id,omitempty"` // 2208 or 2218
@@ -1564,7 +1610,7 @@ type TradePush struct {
 
 func (x *TradePush) Reset() {
 	*x = TradePush{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[14]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1576,7 +1622,7 @@ func (x *TradePush) String() string {
 func (*TradePush) ProtoMessage() {}
 
 func (x *TradePush) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[14]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1589,7 +1635,7 @@ func (x *TradePush) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TradePush.ProtoReflect.Descriptor instead.
 func (*TradePush) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{14}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *TradePush) GetProtoId() uint32 {
@@ -1632,7 +1678,7 @@ type Account struct {
 
 func (x *Account) Reset() {
 	*x = Account{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[15]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1644,7 +1690,7 @@ func (x *Account) String() string {
 func (*Account) ProtoMessage() {}
 
 func (x *Account) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[15]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1657,7 +1703,7 @@ func (x *Account) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Account.ProtoReflect.Descriptor instead.
 func (*Account) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{15}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *Account) GetAccId() uint64 {
@@ -1696,7 +1742,7 @@ type ListAccountsRequest struct {
 
 func (x *ListAccountsRequest) Reset() {
 	*x = ListAccountsRequest{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[16]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1708,7 +1754,7 @@ func (x *ListAccountsRequest) String() string {
 func (*ListAccountsRequest) ProtoMessage() {}
 
 func (x *ListAccountsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[16]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1721,7 +1767,7 @@ func (x *ListAccountsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAccountsRequest.ProtoReflect.Descriptor instead.
 func (*ListAccountsRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{16}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{17}
 }
 
 type ListAccountsResponse struct {
@@ -1733,7 +1779,7 @@ type ListAccountsResponse struct {
 
 func (x *ListAccountsResponse) Reset() {
 	*x = ListAccountsResponse{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[17]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1745,7 +1791,7 @@ func (x *ListAccountsResponse) String() string {
 func (*ListAccountsResponse) ProtoMessage() {}
 
 func (x *ListAccountsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[17]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1758,7 +1804,7 @@ func (x *ListAccountsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAccountsResponse.ProtoReflect.Descriptor instead.
 func (*ListAccountsResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{17}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ListAccountsResponse) GetAccounts() []*Account {
@@ -1779,7 +1825,7 @@ type GetFundsRequest struct {
 
 func (x *GetFundsRequest) Reset() {
 	*x = GetFundsRequest{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[18]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1791,7 +1837,7 @@ func (x *GetFundsRequest) String() string {
 func (*GetFundsRequest) ProtoMessage() {}
 
 func (x *GetFundsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[18]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1804,7 +1850,7 @@ func (x *GetFundsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFundsRequest.ProtoReflect.Descriptor instead.
 func (*GetFundsRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{18}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *GetFundsRequest) GetTrdEnv() TrdEnv {
@@ -1842,7 +1888,7 @@ type GetFundsResponse struct {
 
 func (x *GetFundsResponse) Reset() {
 	*x = GetFundsResponse{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[19]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1854,7 +1900,7 @@ func (x *GetFundsResponse) String() string {
 func (*GetFundsResponse) ProtoMessage() {}
 
 func (x *GetFundsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[19]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1867,7 +1913,7 @@ func (x *GetFundsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFundsResponse.ProtoReflect.Descriptor instead.
 func (*GetFundsResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{19}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *GetFundsResponse) GetPower() float64 {
@@ -1923,7 +1969,7 @@ type GetPositionsRequest struct {
 
 func (x *GetPositionsRequest) Reset() {
 	*x = GetPositionsRequest{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[20]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1935,7 +1981,7 @@ func (x *GetPositionsRequest) String() string {
 func (*GetPositionsRequest) ProtoMessage() {}
 
 func (x *GetPositionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[20]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1948,7 +1994,7 @@ func (x *GetPositionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPositionsRequest.ProtoReflect.Descriptor instead.
 func (*GetPositionsRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{20}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *GetPositionsRequest) GetTrdEnv() TrdEnv {
@@ -1989,7 +2035,7 @@ type Position struct {
 
 func (x *Position) Reset() {
 	*x = Position{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[21]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2001,7 +2047,7 @@ func (x *Position) String() string {
 func (*Position) ProtoMessage() {}
 
 func (x *Position) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[21]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2014,7 +2060,7 @@ func (x *Position) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Position.ProtoReflect.Descriptor instead.
 func (*Position) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{21}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *Position) GetCode() string {
@@ -2089,7 +2135,7 @@ type GetPositionsResponse struct {
 
 func (x *GetPositionsResponse) Reset() {
 	*x = GetPositionsResponse{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[22]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2101,7 +2147,7 @@ func (x *GetPositionsResponse) String() string {
 func (*GetPositionsResponse) ProtoMessage() {}
 
 func (x *GetPositionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[22]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2114,7 +2160,7 @@ func (x *GetPositionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPositionsResponse.ProtoReflect.Descriptor instead.
 func (*GetPositionsResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{22}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *GetPositionsResponse) GetPositions() []*Position {
@@ -2230,7 +2276,9 @@ const file_futu_gateway_v1_order_proto_rawDesc = "" +
 	"trd_market\x18\x03 \x01(\x0e2\x1a.futu.gateway.v1.TrdMarketR\ttrdMarket\"J\n" +
 	"\x16ListOrderFillsResponse\x120\n" +
 	"\x05fills\x18\x01 \x03(\v2\x1a.futu.gateway.v1.OrderFillR\x05fills\"\x1a\n" +
-	"\x18StreamTradePushesRequest\"\x83\x01\n" +
+	"\x18StreamTradePushesRequest\"-\n" +
+	"\x12WatchTradesRequest\x12\x17\n" +
+	"\aacc_ids\x18\x01 \x03(\x04R\x06accIds\"\x83\x01\n" +
 	"\tTradePush\x12\x19\n" +
 	"\bproto_id\x18\x01 \x01(\rR\aprotoId\x12\x15\n" +
 	"\x06acc_id\x18\x02 \x01(\x04R\x05accId\x120\n" +
@@ -2337,7 +2385,7 @@ const file_futu_gateway_v1_order_proto_rawDesc = "" +
 	"\x13ORDER_STATUS_FAILED\x10\x15\x12\x19\n" +
 	"\x15ORDER_STATUS_DISABLED\x10\x16\x12\x18\n" +
 	"\x14ORDER_STATUS_DELETED\x10\x17\x12\x1f\n" +
-	"\x1bORDER_STATUS_FILL_CANCELLED\x10\x182\x94\x05\n" +
+	"\x1bORDER_STATUS_FILL_CANCELLED\x10\x182\xe6\x05\n" +
 	"\fOrderService\x12U\n" +
 	"\n" +
 	"PlaceOrder\x12\".futu.gateway.v1.PlaceOrderRequest\x1a#.futu.gateway.v1.PlaceOrderResponse\x12X\n" +
@@ -2347,7 +2395,8 @@ const file_futu_gateway_v1_order_proto_rawDesc = "" +
 	"\n" +
 	"ListOrders\x12\".futu.gateway.v1.ListOrdersRequest\x1a#.futu.gateway.v1.ListOrdersResponse\x12a\n" +
 	"\x0eListOrderFills\x12&.futu.gateway.v1.ListOrderFillsRequest\x1a'.futu.gateway.v1.ListOrderFillsResponse\x12\\\n" +
-	"\x11StreamTradePushes\x12).futu.gateway.v1.StreamTradePushesRequest\x1a\x1a.futu.gateway.v1.TradePush0\x012\x9b\x02\n" +
+	"\x11StreamTradePushes\x12).futu.gateway.v1.StreamTradePushesRequest\x1a\x1a.futu.gateway.v1.TradePush0\x01\x12P\n" +
+	"\vWatchTrades\x12#.futu.gateway.v1.WatchTradesRequest\x1a\x1a.futu.gateway.v1.TradePush0\x012\x9b\x02\n" +
 	"\x0eAccountService\x12[\n" +
 	"\fListAccounts\x12$.futu.gateway.v1.ListAccountsRequest\x1a%.futu.gateway.v1.ListAccountsResponse\x12O\n" +
 	"\bGetFunds\x12 .futu.gateway.v1.GetFundsRequest\x1a!.futu.gateway.v1.GetFundsResponse\x12[\n" +
@@ -2366,7 +2415,7 @@ func file_futu_gateway_v1_order_proto_rawDescGZIP() []byte {
 }
 
 var file_futu_gateway_v1_order_proto_enumTypes = make([]protoimpl.EnumInfo, 8)
-var file_futu_gateway_v1_order_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
+var file_futu_gateway_v1_order_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
 var file_futu_gateway_v1_order_proto_goTypes = []any{
 	(TrdEnv)(0),                      // 0: futu.gateway.v1.TrdEnv
 	(TrdMarket)(0),                   // 1: futu.gateway.v1.TrdMarket
@@ -2390,15 +2439,16 @@ var file_futu_gateway_v1_order_proto_goTypes = []any{
 	(*ListOrderFillsRequest)(nil),    // 19: futu.gateway.v1.ListOrderFillsRequest
 	(*ListOrderFillsResponse)(nil),   // 20: futu.gateway.v1.ListOrderFillsResponse
 	(*StreamTradePushesRequest)(nil), // 21: futu.gateway.v1.StreamTradePushesRequest
-	(*TradePush)(nil),                // 22: futu.gateway.v1.TradePush
-	(*Account)(nil),                  // 23: futu.gateway.v1.Account
-	(*ListAccountsRequest)(nil),      // 24: futu.gateway.v1.ListAccountsRequest
-	(*ListAccountsResponse)(nil),     // 25: futu.gateway.v1.ListAccountsResponse
-	(*GetFundsRequest)(nil),          // 26: futu.gateway.v1.GetFundsRequest
-	(*GetFundsResponse)(nil),         // 27: futu.gateway.v1.GetFundsResponse
-	(*GetPositionsRequest)(nil),      // 28: futu.gateway.v1.GetPositionsRequest
-	(*Position)(nil),                 // 29: futu.gateway.v1.Position
-	(*GetPositionsResponse)(nil),     // 30: futu.gateway.v1.GetPositionsResponse
+	(*WatchTradesRequest)(nil),       // 22: futu.gateway.v1.WatchTradesRequest
+	(*TradePush)(nil),                // 23: futu.gateway.v1.TradePush
+	(*Account)(nil),                  // 24: futu.gateway.v1.Account
+	(*ListAccountsRequest)(nil),      // 25: futu.gateway.v1.ListAccountsRequest
+	(*ListAccountsResponse)(nil),     // 26: futu.gateway.v1.ListAccountsResponse
+	(*GetFundsRequest)(nil),          // 27: futu.gateway.v1.GetFundsRequest
+	(*GetFundsResponse)(nil),         // 28: futu.gateway.v1.GetFundsResponse
+	(*GetPositionsRequest)(nil),      // 29: futu.gateway.v1.GetPositionsRequest
+	(*Position)(nil),                 // 30: futu.gateway.v1.Position
+	(*GetPositionsResponse)(nil),     // 31: futu.gateway.v1.GetPositionsResponse
 }
 var file_futu_gateway_v1_order_proto_depIdxs = []int32{
 	0,  // 0: futu.gateway.v1.PlaceOrderRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
@@ -2429,12 +2479,12 @@ var file_futu_gateway_v1_order_proto_depIdxs = []int32{
 	0,  // 25: futu.gateway.v1.TradePush.trd_env:type_name -> futu.gateway.v1.TrdEnv
 	0,  // 26: futu.gateway.v1.Account.trd_env:type_name -> futu.gateway.v1.TrdEnv
 	1,  // 27: futu.gateway.v1.Account.trd_markets:type_name -> futu.gateway.v1.TrdMarket
-	23, // 28: futu.gateway.v1.ListAccountsResponse.accounts:type_name -> futu.gateway.v1.Account
+	24, // 28: futu.gateway.v1.ListAccountsResponse.accounts:type_name -> futu.gateway.v1.Account
 	0,  // 29: futu.gateway.v1.GetFundsRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
 	1,  // 30: futu.gateway.v1.GetFundsRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
 	0,  // 31: futu.gateway.v1.GetPositionsRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
 	1,  // 32: futu.gateway.v1.GetPositionsRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
-	29, // 33: futu.gateway.v1.GetPositionsResponse.positions:type_name -> futu.gateway.v1.Position
+	30, // 33: futu.gateway.v1.GetPositionsResponse.positions:type_name -> futu.gateway.v1.Position
 	8,  // 34: futu.gateway.v1.OrderService.PlaceOrder:input_type -> futu.gateway.v1.PlaceOrderRequest
 	10, // 35: futu.gateway.v1.OrderService.ModifyOrder:input_type -> futu.gateway.v1.ModifyOrderRequest
 	13, // 36: futu.gateway.v1.OrderService.CancelOrder:input_type -> futu.gateway.v1.CancelOrderRequest
@@ -2442,21 +2492,23 @@ var file_futu_gateway_v1_order_proto_depIdxs = []int32{
 	16, // 38: futu.gateway.v1.OrderService.ListOrders:input_type -> futu.gateway.v1.ListOrdersRequest
 	19, // 39: futu.gateway.v1.OrderService.ListOrderFills:input_type -> futu.gateway.v1.ListOrderFillsRequest
 	21, // 40: futu.gateway.v1.OrderService.StreamTradePushes:input_type -> futu.gateway.v1.StreamTradePushesRequest
-	24, // 41: futu.gateway.v1.AccountService.ListAccounts:input_type -> futu.gateway.v1.ListAccountsRequest
-	26, // 42: futu.gateway.v1.AccountService.GetFunds:input_type -> futu.gateway.v1.GetFundsRequest
-	28, // 43: futu.gateway.v1.AccountService.GetPositions:input_type -> futu.gateway.v1.GetPositionsRequest
-	9,  // 44: futu.gateway.v1.OrderService.PlaceOrder:output_type -> futu.gateway.v1.PlaceOrderResponse
-	14, // 45: futu.gateway.v1.OrderService.ModifyOrder:output_type -> futu.gateway.v1.ModifyOrderResponse
-	14, // 46: futu.gateway.v1.OrderService.CancelOrder:output_type -> futu.gateway.v1.ModifyOrderResponse
-	12, // 47: futu.gateway.v1.OrderService.CancelAllOrder:output_type -> futu.gateway.v1.CancelAllOrderResponse
-	17, // 48: futu.gateway.v1.OrderService.ListOrders:output_type -> futu.gateway.v1.ListOrdersResponse
-	20, // 49: futu.gateway.v1.OrderService.ListOrderFills:output_type -> futu.gateway.v1.ListOrderFillsResponse
-	22, // 50: futu.gateway.v1.OrderService.StreamTradePushes:output_type -> futu.gateway.v1.TradePush
-	25, // 51: futu.gateway.v1.AccountService.ListAccounts:output_type -> futu.gateway.v1.ListAccountsResponse
-	27, // 52: futu.gateway.v1.AccountService.GetFunds:output_type -> futu.gateway.v1.GetFundsResponse
-	30, // 53: futu.gateway.v1.AccountService.GetPositions:output_type -> futu.gateway.v1.GetPositionsResponse
-	44, // [44:54] is the sub-list for method output_type
-	34, // [34:44] is the sub-list for method input_type
+	22, // 41: futu.gateway.v1.OrderService.WatchTrades:input_type -> futu.gateway.v1.WatchTradesRequest
+	25, // 42: futu.gateway.v1.AccountService.ListAccounts:input_type -> futu.gateway.v1.ListAccountsRequest
+	27, // 43: futu.gateway.v1.AccountService.GetFunds:input_type -> futu.gateway.v1.GetFundsRequest
+	29, // 44: futu.gateway.v1.AccountService.GetPositions:input_type -> futu.gateway.v1.GetPositionsRequest
+	9,  // 45: futu.gateway.v1.OrderService.PlaceOrder:output_type -> futu.gateway.v1.PlaceOrderResponse
+	14, // 46: futu.gateway.v1.OrderService.ModifyOrder:output_type -> futu.gateway.v1.ModifyOrderResponse
+	14, // 47: futu.gateway.v1.OrderService.CancelOrder:output_type -> futu.gateway.v1.ModifyOrderResponse
+	12, // 48: futu.gateway.v1.OrderService.CancelAllOrder:output_type -> futu.gateway.v1.CancelAllOrderResponse
+	17, // 49: futu.gateway.v1.OrderService.ListOrders:output_type -> futu.gateway.v1.ListOrdersResponse
+	20, // 50: futu.gateway.v1.OrderService.ListOrderFills:output_type -> futu.gateway.v1.ListOrderFillsResponse
+	23, // 51: futu.gateway.v1.OrderService.StreamTradePushes:output_type -> futu.gateway.v1.TradePush
+	23, // 52: futu.gateway.v1.OrderService.WatchTrades:output_type -> futu.gateway.v1.TradePush
+	26, // 53: futu.gateway.v1.AccountService.ListAccounts:output_type -> futu.gateway.v1.ListAccountsResponse
+	28, // 54: futu.gateway.v1.AccountService.GetFunds:output_type -> futu.gateway.v1.GetFundsResponse
+	31, // 55: futu.gateway.v1.AccountService.GetPositions:output_type -> futu.gateway.v1.GetPositionsResponse
+	45, // [45:56] is the sub-list for method output_type
+	34, // [34:45] is the sub-list for method input_type
 	34, // [34:34] is the sub-list for extension type_name
 	34, // [34:34] is the sub-list for extension extendee
 	0,  // [0:34] is the sub-list for field type_name
@@ -2473,7 +2525,7 @@ func file_futu_gateway_v1_order_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_futu_gateway_v1_order_proto_rawDesc), len(file_futu_gateway_v1_order_proto_rawDesc)),
 			NumEnums:      8,
-			NumMessages:   23,
+			NumMessages:   24,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

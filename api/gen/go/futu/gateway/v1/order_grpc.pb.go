@@ -26,6 +26,7 @@ const (
 	OrderService_ListOrders_FullMethodName        = "/futu.gateway.v1.OrderService/ListOrders"
 	OrderService_ListOrderFills_FullMethodName    = "/futu.gateway.v1.OrderService/ListOrderFills"
 	OrderService_StreamTradePushes_FullMethodName = "/futu.gateway.v1.OrderService/StreamTradePushes"
+	OrderService_WatchTrades_FullMethodName       = "/futu.gateway.v1.OrderService/WatchTrades"
 )
 
 // OrderServiceClient is the client API for OrderService service.
@@ -49,6 +50,12 @@ type OrderServiceClient interface {
 	ListOrderFills(ctx context.Context, in *ListOrderFillsRequest, opts ...grpc.CallOption) (*ListOrderFillsResponse, error)
 	// StreamTradePushes delivers order and fill pushes (2208, 2218) to an edge.
 	StreamTradePushes(ctx context.Context, in *StreamTradePushesRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[TradePush], error)
+	// WatchTrades is an internal tool's own trade push stream (acc:read): the order and
+	// fill pushes (2208, 2218) of the accounts the key may see (its allowed_acc_ids),
+	// as the WebSocket filters them. Nothing is dropped: a tool that falls a whole
+	// buffer behind is cut off with ResourceExhausted. The stream ends with
+	// Unauthenticated within a second of the key's expiry or revocation.
+	WatchTrades(ctx context.Context, in *WatchTradesRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[TradePush], error)
 }
 
 type orderServiceClient struct {
@@ -138,6 +145,25 @@ func (c *orderServiceClient) StreamTradePushes(ctx context.Context, in *StreamTr
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type OrderService_StreamTradePushesClient = grpc.ServerStreamingClient[TradePush]
 
+func (c *orderServiceClient) WatchTrades(ctx context.Context, in *WatchTradesRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[TradePush], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &OrderService_ServiceDesc.Streams[1], OrderService_WatchTrades_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[WatchTradesRequest, TradePush]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type OrderService_WatchTradesClient = grpc.ServerStreamingClient[TradePush]
+
 // OrderServiceServer is the server API for OrderService service.
 // All implementations must embed UnimplementedOrderServiceServer
 // for forward compatibility.
@@ -159,6 +185,12 @@ type OrderServiceServer interface {
 	ListOrderFills(context.Context, *ListOrderFillsRequest) (*ListOrderFillsResponse, error)
 	// StreamTradePushes delivers order and fill pushes (2208, 2218) to an edge.
 	StreamTradePushes(*StreamTradePushesRequest, grpc.ServerStreamingServer[TradePush]) error
+	// WatchTrades is an internal tool's own trade push stream (acc:read): the order and
+	// fill pushes (2208, 2218) of the accounts the key may see (its allowed_acc_ids),
+	// as the WebSocket filters them. Nothing is dropped: a tool that falls a whole
+	// buffer behind is cut off with ResourceExhausted. The stream ends with
+	// Unauthenticated within a second of the key's expiry or revocation.
+	WatchTrades(*WatchTradesRequest, grpc.ServerStreamingServer[TradePush]) error
 	mustEmbedUnimplementedOrderServiceServer()
 }
 
@@ -189,6 +221,9 @@ func (UnimplementedOrderServiceServer) ListOrderFills(context.Context, *ListOrde
 }
 func (UnimplementedOrderServiceServer) StreamTradePushes(*StreamTradePushesRequest, grpc.ServerStreamingServer[TradePush]) error {
 	return status.Error(codes.Unimplemented, "method StreamTradePushes not implemented")
+}
+func (UnimplementedOrderServiceServer) WatchTrades(*WatchTradesRequest, grpc.ServerStreamingServer[TradePush]) error {
+	return status.Error(codes.Unimplemented, "method WatchTrades not implemented")
 }
 func (UnimplementedOrderServiceServer) mustEmbedUnimplementedOrderServiceServer() {}
 func (UnimplementedOrderServiceServer) testEmbeddedByValue()                      {}
@@ -330,6 +365,17 @@ func _OrderService_StreamTradePushes_Handler(srv interface{}, stream grpc.Server
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type OrderService_StreamTradePushesServer = grpc.ServerStreamingServer[TradePush]
 
+func _OrderService_WatchTrades_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(WatchTradesRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(OrderServiceServer).WatchTrades(m, &grpc.GenericServerStream[WatchTradesRequest, TradePush]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type OrderService_WatchTradesServer = grpc.ServerStreamingServer[TradePush]
+
 // OrderService_ServiceDesc is the grpc.ServiceDesc for OrderService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -366,6 +412,11 @@ var OrderService_ServiceDesc = grpc.ServiceDesc{
 		{
 			StreamName:    "StreamTradePushes",
 			Handler:       _OrderService_StreamTradePushes_Handler,
+			ServerStreams: true,
+		},
+		{
+			StreamName:    "WatchTrades",
+			Handler:       _OrderService_WatchTrades_Handler,
 			ServerStreams: true,
 		},
 	},

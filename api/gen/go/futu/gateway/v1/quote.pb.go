@@ -21,6 +21,42 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+type WatchQuotesRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WatchQuotesRequest) Reset() {
+	*x = WatchQuotesRequest{}
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WatchQuotesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WatchQuotesRequest) ProtoMessage() {}
+
+func (x *WatchQuotesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WatchQuotesRequest.ProtoReflect.Descriptor instead.
+func (*WatchQuotesRequest) Descriptor() ([]byte, []int) {
+	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{0}
+}
+
 type SubscribeRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	SecurityList  []*Security            `protobuf:"bytes,1,rep,name=security_list,json=securityList,proto3" json:"security_list,omitempty"`
@@ -31,7 +67,7 @@ type SubscribeRequest struct {
 
 func (x *SubscribeRequest) Reset() {
 	*x = SubscribeRequest{}
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[0]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[1]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -43,7 +79,7 @@ func (x *SubscribeRequest) String() string {
 func (*SubscribeRequest) ProtoMessage() {}
 
 func (x *SubscribeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[0]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[1]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -56,7 +92,7 @@ func (x *SubscribeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubscribeRequest.ProtoReflect.Descriptor instead.
 func (*SubscribeRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{0}
+	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{1}
 }
 
 func (x *SubscribeRequest) GetSecurityList() []*Security {
@@ -81,7 +117,7 @@ type SubscribeResponse struct {
 
 func (x *SubscribeResponse) Reset() {
 	*x = SubscribeResponse{}
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[1]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -93,7 +129,7 @@ func (x *SubscribeResponse) String() string {
 func (*SubscribeResponse) ProtoMessage() {}
 
 func (x *SubscribeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[1]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -106,7 +142,7 @@ func (x *SubscribeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubscribeResponse.ProtoReflect.Descriptor instead.
 func (*SubscribeResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{1}
+	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{2}
 }
 
 type UnsubscribeRequest struct {
@@ -120,7 +156,7 @@ type UnsubscribeRequest struct {
 
 func (x *UnsubscribeRequest) Reset() {
 	*x = UnsubscribeRequest{}
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[2]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -132,7 +168,7 @@ func (x *UnsubscribeRequest) String() string {
 func (*UnsubscribeRequest) ProtoMessage() {}
 
 func (x *UnsubscribeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[2]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -145,7 +181,7 @@ func (x *UnsubscribeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnsubscribeRequest.ProtoReflect.Descriptor instead.
 func (*UnsubscribeRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{2}
+	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *UnsubscribeRequest) GetSecurityList() []*Security {
@@ -177,7 +213,7 @@ type UnsubscribeResponse struct {
 
 func (x *UnsubscribeResponse) Reset() {
 	*x = UnsubscribeResponse{}
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[3]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -189,7 +225,7 @@ func (x *UnsubscribeResponse) String() string {
 func (*UnsubscribeResponse) ProtoMessage() {}
 
 func (x *UnsubscribeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[3]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -202,7 +238,7 @@ func (x *UnsubscribeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnsubscribeResponse.ProtoReflect.Descriptor instead.
 func (*UnsubscribeResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{3}
+	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{4}
 }
 
 type ListSubscriptionsRequest struct {
@@ -213,7 +249,7 @@ type ListSubscriptionsRequest struct {
 
 func (x *ListSubscriptionsRequest) Reset() {
 	*x = ListSubscriptionsRequest{}
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[4]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -225,7 +261,7 @@ func (x *ListSubscriptionsRequest) String() string {
 func (*ListSubscriptionsRequest) ProtoMessage() {}
 
 func (x *ListSubscriptionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[4]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -238,7 +274,7 @@ func (x *ListSubscriptionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSubscriptionsRequest.ProtoReflect.Descriptor instead.
 func (*ListSubscriptionsRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{4}
+	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{5}
 }
 
 type Subscription struct {
@@ -252,7 +288,7 @@ type Subscription struct {
 
 func (x *Subscription) Reset() {
 	*x = Subscription{}
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[5]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -264,7 +300,7 @@ func (x *Subscription) String() string {
 func (*Subscription) ProtoMessage() {}
 
 func (x *Subscription) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[5]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -277,7 +313,7 @@ func (x *Subscription) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Subscription.ProtoReflect.Descriptor instead.
 func (*Subscription) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{5}
+	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Subscription) GetSecurity() *Security {
@@ -312,7 +348,7 @@ type ListSubscriptionsResponse struct {
 
 func (x *ListSubscriptionsResponse) Reset() {
 	*x = ListSubscriptionsResponse{}
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[6]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -324,7 +360,7 @@ func (x *ListSubscriptionsResponse) String() string {
 func (*ListSubscriptionsResponse) ProtoMessage() {}
 
 func (x *ListSubscriptionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[6]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -337,7 +373,7 @@ func (x *ListSubscriptionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSubscriptionsResponse.ProtoReflect.Descriptor instead.
 func (*ListSubscriptionsResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{6}
+	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ListSubscriptionsResponse) GetSubscriptions() []*Subscription {
@@ -370,7 +406,7 @@ type GetBasicQuoteRequest struct {
 
 func (x *GetBasicQuoteRequest) Reset() {
 	*x = GetBasicQuoteRequest{}
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[7]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -382,7 +418,7 @@ func (x *GetBasicQuoteRequest) String() string {
 func (*GetBasicQuoteRequest) ProtoMessage() {}
 
 func (x *GetBasicQuoteRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[7]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -395,7 +431,7 @@ func (x *GetBasicQuoteRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetBasicQuoteRequest.ProtoReflect.Descriptor instead.
 func (*GetBasicQuoteRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{7}
+	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *GetBasicQuoteRequest) GetSecurityList() []*Security {
@@ -426,7 +462,7 @@ type BasicQuote struct {
 
 func (x *BasicQuote) Reset() {
 	*x = BasicQuote{}
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[8]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -438,7 +474,7 @@ func (x *BasicQuote) String() string {
 func (*BasicQuote) ProtoMessage() {}
 
 func (x *BasicQuote) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[8]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -451,7 +487,7 @@ func (x *BasicQuote) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BasicQuote.ProtoReflect.Descriptor instead.
 func (*BasicQuote) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{8}
+	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *BasicQuote) GetSecurity() *Security {
@@ -554,7 +590,7 @@ type GetBasicQuoteResponse struct {
 
 func (x *GetBasicQuoteResponse) Reset() {
 	*x = GetBasicQuoteResponse{}
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[9]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -566,7 +602,7 @@ func (x *GetBasicQuoteResponse) String() string {
 func (*GetBasicQuoteResponse) ProtoMessage() {}
 
 func (x *GetBasicQuoteResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[9]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -579,7 +615,7 @@ func (x *GetBasicQuoteResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetBasicQuoteResponse.ProtoReflect.Descriptor instead.
 func (*GetBasicQuoteResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{9}
+	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *GetBasicQuoteResponse) GetQuotes() []*BasicQuote {
@@ -598,7 +634,7 @@ type GetStaticInfoRequest struct {
 
 func (x *GetStaticInfoRequest) Reset() {
 	*x = GetStaticInfoRequest{}
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[10]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -610,7 +646,7 @@ func (x *GetStaticInfoRequest) String() string {
 func (*GetStaticInfoRequest) ProtoMessage() {}
 
 func (x *GetStaticInfoRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[10]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -623,7 +659,7 @@ func (x *GetStaticInfoRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetStaticInfoRequest.ProtoReflect.Descriptor instead.
 func (*GetStaticInfoRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{10}
+	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *GetStaticInfoRequest) GetSecurityList() []*Security {
@@ -647,7 +683,7 @@ type StaticInfo struct {
 
 func (x *StaticInfo) Reset() {
 	*x = StaticInfo{}
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[11]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -659,7 +695,7 @@ func (x *StaticInfo) String() string {
 func (*StaticInfo) ProtoMessage() {}
 
 func (x *StaticInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[11]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -672,7 +708,7 @@ func (x *StaticInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaticInfo.ProtoReflect.Descriptor instead.
 func (*StaticInfo) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{11}
+	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *StaticInfo) GetSecurity() *Security {
@@ -726,7 +762,7 @@ type GetStaticInfoResponse struct {
 
 func (x *GetStaticInfoResponse) Reset() {
 	*x = GetStaticInfoResponse{}
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[12]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -738,7 +774,7 @@ func (x *GetStaticInfoResponse) String() string {
 func (*GetStaticInfoResponse) ProtoMessage() {}
 
 func (x *GetStaticInfoResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[12]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -751,7 +787,7 @@ func (x *GetStaticInfoResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetStaticInfoResponse.ProtoReflect.Descriptor instead.
 func (*GetStaticInfoResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{12}
+	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *GetStaticInfoResponse) GetStaticInfoList() []*StaticInfo {
@@ -772,7 +808,7 @@ type StreamPushesRequest struct {
 
 func (x *StreamPushesRequest) Reset() {
 	*x = StreamPushesRequest{}
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[13]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -784,7 +820,7 @@ func (x *StreamPushesRequest) String() string {
 func (*StreamPushesRequest) ProtoMessage() {}
 
 func (x *StreamPushesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[13]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -797,7 +833,7 @@ func (x *StreamPushesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamPushesRequest.ProtoReflect.Descriptor instead.
 func (*StreamPushesRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{13}
+	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *StreamPushesRequest) GetSessionIds() []string {
@@ -824,7 +860,7 @@ type QuotePush struct {
 
 func (x *QuotePush) Reset() {
 	*x = QuotePush{}
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[14]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -836,7 +872,7 @@ func (x *QuotePush) String() string {
 func (*QuotePush) ProtoMessage() {}
 
 func (x *QuotePush) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[14]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -849,7 +885,7 @@ func (x *QuotePush) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use QuotePush.ProtoReflect.Descriptor instead.
 func (*QuotePush) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{14}
+	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *QuotePush) GetProtoId() uint32 {
@@ -913,7 +949,7 @@ type SessionSubscriptions struct {
 
 func (x *SessionSubscriptions) Reset() {
 	*x = SessionSubscriptions{}
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[15]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -925,7 +961,7 @@ func (x *SessionSubscriptions) String() string {
 func (*SessionSubscriptions) ProtoMessage() {}
 
 func (x *SessionSubscriptions) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[15]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -938,7 +974,7 @@ func (x *SessionSubscriptions) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionSubscriptions.ProtoReflect.Descriptor instead.
 func (*SessionSubscriptions) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{15}
+	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *SessionSubscriptions) GetSessionId() string {
@@ -966,7 +1002,7 @@ type Notification struct {
 
 func (x *Notification) Reset() {
 	*x = Notification{}
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[16]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -978,7 +1014,7 @@ func (x *Notification) String() string {
 func (*Notification) ProtoMessage() {}
 
 func (x *Notification) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_quote_proto_msgTypes[16]
+	mi := &file_futu_gateway_v1_quote_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -991,7 +1027,7 @@ func (x *Notification) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Notification.ProtoReflect.Descriptor instead.
 func (*Notification) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{16}
+	return file_futu_gateway_v1_quote_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *Notification) GetEvent() string {
@@ -1019,7 +1055,8 @@ var File_futu_gateway_v1_quote_proto protoreflect.FileDescriptor
 
 const file_futu_gateway_v1_quote_proto_rawDesc = "" +
 	"\n" +
-	"\x1bfutu/gateway/v1/quote.proto\x12\x0ffutu.gateway.v1\x1a\x1cfutu/gateway/v1/common.proto\"v\n" +
+	"\x1bfutu/gateway/v1/quote.proto\x12\x0ffutu.gateway.v1\x1a\x1cfutu/gateway/v1/common.proto\"\x14\n" +
+	"\x12WatchQuotesRequest\"v\n" +
 	"\x10SubscribeRequest\x12>\n" +
 	"\rsecurity_list\x18\x01 \x03(\v2\x19.futu.gateway.v1.SecurityR\fsecurityList\x12\"\n" +
 	"\rsub_type_list\x18\x02 \x03(\x05R\vsubTypeList\"\x13\n" +
@@ -1093,14 +1130,15 @@ const file_futu_gateway_v1_quote_proto_rawDesc = "" +
 	"\x05event\x18\x01 \x01(\tR\x05event\x12\x18\n" +
 	"\amessage\x18\x02 \x01(\tR\amessage\x12\x1d\n" +
 	"\n" +
-	"session_id\x18\x03 \x01(\tR\tsessionId2\xbe\x04\n" +
+	"session_id\x18\x03 \x01(\tR\tsessionId2\x90\x05\n" +
 	"\fQuoteService\x12R\n" +
 	"\tSubscribe\x12!.futu.gateway.v1.SubscribeRequest\x1a\".futu.gateway.v1.SubscribeResponse\x12X\n" +
 	"\vUnsubscribe\x12#.futu.gateway.v1.UnsubscribeRequest\x1a$.futu.gateway.v1.UnsubscribeResponse\x12j\n" +
 	"\x11ListSubscriptions\x12).futu.gateway.v1.ListSubscriptionsRequest\x1a*.futu.gateway.v1.ListSubscriptionsResponse\x12^\n" +
 	"\rGetBasicQuote\x12%.futu.gateway.v1.GetBasicQuoteRequest\x1a&.futu.gateway.v1.GetBasicQuoteResponse\x12^\n" +
 	"\rGetStaticInfo\x12%.futu.gateway.v1.GetStaticInfoRequest\x1a&.futu.gateway.v1.GetStaticInfoResponse\x12T\n" +
-	"\fStreamPushes\x12$.futu.gateway.v1.StreamPushesRequest\x1a\x1a.futu.gateway.v1.QuotePush(\x010\x01B@Z>github.com/futugw/gateway/api/gen/go/futu/gateway/v1;gatewayv1b\x06proto3"
+	"\fStreamPushes\x12$.futu.gateway.v1.StreamPushesRequest\x1a\x1a.futu.gateway.v1.QuotePush(\x010\x01\x12P\n" +
+	"\vWatchQuotes\x12#.futu.gateway.v1.WatchQuotesRequest\x1a\x1a.futu.gateway.v1.QuotePush0\x01B@Z>github.com/futugw/gateway/api/gen/go/futu/gateway/v1;gatewayv1b\x06proto3"
 
 var (
 	file_futu_gateway_v1_quote_proto_rawDescOnce sync.Once
@@ -1114,55 +1152,58 @@ func file_futu_gateway_v1_quote_proto_rawDescGZIP() []byte {
 	return file_futu_gateway_v1_quote_proto_rawDescData
 }
 
-var file_futu_gateway_v1_quote_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
+var file_futu_gateway_v1_quote_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
 var file_futu_gateway_v1_quote_proto_goTypes = []any{
-	(*SubscribeRequest)(nil),          // 0: futu.gateway.v1.SubscribeRequest
-	(*SubscribeResponse)(nil),         // 1: futu.gateway.v1.SubscribeResponse
-	(*UnsubscribeRequest)(nil),        // 2: futu.gateway.v1.UnsubscribeRequest
-	(*UnsubscribeResponse)(nil),       // 3: futu.gateway.v1.UnsubscribeResponse
-	(*ListSubscriptionsRequest)(nil),  // 4: futu.gateway.v1.ListSubscriptionsRequest
-	(*Subscription)(nil),              // 5: futu.gateway.v1.Subscription
-	(*ListSubscriptionsResponse)(nil), // 6: futu.gateway.v1.ListSubscriptionsResponse
-	(*GetBasicQuoteRequest)(nil),      // 7: futu.gateway.v1.GetBasicQuoteRequest
-	(*BasicQuote)(nil),                // 8: futu.gateway.v1.BasicQuote
-	(*GetBasicQuoteResponse)(nil),     // 9: futu.gateway.v1.GetBasicQuoteResponse
-	(*GetStaticInfoRequest)(nil),      // 10: futu.gateway.v1.GetStaticInfoRequest
-	(*StaticInfo)(nil),                // 11: futu.gateway.v1.StaticInfo
-	(*GetStaticInfoResponse)(nil),     // 12: futu.gateway.v1.GetStaticInfoResponse
-	(*StreamPushesRequest)(nil),       // 13: futu.gateway.v1.StreamPushesRequest
-	(*QuotePush)(nil),                 // 14: futu.gateway.v1.QuotePush
-	(*SessionSubscriptions)(nil),      // 15: futu.gateway.v1.SessionSubscriptions
-	(*Notification)(nil),              // 16: futu.gateway.v1.Notification
-	(*Security)(nil),                  // 17: futu.gateway.v1.Security
+	(*WatchQuotesRequest)(nil),        // 0: futu.gateway.v1.WatchQuotesRequest
+	(*SubscribeRequest)(nil),          // 1: futu.gateway.v1.SubscribeRequest
+	(*SubscribeResponse)(nil),         // 2: futu.gateway.v1.SubscribeResponse
+	(*UnsubscribeRequest)(nil),        // 3: futu.gateway.v1.UnsubscribeRequest
+	(*UnsubscribeResponse)(nil),       // 4: futu.gateway.v1.UnsubscribeResponse
+	(*ListSubscriptionsRequest)(nil),  // 5: futu.gateway.v1.ListSubscriptionsRequest
+	(*Subscription)(nil),              // 6: futu.gateway.v1.Subscription
+	(*ListSubscriptionsResponse)(nil), // 7: futu.gateway.v1.ListSubscriptionsResponse
+	(*GetBasicQuoteRequest)(nil),      // 8: futu.gateway.v1.GetBasicQuoteRequest
+	(*BasicQuote)(nil),                // 9: futu.gateway.v1.BasicQuote
+	(*GetBasicQuoteResponse)(nil),     // 10: futu.gateway.v1.GetBasicQuoteResponse
+	(*GetStaticInfoRequest)(nil),      // 11: futu.gateway.v1.GetStaticInfoRequest
+	(*StaticInfo)(nil),                // 12: futu.gateway.v1.StaticInfo
+	(*GetStaticInfoResponse)(nil),     // 13: futu.gateway.v1.GetStaticInfoResponse
+	(*StreamPushesRequest)(nil),       // 14: futu.gateway.v1.StreamPushesRequest
+	(*QuotePush)(nil),                 // 15: futu.gateway.v1.QuotePush
+	(*SessionSubscriptions)(nil),      // 16: futu.gateway.v1.SessionSubscriptions
+	(*Notification)(nil),              // 17: futu.gateway.v1.Notification
+	(*Security)(nil),                  // 18: futu.gateway.v1.Security
 }
 var file_futu_gateway_v1_quote_proto_depIdxs = []int32{
-	17, // 0: futu.gateway.v1.SubscribeRequest.security_list:type_name -> futu.gateway.v1.Security
-	17, // 1: futu.gateway.v1.UnsubscribeRequest.security_list:type_name -> futu.gateway.v1.Security
-	17, // 2: futu.gateway.v1.Subscription.security:type_name -> futu.gateway.v1.Security
-	5,  // 3: futu.gateway.v1.ListSubscriptionsResponse.subscriptions:type_name -> futu.gateway.v1.Subscription
-	17, // 4: futu.gateway.v1.GetBasicQuoteRequest.security_list:type_name -> futu.gateway.v1.Security
-	17, // 5: futu.gateway.v1.BasicQuote.security:type_name -> futu.gateway.v1.Security
-	8,  // 6: futu.gateway.v1.GetBasicQuoteResponse.quotes:type_name -> futu.gateway.v1.BasicQuote
-	17, // 7: futu.gateway.v1.GetStaticInfoRequest.security_list:type_name -> futu.gateway.v1.Security
-	17, // 8: futu.gateway.v1.StaticInfo.security:type_name -> futu.gateway.v1.Security
-	11, // 9: futu.gateway.v1.GetStaticInfoResponse.static_info_list:type_name -> futu.gateway.v1.StaticInfo
-	16, // 10: futu.gateway.v1.QuotePush.notify:type_name -> futu.gateway.v1.Notification
-	15, // 11: futu.gateway.v1.QuotePush.session_subs:type_name -> futu.gateway.v1.SessionSubscriptions
-	5,  // 12: futu.gateway.v1.SessionSubscriptions.subscriptions:type_name -> futu.gateway.v1.Subscription
-	0,  // 13: futu.gateway.v1.QuoteService.Subscribe:input_type -> futu.gateway.v1.SubscribeRequest
-	2,  // 14: futu.gateway.v1.QuoteService.Unsubscribe:input_type -> futu.gateway.v1.UnsubscribeRequest
-	4,  // 15: futu.gateway.v1.QuoteService.ListSubscriptions:input_type -> futu.gateway.v1.ListSubscriptionsRequest
-	7,  // 16: futu.gateway.v1.QuoteService.GetBasicQuote:input_type -> futu.gateway.v1.GetBasicQuoteRequest
-	10, // 17: futu.gateway.v1.QuoteService.GetStaticInfo:input_type -> futu.gateway.v1.GetStaticInfoRequest
-	13, // 18: futu.gateway.v1.QuoteService.StreamPushes:input_type -> futu.gateway.v1.StreamPushesRequest
-	1,  // 19: futu.gateway.v1.QuoteService.Subscribe:output_type -> futu.gateway.v1.SubscribeResponse
-	3,  // 20: futu.gateway.v1.QuoteService.Unsubscribe:output_type -> futu.gateway.v1.UnsubscribeResponse
-	6,  // 21: futu.gateway.v1.QuoteService.ListSubscriptions:output_type -> futu.gateway.v1.ListSubscriptionsResponse
-	9,  // 22: futu.gateway.v1.QuoteService.GetBasicQuote:output_type -> futu.gateway.v1.GetBasicQuoteResponse
-	12, // 23: futu.gateway.v1.QuoteService.GetStaticInfo:output_type -> futu.gateway.v1.GetStaticInfoResponse
-	14, // 24: futu.gateway.v1.QuoteService.StreamPushes:output_type -> futu.gateway.v1.QuotePush
-	19, // [19:25] is the sub-list for method output_type
-	13, // [13:19] is the sub-list for method input_type
+	18, // 0: futu.gateway.v1.SubscribeRequest.security_list:type_name -> futu.gateway.v1.Security
+	18, // 1: futu.gateway.v1.UnsubscribeRequest.security_list:type_name -> futu.gateway.v1.Security
+	18, // 2: futu.gateway.v1.Subscription.security:type_name -> futu.gateway.v1.Security
+	6,  // 3: futu.gateway.v1.ListSubscriptionsResponse.subscriptions:type_name -> futu.gateway.v1.Subscription
+	18, // 4: futu.gateway.v1.GetBasicQuoteRequest.security_list:type_name -> futu.gateway.v1.Security
+	18, // 5: futu.gateway.v1.BasicQuote.security:type_name -> futu.gateway.v1.Security
+	9,  // 6: futu.gateway.v1.GetBasicQuoteResponse.quotes:type_name -> futu.gateway.v1.BasicQuote
+	18, // 7: futu.gateway.v1.GetStaticInfoRequest.security_list:type_name -> futu.gateway.v1.Security
+	18, // 8: futu.gateway.v1.StaticInfo.security:type_name -> futu.gateway.v1.Security
+	12, // 9: futu.gateway.v1.GetStaticInfoResponse.static_info_list:type_name -> futu.gateway.v1.StaticInfo
+	17, // 10: futu.gateway.v1.QuotePush.notify:type_name -> futu.gateway.v1.Notification
+	16, // 11: futu.gateway.v1.QuotePush.session_subs:type_name -> futu.gateway.v1.SessionSubscriptions
+	6,  // 12: futu.gateway.v1.SessionSubscriptions.subscriptions:type_name -> futu.gateway.v1.Subscription
+	1,  // 13: futu.gateway.v1.QuoteService.Subscribe:input_type -> futu.gateway.v1.SubscribeRequest
+	3,  // 14: futu.gateway.v1.QuoteService.Unsubscribe:input_type -> futu.gateway.v1.UnsubscribeRequest
+	5,  // 15: futu.gateway.v1.QuoteService.ListSubscriptions:input_type -> futu.gateway.v1.ListSubscriptionsRequest
+	8,  // 16: futu.gateway.v1.QuoteService.GetBasicQuote:input_type -> futu.gateway.v1.GetBasicQuoteRequest
+	11, // 17: futu.gateway.v1.QuoteService.GetStaticInfo:input_type -> futu.gateway.v1.GetStaticInfoRequest
+	14, // 18: futu.gateway.v1.QuoteService.StreamPushes:input_type -> futu.gateway.v1.StreamPushesRequest
+	0,  // 19: futu.gateway.v1.QuoteService.WatchQuotes:input_type -> futu.gateway.v1.WatchQuotesRequest
+	2,  // 20: futu.gateway.v1.QuoteService.Subscribe:output_type -> futu.gateway.v1.SubscribeResponse
+	4,  // 21: futu.gateway.v1.QuoteService.Unsubscribe:output_type -> futu.gateway.v1.UnsubscribeResponse
+	7,  // 22: futu.gateway.v1.QuoteService.ListSubscriptions:output_type -> futu.gateway.v1.ListSubscriptionsResponse
+	10, // 23: futu.gateway.v1.QuoteService.GetBasicQuote:output_type -> futu.gateway.v1.GetBasicQuoteResponse
+	13, // 24: futu.gateway.v1.QuoteService.GetStaticInfo:output_type -> futu.gateway.v1.GetStaticInfoResponse
+	15, // 25: futu.gateway.v1.QuoteService.StreamPushes:output_type -> futu.gateway.v1.QuotePush
+	15, // 26: futu.gateway.v1.QuoteService.WatchQuotes:output_type -> futu.gateway.v1.QuotePush
+	20, // [20:27] is the sub-list for method output_type
+	13, // [13:20] is the sub-list for method input_type
 	13, // [13:13] is the sub-list for extension type_name
 	13, // [13:13] is the sub-list for extension extendee
 	0,  // [0:13] is the sub-list for field type_name
@@ -1180,7 +1221,7 @@ func file_futu_gateway_v1_quote_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_futu_gateway_v1_quote_proto_rawDesc), len(file_futu_gateway_v1_quote_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   17,
+			NumMessages:   18,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

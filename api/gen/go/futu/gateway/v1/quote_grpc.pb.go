@@ -25,6 +25,7 @@ const (
 	QuoteService_GetBasicQuote_FullMethodName     = "/futu.gateway.v1.QuoteService/GetBasicQuote"
 	QuoteService_GetStaticInfo_FullMethodName     = "/futu.gateway.v1.QuoteService/GetStaticInfo"
 	QuoteService_StreamPushes_FullMethodName      = "/futu.gateway.v1.QuoteService/StreamPushes"
+	QuoteService_WatchQuotes_FullMethodName       = "/futu.gateway.v1.QuoteService/WatchQuotes"
 )
 
 // QuoteServiceClient is the client API for QuoteService service.
@@ -43,6 +44,14 @@ type QuoteServiceClient interface {
 	// plus every change to those sessions' subscriptions. Each new request on the stream
 	// replaces the set of sessions.
 	StreamPushes(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[StreamPushesRequest, QuotePush], error)
+	// WatchQuotes is an internal tool's own push stream (qot:read): the pushes of the
+	// caller's session's subscriptions (Subscribe with the same key, before or while
+	// watching), that session's subscription changes and notifications, and price
+	// reminders. The same per-type rules as a slow WebSocket apply: a quote keeps its
+	// latest value, a tool that falls behind on frames that must not be dropped is cut
+	// off with ResourceExhausted (stream_overflow). The stream ends with
+	// Unauthenticated within a second of the key's expiry or revocation.
+	WatchQuotes(ctx context.Context, in *WatchQuotesRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[QuotePush], error)
 }
 
 type quoteServiceClient struct {
@@ -116,6 +125,25 @@ func (c *quoteServiceClient) StreamPushes(ctx context.Context, opts ...grpc.Call
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type QuoteService_StreamPushesClient = grpc.BidiStreamingClient[StreamPushesRequest, QuotePush]
 
+func (c *quoteServiceClient) WatchQuotes(ctx context.Context, in *WatchQuotesRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[QuotePush], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &QuoteService_ServiceDesc.Streams[1], QuoteService_WatchQuotes_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[WatchQuotesRequest, QuotePush]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type QuoteService_WatchQuotesClient = grpc.ServerStreamingClient[QuotePush]
+
 // QuoteServiceServer is the server API for QuoteService service.
 // All implementations must embed UnimplementedQuoteServiceServer
 // for forward compatibility.
@@ -132,6 +160,14 @@ type QuoteServiceServer interface {
 	// plus every change to those sessions' subscriptions. Each new request on the stream
 	// replaces the set of sessions.
 	StreamPushes(grpc.BidiStreamingServer[StreamPushesRequest, QuotePush]) error
+	// WatchQuotes is an internal tool's own push stream (qot:read): the pushes of the
+	// caller's session's subscriptions (Subscribe with the same key, before or while
+	// watching), that session's subscription changes and notifications, and price
+	// reminders. The same per-type rules as a slow WebSocket apply: a quote keeps its
+	// latest value, a tool that falls behind on frames that must not be dropped is cut
+	// off with ResourceExhausted (stream_overflow). The stream ends with
+	// Unauthenticated within a second of the key's expiry or revocation.
+	WatchQuotes(*WatchQuotesRequest, grpc.ServerStreamingServer[QuotePush]) error
 	mustEmbedUnimplementedQuoteServiceServer()
 }
 
@@ -159,6 +195,9 @@ func (UnimplementedQuoteServiceServer) GetStaticInfo(context.Context, *GetStatic
 }
 func (UnimplementedQuoteServiceServer) StreamPushes(grpc.BidiStreamingServer[StreamPushesRequest, QuotePush]) error {
 	return status.Error(codes.Unimplemented, "method StreamPushes not implemented")
+}
+func (UnimplementedQuoteServiceServer) WatchQuotes(*WatchQuotesRequest, grpc.ServerStreamingServer[QuotePush]) error {
+	return status.Error(codes.Unimplemented, "method WatchQuotes not implemented")
 }
 func (UnimplementedQuoteServiceServer) mustEmbedUnimplementedQuoteServiceServer() {}
 func (UnimplementedQuoteServiceServer) testEmbeddedByValue()                      {}
@@ -278,6 +317,17 @@ func _QuoteService_StreamPushes_Handler(srv interface{}, stream grpc.ServerStrea
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type QuoteService_StreamPushesServer = grpc.BidiStreamingServer[StreamPushesRequest, QuotePush]
 
+func _QuoteService_WatchQuotes_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(WatchQuotesRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(QuoteServiceServer).WatchQuotes(m, &grpc.GenericServerStream[WatchQuotesRequest, QuotePush]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type QuoteService_WatchQuotesServer = grpc.ServerStreamingServer[QuotePush]
+
 // QuoteService_ServiceDesc is the grpc.ServiceDesc for QuoteService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -312,6 +362,11 @@ var QuoteService_ServiceDesc = grpc.ServiceDesc{
 			Handler:       _QuoteService_StreamPushes_Handler,
 			ServerStreams: true,
 			ClientStreams: true,
+		},
+		{
+			StreamName:    "WatchQuotes",
+			Handler:       _QuoteService_WatchQuotes_Handler,
+			ServerStreams: true,
 		},
 	},
 	Metadata: "futu/gateway/v1/quote.proto",

@@ -107,7 +107,7 @@ func TestWatchStreamsForTools(t *testing.T) {
 
 	// Refusals: an account the key may not see, a key without acc:read, a key without
 	// qot:read. A stream's refusal arrives with its first Recv.
-	refused := func(name string, st interface{ Recv() (*gatewayv1.TradePush, error) }, openErr error, want gatewayv1.Reason) {
+	refused := func(name string, st grpc.ServerStreamingClient[gatewayv1.TradePush], openErr error, want gatewayv1.Reason) {
 		t.Helper()
 		err := openErr
 		if err == nil {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
@@ -37,7 +38,7 @@ func (s *Server) WatchTrades(req *gatewayv1.WatchTradesRequest, stream gatewayv1
 
 // relayTrades sends the hub's pushes that keep accepts until ctx ends. A subscriber
 // that cannot keep up is cut off (never thinned) and the stream ends with why.
-func (s *Server) relayTrades(ctx context.Context, stream interface{ Send(*gatewayv1.TradePush) error }, keep func(*gatewayv1.TradePush) bool) error {
+func (s *Server) relayTrades(ctx context.Context, stream grpc.ServerStreamingServer[gatewayv1.TradePush], keep func(*gatewayv1.TradePush) bool) error {
 	sub := s.d.Hub.Subscribe()
 	defer s.d.Hub.Unsubscribe(sub)
 	send := func(p *gatewayv1.TradePush) error {

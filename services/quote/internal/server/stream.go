@@ -39,8 +39,13 @@ func (s *Server) StreamPushes(stream grpc.BidiStreamingServer[gatewayv1.StreamPu
 	return forward(ctx, feed, stream)
 }
 
+// pushSender is either kind of quote push stream.
+type pushSender interface {
+	Send(*gatewayv1.QuotePush) error
+}
+
 // forward sends feed's frames to stream until ctx ends or the feed fails.
-func forward(ctx context.Context, feed *quotefanout.Stream, stream interface{ Send(*gatewayv1.QuotePush) error }) error {
+func forward(ctx context.Context, feed *quotefanout.Stream, stream pushSender) error {
 	for {
 		m, err := feed.Next(ctx)
 		if err != nil {

@@ -59,21 +59,12 @@ func (h *Hub) onQuote(p *gatewayv1.QuotePush) {
 	key := subKey{secKey: p.GetSecKey(), subType: subTypeOf(p)}
 	qk := outq.Key{SecKey: p.GetSecKey(), ProtoID: p.GetProtoId(), SubType: key.subType}
 	tick := p.GetProtoId() == protoid.QotUpdateTicker
-	var plain, decoded *outq.Item
+	f := quoteFrames{h: h, p: p}
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	for sess := range h.bySub[key] {
 		for s := range sess.sockets {
-			it := plain
-			if s.json {
-				if decoded == nil {
-					decoded = h.quoteItem(p, pushframe.QuoteJSON)
-				}
-				it = decoded
-			} else if it == nil {
-				plain = h.quoteItem(p, pushframe.Quote)
-				it = plain
-			}
+			it := f.of(s)
 			if it.Data == nil {
 				continue // undecodable push, logged once in quoteItem
 			}
@@ -92,21 +83,11 @@ func (h *Hub) onQuote(p *gatewayv1.QuotePush) {
 // to every connection of the user, and every socket's key has qot:read. A reminder
 // is an event, never conflated: a socket that cannot take it is closed.
 func (h *Hub) onReminder(p *gatewayv1.QuotePush) {
-	var plain, decoded *outq.Item
+	f := quoteFrames{h: h, p: p}
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	for s := range h.all {
-		it := plain
-		if s.json {
-			if decoded == nil {
-				decoded = h.quoteItem(p, pushframe.QuoteJSON)
-			}
-			it = decoded
-		} else if it == nil {
-			plain = h.quoteItem(p, pushframe.Quote)
-			it = plain
-		}
-		if it.Data != nil && !s.q.Push(it) {
+		if it := f.of(s); it.Data != nil && !s.q.Push(it) {
 			s.requestClose(closeTooSlow)
 		}
 	}
@@ -115,6 +96,27 @@ func (h *Hub) onReminder(p *gatewayv1.QuotePush) {
 // gapItem is the frame standing for missed ticks of k dropped by a slow socket.
 func gapItem(k outq.Key, missed uint64) *outq.Item {
 	return &outq.Item{Data: pushframe.Gap(k.ProtoID, k.SecKey, missed), Kind: kindGap}
+}
+
+// quoteFrames builds a quote push's two frames at most once each, when a socket
+// first wants that form: base64 of the OpenD body, or the body decoded to JSON.
+type quoteFrames struct {
+	h              *Hub
+	p              *gatewayv1.QuotePush
+	plain, decoded *outq.Item
+}
+
+func (f *quoteFrames) of(s *socket) *outq.Item {
+	if s.json {
+		if f.decoded == nil {
+			f.decoded = f.h.quoteItem(f.p, pushframe.QuoteJSON)
+		}
+		return f.decoded
+	}
+	if f.plain == nil {
+		f.plain = f.h.quoteItem(f.p, pushframe.Quote)
+	}
+	return f.plain
 }
 
 func (h *Hub) quoteItem(p *gatewayv1.QuotePush, build func(*gatewayv1.QuotePush) ([]byte, error)) *outq.Item {

@@ -8,6 +8,9 @@ package protoid
 import (
 	"cmp"
 	"slices"
+	"strings"
+
+	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // Proto describes one OpenD protocol.
@@ -50,4 +53,12 @@ func All() []Proto {
 func SubTypeOf(id uint32) int32 {
 	p, _ := Lookup(id)
 	return p.SubType
+}
+
+// MessageName is the full name, in this project's generated code, of an official
+// message name: "Qot_Sub.Response" is futu.opend.qotsub.Response (the generated
+// packages are futu.opend.<official package, lower case, no underscores>).
+func MessageName(official string) protoreflect.FullName {
+	pkg, msg, _ := strings.Cut(official, ".")
+	return protoreflect.FullName("futu.opend." + strings.ToLower(strings.ReplaceAll(pkg, "_", "")) + "." + msg)
 }

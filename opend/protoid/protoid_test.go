@@ -73,3 +73,15 @@ func TestKnownProtocols(t *testing.T) {
 		t.Error("SubTypeOf(9999) != 0")
 	}
 }
+
+func TestMessageName(t *testing.T) {
+	for official, want := range map[string]string{
+		"Qot_Sub.Response":             "futu.opend.qotsub.Response",
+		"Trd_UpdateOrderFill.Response": "futu.opend.trdupdateorderfill.Response",
+		"InitConnect.Request":          "futu.opend.initconnect.Request",
+	} {
+		if got := MessageName(official); string(got) != want {
+			t.Errorf("MessageName(%q) = %q, want %q", official, got, want)
+		}
+	}
+}

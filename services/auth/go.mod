@@ -17,6 +17,7 @@ require (
 	github.com/alicebob/miniredis/v2 v2.40.0 // indirect
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
+	github.com/futugw/gateway/opend v0.0.0-00010101000000-000000000000
 	github.com/grpc-ecosystem/grpc-gateway/v2 v2.33.0 // indirect
 	github.com/kylelemons/godebug v1.1.0 // indirect
 	github.com/munnerz/goautoneg v0.0.0-20191010083416-a7dc8b61c822 // indirect
@@ -35,3 +36,5 @@ require (
 replace github.com/futugw/gateway/platform => ../../platform
 
 replace github.com/futugw/gateway/api/gen/go => ../../api/gen/go
+
+replace github.com/futugw/gateway/opend => ../../opend

@@ -96,6 +96,24 @@ func checkFutucliReads(t *testing.T, ctx context.Context, bin, adminKeyFile stri
 		}
 	}
 
+	// watch --json: the key's own quote stream, one decoded push per line.
+	r = runFutucli(t, ctx, bin, env, "watch", "US.AAPL", "--sub", "basic,ticker", "--count", "3", "--for", "30s", "--json", "--key", reader)
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if r.code != 0 || len(lines) != 3 {
+		t.Errorf("watch --count 3 --json: %+v", r)
+	}
+	for _, l := range lines {
+		var push struct {
+			Name   string         `json:"name"`
+			SecKey string         `json:"sec_key"`
+			S2C    map[string]any `json:"s2c"`
+		}
+		if err := json.Unmarshal([]byte(l), &push); err != nil || push.SecKey != "US.AAPL" || len(push.S2C) == 0 ||
+			push.Name != "Qot_UpdateBasicQot" && push.Name != "Qot_UpdateTicker" {
+			t.Errorf("watch line %q: %+v %v", l, push, err)
+		}
+	}
+
 	// Refusals: exit 1 with the gateway's reason.
 	for _, tc := range []struct {
 		key  string
@@ -108,6 +126,9 @@ func checkFutucliReads(t *testing.T, ctx context.Context, bin, adminKeyFile stri
 		{accOnly, []string{"kline", "HK.00700"}, "(reason scope_denied)"},
 		{accOnly, []string{"orders", "--acc-id", "1001"}, "(reason account_not_allowed)"},
 		{reader, []string{"quote", "HK.700"}, "(reason invalid_argument)"}, // futucli leaves codes to the gateway
+		{accOnly, []string{"watch", "HK.00700", "--for", "10s"}, "(reason scope_denied)"},
+		{qotOnly, []string{"trades", "--for", "10s"}, "(reason scope_denied)"},
+		{accOnly, []string{"trades", "--acc-id", "1001", "--for", "10s"}, "(reason account_not_allowed)"},
 	} {
 		r := runFutucli(t, ctx, bin, env, append(tc.args, "--key", tc.key)...)
 		if r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, tc.want) {

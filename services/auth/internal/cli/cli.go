@@ -1,7 +1,7 @@
 // Package cli is futucli: minting, listing, showing and revoking API keys, asking who
 // a key is, and opening a browser session, all over the AuthService gRPC API; and
-// reading quotes, K-lines, orders, positions and funds over the quote and order
-// services' gRPC APIs with the same keys. Flags are checked locally with the keys
+// reading quotes, K-lines, orders, positions and funds, and watching quote and
+// trade pushes, over the quote and order services' gRPC APIs with the same keys. Flags are checked locally with the keys
 // package before any RPC, so a bad invocation changes nothing and exits with status 2.
 package cli
 
@@ -65,9 +65,10 @@ var usage = func() string {
 	b.WriteString("\n\"futucli help <command>\" or \"futucli <command> --help\" prints a command's usage and flags.\n" +
 		"Every command takes --key (env FUTUGW_KEY) or --key-file (env FUTUGW_KEY_FILE), --json and\n" +
 		"--timeout, and the address of the service it calls: the key commands --auth-addr\n" +
-		"(env FUTUGW_AUTH_ADDR, default " + DefaultAuthAddr + "), quote and kline --quote-addr\n" +
-		"(env FUTUGW_QUOTE_ADDR, default " + DefaultQuoteAddr + "), orders, positions and funds\n" +
-		"--order-addr (env FUTUGW_ORDER_ADDR, default " + DefaultOrderAddr + ").\n")
+		"(env FUTUGW_AUTH_ADDR, default " + DefaultAuthAddr + "), quote, kline and watch --quote-addr\n" +
+		"(env FUTUGW_QUOTE_ADDR, default " + DefaultQuoteAddr + "), orders, positions, funds and trades\n" +
+		"--order-addr (env FUTUGW_ORDER_ADDR, default " + DefaultOrderAddr + "). watch and trades\n" +
+		"run until --count pushes, --for or an interrupt; --timeout does not bound them.\n")
 	return b.String()
 }()
 
@@ -89,8 +90,15 @@ func Run(ctx context.Context, args []string, env Env) int {
 		fmt.Fprint(env.Stdout, cmd.Help)
 		return ExitOK
 	}
-	ctx, cancel := context.WithTimeout(ctx, cmd.Common.Timeout)
-	defer cancel()
+	deadline := cmd.Common.Timeout
+	if streams(cmd.Name) {
+		deadline = cmd.Watch.For
+	}
+	if deadline > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, deadline)
+		defer cancel()
+	}
 	cc, err := grpc.NewClient(cmd.addr(), grpclink.DialOptions()...)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "futucli: %s\n", err)
@@ -98,6 +106,13 @@ func Run(ctx context.Context, args []string, env Env) int {
 	}
 	defer cc.Close()
 	ctx = metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+cmd.Common.Key)
+	if streams(cmd.Name) {
+		if err := cmd.stream(ctx, cc, env.Stdout); err != nil {
+			fmt.Fprintf(env.Stderr, "futucli: %s\n", describe(err))
+			return ExitError
+		}
+		return ExitOK
+	}
 	var out output
 	if serviceOf(cmd.Name) == serviceAuth {
 		out, err = cmd.call(ctx, gatewayv1.NewAuthServiceClient(cc))

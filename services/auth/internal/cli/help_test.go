@@ -65,6 +65,13 @@ func TestSubcommandHelp(t *testing.T) {
 		{cmd: "funds", usage: "usage: futucli funds [flags]", addr: orderAddr,
 			flags:  []string{"--acc-id string", "--env string", "--market string"},
 			absent: []string{"--auth-addr", "--quote-addr", "--period"}},
+		{cmd: "watch", usage: "usage: futucli watch SECURITY... [flags]", addr: quoteAddr,
+			flags:    []string{"--sub string", "--count int", "--for duration"},
+			defaults: []string{`(default "basic")`},
+			absent:   []string{"--auth-addr", "--order-addr", "--period", "--acc-id"}},
+		{cmd: "trades", usage: "usage: futucli trades [flags]", addr: orderAddr,
+			flags:  []string{"--acc-id string", "--count int", "--for duration"},
+			absent: []string{"--auth-addr", "--quote-addr", "--period", "--sub"}},
 	}
 	if len(tests) != len(subcommands) {
 		t.Fatalf("%d commands tested, %d exist", len(tests), len(subcommands))

@@ -50,7 +50,8 @@ type Command struct {
 	Session  *gatewayv1.CreateSessionRequest // session
 	ID       string                          // show-key, revoke-key
 	PanelURL string                          // session
-	Read     readArgs                        // quote, kline, orders, positions, funds
+	Read     readArgs                        // quote, kline, orders, positions, funds, watch
+	Watch    watchArgs                       // watch, trades
 }
 
 // DefaultPanelURL is where `futucli session` points the browser.
@@ -96,6 +97,8 @@ var subcommands = []subcommand{
 	{"orders", "[flags]", "today's orders of every account the key sees, or of --acc-id (acc:read)", serviceOrder},
 	{"positions", "[flags]", "positions of every account the key sees, or of --acc-id (acc:read)", serviceOrder},
 	{"funds", "[flags]", "funds of every account the key sees, or of --acc-id (acc:read)", serviceOrder},
+	{"watch", "SECURITY... [flags]", "subscribe the key's session and print its quote pushes, e.g. watch HK.00700 --sub basic,ticker (qot:read)", serviceQuote},
+	{"trades", "[flags]", "print the order and fill pushes of the accounts the key sees (acc:read)", serviceOrder},
 }
 
 // Parse reads args (without the program name). It returns a Command with Help set
@@ -190,6 +193,10 @@ func newFlagSet(name string, env Env, c *Command, keyFlag, keyFile *string) (*fl
 		build = klineFlags(fs, c)
 	case "orders", "positions", "funds":
 		build = accountFlags(fs, c)
+	case "watch":
+		build = watchFlags(fs, c)
+	case "trades":
+		build = tradesFlags(fs, c)
 	case "show-key", "revoke-key":
 		build = func() error {
 			if err := keys.CheckID(c.ID); err != nil {
@@ -246,7 +253,7 @@ func parseFlags(fs *flag.FlagSet, args []string, c *Command) error {
 		return flagError(fs, err)
 	}
 	rest := fs.Args()
-	if fs.Name() == "quote" || fs.Name() == "kline" {
+	if fs.Name() == "quote" || fs.Name() == "kline" || fs.Name() == "watch" {
 		for len(rest) > 0 {
 			c.Read.symbols = append(c.Read.symbols, rest[0])
 			if err := fs.Parse(rest[1:]); err != nil {

@@ -2,7 +2,11 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"os"
+	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,6 +18,7 @@ import (
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/errinfo"
 	"github.com/futugw/gateway/platform/grpclink"
+	"github.com/futugw/gateway/platform/testkit/proctest"
 )
 
 // TestWatchStreamsForTools opens the internal tools' push streams on the quote and
@@ -80,7 +85,16 @@ func TestWatchStreamsForTools(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond) // let both streams subscribe before the order
+	// futucli trades is the same stream for a shell.
+	cli := exec.CommandContext(t.Context(), proctest.Build(t, "../../../auth/cmd/futucli"), "trades",
+		"--order-addr", s.order, "--count", "1", "--for", "30s", "--json")
+	cli.Env = append(os.Environ(), "FUTUGW_KEY="+tool)
+	var cliOut, cliErr strings.Builder
+	cli.Stdout, cli.Stderr = &cliOut, &cliErr
+	if err := cli.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second) // let the streams subscribe before the order
 	cur := s.lastPrice(t, trader)
 	if code, b := s.call(t, "POST", "/api/order", trader, usOrder("TRD_SIDE_BUY", "ORDER_TYPE_NORMAL", "1",
 		`"price":`+cents(cur*0.8))); code != 200 {
@@ -92,6 +106,18 @@ func TestWatchStreamsForTools(t *testing.T) {
 	}
 	if push.GetAccId() != 1002 || push.GetProtoId() != 2208 {
 		t.Fatalf("tool's trade push: acc %d proto %d, want 1002's order update", push.GetAccId(), push.GetProtoId())
+	}
+	if err := cli.Wait(); err != nil {
+		t.Fatalf("futucli trades: %v: %s", err, cliErr.String())
+	}
+	var line struct {
+		Name  string         `json:"name"`
+		AccID string         `json:"acc_id"`
+		S2C   map[string]any `json:"s2c"`
+	}
+	if err := json.Unmarshal([]byte(cliOut.String()), &line); err != nil || line.Name != "Trd_UpdateOrder" ||
+		line.AccID != "1002" || line.S2C["order"] == nil {
+		t.Errorf("futucli trades --json: %q (%v), want account 1002's Trd_UpdateOrder", cliOut.String(), err)
 	}
 	leak := make(chan *gatewayv1.TradePush, 1)
 	go func() {

@@ -24,6 +24,7 @@ type stack struct {
 	adminKey string
 	logs     *logtest.Buffer // the edge's log output
 	opend    string          // opend-sim's address (startFullStack)
+	simAdmin string          // opend-sim's admin address, its /metrics (startFullStack)
 }
 
 // startStack starts Redis, the auth binary (minting a bootstrap admin key into a

@@ -90,7 +90,7 @@ func restloadSummary(c restloadConfig, started time.Time, u0, u1 restUsage, stat
 		}
 		return 100 * n / of
 	}
-	p("  browser calls: %d (%.0f/s): %d answered 200, %d 429 with a retry delay, %d other 4xx, %d 5xx, %d unanswered",
+	p("  browser calls: %d (%.0f/s): %d answered 200, %d 429 with a retry delay, %d other answers, %d 5xx, %d unanswered",
 		calls, float64(calls)/secs, ok, limited, calls-ok-limited-server-transport, server, transport)
 	ratio := 0.0
 	if opend > 0 {

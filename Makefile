@@ -118,12 +118,14 @@ clean:
 	rm -rf $(BIN)
 
 ## drills: failure drills against the real binaries as separate processes (Redis and
-## OpenD down, SIGKILL/SIGTERM, two edges behind Caddy), and the WebSocket load test
-## through the stack at a small size (its invariants only); needs redis-server and caddy
+## OpenD down, SIGKILL/SIGTERM, two edges behind Caddy), and the WebSocket and REST load
+## tests through the stack at a small size (their invariants only); needs redis-server
+## and caddy
 .PHONY: drills
 WSLOAD_SMALL := FUTUGW_WSLOAD=1 WSLOAD_SOCKETS=400 WSLOAD_SOCKETS_PER_SESSION=20 WSLOAD_DURATION=3s WSLOAD_PUSH_INTERVAL=200ms
+RESTLOAD_SMALL := FUTUGW_RESTLOAD=1 RESTLOAD_BROWSERS=20 RESTLOAD_SECONDS=3 RESTLOAD_SAMPLES=50
 drills:
-	cd drills && FUTUGW_DRILLS=1 FUTUGW_REQUIRE_REDIS=1 FUTUGW_REQUIRE_E2E=1 $(WSLOAD_SMALL) $(GO) test -race -count=1 -timeout 10m ./...
+	cd drills && FUTUGW_DRILLS=1 FUTUGW_REQUIRE_REDIS=1 FUTUGW_REQUIRE_E2E=1 $(WSLOAD_SMALL) $(RESTLOAD_SMALL) $(GO) test -race -count=1 -timeout 10m ./...
 
 ## wsload-stack: the WebSocket fan-out load through opend-sim -> quote -> edge:
 ## 10,000 sockets x 20 of 200 securities; sizes from WSLOAD_* (see drills/wsload_test.go),
@@ -131,6 +133,14 @@ drills:
 .PHONY: wsload-stack
 wsload-stack:
 	FUTUGW_DRILLS=1 FUTUGW_WSLOAD=1 $(GO) test -count=1 -timeout 20m -run TestWSLoadStack -v ./drills/
+
+## restload-stack: the REST read load through the edge, opend-sim enforcing OpenD's
+## frequency limits: 200 browsers polling order books and K-lines of 20 securities and
+## paging history K-lines for 60 s; sizes from RESTLOAD_* (see drills/restload_test.go),
+## RESTLOAD_REPORT=file appends the summary to file
+.PHONY: restload-stack
+restload-stack:
+	FUTUGW_DRILLS=1 FUTUGW_RESTLOAD=1 $(GO) test -count=1 -timeout 20m -run TestRESTLoadStack -v ./drills/
 
 ## bench-stack: the order benchmark with every part in its own process (edge,
 ## order, auth, quote, opend-sim binaries and Redis); ORDERBENCH_ORDER_ENV adds to the

@@ -28,10 +28,15 @@ func newLimiter(cfg Config) *freqlimit.Limiter {
 
 // admit runs before every handler: the one place OpenD's frequency limits are
 // enforced, whichever package serves the proto id.
-// It also counts the request for GetDelayStatistics.
+// It also counts the request for GetDelayStatistics, and reports a refusal to
+// Config.OnFreqRefusal.
 func (s *Sim) admit(_ *server.Conn, req server.Request) error {
 	s.stats.observe(req.ProtoID)
-	return s.limits.Admit(req.ProtoID, req.Body)
+	err := s.limits.Admit(req.ProtoID, req.Body)
+	if err != nil && s.cfg.OnFreqRefusal != nil {
+		s.cfg.OnFreqRefusal(req.ProtoID)
+	}
+	return err
 }
 
 // FreqLimiter returns the limiter in force (tests read its effective limits).

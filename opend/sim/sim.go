@@ -44,6 +44,10 @@ type Config struct {
 	// per account per OrderRateWindow (0 = 30s).
 	OrderRateLimit  int
 	OrderRateWindow time.Duration
+	// OnFreqRefusal, when set, is called with the proto id of every request
+	// refused for frequency (errCode freqlimit.ErrCode), so a caller can count
+	// them (opend-sim's futugw_opendsim_freq_refusals_total).
+	OnFreqRefusal func(protoID uint32)
 
 	MaxConns          int           // 0 = 128
 	KeepAliveInterval time.Duration // advertised in InitConnect; 0 = 10s

@@ -7,10 +7,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/futugw/gateway/opend/freqlimit"
 	"github.com/futugw/gateway/opend/sim"
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/prometheus/client_golang/prometheus"
@@ -25,7 +27,26 @@ type admin struct {
 	wg    sync.WaitGroup
 }
 
-func startAdmin(addr string, s *sim.Sim, log *slog.Logger) (*admin, error) {
+// countFreqRefusals makes cfg's simulator count the requests it refuses for
+// frequency into the returned counter, by proto id. Every limited proto id is
+// present from the start (at 0) unless the limits are off, so a load test reads "no
+// refusal" from it rather than from a missing series.
+func countFreqRefusals(cfg *sim.Config) *prometheus.CounterVec {
+	v := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "futugw_opendsim_freq_refusals_total",
+		Help: "Requests refused for OpenD's frequency limits (retType -1, errCode 1006), by proto id.",
+	}, []string{"proto_id"})
+	label := func(id uint32) string { return strconv.FormatUint(uint64(id), 10) }
+	if !cfg.FreqLimits.Off {
+		for _, r := range freqlimit.All() {
+			v.WithLabelValues(label(r.ID))
+		}
+	}
+	cfg.OnFreqRefusal = func(id uint32) { v.WithLabelValues(label(id)).Inc() }
+	return v
+}
+
+func startAdmin(addr string, s *sim.Sim, refusals *prometheus.CounterVec, log *slog.Logger) (*admin, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(
 		collectors.NewGoCollector(),
@@ -34,6 +55,7 @@ func startAdmin(addr string, s *sim.Sim, log *slog.Logger) (*admin, error) {
 			Name: "futugw_opendsim_connections",
 			Help: "Open OpenD protocol connections.",
 		}, func() float64 { return float64(s.ConnCount()) }),
+		refusals,
 	)
 
 	a := &admin{}

@@ -1,9 +1,21 @@
 package main
 
 import (
+	"context"
+	"strconv"
 	"testing"
+	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetmarketstate"
 	"github.com/futugw/gateway/opend/freqlimit"
+	"github.com/futugw/gateway/opend/protoid"
+	"github.com/futugw/gateway/opend/sim/rawclient"
+	"github.com/futugw/gateway/opend/testkit/simtest"
+	"github.com/futugw/gateway/platform/obs"
 )
 
 func TestParseFlagsFreqLimits(t *testing.T) {
@@ -22,5 +34,45 @@ func TestParseFlagsFreqLimits(t *testing.T) {
 	}
 	if _, err := parseFlags([]string{"-order-rate-limit", "-1"}); err == nil {
 		t.Error("negative -order-rate-limit accepted")
+	}
+}
+
+// TestFreqRefusalsCounted: futugw_opendsim_freq_refusals_total counts each
+// frequency refusal under its proto id, and shows every limited proto id at 0
+// before any.
+func TestFreqRefusalsCounted(t *testing.T) {
+	o, err := parseFlags(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := simConfig(o, "", nil, obs.OrDiscard(nil))
+	refusals := countFreqRefusals(&cfg)
+	_, addr := simtest.Start(t, cfg)
+	label := strconv.Itoa(int(protoid.QotGetMarketState))
+	if n := testutil.CollectAndCount(refusals); n != len(freqlimit.All()) {
+		t.Errorf("%d series before any refusal, want one per limited proto id (%d)", n, len(freqlimit.All()))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := rawclient.Dial(ctx, addr, rawclient.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	lim, _ := freqlimit.For(protoid.QotGetMarketState)
+	req := &qotgetmarketstate.Request{C2S: &qotgetmarketstate.C2S{SecurityList: []*qotcommon.Security{
+		{Market: proto.Int32(1), Code: proto.String("00700")}}}}
+	refused := 0
+	for range lim.N + 2 {
+		st, err := c.Call(ctx, protoid.QotGetMarketState, req, &qotgetmarketstate.Response{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !st.OK() {
+			refused++
+		}
+	}
+	if got := testutil.ToFloat64(refusals.WithLabelValues(label)); refused != 2 || got != 2 {
+		t.Errorf("%d refused, counter %v; want 2 and 2", refused, got)
 	}
 }

@@ -174,7 +174,9 @@ func runSim(args []string) error {
 	if o.marketHours == hours.Calendar {
 		log.Info("market hours follow the calendar: closed markets stand still")
 	}
-	s, err := sim.New(simConfig(o, pw, now, log))
+	cfg := simConfig(o, pw, now, log)
+	refusals := countFreqRefusals(&cfg)
+	s, err := sim.New(cfg)
 	if err != nil {
 		return err
 	}
@@ -186,7 +188,7 @@ func runSim(args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", o.addr, err)
 	}
-	admin, err := startAdmin(o.adminAddr, s, log)
+	admin, err := startAdmin(o.adminAddr, s, refusals, log)
 	if err != nil {
 		ln.Close()
 		return err

@@ -35,6 +35,7 @@ func startFullStack(t *testing.T, simArgs ...string) *stack {
 	sim := proctest.Start(t, simBin, nil, append([]string{"-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0",
 		"-push-interval", "50ms", "-min-sub-hold", "1s"}, simArgs...)...)
 	opendAddr := sim.WaitLog(func(r proctest.Record) bool { return r.Msg() == "opend-sim serving" }).Str("addr")
+	simAdmin := sim.WaitLog(func(r proctest.Record) bool { return r.Msg() == "admin serving" }).Str("admin_addr")
 
 	quote := proctest.Start(t, quoteBin, nil, "-grpc-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0",
 		"-opend-addr", opendAddr, "-auth-addr", authAddr, "-redis-addr", redisAddr, "-min-sub-hold", "1s")
@@ -53,7 +54,7 @@ func startFullStack(t *testing.T, simArgs ...string) *stack {
 		t.Fatal(err)
 	}
 	s := &stack{adminKey: strings.TrimSpace(string(adminKey)), logs: &logtest.Buffer{}, opend: opendAddr,
-		quote: quoteAddr, order: orderAddr}
+		simAdmin: simAdmin, quote: quoteAddr, order: orderAddr}
 	s.base = startEdge(t, Config{
 		AuthAddr: authAddr, QuoteAddr: quoteAddr, OrderAddr: orderAddr,
 		Redis:      redisx.Options{Addrs: redisAddr},

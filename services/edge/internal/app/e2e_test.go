@@ -24,6 +24,7 @@ type stack struct {
 	adminKey string
 	logs     *logtest.Buffer // the edge's log output
 	opend    string          // opend-sim's address (startFullStack)
+	simAdmin string          // opend-sim's admin address, its /metrics (startFullStack)
 	quote    string          // the quote service's gRPC address (startFullStack)
 	order    string          // the order service's gRPC address (startFullStack)
 }

@@ -98,10 +98,11 @@ opend-protos: $(CONFORMANCE)/node_modules
 	cd $(CONFORMANCE) && node gen-opend-protos.mjs
 	$(MAKE) proto
 
-## catalog: regenerate what the route catalog (api/catalog.json) decides: the mirrored
-## messages and services (api/proto/futu/gateway/catalog/v1/catalog.proto), the REST
-## rules' generated section of api/gateway.yaml, platform/catalog/routes_gen.go and the
-## README's route table, then their Go code and OpenAPI (`make proto`); `make test`
+## catalog: regenerate what the route catalog (api/catalog.json, one row per route,
+## generic or hand-written) decides: the mirrored messages and services of the generic
+## rows (api/proto/futu/gateway/catalog/v1/catalog.proto), every REST rule of
+## api/gateway.yaml, platform/catalog/routes_gen.go (the auth rules of every method) and
+## the README's route table, then their Go code and OpenAPI (`make proto`); `make test`
 ## fails when they are stale (opend/conformance)
 .PHONY: catalog
 catalog: $(CONFORMANCE)/node_modules

@@ -6,26 +6,24 @@ import (
 	"strings"
 	"testing"
 
-	catalogv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/catalog/v1"
+	_ "github.com/futugw/gateway/api/gen/go/futu/gateway/catalog/v1" // the catalog's services, for apiMethods
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/catalog"
 	"github.com/futugw/gateway/platform/keypolicy"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
 )
 
-// apiMethods lists every RPC declared in the gateway API's file descriptors, so a new
-// RPC without a rule fails TestMethodRulesCoverEveryRPC.
+// apiMethods lists every RPC of the gateway API's registered file descriptors (the
+// packages futu.gateway.*), so a new RPC without a rule fails
+// TestMethodRulesCoverEveryRPC.
 func apiMethods(t *testing.T) []string {
 	t.Helper()
-	files := []protoreflect.FileDescriptor{
-		gatewayv1.File_futu_gateway_v1_auth_proto,
-		gatewayv1.File_futu_gateway_v1_quote_proto,
-		gatewayv1.File_futu_gateway_v1_order_proto,
-		gatewayv1.File_futu_gateway_v1_common_proto,
-		catalogv1.File_futu_gateway_catalog_v1_catalog_proto,
-	}
 	var out []string
-	for _, f := range files {
+	protoregistry.GlobalFiles.RangeFiles(func(f protoreflect.FileDescriptor) bool {
+		if !strings.HasPrefix(string(f.Package()), "futu.gateway.") {
+			return true
+		}
 		svcs := f.Services()
 		for i := range svcs.Len() {
 			s := svcs.Get(i)
@@ -34,7 +32,8 @@ func apiMethods(t *testing.T) []string {
 				out = append(out, fmt.Sprintf("/%s/%s", s.FullName(), ms.Get(j).Name()))
 			}
 		}
-	}
+		return true
+	})
 	if len(out) == 0 {
 		t.Fatal("no RPCs found in the API descriptors")
 	}
@@ -46,7 +45,7 @@ func TestMethodRulesCoverEveryRPC(t *testing.T) {
 	services := map[string]bool{}
 	for _, m := range apiMethods(t) {
 		if _, ok := rules[m]; !ok {
-			t.Errorf("no auth rule for %s: add one to MethodRules", m)
+			t.Errorf("no auth rule for %s: give it a row in api/catalog.json and run `make catalog`", m)
 		}
 		svc, _, _ := strings.Cut(shortMethod(m), ".")
 		services[svc] = true
@@ -122,8 +121,8 @@ func TestShortMethod(t *testing.T) {
 	}
 }
 
-// TestCatalogRoutesNeedTheirScope: a catalog route's rule is its row's scope, and a
-// key without it is refused.
+// TestCatalogRoutesNeedTheirScope: a generic catalog route's rule is its row's
+// scope, and a key without it is refused.
 func TestCatalogRoutesNeedTheirScope(t *testing.T) {
 	rules := MethodRules()
 	for _, r := range catalog.Routes() {
@@ -131,5 +130,22 @@ func TestCatalogRoutesNeedTheirScope(t *testing.T) {
 		if !ok || got.Public || got.Admin || !slices.Equal(got.Scopes, []string{r.Scope}) {
 			t.Errorf("%s: rule %+v, want scope %s", r.FullMethod, got, r.Scope)
 		}
+	}
+}
+
+// TestEveryRuleIsARow: every rule comes from a catalog row, and a row that names no
+// access at all (no scope, not public, not any key) gets no rule: refused.
+func TestEveryRuleIsARow(t *testing.T) {
+	rules := MethodRules()
+	if len(rules) != len(catalog.All()) {
+		t.Errorf("%d rules for %d catalog rows", len(rules), len(catalog.All()))
+	}
+	for m := range rules {
+		if _, ok := catalog.ByMethod(m); !ok {
+			t.Errorf("rule for %s, which has no catalog row", m)
+		}
+	}
+	if r, ok := ruleOf(&catalog.Route{FullMethod: "/futu.gateway.v1.QuoteService/Nobody"}); ok {
+		t.Errorf("a row without access has rule %+v", r)
 	}
 }

@@ -30,7 +30,7 @@ func Register(s grpc.ServiceRegistrar, svc Service, h Handler) {
 	for i, md := range desc.Methods {
 		full := "/" + desc.ServiceName + "/" + md.MethodName
 		r, ok := ByMethod(full)
-		if !ok || r.Service != svc {
+		if !ok || !r.Generic || r.Service != svc {
 			panic(fmt.Sprintf("catalog: %s has no row of its service", full)) // generated together: cannot happen
 		}
 		out.Methods[i] = grpc.MethodDesc{MethodName: md.MethodName, Handler: unary(r, h)}

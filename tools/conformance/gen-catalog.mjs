@@ -1,14 +1,19 @@
-// Generates everything the route catalog (api/catalog.json) decides, so that a read
-// route is one row, not a handler:
+// Generates everything the route catalog (api/catalog.json) decides. Every route of
+// the gateway is a row: a generic row is served by one generic path (a read route is
+// one row, not a handler), a hand-written row ("handler": "service") names a method of
+// the gateway's own services (futu.gateway.v1) with its own messages and handler.
 //
-//   api/proto/futu/gateway/catalog/v1/catalog.proto  per row a request and a response
-//       message mirroring the official C2S and S2C (snake_case names, the SAME field
-//       numbers and wire types, nested Futu types mirrored too), and one service per
-//       backend (QuoteCatalogService, AccountCatalogService) with one rpc per row;
-//   api/gateway.yaml       the rules between `# catalog:start` and `# catalog:end`;
-//   platform/catalog/routes_gen.go  the Go table (method -> scope, fields, proto id,
+//   api/proto/futu/gateway/catalog/v1/catalog.proto  per generic row a request and a
+//       response message mirroring the official C2S and S2C (snake_case names, the SAME
+//       field numbers and wire types, nested Futu types mirrored too), and one service
+//       per backend (QuoteCatalogService, AccountCatalogService) with one rpc per row;
+//   api/gateway.yaml       every http rule, between `# catalog:start` and `# catalog:end`;
+//   platform/catalog/routes_gen.go  the Go table (method -> scopes, fields, proto id,
 //       policy, message constructors) for the auth rules and the generic handlers;
 //   README.md              the route table between <!-- routes:start/end -->.
+//
+// It fails when a method of futu.gateway.v1's services has no row, or a row names a
+// method, a field or a protocol that does not exist.
 //
 // Because a mirror is wire-compatible with its official message, a server converts one
 // into the other with proto.Marshal and proto.Unmarshal, with no code per route.
@@ -46,9 +51,17 @@ const SERVICES = {
 // Fields that stay numbers although their comment names an enum: a security's market
 // is a number everywhere in the API ({"market": 1, "code": "00700"}).
 const KEEP_INT = new Set(['Qot_Common.Security.market']);
-const SCOPES = new Set(['qot:read', 'qot:write', 'acc:read', 'trade:simulate', 'trade:real', 'admin']);
+const SCOPES = new Set(['qot:read', 'qot:write', 'acc:read', 'trade:simulate', 'trade:real', 'admin', 'service']);
 const POLICIES = new Set(['none', 'coalesce']);
 const METHODS = new Set(['GET', 'POST']);
+
+// The gateway's own API (hand-written rows): its package, its .proto files, and the
+// backend of each service (the Go table's Service).
+const GW_PKG = 'futu.gateway.v1';
+const GW_DIR = path.join(repo, 'api', 'proto');
+const GW_SERVICES = { AuthService: 'auth', QuoteService: 'quote', OrderService: 'order', AccountService: 'account' };
+const HAND_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+const GO_SERVICE = { quote: 'Quote', account: 'Account', auth: 'Auth', order: 'Order' };
 
 // snake turns Futu's camelCase into snake_case: klType -> kl_type, accID -> acc_id,
 // maxAckKLNum -> max_ack_kl_num, orderIDEx -> order_id_ex.
@@ -67,39 +80,172 @@ const packageOf = (t) => {
 const stripPrefix = (pkg) => pkg.replace(/^(Qot|Trd)_/, '');
 const goPkg = (official) => shortName(official);
 
-function readCatalog() {
+// loadGateway parses the gateway's own API (api/proto/futu/gateway/v1/*.proto).
+function loadGateway() {
+  const dir = path.join(GW_DIR, ...GW_PKG.split('.'));
+  const root = new protobuf.Root();
+  root.resolvePath = (_origin, target) => (path.isAbsolute(target) ? target : path.join(GW_DIR, target));
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.proto')).sort();
+  root.loadSync(files.map((f) => path.join(dir, f)), { keepCase: true });
+  root.resolveAll();
+  return root;
+}
+
+// readScope reads a row's scope: one scope, a list (any one of them), "any" (any
+// valid key) or "public" (no key).
+function readScope(r, where, hand) {
+  const s = r.scope;
+  if (hand && s === 'public') return { public: true, scopes: [] };
+  if (hand && s === 'any') return { public: false, scopes: [] };
+  if (hand && Array.isArray(s)) {
+    if (s.length < 2 || new Set(s).size !== s.length || !s.every((x) => SCOPES.has(x))) throw new Error(`${where}: scope ${JSON.stringify(s)}`);
+    return { public: false, scopes: s };
+  }
+  if (!SCOPES.has(s)) throw new Error(`${where}: scope ${JSON.stringify(s)}`);
+  return { public: false, scopes: [s] };
+}
+
+// claimREST records a REST binding, refusing one two rows share.
+function claimREST(bindings, method, p, where) {
+  const key = `${method} ${p}`;
+  if (bindings.has(key)) throw new Error(`${where}: ${key} is also ${bindings.get(key)}`);
+  bindings.set(key, where);
+}
+
+function readCatalog(gw) {
   const { routes } = JSON.parse(fs.readFileSync(CATALOG, 'utf8'));
   const names = new Set();
-  const paths = new Set();
+  const methods = new Set();
+  const bindings = new Map();
   for (const r of routes) {
-    const where = `api/catalog.json ${r.name ?? '?'}`;
-    if (!/^[A-Z][A-Za-z0-9]*$/.test(r.name ?? '')) throw new Error(`${where}: name must be PascalCase`);
-    if (names.has(r.name)) throw new Error(`${where}: duplicate name`);
-    names.add(r.name);
-    if (!METHODS.has(r.method)) throw new Error(`${where}: method ${r.method}`);
-    if (!/^\/api\/[a-z0-9-]+$/.test(r.path ?? '')) throw new Error(`${where}: path ${r.path}`);
-    if (paths.has(r.path)) throw new Error(`${where}: duplicate path ${r.path}`);
-    paths.add(r.path);
-    if (!SCOPES.has(r.scope)) throw new Error(`${where}: scope ${r.scope}`);
-    if (!SERVICES[r.service]) throw new Error(`${where}: service ${r.service}`);
-    if (!POLICIES.has(r.policy ?? 'none')) throw new Error(`${where}: policy ${r.policy}`);
-    r.policy = r.policy ?? 'none';
-    r.cache = r.cache ?? '';
-    if (!/^(|history|ttl:[1-9][0-9]*(ms|s))$/.test(r.cache)) throw new Error(`${where}: cache ${r.cache}`);
-    if (r.cache && (r.writes || r.service !== 'quote')) throw new Error(`${where}: only quote reads are cached`);
-    if (r.cache === 'history' && r.proto !== 'Qot_RequestHistoryKL') throw new Error(`${where}: history caching knows only Qot_RequestHistoryKL`);
-    r.writes = Boolean(r.writes);
-    r.account_fields = r.account_fields ?? [];
-    r.omit_response_fields = r.omit_response_fields ?? [];
-    r.defaults = r.defaults ?? {};
-    r.security_fields = r.security_fields ?? [];
-    if (r.writes && r.policy !== 'none') throw new Error(`${where}: a write cannot be coalesced`);
-    if (r.service === 'account' && r.account_fields.length === 0) throw new Error(`${where}: an account route needs account_fields`);
-    const p = PROTOS.find((x) => x.name === r.proto);
-    if (!p || p.push) throw new Error(`${where}: ${r.proto} is not an OpenD request protocol`);
-    r.protoId = p.id;
+    if (r.handler !== undefined) {
+      readHandRow(r, gw, bindings);
+    } else {
+      readGenericRow(r, names, bindings);
+    }
+    if (methods.has(r.fullMethod)) throw new Error(`api/catalog.json ${r.fullMethod}: two rows`);
+    methods.add(r.fullMethod);
+  }
+  // Every method of the gateway's services has a row.
+  for (const svc of Object.keys(GW_SERVICES)) {
+    for (const m of gw.lookupService(`${GW_PKG}.${svc}`).methodsArray) {
+      const full = `/${GW_PKG}.${svc}/${m.name}`;
+      if (!methods.has(full)) throw new Error(`${full} has no row in api/catalog.json: add one ("handler": "service")`);
+    }
   }
   return routes;
+}
+
+function readGenericRow(r, names, bindings) {
+  const where = `api/catalog.json ${r.name ?? '?'}`;
+  if (!/^[A-Z][A-Za-z0-9]*$/.test(r.name ?? '')) throw new Error(`${where}: name must be PascalCase`);
+  if (names.has(r.name)) throw new Error(`${where}: duplicate name`);
+  names.add(r.name);
+  if (!METHODS.has(r.method)) throw new Error(`${where}: method ${r.method}`);
+  if (!/^\/api\/[a-z0-9-]+$/.test(r.path ?? '')) throw new Error(`${where}: path ${r.path}`);
+  claimREST(bindings, 'POST', r.path, where);
+  if (r.method === 'GET') claimREST(bindings, 'GET', r.path, where);
+  Object.assign(r, readScope(r, where, false));
+  if (!SERVICES[r.service]) throw new Error(`${where}: service ${r.service}`);
+  if (!POLICIES.has(r.policy ?? 'none')) throw new Error(`${where}: policy ${r.policy}`);
+  r.generic = true;
+  r.fullMethod = `/${PKG}.${SERVICES[r.service].name}/${r.name}`;
+  r.policy = r.policy ?? 'none';
+  r.cache = r.cache ?? '';
+  if (!/^(|history|ttl:[1-9][0-9]*(ms|s))$/.test(r.cache)) throw new Error(`${where}: cache ${r.cache}`);
+  if (r.cache && (r.writes || r.service !== 'quote')) throw new Error(`${where}: only quote reads are cached`);
+  if (r.cache === 'history' && r.proto !== 'Qot_RequestHistoryKL') throw new Error(`${where}: history caching knows only Qot_RequestHistoryKL`);
+  r.writes = Boolean(r.writes);
+  r.account_fields = r.account_fields ?? [];
+  r.omit_response_fields = r.omit_response_fields ?? [];
+  r.defaults = r.defaults ?? {};
+  r.security_fields = r.security_fields ?? [];
+  if (r.writes && r.policy !== 'none') throw new Error(`${where}: a write cannot be coalesced`);
+  if (r.service === 'account' && r.account_fields.length === 0) throw new Error(`${where}: an account route needs account_fields`);
+  const p = PROTOS.find((x) => x.name === r.proto);
+  if (!p || p.push) throw new Error(`${where}: ${r.proto} is not an OpenD request protocol`);
+  r.protoId = p.id;
+}
+
+// Keys a hand-written row may have: the rest are the generic path's.
+const HAND_KEYS = new Set(['rpc', 'handler', 'proto', 'method', 'path', 'body', 'response_body', 'additional_bindings',
+  'scope', 'account_fields', 'security_fields', 'writes', 'note']);
+
+function readHandRow(r, gw, bindings) {
+  const where = `api/catalog.json ${r.rpc ?? '?'}`;
+  if (r.handler !== 'service') throw new Error(`${where}: handler ${r.handler}: only "service" (a hand-written method)`);
+  for (const k of Object.keys(r)) if (!HAND_KEYS.has(k)) throw new Error(`${where}: ${k} does not apply to a hand-written row`);
+  const m = /^futu\.gateway\.v1\.([A-Za-z]+)\.([A-Z][A-Za-z0-9]*)$/.exec(r.rpc ?? '');
+  if (!m || !GW_SERVICES[m[1]]) throw new Error(`${where}: rpc must be ${GW_PKG}.<${Object.keys(GW_SERVICES).join('|')}>.<Method>`);
+  const method = gw.lookupService(`${GW_PKG}.${m[1]}`).methods[m[2]];
+  if (!method) throw new Error(`${where}: no method ${m[2]} in ${GW_PKG}.${m[1]}`);
+  r.generic = false;
+  r.name = m[2];
+  r.grpcService = m[1];
+  r.service = GW_SERVICES[m[1]];
+  r.fullMethod = `/${GW_PKG}.${m[1]}/${m[2]}`;
+  r.requestType = method.resolvedRequestType;
+  r.responseType = method.resolvedResponseType;
+  r.streaming = Boolean(method.requestStream || method.responseStream);
+  r.policy = 'none';
+  r.cache = '';
+  r.omit_response_fields = [];
+  r.defaults = {};
+  r.writes = Boolean(r.writes);
+  r.account_fields = r.account_fields ?? [];
+  r.security_fields = r.security_fields ?? [];
+  r.body = r.body ?? '';
+  r.response_body = r.response_body ?? '';
+  r.additional_bindings = r.additional_bindings ?? [];
+  Object.assign(r, readScope(r, where, true));
+  if (r.proto !== undefined) {
+    const p = PROTOS.find((x) => x.name === r.proto);
+    if (!p) throw new Error(`${where}: ${r.proto} is not an OpenD protocol`);
+    r.protoId = p.id;
+  } else {
+    r.proto = '';
+    r.protoId = 0;
+  }
+  const rest = [];
+  if (r.method !== undefined) rest.push({ method: r.method, path: r.path, body: r.body });
+  else if (r.path !== undefined || r.body || r.response_body || r.additional_bindings.length) throw new Error(`${where}: a REST detail without a method`);
+  else r.method = r.path = '';
+  for (const b of r.additional_bindings) {
+    for (const k of Object.keys(b)) if (!['method', 'path', 'body'].includes(k)) throw new Error(`${where}: additional_bindings: ${k}`);
+    rest.push({ method: b.method, path: b.path, body: b.body ?? '' });
+  }
+  for (const b of rest) {
+    if (!HAND_METHODS.has(b.method)) throw new Error(`${where}: method ${b.method}`);
+    if (!/^\/api(\/([a-z0-9-]+|\{[a-z_]+\}))+$/.test(b.path ?? '')) throw new Error(`${where}: path ${b.path}`);
+    if (b.body && (b.method === 'GET' || b.method === 'DELETE')) throw new Error(`${where}: a ${b.method} takes no body`);
+    if (b.body && b.body !== '*') fieldOf(r.requestType, b.body, where);
+    for (const [, v] of b.path.matchAll(/\{([a-z_]+)\}/g)) fieldOf(r.requestType, v, where);
+    claimREST(bindings, b.method, b.path, where);
+  }
+  if (r.response_body) fieldOf(r.responseType, r.response_body, where);
+  for (const p of r.account_fields) {
+    const f = fieldOf(r.requestType, p, where);
+    if (f.repeated || !['uint64', 'int64'].includes(f.type)) throw new Error(`${where}: account field ${p} is not a singular 64-bit id`);
+  }
+  for (const p of r.security_fields) {
+    const f = fieldOf(r.requestType, p, where);
+    const sec = f.resolvedType?.fullName === `.${GW_PKG}.Security`;
+    if (!sec && !(f.name === 'code' && f.type === 'string' && !f.repeated)) throw new Error(`${where}: security field ${p} is neither a ${GW_PKG}.Security nor a string code`);
+  }
+}
+
+// fieldOf returns the field at a dotted path of the gateway message t.
+function fieldOf(t, dotted, where) {
+  let cur = t;
+  const parts = dotted.split('.');
+  for (let i = 0; i < parts.length; i++) {
+    const f = cur.fields[parts[i]];
+    if (!f) throw new Error(`${where}: ${dotted}: no field ${parts[i]} in ${cur.fullName.slice(1)}`);
+    if (i === parts.length - 1) return f;
+    if (!(f.resolvedType instanceof protobuf.Type) || f.repeated) throw new Error(`${where}: ${dotted}: ${parts[i]} is not a singular message`);
+    cur = f.resolvedType;
+  }
+  return null;
 }
 
 // Mirror collects the official message types the routes need and names their mirrors.
@@ -258,7 +404,7 @@ function checkPath(t, dotted, where) {
 
 function protoFile(routes, mirror) {
   const services = Object.entries(SERVICES).map(([key, svc]) => {
-    const rows = routes.filter((r) => r.service === key);
+    const rows = routes.filter((r) => r.generic && r.service === key);
     return [
       `// ${svc.doc}`,
       `service ${svc.name} {`,
@@ -291,6 +437,10 @@ function protoFile(routes, mirror) {
 function yamlSection(routes) {
   const lines = [`    # ${HEADER}`];
   for (const r of routes) {
+    if (!r.generic) {
+      if (r.method) lines.push(...handRule(r));
+      continue;
+    }
     const selector = `${PKG}.${SERVICES[r.service].name}.${r.name}`;
     lines.push(`    - selector: ${selector}`);
     if (r.method === 'GET') {
@@ -308,6 +458,21 @@ function yamlSection(routes) {
   return lines.join('\n');
 }
 
+// handRule is a hand-written row's http rule, as the row spells it.
+function handRule(r) {
+  const binding = (indent, b) => [
+    `${indent}${b.method.toLowerCase()}: ${b.path}`,
+    ...(b.body ? [`${indent.replace('- ', '  ')}body: "${b.body}"`] : []),
+  ];
+  const lines = [`    - selector: ${r.rpc}`, ...binding('      ', r)];
+  if (r.response_body) lines.push(`      response_body: "${r.response_body}"`);
+  if (r.additional_bindings.length) {
+    lines.push('      additional_bindings:');
+    for (const b of r.additional_bindings) lines.push(...binding('        - ', { body: '', ...b }));
+  }
+  return lines;
+}
+
 function goString(s) {
   return JSON.stringify(s);
 }
@@ -317,21 +482,11 @@ function goList(list) {
 }
 
 function goFile(routes) {
-  const imports = new Set([`catalogv1 "${GO_MODULE}/futu/gateway/catalog/v1"`, '"google.golang.org/protobuf/proto"']);
-  for (const r of routes) imports.add(`"${GO_MODULE}/futu/opend/${goPkg(r.proto)}"`);
+  const imports = new Set([`catalogv1 "${GO_MODULE}/futu/gateway/catalog/v1"`, `gatewayv1 "${GO_MODULE}/futu/gateway/v1"`, '"google.golang.org/protobuf/proto"']);
+  for (const r of routes) if (r.generic) imports.add(`"${GO_MODULE}/futu/opend/${goPkg(r.proto)}"`);
   const std = [...imports].filter((i) => i.includes('google.golang.org')).sort();
   const ours = [...imports].filter((i) => !i.includes('google.golang.org')).sort((a, b) => a.replace(/^\w+ /, '').localeCompare(b.replace(/^\w+ /, '')));
-  const rows = routes.map((r) => {
-    const p = goPkg(r.proto);
-    const svc = SERVICES[r.service].name;
-    return `\t{
-\t\tName: ${goString(r.name)}, FullMethod: "/${PKG}.${svc}/${r.name}", Service: ${r.service === 'quote' ? 'Quote' : 'Account'},
-\t\tProto: ${goString(r.proto)}, ProtoID: ${r.protoId}, HTTPMethod: ${goString(r.method)}, Path: ${goString(r.path)}, Scope: ${goString(r.scope)},
-\t\tAccountFields: ${goList(r.account_fields)}, SecurityFields: ${goList(r.security_fields)}, Writes: ${r.writes}, Policy: ${r.policy === 'coalesce' ? 'Coalesce' : 'NoPolicy'}, Cache: ${goString(r.cache)}, OmitResponseFields: ${goList(r.omit_response_fields)}, Defaults: ${goString(Object.keys(r.defaults).length ? JSON.stringify(r.defaults) : '')},
-\t\tNewIn: func() proto.Message { return new(catalogv1.${r.name}Request) }, NewOut: func() proto.Message { return new(catalogv1.${r.name}Response) },
-\t\tNewRequest: func() proto.Message { return new(${p}.Request) }, NewResponse: func() proto.Message { return new(${p}.Response) },
-\t},`;
-  });
+  const rows = routes.map((r) => (r.generic ? goGenericRow(r) : goHandRow(r)));
   return `// ${HEADER}
 
 package catalog
@@ -342,7 +497,7 @@ ${std.map((i) => `\t${i}`).join('\n')}
 ${ours.map((i) => `\t${i}`).join('\n')}
 )
 
-// The gRPC services of the catalog's routes.
+// The gRPC services of the catalog's generic routes.
 const (
 ${Object.values(SERVICES).map((s, _, all) => `\t${s.name.padEnd(Math.max(...all.map((x) => x.name.length)))} = "${PKG}.${s.name}"`).join('\n')}
 )
@@ -354,6 +509,45 @@ ${rows.join('\n')}
 `;
 }
 
+function goGenericRow(r) {
+  const p = goPkg(r.proto);
+  const svc = SERVICES[r.service].name;
+  return `\t{
+\t\tName: ${goString(r.name)}, FullMethod: "/${PKG}.${svc}/${r.name}", Service: ${GO_SERVICE[r.service]}, Generic: true,
+\t\tProto: ${goString(r.proto)}, ProtoID: ${r.protoId}, HTTPMethod: ${goString(r.method)}, Path: ${goString(r.path)}, Scope: ${goString(r.scope)}, Scopes: ${goList(r.scopes)},
+\t\tAccountFields: ${goList(r.account_fields)}, SecurityFields: ${goList(r.security_fields)}, Writes: ${r.writes}, Policy: ${r.policy === 'coalesce' ? 'Coalesce' : 'NoPolicy'}, Cache: ${goString(r.cache)}, OmitResponseFields: ${goList(r.omit_response_fields)}, Defaults: ${goString(Object.keys(r.defaults).length ? JSON.stringify(r.defaults) : '')},
+\t\tNewIn: func() proto.Message { return new(catalogv1.${r.name}Request) }, NewOut: func() proto.Message { return new(catalogv1.${r.name}Response) },
+\t\tNewRequest: func() proto.Message { return new(${p}.Request) }, NewResponse: func() proto.Message { return new(${p}.Response) },
+\t},`;
+}
+
+// goHandRow is a hand-written row: only what it has (the zero values are the rest).
+function goHandRow(r) {
+  const first = [`Name: ${goString(r.name)}`, `FullMethod: ${goString(r.fullMethod)}`, `Service: ${GO_SERVICE[r.service]}`];
+  if (r.streaming) first.push('Streaming: true');
+  if (r.public) first.push('Public: true');
+  else if (!r.scopes.length) first.push('AnyKey: true');
+  if (r.scopes.length === 1) first.push(`Scope: ${goString(r.scopes[0])}`);
+  if (r.scopes.length) first.push(`Scopes: ${goList(r.scopes)}`);
+  const second = [];
+  if (r.proto) second.push(`Proto: ${goString(r.proto)}`, `ProtoID: ${r.protoId}`);
+  if (r.method) second.push(`HTTPMethod: ${goString(r.method)}`, `Path: ${goString(r.path)}`);
+  if (r.body) second.push(`Body: ${goString(r.body)}`);
+  if (r.response_body) second.push(`ResponseBody: ${goString(r.response_body)}`);
+  if (r.additional_bindings.length) {
+    second.push(`AdditionalBindings: []Binding{${r.additional_bindings.map((b) => `{Method: ${goString(b.method)}, Path: ${goString(b.path)}, Body: ${goString(b.body ?? '')}}`).join(', ')}}`);
+  }
+  if (r.account_fields.length) second.push(`AccountFields: ${goList(r.account_fields)}`);
+  if (r.security_fields.length) second.push(`SecurityFields: ${goList(r.security_fields)}`);
+  if (r.writes) second.push('Writes: true');
+  const lines = [first, ...(second.length ? [second] : []), [
+    `NewIn: func() proto.Message { return new(gatewayv1.${r.requestType.name}) }`,
+    `NewOut: func() proto.Message { return new(gatewayv1.${r.responseType.name}) }`,
+  ]];
+  const note = r.note ? `\t// ${r.name}: ${r.note}.\n` : '';
+  return `${note}\t{\n${lines.map((p) => `\t\t${p.join(', ')},`).join('\n')}\n\t},`;
+}
+
 function readmeTable(routes) {
   const code = (xs) => (xs.length ? xs.map((x) => `\`${x}\``).join(', ') : '');
   const lines = [
@@ -361,6 +555,17 @@ function readmeTable(routes) {
     '| --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of routes) {
+    if (!r.generic) {
+      const rest = [r, ...r.additional_bindings].filter((b) => b.method).map((b) => `${b.method} \`${b.path}\``);
+      const route = rest.length ? rest.join(', ') : `gRPC \`${r.grpcService}.${r.name}\``;
+      const proto = r.proto ? `${r.proto} (${r.protoId})` : '';
+      let scope = r.scopes.map((x) => `\`${x}\``).join(' or ');
+      if (r.public) scope = 'none (public)';
+      else if (!r.scopes.length) scope = 'any key';
+      const policy = `own handler${r.streaming ? '; stream' : r.writes ? '; writes' : ''}`;
+      lines.push(`| ${route} | ${proto} | ${scope} | ${code(r.account_fields)} | ${code(r.security_fields)} | ${policy} |`);
+      continue;
+    }
     const m = r.method === 'GET' ? 'GET/POST' : r.method;
     let policy = r.writes ? 'writes' : r.policy;
     if (r.cache === 'history') policy += '; closed bars cached in Redis';
@@ -384,9 +589,9 @@ function replaceBetween(text, start, end, body, file) {
 function main() {
   const check = process.argv.includes('--check');
   const { root } = loadOfficial({ comments: true });
-  const routes = readCatalog();
+  const routes = readCatalog(loadGateway());
   const mirror = new Mirror(root);
-  for (const r of routes) {
+  for (const r of routes.filter((x) => x.generic)) {
     const c2s = root.lookupType(`${r.proto}.C2S`);
     const s2c = root.lookup(`${r.proto}.S2C`);
     if (!(s2c instanceof protobuf.Type)) throw new Error(`${r.proto}: no S2C`);
@@ -434,7 +639,8 @@ function main() {
     }
   }
   if (stale) process.exit(1);
-  const counts = `${routes.length} routes, ${mirror.order.length} messages, ${mirror.enums.length} enums`;
+  const hand = routes.filter((r) => !r.generic).length;
+  const counts = `${routes.length} routes (${hand} hand-written), ${mirror.order.length} messages, ${mirror.enums.length} enums`;
   if (check) console.log(`catalog outputs are current (${counts})`);
   else console.log(`wrote ${wrote} of ${outputs.length} files (${counts})`);
 }

@@ -97,6 +97,9 @@ func orderOut(o *trdcommon.Order) *gatewayv1.Order {
 		OrderStatus: orderStatusOut(o.GetOrderStatus()), Qty: o.GetQty(), Price: o.GetPrice(),
 		FillQty: o.GetFillQty(), FillAvgPrice: o.GetFillAvgPrice(),
 		CreateTime: o.GetCreateTime(), UpdateTime: o.GetUpdateTime(), LastErrMsg: o.GetLastErrMsg(), Remark: o.GetRemark(),
+		AuxPrice: o.GetAuxPrice(), TrailType: gatewayv1.TrailType(o.GetTrailType()), TrailValue: o.GetTrailValue(),
+		TrailSpread: o.GetTrailSpread(), TimeInForce: gatewayv1.TimeInForce(o.GetTimeInForce()),
+		FillOutsideRth: o.GetFillOutsideRTH(),
 	}
 }
 

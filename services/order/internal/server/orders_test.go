@@ -96,3 +96,61 @@ func TestListOrdersStatus(t *testing.T) {
 	}
 	t.Fatalf("order %s not listed: %v", placed.GetOrderId(), list)
 }
+
+// TestListOrdersEchoesTerms: the conditional terms /api/order takes (a stop's trigger,
+// a trailing stop's trail, time in force) come back in /api/orders, as the simulator
+// reports them.
+func TestListOrdersEchoesTerms(t *testing.T) {
+	e := newEnv(t)
+	ctx := ctxFor("k-terms", nil)
+	stop := limitOrder()
+	stop.OrderType, stop.Price, stop.AuxPrice = gatewayv1.OrderType_ORDER_TYPE_STOP, 0, 900 // far above the market: waits
+	stop.TimeInForce = gatewayv1.TimeInForce_TIME_IN_FORCE_GTC
+	trail := limitOrder()
+	trail.OrderType, trail.Price = gatewayv1.OrderType_ORDER_TYPE_TRAILING_STOP, 0
+	trail.TrailType, trail.TrailValue = gatewayv1.TrailType_TRAIL_TYPE_RATIO, 5
+	ids := map[string]*gatewayv1.PlaceOrderRequest{}
+	for _, req := range []*gatewayv1.PlaceOrderRequest{stop, trail} {
+		resp, err := e.srv.PlaceOrder(ctx, req)
+		if err != nil {
+			t.Fatalf("%v: %v", req.GetOrderType(), err)
+		}
+		ids[resp.GetOrderId()] = req
+	}
+	list, err := e.srv.ListOrders(ctx, &gatewayv1.ListOrdersRequest{TrdEnv: gatewayv1.TrdEnv_TRD_ENV_SIMULATE,
+		AccId: 1001, TrdMarket: gatewayv1.TrdMarket_TRD_MARKET_HK})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for _, o := range list.GetOrders() {
+		req, ok := ids[o.GetOrderId()]
+		if !ok {
+			continue
+		}
+		seen++
+		// A trailing order's aux_price is its trigger so far, which follows the market.
+		wantAux := o.GetAuxPrice() == req.GetAuxPrice()
+		if req.GetOrderType() == gatewayv1.OrderType_ORDER_TYPE_TRAILING_STOP {
+			wantAux = o.GetAuxPrice() > 0
+		}
+		if o.GetOrderType() != req.GetOrderType() || !wantAux ||
+			o.GetTrailType() != req.GetTrailType() || o.GetTrailValue() != req.GetTrailValue() ||
+			o.GetTrailSpread() != req.GetTrailSpread() || o.GetTimeInForce() != req.GetTimeInForce() ||
+			o.GetFillOutsideRth() != req.GetFillOutsideRth() {
+			t.Errorf("order %s listed as %v, placed as %v", o.GetOrderId(), o, req)
+		}
+	}
+	if seen != len(ids) {
+		t.Fatalf("%d of %d orders listed: %v", seen, len(ids), list)
+	}
+	// REST answers the terms by name.
+	for _, o := range list.GetOrders() {
+		if ids[o.GetOrderId()] == trail {
+			b, _ := protojson.MarshalOptions{UseProtoNames: true}.Marshal(o)
+			if s := strings.ReplaceAll(string(b), " ", ""); !strings.Contains(s, `"trail_type":"TRAIL_TYPE_RATIO"`) {
+				t.Errorf("JSON %s", b)
+			}
+		}
+	}
+}

@@ -1061,23 +1061,34 @@ func (x *ModifyOrderResponse) GetOrderId() string {
 }
 
 type Order struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	OrderId       string                 `protobuf:"bytes,1,opt,name=order_id,json=orderId,proto3" json:"order_id,omitempty"`
-	Code          string                 `protobuf:"bytes,2,opt,name=code,proto3" json:"code,omitempty"`
-	Name          string                 `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
-	TrdSide       TrdSide                `protobuf:"varint,4,opt,name=trd_side,json=trdSide,proto3,enum=futu.gateway.v1.TrdSide" json:"trd_side,omitempty"`
-	OrderType     OrderType              `protobuf:"varint,5,opt,name=order_type,json=orderType,proto3,enum=futu.gateway.v1.OrderType" json:"order_type,omitempty"`
-	OrderStatus   OrderStatus            `protobuf:"varint,6,opt,name=order_status,json=orderStatus,proto3,enum=futu.gateway.v1.OrderStatus" json:"order_status,omitempty"`
-	Qty           float64                `protobuf:"fixed64,7,opt,name=qty,proto3" json:"qty,omitempty"`
-	Price         float64                `protobuf:"fixed64,8,opt,name=price,proto3" json:"price,omitempty"`
-	FillQty       float64                `protobuf:"fixed64,9,opt,name=fill_qty,json=fillQty,proto3" json:"fill_qty,omitempty"`
-	FillAvgPrice  float64                `protobuf:"fixed64,10,opt,name=fill_avg_price,json=fillAvgPrice,proto3" json:"fill_avg_price,omitempty"`
-	CreateTime    string                 `protobuf:"bytes,11,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
-	UpdateTime    string                 `protobuf:"bytes,12,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
-	LastErrMsg    string                 `protobuf:"bytes,13,opt,name=last_err_msg,json=lastErrMsg,proto3" json:"last_err_msg,omitempty"`
-	Remark        string                 `protobuf:"bytes,14,opt,name=remark,proto3" json:"remark,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state        protoimpl.MessageState `protogen:"open.v1"`
+	OrderId      string                 `protobuf:"bytes,1,opt,name=order_id,json=orderId,proto3" json:"order_id,omitempty"`
+	Code         string                 `protobuf:"bytes,2,opt,name=code,proto3" json:"code,omitempty"`
+	Name         string                 `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
+	TrdSide      TrdSide                `protobuf:"varint,4,opt,name=trd_side,json=trdSide,proto3,enum=futu.gateway.v1.TrdSide" json:"trd_side,omitempty"`
+	OrderType    OrderType              `protobuf:"varint,5,opt,name=order_type,json=orderType,proto3,enum=futu.gateway.v1.OrderType" json:"order_type,omitempty"`
+	OrderStatus  OrderStatus            `protobuf:"varint,6,opt,name=order_status,json=orderStatus,proto3,enum=futu.gateway.v1.OrderStatus" json:"order_status,omitempty"`
+	Qty          float64                `protobuf:"fixed64,7,opt,name=qty,proto3" json:"qty,omitempty"`
+	Price        float64                `protobuf:"fixed64,8,opt,name=price,proto3" json:"price,omitempty"`
+	FillQty      float64                `protobuf:"fixed64,9,opt,name=fill_qty,json=fillQty,proto3" json:"fill_qty,omitempty"`
+	FillAvgPrice float64                `protobuf:"fixed64,10,opt,name=fill_avg_price,json=fillAvgPrice,proto3" json:"fill_avg_price,omitempty"`
+	CreateTime   string                 `protobuf:"bytes,11,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	UpdateTime   string                 `protobuf:"bytes,12,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	LastErrMsg   string                 `protobuf:"bytes,13,opt,name=last_err_msg,json=lastErrMsg,proto3" json:"last_err_msg,omitempty"`
+	Remark       string                 `protobuf:"bytes,14,opt,name=remark,proto3" json:"remark,omitempty"`
+	// The terms /api/order took, as OpenD reports them back: the trigger price of a
+	// STOP, STOP_LIMIT or *_IF_TOUCHED order (of a trailing order: its trigger so far,
+	// which follows the market), a trailing order's trail (TRAILING_STOP_LIMIT also its
+	// spread), the time in force and (US) whether it may fill outside regular trading
+	// hours. Zero when the order has none.
+	AuxPrice       float64     `protobuf:"fixed64,15,opt,name=aux_price,json=auxPrice,proto3" json:"aux_price,omitempty"`
+	TrailType      TrailType   `protobuf:"varint,16,opt,name=trail_type,json=trailType,proto3,enum=futu.gateway.v1.TrailType" json:"trail_type,omitempty"`
+	TrailValue     float64     `protobuf:"fixed64,17,opt,name=trail_value,json=trailValue,proto3" json:"trail_value,omitempty"`
+	TrailSpread    float64     `protobuf:"fixed64,18,opt,name=trail_spread,json=trailSpread,proto3" json:"trail_spread,omitempty"`
+	TimeInForce    TimeInForce `protobuf:"varint,19,opt,name=time_in_force,json=timeInForce,proto3,enum=futu.gateway.v1.TimeInForce" json:"time_in_force,omitempty"`
+	FillOutsideRth bool        `protobuf:"varint,20,opt,name=fill_outside_rth,json=fillOutsideRth,proto3" json:"fill_outside_rth,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *Order) Reset() {
@@ -1206,6 +1217,48 @@ func (x *Order) GetRemark() string {
 		return x.Remark
 	}
 	return ""
+}
+
+func (x *Order) GetAuxPrice() float64 {
+	if x != nil {
+		return x.AuxPrice
+	}
+	return 0
+}
+
+func (x *Order) GetTrailType() TrailType {
+	if x != nil {
+		return x.TrailType
+	}
+	return TrailType_TRAIL_TYPE_UNKNOWN
+}
+
+func (x *Order) GetTrailValue() float64 {
+	if x != nil {
+		return x.TrailValue
+	}
+	return 0
+}
+
+func (x *Order) GetTrailSpread() float64 {
+	if x != nil {
+		return x.TrailSpread
+	}
+	return 0
+}
+
+func (x *Order) GetTimeInForce() TimeInForce {
+	if x != nil {
+		return x.TimeInForce
+	}
+	return TimeInForce_TIME_IN_FORCE_DAY
+}
+
+func (x *Order) GetFillOutsideRth() bool {
+	if x != nil {
+		return x.FillOutsideRth
+	}
+	return false
 }
 
 type ListOrdersRequest struct {
@@ -2231,7 +2284,7 @@ const file_futu_gateway_v1_order_proto_rawDesc = "" +
 	"trd_market\x18\x03 \x01(\x0e2\x1a.futu.gateway.v1.TrdMarketR\ttrdMarket\x12\x19\n" +
 	"\border_id\x18\x04 \x01(\tR\aorderId\"0\n" +
 	"\x13ModifyOrderResponse\x12\x19\n" +
-	"\border_id\x18\x01 \x01(\tR\aorderId\"\xe0\x03\n" +
+	"\border_id\x18\x01 \x01(\tR\aorderId\"\xe8\x05\n" +
 	"\x05Order\x12\x19\n" +
 	"\border_id\x18\x01 \x01(\tR\aorderId\x12\x12\n" +
 	"\x04code\x18\x02 \x01(\tR\x04code\x12\x12\n" +
@@ -2251,7 +2304,15 @@ const file_futu_gateway_v1_order_proto_rawDesc = "" +
 	"updateTime\x12 \n" +
 	"\flast_err_msg\x18\r \x01(\tR\n" +
 	"lastErrMsg\x12\x16\n" +
-	"\x06remark\x18\x0e \x01(\tR\x06remark\"\x97\x01\n" +
+	"\x06remark\x18\x0e \x01(\tR\x06remark\x12\x1b\n" +
+	"\taux_price\x18\x0f \x01(\x01R\bauxPrice\x129\n" +
+	"\n" +
+	"trail_type\x18\x10 \x01(\x0e2\x1a.futu.gateway.v1.TrailTypeR\ttrailType\x12\x1f\n" +
+	"\vtrail_value\x18\x11 \x01(\x01R\n" +
+	"trailValue\x12!\n" +
+	"\ftrail_spread\x18\x12 \x01(\x01R\vtrailSpread\x12@\n" +
+	"\rtime_in_force\x18\x13 \x01(\x0e2\x1c.futu.gateway.v1.TimeInForceR\vtimeInForce\x12(\n" +
+	"\x10fill_outside_rth\x18\x14 \x01(\bR\x0efillOutsideRth\"\x97\x01\n" +
 	"\x11ListOrdersRequest\x120\n" +
 	"\atrd_env\x18\x01 \x01(\x0e2\x17.futu.gateway.v1.TrdEnvR\x06trdEnv\x12\x15\n" +
 	"\x06acc_id\x18\x02 \x01(\x04R\x05accId\x129\n" +
@@ -2469,49 +2530,51 @@ var file_futu_gateway_v1_order_proto_depIdxs = []int32{
 	2,  // 15: futu.gateway.v1.Order.trd_side:type_name -> futu.gateway.v1.TrdSide
 	3,  // 16: futu.gateway.v1.Order.order_type:type_name -> futu.gateway.v1.OrderType
 	7,  // 17: futu.gateway.v1.Order.order_status:type_name -> futu.gateway.v1.OrderStatus
-	0,  // 18: futu.gateway.v1.ListOrdersRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	1,  // 19: futu.gateway.v1.ListOrdersRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
-	15, // 20: futu.gateway.v1.ListOrdersResponse.orders:type_name -> futu.gateway.v1.Order
-	2,  // 21: futu.gateway.v1.OrderFill.trd_side:type_name -> futu.gateway.v1.TrdSide
-	0,  // 22: futu.gateway.v1.ListOrderFillsRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	1,  // 23: futu.gateway.v1.ListOrderFillsRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
-	18, // 24: futu.gateway.v1.ListOrderFillsResponse.fills:type_name -> futu.gateway.v1.OrderFill
-	0,  // 25: futu.gateway.v1.TradePush.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	0,  // 26: futu.gateway.v1.Account.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	1,  // 27: futu.gateway.v1.Account.trd_markets:type_name -> futu.gateway.v1.TrdMarket
-	24, // 28: futu.gateway.v1.ListAccountsResponse.accounts:type_name -> futu.gateway.v1.Account
-	0,  // 29: futu.gateway.v1.GetFundsRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	1,  // 30: futu.gateway.v1.GetFundsRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
-	0,  // 31: futu.gateway.v1.GetPositionsRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	1,  // 32: futu.gateway.v1.GetPositionsRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
-	30, // 33: futu.gateway.v1.GetPositionsResponse.positions:type_name -> futu.gateway.v1.Position
-	8,  // 34: futu.gateway.v1.OrderService.PlaceOrder:input_type -> futu.gateway.v1.PlaceOrderRequest
-	10, // 35: futu.gateway.v1.OrderService.ModifyOrder:input_type -> futu.gateway.v1.ModifyOrderRequest
-	13, // 36: futu.gateway.v1.OrderService.CancelOrder:input_type -> futu.gateway.v1.CancelOrderRequest
-	11, // 37: futu.gateway.v1.OrderService.CancelAllOrder:input_type -> futu.gateway.v1.CancelAllOrderRequest
-	16, // 38: futu.gateway.v1.OrderService.ListOrders:input_type -> futu.gateway.v1.ListOrdersRequest
-	19, // 39: futu.gateway.v1.OrderService.ListOrderFills:input_type -> futu.gateway.v1.ListOrderFillsRequest
-	21, // 40: futu.gateway.v1.OrderService.StreamTradePushes:input_type -> futu.gateway.v1.StreamTradePushesRequest
-	22, // 41: futu.gateway.v1.OrderService.WatchTrades:input_type -> futu.gateway.v1.WatchTradesRequest
-	25, // 42: futu.gateway.v1.AccountService.ListAccounts:input_type -> futu.gateway.v1.ListAccountsRequest
-	27, // 43: futu.gateway.v1.AccountService.GetFunds:input_type -> futu.gateway.v1.GetFundsRequest
-	29, // 44: futu.gateway.v1.AccountService.GetPositions:input_type -> futu.gateway.v1.GetPositionsRequest
-	9,  // 45: futu.gateway.v1.OrderService.PlaceOrder:output_type -> futu.gateway.v1.PlaceOrderResponse
-	14, // 46: futu.gateway.v1.OrderService.ModifyOrder:output_type -> futu.gateway.v1.ModifyOrderResponse
-	14, // 47: futu.gateway.v1.OrderService.CancelOrder:output_type -> futu.gateway.v1.ModifyOrderResponse
-	12, // 48: futu.gateway.v1.OrderService.CancelAllOrder:output_type -> futu.gateway.v1.CancelAllOrderResponse
-	17, // 49: futu.gateway.v1.OrderService.ListOrders:output_type -> futu.gateway.v1.ListOrdersResponse
-	20, // 50: futu.gateway.v1.OrderService.ListOrderFills:output_type -> futu.gateway.v1.ListOrderFillsResponse
-	23, // 51: futu.gateway.v1.OrderService.StreamTradePushes:output_type -> futu.gateway.v1.TradePush
-	23, // 52: futu.gateway.v1.OrderService.WatchTrades:output_type -> futu.gateway.v1.TradePush
-	26, // 53: futu.gateway.v1.AccountService.ListAccounts:output_type -> futu.gateway.v1.ListAccountsResponse
-	28, // 54: futu.gateway.v1.AccountService.GetFunds:output_type -> futu.gateway.v1.GetFundsResponse
-	31, // 55: futu.gateway.v1.AccountService.GetPositions:output_type -> futu.gateway.v1.GetPositionsResponse
-	45, // [45:56] is the sub-list for method output_type
-	34, // [34:45] is the sub-list for method input_type
-	34, // [34:34] is the sub-list for extension type_name
-	34, // [34:34] is the sub-list for extension extendee
-	0,  // [0:34] is the sub-list for field type_name
+	4,  // 18: futu.gateway.v1.Order.trail_type:type_name -> futu.gateway.v1.TrailType
+	6,  // 19: futu.gateway.v1.Order.time_in_force:type_name -> futu.gateway.v1.TimeInForce
+	0,  // 20: futu.gateway.v1.ListOrdersRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	1,  // 21: futu.gateway.v1.ListOrdersRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
+	15, // 22: futu.gateway.v1.ListOrdersResponse.orders:type_name -> futu.gateway.v1.Order
+	2,  // 23: futu.gateway.v1.OrderFill.trd_side:type_name -> futu.gateway.v1.TrdSide
+	0,  // 24: futu.gateway.v1.ListOrderFillsRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	1,  // 25: futu.gateway.v1.ListOrderFillsRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
+	18, // 26: futu.gateway.v1.ListOrderFillsResponse.fills:type_name -> futu.gateway.v1.OrderFill
+	0,  // 27: futu.gateway.v1.TradePush.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	0,  // 28: futu.gateway.v1.Account.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	1,  // 29: futu.gateway.v1.Account.trd_markets:type_name -> futu.gateway.v1.TrdMarket
+	24, // 30: futu.gateway.v1.ListAccountsResponse.accounts:type_name -> futu.gateway.v1.Account
+	0,  // 31: futu.gateway.v1.GetFundsRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	1,  // 32: futu.gateway.v1.GetFundsRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
+	0,  // 33: futu.gateway.v1.GetPositionsRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	1,  // 34: futu.gateway.v1.GetPositionsRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
+	30, // 35: futu.gateway.v1.GetPositionsResponse.positions:type_name -> futu.gateway.v1.Position
+	8,  // 36: futu.gateway.v1.OrderService.PlaceOrder:input_type -> futu.gateway.v1.PlaceOrderRequest
+	10, // 37: futu.gateway.v1.OrderService.ModifyOrder:input_type -> futu.gateway.v1.ModifyOrderRequest
+	13, // 38: futu.gateway.v1.OrderService.CancelOrder:input_type -> futu.gateway.v1.CancelOrderRequest
+	11, // 39: futu.gateway.v1.OrderService.CancelAllOrder:input_type -> futu.gateway.v1.CancelAllOrderRequest
+	16, // 40: futu.gateway.v1.OrderService.ListOrders:input_type -> futu.gateway.v1.ListOrdersRequest
+	19, // 41: futu.gateway.v1.OrderService.ListOrderFills:input_type -> futu.gateway.v1.ListOrderFillsRequest
+	21, // 42: futu.gateway.v1.OrderService.StreamTradePushes:input_type -> futu.gateway.v1.StreamTradePushesRequest
+	22, // 43: futu.gateway.v1.OrderService.WatchTrades:input_type -> futu.gateway.v1.WatchTradesRequest
+	25, // 44: futu.gateway.v1.AccountService.ListAccounts:input_type -> futu.gateway.v1.ListAccountsRequest
+	27, // 45: futu.gateway.v1.AccountService.GetFunds:input_type -> futu.gateway.v1.GetFundsRequest
+	29, // 46: futu.gateway.v1.AccountService.GetPositions:input_type -> futu.gateway.v1.GetPositionsRequest
+	9,  // 47: futu.gateway.v1.OrderService.PlaceOrder:output_type -> futu.gateway.v1.PlaceOrderResponse
+	14, // 48: futu.gateway.v1.OrderService.ModifyOrder:output_type -> futu.gateway.v1.ModifyOrderResponse
+	14, // 49: futu.gateway.v1.OrderService.CancelOrder:output_type -> futu.gateway.v1.ModifyOrderResponse
+	12, // 50: futu.gateway.v1.OrderService.CancelAllOrder:output_type -> futu.gateway.v1.CancelAllOrderResponse
+	17, // 51: futu.gateway.v1.OrderService.ListOrders:output_type -> futu.gateway.v1.ListOrdersResponse
+	20, // 52: futu.gateway.v1.OrderService.ListOrderFills:output_type -> futu.gateway.v1.ListOrderFillsResponse
+	23, // 53: futu.gateway.v1.OrderService.StreamTradePushes:output_type -> futu.gateway.v1.TradePush
+	23, // 54: futu.gateway.v1.OrderService.WatchTrades:output_type -> futu.gateway.v1.TradePush
+	26, // 55: futu.gateway.v1.AccountService.ListAccounts:output_type -> futu.gateway.v1.ListAccountsResponse
+	28, // 56: futu.gateway.v1.AccountService.GetFunds:output_type -> futu.gateway.v1.GetFundsResponse
+	31, // 57: futu.gateway.v1.AccountService.GetPositions:output_type -> futu.gateway.v1.GetPositionsResponse
+	47, // [47:58] is the sub-list for method output_type
+	36, // [36:47] is the sub-list for method input_type
+	36, // [36:36] is the sub-list for extension type_name
+	36, // [36:36] is the sub-list for extension extendee
+	0,  // [0:36] is the sub-list for field type_name
 }
 
 func init() { file_futu_gateway_v1_order_proto_init() }

@@ -37,9 +37,9 @@ type PacerOptions struct {
 	// Retry is how long the Pacer paces locally after Shared failed before it asks
 	// Shared again; a second when zero.
 	Retry time.Duration
-	// OnFallback, when set, is called for each reservation decided locally because
-	// Shared failed or is being given time to recover.
-	OnFallback func()
+	// OnFallback, when set, is called with the proto id of each reservation
+	// decided locally because Shared failed or is being given time to recover.
+	OnFallback func(protoID uint32)
 	Now        func() time.Time
 }
 
@@ -99,7 +99,7 @@ func (p *Pacer) Reserve(ctx context.Context, protoID uint32, body []byte, maxWai
 		return wait, ok
 	}
 	if p.o.OnFallback != nil {
-		p.o.OnFallback()
+		p.o.OnFallback(protoID)
 	}
 	if !limited {
 		return 0, true

@@ -96,7 +96,7 @@ func TestPacerOnRedisMatchesLimiter(t *testing.T) {
 			c := newClock()
 			want := New(pol, c.Now)
 			fell, refused, waited := 0, 0, 0
-			p := NewPacer(PacerOptions{Limits: pol, Local: pol, Now: c.Now, OnFallback: func() { fell++ },
+			p := NewPacer(PacerOptions{Limits: pol, Local: pol, Now: c.Now, OnFallback: func(uint32) { fell++ },
 				Shared: ratewindow.New(rdb, ratewindow.Options{Prefix: "t:" + name + ":", Now: c.Now})})
 			for i, cl := range seq {
 				c.Advance(cl.advance)
@@ -178,7 +178,7 @@ func TestPacerFallback(t *testing.T) {
 	local := Policy{Scale: 0.45, Margin: time.Second} // 5: one of two processes
 	f := &flaky{l: New(limits, c.Now)}
 	fell := 0
-	p := NewPacer(PacerOptions{Shared: f, Limits: limits, Local: local, Now: c.Now, Retry: time.Second, OnFallback: func() { fell++ }})
+	p := NewPacer(PacerOptions{Shared: f, Limits: limits, Local: local, Now: c.Now, Retry: time.Second, OnFallback: func(uint32) { fell++ }})
 	reserve := func() bool {
 		_, ok := p.Reserve(context.Background(), protoid.QotGetMarketState, nil, 0)
 		return ok

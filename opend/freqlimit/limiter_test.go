@@ -35,7 +35,7 @@ func (c *clock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-func marshal(t *testing.T, m proto.Message) []byte {
+func marshal(t testing.TB, m proto.Message) []byte {
 	t.Helper()
 	b, err := proto.Marshal(m)
 	if err != nil {
@@ -52,7 +52,7 @@ func placeBody(t *testing.T, acc uint64) []byte {
 	}})
 }
 
-func snapshotBody(t *testing.T) []byte {
+func snapshotBody(t testing.TB) []byte {
 	return marshal(t, &qotgetsecuritysnapshot.Request{C2S: &qotgetsecuritysnapshot.C2S{
 		SecurityList: []*qotcommon.Security{{Market: proto.Int32(1), Code: proto.String("00700")}},
 	}})

@@ -107,7 +107,16 @@ func (p *Pacer) Reserve(ctx context.Context, protoID uint32, body []byte, maxWai
 	wait, ok := p.local.reserve(k, localLim, maxWait)
 	if ok {
 		p.mu.Lock()
-		p.carry[k] = append(p.carry[k], now.Add(wait))
+		// Keep only what the shared window would still count: a long outage
+		// holds a window's worth per key, not every slot since it began.
+		cutoff := now.Add(-w.Limit.Window)
+		kept := p.carry[k][:0]
+		for _, t := range p.carry[k] {
+			if t.After(cutoff) {
+				kept = append(kept, t)
+			}
+		}
+		p.carry[k] = append(kept, now.Add(wait))
 		p.mu.Unlock()
 	}
 	return wait, ok

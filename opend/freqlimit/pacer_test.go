@@ -223,6 +223,30 @@ func TestPacerFallback(t *testing.T) {
 	}
 }
 
+// A long outage hands the store only the slots its window still counts.
+func TestPacerCarriesOnlyTheWindow(t *testing.T) {
+	c := newClock()
+	pol := Policy{Scale: 0.9, Margin: time.Second}
+	f := &flaky{l: New(pol, c.Now), down: true}
+	p := NewPacer(PacerOptions{Shared: f, Limits: pol, Local: pol, Now: c.Now})
+	for range 100 { // one slot a minute for 100 minutes
+		if _, ok := p.Reserve(context.Background(), protoid.QotGetMarketState, nil, 0); !ok {
+			t.Fatal("refused with the store down")
+		}
+		c.Advance(time.Minute)
+	}
+	p.mu.Lock()
+	n := len(p.carry[key{protoID: protoid.QotGetMarketState}])
+	p.mu.Unlock()
+	if n > 1 {
+		t.Fatalf("%d slots kept for the store, want at most the window's 1", n)
+	}
+	f.down = false
+	if _, ok := p.Reserve(context.Background(), protoid.QotGetMarketState, nil, 0); !ok || len(f.earlier) != 0 {
+		t.Fatalf("back up: ok %v, handed %v; want nothing older than the window", ok, f.earlier)
+	}
+}
+
 // Without a store the Pacer is the Limiter at its Local share.
 func TestPacerLocalOnly(t *testing.T) {
 	c := newClock()

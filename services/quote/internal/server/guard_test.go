@@ -252,10 +252,10 @@ func replicas(t *testing.T, n int, rdb redis.UniversalClient, o readguard.Option
 	var es []*env
 	var cs []*countingOpenD
 	var gs []*readguard.Guard
+	o.Redis = rdb
 	for i := range n {
 		c, wrap := counting()
-		o := o
-		o.Redis, o.Metrics = rdb, prometheus.NewRegistry()
+		o.Metrics = prometheus.NewRegistry()
 		g := newGuard(t, o)
 		eo := envOpts{sim: sim.Config{PushInterval: time.Second}, guard: g, wrap: wrap}
 		if i > 0 {

@@ -2,6 +2,8 @@ package freqlimit
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -120,6 +122,41 @@ func keyOf(protoID uint32, body []byte, lim Limit) (key, bool) {
 	return k, true
 }
 
+// Window is the sliding window one request counts in, and its limit under the
+// Limiter's policy. Callers that keep windows elsewhere (a Pacer's Shared store)
+// take it from Limiter.Window, so which window a request counts in is decided
+// here only.
+type Window struct {
+	ProtoID uint32
+	Account uint64 // the trading account of a per-account limit; 0 otherwise
+	Limit   Limit
+}
+
+// Key names the window: the proto id, and ":account" for a per-account limit.
+func (w Window) Key() string {
+	s := strconv.FormatUint(uint64(w.ProtoID), 10)
+	if w.Limit.PerAccount {
+		s += ":" + strconv.FormatUint(w.Account, 10)
+	}
+	return s
+}
+
+// Window returns the window a request of protoID (body, its whole Request
+// message) counts in, and false when it counts in none: the interface has no
+// limit, or OpenD does not count this request (a later page, a cached read, an
+// exempt request).
+func (l *Limiter) Window(protoID uint32, body []byte) (Window, bool) {
+	lim, ok := l.limits[protoID]
+	if !ok {
+		return Window{}, false
+	}
+	k, counted := keyOf(protoID, body, lim)
+	if !counted {
+		return Window{}, false
+	}
+	return Window{ProtoID: k.protoID, Account: k.account, Limit: lim}, true
+}
+
 // Reserve is Admit for a caller that paces itself: it takes the earliest slot
 // of protoID's window that is at most maxWait away and returns how long to wait
 // before sending (0: now) and true. When the earliest slot is further away it
@@ -134,6 +171,11 @@ func (l *Limiter) Reserve(protoID uint32, body []byte, maxWait time.Duration) (t
 	if !counted {
 		return 0, true
 	}
+	return l.reserve(k, lim, maxWait)
+}
+
+// reserve is Reserve in the window k, whose limit is lim.
+func (l *Limiter) reserve(k key, lim Limit, maxWait time.Duration) (time.Duration, bool) {
 	now := l.now()
 	cutoff := now.Add(-lim.Window)
 
@@ -157,6 +199,26 @@ func (l *Limiter) Reserve(protoID uint32, body []byte, maxWait time.Duration) (t
 	}
 	l.recent[k] = append(times, at)
 	return wait, true
+}
+
+// note counts a slot at at in the window k that was reserved elsewhere (a Pacer's
+// shared store), so that this Limiter, used when the store fails, knows of it.
+// It keeps the window sorted and drops what left it (lim's Window).
+func (l *Limiter) note(k key, window time.Duration, at time.Time) {
+	cutoff := l.now().Add(-window)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	times := l.recent[k]
+	n := 0
+	for n < len(times) && !times[n].After(cutoff) {
+		n++
+	}
+	times = times[n:]
+	i := len(times)
+	for i > 0 && times[i-1].After(at) {
+		i--
+	}
+	l.recent[k] = slices.Insert(times, i, at)
 }
 
 // refusal is OpenD's answer past a limit: retType -1 and a message naming the

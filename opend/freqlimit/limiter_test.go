@@ -35,7 +35,7 @@ func (c *clock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-func marshal(t *testing.T, m proto.Message) []byte {
+func marshal(t testing.TB, m proto.Message) []byte {
 	t.Helper()
 	b, err := proto.Marshal(m)
 	if err != nil {
@@ -44,7 +44,7 @@ func marshal(t *testing.T, m proto.Message) []byte {
 	return b
 }
 
-func placeBody(t *testing.T, acc uint64) []byte {
+func placeBody(t testing.TB, acc uint64) []byte {
 	return marshal(t, &trdplaceorder.Request{C2S: &trdplaceorder.C2S{
 		PacketID: &common.PacketID{ConnID: proto.Uint64(1), SerialNo: proto.Uint32(1)},
 		Header:   &trdcommon.TrdHeader{TrdEnv: proto.Int32(0), AccID: proto.Uint64(acc), TrdMarket: proto.Int32(1)},
@@ -52,13 +52,13 @@ func placeBody(t *testing.T, acc uint64) []byte {
 	}})
 }
 
-func snapshotBody(t *testing.T) []byte {
+func snapshotBody(t testing.TB) []byte {
 	return marshal(t, &qotgetsecuritysnapshot.Request{C2S: &qotgetsecuritysnapshot.C2S{
 		SecurityList: []*qotcommon.Security{{Market: proto.Int32(1), Code: proto.String("00700")}},
 	}})
 }
 
-func historyBody(t *testing.T, pageKey []byte) []byte {
+func historyBody(t testing.TB, pageKey []byte) []byte {
 	return marshal(t, &qotrequesthistorykl.Request{C2S: &qotrequesthistorykl.C2S{
 		RehabType: proto.Int32(1), KlType: proto.Int32(2),
 		Security:  &qotcommon.Security{Market: proto.Int32(1), Code: proto.String("00700")},

@@ -3,10 +3,12 @@
 // them the way OpenD does, refusing the request past the limit with retType -1
 // instead of dropping it.
 //
-// The gateway reads the same table to pace itself below OpenD's limits, so a
-// row here is a promise about the real OpenD: every value comes from the
-// "Interface Limitations" (接口限制) section of the Futu OpenAPI page
-// (openapi.futunn.com/futu-api-doc) of the API function named in the row's Doc.
+// The gateway reads the same table to pace itself below OpenD's limits (Reserve,
+// and a Pacer for processes sharing one OpenD, whose windows live in a Shared
+// store such as Redis), so a row here is a promise about the real OpenD: every
+// value comes from the "Interface Limitations" (接口限制) section of the Futu
+// OpenAPI page (openapi.futunn.com/futu-api-doc) of the API function named in the
+// row's Doc.
 package freqlimit
 
 import (

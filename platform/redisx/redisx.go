@@ -18,6 +18,9 @@ import (
 
 // DefaultTimeout is used for each of the dial, read and write timeouts left zero.
 // Short, because a request waiting on a stuck Redis is worse than a fast 503.
+// A caller's context deadline, when sooner, bounds a command too: the clients
+// honour it (go-redis's ContextTimeoutEnabled), so a caller that gives Redis
+// 100ms is answered in 100ms by a Redis that accepts and never replies.
 const DefaultTimeout = time.Second
 
 // Options select and tune the Redis deployment.
@@ -65,6 +68,8 @@ func New(o Options) (redis.UniversalClient, error) {
 		DialTimeout:  config.OrDefault(o.DialTimeout, DefaultTimeout),
 		ReadTimeout:  config.OrDefault(o.ReadTimeout, DefaultTimeout),
 		WriteTimeout: config.OrDefault(o.WriteTimeout, DefaultTimeout),
+
+		ContextTimeoutEnabled: true,
 	}
 	if o.MasterName != "" {
 		uo.SentinelPassword = o.Password
@@ -87,6 +92,8 @@ func newUnix(path string, o Options, n int) (redis.UniversalClient, error) {
 		DialTimeout:  config.OrDefault(o.DialTimeout, DefaultTimeout),
 		ReadTimeout:  config.OrDefault(o.ReadTimeout, DefaultTimeout),
 		WriteTimeout: config.OrDefault(o.WriteTimeout, DefaultTimeout),
+
+		ContextTimeoutEnabled: true,
 	}), nil
 }
 

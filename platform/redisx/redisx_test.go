@@ -2,6 +2,8 @@ package redisx
 
 import (
 	"context"
+	"net"
+	"sync"
 	"testing"
 	"time"
 
@@ -113,6 +115,50 @@ func TestDefaultsAndCheck(t *testing.T) {
 	srv.Stop()
 	if err := check(ctx); err == nil {
 		t.Fatal("Check passed with Redis stopped")
+	}
+}
+
+// A Redis that accepts and never replies costs a caller its context's deadline,
+// not the client's read timeout.
+func TestContextDeadlineBoundsACommand(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var conns []net.Conn
+	var mu sync.Mutex
+	wg.Go(func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	})
+	defer func() {
+		_ = ln.Close()
+		wg.Wait()
+		for _, c := range conns {
+			_ = c.Close()
+		}
+	}()
+	rdb, err := New(Options{Addrs: ln.Addr().String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdb.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if err := rdb.Get(ctx, "k").Err(); err == nil {
+		t.Fatal("a silent Redis answered")
+	}
+	if d := time.Since(start); d > DefaultTimeout/2 {
+		t.Fatalf("a silent Redis held a 100ms call for %v", d)
 	}
 }
 

@@ -112,6 +112,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) (err error) {
 		Metrics: m,
 		HoursTZ: loc,
 		Logger:  log,
+		Redis:   rdb,
 	})
 	life.Go("revocations", func(ctx context.Context) error {
 		return authn.WatchRevocations(ctx, rdb, cache, log)

@@ -79,7 +79,7 @@ func (s *Server) pace(ctx context.Context, r *catalog.Route, req proto.Message) 
 	if err != nil {
 		return nil
 	}
-	wait, ok := s.reads.Reserve(r.ProtoID, body, maxReadWait)
+	wait, ok := s.reads.Reserve(ctx, r.ProtoID, body, maxReadWait)
 	if !ok {
 		return errinfo.NewRetry(codes.ResourceExhausted, gatewayv1.Reason_REASON_RATE_LIMITED,
 			fmt.Sprintf("OpenD's frequency limit for %s is used up; retry in %s", r.Proto, wait.Round(time.Second)), wait)

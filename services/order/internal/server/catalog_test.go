@@ -65,9 +65,14 @@ func TestCatalogAccountReads(t *testing.T) {
 // TestCatalogAccountReadsPaced: account reads are paced per account below OpenD's
 // limit (Trd_GetHistoryOrderList: 10 per 30s per account, kept at 9): a burst on one
 // account gets rate_limited refusals with a retry delay, and another account is
-// unaffected.
+// unaffected. The window is in Redis: a second order server on the same Redis
+// shares it, and paced alone each would have let the whole burst through.
 func TestCatalogAccountReadsPaced(t *testing.T) {
 	e := newEnv(t)
+	d := e.srv.d
+	twin := New(d)
+	d.Redis = nil
+	alone := []*Server{New(d), New(d)}
 	route, _ := catalog.ByMethod("/futu.gateway.catalog.v1.AccountCatalogService/GetHistoryOrderList")
 	req := func(acc uint64, mkt catalogv1.TrdMarket) *catalogv1.GetHistoryOrderListRequest {
 		return &catalogv1.GetHistoryOrderListRequest{
@@ -76,29 +81,35 @@ func TestCatalogAccountReadsPaced(t *testing.T) {
 				BeginTime: proto.String("2026-03-01 00:00:00"), EndTime: proto.String("2026-03-03 00:00:00")}}
 	}
 	ctx := ctxFor("k", nil, keypolicy.ScopeAccRead)
-	var mu sync.Mutex
-	var ok, limited int
-	var wg sync.WaitGroup
-	for range 12 {
-		wg.Go(func() {
-			_, err := e.srv.Catalog(ctx, route, req(1001, catalogv1.TrdMarket_TRD_MARKET_HK))
-			mu.Lock()
-			defer mu.Unlock()
-			switch d, has := errinfo.RetryAfter(err); {
-			case err == nil:
-				ok++
-			case status.Code(err) == codes.ResourceExhausted && errinfo.Reason(err) == gatewayv1.Reason_REASON_RATE_LIMITED && has && d > 0:
-				limited++
-			default:
-				t.Errorf("unexpected %v", err)
-			}
-		})
+	burst := func(srvs ...*Server) (ok, limited int) {
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		for i := range 12 {
+			s := srvs[i%len(srvs)]
+			wg.Go(func() {
+				_, err := s.Catalog(ctx, route, req(1001, catalogv1.TrdMarket_TRD_MARKET_HK))
+				mu.Lock()
+				defer mu.Unlock()
+				switch d, has := errinfo.RetryAfter(err); {
+				case err == nil:
+					ok++
+				case status.Code(err) == codes.ResourceExhausted && errinfo.Reason(err) == gatewayv1.Reason_REASON_RATE_LIMITED && has && d > 0:
+					limited++
+				default:
+					t.Errorf("unexpected %v", err)
+				}
+			})
+		}
+		wg.Wait()
+		return ok, limited
 	}
-	wg.Wait()
-	if ok != 9 || limited != 3 {
-		t.Fatalf("burst of 12 on one account: %d ok, %d rate_limited; want 9, 3", ok, limited)
+	if ok, limited := burst(e.srv, twin); ok != 9 || limited != 3 {
+		t.Fatalf("burst of 12 on one account over two servers: %d ok, %d rate_limited; want 9, 3", ok, limited)
 	}
 	if _, err := e.srv.Catalog(ctx, route, req(1002, catalogv1.TrdMarket_TRD_MARKET_US)); err != nil {
 		t.Fatalf("another account: %v", err)
+	}
+	if ok, _ := burst(alone...); ok != 12 {
+		t.Fatalf("paced per process: %d of 12 ok, want all (6 each, below 9)", ok)
 	}
 }

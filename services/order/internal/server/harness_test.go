@@ -73,7 +73,7 @@ func newEnvVia(t testing.TB, viaProxy bool) *env {
 	e.srv = New(Deps{
 		Placer: e.placer, Counter: e.counter, Idem: idem.New(e.rdb, idem.Options{Wait: 20 * time.Second}),
 		Audit: audit.New(e.rdb, 0), Quoter: SnapshotQuoter{P: e.placer}, Hub: e.hub, HoursTZ: hk,
-		Now: func() time.Time { return *e.now.Load() }, Logger: log,
+		Now: func() time.Time { return *e.now.Load() }, Logger: log, Redis: e.rdb,
 	})
 	return e
 }

@@ -7,6 +7,7 @@ package server
 import (
 	"context"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,11 +15,13 @@ import (
 	"github.com/futugw/gateway/opend/freqlimit"
 	"github.com/futugw/gateway/platform/audit"
 	"github.com/futugw/gateway/platform/obs"
+	"github.com/futugw/gateway/platform/ratewindow"
 	"github.com/futugw/gateway/services/order/internal/idem"
 	"github.com/futugw/gateway/services/order/internal/limits"
 	"github.com/futugw/gateway/services/order/internal/placer"
 	"github.com/futugw/gateway/services/order/internal/tradefanout"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
 )
@@ -35,7 +38,8 @@ type Auditor interface {
 	Append(ctx context.Context, e audit.Entry) error
 }
 
-// Deps is what the server is built from. All are required except Now and Logger.
+// Deps is what the server is built from. All are required except Now, Logger and
+// Redis.
 type Deps struct {
 	Placer  *placer.Placer
 	Counter *limits.Counter
@@ -47,6 +51,9 @@ type Deps struct {
 	HoursTZ *time.Location
 	Now     func() time.Time
 	Logger  *slog.Logger
+	// Redis holds the windows pacing the catalog's account reads below OpenD's
+	// limits, shared with every order and quote replica; nil paces in process.
+	Redis redis.UniversalClient
 }
 
 // Server implements gatewayv1.OrderServiceServer and gatewayv1.AccountServiceServer.
@@ -54,7 +61,7 @@ type Server struct {
 	gatewayv1.UnimplementedOrderServiceServer
 	gatewayv1.UnimplementedAccountServiceServer
 	d     Deps
-	reads *freqlimit.Limiter // paces the catalog's account reads below OpenD's limits
+	reads *freqlimit.Pacer // paces the catalog's account reads below OpenD's limits
 }
 
 // New returns a Server.
@@ -69,7 +76,13 @@ func New(d Deps) *Server {
 	if d.Metrics == nil {
 		d.Metrics = NewMetrics(nil)
 	}
-	return &Server{d: d, reads: freqlimit.New(readLimits, d.Now)}
+	// The order service runs as one process per OpenD: while Redis is unavailable
+	// it paces its reads alone at the whole of readLimits.
+	po := freqlimit.PacerOptions{Limits: readLimits, Local: readLimits, Now: d.Now, OnFallback: d.Metrics.paceFallback}
+	if d.Redis != nil {
+		po.Shared = ratewindow.New(d.Redis, ratewindow.Options{})
+	}
+	return &Server{d: d, reads: freqlimit.NewPacer(po)}
 }
 
 // detached returns a context for bookkeeping that must finish even when the caller
@@ -83,6 +96,7 @@ type Metrics struct {
 	orders    *prometheus.CounterVec
 	placement prometheus.Histogram
 	script    prometheus.Histogram
+	fallbacks *prometheus.CounterVec
 }
 
 // NewMetrics makes the metrics and registers them on reg (when not nil).
@@ -102,11 +116,19 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help:    "Latency of the Redis script that checks and reserves the counted limits.",
 			Buckets: []float64{.0001, .0002, .0005, .001, .002, .005, .01, .05, .25},
 		}),
+		fallbacks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "futugw_order_read_pacing_fallbacks_total",
+			Help: "Catalog account reads paced in this process because the shared windows in Redis were unavailable or slow, by OpenD proto id.",
+		}, []string{"proto_id"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.orders, m.placement, m.script)
+		reg.MustRegister(m.orders, m.placement, m.script, m.fallbacks)
 	}
 	return m
+}
+
+func (m *Metrics) paceFallback(protoID uint32) {
+	m.fallbacks.WithLabelValues(strconv.FormatUint(uint64(protoID), 10)).Inc()
 }
 
 // ObserveScript records one limit-script run.

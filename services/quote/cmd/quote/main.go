@@ -25,7 +25,7 @@ func runMain(args []string) int {
 	minHold := config.Duration(fs, "min-sub-hold", "QUOTE_MIN_SUB_HOLD", time.Minute, "minimum age of an OpenD subscription before it is released")
 	fresh := config.Duration(fs, "quote-fresh", "QUOTE_CACHE_FRESH", 5*time.Second, "how old a pushed quote may be to answer GetBasicQuote without asking OpenD")
 	persist := config.Bool(fs, "persist-subs", "QUOTE_PERSIST_SUBS", true, "save each session's subscriptions in Redis and restore them at start, so a restart keeps them")
-	replicas := config.Int(fs, "opend-replicas", "QUOTE_OPEND_REPLICAS", 1, "quote replicas sharing one OpenD: each paces its reads to this share of OpenD's frequency limits")
+	replicas := config.Int(fs, "opend-replicas", "QUOTE_OPEND_REPLICAS", 1, "quote replicas sharing one OpenD: the replicas pace their reads in one window per OpenD interface kept in Redis; while Redis is unavailable or slow each paces alone to this share of OpenD's frequency limits")
 	if code := sf.Parse(args); code >= 0 {
 		return code
 	}

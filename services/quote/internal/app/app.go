@@ -13,7 +13,6 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
-	"github.com/futugw/gateway/opend/freqlimit"
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/catalog"
 	"github.com/futugw/gateway/platform/errinfo"
@@ -40,7 +39,7 @@ type Config struct {
 	MinSubHold      time.Duration // OpenD's minimum subscription age before a release
 	QuoteFresh      time.Duration // how old a pushed quote may be for GetBasicQuote
 	PersistSubs     bool          // save sessions' subscriptions in Redis and restore them at start
-	OpenDReplicas   int           // quote replicas sharing the OpenD; each paces reads to its share of the limits (1 when zero)
+	OpenDReplicas   int           // quote replicas sharing the OpenD; each paces reads to its share of the limits while Redis is down (1 when zero)
 	Pprof           bool
 	ShutdownTimeout time.Duration // gRPC grace period and HTTP drain deadline
 }
@@ -123,8 +122,7 @@ func build(cfg Config, log *slog.Logger) (_ *run.Service, err error) {
 			grpc.ChainStreamInterceptor(authn.StreamServerInterceptor(cache, log), errinfo.StreamServerInterceptor(log)),
 		},
 	})
-	guard, err := readguard.New(readguard.Options{Redis: rdb, Metrics: reg,
-		Limits: freqlimit.Policy{Scale: 0.9 / float64(max(1, cfg.OpenDReplicas)), Margin: time.Second}})
+	guard, err := readguard.New(readguard.Options{Redis: rdb, Metrics: reg, Replicas: cfg.OpenDReplicas})
 	if err != nil {
 		return nil, err
 	}

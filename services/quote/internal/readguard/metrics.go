@@ -11,6 +11,7 @@ type Metrics struct {
 	OpenD     *prometheus.CounterVec // requests sent to OpenD
 	Shaped    *prometheus.CounterVec // sent after waiting for a frequency slot
 	Refused   *prometheus.CounterVec // refused: OpenD's limit used up for longer than MaxWait
+	Fallbacks *prometheus.CounterVec // paced in this replica's share: Redis unavailable or slow
 }
 
 func newMetrics(reg prometheus.Registerer) (*Metrics, error) {
@@ -24,9 +25,10 @@ func newMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		OpenD:     vec("opend_requests", "Requests sent to OpenD for catalog reads, by OpenD proto id."),
 		Shaped:    vec("shaped", "OpenD requests that waited for a frequency slot, by OpenD proto id."),
 		Refused:   vec("refused", "Calls refused because OpenD's frequency limit was used up, by OpenD proto id."),
+		Fallbacks: vec("pacing_fallbacks", "OpenD requests paced in this replica's share of the limits because the shared windows in Redis were unavailable or slow, by OpenD proto id."),
 	}
 	if reg != nil {
-		for _, c := range []prometheus.Collector{m.Requests, m.CacheHits, m.Coalesced, m.OpenD, m.Shaped, m.Refused} {
+		for _, c := range []prometheus.Collector{m.Requests, m.CacheHits, m.Coalesced, m.OpenD, m.Shaped, m.Refused, m.Fallbacks} {
 			if err := reg.Register(c); err != nil {
 				return nil, err
 			}

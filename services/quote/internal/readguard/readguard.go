@@ -3,7 +3,10 @@
 // history bars in Redis, shared by every quote replica) and paces the requests that
 // still reach OpenD below each interface's documented frequency limit
 // (opend/freqlimit), waiting briefly for a slot or refusing with a retry delay, so
-// OpenD itself never refuses for frequency.
+// OpenD itself never refuses for frequency. The pacing windows are kept in Redis
+// (platform/ratewindow), one per OpenD interface (and account) for every quote
+// replica and the order service; while Redis is unavailable each replica paces
+// its own share.
 package readguard
 
 import (
@@ -20,11 +23,13 @@ import (
 
 	"github.com/futugw/gateway/opend/freqlimit"
 	"github.com/futugw/gateway/platform/catalog"
+	"github.com/futugw/gateway/platform/ratewindow"
 )
 
 // Options configure a Guard. Everything is optional.
 type Options struct {
-	// Redis holds the history cache; nil keeps history in this process only.
+	// Redis holds the history cache and the pacing windows every replica shares;
+	// nil keeps both in this process only.
 	Redis redis.UniversalClient
 	// Prefix starts every Redis key; "futugw:qot:hist:" when empty.
 	Prefix string
@@ -32,9 +37,16 @@ type Options struct {
 	// refused; 200ms when zero.
 	MaxWait time.Duration
 	// Limits is how the gateway reads OpenD's table: the zero value keeps 90% of
-	// each limit with a second of margin on every window. Divide Scale by the
-	// number of quote replicas sharing one OpenD.
+	// each limit with a second of margin on every window. The windows in Redis hold
+	// these limits for all replicas together.
 	Limits freqlimit.Policy
+	// PaceTimeout bounds a reservation in Redis's shared windows; past it (or on
+	// any Redis error) the replica paces alone at its share. 100ms when zero.
+	PaceTimeout time.Duration
+	// Replicas is the number of quote replicas sharing one OpenD (1 when zero):
+	// without Redis, or while it is unavailable or slow, this replica paces its
+	// reads alone to 1/Replicas of Limits.
+	Replicas int
 	// HistoryTTL bounds how long history answers stay in Redis; 7 days when zero
 	// (forward-adjusted bars, which change on an ex-date, expire at the market's
 	// next midnight).
@@ -49,9 +61,9 @@ const redisTimeout = 250 * time.Millisecond
 
 // Guard is the cache and pacer of one quote process.
 type Guard struct {
-	o       Options
-	limiter *freqlimit.Limiter
-	m       *Metrics
+	o     Options
+	pacer *freqlimit.Pacer
+	m     *Metrics
 
 	mu  sync.Mutex
 	mem map[string]memEntry // short-lived answers by route and request bytes
@@ -77,7 +89,14 @@ func New(o Options) (*Guard, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Guard{o: o, limiter: freqlimit.New(o.Limits, o.Now), m: m, mem: make(map[string]memEntry)}, nil
+	local := o.Limits // this replica's share
+	local.Scale = cmp.Or(local.Scale, 1) / float64(max(1, o.Replicas))
+	po := freqlimit.PacerOptions{Limits: o.Limits, Local: local, Now: o.Now, Timeout: o.PaceTimeout,
+		OnFallback: func(protoID uint32) { m.Fallbacks.WithLabelValues(strconv.FormatUint(uint64(protoID), 10)).Inc() }}
+	if o.Redis != nil {
+		po.Shared = ratewindow.New(o.Redis, ratewindow.Options{})
+	}
+	return &Guard{o: o, pacer: freqlimit.NewPacer(po), m: m, mem: make(map[string]memEntry)}, nil
 }
 
 // Metrics returns the Guard's counters (tests read them).
@@ -187,7 +206,7 @@ func (g *Guard) Admit(ctx context.Context, r *catalog.Route, req proto.Message) 
 	if err != nil {
 		return nil // OpenD will refuse it for its own reason
 	}
-	wait, ok := g.limiter.Reserve(r.ProtoID, body, g.o.MaxWait)
+	wait, ok := g.pacer.Reserve(ctx, r.ProtoID, body, g.o.MaxWait)
 	if !ok {
 		g.m.Refused.WithLabelValues(id(r)).Inc()
 		return &RateLimitedError{ProtoID: r.ProtoID, RetryAfter: wait}

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"net"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/redis/go-redis/v9"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -181,11 +183,10 @@ func TestCatalogHistoryFromRedis(t *testing.T) {
 	}
 }
 
-// A burst beyond Qot_GetMarketState's limit (10 per 30s) is shaped by the gateway:
-// it sends at most 9 and refuses the rest as rate_limited with a retry delay, and the
-// simulator, which enforces the same table, refuses none. Without the guard the
-// simulator refuses.
-func TestCatalogShapesBelowOpenDLimit(t *testing.T) {
+// marketStateBurst sends 20 distinct GetMarketState calls at once (10 HK, 10 US
+// securities: no coalescing, no cache), spread over the quote services es in turn,
+// and sorts the answers: ok, refused as rate_limited with a retry delay, other.
+func marketStateBurst(es ...*env) (ok, limited int, other []error) {
 	var secs []*catalogv1.Security
 	for _, code := range []string{"00700", "09988", "00005", "00941", "03690", "01810", "02318", "00388", "01299", "00883"} {
 		secs = append(secs, &catalogv1.Security{Market: proto.Int32(1), Code: proto.String(code)})
@@ -193,36 +194,40 @@ func TestCatalogShapesBelowOpenDLimit(t *testing.T) {
 	for _, code := range []string{"AAPL", "MSFT", "NVDA", "TSLA", "AMZN", "GOOG", "META", "AMD", "NFLX", "BABA"} {
 		secs = append(secs, &catalogv1.Security{Market: proto.Int32(11), Code: proto.String(code)})
 	}
-	burst := func(e *env) (ok, limited int, other []error) {
-		qc := catalogv1.NewQuoteCatalogServiceClient(e.cc)
-		var mu sync.Mutex
-		var wg sync.WaitGroup
-		for _, s := range secs { // 20 distinct requests: no coalescing, no cache
-			wg.Go(func() {
-				_, err := qc.GetMarketState(as(0), &catalogv1.GetMarketStateRequest{SecurityList: []*catalogv1.Security{s}})
-				mu.Lock()
-				defer mu.Unlock()
-				switch {
-				case err == nil:
-					ok++
-				case status.Code(err) == codes.ResourceExhausted && errinfo.Reason(err) == gatewayv1.Reason_REASON_RATE_LIMITED:
-					if d, has := errinfo.RetryAfter(err); !has || d <= 0 || d > 32*time.Second {
-						other = append(other, err)
-					}
-					limited++
-				default:
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for i, s := range secs {
+		qc := catalogv1.NewQuoteCatalogServiceClient(es[i%len(es)].cc)
+		wg.Go(func() {
+			_, err := qc.GetMarketState(as(0), &catalogv1.GetMarketStateRequest{SecurityList: []*catalogv1.Security{s}})
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				ok++
+			case status.Code(err) == codes.ResourceExhausted && errinfo.Reason(err) == gatewayv1.Reason_REASON_RATE_LIMITED:
+				if d, has := errinfo.RetryAfter(err); !has || d <= 0 || d > 32*time.Second {
 					other = append(other, err)
 				}
-			})
-		}
-		wg.Wait()
-		return ok, limited, other
+				limited++
+			default:
+				other = append(other, err)
+			}
+		})
 	}
+	wg.Wait()
+	return ok, limited, other
+}
 
+// A burst beyond Qot_GetMarketState's limit (10 per 30s) is shaped by the gateway:
+// it sends at most 9 and refuses the rest as rate_limited with a retry delay, and the
+// simulator, which enforces the same table, refuses none. Without the guard the
+// simulator refuses.
+func TestCatalogShapesBelowOpenDLimit(t *testing.T) {
 	c, wrap := counting()
 	g := newGuard(t, readguard.Options{Metrics: prometheus.NewRegistry()})
 	e := newEnv(t, envOpts{sim: sim.Config{PushInterval: time.Second}, guard: g, wrap: wrap})
-	ok, limited, other := burst(e)
+	ok, limited, other := marketStateBurst(e)
 	calls, refused := c.count(protoid.QotGetMarketState)
 	if ok != 9 || limited != 11 || len(other) != 0 || calls != 9 || refused != 0 {
 		t.Fatalf("guarded burst of 20: %d ok, %d rate_limited, others %v; OpenD got %d, refused %d; want 9, 11, none, 9, 0",
@@ -234,8 +239,154 @@ func TestCatalogShapesBelowOpenDLimit(t *testing.T) {
 
 	c2, wrap2 := counting()
 	bare := newEnv(t, envOpts{sim: sim.Config{PushInterval: time.Second}, wrap: wrap2})
-	ok, _, other = burst(bare)
+	ok, _, other = marketStateBurst(bare)
 	if _, refused := c2.count(protoid.QotGetMarketState); refused != 10 || ok != 10 {
 		t.Fatalf("unguarded burst of 20: %d ok, OpenD refused %d (%v); want the simulator to refuse 10", ok, refused, other)
 	}
+}
+
+// replicas starts n quote services on one simulator (OpenD's limits enforced),
+// each with its own readguard on rdb (nil: none) at o, and counts what reaches
+// OpenD from each.
+func replicas(t *testing.T, n int, rdb redis.UniversalClient, o readguard.Options) ([]*env, []*countingOpenD, []*readguard.Guard) {
+	var es []*env
+	var cs []*countingOpenD
+	var gs []*readguard.Guard
+	o.Redis = rdb
+	for i := range n {
+		c, wrap := counting()
+		o.Metrics = prometheus.NewRegistry()
+		g := newGuard(t, o)
+		eo := envOpts{sim: sim.Config{PushInterval: time.Second}, guard: g, wrap: wrap}
+		if i > 0 {
+			eo.reuse = es[0].sim
+		}
+		es = append(es, newEnv(t, eo))
+		cs = append(cs, c)
+		gs = append(gs, g)
+	}
+	return es, cs, gs
+}
+
+// sent sums the OpenD requests of proto id of every replica, and OpenD's refusals.
+func sent(cs []*countingOpenD, id uint32) (calls, refused int) {
+	for _, c := range cs {
+		n, r := c.count(id)
+		calls += n
+		refused += r
+	}
+	return calls, refused
+}
+
+func fallbacks(gs []*readguard.Guard, id string) (n float64) {
+	for _, g := range gs {
+		n += testutil.ToFloat64(g.Metrics().Fallbacks.WithLabelValues(id))
+	}
+	return n
+}
+
+// Two quote replicas on one OpenD and one Redis pace in one window per interface:
+// a burst split between them sends the gateway's 9 of Qot_GetMarketState's 10 in
+// all, and OpenD refuses none, although each replica is left at -opend-replicas=1
+// (as when a replica is added without changing the flag). Pacing per process at
+// that setting sends 18 and OpenD refuses 8. (Redis is given a generous timeout:
+// a slow first connection under -race would otherwise fall back, which
+// TestCatalogReplicasFallBackWithoutRedis covers.)
+func TestCatalogReplicasShareOpenDLimit(t *testing.T) {
+	rdb, err := redisx.New(redisx.Options{Addrs: redistest.Start(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rdb.Close() })
+	es, cs, gs := replicas(t, 2, rdb, readguard.Options{Replicas: 1, PaceTimeout: 5 * time.Second})
+	ok, limited, other := marketStateBurst(es...)
+	calls, refused := sent(cs, protoid.QotGetMarketState)
+	if ok != 9 || limited != 11 || len(other) != 0 || calls != 9 || refused != 0 {
+		t.Fatalf("burst of 20 over 2 replicas: %d ok, %d rate_limited, others %v; OpenD got %d, refused %d; want 9, 11, none, 9, 0",
+			ok, limited, other, calls, refused)
+	}
+	if f := fallbacks(gs, "3223"); f != 0 {
+		t.Errorf("%v fallbacks with Redis up", f)
+	}
+	n1, _ := cs[0].count(protoid.QotGetMarketState)
+	t.Logf("replica 1 sent %d, replica 2 sent %d", n1, calls-n1)
+
+	es, cs, _ = replicas(t, 2, nil, readguard.Options{Replicas: 1})
+	ok, _, _ = marketStateBurst(es...)
+	if calls, refused := sent(cs, protoid.QotGetMarketState); calls != 18 || refused != 8 || ok != 10 {
+		t.Fatalf("paced per process: OpenD got %d, refused %d, %d ok; want 18, 8, 10", calls, refused, ok)
+	}
+}
+
+// With Redis down, or accepting connections and never answering, each replica
+// falls back to its share of the limits (-opend-replicas=2: 5 of 10 each, rounded
+// up from 4.5): the reads are answered or refused at once, the fallbacks are
+// counted, and OpenD still refuses none.
+func TestCatalogReplicasFallBackWithoutRedis(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		addr func(t *testing.T) string
+	}{
+		{"down", func(t *testing.T) string {
+			srv := redistest.StartServer(t)
+			srv.Stop()
+			return srv.Addr()
+		}},
+		{"silent", silentRedis},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rdb, err := redisx.New(redisx.Options{Addrs: c.addr(t)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = rdb.Close() })
+			es, cs, gs := replicas(t, 2, rdb, readguard.Options{Replicas: 2})
+			start := time.Now()
+			ok, limited, other := marketStateBurst(es...)
+			took := time.Since(start)
+			calls, refused := sent(cs, protoid.QotGetMarketState)
+			if ok != 10 || limited != 10 || len(other) != 0 || calls != 10 || refused != 0 {
+				t.Fatalf("burst of 20 over 2 replicas without Redis: %d ok, %d rate_limited, others %v; OpenD got %d, refused %d; want 10, 10, none, 10, 0",
+					ok, limited, other, calls, refused)
+			}
+			if f := fallbacks(gs, "3223"); f != 20 {
+				t.Errorf("%v fallbacks, want 20", f)
+			}
+			if took > 5*time.Second {
+				t.Errorf("the burst took %v without Redis", took)
+			}
+			t.Logf("burst answered in %v", took)
+		})
+	}
+}
+
+// silentRedis is an address that accepts connections and never answers, until
+// the test ends.
+func silentRedis(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var conns []net.Conn
+	wg.Go(func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	})
+	t.Cleanup(func() {
+		_ = ln.Close()
+		wg.Wait()
+		for _, c := range conns {
+			_ = c.Close()
+		}
+	})
+	return ln.Addr().String()
 }

@@ -245,10 +245,7 @@ func requestC2S(protoID uint32, body []byte) protoreflect.Message {
 	if !ok || p.Request == "" {
 		return nil
 	}
-	// Our generated packages are futu.opend.<official package, lower case,
-	// no underscores>.
-	pkg := strings.ToLower(strings.ReplaceAll(p.Name, "_", ""))
-	mt, err := protoregistry.GlobalTypes.FindMessageByName(protoreflect.FullName("futu.opend." + pkg + ".Request"))
+	mt, err := protoregistry.GlobalTypes.FindMessageByName(protoid.MessageName(p.Request))
 	if err != nil {
 		return nil
 	}

@@ -102,6 +102,11 @@ var routes = []Route{
 		HTTPMethod: "GET", Path: "/api/admin/audit",
 		NewIn: func() proto.Message { return new(gatewayv1.ListAuditRequest) }, NewOut: func() proto.Message { return new(gatewayv1.ListAuditResponse) },
 	},
+	// OpenSDKSession: an edge opens a session for an SDK socket from the MD5 of a key; only an edge's service key may.
+	{
+		Name: "OpenSDKSession", FullMethod: "/futu.gateway.v1.AuthService/OpenSDKSession", Service: Auth, Scope: "service", Scopes: []string{"service"},
+		NewIn: func() proto.Message { return new(gatewayv1.OpenSDKSessionRequest) }, NewOut: func() proto.Message { return new(gatewayv1.SessionResponse) },
+	},
 	// Validate: carries the key to check in its body; the auth service audits it.
 	{
 		Name: "Validate", FullMethod: "/futu.gateway.v1.AuthService/Validate", Service: Auth, Public: true,

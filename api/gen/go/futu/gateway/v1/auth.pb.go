@@ -720,6 +720,58 @@ func (x *SessionResponse) GetInfo() *KeyInfo {
 	return nil
 }
 
+type OpenSDKSessionRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	KeyMd5        string                 `protobuf:"bytes,1,opt,name=key_md5,json=keyMd5,proto3" json:"key_md5,omitempty"` // the SDK's websocketKey: the lowercase hex MD5 of a futugw key
+	Client        string                 `protobuf:"bytes,2,opt,name=client,proto3" json:"client,omitempty"`               // the SDK client's address, for the audit
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OpenSDKSessionRequest) Reset() {
+	*x = OpenSDKSessionRequest{}
+	mi := &file_futu_gateway_v1_auth_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OpenSDKSessionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OpenSDKSessionRequest) ProtoMessage() {}
+
+func (x *OpenSDKSessionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_futu_gateway_v1_auth_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OpenSDKSessionRequest.ProtoReflect.Descriptor instead.
+func (*OpenSDKSessionRequest) Descriptor() ([]byte, []int) {
+	return file_futu_gateway_v1_auth_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *OpenSDKSessionRequest) GetKeyMd5() string {
+	if x != nil {
+		return x.KeyMd5
+	}
+	return ""
+}
+
+func (x *OpenSDKSessionRequest) GetClient() string {
+	if x != nil {
+		return x.Client
+	}
+	return ""
+}
+
 type RefreshSessionRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	unknownFields protoimpl.UnknownFields
@@ -728,7 +780,7 @@ type RefreshSessionRequest struct {
 
 func (x *RefreshSessionRequest) Reset() {
 	*x = RefreshSessionRequest{}
-	mi := &file_futu_gateway_v1_auth_proto_msgTypes[12]
+	mi := &file_futu_gateway_v1_auth_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -740,7 +792,7 @@ func (x *RefreshSessionRequest) String() string {
 func (*RefreshSessionRequest) ProtoMessage() {}
 
 func (x *RefreshSessionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_auth_proto_msgTypes[12]
+	mi := &file_futu_gateway_v1_auth_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -753,7 +805,7 @@ func (x *RefreshSessionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RefreshSessionRequest.ProtoReflect.Descriptor instead.
 func (*RefreshSessionRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_auth_proto_rawDescGZIP(), []int{12}
+	return file_futu_gateway_v1_auth_proto_rawDescGZIP(), []int{13}
 }
 
 type LogoutRequest struct {
@@ -764,7 +816,7 @@ type LogoutRequest struct {
 
 func (x *LogoutRequest) Reset() {
 	*x = LogoutRequest{}
-	mi := &file_futu_gateway_v1_auth_proto_msgTypes[13]
+	mi := &file_futu_gateway_v1_auth_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -776,7 +828,7 @@ func (x *LogoutRequest) String() string {
 func (*LogoutRequest) ProtoMessage() {}
 
 func (x *LogoutRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_auth_proto_msgTypes[13]
+	mi := &file_futu_gateway_v1_auth_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -789,7 +841,7 @@ func (x *LogoutRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogoutRequest.ProtoReflect.Descriptor instead.
 func (*LogoutRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_auth_proto_rawDescGZIP(), []int{13}
+	return file_futu_gateway_v1_auth_proto_rawDescGZIP(), []int{14}
 }
 
 type LogoutResponse struct {
@@ -800,7 +852,7 @@ type LogoutResponse struct {
 
 func (x *LogoutResponse) Reset() {
 	*x = LogoutResponse{}
-	mi := &file_futu_gateway_v1_auth_proto_msgTypes[14]
+	mi := &file_futu_gateway_v1_auth_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -812,7 +864,7 @@ func (x *LogoutResponse) String() string {
 func (*LogoutResponse) ProtoMessage() {}
 
 func (x *LogoutResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_auth_proto_msgTypes[14]
+	mi := &file_futu_gateway_v1_auth_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -825,7 +877,7 @@ func (x *LogoutResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogoutResponse.ProtoReflect.Descriptor instead.
 func (*LogoutResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_auth_proto_rawDescGZIP(), []int{14}
+	return file_futu_gateway_v1_auth_proto_rawDescGZIP(), []int{15}
 }
 
 type ValidateRequest struct {
@@ -839,7 +891,7 @@ type ValidateRequest struct {
 
 func (x *ValidateRequest) Reset() {
 	*x = ValidateRequest{}
-	mi := &file_futu_gateway_v1_auth_proto_msgTypes[15]
+	mi := &file_futu_gateway_v1_auth_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -851,7 +903,7 @@ func (x *ValidateRequest) String() string {
 func (*ValidateRequest) ProtoMessage() {}
 
 func (x *ValidateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_auth_proto_msgTypes[15]
+	mi := &file_futu_gateway_v1_auth_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -864,7 +916,7 @@ func (x *ValidateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ValidateRequest.ProtoReflect.Descriptor instead.
 func (*ValidateRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_auth_proto_rawDescGZIP(), []int{15}
+	return file_futu_gateway_v1_auth_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ValidateRequest) GetKey() string {
@@ -897,7 +949,7 @@ type ListAuditRequest struct {
 
 func (x *ListAuditRequest) Reset() {
 	*x = ListAuditRequest{}
-	mi := &file_futu_gateway_v1_auth_proto_msgTypes[16]
+	mi := &file_futu_gateway_v1_auth_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -909,7 +961,7 @@ func (x *ListAuditRequest) String() string {
 func (*ListAuditRequest) ProtoMessage() {}
 
 func (x *ListAuditRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_auth_proto_msgTypes[16]
+	mi := &file_futu_gateway_v1_auth_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -922,7 +974,7 @@ func (x *ListAuditRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAuditRequest.ProtoReflect.Descriptor instead.
 func (*ListAuditRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_auth_proto_rawDescGZIP(), []int{16}
+	return file_futu_gateway_v1_auth_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ListAuditRequest) GetLimit() int32 {
@@ -947,7 +999,7 @@ type AuditEntry struct {
 
 func (x *AuditEntry) Reset() {
 	*x = AuditEntry{}
-	mi := &file_futu_gateway_v1_auth_proto_msgTypes[17]
+	mi := &file_futu_gateway_v1_auth_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -959,7 +1011,7 @@ func (x *AuditEntry) String() string {
 func (*AuditEntry) ProtoMessage() {}
 
 func (x *AuditEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_auth_proto_msgTypes[17]
+	mi := &file_futu_gateway_v1_auth_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -972,7 +1024,7 @@ func (x *AuditEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditEntry.ProtoReflect.Descriptor instead.
 func (*AuditEntry) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_auth_proto_rawDescGZIP(), []int{17}
+	return file_futu_gateway_v1_auth_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *AuditEntry) GetId() string {
@@ -1033,7 +1085,7 @@ type ListAuditResponse struct {
 
 func (x *ListAuditResponse) Reset() {
 	*x = ListAuditResponse{}
-	mi := &file_futu_gateway_v1_auth_proto_msgTypes[18]
+	mi := &file_futu_gateway_v1_auth_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1045,7 +1097,7 @@ func (x *ListAuditResponse) String() string {
 func (*ListAuditResponse) ProtoMessage() {}
 
 func (x *ListAuditResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_auth_proto_msgTypes[18]
+	mi := &file_futu_gateway_v1_auth_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1058,7 +1110,7 @@ func (x *ListAuditResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAuditResponse.ProtoReflect.Descriptor instead.
 func (*ListAuditResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_auth_proto_rawDescGZIP(), []int{18}
+	return file_futu_gateway_v1_auth_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ListAuditResponse) GetEntries() []*AuditEntry {
@@ -1126,7 +1178,10 @@ const file_futu_gateway_v1_auth_proto_rawDesc = "" +
 	"expires_in\x18\x03 \x01(\tR\texpiresIn\"Q\n" +
 	"\x0fSessionResponse\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12,\n" +
-	"\x04info\x18\x02 \x01(\v2\x18.futu.gateway.v1.KeyInfoR\x04info\"\x17\n" +
+	"\x04info\x18\x02 \x01(\v2\x18.futu.gateway.v1.KeyInfoR\x04info\"H\n" +
+	"\x15OpenSDKSessionRequest\x12\x17\n" +
+	"\akey_md5\x18\x01 \x01(\tR\x06keyMd5\x12\x16\n" +
+	"\x06client\x18\x02 \x01(\tR\x06client\"\x17\n" +
 	"\x15RefreshSessionRequest\"\x0f\n" +
 	"\rLogoutRequest\"\x10\n" +
 	"\x0eLogoutResponse\"S\n" +
@@ -1149,7 +1204,7 @@ const file_futu_gateway_v1_auth_proto_rawDesc = "" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"J\n" +
 	"\x11ListAuditResponse\x125\n" +
-	"\aentries\x18\x01 \x03(\v2\x1b.futu.gateway.v1.AuditEntryR\aentries2\xa8\x06\n" +
+	"\aentries\x18\x01 \x03(\v2\x1b.futu.gateway.v1.AuditEntryR\aentries2\x84\a\n" +
 	"\vAuthService\x12O\n" +
 	"\bIssueKey\x12 .futu.gateway.v1.IssueKeyRequest\x1a!.futu.gateway.v1.IssueKeyResponse\x12O\n" +
 	"\bListKeys\x12 .futu.gateway.v1.ListKeysRequest\x1a!.futu.gateway.v1.ListKeysResponse\x12B\n" +
@@ -1157,7 +1212,8 @@ const file_futu_gateway_v1_auth_proto_rawDesc = "" +
 	"\tRevokeKey\x12!.futu.gateway.v1.RevokeKeyRequest\x1a\".futu.gateway.v1.RevokeKeyResponse\x12B\n" +
 	"\x06WhoAmI\x12\x1e.futu.gateway.v1.WhoAmIRequest\x1a\x18.futu.gateway.v1.KeyInfo\x12X\n" +
 	"\rCreateSession\x12%.futu.gateway.v1.CreateSessionRequest\x1a .futu.gateway.v1.SessionResponse\x12Z\n" +
-	"\x0eRefreshSession\x12&.futu.gateway.v1.RefreshSessionRequest\x1a .futu.gateway.v1.SessionResponse\x12I\n" +
+	"\x0eRefreshSession\x12&.futu.gateway.v1.RefreshSessionRequest\x1a .futu.gateway.v1.SessionResponse\x12Z\n" +
+	"\x0eOpenSDKSession\x12&.futu.gateway.v1.OpenSDKSessionRequest\x1a .futu.gateway.v1.SessionResponse\x12I\n" +
 	"\x06Logout\x12\x1e.futu.gateway.v1.LogoutRequest\x1a\x1f.futu.gateway.v1.LogoutResponse\x12F\n" +
 	"\bValidate\x12 .futu.gateway.v1.ValidateRequest\x1a\x18.futu.gateway.v1.KeyInfo\x12R\n" +
 	"\tListAudit\x12!.futu.gateway.v1.ListAuditRequest\x1a\".futu.gateway.v1.ListAuditResponseB@Z>github.com/futugw/gateway/api/gen/go/futu/gateway/v1;gatewayv1b\x06proto3"
@@ -1174,7 +1230,7 @@ func file_futu_gateway_v1_auth_proto_rawDescGZIP() []byte {
 	return file_futu_gateway_v1_auth_proto_rawDescData
 }
 
-var file_futu_gateway_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_futu_gateway_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
 var file_futu_gateway_v1_auth_proto_goTypes = []any{
 	(*KeyLimits)(nil),             // 0: futu.gateway.v1.KeyLimits
 	(*KeyInfo)(nil),               // 1: futu.gateway.v1.KeyInfo
@@ -1188,14 +1244,15 @@ var file_futu_gateway_v1_auth_proto_goTypes = []any{
 	(*WhoAmIRequest)(nil),         // 9: futu.gateway.v1.WhoAmIRequest
 	(*CreateSessionRequest)(nil),  // 10: futu.gateway.v1.CreateSessionRequest
 	(*SessionResponse)(nil),       // 11: futu.gateway.v1.SessionResponse
-	(*RefreshSessionRequest)(nil), // 12: futu.gateway.v1.RefreshSessionRequest
-	(*LogoutRequest)(nil),         // 13: futu.gateway.v1.LogoutRequest
-	(*LogoutResponse)(nil),        // 14: futu.gateway.v1.LogoutResponse
-	(*ValidateRequest)(nil),       // 15: futu.gateway.v1.ValidateRequest
-	(*ListAuditRequest)(nil),      // 16: futu.gateway.v1.ListAuditRequest
-	(*AuditEntry)(nil),            // 17: futu.gateway.v1.AuditEntry
-	(*ListAuditResponse)(nil),     // 18: futu.gateway.v1.ListAuditResponse
-	nil,                           // 19: futu.gateway.v1.AuditEntry.FieldsEntry
+	(*OpenSDKSessionRequest)(nil), // 12: futu.gateway.v1.OpenSDKSessionRequest
+	(*RefreshSessionRequest)(nil), // 13: futu.gateway.v1.RefreshSessionRequest
+	(*LogoutRequest)(nil),         // 14: futu.gateway.v1.LogoutRequest
+	(*LogoutResponse)(nil),        // 15: futu.gateway.v1.LogoutResponse
+	(*ValidateRequest)(nil),       // 16: futu.gateway.v1.ValidateRequest
+	(*ListAuditRequest)(nil),      // 17: futu.gateway.v1.ListAuditRequest
+	(*AuditEntry)(nil),            // 18: futu.gateway.v1.AuditEntry
+	(*ListAuditResponse)(nil),     // 19: futu.gateway.v1.ListAuditResponse
+	nil,                           // 20: futu.gateway.v1.AuditEntry.FieldsEntry
 }
 var file_futu_gateway_v1_auth_proto_depIdxs = []int32{
 	0,  // 0: futu.gateway.v1.KeyInfo.limits:type_name -> futu.gateway.v1.KeyLimits
@@ -1204,30 +1261,32 @@ var file_futu_gateway_v1_auth_proto_depIdxs = []int32{
 	1,  // 3: futu.gateway.v1.ListKeysResponse.keys:type_name -> futu.gateway.v1.KeyInfo
 	0,  // 4: futu.gateway.v1.CreateSessionRequest.limits:type_name -> futu.gateway.v1.KeyLimits
 	1,  // 5: futu.gateway.v1.SessionResponse.info:type_name -> futu.gateway.v1.KeyInfo
-	19, // 6: futu.gateway.v1.AuditEntry.fields:type_name -> futu.gateway.v1.AuditEntry.FieldsEntry
-	17, // 7: futu.gateway.v1.ListAuditResponse.entries:type_name -> futu.gateway.v1.AuditEntry
+	20, // 6: futu.gateway.v1.AuditEntry.fields:type_name -> futu.gateway.v1.AuditEntry.FieldsEntry
+	18, // 7: futu.gateway.v1.ListAuditResponse.entries:type_name -> futu.gateway.v1.AuditEntry
 	2,  // 8: futu.gateway.v1.AuthService.IssueKey:input_type -> futu.gateway.v1.IssueKeyRequest
 	4,  // 9: futu.gateway.v1.AuthService.ListKeys:input_type -> futu.gateway.v1.ListKeysRequest
 	6,  // 10: futu.gateway.v1.AuthService.GetKey:input_type -> futu.gateway.v1.GetKeyRequest
 	7,  // 11: futu.gateway.v1.AuthService.RevokeKey:input_type -> futu.gateway.v1.RevokeKeyRequest
 	9,  // 12: futu.gateway.v1.AuthService.WhoAmI:input_type -> futu.gateway.v1.WhoAmIRequest
 	10, // 13: futu.gateway.v1.AuthService.CreateSession:input_type -> futu.gateway.v1.CreateSessionRequest
-	12, // 14: futu.gateway.v1.AuthService.RefreshSession:input_type -> futu.gateway.v1.RefreshSessionRequest
-	13, // 15: futu.gateway.v1.AuthService.Logout:input_type -> futu.gateway.v1.LogoutRequest
-	15, // 16: futu.gateway.v1.AuthService.Validate:input_type -> futu.gateway.v1.ValidateRequest
-	16, // 17: futu.gateway.v1.AuthService.ListAudit:input_type -> futu.gateway.v1.ListAuditRequest
-	3,  // 18: futu.gateway.v1.AuthService.IssueKey:output_type -> futu.gateway.v1.IssueKeyResponse
-	5,  // 19: futu.gateway.v1.AuthService.ListKeys:output_type -> futu.gateway.v1.ListKeysResponse
-	1,  // 20: futu.gateway.v1.AuthService.GetKey:output_type -> futu.gateway.v1.KeyInfo
-	8,  // 21: futu.gateway.v1.AuthService.RevokeKey:output_type -> futu.gateway.v1.RevokeKeyResponse
-	1,  // 22: futu.gateway.v1.AuthService.WhoAmI:output_type -> futu.gateway.v1.KeyInfo
-	11, // 23: futu.gateway.v1.AuthService.CreateSession:output_type -> futu.gateway.v1.SessionResponse
-	11, // 24: futu.gateway.v1.AuthService.RefreshSession:output_type -> futu.gateway.v1.SessionResponse
-	14, // 25: futu.gateway.v1.AuthService.Logout:output_type -> futu.gateway.v1.LogoutResponse
-	1,  // 26: futu.gateway.v1.AuthService.Validate:output_type -> futu.gateway.v1.KeyInfo
-	18, // 27: futu.gateway.v1.AuthService.ListAudit:output_type -> futu.gateway.v1.ListAuditResponse
-	18, // [18:28] is the sub-list for method output_type
-	8,  // [8:18] is the sub-list for method input_type
+	13, // 14: futu.gateway.v1.AuthService.RefreshSession:input_type -> futu.gateway.v1.RefreshSessionRequest
+	12, // 15: futu.gateway.v1.AuthService.OpenSDKSession:input_type -> futu.gateway.v1.OpenSDKSessionRequest
+	14, // 16: futu.gateway.v1.AuthService.Logout:input_type -> futu.gateway.v1.LogoutRequest
+	16, // 17: futu.gateway.v1.AuthService.Validate:input_type -> futu.gateway.v1.ValidateRequest
+	17, // 18: futu.gateway.v1.AuthService.ListAudit:input_type -> futu.gateway.v1.ListAuditRequest
+	3,  // 19: futu.gateway.v1.AuthService.IssueKey:output_type -> futu.gateway.v1.IssueKeyResponse
+	5,  // 20: futu.gateway.v1.AuthService.ListKeys:output_type -> futu.gateway.v1.ListKeysResponse
+	1,  // 21: futu.gateway.v1.AuthService.GetKey:output_type -> futu.gateway.v1.KeyInfo
+	8,  // 22: futu.gateway.v1.AuthService.RevokeKey:output_type -> futu.gateway.v1.RevokeKeyResponse
+	1,  // 23: futu.gateway.v1.AuthService.WhoAmI:output_type -> futu.gateway.v1.KeyInfo
+	11, // 24: futu.gateway.v1.AuthService.CreateSession:output_type -> futu.gateway.v1.SessionResponse
+	11, // 25: futu.gateway.v1.AuthService.RefreshSession:output_type -> futu.gateway.v1.SessionResponse
+	11, // 26: futu.gateway.v1.AuthService.OpenSDKSession:output_type -> futu.gateway.v1.SessionResponse
+	15, // 27: futu.gateway.v1.AuthService.Logout:output_type -> futu.gateway.v1.LogoutResponse
+	1,  // 28: futu.gateway.v1.AuthService.Validate:output_type -> futu.gateway.v1.KeyInfo
+	19, // 29: futu.gateway.v1.AuthService.ListAudit:output_type -> futu.gateway.v1.ListAuditResponse
+	19, // [19:30] is the sub-list for method output_type
+	8,  // [8:19] is the sub-list for method input_type
 	8,  // [8:8] is the sub-list for extension type_name
 	8,  // [8:8] is the sub-list for extension extendee
 	0,  // [0:8] is the sub-list for field type_name
@@ -1245,7 +1304,7 @@ func file_futu_gateway_v1_auth_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_futu_gateway_v1_auth_proto_rawDesc), len(file_futu_gateway_v1_auth_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   20,
+			NumMessages:   21,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

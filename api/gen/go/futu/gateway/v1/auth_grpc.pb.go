@@ -26,6 +26,7 @@ const (
 	AuthService_WhoAmI_FullMethodName         = "/futu.gateway.v1.AuthService/WhoAmI"
 	AuthService_CreateSession_FullMethodName  = "/futu.gateway.v1.AuthService/CreateSession"
 	AuthService_RefreshSession_FullMethodName = "/futu.gateway.v1.AuthService/RefreshSession"
+	AuthService_OpenSDKSession_FullMethodName = "/futu.gateway.v1.AuthService/OpenSDKSession"
 	AuthService_Logout_FullMethodName         = "/futu.gateway.v1.AuthService/Logout"
 	AuthService_Validate_FullMethodName       = "/futu.gateway.v1.AuthService/Validate"
 	AuthService_ListAudit_FullMethodName      = "/futu.gateway.v1.AuthService/ListAudit"
@@ -53,6 +54,11 @@ type AuthServiceClient interface {
 	CreateSession(ctx context.Context, in *CreateSessionRequest, opts ...grpc.CallOption) (*SessionResponse, error)
 	// RefreshSession rotates the caller's session key.
 	RefreshSession(ctx context.Context, in *RefreshSessionRequest, opts ...grpc.CallOption) (*SessionResponse, error)
+	// OpenSDKSession is an edge's step when Futu's official JavaScript SDK (futu-api)
+	// connects with websocketKey = the MD5 of a futugw key: it finds the live key with
+	// that digest (the auth service keeps digests, never plaintext) and mints a session
+	// key for the socket, as CreateSession does for that key. Service scope only.
+	OpenSDKSession(ctx context.Context, in *OpenSDKSessionRequest, opts ...grpc.CallOption) (*SessionResponse, error)
 	// Logout revokes the caller's session key.
 	Logout(ctx context.Context, in *LogoutRequest, opts ...grpc.CallOption) (*LogoutResponse, error)
 	// Validate resolves a bearer key to its record; services call it through the shared
@@ -140,6 +146,16 @@ func (c *authServiceClient) RefreshSession(ctx context.Context, in *RefreshSessi
 	return out, nil
 }
 
+func (c *authServiceClient) OpenSDKSession(ctx context.Context, in *OpenSDKSessionRequest, opts ...grpc.CallOption) (*SessionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SessionResponse)
+	err := c.cc.Invoke(ctx, AuthService_OpenSDKSession_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *authServiceClient) Logout(ctx context.Context, in *LogoutRequest, opts ...grpc.CallOption) (*LogoutResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(LogoutResponse)
@@ -192,6 +208,11 @@ type AuthServiceServer interface {
 	CreateSession(context.Context, *CreateSessionRequest) (*SessionResponse, error)
 	// RefreshSession rotates the caller's session key.
 	RefreshSession(context.Context, *RefreshSessionRequest) (*SessionResponse, error)
+	// OpenSDKSession is an edge's step when Futu's official JavaScript SDK (futu-api)
+	// connects with websocketKey = the MD5 of a futugw key: it finds the live key with
+	// that digest (the auth service keeps digests, never plaintext) and mints a session
+	// key for the socket, as CreateSession does for that key. Service scope only.
+	OpenSDKSession(context.Context, *OpenSDKSessionRequest) (*SessionResponse, error)
 	// Logout revokes the caller's session key.
 	Logout(context.Context, *LogoutRequest) (*LogoutResponse, error)
 	// Validate resolves a bearer key to its record; services call it through the shared
@@ -229,6 +250,9 @@ func (UnimplementedAuthServiceServer) CreateSession(context.Context, *CreateSess
 }
 func (UnimplementedAuthServiceServer) RefreshSession(context.Context, *RefreshSessionRequest) (*SessionResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RefreshSession not implemented")
+}
+func (UnimplementedAuthServiceServer) OpenSDKSession(context.Context, *OpenSDKSessionRequest) (*SessionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method OpenSDKSession not implemented")
 }
 func (UnimplementedAuthServiceServer) Logout(context.Context, *LogoutRequest) (*LogoutResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Logout not implemented")
@@ -386,6 +410,24 @@ func _AuthService_RefreshSession_Handler(srv interface{}, ctx context.Context, d
 	return interceptor(ctx, in, info, handler)
 }
 
+func _AuthService_OpenSDKSession_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(OpenSDKSessionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).OpenSDKSession(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_OpenSDKSession_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).OpenSDKSession(ctx, req.(*OpenSDKSessionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _AuthService_Logout_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(LogoutRequest)
 	if err := dec(in); err != nil {
@@ -474,6 +516,10 @@ var AuthService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RefreshSession",
 			Handler:    _AuthService_RefreshSession_Handler,
+		},
+		{
+			MethodName: "OpenSDKSession",
+			Handler:    _AuthService_OpenSDKSession_Handler,
 		},
 		{
 			MethodName: "Logout",

@@ -1,7 +1,7 @@
 // The order book of the selected security: 10 levels a side from 3013 pushes (the
 // first view from /api/orderbook), the user's resting orders marked at their price,
 // and a click on a price puts it on the order ticket.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiClient, userMessage } from '../api/client';
 import type { Order } from '../api/types';
 import { BOOK_DEPTH, bookView, levelsFromJSON, ownResting, type BookLevelJSON, type BookRow } from '../lib/book';
@@ -12,43 +12,57 @@ import { base64ToBytes, decodeOrderBook, type BookLevel } from '../proto/decode'
 
 type Book = { asks: BookLevel[]; bids: BookLevel[] };
 
-export function OrderBook(props: { api: ApiClient; feed: Feed; secKey: string; orders: Order[]; onPrice: (price: number) => void }) {
-  const { api, feed, secKey, orders, onPrice } = props;
+export function OrderBook(props: {
+  api: ApiClient;
+  feed: Feed;
+  secKey: string;
+  /** Whether the book is subscribed (the REST read needs it). */
+  ready: boolean;
+  orders: Order[];
+  onPrice: (price: number) => void;
+}) {
+  const { api, feed, secKey, ready, orders, onPrice } = props;
   const [book, setBook] = useState<Book | null>(null);
   const [error, setError] = useState('');
+  const pushed = useRef(false);
 
   useEffect(() => {
     setBook(null);
     setError('');
-    let pushed = false;
-    let cancelled = false;
-    const off = feed.on('quote', 3013, secKey, (f) => {
+    pushed.current = false;
+    return feed.on('quote', 3013, secKey, (f) => {
       if (f.type !== 'quote') return;
       const b = decodeOrderBook(base64ToBytes(f.body_b64));
       if (!b) return;
-      pushed = true;
+      pushed.current = true;
+      setError('');
       setBook({ asks: b.asks, bids: b.bids });
     });
+  }, [feed, secKey]);
+
+  // The first view, until the first push.
+  useEffect(() => {
+    if (!ready || pushed.current) return;
     let security;
     try {
       security = parseSymbol(secKey).security;
     } catch {
-      return off;
+      return;
     }
+    let cancelled = false;
     api
       .post<{ order_book_ask_list?: BookLevelJSON[]; order_book_bid_list?: BookLevelJSON[] }>('/api/orderbook', { security, num: BOOK_DEPTH })
       .then((r) => {
-        if (cancelled || pushed) return; // a push is newer than this answer
+        if (cancelled || pushed.current) return; // a push is newer than this answer
         setBook({ asks: levelsFromJSON(r.order_book_ask_list), bids: levelsFromJSON(r.order_book_bid_list) });
       })
       .catch((e) => {
-        if (!cancelled && !pushed) setError(userMessage(e, `read the order book of ${secKey}`));
+        if (!cancelled && !pushed.current) setError(userMessage(e, `read the order book of ${secKey}`));
       });
     return () => {
       cancelled = true;
-      off();
     };
-  }, [api, feed, secKey]);
+  }, [api, secKey, ready]);
 
   const code = secKey.split('.').slice(1).join('.');
   const own = useMemo(() => ownResting(orders, code), [orders, code]);

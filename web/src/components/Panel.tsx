@@ -68,6 +68,9 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
   const [feed] = useState(() => new Feed());
   // The selected security's market subscriptions now held: "HK.00700" -> sub types.
   const marketSubs = useRef<{ secKey: string; subTypes: number[] } | null>(null);
+  // The security whose book and ticker subscription OpenD answered: their REST reads
+  // (/api/orderbook, /api/ticker) need it, so the panels read once it is there.
+  const [marketReady, setMarketReady] = useState('');
 
   const socket = useRef<PushSocket | null>(null);
   const keyRef = useRef(session.key);
@@ -349,10 +352,16 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
     marketSubs.current = want;
     const drop = had ? had.subTypes.filter((t) => had.secKey !== want.secKey || !want.subTypes.includes(t)) : [];
     const add = want.subTypes.filter((t) => !had || had.secKey !== want.secKey || !had.subTypes.includes(t));
+    if (!had || had.secKey !== want.secKey) setMarketReady('');
     if (add.length) {
-      api.post('/api/subscribe', { security_list: [sec.security], sub_type_list: add }).catch((e) => {
-        toast('error', userMessage(e, `subscribe to the chart, book and trades of ${sec.key}`));
-      });
+      api
+        .post('/api/subscribe', { security_list: [sec.security], sub_type_list: add })
+        .catch((e) => {
+          toast('error', userMessage(e, `subscribe to the chart, book and trades of ${sec.key}`));
+        })
+        .finally(() => {
+          if (marketSubs.current?.secKey === want.secKey) setMarketReady(want.secKey);
+        });
     }
     if (had && drop.length) {
       // OpenD holds a subscription for at least a minute; a refusal here is harmless.
@@ -462,12 +471,13 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
             api={api}
             feed={feed}
             secKey={ticketSymbol}
+            ready={marketReady === ticketSymbol}
             orders={orders}
             onPrice={(p) => setPriceFill((f) => ({ price: p, seq: (f?.seq ?? 0) + 1 }))}
           />
         </section>
         <section className="card area-ticks">
-          <TimeSales api={api} feed={feed} secKey={ticketSymbol} />
+          <TimeSales api={api} feed={feed} secKey={ticketSymbol} ready={marketReady === ticketSymbol} />
         </section>
         <section className="card area-ticket">
           <OrderTicket

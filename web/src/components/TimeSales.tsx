@@ -9,8 +9,14 @@ import { price as fmtPrice, volume as fmtVolume } from '../lib/format';
 import { addGap, addTicks, afterReload, MAX_TICK_ROWS, tickFromJSON, type TickerJSON, type TickRow } from '../lib/ticks';
 import { base64ToBytes, decodeTicker } from '../proto/decode';
 
-export function TimeSales(props: { api: ApiClient; feed: Feed; secKey: string }) {
-  const { api, feed, secKey } = props;
+export function TimeSales(props: {
+  api: ApiClient;
+  feed: Feed;
+  secKey: string;
+  /** Whether the ticker is subscribed (the REST read needs it). */
+  ready: boolean;
+}) {
+  const { api, feed, secKey, ready } = props;
   const [rows, setRows] = useState<TickRow[]>([]);
   const [error, setError] = useState('');
   const [reloading, setReloading] = useState(false);
@@ -53,12 +59,15 @@ export function TimeSales(props: { api: ApiClient; feed: Feed; secKey: string })
       if (f.type !== 'gap' || !(f.missed > 0)) return;
       setRows((cur) => addGap(cur, f.missed, ++gapId.current));
     });
-    void reload();
     return () => {
       offTicks();
       offGaps();
     };
-  }, [feed, secKey, reload]);
+  }, [feed, secKey]);
+
+  useEffect(() => {
+    if (ready) void reload();
+  }, [ready, reload]);
 
   return (
     <>

@@ -448,6 +448,33 @@ test('a gap frame shows a notice that reloads trades; own resting orders are mar
     await tab.waitForFunction((oid) => /Cancelled/.test(document.querySelector(`[data-testid="order-status-${oid}"]`)?.textContent ?? ''), id, T);
     // A cancelled order is no longer marked (the next real book push redraws it).
     await tab.waitForFunction(() => document.querySelectorAll('[data-testid="book-own"]').length === 0, null, T);
+
+    // The chart's forming bar: a K-line push for a day after the last one appends a
+    // bar, the next push of that day updates it (pushes the real stack sends only in a
+    // market's session).
+    await tab.waitForFunction(() => {
+      const c = document.querySelector('[data-testid="chart"]');
+      return c?.dataset.period === 'day' && c.dataset.loading === 'false' && Number(c.dataset.bars) > 0;
+    }, null, T);
+    const chart2 = t2('chart');
+    const bars0 = Number(await chart2.getAttribute('data-bars'));
+    const lastDay = (await chart2.getAttribute('data-last')).slice(0, 10);
+    const next = new Date(Date.parse(`${lastDay}T00:00:00Z`) + 86400_000).toISOString().slice(0, 10) + ' 00:00:00';
+    const sendBar = (close) =>
+      routed.at(-1).send(JSON.stringify({
+        type: 'quote', proto_id: 3007, sec_key: 'HK.00700',
+        body_b64: klBody({ market: 1, code: '00700' }, 2, { time: next, openPrice: 400, highPrice: 420, lowPrice: 390, closePrice: close, volume: 12345 }),
+      }));
+    sendBar(410);
+    await tab.waitForFunction(([n, t]) => {
+      const c = document.querySelector('[data-testid="chart"]');
+      return Number(c?.dataset.bars) === n + 1 && c.dataset.last === `${t} 410`;
+    }, [bars0, next], T);
+    sendBar(415.2);
+    await tab.waitForFunction((t) => document.querySelector('[data-testid="chart"]')?.dataset.last === `${t} 415.2`, next, T);
+    assert.equal(Number(await chart2.getAttribute('data-bars')), bars0 + 1, 'the same bar updated, not a new one');
+    await snapOf(chart2, 'chart-live-bar');
+
     const inTab = await tab.evaluate(() => window.__csp ?? []);
     assert.deepEqual(inTab, [], 'no CSP violations in the second tab');
   } finally {
@@ -569,9 +596,16 @@ const futuProto = (() => {
   const dir = path.join(path.dirname(createRequire(import.meta.url).resolve('futu-api/package.json')), 'proto');
   const root = new protobuf.Root();
   root.resolvePath = (_o, target) => path.join(dir, path.basename(target));
-  root.loadSync(['Qot_UpdateOrderBook.proto'], { keepCase: true });
+  root.loadSync(['Qot_UpdateOrderBook.proto', 'Qot_UpdateKL.proto'], { keepCase: true });
   return root;
 })();
+
+/** klBody encodes a 3007 push body (Qot_UpdateKL.Response) of one bar. */
+function klBody(security, klType, bar) {
+  const T = futuProto.lookupType('Qot_UpdateKL.Response');
+  const bytes = T.encode(T.fromObject({ retType: 0, s2c: { rehabType: 1, klType, security, klList: [{ isBlank: false, ...bar }] } })).finish();
+  return Buffer.from(bytes).toString('base64');
+}
 
 /** orderBookBody encodes a 3013 push body (Qot_UpdateOrderBook.Response) with Futu's official definitions. */
 function orderBookBody(security, asks, bids) {

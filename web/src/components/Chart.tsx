@@ -16,7 +16,7 @@ import {
   type UTCTimestamp,
 } from 'lightweight-charts';
 import { ApiClient, userMessage } from '../api/client';
-import { applyLive, latestEnd, loadHistory, PERIODS, toBar, type Bar, type HistoryAnswer, type HistoryRequest, type Period } from '../lib/bars';
+import { applyLive, formatTime, latestEnd, loadHistory, PERIODS, toBar, type Bar, type HistoryAnswer, type HistoryRequest, type Period } from '../lib/bars';
 import type { Feed } from '../lib/feed';
 import { parseSymbol } from '../lib/symbols';
 import { price as fmtPrice, volume as fmtVolume } from '../lib/format';
@@ -181,7 +181,8 @@ export function Chart(props: { api: ApiClient; feed: Feed; secKey: string; perio
     // eslint-disable-next-line react-hooks/exhaustive-deps -- draw reads refs only
   }, [api, feed, secKey, period]);
 
-  const last = legend ?? bars.current[bars.current.length - 1] ?? null;
+  const newest = bars.current[bars.current.length - 1] ?? null;
+  const last = legend ?? newest;
   return (
     <>
       <div className="chart-head">
@@ -228,6 +229,7 @@ export function Chart(props: { api: ApiClient; feed: Feed; secKey: string; perio
         data-period={period.id}
         data-bars={count}
         data-pushes={pushes}
+        data-last={newest ? `${formatTime(newest.time)} ${newest.close}` : ''}
         data-loading={status.loading ? 'true' : 'false'}
       />
       <p className="attribution small muted">

@@ -453,71 +453,77 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
         onLogout={logout}
       />
       <main className="grid">
-        <section className="card area-watch">
-          <Watchlist
-            symbols={watchlist}
-            quotes={quotes}
-            selected={ticketSymbol}
-            onSelect={setTicketSymbol}
-            onAdd={addSymbol}
-            onRemove={(k) => setWatchlist(watchlist.filter((x) => x !== k))}
-          />
-        </section>
-        <section className="card area-chart">
-          <Chart api={api} feed={feed} secKey={ticketSymbol} period={period} onPeriod={setPeriod} />
-        </section>
-        <section className="card area-book">
-          <OrderBook
-            api={api}
-            feed={feed}
-            secKey={ticketSymbol}
-            ready={marketReady === ticketSymbol}
-            orders={orders}
-            onPrice={(p) => setPriceFill((f) => ({ price: p, seq: (f?.seq ?? 0) + 1 }))}
-          />
-        </section>
-        <section className="card area-ticks">
-          <TimeSales api={api} feed={feed} secKey={ticketSymbol} ready={marketReady === ticketSymbol} />
-        </section>
-        <section className="card area-ticket">
-          <OrderTicket
-            api={api}
-            toast={toast}
-            accounts={tradable}
-            keyKnown={info !== null}
-            account={ticketAccount}
-            onSelectAccount={selectTicketAccount}
-            symbols={watchlist}
-            symbol={ticketSymbol}
-            onSymbol={setTicketSymbol}
-            lastPrice={quotes[ticketSymbol]?.q.curPrice}
-            lotSize={lots[ticketSymbol] ?? 1}
-            maxOrderValue={info?.limits?.max_order_value ?? undefined}
-            market={tickerMarket}
-            onPlaced={onPlaced}
-            priceFill={priceFill}
-          />
-        </section>
-        <section className={`card area-orders ${account && isReal(account) ? 'card-real' : ''}`}>
-          <Orders
-            api={api}
-            toast={toast}
-            account={account}
-            canTrade={account !== null && canTrade(info, account)}
-            orders={orders}
-            onReload={() => account && void loadAccountData(account)}
-          />
-        </section>
-        <section className={`card area-account ${account && isReal(account) ? 'card-real' : ''}`}>
-          <AccountView
-            accounts={accounts}
-            account={account}
-            onSelectAccount={selectViewedAccount}
-            tradable={account !== null && canTrade(info, account)}
-            funds={funds}
-            positions={positions}
-          />
-        </section>
+        <div className="col col-main">
+          <section className="card area-chart">
+            <Chart api={api} feed={feed} secKey={ticketSymbol} period={period} onPeriod={setPeriod} />
+          </section>
+          <section className="card area-watch">
+            <Watchlist
+              symbols={watchlist}
+              quotes={quotes}
+              selected={ticketSymbol}
+              onSelect={setTicketSymbol}
+              onAdd={addSymbol}
+              onRemove={(k) => setWatchlist(watchlist.filter((x) => x !== k))}
+            />
+          </section>
+          <section className={`card area-orders ${account && isReal(account) ? 'card-real' : ''}`}>
+            <Orders
+              api={api}
+              toast={toast}
+              account={account}
+              canTrade={account !== null && canTrade(info, account)}
+              orders={orders}
+              onReload={() => account && void loadAccountData(account)}
+            />
+          </section>
+        </div>
+        <div className="col col-market">
+          <section className="card area-book">
+            <OrderBook
+              api={api}
+              feed={feed}
+              secKey={ticketSymbol}
+              ready={marketReady === ticketSymbol}
+              orders={orders}
+              onPrice={(p) => setPriceFill((f) => ({ price: p, seq: (f?.seq ?? 0) + 1 }))}
+            />
+          </section>
+          <section className="card area-ticks">
+            <TimeSales api={api} feed={feed} secKey={ticketSymbol} ready={marketReady === ticketSymbol} />
+          </section>
+        </div>
+        <div className="col col-side">
+          <section className="card area-ticket">
+            <OrderTicket
+              api={api}
+              toast={toast}
+              accounts={tradable}
+              keyKnown={info !== null}
+              account={ticketAccount}
+              onSelectAccount={selectTicketAccount}
+              symbols={watchlist}
+              symbol={ticketSymbol}
+              onSymbol={setTicketSymbol}
+              lastPrice={quotes[ticketSymbol]?.q.curPrice}
+              lotSize={lots[ticketSymbol] ?? 1}
+              maxOrderValue={info?.limits?.max_order_value ?? undefined}
+              market={tickerMarket}
+              onPlaced={onPlaced}
+              priceFill={priceFill}
+            />
+          </section>
+          <section className={`card area-account ${account && isReal(account) ? 'card-real' : ''}`}>
+            <AccountView
+              accounts={accounts}
+              account={account}
+              onSelectAccount={selectViewedAccount}
+              tradable={account !== null && canTrade(info, account)}
+              funds={funds}
+              positions={positions}
+            />
+          </section>
+        </div>
       </main>
     </div>
   );

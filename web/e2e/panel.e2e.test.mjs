@@ -428,7 +428,10 @@ test('a gap frame shows a notice that reloads trades; own resting orders are mar
     await toast.waitFor(T);
     const id = /order_id=(\d+)/.exec(await toast.textContent())[1];
     await tab.waitForFunction((oid) => /Submitted/.test(document.querySelector(`[data-testid="order-status-${oid}"]`)?.textContent ?? ''), id, T);
-    // ... is marked when the book holds its price: the real book moves on, so this
+    // ... is listed under the book while the book is far from its price ...
+    await t2('book-own-beyond').locator(`[data-order="${id}"]`).waitFor(T);
+    await snapOf(t2('orderbook').locator('xpath=..'), 'orderbook-own-order-beyond');
+    // ... and marked when the book holds its price: the real book moves on, so this
     // tab's pushes are held and a book around the order's price is pushed instead.
     holdBook = true;
     const tick = 0.2;
@@ -440,6 +443,7 @@ test('a gap frame shows a notice that reloads trades; own resting orders are mar
     await mark.waitFor(T);
     assert.equal((await mark.textContent()).trim(), 'B 100');
     assert.equal(await t2('orderbook').locator('[data-testid="book-own"]').count(), 1, 'marked at its price only');
+    assert.equal(await t2('book-own-beyond').count(), 0, 'no longer listed beyond the book');
     await snapOf(t2('orderbook'), 'orderbook-own-order');
     holdBook = false;
 

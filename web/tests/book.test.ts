@@ -33,7 +33,7 @@ describe('order book levels', () => {
   });
 
   it('handles a thin or empty book', () => {
-    expect(bookView([], [])).toEqual({ asks: [], bids: [], spread: null });
+    expect(bookView([], [])).toEqual({ asks: [], bids: [], spread: null, beyond: [] });
     const v = bookView([lv(5)], []);
     expect(v.asks).toHaveLength(1);
     expect(v.spread).toBeNull();
@@ -59,6 +59,16 @@ describe('order book levels', () => {
     const ask = v.asks.find((r) => Math.abs(r.price - 100.6) < 1e-9)!;
     expect(ask.own.map((o) => o.orderId)).toEqual(['s1', 's2']);
     expect([...v.asks, ...v.bids].filter((r) => r.own.length)).toHaveLength(2);
+    expect(v.beyond).toEqual([]);
+  });
+
+  it('lists own orders at prices the shown levels do not hold, highest first', () => {
+    const own = ownResting(
+      [order({ order_id: 'far', price: 90 }), order({ order_id: 'near', price: 99.8 }), order({ order_id: 'high', trd_side: 'TRD_SIDE_SELL', price: 120 })],
+      '00700',
+    );
+    const v = bookView(asks, bids, own);
+    expect(v.beyond.map((o) => [o.orderId, o.price])).toEqual([['high', 120], ['far', 90]]);
   });
 
   it('reads the REST form (Futu spells it oreder_count)', () => {

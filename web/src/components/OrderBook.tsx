@@ -131,6 +131,16 @@ export function OrderBook(props: {
           )}
         </tbody>
       </table>
+      {view && view.beyond.length > 0 && (
+        <p className="book-beyond small muted" data-testid="book-own-beyond">
+          Mine beyond these levels:{' '}
+          {view.beyond.map((o) => (
+            <span key={o.orderId} className={`own own-${o.side.toLowerCase()}`} title={`your ${o.side} order ${o.orderId}`} data-order={o.orderId}>
+              {o.side === 'BUY' ? 'B' : 'S'} {o.qty} @ {fmtPrice(o.price)}
+            </span>
+          ))}
+        </p>
+      )}
     </>
   );
 }

@@ -13,7 +13,8 @@ export type OwnMark = { orderId: string; side: 'BUY' | 'SELL'; qty: number };
 
 export type BookRow = BookLevel & { side: 'ask' | 'bid'; level: number; depth: number; own: OwnMark[] };
 
-export type BookView = { asks: BookRow[]; bids: BookRow[]; spread: number | null };
+/** beyond: own resting orders at prices the rows shown do not hold (the book moved away). */
+export type BookView = { asks: BookRow[]; bids: BookRow[]; spread: number | null; beyond: (OwnMark & { price: number })[] };
 
 /** Statuses of an order that rests on the book: waiting, submitting, submitted, part filled. */
 const RESTING = new Set([1, 2, 5, 10]);
@@ -59,10 +60,14 @@ export function bookView(asks: readonly BookLevel[], bids: readonly BookLevel[],
     depth: l.volume / maxVol,
     own: own.filter((o) => (side === 'bid' ? o.side === 'BUY' : o.side === 'SELL') && samePrice(o.price, l.price)).map(({ orderId, side: s, qty }) => ({ orderId, side: s, qty })),
   });
+  const asksShown = a.map((l, i) => row(l, 'ask', i)).reverse();
+  const bidsShown = b.map((l, i) => row(l, 'bid', i));
+  const marked = new Set([...asksShown, ...bidsShown].flatMap((r) => r.own.map((o) => o.orderId)));
   return {
-    asks: a.map((l, i) => row(l, 'ask', i)).reverse(),
-    bids: b.map((l, i) => row(l, 'bid', i)),
+    asks: asksShown,
+    bids: bidsShown,
     spread: a.length && b.length ? a[0].price - b[0].price : null,
+    beyond: own.filter((o) => !marked.has(o.orderId)).sort((x, y) => y.price - x.price),
   };
 }
 

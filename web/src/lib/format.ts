@@ -28,4 +28,13 @@ export function enumLabel(v: string | number, prefix: string, byNumber: Record<n
 }
 
 export const SIDE_NAMES: Record<number, string> = { 1: 'BUY', 2: 'SELL', 3: 'SELL_SHORT', 4: 'BUY_BACK' };
-export const ORDER_TYPE_NAMES: Record<number, string> = { 1: 'LIMIT', 2: 'MARKET' };
+export const ORDER_TYPE_NAMES: Record<number, string> = {
+  1: 'LIMIT',
+  2: 'MARKET',
+  10: 'STOP',
+  11: 'STOP_LIMIT',
+  12: 'MARKET_IF_TOUCHED',
+  13: 'LIMIT_IF_TOUCHED',
+  14: 'TRAILING_STOP',
+  15: 'TRAILING_STOP_LIMIT',
+};

@@ -1,0 +1,272 @@
+// The ticket's pure parts: which fields each order type takes, how the server values
+// an order against the key's max_order_value, the request POST /api/order gets, and
+// the per-minute window arithmetic. No React here, so the rules are unit-tested.
+
+export type OrderTypeName =
+  | 'ORDER_TYPE_NORMAL'
+  | 'ORDER_TYPE_MARKET'
+  | 'ORDER_TYPE_STOP'
+  | 'ORDER_TYPE_STOP_LIMIT'
+  | 'ORDER_TYPE_MARKET_IF_TOUCHED'
+  | 'ORDER_TYPE_LIMIT_IF_TOUCHED'
+  | 'ORDER_TYPE_TRAILING_STOP'
+  | 'ORDER_TYPE_TRAILING_STOP_LIMIT';
+
+export type TrailTypeName = 'TRAIL_TYPE_RATIO' | 'TRAIL_TYPE_AMOUNT';
+export type TifName = 'TIME_IN_FORCE_DAY' | 'TIME_IN_FORCE_GTC';
+export type SideName = 'TRD_SIDE_BUY' | 'TRD_SIDE_SELL';
+
+/** What one order type takes: a limit price, a trigger (aux_price), a trail, a trail spread. */
+export type TypeFields = { label: string; price: boolean; aux: boolean; trail: boolean; spread: boolean };
+
+export const ORDER_TYPES: Readonly<Record<OrderTypeName, TypeFields>> = {
+  ORDER_TYPE_NORMAL: { label: 'Limit', price: true, aux: false, trail: false, spread: false },
+  ORDER_TYPE_MARKET: { label: 'Market', price: false, aux: false, trail: false, spread: false },
+  ORDER_TYPE_STOP: { label: 'Stop', price: false, aux: true, trail: false, spread: false },
+  ORDER_TYPE_STOP_LIMIT: { label: 'Stop limit', price: true, aux: true, trail: false, spread: false },
+  ORDER_TYPE_MARKET_IF_TOUCHED: { label: 'Market if touched', price: false, aux: true, trail: false, spread: false },
+  ORDER_TYPE_LIMIT_IF_TOUCHED: { label: 'Limit if touched', price: true, aux: true, trail: false, spread: false },
+  ORDER_TYPE_TRAILING_STOP: { label: 'Trailing stop', price: false, aux: false, trail: true, spread: false },
+  ORDER_TYPE_TRAILING_STOP_LIMIT: { label: 'Trailing stop limit', price: false, aux: false, trail: true, spread: true },
+};
+
+export const ORDER_TYPE_LIST = Object.keys(ORDER_TYPES) as OrderTypeName[];
+
+/** Trd_Common.OrderType numbers (the 2208 pushes carry the number). */
+const ORDER_TYPE_NUMBERS: Readonly<Record<number, OrderTypeName>> = {
+  1: 'ORDER_TYPE_NORMAL',
+  2: 'ORDER_TYPE_MARKET',
+  10: 'ORDER_TYPE_STOP',
+  11: 'ORDER_TYPE_STOP_LIMIT',
+  12: 'ORDER_TYPE_MARKET_IF_TOUCHED',
+  13: 'ORDER_TYPE_LIMIT_IF_TOUCHED',
+  14: 'ORDER_TYPE_TRAILING_STOP',
+  15: 'ORDER_TYPE_TRAILING_STOP_LIMIT',
+};
+
+/** orderTypeName reads an order type in either form (REST name or push number); null if unknown. */
+export function orderTypeName(v: string | number | undefined): OrderTypeName | null {
+  if (typeof v === 'number') return ORDER_TYPE_NUMBERS[v] ?? null;
+  return v !== undefined && v in ORDER_TYPES ? (v as OrderTypeName) : null;
+}
+
+/** hasLimitPrice: whether an order of this type carries a limit price (one a modify may change). */
+export function hasLimitPrice(v: string | number | undefined): boolean {
+  const t = orderTypeName(v);
+  return t !== null && ORDER_TYPES[t].price;
+}
+
+/** The ticket as typed: numbers as the inputs hold them (text), parsed here. */
+export type TicketInput = {
+  side: SideName;
+  type: OrderTypeName;
+  price: string;
+  aux: string;
+  qty: string;
+  trailType: TrailTypeName;
+  trailValue: string;
+  trailSpread: string;
+  tif: TifName;
+  outsideRth: boolean;
+};
+
+/** The context the rules need: the market (TRD_MARKET_HK...), the live price, the lot. */
+export type TicketContext = { market?: string; lastPrice?: number; lotSize: number };
+
+const n = (s: string) => (s.trim() === '' ? NaN : Number(s));
+
+/** outsideRthAllowed: "outside regular hours" is a US notion (OpenD ignores it elsewhere). */
+export function outsideRthAllowed(market?: string): boolean {
+  return market === 'TRD_MARKET_US';
+}
+
+/** tifAllowed: market orders are Day orders only. */
+export function tifAllowed(type: OrderTypeName, tif: TifName): boolean {
+  return tif === 'TIME_IN_FORCE_DAY' || type !== 'ORDER_TYPE_MARKET';
+}
+
+/** trailDistance is a trail's price distance at the reference price (a ratio is a percentage). */
+export function trailDistance(t: TrailTypeName, value: number, ref: number): number {
+  return t === 'TRAIL_TYPE_RATIO' ? (ref * value) / 100 : value;
+}
+
+/**
+ * valuePrice is the price the order service values an order at for max_order_value:
+ * the highest it can fill at if it worked now. A limit type at its limit price; STOP
+ * and MARKET_IF_TOUCHED at the higher of the trigger and the live price; MARKET at the
+ * live price; TRAILING_STOP at the live price plus the trail, TRAILING_STOP_LIMIT plus
+ * the spread too. undefined when it cannot be known (no live price where one is needed).
+ */
+export function valuePrice(i: TicketInput, ctx: TicketContext): number | undefined {
+  const f = ORDER_TYPES[i.type];
+  const last = ctx.lastPrice;
+  if (f.price) return n(i.price);
+  if (i.type === 'ORDER_TYPE_MARKET') return last;
+  if (f.aux) {
+    const aux = n(i.aux);
+    return last === undefined ? aux : Math.max(aux, last);
+  }
+  if (f.trail) {
+    if (last === undefined) return undefined;
+    const trail = trailDistance(i.trailType, n(i.trailValue), last);
+    return last + trail + (f.spread ? n(i.trailSpread) || 0 : 0);
+  }
+  return undefined;
+}
+
+/** orderValue is qty x valuePrice (0 when either is unknown or not a number). */
+export function orderValue(i: TicketInput, ctx: TicketContext): number {
+  const v = n(i.qty) * (valuePrice(i, ctx) ?? NaN);
+  return Number.isFinite(v) ? v : 0;
+}
+
+/** ticketProblems lists what keeps the order from being reviewed (empty: it may be). */
+export function ticketProblems(i: TicketInput, ctx: TicketContext): string[] {
+  const out: string[] = [];
+  const f = ORDER_TYPES[i.type];
+  const qty = n(i.qty);
+  if (!(qty > 0)) out.push('quantity must be positive');
+  else if (ctx.lotSize > 1 && qty % ctx.lotSize !== 0) out.push(`quantity must be a multiple of the lot size ${ctx.lotSize}`);
+  if (f.price && !(n(i.price) > 0)) out.push('limit price must be positive');
+  if (f.aux) {
+    const aux = n(i.aux);
+    if (!(aux > 0)) out.push('trigger price must be positive');
+    else if (ctx.lastPrice !== undefined) {
+      // Stop-like orders trigger when the market moves against the position (a buy
+      // stop above the market), touched ones when it moves in its favour: a trigger
+      // already passed would fire at once, and OpenD refuses it.
+      const stopLike = i.type === 'ORDER_TYPE_STOP' || i.type === 'ORDER_TYPE_STOP_LIMIT';
+      const above = stopLike === (i.side === 'TRD_SIDE_BUY');
+      if (above && !(aux > ctx.lastPrice)) out.push(`trigger must be above the current price ${ctx.lastPrice}`);
+      if (!above && !(aux < ctx.lastPrice)) out.push(`trigger must be below the current price ${ctx.lastPrice}`);
+    }
+  }
+  if (f.trail) {
+    const v = n(i.trailValue);
+    if (i.trailType === 'TRAIL_TYPE_RATIO' && !(v > 0 && v < 100)) out.push('trail ratio must be a percentage above 0 and below 100');
+    if (i.trailType === 'TRAIL_TYPE_AMOUNT' && !(v > 0)) out.push('trail amount must be positive');
+    if (f.trail && !Number.isFinite(ctx.lastPrice ?? NaN)) out.push('no live price yet to trail');
+  }
+  if (f.spread && !(n(i.trailSpread) >= 0)) out.push('trail spread must be zero or more');
+  if (!tifAllowed(i.type, i.tif)) out.push('market orders are Day orders only');
+  return out;
+}
+
+/** The body of POST /api/order: only the fields the order type takes. */
+export type OrderRequest = {
+  trd_env: string;
+  acc_id: string;
+  trd_market: string;
+  code: string;
+  trd_side: SideName;
+  order_type: OrderTypeName;
+  qty: number;
+  price?: number;
+  aux_price?: number;
+  trail_type?: TrailTypeName;
+  trail_value?: number;
+  trail_spread?: number;
+  time_in_force: TifName;
+  fill_outside_rth?: boolean;
+  remark: string;
+};
+
+export function buildOrderRequest(
+  acc: { trd_env: string; acc_id: string },
+  market: string,
+  code: string,
+  i: TicketInput,
+): OrderRequest {
+  const f = ORDER_TYPES[i.type];
+  const body: OrderRequest = {
+    trd_env: acc.trd_env,
+    acc_id: acc.acc_id,
+    trd_market: market,
+    code,
+    trd_side: i.side,
+    order_type: i.type,
+    qty: n(i.qty),
+    time_in_force: i.tif,
+    remark: 'futugw panel',
+  };
+  if (f.price) body.price = n(i.price);
+  if (f.aux) body.aux_price = n(i.aux);
+  if (f.trail) {
+    body.trail_type = i.trailType;
+    body.trail_value = n(i.trailValue);
+  }
+  if (f.spread) body.trail_spread = n(i.trailSpread);
+  if (i.outsideRth && outsideRthAllowed(market)) body.fill_outside_rth = true;
+  return body;
+}
+
+/** describeOrder is the confirmation's one-line summary ("BUY 100 HK.00700 stop 480 (trigger)"). */
+export function describeOrder(symbol: string, i: TicketInput): string {
+  const side = i.side === 'TRD_SIDE_BUY' ? 'BUY' : 'SELL';
+  const f = ORDER_TYPES[i.type];
+  const parts = [side, String(n(i.qty)), symbol];
+  if (i.type === 'ORDER_TYPE_MARKET') parts.push('at market');
+  else if (i.type === 'ORDER_TYPE_NORMAL') parts.push(`limit ${i.price.trim()}`);
+  else {
+    parts.push(f.label.toLowerCase());
+    if (f.aux) parts.push(`trigger ${i.aux.trim()}`);
+    if (f.price) parts.push(`limit ${i.price.trim()}`);
+    if (f.trail) parts.push(`trail ${i.trailValue.trim()}${i.trailType === 'TRAIL_TYPE_RATIO' ? '%' : ''}`);
+    if (f.spread) parts.push(`spread ${i.trailSpread.trim()}`);
+  }
+  return parts.join(' ');
+}
+
+// --- the key's per-minute window ---------------------------------------------------------
+
+export const MINUTE_MS = 60_000;
+
+/**
+ * windowLeft counts what the panel itself placed in the last 60 seconds against the
+ * key's max_orders_per_minute (a sliding window, as the order service keeps it):
+ * `left` slots (undefined: no limit) and `nextInMs` until the oldest slot frees.
+ */
+export function windowLeft(stamps: readonly number[], now: number, max: number | null | undefined): { used: number; left?: number; nextInMs?: number } {
+  const recent = stamps.filter((t) => t > now - MINUTE_MS && t <= now);
+  const used = recent.length;
+  if (max === null || max === undefined) return { used };
+  const left = Math.max(0, max - used);
+  const nextInMs = used > 0 ? Math.max(0, Math.min(...recent) + MINUTE_MS - now) : undefined;
+  return { used, left, nextInMs };
+}
+
+/** pruneStamps drops placements older than the window (the list never grows unbounded). */
+export function pruneStamps(stamps: readonly number[], now: number): number[] {
+  return stamps.filter((t) => t > now - MINUTE_MS);
+}
+
+/** The answer of /api/max-trd-qtys (Trd_Common.MaxTrdQtys, snake_case). */
+export type MaxTrdQtys = {
+  max_cash_buy?: number;
+  max_cash_and_margin_buy?: number;
+  max_position_sell?: number;
+  max_sell_short?: number;
+  max_buy_back?: number;
+};
+
+/** maxQtyFor picks what the side may trade: cash (and margin) buy, or the position to sell. */
+export function maxQtyFor(side: SideName, q: MaxTrdQtys | null | undefined): { qty: number; margin?: number } | null {
+  if (!q) return null;
+  if (side === 'TRD_SIDE_BUY') return { qty: q.max_cash_buy ?? 0, margin: q.max_cash_and_margin_buy };
+  return { qty: q.max_position_sell ?? 0 };
+}
+
+/** The request of /api/max-trd-qtys for the ticket's account, security, price and type. */
+export function maxQtyRequest(
+  acc: { trd_env: string; acc_id: string },
+  market: string,
+  code: string,
+  i: TicketInput,
+  lastPrice: number | undefined,
+): Record<string, unknown> | null {
+  const f = ORDER_TYPES[i.type];
+  // The sim and OpenD size limit types at the limit price, the others at the market.
+  const price = f.price ? n(i.price) : lastPrice;
+  if (!(price !== undefined && price > 0)) return null;
+  return { header: { trd_env: acc.trd_env, acc_id: acc.acc_id, trd_market: market }, order_type: i.type, code, price };
+}

@@ -114,9 +114,27 @@ describe('body_b64 decoding with the official definitions', () => {
     expect(decodeOrderUpdate(bytes)).toEqual({
       accId: '1001', orderId: '9007199254740993', code: '00700', name: 'TENCENT', trdSide: 1, orderType: 1,
       orderStatus: 10, qty: 300, price: 390.2, fillQty: 100, fillAvgPrice: 390.1, updateTime: '2026-11-24 10:00:02', lastErrMsg: '',
+      auxPrice: 0, trailType: 0, trailValue: 0, trailSpread: 0, timeInForce: 0, fillOutsideRTH: false,
     });
     expect(orderStatusName(10)).toBe('Filled Part');
     expect(orderStatusName(15)).toBe('Cancelled All');
+  });
+
+  it("decodes a conditional order's terms from a 2208 push", () => {
+    const T = root.lookupType('Trd_UpdateOrder.Response');
+    const bytes = T.encode(
+      T.fromObject({
+        retType: 0,
+        s2c: {
+          header: { trdEnv: 0, accID: '1002', trdMarket: 2 },
+          order: {
+            trdSide: 2, orderType: 15, orderStatus: 5, orderID: '7', orderIDEx: 'x7', code: 'AAPL', name: 'Apple', qty: 3, price: 0,
+            createTime: 't', updateTime: 't', timeInForce: 1, fillOutsideRTH: true, auxPrice: 188.5, trailType: 1, trailValue: 2, trailSpread: 0.1,
+          },
+        },
+      }),
+    ).finish();
+    expect(decodeOrderUpdate(bytes)).toMatchObject({ orderType: 15, auxPrice: 188.5, trailType: 1, trailValue: 2, trailSpread: 0.1, timeInForce: 1, fillOutsideRTH: true });
   });
 
   it('decodes Trd_UpdateOrderFill.Response (2218)', () => {
@@ -130,7 +148,9 @@ describe('body_b64 decoding with the official definitions', () => {
         },
       }),
     ).finish();
-    expect(decodeFillUpdate(bytes)).toEqual({ accId: '1002', fillId: '77', orderId: '42', code: 'AAPL', qty: 5, price: 190.5 });
+    expect(decodeFillUpdate(bytes)).toEqual({
+      accId: '1002', fillId: '77', orderId: '42', code: 'AAPL', name: 'Apple', trdSide: 2, qty: 5, price: 190.5, createTime: 't',
+    });
   });
 
   it('skips unknown fields and decodes packed repeated scalars', () => {

@@ -311,9 +311,26 @@ export type OrderUpdate = {
   fillAvgPrice: number;
   updateTime: string;
   lastErrMsg: string;
+  /** Conditional terms (0 / false when the order has none). */
+  auxPrice: number;
+  trailType: number;
+  trailValue: number;
+  trailSpread: number;
+  timeInForce: number;
+  fillOutsideRTH: boolean;
 };
 
-export type FillUpdate = { accId: string; fillId: string; orderId: string; code: string; qty: number; price: number };
+export type FillUpdate = {
+  accId: string;
+  fillId: string;
+  orderId: string;
+  code: string;
+  name: string;
+  trdSide: number;
+  qty: number;
+  price: number;
+  createTime: string;
+};
 
 /** decodeOrderUpdate decodes a 2208 push body (Trd_UpdateOrder.Response). */
 export function decodeOrderUpdate(bytes: Uint8Array): OrderUpdate | null {
@@ -336,6 +353,12 @@ export function decodeOrderUpdate(bytes: Uint8Array): OrderUpdate | null {
     fillAvgPrice: num(o.fillAvgPrice),
     updateTime: (o.updateTime as string) ?? '',
     lastErrMsg: (o.lastErrMsg as string) ?? '',
+    auxPrice: num(o.auxPrice),
+    trailType: num(o.trailType),
+    trailValue: num(o.trailValue),
+    trailSpread: num(o.trailSpread),
+    timeInForce: num(o.timeInForce),
+    fillOutsideRTH: o.fillOutsideRTH === true,
   };
 }
 
@@ -351,8 +374,11 @@ export function decodeFillUpdate(bytes: Uint8Array): FillUpdate | null {
     fillId: String(f.fillID ?? ''),
     orderId: String(f.orderID ?? ''),
     code: (f.code as string) ?? '',
+    name: (f.name as string) ?? '',
+    trdSide: num(f.trdSide),
     qty: num(f.qty),
     price: num(f.price),
+    createTime: (f.createTime as string) ?? '',
   };
 }
 

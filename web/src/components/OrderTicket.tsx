@@ -8,10 +8,31 @@ import { accountLabel, isReal as isRealAccount } from '../lib/accounts';
 import { money, price as fmtPrice } from '../lib/format';
 import { newIdempotencyKey } from '../lib/idempotency';
 import { parseSymbol } from '../lib/symbols';
+import {
+  buildOrderRequest,
+  describeOrder,
+  maxQtyFor,
+  maxQtyRequest,
+  ORDER_TYPE_LIST,
+  ORDER_TYPES,
+  orderValue,
+  outsideRthAllowed,
+  ticketProblems,
+  tifAllowed,
+  type MaxTrdQtys,
+  type OrderTypeName,
+  type SideName,
+  type TicketInput,
+  type TifName,
+  type TrailTypeName,
+} from '../lib/orderForm';
+import { KeyLimitsLine, useWindow } from './KeyLimits';
 import type { PushToast } from './Toasts';
 
-type Side = 'TRD_SIDE_BUY' | 'TRD_SIDE_SELL';
-type OType = 'ORDER_TYPE_NORMAL' | 'ORDER_TYPE_MARKET';
+/** Trd_GetMaxTrdQtys pacing: settle time after a change, gap between reads, cache life. */
+const MAX_QTY_SETTLE_MS = 600;
+const MAX_QTY_GAP_MS = 3500;
+const MAX_QTY_TTL_MS = 30_000;
 
 export function OrderTicket(props: {
   api: ApiClient;
@@ -28,19 +49,30 @@ export function OrderTicket(props: {
   lastPrice?: number;
   lotSize: number;
   maxOrderValue?: number;
+  /** The key's max_orders_per_minute (undefined: unlimited). */
+  maxOrdersPerMinute?: number;
+  /** When this panel used a slot of the key's per-minute window (placements, cancel-all). */
+  slots: number[];
   market?: string;
   onPlaced: (orderId: string) => void;
   /** A price chosen elsewhere (a click in the order book): it becomes the limit price. */
   priceFill?: { price: number; seq: number } | null;
 }) {
   const { api, toast, accounts, keyKnown, account, onSelectAccount, symbols, symbol, onSymbol, lastPrice, lotSize, maxOrderValue, market, onPlaced } = props;
-  const [side, setSide] = useState<Side>('TRD_SIDE_BUY');
-  const [otype, setOtype] = useState<OType>('ORDER_TYPE_NORMAL');
+  const [side, setSide] = useState<SideName>('TRD_SIDE_BUY');
+  const [otype, setOtype] = useState<OrderTypeName>('ORDER_TYPE_NORMAL');
   const [priceText, setPriceText] = useState('');
+  const [auxText, setAuxText] = useState('');
   const [qtyText, setQtyText] = useState('');
+  const [trailType, setTrailType] = useState<TrailTypeName>('TRAIL_TYPE_RATIO');
+  const [trailValue, setTrailValue] = useState('1');
+  const [trailSpread, setTrailSpread] = useState('0');
+  const [tif, setTif] = useState<TifName>('TIME_IN_FORCE_DAY');
+  const [outsideRth, setOutsideRth] = useState(false);
   const [step, setStep] = useState<'edit' | 'confirm'>('edit');
   const [busy, setBusy] = useState(false);
   const [idemKey, setIdemKey] = useState(newIdempotencyKey);
+  const [maxQtys, setMaxQtys] = useState<{ for: string; q: MaxTrdQtys | null; err?: string } | null>(null);
   const inFlight = useRef(false);
 
   // Any change to the order is a new ticket: a new key, back to editing.
@@ -55,6 +87,7 @@ export function OrderTicket(props: {
   useEffect(() => {
     if (prefilled.current === symbol || lastPrice === undefined) return;
     setPriceText(String(lastPrice));
+    setAuxText(String(lastPrice));
     prefilled.current = symbol;
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [symbol, lastPrice === undefined]);
@@ -64,17 +97,17 @@ export function OrderTicket(props: {
   const { priceFill } = props;
   useEffect(() => {
     if (!priceFill) return;
-    setOtype('ORDER_TYPE_NORMAL');
+    if (!ORDER_TYPES[otype].price) setOtype('ORDER_TYPE_NORMAL');
     setPriceText(String(priceFill.price));
     touch();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new click applies
   }, [priceFill?.seq]);
 
   const isReal = account !== null && isRealAccount(account);
-  const qty = Number(qtyText);
-  const limitPrice = Number(priceText);
-  const valuePrice = otype === 'ORDER_TYPE_MARKET' ? lastPrice ?? 0 : limitPrice;
-  const est = Number.isFinite(qty * valuePrice) ? qty * valuePrice : 0;
+  const fields = ORDER_TYPES[otype];
+  const input: TicketInput = { side, type: otype, price: priceText, aux: auxText, qty: qtyText, trailType, trailValue, trailSpread, tif, outsideRth };
+  const ctx = { market, lastPrice, lotSize };
+  const est = orderValue(input, ctx);
 
   const problems: string[] = [];
   let code = '';
@@ -85,24 +118,50 @@ export function OrderTicket(props: {
   }
   if (!account) problems.push(!keyKnown ? 'reading what this key may trade…' : accounts.length === 0 ? 'this key may not place orders on any account' : 'choose an account');
   else if (market && !account.trd_markets.includes(market)) problems.push(`account ${account.acc_id} does not trade ${market.replace('TRD_MARKET_', '')}`);
-  if (!(qty > 0)) problems.push('quantity must be positive');
-  else if (lotSize > 1 && qty % lotSize !== 0) problems.push(`quantity must be a multiple of the lot size ${lotSize}`);
-  if (otype === 'ORDER_TYPE_NORMAL' && !(limitPrice > 0)) problems.push('limit price must be positive');
+  problems.push(...ticketProblems(input, ctx));
   const overLimit = maxOrderValue !== undefined && maxOrderValue !== null && est > maxOrderValue;
   if (overLimit) problems.push(`estimated value exceeds this key's max order value ${money(maxOrderValue)}`);
+  const win = useWindow(props.slots, props.maxOrdersPerMinute);
 
-  const body = {
-    trd_env: account?.trd_env ?? 'TRD_ENV_SIMULATE',
-    acc_id: account?.acc_id ?? '',
-    trd_market: market ?? '',
-    code,
-    trd_side: side,
-    order_type: otype,
-    price: otype === 'ORDER_TYPE_MARKET' ? 0 : limitPrice,
-    qty,
-    time_in_force: 'TIME_IN_FORCE_DAY',
-    remark: 'futugw panel',
-  };
+  const body = buildOrderRequest(account ?? { trd_env: 'TRD_ENV_SIMULATE', acc_id: '' }, market ?? '', code, input);
+
+  // The maximum tradable quantity for the account, security, price and type (OpenD's
+  // Trd_GetMaxTrdQtys), read a moment after the ticket settles.
+  const maxSent = useRef(0);
+  const maxCache = useRef(new Map<string, { q: MaxTrdQtys | null; at: number }>());
+  const maxReq = account && market && account.trd_markets.includes(market) && code ? maxQtyRequest(account, market, code, input, lastPrice) : null;
+  // Types sized at the market read once per choice, not once per quote.
+  const maxKey = maxReq ? JSON.stringify(fields.price ? maxReq : { ...maxReq, price: undefined }) : '';
+  useEffect(() => {
+    if (!maxReq) return;
+    const cached = maxCache.current.get(maxKey);
+    if (cached && Date.now() - cached.at < MAX_QTY_TTL_MS) {
+      setMaxQtys({ for: maxKey, q: cached.q });
+      return;
+    }
+    let stale = false;
+    // OpenD allows Trd_GetMaxTrdQtys about ten times in 30 s per account: wait for the
+    // ticket to settle, and keep MAX_QTY_GAP_MS between requests.
+    const wait = Math.max(MAX_QTY_SETTLE_MS, maxSent.current + MAX_QTY_GAP_MS - Date.now());
+    const t = setTimeout(() => {
+      maxSent.current = Date.now();
+      api
+        .post<{ max_trd_qtys?: MaxTrdQtys }>('/api/max-trd-qtys', maxReq)
+        .then((r) => {
+          const q = r.max_trd_qtys ?? null;
+          maxCache.current.set(maxKey, { q, at: Date.now() });
+          if (!stale) setMaxQtys({ for: maxKey, q });
+        })
+        .catch((e) => !stale && setMaxQtys({ for: maxKey, q: null, err: userMessage(e, 'read the maximum quantity') }));
+    }, wait);
+    return () => {
+      stale = true;
+      clearTimeout(t);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- maxKey names the request
+  }, [maxKey, api]);
+  const maxShown = maxQtys && maxQtys.for === maxKey ? maxQtys : null;
+  const maxForSide = maxQtyFor(side, maxShown?.q);
 
   async function confirm() {
     if (inFlight.current) return; // a double click sends once; a retry reuses the key anyway
@@ -122,6 +181,22 @@ export function OrderTicket(props: {
       setBusy(false);
     }
   }
+
+  const numInput = (testid: string, value: string, set: (v: string) => void, extra: Record<string, unknown> = {}) => (
+    <input
+      type="number"
+      step="any"
+      min="0"
+      inputMode="decimal"
+      value={value}
+      onChange={(e) => {
+        set(e.target.value);
+        touch();
+      }}
+      data-testid={testid}
+      {...extra}
+    />
+  );
 
   return (
     <>
@@ -177,7 +252,7 @@ export function OrderTicket(props: {
           </select>
         </label>
         <div className="segmented" role="group" aria-label="side">
-          {(['TRD_SIDE_BUY', 'TRD_SIDE_SELL'] as Side[]).map((s) => (
+          {(['TRD_SIDE_BUY', 'TRD_SIDE_SELL'] as SideName[]).map((s) => (
             <button
               type="button"
               key={s}
@@ -192,38 +267,92 @@ export function OrderTicket(props: {
             </button>
           ))}
         </div>
-        <label>
-          Type
-          <select
-            value={otype}
-            onChange={(e) => {
-              setOtype(e.target.value as OType);
-              touch();
-            }}
-            data-testid="ticket-type"
-          >
-            <option value="ORDER_TYPE_NORMAL">Limit</option>
-            <option value="ORDER_TYPE_MARKET">Market</option>
-          </select>
-        </label>
         <div className="row2">
           <label className="field">
-            <span className="field-label">Price</span>
-            <input
-              type="number"
-              step="any"
-              min="0"
-              inputMode="decimal"
-              value={otype === 'ORDER_TYPE_MARKET' ? '' : priceText}
-              placeholder={otype === 'ORDER_TYPE_MARKET' ? 'market' : ''}
-              disabled={otype === 'ORDER_TYPE_MARKET'}
+            <span className="field-label">Type</span>
+            <select
+              value={otype}
               onChange={(e) => {
-                setPriceText(e.target.value);
+                const t = e.target.value as OrderTypeName;
+                setOtype(t);
+                if (!tifAllowed(t, tif)) setTif('TIME_IN_FORCE_DAY');
                 touch();
               }}
-              data-testid="ticket-price"
-            />
+              data-testid="ticket-type"
+            >
+              {ORDER_TYPE_LIST.map((t) => (
+                <option key={t} value={t}>
+                  {ORDER_TYPES[t].label}
+                </option>
+              ))}
+            </select>
           </label>
+          <label className="field">
+            <span className="field-label">Time in force</span>
+            <select
+              value={tif}
+              onChange={(e) => {
+                setTif(e.target.value as TifName);
+                touch();
+              }}
+              data-testid="ticket-tif"
+            >
+              <option value="TIME_IN_FORCE_DAY">Day</option>
+              <option value="TIME_IN_FORCE_GTC" disabled={!tifAllowed(otype, 'TIME_IN_FORCE_GTC')}>
+                Good till cancelled
+              </option>
+            </select>
+          </label>
+        </div>
+        {(fields.aux || fields.trail) && (
+          <div className="row2">
+            {fields.aux && (
+              <label className="field">
+                <span className="field-label">
+                  Trigger <span className="muted small">last {fmtPrice(lastPrice)}</span>
+                </span>
+                {numInput('ticket-aux', auxText, setAuxText)}
+              </label>
+            )}
+            {fields.trail && (
+              <>
+                <label className="field">
+                  <span className="field-label">Trail</span>
+                  <select
+                    value={trailType}
+                    onChange={(e) => {
+                      setTrailType(e.target.value as TrailTypeName);
+                      touch();
+                    }}
+                    data-testid="ticket-trail-type"
+                  >
+                    <option value="TRAIL_TYPE_RATIO">percent</option>
+                    <option value="TRAIL_TYPE_AMOUNT">amount</option>
+                  </select>
+                </label>
+                <label className="field">
+                  <span className="field-label">{trailType === 'TRAIL_TYPE_RATIO' ? 'Trail %' : 'Trail amount'}</span>
+                  {numInput('ticket-trail-value', trailValue, setTrailValue)}
+                </label>
+              </>
+            )}
+          </div>
+        )}
+        <div className="row2">
+          {fields.spread ? (
+            <label className="field">
+              <span className="field-label">Limit spread</span>
+              {numInput('ticket-trail-spread', trailSpread, setTrailSpread)}
+            </label>
+          ) : (
+            <label className="field">
+              <span className="field-label">{fields.aux && fields.price ? 'Limit price' : 'Price'}</span>
+              {numInput('ticket-price', fields.price ? priceText : '', setPriceText, {
+                placeholder: fields.price ? '' : fields.trail ? 'trails' : 'market',
+                disabled: !fields.price,
+              })}
+            </label>
+          )}
           <label className="field">
             <span className="field-label">
               Qty <span className="muted small">lot {lotSize}</span>
@@ -242,11 +371,61 @@ export function OrderTicket(props: {
             />
           </label>
         </div>
+        {outsideRthAllowed(market) && (
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={outsideRth}
+              onChange={(e) => {
+                setOutsideRth(e.target.checked);
+                touch();
+              }}
+              data-testid="ticket-outside-rth"
+            />{' '}
+            Also fill outside regular hours (pre-market, after hours)
+          </label>
+        )}
+        <p className="small" data-testid="ticket-max-qty">
+          {!maxReq ? (
+            <span className="muted">Max qty: needs a price</span>
+          ) : !maxShown ? (
+            <span className="muted">Max qty: reading…</span>
+          ) : maxShown.err ? (
+            <span className="muted" title={maxShown.err}>
+              Max qty: unavailable
+            </span>
+          ) : maxForSide ? (
+            <>
+              Max {side === 'TRD_SIDE_BUY' ? 'buy' : 'sell'}{' '}
+              <button
+                type="button"
+                className="link"
+                onClick={() => {
+                  setQtyText(String(maxForSide.qty));
+                  touch();
+                }}
+                data-testid="ticket-max-qty-value"
+              >
+                {maxForSide.qty.toLocaleString('en-US')}
+              </button>
+              {maxForSide.margin !== undefined && maxForSide.margin !== maxForSide.qty && (
+                <span className="muted"> ({maxForSide.margin.toLocaleString('en-US')} with margin)</span>
+              )}
+            </>
+          ) : null}
+        </p>
         <p className={`estimate ${overLimit ? 'neg' : ''}`} data-testid="ticket-estimate">
           Est. value {money(est)}
           {maxOrderValue !== undefined && maxOrderValue !== null && <> of max {money(maxOrderValue)}</>}
-          {otype === 'ORDER_TYPE_MARKET' && <span className="muted small"> (at last {fmtPrice(lastPrice)})</span>}
+          {!fields.price && <span className="muted small"> (at last {fmtPrice(lastPrice)})</span>}
         </p>
+        <KeyLimitsLine win={win} max={props.maxOrdersPerMinute} maxOrderValue={maxOrderValue} />
+        {win.left === 0 && (
+          <p className="field-error" data-testid="ticket-window-full">
+            This panel used the key's {props.maxOrdersPerMinute} orders of this minute; the order service will likely refuse another for{' '}
+            {Math.ceil((win.nextInMs ?? 0) / 1000)} s.
+          </p>
+        )}
         {problems.length > 0 && (
           <ul className="field-error" data-testid="ticket-problems">
             {problems.map((p) => (
@@ -268,12 +447,25 @@ export function OrderTicket(props: {
             <dd className={isReal ? 'real' : ''}>{account && accountLabel(account)}</dd>
             <dt>Order</dt>
             <dd data-testid="confirm-summary">
-              {side === 'TRD_SIDE_BUY' ? 'BUY' : 'SELL'} {qty} {symbol} {otype === 'ORDER_TYPE_MARKET' ? 'at market' : `limit ${fmtPrice(limitPrice)}`}
+              {describeOrder(symbol, input)}
             </dd>
             <dt>Est. value</dt>
             <dd>{money(est)}</dd>
+            <dt>Max qty</dt>
+            <dd data-testid="confirm-max-qty">{maxForSide ? maxForSide.qty.toLocaleString('en-US') : '–'}</dd>
+            <dt>Fees</dt>
+            <dd data-testid="confirm-fee">
+              {isReal
+                ? 'charged on what fills; OpenD quotes them for a placed order (shown on the order once it has fills)'
+                : 'none: simulated accounts trade free'}
+            </dd>
             <dt>Time in force</dt>
-            <dd>Day</dd>
+            <dd>
+              {tif === 'TIME_IN_FORCE_GTC' ? 'Good till cancelled' : 'Day'}
+              {body.fill_outside_rth ? ', also outside regular hours' : ''}
+            </dd>
+            <dt>Orders left this minute</dt>
+            <dd>{win.left === undefined ? 'no limit' : win.left}</dd>
             <dt>Idempotency-Key</dt>
             <dd className="mono small">{idemKey}</dd>
           </dl>

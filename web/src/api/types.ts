@@ -98,6 +98,13 @@ export type Order = {
   update_time: string;
   last_err_msg: string;
   remark?: string;
+  /** Conditional terms as /api/orders echoes them (absent or 0 when the order has none). */
+  aux_price?: number;
+  trail_type?: string | number;
+  trail_value?: number;
+  trail_spread?: number;
+  time_in_force?: string | number;
+  fill_outside_rth?: boolean;
 };
 
 export type AccountRef = { trd_env: TrdEnvName; acc_id: string; trd_market: string };

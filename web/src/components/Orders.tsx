@@ -1,10 +1,12 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { ApiClient, userMessage } from '../api/client';
 import type { Account, Order } from '../api/types';
 import { enumLabel, ORDER_TYPE_NAMES, price, SIDE_NAMES } from '../lib/format';
 import { orderStatusCancellable, orderStatusCode, orderStatusLabel } from '../lib/orderStatus';
 import { accountRef, isReal } from '../lib/accounts';
 import { RealBadge } from './AccountView';
+import { newIdempotencyKey } from '../lib/idempotency';
+import { hasLimitPrice as typeHasLimit } from '../lib/orderForm';
 import type { PushToast } from './Toasts';
 
 export function Orders(props: {
@@ -15,8 +17,52 @@ export function Orders(props: {
   canTrade: boolean;
   orders: Order[];
   onReload: () => void;
+  /** A cancel-all took a slot of the key's per-minute window. */
+  onSlotUsed?: () => void;
 }) {
-  const { api, toast, account, canTrade, orders, onReload } = props;
+  const { api, toast, account, canTrade, orders, onReload, onSlotUsed } = props;
+  // The order being modified: its new price and qty as typed, then a confirmation.
+  const [editing, setEditing] = useState<{ id: string; price: string; qty: string; step: 'edit' | 'confirm' } | null>(null);
+  const [cancelAll, setCancelAll] = useState<{ idem: string; busy: boolean } | null>(null);
+  const openCount = orders.filter((o) => orderStatusCancellable(o.order_status)).length;
+
+  async function modify(o: Order, price: number, qty: number) {
+    if (!account) return;
+    setEditing(null);
+    setPending((p) => new Set(p).add(o.order_id));
+    try {
+      await api.post('/api/modify-order', {
+        ...accountRef(account, marketOf(account, o)),
+        order_id: o.order_id,
+        modify_order_op: 'MODIFY_ORDER_OP_NORMAL',
+        qty,
+        price,
+      });
+      toast('info', `Modify sent for order ${o.order_id}: ${qty} @ ${priceOrMarket(o, price)}`);
+    } catch (e) {
+      toast('error', userMessage(e, 'modify orders on this account'));
+    } finally {
+      setPending((p) => {
+        const n = new Set(p);
+        n.delete(o.order_id);
+        return n;
+      });
+    }
+  }
+
+  async function doCancelAll() {
+    if (!account || !cancelAll || cancelAll.busy) return;
+    setCancelAll({ ...cancelAll, busy: true });
+    try {
+      await api.post('/api/cancel-all-order', accountRef(account), { 'Idempotency-Key': cancelAll.idem });
+      onSlotUsed?.();
+      toast('info', `Cancel-all sent for account ${account.acc_id}`);
+      setCancelAll(null);
+    } catch (e) {
+      toast('error', userMessage(e, 'cancel orders on this account'));
+      setCancelAll((c) => (c ? { ...c, busy: false } : c));
+    }
+  }
   const real = account !== null && isReal(account);
   const [confirming, setConfirming] = useState<string | null>(null);
   const [pending, setPending] = useState<Set<string>>(new Set());
@@ -51,8 +97,35 @@ export function Orders(props: {
         {real && <RealBadge />}{' '}
         <button type="button" className="link small" onClick={onReload} data-testid="orders-reload">
           reload
-        </button>
+        </button>{' '}
+        {canTrade && (
+          <button
+            type="button"
+            className="small"
+            disabled={openCount === 0 || cancelAll !== null}
+            onClick={() => setCancelAll({ idem: newIdempotencyKey(), busy: false })}
+            data-testid="cancel-all"
+          >
+            Cancel all
+          </button>
+        )}
       </h2>
+      {cancelAll && account && (
+        <div className={`confirm ${real ? 'confirm-real' : ''}`} data-testid="cancel-all-confirm-box">
+          <p>
+            Cancel every open order of account <strong className={real ? 'real-text' : undefined}>{account.acc_id}</strong>
+            {real && ' (REAL)'}? {openCount} open here. This takes one slot of the key's orders per minute.
+          </p>
+          <div className="row">
+            <button type="button" onClick={() => setCancelAll(null)} disabled={cancelAll.busy} data-testid="cancel-all-keep">
+              Keep them
+            </button>
+            <button type="button" className="danger" onClick={() => void doCancelAll()} disabled={cancelAll.busy} data-testid="cancel-all-confirm">
+              {cancelAll.busy ? 'Sending…' : 'Cancel all orders'}
+            </button>
+          </div>
+        </div>
+      )}
       <table className="table" data-testid="orders">
         <thead>
           <tr>
@@ -80,17 +153,25 @@ export function Orders(props: {
             const statusCode = orderStatusCode(o.order_status);
             const canCancel = canTrade && orderStatusCancellable(o.order_status) && !pending.has(o.order_id);
             return (
-              <tr key={o.order_id} data-testid={`order-row-${o.order_id}`}>
+              <Fragment key={o.order_id}>
+              <tr data-testid={`order-row-${o.order_id}`}>
                 <td className="mono small" title={o.create_time}>
                   {o.order_id}
                 </td>
                 <td>
                   <div className="sym">{o.code}</div>
-                  <div className="muted small">{type}</div>
+                  <div className="muted small">
+                    {type}
+                    {termsOf(o)}
+                  </div>
                 </td>
                 <td className={side.startsWith('BUY') ? 'pos' : 'neg'}>{side}</td>
-                <td className="num">{o.order_type === 'ORDER_TYPE_MARKET' || o.order_type === 2 ? 'market' : price(o.price)}</td>
-                <td className="num">{o.qty}</td>
+                <td className="num" data-testid={`order-price-${o.order_id}`}>
+                  {hasLimitPrice(o) ? price(o.price) : o.order_type === 'ORDER_TYPE_MARKET' || o.order_type === 2 ? 'market' : '–'}
+                </td>
+                <td className="num" data-testid={`order-qty-${o.order_id}`}>
+                  {o.qty}
+                </td>
                 <td className="num" data-testid={`order-filled-${o.order_id}`}>
                   {o.fill_qty}
                   {o.fill_qty > 0 && <span className="muted small"> @ {price(o.fill_avg_price)}</span>}
@@ -99,6 +180,16 @@ export function Orders(props: {
                   <span className={`status status-${statusCode ?? 'unknown'}`}>{orderStatusLabel(o.order_status)}</span>
                 </td>
                 <td className="num">
+                  {canCancel && editing?.id !== o.order_id && confirming !== o.order_id && (
+                    <button
+                      type="button"
+                      className="small"
+                      onClick={() => setEditing({ id: o.order_id, price: String(o.price), qty: String(o.qty), step: 'edit' })}
+                      data-testid={`order-modify-${o.order_id}`}
+                    >
+                      Modify
+                    </button>
+                  )}{' '}
                   {confirming === o.order_id ? (
                     <span className="row tight">
                       <button type="button" className="danger small" onClick={() => void cancel(o)} data-testid={`order-cancel-confirm-${o.order_id}`}>
@@ -109,7 +200,8 @@ export function Orders(props: {
                       </button>
                     </span>
                   ) : (
-                    canCancel && (
+                    canCancel &&
+                    editing?.id !== o.order_id && (
                       <button type="button" className="small" onClick={() => setConfirming(o.order_id)} data-testid={`order-cancel-${o.order_id}`}>
                         Cancel
                       </button>
@@ -117,6 +209,20 @@ export function Orders(props: {
                   )}
                 </td>
               </tr>
+              {editing?.id === o.order_id && (
+                <tr className="modify-row">
+                  <td colSpan={8}>
+                    <ModifyEditor
+                      order={o}
+                      state={editing}
+                      real={real}
+                      onChange={setEditing}
+                      onSend={(p, q) => void modify(o, p, q)}
+                    />
+                  </td>
+                </tr>
+              )}
+              </Fragment>
             );
           })}
         </tbody>
@@ -129,4 +235,105 @@ function marketOf(a: Account, o: Order): string {
   // US codes are letters; HK codes are digits.
   const m = /^\d+$/.test(o.code) ? 'TRD_MARKET_HK' : 'TRD_MARKET_US';
   return a.trd_markets.includes(m) ? m : a.trd_markets[0];
+}
+
+function hasLimitPrice(o: Order): boolean {
+  return typeHasLimit(o.order_type);
+}
+
+function priceOrMarket(o: Order, p: number): string {
+  return hasLimitPrice(o) ? price(p) : 'its terms';
+}
+
+/** termsOf: an order's trigger, trail and time in force, for the orders list. */
+function termsOf(o: Order): string {
+  const parts: string[] = [];
+  if (o.aux_price) parts.push(`trigger ${price(o.aux_price)}`);
+  if (o.trail_value) parts.push(`trail ${o.trail_value}${o.trail_type === 'TRAIL_TYPE_RATIO' || o.trail_type === 1 ? '%' : ''}`);
+  if (o.trail_spread) parts.push(`spread ${o.trail_spread}`);
+  if (o.time_in_force === 'TIME_IN_FORCE_GTC' || o.time_in_force === 1) parts.push('GTC');
+  if (o.fill_outside_rth) parts.push('+ext hours');
+  return parts.length ? ` · ${parts.join(' · ')}` : '';
+}
+
+type EditState = { id: string; price: string; qty: string; step: 'edit' | 'confirm' };
+
+/** ModifyEditor: the new price and qty of an open order, then a confirmation. */
+function ModifyEditor(props: { order: Order; state: EditState; real: boolean; onChange: (s: EditState | null) => void; onSend: (price: number, qty: number) => void }) {
+  const { order: o, state, real, onChange, onSend } = props;
+  const limit = hasLimitPrice(o);
+  const p = Number(state.price);
+  const q = Number(state.qty);
+  const problems: string[] = [];
+  if (!(q > 0)) problems.push('quantity must be positive');
+  else if (q < o.fill_qty) problems.push(`quantity must be at least the ${o.fill_qty} filled`);
+  if (limit && !(p > 0)) problems.push('price must be positive');
+  if (q === o.qty && (!limit || p === o.price)) problems.push('nothing changed');
+  const id = o.order_id;
+  if (state.step === 'confirm') {
+    return (
+      <div className={`confirm ${real ? 'confirm-real' : ''}`} data-testid={`order-modify-box-${id}`}>
+        <p data-testid={`order-modify-summary-${id}`}>
+          Modify order {id}{real && ' (REAL)'}: qty {o.qty} → {q}
+          {limit && (
+            <>
+              , price {price(o.price)} → {price(p)}
+            </>
+          )}
+          ?
+        </p>
+        <div className="row">
+          <button type="button" onClick={() => onChange({ ...state, step: 'edit' })} data-testid={`order-modify-back-${id}`}>
+            Back
+          </button>
+          <button type="button" className={real ? 'danger' : 'primary'} onClick={() => onSend(limit ? p : o.price, q)} data-testid={`order-modify-confirm-${id}`}>
+            Confirm modify
+          </button>
+        </div>
+      </div>
+    );
+  }
+  return (
+    <form
+      className="row modify-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (problems.length === 0) onChange({ ...state, step: 'confirm' });
+      }}
+      data-testid={`order-modify-box-${id}`}
+    >
+      {limit && (
+        <label className="field">
+          <span className="field-label">New price</span>
+          <input
+            type="number"
+            step="any"
+            min="0"
+            inputMode="decimal"
+            value={state.price}
+            onChange={(e) => onChange({ ...state, price: e.target.value })}
+            data-testid={`order-modify-price-${id}`}
+          />
+        </label>
+      )}
+      <label className="field">
+        <span className="field-label">New qty</span>
+        <input
+          type="number"
+          min="0"
+          inputMode="numeric"
+          value={state.qty}
+          onChange={(e) => onChange({ ...state, qty: e.target.value })}
+          data-testid={`order-modify-qty-${id}`}
+        />
+      </label>
+      <button type="submit" className="primary small" disabled={problems.length > 0} data-testid={`order-modify-review-${id}`} title={problems.join('; ') || undefined}>
+        Review
+      </button>
+      <button type="button" className="small" onClick={() => onChange(null)} data-testid={`order-modify-cancel-${id}`}>
+        Close
+      </button>
+      {problems.length > 0 && state.qty !== '' && <span className="muted small">{problems[0]}</span>}
+    </form>
+  );
 }

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiClient, userMessage } from '../api/client';
 import type { Account, BasicQuoteJSON, Funds, KeyInfo, Order, Position, StaticInfo } from '../api/types';
-import { base64ToBytes, decodeBasicQot, decodeOrderUpdate, type BasicQuote, type OrderUpdate } from '../proto/decode';
+import { base64ToBytes, decodeBasicQot, decodeFillUpdate, decodeOrderUpdate, type BasicQuote, type OrderUpdate } from '../proto/decode';
 import { PushSocket, wsURL, type PushFrame, type WsState } from '../lib/pushes';
 import { Refresher, saveSession, type StoredSession } from '../lib/session';
 import { parseSymbol, TRD_MARKET_OF } from '../lib/symbols';
@@ -19,6 +19,10 @@ import { OrderBook } from './OrderBook';
 import { TimeSales } from './TimeSales';
 import { Feed } from '../lib/feed';
 import { periodById, type Period } from '../lib/bars';
+import { mergeFills, type Fill } from '../lib/fills';
+import { pruneStamps } from '../lib/orderForm';
+import { Fills } from './Fills';
+import { CashFlowView, History } from './History';
 
 const WATCHLIST_KEY = 'futugw.watchlist';
 const DEFAULT_WATCHLIST = ['HK.00700', 'US.AAPL'];
@@ -61,6 +65,10 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
   const [orders, setOrders] = useState<Order[]>([]);
   const [positions, setPositions] = useState<Position[]>([]);
   const [funds, setFunds] = useState<Funds | null>(null);
+  const [fills, setFills] = useState<Fill[]>([]);
+  // When this panel used a slot of the key's per-minute window (orders, cancel-all).
+  const [slots, setSlots] = useState<number[]>([]);
+  const takeSlot = useCallback(() => setSlots((s) => [...pruneStamps(s, Date.now()), Date.now()]), []);
   const [ticketSymbol, setTicketSymbol] = useState<string>(() => loadWatchlist()[0] ?? 'HK.00700');
   const [period, setPeriod] = useState<Period>(() => periodById(sessionStorage.getItem(PERIOD_KEY) ?? 'day'));
   // A price clicked in the order book, for the ticket (seq: the same price clicked twice still applies).
@@ -79,6 +87,7 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
   const accIdRef = useRef('');
   const subscribed = useRef(new Set<string>());
   const reloadTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const loggingOut = useRef(false);
 
   const account = accounts.find((a) => a.acc_id === accId) ?? null;
   accIdRef.current = accId;
@@ -98,13 +107,16 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
   // --- account data -------------------------------------------------------------------
   const loadAccountData = useCallback(
     async (a: Account) => {
+      if (loggingOut.current) return;
       const ref = accountRef(a);
-      const [o, p, f] = await Promise.allSettled([
+      const [o, p, f, fl] = await Promise.allSettled([
         api.post<{ orders: Order[] }>('/api/orders', ref),
         api.post<{ positions: Position[] }>('/api/positions', ref),
         api.post<Funds>('/api/funds', ref),
+        api.post<{ fills?: Fill[] }>('/api/order-fills', ref),
       ]);
       if (accIdRef.current !== a.acc_id) return;
+      if (fl.status === 'fulfilled') setFills((cur) => mergeFills(cur, fl.value.fills ?? []));
       if (o.status === 'fulfilled') setOrders(sortOrders(o.value.orders ?? []));
       if (p.status === 'fulfilled') setPositions(p.value.positions ?? []);
       if (f.status === 'fulfilled') setFunds(f.value);
@@ -117,7 +129,9 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
   // Trade pushes update the orders list themselves; funds and positions are re-read.
   const scheduleReload = useCallback(() => {
     if (reloadTimer.current) clearTimeout(reloadTimer.current);
+    if (loggingOut.current) return;
     reloadTimer.current = setTimeout(() => {
+      if (loggingOut.current) return;
       const a = accountsRef.current.find((x) => x.acc_id === accIdRef.current);
       if (!a) return;
       const ref = accountRef(a);
@@ -167,6 +181,12 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
           fill_avg_price: u.fillAvgPrice,
           update_time: u.updateTime,
           last_err_msg: u.lastErrMsg,
+          aux_price: u.auxPrice,
+          trail_type: u.trailType,
+          trail_value: u.trailValue,
+          trail_spread: u.trailSpread,
+          time_in_force: u.timeInForce,
+          fill_outside_rth: u.fillOutsideRTH,
         };
         const next = i >= 0 ? prev.map((o, j) => (j === i ? merged : o)) : [merged, ...prev];
         return sortOrders(next);
@@ -207,6 +227,12 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
           if (f.proto_id === 2208) {
             const u = decodeOrderUpdate(base64ToBytes(f.body_b64));
             if (u) applyOrderUpdate(u);
+          } else if (f.proto_id === 2218) {
+            const u = decodeFillUpdate(base64ToBytes(f.body_b64));
+            if (u) {
+              const fill: Fill = { fill_id: u.fillId, order_id: u.orderId, code: u.code, name: u.name, trd_side: u.trdSide, qty: u.qty, price: u.price, create_time: u.createTime };
+              setFills((cur) => mergeFills(cur, [fill]));
+            }
           }
           // Fills (2218) and order changes move funds and positions: re-read them.
           scheduleReload();
@@ -406,15 +432,17 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
   const onPlaced = useCallback(
     (orderId: string) => {
       if (ticketAccId && ticketAccId !== accIdRef.current) setAccId(ticketAccId);
+      takeSlot();
       afterPlaced(orderId);
     },
-    [ticketAccId, afterPlaced],
+    [ticketAccId, afterPlaced, takeSlot],
   );
 
   useEffect(() => {
     setOrders([]);
     setPositions([]);
     setFunds(null);
+    setFills([]);
     if (account) void loadAccountData(account);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [accId, accounts]);
@@ -422,6 +450,9 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
   async function logout() {
     refresher.current?.stop();
     socket.current?.stop();
+    // No re-read may go out with the key being revoked.
+    loggingOut.current = true;
+    if (reloadTimer.current) clearTimeout(reloadTimer.current);
     try {
       await api.post('/api/auth/logout', {});
     } catch {
@@ -475,7 +506,17 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
               canTrade={account !== null && canTrade(info, account)}
               orders={orders}
               onReload={() => account && void loadAccountData(account)}
+              onSlotUsed={takeSlot}
             />
+          </section>
+          <section className={`card area-fills ${account && isReal(account) ? 'card-real' : ''}`}>
+            <Fills fills={fills} account={account} />
+          </section>
+          <section className={`card area-history ${account && isReal(account) ? 'card-real' : ''}`}>
+            <History api={api} toast={toast} account={account} />
+          </section>
+          <section className={`card area-cash ${account && isReal(account) ? 'card-real' : ''}`}>
+            <CashFlowView api={api} toast={toast} account={account} />
           </section>
         </div>
         <div className="col col-market">
@@ -508,6 +549,8 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
               lastPrice={quotes[ticketSymbol]?.q.curPrice}
               lotSize={lots[ticketSymbol] ?? 1}
               maxOrderValue={info?.limits?.max_order_value ?? undefined}
+              maxOrdersPerMinute={info?.limits?.max_orders_per_minute ?? undefined}
+              slots={slots}
               market={tickerMarket}
               onPlaced={onPlaced}
               priceFill={priceFill}

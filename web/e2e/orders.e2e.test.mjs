@@ -26,6 +26,7 @@ const frames = [];
 const cspViolations = [];
 const consoleErrors = [];
 const requests = []; // [path, body] of the order and history calls
+const orderAnswers = []; // {status, body} of POST /api/order
 let shot = 0;
 
 /** snap screenshots the page (or one element) as orders-NN-name.png. */
@@ -78,6 +79,11 @@ before(async () => {
     const m = /\/api\/(order|modify-order|cancel-all-order|max-trd-qtys|history-orders|history-order-fills|cash-flow|order-fills)$/.exec(r.url());
     if (m && r.method() === 'POST') requests.push([m[1], JSON.parse(r.postData() ?? '{}')]);
   });
+  page.on('response', async (r) => {
+    if (r.url().endsWith('/api/order') && r.request().method() === 'POST') {
+      orderAnswers.push({ status: r.status(), body: await r.json().catch(() => null) });
+    }
+  });
   page.on('websocket', (ws) => {
     ws.on('framereceived', (f) => {
       try {
@@ -125,22 +131,19 @@ async function place({ reviewed = false } = {}) {
     await tid('ticket-review').click();
     await tid('ticket-confirm').waitFor(T);
   }
-  const toasts = await tid('toast-success').count();
-  const errors = await tid('toast-error').count();
+  const before = orderAnswers.length;
   await tid('ticket-confirm-send').click();
   const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    if ((await tid('toast-success').count()) > toasts) {
-      const text = await tid('toast-success').filter({ hasText: 'order_id=' }).last().textContent();
-      return /order_id=(\d+)/.exec(text)[1];
-    }
-    if ((await tid('toast-error').count()) > errors) {
-      console.log(`# refused: ${await tid('toast-error').last().textContent()}`);
-      return null;
-    }
-    await sleep(100);
+  while (Date.now() < deadline && orderAnswers.length === before) await sleep(100);
+  const a = orderAnswers[before];
+  if (!a) throw new Error('no answer to the order');
+  if (a.status !== 200) {
+    console.log(`# refused: ${a.status} ${JSON.stringify(a.body)}`);
+    return null;
   }
-  throw new Error('no answer to the order');
+  // The panel says so too.
+  await tid('toast-success').filter({ hasText: `order_id=${a.body.order_id}` }).first().waitFor(T);
+  return a.body.order_id;
 }
 
 const statusOf = (id) => page.evaluate((oid) => document.querySelector(`[data-testid="order-status-${oid}"]`)?.textContent ?? '', id);
@@ -287,6 +290,36 @@ test('modifies an open order inline after a confirmation', async () => {
   await snap('modified');
 });
 
+let restingC;
+
+test("modifies a waiting stop's trigger after a confirmation", async () => {
+  // A sell stop well below the market (the 100 shares the stop bought cover it).
+  await openTicket('ORDER_TYPE_STOP');
+  await tid('ticket-side-sell').click();
+  const last = await lastPrice();
+  const tick = hkTick(last);
+  await tid('ticket-aux').fill(snapTo(last * 0.9, tick));
+  const id = await place();
+  assert.ok(id, 'a sell stop placed');
+  restingC = id;
+  await page.waitForFunction((oid) => /Submitted/.test(document.querySelector(`[data-testid="order-status-${oid}"]`)?.textContent ?? ''), id, T);
+  const newTrigger = snapTo(last * 0.89, tick);
+  await tid(`order-modify-${id}`).click();
+  assert.equal(await tid(`order-modify-price-${id}`).count(), 0, 'a stop has no limit price to modify');
+  await tid(`order-modify-aux-${id}`).fill(newTrigger);
+  await tid(`order-modify-review-${id}`).click();
+  assert.match(await tid(`order-modify-summary-${id}`).textContent(T), /trigger .* → /);
+  await tid(`order-modify-confirm-${id}`).click();
+  await page.waitForFunction(
+    ([oid, t]) => (document.querySelector(`[data-testid="order-row-${oid}"]`)?.textContent ?? '').includes(`trigger ${Number(t).toFixed(2)}`),
+    [id, newTrigger],
+    T,
+  );
+  const sent = requests.filter(([p]) => p === 'modify-order').at(-1)[1];
+  assert.equal(sent.aux_price, Number(newTrigger));
+  await snap('stop-trigger-modified', page.locator('.area-orders'));
+});
+
 test('cancels every open order after a confirmation', async () => {
   restingB = (await placeResting(0.85)).id;
   await tid('cancel-all').click();
@@ -294,7 +327,7 @@ test('cancels every open order after a confirmation', async () => {
   assert.equal(requests.filter(([p]) => p === 'cancel-all-order').length, 0, 'nothing sent before the confirmation');
   await snap('cancel-all-confirm', page.locator('.area-orders'));
   await tid('cancel-all-confirm').click();
-  for (const id of [restingA, restingB]) {
+  for (const id of [restingA, restingB, restingC]) {
     await page.waitForFunction((oid) => /Cancelled/.test(document.querySelector(`[data-testid="order-status-${oid}"]`)?.textContent ?? ''), id, T);
   }
   const sent = requests.filter(([p]) => p === 'cancel-all-order');

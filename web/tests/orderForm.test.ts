@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   buildOrderRequest,
   describeOrder,
+  hasTrigger,
+  modifiable,
+  modifyRequest,
   hasLimitPrice,
   orderTypeName,
   maxQtyFor,
@@ -170,5 +173,29 @@ describe("the key's per-minute window", () => {
   });
   it('drops what left the window', () => {
     expect(pruneStamps([1, 50_000, 70_000], 100_000)).toEqual([50_000, 70_000]);
+  });
+});
+
+describe('modify requests', () => {
+  const ref = { trd_env: 'TRD_ENV_SIMULATE', acc_id: '1001', trd_market: 'TRD_MARKET_HK' };
+  it('sends the new qty and limit price of a limit order', () => {
+    expect(modifyRequest(ref, { order_id: '9', order_type: 'ORDER_TYPE_NORMAL', price: 400 }, { qty: 200, price: 390 })).toEqual({
+      ...ref, order_id: '9', modify_order_op: 'MODIFY_ORDER_OP_NORMAL', qty: 200, price: 390,
+    });
+  });
+  it('keeps the price of a type without one and sends the trigger of a waiting stop', () => {
+    expect(modifyRequest(ref, { order_id: '9', order_type: 10, price: 0, aux_price: 481.4 }, { qty: 300 })).toMatchObject({ qty: 300, price: 0, aux_price: 481.4 });
+    expect(modifyRequest(ref, { order_id: '9', order_type: 'ORDER_TYPE_STOP_LIMIT', price: 482, aux_price: 481.4 }, { qty: 100, price: 483, aux: 481.6 })).toMatchObject({
+      price: 483,
+      aux_price: 481.6,
+    });
+    expect(modifyRequest(ref, { order_id: '9', order_type: 'ORDER_TYPE_TRAILING_STOP', price: 0 }, { qty: 100 })).not.toHaveProperty('aux_price');
+  });
+  it('offers a modify for every type but market orders', () => {
+    expect(modifiable('ORDER_TYPE_MARKET')).toBe(false);
+    expect(modifiable(2)).toBe(false);
+    expect(modifiable(14)).toBe(true);
+    expect(hasTrigger('ORDER_TYPE_MARKET_IF_TOUCHED')).toBe(true);
+    expect(hasTrigger(14)).toBe(false);
   });
 });

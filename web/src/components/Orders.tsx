@@ -6,7 +6,7 @@ import { orderStatusCancellable, orderStatusCode, orderStatusLabel } from '../li
 import { accountRef, isReal } from '../lib/accounts';
 import { RealBadge } from './AccountView';
 import { newIdempotencyKey } from '../lib/idempotency';
-import { hasLimitPrice as typeHasLimit } from '../lib/orderForm';
+import { hasLimitPrice as typeHasLimit, hasTrigger, modifiable, modifyRequest } from '../lib/orderForm';
 import type { PushToast } from './Toasts';
 
 export function Orders(props: {
@@ -22,23 +22,17 @@ export function Orders(props: {
 }) {
   const { api, toast, account, canTrade, orders, onReload, onSlotUsed } = props;
   // The order being modified: its new price and qty as typed, then a confirmation.
-  const [editing, setEditing] = useState<{ id: string; price: string; qty: string; step: 'edit' | 'confirm' } | null>(null);
+  const [editing, setEditing] = useState<EditState | null>(null);
   const [cancelAll, setCancelAll] = useState<{ idem: string; busy: boolean } | null>(null);
   const openCount = orders.filter((o) => orderStatusCancellable(o.order_status)).length;
 
-  async function modify(o: Order, price: number, qty: number) {
+  async function modify(o: Order, next: { price?: number; qty: number; aux?: number }) {
     if (!account) return;
     setEditing(null);
     setPending((p) => new Set(p).add(o.order_id));
     try {
-      await api.post('/api/modify-order', {
-        ...accountRef(account, marketOf(account, o)),
-        order_id: o.order_id,
-        modify_order_op: 'MODIFY_ORDER_OP_NORMAL',
-        qty,
-        price,
-      });
-      toast('info', `Modify sent for order ${o.order_id}: ${qty} @ ${priceOrMarket(o, price)}`);
+      await api.post('/api/modify-order', modifyRequest(accountRef(account, marketOf(account, o)), o, next));
+      toast('info', `Modify sent for order ${o.order_id}: qty ${next.qty}`);
     } catch (e) {
       toast('error', userMessage(e, 'modify orders on this account'));
     } finally {
@@ -180,11 +174,11 @@ export function Orders(props: {
                   <span className={`status status-${statusCode ?? 'unknown'}`}>{orderStatusLabel(o.order_status)}</span>
                 </td>
                 <td className="num">
-                  {canCancel && editing?.id !== o.order_id && confirming !== o.order_id && (
+                  {canCancel && modifiable(o.order_type) && editing?.id !== o.order_id && confirming !== o.order_id && (
                     <button
                       type="button"
                       className="small"
-                      onClick={() => setEditing({ id: o.order_id, price: String(o.price), qty: String(o.qty), step: 'edit' })}
+                      onClick={() => setEditing({ id: o.order_id, price: String(o.price), qty: String(o.qty), aux: String(o.aux_price ?? ''), step: 'edit' })}
                       data-testid={`order-modify-${o.order_id}`}
                     >
                       Modify
@@ -217,7 +211,7 @@ export function Orders(props: {
                       state={editing}
                       real={real}
                       onChange={setEditing}
-                      onSend={(p, q) => void modify(o, p, q)}
+                      onSend={(next) => void modify(o, next)}
                     />
                   </td>
                 </tr>
@@ -241,10 +235,6 @@ function hasLimitPrice(o: Order): boolean {
   return typeHasLimit(o.order_type);
 }
 
-function priceOrMarket(o: Order, p: number): string {
-  return hasLimitPrice(o) ? price(p) : 'its terms';
-}
-
 /** termsOf: an order's trigger, trail and time in force, for the orders list. */
 function termsOf(o: Order): string {
   const parts: string[] = [];
@@ -256,19 +246,22 @@ function termsOf(o: Order): string {
   return parts.length ? ` · ${parts.join(' · ')}` : '';
 }
 
-type EditState = { id: string; price: string; qty: string; step: 'edit' | 'confirm' };
+type EditState = { id: string; price: string; qty: string; aux: string; step: 'edit' | 'confirm' };
 
 /** ModifyEditor: the new price and qty of an open order, then a confirmation. */
-function ModifyEditor(props: { order: Order; state: EditState; real: boolean; onChange: (s: EditState | null) => void; onSend: (price: number, qty: number) => void }) {
+function ModifyEditor(props: { order: Order; state: EditState; real: boolean; onChange: (s: EditState | null) => void; onSend: (next: { price?: number; qty: number; aux?: number }) => void }) {
   const { order: o, state, real, onChange, onSend } = props;
   const limit = hasLimitPrice(o);
+  const trig = hasTrigger(o.order_type);
   const p = Number(state.price);
   const q = Number(state.qty);
+  const x = Number(state.aux);
   const problems: string[] = [];
   if (!(q > 0)) problems.push('quantity must be positive');
   else if (q < o.fill_qty) problems.push(`quantity must be at least the ${o.fill_qty} filled`);
   if (limit && !(p > 0)) problems.push('price must be positive');
-  if (q === o.qty && (!limit || p === o.price)) problems.push('nothing changed');
+  if (trig && !(x > 0)) problems.push('trigger must be positive');
+  if (q === o.qty && (!limit || p === o.price) && (!trig || x === o.aux_price)) problems.push('nothing changed');
   const id = o.order_id;
   if (state.step === 'confirm') {
     return (
@@ -280,13 +273,18 @@ function ModifyEditor(props: { order: Order; state: EditState; real: boolean; on
               , price {price(o.price)} → {price(p)}
             </>
           )}
+          {trig && (
+            <>
+              , trigger {price(o.aux_price)} → {price(x)}
+            </>
+          )}
           ?
         </p>
         <div className="row">
           <button type="button" onClick={() => onChange({ ...state, step: 'edit' })} data-testid={`order-modify-back-${id}`}>
             Back
           </button>
-          <button type="button" className={real ? 'danger' : 'primary'} onClick={() => onSend(limit ? p : o.price, q)} data-testid={`order-modify-confirm-${id}`}>
+          <button type="button" className={real ? 'danger' : 'primary'} onClick={() => onSend({ qty: q, price: limit ? p : undefined, aux: trig ? x : undefined })} data-testid={`order-modify-confirm-${id}`}>
             Confirm modify
           </button>
         </div>
@@ -313,6 +311,20 @@ function ModifyEditor(props: { order: Order; state: EditState; real: boolean; on
             value={state.price}
             onChange={(e) => onChange({ ...state, price: e.target.value })}
             data-testid={`order-modify-price-${id}`}
+          />
+        </label>
+      )}
+      {trig && (
+        <label className="field">
+          <span className="field-label">New trigger</span>
+          <input
+            type="number"
+            step="any"
+            min="0"
+            inputMode="decimal"
+            value={state.aux}
+            onChange={(e) => onChange({ ...state, aux: e.target.value })}
+            data-testid={`order-modify-aux-${id}`}
           />
         </label>
       )}

@@ -270,3 +270,38 @@ export function maxQtyRequest(
   if (!(price !== undefined && price > 0)) return null;
   return { header: { trd_env: acc.trd_env, acc_id: acc.acc_id, trd_market: market }, order_type: i.type, code, price };
 }
+
+// --- modify -------------------------------------------------------------------------------
+
+/** hasTrigger: whether an order of this type waits on a trigger price (aux_price). */
+export function hasTrigger(v: string | number | undefined): boolean {
+  const t = orderTypeName(v);
+  return t !== null && ORDER_TYPES[t].aux;
+}
+
+/** modifiable: market orders fill at once and cannot be modified (OpenD refuses it). */
+export function modifiable(v: string | number | undefined): boolean {
+  const t = orderTypeName(v);
+  return t !== null && t !== 'ORDER_TYPE_MARKET';
+}
+
+/**
+ * modifyRequest is the body of POST /api/modify-order (op NORMAL) for an order's new
+ * qty, limit price (kept for types without one) and trigger (types with one; a
+ * trailing order's trail is left out, which keeps it).
+ */
+export function modifyRequest(
+  ref: { trd_env: string; acc_id: string; trd_market: string },
+  o: { order_id: string; order_type: string | number; price: number; aux_price?: number },
+  next: { qty: number; price?: number; aux?: number },
+): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    ...ref,
+    order_id: o.order_id,
+    modify_order_op: 'MODIFY_ORDER_OP_NORMAL',
+    qty: next.qty,
+    price: hasLimitPrice(o.order_type) && next.price !== undefined ? next.price : o.price,
+  };
+  if (hasTrigger(o.order_type)) body.aux_price = next.aux ?? o.aux_price;
+  return body;
+}

@@ -456,7 +456,7 @@ export function OrderTicket(props: {
             <dt>Fees</dt>
             <dd data-testid="confirm-fee">
               {isReal
-                ? 'charged on what fills; OpenD quotes them for a placed order (shown on the order once it has fills)'
+                ? 'charged on what fills; OpenD quotes them per placed order (History lists each filled order\'s fees)'
                 : 'none: simulated accounts trade free'}
             </dd>
             <dt>Time in force</dt>

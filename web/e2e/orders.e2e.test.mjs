@@ -203,7 +203,7 @@ test('a stop order is placed after the confirmation and triggers when the price 
     await tid('ticket-review').click();
     const summary = await tid('confirm-summary').textContent(T);
     assert.match(summary, new RegExp(`BUY 100 HK\\.00700 stop trigger ${trigger.replace('.', '\\.')}`));
-    assert.match(await tid('confirm-fee').textContent(), /simulated accounts trade free/);
+    assert.match(await tid('confirm-fee').textContent(), /only for a placed order/);
     assert.match(await tid('confirm-max-qty').textContent(), /\d/);
     if (attempt === 0) await snap('stop-confirm');
     const id = await place({ reviewed: true });
@@ -408,10 +408,12 @@ test('the cash flow of a day', async () => {
   const sent = requests.filter(([p]) => p === 'cash-flow').at(-1)[1];
   assert.equal(sent.clearing_date, day);
   assert.equal(sent.header.acc_id, '1001');
-  // Today's stop bought: money went out.
+  // Today's stop bought: money went out, the trade and its fees.
   const totals = await tid('cash-flow-totals').textContent();
   assert.match(totals, /[1-9]\d* movements/);
   assert.match(totals, /out -[\d,]+\.\d\d/);
+  const types = await tid('cash-flow-table').locator('tbody tr td:nth-child(2)').allTextContents();
+  assert.ok(types.includes('Trade'), `cash flow types: ${types}`);
   await snap('cash-flow', page.locator('.area-cash'));
 });
 

@@ -456,8 +456,8 @@ export function OrderTicket(props: {
             <dt>Fees</dt>
             <dd data-testid="confirm-fee">
               {isReal
-                ? 'charged on what fills; OpenD quotes them per placed order (History lists each filled order\'s fees)'
-                : 'none: simulated accounts trade free'}
+                ? "quoted by OpenD only for a placed order: History lists each filled order's fees, the day's cash flow too"
+                : "quoted by OpenD only for a placed order: the day's cash flow lists them"}
             </dd>
             <dt>Time in force</dt>
             <dd>

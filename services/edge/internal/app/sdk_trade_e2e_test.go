@@ -196,9 +196,13 @@ func TestSDKTradeCommandsEndToEnd(t *testing.T) {
 		o := find(id)
 		return o != nil && o.GetOrderStatus() == int32(trdcommon.OrderStatus_OrderStatus_Cancelled_All)
 	})
-	// The order service does not key ModifyOrder and CancelOrder yet: a resent cancel
-	// runs again and OpenD refuses it, leaving the order as it was.
-	sdkRefused(t, "the cancel packet resent", "opend_rejected", modify(3, int32(trdcommon.ModifyOrderOp_ModifyOrderOp_Cancel), 0, 0))
+	// The packets resent answer their first results; a new cancel packet goes to
+	// OpenD, which refuses it.
+	if r := modify(3, int32(trdcommon.ModifyOrderOp_ModifyOrderOp_Cancel), 0, 0); r.GetRetType() != sdkcall.RetSucceed || r.GetS2C().GetOrderID() != id {
+		t.Fatalf("the cancel packet resent: %d %q", r.GetRetType(), r.GetRetMsg())
+	}
+	sdkOK(t, "the modify packet resent", modify(2, int32(trdcommon.ModifyOrderOp_ModifyOrderOp_Normal), 2, lower))
+	sdkRefused(t, "a second cancel", "opend_rejected", modify(30, int32(trdcommon.ModifyOrderOp_ModifyOrderOp_Cancel), 0, 0))
 
 	// Cancel all of the account (forAll), once per packet.
 	var rest trdplaceorder.Response

@@ -86,10 +86,8 @@ func modifyRequest(c *trdmodifyorder.C2S) (modification, error) {
 }
 
 // modifyOrder answers Trd_ModifyOrder with the call modifyRequest chooses, the
-// packet's key sent as the Idempotency-Key: CancelAllOrder runs once per packet; the
-// order service does not yet key ModifyOrder and CancelOrder, so for those the key
-// is carried but a resent packet runs again (OpenD then refuses what no longer
-// applies, such as cancelling a cancelled order).
+// packet's key sent as the Idempotency-Key: each of them runs once per packet, and
+// the packet resent answers the first result.
 func modifyOrder(ctx context.Context, c sdkcall.Conns, r sdkcall.Request) []byte {
 	var c2s trdmodifyorder.C2S
 	if err := decodePartial(r.Body, &c2s); err != nil {

@@ -38,14 +38,8 @@ func Handlers() map[uint32]sdkcall.Handler {
 	}
 }
 
-// invalidArg is a request this package refuses before calling a service.
-type invalidArg struct{ msg string }
-
-func (e *invalidArg) Error() string { return e.msg }
-
-func invalid(format string, args ...any) error {
-	return &invalidArg{msg: fmt.Sprintf(format, args...)}
-}
+// invalid is a problem of a request this package refuses before calling a service.
+func invalid(format string, args ...any) error { return fmt.Errorf(format, args...) }
 
 // malformed answers a request refused here: retType -1, retMsg naming the command
 // and the problem with the reason, errCode the invalid_argument reason.

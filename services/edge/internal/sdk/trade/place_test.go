@@ -204,3 +204,32 @@ func FuzzPlaceRequest(f *testing.F) {
 		}
 	})
 }
+
+// FuzzModifyRequest: no body crashes the conversion, and what it accepts is exactly
+// one call keyed by its packet.
+func FuzzModifyRequest(f *testing.F) {
+	f.Add(body(&trdmodifyorder.C2S{PacketID: packet(7, 43), Header: header(0, 1001, 1),
+		OrderID: proto.Uint64(555), ModifyOrderOp: proto.Int32(1), Qty: proto.Float64(200), Price: proto.Float64(301)}))
+	f.Add(body(&trdmodifyorder.C2S{PacketID: packet(7, 44), Header: header(1, 2001, 1),
+		OrderID: proto.Uint64(0), ModifyOrderOp: proto.Int32(2), ForAll: proto.Bool(true), TrdMarket: proto.Int32(1)}))
+	f.Add([]byte{0x0a, 0x00})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var c trdmodifyorder.C2S
+		if err := decodePartial(b, &c); err != nil {
+			return
+		}
+		m, err := modifyRequest(&c)
+		if err != nil {
+			return
+		}
+		n := 0
+		for _, set := range []bool{m.modify != nil, m.cancel != nil, m.cancelAll != nil} {
+			if set {
+				n++
+			}
+		}
+		if n != 1 || !strings.HasPrefix(m.key, "sdk:") {
+			t.Fatalf("accepted %v as %+v", &c, m)
+		}
+	})
+}

@@ -19,6 +19,10 @@ type Record struct {
 	SessionStartedAt  time.Time `json:"session_started_at,omitzero"` // first session of a refresh chain
 	SessionID         string    `json:"session_id,omitempty"`        // the first session key's id, kept across refreshes
 	LongLivedOverride bool      `json:"long_lived_override,omitempty"`
+	// DigestHash is DigestHash(MD5(plaintext)): it names the key's entry in the SDK
+	// digest index, so revoking the key removes it. Empty on keys minted before the
+	// index existed, until their first validation adds them.
+	DigestHash string `json:"digest_hash,omitempty"`
 }
 
 // Has reports whether the key holds scope exactly (admin implies nothing else).

@@ -72,7 +72,8 @@ const SDKNote = "futu-api SDK socket"
 // cannot parent a session, the new session is its sibling: a child of its parent,
 // with its scopes and limits, so the order limits and idempotency keys of the parent
 // stay shared, and on the presented session's chain, so it ends no later than that
-// session could by refreshing. parent is presented itself or its parent.
+// session could by refreshing; logging that session out ends it (OriginSession).
+// parent is presented itself or its parent.
 func (pol Policy) NewSDKSession(presented, parent Record, id, hash string, now time.Time) (Record, error) {
 	if !presented.IsSession() {
 		rec, err := pol.NewSession(presented, SessionSpec{}, id, hash, now)
@@ -94,6 +95,7 @@ func (pol Policy) NewSDKSession(presented, parent Record, id, hash string, now t
 		started = presented.CreatedAt
 	}
 	rec.SessionStartedAt = started.UTC()
+	rec.OriginSession = cmp.Or(presented.OriginSession, presented.Session())
 	rec.ExpiresAt = pol.capSession(now, now.Add(pol.SessionTTL), parent.ExpiresAt, started)
 	if !rec.ExpiresAt.After(now.Add(MinTTL)) {
 		return Record{}, &PolicyError{Rule: "session_lifetime",

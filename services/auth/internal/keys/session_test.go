@@ -224,6 +224,9 @@ func TestNewSDKSession(t *testing.T) {
 				!r.ExpiresAt.Equal(tt.expires) || !r.SessionStartedAt.Equal(tt.started) {
 				t.Errorf("got %+v", r)
 			}
+			if want := map[bool]string{true: "panel"}[tt.presented != nil]; r.OriginSession != want {
+				t.Errorf("origin session = %q, want %q", r.OriginSession, want)
+			}
 			if *r.Limits.MaxOrderValue != 1000 || r.Limits.HoursWindow != "09:00-17:00" {
 				t.Errorf("parent's limits not kept: %+v", r.Limits)
 			}

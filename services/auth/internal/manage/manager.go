@@ -259,7 +259,8 @@ func (m *Manager) Logout(ctx context.Context, callerHash string, by Actor) error
 			Msg: "logout ends session keys only; revoke a long-lived key with RevokeKey"}
 	}
 	m.sessions.WithLabelValues("logout").Inc()
-	// The whole session ends: earlier keys in their grace and any successor too.
+	// The whole session ends: earlier keys in their grace, any successor, and the SDK
+	// sessions opened with one of its keys.
 	return m.revokeWith(ctx, m.o.Store.RevokeSession, rec.ID, by, "logout")
 }
 

@@ -141,19 +141,38 @@ func TestOpenSDKSession(t *testing.T) {
 	_, _, err = e.m.OpenSDKSession(ctx, "", edge)
 	wantRefusal(t, err, gatewayv1.Reason_REASON_MISSING_KEY)
 
-	// Logging the panel out ends its MD5; revoking the key ends its MD5 and every
-	// SDK session under it.
+	// Logging an SDK session out (its socket closed) leaves the panel's session be.
+	xtok, x, err := e.m.OpenSDKSession(ctx, keys.MD5(stok), edge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokens = append(tokens, xtok)
+	if err := e.m.Logout(ctx, x.Hash, edge); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.Validate(ctx, stok, authn.CallInfo{}); err != nil {
+		t.Fatalf("the panel's session key after an SDK session's logout: %v", err)
+	}
+
+	// Logging the panel out ends its MD5 and the SDK session opened with it (and
+	// nothing else); revoking the key ends its MD5 and every SDK session under it.
 	if err := e.m.Logout(ctx, panel.Hash, admin); err != nil {
 		t.Fatal(err)
 	}
 	_, _, err = e.m.OpenSDKSession(ctx, keys.MD5(stok), edge)
 	wantRefusal(t, err, gatewayv1.Reason_REASON_REVOKED_KEY)
+	for i, tok := range tokens[2:6] {
+		_, err := e.st.Validate(ctx, tok, authn.CallInfo{})
+		if fromPanel := i == 2; fromPanel != (err != nil) {
+			t.Errorf("SDK session %d after the panel's logout: %v", i, err)
+		}
+	}
 	if err := e.m.Revoke(ctx, "page", admin); err != nil {
 		t.Fatal(err)
 	}
 	_, _, err = e.m.OpenSDKSession(ctx, keys.MD5(ptok), edge)
 	wantRefusal(t, err, gatewayv1.Reason_REASON_REVOKED_KEY)
-	for _, tok := range tokens[2:4] {
+	for _, tok := range tokens[2:5] {
 		if _, err := e.st.Validate(ctx, tok, authn.CallInfo{}); errinfo.Reason(err) != gatewayv1.Reason_REASON_REVOKED_KEY {
 			t.Errorf("SDK session after its key's revocation: %v", err)
 		}

@@ -282,8 +282,8 @@ func (s *Store) Revoke(ctx context.Context, id string) ([]keys.Record, error) {
 }
 
 // RevokeSession ends the session of session key id: the key and every other key of
-// its session (earlier keys still in their refresh grace, and a successor), killed
-// after it for the same reason as Revoke's children. It returns the revoked records,
+// its session (earlier keys still in their refresh grace, and a successor) and the SDK
+// sessions opened from it, killed after it for the same reason as Revoke's children. It returns the revoked records,
 // the key first.
 func (s *Store) RevokeSession(ctx context.Context, id string) ([]keys.Record, error) {
 	out, err := s.killID(ctx, id)
@@ -291,7 +291,7 @@ func (s *Store) RevokeSession(ctx context.Context, id string) ([]keys.Record, er
 		return out, err
 	}
 	session := out[0].Session()
-	siblings, err := s.killChildren(ctx, out[0].ParentID, func(c keys.Record) bool { return c.Session() == session })
+	siblings, err := s.killChildren(ctx, out[0].ParentID, func(c keys.Record) bool { return c.EndsWith(session) })
 	return append(out, siblings...), err
 }
 

@@ -1,7 +1,7 @@
 // The user's Futu watchlist groups, the same lists as in the Futu app: a chosen group's
 // securities (a click shows one on the chart, book and ticket), and adding or removing
 // with a key that holds qot:write. Without it the controls say why and stay disabled.
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ApiClient } from '../api/client';
 import type { KeyInfo } from '../api/types';
 import { parseSymbol } from '../lib/symbols';
@@ -17,6 +17,11 @@ import {
   type FutuGroup,
   type FutuSecurity,
 } from '../lib/futuWatchlist';
+
+/** addTo puts a security first (Futu lists the latest added first), once. */
+function addTo(list: FutuSecurity[], s: FutuSecurity): FutuSecurity[] {
+  return [s, ...list.filter((x) => x.key !== s.key)];
+}
 
 function remembered(): string | null {
   try {
@@ -42,6 +47,27 @@ export function FutuWatchlist(props: {
   const [input, setInput] = useState('');
   const [busy, setBusy] = useState(false);
   const [refusedScope, setRefusedScope] = useState(false);
+
+  // Groups already read this session (watchlist reads are paced by OpenD).
+  const cache = useRef(new Map<string, FutuSecurity[]>());
+  const groupRef = useRef('');
+  groupRef.current = group;
+
+  // The name of an added security, for its row (a read of its own, best effort).
+  const nameOf = useCallback(
+    async (key: string, security: FutuSecurity['security']) => {
+      try {
+        const r = await api.post<{ static_info_list?: { sec_key?: string; name?: string }[] }>('/api/static-info', { security_list: [security] });
+        const name = r.static_info_list?.[0]?.name ?? '';
+        if (!name) return;
+        for (const [g, list] of cache.current) cache.current.set(g, list.map((s) => (s.key === key ? { ...s, name } : s)));
+        setSecs(cache.current.get(groupRef.current) ?? null);
+      } catch {
+        /* the row shows the code only */
+      }
+    },
+    [api],
+  );
 
   const canWrite = info !== null && info.scopes.includes(SCOPE_QOT_WRITE) && !refusedScope;
   const custom = groups?.find((g) => g.name === group)?.custom ?? false;
@@ -75,9 +101,15 @@ export function FutuWatchlist(props: {
   useEffect(() => {
     if (!group) return;
     let stop = false;
+    const cached = cache.current.get(group);
+    if (cached) {
+      setSecs(cached);
+      return;
+    }
     setSecs(null);
     load(group)
       .then((s) => {
+        cache.current.set(group, s);
         if (!stop) setSecs(s);
       })
       .catch((e) => {
@@ -115,7 +147,12 @@ export function FutuWatchlist(props: {
     setNote('');
     try {
       await api.post('/api/modify-user-security', { group_name: group, op, security_list: [sec.security] });
-      setSecs(await load(group));
+      // The change is applied here rather than read back: OpenD paces watchlist reads
+      // (a handful per 30 s), and the answer already says the change was made.
+      const changed = op === 'MODIFY_USER_SECURITY_OP_ADD' ? addTo(secs ?? [], { key: sec.key, name: '', security: sec.security }) : (secs ?? []).filter((s) => s.key !== sec.key);
+      cache.current.set(group, changed);
+      setSecs(changed);
+      if (op === 'MODIFY_USER_SECURITY_OP_ADD') void nameOf(sec.key, sec.security);
       setNote(t(op === 'MODIFY_USER_SECURITY_OP_ADD' ? 'futu.added' : 'futu.removed', { sym: sec.key, group }));
       return true;
     } catch (e) {

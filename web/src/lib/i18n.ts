@@ -106,6 +106,9 @@ const en = {
   'broker.loading': 'Loading…',
   'time.zone.HK': 'HKT',
   'time.zone.US': 'ET',
+  'ticks.title': 'Time & sales',
+  'ticks.price': 'Price',
+  'col.time': 'Time',
 } as const;
 
 export type MsgKey = keyof typeof en;
@@ -205,6 +208,9 @@ const zh: Record<MsgKey, string> = {
   'broker.loading': '加载中…',
   'time.zone.HK': '香港时间',
   'time.zone.US': '美东时间',
+  'ticks.title': '逐笔成交',
+  'ticks.price': '成交价',
+  'col.time': '时间',
 };
 
 export const DICT: Record<Lang, Record<MsgKey, string>> = { en, zh };

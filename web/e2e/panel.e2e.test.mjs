@@ -387,7 +387,7 @@ test('the status bar shows each market state, times in the market zone, without 
   const opened = globalStateCalls[0];
   const inWindow = globalStateCalls.filter((t) => t - opened < 25_000).length;
   assert.ok(globalStateCalls.length >= 1 && inWindow <= 2, `global state read ${globalStateCalls.length} times`);
-  console.log(`# market state: ${hk.trim()} · ${us.trim()}`);
+  console.log(`# market state: ${hk.trim()} ${us.trim()}`);
   await snapOf(page.locator('header.topbar'), 'market-state');
 });
 

@@ -1,5 +1,6 @@
 // The dictionary and the locale-aware formatting.
 import { describe, expect, it } from 'vitest';
+import { PERIODS } from '../src/lib/bars';
 import { DICT, fmtMoney, fmtPrice, fmtSignedMoney, fmtVolume, langFromNavigator, translate } from '../src/lib/i18n';
 
 describe('dictionary', () => {
@@ -15,6 +16,10 @@ describe('dictionary', () => {
       const ph = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort();
       expect(ph(b), k).toEqual(ph(a));
     }
+  });
+
+  it('names every chart period', () => {
+    for (const p of PERIODS) expect(Object.keys(DICT.en)).toContain(`period.${p.id}`);
   });
 
   it('fills placeholders', () => {

@@ -225,7 +225,9 @@ export function FutuWatchlist(props: {
               <th>{t('col.symbol')}</th>
               <th>{t('col.name')}</th>
               <th className="num">{t('col.last')}</th>
-              <th aria-hidden="true" />
+              <th>
+              <span className="sr-only">{t('col.actions')}</span>
+            </th>
             </tr>
           </thead>
           <tbody>

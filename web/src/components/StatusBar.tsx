@@ -30,7 +30,7 @@ export function StatusBar(props: {
 
   return (
     <header className="topbar">
-      <div className="brand">futugw</div>
+      <h1 className="brand">futugw</h1>
       <div className="badges">
         <span className={`badge ws-${wsState}`} data-testid="ws-status" title={wsDetail || undefined}>
           <span className="dot" /> {t('status.ws')} {t(`status.ws.${wsState}`)}

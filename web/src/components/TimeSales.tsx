@@ -5,10 +5,9 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiClient, userMessage } from '../api/client';
 import type { Feed } from '../lib/feed';
 import { parseSymbol } from '../lib/symbols';
-import { price as fmtPrice, volume as fmtVolume } from '../lib/format';
 import { addGap, addTicks, afterReload, MAX_TICK_ROWS, tickFromJSON, type TickerJSON, type TickRow } from '../lib/ticks';
 import { base64ToBytes, decodeTicker } from '../proto/decode';
-import { useLang } from '../lib/i18n';
+import { fmtPrice as fmtPriceIn, fmtVolume as fmtVolumeIn, useLang } from '../lib/i18n';
 
 export function TimeSales(props: {
   api: ApiClient;
@@ -18,7 +17,9 @@ export function TimeSales(props: {
   ready: boolean;
 }) {
   const { api, feed, secKey, ready } = props;
-  const { t } = useLang();
+  const { lang, t } = useLang();
+  const fmtPrice = (v: number | undefined) => fmtPriceIn(lang, v);
+  const fmtVolume = (v: number | undefined) => fmtVolumeIn(lang, v);
   const [rows, setRows] = useState<TickRow[]>([]);
   const [error, setError] = useState('');
   const [reloading, setReloading] = useState(false);

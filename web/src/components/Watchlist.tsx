@@ -51,7 +51,9 @@ export function Watchlist(props: {
             <th className="num">{t('col.change')}</th>
             <th className="num">{t('col.highLow')}</th>
             <th className="num">{t('col.volume')}</th>
-            <th aria-hidden="true" />
+            <th>
+              <span className="sr-only">{t('col.actions')}</span>
+            </th>
           </tr>
         </thead>
         <tbody>

@@ -473,6 +473,52 @@ test('with a qot:write key, a security is added to and removed from a Futu group
   }
 });
 
+test("positions' P/L follows the quote pushes of the held security", async () => {
+  // A filled market buy on the simulated US account (1002), through the stack with a key of its own.
+  const trader = await stack.api('/api/admin/keys', {
+    method: 'POST',
+    body: JSON.stringify({ id: `e2e-trader-${Date.now()}`, scopes: ['qot:read', 'acc:read', 'trade:simulate'], expires_in: '1h' }),
+  });
+  const placed = await stack.api('/api/order', {
+    method: 'POST',
+    headers: { 'Idempotency-Key': `e2e-pl-${Date.now()}` },
+    body: JSON.stringify({ trd_env: 'TRD_ENV_SIMULATE', acc_id: '1002', trd_market: 'TRD_MARKET_US', code: 'AAPL', trd_side: 'TRD_SIDE_BUY', order_type: 'ORDER_TYPE_MARKET', qty: 10 }),
+  }, trader.key);
+  assert.ok(placed.order_id);
+  const ref = { trd_env: 'TRD_ENV_SIMULATE', acc_id: '1002', trd_market: 'TRD_MARKET_US' };
+  let held = null;
+  for (let i = 0; i < 50 && !held; i++) {
+    const r = await stack.api('/api/positions', { method: 'POST', body: JSON.stringify(ref) }, trader.key);
+    held = (r.positions ?? []).find((p) => p.code === 'AAPL' && p.qty > 0) ?? null;
+    if (!held) await new Promise((res) => setTimeout(res, 200));
+  }
+  assert.ok(held, 'the buy filled into a position');
+  try {
+    await tid('view-account').selectOption('1002');
+    const row = tid('position-AAPL');
+    await row.waitFor(T);
+    await page.waitForFunction(() => document.querySelector('[data-testid="position-AAPL"]')?.dataset.live === 'true', null, T);
+    const read = () =>
+      row.evaluate((tr) => {
+        const n = (td) => Number(td.textContent.replace(/[,+]/g, ''));
+        const tds = tr.querySelectorAll('td');
+        return { qty: n(tds[1]), price: n(tds[3]), cost: n(tds[4]), pl: n(tds[5]) };
+      });
+    const a = await read();
+    // The row's P/L is (current − cost) × qty, from the shown price (rounded to 3 decimals).
+    assert.ok(Math.abs(a.pl - (a.price - a.cost) * a.qty) <= a.qty * 0.001 + 0.011, `P/L ${JSON.stringify(a)}`);
+    const first = await tid('position-pl-AAPL').textContent();
+    await page.waitForFunction((t) => document.querySelector('[data-testid="position-pl-AAPL"]')?.textContent !== t, first, T);
+    const b = await read();
+    assert.ok(Math.abs(b.pl - (b.price - b.cost) * b.qty) <= b.qty * 0.001 + 0.011, `P/L moved with the quote ${JSON.stringify(b)}`);
+    console.log(`# live P/L: ${first.trim()} -> ${b.pl} (qty ${b.qty}, cost ${b.cost}, price ${a.price} -> ${b.price})`);
+    await snapOf(page.locator('.area-account'), 'positions-live-pl');
+  } finally {
+    await tid('view-account').selectOption('1001');
+    await tid('orders-account').getByText('account 1001').waitFor(T);
+  }
+});
+
 test('switches to simplified Chinese and back: strings and number formats change, the choice is kept', async () => {
   await axeCheck(page, 'panel, English');
   const volumeText = () => page.evaluate(() => [...document.querySelectorAll('[data-testid="watchlist"] tbody td:nth-child(5)')].map((td) => td.textContent).join(' '));

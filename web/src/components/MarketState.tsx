@@ -23,7 +23,9 @@ export function MarketState({ api }: { api: ApiClient }) {
           if (stop) return;
           setG(r);
           setFailed(false);
-          setNow(Date.now());
+          // OpenD's own clock (seconds) when it says, else this machine's.
+          const server = Number(r.time) * 1000;
+          setNow(Number.isFinite(server) && server > 0 ? server : Date.now());
         })
         .catch(() => {
           if (!stop) setFailed(true);

@@ -18,6 +18,11 @@ import { Chart } from './Chart';
 import { OrderBook } from './OrderBook';
 import { TimeSales } from './TimeSales';
 import { Feed } from '../lib/feed';
+import { FutuWatchlist } from './FutuWatchlist';
+import { Intraday } from './Intraday';
+import { BrokerQueue } from './BrokerQueue';
+import { positionSecKey } from '../lib/pl';
+import { usePositionQuotes } from '../lib/usePositionQuotes';
 import { periodById, type Period } from '../lib/bars';
 import { mergeFills, type Fill } from '../lib/fills';
 import { pruneStamps } from '../lib/orderForm';
@@ -27,8 +32,9 @@ import { CashFlowView, History } from './History';
 const WATCHLIST_KEY = 'futugw.watchlist';
 const DEFAULT_WATCHLIST = ['HK.00700', 'US.AAPL'];
 const PERIOD_KEY = 'futugw.period';
-/** Sub types of the selected security's market panels besides its K-line: order book (2) and ticker (4). */
-const MARKET_SUB_TYPES = [2, 4];
+/** Sub types of the selected security's market panels besides its K-line: order book (2), ticker (4), RT (5) and, for HK, the broker queue (14). */
+const MARKET_SUB_TYPES = [2, 4, 5];
+const marketSubTypes = (prefix: string) => (prefix === 'HK' ? [...MARKET_SUB_TYPES, 14] : MARKET_SUB_TYPES);
 
 function loadWatchlist(): string[] {
   try {
@@ -373,7 +379,7 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
     } catch {
       return;
     }
-    const want = { secKey: sec.key, subTypes: [...MARKET_SUB_TYPES, period.subType] };
+    const want = { secKey: sec.key, subTypes: [...marketSubTypes(sec.prefix), period.subType] };
     const had = marketSubs.current;
     marketSubs.current = want;
     const drop = had ? had.subTypes.filter((t) => had.secKey !== want.secKey || !want.subTypes.includes(t)) : [];
@@ -472,10 +478,19 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
   }
 
   const tickerMarket = TRD_MARKET_OF[ticketSymbol.split('.')[0]];
+  const positionKeys = positions.map((p) => positionSecKey(p.code, account?.trd_markets[0] ?? 'TRD_MARKET_HK'));
+  usePositionQuotes(api, positionKeys, (q) => applyQuote(fromJSONQuote(q)));
+  const livePrices: Record<string, number> = {};
+  for (const [k, v] of Object.entries(quotes)) if (v.q.curPrice > 0) livePrices[k] = v.q.curPrice;
+  const pickFutu = (k: string) => {
+    if (!watchlist.includes(k)) setWatchlist([...watchlist, k]);
+    setTicketSymbol(k);
+  };
 
   return (
     <div className="app">
       <StatusBar
+        api={api}
         info={info}
         session={session}
         wsState={wsState}
@@ -488,6 +503,9 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
           <section className="card area-chart">
             <Chart api={api} feed={feed} secKey={ticketSymbol} period={period} onPeriod={setPeriod} />
           </section>
+          <section className="card area-rt">
+            <Intraday api={api} feed={feed} secKey={ticketSymbol} ready={marketReady === ticketSymbol} />
+          </section>
           <section className="card area-watch">
             <Watchlist
               symbols={watchlist}
@@ -497,6 +515,9 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
               onAdd={addSymbol}
               onRemove={(k) => setWatchlist(watchlist.filter((x) => x !== k))}
             />
+          </section>
+          <section className="card area-futu">
+            <FutuWatchlist api={api} info={info} prices={livePrices} onPick={pickFutu} />
           </section>
           <section className={`card area-orders ${account && isReal(account) ? 'card-real' : ''}`}>
             <Orders
@@ -530,6 +551,11 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
               onPrice={(p) => setPriceFill((f) => ({ price: p, seq: (f?.seq ?? 0) + 1 }))}
             />
           </section>
+          {ticketSymbol.startsWith('HK.') && (
+            <section className="card area-broker">
+              <BrokerQueue api={api} feed={feed} secKey={ticketSymbol} ready={marketReady === ticketSymbol} />
+            </section>
+          )}
           <section className="card area-ticks">
             <TimeSales api={api} feed={feed} secKey={ticketSymbol} ready={marketReady === ticketSymbol} />
           </section>
@@ -564,6 +590,7 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
               tradable={account !== null && canTrade(info, account)}
               funds={funds}
               positions={positions}
+              livePrices={livePrices}
             />
           </section>
         </div>

@@ -130,7 +130,9 @@ export function Orders(props: {
             <th className="num">Qty</th>
             <th className="num">Filled</th>
             <th>Status</th>
-            <th />
+            <th>
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>

@@ -28,7 +28,7 @@ var ErrClosing = errors.New("the edge is shutting down")
 // describes. read runs on its own goroutine as the socket's reader until the
 // connection closes (every close path closes it); it answers through Send. Attach
 // returns at once; the hub owns the socket from then on (Close waits for it), and
-// done runs once the socket is closed and unregistered.
+// done runs once the connection is closed, before the hub's Close returns.
 func (h *Hub) Attach(conn *websocket.Conn, p *authn.Principal, token string, read func(*Peer), done func()) (*Peer, error) {
 	if !h.reserve(p.Owner()) {
 		return nil, fmt.Errorf("%w: this key already has %d live-data sockets open", ErrTooManySockets, h.opts.MaxSocketsPerKey)
@@ -44,10 +44,10 @@ func (h *Hub) Attach(conn *websocket.Conn, p *authn.Principal, token string, rea
 	}
 	go func() {
 		s.run()
-		h.remove(s)
 		if done != nil {
-			done()
+			done() // before remove: the hub's Close waits for it
 		}
+		h.remove(s)
 	}()
 	return peer, nil
 }

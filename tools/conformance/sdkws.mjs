@@ -1,0 +1,167 @@
+// sdkws.mjs drives Futu's official JavaScript SDK (npm futu-api, ftWebsocket) against
+// the edge's SDK listener, exactly as a page would, with the `ws` package standing in
+// for the browser's WebSocket (Node 20 has none):
+//
+//   SDKWS_ADDR=host:port SDKWS_KEY=fk_... SDKWS_KEY_ID=<its id> SDKWS_NOQOT_KEY=fk_... \
+//   SDKWS_EDGE=http://host:port SDKWS_ADMIN_KEY=fk_... node sdkws.mjs
+//
+// Log in with SDKWS_KEY (the SDK sends its MD5), GetGlobalState, Qot_Sub HK.00700
+// and receive its Qot_UpdateBasicQot push, Qot_RequestHistoryKL, Qot_RegQotPush
+// refused by name (futugw does not serve it); a key without
+// qot:read (SDKWS_NOQOT_KEY) logs in but its Qot_Sub is refused with retType -1 and
+// the reason; an unknown key's login fails; revoking SDKWS_KEY (DELETE
+// /api/admin/keys/<id> on the edge) closes the socket within a second. Prints one
+// line per step; exits 1 with the failing step. SDKWS_TIMEOUT_MS bounds each wait.
+import crypto from 'node:crypto';
+import WebSocket from 'ws';
+import ftWebsocket from 'futu-api';
+import { loadOfficial } from './lib/official.mjs';
+
+globalThis.WebSocket = WebSocket;
+
+const timeoutMs = Number(process.env.SDKWS_TIMEOUT_MS ?? 20000);
+const HK = { market: 1, code: '00700' };
+
+function env(name) {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set`);
+  return v;
+}
+
+function within(ms, what, p) {
+  let timer;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms); }),
+  ]);
+}
+
+async function step(name, fn) {
+  try {
+    const out = await fn();
+    console.log(`ok   ${name}${out ? ` ${out}` : ''}`);
+    return out;
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : JSON.stringify(e);
+    console.log(`FAIL ${name}: ${msg}`);
+    process.exit(1);
+  }
+}
+
+/** open starts an ftWebsocket with key and resolves { sdk, ok, error, init } once it logs in or fails. */
+function open(host, port, key) {
+  const sdk = new ftWebsocket();
+  const { root } = loadOfficial();
+  const InitResponse = root.lookupType('InitWebSocket.Response');
+  return within(timeoutMs, 'InitWebSocket', new Promise((resolve) => {
+    let init;
+    sdk.start(host, port, false, key);
+    // The raw InitWebSocket answer, to read retMsg on a failed login.
+    sdk.websock.onmessage = (msg) => {
+      if (msg?.result?.cmd === 1 && msg.result.buff) init = InitResponse.decode(new Uint8Array(msg.result.buff));
+    };
+    sdk.onlogin = (ok, detail) => resolve({ sdk, ok, error: ok ? 0 : detail, init });
+  }));
+}
+
+function stop(sdk) {
+  sdk.stop();
+  sdk.websock.close();
+}
+
+async function main() {
+  const [host, portText] = env('SDKWS_ADDR').split(':');
+  const port = Number(portText);
+  const key = env('SDKWS_KEY');
+
+  const { sdk } = await step('login', async () => {
+    const r = await open(host, port, key);
+    if (!r.ok) throw new Error(`onlogin(false, ${r.error}): ${r.init?.retMsg ?? ''}`);
+    return { sdk: r.sdk, toString: () => `connID ${r.sdk.getConnID()}` };
+  });
+
+  await step('GetGlobalState', async () => {
+    const r = await within(timeoutMs, 'GetGlobalState', sdk.GetGlobalState({ c2s: { userID: 0 } }));
+    if (r.retType !== 0 || r.s2c?.marketHK === undefined) throw new Error(JSON.stringify(r));
+    return `marketHK ${r.s2c.marketHK}`;
+  });
+
+  const push = new Promise((resolve) => {
+    sdk.onPush = (cmd, res) => {
+      const q = res?.s2c?.basicQotList?.[0];
+      if (cmd === 3005 && q?.security?.code === HK.code) resolve(q);
+    };
+  });
+  await step('Qot_Sub', async () => {
+    const r = await within(timeoutMs, 'Qot_Sub', sdk.Sub({
+      c2s: { securityList: [HK], subTypeList: [1], isSubOrUnSub: true, isRegOrUnRegPush: true, isFirstPush: true },
+    }));
+    if (r.retType !== 0) throw new Error(JSON.stringify(r));
+  });
+  await step('Qot_UpdateBasicQot push', async () => {
+    const q = await within(timeoutMs, 'the 3005 push', push);
+    if (!(q.curPrice > 0)) throw new Error(`curPrice ${q.curPrice}`);
+    return `HK.00700 ${q.curPrice}`;
+  });
+
+  await step('Qot_RequestHistoryKL', async () => {
+    const end = new Date();
+    const begin = new Date(end.getTime() - 30 * 86400_000);
+    const day = (d) => d.toISOString().slice(0, 10);
+    const r = await within(timeoutMs, 'Qot_RequestHistoryKL', sdk.RequestHistoryKL({
+      c2s: { rehabType: 1, klType: 2, security: HK, beginTime: day(begin), endTime: day(end), maxAckKLNum: 10 },
+    }));
+    if (r.retType !== 0 || !(r.s2c?.klList?.length > 0)) throw new Error(JSON.stringify(r));
+    return `${r.s2c.klList.length} day bars`;
+  });
+
+  await step('unserved command refused by name', async () => {
+    // Qot_RegQotPush (3002): futugw pushes what Qot_Sub subscribed and serves no
+    // separate registration.
+    const r = await within(timeoutMs, 'Qot_RegQotPush', sdk.RegQotPush({
+      c2s: { securityList: [HK], subTypeList: [1], isRegOrUnReg: true },
+    }).then(() => null, (refused) => refused));
+    if (r?.retType !== -1 || !/does not serve Qot_RegQotPush \(proto 3002\)/.test(r.retMsg ?? '')) throw new Error(JSON.stringify(r));
+    return JSON.stringify(r.retMsg);
+  });
+
+  await step('refusal without qot:read', async () => {
+    const other = await open(host, port, env('SDKWS_NOQOT_KEY'));
+    if (!other.ok) throw new Error(`login failed: ${other.init?.retMsg}`);
+    try {
+      const r = await within(timeoutMs, 'Qot_Sub', other.sdk.Sub({
+        c2s: { securityList: [HK], subTypeList: [1], isSubOrUnSub: true, isRegOrUnRegPush: true },
+      }).then(() => null, (refused) => refused));
+      if (r?.retType !== -1 || !/qot:read/.test(r.retMsg ?? '')) throw new Error(`want retType -1 naming qot:read, got ${JSON.stringify(r)}`);
+      return JSON.stringify(r.retMsg);
+    } finally {
+      stop(other.sdk);
+    }
+  });
+
+  await step('unknown key refused at InitWebSocket', async () => {
+    const bad = await open(host, port, 'fk_' + crypto.randomBytes(32).toString('base64url'));
+    stop(bad.sdk);
+    if (bad.ok) throw new Error('an unknown key logged in');
+    if (bad.init?.retType !== -1 || !bad.init.retMsg) throw new Error(`want retType -1 with retMsg, got ${JSON.stringify(bad.init)}`);
+    return JSON.stringify(bad.init.retMsg);
+  });
+
+  await step('revoke closes the socket within a second', async () => {
+    const closed = new Promise((resolve) => { sdk.websock.onclose = () => resolve(Date.now()); });
+    const r = await fetch(`${env('SDKWS_EDGE')}/api/admin/keys/${encodeURIComponent(env('SDKWS_KEY_ID'))}`, {
+      method: 'DELETE', headers: { Authorization: `Bearer ${env('SDKWS_ADMIN_KEY')}` },
+    });
+    const revoked = Date.now();
+    if (!r.ok) throw new Error(`revoke: HTTP ${r.status} ${await r.text()}`);
+    const at = await within(5000, 'the close', closed);
+    stop(sdk); // the SDK would reconnect, and be refused
+    if (at - revoked > 1000) throw new Error(`closed ${at - revoked} ms after the revocation`);
+    return `${Math.max(0, at - revoked)} ms`;
+  });
+}
+
+main().then(() => process.exit(0), (e) => {
+  console.log(`FAIL ${e.message}`);
+  process.exit(1);
+});

@@ -51,6 +51,10 @@ func TestBootstrapRenewsKeysNearingExpiry(t *testing.T) {
 	if !valid(first) {
 		t.Fatal("the written key does not validate with its scope")
 	}
+	// Minted as every key is: its MD5 is indexed for Futu's SDK.
+	if r, err := st.GetByDigest(ctx, keys.DigestHash(keys.MD5(first))); err != nil || r.Hash != keys.Hash(first) {
+		t.Fatalf("the bootstrap key's digest: %+v, %v", r, err)
+	}
 	if kept, err := bootstrapOnce(ctx, k, 3*time.Second, st, mgr, log); err != nil || kept == "" || read() != first {
 		t.Fatalf("a fresh key was replaced (%v)", err)
 	}

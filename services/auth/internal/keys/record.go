@@ -19,6 +19,13 @@ type Record struct {
 	SessionStartedAt  time.Time `json:"session_started_at,omitzero"` // first session of a refresh chain
 	SessionID         string    `json:"session_id,omitempty"`        // the first session key's id, kept across refreshes
 	LongLivedOverride bool      `json:"long_lived_override,omitempty"`
+	// OriginSession is set on an SDK socket's session opened with a session key's MD5:
+	// that session's id, so logging it out ends the socket's session too.
+	OriginSession string `json:"origin_session,omitempty"`
+	// DigestHash is DigestHash(MD5(plaintext)): it names the key's entry in the SDK
+	// digest index, so revoking the key removes it. Empty on keys minted before the
+	// index existed, until their first validation adds them.
+	DigestHash string `json:"digest_hash,omitempty"`
 }
 
 // Has reports whether the key holds scope exactly (admin implies nothing else).
@@ -26,6 +33,12 @@ func (r *Record) Has(scope string) bool { return slices.Contains(r.Scopes, scope
 
 // IsSession reports whether the record is a session key.
 func (r *Record) IsSession() bool { return r.ParentID != "" }
+
+// EndsWith reports whether logging out session ends this key: it belongs to the
+// session, or was opened from it (OriginSession).
+func (r *Record) EndsWith(session string) bool {
+	return r.Session() == session || r.OriginSession == session
+}
 
 // Session names the session the key belongs to: stable across refreshes, the key's own
 // id for keys that are not session keys.

@@ -62,6 +62,49 @@ func (pol Policy) NewSession(parent Record, spec SessionSpec, id, hash string, n
 	return rec, nil
 }
 
+// SDKNote marks the session keys OpenSDKSession mints, in listings.
+const SDKNote = "futu-api SDK socket"
+
+// NewSDKSession returns the record of the session key for an SDK socket whose page
+// presented key (by its MD5). For a long-lived key it is the session CreateSession
+// would mint with no narrowing asked: the key's scopes and limits, Policy.SessionTTL,
+// never beyond the key's expiry. For a session key (the panel's login, say), which
+// cannot parent a session, the new session is its sibling: a child of its parent,
+// with its scopes and limits, so the order limits and idempotency keys of the parent
+// stay shared, and on the presented session's chain, so it ends no later than that
+// session could by refreshing; logging that session out ends it (OriginSession).
+// parent is presented itself or its parent.
+func (pol Policy) NewSDKSession(presented, parent Record, id, hash string, now time.Time) (Record, error) {
+	if !presented.IsSession() {
+		rec, err := pol.NewSession(presented, SessionSpec{}, id, hash, now)
+		if err != nil {
+			return Record{}, err
+		}
+		rec.Note = SDKNote
+		return rec, nil
+	}
+	if presented.ParentID != parent.ID {
+		return Record{}, fmt.Errorf("keys: parent %q does not match the session's parent %q", parent.ID, presented.ParentID)
+	}
+	rec, err := pol.NewSession(parent, SessionSpec{Scopes: presented.Scopes, Limits: presented.Limits}, id, hash, now)
+	if err != nil {
+		return Record{}, err
+	}
+	started := presented.SessionStartedAt
+	if started.IsZero() {
+		started = presented.CreatedAt
+	}
+	rec.SessionStartedAt = started.UTC()
+	rec.OriginSession = cmp.Or(presented.OriginSession, presented.Session())
+	rec.ExpiresAt = pol.capSession(now, now.Add(pol.SessionTTL), parent.ExpiresAt, started)
+	if !rec.ExpiresAt.After(now.Add(MinTTL)) {
+		return Record{}, &PolicyError{Rule: "session_lifetime",
+			Msg: fmt.Sprintf("the presented session reached its total lifetime of %v (or its parent key expires); log in again", pol.SessionLifetime)}
+	}
+	rec.Note = SDKNote
+	return rec, nil
+}
+
 // Refresh returns the record of the session key that replaces old: the same scopes
 // and limits, a fresh SessionTTL capped by the parent's expiry and by SessionLifetime
 // from the chain's first session. It refuses once that cap is reached.
@@ -87,6 +130,7 @@ func (pol Policy) Refresh(old, parent Record, id, hash string, now time.Time) (R
 	rec.Scopes = slices.Clone(old.Scopes)
 	rec.SessionStartedAt = started.UTC()
 	rec.SessionID = old.Session()
+	rec.DigestHash = "" // old's, of another plaintext
 	return rec, nil
 }
 

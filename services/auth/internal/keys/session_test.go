@@ -164,3 +164,91 @@ func TestRefresh(t *testing.T) {
 		t.Error("wrong parent accepted")
 	}
 }
+
+func TestNewSDKSession(t *testing.T) {
+	pol := DefaultPolicy()
+	narrow := func(p Record) Record {
+		s, err := pol.NewSession(p, SessionSpec{Scopes: []string{"qot:read"}, Limits: Limits{Markets: []string{"HK"}}}, "panel", "ph2", t0.Add(-2*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	tests := []struct {
+		name      string
+		presented func(p Record) Record // nil: the parent itself
+		parent    func(*Record)
+		now       time.Time
+		wantErr   string
+		scopes    []string
+		markets   []string
+		expires   time.Time
+		started   time.Time
+	}{
+		{name: "long-lived key: as CreateSession", now: t0,
+			scopes: []string{"qot:read", "acc:read", "trade:simulate"}, markets: []string{"HK", "US"},
+			expires: t0.Add(30 * time.Minute), started: t0},
+		{name: "long-lived key near its expiry", now: t0, parent: func(p *Record) { p.ExpiresAt = t0.Add(5 * time.Minute) },
+			scopes: []string{"qot:read", "acc:read", "trade:simulate"}, markets: []string{"HK", "US"},
+			expires: t0.Add(5 * time.Minute), started: t0},
+		{name: "session key: sibling with its narrowing", presented: narrow, now: t0,
+			scopes: []string{"qot:read"}, markets: []string{"HK"}, expires: t0.Add(30 * time.Minute), started: t0.Add(-2 * time.Hour)},
+		{name: "session key: capped by its chain", presented: narrow, now: t0.Add(10*time.Hour - 10*time.Minute),
+			scopes: []string{"qot:read"}, markets: []string{"HK"}, expires: t0.Add(10 * time.Hour), started: t0.Add(-2 * time.Hour)},
+		{name: "session key: chain over", presented: narrow, now: t0.Add(10 * time.Hour), wantErr: "total lifetime"},
+		{name: "session key: capped by the parent", presented: narrow, now: t0, parent: func(p *Record) { p.ExpiresAt = t0.Add(time.Minute) },
+			scopes: []string{"qot:read"}, markets: []string{"HK"}, expires: t0.Add(time.Minute), started: t0.Add(-2 * time.Hour)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := parentKey()
+			if tt.parent != nil {
+				tt.parent(&p)
+			}
+			presented := p
+			if tt.presented != nil {
+				presented = tt.presented(p)
+			}
+			r, err := pol.NewSDKSession(presented, p, "sdk1", "sh", tt.now)
+			if tt.wantErr != "" {
+				if !IsPolicy(err) || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want policy error %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.ID != "sdk1" || r.Hash != "sh" || r.ParentID != "parent" || r.Session() != "sdk1" || r.Note != SDKNote ||
+				!reflect.DeepEqual(r.Scopes, tt.scopes) || !reflect.DeepEqual(r.Limits.Markets, tt.markets) ||
+				!r.ExpiresAt.Equal(tt.expires) || !r.SessionStartedAt.Equal(tt.started) {
+				t.Errorf("got %+v", r)
+			}
+			if want := map[bool]string{true: "panel"}[tt.presented != nil]; r.OriginSession != want {
+				t.Errorf("origin session = %q, want %q", r.OriginSession, want)
+			}
+			if *r.Limits.MaxOrderValue != 1000 || r.Limits.HoursWindow != "09:00-17:00" {
+				t.Errorf("parent's limits not kept: %+v", r.Limits)
+			}
+		})
+	}
+	p := parentKey()
+	s := narrow(p)
+	if _, err := pol.NewSDKSession(s, Record{ID: "other"}, "x", "y", t0); err == nil {
+		t.Error("wrong parent accepted")
+	}
+}
+
+func TestRefreshDropsTheOldDigest(t *testing.T) {
+	pol := DefaultPolicy()
+	p := parentKey()
+	s, err := pol.NewSession(p, SessionSpec{}, "s1", "h1", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.DigestHash = "d1"
+	n, err := pol.Refresh(s, p, "s2", "h2", t0.Add(time.Minute))
+	if err != nil || n.DigestHash != "" {
+		t.Fatalf("refreshed = %+v, %v", n, err)
+	}
+}

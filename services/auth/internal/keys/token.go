@@ -1,12 +1,14 @@
 package keys
 
 import (
+	"crypto/md5"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // Prefix starts every key's plaintext.
@@ -35,6 +37,31 @@ func Generate(r io.Reader) (token, hash string, err error) {
 // Hash is the lowercase hex SHA-256 of a key's plaintext, the only form Redis holds.
 func Hash(token string) string {
 	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// MD5 is the lowercase hex MD5 of a key's plaintext: what Futu's JavaScript SDK
+// (futu-api) sends as websocketKey. On the SDK port it is as good as the key, so it is
+// never stored either: Redis holds DigestHash(MD5(key)) only.
+func MD5(token string) string {
+	sum := md5.Sum([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// MD5Len is the length of a hex MD5.
+const MD5Len = 2 * md5.Size
+
+// WellFormedMD5 reports whether s is a hex MD5 (either case), without saying whether
+// a key has it.
+func WellFormedMD5(s string) bool {
+	return len(s) == MD5Len && all(s, func(c byte) bool { return isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' })
+}
+
+// DigestHash is the lowercase hex SHA-256 of a key's MD5 (hex, either case): the name
+// of the digest index entry that finds the key from what the SDK sends, and nothing
+// a client could present.
+func DigestHash(keyMD5 string) string {
+	sum := sha256.Sum256([]byte(strings.ToLower(keyMD5)))
 	return hex.EncodeToString(sum[:])
 }
 

@@ -2,6 +2,7 @@ package keys
 
 import (
 	"bytes"
+	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
@@ -67,6 +68,44 @@ func TestNewIDAndCheckID(t *testing.T) {
 	for _, tt := range tests {
 		if err := CheckID(tt.id); (err == nil) != tt.ok {
 			t.Errorf("CheckID(%q) = %v, want ok %v", tt.id, err, tt.ok)
+		}
+	}
+}
+
+func TestDigests(t *testing.T) {
+	tok := "fk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	// md5 -s / sha256sum of the same bytes.
+	sum := md5.Sum([]byte(tok))
+	want := hex.EncodeToString(sum[:])
+	if got := MD5(tok); got != want || strings.ToLower(got) != got || len(got) != MD5Len {
+		t.Fatalf("MD5 = %q, want %q", got, want)
+	}
+	sh := sha256.Sum256([]byte(want))
+	if got := DigestHash(want); got != hex.EncodeToString(sh[:]) {
+		t.Errorf("DigestHash = %q", got)
+	}
+	if DigestHash(strings.ToUpper(want)) != DigestHash(want) {
+		t.Error("DigestHash depends on the case of the hex")
+	}
+	if DigestHash(want) == Hash(tok) || DigestHash(want) == want {
+		t.Error("DigestHash is not a hash of the MD5")
+	}
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{want, true},
+		{strings.ToUpper(want), true},
+		{"", false},
+		{want[:31], false},
+		{want + "0", false},
+		{"g" + want[1:], false},
+		{" " + want[1:], false},
+		{tok, false},
+	}
+	for _, tt := range tests {
+		if got := WellFormedMD5(tt.in); got != tt.want {
+			t.Errorf("WellFormedMD5(%q) = %v", tt.in, got)
 		}
 	}
 }

@@ -13,7 +13,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/audit"
+	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/obs"
 	"github.com/futugw/gateway/services/auth/internal/keys"
 	"github.com/futugw/gateway/services/auth/internal/store"
@@ -66,7 +68,7 @@ func New(o Options) *Manager {
 		revoked: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "futugw_auth_keys_revoked_total", Help: "Keys revoked, session keys included."}),
 		sessions: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "futugw_auth_sessions_total", Help: "Session operations by op: create, refresh, logout."}, []string{"op"}),
+			Name: "futugw_auth_sessions_total", Help: "Session operations by op: create, refresh, logout, sdk (OpenSDKSession)."}, []string{"op"}),
 	}
 	if o.Metrics != nil {
 		o.Metrics.MustRegister(m.issued, m.revoked, m.sessions)
@@ -94,6 +96,7 @@ func (m *Manager) Issue(ctx context.Context, spec keys.IssueSpec, by Actor) (str
 	if err != nil {
 		return "", keys.Record{}, err
 	}
+	rec.DigestHash = keys.DigestHash(keys.MD5(token))
 	if err := m.o.Store.Issue(ctx, rec); err != nil {
 		return "", keys.Record{}, err
 	}
@@ -209,6 +212,41 @@ func (m *Manager) Refresh(ctx context.Context, callerHash string, by Actor) (str
 	return token, rec, nil
 }
 
+// OpenSDKSession mints the session key of a socket of Futu's JavaScript SDK, whose
+// page presented keyMD5, the MD5 of a futugw key (an edge calls it; by.KeyID is the
+// edge's key, by.Client the SDK's address). The key is found by its digest, read from
+// Redis (refusals as Validate's, audited); the session is the one CreateSession would
+// mint for it with nothing narrowed, or, for a session key, its sibling under the same
+// parent (keys.Policy.NewSDKSession). The digest and the plaintext appear nowhere.
+func (m *Manager) OpenSDKSession(ctx context.Context, keyMD5 string, by Actor) (string, keys.Record, error) {
+	presented, err := m.o.Store.ValidateDigest(ctx, keyMD5, authn.CallInfo{Client: by.Client, Method: gatewayv1.AuthService_OpenSDKSession_FullMethodName})
+	if err != nil {
+		return "", keys.Record{}, err
+	}
+	parent := presented
+	if presented.IsSession() {
+		parent, err = m.o.Store.GetByID(ctx, presented.ParentID)
+		if errors.Is(err, store.ErrNotFound) {
+			return "", keys.Record{}, store.ErrParentGone
+		}
+		if err != nil {
+			return "", keys.Record{}, err
+		}
+	}
+	token, rec, err := m.mint(ctx, func(id, hash string) (keys.Record, error) {
+		return m.o.Policy.NewSDKSession(presented, parent, id, hash, m.o.Now())
+	})
+	if err != nil {
+		return "", keys.Record{}, err
+	}
+	m.sessions.WithLabelValues("sdk").Inc()
+	m.audit(ctx, "sdk_session", rec.ID, by, map[string]string{"by": by.KeyID, "presented_id": presented.ID,
+		"parent_id": parent.ID, "expires_at": timeField(rec.ExpiresAt)})
+	m.log.Info("sdk session opened", "key_id", rec.ID, "presented_key_id", presented.ID, "parent_id", parent.ID,
+		"by", by.KeyID, "client", by.Client)
+	return token, rec, nil
+}
+
 // Logout revokes the caller's session key. A long-lived key is refused: logging out
 // must never destroy a key that was handed out on purpose.
 func (m *Manager) Logout(ctx context.Context, callerHash string, by Actor) error {
@@ -221,7 +259,8 @@ func (m *Manager) Logout(ctx context.Context, callerHash string, by Actor) error
 			Msg: "logout ends session keys only; revoke a long-lived key with RevokeKey"}
 	}
 	m.sessions.WithLabelValues("logout").Inc()
-	// The whole session ends: earlier keys in their grace and any successor too.
+	// The whole session ends: earlier keys in their grace, any successor, and the SDK
+	// sessions opened with one of its keys.
 	return m.revokeWith(ctx, m.o.Store.RevokeSession, rec.ID, by, "logout")
 }
 
@@ -241,6 +280,7 @@ func (m *Manager) mint(ctx context.Context, build func(id, hash string) (keys.Re
 		if err != nil {
 			return "", keys.Record{}, err
 		}
+		rec.DigestHash = keys.DigestHash(keys.MD5(token))
 		err = m.o.Store.Issue(ctx, rec)
 		if errors.Is(err, store.ErrIDTaken) && attempt == 0 {
 			continue

@@ -181,6 +181,20 @@ func assertAudit(t *testing.T, e *env, actions ...string) {
 // logs for the plaintexts.
 func assertNoPlaintext(t *testing.T, e *env, tokens []string) {
 	t.Helper()
+	all := dump(t, e) + e.logs.String()
+	if !strings.Contains(all, "futugw:audit") || !strings.Contains(all, "futugw:tok:") && !strings.Contains(all, "futugw:revoked:") {
+		t.Fatal("scan saw no records; the check is vacuous")
+	}
+	for _, tok := range tokens {
+		if strings.Contains(all, tok) || strings.Contains(all, tok[3:]) {
+			t.Errorf("plaintext key found in Redis or logs")
+		}
+	}
+}
+
+// dump returns every Redis key name and value (strings, sets, streams).
+func dump(t *testing.T, e *env) string {
+	t.Helper()
 	ctx := context.Background()
 	var blob strings.Builder
 	it := e.rdb.Scan(ctx, 0, "*", 100).Iterator()
@@ -206,13 +220,5 @@ func assertNoPlaintext(t *testing.T, e *env, tokens []string) {
 	if err := it.Err(); err != nil {
 		t.Fatal(err)
 	}
-	all := blob.String() + e.logs.String()
-	if !strings.Contains(all, "futugw:audit") || !strings.Contains(all, "futugw:tok:") && !strings.Contains(all, "futugw:revoked:") {
-		t.Fatal("scan saw no records; the check is vacuous")
-	}
-	for _, tok := range tokens {
-		if strings.Contains(all, tok) || strings.Contains(all, tok[3:]) {
-			t.Errorf("plaintext key found in Redis or logs")
-		}
-	}
+	return blob.String()
 }

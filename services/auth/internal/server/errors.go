@@ -20,6 +20,9 @@ import (
 func toStatus(err error, self bool) error {
 	var ie *keys.InvalidError
 	var pe *keys.PolicyError
+	if _, ok := status.FromError(err); ok {
+		return err // refused already with its reason (the store's validations)
+	}
 	switch {
 	case errors.As(err, &ie):
 		return errinfo.New(codes.InvalidArgument, gatewayv1.Reason_REASON_INVALID_ARGUMENT, ie.Error())

@@ -36,6 +36,7 @@ func TestToStatus(t *testing.T) {
 		{fmt.Errorf("%w: boom", store.ErrUnavailable), false, codes.Unavailable, gatewayv1.Reason_REASON_REDIS_UNAVAILABLE},
 		{context.DeadlineExceeded, false, codes.DeadlineExceeded, gatewayv1.Reason_REASON_UNSPECIFIED},
 		{fmt.Errorf("other"), false, codes.Internal, gatewayv1.Reason_REASON_INTERNAL},
+		{errinfo.New(codes.Unauthenticated, gatewayv1.Reason_REASON_INVALID_KEY, "x"), true, codes.Unauthenticated, gatewayv1.Reason_REASON_INVALID_KEY},
 	}
 	for _, tt := range tests {
 		got := toStatus(tt.err, tt.self)

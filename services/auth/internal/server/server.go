@@ -128,6 +128,18 @@ func (s *Server) RefreshSession(ctx context.Context, _ *gatewayv1.RefreshSession
 	return sessionResponse(s.m.Refresh(ctx, p.TokenHash, actor(ctx, p)))
 }
 
+// OpenSDKSession mints a session key for a socket of Futu's JavaScript SDK from the
+// MD5 of the key its page holds (an edge's service key calls it; the catalog says so).
+// The client in the request is the SDK's address, for the audit.
+func (s *Server) OpenSDKSession(ctx context.Context, req *gatewayv1.OpenSDKSessionRequest) (*gatewayv1.SessionResponse, error) {
+	p, err := authn.FromContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	by := manage.Actor{KeyID: p.KeyID, Client: cmp.Or(req.GetClient(), authn.ClientAddr(ctx))}
+	return sessionResponse(s.m.OpenSDKSession(ctx, req.GetKeyMd5(), by))
+}
+
 func sessionResponse(token string, rec keys.Record, err error) (*gatewayv1.SessionResponse, error) {
 	if err != nil {
 		return nil, toStatus(err, true)

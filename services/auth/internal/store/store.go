@@ -1,8 +1,10 @@
 // Package store keeps key records in Redis under the futugw: layout of the auth
 // contract: tok:<hash> holds the record, id:<id> maps an id to its hash (SET NX makes
 // ids unique), children:<id> lists a key's session keys, revoked:<hash> is a tombstone
-// so a revoked key says so. Every entry expires with its key. The Store also
-// implements authn.Validator: validation is one GET by hash.
+// so a revoked key says so, md5:<digest hash> finds a key from the MD5 that Futu's
+// JavaScript SDK presents (md5revoked:<digest hash> its tombstone). Every entry
+// expires with its key. The Store also implements authn.Validator: validation is one
+// GET by hash.
 package store
 
 import (
@@ -112,10 +114,26 @@ func (s *Store) Issue(ctx context.Context, rec keys.Record) error {
 	if !ok {
 		return ErrIDTaken
 	}
-	if err := s.rdb.Set(ctx, tokKey(rec.Hash), data, ttl).Err(); err != nil {
+	// The record and its digest entry may land in either order: nobody can present
+	// the key's MD5 before Issue has returned its plaintext.
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.Set(ctx, tokKey(rec.Hash), data, ttl)
+		if rec.DigestHash != "" {
+			p.Set(ctx, digestKey(rec.DigestHash), rec.Hash, ttl)
+		}
+		return nil
+	})
+	if err != nil {
 		// Undo with a fresh context: the caller's may be what failed.
 		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 		defer cancel()
+		_, _ = s.rdb.Pipelined(uctx, func(p redis.Pipeliner) error {
+			p.Del(uctx, tokKey(rec.Hash))
+			if rec.DigestHash != "" {
+				p.Del(uctx, digestKey(rec.DigestHash))
+			}
+			return nil
+		})
 		_ = s.rdb.Del(uctx, idKey(rec.ID)).Err()
 		return unavailable("store record", err)
 	}
@@ -145,30 +163,36 @@ func (s *Store) Issue(ctx context.Context, rec keys.Record) error {
 // Get returns the record of the key whose hash is hash: one GET when it exists.
 // A revoked key gives ErrRevoked with the returned record holding only ID and Hash.
 func (s *Store) Get(ctx context.Context, hash string) (keys.Record, error) {
+	rec, _, err := s.get(ctx, hash)
+	return rec, err
+}
+
+// get is Get that also returns the record as stored, for a compare-and-set.
+func (s *Store) get(ctx context.Context, hash string) (keys.Record, []byte, error) {
 	data, err := s.rdb.Get(ctx, tokKey(hash)).Bytes()
 	if errors.Is(err, redis.Nil) {
 		id, err := s.rdb.Get(ctx, revokedKey(hash)).Result()
 		switch {
 		case err == nil:
-			return keys.Record{ID: id, Hash: hash}, ErrRevoked
+			return keys.Record{ID: id, Hash: hash}, nil, ErrRevoked
 		case errors.Is(err, redis.Nil):
-			return keys.Record{}, ErrNotFound
+			return keys.Record{}, nil, ErrNotFound
 		default:
-			return keys.Record{}, unavailable("get tombstone", err)
+			return keys.Record{}, nil, unavailable("get tombstone", err)
 		}
 	}
 	if err != nil {
-		return keys.Record{}, unavailable("get record", err)
+		return keys.Record{}, nil, unavailable("get record", err)
 	}
 	var rec keys.Record
 	if err := json.Unmarshal(data, &rec); err != nil {
-		return keys.Record{}, fmt.Errorf("store: decode record: %w", err)
+		return keys.Record{}, nil, fmt.Errorf("store: decode record: %w", err)
 	}
 	if rec.Expired(s.opts.Now()) {
 		// Redis expires it within milliseconds; answer as if it had.
-		return rec, ErrExpired
+		return rec, nil, ErrExpired
 	}
-	return rec, nil
+	return rec, data, nil
 }
 
 // GetByID returns the record of key id.
@@ -223,6 +247,9 @@ func (s *Store) Shorten(ctx context.Context, rec keys.Record, ttl time.Duration)
 	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		set = p.SetXX(ctx, tokKey(rec.Hash), data, ttl)
 		p.PExpire(ctx, idKey(rec.ID), ttl)
+		if rec.DigestHash != "" {
+			p.PExpire(ctx, digestKey(rec.DigestHash), ttl)
+		}
 		return nil
 	})
 	if err != nil && !errors.Is(err, redis.Nil) {
@@ -255,8 +282,8 @@ func (s *Store) Revoke(ctx context.Context, id string) ([]keys.Record, error) {
 }
 
 // RevokeSession ends the session of session key id: the key and every other key of
-// its session (earlier keys still in their refresh grace, and a successor), killed
-// after it for the same reason as Revoke's children. It returns the revoked records,
+// its session (earlier keys still in their refresh grace, and a successor) and the SDK
+// sessions opened from it, killed after it for the same reason as Revoke's children. It returns the revoked records,
 // the key first.
 func (s *Store) RevokeSession(ctx context.Context, id string) ([]keys.Record, error) {
 	out, err := s.killID(ctx, id)
@@ -264,7 +291,7 @@ func (s *Store) RevokeSession(ctx context.Context, id string) ([]keys.Record, er
 		return out, err
 	}
 	session := out[0].Session()
-	siblings, err := s.killChildren(ctx, out[0].ParentID, func(c keys.Record) bool { return c.Session() == session })
+	siblings, err := s.killChildren(ctx, out[0].ParentID, func(c keys.Record) bool { return c.EndsWith(session) })
 	return append(out, siblings...), err
 }
 
@@ -306,33 +333,68 @@ func (s *Store) killChildren(ctx context.Context, parent string, match func(keys
 	return out, nil
 }
 
-// kill writes the tombstone before deleting the record, so there is no moment in which
-// the key answers "unknown" rather than "revoked", then publishes the revocation.
+// kill writes the tombstones before deleting the record and its digest entry, so there
+// is no moment in which the key or its MD5 answers "unknown" rather than "revoked",
+// then publishes the revocation.
 func (s *Store) kill(ctx context.Context, rec keys.Record) error {
 	ttl, expires := rec.TTL(s.opts.Now())
 	if !expires {
 		ttl = s.opts.TombstoneMaxTTL
 	}
-	// The tombstone is its own round trip: on a Cluster a pipeline's commands go to
-	// their nodes concurrently, so within one pipeline the DEL could land first.
+	// The tombstones are their own round trip: on a Cluster a pipeline's commands go
+	// to their nodes concurrently, so within one pipeline the DEL could land first.
 	if ttl > 0 {
-		if err := s.rdb.Set(ctx, revokedKey(rec.Hash), rec.ID, ttl).Err(); err != nil {
-			return unavailable("revoke", err)
+		if err := s.tombstones(ctx, rec, rec.DigestHash, ttl); err != nil {
+			return err
 		}
 	}
-	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.Del(ctx, tokKey(rec.Hash))
+	var got *redis.StringCmd
+	cmds, _ := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		// GETDEL, not DEL: the record as deleted names the digest entry that a
+		// validation may have added since rec was read (see indexDigest).
+		got = p.GetDel(ctx, tokKey(rec.Hash))
 		p.Del(ctx, idKey(rec.ID))
 		if rec.IsSession() {
 			p.SRem(ctx, childKey(rec.ParentID), rec.ID)
+		}
+		if rec.DigestHash != "" {
+			p.Del(ctx, digestKey(rec.DigestHash))
+		}
+		return nil
+	})
+	if err := firstError(cmds); err != nil {
+		return unavailable("revoke", err)
+	}
+	if d := storedDigest(got.Val()); d != "" && d != rec.DigestHash {
+		if ttl > 0 {
+			if err := s.tombstones(ctx, keys.Record{ID: rec.ID}, d, ttl); err != nil {
+				return err
+			}
+		}
+		if err := s.rdb.Del(ctx, digestKey(d)).Err(); err != nil {
+			return unavailable("revoke digest", err)
+		}
+	}
+	if err := authn.PublishRevocation(ctx, s.rdb, rec.Hash); err != nil {
+		return unavailable("publish revocation", err)
+	}
+	return nil
+}
+
+// tombstones writes the tombstone of rec (when its Hash is set) and of its digest
+// entry digest (when set), for ttl.
+func (s *Store) tombstones(ctx context.Context, rec keys.Record, digest string, ttl time.Duration) error {
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		if rec.Hash != "" {
+			p.Set(ctx, revokedKey(rec.Hash), rec.ID, ttl)
+		}
+		if digest != "" {
+			p.Set(ctx, digestRevokedKey(digest), rec.ID, ttl)
 		}
 		return nil
 	})
 	if err != nil {
 		return unavailable("revoke", err)
-	}
-	if err := authn.PublishRevocation(ctx, s.rdb, rec.Hash); err != nil {
-		return unavailable("publish revocation", err)
 	}
 	return nil
 }

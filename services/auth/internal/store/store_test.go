@@ -384,6 +384,8 @@ func TestRedisDown(t *testing.T) {
 		_ = e.rdb.Close()
 		_, err := e.st.Validate(context.Background(), tok, authn.CallInfo{})
 		wantReason(t, err, gatewayv1.Reason_REASON_REDIS_UNAVAILABLE)
+		_, err = e.st.ValidateDigest(context.Background(), keys.MD5(tok), authn.CallInfo{})
+		wantReason(t, err, gatewayv1.Reason_REASON_REDIS_UNAVAILABLE)
 	})
 }
 

@@ -149,15 +149,15 @@ async function main() {
 
   await step('revoke closes the socket within a second', async () => {
     const closed = new Promise((resolve) => { sdk.websock.onclose = () => resolve(Date.now()); });
+    const asked = Date.now(); // before the DELETE: the socket may close before its answer arrives
     const r = await fetch(`${env('SDKWS_EDGE')}/api/admin/keys/${encodeURIComponent(env('SDKWS_KEY_ID'))}`, {
       method: 'DELETE', headers: { Authorization: `Bearer ${env('SDKWS_ADMIN_KEY')}` },
     });
-    const revoked = Date.now();
     if (!r.ok) throw new Error(`revoke: HTTP ${r.status} ${await r.text()}`);
     const at = await within(5000, 'the close', closed);
     stop(sdk); // the SDK would reconnect, and be refused
-    if (at - revoked > 1000) throw new Error(`closed ${at - revoked} ms after the revocation`);
-    return `${Math.max(0, at - revoked)} ms`;
+    if (at - asked > 1000) throw new Error(`closed ${at - asked} ms after the revocation was asked for`);
+    return `${at - asked} ms after the DELETE was sent`;
   });
 }
 

@@ -124,21 +124,6 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *Edge, err error)
 	} else {
 		log.Warn("no service key: /ws opens but carries no quotes or trades (set -service-key-file)")
 	}
-	hub, err := ws.NewHub(wsOpts)
-	if err != nil {
-		return nil, err
-	}
-	var sdkLn *sdkListener
-	if cfg.SDKAddr != "" {
-		if sdkLn, err = newSDKListener(cfg, log, gw, hub, cache, corsMW); err != nil {
-			return nil, err
-		}
-		// After the sockets closed (below, in reverse order): their clean-ups.
-		life.Defer("sdk socket clean-ups", sdkLn.srv.Close)
-	}
-	// Sockets get their 1001 and the streams stop before the upstream connections
-	// and Redis go away. Readiness does not wait for the streams.
-	life.Defer("websockets", hub.Close)
 	grd, err := guard.New(guard.Options{
 		PerIP: cfg.AuthFailPerIP, PerKey: cfg.AuthFailPerKey, Cooldown: cfg.AuthFailCooldown,
 		TrustProxy: cfg.TrustProxy, LogPerSecond: cfg.AuthFailLogRate,
@@ -147,6 +132,21 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *Edge, err error)
 	if err != nil {
 		return nil, err
 	}
+	hub, err := ws.NewHub(wsOpts)
+	if err != nil {
+		return nil, err
+	}
+	var sdkLn *sdkListener
+	if cfg.SDKAddr != "" {
+		if sdkLn, err = newSDKListener(cfg, log, gw, hub, cache, corsMW, grd); err != nil {
+			return nil, err
+		}
+		// After the sockets closed (below, in reverse order): their clean-ups.
+		life.Defer("sdk socket clean-ups", sdkLn.srv.Close)
+	}
+	// Sockets get their 1001 and the streams stop before the upstream connections
+	// and Redis go away. Readiness does not wait for the streams.
+	life.Defer("websockets", hub.Close)
 	root, err := newHandler(cfg, log, reg, gw.Handler(), hub, corsMW, grd)
 	if err != nil {
 		return nil, err

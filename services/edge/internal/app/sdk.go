@@ -15,6 +15,7 @@ import (
 	"github.com/futugw/gateway/platform/secret"
 	"github.com/futugw/gateway/services/edge/internal/cors"
 	"github.com/futugw/gateway/services/edge/internal/gateway"
+	"github.com/futugw/gateway/services/edge/internal/guard"
 	"github.com/futugw/gateway/services/edge/internal/sdk"
 	"github.com/futugw/gateway/services/edge/internal/sdk/sdkcall"
 	"github.com/futugw/gateway/services/edge/internal/ws"
@@ -31,12 +32,12 @@ type sdkListener struct {
 	ln net.Listener
 }
 
-func newSDKListener(cfg Config, log *slog.Logger, gw *gateway.Gateway, hub *ws.Hub, cache *authn.Cache, origins *cors.Middleware) (*sdkListener, error) {
+func newSDKListener(cfg Config, log *slog.Logger, gw *gateway.Gateway, hub *ws.Hub, cache *authn.Cache, origins *cors.Middleware, grd *guard.Guard) (*sdkListener, error) {
 	if cfg.ServiceKey == "" {
 		log.Warn("no service key: the SDK listener refuses every InitWebSocket (set -service-key-file)")
 	}
 	srv, err := sdk.New(sdk.Options{
-		Hub: hub, Cache: cache, Origins: origins, TrustProxy: cfg.TrustProxy,
+		Hub: hub, Cache: cache, Origins: origins, Guard: grd, TrustProxy: cfg.TrustProxy,
 		Conns:       sdkcall.Conns{Auth: gw.Auth, Quote: gw.Quote, Order: gw.Order},
 		ServiceKey:  serviceKeySource(cfg.ServiceKey, cfg.ServiceKeyFile),
 		Handlers:    cfg.SDKHandlers,

@@ -2,8 +2,10 @@ package sdk
 
 import (
 	"context"
+	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -255,4 +257,43 @@ func varintField(t *testing.T, b []byte, field protowire.Number) uint64 {
 		b = b[protowire.ConsumeFieldValue(num, typ, b):]
 	}
 	return 0
+}
+
+// countingGuard blocks a client after limit failures.
+type countingGuard struct {
+	mu       sync.Mutex
+	failures int
+	limit    int
+}
+
+func (g *countingGuard) Blocked(*http.Request) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.failures >= g.limit
+}
+
+func (g *countingGuard) Failed(*http.Request) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.failures++
+}
+
+// TestGuard: refused logins count as authentication failures of the client, which
+// is then refused before the upgrade; a good login counts nothing.
+func TestGuard(t *testing.T) {
+	g := &countingGuard{limit: 2}
+	h := start(t, func(o *Options) { o.Guard = g })
+	h.login(t, h.auth.addKey("k1", "qot:read"))
+	for range 2 {
+		c := h.dial(t)
+		if r := c.call(frame.CmdInit, initBody(newKey())); r.Error != -1 {
+			t.Fatalf("an unknown key logged in")
+		}
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), waitLong)
+	defer cancel()
+	_, resp, err := websocket.Dial(ctx, h.url, nil)
+	if err == nil || resp == nil || resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("a blocked client: %v %v", err, resp)
+	}
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/coder/websocket"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/authn"
@@ -58,6 +59,9 @@ type Options struct {
 	ServiceKey func() string
 	// Origins refuses cross-site handshakes, as for /ws; nil allows any Origin.
 	Origins ws.OriginPolicy
+	// Guard, when set, refuses clients that keep failing authentication (the
+	// edge's limits for REST and /ws) and counts refused logins against them.
+	Guard Guard
 	// Handlers serve proto ids beyond the generic catalog rows, KeepAlive and
 	// Qot_Sub (the trade commands); they win over Table's own.
 	Handlers map[uint32]sdkcall.Handler
@@ -67,6 +71,12 @@ type Options struct {
 	MaxInFlight int           // commands of one socket answered at once; reading waits beyond
 	TrustProxy  bool          // client address from X-Forwarded-For (for the auth audit)
 	Logger      *slog.Logger
+}
+
+// Guard is the edge's authentication-failure limit as the listener uses it.
+type Guard interface {
+	Blocked(r *http.Request) bool
+	Failed(r *http.Request)
 }
 
 // Server is the SDK listener's handler.
@@ -123,6 +133,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"origin "+r.Header.Get("Origin")+" may not open an SDK WebSocket here")
 		return
 	}
+	if s.o.Guard != nil && s.o.Guard.Blocked(r) {
+		httperr.WriteStatus(w, http.StatusTooManyRequests, codes.ResourceExhausted, gatewayv1.Reason_REASON_AUTH_RATE_LIMITED,
+			"too many failed authentications from this client; retry later")
+		return
+	}
 	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{
 		InsecureSkipVerify: true, // the Origin was checked above
 		CompressionMode:    websocket.CompressionDisabled,
@@ -131,12 +146,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return // Accept answered (426 and the like)
 	}
 	conn.SetReadLimit(frame.RequestHeaderLen + frame.MaxBody)
-	s.handshake(conn, accesslog.ClientAddr(r, s.o.TrustProxy))
+	failed := func() {}
+	if s.o.Guard != nil {
+		failed = func() { s.o.Guard.Failed(r) }
+	}
+	s.handshake(conn, accesslog.ClientAddr(r, s.o.TrustProxy), failed)
 }
 
 // handshake waits for InitWebSocket, refusing any other command until then, and
 // hands a logged-in socket to the hub. Every failure closes the socket.
-func (s *Server) handshake(conn *websocket.Conn, client string) {
+func (s *Server) handshake(conn *websocket.Conn, client string, failed func()) {
 	ctx, cancel := context.WithTimeout(context.Background(), s.o.InitTimeout)
 	defer cancel()
 	for {
@@ -158,14 +177,15 @@ func (s *Server) handshake(conn *websocket.Conn, client string) {
 			}
 			continue
 		}
-		s.login(ctx, conn, req, client)
+		s.login(ctx, conn, req, client, failed)
 		return
 	}
 }
 
 // login answers InitWebSocket: a session key for the socket, or a refusal (header
 // error -1, which fails futu-api's login, and retType -1 with the reason) and a close.
-func (s *Server) login(ctx context.Context, conn *websocket.Conn, req frame.Request, client string) {
+// A key auth refuses counts as an authentication failure of the client (failed).
+func (s *Server) login(ctx context.Context, conn *websocket.Conn, req frame.Request, client string, failed func()) {
 	refuse := func(body []byte) {
 		_ = conn.Write(ctx, websocket.MessageBinary, frame.Response{
 			Cmd: frame.CmdInit, Section: req.Section, Error: -1, ErrMsg: "login refused", Body: body}.Encode())
@@ -173,12 +193,16 @@ func (s *Server) login(ctx context.Context, conn *websocket.Conn, req frame.Requ
 	}
 	md5, err := initKey(req.Body)
 	if err != nil {
+		failed()
 		refuse(sdkcall.Failed(err.Error(), 0))
 		return
 	}
 	actx := metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+s.o.ServiceKey())
 	resp, err := s.auth.OpenSDKSession(actx, &gatewayv1.OpenSDKSessionRequest{KeyMd5: md5, Client: client})
 	if err != nil {
+		if status.Code(err) == codes.Unauthenticated {
+			failed()
+		}
 		refuse(sdkcall.Refuse(err))
 		return
 	}

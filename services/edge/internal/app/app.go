@@ -138,7 +138,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *Edge, err error)
 	}
 	var sdkLn *sdkListener
 	if cfg.SDKAddr != "" {
-		if sdkLn, err = newSDKListener(cfg, log, gw, hub, cache, corsMW, grd); err != nil {
+		if sdkLn, err = newSDKListener(cfg, log, gw, hub, cache, corsMW, grd, reg); err != nil {
 			return nil, err
 		}
 		// After the sockets closed (below, in reverse order): their clean-ups.

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/run"
 	"github.com/futugw/gateway/platform/secret"
@@ -32,7 +34,7 @@ type sdkListener struct {
 	ln net.Listener
 }
 
-func newSDKListener(cfg Config, log *slog.Logger, gw *gateway.Gateway, hub *ws.Hub, cache *authn.Cache, origins *cors.Middleware, grd *guard.Guard) (*sdkListener, error) {
+func newSDKListener(cfg Config, log *slog.Logger, gw *gateway.Gateway, hub *ws.Hub, cache *authn.Cache, origins *cors.Middleware, grd *guard.Guard, reg prometheus.Registerer) (*sdkListener, error) {
 	if cfg.ServiceKey == "" {
 		log.Warn("no service key: the SDK listener refuses every InitWebSocket (set -service-key-file)")
 	}
@@ -43,6 +45,7 @@ func newSDKListener(cfg Config, log *slog.Logger, gw *gateway.Gateway, hub *ws.H
 		Handlers:    cfg.SDKHandlers,
 		CallTimeout: cfg.CallTimeout,
 		Logger:      log.With("component", "sdk"),
+		Metrics:     reg,
 	})
 	if err != nil {
 		return nil, err

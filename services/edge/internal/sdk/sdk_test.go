@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 
@@ -134,6 +135,11 @@ func TestCommands(t *testing.T) {
 	r = decodeResponse(t, c.call(protoid.GetGlobalState, []byte{0xff}).Body)
 	if r.RetType != -1 || !strings.Contains(r.RetMsg, "malformed") {
 		t.Errorf("a malformed request: %+v", r)
+	}
+	for result, want := range map[string]float64{resultOK: 2, resultRefused: 2, resultUnserved: 2} {
+		if got := testutil.ToFloat64(h.srv.m.commands.WithLabelValues(result)); got != want {
+			t.Errorf("commands_total{result=%q} = %v, want %v", result, got, want)
+		}
 	}
 }
 

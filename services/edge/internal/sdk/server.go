@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
@@ -71,6 +72,7 @@ type Options struct {
 	MaxInFlight int           // commands of one socket answered at once; reading waits beyond
 	TrustProxy  bool          // client address from X-Forwarded-For (for the auth audit)
 	Logger      *slog.Logger
+	Metrics     prometheus.Registerer // nil: metrics are kept but not exported
 }
 
 // Guard is the edge's authentication-failure limit as the listener uses it.
@@ -84,6 +86,7 @@ type Server struct {
 	o     Options
 	table map[uint32]sdkcall.Handler
 	auth  gatewayv1.AuthServiceClient
+	m     *metrics
 	conns atomic.Uint64 // InitWebSocket's connID
 	bg    sync.WaitGroup
 }
@@ -103,7 +106,11 @@ func New(o Options) (*Server, error) {
 		o.MaxInFlight = DefaultMaxInFlight
 	}
 	o.Logger = obs.OrDiscard(o.Logger)
-	return &Server{o: o, table: Table(o.Handlers), auth: gatewayv1.NewAuthServiceClient(o.Conns.Auth)}, nil
+	m, err := newMetrics(o.Metrics)
+	if err != nil {
+		return nil, err
+	}
+	return &Server{o: o, table: Table(o.Handlers), auth: gatewayv1.NewAuthServiceClient(o.Conns.Auth), m: m}, nil
 }
 
 // Close waits for the clean-ups of closed sockets (their session keys' logout),
@@ -187,6 +194,7 @@ func (s *Server) handshake(conn *websocket.Conn, client string, failed func()) {
 // A key auth refuses counts as an authentication failure of the client (failed).
 func (s *Server) login(ctx context.Context, conn *websocket.Conn, req frame.Request, client string, failed func()) {
 	refuse := func(body []byte) {
+		s.m.logins.WithLabelValues(resultRefused).Inc()
 		_ = conn.Write(ctx, websocket.MessageBinary, frame.Response{
 			Cmd: frame.CmdInit, Section: req.Section, Error: -1, ErrMsg: "login refused", Body: body}.Encode())
 		_ = conn.Close(websocket.StatusPolicyViolation, "InitWebSocket refused")
@@ -221,5 +229,6 @@ func (s *Server) login(ctx context.Context, conn *websocket.Conn, req frame.Requ
 		refuse(sdkcall.Failed("futugw cannot open this socket: "+err.Error(), 0))
 		return
 	}
+	s.m.logins.WithLabelValues(resultOK).Inc()
 	s.o.Logger.Debug("sdk socket logged in", "key_id", p.KeyID, "client", client)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/coder/websocket"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/protobuf/encoding/protowire"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/authn"
@@ -74,7 +75,9 @@ func (k *socket) run(peer *ws.Peer, hello []byte) {
 		}
 		k.wg.Go(func() {
 			defer func() { <-k.slots }()
-			k.answer(req, k.handle(req))
+			body, result := k.handle(req)
+			k.srv.m.commands.WithLabelValues(result).Inc()
+			k.answer(req, body)
 		})
 	}
 }
@@ -105,21 +108,48 @@ func (k *socket) answer(req frame.Request, body []byte) {
 	k.peer.Send(frame.Response{Cmd: req.Cmd, Section: req.Section, Body: body}.Encode())
 }
 
-// handle runs a command's handler with the session key as bearer.
-func (k *socket) handle(req frame.Request) (body []byte) {
+// handle runs a command's handler with the session key as bearer, and says how it
+// went (a metrics label).
+func (k *socket) handle(req frame.Request) (body []byte, result string) {
 	h := k.srv.table[req.Cmd]
 	if h == nil {
-		return Unserved(req.Cmd)
+		return Unserved(req.Cmd), resultUnserved
 	}
 	defer func() {
 		if v := recover(); v != nil {
 			k.srv.o.Logger.Error("sdk command handler panicked", "proto_id", req.Cmd, "key_id", k.keyID, "panic", fmt.Sprint(v))
-			body = sdkcall.Failed(fmt.Sprintf("futugw failed to answer proto %d", req.Cmd), 0)
+			body, result = sdkcall.Failed(fmt.Sprintf("futugw failed to answer proto %d", req.Cmd), 0), resultRefused
 		}
 	}()
 	ctx, cancel := context.WithTimeout(k.bearer(k.ctx), k.srv.o.CallTimeout)
 	defer cancel()
-	return h(ctx, k.srv.o.Conns, sdkcall.Request{ProtoID: req.Cmd, Serial: uint32(req.Section), Body: req.Body})
+	body = h(ctx, k.srv.o.Conns, sdkcall.Request{ProtoID: req.Cmd, Serial: uint32(req.Section), Body: req.Body})
+	if retType(body) != sdkcall.RetSucceed {
+		return body, resultRefused
+	}
+	return body, resultOK
+}
+
+// retType reads an official Response's retType (field 1), -400 (the official
+// default) when it has none.
+func retType(b []byte) int32 {
+	for len(b) > 0 {
+		num, typ, n := protowire.ConsumeTag(b)
+		if n < 0 {
+			break
+		}
+		b = b[n:]
+		if num == 1 && typ == protowire.VarintType {
+			v, _ := protowire.ConsumeVarint(b)
+			return int32(v)
+		}
+		m := protowire.ConsumeFieldValue(num, typ, b)
+		if m < 0 {
+			break
+		}
+		b = b[m:]
+	}
+	return -400
 }
 
 func (k *socket) bearer(ctx context.Context) context.Context {

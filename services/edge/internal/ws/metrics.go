@@ -74,7 +74,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	for k := range numKinds {
 		m.sent[k] = sent.WithLabelValues(kindNames[k])
 	}
-	for _, r := range []string{reasonClient, reasonExpired, reasonRevoked, reasonTooSlow, reasonShutdown, reasonPing, reasonWriteFail, reasonWriteTimeout} {
+	for _, r := range []string{reasonClient, reasonExpired, reasonRevoked, reasonTooSlow, reasonShutdown, reasonPing, reasonWriteFail, reasonWriteTimeout, reasonProtocol} {
 		m.closed.WithLabelValues(r)
 	}
 	if reg == nil {

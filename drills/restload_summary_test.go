@@ -5,7 +5,6 @@ import (
 	"os"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -25,19 +24,7 @@ type restUsage struct {
 
 func takeRESTUsage(t *testing.T, edgeBase string, s *stack.Stack, pids map[string]int) restUsage {
 	t.Helper()
-	u := restUsage{at: time.Now(), cpu: map[string]time.Duration{}}
-	for name, pid := range pids {
-		d, err := loadgen.ProcCPU(pid)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		u.cpu[name] = d
-	}
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		t.Fatal(err)
-	}
-	u.cpu["load generator"] = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	u := restUsage{at: time.Now(), cpu: cpuByProcess(t, pids)}
 	var err error
 	if u.all, u.idle, u.steal, err = machineCPU(); err != nil {
 		t.Fatal(err)

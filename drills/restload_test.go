@@ -33,22 +33,11 @@ type restloadConfig struct {
 
 func restloadConfigFromEnv(t *testing.T) restloadConfig {
 	t.Helper()
-	num := func(name string, def int) int {
-		v := os.Getenv(name)
-		if v == "" {
-			return def
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			t.Fatalf("%s=%q: want a positive integer", name, v)
-		}
-		return n
-	}
 	c := restloadConfig{
-		browsers:   num("RESTLOAD_BROWSERS", 200),
-		securities: num("RESTLOAD_SECURITIES", 20),
-		samples:    num("RESTLOAD_SAMPLES", 500),
-		duration:   time.Duration(num("RESTLOAD_SECONDS", 60)) * time.Second,
+		browsers:   envInt(t, "RESTLOAD_BROWSERS", 200),
+		securities: envInt(t, "RESTLOAD_SECURITIES", 20),
+		samples:    envInt(t, "RESTLOAD_SAMPLES", 500),
+		duration:   time.Duration(envInt(t, "RESTLOAD_SECONDS", 60)) * time.Second,
 		report:     os.Getenv("RESTLOAD_REPORT"),
 	}
 	// Each security's history costs one unit of the simulated account's 30-day

@@ -10,11 +10,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
-	"github.com/futugw/gateway/bench/loadgen"
 	"github.com/futugw/gateway/platform/testkit"
 )
 
@@ -110,19 +108,7 @@ type usage struct {
 
 func takeUsage(t *testing.T, edgeBase, quoteBase string, pids map[string]int, st *loadState) usage {
 	t.Helper()
-	u := usage{at: time.Now(), frames: st.frames.Load(), cpu: map[string]time.Duration{}}
-	for name, pid := range pids {
-		d, err := loadgen.ProcCPU(pid)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		u.cpu[name] = d
-	}
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		t.Fatal(err)
-	}
-	u.cpu["load generator"] = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	u := usage{at: time.Now(), frames: st.frames.Load(), cpu: cpuByProcess(t, pids)}
 	gc := []rtmetrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
 	rtmetrics.Read(gc)
 	u.gcs = gc[0].Value.Uint64()

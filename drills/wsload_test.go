@@ -46,36 +46,14 @@ type wsloadConfig struct {
 
 func wsloadConfigFromEnv(t *testing.T) wsloadConfig {
 	t.Helper()
-	num := func(name string, def int) int {
-		v := os.Getenv(name)
-		if v == "" {
-			return def
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			t.Fatalf("%s=%q: want a positive integer", name, v)
-		}
-		return n
-	}
-	dur := func(name string, def time.Duration) time.Duration {
-		v := os.Getenv(name)
-		if v == "" {
-			return def
-		}
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			t.Fatalf("%s=%q: want a positive duration", name, v)
-		}
-		return d
-	}
 	c := wsloadConfig{
-		sockets:      num("WSLOAD_SOCKETS", 10000),
-		per:          num("WSLOAD_PER", 20),
-		perSession:   num("WSLOAD_SOCKETS_PER_SESSION", 20),
+		sockets:      envInt(t, "WSLOAD_SOCKETS", 10000),
+		per:          envInt(t, "WSLOAD_PER", 20),
+		perSession:   envInt(t, "WSLOAD_SOCKETS_PER_SESSION", 20),
 		extra:        180,
-		pushInterval: dur("WSLOAD_PUSH_INTERVAL", 4*time.Second),
-		duration:     dur("WSLOAD_DURATION", 10*time.Second),
-		warmup:       dur("WSLOAD_WARMUP", 3*time.Second),
+		pushInterval: envDuration(t, "WSLOAD_PUSH_INTERVAL", 4*time.Second),
+		duration:     envDuration(t, "WSLOAD_DURATION", 10*time.Second),
+		warmup:       envDuration(t, "WSLOAD_WARMUP", 3*time.Second),
 		report:       os.Getenv("WSLOAD_REPORT"),
 		edgeArgs:     strings.Fields(os.Getenv("WSLOAD_EDGE_ARGS")),
 	}

@@ -17,6 +17,9 @@ const require = createRequire(import.meta.url);
 // The roots: what the WebSocket carries in body_b64.
 export const ROOT_MESSAGES = [
   'Qot_UpdateBasicQot.Response', // proto_id 3005
+  'Qot_UpdateKL.Response', // proto_id 3007
+  'Qot_UpdateTicker.Response', // proto_id 3011
+  'Qot_UpdateOrderBook.Response', // proto_id 3013
   'Trd_UpdateOrder.Response', // proto_id 2208
   'Trd_UpdateOrderFill.Response', // proto_id 2218
 ];

@@ -9,7 +9,10 @@ import {
   base64ToBytes,
   decodeBasicQot,
   decodeFillUpdate,
+  decodeKL,
+  decodeOrderBook,
   decodeOrderUpdate,
+  decodeTicker,
   futu,
   orderStatusName,
 } from '../src/proto/decode';
@@ -20,7 +23,10 @@ const protoDir = path.join(path.dirname(require.resolve('futu-api/package.json')
 function official(): protobuf.Root {
   const root = new protobuf.Root();
   root.resolvePath = (_o, target) => path.join(protoDir, path.basename(target));
-  root.loadSync(['Qot_UpdateBasicQot.proto', 'Trd_UpdateOrder.proto', 'Trd_UpdateOrderFill.proto'], { keepCase: true });
+  root.loadSync(
+    ['Qot_UpdateBasicQot.proto', 'Qot_UpdateKL.proto', 'Qot_UpdateOrderBook.proto', 'Qot_UpdateTicker.proto', 'Trd_UpdateOrder.proto', 'Trd_UpdateOrderFill.proto'],
+    { keepCase: true },
+  );
   return root;
 }
 
@@ -146,8 +152,72 @@ describe('body_b64 decoding with the official definitions', () => {
   it('holds only the messages the panel needs', () => {
     const json = require('../src/proto/futu-descriptor.json');
     expect(Object.keys(json.descriptor.nested).sort()).toEqual([
-      'Qot_Common', 'Qot_UpdateBasicQot', 'Trd_Common', 'Trd_UpdateOrder', 'Trd_UpdateOrderFill',
+      'Qot_Common', 'Qot_UpdateBasicQot', 'Qot_UpdateKL', 'Qot_UpdateOrderBook', 'Qot_UpdateTicker', 'Trd_Common', 'Trd_UpdateOrder', 'Trd_UpdateOrderFill',
     ]);
-    expect(Object.keys(json.descriptor.nested.Qot_Common.nested)).not.toContain('KLine');
+    expect(Object.keys(json.descriptor.nested.Qot_Common.nested)).not.toContain('Broker');
+  });
+
+  it('decodes Qot_UpdateKL.Response (proto_id 3007)', () => {
+    const T = root.lookupType('Qot_UpdateKL.Response');
+    const bytes = T.encode(
+      T.fromObject({
+        retType: 0,
+        s2c: {
+          rehabType: 1,
+          klType: 2,
+          security: { market: 1, code: '00700' },
+          name: 'TENCENT',
+          klList: [{ time: '2026-12-04 00:00:00', isBlank: false, highPrice: 486, openPrice: 480.2, lowPrice: 479.6, closePrice: 484.6, volume: 123456789012, turnover: 5.9e10, timestamp: 1796313600 }],
+        },
+      }),
+    ).finish();
+    expect(decodeKL(base64ToBytes(b64(bytes)))).toEqual({
+      secKey: 'HK.00700',
+      klType: 2,
+      rehabType: 1,
+      bars: [{ time: '2026-12-04 00:00:00', isBlank: false, open: 480.2, high: 486, low: 479.6, close: 484.6, volume: 123456789012, turnover: 5.9e10 }],
+    });
+  });
+
+  it('decodes Qot_UpdateOrderBook.Response (proto_id 3013)', () => {
+    const T = root.lookupType('Qot_UpdateOrderBook.Response');
+    const bytes = T.encode(
+      T.fromObject({
+        retType: 0,
+        s2c: {
+          security: { market: 11, code: 'AAPL' },
+          orderBookAskList: [{ price: 236.2, volume: 300, orederCount: 2 }, { price: 236.3, volume: 100, orederCount: 1 }],
+          orderBookBidList: [{ price: 236.1, volume: 500, orederCount: 4, detailList: [{ orderID: 1, volume: 100 }] }],
+        },
+      }),
+    ).finish();
+    expect(decodeOrderBook(bytes)).toEqual({
+      secKey: 'US.AAPL',
+      asks: [{ price: 236.2, volume: 300, orders: 2 }, { price: 236.3, volume: 100, orders: 1 }],
+      bids: [{ price: 236.1, volume: 500, orders: 4 }],
+    });
+  });
+
+  it('decodes Qot_UpdateTicker.Response (proto_id 3011) with 64-bit sequences', () => {
+    const T = root.lookupType('Qot_UpdateTicker.Response');
+    const bytes = T.encode(
+      T.fromObject({
+        retType: 0,
+        s2c: {
+          security: { market: 1, code: '00700' },
+          tickerList: [
+            { time: '2026-12-06 17:13:53.703', sequence: '7212345678901234567', dir: 1, price: 484, volume: 1200, turnover: 580800, type: 1 },
+            { time: '2026-12-06 17:13:54.001', sequence: '7212345678901234568', dir: 2, price: 483.8, volume: 100, turnover: 48380 },
+          ],
+        },
+      }),
+    ).finish();
+    expect(decodeTicker(bytes)).toEqual({
+      secKey: 'HK.00700',
+      ticks: [
+        { sequence: '7212345678901234567', time: '2026-12-06 17:13:53.703', price: 484, volume: 1200, dir: 1 },
+        { sequence: '7212345678901234568', time: '2026-12-06 17:13:54.001', price: 483.8, volume: 100, dir: 2 },
+      ],
+    });
   });
 });

@@ -30,6 +30,8 @@ export function OrderTicket(props: {
   maxOrderValue?: number;
   market?: string;
   onPlaced: (orderId: string) => void;
+  /** A price chosen elsewhere (a click in the order book): it becomes the limit price. */
+  priceFill?: { price: number; seq: number } | null;
 }) {
   const { api, toast, accounts, keyKnown, account, onSelectAccount, symbols, symbol, onSymbol, lastPrice, lotSize, maxOrderValue, market, onPlaced } = props;
   const [side, setSide] = useState<Side>('TRD_SIDE_BUY');
@@ -59,6 +61,14 @@ export function OrderTicket(props: {
   useEffect(() => {
     setQtyText(String(lotSize));
   }, [symbol, lotSize]);
+  const { priceFill } = props;
+  useEffect(() => {
+    if (!priceFill) return;
+    setOtype('ORDER_TYPE_NORMAL');
+    setPriceText(String(priceFill.price));
+    touch();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new click applies
+  }, [priceFill?.seq]);
 
   const isReal = account !== null && isRealAccount(account);
   const qty = Number(qtyText);

@@ -14,9 +14,17 @@ import { Watchlist, type QuoteView } from './Watchlist';
 import { OrderTicket } from './OrderTicket';
 import { Orders } from './Orders';
 import { AccountView } from './AccountView';
+import { Chart } from './Chart';
+import { OrderBook } from './OrderBook';
+import { TimeSales } from './TimeSales';
+import { Feed } from '../lib/feed';
+import { periodById, type Period } from '../lib/bars';
 
 const WATCHLIST_KEY = 'futugw.watchlist';
 const DEFAULT_WATCHLIST = ['HK.00700', 'US.AAPL'];
+const PERIOD_KEY = 'futugw.period';
+/** Sub types of the selected security's market panels besides its K-line: order book (2) and ticker (4). */
+const MARKET_SUB_TYPES = [2, 4];
 
 function loadWatchlist(): string[] {
   try {
@@ -54,6 +62,15 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
   const [positions, setPositions] = useState<Position[]>([]);
   const [funds, setFunds] = useState<Funds | null>(null);
   const [ticketSymbol, setTicketSymbol] = useState<string>(() => loadWatchlist()[0] ?? 'HK.00700');
+  const [period, setPeriod] = useState<Period>(() => periodById(sessionStorage.getItem(PERIOD_KEY) ?? 'day'));
+  // A price clicked in the order book, for the ticket (seq: the same price clicked twice still applies).
+  const [priceFill, setPriceFill] = useState<{ price: number; seq: number } | null>(null);
+  const [feed] = useState(() => new Feed());
+  // The selected security's market subscriptions now held: "HK.00700" -> sub types.
+  const marketSubs = useRef<{ secKey: string; subTypes: number[] } | null>(null);
+  // The security whose book and ticker subscription OpenD answered: their REST reads
+  // (/api/orderbook, /api/ticker) need it, so the panels read once it is there.
+  const [marketReady, setMarketReady] = useState('');
 
   const socket = useRef<PushSocket | null>(null);
   const keyRef = useRef(session.key);
@@ -167,6 +184,12 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
     api.post('/api/subscribe', { security_list, sub_type_list: [1] }).catch((e) => {
       toast('error', userMessage(e, 'subscribe again to ' + list.join(', ')));
     });
+    const m = marketSubs.current;
+    if (m) {
+      api.post('/api/subscribe', { security_list: [parseSymbol(m.secKey).security], sub_type_list: m.subTypes }).catch((e) => {
+        toast('error', userMessage(e, 'subscribe again to the chart, book and trades of ' + m.secKey));
+      });
+    }
   }, [api, toast]);
 
   // --- pushes ---------------------------------------------------------------------------
@@ -176,6 +199,9 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
         if (f.type === 'quote' && f.proto_id === 3005) {
           for (const q of decodeBasicQot(base64ToBytes(f.body_b64))) applyQuote(q);
           setOpend((s) => (s === 'down' ? s : 'up'));
+        } else if (f.type === 'quote' || f.type === 'gap') {
+          // K-lines, order books and tickers: the chart, book and time and sales listen.
+          feed.emit(f);
         } else if (f.type === 'trade') {
           if (f.acc_id !== accIdRef.current) return;
           if (f.proto_id === 2208) {
@@ -218,7 +244,7 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
         console.warn('push frame dropped:', e);
       }
     },
-    [applyQuote, applyOrderUpdate, scheduleReload, toast, resubscribe, loadAccountData],
+    [applyQuote, applyOrderUpdate, scheduleReload, toast, resubscribe, loadAccountData, feed],
   );
 
   // Session refresh and the push socket live as long as the panel.
@@ -311,6 +337,38 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
     }
   }, [watchlist, api, applyQuote, toast]);
 
+  // The selected security's chart, book and trades: subscribe its K-line of the chosen
+  // period, order book and ticker; unsubscribe what the previous choice held.
+  useEffect(() => {
+    sessionStorage.setItem(PERIOD_KEY, period.id);
+    let sec;
+    try {
+      sec = parseSymbol(ticketSymbol);
+    } catch {
+      return;
+    }
+    const want = { secKey: sec.key, subTypes: [...MARKET_SUB_TYPES, period.subType] };
+    const had = marketSubs.current;
+    marketSubs.current = want;
+    const drop = had ? had.subTypes.filter((t) => had.secKey !== want.secKey || !want.subTypes.includes(t)) : [];
+    const add = want.subTypes.filter((t) => !had || had.secKey !== want.secKey || !had.subTypes.includes(t));
+    if (!had || had.secKey !== want.secKey) setMarketReady('');
+    if (add.length) {
+      api
+        .post('/api/subscribe', { security_list: [sec.security], sub_type_list: add })
+        .catch((e) => {
+          toast('error', userMessage(e, `subscribe to the chart, book and trades of ${sec.key}`));
+        })
+        .finally(() => {
+          if (marketSubs.current?.secKey === want.secKey) setMarketReady(want.secKey);
+        });
+    }
+    if (had && drop.length) {
+      // OpenD holds a subscription for at least a minute; a refusal here is harmless.
+      api.post('/api/unsubscribe', { security_list: [parseSymbol(had.secKey).security], sub_type_list: drop }).catch(() => {});
+    }
+  }, [ticketSymbol, period, api, toast]);
+
   // Accounts once; then the selected account's data whenever it changes.
   useEffect(() => {
     api
@@ -395,54 +453,77 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
         onLogout={logout}
       />
       <main className="grid">
-        <section className="card area-watch">
-          <Watchlist
-            symbols={watchlist}
-            quotes={quotes}
-            selected={ticketSymbol}
-            onSelect={setTicketSymbol}
-            onAdd={addSymbol}
-            onRemove={(k) => setWatchlist(watchlist.filter((x) => x !== k))}
-          />
-        </section>
-        <section className="card area-ticket">
-          <OrderTicket
-            api={api}
-            toast={toast}
-            accounts={tradable}
-            keyKnown={info !== null}
-            account={ticketAccount}
-            onSelectAccount={selectTicketAccount}
-            symbols={watchlist}
-            symbol={ticketSymbol}
-            onSymbol={setTicketSymbol}
-            lastPrice={quotes[ticketSymbol]?.q.curPrice}
-            lotSize={lots[ticketSymbol] ?? 1}
-            maxOrderValue={info?.limits?.max_order_value ?? undefined}
-            market={tickerMarket}
-            onPlaced={onPlaced}
-          />
-        </section>
-        <section className={`card area-orders ${account && isReal(account) ? 'card-real' : ''}`}>
-          <Orders
-            api={api}
-            toast={toast}
-            account={account}
-            canTrade={account !== null && canTrade(info, account)}
-            orders={orders}
-            onReload={() => account && void loadAccountData(account)}
-          />
-        </section>
-        <section className={`card area-account ${account && isReal(account) ? 'card-real' : ''}`}>
-          <AccountView
-            accounts={accounts}
-            account={account}
-            onSelectAccount={selectViewedAccount}
-            tradable={account !== null && canTrade(info, account)}
-            funds={funds}
-            positions={positions}
-          />
-        </section>
+        <div className="col col-main">
+          <section className="card area-chart">
+            <Chart api={api} feed={feed} secKey={ticketSymbol} period={period} onPeriod={setPeriod} />
+          </section>
+          <section className="card area-watch">
+            <Watchlist
+              symbols={watchlist}
+              quotes={quotes}
+              selected={ticketSymbol}
+              onSelect={setTicketSymbol}
+              onAdd={addSymbol}
+              onRemove={(k) => setWatchlist(watchlist.filter((x) => x !== k))}
+            />
+          </section>
+          <section className={`card area-orders ${account && isReal(account) ? 'card-real' : ''}`}>
+            <Orders
+              api={api}
+              toast={toast}
+              account={account}
+              canTrade={account !== null && canTrade(info, account)}
+              orders={orders}
+              onReload={() => account && void loadAccountData(account)}
+            />
+          </section>
+        </div>
+        <div className="col col-market">
+          <section className="card area-book">
+            <OrderBook
+              api={api}
+              feed={feed}
+              secKey={ticketSymbol}
+              ready={marketReady === ticketSymbol}
+              orders={orders}
+              onPrice={(p) => setPriceFill((f) => ({ price: p, seq: (f?.seq ?? 0) + 1 }))}
+            />
+          </section>
+          <section className="card area-ticks">
+            <TimeSales api={api} feed={feed} secKey={ticketSymbol} ready={marketReady === ticketSymbol} />
+          </section>
+        </div>
+        <div className="col col-side">
+          <section className="card area-ticket">
+            <OrderTicket
+              api={api}
+              toast={toast}
+              accounts={tradable}
+              keyKnown={info !== null}
+              account={ticketAccount}
+              onSelectAccount={selectTicketAccount}
+              symbols={watchlist}
+              symbol={ticketSymbol}
+              onSymbol={setTicketSymbol}
+              lastPrice={quotes[ticketSymbol]?.q.curPrice}
+              lotSize={lots[ticketSymbol] ?? 1}
+              maxOrderValue={info?.limits?.max_order_value ?? undefined}
+              market={tickerMarket}
+              onPlaced={onPlaced}
+              priceFill={priceFill}
+            />
+          </section>
+          <section className={`card area-account ${account && isReal(account) ? 'card-real' : ''}`}>
+            <AccountView
+              accounts={accounts}
+              account={account}
+              onSelectAccount={selectViewedAccount}
+              tradable={account !== null && canTrade(info, account)}
+              funds={funds}
+              positions={positions}
+            />
+          </section>
+        </div>
       </main>
     </div>
   );

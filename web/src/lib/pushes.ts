@@ -8,7 +8,9 @@ export type WsState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 export type PushFrame =
   | { type: 'quote'; proto_id: number; sec_key: string; body_b64: string }
   | { type: 'trade'; proto_id: number; acc_id: string; body_b64: string }
-  | { type: 'notify'; event: string; message: string };
+  | { type: 'notify'; event: string; message: string }
+  /** Ticks the server dropped for this socket (it was too slow), named before that security's next tick. */
+  | { type: 'gap'; proto_id: number; sec_key: string; missed: number };
 
 export type PushEvents = {
   onFrame: (f: PushFrame) => void;

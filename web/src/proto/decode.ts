@@ -194,6 +194,87 @@ export type BasicQuote = {
 
 const QOT_MARKET_PREFIX: Record<number, string> = { 1: 'HK', 11: 'US', 21: 'SH', 22: 'SZ' };
 
+function secKeyOf(sec: unknown): string {
+  const s = sec as { market?: number; code?: string } | undefined;
+  return `${QOT_MARKET_PREFIX[s?.market ?? 0] ?? s?.market}.${s?.code ?? ''}`;
+}
+
+/** A K-line bar as pushed (3007) or read over REST (/api/history-kline, camelCase here). */
+export type KLine = {
+  time: string;
+  isBlank: boolean;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  turnover: number;
+};
+
+/** A 3007 push: one security and period (klType: Qot_Common.KLType), usually one bar. */
+export type KLPush = { secKey: string; klType: number; rehabType: number; bars: KLine[] };
+
+/** decodeKL decodes a 3007 push body (Qot_UpdateKL.Response). */
+export function decodeKL(bytes: Uint8Array): KLPush | null {
+  const resp = futu.decode('Qot_UpdateKL.Response', bytes);
+  const s2c = resp.s2c as Decoded | undefined;
+  if (!s2c) return null;
+  const list = (s2c.klList as Decoded[] | undefined) ?? [];
+  return {
+    secKey: secKeyOf(s2c.security),
+    klType: num(s2c.klType),
+    rehabType: num(s2c.rehabType),
+    bars: list.map((k) => ({
+      time: (k.time as string) ?? '',
+      isBlank: k.isBlank === true,
+      open: num(k.openPrice),
+      high: num(k.highPrice),
+      low: num(k.lowPrice),
+      close: num(k.closePrice),
+      volume: num(k.volume),
+      turnover: num(k.turnover),
+    })),
+  };
+}
+
+/** One price level of an order book. */
+export type BookLevel = { price: number; volume: number; orders: number };
+export type OrderBookPush = { secKey: string; asks: BookLevel[]; bids: BookLevel[] };
+
+function levels(list: unknown): BookLevel[] {
+  return ((list as Decoded[] | undefined) ?? []).map((l) => ({ price: num(l.price), volume: num(l.volume), orders: num(l.orederCount) }));
+}
+
+/** decodeOrderBook decodes a 3013 push body (Qot_UpdateOrderBook.Response): asks best (lowest) first, bids best (highest) first. */
+export function decodeOrderBook(bytes: Uint8Array): OrderBookPush | null {
+  const resp = futu.decode('Qot_UpdateOrderBook.Response', bytes);
+  const s2c = resp.s2c as Decoded | undefined;
+  if (!s2c) return null;
+  return { secKey: secKeyOf(s2c.security), asks: levels(s2c.orderBookAskList), bids: levels(s2c.orderBookBidList) };
+}
+
+/** One trade (tick). dir is Qot_Common.TickerDirection: 1 bid (buyer-initiated), 2 ask (seller-initiated), 3 neutral. */
+export type Tick = { sequence: string; time: string; price: number; volume: number; dir: number };
+export type TickerPush = { secKey: string; ticks: Tick[] };
+
+/** decodeTicker decodes a 3011 push body (Qot_UpdateTicker.Response). */
+export function decodeTicker(bytes: Uint8Array): TickerPush | null {
+  const resp = futu.decode('Qot_UpdateTicker.Response', bytes);
+  const s2c = resp.s2c as Decoded | undefined;
+  if (!s2c) return null;
+  const list = (s2c.tickerList as Decoded[] | undefined) ?? [];
+  return {
+    secKey: secKeyOf(s2c.security),
+    ticks: list.map((t) => ({
+      sequence: String(t.sequence ?? ''),
+      time: (t.time as string) ?? '',
+      price: num(t.price),
+      volume: num(t.volume),
+      dir: num(t.dir),
+    })),
+  };
+}
+
 /** decodeBasicQot decodes a 3005 push body (Qot_UpdateBasicQot.Response). */
 export function decodeBasicQot(bytes: Uint8Array): BasicQuote[] {
   const resp = futu.decode('Qot_UpdateBasicQot.Response', bytes);

@@ -239,6 +239,17 @@ func (m *Manager) OpenSDKSession(ctx context.Context, keyMD5 string, by Actor) (
 	if err != nil {
 		return "", keys.Record{}, err
 	}
+	if presented.IsSession() {
+		// A logout of the presented session racing this: the new session is linked
+		// to the parent now, so either the logout found it among the parent's
+		// sessions, or it killed the presented key before, and this sees that.
+		if _, err := m.o.Store.Get(ctx, presented.Hash); err != nil {
+			if _, kerr := m.o.Store.Revoke(context.WithoutCancel(ctx), rec.ID); kerr != nil {
+				m.log.Error("revoking the SDK session of an ended session", "key_id", rec.ID, obs.Err(kerr))
+			}
+			return "", keys.Record{}, err
+		}
+	}
 	m.sessions.WithLabelValues("sdk").Inc()
 	m.audit(ctx, "sdk_session", rec.ID, by, map[string]string{"by": by.KeyID, "presented_id": presented.ID,
 		"parent_id": parent.ID, "expires_at": timeField(rec.ExpiresAt)})

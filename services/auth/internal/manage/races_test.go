@@ -161,8 +161,8 @@ func TestRevokeRacingCreateSessionLeavesNoLiveChild(t *testing.T) {
 	if err := p.hooked.Revoke(ctx, "trader", admin); err != nil {
 		t.Fatal(err)
 	}
-	if cerr != nil {
-		t.Fatalf("the racing CreateSession was refused (%v): the hook no longer hits the window", cerr)
+	if cerr != nil || ctok == "" {
+		t.Fatalf("the racing CreateSession was refused (%v) or never ran: the hook no longer hits the window", cerr)
 	}
 	if validates(t, p.plainSt, ctok) {
 		t.Fatal("session key created during its parent's revocation is still valid after the revocation returned")
@@ -182,8 +182,8 @@ func TestRevokeRacingRefreshLeavesNoLiveChild(t *testing.T) {
 	if err := p.hooked.Revoke(ctx, "trader", admin); err != nil {
 		t.Fatal(err)
 	}
-	if rerr != nil {
-		t.Fatalf("the racing Refresh was refused (%v): the hook no longer hits the window", rerr)
+	if rerr != nil || ntok == "" {
+		t.Fatalf("the racing Refresh was refused (%v) or never ran: the hook no longer hits the window", rerr)
 	}
 	if validates(t, p.plainSt, ntok) {
 		t.Fatal("refreshed session key is still valid after its parent's revocation returned")
@@ -238,5 +238,54 @@ func TestLogoutEndsTheWholeSession(t *testing.T) {
 	}
 	if !validates(t, p.plainSt, other) {
 		t.Fatal("another session of the same parent ended too")
+	}
+}
+
+// An SDK session opened while its key's revocation runs does not survive it.
+func TestRevokeRacingOpenSDKSessionLeavesNoLiveChild(t *testing.T) {
+	p := newTwoManagers(t, keys.DefaultPolicy())
+	ctx := context.Background()
+	ptok, parent, err := p.plain.Issue(ctx, keys.IssueSpec{ID: "page", Scopes: []string{"qot:read"}, ExpiresIn: time.Hour}, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stok string
+	var serr error
+	p.hookedRDB.AddHook(&afterCommand{name: "set", key: "futugw:revoked:" + parent.Hash, after: func() {
+		stok, _, serr = p.plain.OpenSDKSession(ctx, keys.MD5(ptok), admin)
+	}})
+	if err := p.hooked.Revoke(ctx, "page", admin); err != nil {
+		t.Fatal(err)
+	}
+	if serr != nil || stok == "" {
+		t.Fatalf("the racing OpenSDKSession was refused (%v) or never ran: the hook no longer hits the window", serr)
+	}
+	if validates(t, p.plainSt, stok) {
+		t.Fatal("SDK session opened during its key's revocation is still valid after the revocation returned")
+	}
+}
+
+// A logout of the panel's session landing after OpenSDKSession found the panel's key
+// must not leave the SDK session live.
+func TestLogoutRacingOpenSDKSessionLeavesNoLiveSession(t *testing.T) {
+	p := newTwoManagers(t, keys.DefaultPolicy())
+	ctx := context.Background()
+	parent := p.parent(t)
+	ptok, panel, err := p.plain.CreateSession(ctx, parent.Hash, keys.SessionSpec{}, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logoutErr error
+	ran := false
+	p.hookedRDB.AddHook(&afterCommand{name: "get", key: "futugw:tok:" + panel.Hash, after: func() {
+		ran = true
+		logoutErr = p.plain.Logout(ctx, panel.Hash, admin)
+	}})
+	stok, _, err := p.hooked.OpenSDKSession(ctx, keys.MD5(ptok), admin)
+	if !ran || logoutErr != nil {
+		t.Fatalf("the racing logout ran %v: %v", ran, logoutErr)
+	}
+	if err == nil && validates(t, p.plainSt, stok) {
+		t.Fatal("OpenSDKSession with a logged-out session key returned a live key")
 	}
 }

@@ -323,3 +323,38 @@ func assertNoSecrets(t *testing.T, e *env, tokens []string) {
 		}
 	}
 }
+
+// An SDK session opened with the panel's session key, refreshed by the edge, ends when
+// the panel logs out with a later key of its session (refreshed too).
+func TestPanelLogoutEndsRefreshedSDKSession(t *testing.T) {
+	e := newEnv(t, keys.DefaultPolicy())
+	ctx := context.Background()
+	_, parent, err := e.m.Issue(ctx, keys.IssueSpec{ID: "user", Scopes: []string{"qot:read"}, ExpiresIn: time.Hour}, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ptok, panel, err := e.m.CreateSession(ctx, parent.Hash, keys.SessionSpec{}, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sdk, err := e.m.OpenSDKSession(ctx, keys.MD5(ptok), edge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sdk2tok, _, err := e.m.Refresh(ctx, sdk.Hash, edge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, panel2, err := e.m.Refresh(ctx, panel.Hash, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.Validate(ctx, sdk2tok, authn.CallInfo{}); err != nil {
+		t.Fatalf("the SDK session after the panel's refresh: %v", err)
+	}
+	if err := e.m.Logout(ctx, panel2.Hash, admin); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.st.Validate(ctx, sdk2tok, authn.CallInfo{})
+	wantRefusal(t, err, gatewayv1.Reason_REASON_REVOKED_KEY)
+}

@@ -381,20 +381,18 @@ func (s *Store) kill(ctx context.Context, rec keys.Record) error {
 	return nil
 }
 
-// tombstones writes the tombstone of rec (when its Hash is set) and of its digest
+// tombstones writes the tombstone of rec (when its Hash is set), then of its digest
 // entry digest (when set), for ttl.
 func (s *Store) tombstones(ctx context.Context, rec keys.Record, digest string, ttl time.Duration) error {
-	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		if rec.Hash != "" {
-			p.Set(ctx, revokedKey(rec.Hash), rec.ID, ttl)
+	if rec.Hash != "" {
+		if err := s.rdb.Set(ctx, revokedKey(rec.Hash), rec.ID, ttl).Err(); err != nil {
+			return unavailable("revoke", err)
 		}
-		if digest != "" {
-			p.Set(ctx, digestRevokedKey(digest), rec.ID, ttl)
+	}
+	if digest != "" {
+		if err := s.rdb.Set(ctx, digestRevokedKey(digest), rec.ID, ttl).Err(); err != nil {
+			return unavailable("revoke digest", err)
 		}
-		return nil
-	})
-	if err != nil {
-		return unavailable("revoke", err)
 	}
 	return nil
 }

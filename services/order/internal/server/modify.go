@@ -7,6 +7,7 @@ import (
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdcommon"
+	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/errinfo"
 	"github.com/futugw/gateway/services/order/internal/limits"
 	"github.com/futugw/gateway/services/order/internal/placer"
@@ -23,7 +24,7 @@ import (
 // back in the market, so it passes the same checks as it stands (its value was booked
 // when it was placed). CANCEL, DISABLE and DELETE take an order out and need only the
 // trade scope and the account. A refusal changes nothing; if OpenD refuses the
-// modify, the booking is given back.
+// modify, the booking is given back. With an Idempotency-Key it runs once (once).
 func (s *Server) ModifyOrder(ctx context.Context, req *gatewayv1.ModifyOrderRequest) (*gatewayv1.ModifyOrderResponse, error) {
 	p, h, err := callerAccount(ctx, req, true)
 	if err != nil {
@@ -33,6 +34,19 @@ func (s *Server) ModifyOrder(ctx context.Context, req *gatewayv1.ModifyOrderRequ
 	if op == 0 {
 		op = placer.ModifyNormal
 	}
+	id, replayed, err := s.once(ctx, p.Owner(), "modify", req, func() (string, error) { return s.modify(ctx, p, h, op, req) })
+	if replayed {
+		s.auditReplay(ctx, p, modifyAction(op), req.GetAccId(), req.GetOrderId())
+	}
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &gatewayv1.ModifyOrderResponse{OrderId: id}, nil
+}
+
+// modify runs the checks of op and sends it; it audits the attempt.
+func (s *Server) modify(ctx context.Context, p *authn.Principal, h placer.Header, op int32, req *gatewayv1.ModifyOrderRequest) (string, error) {
+	var err error
 	pol := limits.PolicyFrom(p.Owner(), p.Scopes, p.Limits)
 	var r limits.Reservation
 	var t placer.Terms
@@ -57,9 +71,9 @@ func (s *Server) ModifyOrder(ctx context.Context, req *gatewayv1.ModifyOrderRequ
 	}
 	s.auditModify(ctx, p, modifyAction(op), req.GetAccId(), req.GetOrderId(), err)
 	if err != nil {
-		return nil, toStatus(err)
+		return "", err
 	}
-	return &gatewayv1.ModifyOrderResponse{OrderId: strconv.FormatUint(id, 10)}, nil
+	return strconv.FormatUint(id, 10), nil
 }
 
 // modifyAction names a modify op in the audit log; NORMAL keeps its old name.

@@ -59,18 +59,27 @@ func account(p *authn.Principal, env gatewayv1.TrdEnv, acc uint64, mkt gatewayv1
 	return placer.Header{Env: int32(env), AccID: acc, Market: int32(mkt)}, nil
 }
 
-// CancelOrder cancels an order.
+// CancelOrder cancels an order; with an Idempotency-Key it runs once (once).
 func (s *Server) CancelOrder(ctx context.Context, req *gatewayv1.CancelOrderRequest) (*gatewayv1.ModifyOrderResponse, error) {
 	p, h, err := callerAccount(ctx, req, true)
 	if err != nil {
 		return nil, err
 	}
-	id, err := s.d.Placer.Modify(ctx, h, req.GetOrderId(), placer.ModifyCancel, 0, 0)
-	s.auditModify(ctx, p, "order_cancel", req.GetAccId(), req.GetOrderId(), err)
+	id, replayed, err := s.once(ctx, p.Owner(), "cancel", req, func() (string, error) {
+		id, err := s.d.Placer.Modify(ctx, h, req.GetOrderId(), placer.ModifyCancel, 0, 0)
+		s.auditModify(ctx, p, "order_cancel", req.GetAccId(), req.GetOrderId(), err)
+		if err != nil {
+			return "", err
+		}
+		return strconv.FormatUint(id, 10), nil
+	})
+	if replayed {
+		s.auditReplay(ctx, p, "order_cancel", req.GetAccId(), req.GetOrderId())
+	}
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return &gatewayv1.ModifyOrderResponse{OrderId: strconv.FormatUint(id, 10)}, nil
+	return &gatewayv1.ModifyOrderResponse{OrderId: id}, nil
 }
 
 // ListOrders returns today's orders of an account.
@@ -148,6 +157,14 @@ func (s *Server) auditModify(ctx context.Context, p *authn.Principal, action str
 	s.d.Metrics.orders.WithLabelValues(action+"_"+result, reasonOf(err)).Inc()
 	s.audit(ctx, p, action, reasonOf(err), map[string]string{
 		"result": result, "acc_id": strconv.FormatUint(acc, 10), "opend_order_id": truncate(orderID, 32),
+	})
+}
+
+// auditReplay records a modify or cancel answered from its idempotency record.
+func (s *Server) auditReplay(ctx context.Context, p *authn.Principal, action string, acc uint64, orderID string) {
+	s.d.Metrics.orders.WithLabelValues(action+"_replayed", "").Inc()
+	s.audit(ctx, p, action, "", map[string]string{
+		"result": "replayed", "acc_id": strconv.FormatUint(acc, 10), "opend_order_id": truncate(orderID, 32),
 	})
 }
 

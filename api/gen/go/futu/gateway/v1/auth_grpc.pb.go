@@ -57,7 +57,10 @@ type AuthServiceClient interface {
 	// OpenSDKSession is an edge's step when Futu's official JavaScript SDK (futu-api)
 	// connects with websocketKey = the MD5 of a futugw key: it finds the live key with
 	// that digest (the auth service keeps digests, never plaintext) and mints a session
-	// key for the socket, as CreateSession does for that key. Service scope only.
+	// key for the socket, as CreateSession does for that key; when the digest names a
+	// session key (the panel's login), the socket's session is its sibling under the
+	// same parent, with its scopes and limits and within its lifetime. Service scope
+	// only.
 	OpenSDKSession(ctx context.Context, in *OpenSDKSessionRequest, opts ...grpc.CallOption) (*SessionResponse, error)
 	// Logout revokes the caller's session key.
 	Logout(ctx context.Context, in *LogoutRequest, opts ...grpc.CallOption) (*LogoutResponse, error)
@@ -211,7 +214,10 @@ type AuthServiceServer interface {
 	// OpenSDKSession is an edge's step when Futu's official JavaScript SDK (futu-api)
 	// connects with websocketKey = the MD5 of a futugw key: it finds the live key with
 	// that digest (the auth service keeps digests, never plaintext) and mints a session
-	// key for the socket, as CreateSession does for that key. Service scope only.
+	// key for the socket, as CreateSession does for that key; when the digest names a
+	// session key (the panel's login), the socket's session is its sibling under the
+	// same parent, with its scopes and limits and within its lifetime. Service scope
+	// only.
 	OpenSDKSession(context.Context, *OpenSDKSessionRequest) (*SessionResponse, error)
 	// Logout revokes the caller's session key.
 	Logout(context.Context, *LogoutRequest) (*LogoutResponse, error)

@@ -64,6 +64,73 @@ function open(host, port, key) {
   }));
 }
 
+// trade logs in with SDKWS_TRADE_KEY (acc:read, trade:simulate): the account list,
+// a limit order on the simulated HK account and its Trd_UpdateOrder push, its
+// cancellation, and an order on a real account refused for lack of trade:real.
+async function trade(host, port, curPrice) {
+  const { sdk } = await step('trade login', async () => {
+    const r = await open(host, port, env('SDKWS_TRADE_KEY'));
+    if (!r.ok) throw new Error(`onlogin(false, ${r.error}): ${r.init?.retMsg ?? ''}`);
+    return { sdk: r.sdk, toString: () => '' };
+  });
+  try {
+    const accs = await step('Trd_GetAccList', async () => {
+      const r = await within(timeoutMs, 'Trd_GetAccList', sdk.GetAccList({ c2s: { userID: 0 } }));
+      return { list: r.s2c?.accList ?? [], toString() { return `${this.list.length} accounts`; } };
+    });
+    const sim = accs.list.find((a) => a.trdEnv === 0 && (a.trdMarketAuthList ?? []).includes(1));
+    const real = accs.list.find((a) => a.trdEnv === 1 && (a.trdMarketAuthList ?? []).includes(1));
+    if (!sim || !real) {
+      console.log(`FAIL Trd_GetAccList: want a simulated and a real HK account, got ${JSON.stringify(accs.list)}`);
+      process.exit(1);
+    }
+    const pushes = [];
+    const waiters = [];
+    sdk.onPush = (cmd, res) => {
+      if (cmd !== 2208) return;
+      pushes.push(res.s2c?.order);
+      for (const w of waiters) w();
+    };
+    const orderPush = (orderID, match) => new Promise((resolve) => {
+      const check = () => {
+        const o = pushes.find((x) => x && String(x.orderID) === String(orderID) && match(x));
+        if (o) resolve(o);
+      };
+      waiters.push(check);
+      check();
+    });
+    const price = Math.floor(curPrice * 0.8 * 5) / 5; // a valid HK price (tick 0.2 at this level), far from the market
+    let serial = 1000;
+    const order = (acc, fields) => sdk.PlaceOrder({ c2s: {
+      packetID: { connID: sdk.getConnID(), serialNo: serial++ },
+      header: { trdEnv: acc.trdEnv, accID: acc.accID, trdMarket: 1 },
+      trdSide: 1, orderType: 1, code: HK.code, qty: 100, price, secMarket: 1, ...fields,
+    } });
+    const placed = await step(`Trd_PlaceOrder limit @${price}`, async () => {
+      const r = await within(timeoutMs, 'Trd_PlaceOrder', order(sim, {}));
+      if (r.retType !== 0 || r.s2c?.orderID === undefined) throw new Error(JSON.stringify(r));
+      return { id: r.s2c.orderID, toString() { return `order ${this.id}`; } };
+    });
+    await step('Trd_UpdateOrder push', async () => {
+      await within(timeoutMs, 'the 2208 push', orderPush(placed.id, () => true));
+    });
+    await step('Trd_ModifyOrder cancel', async () => {
+      const r = await within(timeoutMs, 'Trd_ModifyOrder', sdk.ModifyOrder({ c2s: {
+        packetID: { connID: sdk.getConnID(), serialNo: serial++ },
+        header: { trdEnv: sim.trdEnv, accID: sim.accID, trdMarket: 1 }, orderID: placed.id, modifyOrderOp: 2,
+      } }));
+      if (r.retType !== 0) throw new Error(JSON.stringify(r));
+    });
+    await step('real-account order refused without trade:real', async () => {
+      const r = await within(timeoutMs, 'Trd_PlaceOrder', order(real, {}).then(() => null, (refused) => refused));
+      if (r?.retType !== -1 || !/trade:real/.test(r.retMsg ?? '')) throw new Error(`want retType -1 naming trade:real, got ${JSON.stringify(r)}`);
+      return JSON.stringify(r.retMsg);
+    });
+  } finally {
+    stop(sdk);
+  }
+}
+
 function stop(sdk) {
   sdk.stop();
   sdk.websock.close();
@@ -98,9 +165,11 @@ async function main() {
     }));
     if (r.retType !== 0) throw new Error(JSON.stringify(r));
   });
+  let curPrice = 0;
   await step('Qot_UpdateBasicQot push', async () => {
     const q = await within(timeoutMs, 'the 3005 push', push);
     if (!(q.curPrice > 0)) throw new Error(`curPrice ${q.curPrice}`);
+    curPrice = q.curPrice;
     return `HK.00700 ${q.curPrice}`;
   });
 
@@ -124,6 +193,8 @@ async function main() {
     if (r?.retType !== -1 || !/does not serve Qot_RegQotPush \(proto 3002\)/.test(r.retMsg ?? '')) throw new Error(JSON.stringify(r));
     return JSON.stringify(r.retMsg);
   });
+
+  if (process.env.SDKWS_TRADE_KEY) await trade(host, port, curPrice);
 
   await step('refusal without qot:read', async () => {
     const other = await open(host, port, env('SDKWS_NOQOT_KEY'));

@@ -67,8 +67,9 @@ type Config struct {
 	// (a WebSocket, once open, is free of it); run.DefaultReadTimeout when zero.
 	ReadTimeout time.Duration
 
-	// SDKHandlers serve SDK commands beyond the generic catalog rows, KeepAlive and
-	// Qot_Sub (the trade commands); see sdk.Options.Handlers.
+	// SDKHandlers serve SDK commands beyond the generic catalog rows, KeepAlive,
+	// Qot_Sub and package sdk/trade's commands, over all of them (tests); see
+	// sdk.Options.Handlers.
 	SDKHandlers map[uint32]sdkcall.Handler
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/futugw/gateway/services/edge/internal/guard"
 	"github.com/futugw/gateway/services/edge/internal/sdk"
 	"github.com/futugw/gateway/services/edge/internal/sdk/sdkcall"
+	"github.com/futugw/gateway/services/edge/internal/sdk/trade"
 	"github.com/futugw/gateway/services/edge/internal/ws"
 )
 
@@ -38,11 +39,15 @@ func newSDKListener(cfg Config, log *slog.Logger, gw *gateway.Gateway, hub *ws.H
 	if cfg.ServiceKey == "" {
 		log.Warn("no service key: the SDK listener refuses every InitWebSocket (set -service-key-file)")
 	}
+	handlers := trade.Handlers() // the trade commands and Qot_GetBasicQot
+	for id, h := range cfg.SDKHandlers {
+		handlers[id] = h
+	}
 	srv, err := sdk.New(sdk.Options{
 		Hub: hub, Cache: cache, Origins: origins, Guard: grd, TrustProxy: cfg.TrustProxy,
 		Conns:       sdkcall.Conns{Auth: gw.Auth, Quote: gw.Quote, Order: gw.Order},
 		ServiceKey:  serviceKeySource(cfg.ServiceKey, cfg.ServiceKeyFile),
-		Handlers:    cfg.SDKHandlers,
+		Handlers:    handlers,
 		CallTimeout: cfg.CallTimeout,
 		Logger:      log.With("component", "sdk"),
 		Metrics:     reg,

@@ -8,9 +8,9 @@ package main
 import (
 	"context"
 	"crypto/md5"
-	"encoding/hex"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"

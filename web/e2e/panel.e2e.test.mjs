@@ -2,13 +2,15 @@
 // the real stack (every service its own process). Run with `npm run e2e` (node --test).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import protobuf from 'protobufjs';
 import { startStack, WEB } from './stack.mjs';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SHOTS = process.env.E2E_SCREENSHOTS || path.join(WEB, 'e2e', 'screenshots');
@@ -28,6 +30,7 @@ const consoleErrors = [];
 // The market panels' REST calls: [path, JSON body].
 const marketCalls = [];
 const orderResponses = [];
+const globalStateCalls = [];
 const sockets = [];
 const orderStatusForms = new Set(); // typeof order_status in POST /api/orders answers
 let shot = 0;
@@ -64,6 +67,19 @@ async function untilRevoked(key) {
 }
 
 const tid = (id) => page.getByTestId(id);
+
+/**
+ * axeCheck runs axe-core in a tab (evaluated through the DevTools protocol, so the
+ * page's CSP is not loosened) and fails on serious or critical violations.
+ */
+async function axeCheck(p, state) {
+  await p.evaluate(axeSource);
+  const r = await p.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const text = bad.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.html.slice(0, 120)} ${n.failureSummary ?? ''}`).join('; ')})`);
+  console.log(`# axe (${state}): ${r.violations.length} violations, ${bad.length} serious or critical${r.violations.length ? ': ' + r.violations.map((v) => `${v.id}/${v.impact}`).join(', ') : ''}`);
+  assert.deepEqual(text, [], `axe: no serious or critical violations (${state})`);
+}
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -129,7 +145,8 @@ async function watchTab(p) {
   });
   p.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
   p.on('request', (r) => {
-    const m = /\/api\/(subscribe|unsubscribe|history-kline|ticker|orderbook)$/.exec(r.url());
+    if (r.url().endsWith('/api/global-state')) globalStateCalls.push(Date.now());
+    const m = /\/api\/(subscribe|unsubscribe|history-kline|ticker|orderbook|rt|broker)$/.exec(r.url());
     if (m && r.method() === 'POST') marketCalls.push([m[1], JSON.parse(r.postData() ?? '{}')]);
   });
 }
@@ -358,6 +375,178 @@ test('time and sales lists the latest trades from pushes, newest first', async (
   await snapOf(tid('ticker'), 'time-and-sales');
 });
 
+test('the status bar shows each market state, times in the market zone, without polling fast', async () => {
+  await page.waitForFunction(() => document.querySelector('[data-testid="market-state-HK"]') && document.querySelector('[data-testid="market-state-US"]'), null, T);
+  const hk = await tid('market-state-HK').textContent();
+  const us = await tid('market-state-US').textContent();
+  assert.match(hk, /HK: (Closed|Morning trading|Lunch break|Afternoon trading|Auction|Waiting to open|Closing auction|[A-Z][a-z -]+) \d\d:\d\d HKT/);
+  assert.match(us, /US: [A-Z][A-Za-z -]+ \d\d:\d\d ET/);
+  const state = await tid('market-state-HK').getAttribute('data-state');
+  assert.match(state, /^QOT_MARKET_STATE_/, 'the state as /api/global-state names it');
+  // Read on mount and every 30 s: a page open for well under a minute has read it at most twice.
+  const opened = globalStateCalls[0];
+  const inWindow = globalStateCalls.filter((t) => t - opened < 25_000).length;
+  assert.ok(globalStateCalls.length >= 1 && inWindow <= 2, `global state read ${globalStateCalls.length} times`);
+  console.log(`# market state: ${hk.trim()} ${us.trim()}`);
+  await snapOf(page.locator('header.topbar'), 'market-state');
+});
+
+test('the intraday view and the HK broker queue load and follow pushes', async () => {
+  await page.waitForFunction(() => {
+    const rt = document.querySelector('[data-testid="rt"]');
+    return rt?.dataset.sec === 'HK.00700' && Number(rt.dataset.points) > 0;
+  }, null, T);
+  assert.ok(marketCalls.some(([p, b]) => p === 'subscribe' && b.security_list?.[0]?.code === '00700' && [5, 14].every((t) => b.sub_type_list.includes(t))), 'RT and broker queue subscribed for HK.00700');
+  assert.ok(marketCalls.some(([p]) => p === 'rt'), '/api/rt read');
+  assert.ok((await tid('rt').locator('canvas').count()) > 0, 'the intraday line is drawn');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="broker-queue"]')?.dataset.count) > 0, null, T);
+  assert.ok((await tid('broker-queue').locator('li').count()) > 0, 'brokers listed');
+  const rtPushes = frames.filter((f) => f.type === 'quote' && f.proto_id === 3009).length;
+  const brokerPushes = frames.filter((f) => f.type === 'quote' && f.proto_id === 3015).length;
+  console.log(`# intraday: ${await tid('rt').getAttribute('data-points')} points, ${rtPushes} RT pushes; broker queue: ${await tid('broker-queue').getAttribute('data-count')} brokers, ${brokerPushes} broker pushes`);
+  await snapOf(tid('rt'), 'intraday');
+  await snapOf(tid('broker-queue'), 'broker-queue');
+});
+
+test("the Futu watchlist shows the user's groups; without qot:write the changes are explained, not offered", async () => {
+  await page.waitForFunction(() => document.querySelector('[data-testid="futu-watchlist"]')?.dataset.loaded === 'true', null, T);
+  assert.equal(await tid('futu-group').inputValue(), 'Favourites', 'the first custom group');
+  const groups = await tid('futu-group').locator('option').evaluateAll((os) => os.map((o) => o.value));
+  assert.ok(['Favourites', 'Watching', 'All', 'US'].every((g) => groups.includes(g)), `groups: ${groups}`);
+  for (const k of ['HK.00700', 'HK.09988', 'US.AAPL', 'US.MSFT']) await tid(`futu-sec-${k}`).waitFor(T);
+  // The key has qot:read only: add and remove are disabled and the note says why.
+  assert.match(await tid('futu-scope-note').textContent(), /qot:write/);
+  assert.equal(await tid('futu-add').isDisabled(), true);
+  assert.equal(await tid('futu-remove-HK.09988').isDisabled(), true);
+  await snapOf(tid('futu-watchlist'), 'futu-watchlist-read-only');
+  // A security of the group opens on the panel (and joins the local watchlist).
+  await tid('futu-sec-HK.09988').getByRole('button', { name: 'Show HK.09988' }).click();
+  await tid('quote-row-HK.09988').waitFor(T);
+  await page.waitForFunction(() => document.querySelector('[data-testid="chart"]')?.dataset.sec === 'HK.09988', null, T);
+  await tid('quote-row-HK.00700').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="chart"]')?.dataset.sec === 'HK.00700', null, T);
+  // The chosen group is kept across a reload (its name only, in localStorage).
+  await tid('futu-group').selectOption('Watching');
+  await page.waitForFunction(() => document.querySelector('[data-testid="futu-watchlist"]')?.dataset.loaded === 'true', null, T);
+  await page.reload();
+  await tid('ws-status').getByText('WS live').waitFor(T);
+  await page.waitForFunction(() => document.querySelector('[data-testid="futu-watchlist"]')?.dataset.group === 'Watching', null, T);
+  const local = await page.evaluate(() => ({ ...localStorage }));
+  assert.deepEqual(local, { 'futugw.futuGroup': 'Watching' }, 'only the group name in localStorage');
+  assert.ok(!JSON.stringify(local).includes(sessionKey) && !JSON.stringify(local).includes(parentKey), 'no key in localStorage');
+});
+
+test('with a qot:write key, a security is added to and removed from a Futu group', async () => {
+  const writer = await stack.api('/api/admin/keys', {
+    method: 'POST',
+    body: JSON.stringify({ id: `e2e-qotwrite-${Date.now()}`, scopes: ['qot:read', 'qot:write', 'acc:read'], expires_in: '1h' }),
+  });
+  const sess = await stack.api('/api/auth/session', { method: 'POST', body: '{}' }, writer.key);
+  const tab = await ctx.newPage();
+  await watchTab(tab);
+  const t2 = (id) => tab.getByTestId(id);
+  try {
+    await tab.goto(`${stack.url}/#session=${sess.key}`);
+    await t2('ws-status').getByText('WS live').waitFor(T);
+    // The group chosen in the first tab (localStorage is the origin's).
+    await tab.waitForFunction(() => {
+      const w = document.querySelector('[data-testid="futu-watchlist"]');
+      return w?.dataset.group === 'Watching' && w.dataset.loaded === 'true';
+    }, null, T);
+    assert.equal(await t2('futu-scope-note').count(), 0, 'no scope note for a qot:write key');
+    await t2('futu-input').fill('US.AAPL');
+    await t2('futu-add').click();
+    await t2('futu-sec-US.AAPL').waitFor(T);
+    assert.match(await t2('futu-note').textContent(), /US\.AAPL added to Watching/);
+    await t2('futu-sec-US.AAPL').getByText('Apple Inc.').waitFor(T);
+    const onServer = await stack.api('/api/user-security', { method: 'POST', body: JSON.stringify({ group_name: 'Watching' }) }, writer.key);
+    assert.ok(onServer.static_info_list.some((s) => s.basic.security.code === 'AAPL'), 'the group changed in Futu');
+    await snapOf(t2('futu-watchlist'), 'futu-watchlist-added');
+    await t2('futu-remove-US.AAPL').click();
+    await t2('futu-sec-US.AAPL').waitFor({ state: 'detached', ...T });
+    const after = await stack.api('/api/user-security', { method: 'POST', body: JSON.stringify({ group_name: 'Watching' }) }, writer.key);
+    assert.ok(!(after.static_info_list ?? []).some((s) => s.basic.security.code === 'AAPL'), 'and back');
+    assert.deepEqual(await tab.evaluate(() => window.__csp ?? []), [], 'no CSP violations in the second tab');
+  } finally {
+    await t2('logout').click().catch(() => {});
+    await tab.close();
+  }
+});
+
+test("positions' P/L follows the quote pushes of the held security", async () => {
+  // A filled market buy on the simulated US account (1002), through the stack with a key of its own.
+  const trader = await stack.api('/api/admin/keys', {
+    method: 'POST',
+    body: JSON.stringify({ id: `e2e-trader-${Date.now()}`, scopes: ['qot:read', 'acc:read', 'trade:simulate'], expires_in: '1h' }),
+  });
+  const placed = await stack.api('/api/order', {
+    method: 'POST',
+    headers: { 'Idempotency-Key': `e2e-pl-${Date.now()}` },
+    body: JSON.stringify({ trd_env: 'TRD_ENV_SIMULATE', acc_id: '1002', trd_market: 'TRD_MARKET_US', code: 'AAPL', trd_side: 'TRD_SIDE_BUY', order_type: 'ORDER_TYPE_MARKET', qty: 10 }),
+  }, trader.key);
+  assert.ok(placed.order_id);
+  const ref = { trd_env: 'TRD_ENV_SIMULATE', acc_id: '1002', trd_market: 'TRD_MARKET_US' };
+  let held = null;
+  for (let i = 0; i < 50 && !held; i++) {
+    const r = await stack.api('/api/positions', { method: 'POST', body: JSON.stringify(ref) }, trader.key);
+    held = (r.positions ?? []).find((p) => p.code === 'AAPL' && p.qty > 0) ?? null;
+    if (!held) await new Promise((res) => setTimeout(res, 200));
+  }
+  assert.ok(held, 'the buy filled into a position');
+  try {
+    await tid('view-account').selectOption('1002');
+    const row = tid('position-AAPL');
+    await row.waitFor(T);
+    await page.waitForFunction(() => document.querySelector('[data-testid="position-AAPL"]')?.dataset.live === 'true', null, T);
+    const read = () =>
+      row.evaluate((tr) => {
+        const n = (td) => Number(td.textContent.replace(/[,+]/g, ''));
+        const tds = tr.querySelectorAll('td');
+        return { qty: n(tds[1]), price: n(tds[3]), cost: n(tds[4]), pl: n(tds[5]) };
+      });
+    const a = await read();
+    // The row's P/L is (current − cost) × qty, from the shown price (rounded to 3 decimals).
+    assert.ok(Math.abs(a.pl - (a.price - a.cost) * a.qty) <= a.qty * 0.001 + 0.011, `P/L ${JSON.stringify(a)}`);
+    const first = await tid('position-pl-AAPL').textContent();
+    await page.waitForFunction((t) => document.querySelector('[data-testid="position-pl-AAPL"]')?.textContent !== t, first, T);
+    const b = await read();
+    assert.ok(Math.abs(b.pl - (b.price - b.cost) * b.qty) <= b.qty * 0.001 + 0.011, `P/L moved with the quote ${JSON.stringify(b)}`);
+    console.log(`# live P/L: ${first.trim()} -> ${b.pl} (qty ${b.qty}, cost ${b.cost}, price ${a.price} -> ${b.price})`);
+    await snapOf(page.locator('.area-account'), 'positions-live-pl');
+  } finally {
+    await tid('view-account').selectOption('1001');
+    await tid('orders-account').getByText('account 1001').waitFor(T);
+  }
+});
+
+test('switches to simplified Chinese and back: strings and number formats change, the choice is kept', async () => {
+  await axeCheck(page, 'panel, English');
+  const volumeText = () => page.evaluate(() => [...document.querySelectorAll('[data-testid="watchlist"] tbody td:nth-child(5)')].map((td) => td.textContent).join(' '));
+  assert.match(await tid('market-state-HK').textContent(), /HK: .* HKT/);
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en-US');
+  await tid('lang-switch').selectOption('zh');
+  await page.getByRole('heading', { name: '自选股' }).waitFor(T);
+  await page.getByRole('heading', { name: '资金与持仓' }).waitFor(T);
+  assert.match(await tid('market-state-HK').textContent(), /港股: .* 香港时间/);
+  assert.match(await tid('market-state-US').textContent(), /美股: .* 美东时间/);
+  assert.match(await tid('ws-status').textContent(), /WS 实时/);
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+  // Volumes in 万 / 亿 (English shows K / M / B).
+  await page.waitForFunction(() => /[万亿]/.test(document.querySelector('[data-testid="watchlist"] tbody')?.textContent ?? ''), null, T);
+  console.log(`# volumes in Chinese: ${await volumeText()}`);
+  await snap('language-zh');
+  await axeCheck(page, 'panel, Chinese');
+  // Kept across a reload.
+  await page.reload();
+  await tid('ws-status').getByText('WS 实时').waitFor(T);
+  assert.equal(await page.evaluate(() => localStorage.getItem('futugw.lang')), 'zh');
+  await tid('lang-switch').selectOption('en');
+  await page.getByRole('heading', { name: 'Watchlist', exact: true }).waitFor(T);
+  await tid('ws-status').getByText('WS live').waitFor(T);
+  await page.waitForFunction(() => /\d[KMB]/.test(document.querySelector('[data-testid="watchlist"] tbody')?.textContent ?? ''), null, T);
+  console.log(`# volumes in English: ${await volumeText()}`);
+});
+
 test('at 1280x800 the chart, book and ticket fit side by side', async () => {
   await page.setViewportSize({ width: 1280, height: 800 });
   try {
@@ -581,6 +770,7 @@ test('logs out: the session key is revoked and the panel returns to login', asyn
   // Revocation reaches every process within a second (Redis pub/sub); allow three.
   assert.equal(await untilRevoked(sessionKey), 401, 'the session key no longer works');
   await snap('logged-out');
+  await axeCheck(page, 'login');
 });
 
 test('no Content-Security-Policy violations (no eval, no inline code)', async () => {

@@ -20,6 +20,8 @@ export const ROOT_MESSAGES = [
   'Qot_UpdateKL.Response', // proto_id 3007
   'Qot_UpdateTicker.Response', // proto_id 3011
   'Qot_UpdateOrderBook.Response', // proto_id 3013
+  'Qot_UpdateRT.Response', // proto_id 3009
+  'Qot_UpdateBroker.Response', // proto_id 3015
   'Trd_UpdateOrder.Response', // proto_id 2208
   'Trd_UpdateOrderFill.Response', // proto_id 2218
 ];

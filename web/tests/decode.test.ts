@@ -152,9 +152,11 @@ describe('body_b64 decoding with the official definitions', () => {
   it('holds only the messages the panel needs', () => {
     const json = require('../src/proto/futu-descriptor.json');
     expect(Object.keys(json.descriptor.nested).sort()).toEqual([
-      'Qot_Common', 'Qot_UpdateBasicQot', 'Qot_UpdateKL', 'Qot_UpdateOrderBook', 'Qot_UpdateTicker', 'Trd_Common', 'Trd_UpdateOrder', 'Trd_UpdateOrderFill',
+      'Qot_Common', 'Qot_UpdateBasicQot', 'Qot_UpdateBroker', 'Qot_UpdateKL', 'Qot_UpdateOrderBook', 'Qot_UpdateRT', 'Qot_UpdateTicker', 'Trd_Common', 'Trd_UpdateOrder', 'Trd_UpdateOrderFill',
     ]);
-    expect(Object.keys(json.descriptor.nested.Qot_Common.nested)).not.toContain('Broker');
+    // Only what the pushes reach: the broker queue (3015) and intraday points (3009), not the rest of Qot_Common.
+    expect(Object.keys(json.descriptor.nested.Qot_Common.nested)).toContain('Broker');
+    expect(Object.keys(json.descriptor.nested.Qot_Common.nested)).not.toContain('SecurityStaticInfo');
   });
 
   it('decodes Qot_UpdateKL.Response (proto_id 3007)', () => {

@@ -1,6 +1,7 @@
 import type { Account, Funds, Position } from '../api/types';
 import { accountLabel, isReal } from '../lib/accounts';
-import { money, price } from '../lib/format';
+import { fmtInt, fmtMoney, fmtPrice, fmtSignedMoney, useLang } from '../lib/i18n';
+import { livePosition, positionSecKey } from '../lib/pl';
 
 /**
  * AccountView shows the viewed account's funds and positions, with the choice of
@@ -14,6 +15,7 @@ export function AccountView({
   tradable,
   funds,
   positions,
+  livePrices = {},
 }: {
   accounts: Account[];
   account: Account | null;
@@ -22,16 +24,22 @@ export function AccountView({
   tradable: boolean;
   funds: Funds | null;
   positions: Position[];
+  /** Latest quote prices by security key ("HK.00700"): P/L follows them live. */
+  livePrices?: Record<string, number>;
 }) {
+  const { lang, t } = useLang();
+  const money = (v: number | undefined) => fmtMoney(lang, v);
+  const price = (v: number | undefined) => fmtPrice(lang, v);
+  const trdMarket = account?.trd_markets[0] ?? 'TRD_MARKET_HK';
   const real = account !== null && isReal(account);
   return (
     <>
       <h2>
-        Funds and positions
+        {t('acct.title')}
         {account && real && <RealBadge />}
       </h2>
       <label className="view-account">
-        <span className="field-label">Viewing account</span>
+        <span className="field-label">{t('acct.viewing')}</span>
         <select
           value={account?.acc_id ?? ''}
           onChange={(e) => onSelectAccount(e.target.value)}
@@ -39,7 +47,7 @@ export function AccountView({
           disabled={accounts.length === 0}
           data-testid="view-account"
         >
-          {accounts.length === 0 && <option value="">no account</option>}
+          {accounts.length === 0 && <option value="">{t('acct.none')}</option>}
           {accounts.map((a) => (
             <option key={a.acc_id} value={a.acc_id} className={isReal(a) ? 'real' : undefined}>
               {isReal(a) ? `⚠ ${accountLabel(a)}` : accountLabel(a)}
@@ -49,72 +57,81 @@ export function AccountView({
       </label>
       {account && real && (
         <p className="banner banner-warn" data-testid="view-real-warning">
-          REAL account: real money{tradable ? '.' : '; this key may view it but not trade it.'}
+          {tradable ? t('acct.realTradable') : t('acct.realViewOnly')}
         </p>
       )}
       {account && !real && !tradable && (
         <p className="muted small" data-testid="view-readonly">
-          This key may view this account but not trade it.
+          {t('acct.viewOnly')}
         </p>
       )}
       {funds ? (
         <dl className="funds" data-testid="funds">
           <div>
-            <dt>Total assets</dt>
+            <dt>{t('acct.total')}</dt>
             <dd>{money(funds.total_assets)}</dd>
           </div>
           <div>
-            <dt>Cash</dt>
+            <dt>{t('acct.cash')}</dt>
             <dd>{money(funds.cash)}</dd>
           </div>
           <div>
-            <dt>Buying power</dt>
+            <dt>{t('acct.power')}</dt>
             <dd data-testid="funds-power">{money(funds.power)}</dd>
           </div>
           <div>
-            <dt>Market value</dt>
+            <dt>{t('acct.marketVal')}</dt>
             <dd>{money(funds.market_val)}</dd>
           </div>
           <div>
-            <dt>Frozen</dt>
+            <dt>{t('acct.frozen')}</dt>
             <dd>{money(funds.frozen_cash)}</dd>
           </div>
         </dl>
       ) : (
-        <p className="muted">{account ? 'Loading…' : 'No account selected.'}</p>
+        <p className="muted">{account ? t('acct.loading') : t('acct.noneSelected')}</p>
       )}
       <table className="table" data-testid="positions">
         <thead>
           <tr>
-            <th>Code</th>
-            <th className="num">Qty</th>
-            <th className="num">Can sell</th>
-            <th className="num">Price</th>
-            <th className="num">Cost</th>
-            <th className="num">P/L</th>
+            <th>{t('col.code')}</th>
+            <th className="num">{t('col.qty')}</th>
+            <th className="num">{t('col.canSell')}</th>
+            <th className="num">{t('col.price')}</th>
+            <th className="num">{t('col.cost')}</th>
+            <th className="num">{t('col.pl')}</th>
           </tr>
         </thead>
         <tbody>
           {positions.length === 0 && (
             <tr>
               <td colSpan={6} className="muted">
-                No positions.
+                {t('acct.noPositions')}
               </td>
             </tr>
           )}
-          {positions.map((p) => (
-            <tr key={p.code} data-testid={`position-${p.code}`}>
+          {positions.map((raw) => {
+            const p = livePosition(raw, livePrices[positionSecKey(raw.code, trdMarket)]);
+            return (
+            <tr key={p.code} data-testid={`position-${p.code}`} data-live={p.live ? 'true' : 'false'}>
               <td>
                 <div className="sym">{p.code}</div>
                 <div className="muted small">{p.name}</div>
               </td>
-              <td className="num">{p.qty}</td>
-              <td className="num">{p.can_sell_qty}</td>
+              <td className="num">{fmtInt(lang, p.qty)}</td>
+              <td className="num">{fmtInt(lang, p.can_sell_qty)}</td>
               <td className="num">{price(p.price)}</td>
               <td className="num">{price(p.cost_price)}</td>
-              <td className={`num ${p.pl_val > 0 ? 'pos' : p.pl_val < 0 ? 'neg' : ''}`}>{money(p.pl_val)}</td>
+              <td
+                className={`num ${p.pl_val > 0 ? 'pos' : p.pl_val < 0 ? 'neg' : ''}`}
+                data-testid={`position-pl-${p.code}`}
+                title={p.live ? t('acct.live') : undefined}
+              >
+                {fmtSignedMoney(lang, p.pl_val)}
+              </td>
             </tr>
-          ))}
+            );
+          })}
         </tbody>
       </table>
     </>
@@ -123,8 +140,9 @@ export function AccountView({
 
 /** RealBadge marks a real-money account next to a heading. */
 export function RealBadge() {
+  const { t } = useLang();
   return (
-    <span className="real-badge" title="a real-money account" data-testid="real-badge">
+    <span className="real-badge" title={t('acct.real')} data-testid="real-badge">
       REAL
     </span>
   );

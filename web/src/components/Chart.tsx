@@ -19,7 +19,7 @@ import { ApiClient, userMessage } from '../api/client';
 import { applyLive, formatTime, latestEnd, loadHistory, PERIODS, toBar, type Bar, type HistoryAnswer, type HistoryRequest, type Period } from '../lib/bars';
 import type { Feed } from '../lib/feed';
 import { parseSymbol } from '../lib/symbols';
-import { price as fmtPrice, volume as fmtVolume } from '../lib/format';
+import { fmtPrice as fmtPriceIn, fmtVolume as fmtVolumeIn, useLang, type MsgKey } from '../lib/i18n';
 import { base64ToBytes, decodeKL } from '../proto/decode';
 
 const UP = '#0f8a4b';
@@ -36,6 +36,10 @@ type Status = { loading: boolean; exhausted: boolean; error: string };
 
 export function Chart(props: { api: ApiClient; feed: Feed; secKey: string; period: Period; onPeriod: (p: Period) => void }) {
   const { api, feed, secKey, period, onPeriod } = props;
+  const { lang, t } = useLang();
+  const fmtPrice = (v: number | undefined) => fmtPriceIn(lang, v);
+  const fmtVolume = (v: number | undefined) => fmtVolumeIn(lang, v);
+  const periodLabel = (p: Period) => t(`period.${p.id}` as MsgKey);
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<IChartApi | null>(null);
   const candles = useRef<ISeriesApi<'Candlestick'> | null>(null);
@@ -187,9 +191,9 @@ export function Chart(props: { api: ApiClient; feed: Feed; secKey: string; perio
     <>
       <div className="chart-head">
         <h2>
-          {secKey} <span className="muted small">{period.label}</span>
+          {secKey} <span className="muted small">{periodLabel(period)}</span>
         </h2>
-        <div className="periods" role="group" aria-label="period" data-testid="chart-periods">
+        <div className="periods" role="group" aria-label={t('chart.period')} data-testid="chart-periods">
           {PERIODS.map((p) => (
             <button
               type="button"
@@ -199,7 +203,7 @@ export function Chart(props: { api: ApiClient; feed: Feed; secKey: string; perio
               onClick={() => onPeriod(p)}
               data-testid={`chart-period-${p.id}`}
             >
-              {p.label}
+              {periodLabel(p)}
             </button>
           ))}
         </div>
@@ -211,10 +215,10 @@ export function Chart(props: { api: ApiClient; feed: Feed; secKey: string; perio
             <b className={last.close >= last.open ? 'pos' : 'neg'}>{fmtPrice(last.close)}</b> V <b>{fmtVolume(last.volume)}</b>
           </>
         ) : (
-          <span className="muted">{status.loading ? 'loading…' : 'no bars'}</span>
+          <span className="muted">{status.loading ? t('chart.loading') : t('chart.noBars')}</span>
         )}
-        {status.loading && last && <span className="muted"> · loading…</span>}
-        {status.exhausted && <span className="muted"> · start of history</span>}
+        {status.loading && last && <span className="muted"> · {t('chart.loading')}</span>}
+        {status.exhausted && <span className="muted"> · {t('chart.start')}</span>}
       </div>
       {status.error && (
         <p className="banner banner-error small" data-testid="chart-error">

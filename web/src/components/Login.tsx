@@ -1,7 +1,10 @@
 import { useState, type FormEvent } from 'react';
+import { useLang } from '../lib/i18n';
+import { LangSwitch } from './LangSwitch';
 
 /** Login exchanges a pasted key for a 30-minute session key; the pasted key is never stored. */
 export function Login({ message, onLogin }: { message: string; onLogin: (key: string) => Promise<void> }) {
+  const { t } = useLang();
   const [key, setKey] = useState('');
   const [busy, setBusy] = useState(false);
 
@@ -21,10 +24,14 @@ export function Login({ message, onLogin }: { message: string; onLogin: (key: st
   return (
     <main className="login">
       <form className="card login-card" onSubmit={submit} data-testid="login-form">
-        <h1>futugw panel</h1>
+        <div className="login-head">
+          <h1>{t('login.title')}</h1>
+          <LangSwitch />
+        </div>
         <p className="muted">
-          Paste an API key (<code>fk_…</code>). It is exchanged for a 30-minute session key; only the session key is kept, in
-          this tab's session storage. Or open the session URL printed by <code>make run</code> or <code>futucli session</code>.
+          {t('login.intro1')}
+          <code>fk_…</code>
+          {t('login.intro2')} <code>make run</code> {t('login.or')} <code>futucli session</code>.
         </p>
         {message && (
           <p className="banner banner-error" data-testid="login-message" role="alert">
@@ -32,7 +39,7 @@ export function Login({ message, onLogin }: { message: string; onLogin: (key: st
           </p>
         )}
         <label>
-          API key
+          {t('login.key')}
           <input
             type="password"
             autoComplete="off"
@@ -44,7 +51,7 @@ export function Login({ message, onLogin }: { message: string; onLogin: (key: st
           />
         </label>
         <button type="submit" className="primary" disabled={busy || !key.trim()} data-testid="login-submit">
-          {busy ? 'Opening session…' : 'Open session'}
+          {busy ? t('login.opening') : t('login.open')}
         </button>
       </form>
     </main>

@@ -7,8 +7,8 @@ import type { Order } from '../api/types';
 import { BOOK_DEPTH, bookView, levelsFromJSON, ownResting, type BookLevelJSON, type BookRow } from '../lib/book';
 import type { Feed } from '../lib/feed';
 import { parseSymbol } from '../lib/symbols';
-import { price as fmtPrice, volume as fmtVolume } from '../lib/format';
 import { base64ToBytes, decodeOrderBook, type BookLevel } from '../proto/decode';
+import { fmtPrice as fmtPriceIn, fmtVolume as fmtVolumeIn, useLang } from '../lib/i18n';
 
 type Book = { asks: BookLevel[]; bids: BookLevel[] };
 
@@ -22,6 +22,9 @@ export function OrderBook(props: {
   onPrice: (price: number) => void;
 }) {
   const { api, feed, secKey, ready, orders, onPrice } = props;
+  const { lang, t } = useLang();
+  const fmtPrice = (v: number | undefined) => fmtPriceIn(lang, v);
+  const fmtVolume = (v: number | undefined) => fmtVolumeIn(lang, v);
   const [book, setBook] = useState<Book | null>(null);
   const [error, setError] = useState('');
   const pushed = useRef(false);
@@ -74,7 +77,7 @@ export function OrderBook(props: {
         <button
           type="button"
           className={`link ${r.side === 'ask' ? 'neg' : 'pos'}`}
-          title="Use this price on the order ticket"
+          title={t('book.usePrice')}
           onClick={() => onPrice(r.price)}
           data-testid={`book-price-${r.side}-${r.level}`}
         >
@@ -99,16 +102,16 @@ export function OrderBook(props: {
   return (
     <>
       <h2>
-        Order book <span className="muted small">{secKey}</span>
+        {t('book.title')} <span className="muted small">{secKey}</span>
       </h2>
       {error && <p className="banner banner-error small">{error}</p>}
       <table className="table book" data-testid="orderbook" data-levels={view ? `${view.asks.length}/${view.bids.length}` : '0/0'}>
         <thead>
           <tr>
-            <th className="num">Price</th>
-            <th className="num">Volume</th>
-            <th className="num">#</th>
-            <th>Mine</th>
+            <th className="num">{t('book.price')}</th>
+            <th className="num">{t('book.volume')}</th>
+            <th className="num">{t('book.orders')}</th>
+            <th>{t('book.mine')}</th>
           </tr>
         </thead>
         <tbody>
@@ -117,7 +120,7 @@ export function OrderBook(props: {
               {view.asks.map(row)}
               <tr className="book-spread">
                 <td colSpan={4} className="muted small" data-testid="book-spread">
-                  spread {view.spread === null ? '–' : fmtPrice(view.spread)}
+                  {t('book.spread', { v: view.spread === null ? '–' : fmtPrice(view.spread) })}
                 </td>
               </tr>
               {view.bids.map(row)}
@@ -125,7 +128,7 @@ export function OrderBook(props: {
           ) : (
             <tr>
               <td colSpan={4} className="muted">
-                {error ? 'no book' : 'loading…'}
+                {error ? t('book.none') : t('book.loading')}
               </td>
             </tr>
           )}
@@ -133,7 +136,7 @@ export function OrderBook(props: {
       </table>
       {view && view.beyond.length > 0 && (
         <p className="book-beyond small muted" data-testid="book-own-beyond">
-          Mine beyond these levels:{' '}
+          {t('book.beyond')}{' '}
           {view.beyond.map((o) => (
             <span key={o.orderId} className={`own own-${o.side.toLowerCase()}`} title={`your ${o.side} order ${o.orderId}`} data-order={o.orderId}>
               {o.side === 'BUY' ? 'B' : 'S'} {o.qty} @ {fmtPrice(o.price)}

@@ -18,13 +18,19 @@ import { Chart } from './Chart';
 import { OrderBook } from './OrderBook';
 import { TimeSales } from './TimeSales';
 import { Feed } from '../lib/feed';
+import { FutuWatchlist } from './FutuWatchlist';
+import { Intraday } from './Intraday';
+import { BrokerQueue } from './BrokerQueue';
+import { positionSecKey } from '../lib/pl';
+import { usePositionQuotes } from '../lib/usePositionQuotes';
 import { periodById, type Period } from '../lib/bars';
 
 const WATCHLIST_KEY = 'futugw.watchlist';
 const DEFAULT_WATCHLIST = ['HK.00700', 'US.AAPL'];
 const PERIOD_KEY = 'futugw.period';
-/** Sub types of the selected security's market panels besides its K-line: order book (2) and ticker (4). */
-const MARKET_SUB_TYPES = [2, 4];
+/** Sub types of the selected security's market panels besides its K-line: order book (2), ticker (4), RT (5) and, for HK, the broker queue (14). */
+const MARKET_SUB_TYPES = [2, 4, 5];
+const marketSubTypes = (prefix: string) => (prefix === 'HK' ? [...MARKET_SUB_TYPES, 14] : MARKET_SUB_TYPES);
 
 function loadWatchlist(): string[] {
   try {
@@ -347,7 +353,7 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
     } catch {
       return;
     }
-    const want = { secKey: sec.key, subTypes: [...MARKET_SUB_TYPES, period.subType] };
+    const want = { secKey: sec.key, subTypes: [...marketSubTypes(sec.prefix), period.subType] };
     const had = marketSubs.current;
     marketSubs.current = want;
     const drop = had ? had.subTypes.filter((t) => had.secKey !== want.secKey || !want.subTypes.includes(t)) : [];
@@ -441,10 +447,19 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
   }
 
   const tickerMarket = TRD_MARKET_OF[ticketSymbol.split('.')[0]];
+  const positionKeys = positions.map((p) => positionSecKey(p.code, account?.trd_markets[0] ?? 'TRD_MARKET_HK'));
+  usePositionQuotes(api, positionKeys, (q) => applyQuote(fromJSONQuote(q)));
+  const livePrices: Record<string, number> = {};
+  for (const [k, v] of Object.entries(quotes)) if (v.q.curPrice > 0) livePrices[k] = v.q.curPrice;
+  const pickFutu = (k: string) => {
+    if (!watchlist.includes(k)) setWatchlist([...watchlist, k]);
+    setTicketSymbol(k);
+  };
 
   return (
     <div className="app">
       <StatusBar
+        api={api}
         info={info}
         session={session}
         wsState={wsState}
@@ -457,6 +472,9 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
           <section className="card area-chart">
             <Chart api={api} feed={feed} secKey={ticketSymbol} period={period} onPeriod={setPeriod} />
           </section>
+          <section className="card area-rt">
+            <Intraday api={api} feed={feed} secKey={ticketSymbol} ready={marketReady === ticketSymbol} />
+          </section>
           <section className="card area-watch">
             <Watchlist
               symbols={watchlist}
@@ -466,6 +484,9 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
               onAdd={addSymbol}
               onRemove={(k) => setWatchlist(watchlist.filter((x) => x !== k))}
             />
+          </section>
+          <section className="card area-futu">
+            <FutuWatchlist api={api} info={info} prices={livePrices} onPick={pickFutu} />
           </section>
           <section className={`card area-orders ${account && isReal(account) ? 'card-real' : ''}`}>
             <Orders
@@ -489,6 +510,11 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
               onPrice={(p) => setPriceFill((f) => ({ price: p, seq: (f?.seq ?? 0) + 1 }))}
             />
           </section>
+          {ticketSymbol.startsWith('HK.') && (
+            <section className="card area-broker">
+              <BrokerQueue api={api} feed={feed} secKey={ticketSymbol} ready={marketReady === ticketSymbol} />
+            </section>
+          )}
           <section className="card area-ticks">
             <TimeSales api={api} feed={feed} secKey={ticketSymbol} ready={marketReady === ticketSymbol} />
           </section>
@@ -521,6 +547,7 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
               tradable={account !== null && canTrade(info, account)}
               funds={funds}
               positions={positions}
+              livePrices={livePrices}
             />
           </section>
         </div>

@@ -1,18 +1,16 @@
 import { useEffect, useState } from 'react';
+import type { ApiClient } from '../api/client';
 import type { KeyInfo } from '../api/types';
 import type { WsState } from '../lib/pushes';
 import type { StoredSession } from '../lib/session';
+import { useLang } from '../lib/i18n';
+import { MarketState } from './MarketState';
+import { LangSwitch } from './LangSwitch';
 
 export type OpenDState = 'unknown' | 'up' | 'down';
 
-const WS_LABEL: Record<WsState, string> = {
-  connecting: 'connecting',
-  open: 'live',
-  reconnecting: 'reconnecting',
-  closed: 'offline',
-};
-
 export function StatusBar(props: {
+  api: ApiClient;
   info: KeyInfo | null;
   session: StoredSession;
   wsState: WsState;
@@ -20,25 +18,27 @@ export function StatusBar(props: {
   opend: OpenDState;
   onLogout: () => void;
 }) {
-  const { info, session, wsState, wsDetail, opend, onLogout } = props;
+  const { api, info, session, wsState, wsDetail, opend, onLogout } = props;
+  const { t } = useLang();
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), 15_000);
-    return () => clearInterval(t);
+    const timer = setInterval(() => setNow(Date.now()), 15_000);
+    return () => clearInterval(timer);
   }, []);
   const exp = Date.parse(session.expiresAt || info?.expires_at || '');
   const minutes = Number.isFinite(exp) ? Math.max(0, Math.round((exp - now) / 60_000)) : null;
 
   return (
     <header className="topbar">
-      <div className="brand">futugw</div>
+      <h1 className="brand">futugw</h1>
       <div className="badges">
         <span className={`badge ws-${wsState}`} data-testid="ws-status" title={wsDetail || undefined}>
-          <span className="dot" /> WS {WS_LABEL[wsState]}
+          <span className="dot" /> {t('status.ws')} {t(`status.ws.${wsState}`)}
         </span>
         <span className={`badge opend-${opend}`} data-testid="opend-status">
-          <span className="dot" /> OpenD {opend === 'up' ? 'connected' : opend === 'down' ? 'disconnected' : '…'}
+          <span className="dot" /> {t('status.opend')} {opend === 'up' ? t('status.opend.up') : opend === 'down' ? t('status.opend.down') : '…'}
         </span>
+        <MarketState api={api} />
       </div>
       <div className="who">
         {info && (
@@ -46,9 +46,10 @@ export function StatusBar(props: {
             {info.parent_id || info.id}
           </span>
         )}
-        {minutes !== null && <span className="muted">session {minutes} min</span>}
+        {minutes !== null && <span className="muted">{t('status.session', { min: minutes })}</span>}
+        <LangSwitch />
         <button type="button" onClick={onLogout} data-testid="logout">
-          Log out
+          {t('status.logout')}
         </button>
       </div>
     </header>

@@ -5,9 +5,9 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiClient, userMessage } from '../api/client';
 import type { Feed } from '../lib/feed';
 import { parseSymbol } from '../lib/symbols';
-import { price as fmtPrice, volume as fmtVolume } from '../lib/format';
 import { addGap, addTicks, afterReload, MAX_TICK_ROWS, tickFromJSON, type TickerJSON, type TickRow } from '../lib/ticks';
 import { base64ToBytes, decodeTicker } from '../proto/decode';
+import { fmtPrice as fmtPriceIn, fmtVolume as fmtVolumeIn, useLang } from '../lib/i18n';
 
 export function TimeSales(props: {
   api: ApiClient;
@@ -17,6 +17,9 @@ export function TimeSales(props: {
   ready: boolean;
 }) {
   const { api, feed, secKey, ready } = props;
+  const { lang, t } = useLang();
+  const fmtPrice = (v: number | undefined) => fmtPriceIn(lang, v);
+  const fmtVolume = (v: number | undefined) => fmtVolumeIn(lang, v);
   const [rows, setRows] = useState<TickRow[]>([]);
   const [error, setError] = useState('');
   const [reloading, setReloading] = useState(false);
@@ -72,16 +75,17 @@ export function TimeSales(props: {
   return (
     <>
       <h2>
-        Time &amp; sales <span className="muted small">{secKey}</span>
+        {t('ticks.title')} <span className="muted small">{secKey}</span>
       </h2>
       {error && <p className="banner banner-error small">{error}</p>}
-      <div className="ticks-scroll">
+      {/* Focusable so the list scrolls from the keyboard too. */}
+      <div className="ticks-scroll" tabIndex={0} role="region" aria-label={t('ticks.title')}>
         <table className="table ticks" data-testid="ticker" data-rows={rows.filter((r) => r.kind === 'tick').length}>
           <thead>
             <tr>
-              <th>Time</th>
-              <th className="num">Price</th>
-              <th className="num">Volume</th>
+              <th>{t('col.time')}</th>
+              <th className="num">{t('ticks.price')}</th>
+              <th className="num">{t('col.volume')}</th>
             </tr>
           </thead>
           <tbody>

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { BasicQuote } from '../proto/decode';
-import { price, signed, volume } from '../lib/format';
+import { signed } from '../lib/format';
+import { fmtPrice, fmtVolume, useLang } from '../lib/i18n';
 
 export type QuoteView = { q: BasicQuote; flash: '' | 'up' | 'down'; seq: number };
 
@@ -13,6 +14,9 @@ export function Watchlist(props: {
   onRemove: (key: string) => void;
 }) {
   const { symbols, quotes, selected, onSelect, onAdd, onRemove } = props;
+  const { lang, t } = useLang();
+  const price = (v: number | undefined) => fmtPrice(lang, v);
+  const volume = (v: number | undefined) => fmtVolume(lang, v);
   const [input, setInput] = useState('');
   const [error, setError] = useState('');
 
@@ -25,29 +29,31 @@ export function Watchlist(props: {
 
   return (
     <>
-      <h2>Watchlist</h2>
+      <h2>{t('watch.title')}</h2>
       <form className="row" onSubmit={add}>
         <input
           value={input}
           onChange={(e) => setInput(e.target.value)}
-          placeholder="HK.00700 or US.AAPL"
-          aria-label="symbol"
+          placeholder={t('watch.placeholder')}
+          aria-label={t('watch.symbol')}
           data-testid="watch-input"
         />
         <button type="submit" data-testid="watch-add">
-          Add
+          {t('watch.add')}
         </button>
       </form>
       {error && <p className="field-error">{error}</p>}
       <table className="table" data-testid="watchlist">
         <thead>
           <tr>
-            <th>Symbol</th>
-            <th className="num">Last</th>
-            <th className="num">Change</th>
-            <th className="num">High / Low</th>
-            <th className="num">Volume</th>
-            <th />
+            <th>{t('col.symbol')}</th>
+            <th className="num">{t('col.last')}</th>
+            <th className="num">{t('col.change')}</th>
+            <th className="num">{t('col.highLow')}</th>
+            <th className="num">{t('col.volume')}</th>
+            <th>
+              <span className="sr-only">{t('col.actions')}</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -79,7 +85,7 @@ export function Watchlist(props: {
                   <button
                     type="button"
                     className="link"
-                    aria-label={`remove ${k}`}
+                    aria-label={t('watch.remove', { sym: k })}
                     data-testid={`watch-remove-${k}`}
                     onClick={(e) => {
                       e.stopPropagation();

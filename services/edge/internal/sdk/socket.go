@@ -189,7 +189,9 @@ func (k *socket) refresh() {
 	resp, err := gatewayv1.NewAuthServiceClient(k.srv.o.Conns.Auth).RefreshSession(ctx, &gatewayv1.RefreshSessionRequest{})
 	var p *authn.Principal
 	if err == nil {
-		p, err = k.srv.o.Cache.Validate(ctx, resp.GetKey(), authn.CallInfo{Method: "SDK RefreshSession"})
+		vctx, vcancel := context.WithTimeout(k.ctx, refreshTimeout) // without the old key as bearer
+		p, err = k.srv.o.Cache.Validate(vctx, resp.GetKey(), authn.CallInfo{Method: "SDK RefreshSession"})
+		vcancel()
 	}
 	if err != nil {
 		if k.ctx.Err() == nil {

@@ -2,12 +2,20 @@ package app
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
+	"google.golang.org/protobuf/encoding/protowire"
+
+	"github.com/futugw/gateway/services/edge/internal/sdk/frame"
 )
 
 // TestSDKEndToEnd runs Futu's official JavaScript SDK (npm futu-api, in Node with the
@@ -76,4 +84,55 @@ func conformanceNode(t *testing.T, pkgs ...string) (node, dir string) {
 func tail(s string, n int) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+// TestSDKExpiryEndToEnd: an SDK socket of a key about to expire is closed (4001)
+// within a second of the expiry: its session key never outlives the key, and the
+// edge's sweep closes it.
+func TestSDKExpiryEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs five binaries")
+	}
+	s := startFullStack(t)
+	code, b := s.call(t, "POST", "/api/admin/keys", s.adminKey, `{"id":"sdk-short","scopes":["qot:read"],"expires_in":"3s"}`)
+	if code != 200 {
+		t.Fatalf("issue: %d %v", code, b)
+	}
+	key := b["key"].(string)
+	expires := time.Now().Add(3 * time.Second) // no earlier than the key's expiry
+
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, "ws://"+s.sdk, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	sum := md5.Sum([]byte(key))
+	c2s := protowire.AppendString(protowire.AppendTag(nil, 4, protowire.BytesType), hex.EncodeToString(sum[:]))
+	body := protowire.AppendBytes(protowire.AppendTag(nil, 1, protowire.BytesType), c2s)
+	if err := c.Write(ctx, websocket.MessageBinary, frame.AppendRequest(nil, frame.CmdInit, 2, body)); err != nil {
+		t.Fatal(err)
+	}
+	_, msg, err := c.Read(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := frame.DecodeResponse(msg); err != nil || r.Error != 0 {
+		t.Fatalf("InitWebSocket: %+v %v", r, err)
+	}
+	for {
+		_, _, err := c.Read(ctx)
+		if err == nil {
+			continue
+		}
+		var ce websocket.CloseError
+		if !errors.As(err, &ce) || ce.Code != 4001 {
+			t.Fatalf("closed with %v, want 4001", err)
+		}
+		break
+	}
+	if late := time.Since(expires); late > time.Second {
+		t.Errorf("closed %v after the key expired", late)
+	}
 }

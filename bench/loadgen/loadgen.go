@@ -84,6 +84,15 @@ type QuoteDecoder struct {
 	r qotupdatebasicqot.Response
 }
 
+// SDKUpdateTime is UpdateTime for a frame of Futu's JavaScript SDK protocol: a
+// 44-byte header before the Qot_UpdateBasicQot.Response.
+func (d *QuoteDecoder) SDKUpdateTime(frame []byte) (float64, bool) {
+	if len(frame) < 44 || proto.Unmarshal(frame[44:], &d.r) != nil || len(d.r.GetS2C().GetBasicQotList()) == 0 {
+		return 0, false
+	}
+	return d.r.GetS2C().GetBasicQotList()[0].GetUpdateTimestamp(), true
+}
+
 // UpdateTime is the quote's update_timestamp (unix seconds) from a frame
 // {"type":"quote",...,"body_b64":"<Qot_UpdateBasicQot.Response>"}; false when the
 // frame does not hold one.

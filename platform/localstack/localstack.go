@@ -12,6 +12,7 @@ type Stack struct {
 	QuoteAddr, QuoteAdmin string
 	OrderAddr, OrderAdmin string
 	RedisAddr             string // where the services reach Redis
+	SDKAddr               string // the edge's listener for Futu's JavaScript SDK; "" serves none
 	// Dir holds the files the processes share: admin.key and service.key, which auth
 	// writes and the others read, and trade-password.
 	Dir string
@@ -68,5 +69,5 @@ func (s Stack) OrderFlags() []string {
 func (s Stack) EdgeFlags(addr string) []string {
 	return []string{"-http-addr", addr, "-auth-addr", s.link("auth", s.AuthAddr),
 		"-quote-addr", s.link("quote", s.QuoteAddr), "-order-addr", s.link("order", s.OrderAddr),
-		"-redis-addr", s.RedisAddr, "-service-key-file", s.ServiceKeyFile()}
+		"-redis-addr", s.RedisAddr, "-service-key-file", s.ServiceKeyFile(), "-sdk-addr", s.SDKAddr}
 }

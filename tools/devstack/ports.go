@@ -11,18 +11,19 @@ import (
 // stackPorts are the loopback TCP ports of the local stack.
 type stackPorts struct {
 	Edge, Auth, Quote, Order          int // the edge's HTTP; the services' gRPC
+	SDK                               int // the edge's listener for Futu's JavaScript SDK
 	AuthAdmin, QuoteAdmin, OrderAdmin int // /readyz, /metrics
 	OpenD, OpenDAdmin                 int // opend-sim, when it is started
 }
 
 // portBaseCount is how many consecutive ports -port-base takes.
-const portBaseCount = 9
+const portBaseCount = 10
 
 // defaultPorts are the documented product ports, the same numbers docker-compose.yml
 // and the README use.
 func defaultPorts() stackPorts {
 	return stackPorts{Edge: 22222, Auth: 50051, Quote: 50052, Order: 50053,
-		AuthAdmin: 9101, QuoteAdmin: 9102, OrderAdmin: 9103, OpenD: 11111, OpenDAdmin: 9111}
+		AuthAdmin: 9101, QuoteAdmin: 9102, OrderAdmin: 9103, OpenD: 11111, OpenDAdmin: 9111, SDK: 33333}
 }
 
 // portsFrom returns the default ports for base 0, else portBaseCount consecutive
@@ -36,7 +37,7 @@ func portsFrom(base int) (stackPorts, error) {
 	}
 	return stackPorts{Edge: base, Auth: base + 1, Quote: base + 2, Order: base + 3,
 		AuthAdmin: base + 4, QuoteAdmin: base + 5, OrderAdmin: base + 6,
-		OpenD: base + 7, OpenDAdmin: base + 8}, nil
+		OpenD: base + 7, OpenDAdmin: base + 8, SDK: base + 9}, nil
 }
 
 func loopback(port int) string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(port)) }
@@ -58,7 +59,7 @@ func (c stackConfig) tcpPorts() []namedPort {
 		namedPort{p.Auth, "auth"}, namedPort{p.AuthAdmin, "auth admin"},
 		namedPort{p.Quote, "quote"}, namedPort{p.QuoteAdmin, "quote admin"},
 		namedPort{p.Order, "order"}, namedPort{p.OrderAdmin, "order admin"},
-		namedPort{p.Edge, "edge"})
+		namedPort{p.Edge, "edge"}, namedPort{p.SDK, "edge sdk"})
 }
 
 // checkPortsFree binds each port the way the services will and names what holds the

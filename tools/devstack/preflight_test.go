@@ -338,11 +338,11 @@ func TestReadinessIsTheProcessOwn(t *testing.T) {
 func TestPortsFrom(t *testing.T) {
 	d, err := portsFrom(0)
 	if err != nil || d != (stackPorts{Edge: 22222, Auth: 50051, Quote: 50052, Order: 50053,
-		AuthAdmin: 9101, QuoteAdmin: 9102, OrderAdmin: 9103, OpenD: 11111, OpenDAdmin: 9111}) {
+		AuthAdmin: 9101, QuoteAdmin: 9102, OrderAdmin: 9103, OpenD: 11111, OpenDAdmin: 9111, SDK: 33333}) {
 		t.Errorf("default ports changed: %+v %v", d, err)
 	}
 	p, err := portsFrom(20000)
-	if err != nil || p.Edge != 20000 || p.OpenDAdmin != 20000+portBaseCount-1 {
+	if err != nil || p.Edge != 20000 || p.SDK != 20000+portBaseCount-1 {
 		t.Errorf("portsFrom(20000) = %+v %v", p, err)
 	}
 	seen := map[int]bool{}

@@ -90,6 +90,7 @@ func run(ctx context.Context, o options) error {
 		fmt.Printf("\ncould not mint a session key: %v\n", err)
 	}
 	fmt.Printf("\npanel:   %s\n", cfg.panelURL())
+	fmt.Printf("sdk:     %s  (futu-api: new ftWebsocket().start(\"localhost\", %d, false, key))\n", cfg.sdkURL(), cfg.Ports.SDK)
 	if url != "" {
 		fmt.Printf("session: %s\n         (a 30-minute session key; rerun `bin/futucli session --key-file %s` for another)\n",
 			url, filepath.Join(o.StateDir, "panel.key"))

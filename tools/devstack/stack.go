@@ -33,6 +33,9 @@ func readyz(port int) string { return "http://" + loopback(port) + "/readyz" }
 
 func (c stackConfig) panelURL() string { return fmt.Sprintf("http://localhost:%d", c.Ports.Edge) }
 
+// sdkURL is where futu-api's ftWebsocket connects: start("localhost", port, false, key).
+func (c stackConfig) sdkURL() string { return fmt.Sprintf("ws://localhost:%d", c.Ports.SDK) }
+
 // procs lists the stack in start order. auth comes before quote, order and edge
 // because it writes the service key they read. The services also listen on Unix
 // sockets under StateDir/sock, and the stack's internal calls use them; the socket
@@ -43,7 +46,7 @@ func (c stackConfig) procs() []proc {
 	st := localstack.Stack{OpenDAddr: cmp.Or(c.OpenDAddr, loopback(p.OpenD)), OpenDAdmin: loopback(p.OpenDAdmin),
 		AuthAddr: loopback(p.Auth), AuthAdmin: loopback(p.AuthAdmin), QuoteAddr: loopback(p.Quote),
 		QuoteAdmin: loopback(p.QuoteAdmin), OrderAddr: loopback(p.Order), OrderAdmin: loopback(p.OrderAdmin),
-		RedisAddr: c.RedisAddr, Dir: c.StateDir, SockDir: filepath.Join(c.StateDir, "sock")}
+		RedisAddr: c.RedisAddr, Dir: c.StateDir, SockDir: filepath.Join(c.StateDir, "sock"), SDKAddr: loopback(p.SDK)}
 	var ps []proc
 	if c.OpenDAddr == "" {
 		ps = append(ps, proc{Name: "opend-sim", Args: st.SimFlags(), Ready: readyz(p.OpenDAdmin)})

@@ -180,7 +180,10 @@ async function runNoteClient(api, { expectQuotes = true } = {}) {
 test('a local site gets its certificate from the internal CA, a real domain from a public ACME CA', async () => {
   const adapt = (site) => {
     const out = execFileSync('caddy', ['adapt', '--config', CADDYFILE, '--adapter', 'caddyfile'], {
-      env: { ...process.env, FUTUGW_SITE: site, EDGE_UPSTREAM: '127.0.0.1:1' },
+      env: {
+        ...process.env, FUTUGW_SITE: site, EDGE_UPSTREAM: '127.0.0.1:1',
+        FUTUGW_SDK_SITE: site.split(',').map((s) => `${s.trim()}:33333`).join(', '), SDK_UPSTREAM: '127.0.0.1:1',
+      },
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     return JSON.parse(out);

@@ -156,7 +156,7 @@ export async function startStack() {
     const startEdge = async (name, extraArgs = []) => {
       const addr = `127.0.0.1:${await freePort()}`;
       const edge = run(name, path.join(binDir, 'edge'), [
-        '-http-addr', addr, '-auth-addr', authAddr, '-quote-addr', quoteAddr, '-order-addr', orderAddr,
+        '-http-addr', addr, '-sdk-addr', `127.0.0.1:${await freePort()}`, '-auth-addr', authAddr, '-quote-addr', quoteAddr, '-order-addr', orderAddr,
         '-redis-addr', redisAddr, '-service-key-file', serviceFile, '-trust-proxy',
         '-panel-dir', panelDir, ...extraArgs,
       ]);
@@ -172,6 +172,10 @@ export async function startStack() {
       const caddy = run(name, 'caddy', ['run', '--config', caddyfile, '--adapter', 'caddyfile'], {
         FUTUGW_SITE: siteURL,
         EDGE_UPSTREAM: upstream,
+        // The SDK site (deploy/Caddyfile) on a port of its own; its upstream is not
+        // this test's concern.
+        FUTUGW_SDK_SITE: `https://localhost:${await freePort()}`,
+        SDK_UPSTREAM: '127.0.0.1:1',
         CADDY_HTTPS_PORT: String(https),
         CADDY_HTTP_PORT: String(await freePort()),
         XDG_DATA_HOME: path.join(home, 'data'),

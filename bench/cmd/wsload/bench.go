@@ -46,7 +46,7 @@ func bench(c config) error {
 	}
 	defer removeHub()
 	cmd := exec.Command(hub, "-secs", strconv.Itoa(c.secs), "-per", strconv.Itoa(c.per),
-		"-rate", strconv.Itoa(c.rate), "-queue", strconv.Itoa(c.queue), "-sockets", strconv.Itoa(c.sockets))
+		"-rate", strconv.Itoa(c.rate), "-queue", strconv.Itoa(c.queue), "-sockets", strconv.Itoa(c.sockets), "-sdk", strconv.Itoa(c.sdk))
 	line, err := loadgen.StartServer(cmd)
 	if err != nil {
 		return fmt.Errorf("server did not start: %w", err)
@@ -65,7 +65,7 @@ func bench(c config) error {
 	if err != nil {
 		return err
 	}
-	idle, err := dialAll(addr, c.sockets, true)
+	idle, err := dialAll(addr, c.sockets, c.sdk, true)
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func bench(c config) error {
 	}
 
 	// Load.
-	conns, err := dialAll(addr, c.sockets, false)
+	conns, err := dialAll(addr, c.sockets, c.sdk, false)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,8 @@ func bench(c config) error {
 	lats := make([][]time.Duration, len(conns))
 	var wg sync.WaitGroup
 	for i, conn := range conns {
-		wg.Go(func() { lats[i] = readLoop(conn, &frames, &measuring) })
+		sdk := i < c.sdk
+		wg.Go(func() { lats[i] = readLoop(conn, sdk, &frames, &measuring) })
 	}
 	time.Sleep(c.warmup)
 	measuring.Store(true)
@@ -125,9 +126,16 @@ func bench(c config) error {
 	closeAll(conns) // ends the readers
 	wg.Wait()
 
-	var all []time.Duration
-	for _, l := range lats {
+	var all, sdkLats []time.Duration
+	for i, l := range lats {
 		all = append(all, l...)
+		if i < c.sdk {
+			sdkLats = append(sdkLats, l...)
+		}
+	}
+	if c.sdk > 0 {
+		fmt.Printf("sdk sockets (%d of %d): latency p50 %v p99 %v max %v (%d samples)\n", c.sdk, c.sockets,
+			loadgen.Percentile(sdkLats, 50), loadgen.Percentile(sdkLats, 99), loadgen.Percentile(sdkLats, 100), len(sdkLats))
 	}
 	fmt.Printf("load: %.0f frames/s delivered over %v; latency p50 %v p99 %v max %v (%d samples)\n",
 		float64(n1-n0)/el.Seconds(), el.Round(time.Millisecond), loadgen.Percentile(all, 50),
@@ -141,7 +149,7 @@ func bench(c config) error {
 // server: no cancellable context per read (a tenth of its CPU), and one reused
 // buffer instead of one allocation per frame (whose garbage collections stalled
 // every reader and showed up as delivery latency).
-func readLoop(c *websocket.Conn, frames *atomic.Int64, measuring *atomic.Bool) []time.Duration {
+func readLoop(c *websocket.Conn, sdk bool, frames *atomic.Int64, measuring *atomic.Bool) []time.Duration {
 	var lats []time.Duration
 	var d loadgen.QuoteDecoder
 	var buf bytes.Buffer
@@ -160,7 +168,13 @@ func readLoop(c *websocket.Conn, frames *atomic.Int64, measuring *atomic.Bool) [
 		if n%sampleEvery != 0 || !measuring.Load() {
 			continue
 		}
-		ts, ok := d.UpdateTime(b)
+		var ts float64
+		var ok bool
+		if sdk {
+			ts, ok = d.SDKUpdateTime(b)
+		} else {
+			ts, ok = d.UpdateTime(b)
+		}
 		if !ok {
 			continue
 		}
@@ -168,7 +182,9 @@ func readLoop(c *websocket.Conn, frames *atomic.Int64, measuring *atomic.Bool) [
 	}
 }
 
-func dialAll(addr string, n int, idle bool) ([]*websocket.Conn, error) {
+// dialAll opens n sockets, the first sdk of them on the SDK listener (logged in
+// with InitWebSocket), the others on /ws.
+func dialAll(addr string, n, sdk int, idle bool) ([]*websocket.Conn, error) {
 	conns := make([]*websocket.Conn, n)
 	errs := make(chan error, n)
 	sem := make(chan struct{}, 32)
@@ -179,7 +195,13 @@ func dialAll(addr string, n int, idle bool) ([]*websocket.Conn, error) {
 			defer func() { <-sem }()
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			c, _, err := websocket.Dial(ctx, "ws://"+addr+"/ws?token="+keyFor(i, idle), nil)
+			var c *websocket.Conn
+			var err error
+			if i < sdk {
+				c, err = dialSDK(ctx, addr, keyFor(i, idle))
+			} else {
+				c, _, err = websocket.Dial(ctx, "ws://"+addr+"/ws?token="+keyFor(i, idle), nil)
+			}
 			if err != nil {
 				errs <- err
 				return

@@ -4,7 +4,8 @@
 // built from the workspace unless -hub names a binary), then opens -sockets
 // WebSocket clients, each subscribed to -per securities, and reports delivered
 // frames/s, p50/p99 delivery latency (push creation -> frame read by the client) and
-// the server's heap per idle socket.
+// the server's heap per idle socket. With -sdk N, the first N sockets connect as
+// Futu's JavaScript SDK does (the edge's SDK listener, logged in by InitWebSocket).
 //
 //	go run ./bench/cmd/wsload -sockets 1000 -rate 1000 -duration 10s
 package main
@@ -28,6 +29,7 @@ type config struct {
 	warmup   time.Duration
 	queue    int
 	profile  string
+	sdk      int // of the sockets, how many are Futu JavaScript SDK sockets
 }
 
 func run(args []string) int {
@@ -41,11 +43,12 @@ func run(args []string) int {
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "measured period")
 	fs.DurationVar(&c.warmup, "warmup", 2*time.Second, "unmeasured period before it")
 	fs.IntVar(&c.queue, "queue", 256, "per-socket queue bound")
+	fs.IntVar(&c.sdk, "sdk", 0, "of the sockets, how many speak Futu's JavaScript SDK protocol (the edge's SDK listener) instead of /ws")
 	fs.StringVar(&c.profile, "cpuprofile", "", "write the server's CPU profile over the measured period to this file")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if c.secs < 1 || c.per < 1 || c.per > c.secs || c.sockets < 1 || c.rate < 1 {
+	if c.secs < 1 || c.per < 1 || c.per > c.secs || c.sockets < 1 || c.rate < 1 || c.sdk < 0 || c.sdk > c.sockets {
 		fmt.Fprintln(os.Stderr, "wsload: need sockets, rate >= 1 and 1 <= per <= secs")
 		return 2
 	}

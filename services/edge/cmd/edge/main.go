@@ -65,6 +65,7 @@ type settings struct {
 func parseConfig(args []string) (app.Config, settings, int) {
 	fs := flag.NewFlagSet("edge", flag.ContinueOnError)
 	httpAddr := config.String(fs, "http-addr", "EDGE_HTTP_ADDR", ":22222", "HTTP listen address (API, panel, /metrics, /healthz, /readyz)")
+	sdkAddr := config.String(fs, "sdk-addr", "EDGE_SDK_ADDR", ":33333", "listen address for Futu's official JavaScript SDK (futu-api's WebSocket protocol, OpenD's port 33333); empty serves none")
 	authAddr := authn.RegisterFlags(fs)
 	quoteAddr := config.String(fs, "quote-addr", "QUOTE_ADDR", "127.0.0.1:50052", "quote service gRPC address, host:port or unix:PATH")
 	orderAddr := config.String(fs, "order-addr", "ORDER_ADDR", "127.0.0.1:50053", "order service gRPC address, host:port or unix:PATH")
@@ -132,7 +133,7 @@ func parseConfig(args []string) (app.Config, settings, int) {
 		}
 	}
 	return app.Config{
-		HTTPAddr: *httpAddr, ShutdownTimeout: shutdown,
+		HTTPAddr: *httpAddr, SDKAddr: *sdkAddr, ShutdownTimeout: shutdown,
 		AuthAddr: *authAddr, QuoteAddr: *quoteAddr, OrderAddr: *orderAddr,
 		Redis:       *rds,
 		CORSOrigins: origins, CORSByProxy: *corsByProxy, ConnectSrc: splitList(*connectSrc), TrustProxy: *trustProxy,

@@ -21,7 +21,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 func TestBinaryLifecycle(t *testing.T) {
 	redisAddr := redistest.Start(t)
 	proctest.Check(t, proctest.Service{
-		Args: []string{"-http-addr", "127.0.0.1:0", "-log-level", "debug", "-redis-addr", redisAddr,
+		Args: []string{"-http-addr", "127.0.0.1:0", "-sdk-addr", "127.0.0.1:0", "-log-level", "debug", "-redis-addr", redisAddr,
 			"-auth-addr", healthyUpstream(t), "-quote-addr", healthyUpstream(t), "-order-addr", healthyUpstream(t)},
 		Metric:     "futugw_edge_build_info",
 		HTTPServer: "http",
@@ -41,7 +41,7 @@ func TestBinaryLifecycle(t *testing.T) {
 // variable) or -gomaxprocs; with the opt-in -gomaxprocs-scale it runs its Go code on
 // one CPU while nearly idle (platform/cpuscale raises it under load).
 func TestGOMAXPROCS(t *testing.T) {
-	proctest.CheckGOMAXPROCS(t, proctest.Build(t, "."), "http", []string{"-http-addr", "127.0.0.1:0",
+	proctest.CheckGOMAXPROCS(t, proctest.Build(t, "."), "http", []string{"-http-addr", "127.0.0.1:0", "-sdk-addr", "127.0.0.1:0",
 		"-redis-addr", redistest.Start(t), "-auth-addr", "127.0.0.1:1", "-quote-addr", "127.0.0.1:1", "-order-addr", "127.0.0.1:1"},
 		proctest.ProcsCase{Env: []string{"GOMAXPROCS="}, Args: []string{"-gomaxprocs-scale"}, Want: 1},
 		proctest.ProcsCase{Env: []string{"GOMAXPROCS=2"}, Want: 2},
@@ -108,7 +108,7 @@ func healthyUpstream(t *testing.T) string {
 func TestRedisPassword(t *testing.T) {
 	addr, file := redistest.StartWithPasswordFile(t)
 	proctest.CheckRedisPassword(t, proctest.Service{
-		Args: []string{"-http-addr", "127.0.0.1:0",
+		Args: []string{"-http-addr", "127.0.0.1:0", "-sdk-addr", "127.0.0.1:0",
 			"-auth-addr", healthyUpstream(t), "-quote-addr", healthyUpstream(t), "-order-addr", healthyUpstream(t)},
 		Metric:     "futugw_edge_build_info",
 		HTTPServer: "http",

@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -18,6 +19,7 @@ import (
 	"github.com/futugw/gateway/services/edge/internal/cors"
 	"github.com/futugw/gateway/services/edge/internal/gateway"
 	"github.com/futugw/gateway/services/edge/internal/guard"
+	"github.com/futugw/gateway/services/edge/internal/sdk/sdkcall"
 	"github.com/futugw/gateway/services/edge/internal/ws"
 )
 
@@ -26,7 +28,8 @@ const Name = "edge"
 
 // Config is everything the edge is started with.
 type Config struct {
-	HTTPAddr        string        // the one listener: API, panel, /metrics, /healthz, /readyz
+	HTTPAddr        string        // API, panel, /metrics, /healthz, /readyz
+	SDKAddr         string        // Futu's JavaScript SDK (package sdk); "" serves none
 	ShutdownTimeout time.Duration // HTTP drain deadline
 
 	AuthAddr, QuoteAddr, OrderAddr string // gRPC upstreams
@@ -63,12 +66,18 @@ type Config struct {
 	// ReadTimeout bounds reading one request, headers and body, on every route
 	// (a WebSocket, once open, is free of it); run.DefaultReadTimeout when zero.
 	ReadTimeout time.Duration
+
+	// SDKHandlers serve SDK commands beyond the generic catalog rows, KeepAlive,
+	// Qot_Sub and package sdk/trade's commands, over all of them (tests); see
+	// sdk.Options.Handlers.
+	SDKHandlers map[uint32]sdkcall.Handler
 }
 
 // Edge is a built, not yet running edge.
 type Edge struct {
 	svc *run.Service
 	hub *ws.Hub
+	sdk *sdkListener // nil without SDKAddr
 }
 
 // New builds the edge: upstream connections (lazy), Redis client, handlers and
@@ -79,7 +88,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *Edge, err error)
 	if err := obs.RegisterBuildInfo(reg, Name); err != nil {
 		return nil, err
 	}
-	log.Info("config", "http_addr", cfg.HTTPAddr, "shutdown_timeout", cfg.ShutdownTimeout.String(),
+	log.Info("config", "http_addr", cfg.HTTPAddr, "sdk_addr", cfg.SDKAddr, "shutdown_timeout", cfg.ShutdownTimeout.String(),
 		"auth_addr", cfg.AuthAddr, "quote_addr", cfg.QuoteAddr, "order_addr", cfg.OrderAddr,
 		"redis_addrs", cfg.Redis.Addrs, "redis_master", cfg.Redis.MasterName,
 		"cors_origins", cfg.CORSOrigins, "cors_by_proxy", cfg.CORSByProxy, "trust_proxy", cfg.TrustProxy,
@@ -116,13 +125,6 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *Edge, err error)
 	} else {
 		log.Warn("no service key: /ws opens but carries no quotes or trades (set -service-key-file)")
 	}
-	hub, err := ws.NewHub(wsOpts)
-	if err != nil {
-		return nil, err
-	}
-	// Sockets get their 1001 and the streams stop before the upstream connections
-	// and Redis go away. Readiness does not wait for the streams.
-	life.Defer("websockets", hub.Close)
 	grd, err := guard.New(guard.Options{
 		PerIP: cfg.AuthFailPerIP, PerKey: cfg.AuthFailPerKey, Cooldown: cfg.AuthFailCooldown,
 		TrustProxy: cfg.TrustProxy, LogPerSecond: cfg.AuthFailLogRate,
@@ -131,6 +133,21 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *Edge, err error)
 	if err != nil {
 		return nil, err
 	}
+	hub, err := ws.NewHub(wsOpts)
+	if err != nil {
+		return nil, err
+	}
+	var sdkLn *sdkListener
+	if cfg.SDKAddr != "" {
+		if sdkLn, err = newSDKListener(cfg, log, gw, hub, cache, corsMW, grd, reg); err != nil {
+			return nil, err
+		}
+		// After the sockets closed (below, in reverse order): their clean-ups.
+		life.Defer("sdk socket clean-ups", sdkLn.srv.Close)
+	}
+	// Sockets get their 1001 and the streams stop before the upstream connections
+	// and Redis go away. Readiness does not wait for the streams.
+	life.Defer("websockets", hub.Close)
 	root, err := newHandler(cfg, log, reg, gw.Handler(), hub, corsMW, grd)
 	if err != nil {
 		return nil, err
@@ -158,20 +175,51 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *Edge, err error)
 	// /metrics, /healthz and /readyz stay the run package's (more specific patterns);
 	// everything else goes through the edge's middleware chain.
 	svc.Handle("/", root)
-	return &Edge{svc: svc, hub: hub}, nil
+	return &Edge{svc: svc, hub: hub, sdk: sdkLn}, nil
 }
 
-// Listen binds the HTTP listener, so Addr is known before Run.
-func (e *Edge) Listen() error { return e.svc.Listen() }
+// Listen binds the HTTP and SDK listeners, so Addr and SDKAddr are known before Run.
+func (e *Edge) Listen() error {
+	if err := e.svc.Listen(); err != nil {
+		return err
+	}
+	if e.sdk != nil {
+		return e.sdk.listen()
+	}
+	return nil
+}
 
 // Addr is the bound HTTP address, nil before Listen.
 func (e *Edge) Addr() net.Addr { return e.svc.AdminAddr() }
 
+// SDKAddr is the bound SDK address, nil before Listen or without one.
+func (e *Edge) SDKAddr() net.Addr {
+	if e.sdk == nil || e.sdk.ln == nil {
+		return nil
+	}
+	return e.sdk.ln.Addr()
+}
+
 // Run starts the WebSocket hub's streams and serves until ctx ends or SIGINT/SIGTERM
 // arrives, then drains and closes everything New opened.
 func (e *Edge) Run(ctx context.Context) error {
+	if e.sdk != nil {
+		if err := e.sdk.listen(); err != nil {
+			return errors.Join(err, e.svc.Run(canceled()))
+		}
+		// The SDK listener stops first at shutdown (the group stops in reverse);
+		// its sockets close with the hub's.
+		e.svc.Go("sdk listener", e.sdk.serve)
+	}
 	e.hub.Start()
 	return e.svc.Run(ctx)
+}
+
+// canceled is a context that has ended: Run with it only stops what New opened.
+func canceled() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
 }
 
 // Run builds the edge and serves until ctx ends or SIGINT/SIGTERM arrives.

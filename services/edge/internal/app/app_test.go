@@ -23,6 +23,12 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // returns its base URL.
 func startEdge(t testing.TB, cfg Config, log *slog.Logger) string {
 	t.Helper()
+	return "http://" + startEdgeApp(t, cfg, log).Addr().String()
+}
+
+// startEdgeApp is startEdge returning the running edge.
+func startEdgeApp(t testing.TB, cfg Config, log *slog.Logger) *Edge {
+	t.Helper()
 	cfg.HTTPAddr = "127.0.0.1:0"
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -43,7 +49,7 @@ func startEdge(t testing.TB, cfg Config, log *slog.Logger) string {
 			t.Errorf("edge Run: %v", err)
 		}
 	})
-	return "http://" + e.Addr().String()
+	return e
 }
 
 // deadAddr is a loopback address nothing listens on.

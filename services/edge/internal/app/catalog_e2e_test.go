@@ -55,11 +55,12 @@ func startFullStack(t *testing.T, simArgs ...string) *stack {
 	}
 	s := &stack{adminKey: strings.TrimSpace(string(adminKey)), logs: &logtest.Buffer{}, opend: opendAddr,
 		simAdmin: simAdmin, quote: quoteAddr, order: orderAddr}
-	s.base = startEdge(t, Config{
-		AuthAddr: authAddr, QuoteAddr: quoteAddr, OrderAddr: orderAddr,
+	e := startEdgeApp(t, Config{
+		AuthAddr: authAddr, QuoteAddr: quoteAddr, OrderAddr: orderAddr, SDKAddr: "127.0.0.1:0",
 		Redis:      redisx.Options{Addrs: redisAddr},
 		ServiceKey: strings.TrimSpace(string(svcKey)),
 	}, slog.New(slog.NewJSONHandler(s.logs, nil)))
+	s.base, s.sdk = "http://"+e.Addr().String(), e.SDKAddr().String()
 	return s
 }
 

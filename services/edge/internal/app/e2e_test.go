@@ -27,6 +27,7 @@ type stack struct {
 	simAdmin string          // opend-sim's admin address, its /metrics (startFullStack)
 	quote    string          // the quote service's gRPC address (startFullStack)
 	order    string          // the order service's gRPC address (startFullStack)
+	sdk      string          // the edge's SDK listener (startFullStack)
 }
 
 // startStack starts Redis, the auth binary (minting a bootstrap admin key into a

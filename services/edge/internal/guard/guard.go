@@ -163,6 +163,20 @@ func (g *Guard) Wrap(key KeyFunc, next http.Handler) http.Handler {
 	})
 }
 
+// Blocked reports whether r's client is refused for now (for a handler outside
+// Wrap: the SDK listener, whose authentication fails after the WebSocket upgrade).
+func (g *Guard) Blocked(r *http.Request) bool {
+	until, _ := g.blocked(g.clientKey(r), "", g.o.Now())
+	if !until.IsZero() {
+		g.refused.WithLabelValues("ip").Inc()
+		return true
+	}
+	return false
+}
+
+// Failed counts one authentication failure of r's client (see Blocked).
+func (g *Guard) Failed(r *http.Request) { g.fail(r, g.clientKey(r), "") }
+
 func (g *Guard) blocked(ip, kh string, now time.Time) (time.Time, string) {
 	if until := g.ip.blockedUntil(ip, now); !until.IsZero() {
 		return until, "ip"

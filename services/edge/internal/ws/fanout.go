@@ -6,6 +6,7 @@ import (
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/platform/obs"
+	"github.com/futugw/gateway/services/edge/internal/sdk/frame"
 	"github.com/futugw/gateway/services/edge/internal/ws/outq"
 	"github.com/futugw/gateway/services/edge/internal/ws/pushframe"
 )
@@ -101,12 +102,18 @@ func gapItem(k outq.Key, missed uint64) *outq.Item {
 // quoteFrames builds a quote push's two frames at most once each, when a socket
 // first wants that form: base64 of the OpenD body, or the body decoded to JSON.
 type quoteFrames struct {
-	h              *Hub
-	p              *gatewayv1.QuotePush
-	plain, decoded *outq.Item
+	h                   *Hub
+	p                   *gatewayv1.QuotePush
+	plain, decoded, sdk *outq.Item
 }
 
 func (f *quoteFrames) of(s *socket) *outq.Item {
+	if s.sdk {
+		if f.sdk == nil {
+			f.sdk = &outq.Item{Data: frame.Push(f.p.GetProtoId(), f.p.GetBody()), Kind: kindQuote, Received: f.p.GetReceivedUnixNano()}
+		}
+		return f.sdk
+	}
 	if s.json {
 		if f.decoded == nil {
 			f.decoded = f.h.quoteItem(f.p, pushframe.QuoteJSON)
@@ -137,11 +144,22 @@ func (h *Hub) onTrade(p *gatewayv1.TradePush) {
 		return
 	}
 	it := &outq.Item{Data: b, Kind: kindTrade}
+	var sdkIt *outq.Item // built for the first SDK socket, shared by the others
 	acc := strconv.FormatUint(p.GetAccId(), 10)
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	for s := range h.traders {
-		if s.maySee(acc) && !s.q.Push(it) {
+		if !s.maySee(acc) {
+			continue
+		}
+		sit := it
+		if s.sdk {
+			if sdkIt == nil {
+				sdkIt = &outq.Item{Data: frame.Push(p.GetProtoId(), p.GetBody()), Kind: kindTrade}
+			}
+			sit = sdkIt
+		}
+		if !s.q.Push(sit) {
 			s.requestClose(closeTooSlow)
 		}
 	}
@@ -170,9 +188,13 @@ func (h *Hub) broadcast(b []byte, tradersOnly bool) {
 }
 
 // pushOrClose queues a frame that must not be lost on every socket of set, closing
-// those that cannot take it. The hub's lock is held.
+// those that cannot take it. The hub's lock is held. These JSON notices have no
+// place in the SDK protocol: SDK sockets are left out.
 func pushOrClose(set map[*socket]struct{}, it *outq.Item) {
 	for s := range set {
+		if s.sdk {
+			continue
+		}
 		if !s.q.Push(it) {
 			s.requestClose(closeTooSlow)
 		}

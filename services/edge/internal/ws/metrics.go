@@ -15,7 +15,8 @@ const (
 	reasonShutdown     = "shutdown"    // the edge is stopping
 	reasonPing         = "ping_timeout"
 	reasonWriteFail    = "write_error"
-	reasonWriteTimeout = "write_timeout" // one frame write outlasted WriteTimeout
+	reasonWriteTimeout = "write_timeout"  // one frame write outlasted WriteTimeout
+	reasonProtocol     = "protocol_error" // an SDK socket broke its protocol (Peer.Close)
 )
 
 // Frame kinds, the frames_sent_total label.
@@ -23,11 +24,12 @@ const (
 	kindQuote uint8 = iota
 	kindTrade
 	kindNotify
-	kindGap // a gap notice standing for dropped ticks
+	kindGap   // a gap notice standing for dropped ticks
+	kindReply // an SDK socket's answer to a command
 	numKinds
 )
 
-var kindNames = [numKinds]string{"quote", "trade", "notify", "gap"}
+var kindNames = [numKinds]string{"quote", "trade", "notify", "gap", "reply"}
 
 type metrics struct {
 	sockets   prometheus.Gauge
@@ -72,7 +74,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	for k := range numKinds {
 		m.sent[k] = sent.WithLabelValues(kindNames[k])
 	}
-	for _, r := range []string{reasonClient, reasonExpired, reasonRevoked, reasonTooSlow, reasonShutdown, reasonPing, reasonWriteFail, reasonWriteTimeout} {
+	for _, r := range []string{reasonClient, reasonExpired, reasonRevoked, reasonTooSlow, reasonShutdown, reasonPing, reasonWriteFail, reasonWriteTimeout, reasonProtocol} {
 		m.closed.WithLabelValues(r)
 	}
 	if reg == nil {

@@ -24,6 +24,7 @@ const (
 	closeRevoked                       // 4003
 	closeExpired                       // 4001
 	closeTooSlow                       // 1008: a frame that must not be lost did not fit
+	closeProtocol                      // an SDK socket's own close (Peer.Close): its code and reason
 )
 
 // Application close codes (4000-4999 are free for applications).
@@ -48,6 +49,8 @@ func (k closeKind) spec() (code websocket.StatusCode, reason, label string) {
 		return StatusKeyRevoked, "key revoked", reasonRevoked
 	case closeExpired:
 		return StatusKeyExpired, "key expired", reasonExpired
+	case closeProtocol:
+		return websocket.StatusPolicyViolation, "protocol error", reasonProtocol
 	}
 	return websocket.StatusPolicyViolation, "too slow", reasonTooSlow
 }
@@ -64,6 +67,8 @@ type socket struct {
 	trades     bool     // the key has acc:read
 	allowedAcc []string // nil: every account
 	json       bool     // ?format=json
+	sdk        bool     // a futu-api SDK socket (Attach): SDK frames, binary, no JSON notices
+	read       func()   // an SDK socket's reader; nil: readLoop's control-frame reader
 	q          *outq.Queue
 	sess       *session // guarded by h.mu
 
@@ -83,8 +88,10 @@ type socket struct {
 	warned   atomic.Bool
 
 	closeOnce sync.Once
-	closeReq  chan struct{} // closed when the edge decides to close
-	why       closeKind     // set before closeReq is closed
+	closeReq  chan struct{}        // closed when the edge decides to close
+	why       closeKind            // set before closeReq is closed
+	whyCode   websocket.StatusCode // closeProtocol's code and reason
+	whyText   string
 }
 
 func newSocket(h *Hub, conn *websocket.Conn, p *authn.Principal, token string, json bool) *socket {
@@ -165,7 +172,7 @@ func (s *socket) run() {
 				pong = make(chan error, 1)
 				go s.ping(pong, o.PongTimeout)
 			}
-			if s.warnDue.Swap(false) && !s.warn() {
+			if s.warnDue.Swap(false) && !s.sdk && !s.warn() {
 				s.requestClose(closeTooSlow)
 			}
 		case err := <-pong: // a nil channel (no ping waiting) never fires
@@ -213,6 +220,13 @@ func (s *socket) ping(done chan<- error, timeout time.Duration) {
 // each such socket (and its goroutines) alive that long.
 func (s *socket) readLoop() <-chan struct{} {
 	done := make(chan struct{})
+	if s.read != nil {
+		go func() {
+			defer close(done)
+			s.read()
+		}()
+		return done
+	}
 	go func() {
 		defer close(done)
 		if _, _, err := s.conn.Reader(context.Background()); err == nil {
@@ -241,7 +255,14 @@ func (s *socket) flush() bool {
 }
 
 func (s *socket) write(ctx context.Context, it *outq.Item) bool {
-	if err := s.conn.Write(ctx, websocket.MessageText, it.Data); err != nil {
+	typ := websocket.MessageText
+	if s.sdk {
+		if len(it.Data) == 0 {
+			return true // a gap notice: the SDK protocol has none
+		}
+		typ = websocket.MessageBinary
+	}
+	if err := s.conn.Write(ctx, typ, it.Data); err != nil {
 		return false
 	}
 	m := s.h.m
@@ -271,6 +292,9 @@ func (s *socket) failReason(readDone <-chan struct{}, otherwise ...string) strin
 // finish closes the socket for the reason given to requestClose.
 func (s *socket) finish() {
 	code, reason, label := s.why.spec()
+	if s.why == closeProtocol {
+		code, reason = s.whyCode, s.whyText
+	}
 	if s.why == closeShutdown {
 		// Give queued frames a moment so a restart does not lose the last trades.
 		ctx, cancel := context.WithTimeout(context.Background(), s.h.opts.DrainTimeout)

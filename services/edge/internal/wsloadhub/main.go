@@ -7,8 +7,10 @@ package main
 
 import (
 	"context"
+	"crypto/md5"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -37,6 +39,8 @@ import (
 	"github.com/futugw/gateway/platform/authn"
 	"github.com/futugw/gateway/platform/errinfo"
 	"github.com/futugw/gateway/platform/keypolicy"
+	"github.com/futugw/gateway/services/edge/internal/sdk"
+	"github.com/futugw/gateway/services/edge/internal/sdk/sdkcall"
 	"github.com/futugw/gateway/services/edge/internal/ws"
 )
 
@@ -47,6 +51,7 @@ func main() {
 	flag.IntVar(&c.per, "per", 20, "securities each session subscribes to")
 	flag.IntVar(&c.rate, "rate", 1000, "quote pushes per second over all securities")
 	flag.IntVar(&c.queue, "queue", 256, "per-socket queue bound")
+	flag.IntVar(&c.sdk, "sdk", 0, "of the sockets, how many connect as Futu's JavaScript SDK (at /sdk)")
 	flag.Parse()
 	if c.secs < 1 || c.per < 1 || c.per > c.secs || c.sockets < 1 || c.rate < 1 {
 		fmt.Fprintln(os.Stderr, "wsloadhub: need sockets, rate >= 1 and 1 <= per <= secs")
@@ -58,7 +63,7 @@ func main() {
 	}
 }
 
-type config struct{ sockets, secs, per, rate, queue int }
+type config struct{ sockets, secs, per, rate, queue, sdk int }
 
 // validator accepts the benchmark's keys.
 type validator struct{}
@@ -69,6 +74,43 @@ func (validator) Validate(_ context.Context, token string, _ authn.CallInfo) (*a
 		return nil, errinfo.New(codes.Unauthenticated, gatewayv1.Reason_REASON_INVALID_KEY, "unknown key")
 	}
 	return &authn.Principal{KeyID: s, SessionID: s, Scopes: []string{keypolicy.ScopeQotRead}}, nil
+}
+
+// sdkAuth is AuthService.OpenSDKSession for the benchmark's keys: the SDK sends
+// a key's MD5, and the socket's session key is the key itself.
+type sdkAuth struct {
+	gatewayv1.UnimplementedAuthServiceServer
+	byMD5 map[string]string
+}
+
+func newSDKAuth(n int) *sdkAuth {
+	a := &sdkAuth{byMD5: make(map[string]string, 2*n)}
+	for i := range n {
+		for _, idle := range []bool{false, true} {
+			k := benchKey(i, idle)
+			sum := md5.Sum([]byte(k))
+			a.byMD5[hex.EncodeToString(sum[:])] = k
+		}
+	}
+	return a
+}
+
+func (a *sdkAuth) OpenSDKSession(_ context.Context, req *gatewayv1.OpenSDKSessionRequest) (*gatewayv1.SessionResponse, error) {
+	k, ok := a.byMD5[req.GetKeyMd5()]
+	if !ok {
+		return nil, errinfo.New(codes.Unauthenticated, gatewayv1.Reason_REASON_INVALID_KEY, "unknown key")
+	}
+	return &gatewayv1.SessionResponse{Key: k}, nil
+}
+
+// benchKey is bench/cmd/wsload's keyFor (see sessionOf).
+func benchKey(n int, idle bool) string {
+	var b [32]byte
+	binary.BigEndian.PutUint32(b[:4], uint32(n))
+	if idle {
+		b[4] = 1
+	}
+	return "fk_" + base64.RawURLEncoding.EncodeToString(b[:])
 }
 
 // synthQuote is a QuoteService pushing basic quotes round-robin over the securities.
@@ -168,6 +210,9 @@ func serve(c config) error {
 	}
 	gs := grpc.NewServer()
 	gatewayv1.RegisterQuoteServiceServer(gs, &synthQuote{c: c})
+	if c.sdk > 0 {
+		gatewayv1.RegisterAuthServiceServer(gs, newSDKAuth(c.sockets))
+	}
 	go func() { _ = gs.Serve(gln) }()
 	defer gs.Stop()
 	cc, err := grpc.NewClient(gln.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
@@ -176,8 +221,9 @@ func serve(c config) error {
 	}
 	defer cc.Close()
 
+	cache := authn.NewCache(validator{}, authn.CacheOptions{MaxEntries: 4 * c.sockets})
 	hub, err := ws.NewHub(ws.Options{
-		Cache:      authn.NewCache(validator{}, authn.CacheOptions{MaxEntries: 4 * c.sockets}),
+		Cache:      cache,
 		Quote:      gatewayv1.NewQuoteServiceClient(cc),
 		ServiceKey: "bench",
 		QueueSize:  c.queue,
@@ -189,6 +235,14 @@ func serve(c config) error {
 	hub.Start()
 	mux := http.NewServeMux()
 	mux.Handle("/ws", hub)
+	if c.sdk > 0 {
+		srv, err := sdk.New(sdk.Options{Hub: hub, Cache: cache, Conns: sdkcall.Conns{Auth: cc, Quote: cc, Order: cc},
+			ServiceKey: func() string { return "bench" }})
+		if err != nil {
+			return err
+		}
+		mux.Handle("/sdk", srv)
+	}
 	mux.Handle("/debug/pprof/", http.DefaultServeMux)
 	mux.HandleFunc("/stats", func(w http.ResponseWriter, _ *http.Request) { // no GC: read under load
 		var ms runtime.MemStats

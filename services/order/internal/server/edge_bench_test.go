@@ -35,7 +35,7 @@ func benchThroughEdge(b *testing.B, idempotent bool) {
 	queueAudit(b, e) // as the service runs
 	orderAddr := listenGRPC(b, e)
 	edge := proctest.Start(b, proctest.Build(b, "../../../edge/cmd/edge"), nil,
-		"-http-addr", "127.0.0.1:0", "-order-addr", orderAddr, "-auth-addr", deadAddr(b),
+		"-http-addr", "127.0.0.1:0", "-sdk-addr", "127.0.0.1:0", "-order-addr", orderAddr, "-auth-addr", deadAddr(b),
 		"-quote-addr", deadAddr(b), "-redis-addr", e.rdb.Options().Addr, "-log-level", "info")
 	url := "http://" + edge.Addr("http") + "/api/order"
 	edge.DiscardOutput() // one access log line per order: parsing them is not what is measured

@@ -1,0 +1,102 @@
+package sdk
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/keepalive"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotsub"
+	"github.com/futugw/gateway/opend/protoid"
+	"github.com/futugw/gateway/platform/catalog"
+	"github.com/futugw/gateway/services/edge/internal/sdk/sdkcall"
+)
+
+// Table maps proto ids to their handlers: KeepAlive answered here, Qot_Sub through
+// QuoteService.Subscribe and Unsubscribe, every generic catalog row through its
+// gRPC method, then extra (the trade commands) over all of them. A proto id in none
+// of them is answered by Unserved.
+func Table(extra map[uint32]sdkcall.Handler) map[uint32]sdkcall.Handler {
+	t := make(map[uint32]sdkcall.Handler)
+	for _, r := range catalog.Routes() {
+		if r.ProtoID == 0 || t[r.ProtoID] != nil {
+			continue // the first row of a proto id serves it
+		}
+		t[r.ProtoID] = Generic(&r)
+	}
+	t[protoid.KeepAlive] = KeepAlive
+	t[protoid.QotSub] = Sub
+	for id, h := range extra {
+		t[id] = h
+	}
+	return t
+}
+
+// Unserved answers a command futugw does not serve: a refusal naming it, never
+// silence.
+func Unserved(id uint32) []byte {
+	name := "command"
+	if p, ok := protoid.Lookup(id); ok {
+		name = p.Name
+	}
+	return sdkcall.Failed(fmt.Sprintf("futugw does not serve %s (proto %d)", name, id), 0)
+}
+
+// Generic serves a generic catalog row: the official c2s decodes into the row's
+// mirrored request, which goes to the row's gRPC method with the socket's session
+// key, so the services apply the same scopes, accounts, securities, pacing and
+// caching as for REST; the mirrored response is the official s2c.
+func Generic(r *catalog.Route) sdkcall.Handler {
+	return func(ctx context.Context, c sdkcall.Conns, req sdkcall.Request) []byte {
+		in := r.NewIn()
+		if err := sdkcall.DecodeC2S(req.Body, in); err != nil {
+			return sdkcall.Refuse(status.Error(codes.InvalidArgument, err.Error()))
+		}
+		conn := c.Quote
+		if r.Service != catalog.Quote {
+			conn = c.Order
+		}
+		out := r.NewOut()
+		if err := conn.Invoke(ctx, r.FullMethod, in, out); err != nil {
+			return sdkcall.Refuse(err)
+		}
+		return sdkcall.Answer(out)
+	}
+}
+
+// KeepAlive answers 1004 locally with the server's time.
+func KeepAlive(context.Context, sdkcall.Conns, sdkcall.Request) []byte {
+	return sdkcall.Answer(&keepalive.S2C{Time: proto.Int64(time.Now().Unix())})
+}
+
+// Sub is Qot_Sub: isSubOrUnSub true subscribes the socket's session through
+// QuoteService.Subscribe (the quote service's shared subscriptions: one OpenD
+// subscription however many sockets ask), false unsubscribes (isUnsubAll: all of
+// them). The session's pushes reach the socket from the edge's fan-out; push
+// registration (isRegOrUnRegPush) is implied by the subscription.
+func Sub(ctx context.Context, c sdkcall.Conns, req sdkcall.Request) []byte {
+	var in qotsub.C2S
+	if err := sdkcall.DecodeC2S(req.Body, &in); err != nil {
+		return sdkcall.Refuse(status.Error(codes.InvalidArgument, err.Error()))
+	}
+	secs := make([]*gatewayv1.Security, 0, len(in.GetSecurityList()))
+	for _, s := range in.GetSecurityList() {
+		secs = append(secs, &gatewayv1.Security{Market: s.GetMarket(), Code: s.GetCode()})
+	}
+	q := gatewayv1.NewQuoteServiceClient(c.Quote)
+	var err error
+	if in.GetIsSubOrUnSub() {
+		_, err = q.Subscribe(ctx, &gatewayv1.SubscribeRequest{SecurityList: secs, SubTypeList: in.GetSubTypeList()})
+	} else {
+		_, err = q.Unsubscribe(ctx, &gatewayv1.UnsubscribeRequest{SecurityList: secs, SubTypeList: in.GetSubTypeList(), UnsubscribeAll: in.GetIsUnsubAll()})
+	}
+	if err != nil {
+		return sdkcall.Refuse(err)
+	}
+	return sdkcall.Answer(&qotsub.S2C{})
+}

@@ -237,7 +237,7 @@ export function Chart(props: { api: ApiClient; feed: Feed; secKey: string; perio
         data-loading={status.loading ? 'true' : 'false'}
       />
       <p className="attribution small muted">
-        Charts by{' '}
+        {t('chart.by')}{' '}
         <a href="https://www.tradingview.com/" target="_blank" rel="noopener noreferrer">
           TradingView Lightweight Charts™
         </a>{' '}

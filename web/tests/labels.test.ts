@@ -1,6 +1,8 @@
 // API enum names and the ticket's texts in both languages.
 import { describe, expect, it } from 'vitest';
 import { ApiError, userMessage } from '../src/api/client';
+import type { Account } from '../src/api/types';
+import { accountLabel } from '../src/lib/accounts';
 import { translate, type Lang, type T } from '../src/lib/i18n';
 import { marketLabel, orderTypeLabel, sideLabel, statusLabel } from '../src/lib/labels';
 import { describeOrder, ORDER_TYPE_LIST, ticketProblems, type TicketInput } from '../src/lib/orderForm';
@@ -35,6 +37,12 @@ describe('enum labels', () => {
     expect(sideLabel(zh, 2)).toBe('卖出');
     expect(marketLabel(zh, 'TRD_MARKET_HK')).toBe('港股');
     expect(marketLabel(zh, 'TRD_MARKET_XYZ')).toBe('XYZ');
+  });
+
+  it('reads an account in either language', () => {
+    const a = { acc_id: '2001', trd_env: 'TRD_ENV_REAL', trd_markets: ['TRD_MARKET_HK', 'TRD_MARKET_US'] } as Account;
+    expect(accountLabel(a)).toBe('2001 · REAL · HK/US');
+    expect(accountLabel(a, zh)).toBe('2001 · 真实 · 港股/美股');
   });
 });
 

@@ -228,7 +228,7 @@ export function OrderTicket(props: {
             {accounts.length === 0 && <option value="">{keyKnown ? t('ticket.noAccount') : t('ticket.loading')}</option>}
             {accounts.map((a) => (
               <option key={a.acc_id} value={a.acc_id} className={isRealAccount(a) ? 'real' : undefined}>
-                {isRealAccount(a) ? `⚠ ${accountLabel(a)}` : accountLabel(a)}
+                {isRealAccount(a) ? `⚠ ${accountLabel(a, t)}` : accountLabel(a, t)}
               </option>
             ))}
           </select>
@@ -447,7 +447,7 @@ export function OrderTicket(props: {
           <h3>{t('confirm.title')}</h3>
           <dl>
             <dt>{t('ticket.account')}</dt>
-            <dd className={isReal ? 'real' : ''}>{account && accountLabel(account)}</dd>
+            <dd className={isReal ? 'real' : ''}>{account && accountLabel(account, t)}</dd>
             <dt>{t('confirm.order')}</dt>
             <dd data-testid="confirm-summary">
               {describeOrder(symbol, input, t)}

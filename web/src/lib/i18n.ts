@@ -350,6 +350,14 @@ const en = {
   'err.forbidden': 'this key is not allowed to {action}',
   'err.limit': 'limit reached, try again later',
   'err.network': 'network error: {msg}',
+  'acct.env.real': 'REAL',
+  'acct.env.sim': 'SIMULATE',
+  'acct.badge': 'REAL',
+  'toast.dismiss': 'dismiss',
+  'act.readTrades': 'read the trades of {sec}',
+  'act.readBook': 'read the order book of {sec}',
+  'act.loadOlder': 'load older bars',
+  'act.loadChart': 'load the {period} chart of {sec}',
 } as const;
 
 export type MsgKey = keyof typeof en;
@@ -693,6 +701,14 @@ const zh: Record<MsgKey, string> = {
   'err.forbidden': '此密钥无权{action}',
   'err.limit': '已达上限，请稍后再试',
   'err.network': '网络错误：{msg}',
+  'acct.env.real': '真实',
+  'acct.env.sim': '模拟',
+  'acct.badge': '真实',
+  'toast.dismiss': '关闭',
+  'act.readTrades': '读取 {sec} 的逐笔成交',
+  'act.readBook': '读取 {sec} 的买卖盘',
+  'act.loadOlder': '加载更早的K线',
+  'act.loadChart': '加载 {sec} 的{period}图表',
 };
 
 export const DICT: Record<Lang, Record<MsgKey, string>> = { en, zh };

@@ -2,7 +2,7 @@
 // pushes (Trd_UpdateOrderFill), merged by fill id (lib/fills.ts).
 import type { Account } from '../api/types';
 import { fillsValue, type Fill } from '../lib/fills';
-import { fmtMoney, fmtPrice, useLang } from '../lib/i18n';
+import { fmtInt, fmtMoney, fmtPrice, useLang } from '../lib/i18n';
 import { sideLabel, sideName } from '../lib/labels';
 import { isReal } from '../lib/accounts';
 import { RealBadge } from './AccountView';
@@ -49,7 +49,7 @@ export function Fills(props: { fills: Fill[]; account: Account | null }) {
                     {f.name && <span className="muted small"> {f.name}</span>}
                   </td>
                   <td className={side.startsWith('BUY') ? 'pos' : 'neg'}>{sideLabel(t, f.trd_side)}</td>
-                  <td className="num">{f.qty}</td>
+                  <td className="num">{fmtInt(lang, f.qty)}</td>
                   <td className="num">{fmtPrice(lang, f.price)}</td>
                   <td className="mono small">{f.order_id}</td>
                 </tr>

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { ApiClient, userMessage } from '../api/client';
 import type { Account } from '../api/types';
 import { accountRef, isReal } from '../lib/accounts';
-import { fmtMoney, fmtPrice, useLang } from '../lib/i18n';
+import { fmtInt, fmtMoney, fmtPrice, useLang } from '../lib/i18n';
 import { marketLabel, orderTypeLabel, sideLabel, sideName, statusLabel } from '../lib/labels';
 import { addDays, cashFlowRequest, cashFlowTotals, dateIn, historyRequest, rangeProblem, type CashFlow } from '../lib/history';
 import { RealBadge } from './AccountView';
@@ -168,10 +168,10 @@ export function History(props: { api: ApiClient; toast: PushToast; account: Acco
                         <div className="muted small">{orderTypeLabel(t, o.order_type)}</div>
                       </td>
                       <td className={side.startsWith('BUY') ? 'pos' : 'neg'}>{sideLabel(t, o.trd_side)}</td>
-                      <td className="num">{o.qty}</td>
+                      <td className="num">{fmtInt(lang, o.qty)}</td>
                       <td className="num">{o.price ? price(o.price) : t('hist.market.price')}</td>
                       <td className="num">
-                        {o.fill_qty ?? 0}
+                        {fmtInt(lang, o.fill_qty ?? 0)}
                         {(o.fill_qty ?? 0) > 0 && <span className="muted small"> @ {price(o.fill_avg_price)}</span>}
                       </td>
                       <td>{statusLabel(t, o.order_status)}</td>
@@ -218,7 +218,7 @@ export function History(props: { api: ApiClient; toast: PushToast; account: Acco
                       <td className="mono small">{f.create_time}</td>
                       <td className="sym">{f.code}</td>
                       <td className={side.startsWith('BUY') ? 'pos' : 'neg'}>{sideLabel(t, f.trd_side)}</td>
-                      <td className="num">{f.qty}</td>
+                      <td className="num">{fmtInt(lang, f.qty)}</td>
                       <td className="num">{price(f.price)}</td>
                       <td className="mono small">{f.order_id}</td>
                     </tr>
@@ -286,8 +286,11 @@ export function CashFlowView(props: { api: ApiClient; toast: PushToast; account:
       {rows && totals && (
         <div className="scroll-y">
           <p className="small" data-testid="cash-flow-totals">
-            {t('cf.count', { n: rows.list.length, for: rows.for })} {t('cf.in')} <span className="pos">{money(totals.in)}</span>, {t('cf.out')}{' '}
-            <span className="neg">{money(totals.out)}</span>, {t('cf.net')} {money(totals.net)}
+            {t('cf.count', { n: rows.list.length, for: rows.for })} {t('cf.in')} <span className="pos">{money(totals.in)}</span>
+            {t('cf.sep')}
+            {t('cf.out')} <span className="neg">{money(totals.out)}</span>
+            {t('cf.sep')}
+            {t('cf.net')} {money(totals.net)}
           </p>
           {rows.list.length > 0 && (
             <table className="table" data-testid="cash-flow-table">

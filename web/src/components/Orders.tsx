@@ -1,7 +1,7 @@
 import { Fragment, useState } from 'react';
 import { ApiClient, userMessage } from '../api/client';
 import type { Account, Order } from '../api/types';
-import { fmtPrice, useLang, type Lang, type T } from '../lib/i18n';
+import { fmtInt, fmtPrice, useLang, type Lang, type T } from '../lib/i18n';
 import { orderTypeLabel, sideLabel, sideName, statusLabel } from '../lib/labels';
 import { orderStatusCancellable, orderStatusCode } from '../lib/orderStatus';
 import { accountRef, isReal } from '../lib/accounts';
@@ -169,10 +169,10 @@ export function Orders(props: {
                   {hasLimitPrice(o) ? price(o.price) : o.order_type === 'ORDER_TYPE_MARKET' || o.order_type === 2 ? t('orders.market') : '–'}
                 </td>
                 <td className="num" data-testid={`order-qty-${o.order_id}`}>
-                  {o.qty}
+                  {fmtInt(lang, o.qty)}
                 </td>
                 <td className="num" data-testid={`order-filled-${o.order_id}`}>
-                  {o.fill_qty}
+                  {fmtInt(lang, o.fill_qty)}
                   {o.fill_qty > 0 && <span className="muted small"> @ {price(o.fill_avg_price)}</span>}
                 </td>
                 <td data-testid={`order-status-${o.order_id}`} title={o.last_err_msg || undefined}>

@@ -358,6 +358,8 @@ const en = {
   'act.readBook': 'read the order book of {sec}',
   'act.loadOlder': 'load older bars',
   'act.loadChart': 'load the {period} chart of {sec}',
+  'cf.sep': ', ',
+  'act.changeFutu': 'change the Futu watchlist',
 } as const;
 
 export type MsgKey = keyof typeof en;
@@ -709,6 +711,8 @@ const zh: Record<MsgKey, string> = {
   'act.readBook': '读取 {sec} 的买卖盘',
   'act.loadOlder': '加载更早的K线',
   'act.loadChart': '加载 {sec} 的{period}图表',
+  'cf.sep': '，',
+  'act.changeFutu': '修改富途自选',
 };
 
 export const DICT: Record<Lang, Record<MsgKey, string>> = { en, zh };

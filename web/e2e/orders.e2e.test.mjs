@@ -228,7 +228,7 @@ test('a stop order is placed after the confirmation and triggers when the price 
   }
   assert.ok(stopId, 'a stop triggered and filled');
   const row = await tid(`order-row-${stopId}`).textContent();
-  assert.match(row, /STOP/);
+  assert.match(row, /Stop · trigger/, 'the order type as a label, not the enum name');
   assert.match(row, /trigger/);
   // The placement used a slot of the key's per-minute window, shown on the ticket.
   const left = Number(/(\d+) of \d+ orders left/.exec(await tid('key-orders-left').textContent())[1]);

@@ -1,6 +1,8 @@
 // The REST client: JSON with proto field names, the key as a Bearer header, and one
 // error type whose user-facing text follows the panel's rules.
 
+import { enT, type T } from '../lib/i18n';
+
 /** The JSON error body every edge error carries. */
 export type ErrorBody = { error?: string; reason?: string; code?: number; message?: string };
 
@@ -23,17 +25,17 @@ export class ApiError extends Error {
  * userMessage is the text a toast shows for an error; `action` completes
  * "this key is not allowed to ..." (e.g. "place orders").
  */
-export function userMessage(err: unknown, action = 'do this'): string {
+export function userMessage(err: unknown, action = 'do this', t: T = enT): string {
   if (err instanceof ApiError) {
     switch (err.status) {
       case 401:
-        return 'session expired, please log in again';
+        return t('session.expired');
       case 403:
-        return `this key is not allowed to ${action}` + (err.body.error ? `: ${err.body.error}` : '');
+        return t('err.forbidden', { action }) + (err.body.error ? `: ${err.body.error}` : '');
       case 429:
-        return err.body.error || 'limit reached, try again later';
+        return err.body.error || t('err.limit');
       case 0:
-        return `network error: ${err.message}`;
+        return t('err.network', { msg: err.message });
       default:
         return err.body.error || err.body.message || err.message;
     }

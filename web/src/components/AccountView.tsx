@@ -50,7 +50,7 @@ export function AccountView({
           {accounts.length === 0 && <option value="">{t('acct.none')}</option>}
           {accounts.map((a) => (
             <option key={a.acc_id} value={a.acc_id} className={isReal(a) ? 'real' : undefined}>
-              {isReal(a) ? `⚠ ${accountLabel(a)}` : accountLabel(a)}
+              {isReal(a) ? `⚠ ${accountLabel(a, t)}` : accountLabel(a, t)}
             </option>
           ))}
         </select>
@@ -143,7 +143,7 @@ export function RealBadge() {
   const { t } = useLang();
   return (
     <span className="real-badge" title={t('acct.real')} data-testid="real-badge">
-      REAL
+      {t('acct.badge')}
     </span>
   );
 }

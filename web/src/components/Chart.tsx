@@ -155,7 +155,7 @@ export function Chart(props: { api: ApiClient; feed: Feed; secKey: string; perio
         .catch((e) => {
           if (gen.current !== my) return;
           older.current.busy = false;
-          setStatus({ loading: false, exhausted: false, error: userMessage(e, 'load older bars') });
+          setStatus({ loading: false, exhausted: false, error: userMessage(e, t('act.loadOlder'), t) });
         });
     };
 
@@ -176,7 +176,7 @@ export function Chart(props: { api: ApiClient; feed: Feed; secKey: string; perio
         if (gen.current !== my) return;
         loaded = true;
         older.current.busy = false;
-        setStatus({ loading: false, exhausted: false, error: userMessage(e, `load the ${period.label} chart of ${secKey}`) });
+        setStatus({ loading: false, exhausted: false, error: userMessage(e, t('act.loadChart', { period: t(`period.${period.id}` as MsgKey), sec: secKey }), t) });
       });
     return () => {
       off();
@@ -237,7 +237,7 @@ export function Chart(props: { api: ApiClient; feed: Feed; secKey: string; perio
         data-loading={status.loading ? 'true' : 'false'}
       />
       <p className="attribution small muted">
-        Charts by{' '}
+        {t('chart.by')}{' '}
         <a href="https://www.tradingview.com/" target="_blank" rel="noopener noreferrer">
           TradingView Lightweight Charts™
         </a>{' '}

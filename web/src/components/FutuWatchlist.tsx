@@ -83,7 +83,7 @@ export function FutuWatchlist(props: {
         setGroup(pickGroup(gs, remembered()));
       })
       .catch((e) => {
-        if (!stop) setError(refusalText(e));
+        if (!stop) setError(refusalText(e, t));
       });
     return () => {
       stop = true;
@@ -115,7 +115,7 @@ export function FutuWatchlist(props: {
       .catch((e) => {
         if (!stop) {
           setSecs([]);
-          setError(refusalText(e));
+          setError(refusalText(e, t));
         }
       });
     return () => {
@@ -158,7 +158,7 @@ export function FutuWatchlist(props: {
     } catch (e) {
       // The list stays as it was; a key without qot:write gets the scope's explanation.
       if (isScopeRefusal(e)) setRefusedScope(true);
-      setError(t('futu.refused', { why: refusalText(e) }));
+      setError(t('futu.refused', { why: refusalText(e, t) }));
       return false;
     } finally {
       setBusy(false);

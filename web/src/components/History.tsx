@@ -4,8 +4,8 @@ import { useEffect, useState } from 'react';
 import { ApiClient, userMessage } from '../api/client';
 import type { Account } from '../api/types';
 import { accountRef, isReal } from '../lib/accounts';
-import { enumLabel, money, price, SIDE_NAMES } from '../lib/format';
-import { orderStatusLabel } from '../lib/orderStatus';
+import { fmtInt, fmtMoney, fmtPrice, useLang } from '../lib/i18n';
+import { marketLabel, orderTypeLabel, sideLabel, sideName, statusLabel } from '../lib/labels';
 import { addDays, cashFlowRequest, cashFlowTotals, dateIn, historyRequest, rangeProblem, type CashFlow } from '../lib/history';
 import { RealBadge } from './AccountView';
 import type { PushToast } from './Toasts';
@@ -31,14 +31,15 @@ type OrderFee = { order_id_ex?: string; fee_amount?: number; fee_list?: { title?
 /** MarketPick: the account's markets (a history read is per market, as OpenD's header). */
 function MarketPick(props: { account: Account; value: string; onChange: (m: string) => void; testid: string }) {
   const ms = props.account.trd_markets ?? [];
+  const { t } = useLang();
   if (ms.length <= 1) return null;
   return (
     <label className="field">
-      <span className="field-label">Market</span>
+      <span className="field-label">{t('hist.market')}</span>
       <select value={props.value} onChange={(e) => props.onChange(e.target.value)} data-testid={props.testid}>
         {ms.map((m) => (
           <option key={m} value={m}>
-            {m.replace('TRD_MARKET_', '')}
+            {marketLabel(t, m)}
           </option>
         ))}
       </select>
@@ -48,6 +49,9 @@ function MarketPick(props: { account: Account; value: string; onChange: (m: stri
 
 export function History(props: { api: ApiClient; toast: PushToast; account: Account | null }) {
   const { api, toast, account } = props;
+  const { lang, t } = useLang();
+  const money = (v: number | undefined) => fmtMoney(lang, v);
+  const price = (v: number | undefined) => fmtPrice(lang, v);
   const real = account !== null && isReal(account);
   const [market, setMarket] = useState('');
   const mk = account && account.trd_markets.includes(market) ? market : account?.trd_markets[0] ?? 'TRD_MARKET_HK';
@@ -58,7 +62,7 @@ export function History(props: { api: ApiClient; toast: PushToast; account: Acco
   const [fees, setFees] = useState<Record<string, OrderFee | string>>({});
   // OpenD keeps no fill records for simulated trading: historical fills are real only.
   const fillsUnavailable = view === 'fills' && account !== null && !real;
-  const problem = fillsUnavailable ? 'historical fills exist for real accounts only (simulated trading keeps no fill records)' : rangeProblem(range);
+  const problem = fillsUnavailable ? t('hist.fillsRealOnly') : rangeProblem(range, t);
 
   useEffect(() => {
     setRows(null);
@@ -78,7 +82,7 @@ export function History(props: { api: ApiClient; toast: PushToast; account: Acco
         setRows({ fills: r.order_fill_list ?? [], for: `${account.acc_id} ${mk} ${range.from}…${range.to}` });
       }
     } catch (e) {
-      toast('error', userMessage(e, 'read this account'));
+      toast('error', userMessage(e, t('act.readAccount'), t));
     } finally {
       setBusy(false);
     }
@@ -90,15 +94,15 @@ export function History(props: { api: ApiClient; toast: PushToast; account: Acco
       const r = await api.post<{ order_fee_list?: OrderFee[] }>('/api/order-fee', { header: accountRef(account, mk), order_id_ex_list: [o.order_id_ex] });
       setFees((f) => ({ ...f, [o.order_id_ex!]: r.order_fee_list?.[0] ?? 'none' }));
     } catch (e) {
-      setFees((f) => ({ ...f, [o.order_id_ex!]: userMessage(e, 'read order fees') }));
+      setFees((f) => ({ ...f, [o.order_id_ex!]: userMessage(e, t('act.readFees'), t) }));
     }
   }
 
   return (
     <div data-testid="history-orders">
       <h2>
-        History
-        {account && <span className={`small ${real ? 'real-text' : 'muted'}`}>account {account.acc_id}</span>}
+        {t('hist.title')}
+        {account && <span className={`small ${real ? 'real-text' : 'muted'}`}>{t('orders.account', { acc: account.acc_id })}</span>}
         {real && <RealBadge />}
       </h2>
       <form
@@ -108,24 +112,24 @@ export function History(props: { api: ApiClient; toast: PushToast; account: Acco
           void load();
         }}
       >
-        <div className="segmented" role="group" aria-label="history of">
+        <div className="segmented" role="group" aria-label={t('hist.of')}>
           {(['orders', 'fills'] as const).map((v) => (
             <button type="button" key={v} className={view === v ? 'on' : ''} onClick={() => (setView(v), setRows(null))} data-testid={`history-view-${v}`}>
-              {v === 'orders' ? 'Orders' : 'Fills'}
+              {v === 'orders' ? t('hist.orders') : t('hist.fills')}
             </button>
           ))}
         </div>
         {account && <MarketPick account={account} value={mk} onChange={setMarket} testid="history-market" />}
         <label className="field">
-          <span className="field-label">From</span>
+          <span className="field-label">{t('hist.from')}</span>
           <input type="date" value={range.from} onChange={(e) => setRange({ ...range, from: e.target.value })} data-testid="history-from" />
         </label>
         <label className="field">
-          <span className="field-label">To</span>
+          <span className="field-label">{t('hist.to')}</span>
           <input type="date" value={range.to} onChange={(e) => setRange({ ...range, to: e.target.value })} data-testid="history-to" />
         </label>
         <button type="submit" className="small" disabled={!account || !!problem || busy} data-testid="history-load" title={problem ?? undefined}>
-          {busy ? 'Reading…' : 'Show'}
+          {busy ? t('hist.reading') : t('hist.show')}
         </button>
         {problem && (
           <span className="field-error small" data-testid="history-problem">
@@ -136,51 +140,51 @@ export function History(props: { api: ApiClient; toast: PushToast; account: Acco
       {rows && (
         <div className="scroll-y">
           <p className="muted small" data-testid="history-count">
-            {(rows.orders ?? rows.fills ?? []).length} {rows.orders ? 'orders' : 'fills'} · {rows.for}
+            {t(rows.orders ? 'hist.countOrders' : 'hist.countFills', { n: (rows.orders ?? rows.fills ?? []).length, for: rows.for })}
           </p>
           {rows.orders && (
             <table className="table" data-testid="history-orders-table">
               <thead>
                 <tr>
-                  <th>Created</th>
-                  <th>Code</th>
-                  <th>Side</th>
-                  <th className="num">Qty</th>
-                  <th className="num">Price</th>
-                  <th className="num">Filled</th>
-                  <th>Status</th>
-                  {real && <th>Fees</th>}
+                  <th>{t('col.created')}</th>
+                  <th>{t('col.code')}</th>
+                  <th>{t('col.side')}</th>
+                  <th className="num">{t('col.qty')}</th>
+                  <th className="num">{t('col.orderPrice')}</th>
+                  <th className="num">{t('col.filled')}</th>
+                  <th>{t('col.status')}</th>
+                  {real && <th>{t('col.fees')}</th>}
                 </tr>
               </thead>
               <tbody>
                 {rows.orders.map((o, i) => {
-                  const side = enumLabel(o.trd_side ?? '', 'TRD_SIDE_', SIDE_NAMES);
+                  const side = sideName(o.trd_side);
                   const f = o.order_id_ex ? fees[o.order_id_ex] : undefined;
                   return (
                     <tr key={o.order_id ?? i} data-testid={`history-order-${o.order_id}`}>
                       <td className="mono small">{o.create_time}</td>
                       <td>
                         <span className="sym">{o.code}</span>
-                        <div className="muted small">{enumLabel(o.order_type ?? '', 'ORDER_TYPE_', {}).replace('NORMAL', 'LIMIT')}</div>
+                        <div className="muted small">{orderTypeLabel(t, o.order_type)}</div>
                       </td>
-                      <td className={side.startsWith('BUY') ? 'pos' : 'neg'}>{side}</td>
-                      <td className="num">{o.qty}</td>
-                      <td className="num">{o.price ? price(o.price) : 'market'}</td>
+                      <td className={side.startsWith('BUY') ? 'pos' : 'neg'}>{sideLabel(t, o.trd_side)}</td>
+                      <td className="num">{fmtInt(lang, o.qty)}</td>
+                      <td className="num">{o.price ? price(o.price) : t('hist.market.price')}</td>
                       <td className="num">
-                        {o.fill_qty ?? 0}
+                        {fmtInt(lang, o.fill_qty ?? 0)}
                         {(o.fill_qty ?? 0) > 0 && <span className="muted small"> @ {price(o.fill_avg_price)}</span>}
                       </td>
-                      <td>{orderStatusLabel(o.order_status)}</td>
+                      <td>{statusLabel(t, o.order_status)}</td>
                       {real && (
                         <td className="small">
                           {f === undefined ? (
                             (o.fill_qty ?? 0) > 0 && o.order_id_ex ? (
                               <button type="button" className="link small" onClick={() => void fee(o)} data-testid={`history-fee-${o.order_id}`}>
-                                fee
+                                {t('hist.fee')}
                               </button>
                             ) : null
                           ) : typeof f === 'string' ? (
-                            <span className="muted">{f}</span>
+                            <span className="muted">{f === 'none' ? t('hist.feeNone') : f}</span>
                           ) : (
                             <span title={(f.fee_list ?? []).map((x) => `${x.title}: ${money(x.value)}`).join('\n')} data-testid={`history-fee-amount-${o.order_id}`}>
                               {money(f.fee_amount)}
@@ -198,23 +202,23 @@ export function History(props: { api: ApiClient; toast: PushToast; account: Acco
             <table className="table" data-testid="history-fills-table">
               <thead>
                 <tr>
-                  <th>Time</th>
-                  <th>Code</th>
-                  <th>Side</th>
-                  <th className="num">Qty</th>
-                  <th className="num">Price</th>
-                  <th>Order</th>
+                  <th>{t('col.time')}</th>
+                  <th>{t('col.code')}</th>
+                  <th>{t('col.side')}</th>
+                  <th className="num">{t('col.qty')}</th>
+                  <th className="num">{t('col.orderPrice')}</th>
+                  <th>{t('col.order')}</th>
                 </tr>
               </thead>
               <tbody>
                 {rows.fills.map((f, i) => {
-                  const side = enumLabel(f.trd_side ?? '', 'TRD_SIDE_', SIDE_NAMES);
+                  const side = sideName(f.trd_side);
                   return (
                     <tr key={f.fill_id ?? i}>
                       <td className="mono small">{f.create_time}</td>
                       <td className="sym">{f.code}</td>
-                      <td className={side.startsWith('BUY') ? 'pos' : 'neg'}>{side}</td>
-                      <td className="num">{f.qty}</td>
+                      <td className={side.startsWith('BUY') ? 'pos' : 'neg'}>{sideLabel(t, f.trd_side)}</td>
+                      <td className="num">{fmtInt(lang, f.qty)}</td>
                       <td className="num">{price(f.price)}</td>
                       <td className="mono small">{f.order_id}</td>
                     </tr>
@@ -231,6 +235,8 @@ export function History(props: { api: ApiClient; toast: PushToast; account: Acco
 
 export function CashFlowView(props: { api: ApiClient; toast: PushToast; account: Account | null }) {
   const { api, toast, account } = props;
+  const { lang, t } = useLang();
+  const money = (v: number | undefined) => fmtMoney(lang, v);
   const real = account !== null && isReal(account);
   const [market, setMarket] = useState('');
   const mk = account && account.trd_markets.includes(market) ? market : account?.trd_markets[0] ?? 'TRD_MARKET_HK';
@@ -247,7 +253,7 @@ export function CashFlowView(props: { api: ApiClient; toast: PushToast; account:
       const r = await api.post<{ flow_summary_info_list?: CashFlow[] }>('/api/cash-flow', cashFlowRequest(accountRef(account, mk), date));
       setRows({ list: r.flow_summary_info_list ?? [], for: `${account.acc_id} ${date}` });
     } catch (e) {
-      toast('error', userMessage(e, 'read this account'));
+      toast('error', userMessage(e, t('act.readAccount'), t));
     } finally {
       setBusy(false);
     }
@@ -257,8 +263,8 @@ export function CashFlowView(props: { api: ApiClient; toast: PushToast; account:
   return (
     <div data-testid="cash-flow">
       <h2>
-        Cash flow
-        {account && <span className={`small ${real ? 'real-text' : 'muted'}`}>account {account.acc_id}</span>}
+        {t('cf.title')}
+        {account && <span className={`small ${real ? 'real-text' : 'muted'}`}>{t('orders.account', { acc: account.acc_id })}</span>}
         {real && <RealBadge />}
       </h2>
       <form
@@ -270,27 +276,30 @@ export function CashFlowView(props: { api: ApiClient; toast: PushToast; account:
       >
         {account && <MarketPick account={account} value={mk} onChange={setMarket} testid="cash-flow-market" />}
         <label className="field">
-          <span className="field-label">Clearing date</span>
+          <span className="field-label">{t('cf.date')}</span>
           <input type="date" value={date} onChange={(e) => setDate(e.target.value)} data-testid="cash-flow-date" />
         </label>
         <button type="submit" className="small" disabled={!account || busy} data-testid="cash-flow-load">
-          {busy ? 'Reading…' : 'Show'}
+          {busy ? t('hist.reading') : t('hist.show')}
         </button>
       </form>
       {rows && totals && (
         <div className="scroll-y">
           <p className="small" data-testid="cash-flow-totals">
-            {rows.list.length} movements on {rows.for}: in <span className="pos">{money(totals.in)}</span>, out{' '}
-            <span className="neg">{money(totals.out)}</span>, net {money(totals.net)}
+            {t('cf.count', { n: rows.list.length, for: rows.for })} {t('cf.in')} <span className="pos">{money(totals.in)}</span>
+            {t('cf.sep')}
+            {t('cf.out')} <span className="neg">{money(totals.out)}</span>
+            {t('cf.sep')}
+            {t('cf.net')} {money(totals.net)}
           </p>
           {rows.list.length > 0 && (
             <table className="table" data-testid="cash-flow-table">
               <thead>
                 <tr>
-                  <th>Time</th>
-                  <th>Type</th>
-                  <th className="num">Amount</th>
-                  <th>Remark</th>
+                  <th>{t('col.time')}</th>
+                  <th>{t('col.type')}</th>
+                  <th className="num">{t('col.amount')}</th>
+                  <th>{t('col.remark')}</th>
                 </tr>
               </thead>
               <tbody>

@@ -2,7 +2,7 @@
 // left in the per-minute window, counted from this panel's own placements and
 // cancel-alls (the server's count is shared with the key's other sessions and tools).
 import { useEffect, useState } from 'react';
-import { money } from '../lib/format';
+import { fmtMoney, useLang } from '../lib/i18n';
 import { windowLeft } from '../lib/orderForm';
 
 export type WindowState = { used: number; left?: number; nextInMs?: number };
@@ -23,15 +23,16 @@ export function useWindow(slots: number[], max: number | undefined): WindowState
 
 export function KeyLimitsLine(props: { win: WindowState; max?: number; maxOrderValue?: number }) {
   const { win, max, maxOrderValue } = props;
+  const { lang, t } = useLang();
   return (
     <p className="small muted" data-testid="key-limits">
-      Key limits: order value{' '}
-      <span data-testid="key-limit-value">{maxOrderValue === undefined || maxOrderValue === null ? 'no cap' : `max ${money(maxOrderValue)}`}</span>
+      {t('limits.label')}{' '}
+      <span data-testid="key-limit-value">{maxOrderValue === undefined || maxOrderValue === null ? t('limits.noCap') : t('limits.max', { v: fmtMoney(lang, maxOrderValue) })}</span>
       {' · '}
       <span data-testid="key-orders-left" className={win.left === 0 ? 'neg' : undefined}>
-        {max === undefined || max === null ? 'orders/min: no limit' : `${win.left} of ${max} orders left this minute`}
+        {max === undefined || max === null ? t('limits.noPerMin') : t('limits.left', { left: win.left ?? 0, max })}
       </span>
-      {win.left !== undefined && win.used > 0 && win.nextInMs !== undefined && <> (next frees in {Math.ceil(win.nextInMs / 1000)} s)</>}
+      {win.left !== undefined && win.used > 0 && win.nextInMs !== undefined && t('limits.next', { s: Math.ceil(win.nextInMs / 1000) })}
     </p>
   );
 }

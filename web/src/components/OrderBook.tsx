@@ -60,7 +60,7 @@ export function OrderBook(props: {
         setBook({ asks: levelsFromJSON(r.order_book_ask_list), bids: levelsFromJSON(r.order_book_bid_list) });
       })
       .catch((e) => {
-        if (!cancelled && !pushed.current) setError(userMessage(e, `read the order book of ${secKey}`));
+        if (!cancelled && !pushed.current) setError(userMessage(e, t('act.readBook', { sec: secKey }), t));
       });
     return () => {
       cancelled = true;

@@ -5,7 +5,8 @@ import { useEffect, useRef, useState } from 'react';
 import { ApiClient, userMessage } from '../api/client';
 import type { Account } from '../api/types';
 import { accountLabel, isReal as isRealAccount } from '../lib/accounts';
-import { money, price as fmtPrice } from '../lib/format';
+import { fmtInt, fmtMoney, fmtPrice as fmtPriceL, useLang } from '../lib/i18n';
+import { marketLabel } from '../lib/labels';
 import { newIdempotencyKey } from '../lib/idempotency';
 import { parseSymbol } from '../lib/symbols';
 import {
@@ -59,6 +60,9 @@ export function OrderTicket(props: {
   priceFill?: { price: number; seq: number } | null;
 }) {
   const { api, toast, accounts, keyKnown, account, onSelectAccount, symbols, symbol, onSymbol, lastPrice, lotSize, maxOrderValue, market, onPlaced } = props;
+  const { lang, t } = useLang();
+  const money = (v: number | undefined) => fmtMoney(lang, v);
+  const fmtPrice = (v: number | undefined) => fmtPriceL(lang, v);
   const [side, setSide] = useState<SideName>('TRD_SIDE_BUY');
   const [otype, setOtype] = useState<OrderTypeName>('ORDER_TYPE_NORMAL');
   const [priceText, setPriceText] = useState('');
@@ -116,11 +120,11 @@ export function OrderTicket(props: {
   } catch (e) {
     problems.push(e instanceof Error ? e.message : String(e));
   }
-  if (!account) problems.push(!keyKnown ? 'reading what this key may trade…' : accounts.length === 0 ? 'this key may not place orders on any account' : 'choose an account');
-  else if (market && !account.trd_markets.includes(market)) problems.push(`account ${account.acc_id} does not trade ${market.replace('TRD_MARKET_', '')}`);
-  problems.push(...ticketProblems(input, ctx));
+  if (!account) problems.push(!keyKnown ? t('ticket.readingKey') : accounts.length === 0 ? t('ticket.noTradable') : t('ticket.chooseAccount'));
+  else if (market && !account.trd_markets.includes(market)) problems.push(t('ticket.wrongMarket', { acc: account.acc_id, market: marketLabel(t, market) }));
+  problems.push(...ticketProblems(input, ctx, t));
   const overLimit = maxOrderValue !== undefined && maxOrderValue !== null && est > maxOrderValue;
-  if (overLimit) problems.push(`estimated value exceeds this key's max order value ${money(maxOrderValue)}`);
+  if (overLimit) problems.push(t('ticket.overValue', { v: money(maxOrderValue) }));
   const win = useWindow(props.slots, props.maxOrdersPerMinute);
 
   const body = buildOrderRequest(account ?? { trd_env: 'TRD_ENV_SIMULATE', acc_id: '' }, market ?? '', code, input);
@@ -143,7 +147,7 @@ export function OrderTicket(props: {
     // OpenD allows Trd_GetMaxTrdQtys about ten times in 30 s per account: wait for the
     // ticket to settle, and keep MAX_QTY_GAP_MS between requests.
     const wait = Math.max(MAX_QTY_SETTLE_MS, maxSent.current + MAX_QTY_GAP_MS - Date.now());
-    const t = setTimeout(() => {
+    const timer = setTimeout(() => {
       maxSent.current = Date.now();
       api
         .post<{ max_trd_qtys?: MaxTrdQtys }>('/api/max-trd-qtys', maxReq)
@@ -152,11 +156,11 @@ export function OrderTicket(props: {
           maxCache.current.set(maxKey, { q, at: Date.now() });
           if (!stale) setMaxQtys({ for: maxKey, q });
         })
-        .catch((e) => !stale && setMaxQtys({ for: maxKey, q: null, err: userMessage(e, 'read the maximum quantity') }));
+        .catch((e) => !stale && setMaxQtys({ for: maxKey, q: null, err: userMessage(e, t('act.readMaxQty'), t) }));
     }, wait);
     return () => {
       stale = true;
-      clearTimeout(t);
+      clearTimeout(timer);
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- maxKey names the request
   }, [maxKey, api]);
@@ -169,13 +173,13 @@ export function OrderTicket(props: {
     setBusy(true);
     try {
       const r = await api.post<{ order_id: string }>('/api/order', body, { 'Idempotency-Key': idemKey });
-      toast('success', `Order placed: order_id=${r.order_id}`);
+      toast('success', t('ticket.placed', { id: r.order_id }));
       onPlaced(r.order_id);
       setIdemKey(newIdempotencyKey());
       setStep('edit');
     } catch (e) {
-      const what = isReal ? 'place orders on real accounts' : `place this order (${side.replace('TRD_SIDE_', '').toLowerCase()} ${symbol} on account ${account?.acc_id})`;
-      toast('error', userMessage(e, what));
+      const what = isReal ? t('ticket.actReal') : t('ticket.act', { side: side === 'TRD_SIDE_BUY' ? t('ticket.buy') : t('ticket.sell'), sym: symbol, acc: account?.acc_id ?? '' });
+      toast('error', userMessage(e, what, t));
     } finally {
       inFlight.current = false;
       setBusy(false);
@@ -200,7 +204,7 @@ export function OrderTicket(props: {
 
   return (
     <>
-      <h2>Order ticket</h2>
+      <h2>{t('ticket.title')}</h2>
       <form
         className={`ticket ${isReal ? 'ticket-real' : ''}`}
         onSubmit={(e) => {
@@ -210,7 +214,7 @@ export function OrderTicket(props: {
         data-testid="ticket"
       >
         <label>
-          Account
+          {t('ticket.account')}
           <select
             value={account?.acc_id ?? ''}
             onChange={(e) => {
@@ -221,21 +225,21 @@ export function OrderTicket(props: {
             disabled={accounts.length === 0}
             data-testid="ticket-account"
           >
-            {accounts.length === 0 && <option value="">{keyKnown ? 'no account this key may trade' : 'loading…'}</option>}
+            {accounts.length === 0 && <option value="">{keyKnown ? t('ticket.noAccount') : t('ticket.loading')}</option>}
             {accounts.map((a) => (
               <option key={a.acc_id} value={a.acc_id} className={isRealAccount(a) ? 'real' : undefined}>
-                {isRealAccount(a) ? `⚠ ${accountLabel(a)}` : accountLabel(a)}
+                {isRealAccount(a) ? `⚠ ${accountLabel(a, t)}` : accountLabel(a, t)}
               </option>
             ))}
           </select>
         </label>
         {isReal && (
           <p className="banner banner-warn" data-testid="real-warning">
-            REAL account: orders use real money.
+            {t('ticket.realWarning')}
           </p>
         )}
         <label>
-          Symbol
+          {t('ticket.symbol')}
           <select
             value={symbol}
             onChange={(e) => {
@@ -251,7 +255,7 @@ export function OrderTicket(props: {
             ))}
           </select>
         </label>
-        <div className="segmented" role="group" aria-label="side">
+        <div className="segmented" role="group" aria-label={t('ticket.side')}>
           {(['TRD_SIDE_BUY', 'TRD_SIDE_SELL'] as SideName[]).map((s) => (
             <button
               type="button"
@@ -263,32 +267,32 @@ export function OrderTicket(props: {
               }}
               data-testid={`ticket-side-${s === 'TRD_SIDE_BUY' ? 'buy' : 'sell'}`}
             >
-              {s === 'TRD_SIDE_BUY' ? 'Buy' : 'Sell'}
+              {s === 'TRD_SIDE_BUY' ? t('ticket.buy') : t('ticket.sell')}
             </button>
           ))}
         </div>
         <div className="row2">
           <label className="field">
-            <span className="field-label">Type</span>
+            <span className="field-label">{t('ticket.type')}</span>
             <select
               value={otype}
               onChange={(e) => {
-                const t = e.target.value as OrderTypeName;
-                setOtype(t);
-                if (!tifAllowed(t, tif)) setTif('TIME_IN_FORCE_DAY');
+                const ot = e.target.value as OrderTypeName;
+                setOtype(ot);
+                if (!tifAllowed(ot, tif)) setTif('TIME_IN_FORCE_DAY');
                 touch();
               }}
               data-testid="ticket-type"
             >
-              {ORDER_TYPE_LIST.map((t) => (
-                <option key={t} value={t}>
-                  {ORDER_TYPES[t].label}
+              {ORDER_TYPE_LIST.map((ot) => (
+                <option key={ot} value={ot}>
+                  {t(`otype.${ot}`)}
                 </option>
               ))}
             </select>
           </label>
           <label className="field">
-            <span className="field-label">Time in force</span>
+            <span className="field-label">{t('ticket.tif')}</span>
             <select
               value={tif}
               onChange={(e) => {
@@ -297,9 +301,9 @@ export function OrderTicket(props: {
               }}
               data-testid="ticket-tif"
             >
-              <option value="TIME_IN_FORCE_DAY">Day</option>
+              <option value="TIME_IN_FORCE_DAY">{t('tif.day')}</option>
               <option value="TIME_IN_FORCE_GTC" disabled={!tifAllowed(otype, 'TIME_IN_FORCE_GTC')}>
-                Good till cancelled
+                {t('tif.gtc')}
               </option>
             </select>
           </label>
@@ -309,7 +313,7 @@ export function OrderTicket(props: {
             {fields.aux && (
               <label className="field">
                 <span className="field-label">
-                  Trigger <span className="muted small">last {fmtPrice(lastPrice)}</span>
+                  {t('ticket.trigger')} <span className="muted small">{t('ticket.last', { price: fmtPrice(lastPrice) })}</span>
                 </span>
                 {numInput('ticket-aux', auxText, setAuxText)}
               </label>
@@ -317,7 +321,7 @@ export function OrderTicket(props: {
             {fields.trail && (
               <>
                 <label className="field">
-                  <span className="field-label">Trail</span>
+                  <span className="field-label">{t('ticket.trail')}</span>
                   <select
                     value={trailType}
                     onChange={(e) => {
@@ -326,12 +330,12 @@ export function OrderTicket(props: {
                     }}
                     data-testid="ticket-trail-type"
                   >
-                    <option value="TRAIL_TYPE_RATIO">percent</option>
-                    <option value="TRAIL_TYPE_AMOUNT">amount</option>
+                    <option value="TRAIL_TYPE_RATIO">{t('trail.ratio')}</option>
+                    <option value="TRAIL_TYPE_AMOUNT">{t('trail.amount')}</option>
                   </select>
                 </label>
                 <label className="field">
-                  <span className="field-label">{trailType === 'TRAIL_TYPE_RATIO' ? 'Trail %' : 'Trail amount'}</span>
+                  <span className="field-label">{trailType === 'TRAIL_TYPE_RATIO' ? t('ticket.trailPct') : t('ticket.trailAmount')}</span>
                   {numInput('ticket-trail-value', trailValue, setTrailValue)}
                 </label>
               </>
@@ -341,21 +345,21 @@ export function OrderTicket(props: {
         <div className="row2">
           {fields.spread ? (
             <label className="field">
-              <span className="field-label">Limit spread</span>
+              <span className="field-label">{t('ticket.spread')}</span>
               {numInput('ticket-trail-spread', trailSpread, setTrailSpread)}
             </label>
           ) : (
             <label className="field">
-              <span className="field-label">{fields.aux && fields.price ? 'Limit price' : 'Price'}</span>
+              <span className="field-label">{fields.aux && fields.price ? t('ticket.limitPrice') : t('ticket.price')}</span>
               {numInput('ticket-price', fields.price ? priceText : '', setPriceText, {
-                placeholder: fields.price ? '' : fields.trail ? 'trails' : 'market',
+                placeholder: fields.price ? '' : fields.trail ? t('ticket.phTrails') : t('ticket.phMarket'),
                 disabled: !fields.price,
               })}
             </label>
           )}
           <label className="field">
             <span className="field-label">
-              Qty <span className="muted small">lot {lotSize}</span>
+              {t('ticket.qty')} <span className="muted small">{t('ticket.lot', { n: lotSize })}</span>
             </span>
             <input
               type="number"
@@ -382,21 +386,21 @@ export function OrderTicket(props: {
               }}
               data-testid="ticket-outside-rth"
             />{' '}
-            Also fill outside regular hours (pre-market, after hours)
+            {t('ticket.outsideRth')}
           </label>
         )}
         <p className="small" data-testid="ticket-max-qty">
           {!maxReq ? (
-            <span className="muted">Max qty: needs a price</span>
+            <span className="muted">{t('ticket.maxNeedsPrice')}</span>
           ) : !maxShown ? (
-            <span className="muted">Max qty: reading…</span>
+            <span className="muted">{t('ticket.maxReading')}</span>
           ) : maxShown.err ? (
             <span className="muted" title={maxShown.err}>
-              Max qty: unavailable
+              {t('ticket.maxUnavailable')}
             </span>
           ) : maxForSide ? (
             <>
-              Max {side === 'TRD_SIDE_BUY' ? 'buy' : 'sell'}{' '}
+              {side === 'TRD_SIDE_BUY' ? t('ticket.maxBuy') : t('ticket.maxSell')}{' '}
               <button
                 type="button"
                 className="link"
@@ -406,24 +410,23 @@ export function OrderTicket(props: {
                 }}
                 data-testid="ticket-max-qty-value"
               >
-                {maxForSide.qty.toLocaleString('en-US')}
+                {fmtInt(lang, maxForSide.qty)}
               </button>
               {maxForSide.margin !== undefined && maxForSide.margin !== maxForSide.qty && (
-                <span className="muted"> ({maxForSide.margin.toLocaleString('en-US')} with margin)</span>
+                <span className="muted">{t('ticket.maxMargin', { n: fmtInt(lang, maxForSide.margin) })}</span>
               )}
             </>
           ) : null}
         </p>
         <p className={`estimate ${overLimit ? 'neg' : ''}`} data-testid="ticket-estimate">
-          Est. value {money(est)}
-          {maxOrderValue !== undefined && maxOrderValue !== null && <> of max {money(maxOrderValue)}</>}
-          {!fields.price && <span className="muted small"> (at last {fmtPrice(lastPrice)})</span>}
+          {t('ticket.est', { v: money(est) })}
+          {maxOrderValue !== undefined && maxOrderValue !== null && t('ticket.estOfMax', { v: money(maxOrderValue) })}
+          {!fields.price && <span className="muted small">{t('ticket.atLast', { price: fmtPrice(lastPrice) })}</span>}
         </p>
         <KeyLimitsLine win={win} max={props.maxOrdersPerMinute} maxOrderValue={maxOrderValue} />
         {win.left === 0 && (
           <p className="field-error" data-testid="ticket-window-full">
-            This panel used the key's {props.maxOrdersPerMinute} orders of this minute; the order service will likely refuse another for{' '}
-            {Math.ceil((win.nextInMs ?? 0) / 1000)} s.
+            {t('ticket.windowFull', { max: props.maxOrdersPerMinute ?? 0, s: Math.ceil((win.nextInMs ?? 0) / 1000) })}
           </p>
         )}
         {problems.length > 0 && (
@@ -435,46 +438,44 @@ export function OrderTicket(props: {
         )}
         {step === 'edit' && (
           <button type="submit" className="primary" disabled={problems.length > 0} data-testid="ticket-review">
-            Review order
+            {t('ticket.review')}
           </button>
         )}
       </form>
       {step === 'confirm' && (
         <div className={`confirm ${isReal ? 'confirm-real' : ''}`} data-testid="ticket-confirm">
-          <h3>Confirm order</h3>
+          <h3>{t('confirm.title')}</h3>
           <dl>
-            <dt>Account</dt>
-            <dd className={isReal ? 'real' : ''}>{account && accountLabel(account)}</dd>
-            <dt>Order</dt>
+            <dt>{t('ticket.account')}</dt>
+            <dd className={isReal ? 'real' : ''}>{account && accountLabel(account, t)}</dd>
+            <dt>{t('confirm.order')}</dt>
             <dd data-testid="confirm-summary">
-              {describeOrder(symbol, input)}
+              {describeOrder(symbol, input, t)}
             </dd>
-            <dt>Est. value</dt>
+            <dt>{t('confirm.est')}</dt>
             <dd>{money(est)}</dd>
-            <dt>Max qty</dt>
-            <dd data-testid="confirm-max-qty">{maxForSide ? maxForSide.qty.toLocaleString('en-US') : '–'}</dd>
-            <dt>Fees</dt>
+            <dt>{t('confirm.maxQty')}</dt>
+            <dd data-testid="confirm-max-qty">{maxForSide ? fmtInt(lang, maxForSide.qty) : '–'}</dd>
+            <dt>{t('confirm.fees')}</dt>
             <dd data-testid="confirm-fee">
-              {isReal
-                ? "quoted by OpenD only for a placed order: History lists each filled order's fees, the day's cash flow too"
-                : "quoted by OpenD only for a placed order: the day's cash flow lists them"}
+              {isReal ? t('confirm.feeReal') : t('confirm.feeSim')}
             </dd>
-            <dt>Time in force</dt>
+            <dt>{t('ticket.tif')}</dt>
             <dd>
-              {tif === 'TIME_IN_FORCE_GTC' ? 'Good till cancelled' : 'Day'}
-              {body.fill_outside_rth ? ', also outside regular hours' : ''}
+              {tif === 'TIME_IN_FORCE_GTC' ? t('tif.gtc') : t('tif.day')}
+              {body.fill_outside_rth ? t('confirm.outsideRth') : ''}
             </dd>
-            <dt>Orders left this minute</dt>
-            <dd>{win.left === undefined ? 'no limit' : win.left}</dd>
+            <dt>{t('confirm.left')}</dt>
+            <dd>{win.left === undefined ? t('confirm.noLimit') : win.left}</dd>
             <dt>Idempotency-Key</dt>
             <dd className="mono small">{idemKey}</dd>
           </dl>
           <div className="row">
             <button type="button" onClick={() => setStep('edit')} disabled={busy} data-testid="ticket-back">
-              Back
+              {t('confirm.back')}
             </button>
             <button type="button" className={isReal ? 'danger' : 'primary'} onClick={confirm} disabled={busy} data-testid="ticket-confirm-send">
-              {busy ? 'Sending…' : isReal ? 'Confirm REAL order' : 'Confirm order'}
+              {busy ? t('confirm.sending') : isReal ? t('confirm.sendReal') : t('confirm.send')}
             </button>
           </div>
         </div>

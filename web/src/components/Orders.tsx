@@ -1,8 +1,9 @@
 import { Fragment, useState } from 'react';
 import { ApiClient, userMessage } from '../api/client';
 import type { Account, Order } from '../api/types';
-import { enumLabel, ORDER_TYPE_NAMES, price, SIDE_NAMES } from '../lib/format';
-import { orderStatusCancellable, orderStatusCode, orderStatusLabel } from '../lib/orderStatus';
+import { fmtInt, fmtPrice, useLang, type Lang, type T } from '../lib/i18n';
+import { orderTypeLabel, sideLabel, sideName, statusLabel } from '../lib/labels';
+import { orderStatusCancellable, orderStatusCode } from '../lib/orderStatus';
 import { accountRef, isReal } from '../lib/accounts';
 import { RealBadge } from './AccountView';
 import { newIdempotencyKey } from '../lib/idempotency';
@@ -21,6 +22,8 @@ export function Orders(props: {
   onSlotUsed?: () => void;
 }) {
   const { api, toast, account, canTrade, orders, onReload, onSlotUsed } = props;
+  const { lang, t } = useLang();
+  const price = (v: number | undefined) => fmtPrice(lang, v);
   // The order being modified: its new price and qty as typed, then a confirmation.
   const [editing, setEditing] = useState<EditState | null>(null);
   const [cancelAll, setCancelAll] = useState<{ idem: string; busy: boolean } | null>(null);
@@ -32,9 +35,9 @@ export function Orders(props: {
     setPending((p) => new Set(p).add(o.order_id));
     try {
       await api.post('/api/modify-order', modifyRequest(accountRef(account, marketOf(account, o)), o, next));
-      toast('info', `Modify sent for order ${o.order_id}: qty ${next.qty}`);
+      toast('info', t('orders.modifySent', { id: o.order_id, qty: next.qty }));
     } catch (e) {
-      toast('error', userMessage(e, 'modify orders on this account'));
+      toast('error', userMessage(e, t('act.modify'), t));
     } finally {
       setPending((p) => {
         const n = new Set(p);
@@ -50,10 +53,10 @@ export function Orders(props: {
     try {
       await api.post('/api/cancel-all-order', accountRef(account), { 'Idempotency-Key': cancelAll.idem });
       onSlotUsed?.();
-      toast('info', `Cancel-all sent for account ${account.acc_id}`);
+      toast('info', t('orders.cancelAllSent', { acc: account.acc_id }));
       setCancelAll(null);
     } catch (e) {
-      toast('error', userMessage(e, 'cancel orders on this account'));
+      toast('error', userMessage(e, t('act.cancel'), t));
       setCancelAll((c) => (c ? { ...c, busy: false } : c));
     }
   }
@@ -67,9 +70,9 @@ export function Orders(props: {
     setPending((p) => new Set(p).add(o.order_id));
     try {
       await api.post('/api/cancel-order', { ...accountRef(account, marketOf(account, o)), order_id: o.order_id });
-      toast('info', `Cancel sent for order ${o.order_id}`);
+      toast('info', t('orders.cancelSent', { id: o.order_id }));
     } catch (e) {
-      toast('error', userMessage(e, 'cancel orders on this account'));
+      toast('error', userMessage(e, t('act.cancel'), t));
     } finally {
       setPending((p) => {
         const n = new Set(p);
@@ -82,15 +85,15 @@ export function Orders(props: {
   return (
     <>
       <h2>
-        Today's orders
+        {t('orders.title')}
         {account && (
           <span className={`small ${real ? 'real-text' : 'muted'}`} data-testid="orders-account">
-            account {account.acc_id}
+            {t('orders.account', { acc: account.acc_id })}
           </span>
         )}
         {real && <RealBadge />}{' '}
         <button type="button" className="link small" onClick={onReload} data-testid="orders-reload">
-          reload
+          {t('orders.reload')}
         </button>{' '}
         {canTrade && (
           <button
@@ -100,22 +103,22 @@ export function Orders(props: {
             onClick={() => setCancelAll({ idem: newIdempotencyKey(), busy: false })}
             data-testid="cancel-all"
           >
-            Cancel all
+            {t('orders.cancelAll')}
           </button>
         )}
       </h2>
       {cancelAll && account && (
         <div className={`confirm ${real ? 'confirm-real' : ''}`} data-testid="cancel-all-confirm-box">
           <p>
-            Cancel every open order of account <strong className={real ? 'real-text' : undefined}>{account.acc_id}</strong>
-            {real && ' (REAL)'}? {openCount} open here. This takes one slot of the key's orders per minute.
+            {t('orders.cancelAllPre')} <strong className={real ? 'real-text' : undefined}>{account.acc_id}</strong>
+            {t('orders.cancelAllPost', { real: real ? ' ' + t('orders.realMark') : '', n: openCount })}
           </p>
           <div className="row">
             <button type="button" onClick={() => setCancelAll(null)} disabled={cancelAll.busy} data-testid="cancel-all-keep">
-              Keep them
+              {t('orders.keepThem')}
             </button>
             <button type="button" className="danger" onClick={() => void doCancelAll()} disabled={cancelAll.busy} data-testid="cancel-all-confirm">
-              {cancelAll.busy ? 'Sending…' : 'Cancel all orders'}
+              {cancelAll.busy ? t('orders.sending') : t('orders.cancelAllConfirm')}
             </button>
           </div>
         </div>
@@ -123,15 +126,15 @@ export function Orders(props: {
       <table className="table" data-testid="orders">
         <thead>
           <tr>
-            <th>Order</th>
-            <th>Code</th>
-            <th>Side</th>
-            <th className="num">Price</th>
-            <th className="num">Qty</th>
-            <th className="num">Filled</th>
-            <th>Status</th>
+            <th>{t('col.order')}</th>
+            <th>{t('col.code')}</th>
+            <th>{t('col.side')}</th>
+            <th className="num">{t('col.orderPrice')}</th>
+            <th className="num">{t('col.qty')}</th>
+            <th className="num">{t('col.filled')}</th>
+            <th>{t('col.status')}</th>
             <th>
-              <span className="sr-only">Actions</span>
+              <span className="sr-only">{t('col.actions')}</span>
             </th>
           </tr>
         </thead>
@@ -139,13 +142,13 @@ export function Orders(props: {
           {orders.length === 0 && (
             <tr>
               <td colSpan={8} className="muted">
-                No orders today.
+                {t('orders.none')}
               </td>
             </tr>
           )}
           {orders.map((o) => {
-            const side = enumLabel(o.trd_side, 'TRD_SIDE_', SIDE_NAMES);
-            const type = enumLabel(o.order_type, 'ORDER_TYPE_', ORDER_TYPE_NAMES).replace('NORMAL', 'LIMIT');
+            const side = sideName(o.trd_side);
+            const type = orderTypeLabel(t, o.order_type);
             const statusCode = orderStatusCode(o.order_status);
             const canCancel = canTrade && orderStatusCancellable(o.order_status) && !pending.has(o.order_id);
             return (
@@ -158,22 +161,22 @@ export function Orders(props: {
                   <div className="sym">{o.code}</div>
                   <div className="muted small">
                     {type}
-                    {termsOf(o)}
+                    {termsOf(o, t, lang)}
                   </div>
                 </td>
-                <td className={side.startsWith('BUY') ? 'pos' : 'neg'}>{side}</td>
+                <td className={side.startsWith('BUY') ? 'pos' : 'neg'}>{sideLabel(t, o.trd_side)}</td>
                 <td className="num" data-testid={`order-price-${o.order_id}`}>
-                  {hasLimitPrice(o) ? price(o.price) : o.order_type === 'ORDER_TYPE_MARKET' || o.order_type === 2 ? 'market' : '–'}
+                  {hasLimitPrice(o) ? price(o.price) : o.order_type === 'ORDER_TYPE_MARKET' || o.order_type === 2 ? t('orders.market') : '–'}
                 </td>
                 <td className="num" data-testid={`order-qty-${o.order_id}`}>
-                  {o.qty}
+                  {fmtInt(lang, o.qty)}
                 </td>
                 <td className="num" data-testid={`order-filled-${o.order_id}`}>
-                  {o.fill_qty}
+                  {fmtInt(lang, o.fill_qty)}
                   {o.fill_qty > 0 && <span className="muted small"> @ {price(o.fill_avg_price)}</span>}
                 </td>
                 <td data-testid={`order-status-${o.order_id}`} title={o.last_err_msg || undefined}>
-                  <span className={`status status-${statusCode ?? 'unknown'}`}>{orderStatusLabel(o.order_status)}</span>
+                  <span className={`status status-${statusCode ?? 'unknown'}`}>{statusLabel(t, o.order_status)}</span>
                 </td>
                 <td className="num">
                   {canCancel && modifiable(o.order_type) && editing?.id !== o.order_id && confirming !== o.order_id && (
@@ -183,23 +186,23 @@ export function Orders(props: {
                       onClick={() => setEditing({ id: o.order_id, price: String(o.price), qty: String(o.qty), aux: String(o.aux_price ?? ''), step: 'edit' })}
                       data-testid={`order-modify-${o.order_id}`}
                     >
-                      Modify
+                      {t('orders.modify')}
                     </button>
                   )}{' '}
                   {confirming === o.order_id ? (
                     <span className="row tight">
                       <button type="button" className="danger small" onClick={() => void cancel(o)} data-testid={`order-cancel-confirm-${o.order_id}`}>
-                        Cancel it
+                        {t('orders.cancelIt')}
                       </button>
                       <button type="button" className="small" onClick={() => setConfirming(null)}>
-                        Keep
+                        {t('orders.keep')}
                       </button>
                     </span>
                   ) : (
                     canCancel &&
                     editing?.id !== o.order_id && (
                       <button type="button" className="small" onClick={() => setConfirming(o.order_id)} data-testid={`order-cancel-${o.order_id}`}>
-                        Cancel
+                        {t('orders.cancel')}
                       </button>
                     )
                   )}
@@ -238,13 +241,13 @@ function hasLimitPrice(o: Order): boolean {
 }
 
 /** termsOf: an order's trigger, trail and time in force, for the orders list. */
-function termsOf(o: Order): string {
+function termsOf(o: Order, t: T, lang: Lang): string {
   const parts: string[] = [];
-  if (o.aux_price) parts.push(`trigger ${price(o.aux_price)}`);
-  if (o.trail_value) parts.push(`trail ${o.trail_value}${o.trail_type === 'TRAIL_TYPE_RATIO' || o.trail_type === 1 ? '%' : ''}`);
-  if (o.trail_spread) parts.push(`spread ${o.trail_spread}`);
-  if (o.time_in_force === 'TIME_IN_FORCE_GTC' || o.time_in_force === 1) parts.push('GTC');
-  if (o.fill_outside_rth) parts.push('+ext hours');
+  if (o.aux_price) parts.push(t('orders.trigger', { p: fmtPrice(lang, o.aux_price) }));
+  if (o.trail_value) parts.push(t('orders.trail', { v: `${o.trail_value}${o.trail_type === 'TRAIL_TYPE_RATIO' || o.trail_type === 1 ? '%' : ''}` }));
+  if (o.trail_spread) parts.push(t('orders.spread', { v: o.trail_spread }));
+  if (o.time_in_force === 'TIME_IN_FORCE_GTC' || o.time_in_force === 1) parts.push(t('orders.gtc'));
+  if (o.fill_outside_rth) parts.push(t('orders.extHours'));
   return parts.length ? ` · ${parts.join(' · ')}` : '';
 }
 
@@ -253,41 +256,35 @@ type EditState = { id: string; price: string; qty: string; aux: string; step: 'e
 /** ModifyEditor: the new price and qty of an open order, then a confirmation. */
 function ModifyEditor(props: { order: Order; state: EditState; real: boolean; onChange: (s: EditState | null) => void; onSend: (next: { price?: number; qty: number; aux?: number }) => void }) {
   const { order: o, state, real, onChange, onSend } = props;
+  const { lang, t } = useLang();
+  const price = (v: number | undefined) => fmtPrice(lang, v);
   const limit = hasLimitPrice(o);
   const trig = hasTrigger(o.order_type);
   const p = Number(state.price);
   const q = Number(state.qty);
   const x = Number(state.aux);
   const problems: string[] = [];
-  if (!(q > 0)) problems.push('quantity must be positive');
-  else if (q < o.fill_qty) problems.push(`quantity must be at least the ${o.fill_qty} filled`);
-  if (limit && !(p > 0)) problems.push('price must be positive');
-  if (trig && !(x > 0)) problems.push('trigger must be positive');
-  if (q === o.qty && (!limit || p === o.price) && (!trig || x === o.aux_price)) problems.push('nothing changed');
+  if (!(q > 0)) problems.push(t('modify.qtyPositive'));
+  else if (q < o.fill_qty) problems.push(t('modify.qtyFilled', { n: o.fill_qty }));
+  if (limit && !(p > 0)) problems.push(t('modify.pricePositive'));
+  if (trig && !(x > 0)) problems.push(t('modify.triggerPositive'));
+  if (q === o.qty && (!limit || p === o.price) && (!trig || x === o.aux_price)) problems.push(t('modify.nothing'));
   const id = o.order_id;
   if (state.step === 'confirm') {
     return (
       <div className={`confirm ${real ? 'confirm-real' : ''}`} data-testid={`order-modify-box-${id}`}>
         <p data-testid={`order-modify-summary-${id}`}>
-          Modify order {id}{real && ' (REAL)'}: qty {o.qty} → {q}
-          {limit && (
-            <>
-              , price {price(o.price)} → {price(p)}
-            </>
-          )}
-          {trig && (
-            <>
-              , trigger {price(o.aux_price)} → {price(x)}
-            </>
-          )}
-          ?
+          {t('modify.summary', { id, real: real ? ' ' + t('orders.realMark') : '', from: o.qty, to: q })}
+          {limit && t('modify.price', { from: price(o.price), to: price(p) })}
+          {trig && t('modify.trigger', { from: price(o.aux_price), to: price(x) })}
+          {t('modify.q')}
         </p>
         <div className="row">
           <button type="button" onClick={() => onChange({ ...state, step: 'edit' })} data-testid={`order-modify-back-${id}`}>
-            Back
+            {t('modify.back')}
           </button>
           <button type="button" className={real ? 'danger' : 'primary'} onClick={() => onSend({ qty: q, price: limit ? p : undefined, aux: trig ? x : undefined })} data-testid={`order-modify-confirm-${id}`}>
-            Confirm modify
+            {t('modify.confirm')}
           </button>
         </div>
       </div>
@@ -304,7 +301,7 @@ function ModifyEditor(props: { order: Order; state: EditState; real: boolean; on
     >
       {limit && (
         <label className="field">
-          <span className="field-label">New price</span>
+          <span className="field-label">{t('modify.newPrice')}</span>
           <input
             type="number"
             step="any"
@@ -318,7 +315,7 @@ function ModifyEditor(props: { order: Order; state: EditState; real: boolean; on
       )}
       {trig && (
         <label className="field">
-          <span className="field-label">New trigger</span>
+          <span className="field-label">{t('modify.newTrigger')}</span>
           <input
             type="number"
             step="any"
@@ -331,7 +328,7 @@ function ModifyEditor(props: { order: Order; state: EditState; real: boolean; on
         </label>
       )}
       <label className="field">
-        <span className="field-label">New qty</span>
+        <span className="field-label">{t('modify.newQty')}</span>
         <input
           type="number"
           min="0"
@@ -342,10 +339,10 @@ function ModifyEditor(props: { order: Order; state: EditState; real: boolean; on
         />
       </label>
       <button type="submit" className="primary small" disabled={problems.length > 0} data-testid={`order-modify-review-${id}`} title={problems.join('; ') || undefined}>
-        Review
+        {t('modify.review')}
       </button>
       <button type="button" className="small" onClick={() => onChange(null)} data-testid={`order-modify-cancel-${id}`}>
-        Close
+        {t('modify.close')}
       </button>
       {problems.length > 0 && state.qty !== '' && <span className="muted small">{problems[0]}</span>}
     </form>

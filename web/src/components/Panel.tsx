@@ -28,6 +28,12 @@ import { mergeFills, type Fill } from '../lib/fills';
 import { pruneStamps } from '../lib/orderForm';
 import { Fills } from './Fills';
 import { CashFlowView, History } from './History';
+import { getLang, translate, type MsgKey, type T } from '../lib/i18n';
+
+/** tr translates in the language chosen when the text is shown (callbacks outlive renders). */
+const tr: T = (key, vars) => translate(getLang(), key, vars);
+/** errText: an error's toast text, "this key is not allowed to <action>" translated. */
+const errText = (e: unknown, action: MsgKey, vars?: Record<string, string | number>) => userMessage(e, tr(action, vars), tr);
 
 const WATCHLIST_KEY = 'futugw.watchlist';
 const DEFAULT_WATCHLIST = ['HK.00700', 'US.AAPL'];
@@ -127,7 +133,7 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
       if (p.status === 'fulfilled') setPositions(p.value.positions ?? []);
       if (f.status === 'fulfilled') setFunds(f.value);
       const failed = [o, p, f].find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
-      if (failed) toast('error', userMessage(failed.reason, 'read this account'));
+      if (failed) toast('error', errText(failed.reason, 'act.readAccount'));
     },
     [api, toast],
   );
@@ -208,12 +214,12 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
     if (!list.length) return;
     const security_list = list.map((k) => parseSymbol(k).security);
     api.post('/api/subscribe', { security_list, sub_type_list: [1] }).catch((e) => {
-      toast('error', userMessage(e, 'subscribe again to ' + list.join(', ')));
+      toast('error', errText(e, 'act.subscribeAgain', { list: list.join(', ') }));
     });
     const m = marketSubs.current;
     if (m) {
       api.post('/api/subscribe', { security_list: [parseSymbol(m.secKey).security], sub_type_list: m.subTypes }).catch((e) => {
-        toast('error', userMessage(e, 'subscribe again to the chart, book and trades of ' + m.secKey));
+        toast('error', errText(e, 'act.subscribeAgainSec', { sec: m.secKey }));
       });
     }
   }, [api, toast]);
@@ -247,7 +253,7 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
             case 'opend_disconnected':
             case 'upstream_disconnected':
               setOpend('down');
-              toast('error', f.message || 'OpenD disconnected');
+              toast('error', f.message || tr('toast.opendDown'));
               break;
             case 'upstream_reconnected': {
               // A restarted quote service may have lost the session's subscriptions
@@ -258,12 +264,12 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
               const a = accountsRef.current.find((x) => x.acc_id === accIdRef.current);
               if (a) void loadAccountData(a);
               setOpend('up');
-              toast('info', f.message || 'OpenD reconnected');
+              toast('info', f.message || tr('toast.opendUp'));
               break;
             }
             case 'opend_reconnected':
               setOpend('up');
-              toast('info', f.message || 'OpenD reconnected');
+              toast('info', f.message || tr('toast.opendUp'));
               break;
             case 'key_expiring':
               void refresher.current?.refreshNow();
@@ -296,7 +302,7 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
         setWsDetail(detail ?? '');
       },
       onKeyEnded: (code) =>
-        onEnd(code === 4003 ? 'Your session was revoked; please log in again.' : 'session expired, please log in again', keyRef.current),
+        onEnd(code === 4003 ? tr('session.revoked') : tr('session.expired'), keyRef.current),
     });
     socket.current = ws;
     ws.start();
@@ -311,7 +317,7 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
         r.schedule(s);
       })
       .catch((e) => {
-        if (!cancelled) toast('error', userMessage(e, 'read its own description'));
+        if (!cancelled) toast('error', errText(e, 'act.whoami'));
       });
     return () => {
       cancelled = true;
@@ -337,13 +343,13 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
         try {
           await api.post('/api/subscribe', { security_list, sub_type_list: [1] });
         } catch (e) {
-          toast('error', userMessage(e, 'subscribe to ' + added.join(', ')));
+          toast('error', errText(e, 'act.subscribe', { list: added.join(', ') }));
         }
         try {
           const r = await api.post<{ quotes: BasicQuoteJSON[] }>('/api/quote', { security_list });
           for (const q of r.quotes ?? []) applyQuote(fromJSONQuote(q));
         } catch (e) {
-          toast('error', userMessage(e, 'read quotes'));
+          toast('error', errText(e, 'act.readQuotes'));
         }
         try {
           const r = await api.post<{ static_info_list: StaticInfo[] }>('/api/static-info', { security_list });
@@ -389,7 +395,7 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
       api
         .post('/api/subscribe', { security_list: [sec.security], sub_type_list: add })
         .catch((e) => {
-          toast('error', userMessage(e, `subscribe to the chart, book and trades of ${sec.key}`));
+          toast('error', errText(e, 'act.subscribeSec', { sec: sec.key }));
         })
         .finally(() => {
           if (marketSubs.current?.secKey === want.secKey) setMarketReady(want.secKey);
@@ -411,7 +417,7 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
         const first = list.find((a) => !isReal(a)) ?? list[0];
         if (first) setAccId(first.acc_id);
       })
-      .catch((e) => toast('error', userMessage(e, 'list accounts')));
+      .catch((e) => toast('error', errText(e, 'act.listAccounts')));
   }, [api, toast]);
 
   // The ticket offers only accounts the key may trade: keep its choice valid as the
@@ -464,7 +470,7 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
     } catch {
       /* the key is dropped locally regardless */
     }
-    onEnd('You are logged out; the session key was revoked.');
+    onEnd(tr('session.loggedOut'));
   }
 
   function addSymbol(input: string): string | null {

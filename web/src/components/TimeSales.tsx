@@ -43,7 +43,7 @@ export function TimeSales(props: {
       setRows((cur) => afterReload(cur, snap));
       setError('');
     } catch (e) {
-      if (gen.current === my) setError(userMessage(e, `read the trades of ${secKey}`));
+      if (gen.current === my) setError(userMessage(e, t('act.readTrades', { sec: secKey }), t));
     } finally {
       if (gen.current === my) setReloading(false);
     }

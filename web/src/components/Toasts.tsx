@@ -1,4 +1,5 @@
 import { useCallback, useRef, useState } from 'react';
+import { useLang } from '../lib/i18n';
 
 export type ToastKind = 'success' | 'error' | 'info';
 export type Toast = { id: number; kind: ToastKind; text: string };
@@ -20,12 +21,13 @@ export function useToasts() {
 }
 
 export function Toasts({ toasts, onDismiss }: { toasts: Toast[]; onDismiss: (id: number) => void }) {
+  const { t: tr } = useLang();
   return (
     <div className="toasts" aria-live="polite">
       {toasts.map((t) => (
         <div key={t.id} className={`toast toast-${t.kind}`} data-testid={`toast-${t.kind}`} role={t.kind === 'error' ? 'alert' : 'status'}>
           <span>{t.text}</span>
-          <button type="button" className="link" aria-label="dismiss" onClick={() => onDismiss(t.id)}>
+          <button type="button" className="link" aria-label={tr('toast.dismiss')} onClick={() => onDismiss(t.id)}>
             ×
           </button>
         </div>

@@ -1,3 +1,5 @@
+import { enT, type T } from './i18n';
+import { marketLabel } from './labels';
 import { SCOPE_TRADE_REAL, SCOPE_TRADE_SIMULATE, type Account, type AccountRef, type KeyInfo } from '../api/types';
 
 /** accountRef is the {trd_env, acc_id, trd_market} triple every account call takes. */
@@ -12,9 +14,9 @@ export function isReal(a: Pick<Account, 'trd_env'>): boolean {
 }
 
 /** accountLabel is how an account reads in every list: "2001 · REAL · HK". */
-export function accountLabel(a: Account): string {
-  const env = isReal(a) ? 'REAL' : 'SIMULATE';
-  const mk = (a.trd_markets ?? []).map((m) => m.replace('TRD_MARKET_', '')).join('/');
+export function accountLabel(a: Account, t: T = enT): string {
+  const env = isReal(a) ? t('acct.env.real') : t('acct.env.sim');
+  const mk = (a.trd_markets ?? []).map((m) => marketLabel(t, m)).join('/');
   return `${a.acc_id} · ${env} · ${mk}`;
 }
 

@@ -1,5 +1,6 @@
 // The user's Futu watchlist groups (/api/user-security-group, /api/user-security) and
 // their changes (/api/modify-user-security, scope qot:write).
+import { enT, type T } from './i18n';
 import { ApiError, userMessage } from '../api/client';
 import type { Security } from '../api/types';
 
@@ -40,7 +41,7 @@ export function isScopeRefusal(e: unknown): boolean {
 }
 
 /** refusalText is the reason of a refused change, without the generic prefix. */
-export function refusalText(e: unknown): string {
+export function refusalText(e: unknown, t: T = enT): string {
   if (e instanceof ApiError && e.body.error) return e.body.error;
-  return userMessage(e, 'change the Futu watchlist');
+  return userMessage(e, t('act.changeFutu'), t);
 }

@@ -1,15 +1,16 @@
 // History reads: Futu's Trd_GetHistoryOrderList / Trd_GetHistoryOrderFillList take a
 // filter of "YYYY-MM-DD HH:MM:SS" times read in the market's own zone; Trd_FlowSummary
 // takes one clearing date. These build the requests from the panel's date inputs.
+import { enT, type T } from './i18n';
 
 export type DateRange = { from: string; to: string };
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** rangeProblem says what is wrong with a date range (null: it may be read). */
-export function rangeProblem(r: DateRange): string | null {
-  if (!DATE.test(r.from) || !DATE.test(r.to)) return 'choose both dates';
-  if (r.to < r.from) return 'the end date is before the start date';
+export function rangeProblem(r: DateRange, t: T = enT): string | null {
+  if (!DATE.test(r.from) || !DATE.test(r.to)) return t('hist.chooseDates');
+  if (r.to < r.from) return t('hist.endBefore');
   return null;
 }
 

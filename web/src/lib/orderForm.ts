@@ -1,6 +1,8 @@
 // The ticket's pure parts: which fields each order type takes, how the server values
 // an order against the key's max_order_value, the request POST /api/order gets, and
 // the per-minute window arithmetic. No React here, so the rules are unit-tested.
+// Texts go through the dictionary (English by default, so the tests read English).
+import { enT, type T } from './i18n';
 
 export type OrderTypeName =
   | 'ORDER_TYPE_NORMAL'
@@ -121,34 +123,34 @@ export function orderValue(i: TicketInput, ctx: TicketContext): number {
 }
 
 /** ticketProblems lists what keeps the order from being reviewed (empty: it may be). */
-export function ticketProblems(i: TicketInput, ctx: TicketContext): string[] {
+export function ticketProblems(i: TicketInput, ctx: TicketContext, t: T = enT): string[] {
   const out: string[] = [];
   const f = ORDER_TYPES[i.type];
   const qty = n(i.qty);
-  if (!(qty > 0)) out.push('quantity must be positive');
-  else if (ctx.lotSize > 1 && qty % ctx.lotSize !== 0) out.push(`quantity must be a multiple of the lot size ${ctx.lotSize}`);
-  if (f.price && !(n(i.price) > 0)) out.push('limit price must be positive');
+  if (!(qty > 0)) out.push(t('prob.qtyPositive'));
+  else if (ctx.lotSize > 1 && qty % ctx.lotSize !== 0) out.push(t('prob.qtyLot', { lot: ctx.lotSize }));
+  if (f.price && !(n(i.price) > 0)) out.push(t('prob.pricePositive'));
   if (f.aux) {
     const aux = n(i.aux);
-    if (!(aux > 0)) out.push('trigger price must be positive');
+    if (!(aux > 0)) out.push(t('prob.triggerPositive'));
     else if (ctx.lastPrice !== undefined) {
       // Stop-like orders trigger when the market moves against the position (a buy
       // stop above the market), touched ones when it moves in its favour: a trigger
       // already passed would fire at once, and OpenD refuses it.
       const stopLike = i.type === 'ORDER_TYPE_STOP' || i.type === 'ORDER_TYPE_STOP_LIMIT';
       const above = stopLike === (i.side === 'TRD_SIDE_BUY');
-      if (above && !(aux > ctx.lastPrice)) out.push(`trigger must be above the current price ${ctx.lastPrice}`);
-      if (!above && !(aux < ctx.lastPrice)) out.push(`trigger must be below the current price ${ctx.lastPrice}`);
+      if (above && !(aux > ctx.lastPrice)) out.push(t('prob.triggerAbove', { p: ctx.lastPrice }));
+      if (!above && !(aux < ctx.lastPrice)) out.push(t('prob.triggerBelow', { p: ctx.lastPrice }));
     }
   }
   if (f.trail) {
     const v = n(i.trailValue);
-    if (i.trailType === 'TRAIL_TYPE_RATIO' && !(v > 0 && v < 100)) out.push('trail ratio must be a percentage above 0 and below 100');
-    if (i.trailType === 'TRAIL_TYPE_AMOUNT' && !(v > 0)) out.push('trail amount must be positive');
-    if (f.trail && !Number.isFinite(ctx.lastPrice ?? NaN)) out.push('no live price yet to trail');
+    if (i.trailType === 'TRAIL_TYPE_RATIO' && !(v > 0 && v < 100)) out.push(t('prob.trailRatio'));
+    if (i.trailType === 'TRAIL_TYPE_AMOUNT' && !(v > 0)) out.push(t('prob.trailAmount'));
+    if (f.trail && !Number.isFinite(ctx.lastPrice ?? NaN)) out.push(t('prob.noLive'));
   }
-  if (f.spread && !(n(i.trailSpread) >= 0)) out.push('trail spread must be zero or more');
-  if (!tifAllowed(i.type, i.tif)) out.push('market orders are Day orders only');
+  if (f.spread && !(n(i.trailSpread) >= 0)) out.push(t('prob.spread'));
+  if (!tifAllowed(i.type, i.tif)) out.push(t('prob.marketDay'));
   return out;
 }
 
@@ -201,18 +203,18 @@ export function buildOrderRequest(
 }
 
 /** describeOrder is the confirmation's one-line summary ("BUY 100 HK.00700 stop 480 (trigger)"). */
-export function describeOrder(symbol: string, i: TicketInput): string {
-  const side = i.side === 'TRD_SIDE_BUY' ? 'BUY' : 'SELL';
+export function describeOrder(symbol: string, i: TicketInput, t: T = enT): string {
+  const side = i.side === 'TRD_SIDE_BUY' ? t('desc.buy') : t('desc.sell');
   const f = ORDER_TYPES[i.type];
   const parts = [side, String(n(i.qty)), symbol];
-  if (i.type === 'ORDER_TYPE_MARKET') parts.push('at market');
-  else if (i.type === 'ORDER_TYPE_NORMAL') parts.push(`limit ${i.price.trim()}`);
+  if (i.type === 'ORDER_TYPE_MARKET') parts.push(t('desc.atMarket'));
+  else if (i.type === 'ORDER_TYPE_NORMAL') parts.push(t('desc.limit', { p: i.price.trim() }));
   else {
-    parts.push(f.label.toLowerCase());
-    if (f.aux) parts.push(`trigger ${i.aux.trim()}`);
-    if (f.price) parts.push(`limit ${i.price.trim()}`);
-    if (f.trail) parts.push(`trail ${i.trailValue.trim()}${i.trailType === 'TRAIL_TYPE_RATIO' ? '%' : ''}`);
-    if (f.spread) parts.push(`spread ${i.trailSpread.trim()}`);
+    parts.push(t(`otype.${i.type}`).toLowerCase());
+    if (f.aux) parts.push(t('desc.trigger', { p: i.aux.trim() }));
+    if (f.price) parts.push(t('desc.limit', { p: i.price.trim() }));
+    if (f.trail) parts.push(t('desc.trail', { v: `${i.trailValue.trim()}${i.trailType === 'TRAIL_TYPE_RATIO' ? '%' : ''}` }));
+    if (f.spread) parts.push(t('desc.spread', { v: i.trailSpread.trim() }));
   }
   return parts.join(' ');
 }

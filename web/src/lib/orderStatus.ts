@@ -74,6 +74,12 @@ export function orderStatusLabel(v: unknown): string {
   return '–';
 }
 
+/** orderStatusName is the REST enum name for either form (null when absent or unknown). */
+export function orderStatusName(v: unknown): string | null {
+  const code = orderStatusCode(v);
+  return code === null ? null : NAME_BY_CODE.get(code) ?? null;
+}
+
 /** orderStatusCancellable: whether an order in this status may still be cancelled. */
 export function orderStatusCancellable(v: unknown): boolean {
   const code = orderStatusCode(v);

@@ -9,7 +9,9 @@
 // and receive its Qot_UpdateBasicQot push, Qot_RequestHistoryKL, Qot_RegQotPush
 // refused by name (futugw does not serve it); a key without
 // qot:read (SDKWS_NOQOT_KEY) logs in but its Qot_Sub is refused with retType -1 and
-// the reason; an unknown key's login fails; revoking SDKWS_KEY (DELETE
+// the reason; a key with max_orders_per_minute 1 (SDKWS_LIMIT_KEY) places one
+// simulated order and its second is refused with retType -1 and the reason
+// max_orders_per_minute; an unknown key's login fails; revoking SDKWS_KEY (DELETE
 // /api/admin/keys/<id> on the edge) closes the socket within a second. Prints one
 // line per step; exits 1 with the failing step. SDKWS_TIMEOUT_MS bounds each wait.
 import crypto from 'node:crypto';
@@ -131,6 +133,42 @@ async function trade(host, port, curPrice) {
   }
 }
 
+// limited logs in with SDKWS_LIMIT_KEY (trade:simulate, max_orders_per_minute 1):
+// its first simulated order is placed, its second refused with the reason, at once.
+async function limited(host, port, curPrice) {
+  const r = await open(host, port, env('SDKWS_LIMIT_KEY'));
+  if (!r.ok) {
+    console.log(`FAIL limited login: onlogin(false, ${r.error}): ${r.init?.retMsg ?? ''}`);
+    process.exit(1);
+  }
+  const { sdk } = r;
+  try {
+    const accs = await within(timeoutMs, 'Trd_GetAccList', sdk.GetAccList({ c2s: { userID: 0 } }));
+    const sim = (accs.s2c?.accList ?? []).find((a) => a.trdEnv === 0 && (a.trdMarketAuthList ?? []).includes(1));
+    const price = Math.floor(curPrice * 0.8 * 5) / 5;
+    let serial = 2000;
+    const order = () => sdk.PlaceOrder({ c2s: {
+      packetID: { connID: sdk.getConnID(), serialNo: serial++ },
+      header: { trdEnv: sim.trdEnv, accID: sim.accID, trdMarket: 1 },
+      trdSide: 1, orderType: 1, code: HK.code, qty: 100, price, secMarket: 1,
+    } });
+    await step('max_orders_per_minute 1: first order placed', async () => {
+      const p = await within(timeoutMs, 'Trd_PlaceOrder', order());
+      if (p.retType !== 0 || p.s2c?.orderID === undefined) throw new Error(JSON.stringify(p));
+      return `order ${p.s2c.orderID}`;
+    });
+    await step('max_orders_per_minute 1: second order refused', async () => {
+      const p = await within(timeoutMs, 'Trd_PlaceOrder', order().then(() => null, (refused) => refused));
+      if (p?.retType !== -1 || !/\(reason max_orders_per_minute\)/.test(p.retMsg ?? '')) {
+        throw new Error(`want retType -1 naming max_orders_per_minute, got ${JSON.stringify(p)}`);
+      }
+      return JSON.stringify(p.retMsg);
+    });
+  } finally {
+    stop(sdk);
+  }
+}
+
 function stop(sdk) {
   sdk.stop();
   sdk.websock.close();
@@ -195,6 +233,7 @@ async function main() {
   });
 
   if (process.env.SDKWS_TRADE_KEY) await trade(host, port, curPrice);
+  if (process.env.SDKWS_LIMIT_KEY) await limited(host, port, curPrice);
 
   await step('refusal without qot:read', async () => {
     const other = await open(host, port, env('SDKWS_NOQOT_KEY'));

@@ -23,7 +23,9 @@ import (
 // (tools/conformance/sdkws.mjs): login with a key's MD5, GetGlobalState, Qot_Sub and
 // its Qot_UpdateBasicQot push, Qot_RequestHistoryKL, the account list, a simulated
 // limit order with its Trd_UpdateOrder push and its cancellation, a real-account order
-// refused without trade:real, an unserved command refused by name, a key without qot:read refused with the reason, an unknown key refused at
+// refused without trade:real, a second order of a key with max_orders_per_minute 1
+// refused with that reason, an unserved command refused by name, a key without
+// qot:read refused with the reason, an unknown key refused at
 // InitWebSocket, and a revocation closing the socket within a second.
 func TestSDKEndToEnd(t *testing.T) {
 	if testing.Short() {
@@ -34,19 +36,21 @@ func TestSDKEndToEnd(t *testing.T) {
 	qot := s.issue(t, "sdk-qot", `"qot:read"`, "")
 	noqot := s.issue(t, "sdk-acc", `"acc:read"`, "")
 	trader := s.issue(t, "sdk-trade", `"qot:read","acc:read","trade:simulate"`, "")
+	limited := s.issueWith(t, "sdk-limited", `"acc:read","trade:simulate"`, `{"max_orders_per_minute":1}`)
 
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, filepath.Join(dir, "sdkws.mjs"))
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "SDKWS_ADDR="+s.sdk, "SDKWS_KEY="+qot, "SDKWS_KEY_ID=sdk-qot",
-		"SDKWS_NOQOT_KEY="+noqot, "SDKWS_TRADE_KEY="+trader, "SDKWS_EDGE="+s.base, "SDKWS_ADMIN_KEY="+s.adminKey)
+		"SDKWS_NOQOT_KEY="+noqot, "SDKWS_TRADE_KEY="+trader, "SDKWS_LIMIT_KEY="+limited,
+		"SDKWS_EDGE="+s.base, "SDKWS_ADMIN_KEY="+s.adminKey)
 	out, err := cmd.CombinedOutput()
 	t.Logf("sdkws.mjs:\n%s", out)
 	if err != nil {
 		t.Fatalf("sdkws.mjs failed: %v\nedge log tail:\n%s", err, tail(s.logs.String(), 30))
 	}
-	for _, k := range []string{qot, noqot, trader, s.adminKey} {
+	for _, k := range []string{qot, noqot, trader, limited, s.adminKey} {
 		if strings.Contains(s.logs.String(), k) {
 			t.Error("a key reached the edge's log")
 		}

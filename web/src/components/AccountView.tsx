@@ -139,6 +139,20 @@ export function AccountView({
 }
 
 /** RealBadge marks a real-money account next to a heading. */
+/** AccountTag names the account a section shows, and marks a real one, in the section's heading. */
+export function AccountTag(props: { account: Account | null }) {
+  const { account } = props;
+  const { t } = useLang();
+  if (!account) return null;
+  const real = isReal(account);
+  return (
+    <>
+      <span className={`small ${real ? 'real-text' : 'muted'}`}>{t('orders.account', { acc: account.acc_id })}</span>
+      {real && <RealBadge />}
+    </>
+  );
+}
+
 export function RealBadge() {
   const { t } = useLang();
   return (

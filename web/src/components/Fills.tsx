@@ -4,33 +4,21 @@ import type { Account } from '../api/types';
 import { fillsValue, type Fill } from '../lib/fills';
 import { fmtInt, fmtMoney, fmtPrice, useLang } from '../lib/i18n';
 import { sideLabel, sideName } from '../lib/labels';
-import { isReal } from '../lib/accounts';
-import { RealBadge } from './AccountView';
+import { AccountTag } from './AccountView';
 
 export function Fills(props: { fills: Fill[]; account: Account | null }) {
   const { fills, account } = props;
-  const real = account !== null && isReal(account);
   const { lang, t } = useLang();
   return (
     <>
       <h2>
         {t('fills.title')}
-        {account && <span className={`small ${real ? 'real-text' : 'muted'}`}>{t('orders.account', { acc: account.acc_id })}</span>}
-        {real && <RealBadge />}
+        <AccountTag account={account} />
         {fills.length > 0 && <span className="muted small"> {t('fills.summary', { n: fills.length, v: fmtMoney(lang, fillsValue(fills)) })}</span>}
       </h2>
       <div className="scroll-y">
         <table className="table" data-testid="fills">
-          <thead>
-            <tr>
-              <th>{t('col.time')}</th>
-              <th>{t('col.code')}</th>
-              <th>{t('col.side')}</th>
-              <th className="num">{t('col.qty')}</th>
-              <th className="num">{t('col.orderPrice')}</th>
-              <th>{t('col.order')}</th>
-            </tr>
-          </thead>
+          <FillsHead />
           <tbody>
             {fills.length === 0 && (
               <tr>
@@ -59,5 +47,22 @@ export function Fills(props: { fills: Fill[]; account: Account | null }) {
         </table>
       </div>
     </>
+  );
+}
+
+/** FillsHead is the header row of a table of fills, today's or history's. */
+export function FillsHead() {
+  const { t } = useLang();
+  return (
+    <thead>
+      <tr>
+        <th>{t('col.time')}</th>
+        <th>{t('col.code')}</th>
+        <th>{t('col.side')}</th>
+        <th className="num">{t('col.qty')}</th>
+        <th className="num">{t('col.orderPrice')}</th>
+        <th>{t('col.order')}</th>
+      </tr>
+    </thead>
   );
 }

@@ -7,7 +7,8 @@ import { accountRef, isReal } from '../lib/accounts';
 import { fmtInt, fmtMoney, fmtPrice, useLang } from '../lib/i18n';
 import { marketLabel, orderTypeLabel, sideLabel, sideName, statusLabel } from '../lib/labels';
 import { addDays, cashFlowRequest, cashFlowTotals, dateIn, historyRequest, rangeProblem, type CashFlow } from '../lib/history';
-import { RealBadge } from './AccountView';
+import { AccountTag } from './AccountView';
+import { FillsHead } from './Fills';
 import type { PushToast } from './Toasts';
 
 type HistOrder = {
@@ -102,8 +103,7 @@ export function History(props: { api: ApiClient; toast: PushToast; account: Acco
     <div data-testid="history-orders">
       <h2>
         {t('hist.title')}
-        {account && <span className={`small ${real ? 'real-text' : 'muted'}`}>{t('orders.account', { acc: account.acc_id })}</span>}
-        {real && <RealBadge />}
+        <AccountTag account={account} />
       </h2>
       <form
         className="row wrap"
@@ -200,16 +200,7 @@ export function History(props: { api: ApiClient; toast: PushToast; account: Acco
           )}
           {rows.fills && (
             <table className="table" data-testid="history-fills-table">
-              <thead>
-                <tr>
-                  <th>{t('col.time')}</th>
-                  <th>{t('col.code')}</th>
-                  <th>{t('col.side')}</th>
-                  <th className="num">{t('col.qty')}</th>
-                  <th className="num">{t('col.orderPrice')}</th>
-                  <th>{t('col.order')}</th>
-                </tr>
-              </thead>
+              <FillsHead />
               <tbody>
                 {rows.fills.map((f, i) => {
                   const side = sideName(f.trd_side);
@@ -237,7 +228,6 @@ export function CashFlowView(props: { api: ApiClient; toast: PushToast; account:
   const { api, toast, account } = props;
   const { lang, t } = useLang();
   const money = (v: number | undefined) => fmtMoney(lang, v);
-  const real = account !== null && isReal(account);
   const [market, setMarket] = useState('');
   const mk = account && account.trd_markets.includes(market) ? market : account?.trd_markets[0] ?? 'TRD_MARKET_HK';
   const [date, setDate] = useState(() => dateIn(mk));
@@ -264,8 +254,7 @@ export function CashFlowView(props: { api: ApiClient; toast: PushToast; account:
     <div data-testid="cash-flow">
       <h2>
         {t('cf.title')}
-        {account && <span className={`small ${real ? 'real-text' : 'muted'}`}>{t('orders.account', { acc: account.acc_id })}</span>}
-        {real && <RealBadge />}
+        <AccountTag account={account} />
       </h2>
       <form
         className="row wrap"

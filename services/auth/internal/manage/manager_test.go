@@ -206,6 +206,7 @@ func dump(t *testing.T, e *env) string {
 			blob.WriteString(e.rdb.Get(ctx, k).Val())
 		case "set":
 			blob.WriteString(strings.Join(e.rdb.SMembers(ctx, k).Val(), " "))
+		case "none": // expired between SCAN and TYPE (a key's grace running out)
 		case "stream":
 			for _, m := range e.rdb.XRange(ctx, k, "-", "+").Val() {
 				for f, v := range m.Values {

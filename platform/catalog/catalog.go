@@ -70,10 +70,9 @@ type Route struct {
 	Body, ResponseBody string
 	AdditionalBindings []Binding
 	// Who may call it: Public needs no key, AnyKey any valid key, else the key needs
-	// any one of Scopes. Scope is the one scope when there is exactly one.
+	// any one of Scopes.
 	Public, AnyKey bool
 	Scopes         []string
-	Scope          string
 	// AccountFields are request field paths ("header.acc_id") naming an account that
 	// must be in the key's allowed_acc_ids; SecurityFields name Security fields (a
 	// hand-written order's string code, too).

@@ -85,9 +85,6 @@ func TestEveryMethodHasARow(t *testing.T) {
 		if r.Public && (r.AnyKey || n > 0) || r.AnyKey && n > 0 || !r.Public && !r.AnyKey && n == 0 {
 			t.Errorf("%s: access public %v, any key %v, scopes %v: exactly one of them", r.FullMethod, r.Public, r.AnyKey, r.Scopes)
 		}
-		if (n == 1) != (r.Scope != "") || n == 1 && r.Scope != r.Scopes[0] {
-			t.Errorf("%s: scope %q, scopes %v", r.FullMethod, r.Scope, r.Scopes)
-		}
 		// A request field that names an account is an account field of the row.
 		if fd := m.Input().Fields().ByName("acc_id"); !r.Generic && fd != nil && !slices.Contains(r.AccountFields, "acc_id") {
 			t.Errorf("%s: its request's acc_id is not among the row's account_fields", r.FullMethod)

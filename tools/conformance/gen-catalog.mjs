@@ -514,7 +514,7 @@ function goGenericRow(r) {
   const svc = SERVICES[r.service].name;
   return `\t{
 \t\tName: ${goString(r.name)}, FullMethod: "/${PKG}.${svc}/${r.name}", Service: ${GO_SERVICE[r.service]}, Generic: true,
-\t\tProto: ${goString(r.proto)}, ProtoID: ${r.protoId}, HTTPMethod: ${goString(r.method)}, Path: ${goString(r.path)}, Scope: ${goString(r.scope)}, Scopes: ${goList(r.scopes)},
+\t\tProto: ${goString(r.proto)}, ProtoID: ${r.protoId}, HTTPMethod: ${goString(r.method)}, Path: ${goString(r.path)}, Scopes: ${goList(r.scopes)},
 \t\tAccountFields: ${goList(r.account_fields)}, SecurityFields: ${goList(r.security_fields)}, Writes: ${r.writes}, Policy: ${r.policy === 'coalesce' ? 'Coalesce' : 'NoPolicy'}, Cache: ${goString(r.cache)}, OmitResponseFields: ${goList(r.omit_response_fields)}, Defaults: ${goString(Object.keys(r.defaults).length ? JSON.stringify(r.defaults) : '')},
 \t\tNewIn: func() proto.Message { return new(catalogv1.${r.name}Request) }, NewOut: func() proto.Message { return new(catalogv1.${r.name}Response) },
 \t\tNewRequest: func() proto.Message { return new(${p}.Request) }, NewResponse: func() proto.Message { return new(${p}.Response) },
@@ -527,7 +527,6 @@ function goHandRow(r) {
   if (r.streaming) first.push('Streaming: true');
   if (r.public) first.push('Public: true');
   else if (!r.scopes.length) first.push('AnyKey: true');
-  if (r.scopes.length === 1) first.push(`Scope: ${goString(r.scopes[0])}`);
   if (r.scopes.length) first.push(`Scopes: ${goList(r.scopes)}`);
   const second = [];
   if (r.proto) second.push(`Proto: ${goString(r.proto)}`, `ProtoID: ${r.protoId}`);

@@ -49,7 +49,7 @@ before(async () => {
     method: 'POST',
     body: JSON.stringify({
       id: `e2e-orders-${Date.now()}`,
-      scopes: ['qot:read', 'acc:read', 'trade:simulate'],
+      scopes: ['qot:read', 'acc:read', 'trade:simulate', 'trade:real'],
       limits: { max_orders_per_minute: PER_MINUTE, max_order_value: MAX_VALUE },
       expires_in: '1h',
     }),
@@ -76,7 +76,7 @@ before(async () => {
   });
   page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
   page.on('request', (r) => {
-    const m = /\/api\/(order|modify-order|cancel-all-order|max-trd-qtys|history-orders|history-order-fills|cash-flow|order-fills)$/.exec(r.url());
+    const m = /\/api\/(order|order-fee-estimate|modify-order|cancel-all-order|max-trd-qtys|history-orders|history-order-fills|cash-flow|order-fills)$/.exec(r.url());
     if (m && r.method() === 'POST') requests.push([m[1], JSON.parse(r.postData() ?? '{}')]);
   });
   page.on('response', async (r) => {
@@ -117,8 +117,8 @@ async function lastPrice() {
   return Number((await tid('quote-price-HK.00700').textContent()).replace(/,/g, ''));
 }
 
-async function openTicket(type) {
-  await tid('ticket-account').selectOption('1001');
+async function openTicket(type, account = '1001') {
+  await tid('ticket-account').selectOption(account);
   await tid('ticket-symbol').selectOption('HK.00700');
   await tid('ticket-side-buy').click();
   await tid('ticket-type').selectOption(type);
@@ -203,7 +203,8 @@ test('a stop order is placed after the confirmation and triggers when the price 
     await tid('ticket-review').click();
     const summary = await tid('confirm-summary').textContent(T);
     assert.match(summary, new RegExp(`BUY 100 HK\\.00700 stop trigger ${trigger.replace('.', '\\.')}`));
-    assert.match(await tid('confirm-fee').textContent(), /only for a placed order/);
+    // Paper trading is free: the estimate says so before the confirmation.
+    await tid('confirm-fee-simulated').getByText('paper trading is free').waitFor(T);
     assert.match(await tid('confirm-max-qty').textContent(), /\d/);
     if (attempt === 0) await snap('stop-confirm');
     const id = await place({ reviewed: true });
@@ -320,6 +321,42 @@ test("modifies a waiting stop's trigger after a confirmation", async () => {
   await snap('stop-trigger-modified', page.locator('.area-orders'));
 });
 
+let restingD;
+
+test("modifies a trailing stop's trail after a confirmation", async () => {
+  // A buy trailing stop 5% above the market: it waits while the trail is changed.
+  await openTicket('ORDER_TYPE_TRAILING_STOP');
+  await tid('ticket-trail-type').selectOption('TRAIL_TYPE_RATIO');
+  await tid('ticket-trail-value').fill('5');
+  const id = await place();
+  assert.ok(id, 'a trailing stop placed');
+  restingD = id;
+  await page.waitForFunction((oid) => /Submitted/.test(document.querySelector(`[data-testid="order-status-${oid}"]`)?.textContent ?? ''), id, T);
+  assert.match(await tid(`order-row-${id}`).textContent(), /trail 5%/);
+  const last = await lastPrice();
+  const amount = snapTo(last * 0.06, hkTick(last));
+  await tid(`order-modify-${id}`).click();
+  assert.equal(await tid(`order-modify-price-${id}`).count(), 0, 'a trailing stop has no limit price to modify');
+  await tid(`order-modify-trail-type-${id}`).selectOption('TRAIL_TYPE_AMOUNT');
+  await tid(`order-modify-trail-value-${id}`).fill(amount);
+  await tid(`order-modify-review-${id}`).click();
+  const summary = await tid(`order-modify-summary-${id}`).textContent(T);
+  assert.match(summary, new RegExp(`trail 5% → ${amount.replace('.', '\\.')}(?!%)`));
+  await snap('trail-modify-confirm', page.locator('.area-orders'));
+  await tid(`order-modify-confirm-${id}`).click();
+  await page.waitForFunction(
+    ([oid, a]) => new RegExp(`trail ${Number(a)}(?!%)`).test(document.querySelector(`[data-testid="order-row-${oid}"]`)?.textContent ?? ''),
+    [id, amount],
+    T,
+  );
+  const sent = requests.filter(([p]) => p === 'modify-order').at(-1)[1];
+  assert.deepEqual(
+    { order_id: sent.order_id, trail_type: sent.trail_type, trail_value: sent.trail_value, qty: sent.qty },
+    { order_id: id, trail_type: 'TRAIL_TYPE_AMOUNT', trail_value: Number(amount), qty: 100 },
+  );
+  await snap('trail-modified', page.locator('.area-orders'));
+});
+
 test('cancels every open order after a confirmation', async () => {
   restingB = (await placeResting(0.85)).id;
   await tid('cancel-all').click();
@@ -327,7 +364,7 @@ test('cancels every open order after a confirmation', async () => {
   assert.equal(requests.filter(([p]) => p === 'cancel-all-order').length, 0, 'nothing sent before the confirmation');
   await snap('cancel-all-confirm', page.locator('.area-orders'));
   await tid('cancel-all-confirm').click();
-  for (const id of [restingA, restingB, restingC]) {
+  for (const id of [restingA, restingB, restingC, restingD]) {
     await page.waitForFunction((oid) => /Cancelled/.test(document.querySelector(`[data-testid="order-status-${oid}"]`)?.textContent ?? ''), id, T);
   }
   const sent = requests.filter(([p]) => p === 'cancel-all-order');
@@ -371,6 +408,31 @@ test('history orders and fills for a date range', async () => {
   await snap('history-fills-simulated', page.locator('.area-history'));
 });
 
+let realFill;
+
+test("a real account's order shows its fee estimate before the confirmation, and the charged fees agree", async () => {
+  await openTicket('ORDER_TYPE_NORMAL', '2001');
+  await tid('real-warning').waitFor(T);
+  // A limit two ticks above the market fills at once, at the market price.
+  const last = await lastPrice();
+  await tid('ticket-price').fill(snapTo(last + 2 * hkTick(last), hkTick(last)));
+  await tid('ticket-review').click();
+  await tid('ticket-confirm').waitFor(T);
+  const amountText = await tid('confirm-fee-amount').textContent(T);
+  const estimate = Number(/≈ ([\d,.]+) HKD/.exec(amountText)[1].replace(/,/g, ''));
+  const items = await tid('confirm-fee-items').locator('li').allTextContents();
+  assert.ok(items.includes('Platform fees: 15.00 HKD'), `fee items ${items}`);
+  assert.ok(items.some((i) => /^Stamp duty: \d+\.00 HKD$/.test(i)), `stamp duty in whole dollars: ${items}`);
+  // The estimate was asked with the very body the order is then placed with.
+  const asked = requests.filter(([p]) => p === 'order-fee-estimate').at(-1)[1];
+  await snap('real-fee-estimate', tid('ticket-confirm'));
+  const id = await place({ reviewed: true });
+  assert.ok(id, 'the real order placed');
+  assert.deepEqual(requests.filter(([p]) => p === 'order').at(-1)[1], asked);
+  await page.waitForFunction((oid) => /Filled/.test(document.querySelector(`[data-testid="order-status-${oid}"]`)?.textContent ?? ''), id, T);
+  realFill = { id, estimate, items };
+});
+
 test("a real account's history fills for the range, and an order's fees", async () => {
   // The key reads every account (acc:read), the real ones too, while it trades none.
   await tid('view-account').selectOption('2001');
@@ -390,13 +452,15 @@ test("a real account's history fills for the range, and an order's fees", async 
   await tid('history-view-orders').click();
   await tid('history-load').click();
   await page.waitForFunction(() => /\d+ orders/.test(document.querySelector('[data-testid="history-count"]')?.textContent ?? ''), null, T);
-  const feeButton = page.locator('[data-testid^="history-fee-"]').first();
-  await feeButton.waitFor(T);
-  const oid = (await feeButton.getAttribute('data-testid')).replace('history-fee-', '');
-  await feeButton.click();
+  // Today's real order, placed above, is among them: its charged fees agree with the
+  // estimate. It filled at the market, at most two ticks below the limit the estimate
+  // valued, so the value-based items may be a little lower (stamp duty by a dollar).
+  const oid = realFill.id;
+  await tid(`history-fee-${oid}`).click();
   const amount = await tid(`history-fee-amount-${oid}`).textContent(T);
   assert.match(amount, /^\d[\d,]*\.\d\d$/);
-  assert.ok(Number(amount.replace(/,/g, '')) > 0, `fees ${amount}`);
+  const charged = Number(amount.replace(/,/g, ''));
+  assert.ok(charged > 0 && charged <= realFill.estimate && realFill.estimate - charged <= 1.5, `charged ${charged}, estimated ${realFill.estimate}`);
   await snap('history-fees-real', page.locator('.area-history'));
   await tid('view-account').selectOption('1001');
 });

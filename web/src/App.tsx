@@ -1,8 +1,9 @@
 // The panel's shell: login until a session key exists, then the trading panel.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ApiClient, userMessage } from './api/client';
+import { ApiClient } from './api/client';
+import { tr } from './lib/i18n';
 import type { SessionResponse } from './api/types';
-import { clearSession, loadSession, saveSession, switchSession, takeFragmentKey, watchFragment, type StoredSession } from './lib/session';
+import { clearSession, keyRefusal, loadSession, saveSession, switchSession, takeFragmentKey, watchFragment, type StoredSession } from './lib/session';
 import { Login } from './components/Login';
 import { Panel } from './components/Panel';
 import { Toasts, useToasts } from './components/Toasts';
@@ -39,7 +40,7 @@ export function App() {
         // A 401 that lands after the session already ended (a request still in flight
         // during logout) must not replace the logout message.
         onUnauthorized: (_err, key) => {
-          if (loadSession(sessionStorage)) endSession('session expired, please log in again', key);
+          if (loadSession(sessionStorage)) endSession(tr('session.expired'), key);
         },
       }),
     [endSession],
@@ -68,7 +69,7 @@ export function App() {
           setLoginMessage('');
           setGeneration((g) => g + 1);
           setSession(r.session);
-          toast('info', `Switched to the session from the URL (key ${r.info.parent_id || r.info.id}).`);
+          toast('info', tr('session.switched', { id: r.info.parent_id || r.info.id }));
         });
       }),
     [api, toast],
@@ -82,7 +83,7 @@ export function App() {
         setGeneration((g) => g + 1);
         setSession(saveSession(sessionStorage, r.key, r.info));
       } catch (e) {
-        setLoginMessage(userMessage(e, 'open a browser session').replace('session expired, please log in again', 'this key is not valid (expired, revoked or mistyped)'));
+        setLoginMessage(keyRefusal(e));
       }
     },
     [api],

@@ -2,7 +2,7 @@
 // decide, as the order service would.
 import { describe, expect, it } from 'vitest';
 import type { Account, KeyInfo } from '../src/api/types';
-import { accountLabel, canTrade, isReal, pickTicketAccount, tradableAccounts, tradeRefusal } from '../src/lib/accounts';
+import { accountLabel, cancelAllRequest, canTrade, isReal, pickTicketAccount, tradableAccounts, tradeRefusal } from '../src/lib/accounts';
 
 const acc = (acc_id: string, real: boolean, markets = ['TRD_MARKET_HK']): Account => ({
   acc_id,
@@ -82,5 +82,16 @@ describe('accountLabel', () => {
   it('names the environment so a real account is unmistakable', () => {
     expect(accountLabel(ACCOUNTS[2])).toBe('2001 · REAL · HK');
     expect(accountLabel(ACCOUNTS[1])).toBe('1002 · SIMULATE · US');
+  });
+});
+
+describe('cancelAllRequest', () => {
+  const universal = acc('3001', true, ['TRD_MARKET_HK', 'TRD_MARKET_US']);
+  it('cancels every market of the account unless one is chosen', () => {
+    expect(cancelAllRequest(universal)).toEqual({ trd_env: 'TRD_ENV_REAL', acc_id: '3001', trd_market: 'TRD_MARKET_HK' });
+    expect(cancelAllRequest(universal, 'TRD_MARKET_US')).toEqual({ trd_env: 'TRD_ENV_REAL', acc_id: '3001', trd_market: 'TRD_MARKET_HK', only_trd_market: 'TRD_MARKET_US' });
+  });
+  it('never names a market the account does not trade', () => {
+    expect(cancelAllRequest(acc('1001', false), 'TRD_MARKET_US')).not.toHaveProperty('only_trd_market');
   });
 });

@@ -1,7 +1,8 @@
 // The dictionary and the locale-aware formatting.
 import { describe, expect, it } from 'vitest';
 import { PERIODS } from '../src/lib/bars';
-import { DICT, fmtMoney, fmtPrice, fmtSignedMoney, fmtVolume, langFromNavigator, translate } from '../src/lib/i18n';
+import { DICT, fmtMoney, fmtPrice, fmtSignedMoney, fmtVolume, langFromNavigator, translate, type T } from '../src/lib/i18n';
+import { parseSymbol } from '../src/lib/symbols';
 
 describe('dictionary', () => {
   it('has every key in both languages, none empty, with the same placeholders', () => {
@@ -53,5 +54,15 @@ describe('numbers per locale', () => {
     expect(fmtVolume('zh', 1_234_567)).toBe('123.46万');
     expect(fmtVolume('zh', 234_000_000)).toBe('2.34亿');
     expect(fmtVolume('en', 950)).toBe('950');
+  });
+});
+
+describe('symbol errors', () => {
+  it('are told in the language asked for', () => {
+    const zh: T = (k, v) => translate('zh', k, v);
+    expect(() => parseSymbol('AAPL', zh)).toThrow('“AAPL”不是有效的代码，例如 HK.00700 或 US.AAPL');
+    expect(() => parseSymbol('SG.D05', zh)).toThrow('不支持市场 SG');
+    expect(() => parseSymbol('HK.ABC')).toThrow('HK codes are up to five digits, e.g. HK.00700');
+    expect(parseSymbol('hk.700', zh).key).toBe('HK.00700');
   });
 });

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ApiError, userMessage } from '../src/api/client';
 import type { Account } from '../src/api/types';
 import { accountLabel } from '../src/lib/accounts';
-import { translate, type Lang, type T } from '../src/lib/i18n';
+import { enT, translate, type Lang, type T } from '../src/lib/i18n';
+import { feeBasis, feeTitle } from '../src/lib/fees';
 import { marketLabel, orderTypeLabel, sideLabel, statusLabel } from '../src/lib/labels';
 import { describeOrder, ORDER_TYPE_LIST, ticketProblems, type TicketInput } from '../src/lib/orderForm';
 import { ORDER_STATUS_CODES } from '../src/lib/orderStatus';
@@ -70,5 +71,20 @@ describe('ticket texts', () => {
     expect(userMessage(new ApiError(403, { error: 'scope trade:real required' }, ''), zh('ticket.actReal'), zh)).toBe('此密钥无权在真实账户下单: scope trade:real required');
     expect(userMessage(new ApiError(401, {}, ''), 'x', zh)).toBe('会话已过期，请重新登录');
     expect(userMessage(new ApiError(429, { error: 'max_orders_per_minute' }, ''), 'x', zh)).toBe('max_orders_per_minute');
+  });
+});
+
+describe('fees', () => {
+  it('reads the estimate basis in either enum form', () => {
+    expect(feeBasis({ basis: 'FEE_BASIS_STANDARD_SCHEDULE' })).toBe('schedule');
+    expect(feeBasis({ basis: 2 })).toBe('simulated');
+    expect(feeBasis({ basis: 'FEE_BASIS_NO_SCHEDULE' })).toBe('none');
+    expect(feeBasis({})).toBe('none');
+  });
+  it('translates Futu fee titles it knows and keeps the others', () => {
+    const zh: T = (k, v) => translate('zh', k, v);
+    expect(feeTitle(zh, 'Stamp Duty')).toBe('印花税');
+    expect(feeTitle(enT, 'Platform Fees')).toBe('Platform fees');
+    expect(feeTitle(zh, 'Some New Levy')).toBe('Some New Levy');
   });
 });

@@ -5,6 +5,10 @@ import {
   hasTrigger,
   modifiable,
   modifyRequest,
+  modifyInputOf,
+  modifyNext,
+  modifyProblems,
+  trailTypeName,
   hasLimitPrice,
   orderTypeName,
   maxQtyFor,
@@ -190,6 +194,31 @@ describe('modify requests', () => {
       aux_price: 481.6,
     });
     expect(modifyRequest(ref, { order_id: '9', order_type: 'ORDER_TYPE_TRAILING_STOP', price: 0 }, { qty: 100 })).not.toHaveProperty('aux_price');
+  });
+  it('sends a trailing order\'s new trail, and a trailing stop limit\'s spread', () => {
+    const ts = { order_id: '7', order_type: 14, price: 0, qty: 100, fill_qty: 0, trail_type: 1, trail_value: 1 };
+    const next = modifyNext(ts, { ...modifyInputOf(ts), trailType: 'TRAIL_TYPE_AMOUNT', trailValue: '0.5' });
+    expect(next).toEqual({ qty: 100, trail: { type: 'TRAIL_TYPE_AMOUNT', value: 0.5 } });
+    expect(modifyRequest(ref, ts, next)).toEqual({
+      ...ref, order_id: '7', modify_order_op: 'MODIFY_ORDER_OP_NORMAL', qty: 100, price: 0, trail_type: 'TRAIL_TYPE_AMOUNT', trail_value: 0.5,
+    });
+    const tsl = { ...ts, order_type: 'ORDER_TYPE_TRAILING_STOP_LIMIT', trail_type: 'TRAIL_TYPE_RATIO', trail_spread: 0.2 };
+    expect(modifyRequest(ref, tsl, modifyNext(tsl, { ...modifyInputOf(tsl), trailSpread: '0.3' }))).toMatchObject({ trail_type: 'TRAIL_TYPE_RATIO', trail_value: 1, trail_spread: 0.3 });
+  });
+  it('reads an order\'s terms into the editor and lists what keeps a modify back', () => {
+    const ts = { order_id: '7', order_type: 'ORDER_TYPE_TRAILING_STOP', price: 0, qty: 100, fill_qty: 40, trail_type: 'TRAIL_TYPE_RATIO', trail_value: 2 };
+    const i = modifyInputOf(ts);
+    expect(i).toMatchObject({ qty: '100', trailType: 'TRAIL_TYPE_RATIO', trailValue: '2' });
+    expect(modifyProblems(ts, i)).toEqual(['nothing changed']);
+    expect(modifyProblems(ts, { ...i, trailValue: '100' })).toEqual(['trail ratio must be a percentage above 0 and below 100']);
+    expect(modifyProblems(ts, { ...i, trailType: 'TRAIL_TYPE_AMOUNT', trailValue: '0' })).toEqual(['trail amount must be positive']);
+    expect(modifyProblems(ts, { ...i, qty: '30' })).toEqual(['quantity must be at least the 40 filled']);
+    expect(modifyProblems(ts, { ...i, trailType: 'TRAIL_TYPE_AMOUNT' })).toEqual([]);
+    const stop = { order_id: '8', order_type: 10, price: 0, qty: 100, fill_qty: 0, aux_price: 481.4 };
+    expect(modifyProblems(stop, { ...modifyInputOf(stop), aux: '0' })).toEqual(['trigger must be positive']);
+    expect(modifyProblems(stop, { ...modifyInputOf(stop), aux: '482' })).toEqual([]);
+    expect(trailTypeName(2)).toBe('TRAIL_TYPE_AMOUNT');
+    expect(trailTypeName(undefined)).toBeNull();
   });
   it('offers a modify for every type but market orders', () => {
     expect(modifiable('ORDER_TYPE_MARKET')).toBe(false);

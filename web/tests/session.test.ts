@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiClient } from '../src/api/client';
 import { loadSession, Refresher, refreshDelay, saveSession, STORAGE_KEY, switchSession, takeFragmentKey, watchFragment, type FragmentWindow } from '../src/lib/session';
 import { backoffDelay } from '../src/lib/pushes';
+import { setLang } from '../src/lib/i18n';
 
 class MemStorage implements Storage {
   private m = new Map<string, string>();
@@ -213,6 +214,18 @@ describe('a session URL pasted into the open tab (hashchange)', () => {
     expect(calls.some((c) => c.url === '/api/auth/logout')).toBe(false);
     // A refused URL key is not the session's 401: the panel stays.
     expect(onUnauthorized).not.toHaveBeenCalled();
+  });
+
+  it('says why a session URL was refused in the panel\'s language', async () => {
+    const { storage, api } = server({ fk_old: info('s1', 's1') });
+    saveSession(storage, 'fk_old');
+    setLang('zh');
+    try {
+      const r = await switchSession(api, storage, 'fk_stale');
+      expect(r).toEqual({ kind: 'refused', message: '未打开会话链接：此密钥无效（已过期、已撤销或输入有误）' });
+    } finally {
+      setLang('en');
+    }
   });
 
   it('does nothing for the current key, and logs in when there is no session', async () => {

@@ -7,6 +7,7 @@ import { accountRef, isReal } from '../lib/accounts';
 import { fmtInt, fmtMoney, fmtPrice, useLang } from '../lib/i18n';
 import { marketLabel, orderTypeLabel, sideLabel, sideName, statusLabel } from '../lib/labels';
 import { addDays, cashFlowRequest, cashFlowTotals, dateIn, historyRequest, rangeProblem, type CashFlow } from '../lib/history';
+import { feeTitle, type OrderFee } from '../lib/fees';
 import { AccountTag } from './AccountView';
 import { FillsHead } from './Fills';
 import type { PushToast } from './Toasts';
@@ -27,7 +28,6 @@ type HistOrder = {
   aux_price?: number;
 };
 type HistFill = { fill_id?: string; order_id?: string; code?: string; name?: string; trd_side?: string | number; qty?: number; price?: number; create_time?: string };
-type OrderFee = { order_id_ex?: string; fee_amount?: number; fee_list?: { title?: string; value?: number }[] };
 
 /** MarketPick: the account's markets (a history read is per market, as OpenD's header). */
 function MarketPick(props: { account: Account; value: string; onChange: (m: string) => void; testid: string }) {
@@ -186,7 +186,7 @@ export function History(props: { api: ApiClient; toast: PushToast; account: Acco
                           ) : typeof f === 'string' ? (
                             <span className="muted">{f === 'none' ? t('hist.feeNone') : f}</span>
                           ) : (
-                            <span title={(f.fee_list ?? []).map((x) => `${x.title}: ${money(x.value)}`).join('\n')} data-testid={`history-fee-amount-${o.order_id}`}>
+                            <span title={(f.fee_list ?? []).map((x) => `${feeTitle(t, x.title)}: ${money(x.value)}`).join('\n')} data-testid={`history-fee-amount-${o.order_id}`}>
                               {money(f.fee_amount)}
                             </span>
                           )}

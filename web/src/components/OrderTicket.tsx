@@ -27,6 +27,7 @@ import {
   type TifName,
   type TrailTypeName,
 } from '../lib/orderForm';
+import { FeeEstimate } from './FeeEstimate';
 import { KeyLimitsLine, useWindow } from './KeyLimits';
 import type { PushToast } from './Toasts';
 
@@ -116,7 +117,7 @@ export function OrderTicket(props: {
   const problems: string[] = [];
   let code = '';
   try {
-    code = parseSymbol(symbol).code;
+    code = parseSymbol(symbol, t).code;
   } catch (e) {
     problems.push(e instanceof Error ? e.message : String(e));
   }
@@ -458,7 +459,7 @@ export function OrderTicket(props: {
             <dd data-testid="confirm-max-qty">{maxForSide ? fmtInt(lang, maxForSide.qty) : '–'}</dd>
             <dt>{t('confirm.fees')}</dt>
             <dd data-testid="confirm-fee">
-              {isReal ? t('confirm.feeReal') : t('confirm.feeSim')}
+              <FeeEstimate api={api} body={body} />
             </dd>
             <dt>{t('ticket.tif')}</dt>
             <dd>

@@ -2,12 +2,26 @@ import { Fragment, useState } from 'react';
 import { ApiClient, userMessage } from '../api/client';
 import type { Account, Order } from '../api/types';
 import { fmtInt, fmtPrice, useLang, type Lang, type T } from '../lib/i18n';
-import { orderTypeLabel, sideLabel, sideName, statusLabel } from '../lib/labels';
+import { marketLabel, orderTypeLabel, sideLabel, sideName, statusLabel } from '../lib/labels';
 import { orderStatusCancellable, orderStatusCode } from '../lib/orderStatus';
-import { accountRef, isReal } from '../lib/accounts';
+import { accountRef, cancelAllRequest, isReal } from '../lib/accounts';
 import { RealBadge } from './AccountView';
 import { newIdempotencyKey } from '../lib/idempotency';
-import { hasLimitPrice as typeHasLimit, hasTrigger, modifiable, modifyRequest } from '../lib/orderForm';
+import {
+  hasLimitPrice as typeHasLimit,
+  hasTrigger,
+  isTrailing,
+  modifiable,
+  modifyInputOf,
+  modifyNext,
+  modifyProblems,
+  modifyRequest,
+  orderTypeName,
+  trailTypeName,
+  type ModifyInput,
+  type ModifyNext,
+  type TrailTypeName,
+} from '../lib/orderForm';
 import type { PushToast } from './Toasts';
 
 export function Orders(props: {
@@ -26,10 +40,13 @@ export function Orders(props: {
   const price = (v: number | undefined) => fmtPrice(lang, v);
   // The order being modified: its new price and qty as typed, then a confirmation.
   const [editing, setEditing] = useState<EditState | null>(null);
-  const [cancelAll, setCancelAll] = useState<{ idem: string; busy: boolean } | null>(null);
-  const openCount = orders.filter((o) => orderStatusCancellable(o.order_status)).length;
+  // A cancel-all being confirmed: its key, and the one market it is limited to ('' = all).
+  const [cancelAll, setCancelAll] = useState<{ idem: string; busy: boolean; market: string } | null>(null);
+  const openOrders = orders.filter((o) => orderStatusCancellable(o.order_status));
+  const openCount = openOrders.length;
+  const openIn = (m: string) => (m === '' || !account ? openCount : openOrders.filter((o) => marketOf(account, o) === m).length);
 
-  async function modify(o: Order, next: { price?: number; qty: number; aux?: number }) {
+  async function modify(o: Order, next: ModifyNext) {
     if (!account) return;
     setEditing(null);
     setPending((p) => new Set(p).add(o.order_id));
@@ -51,9 +68,9 @@ export function Orders(props: {
     if (!account || !cancelAll || cancelAll.busy) return;
     setCancelAll({ ...cancelAll, busy: true });
     try {
-      await api.post('/api/cancel-all-order', accountRef(account), { 'Idempotency-Key': cancelAll.idem });
+      await api.post('/api/cancel-all-order', cancelAllRequest(account, cancelAll.market), { 'Idempotency-Key': cancelAll.idem });
       onSlotUsed?.();
-      toast('info', t('orders.cancelAllSent', { acc: account.acc_id }));
+      toast('info', t('orders.cancelAllSent', { acc: account.acc_id + (cancelAll.market ? ` · ${marketLabel(t, cancelAll.market)}` : '') }));
       setCancelAll(null);
     } catch (e) {
       toast('error', userMessage(e, t('act.cancel'), t));
@@ -100,7 +117,7 @@ export function Orders(props: {
             type="button"
             className="small"
             disabled={openCount === 0 || cancelAll !== null}
-            onClick={() => setCancelAll({ idem: newIdempotencyKey(), busy: false })}
+            onClick={() => setCancelAll({ idem: newIdempotencyKey(), busy: false, market: '' })}
             data-testid="cancel-all"
           >
             {t('orders.cancelAll')}
@@ -111,8 +128,27 @@ export function Orders(props: {
         <div className={`confirm ${real ? 'confirm-real' : ''}`} data-testid="cancel-all-confirm-box">
           <p>
             {t('orders.cancelAllPre')} <strong className={real ? 'real-text' : undefined}>{account.acc_id}</strong>
-            {t('orders.cancelAllPost', { real: real ? ' ' + t('orders.realMark') : '', n: openCount })}
+            {t('orders.cancelAllPost', { real: real ? ' ' + t('orders.realMark') : '', n: openIn(cancelAll.market) })}
           </p>
+          {account.trd_markets.length > 1 && (
+            <label className="field">
+              <span className="field-label">{t('orders.cancelAllMarket')}</span>
+              <select
+                value={cancelAll.market}
+                disabled={cancelAll.busy}
+                // Another market is another request: a new Idempotency-Key.
+                onChange={(e) => setCancelAll({ idem: newIdempotencyKey(), busy: false, market: e.target.value })}
+                data-testid="cancel-all-market"
+              >
+                <option value="">{t('orders.allMarkets')}</option>
+                {account.trd_markets.map((m) => (
+                  <option key={m} value={m}>
+                    {marketLabel(t, m)}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           <div className="row">
             <button type="button" onClick={() => setCancelAll(null)} disabled={cancelAll.busy} data-testid="cancel-all-keep">
               {t('orders.keepThem')}
@@ -183,7 +219,7 @@ export function Orders(props: {
                     <button
                       type="button"
                       className="small"
-                      onClick={() => setEditing({ id: o.order_id, price: String(o.price), qty: String(o.qty), aux: String(o.aux_price ?? ''), step: 'edit' })}
+                      onClick={() => setEditing({ id: o.order_id, input: modifyInputOf(o), step: 'edit' })}
                       data-testid={`order-modify-${o.order_id}`}
                     >
                       {t('orders.modify')}
@@ -251,45 +287,51 @@ function termsOf(o: Order, t: T, lang: Lang): string {
   return parts.length ? ` · ${parts.join(' · ')}` : '';
 }
 
-type EditState = { id: string; price: string; qty: string; aux: string; step: 'edit' | 'confirm' };
+type EditState = { id: string; input: ModifyInput; step: 'edit' | 'confirm' };
 
-/** ModifyEditor: the new price and qty of an open order, then a confirmation. */
-function ModifyEditor(props: { order: Order; state: EditState; real: boolean; onChange: (s: EditState | null) => void; onSend: (next: { price?: number; qty: number; aux?: number }) => void }) {
+/** ModifyEditor: an open order's new price, trigger or trail and qty, then a confirmation. */
+function ModifyEditor(props: { order: Order; state: EditState; real: boolean; onChange: (s: EditState | null) => void; onSend: (next: ModifyNext) => void }) {
   const { order: o, state, real, onChange, onSend } = props;
   const { lang, t } = useLang();
   const price = (v: number | undefined) => fmtPrice(lang, v);
   const limit = hasLimitPrice(o);
   const trig = hasTrigger(o.order_type);
-  const p = Number(state.price);
-  const q = Number(state.qty);
-  const x = Number(state.aux);
-  const problems: string[] = [];
-  if (!(q > 0)) problems.push(t('modify.qtyPositive'));
-  else if (q < o.fill_qty) problems.push(t('modify.qtyFilled', { n: o.fill_qty }));
-  if (limit && !(p > 0)) problems.push(t('modify.pricePositive'));
-  if (trig && !(x > 0)) problems.push(t('modify.triggerPositive'));
-  if (q === o.qty && (!limit || p === o.price) && (!trig || x === o.aux_price)) problems.push(t('modify.nothing'));
+  const trailing = isTrailing(o.order_type);
+  const spread = orderTypeName(o.order_type) === 'ORDER_TYPE_TRAILING_STOP_LIMIT';
+  const input = state.input;
+  const next = modifyNext(o, input);
+  const problems = modifyProblems(o, input, t);
+  const set = (patch: Partial<ModifyInput>) => onChange({ ...state, input: { ...input, ...patch } });
   const id = o.order_id;
+  const trailText = (type: string | number | undefined, v: number | undefined) => `${v ?? '–'}${trailTypeName(type) === 'TRAIL_TYPE_RATIO' ? '%' : ''}`;
   if (state.step === 'confirm') {
     return (
       <div className={`confirm ${real ? 'confirm-real' : ''}`} data-testid={`order-modify-box-${id}`}>
         <p data-testid={`order-modify-summary-${id}`}>
-          {t('modify.summary', { id, real: real ? ' ' + t('orders.realMark') : '', from: o.qty, to: q })}
-          {limit && t('modify.price', { from: price(o.price), to: price(p) })}
-          {trig && t('modify.trigger', { from: price(o.aux_price), to: price(x) })}
+          {t('modify.summary', { id, real: real ? ' ' + t('orders.realMark') : '', from: o.qty, to: next.qty })}
+          {next.price !== undefined && t('modify.price', { from: price(o.price), to: price(next.price) })}
+          {next.aux !== undefined && t('modify.trigger', { from: price(o.aux_price), to: price(next.aux) })}
+          {next.trail && t('modify.trail', { from: trailText(o.trail_type, o.trail_value), to: trailText(next.trail.type, next.trail.value) })}
+          {next.trail?.spread !== undefined && t('modify.spread', { from: o.trail_spread ?? 0, to: next.trail.spread })}
           {t('modify.q')}
         </p>
         <div className="row">
           <button type="button" onClick={() => onChange({ ...state, step: 'edit' })} data-testid={`order-modify-back-${id}`}>
             {t('modify.back')}
           </button>
-          <button type="button" className={real ? 'danger' : 'primary'} onClick={() => onSend({ qty: q, price: limit ? p : undefined, aux: trig ? x : undefined })} data-testid={`order-modify-confirm-${id}`}>
+          <button type="button" className={real ? 'danger' : 'primary'} onClick={() => onSend(next)} data-testid={`order-modify-confirm-${id}`}>
             {t('modify.confirm')}
           </button>
         </div>
       </div>
     );
   }
+  const num = (label: string, key: 'price' | 'aux' | 'trailValue' | 'trailSpread', testid: string) => (
+    <label className="field">
+      <span className="field-label">{label}</span>
+      <input type="number" step="any" min="0" inputMode="decimal" value={input[key]} onChange={(e) => set({ [key]: e.target.value })} data-testid={testid} />
+    </label>
+  );
   return (
     <form
       className="row modify-form"
@@ -299,44 +341,24 @@ function ModifyEditor(props: { order: Order; state: EditState; real: boolean; on
       }}
       data-testid={`order-modify-box-${id}`}
     >
-      {limit && (
-        <label className="field">
-          <span className="field-label">{t('modify.newPrice')}</span>
-          <input
-            type="number"
-            step="any"
-            min="0"
-            inputMode="decimal"
-            value={state.price}
-            onChange={(e) => onChange({ ...state, price: e.target.value })}
-            data-testid={`order-modify-price-${id}`}
-          />
-        </label>
+      {limit && num(t('modify.newPrice'), 'price', `order-modify-price-${id}`)}
+      {trig && num(t('modify.newTrigger'), 'aux', `order-modify-aux-${id}`)}
+      {trailing && (
+        <>
+          <label className="field">
+            <span className="field-label">{t('ticket.trail')}</span>
+            <select value={input.trailType} onChange={(e) => set({ trailType: e.target.value as TrailTypeName })} data-testid={`order-modify-trail-type-${id}`}>
+              <option value="TRAIL_TYPE_RATIO">{t('trail.ratio')}</option>
+              <option value="TRAIL_TYPE_AMOUNT">{t('trail.amount')}</option>
+            </select>
+          </label>
+          {num(input.trailType === 'TRAIL_TYPE_RATIO' ? t('ticket.trailPct') : t('ticket.trailAmount'), 'trailValue', `order-modify-trail-value-${id}`)}
+        </>
       )}
-      {trig && (
-        <label className="field">
-          <span className="field-label">{t('modify.newTrigger')}</span>
-          <input
-            type="number"
-            step="any"
-            min="0"
-            inputMode="decimal"
-            value={state.aux}
-            onChange={(e) => onChange({ ...state, aux: e.target.value })}
-            data-testid={`order-modify-aux-${id}`}
-          />
-        </label>
-      )}
+      {spread && num(t('ticket.spread'), 'trailSpread', `order-modify-trail-spread-${id}`)}
       <label className="field">
         <span className="field-label">{t('modify.newQty')}</span>
-        <input
-          type="number"
-          min="0"
-          inputMode="numeric"
-          value={state.qty}
-          onChange={(e) => onChange({ ...state, qty: e.target.value })}
-          data-testid={`order-modify-qty-${id}`}
-        />
+        <input type="number" min="0" inputMode="numeric" value={input.qty} onChange={(e) => set({ qty: e.target.value })} data-testid={`order-modify-qty-${id}`} />
       </label>
       <button type="submit" className="primary small" disabled={problems.length > 0} data-testid={`order-modify-review-${id}`} title={problems.join('; ') || undefined}>
         {t('modify.review')}
@@ -344,7 +366,7 @@ function ModifyEditor(props: { order: Order; state: EditState; real: boolean; on
       <button type="button" className="small" onClick={() => onChange(null)} data-testid={`order-modify-cancel-${id}`}>
         {t('modify.close')}
       </button>
-      {problems.length > 0 && state.qty !== '' && <span className="muted small">{problems[0]}</span>}
+      {problems.length > 0 && input.qty !== '' && <span className="muted small">{problems[0]}</span>}
     </form>
   );
 }

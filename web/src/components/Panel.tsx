@@ -28,10 +28,8 @@ import { mergeFills, type Fill } from '../lib/fills';
 import { pruneStamps } from '../lib/orderForm';
 import { Fills } from './Fills';
 import { CashFlowView, History } from './History';
-import { getLang, translate, type MsgKey, type T } from '../lib/i18n';
+import { tr, type MsgKey } from '../lib/i18n';
 
-/** tr translates in the language chosen when the text is shown (callbacks outlive renders). */
-const tr: T = (key, vars) => translate(getLang(), key, vars);
 /** errText: an error's toast text, "this key is not allowed to <action>" translated. */
 const errText = (e: unknown, action: MsgKey, vars?: Record<string, string | number>) => userMessage(e, tr(action, vars), tr);
 
@@ -475,7 +473,7 @@ export function Panel({ api, session, onSession, onEnd, toast }: Props) {
 
   function addSymbol(input: string): string | null {
     try {
-      const s = parseSymbol(input);
+      const s = parseSymbol(input, tr);
       if (!watchlist.includes(s.key)) setWatchlist([...watchlist, s.key]);
       return null;
     } catch (e) {

@@ -7,6 +7,15 @@ export function accountRef(a: Account, market?: string): AccountRef {
   return { trd_env: a.trd_env, acc_id: a.acc_id, trd_market: market ?? a.trd_markets[0] ?? 'TRD_MARKET_HK' };
 }
 
+/**
+ * cancelAllRequest is the body of POST /api/cancel-all-order: every open order of the
+ * account, or only those of one of its markets (only_trd_market).
+ */
+export function cancelAllRequest(a: Account, onlyMarket = ''): AccountRef & { only_trd_market?: string } {
+  const ref = accountRef(a);
+  return onlyMarket && a.trd_markets.includes(onlyMarket) ? { ...ref, only_trd_market: onlyMarket } : ref;
+}
+
 /** isReal: a real-money account (TRD_ENV_REAL; 1 when the enum arrives as a number). */
 export function isReal(a: Pick<Account, 'trd_env'>): boolean {
   const env: unknown = a.trd_env;

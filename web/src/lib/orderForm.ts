@@ -287,15 +287,97 @@ export function modifiable(v: string | number | undefined): boolean {
   return t !== null && t !== 'ORDER_TYPE_MARKET';
 }
 
+/** trailTypeName reads a trail type in either form (REST name or push number 1/2). */
+export function trailTypeName(v: string | number | undefined): TrailTypeName | null {
+  if (v === 1 || v === 'TRAIL_TYPE_RATIO') return 'TRAIL_TYPE_RATIO';
+  if (v === 2 || v === 'TRAIL_TYPE_AMOUNT') return 'TRAIL_TYPE_AMOUNT';
+  return null;
+}
+
+/** isTrailing: whether an order of this type follows the market by a trail. */
+export function isTrailing(v: string | number | undefined): boolean {
+  const t = orderTypeName(v);
+  return t !== null && ORDER_TYPES[t].trail;
+}
+
+/** An open order as the modify editor needs it. */
+export type ModifiableOrder = {
+  order_id: string;
+  order_type: string | number;
+  price: number;
+  qty: number;
+  fill_qty: number;
+  aux_price?: number;
+  trail_type?: string | number;
+  trail_value?: number;
+  trail_spread?: number;
+};
+
+/** A modify as typed: numbers as the inputs hold them (text). */
+export type ModifyInput = { price: string; qty: string; aux: string; trailType: TrailTypeName; trailValue: string; trailSpread: string };
+
+/** modifyInputOf is the editor's starting point: the order's own terms. */
+export function modifyInputOf(o: ModifiableOrder): ModifyInput {
+  return {
+    price: String(o.price),
+    qty: String(o.qty),
+    aux: o.aux_price ? String(o.aux_price) : '',
+    trailType: trailTypeName(o.trail_type) ?? 'TRAIL_TYPE_RATIO',
+    trailValue: o.trail_value ? String(o.trail_value) : '',
+    trailSpread: String(o.trail_spread ?? 0),
+  };
+}
+
+/** The parsed new terms of a modify; price, aux and trail only where the type has them. */
+export type ModifyNext = { qty: number; price?: number; aux?: number; trail?: { type: TrailTypeName; value: number; spread?: number } };
+
+/** modifyNext parses the editor's text into the new terms the order type takes. */
+export function modifyNext(o: ModifiableOrder, i: ModifyInput): ModifyNext {
+  const next: ModifyNext = { qty: n(i.qty) };
+  if (hasLimitPrice(o.order_type)) next.price = n(i.price);
+  if (hasTrigger(o.order_type)) next.aux = n(i.aux);
+  if (isTrailing(o.order_type)) {
+    next.trail = { type: i.trailType, value: n(i.trailValue) };
+    if (orderTypeName(o.order_type) === 'ORDER_TYPE_TRAILING_STOP_LIMIT') next.trail.spread = n(i.trailSpread);
+  }
+  return next;
+}
+
+/** modifyProblems lists what keeps a modify from being reviewed (empty: it may be). */
+export function modifyProblems(o: ModifiableOrder, i: ModifyInput, t: T = enT): string[] {
+  const x = modifyNext(o, i);
+  const out: string[] = [];
+  if (!(x.qty > 0)) out.push(t('modify.qtyPositive'));
+  else if (x.qty < o.fill_qty) out.push(t('modify.qtyFilled', { n: o.fill_qty }));
+  if (x.price !== undefined && !(x.price > 0)) out.push(t('modify.pricePositive'));
+  if (x.aux !== undefined && !(x.aux > 0)) out.push(t('modify.triggerPositive'));
+  if (x.trail) {
+    const v = x.trail.value;
+    if (x.trail.type === 'TRAIL_TYPE_RATIO' && !(v > 0 && v < 100)) out.push(t('prob.trailRatio'));
+    if (x.trail.type === 'TRAIL_TYPE_AMOUNT' && !(v > 0)) out.push(t('prob.trailAmount'));
+    if (x.trail.spread !== undefined && !(x.trail.spread >= 0)) out.push(t('prob.spread'));
+  }
+  const same =
+    x.qty === o.qty &&
+    (x.price === undefined || x.price === o.price) &&
+    (x.aux === undefined || x.aux === o.aux_price) &&
+    (!x.trail ||
+      (x.trail.type === trailTypeName(o.trail_type) &&
+        x.trail.value === o.trail_value &&
+        (x.trail.spread === undefined || x.trail.spread === (o.trail_spread ?? 0))));
+  if (same) out.push(t('modify.nothing'));
+  return out;
+}
+
 /**
  * modifyRequest is the body of POST /api/modify-order (op NORMAL) for an order's new
- * qty, limit price (kept for types without one) and trigger (types with one; a
- * trailing order's trail is left out, which keeps it).
+ * qty, limit price (kept for types without one), trigger (types with one) and trail
+ * (trailing types: type, value and a trailing stop limit's spread).
  */
 export function modifyRequest(
   ref: { trd_env: string; acc_id: string; trd_market: string },
   o: { order_id: string; order_type: string | number; price: number; aux_price?: number },
-  next: { qty: number; price?: number; aux?: number },
+  next: ModifyNext,
 ): Record<string, unknown> {
   const body: Record<string, unknown> = {
     ...ref,
@@ -305,5 +387,10 @@ export function modifyRequest(
     price: hasLimitPrice(o.order_type) && next.price !== undefined ? next.price : o.price,
   };
   if (hasTrigger(o.order_type)) body.aux_price = next.aux ?? o.aux_price;
+  if (isTrailing(o.order_type) && next.trail) {
+    body.trail_type = next.trail.type;
+    body.trail_value = next.trail.value;
+    if (next.trail.spread !== undefined) body.trail_spread = next.trail.spread;
+  }
   return body;
 }

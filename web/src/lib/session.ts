@@ -1,7 +1,8 @@
 // The session key's life in the browser: kept only in sessionStorage (closing the tab
 // forgets it), refreshed at 80% of its life, and dropped on logout or failure.
-import { userMessage, type ApiClient } from '../api/client';
+import { ApiError, userMessage, type ApiClient } from '../api/client';
 import type { KeyInfo, SessionResponse } from '../api/types';
+import { tr } from './i18n';
 
 export const STORAGE_KEY = 'futugw.session';
 
@@ -79,6 +80,15 @@ export type FragmentSwitch =
  * as the new one. The caller restarts everything that used the old key (socket,
  * refresh timer, account data).
  */
+/**
+ * keyRefusal is why a key was refused at login or in a session URL; a 401 there means
+ * the key itself is bad, not that a session ran out.
+ */
+export function keyRefusal(err: unknown): string {
+  if (err instanceof ApiError && err.status === 401) return tr('session.keyInvalid');
+  return userMessage(err, tr('act.openSession'), tr);
+}
+
 export async function switchSession(api: ApiClient, storage: Storage, key: string): Promise<FragmentSwitch> {
   const current = loadSession(storage);
   if (current?.key === key) return { kind: 'same' };
@@ -87,11 +97,7 @@ export async function switchSession(api: ApiClient, storage: Storage, key: strin
     current ? api.request<KeyInfo>('GET', '/api/auth/whoami', undefined, { key: current.key }) : Promise.reject(new Error('no session')),
   ]);
   if (fresh.status === 'rejected') {
-    const why = userMessage(fresh.reason, 'open a browser session').replace(
-      'session expired, please log in again',
-      'the key is not valid (expired, revoked or mistyped)',
-    );
-    return { kind: 'refused', message: `The session URL was not opened: ${why}` };
+    return { kind: 'refused', message: tr('session.urlRefused', { why: keyRefusal(fresh.reason) }) };
   }
   // Another tab-level change (a refresh) may have replaced the stored key meanwhile.
   const still = loadSession(storage);

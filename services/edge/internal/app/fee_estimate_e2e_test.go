@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,6 +95,22 @@ func TestOrderFeeEstimateEndToEnd(t *testing.T) {
 	}
 	if charged["fee_amount"] != est.FeeAmount || !reflect.DeepEqual(got, est.FeeList) {
 		t.Fatalf("charged %v %v, estimated %v %v", charged["fee_amount"], got, est.FeeAmount, est.FeeList)
+	}
+
+	// A key without trade:real is refused the estimate as it is refused the order.
+	simKey := s.issueWith(t, "fee-sim", `"trade:simulate","acc:read","qot:read"`, "")
+	for _, path := range []string{"/api/order-fee-estimate", "/api/order"} {
+		if code, b := s.call(t, "POST", path, simKey, order); code != 403 || b["reason"] != "scope_denied" {
+			t.Fatalf("%s with trade:simulate only: %d %v", path, code, b)
+		}
+	}
+	// A simulated account trades free; the value and price are still the order's.
+	simOrder := strings.Replace(order, `"trd_env":"TRD_ENV_REAL","acc_id":2002`, `"trd_env":"TRD_ENV_SIMULATE","acc_id":1002`, 1)
+	code, b = s.call(t, "POST", "/api/order-fee-estimate", simKey, simOrder)
+	t.Logf("simulated account: %d %v", code, b)
+	if list, _ := b["fee_list"].([]any); code != 200 || b["basis"] != "FEE_BASIS_SIMULATED" || b["fee_amount"] != 0.0 ||
+		list == nil || len(list) != 0 || b["currency"] != "USD" || b["price"] != est.Price || b["order_value"] != est.OrderValue {
+		t.Fatalf("simulated estimate: %d %v", code, b)
 	}
 }
 

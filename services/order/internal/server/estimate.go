@@ -11,7 +11,8 @@ import (
 
 // EstimateOrderFee prices the order a PlaceOrder body describes, as if it filled in
 // full at the price its value is checked at, by Futu's published schedule (package
-// fees). It runs PlaceOrder's checks that book nothing (precheck) and nothing else:
+// fees). It runs PlaceOrder's checks that book nothing (precheck, then whether real
+// trading is unlocked) and nothing else:
 // no counted limit, no idempotency record, nothing to OpenD's trade side, no audit
 // entry; a fee quote is not an order.
 func (s *Server) EstimateOrderFee(ctx context.Context, req *gatewayv1.PlaceOrderRequest) (*gatewayv1.EstimateOrderFeeResponse, error) {
@@ -45,6 +46,10 @@ func (s *Server) estimate(ctx context.Context, p *authn.Principal, req *gatewayv
 	pol := limits.PolicyFrom(p.Owner(), p.Scopes, p.Limits)
 	value, quote, err := s.precheck(ctx, pol, n, s.d.Now())
 	if err != nil {
+		return nil, err
+	}
+	// A real order with real trading locked would be refused: so is its estimate.
+	if err := s.d.Placer.Unlocked(n.order.Real); err != nil {
 		return nil, err
 	}
 	price := n.order.Price

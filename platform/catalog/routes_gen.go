@@ -386,6 +386,12 @@ var routes = []Route{
 		Proto: "Trd_PlaceOrder", ProtoID: 2202, HTTPMethod: "POST", Path: "/api/order", Body: "*", AccountFields: []string{"acc_id"}, SecurityFields: []string{"code"}, Writes: true,
 		NewIn: func() proto.Message { return new(gatewayv1.PlaceOrderRequest) }, NewOut: func() proto.Message { return new(gatewayv1.PlaceOrderResponse) },
 	},
+	// EstimateOrderFee: PlaceOrder's body and pre-booking checks, priced by Futu's published fee schedule; nothing is booked or sent to OpenD.
+	{
+		Name: "EstimateOrderFee", FullMethod: "/futu.gateway.v1.OrderService/EstimateOrderFee", Service: Order, Scopes: []string{"trade:simulate", "trade:real"},
+		HTTPMethod: "POST", Path: "/api/order-fee-estimate", Body: "*", AccountFields: []string{"acc_id"}, SecurityFields: []string{"code"},
+		NewIn: func() proto.Message { return new(gatewayv1.PlaceOrderRequest) }, NewOut: func() proto.Message { return new(gatewayv1.EstimateOrderFeeResponse) },
+	},
 	{
 		Name: "ModifyOrder", FullMethod: "/futu.gateway.v1.OrderService/ModifyOrder", Service: Order, Scopes: []string{"trade:simulate", "trade:real"},
 		Proto: "Trd_ModifyOrder", ProtoID: 2205, HTTPMethod: "POST", Path: "/api/modify-order", Body: "*", AccountFields: []string{"acc_id"}, Writes: true,

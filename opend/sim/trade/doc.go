@@ -12,7 +12,7 @@
 //
 // Reports: earlier trading days hold deterministic synthetic orders and fills
 // (from the seed, priced inside the kline package's day bars) that the history
-// queries return with today's; fees follow HK and US schedules (fees.go) and
+// queries return with today's; fees follow Futu's published HK and US schedules (package fees) and
 // feed Trd_GetOrderFee and Trd_FlowSummary; Trd_GetMarginRatio and
 // Trd_GetMaxTrdQtys come from seeded per-security margin terms. The report
 // queries keep OpenD's frequency limits (querylimit.go).

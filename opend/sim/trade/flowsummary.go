@@ -9,6 +9,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdflowsummary"
+	"github.com/futugw/gateway/opend/fees"
 	"github.com/futugw/gateway/opend/sim/calendar"
 	"github.com/futugw/gateway/opend/sim/market"
 )
@@ -123,7 +124,7 @@ func flowsOf(o *order, fills []*fill, d calendar.Date, loc *time.Location) []*tr
 	}
 	out := []*trdflowsummary.FlowSummaryInfo{info(1, flowTypeTrade, dir, amount,
 		fmt.Sprintf("%s %g %s %s, order %s", verb, x.shares, o.inst.Key(), o.inst.Name, o.idEx))}
-	if total := feeTotal(fees(x)); total > 0 {
+	if total := fees.Total(charges(x)); total > 0 {
 		out = append(out, info(2, flowTypeFee, flowOut, -total, "Fees of order "+o.idEx))
 	}
 	return out

@@ -6,6 +6,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetmaxtrdqtys"
+	"github.com/futugw/gateway/opend/fees"
 	"github.com/futugw/gateway/opend/sim/market"
 )
 
@@ -34,7 +35,7 @@ func TestMarginAccountBuysOnMargin(t *testing.T) {
 	fu := f.funds(hk)
 	val := qty * cur
 	// A real account pays the fees out of its cash.
-	fee := feeTotal(fees(execution{market.MarketHK, sideBuy, qty, round6(val)}))
+	fee := fees.Total(charges(execution{market.MarketHK, sideBuy, qty, round6(val)}))
 	if !near(fu.GetDebtCash(), round6(val+fee-1_000_000)) || !near(fu.GetCash(), round6(1_000_000-val-fee)) ||
 		!near(fu.GetInitialMargin(), round6(val*terms.imLong/100)) || !near(fu.GetMaintenanceMargin(), round6(val*terms.mmLong/100)) ||
 		!near(fu.GetLongMv(), val) || fu.GetShortMv() != 0 || fu.GetNetCashPower() != 0 {

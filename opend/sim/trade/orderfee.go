@@ -10,6 +10,7 @@ import (
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdcommon"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetorderfee"
+	"github.com/futugw/gateway/opend/fees"
 	"github.com/futugw/gateway/opend/sim/calendar"
 )
 
@@ -43,10 +44,10 @@ func (e *Engine) getOrderFee(c2s *trdgetorderfee.C2S) (*trdgetorderfee.S2C, erro
 		if !ok {
 			return nil, refuse(codeOrder, "unknown orderIDEx %q for account %d", idEx, a.cfg.ID)
 		}
-		items := fees(executionOf(o, fills))
-		of := &trdcommon.OrderFee{OrderIDEx: proto.String(o.idEx), FeeAmount: proto.Float64(feeTotal(items))}
+		items := charges(executionOf(o, fills))
+		of := &trdcommon.OrderFee{OrderIDEx: proto.String(o.idEx), FeeAmount: proto.Float64(fees.Total(items))}
 		for _, it := range items {
-			of.FeeList = append(of.FeeList, &trdcommon.OrderFeeItem{Title: proto.String(it.title), Value: proto.Float64(it.value)})
+			of.FeeList = append(of.FeeList, &trdcommon.OrderFeeItem{Title: proto.String(it.Title), Value: proto.Float64(it.Value)})
 		}
 		s2c.OrderFeeList = append(s2c.OrderFeeList, of)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdcommon"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdflowsummary"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetorderfee"
+	"github.com/futugw/gateway/opend/fees"
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/opend/sim/market"
 )
@@ -39,12 +40,12 @@ func wantFees(t *testing.T, of *trdcommon.OrderFee, mkt, side int32, fills []*tr
 		x.value += f.GetQty() * f.GetPrice()
 	}
 	x.value = round6(x.value)
-	items := fees(x)
-	if !near(of.GetFeeAmount(), feeTotal(items)) || len(of.GetFeeList()) != len(items) {
+	items := charges(x)
+	if !near(of.GetFeeAmount(), fees.Total(items)) || len(of.GetFeeList()) != len(items) {
 		t.Fatalf("fee %v, want %v from %v", of, items, x)
 	}
 	for i, it := range items {
-		if of.GetFeeList()[i].GetTitle() != it.title || !near(of.GetFeeList()[i].GetValue(), it.value) {
+		if of.GetFeeList()[i].GetTitle() != it.Title || !near(of.GetFeeList()[i].GetValue(), it.Value) {
 			t.Fatalf("fee item %d = %v, want %v", i, of.GetFeeList()[i], it)
 		}
 	}
@@ -70,7 +71,7 @@ func TestTCPOrderFeesAndFlowSummary(t *testing.T) {
 		t.Fatalf("fees: %v, %v", got, err)
 	}
 	wantFees(t, got[0], market.MarketHK, sideBuy, fills)
-	if got[0].GetOrderIDEx() != placed.GetOrderIDEx() || got[0].GetFeeList()[2].GetTitle() != feeStamp {
+	if got[0].GetOrderIDEx() != placed.GetOrderIDEx() || got[0].GetFeeList()[2].GetTitle() != fees.StampDuty {
 		t.Fatalf("fee = %v", got[0])
 	}
 	if got[1].GetFeeAmount() != 0 || len(got[1].GetFeeList()) != 0 {

@@ -10,6 +10,7 @@ import (
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetmarginratio"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetmaxtrdqtys"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdunlocktrade"
+	"github.com/futugw/gateway/opend/fees"
 	"github.com/futugw/gateway/opend/sim/market"
 )
 
@@ -34,7 +35,7 @@ func TestShortSellAndBuyBack(t *testing.T) {
 		t.Fatalf("short position = %v", pos)
 	}
 	fu := f.funds(us)
-	fee := feeTotal(fees(execution{market.MarketUS, sideSellShort, 10, round6(10 * sold)}))
+	fee := fees.Total(charges(execution{market.MarketUS, sideSellShort, 10, round6(10 * sold)}))
 	if !near(fu.GetCash(), round6(200_000+10*sold-fee)) || !near(fu.GetMarketVal(), -10*f.cur("US.TSLA")) {
 		t.Fatalf("funds after the short sale = %v", fu)
 	}

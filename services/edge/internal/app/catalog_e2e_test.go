@@ -18,6 +18,13 @@ import (
 // and the in-process edge in front of them. simArgs are extra opend-sim flags.
 func startFullStack(t *testing.T, simArgs ...string) *stack {
 	t.Helper()
+	return startFullStackEnv(t, nil, simArgs...)
+}
+
+// startFullStackEnv is startFullStack with orderEnv added to the order service's
+// environment (ORDER_TRADE_PASSWORD unlocks real trading).
+func startFullStackEnv(t *testing.T, orderEnv []string, simArgs ...string) *stack {
+	t.Helper()
 	redisAddr := redistest.Start(t)
 	dir := t.TempDir()
 	adminFile, svcFile := filepath.Join(dir, "admin.key"), filepath.Join(dir, "svc.key")
@@ -39,7 +46,7 @@ func startFullStack(t *testing.T, simArgs ...string) *stack {
 
 	quote := proctest.Start(t, quoteBin, nil, "-grpc-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0",
 		"-opend-addr", opendAddr, "-auth-addr", authAddr, "-redis-addr", redisAddr, "-min-sub-hold", "1s")
-	order := proctest.Start(t, orderBin, nil, "-grpc-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0",
+	order := proctest.Start(t, orderBin, orderEnv, "-grpc-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0",
 		"-opend-addr", opendAddr, "-auth-addr", authAddr, "-redis-addr", redisAddr)
 	quoteAddr, orderAddr := quote.Addr("grpc"), order.Addr("grpc")
 	proctest.WaitGRPCServing(t, quoteAddr, "")

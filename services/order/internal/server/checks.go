@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"time"
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/services/order/internal/limits"
@@ -21,13 +22,7 @@ type verdict struct {
 func (s *Server) judge(ctx context.Context, o *placement, at *attempt) verdict {
 	v := verdict{id: newAttemptID()}
 	now := s.d.Now()
-	v.err = limits.CheckKey(o.pol, o.n.order, now, s.d.HoursTZ)
-	if v.err == nil {
-		v.err = o.n.problem
-	}
-	if v.err == nil {
-		at.value, _, v.err = s.checkOrder(ctx, o.pol, o.n.order, o.n.terms, o.n.qotMarket, o.n.code)
-	}
+	at.value, _, v.err = s.precheck(ctx, o.pol, o.n, now)
 	if v.err == nil {
 		v.err = s.d.Placer.Unlocked(o.n.order.Real)
 	}
@@ -35,6 +30,21 @@ func (s *Server) judge(ctx context.Context, o *placement, at *attempt) verdict {
 		v.gate, v.err = s.d.Counter.Gate(o.pol, v.id, at.value, now)
 	}
 	return v
+}
+
+// precheck runs the checks of a new order that book nothing, in the documented
+// order: the key's (scope for the account's environment, account, market, symbol,
+// side, hours window at now), the request's structure, then checkOrder's. It returns
+// checkOrder's value and quote. PlaceOrder and EstimateOrderFee share it, so an
+// estimate is refused exactly as the order would be.
+func (s *Server) precheck(ctx context.Context, pol limits.Policy, n normalized, now time.Time) (value, quote float64, err error) {
+	if err := limits.CheckKey(pol, n.order, now, s.d.HoursTZ); err != nil {
+		return 0, 0, err
+	}
+	if n.problem != nil {
+		return 0, 0, n.problem
+	}
+	return s.checkOrder(ctx, pol, n.order, n.terms, n.qotMarket, n.code)
 }
 
 // checkOrder runs the input checks (lot, tick) on o and values it against

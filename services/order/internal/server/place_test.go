@@ -306,4 +306,12 @@ func TestRealOrdersNeedUnlockedTrading(t *testing.T) {
 	if _, v, _ := e.counter.Usage(context.Background(), "k-real", *e.now.Load()); v != 0 {
 		t.Fatalf("locked refusal reserved %v", v)
 	}
+	// The fee estimate of that order is refused the same way; a simulated one is not.
+	_, err = srv.EstimateOrderFee(ctxFor("k-real", nil), real)
+	if status.Code(err) != codes.FailedPrecondition || errinfo.Reason(err) != gatewayv1.Reason_REASON_TRADING_LOCKED {
+		t.Fatalf("locked estimate: %v", err)
+	}
+	if _, err := srv.EstimateOrderFee(ctxFor("k-real", nil), limitOrder()); err != nil {
+		t.Fatalf("simulated estimate with real trading locked: %v", err)
+	}
 }

@@ -97,6 +97,7 @@ type Metrics struct {
 	placement prometheus.Histogram
 	script    prometheus.Histogram
 	fallbacks *prometheus.CounterVec
+	estimates *prometheus.CounterVec
 }
 
 // NewMetrics makes the metrics and registers them on reg (when not nil).
@@ -120,9 +121,13 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "futugw_order_read_pacing_fallbacks_total",
 			Help: "Catalog account reads paced in this process because the shared windows in Redis were unavailable or slow, by OpenD proto id.",
 		}, []string{"proto_id"}),
+		estimates: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "futugw_order_fee_estimates_total",
+			Help: "Order fee estimates by result (estimated, refused, failed) and reason.",
+		}, []string{"result", "reason"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.orders, m.placement, m.script, m.fallbacks)
+		reg.MustRegister(m.orders, m.placement, m.script, m.fallbacks, m.estimates)
 	}
 	return m
 }

@@ -495,6 +495,59 @@ func (OrderStatus) EnumDescriptor() ([]byte, []int) {
 	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{7}
 }
 
+// FeeBasis says where an estimate's fees come from.
+type FeeBasis int32
+
+const (
+	FeeBasis_FEE_BASIS_UNSPECIFIED       FeeBasis = 0
+	FeeBasis_FEE_BASIS_STANDARD_SCHEDULE FeeBasis = 1 // Futu's published standard schedule for the market
+	FeeBasis_FEE_BASIS_SIMULATED         FeeBasis = 2 // paper trading is free: no items, 0
+	FeeBasis_FEE_BASIS_NO_SCHEDULE       FeeBasis = 3 // a market without a published schedule: no items, 0
+)
+
+// Enum value maps for FeeBasis.
+var (
+	FeeBasis_name = map[int32]string{
+		0: "FEE_BASIS_UNSPECIFIED",
+		1: "FEE_BASIS_STANDARD_SCHEDULE",
+		2: "FEE_BASIS_SIMULATED",
+		3: "FEE_BASIS_NO_SCHEDULE",
+	}
+	FeeBasis_value = map[string]int32{
+		"FEE_BASIS_UNSPECIFIED":       0,
+		"FEE_BASIS_STANDARD_SCHEDULE": 1,
+		"FEE_BASIS_SIMULATED":         2,
+		"FEE_BASIS_NO_SCHEDULE":       3,
+	}
+)
+
+func (x FeeBasis) Enum() *FeeBasis {
+	p := new(FeeBasis)
+	*p = x
+	return p
+}
+
+func (x FeeBasis) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (FeeBasis) Descriptor() protoreflect.EnumDescriptor {
+	return file_futu_gateway_v1_order_proto_enumTypes[8].Descriptor()
+}
+
+func (FeeBasis) Type() protoreflect.EnumType {
+	return &file_futu_gateway_v1_order_proto_enumTypes[8]
+}
+
+func (x FeeBasis) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use FeeBasis.Descriptor instead.
+func (FeeBasis) EnumDescriptor() ([]byte, []int) {
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{8}
+}
+
 type PlaceOrderRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	TrdEnv        TrdEnv                 `protobuf:"varint,1,opt,name=trd_env,json=trdEnv,proto3,enum=futu.gateway.v1.TrdEnv" json:"trd_env,omitempty"`
@@ -715,6 +768,147 @@ func (x *PlaceOrderResponse) GetOrderId() string {
 	return ""
 }
 
+// EstimateOrderFeeResponse is what an order would cost if it filled in full.
+type EstimateOrderFeeResponse struct {
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	FeeAmount float64                `protobuf:"fixed64,1,opt,name=fee_amount,json=feeAmount,proto3" json:"fee_amount,omitempty"` // the items' total, to the cent
+	FeeList   []*FeeEstimateItem     `protobuf:"bytes,2,rep,name=fee_list,json=feeList,proto3" json:"fee_list,omitempty"`
+	Currency  string                 `protobuf:"bytes,3,opt,name=currency,proto3" json:"currency,omitempty"` // "HKD", "USD"; empty without a schedule
+	// qty x price, or x the current quote for a market-like order: the value
+	// max_order_value is checked against.
+	OrderValue    float64  `protobuf:"fixed64,4,opt,name=order_value,json=orderValue,proto3" json:"order_value,omitempty"`
+	Price         float64  `protobuf:"fixed64,5,opt,name=price,proto3" json:"price,omitempty"` // the price order_value used
+	Basis         FeeBasis `protobuf:"varint,6,opt,name=basis,proto3,enum=futu.gateway.v1.FeeBasis" json:"basis,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EstimateOrderFeeResponse) Reset() {
+	*x = EstimateOrderFeeResponse{}
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EstimateOrderFeeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EstimateOrderFeeResponse) ProtoMessage() {}
+
+func (x *EstimateOrderFeeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EstimateOrderFeeResponse.ProtoReflect.Descriptor instead.
+func (*EstimateOrderFeeResponse) Descriptor() ([]byte, []int) {
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *EstimateOrderFeeResponse) GetFeeAmount() float64 {
+	if x != nil {
+		return x.FeeAmount
+	}
+	return 0
+}
+
+func (x *EstimateOrderFeeResponse) GetFeeList() []*FeeEstimateItem {
+	if x != nil {
+		return x.FeeList
+	}
+	return nil
+}
+
+func (x *EstimateOrderFeeResponse) GetCurrency() string {
+	if x != nil {
+		return x.Currency
+	}
+	return ""
+}
+
+func (x *EstimateOrderFeeResponse) GetOrderValue() float64 {
+	if x != nil {
+		return x.OrderValue
+	}
+	return 0
+}
+
+func (x *EstimateOrderFeeResponse) GetPrice() float64 {
+	if x != nil {
+		return x.Price
+	}
+	return 0
+}
+
+func (x *EstimateOrderFeeResponse) GetBasis() FeeBasis {
+	if x != nil {
+		return x.Basis
+	}
+	return FeeBasis_FEE_BASIS_UNSPECIFIED
+}
+
+// FeeEstimateItem is one charge, titled as Futu's order fee details title it
+// ("Commission", "Platform Fees", ...), like Trd_Common.OrderFeeItem.
+type FeeEstimateItem struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Title         string                 `protobuf:"bytes,1,opt,name=title,proto3" json:"title,omitempty"`
+	Value         float64                `protobuf:"fixed64,2,opt,name=value,proto3" json:"value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FeeEstimateItem) Reset() {
+	*x = FeeEstimateItem{}
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FeeEstimateItem) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FeeEstimateItem) ProtoMessage() {}
+
+func (x *FeeEstimateItem) ProtoReflect() protoreflect.Message {
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FeeEstimateItem.ProtoReflect.Descriptor instead.
+func (*FeeEstimateItem) Descriptor() ([]byte, []int) {
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *FeeEstimateItem) GetTitle() string {
+	if x != nil {
+		return x.Title
+	}
+	return ""
+}
+
+func (x *FeeEstimateItem) GetValue() float64 {
+	if x != nil {
+		return x.Value
+	}
+	return 0
+}
+
 type ModifyOrderRequest struct {
 	state     protoimpl.MessageState `protogen:"open.v1"`
 	TrdEnv    TrdEnv                 `protobuf:"varint,1,opt,name=trd_env,json=trdEnv,proto3,enum=futu.gateway.v1.TrdEnv" json:"trd_env,omitempty"`
@@ -738,7 +932,7 @@ type ModifyOrderRequest struct {
 
 func (x *ModifyOrderRequest) Reset() {
 	*x = ModifyOrderRequest{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[2]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -750,7 +944,7 @@ func (x *ModifyOrderRequest) String() string {
 func (*ModifyOrderRequest) ProtoMessage() {}
 
 func (x *ModifyOrderRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[2]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -763,7 +957,7 @@ func (x *ModifyOrderRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyOrderRequest.ProtoReflect.Descriptor instead.
 func (*ModifyOrderRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{2}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *ModifyOrderRequest) GetTrdEnv() TrdEnv {
@@ -856,7 +1050,7 @@ type CancelAllOrderRequest struct {
 
 func (x *CancelAllOrderRequest) Reset() {
 	*x = CancelAllOrderRequest{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[3]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -868,7 +1062,7 @@ func (x *CancelAllOrderRequest) String() string {
 func (*CancelAllOrderRequest) ProtoMessage() {}
 
 func (x *CancelAllOrderRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[3]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -881,7 +1075,7 @@ func (x *CancelAllOrderRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelAllOrderRequest.ProtoReflect.Descriptor instead.
 func (*CancelAllOrderRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{3}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *CancelAllOrderRequest) GetTrdEnv() TrdEnv {
@@ -920,7 +1114,7 @@ type CancelAllOrderResponse struct {
 
 func (x *CancelAllOrderResponse) Reset() {
 	*x = CancelAllOrderResponse{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[4]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -932,7 +1126,7 @@ func (x *CancelAllOrderResponse) String() string {
 func (*CancelAllOrderResponse) ProtoMessage() {}
 
 func (x *CancelAllOrderResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[4]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -945,7 +1139,7 @@ func (x *CancelAllOrderResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelAllOrderResponse.ProtoReflect.Descriptor instead.
 func (*CancelAllOrderResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{4}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{6}
 }
 
 type CancelOrderRequest struct {
@@ -960,7 +1154,7 @@ type CancelOrderRequest struct {
 
 func (x *CancelOrderRequest) Reset() {
 	*x = CancelOrderRequest{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[5]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -972,7 +1166,7 @@ func (x *CancelOrderRequest) String() string {
 func (*CancelOrderRequest) ProtoMessage() {}
 
 func (x *CancelOrderRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[5]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -985,7 +1179,7 @@ func (x *CancelOrderRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelOrderRequest.ProtoReflect.Descriptor instead.
 func (*CancelOrderRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{5}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *CancelOrderRequest) GetTrdEnv() TrdEnv {
@@ -1025,7 +1219,7 @@ type ModifyOrderResponse struct {
 
 func (x *ModifyOrderResponse) Reset() {
 	*x = ModifyOrderResponse{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[6]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1037,7 +1231,7 @@ func (x *ModifyOrderResponse) String() string {
 func (*ModifyOrderResponse) ProtoMessage() {}
 
 func (x *ModifyOrderResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[6]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1050,7 +1244,7 @@ func (x *ModifyOrderResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyOrderResponse.ProtoReflect.Descriptor instead.
 func (*ModifyOrderResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{6}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ModifyOrderResponse) GetOrderId() string {
@@ -1093,7 +1287,7 @@ type Order struct {
 
 func (x *Order) Reset() {
 	*x = Order{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[7]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1105,7 +1299,7 @@ func (x *Order) String() string {
 func (*Order) ProtoMessage() {}
 
 func (x *Order) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[7]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1118,7 +1312,7 @@ func (x *Order) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Order.ProtoReflect.Descriptor instead.
 func (*Order) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{7}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Order) GetOrderId() string {
@@ -1272,7 +1466,7 @@ type ListOrdersRequest struct {
 
 func (x *ListOrdersRequest) Reset() {
 	*x = ListOrdersRequest{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[8]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1284,7 +1478,7 @@ func (x *ListOrdersRequest) String() string {
 func (*ListOrdersRequest) ProtoMessage() {}
 
 func (x *ListOrdersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[8]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1297,7 +1491,7 @@ func (x *ListOrdersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOrdersRequest.ProtoReflect.Descriptor instead.
 func (*ListOrdersRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{8}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ListOrdersRequest) GetTrdEnv() TrdEnv {
@@ -1330,7 +1524,7 @@ type ListOrdersResponse struct {
 
 func (x *ListOrdersResponse) Reset() {
 	*x = ListOrdersResponse{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[9]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1342,7 +1536,7 @@ func (x *ListOrdersResponse) String() string {
 func (*ListOrdersResponse) ProtoMessage() {}
 
 func (x *ListOrdersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[9]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1355,7 +1549,7 @@ func (x *ListOrdersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOrdersResponse.ProtoReflect.Descriptor instead.
 func (*ListOrdersResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{9}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ListOrdersResponse) GetOrders() []*Order {
@@ -1381,7 +1575,7 @@ type OrderFill struct {
 
 func (x *OrderFill) Reset() {
 	*x = OrderFill{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[10]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1393,7 +1587,7 @@ func (x *OrderFill) String() string {
 func (*OrderFill) ProtoMessage() {}
 
 func (x *OrderFill) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[10]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1406,7 +1600,7 @@ func (x *OrderFill) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OrderFill.ProtoReflect.Descriptor instead.
 func (*OrderFill) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{10}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *OrderFill) GetFillId() string {
@@ -1476,7 +1670,7 @@ type ListOrderFillsRequest struct {
 
 func (x *ListOrderFillsRequest) Reset() {
 	*x = ListOrderFillsRequest{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[11]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1488,7 +1682,7 @@ func (x *ListOrderFillsRequest) String() string {
 func (*ListOrderFillsRequest) ProtoMessage() {}
 
 func (x *ListOrderFillsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[11]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1501,7 +1695,7 @@ func (x *ListOrderFillsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOrderFillsRequest.ProtoReflect.Descriptor instead.
 func (*ListOrderFillsRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{11}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ListOrderFillsRequest) GetTrdEnv() TrdEnv {
@@ -1534,7 +1728,7 @@ type ListOrderFillsResponse struct {
 
 func (x *ListOrderFillsResponse) Reset() {
 	*x = ListOrderFillsResponse{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[12]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1546,7 +1740,7 @@ func (x *ListOrderFillsResponse) String() string {
 func (*ListOrderFillsResponse) ProtoMessage() {}
 
 func (x *ListOrderFillsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[12]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1559,7 +1753,7 @@ func (x *ListOrderFillsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOrderFillsResponse.ProtoReflect.Descriptor instead.
 func (*ListOrderFillsResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{12}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ListOrderFillsResponse) GetFills() []*OrderFill {
@@ -1577,7 +1771,7 @@ type StreamTradePushesRequest struct {
 
 func (x *StreamTradePushesRequest) Reset() {
 	*x = StreamTradePushesRequest{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[13]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1589,7 +1783,7 @@ func (x *StreamTradePushesRequest) String() string {
 func (*StreamTradePushesRequest) ProtoMessage() {}
 
 func (x *StreamTradePushesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[13]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1602,7 +1796,7 @@ func (x *StreamTradePushesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamTradePushesRequest.ProtoReflect.Descriptor instead.
 func (*StreamTradePushesRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{13}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{15}
 }
 
 type WatchTradesRequest struct {
@@ -1616,7 +1810,7 @@ type WatchTradesRequest struct {
 
 func (x *WatchTradesRequest) Reset() {
 	*x = WatchTradesRequest{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[14]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1628,7 +1822,7 @@ func (x *WatchTradesRequest) String() string {
 func (*WatchTradesRequest) ProtoMessage() {}
 
 func (x *WatchTradesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[14]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1641,7 +1835,7 @@ func (x *WatchTradesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchTradesRequest.ProtoReflect.Descriptor instead.
 func (*WatchTradesRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{14}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *WatchTradesRequest) GetAccIds() []uint64 {
@@ -1663,7 +1857,7 @@ type TradePush struct {
 
 func (x *TradePush) Reset() {
 	*x = TradePush{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[15]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1675,7 +1869,7 @@ func (x *TradePush) String() string {
 func (*TradePush) ProtoMessage() {}
 
 func (x *TradePush) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[15]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1688,7 +1882,7 @@ func (x *TradePush) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TradePush.ProtoReflect.Descriptor instead.
 func (*TradePush) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{15}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *TradePush) GetProtoId() uint32 {
@@ -1731,7 +1925,7 @@ type Account struct {
 
 func (x *Account) Reset() {
 	*x = Account{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[16]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1743,7 +1937,7 @@ func (x *Account) String() string {
 func (*Account) ProtoMessage() {}
 
 func (x *Account) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[16]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1756,7 +1950,7 @@ func (x *Account) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Account.ProtoReflect.Descriptor instead.
 func (*Account) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{16}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *Account) GetAccId() uint64 {
@@ -1795,7 +1989,7 @@ type ListAccountsRequest struct {
 
 func (x *ListAccountsRequest) Reset() {
 	*x = ListAccountsRequest{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[17]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1807,7 +2001,7 @@ func (x *ListAccountsRequest) String() string {
 func (*ListAccountsRequest) ProtoMessage() {}
 
 func (x *ListAccountsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[17]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1820,7 +2014,7 @@ func (x *ListAccountsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAccountsRequest.ProtoReflect.Descriptor instead.
 func (*ListAccountsRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{17}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{19}
 }
 
 type ListAccountsResponse struct {
@@ -1832,7 +2026,7 @@ type ListAccountsResponse struct {
 
 func (x *ListAccountsResponse) Reset() {
 	*x = ListAccountsResponse{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[18]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1844,7 +2038,7 @@ func (x *ListAccountsResponse) String() string {
 func (*ListAccountsResponse) ProtoMessage() {}
 
 func (x *ListAccountsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[18]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1857,7 +2051,7 @@ func (x *ListAccountsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAccountsResponse.ProtoReflect.Descriptor instead.
 func (*ListAccountsResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{18}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ListAccountsResponse) GetAccounts() []*Account {
@@ -1878,7 +2072,7 @@ type GetFundsRequest struct {
 
 func (x *GetFundsRequest) Reset() {
 	*x = GetFundsRequest{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[19]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1890,7 +2084,7 @@ func (x *GetFundsRequest) String() string {
 func (*GetFundsRequest) ProtoMessage() {}
 
 func (x *GetFundsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[19]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1903,7 +2097,7 @@ func (x *GetFundsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFundsRequest.ProtoReflect.Descriptor instead.
 func (*GetFundsRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{19}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *GetFundsRequest) GetTrdEnv() TrdEnv {
@@ -1941,7 +2135,7 @@ type GetFundsResponse struct {
 
 func (x *GetFundsResponse) Reset() {
 	*x = GetFundsResponse{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[20]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1953,7 +2147,7 @@ func (x *GetFundsResponse) String() string {
 func (*GetFundsResponse) ProtoMessage() {}
 
 func (x *GetFundsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[20]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1966,7 +2160,7 @@ func (x *GetFundsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFundsResponse.ProtoReflect.Descriptor instead.
 func (*GetFundsResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{20}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *GetFundsResponse) GetPower() float64 {
@@ -2022,7 +2216,7 @@ type GetPositionsRequest struct {
 
 func (x *GetPositionsRequest) Reset() {
 	*x = GetPositionsRequest{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[21]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2034,7 +2228,7 @@ func (x *GetPositionsRequest) String() string {
 func (*GetPositionsRequest) ProtoMessage() {}
 
 func (x *GetPositionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[21]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2047,7 +2241,7 @@ func (x *GetPositionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPositionsRequest.ProtoReflect.Descriptor instead.
 func (*GetPositionsRequest) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{21}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *GetPositionsRequest) GetTrdEnv() TrdEnv {
@@ -2088,7 +2282,7 @@ type Position struct {
 
 func (x *Position) Reset() {
 	*x = Position{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[22]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2100,7 +2294,7 @@ func (x *Position) String() string {
 func (*Position) ProtoMessage() {}
 
 func (x *Position) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[22]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2113,7 +2307,7 @@ func (x *Position) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Position.ProtoReflect.Descriptor instead.
 func (*Position) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{22}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *Position) GetCode() string {
@@ -2188,7 +2382,7 @@ type GetPositionsResponse struct {
 
 func (x *GetPositionsResponse) Reset() {
 	*x = GetPositionsResponse{}
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[23]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2200,7 +2394,7 @@ func (x *GetPositionsResponse) String() string {
 func (*GetPositionsResponse) ProtoMessage() {}
 
 func (x *GetPositionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_futu_gateway_v1_order_proto_msgTypes[23]
+	mi := &file_futu_gateway_v1_order_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2213,7 +2407,7 @@ func (x *GetPositionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPositionsResponse.ProtoReflect.Descriptor instead.
 func (*GetPositionsResponse) Descriptor() ([]byte, []int) {
-	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{23}
+	return file_futu_gateway_v1_order_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *GetPositionsResponse) GetPositions() []*Position {
@@ -2253,7 +2447,19 @@ const file_futu_gateway_v1_order_proto_rawDesc = "" +
 	"\ftrail_spread\x18\x10 \x01(\x01R\vtrailSpread\x12(\n" +
 	"\x10fill_outside_rth\x18\x11 \x01(\bR\x0efillOutsideRth\"/\n" +
 	"\x12PlaceOrderResponse\x12\x19\n" +
-	"\border_id\x18\x01 \x01(\tR\aorderId\"\xbf\x03\n" +
+	"\border_id\x18\x01 \x01(\tR\aorderId\"\xfa\x01\n" +
+	"\x18EstimateOrderFeeResponse\x12\x1d\n" +
+	"\n" +
+	"fee_amount\x18\x01 \x01(\x01R\tfeeAmount\x12;\n" +
+	"\bfee_list\x18\x02 \x03(\v2 .futu.gateway.v1.FeeEstimateItemR\afeeList\x12\x1a\n" +
+	"\bcurrency\x18\x03 \x01(\tR\bcurrency\x12\x1f\n" +
+	"\vorder_value\x18\x04 \x01(\x01R\n" +
+	"orderValue\x12\x14\n" +
+	"\x05price\x18\x05 \x01(\x01R\x05price\x12/\n" +
+	"\x05basis\x18\x06 \x01(\x0e2\x19.futu.gateway.v1.FeeBasisR\x05basis\"=\n" +
+	"\x0fFeeEstimateItem\x12\x14\n" +
+	"\x05title\x18\x01 \x01(\tR\x05title\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\x01R\x05value\"\xbf\x03\n" +
 	"\x12ModifyOrderRequest\x120\n" +
 	"\atrd_env\x18\x01 \x01(\x0e2\x17.futu.gateway.v1.TrdEnvR\x06trdEnv\x12\x15\n" +
 	"\x06acc_id\x18\x02 \x01(\x04R\x05accId\x129\n" +
@@ -2446,10 +2652,16 @@ const file_futu_gateway_v1_order_proto_rawDesc = "" +
 	"\x13ORDER_STATUS_FAILED\x10\x15\x12\x19\n" +
 	"\x15ORDER_STATUS_DISABLED\x10\x16\x12\x18\n" +
 	"\x14ORDER_STATUS_DELETED\x10\x17\x12\x1f\n" +
-	"\x1bORDER_STATUS_FILL_CANCELLED\x10\x182\xe6\x05\n" +
+	"\x1bORDER_STATUS_FILL_CANCELLED\x10\x18*z\n" +
+	"\bFeeBasis\x12\x19\n" +
+	"\x15FEE_BASIS_UNSPECIFIED\x10\x00\x12\x1f\n" +
+	"\x1bFEE_BASIS_STANDARD_SCHEDULE\x10\x01\x12\x17\n" +
+	"\x13FEE_BASIS_SIMULATED\x10\x02\x12\x19\n" +
+	"\x15FEE_BASIS_NO_SCHEDULE\x10\x032\xc9\x06\n" +
 	"\fOrderService\x12U\n" +
 	"\n" +
-	"PlaceOrder\x12\".futu.gateway.v1.PlaceOrderRequest\x1a#.futu.gateway.v1.PlaceOrderResponse\x12X\n" +
+	"PlaceOrder\x12\".futu.gateway.v1.PlaceOrderRequest\x1a#.futu.gateway.v1.PlaceOrderResponse\x12a\n" +
+	"\x10EstimateOrderFee\x12\".futu.gateway.v1.PlaceOrderRequest\x1a).futu.gateway.v1.EstimateOrderFeeResponse\x12X\n" +
 	"\vModifyOrder\x12#.futu.gateway.v1.ModifyOrderRequest\x1a$.futu.gateway.v1.ModifyOrderResponse\x12X\n" +
 	"\vCancelOrder\x12#.futu.gateway.v1.CancelOrderRequest\x1a$.futu.gateway.v1.ModifyOrderResponse\x12a\n" +
 	"\x0eCancelAllOrder\x12&.futu.gateway.v1.CancelAllOrderRequest\x1a'.futu.gateway.v1.CancelAllOrderResponse\x12U\n" +
@@ -2475,8 +2687,8 @@ func file_futu_gateway_v1_order_proto_rawDescGZIP() []byte {
 	return file_futu_gateway_v1_order_proto_rawDescData
 }
 
-var file_futu_gateway_v1_order_proto_enumTypes = make([]protoimpl.EnumInfo, 8)
-var file_futu_gateway_v1_order_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
+var file_futu_gateway_v1_order_proto_enumTypes = make([]protoimpl.EnumInfo, 9)
+var file_futu_gateway_v1_order_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
 var file_futu_gateway_v1_order_proto_goTypes = []any{
 	(TrdEnv)(0),                      // 0: futu.gateway.v1.TrdEnv
 	(TrdMarket)(0),                   // 1: futu.gateway.v1.TrdMarket
@@ -2486,30 +2698,33 @@ var file_futu_gateway_v1_order_proto_goTypes = []any{
 	(ModifyOrderOp)(0),               // 5: futu.gateway.v1.ModifyOrderOp
 	(TimeInForce)(0),                 // 6: futu.gateway.v1.TimeInForce
 	(OrderStatus)(0),                 // 7: futu.gateway.v1.OrderStatus
-	(*PlaceOrderRequest)(nil),        // 8: futu.gateway.v1.PlaceOrderRequest
-	(*PlaceOrderResponse)(nil),       // 9: futu.gateway.v1.PlaceOrderResponse
-	(*ModifyOrderRequest)(nil),       // 10: futu.gateway.v1.ModifyOrderRequest
-	(*CancelAllOrderRequest)(nil),    // 11: futu.gateway.v1.CancelAllOrderRequest
-	(*CancelAllOrderResponse)(nil),   // 12: futu.gateway.v1.CancelAllOrderResponse
-	(*CancelOrderRequest)(nil),       // 13: futu.gateway.v1.CancelOrderRequest
-	(*ModifyOrderResponse)(nil),      // 14: futu.gateway.v1.ModifyOrderResponse
-	(*Order)(nil),                    // 15: futu.gateway.v1.Order
-	(*ListOrdersRequest)(nil),        // 16: futu.gateway.v1.ListOrdersRequest
-	(*ListOrdersResponse)(nil),       // 17: futu.gateway.v1.ListOrdersResponse
-	(*OrderFill)(nil),                // 18: futu.gateway.v1.OrderFill
-	(*ListOrderFillsRequest)(nil),    // 19: futu.gateway.v1.ListOrderFillsRequest
-	(*ListOrderFillsResponse)(nil),   // 20: futu.gateway.v1.ListOrderFillsResponse
-	(*StreamTradePushesRequest)(nil), // 21: futu.gateway.v1.StreamTradePushesRequest
-	(*WatchTradesRequest)(nil),       // 22: futu.gateway.v1.WatchTradesRequest
-	(*TradePush)(nil),                // 23: futu.gateway.v1.TradePush
-	(*Account)(nil),                  // 24: futu.gateway.v1.Account
-	(*ListAccountsRequest)(nil),      // 25: futu.gateway.v1.ListAccountsRequest
-	(*ListAccountsResponse)(nil),     // 26: futu.gateway.v1.ListAccountsResponse
-	(*GetFundsRequest)(nil),          // 27: futu.gateway.v1.GetFundsRequest
-	(*GetFundsResponse)(nil),         // 28: futu.gateway.v1.GetFundsResponse
-	(*GetPositionsRequest)(nil),      // 29: futu.gateway.v1.GetPositionsRequest
-	(*Position)(nil),                 // 30: futu.gateway.v1.Position
-	(*GetPositionsResponse)(nil),     // 31: futu.gateway.v1.GetPositionsResponse
+	(FeeBasis)(0),                    // 8: futu.gateway.v1.FeeBasis
+	(*PlaceOrderRequest)(nil),        // 9: futu.gateway.v1.PlaceOrderRequest
+	(*PlaceOrderResponse)(nil),       // 10: futu.gateway.v1.PlaceOrderResponse
+	(*EstimateOrderFeeResponse)(nil), // 11: futu.gateway.v1.EstimateOrderFeeResponse
+	(*FeeEstimateItem)(nil),          // 12: futu.gateway.v1.FeeEstimateItem
+	(*ModifyOrderRequest)(nil),       // 13: futu.gateway.v1.ModifyOrderRequest
+	(*CancelAllOrderRequest)(nil),    // 14: futu.gateway.v1.CancelAllOrderRequest
+	(*CancelAllOrderResponse)(nil),   // 15: futu.gateway.v1.CancelAllOrderResponse
+	(*CancelOrderRequest)(nil),       // 16: futu.gateway.v1.CancelOrderRequest
+	(*ModifyOrderResponse)(nil),      // 17: futu.gateway.v1.ModifyOrderResponse
+	(*Order)(nil),                    // 18: futu.gateway.v1.Order
+	(*ListOrdersRequest)(nil),        // 19: futu.gateway.v1.ListOrdersRequest
+	(*ListOrdersResponse)(nil),       // 20: futu.gateway.v1.ListOrdersResponse
+	(*OrderFill)(nil),                // 21: futu.gateway.v1.OrderFill
+	(*ListOrderFillsRequest)(nil),    // 22: futu.gateway.v1.ListOrderFillsRequest
+	(*ListOrderFillsResponse)(nil),   // 23: futu.gateway.v1.ListOrderFillsResponse
+	(*StreamTradePushesRequest)(nil), // 24: futu.gateway.v1.StreamTradePushesRequest
+	(*WatchTradesRequest)(nil),       // 25: futu.gateway.v1.WatchTradesRequest
+	(*TradePush)(nil),                // 26: futu.gateway.v1.TradePush
+	(*Account)(nil),                  // 27: futu.gateway.v1.Account
+	(*ListAccountsRequest)(nil),      // 28: futu.gateway.v1.ListAccountsRequest
+	(*ListAccountsResponse)(nil),     // 29: futu.gateway.v1.ListAccountsResponse
+	(*GetFundsRequest)(nil),          // 30: futu.gateway.v1.GetFundsRequest
+	(*GetFundsResponse)(nil),         // 31: futu.gateway.v1.GetFundsResponse
+	(*GetPositionsRequest)(nil),      // 32: futu.gateway.v1.GetPositionsRequest
+	(*Position)(nil),                 // 33: futu.gateway.v1.Position
+	(*GetPositionsResponse)(nil),     // 34: futu.gateway.v1.GetPositionsResponse
 }
 var file_futu_gateway_v1_order_proto_depIdxs = []int32{
 	0,  // 0: futu.gateway.v1.PlaceOrderRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
@@ -2518,63 +2733,67 @@ var file_futu_gateway_v1_order_proto_depIdxs = []int32{
 	3,  // 3: futu.gateway.v1.PlaceOrderRequest.order_type:type_name -> futu.gateway.v1.OrderType
 	6,  // 4: futu.gateway.v1.PlaceOrderRequest.time_in_force:type_name -> futu.gateway.v1.TimeInForce
 	4,  // 5: futu.gateway.v1.PlaceOrderRequest.trail_type:type_name -> futu.gateway.v1.TrailType
-	0,  // 6: futu.gateway.v1.ModifyOrderRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	1,  // 7: futu.gateway.v1.ModifyOrderRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
-	5,  // 8: futu.gateway.v1.ModifyOrderRequest.modify_order_op:type_name -> futu.gateway.v1.ModifyOrderOp
-	4,  // 9: futu.gateway.v1.ModifyOrderRequest.trail_type:type_name -> futu.gateway.v1.TrailType
-	0,  // 10: futu.gateway.v1.CancelAllOrderRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	1,  // 11: futu.gateway.v1.CancelAllOrderRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
-	1,  // 12: futu.gateway.v1.CancelAllOrderRequest.only_trd_market:type_name -> futu.gateway.v1.TrdMarket
-	0,  // 13: futu.gateway.v1.CancelOrderRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	1,  // 14: futu.gateway.v1.CancelOrderRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
-	2,  // 15: futu.gateway.v1.Order.trd_side:type_name -> futu.gateway.v1.TrdSide
-	3,  // 16: futu.gateway.v1.Order.order_type:type_name -> futu.gateway.v1.OrderType
-	7,  // 17: futu.gateway.v1.Order.order_status:type_name -> futu.gateway.v1.OrderStatus
-	4,  // 18: futu.gateway.v1.Order.trail_type:type_name -> futu.gateway.v1.TrailType
-	6,  // 19: futu.gateway.v1.Order.time_in_force:type_name -> futu.gateway.v1.TimeInForce
-	0,  // 20: futu.gateway.v1.ListOrdersRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	1,  // 21: futu.gateway.v1.ListOrdersRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
-	15, // 22: futu.gateway.v1.ListOrdersResponse.orders:type_name -> futu.gateway.v1.Order
-	2,  // 23: futu.gateway.v1.OrderFill.trd_side:type_name -> futu.gateway.v1.TrdSide
-	0,  // 24: futu.gateway.v1.ListOrderFillsRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	1,  // 25: futu.gateway.v1.ListOrderFillsRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
-	18, // 26: futu.gateway.v1.ListOrderFillsResponse.fills:type_name -> futu.gateway.v1.OrderFill
-	0,  // 27: futu.gateway.v1.TradePush.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	0,  // 28: futu.gateway.v1.Account.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	1,  // 29: futu.gateway.v1.Account.trd_markets:type_name -> futu.gateway.v1.TrdMarket
-	24, // 30: futu.gateway.v1.ListAccountsResponse.accounts:type_name -> futu.gateway.v1.Account
-	0,  // 31: futu.gateway.v1.GetFundsRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	1,  // 32: futu.gateway.v1.GetFundsRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
-	0,  // 33: futu.gateway.v1.GetPositionsRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
-	1,  // 34: futu.gateway.v1.GetPositionsRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
-	30, // 35: futu.gateway.v1.GetPositionsResponse.positions:type_name -> futu.gateway.v1.Position
-	8,  // 36: futu.gateway.v1.OrderService.PlaceOrder:input_type -> futu.gateway.v1.PlaceOrderRequest
-	10, // 37: futu.gateway.v1.OrderService.ModifyOrder:input_type -> futu.gateway.v1.ModifyOrderRequest
-	13, // 38: futu.gateway.v1.OrderService.CancelOrder:input_type -> futu.gateway.v1.CancelOrderRequest
-	11, // 39: futu.gateway.v1.OrderService.CancelAllOrder:input_type -> futu.gateway.v1.CancelAllOrderRequest
-	16, // 40: futu.gateway.v1.OrderService.ListOrders:input_type -> futu.gateway.v1.ListOrdersRequest
-	19, // 41: futu.gateway.v1.OrderService.ListOrderFills:input_type -> futu.gateway.v1.ListOrderFillsRequest
-	21, // 42: futu.gateway.v1.OrderService.StreamTradePushes:input_type -> futu.gateway.v1.StreamTradePushesRequest
-	22, // 43: futu.gateway.v1.OrderService.WatchTrades:input_type -> futu.gateway.v1.WatchTradesRequest
-	25, // 44: futu.gateway.v1.AccountService.ListAccounts:input_type -> futu.gateway.v1.ListAccountsRequest
-	27, // 45: futu.gateway.v1.AccountService.GetFunds:input_type -> futu.gateway.v1.GetFundsRequest
-	29, // 46: futu.gateway.v1.AccountService.GetPositions:input_type -> futu.gateway.v1.GetPositionsRequest
-	9,  // 47: futu.gateway.v1.OrderService.PlaceOrder:output_type -> futu.gateway.v1.PlaceOrderResponse
-	14, // 48: futu.gateway.v1.OrderService.ModifyOrder:output_type -> futu.gateway.v1.ModifyOrderResponse
-	14, // 49: futu.gateway.v1.OrderService.CancelOrder:output_type -> futu.gateway.v1.ModifyOrderResponse
-	12, // 50: futu.gateway.v1.OrderService.CancelAllOrder:output_type -> futu.gateway.v1.CancelAllOrderResponse
-	17, // 51: futu.gateway.v1.OrderService.ListOrders:output_type -> futu.gateway.v1.ListOrdersResponse
-	20, // 52: futu.gateway.v1.OrderService.ListOrderFills:output_type -> futu.gateway.v1.ListOrderFillsResponse
-	23, // 53: futu.gateway.v1.OrderService.StreamTradePushes:output_type -> futu.gateway.v1.TradePush
-	23, // 54: futu.gateway.v1.OrderService.WatchTrades:output_type -> futu.gateway.v1.TradePush
-	26, // 55: futu.gateway.v1.AccountService.ListAccounts:output_type -> futu.gateway.v1.ListAccountsResponse
-	28, // 56: futu.gateway.v1.AccountService.GetFunds:output_type -> futu.gateway.v1.GetFundsResponse
-	31, // 57: futu.gateway.v1.AccountService.GetPositions:output_type -> futu.gateway.v1.GetPositionsResponse
-	47, // [47:58] is the sub-list for method output_type
-	36, // [36:47] is the sub-list for method input_type
-	36, // [36:36] is the sub-list for extension type_name
-	36, // [36:36] is the sub-list for extension extendee
-	0,  // [0:36] is the sub-list for field type_name
+	12, // 6: futu.gateway.v1.EstimateOrderFeeResponse.fee_list:type_name -> futu.gateway.v1.FeeEstimateItem
+	8,  // 7: futu.gateway.v1.EstimateOrderFeeResponse.basis:type_name -> futu.gateway.v1.FeeBasis
+	0,  // 8: futu.gateway.v1.ModifyOrderRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	1,  // 9: futu.gateway.v1.ModifyOrderRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
+	5,  // 10: futu.gateway.v1.ModifyOrderRequest.modify_order_op:type_name -> futu.gateway.v1.ModifyOrderOp
+	4,  // 11: futu.gateway.v1.ModifyOrderRequest.trail_type:type_name -> futu.gateway.v1.TrailType
+	0,  // 12: futu.gateway.v1.CancelAllOrderRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	1,  // 13: futu.gateway.v1.CancelAllOrderRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
+	1,  // 14: futu.gateway.v1.CancelAllOrderRequest.only_trd_market:type_name -> futu.gateway.v1.TrdMarket
+	0,  // 15: futu.gateway.v1.CancelOrderRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	1,  // 16: futu.gateway.v1.CancelOrderRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
+	2,  // 17: futu.gateway.v1.Order.trd_side:type_name -> futu.gateway.v1.TrdSide
+	3,  // 18: futu.gateway.v1.Order.order_type:type_name -> futu.gateway.v1.OrderType
+	7,  // 19: futu.gateway.v1.Order.order_status:type_name -> futu.gateway.v1.OrderStatus
+	4,  // 20: futu.gateway.v1.Order.trail_type:type_name -> futu.gateway.v1.TrailType
+	6,  // 21: futu.gateway.v1.Order.time_in_force:type_name -> futu.gateway.v1.TimeInForce
+	0,  // 22: futu.gateway.v1.ListOrdersRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	1,  // 23: futu.gateway.v1.ListOrdersRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
+	18, // 24: futu.gateway.v1.ListOrdersResponse.orders:type_name -> futu.gateway.v1.Order
+	2,  // 25: futu.gateway.v1.OrderFill.trd_side:type_name -> futu.gateway.v1.TrdSide
+	0,  // 26: futu.gateway.v1.ListOrderFillsRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	1,  // 27: futu.gateway.v1.ListOrderFillsRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
+	21, // 28: futu.gateway.v1.ListOrderFillsResponse.fills:type_name -> futu.gateway.v1.OrderFill
+	0,  // 29: futu.gateway.v1.TradePush.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	0,  // 30: futu.gateway.v1.Account.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	1,  // 31: futu.gateway.v1.Account.trd_markets:type_name -> futu.gateway.v1.TrdMarket
+	27, // 32: futu.gateway.v1.ListAccountsResponse.accounts:type_name -> futu.gateway.v1.Account
+	0,  // 33: futu.gateway.v1.GetFundsRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	1,  // 34: futu.gateway.v1.GetFundsRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
+	0,  // 35: futu.gateway.v1.GetPositionsRequest.trd_env:type_name -> futu.gateway.v1.TrdEnv
+	1,  // 36: futu.gateway.v1.GetPositionsRequest.trd_market:type_name -> futu.gateway.v1.TrdMarket
+	33, // 37: futu.gateway.v1.GetPositionsResponse.positions:type_name -> futu.gateway.v1.Position
+	9,  // 38: futu.gateway.v1.OrderService.PlaceOrder:input_type -> futu.gateway.v1.PlaceOrderRequest
+	9,  // 39: futu.gateway.v1.OrderService.EstimateOrderFee:input_type -> futu.gateway.v1.PlaceOrderRequest
+	13, // 40: futu.gateway.v1.OrderService.ModifyOrder:input_type -> futu.gateway.v1.ModifyOrderRequest
+	16, // 41: futu.gateway.v1.OrderService.CancelOrder:input_type -> futu.gateway.v1.CancelOrderRequest
+	14, // 42: futu.gateway.v1.OrderService.CancelAllOrder:input_type -> futu.gateway.v1.CancelAllOrderRequest
+	19, // 43: futu.gateway.v1.OrderService.ListOrders:input_type -> futu.gateway.v1.ListOrdersRequest
+	22, // 44: futu.gateway.v1.OrderService.ListOrderFills:input_type -> futu.gateway.v1.ListOrderFillsRequest
+	24, // 45: futu.gateway.v1.OrderService.StreamTradePushes:input_type -> futu.gateway.v1.StreamTradePushesRequest
+	25, // 46: futu.gateway.v1.OrderService.WatchTrades:input_type -> futu.gateway.v1.WatchTradesRequest
+	28, // 47: futu.gateway.v1.AccountService.ListAccounts:input_type -> futu.gateway.v1.ListAccountsRequest
+	30, // 48: futu.gateway.v1.AccountService.GetFunds:input_type -> futu.gateway.v1.GetFundsRequest
+	32, // 49: futu.gateway.v1.AccountService.GetPositions:input_type -> futu.gateway.v1.GetPositionsRequest
+	10, // 50: futu.gateway.v1.OrderService.PlaceOrder:output_type -> futu.gateway.v1.PlaceOrderResponse
+	11, // 51: futu.gateway.v1.OrderService.EstimateOrderFee:output_type -> futu.gateway.v1.EstimateOrderFeeResponse
+	17, // 52: futu.gateway.v1.OrderService.ModifyOrder:output_type -> futu.gateway.v1.ModifyOrderResponse
+	17, // 53: futu.gateway.v1.OrderService.CancelOrder:output_type -> futu.gateway.v1.ModifyOrderResponse
+	15, // 54: futu.gateway.v1.OrderService.CancelAllOrder:output_type -> futu.gateway.v1.CancelAllOrderResponse
+	20, // 55: futu.gateway.v1.OrderService.ListOrders:output_type -> futu.gateway.v1.ListOrdersResponse
+	23, // 56: futu.gateway.v1.OrderService.ListOrderFills:output_type -> futu.gateway.v1.ListOrderFillsResponse
+	26, // 57: futu.gateway.v1.OrderService.StreamTradePushes:output_type -> futu.gateway.v1.TradePush
+	26, // 58: futu.gateway.v1.OrderService.WatchTrades:output_type -> futu.gateway.v1.TradePush
+	29, // 59: futu.gateway.v1.AccountService.ListAccounts:output_type -> futu.gateway.v1.ListAccountsResponse
+	31, // 60: futu.gateway.v1.AccountService.GetFunds:output_type -> futu.gateway.v1.GetFundsResponse
+	34, // 61: futu.gateway.v1.AccountService.GetPositions:output_type -> futu.gateway.v1.GetPositionsResponse
+	50, // [50:62] is the sub-list for method output_type
+	38, // [38:50] is the sub-list for method input_type
+	38, // [38:38] is the sub-list for extension type_name
+	38, // [38:38] is the sub-list for extension extendee
+	0,  // [0:38] is the sub-list for field type_name
 }
 
 func init() { file_futu_gateway_v1_order_proto_init() }
@@ -2587,8 +2806,8 @@ func file_futu_gateway_v1_order_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_futu_gateway_v1_order_proto_rawDesc), len(file_futu_gateway_v1_order_proto_rawDesc)),
-			NumEnums:      8,
-			NumMessages:   24,
+			NumEnums:      9,
+			NumMessages:   26,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

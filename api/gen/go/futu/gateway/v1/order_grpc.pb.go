@@ -20,6 +20,7 @@ const _ = grpc.SupportPackageIsVersion9
 
 const (
 	OrderService_PlaceOrder_FullMethodName        = "/futu.gateway.v1.OrderService/PlaceOrder"
+	OrderService_EstimateOrderFee_FullMethodName  = "/futu.gateway.v1.OrderService/EstimateOrderFee"
 	OrderService_ModifyOrder_FullMethodName       = "/futu.gateway.v1.OrderService/ModifyOrder"
 	OrderService_CancelOrder_FullMethodName       = "/futu.gateway.v1.OrderService/CancelOrder"
 	OrderService_CancelAllOrder_FullMethodName    = "/futu.gateway.v1.OrderService/CancelAllOrder"
@@ -36,6 +37,14 @@ const (
 // OrderService checks a key's limits, then places, modifies and cancels through OpenD.
 type OrderServiceClient interface {
 	PlaceOrder(ctx context.Context, in *PlaceOrderRequest, opts ...grpc.CallOption) (*PlaceOrderResponse, error)
+	// EstimateOrderFee prices an order before it is placed (Trd_GetOrderFee answers
+	// placed orders only): the body PlaceOrder would take, judged by the checks
+	// PlaceOrder runs before booking (scope, account, market, symbol, side, hours window,
+	// lot, tick, quote, max_order_value), with the same refusals, valued as PlaceOrder
+	// values it, charged by Futu's published standard fee schedule (a user's plan may
+	// differ). It books no limit, ignores an Idempotency-Key, sends nothing to OpenD's
+	// trade side and is not audited. A simulated account trades free.
+	EstimateOrderFee(ctx context.Context, in *PlaceOrderRequest, opts ...grpc.CallOption) (*EstimateOrderFeeResponse, error)
 	// ModifyOrder changes an open order's qty and price. The order as modified passes
 	// the checks a new order would (market, symbol, side, hours window, lot, tick,
 	// max_order_value); the value it adds is booked against max_daily_value.
@@ -70,6 +79,16 @@ func (c *orderServiceClient) PlaceOrder(ctx context.Context, in *PlaceOrderReque
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(PlaceOrderResponse)
 	err := c.cc.Invoke(ctx, OrderService_PlaceOrder_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *orderServiceClient) EstimateOrderFee(ctx context.Context, in *PlaceOrderRequest, opts ...grpc.CallOption) (*EstimateOrderFeeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(EstimateOrderFeeResponse)
+	err := c.cc.Invoke(ctx, OrderService_EstimateOrderFee_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -171,6 +190,14 @@ type OrderService_WatchTradesClient = grpc.ServerStreamingClient[TradePush]
 // OrderService checks a key's limits, then places, modifies and cancels through OpenD.
 type OrderServiceServer interface {
 	PlaceOrder(context.Context, *PlaceOrderRequest) (*PlaceOrderResponse, error)
+	// EstimateOrderFee prices an order before it is placed (Trd_GetOrderFee answers
+	// placed orders only): the body PlaceOrder would take, judged by the checks
+	// PlaceOrder runs before booking (scope, account, market, symbol, side, hours window,
+	// lot, tick, quote, max_order_value), with the same refusals, valued as PlaceOrder
+	// values it, charged by Futu's published standard fee schedule (a user's plan may
+	// differ). It books no limit, ignores an Idempotency-Key, sends nothing to OpenD's
+	// trade side and is not audited. A simulated account trades free.
+	EstimateOrderFee(context.Context, *PlaceOrderRequest) (*EstimateOrderFeeResponse, error)
 	// ModifyOrder changes an open order's qty and price. The order as modified passes
 	// the checks a new order would (market, symbol, side, hours window, lot, tick,
 	// max_order_value); the value it adds is booked against max_daily_value.
@@ -203,6 +230,9 @@ type UnimplementedOrderServiceServer struct{}
 
 func (UnimplementedOrderServiceServer) PlaceOrder(context.Context, *PlaceOrderRequest) (*PlaceOrderResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method PlaceOrder not implemented")
+}
+func (UnimplementedOrderServiceServer) EstimateOrderFee(context.Context, *PlaceOrderRequest) (*EstimateOrderFeeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method EstimateOrderFee not implemented")
 }
 func (UnimplementedOrderServiceServer) ModifyOrder(context.Context, *ModifyOrderRequest) (*ModifyOrderResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ModifyOrder not implemented")
@@ -260,6 +290,24 @@ func _OrderService_PlaceOrder_Handler(srv interface{}, ctx context.Context, dec 
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(OrderServiceServer).PlaceOrder(ctx, req.(*PlaceOrderRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OrderService_EstimateOrderFee_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(PlaceOrderRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OrderServiceServer).EstimateOrderFee(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OrderService_EstimateOrderFee_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OrderServiceServer).EstimateOrderFee(ctx, req.(*PlaceOrderRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -386,6 +434,10 @@ var OrderService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "PlaceOrder",
 			Handler:    _OrderService_PlaceOrder_Handler,
+		},
+		{
+			MethodName: "EstimateOrderFee",
+			Handler:    _OrderService_EstimateOrderFee_Handler,
 		},
 		{
 			MethodName: "ModifyOrder",

@@ -341,7 +341,7 @@ test("modifies a trailing stop's trail after a confirmation", async () => {
   await tid(`order-modify-trail-value-${id}`).fill(amount);
   await tid(`order-modify-review-${id}`).click();
   const summary = await tid(`order-modify-summary-${id}`).textContent(T);
-  assert.match(summary, new RegExp(`trail 5% → ${amount.replace('.', '\\.')}(?!%)`));
+  assert.match(summary, new RegExp(`trail 5% → ${String(Number(amount)).replace('.', '\\.')}(?!%)`));
   await snap('trail-modify-confirm', page.locator('.area-orders'));
   await tid(`order-modify-confirm-${id}`).click();
   await page.waitForFunction(

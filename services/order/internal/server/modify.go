@@ -160,10 +160,16 @@ func (s *Server) vetEnable(ctx context.Context, pol limits.Policy, h placer.Head
 	return err
 }
 
-// termsOf is an order's type and trigger terms as OpenD lists them.
+// termsOf is an order's type and trigger terms as OpenD lists them. A trailing
+// order's listed aux_price is where its stop stands now, moved by OpenD with the
+// market: not a term of the order, so it is neither checked nor sent back.
 func termsOf(o *trdcommon.Order) terms {
-	return terms{typ: o.GetOrderType(), aux: o.GetAuxPrice(), trailType: o.GetTrailType(),
+	t := terms{typ: o.GetOrderType(), aux: o.GetAuxPrice(), trailType: o.GetTrailType(),
 		trailValue: o.GetTrailValue(), trailSpread: o.GetTrailSpread()}
+	if orderTypes[t.typ].trailing {
+		t.aux = 0
+	}
+	return t
 }
 
 // findOrder is the account's order orderID from OpenD's list of today's orders.

@@ -137,3 +137,60 @@ func TestModifyBooksAddedValue(t *testing.T) {
 		t.Fatalf("day's value %v after OpenD refused the modify, want 10000", used)
 	}
 }
+
+// TestModifyTrailingOrder: a waiting trailing stop's trail and qty can be changed
+// (OpenD lists its moving stop as aux_price, which is not sent back), and a qty-only
+// modify keeps its trail.
+func TestModifyTrailingOrder(t *testing.T) {
+	e := newEnv(t)
+	ctx := ctxFor("modify-trail", nil)
+	trail := limitOrder()
+	trail.OrderType, trail.Price = gatewayv1.OrderType_ORDER_TYPE_TRAILING_STOP, 0
+	trail.TrailType, trail.TrailValue = gatewayv1.TrailType_TRAIL_TYPE_RATIO, 5
+	placed, err := e.srv.PlaceOrder(ctx, trail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := placed.GetOrderId()
+	listed := func() *gatewayv1.Order {
+		t.Helper()
+		list, err := e.srv.ListOrders(ctx, &gatewayv1.ListOrdersRequest{TrdEnv: gatewayv1.TrdEnv_TRD_ENV_SIMULATE,
+			AccId: 1001, TrdMarket: gatewayv1.TrdMarket_TRD_MARKET_HK})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range list.GetOrders() {
+			if o.GetOrderId() == id {
+				return o
+			}
+		}
+		t.Fatalf("order %s not listed", id)
+		return nil
+	}
+	if o := listed(); !(o.GetAuxPrice() > 0) {
+		t.Fatalf("the simulator lists no stop for the trailing order: %v", o)
+	}
+	req := &gatewayv1.ModifyOrderRequest{TrdEnv: gatewayv1.TrdEnv_TRD_ENV_SIMULATE, AccId: 1001,
+		TrdMarket: gatewayv1.TrdMarket_TRD_MARKET_HK, OrderId: id, Qty: 200,
+		TrailType: gatewayv1.TrailType_TRAIL_TYPE_AMOUNT, TrailValue: 6}
+	if _, err := e.srv.ModifyOrder(ctx, req); err != nil {
+		t.Fatalf("modify the trail: %v", err)
+	}
+	if o := listed(); o.GetQty() != 200 || o.GetTrailType() != gatewayv1.TrailType_TRAIL_TYPE_AMOUNT || o.GetTrailValue() != 6 {
+		t.Fatalf("after the trail modify: %v", o)
+	}
+	qtyOnly := &gatewayv1.ModifyOrderRequest{TrdEnv: gatewayv1.TrdEnv_TRD_ENV_SIMULATE, AccId: 1001,
+		TrdMarket: gatewayv1.TrdMarket_TRD_MARKET_HK, OrderId: id, Qty: 100}
+	if _, err := e.srv.ModifyOrder(ctx, qtyOnly); err != nil {
+		t.Fatalf("modify the qty alone: %v", err)
+	}
+	if o := listed(); o.GetQty() != 100 || o.GetTrailType() != gatewayv1.TrailType_TRAIL_TYPE_AMOUNT || o.GetTrailValue() != 6 {
+		t.Fatalf("after the qty modify: %v", o)
+	}
+	// A trigger is still not a trailing order's term to set.
+	bad := &gatewayv1.ModifyOrderRequest{TrdEnv: gatewayv1.TrdEnv_TRD_ENV_SIMULATE, AccId: 1001,
+		TrdMarket: gatewayv1.TrdMarket_TRD_MARKET_HK, OrderId: id, Qty: 100, AuxPrice: 500}
+	if _, err := e.srv.ModifyOrder(ctx, bad); errinfo.Reason(err) != gatewayv1.Reason_REASON_INVALID_ORDER {
+		t.Fatalf("aux_price on a trailing order: %v", err)
+	}
+}

@@ -40,10 +40,11 @@ type OrderServiceClient interface {
 	// EstimateOrderFee prices an order before it is placed (Trd_GetOrderFee answers
 	// placed orders only): the body PlaceOrder would take, judged by the checks
 	// PlaceOrder runs before booking (scope, account, market, symbol, side, hours window,
-	// lot, tick, quote, max_order_value), with the same refusals, valued as PlaceOrder
-	// values it, charged by Futu's published standard fee schedule (a user's plan may
-	// differ). It books no limit, ignores an Idempotency-Key, sends nothing to OpenD's
-	// trade side and is not audited. A simulated account trades free.
+	// lot, tick, quote, max_order_value, and for a real account whether real trading is
+	// unlocked), with the same refusals, valued as PlaceOrder values it, charged by
+	// Futu's published standard fee schedule (a user's plan may differ). It books no
+	// limit, ignores an Idempotency-Key, sends nothing to OpenD's trade side and is not
+	// audited. A simulated account trades free.
 	EstimateOrderFee(ctx context.Context, in *PlaceOrderRequest, opts ...grpc.CallOption) (*EstimateOrderFeeResponse, error)
 	// ModifyOrder changes an open order's qty and price. The order as modified passes
 	// the checks a new order would (market, symbol, side, hours window, lot, tick,
@@ -193,10 +194,11 @@ type OrderServiceServer interface {
 	// EstimateOrderFee prices an order before it is placed (Trd_GetOrderFee answers
 	// placed orders only): the body PlaceOrder would take, judged by the checks
 	// PlaceOrder runs before booking (scope, account, market, symbol, side, hours window,
-	// lot, tick, quote, max_order_value), with the same refusals, valued as PlaceOrder
-	// values it, charged by Futu's published standard fee schedule (a user's plan may
-	// differ). It books no limit, ignores an Idempotency-Key, sends nothing to OpenD's
-	// trade side and is not audited. A simulated account trades free.
+	// lot, tick, quote, max_order_value, and for a real account whether real trading is
+	// unlocked), with the same refusals, valued as PlaceOrder values it, charged by
+	// Futu's published standard fee schedule (a user's plan may differ). It books no
+	// limit, ignores an Idempotency-Key, sends nothing to OpenD's trade side and is not
+	// audited. A simulated account trades free.
 	EstimateOrderFee(context.Context, *PlaceOrderRequest) (*EstimateOrderFeeResponse, error)
 	// ModifyOrder changes an open order's qty and price. The order as modified passes
 	// the checks a new order would (market, symbol, side, hours window, lot, tick,

@@ -101,6 +101,13 @@ async function trade(host, port, curPrice) {
       waiters.push(check);
       check();
     });
+    // As with OpenD, a connection gets the order and fill pushes of the accounts it
+    // subscribes, the whole list each time; an account the key may not see is refused.
+    await step('Trd_SubAccPush', async () => {
+      const r = await within(timeoutMs, 'Trd_SubAccPush', sdk.SubAccPush({ c2s: { accIDList: [sim.accID] } }));
+      if (r.retType !== 0) throw new Error(JSON.stringify(r));
+      return `account ${sim.accID}`;
+    });
     const price = Math.floor(curPrice * 0.8 * 5) / 5; // a valid HK price (tick 0.2 at this level), far from the market
     let serial = 1000;
     const order = (acc, fields) => sdk.PlaceOrder({ c2s: {

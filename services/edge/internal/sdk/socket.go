@@ -123,7 +123,7 @@ func (k *socket) handle(req frame.Request) (body []byte, result string) {
 	}()
 	ctx, cancel := context.WithTimeout(k.bearer(k.ctx), k.srv.o.CallTimeout)
 	defer cancel()
-	body = h(ctx, k.srv.o.Conns, sdkcall.Request{ProtoID: req.Cmd, Serial: uint32(req.Section), Body: req.Body})
+	body = h(ctx, k.srv.o.Conns, sdkcall.Request{ProtoID: req.Cmd, Serial: uint32(req.Section), Body: req.Body, Socket: k.peer})
 	if retType(body) != sdkcall.RetSucceed {
 		return body, resultRefused
 	}

@@ -149,7 +149,7 @@ func (h *Hub) onTrade(p *gatewayv1.TradePush) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	for s := range h.traders {
-		if !s.maySee(acc) {
+		if !s.wantsTrade(acc) {
 			continue
 		}
 		sit := it

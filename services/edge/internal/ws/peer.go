@@ -3,11 +3,16 @@ package ws
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/coder/websocket"
+	"google.golang.org/grpc/codes"
 
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/errinfo"
 	"github.com/futugw/gateway/services/edge/internal/ws/outq"
 )
 
@@ -71,6 +76,31 @@ func (p *Peer) Rekey(token string, pr *authn.Principal) {
 	removeFrom(h.byToken, s.tokenHash, s)
 	s.token, s.tokenHash, s.expires = token, authn.HashToken(token), pr.ExpiresAt
 	addTo(h.byToken, s.tokenHash, s)
+}
+
+// SubscribeAccounts replaces the accounts whose order and fill pushes the SDK socket
+// receives: the whole list each time, as OpenD's Trd_SubAccPush takes it, and none
+// before the first. The key needs acc:read and every account must be one it may
+// see; a refused list leaves the subscription as it was.
+func (p *Peer) SubscribeAccounts(accIDs []uint64) error {
+	s := p.s
+	if !s.trades {
+		return errinfo.New(codes.PermissionDenied, gatewayv1.Reason_REASON_SCOPE_DENIED, "trade pushes need the acc:read scope")
+	}
+	accs := make([]string, 0, len(accIDs))
+	for _, id := range accIDs {
+		acc := strconv.FormatUint(id, 10)
+		if !s.maySee(acc) {
+			return errinfo.Newf(codes.PermissionDenied, gatewayv1.Reason_REASON_ACCOUNT_NOT_ALLOWED, "account %s is not in this key's allowed_acc_ids", acc)
+		}
+		if !slices.Contains(accs, acc) {
+			accs = append(accs, acc)
+		}
+	}
+	s.h.mu.Lock()
+	s.subAcc = accs
+	s.h.mu.Unlock()
+	return nil
 }
 
 // Expires is when the socket's current key expires (zero: never).

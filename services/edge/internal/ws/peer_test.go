@@ -14,6 +14,7 @@ import (
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/platform/authn"
+	"github.com/futugw/gateway/platform/errinfo"
 	"github.com/futugw/gateway/platform/keypolicy"
 	"github.com/futugw/gateway/services/edge/internal/sdk/frame"
 )
@@ -73,15 +74,17 @@ func readSDK(t *testing.T, c *websocket.Conn) frame.Response {
 	return r
 }
 
-// TestSDKPeer: an attached SDK socket gets its session's quote pushes and its
-// accounts' trade pushes as SDK frames (section 0, the OpenD body as received) beside
-// a /ws socket's JSON frames, never the JSON notices; it closes on its key's
-// revocation, following the key Rekey gave it.
+// TestSDKPeer: an attached SDK socket gets its session's quote pushes and the trade
+// pushes of the accounts it subscribed (Trd_SubAccPush; none before) as SDK frames
+// (section 0, the OpenD body as received) beside a /ws socket's JSON frames, never
+// the JSON notices; it closes on its key's revocation, following the key Rekey gave
+// it.
 func TestSDKPeer(t *testing.T) {
 	h := start(t, nil)
 	h.quote.setSubs("web", "HK.00700")
 	h.quote.setSubs("sdk", "HK.00700")
 	web := h.dial(t, h.key(t, "web", keypolicy.ScopeQotRead), dialOpts{})
+	trader := h.dial(t, h.key(t, "trader", keypolicy.ScopeQotRead, keypolicy.ScopeAccRead), dialOpts{})
 	token := newKey(t)
 	p := authn.Principal{KeyID: "sdk-key", SessionID: "sdk", Scopes: []string{keypolicy.ScopeQotRead, keypolicy.ScopeAccRead},
 		Limits: &gatewayv1.KeyLimits{AllowedAccIds: []string{"1001"}}}
@@ -102,10 +105,30 @@ func TestSDKPeer(t *testing.T) {
 	}
 
 	h.quote.push(t, &gatewayv1.QuotePush{Notify: &gatewayv1.Notification{Event: "opend_disconnected", Message: "m"}})
+	h.order.push(t, &gatewayv1.TradePush{ProtoId: protoid.TrdUpdateOrder, AccId: 1001, Body: []byte{8, 3}}) // not subscribed yet
+	// The hub fans a push out to every socket at once: once a /ws trader has it, the
+	// SDK socket has been passed over.
+	for f := read(t, trader); f.Type != "trade"; f = read(t, trader) {
+	}
+	if err := peer.SubscribeAccounts([]uint64{1002}); errinfo.Reason(err) != gatewayv1.Reason_REASON_ACCOUNT_NOT_ALLOWED {
+		t.Fatalf("subscribing an account the key may not see: %v", err)
+	}
+	if err := peer.SubscribeAccounts([]uint64{1001, 1001}); err != nil {
+		t.Fatal(err)
+	}
 	h.order.push(t, &gatewayv1.TradePush{ProtoId: protoid.TrdUpdateOrder, AccId: 1002, Body: []byte{8, 2}}) // not its account
 	h.order.push(t, &gatewayv1.TradePush{ProtoId: protoid.TrdUpdateOrder, AccId: 1001, Body: []byte{8, 1}})
 	if f := readSDK(t, sdkConn); f.Cmd != protoid.TrdUpdateOrder || f.Section != 0 || string(f.Body) != "\x08\x01" {
-		t.Fatalf("sdk got %+v, want its account's trade push (and no notice)", f)
+		t.Fatalf("sdk got %+v, want its subscribed account's trade push (and no notice, nothing from before)", f)
+	}
+	// The list replaces the last one: an empty list stops the pushes.
+	if err := peer.SubscribeAccounts(nil); err != nil {
+		t.Fatal(err)
+	}
+	h.order.push(t, &gatewayv1.TradePush{ProtoId: protoid.TrdUpdateOrder, AccId: 1001, Body: []byte{8, 4}})
+	h.quote.push(t, quotePush(t, "HK.00700", 123.5))
+	if f := readSDK(t, sdkConn); f.Cmd != protoid.QotUpdateBasicQot {
+		t.Fatalf("after unsubscribing every account: %+v, want the next quote", f)
 	}
 
 	next := newKey(t)
@@ -145,5 +168,17 @@ func TestSDKPeerClose(t *testing.T) {
 	var ce websocket.CloseError
 	if !errors.As(err, &ce) || ce.Code != websocket.StatusPolicyViolation || ce.Reason != "bad frame" {
 		t.Fatalf("closed with %v", err)
+	}
+}
+
+// TestSDKPeerSubscribeNeedsAccRead: a key without acc:read gets no trade pushes, so
+// Trd_SubAccPush is refused rather than answered with a subscription that never
+// delivers.
+func TestSDKPeerSubscribeNeedsAccRead(t *testing.T) {
+	h := start(t, nil)
+	_, peer := attachPeer(t, h, authn.Principal{KeyID: "k", SessionID: "s", Scopes: []string{keypolicy.ScopeQotRead}}, newKey(t))
+	h.quote.waitHosted(t, hosts("s")) // the harness's streams are up before it is torn down
+	if err := peer.SubscribeAccounts([]uint64{1001}); errinfo.Reason(err) != gatewayv1.Reason_REASON_SCOPE_DENIED {
+		t.Fatalf("subscribing without acc:read: %v", err)
 	}
 }

@@ -66,6 +66,7 @@ type socket struct {
 	expires    time.Time
 	trades     bool     // the key has acc:read
 	allowedAcc []string // nil: every account
+	subAcc     []string // an SDK socket's Trd_SubAccPush accounts, guarded by h.mu; nil: none
 	json       bool     // ?format=json
 	sdk        bool     // a futu-api SDK socket (Attach): SDK frames, binary, no JSON notices
 	read       func()   // an SDK socket's reader; nil: readLoop's control-frame reader
@@ -110,6 +111,13 @@ func newSocket(h *Hub, conn *websocket.Conn, p *authn.Principal, token string, j
 
 func (s *socket) maySee(acc string) bool {
 	return s.allowedAcc == nil || slices.Contains(s.allowedAcc, acc)
+}
+
+// wantsTrade reports whether the socket receives acc's trade pushes: a /ws socket
+// every account its key may see, an SDK socket those it subscribed with
+// Trd_SubAccPush, as an OpenD connection does. Callers hold h.mu.
+func (s *socket) wantsTrade(acc string) bool {
+	return s.maySee(acc) && (!s.sdk || slices.Contains(s.subAcc, acc))
 }
 
 // requestClose asks the writer to close the socket; the first reason wins. It never

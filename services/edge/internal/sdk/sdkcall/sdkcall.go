@@ -33,6 +33,15 @@ type Request struct {
 	ProtoID uint32
 	Serial  uint32 // the packet's serial number, the retry key of a write
 	Body    []byte // the official Request protobuf
+	Socket  Socket // the socket it came on; nil outside a socket (tests, tools)
+}
+
+// Socket is the per-connection state a command may change, as OpenD keeps it per
+// connection.
+type Socket interface {
+	// SubscribeAccounts replaces the accounts whose order and fill pushes (2208,
+	// 2218) the socket receives (Trd_SubAccPush); a refused list changes nothing.
+	SubscribeAccounts(accIDs []uint64) error
 }
 
 // Handler answers one command with the official Response protobuf of its proto id.

@@ -73,13 +73,19 @@ func unlockTrade(_ context.Context, _ sdkcall.Conns, r sdkcall.Request) []byte {
 	return sdkcall.Answer(&trdunlocktrade.S2C{})
 }
 
-// subAccPush answers Trd_SubAccPush with success: the edge pushes order and fill
-// updates to every socket whose key may see the account, so there is nothing to
-// register.
+// subAccPush answers Trd_SubAccPush: from now on the socket receives the order and
+// fill pushes of exactly the listed accounts (the whole list, not an addition; an
+// empty one stops them), each of which the key must be allowed to see.
 func subAccPush(_ context.Context, _ sdkcall.Conns, r sdkcall.Request) []byte {
 	var c2s trdsubaccpush.C2S
 	if err := decodePartial(r.Body, &c2s); err != nil {
 		return malformed(r.ProtoID, err)
+	}
+	if r.Socket == nil {
+		return internal(r.ProtoID, "no socket to subscribe")
+	}
+	if err := r.Socket.SubscribeAccounts(c2s.GetAccIDList()); err != nil {
+		return sdkcall.Refuse(err)
 	}
 	return sdkcall.Answer(&trdsubaccpush.S2C{})
 }

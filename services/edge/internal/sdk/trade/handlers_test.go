@@ -1,6 +1,7 @@
 package trade
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -91,7 +92,7 @@ func TestGetAccList(t *testing.T) {
 	}
 }
 
-func TestUnlockAndSubAccPushAskNothing(t *testing.T) {
+func TestUnlockAsksNothing(t *testing.T) {
 	f := &fake{}
 	conns := startFake(t, f)
 	var unlock trdunlocktrade.Response
@@ -102,9 +103,52 @@ func TestUnlockAndSubAccPushAskNothing(t *testing.T) {
 	if lock.GetRetType() != sdkcall.RetFailed || !strings.Contains(lock.GetRetMsg(), "locking trade is not supported") {
 		t.Fatalf("lock answered %v", &lock)
 	}
-	var sub trdsubaccpush.Response
-	run(t, conns, protoid.TrdSubAccPush, &trdsubaccpush.C2S{AccIDList: []uint64{1001, 2001}}, &sub)
-	succeeded(t, &sub)
+	if n := len(f.took()); n != 0 {
+		t.Fatalf("%d service calls", n)
+	}
+}
+
+// subSocket records Trd_SubAccPush lists, refusing with err when set.
+type subSocket struct {
+	lists [][]uint64
+	err   error
+}
+
+func (s *subSocket) SubscribeAccounts(ids []uint64) error {
+	if s.err != nil {
+		return s.err
+	}
+	s.lists = append(s.lists, ids)
+	return nil
+}
+
+// TestSubAccPushSetsTheSocketsAccounts: Trd_SubAccPush hands its whole list to the
+// socket and asks no service; the socket's refusal is the answer's.
+func TestSubAccPushSetsTheSocketsAccounts(t *testing.T) {
+	f := &fake{}
+	conns := startFake(t, f)
+	sock := &subSocket{}
+	sub := func(s sdkcall.Socket, ids ...uint64) *trdsubaccpush.Response {
+		var resp trdsubaccpush.Response
+		b := subAccPush(t.Context(), conns, sdkcall.Request{ProtoID: protoid.TrdSubAccPush, Body: body(&trdsubaccpush.C2S{AccIDList: ids}), Socket: s})
+		if err := proto.Unmarshal(b, &resp); err != nil {
+			t.Fatal(err)
+		}
+		return &resp
+	}
+	succeeded(t, sub(sock, 1001, 2001))
+	succeeded(t, sub(sock))
+	if len(sock.lists) != 2 || !slices.Equal(sock.lists[0], []uint64{1001, 2001}) || len(sock.lists[1]) != 0 {
+		t.Fatalf("lists handed to the socket: %v", sock.lists)
+	}
+	refused := sub(&subSocket{err: errinfo.New(codes.PermissionDenied, gatewayv1.Reason_REASON_ACCOUNT_NOT_ALLOWED, "account 2001 is not in this key's allowed_acc_ids")}, 2001)
+	if refused.GetRetType() != sdkcall.RetFailed || refused.GetErrCode() != int32(gatewayv1.Reason_REASON_ACCOUNT_NOT_ALLOWED) ||
+		!strings.Contains(refused.GetRetMsg(), "(reason account_not_allowed)") {
+		t.Fatalf("refused subscription answered %v", refused)
+	}
+	if r := sub(nil, 1001); r.GetRetType() != sdkcall.RetFailed {
+		t.Fatalf("without a socket: %v", r)
+	}
 	if n := len(f.took()); n != 0 {
 		t.Fatalf("%d service calls", n)
 	}

@@ -6,8 +6,11 @@
 //   SDKWS_EDGE=http://host:port SDKWS_ADMIN_KEY=fk_... node sdkws.mjs
 //
 // Log in with SDKWS_KEY (the SDK sends its MD5), GetGlobalState, Qot_Sub HK.00700
-// and receive its Qot_UpdateBasicQot push, Qot_RequestHistoryKL, Qot_RegQotPush
-// refused by name (futugw does not serve it); a key without
+// and receive its Qot_UpdateBasicQot push, Qot_RequestHistoryKL, Qot_GetStaticInfo,
+// Qot_RegQotPush off (no pushes for 3 s) and on again, Qot_StockScreen refused by
+// name (futugw does not serve it); with SDKWS_TRADE_KEY the account list,
+// Trd_SubAccPush, a simulated order, its Trd_UpdateOrder push and its cancellation,
+// and a real-account order refused without trade:real; a key without
 // qot:read (SDKWS_NOQOT_KEY) logs in but its Qot_Sub is refused with retType -1 and
 // the reason; a key with max_orders_per_minute 1 (SDKWS_LIMIT_KEY) places one
 // simulated order and its second is refused with retType -1 and the reason
@@ -229,13 +232,44 @@ async function main() {
     return `${r.s2c.klList.length} day bars`;
   });
 
+  await step('Qot_GetStaticInfo', async () => {
+    const r = await within(timeoutMs, 'Qot_GetStaticInfo', sdk.GetStaticInfo({ c2s: { securityList: [HK] } }));
+    const b = r.s2c?.staticInfoList?.[0]?.basic;
+    if (r.retType !== 0 || !(b?.lotSize > 0) || !b?.name) throw new Error(JSON.stringify(r));
+    return `${b.name}, lot ${b.lotSize}`;
+  });
+
+  // Qot_RegQotPush unregisters the subscription's pushes on this socket (the
+  // subscription stays), and registers them again.
+  let quotes = 0;
+  sdk.onPush = (cmd, res) => {
+    if (cmd === 3005 && res?.s2c?.basicQotList?.[0]?.security?.code === HK.code) quotes++;
+  };
+  const regPush = (on) => within(timeoutMs, 'Qot_RegQotPush', sdk.RegQotPush({
+    c2s: { securityList: [HK], subTypeList: [1], isRegOrUnReg: on },
+  }));
+  await step('Qot_RegQotPush off: no pushes', async () => {
+    const r = await regPush(false);
+    if (r.retType !== 0) throw new Error(JSON.stringify(r));
+    await new Promise((res) => setTimeout(res, 300)); // pushes already in flight
+    quotes = 0;
+    await new Promise((res) => setTimeout(res, 3000));
+    if (quotes !== 0) throw new Error(`${quotes} pushes in 3 s while unregistered`);
+    return 'none in 3 s';
+  });
+  await step('Qot_RegQotPush on: pushes again', async () => {
+    const r = await regPush(true);
+    if (r.retType !== 0) throw new Error(JSON.stringify(r));
+    const deadline = Date.now() + timeoutMs;
+    while (quotes === 0 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
+    if (quotes === 0) throw new Error('no push after registering again');
+    return `${quotes} push(es)`;
+  });
+
   await step('unserved command refused by name', async () => {
-    // Qot_RegQotPush (3002): futugw pushes what Qot_Sub subscribed and serves no
-    // separate registration.
-    const r = await within(timeoutMs, 'Qot_RegQotPush', sdk.RegQotPush({
-      c2s: { securityList: [HK], subTypeList: [1], isRegOrUnReg: true },
-    }).then(() => null, (refused) => refused));
-    if (r?.retType !== -1 || !/does not serve Qot_RegQotPush \(proto 3002\)/.test(r.retMsg ?? '')) throw new Error(JSON.stringify(r));
+    // Qot_StockScreen (3252): futugw serves no stock screener.
+    const r = await within(timeoutMs, 'Qot_StockScreen', sdk.GetStockScreen({ c2s: {} }).then(() => null, (refused) => refused));
+    if (r?.retType !== -1 || !/does not serve Qot_StockScreen \(proto 3252\)/.test(r.retMsg ?? '')) throw new Error(JSON.stringify(r));
     return JSON.stringify(r.retMsg);
   });
 

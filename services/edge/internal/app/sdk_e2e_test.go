@@ -21,8 +21,9 @@ import (
 // TestSDKEndToEnd runs Futu's official JavaScript SDK (npm futu-api, in Node with the
 // ws package as its WebSocket) against the edge's SDK listener on the real stack
 // (tools/conformance/sdkws.mjs): login with a key's MD5, GetGlobalState, Qot_Sub and
-// its Qot_UpdateBasicQot push, Qot_RequestHistoryKL, the account list, a simulated
-// limit order with its Trd_UpdateOrder push and its cancellation, a real-account order
+// its Qot_UpdateBasicQot push, Qot_RequestHistoryKL, Qot_GetStaticInfo, Qot_RegQotPush
+// off and on, the account list, Trd_SubAccPush, a simulated limit order with its
+// Trd_UpdateOrder push and its cancellation, a real-account order
 // refused without trade:real, a second order of a key with max_orders_per_minute 1
 // refused with that reason, an unserved command refused by name, a key without
 // qot:read refused with the reason, an unknown key refused at

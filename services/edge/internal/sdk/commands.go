@@ -11,8 +11,11 @@ import (
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/keepalive"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotregqotpush"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotsub"
 	"github.com/futugw/gateway/opend/protoid"
+	"github.com/futugw/gateway/opend/seckey"
 	"github.com/futugw/gateway/platform/catalog"
 	"github.com/futugw/gateway/services/edge/internal/sdk/sdkcall"
 )
@@ -31,6 +34,7 @@ func Table(extra map[uint32]sdkcall.Handler) map[uint32]sdkcall.Handler {
 	}
 	t[protoid.KeepAlive] = KeepAlive
 	t[protoid.QotSub] = Sub
+	t[protoid.QotRegQotPush] = RegQotPush
 	for id, h := range extra {
 		t[id] = h
 	}
@@ -77,8 +81,9 @@ func KeepAlive(context.Context, sdkcall.Conns, sdkcall.Request) []byte {
 // Sub is Qot_Sub: isSubOrUnSub true subscribes the socket's session through
 // QuoteService.Subscribe (the quote service's shared subscriptions: one OpenD
 // subscription however many sockets ask), false unsubscribes (isUnsubAll: all of
-// them). The session's pushes reach the socket from the edge's fan-out; push
-// registration (isRegOrUnRegPush) is implied by the subscription.
+// them). The session's pushes reach the socket from the edge's fan-out, registered
+// until isRegOrUnRegPush false (or Qot_RegQotPush) unregisters them on this socket;
+// left out, it changes no registration, as with OpenD.
 func Sub(ctx context.Context, c sdkcall.Conns, req sdkcall.Request) []byte {
 	var in qotsub.C2S
 	if err := sdkcall.DecodeC2S(req.Body, &in); err != nil {
@@ -98,5 +103,38 @@ func Sub(ctx context.Context, c sdkcall.Conns, req sdkcall.Request) []byte {
 	if err != nil {
 		return sdkcall.Refuse(err)
 	}
+	if req.Socket != nil {
+		switch {
+		case !in.GetIsSubOrUnSub() && in.GetIsUnsubAll():
+			req.Socket.ResetQuotePush()
+		case !in.GetIsSubOrUnSub(): // an unsubscribed pair forgets its registration
+			req.Socket.RegisterQuotePush(secKeys(in.GetSecurityList()), in.GetSubTypeList(), true)
+		case in.IsRegOrUnRegPush != nil:
+			req.Socket.RegisterQuotePush(secKeys(in.GetSecurityList()), in.GetSubTypeList(), in.GetIsRegOrUnRegPush())
+		}
+	}
 	return sdkcall.Answer(&qotsub.S2C{})
+}
+
+// RegQotPush is Qot_RegQotPush: it registers or unregisters, on this socket, the
+// pushes of securities' sub types its session subscribed; the subscriptions stay.
+func RegQotPush(_ context.Context, _ sdkcall.Conns, req sdkcall.Request) []byte {
+	var in qotregqotpush.C2S
+	if err := sdkcall.DecodeC2S(req.Body, &in); err != nil {
+		return sdkcall.Refuse(status.Error(codes.InvalidArgument, err.Error()))
+	}
+	if req.Socket == nil {
+		return sdkcall.Refuse(status.Error(codes.Internal, "no socket to register pushes on"))
+	}
+	req.Socket.RegisterQuotePush(secKeys(in.GetSecurityList()), in.GetSubTypeList(), in.GetIsRegOrUnReg())
+	return sdkcall.Answer(&qotregqotpush.S2C{})
+}
+
+// secKeys are the gateway's keys of official securities.
+func secKeys(list []*qotcommon.Security) []string {
+	keys := make([]string, 0, len(list))
+	for _, s := range list {
+		keys = append(keys, seckey.Of(s.GetMarket(), s.GetCode()))
+	}
+	return keys
 }

@@ -16,6 +16,7 @@ import (
 
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotregqotpush"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotsub"
 	"github.com/futugw/gateway/opend/protoid"
 	"github.com/futugw/gateway/platform/authn"
@@ -166,6 +167,53 @@ func TestSubscribeAndPush(t *testing.T) {
 	r := decodeResponse(t, other.call(protoid.QotSub, request(b)).Body)
 	if r.RetType != -1 || !strings.Contains(r.RetMsg, "qot:read") || !strings.Contains(r.RetMsg, "scope_denied") || r.ErrCode == 0 {
 		t.Errorf("Qot_Sub without qot:read: %+v", r)
+	}
+}
+
+// TestRegisterQuotePush: Qot_Sub's isRegOrUnRegPush false and Qot_RegQotPush
+// unregister a subscription's pushes on the socket without unsubscribing it;
+// Qot_RegQotPush registers them again.
+func TestRegisterQuotePush(t *testing.T) {
+	h := start(t, nil)
+	c := h.login(t, h.auth.addKey("k1", "qot:read"))
+	sec := func(code string) *qotcommon.Security {
+		return &qotcommon.Security{Market: proto.Int32(1), Code: proto.String(code)}
+	}
+	call := func(id uint32, m proto.Message) response {
+		b, err := proto.MarshalOptions{AllowPartial: true}.Marshal(m) // the last call leaves out a required field
+		if err != nil {
+			t.Fatal(err)
+		}
+		return decodeResponse(t, c.call(id, request(b)).Body)
+	}
+	if r := call(protoid.QotSub, &qotsub.C2S{SecurityList: []*qotcommon.Security{sec("00700"), sec("00005")},
+		SubTypeList: []int32{1}, IsSubOrUnSub: proto.Bool(true), IsRegOrUnRegPush: proto.Bool(false)}); r.RetType != 0 {
+		t.Fatalf("Qot_Sub: %+v", r)
+	}
+	reg := func(code string, on bool) {
+		t.Helper()
+		if r := call(protoid.QotRegQotPush, &qotregqotpush.C2S{SecurityList: []*qotcommon.Security{sec(code)},
+			SubTypeList: []int32{1}, IsRegOrUnReg: proto.Bool(on)}); r.RetType != 0 {
+			t.Fatalf("Qot_RegQotPush %s %v: %+v", code, on, r)
+		}
+	}
+	reg("00005", true)
+	// The pushes of one stream arrive in order: were 00700's delivered, it would come first.
+	a, b := []byte{8, 0, 0x22, 1}, []byte{8, 0, 0x22, 2}
+	first := func() frame.Response {
+		h.quote.out <- &gatewayv1.QuotePush{ProtoId: protoid.QotUpdateBasicQot, SecKey: "HK.00700", SubType: 1, Body: a}
+		h.quote.out <- &gatewayv1.QuotePush{ProtoId: protoid.QotUpdateBasicQot, SecKey: "HK.00005", SubType: 1, Body: b}
+		return c.read()
+	}
+	if p := first(); string(p.Body) != string(b) {
+		t.Fatalf("first push %+v, want 00005's only (00700's is unregistered)", p)
+	}
+	reg("00700", true)
+	if p := first(); string(p.Body) != string(a) {
+		t.Fatalf("first push %+v, want 00700's again once registered", p)
+	}
+	if r := call(protoid.QotRegQotPush, &qotregqotpush.C2S{SecurityList: []*qotcommon.Security{sec("00700")}, SubTypeList: []int32{1}}); r.RetType != -1 {
+		t.Fatalf("Qot_RegQotPush without isRegOrUnReg: %+v", r)
 	}
 }
 

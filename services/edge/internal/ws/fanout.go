@@ -65,6 +65,11 @@ func (h *Hub) onQuote(p *gatewayv1.QuotePush) {
 	defer h.mu.RUnlock()
 	for sess := range h.bySub[key] {
 		for s := range sess.sockets {
+			if s.muted != nil {
+				if _, off := s.muted[key]; off {
+					continue
+				}
+			}
 			it := f.of(s)
 			if it.Data == nil {
 				continue // undecodable push, logged once in quoteItem

@@ -103,6 +103,39 @@ func (p *Peer) SubscribeAccounts(accIDs []uint64) error {
 	return nil
 }
 
+// RegisterQuotePush registers (on) or unregisters the SDK socket's pushes of the
+// named securities' sub types, as OpenD's Qot_RegQotPush and Qot_Sub's
+// isRegOrUnRegPush do per connection: an unregistered pair stays subscribed but its
+// pushes skip this socket. A subscription's pushes are registered until unregistered.
+func (p *Peer) RegisterQuotePush(secKeys []string, subTypes []int32, on bool) {
+	s := p.s
+	s.h.mu.Lock()
+	defer s.h.mu.Unlock()
+	for _, k := range secKeys {
+		for _, t := range subTypes {
+			key := subKey{secKey: k, subType: t}
+			switch {
+			case !on && s.muted == nil:
+				s.muted = map[subKey]struct{}{key: {}}
+			case !on:
+				s.muted[key] = struct{}{}
+			default:
+				delete(s.muted, key)
+			}
+		}
+	}
+	if len(s.muted) == 0 {
+		s.muted = nil // the fan-out's fast path
+	}
+}
+
+// ResetQuotePush registers every push again (Qot_Sub's isUnsubAll).
+func (p *Peer) ResetQuotePush() {
+	p.s.h.mu.Lock()
+	p.s.muted = nil
+	p.s.h.mu.Unlock()
+}
+
 // Expires is when the socket's current key expires (zero: never).
 func (p *Peer) Expires() time.Time {
 	p.s.h.mu.RLock()

@@ -64,12 +64,13 @@ type socket struct {
 	token      string // the key, to check it again after missed revocations; never logged
 	tokenHash  string
 	expires    time.Time
-	trades     bool     // the key has acc:read
-	allowedAcc []string // nil: every account
-	subAcc     []string // an SDK socket's Trd_SubAccPush accounts, guarded by h.mu; nil: none
-	json       bool     // ?format=json
-	sdk        bool     // a futu-api SDK socket (Attach): SDK frames, binary, no JSON notices
-	read       func()   // an SDK socket's reader; nil: readLoop's control-frame reader
+	trades     bool                // the key has acc:read
+	allowedAcc []string            // nil: every account
+	subAcc     []string            // an SDK socket's Trd_SubAccPush accounts, guarded by h.mu; nil: none
+	muted      map[subKey]struct{} // an SDK socket's unregistered quote pushes, guarded by h.mu
+	json       bool                // ?format=json
+	sdk        bool                // a futu-api SDK socket (Attach): SDK frames, binary, no JSON notices
+	read       func()              // an SDK socket's reader; nil: readLoop's control-frame reader
 	q          *outq.Queue
 	sess       *session // guarded by h.mu
 

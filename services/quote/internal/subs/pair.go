@@ -11,12 +11,13 @@ import (
 	"strings"
 
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
+	"github.com/futugw/gateway/opend/seckey"
 )
 
 // Markets accepted for now (Qot_Common.QotMarket).
 const (
-	MarketHK int32 = 1
-	MarketUS int32 = 11
+	MarketHK = seckey.MarketHK
+	MarketUS = seckey.MarketUS
 )
 
 // Sub types the fan-out names (Qot_Common.SubType). Every other value of the enum
@@ -66,15 +67,7 @@ type Security struct {
 }
 
 // Key is the conventional text form, e.g. "HK.00700" or "US.AAPL".
-func (s Security) Key() string {
-	switch s.Market {
-	case MarketHK:
-		return "HK." + s.Code
-	case MarketUS:
-		return "US." + s.Code
-	}
-	return fmt.Sprintf("%d.%s", s.Market, s.Code)
-}
+func (s Security) Key() string { return seckey.Of(s.Market, s.Code) }
 
 // Pair is one subscription slot: one security with one sub type.
 type Pair struct {

@@ -42,6 +42,11 @@ type Socket interface {
 	// SubscribeAccounts replaces the accounts whose order and fill pushes (2208,
 	// 2218) the socket receives (Trd_SubAccPush); a refused list changes nothing.
 	SubscribeAccounts(accIDs []uint64) error
+	// RegisterQuotePush registers (on) or unregisters the pushes of the securities'
+	// sub types on the socket (Qot_RegQotPush, Qot_Sub's isRegOrUnRegPush).
+	RegisterQuotePush(secKeys []string, subTypes []int32, on bool)
+	// ResetQuotePush registers every push again (after Qot_Sub's isUnsubAll).
+	ResetQuotePush()
 }
 
 // Handler answers one command with the official Response protobuf of its proto id.

@@ -95,6 +95,9 @@ func (f *fake) GetPositions(ctx context.Context, r *gatewayv1.GetPositionsReques
 func (f *fake) GetBasicQuote(ctx context.Context, r *gatewayv1.GetBasicQuoteRequest) (*gatewayv1.GetBasicQuoteResponse, error) {
 	return answer[*gatewayv1.GetBasicQuoteResponse](f, f.record(ctx, "GetBasicQuote", r))
 }
+func (f *fake) GetStaticInfo(ctx context.Context, r *gatewayv1.GetStaticInfoRequest) (*gatewayv1.GetStaticInfoResponse, error) {
+	return answer[*gatewayv1.GetStaticInfoResponse](f, f.record(ctx, "GetStaticInfo", r))
+}
 
 // startFake serves f on an in-memory listener and returns the Conns to it.
 func startFake(t *testing.T, f *fake) sdkcall.Conns {

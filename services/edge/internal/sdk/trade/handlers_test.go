@@ -11,6 +11,7 @@ import (
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetbasicqot"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetstaticinfo"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdcommon"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetacclist"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/trdgetfunds"
@@ -56,7 +57,7 @@ func succeeded(t *testing.T, resp response) {
 }
 
 func TestHandlersCoverTheirProtoIDs(t *testing.T) {
-	want := []uint32{2001, 2005, 2008, 2101, 2102, 2201, 2211, 2202, 2205, 3004}
+	want := []uint32{2001, 2005, 2008, 2101, 2102, 2201, 2211, 2202, 2205, 3004, 3202}
 	if len(Handlers()) != len(want) {
 		t.Fatalf("%d handlers, want %d", len(Handlers()), len(want))
 	}
@@ -113,6 +114,9 @@ type subSocket struct {
 	lists [][]uint64
 	err   error
 }
+
+func (s *subSocket) RegisterQuotePush([]string, []int32, bool) {}
+func (s *subSocket) ResetQuotePush()                           {}
 
 func (s *subSocket) SubscribeAccounts(ids []uint64) error {
 	if s.err != nil {
@@ -413,5 +417,34 @@ func TestRefusalsCarryTheReason(t *testing.T) {
 			resp.GetErrCode() != int32(gatewayv1.Reason_REASON_SCOPE_DENIED) || resp.S2C != nil {
 			t.Errorf("%d: answered %v", id, &resp)
 		}
+	}
+}
+
+// TestGetStaticInfo: Qot_GetStaticInfo of named securities comes from
+// QuoteService.GetStaticInfo with every required field set; listing a whole market
+// is refused before any service call.
+func TestGetStaticInfo(t *testing.T) {
+	f := &fake{resp: &gatewayv1.GetStaticInfoResponse{StaticInfoList: []*gatewayv1.StaticInfo{
+		{Security: &gatewayv1.Security{Market: 1, Code: "00700"}, SecKey: "HK.00700", Name: "TENCENT", LotSize: 100, SecType: 3, ListTime: "2004-06-16"},
+	}}}
+	conns := startFake(t, f)
+	var resp qotgetstaticinfo.Response
+	run(t, conns, protoid.QotGetStaticInfo, &qotgetstaticinfo.C2S{SecurityList: []*qotcommon.Security{{Market: proto.Int32(1), Code: proto.String("00700")}}}, &resp)
+	succeeded(t, &resp)
+	l := resp.GetS2C().GetStaticInfoList()
+	if len(l) != 1 {
+		t.Fatalf("static info = %v", l)
+	}
+	b := l[0].GetBasic()
+	if b.GetSecurity().GetCode() != "00700" || b.GetName() != "TENCENT" || b.GetLotSize() != 100 || b.GetSecType() != 3 || b.GetListTime() != "2004-06-16" {
+		t.Fatalf("basic = %v", b)
+	}
+	if got := f.took()[0].req.(*gatewayv1.GetStaticInfoRequest); len(got.GetSecurityList()) != 1 || got.GetSecurityList()[0].GetCode() != "00700" {
+		t.Fatalf("GetStaticInfo got %v", got)
+	}
+	var market qotgetstaticinfo.Response
+	run(t, conns, protoid.QotGetStaticInfo, &qotgetstaticinfo.C2S{Market: proto.Int32(1), SecType: proto.Int32(3)}, &market)
+	if market.GetRetType() != sdkcall.RetFailed || !strings.Contains(market.GetRetMsg(), "securityList") || len(f.took()) != 1 {
+		t.Fatalf("a whole market: %v after %d calls", &market, len(f.took()))
 	}
 }

@@ -6,6 +6,7 @@ import (
 	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
 	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetbasicqot"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotgetstaticinfo"
 	"github.com/futugw/gateway/services/edge/internal/sdk/sdkcall"
 	"google.golang.org/protobuf/proto"
 )
@@ -27,6 +28,40 @@ func getBasicQot(ctx context.Context, c sdkcall.Conns, r sdkcall.Request) []byte
 		return sdkcall.Refuse(err)
 	}
 	return sdkcall.Answer(basicQotS2C(resp))
+}
+
+// getStaticInfo answers Qot_GetStaticInfo for a securityList with
+// QuoteService.GetStaticInfo. Listing a whole market (market and secType without a
+// list) is refused: the gateway serves named securities only.
+func getStaticInfo(ctx context.Context, c sdkcall.Conns, r sdkcall.Request) []byte {
+	var c2s qotgetstaticinfo.C2S
+	if err := sdkcall.DecodeC2S(r.Body, &c2s); err != nil {
+		return malformed(r.ProtoID, err)
+	}
+	if len(c2s.GetSecurityList()) == 0 {
+		return malformed(r.ProtoID, invalid("name the securities in securityList: futugw does not list a whole market"))
+	}
+	req := &gatewayv1.GetStaticInfoRequest{}
+	for _, s := range c2s.GetSecurityList() {
+		req.SecurityList = append(req.SecurityList, &gatewayv1.Security{Market: s.GetMarket(), Code: s.GetCode()})
+	}
+	resp, err := gatewayv1.NewQuoteServiceClient(c.Quote).GetStaticInfo(ctx, req)
+	if err != nil {
+		return sdkcall.Refuse(err)
+	}
+	s2c := &qotgetstaticinfo.S2C{StaticInfoList: make([]*qotcommon.SecurityStaticInfo, 0, len(resp.GetStaticInfoList()))}
+	for _, in := range resp.GetStaticInfoList() {
+		// id, required, is OpenD's internal number the gateway does not keep: 0.
+		s2c.StaticInfoList = append(s2c.StaticInfoList, &qotcommon.SecurityStaticInfo{Basic: &qotcommon.SecurityStaticBasic{
+			Security: &qotcommon.Security{Market: proto.Int32(in.GetSecurity().GetMarket()), Code: proto.String(in.GetSecurity().GetCode())},
+			Id:       proto.Int64(0),
+			LotSize:  proto.Int32(in.GetLotSize()),
+			SecType:  proto.Int32(in.GetSecType()),
+			Name:     proto.String(in.GetName()),
+			ListTime: proto.String(in.GetListTime()),
+		}})
+	}
+	return sdkcall.Answer(s2c)
 }
 
 // basicQotS2C is the official basic quote list of the gateway's. Of the required

@@ -35,6 +35,7 @@ func Handlers() map[uint32]sdkcall.Handler {
 		protoid.TrdPlaceOrder:       placeOrder,
 		protoid.TrdModifyOrder:      modifyOrder,
 		protoid.QotGetBasicQot:      getBasicQot,
+		protoid.QotGetStaticInfo:    getStaticInfo,
 	}
 }
 

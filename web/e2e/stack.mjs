@@ -3,7 +3,7 @@
 // front over HTTPS (deploy/Caddyfile). Ports are picked free; state lives in a temp dir.
 import { spawn, execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync, openSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,6 +105,8 @@ export async function startStack() {
       while (p.exitCode === null && p.signalCode === null && Date.now() < deadline) await sleep(50);
       if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
     }
+    // The binaries are most of the directory (about 165 MB a run); the logs stay.
+    if (binDir === path.join(dir, 'bin')) rmSync(binDir, { recursive: true, force: true });
   };
 
   try {

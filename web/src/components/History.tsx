@@ -29,15 +29,27 @@ type HistOrder = {
 };
 type HistFill = { fill_id?: string; order_id?: string; code?: string; name?: string; trd_side?: string | number; qty?: number; price?: number; create_time?: string };
 
-/** MarketPick: the account's markets (a history read is per market, as OpenD's header). */
-function MarketPick(props: { account: Account; value: string; onChange: (m: string) => void; testid: string }) {
+/**
+ * MarketPick: one of the account's markets (a history read is per market, as OpenD's
+ * header), or with allLabel also '' for all of them; nothing for a one-market account.
+ */
+export function MarketPick(props: {
+  account: Account;
+  value: string;
+  onChange: (m: string) => void;
+  testid: string;
+  label?: string;
+  allLabel?: string;
+  disabled?: boolean;
+}) {
   const ms = props.account.trd_markets ?? [];
   const { t } = useLang();
   if (ms.length <= 1) return null;
   return (
     <label className="field">
-      <span className="field-label">{t('hist.market')}</span>
-      <select value={props.value} onChange={(e) => props.onChange(e.target.value)} data-testid={props.testid}>
+      <span className="field-label">{props.label ?? t('hist.market')}</span>
+      <select value={props.value} onChange={(e) => props.onChange(e.target.value)} disabled={props.disabled} data-testid={props.testid}>
+        {props.allLabel !== undefined && <option value="">{props.allLabel}</option>}
         {ms.map((m) => (
           <option key={m} value={m}>
             {marketLabel(t, m)}

@@ -6,6 +6,7 @@ import { marketLabel, orderTypeLabel, sideLabel, sideName, statusLabel } from '.
 import { orderStatusCancellable, orderStatusCode } from '../lib/orderStatus';
 import { accountRef, cancelAllRequest, isReal } from '../lib/accounts';
 import { RealBadge } from './AccountView';
+import { MarketPick } from './History';
 import { newIdempotencyKey } from '../lib/idempotency';
 import {
   hasLimitPrice as typeHasLimit,
@@ -130,25 +131,16 @@ export function Orders(props: {
             {t('orders.cancelAllPre')} <strong className={real ? 'real-text' : undefined}>{account.acc_id}</strong>
             {t('orders.cancelAllPost', { real: real ? ' ' + t('orders.realMark') : '', n: openIn(cancelAll.market) })}
           </p>
-          {account.trd_markets.length > 1 && (
-            <label className="field">
-              <span className="field-label">{t('orders.cancelAllMarket')}</span>
-              <select
-                value={cancelAll.market}
-                disabled={cancelAll.busy}
-                // Another market is another request: a new Idempotency-Key.
-                onChange={(e) => setCancelAll({ idem: newIdempotencyKey(), busy: false, market: e.target.value })}
-                data-testid="cancel-all-market"
-              >
-                <option value="">{t('orders.allMarkets')}</option>
-                {account.trd_markets.map((m) => (
-                  <option key={m} value={m}>
-                    {marketLabel(t, m)}
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
+          <MarketPick
+            account={account}
+            value={cancelAll.market}
+            label={t('orders.cancelAllMarket')}
+            allLabel={t('orders.allMarkets')}
+            disabled={cancelAll.busy}
+            // Another market is another request: a new Idempotency-Key.
+            onChange={(m) => setCancelAll({ idem: newIdempotencyKey(), busy: false, market: m })}
+            testid="cancel-all-market"
+          />
           <div className="row">
             <button type="button" onClick={() => setCancelAll(null)} disabled={cancelAll.busy} data-testid="cancel-all-keep">
               {t('orders.keepThem')}

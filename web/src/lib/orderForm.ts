@@ -144,13 +144,23 @@ export function ticketProblems(i: TicketInput, ctx: TicketContext, t: T = enT): 
     }
   }
   if (f.trail) {
-    const v = n(i.trailValue);
-    if (i.trailType === 'TRAIL_TYPE_RATIO' && !(v > 0 && v < 100)) out.push(t('prob.trailRatio'));
-    if (i.trailType === 'TRAIL_TYPE_AMOUNT' && !(v > 0)) out.push(t('prob.trailAmount'));
-    if (f.trail && !Number.isFinite(ctx.lastPrice ?? NaN)) out.push(t('prob.noLive'));
+    out.push(...trailProblems(i.trailType, n(i.trailValue), f.spread ? n(i.trailSpread) : undefined, t));
+    if (!Number.isFinite(ctx.lastPrice ?? NaN)) out.push(t('prob.noLive'));
   }
-  if (f.spread && !(n(i.trailSpread) >= 0)) out.push(t('prob.spread'));
   if (!tifAllowed(i.type, i.tif)) out.push(t('prob.marketDay'));
+  return out;
+}
+
+/**
+ * trailProblems checks a trail as the ticket and a modify take it: a percentage above
+ * 0 and below 100 or a positive amount, and a trailing stop limit's spread (undefined
+ * for a trailing stop) not negative.
+ */
+function trailProblems(type: TrailTypeName, value: number, spread: number | undefined, t: T): string[] {
+  const out: string[] = [];
+  if (type === 'TRAIL_TYPE_RATIO' && !(value > 0 && value < 100)) out.push(t('prob.trailRatio'));
+  if (type === 'TRAIL_TYPE_AMOUNT' && !(value > 0)) out.push(t('prob.trailAmount'));
+  if (spread !== undefined && !(spread >= 0)) out.push(t('prob.spread'));
   return out;
 }
 
@@ -351,12 +361,7 @@ export function modifyProblems(o: ModifiableOrder, i: ModifyInput, t: T = enT): 
   else if (x.qty < o.fill_qty) out.push(t('modify.qtyFilled', { n: o.fill_qty }));
   if (x.price !== undefined && !(x.price > 0)) out.push(t('modify.pricePositive'));
   if (x.aux !== undefined && !(x.aux > 0)) out.push(t('modify.triggerPositive'));
-  if (x.trail) {
-    const v = x.trail.value;
-    if (x.trail.type === 'TRAIL_TYPE_RATIO' && !(v > 0 && v < 100)) out.push(t('prob.trailRatio'));
-    if (x.trail.type === 'TRAIL_TYPE_AMOUNT' && !(v > 0)) out.push(t('prob.trailAmount'));
-    if (x.trail.spread !== undefined && !(x.trail.spread >= 0)) out.push(t('prob.spread'));
-  }
+  if (x.trail) out.push(...trailProblems(x.trail.type, x.trail.value, x.trail.spread, t));
   const same =
     x.qty === o.qty &&
     (x.price === undefined || x.price === o.price) &&

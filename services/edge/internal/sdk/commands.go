@@ -89,10 +89,7 @@ func Sub(ctx context.Context, c sdkcall.Conns, req sdkcall.Request) []byte {
 	if err := sdkcall.DecodeC2S(req.Body, &in); err != nil {
 		return sdkcall.Refuse(status.Error(codes.InvalidArgument, err.Error()))
 	}
-	secs := make([]*gatewayv1.Security, 0, len(in.GetSecurityList()))
-	for _, s := range in.GetSecurityList() {
-		secs = append(secs, &gatewayv1.Security{Market: s.GetMarket(), Code: s.GetCode()})
-	}
+	secs := sdkcall.Securities(in.GetSecurityList())
 	q := gatewayv1.NewQuoteServiceClient(c.Quote)
 	var err error
 	if in.GetIsSubOrUnSub() {

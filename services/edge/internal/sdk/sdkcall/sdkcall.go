@@ -19,6 +19,8 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 
+	gatewayv1 "github.com/futugw/gateway/api/gen/go/futu/gateway/v1"
+	"github.com/futugw/gateway/api/gen/go/futu/opend/qotcommon"
 	"github.com/futugw/gateway/platform/errinfo"
 )
 
@@ -155,4 +157,13 @@ func Failed(msg string, errCode int32) []byte {
 // bits.
 func appendInt32(b []byte, v int32) []byte {
 	return protowire.AppendVarint(b, uint64(int64(v)))
+}
+
+// Securities are official securities as the gateway's requests name them.
+func Securities(list []*qotcommon.Security) []*gatewayv1.Security {
+	out := make([]*gatewayv1.Security, 0, len(list))
+	for _, s := range list {
+		out = append(out, &gatewayv1.Security{Market: s.GetMarket(), Code: s.GetCode()})
+	}
+	return out
 }

@@ -19,10 +19,7 @@ func getBasicQot(ctx context.Context, c sdkcall.Conns, r sdkcall.Request) []byte
 	if err := sdkcall.DecodeC2S(r.Body, &c2s); err != nil {
 		return malformed(r.ProtoID, err)
 	}
-	req := &gatewayv1.GetBasicQuoteRequest{}
-	for _, s := range c2s.GetSecurityList() {
-		req.SecurityList = append(req.SecurityList, &gatewayv1.Security{Market: s.GetMarket(), Code: s.GetCode()})
-	}
+	req := &gatewayv1.GetBasicQuoteRequest{SecurityList: sdkcall.Securities(c2s.GetSecurityList())}
 	resp, err := gatewayv1.NewQuoteServiceClient(c.Quote).GetBasicQuote(ctx, req)
 	if err != nil {
 		return sdkcall.Refuse(err)
@@ -41,10 +38,7 @@ func getStaticInfo(ctx context.Context, c sdkcall.Conns, r sdkcall.Request) []by
 	if len(c2s.GetSecurityList()) == 0 {
 		return malformed(r.ProtoID, invalid("name the securities in securityList: futugw does not list a whole market"))
 	}
-	req := &gatewayv1.GetStaticInfoRequest{}
-	for _, s := range c2s.GetSecurityList() {
-		req.SecurityList = append(req.SecurityList, &gatewayv1.Security{Market: s.GetMarket(), Code: s.GetCode()})
-	}
+	req := &gatewayv1.GetStaticInfoRequest{SecurityList: sdkcall.Securities(c2s.GetSecurityList())}
 	resp, err := gatewayv1.NewQuoteServiceClient(c.Quote).GetStaticInfo(ctx, req)
 	if err != nil {
 		return sdkcall.Refuse(err)

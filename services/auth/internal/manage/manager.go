@@ -219,7 +219,8 @@ func (m *Manager) Refresh(ctx context.Context, callerHash string, by Actor) (str
 // mint for it with nothing narrowed, or, for a session key, its sibling under the same
 // parent (keys.Policy.NewSDKSession). The digest and the plaintext appear nowhere.
 func (m *Manager) OpenSDKSession(ctx context.Context, keyMD5 string, by Actor) (string, keys.Record, error) {
-	presented, err := m.o.Store.ValidateDigest(ctx, keyMD5, authn.CallInfo{Client: by.Client, Method: gatewayv1.AuthService_OpenSDKSession_FullMethodName})
+	info := authn.CallInfo{Client: by.Client, Method: gatewayv1.AuthService_OpenSDKSession_FullMethodName}
+	presented, err := m.o.Store.ValidateDigest(ctx, keyMD5, info)
 	if err != nil {
 		return "", keys.Record{}, err
 	}
@@ -236,6 +237,13 @@ func (m *Manager) OpenSDKSession(ctx context.Context, keyMD5 string, by Actor) (
 	token, rec, err := m.mint(ctx, func(id, hash string) (keys.Record, error) {
 		return m.o.Policy.NewSDKSession(presented, parent, id, hash, m.o.Now())
 	})
+	if errors.Is(err, store.ErrExpired) || errors.Is(err, store.ErrParentGone) {
+		// The presented key (or its parent) ended since it was validated: the page
+		// hears why, as a login a moment later would.
+		if _, verr := m.o.Store.ValidateDigest(ctx, keyMD5, info); verr != nil {
+			return "", keys.Record{}, verr
+		}
+	}
 	if err != nil {
 		return "", keys.Record{}, err
 	}

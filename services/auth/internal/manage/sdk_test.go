@@ -220,7 +220,7 @@ func TestOpenSDKSessionRefusesEndedKeys(t *testing.T) {
 	testkit.Eventually(t, 10*time.Second, "the key to expire", func() bool {
 		_, _, err := e.m.OpenSDKSession(ctx, keys.MD5(tok), edge)
 		if r := errinfo.Reason(err); err != nil && r != gatewayv1.Reason_REASON_INVALID_KEY && r != gatewayv1.Reason_REASON_EXPIRED_KEY {
-			t.Fatalf("reason = %q", r)
+			t.Fatalf("reason = %q (%v)", r, err)
 		}
 		return err != nil
 	})

@@ -101,7 +101,8 @@ func New(rdb redis.UniversalClient, o Options) *Store {
 func (s *Store) Issue(ctx context.Context, rec keys.Record) error {
 	ttl, expires := rec.TTL(s.opts.Now())
 	if expires && ttl <= 0 {
-		return fmt.Errorf("store: key %q already expired", rec.ID)
+		// A session capped by a key that expired since it was validated.
+		return fmt.Errorf("store: key %q already expired: %w", rec.ID, ErrExpired)
 	}
 	data, err := json.Marshal(rec)
 	if err != nil {

@@ -185,6 +185,16 @@ func TestExpiry(t *testing.T) {
 		if n := exists(ctx, e.rdb, tokKey(rec.Hash), idKey("short")); n != 0 {
 			t.Errorf("%d entries left after expiry", n)
 		}
+		// A record that expired before it was stored (a session capped by a key that
+		// expired since its validation) is ErrExpired, and nothing is written.
+		_, late := record(t, "late", time.Hour, "qot:read")
+		late.ExpiresAt = time.Now().Add(-time.Millisecond)
+		if err := e.st.Issue(ctx, late); !errors.Is(err, ErrExpired) {
+			t.Errorf("issuing an expired record: %v, want ErrExpired", err)
+		}
+		if n := exists(ctx, e.rdb, tokKey(late.Hash), idKey("late")); n != 0 {
+			t.Errorf("%d entries written for an expired record", n)
+		}
 	})
 }
 
